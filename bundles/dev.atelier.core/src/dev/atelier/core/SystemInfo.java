@@ -1,0 +1,24 @@
+package dev.atelier.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Facts about Atelier and the machine it runs on, shown by {@code atelier info} and the About dialog. */
+public final class SystemInfo {
+
+	private SystemInfo() {
+	}
+
+	/** Ordered name/value pairs; later bundles' facts (devices, …) are appended by their callers. */
+	public static Map<String, String> describe(AtelierEnvironment env) {
+		Map<String, String> facts = new LinkedHashMap<>();
+		facts.put("atelier", env.version());
+		facts.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
+				+ System.getProperty("java.vm.name") + ")");
+		facts.put("javaHome", System.getProperty("java.home"));
+		facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+				+ System.getProperty("os.arch"));
+		facts.put("workspace", env.paths().workspaceRoot().toString());
+		return facts;
+	}
+}

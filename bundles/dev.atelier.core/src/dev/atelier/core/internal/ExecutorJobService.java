@@ -1,0 +1,199 @@
+package dev.atelier.core.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+import dev.atelier.core.jobs.Job;
+import dev.atelier.core.jobs.JobCancelledException;
+import dev.atelier.core.jobs.JobContext;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.jobs.JobState;
+
+/** Runs jobs on virtual threads; the service is plain Java so tests use it without a framework. */
+@Component(service = JobService.class)
+public final class ExecutorJobService implements JobService {
+
+	private static final System.Logger LOG = System.getLogger(ExecutorJobService.class.getName());
+
+	private final ExecutorService executor;
+	private final AtomicLong ids = new AtomicLong();
+	private final Map<Long, Handle<?>> active = new ConcurrentSkipListMap<>();
+	private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
+
+	@Activate
+	public ExecutorJobService() {
+		this(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("atelier-job-", 1).factory()));
+	}
+
+	public ExecutorJobService(ExecutorService executor) {
+		this.executor = executor;
+	}
+
+	@Deactivate
+	public void shutdown() {
+		active.values().forEach(Handle::cancel);
+		executor.shutdownNow();
+	}
+
+	@Override
+	public <T> JobHandle<T> submit(String name, Job<T> job) {
+		Handle<T> handle = new Handle<>(ids.incrementAndGet(), name);
+		active.put(handle.id, handle);
+		fire(handle);
+		executor.execute(() -> handle.execute(job));
+		return handle;
+	}
+
+	@Override
+	public List<JobHandle<?>> active() {
+		return List.copyOf(active.values());
+	}
+
+	@Override
+	public void addListener(JobListener listener) {
+		listeners.add(listener);
+	}
+
+	@Override
+	public void removeListener(JobListener listener) {
+		listeners.remove(listener);
+	}
+
+	private void fire(JobHandle<?> handle) {
+		for (JobListener listener : listeners) {
+			try {
+				listener.changed(handle);
+			} catch (RuntimeException e) {
+				LOG.log(Level.WARNING, "job listener failed", e);
+			}
+		}
+	}
+
+	private final class Handle<T> implements JobHandle<T>, JobContext {
+		private final long id;
+		private final String name;
+		private final CompletableFuture<T> result = new CompletableFuture<>();
+		private volatile JobState state = JobState.QUEUED;
+		private volatile boolean cancelled;
+		private volatile String task = "";
+		private volatile long total = -1;
+		private volatile long done;
+
+		Handle(long id, String name) {
+			this.id = id;
+			this.name = name;
+		}
+
+		void execute(Job<T> job) {
+			if (cancelled) {
+				finish(JobState.CANCELLED, null, new JobCancelledException());
+				return;
+			}
+			state = JobState.RUNNING;
+			fire(this);
+			try {
+				T value = job.run(this);
+				if (cancelled) {
+					finish(JobState.CANCELLED, null, new JobCancelledException());
+				} else {
+					finish(JobState.SUCCEEDED, value, null);
+				}
+			} catch (JobCancelledException e) {
+				finish(JobState.CANCELLED, null, e);
+			} catch (Exception | Error e) {
+				if (cancelled && e instanceof InterruptedException) {
+					finish(JobState.CANCELLED, null, new JobCancelledException());
+				} else {
+					LOG.log(Level.ERROR, "job '" + name + "' failed", e);
+					finish(JobState.FAILED, null, e);
+				}
+			}
+		}
+
+		private void finish(JobState end, T value, Throwable failure) {
+			state = end;
+			active.remove(id);
+			fire(this);
+			if (failure == null) {
+				result.complete(value);
+			} else {
+				result.completeExceptionally(failure);
+			}
+		}
+
+		@Override
+		public long id() {
+			return id;
+		}
+
+		@Override
+		public String name() {
+			return name;
+		}
+
+		@Override
+		public JobState state() {
+			return state;
+		}
+
+		@Override
+		public String task() {
+			return task;
+		}
+
+		@Override
+		public double progress() {
+			long t = total;
+			return t <= 0 ? Double.NaN : Math.min(1.0, (double) done / t);
+		}
+
+		@Override
+		public void cancel() {
+			if (!state.isDone() && !cancelled) {
+				cancelled = true;
+				fire(this);
+			}
+		}
+
+		@Override
+		public CompletableFuture<T> result() {
+			return result;
+		}
+
+		@Override
+		public void begin(String newTask, long totalWork) {
+			task = newTask == null ? "" : newTask;
+			total = totalWork;
+			done = 0;
+			fire(this);
+		}
+
+		@Override
+		public void worked(long steps) {
+			done += steps;
+			fire(this);
+		}
+
+		@Override
+		public boolean isCancelled() {
+			return cancelled;
+		}
+
+		@Override
+		public String toString() {
+			return "job " + id + " '" + name + "' " + state;
+		}
+	}
+}

@@ -1,0 +1,25 @@
+package dev.atelier.core.jobs;
+
+import java.util.concurrent.CompletableFuture;
+
+/** A submitted job as others see it. */
+public interface JobHandle<T> {
+
+	long id();
+
+	String name();
+
+	JobState state();
+
+	/** The current task's label, empty before the job began one. */
+	String task();
+
+	/** Done fraction in [0, 1], or NaN while the amount of work is unknown. */
+	double progress();
+
+	/** Asks the job to stop; a queued job never starts, a running one stops at its next check. */
+	void cancel();
+
+	/** Completes with the job's value, exceptionally with its failure or a {@link JobCancelledException}. */
+	CompletableFuture<T> result();
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages a fresh machine lacks to build Atelier, run it and run its tests:
+# Debian's Maven (only to fetch the pinned Maven, see mvnw), GTK 3 for SWT, Xvfb for the UI tests and
+# x11-utils (xwininfo) for the test that looks for the workbench window. Does nothing when all are there.
+set -euo pipefail
+pkgs=(maven libgtk-3-0 libxtst6 xvfb xauth x11-utils dbus-x11 fonts-dejavu-core)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
