@@ -9,8 +9,8 @@ public final class SystemInfo {
 	private SystemInfo() {
 	}
 
-	/** Ordered name/value pairs; later bundles' facts (devices, …) are appended by their callers. */
-	public static Map<String, String> describe(AtelierEnvironment env) {
+	/** Ordered name/value pairs: Atelier's own facts, then each contributor's (devices, …). */
+	public static Map<String, String> describe(AtelierEnvironment env, Iterable<InfoContributor> contributors) {
 		Map<String, String> facts = new LinkedHashMap<>();
 		facts.put("atelier", env.version());
 		facts.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ", "
@@ -19,6 +19,14 @@ public final class SystemInfo {
 		facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
 				+ System.getProperty("os.arch"));
 		facts.put("workspace", env.paths().workspaceRoot().toString());
+		for (InfoContributor contributor : contributors) {
+			try {
+				contributor.facts().forEach(facts::putIfAbsent);
+			} catch (RuntimeException e) {
+				facts.put(contributor.getClass().getName(), "failed: " + e);
+			}
+		}
+		facts.putIfAbsent("devices", "no device service installed");
 		return facts;
 	}
 }

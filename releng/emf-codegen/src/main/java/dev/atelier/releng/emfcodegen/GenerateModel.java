@@ -5,24 +5,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.eclipse.emf.codegen.ecore.generator.Generator;
 import org.eclipse.emf.codegen.ecore.generator.GeneratorAdapterFactory;
 import org.eclipse.emf.codegen.ecore.genmodel.GenModel;
 import org.eclipse.emf.codegen.ecore.genmodel.GenModelPackage;
+import org.eclipse.emf.codegen.ecore.genmodel.GenPackage;
 import org.eclipse.emf.codegen.ecore.genmodel.generator.GenBaseGeneratorAdapter;
 import org.eclipse.emf.codegen.ecore.genmodel.generator.GenModelGeneratorAdapterFactory;
 import org.eclipse.emf.common.util.BasicMonitor;
 import org.eclipse.emf.common.util.Diagnostic;
 import org.eclipse.emf.common.util.URI;
+import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.EPackage;
+import org.eclipse.emf.ecore.EStructuralFeature;
 import org.eclipse.emf.ecore.EcorePackage;
 import org.eclipse.emf.ecore.plugin.EcorePlugin;
 import org.eclipse.emf.ecore.resource.Resource;
 import org.eclipse.emf.ecore.resource.ResourceSet;
 import org.eclipse.emf.ecore.resource.impl.ResourceSetImpl;
+import org.eclipse.emf.ecore.util.EcoreUtil;
 import org.eclipse.emf.ecore.xmi.impl.EcoreResourceFactoryImpl;
 import org.eclipse.emf.ecore.xmi.impl.XMIResourceFactoryImpl;
 
@@ -44,8 +52,10 @@ import org.eclipse.emf.ecore.xmi.impl.XMIResourceFactoryImpl;
 public final class GenerateModel {
 
     /**
-     * Files that the model generator may write next to the Java sources although the Atelier bundles
-     * keep their own by hand; removed after generation when they did not exist before it.
+     * Project files that EMF's model generator writes beside the Java sources when the genmodel has
+     * a modelPluginID (plugin.xml is rewritten or merged on each run); the Atelier bundles keep their
+     * own by hand. {@link #run} keeps EMF from writing them and, as a safety net, puts back any of
+     * them that changed and removes any that it created.
      */
     private static final List<String> PROJECT_FILES =
             List.of("plugin.xml", "plugin.properties", "build.properties", "META-INF/MANIFEST.MF");
@@ -86,8 +96,13 @@ public final class GenerateModel {
         URI genModelUri = URI.createPlatformResourceURI(
                 projectName + "/" + toUriPath(projectDir.relativize(genModelFile)), true);
         GenModel genModel = loadGenModel(resourceSet, genModelUri, genModelFile);
+        checkReferencedModels(resourceSet, genModel, genModelFile);
 
         genModel.reconcile();
+        if (genModel.getGenPackages().isEmpty()) {
+            throw new GenerationException("the genmodel " + genModelFile + " has no package left to generate"
+                    + " after reconciling it with its Ecore model(s)");
+        }
         genModel.setCanGenerate(true);
         genModel.setValidateModel(false);
 
@@ -97,12 +112,21 @@ public final class GenerateModel {
         }
         report(validation, "genmodel validation");
 
+        // EMF writes plugin.xml, plugin.properties and build.properties for the model project
+        // whenever GenModel.hasPluginSupport(), i.e. modelPluginID is set, whatever bundleManifest and
+        // updateClasspath say. Clearing it in memory only (the genmodel file is not saved) stops that;
+        // the generated Java does not depend on it as long as no modelPluginClass is generated.
+        if (genModel.getModelPluginClass() == null || genModel.getModelPluginClass().isBlank()) {
+            genModel.setModelPluginID(null);
+        }
+
         Path outputDir = projectDir.resolve(modelDirectory.substring(modelDirectory.indexOf('/', 1) < 0
                 ? modelDirectory.length() : modelDirectory.indexOf('/', 1) + 1));
-        List<Path> preexistingProjectFiles = new ArrayList<>();
+        Map<Path, byte[]> projectFilesBefore = new LinkedHashMap<>();
         for (String name : PROJECT_FILES) {
-            if (Files.exists(projectDir.resolve(name))) {
-                preexistingProjectFiles.add(projectDir.resolve(name));
+            Path file = projectDir.resolve(name);
+            if (Files.isRegularFile(file)) {
+                projectFilesBefore.put(file, Files.readAllBytes(file));
             }
         }
 
@@ -113,29 +137,48 @@ public final class GenerateModel {
         try {
             result = generator.generate(genModel, GenBaseGeneratorAdapter.MODEL_PROJECT_TYPE,
                     new BasicMonitor());
+        } catch (RuntimeException e) {
+            // EMF reports most failures (I/O, templates) in the Diagnostic; anything else ends here.
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            if (Boolean.getBoolean("emfcodegen.debug")) {
+                e.printStackTrace();
+            }
+            throw new GenerationException("code generation for " + genModelFile + " failed: " + cause
+                    + " (-Demfcodegen.debug=true prints the stack trace)");
         } finally {
             generator.dispose();
+            keepProjectFiles(projectDir, projectFilesBefore);
         }
         if (result.getSeverity() == Diagnostic.ERROR || result.getSeverity() == Diagnostic.CANCEL) {
             throw new GenerationException("code generation for " + genModelFile + " failed:\n" + describe(result));
         }
         report(result, "code generation");
 
-        // The Atelier bundles keep plugin.xml, MANIFEST.MF and build.properties by hand.
-        for (String name : PROJECT_FILES) {
-            Path file = projectDir.resolve(name);
-            if (Files.exists(file) && !preexistingProjectFiles.contains(file)) {
-                Files.delete(file);
-                System.out.println("emf-codegen: removed generated " + projectDir.relativize(file));
-            }
-        }
-
         List<Path> written = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(projectDir)) {
+        try (Stream<Path> files = Files.isDirectory(outputDir) ? Files.walk(outputDir) : Stream.empty()) {
             files.filter(Files::isRegularFile).filter(p -> modifiedSince(p, start)).sorted().forEach(written::add);
         }
         System.out.println("emf-codegen: generated model code of " + genModelFile.getFileName() + " into "
                 + outputDir + " (" + written.size() + " files written or refreshed)");
+    }
+
+    /** Safety net: the Atelier bundles keep plugin.xml, MANIFEST.MF and build.properties by hand. */
+    private static void keepProjectFiles(Path projectDir, Map<Path, byte[]> before) throws IOException {
+        for (String name : PROJECT_FILES) {
+            Path file = projectDir.resolve(name);
+            byte[] content = before.get(file);
+            if (content == null && Files.exists(file)) {
+                Files.delete(file);
+                System.out.println("emf-codegen: removed generated " + projectDir.relativize(file));
+            } else if (content != null
+                    && (!Files.isRegularFile(file) || !Arrays.equals(content, Files.readAllBytes(file)))) {
+                Files.write(file, content);
+                System.out.println("emf-codegen: restored hand-written " + projectDir.relativize(file));
+            }
+        }
     }
 
     /** Registers what a running Eclipse would contribute through extension points. */
@@ -157,10 +200,13 @@ public final class GenerateModel {
     private static Path resolveInput(String arg) throws GenerationException {
         Path given = Path.of(arg);
         List<Path> candidates = new ArrayList<>();
-        candidates.add(given.toAbsolutePath());
+        candidates.add(given.toAbsolutePath().normalize());
         String root = System.getProperty("atelier.root");
         if (!given.isAbsolute() && root != null && !root.isBlank()) {
-            candidates.add(Path.of(root).resolve(given).toAbsolutePath());
+            Path underRoot = Path.of(root).resolve(given).toAbsolutePath().normalize();
+            if (!candidates.contains(underRoot)) {
+                candidates.add(underRoot);
+            }
         }
         for (Path candidate : candidates) {
             if (Files.isRegularFile(candidate)) {
@@ -205,6 +251,41 @@ public final class GenerateModel {
             throw new GenerationException(file + " does not contain a GenModel");
         }
         return genModel;
+    }
+
+    /**
+     * Loads every model the genmodel refers to and fails when one cannot be loaded or a GenPackage
+     * lost its EPackage (reconcile would silently drop it and nothing would be generated). References
+     * to Ecore elements that no longer exist are only reported: reconcile drops them, as in Eclipse.
+     */
+    private static void checkReferencedModels(ResourceSet resourceSet, GenModel genModel, Path genModelFile)
+            throws GenerationException {
+        EcoreUtil.resolveAll(resourceSet);
+        StringBuilder errors = new StringBuilder();
+        for (Resource resource : List.copyOf(resourceSet.getResources())) {
+            for (Resource.Diagnostic error : resource.getErrors()) {
+                errors.append("\n  ").append(resource.getURI()).append(": ").append(error.getMessage());
+            }
+        }
+        for (GenPackage genPackage : genModel.getGenPackages()) {
+            EPackage ePackage = genPackage.getEcorePackage();
+            if (ePackage == null || ePackage.eIsProxy()) {
+                errors.append("\n  a GenPackage refers to an Ecore package that cannot be loaded: ")
+                        .append(ePackage == null ? "(none)" : EcoreUtil.getURI(ePackage));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new GenerationException("cannot load the models of " + genModelFile + ":" + errors);
+        }
+        Map<EObject, Collection<EStructuralFeature.Setting>> unresolved =
+                EcoreUtil.UnresolvedProxyCrossReferencer.find(resourceSet);
+        if (!unresolved.isEmpty()) {
+            StringBuilder warning = new StringBuilder("emf-codegen: warning: the genmodel refers to Ecore"
+                    + " elements that no longer exist; reconcile drops them (save the genmodel in Eclipse"
+                    + " or edit it to clean up):");
+            unresolved.keySet().forEach(proxy -> warning.append("\n  ").append(EcoreUtil.getURI(proxy)));
+            System.err.println(warning);
+        }
     }
 
     private static String firstSegment(String modelDirectory) throws GenerationException {

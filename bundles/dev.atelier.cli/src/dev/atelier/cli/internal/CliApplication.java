@@ -1,0 +1,65 @@
+package dev.atelier.cli.internal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.equinox.app.IApplication;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.atelier.cli.Subcommand;
+import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.PluginHost;
+
+/** The Equinox application behind {@code atelier <subcommand>}: no window, the subcommand's exit code. */
+public final class CliApplication implements IApplication {
+
+	private static final long SERVICE_WAIT_MS = 30_000;
+
+	@Override
+	public Object start(IApplicationContext context) throws Exception {
+		String[] raw = (String[]) context.getArguments().get(IApplicationContext.APPLICATION_ARGS);
+		List<String> args = raw == null ? List.of() : Arrays.asList(raw);
+		context.applicationRunning();
+		BundleContext bundles = FrameworkUtil.getBundle(CliApplication.class).getBundleContext();
+		AtelierEnvironment environment = await(bundles, AtelierEnvironment.class);
+		// Asking for the plugin host installs and starts the plugins folder's bundles before dispatching.
+		await(bundles, PluginHost.class);
+		List<Subcommand> subcommands = new ArrayList<>();
+		for (ServiceReference<Subcommand> ref : bundles.getServiceReferences(Subcommand.class, null)) {
+			Subcommand command = bundles.getService(ref);
+			if (command != null) {
+				subcommands.add(command);
+			}
+		}
+		int code = new Dispatcher(subcommands, environment, System.out, System.err).dispatch(args);
+		System.out.flush();
+		System.err.flush();
+		return code;
+	}
+
+	@Override
+	public void stop() {
+		// the dispatch runs to its end; nothing to interrupt
+	}
+
+	private static <S> S await(BundleContext context, Class<S> type) throws InterruptedException {
+		ServiceTracker<S, S> tracker = new ServiceTracker<>(context, type, null);
+		tracker.open();
+		try {
+			S service = tracker.waitForService(SERVICE_WAIT_MS);
+			if (service == null) {
+				throw new IllegalStateException("the " + type.getSimpleName() + " service did not appear within "
+						+ TimeUnit.MILLISECONDS.toSeconds(SERVICE_WAIT_MS) + " s: is dev.atelier.core installed and started?");
+			}
+			return service;
+		} finally {
+			tracker.close();
+		}
+	}
+}

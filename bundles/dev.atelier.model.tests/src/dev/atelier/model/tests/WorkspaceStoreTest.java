@@ -1,0 +1,166 @@
+package dev.atelier.model.tests;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Date;
+import java.util.stream.Stream;
+
+import org.eclipse.emf.ecore.util.EcoreUtil;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.core.io.AtomicFiles;
+import dev.atelier.model.WorkspaceStore;
+import dev.atelier.model.internal.FileWorkspaceManager;
+import dev.atelier.model.workspace.Asset;
+import dev.atelier.model.workspace.AssetKind;
+import dev.atelier.model.workspace.JobRecord;
+import dev.atelier.model.workspace.JobStatus;
+import dev.atelier.model.workspace.Project;
+import dev.atelier.model.workspace.Workspace;
+import dev.atelier.model.workspace.WorkspaceFactory;
+
+class WorkspaceStoreTest {
+
+	private static final WorkspaceFactory F = WorkspaceFactory.eINSTANCE;
+
+	@TempDir
+	Path dir;
+
+	private Path file() {
+		return dir.resolve("workspace.xmi");
+	}
+
+	private static Workspace sample() {
+		Workspace ws = F.createWorkspace();
+		ws.setName("studio");
+		Project project = F.createProject();
+		project.setName("robot");
+		project.setLocation("projects/robot");
+		project.setCreated(new Date(1_790_000_000_000L));
+		Asset asset = F.createAsset();
+		asset.setName("robot.glb");
+		asset.setKind(AssetKind.SCENE);
+		asset.setPath("projects/robot/robot.glb");
+		asset.setSize(123_456_789_012L);
+		asset.setHash("sha256:" + "ab".repeat(32));
+		project.getAssets().add(asset);
+		ws.getProjects().add(project);
+		JobRecord job = F.createJobRecord();
+		job.setId("job-1");
+		job.setKind("diffusion.txt2img");
+		job.getParameters().put("prompt", "a <red> \"robot\" & 机器人 🤖");
+		job.getParameters().put("steps", "25");
+		job.setDevice("cuda:0");
+		job.setStart(new Date(1_790_000_000_000L));
+		job.setEnd(new Date(1_790_000_012_500L));
+		job.setStatus(JobStatus.SUCCEEDED);
+		job.getOutputs().add("projects/robot/out-0001.png");
+		job.setEnergyJoules(1234.5);
+		ws.getJobs().add(job);
+		JobRecord unmeasured = F.createJobRecord();
+		unmeasured.setId("job-2");
+		unmeasured.setKind("bench");
+		unmeasured.setStatus(JobStatus.CANCELLED);
+		ws.getJobs().add(unmeasured);
+		return ws;
+	}
+
+	@Test
+	void savedWorkspaceLoadsBackEqual() throws IOException {
+		Workspace original = sample();
+		WorkspaceStore.save(EcoreUtil.copy(original), file());
+		WorkspaceStore.Loaded loaded = WorkspaceStore.load(file());
+		assertTrue(loaded.problem().isEmpty());
+		assertTrue(EcoreUtil.equals(original, loaded.workspace()), "round trip keeps every attribute");
+		JobRecord unmeasured = loaded.workspace().getJobs().get(1);
+		assertFalse(unmeasured.isSetEnergyJoules(), "energy that was not measured stays unknown, not 0 J");
+		assertEquals(1234.5, loaded.workspace().getJobs().get(0).getEnergyJoules());
+	}
+
+	@Test
+	void missingFileGivesAnEmptyWorkspaceNamedAfterItsFolder() throws IOException {
+		WorkspaceStore.Loaded loaded = WorkspaceStore.load(file());
+		assertTrue(loaded.problem().isEmpty());
+		assertEquals(dir.getFileName().toString(), loaded.workspace().getName());
+		assertTrue(loaded.workspace().getProjects().isEmpty());
+	}
+
+	@Test
+	void damagedFileIsKeptAsBackupAndNamedInTheMessage() throws IOException {
+		byte[] damaged = "<?xml version=\"1.0\"?>\n<atelier:Workspace xmlns:atelier=\"https://atelier.dev/model/workspace/1.0\" name=\"x\">\n<projects name="
+				.getBytes(StandardCharsets.UTF_8);
+		Files.write(file(), damaged);
+		WorkspaceStore.Loaded loaded = WorkspaceStore.load(file());
+		assertUsableAfterRecovery(loaded, damaged);
+	}
+
+	@Test
+	void foreignXmlIsKeptAsBackupAndNamedInTheMessage() throws IOException {
+		byte[] foreign = "<?xml version=\"1.0\"?>\n<html><body>not a workspace</body></html>\n".getBytes(StandardCharsets.UTF_8);
+		Files.write(file(), foreign);
+		assertUsableAfterRecovery(WorkspaceStore.load(file()), foreign);
+	}
+
+	@Test
+	void binaryGarbageIsKeptAsBackupAndNamedInTheMessage() throws IOException {
+		byte[] garbage = { (byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13, (byte) 0xff, (byte) 0xfe };
+		Files.write(file(), garbage);
+		assertUsableAfterRecovery(WorkspaceStore.load(file()), garbage);
+	}
+
+	private void assertUsableAfterRecovery(WorkspaceStore.Loaded loaded, byte[] original) throws IOException {
+		String message = loaded.problem().orElseThrow();
+		assertTrue(message.contains(file().toString()), message);
+		Path backup = loaded.backup().orElseThrow();
+		assertTrue(message.contains(backup.toString()), message);
+		assertArrayEquals(original, Files.readAllBytes(backup), "the original bytes are kept");
+		assertFalse(Files.exists(file()));
+		Project p = F.createProject();
+		p.setName("fresh");
+		loaded.workspace().getProjects().add(p);
+		WorkspaceStore.save(loaded.workspace(), file());
+		assertEquals("fresh", WorkspaceStore.load(file()).workspace().getProjects().get(0).getName());
+	}
+
+	@Test
+	void crashBetweenWriteAndRenameLosesNothingSavedBefore() throws IOException {
+		Workspace saved = sample();
+		WorkspaceStore.save(EcoreUtil.copy(saved), file());
+		// What a crash leaves: the next save's content, half written, in the temporary file; the rename never ran.
+		Workspace next = sample();
+		next.getProjects().clear();
+		ByteArrayOutputStream full = new ByteArrayOutputStream();
+		Path scratch = dir.resolve("scratch");
+		Files.createDirectories(scratch);
+		WorkspaceStore.save(next, scratch.resolve("workspace.xmi"));
+		full.write(Files.readAllBytes(scratch.resolve("workspace.xmi")));
+		byte[] half = java.util.Arrays.copyOf(full.toByteArray(), full.size() / 2);
+		Path temp = AtomicFiles.writeTemp(file(), out -> out.write(half));
+
+		WorkspaceStore.Loaded loaded = WorkspaceStore.load(file());
+		assertTrue(loaded.problem().isEmpty());
+		assertTrue(EcoreUtil.equals(saved, loaded.workspace()));
+		assertFalse(Files.exists(temp), "the stale temporary file is cleaned up");
+		try (Stream<Path> files = Files.list(dir)) {
+			assertEquals(2, files.count(), "only workspace.xmi and the scratch folder remain");
+		}
+	}
+
+	@Test
+	void managerUpdateSavesAndSurvivesReopening() throws IOException {
+		FileWorkspaceManager manager = new FileWorkspaceManager(file());
+		manager.update(ws -> ws.getProjects().add(sample().getProjects().get(0)));
+		FileWorkspaceManager reopened = new FileWorkspaceManager(file());
+		assertEquals("robot", reopened.read(ws -> ws.getProjects().get(0).getName()));
+		assertEquals(AssetKind.SCENE, reopened.read(ws -> ws.getProjects().get(0).getAssets().get(0).getKind()));
+	}
+}

@@ -1,0 +1,123 @@
+package dev.atelier.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import org.eclipse.emf.common.util.URI;
+import org.eclipse.emf.ecore.EObject;
+import org.eclipse.emf.ecore.resource.Resource;
+import org.eclipse.emf.ecore.xmi.XMLResource;
+import org.eclipse.emf.ecore.xmi.impl.XMIResourceImpl;
+
+import dev.atelier.core.io.AtomicFiles;
+import dev.atelier.model.workspace.Workspace;
+import dev.atelier.model.workspace.WorkspaceFactory;
+import dev.atelier.model.workspace.WorkspacePackage;
+
+/**
+ * Reads and writes the workspace model as XMI. Saving is atomic; a file that cannot be read as an Atelier
+ * workspace is moved aside as a backup and replaced by an empty workspace, with a message naming both files.
+ */
+public final class WorkspaceStore {
+
+	/** What {@link #load} found. {@code problem} and {@code backup} are present when the file was unusable. */
+	public record Loaded(Workspace workspace, Optional<String> problem, Optional<Path> backup) {
+	}
+
+	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+	private WorkspaceStore() {
+	}
+
+	public static Loaded load(Path file) throws IOException {
+		AtomicFiles.deleteStaleTemps(file);
+		if (!Files.exists(file)) {
+			return new Loaded(newWorkspace(file), Optional.empty(), Optional.empty());
+		}
+		String problem;
+		try {
+			Resource resource = newResource(file);
+			try (InputStream in = Files.newInputStream(file)) {
+				resource.load(in, options());
+			}
+			if (!resource.getErrors().isEmpty()) {
+				problem = resource.getErrors().get(0).getMessage();
+			} else if (resource.getContents().size() == 1 && resource.getContents().get(0) instanceof Workspace ws) {
+				return new Loaded(ws, Optional.empty(), Optional.empty());
+			} else {
+				problem = "it holds " + describe(resource) + ", not an Atelier workspace";
+			}
+		} catch (IOException | RuntimeException e) {
+			problem = rootMessage(e);
+		}
+		Path backup = backupPath(file);
+		Files.move(file, backup, StandardCopyOption.ATOMIC_MOVE);
+		String message = "The workspace file " + file + " could not be read (" + problem + "). It was kept as " + backup
+				+ " and an empty workspace was started.";
+		System.getLogger(WorkspaceStore.class.getName()).log(System.Logger.Level.WARNING, message);
+		return new Loaded(newWorkspace(file), Optional.of(message), Optional.of(backup));
+	}
+
+	public static void save(Workspace workspace, Path file) throws IOException {
+		Resource resource = workspace.eResource();
+		if (resource == null) {
+			resource = newResource(file);
+			resource.getContents().add(workspace);
+		}
+		Resource toSave = resource;
+		AtomicFiles.write(file, out -> toSave.save(out, options()));
+	}
+
+	private static Workspace newWorkspace(Path file) {
+		Workspace ws = WorkspaceFactory.eINSTANCE.createWorkspace();
+		Path dir = file.toAbsolutePath().getParent();
+		ws.setName(dir.getFileName() == null ? "workspace" : dir.getFileName().toString());
+		return ws;
+	}
+
+	private static Resource newResource(Path file) {
+		// Touching the package registers its namespace, inside OSGi or not.
+		WorkspacePackage.eINSTANCE.eClass();
+		return new XMIResourceImpl(URI.createFileURI(file.toAbsolutePath().toString()));
+	}
+
+	private static Map<Object, Object> options() {
+		Map<Object, Object> options = new HashMap<>();
+		options.put(XMLResource.OPTION_ENCODING, "UTF-8");
+		options.put(XMLResource.OPTION_DEFER_IDREF_RESOLUTION, Boolean.TRUE);
+		return options;
+	}
+
+	private static String describe(Resource resource) {
+		if (resource.getContents().isEmpty()) {
+			return "no model";
+		}
+		EObject first = resource.getContents().get(0);
+		return resource.getContents().size() + " object(s) of type " + first.eClass().getName();
+	}
+
+	private static String rootMessage(Throwable e) {
+		Throwable t = e;
+		while (t.getCause() != null && t.getCause() != t) {
+			t = t.getCause();
+		}
+		return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+	}
+
+	private static Path backupPath(Path file) {
+		String base = file.getFileName() + ".damaged-" + LocalDateTime.now().format(STAMP);
+		Path backup = file.resolveSibling(base);
+		for (int i = 1; Files.exists(backup); i++) {
+			backup = file.resolveSibling(base + "-" + i);
+		}
+		return backup;
+	}
+}

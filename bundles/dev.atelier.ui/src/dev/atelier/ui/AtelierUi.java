@@ -1,0 +1,17 @@
+package dev.atelier.ui;
+
+/** Element ids of the Atelier application model that other bundles' model fragments refer to. */
+public final class AtelierUi {
+
+	public static final String PERSPECTIVE = "dev.atelier.ui.perspective.atelier";
+	/** Navigation views: workspace, galleries. */
+	public static final String PARTSTACK_LEFT = "dev.atelier.ui.partstack.left";
+	/** Main work: viewport, chat, editors. */
+	public static final String PARTSTACK_CENTER = "dev.atelier.ui.partstack.center";
+	/** Monitoring: jobs, power, logs. */
+	public static final String PARTSTACK_BOTTOM = "dev.atelier.ui.partstack.bottom";
+	public static final String MAIN_MENU = "menu:org.eclipse.ui.main.menu";
+
+	private AtelierUi() {
+	}
+}

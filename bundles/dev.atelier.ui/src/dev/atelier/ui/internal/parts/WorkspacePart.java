@@ -1,0 +1,99 @@
+package dev.atelier.ui.internal.parts;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.di.Focus;
+import org.eclipse.jface.viewers.ITreeContentProvider;
+import org.eclipse.jface.viewers.LabelProvider;
+import org.eclipse.jface.viewers.TreeViewer;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+
+import dev.atelier.model.WorkspaceManager;
+import dev.atelier.model.workspace.Asset;
+import dev.atelier.model.workspace.JobRecord;
+import dev.atelier.model.workspace.Project;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+
+/** The workspace model as a tree: projects with their assets, and the record of past jobs. */
+public final class WorkspacePart {
+
+	private static final String JOBS = "Job history";
+
+	@Inject
+	@Service
+	private WorkspaceManager workspace;
+
+	private TreeViewer viewer;
+
+	@PostConstruct
+	void create(Composite parent) {
+		parent.setLayout(new GridLayout(1, false));
+		workspace.loadProblem().ifPresent(problem -> {
+			Label warning = new Label(parent, SWT.WRAP);
+			warning.setText(problem);
+			warning.setForeground(parent.getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
+			warning.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+		});
+		Label location = new Label(parent, SWT.NONE);
+		location.setText(workspace.file().getParent().toString());
+		viewer = new TreeViewer(parent, SWT.BORDER);
+		viewer.getControl().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+		viewer.setContentProvider(new Content());
+		viewer.setLabelProvider(new LabelProvider() {
+			@Override
+			public String getText(Object element) {
+				return switch (element) {
+				case Project p -> p.getName();
+				case Asset a -> a.getName() + "  [" + a.getKind().getLiteral() + "]";
+				case JobRecord j -> j.getKind() + "  " + j.getStatus().getLiteral();
+				default -> String.valueOf(element);
+				};
+			}
+		});
+		viewer.setInput(workspace.read(ws -> ws));
+	}
+
+	@Focus
+	void focus() {
+		viewer.getControl().setFocus();
+	}
+
+	private final class Content implements ITreeContentProvider {
+		@Override
+		public Object[] getElements(Object input) {
+			return workspace.read(ws -> {
+				List<Object> roots = new ArrayList<>(ws.getProjects());
+				if (!ws.getJobs().isEmpty()) {
+					roots.add(JOBS);
+				}
+				return roots.toArray();
+			});
+		}
+
+		@Override
+		public Object[] getChildren(Object parent) {
+			return workspace.read(ws -> switch (parent) {
+			case Project p -> p.getAssets().toArray();
+			case String s when s.equals(JOBS) -> ws.getJobs().toArray();
+			default -> new Object[0];
+			});
+		}
+
+		@Override
+		public Object getParent(Object element) {
+			return null;
+		}
+
+		@Override
+		public boolean hasChildren(Object element) {
+			return getChildren(element).length > 0;
+		}
+	}
+}
