@@ -1,0 +1,260 @@
+package dev.atelier.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.eclipse.e4.ui.internal.workbench.swt.E4Application;
+import org.eclipse.e4.ui.model.application.MApplication;
+import org.eclipse.e4.ui.model.application.ui.advanced.MPerspective;
+import org.eclipse.e4.ui.model.application.ui.advanced.MPerspectiveStack;
+import org.eclipse.e4.ui.model.application.ui.basic.MPart;
+import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
+import org.eclipse.e4.ui.model.application.ui.menu.MToolControl;
+import org.eclipse.e4.ui.workbench.IWorkbench;
+import org.eclipse.e4.ui.workbench.modeling.EModelService;
+import org.eclipse.equinox.app.IApplicationContext;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Shell;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobService;
+import dev.atelier.ui.AtelierUi;
+
+/**
+ * Starts the real E4 workbench from the Atelier application model in this OSGi runtime, checks what it shows,
+ * writes a screenshot to target/screenshots/, and closes it.
+ */
+class WorkbenchSmokeTest {
+
+	private static final long TIMEOUT_MS = 60_000;
+
+	private final List<String> errors = new ArrayList<>();
+	private final List<String> checks = new ArrayList<>();
+	private String statusText;
+	private Path screenshot;
+
+	@Test
+	void workbenchComesUpWithTheAtelierPerspectivePartsAndStatusLine() throws Exception {
+		BundleContext context = FrameworkUtil.getBundle(WorkbenchSmokeTest.class).getBundleContext();
+		LogReaderService logs = context.getService(context.getServiceReference(LogReaderService.class));
+		LogListener errorCollector = entry -> {
+			if (entry.getLogLevel() == LogLevel.ERROR) {
+				errors.add(describe(entry));
+			}
+		};
+		logs.addLogListener(errorCollector);
+		JobService jobs = context.getService(context.getServiceReference(JobService.class));
+		CountDownLatch release = new CountDownLatch(1);
+		JobHandle<Void> job = jobs.submit("Smoke render", ctx -> {
+			ctx.begin("frame 5 of 10", 10);
+			ctx.worked(5);
+			release.await();
+			return null;
+		});
+		Display display = Display.getDefault();
+		long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+		display.timerExec(500, new Runnable() {
+			@Override
+			public void run() {
+				MWindow window = atelierWindow(display);
+				if (window == null || !ready(window)) {
+					if (System.currentTimeMillis() < deadline) {
+						display.timerExec(250, this);
+					} else {
+						checks.add("timed out waiting for the workbench window");
+						closeAny(display);
+					}
+					return;
+				}
+				inspect(window);
+				// Give the first paint time to finish before the picture is taken.
+				display.timerExec(1500, () -> {
+					screenshot = capture((Shell) window.getWidget());
+					window.getContext().get(IWorkbench.class).close();
+				});
+			}
+		});
+		try {
+			new E4Application().start(new TestAppContext());
+		} finally {
+			release.countDown();
+			logs.removeLogListener(errorCollector);
+		}
+		job.result().get();
+		assertEquals(List.of(), checks, "what the workbench got wrong");
+		assertEquals(List.of(), errors, "errors logged while the workbench ran");
+		assertNotNull(statusText, "status line text");
+		assertTrue(statusText.contains("Smoke render: frame 5 of 10"), statusText);
+		assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot + " has content");
+	}
+
+	private static MWindow atelierWindow(Display display) {
+		for (Shell shell : display.getShells()) {
+			if (shell.isVisible() && shell.getData("modelElement") instanceof MWindow window
+					&& "dev.atelier.ui.window.main".equals(window.getElementId())) {
+				return window;
+			}
+		}
+		return null;
+	}
+
+	private static boolean ready(MWindow window) {
+		EModelService models = window.getContext().get(EModelService.class);
+		List<MPart> parts = models.findElements(window, null, MPart.class);
+		return !parts.isEmpty() && parts.stream().filter(MPart::isVisible).filter(p -> p.getParent().getSelectedElement() == p)
+				.allMatch(p -> p.getObject() != null && p.getWidget() != null);
+	}
+
+	private void inspect(MWindow window) {
+		EModelService models = window.getContext().get(EModelService.class);
+		MApplication app = window.getContext().get(MApplication.class);
+		check(app != null && "dev.atelier.ui.application".equals(app.getElementId()), "application model is Atelier's");
+		check("Atelier".equals(((Shell) window.getWidget()).getText()), "window title is Atelier");
+		MPerspectiveStack stack = (MPerspectiveStack) models.find("dev.atelier.ui.perspectivestack", window);
+		MPerspective selected = stack == null ? null : stack.getSelectedElement();
+		check(selected != null && AtelierUi.PERSPECTIVE.equals(selected.getElementId()), "Atelier perspective is shown");
+		for (String id : List.of(AtelierUi.PARTSTACK_LEFT, AtelierUi.PARTSTACK_CENTER, AtelierUi.PARTSTACK_BOTTOM)) {
+			check(models.find(id, window) != null, "part stack " + id + " exists for plugin views");
+		}
+		for (String id : List.of("dev.atelier.ui.part.workspace", "dev.atelier.ui.part.welcome", "dev.atelier.ui.part.jobs")) {
+			MPart part = (MPart) models.find(id, window);
+			check(part != null && part.getObject() != null && part.getWidget() instanceof Control c && !c.isDisposed(),
+					"part " + id + " is rendered");
+		}
+		MToolControl status = (MToolControl) models.find("dev.atelier.ui.statusline", window);
+		check(status != null && status.getWidget() instanceof Composite, "status line is rendered");
+		if (status != null && status.getWidget() instanceof Composite c) {
+			statusText = firstLabel(c);
+		}
+	}
+
+	private void check(boolean ok, String what) {
+		if (!ok) {
+			checks.add(what);
+		}
+	}
+
+	private static String firstLabel(Composite composite) {
+		for (Control child : composite.getChildren()) {
+			if (child instanceof Label label) {
+				return label.getText();
+			}
+			if (child instanceof Composite inner) {
+				String text = firstLabel(inner);
+				if (text != null) {
+					return text;
+				}
+			}
+		}
+		return null;
+	}
+
+	/** Draws the shell into an image, which works without a window manager or compositor. */
+	private static Path capture(Shell shell) {
+		try {
+			shell.update();
+			Rectangle bounds = shell.getBounds();
+			Image image = new Image(shell.getDisplay(), bounds.width, bounds.height);
+			GC gc = new GC(image);
+			shell.print(gc);
+			gc.dispose();
+			ImageLoader loader = new ImageLoader();
+			loader.data = new org.eclipse.swt.graphics.ImageData[] { image.getImageData() };
+			Path dir = Path.of(System.getProperty("atelier.screenshots", "target/screenshots"));
+			Files.createDirectories(dir);
+			Path file = dir.resolve("workbench.png");
+			loader.save(file.toString(), SWT.IMAGE_PNG);
+			image.dispose();
+			return file;
+		} catch (Exception e) {
+			throw new IllegalStateException("cannot write the screenshot", e);
+		}
+	}
+
+	private static void closeAny(Display display) {
+		for (Shell shell : display.getShells()) {
+			shell.close();
+		}
+	}
+
+	private static String describe(LogEntry entry) {
+		Bundle bundle = entry.getBundle();
+		return (bundle == null ? "?" : bundle.getSymbolicName()) + ": " + entry.getMessage()
+				+ (entry.getException() == null ? "" : " (" + entry.getException() + ")");
+	}
+
+	/** What the launcher would hand E4Application: the branding of dev.atelier.ui.product. */
+	private static final class TestAppContext implements IApplicationContext {
+		@Override
+		public Map<?, ?> getArguments() {
+			return Map.of(APPLICATION_ARGS, new String[] { "-persistState", "false", "-clearPersistedState" });
+		}
+
+		@Override
+		public void applicationRunning() {
+		}
+
+		@Override
+		public String getBrandingApplication() {
+			return "org.eclipse.e4.ui.workbench.swt.E4Application";
+		}
+
+		@Override
+		public String getBrandingName() {
+			return "Atelier";
+		}
+
+		@Override
+		public String getBrandingDescription() {
+			return "Atelier";
+		}
+
+		@Override
+		public String getBrandingId() {
+			return "dev.atelier.ui.product";
+		}
+
+		@Override
+		public String getBrandingProperty(String key) {
+			return switch (key) {
+			case "applicationXMI" -> "dev.atelier.ui/Application.e4xmi";
+			case "applicationCSS" -> "platform:/plugin/dev.atelier.ui/css/atelier.css";
+			case "appName" -> "Atelier";
+			default -> null;
+			};
+		}
+
+		@Override
+		public Bundle getBrandingBundle() {
+			return FrameworkUtil.getBundle(WorkbenchSmokeTest.class);
+		}
+
+		@Override
+		public void setResult(Object result, org.eclipse.equinox.app.IApplication application) {
+		}
+	}
+}
