@@ -22,10 +22,20 @@ public final class CliApplication implements IApplication {
 	private static final long SERVICE_WAIT_MS = 30_000;
 
 	@Override
-	public Object start(IApplicationContext context) throws Exception {
+	public Object start(IApplicationContext context) {
 		String[] raw = (String[]) context.getArguments().get(IApplicationContext.APPLICATION_ARGS);
 		List<String> args = raw == null ? List.of() : Arrays.asList(raw);
 		context.applicationRunning();
+		try {
+			return run(args);
+		} catch (Exception | LinkageError e) {
+			System.err.println("atelier: internal error: " + e);
+			System.getLogger(CliApplication.class.getName()).log(System.Logger.Level.ERROR, "the CLI failed", e);
+			return Dispatcher.FAILED;
+		}
+	}
+
+	private static int run(List<String> args) throws Exception {
 		BundleContext bundles = FrameworkUtil.getBundle(CliApplication.class).getBundleContext();
 		AtelierEnvironment environment = await(bundles, AtelierEnvironment.class);
 		// Asking for the plugin host installs and starts the plugins folder's bundles before dispatching.

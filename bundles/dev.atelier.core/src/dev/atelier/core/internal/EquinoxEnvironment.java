@@ -25,7 +25,17 @@ public final class EquinoxEnvironment implements AtelierEnvironment {
 		this.version = context.getBundle().getVersion().toString();
 		String[] args = info.getNonFrameworkArgs();
 		this.arguments = args == null ? List.of() : List.of(args);
-		this.paths = AtelierPaths.resolve(arguments, System.getenv(), Path.of(System.getProperty("user.home")));
+		this.paths = resolve(arguments);
+	}
+
+	/** A malformed --workspace is the CLI's to report; the runtime still starts, on the other choices. */
+	private static AtelierPaths resolve(List<String> args) {
+		Path home = Path.of(System.getProperty("user.home"));
+		try {
+			return AtelierPaths.resolve(args, System.getenv(), home);
+		} catch (IllegalArgumentException e) {
+			return AtelierPaths.resolve(List.of(), System.getenv(), home);
+		}
 	}
 
 	@Override

@@ -57,10 +57,23 @@ public final class PluginFolderInstaller implements PluginHost {
 		}
 		List<Path> jars = jars(dir);
 		List<Bundle> touched = new ArrayList<>();
+		// Uninstall first: the same plugin may be installed from another workspace, and Equinox refuses a
+		// second bundle with the same name and version.
+		for (Path jar : jars) {
+			installed.remove(LOCATION_PREFIX + jar);
+		}
+		for (Bundle gone : installed.values()) {
+			try {
+				gone.uninstall();
+				touched.add(gone);
+			} catch (BundleException e) {
+				LOG.log(Level.WARNING, "cannot uninstall removed plugin " + gone.getLocation(), e);
+			}
+		}
 		Map<Path, Object> outcome = new HashMap<>();
 		for (Path jar : jars) {
 			String location = LOCATION_PREFIX + jar;
-			Bundle bundle = installed.remove(location);
+			Bundle bundle = context.getBundle(location);
 			try (InputStream in = Files.newInputStream(jar)) {
 				if (bundle == null) {
 					bundle = context.installBundle(location, in);
@@ -71,15 +84,7 @@ public final class PluginFolderInstaller implements PluginHost {
 				}
 				outcome.put(jar, bundle);
 			} catch (IOException | BundleException | RuntimeException e) {
-				outcome.put(jar, "cannot install " + jar + ": " + e.getMessage());
-			}
-		}
-		for (Bundle gone : installed.values()) {
-			try {
-				gone.uninstall();
-				touched.add(gone);
-			} catch (BundleException e) {
-				LOG.log(Level.WARNING, "cannot uninstall removed plugin " + gone.getLocation(), e);
+				outcome.put(jar, "cannot install plugin " + jar + ": " + describe(e));
 			}
 		}
 		if (!touched.isEmpty()) {
@@ -121,10 +126,19 @@ public final class PluginFolderInstaller implements PluginHost {
 			bundle.start(Bundle.START_ACTIVATION_POLICY);
 			return new Plugin(jar, name, version, true, null);
 		} catch (BundleException | RuntimeException e) {
-			String problem = "cannot start plugin " + jar + " (" + name + "): " + e.getMessage();
+			String problem = "cannot start plugin " + jar + " (" + name + "): " + describe(e);
 			LOG.log(Level.ERROR, problem);
 			return new Plugin(jar, name, version, false, problem);
 		}
+	}
+
+	/** The exception's message and its causes', e.g. "Error occurred installing a bundle: zip END header not found". */
+	private static String describe(Throwable e) {
+		StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+		for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+			text.append(": ").append(cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
+		}
+		return text.toString();
 	}
 
 	private static List<Path> jars(Path dir) {

@@ -1,0 +1,78 @@
+package dev.atelier.product.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+class CliIT {
+
+	@Test
+	void versionPrintsAtelierAndItsVersion() throws Exception {
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", Product.newWorkspace("version").toString()), "--version");
+		assertEquals(0, run.exitCode(), run.all());
+		assertTrue(run.out().matches("Atelier 0\\.1\\.0\\.\\d{12}\\n"), run.out());
+		assertEquals("", run.err(), "nothing on stderr");
+	}
+
+	@Test
+	void infoReportsVersionsOsWorkspaceAndActiveBundles() throws Exception {
+		Path ws = Product.newWorkspace("info");
+		Product.Run run = Product.run(Map.of(), "--workspace", ws.toString(), "info");
+		assertEquals(0, run.exitCode(), run.all());
+		for (String field : List.of("atelier:", "java:", "os:", "workspace: " + ws, "bundles:")) {
+			assertTrue(run.out().contains(field), "info shows " + field + "\n" + run.out());
+		}
+		assertTrue(run.out().contains("java:      25."), run.out());
+		assertTrue(run.out().contains(Product.home().resolve("jre").toString()), "runs on the bundled JRE\n" + run.out());
+	}
+
+	@Test
+	void everyProductBundleResolvesAndTheLogHasNoError() throws Exception {
+		Path ws = Product.newWorkspace("bundles");
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "info", "--json");
+		assertEquals(0, run.exitCode(), run.all());
+		JsonObject info = JsonParser.parseString(run.out()).getAsJsonObject();
+		assertEquals(ws.toString(), info.get("workspace").getAsString(), "ATELIER_WORKSPACE chooses the workspace");
+		int active = info.get("bundlesActive").getAsInt();
+		assertTrue(active >= 10, "active bundles: " + active);
+		int total = 0;
+		for (JsonElement e : info.getAsJsonArray("bundles")) {
+			JsonObject bundle = e.getAsJsonObject();
+			String state = bundle.get("state").getAsString();
+			assertTrue(List.of("ACTIVE", "RESOLVED", "STARTING").contains(state),
+					bundle.get("symbolicName").getAsString() + " is " + state);
+			total++;
+		}
+		assertEquals(info.get("bundlesTotal").getAsInt(), total);
+		for (String core : List.of("dev.atelier.core", "org.apache.felix.scr")) {
+			assertTrue(info.getAsJsonArray("bundles").asList().stream().map(JsonElement::getAsJsonObject)
+					.anyMatch(b -> b.get("symbolicName").getAsString().equals(core) && b.get("state").getAsString().equals("ACTIVE")),
+					core + " is active");
+		}
+		assertEquals(List.of(), Product.errorEntries(ws));
+	}
+
+	@Test
+	void unknownSubcommandPrintsTheKnownOnesAndExitsNonZero() throws Exception {
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", Product.newWorkspace("unknown").toString()), "paint", "--fast");
+		assertEquals(2, run.exitCode(), run.all());
+		assertTrue(run.err().contains("unknown subcommand 'paint'"), run.err());
+		assertTrue(run.err().contains("subcommands:") && run.err().contains("  info"), run.err());
+	}
+
+	@Test
+	void workspaceOptionWithoutDirectoryIsAUsageError() throws Exception {
+		Product.Run run = Product.run(Map.of(), "info", "--workspace");
+		assertEquals(2, run.exitCode(), run.all());
+		assertTrue(run.err().contains("--workspace needs a directory"), run.err());
+	}
+}

@@ -1,0 +1,108 @@
+package dev.atelier.product.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** The product as a user gets it: the archive unpacked into a fresh folder, run as a separate process. */
+final class Product {
+
+	record Run(int exitCode, String out, String err) {
+		String all() {
+			return out + err;
+		}
+	}
+
+	private static Path home;
+
+	private Product() {
+	}
+
+	static synchronized Path home() throws IOException, InterruptedException {
+		if (home == null) {
+			Path archive = Path.of(System.getProperty("atelier.archive"));
+			assertTrue(Files.isRegularFile(archive), "product archive " + archive + " was built");
+			Path dir = Path.of(System.getProperty("atelier.it.dir")).resolve("unpacked");
+			if (Files.exists(dir)) {
+				try (Stream<Path> files = Files.walk(dir)) {
+					files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+				}
+			}
+			Files.createDirectories(dir);
+			Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", dir.toString()).inheritIO().start();
+			assertTrue(tar.waitFor(120, TimeUnit.SECONDS) && tar.exitValue() == 0, "unpacking " + archive);
+			home = dir.resolve("atelier");
+			assertTrue(Files.isExecutable(home.resolve("atelier")), "the archive has an executable atelier script");
+			assertTrue(Files.isExecutable(home.resolve("jre/bin/java")), "the archive carries its own Java runtime");
+		}
+		return home;
+	}
+
+	static Path newWorkspace(String name) throws IOException {
+		Path ws = Path.of(System.getProperty("atelier.it.dir")).resolve("workspaces").resolve(name + "-" + System.nanoTime());
+		Files.createDirectories(ws);
+		return ws;
+	}
+
+	/** Runs {@code atelier args…} with the given environment additions, without JAVA_HOME to prove the JRE is bundled. */
+	static Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>();
+		command.add(home().resolve("atelier").toString());
+		command.addAll(List.of(args));
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.environment().remove("JAVA_HOME");
+		builder.environment().remove("ATELIER_WORKSPACE");
+		builder.environment().putAll(env);
+		Path out = Files.createTempFile("atelier-out", ".txt");
+		Path err = Files.createTempFile("atelier-err", ".txt");
+		builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+		Process process = builder.start();
+		if (!process.waitFor(120, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			fail("atelier " + String.join(" ", args) + " did not finish within 120 s");
+		}
+		Run run = new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+		Files.delete(out);
+		Files.delete(err);
+		return run;
+	}
+
+	/** Error entries ("!ENTRY <bundle> 4 …") in the Equinox logs of the installation and of a workspace. */
+	static List<String> errorEntries(Path workspace) throws IOException, InterruptedException {
+		List<Path> logs = new ArrayList<>();
+		try (Stream<Path> files = Files.walk(home().resolve("configuration"))) {
+			files.filter(p -> p.getFileName().toString().endsWith(".log")).forEach(logs::add);
+		}
+		Path metadataLog = workspace.resolve(".metadata/.log");
+		if (Files.exists(metadataLog)) {
+			logs.add(metadataLog);
+		}
+		List<String> errors = new ArrayList<>();
+		for (Path log : logs) {
+			List<String> lines = Files.readAllLines(log);
+			for (int i = 0; i < lines.size(); i++) {
+				if (lines.get(i).matches("!ENTRY \\S+ 4 .*")) {
+					errors.add(log + ": " + lines.get(i) + (i + 1 < lines.size() ? " " + lines.get(i + 1) : ""));
+				}
+			}
+		}
+		Path atelierLogs = workspace.resolve("logs");
+		if (Files.isDirectory(atelierLogs)) {
+			try (Stream<Path> files = Files.list(atelierLogs)) {
+				for (Path log : files.filter(p -> p.getFileName().toString().endsWith(".log")).toList()) {
+					Files.readAllLines(log).stream().filter(l -> l.contains(" SEVERE ")).map(l -> log + ": " + l).forEach(errors::add);
+				}
+			}
+		}
+		return errors;
+	}
+}
