@@ -74,7 +74,7 @@ public final class Dispatcher {
 			return OK;
 		}
 		try {
-			return command.run(new Context(rest));
+			return command.run(CommandContext.of(rest, out, err, environment));
 		} catch (Exception | LinkageError e) {
 			err.println("atelier " + first + ": internal error: " + e);
 			System.getLogger(Dispatcher.class.getName()).log(System.Logger.Level.ERROR, "subcommand " + first + " failed", e);
@@ -110,34 +110,6 @@ public final class Dispatcher {
 		int width = commands.keySet().stream().mapToInt(String::length).max().orElse(0);
 		for (Map.Entry<String, Subcommand> e : commands.entrySet()) {
 			to.printf("  %-" + width + "s  %s%n", e.getKey(), e.getValue().summary());
-		}
-	}
-
-	private final class Context implements CommandContext {
-		private final List<String> args;
-
-		Context(List<String> args) {
-			this.args = args;
-		}
-
-		@Override
-		public List<String> args() {
-			return args;
-		}
-
-		@Override
-		public PrintStream out() {
-			return out;
-		}
-
-		@Override
-		public PrintStream err() {
-			return err;
-		}
-
-		@Override
-		public AtelierEnvironment environment() {
-			return environment;
 		}
 	}
 }

@@ -44,11 +44,11 @@ class HelloPluginTest {
 		assertNotNull(hello, "the DS component registered the hello subcommand");
 		AtelierEnvironment env = context.getService(context.getServiceReference(AtelierEnvironment.class));
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		int code = hello.run(contextWith(List.of("Ada"), env, new PrintStream(out, true, StandardCharsets.UTF_8)));
+		int code = hello.run(CommandContext.of(List.of("Ada"), new PrintStream(out, true, StandardCharsets.UTF_8), System.err, env));
 		assertEquals(0, code);
 		assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Hello, Ada, from a third-party plugin in Atelier "),
 				out.toString(StandardCharsets.UTF_8));
-		assertEquals(2, hello.run(contextWith(List.of("a", "b"), env, new PrintStream(new ByteArrayOutputStream()))));
+		assertEquals(2, hello.run(CommandContext.of(List.of("a", "b"), System.out, new PrintStream(new ByteArrayOutputStream()), env)));
 	}
 
 	@Test
@@ -65,29 +65,5 @@ class HelloPluginTest {
 		MPart part = (MPart) fragment.getElements().get(0);
 		assertEquals("bundleclass://dev.example.hello/" + HelloPart.class.getName(), part.getContributionURI());
 		assertEquals(HelloPart.class, bundle.loadClass(HelloPart.class.getName()));
-	}
-
-	private static CommandContext contextWith(List<String> args, AtelierEnvironment env, PrintStream out) {
-		return new CommandContext() {
-			@Override
-			public List<String> args() {
-				return args;
-			}
-
-			@Override
-			public PrintStream out() {
-				return out;
-			}
-
-			@Override
-			public PrintStream err() {
-				return out;
-			}
-
-			@Override
-			public AtelierEnvironment environment() {
-				return env;
-			}
-		};
 	}
 }
