@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.eclipse.emf.common.util.URI;
 import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.resource.Resource;
+import org.eclipse.emf.ecore.xmi.PackageNotFoundException;
 import org.eclipse.emf.ecore.xmi.XMLResource;
 import org.eclipse.emf.ecore.xmi.impl.XMIResourceImpl;
 
@@ -106,7 +107,14 @@ public final class WorkspaceStore {
 
 	private static String rootMessage(Throwable e) {
 		Throwable t = e;
-		while (t.getCause() != null && t.getCause() != t) {
+		while (true) {
+			if (t instanceof PackageNotFoundException foreign) {
+				return "it is not an Atelier workspace: its XML namespace is "
+						+ (foreign.uri() == null ? "missing" : "'" + foreign.uri() + "'") + ", expected '" + WorkspacePackage.eNS_URI + "'";
+			}
+			if (t.getCause() == null || t.getCause() == t) {
+				break;
+			}
 			t = t.getCause();
 		}
 		return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();

@@ -107,7 +107,20 @@ class WorkspaceStoreTest {
 	void foreignXmlIsKeptAsBackupAndNamedInTheMessage() throws IOException {
 		byte[] foreign = "<?xml version=\"1.0\"?>\n<html><body>not a workspace</body></html>\n".getBytes(StandardCharsets.UTF_8);
 		Files.write(file(), foreign);
-		assertUsableAfterRecovery(WorkspaceStore.load(file()), foreign);
+		WorkspaceStore.Loaded loaded = WorkspaceStore.load(file());
+		assertTrue(loaded.problem().orElseThrow().contains("it is not an Atelier workspace: its XML namespace is missing"),
+				loaded.problem().get());
+		assertUsableAfterRecovery(loaded, foreign);
+	}
+
+	@Test
+	void otherEmfModelIsRecognisedAsForeign() throws IOException {
+		byte[] ecore = "<?xml version=\"1.0\"?>\n<ecore:EPackage xmi:version=\"2.0\" xmlns:xmi=\"http://www.omg.org/XMI\" xmlns:ecore=\"http://www.eclipse.org/emf/2002/Ecore\" name=\"other\"/>\n"
+				.getBytes(StandardCharsets.UTF_8);
+		Files.write(file(), ecore);
+		WorkspaceStore.Loaded loaded = WorkspaceStore.load(file());
+		assertTrue(loaded.problem().orElseThrow().contains("not an Atelier workspace"), loaded.problem().get());
+		assertUsableAfterRecovery(loaded, ecore);
 	}
 
 	@Test
