@@ -1,6 +1,6 @@
 package dev.atelier.cli.internal;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +52,9 @@ public final class InfoCommand implements Subcommand {
 				usage: atelier info [--json]
 
 				Prints Atelier's and Java's versions, the OS, the workspace path, how many OSGi bundles are active,
-				and the plugins installed from the workspace's plugins folder.
-				  --json   one JSON object, with every bundle's symbolic name, version and state""";
+				and the plugins installed from the workspace's plugins folder (atelier bundles lists the bundles).
+				  --json   one JSON object: atelier, java, javaHome, os, workspace, devices, bundlesTotal,
+				           bundlesActive, plugins [{jar, symbolicName, version, started, problem}]""";
 	}
 
 	@Override
@@ -68,25 +69,13 @@ public final class InfoCommand implements Subcommand {
 			}
 		}
 		Bundle[] all = context.getBundles();
-		long active = 0;
-		List<Map<String, Object>> bundles = new ArrayList<>();
-		for (Bundle bundle : all) {
-			if (bundle.getState() == Bundle.ACTIVE) {
-				active++;
-			}
-			Map<String, Object> b = new LinkedHashMap<>();
-			b.put("symbolicName", bundle.getSymbolicName());
-			b.put("version", bundle.getVersion().toString());
-			b.put("state", stateName(bundle.getState()));
-			bundles.add(b);
-		}
+		long active = Arrays.stream(all).filter(b -> b.getState() == Bundle.ACTIVE).count();
 		Map<String, String> facts = SystemInfo.describe(ctx.environment(), contributors);
 		if (json) {
 			Map<String, Object> doc = new LinkedHashMap<>(facts);
 			doc.put("bundlesTotal", all.length);
 			doc.put("bundlesActive", active);
 			doc.put("plugins", plugins.plugins().stream().map(InfoCommand::plugin).toList());
-			doc.put("bundles", bundles);
 			ctx.out().println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(doc));
 			return Dispatcher.OK;
 		}
