@@ -1,0 +1,48 @@
+package dev.atelier.device;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one arbiter of Atelier's compute devices. Every bundle gets its own view of this service (a bundle-scoped
+ * service), and every lease it acquired is released when the bundle stops.
+ *
+ * <p>Admission: a request is granted from the device's budget, min(driver-reported free memory minus what
+ * granted leases have not allocated yet, total − headroom − granted); waiting requests are served higher
+ * priority first and FIFO within a priority; before a request waits, idle evictable leases of the same or
+ * lower priority are evicted least recently used first, never pinned or busy ones. A request that can never
+ * fit is refused at once.
+ */
+public interface DeviceService {
+
+	/** Every device, GPUs first in driver order, then the CPU, then simulated devices. */
+	List<Device> devices();
+
+	Optional<Device> device(String id);
+
+	/** The device's memory now; throws {@link IllegalArgumentException} naming the known ids for an unknown id. */
+	DeviceStatus status(String deviceId);
+
+	/**
+	 * Grants memory on a device, waiting up to the request's timeout.
+	 *
+	 * @throws LeaseRefusedException when it can never fit, or did not fit in time; the message explains why
+	 * @throws InterruptedException  when the waiting thread is interrupted
+	 */
+	VramLease acquire(String deviceId, LeaseRequest request) throws LeaseRefusedException, InterruptedException;
+
+	/** All open leases of all holders. */
+	List<VramLease> leases();
+
+	/** A compute context on the lease's device whose allocations count against the lease. */
+	ComputeContext openContext(VramLease lease);
+
+	/** Adds the simulated device of a profile (see {@link #simulationProfiles()}); returns it, id {@code sim:<profile>}. */
+	Device simulate(String profile);
+
+	List<String> simulationProfiles();
+
+	void addListener(DeviceEvent.Listener listener);
+
+	void removeListener(DeviceEvent.Listener listener);
+}

@@ -1,0 +1,164 @@
+package dev.atelier.device.internal;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.atelier.device.ComputeContext;
+import dev.atelier.device.Device;
+import dev.atelier.device.DeviceBuffer;
+import dev.atelier.device.DeviceStream;
+import dev.atelier.device.VramLease;
+import dev.atelier.device.spi.PhysicalDevice;
+
+/** Lease accounting over a backend's native context; the same for CUDA, CPU and simulated devices. */
+final class ComputeContextImpl implements ComputeContext {
+
+	private final Arbiter.Lease lease;
+	private final Device device;
+	private final PhysicalDevice.NativeContext nativeContext;
+	private final Set<Buffer> buffers = ConcurrentHashMap.newKeySet();
+	private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+	private volatile boolean closed;
+
+	ComputeContextImpl(Arbiter.Lease lease, Device device, PhysicalDevice.NativeContext nativeContext) {
+		this.lease = lease;
+		this.device = device;
+		this.nativeContext = nativeContext;
+		// An evicted or released lease takes its memory with it, whatever the holder still had open.
+		lease.addReclaimer(this::close);
+	}
+
+	@Override
+	public VramLease lease() {
+		return lease;
+	}
+
+	@Override
+	public Device device() {
+		return device;
+	}
+
+	@Override
+	public Binding bind() {
+		ensureOpen();
+		AutoCloseable binding = nativeContext.bind();
+		return () -> {
+			try {
+				binding.close();
+			} catch (Exception e) {
+				throw new IllegalStateException(device.id() + ": cannot unbind the context: " + e.getMessage(), e);
+			}
+		};
+	}
+
+	@Override
+	public DeviceStream newStream() {
+		ensureOpen();
+		Stream stream = new Stream(nativeContext.createStream());
+		streams.add(stream);
+		return stream;
+	}
+
+	@Override
+	public DeviceBuffer allocate(long bytes) {
+		ensureOpen();
+		if (bytes <= 0) {
+			throw new IllegalArgumentException("allocation of " + bytes + " bytes on " + device.id());
+		}
+		lease.allocate(bytes);
+		long address;
+		try {
+			address = nativeContext.allocate(bytes);
+		} catch (RuntimeException e) {
+			lease.free(bytes);
+			throw e;
+		}
+		Buffer buffer = new Buffer(address, bytes);
+		buffers.add(buffer);
+		return buffer;
+	}
+
+	@Override
+	public long allocatedBytes() {
+		return buffers.stream().mapToLong(Buffer::bytes).sum();
+	}
+
+	@Override
+	public synchronized void close() {
+		if (closed) {
+			return;
+		}
+		closed = true;
+		buffers.forEach(Buffer::close);
+		streams.forEach(Stream::close);
+		nativeContext.close();
+	}
+
+	private void ensureOpen() {
+		if (closed) {
+			throw new IllegalStateException("the compute context of lease " + lease.id() + " on " + device.id() + " is closed");
+		}
+	}
+
+	private final class Buffer implements DeviceBuffer {
+		private final long address;
+		private final long bytes;
+		private boolean freed;
+
+		Buffer(long address, long bytes) {
+			this.address = address;
+			this.bytes = bytes;
+		}
+
+		@Override
+		public long bytes() {
+			return bytes;
+		}
+
+		@Override
+		public long address() {
+			return address;
+		}
+
+		@Override
+		public void close() {
+			synchronized (this) {
+				if (freed) {
+					return;
+				}
+				freed = true;
+			}
+			buffers.remove(this);
+			nativeContext.free(address, bytes);
+			lease.free(bytes);
+		}
+	}
+
+	private final class Stream implements DeviceStream {
+		private final long handle;
+		private boolean destroyed;
+
+		Stream(long handle) {
+			this.handle = handle;
+		}
+
+		@Override
+		public long handle() {
+			return handle;
+		}
+
+		@Override
+		public void synchronize() {
+			nativeContext.synchronize(handle);
+		}
+
+		@Override
+		public synchronized void close() {
+			if (!destroyed) {
+				destroyed = true;
+				streams.remove(this);
+				nativeContext.destroyStream(handle);
+			}
+		}
+	}
+}

@@ -1,0 +1,216 @@
+package dev.atelier.device.internal;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import dev.atelier.core.Preferences;
+import dev.atelier.device.Backend;
+import dev.atelier.device.Device;
+import dev.atelier.device.DeviceEvent;
+import dev.atelier.device.VramLease;
+import dev.atelier.device.spi.DeviceProvider;
+import dev.atelier.device.spi.PhysicalDevice;
+
+/**
+ * All devices and their arbiters, shared by every bundle's view of the device service. Backends join as
+ * {@link DeviceProvider} services; simulated devices are added on request or by the preference
+ * {@code device.simulate} (comma-separated profiles). {@code device.headroomMiB} overrides the backends' headroom.
+ */
+@Component(service = DeviceRegistry.class)
+public final class DeviceRegistry {
+
+	public static final String PREF_SIMULATE = "device.simulate";
+	public static final String PREF_HEADROOM_MIB = "device.headroomMiB";
+
+	private static final System.Logger LOG = System.getLogger(DeviceRegistry.class.getName());
+
+	public record Entry(PhysicalDevice physical, Arbiter arbiter, DeviceProvider provider) {
+	}
+
+	private final Map<String, Entry> devices = new LinkedHashMap<>();
+	private final List<DeviceEvent.Listener> listeners = new CopyOnWriteArrayList<>();
+	private final LongSupplier clock;
+	private final Long headroomOverride;
+	private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+		Thread t = new Thread(r, "atelier-lease-reaper");
+		t.setDaemon(true);
+		return t;
+	});
+
+	@Activate
+	public DeviceRegistry(@Reference(cardinality = ReferenceCardinality.OPTIONAL) Preferences preferences) {
+		this(System::nanoTime, headroomPreference(preferences));
+		if (preferences != null) {
+			for (String profile : preferences.get(PREF_SIMULATE, "").split(",")) {
+				if (!profile.isBlank()) {
+					try {
+						simulate(profile.strip());
+					} catch (IllegalArgumentException e) {
+						LOG.log(Level.WARNING, "preference " + PREF_SIMULATE + ": " + e.getMessage());
+					}
+				}
+			}
+		}
+	}
+
+	/** Plain-Java construction for tests; {@code headroomOverride} null keeps each backend's default. */
+	public DeviceRegistry(LongSupplier clock, Long headroomOverride) {
+		this.clock = clock;
+		this.headroomOverride = headroomOverride;
+		reaper.scheduleWithFixedDelay(this::evictExpired, 1, 1, TimeUnit.SECONDS);
+	}
+
+	private static Long headroomPreference(Preferences preferences) {
+		String value = preferences == null ? null : preferences.get(PREF_HEADROOM_MIB, null);
+		if (value == null) {
+			return null;
+		}
+		try {
+			return Long.parseLong(value.strip()) << 20;
+		} catch (NumberFormatException e) {
+			LOG.log(Level.WARNING, "preference " + PREF_HEADROOM_MIB + " is not a whole number of MiB: '" + value + "'; using the defaults");
+			return null;
+		}
+	}
+
+	@Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+	public void addProvider(DeviceProvider provider) {
+		for (PhysicalDevice physical : provider.devices()) {
+			add(physical, provider);
+		}
+	}
+
+	public void removeProvider(DeviceProvider provider) {
+		List<Entry> gone = new ArrayList<>();
+		synchronized (this) {
+			devices.values().removeIf(e -> {
+				boolean match = e.provider() == provider;
+				if (match) {
+					gone.add(e);
+				}
+				return match;
+			});
+		}
+		for (Entry e : gone) {
+			e.arbiter().leases().forEach(VramLease::close);
+			fire(new DeviceEvent(DeviceEvent.Type.DEVICE_REMOVED, e.arbiter().device(), null));
+		}
+	}
+
+	public Device add(PhysicalDevice physical, DeviceProvider provider) {
+		Device device = physical.device();
+		long headroom = headroomOverride != null ? headroomOverride : physical.defaultHeadroomBytes();
+		Arbiter arbiter = new Arbiter(device, physical::freeBytes, headroom, clock,
+				(type, lease) -> fire(new DeviceEvent(type, device, lease)));
+		synchronized (this) {
+			Entry existing = devices.get(device.id());
+			if (existing != null) {
+				return existing.arbiter().device();
+			}
+			devices.put(device.id(), new Entry(physical, arbiter, provider));
+		}
+		fire(new DeviceEvent(DeviceEvent.Type.DEVICE_ADDED, device, null));
+		return device;
+	}
+
+	public Device simulate(String profile) {
+		return add(SimulatedDevice.of(profile), null);
+	}
+
+	/** GPUs in driver order, then the CPU, then simulated devices. */
+	public synchronized List<Device> devices() {
+		return devices.values().stream().map(e -> e.arbiter().device())
+				.sorted(Comparator.comparingInt((Device d) -> switch (d.backend()) {
+				case CUDA -> 0;
+				case CPU -> 1;
+				case SIMULATED -> 2;
+				}).thenComparing(d -> d.backend() == Backend.CUDA ? String.format("%08d", cudaIndex(d.id())) : d.id()))
+				.toList();
+	}
+
+	private static int cudaIndex(String id) {
+		try {
+			return Integer.parseInt(id.substring(id.indexOf(':') + 1));
+		} catch (NumberFormatException e) {
+			return Integer.MAX_VALUE;
+		}
+	}
+
+	public synchronized Optional<Entry> find(String id) {
+		return Optional.ofNullable(devices.get(id));
+	}
+
+	/** The entry of a device id, or an {@link IllegalArgumentException} that lists the known ids. */
+	public Entry entry(String id) {
+		return find(id).orElseThrow(() -> new IllegalArgumentException("no device '" + id + "'; known: "
+				+ String.join(", ", devices().stream().map(Device::id).toList())));
+	}
+
+	public List<VramLease> leases() {
+		List<Entry> entries;
+		synchronized (this) {
+			entries = List.copyOf(devices.values());
+		}
+		return entries.stream().flatMap(e -> e.arbiter().leases().stream()).toList();
+	}
+
+	public void addListener(DeviceEvent.Listener listener) {
+		listeners.add(listener);
+	}
+
+	public void removeListener(DeviceEvent.Listener listener) {
+		listeners.remove(listener);
+	}
+
+	private void fire(DeviceEvent event) {
+		for (DeviceEvent.Listener listener : listeners) {
+			try {
+				listener.changed(event);
+			} catch (RuntimeException e) {
+				LOG.log(Level.WARNING, "device listener failed on " + event.type(), e);
+			}
+		}
+	}
+
+	private void evictExpired() {
+		List<Entry> entries;
+		synchronized (this) {
+			entries = List.copyOf(devices.values());
+		}
+		for (Entry e : entries) {
+			try {
+				e.arbiter().evictExpired();
+			} catch (RuntimeException ex) {
+				LOG.log(Level.WARNING, "evicting idle leases on " + e.arbiter().device().id() + " failed", ex);
+			}
+		}
+	}
+
+	/** Lists the leases still open at shutdown (each one a leak of its owner) and releases them. */
+	@Deactivate
+	public void shutdown() {
+		reaper.shutdownNow();
+		List<VramLease> open = leases();
+		if (!open.isEmpty()) {
+			LOG.log(Level.WARNING, "leases still open at shutdown: " + open);
+			open.forEach(VramLease::close);
+		}
+	}
+}

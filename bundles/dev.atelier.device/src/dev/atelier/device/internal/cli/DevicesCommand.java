@@ -1,0 +1,145 @@
+package dev.atelier.device.internal.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import com.google.gson.GsonBuilder;
+
+import dev.atelier.cli.CommandContext;
+import dev.atelier.cli.Subcommand;
+import dev.atelier.device.Device;
+import dev.atelier.device.DeviceService;
+import dev.atelier.device.DeviceStatus;
+import dev.atelier.device.Precision;
+import dev.atelier.device.VramLease;
+import dev.atelier.device.internal.Bytes;
+
+/** {@code atelier devices [--json] [--simulate PROFILE]}. */
+@Component(service = Subcommand.class)
+public final class DevicesCommand implements Subcommand {
+
+	private final DeviceService devices;
+
+	@Activate
+	public DevicesCommand(@Reference DeviceService devices) {
+		this.devices = devices;
+	}
+
+	@Override
+	public String name() {
+		return "devices";
+	}
+
+	@Override
+	public String summary() {
+		return "compute devices with their attributes, theoretical peaks, memory and leases";
+	}
+
+	@Override
+	public String usage() {
+		return """
+				usage: atelier devices [--json] [--simulate PROFILE]
+
+				Lists the devices the device service arbitrates: CUDA GPUs, the CPU, and simulated GPUs.
+				  --simulate PROFILE  add a simulated device (%s); repeatable
+				  --json              a JSON array of devices: id, name, backend, totalBytes, freeBytes, budgetBytes,
+				                      grantedBytes, headroomBytes, computeCapability, multiprocessors, clocks, bus width,
+				                      precisions, peaks (bytes/s, FLOP/s) and leases"""
+				.formatted(String.join(", ", devices.simulationProfiles()));
+	}
+
+	@Override
+	public int run(CommandContext ctx) {
+		boolean json = false;
+		List<String> args = ctx.args();
+		for (int i = 0; i < args.size(); i++) {
+			String arg = args.get(i);
+			if (arg.equals("--json")) {
+				json = true;
+			} else if (arg.equals("--simulate") || arg.startsWith("--simulate=")) {
+				String profile = arg.equals("--simulate") ? (i + 1 < args.size() ? args.get(++i) : "") : arg.substring(11);
+				try {
+					devices.simulate(profile);
+				} catch (IllegalArgumentException e) {
+					ctx.err().println("atelier devices: --simulate: " + e.getMessage());
+					return 2;
+				}
+			} else {
+				ctx.err().println("atelier devices: unknown option '" + arg + "' (see atelier devices --help)");
+				return 2;
+			}
+		}
+		List<Map<String, Object>> rows = new ArrayList<>();
+		for (Device d : devices.devices()) {
+			rows.add(describe(devices.status(d.id())));
+		}
+		if (json) {
+			ctx.out().println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(rows));
+			return 0;
+		}
+		if (rows.isEmpty()) {
+			ctx.out().println("no devices (no CUDA driver, no CPU provider); try --simulate rtx4090");
+		}
+		for (Device d : devices.devices()) {
+			DeviceStatus s = devices.status(d.id());
+			ctx.out().printf(Locale.ROOT, "%s  %s  [%s%s]%n", d.id(), d.name(), d.backend().id(),
+					d.computeCapability() == null ? "" : ", compute " + d.computeCapability());
+			ctx.out().printf(Locale.ROOT, "    memory  %s total, %s free, %s budget, %s leased, headroom %s%n", Bytes.format(d.totalBytes()),
+					Bytes.format(s.freeBytes()), Bytes.format(s.budgetBytes()), Bytes.format(s.grantedBytes()), Bytes.format(s.headroomBytes()));
+			ctx.out().printf(Locale.ROOT, "    units   %d %s, %.0f MHz%s%n", d.multiprocessors(), d.computeCapability() == null ? "cores" : "SMs",
+					d.coreClockKHz() / 1000.0, d.simdWidthBits() > 0 ? ", " + d.simdWidthBits() + "-bit SIMD" : "");
+			ctx.out().printf(Locale.ROOT, "    peaks   %.0f GB/s memory, %.1f TFLOP/s FP32, %.1f TFLOP/s FP16 tensor%n",
+					d.peakMemoryBandwidth() / 1e9, d.peakFp32Flops() / 1e12, d.peakFp16TensorFlops() / 1e12);
+			ctx.out().printf(Locale.ROOT, "    formats %s%n", d.precisions().stream().sorted().map(Precision::name).toList());
+			for (VramLease l : s.leases()) {
+				ctx.out().printf(Locale.ROOT, "    lease   #%d %s %s %s%n", l.id(), l.owner(), Bytes.format(l.bytes()), l.priority().name().toLowerCase());
+			}
+		}
+		return 0;
+	}
+
+	static Map<String, Object> describe(DeviceStatus s) {
+		Device d = s.device();
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put("id", d.id());
+		m.put("name", d.name());
+		m.put("backend", d.backend().id());
+		m.put("totalBytes", d.totalBytes());
+		m.put("freeBytes", s.freeBytes());
+		m.put("budgetBytes", s.budgetBytes());
+		m.put("grantedBytes", s.grantedBytes());
+		m.put("headroomBytes", s.headroomBytes());
+		m.put("computeCapability", d.computeCapability() == null ? null : d.computeCapability().toString());
+		m.put("multiprocessors", d.multiprocessors());
+		m.put("coreClockKHz", d.coreClockKHz());
+		m.put("memoryClockKHz", d.memoryClockKHz());
+		m.put("memoryBusWidthBits", d.memoryBusWidthBits());
+		m.put("simdWidthBits", d.simdWidthBits());
+		m.put("driverVersion", d.driverVersion());
+		m.put("cudaVersion", d.cudaVersion());
+		m.put("precisions", d.precisions().stream().sorted().map(Precision::name).toList());
+		m.put("peakMemoryBandwidthBytesPerSecond", d.peakMemoryBandwidth());
+		m.put("peakFp32FlopsPerSecond", d.peakFp32Flops());
+		m.put("peakFp16TensorFlopsPerSecond", d.peakFp16TensorFlops());
+		List<Map<String, Object>> leases = new ArrayList<>();
+		for (VramLease l : s.leases()) {
+			Map<String, Object> lm = new LinkedHashMap<>();
+			lm.put("id", l.id());
+			lm.put("owner", l.owner().toString());
+			lm.put("bytes", l.bytes());
+			lm.put("priority", l.priority().name().toLowerCase());
+			lm.put("pinned", l.pinned());
+			lm.put("evictable", l.evictable());
+			leases.add(lm);
+		}
+		m.put("leases", leases);
+		return m;
+	}
+}

@@ -1,0 +1,39 @@
+package dev.atelier.device.spi;
+
+import dev.atelier.device.Device;
+
+/** One device of a backend, as the arbiter drives it. */
+public interface PhysicalDevice {
+
+	Device device();
+
+	/** Free memory as the driver (or OS) reports it now. */
+	long freeBytes();
+
+	/** Memory kept out of every budget for the driver, the desktop and other programs. */
+	long defaultHeadroomBytes();
+
+	/** A new native context for one compute context (sharing the device's primary context where there is one). */
+	NativeContext open();
+
+	/** The thin driver layer under a {@link dev.atelier.device.ComputeContext}; accounting is done above it. */
+	interface NativeContext extends AutoCloseable {
+
+		/** Makes the device current on this thread; the returned handle undoes it. */
+		AutoCloseable bind();
+
+		/** Allocates and returns the address (0 is allowed for a device without real memory). */
+		long allocate(long bytes);
+
+		void free(long address, long bytes);
+
+		long createStream();
+
+		void synchronize(long stream);
+
+		void destroyStream(long stream);
+
+		@Override
+		void close();
+	}
+}
