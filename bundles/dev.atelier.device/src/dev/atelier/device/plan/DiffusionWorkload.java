@@ -1,0 +1,77 @@
+package dev.atelier.device.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A Stable Diffusion pipeline generating {@code batch} images of {@code width}×{@code height}.
+ *
+ * <p>bytes = parameters × bytes per parameter (fp16: 2, fp32: 4) + k × megapixels × batch × (tiled VAE ? 0.7 : 1),
+ * where k (bytes of activations per megapixel per image, classifier-free guidance included) is fitted to the
+ * seed article's table (§4.1: SD 1.5 fp16 512² ≈ 6.5 GB, SDXL fp16 1024² ≈ 12 GB, both with the 0.5 GB
+ * runtime counted once per plan). Tiling the VAE decode removes its peak, about 30 % of the activations.
+ */
+public record DiffusionWorkload(String model, int width, int height, int batch, boolean fp32, boolean tiledVae) implements Workload {
+
+	/** Parameters (UNet + text encoders + VAE) and the fitted activation coefficient in bytes per megapixel. */
+	record Model(double parameters, double activationBytesPerMegapixel) {
+	}
+
+	static final Map<String, Model> MODELS = Map.of(
+			"sd15", new Model(0.860e9 + 0.123e9 + 0.084e9, 14.8e9),
+			"sd21", new Model(0.865e9 + 0.354e9 + 0.084e9, 14.8e9),
+			"sdxl", new Model(2.567e9 + 0.123e9 + 0.695e9 + 0.084e9, 4.35e9));
+
+	public DiffusionWorkload {
+		if (!MODELS.containsKey(model)) {
+			throw new IllegalArgumentException("unknown diffusion model '" + model + "'; known: " + String.join(", ", MODELS.keySet().stream().sorted().toList()));
+		}
+		if (width <= 0 || height <= 0 || width % 8 != 0 || height % 8 != 0) {
+			throw new IllegalArgumentException("image size " + width + "x" + height + " must be positive multiples of 8");
+		}
+		if (batch < 1) {
+			throw new IllegalArgumentException("batch must be at least 1, not " + batch);
+		}
+	}
+
+	private double weights() {
+		return MODELS.get(model).parameters() * (fp32 ? 4 : 2);
+	}
+
+	private double activations() {
+		return MODELS.get(model).activationBytesPerMegapixel() * (width * (double) height / 1e6) * batch * (tiledVae ? 0.7 : 1.0);
+	}
+
+	@Override
+	public String spec() {
+		return model + "@" + width + "x" + height + "x" + batch + (fp32 ? ":fp32" : "") + (tiledVae ? ":tiled" : "");
+	}
+
+	@Override
+	public long bytes() {
+		return Math.round(weights() + activations());
+	}
+
+	@Override
+	public String breakdown() {
+		return String.format(Locale.ROOT, "weights %.2f GB (%s), activations %.2f GB (%d image(s) of %.2f MP%s)", weights() / 1e9,
+				fp32 ? "fp32" : "fp16", activations() / 1e9, batch, width * (double) height / 1e6, tiledVae ? ", tiled VAE" : "");
+	}
+
+	@Override
+	public List<Workload> cheaper() {
+		List<Workload> options = new ArrayList<>();
+		if (fp32) {
+			options.add(new DiffusionWorkload(model, width, height, batch, false, tiledVae));
+		}
+		if (!tiledVae) {
+			options.add(new DiffusionWorkload(model, width, height, batch, fp32, true));
+		}
+		for (int b = batch / 2; b >= 1; b /= 2) {
+			options.add(new DiffusionWorkload(model, width, height, b, fp32, tiledVae));
+		}
+		return options;
+	}
+}

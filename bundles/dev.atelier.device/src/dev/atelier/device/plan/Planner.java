@@ -1,0 +1,84 @@
+package dev.atelier.device.plan;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Says whether workloads fit together in a device's budget and, if not, what would: one change to one
+ * workload (least loss of quality first), else the cheapest variant of each until they fit.
+ */
+public final class Planner {
+
+	/** One workload of the plan with its estimate. */
+	public record Item(String spec, long bytes, String breakdown) {
+	}
+
+	public record Plan(String device, long budgetBytes, List<Item> items, long requiredBytes, boolean fits, List<String> advice) {
+	}
+
+	private static final int MAX_ADVICE = 5;
+
+	private Planner() {
+	}
+
+	public static Plan plan(String device, long budgetBytes, List<Workload> workloads) {
+		List<Workload> all = withRuntime(workloads);
+		long required = total(all);
+		boolean fits = required <= budgetBytes;
+		List<String> advice = new ArrayList<>();
+		if (fits) {
+			advice.add(String.format(Locale.ROOT, "fits with %.2f GB to spare", (budgetBytes - required) / 1e9));
+		} else {
+			advice.add(String.format(Locale.ROOT, "needs %.2f GB more than the budget of %.2f GB", (required - budgetBytes) / 1e9, budgetBytes / 1e9));
+			advice.addAll(singleChanges(workloads, budgetBytes));
+			if (advice.size() == 1) {
+				advice.add(combined(workloads, budgetBytes));
+			}
+		}
+		List<Item> items = all.stream().map(w -> new Item(w.spec(), w.bytes(), w.breakdown())).toList();
+		return new Plan(device, budgetBytes, items, required, fits, advice);
+	}
+
+	private static List<Workload> withRuntime(List<Workload> workloads) {
+		List<Workload> all = new ArrayList<>(workloads);
+		all.add(new RuntimeOverhead());
+		return all;
+	}
+
+	private static long total(List<Workload> workloads) {
+		return workloads.stream().mapToLong(Workload::bytes).sum();
+	}
+
+	private static List<String> singleChanges(List<Workload> workloads, long budget) {
+		List<String> changes = new ArrayList<>();
+		for (int i = 0; i < workloads.size() && changes.size() < MAX_ADVICE; i++) {
+			for (Workload option : workloads.get(i).cheaper()) {
+				List<Workload> changed = new ArrayList<>(workloads);
+				changed.set(i, option);
+				long required = total(withRuntime(changed));
+				if (required <= budget) {
+					changes.add(String.format(Locale.ROOT, "use %s instead of %s: %.2f GB in all", option.spec(), workloads.get(i).spec(), required / 1e9));
+					break; // the first option that fits loses the least; other workloads may have their own
+				}
+			}
+		}
+		return changes;
+	}
+
+	private static String combined(List<Workload> workloads, long budget) {
+		List<Workload> changed = new ArrayList<>(workloads);
+		for (int i = 0; i < changed.size() && total(withRuntime(changed)) > budget; i++) {
+			List<Workload> options = changed.get(i).cheaper();
+			if (!options.isEmpty()) {
+				changed.set(i, options.stream().min(Comparator.comparingLong(Workload::bytes)).get());
+			}
+		}
+		long required = total(withRuntime(changed));
+		String specs = String.join(" + ", changed.stream().map(Workload::spec).toList());
+		return required <= budget ? String.format(Locale.ROOT, "no single change fits; together: %s (%.2f GB)", specs, required / 1e9)
+				: String.format(Locale.ROOT, "does not fit even as %s (%.2f GB); use a device with more memory or run them one after another",
+						specs, required / 1e9);
+	}
+}

@@ -1,0 +1,19 @@
+package dev.atelier.device.plan;
+
+import java.util.List;
+
+/** Something that needs device memory, estimated by a documented formula. */
+public sealed interface Workload permits DiffusionWorkload, LlmWorkload, SceneWorkload, RuntimeOverhead {
+
+	/** The spec in the CLI's syntax, e.g. {@code sd15@512x512x1}. */
+	String spec();
+
+	/** Estimated peak bytes on the device. */
+	long bytes();
+
+	/** How the estimate is made up, for the planner's report. */
+	String breakdown();
+
+	/** Cheaper variants, least loss of quality first: each is a whole workload that could run instead. */
+	List<Workload> cheaper();
+}
