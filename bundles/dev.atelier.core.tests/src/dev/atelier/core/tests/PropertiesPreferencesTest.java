@@ -20,11 +20,11 @@ class PropertiesPreferencesTest {
 	@Test
 	void savedValuesAreReadBack() throws IOException {
 		Path file = dir.resolve("preferences.properties");
-		PropertiesPreferences prefs = new PropertiesPreferences(file);
+		PropertiesPreferences prefs = PropertiesPreferences.at(file);
 		prefs.put("ui.confirmExit", "false");
 		prefs.put("device.headroomMiB", "512");
 		prefs.save();
-		PropertiesPreferences again = new PropertiesPreferences(file);
+		PropertiesPreferences again = PropertiesPreferences.at(file);
 		assertEquals(false, again.getBoolean("ui.confirmExit", true));
 		assertEquals("512", again.get("device.headroomMiB", null));
 	}
@@ -33,7 +33,7 @@ class PropertiesPreferencesTest {
 	void unreadableFileFallsBackToDefaults() throws IOException {
 		Path file = dir.resolve("preferences.properties");
 		Files.writeString(file, "broken=\\u12");
-		PropertiesPreferences prefs = new PropertiesPreferences(file);
+		PropertiesPreferences prefs = PropertiesPreferences.at(file);
 		assertTrue(prefs.getBoolean("ui.confirmExit", true));
 	}
 }

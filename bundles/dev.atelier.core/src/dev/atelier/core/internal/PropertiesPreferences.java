@@ -29,7 +29,12 @@ public final class PropertiesPreferences implements Preferences {
 		this(env.paths().preferencesFile());
 	}
 
-	public PropertiesPreferences(Path file) {
+	/** Plain-Java construction; DS uses the other constructor (one public constructor per arity keeps SCR's choice clear). */
+	public static PropertiesPreferences at(Path file) {
+		return new PropertiesPreferences(file);
+	}
+
+	private PropertiesPreferences(Path file) {
 		this.file = file;
 		if (Files.exists(file)) {
 			try (InputStream in = Files.newInputStream(file)) {

@@ -47,7 +47,7 @@ class ArbiterStressTest {
 		registry.add(gpu, null);
 		Arbiter arbiter = registry.entry("sim:rtx4090").arbiter();
 		arbiter.checkInvariants(true);
-		DeviceService service = new BundleDeviceService(registry, "stress");
+		DeviceService service = BundleDeviceService.forBundle(registry, "stress");
 		long ceiling = gpu.device().totalBytes() - arbiter.headroom();
 		List<Throwable> failures = new CopyOnWriteArrayList<>();
 		AtomicBoolean running = new AtomicBoolean(true);

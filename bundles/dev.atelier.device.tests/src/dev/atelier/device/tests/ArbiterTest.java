@@ -37,7 +37,7 @@ class ArbiterTest {
 	private final List<String> events = new CopyOnWriteArrayList<>();
 	private final Device device = new Device("sim:test", "Test GPU", Backend.SIMULATED, new ComputeCapability(8, 9), 128, 2_520_000,
 			10_501_000, 384, 24 * GIB, 0, "", "");
-	private final Arbiter arbiter = new Arbiter(device, driverFree::get, GIB, clock,
+	private final Arbiter arbiter = new Arbiter(device, driverFree::get, 0, GIB, clock,
 			(type, lease) -> events.add(type + " " + lease.owner().client()));
 
 	{

@@ -46,6 +46,7 @@ public final class Arbiter {
 
 	private final Device device;
 	private final LongSupplier driverFree;
+	private final long driverPollNanos;
 	private final long headroom;
 	private final LongSupplier clock;
 	private final Events events;
@@ -58,15 +59,26 @@ public final class Arbiter {
 	private long seq;
 	private long granted;
 	private long promised;
+	/** The driver's free memory at {@code driverReadAt}, and what our leases allocated (net) since. */
+	private long driverFreeRead;
+	private long driverReadAt;
+	private long allocatedSinceRead;
 	private volatile boolean checkInvariants;
 
-	public Arbiter(Device device, LongSupplier driverFree, long headroom, LongSupplier clock, Events events) {
+	/**
+	 * @param driverPollNanos how long a reading of the driver's free memory is reused (corrected by our own
+	 *                        allocations meanwhile); asking a CUDA driver costs ~10 µs, more than the rest of an
+	 *                        admission. 0 asks on every admission.
+	 */
+	public Arbiter(Device device, LongSupplier driverFree, long driverPollNanos, long headroom, LongSupplier clock, Events events) {
 		if (headroom < 0 || headroom >= device.totalBytes()) {
 			throw new IllegalArgumentException(device.id() + ": headroom " + Bytes.format(headroom) + " must be below the total "
 					+ Bytes.format(device.totalBytes()));
 		}
 		this.device = device;
 		this.driverFree = driverFree;
+		this.driverPollNanos = driverPollNanos;
+		this.driverReadAt = System.nanoTime() - driverPollNanos - 1;
 		this.headroom = headroom;
 		this.clock = clock;
 		this.events = events;
@@ -185,7 +197,13 @@ public final class Arbiter {
 	}
 
 	private long budgetLocked() {
-		long driverTerm = driverFree.getAsLong() - promised;
+		long now = System.nanoTime();
+		if (driverPollNanos == 0 || now - driverReadAt > driverPollNanos) {
+			driverFreeRead = driverFree.getAsLong();
+			driverReadAt = now;
+			allocatedSinceRead = 0;
+		}
+		long driverTerm = driverFreeRead - allocatedSinceRead - promised;
 		long bookTerm = device.totalBytes() - headroom - granted;
 		return Math.max(0, Math.min(driverTerm, bookTerm));
 	}
@@ -366,6 +384,7 @@ public final class Arbiter {
 				}
 				allocated += n;
 				promised -= n;
+				allocatedSinceRead += n;
 				verifyLocked();
 			} finally {
 				lock.unlock();
@@ -377,6 +396,7 @@ public final class Arbiter {
 			lock.lock();
 			try {
 				allocated -= n;
+				allocatedSinceRead -= n;
 				if (state == LeaseState.GRANTED) {
 					promised += n;
 				}

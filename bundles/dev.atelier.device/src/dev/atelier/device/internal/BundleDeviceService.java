@@ -42,7 +42,12 @@ public final class BundleDeviceService implements DeviceService {
 		this(registry, context.getUsingBundle() == null ? "unknown" : context.getUsingBundle().getSymbolicName());
 	}
 
-	public BundleDeviceService(DeviceRegistry registry, String bundle) {
+	/** Plain-Java construction for tests; DS uses the other constructor. */
+	public static BundleDeviceService forBundle(DeviceRegistry registry, String bundle) {
+		return new BundleDeviceService(registry, bundle);
+	}
+
+	private BundleDeviceService(DeviceRegistry registry, String bundle) {
 		this.registry = registry;
 		this.bundle = bundle;
 	}

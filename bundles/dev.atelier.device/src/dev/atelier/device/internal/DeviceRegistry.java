@@ -40,6 +40,8 @@ public final class DeviceRegistry {
 	public static final String PREF_HEADROOM_MIB = "device.headroomMiB";
 
 	private static final System.Logger LOG = System.getLogger(DeviceRegistry.class.getName());
+	/** Other programs' memory use is seen within this long; our own allocations at once. */
+	private static final long DRIVER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
 	public record Entry(PhysicalDevice physical, Arbiter arbiter, DeviceProvider provider) {
 	}
@@ -117,7 +119,7 @@ public final class DeviceRegistry {
 	public Device add(PhysicalDevice physical, DeviceProvider provider) {
 		Device device = physical.device();
 		long headroom = headroomOverride != null ? headroomOverride : physical.defaultHeadroomBytes();
-		Arbiter arbiter = new Arbiter(device, physical::freeBytes, headroom, clock,
+		Arbiter arbiter = new Arbiter(device, physical::freeBytes, DRIVER_POLL_NANOS, headroom, clock,
 				(type, lease) -> fire(new DeviceEvent(type, device, lease)));
 		synchronized (this) {
 			Entry existing = devices.get(device.id());

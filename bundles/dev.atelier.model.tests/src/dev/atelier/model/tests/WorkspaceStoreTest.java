@@ -170,9 +170,9 @@ class WorkspaceStoreTest {
 
 	@Test
 	void managerUpdateSavesAndSurvivesReopening() throws IOException {
-		FileWorkspaceManager manager = new FileWorkspaceManager(file());
+		FileWorkspaceManager manager = FileWorkspaceManager.at(file());
 		manager.update(ws -> ws.getProjects().add(sample().getProjects().get(0)));
-		FileWorkspaceManager reopened = new FileWorkspaceManager(file());
+		FileWorkspaceManager reopened = FileWorkspaceManager.at(file());
 		assertEquals("robot", reopened.read(ws -> ws.getProjects().get(0).getName()));
 		assertEquals(AssetKind.SCENE, reopened.read(ws -> ws.getProjects().get(0).getAssets().get(0).getKind()));
 	}

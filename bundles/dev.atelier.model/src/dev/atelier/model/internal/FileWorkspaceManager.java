@@ -28,7 +28,12 @@ public final class FileWorkspaceManager implements WorkspaceManager {
 		this(env.paths().workspaceFile());
 	}
 
-	public FileWorkspaceManager(Path file) {
+	/** Plain-Java construction; DS uses the other constructor. */
+	public static FileWorkspaceManager at(Path file) {
+		return new FileWorkspaceManager(file);
+	}
+
+	private FileWorkspaceManager(Path file) {
 		this.file = file;
 		try {
 			WorkspaceStore.Loaded loaded = WorkspaceStore.load(file);

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# GPU verification of the device service's CUDA backend, on a GPU host that has no JDK.
+#   releng/gpu/verify.sh prepare   here: compiles GpuVerification against the built bundles, stages a JRE and
+#                                  the jars into .carry/ (needs ./mvnw verify -DskipTests first)
+#   releng/gpu/verify.sh run       there: runs it (the device tool copies .carry/ with the working tree)
+#   releng/gpu/verify.sh bench [N] there or here: the lease latency benchmark (LeaseLatency.java)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+carry="$root/.carry"
+case "${1:-}" in
+  prepare)
+    jars=("$root"/bundles/dev.atelier.core/target/dev.atelier.core-*[0-9T].jar
+          "$root"/bundles/dev.atelier.device/target/dev.atelier.device-*[0-9T].jar
+          "$root"/bundles/dev.atelier.device.cuda/target/dev.atelier.device.cuda-*[0-9T].jar
+          "$HOME/.m2/repository/org/jcuda/jcuda/12.6.0/jcuda-12.6.0.jar"
+          "$HOME/.m2/repository/org/jcuda/jcuda-natives/12.6.0/jcuda-natives-12.6.0-linux-x86_64.jar")
+    rm -rf "$carry"
+    "$root/../shared/device/stage.sh" "$carry" "${jars[@]}"
+    # Only the driver binding is used: drop JCuda's PTX compiler, NVRTC and runtime natives (25 MB).
+    zip -q -d "$carry"/lib/jcuda-natives-*.jar 'lib/libJNvPTXCompiler*' 'lib/libJNvrtc*' 'lib/libJCudaRuntime*'
+    mkdir -p "$carry/classes"
+    "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 -d "$carry/classes" \
+      -cp "$(IFS=:; echo "${jars[*]}")" "$root/releng/gpu/GpuVerification.java" "$root/releng/gpu/LeaseLatency.java"
+    du -sh "$carry"
+    ;;
+  run)
+    nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used --format=csv || true
+    "$carry/jre/bin/java" --enable-native-access=ALL-UNNAMED -cp "$carry/lib/*:$carry/classes" GpuVerification
+    ;;
+  bench)
+    "$carry/jre/bin/java" --enable-native-access=ALL-UNNAMED -cp "$carry/lib/*:$carry/classes" LeaseLatency "${2:-20000}"
+    ;;
+  *) echo "usage: releng/gpu/verify.sh prepare|run|bench [N]" >&2; exit 2 ;;
+esac
