@@ -1,6 +1,7 @@
 package dev.atelier.device;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,6 +59,36 @@ public record Device(String id, String name, Backend backend, ComputeCapability 
 	 */
 	public double peakFp16TensorFlops() {
 		return computeCapability == null ? 0 : multiprocessors * tensorFlopsPerClockPerSm(computeCapability) * coreClockKHz * 1000.0;
+	}
+
+	/** The oldest architecture Atelier's kernels are built for (cubins sm_75 … sm_90, PTX compute_80). */
+	public static final ComputeCapability OLDEST_KERNEL_TARGET = new ComputeCapability(7, 5);
+	/** Atelier's kernels are built with CUDA 13, which needs a driver of the 580 series or newer. */
+	public static final int KERNEL_CUDA_MAJOR = 13;
+
+	/**
+	 * Why the kernels Atelier ships cannot run on this device, or empty when they can (and for non-CUDA
+	 * devices, which do not run them).
+	 */
+	public Optional<String> kernelIncompatibility() {
+		if (backend != Backend.CUDA) {
+			return Optional.empty();
+		}
+		int cudaMajor;
+		try {
+			cudaMajor = Integer.parseInt(cudaVersion.split("\\.")[0]);
+		} catch (NumberFormatException e) {
+			cudaMajor = 0;
+		}
+		if (cudaMajor < KERNEL_CUDA_MAJOR) {
+			return Optional.of("the driver" + (driverVersion.isEmpty() ? "" : " " + driverVersion) + " supports CUDA "
+					+ (cudaVersion.isEmpty() ? "(unknown)" : cudaVersion) + "; Atelier's kernels are built with CUDA 13 and need driver 580 or newer");
+		}
+		if (computeCapability.compareTo(OLDEST_KERNEL_TARGET) < 0) {
+			return Optional.of("compute capability " + computeCapability + " is older than " + OLDEST_KERNEL_TARGET
+					+ ", the oldest architecture Atelier's kernels are built for");
+		}
+		return Optional.empty();
 	}
 
 	/** FP32 lanes (CUDA cores) per SM by architecture. */

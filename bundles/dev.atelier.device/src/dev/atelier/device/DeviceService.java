@@ -34,6 +34,13 @@ public interface DeviceService {
 	/** All open leases of all holders. */
 	List<VramLease> leases();
 
+	/**
+	 * Evicts a lease now, as if memory were needed (the devices view's Evict action): its owner's eviction callback
+	 * runs, then its bytes are taken. Returns false, changing nothing, when the lease is not evictable, pinned,
+	 * busy or no longer granted.
+	 */
+	boolean evict(VramLease lease);
+
 	/** A compute context on the lease's device whose allocations count against the lease. */
 	ComputeContext openContext(VramLease lease);
 

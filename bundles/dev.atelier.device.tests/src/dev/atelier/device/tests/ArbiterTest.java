@@ -197,6 +197,22 @@ class ArbiterTest {
 	}
 
 	@Test
+	void evictNowTakesOnlyIdleEvictableUnpinnedLeases() throws Exception {
+		List<String> unloaded = new CopyOnWriteArrayList<>();
+		Arbiter.Lease evictable = arbiter.acquire(SD, req("cache", 2).evictable(l -> unloaded.add(l.owner().client())));
+		Arbiter.Lease plain = arbiter.acquire(SD, req("plain", 2));
+		try (VramLease.Use use = evictable.use()) {
+			assertFalse(arbiter.evictNow(evictable), "busy");
+		}
+		assertFalse(arbiter.evictNow(plain), "not evictable");
+		assertTrue(arbiter.evictNow(evictable));
+		assertEquals(List.of("cache"), unloaded);
+		assertEquals(LeaseState.EVICTED, evictable.state());
+		assertFalse(arbiter.evictNow(evictable), "already gone");
+		assertEquals(2 * GIB, arbiter.grantedBytes());
+	}
+
+	@Test
 	void idleLeasesPastTheirTimeToLiveAreEvicted() throws Exception {
 		VramLease ttl = arbiter.acquire(SD, req("cache", 4).evictable(l -> {
 		}).withIdleTtl(Duration.ofMinutes(5)));

@@ -46,6 +46,21 @@ class DeviceAttributesTest {
 	}
 
 	@Test
+	void kernelCompatibilityNeedsCuda13AndTuringOrNewer() {
+		Device h100 = new Device("cuda:0", "H100", dev.atelier.device.Backend.CUDA, new ComputeCapability(9, 0), 132, 1_980_000, 2_619_000, 5120,
+				80L << 30, 0, "580.159.04", "13.0");
+		assertTrue(h100.kernelIncompatibility().isEmpty());
+		Device oldDriver = new Device("cuda:0", "RTX 4090", dev.atelier.device.Backend.CUDA, new ComputeCapability(8, 9), 128, 2_520_000,
+				10_501_000, 384, 24L << 30, 0, "550.54.14", "12.4");
+		assertEquals("the driver 550.54.14 supports CUDA 12.4; Atelier's kernels are built with CUDA 13 and need driver 580 or newer",
+				oldDriver.kernelIncompatibility().orElseThrow());
+		Device pascal = new Device("cuda:0", "GTX 1080", dev.atelier.device.Backend.CUDA, new ComputeCapability(6, 1), 20, 1_733_000,
+				5_005_000, 256, 8L << 30, 0, "580.159.04", "13.0");
+		assertTrue(pascal.kernelIncompatibility().orElseThrow().startsWith("compute capability 6.1 is older than 7.5"));
+		assertTrue(SimulatedDevice.of("rtx4090").device().kernelIncompatibility().isEmpty(), "simulated devices run no kernels");
+	}
+
+	@Test
 	void unknownProfileNamesTheKnownOnes() {
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimulatedDevice.of("rtx9090"));
 		assertEquals("unknown simulation profile 'rtx9090'; known: a6000, h100, rtx3090, rtx4090", e.getMessage());

@@ -174,6 +174,21 @@ public final class Arbiter {
 		return lease;
 	}
 
+	/** Evicts one lease now if it is idle, evictable and not pinned; see {@link dev.atelier.device.DeviceService#evict}. */
+	public boolean evictNow(Lease lease) {
+		lock.lock();
+		try {
+			if (!leases.containsKey(lease.id) || !lease.evictableNow()) {
+				return false;
+			}
+			evictUnlocking(List.of(lease));
+		} finally {
+			lock.unlock();
+		}
+		events.fire(DeviceEvent.Type.LEASE_EVICTED, lease);
+		return true;
+	}
+
 	/** Evicts evictable leases idle for longer than their time-to-live; returns how many. */
 	public int evictExpired() {
 		List<Lease> victims = new ArrayList<>();

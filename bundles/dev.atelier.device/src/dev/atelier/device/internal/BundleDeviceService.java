@@ -95,6 +95,11 @@ public final class BundleDeviceService implements DeviceService {
 	}
 
 	@Override
+	public boolean evict(VramLease lease) {
+		return lease instanceof Arbiter.Lease ours && registry.entry(lease.deviceId()).arbiter().evictNow(ours);
+	}
+
+	@Override
 	public ComputeContext openContext(VramLease lease) {
 		if (!(lease instanceof Arbiter.Lease ours) || lease.state() != LeaseState.GRANTED) {
 			throw new IllegalArgumentException("not an open lease of this device service: " + lease);

@@ -98,6 +98,7 @@ public final class DevicesCommand implements Subcommand {
 			ctx.out().printf(Locale.ROOT, "    peaks   %.0f GB/s memory, %.1f TFLOP/s FP32, %.1f TFLOP/s FP16 tensor%n",
 					d.peakMemoryBandwidth() / 1e9, d.peakFp32Flops() / 1e12, d.peakFp16TensorFlops() / 1e12);
 			ctx.out().printf(Locale.ROOT, "    formats %s%n", d.precisions().stream().sorted().map(Precision::name).toList());
+			d.kernelIncompatibility().ifPresent(problem -> ctx.out().println("    WARNING " + problem));
 			for (VramLease l : s.leases()) {
 				ctx.out().printf(Locale.ROOT, "    lease   #%d %s %s %s%n", l.id(), l.owner(), Bytes.format(l.bytes()), l.priority().name().toLowerCase());
 			}
@@ -124,6 +125,8 @@ public final class DevicesCommand implements Subcommand {
 		m.put("simdWidthBits", d.simdWidthBits());
 		m.put("driverVersion", d.driverVersion());
 		m.put("cudaVersion", d.cudaVersion());
+		m.put("compatible", d.kernelIncompatibility().isEmpty());
+		m.put("compatibilityProblem", d.kernelIncompatibility().orElse(null));
 		m.put("precisions", d.precisions().stream().sorted().map(Precision::name).toList());
 		m.put("peakMemoryBandwidthBytesPerSecond", d.peakMemoryBandwidth());
 		m.put("peakFp32FlopsPerSecond", d.peakFp32Flops());

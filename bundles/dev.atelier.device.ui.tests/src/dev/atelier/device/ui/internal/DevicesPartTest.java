@@ -1,0 +1,99 @@
+package dev.atelier.device.ui.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.atelier.device.DeviceService;
+import dev.atelier.device.LeaseRequest;
+import dev.atelier.device.LeaseState;
+import dev.atelier.device.VramLease;
+
+/** The Devices view on the real device service with a simulated RTX 4090, in a plain shell. */
+class DevicesPartTest {
+
+	@Test
+	void showsLeasesByOwnerPlansAndReleases() throws Exception {
+		BundleContext context = FrameworkUtil.getBundle(DevicesPartTest.class).getBundleContext();
+		ServiceTracker<DeviceService, DeviceService> tracker = new ServiceTracker<>(context, DeviceService.class, null);
+		tracker.open();
+		DeviceService devices = tracker.waitForService(10_000);
+		devices.simulate("rtx4090");
+		VramLease unet = devices.acquire("sim:rtx4090", LeaseRequest.of("sd15 unet", 6L << 30).evictable(l -> {
+		}));
+		VramLease llm = devices.acquire("sim:rtx4090", LeaseRequest.of("llama-7b q4_0", 5L << 30));
+
+		List<VramBar.Segment> segments = VramBar.segments(devices.status("sim:rtx4090"));
+		assertEquals("dev.atelier.device.ui", segments.get(0).label(), "leases are grouped by owner bundle");
+		assertEquals(11L << 30, segments.get(0).bytes());
+		assertEquals(24L << 30, segments.stream().mapToLong(VramBar.Segment::bytes).sum(), "the segments add up to the total");
+		assertEquals("free", segments.get(segments.size() - 1).label());
+
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setText("Devices");
+		shell.setLayout(new FillLayout());
+		shell.setSize(1100, 520);
+		DevicesPart part = new DevicesPart(devices);
+		part.create(shell);
+		shell.open();
+		try {
+			assertEquals(2, part.leases.getTable().getItemCount());
+			part.planSpecs.setText("sdxl@1024x1024x1 llm:7b:f16:ctx=4096");
+			part.plan();
+			assertTrue(part.planResult.getText().contains("does not fit"), part.planResult.getText());
+			part.planSpecs.setText("sd15@512x512x1 llm:7b:q4_0:ctx=4096");
+			part.plan();
+			assertTrue(part.planResult.getText().contains(": fits"), part.planResult.getText());
+			screenshot(shell);
+			part.planSpecs.setText("sd15@500x500x1");
+			part.plan();
+			assertTrue(part.planResult.getText().startsWith("workload 'sd15@500x500x1'"), part.planResult.getText());
+
+			part.leases.getTable().select(0);
+			assertEquals(unet, part.leases.getStructuredSelection().getFirstElement());
+			devices.evict(unet);
+			assertEquals(LeaseState.EVICTED, unet.state());
+		} finally {
+			llm.close();
+			shell.dispose();
+			tracker.close();
+		}
+	}
+
+	private static void screenshot(Shell shell) throws Exception {
+		Display display = shell.getDisplay();
+		long until = System.currentTimeMillis() + 1500;
+		while (System.currentTimeMillis() < until) {
+			if (!display.readAndDispatch()) {
+				Thread.sleep(10);
+			}
+		}
+		Image image = new Image(display, shell.getSize().x, shell.getSize().y);
+		GC gc = new GC(image);
+		shell.print(gc);
+		gc.dispose();
+		ImageLoader loader = new ImageLoader();
+		loader.data = new ImageData[] { image.getImageData() };
+		Path dir = Path.of(System.getProperty("atelier.screenshots", "target/screenshots"));
+		Files.createDirectories(dir);
+		loader.save(dir.resolve("devices.png").toString(), SWT.IMAGE_PNG);
+		image.dispose();
+	}
+}

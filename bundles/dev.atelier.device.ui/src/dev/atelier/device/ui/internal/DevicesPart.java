@@ -1,0 +1,219 @@
+package dev.atelier.device.ui.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.di.Focus;
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.IStructuredSelection;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Text;
+
+import dev.atelier.device.Device;
+import dev.atelier.device.DeviceEvent;
+import dev.atelier.device.DeviceService;
+import dev.atelier.device.DeviceStatus;
+import dev.atelier.device.VramLease;
+import dev.atelier.device.plan.Planner;
+import dev.atelier.device.plan.Workload;
+import dev.atelier.device.plan.Workloads;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+
+/**
+ * Devices with a live VRAM bar split by lease owner, the lease table with Release and Evict, a way to add a
+ * simulated card, and the VRAM planner.
+ */
+public final class DevicesPart {
+
+	private static final int REFRESH_MS = 1000;
+
+	private final DeviceService devices;
+	private Composite deviceRows;
+	TableViewer leases;
+	private Combo planDevice;
+	Text planSpecs;
+	Label planResult;
+	private final List<Runnable> rowUpdates = new ArrayList<>();
+	private final DeviceEvent.Listener listener = e -> asyncRefresh(e.type() == DeviceEvent.Type.DEVICE_ADDED
+			|| e.type() == DeviceEvent.Type.DEVICE_REMOVED);
+	private final Runnable tick = new Runnable() {
+		@Override
+		public void run() {
+			if (!leases.getControl().isDisposed()) {
+				refresh(false);
+				leases.getControl().getDisplay().timerExec(REFRESH_MS, this);
+			}
+		}
+	};
+
+	@Inject
+	public DevicesPart(@Service DeviceService devices) {
+		this.devices = devices;
+	}
+
+	@PostConstruct
+	public void create(Composite parent) {
+		parent.setLayout(new GridLayout(1, false));
+		deviceRows = new Composite(parent, SWT.NONE);
+		deviceRows.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+		deviceRows.setLayout(new GridLayout(3, false));
+
+		leases = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.MULTI);
+		leases.getTable().setHeaderVisible(true);
+		leases.getTable().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+		leases.setContentProvider(ArrayContentProvider.getInstance());
+		column("Device", 90, VramLease::deviceId);
+		column("Owner", 260, l -> l.owner().toString());
+		column("Size", 90, l -> gib(l.bytes()));
+		column("Priority", 90, l -> l.priority().name().toLowerCase(Locale.ROOT));
+		column("State", 200, l -> l.state().name().toLowerCase(Locale.ROOT) + (l.pinned() ? ", pinned" : "") + (l.busy() ? ", busy" : "")
+				+ (l.evictable() ? ", evictable" : ""));
+
+		Composite actions = new Composite(parent, SWT.NONE);
+		actions.setLayout(new GridLayout(5, false));
+		button(actions, "Release", "Give the selected leases back (their owners lose the memory)", l -> {
+			l.close();
+			return true;
+		});
+		button(actions, "Evict", "Ask the selected idle, evictable leases' owners to unload, then take the memory", devices::evict);
+		new Label(actions, SWT.NONE).setText("   Simulate:");
+		Combo simulate = new Combo(actions, SWT.READ_ONLY);
+		simulate.setItems(devices.simulationProfiles().toArray(String[]::new));
+		simulate.setToolTipText("Add a simulated GPU, for planning and demos");
+		simulate.addListener(SWT.Selection, e -> devices.simulate(simulate.getText()));
+
+		Composite planner = new Composite(parent, SWT.NONE);
+		planner.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
+		planner.setLayout(new GridLayout(4, false));
+		new Label(planner, SWT.NONE).setText("Plan on");
+		planDevice = new Combo(planner, SWT.READ_ONLY);
+		planSpecs = new Text(planner, SWT.BORDER);
+		planSpecs.setMessage("sd15@512x512x1 llm:7b:q4_0:ctx=4096 scene:tris=30M:tex=4GB");
+		planSpecs.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		Button plan = new Button(planner, SWT.PUSH);
+		plan.setText("Plan");
+		plan.addListener(SWT.Selection, e -> plan());
+		planSpecs.addListener(SWT.DefaultSelection, e -> plan());
+		planResult = new Label(planner, SWT.WRAP);
+		planResult.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false, 4, 1));
+
+		devices.addListener(listener);
+		refresh(true);
+		parent.getDisplay().timerExec(REFRESH_MS, tick);
+	}
+
+	/** Runs the planner on what the field holds; bad specs are shown in the result, named. */
+	void plan() {
+		try {
+			List<Workload> workloads = new ArrayList<>();
+			for (String spec : planSpecs.getText().trim().split("\\s+")) {
+				if (!spec.isEmpty()) {
+					workloads.add(Workloads.parse(spec));
+				}
+			}
+			if (workloads.isEmpty() || planDevice.getText().isEmpty()) {
+				planResult.setText("Enter workloads such as sd15@512x512x1 llm:7b:q4_0:ctx=4096 and choose a device.");
+			} else {
+				Planner.Plan p = Planner.plan(planDevice.getText(), devices.status(planDevice.getText()).budgetBytes(), workloads);
+				StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s: %.2f GB needed of %.2f GB: %s%n", p.device(),
+						p.requiredBytes() / 1e9, p.budgetBytes() / 1e9, p.fits() ? "fits" : "does not fit"));
+				p.items().forEach(i -> text.append(String.format(Locale.ROOT, "  %s  %.2f GB  (%s)%n", i.spec(), i.bytes() / 1e9, i.breakdown())));
+				p.advice().forEach(a -> text.append("  - ").append(a).append('\n'));
+				planResult.setText(text.toString());
+			}
+		} catch (IllegalArgumentException e) {
+			planResult.setText(e.getMessage());
+		}
+		planResult.getParent().getParent().layout(true, true);
+	}
+
+	private void asyncRefresh(boolean rebuild) {
+		if (!leases.getControl().isDisposed()) {
+			leases.getControl().getDisplay().asyncExec(() -> {
+				if (!leases.getControl().isDisposed()) {
+					refresh(rebuild);
+				}
+			});
+		}
+	}
+
+	private void refresh(boolean rebuild) {
+		if (rebuild || rowUpdates.size() != devices.devices().size()) {
+			for (var child : deviceRows.getChildren()) {
+				child.dispose();
+			}
+			rowUpdates.clear();
+			for (Device d : devices.devices()) {
+				Label name = new Label(deviceRows, SWT.NONE);
+				name.setText(d.id() + "  " + d.name());
+				VramBar bar = new VramBar(deviceRows);
+				bar.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+				Label numbers = new Label(deviceRows, SWT.NONE);
+				numbers.setLayoutData(new GridData(320, SWT.DEFAULT));
+				rowUpdates.add(() -> {
+					DeviceStatus s = devices.status(d.id());
+					bar.show(s);
+					numbers.setText(String.format(Locale.ROOT, "%s leased, %s free of %s", gib(s.grantedBytes()), gib(s.budgetBytes()),
+							gib(d.totalBytes())));
+				});
+			}
+			String chosen = planDevice.getText();
+			planDevice.setItems(devices.devices().stream().map(Device::id).toArray(String[]::new));
+			planDevice.setText(chosen.isEmpty() && planDevice.getItemCount() > 0 ? planDevice.getItem(0) : chosen);
+			deviceRows.getParent().layout(true, true);
+		}
+		rowUpdates.forEach(Runnable::run);
+		leases.setInput(devices.leases());
+	}
+
+	private void column(String title, int width, java.util.function.Function<VramLease, String> text) {
+		TableViewerColumn column = new TableViewerColumn(leases, SWT.NONE);
+		column.getColumn().setText(title);
+		column.getColumn().setWidth(width);
+		column.setLabelProvider(new ColumnLabelProvider() {
+			@Override
+			public String getText(Object element) {
+				return text.apply((VramLease) element);
+			}
+		});
+	}
+
+	private void button(Composite parent, String text, String tip, java.util.function.Predicate<VramLease> action) {
+		Button button = new Button(parent, SWT.PUSH);
+		button.setText(text);
+		button.setToolTipText(tip);
+		button.addListener(SWT.Selection, e -> {
+			for (Object o : ((IStructuredSelection) leases.getSelection()).toList()) {
+				action.test((VramLease) o);
+			}
+			refresh(false);
+		});
+	}
+
+	private static String gib(long bytes) {
+		return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
+	}
+
+	@Focus
+	void focus() {
+		leases.getControl().setFocus();
+	}
+
+	@PreDestroy
+	void dispose() {
+		devices.removeListener(listener);
+	}
+}
