@@ -1,3 +1,8 @@
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -6,6 +11,10 @@ import java.util.Locale;
 import dev.atelier.device.ComputeContext;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceBuffer;
+import dev.atelier.device.DeviceFunction;
+import dev.atelier.device.DeviceFunction.Dim;
+import dev.atelier.device.DeviceModule;
+import dev.atelier.device.DeviceStream;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.LeaseState;
@@ -80,12 +89,48 @@ public final class GpuVerification {
 		long free4 = physical.freeBytes();
 		report("after release", free4, 0, service);
 		agree(free0, free4, 0, "release returning the 60 GB");
+		kernel(service, Path.of(args.length > 0 ? args[0] : "vector_add.ptx"));
 		check(service.leases().isEmpty(), "no lease left open");
 		registry.shutdown();
 		cuda.close();
 
 		System.out.println(failures.isEmpty() ? "GPU VERIFICATION PASSED" : "GPU VERIFICATION FAILED: " + failures);
 		System.exit(failures.isEmpty() ? 0 : 1);
+	}
+
+	/** Loads PTX through ComputeContext.loadModule, runs c = a + b on 16 M floats under a lease, checks every element. */
+	private static void kernel(DeviceService service, Path ptx) throws Exception {
+		int n = 1 << 24;
+		long bytes = 4L * n;
+		try (VramLease lease = service.acquire("cuda:0", LeaseRequest.of("vector_add", 3 * bytes)); VramLease.Use use = lease.use();
+				ComputeContext ctx = service.openContext(lease); Arena arena = Arena.ofConfined()) {
+			DeviceModule module = ctx.loadModule(Files.readAllBytes(ptx));
+			DeviceFunction add = module.function("vector_add");
+			MemorySegment a = arena.allocate(ValueLayout.JAVA_FLOAT, n);
+			MemorySegment b = arena.allocate(ValueLayout.JAVA_FLOAT, n);
+			MemorySegment c = arena.allocate(ValueLayout.JAVA_FLOAT, n);
+			for (int i = 0; i < n; i++) {
+				a.setAtIndex(ValueLayout.JAVA_FLOAT, i, i);
+				b.setAtIndex(ValueLayout.JAVA_FLOAT, i, 2f * (i % 1000));
+			}
+			DeviceBuffer da = ctx.allocate(bytes);
+			DeviceBuffer db = ctx.allocate(bytes);
+			DeviceBuffer dc = ctx.allocate(bytes);
+			da.write(0, a);
+			db.write(0, b);
+			DeviceStream stream = ctx.newStream();
+			add.launch(Dim.of((n + 255) / 256), Dim.of(256), 0, stream, da, db, dc, n);
+			stream.synchronize();
+			dc.read(0, c);
+			int wrong = 0;
+			for (int i = 0; i < n; i++) {
+				if (c.getAtIndex(ValueLayout.JAVA_FLOAT, i) != (float) i + 2f * (i % 1000)) {
+					wrong++;
+				}
+			}
+			check(wrong == 0, "vector_add from " + ptx.getFileName() + " (driver JIT) computed " + n + " sums, " + wrong + " wrong");
+			module.close();
+		}
 	}
 
 	private static void report(String step, long free, long allocated, DeviceService service) {

@@ -21,11 +21,12 @@ case "${1:-}" in
     mkdir -p "$carry/classes"
     "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 -d "$carry/classes" \
       -cp "$(IFS=:; echo "${jars[*]}")" "$root/releng/gpu/GpuVerification.java" "$root/releng/gpu/LeaseLatency.java"
+    /usr/local/cuda/bin/nvcc -ptx -arch=compute_80 -o "$carry/classes/vector_add.ptx" "$root/releng/gpu/vector_add.cu"
     du -sh "$carry"
     ;;
   run)
     nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used --format=csv || true
-    "$carry/jre/bin/java" --enable-native-access=ALL-UNNAMED -cp "$carry/lib/*:$carry/classes" GpuVerification
+    "$carry/jre/bin/java" --enable-native-access=ALL-UNNAMED -cp "$carry/lib/*:$carry/classes" GpuVerification "$carry/classes/vector_add.ptx"
     ;;
   bench)
     "$carry/jre/bin/java" --enable-native-access=ALL-UNNAMED -cp "$carry/lib/*:$carry/classes" LeaseLatency "${2:-20000}"

@@ -22,6 +22,12 @@ public interface ComputeContext extends AutoCloseable {
 	 */
 	DeviceBuffer allocate(long bytes);
 
+	/**
+	 * Loads a module image, e.g. a kernel bundle's resource: a cubin or fatbin, or PTX text for the driver's JIT.
+	 * Throws {@link UnsupportedOperationException} on devices that run no CUDA code (CPU, simulated).
+	 */
+	DeviceModule loadModule(byte[] image);
+
 	/** Bytes currently allocated through this context. */
 	long allocatedBytes();
 

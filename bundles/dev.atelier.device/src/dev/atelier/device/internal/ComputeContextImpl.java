@@ -1,11 +1,14 @@
 package dev.atelier.device.internal;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.atelier.device.ComputeContext;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceBuffer;
+import dev.atelier.device.DeviceFunction;
+import dev.atelier.device.DeviceModule;
 import dev.atelier.device.DeviceStream;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.spi.PhysicalDevice;
@@ -18,6 +21,7 @@ final class ComputeContextImpl implements ComputeContext {
 	private final PhysicalDevice.NativeContext nativeContext;
 	private final Set<Buffer> buffers = ConcurrentHashMap.newKeySet();
 	private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
+	private final Set<Module> modules = ConcurrentHashMap.newKeySet();
 	private volatile boolean closed;
 
 	ComputeContextImpl(Arbiter.Lease lease, Device device, PhysicalDevice.NativeContext nativeContext) {
@@ -79,6 +83,14 @@ final class ComputeContextImpl implements ComputeContext {
 	}
 
 	@Override
+	public DeviceModule loadModule(byte[] image) {
+		ensureOpen();
+		Module module = new Module(nativeContext.loadModule(image));
+		modules.add(module);
+		return module;
+	}
+
+	@Override
 	public long allocatedBytes() {
 		return buffers.stream().mapToLong(Buffer::bytes).sum();
 	}
@@ -91,6 +103,7 @@ final class ComputeContextImpl implements ComputeContext {
 		closed = true;
 		buffers.forEach(Buffer::close);
 		streams.forEach(Stream::close);
+		modules.forEach(Module::close);
 		nativeContext.close();
 	}
 
@@ -121,6 +134,28 @@ final class ComputeContextImpl implements ComputeContext {
 		}
 
 		@Override
+		public void write(long offset, MemorySegment source) {
+			checkRange(offset, source.byteSize());
+			nativeContext.copyToDevice(address, offset, source);
+		}
+
+		@Override
+		public void read(long offset, MemorySegment target) {
+			checkRange(offset, target.byteSize());
+			nativeContext.copyToHost(address, offset, target);
+		}
+
+		private void checkRange(long offset, long length) {
+			if (freed) {
+				throw new IllegalStateException("buffer of " + bytes + " bytes on " + device.id() + " was freed");
+			}
+			if (offset < 0 || length < 0 || offset + length > bytes) {
+				throw new IndexOutOfBoundsException("copy of " + length + " bytes at " + offset + " outside a buffer of " + bytes + " bytes on "
+						+ device.id());
+			}
+		}
+
+		@Override
 		public void close() {
 			synchronized (this) {
 				if (freed) {
@@ -131,6 +166,46 @@ final class ComputeContextImpl implements ComputeContext {
 			buffers.remove(this);
 			nativeContext.free(address, bytes);
 			lease.free(bytes);
+		}
+	}
+
+	private final class Module implements DeviceModule {
+		private final long handle;
+		private boolean unloaded;
+
+		Module(long handle) {
+			this.handle = handle;
+		}
+
+		@Override
+		public DeviceFunction function(String name) {
+			long function = nativeContext.function(handle, name);
+			return (grid, block, sharedBytes, stream, args) -> {
+				ensureOpen();
+				Object[] nativeArgs = new Object[args.length];
+				for (int i = 0; i < args.length; i++) {
+					nativeArgs[i] = switch (args[i]) {
+					case DeviceBuffer b -> new dev.atelier.device.spi.PhysicalDevice.DevicePointer(b.address());
+					case Integer v -> v;
+					case Long v -> v;
+					case Float v -> v;
+					case Double v -> v;
+					default -> throw new IllegalArgumentException("kernel " + name + " argument " + i + " is a "
+							+ (args[i] == null ? "null" : args[i].getClass().getSimpleName()) + "; expected a DeviceBuffer, int, long, float or double");
+					};
+				}
+				nativeContext.launch(function, new int[] { grid.x(), grid.y(), grid.z() }, new int[] { block.x(), block.y(), block.z() },
+						sharedBytes, stream == null ? 0 : stream.handle(), nativeArgs);
+			};
+		}
+
+		@Override
+		public synchronized void close() {
+			if (!unloaded) {
+				unloaded = true;
+				modules.remove(this);
+				nativeContext.unloadModule(handle);
+			}
 		}
 	}
 

@@ -1,5 +1,6 @@
 package dev.atelier.device.internal;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -96,6 +97,35 @@ public final class SimulatedDevice implements PhysicalDevice {
 			@Override
 			public void free(long address, long bytes) {
 				allocated.addAndGet(-bytes);
+			}
+
+			@Override
+			public void copyToDevice(long address, long offset, MemorySegment source) {
+				throw new UnsupportedOperationException(device.id() + " is simulated: it keeps books, not data");
+			}
+
+			@Override
+			public void copyToHost(long address, long offset, MemorySegment target) {
+				throw new UnsupportedOperationException(device.id() + " is simulated: it keeps books, not data");
+			}
+
+			@Override
+			public long loadModule(byte[] image) {
+				throw new UnsupportedOperationException(device.id() + " is simulated: it runs no kernels");
+			}
+
+			@Override
+			public void unloadModule(long module) {
+			}
+
+			@Override
+			public long function(long module, String name) {
+				throw new UnsupportedOperationException(device.id() + " is simulated: it runs no kernels");
+			}
+
+			@Override
+			public void launch(long function, int[] grid, int[] block, int sharedBytes, long stream, Object[] args) {
+				throw new UnsupportedOperationException(device.id() + " is simulated: it runs no kernels");
 			}
 
 			@Override

@@ -1,5 +1,7 @@
 package dev.atelier.device.spi;
 
+import java.lang.foreign.MemorySegment;
+
 import dev.atelier.device.Device;
 
 /** One device of a backend, as the arbiter drives it. */
@@ -16,6 +18,10 @@ public interface PhysicalDevice {
 	/** A new native context for one compute context (sharing the device's primary context where there is one). */
 	NativeContext open();
 
+	/** A device buffer's address as a kernel argument. */
+	record DevicePointer(long address) {
+	}
+
 	/** The thin driver layer under a {@link dev.atelier.device.ComputeContext}; accounting is done above it. */
 	interface NativeContext extends AutoCloseable {
 
@@ -26,6 +32,21 @@ public interface PhysicalDevice {
 		long allocate(long bytes);
 
 		void free(long address, long bytes);
+
+		void copyToDevice(long address, long offset, MemorySegment source);
+
+		void copyToHost(long address, long offset, MemorySegment target);
+
+		/** Loads a module image and returns its handle. */
+		long loadModule(byte[] image);
+
+		void unloadModule(long module);
+
+		/** The handle of a module's kernel. */
+		long function(long module, String name);
+
+		/** Launches a kernel; buffer arguments arrive as {@link DevicePointer}s, scalars boxed. */
+		void launch(long function, int[] grid, int[] block, int sharedBytes, long stream, Object[] args);
 
 		long createStream();
 

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 import org.junit.jupiter.api.Test;
 
 import dev.atelier.device.Backend;
@@ -53,9 +57,14 @@ class CpuDeviceTest {
 		assertEquals(1, cpu.devices().size());
 		assertTrue(cpu.device().totalBytes() > 1L << 30);
 		assertTrue(cpu.freeBytes() > 0 && cpu.freeBytes() <= cpu.device().totalBytes());
-		try (PhysicalDevice.NativeContext ctx = cpu.open()) {
+		try (PhysicalDevice.NativeContext ctx = cpu.open(); Arena arena = Arena.ofConfined()) {
 			long address = ctx.allocate(1 << 20);
 			assertNotEquals(0, address);
+			MemorySegment in = arena.allocateFrom(ValueLayout.JAVA_INT, 1, 2, 3, 4);
+			MemorySegment out = arena.allocate(16);
+			ctx.copyToDevice(address, 64, in);
+			ctx.copyToHost(address, 64, out);
+			assertEquals(3, out.getAtIndex(ValueLayout.JAVA_INT, 2));
 			ctx.free(address, 1 << 20);
 		}
 	}

@@ -129,6 +129,35 @@ public final class CpuDevice implements DeviceProvider, PhysicalDevice {
 			}
 
 			@Override
+			public void copyToDevice(long address, long offset, MemorySegment source) {
+				MemorySegment.copy(source, 0, MemorySegment.ofAddress(address + offset).reinterpret(source.byteSize()), 0, source.byteSize());
+			}
+
+			@Override
+			public void copyToHost(long address, long offset, MemorySegment target) {
+				MemorySegment.copy(MemorySegment.ofAddress(address + offset).reinterpret(target.byteSize()), 0, target, 0, target.byteSize());
+			}
+
+			@Override
+			public long loadModule(byte[] image) {
+				throw new UnsupportedOperationException("the CPU device runs Java code, not CUDA modules");
+			}
+
+			@Override
+			public void unloadModule(long module) {
+			}
+
+			@Override
+			public long function(long module, String name) {
+				throw new UnsupportedOperationException("the CPU device runs Java code, not CUDA modules");
+			}
+
+			@Override
+			public void launch(long function, int[] grid, int[] block, int sharedBytes, long stream, Object[] args) {
+				throw new UnsupportedOperationException("the CPU device runs Java code, not CUDA modules");
+			}
+
+			@Override
 			public long createStream() {
 				return 0;
 			}

@@ -1,0 +1,7 @@
+// The kernel GpuVerification loads through ComputeContext.loadModule: c = a + b over n floats.
+extern "C" __global__ void vector_add(const float* a, const float* b, float* c, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        c[i] = a[i] + b[i];
+    }
+}
