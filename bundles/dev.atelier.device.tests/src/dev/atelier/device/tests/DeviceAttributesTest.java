@@ -61,6 +61,15 @@ class DeviceAttributesTest {
 	}
 
 	@Test
+	void simulatedDeviceRefusesKernelsAndDataByName() {
+		var context = SimulatedDevice.of("rtx4090").open();
+		assertEquals("sim:rtx4090 is simulated: it runs no kernels",
+				assertThrows(UnsupportedOperationException.class, () -> context.loadModule(new byte[] { 1 })).getMessage());
+		assertEquals("sim:rtx4090 is simulated: it keeps books, not data", assertThrows(UnsupportedOperationException.class,
+				() -> context.copyToDevice(0, 0, java.lang.foreign.MemorySegment.ofArray(new byte[4]))).getMessage());
+	}
+
+	@Test
 	void unknownProfileNamesTheKnownOnes() {
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SimulatedDevice.of("rtx9090"));
 		assertEquals("unknown simulation profile 'rtx9090'; known: a6000, h100, rtx3090, rtx4090", e.getMessage());

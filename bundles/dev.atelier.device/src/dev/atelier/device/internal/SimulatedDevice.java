@@ -80,9 +80,8 @@ public final class SimulatedDevice implements PhysicalDevice {
 	public NativeContext open() {
 		return new NativeContext() {
 			@Override
-			public AutoCloseable bind() {
-				return () -> {
-				};
+			public String noKernels() {
+				return device.id() + " is simulated: it runs no kernels";
 			}
 
 			@Override
@@ -107,38 +106,6 @@ public final class SimulatedDevice implements PhysicalDevice {
 			@Override
 			public void copyToHost(long address, long offset, MemorySegment target) {
 				throw new UnsupportedOperationException(device.id() + " is simulated: it keeps books, not data");
-			}
-
-			@Override
-			public long loadModule(byte[] image) {
-				throw new UnsupportedOperationException(device.id() + " is simulated: it runs no kernels");
-			}
-
-			@Override
-			public void unloadModule(long module) {
-			}
-
-			@Override
-			public long function(long module, String name) {
-				throw new UnsupportedOperationException(device.id() + " is simulated: it runs no kernels");
-			}
-
-			@Override
-			public void launch(long function, int[] grid, int[] block, int sharedBytes, long stream, Object[] args) {
-				throw new UnsupportedOperationException(device.id() + " is simulated: it runs no kernels");
-			}
-
-			@Override
-			public long createStream() {
-				return 0;
-			}
-
-			@Override
-			public void synchronize(long stream) {
-			}
-
-			@Override
-			public void destroyStream(long stream) {
 			}
 
 			@Override

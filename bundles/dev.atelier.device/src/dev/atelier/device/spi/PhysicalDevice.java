@@ -25,8 +25,16 @@ public interface PhysicalDevice {
 	/** The thin driver layer under a {@link dev.atelier.device.ComputeContext}; accounting is done above it. */
 	interface NativeContext extends AutoCloseable {
 
-		/** Makes the device current on this thread; the returned handle undoes it. */
-		AutoCloseable bind();
+		/** Makes the device current on this thread; the returned handle undoes it. Nothing to do by default. */
+		default AutoCloseable bind() {
+			return () -> {
+			};
+		}
+
+		/** Why this device runs no CUDA code; the default module, launch and stream methods report it. */
+		default String noKernels() {
+			return "this device runs no CUDA kernels";
+		}
 
 		/** Allocates and returns the address (0 is allowed for a device without real memory). */
 		long allocate(long bytes);
@@ -38,21 +46,33 @@ public interface PhysicalDevice {
 		void copyToHost(long address, long offset, MemorySegment target);
 
 		/** Loads a module image and returns its handle. */
-		long loadModule(byte[] image);
+		default long loadModule(byte[] image) {
+			throw new UnsupportedOperationException(noKernels());
+		}
 
-		void unloadModule(long module);
+		default void unloadModule(long module) {
+		}
 
 		/** The handle of a module's kernel. */
-		long function(long module, String name);
+		default long function(long module, String name) {
+			throw new UnsupportedOperationException(noKernels());
+		}
 
 		/** Launches a kernel; buffer arguments arrive as {@link DevicePointer}s, scalars boxed. */
-		void launch(long function, int[] grid, int[] block, int sharedBytes, long stream, Object[] args);
+		default void launch(long function, int[] grid, int[] block, int sharedBytes, long stream, Object[] args) {
+			throw new UnsupportedOperationException(noKernels());
+		}
 
-		long createStream();
+		/** A stream handle; 0 (work runs in order anyway) by default. */
+		default long createStream() {
+			return 0;
+		}
 
-		void synchronize(long stream);
+		default void synchronize(long stream) {
+		}
 
-		void destroyStream(long stream);
+		default void destroyStream(long stream) {
+		}
 
 		@Override
 		void close();

@@ -107,9 +107,8 @@ public final class CpuDevice implements DeviceProvider, PhysicalDevice {
 		Map<Long, Arena> arenas = new ConcurrentHashMap<>();
 		return new NativeContext() {
 			@Override
-			public AutoCloseable bind() {
-				return () -> {
-				};
+			public String noKernels() {
+				return "the CPU device runs Java code, not CUDA modules";
 			}
 
 			@Override
@@ -136,38 +135,6 @@ public final class CpuDevice implements DeviceProvider, PhysicalDevice {
 			@Override
 			public void copyToHost(long address, long offset, MemorySegment target) {
 				MemorySegment.copy(MemorySegment.ofAddress(address + offset).reinterpret(target.byteSize()), 0, target, 0, target.byteSize());
-			}
-
-			@Override
-			public long loadModule(byte[] image) {
-				throw new UnsupportedOperationException("the CPU device runs Java code, not CUDA modules");
-			}
-
-			@Override
-			public void unloadModule(long module) {
-			}
-
-			@Override
-			public long function(long module, String name) {
-				throw new UnsupportedOperationException("the CPU device runs Java code, not CUDA modules");
-			}
-
-			@Override
-			public void launch(long function, int[] grid, int[] block, int sharedBytes, long stream, Object[] args) {
-				throw new UnsupportedOperationException("the CPU device runs Java code, not CUDA modules");
-			}
-
-			@Override
-			public long createStream() {
-				return 0;
-			}
-
-			@Override
-			public void synchronize(long stream) {
-			}
-
-			@Override
-			public void destroyStream(long stream) {
 			}
 
 			@Override
