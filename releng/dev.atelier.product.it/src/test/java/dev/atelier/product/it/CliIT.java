@@ -44,6 +44,7 @@ class CliIT {
 		assertEquals(ws.toString(), info.get("workspace").getAsString(), "ATELIER_WORKSPACE chooses the workspace");
 		assertTrue(info.get("bundlesActive").getAsInt() >= 10, run.out());
 		assertTrue(info.get("atelier").getAsString().startsWith("0.1.0."), run.out());
+		assertTrue(info.get("devices").getAsString().contains("cpu "), "the device service reports its devices: " + run.out());
 	}
 
 	@Test
