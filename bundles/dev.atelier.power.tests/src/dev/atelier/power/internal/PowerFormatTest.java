@@ -1,0 +1,82 @@
+package dev.atelier.power.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.atelier.power.Metric;
+import dev.atelier.power.Sample;
+import dev.atelier.power.ThrottleReason;
+import dev.atelier.power.internal.cli.PowerCommandAccess;
+
+class PowerFormatTest {
+
+	@Test
+	void csvHeaderUsesNvidiaSmiFieldNamesAndRowsMatchIt() {
+		String header = PowerTable.csvHeader();
+		assertTrue(header.startsWith("timestamp, index, name, power.draw, power.limit, enforced.power.limit, "), header);
+		assertTrue(header.contains(", temperature.gpu, ") && header.contains(", clocks.sm, ") && header.contains(", clocks.mem, ")
+				&& header.contains(", utilization.gpu, ") && header.contains(", memory.used, "), header);
+		Sample s = new Sample("cuda:0", "NVIDIA H100 80GB HBM3", 0, Map.of(Metric.POWER_DRAW, 71.5, Metric.TEMPERATURE_GPU, 31.0, Metric.PSTATE, 0.0,
+				Metric.CLOCKS_EVENT_REASONS, 4.0));
+		String[] cells = PowerTable.csvRow(s).split(", ");
+		assertEquals(header.split(", ").length, cells.length);
+		assertEquals("cuda:0", cells[1]);
+		assertEquals("71.50", cells[3]);
+		assertEquals("[N/A]", cells[4], "a field the GPU lacks is unavailable, not an error");
+		assertEquals("31", cells[List.of(header.split(", ")).indexOf("temperature.gpu")]);
+		assertEquals("P0", cells[List.of(header.split(", ")).indexOf("pstate")]);
+		assertEquals("0x0000000000000004", cells[List.of(header.split(", ")).indexOf("clocks_event_reasons.active")]);
+	}
+
+	@Test
+	void throttleReasonsDecodeToNames() {
+		assertEquals(List.of(ThrottleReason.SW_POWER_CAP, ThrottleReason.HW_THERMAL_SLOWDOWN), ThrottleReason.decode(0x44L | 0x10000L));
+		assertTrue(ThrottleReason.SW_POWER_CAP.limitsPerformance());
+		assertEquals(List.of("GPU_IDLE"), PowerTable.json(new Sample("x", "x", 0, Map.of(Metric.CLOCKS_EVENT_REASONS, 1.0)))
+				.get("clocks_event_reasons.names"));
+	}
+
+	@Test
+	void nvmlStructLayoutsMatchTheHeader() {
+		assertEquals(8, Nvml.UTILIZATION.byteSize(), "nvmlUtilization_t: two unsigned ints");
+		assertEquals(4, Nvml.UTILIZATION.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("memory")));
+		assertEquals(24, Nvml.MEMORY.byteSize(), "nvmlMemory_t: three unsigned long longs");
+		assertEquals(16, Nvml.MEMORY.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("used")));
+	}
+
+	@Test
+	void nvmlReturnCodesMapToNamesAndUnsupportedFieldsAreUnavailable() {
+		assertEquals("NVML_ERROR_NOT_SUPPORTED", Nvml.name(3));
+		assertEquals("NVML_ERROR_GPU_IS_LOST", Nvml.name(15));
+		assertEquals("NVML error 77", Nvml.name(77));
+		assertTrue(NvmlTelemetry.ok("cuda:0", Nvml.SUCCESS));
+		assertEquals(false, NvmlTelemetry.ok("cuda:0", Nvml.ERROR_NOT_SUPPORTED));
+		assertEquals(false, NvmlTelemetry.ok("cuda:0", Nvml.ERROR_NO_PERMISSION));
+		assertEquals("cuda:0 is lost (NVML_ERROR_GPU_IS_LOST): it fell off the bus or was reset",
+				assertThrows(dev.atelier.power.TelemetryException.class, () -> NvmlTelemetry.ok("cuda:0", Nvml.ERROR_GPU_IS_LOST)).getMessage());
+	}
+
+	@Test
+	void intervalsParseAndTooShortOnesAreRefused() {
+		assertEquals(500, PowerCommandAccess.interval("500ms"));
+		assertEquals(1500, PowerCommandAccess.interval("1.5s"));
+		assertEquals(10, PowerCommandAccess.interval("10"));
+		assertEquals("--interval must be at least 10ms, not '5ms'",
+				assertThrows(IllegalArgumentException.class, () -> PowerCommandAccess.interval("5ms")).getMessage());
+	}
+
+	@Test
+	void withoutNvmlThereAreNoNvidiaDevicesAndTheReasonIsGiven() {
+		NvmlTelemetry nvml = new NvmlTelemetry();
+		if (!java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"))) {
+			assertTrue(nvml.deviceIds().isEmpty());
+			assertTrue(nvml.absence().orElseThrow().contains("libnvidia-ml.so.1"));
+		}
+	}
+}

@@ -1,0 +1,13 @@
+package dev.atelier.power;
+
+import java.util.List;
+
+/** Something that reads power, heat and clocks of devices: NVML for NVIDIA GPUs, a simulation, RAPL for CPUs. */
+public interface TelemetrySource {
+
+	/** Device ids as the device service names them ({@code cuda:0}, {@code sim:rtx4090}, {@code cpu}). */
+	List<String> deviceIds();
+
+	/** A reading now; throws {@link TelemetryException} naming the device when it cannot be read (e.g. GPU lost). */
+	Sample sample(String deviceId);
+}

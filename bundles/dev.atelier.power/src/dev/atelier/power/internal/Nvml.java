@@ -1,0 +1,103 @@
+package dev.atelier.power.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The few NVML calls Atelier needs, bound with the FFM API to {@code libnvidia-ml.so.1} (JCuda has no NVML).
+ * Every call returns an nvmlReturn_t; {@link #check} turns the ones that matter into exceptions.
+ */
+final class Nvml {
+
+	static final int SUCCESS = 0;
+	static final int ERROR_NOT_SUPPORTED = 3;
+	static final int ERROR_NO_PERMISSION = 4;
+	static final int ERROR_GPU_IS_LOST = 15;
+	private static final Map<Integer, String> NAMES = Map.ofEntries(Map.entry(0, "NVML_SUCCESS"), Map.entry(1, "NVML_ERROR_UNINITIALIZED"),
+			Map.entry(2, "NVML_ERROR_INVALID_ARGUMENT"), Map.entry(3, "NVML_ERROR_NOT_SUPPORTED"), Map.entry(4, "NVML_ERROR_NO_PERMISSION"),
+			Map.entry(5, "NVML_ERROR_ALREADY_INITIALIZED"), Map.entry(6, "NVML_ERROR_NOT_FOUND"), Map.entry(7, "NVML_ERROR_INSUFFICIENT_SIZE"),
+			Map.entry(8, "NVML_ERROR_INSUFFICIENT_POWER"), Map.entry(9, "NVML_ERROR_DRIVER_NOT_LOADED"), Map.entry(10, "NVML_ERROR_TIMEOUT"),
+			Map.entry(11, "NVML_ERROR_IRQ_ISSUE"), Map.entry(12, "NVML_ERROR_LIBRARY_NOT_FOUND"), Map.entry(13, "NVML_ERROR_FUNCTION_NOT_FOUND"),
+			Map.entry(14, "NVML_ERROR_CORRUPTED_INFOROM"), Map.entry(15, "NVML_ERROR_GPU_IS_LOST"), Map.entry(16, "NVML_ERROR_RESET_REQUIRED"),
+			Map.entry(17, "NVML_ERROR_OPERATING_SYSTEM"), Map.entry(18, "NVML_ERROR_LIB_RM_VERSION_MISMATCH"), Map.entry(999, "NVML_ERROR_UNKNOWN"));
+
+	/** nvmlUtilization_t: unsigned int gpu, memory. */
+	static final StructLayout UTILIZATION = MemoryLayout.structLayout(JAVA_INT.withName("gpu"), JAVA_INT.withName("memory"));
+	/** nvmlMemory_t: unsigned long long total, free, used (bytes). */
+	static final StructLayout MEMORY = MemoryLayout.structLayout(JAVA_LONG.withName("total"), JAVA_LONG.withName("free"), JAVA_LONG.withName("used"));
+
+	static final int TEMPERATURE_GPU = 0;
+	static final int CLOCK_GRAPHICS = 0;
+	static final int CLOCK_SM = 1;
+	static final int CLOCK_MEM = 2;
+
+	private final Map<String, MethodHandle> handles = new HashMap<>();
+	private final SymbolLookup library;
+
+	private Nvml(SymbolLookup library) {
+		this.library = library;
+	}
+
+	/** NVML if its library loads and initialises; empty with the reason logged otherwise. */
+	static Optional<Nvml> load() {
+		try {
+			Nvml nvml = new Nvml(SymbolLookup.libraryLookup("libnvidia-ml.so.1", Arena.global()));
+			int init = (int) nvml.handle("nvmlInit_v2", FunctionDescriptor.of(JAVA_INT)).invokeExact();
+			if (init != SUCCESS) {
+				System.getLogger(Nvml.class.getName()).log(System.Logger.Level.INFO, "NVML is present but did not start: " + name(init));
+				return Optional.empty();
+			}
+			return Optional.of(nvml);
+		} catch (IllegalArgumentException e) {
+			System.getLogger(Nvml.class.getName()).log(System.Logger.Level.INFO, "no NVML (libnvidia-ml.so.1 not found): no NVIDIA telemetry");
+			return Optional.empty();
+		} catch (Throwable e) {
+			System.getLogger(Nvml.class.getName()).log(System.Logger.Level.WARNING, "NVML could not be bound: " + e);
+			return Optional.empty();
+		}
+	}
+
+	static String name(int code) {
+		return NAMES.getOrDefault(code, "NVML error " + code);
+	}
+
+	/** Calls back into NVML's handle of {@code function}, with {@code args} matching {@code descriptor}. */
+	int call(String function, FunctionDescriptor descriptor, Object... args) {
+		try {
+			return (int) handle(function, descriptor).invokeWithArguments(args);
+		} catch (RuntimeException | Error e) {
+			throw e;
+		} catch (Throwable e) {
+			throw new IllegalStateException(function + " failed: " + e, e);
+		}
+	}
+
+	private synchronized MethodHandle handle(String function, FunctionDescriptor descriptor) {
+		return handles.computeIfAbsent(function, f -> Linker.nativeLinker().downcallHandle(library.find(f)
+				.orElseThrow(() -> new IllegalArgumentException("NVML has no " + f)), descriptor));
+	}
+
+	// Descriptors of the calls used, by argument shape.
+	static final FunctionDescriptor DEV_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
+	static final FunctionDescriptor DEV_INT_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
+	static final FunctionDescriptor INT_PTR = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
+	static final FunctionDescriptor PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+
+	/** NVML's device handles are opaque pointers. */
+	static MemorySegment deviceHandle(MemorySegment cell) {
+		return cell.get(ADDRESS, 0);
+	}
+}

@@ -1,0 +1,132 @@
+package dev.atelier.power.internal;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.service.component.annotations.Component;
+
+import dev.atelier.power.Metric;
+import dev.atelier.power.Sample;
+import dev.atelier.power.TelemetryException;
+import dev.atelier.power.TelemetrySource;
+
+/**
+ * NVIDIA GPUs through NVML. NVML's device i is named {@code cuda:i}, which is the CUDA order when
+ * CUDA_DEVICE_ORDER=PCI_BUS_ID and on single-GPU machines. Unsupported fields are left out of the sample.
+ */
+@Component(service = TelemetrySource.class)
+public final class NvmlTelemetry implements TelemetrySource {
+
+	private final Optional<Nvml> nvml;
+	private final List<MemorySegment> devices = new ArrayList<>();
+	private final List<String> names = new ArrayList<>();
+
+	public NvmlTelemetry() {
+		this.nvml = Nvml.load();
+		nvml.ifPresent(n -> {
+			try (Arena arena = Arena.ofConfined()) {
+				MemorySegment count = arena.allocate(JAVA_INT);
+				if (n.call("nvmlDeviceGetCount_v2", Nvml.PTR, count) != Nvml.SUCCESS) {
+					return;
+				}
+				for (int i = 0; i < count.get(JAVA_INT, 0); i++) {
+					MemorySegment cell = arena.allocate(ADDRESS);
+					if (n.call("nvmlDeviceGetHandleByIndex_v2", Nvml.INT_PTR, i, cell) == Nvml.SUCCESS) {
+						devices.add(Nvml.deviceHandle(cell));
+						MemorySegment name = arena.allocate(96);
+						n.call("nvmlDeviceGetName", Nvml.DEV_INT_PTR, Nvml.deviceHandle(cell), name, 96);
+						names.add(name.getString(0, StandardCharsets.UTF_8));
+					}
+				}
+			}
+		});
+	}
+
+	/** Why there is no NVIDIA telemetry, or empty when NVML is there. */
+	public Optional<String> absence() {
+		return nvml.isPresent() ? Optional.empty() : Optional.of("NVML (libnvidia-ml.so.1) is not available: no NVIDIA driver");
+	}
+
+	@Override
+	public List<String> deviceIds() {
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < devices.size(); i++) {
+			ids.add("cuda:" + i);
+		}
+		return ids;
+	}
+
+	@Override
+	public Sample sample(String deviceId) {
+		int index = deviceIds().indexOf(deviceId);
+		if (index < 0 || nvml.isEmpty()) {
+			throw new TelemetryException("no NVML device " + deviceId);
+		}
+		Nvml n = nvml.get();
+		MemorySegment dev = devices.get(index);
+		Map<Metric, Double> v = new EnumMap<>(Metric.class);
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment u = arena.allocate(JAVA_INT);
+			MemorySegment ull = arena.allocate(JAVA_LONG);
+			uint(deviceId, v, Metric.POWER_DRAW, 1e-3, n.call("nvmlDeviceGetPowerUsage", Nvml.DEV_PTR, dev, u), u);
+			uint(deviceId, v, Metric.POWER_LIMIT, 1e-3, n.call("nvmlDeviceGetPowerManagementLimit", Nvml.DEV_PTR, dev, u), u);
+			uint(deviceId, v, Metric.ENFORCED_POWER_LIMIT, 1e-3, n.call("nvmlDeviceGetEnforcedPowerLimit", Nvml.DEV_PTR, dev, u), u);
+			if (ok(deviceId, n.call("nvmlDeviceGetTotalEnergyConsumption", Nvml.DEV_PTR, dev, ull))) {
+				v.put(Metric.TOTAL_ENERGY, ull.get(JAVA_LONG, 0) / 1000.0);
+			}
+			uint(deviceId, v, Metric.TEMPERATURE_GPU, 1, n.call("nvmlDeviceGetTemperature", Nvml.DEV_INT_PTR, dev, Nvml.TEMPERATURE_GPU, u), u);
+			uint(deviceId, v, Metric.FAN_SPEED, 1, n.call("nvmlDeviceGetFanSpeed", Nvml.DEV_PTR, dev, u), u);
+			uint(deviceId, v, Metric.CLOCKS_GR, 1, n.call("nvmlDeviceGetClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_GRAPHICS, u), u);
+			uint(deviceId, v, Metric.CLOCKS_SM, 1, n.call("nvmlDeviceGetClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_SM, u), u);
+			uint(deviceId, v, Metric.CLOCKS_MEM, 1, n.call("nvmlDeviceGetClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_MEM, u), u);
+			uint(deviceId, v, Metric.CLOCKS_MAX_GR, 1, n.call("nvmlDeviceGetMaxClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_GRAPHICS, u), u);
+			uint(deviceId, v, Metric.CLOCKS_MAX_SM, 1, n.call("nvmlDeviceGetMaxClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_SM, u), u);
+			uint(deviceId, v, Metric.CLOCKS_MAX_MEM, 1, n.call("nvmlDeviceGetMaxClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_MEM, u), u);
+			MemorySegment util = arena.allocate(Nvml.UTILIZATION);
+			if (ok(deviceId, n.call("nvmlDeviceGetUtilizationRates", Nvml.DEV_PTR, dev, util))) {
+				v.put(Metric.UTILIZATION_GPU, (double) Integer.toUnsignedLong(util.get(JAVA_INT, 0)));
+				v.put(Metric.UTILIZATION_MEMORY, (double) Integer.toUnsignedLong(util.get(JAVA_INT, 4)));
+			}
+			MemorySegment mem = arena.allocate(Nvml.MEMORY);
+			if (ok(deviceId, n.call("nvmlDeviceGetMemoryInfo", Nvml.DEV_PTR, dev, mem))) {
+				v.put(Metric.MEMORY_TOTAL, mem.get(JAVA_LONG, 0) / (double) (1 << 20));
+				v.put(Metric.MEMORY_USED, mem.get(JAVA_LONG, 16) / (double) (1 << 20));
+			}
+			uint(deviceId, v, Metric.PSTATE, 1, n.call("nvmlDeviceGetPerformanceState", Nvml.DEV_PTR, dev, u), u);
+			if (ok(deviceId, n.call("nvmlDeviceGetCurrentClocksEventReasons", Nvml.DEV_PTR, dev, ull))) {
+				v.put(Metric.CLOCKS_EVENT_REASONS, (double) ull.get(JAVA_LONG, 0));
+			}
+			uint(deviceId, v, Metric.PCIE_LINK_GEN, 1, n.call("nvmlDeviceGetCurrPcieLinkGeneration", Nvml.DEV_PTR, dev, u), u);
+			uint(deviceId, v, Metric.PCIE_LINK_WIDTH, 1, n.call("nvmlDeviceGetCurrPcieLinkWidth", Nvml.DEV_PTR, dev, u), u);
+		}
+		return new Sample(deviceId, names.get(index), System.currentTimeMillis(), v);
+	}
+
+	private static void uint(String deviceId, Map<Metric, Double> v, Metric metric, double scale, int result, MemorySegment cell) {
+		if (ok(deviceId, result)) {
+			v.put(metric, Integer.toUnsignedLong(cell.get(JAVA_INT, 0)) * scale);
+		}
+	}
+
+	/**
+	 * True on success; false for a field this GPU or user cannot read (unavailable, not an error); throws for a
+	 * lost GPU, which the caller reports while other devices go on.
+	 */
+	static boolean ok(String deviceId, int result) {
+		return switch (result) {
+		case Nvml.SUCCESS -> true;
+		case Nvml.ERROR_GPU_IS_LOST -> throw new TelemetryException(deviceId + " is lost (" + Nvml.name(result) + "): it fell off the bus or was reset");
+		default -> false;
+		};
+	}
+}

@@ -1,0 +1,100 @@
+package dev.atelier.power.internal;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+import dev.atelier.power.Metric;
+import dev.atelier.power.Sample;
+import dev.atelier.power.TelemetryException;
+import dev.atelier.power.TelemetrySource;
+import dev.atelier.power.ThrottleReason;
+
+/**
+ * Synthetic telemetry of the simulated cards (ids {@code sim:<profile>}, as the device service names them): a
+ * load that rises and falls over a 60 s cycle, power between idle and the card's limit, temperature and
+ * clocks following it, and an energy counter that is the exact integral of that power. A pure function of
+ * time, so tests and demos see the same curves.
+ */
+public final class SimulatedTelemetry implements TelemetrySource {
+
+	/** Name, idle and limit watts, max SM and memory clocks (MHz), total memory (MiB). */
+	record Card(String name, double idleWatts, double limitWatts, double smClock, double memClock, double memoryMiB) {
+	}
+
+	static final Map<String, Card> CARDS = new TreeMap<>(Map.of(
+			"rtx4090", new Card("NVIDIA GeForce RTX 4090 (simulated)", 25, 450, 2520, 10501, 24564),
+			"rtx3090", new Card("NVIDIA GeForce RTX 3090 (simulated)", 30, 350, 1695, 9751, 24576),
+			"a6000", new Card("NVIDIA RTX A6000 (simulated)", 25, 300, 1800, 8001, 49140),
+			"h100", new Card("NVIDIA H100 80GB HBM3 (simulated)", 70, 700, 1980, 2619, 81559)));
+
+	private static final double PERIOD_S = 60;
+
+	private final String profile;
+	private final Card card;
+	private final LongSupplier clock;
+
+	public SimulatedTelemetry(String profile, LongSupplier epochMillis) {
+		this.card = CARDS.get(profile);
+		if (card == null) {
+			throw new IllegalArgumentException("unknown simulation profile '" + profile + "'; known: " + String.join(", ", CARDS.keySet()));
+		}
+		this.profile = profile;
+		this.clock = epochMillis;
+	}
+
+	@Override
+	public List<String> deviceIds() {
+		return List.of("sim:" + profile);
+	}
+
+	/** Load in [0, 1]: (1 − cos)/2 over the cycle, so it starts idle. */
+	double load(double seconds) {
+		return (1 - Math.cos(2 * Math.PI * seconds / PERIOD_S)) / 2;
+	}
+
+	double watts(double seconds) {
+		return card.idleWatts() + (card.limitWatts() - card.idleWatts()) * load(seconds);
+	}
+
+	/** ∫0..t of watts: idle·t + (limit − idle)·(t/2 − P/(4π)·sin(2πt/P)). */
+	double joules(double seconds) {
+		double span = card.limitWatts() - card.idleWatts();
+		return card.idleWatts() * seconds + span * (seconds / 2 - PERIOD_S / (4 * Math.PI) * Math.sin(2 * Math.PI * seconds / PERIOD_S));
+	}
+
+	@Override
+	public Sample sample(String deviceId) {
+		if (!deviceIds().contains(deviceId)) {
+			throw new TelemetryException("no simulated device " + deviceId);
+		}
+		long now = clock.getAsLong();
+		double t = now / 1000.0;
+		double load = load(t);
+		Map<Metric, Double> v = new EnumMap<>(Metric.class);
+		v.put(Metric.POWER_DRAW, watts(t));
+		v.put(Metric.POWER_LIMIT, card.limitWatts());
+		v.put(Metric.ENFORCED_POWER_LIMIT, card.limitWatts());
+		v.put(Metric.TOTAL_ENERGY, joules(t));
+		v.put(Metric.TEMPERATURE_GPU, (double) Math.round(35 + 45 * load(t - 10)));
+		v.put(Metric.FAN_SPEED, (double) Math.round(30 + 50 * load(t - 10)));
+		v.put(Metric.CLOCKS_SM, (double) Math.round(210 + (card.smClock() - 210) * Math.min(1, load * 3)));
+		v.put(Metric.CLOCKS_GR, v.get(Metric.CLOCKS_SM));
+		v.put(Metric.CLOCKS_MEM, load > 0.02 ? card.memClock() : 405.0);
+		v.put(Metric.CLOCKS_MAX_SM, card.smClock());
+		v.put(Metric.CLOCKS_MAX_GR, card.smClock());
+		v.put(Metric.CLOCKS_MAX_MEM, card.memClock());
+		v.put(Metric.UTILIZATION_GPU, (double) Math.round(100 * load));
+		v.put(Metric.UTILIZATION_MEMORY, (double) Math.round(60 * load));
+		v.put(Metric.MEMORY_USED, (double) Math.round(300 + card.memoryMiB() * 0.5 * load));
+		v.put(Metric.MEMORY_TOTAL, card.memoryMiB());
+		v.put(Metric.PSTATE, load > 0.02 ? 0.0 : 8.0);
+		long reasons = load > 0.98 ? ThrottleReason.SW_POWER_CAP.bit() : load < 0.02 ? ThrottleReason.GPU_IDLE.bit() : 0;
+		v.put(Metric.CLOCKS_EVENT_REASONS, (double) reasons);
+		v.put(Metric.PCIE_LINK_GEN, 4.0);
+		v.put(Metric.PCIE_LINK_WIDTH, 16.0);
+		return new Sample(deviceId, card.name(), now, v);
+	}
+}

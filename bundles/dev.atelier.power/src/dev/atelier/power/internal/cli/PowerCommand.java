@@ -1,0 +1,205 @@
+package dev.atelier.power.internal.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import com.google.gson.GsonBuilder;
+
+import dev.atelier.cli.CommandContext;
+import dev.atelier.cli.Subcommand;
+import dev.atelier.power.Metric;
+import dev.atelier.power.Sample;
+import dev.atelier.power.TelemetryException;
+import dev.atelier.power.TelemetrySource;
+import dev.atelier.power.ThrottleReason;
+import dev.atelier.power.internal.PowerTable;
+import dev.atelier.power.internal.SimulatedTelemetry;
+
+/** {@code atelier power [--json] [--simulate PROFILE] [--watch [--interval 500ms] [--count N] [--csv FILE]]}. */
+@Component(service = Subcommand.class)
+public final class PowerCommand implements Subcommand {
+
+	@Reference(policyOption = ReferencePolicyOption.GREEDY)
+	private volatile List<TelemetrySource> sources = List.of();
+
+	@Override
+	public String name() {
+		return "power";
+	}
+
+	@Override
+	public String summary() {
+		return "power, temperature, clocks and utilisation of each device, once or streamed as CSV";
+	}
+
+	@Override
+	public String usage() {
+		return """
+				usage: atelier power [--json] [--simulate PROFILE]
+				       atelier power --watch [--interval 500ms] [--count N] [--csv FILE] [--simulate PROFILE]
+
+				Without --watch: one snapshot per device (like nvidia-smi -q -d POWER,TEMPERATURE,CLOCK).
+				With --watch: one CSV row per device every interval (10ms … , default 500ms) until Ctrl-C or N rows
+				per device; columns are nvidia-smi's --query-gpu fields, [N/A] where a GPU lacks one; one header row.
+				  --simulate PROFILE  add a simulated card (rtx4090, rtx3090, a6000, h100) with synthetic load""";
+	}
+
+	@Override
+	public int run(CommandContext ctx) {
+		boolean json = false;
+		boolean watch = false;
+		long intervalMs = 500;
+		long count = Long.MAX_VALUE;
+		Path csv = null;
+		List<TelemetrySource> all = new ArrayList<>(sources);
+		List<String> args = ctx.args();
+		try {
+			for (int i = 0; i < args.size(); i++) {
+				switch (args.get(i)) {
+				case "--json" -> json = true;
+				case "--watch" -> watch = true;
+				case "--interval" -> intervalMs = interval(value(args, ++i, "--interval"));
+				case "--count" -> count = positive(value(args, ++i, "--count"), "--count");
+				case "--csv" -> csv = Path.of(value(args, ++i, "--csv"));
+				case "--simulate" -> all.add(new SimulatedTelemetry(value(args, ++i, "--simulate"), System::currentTimeMillis));
+				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier power --help)");
+				}
+			}
+		} catch (IllegalArgumentException e) {
+			ctx.err().println("atelier power: " + e.getMessage());
+			return 2;
+		}
+		if (all.stream().allMatch(s -> s.deviceIds().isEmpty())) {
+			ctx.err().println("atelier power: no device to read: NVML (libnvidia-ml.so.1) is not available; try --simulate rtx4090");
+			return 1;
+		}
+		if (!watch) {
+			return snapshot(ctx, all, json);
+		}
+		if (csv == null) {
+			return watch(ctx, all, intervalMs, count, ctx.out());
+		}
+		try (PrintStream file = new PrintStream(Files.newOutputStream(csv), true, StandardCharsets.UTF_8)) {
+			return watch(ctx, all, intervalMs, count, file);
+		} catch (IOException e) {
+			ctx.err().println("atelier power: cannot write " + csv + ": " + e.getMessage());
+			return 1;
+		}
+	}
+
+	private static int snapshot(CommandContext ctx, List<TelemetrySource> sources, boolean json) {
+		List<Map<String, Object>> rows = new ArrayList<>();
+		int failed = 0;
+		for (TelemetrySource source : sources) {
+			for (String id : source.deviceIds()) {
+				try {
+					Sample s = source.sample(id);
+					if (json) {
+						rows.add(PowerTable.json(s));
+					} else {
+						print(ctx.out(), s);
+					}
+				} catch (TelemetryException e) {
+					ctx.err().println("atelier power: " + e.getMessage());
+					failed++;
+				}
+			}
+		}
+		if (json) {
+			ctx.out().println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(rows));
+		}
+		return failed == 0 ? 0 : 1;
+	}
+
+	private static void print(PrintStream out, Sample s) {
+		out.println(s.deviceId() + "  " + s.deviceName());
+		for (Metric m : Metric.values()) {
+			String value = s.get(m).isEmpty() ? "N/A" : m == Metric.CLOCKS_EVENT_REASONS
+					? ThrottleReason.decode((long) s.get(m).getAsDouble()).toString()
+					: String.format(Locale.ROOT, "%.2f %s", s.get(m).getAsDouble(), m.unit()).strip();
+			out.printf(Locale.ROOT, "    %-28s : %s%n", m.field(), value);
+		}
+	}
+
+	/** Streams rows; a device that fails is reported once and skipped while the others go on. */
+	private static int watch(CommandContext ctx, List<TelemetrySource> sources, long intervalMs, long count, PrintStream out) {
+		out.println(PowerTable.csvHeader());
+		Set<String> lost = new LinkedHashSet<>();
+		long next = System.currentTimeMillis();
+		for (long row = 0; row < count; row++) {
+			for (TelemetrySource source : sources) {
+				for (String id : source.deviceIds()) {
+					if (lost.contains(id)) {
+						continue;
+					}
+					try {
+						out.println(PowerTable.csvRow(source.sample(id)));
+					} catch (TelemetryException e) {
+						lost.add(id);
+						ctx.err().println("atelier power: " + e.getMessage() + "; sampling goes on for the other devices");
+					}
+				}
+			}
+			out.flush();
+			next += intervalMs;
+			long sleep = next - System.currentTimeMillis();
+			if (row + 1 < count && sleep > 0) {
+				try {
+					Thread.sleep(sleep);
+				} catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+		}
+		return lost.isEmpty() ? 0 : 1;
+	}
+
+	private static String value(List<String> args, int i, String option) {
+		if (i >= args.size()) {
+			throw new IllegalArgumentException(option + " needs a value");
+		}
+		return args.get(i);
+	}
+
+	private static long positive(String text, String option) {
+		try {
+			long v = Long.parseLong(text);
+			if (v > 0) {
+				return v;
+			}
+		} catch (NumberFormatException e) {
+			// reported below
+		}
+		throw new IllegalArgumentException(option + " must be a positive whole number, not '" + text + "'");
+	}
+
+	/** 500ms, 1s, 0.25s or plain milliseconds; at least 10 ms. */
+	static long interval(String text) {
+		String t = text.strip().toLowerCase(Locale.ROOT);
+		double ms;
+		try {
+			ms = t.endsWith("ms") ? Double.parseDouble(t.substring(0, t.length() - 2))
+					: t.endsWith("s") ? Double.parseDouble(t.substring(0, t.length() - 1)) * 1000 : Double.parseDouble(t);
+		} catch (NumberFormatException e) {
+			throw new IllegalArgumentException("--interval must be like 500ms or 1s, not '" + text + "'");
+		}
+		if (ms < 10) {
+			throw new IllegalArgumentException("--interval must be at least 10ms, not '" + text + "'");
+		}
+		return Math.round(ms);
+	}
+}

@@ -1,0 +1,55 @@
+package dev.atelier.product.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/** {@code atelier power} on the product, with a simulated card (CI has no GPU). */
+class PowerIT {
+
+	@Test
+	void snapshotJsonHasTheSimulatedCardsReadings() throws Exception {
+		Path ws = Product.newWorkspace("power");
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "power", "--json", "--simulate", "rtx4090");
+		assertEquals(0, run.exitCode(), run.all());
+		JsonObject sim = JsonParser.parseString(run.out()).getAsJsonArray().asList().stream().map(e -> e.getAsJsonObject())
+				.filter(o -> o.get("id").getAsString().equals("sim:rtx4090")).findFirst().orElseThrow();
+		double watts = sim.get("power.draw").getAsDouble();
+		assertTrue(watts >= 25 && watts <= 450, "between idle and the 450 W limit: " + watts);
+		assertEquals(450, sim.get("power.limit").getAsDouble());
+		assertTrue(sim.has("temperature.gpu") && sim.has("clocks.sm") && sim.has("utilization.gpu") && sim.has("memory.used"));
+	}
+
+	@Test
+	void watchWritesAHeaderAndNRowsPerDeviceToTheCsvFile() throws Exception {
+		Path ws = Product.newWorkspace("watch");
+		Path csv = ws.resolve("power.csv");
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "power", "--watch", "--interval", "20ms", "--count", "5",
+				"--simulate", "h100", "--csv", csv.toString());
+		assertEquals(0, run.exitCode(), run.all());
+		List<String> lines = Files.readAllLines(csv);
+		assertTrue(lines.get(0).startsWith("timestamp, index, name, power.draw, "), lines.get(0));
+		assertEquals(5, lines.stream().filter(l -> l.contains(", sim:h100, ")).count(), String.join("\n", lines));
+		assertEquals(lines.get(0).split(", ").length, lines.get(1).split(", ").length);
+	}
+
+	@Test
+	void badOptionsAreRefusedByName() throws Exception {
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", Product.newWorkspace("power-bad").toString());
+		Product.Run interval = Product.run(env, "power", "--watch", "--interval", "1ms", "--simulate", "rtx4090");
+		assertEquals(2, interval.exitCode(), interval.all());
+		assertTrue(interval.err().contains("--interval must be at least 10ms, not '1ms'"), interval.err());
+		Product.Run csv = Product.run(env, "power", "--watch", "--count", "1", "--simulate", "rtx4090", "--csv", "/nonexistent/dir/p.csv");
+		assertEquals(1, csv.exitCode(), csv.all());
+		assertTrue(csv.err().contains("cannot write /nonexistent/dir/p.csv"), csv.err());
+	}
+}
