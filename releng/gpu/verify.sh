@@ -3,6 +3,7 @@
 #   releng/gpu/verify.sh prepare   here: compiles GpuVerification against the built bundles, stages a JRE and
 #                                  the jars into .carry/ (needs ./mvnw verify -DskipTests first)
 #   releng/gpu/verify.sh run       there: runs it (the device tool copies .carry/ with the working tree)
+#   releng/gpu/verify.sh power     there: NVML telemetry against nvidia-smi, energy of a 10 s load (load.py)
 #   releng/gpu/verify.sh bench [N] there or here: the lease latency benchmark (LeaseLatency.java)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -12,6 +13,7 @@ case "${1:-}" in
     jars=("$root"/bundles/dev.atelier.core/target/dev.atelier.core-*[0-9T].jar
           "$root"/bundles/dev.atelier.device/target/dev.atelier.device-*[0-9T].jar
           "$root"/bundles/dev.atelier.device.cuda/target/dev.atelier.device.cuda-*[0-9T].jar
+          "$root"/bundles/dev.atelier.power/target/dev.atelier.power-*[0-9T].jar
           "$HOME/.m2/repository/org/jcuda/jcuda/12.6.0/jcuda-12.6.0.jar"
           "$HOME/.m2/repository/org/jcuda/jcuda-natives/12.6.0/jcuda-natives-12.6.0-linux-x86_64.jar")
     rm -rf "$carry"
@@ -20,7 +22,7 @@ case "${1:-}" in
     zip -q -d "$carry"/lib/jcuda-natives-*.jar 'lib/libJNvPTXCompiler*' 'lib/libJNvrtc*' 'lib/libJCudaRuntime*'
     mkdir -p "$carry/classes"
     "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 -d "$carry/classes" \
-      -cp "$(IFS=:; echo "${jars[*]}")" "$root/releng/gpu/GpuVerification.java" "$root/releng/gpu/LeaseLatency.java"
+      -cp "$(IFS=:; echo "${jars[*]}")" "$root/releng/gpu/GpuVerification.java" "$root/releng/gpu/LeaseLatency.java" "$root/releng/gpu/PowerVerification.java"
     /usr/local/cuda/bin/nvcc -ptx -arch=compute_80 -o "$carry/classes/vector_add.ptx" "$root/releng/gpu/vector_add.cu"
     du -sh "$carry"
     ;;
@@ -28,8 +30,11 @@ case "${1:-}" in
     nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used --format=csv || true
     "$carry/jre/bin/java" --enable-native-access=ALL-UNNAMED -cp "$carry/lib/*:$carry/classes" GpuVerification "$carry/classes/vector_add.ptx"
     ;;
+  power)
+    "$carry/jre/bin/java" --enable-native-access=ALL-UNNAMED -cp "$carry/lib/*:$carry/classes" PowerVerification "$root/releng/gpu/load.py"
+    ;;
   bench)
     "$carry/jre/bin/java" --enable-native-access=ALL-UNNAMED -cp "$carry/lib/*:$carry/classes" LeaseLatency "${2:-20000}"
     ;;
-  *) echo "usage: releng/gpu/verify.sh prepare|run|bench [N]" >&2; exit 2 ;;
+  *) echo "usage: releng/gpu/verify.sh prepare|run|power|bench [N]" >&2; exit 2 ;;
 esac
