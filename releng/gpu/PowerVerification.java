@@ -35,8 +35,13 @@ public final class PowerVerification {
 		check(ours.get(Metric.CLOCKS_MEM).orElse(-1) == d(smi[4]), "memory clock equal to " + smi[4] + " MHz");
 		check(ours.get(Metric.TOTAL_ENERGY).isPresent(), "the H100 has the total energy counter");
 
-		Process load = new ProcessBuilder("python3", args.length > 0 ? args[0] : "load.py", "14").inheritIO().start();
-		Thread.sleep(3000); // let the load reach a steady state
+		Process load = new ProcessBuilder("python3", args.length > 0 ? args[0] : "load.py", "30").inheritIO().start();
+		// Sample only the steady part: from two seconds after the GPU is fully busy (Python and PyTorch take a while to start).
+		long waitUntil = System.currentTimeMillis() + 60_000;
+		while (nvml.sample("cuda:0").get(Metric.UTILIZATION_GPU).orElse(0) < 90 && System.currentTimeMillis() < waitUntil) {
+			Thread.sleep(100);
+		}
+		Thread.sleep(2000);
 		List<Sample> samples = new ArrayList<>();
 		long start = System.currentTimeMillis();
 		while (System.currentTimeMillis() - start < 10_100) {

@@ -48,6 +48,9 @@ class PowerFormatTest {
 		assertEquals(4, Nvml.UTILIZATION.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("memory")));
 		assertEquals(24, Nvml.MEMORY.byteSize(), "nvmlMemory_t: three unsigned long longs");
 		assertEquals(16, Nvml.MEMORY.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("used")));
+		assertEquals(40, Nvml.MEMORY_V2.byteSize(), "nvmlMemory_v2_t: version (padded to 8) and four unsigned long longs");
+		assertEquals(32, Nvml.MEMORY_V2.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("used")));
+		assertEquals(0x02000028, Nvml.MEMORY_V2_VERSION, "NVML_STRUCT_VERSION(Memory, 2)");
 	}
 
 	@Test

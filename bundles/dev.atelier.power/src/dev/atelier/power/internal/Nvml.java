@@ -25,6 +25,7 @@ final class Nvml {
 	static final int SUCCESS = 0;
 	static final int ERROR_NOT_SUPPORTED = 3;
 	static final int ERROR_NO_PERMISSION = 4;
+	static final int ERROR_FUNCTION_NOT_FOUND = 13;
 	static final int ERROR_GPU_IS_LOST = 15;
 	private static final Map<Integer, String> NAMES = Map.ofEntries(Map.entry(0, "NVML_SUCCESS"), Map.entry(1, "NVML_ERROR_UNINITIALIZED"),
 			Map.entry(2, "NVML_ERROR_INVALID_ARGUMENT"), Map.entry(3, "NVML_ERROR_NOT_SUPPORTED"), Map.entry(4, "NVML_ERROR_NO_PERMISSION"),
@@ -36,8 +37,13 @@ final class Nvml {
 
 	/** nvmlUtilization_t: unsigned int gpu, memory. */
 	static final StructLayout UTILIZATION = MemoryLayout.structLayout(JAVA_INT.withName("gpu"), JAVA_INT.withName("memory"));
-	/** nvmlMemory_t: unsigned long long total, free, used (bytes). */
+	/** nvmlMemory_t: unsigned long long total, free, used (bytes); its "used" counts the driver's reserved memory. */
 	static final StructLayout MEMORY = MemoryLayout.structLayout(JAVA_LONG.withName("total"), JAVA_LONG.withName("free"), JAVA_LONG.withName("used"));
+	/** nvmlMemory_v2_t: unsigned int version, then total, reserved, free, used; nvidia-smi's memory.used is this "used". */
+	static final StructLayout MEMORY_V2 = MemoryLayout.structLayout(JAVA_INT.withName("version"), MemoryLayout.paddingLayout(4),
+			JAVA_LONG.withName("total"), JAVA_LONG.withName("reserved"), JAVA_LONG.withName("free"), JAVA_LONG.withName("used"));
+	/** nvmlMemory_v2: the struct's size with the version in the top byte, as NVML's NVML_STRUCT_VERSION macro makes it. */
+	static final int MEMORY_V2_VERSION = (int) MEMORY_V2.byteSize() | 2 << 24;
 
 	static final int TEMPERATURE_GPU = 0;
 	static final int CLOCK_GRAPHICS = 0;
@@ -74,10 +80,19 @@ final class Nvml {
 		return NAMES.getOrDefault(code, "NVML error " + code);
 	}
 
-	/** Calls back into NVML's handle of {@code function}, with {@code args} matching {@code descriptor}. */
+	/**
+	 * Calls NVML's {@code function} with {@code args} matching {@code descriptor}; a function this driver's NVML
+	 * lacks answers {@link #ERROR_FUNCTION_NOT_FOUND}, so that its field is simply unavailable.
+	 */
 	int call(String function, FunctionDescriptor descriptor, Object... args) {
+		MethodHandle handle;
 		try {
-			return (int) handle(function, descriptor).invokeWithArguments(args);
+			handle = handle(function, descriptor);
+		} catch (IllegalArgumentException missing) {
+			return ERROR_FUNCTION_NOT_FOUND;
+		}
+		try {
+			return (int) handle.invokeWithArguments(args);
 		} catch (RuntimeException | Error e) {
 			throw e;
 		} catch (Throwable e) {
@@ -93,6 +108,7 @@ final class Nvml {
 	// Descriptors of the calls used, by argument shape.
 	static final FunctionDescriptor DEV_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
 	static final FunctionDescriptor DEV_INT_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
+	static final FunctionDescriptor DEV_PTR_INT = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
 	static final FunctionDescriptor INT_PTR = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
 	static final FunctionDescriptor PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
 

@@ -44,7 +44,7 @@ public final class NvmlTelemetry implements TelemetrySource {
 					if (n.call("nvmlDeviceGetHandleByIndex_v2", Nvml.INT_PTR, i, cell) == Nvml.SUCCESS) {
 						devices.add(Nvml.deviceHandle(cell));
 						MemorySegment name = arena.allocate(96);
-						n.call("nvmlDeviceGetName", Nvml.DEV_INT_PTR, Nvml.deviceHandle(cell), name, 96);
+						n.call("nvmlDeviceGetName", Nvml.DEV_PTR_INT, Nvml.deviceHandle(cell), name, 96);
 						names.add(name.getString(0, StandardCharsets.UTF_8));
 					}
 				}
@@ -97,8 +97,13 @@ public final class NvmlTelemetry implements TelemetrySource {
 				v.put(Metric.UTILIZATION_GPU, (double) Integer.toUnsignedLong(util.get(JAVA_INT, 0)));
 				v.put(Metric.UTILIZATION_MEMORY, (double) Integer.toUnsignedLong(util.get(JAVA_INT, 4)));
 			}
+			MemorySegment mem2 = arena.allocate(Nvml.MEMORY_V2);
+			mem2.set(JAVA_INT, 0, Nvml.MEMORY_V2_VERSION);
 			MemorySegment mem = arena.allocate(Nvml.MEMORY);
-			if (ok(deviceId, n.call("nvmlDeviceGetMemoryInfo", Nvml.DEV_PTR, dev, mem))) {
+			if (ok(deviceId, n.call("nvmlDeviceGetMemoryInfo_v2", Nvml.DEV_PTR, dev, mem2))) {
+				v.put(Metric.MEMORY_TOTAL, mem2.get(JAVA_LONG, 8) / (double) (1 << 20));
+				v.put(Metric.MEMORY_USED, mem2.get(JAVA_LONG, 32) / (double) (1 << 20));
+			} else if (ok(deviceId, n.call("nvmlDeviceGetMemoryInfo", Nvml.DEV_PTR, dev, mem))) {
 				v.put(Metric.MEMORY_TOTAL, mem.get(JAVA_LONG, 0) / (double) (1 << 20));
 				v.put(Metric.MEMORY_USED, mem.get(JAVA_LONG, 16) / (double) (1 << 20));
 			}
