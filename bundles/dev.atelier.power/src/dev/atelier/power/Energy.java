@@ -3,9 +3,10 @@ package dev.atelier.power;
 import java.util.List;
 
 /**
- * Energy a device drew over an interval, from its samples: the difference of the energy counter where every
- * sample has one (exact), else the trapezoid integral of power draw, linearly interpolated at the interval's
- * ends. A segment where the counter went backwards (driver reload) is integrated from power instead.
+ * Energy a device drew over an interval, from its samples: the difference of the energy counter between
+ * successive readings (samples in between need not carry one), else the trapezoid integral of power draw,
+ * linearly interpolated at the interval's ends. A span where the counter went backwards (driver reload) is
+ * integrated from power instead.
  *
  * @param joules      energy over the interval
  * @param averageWatts joules / seconds
@@ -22,35 +23,57 @@ public record Energy(double joules, double seconds, double averageWatts, double 
 		}
 		double seconds = (endMillis - startMillis) / 1000.0;
 		double joules = 0;
-		double peak = Double.NaN;
 		long gap = 0;
-		boolean counterOnly = true;
-		for (int i = 0; i + 1 < samples.size(); i++) {
+		boolean counterOnly = samples.size() > 1;
+		// Walk from counter reading to counter reading (samples between them need not have one: the counter is
+		// costly to read and sampled less often); spans without two readings are integrated from power.
+		int i = 0;
+		while (i + 1 < samples.size()) {
+			int next = i + 1;
+			if (counter(samples.get(i)) >= 0) {
+				while (next < samples.size() - 1 && counter(samples.get(next)) < 0) {
+					next++;
+				}
+			}
 			Sample a = samples.get(i);
-			Sample b = samples.get(i + 1);
+			Sample b = samples.get(next);
 			long from = Math.max(a.epochMillis(), startMillis);
 			long to = Math.min(b.epochMillis(), endMillis);
-			if (to <= from) {
-				continue;
+			if (to > from) {
+				if (counter(a) >= 0 && counter(b) >= counter(a)) {
+					joules += (counter(b) - counter(a)) * (to - from) / (double) (b.epochMillis() - a.epochMillis());
+					for (int k = i; k < next; k++) {
+						gap = Math.max(gap, samples.get(k + 1).epochMillis() - samples.get(k).epochMillis());
+					}
+				} else {
+					counterOnly = false;
+					for (int k = i; k < next; k++) {
+						Sample x = samples.get(k);
+						Sample y = samples.get(k + 1);
+						long f = Math.max(x.epochMillis(), startMillis);
+						long t = Math.min(y.epochMillis(), endMillis);
+						if (t > f) {
+							joules += trapezoid(x, y, f, t);
+						}
+						gap = Math.max(gap, y.epochMillis() - x.epochMillis());
+					}
+				}
 			}
-			gap = Math.max(gap, b.epochMillis() - a.epochMillis());
-			double fraction = (to - from) / (double) (b.epochMillis() - a.epochMillis());
-			var ea = a.get(Metric.TOTAL_ENERGY);
-			var eb = b.get(Metric.TOTAL_ENERGY);
-			if (ea.isPresent() && eb.isPresent() && eb.getAsDouble() >= ea.getAsDouble()) {
-				joules += (eb.getAsDouble() - ea.getAsDouble()) * fraction;
-			} else {
-				counterOnly = false;
-				joules += trapezoid(a, b, from, to);
-			}
+			i = next;
 		}
+		double peak = Double.NaN;
 		for (Sample s : samples) {
 			if (s.epochMillis() >= startMillis && s.epochMillis() <= endMillis && s.get(Metric.POWER_DRAW).isPresent()) {
 				double w = s.get(Metric.POWER_DRAW).getAsDouble();
 				peak = Double.isNaN(peak) ? w : Math.max(peak, w);
 			}
 		}
-		return new Energy(joules, seconds, joules / seconds, peak, counterOnly && samples.size() > 1, gap);
+		return new Energy(joules, seconds, joules / seconds, peak, counterOnly, gap);
+	}
+
+	/** The energy counter's reading in joules, or −1 without one. */
+	private static double counter(Sample s) {
+		return s.get(Metric.TOTAL_ENERGY).orElse(-1);
 	}
 
 	/** ∫ power between {@code from} and {@code to}, power linear between the two samples. */

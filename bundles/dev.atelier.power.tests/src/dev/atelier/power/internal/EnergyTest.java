@@ -69,6 +69,16 @@ class EnergyTest {
 	}
 
 	@Test
+	void counterReadingsNeedNotBeInEverySample() {
+		List<Sample> trace = List.of(counter(0, 100, 1_000), power(500, 5_000), counter(1_000, 100, 1_400), power(1_500, 100),
+				power(2_000, 100));
+		Energy e = Energy.over(trace, 0, 2_000);
+		assertEquals(400 + 100, e.joules(), 1e-9, "the counter's 400 J over 0..1 s (not the 5 kW spike), then 100 W for 1 s");
+		assertFalse(e.fromCounter());
+		assertEquals(200, Energy.over(trace, 500, 1_000).joules(), 1e-9, "half of the counter span, interpolated");
+	}
+
+	@Test
 	void aCounterThatGoesBackwardsFallsBackToPowerForThatSegment() {
 		List<Sample> trace = List.of(counter(0, 100, 5_000), counter(1_000, 100, 5_100), counter(2_000, 300, 40), counter(3_000, 300, 340));
 		Energy e = Energy.over(trace, 0, 3_000);

@@ -15,6 +15,8 @@ import java.lang.invoke.MethodHandle;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The few NVML calls Atelier needs, bound with the FFM API to {@code libnvidia-ml.so.1} (JCuda has no NVML).
@@ -51,6 +53,8 @@ final class Nvml {
 	static final int CLOCK_MEM = 2;
 
 	private final Map<String, MethodHandle> handles = new HashMap<>();
+	/** Nanoseconds spent in each NVML function and how many calls, to find the slow ones. */
+	private final Map<String, LongAdder[]> costs = new ConcurrentHashMap<>();
 	private final SymbolLookup library;
 
 	private Nvml(SymbolLookup library) {
@@ -91,13 +95,25 @@ final class Nvml {
 		} catch (IllegalArgumentException missing) {
 			return ERROR_FUNCTION_NOT_FOUND;
 		}
+		long t0 = System.nanoTime();
 		try {
 			return (int) handle.invokeWithArguments(args);
 		} catch (RuntimeException | Error e) {
 			throw e;
 		} catch (Throwable e) {
 			throw new IllegalStateException(function + " failed: " + e, e);
+		} finally {
+			LongAdder[] cost = costs.computeIfAbsent(function, f -> new LongAdder[] { new LongAdder(), new LongAdder() });
+			cost[0].add(System.nanoTime() - t0);
+			cost[1].increment();
 		}
+	}
+
+	/** Mean microseconds per call of each NVML function used so far. */
+	Map<String, Double> meanMicros() {
+		Map<String, Double> out = new java.util.TreeMap<>();
+		costs.forEach((f, c) -> out.put(f, c[0].sum() / 1e3 / Math.max(1, c[1].sum())));
+		return out;
 	}
 
 	private synchronized MethodHandle handle(String function, FunctionDescriptor descriptor) {

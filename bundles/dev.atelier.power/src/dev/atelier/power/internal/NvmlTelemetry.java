@@ -30,6 +30,17 @@ public final class NvmlTelemetry implements TelemetrySource {
 	private final Optional<Nvml> nvml;
 	private final List<MemorySegment> devices = new ArrayList<>();
 	private final List<String> names = new ArrayList<>();
+	/** Limits, maximum clocks, memory size and PCIe link change rarely: read them at most every few seconds. */
+	private static final long SLOW_FIELDS_MILLIS = 5_000;
+	private final Map<Integer, Map<Metric, Double>> slowFields = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<Integer, Long> slowReadAt = new java.util.concurrent.ConcurrentHashMap<>();
+	/** The energy counter costs 4–7 ms a read on an H100: read every 5 s; Energy integrates power in between. */
+	private static final long COUNTER_MILLIS = 5_000;
+	/** Maximum clocks (~2 ms a read) do not change while the driver runs: read once. */
+	private final Map<Integer, Map<Metric, Double>> staticFields = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<Integer, Long> counterReadAt = new java.util.concurrent.ConcurrentHashMap<>();
+	/** Functions a device answered NOT_SUPPORTED: not asked again (a refusal can cost half a millisecond). */
+	private final Map<Integer, java.util.Set<String>> unsupported = new java.util.concurrent.ConcurrentHashMap<>();
 
 	public NvmlTelemetry() {
 		this.nvml = Nvml.load();
@@ -50,6 +61,11 @@ public final class NvmlTelemetry implements TelemetrySource {
 				}
 			}
 		});
+	}
+
+	/** Mean microseconds per NVML call so far, by function: where sampling time goes. */
+	public Map<String, Double> callCosts() {
+		return nvml.map(Nvml::meanMicros).orElse(Map.of());
 	}
 
 	/** Why there is no NVIDIA telemetry, or empty when NVML is there. */
@@ -79,19 +95,19 @@ public final class NvmlTelemetry implements TelemetrySource {
 			MemorySegment u = arena.allocate(JAVA_INT);
 			MemorySegment ull = arena.allocate(JAVA_LONG);
 			uint(deviceId, v, Metric.POWER_DRAW, 1e-3, n.call("nvmlDeviceGetPowerUsage", Nvml.DEV_PTR, dev, u), u);
-			uint(deviceId, v, Metric.POWER_LIMIT, 1e-3, n.call("nvmlDeviceGetPowerManagementLimit", Nvml.DEV_PTR, dev, u), u);
-			uint(deviceId, v, Metric.ENFORCED_POWER_LIMIT, 1e-3, n.call("nvmlDeviceGetEnforcedPowerLimit", Nvml.DEV_PTR, dev, u), u);
-			if (ok(deviceId, n.call("nvmlDeviceGetTotalEnergyConsumption", Nvml.DEV_PTR, dev, ull))) {
+
+			long now = System.currentTimeMillis();
+			if (now - counterReadAt.getOrDefault(index, 0L) >= COUNTER_MILLIS
+					&& ok(deviceId, ask(index, "nvmlDeviceGetTotalEnergyConsumption", Nvml.DEV_PTR, dev, ull))) {
 				v.put(Metric.TOTAL_ENERGY, ull.get(JAVA_LONG, 0) / 1000.0);
+				counterReadAt.put(index, now);
 			}
 			uint(deviceId, v, Metric.TEMPERATURE_GPU, 1, n.call("nvmlDeviceGetTemperature", Nvml.DEV_INT_PTR, dev, Nvml.TEMPERATURE_GPU, u), u);
-			uint(deviceId, v, Metric.FAN_SPEED, 1, n.call("nvmlDeviceGetFanSpeed", Nvml.DEV_PTR, dev, u), u);
+			uint(deviceId, v, Metric.FAN_SPEED, 1, ask(index, "nvmlDeviceGetFanSpeed", Nvml.DEV_PTR, dev, u), u);
 			uint(deviceId, v, Metric.CLOCKS_GR, 1, n.call("nvmlDeviceGetClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_GRAPHICS, u), u);
 			uint(deviceId, v, Metric.CLOCKS_SM, 1, n.call("nvmlDeviceGetClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_SM, u), u);
 			uint(deviceId, v, Metric.CLOCKS_MEM, 1, n.call("nvmlDeviceGetClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_MEM, u), u);
-			uint(deviceId, v, Metric.CLOCKS_MAX_GR, 1, n.call("nvmlDeviceGetMaxClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_GRAPHICS, u), u);
-			uint(deviceId, v, Metric.CLOCKS_MAX_SM, 1, n.call("nvmlDeviceGetMaxClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_SM, u), u);
-			uint(deviceId, v, Metric.CLOCKS_MAX_MEM, 1, n.call("nvmlDeviceGetMaxClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_MEM, u), u);
+
 			MemorySegment util = arena.allocate(Nvml.UTILIZATION);
 			if (ok(deviceId, n.call("nvmlDeviceGetUtilizationRates", Nvml.DEV_PTR, dev, util))) {
 				v.put(Metric.UTILIZATION_GPU, (double) Integer.toUnsignedLong(util.get(JAVA_INT, 0)));
@@ -111,10 +127,38 @@ public final class NvmlTelemetry implements TelemetrySource {
 			if (ok(deviceId, n.call("nvmlDeviceGetCurrentClocksEventReasons", Nvml.DEV_PTR, dev, ull))) {
 				v.put(Metric.CLOCKS_EVENT_REASONS, (double) ull.get(JAVA_LONG, 0));
 			}
-			uint(deviceId, v, Metric.PCIE_LINK_GEN, 1, n.call("nvmlDeviceGetCurrPcieLinkGeneration", Nvml.DEV_PTR, dev, u), u);
-			uint(deviceId, v, Metric.PCIE_LINK_WIDTH, 1, n.call("nvmlDeviceGetCurrPcieLinkWidth", Nvml.DEV_PTR, dev, u), u);
+			if (now - slowReadAt.getOrDefault(index, 0L) > SLOW_FIELDS_MILLIS) {
+				Map<Metric, Double> slow = new EnumMap<>(Metric.class);
+				uint(deviceId, slow, Metric.POWER_LIMIT, 1e-3, n.call("nvmlDeviceGetPowerManagementLimit", Nvml.DEV_PTR, dev, u), u);
+				uint(deviceId, slow, Metric.ENFORCED_POWER_LIMIT, 1e-3, n.call("nvmlDeviceGetEnforcedPowerLimit", Nvml.DEV_PTR, dev, u), u);
+				uint(deviceId, slow, Metric.PCIE_LINK_GEN, 1, n.call("nvmlDeviceGetCurrPcieLinkGeneration", Nvml.DEV_PTR, dev, u), u);
+				uint(deviceId, slow, Metric.PCIE_LINK_WIDTH, 1, n.call("nvmlDeviceGetCurrPcieLinkWidth", Nvml.DEV_PTR, dev, u), u);
+				slowFields.put(index, slow);
+				slowReadAt.put(index, now);
+			}
+			v.putAll(slowFields.get(index));
+			v.putAll(staticFields.computeIfAbsent(index, i -> {
+				Map<Metric, Double> fixed = new EnumMap<>(Metric.class);
+				uint(deviceId, fixed, Metric.CLOCKS_MAX_GR, 1, n.call("nvmlDeviceGetMaxClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_GRAPHICS, u), u);
+				uint(deviceId, fixed, Metric.CLOCKS_MAX_SM, 1, n.call("nvmlDeviceGetMaxClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_SM, u), u);
+				uint(deviceId, fixed, Metric.CLOCKS_MAX_MEM, 1, n.call("nvmlDeviceGetMaxClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_MEM, u), u);
+				return fixed;
+			}));
 		}
 		return new Sample(deviceId, names.get(index), System.currentTimeMillis(), v);
+	}
+
+	/** Calls NVML unless the device already said it does not support the function. */
+	private int ask(int index, String function, java.lang.foreign.FunctionDescriptor descriptor, Object... args) {
+		java.util.Set<String> no = unsupported.computeIfAbsent(index, i -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+		if (no.contains(function)) {
+			return Nvml.ERROR_NOT_SUPPORTED;
+		}
+		int result = nvml.orElseThrow().call(function, descriptor, args);
+		if (result == Nvml.ERROR_NOT_SUPPORTED || result == Nvml.ERROR_FUNCTION_NOT_FOUND) {
+			no.add(function);
+		}
+		return result;
 	}
 
 	private static void uint(String deviceId, Map<Metric, Double> v, Metric metric, double scale, int result, MemorySegment cell) {
