@@ -27,6 +27,8 @@ import org.eclipse.emf.ecore.EObject;
  *   <li>{@link dev.atelier.model.workspace.JobRecord#getStatus <em>Status</em>}</li>
  *   <li>{@link dev.atelier.model.workspace.JobRecord#getOutputs <em>Outputs</em>}</li>
  *   <li>{@link dev.atelier.model.workspace.JobRecord#getEnergyJoules <em>Energy Joules</em>}</li>
+ *   <li>{@link dev.atelier.model.workspace.JobRecord#getAverageWatts <em>Average Watts</em>}</li>
+ *   <li>{@link dev.atelier.model.workspace.JobRecord#getPeakWatts <em>Peak Watts</em>}</li>
  *   <li>{@link dev.atelier.model.workspace.JobRecord#getMessage <em>Message</em>}</li>
  * </ul>
  *
@@ -247,6 +249,104 @@ public interface JobRecord extends EObject {
 	 * @generated
 	 */
 	boolean isSetEnergyJoules();
+
+	/**
+	 * Returns the value of the '<em><b>Average Watts</b></em>' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @return the value of the '<em>Average Watts</em>' attribute.
+	 * @see #isSetAverageWatts()
+	 * @see #unsetAverageWatts()
+	 * @see #setAverageWatts(double)
+	 * @see dev.atelier.model.workspace.WorkspacePackage#getJobRecord_AverageWatts()
+	 * @model unsettable="true"
+	 * @generated
+	 */
+	double getAverageWatts();
+
+	/**
+	 * Sets the value of the '{@link dev.atelier.model.workspace.JobRecord#getAverageWatts <em>Average Watts</em>}' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @param value the new value of the '<em>Average Watts</em>' attribute.
+	 * @see #isSetAverageWatts()
+	 * @see #unsetAverageWatts()
+	 * @see #getAverageWatts()
+	 * @generated
+	 */
+	void setAverageWatts(double value);
+
+	/**
+	 * Unsets the value of the '{@link dev.atelier.model.workspace.JobRecord#getAverageWatts <em>Average Watts</em>}' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @see #isSetAverageWatts()
+	 * @see #getAverageWatts()
+	 * @see #setAverageWatts(double)
+	 * @generated
+	 */
+	void unsetAverageWatts();
+
+	/**
+	 * Returns whether the value of the '{@link dev.atelier.model.workspace.JobRecord#getAverageWatts <em>Average Watts</em>}' attribute is set.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @return whether the value of the '<em>Average Watts</em>' attribute is set.
+	 * @see #unsetAverageWatts()
+	 * @see #getAverageWatts()
+	 * @see #setAverageWatts(double)
+	 * @generated
+	 */
+	boolean isSetAverageWatts();
+
+	/**
+	 * Returns the value of the '<em><b>Peak Watts</b></em>' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @return the value of the '<em>Peak Watts</em>' attribute.
+	 * @see #isSetPeakWatts()
+	 * @see #unsetPeakWatts()
+	 * @see #setPeakWatts(double)
+	 * @see dev.atelier.model.workspace.WorkspacePackage#getJobRecord_PeakWatts()
+	 * @model unsettable="true"
+	 * @generated
+	 */
+	double getPeakWatts();
+
+	/**
+	 * Sets the value of the '{@link dev.atelier.model.workspace.JobRecord#getPeakWatts <em>Peak Watts</em>}' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @param value the new value of the '<em>Peak Watts</em>' attribute.
+	 * @see #isSetPeakWatts()
+	 * @see #unsetPeakWatts()
+	 * @see #getPeakWatts()
+	 * @generated
+	 */
+	void setPeakWatts(double value);
+
+	/**
+	 * Unsets the value of the '{@link dev.atelier.model.workspace.JobRecord#getPeakWatts <em>Peak Watts</em>}' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @see #isSetPeakWatts()
+	 * @see #getPeakWatts()
+	 * @see #setPeakWatts(double)
+	 * @generated
+	 */
+	void unsetPeakWatts();
+
+	/**
+	 * Returns whether the value of the '{@link dev.atelier.model.workspace.JobRecord#getPeakWatts <em>Peak Watts</em>}' attribute is set.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @return whether the value of the '<em>Peak Watts</em>' attribute is set.
+	 * @see #unsetPeakWatts()
+	 * @see #getPeakWatts()
+	 * @see #setPeakWatts(double)
+	 * @generated
+	 */
+	boolean isSetPeakWatts();
 
 	/**
 	 * Returns the value of the '<em><b>Message</b></em>' attribute.

@@ -341,13 +341,31 @@ public interface WorkspacePackage extends EPackage {
 	int JOB_RECORD__ENERGY_JOULES = 8;
 
 	/**
+	 * The feature id for the '<em><b>Average Watts</b></em>' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 * @ordered
+	 */
+	int JOB_RECORD__AVERAGE_WATTS = 9;
+
+	/**
+	 * The feature id for the '<em><b>Peak Watts</b></em>' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 * @ordered
+	 */
+	int JOB_RECORD__PEAK_WATTS = 10;
+
+	/**
 	 * The feature id for the '<em><b>Message</b></em>' attribute.
 	 * <!-- begin-user-doc -->
 	 * <!-- end-user-doc -->
 	 * @generated
 	 * @ordered
 	 */
-	int JOB_RECORD__MESSAGE = 9;
+	int JOB_RECORD__MESSAGE = 11;
 
 	/**
 	 * The number of structural features of the '<em>Job Record</em>' class.
@@ -356,7 +374,7 @@ public interface WorkspacePackage extends EPackage {
 	 * @generated
 	 * @ordered
 	 */
-	int JOB_RECORD_FEATURE_COUNT = 10;
+	int JOB_RECORD_FEATURE_COUNT = 12;
 
 	/**
 	 * The number of operations of the '<em>Job Record</em>' class.
@@ -706,6 +724,28 @@ public interface WorkspacePackage extends EPackage {
 	EAttribute getJobRecord_EnergyJoules();
 
 	/**
+	 * Returns the meta object for the attribute '{@link dev.atelier.model.workspace.JobRecord#getAverageWatts <em>Average Watts</em>}'.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @return the meta object for the attribute '<em>Average Watts</em>'.
+	 * @see dev.atelier.model.workspace.JobRecord#getAverageWatts()
+	 * @see #getJobRecord()
+	 * @generated
+	 */
+	EAttribute getJobRecord_AverageWatts();
+
+	/**
+	 * Returns the meta object for the attribute '{@link dev.atelier.model.workspace.JobRecord#getPeakWatts <em>Peak Watts</em>}'.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @return the meta object for the attribute '<em>Peak Watts</em>'.
+	 * @see dev.atelier.model.workspace.JobRecord#getPeakWatts()
+	 * @see #getJobRecord()
+	 * @generated
+	 */
+	EAttribute getJobRecord_PeakWatts();
+
+	/**
 	 * Returns the meta object for the attribute '{@link dev.atelier.model.workspace.JobRecord#getMessage <em>Message</em>}'.
 	 * <!-- begin-user-doc -->
 	 * <!-- end-user-doc -->
@@ -1000,6 +1040,22 @@ public interface WorkspacePackage extends EPackage {
 		 * @generated
 		 */
 		EAttribute JOB_RECORD__ENERGY_JOULES = eINSTANCE.getJobRecord_EnergyJoules();
+
+		/**
+		 * The meta object literal for the '<em><b>Average Watts</b></em>' attribute feature.
+		 * <!-- begin-user-doc -->
+		 * <!-- end-user-doc -->
+		 * @generated
+		 */
+		EAttribute JOB_RECORD__AVERAGE_WATTS = eINSTANCE.getJobRecord_AverageWatts();
+
+		/**
+		 * The meta object literal for the '<em><b>Peak Watts</b></em>' attribute feature.
+		 * <!-- begin-user-doc -->
+		 * <!-- end-user-doc -->
+		 * @generated
+		 */
+		EAttribute JOB_RECORD__PEAK_WATTS = eINSTANCE.getJobRecord_PeakWatts();
 
 		/**
 		 * The meta object literal for the '<em><b>Message</b></em>' attribute feature.

@@ -43,6 +43,8 @@ import org.eclipse.emf.ecore.util.InternalEList;
  *   <li>{@link dev.atelier.model.workspace.impl.JobRecordImpl#getStatus <em>Status</em>}</li>
  *   <li>{@link dev.atelier.model.workspace.impl.JobRecordImpl#getOutputs <em>Outputs</em>}</li>
  *   <li>{@link dev.atelier.model.workspace.impl.JobRecordImpl#getEnergyJoules <em>Energy Joules</em>}</li>
+ *   <li>{@link dev.atelier.model.workspace.impl.JobRecordImpl#getAverageWatts <em>Average Watts</em>}</li>
+ *   <li>{@link dev.atelier.model.workspace.impl.JobRecordImpl#getPeakWatts <em>Peak Watts</em>}</li>
  *   <li>{@link dev.atelier.model.workspace.impl.JobRecordImpl#getMessage <em>Message</em>}</li>
  * </ul>
  *
@@ -217,6 +219,64 @@ public class JobRecordImpl extends MinimalEObjectImpl.Container implements JobRe
 	 * @ordered
 	 */
 	protected boolean energyJoulesESet;
+
+	/**
+	 * The default value of the '{@link #getAverageWatts() <em>Average Watts</em>}' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @see #getAverageWatts()
+	 * @generated
+	 * @ordered
+	 */
+	protected static final double AVERAGE_WATTS_EDEFAULT = 0.0;
+
+	/**
+	 * The cached value of the '{@link #getAverageWatts() <em>Average Watts</em>}' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @see #getAverageWatts()
+	 * @generated
+	 * @ordered
+	 */
+	protected double averageWatts = AVERAGE_WATTS_EDEFAULT;
+
+	/**
+	 * This is true if the Average Watts attribute has been set.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 * @ordered
+	 */
+	protected boolean averageWattsESet;
+
+	/**
+	 * The default value of the '{@link #getPeakWatts() <em>Peak Watts</em>}' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @see #getPeakWatts()
+	 * @generated
+	 * @ordered
+	 */
+	protected static final double PEAK_WATTS_EDEFAULT = 0.0;
+
+	/**
+	 * The cached value of the '{@link #getPeakWatts() <em>Peak Watts</em>}' attribute.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @see #getPeakWatts()
+	 * @generated
+	 * @ordered
+	 */
+	protected double peakWatts = PEAK_WATTS_EDEFAULT;
+
+	/**
+	 * This is true if the Peak Watts attribute has been set.
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 * @ordered
+	 */
+	protected boolean peakWattsESet;
 
 	/**
 	 * The default value of the '{@link #getMessage() <em>Message</em>}' attribute.
@@ -477,6 +537,106 @@ public class JobRecordImpl extends MinimalEObjectImpl.Container implements JobRe
 	 * @generated
 	 */
 	@Override
+	public double getAverageWatts() {
+		return averageWatts;
+	}
+
+	/**
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 */
+	@Override
+	public void setAverageWatts(double newAverageWatts) {
+		double oldAverageWatts = averageWatts;
+		averageWatts = newAverageWatts;
+		boolean oldAverageWattsESet = averageWattsESet;
+		averageWattsESet = true;
+		if (eNotificationRequired())
+			eNotify(new ENotificationImpl(this, Notification.SET, WorkspacePackage.JOB_RECORD__AVERAGE_WATTS, oldAverageWatts, averageWatts, !oldAverageWattsESet));
+	}
+
+	/**
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 */
+	@Override
+	public void unsetAverageWatts() {
+		double oldAverageWatts = averageWatts;
+		boolean oldAverageWattsESet = averageWattsESet;
+		averageWatts = AVERAGE_WATTS_EDEFAULT;
+		averageWattsESet = false;
+		if (eNotificationRequired())
+			eNotify(new ENotificationImpl(this, Notification.UNSET, WorkspacePackage.JOB_RECORD__AVERAGE_WATTS, oldAverageWatts, AVERAGE_WATTS_EDEFAULT, oldAverageWattsESet));
+	}
+
+	/**
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 */
+	@Override
+	public boolean isSetAverageWatts() {
+		return averageWattsESet;
+	}
+
+	/**
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 */
+	@Override
+	public double getPeakWatts() {
+		return peakWatts;
+	}
+
+	/**
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 */
+	@Override
+	public void setPeakWatts(double newPeakWatts) {
+		double oldPeakWatts = peakWatts;
+		peakWatts = newPeakWatts;
+		boolean oldPeakWattsESet = peakWattsESet;
+		peakWattsESet = true;
+		if (eNotificationRequired())
+			eNotify(new ENotificationImpl(this, Notification.SET, WorkspacePackage.JOB_RECORD__PEAK_WATTS, oldPeakWatts, peakWatts, !oldPeakWattsESet));
+	}
+
+	/**
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 */
+	@Override
+	public void unsetPeakWatts() {
+		double oldPeakWatts = peakWatts;
+		boolean oldPeakWattsESet = peakWattsESet;
+		peakWatts = PEAK_WATTS_EDEFAULT;
+		peakWattsESet = false;
+		if (eNotificationRequired())
+			eNotify(new ENotificationImpl(this, Notification.UNSET, WorkspacePackage.JOB_RECORD__PEAK_WATTS, oldPeakWatts, PEAK_WATTS_EDEFAULT, oldPeakWattsESet));
+	}
+
+	/**
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 */
+	@Override
+	public boolean isSetPeakWatts() {
+		return peakWattsESet;
+	}
+
+	/**
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 */
+	@Override
 	public String getMessage() {
 		return message;
 	}
@@ -535,6 +695,10 @@ public class JobRecordImpl extends MinimalEObjectImpl.Container implements JobRe
 				return getOutputs();
 			case WorkspacePackage.JOB_RECORD__ENERGY_JOULES:
 				return getEnergyJoules();
+			case WorkspacePackage.JOB_RECORD__AVERAGE_WATTS:
+				return getAverageWatts();
+			case WorkspacePackage.JOB_RECORD__PEAK_WATTS:
+				return getPeakWatts();
 			case WorkspacePackage.JOB_RECORD__MESSAGE:
 				return getMessage();
 		}
@@ -578,6 +742,12 @@ public class JobRecordImpl extends MinimalEObjectImpl.Container implements JobRe
 			case WorkspacePackage.JOB_RECORD__ENERGY_JOULES:
 				setEnergyJoules((Double)newValue);
 				return;
+			case WorkspacePackage.JOB_RECORD__AVERAGE_WATTS:
+				setAverageWatts((Double)newValue);
+				return;
+			case WorkspacePackage.JOB_RECORD__PEAK_WATTS:
+				setPeakWatts((Double)newValue);
+				return;
 			case WorkspacePackage.JOB_RECORD__MESSAGE:
 				setMessage((String)newValue);
 				return;
@@ -620,6 +790,12 @@ public class JobRecordImpl extends MinimalEObjectImpl.Container implements JobRe
 			case WorkspacePackage.JOB_RECORD__ENERGY_JOULES:
 				unsetEnergyJoules();
 				return;
+			case WorkspacePackage.JOB_RECORD__AVERAGE_WATTS:
+				unsetAverageWatts();
+				return;
+			case WorkspacePackage.JOB_RECORD__PEAK_WATTS:
+				unsetPeakWatts();
+				return;
 			case WorkspacePackage.JOB_RECORD__MESSAGE:
 				setMessage(MESSAGE_EDEFAULT);
 				return;
@@ -653,6 +829,10 @@ public class JobRecordImpl extends MinimalEObjectImpl.Container implements JobRe
 				return outputs != null && !outputs.isEmpty();
 			case WorkspacePackage.JOB_RECORD__ENERGY_JOULES:
 				return isSetEnergyJoules();
+			case WorkspacePackage.JOB_RECORD__AVERAGE_WATTS:
+				return isSetAverageWatts();
+			case WorkspacePackage.JOB_RECORD__PEAK_WATTS:
+				return isSetPeakWatts();
 			case WorkspacePackage.JOB_RECORD__MESSAGE:
 				return MESSAGE_EDEFAULT == null ? message != null : !MESSAGE_EDEFAULT.equals(message);
 		}
@@ -685,6 +865,10 @@ public class JobRecordImpl extends MinimalEObjectImpl.Container implements JobRe
 		result.append(outputs);
 		result.append(", energyJoules: ");
 		if (energyJoulesESet) result.append(energyJoules); else result.append("<unset>");
+		result.append(", averageWatts: ");
+		if (averageWattsESet) result.append(averageWatts); else result.append("<unset>");
+		result.append(", peakWatts: ");
+		if (peakWattsESet) result.append(peakWatts); else result.append("<unset>");
 		result.append(", message: ");
 		result.append(message);
 		result.append(')');

@@ -393,8 +393,28 @@ public class WorkspacePackageImpl extends EPackageImpl implements WorkspacePacka
 	 * @generated
 	 */
 	@Override
-	public EAttribute getJobRecord_Message() {
+	public EAttribute getJobRecord_AverageWatts() {
 		return (EAttribute)jobRecordEClass.getEStructuralFeatures().get(9);
+	}
+
+	/**
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 */
+	@Override
+	public EAttribute getJobRecord_PeakWatts() {
+		return (EAttribute)jobRecordEClass.getEStructuralFeatures().get(10);
+	}
+
+	/**
+	 * <!-- begin-user-doc -->
+	 * <!-- end-user-doc -->
+	 * @generated
+	 */
+	@Override
+	public EAttribute getJobRecord_Message() {
+		return (EAttribute)jobRecordEClass.getEStructuralFeatures().get(11);
 	}
 
 	/**
@@ -504,6 +524,8 @@ public class WorkspacePackageImpl extends EPackageImpl implements WorkspacePacka
 		createEAttribute(jobRecordEClass, JOB_RECORD__STATUS);
 		createEAttribute(jobRecordEClass, JOB_RECORD__OUTPUTS);
 		createEAttribute(jobRecordEClass, JOB_RECORD__ENERGY_JOULES);
+		createEAttribute(jobRecordEClass, JOB_RECORD__AVERAGE_WATTS);
+		createEAttribute(jobRecordEClass, JOB_RECORD__PEAK_WATTS);
 		createEAttribute(jobRecordEClass, JOB_RECORD__MESSAGE);
 
 		parameterEClass = createEClass(PARAMETER);
@@ -573,6 +595,8 @@ public class WorkspacePackageImpl extends EPackageImpl implements WorkspacePacka
 		initEAttribute(getJobRecord_Status(), this.getJobStatus(), "status", "queued", 0, 1, JobRecord.class, !IS_TRANSIENT, !IS_VOLATILE, IS_CHANGEABLE, !IS_UNSETTABLE, !IS_ID, IS_UNIQUE, !IS_DERIVED, IS_ORDERED);
 		initEAttribute(getJobRecord_Outputs(), ecorePackage.getEString(), "outputs", null, 0, -1, JobRecord.class, !IS_TRANSIENT, !IS_VOLATILE, IS_CHANGEABLE, !IS_UNSETTABLE, !IS_ID, IS_UNIQUE, !IS_DERIVED, IS_ORDERED);
 		initEAttribute(getJobRecord_EnergyJoules(), ecorePackage.getEDouble(), "energyJoules", null, 0, 1, JobRecord.class, !IS_TRANSIENT, !IS_VOLATILE, IS_CHANGEABLE, IS_UNSETTABLE, !IS_ID, IS_UNIQUE, !IS_DERIVED, IS_ORDERED);
+		initEAttribute(getJobRecord_AverageWatts(), ecorePackage.getEDouble(), "averageWatts", null, 0, 1, JobRecord.class, !IS_TRANSIENT, !IS_VOLATILE, IS_CHANGEABLE, IS_UNSETTABLE, !IS_ID, IS_UNIQUE, !IS_DERIVED, IS_ORDERED);
+		initEAttribute(getJobRecord_PeakWatts(), ecorePackage.getEDouble(), "peakWatts", null, 0, 1, JobRecord.class, !IS_TRANSIENT, !IS_VOLATILE, IS_CHANGEABLE, IS_UNSETTABLE, !IS_ID, IS_UNIQUE, !IS_DERIVED, IS_ORDERED);
 		initEAttribute(getJobRecord_Message(), ecorePackage.getEString(), "message", null, 0, 1, JobRecord.class, !IS_TRANSIENT, !IS_VOLATILE, IS_CHANGEABLE, !IS_UNSETTABLE, !IS_ID, IS_UNIQUE, !IS_DERIVED, IS_ORDERED);
 
 		initEClass(parameterEClass, Map.Entry.class, "Parameter", !IS_ABSTRACT, !IS_INTERFACE, !IS_GENERATED_INSTANCE_CLASS);

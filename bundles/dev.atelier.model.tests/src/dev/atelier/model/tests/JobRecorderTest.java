@@ -1,0 +1,123 @@
+package dev.atelier.model.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.core.jobs.EnergyMeter;
+import dev.atelier.core.jobs.Job;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.jobs.JobState;
+import dev.atelier.model.WorkspaceStore;
+import dev.atelier.model.internal.FileWorkspaceManager;
+import dev.atelier.model.internal.JobRecorder;
+import dev.atelier.model.workspace.JobRecord;
+import dev.atelier.model.workspace.JobStatus;
+
+class JobRecorderTest {
+
+	@TempDir
+	Path dir;
+
+	/** A job service whose jobs the test moves through their states by hand. */
+	private static final class ManualJobs implements JobService {
+		final List<JobListener> listeners = new CopyOnWriteArrayList<>();
+
+		@Override
+		public <T> JobHandle<T> submit(String name, Job<T> job) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public List<JobHandle<?>> active() {
+			return List.of();
+		}
+
+		@Override
+		public void addListener(JobListener l) {
+			listeners.add(l);
+		}
+
+		@Override
+		public void removeListener(JobListener l) {
+			listeners.remove(l);
+		}
+
+		void move(long id, String name, JobState state) {
+			JobHandle<Void> h = new JobHandle<>() {
+				public long id() {
+					return id;
+				}
+
+				public String name() {
+					return name;
+				}
+
+				public JobState state() {
+					return state;
+				}
+
+				public String task() {
+					return "";
+				}
+
+				public double progress() {
+					return Double.NaN;
+				}
+
+				public void cancel() {
+				}
+
+				public CompletableFuture<Void> result() {
+					return new CompletableFuture<>();
+				}
+			};
+			listeners.forEach(l -> l.changed(h));
+		}
+	}
+
+	@Test
+	void finishedJobsAreRecordedWithTheirEnergy() {
+		ManualJobs jobs = new ManualJobs();
+		FileWorkspaceManager workspace = FileWorkspaceManager.at(dir.resolve("workspace.xmi"));
+		JobRecorder recorder = new JobRecorder(jobs, workspace);
+		recorder.setMeter(() -> () -> Optional.of(new EnergyMeter.Reading(1234.5, 411.5, 449.0)));
+		jobs.move(1, "diffusion.txt2img", JobState.RUNNING);
+		jobs.move(1, "diffusion.txt2img", JobState.RUNNING); // progress while running: still one record
+		jobs.move(1, "diffusion.txt2img", JobState.SUCCEEDED);
+		recorder.unsetMeter(null);
+		jobs.move(2, "bench", JobState.CANCELLED);
+		recorder.close();
+
+		List<JobRecord> records = loadedJobs();
+		assertEquals(2, records.size());
+		JobRecord first = records.get(0);
+		assertEquals("diffusion.txt2img", first.getKind());
+		assertEquals(JobStatus.SUCCEEDED, first.getStatus());
+		assertEquals(1234.5, first.getEnergyJoules());
+		assertEquals(411.5, first.getAverageWatts());
+		assertEquals(449.0, first.getPeakWatts());
+		assertFalse(first.getEnd().before(first.getStart()));
+		JobRecord second = records.get(1);
+		assertEquals(JobStatus.CANCELLED, second.getStatus());
+		assertFalse(second.isSetEnergyJoules(), "not measured: unknown, not 0 J");
+	}
+
+	private List<JobRecord> loadedJobs() {
+		try {
+			return WorkspaceStore.load(dir.resolve("workspace.xmi")).workspace().getJobs();
+		} catch (java.io.IOException e) {
+			throw new AssertionError(e);
+		}
+	}
+}
