@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.atelier.power.Metric;
+import dev.atelier.power.PowerTables;
 import dev.atelier.power.Sample;
 import dev.atelier.power.ThrottleReason;
 import dev.atelier.power.internal.cli.PowerCommandAccess;
@@ -18,13 +19,13 @@ class PowerFormatTest {
 
 	@Test
 	void csvHeaderUsesNvidiaSmiFieldNamesAndRowsMatchIt() {
-		String header = PowerTable.csvHeader();
+		String header = PowerTables.csvHeader();
 		assertTrue(header.startsWith("timestamp, index, name, power.draw, power.limit, enforced.power.limit, "), header);
 		assertTrue(header.contains(", temperature.gpu, ") && header.contains(", clocks.sm, ") && header.contains(", clocks.mem, ")
 				&& header.contains(", utilization.gpu, ") && header.contains(", memory.used, "), header);
 		Sample s = new Sample("cuda:0", "NVIDIA H100 80GB HBM3", 0, Map.of(Metric.POWER_DRAW, 71.5, Metric.TEMPERATURE_GPU, 31.0, Metric.PSTATE, 0.0,
 				Metric.CLOCKS_EVENT_REASONS, 4.0));
-		String[] cells = PowerTable.csvRow(s).split(", ");
+		String[] cells = PowerTables.csvRow(s).split(", ");
 		assertEquals(header.split(", ").length, cells.length);
 		assertEquals("cuda:0", cells[1]);
 		assertEquals("71.50", cells[3]);
@@ -38,7 +39,7 @@ class PowerFormatTest {
 	void throttleReasonsDecodeToNames() {
 		assertEquals(List.of(ThrottleReason.SW_POWER_CAP, ThrottleReason.HW_THERMAL_SLOWDOWN), ThrottleReason.decode(0x44L | 0x10000L));
 		assertTrue(ThrottleReason.SW_POWER_CAP.limitsPerformance());
-		assertEquals(List.of("GPU_IDLE"), PowerTable.json(new Sample("x", "x", 0, Map.of(Metric.CLOCKS_EVENT_REASONS, 1.0)))
+		assertEquals(List.of("GPU_IDLE"), PowerTables.json(new Sample("x", "x", 0, Map.of(Metric.CLOCKS_EVENT_REASONS, 1.0)))
 				.get("clocks_event_reasons.names"));
 	}
 

@@ -27,7 +27,7 @@ import dev.atelier.power.TelemetrySource;
 @Component(service = TelemetrySource.class)
 public final class NvmlTelemetry implements TelemetrySource {
 
-	private final Optional<Nvml> nvml;
+	private Optional<Nvml> nvml;
 	private final List<MemorySegment> devices = new ArrayList<>();
 	private final List<String> names = new ArrayList<>();
 	/** Limits, maximum clocks, memory size and PCIe link change rarely: read them at most every few seconds. */
@@ -42,8 +42,16 @@ public final class NvmlTelemetry implements TelemetrySource {
 	/** Functions a device answered NOT_SUPPORTED: not asked again (a refusal can cost half a millisecond). */
 	private final Map<Integer, java.util.Set<String>> unsupported = new java.util.concurrent.ConcurrentHashMap<>();
 
-	public NvmlTelemetry() {
-		this.nvml = Nvml.load();
+	/** Loads NVML on first use: a CLI call that reads no telemetry pays nothing for it. */
+	private synchronized Optional<Nvml> nvml() {
+		if (nvml == null) {
+			nvml = open();
+		}
+		return nvml;
+	}
+
+	private Optional<Nvml> open() {
+		Optional<Nvml> nvml = Nvml.load();
 		nvml.ifPresent(n -> {
 			try (Arena arena = Arena.ofConfined()) {
 				MemorySegment count = arena.allocate(JAVA_INT);
@@ -61,20 +69,22 @@ public final class NvmlTelemetry implements TelemetrySource {
 				}
 			}
 		});
+		return nvml;
 	}
 
 	/** Mean microseconds per NVML call so far, by function: where sampling time goes. */
 	public Map<String, Double> callCosts() {
-		return nvml.map(Nvml::meanMicros).orElse(Map.of());
+		return nvml().map(Nvml::meanMicros).orElse(Map.of());
 	}
 
 	/** Why there is no NVIDIA telemetry, or empty when NVML is there. */
 	public Optional<String> absence() {
-		return nvml.isPresent() ? Optional.empty() : Optional.of("NVML (libnvidia-ml.so.1) is not available: no NVIDIA driver");
+		return nvml().isPresent() ? Optional.empty() : Optional.of("NVML (libnvidia-ml.so.1) is not available: no NVIDIA driver");
 	}
 
 	@Override
 	public List<String> deviceIds() {
+		nvml();
 		List<String> ids = new ArrayList<>();
 		for (int i = 0; i < devices.size(); i++) {
 			ids.add("cuda:" + i);
@@ -85,10 +95,10 @@ public final class NvmlTelemetry implements TelemetrySource {
 	@Override
 	public Sample sample(String deviceId) {
 		int index = deviceIds().indexOf(deviceId);
-		if (index < 0 || nvml.isEmpty()) {
+		if (index < 0 || nvml().isEmpty()) {
 			throw new TelemetryException("no NVML device " + deviceId);
 		}
-		Nvml n = nvml.get();
+		Nvml n = nvml().get();
 		MemorySegment dev = devices.get(index);
 		Map<Metric, Double> v = new EnumMap<>(Metric.class);
 		try (Arena arena = Arena.ofConfined()) {
@@ -154,7 +164,7 @@ public final class NvmlTelemetry implements TelemetrySource {
 		if (no.contains(function)) {
 			return Nvml.ERROR_NOT_SUPPORTED;
 		}
-		int result = nvml.orElseThrow().call(function, descriptor, args);
+		int result = nvml().orElseThrow().call(function, descriptor, args);
 		if (result == Nvml.ERROR_NOT_SUPPORTED || result == Nvml.ERROR_FUNCTION_NOT_FOUND) {
 			no.add(function);
 		}

@@ -15,6 +15,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import dev.atelier.core.jobs.EnergyMeter;
 import dev.atelier.power.AlertRules;
 import dev.atelier.power.Energy;
+import dev.atelier.power.PowerService;
+import dev.atelier.power.Sample;
 import dev.atelier.power.Sampler;
 import dev.atelier.power.TelemetrySource;
 
@@ -22,31 +24,57 @@ import dev.atelier.power.TelemetrySource;
  * Samples every telemetry source in the background (every 250 ms) from the first time energy is asked for,
  * logs alerts as they are raised and cleared, and measures jobs' energy for their records.
  */
-@Component(service = EnergyMeter.class)
-public final class PowerMonitor implements EnergyMeter {
+@Component(service = { EnergyMeter.class, PowerService.class })
+public final class PowerMonitor implements EnergyMeter, PowerService {
 
 	private static final System.Logger LOG = System.getLogger(PowerMonitor.class.getName());
 
-	private final Sampler sampler;
+	private final List<TelemetrySource> sources;
 	private final AlertRules alerts = AlertRules.defaults();
+	private Sampler sampler;
 
 	@Activate
 	public PowerMonitor(@Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY) List<TelemetrySource> sources) {
-		sampler = new Sampler(sources, Sampler.DEFAULT_PERIOD_MILLIS, 10 * 60 * 1000L);
-		sampler.addListener(sample -> alerts.evaluate(sample).forEach(a -> LOG.log(a.raised() ? Level.WARNING : Level.INFO,
-				(a.raised() ? "alert: " : "alert cleared: ") + a.message())));
-		sampler.start();
+		this.sources = List.copyOf(sources);
+	}
+
+	/** Starts sampling on first use, so that a CLI call that needs no power data does not pay for it. */
+	private synchronized Sampler sampler() {
+		if (sampler == null) {
+			sampler = new Sampler(sources, Sampler.DEFAULT_PERIOD_MILLIS, 10 * 60 * 1000L);
+			sampler.addListener(sample -> alerts.evaluate(sample).forEach(a -> LOG.log(a.raised() ? Level.WARNING : Level.INFO,
+					(a.raised() ? "alert: " : "alert cleared: ") + a.message())));
+			sampler.start();
+		}
+		return sampler;
 	}
 
 	@Deactivate
-	public void close() {
-		sampler.close();
+	public synchronized void close() {
+		if (sampler != null) {
+			sampler.close();
+		}
+	}
+
+	@Override
+	public List<String> deviceIds() {
+		return sampler().deviceIds().stream().sorted().toList();
+	}
+
+	@Override
+	public List<Sample> history(String deviceId, long fromMillis, long toMillis) {
+		return sampler().history(deviceId, fromMillis, toMillis);
+	}
+
+	@Override
+	public Map<String, String> lostDevices() {
+		return sampler().lost();
 	}
 
 	/** The energy of all sampled devices together over the measured section. */
 	@Override
 	public Measurement start() {
-		Sampler.Section section = sampler.measure();
+		Sampler.Section section = sampler().measure();
 		return () -> {
 			Map<String, Energy> perDevice = section.close();
 			if (perDevice.isEmpty()) {

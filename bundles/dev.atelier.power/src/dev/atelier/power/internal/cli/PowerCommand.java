@@ -21,11 +21,11 @@ import com.google.gson.GsonBuilder;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.power.Metric;
+import dev.atelier.power.PowerTables;
 import dev.atelier.power.Sample;
 import dev.atelier.power.TelemetryException;
 import dev.atelier.power.TelemetrySource;
 import dev.atelier.power.ThrottleReason;
-import dev.atelier.power.internal.PowerTable;
 import dev.atelier.power.internal.SimulatedTelemetry;
 
 /** {@code atelier power [--json] [--simulate PROFILE] [--watch [--interval 500ms] [--count N] [--csv FILE]]}. */
@@ -108,7 +108,7 @@ public final class PowerCommand implements Subcommand {
 				try {
 					Sample s = source.sample(id);
 					if (json) {
-						rows.add(PowerTable.json(s));
+						rows.add(PowerTables.json(s));
 					} else {
 						print(ctx.out(), s);
 					}
@@ -136,7 +136,7 @@ public final class PowerCommand implements Subcommand {
 
 	/** Streams rows; a device that fails is reported once and skipped while the others go on. */
 	private static int watch(CommandContext ctx, List<TelemetrySource> sources, long intervalMs, long count, PrintStream out) {
-		out.println(PowerTable.csvHeader());
+		out.println(PowerTables.csvHeader());
 		Set<String> lost = new LinkedHashSet<>();
 		long next = System.currentTimeMillis();
 		for (long row = 0; row < count; row++) {
@@ -146,7 +146,7 @@ public final class PowerCommand implements Subcommand {
 						continue;
 					}
 					try {
-						out.println(PowerTable.csvRow(source.sample(id)));
+						out.println(PowerTables.csvRow(source.sample(id)));
 					} catch (TelemetryException e) {
 						lost.add(id);
 						ctx.err().println("atelier power: " + e.getMessage() + "; sampling goes on for the other devices");

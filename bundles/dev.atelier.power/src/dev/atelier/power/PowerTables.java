@@ -1,4 +1,4 @@
-package dev.atelier.power.internal;
+package dev.atelier.power;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -9,18 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.atelier.power.Metric;
-import dev.atelier.power.Sample;
-import dev.atelier.power.ThrottleReason;
-
 /** Samples as CSV rows (nvidia-smi's field names, {@code --format=csv,nounits} style) and as JSON-ready maps. */
-public final class PowerTable {
+public final class PowerTables {
 
 	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 	/** nvidia-smi's marker for a field the GPU does not support. */
 	public static final String UNAVAILABLE = "[N/A]";
 
-	private PowerTable() {
+	private PowerTables() {
 	}
 
 	public static String csvHeader() {

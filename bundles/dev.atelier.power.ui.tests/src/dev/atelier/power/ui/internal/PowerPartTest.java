@@ -1,0 +1,82 @@
+package dev.atelier.power.ui.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.junit.jupiter.api.Test;
+
+import dev.atelier.power.Metric;
+import dev.atelier.power.PowerService;
+import dev.atelier.power.Sample;
+
+/** The Power view over a minute of synthetic history, in a plain shell; exports CSV and PNG. */
+class PowerPartTest {
+
+	@Test
+	void chartsTheHistoryAndExportsIt() throws Exception {
+		long now = System.currentTimeMillis();
+		List<Sample> minute = new ArrayList<>();
+		for (long t = now - 50_000; t <= now; t += 250) { // inside the 1 min window for the test's duration
+			double load = (1 - Math.cos(2 * Math.PI * (t - now) / 30_000.0)) / 2;
+			minute.add(new Sample("sim:rtx4090", "RTX 4090", t, Map.of(Metric.POWER_DRAW, 25 + 425 * load, Metric.ENFORCED_POWER_LIMIT, 450.0,
+					Metric.TEMPERATURE_GPU, 35 + 40 * load, Metric.CLOCKS_SM, 210 + 2310 * load, Metric.UTILIZATION_GPU, 100 * load,
+					Metric.MEMORY_USED, 2000 + 10000 * load, Metric.CLOCKS_EVENT_REASONS, load > 0.97 ? 4.0 : 0.0)));
+		}
+		PowerService fake = new PowerService() {
+			@Override
+			public List<String> deviceIds() {
+				return List.of("sim:rtx4090");
+			}
+
+			@Override
+			public List<Sample> history(String id, long from, long to) {
+				return minute.stream().filter(s -> s.epochMillis() >= from && s.epochMillis() <= to).toList();
+			}
+
+			@Override
+			public Map<String, String> lostDevices() {
+				return Map.of();
+			}
+		};
+		assertEquals(450 * 1.1, LineChart.range(minute, Metric.POWER_DRAW)[1], 1e-6, "the y axis reaches above the highest value");
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(1100, 420);
+		PowerPart part = new PowerPart(fake);
+		part.create(shell);
+		shell.open();
+		try {
+			part.refresh();
+			assertEquals(5, part.charts.size());
+			assertTrue(part.current.getText().contains(" W of 450 W"), part.current.getText());
+			long until = System.currentTimeMillis() + 1000;
+			while (System.currentTimeMillis() < until) {
+				if (!display.readAndDispatch()) {
+					Thread.sleep(10);
+				}
+			}
+			Path dir = Path.of(System.getProperty("atelier.screenshots", "target/screenshots"));
+			Files.createDirectories(dir);
+			Path csv = dir.resolve("power.csv");
+			part.exportCsv(csv);
+			List<String> lines = Files.readAllLines(csv);
+			assertTrue(lines.get(0).startsWith("timestamp, index, name, power.draw"), lines.get(0));
+			assertEquals(minute.size() + 1, lines.size(), "all 50 s of history and a header");
+			Path png = dir.resolve("power.png");
+			part.exportPng(png);
+			assertTrue(Files.size(png) > 5_000, "the PNG has content");
+		} finally {
+			shell.dispose();
+		}
+	}
+}

@@ -1,0 +1,161 @@
+package dev.atelier.power.ui.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.FileDialog;
+import org.eclipse.swt.widgets.Label;
+
+import dev.atelier.power.Metric;
+import dev.atelier.power.PowerService;
+import dev.atelier.power.PowerTables;
+import dev.atelier.power.Sample;
+import dev.atelier.power.ThrottleReason;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+
+/** Live charts of one device's power, temperature, clocks, utilisation and memory, with CSV and PNG export. */
+public final class PowerPart {
+
+	static final String[] WINDOWS = { "1 min", "5 min", "15 min", "1 h", "24 h" };
+	private static final long[] WINDOW_MILLIS = { 60_000, 300_000, 900_000, 3_600_000, 86_400_000 };
+	private static final Metric[] CHARTS = { Metric.POWER_DRAW, Metric.TEMPERATURE_GPU, Metric.CLOCKS_SM, Metric.UTILIZATION_GPU,
+			Metric.MEMORY_USED };
+
+	private final PowerService power;
+	Combo device;
+	Combo window;
+	Label current;
+	final List<LineChart> charts = new ArrayList<>();
+	private Composite root;
+	private List<Sample> shown = List.of();
+
+	@Inject
+	public PowerPart(@Service PowerService power) {
+		this.power = power;
+	}
+
+	@PostConstruct
+	public void create(Composite parent) {
+		root = parent;
+		parent.setLayout(new GridLayout(1, false));
+		Composite bar = new Composite(parent, SWT.NONE);
+		bar.setLayout(new GridLayout(6, false));
+		device = new Combo(bar, SWT.READ_ONLY);
+		device.setItems(power.deviceIds().toArray(String[]::new));
+		if (device.getItemCount() > 0) {
+			device.select(0);
+		}
+		window = new Combo(bar, SWT.READ_ONLY);
+		window.setItems(WINDOWS);
+		window.select(0);
+		Button csv = new Button(bar, SWT.PUSH);
+		csv.setText("Export CSV…");
+		csv.addListener(SWT.Selection, e -> choose("*.csv").ifPresent(this::exportCsv));
+		Button png = new Button(bar, SWT.PUSH);
+		png.setText("Export PNG…");
+		png.addListener(SWT.Selection, e -> choose("*.png").ifPresent(this::exportPng));
+		current = new Label(bar, SWT.NONE);
+		current.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		Composite grid = new Composite(parent, SWT.NONE);
+		grid.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+		grid.setLayout(new GridLayout(3, true));
+		for (Metric m : CHARTS) {
+			LineChart chart = new LineChart(grid, m);
+			chart.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+			charts.add(chart);
+		}
+		if (power.deviceIds().isEmpty()) {
+			current.setText("No device is sampled: no NVML (NVIDIA driver), no readable RAPL counters.");
+		}
+		Runnable tick = new Runnable() {
+			@Override
+			public void run() {
+				if (!root.isDisposed()) {
+					refresh();
+					root.getDisplay().timerExec(1000, this);
+				}
+			}
+		};
+		tick.run();
+	}
+
+	void refresh() {
+		if (device.getSelectionIndex() < 0) {
+			return;
+		}
+		String id = device.getText();
+		long to = System.currentTimeMillis();
+		long from = to - WINDOW_MILLIS[Math.max(0, window.getSelectionIndex())];
+		shown = power.history(id, from, to);
+		charts.forEach(c -> c.show(shown, from, to));
+		String lost = power.lostDevices().get(id);
+		if (lost != null) {
+			current.setText(lost);
+		} else if (!shown.isEmpty()) {
+			Sample s = shown.get(shown.size() - 1);
+			List<ThrottleReason> reasons = s.get(Metric.CLOCKS_EVENT_REASONS).isPresent()
+					? ThrottleReason.decode((long) s.get(Metric.CLOCKS_EVENT_REASONS).getAsDouble()) : List.of();
+			current.setText(String.format(Locale.ROOT, "%.0f W of %.0f W, %.0f °C, %.0f MHz, %.0f %%  %s", value(s, Metric.POWER_DRAW),
+					value(s, Metric.ENFORCED_POWER_LIMIT), value(s, Metric.TEMPERATURE_GPU), value(s, Metric.CLOCKS_SM),
+					value(s, Metric.UTILIZATION_GPU), reasons.isEmpty() ? "" : reasons.toString()));
+		}
+		current.getParent().layout();
+	}
+
+	private static double value(Sample s, Metric m) {
+		return s.get(m).orElse(Double.NaN);
+	}
+
+	private java.util.Optional<Path> choose(String extension) {
+		FileDialog dialog = new FileDialog(root.getShell(), SWT.SAVE);
+		dialog.setFilterExtensions(new String[] { extension });
+		dialog.setOverwrite(true);
+		return java.util.Optional.ofNullable(dialog.open()).map(Path::of);
+	}
+
+	/** The shown samples as CSV, with the header `atelier power --watch` writes. */
+	void exportCsv(Path file) {
+		List<String> lines = new ArrayList<>();
+		lines.add(PowerTables.csvHeader());
+		shown.forEach(s -> lines.add(PowerTables.csvRow(s)));
+		try {
+			Files.write(file, lines, StandardCharsets.UTF_8);
+		} catch (IOException e) {
+			current.setText("Cannot write " + file + ": " + e.getMessage());
+		}
+	}
+
+	void exportPng(Path file) {
+		var size = root.getSize();
+		Image image = new Image(root.getDisplay(), size.x, size.y);
+		GC gc = new GC(image);
+		root.print(gc);
+		gc.dispose();
+		ImageLoader loader = new ImageLoader();
+		loader.data = new ImageData[] { image.getImageData() };
+		try {
+			loader.save(file.toString(), SWT.IMAGE_PNG);
+		} catch (RuntimeException e) {
+			current.setText("Cannot write " + file + ": " + e.getMessage());
+		} finally {
+			image.dispose();
+		}
+	}
+}
