@@ -81,6 +81,8 @@ class PowerFormatTest {
 		if (!java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"))) {
 			assertTrue(nvml.deviceIds().isEmpty());
 			assertTrue(nvml.absence().orElseThrow().contains("libnvidia-ml.so.1"));
+		} else {
+			assertTrue(nvml.absence().isEmpty() && !nvml.deviceIds().isEmpty(), "an NVIDIA machine lists its GPUs");
 		}
 	}
 }
