@@ -27,6 +27,7 @@ import dev.atelier.power.TelemetryException;
 import dev.atelier.power.TelemetrySource;
 import dev.atelier.power.ThrottleReason;
 import dev.atelier.power.internal.SimulatedTelemetry;
+import dev.atelier.power.internal.TraceReplay;
 
 /** {@code atelier power [--json] [--simulate PROFILE] [--watch [--interval 500ms] [--count N] [--csv FILE]]}. */
 @Component(service = Subcommand.class)
@@ -54,7 +55,8 @@ public final class PowerCommand implements Subcommand {
 				Without --watch: one snapshot per device (like nvidia-smi -q -d POWER,TEMPERATURE,CLOCK).
 				With --watch: one CSV row per device every interval (10ms … , default 500ms) until Ctrl-C or N rows
 				per device; columns are nvidia-smi's --query-gpu fields, [N/A] where a GPU lacks one; one header row.
-				  --simulate PROFILE  add a simulated card (rtx4090, rtx3090, a6000, h100) with synthetic load""";
+				  --simulate PROFILE  add a simulated card (rtx4090, rtx3090, a6000, h100) with synthetic load,
+				                      or trace:FILE to replay a CSV that --watch --csv recorded, in a loop""";
 	}
 
 	@Override
@@ -74,7 +76,7 @@ public final class PowerCommand implements Subcommand {
 				case "--interval" -> intervalMs = interval(value(args, ++i, "--interval"));
 				case "--count" -> count = positive(value(args, ++i, "--count"), "--count");
 				case "--csv" -> csv = Path.of(value(args, ++i, "--csv"));
-				case "--simulate" -> all.add(new SimulatedTelemetry(value(args, ++i, "--simulate"), System::currentTimeMillis));
+				case "--simulate" -> all.add(simulated(value(args, ++i, "--simulate")));
 				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier power --help)");
 				}
 			}
@@ -166,6 +168,12 @@ public final class PowerCommand implements Subcommand {
 			}
 		}
 		return lost.isEmpty() ? 0 : 1;
+	}
+
+	/** A profile name, or {@code trace:FILE} for a CSV that --watch --csv recorded. */
+	static TelemetrySource simulated(String profile) {
+		return profile.startsWith("trace:") ? new TraceReplay(Path.of(profile.substring(6)), System::currentTimeMillis)
+				: new SimulatedTelemetry(profile, System::currentTimeMillis);
 	}
 
 	private static String value(List<String> args, int i, String option) {

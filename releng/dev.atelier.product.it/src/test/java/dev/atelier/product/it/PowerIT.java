@@ -40,6 +40,10 @@ class PowerIT {
 		assertTrue(lines.get(0).startsWith("timestamp, index, name, power.draw, "), lines.get(0));
 		assertEquals(5, lines.stream().filter(l -> l.contains(", sim:h100, ")).count(), String.join("\n", lines));
 		assertEquals(lines.get(0).split(", ").length, lines.get(1).split(", ").length);
+
+		Product.Run replay = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "power", "--json", "--simulate", "trace:" + csv);
+		assertEquals(0, replay.exitCode(), replay.all());
+		assertTrue(replay.out().contains("\"id\": \"sim:trace:sim:h100\"") && replay.out().contains("\"power.limit\": 700.0"), replay.out());
 	}
 
 	@Test
