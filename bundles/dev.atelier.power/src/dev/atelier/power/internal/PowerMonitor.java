@@ -10,9 +10,12 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import dev.atelier.core.Notices;
 import dev.atelier.core.jobs.EnergyMeter;
+import dev.atelier.power.Alert;
 import dev.atelier.power.AlertRules;
 import dev.atelier.power.Energy;
 import dev.atelier.power.PowerService;
@@ -32,6 +35,7 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 	private final List<TelemetrySource> sources;
 	private final AlertRules alerts = AlertRules.defaults();
 	private Sampler sampler;
+	private volatile Notices notices;
 
 	@Activate
 	public PowerMonitor(@Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY) List<TelemetrySource> sources) {
@@ -42,11 +46,35 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 	private synchronized Sampler sampler() {
 		if (sampler == null) {
 			sampler = new Sampler(sources, Sampler.DEFAULT_PERIOD_MILLIS, 10 * 60 * 1000L);
-			sampler.addListener(sample -> alerts.evaluate(sample).forEach(a -> LOG.log(a.raised() ? Level.WARNING : Level.INFO,
-					(a.raised() ? "alert: " : "alert cleared: ") + a.message())));
+			sampler.addListener(sample -> alerts.evaluate(sample).forEach(this::announce));
 			sampler.start();
 		}
 		return sampler;
+	}
+
+	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+	public void setNotices(Notices board) {
+		notices = board;
+	}
+
+	public void unsetNotices(Notices board) {
+		if (notices == board) {
+			notices = null;
+		}
+	}
+
+	/** Logs an alert and shows it in the status line until it clears. */
+	private void announce(Alert alert) {
+		LOG.log(alert.raised() ? Level.WARNING : Level.INFO, (alert.raised() ? "alert: " : "alert cleared: ") + alert.message());
+		Notices board = notices;
+		if (board != null) {
+			String key = "power:" + alert.deviceId() + ":" + alert.kind();
+			if (alert.raised()) {
+				board.post(key, Notices.Severity.WARNING, alert.message());
+			} else {
+				board.clear(key);
+			}
+		}
 	}
 
 	@Deactivate

@@ -40,6 +40,7 @@ import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
 
+import dev.atelier.core.Notices;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.ui.AtelierUi;
@@ -68,6 +69,8 @@ class WorkbenchSmokeTest {
 		};
 		logs.addLogListener(errorCollector);
 		JobService jobs = context.getService(context.getServiceReference(JobService.class));
+		Notices notices = context.getService(context.getServiceReference(Notices.class));
+		notices.post("smoke", Notices.Severity.WARNING, "cuda:0 at 86 °C (alert at 83 °C)");
 		CountDownLatch release = new CountDownLatch(1);
 		JobHandle<Void> job = jobs.submit("Smoke render", ctx -> {
 			ctx.begin("frame 5 of 10", 10);
@@ -149,6 +152,7 @@ class WorkbenchSmokeTest {
 		check(status != null && status.getWidget() instanceof Composite, "status line is rendered");
 		if (status != null && status.getWidget() instanceof Composite c) {
 			statusText = firstLabel(c);
+			check(labels(c).contains("cuda:0 at 86 °C (alert at 83 °C)"), "the status line shows the notice: " + labels(c));
 		}
 	}
 
@@ -174,6 +178,18 @@ class WorkbenchSmokeTest {
 	}
 
 	/** Draws the shell into an image, which works without a window manager or compositor. */
+	private static List<String> labels(Composite composite) {
+		List<String> texts = new ArrayList<>();
+		for (Control child : composite.getChildren()) {
+			if (child instanceof Label label) {
+				texts.add(label.getText());
+			} else if (child instanceof Composite inner) {
+				texts.addAll(labels(inner));
+			}
+		}
+		return texts;
+	}
+
 	private static Path capture(Shell shell) {
 		try {
 			shell.update();

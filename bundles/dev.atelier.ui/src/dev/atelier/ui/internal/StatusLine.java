@@ -10,13 +10,20 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ProgressBar;
 
+import java.util.List;
+import java.util.function.Consumer;
+
+import dev.atelier.core.Notices;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
-/** The bottom trim: the newest running job's name, task and progress, with a button to cancel it. */
+/**
+ * The bottom trim: the newest running job's name, task and progress, with a button to cancel it, and the newest
+ * notice (a GPU running hot, say) while it lasts.
+ */
 public final class StatusLine {
 
 	@Inject
@@ -24,7 +31,14 @@ public final class StatusLine {
 	private JobService jobs;
 
 	@Inject
+	@Service
+	private Notices notices;
+
+	@Inject
 	private UISynchronize ui;
+
+	private Label notice;
+	private final Consumer<List<Notices.Notice>> noticeListener = now -> ui.asyncExec(this::showNotice);
 
 	private Label label;
 	private ProgressBar bar;
@@ -35,7 +49,7 @@ public final class StatusLine {
 	@PostConstruct
 	void create(Composite parent) {
 		Composite line = new Composite(parent, SWT.NONE);
-		GridLayout layout = new GridLayout(3, false);
+		GridLayout layout = new GridLayout(4, false);
 		layout.marginHeight = 2;
 		line.setLayout(layout);
 		label = new Label(line, SWT.NONE);
@@ -50,13 +64,29 @@ public final class StatusLine {
 				shown.cancel();
 			}
 		});
+		notice = new Label(line, SWT.NONE);
+		notice.setLayoutData(new GridData(600, SWT.DEFAULT));
+		notice.setForeground(line.getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
 		jobs.addListener(listener);
+		notices.addListener(noticeListener);
 		refresh();
+		showNotice();
+	}
+
+	private void showNotice() {
+		if (notice == null || notice.isDisposed()) {
+			return;
+		}
+		List<Notices.Notice> now = notices.current();
+		Notices.Notice newest = now.isEmpty() ? null : now.get(now.size() - 1);
+		notice.setText(newest == null ? "" : newest.text() + (now.size() > 1 ? "  (+" + (now.size() - 1) + ")" : ""));
+		notice.setToolTipText(String.join("\n", now.stream().map(Notices.Notice::text).toList()));
 	}
 
 	@PreDestroy
 	void dispose() {
 		jobs.removeListener(listener);
+		notices.removeListener(noticeListener);
 	}
 
 	private void refresh() {
