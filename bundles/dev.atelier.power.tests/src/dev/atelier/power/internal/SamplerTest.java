@@ -40,6 +40,14 @@ class SamplerTest {
 	}
 
 	@Test
+	void samplingPeriodPreferenceFallsBackToTheDefaultWhenUnusable() {
+		assertEquals(100, PowerMonitor.period("100"));
+		assertEquals(Sampler.DEFAULT_PERIOD_MILLIS, PowerMonitor.period(null));
+		assertEquals(Sampler.DEFAULT_PERIOD_MILLIS, PowerMonitor.period("5"));
+		assertEquals(Sampler.DEFAULT_PERIOD_MILLIS, PowerMonitor.period("fast"));
+	}
+
+	@Test
 	void ringKeepsTheNewestSamples() {
 		SampleRing ring = new SampleRing(3);
 		for (int t = 0; t < 5; t++) {

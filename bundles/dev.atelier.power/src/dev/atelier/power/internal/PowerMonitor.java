@@ -14,6 +14,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import dev.atelier.core.Notices;
+import dev.atelier.core.Preferences;
 import dev.atelier.core.jobs.EnergyMeter;
 import dev.atelier.power.Alert;
 import dev.atelier.power.AlertRules;
@@ -32,20 +33,44 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 
 	private static final System.Logger LOG = System.getLogger(PowerMonitor.class.getName());
 
+	/** The sampling period in milliseconds (10 or more); 250 when unset. */
+	public static final String PREF_PERIOD = "power.periodMillis";
+
 	private final List<TelemetrySource> sources;
+	private final long periodMillis;
 	private final AlertRules alerts = AlertRules.defaults();
 	private Sampler sampler;
 	private volatile Notices notices;
 
 	@Activate
-	public PowerMonitor(@Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY) List<TelemetrySource> sources) {
+	public PowerMonitor(@Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY) List<TelemetrySource> sources,
+			@Reference(cardinality = ReferenceCardinality.OPTIONAL) Preferences preferences) {
 		this.sources = List.copyOf(sources);
+		this.periodMillis = period(preferences == null ? null : preferences.get(PREF_PERIOD, null));
+	}
+
+	/** The preference's period, or the default with a warning naming the preference when it is not usable. */
+	static long period(String value) {
+		if (value == null || value.isBlank()) {
+			return Sampler.DEFAULT_PERIOD_MILLIS;
+		}
+		try {
+			long ms = Long.parseLong(value.strip());
+			if (ms >= 10) {
+				return ms;
+			}
+		} catch (NumberFormatException e) {
+			// reported below
+		}
+		LOG.log(Level.WARNING, "preference " + PREF_PERIOD + " must be a whole number of milliseconds, 10 or more, not '" + value
+				+ "'; sampling every " + Sampler.DEFAULT_PERIOD_MILLIS + " ms");
+		return Sampler.DEFAULT_PERIOD_MILLIS;
 	}
 
 	/** Starts sampling on first use, so that a CLI call that needs no power data does not pay for it. */
 	private synchronized Sampler sampler() {
 		if (sampler == null) {
-			sampler = new Sampler(sources, Sampler.DEFAULT_PERIOD_MILLIS, 10 * 60 * 1000L);
+			sampler = new Sampler(sources, periodMillis, 10 * 60 * 1000L);
 			sampler.addListener(sample -> alerts.evaluate(sample).forEach(this::announce));
 			sampler.start();
 		}
