@@ -49,6 +49,7 @@ public final class PowerVerification {
 			samples.add(nvml.sample("cuda:0"));
 			Thread.sleep(100);
 		}
+		processes(nvml);
 		load.waitFor();
 		// The counter is read every 2 s: compare over the span between its first and last reading in the window.
 		List<Sample> withCounter = samples.stream().filter(s -> s.get(Metric.TOTAL_ENERGY).isPresent()).toList();
@@ -91,6 +92,22 @@ public final class PowerVerification {
 					samples, nvml.sample("cuda:0").values().size());
 			nvml.callCosts().forEach((f, us) -> System.out.printf(Locale.ROOT, "    %-45s %9.1f µs per call%n", f, us));
 			check(share < 0.01, "sampling overhead under 1 % of one core at 10 Hz");
+		}
+	}
+
+	/** While the load runs: the processes NVML gives Atelier against nvidia-smi --query-compute-apps. */
+	private static void processes(NvmlTelemetry nvml) throws Exception {
+		var ours = nvml.processes("cuda:0");
+		Process p = new ProcessBuilder("nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits", "-i", "0").start();
+		List<String> theirs = new String(p.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank()).toList();
+		p.waitFor();
+		System.out.println("processes: atelier " + ours + "; nvidia-smi " + theirs);
+		check(ours.size() == theirs.size(), "the same number of compute processes as nvidia-smi: " + ours.size());
+		for (String line : theirs) {
+			long pid = Long.parseLong(line.split(",\\s*")[0]);
+			long mib = Long.parseLong(line.split(",\\s*")[1].trim());
+			check(ours.stream().anyMatch(g -> g.pid() == pid && Math.abs(g.usedBytes() / 1048576 - mib) <= 1),
+					"process " + pid + " with " + mib + " MiB is listed");
 		}
 	}
 

@@ -10,4 +10,9 @@ public interface TelemetrySource {
 
 	/** A reading now; throws {@link TelemetryException} naming the device when it cannot be read (e.g. GPU lost). */
 	Sample sample(String deviceId);
+
+	/** The processes using the device now, where the source can tell; none by default. */
+	default List<GpuProcess> processes(String deviceId) {
+		return List.of();
+	}
 }

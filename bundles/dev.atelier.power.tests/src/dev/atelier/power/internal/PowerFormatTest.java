@@ -52,6 +52,8 @@ class PowerFormatTest {
 		assertEquals(40, Nvml.MEMORY_V2.byteSize(), "nvmlMemory_v2_t: version (padded to 8) and four unsigned long longs");
 		assertEquals(32, Nvml.MEMORY_V2.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("used")));
 		assertEquals(0x02000028, Nvml.MEMORY_V2_VERSION, "NVML_STRUCT_VERSION(Memory, 2)");
+		assertEquals(24, Nvml.PROCESS_INFO.byteSize(), "nvmlProcessInfo_t: pid (padded), usedGpuMemory, two instance ids");
+		assertEquals(8, Nvml.PROCESS_INFO.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("usedGpuMemory")));
 	}
 
 	@Test

@@ -47,6 +47,11 @@ final class Nvml {
 	/** nvmlMemory_v2: the struct's size with the version in the top byte, as NVML's NVML_STRUCT_VERSION macro makes it. */
 	static final int MEMORY_V2_VERSION = (int) MEMORY_V2.byteSize() | 2 << 24;
 
+	/** nvmlProcessInfo_t (v2/v3): pid, usedGpuMemory (bytes or NVML_VALUE_NOT_AVAILABLE), GPU and compute instance. */
+	static final StructLayout PROCESS_INFO = MemoryLayout.structLayout(JAVA_INT.withName("pid"), MemoryLayout.paddingLayout(4),
+			JAVA_LONG.withName("usedGpuMemory"), JAVA_INT.withName("gpuInstanceId"), JAVA_INT.withName("computeInstanceId"));
+	static final int ERROR_INSUFFICIENT_SIZE = 7;
+
 	static final int TEMPERATURE_GPU = 0;
 	static final int CLOCK_GRAPHICS = 0;
 	static final int CLOCK_SM = 1;
@@ -125,6 +130,7 @@ final class Nvml {
 	static final FunctionDescriptor DEV_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
 	static final FunctionDescriptor DEV_INT_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
 	static final FunctionDescriptor DEV_PTR_INT = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+	static final FunctionDescriptor DEV_PTR_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
 	static final FunctionDescriptor INT_PTR = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
 	static final FunctionDescriptor PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
 

@@ -15,6 +15,7 @@ import java.util.Optional;
 
 import org.osgi.service.component.annotations.Component;
 
+import dev.atelier.power.GpuProcess;
 import dev.atelier.power.Metric;
 import dev.atelier.power.Sample;
 import dev.atelier.power.TelemetryException;
@@ -70,6 +71,56 @@ public final class NvmlTelemetry implements TelemetrySource {
 			}
 		});
 		return nvml;
+	}
+
+	@Override
+	public List<GpuProcess> processes(String deviceId) {
+		int index = deviceIds().indexOf(deviceId);
+		if (index < 0) {
+			throw new TelemetryException("no NVML device " + deviceId);
+		}
+		Map<Long, GpuProcess> found = new java.util.LinkedHashMap<>();
+		for (String function : List.of("nvmlDeviceGetComputeRunningProcesses_v3", "nvmlDeviceGetGraphicsRunningProcesses_v3")) {
+			running(devices.get(index), deviceId, function).forEach(p -> found.putIfAbsent(p.pid(), p));
+		}
+		return List.copyOf(found.values());
+	}
+
+	/** Asks for the count first (NVML answers INSUFFICIENT_SIZE with it), then for that many entries and a few more. */
+	private List<GpuProcess> running(MemorySegment dev, String deviceId, String function) {
+		Nvml n = nvml().orElseThrow();
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment count = arena.allocate(JAVA_INT);
+			int probe = n.call(function, Nvml.DEV_PTR_PTR, dev, count, MemorySegment.NULL);
+			if (probe == Nvml.SUCCESS && count.get(JAVA_INT, 0) == 0) {
+				return List.of();
+			}
+			if (probe != Nvml.ERROR_INSUFFICIENT_SIZE && !ok(deviceId, probe)) {
+				return List.of();
+			}
+			int room = count.get(JAVA_INT, 0) + 8;
+			count.set(JAVA_INT, 0, room);
+			MemorySegment infos = arena.allocate(Nvml.PROCESS_INFO, room);
+			if (!ok(deviceId, n.call(function, Nvml.DEV_PTR_PTR, dev, count, infos))) {
+				return List.of();
+			}
+			List<GpuProcess> out = new ArrayList<>();
+			for (int i = 0; i < count.get(JAVA_INT, 0); i++) {
+				MemorySegment info = infos.asSlice(i * Nvml.PROCESS_INFO.byteSize(), Nvml.PROCESS_INFO.byteSize());
+				long pid = Integer.toUnsignedLong(info.get(JAVA_INT, 0));
+				long used = info.get(JAVA_LONG, 8);
+				out.add(new GpuProcess(pid, processName(pid), used == -1L ? -1 : used));
+			}
+			return out;
+		}
+	}
+
+	private static String processName(long pid) {
+		try {
+			return java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "comm")).strip();
+		} catch (java.io.IOException e) {
+			return "pid " + pid;
+		}
 	}
 
 	/** Mean microseconds per NVML call so far, by function: where sampling time goes. */

@@ -20,6 +20,7 @@ import com.google.gson.GsonBuilder;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.power.GpuProcess;
 import dev.atelier.power.Metric;
 import dev.atelier.power.PowerTables;
 import dev.atelier.power.Sample;
@@ -109,10 +110,17 @@ public final class PowerCommand implements Subcommand {
 			for (String id : source.deviceIds()) {
 				try {
 					Sample s = source.sample(id);
+					List<GpuProcess> processes = source.processes(id);
 					if (json) {
-						rows.add(PowerTables.json(s));
+						Map<String, Object> row = PowerTables.json(s);
+						row.put("processes", processes);
+						rows.add(row);
 					} else {
 						print(ctx.out(), s);
+						for (GpuProcess p : processes) {
+							ctx.out().printf(Locale.ROOT, "    process %-20s : pid %d, %s%n", p.name(), p.pid(),
+									p.usedBytes() < 0 ? "memory N/A" : String.format(Locale.ROOT, "%.0f MiB", p.usedBytes() / 1048576.0));
+						}
 					}
 				} catch (TelemetryException e) {
 					ctx.err().println("atelier power: " + e.getMessage());
