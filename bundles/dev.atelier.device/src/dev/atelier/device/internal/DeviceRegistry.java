@@ -136,15 +136,10 @@ public final class DeviceRegistry {
 		return add(SimulatedDevice.of(profile), null);
 	}
 
-	/** GPUs in driver order, then the CPU, then simulated devices. */
+	/** GPUs in driver order, then the CPU, then simulated devices (the order of {@link Backend}). */
 	public synchronized List<Device> devices() {
-		return devices.values().stream().map(e -> e.arbiter().device())
-				.sorted(Comparator.comparingInt((Device d) -> switch (d.backend()) {
-				case CUDA -> 0;
-				case CPU -> 1;
-				case SIMULATED -> 2;
-				}).thenComparing(d -> d.backend() == Backend.CUDA ? String.format("%08d", cudaIndex(d.id())) : d.id()))
-				.toList();
+		return devices.values().stream().map(e -> e.arbiter().device()).sorted(Comparator.comparing(Device::backend)
+				.thenComparingInt(d -> d.backend() == Backend.CUDA ? cudaIndex(d.id()) : 0).thenComparing(Device::id)).toList();
 	}
 
 	private static int cudaIndex(String id) {

@@ -90,9 +90,12 @@ public record LlmWorkload(String size, String format, int context, double offloa
 	public List<Workload> cheaper() {
 		List<Workload> options = new ArrayList<>();
 		// Smaller formats down to q4_0; below it quality drops too far to suggest unasked.
-		for (Map.Entry<String, Double> f : FORMATS.subList(0, FORMATS.indexOf(Map.entry("q4_0", 18.0 / 32)) + 1)) {
+		for (Map.Entry<String, Double> f : FORMATS) {
 			if (f.getValue() < bytesPerWeight(format)) {
 				options.add(new LlmWorkload(size, f.getKey(), context, offload));
+			}
+			if (f.getKey().equals("q4_0")) {
+				break;
 			}
 		}
 		for (int c = context / 2; c >= DEFAULT_CONTEXT; c /= 2) {
