@@ -24,7 +24,7 @@ public final class PowerVerification {
 		NvmlTelemetry nvml = new NvmlTelemetry();
 		check(nvml.deviceIds().contains("cuda:0"), "NVML lists cuda:0 " + nvml.deviceIds());
 		Sample ours = nvml.sample("cuda:0");
-		String[] smi = nvidiaSmi("power.draw,temperature.gpu,memory.used,clocks.sm,clocks.mem");
+		String[] smi = nvidiaSmi("power.draw,temperature.gpu,memory.used,clocks.sm,clocks.mem,temperature.memory");
 		System.out.println("atelier:    " + ours.values());
 		System.out.println("nvidia-smi: " + String.join(", ", smi));
 		double power = ours.get(Metric.POWER_DRAW).orElse(Double.NaN);
@@ -35,6 +35,10 @@ public final class PowerVerification {
 		check(ours.get(Metric.CLOCKS_SM).orElse(-1) == d(smi[3]), "SM clock equal to " + smi[3] + " MHz");
 		check(ours.get(Metric.CLOCKS_MEM).orElse(-1) == d(smi[4]), "memory clock equal to " + smi[4] + " MHz");
 		check(ours.get(Metric.TOTAL_ENERGY).isPresent(), "the H100 has the total energy counter");
+		check(smi[5].contains("N/A") ? ours.get(Metric.TEMPERATURE_MEMORY).isEmpty()
+				: Math.abs(ours.get(Metric.TEMPERATURE_MEMORY).orElse(-99) - d(smi[5])) <= 2, "memory temperature within 2 °C of " + smi[5]);
+		check(ours.get(Metric.PCIE_TX_THROUGHPUT).isPresent() && ours.get(Metric.PCIE_RX_THROUGHPUT).isPresent(), String.format(Locale.ROOT,
+				"PCIe throughput read: tx %.1f MB/s, rx %.1f MB/s", ours.get(Metric.PCIE_TX_THROUGHPUT).orElse(-1), ours.get(Metric.PCIE_RX_THROUGHPUT).orElse(-1)));
 
 		Process load = new ProcessBuilder("python3", args.length > 0 ? args[0] : "load.py", "30").inheritIO().start();
 		// Sample only the steady part: from two seconds after the GPU is fully busy (Python and PyTorch take a while to start).
@@ -71,6 +75,7 @@ public final class PowerVerification {
 		check(Math.abs(integrated.joules() - counter.joules()) <= 0.05 * counter.joules(), String.format(Locale.ROOT,
 				"integrated power within 5 %% of the energy counter (%.2f %%)", 100 * Math.abs(integrated.joules() - counter.joules()) / counter.joules()));
 		check(counter.averageWatts() > 200, "the load drew power: " + counter.averageWatts() + " W");
+		pcie(nvml, args.length > 0 ? args[0] : "load.py");
 		overhead(nvml);
 		System.out.println(failures.isEmpty() ? "POWER VERIFICATION PASSED" : "POWER VERIFICATION FAILED: " + failures);
 		System.exit(failures.isEmpty() ? 0 : 1);
@@ -93,6 +98,23 @@ public final class PowerVerification {
 			nvml.callCosts().forEach((f, us) -> System.out.printf(Locale.ROOT, "    %-45s %9.1f µs per call%n", f, us));
 			check(share < 0.01, "sampling overhead under 1 % of one core at 10 Hz");
 		}
+	}
+
+	/** PCIe receive throughput while Python copies pinned memory to the GPU, against the rate it reports. */
+	private static void pcie(NvmlTelemetry nvml, String script) throws Exception {
+		Process copy = new ProcessBuilder("python3", script, "10", "copy").redirectErrorStream(true).start();
+		Thread.sleep(4000);
+		List<Double> rx = new ArrayList<>();
+		for (int i = 0; i < 4; i++) { // the value is read once a second
+			nvml.sample("cuda:0").get(Metric.PCIE_RX_THROUGHPUT).ifPresent(rx::add);
+			Thread.sleep(1100);
+		}
+		String out = new String(copy.getInputStream().readAllBytes()).strip();
+		copy.waitFor();
+		double theirs = Double.parseDouble(out.replaceAll("(?s).*copies: (\\d+) MB/s.*", "$1"));
+		double ours = rx.stream().sorted().toList().get(rx.size() / 2);
+		System.out.printf(Locale.ROOT, "pcie.throughput.rx during pinned copies: %s MB/s (median %.0f); PyTorch: %s%n", rx, ours, out);
+		check(ours > 0.5 * theirs && ours < 1.5 * theirs, "PCIe receive throughput within 50 % of the copy rate PyTorch measured");
 	}
 
 	/** While the load runs: the processes NVML gives Atelier against nvidia-smi --query-compute-apps. */

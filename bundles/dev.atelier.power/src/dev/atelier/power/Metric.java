@@ -27,7 +27,10 @@ public enum Metric {
 	/** Bit mask of active clock event (throttle) reasons; {@link ThrottleReason} names the bits. */
 	CLOCKS_EVENT_REASONS("clocks_event_reasons.active", ""),
 	PCIE_LINK_GEN("pcie.link.gen.current", ""),
-	PCIE_LINK_WIDTH("pcie.link.width.current", "");
+	PCIE_LINK_WIDTH("pcie.link.width.current", ""),
+	/** PCIe traffic (nvidia-smi dmon's txpci/rxpci), averaged by the driver over 20 ms and read about once a second. */
+	PCIE_TX_THROUGHPUT("pcie.throughput.tx", "MB/s"),
+	PCIE_RX_THROUGHPUT("pcie.throughput.rx", "MB/s");
 
 	private final String field;
 	private final String unit;

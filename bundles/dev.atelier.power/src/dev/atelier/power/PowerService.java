@@ -13,4 +13,7 @@ public interface PowerService {
 
 	/** Devices that stopped answering, with the reason. */
 	Map<String, String> lostDevices();
+
+	/** Why sources that could have given devices give none (e.g. "NVML … is not available"), to show the user. */
+	List<String> absentSources();
 }

@@ -43,6 +43,7 @@ public final class PowerTables {
 		return switch (m) {
 		case POWER_DRAW, POWER_LIMIT, ENFORCED_POWER_LIMIT -> String.format(Locale.ROOT, "%.2f", v);
 		case TOTAL_ENERGY -> String.format(Locale.ROOT, "%.3f", v);
+		case PCIE_TX_THROUGHPUT, PCIE_RX_THROUGHPUT -> String.format(Locale.ROOT, "%.1f", v);
 		case PSTATE -> "P" + (long) v;
 		case CLOCKS_EVENT_REASONS -> String.format(Locale.ROOT, "0x%016X", (long) v);
 		default -> String.format(Locale.ROOT, "%.0f", v);

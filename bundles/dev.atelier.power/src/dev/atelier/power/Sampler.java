@@ -25,8 +25,8 @@ public final class Sampler implements AutoCloseable {
 	private static final long DAY_MILLIS = 24 * 3600 * 1000L;
 	private static final System.Logger LOG = System.getLogger(Sampler.class.getName());
 
-	private final List<TelemetrySource> sources;
 	private final long periodMillis;
+	private final long fullRateMillis;
 	private final LongSupplier clock;
 	private final Map<String, SampleRing> recent = new ConcurrentHashMap<>();
 	private final Map<String, SampleRing> daily = new ConcurrentHashMap<>();
@@ -49,15 +49,18 @@ public final class Sampler implements AutoCloseable {
 		if (periodMillis < 10) {
 			throw new IllegalArgumentException("the sampling period must be at least 10 ms, not " + periodMillis);
 		}
-		this.sources = List.copyOf(sources);
 		this.periodMillis = periodMillis;
+		this.fullRateMillis = fullRateMillis;
 		this.clock = clock;
-		for (TelemetrySource source : this.sources) {
-			for (String id : source.deviceIds()) {
-				owner.putIfAbsent(id, source);
-				recent.put(id, new SampleRing((int) Math.max(2, fullRateMillis / periodMillis)));
-				daily.put(id, new SampleRing((int) (DAY_MILLIS / 1000)));
-			}
+		sources.forEach(this::add);
+	}
+
+	/** Samples a source's devices from now on too (a device already sampled keeps its first source). */
+	public void add(TelemetrySource source) {
+		for (String id : source.deviceIds()) {
+			recent.computeIfAbsent(id, d -> new SampleRing((int) Math.max(2, fullRateMillis / periodMillis)));
+			daily.computeIfAbsent(id, d -> new SampleRing((int) (DAY_MILLIS / 1000)));
+			owner.putIfAbsent(id, source);
 		}
 	}
 

@@ -11,6 +11,11 @@ public interface TelemetrySource {
 	/** A reading now; throws {@link TelemetryException} naming the device when it cannot be read (e.g. GPU lost). */
 	Sample sample(String deviceId);
 
+	/** Why this source has no devices on this machine (e.g. no NVIDIA driver), or empty when it has them. */
+	default java.util.Optional<String> absence() {
+		return java.util.Optional.empty();
+	}
+
 	/** The processes using the device now, where the source can tell; none by default. */
 	default List<GpuProcess> processes(String deviceId) {
 		return List.of();

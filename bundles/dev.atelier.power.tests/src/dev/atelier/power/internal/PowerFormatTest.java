@@ -54,6 +54,30 @@ class PowerFormatTest {
 		assertEquals(0x02000028, Nvml.MEMORY_V2_VERSION, "NVML_STRUCT_VERSION(Memory, 2)");
 		assertEquals(24, Nvml.PROCESS_INFO.byteSize(), "nvmlProcessInfo_t: pid (padded), usedGpuMemory, two instance ids");
 		assertEquals(8, Nvml.PROCESS_INFO.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("usedGpuMemory")));
+		assertEquals(40, Nvml.FIELD_VALUE.byteSize(), "nvmlFieldValue_t: two ints, two long longs, two enums, an 8-byte union");
+		assertEquals(24, Nvml.FIELD_VALUE.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("valueType")));
+		assertEquals(28, Nvml.FIELD_VALUE.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("nvmlReturn")));
+		assertEquals(32, Nvml.FIELD_VALUE.byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("value")));
+	}
+
+	@Test
+	void nvmlFieldValuesDecodeByTheirTypeAndFailedFieldsAreUnavailable() {
+		try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+			java.lang.foreign.MemorySegment f = arena.allocate(Nvml.FIELD_VALUE);
+			f.set(java.lang.foreign.ValueLayout.JAVA_INT, 24, 1); // unsigned int
+			f.set(java.lang.foreign.ValueLayout.JAVA_INT, 32, 0xFFFF_FFFE);
+			assertEquals(4294967294.0, Nvml.fieldValue(f).getAsDouble());
+			f.set(java.lang.foreign.ValueLayout.JAVA_INT, 24, 0); // double
+			f.set(java.lang.foreign.ValueLayout.JAVA_DOUBLE, 32, 41.5);
+			assertEquals(41.5, Nvml.fieldValue(f).getAsDouble());
+			f.set(java.lang.foreign.ValueLayout.JAVA_INT, 24, 3); // unsigned long long
+			f.set(java.lang.foreign.ValueLayout.JAVA_LONG, 32, -1L);
+			assertEquals(0x1p64 - 1, Nvml.fieldValue(f).getAsDouble(), 1e4);
+			f.set(java.lang.foreign.ValueLayout.JAVA_INT, 24, 4); // signed long long
+			assertEquals(-1, Nvml.fieldValue(f).getAsDouble());
+			f.set(java.lang.foreign.ValueLayout.JAVA_INT, 28, Nvml.ERROR_NOT_SUPPORTED);
+			assertTrue(Nvml.fieldValue(f).isEmpty(), "a field the GPU refused has no value");
+		}
 	}
 
 	@Test

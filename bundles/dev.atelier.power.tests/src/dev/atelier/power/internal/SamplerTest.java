@@ -78,6 +78,43 @@ class SamplerTest {
 	}
 
 	@Test
+	void aSourceAddedLaterIsSampledFromThenOn() {
+		FakeSource source = new FakeSource();
+		Sampler sampler = new Sampler(List.of(), 100, 600_000, () -> source.now);
+		sampler.sampleAll();
+		assertTrue(sampler.deviceIds().isEmpty());
+		sampler.add(source);
+		sampler.sampleAll();
+		assertEquals(List.of("cuda:0", "cuda:1"), sampler.deviceIds().stream().sorted().toList());
+		assertEquals(1, sampler.history("cuda:0", 0, Long.MAX_VALUE).size());
+		sampler.close();
+	}
+
+	@Test
+	void simulatedCardLostAfterNSamplesStopsItsSamplingOnly() {
+		long[] now = { 1_000_000 };
+		SimulatedTelemetry lost = SimulatedTelemetry.of("h100:lost-after=3", () -> now[0]);
+		Sampler sampler = new Sampler(List.of(new SimulatedTelemetry("rtx4090", () -> now[0]), lost), 100, 600_000, () -> now[0]);
+		for (int i = 0; i < 6; i++) {
+			now[0] += 100;
+			sampler.sampleAll();
+		}
+		assertEquals(6, sampler.history("sim:rtx4090", 0, Long.MAX_VALUE).size());
+		assertEquals(3, sampler.history("sim:h100", 0, Long.MAX_VALUE).size());
+		assertEquals("sim:h100 is lost (simulated after 3 samples): it fell off the bus or was reset", sampler.lost().get("sim:h100"));
+		assertEquals("lost-after in 'h100:lost-after=soon' must be a whole number of samples, not 'soon'",
+				assertThrows(IllegalArgumentException.class, () -> SimulatedTelemetry.of("h100:lost-after=soon", () -> 0)).getMessage());
+		sampler.close();
+	}
+
+	@Test
+	void onlyHbmCardsReportMemoryTemperature() {
+		assertTrue(new SimulatedTelemetry("h100", () -> 0).sample("sim:h100").get(Metric.TEMPERATURE_MEMORY).isPresent());
+		assertTrue(new SimulatedTelemetry("rtx4090", () -> 0).sample("sim:rtx4090").get(Metric.TEMPERATURE_MEMORY).isEmpty(),
+				"GDDR6X: NVML answers NOT_SUPPORTED, so the field is unavailable");
+	}
+
+	@Test
 	void historyOlderThanTheFullRateWindowComesAtOneHertz() {
 		FakeSource source = new FakeSource();
 		Sampler sampler = new Sampler(List.of(source), 100, 2_000, () -> source.now);

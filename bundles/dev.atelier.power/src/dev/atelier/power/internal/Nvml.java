@@ -1,8 +1,10 @@
 package dev.atelier.power.internal;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -15,6 +17,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -52,6 +55,19 @@ final class Nvml {
 			JAVA_LONG.withName("usedGpuMemory"), JAVA_INT.withName("gpuInstanceId"), JAVA_INT.withName("computeInstanceId"));
 	static final int ERROR_INSUFFICIENT_SIZE = 7;
 
+	/**
+	 * nvmlFieldValue_t: fieldId, scopeId, timestamp and latency (µs), valueType, nvmlReturn, then the value, an
+	 * 8-byte union read as {@link #fieldValue} says.
+	 */
+	static final StructLayout FIELD_VALUE = MemoryLayout.structLayout(JAVA_INT.withName("fieldId"), JAVA_INT.withName("scopeId"),
+			JAVA_LONG.withName("timestamp"), JAVA_LONG.withName("latencyUsec"), JAVA_INT.withName("valueType"), JAVA_INT.withName("nvmlReturn"),
+			JAVA_LONG.withName("value"));
+	/** NVML_FI_DEV_MEMORY_TEMP: HBM temperature; GDDR cards answer NOT_SUPPORTED. */
+	static final int FI_DEV_MEMORY_TEMP = 82;
+	/** nvmlPcieUtilCounter_t: bytes sent and received over PCIe, as KB/s over a 20 ms window. */
+	static final int PCIE_UTIL_TX_BYTES = 0;
+	static final int PCIE_UTIL_RX_BYTES = 1;
+
 	static final int TEMPERATURE_GPU = 0;
 	static final int CLOCK_GRAPHICS = 0;
 	static final int CLOCK_SM = 1;
@@ -83,6 +99,29 @@ final class Nvml {
 			System.getLogger(Nvml.class.getName()).log(System.Logger.Level.WARNING, "NVML could not be bound: " + e);
 			return Optional.empty();
 		}
+	}
+
+	/**
+	 * The value of a field that NVML answered, by its nvmlValueType_t (double, unsigned int, unsigned long,
+	 * unsigned long long, signed long long, signed int, unsigned short); empty when the field failed.
+	 */
+	static OptionalDouble fieldValue(MemorySegment field) {
+		if (field.get(JAVA_INT, 28) != SUCCESS) {
+			return OptionalDouble.empty();
+		}
+		return switch (field.get(JAVA_INT, 24)) {
+		case 0 -> OptionalDouble.of(field.get(JAVA_DOUBLE, 32));
+		case 1 -> OptionalDouble.of(Integer.toUnsignedLong(field.get(JAVA_INT, 32)));
+		case 2, 3 -> OptionalDouble.of(unsigned(field.get(JAVA_LONG, 32)));
+		case 4 -> OptionalDouble.of(field.get(JAVA_LONG, 32));
+		case 5 -> OptionalDouble.of(field.get(JAVA_INT, 32));
+		case 6 -> OptionalDouble.of(Short.toUnsignedInt(field.get(JAVA_SHORT, 32)));
+		default -> OptionalDouble.empty();
+		};
+	}
+
+	private static double unsigned(long raw) {
+		return raw >= 0 ? raw : raw + 0x1p64;
 	}
 
 	static String name(int code) {

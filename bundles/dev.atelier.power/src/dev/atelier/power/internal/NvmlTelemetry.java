@@ -10,8 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -33,15 +37,19 @@ public final class NvmlTelemetry implements TelemetrySource {
 	private final List<String> names = new ArrayList<>();
 	/** Limits, maximum clocks, memory size and PCIe link change rarely: read them at most every few seconds. */
 	private static final long SLOW_FIELDS_MILLIS = 5_000;
-	private final Map<Integer, Map<Metric, Double>> slowFields = new java.util.concurrent.ConcurrentHashMap<>();
-	private final Map<Integer, Long> slowReadAt = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<Integer, Map<Metric, Double>> slowFields = new ConcurrentHashMap<>();
+	private final Map<Integer, Long> slowReadAt = new ConcurrentHashMap<>();
 	/** The energy counter costs 4–7 ms a read on an H100: read every 5 s; Energy integrates power in between. */
 	private static final long COUNTER_MILLIS = 5_000;
+	/** A PCIe throughput read blocks for the driver's 20 ms window: once a second is enough for a chart. */
+	private static final long PCIE_MILLIS = 1_000;
+	private final Map<Integer, Map<Metric, Double>> pcieFields = new ConcurrentHashMap<>();
+	private final Map<Integer, Long> pcieReadAt = new ConcurrentHashMap<>();
 	/** Maximum clocks (~2 ms a read) do not change while the driver runs: read once. */
-	private final Map<Integer, Map<Metric, Double>> staticFields = new java.util.concurrent.ConcurrentHashMap<>();
-	private final Map<Integer, Long> counterReadAt = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<Integer, Map<Metric, Double>> staticFields = new ConcurrentHashMap<>();
+	private final Map<Integer, Long> counterReadAt = new ConcurrentHashMap<>();
 	/** Functions a device answered NOT_SUPPORTED: not asked again (a refusal can cost half a millisecond). */
-	private final Map<Integer, java.util.Set<String>> unsupported = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<Integer, Set<String>> unsupported = new ConcurrentHashMap<>();
 
 	/** Loads NVML on first use: a CLI call that reads no telemetry pays nothing for it. */
 	private synchronized Optional<Nvml> nvml() {
@@ -79,7 +87,7 @@ public final class NvmlTelemetry implements TelemetrySource {
 		if (index < 0) {
 			throw new TelemetryException("no NVML device " + deviceId);
 		}
-		Map<Long, GpuProcess> found = new java.util.LinkedHashMap<>();
+		Map<Long, GpuProcess> found = new LinkedHashMap<>();
 		for (String function : List.of("nvmlDeviceGetComputeRunningProcesses_v3", "nvmlDeviceGetGraphicsRunningProcesses_v3")) {
 			running(devices.get(index), deviceId, function).forEach(p -> found.putIfAbsent(p.pid(), p));
 		}
@@ -129,6 +137,7 @@ public final class NvmlTelemetry implements TelemetrySource {
 	}
 
 	/** Why there is no NVIDIA telemetry, or empty when NVML is there. */
+	@Override
 	public Optional<String> absence() {
 		return nvml().isPresent() ? Optional.empty() : Optional.of("NVML (libnvidia-ml.so.1) is not available: no NVIDIA driver");
 	}
@@ -164,6 +173,7 @@ public final class NvmlTelemetry implements TelemetrySource {
 				counterReadAt.put(index, now);
 			}
 			uint(deviceId, v, Metric.TEMPERATURE_GPU, 1, n.call("nvmlDeviceGetTemperature", Nvml.DEV_INT_PTR, dev, Nvml.TEMPERATURE_GPU, u), u);
+			field(index, deviceId, dev, Nvml.FI_DEV_MEMORY_TEMP, arena).ifPresent(t -> v.put(Metric.TEMPERATURE_MEMORY, t));
 			uint(deviceId, v, Metric.FAN_SPEED, 1, ask(index, "nvmlDeviceGetFanSpeed", Nvml.DEV_PTR, dev, u), u);
 			uint(deviceId, v, Metric.CLOCKS_GR, 1, n.call("nvmlDeviceGetClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_GRAPHICS, u), u);
 			uint(deviceId, v, Metric.CLOCKS_SM, 1, n.call("nvmlDeviceGetClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_SM, u), u);
@@ -198,6 +208,14 @@ public final class NvmlTelemetry implements TelemetrySource {
 				slowReadAt.put(index, now);
 			}
 			v.putAll(slowFields.get(index));
+			if (now - pcieReadAt.getOrDefault(index, 0L) >= PCIE_MILLIS) {
+				Map<Metric, Double> pcie = new EnumMap<>(Metric.class);
+				uint(deviceId, pcie, Metric.PCIE_TX_THROUGHPUT, 1e-3, ask(index, "nvmlDeviceGetPcieThroughput", Nvml.DEV_INT_PTR, dev, Nvml.PCIE_UTIL_TX_BYTES, u), u);
+				uint(deviceId, pcie, Metric.PCIE_RX_THROUGHPUT, 1e-3, ask(index, "nvmlDeviceGetPcieThroughput", Nvml.DEV_INT_PTR, dev, Nvml.PCIE_UTIL_RX_BYTES, u), u);
+				pcieFields.put(index, pcie);
+				pcieReadAt.put(index, now);
+			}
+			v.putAll(pcieFields.get(index));
 			v.putAll(staticFields.computeIfAbsent(index, i -> {
 				Map<Metric, Double> fixed = new EnumMap<>(Metric.class);
 				uint(deviceId, fixed, Metric.CLOCKS_MAX_GR, 1, n.call("nvmlDeviceGetMaxClockInfo", Nvml.DEV_INT_PTR, dev, Nvml.CLOCK_GRAPHICS, u), u);
@@ -209,9 +227,30 @@ public final class NvmlTelemetry implements TelemetrySource {
 		return new Sample(deviceId, names.get(index), System.currentTimeMillis(), v);
 	}
 
+	/** One NVML field value (nvmlDeviceGetFieldValues), empty where this GPU lacks it; a refused field is not asked again. */
+	private OptionalDouble field(int index, String deviceId, MemorySegment dev, int fieldId, Arena arena) {
+		Set<String> no = unsupported.computeIfAbsent(index, i -> ConcurrentHashMap.newKeySet());
+		String key = "field " + fieldId;
+		if (no.contains(key)) {
+			return OptionalDouble.empty();
+		}
+		MemorySegment value = arena.allocate(Nvml.FIELD_VALUE);
+		value.set(JAVA_INT, 0, fieldId);
+		int result = ask(index, "nvmlDeviceGetFieldValues", Nvml.DEV_INT_PTR, dev, 1, value);
+		if (!ok(deviceId, result)) {
+			return OptionalDouble.empty();
+		}
+		int fieldResult = value.get(JAVA_INT, 28);
+		if (fieldResult == Nvml.ERROR_NOT_SUPPORTED) {
+			no.add(key);
+		}
+		ok(deviceId, fieldResult);
+		return Nvml.fieldValue(value);
+	}
+
 	/** Calls NVML unless the device already said it does not support the function. */
 	private int ask(int index, String function, java.lang.foreign.FunctionDescriptor descriptor, Object... args) {
-		java.util.Set<String> no = unsupported.computeIfAbsent(index, i -> java.util.concurrent.ConcurrentHashMap.newKeySet());
+		Set<String> no = unsupported.computeIfAbsent(index, i -> ConcurrentHashMap.newKeySet());
 		if (no.contains(function)) {
 			return Nvml.ERROR_NOT_SUPPORTED;
 		}

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -16,6 +17,10 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import dev.atelier.core.Notices;
 import dev.atelier.core.Preferences;
 import dev.atelier.core.jobs.EnergyMeter;
+import dev.atelier.device.Backend;
+import dev.atelier.device.Device;
+import dev.atelier.device.DeviceEvent;
+import dev.atelier.device.DeviceService;
 import dev.atelier.power.Alert;
 import dev.atelier.power.AlertRules;
 import dev.atelier.power.Energy;
@@ -37,6 +42,13 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 	public static final String PREF_PERIOD = "power.periodMillis";
 
 	private final List<TelemetrySource> sources;
+	/** Telemetry of the device service's simulated cards, added as they appear. */
+	private final List<TelemetrySource> simulated = new CopyOnWriteArrayList<>();
+	private final DeviceEvent.Listener deviceListener = e -> {
+		if (e.type() == DeviceEvent.Type.DEVICE_ADDED) {
+			follow(e.device());
+		}
+	};
 	private final long periodMillis;
 	private final AlertRules alerts = AlertRules.defaults();
 	private Sampler sampler;
@@ -71,10 +83,33 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 	private synchronized Sampler sampler() {
 		if (sampler == null) {
 			sampler = new Sampler(sources, periodMillis, 10 * 60 * 1000L);
+			simulated.forEach(sampler::add);
 			sampler.addListener(sample -> alerts.evaluate(sample).forEach(this::announce));
 			sampler.start();
 		}
 		return sampler;
+	}
+
+	/** Simulated cards added in the Devices view or by the device.simulate preference get simulated telemetry. */
+	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+	public void setDevices(DeviceService devices) {
+		devices.addListener(deviceListener);
+		devices.devices().forEach(this::follow);
+	}
+
+	public void unsetDevices(DeviceService devices) {
+		devices.removeListener(deviceListener);
+	}
+
+	private synchronized void follow(Device device) {
+		if (device.backend() != Backend.SIMULATED || simulated.stream().anyMatch(s -> s.deviceIds().contains(device.id()))) {
+			return;
+		}
+		TelemetrySource source = new SimulatedTelemetry(device.id().substring("sim:".length()), System::currentTimeMillis);
+		simulated.add(source);
+		if (sampler != null) {
+			sampler.add(source);
+		}
 	}
 
 	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -122,6 +157,11 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 	@Override
 	public Map<String, String> lostDevices() {
 		return sampler().lost();
+	}
+
+	@Override
+	public List<String> absentSources() {
+		return sources.stream().flatMap(s -> s.absence().stream()).toList();
 	}
 
 	/** The energy of all sampled devices together over the measured section. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 import org.osgi.service.component.annotations.Component;
@@ -27,6 +28,7 @@ import dev.atelier.power.TelemetrySource;
 public final class RaplTelemetry implements TelemetrySource {
 
 	private final List<Path> packages = new ArrayList<>();
+	private final Path powercap;
 	private final LongSupplier clock;
 	private long[] lastMicrojoules;
 	private double totalJoules;
@@ -37,6 +39,7 @@ public final class RaplTelemetry implements TelemetrySource {
 	}
 
 	public RaplTelemetry(Path powercap, LongSupplier clock) {
+		this.powercap = powercap;
 		this.clock = clock;
 		try (DirectoryStream<Path> zones = Files.newDirectoryStream(powercap, "intel-rapl:[0-9]*")) {
 			for (Path zone : zones) {
@@ -54,6 +57,12 @@ public final class RaplTelemetry implements TelemetrySource {
 	@Override
 	public List<String> deviceIds() {
 		return packages.isEmpty() ? List.of() : List.of("cpu");
+	}
+
+	@Override
+	public Optional<String> absence() {
+		return packages.isEmpty() ? Optional.of("no readable RAPL counters in " + powercap + " (often root only): no CPU power")
+				: Optional.empty();
 	}
 
 	@Override

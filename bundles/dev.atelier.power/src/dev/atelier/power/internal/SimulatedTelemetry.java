@@ -4,6 +4,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 import dev.atelier.power.Metric;
@@ -20,29 +21,62 @@ import dev.atelier.power.ThrottleReason;
  */
 public final class SimulatedTelemetry implements TelemetrySource {
 
-	/** Name, idle and limit watts, max SM and memory clocks (MHz), total memory (MiB). */
-	record Card(String name, double idleWatts, double limitWatts, double smClock, double memClock, double memoryMiB) {
+	/**
+	 * Name, idle and limit watts, max SM and memory clocks (MHz), total memory (MiB), and whether the memory is HBM,
+	 * whose temperature NVML reports (GDDR cards answer NOT_SUPPORTED).
+	 */
+	record Card(String name, double idleWatts, double limitWatts, double smClock, double memClock, double memoryMiB, boolean hbm) {
 	}
 
 	static final Map<String, Card> CARDS = new TreeMap<>(Map.of(
-			"rtx4090", new Card("NVIDIA GeForce RTX 4090 (simulated)", 25, 450, 2520, 10501, 24564),
-			"rtx3090", new Card("NVIDIA GeForce RTX 3090 (simulated)", 30, 350, 1695, 9751, 24576),
-			"a6000", new Card("NVIDIA RTX A6000 (simulated)", 25, 300, 1800, 8001, 49140),
-			"h100", new Card("NVIDIA H100 80GB HBM3 (simulated)", 70, 700, 1980, 2619, 81559)));
+			"rtx4090", new Card("NVIDIA GeForce RTX 4090 (simulated)", 25, 450, 2520, 10501, 24564, false),
+			"rtx3090", new Card("NVIDIA GeForce RTX 3090 (simulated)", 30, 350, 1695, 9751, 24576, false),
+			"a6000", new Card("NVIDIA RTX A6000 (simulated)", 25, 300, 1800, 8001, 49140, false),
+			"h100", new Card("NVIDIA H100 80GB HBM3 (simulated)", 70, 700, 1980, 2619, 81559, true)));
+
+	private static final String LOST_AFTER = ":lost-after=";
 
 	private static final double PERIOD_S = 60;
 
 	private final String profile;
 	private final Card card;
 	private final LongSupplier clock;
+	private final long lostAfter;
+	private final AtomicLong samples = new AtomicLong();
 
 	public SimulatedTelemetry(String profile, LongSupplier epochMillis) {
+		this(profile, epochMillis, Long.MAX_VALUE);
+	}
+
+	private SimulatedTelemetry(String profile, LongSupplier epochMillis, long lostAfter) {
 		this.card = CARDS.get(profile);
 		if (card == null) {
 			throw new IllegalArgumentException("unknown simulation profile '" + profile + "'; known: " + String.join(", ", CARDS.keySet()));
 		}
 		this.profile = profile;
 		this.clock = epochMillis;
+		this.lostAfter = lostAfter;
+	}
+
+	/**
+	 * A profile, or {@code PROFILE:lost-after=N} for a card that answers N samples and is then lost, as a GPU that
+	 * falls off the bus is (to rehearse that failure without one).
+	 */
+	public static SimulatedTelemetry of(String spec, LongSupplier epochMillis) {
+		int at = spec.indexOf(LOST_AFTER);
+		if (at < 0) {
+			return new SimulatedTelemetry(spec, epochMillis);
+		}
+		String n = spec.substring(at + LOST_AFTER.length());
+		try {
+			long after = Long.parseLong(n);
+			if (after >= 0) {
+				return new SimulatedTelemetry(spec.substring(0, at), epochMillis, after);
+			}
+		} catch (NumberFormatException e) {
+			// reported below
+		}
+		throw new IllegalArgumentException("lost-after in '" + spec + "' must be a whole number of samples, not '" + n + "'");
 	}
 
 	@Override
@@ -70,6 +104,9 @@ public final class SimulatedTelemetry implements TelemetrySource {
 		if (!deviceIds().contains(deviceId)) {
 			throw new TelemetryException("no simulated device " + deviceId);
 		}
+		if (samples.incrementAndGet() > lostAfter) {
+			throw new TelemetryException(deviceId + " is lost (simulated after " + lostAfter + " samples): it fell off the bus or was reset");
+		}
 		long now = clock.getAsLong();
 		double t = now / 1000.0;
 		double load = load(t);
@@ -79,6 +116,9 @@ public final class SimulatedTelemetry implements TelemetrySource {
 		v.put(Metric.ENFORCED_POWER_LIMIT, card.limitWatts());
 		v.put(Metric.TOTAL_ENERGY, joules(t));
 		v.put(Metric.TEMPERATURE_GPU, (double) Math.round(35 + 45 * load(t - 10)));
+		if (card.hbm()) {
+			v.put(Metric.TEMPERATURE_MEMORY, (double) Math.round(38 + 40 * load(t - 15)));
+		}
 		v.put(Metric.FAN_SPEED, (double) Math.round(30 + 50 * load(t - 10)));
 		v.put(Metric.CLOCKS_SM, (double) Math.round(210 + (card.smClock() - 210) * Math.min(1, load * 3)));
 		v.put(Metric.CLOCKS_GR, v.get(Metric.CLOCKS_SM));
@@ -95,6 +135,9 @@ public final class SimulatedTelemetry implements TelemetrySource {
 		v.put(Metric.CLOCKS_EVENT_REASONS, (double) reasons);
 		v.put(Metric.PCIE_LINK_GEN, 4.0);
 		v.put(Metric.PCIE_LINK_WIDTH, 16.0);
+		// Uploads while the load rises, downloads while it falls, as a batch job moves its data.
+		v.put(Metric.PCIE_RX_THROUGHPUT, Math.round(Math.max(0, Math.sin(2 * Math.PI * t / PERIOD_S)) * 12_000 * 10) / 10.0);
+		v.put(Metric.PCIE_TX_THROUGHPUT, Math.round(Math.max(0, -Math.sin(2 * Math.PI * t / PERIOD_S)) * 6_000 * 10) / 10.0);
 		return new Sample(deviceId, card.name(), now, v);
 	}
 }

@@ -46,6 +46,11 @@ class PowerPartTest {
 			public Map<String, String> lostDevices() {
 				return Map.of();
 			}
+
+			@Override
+			public List<String> absentSources() {
+				return List.of("NVML (libnvidia-ml.so.1) is not available: no NVIDIA driver");
+			}
 		};
 		assertEquals(450 * 1.1, LineChart.range(minute, Metric.POWER_DRAW)[1], 1e-6, "the y axis reaches above the highest value");
 		Display display = Display.getDefault();
@@ -59,6 +64,8 @@ class PowerPartTest {
 			part.refresh();
 			assertEquals(5, part.charts.size());
 			assertTrue(part.current.getText().contains(" W of 450 W"), part.current.getText());
+			assertEquals("NVML (libnvidia-ml.so.1) is not available: no NVIDIA driver\nShown: sim:rtx4090.", part.absent.getText(),
+					"without NVML the view says so and shows the other sources");
 			long until = System.currentTimeMillis() + 1000;
 			while (System.currentTimeMillis() < until) {
 				if (!display.readAndDispatch()) {

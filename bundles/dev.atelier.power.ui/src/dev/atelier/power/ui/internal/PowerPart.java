@@ -42,6 +42,8 @@ public final class PowerPart {
 	Combo device;
 	Combo window;
 	Label current;
+	/** Sources that give nothing here and why (no NVIDIA driver, unreadable RAPL), so an empty list is explained. */
+	Label absent;
 	final List<LineChart> charts = new ArrayList<>();
 	private Composite root;
 	private List<Sample> shown = List.of();
@@ -73,6 +75,13 @@ public final class PowerPart {
 		png.addListener(SWT.Selection, e -> choose("*.png").ifPresent(this::exportPng));
 		current = new Label(bar, SWT.NONE);
 		current.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		absent = new Label(parent, SWT.WRAP);
+		absent.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		List<String> reasons = power.absentSources();
+		absent.setText(reasons.isEmpty() ? "" : String.join("\n", reasons) + (power.deviceIds().isEmpty() ? ""
+				: "\nShown: " + String.join(", ", power.deviceIds()) + "."));
+		((GridData) absent.getLayoutData()).exclude = reasons.isEmpty();
+		absent.setVisible(!reasons.isEmpty());
 		Composite grid = new Composite(parent, SWT.NONE);
 		grid.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
 		grid.setLayout(new GridLayout(3, true));
@@ -82,7 +91,7 @@ public final class PowerPart {
 			charts.add(chart);
 		}
 		if (power.deviceIds().isEmpty()) {
-			current.setText("No device is sampled: no NVML (NVIDIA driver), no readable RAPL counters.");
+			current.setText("No device is sampled; add a simulated GPU in the Devices view to see one.");
 		}
 		Runnable tick = new Runnable() {
 			@Override
@@ -97,6 +106,12 @@ public final class PowerPart {
 	}
 
 	void refresh() {
+		List<String> ids = power.deviceIds();
+		if (!ids.equals(List.of(device.getItems()))) {
+			String selected = device.getText();
+			device.setItems(ids.toArray(String[]::new));
+			device.select(Math.max(0, ids.indexOf(selected)));
+		}
 		if (device.getSelectionIndex() < 0) {
 			return;
 		}

@@ -57,7 +57,8 @@ public final class PowerCommand implements Subcommand {
 				With --watch: one CSV row per device every interval (10ms … , default 500ms) until Ctrl-C or N rows
 				per device; columns are nvidia-smi's --query-gpu fields, [N/A] where a GPU lacks one; one header row.
 				  --simulate PROFILE  add a simulated card (rtx4090, rtx3090, a6000, h100) with synthetic load,
-				                      or trace:FILE to replay a CSV that --watch --csv recorded, in a loop""";
+				                      or trace:FILE to replay a CSV that --watch --csv recorded, in a loop;
+				                      PROFILE:lost-after=N answers N samples, then acts as a GPU that fell off the bus""";
 	}
 
 	@Override
@@ -181,7 +182,7 @@ public final class PowerCommand implements Subcommand {
 	/** A profile name, or {@code trace:FILE} for a CSV that --watch --csv recorded. */
 	static TelemetrySource simulated(String profile) {
 		return profile.startsWith("trace:") ? new TraceReplay(Path.of(profile.substring(6)), System::currentTimeMillis)
-				: new SimulatedTelemetry(profile, System::currentTimeMillis);
+				: SimulatedTelemetry.of(profile, System::currentTimeMillis);
 	}
 
 	private static String value(List<String> args, int i, String option) {

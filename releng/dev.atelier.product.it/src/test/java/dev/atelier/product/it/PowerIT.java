@@ -47,6 +47,21 @@ class PowerIT {
 	}
 
 	@Test
+	void aGpuLostDuringWatchIsReportedAndTheOtherDevicesGoOn() throws Exception {
+		Path ws = Product.newWorkspace("lost");
+		Path csv = ws.resolve("lost.csv");
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "power", "--watch", "--interval", "20ms", "--count", "6",
+				"--simulate", "rtx4090", "--simulate", "h100:lost-after=2", "--csv", csv.toString());
+		assertEquals(1, run.exitCode(), "a lost device makes the exit code 1: " + run.all());
+		assertTrue(run.err().contains("atelier power: sim:h100 is lost (simulated after 2 samples): it fell off the bus or was reset;"
+				+ " sampling goes on for the other devices"), run.err());
+		assertEquals(1, run.err().lines().filter(l -> l.contains("is lost")).count(), "said once: " + run.err());
+		List<String> lines = Files.readAllLines(csv);
+		assertEquals(6, lines.stream().filter(l -> l.contains(", sim:rtx4090, ")).count(), String.join("\n", lines));
+		assertEquals(2, lines.stream().filter(l -> l.contains(", sim:h100, ")).count(), String.join("\n", lines));
+	}
+
+	@Test
 	void badOptionsAreRefusedByName() throws Exception {
 		Map<String, String> env = Map.of("ATELIER_WORKSPACE", Product.newWorkspace("power-bad").toString());
 		Product.Run interval = Product.run(env, "power", "--watch", "--interval", "1ms", "--simulate", "rtx4090");
