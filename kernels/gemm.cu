@@ -2,12 +2,15 @@
 // B (K×N), C (M×N) row-major FP16, accumulated in FP32 as cuBLAS does by default. WMMA rather than
 // Hopper's wgmma keeps one kernel for every target; what that costs on an H100 is measured by atelier bench.
 //
-// A block of 8 warps (2 × 4) computes a BM×BN tile of C, each warp a (BM/2)×(BN/4) sub-tile of 16×16
-// fragments. K advances 32 at a time through a shared-memory ring of STAGES tiles filled by cp.async (sm_80+;
-// plain loads on sm_75), so loads of later tiles overlap the multiply-adds of this one. Rows are padded by 8
-// halves to spread fragment loads over the shared-memory banks. Built as gemm_fp16: 128×128, 3 stages,
-// 56,832 bytes of dynamic shared memory, which every target has (a 128×256 tile measured no faster on an
-// H100: WMMA's mma.sync path, not the tile, is the limit there). M and N must be multiples of 128, K of 32.
+// A block of 8 warps (2 × 4) computes a 128×128 tile of C, each warp a 64×32 sub-tile of 4×2 16×16 fragments.
+// K advances BK at a time through a shared-memory ring of 3 tiles filled by cp.async (sm_80+; plain loads on
+// sm_75), so loads of later tiles overlap the multiply-adds of this one. Rows are padded by 8 halves to spread
+// fragment loads over the shared-memory banks. Two variants:
+//   gemm_fp16        BK 32,  56,832 bytes of dynamic shared memory: every target;
+//   gemm_fp16_bk64   BK 64, 107,520 bytes: sm_80 and sm_90, whose blocks may use that much (8-18 % faster on
+//                    an H100: half the barriers per FLOP). On other targets it traps.
+// Larger tiles (128×256, 256×128) and more stages measured no faster on an H100: WMMA's mma.sync path is the
+// limit there (wgmma would lift it). M and N must be multiples of 128, K of BK.
 #include <mma.h>
 #include <cuda_fp16.h>
 
@@ -34,13 +37,13 @@ template <int PENDING> __device__ __forceinline__ void wait_copies() {
 #endif
 }
 
-constexpr int THREADS = 256, BK = 32;
+constexpr int THREADS = 256;
 
-template <int BM, int BN, int STAGES> constexpr int shared_bytes() {
+template <int BM, int BN, int BK, int STAGES> constexpr int shared_bytes() {
 	return STAGES * (BM * (BK + 8) + BK * (BN + 8)) * 2;
 }
 
-template <int BM, int BN, int STAGES>
+template <int BM, int BN, int BK, int STAGES>
 __device__ __forceinline__ void gemm(const half* __restrict__ A, const half* __restrict__ B, half* __restrict__ C, int N, int K) {
 	constexpr int A_LD = BK + 8, B_LD = BN + 8;
 	constexpr int A_STAGE = BM * A_LD, B_STAGE = BK * B_LD;
@@ -138,9 +141,19 @@ __device__ __forceinline__ void gemm(const half* __restrict__ A, const half* __r
 	}
 }
 
-static_assert(shared_bytes<128, 128, 3>() == 56832, "atelier bench launches gemm_fp16 with 56,832 bytes");
+static_assert(shared_bytes<128, 128, 32, 3>() == 56832, "atelier bench launches gemm_fp16 with 56,832 bytes");
+static_assert(shared_bytes<128, 128, 64, 3>() == 107520, "atelier bench launches gemm_fp16_bk64 with 107,520 bytes");
 
 extern "C" __global__ void __launch_bounds__(THREADS) gemm_fp16(const half* __restrict__ A, const half* __restrict__ B, half* __restrict__ C,
 		int M, int N, int K) {
-	gemm<128, 128, 3>(A, B, C, N, K);
+	gemm<128, 128, 32, 3>(A, B, C, N, K);
+}
+
+extern "C" __global__ void __launch_bounds__(THREADS) gemm_fp16_bk64(const half* __restrict__ A, const half* __restrict__ B,
+		half* __restrict__ C, int M, int N, int K) {
+#if __CUDA_ARCH__ == 800 || __CUDA_ARCH__ >= 900
+	gemm<128, 128, 64, 3>(A, B, C, N, K);
+#else
+	__trap();
+#endif
 }

@@ -23,6 +23,12 @@ public interface ComputeContext extends AutoCloseable {
 	DeviceBuffer allocate(long bytes);
 
 	/**
+	 * Host memory for fast transfers: pinned where the backend can pin (CUDA), else ordinary native memory.
+	 * Freed when closed or with the context.
+	 */
+	HostBuffer allocateHost(long bytes);
+
+	/**
 	 * Loads a module image, e.g. a kernel bundle's resource: a cubin or fatbin, or PTX text for the driver's JIT.
 	 * Throws {@link UnsupportedOperationException} on devices that run no CUDA code (CPU, simulated).
 	 */

@@ -1,5 +1,6 @@
 package dev.atelier.device.internal;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,6 +11,7 @@ import dev.atelier.device.DeviceBuffer;
 import dev.atelier.device.DeviceFunction;
 import dev.atelier.device.DeviceModule;
 import dev.atelier.device.DeviceStream;
+import dev.atelier.device.HostBuffer;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.spi.PhysicalDevice;
 
@@ -22,6 +24,8 @@ final class ComputeContextImpl implements ComputeContext {
 	private final Set<Buffer> buffers = ConcurrentHashMap.newKeySet();
 	private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
 	private final Set<Module> modules = ConcurrentHashMap.newKeySet();
+	private final Set<Host> hosts = ConcurrentHashMap.newKeySet();
+	private final Set<StreamMark> marks = ConcurrentHashMap.newKeySet();
 	private volatile boolean closed;
 
 	ComputeContextImpl(Arbiter.Lease lease, Device device, PhysicalDevice.NativeContext nativeContext) {
@@ -83,6 +87,24 @@ final class ComputeContextImpl implements ComputeContext {
 	}
 
 	@Override
+	public HostBuffer allocateHost(long bytes) {
+		ensureOpen();
+		if (bytes <= 0) {
+			throw new IllegalArgumentException("host allocation of " + bytes + " bytes for " + device.id());
+		}
+		MemorySegment pinned = nativeContext.allocatePinned(bytes);
+		Host host;
+		if (pinned != null) {
+			host = new Host(pinned, null);
+		} else {
+			Arena arena = Arena.ofShared();
+			host = new Host(arena.allocate(bytes, 64), arena);
+		}
+		hosts.add(host);
+		return host;
+	}
+
+	@Override
 	public DeviceModule loadModule(byte[] image) {
 		ensureOpen();
 		Module module = new Module(nativeContext.loadModule(image));
@@ -101,6 +123,8 @@ final class ComputeContextImpl implements ComputeContext {
 			return;
 		}
 		closed = true;
+		marks.forEach(StreamMark::close);
+		hosts.forEach(Host::close);
 		buffers.forEach(Buffer::close);
 		streams.forEach(Stream::close);
 		modules.forEach(Module::close);
@@ -145,6 +169,34 @@ final class ComputeContextImpl implements ComputeContext {
 			nativeContext.copyToHost(address, offset, target);
 		}
 
+		@Override
+		public void writeAsync(long offset, MemorySegment source, DeviceStream stream) {
+			checkRange(offset, source.byteSize());
+			nativeContext.copyToDeviceAsync(address, offset, source, handle(stream));
+		}
+
+		@Override
+		public void readAsync(long offset, MemorySegment target, DeviceStream stream) {
+			checkRange(offset, target.byteSize());
+			nativeContext.copyToHostAsync(address, offset, target, handle(stream));
+		}
+
+		@Override
+		public void copyTo(long offset, DeviceBuffer target, long targetOffset, long bytes, DeviceStream stream) {
+			checkRange(offset, bytes);
+			if (!(target instanceof Buffer other) || !buffers.contains(other)) {
+				throw new IllegalArgumentException("the target of a copy on " + device.id() + " must be a live buffer of the same compute context");
+			}
+			other.checkRange(targetOffset, bytes);
+			nativeContext.copyDevice(address, offset, other.address, targetOffset, bytes, handle(stream));
+		}
+
+		@Override
+		public void clear(long offset, long bytes, DeviceStream stream) {
+			checkRange(offset, bytes);
+			nativeContext.clear(address, offset, bytes, handle(stream));
+		}
+
 		private void checkRange(long offset, long length) {
 			if (freed) {
 				throw new IllegalStateException("buffer of " + bytes + " bytes on " + device.id() + " was freed");
@@ -166,6 +218,76 @@ final class ComputeContextImpl implements ComputeContext {
 			buffers.remove(this);
 			nativeContext.free(address, bytes);
 			lease.free(bytes);
+		}
+	}
+
+	private static long handle(DeviceStream stream) {
+		return stream == null ? 0 : stream.handle();
+	}
+
+	private final class Host implements HostBuffer {
+		private final MemorySegment segment;
+		private final Arena arena;
+		private boolean freed;
+
+		Host(MemorySegment segment, Arena arena) {
+			this.segment = segment;
+			this.arena = arena;
+		}
+
+		@Override
+		public MemorySegment segment() {
+			return segment;
+		}
+
+		@Override
+		public boolean pinned() {
+			return arena == null;
+		}
+
+		@Override
+		public void close() {
+			synchronized (this) {
+				if (freed) {
+					return;
+				}
+				freed = true;
+			}
+			hosts.remove(this);
+			if (arena == null) {
+				nativeContext.freePinned(segment);
+			} else {
+				arena.close();
+			}
+		}
+	}
+
+	private final class StreamMark implements DeviceStream.Mark {
+		private final long handle;
+		private boolean released;
+
+		StreamMark(long handle) {
+			this.handle = handle;
+		}
+
+		@Override
+		public double millisSince(DeviceStream.Mark earlier) {
+			if (!(earlier instanceof StreamMark from) || !marks.contains(from) || !marks.contains(this)) {
+				throw new IllegalArgumentException("both marks must be open marks of the same compute context on " + device.id());
+			}
+			return nativeContext.millisBetween(from.handle, handle);
+		}
+
+		@Override
+		public void close() {
+			synchronized (this) {
+				if (released) {
+					return;
+				}
+				released = true;
+			}
+			marks.remove(this);
+			nativeContext.releaseMark(handle);
 		}
 	}
 
@@ -225,6 +347,22 @@ final class ComputeContextImpl implements ComputeContext {
 		@Override
 		public void synchronize() {
 			nativeContext.synchronize(handle);
+		}
+
+		@Override
+		public DeviceStream.Mark mark() {
+			ensureOpen();
+			StreamMark mark = new StreamMark(nativeContext.recordMark(handle));
+			marks.add(mark);
+			return mark;
+		}
+
+		@Override
+		public void waitFor(DeviceStream.Mark mark) {
+			if (!(mark instanceof StreamMark m) || !marks.contains(m)) {
+				throw new IllegalArgumentException("an open mark of the same compute context on " + device.id() + " is needed");
+			}
+			nativeContext.waitForMark(handle, m.handle);
 		}
 
 		@Override

@@ -109,6 +109,16 @@ public final class SimulatedDevice implements PhysicalDevice {
 			}
 
 			@Override
+			public void copyDevice(long source, long sourceOffset, long target, long targetOffset, long bytes, long stream) {
+				throw new UnsupportedOperationException(device.id() + " is simulated: it keeps books, not data");
+			}
+
+			@Override
+			public void clear(long address, long offset, long bytes, long stream) {
+				throw new UnsupportedOperationException(device.id() + " is simulated: it keeps books, not data");
+			}
+
+			@Override
 			public void close() {
 			}
 		};

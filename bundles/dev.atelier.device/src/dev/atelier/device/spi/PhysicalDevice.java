@@ -45,6 +45,46 @@ public interface PhysicalDevice {
 
 		void copyToHost(long address, long offset, MemorySegment target);
 
+		/** Page-locked host memory, or null where the backend cannot pin (the caller then uses ordinary memory). */
+		default MemorySegment allocatePinned(long bytes) {
+			return null;
+		}
+
+		default void freePinned(MemorySegment pinned) {
+		}
+
+		/** Queues a host-to-device copy on a stream; synchronous by default. */
+		default void copyToDeviceAsync(long address, long offset, MemorySegment source, long stream) {
+			copyToDevice(address, offset, source);
+		}
+
+		/** Queues a device-to-host copy on a stream; synchronous by default. */
+		default void copyToHostAsync(long address, long offset, MemorySegment target, long stream) {
+			copyToHost(address, offset, target);
+		}
+
+		/** Copies between two buffers of this context, on a stream. */
+		void copyDevice(long source, long sourceOffset, long target, long targetOffset, long bytes, long stream);
+
+		/** Sets bytes of a buffer to zero, on a stream. */
+		void clear(long address, long offset, long bytes, long stream);
+
+		/** Records a mark on a stream and returns its handle; by default the time of the call in nanoseconds. */
+		default long recordMark(long stream) {
+			return System.nanoTime();
+		}
+
+		/** Milliseconds from one mark to a later one, waiting for the later one. */
+		default double millisBetween(long earlier, long later) {
+			return (later - earlier) / 1e6;
+		}
+
+		default void waitForMark(long stream, long mark) {
+		}
+
+		default void releaseMark(long mark) {
+		}
+
 		/** Loads a module image and returns its handle. */
 		default long loadModule(byte[] image) {
 			throw new UnsupportedOperationException(noKernels());

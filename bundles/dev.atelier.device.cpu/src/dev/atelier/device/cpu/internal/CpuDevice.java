@@ -138,6 +138,17 @@ public final class CpuDevice implements DeviceProvider, PhysicalDevice {
 			}
 
 			@Override
+			public void copyDevice(long source, long sourceOffset, long target, long targetOffset, long bytes, long stream) {
+				MemorySegment.copy(MemorySegment.ofAddress(source + sourceOffset).reinterpret(bytes), 0,
+						MemorySegment.ofAddress(target + targetOffset).reinterpret(bytes), 0, bytes);
+			}
+
+			@Override
+			public void clear(long address, long offset, long bytes, long stream) {
+				MemorySegment.ofAddress(address + offset).reinterpret(bytes).fill((byte) 0);
+			}
+
+			@Override
 			public void close() {
 				arenas.values().forEach(Arena::close);
 				arenas.clear();

@@ -1,5 +1,18 @@
 package dev.atelier.device.cuda.internal;
 
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuEventSynchronize;
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
+import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuMemsetD8Async;
+import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 import static jcuda.driver.JCudaDriver.cuCtxPopCurrent;
 import static jcuda.driver.JCudaDriver.cuCtxPushCurrent;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
@@ -28,6 +41,8 @@ import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
@@ -119,6 +134,23 @@ final class CudaDevice implements PhysicalDevice {
 		}
 	}
 
+	private static final class Event extends CUevent {
+		long address() {
+			return getNativePointer();
+		}
+	}
+
+	private static final class HostPointer extends Pointer {
+		long address() {
+			return getNativePointer();
+		}
+	}
+
+	/** The default dynamic shared memory limit; a launch asking for more must raise the kernel's limit first. */
+	private static final int DEFAULT_SHARED_BYTES = 48 * 1024;
+	/** JCuda passes host memory as direct buffers, which hold at most 2 GiB: larger copies go in slices. */
+	private static final long SLICE_BYTES = 1L << 30;
+
 	/** JCuda copies from direct buffers; a heap segment is staged through native memory. */
 	private static void withNative(MemorySegment segment, boolean copyBack, java.util.function.Consumer<Pointer> body) {
 		if (segment.isNative()) {
@@ -141,6 +173,9 @@ final class CudaDevice implements PhysicalDevice {
 		Map<Long, Stream> streams = new ConcurrentHashMap<>();
 		Map<Long, Module> modules = new ConcurrentHashMap<>();
 		Map<Long, Function> functions = new ConcurrentHashMap<>();
+		Map<Long, Integer> sharedLimit = new ConcurrentHashMap<>();
+		Map<Long, Event> events = new ConcurrentHashMap<>();
+		Map<Long, HostPointer> pinned = new ConcurrentHashMap<>();
 		return new NativeContext() {
 			@Override
 			public AutoCloseable bind() {
@@ -196,6 +231,109 @@ final class CudaDevice implements PhysicalDevice {
 			}
 
 			@Override
+			public MemorySegment allocatePinned(long bytes) {
+				HostPointer pointer = new HostPointer();
+				try (Pushed pushed = push()) {
+					CudaException.check(cuMemHostAlloc(pointer, bytes, 0), "cuMemHostAlloc(" + bytes + ")", device.id());
+				}
+				pinned.put(pointer.address(), pointer);
+				return MemorySegment.ofAddress(pointer.address()).reinterpret(bytes);
+			}
+
+			@Override
+			public void freePinned(MemorySegment segment) {
+				HostPointer pointer = pinned.remove(segment.address());
+				if (pointer != null) {
+					try (Pushed pushed = push()) {
+						CudaException.check(cuMemFreeHost(pointer), "cuMemFreeHost", device.id());
+					}
+				}
+			}
+
+			@Override
+			public void copyToDeviceAsync(long address, long offset, MemorySegment source, long stream) {
+				if (!source.isNative()) {
+					copyToDevice(address, offset, source);
+					return;
+				}
+				try (Pushed pushed = push()) {
+					for (long at = 0; at < source.byteSize(); at += SLICE_BYTES) {
+						MemorySegment slice = source.asSlice(at, Math.min(SLICE_BYTES, source.byteSize() - at));
+						CudaException.check(cuMemcpyHtoDAsync(at(address, offset + at), Pointer.to(slice.asByteBuffer()), slice.byteSize(),
+								streams.get(stream)), "cuMemcpyHtoDAsync", device.id());
+					}
+				}
+			}
+
+			@Override
+			public void copyToHostAsync(long address, long offset, MemorySegment target, long stream) {
+				if (!target.isNative()) {
+					copyToHost(address, offset, target);
+					return;
+				}
+				try (Pushed pushed = push()) {
+					for (long at = 0; at < target.byteSize(); at += SLICE_BYTES) {
+						MemorySegment slice = target.asSlice(at, Math.min(SLICE_BYTES, target.byteSize() - at));
+						CudaException.check(cuMemcpyDtoHAsync(Pointer.to(slice.asByteBuffer()), at(address, offset + at), slice.byteSize(),
+								streams.get(stream)), "cuMemcpyDtoHAsync", device.id());
+					}
+				}
+			}
+
+			@Override
+			public void copyDevice(long source, long sourceOffset, long target, long targetOffset, long bytes, long stream) {
+				try (Pushed pushed = push()) {
+					CudaException.check(cuMemcpyDtoDAsync(at(target, targetOffset), at(source, sourceOffset), bytes, streams.get(stream)),
+							"cuMemcpyDtoDAsync", device.id());
+				}
+			}
+
+			@Override
+			public void clear(long address, long offset, long bytes, long stream) {
+				try (Pushed pushed = push()) {
+					CudaException.check(cuMemsetD8Async(at(address, offset), (byte) 0, bytes, streams.get(stream)), "cuMemsetD8Async", device.id());
+				}
+			}
+
+			@Override
+			public long recordMark(long stream) {
+				Event event = new Event();
+				try (Pushed pushed = push()) {
+					CudaException.check(cuEventCreate(event, 0), "cuEventCreate", device.id());
+					CudaException.check(cuEventRecord(event, streams.get(stream)), "cuEventRecord", device.id());
+				}
+				events.put(event.address(), event);
+				return event.address();
+			}
+
+			@Override
+			public double millisBetween(long earlier, long later) {
+				float[] ms = new float[1];
+				try (Pushed pushed = push()) {
+					CudaException.check(cuEventSynchronize(events.get(later)), "cuEventSynchronize", device.id());
+					CudaException.check(cuEventElapsedTime(ms, events.get(earlier), events.get(later)), "cuEventElapsedTime", device.id());
+				}
+				return ms[0];
+			}
+
+			@Override
+			public void waitForMark(long stream, long mark) {
+				try (Pushed pushed = push()) {
+					CudaException.check(cuStreamWaitEvent(streams.get(stream), events.get(mark), 0), "cuStreamWaitEvent", device.id());
+				}
+			}
+
+			@Override
+			public void releaseMark(long mark) {
+				Event event = events.remove(mark);
+				if (event != null) {
+					try (Pushed pushed = push()) {
+						CudaException.check(cuEventDestroy(event), "cuEventDestroy", device.id());
+					}
+				}
+			}
+
+			@Override
 			public long loadModule(byte[] image) {
 				Module module = new Module();
 				// PTX is text the driver reads up to a NUL; cubins and fatbins are binary and start with ELF or fatbin magic.
@@ -242,6 +380,11 @@ final class CudaDevice implements PhysicalDevice {
 					};
 				}
 				try (Pushed pushed = push()) {
+					if (sharedBytes > sharedLimit.getOrDefault(function, DEFAULT_SHARED_BYTES)) {
+						CudaException.check(cuFuncSetAttribute(functions.get(function), CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+								sharedBytes), "cuFuncSetAttribute(max dynamic shared memory " + sharedBytes + ")", device.id());
+						sharedLimit.put(function, sharedBytes);
+					}
 					CudaException.check(cuLaunchKernel(functions.get(function), grid[0], grid[1], grid[2], block[0], block[1], block[2], sharedBytes,
 							stream == 0 ? null : streams.get(stream), Pointer.to(params), null), "cuLaunchKernel", device.id());
 				}
@@ -276,6 +419,8 @@ final class CudaDevice implements PhysicalDevice {
 
 			@Override
 			public void close() {
+				events.keySet().forEach(this::releaseMark);
+				pinned.values().forEach(p -> freePinned(MemorySegment.ofAddress(p.address())));
 				buffers.keySet().forEach(address -> free(address, 0));
 				streams.keySet().forEach(this::destroyStream);
 				modules.keySet().forEach(this::unloadModule);

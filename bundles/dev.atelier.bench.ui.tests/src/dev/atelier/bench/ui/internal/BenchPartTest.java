@@ -1,0 +1,237 @@
+package dev.atelier.bench.ui.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.junit.jupiter.api.Test;
+
+import dev.atelier.bench.BenchReport;
+import dev.atelier.bench.BenchResult;
+import dev.atelier.bench.BenchService;
+import dev.atelier.bench.Timing;
+import dev.atelier.core.jobs.Job;
+import dev.atelier.core.jobs.JobContext;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.jobs.JobState;
+
+/** The Benchmarks view over a canned report, in a plain shell: run, compare with a saved run, save, cancel. */
+class BenchPartTest {
+
+	private static BenchResult result(String name, String group, double value, String unit) {
+		return BenchResult.throughput(name, group, value * 1e9 * 1e-3, 1e9, unit, new Timing(1, 1, 1, 10), 0, null);
+	}
+
+	static final BenchReport REPORT = new BenchReport("2026-11-24T22:00:00Z", List.of("cuda:0  NVIDIA H100 80GB HBM3"),
+			List.of(result("strided read, stride 1", "stride", 2107, "GB/s"), result("strided read, stride 8", "stride", 653, "GB/s"),
+					result("random gather", "stride", 253, "GB/s"), result("gemm-fp16 4096", "gemm", 250, "TFLOP/s").withReferenceMillis(0.35)),
+			List.of("gpu suite: skipped: nothing"), List.of(), "PyTorch (canned)");
+
+	/** Runs each job on its own thread with a context that sees cancel(). */
+	static final class ThreadJobs implements JobService {
+		@Override
+		public <T> JobHandle<T> submit(String name, Job<T> job) {
+			CompletableFuture<T> future = new CompletableFuture<>();
+			boolean[] cancelled = { false };
+			JobContext context = new JobContext() {
+				@Override
+				public void begin(String task, long totalWork) {
+				}
+
+				@Override
+				public void worked(long steps) {
+				}
+
+				@Override
+				public boolean isCancelled() {
+					return cancelled[0];
+				}
+			};
+			Thread.ofVirtual().start(() -> {
+				try {
+					future.complete(job.run(context));
+				} catch (Throwable e) {
+					future.completeExceptionally(e);
+				}
+			});
+			return new JobHandle<>() {
+				@Override
+				public long id() {
+					return 1;
+				}
+
+				@Override
+				public String name() {
+					return name;
+				}
+
+				@Override
+				public JobState state() {
+					return future.isDone() ? JobState.SUCCEEDED : JobState.RUNNING;
+				}
+
+				@Override
+				public String task() {
+					return "";
+				}
+
+				@Override
+				public double progress() {
+					return Double.NaN;
+				}
+
+				@Override
+				public void cancel() {
+					cancelled[0] = true;
+				}
+
+				@Override
+				public CompletableFuture<T> result() {
+					return future;
+				}
+			};
+		}
+
+		@Override
+		public List<JobHandle<?>> active() {
+			return List.of();
+		}
+
+		@Override
+		public void addListener(JobListener listener) {
+		}
+
+		@Override
+		public void removeListener(JobListener listener) {
+		}
+	}
+
+	private static void spin(Display display, BooleanSupplier until) throws InterruptedException {
+		long deadline = System.currentTimeMillis() + 10_000;
+		while (!until.getAsBoolean() && System.currentTimeMillis() < deadline) {
+			if (!display.readAndDispatch()) {
+				Thread.sleep(10);
+			}
+		}
+		assertTrue(until.getAsBoolean(), "the view did not get there in 10 s");
+	}
+
+	@Test
+	void runsASuiteShowsItAndComparesWithASavedRun() throws Exception {
+		String[] asked = new String[1];
+		BenchService canned = new BenchService() {
+			@Override
+			public BenchReport run(String suite, String deviceId, int runs, boolean reference, JobContext job) {
+				asked[0] = suite;
+				return REPORT;
+			}
+
+			@Override
+			public String html(BenchReport report) {
+				return "<html>" + report.results().size() + "</html>";
+			}
+		};
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(1100, 620);
+		BenchPart part = new BenchPart(canned, new ThreadJobs());
+		part.create(shell);
+		shell.open();
+		try {
+			part.suite.select(1);
+			part.start();
+			spin(display, () -> part.report != null);
+			assertEquals("gpu", asked[0]);
+			assertEquals(4, part.table.getItemCount());
+			assertEquals("0.35", part.table.getItem(3).getText(5), "gemm: 250 TFLOP/s against PyTorch's 714");
+			assertTrue(part.status.getText().startsWith("4 results; gpu suite: skipped: nothing"), part.status.getText());
+			assertTrue(part.run.getEnabled() && !part.cancel.getEnabled());
+
+			Path dir = Path.of(System.getProperty("atelier.screenshots", "target/screenshots"));
+			Files.createDirectories(dir);
+			BenchReport older = new BenchReport("2026-11-01T00:00:00Z", List.of(), List.of(result("gemm-fp16 4096", "gemm", 200, "TFLOP/s")), List.of(),
+					List.of(), null);
+			Path savedRun = dir.resolve("older-run.json");
+			Files.writeString(savedRun, older.toJson());
+			part.compareWith(savedRun);
+			assertEquals("200", part.table.getItem(3).getText(6));
+			assertEquals("+25.0 %", part.table.getItem(3).getText(7));
+
+			Path broken = dir.resolve("broken.json");
+			Files.writeString(broken, "{\"results\": 7}");
+			part.compareWith(broken);
+			assertTrue(part.status.getText().startsWith("Cannot compare with " + broken + ": " + broken + ": not an atelier bench report"),
+					part.status.getText());
+
+			Path json = dir.resolve("bench.json");
+			part.save(json, BenchReport::toJson);
+			assertEquals(REPORT, BenchReport.fromJson(Files.readString(json), "bench.json"));
+			long until = System.currentTimeMillis() + 500;
+			while (System.currentTimeMillis() < until) {
+				if (!display.readAndDispatch()) {
+					Thread.sleep(10);
+				}
+			}
+			Image image = new Image(display, shell.getSize().x, shell.getSize().y);
+			GC gc = new GC(image);
+			shell.print(gc);
+			gc.dispose();
+			ImageLoader loader = new ImageLoader();
+			loader.data = new ImageData[] { image.getImageData() };
+			loader.save(dir.resolve("benchmarks.png").toString(), org.eclipse.swt.SWT.IMAGE_PNG);
+			image.dispose();
+		} finally {
+			shell.dispose();
+		}
+	}
+
+	@Test
+	void cancelStopsARunningSuite() throws Exception {
+		CountDownLatch started = new CountDownLatch(1);
+		BenchService slow = new BenchService() {
+			@Override
+			public BenchReport run(String suite, String deviceId, int runs, boolean reference, JobContext job) throws InterruptedException {
+				started.countDown();
+				while (true) {
+					job.checkCancelled();
+					Thread.sleep(5);
+				}
+			}
+
+			@Override
+			public String html(BenchReport report) {
+				return "";
+			}
+		};
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		BenchPart part = new BenchPart(slow, new ThreadJobs());
+		part.create(shell);
+		try {
+			part.start();
+			started.await();
+			assertTrue(part.cancel.getEnabled() && !part.run.getEnabled());
+			part.cancel.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+			spin(display, () -> part.status.getText().equals("Cancelled."));
+			assertTrue(part.run.getEnabled());
+		} finally {
+			shell.dispose();
+		}
+	}
+}
