@@ -1,16 +1,16 @@
-// FP16 GEMM on tensor cores through WMMA (sm_70+; Atelier builds it for sm_75 on): C = A·B with A (M×K),
-// B (K×N), C (M×N) row-major FP16, accumulated in FP32 as cuBLAS does by default. WMMA rather than
-// Hopper's wgmma keeps one kernel for every target; what that costs on an H100 is measured by atelier bench.
+// FP16 GEMM on tensor cores through WMMA (sm_70+; Atelier builds it for sm_75 on): C = A·Bᵀ with A (M×K) and
+// B (N×K) row-major, K contiguous in both (as weights [out, in] are stored), C (M×N) row-major FP16, accumulated
+// in FP32 as cuBLAS does by default. Hopper gets gemm_sm90.cu (wgmma) instead; this is every other GPU's.
 //
 // A block of 8 warps (2 × 4) computes a 128×128 tile of C, each warp a 64×32 sub-tile of 4×2 16×16 fragments.
 // K advances BK at a time through a shared-memory ring of 3 tiles filled by cp.async (sm_80+; plain loads on
 // sm_75), so loads of later tiles overlap the multiply-adds of this one. Rows are padded by 8 halves to spread
 // fragment loads over the shared-memory banks. Two variants:
-//   gemm_fp16        BK 32,  56,832 bytes of dynamic shared memory: every target;
-//   gemm_fp16_bk64   BK 64, 107,520 bytes: sm_80 and sm_90, whose blocks may use that much (8-18 % faster on
+//   gemm_fp16        BK 32,  61,440 bytes of dynamic shared memory: every target;
+//   gemm_fp16_bk64   BK 64, 110,592 bytes: sm_80 and sm_90, whose blocks may use that much (8-18 % faster on
 //                    an H100: half the barriers per FLOP). On other targets it traps.
 // Larger tiles (128×256, 256×128) and more stages measured no faster on an H100: WMMA's mma.sync path is the
-// limit there (wgmma would lift it). M and N must be multiples of 128, K of BK.
+// limit there, which gemm_sm90.cu lifts. M and N must be multiples of 128, K of BK.
 #include <mma.h>
 #include <cuda_fp16.h>
 
@@ -40,13 +40,13 @@ template <int PENDING> __device__ __forceinline__ void wait_copies() {
 constexpr int THREADS = 256;
 
 template <int BM, int BN, int BK, int STAGES> constexpr int shared_bytes() {
-	return STAGES * (BM * (BK + 8) + BK * (BN + 8)) * 2;
+	return STAGES * (BM * (BK + 8) + BN * (BK + 8)) * 2;
 }
 
 template <int BM, int BN, int BK, int STAGES>
 __device__ __forceinline__ void gemm(const half* __restrict__ A, const half* __restrict__ B, half* __restrict__ C, int N, int K) {
-	constexpr int A_LD = BK + 8, B_LD = BN + 8;
-	constexpr int A_STAGE = BM * A_LD, B_STAGE = BK * B_LD;
+	constexpr int LD = BK + 8;
+	constexpr int A_STAGE = BM * LD, B_STAGE = BN * LD;
 	constexpr int FM = BM / 2 / 16, FN = BN / 4 / 16; // fragments per warp along M and N
 	extern __shared__ __align__(16) unsigned char shared[];
 	half* as = reinterpret_cast<half*>(shared);
@@ -59,12 +59,12 @@ __device__ __forceinline__ void gemm(const half* __restrict__ A, const half* __r
 #pragma unroll
 		for (int c = tid; c < BM * BK / 8; c += THREADS) { // BK / 8 chunks of 8 halves per row of A
 			int r = c / (BK / 8), col = (c % (BK / 8)) * 8;
-			copy16(as + stage * A_STAGE + r * A_LD + col, A + (bm + r) * K + k0 + col);
+			copy16(as + stage * A_STAGE + r * LD + col, A + (bm + r) * K + k0 + col);
 		}
 #pragma unroll
-		for (int c = tid; c < BK * BN / 8; c += THREADS) { // BN / 8 chunks per row of B
-			int r = c / (BN / 8), col = (c % (BN / 8)) * 8;
-			copy16(bs + stage * B_STAGE + r * B_LD + col, B + (long) (k0 + r) * N + bn + col);
+		for (int c = tid; c < BN * BK / 8; c += THREADS) { // and per row of B
+			int r = c / (BK / 8), col = (c % (BK / 8)) * 8;
+			copy16(bs + stage * B_STAGE + r * LD + col, B + (bn + r) * K + k0 + col);
 		}
 	};
 
@@ -98,14 +98,14 @@ __device__ __forceinline__ void gemm(const half* __restrict__ A, const half* __r
 #pragma unroll
 		for (int kk = 0; kk < BK; kk += 16) {
 			wmma::fragment<wmma::matrix_a, 16, 16, 16, half, wmma::row_major> fa[FM];
-			wmma::fragment<wmma::matrix_b, 16, 16, 16, half, wmma::row_major> fb[FN];
+			wmma::fragment<wmma::matrix_b, 16, 16, 16, half, wmma::col_major> fb[FN]; // B's rows are Bᵀ's columns
 #pragma unroll
 			for (int i = 0; i < FM; i++) {
-				wmma::load_matrix_sync(fa[i], a + (wm * FM * 16 + i * 16) * A_LD + kk, A_LD);
+				wmma::load_matrix_sync(fa[i], a + (wm * FM * 16 + i * 16) * LD + kk, LD);
 			}
 #pragma unroll
 			for (int j = 0; j < FN; j++) {
-				wmma::load_matrix_sync(fb[j], b + kk * B_LD + wn * FN * 16 + j * 16, B_LD);
+				wmma::load_matrix_sync(fb[j], b + (wn * FN * 16 + j * 16) * LD + kk, LD);
 			}
 #pragma unroll
 			for (int i = 0; i < FM; i++) {
@@ -141,8 +141,8 @@ __device__ __forceinline__ void gemm(const half* __restrict__ A, const half* __r
 	}
 }
 
-static_assert(shared_bytes<128, 128, 32, 3>() == 56832, "atelier bench launches gemm_fp16 with 56,832 bytes");
-static_assert(shared_bytes<128, 128, 64, 3>() == 107520, "atelier bench launches gemm_fp16_bk64 with 107,520 bytes");
+static_assert(shared_bytes<128, 128, 32, 3>() == 61440, "atelier bench launches gemm_fp16 with 61,440 bytes");
+static_assert(shared_bytes<128, 128, 64, 3>() == 110592, "atelier bench launches gemm_fp16_bk64 with 110,592 bytes");
 
 extern "C" __global__ void __launch_bounds__(THREADS) gemm_fp16(const half* __restrict__ A, const half* __restrict__ B, half* __restrict__ C,
 		int M, int N, int K) {

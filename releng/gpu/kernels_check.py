@@ -1,5 +1,5 @@
 # Quick check of the kernels' fatbins on a GPU host with CuPy and PyTorch, without Java: each kernel's result
-# against PyTorch, and the GEMM's time against torch.matmul (cuBLAS). The Java benchmarks (atelier bench)
+# against PyTorch, and the GEMMs' time against torch.matmul (cuBLAS) on an H100 (gemm_sm90 is sm_90a only). The Java benchmarks (atelier bench)
 # are the measurement of record; this is for working on the kernels.
 #   python3 releng/gpu/kernels_check.py [bundles/dev.atelier.kernels/fatbin]
 import sys, math
@@ -56,23 +56,23 @@ x = cp.random.rand(1 << 24, dtype=cp.float32); total = cp.zeros(1, dtype=cp.floa
 mod("reduce").get_function("reduce_sum")(grid, (256,), (x, total, cp.int64(x.size // 4)))
 check(abs(float(total[0]) - float(x.sum(dtype=cp.float64))) < 1e-4 * x.size, f"reduce_sum {float(total[0]):.1f} vs {float(x.sum()):.1f}")
 
-gm = mod("gemm")
-for name, bn, smem in (("gemm_fp16", 128, 56832),):
-    g = gm.get_function(name)
+for image, name, tile_m, tile_n, smem in (("gemm", "gemm_fp16", 128, 128, 61440), ("gemm", "gemm_fp16_bk64", 128, 128, 110592),
+                                          ("gemm_sm90", "gemm_fp16_sm90", 128, 256, 197632)):
+    g = mod(image).get_function(name)
     g.max_dynamic_shared_size_bytes = smem
     for size in (1024, 4096, 8192):
         A = torch.randn(size, size, device="cuda", dtype=torch.float16)
-        B = torch.randn(size, size, device="cuda", dtype=torch.float16)
+        B = torch.randn(size, size, device="cuda", dtype=torch.float16)  # N×K: C = A·Bᵀ
         C = torch.zeros(size, size, device="cuda", dtype=torch.float16)
         args = (cp.asarray(A), cp.asarray(B), cp.asarray(C), cp.int32(size), cp.int32(size), cp.int32(size))
-        launch = lambda: g((size // bn, size // 128), (256,), args, shared_mem=smem)
+        launch = lambda: g((size // tile_n, size // tile_m), (256,), args, shared_mem=smem)
         launch()
         rows = torch.arange(0, size, size // 16, device="cuda")
-        exact = A[rows].double() @ B.double()
+        exact = A[rows].double() @ B.double().t()
         err = ((C[rows].double() - exact).abs().max() / exact.abs().max()).item()
         check(err < 2e-3, f"{name} {size}³ against float64 on 16 rows: relative error {err:.2e}")
         ours = timed(launch)
-        theirs = timed(lambda: torch.matmul(A, B, out=C))
+        theirs = timed(lambda: torch.matmul(A, B.t(), out=C))
         flop = 2 * size ** 3
         print(f"    {name} {size}³: atelier {flop / ours / 1e9:.0f} TFLOP/s, torch {flop / theirs / 1e9:.0f} TFLOP/s, ratio {theirs / ours:.2f}")
 print("KERNELS OK" if not failures else f"KERNELS FAILED: {failures}")

@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Random;
 
-/** Checks a row-major FP16 GEMM result at sampled elements against a float64 dot product of the same inputs. */
+/** Checks C = A·Bᵀ (A, B and C row-major FP16) at sampled elements against a float64 dot product of the same inputs. */
 final class GemmCheck {
 
 	private GemmCheck() {
@@ -19,7 +19,7 @@ final class GemmCheck {
 			int col = random.nextInt(n);
 			double exact = 0;
 			for (int k = 0; k < n; k++) {
-				exact += (double) half(a, (long) row * n + k) * half(b, (long) k * n + col);
+				exact += (double) half(a, (long) row * n + k) * half(b, (long) col * n + k);
 			}
 			maxError = Math.max(maxError, Math.abs(half(c, (long) row * n + col) - exact));
 			maxExact = Math.max(maxExact, Math.abs(exact));

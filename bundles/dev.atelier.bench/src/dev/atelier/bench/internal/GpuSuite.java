@@ -102,7 +102,7 @@ final class GpuSuite {
 			step("transfers", run::transfers);
 			step("STREAM", () -> withKernels(context, "stream", run::stream));
 			step("access patterns", () -> withKernels(context, "access", run::access));
-			step("FP16 GEMM", () -> withKernels(context, "gemm", run::gemm));
+			step("FP16 GEMM", () -> withKernels(context, Gemm.of(device).image(), run::gemm));
 			step("image invert", () -> withKernels(context, "image", run::invert));
 			step("reduction", () -> withKernels(context, "reduce", run::reduce));
 			step("stream overlap", () -> withKernels(context, "overlap", run::overlap));
@@ -258,13 +258,10 @@ final class GpuSuite {
 			}
 		}
 
+		/** C = A·Bᵀ (both operands K-major, as weights are stored), checked at sampled elements against float64. */
 		void gemm(DeviceModule module) {
-			// The BK-64 variant needs 107,520 bytes of shared memory per block, which A100 and H100 allow.
-			var cc = device.computeCapability();
-			boolean wide = cc.major() == 9 || cc.major() == 8 && cc.minor() == 0;
-			String variant = wide ? "gemm_fp16_bk64" : "gemm_fp16";
-			int shared = wide ? 107_520 : 56_832;
-			DeviceFunction kernel = module.function(variant);
+			Gemm variant = Gemm.of(device);
+			DeviceFunction kernel = module.function(variant.kernel());
 			Random random = new Random(42);
 			double peak = device.peakFp16TensorFlops();
 			String formula = String.format(Locale.ROOT, "FP16 tensor: %d SMs × %.0f FLOP/clock × %.0f MHz = %.0f TFLOP/s", device.multiprocessors(),
@@ -277,18 +274,19 @@ final class GpuSuite {
 					randomHalves(hb.segment(), random);
 					a.write(0, ha.segment());
 					b.write(0, hb.segment());
-					Dim g = new Dim(n / 128, n / 128, 1);
-					Timing t = timed(() -> kernel.launch(g, Dim.of(THREADS), shared, stream, a, b, c, n, n, n));
+					Dim g = new Dim(n / variant.tileN(), n / variant.tileM(), 1);
+					Timing t = timed(() -> kernel.launch(g, Dim.of(THREADS), variant.sharedBytes(), stream, a, b, c, n, n, n));
 					c.readAsync(0, hc.segment(), stream);
 					stream.synchronize();
 					double error = GemmCheck.maxRelativeError(ha.segment(), hb.segment(), hc.segment(), n, 16, random);
 					if (error > 1e-2) {
-						throw new IllegalStateException(String.format(Locale.ROOT, "gemm_fp16 %d³ on %s is wrong: relative error %.3g against a float64 check",
-								n, device.id(), error));
+						throw new IllegalStateException(String.format(Locale.ROOT, "%s %d³ on %s is wrong: relative error %.3g against a float64 check",
+								variant.kernel(), n, device.id(), error));
 					}
 					String name = "gemm-fp16 " + n;
 					results.add(BenchResult.throughput(name, "gemm", 2.0 * n * n * n, 1e12, "TFLOP/s", t, peak, formula)
-							.withNote(String.format(Locale.ROOT, "%s (WMMA), FP32 accumulate; checked: max rel. error %.1e", variant, error)));
+							.withNote(String.format(Locale.ROOT, "%s (%s), A·Bᵀ, FP32 accumulate; checked: max rel. error %.1e", variant.kernel(),
+									variant.instructions(), error)));
 					references.add(new ReferenceRequest(name, "matmul", 0, false, n));
 				}
 			}
@@ -444,6 +442,20 @@ final class GpuSuite {
 			for (long i = 0; i < segment.byteSize() / 2; i++) {
 				segment.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, Float.floatToFloat16((float) random.nextGaussian()));
 			}
+		}
+	}
+
+	/** Which GEMM kernel a GPU runs: wgmma on Hopper, WMMA with a deeper K step where blocks may use 110 KB, else WMMA. */
+	record Gemm(String image, String kernel, String instructions, int tileM, int tileN, int sharedBytes) {
+		static Gemm of(Device device) {
+			var cc = device.computeCapability();
+			if (cc.major() == 9 && cc.minor() == 0) {
+				return new Gemm("gemm_sm90", "gemm_fp16_sm90", "wgmma", 128, 256, 197_632);
+			}
+			if (cc.major() == 8 && cc.minor() == 0) {
+				return new Gemm("gemm", "gemm_fp16_bk64", "WMMA", 128, 128, 110_592);
+			}
+			return new Gemm("gemm", "gemm_fp16", "WMMA", 128, 128, 61_440);
 		}
 	}
 

@@ -50,6 +50,7 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 		}
 	};
 	private final long periodMillis;
+	private volatile DeviceService devices;
 	private final AlertRules alerts = AlertRules.defaults();
 	private Sampler sampler;
 	private volatile Notices notices;
@@ -83,6 +84,11 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 	private synchronized Sampler sampler() {
 		if (sampler == null) {
 			sampler = new Sampler(sources, periodMillis, 10 * 60 * 1000L);
+			// Listing devices starts their discovery (the CUDA driver): only once sampling starts, not at every CLI call.
+			DeviceService known = devices;
+			if (known != null) {
+				known.devices().forEach(this::follow);
+			}
 			simulated.forEach(sampler::add);
 			sampler.addListener(sample -> alerts.evaluate(sample).forEach(this::announce));
 			sampler.start();
@@ -93,12 +99,20 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 	/** Simulated cards added in the Devices view or by the device.simulate preference get simulated telemetry. */
 	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
 	public void setDevices(DeviceService devices) {
+		this.devices = devices;
 		devices.addListener(deviceListener);
-		devices.devices().forEach(this::follow);
+		synchronized (this) {
+			if (sampler != null) {
+				devices.devices().forEach(this::follow);
+			}
+		}
 	}
 
 	public void unsetDevices(DeviceService devices) {
 		devices.removeListener(deviceListener);
+		if (this.devices == devices) {
+			this.devices = null;
+		}
 	}
 
 	private synchronized void follow(Device device) {

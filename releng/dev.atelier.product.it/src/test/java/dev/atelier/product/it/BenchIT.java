@@ -44,14 +44,16 @@ class BenchIT {
 
 	@Test
 	void badOptionsAreRefusedByName() throws Exception {
-		Map<String, String> env = Map.of("ATELIER_WORKSPACE", Product.newWorkspace("bench-bad").toString());
+		Path ws = Product.newWorkspace("bench-bad");
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
 		Product.Run suite = Product.run(env, "bench", "--suite", "tpu");
 		assertEquals(2, suite.exitCode(), suite.all());
 		assertTrue(suite.err().contains("atelier bench: --suite must be gpu, cpu or all, not 'tpu'"), suite.err());
 		Product.Run device = Product.run(env, "bench", "--suite", "gpu", "--device", "cuda:9");
 		assertEquals(2, device.exitCode(), device.all());
 		assertTrue(device.err().contains("atelier bench: no device 'cuda:9'; devices: "), device.err());
-		Product.Run unwritable = Product.run(env, "bench", "--suite", "gpu", "--json", "/nonexistent/dir/b.json");
+		Path file = Files.writeString(ws.resolve("a-file"), "not a folder");
+		Product.Run unwritable = Product.run(env, "bench", "--suite", "gpu", "--json", file.resolve("b.json").toString());
 		assertEquals(1, unwritable.exitCode(), unwritable.all());
 		assertTrue(unwritable.err().contains("atelier bench: cannot write the report: "), unwritable.err());
 		assertTrue(List.of(unwritable.out().split("\n")).contains("gpu suite: skipped: no CUDA device"), unwritable.out());
