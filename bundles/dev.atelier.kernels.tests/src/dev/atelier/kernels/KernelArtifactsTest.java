@@ -50,13 +50,13 @@ class KernelArtifactsTest {
 			// A fatbin starts with the magic 0xBA55ED50, little-endian.
 			assertEquals(List.of(0x50, 0xED, 0x55, 0xBA), List.of(image[0] & 0xff, image[1] & 0xff, image[2] & 0xff, image[3] & 0xff), name);
 		}
-		assertTrue(Kernels.names().containsAll(List.of("stream", "access", "image", "reduce", "gemm", "overlap")), Kernels.names().toString());
+		assertTrue(Kernels.names().containsAll(List.of("stream", "access", "image", "reduce", "gemm", "gemm_sm90", "overlap")), Kernels.names().toString());
 	}
 
 	@Test
 	void unknownKernelIsRefusedNamingTheShippedOnes() {
 		IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Kernels.image("fft"));
-		assertTrue(e.getMessage().startsWith("no kernel image 'fft'; shipped: access, gemm, image"), e.getMessage());
+		assertTrue(e.getMessage().startsWith("no kernel image 'fft'; shipped: access, gemm, gemm_sm90, image"), e.getMessage());
 	}
 
 	private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
