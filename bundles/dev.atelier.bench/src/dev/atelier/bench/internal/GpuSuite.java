@@ -449,6 +449,9 @@ final class GpuSuite {
 	record Gemm(String image, String kernel, String instructions, int tileM, int tileN, int sharedBytes) {
 		static Gemm of(Device device) {
 			var cc = device.computeCapability();
+			if (cc == null) { // the CPU device: it loads no kernels, and says so
+				return new Gemm("gemm", "gemm_fp16", "WMMA", 128, 128, 61_440);
+			}
 			if (cc.major() == 9 && cc.minor() == 0) {
 				return new Gemm("gemm_sm90", "gemm_fp16_sm90", "wgmma", 128, 256, 197_632);
 			}
