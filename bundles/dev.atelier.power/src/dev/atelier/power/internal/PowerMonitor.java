@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -50,15 +52,19 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 		}
 	};
 	private final long periodMillis;
-	private volatile DeviceService devices;
+	private final BundleContext context;
+	/** The device service, held as a reference until sampling starts: getting it would start device discovery. */
+	private ServiceReference<DeviceService> devicesRef;
+	private DeviceService devices;
 	private final AlertRules alerts = AlertRules.defaults();
 	private Sampler sampler;
 	private volatile Notices notices;
 
 	@Activate
 	public PowerMonitor(@Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY) List<TelemetrySource> sources,
-			@Reference(cardinality = ReferenceCardinality.OPTIONAL) Preferences preferences) {
+			@Reference(cardinality = ReferenceCardinality.OPTIONAL) Preferences preferences, BundleContext context) {
 		this.sources = List.copyOf(sources);
+		this.context = context;
 		this.periodMillis = period(preferences == null ? null : preferences.get(PREF_PERIOD, null));
 	}
 
@@ -84,34 +90,47 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 	private synchronized Sampler sampler() {
 		if (sampler == null) {
 			sampler = new Sampler(sources, periodMillis, 10 * 60 * 1000L);
-			// Listing devices starts their discovery (the CUDA driver): only once sampling starts, not at every CLI call.
-			DeviceService known = devices;
-			if (known != null) {
-				known.devices().forEach(this::follow);
-			}
-			simulated.forEach(sampler::add);
+			attachDevices();
 			sampler.addListener(sample -> alerts.evaluate(sample).forEach(this::announce));
 			sampler.start();
 		}
 		return sampler;
 	}
 
-	/** Simulated cards added in the Devices view or by the device.simulate preference get simulated telemetry. */
-	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-	public void setDevices(DeviceService devices) {
-		this.devices = devices;
-		devices.addListener(deviceListener);
-		synchronized (this) {
-			if (sampler != null) {
+	/**
+	 * Simulated cards added in the Devices view or by the device.simulate preference get simulated telemetry. Bound
+	 * as a reference so that a CLI call that samples nothing does not start the device service (and CUDA discovery).
+	 */
+	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, service = DeviceService.class)
+	public synchronized void setDevices(ServiceReference<DeviceService> reference) {
+		devicesRef = reference;
+		if (sampler != null) {
+			attachDevices();
+		}
+	}
+
+	public synchronized void unsetDevices(ServiceReference<DeviceService> reference) {
+		if (reference.equals(devicesRef)) {
+			detachDevices();
+			devicesRef = null;
+		}
+	}
+
+	private synchronized void attachDevices() {
+		if (devicesRef != null && devices == null) {
+			devices = context.getService(devicesRef);
+			if (devices != null) {
+				devices.addListener(deviceListener);
 				devices.devices().forEach(this::follow);
 			}
 		}
 	}
 
-	public void unsetDevices(DeviceService devices) {
-		devices.removeListener(deviceListener);
-		if (this.devices == devices) {
-			this.devices = null;
+	private synchronized void detachDevices() {
+		if (devices != null) {
+			devices.removeListener(deviceListener);
+			context.ungetService(devicesRef);
+			devices = null;
 		}
 	}
 
@@ -153,6 +172,7 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 
 	@Deactivate
 	public synchronized void close() {
+		detachDevices();
 		if (sampler != null) {
 			sampler.close();
 		}
