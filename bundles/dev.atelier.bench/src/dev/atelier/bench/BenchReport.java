@@ -8,7 +8,10 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
 
 /**
  * What one {@code atelier bench} run measured: its results, what it skipped and why, what failed (a wrong
@@ -17,7 +20,30 @@ import com.google.gson.JsonParser;
 public record BenchReport(String startedAt, List<String> devices, List<BenchResult> results, List<String> skipped, List<String> failures,
 		String reference) {
 
-	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
+	/** Every result carries percentOfPeak (null where no peak applies); reference and ratio only where a reference ran. */
+	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues().serializeNulls()
+			.registerTypeAdapter(BenchResult.class, (JsonSerializer<BenchResult>) (r, type, context) -> {
+				JsonObject o = new JsonObject();
+				o.addProperty("name", r.name());
+				o.addProperty("group", r.group());
+				o.addProperty("value", r.value());
+				o.addProperty("unit", r.unit());
+				o.add("percentOfPeak", r.percentOfPeak() == null ? JsonNull.INSTANCE : new JsonPrimitive(r.percentOfPeak()));
+				if (r.peak() != null) {
+					o.addProperty("peak", r.peak());
+				}
+				if (r.reference() != null) {
+					o.addProperty("reference", r.reference());
+					o.addProperty("ratio", r.ratio());
+				}
+				if (r.timing() != null) {
+					o.add("timing", context.serialize(r.timing()));
+				}
+				if (r.note() != null) {
+					o.addProperty("note", r.note());
+				}
+				return o;
+			}).create();
 
 	public BenchReport {
 		devices = List.copyOf(devices);

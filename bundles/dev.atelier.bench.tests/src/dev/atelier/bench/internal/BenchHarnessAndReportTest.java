@@ -94,6 +94,10 @@ class BenchHarnessAndReportTest {
 		assertEquals("GB/s", first.get("unit").getAsString());
 		assertEquals(75, first.get("percentOfPeak").getAsDouble(), 1e-9);
 		assertFalse(first.has("reference") || first.has("ratio"), "no reference ran for it");
+		BenchResult latency = new BenchResult("kernel launch", "latency", 6.1, "µs", null, null, null, null, new Timing(1, 1, 1, 1), null);
+		JsonObject noPeak = JsonParser.parseString(new BenchReport("now", List.of(), List.of(latency), List.of(), List.of(), null).toJson())
+				.getAsJsonObject().getAsJsonArray("results").get(0).getAsJsonObject();
+		assertTrue(noPeak.has("percentOfPeak") && noPeak.get("percentOfPeak").isJsonNull(), "every result says its percentOfPeak: " + noPeak);
 		JsonObject second = json.getAsJsonArray("results").get(1).getAsJsonObject();
 		assertEquals(800, second.get("reference").getAsDouble(), 1e-9, "2 TFLOP in 2.5 ms");
 		assertEquals(0.5, second.get("ratio").getAsDouble(), 1e-9);

@@ -34,10 +34,11 @@ class BenchIT {
 		assertTrue(results.size() >= 5, results.toString());
 		for (JsonElement e : results) {
 			JsonObject r = e.getAsJsonObject();
-			assertTrue(r.has("name") && r.has("value") && r.has("unit"), r.toString());
+			assertTrue(r.has("name") && r.has("value") && r.has("unit") && r.has("percentOfPeak"), r.toString());
 			assertTrue(r.get("value").getAsDouble() > 0, r.toString());
 		}
-		assertTrue(results.asList().stream().anyMatch(e -> e.getAsJsonObject().has("percentOfPeak")), "the SGEMM has a % of the CPU's peak");
+		assertTrue(results.asList().stream().map(JsonElement::getAsJsonObject).filter(r -> r.get("name").getAsString().startsWith("Vector-API SGEMM"))
+				.allMatch(r -> r.get("percentOfPeak").getAsDouble() > 0), "the SGEMM has a % of the CPU's peak");
 		String page = Files.readString(html);
 		assertTrue(page.startsWith("<!DOCTYPE html>") && page.contains("<svg") && page.contains("Vector-API SGEMM"), page);
 	}
