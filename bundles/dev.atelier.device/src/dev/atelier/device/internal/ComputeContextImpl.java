@@ -137,10 +137,31 @@ final class ComputeContextImpl implements ComputeContext {
 		}
 	}
 
-	private final class Buffer implements DeviceBuffer {
+	/** What a context hands out: closed at most once, by its holder or with the context; {@link #release} frees it. */
+	private abstract static class Owned implements AutoCloseable {
+		private boolean closed;
+
+		final synchronized boolean isClosed() {
+			return closed;
+		}
+
+		@Override
+		public final void close() {
+			synchronized (this) {
+				if (closed) {
+					return;
+				}
+				closed = true;
+			}
+			release();
+		}
+
+		abstract void release();
+	}
+
+	private final class Buffer extends Owned implements DeviceBuffer {
 		private final long address;
 		private final long bytes;
-		private boolean freed;
 
 		Buffer(long address, long bytes) {
 			this.address = address;
@@ -198,7 +219,7 @@ final class ComputeContextImpl implements ComputeContext {
 		}
 
 		private void checkRange(long offset, long length) {
-			if (freed) {
+			if (isClosed()) {
 				throw new IllegalStateException("buffer of " + bytes + " bytes on " + device.id() + " was freed");
 			}
 			if (offset < 0 || length < 0 || offset + length > bytes) {
@@ -208,13 +229,7 @@ final class ComputeContextImpl implements ComputeContext {
 		}
 
 		@Override
-		public void close() {
-			synchronized (this) {
-				if (freed) {
-					return;
-				}
-				freed = true;
-			}
+		void release() {
 			buffers.remove(this);
 			nativeContext.free(address, bytes);
 			lease.free(bytes);
@@ -225,10 +240,9 @@ final class ComputeContextImpl implements ComputeContext {
 		return stream == null ? 0 : stream.handle();
 	}
 
-	private final class Host implements HostBuffer {
+	private final class Host extends Owned implements HostBuffer {
 		private final MemorySegment segment;
 		private final Arena arena;
-		private boolean freed;
 
 		Host(MemorySegment segment, Arena arena) {
 			this.segment = segment;
@@ -246,13 +260,7 @@ final class ComputeContextImpl implements ComputeContext {
 		}
 
 		@Override
-		public void close() {
-			synchronized (this) {
-				if (freed) {
-					return;
-				}
-				freed = true;
-			}
+		void release() {
 			hosts.remove(this);
 			if (arena == null) {
 				nativeContext.freePinned(segment);
@@ -262,9 +270,8 @@ final class ComputeContextImpl implements ComputeContext {
 		}
 	}
 
-	private final class StreamMark implements DeviceStream.Mark {
+	private final class StreamMark extends Owned implements DeviceStream.Mark {
 		private final long handle;
-		private boolean released;
 
 		StreamMark(long handle) {
 			this.handle = handle;
@@ -279,21 +286,14 @@ final class ComputeContextImpl implements ComputeContext {
 		}
 
 		@Override
-		public void close() {
-			synchronized (this) {
-				if (released) {
-					return;
-				}
-				released = true;
-			}
+		void release() {
 			marks.remove(this);
 			nativeContext.releaseMark(handle);
 		}
 	}
 
-	private final class Module implements DeviceModule {
+	private final class Module extends Owned implements DeviceModule {
 		private final long handle;
-		private boolean unloaded;
 
 		Module(long handle) {
 			this.handle = handle;
@@ -322,18 +322,14 @@ final class ComputeContextImpl implements ComputeContext {
 		}
 
 		@Override
-		public synchronized void close() {
-			if (!unloaded) {
-				unloaded = true;
-				modules.remove(this);
-				nativeContext.unloadModule(handle);
-			}
+		void release() {
+			modules.remove(this);
+			nativeContext.unloadModule(handle);
 		}
 	}
 
-	private final class Stream implements DeviceStream {
+	private final class Stream extends Owned implements DeviceStream {
 		private final long handle;
-		private boolean destroyed;
 
 		Stream(long handle) {
 			this.handle = handle;
@@ -366,12 +362,9 @@ final class ComputeContextImpl implements ComputeContext {
 		}
 
 		@Override
-		public synchronized void close() {
-			if (!destroyed) {
-				destroyed = true;
-				streams.remove(this);
-				nativeContext.destroyStream(handle);
-			}
+		void release() {
+			streams.remove(this);
+			nativeContext.destroyStream(handle);
 		}
 	}
 }
