@@ -1,0 +1,12 @@
+package dev.atelier.llm.internal.engine;
+
+import java.util.List;
+
+/** Everything a Llama forward pass reads; norms are small and kept as float arrays. */
+public record LlamaWeights(Weights tokenEmbedding, List<Layer> layers, float[] finalNorm, Weights output) {
+
+	/** One transformer block: attention (wq, wk, wv, wo) and the SwiGLU feed-forward (gate, down, up). */
+	public record Layer(float[] attentionNorm, Weights wq, Weights wk, Weights wv, Weights wo, float[] ffnNorm, Weights gate, Weights down,
+			Weights up) {
+	}
+}

@@ -1,0 +1,84 @@
+package dev.atelier.llm.internal.engine;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import dev.atelier.llm.Sampling;
+
+/** Picks the next token from logits as {@link Sampling} describes; deterministic for a seed. */
+public final class TokenSampler {
+
+	private final Sampling sampling;
+	private final Random random;
+
+	public TokenSampler(Sampling sampling) {
+		this.sampling = sampling;
+		this.random = new Random(sampling.seed());
+	}
+
+	/** The next token; {@code logits} may be changed. {@code history} is the prompt and what was generated so far. */
+	public int next(float[] logits, List<Integer> history) {
+		if (sampling.repetitionPenalty() != 1) {
+			float penalty = (float) sampling.repetitionPenalty();
+			for (int token : history.stream().distinct().toList()) {
+				logits[token] = logits[token] > 0 ? logits[token] / penalty : logits[token] * penalty;
+			}
+		}
+		if (sampling.temperature() == 0) {
+			return argmax(logits);
+		}
+		int n = logits.length;
+		Integer[] order = new Integer[n];
+		for (int i = 0; i < n; i++) {
+			order[i] = i;
+		}
+		Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
+		int keep = sampling.topK() > 0 ? Math.min(n, sampling.topK()) : n;
+		double[] p = new double[keep];
+		double max = logits[order[0]] / sampling.temperature();
+		double sum = 0;
+		for (int i = 0; i < keep; i++) {
+			p[i] = Math.exp(logits[order[i]] / sampling.temperature() - max);
+			sum += p[i];
+		}
+		// top-p: the smallest prefix whose probability reaches topP; min-p: drop what is below minP × the top one.
+		double cumulative = 0;
+		int cut = keep;
+		for (int i = 0; i < keep; i++) {
+			p[i] /= sum;
+			if (p[i] < sampling.minP() * p[0]) {
+				cut = Math.min(cut, i);
+			}
+		}
+		for (int i = 0; i < cut; i++) {
+			cumulative += p[i];
+			if (cumulative >= sampling.topP()) {
+				cut = i + 1;
+				break;
+			}
+		}
+		double total = 0;
+		for (int i = 0; i < cut; i++) {
+			total += p[i];
+		}
+		double r = random.nextDouble() * total;
+		for (int i = 0; i < cut; i++) {
+			r -= p[i];
+			if (r <= 0) {
+				return order[i];
+			}
+		}
+		return order[cut - 1];
+	}
+
+	static int argmax(float[] logits) {
+		int best = 0;
+		for (int i = 1; i < logits.length; i++) {
+			if (logits[i] > logits[best]) {
+				best = i;
+			}
+		}
+		return best;
+	}
+}
