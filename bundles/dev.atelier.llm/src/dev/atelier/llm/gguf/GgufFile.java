@@ -42,14 +42,23 @@ public final class GgufFile implements AutoCloseable {
 	private final int version;
 	private final Map<String, Object> metadata;
 	private final Map<String, GgufTensor> tensors;
+	private final Map<String, List<byte[]>> stringBytes;
 	private final Arena arena;
 
-	private GgufFile(Path file, int version, Map<String, Object> metadata, Map<String, GgufTensor> tensors, Arena arena) {
+	private GgufFile(Path file, int version, Map<String, Object> metadata, Map<String, GgufTensor> tensors, Map<String, List<byte[]>> stringBytes,
+			Arena arena) {
 		this.file = file;
 		this.version = version;
 		this.metadata = Collections.unmodifiableMap(metadata);
 		this.tensors = Collections.unmodifiableMap(tensors);
+		this.stringBytes = stringBytes;
 		this.arena = arena;
+	}
+
+	/** A string array's elements as the bytes stored (vocabularies hold tokens that are not valid UTF-8 alone). */
+	public Optional<List<byte[]>> stringBytes(String key) {
+		strings(key);
+		return Optional.ofNullable(stringBytes.get(key));
 	}
 
 	public Path file() {
@@ -153,8 +162,10 @@ public final class GgufFile implements AutoCloseable {
 	private static final class Parser {
 		private final Path file;
 		private final MemorySegment data;
+		private final Map<String, List<byte[]>> stringBytes = new LinkedHashMap<>();
 		private long at;
 		private String field = "the header";
+		private String key;
 
 		Parser(Path file, MemorySegment data) {
 			this.file = file;
@@ -181,6 +192,7 @@ public final class GgufFile implements AutoCloseable {
 				field = "metadata entry " + i + "'s key";
 				String key = string();
 				field = "metadata " + key;
+				this.key = key;
 				int type = u32();
 				metadata.put(key, value(type, 0));
 			}
@@ -239,7 +251,7 @@ public final class GgufFile implements AutoCloseable {
 					throw new ModelFormatException(file, "tensor " + info.name() + " appears twice");
 				}
 			}
-			return new GgufFile(file, version, metadata, tensors, arena);
+			return new GgufFile(file, version, metadata, tensors, stringBytes, arena);
 		}
 
 		private Object value(int type, int depth) {
@@ -331,8 +343,14 @@ public final class GgufFile implements AutoCloseable {
 			}
 			case 8 -> {
 				List<String> out = new ArrayList<>((int) Math.min(n, 1 << 20));
+				List<byte[]> raw = new ArrayList<>((int) Math.min(n, 1 << 20));
 				for (long i = 0; i < n; i++) {
+					long start = at + 8;
 					out.add(string());
+					raw.add(data.asSlice(start, at - start).toArray(ValueLayout.JAVA_BYTE));
+				}
+				if (depth == 0) {
+					stringBytes.put(key, raw);
 				}
 				return out;
 			}

@@ -1,0 +1,44 @@
+package dev.atelier.llm.internal.tokenizer;
+
+import java.util.List;
+
+import dev.atelier.llm.ModelFormatException;
+import dev.atelier.llm.gguf.GgufFile;
+
+/** The tokenizer a GGUF file's {@code tokenizer.ggml.*} metadata describes. */
+public final class Tokenizers {
+
+	private static final System.Logger LOG = System.getLogger(Tokenizers.class.getName());
+
+	private Tokenizers() {
+	}
+
+	public static Tokenizer of(GgufFile gguf) {
+		String model = gguf.string("tokenizer.ggml.model").orElseThrow(() -> new ModelFormatException(gguf.file(),
+				"metadata tokenizer.ggml.model is missing: the file has no tokenizer"));
+		List<byte[]> tokens = gguf.stringBytes("tokenizer.ggml.tokens")
+				.orElseThrow(() -> new ModelFormatException(gguf.file(), "metadata tokenizer.ggml.tokens is missing"));
+		float[] scores = gguf.typed("tokenizer.ggml.scores", float[].class).orElse(null);
+		int[] types = gguf.typed("tokenizer.ggml.token_type", int[].class).orElse(null);
+		if (scores != null && scores.length != tokens.size() || types != null && types.length != tokens.size()) {
+			throw new ModelFormatException(gguf.file(), "tokenizer.ggml.scores or token_type does not have one entry per token (" + tokens.size() + ")");
+		}
+		Vocabulary vocabulary = new Vocabulary(tokens, scores, types);
+		return switch (model) {
+		case "llama" -> new SpmTokenizer(vocabulary, gguf.typed("tokenizer.ggml.add_space_prefix", Boolean.class).orElse(true),
+				(int) (long) gguf.integer("tokenizer.ggml.unknown_token_id").orElse(0L));
+		case "gpt2" -> {
+			String name = gguf.string("tokenizer.ggml.pre").orElse("default");
+			PreTokenizer pre = PreTokenizer.named(name);
+			if (pre == null) {
+				LOG.log(System.Logger.Level.WARNING, gguf.file() + ": pre-tokenizer '" + name + "' is not known here; using llama.cpp's default");
+				pre = PreTokenizer.named("default");
+			}
+			List<byte[]> merges = gguf.stringBytes("tokenizer.ggml.merges")
+					.orElseThrow(() -> new ModelFormatException(gguf.file(), "metadata tokenizer.ggml.merges is missing (a gpt2 tokenizer needs it)"));
+			yield new BpeTokenizer(vocabulary, merges, pre, PreTokenizer.ignoresMerges(name));
+		}
+		default -> throw new ModelFormatException(gguf.file(), "tokenizer.ggml.model '" + model + "' is not supported yet (llama and gpt2 are)");
+		};
+	}
+}
