@@ -19,7 +19,7 @@ import dev.atelier.llm.internal.tokenizer.Tokenizers;
 class VocabTestVectorsTest {
 
 	@ParameterizedTest
-	@ValueSource(strings = { "ggml-vocab-llama-spm.gguf", "ggml-vocab-phi-3.gguf", "ggml-vocab-gpt-2.gguf" })
+	@ValueSource(strings = { "ggml-vocab-llama-spm.gguf", "ggml-vocab-phi-3.gguf", "ggml-vocab-gpt-2.gguf", "ggml-vocab-bert-bge.gguf" })
 	void reproducesLlamaCppsVectors(String vocab) throws Exception {
 		Path model = TestData.llm("gguf-vocab/" + vocab);
 		List<String> inputs = VocabTest.inputs(Files.readString(TestData.llm("gguf-vocab/" + vocab + ".inp")));

@@ -1,6 +1,8 @@
 package dev.atelier.llm.internal.cli;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +17,12 @@ import dev.atelier.cli.Subcommand;
 import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
+import dev.atelier.llm.gguf.GgufFile;
 import dev.atelier.llm.internal.engine.Generator;
 import dev.atelier.llm.internal.engine.Llama;
 import dev.atelier.llm.internal.llama2c.Llama2cCheckpoint;
+import dev.atelier.llm.internal.tokenizer.Tokenizer;
+import dev.atelier.llm.internal.tokenizer.Tokenizers;
 
 /** {@code atelier llm generate …}: the embedded engine from the command line. */
 @Component(service = Subcommand.class)
@@ -30,7 +35,7 @@ public final class LlmCommand implements Subcommand {
 
 	@Override
 	public String summary() {
-		return "run the embedded LLM engine: generate tokens from a llama2.c checkpoint";
+		return "the embedded LLM engine: generate tokens (llama2.c checkpoints), tokenize with a GGUF vocabulary";
 	}
 
 	@Override
@@ -38,17 +43,23 @@ public final class LlmCommand implements Subcommand {
 		return """
 				usage: atelier llm generate --model FILE (--prompt TEXT | --prompt-ids "1 2 …") [--temperature 0] [--max-tokens N]
 				                            [--seed N] [--threads N] [--emit text|ids]
+				       atelier llm tokenize --model FILE.gguf (--text TEXT | --ggml-vocab-test FILE.inp)
 
 				  --prompt-ids   token ids used exactly as given (no BOS is added)
 				  --max-tokens   generated tokens (default 256); generation also stops at the end of the context
 				  --emit ids     standard output holds only the generated ids, separated by spaces
 				A llama2.c .bin checkpoint has no tokenizer: use --prompt-ids and --emit ids with it.
-				(GGUF models and the tokenizers are not in this build yet.)""";
+				tokenize prints the ids of the text (no BOS, special tokens not parsed); with --ggml-vocab-test, one line per
+				input of llama.cpp's test file, in the .out format.
+				(Generation from GGUF models is not in this build yet.)""";
 	}
 
 	@Override
 	public int run(CommandContext ctx) {
 		List<String> args = ctx.args();
+		if (!args.isEmpty() && args.get(0).equals("tokenize")) {
+			return tokenize(ctx, args.subList(1, args.size()));
+		}
 		if (args.isEmpty() || !args.get(0).equals("generate")) {
 			ctx.err().println("atelier llm: " + (args.isEmpty() ? "a command is needed" : "unknown command '" + args.get(0) + "'")
 					+ " (see atelier help llm)");
@@ -130,6 +141,45 @@ public final class LlmCommand implements Subcommand {
 		} finally {
 			llama.close();
 			checkpoint.close();
+		}
+	}
+
+	private static int tokenize(CommandContext ctx, List<String> args) {
+		Path model = null;
+		String text = null;
+		Path vocabTest = null;
+		try {
+			for (int i = 0; i < args.size(); i++) {
+				switch (args.get(i)) {
+				case "--model" -> model = Path.of(value(args, ++i, "--model"));
+				case "--text" -> text = value(args, ++i, "--text");
+				case "--ggml-vocab-test" -> vocabTest = Path.of(value(args, ++i, "--ggml-vocab-test"));
+				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier help llm)");
+				}
+			}
+			if (model == null || (text == null) == (vocabTest == null)) {
+				throw new IllegalArgumentException("--model FILE.gguf and either --text TEXT or --ggml-vocab-test FILE.inp are needed");
+			}
+		} catch (IllegalArgumentException e) {
+			ctx.err().println("atelier llm tokenize: " + e.getMessage());
+			return 2;
+		}
+		try (GgufFile gguf = GgufFile.open(model)) {
+			Tokenizer tokenizer = Tokenizers.of(gguf);
+			List<String> inputs = text != null ? List.of(text) : VocabTest.inputs(Files.readString(vocabTest, StandardCharsets.UTF_8));
+			for (String input : inputs) {
+				ctx.out().println(VocabTest.line(tokenizer.encode(input)));
+			}
+			return 0;
+		} catch (NoSuchFileException e) {
+			ctx.err().println("atelier llm tokenize: " + e.getFile() + ": no such file");
+			return 1;
+		} catch (IOException e) {
+			ctx.err().println("atelier llm tokenize: cannot read " + e.getMessage());
+			return 1;
+		} catch (ModelFormatException e) {
+			ctx.err().println("atelier llm tokenize: " + e.getMessage());
+			return 1;
 		}
 	}
 

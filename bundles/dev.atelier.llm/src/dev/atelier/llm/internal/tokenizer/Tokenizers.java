@@ -38,7 +38,8 @@ public final class Tokenizers {
 					.orElseThrow(() -> new ModelFormatException(gguf.file(), "metadata tokenizer.ggml.merges is missing (a gpt2 tokenizer needs it)"));
 			yield new BpeTokenizer(vocabulary, merges, pre, PreTokenizer.ignoresMerges(name));
 		}
-		default -> throw new ModelFormatException(gguf.file(), "tokenizer.ggml.model '" + model + "' is not supported yet (llama and gpt2 are)");
+		case "bert" -> new WordPieceTokenizer(vocabulary, (int) (long) gguf.integer("tokenizer.ggml.unknown_token_id").orElse(100L));
+		default -> throw new ModelFormatException(gguf.file(), "tokenizer.ggml.model '" + model + "' is not supported (llama, gpt2 and bert are)");
 		};
 	}
 }
