@@ -21,7 +21,13 @@ public final class GgufWriter {
 
 	private static final int ALIGNMENT = 32;
 
-	private record Tensor(String name, GgmlType type, long[] shape, byte[] data) {
+	/** A tensor's rows in order: the writer encodes them one at a time, so a large model never sits in memory whole. */
+	@FunctionalInterface
+	public interface Rows {
+		float[] next();
+	}
+
+	private record Tensor(String name, GgmlType type, long[] shape, long bytes, byte[] data, Rows rows) {
 	}
 
 	private final Map<String, Object> metadata = new LinkedHashMap<>();
@@ -47,7 +53,16 @@ public final class GgufWriter {
 			throw new IllegalArgumentException(name + ": " + elements + " elements of " + type + " take " + type.bytes(elements) + " bytes, not "
 					+ data.length);
 		}
-		tensors.add(new Tensor(name, type, shape.clone(), data));
+		tensors.add(new Tensor(name, type, shape.clone(), data.length, data, null));
+		return this;
+	}
+
+	/** A 2-D tensor of {@code rows} rows of {@code cols} values, encoded in {@code type} row by row as written. */
+	public GgufWriter tensor(String name, GgmlType type, int cols, int rows, Rows source) {
+		if (cols % type.blockSize() != 0) {
+			throw new IllegalArgumentException(name + ": rows of " + cols + " are not whole " + type + " blocks");
+		}
+		tensors.add(new Tensor(name, type, new long[] { cols, rows }, type.bytes(cols) * rows, null, source));
 		return this;
 	}
 
@@ -66,7 +81,7 @@ public final class GgufWriter {
 			List<Long> offsets = new ArrayList<>();
 			for (Tensor t : tensors) {
 				offsets.add(offset);
-				offset = align(offset + t.data().length);
+				offset = align(offset + t.bytes());
 			}
 			for (int i = 0; i < tensors.size(); i++) {
 				Tensor t = tensors.get(i);
@@ -80,7 +95,17 @@ public final class GgufWriter {
 			}
 			sink.pad();
 			for (Tensor t : tensors) {
-				sink.bytes(t.data());
+				if (t.data() != null) {
+					sink.bytes(t.data());
+				} else {
+					for (long r = 0; r < t.shape()[1]; r++) {
+						float[] row = t.rows().next();
+						if (row.length != t.shape()[0]) {
+							throw new IllegalStateException(t.name() + ": a row of " + row.length + " values; the shape says " + t.shape()[0]);
+						}
+						sink.bytes(Quantize.encode(t.type(), row));
+					}
+				}
 				sink.pad();
 			}
 		}

@@ -24,7 +24,7 @@ public final class Generator {
 		if (prompt.isEmpty()) {
 			throw new IllegalArgumentException("the prompt has no tokens");
 		}
-		int context = model.config().contextLength();
+		int context = model.contextLength();
 		if (prompt.size() >= context) {
 			throw new IllegalArgumentException("the prompt has " + prompt.size() + " tokens; the model's context holds " + context);
 		}

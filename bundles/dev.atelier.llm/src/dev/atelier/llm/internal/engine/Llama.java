@@ -12,6 +12,7 @@ public final class Llama {
 
 	private final LlamaConfig config;
 	private final LlamaWeights weights;
+	private final int context;
 	private final ForkJoinPool pool;
 	private final int threads;
 	// Activations, reused for every token.
@@ -30,7 +31,13 @@ public final class Llama {
 	private final float[][] valueCache;
 
 	public Llama(LlamaConfig config, LlamaWeights weights, int threads) {
+		this(config, weights, threads, config.contextLength());
+	}
+
+	/** With the key/value cache for at most {@code maxContext} positions (a model may allow far more than memory does). */
+	public Llama(LlamaConfig config, LlamaWeights weights, int threads, int maxContext) {
 		this.config = config;
+		this.context = Math.max(1, Math.min(maxContext, config.contextLength()));
 		this.weights = weights;
 		this.threads = Math.max(1, threads);
 		this.pool = this.threads == 1 ? null : new ForkJoinPool(this.threads);
@@ -43,9 +50,12 @@ public final class Llama {
 		q = new float[dim];
 		k = new float[config.kvDim()];
 		v = new float[config.kvDim()];
-		att = new float[config.heads() * config.contextLength()];
+		att = new float[config.heads() * context];
 		logits = new float[config.vocab()];
-		keyCache = new float[config.layers()][(int) Math.min(Integer.MAX_VALUE - 8, (long) config.contextLength() * config.kvDim())];
+		if ((long) context * config.kvDim() > Integer.MAX_VALUE - 8) {
+			throw new IllegalArgumentException("a key/value cache of " + context + " positions × " + config.kvDim() + " is too large; limit the context");
+		}
+		keyCache = new float[config.layers()][context * config.kvDim()];
 		valueCache = new float[config.layers()][keyCache[0].length];
 	}
 
@@ -53,13 +63,18 @@ public final class Llama {
 		return config;
 	}
 
+	/** Positions the key/value cache holds. */
+	public int contextLength() {
+		return context;
+	}
+
 	/** The logits of the token after {@code token} at position {@code pos} (0-based); earlier positions must have run. */
 	public float[] forward(int token, int pos) {
 		if (token < 0 || token >= config.vocab()) {
 			throw new IllegalArgumentException("token " + token + " is outside the vocabulary of " + config.vocab());
 		}
-		if (pos < 0 || pos >= config.contextLength()) {
-			throw new IllegalArgumentException("position " + pos + " is outside the context of " + config.contextLength() + " tokens");
+		if (pos < 0 || pos >= context) {
+			throw new IllegalArgumentException("position " + pos + " is outside the context of " + context + " tokens");
 		}
 		int dim = config.dim();
 		int kvDim = config.kvDim();
@@ -79,10 +94,10 @@ public final class Llama {
 			float[] keys = keyCache[l];
 			float[] values = valueCache[l];
 			float scale = (float) (1.0 / Math.sqrt(headSize));
-			heads(h -> {
+			heads(pos, h -> {
 				int qo = h * headSize;
 				int ko = (h / kvMul) * headSize;
-				int ao = h * config.contextLength();
+				int ao = h * context;
 				for (int t = 0; t <= pos; t++) {
 					float score = 0;
 					int kt = t * kvDim + ko;
@@ -182,8 +197,8 @@ public final class Llama {
 		})).join();
 	}
 
-	private void heads(java.util.function.IntConsumer perHead) {
-		if (pool == null || config.contextLength() * config.dim() < 1 << 16) {
+	private void heads(int pos, java.util.function.IntConsumer perHead) {
+		if (pool == null || (long) (pos + 1) * config.dim() < 1 << 16) {
 			for (int h = 0; h < config.heads(); h++) {
 				perHead.accept(h);
 			}

@@ -1,0 +1,104 @@
+package dev.atelier.llm.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.llm.gguf.GgmlType;
+import dev.atelier.llm.gguf.GgufFile;
+import dev.atelier.llm.internal.engine.F32Weights;
+import dev.atelier.llm.internal.engine.GgufLlama;
+import dev.atelier.llm.internal.engine.Llama;
+import dev.atelier.llm.internal.engine.LlamaWeights;
+import dev.atelier.llm.internal.engine.SyntheticModel;
+import dev.atelier.llm.internal.engine.Weights;
+
+/**
+ * Synthetic tiny Llama GGUFs in each tensor type: their logits (1) agree with an F32 computation on the same,
+ * dequantised weights to float rounding — the fused dequantise-and-dot kernels are exact — and (2) stay within
+ * each format's stated error of the F32 model they were quantised from.
+ */
+class QuantizedLogitsTest {
+
+	/** Relative RMS error allowed against the unquantised F32 model, per format. */
+	private static final double[][] TOLERANCE = { { GgmlType.F16.ordinal(), 0.002 }, { GgmlType.BF16.ordinal(), 0.02 },
+			{ GgmlType.Q8_0.ordinal(), 0.02 }, { GgmlType.Q4_0.ordinal(), 0.15 } };
+
+	private static List<float[]> logits(Llama llama, int[] tokens) {
+		List<float[]> out = new ArrayList<>();
+		for (int pos = 0; pos < tokens.length; pos++) {
+			out.add(llama.forward(tokens[pos], pos).clone());
+		}
+		return out;
+	}
+
+	private static Weights dequantised(Weights w) {
+		float[] all = new float[w.rows() * w.cols()];
+		float[] row = new float[w.cols()];
+		for (int r = 0; r < w.rows(); r++) {
+			w.row(r, row);
+			System.arraycopy(row, 0, all, r * w.cols(), w.cols());
+		}
+		return new F32Weights(MemorySegment.ofArray(all), w.rows(), w.cols());
+	}
+
+	private static LlamaWeights dequantised(LlamaWeights w) {
+		List<LlamaWeights.Layer> layers = w.layers().stream().map(l -> new LlamaWeights.Layer(l.attentionNorm(), dequantised(l.wq()),
+				dequantised(l.wk()), dequantised(l.wv()), dequantised(l.wo()), l.ffnNorm(), dequantised(l.gate()), dequantised(l.down()),
+				dequantised(l.up()))).toList();
+		return new LlamaWeights(dequantised(w.tokenEmbedding()), layers, w.finalNorm(), dequantised(w.output()));
+	}
+
+	private static double relativeRms(List<float[]> got, List<float[]> want) {
+		double err = 0;
+		double ref = 0;
+		for (int t = 0; t < got.size(); t++) {
+			for (int i = 0; i < got.get(t).length; i++) {
+				double d = got.get(t)[i] - want.get(t)[i];
+				err += d * d;
+				ref += (double) want.get(t)[i] * want.get(t)[i];
+			}
+		}
+		return Math.sqrt(err / ref);
+	}
+
+	@Test
+	void everyTensorTypeMatchesF32OnItsOwnWeightsAndStaysNearTheOriginal(@TempDir Path dir) throws Exception {
+		try (GgufFile vocab = GgufFile.open(TestData.llm("gguf-vocab/ggml-vocab-llama-spm.gguf"))) {
+			int[] tokens = { 1, 15043, 3186, 29892, 920, 526, 366, 29973 };
+			Path f32File = dir.resolve("tiny-f32.gguf");
+			SyntheticModel.write(f32File, "tiny", GgmlType.F32, vocab, 42);
+			List<float[]> original;
+			try (GgufFile f32 = GgufFile.open(f32File)) {
+				GgufLlama.Model m = GgufLlama.load(f32);
+				original = logits(new Llama(m.config(), m.weights(), 1), tokens);
+			}
+			StringBuilder report = new StringBuilder();
+			for (double[] t : TOLERANCE) {
+				GgmlType type = GgmlType.values()[(int) t[0]];
+				Path file = dir.resolve("tiny-" + type + ".gguf");
+				SyntheticModel.write(file, "tiny", type, vocab, 42);
+				try (GgufFile gguf = GgufFile.open(file)) {
+					GgufLlama.Model m = GgufLlama.load(gguf);
+					List<float[]> ours = logits(new Llama(m.config(), m.weights(), 2), tokens);
+					List<float[]> exact = logits(new Llama(m.config(), dequantised(m.weights()), 1), tokens);
+					double kernel = relativeRms(ours, exact);
+					double format = relativeRms(ours, original);
+					report.append(String.format(Locale.ROOT, "%s: kernel %.2e, format %.2e%n", type, kernel, format));
+					assertTrue(kernel < 1e-5, type + ": the fused kernels differ from F32 on the same weights by " + kernel);
+					assertTrue(format < t[1], type + ": " + format + " from the unquantised model, more than " + t[1]);
+				}
+			}
+			assertEquals(4, report.toString().lines().count(), report.toString());
+			System.out.print(report);
+		}
+	}
+}

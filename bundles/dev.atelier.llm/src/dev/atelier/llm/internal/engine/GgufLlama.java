@@ -1,0 +1,94 @@
+package dev.atelier.llm.internal.engine;
+
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.atelier.llm.ModelFormatException;
+import dev.atelier.llm.gguf.GgmlType;
+import dev.atelier.llm.gguf.GgufFile;
+import dev.atelier.llm.gguf.GgufTensor;
+
+/** A Llama-architecture model from a GGUF file: its shape from {@code llama.*} metadata, its weights read in place. */
+public final class GgufLlama {
+
+	private GgufLlama() {
+	}
+
+	public record Model(LlamaConfig config, LlamaWeights weights) {
+	}
+
+	public static Model load(GgufFile gguf) {
+		String arch = gguf.string("general.architecture").orElseThrow(() -> new ModelFormatException(gguf.file(),
+				"metadata general.architecture is missing"));
+		if (!arch.equals("llama")) {
+			throw new ModelFormatException(gguf.file(), "architecture '" + arch + "' is not supported (llama is)");
+		}
+		int dim = integer(gguf, "llama.embedding_length");
+		int heads = integer(gguf, "llama.attention.head_count");
+		int vocab = gguf.integer("llama.vocab_size").map(Long::intValue)
+				.orElseGet(() -> gguf.strings("tokenizer.ggml.tokens").map(List::size).orElseThrow(() -> new ModelFormatException(gguf.file(),
+						"neither llama.vocab_size nor tokenizer.ggml.tokens says the vocabulary size")));
+		LlamaConfig config;
+		try {
+			config = new LlamaConfig(dim, integer(gguf, "llama.feed_forward_length"), integer(gguf, "llama.block_count"), heads,
+					gguf.integer("llama.attention.head_count_kv").map(Long::intValue).orElse(heads), vocab, integer(gguf, "llama.context_length"),
+					gguf.real("llama.attention.layer_norm_rms_epsilon").orElse(1e-5).floatValue(),
+					gguf.real("llama.rope.freq_base").orElse(10_000.0).floatValue());
+		} catch (IllegalArgumentException e) {
+			throw new ModelFormatException(gguf.file(), e.getMessage());
+		}
+		int kvDim = config.kvDim();
+		int hidden = config.hiddenDim();
+		Weights embedding = weights(gguf, "token_embd.weight", vocab, dim);
+		Weights output = gguf.tensors().containsKey("output.weight") ? weights(gguf, "output.weight", vocab, dim) : embedding;
+		List<LlamaWeights.Layer> layers = new ArrayList<>();
+		for (int l = 0; l < config.layers(); l++) {
+			String p = "blk." + l + ".";
+			layers.add(new LlamaWeights.Layer(vector(gguf, p + "attn_norm.weight", dim), weights(gguf, p + "attn_q.weight", dim, dim),
+					weights(gguf, p + "attn_k.weight", kvDim, dim), weights(gguf, p + "attn_v.weight", kvDim, dim),
+					weights(gguf, p + "attn_output.weight", dim, dim), vector(gguf, p + "ffn_norm.weight", dim),
+					weights(gguf, p + "ffn_gate.weight", hidden, dim), weights(gguf, p + "ffn_down.weight", dim, hidden),
+					weights(gguf, p + "ffn_up.weight", hidden, dim)));
+		}
+		return new Model(config, new LlamaWeights(embedding, layers, vector(gguf, "output_norm.weight", dim), output));
+	}
+
+	private static int integer(GgufFile gguf, String key) {
+		long v = gguf.integer(key).orElseThrow(() -> new ModelFormatException(gguf.file(), "metadata " + key + " is missing"));
+		if (v <= 0 || v > Integer.MAX_VALUE) {
+			throw new ModelFormatException(gguf.file(), "metadata " + key + " is " + v);
+		}
+		return (int) v;
+	}
+
+	private static GgufTensor tensor(GgufFile gguf, String name, int rows, int cols) {
+		GgufTensor t = gguf.tensors().get(name);
+		if (t == null) {
+			throw new ModelFormatException(gguf.file(), "tensor " + name + " is missing");
+		}
+		if (t.shape().length > 2 || t.columns() != cols || t.rows() != rows) {
+			throw new ModelFormatException(gguf.file(), "tensor " + name + " has shape " + java.util.Arrays.toString(t.shape()) + "; the metadata says ["
+					+ cols + ", " + rows + "]");
+		}
+		return t;
+	}
+
+	private static Weights weights(GgufFile gguf, String name, int rows, int cols) {
+		GgufTensor t = tensor(gguf, name, rows, cols);
+		try {
+			return t.type() == GgmlType.F32 ? new F32Weights(t.data(), rows, cols) : new BlockWeights(t.data(), t.type(), rows, cols);
+		} catch (IllegalArgumentException e) {
+			throw new ModelFormatException(gguf.file(), "tensor " + name + ": " + e.getMessage());
+		}
+	}
+
+	private static float[] vector(GgufFile gguf, String name, int length) {
+		GgufTensor t = tensor(gguf, name, 1, length);
+		if (t.type() != GgmlType.F32) {
+			throw new ModelFormatException(gguf.file(), "tensor " + name + " is " + t.type() + "; norm weights are F32");
+		}
+		return t.data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
+	}
+}
