@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -19,8 +18,9 @@ import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
 import dev.atelier.llm.gguf.GgufFile;
 import dev.atelier.llm.internal.engine.Generator;
-import dev.atelier.llm.internal.engine.Llama;
-import dev.atelier.llm.internal.llama2c.Llama2cCheckpoint;
+import dev.atelier.llm.gguf.GgmlType;
+import dev.atelier.llm.internal.engine.EmbeddedModel;
+import dev.atelier.llm.internal.engine.SyntheticModel;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;
 import dev.atelier.llm.internal.tokenizer.Tokenizers;
 
@@ -44,6 +44,8 @@ public final class LlmCommand implements Subcommand {
 				usage: atelier llm generate --model FILE (--prompt TEXT | --prompt-ids "1 2 …") [--temperature 0] [--max-tokens N]
 				                            [--seed N] [--threads N] [--emit text|ids]
 				       atelier llm tokenize --model FILE.gguf (--text TEXT | --ggml-vocab-test FILE.inp)
+				       atelier llm bench --model FILE [--threads N] [--prompt-tokens 128] [--tokens 64]
+				       atelier llm synth --shape 1b|3b|7b --type q8_0|q4_0|f16|bf16|f32 --vocab FILE.gguf --out FILE.gguf [--seed N]
 
 				  --prompt-ids   token ids used exactly as given (no BOS is added)
 				  --max-tokens   generated tokens (default 256); generation also stops at the end of the context
@@ -51,7 +53,9 @@ public final class LlmCommand implements Subcommand {
 				A llama2.c .bin checkpoint has no tokenizer: use --prompt-ids and --emit ids with it.
 				tokenize prints the ids of the text (no BOS, special tokens not parsed); with --ggml-vocab-test, one line per
 				input of llama.cpp's test file, in the .out format.
-				(Generation from GGUF models is not in this build yet.)""";
+				bench prints prefill and decode tokens/s and the time to the first token (random prompt ids, greedy).
+				synth writes a random-weight Llama GGUF of a real shape (Llama 3.2 1B/3B, Llama 2 7B) with the vocabulary's
+				tokenizer, for benchmarks. GGUF models: Llama architecture, tensors in F32, F16, BF16, Q8_0 or Q4_0.""";
 	}
 
 	@Override
@@ -59,6 +63,12 @@ public final class LlmCommand implements Subcommand {
 		List<String> args = ctx.args();
 		if (!args.isEmpty() && args.get(0).equals("tokenize")) {
 			return tokenize(ctx, args.subList(1, args.size()));
+		}
+		if (!args.isEmpty() && args.get(0).equals("synth")) {
+			return synth(ctx, args.subList(1, args.size()));
+		}
+		if (!args.isEmpty() && args.get(0).equals("bench")) {
+			return bench(ctx, args.subList(1, args.size()));
 		}
 		if (args.isEmpty() || !args.get(0).equals("generate")) {
 			ctx.err().println("atelier llm: " + (args.isEmpty() ? "a command is needed" : "unknown command '" + args.get(0) + "'")
@@ -102,14 +112,40 @@ public final class LlmCommand implements Subcommand {
 			ctx.err().println("atelier llm generate: " + e.getMessage());
 			return 2;
 		}
-		if (prompt != null || emit.equals("text")) {
-			ctx.err().println("atelier llm generate: " + model + " has no tokenizer in this build (llama2.c checkpoints carry none): use --prompt-ids and"
-					+ " --emit ids");
-			return 2;
-		}
-		Llama2cCheckpoint checkpoint;
-		try {
-			checkpoint = Llama2cCheckpoint.open(model);
+		try (EmbeddedModel embedded = EmbeddedModel.open(model, threads, 4096)) {
+			if ((prompt != null || emit.equals("text")) && embedded.tokenizer().isEmpty()) {
+				ctx.err().println("atelier llm generate: " + model + " has no tokenizer (llama2.c checkpoints carry none): use --prompt-ids and --emit ids");
+				return 2;
+			}
+			List<Integer> ids = prompt != null ? embedded.prompt(prompt) : promptIds;
+			int vocab = embedded.llama().config().vocab();
+			for (int id : ids) {
+				if (id < 0 || id >= vocab) {
+					ctx.err().println("atelier llm generate: prompt token " + id + " is outside the vocabulary of " + vocab);
+					return 2;
+				}
+			}
+			Sampling sampling = temperature == 0 ? Sampling.greedy() : Sampling.of(temperature, seed);
+			List<Integer> generated = new ArrayList<>();
+			StringBuilder shown = new StringBuilder();
+			boolean text = emit.equals("text");
+			Usage usage = Generator.generate(embedded.llama(), ids, maxTokens, sampling, embedded.stops(), token -> {
+				generated.add(token);
+				if (text) { // print what the new token adds to the decoded text (a character may take several tokens)
+					String all = embedded.tokenizer().orElseThrow().decode(generated);
+					if (all.length() > shown.length() && !all.endsWith("\uFFFD")) {
+						ctx.out().print(all.substring(shown.length()));
+						ctx.out().flush();
+						shown.setLength(0);
+						shown.append(all);
+					}
+				}
+				return true;
+			}, () -> false);
+			ctx.out().println(text ? "" : String.join(" ", generated.stream().map(String::valueOf).toList()));
+			ctx.err().printf(Locale.ROOT, "atelier llm: %d prompt tokens, %d generated, first token after %.1f ms, %.1f tokens/s%n", usage.promptTokens(),
+					usage.generatedTokens(), usage.timeToFirstTokenMillis(), usage.decodeTokensPerSecond());
+			return 0;
 		} catch (NoSuchFileException e) {
 			ctx.err().println("atelier llm generate: " + model + ": no such file");
 			return 1;
@@ -119,28 +155,114 @@ public final class LlmCommand implements Subcommand {
 		} catch (ModelFormatException e) {
 			ctx.err().println("atelier llm generate: " + e.getMessage());
 			return 1;
-		}
-		Llama llama = new Llama(checkpoint.config(), checkpoint.weights(), threads);
-		try {
-			for (int id : promptIds) {
-				if (id < 0 || id >= checkpoint.config().vocab()) {
-					ctx.err().println("atelier llm generate: prompt token " + id + " is outside the vocabulary of " + checkpoint.config().vocab());
-					return 2;
-				}
-			}
-			List<String> out = new ArrayList<>();
-			Sampling sampling = temperature == 0 ? Sampling.greedy() : Sampling.of(temperature, seed);
-			Usage usage = Generator.generate(llama, promptIds, maxTokens, sampling, Set.of(), token -> out.add(Integer.toString(token)), () -> false);
-			ctx.out().println(String.join(" ", out));
-			ctx.err().printf(Locale.ROOT, "atelier llm: %d prompt tokens, %d generated, first token after %.1f ms, %.1f tokens/s%n", usage.promptTokens(),
-					usage.generatedTokens(), usage.timeToFirstTokenMillis(), usage.decodeTokensPerSecond());
-			return 0;
 		} catch (IllegalArgumentException e) {
 			ctx.err().println("atelier llm generate: " + e.getMessage());
 			return 2;
-		} finally {
-			llama.close();
-			checkpoint.close();
+		}
+	}
+
+	private static int synth(CommandContext ctx, List<String> args) {
+		String shape = null;
+		String type = null;
+		Path vocab = null;
+		Path out = null;
+		long seed = 1;
+		try {
+			for (int i = 0; i < args.size(); i++) {
+				switch (args.get(i)) {
+				case "--shape" -> shape = value(args, ++i, "--shape");
+				case "--type" -> type = value(args, ++i, "--type");
+				case "--vocab" -> vocab = Path.of(value(args, ++i, "--vocab"));
+				case "--out" -> out = Path.of(value(args, ++i, "--out"));
+				case "--seed" -> seed = whole(value(args, ++i, "--seed"), "--seed", Long.MIN_VALUE);
+				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier help llm)");
+				}
+			}
+			if (shape == null || type == null || vocab == null || out == null) {
+				throw new IllegalArgumentException("--shape, --type, --vocab and --out are needed");
+			}
+		} catch (IllegalArgumentException e) {
+			ctx.err().println("atelier llm synth: " + e.getMessage());
+			return 2;
+		}
+		GgmlType ggml = switch (type.toLowerCase(Locale.ROOT)) {
+		case "q8_0" -> GgmlType.Q8_0;
+		case "q4_0" -> GgmlType.Q4_0;
+		case "f16" -> GgmlType.F16;
+		case "bf16" -> GgmlType.BF16;
+		case "f32" -> GgmlType.F32;
+		default -> null;
+		};
+		if (ggml == null) {
+			ctx.err().println("atelier llm synth: --type must be q8_0, q4_0, f16, bf16 or f32, not '" + type + "'");
+			return 2;
+		}
+		try (GgufFile vocabulary = GgufFile.open(vocab)) {
+			long start = System.nanoTime();
+			SyntheticModel.write(out, shape, ggml, vocabulary, seed);
+			ctx.err().printf(Locale.ROOT, "atelier llm synth: wrote %s (%.2f GB) in %.1f s%n", out, Files.size(out) / 1e9, (System.nanoTime() - start) / 1e9);
+			return 0;
+		} catch (IllegalArgumentException e) {
+			ctx.err().println("atelier llm synth: " + e.getMessage());
+			return 2;
+		} catch (NoSuchFileException e) {
+			ctx.err().println("atelier llm synth: " + e.getFile() + ": no such file");
+			return 1;
+		} catch (IOException e) {
+			ctx.err().println("atelier llm synth: " + e.getMessage());
+			return 1;
+		} catch (ModelFormatException e) {
+			ctx.err().println("atelier llm synth: " + e.getMessage());
+			return 1;
+		}
+	}
+
+	/** Prefill and decode speed on random prompt ids, greedy. */
+	private static int bench(CommandContext ctx, List<String> args) {
+		Path model = null;
+		int threads = Runtime.getRuntime().availableProcessors();
+		int promptTokens = 128;
+		int tokens = 64;
+		try {
+			for (int i = 0; i < args.size(); i++) {
+				switch (args.get(i)) {
+				case "--model" -> model = Path.of(value(args, ++i, "--model"));
+				case "--threads" -> threads = (int) whole(value(args, ++i, "--threads"), "--threads", 1);
+				case "--prompt-tokens" -> promptTokens = (int) whole(value(args, ++i, "--prompt-tokens"), "--prompt-tokens", 1);
+				case "--tokens" -> tokens = (int) whole(value(args, ++i, "--tokens"), "--tokens", 2);
+				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier help llm)");
+				}
+			}
+			if (model == null) {
+				throw new IllegalArgumentException("--model FILE is needed");
+			}
+		} catch (IllegalArgumentException e) {
+			ctx.err().println("atelier llm bench: " + e.getMessage());
+			return 2;
+		}
+		try (EmbeddedModel embedded = EmbeddedModel.open(model, threads, promptTokens + tokens + 1)) {
+			java.util.Random random = new java.util.Random(7);
+			int vocab = embedded.llama().config().vocab();
+			List<Integer> prompt = new ArrayList<>();
+			for (int i = 0; i < promptTokens; i++) {
+				prompt.add(random.nextInt(vocab));
+			}
+			Usage usage = Generator.generate(embedded.llama(), prompt, tokens, Sampling.greedy(), java.util.Set.of(), t -> true, () -> false);
+			double prefill = promptTokens / (usage.timeToFirstTokenMillis() / 1e3);
+			ctx.out().printf(Locale.ROOT, "model %s, %d threads%n", model.getFileName(), threads);
+			ctx.out().printf(Locale.ROOT, "prefill pp%d: %.2f tokens/s (one token at a time)%n", promptTokens, prefill);
+			ctx.out().printf(Locale.ROOT, "decode  tg%d: %.2f tokens/s%n", usage.generatedTokens(), usage.decodeTokensPerSecond());
+			ctx.out().printf(Locale.ROOT, "time to first token: %.1f ms%n", usage.timeToFirstTokenMillis());
+			return 0;
+		} catch (NoSuchFileException e) {
+			ctx.err().println("atelier llm bench: " + model + ": no such file");
+			return 1;
+		} catch (IOException e) {
+			ctx.err().println("atelier llm bench: cannot read " + model + ": " + e.getMessage());
+			return 1;
+		} catch (ModelFormatException e) {
+			ctx.err().println("atelier llm bench: " + e.getMessage());
+			return 1;
 		}
 	}
 

@@ -5,6 +5,11 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 import dev.atelier.llm.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Rows of a GGUF tensor in F16, BF16, Q8_0 or Q4_0, read in place: each dot product dequantises a block at a
@@ -14,6 +19,9 @@ import dev.atelier.llm.gguf.GgmlType;
 public final class BlockWeights implements Weights {
 
 	private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+	private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+	/** Bytes in as many lanes as F has floats; null where that is under 64 bits (no Vector-API path then). */
+	private static final VectorSpecies<Byte> B = F.length() >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8)) : null;
 
 	private final MemorySegment data;
 	private final GgmlType type;
@@ -64,6 +72,9 @@ public final class BlockWeights implements Weights {
 			yield sum;
 		}
 		case Q8_0 -> {
+			if (B != null) {
+				yield q8Vector(base, x);
+			}
 			float sum = 0;
 			for (int b = 0; b < cols / 32; b++) {
 				long block = base + 34L * b;
@@ -77,6 +88,9 @@ public final class BlockWeights implements Weights {
 			yield sum;
 		}
 		default -> { // Q4_0
+			if (B != null) {
+				yield q4Vector(base, x);
+			}
 			float sum = 0;
 			for (int b = 0; b < cols / 32; b++) {
 				long block = base + 18L * b;
@@ -91,6 +105,41 @@ public final class BlockWeights implements Weights {
 			yield sum;
 		}
 		};
+	}
+
+	/** Q8_0: per block, 32 bytes widened to floats a vector at a time, multiply-added with x, then scaled. */
+	private float q8Vector(long base, float[] x) {
+		int lanes = F.length();
+		FloatVector acc = FloatVector.zero(F);
+		for (int b = 0; b < cols / 32; b++) {
+			long block = base + 34L * b;
+			FloatVector sum = FloatVector.zero(F);
+			for (int j = 0; j < 32; j += lanes) {
+				FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN).castShape(F, 0);
+				sum = q.fma(FloatVector.fromArray(F, x, 32 * b + j), sum);
+			}
+			acc = sum.fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(SHORT, block))), acc);
+		}
+		return acc.reduceLanes(VectorOperators.ADD);
+	}
+
+	/** Q4_0: per block, low nibbles (elements 0–15) and high nibbles (16–31), each minus 8, widened and multiply-added. */
+	private float q4Vector(long base, float[] x) {
+		int lanes = F.length();
+		FloatVector acc = FloatVector.zero(F);
+		for (int b = 0; b < cols / 32; b++) {
+			long block = base + 18L * b;
+			FloatVector sum = FloatVector.zero(F);
+			for (int j = 0; j < 16; j += lanes) {
+				ByteVector packed = ByteVector.fromMemorySegment(B, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN);
+				FloatVector lo = (FloatVector) packed.and((byte) 0x0F).sub((byte) 8).castShape(F, 0);
+				FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).castShape(F, 0);
+				sum = lo.fma(FloatVector.fromArray(F, x, 32 * b + j), sum);
+				sum = hi.fma(FloatVector.fromArray(F, x, 32 * b + 16 + j), sum);
+			}
+			acc = sum.fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(SHORT, block))), acc);
+		}
+		return acc.reduceLanes(VectorOperators.ADD);
 	}
 
 	@Override

@@ -1,0 +1,92 @@
+package dev.atelier.llm.internal.engine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.atelier.llm.gguf.GgufFile;
+import dev.atelier.llm.internal.llama2c.Llama2cCheckpoint;
+import dev.atelier.llm.internal.tokenizer.Tokenizer;
+import dev.atelier.llm.internal.tokenizer.Tokenizers;
+
+/**
+ * A model file opened for the embedded engine, GGUF or llama2.c (told apart by the GGUF magic): the forward pass,
+ * the tokenizer where the file has one, and the special tokens that start and end a text.
+ */
+public final class EmbeddedModel implements AutoCloseable {
+
+	private final Llama llama;
+	private final Optional<Tokenizer> tokenizer;
+	private final Optional<Integer> bos;
+	private final Set<Integer> stops;
+	private final AutoCloseable file;
+
+	private EmbeddedModel(Llama llama, Optional<Tokenizer> tokenizer, Optional<Integer> bos, Set<Integer> stops, AutoCloseable file) {
+		this.llama = llama;
+		this.tokenizer = tokenizer;
+		this.bos = bos;
+		this.stops = stops;
+		this.file = file;
+	}
+
+	/** Opens a model; {@code maxContext} bounds the key/value cache (models may declare 128k positions). */
+	public static EmbeddedModel open(Path path, int threads, int maxContext) throws IOException {
+		byte[] magic = new byte[4];
+		try (InputStream in = Files.newInputStream(path)) {
+			in.readNBytes(magic, 0, 4);
+		}
+		if (new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("GGUF")) {
+			GgufFile gguf = GgufFile.open(path);
+			try {
+				GgufLlama.Model model = GgufLlama.load(gguf);
+				Optional<Tokenizer> tokenizer = gguf.metadata().containsKey("tokenizer.ggml.model") ? Optional.of(Tokenizers.of(gguf)) : Optional.empty();
+				boolean addBos = gguf.typed("tokenizer.ggml.add_bos_token", Boolean.class).orElse(true);
+				Optional<Integer> bos = addBos ? gguf.integer("tokenizer.ggml.bos_token_id").map(Long::intValue) : Optional.empty();
+				Set<Integer> stops = gguf.integer("tokenizer.ggml.eos_token_id").map(id -> Set.of(id.intValue())).orElse(Set.of());
+				return new EmbeddedModel(new Llama(model.config(), model.weights(), threads, maxContext), tokenizer, bos, stops, gguf);
+			} catch (RuntimeException e) {
+				gguf.close();
+				throw e;
+			}
+		}
+		Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(path);
+		return new EmbeddedModel(new Llama(checkpoint.config(), checkpoint.weights(), threads, maxContext), Optional.empty(), Optional.of(1), Set.of(),
+				checkpoint::close);
+	}
+
+	public Llama llama() {
+		return llama;
+	}
+
+	public Optional<Tokenizer> tokenizer() {
+		return tokenizer;
+	}
+
+	/** The prompt's ids for a text: BOS (where the model wants one) and the text's tokens. */
+	public List<Integer> prompt(String text) {
+		Tokenizer t = tokenizer.orElseThrow(() -> new IllegalStateException("the model has no tokenizer"));
+		List<Integer> ids = new java.util.ArrayList<>();
+		bos.ifPresent(ids::add);
+		ids.addAll(t.encode(text));
+		return ids;
+	}
+
+	/** Tokens that end an answer (EOS). */
+	public Set<Integer> stops() {
+		return stops;
+	}
+
+	@Override
+	public void close() {
+		llama.close();
+		try {
+			file.close();
+		} catch (Exception e) {
+			throw new IllegalStateException("cannot close the model file: " + e.getMessage(), e);
+		}
+	}
+}
