@@ -1,0 +1,18 @@
+package dev.atelier.llm;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/** Something that answers a conversation, streaming its answer: the embedded engine or a server. */
+public interface ChatModel {
+
+	/** What the user sees in the model picker. */
+	String name();
+
+	/**
+	 * Answers the conversation, handing text to {@code tokens} as it arrives, until done, {@code maxTokens}, or
+	 * {@code cancelled}; returns what the answer cost.
+	 */
+	Usage chat(List<ChatMessage> messages, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled) throws ChatException;
+}
