@@ -40,10 +40,18 @@ final class ScriptedServer implements AutoCloseable {
 
 	private void serve() {
 		for (Script script : scripts) {
-			try (Socket s = socket.accept()) {
+			Socket s;
+			try {
+				s = socket.accept();
+			} catch (IOException e) {
+				return; // closed
+			}
+			try (s) {
 				requests.add(readRequest(s.getInputStream()));
 				script.answer(s.getOutputStream(), s);
-			} catch (IOException | InterruptedException e) {
+			} catch (IOException e) {
+				// the client hung up early (as it does after a bad event): on to the next script
+			} catch (InterruptedException e) {
 				return;
 			}
 		}

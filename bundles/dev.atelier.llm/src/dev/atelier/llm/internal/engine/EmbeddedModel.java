@@ -23,13 +23,16 @@ public final class EmbeddedModel implements AutoCloseable {
 	private final Optional<Tokenizer> tokenizer;
 	private final Optional<Integer> bos;
 	private final Set<Integer> stops;
+	private final Optional<String> chatTemplate;
 	private final AutoCloseable file;
 
-	private EmbeddedModel(Llama llama, Optional<Tokenizer> tokenizer, Optional<Integer> bos, Set<Integer> stops, AutoCloseable file) {
+	private EmbeddedModel(Llama llama, Optional<Tokenizer> tokenizer, Optional<Integer> bos, Set<Integer> stops, Optional<String> chatTemplate,
+			AutoCloseable file) {
 		this.llama = llama;
 		this.tokenizer = tokenizer;
 		this.bos = bos;
 		this.stops = stops;
+		this.chatTemplate = chatTemplate;
 		this.file = file;
 	}
 
@@ -47,7 +50,8 @@ public final class EmbeddedModel implements AutoCloseable {
 				boolean addBos = gguf.typed("tokenizer.ggml.add_bos_token", Boolean.class).orElse(true);
 				Optional<Integer> bos = addBos ? gguf.integer("tokenizer.ggml.bos_token_id").map(Long::intValue) : Optional.empty();
 				Set<Integer> stops = gguf.integer("tokenizer.ggml.eos_token_id").map(id -> Set.of(id.intValue())).orElse(Set.of());
-				return new EmbeddedModel(new Llama(model.config(), model.weights(), threads, maxContext), tokenizer, bos, stops, gguf);
+				return new EmbeddedModel(new Llama(model.config(), model.weights(), threads, maxContext), tokenizer, bos, stops,
+						gguf.string("tokenizer.chat_template"), gguf);
 			} catch (RuntimeException e) {
 				gguf.close();
 				throw e;
@@ -55,7 +59,7 @@ public final class EmbeddedModel implements AutoCloseable {
 		}
 		Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(path);
 		return new EmbeddedModel(new Llama(checkpoint.config(), checkpoint.weights(), threads, maxContext), Optional.empty(), Optional.of(1), Set.of(),
-				checkpoint::close);
+				Optional.empty(), checkpoint::close);
 	}
 
 	public Llama llama() {
@@ -73,6 +77,16 @@ public final class EmbeddedModel implements AutoCloseable {
 		bos.ifPresent(ids::add);
 		ids.addAll(t.encode(text));
 		return ids;
+	}
+
+	/** BOS, where the model wants its prompts to start with one. */
+	public Optional<Integer> bos() {
+		return bos;
+	}
+
+	/** The Jinja chat template the file carries. */
+	public Optional<String> chatTemplate() {
+		return chatTemplate;
 	}
 
 	/** Tokens that end an answer (EOS). */

@@ -12,4 +12,14 @@ public interface Tokenizer {
 	String decode(List<Integer> ids);
 
 	int vocabularySize();
+
+	/** As {@link #encode}, but the text of control and user-defined tokens (chat markers) becomes those tokens. */
+	default List<Integer> encodeWithSpecials(String text) {
+		return encode(text);
+	}
+
+	/** The id of a token by its exact text, e.g. {@code <|eot_id|>}. */
+	default java.util.OptionalInt id(String text) {
+		return java.util.OptionalInt.empty();
+	}
 }

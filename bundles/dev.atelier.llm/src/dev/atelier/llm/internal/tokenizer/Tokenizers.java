@@ -24,6 +24,10 @@ public final class Tokenizers {
 			throw new ModelFormatException(gguf.file(), "tokenizer.ggml.scores or token_type does not have one entry per token (" + tokens.size() + ")");
 		}
 		Vocabulary vocabulary = new Vocabulary(tokens, scores, types);
+		return new SpecialTokens(base(gguf, model, vocabulary), vocabulary);
+	}
+
+	private static Tokenizer base(GgufFile gguf, String model, Vocabulary vocabulary) {
 		return switch (model) {
 		case "llama" -> new SpmTokenizer(vocabulary, gguf.typed("tokenizer.ggml.add_space_prefix", Boolean.class).orElse(true),
 				(int) (long) gguf.integer("tokenizer.ggml.unknown_token_id").orElse(0L));

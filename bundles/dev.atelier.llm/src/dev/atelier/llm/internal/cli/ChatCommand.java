@@ -1,0 +1,182 @@
+package dev.atelier.llm.internal.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.osgi.service.component.annotations.Component;
+
+import dev.atelier.cli.CommandContext;
+import dev.atelier.cli.Subcommand;
+import dev.atelier.llm.ChatException;
+import dev.atelier.llm.ChatMessage;
+import dev.atelier.llm.ChatModel;
+import dev.atelier.llm.ModelFormatException;
+import dev.atelier.llm.Sampling;
+import dev.atelier.llm.Usage;
+import dev.atelier.llm.internal.engine.ChatTemplate;
+import dev.atelier.llm.internal.engine.EmbeddedChat;
+import dev.atelier.llm.internal.engine.EmbeddedModel;
+import dev.atelier.llm.openai.OpenAiBackend;
+
+/** {@code atelier chat --model FILE|--url URL [--prompt TEXT]}: one answer, or a conversation on standard input. */
+@Component(service = Subcommand.class)
+public final class ChatCommand implements Subcommand {
+
+	@Override
+	public String name() {
+		return "chat";
+	}
+
+	@Override
+	public String summary() {
+		return "chat with a local GGUF model or an OpenAI-compatible server (Ollama, llama.cpp, LM Studio, vLLM)";
+	}
+
+	@Override
+	public String usage() {
+		return """
+				usage: atelier chat (--model FILE.gguf [--template llama-2|llama-3|chatml|phi-3|gemma] | --url URL [--server-model NAME])
+				                    [--prompt TEXT] [--system TEXT] [--temperature 0.7] [--max-tokens 512] [--seed N] [--threads N]
+
+				With --prompt: prints the answer and exits. Without: a conversation, one message per line on standard input
+				(an empty line or end of input ends it). --url is the server's OpenAI base URL, e.g. http://localhost:11434/v1;
+				the API key, if the server needs one, is read from $OPENAI_API_KEY. Statistics go to standard error.""";
+	}
+
+	@Override
+	public int run(CommandContext ctx) {
+		Path model = null;
+		URI url = null;
+		String serverModel = null;
+		String template = null;
+		String prompt = null;
+		String system = null;
+		double temperature = 0.7;
+		int maxTokens = 512;
+		long seed = 0;
+		int threads = Runtime.getRuntime().availableProcessors();
+		List<String> args = ctx.args();
+		try {
+			for (int i = 0; i < args.size(); i++) {
+				switch (args.get(i)) {
+				case "--model" -> model = Path.of(value(args, ++i));
+				case "--url" -> url = URI.create(value(args, ++i));
+				case "--server-model" -> serverModel = value(args, ++i);
+				case "--template" -> template = value(args, ++i);
+				case "--prompt" -> prompt = value(args, ++i);
+				case "--system" -> system = value(args, ++i);
+				case "--temperature" -> temperature = Double.parseDouble(value(args, ++i));
+				case "--max-tokens" -> maxTokens = Integer.parseInt(value(args, ++i));
+				case "--seed" -> seed = Long.parseLong(value(args, ++i));
+				case "--threads" -> threads = Integer.parseInt(value(args, ++i));
+				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier help chat)");
+				}
+			}
+			if ((model == null) == (url == null)) {
+				throw new IllegalArgumentException("give either --model FILE.gguf or --url URL");
+			}
+			if (maxTokens < 1 || threads < 1 || temperature < 0) {
+				throw new IllegalArgumentException("--max-tokens and --threads must be 1 or more, --temperature 0 or more");
+			}
+		} catch (IllegalArgumentException e) {
+			ctx.err().println("atelier chat: " + e.getMessage());
+			return 2;
+		}
+		Sampling sampling = temperature == 0 ? Sampling.greedy() : Sampling.of(temperature, seed);
+		EmbeddedModel embedded = null;
+		try {
+			ChatModel chat;
+			if (model != null) {
+				embedded = EmbeddedModel.open(model, threads, 4096);
+				String jinja = embedded.chatTemplate().orElse(null);
+				ChatTemplate format = template != null ? ChatTemplate.named(template).orElse(null) : ChatTemplate.recognise(jinja).orElse(null);
+				if (format == null) {
+					ctx.err().println("atelier chat: " + (template != null ? "no chat template '" + template + "'"
+							: model + "'s chat template is " + (jinja == null ? "missing" : "not one Atelier knows"))
+							+ "; choose one with --template llama-2|llama-3|chatml|phi-3|gemma");
+					return 2;
+				}
+				if (embedded.tokenizer().isEmpty()) {
+					ctx.err().println("atelier chat: " + model + " has no tokenizer: it cannot chat");
+					return 2;
+				}
+				chat = new EmbeddedChat(embedded, format, model.getFileName().toString());
+			} else {
+				OpenAiBackend probe = new OpenAiBackend(new OpenAiBackend.Settings(url, "", System.getenv("OPENAI_API_KEY"),
+						java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(120), 2));
+				URI server = url;
+				String name = serverModel != null ? serverModel : probe.models().stream().findFirst()
+						.orElseThrow(() -> new ChatException(server + " offers no models"));
+				chat = new OpenAiBackend(new OpenAiBackend.Settings(url, name, System.getenv("OPENAI_API_KEY"), java.time.Duration.ofSeconds(5),
+						java.time.Duration.ofSeconds(120), 2));
+			}
+			List<ChatMessage> conversation = new ArrayList<>();
+			if (system != null) {
+				conversation.add(new ChatMessage("system", system));
+			}
+			if (prompt != null) {
+				conversation.add(ChatMessage.user(prompt));
+				answer(ctx, chat, conversation, sampling, maxTokens);
+				return 0;
+			}
+			BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+			ctx.out().println("Chatting with " + chat.name() + "; an empty line ends.");
+			String line;
+			while (true) {
+				ctx.out().print("> ");
+				ctx.out().flush();
+				line = in.readLine();
+				if (line == null || line.isBlank()) {
+					return 0;
+				}
+				conversation.add(ChatMessage.user(line));
+				conversation.add(new ChatMessage("assistant", answer(ctx, chat, conversation, sampling, maxTokens)));
+			}
+		} catch (ChatException e) {
+			ctx.err().println("atelier chat: " + e.getMessage());
+			return 1;
+		} catch (NoSuchFileException e) {
+			ctx.err().println("atelier chat: " + model + ": no such file");
+			return 1;
+		} catch (IOException e) {
+			ctx.err().println("atelier chat: " + e.getMessage());
+			return 1;
+		} catch (ModelFormatException e) {
+			ctx.err().println("atelier chat: " + e.getMessage());
+			return 1;
+		} finally {
+			if (embedded != null) {
+				embedded.close();
+			}
+		}
+	}
+
+	private static String answer(CommandContext ctx, ChatModel chat, List<ChatMessage> conversation, Sampling sampling, int maxTokens)
+			throws ChatException {
+		StringBuilder text = new StringBuilder();
+		Usage usage = chat.chat(conversation, sampling, maxTokens, piece -> {
+			text.append(piece);
+			ctx.out().print(piece);
+			ctx.out().flush();
+		}, () -> false);
+		ctx.out().println();
+		ctx.err().printf(Locale.ROOT, "[%d prompt tokens, %d generated, first token after %.0f ms, %.1f tokens/s]%n", usage.promptTokens(),
+				usage.generatedTokens(), usage.timeToFirstTokenMillis(), usage.decodeTokensPerSecond());
+		return text.toString();
+	}
+
+	private static String value(List<String> args, int i) {
+		if (i >= args.size()) {
+			throw new IllegalArgumentException(args.get(i - 1) + " needs a value");
+		}
+		return args.get(i);
+	}
+}

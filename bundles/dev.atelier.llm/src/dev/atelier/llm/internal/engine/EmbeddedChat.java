@@ -1,0 +1,85 @@
+package dev.atelier.llm.internal.engine;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import dev.atelier.llm.ChatException;
+import dev.atelier.llm.ChatMessage;
+import dev.atelier.llm.ChatModel;
+import dev.atelier.llm.Sampling;
+import dev.atelier.llm.Usage;
+import dev.atelier.llm.internal.tokenizer.Tokenizer;
+
+/**
+ * The embedded engine as a chat model: the conversation rendered in the model's chat format, its special tokens
+ * parsed, the answer streamed as text.
+ *
+ * <p>Truncation policy, for a conversation longer than the context: the system message stays, the oldest other
+ * turns are dropped until the prompt and the answer's token budget fit; if the last message alone does not fit,
+ * the chat is refused with its size and the context's.
+ */
+public final class EmbeddedChat implements ChatModel {
+
+	private final EmbeddedModel model;
+	private final ChatTemplate template;
+	private final String name;
+
+	public EmbeddedChat(EmbeddedModel model, ChatTemplate template, String name) {
+		this.model = model;
+		this.template = template;
+		this.name = name;
+	}
+
+	@Override
+	public String name() {
+		return name;
+	}
+
+	/** The prompt ids of a conversation: BOS where the model wants one, then the rendered turns. */
+	List<Integer> promptIds(List<ChatMessage> messages) {
+		Tokenizer tokenizer = model.tokenizer().orElseThrow();
+		List<Integer> ids = new ArrayList<>();
+		model.bos().ifPresent(ids::add);
+		ids.addAll(tokenizer.encodeWithSpecials(template.render(messages, "")));
+		return ids;
+	}
+
+	/** The messages that fit: the system message and as many of the latest turns as the context allows. */
+	List<ChatMessage> fit(List<ChatMessage> messages, int maxTokens) throws ChatException {
+		int budget = model.llama().contextLength() - maxTokens;
+		List<ChatMessage> kept = new ArrayList<>(messages);
+		while (promptIds(kept).size() > budget) {
+			int oldest = kept.get(0).role().equals("system") ? 1 : 0;
+			if (kept.size() - oldest <= 1) {
+				throw new ChatException("the last message takes " + promptIds(kept).size() + " tokens with the answer's " + maxTokens
+						+ "; the context holds " + model.llama().contextLength());
+			}
+			kept.remove(oldest);
+		}
+		return kept;
+	}
+
+	@Override
+	public Usage chat(List<ChatMessage> messages, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled)
+			throws ChatException {
+		Tokenizer tokenizer = model.tokenizer().orElseThrow(() -> new ChatException(name + " has no tokenizer: it cannot chat"));
+		List<Integer> prompt = promptIds(fit(messages, maxTokens));
+		Set<Integer> stops = new HashSet<>(model.stops());
+		template.stopTokens().forEach(t -> tokenizer.id(t).ifPresent(stops::add));
+		List<Integer> answer = new ArrayList<>();
+		int[] shown = { 0 };
+		return Generator.generate(model.llama(), prompt, maxTokens, sampling, stops, token -> {
+			answer.add(token);
+			String text = tokenizer.decode(answer);
+			if (text.length() > shown[0] && !text.endsWith("\uFFFD")) {
+				tokens.accept(text.substring(shown[0]));
+				shown[0] = text.length();
+			}
+			return true;
+		}, cancelled);
+	}
+}
