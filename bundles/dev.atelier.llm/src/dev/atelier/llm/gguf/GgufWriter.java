@@ -33,7 +33,7 @@ public final class GgufWriter {
 	private final Map<String, Object> metadata = new LinkedHashMap<>();
 	private final List<Tensor> tensors = new ArrayList<>();
 
-	/** String, Integer (int32), Long (uint64), Float, Boolean, List of String, float[] or int[] (int32 array). */
+	/** String, Integer (uint32, int32 when negative), Long (uint64), Float, Boolean, List of String, float[] or int[] (int32 array). */
 	public GgufWriter put(String key, Object value) {
 		if (!(value instanceof String || value instanceof Integer || value instanceof Long || value instanceof Float || value instanceof Boolean
 				|| value instanceof List<?> || value instanceof float[] || value instanceof int[])) {
@@ -156,8 +156,8 @@ public final class GgufWriter {
 				u32(8);
 				string(s);
 			}
-			case Integer i -> {
-				u32(5);
+			case Integer i -> { // unsigned where it can be: llama.cpp reads hyperparameters and token ids as u32
+				u32(i >= 0 ? 4 : 5);
 				u32(i);
 			}
 			case Long l -> {
