@@ -18,12 +18,10 @@ import dev.atelier.cli.Subcommand;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
+import dev.atelier.llm.ChatModels;
 import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
-import dev.atelier.llm.internal.engine.ChatTemplate;
-import dev.atelier.llm.internal.engine.EmbeddedChat;
-import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.openai.OpenAiBackend;
 
 /** {@code atelier chat --model FILE|--url URL [--prompt TEXT]}: one answer, or a conversation on standard input. */
@@ -91,32 +89,16 @@ public final class ChatCommand implements Subcommand {
 			return 2;
 		}
 		Sampling sampling = temperature == 0 ? Sampling.greedy() : Sampling.of(temperature, seed);
-		EmbeddedModel embedded = null;
+		ChatModel chat = null;
 		try {
-			ChatModel chat;
 			if (model != null) {
-				embedded = EmbeddedModel.open(model, threads, 4096);
-				String jinja = embedded.chatTemplate().orElse(null);
-				ChatTemplate format = template != null ? ChatTemplate.named(template).orElse(null) : ChatTemplate.recognise(jinja).orElse(null);
-				if (format == null) {
-					ctx.err().println("atelier chat: " + (template != null ? "no chat template '" + template + "'"
-							: model + "'s chat template is " + (jinja == null ? "missing" : "not one Atelier knows"))
-							+ "; choose one with --template llama-2|llama-3|chatml|phi-3|gemma");
-					return 2;
-				}
-				if (embedded.tokenizer().isEmpty()) {
-					ctx.err().println("atelier chat: " + model + " has no tokenizer: it cannot chat");
-					return 2;
-				}
-				chat = new EmbeddedChat(embedded, format, model.getFileName().toString());
+				chat = ChatModels.embedded(model, template, threads, 4096);
 			} else {
-				OpenAiBackend probe = new OpenAiBackend(new OpenAiBackend.Settings(url, "", System.getenv("OPENAI_API_KEY"),
-						java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(120), 2));
+				String key = System.getenv("OPENAI_API_KEY");
 				URI server = url;
-				String name = serverModel != null ? serverModel : probe.models().stream().findFirst()
+				String name = serverModel != null ? serverModel : ((OpenAiBackend) ChatModels.server(url, "", key)).models().stream().findFirst()
 						.orElseThrow(() -> new ChatException(server + " offers no models"));
-				chat = new OpenAiBackend(new OpenAiBackend.Settings(url, name, System.getenv("OPENAI_API_KEY"), java.time.Duration.ofSeconds(5),
-						java.time.Duration.ofSeconds(120), 2));
+				chat = ChatModels.server(url, name, key == null ? "" : key);
 			}
 			List<ChatMessage> conversation = new ArrayList<>();
 			if (system != null) {
@@ -153,8 +135,8 @@ public final class ChatCommand implements Subcommand {
 			ctx.err().println("atelier chat: " + e.getMessage());
 			return 1;
 		} finally {
-			if (embedded != null) {
-				embedded.close();
+			if (chat != null) {
+				chat.close();
 			}
 		}
 	}

@@ -39,6 +39,11 @@ public final class EmbeddedChat implements ChatModel {
 		return name;
 	}
 
+	@Override
+	public void close() {
+		model.close();
+	}
+
 	/** The prompt ids of a conversation: BOS where the model wants one, then the rendered turns. */
 	List<Integer> promptIds(List<ChatMessage> messages) {
 		Tokenizer tokenizer = model.tokenizer().orElseThrow();

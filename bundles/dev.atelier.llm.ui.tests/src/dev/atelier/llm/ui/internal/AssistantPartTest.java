@@ -1,0 +1,142 @@
+package dev.atelier.llm.ui.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.atelier.core.jobs.JobService;
+import dev.atelier.llm.ChatMessage;
+import dev.atelier.llm.ChatModel;
+import dev.atelier.llm.Sampling;
+import dev.atelier.llm.Usage;
+
+/** The Assistant view with the real job service and a model that streams a canned answer slowly. */
+class AssistantPartTest {
+
+	/** Streams its pieces 30 ms apart, stopping when cancelled; remembers the conversations it was given. */
+	private static final class SlowModel implements ChatModel {
+		final List<String> pieces;
+		List<ChatMessage> lastConversation;
+
+		SlowModel(List<String> pieces) {
+			this.pieces = pieces;
+		}
+
+		@Override
+		public String name() {
+			return "slow";
+		}
+
+		@Override
+		public Usage chat(List<ChatMessage> messages, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled) {
+			lastConversation = messages;
+			int sent = 0;
+			for (String piece : pieces) {
+				if (cancelled.getAsBoolean()) {
+					break;
+				}
+				tokens.accept(piece);
+				sent++;
+				try {
+					Thread.sleep(30);
+				} catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+			return new Usage(messages.size(), sent, 12, 33.3);
+		}
+	}
+
+	private static JobService jobs() throws InterruptedException {
+		var context = FrameworkUtil.getBundle(AssistantPartTest.class).getBundleContext();
+		ServiceTracker<JobService, JobService> tracker = new ServiceTracker<>(context, JobService.class, null);
+		tracker.open();
+		try {
+			JobService service = tracker.waitForService(10_000);
+			assertTrue(service != null, "no job service");
+			return service;
+		} finally {
+			tracker.close();
+		}
+	}
+
+	private static void spin(Display display, BooleanSupplier until) throws InterruptedException {
+		long deadline = System.currentTimeMillis() + 10_000;
+		while (!until.getAsBoolean() && System.currentTimeMillis() < deadline) {
+			if (!display.readAndDispatch()) {
+				Thread.sleep(5);
+			}
+		}
+		assertTrue(until.getAsBoolean(), "the view did not get there in 10 s");
+	}
+
+	@Test
+	void answersStreamIntoTheTranscriptAndCodeBlocksCanBeCopied() throws Exception {
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(700, 600);
+		AssistantPart part = new AssistantPart(jobs());
+		part.create(shell);
+		shell.open();
+		try {
+			SlowModel model = new SlowModel(List.of("Here:\n", "```java\n", "int x = 1;\n", "```\n", "Done."));
+			part.use(model);
+			part.input.setText("Write a line of Java");
+			part.send();
+			assertTrue(part.stop.getEnabled() && !part.send.getEnabled());
+			spin(display, () -> part.footer.getText().startsWith("5 tokens"));
+			assertTrue(part.transcript.getText().endsWith("You: Write a line of Java\n\nslow: Here:\n```java\nint x = 1;\n```\nDone."),
+					part.transcript.getText());
+			assertEquals("5 tokens; first after 12 ms; 33.3 tokens/s", part.footer.getText());
+			assertEquals("int x = 1;\n", AssistantPart.codeBlocks("Here:\n```java\nint x = 1;\n```\nDone."));
+			part.copyCode();
+			assertEquals("Copied 1 lines of code.", part.footer.getText());
+
+			part.input.setText("And another?");
+			part.send();
+			spin(display, () -> part.footer.getText().startsWith("5 tokens"));
+			assertEquals(List.of("user", "assistant", "user"), model.lastConversation.stream().map(ChatMessage::role).toList(),
+					"the conversation so far goes with each question");
+		} finally {
+			shell.dispose();
+		}
+	}
+
+	@Test
+	void stopCancelsAStreamingAnswerAndMissingModelsAreExplained() throws Exception {
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		AssistantPart part = new AssistantPart(jobs());
+		part.create(shell);
+		try {
+			part.input.setText("hi");
+			part.send();
+			assertEquals("Choose a model: a GGUF file, or a server's OpenAI base URL.", part.footer.getText());
+			part.location.setText("/nonexistent/model.gguf");
+			part.send();
+			assertTrue(part.footer.getText().contains("/nonexistent/model.gguf"), part.footer.getText());
+
+			part.use(new SlowModel(java.util.Collections.nCopies(500, "word ")));
+			part.send();
+			part.stop.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+			spin(display, () -> part.send.getEnabled());
+			assertTrue(part.footer.getText().equals("Stopped.") || part.footer.getText().matches("\\d+ tokens.*"), part.footer.getText());
+			assertTrue(part.transcript.getText().split("word").length < 400, "stopped well before the 500 words");
+		} finally {
+			shell.dispose();
+		}
+	}
+}

@@ -1,0 +1,281 @@
+package dev.atelier.llm.ui.internal;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StyledText;
+import org.eclipse.swt.dnd.Clipboard;
+import org.eclipse.swt.dnd.TextTransfer;
+import org.eclipse.swt.dnd.Transfer;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Spinner;
+import org.eclipse.swt.widgets.Text;
+
+import dev.atelier.core.jobs.JobCancelledException;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobService;
+import dev.atelier.llm.ChatException;
+import dev.atelier.llm.ChatMessage;
+import dev.atelier.llm.ChatModel;
+import dev.atelier.llm.ChatModels;
+import dev.atelier.llm.Sampling;
+import dev.atelier.llm.Usage;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+/**
+ * The assistant: pick a model (a GGUF file on the embedded engine, or an OpenAI-compatible server), set sampling,
+ * and chat; answers stream into the transcript as a job (Stop cancels it), the footer shows time to first token
+ * and tokens/s, code blocks of the last answer can be copied, and the current selection can be asked about.
+ */
+public final class AssistantPart {
+
+	static final String[] SOURCES = { "GGUF file", "Server URL" };
+	private static final Pattern CODE_BLOCK = Pattern.compile("```[^\\n]*\\n(.*?)```", Pattern.DOTALL);
+
+	private final JobService jobs;
+	Combo source;
+	Text location;
+	Text serverModel;
+	Combo template;
+	Spinner temperature;
+	Spinner maxTokens;
+	StyledText transcript;
+	Text input;
+	Button send;
+	Button stop;
+	Label footer;
+	private Composite root;
+	private ChatModel model;
+	private String modelKey;
+	private final List<ChatMessage> conversation = new ArrayList<>();
+	private JobHandle<Usage> running;
+	private Object selection;
+
+	@Inject
+	public AssistantPart(@Service JobService jobs) {
+		this.jobs = jobs;
+	}
+
+	/** The workbench's current selection, offered by "Ask about selection". */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void selection(@Named("org.eclipse.ui.selection") Object selected) {
+		selection = selected;
+	}
+
+	@PostConstruct
+	public void create(Composite parent) {
+		root = parent;
+		parent.setLayout(new GridLayout(1, false));
+		Composite settings = new Composite(parent, SWT.NONE);
+		settings.setLayout(new GridLayout(6, false));
+		settings.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		source = new Combo(settings, SWT.READ_ONLY);
+		source.setItems(SOURCES);
+		source.select(0);
+		location = new Text(settings, SWT.BORDER);
+		location.setMessage("model.gguf or http://localhost:11434/v1");
+		location.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 5, 1));
+		new Label(settings, SWT.NONE).setText("Server model");
+		serverModel = new Text(settings, SWT.BORDER);
+		serverModel.setMessage("first offered");
+		serverModel.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		new Label(settings, SWT.NONE).setText("Format");
+		template = new Combo(settings, SWT.READ_ONLY);
+		List<String> formats = new ArrayList<>(List.of("from the model"));
+		formats.addAll(List.of(ChatModels.TEMPLATES));
+		template.setItems(formats.toArray(String[]::new));
+		template.select(0);
+		new Label(settings, SWT.NONE).setText("Temperature ×100");
+		temperature = new Spinner(settings, SWT.BORDER);
+		temperature.setValues(70, 0, 200, 0, 5, 10);
+		new Label(settings, SWT.NONE).setText("Max tokens");
+		maxTokens = new Spinner(settings, SWT.BORDER);
+		maxTokens.setValues(512, 1, 8192, 0, 16, 128);
+
+		transcript = new StyledText(parent, SWT.BORDER | SWT.MULTI | SWT.WRAP | SWT.V_SCROLL | SWT.READ_ONLY);
+		transcript.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+		input = new Text(parent, SWT.BORDER | SWT.MULTI | SWT.WRAP | SWT.V_SCROLL);
+		GridData inputData = new GridData(SWT.FILL, SWT.CENTER, true, false);
+		inputData.heightHint = 60;
+		input.setLayoutData(inputData);
+		Composite actions = new Composite(parent, SWT.NONE);
+		actions.setLayout(new GridLayout(6, false));
+		actions.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		send = button(actions, "Send", this::send);
+		stop = button(actions, "Stop", () -> {
+			if (running != null) {
+				running.cancel();
+			}
+		});
+		stop.setEnabled(false);
+		button(actions, "Copy code", this::copyCode);
+		button(actions, "Ask about selection", this::askAboutSelection);
+		button(actions, "New chat", () -> {
+			conversation.clear();
+			transcript.setText("");
+		});
+		footer = new Label(actions, SWT.NONE);
+		footer.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+	}
+
+	private static Button button(Composite parent, String text, Runnable action) {
+		Button b = new Button(parent, SWT.PUSH);
+		b.setText(text);
+		b.addListener(SWT.Selection, e -> action.run());
+		return b;
+	}
+
+	/** The chosen model, opened again only when the settings changed. */
+	private ChatModel model() throws IOException, ChatException {
+		String where = location.getText().strip();
+		String format = template.getSelectionIndex() <= 0 ? null : template.getText();
+		String key = settingsKey();
+		if (model != null && key.equals(modelKey)) {
+			return model;
+		}
+		if (where.isEmpty()) {
+			throw new ChatException("Choose a model: a GGUF file, or a server's OpenAI base URL.");
+		}
+		close();
+		if (source.getSelectionIndex() == 0) {
+			model = ChatModels.embedded(Path.of(where), format, Runtime.getRuntime().availableProcessors(), 4096);
+		} else {
+			String name = serverModel.getText().strip();
+			model = ChatModels.server(URI.create(where), name.isEmpty() ? "default" : name, Optional.ofNullable(System.getenv("OPENAI_API_KEY")).orElse(""));
+		}
+		modelKey = key;
+		return model;
+	}
+
+	/** Uses this model (tests, or a model opened elsewhere) until the settings change. */
+	void use(ChatModel chosen) {
+		close();
+		model = chosen;
+		modelKey = settingsKey();
+	}
+
+	private String settingsKey() {
+		return source.getSelectionIndex() + "|" + location.getText().strip() + "|" + (template.getSelectionIndex() <= 0 ? null : template.getText())
+				+ "|" + serverModel.getText();
+	}
+
+	void send() {
+		String text = input.getText().strip();
+		if (text.isEmpty() || running != null) {
+			return;
+		}
+		ChatModel chat;
+		try {
+			chat = model();
+		} catch (IOException | ChatException | RuntimeException e) {
+			footer.setText(e.getMessage());
+			return;
+		}
+		conversation.add(ChatMessage.user(text));
+		input.setText("");
+		transcript.append((transcript.getCharCount() == 0 ? "" : "\n\n") + "You: " + text + "\n\n" + chat.name() + ": ");
+		List<ChatMessage> messages = List.copyOf(conversation);
+		double t = temperature.getSelection() / 100.0;
+		Sampling sampling = t == 0 ? Sampling.greedy() : Sampling.of(t, System.nanoTime());
+		int limit = maxTokens.getSelection();
+		StringBuilder answer = new StringBuilder();
+		running = jobs.submit("Assistant: " + chat.name(), context -> {
+			context.begin("Answering", limit);
+			return chat.chat(messages, sampling, limit, piece -> {
+				answer.append(piece);
+				context.worked(1);
+				root.getDisplay().asyncExec(() -> {
+					if (!transcript.isDisposed()) {
+						transcript.append(piece);
+						transcript.setTopIndex(transcript.getLineCount() - 1);
+					}
+				});
+			}, context::isCancelled);
+		});
+		send.setEnabled(false);
+		stop.setEnabled(true);
+		footer.setText("Answering…");
+		running.result().whenComplete((usage, failure) -> root.getDisplay().asyncExec(() -> finished(usage, failure, answer)));
+	}
+
+	private void finished(Usage usage, Throwable failure, StringBuilder answer) {
+		if (root.isDisposed()) {
+			return;
+		}
+		running = null;
+		send.setEnabled(true);
+		stop.setEnabled(false);
+		conversation.add(new ChatMessage("assistant", answer.toString()));
+		Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+		if (cause instanceof JobCancelledException) {
+			footer.setText("Stopped.");
+		} else if (cause != null) {
+			footer.setText(cause.getMessage());
+		} else if (usage != null) {
+			footer.setText(usage.generatedTokens() == 0 ? "No answer." : String.format(Locale.ROOT,
+					"%d tokens; first after %.0f ms; %.1f tokens/s", usage.generatedTokens(), usage.timeToFirstTokenMillis(), usage.decodeTokensPerSecond()));
+		}
+	}
+
+	/** The code blocks (``` fenced) of the last answer, joined. */
+	static String codeBlocks(String answer) {
+		StringBuilder code = new StringBuilder();
+		Matcher m = CODE_BLOCK.matcher(answer);
+		while (m.find()) {
+			code.append(m.group(1));
+		}
+		return code.toString();
+	}
+
+	void copyCode() {
+		String last = conversation.isEmpty() ? "" : conversation.get(conversation.size() - 1).content();
+		String code = codeBlocks(last);
+		if (code.isEmpty()) {
+			footer.setText("The last answer has no code block.");
+			return;
+		}
+		Clipboard clipboard = new Clipboard(root.getDisplay());
+		try {
+			clipboard.setContents(new Object[] { code }, new Transfer[] { TextTransfer.getInstance() });
+			footer.setText("Copied " + code.lines().count() + " lines of code.");
+		} finally {
+			clipboard.dispose();
+		}
+	}
+
+	void askAboutSelection() {
+		if (selection == null) {
+			footer.setText("Nothing is selected in the workbench.");
+			return;
+		}
+		input.setText("About this:\n" + selection + "\n\n" + input.getText());
+		input.setFocus();
+	}
+
+	@PreDestroy
+	public void close() {
+		if (model != null) {
+			model.close();
+			model = null;
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package dev.atelier.llm;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.atelier.llm.internal.engine.ChatTemplate;
+import dev.atelier.llm.internal.engine.EmbeddedChat;
+import dev.atelier.llm.internal.engine.EmbeddedModel;
+import dev.atelier.llm.openai.OpenAiBackend;
+
+/** Opens the chat models the assistant offers: a GGUF file on the embedded engine, or an OpenAI-compatible server. */
+public final class ChatModels {
+
+	/** The chat formats that can be chosen by name. */
+	public static final String[] TEMPLATES = { "llama-2", "llama-3", "chatml", "phi-3", "gemma" };
+
+	private ChatModels() {
+	}
+
+	/**
+	 * A GGUF model on the embedded engine; {@code template} null uses the one its {@code tokenizer.chat_template}
+	 * names. Throws {@link ChatException} when the file has no tokenizer or no known chat format.
+	 */
+	public static ChatModel embedded(Path file, String template, int threads, int context) throws IOException, ChatException {
+		EmbeddedModel model = EmbeddedModel.open(file, threads, context);
+		try {
+			if (model.tokenizer().isEmpty()) {
+				throw new ChatException(file + " has no tokenizer: it cannot chat");
+			}
+			ChatTemplate format = (template != null ? ChatTemplate.named(template) : ChatTemplate.recognise(model.chatTemplate().orElse(null)))
+					.orElseThrow(() -> new ChatException(file + (template != null ? ": no chat template '" + template + "'"
+							: "'s chat template is not one Atelier knows") + "; choose one of " + String.join(", ", TEMPLATES)));
+			return new EmbeddedChat(model, format, file.getFileName().toString());
+		} catch (ChatException | RuntimeException e) {
+			model.close();
+			throw e;
+		}
+	}
+
+	/** A model on an OpenAI-compatible server; {@code apiKey} may be empty. */
+	public static ChatModel server(URI baseUrl, String model, String apiKey) {
+		return new OpenAiBackend(new OpenAiBackend.Settings(baseUrl, model, apiKey, Duration.ofSeconds(5), Duration.ofSeconds(120), 2));
+	}
+}
