@@ -21,6 +21,7 @@ import dev.atelier.llm.internal.engine.Generator;
 import dev.atelier.llm.gguf.GgmlType;
 import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.internal.engine.SyntheticModel;
+import dev.atelier.llm.internal.tokenizer.Llama2cTokenizer;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;
 import dev.atelier.llm.internal.tokenizer.Tokenizers;
 
@@ -42,7 +43,7 @@ public final class LlmCommand implements Subcommand {
 	public String usage() {
 		return """
 				usage: atelier llm generate --model FILE (--prompt TEXT | --prompt-ids "1 2 …") [--temperature 0] [--max-tokens N]
-				                            [--seed N] [--threads N] [--emit text|ids]
+				                            [--seed N] [--threads N] [--emit text|ids] [--tokenizer tokenizer.bin]
 				       atelier llm tokenize --model FILE.gguf (--text TEXT | --ggml-vocab-test FILE.inp)
 				       atelier llm bench --model FILE [--threads N] [--prompt-tokens 128] [--tokens 64]
 				       atelier llm synth --shape 1b|3b|7b --type q8_0|q4_0|f16|bf16|f32 --vocab FILE.gguf --out FILE.gguf [--seed N]
@@ -50,7 +51,8 @@ public final class LlmCommand implements Subcommand {
 				  --prompt-ids   token ids used exactly as given (no BOS is added)
 				  --max-tokens   generated tokens (default 256); generation also stops at the end of the context
 				  --emit ids     standard output holds only the generated ids, separated by spaces
-				A llama2.c .bin checkpoint has no tokenizer: use --prompt-ids and --emit ids with it.
+				A llama2.c .bin checkpoint has no tokenizer: use --prompt-ids and --emit ids with it, or give llama2.c's
+				tokenizer.bin of its vocabulary with --tokenizer.
 				tokenize prints the ids of the text (no BOS, special tokens not parsed); with --ggml-vocab-test, one line per
 				input of llama.cpp's test file, in the .out format.
 				bench prints prefill and decode tokens/s and the time to the first token (random prompt ids, greedy).
@@ -83,11 +85,13 @@ public final class LlmCommand implements Subcommand {
 		long seed = 0;
 		int threads = Runtime.getRuntime().availableProcessors();
 		String emit = "text";
+		Path tokenizerFile = null;
 		try {
 			for (int i = 1; i < args.size(); i++) {
 				switch (args.get(i)) {
 				case "--model" -> model = Path.of(value(args, ++i, "--model"));
 				case "--prompt" -> prompt = value(args, ++i, "--prompt");
+				case "--tokenizer" -> tokenizerFile = Path.of(value(args, ++i, "--tokenizer"));
 				case "--prompt-ids" -> promptIds = ids(value(args, ++i, "--prompt-ids"));
 				case "--temperature" -> temperature = number(value(args, ++i, "--temperature"), "--temperature");
 				case "--max-tokens" -> maxTokens = (int) whole(value(args, ++i, "--max-tokens"), "--max-tokens", 1);
@@ -113,8 +117,12 @@ public final class LlmCommand implements Subcommand {
 			return 2;
 		}
 		try (EmbeddedModel embedded = EmbeddedModel.open(model, threads, 4096)) {
+			if (tokenizerFile != null) {
+				embedded.useTokenizer(Llama2cTokenizer.read(tokenizerFile, embedded.llama().config().vocab()));
+			}
 			if ((prompt != null || emit.equals("text")) && embedded.tokenizer().isEmpty()) {
-				ctx.err().println("atelier llm generate: " + model + " has no tokenizer (llama2.c checkpoints carry none): use --prompt-ids and --emit ids");
+				ctx.err().println("atelier llm generate: " + model + " has no tokenizer (llama2.c checkpoints carry none): use --prompt-ids and --emit ids,"
+						+ " or --tokenizer tokenizer.bin");
 				return 2;
 			}
 			List<Integer> ids = prompt != null ? embedded.prompt(prompt) : promptIds;

@@ -20,7 +20,7 @@ import dev.atelier.llm.internal.tokenizer.Tokenizers;
 public final class EmbeddedModel implements AutoCloseable {
 
 	private final Llama llama;
-	private final Optional<Tokenizer> tokenizer;
+	private Optional<Tokenizer> tokenizer;
 	private final Optional<Integer> bos;
 	private final Set<Integer> stops;
 	private final Optional<String> chatTemplate;
@@ -68,6 +68,15 @@ public final class EmbeddedModel implements AutoCloseable {
 
 	public Optional<Tokenizer> tokenizer() {
 		return tokenizer;
+	}
+
+	/** Uses a tokenizer from elsewhere (llama2.c's tokenizer.bin for a checkpoint, which carries none). */
+	public void useTokenizer(Tokenizer external) {
+		if (external.vocabularySize() != llama.config().vocab()) {
+			throw new IllegalArgumentException("the tokenizer has " + external.vocabularySize() + " tokens; the model's vocabulary has "
+					+ llama.config().vocab());
+		}
+		tokenizer = Optional.of(external);
 	}
 
 	/** The prompt's ids for a text: BOS (where the model wants one) and the text's tokens. */

@@ -55,7 +55,12 @@ class LlmIT {
 		assertTrue(truncated.err().contains(cut + ": the header describes 1056540 bytes of header and weights; the file has 5000"), truncated.err());
 		Product.Run text = Product.run(env, "llm", "generate", "--model", data("stories260K.bin").toString(), "--prompt", "Once");
 		assertEquals(2, text.exitCode(), text.all());
-		assertTrue(text.err().contains("has no tokenizer in this build (llama2.c checkpoints carry none): use --prompt-ids and --emit ids"), text.err());
+		assertTrue(text.err().contains("has no tokenizer (llama2.c checkpoints carry none): use --prompt-ids and --emit ids, or --tokenizer"
+				+ " tokenizer.bin"), text.err());
+		Product.Run wrongVocab = Product.run(env, "llm", "generate", "--model", data("stories260K.bin").toString(), "--tokenizer",
+				data("tokenizer.bin").toString(), "--prompt", "Once");
+		assertEquals(2, wrongVocab.exitCode(), wrongVocab.all());
+		assertTrue(wrongVocab.err().contains("the tokenizer has 32000 tokens; the model's vocabulary has 512"), wrongVocab.err());
 		Product.Run notGguf = Product.run(env, "llm", "tokenize", "--model", cut.toString(), "--text", "hi");
 		assertEquals(1, notGguf.exitCode(), notGguf.all());
 		assertTrue(notGguf.err().contains(cut + ": not a GGUF file"), notGguf.err());
