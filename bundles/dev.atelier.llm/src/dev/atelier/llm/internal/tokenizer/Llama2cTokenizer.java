@@ -13,7 +13,8 @@ import dev.atelier.llm.ModelFormatException;
 
 /**
  * llama2.c's {@code tokenizer.bin}: an int (the longest token's length), then per token a float score, an int length
- * and the bytes, for {@code vocabSize} tokens. Its export wrote SentencePiece's U+2581 as a plain space; that is
+ * and the bytes, for {@code vocabSize} tokens (the model's: the file does not say; bytes left over mean another
+ * vocabulary). Its export wrote SentencePiece's U+2581 as a plain space; that is
  * undone, and ids 0–2 (unknown, BOS, EOS) and 3–258 (bytes) are typed as in the SentencePiece model, so that it
  * tokenizes as the {@code llama} tokenizer does.
  */
@@ -46,6 +47,9 @@ public final class Llama2cTokenizer {
 			in.get(text);
 			tokens.add(new String(text, StandardCharsets.UTF_8).replace(' ', '\u2581').getBytes(StandardCharsets.UTF_8));
 			types[i] = i == 0 ? Vocabulary.TYPE_UNKNOWN : i <= 2 ? Vocabulary.TYPE_CONTROL : i <= 258 ? Vocabulary.TYPE_BYTE : Vocabulary.TYPE_NORMAL;
+		}
+		if (in.hasRemaining()) {
+			throw new ModelFormatException(file, "holds more than the model's " + vocabSize + " tokens: it is the tokenizer of another vocabulary");
 		}
 		Vocabulary vocabulary = new Vocabulary(tokens, scores, types);
 		return new SpecialTokens(new SpmTokenizer(vocabulary, true, 0), vocabulary);
