@@ -30,12 +30,19 @@ public final class GgufLlama {
 		int vocab = gguf.integer("llama.vocab_size").map(Long::intValue)
 				.orElseGet(() -> gguf.strings("tokenizer.ggml.tokens").map(List::size).orElseThrow(() -> new ModelFormatException(gguf.file(),
 						"neither llama.vocab_size nor tokenizer.ggml.tokens says the vocabulary size")));
+		String scaling = gguf.string("llama.rope.scaling.type").orElse("none");
+		float scale = switch (scaling) {
+		case "none" -> 1f;
+		case "linear" -> (float) (1 / gguf.real("llama.rope.scaling.factor").orElse(1.0));
+		default -> throw new ModelFormatException(gguf.file(), "rope scaling '" + scaling + "' is not supported (none and linear are)");
+		};
+		float[] factors = gguf.tensors().containsKey("rope_freqs.weight") ? vector(gguf, "rope_freqs.weight", dim / heads / 2) : null;
 		LlamaConfig config;
 		try {
 			config = new LlamaConfig(dim, integer(gguf, "llama.feed_forward_length"), integer(gguf, "llama.block_count"), heads,
 					gguf.integer("llama.attention.head_count_kv").map(Long::intValue).orElse(heads), vocab, integer(gguf, "llama.context_length"),
 					gguf.real("llama.attention.layer_norm_rms_epsilon").orElse(1e-5).floatValue(),
-					gguf.real("llama.rope.freq_base").orElse(10_000.0).floatValue());
+					gguf.real("llama.rope.freq_base").orElse(10_000.0).floatValue(), scale, factors);
 		} catch (IllegalArgumentException e) {
 			throw new ModelFormatException(gguf.file(), e.getMessage());
 		}

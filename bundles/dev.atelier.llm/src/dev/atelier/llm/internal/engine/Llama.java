@@ -27,6 +27,9 @@ public final class Llama {
 	private final float[] att;
 	private final float[] logits;
 	/** Per layer, contextLength × kvDim keys and values. */
+	private final double[] ropeFrequencies;
+	private final float[] ropeCos;
+	private final float[] ropeSin;
 	private final float[][] keyCache;
 	private final float[][] valueCache;
 
@@ -52,6 +55,9 @@ public final class Llama {
 		v = new float[config.kvDim()];
 		att = new float[config.heads() * context];
 		logits = new float[config.vocab()];
+		ropeFrequencies = config.ropeFrequencies();
+		ropeCos = new float[ropeFrequencies.length];
+		ropeSin = new float[ropeFrequencies.length];
 		if ((long) context * config.kvDim() > Integer.MAX_VALUE - 8) {
 			throw new IllegalArgumentException("a key/value cache of " + context + " positions × " + config.kvDim() + " is too large; limit the context");
 		}
@@ -81,14 +87,18 @@ public final class Llama {
 		int headSize = config.headSize();
 		int kvMul = config.heads() / config.kvHeads();
 		weights.tokenEmbedding().row(token, x);
+		for (int j = 0; j < ropeFrequencies.length; j++) { // the same angles for every head and layer at this position
+			ropeCos[j] = (float) Math.cos(pos * ropeFrequencies[j]);
+			ropeSin[j] = (float) Math.sin(pos * ropeFrequencies[j]);
+		}
 		for (int l = 0; l < config.layers(); l++) {
 			LlamaWeights.Layer layer = weights.layers().get(l);
 			rmsnorm(xb, x, layer.attentionNorm());
 			matmul(q, layer.wq(), xb);
 			matmul(k, layer.wk(), xb);
 			matmul(v, layer.wv(), xb);
-			rope(q, dim, pos);
-			rope(k, kvDim, pos);
+			rope(q, dim);
+			rope(k, kvDim);
 			System.arraycopy(k, 0, keyCache[l], pos * kvDim, kvDim);
 			System.arraycopy(v, 0, valueCache[l], pos * kvDim, kvDim);
 			float[] keys = keyCache[l];
@@ -148,19 +158,15 @@ public final class Llama {
 		}
 	}
 
-	/** Rotates each pair (2i, 2i+1) within each head by pos · θ^(−2i / headSize). */
-	private void rope(float[] vec, int length, int pos) {
+	/** Rotates each pair (2j, 2j+1) within each head by this position's angle for j. */
+	private void rope(float[] vec, int length) {
 		int headSize = config.headSize();
 		for (int i = 0; i < length; i += 2) {
-			int headDim = i % headSize;
-			double freq = 1.0 / Math.pow(config.ropeTheta(), headDim / (double) headSize);
-			double angle = pos * freq;
-			float cos = (float) Math.cos(angle);
-			float sin = (float) Math.sin(angle);
+			int j = (i % headSize) / 2;
 			float a = vec[i];
 			float b = vec[i + 1];
-			vec[i] = a * cos - b * sin;
-			vec[i + 1] = a * sin + b * cos;
+			vec[i] = a * ropeCos[j] - b * ropeSin[j];
+			vec[i + 1] = a * ropeSin[j] + b * ropeCos[j];
 		}
 	}
 
