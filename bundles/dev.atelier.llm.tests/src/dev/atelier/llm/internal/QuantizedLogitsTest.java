@@ -71,6 +71,26 @@ class QuantizedLogitsTest {
 	}
 
 	@Test
+	void aBatchedPromptGivesTheLogitsOfTokenByToken(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("tiny-q4.gguf");
+		try (GgufFile vocab = GgufFile.open(TestData.llm("gguf-vocab/ggml-vocab-llama-spm.gguf"))) {
+			SyntheticModel.write(file, "tiny", GgmlType.Q4_0, vocab, 9);
+		}
+		int[] prompt = new java.util.Random(5).ints(45, 0, 32000).toArray(); // two batches: 32 and 13 tokens
+		try (GgufFile gguf = GgufFile.open(file)) {
+			GgufLlama.Model m = GgufLlama.load(gguf);
+			float[] batched = new Llama(m.config(), m.weights(), 2).forward(prompt, 0).clone();
+			Llama single = new Llama(m.config(), m.weights(), 1);
+			float[] sequential = null;
+			for (int pos = 0; pos < prompt.length; pos++) {
+				sequential = single.forward(prompt[pos], pos);
+			}
+			double err = relativeRms(List.of(batched), List.of(sequential.clone()));
+			assertTrue(err < 1e-5, "batched prefill differs from token by token by " + err);
+		}
+	}
+
+	@Test
 	void everyTensorTypeMatchesF32OnItsOwnWeightsAndStaysNearTheOriginal(@TempDir Path dir) throws Exception {
 		try (GgufFile vocab = GgufFile.open(TestData.llm("gguf-vocab/ggml-vocab-llama-spm.gguf"))) {
 			int[] tokens = { 1, 15043, 3186, 29892, 920, 526, 366, 29973 };

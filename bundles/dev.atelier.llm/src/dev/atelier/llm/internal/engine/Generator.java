@@ -31,10 +31,7 @@ public final class Generator {
 		TokenSampler sampler = new TokenSampler(sampling);
 		List<Integer> history = new ArrayList<>(prompt);
 		long start = System.nanoTime();
-		float[] logits = null;
-		for (int pos = 0; pos < prompt.size(); pos++) {
-			logits = model.forward(prompt.get(pos), pos);
-		}
+		float[] logits = model.forward(prompt.stream().mapToInt(Integer::intValue).toArray(), 0);
 		long first = 0;
 		int generated = 0;
 		int pos = prompt.size();

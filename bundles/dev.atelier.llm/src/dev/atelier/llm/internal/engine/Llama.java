@@ -1,35 +1,44 @@
 package dev.atelier.llm.internal.engine;
 
+import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
- * The Llama forward pass for one token at a time: RMSNorm, rotary positions on interleaved pairs (as llama2.c and
- * llama.cpp's converted weights have them), grouped-query attention over a key/value cache, and the SwiGLU
- * feed-forward. Matrix-vector products run on a pool of {@code threads}, rows split among them.
+ * The Llama forward pass: RMSNorm, rotary positions on interleaved pairs (as llama2.c and llama.cpp's converted
+ * weights have them), grouped-query attention over a key/value cache, and the SwiGLU feed-forward. A prompt runs
+ * in batches of up to {@value #MAX_BATCH} tokens, so each weight row is read (and dequantised) once per batch
+ * rather than once per token; decoding is the batch of one, on the fused dequantise-and-dot kernels. Rows of a
+ * matrix are split among {@code threads} workers.
  */
 public final class Llama {
+
+	/** Tokens a prompt batch holds: enough to make prefill compute-bound, small enough for the activations (~3 MB at 1B). */
+	static final int MAX_BATCH = 32;
+	private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
 	private final LlamaConfig config;
 	private final LlamaWeights weights;
 	private final int context;
 	private final ForkJoinPool pool;
 	private final int threads;
-	// Activations, reused for every token.
-	private final float[] x;
-	private final float[] xb;
-	private final float[] xb2;
-	private final float[] hb;
-	private final float[] hb2;
-	private final float[] q;
-	private final float[] k;
-	private final float[] v;
+	// Activations per batch slot, reused.
+	private final float[][] x;
+	private final float[][] xb;
+	private final float[][] xb2;
+	private final float[][] hb;
+	private final float[][] hb2;
+	private final float[][] q;
+	private final float[][] k;
+	private final float[][] v;
 	private final float[] att;
 	private final float[] logits;
-	/** Per layer, contextLength × kvDim keys and values. */
 	private final double[] ropeFrequencies;
-	private final float[] ropeCos;
-	private final float[] ropeSin;
+	/** Per layer, context × kvDim keys and values. */
 	private final float[][] keyCache;
 	private final float[][] valueCache;
 
@@ -45,19 +54,17 @@ public final class Llama {
 		this.threads = Math.max(1, threads);
 		this.pool = this.threads == 1 ? null : new ForkJoinPool(this.threads);
 		int dim = config.dim();
-		x = new float[dim];
-		xb = new float[dim];
-		xb2 = new float[dim];
-		hb = new float[config.hiddenDim()];
-		hb2 = new float[config.hiddenDim()];
-		q = new float[dim];
-		k = new float[config.kvDim()];
-		v = new float[config.kvDim()];
+		x = new float[MAX_BATCH][dim];
+		xb = new float[MAX_BATCH][dim];
+		xb2 = new float[MAX_BATCH][dim];
+		hb = new float[MAX_BATCH][config.hiddenDim()];
+		hb2 = new float[MAX_BATCH][config.hiddenDim()];
+		q = new float[MAX_BATCH][dim];
+		k = new float[MAX_BATCH][config.kvDim()];
+		v = new float[MAX_BATCH][config.kvDim()];
 		att = new float[config.heads() * context];
 		logits = new float[config.vocab()];
 		ropeFrequencies = config.ropeFrequencies();
-		ropeCos = new float[ropeFrequencies.length];
-		ropeSin = new float[ropeFrequencies.length];
 		if ((long) context * config.kvDim() > Integer.MAX_VALUE - 8) {
 			throw new IllegalArgumentException("a key/value cache of " + context + " positions × " + config.kvDim() + " is too large; limit the context");
 		}
@@ -76,75 +83,112 @@ public final class Llama {
 
 	/** The logits of the token after {@code token} at position {@code pos} (0-based); earlier positions must have run. */
 	public float[] forward(int token, int pos) {
-		if (token < 0 || token >= config.vocab()) {
-			throw new IllegalArgumentException("token " + token + " is outside the vocabulary of " + config.vocab());
+		return forward(new int[] { token }, pos);
+	}
+
+	/**
+	 * Runs {@code tokens} at positions {@code start}, {@code start + 1}, … (in batches) and returns the logits after the
+	 * last one; earlier positions must have run.
+	 */
+	public float[] forward(int[] tokens, int start) {
+		for (int token : tokens) {
+			if (token < 0 || token >= config.vocab()) {
+				throw new IllegalArgumentException("token " + token + " is outside the vocabulary of " + config.vocab());
+			}
 		}
-		if (pos < 0 || pos >= context) {
-			throw new IllegalArgumentException("position " + pos + " is outside the context of " + context + " tokens");
+		if (start < 0 || tokens.length == 0 || start + tokens.length > context) {
+			throw new IllegalArgumentException("positions " + start + " to " + (start + tokens.length - 1) + " are outside the context of " + context
+					+ " tokens");
 		}
+		for (int from = 0; from < tokens.length; from += MAX_BATCH) {
+			batch(tokens, from, Math.min(MAX_BATCH, tokens.length - from), start + from);
+		}
+		int last = (tokens.length - 1) % MAX_BATCH;
+		rmsnorm(x[last], x[last], weights.finalNorm());
+		matmul(new float[][] { logits }, weights.output(), new float[][] { x[last] }, 1);
+		return logits;
+	}
+
+	private void batch(int[] tokens, int from, int n, int start) {
 		int dim = config.dim();
 		int kvDim = config.kvDim();
-		int headSize = config.headSize();
-		int kvMul = config.heads() / config.kvHeads();
-		weights.tokenEmbedding().row(token, x);
-		for (int j = 0; j < ropeFrequencies.length; j++) { // the same angles for every head and layer at this position
-			ropeCos[j] = (float) Math.cos(pos * ropeFrequencies[j]);
-			ropeSin[j] = (float) Math.sin(pos * ropeFrequencies[j]);
+		for (int t = 0; t < n; t++) {
+			weights.tokenEmbedding().row(tokens[from + t], x[t]);
 		}
 		for (int l = 0; l < config.layers(); l++) {
 			LlamaWeights.Layer layer = weights.layers().get(l);
-			rmsnorm(xb, x, layer.attentionNorm());
-			matmul(q, layer.wq(), xb);
-			matmul(k, layer.wk(), xb);
-			matmul(v, layer.wv(), xb);
-			rope(q, dim);
-			rope(k, kvDim);
-			System.arraycopy(k, 0, keyCache[l], pos * kvDim, kvDim);
-			System.arraycopy(v, 0, valueCache[l], pos * kvDim, kvDim);
-			float[] keys = keyCache[l];
-			float[] values = valueCache[l];
-			float scale = (float) (1.0 / Math.sqrt(headSize));
-			heads(pos, h -> {
-				int qo = h * headSize;
-				int ko = (h / kvMul) * headSize;
-				int ao = h * context;
-				for (int t = 0; t <= pos; t++) {
-					float score = 0;
-					int kt = t * kvDim + ko;
-					for (int i = 0; i < headSize; i++) {
-						score += q[qo + i] * keys[kt + i];
-					}
-					att[ao + t] = score * scale;
-				}
-				softmax(att, ao, pos + 1);
-				java.util.Arrays.fill(xb, qo, qo + headSize, 0f);
-				for (int t = 0; t <= pos; t++) {
-					float a = att[ao + t];
-					int vt = t * kvDim + ko;
-					for (int i = 0; i < headSize; i++) {
-						xb[qo + i] += a * values[vt + i];
-					}
-				}
-			});
-			matmul(xb2, layer.wo(), xb);
-			for (int i = 0; i < dim; i++) {
-				x[i] += xb2[i];
+			for (int t = 0; t < n; t++) {
+				rmsnorm(xb[t], x[t], layer.attentionNorm());
 			}
-			rmsnorm(xb, x, layer.ffnNorm());
-			matmul(hb, layer.gate(), xb);
-			matmul(hb2, layer.up(), xb);
-			for (int i = 0; i < hb.length; i++) {
-				float g = hb[i];
-				hb[i] = g / (1f + (float) Math.exp(-g)) * hb2[i]; // SiLU(gate) · up
+			matmul(q, layer.wq(), xb, n);
+			matmul(k, layer.wk(), xb, n);
+			matmul(v, layer.wv(), xb, n);
+			for (int t = 0; t < n; t++) {
+				rope(q[t], dim, start + t);
+				rope(k[t], kvDim, start + t);
+				System.arraycopy(k[t], 0, keyCache[l], (start + t) * kvDim, kvDim);
+				System.arraycopy(v[t], 0, valueCache[l], (start + t) * kvDim, kvDim);
 			}
-			matmul(xb, layer.down(), hb);
-			for (int i = 0; i < dim; i++) {
-				x[i] += xb[i];
+			for (int t = 0; t < n; t++) {
+				attend(l, q[t], xb[t], start + t);
+			}
+			matmul(xb2, layer.wo(), xb, n);
+			for (int t = 0; t < n; t++) {
+				add(x[t], xb2[t]);
+				rmsnorm(xb[t], x[t], layer.ffnNorm());
+			}
+			matmul(hb, layer.gate(), xb, n);
+			matmul(hb2, layer.up(), xb, n);
+			for (int t = 0; t < n; t++) {
+				float[] g = hb[t];
+				float[] u = hb2[t];
+				for (int i = 0; i < g.length; i++) {
+					g[i] = g[i] / (1f + (float) Math.exp(-g[i])) * u[i]; // SiLU(gate) · up
+				}
+			}
+			matmul(xb, layer.down(), hb, n);
+			for (int t = 0; t < n; t++) {
+				add(x[t], xb[t]);
 			}
 		}
-		rmsnorm(x, x, weights.finalNorm());
-		matmul(logits, weights.output(), x);
-		return logits;
+	}
+
+	/** One token's attention at {@code pos} over positions 0…pos of layer {@code l}'s cache, heads in parallel. */
+	private void attend(int l, float[] query, float[] out, int pos) {
+		int headSize = config.headSize();
+		int kvDim = config.kvDim();
+		int kvMul = config.heads() / config.kvHeads();
+		float[] keys = keyCache[l];
+		float[] values = valueCache[l];
+		float scale = (float) (1.0 / Math.sqrt(headSize));
+		heads(pos, h -> {
+			int qo = h * headSize;
+			int ko = (h / kvMul) * headSize;
+			int ao = h * context;
+			for (int t = 0; t <= pos; t++) {
+				float score = 0;
+				int kt = t * kvDim + ko;
+				for (int i = 0; i < headSize; i++) {
+					score += query[qo + i] * keys[kt + i];
+				}
+				att[ao + t] = score * scale;
+			}
+			softmax(att, ao, pos + 1);
+			Arrays.fill(out, qo, qo + headSize, 0f);
+			for (int t = 0; t <= pos; t++) {
+				float a = att[ao + t];
+				int vt = t * kvDim + ko;
+				for (int i = 0; i < headSize; i++) {
+					out[qo + i] += a * values[vt + i];
+				}
+			}
+		});
+	}
+
+	private static void add(float[] into, float[] delta) {
+		for (int i = 0; i < into.length; i++) {
+			into[i] += delta[i];
+		}
 	}
 
 	private void rmsnorm(float[] out, float[] in, float[] weight) {
@@ -158,15 +202,19 @@ public final class Llama {
 		}
 	}
 
-	/** Rotates each pair (2j, 2j+1) within each head by this position's angle for j. */
-	private void rope(float[] vec, int length) {
+	/** Rotates each pair (2j, 2j+1) within each head by pos × frequency j. */
+	private void rope(float[] vec, int length, int pos) {
 		int headSize = config.headSize();
-		for (int i = 0; i < length; i += 2) {
-			int j = (i % headSize) / 2;
-			float a = vec[i];
-			float b = vec[i + 1];
-			vec[i] = a * ropeCos[j] - b * ropeSin[j];
-			vec[i + 1] = a * ropeSin[j] + b * ropeCos[j];
+		int pairs = ropeFrequencies.length;
+		for (int j = 0; j < pairs; j++) {
+			float cos = (float) Math.cos(pos * ropeFrequencies[j]);
+			float sin = (float) Math.sin(pos * ropeFrequencies[j]);
+			for (int i = 2 * j; i < length; i += headSize) {
+				float a = vec[i];
+				float b = vec[i + 1];
+				vec[i] = a * cos - b * sin;
+				vec[i + 1] = a * sin + b * cos;
+			}
 		}
 	}
 
@@ -186,21 +234,53 @@ public final class Llama {
 		}
 	}
 
-	/** out = W · in, rows split among the threads when the matrix is large enough to pay for it. */
-	private void matmul(float[] out, Weights w, float[] in) {
+	/**
+	 * out[t] = W · in[t] for the first n slots. One token uses the fused kernels; a batch dequantises each row once
+	 * into a buffer and takes its float dot product with every token.
+	 */
+	private void matmul(float[][] out, Weights w, float[][] in, int n) {
 		int rows = w.rows();
-		if (pool == null || (long) rows * w.cols() < 1 << 16) {
-			for (int r = 0; r < rows; r++) {
-				out[r] = w.dot(r, in);
+		java.util.function.IntConsumer chunkWork = chunk -> {
+			int chunks = chunkCount(rows, n);
+			int from = chunk * rows / chunks;
+			int to = (chunk + 1) * rows / chunks;
+			if (n == 1) {
+				for (int r = from; r < to; r++) {
+					out[0][r] = w.dot(r, in[0]);
+				}
+				return;
 			}
+			float[] row = new float[w.cols()];
+			for (int r = from; r < to; r++) {
+				w.row(r, row);
+				for (int t = 0; t < n; t++) {
+					out[t][r] = dot(row, in[t]);
+				}
+			}
+		};
+		int chunks = chunkCount(rows, n);
+		if (chunks == 1) {
+			chunkWork.accept(0);
 			return;
 		}
-		int chunks = threads * 4;
-		pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(c -> {
-			for (int r = c * rows / chunks, end = (c + 1) * rows / chunks; r < end; r++) {
-				out[r] = w.dot(r, in);
-			}
-		})).join();
+		pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(chunkWork)).join();
+	}
+
+	private int chunkCount(int rows, int n) {
+		return pool == null || (long) rows * n * 64 < 1 << 16 ? 1 : Math.min(rows, threads * 4);
+	}
+
+	private static float dot(float[] a, float[] b) {
+		FloatVector acc = FloatVector.zero(F);
+		int i = 0;
+		for (int end = F.loopBound(a.length); i < end; i += F.length()) {
+			acc = FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, b, i), acc);
+		}
+		float sum = acc.reduceLanes(VectorOperators.ADD);
+		for (; i < a.length; i++) {
+			sum += a[i] * b[i];
+		}
+		return sum;
 	}
 
 	private void heads(int pos, java.util.function.IntConsumer perHead) {
