@@ -258,7 +258,7 @@ public final class LlmCommand implements Subcommand {
 			Usage usage = Generator.generate(embedded.llama(), prompt, tokens, Sampling.greedy(), java.util.Set.of(), t -> true, () -> false);
 			double prefill = promptTokens / (usage.timeToFirstTokenMillis() / 1e3);
 			ctx.out().printf(Locale.ROOT, "model %s, %d threads%n", model.getFileName(), threads);
-			ctx.out().printf(Locale.ROOT, "prefill pp%d: %.2f tokens/s (one token at a time)%n", promptTokens, prefill);
+			ctx.out().printf(Locale.ROOT, "prefill pp%d: %.2f tokens/s (batches of 32 tokens)%n", promptTokens, prefill);
 			ctx.out().printf(Locale.ROOT, "decode  tg%d: %.2f tokens/s%n", usage.generatedTokens(), usage.decodeTokensPerSecond());
 			ctx.out().printf(Locale.ROOT, "time to first token: %.1f ms%n", usage.timeToFirstTokenMillis());
 			return 0;
