@@ -26,9 +26,11 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
 
+import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.llm.ApiKeys;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
@@ -54,6 +56,7 @@ public final class AssistantPart {
 	Combo source;
 	Text location;
 	Text serverModel;
+	Text apiKey;
 	Combo template;
 	Spinner temperature;
 	Spinner maxTokens;
@@ -68,10 +71,18 @@ public final class AssistantPart {
 	private final List<ChatMessage> conversation = new ArrayList<>();
 	private JobHandle<Usage> running;
 	private Object selection;
+	private AtelierEnvironment environment;
 
 	@Inject
 	public AssistantPart(@Service JobService jobs) {
 		this.jobs = jobs;
+	}
+
+	/** The workspace, whose secure storage keeps server keys. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void environment(@Service AtelierEnvironment env) {
+		environment = env;
 	}
 
 	/** The workbench's current selection, offered by "Ask about selection". */
@@ -98,6 +109,10 @@ public final class AssistantPart {
 		serverModel = new Text(settings, SWT.BORDER);
 		serverModel.setMessage("first offered");
 		serverModel.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		new Label(settings, SWT.NONE).setText("API key");
+		apiKey = new Text(settings, SWT.BORDER | SWT.PASSWORD);
+		apiKey.setMessage("kept in secure storage");
+		apiKey.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		new Label(settings, SWT.NONE).setText("Format");
 		template = new Combo(settings, SWT.READ_ONLY);
 		List<String> formats = new ArrayList<>(List.of("from the model"));
@@ -160,10 +175,29 @@ public final class AssistantPart {
 			model = ChatModels.embedded(Path.of(where), format, Runtime.getRuntime().availableProcessors(), 4096);
 		} else {
 			String name = serverModel.getText().strip();
-			model = ChatModels.server(URI.create(where), name.isEmpty() ? "default" : name, Optional.ofNullable(System.getenv("OPENAI_API_KEY")).orElse(""));
+			URI server = URI.create(where);
+			model = ChatModels.server(server, name.isEmpty() ? "default" : name, key(server));
 		}
 		modelKey = key;
 		return model;
+	}
+
+	/**
+	 * The server's key: one typed in the field is stored in the workspace's secure storage (and the field cleared);
+	 * otherwise the stored one, else $OPENAI_API_KEY.
+	 */
+	private String key(URI server) throws IOException {
+		ApiKeys keys = environment == null ? null : ApiKeys.open(environment.paths().workspaceRoot().resolve("secure-storage"));
+		String typed = apiKey.getText().strip();
+		if (!typed.isEmpty()) {
+			if (keys != null) {
+				keys.put(server, typed);
+				apiKey.setText("");
+			}
+			return typed;
+		}
+		Optional<String> stored = keys == null ? Optional.empty() : keys.get(server);
+		return stored.orElse(Optional.ofNullable(System.getenv("OPENAI_API_KEY")).orElse(""));
 	}
 
 	/** Uses this model (tests, or a model opened elsewhere) until the settings change. */

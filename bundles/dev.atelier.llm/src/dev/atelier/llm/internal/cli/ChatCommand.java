@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Component;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.llm.ApiKeys;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
@@ -46,7 +47,8 @@ public final class ChatCommand implements Subcommand {
 
 				With --prompt: prints the answer and exits. Without: a conversation, one message per line on standard input
 				(an empty line or end of input ends it). --url is the server's OpenAI base URL, e.g. http://localhost:11434/v1;
-				the API key, if the server needs one, is read from $OPENAI_API_KEY. Statistics go to standard error.""";
+				the API key, if the server needs one, comes from the workspace's secure storage (atelier llm key --url URL)
+				or $OPENAI_API_KEY. Statistics go to standard error.""";
 	}
 
 	@Override
@@ -94,7 +96,7 @@ public final class ChatCommand implements Subcommand {
 			if (model != null) {
 				chat = ChatModels.embedded(model, template, threads, 4096);
 			} else {
-				String key = System.getenv("OPENAI_API_KEY");
+				String key = storedKey(ctx, url).orElse(System.getenv("OPENAI_API_KEY"));
 				URI server = url;
 				String name = serverModel != null ? serverModel : ((OpenAiBackend) ChatModels.server(url, "", key)).models().stream().findFirst()
 						.orElseThrow(() -> new ChatException(server + " offers no models"));
@@ -139,6 +141,14 @@ public final class ChatCommand implements Subcommand {
 				chat.close();
 			}
 		}
+	}
+
+	/** The server's key from the workspace's secure storage (set with atelier llm key), where there is one. */
+	static java.util.Optional<String> storedKey(CommandContext ctx, URI server) throws IOException {
+		if (ctx.environment() == null) {
+			return java.util.Optional.empty();
+		}
+		return ApiKeys.open(ctx.environment().paths().workspaceRoot().resolve("secure-storage")).get(server);
 	}
 
 	private static String answer(CommandContext ctx, ChatModel chat, List<ChatMessage> conversation, Sampling sampling, int maxTokens)

@@ -1,6 +1,7 @@
 package dev.atelier.llm.internal.cli;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +14,7 @@ import org.osgi.service.component.annotations.Component;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.llm.ApiKeys;
 import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
@@ -47,6 +49,7 @@ public final class LlmCommand implements Subcommand {
 				       atelier llm tokenize --model FILE.gguf (--text TEXT | --ggml-vocab-test FILE.inp)
 				       atelier llm bench --model FILE [--threads N] [--prompt-tokens 128] [--tokens 64]
 				       atelier llm synth --shape 1b|3b|7b --type q8_0|q4_0|f16|bf16|f32 --vocab FILE.gguf --out FILE.gguf [--seed N]
+				       atelier llm key --url URL [--remove]   (the key is read from standard input, kept in secure storage)
 
 				  --prompt-ids   token ids used exactly as given (no BOS is added)
 				  --max-tokens   generated tokens (default 256); generation also stops at the end of the context
@@ -71,6 +74,9 @@ public final class LlmCommand implements Subcommand {
 		}
 		if (!args.isEmpty() && args.get(0).equals("bench")) {
 			return bench(ctx, args.subList(1, args.size()));
+		}
+		if (!args.isEmpty() && args.get(0).equals("key")) {
+			return key(ctx, args.subList(1, args.size()));
 		}
 		if (args.isEmpty() || !args.get(0).equals("generate")) {
 			ctx.err().println("atelier llm: " + (args.isEmpty() ? "a command is needed" : "unknown command '" + args.get(0) + "'")
@@ -270,6 +276,46 @@ public final class LlmCommand implements Subcommand {
 			return 1;
 		} catch (ModelFormatException e) {
 			ctx.err().println("atelier llm bench: " + e.getMessage());
+			return 1;
+		}
+	}
+
+	/** Stores (from standard input, never an argument that shell history keeps) or removes a server's API key. */
+	private static int key(CommandContext ctx, List<String> args) {
+		URI url = null;
+		boolean remove = false;
+		try {
+			for (int i = 0; i < args.size(); i++) {
+				switch (args.get(i)) {
+				case "--url" -> url = URI.create(value(args, ++i, "--url"));
+				case "--remove" -> remove = true;
+				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier help llm)");
+				}
+			}
+			if (url == null) {
+				throw new IllegalArgumentException("--url URL is needed");
+			}
+		} catch (IllegalArgumentException e) {
+			ctx.err().println("atelier llm key: " + e.getMessage());
+			return 2;
+		}
+		try {
+			ApiKeys keys = ApiKeys.open(ctx.environment().paths().workspaceRoot().resolve("secure-storage"));
+			if (remove) {
+				keys.remove(url);
+				ctx.err().println("atelier llm key: removed the key of " + url);
+				return 0;
+			}
+			String key = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+			if (key == null || key.isBlank()) {
+				ctx.err().println("atelier llm key: no key on standard input");
+				return 2;
+			}
+			keys.put(url, key.strip());
+			ctx.err().println("atelier llm key: stored the key of " + url + " in the workspace's secure storage");
+			return 0;
+		} catch (IOException e) {
+			ctx.err().println("atelier llm key: " + e.getMessage());
 			return 1;
 		}
 	}

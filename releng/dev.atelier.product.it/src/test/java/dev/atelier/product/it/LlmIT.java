@@ -45,6 +45,20 @@ class LlmIT {
 	}
 
 	@Test
+	void aServerKeyGoesToTheWorkspacesSecureStorageEncrypted() throws Exception {
+		Path ws = Product.newWorkspace("llm-key");
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
+		Product.Run stored = Product.runWithInput(env, "sk-test-9876\n", "llm", "key", "--url", "http://localhost:11434/v1");
+		assertEquals(0, stored.exitCode(), stored.all());
+		assertTrue(stored.err().contains("stored the key of http://localhost:11434/v1 in the workspace's secure storage"), stored.err());
+		Path storage = ws.resolve("secure-storage");
+		assertTrue(Files.exists(storage) && !Files.readString(storage).contains("sk-test-9876"), "stored, and not in clear");
+		assertTrue(!stored.all().contains("sk-test-9876"), "the key is never printed");
+		Product.Run removed = Product.run(env, "llm", "key", "--url", "http://localhost:11434/v1", "--remove");
+		assertEquals(0, removed.exitCode(), removed.all());
+	}
+
+	@Test
 	void badModelsAndOptionsAreRefusedByName() throws Exception {
 		Path ws = Product.newWorkspace("llm-bad");
 		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());

@@ -55,6 +55,11 @@ final class Product {
 
 	/** Runs {@code atelier args…} with the given environment additions, without JAVA_HOME to prove the JRE is bundled. */
 	static Run run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+		return runWithInput(env, null, args);
+	}
+
+	/** As {@link #run}, with {@code input} (or nothing, when null) on standard input. */
+	static Run runWithInput(Map<String, String> env, String input, String... args) throws IOException, InterruptedException {
 		List<String> command = new ArrayList<>();
 		command.add(home().resolve("atelier").toString());
 		command.addAll(List.of(args));
@@ -64,7 +69,8 @@ final class Product {
 		builder.environment().putAll(env);
 		Path out = Files.createTempFile("atelier-out", ".txt");
 		Path err = Files.createTempFile("atelier-err", ".txt");
-		builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+		Path in = input == null ? Path.of("/dev/null") : Files.writeString(Files.createTempFile("atelier-in", ".txt"), input);
+		builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(in.toFile()));
 		Process process = builder.start();
 		if (!process.waitFor(120, TimeUnit.SECONDS)) {
 			process.destroyForcibly();

@@ -1,0 +1,41 @@
+package dev.atelier.llm.internal.secrets;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+import javax.crypto.spec.PBEKeySpec;
+
+import org.eclipse.equinox.security.storage.provider.IPreferencesContainer;
+import org.eclipse.equinox.security.storage.provider.PasswordProvider;
+
+/**
+ * The master password of Atelier's secure storage: 32 random bytes created on first use in a file readable by its
+ * owner only, beside the storage file. Entries are encrypted with it (PBE), so the storage file alone reveals no
+ * key; a desktop keyring provider, where installed with a higher priority, takes precedence.
+ */
+public final class WorkspaceKeyProvider extends PasswordProvider {
+
+	@Override
+	public PBEKeySpec getPassword(IPreferencesContainer container, int passwordType) {
+		try {
+			Path storage = Path.of(container.getLocation().toURI());
+			Path master = storage.resolveSibling(storage.getFileName() + ".key");
+			if (!Files.exists(master)) {
+				byte[] secret = new byte[32];
+				new SecureRandom().nextBytes(secret);
+				Files.createDirectories(master.getParent());
+				Files.writeString(master, Base64.getEncoder().encodeToString(secret), StandardOpenOption.CREATE_NEW);
+				Files.setPosixFilePermissions(master, PosixFilePermissions.fromString("rw-------"));
+			}
+			return new PBEKeySpec(Files.readString(master).strip().toCharArray());
+		} catch (IOException | URISyntaxException | UnsupportedOperationException e) {
+			return null; // secure storage then reports that it cannot be unlocked
+		}
+	}
+}
