@@ -109,6 +109,12 @@ class AssistantPartTest {
 			spin(display, () -> part.footer.getText().startsWith("5 tokens"));
 			assertEquals(List.of("user", "assistant", "user"), model.lastConversation.stream().map(ChatMessage::role).toList(),
 					"the conversation so far goes with each question");
+			part.topK.setSelection(20);
+			part.repeat.setSelection(110);
+			part.seed.setSelection(7);
+			assertEquals(new Sampling(0.7, 20, 0.95, 0.05, 1.1, 7), part.sampling());
+			part.temperature.setSelection(0);
+			assertEquals(Sampling.greedy(), part.sampling());
 		} finally {
 			shell.dispose();
 		}

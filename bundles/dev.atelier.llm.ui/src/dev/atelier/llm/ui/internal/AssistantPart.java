@@ -60,6 +60,11 @@ public final class AssistantPart {
 	Combo template;
 	Spinner temperature;
 	Spinner maxTokens;
+	Spinner topK;
+	Spinner topP;
+	Spinner minP;
+	Spinner repeat;
+	Spinner seed;
 	StyledText transcript;
 	Text input;
 	Button send;
@@ -119,12 +124,17 @@ public final class AssistantPart {
 		formats.addAll(List.of(ChatModels.TEMPLATES));
 		template.setItems(formats.toArray(String[]::new));
 		template.select(0);
-		new Label(settings, SWT.NONE).setText("Temperature ×100");
+		new Label(settings, SWT.NONE).setText("Temperature");
 		temperature = new Spinner(settings, SWT.BORDER);
-		temperature.setValues(70, 0, 200, 0, 5, 10);
+		temperature.setValues(70, 0, 200, 2, 5, 10);
 		new Label(settings, SWT.NONE).setText("Max tokens");
 		maxTokens = new Spinner(settings, SWT.BORDER);
 		maxTokens.setValues(512, 1, 8192, 0, 16, 128);
+		topK = spinner(settings, "Top-k (0: off)", 40, 0, 1000, 0);
+		topP = spinner(settings, "Top-p", 95, 1, 100, 2);
+		minP = spinner(settings, "Min-p", 5, 0, 99, 2);
+		repeat = spinner(settings, "Repetition penalty", 100, 1, 300, 2);
+		seed = spinner(settings, "Seed", 0, 0, Integer.MAX_VALUE, 0);
 
 		transcript = new StyledText(parent, SWT.BORDER | SWT.MULTI | SWT.WRAP | SWT.V_SCROLL | SWT.READ_ONLY);
 		transcript.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
@@ -150,6 +160,21 @@ public final class AssistantPart {
 		});
 		footer = new Label(actions, SWT.NONE);
 		footer.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+	}
+
+	private static Spinner spinner(Composite parent, String label, int value, int min, int max, int digits) {
+		new Label(parent, SWT.NONE).setText(label);
+		Spinner spinner = new Spinner(parent, SWT.BORDER);
+		spinner.setValues(value, min, max, digits, 1, 10);
+		return spinner;
+	}
+
+	/** The sampling settings as shown; temperature 0 is greedy. */
+	Sampling sampling() {
+		double t = temperature.getSelection() / 100.0;
+		return t == 0 ? Sampling.greedy()
+				: new Sampling(t, topK.getSelection(), topP.getSelection() / 100.0, minP.getSelection() / 100.0, repeat.getSelection() / 100.0,
+						seed.getSelection());
 	}
 
 	private static Button button(Composite parent, String text, Runnable action) {
@@ -228,8 +253,7 @@ public final class AssistantPart {
 		input.setText("");
 		transcript.append((transcript.getCharCount() == 0 ? "" : "\n\n") + "You: " + text + "\n\n" + chat.name() + ": ");
 		List<ChatMessage> messages = List.copyOf(conversation);
-		double t = temperature.getSelection() / 100.0;
-		Sampling sampling = t == 0 ? Sampling.greedy() : Sampling.of(t, System.nanoTime());
+		Sampling sampling = sampling();
 		int limit = maxTokens.getSelection();
 		StringBuilder answer = new StringBuilder();
 		running = jobs.submit("Assistant: " + chat.name(), context -> {

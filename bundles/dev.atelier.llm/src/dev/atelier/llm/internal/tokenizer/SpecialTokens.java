@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.OptionalInt;
 
 /**
- * A tokenizer that also turns the text of special tokens (control and user-defined, e.g. {@code <|im_start|>})
- * into those tokens, longest first, as llama.cpp does with parse_special; the text between goes to the base.
+ * Splits text at special tokens before the base tokenizer sees it, longest first, as llama.cpp does: user-defined
+ * tokens always, control tokens (e.g. {@code <|im_start|>}) only when special tokens are parsed; the text between
+ * goes to the base.
  */
 final class SpecialTokens implements Tokenizer {
 
-	private record Special(String text, int id) {
+	private record Special(String text, int id, boolean control) {
 	}
 
 	private final Tokenizer base;
@@ -25,7 +26,7 @@ final class SpecialTokens implements Tokenizer {
 		for (int id = 0; id < vocabulary.size(); id++) {
 			int type = vocabulary.type(id);
 			if ((type == Vocabulary.TYPE_CONTROL || type == Vocabulary.TYPE_USER_DEFINED) && vocabulary.bytes(id).length > 0) {
-				specials.add(new Special(new String(vocabulary.bytes(id), StandardCharsets.UTF_8), id));
+				specials.add(new Special(new String(vocabulary.bytes(id), StandardCharsets.UTF_8), id, type == Vocabulary.TYPE_CONTROL));
 			}
 		}
 		specials.sort(Comparator.comparingInt((Special s) -> s.text().length()).reversed());
@@ -33,17 +34,21 @@ final class SpecialTokens implements Tokenizer {
 
 	@Override
 	public List<Integer> encode(String text) {
-		return base.encode(text);
+		return partition(text, false);
 	}
 
 	@Override
 	public List<Integer> encodeWithSpecials(String text) {
+		return partition(text, true);
+	}
+
+	private List<Integer> partition(String text, boolean withControl) {
 		List<Integer> out = new ArrayList<>();
 		int plainFrom = 0;
 		int at = 0;
 		outer: while (at < text.length()) {
 			for (Special s : specials) {
-				if (text.startsWith(s.text(), at)) {
+				if ((withControl || !s.control()) && text.startsWith(s.text(), at)) {
 					if (at > plainFrom) {
 						out.addAll(base.encode(text.substring(plainFrom, at)));
 					}
