@@ -22,6 +22,7 @@ import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
@@ -55,7 +56,7 @@ public final class AssistantPart {
 	private final JobService jobs;
 	Combo source;
 	Text location;
-	Text serverModel;
+	Combo serverModel;
 	Text apiKey;
 	Combo template;
 	Spinner temperature;
@@ -102,17 +103,25 @@ public final class AssistantPart {
 		root = parent;
 		parent.setLayout(new GridLayout(1, false));
 		Composite settings = new Composite(parent, SWT.NONE);
-		settings.setLayout(new GridLayout(6, false));
+		settings.setLayout(new GridLayout(7, false));
 		settings.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		source = new Combo(settings, SWT.READ_ONLY);
 		source.setItems(SOURCES);
 		source.select(0);
 		location = new Text(settings, SWT.BORDER);
 		location.setMessage("model.gguf or http://localhost:11434/v1");
-		location.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 5, 1));
+		location.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 4, 1));
+		button(settings, "Browse…", () -> {
+			FileDialog dialog = new FileDialog(root.getShell(), SWT.OPEN);
+			dialog.setFilterExtensions(new String[] { "*.gguf", "*" });
+			Optional.ofNullable(dialog.open()).ifPresent(file -> {
+				source.select(0);
+				location.setText(file);
+			});
+		});
+		button(settings, "List models", this::listModels);
 		new Label(settings, SWT.NONE).setText("Server model");
-		serverModel = new Text(settings, SWT.BORDER);
-		serverModel.setMessage("first offered");
+		serverModel = new Combo(settings, SWT.DROP_DOWN);
 		serverModel.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		new Label(settings, SWT.NONE).setText("API key");
 		apiKey = new Text(settings, SWT.BORDER | SWT.PASSWORD);
@@ -167,6 +176,22 @@ public final class AssistantPart {
 		Spinner spinner = new Spinner(parent, SWT.BORDER);
 		spinner.setValues(value, min, max, digits, 1, 10);
 		return spinner;
+	}
+
+	/** Fills the server model list from the server's /v1/models. */
+	void listModels() {
+		try {
+			URI server = URI.create(location.getText().strip());
+			List<String> ids = ((dev.atelier.llm.openai.OpenAiBackend) ChatModels.server(server, "", key(server))).models();
+			serverModel.setItems(ids.toArray(String[]::new));
+			if (!ids.isEmpty()) {
+				serverModel.select(0);
+			}
+			source.select(1);
+			footer.setText(ids.size() + " models on " + server);
+		} catch (IOException | ChatException | RuntimeException e) {
+			footer.setText(e.getMessage());
+		}
 	}
 
 	/** The sampling settings as shown; temperature 0 is greedy. */

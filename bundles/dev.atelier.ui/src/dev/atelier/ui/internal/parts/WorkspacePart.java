@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.Focus;
+import org.eclipse.e4.ui.workbench.modeling.ESelectionService;
 import org.eclipse.jface.viewers.ITreeContentProvider;
 import org.eclipse.jface.viewers.LabelProvider;
 import org.eclipse.jface.viewers.TreeViewer;
@@ -29,6 +30,9 @@ public final class WorkspacePart {
 	@Inject
 	@Service
 	private WorkspaceManager workspace;
+
+	@Inject
+	private ESelectionService selection;
 
 	private TreeViewer viewer;
 
@@ -58,6 +62,20 @@ public final class WorkspacePart {
 			}
 		});
 		viewer.setInput(workspace.read(ws -> ws));
+		// Other views (the Assistant's "ask about the selection") see the selected element described in words.
+		viewer.addSelectionChangedListener(e -> {
+			Object first = e.getStructuredSelection().getFirstElement();
+			selection.setSelection(first == null ? null : describe(first));
+		});
+	}
+
+	static String describe(Object element) {
+		return switch (element) {
+		case Project p -> "Atelier project '" + p.getName() + "' with " + p.getAssets().size() + " assets";
+		case Asset a -> "Atelier asset '" + a.getName() + "' (" + a.getKind().getLiteral() + ")" + (a.getPath() == null ? "" : " at " + a.getPath());
+		case JobRecord j -> "Atelier job " + j.getKind() + ", " + j.getStatus().getLiteral();
+		default -> String.valueOf(element);
+		};
 	}
 
 	@Focus
