@@ -29,7 +29,12 @@ public final class ApiKeys {
 		this.root = root;
 	}
 
-	/** The storage at {@code file} (e.g. {@code <workspace>/secure-storage}), created on first write. */
+	/** The workspace's storage, {@code <workspace>/secure-storage}. */
+	public static ApiKeys forWorkspace(Path workspaceRoot) throws IOException {
+		return open(workspaceRoot.resolve("secure-storage"));
+	}
+
+	/** The storage at {@code file}, created on first write. */
 	public static ApiKeys open(Path file) throws IOException {
 		Map<Object, Object> hints = new HashMap<>();
 		hints.put(IProviderHints.PROMPT_USER, Boolean.FALSE);

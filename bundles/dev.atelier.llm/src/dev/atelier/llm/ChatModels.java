@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.atelier.llm.internal.engine.ChatTemplate;
 import dev.atelier.llm.internal.engine.EmbeddedChat;
@@ -41,6 +42,15 @@ public final class ChatModels {
 
 	/** A model on an OpenAI-compatible server; {@code apiKey} may be empty. */
 	public static ChatModel server(URI baseUrl, String model, String apiKey) {
+		return backend(baseUrl, model, apiKey);
+	}
+
+	/** The model ids an OpenAI-compatible server offers. */
+	public static List<String> serverModels(URI baseUrl, String apiKey) throws ChatException {
+		return backend(baseUrl, "", apiKey).models();
+	}
+
+	private static OpenAiBackend backend(URI baseUrl, String model, String apiKey) {
 		return new OpenAiBackend(new OpenAiBackend.Settings(baseUrl, model, apiKey, Duration.ofSeconds(5), Duration.ofSeconds(120), 2));
 	}
 }

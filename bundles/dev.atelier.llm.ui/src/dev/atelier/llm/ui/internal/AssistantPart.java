@@ -182,7 +182,7 @@ public final class AssistantPart {
 	void listModels() {
 		try {
 			URI server = URI.create(location.getText().strip());
-			List<String> ids = ((dev.atelier.llm.openai.OpenAiBackend) ChatModels.server(server, "", key(server))).models();
+			List<String> ids = ChatModels.serverModels(server, key(server));
 			serverModel.setItems(ids.toArray(String[]::new));
 			if (!ids.isEmpty()) {
 				serverModel.select(0);
@@ -237,7 +237,7 @@ public final class AssistantPart {
 	 * otherwise the stored one, else $OPENAI_API_KEY.
 	 */
 	private String key(URI server) throws IOException {
-		ApiKeys keys = environment == null ? null : ApiKeys.open(environment.paths().workspaceRoot().resolve("secure-storage"));
+		ApiKeys keys = environment == null ? null : ApiKeys.forWorkspace(environment.paths().workspaceRoot());
 		String typed = apiKey.getText().strip();
 		if (!typed.isEmpty()) {
 			if (keys != null) {

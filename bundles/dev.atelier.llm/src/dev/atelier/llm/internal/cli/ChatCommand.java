@@ -23,7 +23,6 @@ import dev.atelier.llm.ChatModels;
 import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
-import dev.atelier.llm.openai.OpenAiBackend;
 
 /** {@code atelier chat --model FILE|--url URL [--prompt TEXT]}: one answer, or a conversation on standard input. */
 @Component(service = Subcommand.class)
@@ -98,7 +97,7 @@ public final class ChatCommand implements Subcommand {
 			} else {
 				String key = storedKey(ctx, url).orElse(System.getenv("OPENAI_API_KEY"));
 				URI server = url;
-				String name = serverModel != null ? serverModel : ((OpenAiBackend) ChatModels.server(url, "", key)).models().stream().findFirst()
+				String name = serverModel != null ? serverModel : ChatModels.serverModels(url, key).stream().findFirst()
 						.orElseThrow(() -> new ChatException(server + " offers no models"));
 				chat = ChatModels.server(url, name, key == null ? "" : key);
 			}
@@ -148,7 +147,7 @@ public final class ChatCommand implements Subcommand {
 		if (ctx.environment() == null) {
 			return java.util.Optional.empty();
 		}
-		return ApiKeys.open(ctx.environment().paths().workspaceRoot().resolve("secure-storage")).get(server);
+		return ApiKeys.forWorkspace(ctx.environment().paths().workspaceRoot()).get(server);
 	}
 
 	private static String answer(CommandContext ctx, ChatModel chat, List<ChatMessage> conversation, Sampling sampling, int maxTokens)

@@ -24,6 +24,7 @@ import dev.atelier.llm.gguf.GgmlType;
 import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.internal.engine.SyntheticModel;
 import dev.atelier.llm.internal.tokenizer.Llama2cTokenizer;
+import dev.atelier.llm.internal.tokenizer.TextStream;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;
 import dev.atelier.llm.internal.tokenizer.Tokenizers;
 
@@ -95,16 +96,16 @@ public final class LlmCommand implements Subcommand {
 		try {
 			for (int i = 1; i < args.size(); i++) {
 				switch (args.get(i)) {
-				case "--model" -> model = Path.of(value(args, ++i, "--model"));
-				case "--prompt" -> prompt = value(args, ++i, "--prompt");
-				case "--tokenizer" -> tokenizerFile = Path.of(value(args, ++i, "--tokenizer"));
-				case "--prompt-ids" -> promptIds = ids(value(args, ++i, "--prompt-ids"));
-				case "--temperature" -> temperature = number(value(args, ++i, "--temperature"), "--temperature");
-				case "--max-tokens" -> maxTokens = (int) whole(value(args, ++i, "--max-tokens"), "--max-tokens", 1);
-				case "--seed" -> seed = whole(value(args, ++i, "--seed"), "--seed", Long.MIN_VALUE);
-				case "--threads" -> threads = (int) whole(value(args, ++i, "--threads"), "--threads", 1);
+				case "--model" -> model = Path.of(Options.value(args, ++i, "--model"));
+				case "--prompt" -> prompt = Options.value(args, ++i, "--prompt");
+				case "--tokenizer" -> tokenizerFile = Path.of(Options.value(args, ++i, "--tokenizer"));
+				case "--prompt-ids" -> promptIds = ids(Options.value(args, ++i, "--prompt-ids"));
+				case "--temperature" -> temperature = Options.number(Options.value(args, ++i, "--temperature"), "--temperature");
+				case "--max-tokens" -> maxTokens = (int) Options.whole(Options.value(args, ++i, "--max-tokens"), "--max-tokens", 1);
+				case "--seed" -> seed = Options.whole(Options.value(args, ++i, "--seed"), "--seed", Long.MIN_VALUE);
+				case "--threads" -> threads = (int) Options.whole(Options.value(args, ++i, "--threads"), "--threads", 1);
 				case "--emit" -> {
-					emit = value(args, ++i, "--emit");
+					emit = Options.value(args, ++i, "--emit");
 					if (!emit.equals("text") && !emit.equals("ids")) {
 						throw new IllegalArgumentException("--emit must be text or ids, not '" + emit + "'");
 					}
@@ -141,18 +142,13 @@ public final class LlmCommand implements Subcommand {
 			}
 			Sampling sampling = temperature == 0 ? Sampling.greedy() : Sampling.of(temperature, seed);
 			List<Integer> generated = new ArrayList<>();
-			StringBuilder shown = new StringBuilder();
 			boolean text = emit.equals("text");
+			TextStream stream = text ? new TextStream(embedded.tokenizer().orElseThrow()) : null;
 			Usage usage = Generator.generate(embedded.llama(), ids, maxTokens, sampling, embedded.stops(), token -> {
 				generated.add(token);
-				if (text) { // print what the new token adds to the decoded text (a character may take several tokens)
-					String all = embedded.tokenizer().orElseThrow().decode(generated);
-					if (all.length() > shown.length() && !all.endsWith("\uFFFD")) {
-						ctx.out().print(all.substring(shown.length()));
-						ctx.out().flush();
-						shown.setLength(0);
-						shown.append(all);
-					}
+				if (text) {
+					ctx.out().print(stream.add(token));
+					ctx.out().flush();
 				}
 				return true;
 			}, () -> false);
@@ -184,11 +180,11 @@ public final class LlmCommand implements Subcommand {
 		try {
 			for (int i = 0; i < args.size(); i++) {
 				switch (args.get(i)) {
-				case "--shape" -> shape = value(args, ++i, "--shape");
-				case "--type" -> type = value(args, ++i, "--type");
-				case "--vocab" -> vocab = Path.of(value(args, ++i, "--vocab"));
-				case "--out" -> out = Path.of(value(args, ++i, "--out"));
-				case "--seed" -> seed = whole(value(args, ++i, "--seed"), "--seed", Long.MIN_VALUE);
+				case "--shape" -> shape = Options.value(args, ++i, "--shape");
+				case "--type" -> type = Options.value(args, ++i, "--type");
+				case "--vocab" -> vocab = Path.of(Options.value(args, ++i, "--vocab"));
+				case "--out" -> out = Path.of(Options.value(args, ++i, "--out"));
+				case "--seed" -> seed = Options.whole(Options.value(args, ++i, "--seed"), "--seed", Long.MIN_VALUE);
 				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier help llm)");
 				}
 			}
@@ -240,10 +236,10 @@ public final class LlmCommand implements Subcommand {
 		try {
 			for (int i = 0; i < args.size(); i++) {
 				switch (args.get(i)) {
-				case "--model" -> model = Path.of(value(args, ++i, "--model"));
-				case "--threads" -> threads = (int) whole(value(args, ++i, "--threads"), "--threads", 1);
-				case "--prompt-tokens" -> promptTokens = (int) whole(value(args, ++i, "--prompt-tokens"), "--prompt-tokens", 1);
-				case "--tokens" -> tokens = (int) whole(value(args, ++i, "--tokens"), "--tokens", 2);
+				case "--model" -> model = Path.of(Options.value(args, ++i, "--model"));
+				case "--threads" -> threads = (int) Options.whole(Options.value(args, ++i, "--threads"), "--threads", 1);
+				case "--prompt-tokens" -> promptTokens = (int) Options.whole(Options.value(args, ++i, "--prompt-tokens"), "--prompt-tokens", 1);
+				case "--tokens" -> tokens = (int) Options.whole(Options.value(args, ++i, "--tokens"), "--tokens", 2);
 				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier help llm)");
 				}
 			}
@@ -287,7 +283,7 @@ public final class LlmCommand implements Subcommand {
 		try {
 			for (int i = 0; i < args.size(); i++) {
 				switch (args.get(i)) {
-				case "--url" -> url = URI.create(value(args, ++i, "--url"));
+				case "--url" -> url = URI.create(Options.value(args, ++i, "--url"));
 				case "--remove" -> remove = true;
 				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier help llm)");
 				}
@@ -300,7 +296,7 @@ public final class LlmCommand implements Subcommand {
 			return 2;
 		}
 		try {
-			ApiKeys keys = ApiKeys.open(ctx.environment().paths().workspaceRoot().resolve("secure-storage"));
+			ApiKeys keys = ApiKeys.forWorkspace(ctx.environment().paths().workspaceRoot());
 			if (remove) {
 				keys.remove(url);
 				ctx.err().println("atelier llm key: removed the key of " + url);
@@ -327,9 +323,9 @@ public final class LlmCommand implements Subcommand {
 		try {
 			for (int i = 0; i < args.size(); i++) {
 				switch (args.get(i)) {
-				case "--model" -> model = Path.of(value(args, ++i, "--model"));
-				case "--text" -> text = value(args, ++i, "--text");
-				case "--ggml-vocab-test" -> vocabTest = Path.of(value(args, ++i, "--ggml-vocab-test"));
+				case "--model" -> model = Path.of(Options.value(args, ++i, "--model"));
+				case "--text" -> text = Options.value(args, ++i, "--text");
+				case "--ggml-vocab-test" -> vocabTest = Path.of(Options.value(args, ++i, "--ggml-vocab-test"));
 				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier help llm)");
 				}
 			}
@@ -374,37 +370,5 @@ public final class LlmCommand implements Subcommand {
 			throw new IllegalArgumentException("--prompt-ids is empty");
 		}
 		return ids;
-	}
-
-	private static String value(List<String> args, int i, String option) {
-		if (i >= args.size()) {
-			throw new IllegalArgumentException(option + " needs a value");
-		}
-		return args.get(i);
-	}
-
-	private static double number(String text, String option) {
-		try {
-			double v = Double.parseDouble(text);
-			if (v >= 0 && Double.isFinite(v)) {
-				return v;
-			}
-		} catch (NumberFormatException e) {
-			// reported below
-		}
-		throw new IllegalArgumentException(option + " must be a number of 0 or more, not '" + text + "'");
-	}
-
-	private static long whole(String text, String option, long min) {
-		try {
-			long v = Long.parseLong(text);
-			if (v >= min) {
-				return v;
-			}
-		} catch (NumberFormatException e) {
-			// reported below
-		}
-		throw new IllegalArgumentException(option + " must be a whole number" + (min > Long.MIN_VALUE ? " of " + min + " or more" : "") + ", not '"
-				+ text + "'");
 	}
 }

@@ -57,17 +57,10 @@ public final class BlockWeights implements Weights {
 	public float dot(int row, float[] x) {
 		long base = row * rowBytes;
 		return switch (type) {
-		case F16 -> {
+		case F16, BF16 -> {
 			float sum = 0;
 			for (int i = 0; i < cols; i++) {
-				sum += Float.float16ToFloat(data.get(SHORT, base + 2L * i)) * x[i];
-			}
-			yield sum;
-		}
-		case BF16 -> {
-			float sum = 0;
-			for (int i = 0; i < cols; i++) {
-				sum += Float.intBitsToFloat(data.get(SHORT, base + 2L * i) << 16) * x[i];
+				sum += half(base + 2L * i) * x[i];
 			}
 			yield sum;
 		}
@@ -105,6 +98,12 @@ public final class BlockWeights implements Weights {
 			yield sum;
 		}
 		};
+	}
+
+	/** The 16-bit value at a byte offset: IEEE half, or bfloat16 (the top half of a float). */
+	private float half(long at) {
+		short bits = data.get(SHORT, at);
+		return type == GgmlType.F16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat(bits << 16);
 	}
 
 	/** Q8_0: per block, 32 bytes widened to floats a vector at a time, multiply-added with x, then scaled. */
@@ -146,14 +145,9 @@ public final class BlockWeights implements Weights {
 	public void row(int row, float[] out) {
 		long base = row * rowBytes;
 		switch (type) {
-		case F16 -> {
+		case F16, BF16 -> {
 			for (int i = 0; i < cols; i++) {
-				out[i] = Float.float16ToFloat(data.get(SHORT, base + 2L * i));
-			}
-		}
-		case BF16 -> {
-			for (int i = 0; i < cols; i++) {
-				out[i] = Float.intBitsToFloat(data.get(SHORT, base + 2L * i) << 16);
+				out[i] = half(base + 2L * i);
 			}
 		}
 		case Q8_0 -> {

@@ -12,6 +12,7 @@ import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
+import dev.atelier.llm.internal.tokenizer.TextStream;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;
 
 /**
@@ -75,14 +76,11 @@ public final class EmbeddedChat implements ChatModel {
 		List<Integer> prompt = promptIds(fit(messages, maxTokens));
 		Set<Integer> stops = new HashSet<>(model.stops());
 		template.stopTokens().forEach(t -> tokenizer.id(t).ifPresent(stops::add));
-		List<Integer> answer = new ArrayList<>();
-		int[] shown = { 0 };
+		TextStream answer = new TextStream(tokenizer);
 		return Generator.generate(model.llama(), prompt, maxTokens, sampling, stops, token -> {
-			answer.add(token);
-			String text = tokenizer.decode(answer);
-			if (text.length() > shown[0] && !text.endsWith("\uFFFD")) {
-				tokens.accept(text.substring(shown[0]));
-				shown[0] = text.length();
+			String piece = answer.add(token);
+			if (!piece.isEmpty()) {
+				tokens.accept(piece);
 			}
 			return true;
 		}, cancelled);
