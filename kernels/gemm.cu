@@ -5,12 +5,9 @@
 // A block of 8 warps (2 × 4) computes a 128×128 tile of C, each warp a 64×32 sub-tile of 4×2 16×16 fragments.
 // K advances BK at a time through a shared-memory ring of 3 tiles filled by cp.async (sm_80+; plain loads on
 // sm_75), so loads of later tiles overlap the multiply-adds of this one. Rows are padded by 8 halves to spread
-// fragment loads over the shared-memory banks. Two variants:
-//   gemm_fp16        BK 32,  61,440 bytes of dynamic shared memory: every target;
-//   gemm_fp16_bk64   BK 64, 110,592 bytes: sm_80 and sm_90, whose blocks may use that much (8-18 % faster on
-//                    an H100: half the barriers per FLOP). On other targets it traps.
-// Larger tiles (128×256, 256×128) and more stages measured no faster on an H100: WMMA's mma.sync path is the
-// limit there, which gemm_sm90.cu lifts. M and N must be multiples of 128, K of BK.
+// fragment loads over the shared-memory banks. BK is 32: 61,440 bytes of dynamic shared memory, which every target
+// has (a BK-64 variant measured no faster on an H100 in releng/gpu/kernels_check.py; the limit there is WMMA's
+// mma.sync path, which gemm_sm90.cu lifts). M and N must be multiples of 128, K of 32.
 #include <mma.h>
 #include <cuda_fp16.h>
 
@@ -142,18 +139,8 @@ __device__ __forceinline__ void gemm(const half* __restrict__ A, const half* __r
 }
 
 static_assert(shared_bytes<128, 128, 32, 3>() == 61440, "atelier bench launches gemm_fp16 with 61,440 bytes");
-static_assert(shared_bytes<128, 128, 64, 3>() == 110592, "atelier bench launches gemm_fp16_bk64 with 110,592 bytes");
 
 extern "C" __global__ void __launch_bounds__(THREADS) gemm_fp16(const half* __restrict__ A, const half* __restrict__ B, half* __restrict__ C,
 		int M, int N, int K) {
 	gemm<128, 128, 32, 3>(A, B, C, N, K);
-}
-
-extern "C" __global__ void __launch_bounds__(THREADS) gemm_fp16_bk64(const half* __restrict__ A, const half* __restrict__ B,
-		half* __restrict__ C, int M, int N, int K) {
-#if __CUDA_ARCH__ == 800 || __CUDA_ARCH__ >= 900
-	gemm<128, 128, 64, 3>(A, B, C, N, K);
-#else
-	__trap();
-#endif
 }

@@ -56,7 +56,7 @@ x = cp.random.rand(1 << 24, dtype=cp.float32); total = cp.zeros(1, dtype=cp.floa
 mod("reduce").get_function("reduce_sum")(grid, (256,), (x, total, cp.int64(x.size // 4)))
 check(abs(float(total[0]) - float(x.sum(dtype=cp.float64))) < 1e-4 * x.size, f"reduce_sum {float(total[0]):.1f} vs {float(x.sum()):.1f}")
 
-for image, name, tile_m, tile_n, smem in (("gemm", "gemm_fp16", 128, 128, 61440), ("gemm", "gemm_fp16_bk64", 128, 128, 110592),
+for image, name, tile_m, tile_n, smem in (("gemm", "gemm_fp16", 128, 128, 61440),
                                           ("gemm_sm90", "gemm_fp16_sm90", 128, 256, 197632)):
     g = mod(image).get_function(name)
     g.max_dynamic_shared_size_bytes = smem

@@ -445,7 +445,7 @@ final class GpuSuite {
 		}
 	}
 
-	/** Which GEMM kernel a GPU runs: wgmma on Hopper, WMMA with a deeper K step where blocks may use 110 KB, else WMMA. */
+	/** Which GEMM kernel a GPU runs: wgmma on Hopper, WMMA elsewhere. */
 	record Gemm(String image, String kernel, String instructions, int tileM, int tileN, int sharedBytes) {
 		static Gemm of(Device device) {
 			var cc = device.computeCapability();
@@ -454,9 +454,6 @@ final class GpuSuite {
 			}
 			if (cc.major() == 9 && cc.minor() == 0) {
 				return new Gemm("gemm_sm90", "gemm_fp16_sm90", "wgmma", 128, 256, 197_632);
-			}
-			if (cc.major() == 8 && cc.minor() == 0) {
-				return new Gemm("gemm", "gemm_fp16_bk64", "WMMA", 128, 128, 110_592);
 			}
 			return new Gemm("gemm", "gemm_fp16", "WMMA", 128, 128, 61_440);
 		}

@@ -1,6 +1,5 @@
 package dev.atelier.llm.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
@@ -117,7 +116,6 @@ class QuantizedLogitsTest {
 					assertTrue(format < t[1], type + ": " + format + " from the unquantised model, more than " + t[1]);
 				}
 			}
-			assertEquals(4, report.toString().lines().count(), report.toString());
 			System.out.print(report);
 		}
 	}

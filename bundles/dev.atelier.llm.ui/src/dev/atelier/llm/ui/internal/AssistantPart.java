@@ -190,8 +190,13 @@ public final class AssistantPart {
 			source.select(1);
 			footer.setText(ids.size() + " models on " + server);
 		} catch (IOException | ChatException | RuntimeException e) {
-			footer.setText(e.getMessage());
+			footer.setText(problem(e));
 		}
+	}
+
+	/** What went wrong, for the footer: a missing file is named as such (its exception says only the path). */
+	private static String problem(Exception e) {
+		return e instanceof java.nio.file.NoSuchFileException missing ? "No such file: " + missing.getFile() : e.getMessage();
 	}
 
 	/** The sampling settings as shown; temperature 0 is greedy. */
@@ -271,7 +276,7 @@ public final class AssistantPart {
 		try {
 			chat = model();
 		} catch (IOException | ChatException | RuntimeException e) {
-			footer.setText(e.getMessage());
+			footer.setText(problem(e));
 			return;
 		}
 		conversation.add(ChatMessage.user(text));

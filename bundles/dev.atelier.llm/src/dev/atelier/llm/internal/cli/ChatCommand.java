@@ -66,24 +66,21 @@ public final class ChatCommand implements Subcommand {
 		try {
 			for (int i = 0; i < args.size(); i++) {
 				switch (args.get(i)) {
-				case "--model" -> model = Path.of(value(args, ++i));
-				case "--url" -> url = URI.create(value(args, ++i));
-				case "--server-model" -> serverModel = value(args, ++i);
-				case "--template" -> template = value(args, ++i);
-				case "--prompt" -> prompt = value(args, ++i);
-				case "--system" -> system = value(args, ++i);
-				case "--temperature" -> temperature = Double.parseDouble(value(args, ++i));
-				case "--max-tokens" -> maxTokens = Integer.parseInt(value(args, ++i));
-				case "--seed" -> seed = Long.parseLong(value(args, ++i));
-				case "--threads" -> threads = Integer.parseInt(value(args, ++i));
+				case "--model" -> model = Path.of(Options.value(args, ++i, "--model"));
+				case "--url" -> url = url(Options.value(args, ++i, "--url"));
+				case "--server-model" -> serverModel = Options.value(args, ++i, "--server-model");
+				case "--template" -> template = Options.value(args, ++i, "--template");
+				case "--prompt" -> prompt = Options.value(args, ++i, "--prompt");
+				case "--system" -> system = Options.value(args, ++i, "--system");
+				case "--temperature" -> temperature = Options.number(Options.value(args, ++i, "--temperature"), "--temperature");
+				case "--max-tokens" -> maxTokens = (int) Options.whole(Options.value(args, ++i, "--max-tokens"), "--max-tokens", 1);
+				case "--seed" -> seed = Options.whole(Options.value(args, ++i, "--seed"), "--seed", Long.MIN_VALUE);
+				case "--threads" -> threads = (int) Options.whole(Options.value(args, ++i, "--threads"), "--threads", 1);
 				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier help chat)");
 				}
 			}
 			if ((model == null) == (url == null)) {
 				throw new IllegalArgumentException("give either --model FILE.gguf or --url URL");
-			}
-			if (maxTokens < 1 || threads < 1 || temperature < 0) {
-				throw new IllegalArgumentException("--max-tokens and --threads must be 1 or more, --temperature 0 or more");
 			}
 		} catch (IllegalArgumentException e) {
 			ctx.err().println("atelier chat: " + e.getMessage());
@@ -135,6 +132,9 @@ public final class ChatCommand implements Subcommand {
 		} catch (ModelFormatException e) {
 			ctx.err().println("atelier chat: " + e.getMessage());
 			return 1;
+		} catch (IllegalArgumentException e) { // e.g. a server URL that is not http(s)
+			ctx.err().println("atelier chat: " + e.getMessage());
+			return 2;
 		} finally {
 			if (chat != null) {
 				chat.close();
@@ -164,10 +164,11 @@ public final class ChatCommand implements Subcommand {
 		return text.toString();
 	}
 
-	private static String value(List<String> args, int i) {
-		if (i >= args.size()) {
-			throw new IllegalArgumentException(args.get(i - 1) + " needs a value");
+	private static URI url(String text) {
+		try {
+			return URI.create(text);
+		} catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("--url must be a URL such as http://localhost:11434/v1, not '" + text + "'");
 		}
-		return args.get(i);
 	}
 }

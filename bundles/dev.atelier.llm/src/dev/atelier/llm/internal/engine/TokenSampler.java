@@ -2,7 +2,7 @@ package dev.atelier.llm.internal.engine;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 import dev.atelier.llm.Sampling;
 
@@ -10,11 +10,12 @@ import dev.atelier.llm.Sampling;
 public final class TokenSampler {
 
 	private final Sampling sampling;
-	private final Random random;
+	/** SplittableRandom mixes its seed: java.util.Random's first draws for seeds 0, 1, 2 … are nearly the same. */
+	private final SplittableRandom random;
 
 	public TokenSampler(Sampling sampling) {
 		this.sampling = sampling;
-		this.random = new Random(sampling.seed());
+		this.random = new SplittableRandom(sampling.seed());
 	}
 
 	/** The next token; {@code logits} may be changed. {@code history} is the prompt and what was generated so far. */
