@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 /**
  * CLIP's byte-level BPE as Stable Diffusion's text encoders expect it, built from the merges alone (a
@@ -26,6 +31,7 @@ import java.util.zip.GZIPInputStream;
 public final class ClipTokenizer {
 
 	public static final int LENGTH = 77;
+	/** The ids of the start and end tokens in OpenAI's CLIP vocabulary (Stable Diffusion 1.x and 2.x). */
 	public static final int START = 49406;
 	public static final int END = 49407;
 	private static final int MERGES = 49152 - 256 - 2;
@@ -38,6 +44,8 @@ public final class ClipTokenizer {
 	private final Map<String, Integer> ranks = new HashMap<>();
 	private final String[] byteChars = new String[256];
 	private final Map<String, List<Integer>> cache = new ConcurrentHashMap<>();
+	private final int start;
+	private final int end;
 
 	private ClipTokenizer(List<String> merges) {
 		// GPT-2's byte → character map, in its order: the printable bytes first, then the rest as 256 + n.
@@ -77,17 +85,42 @@ public final class ClipTokenizer {
 		for (int i = 0; i < vocab.size(); i++) {
 			encoder.put(vocab.get(i), i);
 		}
+		start = encoder.get(SPECIALS[0]);
+		end = encoder.get(SPECIALS[1]);
+	}
+
+	/** The ids a pipeline's own {@code vocab.json} gives the pieces, in place of the ids derived from the merges. */
+	private ClipTokenizer(List<String> merges, Map<String, Integer> vocab, Path vocabFile) throws IOException {
+		this(merges);
+		for (String piece : List.copyOf(encoder.keySet())) {
+			Integer id = vocab.get(piece);
+			if (id == null) {
+				throw new IOException(vocabFile + ": the vocabulary lacks '" + piece + "', which the merges make");
+			}
+			encoder.put(piece, id);
+		}
+		if (vocab.values().stream().anyMatch(id -> id < 0)) {
+			throw new IOException(vocabFile + ": token ids must not be negative");
+		}
 	}
 
 	/** From a {@code merges.txt} or the gzipped OpenAI merges; errors name the file and line. */
 	public static ClipTokenizer fromMerges(Path file) throws IOException {
+		List<String> merges = readMerges(file, MERGES);
+		if (merges.size() < MERGES) {
+			throw new IOException(file + ": CLIP needs " + MERGES + " merges; the file has " + merges.size());
+		}
+		return new ClipTokenizer(merges);
+	}
+
+	private static List<String> readMerges(Path file, int limit) throws IOException {
 		List<String> merges = new ArrayList<>();
 		try (InputStream raw = Files.newInputStream(file);
 				InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
 				BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
 			String line;
 			int number = 0;
-			while ((line = reader.readLine()) != null && merges.size() < MERGES) {
+			while ((line = reader.readLine()) != null && merges.size() < limit) {
 				number++;
 				if (number == 1 && line.contains("#version")) { // a header (OpenAI's file has its own name in front)
 					continue;
@@ -101,23 +134,59 @@ public final class ClipTokenizer {
 				merges.add(line);
 			}
 		}
-		if (merges.size() < MERGES) {
-			throw new IOException(file + ": CLIP needs " + MERGES + " merges; the file has " + merges.size());
+		return merges;
+	}
+
+	/**
+	 * A diffusers tokenizer folder: {@code vocab.json} with {@code merges.txt}, any number of merges (the ids come
+	 * from the vocabulary); errors name the file.
+	 */
+	public static ClipTokenizer fromFolder(Path folder) throws IOException {
+		Path vocabFile = folder.resolve("vocab.json");
+		Map<String, Integer> vocab = new HashMap<>();
+		try (BufferedReader reader = Files.newBufferedReader(vocabFile, StandardCharsets.UTF_8)) {
+			JsonObject json = JsonParser.parseReader(reader).getAsJsonObject();
+			for (Map.Entry<String, JsonElement> e : json.entrySet()) {
+				vocab.put(e.getKey(), e.getValue().getAsInt());
+			}
+		} catch (NoSuchFileException e) {
+			throw new IOException(vocabFile + ": missing (a CLIP tokenizer folder has vocab.json and merges.txt)", e);
+		} catch (RuntimeException e) {
+			throw new IOException(vocabFile + ": not a JSON object of token → id: " + e.getMessage(), e);
 		}
-		return new ClipTokenizer(merges);
+		Path mergesFile = folder.resolve("merges.txt");
+		if (!Files.isRegularFile(mergesFile)) {
+			throw new IOException(mergesFile + ": missing (a CLIP tokenizer folder has vocab.json and merges.txt)");
+		}
+		return new ClipTokenizer(readMerges(mergesFile, Integer.MAX_VALUE), vocab, vocabFile);
+	}
+
+	/** The id of {@code <|startoftext|>}. */
+	public int start() {
+		return start;
+	}
+
+	/** The id of {@code <|endoftext|>}, which also pads. */
+	public int end() {
+		return end;
 	}
 
 	/** The 77 ids of a prompt: start, up to 75 tokens, end, then end tokens as padding. */
 	public int[] encode(String prompt) {
 		List<Integer> ids = new ArrayList<>();
-		ids.add(START);
+		ids.add(start);
 		List<Integer> tokens = tokens(prompt);
 		ids.addAll(tokens.subList(0, Math.min(tokens.size(), LENGTH - 2)));
-		ids.add(END);
+		ids.add(end);
 		while (ids.size() < LENGTH) {
-			ids.add(END);
+			ids.add(end);
 		}
 		return ids.stream().mapToInt(Integer::intValue).toArray();
+	}
+
+	/** How many of the prompt's tokens {@link #encode} drops to fit 77 (0 when it fits). */
+	public int overflow(String prompt) {
+		return Math.max(0, tokens(prompt).size() - (LENGTH - 2));
 	}
 
 	/** The prompt's tokens, without start, end or padding: the special tokens' text split out first. */

@@ -1,6 +1,8 @@
 package dev.atelier.core.internal;
 
 import java.lang.System.Logger.Level;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -90,6 +92,8 @@ public final class ExecutorJobService implements JobService {
 		private volatile String task = "";
 		private volatile long total = -1;
 		private volatile long done;
+		private final Map<String, String> details = Collections.synchronizedMap(new LinkedHashMap<>());
+		private final List<String> outputs = new CopyOnWriteArrayList<>();
 
 		Handle(long id, String name) {
 			this.id = id;
@@ -189,6 +193,28 @@ public final class ExecutorJobService implements JobService {
 		@Override
 		public boolean isCancelled() {
 			return cancelled;
+		}
+
+		@Override
+		public void detail(String key, String value) {
+			details.put(key, value);
+		}
+
+		@Override
+		public void output(String path) {
+			outputs.add(path);
+		}
+
+		@Override
+		public Map<String, String> details() {
+			synchronized (details) {
+				return Collections.unmodifiableMap(new LinkedHashMap<>(details));
+			}
+		}
+
+		@Override
+		public List<String> outputs() {
+			return List.copyOf(outputs);
 		}
 
 		@Override

@@ -11,6 +11,17 @@ public interface JobContext {
 
 	boolean isCancelled();
 
+	/**
+	 * Notes a detail the job's record keeps: its parameters, and {@link JobHandle#DEVICE} for the device it ran on.
+	 * Contexts that keep no record ignore it.
+	 */
+	default void detail(String key, String value) {
+	}
+
+	/** Notes a file the job wrote, for its record; contexts that keep no record ignore it. */
+	default void output(String path) {
+	}
+
 	/** Throws {@link JobCancelledException} if the job was cancelled; long loops call it between steps. */
 	default void checkCancelled() {
 		if (isCancelled()) {

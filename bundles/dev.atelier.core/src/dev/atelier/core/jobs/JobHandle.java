@@ -1,9 +1,14 @@
 package dev.atelier.core.jobs;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** A submitted job as others see it. */
 public interface JobHandle<T> {
+
+	/** The detail key naming the device a job ran on. */
+	String DEVICE = "device";
 
 	long id();
 
@@ -16,6 +21,12 @@ public interface JobHandle<T> {
 
 	/** Done fraction in [0, 1], or NaN while the amount of work is unknown. */
 	double progress();
+
+	/** The details the job noted, in the order noted. */
+	Map<String, String> details();
+
+	/** The files the job wrote, in the order noted. */
+	List<String> outputs();
 
 	/** Asks the job to stop; a queued job never starts, a running one stops at its next check. */
 	void cancel();

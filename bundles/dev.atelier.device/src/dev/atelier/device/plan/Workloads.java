@@ -24,7 +24,7 @@ public final class Workloads {
 			if ((m = DIFFUSION.matcher(s)).matches()) {
 				boolean fp32 = m.group(5).contains(":fp32");
 				boolean tiled = m.group(5).contains(":tiled");
-				return new DiffusionWorkload(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
+				return new DiffusionWorkload(DiffusionWorkload.Profile.known(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)),
 						m.group(4) == null ? 1 : Integer.parseInt(m.group(4)), fp32, tiled);
 			}
 			if ((m = LLM.matcher(s)).matches()) {

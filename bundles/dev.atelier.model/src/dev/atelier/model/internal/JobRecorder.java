@@ -88,6 +88,14 @@ public final class JobRecorder {
 		case CANCELLED -> JobStatus.CANCELLED;
 		default -> JobStatus.FAILED;
 		});
+		job.details().forEach((key, value) -> {
+			if (key.equals(JobHandle.DEVICE)) {
+				record.setDevice(value);
+			} else {
+				record.getParameters().put(key, value);
+			}
+		});
+		record.getOutputs().addAll(job.outputs());
 		energy.ifPresent(e -> {
 			record.setEnergyJoules(e.joules());
 			record.setAverageWatts(e.averageWatts());

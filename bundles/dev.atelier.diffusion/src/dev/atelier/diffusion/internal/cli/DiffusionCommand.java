@@ -24,7 +24,7 @@ public final class DiffusionCommand implements Subcommand {
 
 	@Override
 	public String summary() {
-		return "Stable Diffusion tools: CLIP tokenization of prompts (pipelines are not built yet)";
+		return "Stable Diffusion tools: CLIP tokenization of prompts (images: atelier generate)";
 	}
 
 	@Override

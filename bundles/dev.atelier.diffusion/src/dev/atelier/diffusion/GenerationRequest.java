@@ -1,0 +1,83 @@
+package dev.atelier.diffusion;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+import dev.atelier.diffusion.scheduler.Sampler;
+
+/**
+ * What to generate. Image i of a batch uses seed {@code seed + i}, as AUTOMATIC1111 does, and is the same image as
+ * a batch of one with that seed.
+ *
+ * @param initImage an image to start from (img2img), or null for txt2img
+ * @param strength  how much of the init image is replaced, in (0, 1]; ignored without an init image
+ */
+public record GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width,
+		int height, int batch, Path initImage, double strength) {
+
+	public static final int MIN_SIZE = 64;
+	public static final int MAX_SIZE = 4096;
+	public static final int MAX_BATCH = 64;
+
+	public GenerationRequest {
+		Objects.requireNonNull(prompt, "prompt");
+		negativePrompt = negativePrompt == null ? "" : negativePrompt;
+		Objects.requireNonNull(sampler, "sampler");
+		if (steps < 1 || steps > 1000) {
+			throw new IllegalArgumentException("steps must be in 1..1000, not " + steps);
+		}
+		if (!(cfgScale >= 0 && cfgScale <= 100)) {
+			throw new IllegalArgumentException("CFG scale must be in 0..100, not " + cfgScale);
+		}
+		checkSize("width", width);
+		checkSize("height", height);
+		if (batch < 1 || batch > MAX_BATCH) {
+			throw new IllegalArgumentException("batch must be in 1.." + MAX_BATCH + ", not " + batch);
+		}
+		if (initImage != null && !(strength > 0 && strength <= 1)) {
+			throw new IllegalArgumentException("strength must be in (0, 1], not " + strength);
+		}
+	}
+
+	private static void checkSize(String what, int v) {
+		if (v % 8 != 0) {
+			throw new IllegalArgumentException(what + " " + v + " is not a multiple of 8 (the VAE works on 8×8 pixel blocks); try " + Math.max(MIN_SIZE, v / 8 * 8));
+		}
+		if (v < MIN_SIZE || v > MAX_SIZE) {
+			throw new IllegalArgumentException(what + " " + v + " is outside " + MIN_SIZE + ".." + MAX_SIZE);
+		}
+	}
+
+	/** A txt2img request with the usual defaults: Euler a, 20 steps, CFG 7.5, 512×512, one image. */
+	public static GenerationRequest of(String prompt, long seed) {
+		return new GenerationRequest(prompt, "", Sampler.EULER_A, 20, 7.5, seed, 512, 512, 1, null, 0.75);
+	}
+
+	public GenerationRequest withSize(int w, int h) {
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, w, h, batch, initImage, strength);
+	}
+
+	public GenerationRequest withSteps(int n) {
+		return new GenerationRequest(prompt, negativePrompt, sampler, n, cfgScale, seed, width, height, batch, initImage, strength);
+	}
+
+	public GenerationRequest withSampler(Sampler s) {
+		return new GenerationRequest(prompt, negativePrompt, s, steps, cfgScale, seed, width, height, batch, initImage, strength);
+	}
+
+	public GenerationRequest withBatch(int n) {
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, n, initImage, strength);
+	}
+
+	public GenerationRequest withSeed(long s) {
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, s, width, height, batch, initImage, strength);
+	}
+
+	public GenerationRequest withInit(Path image, double s) {
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, image, s);
+	}
+
+	public boolean guided() {
+		return cfgScale > 1;
+	}
+}

@@ -1,0 +1,142 @@
+package dev.atelier.diffusion;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonParseException;
+
+import dev.atelier.diffusion.scheduler.Sampler;
+
+/**
+ * AUTOMATIC1111's generation parameters text, which it (and ComfyUI's readers, Civitai, …) keep in a PNG's
+ * {@code parameters} chunk: the prompt, a {@code Negative prompt:} line, then one line of {@code Key: value} pairs.
+ *
+ * @param settings the last line's pairs in order (Steps, Sampler, CFG scale, Seed, Size, Model hash, Model, …)
+ */
+public record Infotext(String prompt, String negativePrompt, Map<String, String> settings) {
+
+	public static final String CHUNK = "parameters";
+	private static final String NEGATIVE = "Negative prompt:";
+	private static final Pattern PAIR = Pattern.compile("\\s*([\\w .-]+):\\s*(\"(?:\\\\.|[^\\\\\"])*\"|[^,]*)(?:,|$)");
+	private static final Gson GSON = new Gson();
+
+	public Infotext {
+		settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+	}
+
+	/** The text for image {@code index} of a request, generated with {@code model}. */
+	public static Infotext of(GenerationRequest r, int index, String modelName, String modelHash) {
+		Map<String, String> s = new LinkedHashMap<>();
+		s.put("Steps", Integer.toString(r.steps()));
+		s.put("Sampler", r.sampler().displayName());
+		s.put("CFG scale", number(r.cfgScale()));
+		s.put("Seed", Long.toString(r.seed() + index));
+		s.put("Size", r.width() + "x" + r.height());
+		s.put("Model hash", modelHash);
+		s.put("Model", modelName);
+		if (r.initImage() != null) {
+			s.put("Denoising strength", number(r.strength()));
+		}
+		return new Infotext(r.prompt(), r.negativePrompt(), s);
+	}
+
+	private static String number(double v) {
+		return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v);
+	}
+
+	/** As AUTOMATIC1111 writes it; values with a comma, colon or line break are quoted as JSON strings. */
+	public String text() {
+		StringBuilder b = new StringBuilder(prompt);
+		if (!negativePrompt.isEmpty()) {
+			b.append('\n').append(NEGATIVE).append(' ').append(negativePrompt);
+		}
+		b.append('\n');
+		boolean first = true;
+		for (Map.Entry<String, String> e : settings.entrySet()) {
+			b.append(first ? "" : ", ").append(e.getKey()).append(": ").append(quote(e.getValue()));
+			first = false;
+		}
+		return b.toString();
+	}
+
+	private static String quote(String v) {
+		return v.contains(",") || v.contains(":") || v.contains("\n") ? GSON.toJson(v) : v;
+	}
+
+	/** Reads the text back; a text without a settings line is all prompt. */
+	public static Infotext parse(String text) {
+		List<String> lines = List.of(text.strip().split("\n", -1));
+		Map<String, String> settings = new LinkedHashMap<>();
+		int promptLines = lines.size();
+		if (!lines.isEmpty()) {
+			Map<String, String> last = pairs(lines.getLast());
+			if (last.size() >= 3) {
+				settings = last;
+				promptLines--;
+			}
+		}
+		StringBuilder prompt = new StringBuilder();
+		StringBuilder negative = null;
+		for (String line : lines.subList(0, promptLines)) {
+			if (negative == null && line.startsWith(NEGATIVE)) {
+				negative = new StringBuilder(line.substring(NEGATIVE.length()).strip());
+			} else if (negative != null) {
+				negative.append('\n').append(line);
+			} else {
+				prompt.append(prompt.isEmpty() ? "" : "\n").append(line);
+			}
+		}
+		return new Infotext(prompt.toString(), negative == null ? "" : negative.toString(), settings);
+	}
+
+	private static Map<String, String> pairs(String line) {
+		Map<String, String> pairs = new LinkedHashMap<>();
+		Matcher m = PAIR.matcher(line);
+		int at = 0;
+		while (at < line.length() && m.find(at) && m.start() == at) {
+			String value = m.group(2).strip();
+			if (value.startsWith("\"")) {
+				try {
+					value = GSON.fromJson(value, String.class);
+				} catch (JsonParseException e) {
+					return Map.of();
+				}
+			}
+			pairs.put(m.group(1).strip(), value);
+			at = m.end();
+		}
+		return at >= line.length() ? pairs : Map.of();
+	}
+
+	/**
+	 * The request these parameters describe ("reuse parameters"), batch of one; settings that are missing or do not
+	 * parse keep {@code defaults}' values.
+	 */
+	public GenerationRequest toRequest(GenerationRequest defaults) {
+		GenerationRequest r = new GenerationRequest(prompt, negativePrompt, get("Sampler", Sampler::parse).orElse(defaults.sampler()),
+				get("Steps", Integer::parseInt).orElse(defaults.steps()), get("CFG scale", Double::parseDouble).orElse(defaults.cfgScale()),
+				get("Seed", Long::parseLong).orElse(defaults.seed()), defaults.width(), defaults.height(), 1, null, defaults.strength());
+		String[] size = settings.getOrDefault("Size", "").split("x");
+		try {
+			return r.withSize(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
+		} catch (RuntimeException e) {
+			return r;
+		}
+	}
+
+	private <T> Optional<T> get(String key, Function<String, T> parser) {
+		try {
+			return Optional.ofNullable(settings.get(key)).map(parser);
+		} catch (RuntimeException e) {
+			return Optional.empty();
+		}
+	}
+}
