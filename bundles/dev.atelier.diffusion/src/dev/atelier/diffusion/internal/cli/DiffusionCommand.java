@@ -13,7 +13,10 @@ import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.diffusion.ClipTokenizer;
 
-/** {@code atelier diffusion tokenize --merges FILE --prompts-file FILE}: CLIP token ids of prompts, as JSON lines. */
+/**
+ * {@code atelier diffusion tokenize --merges FILE --prompts-file FILE}: CLIP token ids of prompts, as JSON lines;
+ * {@code atelier diffusion bench --model DIR}: images/s by batch size and the pipeline's overhead over the UNet.
+ */
 @Component(service = Subcommand.class)
 public final class DiffusionCommand implements Subcommand {
 
@@ -24,17 +27,22 @@ public final class DiffusionCommand implements Subcommand {
 
 	@Override
 	public String summary() {
-		return "Stable Diffusion tools: CLIP tokenization of prompts (images: atelier generate)";
+		return "Stable Diffusion tools: CLIP tokenization of prompts, pipeline benchmark (images: atelier generate)";
 	}
 
 	@Override
 	public String usage() {
 		return """
 				usage: atelier diffusion tokenize --merges FILE --prompts-file FILE
+				       atelier diffusion bench --model DIR [--size WxH] [--steps N] [--batches 1,2,4,8] [--threads N]
 
-				Prints one JSON line per prompt (one prompt per input line): {"prompt": …, "input_ids": […]}, the 77 ids
-				Stable Diffusion's text encoder takes (start, tokens, end, padding with the end token). --merges takes a
-				pipeline's tokenizer/merges.txt or OpenAI's bpe_simple_vocab_16e6.txt.gz.""";
+				tokenize prints one JSON line per prompt (one prompt per input line): {"prompt": …, "input_ids": […]}, the
+				77 ids Stable Diffusion's text encoder takes (start, tokens, end, padding with the end token). --merges takes
+				a pipeline's tokenizer/merges.txt or OpenAI's bpe_simple_vocab_16e6.txt.gz.
+
+				bench generates on the CPU provider (default 512x512, 10 steps, Euler, batches 1,2,4,8, after one warm-up)
+				and prints per batch size: images/s, and the pipeline's overhead in the denoising loop = (loop time − time
+				inside the UNet's session.run) / time inside session.run.""";
 	}
 
 	@Override
@@ -42,6 +50,9 @@ public final class DiffusionCommand implements Subcommand {
 		List<String> args = ctx.args();
 		Path merges = null;
 		Path prompts = null;
+		if (!args.isEmpty() && args.get(0).equals("bench")) {
+			return DiffusionBench.run(ctx, args.subList(1, args.size()));
+		}
 		if (args.isEmpty() || !args.get(0).equals("tokenize")) {
 			ctx.err().println("atelier diffusion: " + (args.isEmpty() ? "a command is needed" : "unknown command '" + args.get(0) + "'")
 					+ " (see atelier help diffusion)");

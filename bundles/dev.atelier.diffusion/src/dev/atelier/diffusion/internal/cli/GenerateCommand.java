@@ -17,6 +17,7 @@ import dev.atelier.cli.ProgressBar;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.device.DeviceService;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
@@ -27,10 +28,12 @@ import dev.atelier.diffusion.scheduler.Sampler;
 public final class GenerateCommand implements Subcommand {
 
 	private final DiffusionService diffusion;
+	private final DeviceService devices;
 
 	@Activate
-	public GenerateCommand(@Reference DiffusionService diffusion) {
+	public GenerateCommand(@Reference DiffusionService diffusion, @Reference DeviceService devices) {
 		this.diffusion = diffusion;
+		this.devices = devices;
 	}
 
 	@Override
@@ -63,8 +66,9 @@ public final class GenerateCommand implements Subcommand {
 				  --batch N           images generated together, 1..64 (default 1)
 				  --init IMAGE        start from this image (img2img); it is scaled to --size
 				  --strength X        how much of the init image is replaced, in (0, 1] (default 0.6)
-				  --device ID         where to run: cpu, or a device of 'atelier devices' (default cpu); on a GPU or a
-				                      simulated card a batch that cannot fit its VRAM is refused with the planner's advice
+				  --device ID         where to run: cpu, a GPU of 'atelier devices' (cuda:0, needs ONNX Runtime's CUDA
+				                      provider), or sim:PROFILE (a simulated card: runs on the CPU, VRAM accounted as
+				                      on that card); on a card a batch that cannot fit is refused with the planner's advice
 				  --out DIR           where the PNGs go (default: <workspace>/outputs/diffusion)""";
 	}
 
@@ -150,6 +154,9 @@ public final class GenerateCommand implements Subcommand {
 		ProgressBar bar = new ProgressBar(ctx.err(), "generating");
 		JobHandle<List<Path>> job;
 		try {
+			if (device.startsWith("sim:") && devices.device(device).isEmpty()) {
+				devices.simulate(device.substring(4));
+			}
 			job = diffusion.submit(model, request, device, out, new GenerationListener() {
 				@Override
 				public void step(int step, int total, List<BufferedImage> previews) {
