@@ -100,8 +100,8 @@ class StableDiffusionTest {
 				steps.add(step);
 				assertEquals(6, total);
 				assertEquals(2, previews.size());
-				assertEquals(96 / 8, previews.getFirst().getWidth());
-				assertEquals(64 / 8, previews.getFirst().getHeight());
+				assertEquals(64 / 8, previews.getFirst().getWidth());
+				assertEquals(96 / 8, previews.getFirst().getHeight());
 			}
 		}, () -> false);
 		assertEquals(List.of(1, 2, 3, 4, 5, 6), steps);

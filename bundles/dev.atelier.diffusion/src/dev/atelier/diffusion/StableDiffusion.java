@@ -101,16 +101,18 @@ public final class StableDiffusion {
 
 		GraphSession unet = model.unet();
 		long[] shape = { r.guided() ? 2L * batch : batch, channels, lh, lw };
-		float[] input = new float[(int) (shape[0] * per)];
+		float[] scaled = new float[batch * per];
+		float[] input = r.guided() ? new float[2 * batch * per] : scaled;
 		float[] eps = new float[batch * per];
 		float[] denoised = new float[batch * per];
 		Duration unetBefore = unet.engineTime();
 		long loopStart = System.nanoTime();
 		for (int s = start; s < r.steps(); s++) {
 			checkCancelled(cancelled);
-			scheduler.scaleModelInput(latents, s, input);
+			scheduler.scaleModelInput(latents, s, scaled);
 			if (r.guided()) {
-				System.arraycopy(input, 0, input, batch * per, batch * per);
+				System.arraycopy(scaled, 0, input, 0, batch * per);
+				System.arraycopy(scaled, 0, input, batch * per, batch * per);
 			}
 			float[] out = unet.run(Map.of("sample", Tensor.of(input, shape), "timestep", timestep(unet, scheduler.timesteps()[s]),
 					"encoder_hidden_states", Tensor.of(context, shape[0], ClipTokenizer.LENGTH, context.length / (shape[0] * ClipTokenizer.LENGTH))),

@@ -99,6 +99,27 @@ class SchedulerBehaviourTest {
 
 	@ParameterizedTest
 	@EnumSource(Sampler.class)
+	void thePreviewsDenoisedEstimateOfAPerfectDenoiserIsTheDataPointAtEveryStep(Sampler sampler) {
+		float[] x0 = dataPoint();
+		for (boolean v : new boolean[] { false, true }) {
+			Scheduler s = Scheduler.create(sampler, v ? vPrediction(SD15_TO_ZERO) : SD15_TO_ZERO, 10);
+			float[] sample = pureNoise(s);
+			float[] input = new float[LENGTH];
+			float[] output = new float[LENGTH];
+			float[] denoised = new float[LENGTH];
+			NoiseSource noise = randomNoise();
+			for (int step = 0; step < s.steps(); step++) {
+				s.scaleModelInput(sample, step, input);
+				perfectDenoiser(input, s.sigmas()[step], x0, v, output);
+				s.denoised(output, step, sample, denoised);
+				assertNear(x0, denoised, 1e-3, sampler + (v ? " v" : " eps") + " step " + step);
+				s.step(output, step, sample, noise);
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Sampler.class)
 	void aPerfectVPredictionDenoiserTakesEverySamplerToTheDataPoint(Sampler sampler) {
 		float[] x0 = dataPoint();
 		for (String spacing : new String[] { null, "leading", "trailing" }) {

@@ -63,6 +63,7 @@ import dev.atelier.diffusion.internal.ort.OrtExecutor;
 public final class DiffusionJobs implements DiffusionService {
 
 	private static final System.Logger LOG = System.getLogger(DiffusionJobs.class.getName());
+	private static final String CPU = "cpu";
 	private static final Pattern NUMBERED = Pattern.compile("(\\d{5})-.*\\.png");
 
 	private final JobService jobs;
@@ -105,17 +106,18 @@ public final class DiffusionJobs implements DiffusionService {
 
 	@Override
 	public JobHandle<List<Path>> submit(Path model, GenerationRequest request, String deviceId, Path outputFolder, GenerationListener listener) {
-		Device device = devices.device(deviceId).orElseThrow(() -> new IllegalArgumentException(
+		// the CPU provider needs nothing from the device service: no lease, and no CPU device bundle
+		Device device = deviceId.equals(CPU) ? null : devices.device(deviceId).orElseThrow(() -> new IllegalArgumentException(
 				"unknown device '" + deviceId + "'; known: " + devices.devices().stream().map(Device::id).toList()));
-		long bytes = device.backend() == Backend.CPU ? 0 : plan(model, request, device);
-		Lane lane = lanes.computeIfAbsent(device.id(), id -> new Lane());
+		long bytes = device == null || device.backend() == Backend.CPU ? 0 : plan(model, request, device);
+		Lane lane = lanes.computeIfAbsent(deviceId, id -> new Lane());
 		long ticket = tickets.incrementAndGet();
 		lane.join(ticket);
 		Path folder = outputFolder == null ? outputs : outputFolder;
 		JobHandle<List<Path>> handle;
 		synchronized (queue) {
-			handle = jobs.submit("diffusion " + request.width() + "x" + request.height() + "x" + request.batch() + " on " + device.id(),
-					ctx -> run(ctx, lane, ticket, device, model, request, bytes, folder, listener));
+			handle = jobs.submit("diffusion " + request.width() + "x" + request.height() + "x" + request.batch() + " on " + deviceId,
+					ctx -> run(ctx, lane, ticket, deviceId, device, model, request, bytes, folder, listener));
 			queue.add(handle);
 		}
 		handle.result().whenComplete((v, e) -> {
@@ -175,10 +177,10 @@ public final class DiffusionJobs implements DiffusionService {
 		return new DiffusionWorkload(profile, r.width(), r.height(), r.batch(), false, false);
 	}
 
-	private List<Path> run(JobContext ctx, Lane lane, long ticket, Device device, Path model, GenerationRequest r, long bytes, Path folder,
-			GenerationListener listener) throws Exception {
-		lane.await(ticket, ctx, device.id());
-		ctx.detail(JobHandle.DEVICE, device.id());
+	private List<Path> run(JobContext ctx, Lane lane, long ticket, String deviceId, Device device, Path model, GenerationRequest r, long bytes,
+			Path folder, GenerationListener listener) throws Exception {
+		lane.await(ticket, ctx, deviceId);
+		ctx.detail(JobHandle.DEVICE, deviceId);
 		Infotext info = Infotext.of(r, 0, model.getFileName().toString(), "");
 		ctx.detail("model", model.toString());
 		info.settings().forEach((k, v) -> {
@@ -190,7 +192,7 @@ public final class DiffusionJobs implements DiffusionService {
 		ctx.detail("Negative prompt", r.negativePrompt());
 		ctx.detail("Batch", Integer.toString(r.batch()));
 		ctx.begin("loading " + model.getFileName(), -1);
-		Loaded pipeline = load(model, device, bytes);
+		Loaded pipeline = load(model, deviceId, device, bytes);
 		List<GeneratedImage> images;
 		VramLease.Use use = pipeline.lease() == null ? null : pipeline.lease().use();
 		try {
@@ -199,7 +201,7 @@ public final class DiffusionJobs implements DiffusionService {
 				@Override
 				public void step(int step, int steps, List<BufferedImage> previews) {
 					if (step == 1) {
-						ctx.begin("generating " + r.batch() + " image(s) on " + device.id(), steps);
+						ctx.begin("generating " + r.batch() + " image(s) on " + deviceId, steps);
 					}
 					ctx.worked(1);
 					listener.step(step, steps, previews);
@@ -239,19 +241,19 @@ public final class DiffusionJobs implements DiffusionService {
 	}
 
 	/** The device's loaded pipeline for the folder, loading it (under a lease of {@code bytes} on a GPU) when needed. */
-	private Loaded load(Path model, Device device, long bytes) throws IOException, InterruptedException {
+	private Loaded load(Path model, String deviceId, Device device, long bytes) throws IOException, InterruptedException {
 		synchronized (loaded) {
-			Loaded current = loaded.get(device.id());
+			Loaded current = loaded.get(deviceId);
 			if (current != null && current.folder().equals(model) && (current.lease() == null || current.lease().bytes() >= bytes)) {
 				return current;
 			}
 			if (current != null) {
 				unload(current);
-				loaded.remove(device.id());
+				loaded.remove(deviceId);
 			}
 			VramLease lease = null;
 			Placement placement = Placement.cpu(0);
-			if (device.backend() != Backend.CPU) {
+			if (device != null && device.backend() != Backend.CPU) {
 				try {
 					lease = devices.acquire(device.id(), LeaseRequest.of("diffusion " + model.getFileName(), bytes).withTimeout(Duration.ofMinutes(5))
 							.evictable(evicted -> evict(device.id(), evicted)));
@@ -264,7 +266,7 @@ public final class DiffusionJobs implements DiffusionService {
 			}
 			try {
 				Loaded fresh = new Loaded(model, new StableDiffusion(DiffusionModel.open(model, executor, placement)), lease);
-				loaded.put(device.id(), fresh);
+				loaded.put(deviceId, fresh);
 				return fresh;
 			} catch (IOException | RuntimeException e) {
 				if (lease != null) {

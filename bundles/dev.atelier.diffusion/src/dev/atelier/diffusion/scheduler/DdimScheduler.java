@@ -87,6 +87,18 @@ final class DdimScheduler extends AbstractScheduler {
 	}
 
 	@Override
+	public void denoised(float[] modelOutput, int step, float[] sample, float[] out) {
+		checkStep(step, modelOutput, sample);
+		double a = Math.sqrt(alphas[step]);
+		double b = Math.sqrt(1 - alphas[step]);
+		if (vPrediction()) {
+			combine(a, sample, -b, modelOutput, out);
+		} else {
+			combine(1 / a, sample, -b / a, modelOutput, out);
+		}
+	}
+
+	@Override
 	public void addNoise(float[] original, float[] noise, int step, float[] out) {
 		Objects.checkIndex(step, steps + 1);
 		checkLengths(original, noise);

@@ -71,6 +71,19 @@ final class DpmSolverScheduler extends AbstractScheduler {
 	}
 
 	@Override
+	public void denoised(float[] modelOutput, int step, float[] sample, float[] out) {
+		checkStep(step, modelOutput, sample);
+		double s = sigmas[step];
+		double alpha = 1 / Math.sqrt(s * s + 1);
+		if (vPrediction()) {
+			combine(alpha, sample, -s * alpha, modelOutput, out);
+		} else {
+			// (sample - sigma_t * eps) / alpha
+			combine(1 / alpha, sample, -s, modelOutput, out);
+		}
+	}
+
+	@Override
 	public void step(float[] modelOutput, int step, float[] sample, NoiseSource noise) {
 		checkStep(step, modelOutput, sample);
 		if (lastStep >= 0 && step != lastStep + 1) {
@@ -83,12 +96,7 @@ final class DpmSolverScheduler extends AbstractScheduler {
 		if (denoised == null || denoised.length != sample.length) {
 			denoised = new float[sample.length];
 		}
-		if (vPrediction()) {
-			combine(alpha, sample, -s * alpha, modelOutput, denoised);
-		} else {
-			// (sample - sigma_t * eps) / alpha
-			combine(1 / alpha, sample, -s, modelOutput, denoised);
-		}
+		denoised(modelOutput, step, sample, denoised);
 		// lambda = -log(sigma): h is infinite for the final sigma 0, where keep is 0 and take 1, landing on x0
 		double h = Math.log(s) - Math.log(next);
 		double keep = next * alphaNext / (s * alpha);

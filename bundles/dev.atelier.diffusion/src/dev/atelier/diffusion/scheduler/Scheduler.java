@@ -50,6 +50,12 @@ public interface Scheduler {
 	 */
 	void step(float[] modelOutput, int step, float[] sample, NoiseSource noise);
 
+	/**
+	 * The model's estimate of the clean latent x0 at {@code step} (for previews), from the same output {@link #step}
+	 * takes; it does not change the scheduler's state.
+	 */
+	void denoised(float[] modelOutput, int step, float[] sample, float[] out);
+
 	/** img2img: {@code original} noised to the level of {@code step} (0 to steps); {@code out} may be {@code original}. */
 	void addNoise(float[] original, float[] noise, int step, float[] out);
 

@@ -60,6 +60,15 @@ abstract class SigmaScheduler extends AbstractScheduler {
 		combine(1, original, sigmas[step], noise, out);
 	}
 
+	@Override
+	public void denoised(float[] modelOutput, int step, float[] sample, float[] out) {
+		checkStep(step, modelOutput, sample);
+		Derivative d = derivative(step);
+		double s = sigmas[step];
+		// x0 = sample - sigma * derivative
+		combine(1 - s * d.sample(), sample, -s * d.model(), modelOutput, out);
+	}
+
 	protected final Derivative derivative(int step) {
 		double s = sigmas[step];
 		if (vPrediction()) {
