@@ -22,11 +22,15 @@ public interface JobHandle<T> {
 	/** Done fraction in [0, 1], or NaN while the amount of work is unknown. */
 	double progress();
 
-	/** The details the job noted, in the order noted. */
-	Map<String, String> details();
+	/** The details the job noted, in the order noted (none for handles that keep no record). */
+	default Map<String, String> details() {
+		return Map.of();
+	}
 
-	/** The files the job wrote, in the order noted. */
-	List<String> outputs();
+	/** The files the job wrote, in the order noted (none for handles that keep no record). */
+	default List<String> outputs() {
+		return List.of();
+	}
 
 	/** Asks the job to stop; a queued job never starts, a running one stops at its next check. */
 	void cancel();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,6 +55,10 @@ class JobRecorderTest {
 		}
 
 		void move(long id, String name, JobState state) {
+			move(id, name, state, Map.of(), List.of());
+		}
+
+		void move(long id, String name, JobState state, Map<String, String> details, List<String> outputs) {
 			JobHandle<Void> h = new JobHandle<>() {
 				public long id() {
 					return id;
@@ -75,6 +80,14 @@ class JobRecorderTest {
 					return Double.NaN;
 				}
 
+				public Map<String, String> details() {
+					return details;
+				}
+
+				public List<String> outputs() {
+					return outputs;
+				}
+
 				public void cancel() {
 				}
 
@@ -94,7 +107,7 @@ class JobRecorderTest {
 		recorder.setMeter(() -> () -> Optional.of(new EnergyMeter.Reading(1234.5, 411.5, 449.0)));
 		jobs.move(1, "diffusion.txt2img", JobState.RUNNING);
 		jobs.move(1, "diffusion.txt2img", JobState.RUNNING); // progress while running: still one record
-		jobs.move(1, "diffusion.txt2img", JobState.SUCCEEDED);
+		jobs.move(1, "diffusion.txt2img", JobState.SUCCEEDED, Map.of(JobHandle.DEVICE, "cuda:0", "Steps", "20"), List.of("/out/00000-7.png"));
 		recorder.unsetMeter(null);
 		jobs.move(2, "bench", JobState.CANCELLED);
 		recorder.close();
@@ -108,6 +121,9 @@ class JobRecorderTest {
 		assertEquals(411.5, first.getAverageWatts());
 		assertEquals(449.0, first.getPeakWatts());
 		assertFalse(first.getEnd().before(first.getStart()));
+		assertEquals("cuda:0", first.getDevice(), "the device a job noted");
+		assertEquals("20", first.getParameters().get("Steps"), "the parameters it noted");
+		assertEquals(List.of("/out/00000-7.png"), first.getOutputs(), "the files it wrote");
 		JobRecord second = records.get(1);
 		assertEquals(JobStatus.CANCELLED, second.getStatus());
 		assertFalse(second.isSetEnergyJoules(), "not measured: unknown, not 0 J");
