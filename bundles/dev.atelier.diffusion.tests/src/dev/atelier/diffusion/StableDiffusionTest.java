@@ -181,6 +181,21 @@ class StableDiffusionTest {
 	}
 
 	@Test
+	void aVPredictionPipelineRunsEverySampler() throws IOException {
+		Path copy = Fixture.copy(dir);
+		Path config = copy.resolve("scheduler/scheduler_config.json");
+		Files.writeString(config, Files.readString(config).replace("\"clip_sample\"", "\"prediction_type\": \"v_prediction\", \"clip_sample\""));
+		try (DiffusionModel v = DiffusionModel.open(copy, new dev.atelier.diffusion.internal.ort.OrtExecutor(), dev.atelier.diffusion.exec.Placement.cpu(2))) {
+			assertEquals("v_prediction", v.schedulerConfig().predictionType());
+			StableDiffusion vsd = new StableDiffusion(v);
+			for (Sampler sampler : Sampler.values()) {
+				int[] p = pixels(vsd.generate(request(2).withSampler(sampler), GenerationListener.NONE, () -> false).getFirst().image());
+				assertTrue(java.util.Arrays.stream(p).distinct().count() > 100, sampler + " with v-prediction made a flat image");
+			}
+		}
+	}
+
+	@Test
 	void guidanceOffRunsTheUnconditionalHalfNotAtAll() throws IOException {
 		GenerationRequest r = new GenerationRequest("a horse", "", Sampler.DDIM, 3, 1.0, 9, 64, 64, 1, null, 0.6);
 		assertFalse(r.guided());
