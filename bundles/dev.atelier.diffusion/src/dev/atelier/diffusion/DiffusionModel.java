@@ -13,8 +13,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -42,6 +44,7 @@ public final class DiffusionModel implements AutoCloseable {
 	static final String VAE_ENCODER = "vae_encoder/model.onnx";
 	/** SD's latent scaling when the folder does not say (diffusers' ONNX exports do not). */
 	static final double DEFAULT_SCALING = 0.18215;
+	private static final Map<String, String> HASHES = new ConcurrentHashMap<>();
 
 	private final Path folder;
 	private final GraphExecutor executor;
@@ -54,7 +57,6 @@ public final class DiffusionModel implements AutoCloseable {
 	private final GraphSession vaeDecoder;
 	private GraphSession vaeEncoder;
 	private final int latentChannels;
-	private String hash;
 
 	private DiffusionModel(Path folder, GraphExecutor executor, Placement placement, List<GraphSession> opened) throws IOException {
 		this.folder = folder;
@@ -266,30 +268,38 @@ public final class DiffusionModel implements AutoCloseable {
 
 	/**
 	 * AUTOMATIC1111's short model hash: the first 10 hex digits of the SHA-256 of the UNet's graph and its external
-	 * weight files, in name order. Computed once.
+	 * weight files, in name order. Remembered for the process by the files' names, sizes and times, since reading a
+	 * few GB of weights takes seconds and a pipeline is loaded again after each eviction.
 	 */
-	public synchronized String hash() throws IOException {
-		if (hash == null) {
-			MessageDigest sha;
-			try {
-				sha = MessageDigest.getInstance("SHA-256");
-			} catch (NoSuchAlgorithmException e) {
-				throw new IllegalStateException(e);
-			}
-			List<Path> files;
-			try (Stream<Path> list = Files.list(folder.resolve("unet"))) {
-				files = list.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".json")).sorted().toList();
-			}
-			byte[] buffer = new byte[1 << 16];
-			for (Path f : files) {
-				try (InputStream in = new DigestInputStream(Files.newInputStream(f), sha)) {
-					while (in.read(buffer) >= 0) {
-						// the digest sees every byte read
-					}
+	public String hash() throws IOException {
+		List<Path> files;
+		try (Stream<Path> list = Files.list(folder.resolve("unet"))) {
+			files = list.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".json")).sorted().toList();
+		}
+		StringBuilder key = new StringBuilder();
+		for (Path f : files) {
+			key.append(f).append('|').append(Files.size(f)).append('|').append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+		}
+		String known = HASHES.get(key.toString());
+		if (known != null) {
+			return known;
+		}
+		MessageDigest sha;
+		try {
+			sha = MessageDigest.getInstance("SHA-256");
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+		byte[] buffer = new byte[1 << 16];
+		for (Path f : files) {
+			try (InputStream in = new DigestInputStream(Files.newInputStream(f), sha)) {
+				while (in.read(buffer) >= 0) {
+					// the digest sees every byte read
 				}
 			}
-			hash = HexFormat.of().formatHex(sha.digest()).substring(0, 10);
 		}
+		String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 10);
+		HASHES.put(key.toString(), hash);
 		return hash;
 	}
 
