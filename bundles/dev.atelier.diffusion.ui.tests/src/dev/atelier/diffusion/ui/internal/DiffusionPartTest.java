@@ -1,0 +1,269 @@
+package dev.atelier.diffusion.ui.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.RGB;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Widget;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.diffusion.GenerationRequest;
+import dev.atelier.diffusion.scheduler.Sampler;
+
+/** The Diffusion view in a plain shell, over a fake diffusion service whose jobs run on the real job service. */
+class DiffusionPartTest {
+
+	private static final int RED = 0xff0000;
+	private static final int BLUE = 0x0000ff;
+
+	@TempDir
+	Path dir;
+	private Display display;
+	private Shell shell;
+	private Fakes.Diffusion diffusion;
+	private Fakes.Prefs prefs;
+	private DiffusionPart part;
+	private Path model;
+
+	@BeforeEach
+	void open() throws Exception {
+		display = Display.getDefault();
+		shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(1200, 800);
+		diffusion = new Fakes.Diffusion(Fakes.jobs(), dir.resolve("outputs"));
+		prefs = new Fakes.Prefs();
+		part = new DiffusionPart(diffusion, Fakes.jobs());
+		part.preferences(prefs);
+		part.create(shell);
+		shell.open();
+		model = Files.createDirectories(dir.resolve("tiny-sd"));
+		part.modelFolder.setText(model.toString());
+	}
+
+	@AfterEach
+	void close() {
+		part.close();
+		shell.dispose();
+	}
+
+	private static void click(Widget widget) {
+		widget.notifyListeners(SWT.Selection, new Event());
+	}
+
+	private static void modified(Widget widget) {
+		widget.notifyListeners(SWT.Modify, new Event());
+	}
+
+	@Test
+	void aSizeThatIsNotAMultipleOf8IsExplainedAndNothingIsSubmitted() {
+		part.width.setSelection(500);
+		modified(part.width);
+		assertEquals("width 500 is not a multiple of 8 (the VAE works on 8×8 pixel blocks); try 496", part.problem.getText());
+		assertFalse(part.generate.getEnabled(), "Generate is disabled while the form is invalid");
+		assertEquals(DiffusionPart.CUSTOM_SIZE, part.size.getText());
+		assertNull(part.generate(), "generating anyway submits nothing");
+		assertEquals(List.of(), diffusion.requests);
+
+		part.size.select(2);
+		click(part.size);
+		assertEquals(768, part.width.getSelection());
+		assertEquals(512, part.height.getSelection());
+		assertEquals("", part.problem.getText());
+		assertTrue(part.generate.getEnabled());
+
+		part.seed.setText("12ab");
+		assertEquals("the seed must be a whole number, not '12ab'", part.problem.getText());
+		assertFalse(part.generate.getEnabled());
+		part.seed.setText("12");
+		part.modelFolder.setText("");
+		assertNull(part.generate());
+		assertTrue(part.problem.getText().startsWith("Choose a model folder"), part.problem.getText());
+		part.modelFolder.setText(dir.resolve("missing").toString());
+		assertNull(part.generate());
+		assertEquals("No such folder: " + dir.resolve("missing"), part.problem.getText());
+		assertEquals(List.of(), diffusion.requests);
+	}
+
+	@Test
+	void inAShortViewTheFormScrollsAndGenerateStaysInSight() throws Exception {
+		shell.setSize(900, 420);
+		shell.layout(true, true);
+		Fakes.spin(display, () -> part.formScroll.getVerticalBar().getVisible());
+		Rectangle button = display.map(part.generate.getParent(), shell, part.generate.getBounds());
+		assertTrue(shell.getClientArea().contains(button.x + button.width - 1, button.y + button.height - 1),
+				"Generate at " + button + " inside " + shell.getClientArea());
+	}
+
+	@Test
+	void theDiceSetsANewRandomSeed() {
+		part.seed.setText("42");
+		click(part.dice);
+		String first = part.seed.getText();
+		assertNotEquals("42", first);
+		long value = Long.parseLong(first);
+		assertTrue(value >= 0 && value < DiffusionPart.SEED_BOUND, first);
+		click(part.dice);
+		assertNotEquals(first, part.seed.getText(), "each throw gives another seed");
+		assertEquals("", part.problem.getText());
+	}
+
+	@Test
+	void generateSubmitsTheFormsRequestThenShowsPreviewsTheQueueAndTheResults() throws Exception {
+		CountDownLatch carryOn = new CountDownLatch(1);
+		Path outputs = diffusion.defaultOutputFolder();
+		diffusion.script = (context, request, listener) -> {
+			listener.step(1, 2, List.of(Fakes.solid(64, 96, RED), Fakes.solid(64, 96, RED)));
+			assertTrue(carryOn.await(10, TimeUnit.SECONDS));
+			listener.step(2, 2, List.of(Fakes.solid(64, 96, BLUE), Fakes.solid(64, 96, BLUE)));
+			return List.of(Fakes.png(outputs.resolve("00000-1234.png"), 512, 768, BLUE, request),
+					Fakes.png(outputs.resolve("00001-1235.png"), 512, 768, BLUE, request.withSeed(1235)));
+		};
+		part.prompt.setText("a red fox in the snow");
+		part.negativePrompt.setText("blurry");
+		part.sampler.select(Sampler.DDIM.ordinal());
+		part.steps.setSelection(12);
+		part.cfgScale.setSelection(650);
+		part.seed.setText("1234");
+		part.size.select(1);
+		click(part.size);
+		part.batch.setSelection(2);
+		assertEquals("cpu", part.device.getText(), "the CPU is chosen unless another device is");
+
+		JobHandle<List<Path>> job = part.generate();
+		assertTrue(job != null, part.problem.getText());
+		assertEquals(List.of(new GenerationRequest("a red fox in the snow", "blurry", Sampler.DDIM, 12, 6.5, 1234, 512, 768, 2, null, 0.75)),
+				diffusion.requests);
+		assertEquals(List.of(model), diffusion.models);
+		assertEquals(List.of("cpu"), diffusion.devices);
+		assertEquals(model.toString(), prefs.get(DiffusionPart.MODEL_FOLDER_KEY, null), "the model folder is remembered");
+		assertTrue(part.cancel.getEnabled());
+
+		Fakes.spin(display, () -> part.stepCount.getText().equals("Step 1/2") && part.previewImage != null);
+		Image first = part.previewImage;
+		assertTrue(first.getBounds().width > 2 * 64, "the previews are scaled up: " + first.getBounds());
+		assertEquals(new RGB(255, 0, 0), Fakes.pixel(first, first.getBounds().width / 4, first.getBounds().height / 2));
+		assertEquals(1, part.queue.getItemCount(), "the queue lists the running job");
+		assertEquals("diffusion 512x768x2 on cpu", part.queue.getItem(0).getText(0));
+		assertEquals("running", part.queue.getItem(0).getText(1));
+
+		carryOn.countDown();
+		Fakes.spin(display, () -> part.status.getText().startsWith("Wrote"));
+		assertEquals("Wrote 2 image(s) to " + outputs + ".", part.status.getText());
+		assertEquals(job.result().get(), part.results.files());
+		Fakes.spin(display, () -> part.results.loaded() == 2 && part.stepCount.getText().equals("Step 2/2"));
+		assertTrue(first.isDisposed(), "a preview replaced is disposed");
+		Image last = part.previewImage;
+		assertEquals(new RGB(0, 0, 255), Fakes.pixel(last, last.getBounds().width / 4, last.getBounds().height / 2));
+		assertEquals(0, part.queue.getItemCount());
+		assertFalse(part.cancel.getEnabled());
+		Fakes.screenshot(shell, "diffusion.png");
+
+		shell.dispose();
+		assertTrue(last.isDisposed(), "the preview goes with the view");
+	}
+
+	@Test
+	void aFailedJobShowsItsMessageAndTheViewCarriesOn() throws Exception {
+		Path full = diffusion.defaultOutputFolder().resolve("00000-7.png");
+		diffusion.script = (context, request, listener) -> {
+			throw new IOException(full + ": No space left on device");
+		};
+		part.seed.setText("7");
+		assertTrue(part.generate() != null);
+		Fakes.spin(display, () -> part.status.getText().startsWith("Generation failed"));
+		assertEquals("Generation failed: " + full + ": No space left on device", part.status.getText());
+		assertEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.status.getForeground());
+		assertTrue(part.generate.getEnabled());
+
+		diffusion.script = (context, request, listener) -> List.of();
+		assertTrue(part.generate() != null, "the next job goes through");
+		Fakes.spin(display, () -> part.status.getText().startsWith("Wrote"));
+		assertNotEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.status.getForeground());
+	}
+
+	@Test
+	void aDeviceTheServiceRefusesIsExplainedUnderTheButton() {
+		Fakes.Diffusion refusing = new Fakes.Diffusion(null, dir) {
+			@Override
+			public JobHandle<List<Path>> submit(Path m, GenerationRequest r, String device, Path out, dev.atelier.diffusion.GenerationListener l) {
+				throw new IllegalArgumentException("a batch of 64 at 1024x1024 cannot fit sim:rtx4090: use a batch of 8");
+			}
+		};
+		DiffusionPart other = new DiffusionPart(refusing, diffusion.jobs);
+		Shell second = new Shell(display);
+		second.setLayout(new FillLayout());
+		try {
+			other.create(second);
+			other.modelFolder.setText(model.toString());
+			assertNull(other.generate());
+			assertEquals("a batch of 64 at 1024x1024 cannot fit sim:rtx4090: use a batch of 8", other.problem.getText());
+		} finally {
+			other.close();
+			second.dispose();
+		}
+	}
+
+	@Test
+	void cancelStopsTheRunningJob() throws Exception {
+		CountDownLatch started = new CountDownLatch(1);
+		diffusion.script = (context, request, listener) -> {
+			started.countDown();
+			while (true) {
+				context.checkCancelled();
+				Thread.sleep(5);
+			}
+		};
+		assertTrue(part.generate() != null);
+		assertTrue(started.await(10, TimeUnit.SECONDS));
+		click(part.cancel);
+		Fakes.spin(display, () -> part.status.getText().equals("Cancelled."));
+		assertFalse(part.cancel.getEnabled());
+		assertTrue(part.generate.getEnabled());
+	}
+
+	@Test
+	void reusedParametersFillTheFormAndTheModelFolderIsRememberedForTheNextView() {
+		GenerationRequest img2img = new GenerationRequest("a castle", "people", Sampler.LMS, 33, 11.25, 4_000_000_000L, 1024, 1024, 3,
+				dir.resolve("start.png"), 0.4);
+		part.reuse(img2img);
+		assertEquals(img2img, part.request());
+		assertEquals("1024x1024", part.size.getText());
+		assertTrue(part.strength.getEnabled());
+		assertTrue(part.status.getText().startsWith("Parameters reused: seed 4000000000"), part.status.getText());
+
+		prefs.put(DiffusionPart.MODEL_FOLDER_KEY, "/models/sd15-onnx");
+		DiffusionPart next = new DiffusionPart(diffusion, diffusion.jobs);
+		next.preferences(prefs);
+		Shell second = new Shell(display);
+		second.setLayout(new FillLayout());
+		try {
+			next.create(second);
+			assertEquals("/models/sd15-onnx", next.modelFolder.getText());
+		} finally {
+			next.close();
+			second.dispose();
+		}
+	}
+}

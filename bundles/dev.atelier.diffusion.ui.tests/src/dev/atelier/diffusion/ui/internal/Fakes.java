@@ -1,0 +1,214 @@
+package dev.atelier.diffusion.ui.internal;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import org.eclipse.e4.core.services.events.IEventBroker;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.ImageLoader;
+import org.eclipse.swt.graphics.RGB;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.event.EventHandler;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.atelier.core.Preferences;
+import dev.atelier.core.jobs.JobContext;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobService;
+import dev.atelier.diffusion.DiffusionService;
+import dev.atelier.diffusion.GenerationListener;
+import dev.atelier.diffusion.GenerationRequest;
+import dev.atelier.diffusion.Infotext;
+import dev.atelier.diffusion.PngInfo;
+
+/** Stand-ins for the services the views use, and helpers shared by the view tests. */
+final class Fakes {
+
+	private Fakes() {
+	}
+
+	/** What a fake diffusion job does on its job thread. */
+	@FunctionalInterface
+	interface Script {
+		List<Path> run(JobContext context, GenerationRequest request, GenerationListener listener) throws Exception;
+	}
+
+	/** A diffusion service that runs a script as a job of the real job service and remembers what it was asked. */
+	static class Diffusion implements DiffusionService {
+		final JobService jobs;
+		final Path outputs;
+		final List<GenerationRequest> requests = new CopyOnWriteArrayList<>();
+		final List<Path> models = new CopyOnWriteArrayList<>();
+		final List<String> devices = new CopyOnWriteArrayList<>();
+		private final List<JobHandle<List<Path>>> queue = new CopyOnWriteArrayList<>();
+		volatile Script script = (context, request, listener) -> List.of();
+
+		Diffusion(JobService jobs, Path outputs) {
+			this.jobs = jobs;
+			this.outputs = outputs;
+		}
+
+		@Override
+		public Path defaultOutputFolder() {
+			return outputs;
+		}
+
+		@Override
+		public JobHandle<List<Path>> submit(Path model, GenerationRequest request, String device, Path outputFolder, GenerationListener listener) {
+			requests.add(request);
+			models.add(model);
+			devices.add(device);
+			Script now = script;
+			JobHandle<List<Path>> job = jobs.submit("diffusion " + request.width() + "x" + request.height() + "x" + request.batch() + " on " + device,
+					context -> now.run(context, request, listener));
+			queue.add(job);
+			job.result().whenComplete((files, failure) -> queue.remove(job));
+			return job;
+		}
+
+		@Override
+		public List<JobHandle<List<Path>>> queue() {
+			return List.copyOf(queue);
+		}
+	}
+
+	/** An event broker that only records what was sent. */
+	static final class Broker implements IEventBroker {
+		final List<Object[]> sent = new ArrayList<>();
+
+		@Override
+		public boolean send(String topic, Object data) {
+			sent.add(new Object[] { topic, data });
+			return true;
+		}
+
+		@Override
+		public boolean post(String topic, Object data) {
+			return send(topic, data);
+		}
+
+		@Override
+		public boolean subscribe(String topic, EventHandler handler) {
+			return true;
+		}
+
+		@Override
+		public boolean subscribe(String topic, String filter, EventHandler handler, boolean headless) {
+			return true;
+		}
+
+		@Override
+		public boolean unsubscribe(EventHandler handler) {
+			return true;
+		}
+	}
+
+	/** Preferences in memory; counts saves. */
+	static final class Prefs implements Preferences {
+		final Map<String, String> values = new HashMap<>();
+		int saves;
+
+		@Override
+		public String get(String key, String defaultValue) {
+			return values.getOrDefault(key, defaultValue);
+		}
+
+		@Override
+		public boolean getBoolean(String key, boolean defaultValue) {
+			return values.containsKey(key) ? Boolean.parseBoolean(values.get(key)) : defaultValue;
+		}
+
+		@Override
+		public void put(String key, String value) {
+			values.put(key, value);
+		}
+
+		@Override
+		public void save() {
+			saves++;
+		}
+	}
+
+	/** The framework's job service. */
+	static JobService jobs() throws InterruptedException {
+		var context = FrameworkUtil.getBundle(Fakes.class).getBundleContext();
+		ServiceTracker<JobService, JobService> tracker = new ServiceTracker<>(context, JobService.class, null);
+		tracker.open();
+		try {
+			JobService service = tracker.waitForService(10_000);
+			assertTrue(service != null, "no job service");
+			return service;
+		} finally {
+			tracker.close();
+		}
+	}
+
+	static BufferedImage solid(int width, int height, int rgb) {
+		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		for (int y = 0; y < height; y++) {
+			for (int x = 0; x < width; x++) {
+				image.setRGB(x, y, rgb);
+			}
+		}
+		return image;
+	}
+
+	/** Writes a PNG of one colour, with the request's parameters in its "parameters" chunk when there is a request. */
+	static Path png(Path file, int width, int height, int rgb, GenerationRequest parameters) throws Exception {
+		Map<String, String> text = parameters == null ? Map.of() : Map.of(Infotext.CHUNK, Infotext.of(parameters, 0, "tiny-sd", "").text());
+		Files.createDirectories(file.getParent());
+		return Files.write(file, PngInfo.encode(solid(width, height, rgb), text));
+	}
+
+	static RGB pixel(Image image, int x, int y) {
+		ImageData data = image.getImageData();
+		return data.palette.getRGB(data.getPixel(x, y));
+	}
+
+	static void spin(Display display, BooleanSupplier until) throws InterruptedException {
+		long deadline = System.currentTimeMillis() + 10_000;
+		while (!until.getAsBoolean() && System.currentTimeMillis() < deadline) {
+			if (!display.readAndDispatch()) {
+				Thread.sleep(5);
+			}
+		}
+		assertTrue(until.getAsBoolean(), "the view did not get there in 10 s");
+	}
+
+	/** Lets the display settle for a while, then saves the shell as a PNG under the screenshots folder. */
+	static void screenshot(Shell shell, String name) throws Exception {
+		Display display = shell.getDisplay();
+		long until = System.currentTimeMillis() + 300;
+		while (System.currentTimeMillis() < until) {
+			if (!display.readAndDispatch()) {
+				Thread.sleep(10);
+			}
+		}
+		Path dir = Path.of(System.getProperty("atelier.screenshots", "target/screenshots"));
+		Files.createDirectories(dir);
+		Image image = new Image(display, shell.getSize().x, shell.getSize().y);
+		GC gc = new GC(image);
+		try {
+			shell.print(gc);
+		} finally {
+			gc.dispose();
+		}
+		ImageLoader loader = new ImageLoader();
+		loader.data = new ImageData[] { image.getImageData() };
+		loader.save(dir.resolve(name).toString(), org.eclipse.swt.SWT.IMAGE_PNG);
+		image.dispose();
+	}
+}

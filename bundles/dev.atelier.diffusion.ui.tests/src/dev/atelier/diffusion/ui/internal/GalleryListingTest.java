@@ -1,0 +1,47 @@
+package dev.atelier.diffusion.ui.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GalleryListingTest {
+
+	@TempDir
+	Path dir;
+
+	private Path file(String name, long modifiedMillis) throws Exception {
+		Path f = Files.writeString(dir.resolve(name), name);
+		Files.setLastModifiedTime(f, FileTime.fromMillis(modifiedMillis));
+		return f;
+	}
+
+	@Test
+	void listsPngFilesNewestFirstAndNothingElse() throws Exception {
+		Path old = file("00000-1.png", 1_000_000);
+		Path newest = file("00002-3.png", 3_000_000);
+		Path middle = file("00001-2.PNG", 2_000_000);
+		file("notes.txt", 4_000_000);
+		Files.createDirectories(dir.resolve("sub.png"));
+		assertEquals(List.of(newest, middle, old), GalleryListing.newestFirst(dir));
+	}
+
+	@Test
+	void filesWrittenInTheSameMillisecondAreOrderedByNameHigherFirst() throws Exception {
+		Path a = file("00003-7.png", 5_000_000);
+		Path b = file("00004-8.png", 5_000_000);
+		assertEquals(List.of(b, a), GalleryListing.newestFirst(dir));
+		assertEquals(List.of(Path.of("b"), Path.of("a")),
+				GalleryListing.sort(List.of(new GalleryListing.Entry(Path.of("a"), 7), new GalleryListing.Entry(Path.of("b"), 7))));
+	}
+
+	@Test
+	void aFolderNotYetCreatedHasNoImages() throws Exception {
+		assertEquals(List.of(), GalleryListing.newestFirst(dir.resolve("outputs/diffusion")));
+	}
+}

@@ -1,0 +1,672 @@
+package dev.atelier.diffusion.ui.internal;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.di.UIEventTopic;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.SWTException;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.custom.ScrolledComposite;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.layout.GridData;
+import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Canvas;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.DirectoryDialog;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.FileDialog;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.ProgressBar;
+import org.eclipse.swt.widgets.Spinner;
+import org.eclipse.swt.widgets.Table;
+import org.eclipse.swt.widgets.TableColumn;
+import org.eclipse.swt.widgets.TableItem;
+import org.eclipse.swt.widgets.Text;
+
+import dev.atelier.core.Preferences;
+import dev.atelier.core.jobs.JobCancelledException;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.jobs.JobState;
+import dev.atelier.device.Device;
+import dev.atelier.device.DeviceService;
+import dev.atelier.diffusion.DiffusionService;
+import dev.atelier.diffusion.GenerationListener;
+import dev.atelier.diffusion.GenerationRequest;
+import dev.atelier.diffusion.scheduler.Sampler;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+
+/**
+ * Generates images through the {@link DiffusionService}: the form makes a {@link GenerationRequest} (its
+ * complaints show under the Generate button, which stays disabled while the form is invalid); each Generate queues
+ * a job; the running job's previews show as it denoises, at most every {@value #PREVIEW_INTERVAL_MS} ms; the queue
+ * lists the service's jobs; the finished job's images show as thumbnails, and a failed job's message in red.
+ */
+public final class DiffusionPart {
+
+	/** Where the last model folder is remembered, in the workspace preferences shared with the CLI. */
+	static final String MODEL_FOLDER_KEY = "diffusion.ui.modelFolder";
+	static final String CUSTOM_SIZE = "Custom";
+	static final int PREVIEW_INTERVAL_MS = 100;
+	static final int THUMBNAIL_SIZE = 128;
+	/** AUTOMATIC1111's seeds are 32-bit; the dice keeps to that so that seeds can be typed into it too. */
+	static final long SEED_BOUND = 1L << 32;
+
+	private final DiffusionService diffusion;
+	private final JobService jobs;
+	private volatile DeviceService devices;
+	private volatile Preferences preferences;
+
+	Text prompt;
+	Text negativePrompt;
+	Combo sampler;
+	Spinner steps;
+	Spinner cfgScale;
+	Text seed;
+	Button dice;
+	Combo size;
+	Spinner width;
+	Spinner height;
+	Spinner batch;
+	Text modelFolder;
+	Combo device;
+	Text initImage;
+	Spinner strength;
+	Button generate;
+	Button cancel;
+	/** Why the form cannot be generated from, empty when it can. */
+	Label problem;
+	ProgressBar progress;
+	Label stepCount;
+	Canvas preview;
+	ScrolledComposite formScroll;
+	/** The newest preview as shown, scaled up; null before the first step. */
+	Image previewImage;
+	Table queue;
+	ThumbnailGrid results;
+	/** What the last job did: images written, cancelled, or (in red) why it failed. */
+	Label status;
+
+	private Composite root;
+	private Display display;
+	/** Jobs submitted from this view and not finished, oldest first. */
+	private final List<JobHandle<List<Path>>> mine = new ArrayList<>();
+	private final Throttle previewThrottle = new Throttle(PREVIEW_INTERVAL_MS);
+	private final AtomicReference<Preview> pendingPreview = new AtomicReference<>();
+	private final AtomicBoolean queueRefreshPending = new AtomicBoolean();
+	private final JobService.JobListener jobListener = job -> {
+		if (queueRefreshPending.compareAndSet(false, true)) {
+			ui(() -> {
+				queueRefreshPending.set(false);
+				refreshQueue();
+			});
+		}
+	};
+
+	/** A step's previews, waiting for the UI thread. */
+	private record Preview(int step, int steps, List<BufferedImage> images) {
+	}
+
+	@Inject
+	public DiffusionPart(@Service DiffusionService diffusion, @Service JobService jobs) {
+		this.diffusion = diffusion;
+		this.jobs = jobs;
+	}
+
+	/**
+	 * The devices to offer; without the device service only the CPU is offered. Called again, possibly off the UI
+	 * thread, when the service comes or goes.
+	 */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void devices(@Service DeviceService service) {
+		devices = service;
+		if (display != null) {
+			ui(() -> {
+				if (!device.isDisposed()) {
+					fillDevices();
+				}
+			});
+		}
+	}
+
+	/** Keeps the last model folder; without it the folder is forgotten between sessions. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void preferences(@Service Preferences service) {
+		preferences = service;
+	}
+
+	/** The Gallery's "Reuse parameters": the form takes the request's values. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void reuse(@UIEventTopic(DiffusionUi.REUSE_TOPIC) GenerationRequest request) {
+		if (request != null && prompt != null && !prompt.isDisposed()) {
+			show(request);
+			status(false, "Parameters reused: seed " + request.seed() + ", " + request.width() + "x" + request.height() + ".");
+		}
+	}
+
+	@PostConstruct
+	public void create(Composite parent) {
+		root = parent;
+		display = parent.getDisplay();
+		parent.setLayout(new GridLayout(1, false));
+		SashForm sash = new SashForm(parent, SWT.HORIZONTAL);
+		sash.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+
+		formScroll = new ScrolledComposite(sash, SWT.V_SCROLL);
+		formScroll.setExpandHorizontal(true);
+		formScroll.setExpandVertical(true);
+		Composite form = new Composite(formScroll, SWT.NONE);
+		formScroll.setContent(form);
+		form.setLayout(new GridLayout(3, false));
+		createForm(form);
+		formScroll.addListener(SWT.Resize, e -> formScroll.setMinSize(form.computeSize(formScroll.getClientArea().width, SWT.DEFAULT)));
+
+		Composite output = new Composite(sash, SWT.NONE);
+		output.setLayout(new GridLayout(1, false));
+		createOutput(output);
+		sash.setWeights(45, 55);
+
+		for (Text t : new Text[] { prompt, negativePrompt, seed, initImage }) {
+			t.addListener(SWT.Modify, e -> validate());
+		}
+		for (Spinner s : new Spinner[] { steps, cfgScale, width, height, batch, strength }) {
+			s.addListener(SWT.Modify, e -> validate());
+		}
+		jobs.addListener(jobListener);
+		refreshQueue();
+		validate();
+	}
+
+	/** The request's inputs, scrolling when the view is short. */
+	private void createForm(Composite form) {
+		prompt = text(form, "Prompt", SWT.MULTI | SWT.WRAP | SWT.V_SCROLL, 60);
+		prompt.setMessage("what to draw");
+		negativePrompt = text(form, "Negative prompt", SWT.MULTI | SWT.WRAP, 34);
+		negativePrompt.setMessage("what to keep out");
+
+		label(form, "Sampler");
+		sampler = new Combo(form, SWT.READ_ONLY);
+		for (Sampler s : Sampler.values()) {
+			sampler.add(s.displayName());
+		}
+		sampler.select(Sampler.EULER_A.ordinal());
+		sampler.setLayoutData(span(2));
+
+		Composite stepsRow = row(form, "Steps");
+		steps = spinner(stepsRow, 20, 1, 1000, 0, 1);
+		label(stepsRow, "CFG scale");
+		cfgScale = spinner(stepsRow, 750, 0, 10_000, 2, 50);
+		cfgScale.setToolTipText("How strongly the prompt steers (1 or less: unguided)");
+
+		label(form, "Seed");
+		seed = new Text(form, SWT.BORDER);
+		seed.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		seed.setText(Long.toString(randomSeed()));
+		dice = new Button(form, SWT.PUSH);
+		dice.setText("Dice");
+		dice.setToolTipText("Roll a random seed");
+		dice.addListener(SWT.Selection, e -> seed.setText(Long.toString(randomSeed())));
+
+		label(form, "Size");
+		size = new Combo(form, SWT.READ_ONLY);
+		size.setLayoutData(new GridData(SWT.BEGINNING, SWT.CENTER, false, false, 2, 1));
+		size.setItems(SizePreset.labels());
+		size.add(CUSTOM_SIZE);
+		size.setToolTipText("Width x height; both must be multiples of 8");
+		size.addListener(SWT.Selection, e -> {
+			if (size.getSelectionIndex() < SizePreset.COMMON.size()) {
+				SizePreset p = SizePreset.parse(size.getText());
+				width.setSelection(p.width());
+				height.setSelection(p.height());
+				validate();
+			}
+		});
+		Composite sizeRow = row(form, "Width × height");
+		width = spinner(sizeRow, 512, 8, GenerationRequest.MAX_SIZE, 0, 8);
+		width.setToolTipText("Width");
+		label(sizeRow, "×");
+		height = spinner(sizeRow, 512, 8, GenerationRequest.MAX_SIZE, 0, 8);
+		height.setToolTipText("Height");
+		width.addListener(SWT.Modify, e -> syncSizeCombo());
+		height.addListener(SWT.Modify, e -> syncSizeCombo());
+		syncSizeCombo();
+
+		Composite batchRow = row(form, "Batch");
+		batch = spinner(batchRow, 1, 1, GenerationRequest.MAX_BATCH, 0, 1);
+		label(batchRow, "Device");
+		device = new Combo(batchRow, SWT.READ_ONLY);
+		fillDevices();
+
+		label(form, "Model folder");
+		modelFolder = new Text(form, SWT.BORDER);
+		modelFolder.setMessage("Stable Diffusion in ONNX form");
+		modelFolder.setToolTipText("A folder with text_encoder, unet, vae_decoder and tokenizer (diffusers' ONNX layout)");
+		modelFolder.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		modelFolder.setText(preferences == null ? "" : preferences.get(MODEL_FOLDER_KEY, ""));
+		button(form, "Browse…", this::browseModel);
+
+		label(form, "Init image");
+		initImage = new Text(form, SWT.BORDER);
+		initImage.setMessage("none: text to image");
+		initImage.setToolTipText("An image to start from (image to image); empty for text to image");
+		initImage.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		button(form, "Browse…", () -> {
+			FileDialog dialog = new FileDialog(root.getShell(), SWT.OPEN);
+			dialog.setFilterExtensions(new String[] { "*.png;*.jpg;*.jpeg", "*" });
+			String chosen = dialog.open();
+			if (chosen != null) {
+				initImage.setText(chosen);
+			}
+		});
+		Composite strengthRow = row(form, "Strength");
+		strength = spinner(strengthRow, 75, 1, 100, 2, 5);
+		strength.setToolTipText("How much of the init image is replaced");
+		initImage.addListener(SWT.Modify, e -> strength.setEnabled(!initImage.getText().isBlank()));
+		strength.setEnabled(false);
+	}
+
+	/** Generate and Cancel with the progress, what is wrong or what happened, then preview, results and queue. */
+	private void createOutput(Composite output) {
+		Composite bar = new Composite(output, SWT.NONE);
+		GridLayout barLayout = new GridLayout(4, false);
+		barLayout.marginWidth = 0;
+		bar.setLayout(barLayout);
+		bar.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		generate = button(bar, "Generate", this::generate);
+		cancel = button(bar, "Cancel", this::cancelCurrent);
+		cancel.setToolTipText("Cancel the running (or else the oldest queued) job of this view");
+		cancel.setEnabled(false);
+		progress = new ProgressBar(bar, SWT.HORIZONTAL | SWT.SMOOTH);
+		progress.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		stepCount = new Label(bar, SWT.NONE);
+		stepCount.setLayoutData(new GridData(90, SWT.DEFAULT));
+		problem = new Label(output, SWT.WRAP);
+		problem.setForeground(display.getSystemColor(SWT.COLOR_DARK_RED));
+		problem.setLayoutData(wrapping());
+		((GridData) problem.getLayoutData()).exclude = true;
+		problem.setVisible(false);
+		status = new Label(output, SWT.WRAP);
+		status.setLayoutData(wrapping());
+
+		SashForm panes = new SashForm(output, SWT.VERTICAL);
+		panes.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+		preview = new Canvas(panes, SWT.DOUBLE_BUFFERED | SWT.BORDER);
+		preview.addListener(SWT.Paint, e -> {
+			if (previewImage != null) {
+				Rectangle area = preview.getClientArea();
+				Rectangle b = previewImage.getBounds();
+				e.gc.drawImage(previewImage, (area.width - b.width) / 2, (area.height - b.height) / 2);
+			}
+		});
+		preview.addListener(SWT.Dispose, e -> disposePreview());
+		results = new ThumbnailGrid(panes, THUMBNAIL_SIZE);
+		results.onOpen(this::openImage);
+		queue = new Table(panes, SWT.BORDER | SWT.FULL_SELECTION);
+		queue.setHeaderVisible(true);
+		queue.setToolTipText("Diffusion jobs queued or running");
+		for (String[] column : new String[][] { { "Queued or running", "220" }, { "State", "70" }, { "Task", "220" }, { "Progress", "70" } }) {
+			TableColumn c = new TableColumn(queue, SWT.LEFT);
+			c.setText(column[0]);
+			c.setWidth(Integer.parseInt(column[1]));
+		}
+		panes.setWeights(55, 27, 18);
+	}
+
+	private static GridData wrapping() {
+		GridData data = new GridData(SWT.FILL, SWT.CENTER, true, false);
+		data.widthHint = 300;
+		return data;
+	}
+
+	/** A form row: its label, then a composite across the other two columns for several controls. */
+	private static Composite row(Composite form, String name) {
+		label(form, name);
+		Composite row = new Composite(form, SWT.NONE);
+		GridLayout layout = new GridLayout(5, false);
+		layout.marginWidth = 0;
+		layout.marginHeight = 0;
+		row.setLayout(layout);
+		row.setLayoutData(span(2));
+		return row;
+	}
+
+	private static Label label(Composite parent, String text) {
+		Label label = new Label(parent, SWT.NONE);
+		label.setText(text);
+		return label;
+	}
+
+	private static GridData span(int columns) {
+		return new GridData(SWT.FILL, SWT.CENTER, true, false, columns, 1);
+	}
+
+	private static Text text(Composite parent, String name, int style, int heightHint) {
+		label(parent, name).setLayoutData(new GridData(SWT.BEGINNING, SWT.TOP, false, false));
+		Text text = new Text(parent, SWT.BORDER | style);
+		GridData data = span(2);
+		data.heightHint = heightHint;
+		data.widthHint = 260;
+		text.setLayoutData(data);
+		return text;
+	}
+
+	private static Spinner spinner(Composite parent, int value, int min, int max, int digits, int increment) {
+		Spinner spinner = new Spinner(parent, SWT.BORDER);
+		spinner.setValues(value, min, max, digits, increment, increment * 10);
+		return spinner;
+	}
+
+	private static Button button(Composite parent, String text, Runnable action) {
+		Button b = new Button(parent, SWT.PUSH);
+		b.setText(text);
+		b.addListener(SWT.Selection, e -> action.run());
+		return b;
+	}
+
+	static long randomSeed() {
+		return ThreadLocalRandom.current().nextLong(SEED_BOUND);
+	}
+
+	private void fillDevices() {
+		List<String> ids = new ArrayList<>(devices == null ? List.of() : devices.devices().stream().map(Device::id).toList());
+		if (!ids.contains("cpu")) {
+			ids.add("cpu"); // the diffusion service runs on the CPU without a CPU device bundle
+		}
+		String before = device.getText();
+		device.setItems(ids.toArray(String[]::new));
+		int keep = ids.indexOf(before.isEmpty() ? "cpu" : before);
+		device.select(keep >= 0 ? keep : Math.max(0, ids.indexOf("cpu")));
+	}
+
+	/** The size combo names the common size the spinners show, else "Custom". */
+	private void syncSizeCombo() {
+		int index = SizePreset.common(width.getSelection(), height.getSelection()).map(SizePreset.COMMON::indexOf).orElse(SizePreset.COMMON.size());
+		if (size.getSelectionIndex() != index) {
+			size.select(index);
+		}
+	}
+
+	/**
+	 * The request the form describes.
+	 *
+	 * @throws IllegalArgumentException with {@link GenerationRequest}'s message (or the seed's or init image's)
+	 */
+	GenerationRequest request() {
+		long seedValue;
+		try {
+			seedValue = Long.parseLong(seed.getText().strip());
+		} catch (NumberFormatException e) {
+			throw new IllegalArgumentException("the seed must be a whole number, not '" + seed.getText().strip() + "'");
+		}
+		Path init = null;
+		String initText = initImage.getText().strip();
+		if (!initText.isEmpty()) {
+			try {
+				init = Path.of(initText);
+			} catch (InvalidPathException e) {
+				throw new IllegalArgumentException("init image: " + e.getMessage());
+			}
+		}
+		return new GenerationRequest(prompt.getText(), negativePrompt.getText(), Sampler.values()[sampler.getSelectionIndex()], steps.getSelection(),
+				cfgScale.getSelection() / 100.0, seedValue, width.getSelection(), height.getSelection(), batch.getSelection(), init,
+				strength.getSelection() / 100.0);
+	}
+
+	/** Puts a request's values into the form. */
+	void show(GenerationRequest r) {
+		prompt.setText(r.prompt());
+		negativePrompt.setText(r.negativePrompt());
+		sampler.select(r.sampler().ordinal());
+		steps.setSelection(r.steps());
+		cfgScale.setSelection((int) Math.round(r.cfgScale() * 100));
+		seed.setText(Long.toString(r.seed()));
+		width.setSelection(r.width());
+		height.setSelection(r.height());
+		syncSizeCombo();
+		batch.setSelection(r.batch());
+		initImage.setText(r.initImage() == null ? "" : r.initImage().toString());
+		strength.setSelection((int) Math.round(r.strength() * 100));
+		strength.setEnabled(r.initImage() != null);
+		validate();
+	}
+
+	/** Shows what is wrong with the form, and lets Generate be pressed only when nothing is. */
+	boolean validate() {
+		String wrong;
+		try {
+			request();
+			wrong = "";
+		} catch (IllegalArgumentException e) {
+			wrong = e.getMessage();
+		}
+		problem(wrong);
+		generate.setEnabled(wrong.isEmpty());
+		return wrong.isEmpty();
+	}
+
+	private void problem(String text) {
+		if (!problem.getText().equals(text)) {
+			problem.setText(text);
+			((GridData) problem.getLayoutData()).exclude = text.isEmpty();
+			problem.setVisible(!text.isEmpty());
+			problem.getParent().layout(true);
+		}
+	}
+
+	private void status(boolean failure, String text) {
+		status.setForeground(failure ? display.getSystemColor(SWT.COLOR_DARK_RED) : null);
+		status.setText(text);
+		status.getParent().layout(true);
+	}
+
+	private void browseModel() {
+		DirectoryDialog dialog = new DirectoryDialog(root.getShell());
+		dialog.setMessage("A Stable Diffusion model folder in ONNX form");
+		String current = modelFolder.getText().strip();
+		if (!current.isEmpty()) {
+			dialog.setFilterPath(current);
+		}
+		String chosen = dialog.open();
+		if (chosen != null) {
+			modelFolder.setText(chosen);
+			remember(chosen);
+		}
+	}
+
+	/** Keeps the model folder in the workspace preferences; a failed save is said, not thrown. */
+	private void remember(String folder) {
+		if (preferences == null || folder.equals(preferences.get(MODEL_FOLDER_KEY, ""))) {
+			return;
+		}
+		preferences.put(MODEL_FOLDER_KEY, folder);
+		try {
+			preferences.save();
+		} catch (IOException e) {
+			status(true, "Cannot save the preferences: " + e.getMessage());
+		}
+	}
+
+	/** Queues a job for the form's request; what stops it is said under the button. Returns the job, or null. */
+	JobHandle<List<Path>> generate() {
+		if (!validate()) {
+			return null;
+		}
+		GenerationRequest request = request();
+		String folder = modelFolder.getText().strip();
+		if (folder.isEmpty()) {
+			problem("Choose a model folder: Stable Diffusion in ONNX form (text_encoder, unet, vae_decoder, tokenizer).");
+			return null;
+		}
+		Path model;
+		try {
+			model = Path.of(folder);
+		} catch (InvalidPathException e) {
+			problem("Model folder: " + e.getMessage());
+			return null;
+		}
+		if (!Files.isDirectory(model)) {
+			problem("No such folder: " + model);
+			return null;
+		}
+		if (request.initImage() != null && !Files.isRegularFile(request.initImage())) {
+			problem("No such file: " + request.initImage());
+			return null;
+		}
+		remember(folder);
+		JobHandle<List<Path>> job;
+		try {
+			job = diffusion.submit(model, request, device.getText(), diffusion.defaultOutputFolder(), listener());
+		} catch (RuntimeException e) {
+			problem(e.getMessage() == null ? e.toString() : e.getMessage());
+			return null;
+		}
+		mine.add(job);
+		cancel.setEnabled(true);
+		status(false, "Queued " + request.batch() + " image(s), seed " + request.seed() + ", on " + device.getText() + ".");
+		job.result().whenComplete((files, failure) -> ui(() -> finished(job, files, failure)));
+		refreshQueue();
+		return job;
+	}
+
+	/** Hears a job's steps on its thread and hands the newest previews to the UI thread, at most one per interval. */
+	private GenerationListener listener() {
+		return new GenerationListener() {
+			@Override
+			public void step(int step, int steps, List<BufferedImage> previews) {
+				if (pendingPreview.getAndSet(new Preview(step, steps, List.copyOf(previews))) == null) {
+					long wait = previewThrottle.reserve(System.currentTimeMillis());
+					ui(() -> display.timerExec((int) wait, DiffusionPart.this::showPreview));
+				}
+			}
+
+			@Override
+			public void warning(String message) {
+				ui(() -> status(false, message));
+			}
+		};
+	}
+
+	/** Runs on the UI thread unless the view or the display is gone. */
+	private void ui(Runnable action) {
+		if (display.isDisposed()) {
+			return;
+		}
+		try {
+			display.asyncExec(() -> {
+				if (root != null && !root.isDisposed()) {
+					action.run();
+				}
+			});
+		} catch (SWTException gone) {
+			// the display was disposed meanwhile
+		}
+	}
+
+	/** Shows the newest preview waiting, scaled up to fill the preview area. */
+	void showPreview() {
+		Preview p = pendingPreview.getAndSet(null);
+		if (p == null || preview.isDisposed()) {
+			return;
+		}
+		progress.setMaximum(p.steps());
+		progress.setSelection(p.step());
+		stepCount.setText("Step " + p.step() + "/" + p.steps());
+		if (p.images().isEmpty()) {
+			return;
+		}
+		int w = p.images().get(0).getWidth();
+		int h = p.images().get(0).getHeight();
+		List<int[]> pixels = p.images().stream().filter(i -> i.getWidth() == w && i.getHeight() == h).map(SwtImages::argb).toList();
+		int[] mosaicSize = Pixels.mosaicSize(pixels.size(), w, h);
+		int[] mosaic = Pixels.mosaic(pixels, w, h);
+		Rectangle area = preview.getClientArea();
+		int[] fit = Pixels.fit(mosaicSize[0], mosaicSize[1], Math.max(64, area.width - 4), Math.max(64, area.height - 4), true);
+		ImageData data = SwtImages.imageData(Pixels.resize(mosaic, mosaicSize[0], mosaicSize[1], fit[0], fit[1]), fit[0], fit[1]);
+		disposePreview();
+		previewImage = new Image(display, data);
+		preview.redraw();
+	}
+
+	private void disposePreview() {
+		if (previewImage != null) {
+			previewImage.dispose();
+			previewImage = null;
+		}
+	}
+
+	private void finished(JobHandle<List<Path>> job, List<Path> files, Throwable failure) {
+		mine.remove(job);
+		cancel.setEnabled(!mine.isEmpty());
+		Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+		if (cause instanceof JobCancelledException) {
+			status(false, "Cancelled.");
+		} else if (cause != null) {
+			status(true, "Generation failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+		} else {
+			List<Path> written = files == null ? List.of() : files;
+			results.setFiles(written);
+			Path where = written.isEmpty() ? diffusion.defaultOutputFolder() : written.get(0).getParent();
+			status(false, String.format(Locale.ROOT, "Wrote %d image(s) to %s.", written.size(), where));
+		}
+		refreshQueue();
+	}
+
+	/** Cancels this view's running job, or else its oldest queued one. */
+	void cancelCurrent() {
+		JobHandle<List<Path>> current = mine.stream().filter(j -> j.state() == JobState.RUNNING).findFirst()
+				.orElse(mine.isEmpty() ? null : mine.get(0));
+		if (current != null) {
+			current.cancel();
+			status(false, "Cancelling…");
+		}
+	}
+
+	private void refreshQueue() {
+		if (queue == null || queue.isDisposed()) {
+			return;
+		}
+		List<JobHandle<List<Path>>> jobsNow = diffusion.queue().stream().filter(j -> !j.state().isDone()).toList();
+		queue.setItemCount(jobsNow.size());
+		for (int i = 0; i < jobsNow.size(); i++) {
+			JobHandle<List<Path>> j = jobsNow.get(i);
+			double done = j.progress();
+			TableItem item = queue.getItem(i);
+			item.setText(new String[] { j.name(), j.state().name().toLowerCase(Locale.ROOT), j.task(),
+					Double.isNaN(done) ? "" : Math.round(done * 100) + " %" });
+		}
+	}
+
+	private void openImage(Path file) {
+		try {
+			ImageWindow.open(root.getShell(), file);
+		} catch (IOException e) {
+			status(true, e.getMessage());
+		}
+	}
+
+	@PreDestroy
+	public void close() {
+		jobs.removeListener(jobListener);
+	}
+}

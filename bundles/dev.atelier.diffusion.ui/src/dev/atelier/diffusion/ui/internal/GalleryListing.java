@@ -1,0 +1,58 @@
+package dev.atelier.diffusion.ui.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/** The PNG files of an output folder, newest first. */
+final class GalleryListing {
+
+	/** A file and when it was last written, in milliseconds since the epoch. */
+	record Entry(Path file, long modifiedMillis) {
+	}
+
+	/** Newest first; files written in the same millisecond by name, higher first (the service numbers them upwards). */
+	static final Comparator<Entry> NEWEST_FIRST = Comparator.comparingLong(Entry::modifiedMillis).reversed()
+			.thenComparing(e -> e.file().getFileName().toString(), Comparator.reverseOrder());
+
+	private GalleryListing() {
+	}
+
+	/** The PNG files directly in {@code folder}, newest first; an absent folder has none. */
+	static List<Path> newestFirst(Path folder) throws IOException {
+		if (!Files.isDirectory(folder)) {
+			return List.of();
+		}
+		List<Entry> entries = new ArrayList<>();
+		try (Stream<Path> files = Files.list(folder)) {
+			files.filter(GalleryListing::isPng).forEach(f -> {
+				try {
+					entries.add(new Entry(f, Files.getLastModifiedTime(f).toMillis()));
+				} catch (NoSuchFileException gone) {
+					// deleted while listing
+				} catch (IOException e) {
+					throw new UncheckedIOException(e);
+				}
+			});
+		} catch (UncheckedIOException e) {
+			throw e.getCause();
+		}
+		return sort(entries);
+	}
+
+	static List<Path> sort(Collection<Entry> entries) {
+		return entries.stream().sorted(NEWEST_FIRST).map(Entry::file).toList();
+	}
+
+	static boolean isPng(Path file) {
+		return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png") && Files.isRegularFile(file);
+	}
+}
