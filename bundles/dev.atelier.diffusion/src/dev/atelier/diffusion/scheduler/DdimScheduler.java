@@ -7,7 +7,7 @@ import java.util.Objects;
  * num_train_timesteps / steps lower (whatever the spacing, as diffusers does), below 0 to ac 1 with set_alpha_to_one
  * and to the first training step's ac without.
  */
-final class DdimScheduler extends AbstractScheduler {
+final class DdimScheduler extends VariancePreservingScheduler {
 
 	private record Levels(double[] timesteps, double[] alphas, double[] prevAlphas) {
 	}
@@ -54,19 +54,6 @@ final class DdimScheduler extends AbstractScheduler {
 			s[i] = Math.sqrt((1 - alphas[i]) / alphas[i]);
 		}
 		return s;
-	}
-
-	@Override
-	public double initNoiseSigma() {
-		return 1;
-	}
-
-	@Override
-	public void scaleModelInput(float[] sample, int step, float[] out) {
-		checkStep(step, sample, out);
-		if (out != sample) {
-			System.arraycopy(sample, 0, out, 0, sample.length);
-		}
 	}
 
 	@Override

@@ -9,7 +9,7 @@ import java.util.Objects;
  * The first step is first order for want of history; so is the last whatever the step count (diffusers does so
  * whenever the final sigma is 0, where the second-order term is undefined), which covers lower_order_final.
  */
-final class DpmSolverScheduler extends AbstractScheduler {
+final class DpmSolverScheduler extends VariancePreservingScheduler {
 
 	private record Schedule(double[] timesteps, double[] sigmas) {
 	}
@@ -55,19 +55,6 @@ final class DpmSolverScheduler extends AbstractScheduler {
 			s[i] = k[i];
 		}
 		return new Schedule(t, s);
-	}
-
-	@Override
-	public double initNoiseSigma() {
-		return 1;
-	}
-
-	@Override
-	public void scaleModelInput(float[] sample, int step, float[] out) {
-		checkStep(step, sample, out);
-		if (out != sample) {
-			System.arraycopy(sample, 0, out, 0, sample.length);
-		}
 	}
 
 	@Override
