@@ -90,6 +90,17 @@ class DiffusionModelTest {
 		assertTrue(message.startsWith(other.resolve("text_encoder/model.onnx") + ": no input named 'input_ids'"), message);
 	}
 
+	/** data/bad-graphs was written by releng/diffusion/make_bad_graphs.py. */
+	@Test
+	void anInputOfTheWrongTypeOrShapeIsNamed() throws IOException {
+		Path copy = Fixture.copy(dir);
+		Path encoder = copy.resolve("text_encoder/model.onnx");
+		Files.copy(Path.of("data/bad-graphs/text-encoder-float-ids.onnx"), encoder, StandardCopyOption.REPLACE_EXISTING);
+		assertEquals(encoder + ": input input_ids: float32[?,77] does not fit: the pipeline needs int32 or int64 of rank 2", openError(copy));
+		Files.copy(Path.of("data/bad-graphs/text-encoder-64-tokens.onnx"), encoder, StandardCopyOption.REPLACE_EXISTING);
+		assertEquals(encoder + ": input 'input_ids' takes 64 tokens; the CLIP tokenizer gives 77", openError(copy));
+	}
+
 	@Test
 	void aBrokenTokenizerOrSchedulerConfigIsNamed() throws IOException {
 		Path copy = Fixture.copy(dir);
