@@ -1,0 +1,269 @@
+package dev.atelier.viewport.ui.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.joml.Vector3f;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.ui.internal.gl.GlObjects;
+
+/** The Viewport in a plain shell under Xvfb (Mesa's llvmpipe): real GL, pixels read back. */
+class ViewportPartTest {
+
+	@TempDir
+	Path dir;
+	private Display display;
+	private Shell shell;
+	private ViewportPart part;
+
+	@BeforeEach
+	void open() throws Exception {
+		display = Display.getDefault();
+		shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(900, 650);
+		part = new ViewportPart(Views.jobs());
+		part.create(shell);
+		shell.open();
+		assertNotNull(part.viewport, "no GL viewport: " + part.status.getText());
+		Views.spin(display, () -> !Double.isNaN(part.viewport.frameTimes().meanMillis()));
+	}
+
+	@AfterEach
+	void close() {
+		part.close();
+		if (!shell.isDisposed()) {
+			shell.dispose();
+		}
+	}
+
+	private int[] capture() {
+		return part.viewport.capture();
+	}
+
+	private int w() {
+		return part.viewport.width();
+	}
+
+	private int h() {
+		return part.viewport.height();
+	}
+
+	/** What the view shows of the environment alone, from the same camera: the background to tell geometry from. */
+	private int[] background() {
+		Scene s = part.viewport.scene();
+		part.viewport.setScene(new Scene("nothing", List.of(), List.of(), List.of(), List.of(), s.environment()));
+		int[] pixels = capture();
+		part.viewport.setScene(s);
+		return pixels;
+	}
+
+	@Test
+	void theViewGetsAGl33ContextAndShowsTheLitSpheres() throws Exception {
+		String version = part.viewport.glVersion();
+		Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+		assertTrue(m.find(), version);
+		int major = Integer.parseInt(m.group(1));
+		int minor = Integer.parseInt(m.group(2));
+		assertTrue(major > 3 || major == 3 && minor >= 3, "GL 3.3 or later: " + version);
+		System.out.println("Viewport GL: " + part.viewport.glDescription());
+
+		int[] scene = capture();
+		int[] sky = background();
+		double covered = Views.differing(scene, sky, 12);
+		assertTrue(covered > 0.08, "geometry covers " + covered + " of the view");
+		// the floor under the spheres is lit, not black
+		float[] floor = part.viewport.camera().project(new float[] { 0, 0, 1.2f }, w(), h());
+		assertTrue(Views.mean(Views.disc(scene, w(), h(), floor[0], floor[1], 6)) > 40, "the floor is lit");
+		float[] plastic = part.viewport.camera().project(ViewportScenes.PLASTIC, w(), h());
+		int centre = scene[(int) plastic[1] * w() + (int) plastic[0]];
+		assertTrue((centre >> 16 & 0xFF) > 2 * (centre >> 8 & 0xFF), "the plastic sphere is red: " + Integer.toHexString(centre));
+		assertTrue(part.frameTime.getText().endsWith("ms/frame"), part.frameTime.getText());
+		assertTrue(part.status.getText().startsWith("Spheres: 4 meshes"), part.status.getText());
+		Views.savePixels(scene, w(), h(), "viewport-spheres.png");
+		Views.screenshot(shell, "viewport.png");
+	}
+
+	@Test
+	void theSmoothMetalSphereHasABrighterHighlightThanTheRoughOne() throws Exception {
+		int[] pixels = capture();
+		OrbitCamera camera = part.viewport.camera();
+		float[] smooth = camera.project(ViewportScenes.SMOOTH_METAL, w(), h());
+		float[] rough = camera.project(ViewportScenes.ROUGH_METAL, w(), h());
+		float[] rim = camera.project(new float[] { ViewportScenes.ROUGH_METAL[0] + ViewportScenes.SPHERE_RADIUS, ViewportScenes.ROUGH_METAL[1],
+				ViewportScenes.ROUGH_METAL[2] }, w(), h());
+		float radius = Math.abs(rim[0] - rough[0]) * 0.85f;
+		assertTrue(radius > 15, "the spheres are big enough to look at: " + radius + " px");
+		double[] smoothL = Views.disc(pixels, w(), h(), smooth[0], smooth[1], radius);
+		double[] roughL = Views.disc(pixels, w(), h(), rough[0], rough[1], radius);
+		double smoothPeak = Views.max(smoothL);
+		double roughPeak = Views.max(roughL);
+		System.out.printf("highlight peaks: smooth %.1f, rough %.1f; means %.1f, %.1f%n", smoothPeak, roughPeak, Views.mean(smoothL), Views.mean(roughL));
+		assertTrue(smoothPeak > roughPeak + 20, "smooth peak " + smoothPeak + " vs rough " + roughPeak);
+		assertTrue(smoothPeak > 230, "the sun's highlight on smooth gold is near white: " + smoothPeak);
+		assertTrue(Views.mean(roughL) > 60, "the rough sphere is lit: " + Views.mean(roughL));
+	}
+
+	@Test
+	void draggingOrbitsPansAndTheWheelZooms() throws Exception {
+		int[] before = capture();
+		float yaw = part.viewport.camera().yaw();
+		Views.drag(part.viewport.control(), 1, false, 400, 300, 120, 0);
+		assertEquals(yaw - 120 * OrbitCamera.ORBIT_SPEED, part.viewport.camera().yaw(), 1e-4);
+		int[] orbited = capture();
+		double changed = Views.differing(before, orbited, 12);
+		assertTrue(changed > 0.05, "orbiting changed " + changed + " of the view");
+		Views.savePixels(orbited, w(), h(), "viewport-orbited.png");
+
+		Vector3f target = part.viewport.camera().target();
+		Views.drag(part.viewport.control(), 1, true, 400, 300, 50, 0);
+		assertTrue(part.viewport.camera().target().distance(target) > 0.01, "shift-drag pans");
+		assertEquals(part.viewport.camera().yaw(), part.viewport.camera().yaw(), "without orbiting");
+		Vector3f panned = part.viewport.camera().target();
+		Views.drag(part.viewport.control(), 2, false, 400, 300, 0, 40);
+		assertTrue(part.viewport.camera().target().distance(panned) > 0.01, "middle-drag pans");
+
+		float distance = part.viewport.camera().distance();
+		Views.wheel(part.viewport.control(), 3);
+		assertEquals(distance * OrbitCamera.ZOOM_STEP, part.viewport.camera().distance(), 1e-4);
+	}
+
+	@Test
+	void frameBringsTheWholeSceneBackIntoView() throws Exception {
+		part.viewport.setCamera(new OrbitCamera(new Vector3f(30, 5, -20), 0.5f, 2f, 0.2f, (float) Math.toRadians(45)));
+		int[] away = capture();
+		int[] awaySky = background();
+		assertTrue(Views.differing(away, awaySky, 12) < 0.01, "looking away, the scene is out of view");
+
+		Views.click(part.frame);
+		int[] framed = capture();
+		int[] framedSky = background();
+		int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE, maxX = -1, maxY = -1;
+		for (int y = 0; y < h(); y++) {
+			for (int x = 0; x < w(); x++) {
+				if (Views.difference(framed[y * w() + x], framedSky[y * w() + x]) > 12) {
+					minX = Math.min(minX, x);
+					maxX = Math.max(maxX, x);
+					minY = Math.min(minY, y);
+					maxY = Math.max(maxY, y);
+				}
+			}
+		}
+		System.out.printf("framed geometry: x %d..%d of %d, y %d..%d of %d%n", minX, maxX, w(), minY, maxY, h());
+		assertTrue(minX > 0 && minY > 0 && maxX < w() - 1 && maxY < h() - 1, "the geometry stays clear of the edges");
+		assertTrue(maxX - minX > w() / 3, "and fills a good part of the view");
+		Scene s = part.viewport.scene();
+		float[] b = s.bounds();
+		for (int i = 0; i < 8; i++) {
+			float[] corner = { (i & 1) == 0 ? b[0] : b[3], (i & 2) == 0 ? b[1] : b[4], (i & 4) == 0 ? b[2] : b[5] };
+			float[] p = part.viewport.camera().project(corner, w(), h());
+			assertTrue(p != null && p[0] >= 0 && p[0] <= w() && p[1] >= 0 && p[1] <= h(), "bounds corner " + i + " in view");
+		}
+		Views.savePixels(framed, w(), h(), "viewport-framed.png");
+	}
+
+	@Test
+	void theWireframeTogglesOnAndOff() throws Exception {
+		int[] shaded = capture();
+		part.wireframe.setSelection(true);
+		Views.click(part.wireframe);
+		assertTrue(part.viewport.wireframe());
+		int[] wire = capture();
+		int[] sky = background();
+		double lines = Views.differing(wire, sky, 12);
+		double solid = Views.differing(shaded, sky, 12);
+		assertTrue(lines > 0.01 && lines < solid * 0.8, "lines cover " + lines + ", shaded surfaces " + solid);
+		Views.savePixels(wire, w(), h(), "viewport-wireframe.png");
+		part.wireframe.setSelection(false);
+		Views.click(part.wireframe);
+		assertFalse(part.viewport.wireframe());
+		assertTrue(Views.differing(shaded, capture(), 2) < 0.001, "shaded again as before");
+	}
+
+	@Test
+	void aBrokenGltfIsReportedInTheViewWhichCarriesOn() throws Exception {
+		Scene before = part.scene;
+		int[] pixels = capture();
+		Path broken = Files.writeString(dir.resolve("broken.gltf"), "{ \"asset\": { \"version\": \"2.0\" }, \"meshes\": [ { \"primitives\": [ { \"attributes\": { \"POSITION\": 4 } } ] } ], \"nodes\": [ { \"mesh\": 0 } ], \"scenes\": [ { \"nodes\": [0] } ] }");
+		CompletableFuture<Scene> load = part.open(broken);
+		Views.spin(display, load::isDone);
+		assertTrue(load.isCompletedExceptionally());
+		String said = part.status.getText();
+		assertTrue(said.startsWith("Cannot open broken.gltf: broken.gltf: "), said);
+		assertEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.status.getForeground());
+		assertSame(before, part.scene, "the scene shown stays");
+		assertTrue(Views.differing(pixels, capture(), 2) < 0.001, "and so does the image");
+		Views.screenshot(shell, "viewport-broken-gltf.png");
+
+		Path garbage = Files.write(dir.resolve("garbage.glb"), new byte[] { 1, 2, 3 });
+		load = part.open(garbage);
+		Views.spin(display, load::isDone);
+		assertTrue(part.status.getText().startsWith("Cannot open garbage.glb: "), part.status.getText());
+
+		load = part.open(triangle(dir.resolve("triangle.gltf")));
+		Views.spin(display, load::isDone);
+		assertFalse(load.isCompletedExceptionally(), part.status.getText());
+		assertEquals(1, part.scene.meshes().size());
+		assertFalse(display.getSystemColor(SWT.COLOR_DARK_RED).equals(part.status.getForeground()), "no longer in red");
+		assertTrue(part.status.getText().startsWith("triangle.gltf: 1 meshes, 1 triangles"), part.status.getText());
+		int[] triangle = capture();
+		assertTrue(Views.differing(triangle, background(), 12) > 0.05, "the triangle shows");
+	}
+
+	/** A red triangle in the XY plane facing +Z, its buffer in a data URI. */
+	static Path triangle(Path file) throws Exception {
+		ByteBuffer bytes = ByteBuffer.allocate(36).order(ByteOrder.LITTLE_ENDIAN);
+		for (float f : new float[] { -1, -1, 0, 1, -1, 0, 0, 1, 0 }) {
+			bytes.putFloat(f);
+		}
+		String data = Base64.getEncoder().encodeToString(bytes.array());
+		String json = """
+				{ "asset": { "version": "2.0" }, "scene": 0, "scenes": [ { "nodes": [ 0 ] } ], "nodes": [ { "mesh": 0 } ],
+				  "meshes": [ { "primitives": [ { "attributes": { "POSITION": 0 }, "material": 0 } ] } ],
+				  "materials": [ { "pbrMetallicRoughness": { "baseColorFactor": [ 0.8, 0.1, 0.1, 1 ], "metallicFactor": 0, "roughnessFactor": 0.6 }, "doubleSided": true } ],
+				  "accessors": [ { "bufferView": 0, "componentType": 5126, "count": 3, "type": "VEC3", "min": [ -1, -1, 0 ], "max": [ 1, 1, 0 ] } ],
+				  "bufferViews": [ { "buffer": 0, "byteLength": 36 } ],
+				  "buffers": [ { "byteLength": 36, "uri": "data:application/octet-stream;base64,%s" } ] }
+				""".formatted(data);
+		return Files.writeString(file, json);
+	}
+
+	@Test
+	void glObjectsAreDeletedWhenScenesChangeAndWhenTheViewCloses() throws Exception {
+		Map<GlObjects.Kind, Integer> first = part.viewport.liveGlObjects();
+		assertTrue(first.get(GlObjects.Kind.PROGRAM) == 5 && first.get(GlObjects.Kind.FRAMEBUFFER) == 0, first.toString());
+		for (int i = 0; i < 3; i++) {
+			part.showBuiltIn(ViewportPart.SPHERES);
+			part.skyLight.setSelection(i % 2 == 0);
+			Views.click(part.skyLight);
+		}
+		capture();
+		assertEquals(first, part.viewport.liveGlObjects(), "scenes replaced leave nothing behind");
+		ViewportCanvas viewport = part.viewport;
+		shell.dispose();
+		assertEquals(0, viewport.liveGlObjects().values().stream().mapToInt(Integer::intValue).sum(), viewport.liveGlObjects().toString());
+	}
+}

@@ -1,0 +1,283 @@
+package dev.atelier.viewport.ui.internal;
+
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.opengl.GLCanvas;
+import org.eclipse.swt.opengl.GLData;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Event;
+import org.lwjgl.opengl.GL;
+import org.lwjgl.opengl.GL11C;
+import org.lwjgl.opengl.GLCapabilities;
+
+import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.ui.internal.gl.GlException;
+import dev.atelier.viewport.ui.internal.gl.SceneRenderer;
+
+/**
+ * An SWT {@link GLCanvas} with its own GL context and {@link SceneRenderer}: paints on demand, moves the
+ * {@link OrbitCamera} with the mouse (left-drag orbits, middle- or shift-drag pans, the wheel zooms), and shows
+ * either the shaded scene or an image handed to it (the path tracer's). Everything runs on the UI thread; the GL
+ * objects go with the canvas.
+ */
+public final class ViewportCanvas {
+
+	/** Tells the owner that the view changed: the camera moved or the viewport was resized. */
+	@FunctionalInterface
+	public interface ViewListener {
+		void viewChanged();
+	}
+
+	final GLCanvas canvas;
+	private final GLCapabilities capabilities;
+	private final SceneRenderer renderer;
+	private final String version;
+	private final String rendererName;
+	private OrbitCamera camera = new OrbitCamera();
+	private boolean wireframe;
+	private float exposure;
+	private final FrameTimes frameTimes = new FrameTimes(30);
+	private Runnable afterFrame = () -> {
+	};
+	private ViewListener viewListener = () -> {
+	};
+	/** The image shown instead of the scene, or null: linear RGB, rows from the top. */
+	private float[] image;
+	private int imageWidth;
+	private int imageHeight;
+	private int dragButton;
+	private int lastX;
+	private int lastY;
+	private boolean panning;
+
+	/**
+	 * Makes the canvas and its context (double-buffered, 24-bit depth) and the renderer.
+	 *
+	 * @throws GlException when there is no OpenGL 3.3 context to be had; the canvas is then gone again
+	 */
+	public ViewportCanvas(Composite parent) {
+		GLData data = new GLData();
+		data.doubleBuffer = true;
+		data.depthSize = 24;
+		data.redSize = 8;
+		data.greenSize = 8;
+		data.blueSize = 8;
+		try {
+			canvas = new GLCanvas(parent, SWT.NO_BACKGROUND, data);
+		} catch (RuntimeException | Error e) {
+			throw new GlException("no OpenGL canvas: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+		}
+		try {
+			canvas.setCurrent();
+			capabilities = GL.createCapabilities();
+			version = GL11C.glGetString(GL11C.GL_VERSION);
+			rendererName = GL11C.glGetString(GL11C.GL_RENDERER);
+			if (!capabilities.OpenGL33) {
+				throw new GlException("OpenGL 3.3 is needed; this context is " + version + " on " + rendererName);
+			}
+			renderer = new SceneRenderer();
+		} catch (RuntimeException | Error e) {
+			GL.setCapabilities(null);
+			canvas.dispose();
+			throw e instanceof GlException g ? g : new GlException("no OpenGL context: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+		}
+		canvas.addListener(SWT.Paint, e -> paint());
+		canvas.addListener(SWT.Resize, e -> {
+			canvas.redraw();
+			viewListener.viewChanged();
+		});
+		canvas.addListener(SWT.MouseDown, this::mouseDown);
+		canvas.addListener(SWT.MouseUp, e -> dragButton = 0);
+		canvas.addListener(SWT.MouseMove, this::mouseMove);
+		canvas.addListener(SWT.MouseVerticalWheel, this::wheel);
+		canvas.addListener(SWT.Dispose, e -> dispose());
+	}
+
+	/** "4.5 (Compatibility Profile) Mesa 22.3.6 on llvmpipe …". */
+	public String glDescription() {
+		return version + " on " + rendererName;
+	}
+
+	public String glVersion() {
+		return version;
+	}
+
+	public GLCanvas control() {
+		return canvas;
+	}
+
+	public OrbitCamera camera() {
+		return camera;
+	}
+
+	public void setCamera(OrbitCamera c) {
+		camera = c;
+		changed();
+	}
+
+	public boolean wireframe() {
+		return wireframe;
+	}
+
+	public void setWireframe(boolean on) {
+		wireframe = on;
+		canvas.redraw();
+	}
+
+	public float exposure() {
+		return exposure;
+	}
+
+	public void setExposure(float stops) {
+		exposure = stops;
+		canvas.redraw();
+	}
+
+	public FrameTimes frameTimes() {
+		return frameTimes;
+	}
+
+	public void onFrame(Runnable r) {
+		afterFrame = r;
+	}
+
+	public void onViewChanged(ViewListener l) {
+		viewListener = l;
+	}
+
+	/** Uploads the scene (its environment baked for lighting); a GL failure is thrown and the old scene stays. */
+	public void setScene(Scene scene) {
+		makeCurrent();
+		renderer.setScene(scene);
+		canvas.redraw();
+	}
+
+	public Scene scene() {
+		return renderer.scene();
+	}
+
+	/** Shows a linear RGB image instead of the scene, or the scene again for null. */
+	public void showImage(float[] rgb, int width, int height) {
+		image = rgb;
+		imageWidth = width;
+		imageHeight = height;
+		canvas.redraw();
+	}
+
+	public boolean showsImage() {
+		return image != null;
+	}
+
+	/** Fits the scene's bounds into view. */
+	public void frameScene() {
+		Scene s = renderer.scene();
+		if (s != null && !s.meshes().isEmpty()) {
+			camera.frame(s.bounds(), aspect());
+			changed();
+		}
+	}
+
+	public int width() {
+		return Math.max(1, canvas.getClientArea().width);
+	}
+
+	public int height() {
+		return Math.max(1, canvas.getClientArea().height);
+	}
+
+	public float aspect() {
+		return width() / (float) height();
+	}
+
+	private void makeCurrent() {
+		canvas.setCurrent();
+		GL.setCapabilities(capabilities);
+	}
+
+	/** Draws a frame into the back buffer (nothing is swapped). */
+	private void draw() {
+		makeCurrent();
+		Rectangle area = canvas.getClientArea();
+		int w = Math.max(1, area.width);
+		int h = Math.max(1, area.height);
+		if (image != null) {
+			renderer.renderImage(w, h, imageWidth, imageHeight, image, exposure);
+		} else {
+			renderer.render(new SceneRenderer.Frame(w, h, camera, wireframe, exposure));
+		}
+	}
+
+	void paint() {
+		if (canvas.isDisposed() || renderer.isDisposed()) {
+			return;
+		}
+		long start = System.nanoTime();
+		draw();
+		canvas.swapBuffers();
+		frameTimes.add(System.nanoTime() - start);
+		afterFrame.run();
+	}
+
+	/** Draws a frame, reads it back (0xAARRGGBB, rows from the top) and shows it. */
+	public int[] capture() {
+		draw();
+		int[] pixels = SceneRenderer.readPixels(width(), height());
+		canvas.swapBuffers();
+		return pixels;
+	}
+
+	public java.util.Map<dev.atelier.viewport.ui.internal.gl.GlObjects.Kind, Integer> liveGlObjects() {
+		return renderer.liveObjects();
+	}
+
+	private void changed() {
+		canvas.redraw();
+		viewListener.viewChanged();
+	}
+
+	private void mouseDown(Event e) {
+		if (e.button == 1 || e.button == 2) {
+			dragButton = e.button;
+			panning = e.button == 2 || (e.stateMask & SWT.SHIFT) != 0;
+			lastX = e.x;
+			lastY = e.y;
+			canvas.setFocus();
+		}
+	}
+
+	private void mouseMove(Event e) {
+		if (dragButton == 0) {
+			return;
+		}
+		int dx = e.x - lastX;
+		int dy = e.y - lastY;
+		lastX = e.x;
+		lastY = e.y;
+		if (dx == 0 && dy == 0) {
+			return;
+		}
+		if (panning) {
+			camera.pan(dx, dy, height());
+		} else {
+			camera.orbit(dx, dy);
+		}
+		changed();
+	}
+
+	private void wheel(Event e) {
+		if (e.count != 0) {
+			// GTK reports three lines a notch
+			camera.zoom(Math.signum(e.count) * Math.max(1, Math.abs(e.count) / 3f));
+			changed();
+		}
+	}
+
+	private void dispose() {
+		if (!renderer.isDisposed()) {
+			canvas.setCurrent();
+			GL.setCapabilities(capabilities);
+			renderer.dispose();
+			GL.setCapabilities(null);
+		}
+	}
+}
