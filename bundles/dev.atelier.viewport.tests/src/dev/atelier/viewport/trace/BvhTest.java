@@ -157,6 +157,11 @@ class BvhTest {
 		for (int t = 0; t < seen.length; t++) {
 			assertEquals(1, seen[t], "triangle " + t);
 		}
+		int leaves = 0;
+		for (int node = 0; node < scene.nodeCount(); node++) {
+			leaves += Float.floatToRawIntBits(scene.nodes[node * FlatScene.NODE_STRIDE + 7]) > 0 ? 1 : 0;
+		}
+		assertEquals(2 * leaves - 1, scene.nodeCount(), "a binary tree: one interior node fewer than leaves");
 		assertEquals(scene.bvhDepth, depth);
 		assertTrue(depth < BvhBuilder.MAX_DEPTH, "depth " + depth);
 	}

@@ -16,7 +16,8 @@ package dev.atelier.viewport.trace;
  * α = roughness², at least {@value #MIN_ALPHA}. Sampling picks the specular lobe with probability proportional to
  * its estimated albedo, samples it by the distribution of visible normals (Heitz 2018), the diffuse lobe by cosine;
  * the pdf is always the mixture of both, so {@link #sample} and {@link #eval} agree exactly. Directions below the
- * surface (z ≤ 0) reflect nothing. One per thread: results land in fields.
+ * surface (z ≤ 0) reflect nothing; without metal or specular reflection only Lambert's lobe is evaluated. One per
+ * thread: results land in fields.
  */
 final class Bsdf {
 
@@ -38,6 +39,7 @@ final class Bsdf {
 	private float alpha;
 	private float alpha2;
 	private float diffuseWeight;
+	private boolean specularLobe;
 	private float specularProbability;
 
 	/** f · cos θ of the last {@link #eval} or {@link #sample}, its pdf (solid angle), and the sampled direction. */
@@ -53,6 +55,12 @@ final class Bsdf {
 		this.specular = specular;
 		alpha = Math.max(roughness * roughness, MIN_ALPHA);
 		alpha2 = alpha * alpha;
+		specularLobe = metallic > 0 || specular > 0;
+		if (!specularLobe) {
+			diffuseWeight = 1;
+			specularProbability = 0;
+			return;
+		}
 		float weight = schlickWeight(cosOut);
 		float dielectric = specular * dielectricAlbedo(cosOut, roughness);
 		float specularWeight = (1 - metallic) * dielectric + metallic * luminance(baseR + (1 - baseR) * weight, baseG + (1 - baseG) * weight,
@@ -67,6 +75,14 @@ final class Bsdf {
 	void eval(float vx, float vy, float vz, float lx, float ly, float lz) {
 		if (vz <= 0 || lz <= 0) {
 			valueR = valueG = valueB = pdf = 0;
+			return;
+		}
+		if (!specularLobe) {
+			float diffuse = INV_PI * lz;
+			valueR = diffuse * baseR;
+			valueG = diffuse * baseG;
+			valueB = diffuse * baseB;
+			pdf = diffuse;
 			return;
 		}
 		float hx = vx + lx;

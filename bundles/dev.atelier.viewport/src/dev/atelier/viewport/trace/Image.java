@@ -9,10 +9,6 @@ public record Image(int width, int height, float[] rgb) {
 		}
 	}
 
-	public static Image black(int width, int height) {
-		return new Image(width, height, new float[3 * width * height]);
-	}
-
 	public float get(int x, int y, int channel) {
 		return rgb[(y * width + x) * 3 + channel];
 	}
