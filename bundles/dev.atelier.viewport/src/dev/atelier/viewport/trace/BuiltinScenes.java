@@ -24,6 +24,16 @@ public final class BuiltinScenes {
 	 * than in a hole cut in it). Lambertian RGB reflectances as commonly derived from the measured spectra. The
 	 * camera looks in through the open front, 35 mm lens on a 25 mm film (39.3° field of view).
 	 */
+	/** The built-in scenes by name: {@code cornell}, {@code furnace}, {@code spheres} (the 1M-triangle benchmark scene). */
+	public static Scene named(String name) {
+		return switch (name) {
+		case "cornell" -> cornellBox();
+		case "furnace" -> furnace();
+		case "spheres" -> sphereField(16, 64);
+		default -> throw new IllegalArgumentException("no built-in scene '" + name + "'; there are cornell, furnace and spheres");
+		};
+	}
+
 	public static Scene cornellBox() {
 		Material white = Material.lambertian("white", 0.725f, 0.71f, 0.68f, null);
 		Material red = Material.lambertian("red", 0.63f, 0.065f, 0.05f, null);

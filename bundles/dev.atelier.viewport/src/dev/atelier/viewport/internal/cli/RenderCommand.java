@@ -1,5 +1,6 @@
 package dev.atelier.viewport.internal.cli;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
+
+import javax.imageio.ImageIO;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -58,7 +61,7 @@ public final class RenderCommand implements Subcommand {
 	public String usage() {
 		return """
 				usage: atelier render FILE.gltf|FILE.glb [options]
-				       atelier render --scene cornell [options]
+				       atelier render --scene cornell|furnace|spheres [options]
 
 				Path-traces the scene (its first camera, else a view framing it) and writes a PNG; progress goes to
 				stderr, the PNG's path and the rays per second to stdout.
@@ -119,7 +122,8 @@ public final class RenderCommand implements Subcommand {
 				throw new JobCancelledException();
 			}
 			Files.createDirectories(out.toAbsolutePath().getParent());
-			AtomicFiles.write(out, stream -> Tonemap.write(r.denoised() != null ? r.denoised() : r.color(), 1f, Tonemap.Curve.ACES, stream));
+			BufferedImage png = Tonemap.toBufferedImage(r.denoised() != null ? r.denoised() : r.color(), 0f, Tonemap.Curve.ACES);
+			AtomicFiles.write(out, stream -> ImageIO.write(png, "png", stream));
 			jc.output(out.toString());
 			return r;
 		});
