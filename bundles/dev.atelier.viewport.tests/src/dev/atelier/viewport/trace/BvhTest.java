@@ -2,8 +2,10 @@ package dev.atelier.viewport.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -166,6 +168,19 @@ class BvhTest {
 		assertTrue(depth < BvhBuilder.MAX_DEPTH, "depth " + depth);
 	}
 
+	/** The million-triangle benchmark scene flattens (BVH included) in seconds, not minutes, into a valid tree. */
+	@Test
+	void aMillionTrianglesFlattenInSeconds() {
+		Scene field = BuiltinScenes.sphereField(16, 64);
+		long start = System.nanoTime();
+		FlatScene scene = FlatScene.of(field);
+		long elapsed = System.nanoTime() - start;
+		assertTrue(elapsed < 30_000_000_000L, "flattened " + scene.triangleCount + " triangles in " + elapsed / 1e9 + " s");
+		int[] seen = new int[scene.triangleCount];
+		assertTrue(check(scene, 0, 0, seen) < BvhBuilder.MAX_DEPTH);
+		assertTrue(Arrays.stream(seen).allMatch(count -> count == 1), "every triangle in exactly one leaf");
+	}
+
 	@Test
 	void identicalTrianglesStillGetSmallLeaves() {
 		List<Mesh> meshes = new ArrayList<>();
@@ -202,7 +217,9 @@ class BvhTest {
 				for (int v = 0; v < 3; v++) {
 					for (int a = 0; a < 3; a++) {
 						float x = scene.triangles[9 * t + 3 * v + a];
-						assertTrue(x >= n[o + a] && x <= n[o + 4 + a], "triangle " + t + " outside leaf " + node);
+						if (!(x >= n[o + a] && x <= n[o + 4 + a])) {
+							fail("triangle " + t + " outside leaf " + node);
+						}
 					}
 				}
 			}
@@ -211,7 +228,9 @@ class BvhTest {
 		for (int child : new int[] { node + 1, link }) {
 			int c = child * FlatScene.NODE_STRIDE;
 			for (int a = 0; a < 3; a++) {
-				assertTrue(n[c + a] >= n[o + a] && n[c + 4 + a] <= n[o + 4 + a], "child " + child + " outside node " + node);
+				if (!(n[c + a] >= n[o + a] && n[c + 4 + a] <= n[o + 4 + a])) {
+					fail("child " + child + " outside node " + node);
+				}
 			}
 		}
 		return 1 + Math.max(check(scene, node + 1, level + 1, seen), check(scene, link, level + 1, seen));

@@ -28,11 +28,11 @@ import dev.atelier.viewport.scene.Scene;
  * word 0..2  bounds min x, y, z
  * word 3     interior: index of the second child node; leaf: first triangle index
  * word 4..6  bounds max x, y, z
- * word 7     leaf: triangle count (1..{@value BvhBuilder#MAX_LEAF}); interior: 0
+ * word 7     leaf: triangle count (1..4); interior: 0
  * </pre>
- * An empty scene has a single root with bounds min = +∞, max = −∞, which no ray enters.
- * The tree is at most {@link #bvhDepth} ≤ {@value BvhBuilder#MAX_DEPTH} levels below the root, so a traversal
- * stack of {@value BvhBuilder#MAX_DEPTH} entries always suffices.
+ * An empty scene has a single root with bounds min = +∞, max = −∞, which no ray enters. Leaves lie at most
+ * {@link #bvhDepth} &lt; {@link #MAX_BVH_DEPTH} levels below the root, so a traversal stack of {@link #MAX_BVH_DEPTH}
+ * entries always suffices.
  * <h2>Materials ({@link #materials}, {@link #MATERIAL_STRIDE} = 20 floats per material)</h2>
  * <pre>
  * 0..3   base colour factor RGBA (linear)
@@ -85,11 +85,13 @@ import dev.atelier.viewport.scene.Scene;
  * A uniform environment is sampled uniformly over the sphere (pdf 1/4π). A map is importance sampled over an
  * R × C grid of cells: {@link #environmentPdf} (R·C floats, the pdf over (u, v) ∈ [0,1)² of each cell, row-major),
  * {@link #environmentMarginalCdf} (R + 1 floats over rows) and {@link #environmentConditionalCdf} (R·(C + 1) floats,
- * row r's cdf over columns at {@code r(C + 1)}); the solid-angle pdf is {@code pdf(u, v) / (2π² sin θ)}.
+ * row r's cdf over columns at {@code r(C + 1)}); cell (r, c) covers v ∈ [r/R, (r+1)/R), u ∈ [c/C, (c+1)/C). A sample
+ * picks row r by the marginal cdf and column c by row r's cdf, placing (u, v) linearly within the chosen segments;
+ * the solid-angle pdf is {@code pdf(u, v) / (2π² sin θ)}.
  * <h2>BSDF table</h2>
  * {@link #dielectricAlbedo}: 32 × 32 floats, the same for every scene: the directional albedo E(μ, r) of the
  * dielectric specular lobe, row j for roughness j / 31, column i for cos θ_v = (i / 31)², read bilinearly in
- * (√cos θ_v, roughness) with clamping; the diffuse layer is weighted by 1 − specular factor × E (see {@link Bsdf}).
+ * (√cos θ_v, roughness) with clamping; the diffuse layer is weighted by 1 − specular factor × E (see {@code Bsdf}).
  */
 public final class FlatScene {
 
@@ -98,6 +100,8 @@ public final class FlatScene {
 	public static final int TEXTURE_STRIDE = 4;
 	public static final int LIGHT_STRIDE = 16;
 	public static final int ENVIRONMENT_SIZE = 8;
+	/** A bound on the BVH's depth: the traversal stack size. */
+	public static final int MAX_BVH_DEPTH = BvhBuilder.MAX_DEPTH;
 
 	public final int triangleCount;
 	public final float[] triangles;

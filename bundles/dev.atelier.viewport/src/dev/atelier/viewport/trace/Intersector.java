@@ -13,8 +13,8 @@ package dev.atelier.viewport.trace;
  * <p>
  * Boxes use the slab test, entering each slab through the plane the direction's sign selects, with the far
  * distance enlarged by 1 + 2γ₃ (Ize 2013) so that rounding cannot cull a box the ray touches; a zero direction
- * component gets a huge finite inverse, so no NaN arises. Interior nodes
- * test both children and descend into the nearer first. One per thread.
+ * component gets a huge finite inverse, so no NaN arises. Interior nodes test both children and descend into the
+ * nearer first; popped nodes that lie beyond the closest hit so far are skipped. One per thread.
  */
 final class Intersector {
 

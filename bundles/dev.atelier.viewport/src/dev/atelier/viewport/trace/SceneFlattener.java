@@ -69,10 +69,28 @@ final class SceneFlattener {
 		}
 
 		TextureTable textures = new TextureTable();
-		List<Material> materialList = scene.materials();
-		float[] materials = new float[materialList.size() * FlatScene.MATERIAL_STRIDE];
-		for (int m = 0; m < materialList.size(); m++) {
-			Material material = materialList.get(m);
+		float[] materials = materials(scene.materials(), textures);
+		Emitters emitters = emitters(scene.materials(), triangles, triangleMaterials, materials);
+		float[] lights = new float[scene.lights().size() * FlatScene.LIGHT_STRIDE];
+		for (int l = 0; l < scene.lights().size(); l++) {
+			light(scene.lights().get(l), lights, l * FlatScene.LIGHT_STRIDE);
+		}
+		EnvironmentTables environment = environment(scene.environment(), textures);
+		return new FlatScene(triangles, triangleVertices, triangleMaterials, normals, texcoords, tangents, bvh.nodes(), bvh.depth(), materials,
+				textures.texels(), textures.table(), lights, emitters.triangles(), emitters.cdf(), environment.header(), environment.pdf(),
+				environment.marginal(), environment.conditional());
+	}
+
+	private record Emitters(int[] triangles, float[] cdf) {
+	}
+
+	private record EnvironmentTables(float[] header, float[] pdf, float[] marginal, float[] conditional) {
+	}
+
+	private static float[] materials(List<Material> list, TextureTable textures) {
+		float[] materials = new float[list.size() * FlatScene.MATERIAL_STRIDE];
+		for (int m = 0; m < list.size(); m++) {
+			Material material = list.get(m);
 			int o = m * FlatScene.MATERIAL_STRIDE;
 			System.arraycopy(material.baseColor(), 0, materials, o, 4);
 			System.arraycopy(material.emissive(), 0, materials, o + 4, 3);
@@ -86,77 +104,71 @@ final class SceneFlattener {
 			materials[o + 14] = textures.index(material.normalTexture());
 			materials[o + 15] = textures.index(material.emissiveTexture());
 		}
+		return materials;
+	}
 
-		double[] emitterWeight = new double[materialList.size()];
-		for (int m = 0; m < materialList.size(); m++) {
-			Material material = materialList.get(m);
+	/**
+	 * Every triangle of an emitting material, chosen by area × emitted luminance; writes each material's area pdf
+	 * (word 16), which that weighting makes constant per material.
+	 */
+	private static Emitters emitters(List<Material> list, float[] triangles, int[] triangleMaterials, float[] materials) {
+		double[] weight = new double[list.size()];
+		for (int m = 0; m < list.size(); m++) {
+			Material material = list.get(m);
 			float[] e = material.emissive();
 			double luminance = Math.max(0, Bsdf.luminance(e[0], e[1], e[2]));
-			emitterWeight[m] = material.emissiveTexture() == null ? luminance : luminance * meanLuminance(material.emissiveTexture());
+			weight[m] = material.emissiveTexture() == null ? luminance : luminance * meanLuminance(material.emissiveTexture());
 		}
-		int emitterCount = 0;
-		for (int i = 0; i < triangleCount; i++) {
-			if (emitterWeight[triangleMaterials[i]] > 0) {
-				emitterCount++;
-			}
+		int count = 0;
+		for (int material : triangleMaterials) {
+			count += weight[material] > 0 ? 1 : 0;
 		}
-		int[] emitters = new int[emitterCount];
-		double[] power = new double[emitterCount];
-		for (int i = 0, k = 0; i < triangleCount; i++) {
-			if (emitterWeight[triangleMaterials[i]] > 0) {
-				emitters[k] = i;
-				power[k++] = area(triangles, i) * emitterWeight[triangleMaterials[i]];
-			}
-		}
-		float[] emitterCdf = new float[emitterCount + 1];
+		int[] emitters = new int[count];
+		double[] power = new double[count];
 		double totalPower = 0;
-		for (double p : power) {
-			totalPower += p;
-		}
-		if (emitterCount > 0 && Distributions.cumulate(power, emitterCdf, 0)) {
-			for (int m = 0; m < materialList.size(); m++) {
-				materials[m * FlatScene.MATERIAL_STRIDE + 16] = (float) (emitterWeight[m] / totalPower);
+		for (int t = 0, k = 0; t < triangleMaterials.length; t++) {
+			if (weight[triangleMaterials[t]] > 0) {
+				emitters[k] = t;
+				power[k] = area(triangles, t) * weight[triangleMaterials[t]];
+				totalPower += power[k++];
 			}
-		} else {
-			emitters = new int[0];
-			emitterCdf = new float[] { 0 };
 		}
-
-		float[] lights = new float[scene.lights().size() * FlatScene.LIGHT_STRIDE];
-		for (int l = 0; l < scene.lights().size(); l++) {
-			light(scene.lights().get(l), lights, l * FlatScene.LIGHT_STRIDE);
+		float[] cdf = new float[count + 1];
+		if (count == 0 || !Distributions.cumulate(power, cdf, 0)) {
+			return new Emitters(new int[0], new float[] { 0 });
 		}
+		for (int m = 0; m < list.size(); m++) {
+			materials[m * FlatScene.MATERIAL_STRIDE + 16] = (float) (weight[m] / totalPower);
+		}
+		return new Emitters(emitters, cdf);
+	}
 
-		Environment env = scene.environment();
-		float[] environment = new float[FlatScene.ENVIRONMENT_SIZE];
-		float[] environmentPdf = new float[0];
-		float[] marginal = new float[0];
-		float[] conditional = new float[0];
+	private static EnvironmentTables environment(Environment env, TextureTable textures) {
+		float[] header = new float[FlatScene.ENVIRONMENT_SIZE];
+		float[] none = new float[0];
 		if (env.equirect() == null) {
 			for (int c = 0; c < 3; c++) {
-				environment[c] = Math.max(0, env.color()[c] * env.intensity());
+				header[c] = Math.max(0, env.color()[c] * env.intensity());
 			}
-			environment[3] = -1;
-			environment[6] = environment[0] > 0 || environment[1] > 0 || environment[2] > 0 ? 1 : 0;
-		} else {
-			float intensity = Math.max(0, env.intensity());
-			environment[0] = environment[1] = environment[2] = intensity;
-			environment[3] = textures.index(env.equirect());
-			int rows = Math.min(env.equirect().height(), ENVIRONMENT_ROWS);
-			int columns = Math.min(env.equirect().width(), 2 * ENVIRONMENT_ROWS);
-			environmentPdf = new float[rows * columns];
-			marginal = new float[rows + 1];
-			conditional = new float[rows * (columns + 1)];
-			if (intensity > 0 && environmentTable(env.equirect(), rows, columns, environmentPdf, marginal, conditional)) {
-				environment[4] = rows;
-				environment[5] = columns;
-				environment[6] = 1;
-			} else {
-				environmentPdf = marginal = conditional = new float[0];
-			}
+			header[3] = -1;
+			header[6] = header[0] > 0 || header[1] > 0 || header[2] > 0 ? 1 : 0;
+			return new EnvironmentTables(header, none, none, none);
 		}
-		return new FlatScene(triangles, triangleVertices, triangleMaterials, normals, texcoords, tangents, bvh.nodes(), bvh.depth(), materials,
-				textures.texels(), textures.table(), lights, emitters, emitterCdf, environment, environmentPdf, marginal, conditional);
+		float intensity = Math.max(0, env.intensity());
+		header[0] = header[1] = header[2] = intensity;
+		header[3] = textures.index(env.equirect());
+		int rows = Math.min(env.equirect().height(), ENVIRONMENT_ROWS);
+		int columns = Math.min(env.equirect().width(), 2 * ENVIRONMENT_ROWS);
+		float[] pdf = new float[rows * columns];
+		float[] marginal = new float[rows + 1];
+		float[] conditional = new float[rows * (columns + 1)];
+		if (!(intensity > 0) || !environmentTable(env.equirect(), rows, columns, pdf, marginal, conditional)) {
+			return new EnvironmentTables(header, none, none, none);
+		}
+		header[4] = rows;
+		header[5] = columns;
+		header[6] = 1;
+		return new EnvironmentTables(header, pdf, marginal, conditional);
 	}
 
 	private static void light(Light light, float[] out, int o) {
