@@ -26,7 +26,7 @@ class RenderIT {
 		assertTrue(run.out().matches("(?s).*4 spp in [0-9.]+ s: [0-9.]+ Mrays/s.*"), run.out());
 		assertEquals(96, ImageIO.read(out.toFile()).getWidth());
 		String workspace = Files.readString(ws.resolve("workspace.xmi"));
-		assertTrue(workspace.contains(out.toString()) && workspace.contains("render cornell"), workspace);
+		assertTrue(workspace.contains(out.toString()) && workspace.contains("kind=\"render Cornell box 96x64\""), workspace);
 	}
 
 	@Test
@@ -38,7 +38,7 @@ class RenderIT {
 		Path out = ws.resolve("broken.png");
 		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "render", gltf.toString(), "--spp", "1", "--out", out.toString());
 		assertEquals(1, run.exitCode(), run.all());
-		assertTrue(run.err().contains(gltf.toString()) && run.err().contains("buffers[0]"), run.err());
+		assertTrue(run.err().contains("broken.gltf: buffers[0].uri: cannot read " + ws.resolve("missing.bin")), run.err());
 		assertFalse(Files.exists(out), "nothing written");
 		Product.Run help = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "render", "--help");
 		assertEquals(0, help.exitCode(), help.all());
