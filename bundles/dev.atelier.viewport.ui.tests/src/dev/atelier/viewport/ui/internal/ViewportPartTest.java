@@ -50,6 +50,10 @@ class ViewportPartTest {
 		shell.open();
 		assertNotNull(part.viewport, "no GL viewport: " + part.status.getText());
 		Views.spin(display, () -> !Double.isNaN(part.viewport.frameTimes().meanMillis()));
+		assertEquals(ViewportScenes.CORNELL_BOX, part.scene.name(), "the Cornell box first");
+		part.scenes.select(ViewportScenes.NAMES.indexOf(ViewportScenes.SPHERES));
+		Views.click(part.scenes);
+		assertEquals(ViewportScenes.SPHERES, part.scene.name());
 	}
 
 	@AfterEach
@@ -102,7 +106,8 @@ class ViewportPartTest {
 		int centre = scene[(int) plastic[1] * w() + (int) plastic[0]];
 		assertTrue((centre >> 16 & 0xFF) > 2 * (centre >> 8 & 0xFF), "the plastic sphere is red: " + Integer.toHexString(centre));
 		assertTrue(part.frameTime.getText().endsWith("ms/frame"), part.frameTime.getText());
-		assertTrue(part.status.getText().startsWith("Spheres: 4 meshes"), part.status.getText());
+		assertTrue(part.status.getText().startsWith("Spheres: 4 meshes, 12,290 triangles, 4 materials, 1 lights, its own environment."),
+				part.status.getText());
 		Views.savePixels(scene, w(), h(), "viewport-spheres.png");
 		Views.screenshot(shell, "viewport.png");
 	}
@@ -228,7 +233,8 @@ class ViewportPartTest {
 		assertFalse(load.isCompletedExceptionally(), part.status.getText());
 		assertEquals(1, part.scene.meshes().size());
 		assertFalse(display.getSystemColor(SWT.COLOR_DARK_RED).equals(part.status.getForeground()), "no longer in red");
-		assertTrue(part.status.getText().startsWith("triangle.gltf: 1 meshes, 1 triangles"), part.status.getText());
+		assertTrue(part.status.getText().startsWith("triangle.gltf: 1 meshes, 1 triangles, 1 materials, 0 lights, lit by the sky."), part.status.getText());
+		assertTrue(part.skyLight.getSelection(), "a scene without any light gets the sky");
 		int[] triangle = capture();
 		assertTrue(Views.differing(triangle, background(), 12) > 0.05, "the triangle shows");
 	}
@@ -256,7 +262,7 @@ class ViewportPartTest {
 		Map<GlObjects.Kind, Integer> first = part.viewport.liveGlObjects();
 		assertTrue(first.get(GlObjects.Kind.PROGRAM) == 5 && first.get(GlObjects.Kind.FRAMEBUFFER) == 0, first.toString());
 		for (int i = 0; i < 3; i++) {
-			part.showBuiltIn(ViewportPart.SPHERES);
+			part.showBuiltIn(ViewportScenes.SPHERES);
 			part.skyLight.setSelection(i % 2 == 0);
 			Views.click(part.skyLight);
 		}

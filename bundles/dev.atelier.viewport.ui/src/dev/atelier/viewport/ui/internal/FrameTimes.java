@@ -33,7 +33,10 @@ public final class FrameTimes {
 
 	/** "4.2 ms/frame", or "– ms/frame" before the first frame. */
 	public String label() {
-		double ms = meanMillis();
+		return label(meanMillis());
+	}
+
+	static String label(double ms) {
 		return Double.isNaN(ms) ? "– ms/frame" : String.format(Locale.ROOT, "%.1f ms/frame", ms);
 	}
 }

@@ -1,11 +1,13 @@
 package dev.atelier.viewport.ui.internal;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.swt.SWT;
@@ -15,13 +17,25 @@ import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.ProgressBar;
+import org.eclipse.swt.widgets.Spinner;
 
+import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.AtelierPaths;
+import dev.atelier.core.jobs.JobCancelledException;
+import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.device.Backend;
+import dev.atelier.device.DeviceService;
 import dev.atelier.viewport.gltf.GltfLoader;
+import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.trace.Progress;
+import dev.atelier.viewport.trace.Settings;
 import dev.atelier.viewport.ui.internal.gl.GlException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -29,14 +43,21 @@ import jakarta.inject.Inject;
 
 /**
  * The Viewport: a scene in OpenGL, shaded physically (glTF metallic-roughness, punctual lights, image-based lighting)
- * and moved with the mouse. Scenes come from the built-in list or a glTF file ("Open…"); what goes wrong (a file that
- * does not load, no OpenGL) is said in the view, which carries on with what it had.
+ * and moved with the mouse, or path-traced progressively in place; Render writes a path-traced PNG as a job. Scenes
+ * come from the built-in list or a glTF file ("Open…"); what goes wrong (a file that does not load, no OpenGL, a
+ * failed render) is said in the view, which carries on with what it had.
  */
 public final class ViewportPart {
 
-	static final String SPHERES = "Spheres";
+	/** A path-traced preview restarts this long after the camera stops. */
+	static final int RESTART_DELAY_MS = 250;
+	/** Previews are traced at most this wide (and scaled up), to keep passes short. */
+	static final int PREVIEW_MAX_WIDTH = 640;
 
 	private final JobService jobs;
+	private volatile AtelierEnvironment environment;
+	private volatile DeviceService devices;
+	private final PathTraces traces = new PathTraces();
 
 	Composite root;
 	Display display;
@@ -45,21 +66,73 @@ public final class ViewportPart {
 	Button frame;
 	Button wireframe;
 	Button skyLight;
-	/** Frame time and GL version. */
+	/** Frame time, with the GL version in its tooltip. */
 	Label frameTime;
-	/** What happened last: loaded, or (in red) what went wrong. */
+	Spinner spp;
+	Spinner bounces;
+	Button cpu;
+	Button cuda;
+	Button denoise;
+	/** Toggles the progressive path-traced preview. */
+	Button pathTrace;
+	Button render;
+	Button cancel;
+	ProgressBar progress;
+	/** Samples done and rays per second of the trace shown. */
+	Label traceStatus;
+	/** What happened last: loaded, written, or (in red) what went wrong. */
 	Label status;
 	ViewportCanvas viewport;
 	/** The scene as loaded, before the sky is added. */
 	Scene scene;
 	/** The file the scene came from, or null for a built-in one. */
 	Path file;
-	/** Loads started and not finished. */
+	/** The running render, or null. */
+	JobHandle<PathTraces.Rendered> rendering;
+	/** The running preview, or null. */
+	CompletableFuture<?> previewing;
+	/** The file the last render wrote. */
+	Path lastRender;
 	private final List<CompletableFuture<Scene>> loading = new ArrayList<>();
+	/** The newest pass waiting for the UI thread; one runnable at a time carries them over. */
+	private final AtomicReference<Pass> pendingPass = new AtomicReference<>();
+	/** Counts view changes, so that only the last one's delayed restart runs. */
+	private int viewGeneration;
+
+	/** A pass of the trace with {@code id}, to show unless that trace was superseded. */
+	private record Pass(long id, Progress progress, dev.atelier.viewport.trace.Image mean) {
+	}
+
+	/** Which trace the view shows, and which one is the running render: passes of others are dropped. */
+	private long shownTrace;
+	private long renderTrace;
+	private long traceIds;
 
 	@Inject
 	public ViewportPart(@Service JobService jobs) {
 		this.jobs = jobs;
+	}
+
+	/** Where renders go: {@code <workspace>/outputs/render}; without the service, the workspace the environment names. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void environment(@Service AtelierEnvironment service) {
+		environment = service;
+	}
+
+	/** Whether CUDA could be offered; called again, possibly off the UI thread, when the service comes or goes. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void devices(@Service DeviceService service) {
+		devices = service;
+		if (display != null) {
+			ui(() -> {
+				if (!cuda.isDisposed()) {
+					offerBackends();
+				}
+			}, () -> {
+			});
+		}
 	}
 
 	@PostConstruct
@@ -67,17 +140,49 @@ public final class ViewportPart {
 		root = parent;
 		display = parent.getDisplay();
 		parent.setLayout(new GridLayout(1, false));
+		createSceneBar(parent);
+		createTraceBar(parent);
+		try {
+			viewport = new ViewportCanvas(parent);
+			viewport.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+			viewport.onFrame(this::showFrameTime);
+			viewport.onViewChanged(this::viewChanged);
+			frameTime.setToolTipText("OpenGL " + viewport.glDescription());
+		} catch (GlException e) {
+			viewport = null;
+			Label none = new Label(parent, SWT.WRAP | SWT.CENTER);
+			none.setText("No OpenGL 3.3 viewport: " + e.getMessage());
+			none.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+			for (Control c : new Control[] { open, scenes, frame, wireframe, skyLight, pathTrace, render }) {
+				c.setEnabled(false);
+			}
+		}
+		status = new Label(parent, SWT.WRAP);
+		// two lines, always: a message that wraps must not resize the viewport (which would drop the image it shows)
+		GridData statusData = new GridData(SWT.FILL, SWT.TOP, true, false);
+		org.eclipse.swt.graphics.GC gc = new org.eclipse.swt.graphics.GC(status);
+		try {
+			statusData.heightHint = 2 * gc.getFontMetrics().getHeight();
+		} finally {
+			gc.dispose();
+		}
+		statusData.widthHint = 300;
+		status.setLayoutData(statusData);
+		offerBackends();
+		if (viewport != null) {
+			scenes.select(0);
+			showBuiltIn(scenes.getText());
+		} else {
+			status(true, "The viewport needs OpenGL 3.3.");
+		}
+	}
 
-		Composite bar = new Composite(parent, SWT.NONE);
-		GridLayout barLayout = new GridLayout(8, false);
-		barLayout.marginWidth = 0;
-		barLayout.marginHeight = 0;
-		bar.setLayout(barLayout);
-		bar.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+	private void createSceneBar(Composite parent) {
+		Composite bar = row(parent, 7);
 		open = button(bar, "Open…", SWT.PUSH, this::browse);
 		open.setToolTipText("Open a glTF 2.0 scene (.gltf or .glb)");
 		scenes = new Combo(bar, SWT.READ_ONLY);
-		scenes.setItems(SPHERES);
+		scenes.setItems(ViewportScenes.NAMES.toArray(String[]::new));
 		scenes.setToolTipText("Built-in scenes");
 		scenes.addListener(SWT.Selection, e -> showBuiltIn(scenes.getText()));
 		frame = button(bar, "Frame", SWT.PUSH, this::frameScene);
@@ -88,35 +193,54 @@ public final class ViewportPart {
 			}
 		});
 		skyLight = button(bar, "Sky light", SWT.CHECK, this::relight);
-		skyLight.setSelection(true);
-		skyLight.setToolTipText("Light scenes that bring no environment with a daylight sky");
+		skyLight.setToolTipText("Light a scene that has no environment with a daylight sky (on by itself for scenes with no light at all)");
+		new Label(bar, SWT.NONE).setText("Left-drag orbits, middle- or shift-drag pans, the wheel zooms");
 		frameTime = new Label(bar, SWT.NONE);
 		frameTime.setLayoutData(new GridData(SWT.END, SWT.CENTER, true, false));
+		frameTime.setText(FrameTimes.label(Double.NaN));
+	}
 
-		try {
-			viewport = new ViewportCanvas(parent);
-			viewport.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
-			viewport.onFrame(this::showFrameTime);
-			frameTime.setToolTipText("OpenGL " + viewport.glDescription());
-		} catch (GlException e) {
-			viewport = null;
-			Label none = new Label(parent, SWT.WRAP | SWT.CENTER);
-			none.setText("No OpenGL 3.3 viewport: " + e.getMessage());
-			none.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
-			for (Button b : new Button[] { open, frame, wireframe, skyLight }) {
-				b.setEnabled(false);
-			}
-			scenes.setEnabled(false);
+	private void createTraceBar(Composite parent) {
+		Composite bar = row(parent, 13);
+		new Label(bar, SWT.NONE).setText("Samples");
+		spp = new Spinner(bar, SWT.BORDER);
+		spp.setValues(64, 1, 1 << 16, 0, 1, 16);
+		spp.setToolTipText("Samples per pixel");
+		new Label(bar, SWT.NONE).setText("Bounces");
+		bounces = new Spinner(bar, SWT.BORDER);
+		bounces.setValues(8, 0, 64, 0, 1, 4);
+		bounces.setToolTipText("Scattering events per path: 1 is direct lighting only");
+		cpu = button(bar, "CPU", SWT.RADIO, () -> {
+		});
+		cpu.setSelection(true);
+		cuda = button(bar, "CUDA", SWT.RADIO, () -> {
+		});
+		denoise = button(bar, "Denoise", SWT.CHECK, () -> {
+		});
+		denoise.setToolTipText("Render writes the edge-aware denoised image");
+		pathTrace = button(bar, "Path trace", SWT.TOGGLE, this::pathTraceToggled);
+		pathTrace.setToolTipText("Show the scene path-traced, refining pass after pass; moving the camera starts again");
+		render = button(bar, "Render", SWT.PUSH, this::render);
+		render.setToolTipText("Path-trace the view at its size into a PNG under the workspace's outputs/render, as a job");
+		cancel = button(bar, "Cancel", SWT.PUSH, this::cancelRender);
+		cancel.setEnabled(false);
+		progress = new ProgressBar(bar, SWT.HORIZONTAL | SWT.SMOOTH);
+		progress.setLayoutData(new GridData(120, SWT.DEFAULT));
+		traceStatus = new Label(bar, SWT.NONE);
+		traceStatus.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		for (Spinner s : new Spinner[] { spp, bounces }) {
+			s.addListener(SWT.Modify, e -> settingsChanged());
 		}
-		status = new Label(parent, SWT.WRAP);
-		status.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+	}
 
-		if (viewport != null) {
-			scenes.select(0);
-			showBuiltIn(SPHERES);
-		} else {
-			status(true, "The viewport needs OpenGL 3.3.");
-		}
+	private static Composite row(Composite parent, int columns) {
+		Composite bar = new Composite(parent, SWT.NONE);
+		GridLayout layout = new GridLayout(columns, false);
+		layout.marginWidth = 0;
+		layout.marginHeight = 0;
+		bar.setLayout(layout);
+		bar.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		return bar;
 	}
 
 	private static Button button(Composite parent, String text, int style, Runnable action) {
@@ -126,17 +250,44 @@ public final class ViewportPart {
 		return b;
 	}
 
+	/** CUDA is offered only with a CUDA device and a CUDA path tracer; the tracer has none yet, so it stays grey. */
+	private void offerBackends() {
+		DeviceService d = devices;
+		boolean device = d != null && d.devices().stream().anyMatch(x -> x.backend() == Backend.CUDA);
+		boolean available = device && cudaTracer();
+		cuda.setEnabled(available);
+		cuda.setToolTipText(available ? "Trace on the GPU"
+				: "Not available: " + (cudaTracer() ? "" : "the path tracer has no CUDA backend yet") + (!cudaTracer() && !device ? "; " : "")
+						+ (device ? "" : "no CUDA device"));
+		if (!available && cuda.getSelection()) {
+			cuda.setSelection(false);
+			cpu.setSelection(true);
+		}
+	}
+
+	/** Whether the path tracer can run on CUDA. */
+	static boolean cudaTracer() {
+		return false;
+	}
+
+	String backend() {
+		return cuda.getSelection() ? "cuda" : "cpu";
+	}
+
+	Settings settings() {
+		return Settings.defaults().withSpp(spp.getSelection()).withMaxBounces(bounces.getSelection()).withDenoise(denoise.getSelection());
+	}
+
 	void showFrameTime() {
 		if (!frameTime.isDisposed()) {
 			frameTime.setText(viewport.frameTimes().label());
-			frameTime.getParent().layout(new org.eclipse.swt.widgets.Control[] { frameTime });
+			frameTime.getParent().layout(new Control[] { frameTime });
 		}
 	}
 
 	void showBuiltIn(String name) {
-		Scene s = switch (name) {
-		default -> ViewportScenes.spheres();
-		};
+		Scene s = ViewportScenes.named(name);
+		skyLight.setSelection(ViewportScenes.unlit(s));
 		show(s, null, List.of());
 	}
 
@@ -152,7 +303,7 @@ public final class ViewportPart {
 
 	/**
 	 * Loads a glTF file off the UI thread and shows it; a file that does not load is reported in the view and the
-	 * current scene stays. The future completes (on the UI thread's watch) once the view shows the outcome.
+	 * current scene stays. The future completes, on the UI thread, once the view shows the outcome.
 	 */
 	public CompletableFuture<Scene> open(Path gltf) {
 		status(false, "Loading " + gltf.getFileName() + "…");
@@ -164,7 +315,7 @@ public final class ViewportPart {
 						notes.add(note);
 					}
 				});
-			} catch (java.io.IOException e) {
+			} catch (IOException e) {
 				throw new CompletionException(e);
 			}
 		});
@@ -173,22 +324,27 @@ public final class ViewportPart {
 		load.whenComplete((s, failure) -> ui(() -> {
 			loading.remove(shown);
 			if (failure != null) {
-				Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+				Throwable cause = cause(failure);
 				status(true, "Cannot open " + gltf.getFileName() + ": " + message(cause));
 				shown.completeExceptionally(cause);
+				return;
+			}
+			List<String> kept;
+			synchronized (notes) {
+				kept = List.copyOf(notes);
+			}
+			skyLight.setSelection(ViewportScenes.unlit(s));
+			if (show(s, gltf, kept)) {
+				shown.complete(s);
 			} else {
-				List<String> kept;
-				synchronized (notes) {
-					kept = List.copyOf(notes);
-				}
-				if (show(s, gltf, kept)) {
-					shown.complete(s);
-				} else {
-					shown.completeExceptionally(new GlException(status.getText()));
-				}
+				shown.completeExceptionally(new GlException(status.getText()));
 			}
 		}, () -> shown.cancel(false)));
 		return shown;
+	}
+
+	static Throwable cause(Throwable failure) {
+		return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
 	}
 
 	static String message(Throwable t) {
@@ -217,20 +373,33 @@ public final class ViewportPart {
 			viewport.frameScene();
 		}
 		String what = String.format(Locale.ROOT, "%s: %d meshes, %,d triangles, %d materials, %d lights%s.", from == null ? s.name() : from.getFileName(),
-				s.meshes().size(), s.triangleCount(), s.materials().size(), s.lights().size(),
-				EnvironmentRadiance.isBlack(s.environment()) ? (skyLight.getSelection() ? ", lit by the sky" : "") : ", its own environment");
+				s.meshes().size(), s.triangleCount(), s.materials().size(), s.lights().size(), lighting(s));
 		status(false, notes.isEmpty() ? what : what + " Left out: " + String.join("; ", notes));
 		return true;
+	}
+
+	private String lighting(Scene s) {
+		if (!EnvironmentRadiance.isBlack(s.environment())) {
+			return ", its own environment";
+		}
+		return skyLight.getSelection() ? ", lit by the sky" : "";
+	}
+
+	/** The scene as shown: with the sky when it has no environment and Sky light is on. */
+	Scene litScene() {
+		return ViewportScenes.lit(scene, skyLight.getSelection());
 	}
 
 	/** The sky light was switched: the scene is uploaded again with or without it. */
 	private void relight() {
 		if (viewport != null && scene != null) {
 			try {
-				viewport.setScene(ViewportScenes.lit(scene, skyLight.getSelection()));
+				viewport.setScene(litScene());
+				status(false, "Sky light " + (skyLight.getSelection() ? "on" : "off") + " for " + scene.name() + ".");
 			} catch (GlException e) {
 				status(true, "Cannot relight " + scene.name() + ": " + e.getMessage());
 			}
+			viewChanged();
 		}
 	}
 
@@ -240,13 +409,184 @@ public final class ViewportPart {
 		}
 	}
 
+	/**
+	 * The camera moved, the viewport was resized, or the scene changed: a trace shown is out of date. The raster view
+	 * shows again; a preview restarts once the camera rests; a render goes on with the view it started from, out of
+	 * sight (its progress still shows).
+	 */
+	private void viewChanged() {
+		int generation = ++viewGeneration;
+		if (previewing != null) {
+			stopPreview();
+		}
+		shownTrace = 0;
+		if (viewport.showsImage()) {
+			viewport.showImage(null, 0, 0);
+		}
+		if (pathTrace.getSelection() && rendering == null) {
+			display.timerExec(RESTART_DELAY_MS, () -> {
+				if (generation == viewGeneration && !root.isDisposed() && pathTrace.getSelection() && rendering == null) {
+					startPreview();
+				}
+			});
+		}
+	}
+
+	private void settingsChanged() {
+		if (pathTrace.getSelection() && rendering == null) {
+			viewChanged();
+		}
+	}
+
+	private void pathTraceToggled() {
+		if (pathTrace.getSelection()) {
+			startPreview();
+		} else {
+			stopPreview();
+			viewport.showImage(null, 0, 0);
+			traceStatus.setText("");
+		}
+	}
+
+	/** The request for the view as it is: the shown scene from the current camera, at the given size. */
+	PathTraces.Request request(int width, int height) {
+		Camera camera = viewport.camera().toCamera("view", width / (float) height);
+		return new PathTraces.Request(litScene(), camera, width, height, settings(), backend());
+	}
+
+	/** Starts a progressive preview of the view, scaled down to {@value #PREVIEW_MAX_WIDTH} wide at most. */
+	void startPreview() {
+		if (viewport == null || scene == null) {
+			return;
+		}
+		int w = viewport.width();
+		int h = viewport.height();
+		int divisor = (w + PREVIEW_MAX_WIDTH - 1) / PREVIEW_MAX_WIDTH;
+		long id = ++traceIds;
+		shownTrace = id;
+		CompletableFuture<?> preview = traces.preview(request(Math.max(1, w / divisor), Math.max(1, h / divisor)), (p, mean) -> passed(id, p, mean));
+		previewing = preview;
+		preview.whenComplete((r, failure) -> ui(() -> {
+			if (previewing == preview) {
+				previewing = null;
+			}
+			Throwable cause = failure == null ? null : cause(failure);
+			if (cause != null && !(cause instanceof java.util.concurrent.CancellationException)) {
+				status(true, "Path tracing failed: " + message(cause));
+			}
+		}, () -> {
+		}));
+	}
+
+	private void stopPreview() {
+		traces.stopPreview();
+		previewing = null;
+		shownTrace = 0;
+	}
+
+	/** A pass finished on a tracing thread: the newest one goes to the UI thread, one hand-over at a time. */
+	private void passed(long id, Progress p, dev.atelier.viewport.trace.Image mean) {
+		if (pendingPass.getAndSet(new Pass(id, p, mean)) == null) {
+			ui(this::showPass, () -> {
+			});
+		}
+	}
+
+	private void showPass() {
+		Pass pass = pendingPass.getAndSet(null);
+		if (pass == null || viewport == null || pass.id() != shownTrace && pass.id() != renderTrace) {
+			return;
+		}
+		if (pass.id() == shownTrace) {
+			viewport.showImage(pass.mean().rgb(), pass.mean().width(), pass.mean().height());
+		}
+		progress.setMaximum(pass.progress().targetSamples());
+		progress.setSelection(pass.progress().samples());
+		traceStatus.setText(PathTraces.progressText(pass.progress()));
+		traceStatus.getParent().layout(new Control[] { traceStatus });
+	}
+
+	/** Where renders are written. */
+	Path renderFolder() {
+		AtelierEnvironment env = environment;
+		Path workspace = env != null ? env.paths().workspaceRoot()
+				: AtelierPaths.resolve(List.of(), System.getenv(), Path.of(System.getProperty("user.home"))).workspaceRoot();
+		return workspace.resolve("outputs").resolve("render");
+	}
+
+	/** Submits a render of the view at its size; its passes show in the view. Returns the job, or null. */
+	JobHandle<PathTraces.Rendered> render() {
+		if (viewport == null || scene == null || rendering != null) {
+			return null;
+		}
+		stopPreview();
+		PathTraces.Request request;
+		try {
+			request = request(viewport.width(), viewport.height());
+		} catch (IllegalArgumentException e) {
+			status(true, e.getMessage());
+			return null;
+		}
+		long id = ++traceIds;
+		shownTrace = id;
+		renderTrace = id;
+		String label = file != null ? file.toString() : "builtin:" + scene.name();
+		JobHandle<PathTraces.Rendered> job = traces.render(jobs, request, label, renderFolder(), viewport.exposure(), (p, mean) -> passed(id, p, mean));
+		rendering = job;
+		render.setEnabled(false);
+		pathTrace.setEnabled(false);
+		cancel.setEnabled(true);
+		status(false, String.format(Locale.ROOT, "Rendering %dx%d, %d spp, %d bounces on %s…", request.width(), request.height(), request.settings().spp(),
+				request.settings().maxBounces(), request.backend()));
+		job.result().whenComplete((r, failure) -> ui(() -> rendered(job, r, failure), () -> {
+		}));
+		return job;
+	}
+
+	private void rendered(JobHandle<PathTraces.Rendered> job, PathTraces.Rendered r, Throwable failure) {
+		if (rendering != job) {
+			return;
+		}
+		rendering = null;
+		boolean inSight = renderTrace == shownTrace;
+		renderTrace = 0;
+		render.setEnabled(true);
+		pathTrace.setEnabled(true);
+		cancel.setEnabled(false);
+		Throwable cause = failure == null ? null : cause(failure);
+		if (cause instanceof JobCancelledException) {
+			status(false, "Render cancelled; nothing written.");
+			viewChanged();
+		} else if (cause != null) {
+			status(true, "Render failed: " + message(cause));
+			viewChanged();
+		} else {
+			lastRender = r.file();
+			if (inSight) {
+				var shown = r.result().denoised() != null ? r.result().denoised() : r.result().color();
+				pendingPass.set(null);
+				viewport.showImage(shown.rgb(), shown.width(), shown.height());
+			}
+			Progress p = r.result().progress();
+			status(false, String.format(Locale.ROOT, "Wrote %s: %d spp in %.1f s, %.2f Mrays/s%s.", r.file(), p.samples(), p.elapsedNanos() / 1e9,
+					p.mraysPerSecond(), r.result().denoised() != null ? ", denoised" : ""));
+			traceStatus.setText(PathTraces.progressText(p));
+		}
+	}
+
+	void cancelRender() {
+		if (rendering != null) {
+			rendering.cancel();
+			status(false, "Cancelling the render…");
+		}
+	}
+
 	void status(boolean failure, String text) {
 		if (status == null || status.isDisposed()) {
 			return;
 		}
 		status.setForeground(failure ? display.getSystemColor(SWT.COLOR_DARK_RED) : null);
 		status.setText(text);
-		status.getParent().layout(true);
 	}
 
 	/** Runs on the UI thread unless the view or the display is gone ({@code gone} then). */
@@ -272,5 +612,9 @@ public final class ViewportPart {
 	public void close() {
 		loading.forEach(f -> f.cancel(false));
 		loading.clear();
+		if (rendering != null) {
+			rendering.cancel();
+		}
+		traces.close();
 	}
 }

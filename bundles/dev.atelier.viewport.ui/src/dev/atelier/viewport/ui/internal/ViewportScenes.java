@@ -8,9 +8,15 @@ import dev.atelier.viewport.scene.Material;
 import dev.atelier.viewport.scene.Mesh;
 import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.scene.Texture;
+import dev.atelier.viewport.trace.BuiltinScenes;
 
 /** The viewport's own scenes, and the sky it lights scenes with that bring no environment. */
 public final class ViewportScenes {
+
+	public static final String CORNELL_BOX = "Cornell box";
+	public static final String SPHERES = "Spheres";
+	/** The names {@link #named} knows, the default first. */
+	public static final java.util.List<String> NAMES = java.util.List.of(CORNELL_BOX, SPHERES);
 
 	/** Where the spheres of {@link #spheres()} are, and their radius: tests look at them. */
 	public static final float[] SMOOTH_METAL = { -1.2f, 0.5f, 0 };
@@ -40,7 +46,7 @@ public final class ViewportScenes {
 				Shapes.sphere("red plastic", PLASTIC, SPHERE_RADIUS, 64, 32, 3));
 		float[] sunDirection = normalize(new float[] { -0.35f, -1f, -0.6f });
 		Light sun = new Light("sun", Light.Type.DIRECTIONAL, new float[] { 1, 0.97f, 0.92f }, 3, null, sunDirection, 0, 0, 0);
-		return new Scene("Spheres", meshes, materials, List.of(sun), List.of(), sky());
+		return new Scene(SPHERES, meshes, materials, List.of(sun), List.of(), sky());
 	}
 
 	/**
@@ -86,6 +92,20 @@ public final class ViewportScenes {
 			}
 		}
 		return c;
+	}
+
+	/** The built-in scenes the view offers, by name. */
+	public static Scene named(String name) {
+		return switch (name) {
+		case CORNELL_BOX -> BuiltinScenes.cornellBox();
+		case SPHERES -> spheres();
+		default -> throw new IllegalArgumentException("no built-in scene '" + name + "'");
+		};
+	}
+
+	/** Whether a scene brings no light of its own at all: no environment, no punctual light, nothing emissive. */
+	public static boolean unlit(Scene scene) {
+		return EnvironmentRadiance.isBlack(scene.environment()) && scene.lights().isEmpty() && scene.materials().stream().noneMatch(Material::emits);
 	}
 
 	/** The scene as the viewport lights it: its own environment, or the sky when it has none and {@code sky} is on. */

@@ -11,11 +11,11 @@ import org.joml.Matrix4f;
 import org.joml.Vector3f;
 import org.lwjgl.system.MemoryUtil;
 
-import dev.atelier.viewport.scene.Light;
 import dev.atelier.viewport.scene.Material;
 import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.ui.internal.BrdfLut;
 import dev.atelier.viewport.ui.internal.OrbitCamera;
+import dev.atelier.viewport.ui.internal.RasterLight;
 
 /**
  * Draws a scene with one GL 3.3 context current: PBR-shaded meshes under the scene's punctual lights and
@@ -25,7 +25,7 @@ import dev.atelier.viewport.ui.internal.OrbitCamera;
  */
 public final class SceneRenderer {
 
-	/** Punctual lights beyond this many are left out (the shader's uniform arrays). */
+	/** Lights (punctual, and emissive meshes standing in as lights) beyond this many are left out (the shader's uniform arrays). */
 	public static final int MAX_LIGHTS = 16;
 	static final int UNIT_BASE_COLOR = 0, UNIT_METALLIC_ROUGHNESS = 1, UNIT_NORMAL = 2, UNIT_OCCLUSION = 3, UNIT_EMISSIVE = 4, UNIT_PREFILTERED = 5,
 			UNIT_BRDF = 6, UNIT_ENVIRONMENT = 7, UNIT_IMAGE = 8;
@@ -44,6 +44,7 @@ public final class SceneRenderer {
 	private final int white;
 	private final int brdfLut;
 	private GpuScene scene;
+	private List<RasterLight> lights = List.of();
 	private Ibl ibl;
 	private int imageTexture;
 	private int imageWidth;
@@ -125,6 +126,7 @@ public final class SceneRenderer {
 		}
 		scene = fresh;
 		ibl = freshIbl;
+		lights = RasterLight.of(s, MAX_LIGHTS);
 	}
 
 	public Scene scene() {
@@ -163,7 +165,7 @@ public final class SceneRenderer {
 		Vector3f eye = f.camera().eye();
 		pbr.set("uEye", eye.x, eye.y, eye.z);
 		pbr.set("uExposure", f.exposure());
-		setLights(scene.scene.lights());
+		setLights(lights);
 		pbr.set("uBaseColorTexture", UNIT_BASE_COLOR);
 		pbr.set("uMetallicRoughnessTexture", UNIT_METALLIC_ROUGHNESS);
 		pbr.set("uNormalTexture", UNIT_NORMAL);
@@ -196,7 +198,7 @@ public final class SceneRenderer {
 		pbr.set("uBaseColor", b[0], b[1], b[2], b[3]);
 		pbr.set("uMetallic", m.metallic());
 		pbr.set("uRoughness", m.roughness());
-		pbr.set("uSpecular", specular(m));
+		pbr.set("uSpecular", m.specular());
 		pbr.set("uNormalScale", m.normalScale());
 		pbr.set("uOcclusionStrength", m.occlusionStrength());
 		pbr.set("uEmissive", m.emissive()[0], m.emissive()[1], m.emissive()[2]);
@@ -208,31 +210,27 @@ public final class SceneRenderer {
 		bind(UNIT_EMISSIVE, GL_TEXTURE_2D, scene.texture(m.emissiveTexture(), white));
 	}
 
-	/** KHR_materials_specular's factor; core glTF materials reflect with 1. */
-	static float specular(Material m) {
-		return 1;
-	}
-
-	private void setLights(List<Light> lights) {
+	private void setLights(List<RasterLight> lights) {
 		int n = Math.min(lights.size(), MAX_LIGHTS);
 		pbr.set("uLightCount", n);
 		for (int i = 0; i < n; i++) {
-			Light l = lights.get(i);
+			RasterLight l = lights.get(i);
 			String at = "[" + i + "]";
-			pbr.set("uLightType" + at, switch (l.type()) {
+			pbr.set("uLightType" + at, switch (l.kind()) {
 			case POINT -> 0;
 			case SPOT -> 1;
 			case DIRECTIONAL -> 2;
+			case SURFACE -> 3;
 			});
-			pbr.set("uLightRadiance" + at, l.color()[0] * l.intensity(), l.color()[1] * l.intensity(), l.color()[2] * l.intensity());
-			float[] p = l.position() == null ? new float[3] : l.position();
-			float[] d = l.direction() == null ? new float[] { 0, 0, -1 } : l.direction();
-			pbr.set("uLightPosition" + at, p[0], p[1], p[2]);
-			pbr.set("uLightDirection" + at, d[0], d[1], d[2]);
+			pbr.set("uLightRadiance" + at, l.radiance()[0], l.radiance()[1], l.radiance()[2]);
+			pbr.set("uLightPosition" + at, l.position()[0], l.position()[1], l.position()[2]);
+			pbr.set("uLightDirection" + at, l.direction()[0], l.direction()[1], l.direction()[2]);
 			pbr.set("uLightRange" + at, l.range());
-			float cosOuter = (float) Math.cos(l.outerCone());
-			float scale = 1 / Math.max(0.001f, (float) Math.cos(l.innerCone()) - cosOuter);
-			pbr.set("uLightCone" + at, scale, -cosOuter * scale);
+			if (l.kind() == RasterLight.Kind.SURFACE) {
+				pbr.set("uLightCone" + at, l.doubleSided() ? 1 : 0, 0);
+			} else {
+				pbr.set("uLightCone" + at, l.cone()[0], l.cone()[1]);
+			}
 		}
 	}
 

@@ -32,12 +32,12 @@ uniform sampler2D uBrdfLut;
 uniform vec3 uIrradianceSh[9];
 
 uniform int uLightCount;
-uniform int uLightType[MAX_LIGHTS];      // 0 point, 1 spot, 2 directional
+uniform int uLightType[MAX_LIGHTS];      // 0 point, 1 spot, 2 directional, 3 surface (an emissive panel)
 uniform vec3 uLightRadiance[MAX_LIGHTS]; // colour × intensity
 uniform vec3 uLightPosition[MAX_LIGHTS];
-uniform vec3 uLightDirection[MAX_LIGHTS]; // the way the light travels
+uniform vec3 uLightDirection[MAX_LIGHTS]; // the way the light travels; a surface light's normal
 uniform float uLightRange[MAX_LIGHTS];
-uniform vec2 uLightCone[MAX_LIGHTS];     // spot: cos θ × scale + offset
+uniform vec2 uLightCone[MAX_LIGHTS];     // spot: cos θ × scale + offset; surface: x = 1 when double-sided
 
 // Irradiance from the SH9 projection of the environment radiance, convolved with the clamped cosine.
 vec3 irradiance(vec3 n) {
@@ -135,6 +135,9 @@ void main() {
 			if (uLightType[i] == 1) {
 				float cone = clamp(dot(uLightDirection[i], -l) * uLightCone[i].x + uLightCone[i].y, 0.0, 1.0);
 				attenuation *= cone * cone;
+			} else if (uLightType[i] == 3) {
+				float facing = dot(uLightDirection[i], -l);
+				attenuation *= uLightCone[i].x > 0.5 ? abs(facing) : max(facing, 0.0);
 			}
 		}
 		float nl = dot(n, l);

@@ -1,0 +1,253 @@
+package dev.atelier.viewport.ui.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import javax.imageio.ImageIO;
+
+import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Shell;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobState;
+import dev.atelier.model.WorkspaceManager;
+import dev.atelier.model.workspace.JobRecord;
+import dev.atelier.viewport.scene.Environment;
+import dev.atelier.viewport.scene.Light;
+import dev.atelier.viewport.scene.Material;
+import dev.atelier.viewport.scene.Scene;
+
+/** The Viewport's path tracing: the progressive preview in place, Render as a job writing a PNG, the Cornell box. */
+class PathTraceViewTest {
+
+	private Display display;
+	private Shell shell;
+	private ViewportPart part;
+
+	static <T> T service(Class<T> type) throws InterruptedException {
+		var context = FrameworkUtil.getBundle(PathTraceViewTest.class).getBundleContext();
+		ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+		tracker.open();
+		try {
+			T service = tracker.waitForService(10_000);
+			assertNotNull(service, "no " + type.getSimpleName() + " service");
+			return service;
+		} finally {
+			tracker.close();
+		}
+	}
+
+	@BeforeEach
+	void open() throws Exception {
+		display = Display.getDefault();
+		shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(900, 650);
+		part = new ViewportPart(Views.jobs());
+		part.environment(service(AtelierEnvironment.class));
+		part.create(shell);
+		shell.open();
+		assertNotNull(part.viewport, "no GL viewport: " + part.status.getText());
+		Views.spin(display, () -> !Double.isNaN(part.viewport.frameTimes().meanMillis()));
+	}
+
+	@AfterEach
+	void close() {
+		part.close();
+		if (!shell.isDisposed()) {
+			shell.dispose();
+		}
+	}
+
+	private int w() {
+		return part.viewport.width();
+	}
+
+	private int h() {
+		return part.viewport.height();
+	}
+
+	private void traceSettings(int spp, int bounces) {
+		part.spp.setSelection(spp);
+		part.bounces.setSelection(bounces);
+	}
+
+	/** Waits until the view shows a trace that has all its samples. */
+	private void awaitTrace(int spp) throws InterruptedException {
+		Views.spin(display, () -> part.traceStatus.getText().startsWith(spp + "/" + spp + " spp") && part.viewport.showsImage(), 120_000);
+		Views.settle(display, 100);
+	}
+
+	@Test
+	void theCornellBoxComesFirstLitByItsLampAndTheCudaBackendIsGreyedOut() throws Exception {
+		assertEquals(ViewportScenes.CORNELL_BOX, part.scene.name());
+		assertFalse(part.skyLight.getSelection(), "its lamp lights it: no sky");
+		int[] pixels = part.viewport.capture();
+		OrbitCamera camera = part.viewport.camera();
+		float[] floor = camera.project(new float[] { 0.278f, 0.001f, 0.1f }, w(), h());
+		float[] redWall = camera.project(new float[] { 0.55f, 0.25f, 0.4f }, w(), h());
+		float[] greenWall = camera.project(new float[] { 0.001f, 0.25f, 0.4f }, w(), h());
+		assertTrue(Views.mean(Views.disc(pixels, w(), h(), floor[0], floor[1], 5)) > 40, "the floor under the lamp is lit");
+		int red = pixels[(int) redWall[1] * w() + (int) redWall[0]];
+		int green = pixels[(int) greenWall[1] * w() + (int) greenWall[0]];
+		assertTrue((red >> 16 & 0xFF) > 2 * (red >> 8 & 0xFF), "the left wall is red: " + Integer.toHexString(red));
+		assertTrue((green >> 8 & 0xFF) > 1.5 * (green >> 16 & 0xFF), "the right wall is green: " + Integer.toHexString(green));
+		Views.savePixels(pixels, w(), h(), "viewport-cornell-raster.png");
+
+		assertFalse(part.cuda.getEnabled(), "no CUDA path tracer");
+		assertTrue(part.cuda.getToolTipText().contains("the path tracer has no CUDA backend yet"), part.cuda.getToolTipText());
+		assertTrue(part.cpu.getSelection());
+	}
+
+	/**
+	 * Direct lighting only (one bounce, a point light, no environment, Lambertian surfaces where no shadow falls):
+	 * the rasteriser and the path tracer compute the same thing, so regions of the two images agree. Both are shown
+	 * through the same tone mapping and read back; the stated tolerance is 10 % of the region's mean luminance.
+	 */
+	@Test
+	void rasterAndPathTracedImagesAgreeInDirectLighting() throws Exception {
+		Scene direct = new Scene("direct light",
+				List.of(Shapes.quad("floor", new float[] { 0, 0, 0 }, new float[] { 2, 0, 0 }, new float[] { 0, 0, -2 }, 0),
+						Shapes.sphere("ball", new float[] { 0, 0.5f, 0 }, 0.5f, 96, 48, 1)),
+				List.of(Material.lambertian("grey", 0.6f, 0.6f, 0.6f, null), Material.lambertian("red", 0.7f, 0.2f, 0.15f, null)),
+				List.of(new Light("bulb", Light.Type.POINT, new float[] { 1, 1, 1 }, 5, new float[] { 0.6f, 2.2f, 1.6f }, null, 0, 0, 0)), List.of(),
+				Environment.black());
+		assertTrue(part.show(direct, null, List.of()));
+		assertFalse(part.skyLight.getSelection(), "no sky: the point light alone");
+		assertTrue(EnvironmentRadiance.isBlack(part.litScene().environment()));
+		traceSettings(16, 1);
+		int[] raster = part.viewport.capture();
+
+		Views.click(toggle(true));
+		awaitTrace(16);
+		int[] traced = part.viewport.capture();
+		Views.savePixels(raster, w(), h(), "viewport-direct-raster.png");
+		Views.savePixels(traced, w(), h(), "viewport-direct-traced.png");
+
+		OrbitCamera camera = part.viewport.camera();
+		// lit floor in front of and beside the ball (clear of its shadow, which falls behind it), and the ball's lit side
+		float[][] regions = { { 0, 0, 1.2f }, { -1.2f, 0, 0.6f }, { 1.3f, 0, -0.6f }, { 0.15f, 0.85f, 0.35f } };
+		for (float[] world : regions) {
+			float[] at = camera.project(world, w(), h());
+			double r = Views.mean(Views.disc(raster, w(), h(), at[0], at[1], 7));
+			double t = Views.mean(Views.disc(traced, w(), h(), at[0], at[1], 7));
+			System.out.printf("direct lighting at %s: raster %.1f, path traced %.1f (%.1f %%)%n", java.util.Arrays.toString(world), r, t, 100 * (r - t) / t);
+			assertTrue(t > 20, "the region is lit: " + t);
+			assertEquals(t, r, 0.10 * t, "region " + java.util.Arrays.toString(world));
+		}
+	}
+
+	private org.eclipse.swt.widgets.Button toggle(boolean on) {
+		part.pathTrace.setSelection(on);
+		return part.pathTrace;
+	}
+
+	@Test
+	void pathTraceModeRefinesInPlaceAndStartsAgainWhenTheCameraMoves() throws Exception {
+		part.scenes.select(ViewportScenes.NAMES.indexOf(ViewportScenes.SPHERES));
+		Views.click(part.scenes);
+		traceSettings(4, 3);
+		int[] raster = part.viewport.capture();
+		Views.click(toggle(true));
+		awaitTrace(4);
+		int[] traced = part.viewport.capture();
+		assertTrue(Views.differing(raster, traced, 12) > 0.02, "the path-traced image is not the raster one (shadows, noise)");
+		Views.savePixels(traced, w(), h(), "viewport-spheres-traced.png");
+
+		Views.drag(part.viewport.control(), 1, false, 400, 300, 60, 0);
+		assertFalse(part.viewport.showsImage(), "moving the camera shows the raster view at once");
+		awaitTrace(4);
+		int[] again = part.viewport.capture();
+		assertTrue(Views.differing(traced, again, 12) > 0.05, "traced again from the new view");
+
+		Views.click(toggle(false));
+		assertFalse(part.viewport.showsImage());
+		assertEquals("", part.traceStatus.getText());
+	}
+
+	@Test
+	void renderWritesAPngAsAJobWithItsRecord() throws Exception {
+		traceSettings(4, 3);
+		int width = w();
+		int height = h();
+		JobHandle<PathTraces.Rendered> job = part.render();
+		assertNotNull(job, part.status.getText());
+		assertFalse(part.render.getEnabled());
+		assertTrue(part.cancel.getEnabled());
+		Views.spin(display, () -> job.state().isDone() && part.rendering == null, 120_000);
+		assertEquals(JobState.SUCCEEDED, job.state(), part.status.getText());
+		Path png = job.result().get().file();
+		assertEquals(part.renderFolder(), png.getParent());
+		assertTrue(png.getParent().endsWith(Path.of("outputs", "render")), png.toString());
+		assertTrue(png.getFileName().toString().matches("Cornell-box-\\d{8}-\\d{6}(-\\d+)?\\.png"), png.toString());
+		BufferedImage image = ImageIO.read(png.toFile());
+		assertEquals(width, image.getWidth(), "the view's size");
+		assertEquals(height, image.getHeight());
+		assertEquals(width, w(), "the view kept its size");
+		assertEquals(height, h());
+		assertTrue(part.status.getText().startsWith("Wrote " + png + ": 4 spp in "), part.status.getText());
+		assertTrue(part.viewport.showsImage(), "the render stays in view");
+		assertTrue(part.render.getEnabled());
+		assertEquals(List.of(png.toString()), job.outputs());
+		Map<String, String> details = job.details();
+		assertEquals("cpu", details.get(JobHandle.DEVICE));
+		assertEquals("4", details.get("spp"));
+		assertEquals("3", details.get("bounces"));
+		assertEquals("false", details.get("denoise"));
+		assertEquals("builtin:Cornell box", details.get("scene"));
+		try (Stream<Path> files = Files.list(png.getParent())) {
+			assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
+		}
+
+		WorkspaceManager workspace = service(WorkspaceManager.class);
+		String kind = "render Cornell box " + width + "x" + height;
+		Views.spin(display, () -> record(workspace, png).isPresent());
+		JobRecord record = record(workspace, png).orElseThrow();
+		assertEquals(kind, record.getKind());
+		assertEquals("cpu", record.getDevice());
+		assertEquals("4", record.getParameters().get("spp"));
+		Views.screenshot(shell, "viewport-rendered.png");
+	}
+
+	private static Optional<JobRecord> record(WorkspaceManager workspace, Path png) {
+		return workspace.read(ws -> ws.getJobs().stream().filter(r -> r.getOutputs().contains(png.toString())).findFirst());
+	}
+
+	@Test
+	void aCancelledRenderWritesNothing() throws Exception {
+		traceSettings(100_000, 8);
+		Path folder = part.renderFolder();
+		List<Path> before = Files.isDirectory(folder) ? list(folder) : List.of();
+		JobHandle<PathTraces.Rendered> job = part.render();
+		Views.spin(display, () -> part.progress.getSelection() >= 1, 120_000);
+		part.cancelRender();
+		Views.spin(display, () -> part.rendering == null, 60_000);
+		assertEquals(JobState.CANCELLED, job.state());
+		assertEquals("Render cancelled; nothing written.", part.status.getText());
+		assertEquals(before, Files.isDirectory(folder) ? list(folder) : List.of(), "no PNG and no temporary file");
+		assertFalse(part.viewport.showsImage(), "back to the raster view");
+	}
+
+	private static List<Path> list(Path folder) throws java.io.IOException {
+		try (Stream<Path> files = Files.list(folder)) {
+			return files.sorted().toList();
+		}
+	}
+}

@@ -1,0 +1,67 @@
+package dev.atelier.viewport.ui.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.viewport.scene.Camera;
+import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.trace.Progress;
+import dev.atelier.viewport.trace.RenderResult;
+import dev.atelier.viewport.trace.Settings;
+
+class PathTracesTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void renderFilesAreNamedAfterTheSceneAndTheTimeAndNeverOverwritten() throws Exception {
+		LocalDateTime at = LocalDateTime.of(2026, 11, 25, 1, 2, 3);
+		Path first = PathTraces.nextFile(dir.resolve("render"), "Cornell box", at);
+		assertEquals(dir.resolve("render").resolve("Cornell-box-20261125-010203.png"), first);
+		Files.createFile(first);
+		assertEquals(dir.resolve("render").resolve("Cornell-box-20261125-010203-2.png"), PathTraces.nextFile(dir.resolve("render"), "Cornell box", at));
+		assertEquals("scene-20261125-010203.png", PathTraces.nextFile(dir, "/../", at).getFileName().toString());
+	}
+
+	@Test
+	void onlyTheCpuBackendExists() {
+		Scene scene = ViewportScenes.spheres();
+		Camera camera = Camera.viewOf(scene);
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+				() -> new PathTraces.Request(scene, camera, 8, 8, Settings.defaults(), "cuda"));
+		assertEquals("the path tracer runs on the CPU only; there is no 'cuda' backend yet", e.getMessage());
+	}
+
+	@Test
+	void aNewPreviewCancelsTheOneBeforeAndPassesArriveInOrder() throws Exception {
+		Scene scene = ViewportScenes.spheres();
+		try (PathTraces traces = new PathTraces()) {
+			PathTraces.Request slow = new PathTraces.Request(scene, Camera.viewOf(scene), 64, 48, Settings.defaults().withSpp(100_000).withThreads(1), "cpu");
+			CompletableFuture<RenderResult> first = traces.preview(slow, (p, mean) -> {
+			});
+			CopyOnWriteArrayList<Integer> samples = new CopyOnWriteArrayList<>();
+			PathTraces.Request quick = new PathTraces.Request(scene, Camera.viewOf(scene), 32, 24, Settings.defaults().withSpp(3).withMaxBounces(2), "cpu");
+			CompletableFuture<RenderResult> second = traces.preview(quick, (Progress p, dev.atelier.viewport.trace.Image mean) -> {
+				assertEquals(32, mean.width());
+				samples.add(p.samples());
+			});
+			RenderResult r = second.get(60, TimeUnit.SECONDS);
+			assertTrue(first.isCancelled(), "the first preview was superseded");
+			assertEquals(3, r.progress().samples());
+			assertEquals(java.util.List.of(1, 2, 3), samples);
+			assertTrue(traces.flatten(scene) == traces.flatten(scene), "the flattened scene is kept");
+		}
+	}
+}

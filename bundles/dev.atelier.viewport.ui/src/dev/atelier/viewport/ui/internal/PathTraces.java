@@ -1,0 +1,180 @@
+package dev.atelier.viewport.ui.internal;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.imageio.ImageIO;
+
+import dev.atelier.core.io.AtomicFiles;
+import dev.atelier.core.jobs.JobCancelledException;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobService;
+import dev.atelier.viewport.scene.Camera;
+import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.trace.FlatScene;
+import dev.atelier.viewport.trace.Image;
+import dev.atelier.viewport.trace.Progress;
+import dev.atelier.viewport.trace.RenderResult;
+import dev.atelier.viewport.trace.Renderer;
+import dev.atelier.viewport.trace.Settings;
+import dev.atelier.viewport.trace.Tonemap;
+
+/**
+ * The view's path tracing, free of SWT: progressive previews on a thread of the view's own (a camera move cancels
+ * one and starts the next, so they are not jobs, which would leave a record each), and renders as jobs of the
+ * {@link JobService} that write a PNG, atomically, and note their settings, device and file for the job's record.
+ * The flattened scene (its BVH) is kept between traces of the same scene.
+ */
+public final class PathTraces implements AutoCloseable {
+
+	/** What to trace: the scene as the view lights it, from where, how large, how well, on what. */
+	public record Request(Scene scene, Camera camera, int width, int height, Settings settings, String backend) {
+
+		public Request {
+			if (!backend.equals("cpu")) {
+				throw new IllegalArgumentException("the path tracer runs on the CPU only; there is no '" + backend + "' backend yet");
+			}
+		}
+	}
+
+	/** Hears of every finished pass, on the tracing thread, with the mean so far. */
+	@FunctionalInterface
+	public interface PassListener {
+		void pass(Progress progress, Image mean);
+	}
+
+	/** A render written: the PNG and what the tracer said. */
+	public record Rendered(Path file, RenderResult result) {
+	}
+
+	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
+
+	private final ExecutorService previewThread = Executors
+			.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("atelier-viewport-preview").factory());
+	private final AtomicReference<AtomicBoolean> previewCancel = new AtomicReference<>();
+	private final AtomicReference<Object[]> flat = new AtomicReference<>();
+
+	/** The scene flattened for the tracer, from the cache when it is the same scene as last time. */
+	FlatScene flatten(Scene scene) {
+		Object[] cached = flat.get();
+		if (cached != null && cached[0] == scene) {
+			return (FlatScene) cached[1];
+		}
+		FlatScene f = FlatScene.of(scene);
+		flat.set(new Object[] { scene, f });
+		return f;
+	}
+
+	/**
+	 * Starts a progressive preview, cancelling the one before. The future completes with the result, or is
+	 * cancelled when a later preview or {@link #stopPreview} stopped it.
+	 */
+	public CompletableFuture<RenderResult> preview(Request r, PassListener listener) {
+		AtomicBoolean cancel = new AtomicBoolean();
+		AtomicBoolean previous = previewCancel.getAndSet(cancel);
+		if (previous != null) {
+			previous.set(true);
+		}
+		CompletableFuture<RenderResult> done = new CompletableFuture<>();
+		previewThread.execute(() -> {
+			if (cancel.get()) {
+				done.cancel(false);
+				return;
+			}
+			try {
+				RenderResult result = Renderer.render(flatten(r.scene()), r.camera(), r.width(), r.height(), r.settings(),
+						(progress, film) -> listener.pass(progress, film.mean()), cancel::get);
+				if (result.stop() == RenderResult.Stop.CANCELLED) {
+					done.cancel(false);
+				} else {
+					done.complete(result);
+				}
+			} catch (RuntimeException | Error e) {
+				done.completeExceptionally(e);
+			}
+		});
+		return done;
+	}
+
+	public void stopPreview() {
+		AtomicBoolean current = previewCancel.getAndSet(null);
+		if (current != null) {
+			current.set(true);
+		}
+	}
+
+	/**
+	 * Submits a render that writes a tone-mapped PNG (the denoised image when asked for) into {@code folder}; a
+	 * cancelled or failed render writes nothing.
+	 */
+	public JobHandle<Rendered> render(JobService jobs, Request r, String sceneLabel, Path folder, float exposure, PassListener listener) {
+		Settings s = r.settings();
+		return jobs.submit("render " + r.scene().name() + " " + r.width() + "x" + r.height(), ctx -> {
+			ctx.detail(JobHandle.DEVICE, r.backend());
+			ctx.detail("scene", sceneLabel);
+			ctx.detail("spp", Integer.toString(s.spp()));
+			ctx.detail("bounces", Integer.toString(s.maxBounces()));
+			ctx.detail("denoise", Boolean.toString(s.denoise()));
+			ctx.detail("size", r.width() + "x" + r.height());
+			ctx.detail("seed", Long.toString(s.seed()));
+			ctx.begin("building the BVH", -1);
+			FlatScene flatScene = flatten(r.scene());
+			ctx.begin("tracing on " + r.backend(), s.spp());
+			RenderResult result = Renderer.render(flatScene, r.camera(), r.width(), r.height(), s, (progress, film) -> {
+				ctx.worked(1);
+				listener.pass(progress, film.mean());
+			}, ctx::isCancelled);
+			if (result.stop() == RenderResult.Stop.CANCELLED) {
+				throw new JobCancelledException();
+			}
+			ctx.begin("writing the PNG", -1);
+			Image shown = result.denoised() != null ? result.denoised() : result.color();
+			BufferedImage png = Tonemap.toBufferedImage(shown, exposure, Tonemap.Curve.ACES);
+			Path file = nextFile(folder, r.scene().name(), LocalDateTime.now());
+			AtomicFiles.write(file, out -> {
+				if (!ImageIO.write(png, "png", out)) {
+					throw new IOException("no PNG writer available for " + file);
+				}
+			});
+			ctx.output(file.toString());
+			return new Rendered(file, result);
+		});
+	}
+
+	/** {@code <folder>/<scene>-<yyyyMMdd-HHmmss>.png}, with -2, -3 … when that file exists; the scene's name made file-safe. */
+	static Path nextFile(Path folder, String sceneName, LocalDateTime now) throws IOException {
+		Files.createDirectories(folder);
+		String base = sceneName.strip().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[-.]+|-+$", "");
+		if (base.isEmpty()) {
+			base = "scene";
+		}
+		base += "-" + STAMP.format(now);
+		Path file = folder.resolve(base + ".png");
+		for (int n = 2; Files.exists(file); n++) {
+			file = folder.resolve(base + "-" + n + ".png");
+		}
+		return file;
+	}
+
+	/** Stops the preview and its thread. */
+	@Override
+	public void close() {
+		stopPreview();
+		previewThread.shutdownNow();
+	}
+
+	/** "12/64 spp · 1.3 Mrays/s". */
+	static String progressText(Progress p) {
+		return String.format(Locale.ROOT, "%d/%d spp · %.2f Mrays/s", p.samples(), p.targetSamples(), p.mraysPerSecond());
+	}
+}
