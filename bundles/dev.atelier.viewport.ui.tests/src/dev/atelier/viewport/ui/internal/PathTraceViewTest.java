@@ -77,11 +77,11 @@ class PathTraceViewTest {
 	}
 
 	private int w() {
-		return part.viewport.width();
+		return part.viewport.pixelWidth();
 	}
 
 	private int h() {
-		return part.viewport.height();
+		return part.viewport.pixelHeight();
 	}
 
 	private void traceSettings(int spp, int bounces) {
@@ -98,6 +98,8 @@ class PathTraceViewTest {
 	@Test
 	void theCornellBoxComesFirstLitByItsLampAndTheCudaBackendIsGreyedOut() throws Exception {
 		assertEquals(ViewportScenes.CORNELL_BOX, part.scene.name());
+		assertTrue(part.status.getText().startsWith("Cornell box: 5 meshes, 32 triangles, 4 materials, 0 lights, 1 emissive mesh lighting it."),
+				part.status.getText());
 		assertFalse(part.skyLight.getSelection(), "its lamp lights it: no sky");
 		int[] pixels = part.viewport.capture();
 		OrbitCamera camera = part.viewport.camera();

@@ -69,11 +69,11 @@ class ViewportPartTest {
 	}
 
 	private int w() {
-		return part.viewport.width();
+		return part.viewport.pixelWidth();
 	}
 
 	private int h() {
-		return part.viewport.height();
+		return part.viewport.pixelHeight();
 	}
 
 	/** What the view shows of the environment alone, from the same camera: the background to tell geometry from. */
@@ -106,6 +106,7 @@ class ViewportPartTest {
 		int centre = scene[(int) plastic[1] * w() + (int) plastic[0]];
 		assertTrue((centre >> 16 & 0xFF) > 2 * (centre >> 8 & 0xFF), "the plastic sphere is red: " + Integer.toHexString(centre));
 		assertTrue(part.frameTime.getText().endsWith("ms/frame"), part.frameTime.getText());
+		assertTrue(Boolean.getBoolean(dev.atelier.viewport.ui.internal.gl.Gl.CHECK_PROPERTY), "every frame's GL errors are checked");
 		assertTrue(part.status.getText().startsWith("Spheres: 4 meshes, 12,290 triangles, 4 materials, 1 lights, its own environment."),
 				part.status.getText());
 		Views.savePixels(scene, w(), h(), "viewport-spheres.png");
@@ -130,6 +131,67 @@ class ViewportPartTest {
 		assertTrue(smoothPeak > roughPeak + 20, "smooth peak " + smoothPeak + " vs rough " + roughPeak);
 		assertTrue(smoothPeak > 230, "the sun's highlight on smooth gold is near white: " + smoothPeak);
 		assertTrue(Views.mean(roughL) > 60, "the rough sphere is lit: " + Views.mean(roughL));
+	}
+
+	/** Floor points that the camera sees, in the sun's shadow of a sphere or not, found by intersecting rays with the spheres. */
+	@Test
+	void theSunCastsShadowsOfTheSpheres() throws Exception {
+		int[] pixels = capture();
+		OrbitCamera camera = part.viewport.camera();
+		float[] sun = { -0.35f, -1f, -0.6f };
+		float len = (float) Math.sqrt(sun[0] * sun[0] + sun[1] * sun[1] + sun[2] * sun[2]);
+		float[] toSun = { -sun[0] / len, -sun[1] / len, -sun[2] / len };
+		Vector3f eye = camera.eye();
+		double shadowSum = 0, litSum = 0;
+		int shadowCount = 0, litCount = 0;
+		for (float x = -2.3f; x <= 2.3f; x += 0.05f) {
+			for (float z = -1.5f; z <= 1.5f; z += 0.05f) {
+				float[] p = { x, 0, z };
+				float[] toEye = { eye.x - x, eye.y, eye.z - z };
+				if (blocked(p, toEye, 1)) {
+					continue; // hidden behind a sphere
+				}
+				float[] at = camera.project(p, w(), h());
+				double l = Views.mean(Views.disc(pixels, w(), h(), at[0], at[1], 1.5f));
+				boolean shadowed = blocked(p, toSun, Float.MAX_VALUE);
+				// keep away from the penumbra: the same test a little to each side must agree
+				if (shadowed != blocked(new float[] { x + 0.06f, 0, z }, toSun, Float.MAX_VALUE)
+						|| shadowed != blocked(new float[] { x - 0.06f, 0, z }, toSun, Float.MAX_VALUE)
+						|| shadowed != blocked(new float[] { x, 0, z + 0.06f }, toSun, Float.MAX_VALUE)
+						|| shadowed != blocked(new float[] { x, 0, z - 0.06f }, toSun, Float.MAX_VALUE)) {
+					continue;
+				}
+				if (shadowed) {
+					shadowSum += l;
+					shadowCount++;
+				} else {
+					litSum += l;
+					litCount++;
+				}
+			}
+		}
+		System.out.printf("floor in shadow: %d points, mean %.1f; in sun: %d points, mean %.1f%n", shadowCount, shadowSum / shadowCount, litCount,
+				litSum / litCount);
+		assertTrue(shadowCount > 20, "some shadow is in view: " + shadowCount);
+		assertTrue(shadowSum / shadowCount < 0.8 * litSum / litCount, "shadowed floor is darker");
+	}
+
+	/** Whether the ray from p along d (unnormalised, up to t = limit) meets one of the three spheres. */
+	private static boolean blocked(float[] p, float[] d, float limit) {
+		for (float[] c : new float[][] { ViewportScenes.SMOOTH_METAL, ViewportScenes.ROUGH_METAL, ViewportScenes.PLASTIC }) {
+			float ox = p[0] - c[0], oy = p[1] - c[1], oz = p[2] - c[2];
+			float a = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+			float b = ox * d[0] + oy * d[1] + oz * d[2];
+			float cc = ox * ox + oy * oy + oz * oz - ViewportScenes.SPHERE_RADIUS * ViewportScenes.SPHERE_RADIUS;
+			float disc = b * b - a * cc;
+			if (disc > 0) {
+				float t = (-b - (float) Math.sqrt(disc)) / a;
+				if (t > 1e-4f && t < limit) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	@Test
@@ -260,7 +322,8 @@ class ViewportPartTest {
 	@Test
 	void glObjectsAreDeletedWhenScenesChangeAndWhenTheViewCloses() throws Exception {
 		Map<GlObjects.Kind, Integer> first = part.viewport.liveGlObjects();
-		assertTrue(first.get(GlObjects.Kind.PROGRAM) == 5 && first.get(GlObjects.Kind.FRAMEBUFFER) == 0, first.toString());
+		// six programs, the shadow map's framebuffer (the prefiltering one is gone again)
+		assertTrue(first.get(GlObjects.Kind.PROGRAM) == 6 && first.get(GlObjects.Kind.FRAMEBUFFER) == 1, first.toString());
 		for (int i = 0; i < 3; i++) {
 			part.showBuiltIn(ViewportScenes.SPHERES);
 			part.skyLight.setSelection(i % 2 == 0);

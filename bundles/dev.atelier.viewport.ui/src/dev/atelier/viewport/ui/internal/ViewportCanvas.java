@@ -1,7 +1,6 @@
 package dev.atelier.viewport.ui.internal;
 
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.opengl.GLCanvas;
 import org.eclipse.swt.opengl.GLData;
 import org.eclipse.swt.widgets.Composite;
@@ -185,6 +184,19 @@ public final class ViewportCanvas {
 		return Math.max(1, canvas.getClientArea().height);
 	}
 
+	/** The drawable's width in device pixels (the client area is in points, which differ on a scaled monitor). */
+	public int pixelWidth() {
+		return Math.max(1, Math.round(canvas.getClientArea().width * zoom()));
+	}
+
+	public int pixelHeight() {
+		return Math.max(1, Math.round(canvas.getClientArea().height * zoom()));
+	}
+
+	private float zoom() {
+		return canvas.getMonitor() == null ? 1 : canvas.getMonitor().getZoom() / 100f;
+	}
+
 	public float aspect() {
 		return width() / (float) height();
 	}
@@ -197,9 +209,8 @@ public final class ViewportCanvas {
 	/** Draws a frame into the back buffer (nothing is swapped). */
 	private void draw() {
 		makeCurrent();
-		Rectangle area = canvas.getClientArea();
-		int w = Math.max(1, area.width);
-		int h = Math.max(1, area.height);
+		int w = pixelWidth();
+		int h = pixelHeight();
 		if (image != null) {
 			renderer.renderImage(w, h, imageWidth, imageHeight, image, exposure);
 		} else {
@@ -218,10 +229,10 @@ public final class ViewportCanvas {
 		afterFrame.run();
 	}
 
-	/** Draws a frame, reads it back (0xAARRGGBB, rows from the top) and shows it. */
+	/** Draws a frame, reads it back (0xAARRGGBB, rows from the top, {@link #pixelWidth} × {@link #pixelHeight}) and shows it. */
 	public int[] capture() {
 		draw();
-		int[] pixels = SceneRenderer.readPixels(width(), height());
+		int[] pixels = SceneRenderer.readPixels(pixelWidth(), pixelHeight());
 		canvas.swapBuffers();
 		return pixels;
 	}

@@ -148,6 +148,7 @@ public final class ViewportPart {
 			viewport.onFrame(this::showFrameTime);
 			viewport.onViewChanged(this::viewChanged);
 			frameTime.setToolTipText("OpenGL " + viewport.glDescription());
+			viewport.control().setToolTipText("Left-drag orbits, middle- or shift-drag pans, the wheel zooms");
 		} catch (GlException e) {
 			viewport = null;
 			Label none = new Label(parent, SWT.WRAP | SWT.CENTER);
@@ -178,7 +179,7 @@ public final class ViewportPart {
 	}
 
 	private void createSceneBar(Composite parent) {
-		Composite bar = row(parent, 7);
+		Composite bar = row(parent, 6);
 		open = button(bar, "Open…", SWT.PUSH, this::browse);
 		open.setToolTipText("Open a glTF 2.0 scene (.gltf or .glb)");
 		scenes = new Combo(bar, SWT.READ_ONLY);
@@ -194,14 +195,13 @@ public final class ViewportPart {
 		});
 		skyLight = button(bar, "Sky light", SWT.CHECK, this::relight);
 		skyLight.setToolTipText("Light a scene that has no environment with a daylight sky (on by itself for scenes with no light at all)");
-		new Label(bar, SWT.NONE).setText("Left-drag orbits, middle- or shift-drag pans, the wheel zooms");
 		frameTime = new Label(bar, SWT.NONE);
 		frameTime.setLayoutData(new GridData(SWT.END, SWT.CENTER, true, false));
 		frameTime.setText(FrameTimes.label(Double.NaN));
 	}
 
 	private void createTraceBar(Composite parent) {
-		Composite bar = row(parent, 13);
+		Composite bar = row(parent, 12);
 		new Label(bar, SWT.NONE).setText("Samples");
 		spp = new Spinner(bar, SWT.BORDER);
 		spp.setValues(64, 1, 1 << 16, 0, 1, 16);
@@ -225,7 +225,7 @@ public final class ViewportPart {
 		cancel = button(bar, "Cancel", SWT.PUSH, this::cancelRender);
 		cancel.setEnabled(false);
 		progress = new ProgressBar(bar, SWT.HORIZONTAL | SWT.SMOOTH);
-		progress.setLayoutData(new GridData(120, SWT.DEFAULT));
+		progress.setLayoutData(new GridData(80, SWT.DEFAULT));
 		traceStatus = new Label(bar, SWT.NONE);
 		traceStatus.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		for (Spinner s : new Spinner[] { spp, bounces }) {
@@ -372,8 +372,10 @@ public final class ViewportPart {
 			viewport.setCamera(OrbitCamera.overview());
 			viewport.frameScene();
 		}
-		String what = String.format(Locale.ROOT, "%s: %d meshes, %,d triangles, %d materials, %d lights%s.", from == null ? s.name() : from.getFileName(),
-				s.meshes().size(), s.triangleCount(), s.materials().size(), s.lights().size(), lighting(s));
+		long emitters = s.meshes().stream().filter(m -> s.materials().get(m.material()).emits()).count();
+		String what = String.format(Locale.ROOT, "%s: %d meshes, %,d triangles, %d materials, %d lights%s%s.", from == null ? s.name() : from.getFileName(),
+				s.meshes().size(), s.triangleCount(), s.materials().size(), s.lights().size(),
+				emitters == 0 ? "" : ", " + emitters + " emissive mesh" + (emitters == 1 ? "" : "es") + " lighting it", lighting(s));
 		status(false, notes.isEmpty() ? what : what + " Left out: " + String.join("; ", notes));
 		return true;
 	}
@@ -459,8 +461,8 @@ public final class ViewportPart {
 		if (viewport == null || scene == null) {
 			return;
 		}
-		int w = viewport.width();
-		int h = viewport.height();
+		int w = viewport.pixelWidth();
+		int h = viewport.pixelHeight();
 		int divisor = (w + PREVIEW_MAX_WIDTH - 1) / PREVIEW_MAX_WIDTH;
 		long id = ++traceIds;
 		shownTrace = id;
@@ -522,7 +524,7 @@ public final class ViewportPart {
 		stopPreview();
 		PathTraces.Request request;
 		try {
-			request = request(viewport.width(), viewport.height());
+			request = request(viewport.pixelWidth(), viewport.pixelHeight());
 		} catch (IllegalArgumentException e) {
 			status(true, e.getMessage());
 			return null;

@@ -18,9 +18,9 @@ import dev.atelier.viewport.ui.internal.OrbitCamera;
 import dev.atelier.viewport.ui.internal.RasterLight;
 
 /**
- * Draws a scene with one GL 3.3 context current: PBR-shaded meshes under the scene's punctual lights and
- * image-based lighting from its environment, the environment behind them, or the meshes as wireframe, or a
- * path-traced image over the whole viewport. Everything it makes goes through one {@link GlObjects}: after
+ * Draws a scene with one GL 3.3 context current: PBR-shaded meshes under the scene's punctual lights (the first
+ * directional one casting shadows from a shadow map) and image-based lighting from its environment, the environment
+ * behind them; or the meshes as wireframe; or a path-traced image over the whole viewport. Everything it makes goes through one {@link GlObjects}: after
  * {@link #dispose} nothing is left. All methods run on the thread whose context is current.
  */
 public final class SceneRenderer {
@@ -28,7 +28,7 @@ public final class SceneRenderer {
 	/** Lights (punctual, and emissive meshes standing in as lights) beyond this many are left out (the shader's uniform arrays). */
 	public static final int MAX_LIGHTS = 16;
 	static final int UNIT_BASE_COLOR = 0, UNIT_METALLIC_ROUGHNESS = 1, UNIT_NORMAL = 2, UNIT_OCCLUSION = 3, UNIT_EMISSIVE = 4, UNIT_PREFILTERED = 5,
-			UNIT_BRDF = 6, UNIT_ENVIRONMENT = 7, UNIT_IMAGE = 8;
+			UNIT_BRDF = 6, UNIT_ENVIRONMENT = 7, UNIT_IMAGE = 8, UNIT_SHADOW = 9;
 
 	/** What to draw in one frame. */
 	public record Frame(int width, int height, OrbitCamera camera, boolean wireframe, float exposure) {
@@ -40,6 +40,10 @@ public final class SceneRenderer {
 	private final Program flat;
 	private final Program image;
 	private final Program prefilter;
+	private final Program depth;
+	private final ShadowMap shadowMap;
+	/** The index of the light that casts shadows (the first directional one), or −1. */
+	private int shadowLight = -1;
 	private final int emptyVao;
 	private final int white;
 	private final int brdfLut;
@@ -59,6 +63,8 @@ public final class SceneRenderer {
 			flat = new Program(objects, "pbr.vert", "flat.frag");
 			image = new Program(objects, "fullscreen.vert", "image.frag");
 			prefilter = new Program(objects, "fullscreen.vert", "prefilter.frag");
+			depth = new Program(objects, "pbr.vert", "depth.frag");
+			shadowMap = new ShadowMap(objects);
 			emptyVao = objects.vertexArray();
 			white = whiteTexture();
 			brdfLut = lutTexture();
@@ -127,6 +133,16 @@ public final class SceneRenderer {
 		scene = fresh;
 		ibl = freshIbl;
 		lights = RasterLight.of(s, MAX_LIGHTS);
+		shadowLight = -1;
+		for (int i = 0; i < lights.size() && shadowLight < 0; i++) {
+			if (lights.get(i).kind() == RasterLight.Kind.DIRECTIONAL) {
+				shadowLight = i;
+			}
+		}
+		if (shadowLight >= 0 && !fresh.meshes.isEmpty()) {
+			shadowMap.render(depth, fresh, s.bounds(), lights.get(shadowLight).direction());
+			Gl.check("drawing the shadow map");
+		}
 	}
 
 	public Scene scene() {
@@ -177,6 +193,11 @@ public final class SceneRenderer {
 		pbr.set3v("uIrradianceSh", ibl.sh);
 		bind(UNIT_PREFILTERED, GL_TEXTURE_CUBE_MAP, ibl.prefiltered);
 		bind(UNIT_BRDF, GL_TEXTURE_2D, brdfLut);
+		pbr.set("uShadowMap", UNIT_SHADOW);
+		pbr.set("uShadowLight", shadowLight);
+		pbr.set("uShadowMatrix", shadowMap.matrix);
+		pbr.set("uShadowTexel", shadowMap.texelWorld);
+		bind(UNIT_SHADOW, GL_TEXTURE_2D, shadowMap.texture);
 		List<Material> materials = scene.scene.materials();
 		for (GpuScene.GpuMesh mesh : scene.meshes) {
 			Material m = materials.get(mesh.material());

@@ -39,6 +39,31 @@ uniform vec3 uLightDirection[MAX_LIGHTS]; // the way the light travels; a surfac
 uniform float uLightRange[MAX_LIGHTS];
 uniform vec2 uLightCone[MAX_LIGHTS];     // spot: cos θ × scale + offset; surface: x = 1 when double-sided
 
+// The first directional light casts shadows from a depth map of the scene seen along it (orthographic).
+uniform int uShadowLight;                // its index, or −1
+uniform mat4 uShadowMatrix;              // world → shadow map texture coordinates and depth
+uniform sampler2DShadow uShadowMap;
+uniform float uShadowTexel;              // one texel of the map, in world units
+
+// The lit fraction of a 3 × 3 texel neighbourhood (each lookup a bilinear 2 × 2 comparison), looked up from a point
+// pushed off the surface along its normal by a texel and a half, so that surfaces do not shadow themselves.
+float shadow(vec3 n, vec3 l) {
+	vec3 p = vPosition + n * (1.5 * uShadowTexel);
+	vec4 s = uShadowMatrix * vec4(p, 1.0);
+	vec3 c = s.xyz / s.w;
+	if (c.z >= 1.0) {
+		return 1.0;
+	}
+	vec2 texel = vec2(1.0) / vec2(textureSize(uShadowMap, 0));
+	float lit = 0.0;
+	for (int y = -1; y <= 1; y++) {
+		for (int x = -1; x <= 1; x++) {
+			lit += texture(uShadowMap, vec3(c.xy + vec2(x, y) * texel, c.z - 0.0005));
+		}
+	}
+	return lit / 9.0;
+}
+
 // Irradiance from the SH9 projection of the environment radiance, convolved with the clamped cosine.
 vec3 irradiance(vec3 n) {
 	const float a0 = PI;
@@ -143,6 +168,12 @@ void main() {
 		float nl = dot(n, l);
 		if (nl <= 0.0 || attenuation <= 0.0) {
 			continue;
+		}
+		if (i == uShadowLight) {
+			attenuation *= shadow(geometric, l);
+			if (attenuation <= 0.0) {
+				continue;
+			}
 		}
 		vec3 h = normalize(l + v);
 		float nh = max(dot(n, h), 0.0);

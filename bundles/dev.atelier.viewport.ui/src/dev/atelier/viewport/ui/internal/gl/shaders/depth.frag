@@ -1,0 +1,3 @@
+// The shadow map pass: depth only.
+void main() {
+}
