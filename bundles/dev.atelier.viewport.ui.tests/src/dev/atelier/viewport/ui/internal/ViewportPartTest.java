@@ -68,6 +68,7 @@ class ViewportPartTest {
 		return part.viewport.capture();
 	}
 
+	/** The drawable's size (asks the monitor's zoom: keep it out of loops over pixels). */
 	private int w() {
 		return part.viewport.pixelWidth();
 	}
@@ -142,6 +143,8 @@ class ViewportPartTest {
 		float len = (float) Math.sqrt(sun[0] * sun[0] + sun[1] * sun[1] + sun[2] * sun[2]);
 		float[] toSun = { -sun[0] / len, -sun[1] / len, -sun[2] / len };
 		Vector3f eye = camera.eye();
+		int width = w();
+		int height = h();
 		double shadowSum = 0, litSum = 0;
 		int shadowCount = 0, litCount = 0;
 		for (float x = -2.3f; x <= 2.3f; x += 0.05f) {
@@ -151,8 +154,8 @@ class ViewportPartTest {
 				if (blocked(p, toEye, 1)) {
 					continue; // hidden behind a sphere
 				}
-				float[] at = camera.project(p, w(), h());
-				double l = Views.mean(Views.disc(pixels, w(), h(), at[0], at[1], 1.5f));
+				float[] at = camera.project(p, width, height);
+				double l = Views.mean(Views.disc(pixels, width, height, at[0], at[1], 1.5f));
 				boolean shadowed = blocked(p, toSun, Float.MAX_VALUE);
 				// keep away from the penumbra: the same test a little to each side must agree
 				if (shadowed != blocked(new float[] { x + 0.06f, 0, z }, toSun, Float.MAX_VALUE)
@@ -228,10 +231,12 @@ class ViewportPartTest {
 		Views.click(part.frame);
 		int[] framed = capture();
 		int[] framedSky = background();
+		int width = w();
+		int height = h();
 		int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE, maxX = -1, maxY = -1;
-		for (int y = 0; y < h(); y++) {
-			for (int x = 0; x < w(); x++) {
-				if (Views.difference(framed[y * w() + x], framedSky[y * w() + x]) > 12) {
+		for (int y = 0; y < height; y++) {
+			for (int x = 0; x < width; x++) {
+				if (Views.difference(framed[y * width + x], framedSky[y * width + x]) > 12) {
 					minX = Math.min(minX, x);
 					maxX = Math.max(maxX, x);
 					minY = Math.min(minY, y);
@@ -239,9 +244,9 @@ class ViewportPartTest {
 				}
 			}
 		}
-		System.out.printf("framed geometry: x %d..%d of %d, y %d..%d of %d%n", minX, maxX, w(), minY, maxY, h());
-		assertTrue(minX > 0 && minY > 0 && maxX < w() - 1 && maxY < h() - 1, "the geometry stays clear of the edges");
-		assertTrue(maxX - minX > w() / 3, "and fills a good part of the view");
+		System.out.printf("framed geometry: x %d..%d of %d, y %d..%d of %d%n", minX, maxX, width, minY, maxY, height);
+		assertTrue(minX > 0 && minY > 0 && maxX < width - 1 && maxY < height - 1, "the geometry stays clear of the edges");
+		assertTrue(maxX - minX > width / 3, "and fills a good part of the view");
 		Scene s = part.viewport.scene();
 		float[] b = s.bounds();
 		for (int i = 0; i < 8; i++) {
@@ -299,6 +304,28 @@ class ViewportPartTest {
 		assertTrue(part.skyLight.getSelection(), "a scene without any light gets the sky");
 		int[] triangle = capture();
 		assertTrue(Views.differing(triangle, background(), 12) > 0.05, "the triangle shows");
+	}
+
+	@Test
+	void theGltfLoadersTexturedSceneOpensWithItsTexturesCameraAndLights() throws Exception {
+		Path fixture = Path.of(System.getProperty("atelier.gltf.fixtures", "../dev.atelier.viewport.tests/data/gltf"), "scene.gltf");
+		assertTrue(Files.isRegularFile(fixture), fixture.toString());
+		int textures = part.viewport.liveGlObjects().get(GlObjects.Kind.TEXTURE);
+		CompletableFuture<Scene> load = part.open(fixture);
+		Views.spin(display, load::isDone);
+		assertFalse(load.isCompletedExceptionally(), part.status.getText());
+		Scene s = load.get();
+		assertEquals(textures + 5, part.viewport.liveGlObjects().get(GlObjects.Kind.TEXTURE), "base colour, metal-rough, normal, occlusion, emissive");
+		assertTrue(part.status.getText().startsWith("scene.gltf: " + s.meshes().size() + " meshes"), part.status.getText());
+		assertTrue(part.status.getText().contains("Left out: "), "the loader's notes are shown: " + part.status.getText());
+		float[] eye = s.cameras().get(0).position();
+		assertEquals(eye[0], part.viewport.camera().eye().x, 1e-3, "seen from the file's camera");
+		// the loader's fixture is a handful of scattered triangles its camera does not look at: frame them
+		Views.click(part.frame);
+		int[] pixels = capture();
+		Views.savePixels(pixels, w(), h(), "viewport-gltf-fixture.png");
+		double shown = Views.differing(pixels, background(), 12);
+		assertTrue(shown > 0.002, "its meshes show: " + shown);
 	}
 
 	/** A red triangle in the XY plane facing +Z, its buffer in a data URI. */

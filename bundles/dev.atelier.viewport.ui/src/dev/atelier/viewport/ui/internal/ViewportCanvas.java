@@ -48,6 +48,8 @@ public final class ViewportCanvas {
 	private int lastX;
 	private int lastY;
 	private boolean panning;
+	/** Device pixels per point. */
+	private float zoom = 1;
 
 	/**
 	 * Makes the canvas and its context (double-buffered, 24-bit depth) and the renderer.
@@ -81,7 +83,9 @@ public final class ViewportCanvas {
 			throw e instanceof GlException g ? g : new GlException("no OpenGL context: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
 		}
 		canvas.addListener(SWT.Paint, e -> paint());
+		updateZoom();
 		canvas.addListener(SWT.Resize, e -> {
+			updateZoom();
 			canvas.redraw();
 			viewListener.viewChanged();
 		});
@@ -194,7 +198,13 @@ public final class ViewportCanvas {
 	}
 
 	private float zoom() {
-		return canvas.getMonitor() == null ? 1 : canvas.getMonitor().getZoom() / 100f;
+		return zoom;
+	}
+
+	/** The monitor's zoom, asked again on every resize (asking is slow on GTK: a round trip to the X server). */
+	private void updateZoom() {
+		var monitor = canvas.getMonitor();
+		zoom = monitor == null ? 1 : monitor.getZoom() / 100f;
 	}
 
 	public float aspect() {
