@@ -113,6 +113,23 @@ class DiffusionModelTest {
 	}
 
 	@Test
+	void aTokenizerFolderPadsWithItsOwnPadTokenAsStableDiffusion2Does() throws IOException {
+		Path copy = Fixture.copy(dir);
+		Path tokenizer = copy.resolve("tokenizer");
+		int[] endPadded = ClipTokenizer.fromFolder(tokenizer).encode("a horse");
+		assertEquals(813, endPadded[76]);
+		Files.writeString(tokenizer.resolve("special_tokens_map.json"), "{\"pad_token\": {\"content\": \"!\", \"lstrip\": false}}");
+		int[] ids = ClipTokenizer.fromFolder(tokenizer).encode("a horse");
+		assertEquals(0, ids[76], "'!' is the first byte character: id 0");
+		int endAt = java.util.Arrays.stream(endPadded).boxed().toList().indexOf(813);
+		assertEquals(813, ids[endAt], "the end token stays");
+		assertEquals(0, ids[endAt + 1]);
+		Files.writeString(tokenizer.resolve("special_tokens_map.json"), "{\"pad_token\": \"<pad>\"}");
+		assertEquals(tokenizer.resolve("special_tokens_map.json") + ": pad_token '<pad>' is not in the vocabulary",
+				assertThrows(IOException.class, () -> ClipTokenizer.fromFolder(tokenizer)).getMessage());
+	}
+
+	@Test
 	void sdxlIsRefusedByName() throws IOException {
 		Path copy = Fixture.copy(dir);
 		Files.writeString(copy.resolve("model_index.json"), "{\"_class_name\": \"ORTStableDiffusionXLPipeline\"}");

@@ -196,7 +196,7 @@ class StableDiffusionTest {
 	}
 
 	@Test
-	void guidanceOffRunsTheUnconditionalHalfNotAtAll() throws IOException {
+	void guidanceOffGeneratesAndTimesItsSteps() throws IOException {
 		GenerationRequest r = new GenerationRequest("a horse", "", Sampler.DDIM, 3, 1.0, 9, 64, 64, 1, null, 0.6);
 		assertFalse(r.guided());
 		assertEquals(64, sd.generate(r, GenerationListener.NONE, () -> false).getFirst().image().getWidth());

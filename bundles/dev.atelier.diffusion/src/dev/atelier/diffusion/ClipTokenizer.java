@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,8 +26,9 @@ import com.google.gson.JsonParser;
  * CLIP's byte-level BPE as Stable Diffusion's text encoders expect it, built from the merges alone (a
  * {@code merges.txt} or OpenAI's {@code bpe_simple_vocab_16e6.txt.gz}): the vocabulary is the 256 byte characters,
  * the same with {@code </w>}, the first 48,894 merges joined, then {@code <|startoftext|>} and {@code <|endoftext|>}.
- * Text is cleaned as Hugging Face's CLIPTokenizer does without ftfy (HTML entities unescaped, whitespace normalised,
- * lower case), split by CLIP's pattern, and each word merged with an end-of-word mark on its last character. The special tokens' text maps to their ids.
+ * As Hugging Face's CLIPTokenizer (transformers 5) does it: the special tokens' exact text is split out first and
+ * maps to their ids; the rest is normalised (NFC, whitespace, lower case), split by CLIP's pattern and again by
+ * GPT-2's byte-level one, and each piece merged with an end-of-word mark on its last character.
  */
 public final class ClipTokenizer {
 
@@ -44,8 +46,8 @@ public final class ClipTokenizer {
 	private final Map<String, Integer> ranks = new HashMap<>();
 	private final String[] byteChars = new String[256];
 	private final Map<String, List<Integer>> cache = new ConcurrentHashMap<>();
-	private final int start;
-	private final int end;
+	/** What pads to 77: the end token, or the folder's own pad token (Stable Diffusion 2.x pads with "!"). */
+	private String pad = SPECIALS[1];
 
 	private ClipTokenizer(List<String> merges) {
 		// GPT-2's byte → character map, in its order: the printable bytes first, then the rest as 256 + n.
@@ -85,8 +87,6 @@ public final class ClipTokenizer {
 		for (int i = 0; i < vocab.size(); i++) {
 			encoder.put(vocab.get(i), i);
 		}
-		start = encoder.get(SPECIALS[0]);
-		end = encoder.get(SPECIALS[1]);
 	}
 
 	/** The ids a pipeline's own {@code vocab.json} gives the pieces, in place of the ids derived from the merges. */
@@ -158,28 +158,56 @@ public final class ClipTokenizer {
 		if (!Files.isRegularFile(mergesFile)) {
 			throw new IOException(mergesFile + ": missing (a CLIP tokenizer folder has vocab.json and merges.txt)");
 		}
-		return new ClipTokenizer(readMerges(mergesFile, Integer.MAX_VALUE), vocab, vocabFile);
+		ClipTokenizer clip = new ClipTokenizer(readMerges(mergesFile, Integer.MAX_VALUE), vocab, vocabFile);
+		for (String name : List.of("special_tokens_map.json", "tokenizer_config.json")) {
+			Path file = folder.resolve(name);
+			if (Files.isRegularFile(file)) {
+				clip.pad = padToken(file, clip);
+				break;
+			}
+		}
+		return clip;
+	}
+
+	/** The pad_token of a tokenizer's JSON (a string or an object with its content); the end token when absent. */
+	private static String padToken(Path file, ClipTokenizer clip) throws IOException {
+		try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+			JsonElement pad = JsonParser.parseReader(reader).getAsJsonObject().get("pad_token");
+			if (pad == null || pad.isJsonNull()) {
+				return SPECIALS[1];
+			}
+			String token = pad.isJsonObject() ? pad.getAsJsonObject().get("content").getAsString() : pad.getAsString();
+			if (!clip.encoder.containsKey(token)) {
+				throw new IOException(file + ": pad_token '" + token + "' is not in the vocabulary");
+			}
+			return token;
+		} catch (RuntimeException e) {
+			throw new IOException(file + ": not a tokenizer's JSON with a pad_token: " + e.getMessage(), e);
+		}
 	}
 
 	/** The id of {@code <|startoftext|>}. */
 	public int start() {
-		return start;
+		return encoder.get(SPECIALS[0]);
 	}
 
 	/** The id of {@code <|endoftext|>}, which also pads. */
 	public int end() {
-		return end;
+		return encoder.get(SPECIALS[1]);
 	}
 
-	/** The 77 ids of a prompt: start, up to 75 tokens, end, then end tokens as padding. */
+	/** The 77 ids of a prompt: start, up to 75 tokens, end, then the pad token (the end token unless the folder says). */
 	public int[] encode(String prompt) {
+		int start = start();
+		int end = end();
 		List<Integer> ids = new ArrayList<>();
 		ids.add(start);
 		List<Integer> tokens = tokens(prompt);
 		ids.addAll(tokens.subList(0, Math.min(tokens.size(), LENGTH - 2)));
 		ids.add(end);
+		int padding = encoder.get(pad);
 		while (ids.size() < LENGTH) {
-			ids.add(end);
+			ids.add(padding);
 		}
 		return ids.stream().mapToInt(Integer::intValue).toArray();
 	}
@@ -217,17 +245,11 @@ public final class ClipTokenizer {
 	private void words(String text, List<Integer> out) {
 		Matcher m = WORDS.matcher(text);
 		while (m.find()) {
-			String word = m.group();
-			for (String s : SPECIALS) {
-				if (word.equals(s)) { // the lower-cased text of a special token is that token, as CLIP's BPE cache has it
-					out.add(encoder.get(s));
-					word = null;
-					break;
-				}
-			}
-			if (word != null) {
+			// the byte-level step splits each piece again with GPT-2's pattern: only special-token text changes by it
+			Matcher piece = BYTE_LEVEL.matcher(m.group());
+			while (piece.find()) {
 				StringBuilder mapped = new StringBuilder();
-				for (byte b : word.getBytes(StandardCharsets.UTF_8)) {
+				for (byte b : piece.group().getBytes(StandardCharsets.UTF_8)) {
 					mapped.append(byteChars[b & 0xff]);
 				}
 				out.addAll(cache.computeIfAbsent(mapped.toString(), this::bpe));
@@ -280,40 +302,24 @@ public final class ClipTokenizer {
 		return ids;
 	}
 
-	private static final Pattern WHITESPACE = Pattern.compile("[\\s\\x1c-\\x1f\\x85]+", Pattern.UNICODE_CHARACTER_CLASS);
-	private static final Pattern ENTITY = Pattern.compile("&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);");
-	private static final Map<String, String> ENTITIES = Map.of("amp", "&", "lt", "<", "gt", ">", "quot", "\"", "apos", "'", "nbsp", "\u00a0");
+	private static final Pattern WHITESPACE = Pattern.compile("\\s+", Pattern.UNICODE_CHARACTER_CLASS);
+	private static final Pattern BYTE_LEVEL = Pattern.compile("'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+			Pattern.UNICODE_CHARACTER_CLASS);
 
 	/**
-	 * CLIP's cleaning without ftfy (Hugging Face's fallback): HTML entities unescaped twice, whitespace runs to one
-	 * space, trimmed, lower case.
+	 * Hugging Face's CLIP normalizer: NFC, whitespace runs (Unicode White_Space) to one space, then each code point
+	 * lower-cased on its own (no final-sigma rule; İ becomes i + combining dot).
 	 */
 	static String clean(String text) {
-		String t = unescape(unescape(text)).strip();
-		return WHITESPACE.matcher(t).replaceAll(" ").strip().toLowerCase(java.util.Locale.ROOT);
-	}
-
-	/** Numeric character references and the common named entities, as Python's html.unescape reads them. */
-	private static String unescape(String text) {
-		Matcher m = ENTITY.matcher(text);
-		StringBuilder out = new StringBuilder();
-		while (m.find()) {
-			String name = m.group(1);
-			String replacement;
-			if (name.startsWith("#")) {
-				try {
-					int cp = name.length() > 1 && (name.charAt(1) == 'x' || name.charAt(1) == 'X') ? Integer.parseInt(name.substring(2), 16)
-							: Integer.parseInt(name.substring(1));
-					replacement = Character.isValidCodePoint(cp) && cp != 0 ? new String(Character.toChars(cp)) : "\uFFFD";
-				} catch (NumberFormatException e) {
-					replacement = m.group();
-				}
+		String t = WHITESPACE.matcher(Normalizer.normalize(text, Normalizer.Form.NFC)).replaceAll(" ");
+		StringBuilder out = new StringBuilder(t.length());
+		t.codePoints().forEach(cp -> {
+			if (cp == 0x130) {
+				out.append("i\u0307");
 			} else {
-				replacement = ENTITIES.getOrDefault(name, m.group());
+				out.appendCodePoint(Character.toLowerCase(cp));
 			}
-			m.appendReplacement(out, Matcher.quoteReplacement(replacement));
-		}
-		m.appendTail(out);
+		});
 		return out.toString();
 	}
 }

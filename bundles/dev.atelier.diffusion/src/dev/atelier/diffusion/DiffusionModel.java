@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -57,6 +56,7 @@ public final class DiffusionModel implements AutoCloseable {
 	private final GraphSession vaeDecoder;
 	private GraphSession vaeEncoder;
 	private final int latentChannels;
+	private final long totalWeights;
 
 	private DiffusionModel(Path folder, GraphExecutor executor, Placement placement, List<GraphSession> opened) throws IOException {
 		this.folder = folder;
@@ -73,7 +73,12 @@ public final class DiffusionModel implements AutoCloseable {
 			}
 		}
 		tokenizer = ClipTokenizer.fromFolder(folder.resolve("tokenizer"));
-		schedulerConfig = SchedulerConfig.read(folder.resolve("scheduler/scheduler_config.json"));
+		Path schedulerFile = folder.resolve("scheduler/scheduler_config.json");
+		if (!Files.isRegularFile(schedulerFile)) {
+			throw new IOException(schedulerFile + ": missing (the pipeline needs scheduler/scheduler_config.json)");
+		}
+		schedulerConfig = SchedulerConfig.read(schedulerFile);
+		totalWeights = weightBytes();
 		scalingFactor = scaling(folder.resolve("vae_decoder/config.json"));
 
 		textEncoder = open(TEXT_ENCODER, opened);
@@ -129,9 +134,25 @@ public final class DiffusionModel implements AutoCloseable {
 		if (!Files.isRegularFile(file)) {
 			throw new IOException(file + ": missing (the pipeline needs " + relative + ")");
 		}
-		GraphSession session = executor.open(file, placement);
+		GraphSession session = executor.open(file, share(file.getParent()));
 		opened.add(session);
 		return session;
+	}
+
+	/**
+	 * Each graph's arena gets a share of the lease by its weights (at least 256 MiB), so that the sessions together
+	 * stay within the lease; the UNet, with most of the weights, also has most of the activations.
+	 */
+	private Placement share(Path graphFolder) throws IOException {
+		if (placement.memoryLimit() <= 0 || totalWeights <= 0) {
+			return placement;
+		}
+		long own;
+		try (Stream<Path> files = Files.list(graphFolder)) {
+			own = files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".json")).mapToLong(f -> f.toFile().length()).sum();
+		}
+		long limit = Math.max(256L << 20, Math.round(placement.memoryLimit() * (double) own / totalWeights));
+		return new Placement(placement.kind(), placement.deviceIndex(), placement.threads(), limit);
 	}
 
 	private static Set<ElementType> floats() {
@@ -244,9 +265,9 @@ public final class DiffusionModel implements AutoCloseable {
 			try {
 				require(encoder, true, "sample", floats(), 4);
 				onlyInputs(encoder, "sample");
-				TensorSpec out = require(encoder, false, "latent_sample", floats(), 4);
+				TensorSpec out = require(encoder, false, encoderOutput(encoder), floats(), 4);
 				if (out.dim(1) > 0 && out.dim(1) != latentChannels && out.dim(1) != 2L * latentChannels) {
-					throw new IOException(encoder.file() + ": output 'latent_sample' has " + out.dim(1) + " channels, neither " + latentChannels
+					throw new IOException(encoder.file() + ": output '" + out.name() + "' has " + out.dim(1) + " channels, neither " + latentChannels
 							+ " (the mean) nor " + 2 * latentChannels + " (mean and log-variance)");
 				}
 			} catch (IOException e) {
@@ -256,6 +277,11 @@ public final class DiffusionModel implements AutoCloseable {
 			vaeEncoder = encoder;
 		}
 		return vaeEncoder;
+	}
+
+	/** diffusers' export names the encoder's output latent_sample, Optimum's latent_parameters (mean and log-variance). */
+	static String encoderOutput(GraphSession encoder) {
+		return encoder.output("latent_parameters").isPresent() ? "latent_parameters" : "latent_sample";
 	}
 
 	/** The bytes of every graph and weight file: what the weights take in memory. */
@@ -301,13 +327,6 @@ public final class DiffusionModel implements AutoCloseable {
 		String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 10);
 		HASHES.put(key.toString(), hash);
 		return hash;
-	}
-
-	/** The time spent inside the engine's run calls so far, over all graphs. */
-	public Duration engineTime() {
-		Duration t = textEncoder.engineTime().plus(unet.engineTime()).plus(vaeDecoder.engineTime());
-		GraphSession enc = vaeEncoder;
-		return enc == null ? t : t.plus(enc.engineTime());
 	}
 
 	@Override

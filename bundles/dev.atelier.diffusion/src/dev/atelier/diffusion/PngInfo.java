@@ -98,7 +98,11 @@ public final class PngInfo {
 					if (data.length < length) {
 						throw new EOFException();
 					}
-					decode(kind, data, text);
+					try {
+						decode(kind, data, text);
+					} catch (IOException e) {
+						throw new IOException(file + ": " + e.getMessage(), e);
+					}
 				} else {
 					in.skipNBytes(length);
 				}
@@ -115,6 +119,9 @@ public final class PngInfo {
 			return;
 		}
 		String key = new String(data, 0, nul, StandardCharsets.ISO_8859_1);
+		if ((kind.equals("zTXt") && data.length < nul + 2) || (kind.equals("iTXt") && data.length < nul + 3)) {
+			throw new IOException("a " + kind + " chunk is cut short");
+		}
 		switch (kind) {
 		case "tEXt" -> text.put(key, new String(data, nul + 1, data.length - nul - 1, StandardCharsets.ISO_8859_1));
 		case "zTXt" -> text.put(key, new String(inflate(data, nul + 2), StandardCharsets.ISO_8859_1));

@@ -157,7 +157,9 @@ public final class StableDiffusion {
 	/** Unconditional then conditional hidden states, each repeated for the batch: [2B or B, 77, width]. */
 	private float[] encodePrompts(GenerationRequest r, GenerationListener listener) throws IOException {
 		ClipTokenizer tokenizer = model.tokenizer();
-		for (String[] p : List.of(new String[] { "prompt", r.prompt() }, new String[] { "negative prompt", r.negativePrompt() })) {
+		List<String[]> texts = r.guided() ? List.of(new String[] { "prompt", r.prompt() }, new String[] { "negative prompt", r.negativePrompt() })
+				: List.<String[]>of(new String[] { "prompt", r.prompt() });
+		for (String[] p : texts) {
 			int over = tokenizer.overflow(p[1]);
 			if (over > 0) {
 				listener.warning("the " + p[0] + " is " + over + " token(s) over CLIP's limit of " + (ClipTokenizer.LENGTH - 2) + "; they were dropped");
@@ -188,8 +190,9 @@ public final class StableDiffusion {
 		TensorSpec spec = unet.input("timestep").orElseThrow();
 		long[] shape = spec.rank() == 0 ? new long[0] : new long[] { 1 };
 		return switch (spec.type()) {
-		case INT64 -> Tensor.ofLongs(new long[] { Math.round(t) }, shape);
-		case INT32 -> Tensor.ofInts(new int[] { (int) Math.round(t) }, shape);
+		// as diffusers' np.array([t], dtype=int64): fractional timesteps are truncated
+		case INT64 -> Tensor.ofLongs(new long[] { (long) t }, shape);
+		case INT32 -> Tensor.ofInts(new int[] { (int) t }, shape);
 		default -> Tensor.of(new float[] { (float) t }, shape);
 		};
 	}
@@ -217,11 +220,12 @@ public final class StableDiffusion {
 			}
 		}
 		GraphSession encoder = model.vaeEncoder();
-		Tensor out = encoder.run(Map.of("sample", Tensor.of(pixels, 1, 3, h, w)), Set.of("latent_sample")).get("latent_sample");
+		String name = DiffusionModel.encoderOutput(encoder);
+		Tensor out = encoder.run(Map.of("sample", Tensor.of(pixels, 1, 3, h, w)), Set.of(name)).get(name);
 		float[] latent = out.floats();
 		boolean gaussian = out.dim(1) == 2L * model.latentChannels();
 		if (latent.length != (gaussian ? 2 * per : per)) {
-			throw new IOException(encoder.file() + ": output 'latent_sample' is " + out + ", not the latent of a " + w + "x" + h + " image");
+			throw new IOException(encoder.file() + ": output '" + name + "' is " + out + ", not the latent of a " + w + "x" + h + " image");
 		}
 		float[] init = new float[r.batch() * per];
 		float[] draw = new float[per];

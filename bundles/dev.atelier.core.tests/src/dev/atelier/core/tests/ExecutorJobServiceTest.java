@@ -83,6 +83,7 @@ class ExecutorJobServiceTest {
 			});
 			assertEquals(JobState.QUEUED, queued.state());
 			queued.cancel();
+			assertEquals(JobState.CANCELLED, queued.state(), "a queued job ends at once when cancelled");
 			release.countDown();
 			blocker.result().get(10, TimeUnit.SECONDS);
 			assertThrows(ExecutionException.class, () -> queued.result().get(10, TimeUnit.SECONDS));

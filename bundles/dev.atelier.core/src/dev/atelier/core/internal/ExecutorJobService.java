@@ -8,7 +8,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -51,10 +53,19 @@ public final class ExecutorJobService implements JobService {
 
 	@Override
 	public <T> JobHandle<T> submit(String name, Job<T> job) {
+		return submit(name, job, executor);
+	}
+
+	@Override
+	public <T> JobHandle<T> submit(String name, Job<T> job, Executor runner) {
 		Handle<T> handle = new Handle<>(ids.incrementAndGet(), name);
 		active.put(handle.id, handle);
 		fire(handle);
-		executor.execute(() -> handle.execute(job));
+		try {
+			runner.execute(() -> handle.execute(job));
+		} catch (RejectedExecutionException e) {
+			handle.finish(JobState.FAILED, null, e);
+		}
 		return handle;
 	}
 
@@ -101,11 +112,16 @@ public final class ExecutorJobService implements JobService {
 		}
 
 		void execute(Job<T> job) {
-			if (cancelled) {
-				finish(JobState.CANCELLED, null, new JobCancelledException());
-				return;
+			synchronized (this) {
+				if (state.isDone()) {
+					return; // cancelled while queued
+				}
+				if (cancelled) {
+					finish(JobState.CANCELLED, null, new JobCancelledException());
+					return;
+				}
+				state = JobState.RUNNING;
 			}
-			state = JobState.RUNNING;
 			fire(this);
 			try {
 				T value = job.run(this);
@@ -126,7 +142,7 @@ public final class ExecutorJobService implements JobService {
 			}
 		}
 
-		private void finish(JobState end, T value, Throwable failure) {
+		void finish(JobState end, T value, Throwable failure) {
 			state = end;
 			active.remove(id);
 			fire(this);
@@ -165,10 +181,18 @@ public final class ExecutorJobService implements JobService {
 
 		@Override
 		public void cancel() {
-			if (!state.isDone() && !cancelled) {
+			synchronized (this) {
+				if (state.isDone() || cancelled) {
+					return;
+				}
 				cancelled = true;
-				fire(this);
+				if (state == JobState.QUEUED) {
+					// a queued job ends now, not when its executor would have reached it
+					finish(JobState.CANCELLED, null, new JobCancelledException());
+					return;
+				}
 			}
+			fire(this);
 		}
 
 		@Override

@@ -1,11 +1,22 @@
 package dev.atelier.core.jobs;
 
+import java.util.concurrent.Executor;
+
 import java.util.List;
 
 /** Runs long work in the background with progress and cancellation, for the UI and the CLI alike. */
 public interface JobService {
 
-	<T> JobHandle<T> submit(String name, Job<T> job);
+	/** Runs the job on a virtual thread of its own. */
+	default <T> JobHandle<T> submit(String name, Job<T> job) {
+		return submit(name, job, runnable -> Thread.ofVirtual().name("atelier-job").start(runnable));
+	}
+
+	/**
+	 * Runs the job on {@code executor}, e.g. a single thread that takes a device's jobs one at a time: the job stays
+	 * {@link JobState#QUEUED}, visible and cancellable, until the executor runs it.
+	 */
+	<T> JobHandle<T> submit(String name, Job<T> job, Executor executor);
 
 	/** Jobs that are queued or running, oldest first. */
 	List<JobHandle<?>> active();

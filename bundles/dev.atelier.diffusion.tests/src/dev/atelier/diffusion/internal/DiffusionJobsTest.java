@@ -26,6 +26,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.jobs.JobState;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.VramLease;
 import dev.atelier.diffusion.GenerationListener;
@@ -74,25 +75,24 @@ class DiffusionJobsTest {
 	void jobsOnOneDeviceRunOneAtATimeInTheOrderSubmitted() throws Exception {
 		List<Long> started = new CopyOnWriteArrayList<>();
 		List<JobHandle<List<Path>>> handles = new CopyOnWriteArrayList<>();
-		int[] running = { 0 };
-		int[] most = { 0 };
+		List<Long> running = new CopyOnWriteArrayList<>();
 		for (long seed = 1; seed <= 3; seed++) {
 			long s = seed;
 			handles.add(diffusion.submit(TINY, request(seed, 3), "cpu", null, new GenerationListener() {
 				@Override
-				public synchronized void step(int step, int steps, List<BufferedImage> previews) {
+				public void step(int step, int steps, List<BufferedImage> previews) {
 					if (step == 1) {
 						started.add(s);
-						synchronized (running) {
-							most[0] = Math.max(most[0], (int) handles.stream().filter(h -> h.state() == dev.atelier.core.jobs.JobState.RUNNING).count());
-						}
+						running.add(handles.stream().filter(h -> h.state() == JobState.RUNNING).count());
 					}
 				}
 			}));
 		}
 		assertEquals(3, diffusion.queue().size(), "all three are visible in the queue");
+		assertEquals(JobState.QUEUED, handles.get(2).state(), "the last waits its turn as queued, not running");
 		List<Path> files = handles.stream().flatMap(h -> h.result().join().stream()).toList();
 		assertEquals(List.of(1L, 2L, 3L), started);
+		assertEquals(List.of(1L, 1L, 1L), running, "one job running at a time");
 		assertEquals(List.of(out.resolve("00000-1.png"), out.resolve("00001-2.png"), out.resolve("00002-3.png")), files);
 		Infotext info = Infotext.parse(PngInfo.read(files.get(1)).get(Infotext.CHUNK));
 		assertEquals("a horse", info.prompt());

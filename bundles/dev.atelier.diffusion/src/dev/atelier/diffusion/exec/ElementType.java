@@ -13,10 +13,6 @@ public enum ElementType {
 		this.onnxName = onnxName;
 	}
 
-	public boolean isFloat() {
-		return this == FLOAT32 || this == FLOAT16;
-	}
-
 	@Override
 	public String toString() {
 		return onnxName;

@@ -6,15 +6,14 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -29,7 +28,6 @@ import com.google.gson.JsonParser;
 
 import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.io.AtomicFiles;
-import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobContext;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
@@ -54,10 +52,10 @@ import dev.atelier.diffusion.exec.Placement;
 import dev.atelier.diffusion.internal.ort.OrtExecutor;
 
 /**
- * The diffusion queue: a lane per device that admits jobs in the order they were submitted, a loaded pipeline per
- * device kept between jobs, and on GPUs (real or simulated) a VRAM lease sized by the planner, evictable while idle.
- * Simulated devices run on the CPU provider with the lease accounted as if on that card, so that CI exercises the
- * same admission path.
+ * The diffusion queue: a lane per device, one thread that runs its jobs one at a time in the order submitted (they
+ * wait QUEUED in the job service, visible and cancellable), a loaded pipeline per lane kept between jobs, and on GPUs
+ * (real or simulated) a VRAM lease sized by the planner, evictable while idle. Simulated devices run on the CPU
+ * provider with the lease accounted as if on that card, so that CI exercises the same admission path.
  */
 @Component(service = DiffusionService.class)
 public final class DiffusionJobs implements DiffusionService {
@@ -70,14 +68,10 @@ public final class DiffusionJobs implements DiffusionService {
 	private final DeviceService devices;
 	private final Path outputs;
 	private final GraphExecutor executor;
-	private final AtomicLong tickets = new AtomicLong();
 	private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
-	private final Map<String, Loaded> loaded = new HashMap<>();
 	private final List<JobHandle<List<Path>>> queue = new ArrayList<>();
-
-	/** A pipeline loaded on a device, with the lease its memory is under (null on the CPU). */
-	private record Loaded(Path folder, StableDiffusion pipeline, VramLease lease) {
-	}
+	/** Numbering the files of one folder is one step at a time, whichever lane writes. */
+	private final Object numbering = new Object();
 
 	@Activate
 	public DiffusionJobs(@Reference JobService jobs, @Reference DeviceService devices, @Reference AtelierEnvironment env) {
@@ -91,11 +85,22 @@ public final class DiffusionJobs implements DiffusionService {
 		this.executor = executor;
 	}
 
+	/** Cancels what is queued or running, waits for the lanes to stop, then closes the pipelines. */
 	@Deactivate
 	public void close() {
-		synchronized (loaded) {
-			loaded.values().forEach(DiffusionJobs::unload);
-			loaded.clear();
+		queue().forEach(JobHandle::cancel);
+		for (Lane lane : lanes.values()) {
+			lane.runner.shutdown();
+			try {
+				if (!lane.runner.awaitTermination(60, TimeUnit.SECONDS)) {
+					LOG.log(System.Logger.Level.WARNING, "a diffusion job on " + lane.deviceId + " did not stop in 60 s; its pipeline stays open");
+					continue;
+				}
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			lane.unload();
 		}
 	}
 
@@ -110,18 +115,15 @@ public final class DiffusionJobs implements DiffusionService {
 		Device device = deviceId.equals(CPU) ? null : devices.device(deviceId).orElseThrow(() -> new IllegalArgumentException(
 				"unknown device '" + deviceId + "'; known: " + devices.devices().stream().map(Device::id).toList()));
 		long bytes = device == null || device.backend() == Backend.CPU ? 0 : plan(model, request, device);
-		Lane lane = lanes.computeIfAbsent(deviceId, id -> new Lane());
-		long ticket = tickets.incrementAndGet();
-		lane.join(ticket);
+		Lane lane = lanes.computeIfAbsent(deviceId, id -> new Lane(id, device));
 		Path folder = outputFolder == null ? outputs : outputFolder;
 		JobHandle<List<Path>> handle;
 		synchronized (queue) {
 			handle = jobs.submit("diffusion " + request.width() + "x" + request.height() + "x" + request.batch() + " on " + deviceId,
-					ctx -> run(ctx, lane, ticket, deviceId, device, model, request, bytes, folder, listener));
+					ctx -> run(ctx, lane, model, request, bytes, folder, listener), lane.runner);
 			queue.add(handle);
 		}
 		handle.result().whenComplete((v, e) -> {
-			lane.leave(ticket);
 			synchronized (queue) {
 				queue.remove(handle);
 			}
@@ -136,11 +138,14 @@ public final class DiffusionJobs implements DiffusionService {
 		}
 	}
 
-	/** The bytes the planner estimates for the request on a GPU; refuses up front, with its advice, what can never fit. */
+	/**
+	 * The bytes the planner estimates for the request on a GPU. Refuses up front, with its advice, only what can
+	 * never fit the device (its memory less the headroom): what fits later waits for memory or evicts idle leases.
+	 */
 	private long plan(Path model, GenerationRequest r, Device device) {
 		DiffusionWorkload workload = workload(model, r);
-		long budget = devices.status(device.id()).budgetBytes();
-		Planner.Plan plan = Planner.plan(device.id(), budget, List.of(workload));
+		long ceiling = device.totalBytes() - devices.status(device.id()).headroomBytes();
+		Planner.Plan plan = Planner.plan(device.id(), ceiling, List.of(workload));
 		if (!plan.fits()) {
 			throw new IllegalArgumentException(String.format(Locale.ROOT, "a batch of %d at %dx%d (%s) cannot fit %s: %s", r.batch(), r.width(), r.height(),
 					workload.breakdown(), device.id(), String.join("; ", plan.advice())));
@@ -155,8 +160,7 @@ public final class DiffusionJobs implements DiffusionService {
 	static DiffusionWorkload workload(Path model, GenerationRequest r) {
 		long weights;
 		try (Stream<Path> files = Files.walk(model)) {
-			weights = files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".onnx") || f.toString().endsWith(".pb")
-					|| f.toString().endsWith(".onnx_data")).mapToLong(f -> f.toFile().length()).sum();
+			weights = files.filter(Files::isRegularFile).filter(DiffusionJobs::weightFile).mapToLong(f -> f.toFile().length()).sum();
 		} catch (IOException e) {
 			throw new IllegalArgumentException(model + ": cannot list the model folder: " + e.getMessage(), e);
 		}
@@ -172,18 +176,22 @@ public final class DiffusionJobs implements DiffusionService {
 				throw new IllegalArgumentException(config + ": not a UNet config: " + e.getMessage(), e);
 			}
 		}
+		// weights counted as stored: "parameters" of two bytes each give the files' size whatever their precision
 		DiffusionWorkload.Profile profile = new DiffusionWorkload.Profile("onnx:" + model.getFileName(), weights / 2.0,
 				DiffusionWorkload.Profile.sd15ActivationBytesPerMegapixel() * width / 320, false);
 		return new DiffusionWorkload(profile, r.width(), r.height(), r.batch(), false, false);
 	}
 
-	private List<Path> run(JobContext ctx, Lane lane, long ticket, String deviceId, Device device, Path model, GenerationRequest r, long bytes,
-			Path folder, GenerationListener listener) throws Exception {
-		lane.await(ticket, ctx, deviceId);
-		ctx.detail(JobHandle.DEVICE, deviceId);
-		Infotext info = Infotext.of(r, 0, model.getFileName().toString(), "");
+	private static boolean weightFile(Path f) {
+		String name = f.getFileName().toString();
+		return !name.endsWith(".json") && !name.endsWith(".txt") && !name.endsWith(".md");
+	}
+
+	private List<Path> run(JobContext ctx, Lane lane, Path model, GenerationRequest r, long bytes, Path folder, GenerationListener listener)
+			throws Exception {
+		ctx.detail(JobHandle.DEVICE, lane.deviceId);
 		ctx.detail("model", model.toString());
-		info.settings().forEach((k, v) -> {
+		Infotext.of(r, 0, model.getFileName().toString(), "").settings().forEach((k, v) -> {
 			if (!k.startsWith("Model")) {
 				ctx.detail(k, v);
 			}
@@ -192,16 +200,14 @@ public final class DiffusionJobs implements DiffusionService {
 		ctx.detail("Negative prompt", r.negativePrompt());
 		ctx.detail("Batch", Integer.toString(r.batch()));
 		ctx.begin("loading " + model.getFileName(), -1);
-		Loaded pipeline = load(model, deviceId, device, bytes);
 		List<GeneratedImage> images;
-		VramLease.Use use = pipeline.lease() == null ? null : pipeline.lease().use();
-		try {
+		try (Lane.InUse pipeline = lane.open(model, bytes)) {
 			ctx.begin("encoding the prompt", -1);
-			images = pipeline.pipeline().generate(r, new GenerationListener() {
+			images = pipeline.diffusion().generate(r, new GenerationListener() {
 				@Override
 				public void step(int step, int steps, List<BufferedImage> previews) {
 					if (step == 1) {
-						ctx.begin("generating " + r.batch() + " image(s) on " + deviceId, steps);
+						ctx.begin("generating " + r.batch() + " image(s) on " + lane.deviceId, steps);
 					}
 					ctx.worked(1);
 					listener.step(step, steps, previews);
@@ -213,19 +219,17 @@ public final class DiffusionJobs implements DiffusionService {
 					listener.warning(message);
 				}
 			}, ctx::isCancelled);
-		} finally {
-			if (use != null) {
-				use.close();
-			}
 		}
 		ctx.begin("writing " + images.size() + " image(s)", images.size());
 		List<Path> written = new ArrayList<>();
 		Files.createDirectories(folder);
-		int number = nextNumber(folder);
 		for (GeneratedImage image : images) {
-			Path file = folder.resolve(String.format(Locale.ROOT, "%05d-%d.png", number++, image.seed()));
 			byte[] png = PngInfo.encode(image.image(), Map.of(Infotext.CHUNK, image.infotext().text()));
-			AtomicFiles.write(file, out -> out.write(png));
+			Path file;
+			synchronized (numbering) {
+				file = folder.resolve(String.format(Locale.ROOT, "%05d-%d.png", nextNumber(folder), image.seed()));
+				AtomicFiles.write(file, out -> out.write(png));
+			}
 			written.add(file);
 			ctx.output(file.toString());
 			ctx.worked(1);
@@ -240,99 +244,97 @@ public final class DiffusionJobs implements DiffusionService {
 		}
 	}
 
-	/** The device's loaded pipeline for the folder, loading it (under a lease of {@code bytes} on a GPU) when needed. */
-	private Loaded load(Path model, String deviceId, Device device, long bytes) throws IOException, InterruptedException {
-		synchronized (loaded) {
-			Loaded current = loaded.get(deviceId);
-			if (current != null && current.folder().equals(model) && (current.lease() == null || current.lease().bytes() >= bytes)) {
-				return current;
+	/** One device's queue and its loaded pipeline. */
+	private final class Lane {
+		final String deviceId;
+		final Device device;
+		final ExecutorService runner;
+		/** The loaded pipeline and the lease its memory is under (null on the CPU); guarded by this lane. */
+		private StableDiffusion loaded;
+		private Path loadedFolder;
+		private VramLease lease;
+
+		/** A loaded pipeline in use: its lease is busy, so never evicted, until closed. */
+		record InUse(StableDiffusion diffusion, VramLease.Use use) implements AutoCloseable {
+			@Override
+			public void close() {
+				if (use != null) {
+					use.close();
+				}
 			}
-			if (current != null) {
-				unload(current);
-				loaded.remove(deviceId);
+		}
+
+		Lane(String deviceId, Device device) {
+			this.deviceId = deviceId;
+			this.device = device;
+			this.runner = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("atelier-diffusion-" + deviceId).factory());
+		}
+
+		/**
+		 * The lane's pipeline for the folder, marked in use under this lane's lock so that an eviction cannot fall
+		 * between loading and using it; loaded (under a lease of {@code bytes} on a GPU) when missing, other or evicted.
+		 */
+		synchronized InUse open(Path model, long bytes) throws IOException, InterruptedException {
+			if (loaded != null && loadedFolder.equals(model) && (lease == null || lease.bytes() >= bytes)) {
+				if (lease == null) {
+					return new InUse(loaded, null);
+				}
+				try {
+					return new InUse(loaded, lease.use());
+				} catch (IllegalStateException evicted) {
+					// taken back while idle: the eviction callback will find nothing left to close
+				}
 			}
-			VramLease lease = null;
+			unload();
+			VramLease granted = null;
 			Placement placement = Placement.cpu(0);
 			if (device != null && device.backend() != Backend.CPU) {
 				try {
-					lease = devices.acquire(device.id(), LeaseRequest.of("diffusion " + model.getFileName(), bytes).withTimeout(Duration.ofMinutes(5))
-							.evictable(evicted -> evict(device.id(), evicted)));
+					granted = devices.acquire(deviceId, LeaseRequest.of("diffusion " + model.getFileName(), bytes).withTimeout(Duration.ofMinutes(5))
+							.evictable(this::evicted));
 				} catch (LeaseRefusedException e) {
 					throw new IOException(e.getMessage(), e);
 				}
 				if (device.backend() == Backend.CUDA) {
-					placement = new Placement(Placement.Kind.CUDA, Integer.parseInt(device.id().substring(device.id().indexOf(':') + 1)), 0, lease.bytes());
+					placement = new Placement(Placement.Kind.CUDA, Integer.parseInt(deviceId.substring(deviceId.indexOf(':') + 1)), 0, granted.bytes());
 				}
 			}
 			try {
-				Loaded fresh = new Loaded(model, new StableDiffusion(DiffusionModel.open(model, executor, placement)), lease);
-				loaded.put(deviceId, fresh);
-				return fresh;
-			} catch (IOException | RuntimeException e) {
-				if (lease != null) {
-					lease.close();
+				StableDiffusion fresh = new StableDiffusion(DiffusionModel.open(model, executor, placement));
+				VramLease.Use use = granted == null ? null : granted.use();
+				loaded = fresh;
+				loadedFolder = model;
+				lease = granted;
+				return new InUse(fresh, use);
+			} catch (Throwable e) {
+				if (granted != null) {
+					granted.close();
 				}
 				throw e;
 			}
 		}
-	}
 
-	/** The device service takes the memory of an idle pipeline: its sessions close, the next job loads it again. */
-	private void evict(String deviceId, VramLease lease) {
-		synchronized (loaded) {
-			Loaded current = loaded.get(deviceId);
-			if (current != null && current.lease() == lease) {
-				current.pipeline().model().close();
-				loaded.remove(deviceId);
-				LOG.log(System.Logger.Level.INFO, "unloaded " + current.folder() + " from " + deviceId + ": its memory was needed");
-			}
-		}
-	}
-
-	private static void unload(Loaded l) {
-		l.pipeline().model().close();
-		if (l.lease() != null) {
-			l.lease().close();
-		}
-	}
-
-	/** First come, first served on one device: tickets are taken at submission, so the order is the submission order. */
-	private static final class Lane {
-		private final Deque<Long> waiting = new ArrayDeque<>();
-
-		synchronized void join(long ticket) {
-			waiting.addLast(ticket);
-		}
-
-		synchronized void leave(long ticket) {
-			waiting.remove(ticket);
-			notifyAll();
-		}
-
-		synchronized void await(long ticket, JobContext ctx, String device) throws InterruptedException {
-			int shown = -1;
-			while (waiting.peekFirst() != ticket) {
-				if (ctx.isCancelled()) {
-					throw new JobCancelledException();
-				}
-				int ahead = position(ticket);
-				if (ahead != shown) {
-					ctx.begin("queued on " + device + " behind " + ahead + " job(s)", -1);
-					shown = ahead;
-				}
-				wait(100);
+		/** The device service takes the memory of the idle pipeline: its sessions close, the next job loads it again. */
+		private synchronized void evicted(VramLease taken) {
+			if (taken == lease) {
+				loaded.model().close();
+				LOG.log(System.Logger.Level.INFO, "unloaded " + loadedFolder + " from " + deviceId + ": its memory was needed");
+				loaded = null;
+				loadedFolder = null;
+				lease = null;
 			}
 		}
 
-		private int position(long ticket) {
-			int n = 0;
-			for (long t : waiting) {
-				if (t == ticket) {
-					break;
-				}
-				n++;
+		synchronized void unload() {
+			if (loaded != null) {
+				loaded.model().close();
 			}
-			return n;
+			if (lease != null) {
+				lease.close();
+			}
+			loaded = null;
+			loadedFolder = null;
+			lease = null;
 		}
 	}
 }

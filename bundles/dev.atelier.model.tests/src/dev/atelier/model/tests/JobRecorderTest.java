@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +36,7 @@ class JobRecorderTest {
 		final List<JobListener> listeners = new CopyOnWriteArrayList<>();
 
 		@Override
-		public <T> JobHandle<T> submit(String name, Job<T> job) {
+		public <T> JobHandle<T> submit(String name, Job<T> job, Executor executor) {
 			throw new UnsupportedOperationException();
 		}
 

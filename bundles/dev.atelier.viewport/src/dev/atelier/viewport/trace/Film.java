@@ -1,12 +1,19 @@
 package dev.atelier.viewport.trace;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
 /**
  * The progressive accumulator: per-pixel sums of radiance, of its square, and of the first hit's albedo and normal,
  * in double so that thousands of passes lose no precision. Every pass adds exactly one sample to every pixel, so
  * the mean is the sum over {@link #samples()}. Read it from the listener's callback or after the render, not
- * during a pass.
+ * during a pass. A GPU render ({@link CudaRenderer}) accumulates on the device (in double too) and its film copies
+ * the sums over when they are first read after a pass.
  */
 public final class Film {
+
+	private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
 	private final int width;
 	private final int height;
@@ -15,6 +22,8 @@ public final class Film {
 	private final double[] albedo;
 	private final double[] normal;
 	private int samples;
+	/** Copies the device's sums for {@link #samples} into this film; null when the sums here are current. */
+	private Runnable pending;
 
 	Film(int width, int height) {
 		this.width = width;
@@ -40,6 +49,7 @@ public final class Film {
 
 	/** The current mean radiance, linear RGB. */
 	public Image mean() {
+		settle();
 		return resolve(color);
 	}
 
@@ -48,6 +58,7 @@ public final class Film {
 	 * colour differences by; +∞ before two samples.
 	 */
 	public Image variance() {
+		settle();
 		float[] rgb = new float[squares.length];
 		for (int i = 0; i < rgb.length; i++) {
 			if (samples < 2) {
@@ -62,11 +73,13 @@ public final class Film {
 
 	/** The first hit's mean base colour (black where the camera sees the environment): the denoiser's guide. */
 	public Image albedo() {
+		settle();
 		return resolve(albedo);
 	}
 
 	/** The first hit's mean shading normal, world space, facing the camera (zero where it sees the environment). */
 	public Image normal() {
+		settle();
 		return resolve(normal);
 	}
 
@@ -88,6 +101,42 @@ public final class Film {
 
 	void completePass() {
 		samples++;
+	}
+
+	/** The device has {@code samples} passes; {@code fetch} brings its sums here (with {@link #load}) when they are read. */
+	void deferTo(int samples, Runnable fetch) {
+		this.samples = samples;
+		pending = fetch;
+	}
+
+	/**
+	 * Replaces the sums by a device film's: four planes (radiance, squared radiance, albedo, normal) of 3
+	 * little-endian doubles per pixel, in this film's order, as {@code kernels/pathtrace.cu} accumulates them.
+	 */
+	void load(MemorySegment sums, int samples) {
+		long plane = planeBytes(width, height);
+		if (sums.byteSize() < 4 * plane) {
+			throw new IllegalArgumentException("a " + width + "x" + height + " film needs " + 4 * plane + " bytes, not " + sums.byteSize());
+		}
+		double[][] targets = { color, squares, albedo, normal };
+		for (int k = 0; k < 4; k++) {
+			MemorySegment.copy(sums, DOUBLE, k * plane, targets[k], 0, targets[k].length);
+		}
+		this.samples = samples;
+		pending = null;
+	}
+
+	/** Bytes of one plane of a device film: 3 doubles per pixel. */
+	static long planeBytes(int width, int height) {
+		return 24L * width * height;
+	}
+
+	private void settle() {
+		Runnable fetch = pending;
+		if (fetch != null) {
+			pending = null;
+			fetch.run();
+		}
 	}
 
 	private Image resolve(double[] sums) {

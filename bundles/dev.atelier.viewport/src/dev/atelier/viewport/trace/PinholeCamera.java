@@ -50,6 +50,14 @@ final class PinholeCamera {
 		out[2] = dz * inv;
 	}
 
+	/**
+	 * What the CUDA kernel needs to make the same rays: origin, forward, right × tan(fov_x / 2), up × tan(fov_y / 2),
+	 * 12 floats; the film size is the kernel's width and height.
+	 */
+	float[] parameters() {
+		return new float[] { originX, originY, originZ, forwardX, forwardY, forwardZ, rightX, rightY, rightZ, upX, upY, upZ };
+	}
+
 	private static float[] cross(float[] a, float[] b) {
 		return new float[] { a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0] };
 	}

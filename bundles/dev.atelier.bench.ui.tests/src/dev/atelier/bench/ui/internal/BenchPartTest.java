@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 
@@ -44,7 +45,7 @@ class BenchPartTest {
 	/** Runs each job on its own thread with a context that sees cancel(). */
 	static final class ThreadJobs implements JobService {
 		@Override
-		public <T> JobHandle<T> submit(String name, Job<T> job) {
+		public <T> JobHandle<T> submit(String name, Job<T> job, Executor executor) {
 			CompletableFuture<T> future = new CompletableFuture<>();
 			boolean[] cancelled = { false };
 			JobContext context = new JobContext() {
@@ -61,7 +62,7 @@ class BenchPartTest {
 					return cancelled[0];
 				}
 			};
-			Thread.ofVirtual().start(() -> {
+			executor.execute(() -> {
 				try {
 					future.complete(job.run(context));
 				} catch (Throwable e) {

@@ -41,6 +41,16 @@ class GalleryListingTest {
 	}
 
 	@Test
+	void generatedAndRenderedImagesOneFolderDownAreListedTogether() throws Exception {
+		Files.createDirectories(dir.resolve("diffusion"));
+		Files.createDirectories(dir.resolve("render/deeper"));
+		Path generated = file("diffusion/00000-1.png", 1_000_000);
+		Path rendered = file("render/cornell.png", 2_000_000);
+		file("render/deeper/ignored.png", 3_000_000);
+		assertEquals(List.of(rendered, generated), GalleryListing.newestFirst(dir));
+	}
+
+	@Test
 	void aFolderNotYetCreatedHasNoImages() throws Exception {
 		assertEquals(List.of(), GalleryListing.newestFirst(dir.resolve("outputs/diffusion")));
 	}

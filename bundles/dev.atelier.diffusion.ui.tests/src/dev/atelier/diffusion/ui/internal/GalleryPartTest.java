@@ -221,7 +221,7 @@ class GalleryPartTest {
 	void anEmptyOrMissingFolderSaysSo() {
 		open();
 		assertEquals(List.of(), part.grid.files());
-		assertEquals("No images yet: generate some in the Diffusion view.", part.status.getText());
-		assertEquals(outputs.toString(), part.folderLabel.getText());
+		assertEquals("No images yet: generate some in the Diffusion view or render a scene.", part.status.getText());
+		assertEquals(outputs.getParent().toString(), part.folderLabel.getText(), "the workspace's outputs: generated and rendered images");
 	}
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -111,6 +112,7 @@ public final class DiffusionPart {
 	private final List<JobHandle<List<Path>>> mine = new ArrayList<>();
 	private final Throttle previewThrottle = new Throttle(PREVIEW_INTERVAL_MS);
 	private final AtomicReference<Preview> pendingPreview = new AtomicReference<>();
+	private final List<String> warnings = new CopyOnWriteArrayList<>();
 	private final AtomicBoolean queueRefreshPending = new AtomicBoolean();
 	private final JobService.JobListener jobListener = job -> {
 		if (queueRefreshPending.compareAndSet(false, true)) {
@@ -562,6 +564,7 @@ public final class DiffusionPart {
 
 			@Override
 			public void warning(String message) {
+				warnings.add(message);
 				ui(() -> status(false, message));
 			}
 		};
@@ -627,7 +630,10 @@ public final class DiffusionPart {
 			List<Path> written = files == null ? List.of() : files;
 			results.setFiles(written);
 			Path where = written.isEmpty() ? diffusion.defaultOutputFolder() : written.get(0).getParent();
-			status(false, String.format(Locale.ROOT, "Wrote %d image(s) to %s.", written.size(), where));
+			// a warning (a prompt cut at 77 tokens) stays in sight after the job
+			String warned = warnings.isEmpty() ? "" : " Warning: " + String.join("; ", warnings);
+			warnings.clear();
+			status(false, String.format(Locale.ROOT, "Wrote %d image(s) to %s.", written.size(), where) + warned);
 		}
 		refreshQueue();
 	}

@@ -26,13 +26,16 @@ final class GalleryListing {
 	private GalleryListing() {
 	}
 
-	/** The PNG files directly in {@code folder}, newest first; an absent folder has none. */
+	/**
+	 * The PNG files in {@code folder} and its subfolders one level down (the workspace's {@code outputs/diffusion},
+	 * {@code outputs/render}, …), newest first; an absent folder has none.
+	 */
 	static List<Path> newestFirst(Path folder) throws IOException {
 		if (!Files.isDirectory(folder)) {
 			return List.of();
 		}
 		List<Entry> entries = new ArrayList<>();
-		try (Stream<Path> files = Files.list(folder)) {
+		try (Stream<Path> files = Files.walk(folder, 2)) {
 			files.filter(GalleryListing::isPng).forEach(f -> {
 				try {
 					entries.add(new Entry(f, Files.getLastModifiedTime(f).toMillis()));

@@ -110,7 +110,8 @@ public final class GalleryPart {
 	public void create(Composite parent) {
 		root = parent;
 		display = parent.getDisplay();
-		folder = diffusion.defaultOutputFolder();
+		// the workspace's outputs: generated images and rendered ones side by side
+		folder = diffusion.defaultOutputFolder().getParent();
 		parent.setLayout(new GridLayout(1, false));
 		Composite bar = new Composite(parent, SWT.NONE);
 		bar.setLayout(new GridLayout(2, false));
@@ -171,7 +172,7 @@ public final class GalleryPart {
 		return b;
 	}
 
-	/** Whether a finished job may have added images here: a diffusion job, or any job that noted a file in this folder. */
+	/** Whether a finished job may have added images here: a diffusion job, or any job that noted a file under this folder. */
 	private boolean wroteHere(JobHandle<?> job) {
 		if (job.name().startsWith("diffusion")) {
 			return true;
@@ -217,7 +218,7 @@ public final class GalleryPart {
 		if (selected != null && grid.files().contains(selected)) {
 			show(selected);
 		}
-		setStatus(files.isEmpty() ? "No images yet: generate some in the Diffusion view."
+		setStatus(files.isEmpty() ? "No images yet: generate some in the Diffusion view or render a scene."
 				: files.size() > SHOWN ? "The newest " + SHOWN + " of " + files.size() + " images." : files.size() + " image(s).");
 	}
 

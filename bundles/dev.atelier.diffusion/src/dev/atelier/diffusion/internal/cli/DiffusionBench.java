@@ -39,6 +39,9 @@ final class DiffusionBench {
 				case "--model" -> model = Path.of(value);
 				case "--size" -> {
 					String[] wh = value.split("x");
+					if (wh.length != 2) {
+						throw new IllegalArgumentException("--size takes WIDTHxHEIGHT, e.g. 512x512, not '" + value + "'");
+					}
 					width = Integer.parseInt(wh[0]);
 					height = Integer.parseInt(wh[1]);
 				}
@@ -57,7 +60,10 @@ final class DiffusionBench {
 			if (model == null) {
 				throw new IllegalArgumentException("--model DIR is needed");
 			}
-		} catch (RuntimeException e) {
+		} catch (NumberFormatException e) {
+			ctx.err().println("atelier diffusion bench: a number was expected: " + e.getMessage() + " (see atelier help diffusion)");
+			return 2;
+		} catch (IllegalArgumentException e) {
 			ctx.err().println("atelier diffusion bench: " + e.getMessage() + " (see atelier help diffusion)");
 			return 2;
 		}

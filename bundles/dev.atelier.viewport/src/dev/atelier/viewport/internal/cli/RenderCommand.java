@@ -23,14 +23,15 @@ import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.device.DeviceService;
 import dev.atelier.viewport.gltf.GltfLoader;
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.trace.BuiltinScenes;
 import dev.atelier.viewport.trace.FlatScene;
 import dev.atelier.viewport.trace.Progress;
+import dev.atelier.viewport.trace.RenderBackend;
 import dev.atelier.viewport.trace.RenderResult;
-import dev.atelier.viewport.trace.Renderer;
 import dev.atelier.viewport.trace.Settings;
 import dev.atelier.viewport.trace.Tonemap;
 
@@ -40,11 +41,13 @@ public final class RenderCommand implements Subcommand {
 
 	private final JobService jobs;
 	private final AtelierEnvironment env;
+	private final DeviceService devices;
 
 	@Activate
-	public RenderCommand(@Reference JobService jobs, @Reference AtelierEnvironment env) {
+	public RenderCommand(@Reference JobService jobs, @Reference AtelierEnvironment env, @Reference DeviceService devices) {
 		this.jobs = jobs;
 		this.env = env;
+		this.devices = devices;
 	}
 
 	@Override
@@ -69,7 +72,7 @@ public final class RenderCommand implements Subcommand {
 				  --spp N             samples per pixel (default 256)
 				  --size WxH          image size (default 1280x720)
 				  --bounces N         scattering events per path (default 8)
-				  --backend cpu|cuda  where to trace (default cpu)
+				  --backend cpu|cuda  where to trace (default cpu); cuda takes the first CUDA device, cuda:N that one
 				  --time SECONDS      stop after the pass that crosses this time (default: no limit)
 				  --seed N            the random sequence (default 0); the image depends on it only
 				  --denoise           write the edge-aware denoised image
@@ -89,6 +92,13 @@ public final class RenderCommand implements Subcommand {
 			ctx.out().println(usage());
 			return 0;
 		}
+		RenderBackend backend;
+		try {
+			backend = RenderBackend.named(o.backend(), devices);
+		} catch (IllegalStateException e) {
+			ctx.err().println("atelier render: " + e.getMessage() + "; use --backend cpu");
+			return 1;
+		}
 		Scene scene;
 		try {
 			scene = o.scene() != null ? BuiltinScenes.named(o.scene()) : GltfLoader.load(o.file(), note -> ctx.err().println("note: " + note));
@@ -96,16 +106,12 @@ public final class RenderCommand implements Subcommand {
 			ctx.err().println("atelier render: " + e.getMessage());
 			return 1;
 		}
-		if (o.backend().equals("cuda")) {
-			ctx.err().println("atelier render: the CUDA backend is not built yet; use --backend cpu");
-			return 1;
-		}
 		Path out = o.out() != null ? o.out() : env.paths().workspaceRoot().resolve("outputs").resolve("render").resolve(scene.name() + ".png");
 		Settings settings = Settings.defaults().withSpp(o.spp()).withMaxBounces(o.bounces()).withSeed(o.seed())
 				.withTimeLimit(o.time() == null ? Duration.ZERO : o.time()).withDenoise(o.denoise());
 		ProgressBar bar = new ProgressBar(ctx.err(), "rendering");
 		JobHandle<RenderResult> job = jobs.submit("render " + scene.name() + " " + o.width() + "x" + o.height(), jc -> {
-			jc.detail(JobHandle.DEVICE, "cpu");
+			jc.detail(JobHandle.DEVICE, backend.device());
 			jc.detail("scene", o.scene() != null ? "builtin:" + o.scene() : o.file().toString());
 			jc.detail("spp", Integer.toString(o.spp()));
 			jc.detail("bounces", Integer.toString(o.bounces()));
@@ -113,9 +119,11 @@ public final class RenderCommand implements Subcommand {
 			jc.begin("building the BVH", -1);
 			FlatScene flat = FlatScene.of(scene);
 			Camera camera = Camera.viewOf(scene);
-			jc.begin("tracing", o.spp());
-			RenderResult r = Renderer.render(flat, camera, o.width(), o.height(), settings, (progress, film) -> {
-				jc.worked(1);
+			jc.begin("tracing on " + backend.device(), o.spp());
+			int[] reported = { 0 };
+			RenderResult r = backend.render(flat, camera, o.width(), o.height(), settings, (progress, film) -> {
+				jc.worked(progress.samples() - reported[0]);
+				reported[0] = progress.samples();
 				bar.update(progress.samples(), progress.targetSamples(), "spp");
 			}, jc::isCancelled);
 			if (r.stop() == RenderResult.Stop.CANCELLED) {
@@ -182,8 +190,8 @@ public final class RenderCommand implements Subcommand {
 				}
 				case "--backend" -> {
 					backend = value(args, ++i, a);
-					if (!backend.equals("cpu") && !backend.equals("cuda")) {
-						throw new IllegalArgumentException("--backend is cpu or cuda, not '" + backend + "'");
+					if (!backend.equals("cpu") && !backend.equals("cuda") && !backend.matches("cuda:\\d+")) {
+						throw new IllegalArgumentException("--backend is cpu, cuda or cuda:N, not '" + backend + "'");
 					}
 				}
 				case "--time" -> time = Duration.ofMillis(Math.round(1000 * Double.parseDouble(value(args, ++i, a))));
