@@ -27,6 +27,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobState;
+import dev.atelier.device.DeviceService;
 import dev.atelier.model.WorkspaceManager;
 import dev.atelier.model.workspace.JobRecord;
 import dev.atelier.viewport.scene.Environment;
@@ -62,6 +63,7 @@ class PathTraceViewTest {
 		shell.setSize(900, 650);
 		part = new ViewportPart(Views.jobs());
 		part.environment(service(AtelierEnvironment.class));
+		part.devices(service(DeviceService.class));
 		part.create(shell);
 		shell.open();
 		assertNotNull(part.viewport, "no GL viewport: " + part.status.getText());
@@ -113,8 +115,8 @@ class PathTraceViewTest {
 		assertTrue((green >> 8 & 0xFF) > 1.5 * (green >> 16 & 0xFF), "the right wall is green: " + Integer.toHexString(green));
 		Views.savePixels(pixels, w(), h(), "viewport-cornell-raster.png");
 
-		assertFalse(part.cuda.getEnabled(), "no CUDA path tracer");
-		assertTrue(part.cuda.getToolTipText().contains("the path tracer has no CUDA backend yet"), part.cuda.getToolTipText());
+		assertFalse(part.cuda.getEnabled(), "no CUDA device here");
+		assertTrue(part.cuda.getToolTipText().startsWith("Not available: no CUDA device"), part.cuda.getToolTipText());
 		assertTrue(part.cpu.getSelection());
 	}
 

@@ -25,7 +25,7 @@ import dev.atelier.viewport.trace.FlatScene;
 import dev.atelier.viewport.trace.Image;
 import dev.atelier.viewport.trace.Progress;
 import dev.atelier.viewport.trace.RenderResult;
-import dev.atelier.viewport.trace.Renderer;
+import dev.atelier.viewport.trace.RenderBackend;
 import dev.atelier.viewport.trace.Settings;
 import dev.atelier.viewport.trace.Tonemap;
 
@@ -37,14 +37,8 @@ import dev.atelier.viewport.trace.Tonemap;
  */
 public final class PathTraces implements AutoCloseable {
 
-	/** What to trace: the scene as the view lights it, from where, how large, how well, on what. */
-	public record Request(Scene scene, Camera camera, int width, int height, Settings settings, String backend) {
-
-		public Request {
-			if (!backend.equals("cpu")) {
-				throw new IllegalArgumentException("the path tracer runs on the CPU only; there is no '" + backend + "' backend yet");
-			}
-		}
+	/** What to trace: the scene as the view lights it, from where, how large, how well, on what (the CPU or a CUDA GPU). */
+	public record Request(Scene scene, Camera camera, int width, int height, Settings settings, RenderBackend backend) {
 	}
 
 	/** Hears of every finished pass, on the tracing thread, with the mean so far. */
@@ -92,7 +86,7 @@ public final class PathTraces implements AutoCloseable {
 				return;
 			}
 			try {
-				RenderResult result = Renderer.render(flatten(r.scene()), r.camera(), r.width(), r.height(), r.settings(),
+				RenderResult result = r.backend().render(flatten(r.scene()), r.camera(), r.width(), r.height(), r.settings(),
 						(progress, film) -> listener.pass(progress, film.mean()), cancel::get);
 				if (result.stop() == RenderResult.Stop.CANCELLED) {
 					done.cancel(false);
@@ -120,7 +114,7 @@ public final class PathTraces implements AutoCloseable {
 	public JobHandle<Rendered> render(JobService jobs, Request r, String sceneLabel, Path folder, float exposure, PassListener listener) {
 		Settings s = r.settings();
 		return jobs.submit("render " + r.scene().name() + " " + r.width() + "x" + r.height(), ctx -> {
-			ctx.detail(JobHandle.DEVICE, r.backend());
+			ctx.detail(JobHandle.DEVICE, r.backend().device());
 			ctx.detail("scene", sceneLabel);
 			ctx.detail("spp", Integer.toString(s.spp()));
 			ctx.detail("bounces", Integer.toString(s.maxBounces()));
@@ -129,8 +123,8 @@ public final class PathTraces implements AutoCloseable {
 			ctx.detail("seed", Long.toString(s.seed()));
 			ctx.begin("building the BVH", -1);
 			FlatScene flatScene = flatten(r.scene());
-			ctx.begin("tracing on " + r.backend(), s.spp());
-			RenderResult result = Renderer.render(flatScene, r.camera(), r.width(), r.height(), s, (progress, film) -> {
+			ctx.begin("tracing on " + r.backend().device(), s.spp());
+			RenderResult result = r.backend().render(flatScene, r.camera(), r.width(), r.height(), s, (progress, film) -> {
 				ctx.worked(1);
 				listener.pass(progress, film.mean());
 			}, ctx::isCancelled);

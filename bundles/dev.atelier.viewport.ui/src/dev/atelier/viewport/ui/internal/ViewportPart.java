@@ -29,12 +29,12 @@ import dev.atelier.core.AtelierPaths;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
-import dev.atelier.device.Backend;
 import dev.atelier.device.DeviceService;
 import dev.atelier.viewport.gltf.GltfLoader;
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.trace.Progress;
+import dev.atelier.viewport.trace.RenderBackend;
 import dev.atelier.viewport.trace.Settings;
 import dev.atelier.viewport.ui.internal.gl.GlException;
 import jakarta.annotation.PostConstruct;
@@ -210,11 +210,9 @@ public final class ViewportPart {
 		bounces = new Spinner(bar, SWT.BORDER);
 		bounces.setValues(8, 0, 64, 0, 1, 4);
 		bounces.setToolTipText("Scattering events per path: 1 is direct lighting only");
-		cpu = button(bar, "CPU", SWT.RADIO, () -> {
-		});
+		cpu = button(bar, "CPU", SWT.RADIO, this::settingsChanged);
 		cpu.setSelection(true);
-		cuda = button(bar, "CUDA", SWT.RADIO, () -> {
-		});
+		cuda = button(bar, "CUDA", SWT.RADIO, this::settingsChanged);
 		denoise = button(bar, "Denoise", SWT.CHECK, () -> {
 		});
 		denoise.setToolTipText("Render writes the edge-aware denoised image");
@@ -250,28 +248,42 @@ public final class ViewportPart {
 		return b;
 	}
 
-	/** CUDA is offered only with a CUDA device and a CUDA path tracer; the tracer has none yet, so it stays grey. */
+	/** CUDA is offered when the device service has a CUDA device that runs the path tracer; the tooltip says why not. */
 	private void offerBackends() {
+		String why;
 		DeviceService d = devices;
-		boolean device = d != null && d.devices().stream().anyMatch(x -> x.backend() == Backend.CUDA);
-		boolean available = device && cudaTracer();
-		cuda.setEnabled(available);
-		cuda.setToolTipText(available ? "Trace on the GPU"
-				: "Not available: " + (cudaTracer() ? "" : "the path tracer has no CUDA backend yet") + (!cudaTracer() && !device ? "; " : "")
-						+ (device ? "" : "no CUDA device"));
-		if (!available && cuda.getSelection()) {
-			cuda.setSelection(false);
-			cpu.setSelection(true);
+		if (d == null) {
+			why = "no device service";
+		} else {
+			try {
+				RenderBackend gpu = RenderBackend.named("cuda", d);
+				why = null;
+				cuda.setToolTipText("Trace on " + gpu.device());
+			} catch (IllegalStateException | IllegalArgumentException e) {
+				why = e.getMessage();
+			}
+		}
+		cuda.setEnabled(why == null);
+		if (why != null) {
+			cuda.setToolTipText("Not available: " + why);
+			if (cuda.getSelection()) {
+				cuda.setSelection(false);
+				cpu.setSelection(true);
+			}
 		}
 	}
 
-	/** Whether the path tracer can run on CUDA. */
-	static boolean cudaTracer() {
-		return false;
-	}
-
-	String backend() {
-		return cuda.getSelection() ? "cuda" : "cpu";
+	/**
+	 * The backend chosen: the CPU, or the first CUDA device that runs the path tracer.
+	 *
+	 * @throws IllegalStateException when CUDA is chosen and no device can run it (any more)
+	 */
+	RenderBackend backend() {
+		DeviceService d = devices;
+		if (!cuda.getSelection() || d == null) {
+			return RenderBackend.cpu();
+		}
+		return RenderBackend.named("cuda", d);
 	}
 
 	Settings settings() {
@@ -464,9 +476,18 @@ public final class ViewportPart {
 		int w = viewport.pixelWidth();
 		int h = viewport.pixelHeight();
 		int divisor = (w + PREVIEW_MAX_WIDTH - 1) / PREVIEW_MAX_WIDTH;
+		PathTraces.Request request;
+		try {
+			PathTraces.Request full = request(Math.max(1, w / divisor), Math.max(1, h / divisor));
+			// the preview shows the passes' means: denoising its last one would only cost time
+			request = new PathTraces.Request(full.scene(), full.camera(), full.width(), full.height(), full.settings().withDenoise(false), full.backend());
+		} catch (IllegalStateException e) {
+			status(true, "Cannot path-trace: " + e.getMessage());
+			return;
+		}
 		long id = ++traceIds;
 		shownTrace = id;
-		CompletableFuture<?> preview = traces.preview(request(Math.max(1, w / divisor), Math.max(1, h / divisor)), (p, mean) -> passed(id, p, mean));
+		CompletableFuture<?> preview = traces.preview(request, (p, mean) -> passed(id, p, mean));
 		previewing = preview;
 		preview.whenComplete((r, failure) -> ui(() -> {
 			if (previewing == preview) {
@@ -525,8 +546,8 @@ public final class ViewportPart {
 		PathTraces.Request request;
 		try {
 			request = request(viewport.pixelWidth(), viewport.pixelHeight());
-		} catch (IllegalArgumentException e) {
-			status(true, e.getMessage());
+		} catch (IllegalStateException e) {
+			status(true, "Cannot render: " + e.getMessage());
 			return null;
 		}
 		long id = ++traceIds;
@@ -539,7 +560,7 @@ public final class ViewportPart {
 		pathTrace.setEnabled(false);
 		cancel.setEnabled(true);
 		status(false, String.format(Locale.ROOT, "Rendering %dx%d, %d spp, %d bounces on %s…", request.width(), request.height(), request.settings().spp(),
-				request.settings().maxBounces(), request.backend()));
+				request.settings().maxBounces(), request.backend().device()));
 		job.result().whenComplete((r, failure) -> ui(() -> rendered(job, r, failure), () -> {
 		}));
 		return job;
