@@ -268,16 +268,16 @@ class BvhTest {
 	private static FlatScene oneLeaf(FlatScene s) {
 		float inf = Float.POSITIVE_INFINITY;
 		float[] nodes = { -inf, -inf, -inf, Float.intBitsToFloat(0), inf, inf, inf, Float.intBitsToFloat(s.triangleCount) };
-		return new FlatScene(s.triangles, s.triangleVertices, s.triangleMaterials, s.normals, s.texcoords, s.tangents, nodes, 0, s.materials, s.texels,
-				s.textures, s.lights, s.emitters, s.emitterCdf, s.environment, s.environmentPdf, s.environmentMarginalCdf, s.environmentConditionalCdf);
+		return new FlatScene(s.triangles, s.triangleVertices, s.triangleMaterials, s.triangleMeshes, s.normals, s.texcoords, s.tangents, nodes, 0, s.materials,
+				s.texels, s.textures, s.lights, s.emitters, s.emitterCdf, s.environment, s.environmentPdf, s.environmentMarginalCdf, s.environmentConditionalCdf);
 	}
 
 	/** Triangle t alone (as triangle 0). */
 	private static FlatScene singleTriangle(FlatScene s, int t) {
 		float[] triangle = new float[9];
 		System.arraycopy(s.triangles, 9 * t, triangle, 0, 9);
-		return new FlatScene(triangle, new int[3], new int[1], new float[3], new float[2], new float[4], s.nodes, 0, s.materials, s.texels, s.textures,
-				s.lights, new int[0], new float[] { 0 }, s.environment, s.environmentPdf, s.environmentMarginalCdf, s.environmentConditionalCdf);
+		return new FlatScene(triangle, new int[3], new int[1], new int[1], new float[3], new float[2], new float[4], s.nodes, 0, s.materials, s.texels,
+				s.textures, s.lights, new int[0], new float[] { 0 }, s.environment, s.environmentPdf, s.environmentMarginalCdf, s.environmentConditionalCdf);
 	}
 
 	/** Points the ray at a random point of triangle t, slightly beyond its edges at times. */

@@ -36,4 +36,16 @@ public record Mesh(String name, float[] positions, float[] normals, float[] texc
 	public int triangleCount() {
 		return indices.length / 3;
 	}
+
+	/** The axis-aligned bounds of its vertices: {minX, minY, minZ, maxX, maxY, maxZ}; all zero without vertices. */
+	public float[] bounds() {
+		float[] b = { Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, -Float.MAX_VALUE, -Float.MAX_VALUE };
+		for (int i = 0; i < positions.length; i += 3) {
+			for (int a = 0; a < 3; a++) {
+				b[a] = Math.min(b[a], positions[i + a]);
+				b[3 + a] = Math.max(b[3 + a], positions[i + a]);
+			}
+		}
+		return positions.length > 0 ? b : new float[6];
+	}
 }

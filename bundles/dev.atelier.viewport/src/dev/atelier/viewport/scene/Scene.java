@@ -29,11 +29,11 @@ public record Scene(String name, List<Mesh> meshes, List<Material> materials, Li
 		float[] b = { Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, -Float.MAX_VALUE, -Float.MAX_VALUE };
 		boolean any = false;
 		for (Mesh m : meshes) {
-			float[] p = m.positions();
-			for (int i = 0; i < p.length; i += 3) {
+			if (m.vertexCount() > 0) {
+				float[] mb = m.bounds();
 				for (int a = 0; a < 3; a++) {
-					b[a] = Math.min(b[a], p[i + a]);
-					b[3 + a] = Math.max(b[3 + a], p[i + a]);
+					b[a] = Math.min(b[a], mb[a]);
+					b[3 + a] = Math.max(b[3 + a], mb[3 + a]);
 				}
 				any = true;
 			}

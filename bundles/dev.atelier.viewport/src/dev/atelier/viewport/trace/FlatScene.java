@@ -1,5 +1,7 @@
 package dev.atelier.viewport.trace;
 
+import java.util.OptionalInt;
+
 import dev.atelier.viewport.scene.Scene;
 
 /**
@@ -13,6 +15,8 @@ import dev.atelier.viewport.scene.Scene;
  * {@code 9t}. The winding gives the geometric normal {@code cross(v1 − v0, v2 − v0)}: its side is the front.</li>
  * <li>{@link #triangleVertices}: 3 ints per triangle, the vertex index of v0, v1, v2 into the vertex arrays.</li>
  * <li>{@link #triangleMaterials}: 1 int per triangle, the material index.</li>
+ * <li>{@link #triangleMeshes}: 1 int per triangle, the index of the scene mesh it came from (for {@link #pick}). Host
+ * side only: {@code PackedScene} does not upload it, so the CUDA kernel's layout is unchanged.</li>
  * </ul>
  * <h2>Vertices (meshes concatenated in scene order)</h2>
  * <ul>
@@ -107,6 +111,7 @@ public final class FlatScene {
 	public final float[] triangles;
 	public final int[] triangleVertices;
 	public final int[] triangleMaterials;
+	public final int[] triangleMeshes;
 	public final float[] normals;
 	public final float[] texcoords;
 	public final float[] tangents;
@@ -124,13 +129,14 @@ public final class FlatScene {
 	public final float[] environmentConditionalCdf;
 	public final float[] dielectricAlbedo = Bsdf.DIELECTRIC_ALBEDO;
 
-	FlatScene(float[] triangles, int[] triangleVertices, int[] triangleMaterials, float[] normals, float[] texcoords, float[] tangents, float[] nodes,
+	FlatScene(float[] triangles, int[] triangleVertices, int[] triangleMaterials, int[] triangleMeshes, float[] normals, float[] texcoords, float[] tangents, float[] nodes,
 			int bvhDepth, float[] materials, float[] texels, int[] textures, float[] lights, int[] emitters, float[] emitterCdf, float[] environment,
 			float[] environmentPdf, float[] environmentMarginalCdf, float[] environmentConditionalCdf) {
 		this.triangleCount = triangleMaterials.length;
 		this.triangles = triangles;
 		this.triangleVertices = triangleVertices;
 		this.triangleMaterials = triangleMaterials;
+		this.triangleMeshes = triangleMeshes;
 		this.normals = normals;
 		this.texcoords = texcoords;
 		this.tangents = tangents;
@@ -151,6 +157,23 @@ public final class FlatScene {
 	/** Flattens a scene and builds its BVH (in parallel on the common fork-join pool). */
 	public static FlatScene of(Scene scene) {
 		return SceneFlattener.flatten(scene);
+	}
+
+	/**
+	 * The scene mesh (its index in {@link Scene#meshes}) that a ray from {@code origin} along {@code direction} meets
+	 * first, or empty when it meets nothing. Safe to call from any thread.
+	 */
+	public OptionalInt pick(float[] origin, float[] direction) {
+		float length = (float) Math.sqrt(direction[0] * direction[0] + direction[1] * direction[1] + direction[2] * direction[2]);
+		if (!(length > 0)) {
+			return OptionalInt.empty();
+		}
+		Intersector intersector = new Intersector(this);
+		if (!intersector.closestHit(origin[0], origin[1], origin[2], direction[0] / length, direction[1] / length, direction[2] / length,
+				Float.POSITIVE_INFINITY)) {
+			return OptionalInt.empty();
+		}
+		return OptionalInt.of(triangleMeshes[intersector.hitTriangle]);
 	}
 
 	public int nodeCount() {

@@ -32,12 +32,14 @@ final class SceneFlattener {
 		float[] soup = new float[9 * triangleCount];
 		int[] soupVertices = new int[3 * triangleCount];
 		int[] soupMaterials = new int[triangleCount];
+		int[] soupMeshes = new int[triangleCount];
 		float[] normals = new float[3 * vertexCount];
 		float[] texcoords = new float[2 * vertexCount];
 		float[] tangents = new float[4 * vertexCount];
 		int vertexBase = 0;
 		int t = 0;
-		for (Mesh mesh : scene.meshes()) {
+		for (int m = 0; m < scene.meshes().size(); m++) {
+			Mesh mesh = scene.meshes().get(m);
 			System.arraycopy(mesh.normals(), 0, normals, 3 * vertexBase, mesh.normals().length);
 			if (mesh.texcoords() != null) {
 				System.arraycopy(mesh.texcoords(), 0, texcoords, 2 * vertexBase, mesh.texcoords().length);
@@ -54,6 +56,7 @@ final class SceneFlattener {
 					System.arraycopy(positions, 3 * vertex, soup, 9 * t + 3 * k, 3);
 				}
 				soupMaterials[t] = mesh.material();
+				soupMeshes[t] = m;
 			}
 			vertexBase += mesh.vertexCount();
 		}
@@ -61,11 +64,13 @@ final class SceneFlattener {
 		float[] triangles = new float[9 * triangleCount];
 		int[] triangleVertices = new int[3 * triangleCount];
 		int[] triangleMaterials = new int[triangleCount];
+		int[] triangleMeshes = new int[triangleCount];
 		for (int i = 0; i < triangleCount; i++) {
 			int source = bvh.order()[i];
 			System.arraycopy(soup, 9 * source, triangles, 9 * i, 9);
 			System.arraycopy(soupVertices, 3 * source, triangleVertices, 3 * i, 3);
 			triangleMaterials[i] = soupMaterials[source];
+			triangleMeshes[i] = soupMeshes[source];
 		}
 
 		TextureTable textures = new TextureTable();
@@ -76,7 +81,7 @@ final class SceneFlattener {
 			light(scene.lights().get(l), lights, l * FlatScene.LIGHT_STRIDE);
 		}
 		EnvironmentTables environment = environment(scene.environment(), textures);
-		return new FlatScene(triangles, triangleVertices, triangleMaterials, normals, texcoords, tangents, bvh.nodes(), bvh.depth(), materials,
+		return new FlatScene(triangles, triangleVertices, triangleMaterials, triangleMeshes, normals, texcoords, tangents, bvh.nodes(), bvh.depth(), materials,
 				textures.texels(), textures.table(), lights, emitters.triangles(), emitters.cdf(), environment.header(), environment.pdf(),
 				environment.marginal(), environment.conditional());
 	}

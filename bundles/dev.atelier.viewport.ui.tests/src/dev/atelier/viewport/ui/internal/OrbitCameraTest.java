@@ -105,4 +105,33 @@ class OrbitCameraTest {
 		assertEquals(1.5f, back.aspect());
 		assertEquals(3, back.position()[0], 1e-4);
 	}
+
+	@ParameterizedTest
+	@CsvSource({ "0, 0, 400, 300", "0.7, 0.4, 640, 360", "-2.5, -0.8, 300, 500" })
+	void theRayThroughAPixelProjectsBackOntoThatPixel(float yaw, float pitch, int width, int height) {
+		OrbitCamera camera = new OrbitCamera(new Vector3f(1, 2, 3), 4, yaw, pitch, (float) Math.toRadians(50));
+		for (float[] pixel : new float[][] { { 0, 0 }, { width / 2f, height / 2f }, { width * 0.9f, height * 0.2f }, { 10, height - 1 } }) {
+			Vector3f point = camera.ray(pixel[0], pixel[1], width, height).mul(3).add(camera.eye());
+			float[] p = camera.project(new float[] { point.x, point.y, point.z }, width, height);
+			assertEquals(pixel[0], p[0], 1e-2, "x");
+			assertEquals(pixel[1], p[1], 1e-2, "y");
+		}
+	}
+
+	@Test
+	void framingAPartFitsThePartButKeepsTheWholeSceneBetweenTheNearAndFarPlanes() {
+		float[] part = { 3, 1, 2, 4, 1.5f, 3 };
+		OrbitCamera camera = OrbitCamera.overview();
+		camera.frame(part, BOUNDS, 1.5f);
+		assertEquals(new Vector3f(3.5f, 1.25f, 2.5f), camera.target(), "looks at the part");
+		for (float[] c : corners(part)) {
+			float[] p = camera.project(c, 300, 200);
+			assertTrue(p[0] >= 0 && p[0] <= 300 && p[1] >= 0 && p[1] <= 200, "the part's corners are in view");
+		}
+		for (float[] c : corners(BOUNDS)) {
+			float depth = new Vector3f(c[0], c[1], c[2]).sub(camera.eye()).dot(camera.forward());
+			assertTrue(depth < camera.far(), "the scene's corner " + java.util.Arrays.toString(c) + " is before the far plane");
+		}
+		assertTrue(camera.near() < camera.distance() / 2, "the near plane is well before the part: " + camera.near());
+	}
 }

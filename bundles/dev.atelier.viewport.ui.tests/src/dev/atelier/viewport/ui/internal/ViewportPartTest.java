@@ -257,6 +257,115 @@ class ViewportPartTest {
 		Views.savePixels(framed, w(), h(), "viewport-framed.png");
 	}
 
+	/** Where a world point shows on the canvas, in the points mouse events carry. */
+	private int[] onCanvas(float[] world) {
+		float[] p = part.viewport.camera().project(world, part.viewport.width(), part.viewport.height());
+		return new int[] { Math.round(p[0]), Math.round(p[1]) };
+	}
+
+	/** A point of the canvas whose ray rises above the horizon: over the sky, missing everything (the scene lies below the eye). */
+	private int[] sky() {
+		int[] at = { part.viewport.width() / 2, 2 };
+		OrbitCamera camera = part.viewport.camera();
+		assertTrue(camera.eye().y > 1 && camera.ray(at[0], at[1], part.viewport.width(), part.viewport.height()).y > 0.01f, "the top of the view shows the sky");
+		return at;
+	}
+
+	@Test
+	void aClickSelectsTheMeshUnderItHighlightsAndNamesItAndAClickOnTheSkyClearsIt() throws Exception {
+		int[] before = capture();
+		int[] plastic = onCanvas(ViewportScenes.PLASTIC);
+		Views.leftClick(part.viewport.control(), plastic[0], plastic[1]);
+		assertEquals(3, part.viewport.selected(), "the red plastic sphere");
+		int triangles = part.scene.meshes().get(3).triangleCount();
+		assertEquals(String.format(java.util.Locale.ROOT, "Selected: red plastic, %,d triangles", triangles), part.selection.getText());
+
+		int[] selected = capture();
+		Views.savePixels(selected, w(), h(), "viewport-selected.png");
+		OrbitCamera camera = part.viewport.camera();
+		float[] centre = camera.project(ViewportScenes.PLASTIC, w(), h());
+		float[] rim = camera.project(new float[] { ViewportScenes.PLASTIC[0] + ViewportScenes.SPHERE_RADIUS, ViewportScenes.PLASTIC[1],
+				ViewportScenes.PLASTIC[2] }, w(), h());
+		float radius = Math.abs(rim[0] - centre[0]) * 0.9f;
+		double onSphere = differingInDisc(before, selected, centre, radius);
+		float[] other = camera.project(ViewportScenes.SMOOTH_METAL, w(), h());
+		double elsewhere = differingInDisc(before, selected, other, radius);
+		System.out.printf("the highlight changed %.3f of the selected sphere's pixels, %.4f of another's%n", onSphere, elsewhere);
+		assertTrue(onSphere > 0.15, "the selected sphere is highlighted: " + onSphere);
+		assertTrue(elsewhere < 0.001, "the others are not: " + elsewhere);
+		int orange = 0;
+		for (int p : selected) {
+			orange += (p >> 16 & 0xFF) > 220 && (p >> 8 & 0xFF) > 100 && (p >> 8 & 0xFF) < 180 && (p & 0xFF) < 60 ? 1 : 0;
+		}
+		assertTrue(orange > 100, "in the highlight colour: " + orange + " pixels");
+
+		int[] sky = sky();
+		Views.leftClick(part.viewport.control(), sky[0], sky[1]);
+		assertEquals(-1, part.viewport.selected(), "a click on empty space clears the selection");
+		assertEquals("", part.selection.getText());
+		assertTrue(Views.differing(before, capture(), 2) < 0.001, "and the highlight");
+
+		Views.drag(part.viewport.control(), 1, false, plastic[0], plastic[1], 40, 0);
+		assertEquals(-1, part.viewport.selected(), "a drag orbits and selects nothing");
+	}
+
+	private double differingInDisc(int[] a, int[] b, float[] centre, float radius) {
+		int width = w();
+		int height = h();
+		int n = 0, changed = 0;
+		for (int y = 0; y < height; y++) {
+			for (int x = 0; x < width; x++) {
+				if ((x - centre[0]) * (x - centre[0]) + (y - centre[1]) * (y - centre[1]) <= radius * radius) {
+					n++;
+					changed += Views.difference(a[y * width + x], b[y * width + x]) > 12 ? 1 : 0;
+				}
+			}
+		}
+		return changed / (double) n;
+	}
+
+	@Test
+	void frameFitsTheSelectedMeshAndTheWholeSceneAgainOnceNothingIsSelected() throws Exception {
+		assertEquals("Frame selection (F); the whole scene when nothing is selected", part.frame.getToolTipText());
+		int[] rough = onCanvas(ViewportScenes.ROUGH_METAL);
+		Views.leftClick(part.viewport.control(), rough[0], rough[1]);
+		assertEquals("rough gold", part.viewport.selectedMesh().name());
+		Views.click(part.frame);
+		OrbitCamera camera = part.viewport.camera();
+		assertEquals(0, camera.target().distance(new Vector3f(ViewportScenes.ROUGH_METAL)), 1e-3, "looks at the selected sphere");
+		float[] b = part.viewport.selectedMesh().bounds();
+		float minX = Float.MAX_VALUE, minY = Float.MAX_VALUE, maxX = -Float.MAX_VALUE, maxY = -Float.MAX_VALUE;
+		for (int i = 0; i < 8; i++) {
+			float[] corner = { (i & 1) == 0 ? b[0] : b[3], (i & 2) == 0 ? b[1] : b[4], (i & 4) == 0 ? b[2] : b[5] };
+			float[] p = camera.project(corner, w(), h());
+			assertTrue(p != null && p[0] >= 0 && p[0] <= w() && p[1] >= 0 && p[1] <= h(), "the selection's bounds corner " + i + " in view");
+			minX = Math.min(minX, p[0]);
+			maxX = Math.max(maxX, p[0]);
+			minY = Math.min(minY, p[1]);
+			maxY = Math.max(maxY, p[1]);
+		}
+		System.out.printf("the framed selection's bounds: x %.0f..%.0f of %d, y %.0f..%.0f of %d%n", minX, maxX, w(), minY, maxY, h());
+		assertTrue(maxY - minY > 0.8f * h() || maxX - minX > 0.8f * w(), "the selection fills the view");
+		int[] framed = capture();
+		Views.savePixels(framed, w(), h(), "viewport-framed-selection.png");
+		// the sphere's middle, and most of a disc around it, shows the sphere: its highlight's orange among the gold
+		float[] centre = camera.project(ViewportScenes.ROUGH_METAL, w(), h());
+		int middle = framed[(int) centre[1] * w() + (int) centre[0]];
+		assertTrue((middle >> 16 & 0xFF) > (middle & 0xFF) + 40, "gold or orange in the middle: " + Integer.toHexString(middle));
+
+		int[] sky = sky();
+		Views.leftClick(part.viewport.control(), sky[0], sky[1]);
+		assertEquals(null, part.viewport.selectedMesh());
+		Views.key(part.viewport.control(), 'f');
+		float[] s = part.viewport.scene().bounds();
+		assertEquals(0, camera.target().distance((s[0] + s[3]) / 2, (s[1] + s[4]) / 2, (s[2] + s[5]) / 2), 1e-3, "F frames the whole scene again");
+		for (int i = 0; i < 8; i++) {
+			float[] corner = { (i & 1) == 0 ? s[0] : s[3], (i & 2) == 0 ? s[1] : s[4], (i & 4) == 0 ? s[2] : s[5] };
+			float[] p = camera.project(corner, w(), h());
+			assertTrue(p != null && p[0] >= 0 && p[0] <= w() && p[1] >= 0 && p[1] <= h(), "scene bounds corner " + i + " in view");
+		}
+	}
+
 	@Test
 	void theWireframeTogglesOnAndOff() throws Exception {
 		int[] shaded = capture();

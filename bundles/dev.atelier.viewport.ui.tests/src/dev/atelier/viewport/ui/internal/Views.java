@@ -92,6 +92,24 @@ final class Views {
 		canvas.notifyListeners(SWT.MouseUp, up);
 	}
 
+	/** A left click at (x, y): press and release, no move in between. */
+	static void leftClick(Widget canvas, int x, int y) {
+		for (int type : new int[] { SWT.MouseDown, SWT.MouseUp }) {
+			Event e = new Event();
+			e.button = 1;
+			e.x = x;
+			e.y = y;
+			canvas.notifyListeners(type, e);
+		}
+	}
+
+	static void key(Widget canvas, char character) {
+		Event e = new Event();
+		e.character = character;
+		e.keyCode = character;
+		canvas.notifyListeners(SWT.KeyDown, e);
+	}
+
 	static void wheel(Widget canvas, int count) {
 		Event e = new Event();
 		e.count = count;

@@ -124,18 +124,27 @@ public final class OrbitCamera {
 	 * far enough that all eight corners lie inside both fields of view with {@link #FRAME_MARGIN} to spare.
 	 */
 	public void frame(float[] bounds, float aspect) {
+		frame(bounds, bounds, aspect);
+	}
+
+	/**
+	 * Frames {@code bounds} (a part of the scene) as {@link #frame(float[], float)} does, while the near and far
+	 * planes keep following the whole scene's bounds, so that framing a small part clips none of the rest.
+	 */
+	public void frame(float[] bounds, float[] scene, float aspect) {
 		Vector3f min = new Vector3f(bounds[0], bounds[1], bounds[2]);
 		Vector3f max = new Vector3f(bounds[3], bounds[4], bounds[5]);
 		target.set(min).add(max).mul(0.5f);
-		sceneRadius = Math.max(max.distance(min) / 2, 1e-3f);
-		sceneCentre.set(target);
+		float radius = Math.max(max.distance(min) / 2, 1e-3f);
+		sceneCentre.set(scene[0] + scene[3], scene[1] + scene[4], scene[2] + scene[5]).mul(0.5f);
+		sceneRadius = Math.max(new Vector3f(scene[3], scene[4], scene[5]).distance(scene[0], scene[1], scene[2]) / 2, 1e-3f);
 		float tanV = (float) Math.tan(yfov / 2) / FRAME_MARGIN;
 		float tanH = tanV * aspect;
 		Vector3f right = right();
 		Vector3f up = up();
 		Vector3f forward = forward();
 		// a corner at offset c from the target is at depth d + c·forward; it fits when |c·right| ≤ depth tanH, |c·up| ≤ depth tanV
-		float needed = sceneRadius * 1e-2f;
+		float needed = radius * 1e-2f;
 		for (int i = 0; i < 8; i++) {
 			Vector3f c = new Vector3f((i & 1) == 0 ? min.x : max.x, (i & 2) == 0 ? min.y : max.y, (i & 4) == 0 ? min.z : max.z).sub(target);
 			float along = c.dot(forward);
@@ -143,6 +152,18 @@ public final class OrbitCamera {
 			needed = Math.max(needed, Math.abs(c.dot(up)) / tanV - along);
 		}
 		distance = needed;
+	}
+
+	/**
+	 * The unit direction of the ray from the eye through a point of a viewport of the size given ({x, y} from the top
+	 * left, as {@link #project} gives them): the inverse of {@link #project}, for picking.
+	 */
+	public Vector3f ray(float x, float y, int width, int height) {
+		float tanV = (float) Math.tan(yfov / 2);
+		float tanH = tanV * width / height;
+		float ndcX = 2 * x / width - 1;
+		float ndcY = 1 - 2 * y / height;
+		return forward().add(right().mul(ndcX * tanH)).add(up().mul(ndcY * tanV)).normalize();
 	}
 
 	/** Takes a scene camera's position and direction; the target lies at the distance of the bounds' centre. */

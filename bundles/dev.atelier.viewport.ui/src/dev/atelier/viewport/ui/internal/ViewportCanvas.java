@@ -1,23 +1,30 @@
 package dev.atelier.viewport.ui.internal;
 
+import java.util.List;
+
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.opengl.GLCanvas;
 import org.eclipse.swt.opengl.GLData;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Event;
+import org.joml.Vector3f;
 import org.lwjgl.opengl.GL;
 import org.lwjgl.opengl.GL11C;
 import org.lwjgl.opengl.GLCapabilities;
 
+import dev.atelier.viewport.scene.Environment;
+import dev.atelier.viewport.scene.Material;
+import dev.atelier.viewport.scene.Mesh;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.trace.FlatScene;
 import dev.atelier.viewport.ui.internal.gl.GlException;
 import dev.atelier.viewport.ui.internal.gl.SceneRenderer;
 
 /**
  * An SWT {@link GLCanvas} with its own GL context and {@link SceneRenderer}: paints on demand, moves the
- * {@link OrbitCamera} with the mouse (left-drag orbits, middle- or shift-drag pans, the wheel zooms), and shows
- * either the shaded scene or an image handed to it (the path tracer's). Everything runs on the UI thread; the GL
- * objects go with the canvas.
+ * {@link OrbitCamera} with the mouse (left-drag orbits, middle- or shift-drag pans, the wheel zooms), selects the mesh
+ * under a left click (highlighted; F frames it), and shows either the shaded scene or an image handed to it (the path
+ * tracer's). Everything runs on the UI thread; the GL objects go with the canvas.
  */
 public final class ViewportCanvas {
 
@@ -25,6 +32,12 @@ public final class ViewportCanvas {
 	@FunctionalInterface
 	public interface ViewListener {
 		void viewChanged();
+	}
+
+	/** Tells the owner that the selection changed: a mesh was picked, or the selection was cleared. */
+	@FunctionalInterface
+	public interface SelectionListener {
+		void selectionChanged();
 	}
 
 	final GLCanvas canvas;
@@ -40,6 +53,12 @@ public final class ViewportCanvas {
 	};
 	private ViewListener viewListener = () -> {
 	};
+	private SelectionListener selectionListener = () -> {
+	};
+	/** The index of the selected mesh in the scene's meshes, or −1. */
+	private int selected = -1;
+	/** The scene's geometry with its BVH, built at the first click after the meshes changed; null until then. */
+	private FlatScene pickable;
 	/** The image shown instead of the scene, or null: linear RGB, rows from the top. */
 	private float[] image;
 	private int imageWidth;
@@ -48,6 +67,8 @@ public final class ViewportCanvas {
 	private int lastX;
 	private int lastY;
 	private boolean panning;
+	/** Whether the mouse moved since the left button went down: then its release is no click. */
+	private boolean dragged;
 	/** Device pixels per point. */
 	private float zoom = 1;
 
@@ -90,9 +111,14 @@ public final class ViewportCanvas {
 			viewListener.viewChanged();
 		});
 		canvas.addListener(SWT.MouseDown, this::mouseDown);
-		canvas.addListener(SWT.MouseUp, e -> dragButton = 0);
+		canvas.addListener(SWT.MouseUp, this::mouseUp);
 		canvas.addListener(SWT.MouseMove, this::mouseMove);
 		canvas.addListener(SWT.MouseVerticalWheel, this::wheel);
+		canvas.addListener(SWT.KeyDown, e -> {
+			if (e.character == 'f' || e.character == 'F') {
+				frame();
+			}
+		});
 		canvas.addListener(SWT.Dispose, e -> dispose());
 	}
 
@@ -148,11 +174,57 @@ public final class ViewportCanvas {
 		viewListener = l;
 	}
 
-	/** Uploads the scene (its environment baked for lighting); a GL failure is thrown and the old scene stays. */
+	public void onSelectionChanged(SelectionListener l) {
+		selectionListener = l;
+	}
+
+	/**
+	 * Uploads the scene (its environment baked for lighting); a GL failure is thrown and the old scene stays. The
+	 * selection stays when the meshes are the same (the scene relit), else it is cleared.
+	 */
 	public void setScene(Scene scene) {
 		makeCurrent();
+		Scene old = renderer.scene();
 		renderer.setScene(scene);
+		if (old == null || !old.meshes().equals(scene.meshes())) {
+			pickable = null;
+			select(-1);
+		}
 		canvas.redraw();
+	}
+
+	/** The index of the selected mesh in {@link #scene}'s meshes, or −1. */
+	public int selected() {
+		return selected;
+	}
+
+	/** The selected mesh, or null. */
+	public Mesh selectedMesh() {
+		return selected < 0 ? null : renderer.scene().meshes().get(selected);
+	}
+
+	public void select(int mesh) {
+		if (mesh != selected) {
+			selected = mesh;
+			canvas.redraw();
+			selectionListener.selectionChanged();
+		}
+	}
+
+	/** Selects the mesh seen at a point of the canvas (in points from the top left), or nothing over empty space. */
+	public void pick(int x, int y) {
+		Scene s = renderer.scene();
+		if (s == null) {
+			return;
+		}
+		if (pickable == null) {
+			// geometry is all picking needs: no textures, lights or environment tables to build
+			List<Mesh> shapes = s.meshes().stream().map(m -> new Mesh(m.name(), m.positions(), m.normals(), null, null, m.indices(), 0)).toList();
+			pickable = FlatScene.of(new Scene(s.name(), shapes, List.of(Material.diffuse("pick", 1, 1, 1, null)), List.of(), List.of(), Environment.black()));
+		}
+		Vector3f eye = camera.eye();
+		Vector3f d = camera.ray(x, y, width(), height());
+		select(pickable.pick(new float[] { eye.x, eye.y, eye.z }, new float[] { d.x, d.y, d.z }).orElse(-1));
 	}
 
 	public Scene scene() {
@@ -171,11 +243,12 @@ public final class ViewportCanvas {
 		return image != null;
 	}
 
-	/** Fits the scene's bounds into view. */
-	public void frameScene() {
+	/** Fits the selected mesh's bounds into view, or the whole scene's when nothing is selected. */
+	public void frame() {
 		Scene s = renderer.scene();
 		if (s != null && !s.meshes().isEmpty()) {
-			camera.frame(s.bounds(), aspect());
+			Mesh m = selectedMesh();
+			camera.frame(m == null ? s.bounds() : m.bounds(), s.bounds(), aspect());
 			changed();
 		}
 	}
@@ -224,7 +297,7 @@ public final class ViewportCanvas {
 		if (image != null) {
 			renderer.renderImage(w, h, imageWidth, imageHeight, image, exposure);
 		} else {
-			renderer.render(new SceneRenderer.Frame(w, h, camera, wireframe, exposure));
+			renderer.render(new SceneRenderer.Frame(w, h, camera, wireframe, exposure, selected));
 		}
 	}
 
@@ -262,7 +335,17 @@ public final class ViewportCanvas {
 			panning = e.button == 2 || (e.stateMask & SWT.SHIFT) != 0;
 			lastX = e.x;
 			lastY = e.y;
+			dragged = false;
 			canvas.setFocus();
+		}
+	}
+
+	/** A left press and release with no drag in between is a click: it picks. */
+	private void mouseUp(Event e) {
+		boolean click = e.button == 1 && dragButton == 1 && !dragged;
+		dragButton = 0;
+		if (click) {
+			pick(e.x, e.y);
 		}
 	}
 
@@ -277,6 +360,7 @@ public final class ViewportCanvas {
 		if (dx == 0 && dy == 0) {
 			return;
 		}
+		dragged = true;
 		if (panning) {
 			camera.pan(dx, dy, height());
 		} else {

@@ -43,9 +43,10 @@ import jakarta.inject.Inject;
 
 /**
  * The Viewport: a scene in OpenGL, shaded physically (glTF metallic-roughness, punctual lights, image-based lighting)
- * and moved with the mouse, or path-traced progressively in place; Render writes a path-traced PNG as a job. Scenes
- * come from the built-in list or a glTF file ("Open…"); what goes wrong (a file that does not load, no OpenGL, a
- * failed render) is said in the view, which carries on with what it had.
+ * and moved with the mouse (a click selects a mesh, which Frame then fits into view), or path-traced progressively in
+ * place; Render writes a path-traced PNG as a job. Scenes come from the built-in list or a glTF file ("Open…"); what
+ * goes wrong (a file that does not load, no OpenGL, a failed render) is said in the view, which carries on with what
+ * it had.
  */
 public final class ViewportPart {
 
@@ -66,6 +67,8 @@ public final class ViewportPart {
 	Button frame;
 	Button wireframe;
 	Button skyLight;
+	/** The selected mesh's name and triangle count, or nothing. */
+	Label selection;
 	/** Frame time, with the GL version in its tooltip. */
 	Label frameTime;
 	Spinner spp;
@@ -147,8 +150,9 @@ public final class ViewportPart {
 			viewport.control().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
 			viewport.onFrame(this::showFrameTime);
 			viewport.onViewChanged(this::viewChanged);
+			viewport.onSelectionChanged(this::showSelection);
 			frameTime.setToolTipText("OpenGL " + viewport.glDescription());
-			viewport.control().setToolTipText("Left-drag orbits, middle- or shift-drag pans, the wheel zooms");
+			viewport.control().setToolTipText("A click selects, left-drag orbits, middle- or shift-drag pans, the wheel zooms, F frames the selection");
 		} catch (GlException e) {
 			viewport = null;
 			Label none = new Label(parent, SWT.WRAP | SWT.CENTER);
@@ -179,15 +183,15 @@ public final class ViewportPart {
 	}
 
 	private void createSceneBar(Composite parent) {
-		Composite bar = row(parent, 6);
+		Composite bar = row(parent, 7);
 		open = button(bar, "Open…", SWT.PUSH, this::browse);
 		open.setToolTipText("Open a glTF 2.0 scene (.gltf or .glb)");
 		scenes = new Combo(bar, SWT.READ_ONLY);
 		scenes.setItems(ViewportScenes.NAMES.toArray(String[]::new));
 		scenes.setToolTipText("Built-in scenes");
 		scenes.addListener(SWT.Selection, e -> showBuiltIn(scenes.getText()));
-		frame = button(bar, "Frame", SWT.PUSH, this::frameScene);
-		frame.setToolTipText("Fit the scene into view");
+		frame = button(bar, "Frame", SWT.PUSH, this::frameSelection);
+		frame.setToolTipText("Frame selection (F); the whole scene when nothing is selected");
 		wireframe = button(bar, "Wireframe", SWT.CHECK, () -> {
 			if (viewport != null) {
 				viewport.setWireframe(wireframe.getSelection());
@@ -195,6 +199,8 @@ public final class ViewportPart {
 		});
 		skyLight = button(bar, "Sky light", SWT.CHECK, this::relight);
 		skyLight.setToolTipText("Light a scene that has no environment with a daylight sky (on by itself for scenes with no light at all)");
+		selection = new Label(bar, SWT.NONE);
+		selection.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		frameTime = new Label(bar, SWT.NONE);
 		frameTime.setLayoutData(new GridData(SWT.END, SWT.CENTER, true, false));
 		frameTime.setText(FrameTimes.label(Double.NaN));
@@ -382,7 +388,7 @@ public final class ViewportPart {
 			viewport.setCamera(c);
 		} else {
 			viewport.setCamera(OrbitCamera.overview());
-			viewport.frameScene();
+			viewport.frame();
 		}
 		long emitters = s.meshes().stream().filter(m -> s.materials().get(m.material()).emits()).count();
 		String what = String.format(Locale.ROOT, "%s: %d meshes, %,d triangles, %d materials, %d lights%s%s.", from == null ? s.name() : from.getFileName(),
@@ -417,10 +423,20 @@ public final class ViewportPart {
 		}
 	}
 
-	void frameScene() {
+	void frameSelection() {
 		if (viewport != null) {
-			viewport.frameScene();
+			viewport.frame();
 		}
+	}
+
+	/** Names the selected mesh (and its size) beside the scene's buttons. */
+	private void showSelection() {
+		if (selection.isDisposed()) {
+			return;
+		}
+		var m = viewport.selectedMesh();
+		selection.setText(m == null ? "" : String.format(Locale.ROOT, "Selected: %s, %,d triangles", m.name(), m.triangleCount()));
+		selection.getParent().layout(new Control[] { selection });
 	}
 
 	/**

@@ -23,7 +23,8 @@ import dev.atelier.viewport.ui.internal.PackedMesh;
  */
 final class GpuScene {
 
-	record GpuMesh(int vertexArray, int vertexBuffer, int indexBuffer, int indexCount, int material) {
+	/** A mesh in GL; {@code mesh} is its index in the scene's meshes (those without triangles are not uploaded). */
+	record GpuMesh(int vertexArray, int vertexBuffer, int indexBuffer, int indexCount, int material, int mesh) {
 	}
 
 	final Scene scene;
@@ -35,9 +36,10 @@ final class GpuScene {
 		this.objects = objects;
 		this.scene = scene;
 		try {
-			for (Mesh mesh : scene.meshes()) {
+			for (int i = 0; i < scene.meshes().size(); i++) {
+				Mesh mesh = scene.meshes().get(i);
 				if (mesh.triangleCount() > 0) {
-					meshes.add(upload(PackedMesh.of(mesh)));
+					meshes.add(upload(PackedMesh.of(mesh), i));
 				}
 			}
 			for (Material m : scene.materials()) {
@@ -55,7 +57,7 @@ final class GpuScene {
 		}
 	}
 
-	private GpuMesh upload(PackedMesh packed) {
+	private GpuMesh upload(PackedMesh packed, int mesh) {
 		int vao = objects.vertexArray();
 		int vbo = objects.buffer();
 		int ebo = objects.buffer();
@@ -79,7 +81,7 @@ final class GpuScene {
 		attribute(3, 4, PackedMesh.TANGENT_OFFSET);
 		glBindVertexArray(0);
 		glBindBuffer(GL_ARRAY_BUFFER, 0);
-		return new GpuMesh(vao, vbo, ebo, packed.indices().length, packed.material());
+		return new GpuMesh(vao, vbo, ebo, packed.indices().length, packed.material(), mesh);
 	}
 
 	private static void attribute(int index, int size, int offset) {

@@ -20,7 +20,7 @@ import dev.atelier.viewport.ui.internal.RasterLight;
 /**
  * Draws a scene with one GL 3.3 context current: PBR-shaded meshes under the scene's punctual lights (the first
  * directional one casting shadows from a shadow map) and image-based lighting from its environment, the environment
- * behind them; or the meshes as wireframe; or a path-traced image over the whole viewport. Everything it makes goes through one {@link GlObjects}: after
+ * behind them; or the meshes as wireframe; the selected mesh's edges highlighted over either; or a path-traced image over the whole viewport. Everything it makes goes through one {@link GlObjects}: after
  * {@link #dispose} nothing is left. All methods run on the thread whose context is current.
  */
 public final class SceneRenderer {
@@ -30,8 +30,11 @@ public final class SceneRenderer {
 	static final int UNIT_BASE_COLOR = 0, UNIT_METALLIC_ROUGHNESS = 1, UNIT_NORMAL = 2, UNIT_OCCLUSION = 3, UNIT_EMISSIVE = 4, UNIT_PREFILTERED = 5,
 			UNIT_BRDF = 6, UNIT_ENVIRONMENT = 7, UNIT_IMAGE = 8, UNIT_SHADOW = 9;
 
-	/** What to draw in one frame. */
-	public record Frame(int width, int height, OrbitCamera camera, boolean wireframe, float exposure) {
+	/** The selected mesh's wireframe overlay: orange, which none of the built-in scenes shows. */
+	static final float[] HIGHLIGHT = { 1f, 0.55f, 0f };
+
+	/** What to draw in one frame; {@code selected} is the index of the scene mesh to highlight, or −1. */
+	public record Frame(int width, int height, OrbitCamera camera, boolean wireframe, float exposure, int selected) {
 	}
 
 	private final GlObjects objects = new GlObjects();
@@ -169,6 +172,7 @@ public final class SceneRenderer {
 		} else {
 			drawShaded(f, viewProjection);
 		}
+		drawHighlight(f.selected(), viewProjection);
 		drawSky(f, viewProjection);
 		glBindVertexArray(0);
 		glUseProgram(0);
@@ -267,6 +271,30 @@ public final class SceneRenderer {
 			}
 		} finally {
 			glPolygonMode(GL_FRONT_AND_BACK, GL_FILL);
+		}
+	}
+
+	/** The selected mesh's edges over what was drawn, pulled towards the eye so that its own surface does not hide them. */
+	private void drawHighlight(int selected, Matrix4f viewProjection) {
+		for (GpuScene.GpuMesh mesh : scene.meshes) {
+			if (mesh.mesh() != selected) {
+				continue;
+			}
+			flat.use();
+			flat.set("uViewProjection", viewProjection);
+			flat.set("uColor", HIGHLIGHT[0], HIGHLIGHT[1], HIGHLIGHT[2]);
+			glPolygonMode(GL_FRONT_AND_BACK, GL_LINE);
+			glEnable(GL_POLYGON_OFFSET_LINE);
+			glPolygonOffset(-1, -1);
+			glDepthFunc(GL_LEQUAL);
+			try {
+				glBindVertexArray(mesh.vertexArray());
+				glDrawElements(GL_TRIANGLES, mesh.indexCount(), GL_UNSIGNED_INT, 0);
+			} finally {
+				glDepthFunc(GL_LESS);
+				glDisable(GL_POLYGON_OFFSET_LINE);
+				glPolygonMode(GL_FRONT_AND_BACK, GL_FILL);
+			}
 		}
 	}
 
