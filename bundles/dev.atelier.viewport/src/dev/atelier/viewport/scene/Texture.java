@@ -22,6 +22,14 @@ public record Texture(String name, int width, int height, float[] rgba, Wrap wra
 
 	/** Bilinear sample at (u, v) into {@code out[0..3]}. */
 	public void sample(float u, float v, float[] out) {
+		bilinear(rgba, 0, width, height, wrapS, wrapT, u, v, out);
+	}
+
+	/**
+	 * The bilinear lookup itself, on RGBA texels starting at {@code offset} of a larger table (the path tracer's
+	 * flat scene keeps every texture in one array).
+	 */
+	public static void bilinear(float[] texels, int offset, int width, int height, Wrap wrapS, Wrap wrapT, float u, float v, float[] out) {
 		float x = u * width - 0.5f;
 		float y = v * height - 0.5f;
 		int x0 = (int) Math.floor(x);
@@ -32,9 +40,13 @@ public record Texture(String name, int width, int height, float[] rgba, Wrap wra
 		int bx = wrap(x0 + 1, width, wrapS);
 		int ay = wrap(y0, height, wrapT);
 		int by = wrap(y0 + 1, height, wrapT);
+		int p00 = offset + (ay * width + ax) * 4;
+		int p01 = offset + (ay * width + bx) * 4;
+		int p10 = offset + (by * width + ax) * 4;
+		int p11 = offset + (by * width + bx) * 4;
 		for (int c = 0; c < 4; c++) {
-			float top = rgba[(ay * width + ax) * 4 + c] * (1 - fx) + rgba[(ay * width + bx) * 4 + c] * fx;
-			float bottom = rgba[(by * width + ax) * 4 + c] * (1 - fx) + rgba[(by * width + bx) * 4 + c] * fx;
+			float top = texels[p00 + c] * (1 - fx) + texels[p01 + c] * fx;
+			float bottom = texels[p10 + c] * (1 - fx) + texels[p11 + c] * fx;
 			out[c] = top * (1 - fy) + bottom * fy;
 		}
 	}
