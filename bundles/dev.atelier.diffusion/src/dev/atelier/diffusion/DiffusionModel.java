@@ -147,10 +147,7 @@ public final class DiffusionModel implements AutoCloseable {
 		if (placement.memoryLimit() <= 0 || totalWeights <= 0) {
 			return placement;
 		}
-		long own;
-		try (Stream<Path> files = Files.list(graphFolder)) {
-			own = files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".json")).mapToLong(f -> f.toFile().length()).sum();
-		}
+		long own = weightBytes(graphFolder);
 		long limit = Math.max(256L << 20, Math.round(placement.memoryLimit() * (double) own / totalWeights));
 		return new Placement(placement.kind(), placement.deviceIndex(), placement.threads(), limit);
 	}
@@ -286,9 +283,14 @@ public final class DiffusionModel implements AutoCloseable {
 
 	/** The bytes of every graph and weight file: what the weights take in memory. */
 	public long weightBytes() throws IOException {
-		try (Stream<Path> files = Files.walk(folder)) {
-			return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".json") && !f.getFileName().toString().endsWith(".txt"))
-					.mapToLong(f -> f.toFile().length()).sum();
+		return weightBytes(folder);
+	}
+
+	/** The bytes of the graph and weight files under {@code dir}: configs, vocabularies and notes do not count. */
+	public static long weightBytes(Path dir) throws IOException {
+		try (Stream<Path> files = Files.walk(dir)) {
+			return files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().matches(".*\\.(json|txt|md)")).mapToLong(f -> f.toFile().length())
+					.sum();
 		}
 	}
 

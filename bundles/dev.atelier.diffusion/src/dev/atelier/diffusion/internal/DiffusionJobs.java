@@ -159,8 +159,8 @@ public final class DiffusionJobs implements DiffusionService {
 	 */
 	static DiffusionWorkload workload(Path model, GenerationRequest r) {
 		long weights;
-		try (Stream<Path> files = Files.walk(model)) {
-			weights = files.filter(Files::isRegularFile).filter(DiffusionJobs::weightFile).mapToLong(f -> f.toFile().length()).sum();
+		try {
+			weights = DiffusionModel.weightBytes(model);
 		} catch (IOException e) {
 			throw new IllegalArgumentException(model + ": cannot list the model folder: " + e.getMessage(), e);
 		}
@@ -180,11 +180,6 @@ public final class DiffusionJobs implements DiffusionService {
 		DiffusionWorkload.Profile profile = new DiffusionWorkload.Profile("onnx:" + model.getFileName(), weights / 2.0,
 				DiffusionWorkload.Profile.sd15ActivationBytesPerMegapixel() * width / 320, false);
 		return new DiffusionWorkload(profile, r.width(), r.height(), r.batch(), false, false);
-	}
-
-	private static boolean weightFile(Path f) {
-		String name = f.getFileName().toString();
-		return !name.endsWith(".json") && !name.endsWith(".txt") && !name.endsWith(".md");
 	}
 
 	private List<Path> run(JobContext ctx, Lane lane, Path model, GenerationRequest r, long bytes, Path folder, GenerationListener listener)

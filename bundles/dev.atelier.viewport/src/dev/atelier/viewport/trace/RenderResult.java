@@ -21,4 +21,14 @@ public record RenderResult(Image color, Image albedo, Image normal, Image varian
 		/** Cancelled between passes. */
 		CANCELLED
 	}
+
+	/** What a film holds when the passes end, denoised when the settings ask for it; the same for every backend. */
+	static RenderResult of(Film film, Settings settings, Progress progress, Stop stop) {
+		Image color = film.mean();
+		Image albedo = film.albedo();
+		Image normal = film.normal();
+		Image variance = film.variance();
+		Image denoised = settings.denoise() && film.samples() > 0 ? Denoiser.denoise(color, albedo, normal, variance) : null;
+		return new RenderResult(color, albedo, normal, variance, denoised, progress, stop);
+	}
 }

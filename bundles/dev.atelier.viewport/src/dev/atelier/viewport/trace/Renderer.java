@@ -72,12 +72,7 @@ public final class Renderer {
 		} finally {
 			pool.shutdownNow();
 		}
-		Image color = film.mean();
-		Image albedo = film.albedo();
-		Image normal = film.normal();
-		Image variance = film.variance();
-		Image denoised = settings.denoise() && film.samples() > 0 ? Denoiser.denoise(color, albedo, normal, variance) : null;
-		return new RenderResult(color, albedo, normal, variance, denoised, progress, stop);
+		return RenderResult.of(film, settings, progress, stop);
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package dev.atelier.viewport.ui.internal;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,10 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import javax.imageio.ImageIO;
-
-import dev.atelier.core.io.AtomicFiles;
-import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.viewport.scene.Camera;
@@ -26,8 +21,8 @@ import dev.atelier.viewport.trace.Image;
 import dev.atelier.viewport.trace.Progress;
 import dev.atelier.viewport.trace.RenderResult;
 import dev.atelier.viewport.trace.RenderBackend;
+import dev.atelier.viewport.trace.RenderJob;
 import dev.atelier.viewport.trace.Settings;
-import dev.atelier.viewport.trace.Tonemap;
 
 /**
  * The view's path tracing, free of SWT: progressive previews on a thread of the view's own (a camera move cancels
@@ -113,35 +108,12 @@ public final class PathTraces implements AutoCloseable {
 	 */
 	public JobHandle<Rendered> render(JobService jobs, Request r, String sceneLabel, Path folder, float exposure, PassListener listener) {
 		Settings s = r.settings();
+		RenderJob job = new RenderJob(sceneLabel, r.camera(), r.width(), r.height(), s, r.backend(), exposure);
 		return jobs.submit("render " + r.scene().name() + " " + r.width() + "x" + r.height(), ctx -> {
-			ctx.detail(JobHandle.DEVICE, r.backend().device());
-			ctx.detail("scene", sceneLabel);
-			ctx.detail("spp", Integer.toString(s.spp()));
-			ctx.detail("bounces", Integer.toString(s.maxBounces()));
-			ctx.detail("denoise", Boolean.toString(s.denoise()));
-			ctx.detail("size", r.width() + "x" + r.height());
-			ctx.detail("seed", Long.toString(s.seed()));
-			ctx.begin("building the BVH", -1);
-			FlatScene flatScene = flatten(r.scene());
-			ctx.begin("tracing on " + r.backend().device(), s.spp());
-			RenderResult result = r.backend().render(flatScene, r.camera(), r.width(), r.height(), s, (progress, film) -> {
-				ctx.worked(1);
-				listener.pass(progress, film.mean());
-			}, ctx::isCancelled);
-			if (result.stop() == RenderResult.Stop.CANCELLED) {
-				throw new JobCancelledException();
-			}
-			ctx.begin("writing the PNG", -1);
-			Image shown = result.denoised() != null ? result.denoised() : result.color();
-			BufferedImage png = Tonemap.toBufferedImage(shown, exposure, Tonemap.Curve.ACES);
-			Path file = nextFile(folder, r.scene().name(), LocalDateTime.now());
-			AtomicFiles.write(file, out -> {
-				if (!ImageIO.write(png, "png", out)) {
-					throw new IOException("no PNG writer available for " + file);
-				}
-			});
-			ctx.output(file.toString());
-			return new Rendered(file, result);
+			Path[] written = new Path[1];
+			RenderResult result = job.run(ctx, () -> flatten(r.scene()), () -> written[0] = nextFile(folder, r.scene().name(), LocalDateTime.now()),
+					(progress, film) -> listener.pass(progress, film.mean()));
+			return new Rendered(written[0], result);
 		});
 	}
 

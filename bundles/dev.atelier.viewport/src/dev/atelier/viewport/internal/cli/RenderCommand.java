@@ -1,6 +1,5 @@
 package dev.atelier.viewport.internal.cli;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
-
-import javax.imageio.ImageIO;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,7 +16,6 @@ import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.ProgressBar;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.core.AtelierEnvironment;
-import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
@@ -31,9 +27,9 @@ import dev.atelier.viewport.trace.BuiltinScenes;
 import dev.atelier.viewport.trace.FlatScene;
 import dev.atelier.viewport.trace.Progress;
 import dev.atelier.viewport.trace.RenderBackend;
+import dev.atelier.viewport.trace.RenderJob;
 import dev.atelier.viewport.trace.RenderResult;
 import dev.atelier.viewport.trace.Settings;
-import dev.atelier.viewport.trace.Tonemap;
 
 /** {@code atelier render FILE.gltf|FILE.glb|--scene cornell …}: a path-traced PNG as a job, with a progress bar and the rays per second. */
 @Component(service = Subcommand.class)
@@ -110,31 +106,11 @@ public final class RenderCommand implements Subcommand {
 		Settings settings = Settings.defaults().withSpp(o.spp()).withMaxBounces(o.bounces()).withSeed(o.seed())
 				.withTimeLimit(o.time() == null ? Duration.ZERO : o.time()).withDenoise(o.denoise());
 		ProgressBar bar = new ProgressBar(ctx.err(), "rendering");
-		JobHandle<RenderResult> job = jobs.submit("render " + scene.name() + " " + o.width() + "x" + o.height(), jc -> {
-			jc.detail(JobHandle.DEVICE, backend.device());
-			jc.detail("scene", o.scene() != null ? "builtin:" + o.scene() : o.file().toString());
-			jc.detail("spp", Integer.toString(o.spp()));
-			jc.detail("bounces", Integer.toString(o.bounces()));
-			jc.detail("size", o.width() + "x" + o.height());
-			jc.begin("building the BVH", -1);
-			FlatScene flat = FlatScene.of(scene);
-			Camera camera = Camera.viewOf(scene);
-			jc.begin("tracing on " + backend.device(), o.spp());
-			int[] reported = { 0 };
-			RenderResult r = backend.render(flat, camera, o.width(), o.height(), settings, (progress, film) -> {
-				jc.worked(progress.samples() - reported[0]);
-				reported[0] = progress.samples();
-				bar.update(progress.samples(), progress.targetSamples(), "spp");
-			}, jc::isCancelled);
-			if (r.stop() == RenderResult.Stop.CANCELLED) {
-				throw new JobCancelledException();
-			}
-			Files.createDirectories(out.toAbsolutePath().getParent());
-			BufferedImage png = Tonemap.toBufferedImage(r.denoised() != null ? r.denoised() : r.color(), 0f, Tonemap.Curve.ACES);
-			AtomicFiles.write(out, stream -> ImageIO.write(png, "png", stream));
-			jc.output(out.toString());
-			return r;
-		});
+		RenderJob render = new RenderJob(o.scene() != null ? "builtin:" + o.scene() : o.file().toString(), Camera.viewOf(scene), o.width(), o.height(),
+				settings, backend, 0f);
+		JobHandle<RenderResult> job = jobs.submit("render " + scene.name() + " " + o.width() + "x" + o.height(), jc -> render.run(jc, () -> FlatScene.of(scene),
+				() -> Files.createDirectories(out.toAbsolutePath().getParent()).resolve(out.getFileName()),
+				(progress, film) -> bar.update(progress.samples(), progress.targetSamples(), "spp")));
 		try {
 			RenderResult r = job.result().join();
 			bar.done();
