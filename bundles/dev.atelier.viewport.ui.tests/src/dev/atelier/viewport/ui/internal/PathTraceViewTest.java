@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 
-import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobState;
 import dev.atelier.device.DeviceService;
@@ -62,7 +62,7 @@ class PathTraceViewTest {
 		shell.setLayout(new FillLayout());
 		shell.setSize(900, 650);
 		part = new ViewportPart(Views.jobs());
-		part.environment(service(AtelierEnvironment.class));
+		part.outputs(service(Outputs.class));
 		part.devices(service(DeviceService.class));
 		part.create(shell);
 		shell.open();
@@ -200,7 +200,7 @@ class PathTraceViewTest {
 		Path png = job.result().get().file();
 		assertEquals(part.renderFolder(), png.getParent());
 		assertTrue(png.getParent().endsWith(Path.of("outputs", "render")), png.toString());
-		assertTrue(png.getFileName().toString().matches("Cornell-box-\\d{8}-\\d{6}(-\\d+)?\\.png"), png.toString());
+		assertTrue(png.getFileName().toString().matches("\\d{5}-Cornell-box\\.png"), png.toString());
 		BufferedImage image = ImageIO.read(png.toFile());
 		assertEquals(width, image.getWidth(), "the view's size");
 		assertEquals(height, image.getHeight());

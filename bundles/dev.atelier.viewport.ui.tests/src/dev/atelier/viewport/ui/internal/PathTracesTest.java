@@ -3,15 +3,11 @@ package dev.atelier.viewport.ui.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
@@ -21,19 +17,6 @@ import dev.atelier.viewport.trace.RenderResult;
 import dev.atelier.viewport.trace.Settings;
 
 class PathTracesTest {
-
-	@TempDir
-	Path dir;
-
-	@Test
-	void renderFilesAreNamedAfterTheSceneAndTheTimeAndNeverOverwritten() throws Exception {
-		LocalDateTime at = LocalDateTime.of(2026, 11, 25, 1, 2, 3);
-		Path first = PathTraces.nextFile(dir.resolve("render"), "Cornell box", at);
-		assertEquals(dir.resolve("render").resolve("Cornell-box-20261125-010203.png"), first);
-		Files.createFile(first);
-		assertEquals(dir.resolve("render").resolve("Cornell-box-20261125-010203-2.png"), PathTraces.nextFile(dir.resolve("render"), "Cornell box", at));
-		assertEquals("scene-20261125-010203.png", PathTraces.nextFile(dir, "/../", at).getFileName().toString());
-	}
 
 	@Test
 	void aNewPreviewCancelsTheOneBeforeAndPassesArriveInOrder() throws Exception {
