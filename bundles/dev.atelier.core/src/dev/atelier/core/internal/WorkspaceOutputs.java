@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -25,6 +26,9 @@ public final class WorkspaceOutputs implements Outputs {
 
 	private static final Pattern KIND = Pattern.compile("[a-z0-9-]+");
 	private static final Pattern NUMBERED = Pattern.compile("(\\d{5,})-.*\\.png");
+
+	/** A lock per folder, shared by every instance (tests make their own) so that numbering is one step at a time. */
+	private static final Map<Path, Object> NUMBERING = new ConcurrentHashMap<>();
 
 	private final Path root;
 
@@ -60,13 +64,16 @@ public final class WorkspaceOutputs implements Outputs {
 		byte[] png = PngInfo.encode(image, text);
 		Files.createDirectories(folder);
 		String safe = fileSafe(label);
-		// the temporary file is named for the first candidate; it becomes whichever number is free when it is published
-		Path temp = AtomicFiles.writeTemp(folder.resolve(name(nextNumber(folder), safe)), out -> out.write(png));
+		// written before taking a number, so that the lock is held only for listing the folder and a link
+		Path temp = AtomicFiles.writeTemp(folder.resolve(name(0, safe)), out -> out.write(png));
 		try {
-			for (int n = nextNumber(folder);; n++) {
-				Path file = folder.resolve(name(n, safe));
-				if (AtomicFiles.commitNew(temp, file)) {
-					return file;
+			// one number per file within this process; against another process the link in commitNew still never replaces a file
+			synchronized (NUMBERING.computeIfAbsent(folder.toAbsolutePath().normalize(), f -> new Object())) {
+				for (int n = nextNumber(folder);; n++) {
+					Path file = folder.resolve(name(n, safe));
+					if (AtomicFiles.commitNew(temp, file)) {
+						return file;
+					}
 				}
 			}
 		} finally {

@@ -35,8 +35,8 @@ public interface Outputs {
 
 	/**
 	 * Writes the image into {@code folder} (created when missing) as {@code NNNNN-<label>.png}, numbered one past
-	 * the highest number there (from {@code 00000}); the label is made file-safe. When another writer takes that
-	 * number first, the next one is taken.
+	 * the highest number there (from {@code 00000}); the label is made file-safe. Writers in one process never share a
+	 * number; a writer in another process may take the same number under another label, and no file is ever replaced.
 	 *
 	 * @return the file written
 	 */

@@ -34,6 +34,8 @@ import dev.atelier.viewport.scene.Environment;
 import dev.atelier.viewport.scene.Light;
 import dev.atelier.viewport.scene.Material;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.scene.Shapes;
+import dev.atelier.viewport.trace.BuiltinScenes;
 
 /** The Viewport's path tracing: the progressive preview in place, Render as a job writing a PNG, the Cornell box. */
 class PathTraceViewTest {
@@ -99,7 +101,7 @@ class PathTraceViewTest {
 
 	@Test
 	void theCornellBoxComesFirstLitByItsLampAndTheCudaBackendIsGreyedOut() throws Exception {
-		assertEquals(ViewportScenes.CORNELL_BOX, part.scene.name());
+		assertEquals(BuiltinScenes.CORNELL_BOX, part.scene.name());
 		assertTrue(part.status.getText().startsWith("Cornell box: 5 meshes, 32 triangles, 4 materials, 0 lights, 1 emissive mesh lighting it."),
 				part.status.getText());
 		assertFalse(part.skyLight.getSelection(), "its lamp lights it: no sky");
@@ -165,7 +167,7 @@ class PathTraceViewTest {
 
 	@Test
 	void pathTraceModeRefinesInPlaceAndStartsAgainWhenTheCameraMoves() throws Exception {
-		part.scenes.select(ViewportScenes.NAMES.indexOf(ViewportScenes.SPHERES));
+		part.scenes.select(BuiltinScenes.labels().indexOf(BuiltinScenes.SPHERES));
 		Views.click(part.scenes);
 		traceSettings(4, 3);
 		int[] raster = part.viewport.capture();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.trace.BuiltinScenes;
 import dev.atelier.viewport.trace.Progress;
 import dev.atelier.viewport.trace.RenderBackend;
 import dev.atelier.viewport.trace.RenderResult;
@@ -20,7 +21,7 @@ class PathTracesTest {
 
 	@Test
 	void aNewPreviewCancelsTheOneBeforeAndPassesArriveInOrder() throws Exception {
-		Scene scene = ViewportScenes.spheres();
+		Scene scene = BuiltinScenes.spheres();
 		try (PathTraces traces = new PathTraces()) {
 			PathTraces.Request slow = new PathTraces.Request(scene, Camera.viewOf(scene), 64, 48, Settings.defaults().withSpp(100_000).withThreads(1), RenderBackend.cpu());
 			CompletableFuture<RenderResult> first = traces.preview(slow, (p, mean) -> {

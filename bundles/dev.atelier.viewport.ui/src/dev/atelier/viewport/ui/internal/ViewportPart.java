@@ -33,6 +33,7 @@ import dev.atelier.device.DeviceService;
 import dev.atelier.viewport.gltf.GltfLoader;
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.trace.BuiltinScenes;
 import dev.atelier.viewport.trace.Progress;
 import dev.atelier.viewport.trace.RenderBackend;
 import dev.atelier.viewport.trace.Settings;
@@ -187,7 +188,7 @@ public final class ViewportPart {
 		open = button(bar, "Open…", SWT.PUSH, this::browse);
 		open.setToolTipText("Open a glTF 2.0 scene (.gltf or .glb)");
 		scenes = new Combo(bar, SWT.READ_ONLY);
-		scenes.setItems(ViewportScenes.NAMES.toArray(String[]::new));
+		scenes.setItems(BuiltinScenes.labels().toArray(String[]::new));
 		scenes.setToolTipText("Built-in scenes");
 		scenes.addListener(SWT.Selection, e -> showBuiltIn(scenes.getText()));
 		frame = button(bar, "Frame", SWT.PUSH, this::frameSelection);
@@ -304,7 +305,7 @@ public final class ViewportPart {
 	}
 
 	void showBuiltIn(String name) {
-		Scene s = ViewportScenes.named(name);
+		Scene s = BuiltinScenes.labelled(name);
 		skyLight.setSelection(ViewportScenes.unlit(s));
 		show(s, null, List.of());
 	}

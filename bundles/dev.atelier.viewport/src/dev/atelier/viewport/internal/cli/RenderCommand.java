@@ -59,7 +59,7 @@ public final class RenderCommand implements Subcommand {
 	public String usage() {
 		return """
 				usage: atelier render FILE.gltf|FILE.glb [options]
-				       atelier render --scene cornell|furnace|spheres [options]
+				       atelier render --scene cornell|spheres|furnace|sphere-field [options]
 
 				Path-traces the scene (its first camera, else a view framing it) and writes a PNG; progress goes to
 				stderr, the PNG's path and the rays per second to stdout.
