@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.jobs.EnergyMeter;
+import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobState;
 import dev.atelier.model.WorkspaceStore;
 import dev.atelier.model.internal.FileWorkspaceManager;
