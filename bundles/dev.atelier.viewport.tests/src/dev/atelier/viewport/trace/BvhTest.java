@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.atelier.viewport.scene.Environment;
 import dev.atelier.viewport.scene.Material;
+import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.scene.Mesh;
 
 class BvhTest {

@@ -282,7 +282,7 @@ public final class LlmCommand implements Subcommand {
 	}
 
 	/** Stores (from standard input, never an argument that shell history keeps) or removes a server's API key. */
-	private static int key(CommandContext ctx, List<String> args) {
+	private int key(CommandContext ctx, List<String> args) {
 		URI url = null;
 		boolean remove = false;
 		try {
