@@ -34,7 +34,7 @@ public final class WorkspaceOutputs implements Outputs {
 
 	@Activate
 	public WorkspaceOutputs(@Reference AtelierEnvironment env) {
-		this(env.paths().workspaceRoot().resolve("outputs"));
+		this(Outputs.ofWorkspace(env.paths().workspaceRoot()).root());
 	}
 
 	private WorkspaceOutputs(Path root) {

@@ -18,6 +18,11 @@ public interface Outputs {
 	String DIFFUSION = "diffusion";
 	String RENDER = "render";
 
+	/** The outputs of a workspace: {@code <workspaceRoot>/outputs}. */
+	static Outputs ofWorkspace(Path workspaceRoot) {
+		return under(workspaceRoot.resolve("outputs"));
+	}
+
 	/** Outputs under {@code root} instead of the workspace's (tests, tools that write elsewhere). */
 	static Outputs under(Path root) {
 		return WorkspaceOutputs.at(root);

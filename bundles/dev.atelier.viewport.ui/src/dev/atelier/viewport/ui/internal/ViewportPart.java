@@ -553,7 +553,7 @@ public final class ViewportPart {
 
 	private Outputs outputs() {
 		Outputs o = outputs;
-		return o != null ? o : Outputs.under(AtelierPaths.resolve(List.of(), System.getenv(), Path.of(System.getProperty("user.home"))).workspaceRoot().resolve("outputs"));
+		return o != null ? o : Outputs.ofWorkspace(AtelierPaths.resolve(List.of(), System.getenv(), Path.of(System.getProperty("user.home"))).workspaceRoot());
 	}
 
 	/** Submits a render of the view at its size; its passes show in the view. Returns the job, or null. */
