@@ -95,7 +95,9 @@ class QuantizedLogitsTest {
 	@Test
 	void everyTensorTypeMatchesF32OnItsOwnWeightsAndStaysNearTheOriginal(@TempDir Path dir) throws Exception {
 		try (GgufFile vocab = GgufFile.open(TinyVocab.write(dir.resolve("vocab.gguf")))) {
-			int[] tokens = Tokenizers.of(vocab).encode("Hello, how are you?").stream().mapToInt(Integer::intValue).toArray();
+			// BOS, then the prompt, as a chat model sees it
+			int[] tokens = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(1),
+					Tokenizers.of(vocab).encode("Hello, how are you?").stream().mapToInt(Integer::intValue)).toArray();
 			Path f32File = dir.resolve("tiny-f32.gguf");
 			SyntheticModel.write(f32File, "tiny", GgmlType.F32, vocab, 42);
 			List<float[]> original;
