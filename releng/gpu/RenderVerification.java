@@ -407,7 +407,7 @@ public final class RenderVerification {
 	private static void performance(RenderBackend cuda, RenderBackend cpu, double timeScale) {
 		int width = 1280, height = 720;
 		List<String> rows = new ArrayList<>();
-		for (String name : List.of("cornell", "spheres")) {
+		for (String name : List.of("cornell", "sphere-field")) {
 			Scene scene = BuiltinScenes.named(name);
 			long t0 = System.nanoTime();
 			FlatScene flat = FlatScene.of(scene);

@@ -18,6 +18,7 @@ import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.trace.BuiltinScenes;
 import dev.atelier.viewport.trace.Image;
 import dev.atelier.viewport.trace.RenderBackend;
 import dev.atelier.viewport.trace.RenderResult;
@@ -47,7 +48,7 @@ public final class ViewportCudaCheck {
 		RenderBackend cuda = dry ? RenderBackend.cpu() : RenderBackend.named("cuda", devices);
 		System.out.println("CUDA offered: traces on " + cuda.device());
 
-		Scene scene = ViewportScenes.spheres();
+		Scene scene = BuiltinScenes.spheres();
 		OrbitCamera orbit = OrbitCamera.overview();
 		int width = 480;
 		int height = 320;

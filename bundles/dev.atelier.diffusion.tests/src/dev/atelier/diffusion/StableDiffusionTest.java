@@ -26,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.atelier.core.jobs.JobCancelledException;
+import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.scheduler.Sampler;
 
 /** End to end on the tiny fixture with ONNX Runtime's CPU provider. */

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
 
+import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.scheduler.Sampler;
 
 /**
@@ -23,7 +24,7 @@ import dev.atelier.diffusion.scheduler.Sampler;
  */
 public record Infotext(String prompt, String negativePrompt, Map<String, String> settings) {
 
-	public static final String CHUNK = "parameters";
+	public static final String CHUNK = PngInfo.PARAMETERS;
 	private static final String NEGATIVE = "Negative prompt:";
 	private static final Pattern PAIR = Pattern.compile("\\s*([\\w .-]+):\\s*(\"(?:\\\\.|[^\\\\\"])*\"|[^,]*)(?:,|$)");
 	private static final Gson GSON = new Gson();

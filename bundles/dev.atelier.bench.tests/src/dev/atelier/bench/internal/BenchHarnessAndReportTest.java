@@ -22,46 +22,29 @@ import dev.atelier.bench.BenchResult;
 import dev.atelier.bench.Harness;
 import dev.atelier.bench.Timing;
 import dev.atelier.core.jobs.JobCancelledException;
-import dev.atelier.core.jobs.JobContext;
+import dev.atelier.testing.RecordingJobContext;
 
 class BenchHarnessAndReportTest {
-
-	static JobContext quiet(boolean[] cancelled) {
-		return new JobContext() {
-			@Override
-			public void begin(String task, long totalWork) {
-			}
-
-			@Override
-			public void worked(long steps) {
-			}
-
-			@Override
-			public boolean isCancelled() {
-				return cancelled[0];
-			}
-		};
-	}
 
 	@Test
 	void harnessWarmsUpThenKeepsMinMedianMaxOfTheTimedRuns() {
 		int[] calls = { 0 };
 		double[] times = { 99, 99, 5, 1, 3, 2, 4 };
-		Timing t = new Harness(2, 5, quiet(new boolean[1])).time(() -> times[calls[0]++]);
+		Timing t = new Harness(2, 5, new RecordingJobContext()).time(() -> times[calls[0]++]);
 		assertEquals(7, calls[0], "two warm-up runs and five timed ones");
 		assertEquals(new Timing(1, 3, 5, 5), t, "warm-up times are not kept");
 		assertEquals(2.5, Harness.of(4, 1, 2, 3).medianMs(), "an even count takes the mean of the middle two");
-		assertThrows(IllegalArgumentException.class, () -> new Harness(0, 0, quiet(new boolean[1])));
+		assertThrows(IllegalArgumentException.class, () -> new Harness(0, 0, new RecordingJobContext()));
 	}
 
 	@Test
 	void cancellingStopsTheHarnessBetweenRuns() {
-		boolean[] cancelled = { false };
+		RecordingJobContext context = new RecordingJobContext();
 		int[] calls = { 0 };
-		Harness harness = new Harness(0, 100, quiet(cancelled));
+		Harness harness = new Harness(0, 100, context);
 		assertThrows(JobCancelledException.class, () -> harness.time(() -> {
 			if (++calls[0] == 3) {
-				cancelled[0] = true;
+				context.cancel();
 			}
 			return 1;
 		}));

@@ -8,14 +8,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.atelier.bench.BenchReport;
 import dev.atelier.bench.BenchResult;
 import dev.atelier.device.Backend;
 import dev.atelier.device.DeviceService;
+import dev.atelier.testing.Services;
+import dev.atelier.testing.RecordingJobContext;
 
 /**
  * In the OSGi runtime with the real device service: the GPU suite's code paths on the CPU device (transfers through
@@ -27,16 +26,7 @@ class SuitesOnTheCpuDeviceTest {
 	private static final CpuSuite.Sizes TINY_CPU = new CpuSuite.Sizes(1 << 20, 16, new int[] { 64, 128 });
 
 	private static DeviceService devices() throws InterruptedException {
-		BundleContext context = FrameworkUtil.getBundle(GpuSuite.class).getBundleContext();
-		ServiceTracker<DeviceService, DeviceService> tracker = new ServiceTracker<>(context, DeviceService.class, null);
-		tracker.open();
-		try {
-			DeviceService service = tracker.waitForService(10_000);
-			assertTrue(service != null, "no device service");
-			return service;
-		} finally {
-			tracker.close();
-		}
+		return Services.await(GpuSuite.class, DeviceService.class);
 	}
 
 	private static BenchRunner.Options options(String suite, String device) {
@@ -45,7 +35,7 @@ class SuitesOnTheCpuDeviceTest {
 
 	@Test
 	void gpuSuiteOnTheCpuDeviceMeasuresTransfersAndNamesWhatItSkips() throws Exception {
-		BenchReport report = BenchRunner.run(devices(), options("gpu", "cpu"), BenchHarnessAndReportTest.quiet(new boolean[1]));
+		BenchReport report = BenchRunner.run(devices(), options("gpu", "cpu"), new RecordingJobContext());
 		assertEquals(List.of(), report.failures());
 		Set<String> names = report.results().stream().map(BenchResult::name).collect(Collectors.toSet());
 		assertTrue(names.containsAll(Set.of("device-to-device copy 1 MiB", "host-to-device unpinned 1 MiB", "device-to-host pageable 1 MiB",
@@ -59,7 +49,7 @@ class SuitesOnTheCpuDeviceTest {
 	@Test
 	void withoutACudaDeviceTheGpuSuiteIsSkippedAndTheCpuSuiteRuns() throws Exception {
 		DeviceService devices = devices();
-		BenchReport report = BenchRunner.run(devices, options("all", null), BenchHarnessAndReportTest.quiet(new boolean[1]));
+		BenchReport report = BenchRunner.run(devices, options("all", null), new RecordingJobContext());
 		boolean gpu = devices.devices().stream().anyMatch(d -> d.backend() == Backend.CUDA);
 		assertEquals(!gpu, report.skipped().contains("gpu suite: skipped: no CUDA device"), report.skipped().toString());
 		List<BenchResult> sgemm = report.results().stream().filter(r -> r.group().equals("cpu-gemm")).toList();
@@ -72,7 +62,7 @@ class SuitesOnTheCpuDeviceTest {
 	@Test
 	void anUnknownDeviceIsRefusedNamingTheKnownOnes() throws Exception {
 		IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-				() -> BenchRunner.run(devices(), options("gpu", "cuda:7"), BenchHarnessAndReportTest.quiet(new boolean[1])));
+				() -> BenchRunner.run(devices(), options("gpu", "cuda:7"), new RecordingJobContext()));
 		assertTrue(e.getMessage().startsWith("no device 'cuda:7'; devices: ") && e.getMessage().contains("cpu"), e.getMessage());
 	}
 }

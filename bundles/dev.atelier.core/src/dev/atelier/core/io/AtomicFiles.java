@@ -6,6 +6,8 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -62,6 +64,31 @@ public final class AtomicFiles {
 			throw new IOException("cannot replace " + target + " atomically on this file system", e);
 		}
 		syncDirectory(target.toAbsolutePath().getParent());
+	}
+
+	/**
+	 * Like {@link #commit}, but never replaces a file: publishes the temporary file as {@code target} only if no
+	 * file has that name, atomically even against other processes (a hard link, which fails on an existing name);
+	 * returns false, keeping the temporary file, when the name is taken.
+	 */
+	public static boolean commitNew(Path temp, Path target) throws IOException {
+		try {
+			Files.createLink(target, temp);
+		} catch (FileAlreadyExistsException e) {
+			return false;
+		} catch (UnsupportedOperationException | FileSystemException e) {
+			// no hard links here (some network and FUSE file systems): a move that refuses an existing target
+			try {
+				Files.move(temp, target);
+			} catch (FileAlreadyExistsException taken) {
+				return false;
+			}
+			syncDirectory(target.toAbsolutePath().getParent());
+			return true;
+		}
+		Files.delete(temp);
+		syncDirectory(target.toAbsolutePath().getParent());
+		return true;
 	}
 
 	/** Deletes temporary files that a crashed {@link #write} left beside {@code target}; returns how many. */

@@ -15,12 +15,12 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.LeaseState;
 import dev.atelier.device.VramLease;
+import dev.atelier.testing.Services;
 
 /** In the OSGi runtime: a lease never outlives the bundle that holds it. */
 class BundleLeasesTest {
@@ -28,10 +28,7 @@ class BundleLeasesTest {
 	@Test
 	void stoppingABundleReleasesItsLeases() throws Exception {
 		BundleContext context = FrameworkUtil.getBundle(BundleLeasesTest.class).getBundleContext();
-		ServiceTracker<DeviceService, DeviceService> tracker = new ServiceTracker<>(context, DeviceService.class, null);
-		tracker.open();
-		DeviceService mine = tracker.waitForService(10_000);
-		tracker.close();
+		DeviceService mine = Services.await(BundleLeasesTest.class, DeviceService.class);
 		mine.simulate("rtx4090");
 
 		Bundle owner = context.installBundle("test:lease-owner", emptyBundle("test.lease.owner"));

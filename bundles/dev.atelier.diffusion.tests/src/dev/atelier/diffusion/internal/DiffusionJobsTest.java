@@ -19,22 +19,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.jobs.JobState;
+import dev.atelier.core.outputs.Outputs;
+import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.VramLease;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
-import dev.atelier.diffusion.PngInfo;
 import dev.atelier.diffusion.internal.ort.OrtExecutor;
 import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.testing.Services;
 
 /** The queue in the OSGi runtime, with the real job and device services, on the tiny fixture. */
 class DiffusionJobsTest {
@@ -42,24 +41,18 @@ class DiffusionJobsTest {
 	private static final Path TINY = Path.of("fixture", "tiny-sd").toAbsolutePath();
 
 	@TempDir
-	Path out;
+	Path root;
+	/** The queue's default folder: {@code <outputs>/diffusion}. */
+	private Path out;
 
 	private DeviceService devices;
 	private DiffusionJobs diffusion;
 
-	private static <S> S service(Class<S> type) throws InterruptedException {
-		BundleContext context = FrameworkUtil.getBundle(DiffusionJobsTest.class).getBundleContext();
-		ServiceTracker<S, S> tracker = new ServiceTracker<>(context, type, null);
-		tracker.open();
-		S s = tracker.waitForService(10_000);
-		tracker.close();
-		return s;
-	}
-
 	@BeforeEach
 	void start() throws InterruptedException {
-		devices = service(DeviceService.class);
-		diffusion = new DiffusionJobs(service(JobService.class), devices, out, new OrtExecutor());
+		devices = Services.await(DiffusionJobsTest.class, DeviceService.class);
+		out = root.resolve("diffusion");
+		diffusion = new DiffusionJobs(Services.await(DiffusionJobsTest.class, JobService.class), devices, Outputs.under(root), new OrtExecutor());
 	}
 
 	@AfterEach

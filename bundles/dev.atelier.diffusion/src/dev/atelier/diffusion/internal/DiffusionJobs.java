@@ -14,9 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,11 +23,10 @@ import org.osgi.service.component.annotations.Reference;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import dev.atelier.core.AtelierEnvironment;
-import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.core.jobs.JobContext;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.outputs.Outputs;
 import dev.atelier.device.Backend;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceService;
@@ -45,7 +41,6 @@ import dev.atelier.diffusion.GeneratedImage;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
-import dev.atelier.diffusion.PngInfo;
 import dev.atelier.diffusion.StableDiffusion;
 import dev.atelier.diffusion.exec.GraphExecutor;
 import dev.atelier.diffusion.exec.Placement;
@@ -62,23 +57,20 @@ public final class DiffusionJobs implements DiffusionService {
 
 	private static final System.Logger LOG = System.getLogger(DiffusionJobs.class.getName());
 	private static final String CPU = "cpu";
-	private static final Pattern NUMBERED = Pattern.compile("(\\d{5})-.*\\.png");
 
 	private final JobService jobs;
 	private final DeviceService devices;
-	private final Path outputs;
+	private final Outputs outputs;
 	private final GraphExecutor executor;
 	private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 	private final List<JobHandle<List<Path>>> queue = new ArrayList<>();
-	/** Numbering the files of one folder is one step at a time, whichever lane writes. */
-	private final Object numbering = new Object();
 
 	@Activate
-	public DiffusionJobs(@Reference JobService jobs, @Reference DeviceService devices, @Reference AtelierEnvironment env) {
-		this(jobs, devices, env.paths().workspaceRoot().resolve("outputs").resolve("diffusion"), new OrtExecutor());
+	public DiffusionJobs(@Reference JobService jobs, @Reference DeviceService devices, @Reference Outputs outputs) {
+		this(jobs, devices, outputs, new OrtExecutor());
 	}
 
-	DiffusionJobs(JobService jobs, DeviceService devices, Path outputs, GraphExecutor executor) {
+	DiffusionJobs(JobService jobs, DeviceService devices, Outputs outputs, GraphExecutor executor) {
 		this.jobs = jobs;
 		this.devices = devices;
 		this.outputs = outputs;
@@ -106,7 +98,7 @@ public final class DiffusionJobs implements DiffusionService {
 
 	@Override
 	public Path defaultOutputFolder() {
-		return outputs;
+		return outputs.folder(Outputs.DIFFUSION);
 	}
 
 	@Override
@@ -116,7 +108,7 @@ public final class DiffusionJobs implements DiffusionService {
 				"unknown device '" + deviceId + "'; known: " + devices.devices().stream().map(Device::id).toList()));
 		long bytes = device == null || device.backend() == Backend.CPU ? 0 : plan(model, request, device);
 		Lane lane = lanes.computeIfAbsent(deviceId, id -> new Lane(id, device));
-		Path folder = outputFolder == null ? outputs : outputFolder;
+		Path folder = outputFolder == null ? defaultOutputFolder() : outputFolder;
 		JobHandle<List<Path>> handle;
 		synchronized (queue) {
 			handle = jobs.submit("diffusion " + request.width() + "x" + request.height() + "x" + request.batch() + " on " + deviceId,
@@ -217,26 +209,13 @@ public final class DiffusionJobs implements DiffusionService {
 		}
 		ctx.begin("writing " + images.size() + " image(s)", images.size());
 		List<Path> written = new ArrayList<>();
-		Files.createDirectories(folder);
 		for (GeneratedImage image : images) {
-			byte[] png = PngInfo.encode(image.image(), Map.of(Infotext.CHUNK, image.infotext().text()));
-			Path file;
-			synchronized (numbering) {
-				file = folder.resolve(String.format(Locale.ROOT, "%05d-%d.png", nextNumber(folder), image.seed()));
-				AtomicFiles.write(file, out -> out.write(png));
-			}
+			Path file = outputs.writeNumbered(folder, Long.toString(image.seed()), image.image(), Map.of(Infotext.CHUNK, image.infotext().text()));
 			written.add(file);
 			ctx.output(file.toString());
 			ctx.worked(1);
 		}
 		return written;
-	}
-
-	private static int nextNumber(Path folder) throws IOException {
-		try (Stream<Path> files = Files.list(folder)) {
-			return files.map(f -> NUMBERED.matcher(f.getFileName().toString())).filter(Matcher::matches).mapToInt(m -> Integer.parseInt(m.group(1)))
-					.max().orElse(-1) + 1;
-		}
 	}
 
 	/** One device's queue and its loaded pipeline. */

@@ -59,7 +59,7 @@ class EmbeddedChatTest {
 	@Test
 	void aSyntheticModelChatsAndALongConversationIsTruncatedAsStated(@TempDir Path dir) throws Exception {
 		Path file = dir.resolve("tiny.gguf");
-		try (GgufFile vocab = GgufFile.open(TestData.llm("gguf-vocab/ggml-vocab-llama-spm.gguf"))) {
+		try (GgufFile vocab = GgufFile.open(TinyVocab.write(dir.resolve("vocab.gguf")))) {
 			SyntheticModel.write(file, "tiny", GgmlType.Q8_0, vocab, 3);
 		}
 		try (EmbeddedModel model = EmbeddedModel.open(file, 1, 96)) {

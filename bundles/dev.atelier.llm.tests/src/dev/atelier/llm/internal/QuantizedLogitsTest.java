@@ -19,6 +19,7 @@ import dev.atelier.llm.internal.engine.Llama;
 import dev.atelier.llm.internal.engine.LlamaWeights;
 import dev.atelier.llm.internal.engine.SyntheticModel;
 import dev.atelier.llm.internal.engine.Weights;
+import dev.atelier.llm.internal.tokenizer.Tokenizers;
 
 /**
  * Synthetic tiny Llama GGUFs in each tensor type: their logits (1) agree with an F32 computation on the same,
@@ -72,10 +73,12 @@ class QuantizedLogitsTest {
 	@Test
 	void aBatchedPromptGivesTheLogitsOfTokenByToken(@TempDir Path dir) throws Exception {
 		Path file = dir.resolve("tiny-q4.gguf");
-		try (GgufFile vocab = GgufFile.open(TestData.llm("gguf-vocab/ggml-vocab-llama-spm.gguf"))) {
+		int vocabSize;
+		try (GgufFile vocab = GgufFile.open(TinyVocab.write(dir.resolve("vocab.gguf")))) {
 			SyntheticModel.write(file, "tiny", GgmlType.Q4_0, vocab, 9);
+			vocabSize = vocab.strings("tokenizer.ggml.tokens").orElseThrow().size();
 		}
-		int[] prompt = new java.util.Random(5).ints(45, 0, 32000).toArray(); // two batches: 32 and 13 tokens
+		int[] prompt = new java.util.Random(5).ints(45, 0, vocabSize).toArray(); // two batches: 32 and 13 tokens
 		try (GgufFile gguf = GgufFile.open(file)) {
 			GgufLlama.Model m = GgufLlama.load(gguf);
 			float[] batched = new Llama(m.config(), m.weights(), 2).forward(prompt, 0).clone();
@@ -91,8 +94,10 @@ class QuantizedLogitsTest {
 
 	@Test
 	void everyTensorTypeMatchesF32OnItsOwnWeightsAndStaysNearTheOriginal(@TempDir Path dir) throws Exception {
-		try (GgufFile vocab = GgufFile.open(TestData.llm("gguf-vocab/ggml-vocab-llama-spm.gguf"))) {
-			int[] tokens = { 1, 15043, 3186, 29892, 920, 526, 366, 29973 };
+		try (GgufFile vocab = GgufFile.open(TinyVocab.write(dir.resolve("vocab.gguf")))) {
+			// BOS, then the prompt, as a chat model sees it
+			int[] tokens = java.util.stream.IntStream.concat(java.util.stream.IntStream.of(1),
+					Tokenizers.of(vocab).encode("Hello, how are you?").stream().mapToInt(Integer::intValue)).toArray();
 			Path f32File = dir.resolve("tiny-f32.gguf");
 			SyntheticModel.write(f32File, "tiny", GgmlType.F32, vocab, 42);
 			List<float[]> original;

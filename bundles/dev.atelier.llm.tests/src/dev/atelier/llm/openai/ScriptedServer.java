@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A local HTTP/1.1 server for the tests that answers each connection with the next script: it reads the request,
@@ -92,6 +94,22 @@ final class ScriptedServer implements AutoCloseable {
 	 * UTF-8 characters); {@code pauseMillis} after each chunk.
 	 */
 	static Script events(String stream, int every, long pauseMillis) {
+		return chunked(stream, every, () -> Thread.sleep(pauseMillis));
+	}
+
+	/**
+	 * The event stream as {@link #events}, stalled after its first chunk until {@code resume} opens (a minute at most),
+	 * so that a test decides when the server's next chunk may come rather than racing a pause.
+	 */
+	static Script stalled(String stream, int every, CountDownLatch resume) {
+		return chunked(stream, every, () -> resume.await(1, TimeUnit.MINUTES));
+	}
+
+	private interface Pause {
+		void after() throws InterruptedException;
+	}
+
+	private static Script chunked(String stream, int every, Pause pause) {
 		return (out, s) -> {
 			out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
 					.getBytes(StandardCharsets.ISO_8859_1));
@@ -102,7 +120,7 @@ final class ScriptedServer implements AutoCloseable {
 				out.write(b, at, n);
 				out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
 				out.flush();
-				Thread.sleep(pauseMillis);
+				pause.after();
 			}
 			out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
 			out.flush();

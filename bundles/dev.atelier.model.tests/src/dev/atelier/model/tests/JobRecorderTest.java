@@ -8,23 +8,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.jobs.EnergyMeter;
-import dev.atelier.core.jobs.Job;
 import dev.atelier.core.jobs.JobHandle;
-import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.jobs.JobState;
 import dev.atelier.model.WorkspaceStore;
 import dev.atelier.model.internal.FileWorkspaceManager;
 import dev.atelier.model.internal.JobRecorder;
 import dev.atelier.model.workspace.JobRecord;
 import dev.atelier.model.workspace.JobStatus;
+import dev.atelier.testing.FakeJobService;
 
 class JobRecorderTest {
 
@@ -32,71 +28,15 @@ class JobRecorderTest {
 	Path dir;
 
 	/** A job service whose jobs the test moves through their states by hand. */
-	private static final class ManualJobs implements JobService {
-		final List<JobListener> listeners = new CopyOnWriteArrayList<>();
-
-		@Override
-		public <T> JobHandle<T> submit(String name, Job<T> job, Executor executor) {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public List<JobHandle<?>> active() {
-			return List.of();
-		}
-
-		@Override
-		public void addListener(JobListener l) {
-			listeners.add(l);
-		}
-
-		@Override
-		public void removeListener(JobListener l) {
-			listeners.remove(l);
-		}
+	private static final class ManualJobs {
+		final FakeJobService service = new FakeJobService();
 
 		void move(long id, String name, JobState state) {
 			move(id, name, state, Map.of(), List.of());
 		}
 
 		void move(long id, String name, JobState state, Map<String, String> details, List<String> outputs) {
-			JobHandle<Void> h = new JobHandle<>() {
-				public long id() {
-					return id;
-				}
-
-				public String name() {
-					return name;
-				}
-
-				public JobState state() {
-					return state;
-				}
-
-				public String task() {
-					return "";
-				}
-
-				public double progress() {
-					return Double.NaN;
-				}
-
-				public Map<String, String> details() {
-					return details;
-				}
-
-				public List<String> outputs() {
-					return outputs;
-				}
-
-				public void cancel() {
-				}
-
-				public CompletableFuture<Void> result() {
-					return new CompletableFuture<>();
-				}
-			};
-			listeners.forEach(l -> l.changed(h));
+			service.announce(FakeJobService.snapshot(id, name, state, details, outputs));
 		}
 	}
 
@@ -104,7 +44,7 @@ class JobRecorderTest {
 	void finishedJobsAreRecordedWithTheirEnergy() {
 		ManualJobs jobs = new ManualJobs();
 		FileWorkspaceManager workspace = FileWorkspaceManager.at(dir.resolve("workspace.xmi"));
-		JobRecorder recorder = new JobRecorder(jobs, workspace);
+		JobRecorder recorder = new JobRecorder(jobs.service, workspace);
 		recorder.setMeter(() -> () -> Optional.of(new EnergyMeter.Reading(1234.5, 411.5, 449.0)));
 		jobs.move(1, "diffusion.txt2img", JobState.RUNNING);
 		jobs.move(1, "diffusion.txt2img", JobState.RUNNING); // progress while running: still one record

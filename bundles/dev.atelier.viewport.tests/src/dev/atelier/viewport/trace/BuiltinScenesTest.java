@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.atelier.core.outputs.Outputs;
 import dev.atelier.viewport.scene.Mesh;
 import dev.atelier.viewport.scene.Scene;
 
@@ -45,7 +47,7 @@ class BuiltinScenesTest {
 	void tonemappedRendersWriteAsPng(@TempDir Path directory) throws IOException {
 		Image image = new Image(2, 1, new float[] { 0.5f, 0, 1, 0, 2, 0.2140f });
 		Path file = directory.resolve("out.png");
-		Tonemap.writePng(image, 0, Tonemap.Curve.CLAMP, file);
+		Outputs.under(directory).write(file, Tonemap.toBufferedImage(image, 0, Tonemap.Curve.CLAMP), Map.of());
 		BufferedImage read = ImageIO.read(file.toFile());
 		assertEquals(2, read.getWidth());
 		assertEquals(0xBC00FF, read.getRGB(0, 0) & 0xFFFFFF);

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.atelier.viewport.scene.Environment;
 import dev.atelier.viewport.scene.Material;
-import dev.atelier.viewport.scene.Mesh;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.scene.Mesh;
 
 class BvhTest {
 
@@ -168,14 +168,10 @@ class BvhTest {
 		assertTrue(depth < BvhBuilder.MAX_DEPTH, "depth " + depth);
 	}
 
-	/** The million-triangle benchmark scene flattens (BVH included) in seconds, not minutes, into a valid tree. */
+	/** The million-triangle benchmark scene flattens (BVH included) into a valid tree; its build time is a benchmark's (docs/benchmarks.md). */
 	@Test
-	void aMillionTrianglesFlattenInSeconds() {
-		Scene field = BuiltinScenes.sphereField(16, 64);
-		long start = System.nanoTime();
-		FlatScene scene = FlatScene.of(field);
-		long elapsed = System.nanoTime() - start;
-		assertTrue(elapsed < 30_000_000_000L, "flattened " + scene.triangleCount + " triangles in " + elapsed / 1e9 + " s");
+	void aMillionTrianglesFlattenIntoAValidTree() {
+		FlatScene scene = FlatScene.of(BuiltinScenes.sphereField(16, 64));
 		int[] seen = new int[scene.triangleCount];
 		assertTrue(check(scene, 0, 0, seen) < BvhBuilder.MAX_DEPTH);
 		assertTrue(Arrays.stream(seen).allMatch(count -> count == 1), "every triangle in exactly one leaf");

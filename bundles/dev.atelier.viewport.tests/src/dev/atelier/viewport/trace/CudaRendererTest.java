@@ -13,13 +13,11 @@ import java.nio.ByteOrder;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.atelier.device.Backend;
 import dev.atelier.device.DeviceFunction.Dim;
 import dev.atelier.device.DeviceService;
+import dev.atelier.testing.Services;
 import dev.atelier.viewport.scene.Scene;
 
 /** What the CUDA renderer decides on the host, tested without a GPU: the device, the lease, the batches, the film. */
@@ -64,21 +62,13 @@ class CudaRendererTest {
 	/** In the OSGi runtime, with the real device service: on a machine without a GPU (CI) the CUDA backend says so. */
 	@Test
 	void theDeviceServiceOfThisMachineGivesACudaBackendOnlyWithACudaDevice() throws InterruptedException {
-		BundleContext context = FrameworkUtil.getBundle(CudaRendererTest.class).getBundleContext();
-		ServiceTracker<DeviceService, DeviceService> tracker = new ServiceTracker<>(context, DeviceService.class, null);
-		tracker.open();
-		try {
-			DeviceService devices = tracker.waitForService(10_000);
-			assertTrue(devices != null, "no device service");
-			boolean cuda = devices.devices().stream().anyMatch(d -> d.backend() == Backend.CUDA && d.kernelIncompatibility().isEmpty());
-			if (cuda) {
-				assertTrue(RenderBackend.named("cuda", devices).device().startsWith("cuda:"));
-			} else {
-				IllegalStateException e = assertThrows(IllegalStateException.class, () -> RenderBackend.named("cuda", devices));
-				assertTrue(e.getMessage().startsWith("no CUDA device"), e.getMessage());
-			}
-		} finally {
-			tracker.close();
+		DeviceService devices = Services.await(CudaRendererTest.class, DeviceService.class);
+		boolean cuda = devices.devices().stream().anyMatch(d -> d.backend() == Backend.CUDA && d.kernelIncompatibility().isEmpty());
+		if (cuda) {
+			assertTrue(RenderBackend.named("cuda", devices).device().startsWith("cuda:"));
+		} else {
+			IllegalStateException e = assertThrows(IllegalStateException.class, () -> RenderBackend.named("cuda", devices));
+			assertTrue(e.getMessage().startsWith("no CUDA device"), e.getMessage());
 		}
 	}
 

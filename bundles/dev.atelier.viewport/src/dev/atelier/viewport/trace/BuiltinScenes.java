@@ -3,6 +3,7 @@ package dev.atelier.viewport.trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Environment;
@@ -10,11 +11,54 @@ import dev.atelier.viewport.scene.Light;
 import dev.atelier.viewport.scene.Material;
 import dev.atelier.viewport.scene.Mesh;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.scene.Shapes;
+import dev.atelier.viewport.scene.Texture;
 
-/** Scenes built by code, for tests, benchmarks and a first look without files. */
+/**
+ * Scenes built by code, for a first look without files, tests and benchmarks: the one registry of them, so that
+ * {@code atelier render --scene spheres} and the Viewport's "Spheres" are the same scene.
+ */
 public final class BuiltinScenes {
 
+	public static final String CORNELL_BOX = "Cornell box";
+	public static final String SPHERES = "Spheres";
+
+	/** Where the spheres of {@link #spheres()} are, and their radius: tests look at them. */
+	public static final float[] SMOOTH_METAL = { -1.2f, 0.5f, 0 };
+	public static final float[] ROUGH_METAL = { 0, 0.5f, 0 };
+	public static final float[] PLASTIC = { 1.2f, 0.5f, 0 };
+	public static final float SPHERE_RADIUS = 0.5f;
+	public static final float SMOOTH_ROUGHNESS = 0.15f;
+	public static final float ROUGH_ROUGHNESS = 0.8f;
+
+	/** A built-in scene: its id on the command line ({@code --scene ID}) and its label in the Viewport. */
+	public record Builtin(String id, String label, Supplier<Scene> scene) {
+	}
+
+	/** Every built-in scene, the Viewport's default first. */
+	public static final List<Builtin> ALL = List.of(new Builtin("cornell", CORNELL_BOX, BuiltinScenes::cornellBox),
+			new Builtin("spheres", SPHERES, BuiltinScenes::spheres), new Builtin("furnace", "White furnace", BuiltinScenes::furnace),
+			new Builtin("sphere-field", "Sphere field", () -> sphereField(16, 64)));
+
+	private static volatile Environment sky;
 	private BuiltinScenes() {
+	}
+
+	/** The built-in scene with this id: {@code cornell}, {@code spheres}, {@code furnace} or {@code sphere-field}. */
+	public static Scene named(String id) {
+		return ALL.stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException("no built-in scene '" + id
+				+ "'; there are " + String.join(", ", ALL.stream().map(Builtin::id).toList()))).scene().get();
+	}
+
+	/** The labels the Viewport offers, in order. */
+	public static List<String> labels() {
+		return ALL.stream().map(Builtin::label).toList();
+	}
+
+	/** The built-in scene with this label in the Viewport. */
+	public static Scene labelled(String label) {
+		return ALL.stream().filter(b -> b.label().equals(label)).findFirst().orElseThrow(() -> new IllegalArgumentException("no built-in scene '" + label + "'"))
+				.scene().get();
 	}
 
 	/**
@@ -24,16 +68,6 @@ public final class BuiltinScenes {
 	 * than in a hole cut in it). Lambertian RGB reflectances as commonly derived from the measured spectra. The
 	 * camera looks in through the open front, 35 mm lens on a 25 mm film (39.3° field of view).
 	 */
-	/** The built-in scenes by name: {@code cornell}, {@code furnace}, {@code spheres} (the 1M-triangle benchmark scene). */
-	public static Scene named(String name) {
-		return switch (name) {
-		case "cornell" -> cornellBox();
-		case "furnace" -> furnace();
-		case "spheres" -> sphereField(16, 64);
-		default -> throw new IllegalArgumentException("no built-in scene '" + name + "'; there are cornell, furnace and spheres");
-		};
-	}
-
 	public static Scene cornellBox() {
 		Material white = Material.lambertian("white", 0.725f, 0.71f, 0.68f, null);
 		Material red = Material.lambertian("red", 0.63f, 0.065f, 0.05f, null);
@@ -54,8 +88,71 @@ public final class BuiltinScenes {
 		MeshBuilder lamp = new MeshBuilder("light", 3);
 		lamp.quad(new float[] { 278, 0, 280 }, 343, 548.3f, 227, 343, 548.3f, 332, 213, 548.3f, 332, 213, 548.3f, 227);
 		Camera camera = Camera.lookAt("camera", new float[] { 0.278f, 0.273f, -0.8f }, new float[] { 0.278f, 0.273f, 0 }, (float) (2 * Math.atan(12.5 / 35)));
-		return new Scene("Cornell box", List.of(walls.mesh(0.001f), redWall.mesh(0.001f), greenWall.mesh(0.001f), blocks.mesh(0.001f), lamp.mesh(0.001f)),
+		return new Scene(CORNELL_BOX, List.of(walls.mesh(0.001f), redWall.mesh(0.001f), greenWall.mesh(0.001f), blocks.mesh(0.001f), lamp.mesh(0.001f)),
 				List.of(white, red, green, light), List.of(), List.of(camera), Environment.black());
+	}
+
+	/**
+	 * Three spheres on a grey floor under the sky and a sun: smooth and rough gold metal, and red plastic. Shows at a
+	 * glance what roughness and metalness do.
+	 */
+	public static Scene spheres() {
+		float[] gold = { 1.0f, 0.78f, 0.34f, 1 };
+		List<Material> materials = List.of(Material.diffuse("floor", 0.5f, 0.5f, 0.5f, null),
+				new Material("smooth gold", gold, null, 1, SMOOTH_ROUGHNESS, null, null, 1, null, 1, new float[3], null, false),
+				new Material("rough gold", gold.clone(), null, 1, ROUGH_ROUGHNESS, null, null, 1, null, 1, new float[3], null, false),
+				new Material("red plastic", new float[] { 0.8f, 0.08f, 0.06f, 1 }, null, 0, 0.35f, null, null, 1, null, 1, new float[3], null, false));
+		List<Mesh> meshes = List.of(Shapes.quad("floor", new float[] { 0, 0, 0 }, new float[] { 2.4f, 0, 0 }, new float[] { 0, 0, -1.6f }, 0),
+				Shapes.sphere("smooth gold", SMOOTH_METAL, SPHERE_RADIUS, 64, 32, 1), Shapes.sphere("rough gold", ROUGH_METAL, SPHERE_RADIUS, 64, 32, 2),
+				Shapes.sphere("red plastic", PLASTIC, SPHERE_RADIUS, 64, 32, 3));
+		float[] sunDirection = Vecs.normalize(-0.35f, -1f, -0.6f);
+		Light sun = new Light("sun", Light.Type.DIRECTIONAL, new float[] { 1, 0.97f, 0.92f }, 3, null, sunDirection, 0, 0, 0);
+		return new Scene(SPHERES, meshes, materials, List.of(sun), List.of(), sky());
+	}
+
+	/**
+	 * A soft daylight sky as an equirectangular map: blue at the zenith, pale at the horizon, a warm grey ground below.
+	 * A map rather than a formula so that the path tracer sees the same sky.
+	 */
+	public static Environment sky() {
+		Environment e = sky;
+		if (e == null) {
+			int w = 128;
+			int h = 64;
+			float[] rgba = new float[w * h * 4];
+			for (int j = 0; j < h; j++) {
+				double y = Math.cos(Math.PI * (j + 0.5) / h);
+				float[] c = skyColor(y);
+				for (int i = 0; i < w; i++) {
+					int o = (j * w + i) * 4;
+					System.arraycopy(c, 0, rgba, o, 3);
+					rgba[o + 3] = 1;
+				}
+			}
+			e = new Environment(new float[] { 1, 1, 1 }, new Texture("sky", w, h, rgba, Texture.Wrap.REPEAT, Texture.Wrap.CLAMP_TO_EDGE), 1);
+			sky = e;
+		}
+		return e;
+	}
+
+	/** The sky's radiance at height y (the direction's cosine to +Y). */
+	private static float[] skyColor(double y) {
+		float[] zenith = { 0.18f, 0.32f, 0.62f };
+		float[] horizon = { 0.75f, 0.8f, 0.85f };
+		float[] ground = { 0.22f, 0.2f, 0.18f };
+		float[] c = new float[3];
+		if (y >= 0) {
+			double k = Math.pow(y, 0.6);
+			for (int a = 0; a < 3; a++) {
+				c[a] = (float) (horizon[a] + (zenith[a] - horizon[a]) * k);
+			}
+		} else {
+			double k = Math.min(1, -y * 6);
+			for (int a = 0; a < 3; a++) {
+				c[a] = (float) (horizon[a] * 0.6 + (ground[a] - horizon[a] * 0.6) * k);
+			}
+		}
+		return c;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
@@ -32,6 +33,12 @@ public final class Renderer {
 	/** Renders an already flattened scene: re-rendering after a camera move does not rebuild the BVH. */
 	public static RenderResult render(FlatScene scene, Camera camera, int width, int height, Settings settings, ProgressListener listener,
 			BooleanSupplier cancelled) {
+		return render(scene, camera, width, height, settings, listener, cancelled, System::nanoTime);
+	}
+
+	/** As above, timing the passes (for the time limit and the progress) by {@code nanoClock}. */
+	static RenderResult render(FlatScene scene, Camera camera, int width, int height, Settings settings, ProgressListener listener,
+			BooleanSupplier cancelled, LongSupplier nanoClock) {
 		if (width < 1 || height < 1) {
 			throw new IllegalArgumentException("cannot render a " + width + "x" + height + " image");
 		}
@@ -42,7 +49,7 @@ public final class Renderer {
 		for (int i = 0; i < threads; i++) {
 			tracers[i] = new PathTracer(scene, pinhole, settings.maxBounces());
 		}
-		long start = System.nanoTime();
+		long start = nanoClock.getAsLong();
 		long limit = settings.timeLimit().toNanos();
 		RenderResult.Stop stop = RenderResult.Stop.SAMPLES;
 		Progress progress = new Progress(0, settings.spp(), 0, 0, 0);
@@ -61,7 +68,7 @@ public final class Renderer {
 					primary += tracer.primaryRays;
 					total += tracer.totalRays;
 				}
-				long elapsed = System.nanoTime() - start;
+				long elapsed = nanoClock.getAsLong() - start;
 				progress = new Progress(film.samples(), settings.spp(), elapsed, primary, total);
 				listener.passCompleted(progress, film);
 				if (limit > 0 && elapsed >= limit && film.samples() < settings.spp()) {

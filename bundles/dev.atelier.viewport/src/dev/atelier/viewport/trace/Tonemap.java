@@ -1,10 +1,6 @@
 package dev.atelier.viewport.trace;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Path;
-
-import javax.imageio.ImageIO;
 
 /** Linear radiance to displayable 8-bit sRGB: exposure in stops, a tone curve, the sRGB transfer function. */
 public final class Tonemap {
@@ -37,12 +33,6 @@ public final class Tonemap {
 		BufferedImage out = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
 		out.setRGB(0, 0, image.width(), image.height(), toArgb(image, exposure, curve), 0, image.width());
 		return out;
-	}
-
-	public static void writePng(Image image, float exposure, Curve curve, Path file) throws IOException {
-		if (!ImageIO.write(toBufferedImage(image, exposure, curve), "png", file.toFile())) {
-			throw new IOException("no PNG writer available for " + file);
-		}
 	}
 
 	/** A linear value in [0, 1] (clamped) to an 8-bit sRGB code, rounded to nearest. */

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.ValueLayout;
 
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.atelier.device.ComputeContext;
 import dev.atelier.device.DeviceBuffer;
@@ -20,21 +17,13 @@ import dev.atelier.device.HostBuffer;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.cpu.internal.CpuDevice;
+import dev.atelier.testing.Services;
 
 /** In the OSGi runtime: host buffers, queued copies, clears and marks through the device service on the CPU device. */
 class ComputeContextOnTheCpuTest {
 
 	private static DeviceService devices() throws InterruptedException {
-		BundleContext context = FrameworkUtil.getBundle(CpuDevice.class).getBundleContext();
-		ServiceTracker<DeviceService, DeviceService> tracker = new ServiceTracker<>(context, DeviceService.class, null);
-		tracker.open();
-		try {
-			DeviceService service = tracker.waitForService(10_000);
-			assertTrue(service != null, "no device service");
-			return service;
-		} finally {
-			tracker.close();
-		}
+		return Services.await(CpuDevice.class, DeviceService.class);
 	}
 
 	@Test

@@ -32,7 +32,7 @@ import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
-import dev.atelier.diffusion.PngInfo;
+import dev.atelier.core.outputs.PngInfo;
 
 /** Stand-ins for the services the views use, and helpers shared by the view tests. */
 final class Fakes {

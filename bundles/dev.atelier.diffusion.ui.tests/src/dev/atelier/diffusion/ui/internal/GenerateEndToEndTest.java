@@ -23,7 +23,7 @@ import dev.atelier.core.jobs.JobService;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
-import dev.atelier.diffusion.PngInfo;
+import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.scheduler.Sampler;
 
 /**

@@ -35,7 +35,7 @@ import dev.atelier.core.jobs.JobState;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
-import dev.atelier.diffusion.PngInfo;
+import dev.atelier.core.outputs.PngInfo;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;

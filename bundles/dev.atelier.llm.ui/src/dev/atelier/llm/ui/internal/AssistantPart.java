@@ -27,10 +27,10 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
 
-import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.secrets.SecretStore;
 import dev.atelier.llm.ApiKeys;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
@@ -77,18 +77,18 @@ public final class AssistantPart {
 	private final List<ChatMessage> conversation = new ArrayList<>();
 	private JobHandle<Usage> running;
 	private Object selection;
-	private AtelierEnvironment environment;
+	private ApiKeys keys;
 
 	@Inject
 	public AssistantPart(@Service JobService jobs) {
 		this.jobs = jobs;
 	}
 
-	/** The workspace, whose secure storage keeps server keys. */
+	/** The workspace's secure storage, which keeps server keys. */
 	@Inject
 	@org.eclipse.e4.core.di.annotations.Optional
-	void environment(@Service AtelierEnvironment env) {
-		environment = env;
+	void secrets(@Service SecretStore secrets) {
+		keys = new ApiKeys(secrets);
 	}
 
 	/** The workbench's current selection, offered by "Ask about selection". */
@@ -242,7 +242,6 @@ public final class AssistantPart {
 	 * otherwise the stored one, else $OPENAI_API_KEY.
 	 */
 	private String key(URI server) throws IOException {
-		ApiKeys keys = environment == null ? null : ApiKeys.forWorkspace(environment.paths().workspaceRoot());
 		String typed = apiKey.getText().strip();
 		if (!typed.isEmpty()) {
 			if (keys != null) {

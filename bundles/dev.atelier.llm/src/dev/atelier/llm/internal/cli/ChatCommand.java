@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Locale;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.core.secrets.SecretStore;
 import dev.atelier.llm.ApiKeys;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
@@ -27,6 +29,9 @@ import dev.atelier.llm.Usage;
 /** {@code atelier chat --model FILE|--url URL [--prompt TEXT]}: one answer, or a conversation on standard input. */
 @Component(service = Subcommand.class)
 public final class ChatCommand implements Subcommand {
+
+	@Reference
+	private SecretStore secrets;
 
 	@Override
 	public String name() {
@@ -92,7 +97,7 @@ public final class ChatCommand implements Subcommand {
 			if (model != null) {
 				chat = ChatModels.embedded(model, template, threads, 4096);
 			} else {
-				String key = storedKey(ctx, url).orElse(System.getenv("OPENAI_API_KEY"));
+				String key = new ApiKeys(secrets).get(url).orElse(System.getenv("OPENAI_API_KEY"));
 				URI server = url;
 				String name = serverModel != null ? serverModel : ChatModels.serverModels(url, key).stream().findFirst()
 						.orElseThrow(() -> new ChatException(server + " offers no models"));
@@ -140,14 +145,6 @@ public final class ChatCommand implements Subcommand {
 				chat.close();
 			}
 		}
-	}
-
-	/** The server's key from the workspace's secure storage (set with atelier llm key), where there is one. */
-	static java.util.Optional<String> storedKey(CommandContext ctx, URI server) throws IOException {
-		if (ctx.environment() == null) {
-			return java.util.Optional.empty();
-		}
-		return ApiKeys.forWorkspace(ctx.environment().paths().workspaceRoot()).get(server);
 	}
 
 	private static String answer(CommandContext ctx, ChatModel chat, List<ChatMessage> conversation, Sampling sampling, int maxTokens)

@@ -11,9 +11,11 @@ import java.util.List;
 import java.util.Locale;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.core.secrets.SecretStore;
 import dev.atelier.llm.ApiKeys;
 import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.Sampling;
@@ -31,6 +33,9 @@ import dev.atelier.llm.internal.tokenizer.Tokenizers;
 /** {@code atelier llm generate …}: the embedded engine from the command line. */
 @Component(service = Subcommand.class)
 public final class LlmCommand implements Subcommand {
+
+	@Reference
+	private SecretStore secrets;
 
 	@Override
 	public String name() {
@@ -277,7 +282,7 @@ public final class LlmCommand implements Subcommand {
 	}
 
 	/** Stores (from standard input, never an argument that shell history keeps) or removes a server's API key. */
-	private static int key(CommandContext ctx, List<String> args) {
+	private int key(CommandContext ctx, List<String> args) {
 		URI url = null;
 		boolean remove = false;
 		try {
@@ -296,7 +301,7 @@ public final class LlmCommand implements Subcommand {
 			return 2;
 		}
 		try {
-			ApiKeys keys = ApiKeys.forWorkspace(ctx.environment().paths().workspaceRoot());
+			ApiKeys keys = new ApiKeys(secrets);
 			if (remove) {
 				keys.remove(url);
 				ctx.err().println("atelier llm key: removed the key of " + url);

@@ -22,8 +22,8 @@ class RenderCommandTest {
 	private static Outcome run(FakeDevices devices, String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		// No job service or environment: every case here ends before a job is submitted.
-		int code = new RenderCommand(null, null, devices).run(CommandContext.of(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
+		// No job service or outputs: every case here ends before a job is submitted.
+		int code = new RenderCommand(null, devices, null).run(CommandContext.of(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8), null));
 		return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
 	}

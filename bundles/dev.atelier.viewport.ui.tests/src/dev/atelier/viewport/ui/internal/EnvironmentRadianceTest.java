@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import dev.atelier.viewport.scene.Environment;
 import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.scene.Texture;
+import dev.atelier.viewport.trace.BuiltinScenes;
 
 class EnvironmentRadianceTest {
 
@@ -45,11 +46,11 @@ class EnvironmentRadianceTest {
 	@Test
 	void blackIsRecognisedAndTheSkyReplacesItOnlyWhenAsked() {
 		assertTrue(EnvironmentRadiance.isBlack(Environment.black()));
-		assertFalse(EnvironmentRadiance.isBlack(ViewportScenes.sky()));
+		assertFalse(EnvironmentRadiance.isBlack(BuiltinScenes.sky()));
 		Scene dark = new Scene("dark", java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of(), Environment.black());
 		assertTrue(ViewportScenes.lit(dark, false) == dark);
-		assertTrue(ViewportScenes.lit(dark, true).environment() == ViewportScenes.sky());
-		Scene spheres = ViewportScenes.spheres();
+		assertTrue(ViewportScenes.lit(dark, true).environment() == BuiltinScenes.sky());
+		Scene spheres = BuiltinScenes.spheres();
 		assertTrue(ViewportScenes.lit(spheres, true) == spheres, "a scene with its own environment keeps it");
 	}
 }

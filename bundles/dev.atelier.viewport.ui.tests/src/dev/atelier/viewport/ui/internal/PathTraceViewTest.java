@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 
-import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobState;
 import dev.atelier.device.DeviceService;
@@ -34,6 +34,8 @@ import dev.atelier.viewport.scene.Environment;
 import dev.atelier.viewport.scene.Light;
 import dev.atelier.viewport.scene.Material;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.scene.Shapes;
+import dev.atelier.viewport.trace.BuiltinScenes;
 
 /** The Viewport's path tracing: the progressive preview in place, Render as a job writing a PNG, the Cornell box. */
 class PathTraceViewTest {
@@ -62,7 +64,7 @@ class PathTraceViewTest {
 		shell.setLayout(new FillLayout());
 		shell.setSize(900, 650);
 		part = new ViewportPart(Views.jobs());
-		part.environment(service(AtelierEnvironment.class));
+		part.outputs(service(Outputs.class));
 		part.devices(service(DeviceService.class));
 		part.create(shell);
 		shell.open();
@@ -99,7 +101,7 @@ class PathTraceViewTest {
 
 	@Test
 	void theCornellBoxComesFirstLitByItsLampAndTheCudaBackendIsGreyedOut() throws Exception {
-		assertEquals(ViewportScenes.CORNELL_BOX, part.scene.name());
+		assertEquals(BuiltinScenes.CORNELL_BOX, part.scene.name());
 		assertTrue(part.status.getText().startsWith("Cornell box: 5 meshes, 32 triangles, 4 materials, 0 lights, 1 emissive mesh lighting it."),
 				part.status.getText());
 		assertFalse(part.skyLight.getSelection(), "its lamp lights it: no sky");
@@ -165,7 +167,7 @@ class PathTraceViewTest {
 
 	@Test
 	void pathTraceModeRefinesInPlaceAndStartsAgainWhenTheCameraMoves() throws Exception {
-		part.scenes.select(ViewportScenes.NAMES.indexOf(ViewportScenes.SPHERES));
+		part.scenes.select(BuiltinScenes.labels().indexOf(BuiltinScenes.SPHERES));
 		Views.click(part.scenes);
 		traceSettings(4, 3);
 		int[] raster = part.viewport.capture();
@@ -200,7 +202,7 @@ class PathTraceViewTest {
 		Path png = job.result().get().file();
 		assertEquals(part.renderFolder(), png.getParent());
 		assertTrue(png.getParent().endsWith(Path.of("outputs", "render")), png.toString());
-		assertTrue(png.getFileName().toString().matches("Cornell-box-\\d{8}-\\d{6}(-\\d+)?\\.png"), png.toString());
+		assertTrue(png.getFileName().toString().matches("\\d{5}-Cornell-box\\.png"), png.toString());
 		BufferedImage image = ImageIO.read(png.toFile());
 		assertEquals(width, image.getWidth(), "the view's size");
 		assertEquals(height, image.getHeight());

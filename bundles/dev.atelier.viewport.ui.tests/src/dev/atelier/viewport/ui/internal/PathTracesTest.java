@@ -3,18 +3,15 @@ package dev.atelier.viewport.ui.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.LocalDateTime;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.trace.BuiltinScenes;
 import dev.atelier.viewport.trace.Progress;
 import dev.atelier.viewport.trace.RenderBackend;
 import dev.atelier.viewport.trace.RenderResult;
@@ -22,22 +19,9 @@ import dev.atelier.viewport.trace.Settings;
 
 class PathTracesTest {
 
-	@TempDir
-	Path dir;
-
-	@Test
-	void renderFilesAreNamedAfterTheSceneAndTheTimeAndNeverOverwritten() throws Exception {
-		LocalDateTime at = LocalDateTime.of(2026, 11, 25, 1, 2, 3);
-		Path first = PathTraces.nextFile(dir.resolve("render"), "Cornell box", at);
-		assertEquals(dir.resolve("render").resolve("Cornell-box-20261125-010203.png"), first);
-		Files.createFile(first);
-		assertEquals(dir.resolve("render").resolve("Cornell-box-20261125-010203-2.png"), PathTraces.nextFile(dir.resolve("render"), "Cornell box", at));
-		assertEquals("scene-20261125-010203.png", PathTraces.nextFile(dir, "/../", at).getFileName().toString());
-	}
-
 	@Test
 	void aNewPreviewCancelsTheOneBeforeAndPassesArriveInOrder() throws Exception {
-		Scene scene = ViewportScenes.spheres();
+		Scene scene = BuiltinScenes.spheres();
 		try (PathTraces traces = new PathTraces()) {
 			PathTraces.Request slow = new PathTraces.Request(scene, Camera.viewOf(scene), 64, 48, Settings.defaults().withSpp(100_000).withThreads(1), RenderBackend.cpu());
 			CompletableFuture<RenderResult> first = traces.preview(slow, (p, mean) -> {

@@ -14,6 +14,7 @@ import dev.atelier.viewport.scene.Environment;
 import dev.atelier.viewport.scene.Light;
 import dev.atelier.viewport.scene.Material;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.scene.Shapes;
 import dev.atelier.viewport.trace.BuiltinScenes;
 
 class RasterLightTest {

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.trace.BuiltinScenes;
 import dev.atelier.viewport.ui.internal.gl.GlObjects;
 
 /** The Viewport in a plain shell under Xvfb (Mesa's llvmpipe): real GL, pixels read back. */
@@ -50,10 +51,10 @@ class ViewportPartTest {
 		shell.open();
 		assertNotNull(part.viewport, "no GL viewport: " + part.status.getText());
 		Views.spin(display, () -> !Double.isNaN(part.viewport.frameTimes().meanMillis()));
-		assertEquals(ViewportScenes.CORNELL_BOX, part.scene.name(), "the Cornell box first");
-		part.scenes.select(ViewportScenes.NAMES.indexOf(ViewportScenes.SPHERES));
+		assertEquals(BuiltinScenes.CORNELL_BOX, part.scene.name(), "the Cornell box first");
+		part.scenes.select(BuiltinScenes.labels().indexOf(BuiltinScenes.SPHERES));
 		Views.click(part.scenes);
-		assertEquals(ViewportScenes.SPHERES, part.scene.name());
+		assertEquals(BuiltinScenes.SPHERES, part.scene.name());
 	}
 
 	@AfterEach
@@ -103,7 +104,7 @@ class ViewportPartTest {
 		// the floor under the spheres is lit, not black
 		float[] floor = part.viewport.camera().project(new float[] { 0, 0, 1.2f }, w(), h());
 		assertTrue(Views.mean(Views.disc(scene, w(), h(), floor[0], floor[1], 6)) > 40, "the floor is lit");
-		float[] plastic = part.viewport.camera().project(ViewportScenes.PLASTIC, w(), h());
+		float[] plastic = part.viewport.camera().project(BuiltinScenes.PLASTIC, w(), h());
 		int centre = scene[(int) plastic[1] * w() + (int) plastic[0]];
 		assertTrue((centre >> 16 & 0xFF) > 2 * (centre >> 8 & 0xFF), "the plastic sphere is red: " + Integer.toHexString(centre));
 		assertTrue(part.frameTime.getText().endsWith("ms/frame"), part.frameTime.getText());
@@ -118,10 +119,10 @@ class ViewportPartTest {
 	void theSmoothMetalSphereHasABrighterHighlightThanTheRoughOne() throws Exception {
 		int[] pixels = capture();
 		OrbitCamera camera = part.viewport.camera();
-		float[] smooth = camera.project(ViewportScenes.SMOOTH_METAL, w(), h());
-		float[] rough = camera.project(ViewportScenes.ROUGH_METAL, w(), h());
-		float[] rim = camera.project(new float[] { ViewportScenes.ROUGH_METAL[0] + ViewportScenes.SPHERE_RADIUS, ViewportScenes.ROUGH_METAL[1],
-				ViewportScenes.ROUGH_METAL[2] }, w(), h());
+		float[] smooth = camera.project(BuiltinScenes.SMOOTH_METAL, w(), h());
+		float[] rough = camera.project(BuiltinScenes.ROUGH_METAL, w(), h());
+		float[] rim = camera.project(new float[] { BuiltinScenes.ROUGH_METAL[0] + BuiltinScenes.SPHERE_RADIUS, BuiltinScenes.ROUGH_METAL[1],
+				BuiltinScenes.ROUGH_METAL[2] }, w(), h());
 		float radius = Math.abs(rim[0] - rough[0]) * 0.85f;
 		assertTrue(radius > 15, "the spheres are big enough to look at: " + radius + " px");
 		double[] smoothL = Views.disc(pixels, w(), h(), smooth[0], smooth[1], radius);
@@ -181,11 +182,11 @@ class ViewportPartTest {
 
 	/** Whether the ray from p along d (unnormalised, up to t = limit) meets one of the three spheres. */
 	private static boolean blocked(float[] p, float[] d, float limit) {
-		for (float[] c : new float[][] { ViewportScenes.SMOOTH_METAL, ViewportScenes.ROUGH_METAL, ViewportScenes.PLASTIC }) {
+		for (float[] c : new float[][] { BuiltinScenes.SMOOTH_METAL, BuiltinScenes.ROUGH_METAL, BuiltinScenes.PLASTIC }) {
 			float ox = p[0] - c[0], oy = p[1] - c[1], oz = p[2] - c[2];
 			float a = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
 			float b = ox * d[0] + oy * d[1] + oz * d[2];
-			float cc = ox * ox + oy * oy + oz * oz - ViewportScenes.SPHERE_RADIUS * ViewportScenes.SPHERE_RADIUS;
+			float cc = ox * ox + oy * oy + oz * oz - BuiltinScenes.SPHERE_RADIUS * BuiltinScenes.SPHERE_RADIUS;
 			float disc = b * b - a * cc;
 			if (disc > 0) {
 				float t = (-b - (float) Math.sqrt(disc)) / a;
@@ -274,7 +275,7 @@ class ViewportPartTest {
 	@Test
 	void aClickSelectsTheMeshUnderItHighlightsAndNamesItAndAClickOnTheSkyClearsIt() throws Exception {
 		int[] before = capture();
-		int[] plastic = onCanvas(ViewportScenes.PLASTIC);
+		int[] plastic = onCanvas(BuiltinScenes.PLASTIC);
 		Views.leftClick(part.viewport.control(), plastic[0], plastic[1]);
 		assertEquals(3, part.viewport.selected(), "the red plastic sphere");
 		int triangles = part.scene.meshes().get(3).triangleCount();
@@ -283,12 +284,12 @@ class ViewportPartTest {
 		int[] selected = capture();
 		Views.savePixels(selected, w(), h(), "viewport-selected.png");
 		OrbitCamera camera = part.viewport.camera();
-		float[] centre = camera.project(ViewportScenes.PLASTIC, w(), h());
-		float[] rim = camera.project(new float[] { ViewportScenes.PLASTIC[0] + ViewportScenes.SPHERE_RADIUS, ViewportScenes.PLASTIC[1],
-				ViewportScenes.PLASTIC[2] }, w(), h());
+		float[] centre = camera.project(BuiltinScenes.PLASTIC, w(), h());
+		float[] rim = camera.project(new float[] { BuiltinScenes.PLASTIC[0] + BuiltinScenes.SPHERE_RADIUS, BuiltinScenes.PLASTIC[1],
+				BuiltinScenes.PLASTIC[2] }, w(), h());
 		float radius = Math.abs(rim[0] - centre[0]) * 0.9f;
 		double onSphere = differingInDisc(before, selected, centre, radius);
-		float[] other = camera.project(ViewportScenes.SMOOTH_METAL, w(), h());
+		float[] other = camera.project(BuiltinScenes.SMOOTH_METAL, w(), h());
 		double elsewhere = differingInDisc(before, selected, other, radius);
 		System.out.printf("the highlight changed %.3f of the selected sphere's pixels, %.4f of another's%n", onSphere, elsewhere);
 		assertTrue(onSphere > 0.15, "the selected sphere is highlighted: " + onSphere);
@@ -327,12 +328,12 @@ class ViewportPartTest {
 	@Test
 	void frameFitsTheSelectedMeshAndTheWholeSceneAgainOnceNothingIsSelected() throws Exception {
 		assertEquals("Frame selection (F); the whole scene when nothing is selected", part.frame.getToolTipText());
-		int[] rough = onCanvas(ViewportScenes.ROUGH_METAL);
+		int[] rough = onCanvas(BuiltinScenes.ROUGH_METAL);
 		Views.leftClick(part.viewport.control(), rough[0], rough[1]);
 		assertEquals("rough gold", part.viewport.selectedMesh().name());
 		Views.click(part.frame);
 		OrbitCamera camera = part.viewport.camera();
-		assertEquals(0, camera.target().distance(new Vector3f(ViewportScenes.ROUGH_METAL)), 1e-3, "looks at the selected sphere");
+		assertEquals(0, camera.target().distance(new Vector3f(BuiltinScenes.ROUGH_METAL)), 1e-3, "looks at the selected sphere");
 		float[] b = part.viewport.selectedMesh().bounds();
 		float minX = Float.MAX_VALUE, minY = Float.MAX_VALUE, maxX = -Float.MAX_VALUE, maxY = -Float.MAX_VALUE;
 		for (int i = 0; i < 8; i++) {
@@ -349,7 +350,7 @@ class ViewportPartTest {
 		int[] framed = capture();
 		Views.savePixels(framed, w(), h(), "viewport-framed-selection.png");
 		// the sphere's middle, and most of a disc around it, shows the sphere: its highlight's orange among the gold
-		float[] centre = camera.project(ViewportScenes.ROUGH_METAL, w(), h());
+		float[] centre = camera.project(BuiltinScenes.ROUGH_METAL, w(), h());
 		int middle = framed[(int) centre[1] * w() + (int) centre[0]];
 		assertTrue((middle >> 16 & 0xFF) > (middle & 0xFF) + 40, "gold or orange in the middle: " + Integer.toHexString(middle));
 
@@ -461,7 +462,7 @@ class ViewportPartTest {
 		// six programs, the shadow map's framebuffer (the prefiltering one is gone again)
 		assertTrue(first.get(GlObjects.Kind.PROGRAM) == 6 && first.get(GlObjects.Kind.FRAMEBUFFER) == 1, first.toString());
 		for (int i = 0; i < 3; i++) {
-			part.showBuiltIn(ViewportScenes.SPHERES);
+			part.showBuiltIn(BuiltinScenes.SPHERES);
 			part.skyLight.setSelection(i % 2 == 0);
 			Views.click(part.skyLight);
 		}

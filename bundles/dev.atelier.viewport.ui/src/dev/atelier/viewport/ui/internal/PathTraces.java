@@ -1,10 +1,6 @@
 package dev.atelier.viewport.ui.internal;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -14,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.outputs.Outputs;
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.trace.FlatScene;
@@ -45,8 +42,6 @@ public final class PathTraces implements AutoCloseable {
 	/** A render written: the PNG and what the tracer said. */
 	public record Rendered(Path file, RenderResult result) {
 	}
-
-	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
 	private final ExecutorService previewThread = Executors
 			.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("atelier-viewport-preview").factory());
@@ -103,33 +98,19 @@ public final class PathTraces implements AutoCloseable {
 	}
 
 	/**
-	 * Submits a render that writes a tone-mapped PNG (the denoised image when asked for) into {@code folder}; a
-	 * cancelled or failed render writes nothing.
+	 * Submits a render that writes a tone-mapped PNG (the denoised image when asked for) as the next numbered file of
+	 * {@code folder}; a cancelled or failed render writes nothing.
 	 */
-	public JobHandle<Rendered> render(JobService jobs, Request r, String sceneLabel, Path folder, float exposure, PassListener listener) {
+	public JobHandle<Rendered> render(JobService jobs, Request r, String sceneLabel, Outputs outputs, Path folder, float exposure, PassListener listener) {
 		Settings s = r.settings();
 		RenderJob job = new RenderJob(sceneLabel, r.camera(), r.width(), r.height(), s, r.backend(), exposure);
+		RenderJob.Target target = RenderJob.Target.numbered(outputs, folder, r.scene().name());
 		return jobs.submit("render " + r.scene().name() + " " + r.width() + "x" + r.height(), ctx -> {
 			Path[] written = new Path[1];
-			RenderResult result = job.run(ctx, () -> flatten(r.scene()), () -> written[0] = nextFile(folder, r.scene().name(), LocalDateTime.now()),
+			RenderResult result = job.run(ctx, () -> flatten(r.scene()), (image, text) -> written[0] = target.write(image, text),
 					(progress, film) -> listener.pass(progress, film.mean()));
 			return new Rendered(written[0], result);
 		});
-	}
-
-	/** {@code <folder>/<scene>-<yyyyMMdd-HHmmss>.png}, with -2, -3 … when that file exists; the scene's name made file-safe. */
-	static Path nextFile(Path folder, String sceneName, LocalDateTime now) throws IOException {
-		Files.createDirectories(folder);
-		String base = sceneName.strip().replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[-.]+|-+$", "");
-		if (base.isEmpty()) {
-			base = "scene";
-		}
-		base += "-" + STAMP.format(now);
-		Path file = folder.resolve(base + ".png");
-		for (int n = 2; Files.exists(file); n++) {
-			file = folder.resolve(base + "-" + n + ".png");
-		}
-		return file;
 	}
 
 	/** Stops the preview and its thread. */

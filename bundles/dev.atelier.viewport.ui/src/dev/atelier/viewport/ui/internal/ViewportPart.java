@@ -24,15 +24,16 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ProgressBar;
 import org.eclipse.swt.widgets.Spinner;
 
-import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.AtelierPaths;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.outputs.Outputs;
 import dev.atelier.device.DeviceService;
 import dev.atelier.viewport.gltf.GltfLoader;
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
+import dev.atelier.viewport.trace.BuiltinScenes;
 import dev.atelier.viewport.trace.Progress;
 import dev.atelier.viewport.trace.RenderBackend;
 import dev.atelier.viewport.trace.Settings;
@@ -56,7 +57,7 @@ public final class ViewportPart {
 	static final int PREVIEW_MAX_WIDTH = 640;
 
 	private final JobService jobs;
-	private volatile AtelierEnvironment environment;
+	private volatile Outputs outputs;
 	private volatile DeviceService devices;
 	private final PathTraces traces = new PathTraces();
 
@@ -116,11 +117,11 @@ public final class ViewportPart {
 		this.jobs = jobs;
 	}
 
-	/** Where renders go: {@code <workspace>/outputs/render}; without the service, the workspace the environment names. */
+	/** Where renders go: the workspace's outputs; without the service, those of the workspace the environment names. */
 	@Inject
 	@org.eclipse.e4.core.di.annotations.Optional
-	void environment(@Service AtelierEnvironment service) {
-		environment = service;
+	void outputs(@Service Outputs service) {
+		outputs = service;
 	}
 
 	/** Whether CUDA could be offered; called again, possibly off the UI thread, when the service comes or goes. */
@@ -187,7 +188,7 @@ public final class ViewportPart {
 		open = button(bar, "Open…", SWT.PUSH, this::browse);
 		open.setToolTipText("Open a glTF 2.0 scene (.gltf or .glb)");
 		scenes = new Combo(bar, SWT.READ_ONLY);
-		scenes.setItems(ViewportScenes.NAMES.toArray(String[]::new));
+		scenes.setItems(BuiltinScenes.labels().toArray(String[]::new));
 		scenes.setToolTipText("Built-in scenes");
 		scenes.addListener(SWT.Selection, e -> showBuiltIn(scenes.getText()));
 		frame = button(bar, "Frame", SWT.PUSH, this::frameSelection);
@@ -304,7 +305,7 @@ public final class ViewportPart {
 	}
 
 	void showBuiltIn(String name) {
-		Scene s = ViewportScenes.named(name);
+		Scene s = BuiltinScenes.labelled(name);
 		skyLight.setSelection(ViewportScenes.unlit(s));
 		show(s, null, List.of());
 	}
@@ -547,10 +548,12 @@ public final class ViewportPart {
 
 	/** Where renders are written. */
 	Path renderFolder() {
-		AtelierEnvironment env = environment;
-		Path workspace = env != null ? env.paths().workspaceRoot()
-				: AtelierPaths.resolve(List.of(), System.getenv(), Path.of(System.getProperty("user.home"))).workspaceRoot();
-		return workspace.resolve("outputs").resolve("render");
+		return outputs().folder(Outputs.RENDER);
+	}
+
+	private Outputs outputs() {
+		Outputs o = outputs;
+		return o != null ? o : Outputs.ofWorkspace(AtelierPaths.resolve(List.of(), System.getenv(), Path.of(System.getProperty("user.home"))).workspaceRoot());
 	}
 
 	/** Submits a render of the view at its size; its passes show in the view. Returns the job, or null. */
@@ -570,7 +573,7 @@ public final class ViewportPart {
 		shownTrace = id;
 		renderTrace = id;
 		String label = file != null ? file.toString() : "builtin:" + scene.name();
-		JobHandle<PathTraces.Rendered> job = traces.render(jobs, request, label, renderFolder(), viewport.exposure(), (p, mean) -> passed(id, p, mean));
+		JobHandle<PathTraces.Rendered> job = traces.render(jobs, request, label, outputs(), renderFolder(), viewport.exposure(), (p, mean) -> passed(id, p, mean));
 		rendering = job;
 		render.setEnabled(false);
 		pathTrace.setEnabled(false);

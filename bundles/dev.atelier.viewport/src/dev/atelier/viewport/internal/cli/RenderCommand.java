@@ -1,7 +1,6 @@
 package dev.atelier.viewport.internal.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,10 +14,10 @@ import org.osgi.service.component.annotations.Reference;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.ProgressBar;
 import dev.atelier.cli.Subcommand;
-import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.outputs.Outputs;
 import dev.atelier.device.DeviceService;
 import dev.atelier.viewport.gltf.GltfLoader;
 import dev.atelier.viewport.scene.Camera;
@@ -36,14 +35,14 @@ import dev.atelier.viewport.trace.Settings;
 public final class RenderCommand implements Subcommand {
 
 	private final JobService jobs;
-	private final AtelierEnvironment env;
 	private final DeviceService devices;
+	private final Outputs outputs;
 
 	@Activate
-	public RenderCommand(@Reference JobService jobs, @Reference AtelierEnvironment env, @Reference DeviceService devices) {
+	public RenderCommand(@Reference JobService jobs, @Reference DeviceService devices, @Reference Outputs outputs) {
 		this.jobs = jobs;
-		this.env = env;
 		this.devices = devices;
+		this.outputs = outputs;
 	}
 
 	@Override
@@ -60,7 +59,7 @@ public final class RenderCommand implements Subcommand {
 	public String usage() {
 		return """
 				usage: atelier render FILE.gltf|FILE.glb [options]
-				       atelier render --scene cornell|furnace|spheres [options]
+				       atelier render --scene cornell|spheres|furnace|sphere-field [options]
 
 				Path-traces the scene (its first camera, else a view framing it) and writes a PNG; progress goes to
 				stderr, the PNG's path and the rays per second to stdout.
@@ -72,7 +71,7 @@ public final class RenderCommand implements Subcommand {
 				  --time SECONDS      stop after the pass that crosses this time (default: no limit)
 				  --seed N            the random sequence (default 0); the image depends on it only
 				  --denoise           write the edge-aware denoised image
-				  --out FILE.png      where to write (default <workspace>/outputs/render/<scene>.png)""";
+				  --out FILE.png      where to write (default <workspace>/outputs/render/NNNNN-<scene>.png, numbered)""";
 	}
 
 	@Override
@@ -102,20 +101,22 @@ public final class RenderCommand implements Subcommand {
 			ctx.err().println("atelier render: " + e.getMessage());
 			return 1;
 		}
-		Path out = o.out() != null ? o.out() : env.paths().workspaceRoot().resolve("outputs").resolve("render").resolve(scene.name() + ".png");
+		RenderJob.Target target = o.out() != null ? RenderJob.Target.file(outputs, o.out())
+				: RenderJob.Target.numbered(outputs, outputs.folder(Outputs.RENDER), scene.name());
+		Path[] out = new Path[1];
 		Settings settings = Settings.defaults().withSpp(o.spp()).withMaxBounces(o.bounces()).withSeed(o.seed())
 				.withTimeLimit(o.time() == null ? Duration.ZERO : o.time()).withDenoise(o.denoise());
 		ProgressBar bar = new ProgressBar(ctx.err(), "rendering");
 		RenderJob render = new RenderJob(o.scene() != null ? "builtin:" + o.scene() : o.file().toString(), Camera.viewOf(scene), o.width(), o.height(),
 				settings, backend, 0f);
 		JobHandle<RenderResult> job = jobs.submit("render " + scene.name() + " " + o.width() + "x" + o.height(), jc -> render.run(jc, () -> FlatScene.of(scene),
-				() -> Files.createDirectories(out.toAbsolutePath().getParent()).resolve(out.getFileName()),
+				(image, text) -> out[0] = target.write(image, text),
 				(progress, film) -> bar.update(progress.samples(), progress.targetSamples(), "spp")));
 		try {
 			RenderResult r = job.result().join();
 			bar.done();
 			Progress p = r.progress();
-			ctx.out().println(out);
+			ctx.out().println(out[0]);
 			ctx.out().printf(Locale.ROOT, "%d spp in %.2f s: %.2f Mrays/s (%.2f M primary rays/s)%s%n", p.samples(), p.elapsedNanos() / 1e9, p.mraysPerSecond(),
 					p.primaryRays() / (p.elapsedNanos() / 1e3), r.stop() == RenderResult.Stop.TIME_LIMIT ? ", stopped at the time limit" : "");
 			return 0;

@@ -63,12 +63,15 @@ class PowerIT {
 
 	@Test
 	void badOptionsAreRefusedByName() throws Exception {
-		Map<String, String> env = Map.of("ATELIER_WORKSPACE", Product.newWorkspace("power-bad").toString());
+		Path ws = Product.newWorkspace("power-bad");
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
+		// a folder under a regular file cannot be made on any file system, whatever the machine's layout
+		Path unwritable = Files.writeString(ws.resolve("a-file"), "").resolve("dir").resolve("p.csv");
 		Product.Run interval = Product.run(env, "power", "--watch", "--interval", "1ms", "--simulate", "rtx4090");
 		assertEquals(2, interval.exitCode(), interval.all());
 		assertTrue(interval.err().contains("--interval must be at least 10ms, not '1ms'"), interval.err());
-		Product.Run csv = Product.run(env, "power", "--watch", "--count", "1", "--simulate", "rtx4090", "--csv", "/nonexistent/dir/p.csv");
+		Product.Run csv = Product.run(env, "power", "--watch", "--count", "1", "--simulate", "rtx4090", "--csv", unwritable.toString());
 		assertEquals(1, csv.exitCode(), csv.all());
-		assertTrue(csv.err().contains("cannot write /nonexistent/dir/p.csv"), csv.err());
+		assertTrue(csv.err().contains("cannot write " + unwritable), csv.err());
 	}
 }

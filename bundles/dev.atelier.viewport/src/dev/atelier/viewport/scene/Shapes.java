@@ -1,6 +1,5 @@
-package dev.atelier.viewport.ui.internal;
+package dev.atelier.viewport.scene;
 
-import dev.atelier.viewport.scene.Mesh;
 
 /** Meshes for the built-in scenes, with normals, texture coordinates (glTF's: v down the image) and tangents. */
 public final class Shapes {

@@ -1,4 +1,4 @@
-package dev.atelier.diffusion;
+package dev.atelier.core.outputs;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +24,9 @@ import javax.imageio.ImageIO;
  * ImageIO's metadata tree is heavier than the chunk format itself and its tEXt writer mangles non-Latin-1 text.
  */
 public final class PngInfo {
+
+	/** The key AUTOMATIC1111 (and the tools that read its PNGs) keep the generation parameters under. */
+	public static final String PARAMETERS = "parameters";
 
 	private static final byte[] SIGNATURE = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 

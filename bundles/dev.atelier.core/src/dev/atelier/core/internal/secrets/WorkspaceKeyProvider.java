@@ -1,4 +1,4 @@
-package dev.atelier.llm.internal.secrets;
+package dev.atelier.core.internal.secrets;
 
 import java.io.IOException;
 import java.net.URISyntaxException;

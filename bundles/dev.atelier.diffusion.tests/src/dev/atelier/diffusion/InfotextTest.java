@@ -1,29 +1,13 @@
 package dev.atelier.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.diffusion.scheduler.Sampler;
 
-class InfotextAndPngTest {
-
-	@TempDir
-	Path dir;
+class InfotextTest {
 
 	@Test
 	void parametersAreWrittenInAutomatic1111sFormat() {
@@ -65,32 +49,5 @@ class InfotextAndPngTest {
 		assertEquals(Sampler.EULER_A, r.sampler());
 		assertEquals(12, r.seed());
 		assertEquals(512, r.width());
-	}
-
-	@Test
-	void pngTextChunksRoundTripLatin1AndUnicode() throws IOException {
-		BufferedImage image = new BufferedImage(16, 8, BufferedImage.TYPE_INT_RGB);
-		image.setRGB(3, 4, 0x123456);
-		Map<String, String> text = new LinkedHashMap<>();
-		text.put("parameters", "café au lait\nSteps: 1");
-		text.put("unicode", "猫 🐱 и кот");
-		Path file = dir.resolve("a.png");
-		Files.write(file, PngInfo.encode(image, text));
-		assertEquals(text, PngInfo.read(file));
-		BufferedImage back = ImageIO.read(file.toFile());
-		assertEquals(0x123456, back.getRGB(3, 4) & 0xffffff, "the image itself is intact");
-		byte[] bytes = Files.readAllBytes(file);
-		String raw = new String(bytes, StandardCharsets.ISO_8859_1);
-		assertTrue(raw.indexOf("tEXtparameters") > 0 && raw.indexOf("iTXtunicode") > 0, "tEXt for Latin-1, iTXt otherwise");
-	}
-
-	@Test
-	void aFileThatIsNotAPngOrIsCutShortIsNamedInTheError() throws IOException {
-		Path text = Files.writeString(dir.resolve("x.png"), "not a png at all");
-		assertEquals(text + ": not a PNG file", assertThrows(IOException.class, () -> PngInfo.read(text)).getMessage());
-		byte[] png = PngInfo.encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), Map.of("parameters", "x"));
-		Path cut = dir.resolve("cut.png");
-		Files.write(cut, Arrays.copyOf(png, 40));
-		assertEquals(cut + ": the PNG is cut short", assertThrows(IOException.class, () -> PngInfo.read(cut)).getMessage());
 	}
 }

@@ -1,0 +1,42 @@
+package dev.atelier.core.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.core.internal.secrets.WorkspaceSecrets;
+import dev.atelier.core.secrets.SecretStore;
+
+/** In the OSGi runtime: secrets go to Eclipse secure storage, encrypted, and come back in a later session. */
+class SecretStoreTest {
+
+	@Test
+	void secretsAreStoredEncryptedPerNodeAndReadBackLater(@TempDir Path dir) throws Exception {
+		Path storage = dir.resolve("secure-storage");
+		String ollama = "dev.atelier.llm/servers/ollama";
+		String vllm = "dev.atelier.llm/servers/vllm";
+		SecretStore secrets = new WorkspaceSecrets(storage);
+		assertEquals(Optional.empty(), secrets.get(ollama, "apiKey"));
+		secrets.put(ollama, "apiKey", "sk-ollama-123");
+		secrets.put(vllm, "apiKey", "sk-vllm-456");
+
+		assertEquals(Optional.of("sk-ollama-123"), new WorkspaceSecrets(storage).get(ollama, "apiKey"), "read back through a new handle");
+		assertEquals(Optional.of("sk-vllm-456"), new WorkspaceSecrets(storage).get(vllm, "apiKey"));
+		String file = Files.readString(storage);
+		assertFalse(file.contains("sk-ollama-123") || file.contains("sk-vllm-456"), "no secret in clear in the storage file");
+		Path master = dir.resolve("secure-storage.key");
+		assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(master));
+
+		secrets.remove(ollama);
+		assertEquals(Optional.empty(), new WorkspaceSecrets(storage).get(ollama, "apiKey"));
+		assertTrue(new WorkspaceSecrets(storage).get(vllm, "apiKey").isPresent());
+	}
+}
