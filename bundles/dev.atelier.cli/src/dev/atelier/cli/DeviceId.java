@@ -9,10 +9,11 @@ import java.util.regex.Pattern;
  */
 public record DeviceId(String id) {
 
+	// before the constants, which it checks
+	private static final Pattern FORM = Pattern.compile("cpu|auto|cuda:\\d+|sim:[A-Za-z0-9][A-Za-z0-9._:=-]*");
+
 	public static final DeviceId CPU = new DeviceId("cpu");
 	public static final DeviceId AUTO = new DeviceId("auto");
-
-	private static final Pattern FORM = Pattern.compile("cpu|auto|cuda:\\d+|sim:[A-Za-z0-9][A-Za-z0-9._:=-]*");
 
 	public DeviceId {
 		if (!FORM.matcher(id).matches()) {
