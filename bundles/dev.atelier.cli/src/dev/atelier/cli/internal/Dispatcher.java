@@ -101,8 +101,9 @@ public final class Dispatcher {
 			}
 		}
 		CommandLine root = new CommandLine(new Root());
-		root.getCommandSpec().version("Atelier " + environment.version());
-		root.getCommandSpec().usageMessage().header("Atelier " + environment.version() + ": a workbench for makers with one big NVIDIA GPU.");
+		String atelier = environment == null ? "Atelier" : "Atelier " + environment.version(); // tests of one subcommand may have no environment
+		root.getCommandSpec().version(atelier);
+		root.getCommandSpec().usageMessage().header(atelier + ": a workbench for makers with one big NVIDIA GPU.");
 		root.addSubcommand("help", new CommandLine.HelpCommand());
 		byName.forEach(root::addSubcommand);
 		conform(root);
