@@ -174,7 +174,7 @@ public final class Dispatcher {
 		}
 		ArgSpec arg = e.getArgSpec();
 		Throwable cause = e.getCause();
-		if (arg != null && (cause instanceof TypeConversionException || cause instanceof IllegalArgumentException) && cause.getMessage() != null) {
+		if (arg != null && cause != null && cause.getMessage() != null) { // a converter's own words
 			return (arg instanceof OptionSpec option ? option.longestName() : arg.paramLabel()) + ": " + cause.getMessage();
 		}
 		String message = e.getMessage().replaceFirst("^Error: ", "");

@@ -66,7 +66,7 @@ class PowerIT {
 		Map<String, String> env = Map.of("ATELIER_WORKSPACE", Product.newWorkspace("power-bad").toString());
 		Product.Run interval = Product.run(env, "power", "--watch", "--interval", "1ms", "--simulate", "rtx4090");
 		assertEquals(2, interval.exitCode(), interval.all());
-		assertTrue(interval.err().contains("--interval must be at least 10ms, not '1ms'"), interval.err());
+		assertTrue(interval.err().contains("atelier power: --interval: '1ms' is shorter than 10ms (see atelier power --help)"), interval.err());
 		Product.Run csv = Product.run(env, "power", "--watch", "--count", "1", "--simulate", "rtx4090", "--csv", "/nonexistent/dir/p.csv");
 		assertEquals(1, csv.exitCode(), csv.all());
 		assertTrue(csv.err().contains("cannot write /nonexistent/dir/p.csv"), csv.err());
