@@ -1,7 +1,9 @@
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.atelier.bench.internal.BenchServiceImpl;
 import dev.atelier.bench.internal.cli.BenchCommand;
+import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.cpu.internal.CpuDevice;
@@ -21,6 +23,8 @@ public final class BenchMain {
 		registry.addProvider(new CpuDevice());
 		DeviceService devices = BundleDeviceService.forBundle(registry, "dev.atelier.bench");
 		BenchCommand bench = new BenchCommand(new BenchServiceImpl(devices));
-		System.exit(bench.run(CommandContext.of(List.of(args), System.out, System.err, null)));
+		List<String> command = new ArrayList<>(List.of("bench"));
+		command.addAll(List.of(args));
+		System.exit(Cli.run(List.of(bench), CommandContext.of(System.out, System.err, null), command));
 	}
 }

@@ -20,6 +20,7 @@ case "${1:-}" in
           "$root"/bundles/dev.atelier.kernels/target/dev.atelier.kernels-*[0-9T].jar
           "$root"/bundles/dev.atelier.bench/target/dev.atelier.bench-*[0-9T].jar
           "$HOME/.m2/repository/com/google/code/gson/gson/2.13.2/gson-2.13.2.jar"
+          "$HOME/.m2/repository/info/picocli/picocli/4.7.7/picocli-4.7.7.jar"
           "$HOME/.m2/repository/org/jcuda/jcuda/12.6.0/jcuda-12.6.0.jar"
           "$HOME/.m2/repository/org/jcuda/jcuda-natives/12.6.0/jcuda-natives-12.6.0-linux-x86_64.jar")
     rm -rf "$carry"

@@ -1,15 +1,11 @@
 package dev.atelier.cli;
 
 import java.io.PrintStream;
-import java.util.List;
 
 import dev.atelier.core.AtelierEnvironment;
 
-/** What a running subcommand sees. */
+/** What a running subcommand sees besides its options. */
 public interface CommandContext {
-
-	/** The arguments after the subcommand's name, global options removed. */
-	List<String> args();
 
 	PrintStream out();
 
@@ -17,11 +13,10 @@ public interface CommandContext {
 
 	AtelierEnvironment environment();
 
-	/** A context of the given parts, e.g. for a plugin's tests that run its subcommand directly. */
-	static CommandContext of(List<String> args, PrintStream out, PrintStream err, AtelierEnvironment environment) {
-		record Plain(List<String> args, PrintStream out, PrintStream err, AtelierEnvironment environment)
-				implements CommandContext {
+	/** A context of the given parts, e.g. for a plugin's tests that run its subcommand through {@link Cli#run}. */
+	static CommandContext of(PrintStream out, PrintStream err, AtelierEnvironment environment) {
+		record Plain(PrintStream out, PrintStream err, AtelierEnvironment environment) implements CommandContext {
 		}
-		return new Plain(List.copyOf(args), out, err, environment);
+		return new Plain(out, err, environment);
 	}
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.diffusion.internal.cli.DiffusionCommand;
 
@@ -75,9 +76,9 @@ class ClipTokenizerTest {
 		Path promptsFile = Files.write(dir.resolve("prompts.txt"), prompts);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		int code = new DiffusionCommand().run(CommandContext.of(List.of("tokenize", "--merges", data("bpe_simple_vocab_16e6.txt.gz").toString(),
-				"--prompts-file", promptsFile.toString()), new PrintStream(out, true, StandardCharsets.UTF_8),
-				new PrintStream(err, true, StandardCharsets.UTF_8), null));
+		int code = Cli.run(List.of(new DiffusionCommand()), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8), null), List.of("diffusion", "tokenize", "--merges",
+						data("bpe_simple_vocab_16e6.txt.gz").toString(), "--prompts-file", promptsFile.toString()));
 		assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
 		List<String> printed = out.toString(StandardCharsets.UTF_8).lines().toList();
 		for (int i = 0; i < lines.size(); i++) {

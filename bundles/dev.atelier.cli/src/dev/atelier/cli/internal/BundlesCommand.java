@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -16,6 +17,8 @@ import com.google.gson.GsonBuilder;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code atelier bundles [--start] [--json]}: the OSGi runtime's bundles, for plugin authors chasing a start failure. */
 @Component(service = Subcommand.class)
@@ -29,40 +32,34 @@ public final class BundlesCommand implements Subcommand {
 	}
 
 	@Override
-	public String name() {
-		return "bundles";
+	public Object newCommand(CommandContext ctx) {
+		return new Bundles(ctx);
 	}
 
-	@Override
-	public String summary() {
-		return "the OSGi bundles of this runtime and their states; --start tries to start them all";
-	}
+	@Command(name = "bundles", header = "the OSGi bundles of this runtime and their states; --start tries to start them all",
+			description = "Lists every bundle with its id, state, symbolic name and version.")
+	private final class Bundles implements Callable<Integer> {
 
-	@Override
-	public String usage() {
-		return """
-				usage: atelier bundles [--start] [--json]
+		private final CommandContext ctx;
 
-				Lists every bundle with its id, state, symbolic name and version.
-				  --start  first starts every bundle that is not a fragment, for this run only (nothing is
-				           remembered), and reports those that fail; exits with 1 if any failed
-				  --json   one JSON object: {"bundles": [{id, symbolicName, version, state, fragment, problem}]}""";
-	}
+		@Option(names = "--start", description = { "first starts every bundle that is not a fragment, for this run only (nothing is remembered), "
+				+ "and reports those that fail; exits with 1 if any failed" })
+		private boolean start;
 
-	@Override
-	public int run(CommandContext ctx) {
-		boolean start = false;
-		boolean json = false;
-		for (String arg : ctx.args()) {
-			switch (arg) {
-			case "--start" -> start = true;
-			case "--json" -> json = true;
-			default -> {
-				ctx.err().println("atelier bundles: unknown option '" + arg + "' (see atelier bundles --help)");
-				return Dispatcher.USAGE;
-			}
-			}
+		@Option(names = "--json", description = "one JSON object: {\"bundles\": [{id, symbolicName, version, state, fragment, problem}]}")
+		private boolean json;
+
+		Bundles(CommandContext ctx) {
+			this.ctx = ctx;
 		}
+
+		@Override
+		public Integer call() {
+			return list(ctx, start, json);
+		}
+	}
+
+	private int list(CommandContext ctx, boolean start, boolean json) {
 		List<Map<String, Object>> rows = new ArrayList<>();
 		int failed = 0;
 		for (Bundle bundle : context.getBundles()) {

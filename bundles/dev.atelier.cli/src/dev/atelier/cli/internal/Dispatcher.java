@@ -1,36 +1,56 @@
 package dev.atelier.cli.internal;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import dev.atelier.cli.CommandContext;
+import dev.atelier.cli.DeviceId;
+import dev.atelier.cli.DeviceSelection;
+import dev.atelier.cli.Durations;
+import dev.atelier.cli.ImageSize;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.cli.UsageException;
 import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.AtelierPaths;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-/** Parses the global options and hands the rest to a subcommand. Plain Java: tested without OSGi. */
+/**
+ * Builds the picocli command tree of {@code atelier} from the subcommand services and runs one command line on it:
+ * the one place where options are parsed, values converted, help generated and errors worded. Plain Java: tested
+ * without OSGi.
+ */
 public final class Dispatcher {
 
 	public static final int OK = 0;
 	public static final int FAILED = 1;
 	public static final int USAGE = 2;
 
-	private final SortedMap<String, Subcommand> commands = new TreeMap<>();
+	private final Iterable<? extends Subcommand> subcommands;
 	private final AtelierEnvironment environment;
 	private final PrintStream out;
 	private final PrintStream err;
 
-	public Dispatcher(Iterable<Subcommand> subcommands, AtelierEnvironment environment, PrintStream out, PrintStream err) {
-		for (Subcommand command : subcommands) {
-			Subcommand previous = commands.putIfAbsent(command.name(), command);
-			if (previous != null) {
-				err.println("atelier: two subcommands are named '" + command.name() + "' (" + previous.getClass().getName()
-						+ " and " + command.getClass().getName() + "); using the first");
-			}
-		}
+	public Dispatcher(Iterable<? extends Subcommand> subcommands, AtelierEnvironment environment, PrintStream out, PrintStream err) {
+		this.subcommands = subcommands;
 		this.environment = environment;
 		this.out = out;
 		this.err = err;
@@ -39,77 +59,190 @@ public final class Dispatcher {
 	public int dispatch(List<String> rawArgs) {
 		List<String> args;
 		try {
+			// --workspace is taken wherever it stands (it chose the workspace before the CLI started)
 			AtelierPaths.workspaceOption(rawArgs);
 			args = AtelierPaths.withoutWorkspaceOption(rawArgs);
 		} catch (IllegalArgumentException e) {
 			err.println("atelier: " + e.getMessage());
 			return USAGE;
 		}
-		if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
-			printHelp(out);
-			return OK;
-		}
-		String first = args.get(0);
-		if (first.equals("--version") || first.equals("-V")) {
-			out.println("Atelier " + environment.version());
-			return OK;
-		}
-		if (first.equals("help")) {
-			if (args.size() > 1) {
-				return helpFor(args.get(1));
+		PrintWriter helpOut = new PrintWriter(out, false, StandardCharsets.UTF_8);
+		try {
+			CommandLine root = tree(helpOut);
+			String first = args.isEmpty() ? null : args.get(0);
+			String named = "help".equals(first) && args.size() > 1 ? args.get(1) : first;
+			if (named != null && !named.startsWith("-") && !root.getSubcommands().containsKey(named)) {
+				err.println((named.equals(first) ? "atelier" : "atelier help") + ": unknown subcommand '" + named + "'");
+				err.println();
+				err.println("subcommands:");
+				err.print(root.getHelp().commandList());
+				return USAGE;
 			}
-			printHelp(out);
-			return OK;
+			return root.execute(args.toArray(String[]::new));
+		} catch (RuntimeException | Error e) { // a broken plugin's command class; a converter that failed badly
+			return internalError("atelier", e);
+		} finally {
+			helpOut.flush();
+			out.flush();
+			err.flush();
 		}
-		Subcommand command = commands.get(first);
-		if (command == null) {
-			err.println("atelier: unknown subcommand '" + first + "'");
-			err.println();
-			printKnown(err);
-			return USAGE;
+	}
+
+	/** {@code atelier} with its subcommands, sorted by name, and the settings every command of the tree shares. */
+	private CommandLine tree(PrintWriter helpOut) {
+		CommandContext context = CommandContext.of(out, err, environment);
+		Map<String, CommandLine> byName = new TreeMap<>();
+		for (Subcommand subcommand : subcommands) {
+			CommandLine line = new CommandLine(subcommand.newCommand(context));
+			CommandLine previous = byName.putIfAbsent(line.getCommandName(), line);
+			if (previous != null) {
+				err.println("atelier: two subcommands are named '" + line.getCommandName() + "' (" + previous.getCommand().getClass().getName() + " and "
+						+ line.getCommand().getClass().getName() + "); using the first");
+			}
 		}
-		List<String> rest = List.copyOf(args.subList(1, args.size()));
-		if (rest.contains("--help") || rest.contains("-h")) {
-			out.println(command.usage());
-			return OK;
+		CommandLine root = new CommandLine(new Root());
+		String atelier = environment == null ? "Atelier" : "Atelier " + environment.version(); // tests of one subcommand may have no environment
+		root.getCommandSpec().version(atelier);
+		root.getCommandSpec().usageMessage().header(atelier + ": a workbench for makers with one big NVIDIA GPU.");
+		root.addSubcommand("help", new CommandLine.HelpCommand());
+		byName.forEach(root::addSubcommand);
+		conform(root);
+		converter(root, ImageSize.class, ImageSize::parse);
+		converter(root, Duration.class, Durations::parse);
+		converter(root, DeviceId.class, DeviceId::parse);
+		converter(root, DeviceSelection.class, DeviceSelection::parse);
+		converter(root, int.class, Dispatcher::wholeInt);
+		converter(root, Integer.class, Dispatcher::wholeInt);
+		converter(root, long.class, Dispatcher::whole);
+		converter(root, Long.class, Dispatcher::whole);
+		converter(root, double.class, Dispatcher::number);
+		converter(root, Double.class, Dispatcher::number);
+		root.setOut(helpOut);
+		root.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+		root.setUsageHelpWidth(100);
+		root.setOverwrittenOptionsAllowed(true); // the last of a repeated option counts, as before picocli
+		root.setExpandAtFiles(false); // "@name" is a value like any other (a prompt, a chat message)
+		root.setParameterExceptionHandler((e, args) -> usageError(e.getCommandLine(), problem(e)));
+		root.setExecutionExceptionHandler((e, command, parsed) -> e instanceof UsageException ? usageError(command, e.getMessage())
+				: internalError(command.getCommandSpec().qualifiedName(), e));
+		root.setExecutionStrategy(this::execute);
+		return root;
+	}
+
+	/** Help first; a command made of subcommands needs one; Errors of a command are reported as its failure. */
+	private int execute(ParseResult parsed) {
+		Integer help = CommandLine.executeHelpRequest(parsed);
+		if (help != null) {
+			return help;
+		}
+		ParseResult leaf = parsed;
+		while (leaf.hasSubcommand()) {
+			leaf = leaf.subcommand();
+		}
+		CommandLine command = leaf.commandSpec().commandLine();
+		if (leaf != parsed && !command.getSubcommands().isEmpty()) {
+			throw new ParameterException(command, "a subcommand is needed: " + String.join(", ", command.getSubcommands().keySet()));
 		}
 		try {
-			return command.run(CommandContext.of(rest, out, err, environment));
-		} catch (Exception | LinkageError e) {
-			err.println("atelier " + first + ": internal error: " + e);
-			System.getLogger(Dispatcher.class.getName()).log(System.Logger.Level.ERROR, "subcommand " + first + " failed", e);
-			return FAILED;
+			return new CommandLine.RunLast().execute(parsed);
+		} catch (Error e) { // picocli hands on only Exceptions
+			return internalError(command.getCommandSpec().qualifiedName(), e);
 		}
 	}
 
-	private int helpFor(String name) {
-		Subcommand command = commands.get(name);
-		if (command == null) {
-			err.println("atelier help: unknown subcommand '" + name + "'");
-			printKnown(err);
-			return USAGE;
+	/** One line: {@code atelier render: --spp: 'x' is not a whole number (see atelier render --help)}. */
+	private int usageError(CommandLine command, String problem) {
+		String name = command.getCommandSpec().qualifiedName();
+		err.println(name + ": " + problem + " (see " + name + " --help)");
+		return USAGE;
+	}
+
+	private int internalError(String command, Throwable e) {
+		err.println(command + ": internal error: " + e);
+		System.getLogger(Dispatcher.class.getName()).log(System.Logger.Level.ERROR, command + " failed", e);
+		return FAILED;
+	}
+
+	/** What picocli refused, in Atelier's words: the option or parameter, then what is wrong with its value. */
+	static String problem(ParameterException e) {
+		if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getUnmatched().isEmpty()) {
+			String arg = unmatched.getUnmatched().get(0);
+			Map<String, CommandLine> subcommands = e.getCommandLine().getSubcommands();
+			return arg.startsWith("-") ? "unknown option '" + arg + "'"
+					: subcommands.isEmpty() ? "unexpected argument '" + arg + "'"
+							: "unknown subcommand '" + arg + "'; known: " + String.join(", ", subcommands.keySet());
 		}
-		out.println(command.usage());
-		return OK;
+		ArgSpec arg = e.getArgSpec();
+		Throwable cause = e.getCause();
+		if (arg != null && cause != null && cause.getMessage() != null) { // a converter's own words
+			return (arg instanceof OptionSpec option ? option.longestName() : arg.paramLabel()) + ": " + cause.getMessage();
+		}
+		String message = e.getMessage().replaceFirst("^Error: ", "");
+		return Character.toLowerCase(message.charAt(0)) + message.substring(1);
 	}
 
-	private void printHelp(PrintStream to) {
-		to.println("Atelier " + environment.version() + ": a workbench for makers with one big NVIDIA GPU.");
-		to.println();
-		to.println("usage: atelier                       start the IDE");
-		to.println("       atelier [--workspace DIR] <subcommand> [args…]");
-		to.println("       atelier --version | --help | help <subcommand>");
-		to.println();
-		to.println("The workspace is --workspace DIR, else $ATELIER_WORKSPACE, else ~/.atelier.");
-		to.println();
-		printKnown(to);
+	private static <K> void converter(CommandLine root, Class<K> type, Function<String, K> parse) {
+		root.registerConverter(type, (ITypeConverter<K>) parse::apply);
 	}
 
-	private void printKnown(PrintStream to) {
-		to.println("subcommands:");
-		int width = commands.keySet().stream().mapToInt(String::length).max().orElse(0);
-		for (Map.Entry<String, Subcommand> e : commands.entrySet()) {
-			to.printf("  %-" + width + "s  %s%n", e.getKey(), e.getValue().summary());
+	private static long whole(String text) {
+		try {
+			return Long.parseLong(text.strip());
+		} catch (NumberFormatException e) {
+			throw new TypeConversionException("'" + text + "' is not a whole number");
+		}
+	}
+
+	private static int wholeInt(String text) {
+		long value = whole(text);
+		if (value != (int) value) {
+			throw new TypeConversionException("'" + text + "' is too large");
+		}
+		return (int) value;
+	}
+
+	private static double number(String text) {
+		try {
+			double value = Double.parseDouble(text.strip());
+			if (Double.isFinite(value)) {
+				return value;
+			}
+		} catch (NumberFormatException e) {
+			// reported below
+		}
+		throw new TypeConversionException("'" + text + "' is not a number");
+	}
+
+	/** The same help option, headings and layout for every command of the tree, whichever bundle declared it. */
+	private static void conform(CommandLine line) {
+		CommandSpec spec = line.getCommandSpec();
+		if (spec.options().stream().noneMatch(OptionSpec::usageHelp)) {
+			String[] names = List.of("-h", "--help").stream().filter(n -> !spec.optionsMap().containsKey(n)).toArray(String[]::new);
+			spec.addOption(OptionSpec.builder(names).usageHelp(true).description("show this help").build());
+		}
+		spec.usageMessage().synopsisHeading("usage: ").descriptionHeading("%n").parameterListHeading("%n").optionListHeading("%noptions:%n")
+				.commandListHeading("%nsubcommands:%n").footerHeading("%n").sortOptions(false);
+		line.getSubcommands().values().forEach(Dispatcher::conform);
+	}
+
+	@Command(name = "atelier", mixinStandardHelpOptions = true, customSynopsis = {
+			"atelier                       start the IDE",
+			"       atelier [--workspace DIR] <subcommand> [args…]",
+			"       atelier --version | --help | help <subcommand> | <subcommand> --help" }, description = {
+					"The workspace is --workspace DIR, else $ATELIER_WORKSPACE, else ~/.atelier." })
+	static final class Root implements Callable<Integer> {
+
+		@Spec
+		private CommandSpec spec;
+
+		// AtelierPaths takes --workspace from the launch arguments before the CLI runs (see dispatch): declared for help and completion
+		@Option(names = "--workspace", paramLabel = "DIR", description = "the workspace folder")
+		private Path workspace;
+
+		@Override
+		public Integer call() {
+			spec.commandLine().usage(spec.commandLine().getOut());
+			return OK;
 		}
 	}
 }

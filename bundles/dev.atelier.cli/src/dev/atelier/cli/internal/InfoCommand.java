@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -19,6 +20,8 @@ import dev.atelier.cli.Subcommand;
 import dev.atelier.core.InfoContributor;
 import dev.atelier.core.PluginHost;
 import dev.atelier.core.SystemInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code atelier info [--json]}: versions, OS, workspace and the state of the OSGi runtime. */
 @Component(service = Subcommand.class)
@@ -37,37 +40,32 @@ public final class InfoCommand implements Subcommand {
 	}
 
 	@Override
-	public String name() {
-		return "info";
+	public Object newCommand(CommandContext ctx) {
+		return new Info(ctx);
 	}
 
-	@Override
-	public String summary() {
-		return "Atelier and Java versions, OS, workspace path, bundles and plugins";
-	}
+	@Command(name = "info", header = "Atelier and Java versions, OS, workspace path, bundles and plugins", description = {
+			"Prints Atelier's and Java's versions, the OS, the workspace path, how many OSGi bundles are active, and the plugins installed "
+					+ "from the workspace's plugins folder (atelier bundles lists the bundles)." })
+	private final class Info implements Callable<Integer> {
 
-	@Override
-	public String usage() {
-		return """
-				usage: atelier info [--json]
+		private final CommandContext ctx;
 
-				Prints Atelier's and Java's versions, the OS, the workspace path, how many OSGi bundles are active,
-				and the plugins installed from the workspace's plugins folder (atelier bundles lists the bundles).
-				  --json   one JSON object: atelier, java, javaHome, os, workspace, devices, bundlesTotal,
-				           bundlesActive, plugins [{jar, symbolicName, version, started, problem}]""";
-	}
+		@Option(names = "--json", description = { "one JSON object: atelier, java, javaHome, os, workspace, devices, bundlesTotal, bundlesActive, "
+				+ "plugins [{jar, symbolicName, version, started, problem}]" })
+		private boolean json;
 
-	@Override
-	public int run(CommandContext ctx) {
-		boolean json = false;
-		for (String arg : ctx.args()) {
-			if (arg.equals("--json")) {
-				json = true;
-			} else {
-				ctx.err().println("atelier info: unknown option '" + arg + "' (see atelier info --help)");
-				return Dispatcher.USAGE;
-			}
+		Info(CommandContext ctx) {
+			this.ctx = ctx;
 		}
+
+		@Override
+		public Integer call() {
+			return print(ctx, json);
+		}
+	}
+
+	private int print(CommandContext ctx, boolean json) {
 		Bundle[] all = context.getBundles();
 		long active = Arrays.stream(all).filter(b -> b.getState() == Bundle.ACTIVE).count();
 		Map<String, String> facts = SystemInfo.describe(ctx.environment(), contributors);

@@ -13,7 +13,6 @@ import dev.atelier.power.Metric;
 import dev.atelier.power.PowerTables;
 import dev.atelier.power.Sample;
 import dev.atelier.power.ThrottleReason;
-import dev.atelier.power.internal.cli.PowerCommandAccess;
 
 class PowerFormatTest {
 
@@ -90,15 +89,6 @@ class PowerFormatTest {
 		assertEquals(false, NvmlTelemetry.ok("cuda:0", Nvml.ERROR_NO_PERMISSION));
 		assertEquals("cuda:0 is lost (NVML_ERROR_GPU_IS_LOST): it fell off the bus or was reset",
 				assertThrows(dev.atelier.power.TelemetryException.class, () -> NvmlTelemetry.ok("cuda:0", Nvml.ERROR_GPU_IS_LOST)).getMessage());
-	}
-
-	@Test
-	void intervalsParseAndTooShortOnesAreRefused() {
-		assertEquals(500, PowerCommandAccess.interval("500ms"));
-		assertEquals(1500, PowerCommandAccess.interval("1.5s"));
-		assertEquals(10, PowerCommandAccess.interval("10"));
-		assertEquals("--interval must be at least 10ms, not '5ms'",
-				assertThrows(IllegalArgumentException.class, () -> PowerCommandAccess.interval("5ms")).getMessage());
 	}
 
 	@Test

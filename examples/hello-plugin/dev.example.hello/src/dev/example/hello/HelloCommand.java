@@ -1,33 +1,40 @@
 package dev.example.hello;
 
+import java.util.concurrent.Callable;
+
 import org.osgi.service.component.annotations.Component;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
-/** {@code atelier hello [NAME]}: a subcommand contributed by a plugin, as a DS service. */
+/** {@code atelier hello [NAME]}: a subcommand contributed by a plugin, as a DS service that makes a picocli command per run. */
 @Component(service = Subcommand.class)
 public final class HelloCommand implements Subcommand {
 
 	@Override
-	public String name() {
-		return "hello";
+	public Object newCommand(CommandContext context) {
+		return new Hello(context);
 	}
 
-	@Override
-	public String summary() {
-		return "greets you from the example plugin (examples/hello-plugin)";
-	}
+	@Command(name = "hello", header = "greets you from the example plugin (examples/hello-plugin)")
+	static final class Hello implements Callable<Integer> {
 
-	@Override
-	public int run(CommandContext context) {
-		if (context.args().size() > 1) {
-			context.err().println("atelier hello: expected at most one NAME, got " + context.args());
-			return 2;
+		private final CommandContext context;
+
+		@Parameters(paramLabel = "NAME", arity = "0..1", description = "whom to greet (default: maker)")
+		private String name = "maker";
+
+		Hello(CommandContext context) {
+			this.context = context;
 		}
-		String name = context.args().isEmpty() ? "maker" : context.args().get(0);
-		context.out().println("Hello, " + name + ", from a third-party plugin in Atelier " + context.environment().version()
-				+ " (workspace " + context.environment().paths().workspaceRoot() + ")");
-		return 0;
+
+		@Override
+		public Integer call() {
+			context.out().println("Hello, " + name + ", from a third-party plugin in Atelier " + context.environment().version()
+					+ " (workspace " + context.environment().paths().workspaceRoot() + ")");
+			return 0;
+		}
 	}
 }

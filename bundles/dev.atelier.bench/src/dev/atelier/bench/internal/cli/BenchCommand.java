@@ -3,7 +3,7 @@ package dev.atelier.bench.internal.cli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.concurrent.Callable;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -12,9 +12,13 @@ import org.osgi.service.component.annotations.Reference;
 import dev.atelier.bench.BenchReport;
 import dev.atelier.bench.BenchService;
 import dev.atelier.cli.CommandContext;
+import dev.atelier.cli.DeviceId;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.cli.UsageException;
 import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.core.jobs.JobContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code atelier bench [--suite gpu|cpu|all] [--device ID] [--runs N] [--no-reference] [--json FILE] [--html FILE]}. */
 @Component(service = Subcommand.class)
@@ -28,85 +32,75 @@ public final class BenchCommand implements Subcommand {
 	}
 
 	@Override
-	public String name() {
-		return "bench";
+	public Object newCommand(CommandContext ctx) {
+		return new Bench(ctx);
 	}
 
-	@Override
-	public String summary() {
-		return "measure the GPU and CPU: bandwidth, transfers, GEMM, latency, against PyTorch where it is installed";
+	/** The suites of {@code --suite}. */
+	enum Suite {
+		gpu, cpu, all
 	}
 
-	@Override
-	public String usage() {
-		return """
-				usage: atelier bench [--suite gpu|cpu|all] [--device ID] [--runs N] [--no-reference] [--json FILE] [--html FILE]
+	@Command(name = "bench", header = "measure the GPU and CPU: bandwidth, transfers, GEMM, latency, against PyTorch where it is installed", description = {
+			"Runs the benchmark suites and prints a table: value, % of the device's theoretical peak, and, where python3 with PyTorch and CUDA is "
+					+ "installed, PyTorch's value for the same work in the same run and the ratio. The GPU suite runs on the first CUDA device "
+					+ "(or --device ID) and is skipped without one." })
+	private final class Bench implements Callable<Integer> {
 
-				Runs the benchmark suites (default: all) and prints a table: value, % of the device's theoretical peak,
-				and, where python3 with PyTorch and CUDA is installed, PyTorch's value for the same work in the same run
-				and the ratio. The GPU suite runs on the first CUDA device (or --device ID) and is skipped without one.
-				  --runs N        timed runs per benchmark after 3 warm-up runs (default 10); min/median/max are kept
-				  --json FILE     the report as JSON ("results": name, value, unit, percentOfPeak, reference, ratio, …)
-				  --html FILE     the report as an HTML page with charts""";
-	}
+		private final CommandContext ctx;
 
-	@Override
-	public int run(CommandContext ctx) {
-		String suite = "all";
-		String device = null;
-		int runs = 10;
-		boolean reference = true;
-		Path json = null;
-		Path html = null;
-		List<String> args = ctx.args();
-		try {
-			for (int i = 0; i < args.size(); i++) {
-				switch (args.get(i)) {
-				case "--suite" -> {
-					suite = value(args, ++i, "--suite");
-					if (!List.of("gpu", "cpu", "all").contains(suite)) {
-						throw new IllegalArgumentException("--suite must be gpu, cpu or all, not '" + suite + "'");
-					}
+		@Option(names = "--suite", paramLabel = "gpu|cpu|all", description = "the suites to run (default: all)")
+		private Suite suite = Suite.all;
+
+		@Option(names = "--device", paramLabel = "ID", description = "the GPU suite's device, as atelier devices lists it (default: the first CUDA device)")
+		private DeviceId device;
+
+		@Option(names = "--runs", paramLabel = "N", description = "timed runs per benchmark after 3 warm-up runs (default 10); min/median/max are kept")
+		private int runs = 10;
+
+		@Option(names = "--no-reference", description = "do not run the PyTorch reference")
+		private boolean noReference;
+
+		@Option(names = "--json", paramLabel = "FILE", description = "the report as JSON (\"results\": name, value, unit, percentOfPeak, reference, ratio, …)")
+		private Path json;
+
+		@Option(names = "--html", paramLabel = "FILE", description = "the report as an HTML page with charts")
+		private Path html;
+
+		Bench(CommandContext ctx) {
+			this.ctx = ctx;
+		}
+
+		@Override
+		public Integer call() {
+			UsageException.atLeast(1, runs, "--runs");
+			BenchReport report;
+			try {
+				report = bench.run(suite.name(), device == null ? null : device.id(), runs, !noReference, progress(ctx));
+			} catch (IllegalArgumentException e) { // a device the service does not have
+				throw new UsageException(e.getMessage());
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				ctx.err().println("atelier bench: interrupted");
+				return 1;
+			}
+			ctx.out().print(report.table());
+			try {
+				if (json != null) {
+					byte[] bytes = report.toJson().getBytes(StandardCharsets.UTF_8);
+					AtomicFiles.write(json, out -> out.write(bytes));
 				}
-				case "--device" -> device = value(args, ++i, "--device");
-				case "--runs" -> runs = positive(value(args, ++i, "--runs"));
-				case "--no-reference" -> reference = false;
-				case "--json" -> json = Path.of(value(args, ++i, "--json"));
-				case "--html" -> html = Path.of(value(args, ++i, "--html"));
-				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier bench --help)");
+				if (html != null) {
+					byte[] bytes = bench.html(report).getBytes(StandardCharsets.UTF_8);
+					AtomicFiles.write(html, out -> out.write(bytes));
 				}
+			} catch (IOException e) {
+				ctx.err().println("atelier bench: cannot write the report: " + e.getMessage());
+				return 1;
 			}
-		} catch (IllegalArgumentException e) {
-			ctx.err().println("atelier bench: " + e.getMessage());
-			return 2;
+			report.failures().forEach(f -> ctx.err().println("atelier bench: failed: " + f));
+			return report.failures().isEmpty() ? 0 : 1;
 		}
-		BenchReport report;
-		try {
-			report = bench.run(suite, device, runs, reference, progress(ctx));
-		} catch (IllegalArgumentException e) {
-			ctx.err().println("atelier bench: " + e.getMessage());
-			return 2;
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			ctx.err().println("atelier bench: interrupted");
-			return 1;
-		}
-		ctx.out().print(report.table());
-		try {
-			if (json != null) {
-				byte[] bytes = report.toJson().getBytes(StandardCharsets.UTF_8);
-				AtomicFiles.write(json, out -> out.write(bytes));
-			}
-			if (html != null) {
-				byte[] bytes = bench.html(report).getBytes(StandardCharsets.UTF_8);
-				AtomicFiles.write(html, out -> out.write(bytes));
-			}
-		} catch (IOException e) {
-			ctx.err().println("atelier bench: cannot write the report: " + e.getMessage());
-			return 1;
-		}
-		report.failures().forEach(f -> ctx.err().println("atelier bench: failed: " + f));
-		return report.failures().isEmpty() ? 0 : 1;
 	}
 
 	/** Progress on standard error, one line per unit of work begun. */
@@ -137,24 +131,5 @@ public final class BenchCommand implements Subcommand {
 				return false;
 			}
 		};
-	}
-
-	private static String value(List<String> args, int i, String option) {
-		if (i >= args.size()) {
-			throw new IllegalArgumentException(option + " needs a value");
-		}
-		return args.get(i);
-	}
-
-	private static int positive(String text) {
-		try {
-			int v = Integer.parseInt(text);
-			if (v > 0) {
-				return v;
-			}
-		} catch (NumberFormatException e) {
-			// reported below
-		}
-		throw new IllegalArgumentException("--runs must be a positive whole number, not '" + text + "'");
 	}
 }

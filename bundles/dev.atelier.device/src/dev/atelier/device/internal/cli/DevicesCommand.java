@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -14,12 +15,15 @@ import com.google.gson.GsonBuilder;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.cli.UsageException;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.DeviceStatus;
 import dev.atelier.device.Precision;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.internal.Bytes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code atelier devices [--json] [--simulate PROFILE]}. */
 @Component(service = Subcommand.class)
@@ -32,50 +36,50 @@ public final class DevicesCommand implements Subcommand {
 		this.devices = devices;
 	}
 
+	/** {@code --simulate}'s help; an unknown profile is refused naming the device service's profiles. */
+	static final String SIMULATE = "add a simulated device of a profile (rtx4090, rtx3090, a6000, h100); repeatable";
+
 	@Override
-	public String name() {
-		return "devices";
+	public Object newCommand(CommandContext ctx) {
+		return new Devices(ctx);
 	}
 
-	@Override
-	public String summary() {
-		return "compute devices with their attributes, theoretical peaks, memory and leases";
+	@Command(name = "devices", header = "compute devices with their attributes, theoretical peaks, memory and leases",
+			description = "Lists the devices the device service arbitrates: CUDA GPUs, the CPU, and simulated GPUs.")
+	private final class Devices implements Callable<Integer> {
+
+		private final CommandContext ctx;
+
+		@Option(names = "--simulate", paramLabel = "PROFILE", description = SIMULATE)
+		private List<String> simulate = new ArrayList<>();
+
+		@Option(names = "--json", description = { "a JSON array of devices: id, name, backend, totalBytes, freeBytes, budgetBytes, grantedBytes, "
+				+ "headroomBytes, computeCapability, multiprocessors, clocks, bus width, precisions, peaks (bytes/s, FLOP/s) and leases" })
+		private boolean json;
+
+		Devices(CommandContext ctx) {
+			this.ctx = ctx;
+		}
+
+		@Override
+		public Integer call() {
+			simulate(devices, simulate);
+			return list(ctx, json);
+		}
 	}
 
-	@Override
-	public String usage() {
-		return """
-				usage: atelier devices [--json] [--simulate PROFILE]
-
-				Lists the devices the device service arbitrates: CUDA GPUs, the CPU, and simulated GPUs.
-				  --simulate PROFILE  add a simulated device (%s); repeatable
-				  --json              a JSON array of devices: id, name, backend, totalBytes, freeBytes, budgetBytes,
-				                      grantedBytes, headroomBytes, computeCapability, multiprocessors, clocks, bus width,
-				                      precisions, peaks (bytes/s, FLOP/s) and leases"""
-				.formatted(String.join(", ", devices.simulationProfiles()));
-	}
-
-	@Override
-	public int run(CommandContext ctx) {
-		boolean json = false;
-		List<String> args = ctx.args();
-		for (int i = 0; i < args.size(); i++) {
-			String arg = args.get(i);
-			if (arg.equals("--json")) {
-				json = true;
-			} else if (arg.equals("--simulate") || arg.startsWith("--simulate=")) {
-				String profile = arg.equals("--simulate") ? (i + 1 < args.size() ? args.get(++i) : "") : arg.substring(11);
-				try {
-					devices.simulate(profile);
-				} catch (IllegalArgumentException e) {
-					ctx.err().println("atelier devices: --simulate: " + e.getMessage());
-					return 2;
-				}
-			} else {
-				ctx.err().println("atelier devices: unknown option '" + arg + "' (see atelier devices --help)");
-				return 2;
+	/** Adds the simulated devices of {@code --simulate}, refusing an unknown profile as bad usage. */
+	static void simulate(DeviceService devices, List<String> profiles) {
+		for (String profile : profiles) {
+			try {
+				devices.simulate(profile);
+			} catch (IllegalArgumentException e) {
+				throw new UsageException("--simulate: " + e.getMessage());
 			}
 		}
+	}
+
+	private int list(CommandContext ctx, boolean json) {
 		List<Map<String, Object>> rows = new ArrayList<>();
 		for (Device d : devices.devices()) {
 			rows.add(describe(devices.status(d.id())));

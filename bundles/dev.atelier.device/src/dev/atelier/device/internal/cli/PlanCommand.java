@@ -3,6 +3,7 @@ package dev.atelier.device.internal.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -11,11 +12,16 @@ import org.osgi.service.component.annotations.Reference;
 import com.google.gson.GsonBuilder;
 
 import dev.atelier.cli.CommandContext;
+import dev.atelier.cli.DeviceId;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.cli.UsageException;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.plan.Planner;
 import dev.atelier.device.plan.Workload;
 import dev.atelier.device.plan.Workloads;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code atelier plan --device ID [--simulate PROFILE] [--json] SPEC…}. */
 @Component(service = Subcommand.class)
@@ -29,58 +35,50 @@ public final class PlanCommand implements Subcommand {
 	}
 
 	@Override
-	public String name() {
-		return "plan";
+	public Object newCommand(CommandContext ctx) {
+		return new Plan(ctx);
 	}
 
-	@Override
-	public String summary() {
-		return "estimates the VRAM of workloads and says whether they fit together on a device";
-	}
+	@Command(name = "plan", header = "estimates the VRAM of workloads and says whether they fit together on a device", description = {
+			"SPEC is one of:",
+			"  sd15@512x512x1, sd21@768x768x1, sdxl@1024x1024x2   (model@WIDTHxHEIGHTxBATCH[:fp32][:tiled])",
+			"  llm:7b:f16:ctx=4096, llm:13b:q4_0                 (llm:SIZE:FORMAT[:ctx=N][:offload=P%%])",
+			"  scene:tris=30M:tex=4GB                            (scene:tris=N:tex=SIZE[:bc7])",
+			"The budget is what the device can lease now (total − headroom − leases, less what other programs use).",
+			"Exit code 0 when the workloads fit, 3 when they do not, 2 for bad input." })
+	private final class Plan implements Callable<Integer> {
 
-	@Override
-	public String usage() {
-		return """
-				usage: atelier plan --device ID [--simulate PROFILE] [--json] SPEC…
+		private final CommandContext ctx;
 
-				SPEC is one of:
-				  sd15@512x512x1, sd21@768x768x1, sdxl@1024x1024x2   (model@WIDTHxHEIGHTxBATCH[:fp32][:tiled])
-				  llm:7b:f16:ctx=4096, llm:13b:q4_0                 (llm:SIZE:FORMAT[:ctx=N][:offload=P%%])
-				  scene:tris=30M:tex=4GB                            (scene:tris=N:tex=SIZE[:bc7])
-				The budget is what the device can lease now (total − headroom − leases, less what other programs use).
-				  --json   {device, budgetBytes, items [{spec, bytes, breakdown}], requiredBytes, fits, advice [..]}
-				Exit code 0 when the workloads fit, 3 when they do not, 2 for bad input.""";
-	}
+		@Option(names = "--device", paramLabel = "ID", required = true, description = "the device to plan for, as atelier devices lists it")
+		private DeviceId device;
 
-	@Override
-	public int run(CommandContext ctx) {
-		String device = null;
-		boolean json = false;
-		List<Workload> workloads = new ArrayList<>();
-		List<String> args = ctx.args();
-		try {
-			for (int i = 0; i < args.size(); i++) {
-				String arg = args.get(i);
-				switch (arg) {
-				case "--json" -> json = true;
-				case "--device" -> device = value(args, ++i, "--device");
-				case "--simulate" -> devices.simulate(value(args, ++i, "--simulate"));
-				default -> {
-					if (arg.startsWith("--")) {
-						throw new IllegalArgumentException("unknown option '" + arg + "' (see atelier plan --help)");
-					}
-					workloads.add(Workloads.parse(arg));
+		@Option(names = "--simulate", paramLabel = "PROFILE", description = DevicesCommand.SIMULATE)
+		private List<String> simulate = new ArrayList<>();
+
+		@Option(names = "--json", description = "{device, budgetBytes, items [{spec, bytes, breakdown}], requiredBytes, fits, advice [..]}")
+		private boolean json;
+
+		@Parameters(paramLabel = "SPEC", arity = "1..*", description = "the workloads, e.g. sd15@512x512x1 llm:7b:q4_0:ctx=4096")
+		private List<String> specs = new ArrayList<>();
+
+		Plan(CommandContext ctx) {
+			this.ctx = ctx;
+		}
+
+		@Override
+		public Integer call() {
+			DevicesCommand.simulate(devices, simulate);
+			List<Workload> workloads = new ArrayList<>();
+			Planner.Plan plan;
+			try {
+				for (String spec : specs) {
+					workloads.add(Workloads.parse(spec));
 				}
-				}
+				plan = Planner.plan(device.id(), devices.status(device.id()).budgetBytes(), workloads);
+			} catch (IllegalArgumentException e) { // a malformed spec, a device the service does not have
+				throw new UsageException(e.getMessage());
 			}
-			if (device == null) {
-				throw new IllegalArgumentException("--device ID is required; devices: "
-						+ String.join(", ", devices.devices().stream().map(d -> d.id()).toList()));
-			}
-			if (workloads.isEmpty()) {
-				throw new IllegalArgumentException("no workload given (e.g. sd15@512x512x1 llm:7b:q4_0:ctx=4096)");
-			}
-			Planner.Plan plan = Planner.plan(device, devices.status(device).budgetBytes(), workloads);
 			if (json) {
 				ctx.out().println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(plan));
 			} else {
@@ -92,16 +90,6 @@ public final class PlanCommand implements Subcommand {
 				plan.advice().forEach(a -> ctx.out().println("  - " + a));
 			}
 			return plan.fits() ? 0 : 3;
-		} catch (IllegalArgumentException e) {
-			ctx.err().println("atelier plan: " + e.getMessage());
-			return 2;
 		}
-	}
-
-	private static String value(List<String> args, int i, String option) {
-		if (i >= args.size()) {
-			throw new IllegalArgumentException(option + " needs a value");
-		}
-		return args.get(i);
 	}
 }

@@ -2,11 +2,12 @@ package dev.atelier.diffusion.internal.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 
 import dev.atelier.cli.CommandContext;
+import dev.atelier.cli.ImageSize;
 import dev.atelier.diffusion.DiffusionModel;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
@@ -14,59 +15,39 @@ import dev.atelier.diffusion.StableDiffusion;
 import dev.atelier.diffusion.exec.Placement;
 import dev.atelier.diffusion.internal.ort.OrtExecutor;
 import dev.atelier.diffusion.scheduler.Sampler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
-/** The diffusion benchmark: throughput by batch size, and the loop's overhead over the UNet's session.run. */
-final class DiffusionBench {
+/** {@code atelier diffusion bench}: throughput by batch size, and the loop's overhead over the UNet's session.run. */
+@Command(name = "bench", header = "images/s by batch size and the pipeline's overhead over the UNet", description = {
+		"Generates on the CPU provider (Euler, after one warm-up) and prints per batch size: images/s, and the pipeline's overhead in the "
+				+ "denoising loop = (loop time − time inside the UNet's session.run) / time inside session.run." })
+final class DiffusionBench implements Callable<Integer> {
 
-	private DiffusionBench() {
-	}
+	@ParentCommand
+	private DiffusionCommand.Diffusion parent;
 
-	static int run(CommandContext ctx, List<String> args) {
-		Path model = null;
-		int width = 512;
-		int height = 512;
-		int steps = 10;
-		int threads = 0;
-		List<Integer> batches = List.of(1, 2, 4, 8);
-		try {
-			for (int i = 0; i < args.size(); i++) {
-				String option = args.get(i);
-				if (i + 1 >= args.size()) {
-					throw new IllegalArgumentException(option + " needs a value");
-				}
-				String value = args.get(++i);
-				switch (option) {
-				case "--model" -> model = Path.of(value);
-				case "--size" -> {
-					String[] wh = value.split("x");
-					if (wh.length != 2) {
-						throw new IllegalArgumentException("--size takes WIDTHxHEIGHT, e.g. 512x512, not '" + value + "'");
-					}
-					width = Integer.parseInt(wh[0]);
-					height = Integer.parseInt(wh[1]);
-				}
-				case "--steps" -> steps = Integer.parseInt(value);
-				case "--threads" -> threads = Integer.parseInt(value);
-				case "--batches" -> {
-					List<Integer> list = new ArrayList<>();
-					for (String b : value.split(",")) {
-						list.add(Integer.parseInt(b.strip()));
-					}
-					batches = List.copyOf(list);
-				}
-				default -> throw new IllegalArgumentException("unknown option '" + option + "'");
-				}
-			}
-			if (model == null) {
-				throw new IllegalArgumentException("--model DIR is needed");
-			}
-		} catch (NumberFormatException e) {
-			ctx.err().println("atelier diffusion bench: a number was expected: " + e.getMessage() + " (see atelier help diffusion)");
-			return 2;
-		} catch (IllegalArgumentException e) {
-			ctx.err().println("atelier diffusion bench: " + e.getMessage() + " (see atelier help diffusion)");
-			return 2;
-		}
+	@Option(names = "--model", paramLabel = "DIR", required = true, description = "the pipeline folder")
+	private Path model;
+
+	@Option(names = "--size", paramLabel = "WxH", description = "image size (default 512x512)")
+	private ImageSize size = new ImageSize(512, 512);
+
+	@Option(names = "--steps", paramLabel = "N", description = "denoising steps (default 10)")
+	private int steps = 10;
+
+	@Option(names = "--threads", paramLabel = "N", description = "ONNX Runtime's threads, 0 for one per core (default 0)")
+	private int threads;
+
+	@Option(names = "--batches", paramLabel = "N,N…", split = ",", defaultValue = "1,2,4,8", description = "batch sizes to measure (default 1,2,4,8)")
+	private List<Integer> batches;
+
+	@Override
+	public Integer call() {
+		CommandContext ctx = parent.ctx();
+		int width = size.width();
+		int height = size.height();
 		try (DiffusionModel m = DiffusionModel.open(model, new OrtExecutor(), Placement.cpu(threads))) {
 			StableDiffusion sd = new StableDiffusion(m);
 			GenerationRequest base = new GenerationRequest("a photograph of an astronaut riding a horse", "", Sampler.EULER, steps, 7.5, 1, width, height, 1,

@@ -5,13 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.concurrent.Callable;
 
 import org.osgi.service.component.annotations.Component;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.diffusion.ClipTokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code atelier diffusion tokenize --merges FILE --prompts-file FILE}: CLIP token ids of prompts, as JSON lines;
@@ -21,78 +24,52 @@ import dev.atelier.diffusion.ClipTokenizer;
 public final class DiffusionCommand implements Subcommand {
 
 	@Override
-	public String name() {
-		return "diffusion";
+	public Object newCommand(CommandContext ctx) {
+		return new Diffusion(ctx);
 	}
 
-	@Override
-	public String summary() {
-		return "Stable Diffusion tools: CLIP tokenization of prompts, pipeline benchmark (images: atelier generate)";
+	/** The parent of the diffusion tools: what they share is the run's context. */
+	@Command(name = "diffusion", header = "Stable Diffusion tools: CLIP tokenization of prompts, pipeline benchmark (images: atelier generate)",
+			subcommands = { Tokenize.class, DiffusionBench.class })
+	record Diffusion(CommandContext ctx) {
 	}
 
-	@Override
-	public String usage() {
-		return """
-				usage: atelier diffusion tokenize --merges FILE --prompts-file FILE
-				       atelier diffusion bench --model DIR [--size WxH] [--steps N] [--batches 1,2,4,8] [--threads N]
+	@Command(name = "tokenize", header = "CLIP token ids of prompts, as JSON lines", description = {
+			"Prints one JSON line per prompt (one prompt per input line): {\"prompt\": …, \"input_ids\": […]}, the 77 ids Stable Diffusion's text "
+					+ "encoder takes (start, tokens, end, padding with the end token)." })
+	static final class Tokenize implements Callable<Integer> {
 
-				tokenize prints one JSON line per prompt (one prompt per input line): {"prompt": …, "input_ids": […]}, the
-				77 ids Stable Diffusion's text encoder takes (start, tokens, end, padding with the end token). --merges takes
-				a pipeline's tokenizer/merges.txt or OpenAI's bpe_simple_vocab_16e6.txt.gz.
+		@ParentCommand
+		private Diffusion parent;
 
-				bench generates on the CPU provider (default 512x512, 10 steps, Euler, batches 1,2,4,8, after one warm-up)
-				and prints per batch size: images/s, and the pipeline's overhead in the denoising loop = (loop time − time
-				inside the UNet's session.run) / time inside session.run.""";
-	}
+		@Option(names = "--merges", paramLabel = "FILE", required = true,
+				description = "a pipeline's tokenizer/merges.txt or OpenAI's bpe_simple_vocab_16e6.txt.gz")
+		private Path merges;
 
-	@Override
-	public int run(CommandContext ctx) {
-		List<String> args = ctx.args();
-		Path merges = null;
-		Path prompts = null;
-		if (!args.isEmpty() && args.get(0).equals("bench")) {
-			return DiffusionBench.run(ctx, args.subList(1, args.size()));
-		}
-		if (args.isEmpty() || !args.get(0).equals("tokenize")) {
-			ctx.err().println("atelier diffusion: " + (args.isEmpty() ? "a command is needed" : "unknown command '" + args.get(0) + "'")
-					+ " (see atelier help diffusion)");
-			return 2;
-		}
-		for (int i = 1; i < args.size(); i++) {
-			String option = args.get(i);
-			if (i + 1 >= args.size() || !(option.equals("--merges") || option.equals("--prompts-file"))) {
-				ctx.err().println("atelier diffusion tokenize: " + (option.startsWith("--merges") || option.startsWith("--prompts-file")
-						? option + " needs a value" : "unknown option '" + option + "'"));
-				return 2;
-			}
-			Path value = Path.of(args.get(++i));
-			if (option.equals("--merges")) {
-				merges = value;
-			} else {
-				prompts = value;
-			}
-		}
-		if (merges == null || prompts == null) {
-			ctx.err().println("atelier diffusion tokenize: --merges FILE and --prompts-file FILE are needed");
-			return 2;
-		}
-		try {
-			ClipTokenizer tokenizer = ClipTokenizer.fromMerges(merges);
-			for (String prompt : Files.readAllLines(prompts, StandardCharsets.UTF_8)) {
-				StringBuilder line = new StringBuilder("{\"prompt\": ").append(json(prompt)).append(", \"input_ids\": [");
-				int[] ids = tokenizer.encode(prompt);
-				for (int i = 0; i < ids.length; i++) {
-					line.append(i == 0 ? "" : ", ").append(ids[i]);
+		@Option(names = "--prompts-file", paramLabel = "FILE", required = true, description = "the prompts, one per line")
+		private Path prompts;
+
+		@Override
+		public Integer call() {
+			CommandContext ctx = parent.ctx();
+			try {
+				ClipTokenizer tokenizer = ClipTokenizer.fromMerges(merges);
+				for (String prompt : Files.readAllLines(prompts, StandardCharsets.UTF_8)) {
+					StringBuilder line = new StringBuilder("{\"prompt\": ").append(json(prompt)).append(", \"input_ids\": [");
+					int[] ids = tokenizer.encode(prompt);
+					for (int i = 0; i < ids.length; i++) {
+						line.append(i == 0 ? "" : ", ").append(ids[i]);
+					}
+					ctx.out().println(line.append("]}"));
 				}
-				ctx.out().println(line.append("]}"));
+				return 0;
+			} catch (NoSuchFileException e) {
+				ctx.err().println("atelier diffusion tokenize: " + e.getFile() + ": no such file");
+				return 1;
+			} catch (IOException e) {
+				ctx.err().println("atelier diffusion tokenize: " + e.getMessage());
+				return 1;
 			}
-			return 0;
-		} catch (NoSuchFileException e) {
-			ctx.err().println("atelier diffusion tokenize: " + e.getFile() + ": no such file");
-			return 1;
-		} catch (IOException e) {
-			ctx.err().println("atelier diffusion tokenize: " + e.getMessage());
-			return 1;
 		}
 	}
 

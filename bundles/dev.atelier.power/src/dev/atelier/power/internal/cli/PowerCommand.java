@@ -5,12 +5,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -19,7 +22,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import com.google.gson.GsonBuilder;
 
 import dev.atelier.cli.CommandContext;
+import dev.atelier.cli.Durations;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.cli.UsageException;
 import dev.atelier.power.GpuProcess;
 import dev.atelier.power.Metric;
 import dev.atelier.power.PowerTables;
@@ -29,6 +34,10 @@ import dev.atelier.power.TelemetrySource;
 import dev.atelier.power.ThrottleReason;
 import dev.atelier.power.internal.SimulatedTelemetry;
 import dev.atelier.power.internal.TraceReplay;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code atelier power [--json] [--simulate PROFILE] [--watch [--interval 500ms] [--count N] [--csv FILE]]}. */
 @Component(service = Subcommand.class)
@@ -38,54 +47,71 @@ public final class PowerCommand implements Subcommand {
 	private volatile List<TelemetrySource> sources = List.of();
 
 	@Override
-	public String name() {
-		return "power";
+	public Object newCommand(CommandContext ctx) {
+		return new Power(ctx);
 	}
 
-	@Override
-	public String summary() {
-		return "power, temperature, clocks and utilisation of each device, once or streamed as CSV";
-	}
+	@Command(name = "power", header = "power, temperature, clocks and utilisation of each device, once or streamed as CSV", customSynopsis = {
+			"atelier power [--json] [--simulate PROFILE]…",
+			"       atelier power --watch [--interval 500ms] [--count N] [--csv FILE] [--simulate PROFILE]…" }, description = {
+					"Without --watch: one snapshot per device (like nvidia-smi -q -d POWER,TEMPERATURE,CLOCK).",
+					"With --watch: one CSV row per device every interval until Ctrl-C or N rows per device; columns are nvidia-smi's "
+							+ "--query-gpu fields, [N/A] where a GPU lacks one; one header row." })
+	private final class Power implements Callable<Integer> {
 
-	@Override
-	public String usage() {
-		return """
-				usage: atelier power [--json] [--simulate PROFILE]
-				       atelier power --watch [--interval 500ms] [--count N] [--csv FILE] [--simulate PROFILE]
+		private final CommandContext ctx;
 
-				Without --watch: one snapshot per device (like nvidia-smi -q -d POWER,TEMPERATURE,CLOCK).
-				With --watch: one CSV row per device every interval (10ms … , default 500ms) until Ctrl-C or N rows
-				per device; columns are nvidia-smi's --query-gpu fields, [N/A] where a GPU lacks one; one header row.
-				  --simulate PROFILE  add a simulated card (rtx4090, rtx3090, a6000, h100) with synthetic load,
-				                      or trace:FILE to replay a CSV that --watch --csv recorded, in a loop;
-				                      PROFILE:lost-after=N answers N samples, then acts as a GPU that fell off the bus""";
-	}
+		@Option(names = "--json", description = "the snapshot as a JSON array, one object per device with nvidia-smi's field names")
+		private boolean json;
 
-	@Override
-	public int run(CommandContext ctx) {
-		boolean json = false;
-		boolean watch = false;
-		long intervalMs = 500;
-		long count = Long.MAX_VALUE;
-		Path csv = null;
-		List<TelemetrySource> all = new ArrayList<>(sources);
-		List<String> args = ctx.args();
-		try {
-			for (int i = 0; i < args.size(); i++) {
-				switch (args.get(i)) {
-				case "--json" -> json = true;
-				case "--watch" -> watch = true;
-				case "--interval" -> intervalMs = interval(value(args, ++i, "--interval"));
-				case "--count" -> count = positive(value(args, ++i, "--count"), "--count");
-				case "--csv" -> csv = Path.of(value(args, ++i, "--csv"));
-				case "--simulate" -> all.add(simulated(value(args, ++i, "--simulate")));
-				default -> throw new IllegalArgumentException("unknown option '" + args.get(i) + "' (see atelier power --help)");
-				}
-			}
-		} catch (IllegalArgumentException e) {
-			ctx.err().println("atelier power: " + e.getMessage());
-			return 2;
+		@Option(names = "--watch", description = "stream CSV rows")
+		private boolean watch;
+
+		@Option(names = "--interval", paramLabel = "DURATION", converter = Interval.class, description = {
+				"time between rows: 500ms, 1s, 0.25s or plain milliseconds; 10ms at least (default 500ms)" })
+		private Duration interval = Duration.ofMillis(500);
+
+		@Option(names = "--count", paramLabel = "N", description = "rows per device, then stop (default: until Ctrl-C)")
+		private long count = Long.MAX_VALUE;
+
+		@Option(names = "--csv", paramLabel = "FILE", description = "write the rows to FILE instead of standard output")
+		private Path csv;
+
+		@Option(names = "--simulate", paramLabel = "PROFILE", description = {
+				"add a simulated card (rtx4090, rtx3090, a6000, h100) with synthetic load, or trace:FILE to replay a CSV that --watch --csv "
+						+ "recorded, in a loop; PROFILE:lost-after=N answers N samples, then acts as a GPU that fell off the bus; repeatable" })
+		private List<String> simulate = new ArrayList<>();
+
+		Power(CommandContext ctx) {
+			this.ctx = ctx;
 		}
+
+		@Override
+		public Integer call() {
+			UsageException.atLeast(1, count, "--count");
+			List<TelemetrySource> all = new ArrayList<>(sources);
+			try {
+				simulate.forEach(profile -> all.add(simulated(profile)));
+			} catch (IllegalArgumentException e) {
+				throw new UsageException("--simulate: " + e.getMessage());
+			}
+			return run(ctx, all, json, watch, interval.toMillis(), count, csv);
+		}
+	}
+
+	/** {@code --interval}: a duration, bare numbers in milliseconds (as before the shared converters), at least 10 ms. */
+	static final class Interval implements ITypeConverter<Duration> {
+		@Override
+		public Duration convert(String text) {
+			Duration d = Durations.parse(text, ChronoUnit.MILLIS);
+			if (d.toMillis() < 10) {
+				throw new TypeConversionException("'" + text + "' is shorter than 10ms");
+			}
+			return d;
+		}
+	}
+
+	private static int run(CommandContext ctx, List<TelemetrySource> all, boolean json, boolean watch, long intervalMs, long count, Path csv) {
 		if (all.stream().allMatch(s -> s.deviceIds().isEmpty())) {
 			ctx.err().println("atelier power: no device to read: NVML (libnvidia-ml.so.1) is not available; try --simulate rtx4090");
 			return 1;
@@ -183,40 +209,5 @@ public final class PowerCommand implements Subcommand {
 	static TelemetrySource simulated(String profile) {
 		return profile.startsWith("trace:") ? new TraceReplay(Path.of(profile.substring(6)), System::currentTimeMillis)
 				: SimulatedTelemetry.of(profile, System::currentTimeMillis);
-	}
-
-	private static String value(List<String> args, int i, String option) {
-		if (i >= args.size()) {
-			throw new IllegalArgumentException(option + " needs a value");
-		}
-		return args.get(i);
-	}
-
-	private static long positive(String text, String option) {
-		try {
-			long v = Long.parseLong(text);
-			if (v > 0) {
-				return v;
-			}
-		} catch (NumberFormatException e) {
-			// reported below
-		}
-		throw new IllegalArgumentException(option + " must be a positive whole number, not '" + text + "'");
-	}
-
-	/** 500ms, 1s, 0.25s or plain milliseconds; at least 10 ms. */
-	static long interval(String text) {
-		String t = text.strip().toLowerCase(Locale.ROOT);
-		double ms;
-		try {
-			ms = t.endsWith("ms") ? Double.parseDouble(t.substring(0, t.length() - 2))
-					: t.endsWith("s") ? Double.parseDouble(t.substring(0, t.length() - 1)) * 1000 : Double.parseDouble(t);
-		} catch (NumberFormatException e) {
-			throw new IllegalArgumentException("--interval must be like 500ms or 1s, not '" + text + "'");
-		}
-		if (ms < 10) {
-			throw new IllegalArgumentException("--interval must be at least 10ms, not '" + text + "'");
-		}
-		return Math.round(ms);
 	}
 }

@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.viewport.trace.FakeDevices;
 
-/** atelier render's choice of backend, before any job: without a CUDA device --backend cuda fails saying so. */
+/** atelier render's choice of device, before any job: without a CUDA device --backend cuda fails saying so; bad usage is one line. */
 class RenderCommandTest {
 
 	private record Outcome(int code, String out, String err) {
@@ -22,9 +24,11 @@ class RenderCommandTest {
 	private static Outcome run(FakeDevices devices, String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		// No job service or outputs: every case here ends before a job is submitted.
-		int code = new RenderCommand(null, devices, null).run(CommandContext.of(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),
-				new PrintStream(err, true, StandardCharsets.UTF_8), null));
+		List<String> command = new ArrayList<>(List.of("render"));
+		command.addAll(List.of(args));
+		// No job service or environment: every case here ends before a job is submitted.
+		int code = Cli.run(List.of(new RenderCommand(null, devices, null)), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8), null), command);
 		return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
 	}
 
@@ -32,7 +36,7 @@ class RenderCommandTest {
 	void cudaWithoutACudaDeviceIsAnErrorNamingWhatThereIs() {
 		Outcome o = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--backend", "cuda");
 		assertEquals(1, o.code());
-		assertEquals("atelier render: no CUDA device: the device service has cpu; use --backend cpu", o.err().strip());
+		assertEquals("atelier render: no CUDA device: the device service has cpu; use --device cpu", o.err().strip());
 		assertEquals("", o.out());
 	}
 
@@ -44,9 +48,35 @@ class RenderCommandTest {
 	}
 
 	@Test
+	void deviceAndItsOlderSpellingBackendAreOneChoice() {
+		Outcome o = run(new FakeDevices(List.of(FakeDevices.cuda("cuda:0", "12.4", 8, 9), FakeDevices.CPU)), "--scene", "cornell", "--device", "cuda:0");
+		assertEquals(1, o.code());
+		assertTrue(o.err().startsWith("atelier render: no CUDA device that runs the path tracer: cuda:0: "), o.err());
+		Outcome both = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--device", "cpu", "--backend", "cpu");
+		assertEquals(2, both.code());
+		assertEquals("atelier render: --device and --backend choose the same thing: give one (see atelier render --help)", both.err().strip());
+	}
+
+	@Test
 	void anUnknownBackendIsAUsageError() {
 		Outcome o = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--backend", "metal");
 		assertEquals(2, o.code());
-		assertEquals("atelier render: --backend is cpu, cuda or cuda:N, not 'metal' (see atelier render --help)", o.err().strip());
+		assertEquals("atelier render: --backend: 'metal' is not cpu, cuda or cuda:N (see atelier render --help)", o.err().strip());
+		Outcome device = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--device", "metal");
+		assertEquals(2, device.code());
+		assertEquals("atelier render: --device: 'metal' is not a device id: cpu, cuda:N, sim:PROFILE or auto (see atelier render --help)",
+				device.err().strip());
+	}
+
+	@Test
+	void badValuesAndMissingSceneAreOneLineUsageErrors() {
+		FakeDevices cpu = new FakeDevices(List.of(FakeDevices.CPU));
+		assertEquals("atelier render: --spp: 'x' is not a whole number (see atelier render --help)", run(cpu, "--scene", "cornell", "--spp", "x").err().strip());
+		assertEquals("atelier render: --spp: 0 is less than 1 (see atelier render --help)", run(cpu, "--scene", "cornell", "--spp", "0").err().strip());
+		assertEquals("atelier render: --size 20000x10 is over 16384 a side (see atelier render --help)",
+				run(cpu, "--scene", "cornell", "--size", "20000x10").err().strip());
+		Outcome neither = run(cpu, "--spp", "4");
+		assertEquals(2, neither.code());
+		assertEquals("atelier render: give a FILE.gltf|FILE.glb or --scene cornell, not neither (see atelier render --help)", neither.err().strip());
 	}
 }

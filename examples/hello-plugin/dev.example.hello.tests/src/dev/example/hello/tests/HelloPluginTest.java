@@ -1,13 +1,13 @@
 package dev.example.hello.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.eclipse.e4.ui.model.application.ui.basic.MPart;
@@ -22,6 +22,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
 
+import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.core.AtelierEnvironment;
@@ -34,21 +35,20 @@ class HelloPluginTest {
 
 	@Test
 	void helloSubcommandIsAServiceThatGreets() throws Exception {
-		Subcommand hello = null;
+		List<Subcommand> subcommands = new ArrayList<>();
 		for (ServiceReference<Subcommand> ref : context.getServiceReferences(Subcommand.class, null)) {
-			Subcommand candidate = context.getService(ref);
-			if (candidate.name().equals("hello")) {
-				hello = candidate;
-			}
+			subcommands.add(context.getService(ref));
 		}
-		assertNotNull(hello, "the DS component registered the hello subcommand");
 		AtelierEnvironment env = context.getService(context.getServiceReference(AtelierEnvironment.class));
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		int code = hello.run(CommandContext.of(List.of("Ada"), new PrintStream(out, true, StandardCharsets.UTF_8), System.err, env));
-		assertEquals(0, code);
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		int code = Cli.run(subcommands, CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8), System.err, env), List.of("hello", "Ada"));
+		assertEquals(0, code, "the DS component registered the hello subcommand");
 		assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("Hello, Ada, from a third-party plugin in Atelier "),
 				out.toString(StandardCharsets.UTF_8));
-		assertEquals(2, hello.run(CommandContext.of(List.of("a", "b"), System.out, new PrintStream(new ByteArrayOutputStream()), env)));
+		assertEquals(2, Cli.run(subcommands, CommandContext.of(System.out, new PrintStream(err, true, StandardCharsets.UTF_8), env),
+				List.of("hello", "a", "b")));
+		assertEquals("atelier hello: unexpected argument 'b' (see atelier hello --help)\n", err.toString(StandardCharsets.UTF_8));
 	}
 
 	@Test

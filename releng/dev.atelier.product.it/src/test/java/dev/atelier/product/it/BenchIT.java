@@ -49,7 +49,7 @@ class BenchIT {
 		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
 		Product.Run suite = Product.run(env, "bench", "--suite", "tpu");
 		assertEquals(2, suite.exitCode(), suite.all());
-		assertTrue(suite.err().contains("atelier bench: --suite must be gpu, cpu or all, not 'tpu'"), suite.err());
+		assertTrue(suite.err().contains("atelier bench: --suite: expected one of [gpu, cpu, all] (case-sensitive) but was 'tpu' (see atelier bench --help)"), suite.err());
 		Product.Run device = Product.run(env, "bench", "--suite", "gpu", "--device", "cuda:9");
 		assertEquals(2, device.exitCode(), device.all());
 		assertTrue(device.err().contains("atelier bench: no device 'cuda:9'; devices: "), device.err());

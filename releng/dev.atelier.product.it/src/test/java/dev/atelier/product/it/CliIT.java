@@ -72,6 +72,33 @@ class CliIT {
 	}
 
 	@Test
+	void badUsageIsOneLineWithExitCodeTwoAndHelpIsGenerated() throws Exception {
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", Product.newWorkspace("usage").toString());
+		Product.Run spp = Product.run(env, "render", "--scene", "cornell", "--spp", "x");
+		assertEquals(2, spp.exitCode(), spp.all());
+		assertEquals("atelier render: --spp: 'x' is not a whole number (see atelier render --help)\n", spp.err());
+		Product.Run device = Product.run(env, "plan", "--device", "gpu0", "sd15@512x512x1");
+		assertEquals(2, device.exitCode(), device.all());
+		assertEquals("atelier plan: --device: 'gpu0' is not a device id: cpu, cuda:N, sim:PROFILE or auto (see atelier plan --help)\n", device.err());
+		Product.Run help = Product.run(env, "help", "llm");
+		assertEquals(0, help.exitCode(), help.all());
+		assertTrue(help.out().contains("usage: atelier llm") && help.out().contains("  generate") && help.out().contains("  key"), help.out());
+		Product.Run sub = Product.run(env, "llm", "generate", "--help");
+		assertEquals(0, sub.exitCode(), sub.all());
+		assertTrue(sub.out().contains("--prompt-ids") && sub.out().contains("--max-tokens"), sub.out());
+	}
+
+	@Test
+	void completionBashCoversTheInstalledSubcommands() throws Exception {
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", Product.newWorkspace("completion").toString()), "completion", "bash");
+		assertEquals(0, run.exitCode(), run.all());
+		assertTrue(run.out().startsWith("#!/usr/bin/env bash") && run.out().contains("complete -F _complete_atelier"), run.out());
+		for (String word : List.of("render", "generate", "tokenize", "--spp", "--simulate", "--prompt-ids")) {
+			assertTrue(run.out().contains(word), "completes " + word);
+		}
+	}
+
+	@Test
 	void workspaceOptionWithoutDirectoryIsAUsageError() throws Exception {
 		Product.Run run = Product.run(Map.of(), "info", "--workspace");
 		assertEquals(2, run.exitCode(), run.all());

@@ -69,7 +69,7 @@ class PowerIT {
 		Path unwritable = Files.writeString(ws.resolve("a-file"), "").resolve("dir").resolve("p.csv");
 		Product.Run interval = Product.run(env, "power", "--watch", "--interval", "1ms", "--simulate", "rtx4090");
 		assertEquals(2, interval.exitCode(), interval.all());
-		assertTrue(interval.err().contains("--interval must be at least 10ms, not '1ms'"), interval.err());
+		assertTrue(interval.err().contains("atelier power: --interval: '1ms' is shorter than 10ms (see atelier power --help)"), interval.err());
 		Product.Run csv = Product.run(env, "power", "--watch", "--count", "1", "--simulate", "rtx4090", "--csv", unwritable.toString());
 		assertEquals(1, csv.exitCode(), csv.all());
 		assertTrue(csv.err().contains("cannot write " + unwritable), csv.err());

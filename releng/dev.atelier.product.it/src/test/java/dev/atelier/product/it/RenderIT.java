@@ -42,6 +42,6 @@ class RenderIT {
 		assertFalse(Files.exists(out), "nothing written");
 		Product.Run help = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "render", "--help");
 		assertEquals(0, help.exitCode(), help.all());
-		assertTrue(help.out().contains("--backend cpu|cuda"), help.out());
+		assertTrue(help.out().contains("--backend=cpu|cuda") && help.out().contains("--device=ID"), help.out());
 	}
 }
