@@ -119,7 +119,6 @@ final class DiffusionForm {
 		batch = spinner(batchRow, 1, 1, GenerationRequest.MAX_BATCH, 0, 1);
 		label(batchRow, "Device");
 		device = new Combo(batchRow, SWT.READ_ONLY);
-		fillDevices();
 
 		label(form, "Model folder");
 		modelFolder = new Text(form, SWT.BORDER);
@@ -147,7 +146,6 @@ final class DiffusionForm {
 		strength.setToolTipText("How much of the init image is replaced");
 		initImage.addListener(SWT.Modify, e -> strength.setEnabled(!initImage.getText().isBlank()));
 		strength.setEnabled(false);
-	}
 		for (Text t : new Text[] { prompt, negativePrompt, seed, initImage }) {
 			t.addListener(SWT.Modify, e -> changed.run());
 		}
