@@ -62,7 +62,8 @@ class GenerateEndToEndTest {
 			part.form.batch.setSelection(2);
 			assertTrue(part.generate() != null, part.problem.getText());
 
-			Displays.spinUntil(display, Duration.ofMinutes(2), () -> part.status.getText().startsWith("Wrote") || part.status.getText().startsWith("Generation failed"));
+			Displays.spinUntil(display, () -> part.status.getText().startsWith("Wrote") || part.status.getText().startsWith("Generation failed"),
+					Duration.ofMinutes(2));
 			assertTrue(part.status.getText().startsWith("Wrote 2 image(s) to " + service.defaultOutputFolder()), part.status.getText());
 			List<Path> made = part.results.files();
 			assertEquals(2, made.size());
