@@ -11,6 +11,10 @@ public final class AtelierUi {
 	/** Monitoring: jobs, power, logs. */
 	public static final String PARTSTACK_BOTTOM = "dev.atelier.ui.partstack.bottom";
 	public static final String MAIN_MENU = "menu:org.eclipse.ui.main.menu";
+	/** The window's key bindings, where fragments add theirs. */
+	public static final String WINDOW_BINDINGS = "dev.atelier.ui.bindings.window";
+	/** Stop what the active view is running (Esc); a view that runs something contributes a handler to its part. */
+	public static final String STOP = "dev.atelier.ui.command.stop";
 
 	private AtelierUi() {
 	}

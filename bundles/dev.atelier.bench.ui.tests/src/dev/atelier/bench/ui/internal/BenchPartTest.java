@@ -9,12 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.BooleanSupplier;
 
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
-import org.eclipse.swt.graphics.ImageData;
-import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
@@ -29,6 +24,8 @@ import dev.atelier.core.jobs.JobContext;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.jobs.JobState;
+import dev.atelier.testing.ui.Displays;
+import dev.atelier.testing.ui.Screenshots;
 
 /** The Benchmarks view over a canned report, in a plain shell: run, compare with a saved run, save, cancel. */
 class BenchPartTest {
@@ -121,16 +118,6 @@ class BenchPartTest {
 		}
 	}
 
-	private static void spin(Display display, BooleanSupplier until) throws InterruptedException {
-		long deadline = System.currentTimeMillis() + 10_000;
-		while (!until.getAsBoolean() && System.currentTimeMillis() < deadline) {
-			if (!display.readAndDispatch()) {
-				Thread.sleep(10);
-			}
-		}
-		assertTrue(until.getAsBoolean(), "the view did not get there in 10 s");
-	}
-
 	@Test
 	void runsASuiteShowsItAndComparesWithASavedRun() throws Exception {
 		String[] asked = new String[1];
@@ -156,15 +143,14 @@ class BenchPartTest {
 		try {
 			part.suite.select(1);
 			part.start();
-			spin(display, () -> part.report != null);
+			Displays.spinUntil(display, () -> part.report != null);
 			assertEquals("gpu", asked[0]);
 			assertEquals(4, part.table.getItemCount());
 			assertEquals("0.35", part.table.getItem(3).getText(5), "gemm: 250 TFLOP/s against PyTorch's 714");
 			assertTrue(part.status.getText().startsWith("4 results; gpu suite: skipped: nothing"), part.status.getText());
 			assertTrue(part.run.getEnabled() && !part.cancel.getEnabled());
 
-			Path dir = Path.of(System.getProperty("atelier.screenshots", "target/screenshots"));
-			Files.createDirectories(dir);
+			Path dir = Screenshots.folder();
 			BenchReport older = new BenchReport("2026-11-01T00:00:00Z", List.of(), List.of(result("gemm-fp16 4096", "gemm", 200, "TFLOP/s")), List.of(),
 					List.of(), null);
 			Path savedRun = dir.resolve("older-run.json");
@@ -182,20 +168,7 @@ class BenchPartTest {
 			Path json = dir.resolve("bench.json");
 			part.save(json, BenchReport::toJson);
 			assertEquals(REPORT, BenchReport.fromJson(Files.readString(json), "bench.json"));
-			long until = System.currentTimeMillis() + 500;
-			while (System.currentTimeMillis() < until) {
-				if (!display.readAndDispatch()) {
-					Thread.sleep(10);
-				}
-			}
-			Image image = new Image(display, shell.getSize().x, shell.getSize().y);
-			GC gc = new GC(image);
-			shell.print(gc);
-			gc.dispose();
-			ImageLoader loader = new ImageLoader();
-			loader.data = new ImageData[] { image.getImageData() };
-			loader.save(dir.resolve("benchmarks.png").toString(), org.eclipse.swt.SWT.IMAGE_PNG);
-			image.dispose();
+			Screenshots.save(shell, "benchmarks.png");
 		} finally {
 			shell.dispose();
 		}
@@ -229,7 +202,7 @@ class BenchPartTest {
 			started.await();
 			assertTrue(part.cancel.getEnabled() && !part.run.getEnabled());
 			part.cancel.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
-			spin(display, () -> part.status.getText().equals("Cancelled."));
+			Displays.spinUntil(display, () -> part.status.getText().equals("Cancelled."));
 			assertTrue(part.run.getEnabled());
 		} finally {
 			shell.dispose();

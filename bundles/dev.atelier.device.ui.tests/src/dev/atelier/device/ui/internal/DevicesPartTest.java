@@ -3,15 +3,8 @@ package dev.atelier.device.ui.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
-import org.eclipse.swt.SWT;
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
-import org.eclipse.swt.graphics.ImageData;
-import org.eclipse.swt.graphics.ImageLoader;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
@@ -24,6 +17,7 @@ import dev.atelier.device.DeviceService;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.LeaseState;
 import dev.atelier.device.VramLease;
+import dev.atelier.testing.ui.Screenshots;
 
 /** The Devices view on the real device service with a simulated RTX 4090, in a plain shell. */
 class DevicesPartTest {
@@ -61,7 +55,7 @@ class DevicesPartTest {
 			part.planSpecs.setText("sd15@512x512x1 llm:7b:q4_0:ctx=4096");
 			part.plan();
 			assertTrue(part.planResult.getText().contains(": fits"), part.planResult.getText());
-			screenshot(shell);
+			Screenshots.save(shell, "devices.png");
 			part.planSpecs.setText("sd15@500x500x1");
 			part.plan();
 			assertTrue(part.planResult.getText().startsWith("workload 'sd15@500x500x1'"), part.planResult.getText());
@@ -77,23 +71,4 @@ class DevicesPartTest {
 		}
 	}
 
-	private static void screenshot(Shell shell) throws Exception {
-		Display display = shell.getDisplay();
-		long until = System.currentTimeMillis() + 1500;
-		while (System.currentTimeMillis() < until) {
-			if (!display.readAndDispatch()) {
-				Thread.sleep(10);
-			}
-		}
-		Image image = new Image(display, shell.getSize().x, shell.getSize().y);
-		GC gc = new GC(image);
-		shell.print(gc);
-		gc.dispose();
-		ImageLoader loader = new ImageLoader();
-		loader.data = new ImageData[] { image.getImageData() };
-		Path dir = Path.of(System.getProperty("atelier.screenshots", "target/screenshots"));
-		Files.createDirectories(dir);
-		loader.save(dir.resolve("devices.png").toString(), SWT.IMAGE_PNG);
-		image.dispose();
-	}
 }

@@ -30,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.testing.ui.DisplaySynchronize;
+import dev.atelier.testing.ui.Displays;
+import dev.atelier.testing.ui.Screenshots;
 
 /** The Diffusion view in a plain shell, over a fake diffusion service whose jobs run on the real job service. */
 class DiffusionPartTest {
@@ -54,12 +57,12 @@ class DiffusionPartTest {
 		shell.setSize(1200, 800);
 		diffusion = new Fakes.Diffusion(Fakes.jobs(), dir.resolve("outputs"));
 		prefs = new Fakes.Prefs();
-		part = new DiffusionPart(diffusion, Fakes.jobs());
+		part = new DiffusionPart(diffusion, Fakes.jobs(), new DisplaySynchronize(display));
 		part.preferences(prefs);
 		part.create(shell);
 		shell.open();
 		model = Files.createDirectories(dir.resolve("tiny-sd"));
-		part.modelFolder.setText(model.toString());
+		part.form.modelFolder.setText(model.toString());
 	}
 
 	@AfterEach
@@ -78,29 +81,29 @@ class DiffusionPartTest {
 
 	@Test
 	void aSizeThatIsNotAMultipleOf8IsExplainedAndNothingIsSubmitted() {
-		part.width.setSelection(500);
-		modified(part.width);
+		part.form.width.setSelection(500);
+		modified(part.form.width);
 		assertEquals("width 500 is not a multiple of 8 (the VAE works on 8×8 pixel blocks); try 496", part.problem.getText());
 		assertFalse(part.generate.getEnabled(), "Generate is disabled while the form is invalid");
-		assertEquals(DiffusionPart.CUSTOM_SIZE, part.size.getText());
+		assertEquals(DiffusionForm.CUSTOM_SIZE, part.form.size.getText());
 		assertNull(part.generate(), "generating anyway submits nothing");
 		assertEquals(List.of(), diffusion.requests);
 
-		part.size.select(2);
-		click(part.size);
-		assertEquals(768, part.width.getSelection());
-		assertEquals(512, part.height.getSelection());
+		part.form.size.select(2);
+		click(part.form.size);
+		assertEquals(768, part.form.width.getSelection());
+		assertEquals(512, part.form.height.getSelection());
 		assertEquals("", part.problem.getText());
 		assertTrue(part.generate.getEnabled());
 
-		part.seed.setText("12ab");
+		part.form.seed.setText("12ab");
 		assertEquals("the seed must be a whole number, not '12ab'", part.problem.getText());
 		assertFalse(part.generate.getEnabled());
-		part.seed.setText("12");
-		part.modelFolder.setText("");
+		part.form.seed.setText("12");
+		part.form.modelFolder.setText("");
 		assertNull(part.generate());
 		assertTrue(part.problem.getText().startsWith("Choose a model folder"), part.problem.getText());
-		part.modelFolder.setText(dir.resolve("missing").toString());
+		part.form.modelFolder.setText(dir.resolve("missing").toString());
 		assertNull(part.generate());
 		assertEquals("No such folder: " + dir.resolve("missing"), part.problem.getText());
 		assertEquals(List.of(), diffusion.requests);
@@ -110,7 +113,7 @@ class DiffusionPartTest {
 	void inAShortViewTheFormScrollsAndGenerateStaysInSight() throws Exception {
 		shell.setSize(900, 420);
 		shell.layout(true, true);
-		Fakes.spin(display, () -> part.formScroll.getVerticalBar().getVisible());
+		Displays.spinUntil(display, () -> part.formScroll.getVerticalBar().getVisible());
 		Rectangle button = display.map(part.generate.getParent(), shell, part.generate.getBounds());
 		assertTrue(shell.getClientArea().contains(button.x + button.width - 1, button.y + button.height - 1),
 				"Generate at " + button + " inside " + shell.getClientArea());
@@ -118,14 +121,14 @@ class DiffusionPartTest {
 
 	@Test
 	void theDiceSetsANewRandomSeed() {
-		part.seed.setText("42");
-		click(part.dice);
-		String first = part.seed.getText();
+		part.form.seed.setText("42");
+		click(part.form.dice);
+		String first = part.form.seed.getText();
 		assertNotEquals("42", first);
 		long value = Long.parseLong(first);
-		assertTrue(value >= 0 && value < DiffusionPart.SEED_BOUND, first);
-		click(part.dice);
-		assertNotEquals(first, part.seed.getText(), "each throw gives another seed");
+		assertTrue(value >= 0 && value < DiffusionForm.SEED_BOUND, first);
+		click(part.form.dice);
+		assertNotEquals(first, part.form.seed.getText(), "each throw gives another seed");
 		assertEquals("", part.problem.getText());
 	}
 
@@ -140,16 +143,16 @@ class DiffusionPartTest {
 			return List.of(Fakes.png(outputs.resolve("00000-1234.png"), 512, 768, BLUE, request),
 					Fakes.png(outputs.resolve("00001-1235.png"), 512, 768, BLUE, request.withSeed(1235)));
 		};
-		part.prompt.setText("a red fox in the snow");
-		part.negativePrompt.setText("blurry");
-		part.sampler.select(Sampler.DDIM.ordinal());
-		part.steps.setSelection(12);
-		part.cfgScale.setSelection(650);
-		part.seed.setText("1234");
-		part.size.select(1);
-		click(part.size);
-		part.batch.setSelection(2);
-		assertEquals("cpu", part.device.getText(), "the CPU is chosen unless another device is");
+		part.form.prompt.setText("a red fox in the snow");
+		part.form.negativePrompt.setText("blurry");
+		part.form.sampler.select(Sampler.DDIM.ordinal());
+		part.form.steps.setSelection(12);
+		part.form.cfgScale.setSelection(650);
+		part.form.seed.setText("1234");
+		part.form.size.select(1);
+		click(part.form.size);
+		part.form.batch.setSelection(2);
+		assertEquals("cpu", part.form.device.getText(), "the CPU is chosen unless another device is");
 
 		JobHandle<List<Path>> job = part.generate();
 		assertTrue(job != null, part.problem.getText());
@@ -160,25 +163,25 @@ class DiffusionPartTest {
 		assertEquals(model.toString(), prefs.get(DiffusionPart.MODEL_FOLDER_KEY, null), "the model folder is remembered");
 		assertTrue(part.cancel.getEnabled());
 
-		Fakes.spin(display, () -> part.stepCount.getText().equals("Step 1/2") && part.previewImage != null);
+		Displays.spinUntil(display, () -> part.stepCount.getText().equals("Step 1/2") && part.previewImage != null);
 		Image first = part.previewImage;
 		assertTrue(first.getBounds().width > 2 * 64, "the previews are scaled up: " + first.getBounds());
-		assertEquals(new RGB(255, 0, 0), Fakes.pixel(first, first.getBounds().width / 4, first.getBounds().height / 2));
+		assertEquals(new RGB(255, 0, 0), Screenshots.pixel(first, first.getBounds().width / 4, first.getBounds().height / 2));
 		assertEquals(1, part.queue.getItemCount(), "the queue lists the running job");
 		assertEquals("diffusion 512x768x2 on cpu", part.queue.getItem(0).getText(0));
 		assertEquals("running", part.queue.getItem(0).getText(1));
 
 		carryOn.countDown();
-		Fakes.spin(display, () -> part.status.getText().startsWith("Wrote"));
+		Displays.spinUntil(display, () -> part.status.getText().startsWith("Wrote"));
 		assertEquals("Wrote 2 image(s) to " + outputs + ".", part.status.getText());
 		assertEquals(job.result().get(), part.results.files());
-		Fakes.spin(display, () -> part.results.loaded() == 2 && part.stepCount.getText().equals("Step 2/2"));
+		Displays.spinUntil(display, () -> part.results.loaded() == 2 && part.stepCount.getText().equals("Step 2/2"));
 		assertTrue(first.isDisposed(), "a preview replaced is disposed");
 		Image last = part.previewImage;
-		assertEquals(new RGB(0, 0, 255), Fakes.pixel(last, last.getBounds().width / 4, last.getBounds().height / 2));
+		assertEquals(new RGB(0, 0, 255), Screenshots.pixel(last, last.getBounds().width / 4, last.getBounds().height / 2));
 		assertEquals(0, part.queue.getItemCount());
 		assertFalse(part.cancel.getEnabled());
-		Fakes.screenshot(shell, "diffusion.png");
+		Screenshots.save(shell, "diffusion.png");
 
 		shell.dispose();
 		assertTrue(last.isDisposed(), "the preview goes with the view");
@@ -190,16 +193,16 @@ class DiffusionPartTest {
 		diffusion.script = (context, request, listener) -> {
 			throw new IOException(full + ": No space left on device");
 		};
-		part.seed.setText("7");
+		part.form.seed.setText("7");
 		assertTrue(part.generate() != null);
-		Fakes.spin(display, () -> part.status.getText().startsWith("Generation failed"));
+		Displays.spinUntil(display, () -> part.status.getText().startsWith("Generation failed"));
 		assertEquals("Generation failed: " + full + ": No space left on device", part.status.getText());
 		assertEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.status.getForeground());
 		assertTrue(part.generate.getEnabled());
 
 		diffusion.script = (context, request, listener) -> List.of();
 		assertTrue(part.generate() != null, "the next job goes through");
-		Fakes.spin(display, () -> part.status.getText().startsWith("Wrote"));
+		Displays.spinUntil(display, () -> part.status.getText().startsWith("Wrote"));
 		assertNotEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.status.getForeground());
 	}
 
@@ -211,12 +214,12 @@ class DiffusionPartTest {
 				throw new IllegalArgumentException("a batch of 64 at 1024x1024 cannot fit sim:rtx4090: use a batch of 8");
 			}
 		};
-		DiffusionPart other = new DiffusionPart(refusing, diffusion.jobs);
+		DiffusionPart other = new DiffusionPart(refusing, diffusion.jobs, new DisplaySynchronize(display));
 		Shell second = new Shell(display);
 		second.setLayout(new FillLayout());
 		try {
 			other.create(second);
-			other.modelFolder.setText(model.toString());
+			other.form.modelFolder.setText(model.toString());
 			assertNull(other.generate());
 			assertEquals("a batch of 64 at 1024x1024 cannot fit sim:rtx4090: use a batch of 8", other.problem.getText());
 		} finally {
@@ -238,7 +241,7 @@ class DiffusionPartTest {
 		assertTrue(part.generate() != null);
 		assertTrue(started.await(10, TimeUnit.SECONDS));
 		click(part.cancel);
-		Fakes.spin(display, () -> part.status.getText().equals("Cancelled."));
+		Displays.spinUntil(display, () -> part.status.getText().equals("Cancelled."));
 		assertFalse(part.cancel.getEnabled());
 		assertTrue(part.generate.getEnabled());
 	}
@@ -248,19 +251,19 @@ class DiffusionPartTest {
 		GenerationRequest img2img = new GenerationRequest("a castle", "people", Sampler.LMS, 33, 11.25, 4_000_000_000L, 1024, 1024, 3,
 				dir.resolve("start.png"), 0.4);
 		part.reuse(img2img);
-		assertEquals(img2img, part.request());
-		assertEquals("1024x1024", part.size.getText());
-		assertTrue(part.strength.getEnabled());
+		assertEquals(img2img, part.form.request());
+		assertEquals("1024x1024", part.form.size.getText());
+		assertTrue(part.form.strength.getEnabled());
 		assertTrue(part.status.getText().startsWith("Parameters reused: seed 4000000000"), part.status.getText());
 
 		prefs.put(DiffusionPart.MODEL_FOLDER_KEY, "/models/sd15-onnx");
-		DiffusionPart next = new DiffusionPart(diffusion, diffusion.jobs);
+		DiffusionPart next = new DiffusionPart(diffusion, diffusion.jobs, new DisplaySynchronize(display));
 		next.preferences(prefs);
 		Shell second = new Shell(display);
 		second.setLayout(new FillLayout());
 		try {
 			next.create(second);
-			assertEquals("/models/sd15-onnx", next.modelFolder.getText());
+			assertEquals("/models/sd15-onnx", next.form.modelFolder.getText());
 		} finally {
 			next.close();
 			second.dispose();

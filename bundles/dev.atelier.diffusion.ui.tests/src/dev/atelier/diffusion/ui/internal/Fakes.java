@@ -1,7 +1,5 @@
 package dev.atelier.diffusion.ui.internal;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,19 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
 import org.eclipse.e4.core.services.events.IEventBroker;
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
-import org.eclipse.swt.graphics.ImageData;
-import org.eclipse.swt.graphics.ImageLoader;
-import org.eclipse.swt.graphics.RGB;
-import org.eclipse.swt.widgets.Display;
-import org.eclipse.swt.widgets.Shell;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.event.EventHandler;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.atelier.core.Preferences;
 import dev.atelier.core.jobs.JobContext;
@@ -33,6 +21,7 @@ import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.testing.Services;
 
 /** Stand-ins for the services the views use, and helpers shared by the view tests. */
 final class Fakes {
@@ -144,16 +133,7 @@ final class Fakes {
 
 	/** The framework's job service. */
 	static JobService jobs() throws InterruptedException {
-		var context = FrameworkUtil.getBundle(Fakes.class).getBundleContext();
-		ServiceTracker<JobService, JobService> tracker = new ServiceTracker<>(context, JobService.class, null);
-		tracker.open();
-		try {
-			JobService service = tracker.waitForService(10_000);
-			assertTrue(service != null, "no job service");
-			return service;
-		} finally {
-			tracker.close();
-		}
+		return Services.await(Fakes.class, JobService.class);
 	}
 
 	static BufferedImage solid(int width, int height, int rgb) {
@@ -171,44 +151,5 @@ final class Fakes {
 		Map<String, String> text = parameters == null ? Map.of() : Map.of(Infotext.CHUNK, Infotext.of(parameters, 0, "tiny-sd", "").text());
 		Files.createDirectories(file.getParent());
 		return Files.write(file, PngInfo.encode(solid(width, height, rgb), text));
-	}
-
-	static RGB pixel(Image image, int x, int y) {
-		ImageData data = image.getImageData();
-		return data.palette.getRGB(data.getPixel(x, y));
-	}
-
-	static void spin(Display display, BooleanSupplier until) throws InterruptedException {
-		long deadline = System.currentTimeMillis() + 10_000;
-		while (!until.getAsBoolean() && System.currentTimeMillis() < deadline) {
-			if (!display.readAndDispatch()) {
-				Thread.sleep(5);
-			}
-		}
-		assertTrue(until.getAsBoolean(), "the view did not get there in 10 s");
-	}
-
-	/** Lets the display settle for a while, then saves the shell as a PNG under the screenshots folder. */
-	static void screenshot(Shell shell, String name) throws Exception {
-		Display display = shell.getDisplay();
-		long until = System.currentTimeMillis() + 300;
-		while (System.currentTimeMillis() < until) {
-			if (!display.readAndDispatch()) {
-				Thread.sleep(10);
-			}
-		}
-		Path dir = Path.of(System.getProperty("atelier.screenshots", "target/screenshots"));
-		Files.createDirectories(dir);
-		Image image = new Image(display, shell.getSize().x, shell.getSize().y);
-		GC gc = new GC(image);
-		try {
-			shell.print(gc);
-		} finally {
-			gc.dispose();
-		}
-		ImageLoader loader = new ImageLoader();
-		loader.data = new ImageData[] { image.getImageData() };
-		loader.save(dir.resolve(name).toString(), org.eclipse.swt.SWT.IMAGE_PNG);
-		image.dispose();
 	}
 }

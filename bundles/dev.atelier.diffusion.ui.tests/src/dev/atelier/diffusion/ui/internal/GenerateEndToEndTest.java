@@ -1,23 +1,17 @@
 package dev.atelier.diffusion.ui.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
-import org.eclipse.swt.SWT;
-import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.layout.FillLayout;
-import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.diffusion.DiffusionService;
@@ -25,11 +19,16 @@ import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.testing.Services;
+import dev.atelier.testing.ui.DisplaySynchronize;
+import dev.atelier.testing.ui.Displays;
+import dev.atelier.testing.ui.Screenshots;
 
 /**
- * Both views over the real diffusion service, on the CPU, with the tiny random-weight pipeline that
+ * The Diffusion view over the real diffusion service, on the CPU, with the tiny random-weight pipeline that
  * dev.atelier.diffusion.tests keeps as its fixture: the Diffusion view's job runs the pipeline, its previews and
- * images show, and the Gallery picks the images up when the job finishes.
+ * images show, and the Gallery's Reuse parameters (this bundle's handler) takes a written image's request back into the
+ * form.
  */
 class GenerateEndToEndTest {
 
@@ -37,30 +36,11 @@ class GenerateEndToEndTest {
 	private static final Path TINY = Path.of("..", "dev.atelier.diffusion.tests", "fixture", "tiny-sd").toAbsolutePath().normalize();
 
 	private static DiffusionService diffusion() throws InterruptedException {
-		var context = FrameworkUtil.getBundle(GenerateEndToEndTest.class).getBundleContext();
-		ServiceTracker<DiffusionService, DiffusionService> tracker = new ServiceTracker<>(context, DiffusionService.class, null);
-		tracker.open();
-		try {
-			DiffusionService service = tracker.waitForService(10_000);
-			assertNotNull(service, "no diffusion service");
-			return service;
-		} finally {
-			tracker.close();
-		}
-	}
-
-	private static void spin(Display display, long millis, BooleanSupplier until) throws InterruptedException {
-		long deadline = System.currentTimeMillis() + millis;
-		while (!until.getAsBoolean() && System.currentTimeMillis() < deadline) {
-			if (!display.readAndDispatch()) {
-				Thread.sleep(5);
-			}
-		}
-		assertTrue(until.getAsBoolean(), "the views did not get there in " + millis + " ms");
+		return Services.await(GenerateEndToEndTest.class, DiffusionService.class);
 	}
 
 	@Test
-	void aGenerationShowsItsPreviewsAndImagesAndTheGalleryPicksThemUp() throws Exception {
+	void aGenerationShowsItsPreviewsAndImagesWhoseParametersCanBeReused() throws Exception {
 		assertTrue(Files.isDirectory(TINY.resolve("unet")), "the tiny pipeline fixture is missing: " + TINY);
 		DiffusionService service = diffusion();
 		JobService jobs = Fakes.jobs();
@@ -68,32 +48,26 @@ class GenerateEndToEndTest {
 		Shell shell = new Shell(display);
 		shell.setLayout(new FillLayout());
 		shell.setSize(1400, 800);
-		SashForm sash = new SashForm(shell, SWT.HORIZONTAL);
-		GalleryPart gallery = new GalleryPart(service, jobs);
-		Fakes.Broker broker = new Fakes.Broker();
-		gallery.broker(broker);
-		gallery.create(new Composite(sash, SWT.NONE));
-		DiffusionPart part = new DiffusionPart(service, jobs);
-		part.create(new Composite(sash, SWT.NONE));
-		sash.setWeights(30, 70);
+		DiffusionPart part = new DiffusionPart(service, jobs, new DisplaySynchronize(display));
+		part.create(shell);
 		shell.open();
 		try {
-			List<Path> before = gallery.grid.files();
-			part.modelFolder.setText(TINY.toString());
-			part.prompt.setText("a red fox in the snow");
-			part.sampler.select(Sampler.EULER_A.ordinal());
-			part.steps.setSelection(4);
-			part.seed.setText("42");
-			part.width.setSelection(64);
-			part.height.setSelection(64);
-			part.batch.setSelection(2);
+			part.form.modelFolder.setText(TINY.toString());
+			part.form.prompt.setText("a red fox in the snow");
+			part.form.sampler.select(Sampler.EULER_A.ordinal());
+			part.form.steps.setSelection(4);
+			part.form.seed.setText("42");
+			part.form.width.setSelection(64);
+			part.form.height.setSelection(64);
+			part.form.batch.setSelection(2);
 			assertTrue(part.generate() != null, part.problem.getText());
 
-			spin(display, 120_000, () -> part.status.getText().startsWith("Wrote") || part.status.getText().startsWith("Generation failed"));
+			Displays.spinUntil(display, () -> part.status.getText().startsWith("Wrote") || part.status.getText().startsWith("Generation failed"),
+					Duration.ofMinutes(2));
 			assertTrue(part.status.getText().startsWith("Wrote 2 image(s) to " + service.defaultOutputFolder()), part.status.getText());
 			List<Path> made = part.results.files();
 			assertEquals(2, made.size());
-			spin(display, 10_000, () -> part.stepCount.getText().equals("Step 4/4") && part.previewImage != null && part.results.loaded() == 2);
+			Displays.spinUntil(display, () -> part.stepCount.getText().equals("Step 4/4") && part.previewImage != null && part.results.loaded() == 2);
 			assertEquals(List.of("42", "43"), made.stream().map(f -> {
 				try {
 					return Infotext.parse(PngInfo.read(f).get(Infotext.CHUNK)).settings().get("Seed");
@@ -102,17 +76,18 @@ class GenerateEndToEndTest {
 				}
 			}).toList(), "image i of the batch has seed + i");
 
-			spin(display, 10_000, () -> gallery.grid.files().containsAll(made));
-			assertEquals(before.size() + 2, gallery.grid.files().size());
-			assertTrue(gallery.grid.files().indexOf(made.get(0)) < 2 && gallery.grid.files().indexOf(made.get(1)) < 2, "the new images come first");
-			gallery.grid.select(made.get(1));
-			GenerationRequest reused = gallery.reuseSelected();
+			// the Gallery's Reuse parameters on the second image: its own seed, a batch of one, into the form
+			Fakes.Broker broker = new Fakes.Broker();
+			assertTrue(new ReuseParametersHandler().canExecute(made.get(1).toString()));
+			String said = new ReuseParametersHandler().execute(made.get(1).toString(), broker, null);
+			assertEquals("Sent seed 43 and its settings to the Diffusion view.", said);
+			GenerationRequest reused = (GenerationRequest) broker.sent.get(0)[1];
 			assertEquals(new GenerationRequest("a red fox in the snow", "", Sampler.EULER_A, 4, 7.5, 43, 64, 64, 1, null, 0.75), reused);
-			spin(display, 10_000, () -> gallery.grid.loaded() == gallery.grid.files().size());
-			Fakes.screenshot(shell, "generate-end-to-end.png");
+			part.reuse(reused);
+			assertEquals(reused, part.form.request());
+			Screenshots.save(shell, "generate-end-to-end.png");
 		} finally {
 			part.close();
-			gallery.close();
 			shell.dispose();
 		}
 	}

@@ -10,14 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.UIEventTopic;
+import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.SWTException;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.custom.ScrolledComposite;
 import org.eclipse.swt.graphics.Image;
@@ -27,18 +26,13 @@ import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Canvas;
-import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
-import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.Display;
-import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ProgressBar;
-import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
-import org.eclipse.swt.widgets.Text;
 
 import dev.atelier.core.Preferences;
 import dev.atelier.core.jobs.JobCancelledException;
@@ -50,7 +44,10 @@ import dev.atelier.device.DeviceService;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
-import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.outputs.ui.ImageWindow;
+import dev.atelier.outputs.ui.Pixels;
+import dev.atelier.outputs.ui.SwtImages;
+import dev.atelier.outputs.ui.ThumbnailGrid;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -65,32 +62,16 @@ public final class DiffusionPart {
 
 	/** Where the last model folder is remembered, in the workspace preferences shared with the CLI. */
 	static final String MODEL_FOLDER_KEY = "diffusion.ui.modelFolder";
-	static final String CUSTOM_SIZE = "Custom";
 	static final int PREVIEW_INTERVAL_MS = 100;
 	static final int THUMBNAIL_SIZE = 128;
-	/** AUTOMATIC1111's seeds are 32-bit; the dice keeps to that so that seeds can be typed into it too. */
-	static final long SEED_BOUND = 1L << 32;
 
 	private final DiffusionService diffusion;
 	private final JobService jobs;
+	private final UISynchronize sync;
 	private volatile DeviceService devices;
 	private volatile Preferences preferences;
 
-	Text prompt;
-	Text negativePrompt;
-	Combo sampler;
-	Spinner steps;
-	Spinner cfgScale;
-	Text seed;
-	Button dice;
-	Combo size;
-	Spinner width;
-	Spinner height;
-	Spinner batch;
-	Text modelFolder;
-	Combo device;
-	Text initImage;
-	Spinner strength;
+	DiffusionForm form;
 	Button generate;
 	Button cancel;
 	/** Why the form cannot be generated from, empty when it can. */
@@ -128,9 +109,10 @@ public final class DiffusionPart {
 	}
 
 	@Inject
-	public DiffusionPart(@Service DiffusionService diffusion, @Service JobService jobs) {
+	public DiffusionPart(@Service DiffusionService diffusion, @Service JobService jobs, UISynchronize sync) {
 		this.diffusion = diffusion;
 		this.jobs = jobs;
+		this.sync = sync;
 	}
 
 	/**
@@ -141,10 +123,10 @@ public final class DiffusionPart {
 	@org.eclipse.e4.core.di.annotations.Optional
 	void devices(@Service DeviceService service) {
 		devices = service;
-		if (display != null) {
+		if (root != null) {
 			ui(() -> {
-				if (!device.isDisposed()) {
-					fillDevices();
+				if (!form.device.isDisposed()) {
+					offerDevices();
 				}
 			});
 		}
@@ -161,8 +143,8 @@ public final class DiffusionPart {
 	@Inject
 	@org.eclipse.e4.core.di.annotations.Optional
 	void reuse(@UIEventTopic(DiffusionUi.REUSE_TOPIC) GenerationRequest request) {
-		if (request != null && prompt != null && !prompt.isDisposed()) {
-			show(request);
+		if (request != null && form != null && !form.prompt.isDisposed()) {
+			form.show(request);
 			status(false, "Parameters reused: seed " + request.seed() + ", " + request.width() + "x" + request.height() + ".");
 		}
 	}
@@ -178,114 +160,20 @@ public final class DiffusionPart {
 		formScroll = new ScrolledComposite(sash, SWT.V_SCROLL);
 		formScroll.setExpandHorizontal(true);
 		formScroll.setExpandVertical(true);
-		Composite form = new Composite(formScroll, SWT.NONE);
-		formScroll.setContent(form);
-		form.setLayout(new GridLayout(3, false));
-		createForm(form);
-		formScroll.addListener(SWT.Resize, e -> formScroll.setMinSize(form.computeSize(formScroll.getClientArea().width, SWT.DEFAULT)));
+		Composite fields = new Composite(formScroll, SWT.NONE);
+		formScroll.setContent(fields);
+		form = new DiffusionForm(fields, preferences == null ? "" : preferences.get(MODEL_FOLDER_KEY, ""), this::validate, this::remember);
+		offerDevices();
+		formScroll.addListener(SWT.Resize, e -> formScroll.setMinSize(fields.computeSize(formScroll.getClientArea().width, SWT.DEFAULT)));
 
 		Composite output = new Composite(sash, SWT.NONE);
 		output.setLayout(new GridLayout(1, false));
 		createOutput(output);
 		sash.setWeights(45, 55);
 
-		for (Text t : new Text[] { prompt, negativePrompt, seed, initImage }) {
-			t.addListener(SWT.Modify, e -> validate());
-		}
-		for (Spinner s : new Spinner[] { steps, cfgScale, width, height, batch, strength }) {
-			s.addListener(SWT.Modify, e -> validate());
-		}
 		jobs.addListener(jobListener);
 		refreshQueue();
 		validate();
-	}
-
-	/** The request's inputs, scrolling when the view is short. */
-	private void createForm(Composite form) {
-		prompt = text(form, "Prompt", SWT.MULTI | SWT.WRAP | SWT.V_SCROLL, 60);
-		prompt.setMessage("what to draw");
-		negativePrompt = text(form, "Negative prompt", SWT.MULTI | SWT.WRAP, 34);
-		negativePrompt.setMessage("what to keep out");
-
-		label(form, "Sampler");
-		sampler = new Combo(form, SWT.READ_ONLY);
-		for (Sampler s : Sampler.values()) {
-			sampler.add(s.displayName());
-		}
-		sampler.select(Sampler.EULER_A.ordinal());
-		sampler.setLayoutData(span(2));
-
-		Composite stepsRow = row(form, "Steps");
-		steps = spinner(stepsRow, 20, 1, 1000, 0, 1);
-		label(stepsRow, "CFG scale");
-		cfgScale = spinner(stepsRow, 750, 0, 10_000, 2, 50);
-		cfgScale.setToolTipText("How strongly the prompt steers (1 or less: unguided)");
-
-		label(form, "Seed");
-		seed = new Text(form, SWT.BORDER);
-		seed.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-		seed.setText(Long.toString(randomSeed()));
-		dice = new Button(form, SWT.PUSH);
-		dice.setText("Dice");
-		dice.setToolTipText("Roll a random seed");
-		dice.addListener(SWT.Selection, e -> seed.setText(Long.toString(randomSeed())));
-
-		label(form, "Size");
-		size = new Combo(form, SWT.READ_ONLY);
-		size.setLayoutData(new GridData(SWT.BEGINNING, SWT.CENTER, false, false, 2, 1));
-		size.setItems(SizePreset.labels());
-		size.add(CUSTOM_SIZE);
-		size.setToolTipText("Width x height; both must be multiples of 8");
-		size.addListener(SWT.Selection, e -> {
-			if (size.getSelectionIndex() < SizePreset.COMMON.size()) {
-				SizePreset p = SizePreset.parse(size.getText());
-				width.setSelection(p.width());
-				height.setSelection(p.height());
-				validate();
-			}
-		});
-		Composite sizeRow = row(form, "Width × height");
-		width = spinner(sizeRow, 512, 8, GenerationRequest.MAX_SIZE, 0, 8);
-		width.setToolTipText("Width");
-		label(sizeRow, "×");
-		height = spinner(sizeRow, 512, 8, GenerationRequest.MAX_SIZE, 0, 8);
-		height.setToolTipText("Height");
-		width.addListener(SWT.Modify, e -> syncSizeCombo());
-		height.addListener(SWT.Modify, e -> syncSizeCombo());
-		syncSizeCombo();
-
-		Composite batchRow = row(form, "Batch");
-		batch = spinner(batchRow, 1, 1, GenerationRequest.MAX_BATCH, 0, 1);
-		label(batchRow, "Device");
-		device = new Combo(batchRow, SWT.READ_ONLY);
-		fillDevices();
-
-		label(form, "Model folder");
-		modelFolder = new Text(form, SWT.BORDER);
-		modelFolder.setMessage("Stable Diffusion in ONNX form");
-		modelFolder.setToolTipText("A folder with text_encoder, unet, vae_decoder and tokenizer (diffusers' ONNX layout)");
-		modelFolder.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-		modelFolder.setText(preferences == null ? "" : preferences.get(MODEL_FOLDER_KEY, ""));
-		button(form, "Browse…", this::browseModel);
-
-		label(form, "Init image");
-		initImage = new Text(form, SWT.BORDER);
-		initImage.setMessage("none: text to image");
-		initImage.setToolTipText("An image to start from (image to image); empty for text to image");
-		initImage.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-		button(form, "Browse…", () -> {
-			FileDialog dialog = new FileDialog(root.getShell(), SWT.OPEN);
-			dialog.setFilterExtensions(new String[] { "*.png;*.jpg;*.jpeg", "*" });
-			String chosen = dialog.open();
-			if (chosen != null) {
-				initImage.setText(chosen);
-			}
-		});
-		Composite strengthRow = row(form, "Strength");
-		strength = spinner(strengthRow, 75, 1, 100, 2, 5);
-		strength.setToolTipText("How much of the init image is replaced");
-		initImage.addListener(SWT.Modify, e -> strength.setEnabled(!initImage.getText().isBlank()));
-		strength.setEnabled(false);
 	}
 
 	/** Generate and Cancel with the progress, what is wrong or what happened, then preview, results and queue. */
@@ -295,8 +183,8 @@ public final class DiffusionPart {
 		barLayout.marginWidth = 0;
 		bar.setLayout(barLayout);
 		bar.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-		generate = button(bar, "Generate", this::generate);
-		cancel = button(bar, "Cancel", this::cancelCurrent);
+		generate = DiffusionForm.button(bar, "Generate", this::generate);
+		cancel = DiffusionForm.button(bar, "Cancel", this::cancelCurrent);
 		cancel.setToolTipText("Cancel the running (or else the oldest queued) job of this view");
 		cancel.setEnabled(false);
 		progress = new ProgressBar(bar, SWT.HORIZONTAL | SWT.SMOOTH);
@@ -335,129 +223,26 @@ public final class DiffusionPart {
 		panes.setWeights(55, 27, 18);
 	}
 
+	/** The devices the device service knows, and the CPU, which the diffusion service runs on without a CPU device bundle. */
+	private void offerDevices() {
+		List<String> ids = new ArrayList<>(devices == null ? List.of() : devices.devices().stream().map(Device::id).toList());
+		if (!ids.contains("cpu")) {
+			ids.add("cpu");
+		}
+		form.offerDevices(ids);
+	}
+
 	private static GridData wrapping() {
 		GridData data = new GridData(SWT.FILL, SWT.CENTER, true, false);
 		data.widthHint = 300;
 		return data;
 	}
 
-	/** A form row: its label, then a composite across the other two columns for several controls. */
-	private static Composite row(Composite form, String name) {
-		label(form, name);
-		Composite row = new Composite(form, SWT.NONE);
-		GridLayout layout = new GridLayout(5, false);
-		layout.marginWidth = 0;
-		layout.marginHeight = 0;
-		row.setLayout(layout);
-		row.setLayoutData(span(2));
-		return row;
-	}
-
-	private static Label label(Composite parent, String text) {
-		Label label = new Label(parent, SWT.NONE);
-		label.setText(text);
-		return label;
-	}
-
-	private static GridData span(int columns) {
-		return new GridData(SWT.FILL, SWT.CENTER, true, false, columns, 1);
-	}
-
-	private static Text text(Composite parent, String name, int style, int heightHint) {
-		label(parent, name).setLayoutData(new GridData(SWT.BEGINNING, SWT.TOP, false, false));
-		Text text = new Text(parent, SWT.BORDER | style);
-		GridData data = span(2);
-		data.heightHint = heightHint;
-		data.widthHint = 260;
-		text.setLayoutData(data);
-		return text;
-	}
-
-	private static Spinner spinner(Composite parent, int value, int min, int max, int digits, int increment) {
-		Spinner spinner = new Spinner(parent, SWT.BORDER);
-		spinner.setValues(value, min, max, digits, increment, increment * 10);
-		return spinner;
-	}
-
-	private static Button button(Composite parent, String text, Runnable action) {
-		Button b = new Button(parent, SWT.PUSH);
-		b.setText(text);
-		b.addListener(SWT.Selection, e -> action.run());
-		return b;
-	}
-
-	static long randomSeed() {
-		return ThreadLocalRandom.current().nextLong(SEED_BOUND);
-	}
-
-	private void fillDevices() {
-		List<String> ids = new ArrayList<>(devices == null ? List.of() : devices.devices().stream().map(Device::id).toList());
-		if (!ids.contains("cpu")) {
-			ids.add("cpu"); // the diffusion service runs on the CPU without a CPU device bundle
-		}
-		String before = device.getText();
-		device.setItems(ids.toArray(String[]::new));
-		int keep = ids.indexOf(before.isEmpty() ? "cpu" : before);
-		device.select(keep >= 0 ? keep : Math.max(0, ids.indexOf("cpu")));
-	}
-
-	/** The size combo names the common size the spinners show, else "Custom". */
-	private void syncSizeCombo() {
-		int index = SizePreset.common(width.getSelection(), height.getSelection()).map(SizePreset.COMMON::indexOf).orElse(SizePreset.COMMON.size());
-		if (size.getSelectionIndex() != index) {
-			size.select(index);
-		}
-	}
-
-	/**
-	 * The request the form describes.
-	 *
-	 * @throws IllegalArgumentException with {@link GenerationRequest}'s message (or the seed's or init image's)
-	 */
-	GenerationRequest request() {
-		long seedValue;
-		try {
-			seedValue = Long.parseLong(seed.getText().strip());
-		} catch (NumberFormatException e) {
-			throw new IllegalArgumentException("the seed must be a whole number, not '" + seed.getText().strip() + "'");
-		}
-		Path init = null;
-		String initText = initImage.getText().strip();
-		if (!initText.isEmpty()) {
-			try {
-				init = Path.of(initText);
-			} catch (InvalidPathException e) {
-				throw new IllegalArgumentException("init image: " + e.getMessage());
-			}
-		}
-		return new GenerationRequest(prompt.getText(), negativePrompt.getText(), Sampler.values()[sampler.getSelectionIndex()], steps.getSelection(),
-				cfgScale.getSelection() / 100.0, seedValue, width.getSelection(), height.getSelection(), batch.getSelection(), init,
-				strength.getSelection() / 100.0);
-	}
-
-	/** Puts a request's values into the form. */
-	void show(GenerationRequest r) {
-		prompt.setText(r.prompt());
-		negativePrompt.setText(r.negativePrompt());
-		sampler.select(r.sampler().ordinal());
-		steps.setSelection(r.steps());
-		cfgScale.setSelection((int) Math.round(r.cfgScale() * 100));
-		seed.setText(Long.toString(r.seed()));
-		width.setSelection(r.width());
-		height.setSelection(r.height());
-		syncSizeCombo();
-		batch.setSelection(r.batch());
-		initImage.setText(r.initImage() == null ? "" : r.initImage().toString());
-		strength.setSelection((int) Math.round(r.strength() * 100));
-		strength.setEnabled(r.initImage() != null);
-		validate();
-	}
-
 	/** Shows what is wrong with the form, and lets Generate be pressed only when nothing is. */
 	boolean validate() {
 		String wrong;
 		try {
-			request();
+			form.request();
 			wrong = "";
 		} catch (IllegalArgumentException e) {
 			wrong = e.getMessage();
@@ -482,20 +267,6 @@ public final class DiffusionPart {
 		status.getParent().layout(true);
 	}
 
-	private void browseModel() {
-		DirectoryDialog dialog = new DirectoryDialog(root.getShell());
-		dialog.setMessage("A Stable Diffusion model folder in ONNX form");
-		String current = modelFolder.getText().strip();
-		if (!current.isEmpty()) {
-			dialog.setFilterPath(current);
-		}
-		String chosen = dialog.open();
-		if (chosen != null) {
-			modelFolder.setText(chosen);
-			remember(chosen);
-		}
-	}
-
 	/** Keeps the model folder in the workspace preferences; a failed save is said, not thrown. */
 	private void remember(String folder) {
 		if (preferences == null || folder.equals(preferences.get(MODEL_FOLDER_KEY, ""))) {
@@ -514,8 +285,8 @@ public final class DiffusionPart {
 		if (!validate()) {
 			return null;
 		}
-		GenerationRequest request = request();
-		String folder = modelFolder.getText().strip();
+		GenerationRequest request = form.request();
+		String folder = form.modelFolder.getText().strip();
 		if (folder.isEmpty()) {
 			problem("Choose a model folder: Stable Diffusion in ONNX form (text_encoder, unet, vae_decoder, tokenizer).");
 			return null;
@@ -538,14 +309,14 @@ public final class DiffusionPart {
 		remember(folder);
 		JobHandle<List<Path>> job;
 		try {
-			job = diffusion.submit(model, request, device.getText(), diffusion.defaultOutputFolder(), listener());
+			job = diffusion.submit(model, request, form.device.getText(), diffusion.defaultOutputFolder(), listener());
 		} catch (RuntimeException e) {
 			problem(e.getMessage() == null ? e.toString() : e.getMessage());
 			return null;
 		}
 		mine.add(job);
 		cancel.setEnabled(true);
-		status(false, "Queued " + request.batch() + " image(s), seed " + request.seed() + ", on " + device.getText() + ".");
+		status(false, "Queued " + request.batch() + " image(s), seed " + request.seed() + ", on " + form.device.getText() + ".");
 		job.result().whenComplete((files, failure) -> ui(() -> finished(job, files, failure)));
 		refreshQueue();
 		return job;
@@ -570,20 +341,13 @@ public final class DiffusionPart {
 		};
 	}
 
-	/** Runs on the UI thread unless the view or the display is gone. */
+	/** Runs on the UI thread, through the workbench's UISynchronize, unless the view is gone meanwhile. */
 	private void ui(Runnable action) {
-		if (display.isDisposed()) {
-			return;
-		}
-		try {
-			display.asyncExec(() -> {
-				if (root != null && !root.isDisposed()) {
-					action.run();
-				}
-			});
-		} catch (SWTException gone) {
-			// the display was disposed meanwhile
-		}
+		sync.asyncExec(() -> {
+			if (root != null && !root.isDisposed()) {
+				action.run();
+			}
+		});
 	}
 
 	/** Shows the newest preview waiting, scaled up to fill the preview area. */
@@ -636,6 +400,16 @@ public final class DiffusionPart {
 			status(false, String.format(Locale.ROOT, "Wrote %d image(s) to %s.", written.size(), where) + warned);
 		}
 		refreshQueue();
+	}
+
+	/** Whether the form makes a valid request: Generate (the button, the command and Ctrl+Enter) is enabled. */
+	boolean canGenerate() {
+		return generate != null && !generate.isDisposed() && generate.getEnabled();
+	}
+
+	/** Whether a job of this view is queued or running: Cancel (the button, Stop and Esc) is enabled. */
+	boolean canCancel() {
+		return !mine.isEmpty();
 	}
 
 	/** Cancels this view's running job, or else its oldest queued one. */

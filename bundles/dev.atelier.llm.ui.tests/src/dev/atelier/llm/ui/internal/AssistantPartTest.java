@@ -11,14 +11,15 @@ import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
+import dev.atelier.testing.Services;
+import dev.atelier.testing.ui.DisplaySynchronize;
+import dev.atelier.testing.ui.Displays;
 
 /** The Assistant view with the real job service and a model that streams a canned answer slowly. */
 class AssistantPartTest {
@@ -59,26 +60,7 @@ class AssistantPartTest {
 	}
 
 	private static JobService jobs() throws InterruptedException {
-		var context = FrameworkUtil.getBundle(AssistantPartTest.class).getBundleContext();
-		ServiceTracker<JobService, JobService> tracker = new ServiceTracker<>(context, JobService.class, null);
-		tracker.open();
-		try {
-			JobService service = tracker.waitForService(10_000);
-			assertTrue(service != null, "no job service");
-			return service;
-		} finally {
-			tracker.close();
-		}
-	}
-
-	private static void spin(Display display, BooleanSupplier until) throws InterruptedException {
-		long deadline = System.currentTimeMillis() + 10_000;
-		while (!until.getAsBoolean() && System.currentTimeMillis() < deadline) {
-			if (!display.readAndDispatch()) {
-				Thread.sleep(5);
-			}
-		}
-		assertTrue(until.getAsBoolean(), "the view did not get there in 10 s");
+		return Services.await(AssistantPartTest.class, JobService.class);
 	}
 
 	@Test
@@ -87,7 +69,7 @@ class AssistantPartTest {
 		Shell shell = new Shell(display);
 		shell.setLayout(new FillLayout());
 		shell.setSize(700, 600);
-		AssistantPart part = new AssistantPart(jobs());
+		AssistantPart part = new AssistantPart(jobs(), new DisplaySynchronize(display));
 		part.create(shell);
 		shell.open();
 		try {
@@ -96,7 +78,7 @@ class AssistantPartTest {
 			part.input.setText("Write a line of Java");
 			part.send();
 			assertTrue(part.stop.getEnabled() && !part.send.getEnabled());
-			spin(display, () -> part.footer.getText().startsWith("5 tokens"));
+			Displays.spinUntil(display, () -> part.footer.getText().startsWith("5 tokens"));
 			assertTrue(part.transcript.getText().endsWith("You: Write a line of Java\n\nslow: Here:\n```java\nint x = 1;\n```\nDone."),
 					part.transcript.getText());
 			assertEquals("5 tokens; first after 12 ms; 33.3 tokens/s", part.footer.getText());
@@ -106,7 +88,7 @@ class AssistantPartTest {
 
 			part.input.setText("And another?");
 			part.send();
-			spin(display, () -> part.footer.getText().startsWith("5 tokens"));
+			Displays.spinUntil(display, () -> part.footer.getText().startsWith("5 tokens"));
 			assertEquals(List.of("user", "assistant", "user"), model.lastConversation.stream().map(ChatMessage::role).toList(),
 					"the conversation so far goes with each question");
 			part.topK.setSelection(20);
@@ -125,7 +107,7 @@ class AssistantPartTest {
 		Display display = Display.getDefault();
 		Shell shell = new Shell(display);
 		shell.setLayout(new FillLayout());
-		AssistantPart part = new AssistantPart(jobs());
+		AssistantPart part = new AssistantPart(jobs(), new DisplaySynchronize(display));
 		part.create(shell);
 		try {
 			part.input.setText("hi");
@@ -133,12 +115,14 @@ class AssistantPartTest {
 			assertEquals("Choose a model: a GGUF file, or a server's OpenAI base URL.", part.footer.getText());
 			part.location.setText("/nonexistent/model.gguf");
 			part.send();
-			assertTrue(part.footer.getText().contains("/nonexistent/model.gguf"), part.footer.getText());
+			assertTrue(part.canStop() && !part.send.getEnabled(), "the model opens in a job, off the UI thread");
+			Displays.spinUntil(display, () -> part.footer.getText().contains("/nonexistent/model.gguf"));
+			assertTrue(part.send.getEnabled() && !part.canStop());
 
 			part.use(new SlowModel(java.util.Collections.nCopies(500, "word ")));
 			part.send();
-			part.stop.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
-			spin(display, () -> part.send.getEnabled());
+			Displays.click(part.stop);
+			Displays.spinUntil(display, () -> part.send.getEnabled());
 			assertTrue(part.footer.getText().equals("Stopped.") || part.footer.getText().matches("\\d+ tokens.*"), part.footer.getText());
 			assertTrue(part.transcript.getText().split("word").length < 400, "stopped well before the 500 words");
 		} finally {

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.dnd.Clipboard;
@@ -54,6 +55,7 @@ public final class AssistantPart {
 	private static final Pattern CODE_BLOCK = Pattern.compile("```[^\\n]*\\n(.*?)```", Pattern.DOTALL);
 
 	private final JobService jobs;
+	private final UISynchronize sync;
 	Combo source;
 	Text location;
 	Combo serverModel;
@@ -76,12 +78,15 @@ public final class AssistantPart {
 	private String modelKey;
 	private final List<ChatMessage> conversation = new ArrayList<>();
 	private JobHandle<Usage> running;
+	/** The job opening the chosen model, or null. */
+	private JobHandle<ChatModel> opening;
 	private Object selection;
 	private ApiKeys keys;
 
 	@Inject
-	public AssistantPart(@Service JobService jobs) {
+	public AssistantPart(@Service JobService jobs, UISynchronize sync) {
 		this.jobs = jobs;
+		this.sync = sync;
 	}
 
 	/** The workspace's secure storage, which keeps server keys. */
@@ -155,11 +160,7 @@ public final class AssistantPart {
 		actions.setLayout(new GridLayout(6, false));
 		actions.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		send = button(actions, "Send", this::send);
-		stop = button(actions, "Stop", () -> {
-			if (running != null) {
-				running.cancel();
-			}
-		});
+		stop = button(actions, "Stop", this::stop);
 		stop.setEnabled(false);
 		button(actions, "Copy code", this::copyCode);
 		button(actions, "Ask about selection", this::askAboutSelection);
@@ -178,25 +179,58 @@ public final class AssistantPart {
 		return spinner;
 	}
 
-	/** Fills the server model list from the server's /v1/models. */
-	void listModels() {
+	/**
+	 * Fills the server model list from the server's /v1/models, asked in a job (the network and the key's secure
+	 * storage stay off the UI thread). Returns the job, or null when the URL is not one.
+	 */
+	JobHandle<List<String>> listModels() {
+		URI server;
 		try {
-			URI server = URI.create(location.getText().strip());
-			List<String> ids = ChatModels.serverModels(server, key(server));
+			server = URI.create(location.getText().strip());
+		} catch (IllegalArgumentException e) {
+			footer.setText(e.getMessage());
+			return null;
+		}
+		String typedKey = takeTypedKey();
+		footer.setText("Listing the models on " + server + "…");
+		JobHandle<List<String>> job = jobs.submit("Assistant: list models on " + server, context -> {
+			context.begin("Asking " + server + " for its models", 1);
+			List<String> ids = ChatModels.serverModels(server, key(server, typedKey));
+			context.worked(1);
+			return ids;
+		});
+		job.result().whenComplete((ids, failure) -> ui(() -> {
+			if (failure != null) {
+				footer.setText(problem(cause(failure)));
+				return;
+			}
 			serverModel.setItems(ids.toArray(String[]::new));
 			if (!ids.isEmpty()) {
 				serverModel.select(0);
 			}
 			source.select(1);
 			footer.setText(ids.size() + " models on " + server);
-		} catch (IOException | ChatException | RuntimeException e) {
-			footer.setText(problem(e));
-		}
+		}));
+		return job;
+	}
+
+	private static Throwable cause(Throwable failure) {
+		return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+	}
+
+	/** Runs on the UI thread, through the workbench's UISynchronize, unless the view is gone meanwhile. */
+	private void ui(Runnable action) {
+		sync.asyncExec(() -> {
+			if (!root.isDisposed()) {
+				action.run();
+			}
+		});
 	}
 
 	/** What went wrong, for the footer: a missing file is named as such (its exception says only the path). */
-	private static String problem(Exception e) {
-		return e instanceof java.nio.file.NoSuchFileException missing ? "No such file: " + missing.getFile() : e.getMessage();
+	private static String problem(Throwable e) {
+		return e instanceof java.nio.file.NoSuchFileException missing ? "No such file: " + missing.getFile()
+				: e.getMessage() == null ? e.toString() : e.getMessage();
 	}
 
 	/** The sampling settings as shown; temperature 0 is greedy. */
@@ -214,39 +248,55 @@ public final class AssistantPart {
 		return b;
 	}
 
-	/** The chosen model, opened again only when the settings changed. */
-	private ChatModel model() throws IOException, ChatException {
-		String where = location.getText().strip();
-		String format = template.getSelectionIndex() <= 0 ? null : template.getText();
-		String key = settingsKey();
-		if (model != null && key.equals(modelKey)) {
-			return model;
-		}
-		if (where.isEmpty()) {
-			throw new ChatException("Choose a model: a GGUF file, or a server's OpenAI base URL.");
-		}
-		close();
-		if (source.getSelectionIndex() == 0) {
-			model = ChatModels.embedded(Path.of(where), format, Runtime.getRuntime().availableProcessors(), 4096);
-		} else {
-			String name = serverModel.getText().strip();
-			URI server = URI.create(where);
-			model = ChatModels.server(server, name.isEmpty() ? "default" : name, key(server));
-		}
-		modelKey = key;
-		return model;
+	/** The model as chosen in the settings, to open. */
+	private record Choice(boolean embedded, String where, String format, String serverModel, String typedKey) {
 	}
 
 	/**
-	 * The server's key: one typed in the field is stored in the workspace's secure storage (and the field cleared);
-	 * otherwise the stored one, else $OPENAI_API_KEY.
+	 * Opens the chosen model in a job with progress: a GGUF file is read and its KV cache allocated, a server's key
+	 * comes from secure storage, neither on the UI thread.
+	 *
+	 * @throws ChatException when no model is chosen
 	 */
-	private String key(URI server) throws IOException {
+	private JobHandle<ChatModel> open() throws ChatException {
+		String where = location.getText().strip();
+		if (where.isEmpty()) {
+			throw new ChatException("Choose a model: a GGUF file, or a server's OpenAI base URL.");
+		}
+		Choice choice = new Choice(source.getSelectionIndex() == 0, where, template.getSelectionIndex() <= 0 ? null : template.getText(),
+				serverModel.getText().strip(), takeTypedKey());
+		String name = choice.embedded() ? Path.of(where).getFileName().toString() : where;
+		return jobs.submit("Assistant: open " + name, context -> {
+			context.begin("Opening " + name, 1);
+			ChatModel opened;
+			if (choice.embedded()) {
+				opened = ChatModels.embedded(Path.of(choice.where()), choice.format(), Runtime.getRuntime().availableProcessors(), 4096);
+			} else {
+				URI server = URI.create(choice.where());
+				opened = ChatModels.server(server, choice.serverModel().isEmpty() ? "default" : choice.serverModel(), key(server, choice.typedKey()));
+			}
+			context.worked(1);
+			return opened;
+		});
+	}
+
+	/** The key typed into the field, which is then cleared when the workspace's secure storage will keep it. */
+	private String takeTypedKey() {
 		String typed = apiKey.getText().strip();
+		if (!typed.isEmpty() && keys != null) {
+			apiKey.setText("");
+		}
+		return typed;
+	}
+
+	/**
+	 * The server's key, off the UI thread: one typed in is stored in the workspace's secure storage; otherwise the
+	 * stored one, else $OPENAI_API_KEY.
+	 */
+	private String key(URI server, String typed) throws IOException {
 		if (!typed.isEmpty()) {
 			if (keys != null) {
 				keys.put(server, typed);
-				apiKey.setText("");
 			}
 			return typed;
 		}
@@ -266,18 +316,57 @@ public final class AssistantPart {
 				+ "|" + serverModel.getText();
 	}
 
+	/**
+	 * Sends the input to the chosen model: opens it first (in a job) when the settings changed since it was opened,
+	 * then answers in a job.
+	 */
 	void send() {
 		String text = input.getText().strip();
-		if (text.isEmpty() || running != null) {
+		if (text.isEmpty() || running != null || opening != null) {
 			return;
 		}
-		ChatModel chat;
+		if (model != null && settingsKey().equals(modelKey)) {
+			answer(model, text);
+			return;
+		}
+		String key = settingsKey();
+		JobHandle<ChatModel> job;
 		try {
-			chat = model();
-		} catch (IOException | ChatException | RuntimeException e) {
+			job = open();
+		} catch (ChatException | RuntimeException e) {
 			footer.setText(problem(e));
 			return;
 		}
+		opening = job;
+		send.setEnabled(false);
+		stop.setEnabled(true);
+		footer.setText("Opening the model…");
+		job.result().whenComplete((opened, failure) -> sync.asyncExec(() -> {
+			if (root.isDisposed()) {
+				if (opened != null) {
+					opened.close();
+				}
+				return;
+			}
+			opening = null;
+			send.setEnabled(true);
+			stop.setEnabled(false);
+			Throwable cause = failure == null ? null : cause(failure);
+			if (cause instanceof JobCancelledException) {
+				footer.setText("Stopped.");
+			} else if (cause != null) {
+				footer.setText(problem(cause));
+			} else {
+				close();
+				model = opened;
+				modelKey = key;
+				answer(opened, text);
+			}
+		}));
+	}
+
+	/** Answers in a job; the pieces stream into the transcript. */
+	private void answer(ChatModel chat, String text) {
 		conversation.add(ChatMessage.user(text));
 		input.setText("");
 		transcript.append((transcript.getCharCount() == 0 ? "" : "\n\n") + "You: " + text + "\n\n" + chat.name() + ": ");
@@ -290,29 +379,24 @@ public final class AssistantPart {
 			return chat.chat(messages, sampling, limit, piece -> {
 				answer.append(piece);
 				context.worked(1);
-				root.getDisplay().asyncExec(() -> {
-					if (!transcript.isDisposed()) {
-						transcript.append(piece);
-						transcript.setTopIndex(transcript.getLineCount() - 1);
-					}
+				ui(() -> {
+					transcript.append(piece);
+					transcript.setTopIndex(transcript.getLineCount() - 1);
 				});
 			}, context::isCancelled);
 		});
 		send.setEnabled(false);
 		stop.setEnabled(true);
 		footer.setText("Answering…");
-		running.result().whenComplete((usage, failure) -> root.getDisplay().asyncExec(() -> finished(usage, failure, answer)));
+		running.result().whenComplete((usage, failure) -> ui(() -> finished(usage, failure, answer)));
 	}
 
 	private void finished(Usage usage, Throwable failure, StringBuilder answer) {
-		if (root.isDisposed()) {
-			return;
-		}
 		running = null;
 		send.setEnabled(true);
 		stop.setEnabled(false);
 		conversation.add(new ChatMessage("assistant", answer.toString()));
-		Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+		Throwable cause = failure == null ? null : cause(failure);
 		if (cause instanceof JobCancelledException) {
 			footer.setText("Stopped.");
 		} else if (cause != null) {
@@ -320,6 +404,26 @@ public final class AssistantPart {
 		} else if (usage != null) {
 			footer.setText(usage.generatedTokens() == 0 ? "No answer." : String.format(Locale.ROOT,
 					"%d tokens; first after %.0f ms; %.1f tokens/s", usage.generatedTokens(), usage.timeToFirstTokenMillis(), usage.decodeTokensPerSecond()));
+		}
+	}
+
+	/** Whether the model is being opened or is answering: Stop (the button, the command and Esc) is enabled. */
+	boolean canStop() {
+		return running != null || opening != null;
+	}
+
+	/** Whether there is a question and nothing runs: Send (the button, the command and Ctrl+Enter) is enabled. */
+	boolean canSend() {
+		return !canStop() && input != null && !input.isDisposed() && !input.getText().isBlank();
+	}
+
+	/** Cancels the opening of the model or the answer. */
+	void stop() {
+		if (opening != null) {
+			opening.cancel();
+		}
+		if (running != null) {
+			running.cancel();
 		}
 	}
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import dev.atelier.power.Metric;
 import dev.atelier.power.PowerService;
 import dev.atelier.power.Sample;
+import dev.atelier.testing.ui.Displays;
+import dev.atelier.testing.ui.Screenshots;
 
 /** The Power view over a minute of synthetic history, in a plain shell; exports CSV and PNG. */
 class PowerPartTest {
@@ -66,14 +69,8 @@ class PowerPartTest {
 			assertTrue(part.current.getText().contains(" W of 450 W"), part.current.getText());
 			assertEquals("NVML (libnvidia-ml.so.1) is not available: no NVIDIA driver\nShown: sim:rtx4090.", part.absent.getText(),
 					"without NVML the view says so and shows the other sources");
-			long until = System.currentTimeMillis() + 1000;
-			while (System.currentTimeMillis() < until) {
-				if (!display.readAndDispatch()) {
-					Thread.sleep(10);
-				}
-			}
-			Path dir = Path.of(System.getProperty("atelier.screenshots", "target/screenshots"));
-			Files.createDirectories(dir);
+			Displays.settle(display, Duration.ofSeconds(1));
+			Path dir = Screenshots.folder();
 			Path csv = dir.resolve("power.csv");
 			part.exportCsv(csv);
 			List<String> lines = Files.readAllLines(csv);

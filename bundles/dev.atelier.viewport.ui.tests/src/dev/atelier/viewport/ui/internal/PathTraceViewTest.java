@@ -1,5 +1,9 @@
 package dev.atelier.viewport.ui.internal;
 
+import java.time.Duration;
+
+import dev.atelier.testing.ui.Displays;
+import dev.atelier.testing.ui.Screenshots;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -69,7 +73,7 @@ class PathTraceViewTest {
 		part.create(shell);
 		shell.open();
 		assertNotNull(part.viewport, "no GL viewport: " + part.status.getText());
-		Views.spin(display, () -> !Double.isNaN(part.viewport.frameTimes().meanMillis()));
+		Displays.spinUntil(display, () -> !Double.isNaN(part.viewport.frameTimes().meanMillis()));
 	}
 
 	@AfterEach
@@ -95,8 +99,8 @@ class PathTraceViewTest {
 
 	/** Waits until the view shows a trace that has all its samples. */
 	private void awaitTrace(int spp) throws InterruptedException {
-		Views.spin(display, () -> part.traceStatus.getText().startsWith(spp + "/" + spp + " spp") && part.viewport.showsImage(), 120_000);
-		Views.settle(display, 100);
+		Displays.spinUntil(display, () -> part.traceStatus.getText().startsWith(spp + "/" + spp + " spp") && part.viewport.showsImage(), Duration.ofSeconds(120));
+		Displays.settle(display, Duration.ofMillis(100));
 	}
 
 	@Test
@@ -115,7 +119,7 @@ class PathTraceViewTest {
 		int green = pixels[(int) greenWall[1] * w() + (int) greenWall[0]];
 		assertTrue((red >> 16 & 0xFF) > 2 * (red >> 8 & 0xFF), "the left wall is red: " + Integer.toHexString(red));
 		assertTrue((green >> 8 & 0xFF) > 1.5 * (green >> 16 & 0xFF), "the right wall is green: " + Integer.toHexString(green));
-		Views.savePixels(pixels, w(), h(), "viewport-cornell-raster.png");
+		Screenshots.savePixels(pixels, w(), h(), "viewport-cornell-raster.png");
 
 		assertFalse(part.cuda.getEnabled(), "no CUDA device here");
 		assertTrue(part.cuda.getToolTipText().startsWith("Not available: no CUDA device"), part.cuda.getToolTipText());
@@ -141,11 +145,11 @@ class PathTraceViewTest {
 		traceSettings(16, 1);
 		int[] raster = part.viewport.capture();
 
-		Views.click(toggle(true));
+		Displays.click(toggle(true));
 		awaitTrace(16);
 		int[] traced = part.viewport.capture();
-		Views.savePixels(raster, w(), h(), "viewport-direct-raster.png");
-		Views.savePixels(traced, w(), h(), "viewport-direct-traced.png");
+		Screenshots.savePixels(raster, w(), h(), "viewport-direct-raster.png");
+		Screenshots.savePixels(traced, w(), h(), "viewport-direct-traced.png");
 
 		OrbitCamera camera = part.viewport.camera();
 		// lit floor in front of and beside the ball (clear of its shadow, which falls behind it), and the ball's lit side
@@ -168,14 +172,14 @@ class PathTraceViewTest {
 	@Test
 	void pathTraceModeRefinesInPlaceAndStartsAgainWhenTheCameraMoves() throws Exception {
 		part.scenes.select(BuiltinScenes.labels().indexOf(BuiltinScenes.SPHERES));
-		Views.click(part.scenes);
+		Displays.click(part.scenes);
 		traceSettings(4, 3);
 		int[] raster = part.viewport.capture();
-		Views.click(toggle(true));
+		Displays.click(toggle(true));
 		awaitTrace(4);
 		int[] traced = part.viewport.capture();
 		assertTrue(Views.differing(raster, traced, 12) > 0.02, "the path-traced image is not the raster one (shadows, noise)");
-		Views.savePixels(traced, w(), h(), "viewport-spheres-traced.png");
+		Screenshots.savePixels(traced, w(), h(), "viewport-spheres-traced.png");
 
 		Views.drag(part.viewport.control(), 1, false, 400, 300, 60, 0);
 		assertFalse(part.viewport.showsImage(), "moving the camera shows the raster view at once");
@@ -183,7 +187,7 @@ class PathTraceViewTest {
 		int[] again = part.viewport.capture();
 		assertTrue(Views.differing(traced, again, 12) > 0.05, "traced again from the new view");
 
-		Views.click(toggle(false));
+		Displays.click(toggle(false));
 		assertFalse(part.viewport.showsImage());
 		assertEquals("", part.traceStatus.getText());
 	}
@@ -197,7 +201,7 @@ class PathTraceViewTest {
 		assertNotNull(job, part.status.getText());
 		assertFalse(part.render.getEnabled());
 		assertTrue(part.cancel.getEnabled());
-		Views.spin(display, () -> job.state().isDone() && part.rendering == null, 120_000);
+		Displays.spinUntil(display, () -> job.state().isDone() && part.rendering == null, Duration.ofSeconds(120));
 		assertEquals(JobState.SUCCEEDED, job.state(), part.status.getText());
 		Path png = job.result().get().file();
 		assertEquals(part.renderFolder(), png.getParent());
@@ -224,12 +228,12 @@ class PathTraceViewTest {
 
 		WorkspaceManager workspace = service(WorkspaceManager.class);
 		String kind = "render Cornell box " + width + "x" + height;
-		Views.spin(display, () -> record(workspace, png).isPresent());
+		Displays.spinUntil(display, () -> record(workspace, png).isPresent());
 		JobRecord record = record(workspace, png).orElseThrow();
 		assertEquals(kind, record.getKind());
 		assertEquals("cpu", record.getDevice());
 		assertEquals("4", record.getParameters().get("spp"));
-		Views.screenshot(shell, "viewport-rendered.png");
+		Screenshots.saveFromScreen(shell, "viewport-rendered.png");
 	}
 
 	private static Optional<JobRecord> record(WorkspaceManager workspace, Path png) {
@@ -242,9 +246,9 @@ class PathTraceViewTest {
 		Path folder = part.renderFolder();
 		List<Path> before = Files.isDirectory(folder) ? list(folder) : List.of();
 		JobHandle<PathTraces.Rendered> job = part.render();
-		Views.spin(display, () -> part.progress.getSelection() >= 1, 120_000);
+		Displays.spinUntil(display, () -> part.progress.getSelection() >= 1, Duration.ofSeconds(120));
 		part.cancelRender();
-		Views.spin(display, () -> part.rendering == null, 60_000);
+		Displays.spinUntil(display, () -> part.rendering == null, Duration.ofSeconds(60));
 		assertEquals(JobState.CANCELLED, job.state());
 		assertEquals("Render cancelled; nothing written.", part.status.getText());
 		assertEquals(before, Files.isDirectory(folder) ? list(folder) : List.of(), "no PNG and no temporary file");

@@ -1,5 +1,9 @@
 package dev.atelier.viewport.ui.internal;
 
+import java.time.Duration;
+
+import dev.atelier.testing.ui.Displays;
+import dev.atelier.testing.ui.Screenshots;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -50,10 +54,10 @@ class ViewportPartTest {
 		part.create(shell);
 		shell.open();
 		assertNotNull(part.viewport, "no GL viewport: " + part.status.getText());
-		Views.spin(display, () -> !Double.isNaN(part.viewport.frameTimes().meanMillis()));
+		Displays.spinUntil(display, () -> !Double.isNaN(part.viewport.frameTimes().meanMillis()));
 		assertEquals(BuiltinScenes.CORNELL_BOX, part.scene.name(), "the Cornell box first");
 		part.scenes.select(BuiltinScenes.labels().indexOf(BuiltinScenes.SPHERES));
-		Views.click(part.scenes);
+		Displays.click(part.scenes);
 		assertEquals(BuiltinScenes.SPHERES, part.scene.name());
 	}
 
@@ -111,8 +115,8 @@ class ViewportPartTest {
 		assertTrue(Boolean.getBoolean(dev.atelier.viewport.ui.internal.gl.Gl.CHECK_PROPERTY), "every frame's GL errors are checked");
 		assertTrue(part.status.getText().startsWith("Spheres: 4 meshes, 12,290 triangles, 4 materials, 1 lights, its own environment."),
 				part.status.getText());
-		Views.savePixels(scene, w(), h(), "viewport-spheres.png");
-		Views.screenshot(shell, "viewport.png");
+		Screenshots.savePixels(scene, w(), h(), "viewport-spheres.png");
+		Screenshots.saveFromScreen(shell, "viewport.png");
 	}
 
 	@Test
@@ -207,7 +211,7 @@ class ViewportPartTest {
 		int[] orbited = capture();
 		double changed = Views.differing(before, orbited, 12);
 		assertTrue(changed > 0.05, "orbiting changed " + changed + " of the view");
-		Views.savePixels(orbited, w(), h(), "viewport-orbited.png");
+		Screenshots.savePixels(orbited, w(), h(), "viewport-orbited.png");
 
 		Vector3f target = part.viewport.camera().target();
 		Views.drag(part.viewport.control(), 1, true, 400, 300, 50, 0);
@@ -229,7 +233,7 @@ class ViewportPartTest {
 		int[] awaySky = background();
 		assertTrue(Views.differing(away, awaySky, 12) < 0.01, "looking away, the scene is out of view");
 
-		Views.click(part.frame);
+		Displays.click(part.frame);
 		int[] framed = capture();
 		int[] framedSky = background();
 		int width = w();
@@ -255,7 +259,7 @@ class ViewportPartTest {
 			float[] p = part.viewport.camera().project(corner, w(), h());
 			assertTrue(p != null && p[0] >= 0 && p[0] <= w() && p[1] >= 0 && p[1] <= h(), "bounds corner " + i + " in view");
 		}
-		Views.savePixels(framed, w(), h(), "viewport-framed.png");
+		Screenshots.savePixels(framed, w(), h(), "viewport-framed.png");
 	}
 
 	/** Where a world point shows on the canvas, in the points mouse events carry. */
@@ -282,7 +286,7 @@ class ViewportPartTest {
 		assertEquals(String.format(java.util.Locale.ROOT, "Selected: red plastic, %,d triangles", triangles), part.selection.getText());
 
 		int[] selected = capture();
-		Views.savePixels(selected, w(), h(), "viewport-selected.png");
+		Screenshots.savePixels(selected, w(), h(), "viewport-selected.png");
 		OrbitCamera camera = part.viewport.camera();
 		float[] centre = camera.project(BuiltinScenes.PLASTIC, w(), h());
 		float[] rim = camera.project(new float[] { BuiltinScenes.PLASTIC[0] + BuiltinScenes.SPHERE_RADIUS, BuiltinScenes.PLASTIC[1],
@@ -331,7 +335,7 @@ class ViewportPartTest {
 		int[] rough = onCanvas(BuiltinScenes.ROUGH_METAL);
 		Views.leftClick(part.viewport.control(), rough[0], rough[1]);
 		assertEquals("rough gold", part.viewport.selectedMesh().name());
-		Views.click(part.frame);
+		Displays.click(part.frame);
 		OrbitCamera camera = part.viewport.camera();
 		assertEquals(0, camera.target().distance(new Vector3f(BuiltinScenes.ROUGH_METAL)), 1e-3, "looks at the selected sphere");
 		float[] b = part.viewport.selectedMesh().bounds();
@@ -348,7 +352,7 @@ class ViewportPartTest {
 		System.out.printf("the framed selection's bounds: x %.0f..%.0f of %d, y %.0f..%.0f of %d%n", minX, maxX, w(), minY, maxY, h());
 		assertTrue(maxY - minY > 0.8f * h() || maxX - minX > 0.8f * w(), "the selection fills the view");
 		int[] framed = capture();
-		Views.savePixels(framed, w(), h(), "viewport-framed-selection.png");
+		Screenshots.savePixels(framed, w(), h(), "viewport-framed-selection.png");
 		// the sphere's middle, and most of a disc around it, shows the sphere: its highlight's orange among the gold
 		float[] centre = camera.project(BuiltinScenes.ROUGH_METAL, w(), h());
 		int middle = framed[(int) centre[1] * w() + (int) centre[0]];
@@ -371,16 +375,16 @@ class ViewportPartTest {
 	void theWireframeTogglesOnAndOff() throws Exception {
 		int[] shaded = capture();
 		part.wireframe.setSelection(true);
-		Views.click(part.wireframe);
+		Displays.click(part.wireframe);
 		assertTrue(part.viewport.wireframe());
 		int[] wire = capture();
 		int[] sky = background();
 		double lines = Views.differing(wire, sky, 12);
 		double solid = Views.differing(shaded, sky, 12);
 		assertTrue(lines > 0.01 && lines < solid * 0.8, "lines cover " + lines + ", shaded surfaces " + solid);
-		Views.savePixels(wire, w(), h(), "viewport-wireframe.png");
+		Screenshots.savePixels(wire, w(), h(), "viewport-wireframe.png");
 		part.wireframe.setSelection(false);
-		Views.click(part.wireframe);
+		Displays.click(part.wireframe);
 		assertFalse(part.viewport.wireframe());
 		assertTrue(Views.differing(shaded, capture(), 2) < 0.001, "shaded again as before");
 	}
@@ -391,22 +395,22 @@ class ViewportPartTest {
 		int[] pixels = capture();
 		Path broken = Files.writeString(dir.resolve("broken.gltf"), "{ \"asset\": { \"version\": \"2.0\" }, \"meshes\": [ { \"primitives\": [ { \"attributes\": { \"POSITION\": 4 } } ] } ], \"nodes\": [ { \"mesh\": 0 } ], \"scenes\": [ { \"nodes\": [0] } ] }");
 		CompletableFuture<Scene> load = part.open(broken);
-		Views.spin(display, load::isDone);
+		Displays.spinUntil(display, load::isDone);
 		assertTrue(load.isCompletedExceptionally());
 		String said = part.status.getText();
 		assertTrue(said.startsWith("Cannot open broken.gltf: broken.gltf: "), said);
 		assertEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.status.getForeground());
 		assertSame(before, part.scene, "the scene shown stays");
 		assertTrue(Views.differing(pixels, capture(), 2) < 0.001, "and so does the image");
-		Views.screenshot(shell, "viewport-broken-gltf.png");
+		Screenshots.saveFromScreen(shell, "viewport-broken-gltf.png");
 
 		Path garbage = Files.write(dir.resolve("garbage.glb"), new byte[] { 1, 2, 3 });
 		load = part.open(garbage);
-		Views.spin(display, load::isDone);
+		Displays.spinUntil(display, load::isDone);
 		assertTrue(part.status.getText().startsWith("Cannot open garbage.glb: "), part.status.getText());
 
 		load = part.open(triangle(dir.resolve("triangle.gltf")));
-		Views.spin(display, load::isDone);
+		Displays.spinUntil(display, load::isDone);
 		assertFalse(load.isCompletedExceptionally(), part.status.getText());
 		assertEquals(1, part.scene.meshes().size());
 		assertFalse(display.getSystemColor(SWT.COLOR_DARK_RED).equals(part.status.getForeground()), "no longer in red");
@@ -422,7 +426,7 @@ class ViewportPartTest {
 		assertTrue(Files.isRegularFile(fixture), fixture.toString());
 		int textures = part.viewport.liveGlObjects().get(GlObjects.Kind.TEXTURE);
 		CompletableFuture<Scene> load = part.open(fixture);
-		Views.spin(display, load::isDone);
+		Displays.spinUntil(display, load::isDone);
 		assertFalse(load.isCompletedExceptionally(), part.status.getText());
 		Scene s = load.get();
 		assertEquals(textures + 5, part.viewport.liveGlObjects().get(GlObjects.Kind.TEXTURE), "base colour, metal-rough, normal, occlusion, emissive");
@@ -431,9 +435,9 @@ class ViewportPartTest {
 		float[] eye = s.cameras().get(0).position();
 		assertEquals(eye[0], part.viewport.camera().eye().x, 1e-3, "seen from the file's camera");
 		// the loader's fixture is a handful of scattered triangles its camera does not look at: frame them
-		Views.click(part.frame);
+		Displays.click(part.frame);
 		int[] pixels = capture();
-		Views.savePixels(pixels, w(), h(), "viewport-gltf-fixture.png");
+		Screenshots.savePixels(pixels, w(), h(), "viewport-gltf-fixture.png");
 		double shown = Views.differing(pixels, background(), 12);
 		assertTrue(shown > 0.002, "its meshes show: " + shown);
 	}
@@ -464,7 +468,7 @@ class ViewportPartTest {
 		for (int i = 0; i < 3; i++) {
 			part.showBuiltIn(BuiltinScenes.SPHERES);
 			part.skyLight.setSelection(i % 2 == 0);
-			Views.click(part.skyLight);
+			Displays.click(part.skyLight);
 		}
 		capture();
 		assertEquals(first, part.viewport.liveGlObjects(), "scenes replaced leave nothing behind");

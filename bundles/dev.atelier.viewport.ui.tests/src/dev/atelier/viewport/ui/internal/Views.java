@@ -1,28 +1,13 @@
 package dev.atelier.viewport.ui.internal;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
-
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
-import org.eclipse.swt.graphics.ImageData;
-import org.eclipse.swt.graphics.ImageLoader;
-import org.eclipse.swt.graphics.PaletteData;
-import org.eclipse.swt.graphics.Point;
-import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
-import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Widget;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.testing.Services;
 
-/** Helpers shared by the view tests: waiting, pixels, mouse events, screenshots. */
+/** Helpers shared by the view tests: the job service, pixels, mouse and key events. */
 final class Views {
 
 	private Views() {
@@ -30,44 +15,7 @@ final class Views {
 
 	/** The framework's job service. */
 	static JobService jobs() throws InterruptedException {
-		var context = FrameworkUtil.getBundle(Views.class).getBundleContext();
-		ServiceTracker<JobService, JobService> tracker = new ServiceTracker<>(context, JobService.class, null);
-		tracker.open();
-		try {
-			JobService service = tracker.waitForService(10_000);
-			assertTrue(service != null, "no job service");
-			return service;
-		} finally {
-			tracker.close();
-		}
-	}
-
-	static void spin(Display display, BooleanSupplier until) throws InterruptedException {
-		spin(display, until, 20_000);
-	}
-
-	static void spin(Display display, BooleanSupplier until, long millis) throws InterruptedException {
-		long deadline = System.currentTimeMillis() + millis;
-		while (!until.getAsBoolean() && System.currentTimeMillis() < deadline) {
-			if (!display.readAndDispatch()) {
-				Thread.sleep(5);
-			}
-		}
-		assertTrue(until.getAsBoolean(), "the view did not get there in " + millis / 1000 + " s");
-	}
-
-	/** Lets pending events run for a while. */
-	static void settle(Display display, long millis) throws InterruptedException {
-		long until = System.currentTimeMillis() + millis;
-		while (System.currentTimeMillis() < until) {
-			if (!display.readAndDispatch()) {
-				Thread.sleep(5);
-			}
-		}
-	}
-
-	static void click(Widget widget) {
-		widget.notifyListeners(SWT.Selection, new Event());
+		return Services.await(Views.class, JobService.class);
 	}
 
 	/** A drag from (x, y) by (dx, dy) in ten steps with a mouse button, shift held or not. */
@@ -155,41 +103,5 @@ final class Views {
 
 	static double mean(double[] v) {
 		return java.util.Arrays.stream(v).average().orElse(0);
-	}
-
-	static Path screenshots() throws java.io.IOException {
-		return Files.createDirectories(Path.of(System.getProperty("atelier.screenshots", "target/screenshots")));
-	}
-
-	/** Saves pixels (0xAARRGGBB, rows from the top) as a PNG under the screenshots folder. */
-	static void savePixels(int[] argb, int width, int height, String name) throws Exception {
-		ImageData data = new ImageData(width, height, 24, new PaletteData(0xFF0000, 0xFF00, 0xFF));
-		for (int y = 0; y < height; y++) {
-			for (int x = 0; x < width; x++) {
-				data.setPixel(x, y, argb[y * width + x] & 0xFFFFFF);
-			}
-		}
-		ImageLoader loader = new ImageLoader();
-		loader.data = new ImageData[] { data };
-		loader.save(screenshots().resolve(name).toString(), SWT.IMAGE_PNG);
-	}
-
-	/** The shell as it is on the screen (GL content included, which Control.print does not draw), as a PNG. */
-	static void screenshot(Shell shell, String name) throws Exception {
-		Display display = shell.getDisplay();
-		settle(display, 300);
-		Point size = shell.getSize();
-		Point at = shell.toDisplay(0, 0);
-		Image image = new Image(display, size.x, size.y);
-		GC gc = new GC(display);
-		try {
-			gc.copyArea(image, at.x, at.y);
-		} finally {
-			gc.dispose();
-		}
-		ImageLoader loader = new ImageLoader();
-		loader.data = new ImageData[] { image.getImageData() };
-		loader.save(screenshots().resolve(name).toString(), SWT.IMAGE_PNG);
-		image.dispose();
 	}
 }

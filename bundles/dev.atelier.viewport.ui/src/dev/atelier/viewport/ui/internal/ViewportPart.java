@@ -616,6 +616,21 @@ public final class ViewportPart {
 		}
 	}
 
+	/** Whether there is a view to frame: Frame (the button, the command and F). */
+	boolean canFrame() {
+		return viewport != null && scene != null;
+	}
+
+	/** Whether a render can start: a scene shows and none is rendering (the button, the command). */
+	boolean canRender() {
+		return canFrame() && rendering == null;
+	}
+
+	/** Whether a render runs: Cancel (the button, Stop and Esc). */
+	boolean isRendering() {
+		return rendering != null;
+	}
+
 	void cancelRender() {
 		if (rendering != null) {
 			rendering.cancel();

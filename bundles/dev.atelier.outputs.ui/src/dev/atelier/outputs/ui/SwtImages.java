@@ -1,4 +1,4 @@
-package dev.atelier.diffusion.ui.internal;
+package dev.atelier.outputs.ui;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -13,18 +13,18 @@ import org.eclipse.swt.graphics.PaletteData;
  * Pixels into SWT image data. Image data is plain memory, so all of this runs off the UI thread; only turning it into
  * an {@link org.eclipse.swt.graphics.Image} needs the display.
  */
-final class SwtImages {
+public final class SwtImages {
 
 	private SwtImages() {
 	}
 
 	/** The image's pixels as packed ARGB in rows. */
-	static int[] argb(BufferedImage image) {
+	public static int[] argb(BufferedImage image) {
 		return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
 	}
 
 	/** Opaque 24-bit image data of packed ARGB pixels (alpha is dropped: generated images have none). */
-	static ImageData imageData(int[] argb, int width, int height) {
+	public static ImageData imageData(int[] argb, int width, int height) {
 		ImageData data = new ImageData(width, height, 24, new PaletteData(0xff0000, 0x00ff00, 0x0000ff));
 		int[] row = new int[width];
 		for (int y = 0; y < height; y++) {
@@ -37,7 +37,7 @@ final class SwtImages {
 	}
 
 	/** The image scaled to fit the box ({@code enlarge}: also when it is smaller), as image data. */
-	static ImageData fitted(BufferedImage image, int boxWidth, int boxHeight, boolean enlarge) {
+	public static ImageData fitted(BufferedImage image, int boxWidth, int boxHeight, boolean enlarge) {
 		int w = image.getWidth();
 		int h = image.getHeight();
 		int[] size = Pixels.fit(w, h, boxWidth, boxHeight, enlarge);
@@ -49,7 +49,7 @@ final class SwtImages {
 	 *
 	 * @throws IOException naming the file when it cannot be read or is not an image
 	 */
-	static BufferedImage read(Path file) throws IOException {
+	public static BufferedImage read(Path file) throws IOException {
 		BufferedImage image;
 		try {
 			image = ImageIO.read(file.toFile());

@@ -1,4 +1,4 @@
-package dev.atelier.diffusion.ui.internal;
+package dev.atelier.outputs.ui;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ import org.eclipse.swt.widgets.Display;
  * thread only turns the result into an image. Each tile owns its image and disposes it with itself; a new file list
  * drops the tiles of files no longer listed (or changed on disk), so no image outlives its tile or the grid.
  */
-final class ThumbnailGrid {
+public final class ThumbnailGrid {
 
 	private final int size;
 	private final Display display;
@@ -46,7 +46,7 @@ final class ThumbnailGrid {
 	private Consumer<Path> onOpen = file -> {
 	};
 
-	ThumbnailGrid(Composite parent, int size) {
+	public ThumbnailGrid(Composite parent, int size) {
 		this.size = size;
 		this.display = parent.getDisplay();
 		scroll = new ScrolledComposite(parent, SWT.V_SCROLL | SWT.BORDER);
@@ -62,17 +62,17 @@ final class ThumbnailGrid {
 		scroll.addListener(SWT.Dispose, e -> loader.shutdownNow());
 	}
 
-	Control control() {
+	public Control control() {
 		return scroll;
 	}
 
 	/** Called with the file whose tile was clicked (null when the selection went away with its file). */
-	void onSelect(Consumer<Path> listener) {
+	public void onSelect(Consumer<Path> listener) {
 		onSelect = listener;
 	}
 
 	/** Called with the file whose tile was double-clicked. */
-	void onOpen(Consumer<Path> listener) {
+	public void onOpen(Consumer<Path> listener) {
 		onOpen = listener;
 	}
 
@@ -80,12 +80,18 @@ final class ThumbnailGrid {
 	 * Shows these files in this order. Tiles of files that stay, unchanged on disk, are kept with their thumbnails;
 	 * the others are dropped (disposing their images) or made and loaded.
 	 */
-	void setFiles(List<Path> files) {
+	public void setFiles(List<Path> files) {
+		setFiles(files, files.stream().map(ThumbnailGrid::modified).toList());
+	}
+
+	/** As {@link #setFiles(List)}, with when each file was last written (as listed off the UI thread). */
+	public void setFiles(List<Path> files, List<Long> modifiedMillis) {
 		Map<Path, Tile> before = new LinkedHashMap<>(tiles);
 		tiles.clear();
 		Tile previous = null;
-		for (Path file : files) {
-			long modified = modified(file);
+		for (int i = 0; i < files.size(); i++) {
+			Path file = files.get(i);
+			long modified = modifiedMillis.get(i);
 			Tile tile = before.remove(file);
 			if (tile == null || tile.modified != modified) {
 				if (tile != null) {
@@ -118,16 +124,16 @@ final class ThumbnailGrid {
 		}
 	}
 
-	List<Path> files() {
+	public List<Path> files() {
 		return List.copyOf(tiles.keySet());
 	}
 
-	Path selection() {
+	public Path selection() {
 		return selected;
 	}
 
 	/** Selects the file's tile (nothing when it is not shown) and tells the selection listener. */
-	void select(Path file) {
+	public void select(Path file) {
 		Path now = tiles.containsKey(file) ? file : null;
 		Tile before = selected == null ? null : tiles.get(selected);
 		selected = now;
@@ -143,24 +149,24 @@ final class ThumbnailGrid {
 	}
 
 	/** The thumbnail of a shown file, null until it is loaded (or when it could not be). */
-	Image image(Path file) {
+	public Image image(Path file) {
 		Tile tile = tiles.get(file);
 		return tile == null ? null : tile.image;
 	}
 
 	/** Why a shown file has no thumbnail, null while loading or when it has one. */
-	String problem(Path file) {
+	public String problem(Path file) {
 		Tile tile = tiles.get(file);
 		return tile == null ? null : tile.problem;
 	}
 
 	/** Tiles whose load has finished, with a thumbnail or a problem. */
-	int loaded() {
+	public int loaded() {
 		return (int) tiles.values().stream().filter(t -> t.image != null || t.problem != null).count();
 	}
 
 	/** Every image the grid holds now, for leak checks. */
-	List<Image> images() {
+	public List<Image> images() {
 		List<Image> images = new ArrayList<>();
 		tiles.values().stream().filter(t -> t.image != null).forEach(t -> images.add(t.image));
 		return images;

@@ -1,4 +1,4 @@
-package dev.atelier.diffusion.ui.internal;
+package dev.atelier.outputs.ui;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,7 +11,7 @@ import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Shell;
 
 /** An image in a window of its own, at full size or shrunk to fit most of the screen. */
-final class ImageWindow {
+public final class ImageWindow {
 
 	private ImageWindow() {
 	}
@@ -21,7 +21,7 @@ final class ImageWindow {
 	 *
 	 * @throws IOException naming the file when it cannot be read
 	 */
-	static Shell open(Shell parent, Path file) throws IOException {
+	public static Shell open(Shell parent, Path file) throws IOException {
 		Rectangle screen = parent.getMonitor().getClientArea();
 		Image image = new Image(parent.getDisplay(), SwtImages.fitted(SwtImages.read(file), screen.width * 85 / 100, screen.height * 85 / 100, false));
 		Shell shell = new Shell(parent, SWT.SHELL_TRIM);

@@ -1,4 +1,4 @@
-package dev.atelier.diffusion.ui.internal;
+package dev.atelier.outputs.ui;
 
 import java.util.List;
 
@@ -6,7 +6,7 @@ import java.util.List;
  * Scaling math for thumbnails and previews, on packed {@code 0xAARRGGBB} pixels in rows: plain Java, so that images
  * can be prepared off the UI thread and the arithmetic tested without a display.
  */
-final class Pixels {
+public final class Pixels {
 
 	private Pixels() {
 	}
@@ -17,7 +17,7 @@ final class Pixels {
 	 *
 	 * @return {width, height}
 	 */
-	static int[] fit(int width, int height, int boxWidth, int boxHeight, boolean enlarge) {
+	public static int[] fit(int width, int height, int boxWidth, int boxHeight, boolean enlarge) {
 		if (width <= 0 || height <= 0) {
 			throw new IllegalArgumentException("image size " + width + "x" + height);
 		}
@@ -36,7 +36,7 @@ final class Pixels {
 	 * The image resampled to {@code toWidth}×{@code toHeight}: by averaging the source pixels each target pixel
 	 * covers when it shrinks on both axes (thumbnails stay smooth), bilinearly otherwise (previews grow without blocks).
 	 */
-	static int[] resize(int[] argb, int width, int height, int toWidth, int toHeight) {
+	public static int[] resize(int[] argb, int width, int height, int toWidth, int toHeight) {
 		if (argb.length < width * height) {
 			throw new IllegalArgumentException(argb.length + " pixels for " + width + "x" + height);
 		}
@@ -104,7 +104,7 @@ final class Pixels {
 	 *
 	 * @return the pixels of a {@code columns × width} by {@code rows × height} image; see {@link #mosaicSize}
 	 */
-	static int[] mosaic(List<int[]> images, int width, int height) {
+	public static int[] mosaic(List<int[]> images, int width, int height) {
 		int[] size = mosaicSize(images.size(), width, height);
 		int columns = size[0] / width;
 		int[] out = new int[size[0] * size[1]];
@@ -121,7 +121,7 @@ final class Pixels {
 	}
 
 	/** The {width, height} of the mosaic of {@code n} images. */
-	static int[] mosaicSize(int n, int width, int height) {
+	public static int[] mosaicSize(int n, int width, int height) {
 		int count = Math.max(1, n);
 		int columns = (int) Math.ceil(Math.sqrt(count));
 		int rows = (count + columns - 1) / columns;

@@ -1,4 +1,4 @@
-package dev.atelier.diffusion.ui.internal;
+package dev.atelier.outputs.ui.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,6 +15,10 @@ class GalleryListingTest {
 	@TempDir
 	Path dir;
 
+	private static List<Path> files(List<GalleryListing.Entry> entries) {
+		return entries.stream().map(GalleryListing.Entry::file).toList();
+	}
+
 	private Path file(String name, long modifiedMillis) throws Exception {
 		Path f = Files.writeString(dir.resolve(name), name);
 		Files.setLastModifiedTime(f, FileTime.fromMillis(modifiedMillis));
@@ -28,16 +32,16 @@ class GalleryListingTest {
 		Path middle = file("00001-2.PNG", 2_000_000);
 		file("notes.txt", 4_000_000);
 		Files.createDirectories(dir.resolve("sub.png"));
-		assertEquals(List.of(newest, middle, old), GalleryListing.newestFirst(dir));
+		assertEquals(List.of(newest, middle, old), files(GalleryListing.newestFirst(dir)));
 	}
 
 	@Test
 	void filesWrittenInTheSameMillisecondAreOrderedByNameHigherFirst() throws Exception {
 		Path a = file("00003-7.png", 5_000_000);
 		Path b = file("00004-8.png", 5_000_000);
-		assertEquals(List.of(b, a), GalleryListing.newestFirst(dir));
+		assertEquals(List.of(b, a), files(GalleryListing.newestFirst(dir)));
 		assertEquals(List.of(Path.of("b"), Path.of("a")),
-				GalleryListing.sort(List.of(new GalleryListing.Entry(Path.of("a"), 7), new GalleryListing.Entry(Path.of("b"), 7))));
+				files(GalleryListing.sort(List.of(new GalleryListing.Entry(Path.of("a"), 7), new GalleryListing.Entry(Path.of("b"), 7)))));
 	}
 
 	@Test
@@ -47,11 +51,11 @@ class GalleryListingTest {
 		Path generated = file("diffusion/00000-1.png", 1_000_000);
 		Path rendered = file("render/cornell.png", 2_000_000);
 		file("render/deeper/ignored.png", 3_000_000);
-		assertEquals(List.of(rendered, generated), GalleryListing.newestFirst(dir));
+		assertEquals(List.of(rendered, generated), files(GalleryListing.newestFirst(dir)));
 	}
 
 	@Test
 	void aFolderNotYetCreatedHasNoImages() throws Exception {
-		assertEquals(List.of(), GalleryListing.newestFirst(dir.resolve("outputs/diffusion")));
+		assertEquals(List.of(), files(GalleryListing.newestFirst(dir.resolve("outputs/diffusion"))));
 	}
 }

@@ -1,4 +1,4 @@
-package dev.atelier.diffusion.ui.internal;
+package dev.atelier.outputs.ui.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
-/** The PNG files of an output folder, newest first. */
+/** The PNG files of the workspace's outputs folder, newest first; runs off the UI thread. */
 final class GalleryListing {
 
 	/** A file and when it was last written, in milliseconds since the epoch. */
@@ -30,7 +30,7 @@ final class GalleryListing {
 	 * The PNG files in {@code folder} and its subfolders one level down (the workspace's {@code outputs/diffusion},
 	 * {@code outputs/render}, …), newest first; an absent folder has none.
 	 */
-	static List<Path> newestFirst(Path folder) throws IOException {
+	static List<Entry> newestFirst(Path folder) throws IOException {
 		if (!Files.isDirectory(folder)) {
 			return List.of();
 		}
@@ -51,8 +51,8 @@ final class GalleryListing {
 		return sort(entries);
 	}
 
-	static List<Path> sort(Collection<Entry> entries) {
-		return entries.stream().sorted(NEWEST_FIRST).map(Entry::file).toList();
+	static List<Entry> sort(Collection<Entry> entries) {
+		return entries.stream().sorted(NEWEST_FIRST).toList();
 	}
 
 	static boolean isPng(Path file) {

@@ -1,4 +1,4 @@
-package dev.atelier.diffusion.ui.internal;
+package dev.atelier.outputs.ui.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,14 +7,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import org.eclipse.core.commands.ParameterizedCommand;
+import org.eclipse.e4.core.commands.ECommandService;
+import org.eclipse.e4.core.commands.EHandlerService;
 import org.eclipse.e4.core.di.extensions.Service;
-import org.eclipse.e4.core.services.events.IEventBroker;
-import org.eclipse.e4.ui.workbench.modeling.EPartService;
+import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.SWTException;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
@@ -22,28 +25,30 @@ import org.eclipse.swt.layout.RowLayout;
 import org.eclipse.swt.program.Program;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
-import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.MessageBox;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 
+import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.jobs.JobState;
-import dev.atelier.diffusion.DiffusionService;
-import dev.atelier.diffusion.GenerationRequest;
-import dev.atelier.diffusion.Infotext;
-import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.outputs.ui.ImageWindow;
+import dev.atelier.outputs.ui.OutputParameters;
+import dev.atelier.outputs.ui.OutputsUi;
+import dev.atelier.outputs.ui.ThumbnailGrid;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
 /**
- * The PNGs in the diffusion output folder, newest first, as thumbnails; the selected image's generation parameters;
- * Reuse parameters (sent to the Diffusion view over the event broker, see {@link DiffusionUi#REUSE_TOPIC}), Open,
- * Delete. The list follows the folder when a diffusion job finishes, and on Refresh.
+ * Every output of the workspace ({@code <workspace>/outputs/<kind>/*.png}: generated and rendered images), newest
+ * first, as thumbnails; the selected image's parameters, as the installed {@link OutputParameters} readers find them;
+ * Reuse parameters (the {@link OutputsUi#REUSE} command, whose handler the capability that made the image
+ * contributes), Open, Delete. The list follows the folder when a job that wrote there finishes, and on Refresh.
+ * Listing the folder and reading parameters run off the UI thread.
  */
 public final class GalleryPart {
 
@@ -51,13 +56,13 @@ public final class GalleryPart {
 	/** The newest this many are shown; older ones stay on disk. */
 	static final int SHOWN = 400;
 	static final String NO_PARAMETERS = "no parameters";
-	/** What "Reuse parameters" fills in where the image does not say: the usual txt2img settings. */
-	static final GenerationRequest DEFAULTS = GenerationRequest.of("", 0);
 
-	private final DiffusionService diffusion;
 	private final JobService jobs;
-	IEventBroker broker;
-	private EPartService parts;
+	private final Path folder;
+	private final UISynchronize ui;
+	private volatile List<OutputParameters> readers = List.of();
+	private ECommandService commands;
+	private EHandlerService handlers;
 
 	Label folderLabel;
 	ThumbnailGrid grid;
@@ -72,10 +77,8 @@ public final class GalleryPart {
 	Predicate<Path> confirmDelete = this::askDelete;
 
 	private Composite root;
-	private Display display;
-	private Path folder;
-	/** The selected image's parameters, if it has any. */
-	private Infotext selectedInfo;
+	/** The file whose parameters are shown (or being read), null for none. */
+	private Path shown;
 	private final AtomicBoolean refreshPending = new AtomicBoolean();
 	private final JobService.JobListener jobListener = job -> {
 		if (job.state() == JobState.SUCCEEDED && wroteHere(job) && refreshPending.compareAndSet(false, true)) {
@@ -87,31 +90,34 @@ public final class GalleryPart {
 	};
 
 	@Inject
-	public GalleryPart(@Service DiffusionService diffusion, @Service JobService jobs) {
-		this.diffusion = diffusion;
+	public GalleryPart(@Service JobService jobs, @Service Outputs outputs, UISynchronize ui) {
+		this(jobs, outputs.root(), ui);
+	}
+
+	GalleryPart(JobService jobs, Path outputs, UISynchronize ui) {
 		this.jobs = jobs;
+		this.folder = outputs;
+		this.ui = ui;
 	}
 
-	/** Where "Reuse parameters" sends the request; without it the Diffusion view cannot be reached. */
+	/** The readers of parameters that the installed capabilities contribute; called again as they come and go. */
 	@Inject
 	@org.eclipse.e4.core.di.annotations.Optional
-	void broker(IEventBroker eventBroker) {
-		broker = eventBroker;
+	void readers(@Service List<OutputParameters> services) {
+		readers = services == null ? List.of() : List.copyOf(services);
 	}
 
-	/** Brings the Diffusion view forward (creating it if needed) before parameters are sent to it. */
+	/** Where Reuse parameters goes: the command and the handler the capability contributes; without them it is off. */
 	@Inject
 	@org.eclipse.e4.core.di.annotations.Optional
-	void parts(EPartService partService) {
-		parts = partService;
+	void commands(ECommandService commandService, EHandlerService handlerService) {
+		commands = commandService;
+		handlers = handlerService;
 	}
 
 	@PostConstruct
 	public void create(Composite parent) {
 		root = parent;
-		display = parent.getDisplay();
-		// the workspace's outputs: generated images and rendered ones side by side
-		folder = diffusion.defaultOutputFolder().getParent();
 		parent.setLayout(new GridLayout(1, false));
 		Composite bar = new Composite(parent, SWT.NONE);
 		bar.setLayout(new GridLayout(2, false));
@@ -151,7 +157,7 @@ public final class GalleryPart {
 		actions.setLayout(actionsLayout);
 		actions.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		reuse = button(actions, "Reuse parameters", this::reuseSelected);
-		reuse.setToolTipText("Put this image's prompt and settings into the Diffusion view");
+		reuse.setToolTipText("Put this image's prompt and settings into the view that made it");
 		open = button(actions, "Open", this::openLarge);
 		openExternally = button(actions, "Open externally", this::openExternally);
 		delete = button(actions, "Delete", this::deleteSelected);
@@ -172,7 +178,10 @@ public final class GalleryPart {
 		return b;
 	}
 
-	/** Whether a finished job may have added images here: a diffusion job, or any job that noted a file under this folder. */
+	/**
+	 * Whether a finished job may have added images here: one that noted a file under this folder, or a diffusion job
+	 * (whose handle notes none).
+	 */
 	private boolean wroteHere(JobHandle<?> job) {
 		if (job.name().startsWith("diffusion")) {
 			return true;
@@ -189,43 +198,58 @@ public final class GalleryPart {
 		return false;
 	}
 
+	/** Runs on the UI thread unless the view is gone. */
 	private void ui(Runnable action) {
-		if (display.isDisposed()) {
-			return;
-		}
-		try {
-			display.asyncExec(() -> {
-				if (!root.isDisposed()) {
-					action.run();
-				}
-			});
-		} catch (SWTException gone) {
-			// the display was disposed meanwhile
-		}
+		ui.asyncExec(() -> {
+			if (!root.isDisposed()) {
+				action.run();
+			}
+		});
 	}
 
-	/** Lists the folder again, keeping the selection where its file is still there. */
-	void refresh() {
-		List<Path> files;
-		try {
-			files = GalleryListing.newestFirst(folder);
-		} catch (IOException e) {
-			setStatus("Cannot list " + folder + ": " + e.getMessage());
-			return;
-		}
+	/**
+	 * Lists the folder again off the UI thread, then shows it, keeping the selection where its file is still there.
+	 * The future completes on the UI thread once the list shows.
+	 */
+	CompletableFuture<List<Path>> refresh() {
+		CompletableFuture<List<Path>> shownList = new CompletableFuture<>();
+		CompletableFuture.supplyAsync(() -> {
+			try {
+				return GalleryListing.newestFirst(folder);
+			} catch (IOException e) {
+				throw new CompletionException(e);
+			}
+		}).whenComplete((files, failure) -> ui(() -> {
+			if (failure != null) {
+				Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+				setStatus("Cannot list " + folder + ": " + cause.getMessage());
+				shownList.completeExceptionally(cause);
+				return;
+			}
+			list(files);
+			shownList.complete(files.stream().map(GalleryListing.Entry::file).toList());
+		}));
+		return shownList;
+	}
+
+	private void list(List<GalleryListing.Entry> entries) {
 		Path selected = grid.selection();
-		grid.setFiles(files.size() > SHOWN ? files.subList(0, SHOWN) : files);
+		List<GalleryListing.Entry> kept = entries.size() > SHOWN ? entries.subList(0, SHOWN) : entries;
+		grid.setFiles(kept.stream().map(GalleryListing.Entry::file).toList(), kept.stream().map(GalleryListing.Entry::modifiedMillis).toList());
 		if (selected != null && grid.files().contains(selected)) {
 			show(selected);
 		}
-		setStatus(files.isEmpty() ? "No images yet: generate some in the Diffusion view or render a scene."
-				: files.size() > SHOWN ? "The newest " + SHOWN + " of " + files.size() + " images." : files.size() + " image(s).");
+		setStatus(entries.isEmpty() ? "No images yet: generate some in the Diffusion view or render a scene."
+				: entries.size() > SHOWN ? "The newest " + SHOWN + " of " + entries.size() + " images." : entries.size() + " image(s).");
 	}
 
-	/** Shows a file's parameters, or none for null. */
-	void show(Path file) {
+	/**
+	 * Shows a file's parameters (or none for null), read off the UI thread; the future completes on the UI thread once
+	 * they show.
+	 */
+	CompletableFuture<Void> show(Path file) {
+		shown = file;
 		parameters.removeAll();
-		selectedInfo = null;
 		boolean any = file != null;
 		open.setEnabled(any);
 		openExternally.setEnabled(any);
@@ -233,57 +257,75 @@ public final class GalleryPart {
 		reuse.setEnabled(false);
 		if (file == null) {
 			parametersTitle.setText("Select an image to see its parameters.");
-			return;
+			return CompletableFuture.completedFuture(null);
 		}
-		Map<String, String> text;
-		try {
-			text = PngInfo.read(file);
-		} catch (IOException e) {
+		parametersTitle.setText(file.getFileName() + ": …");
+		List<OutputParameters> asked = readers;
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		CompletableFuture.supplyAsync(() -> {
+			try {
+				for (OutputParameters reader : asked) {
+					Optional<List<OutputParameters.Parameter>> found = reader.read(file);
+					if (found.isPresent()) {
+						return found;
+					}
+				}
+				return Optional.<List<OutputParameters.Parameter>>empty();
+			} catch (IOException e) {
+				throw new CompletionException(e);
+			}
+		}).whenComplete((found, failure) -> ui(() -> {
+			if (file.equals(shown)) {
+				showParameters(file, found, failure);
+			}
+			done.complete(null);
+		}));
+		return done;
+	}
+
+	private void showParameters(Path file, Optional<List<OutputParameters.Parameter>> found, Throwable failure) {
+		if (failure != null) {
+			Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
 			parametersTitle.setText(file.getFileName() + ": " + NO_PARAMETERS);
-			setStatus(e.getMessage());
+			setStatus(cause.getMessage());
 			return;
 		}
-		Optional<Infotext> info = ParameterRows.infotext(text);
-		parametersTitle.setText(file.getFileName() + (info.isEmpty() ? ": " + NO_PARAMETERS : ""));
-		info.ifPresent(i -> {
-			selectedInfo = i;
-			for (ParameterRows.Row row : ParameterRows.rows(i)) {
+		parametersTitle.setText(file.getFileName() + (found.isEmpty() ? ": " + NO_PARAMETERS : ""));
+		found.ifPresent(rows -> {
+			for (OutputParameters.Parameter row : rows) {
 				new TableItem(parameters, SWT.NONE).setText(new String[] { row.name(), row.value() });
 			}
 		});
-		reuse.setEnabled(info.isPresent());
+		reuse.setEnabled(found.isPresent() && reuseCommand(file).map(handlers::canExecute).orElse(false));
+	}
+
+	/** Reuse parameters for a file, when the workbench's command services are here. */
+	private Optional<ParameterizedCommand> reuseCommand(Path file) {
+		if (commands == null || handlers == null) {
+			return Optional.empty();
+		}
+		return Optional.ofNullable(commands.createCommand(OutputsUi.REUSE, Map.of(OutputsUi.REUSE_FILE, file.toAbsolutePath().toString())));
 	}
 
 	/**
-	 * Sends the selected image's parameters to the Diffusion view (bringing it forward) and returns the request sent,
-	 * null when there was none to send.
+	 * Executes Reuse parameters for the selected image and shows what its handler said; returns the handler's result,
+	 * null when nothing handled it.
 	 */
-	GenerationRequest reuseSelected() {
-		if (selectedInfo == null) {
-			setStatus("The selected image has " + NO_PARAMETERS + " to reuse.");
+	Object reuseSelected() {
+		Path file = grid.selection();
+		if (file == null) {
 			return null;
 		}
-		GenerationRequest request;
-		try {
-			request = selectedInfo.toRequest(DEFAULTS);
-		} catch (IllegalArgumentException e) {
-			setStatus("These parameters cannot be reused: " + e.getMessage());
+		Optional<ParameterizedCommand> command = reuseCommand(file).filter(handlers::canExecute);
+		if (command.isEmpty()) {
+			setStatus("Nothing installed here reuses the parameters of " + file.getFileName() + ".");
 			return null;
 		}
-		if (broker == null) {
-			setStatus("The Diffusion view cannot be reached here.");
-			return null;
+		Object result = handlers.executeHandler(command.get());
+		if (result instanceof String said) {
+			setStatus(said);
 		}
-		if (parts != null) {
-			try {
-				parts.showPart(DiffusionUi.DIFFUSION_PART, EPartService.PartState.ACTIVATE);
-			} catch (RuntimeException e) {
-				setStatus("Cannot show the Diffusion view: " + e.getMessage());
-			}
-		}
-		broker.send(DiffusionUi.REUSE_TOPIC, request);
-		setStatus("Sent seed " + request.seed() + " and its settings to the Diffusion view.");
-		return request;
+		return result;
 	}
 
 	private void openLarge() {
@@ -305,7 +347,7 @@ public final class GalleryPart {
 		}
 	}
 
-	/** Deletes the selected file once confirmed; returns whether it was deleted. */
+	/** Deletes the selected file once confirmed; returns whether it was deleted (the list then refreshes). */
 	boolean deleteSelected() {
 		Path file = grid.selection();
 		if (file == null || !confirmDelete.test(file)) {
@@ -317,8 +359,7 @@ public final class GalleryPart {
 			setStatus("Cannot delete " + file + ": " + e.getMessage());
 			return false;
 		}
-		refresh();
-		setStatus("Deleted " + file.getFileName() + ".");
+		refresh().thenRun(() -> setStatus("Deleted " + file.getFileName() + "."));
 		return true;
 	}
 

@@ -1,4 +1,4 @@
-package dev.atelier.diffusion.ui.internal;
+package dev.atelier.outputs.ui;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
