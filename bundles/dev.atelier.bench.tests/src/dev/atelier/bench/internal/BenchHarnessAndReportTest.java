@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -102,16 +103,17 @@ class BenchHarnessAndReportTest {
 	}
 
 	@Test
-	void torchReferenceOutputIsParsedAndItsAbsenceExplained() throws Exception {
+	void torchReferenceOutputIsParsedAndItsAbsenceExplained(@TempDir Path dir) throws Exception {
 		TorchReference.Outcome ok = TorchReference.parse("{\"torch\": \"2.11.0\", \"device\": \"NVIDIA H100\", \"results\": {\"gemm-fp16 4096\": 0.19}}");
 		assertEquals(Map.of("gemm-fp16 4096", 0.19), ok.millis());
 		assertEquals("PyTorch 2.11.0 on NVIDIA H100, same run", ok.description());
 		assertTrue(TorchReference.parse("Traceback …").description().startsWith("failed: the PyTorch reference wrote no usable JSON"));
-		String absent = new TorchReference(List.of("/nonexistent/python3"), 10).unavailable().orElseThrow();
-		assertTrue(absent.startsWith("not run: no python3 (Cannot run program \"/nonexistent/python3\""), absent);
+		Path missing = dir.resolve("python3");
+		String absent = new TorchReference(List.of(missing.toString()), 10).unavailable().orElseThrow();
+		assertTrue(absent.startsWith("not run: no python3 (Cannot run program \"" + missing + "\""), absent);
 
 		// A stand-in for python3 that answers like the script: the same requests come back as medians.
-		Path fake = Files.createTempFile("fake-python", ".sh");
+		Path fake = dir.resolve("fake-python.sh");
 		Files.writeString(fake, """
 				#!/bin/sh
 				case "$1" in
@@ -123,6 +125,5 @@ class BenchHarnessAndReportTest {
 		TorchReference.Outcome fromScript = new TorchReference(List.of(fake.toString()), 10)
 				.run(List.of(new GpuSuite.ReferenceRequest("device-to-device copy 1 MiB", "copy", 1 << 20, false, 0)), 1, 1);
 		assertEquals(Map.of("device-to-device copy 1 MiB", 0.5), fromScript.millis(), fromScript.description());
-		Files.delete(fake);
 	}
 }

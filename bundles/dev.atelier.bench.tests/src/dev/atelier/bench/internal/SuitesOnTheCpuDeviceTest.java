@@ -3,11 +3,13 @@ package dev.atelier.bench.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.bench.BenchReport;
 import dev.atelier.bench.BenchResult;
@@ -29,8 +31,12 @@ class SuitesOnTheCpuDeviceTest {
 		return Services.await(GpuSuite.class, DeviceService.class);
 	}
 
+	/** No python3 here: the PyTorch reference is never run. */
+	@TempDir
+	static Path noPython;
+
 	private static BenchRunner.Options options(String suite, String device) {
-		return new BenchRunner.Options(suite, device, 1, 3, true, TINY_GPU, TINY_CPU, new TorchReference(List.of("/nonexistent/python3"), 10));
+		return new BenchRunner.Options(suite, device, 1, 3, true, TINY_GPU, TINY_CPU, new TorchReference(List.of(noPython.resolve("python3").toString()), 10));
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.atelier.llm.internal;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,23 +11,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
+import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.internal.engine.Generator;
 import dev.atelier.llm.internal.engine.Llama;
 import dev.atelier.llm.internal.llama2c.Llama2cCheckpoint;
+import dev.atelier.llm.internal.tokenizer.Llama2cTokenizer;
 
-/** The llama2.c checkpoint stories260K: greedy generation from BOS reproduces llama2.c's run.c. */
+/**
+ * llama2.c checkpoints: a tiny one the test writes (TinyLlama) runs as run.c's forward pass does and as the same
+ * weights do through GGUF; the real stories260K (with $ATELIER_TESTDATA) reproduces llama2.c's own run.c.
+ */
 class Llama2cGenerationTest {
 
-	private static List<Integer> greedy(Path file, int threads, int tokens) throws IOException {
-		Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(file);
+	private static List<Integer> greedy(Llama2cCheckpoint checkpoint, int threads, int tokens) {
 		Llama llama = new Llama(checkpoint.config(), checkpoint.weights(), threads);
 		try {
 			List<Integer> out = new ArrayList<>();
@@ -36,6 +44,115 @@ class Llama2cGenerationTest {
 			return out;
 		} finally {
 			llama.close();
+		}
+	}
+
+	private static List<Integer> greedy(Path file, int threads, int tokens) throws IOException {
+		Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(file);
+		try {
+			return greedy(checkpoint, threads, tokens);
+		} finally {
+			checkpoint.close();
+		}
+	}
+
+	private static int argmax(double[] values) {
+		int best = 0;
+		for (int i = 1; i < values.length; i++) {
+			best = values[i] > values[best] ? i : best;
+		}
+		return best;
+	}
+
+	@ParameterizedTest(name = "shared classifier: {0}")
+	@ValueSource(booleans = { true, false })
+	void aCheckpointComputesRunCsLogitsAndGreedyTokens(boolean shared, @TempDir Path dir) throws Exception {
+		TinyLlama tiny = new TinyLlama(shared, 11);
+		Path file = tiny.writeLlama2c(dir.resolve("tiny.bin"));
+		assertEquals(tiny.checkpointBytes(), Files.size(file));
+		Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(file);
+		try {
+			var c = checkpoint.config();
+			assertEquals(List.of(TinyLlama.DIM, TinyLlama.HIDDEN, TinyLlama.LAYERS, TinyLlama.HEADS, TinyLlama.KV_HEADS, TinyLlama.VOCAB,
+					TinyLlama.SEQ_LEN), List.of(c.dim(), c.hiddenDim(), c.layers(), c.heads(), c.kvHeads(), c.vocab(), c.contextLength()));
+			Llama llama = new Llama(c, checkpoint.weights(), 1);
+			TinyLlama.Reference reference = tiny.new Reference();
+			List<Integer> expected = new ArrayList<>();
+			int token = 1;
+			for (int pos = 0; pos < TinyLlama.SEQ_LEN - 1; pos++) {
+				double[] want = reference.forward(token, pos);
+				float[] got = llama.forward(token, pos);
+				double worst = 0;
+				for (int i = 0; i < want.length; i++) {
+					worst = Math.max(worst, Math.abs(got[i] - want[i]));
+				}
+				assertTrue(worst < 1e-3, "position " + pos + ": logits differ from run.c's by up to " + worst);
+				token = argmax(want);
+				expected.add(token);
+			}
+			llama.close();
+			assertTrue(new java.util.HashSet<>(expected).size() > 3, "not one token over and over: " + expected);
+			assertEquals(expected, greedy(checkpoint, 1, TinyLlama.SEQ_LEN - 1), "greedy generation picks run.c's argmax");
+			assertEquals(expected, greedy(checkpoint, 4, TinyLlama.SEQ_LEN - 1), "the same tokens on 4 threads");
+		} finally {
+			checkpoint.close();
+		}
+	}
+
+	@ParameterizedTest(name = "shared classifier: {0}")
+	@ValueSource(booleans = { true, false })
+	void theSameWeightsAsGgufGiveTheSameModelAndTokenizerTheSamePrompt(boolean shared, @TempDir Path dir) throws Exception {
+		TinyLlama tiny = new TinyLlama(shared, 5);
+		try (EmbeddedModel bin = EmbeddedModel.open(tiny.writeLlama2c(dir.resolve("tiny.bin")), 1, 64);
+				EmbeddedModel gguf = EmbeddedModel.open(tiny.writeGguf(dir.resolve("tiny.gguf")), 1, 64)) {
+			assertEquals(Optional.empty(), bin.tokenizer(), "a checkpoint carries no tokenizer");
+			assertEquals(Optional.of(1), bin.bos());
+			bin.useTokenizer(Llama2cTokenizer.read(TinyVocab.writeLlama2c(dir.resolve("tokenizer.bin")), TinyLlama.VOCAB));
+
+			List<Integer> prompt = List.of(1, TinyVocab.id("\u2581Tell"), TinyVocab.id("\u2581me"), TinyVocab.id("\u2581about"), TinyVocab.id("\u2581it"));
+			assertEquals(prompt, bin.prompt("Tell me about it"));
+			assertEquals(prompt, gguf.prompt("Tell me about it"));
+			assertEquals(bin.llama().config(), gguf.llama().config());
+			for (int pos = 0; pos < prompt.size(); pos++) {
+				assertArrayEquals(bin.llama().forward(prompt.get(pos), pos), gguf.llama().forward(prompt.get(pos), pos),
+						"the same weights in the same places: the same logits at position " + pos);
+			}
+		}
+	}
+
+	@Test
+	void truncatedOrForeignFilesAreRefusedNamingTheFileAndTheField(@TempDir Path dir) throws Exception {
+		TinyLlama tiny = new TinyLlama(true, 1);
+		byte[] whole = Files.readAllBytes(tiny.writeLlama2c(dir.resolve("tiny.bin")));
+		Path cut = Files.write(dir.resolve("cut.bin"), Arrays.copyOf(whole, whole.length - 4));
+		ModelFormatException truncated = assertThrows(ModelFormatException.class, () -> Llama2cCheckpoint.open(cut));
+		assertEquals(cut + ": the header describes " + whole.length + " bytes of header and weights; the file has " + (whole.length - 4) + " (truncated?)",
+				truncated.getMessage());
+		Path zeros = Files.write(dir.resolve("zeros.bin"), new byte[4096]);
+		assertEquals(zeros + ": header field dim is 0: not a llama2.c checkpoint",
+				assertThrows(ModelFormatException.class, () -> Llama2cCheckpoint.open(zeros)).getMessage());
+		Path tinyFile = Files.write(dir.resolve("tiny10.bin"), new byte[10]);
+		assertEquals(tinyFile + ": a llama2.c checkpoint starts with a 28-byte header; the file has 10 bytes",
+				assertThrows(ModelFormatException.class, () -> Llama2cCheckpoint.open(tinyFile)).getMessage());
+	}
+
+	@Test
+	void samplingIsSeededAndTopKOfOneIsGreedy(@TempDir Path dir) throws Exception {
+		Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(new TinyLlama(false, 7).writeLlama2c(dir.resolve("tiny.bin")));
+		try {
+			List<List<Integer>> runs = new ArrayList<>();
+			for (Sampling s : List.of(new Sampling(3, 0, 1, 0, 1, 7), new Sampling(3, 0, 1, 0, 1, 7), new Sampling(3, 0, 1, 0, 1, 8),
+					new Sampling(3, 1, 1, 0, 1, 3))) {
+				Llama llama = new Llama(checkpoint.config(), checkpoint.weights(), 1);
+				List<Integer> out = new ArrayList<>();
+				Generator.generate(llama, List.of(1), 40, s, Set.of(), out::add, () -> false);
+				llama.close();
+				runs.add(out);
+			}
+			assertEquals(runs.get(0), runs.get(1), "the same seed gives the same tokens");
+			assertTrue(!runs.get(0).equals(runs.get(2)), "another seed gives other tokens (hot enough to have choices)");
+			assertEquals(greedy(checkpoint, 1, 40), runs.get(3), "top-k 1 is greedy whatever the temperature");
+		} finally {
 			checkpoint.close();
 		}
 	}
@@ -58,40 +175,6 @@ class Llama2cGenerationTest {
 			var c = checkpoint.config();
 			assertEquals(List.of(64, 172, 5, 8, 4, 512, 512), List.of(c.dim(), c.hiddenDim(), c.layers(), c.heads(), c.kvHeads(), c.vocab(),
 					c.contextLength()));
-		} finally {
-			checkpoint.close();
-		}
-	}
-
-	@Test
-	void truncatedOrForeignFilesAreRefusedNamingTheFileAndTheField(@TempDir Path dir) throws Exception {
-		byte[] real = Files.readAllBytes(TestData.llm("stories260K.bin"));
-		Path cut = Files.write(dir.resolve("cut.bin"), Arrays.copyOf(real, 100_000));
-		ModelFormatException truncated = assertThrows(ModelFormatException.class, () -> Llama2cCheckpoint.open(cut));
-		assertTrue(truncated.getMessage().startsWith(cut + ": the header describes 1056540 bytes of header and weights; the file has 100000"),
-				truncated.getMessage());
-		Path zeros = Files.write(dir.resolve("zeros.bin"), new byte[4096]);
-		assertEquals(zeros + ": header field dim is 0: not a llama2.c checkpoint",
-				assertThrows(ModelFormatException.class, () -> Llama2cCheckpoint.open(zeros)).getMessage());
-		Path tiny = Files.write(dir.resolve("tiny.bin"), new byte[10]);
-		assertEquals(tiny + ": a llama2.c checkpoint starts with a 28-byte header; the file has 10 bytes",
-				assertThrows(ModelFormatException.class, () -> Llama2cCheckpoint.open(tiny)).getMessage());
-	}
-
-	@Test
-	void samplingIsSeededAndTopKOfOneIsGreedy() throws Exception {
-		Path model = TestData.llm("stories260K.bin");
-		Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(model);
-		try {
-			List<List<Integer>> runs = new ArrayList<>();
-			for (Sampling s : List.of(new Sampling(0.8, 0, 0.9, 0, 1, 7), new Sampling(0.8, 0, 0.9, 0, 1, 7), new Sampling(0.8, 1, 1, 0, 1, 3))) {
-				Llama llama = new Llama(checkpoint.config(), checkpoint.weights(), 1);
-				List<Integer> out = new ArrayList<>();
-				Generator.generate(llama, List.of(1), 40, s, Set.of(), out::add, () -> false);
-				runs.add(out);
-			}
-			assertEquals(runs.get(0), runs.get(1), "the same seed gives the same tokens");
-			assertEquals(greedy(model, 1, 40), runs.get(2), "top-k 1 is greedy whatever the temperature");
 		} finally {
 			checkpoint.close();
 		}

@@ -1,6 +1,11 @@
 package dev.atelier.llm.internal;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -14,7 +19,8 @@ import dev.atelier.llm.gguf.GgufWriter;
  * A SentencePiece (llama) vocabulary small enough to make in a test, as a GGUF file: {@code <unk> <s> </s>}, the 256
  * byte tokens for byte fallback, the printable ASCII characters, and every prefix of a few words (so that SPM's
  * pairwise merges reach each word, longer pieces scoring higher). Stands in for llama.cpp's ggml-vocab-llama-spm.gguf
- * where a test needs a working tokenizer, not that one's ids.
+ * where a test needs a working tokenizer, not that one's ids; the same tokens as llama2.c's tokenizer.bin stand in
+ * for the Llama 2 one.
  */
 final class TinyVocab {
 
@@ -24,17 +30,15 @@ final class TinyVocab {
 	private static final int CONTROL = 3;
 	private static final int BYTE = 6;
 
-	private TinyVocab() {
-	}
+	/** Every token in id order. */
+	static final List<String> TOKENS;
+	private static final float[] SCORES;
+	private static final int[] TYPES;
 
-	static Path write(Path file) throws IOException {
+	static {
 		List<String> tokens = new ArrayList<>(List.of("<unk>", "<s>", "</s>"));
-		List<Integer> types = new ArrayList<>(List.of(UNKNOWN, CONTROL, CONTROL));
-		List<Float> scores = new ArrayList<>(List.of(0f, 0f, 0f));
 		for (int b = 0; b < 256; b++) {
 			tokens.add(String.format(Locale.ROOT, "<0x%02X>", b));
-			types.add(BYTE);
-			scores.add(0f);
 		}
 		Set<String> pieces = new LinkedHashSet<>();
 		pieces.add("\u2581");
@@ -49,21 +53,57 @@ final class TinyVocab {
 				}
 			}
 		}
-		for (String piece : pieces) {
-			tokens.add(piece);
-			types.add(NORMAL);
-			scores.add((float) piece.length());
+		tokens.addAll(pieces);
+		TOKENS = List.copyOf(tokens);
+		SCORES = new float[TOKENS.size()];
+		TYPES = new int[TOKENS.size()];
+		for (int id = 0; id < TOKENS.size(); id++) {
+			TYPES[id] = id == 0 ? UNKNOWN : id <= 2 ? CONTROL : id <= 258 ? BYTE : NORMAL;
+			SCORES[id] = TYPES[id] == NORMAL ? TOKENS.get(id).length() : 0;
 		}
-		float[] scoreArray = new float[scores.size()];
-		int[] typeArray = new int[types.size()];
-		for (int i = 0; i < scoreArray.length; i++) {
-			scoreArray[i] = scores.get(i);
-			typeArray[i] = types.get(i);
+	}
+
+	private TinyVocab() {
+	}
+
+	/** The id of a token by its text. */
+	static int id(String token) {
+		int id = TOKENS.indexOf(token);
+		if (id < 0) {
+			throw new IllegalArgumentException("not a token of the tiny vocabulary: " + token);
 		}
-		new GgufWriter().put("general.architecture", "llama").put("tokenizer.ggml.model", "llama").put("tokenizer.ggml.tokens", tokens)
-				.put("tokenizer.ggml.scores", scoreArray).put("tokenizer.ggml.token_type", typeArray).put("tokenizer.ggml.bos_token_id", 1)
-				.put("tokenizer.ggml.eos_token_id", 2).put("tokenizer.ggml.unknown_token_id", 0).put("tokenizer.ggml.add_space_prefix", true)
-				.put("tokenizer.ggml.add_bos_token", true).write(file);
+		return id;
+	}
+
+	/** Puts the tokenizer's {@code tokenizer.ggml.*} metadata. */
+	static GgufWriter tokenizer(GgufWriter w) {
+		return w.put("tokenizer.ggml.model", "llama").put("tokenizer.ggml.tokens", TOKENS).put("tokenizer.ggml.scores", SCORES)
+				.put("tokenizer.ggml.token_type", TYPES).put("tokenizer.ggml.bos_token_id", 1).put("tokenizer.ggml.eos_token_id", 2)
+				.put("tokenizer.ggml.unknown_token_id", 0).put("tokenizer.ggml.add_space_prefix", true).put("tokenizer.ggml.add_bos_token", true);
+	}
+
+	static Path write(Path file) throws IOException {
+		tokenizer(new GgufWriter().put("general.architecture", "llama")).write(file);
 		return file;
+	}
+
+	/**
+	 * The same tokens as llama2.c's tokenizer.bin: the longest token's byte length, then per token its score, byte
+	 * length and bytes, with U+2581 written as a space as llama2.c's export does.
+	 */
+	static Path writeLlama2c(Path file) throws IOException {
+		List<byte[]> texts = TOKENS.stream().map(t -> t.replace('\u2581', ' ').getBytes(StandardCharsets.UTF_8)).toList();
+		int longest = texts.stream().mapToInt(b -> b.length).max().orElseThrow();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.writeBytes(littleEndian(4).putInt(longest).array());
+		for (int id = 0; id < texts.size(); id++) {
+			out.writeBytes(littleEndian(8).putFloat(SCORES[id]).putInt(texts.get(id).length).array());
+			out.writeBytes(texts.get(id));
+		}
+		return Files.write(file, out.toByteArray());
+	}
+
+	private static ByteBuffer littleEndian(int bytes) {
+		return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
 	}
 }

@@ -3,6 +3,7 @@ package dev.atelier.llm.ui.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -11,6 +12,7 @@ import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.llm.ChatMessage;
@@ -103,7 +105,7 @@ class AssistantPartTest {
 	}
 
 	@Test
-	void stopCancelsAStreamingAnswerAndMissingModelsAreExplained() throws Exception {
+	void stopCancelsAStreamingAnswerAndMissingModelsAreExplained(@TempDir Path dir) throws Exception {
 		Display display = Display.getDefault();
 		Shell shell = new Shell(display);
 		shell.setLayout(new FillLayout());
@@ -113,10 +115,11 @@ class AssistantPartTest {
 			part.input.setText("hi");
 			part.send();
 			assertEquals("Choose a model: a GGUF file, or a server's OpenAI base URL.", part.footer.getText());
-			part.location.setText("/nonexistent/model.gguf");
+			String missing = dir.resolve("model.gguf").toString();
+			part.location.setText(missing);
 			part.send();
 			assertTrue(part.canStop() && !part.send.getEnabled(), "the model opens in a job, off the UI thread");
-			Displays.spinUntil(display, () -> part.footer.getText().contains("/nonexistent/model.gguf"));
+			Displays.spinUntil(display, () -> part.footer.getText().contains(missing));
 			assertTrue(part.send.getEnabled() && !part.canStop());
 
 			part.use(new SlowModel(java.util.Collections.nCopies(500, "word ")));
