@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,17 +20,26 @@ import dev.atelier.device.DeviceService;
 import dev.atelier.device.DeviceStatus;
 import dev.atelier.device.Precision;
 import dev.atelier.device.VramLease;
-import dev.atelier.device.internal.Bytes;
+import dev.atelier.device.spi.Bytes;
+import dev.atelier.device.internal.DeviceNotes;
+import dev.atelier.device.internal.DeviceRegistry;
 
 /** {@code atelier devices [--json] [--simulate PROFILE]}. */
 @Component(service = Subcommand.class)
 public final class DevicesCommand implements Subcommand {
 
+	/** The prefix of simulated cards' ids: {@code --simulate P} asks for {@code sim:P}. */
+	static final String SIMULATED = "sim:";
+
 	private final DeviceService devices;
+	private final DeviceRegistry registry;
+	private final DeviceNotes notes;
 
 	@Activate
-	public DevicesCommand(@Reference DeviceService devices) {
+	public DevicesCommand(@Reference DeviceService devices, @Reference DeviceRegistry registry, @Reference DeviceNotes notes) {
 		this.devices = devices;
+		this.registry = registry;
+		this.notes = notes;
 	}
 
 	@Override
@@ -52,7 +62,7 @@ public final class DevicesCommand implements Subcommand {
 				  --json              a JSON array of devices: id, name, backend, totalBytes, freeBytes, budgetBytes,
 				                      grantedBytes, headroomBytes, computeCapability, multiprocessors, clocks, bus width,
 				                      precisions, peaks (bytes/s, FLOP/s) and leases"""
-				.formatted(String.join(", ", devices.simulationProfiles()));
+				.formatted(String.join(", ", simulationProfiles(registry)));
 	}
 
 	@Override
@@ -66,7 +76,7 @@ public final class DevicesCommand implements Subcommand {
 			} else if (arg.equals("--simulate") || arg.startsWith("--simulate=")) {
 				String profile = arg.equals("--simulate") ? (i + 1 < args.size() ? args.get(++i) : "") : arg.substring(11);
 				try {
-					devices.simulate(profile);
+					devices.resolve(SIMULATED + profile);
 				} catch (IllegalArgumentException e) {
 					ctx.err().println("atelier devices: --simulate: " + e.getMessage());
 					return 2;
@@ -78,7 +88,7 @@ public final class DevicesCommand implements Subcommand {
 		}
 		List<Map<String, Object>> rows = new ArrayList<>();
 		for (Device d : devices.devices()) {
-			rows.add(describe(devices.status(d.id())));
+			rows.add(describe(devices.status(d.id()), notes.problem(d)));
 		}
 		if (json) {
 			ctx.out().println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(rows));
@@ -98,7 +108,7 @@ public final class DevicesCommand implements Subcommand {
 			ctx.out().printf(Locale.ROOT, "    peaks   %.0f GB/s memory, %.1f TFLOP/s FP32, %.1f TFLOP/s FP16 tensor%n",
 					d.peakMemoryBandwidth() / 1e9, d.peakFp32Flops() / 1e12, d.peakFp16TensorFlops() / 1e12);
 			ctx.out().printf(Locale.ROOT, "    formats %s%n", d.precisions().stream().sorted().map(Precision::name).toList());
-			d.kernelIncompatibility().ifPresent(problem -> ctx.out().println("    WARNING " + problem));
+			notes.warnings(d).forEach(problem -> ctx.out().println("    WARNING " + problem));
 			for (VramLease l : s.leases()) {
 				ctx.out().printf(Locale.ROOT, "    lease   #%d %s %s %s%n", l.id(), l.owner(), Bytes.format(l.bytes()), l.priority().name().toLowerCase());
 			}
@@ -106,7 +116,12 @@ public final class DevicesCommand implements Subcommand {
 		return 0;
 	}
 
-	static Map<String, Object> describe(DeviceStatus s) {
+	/** The profiles of the simulated cards the backends make on demand ({@code sim:PROFILE}), for --simulate. */
+	static List<String> simulationProfiles(DeviceRegistry registry) {
+		return registry.onDemand().stream().filter(id -> id.startsWith(SIMULATED)).map(id -> id.substring(SIMULATED.length())).toList();
+	}
+
+	static Map<String, Object> describe(DeviceStatus s, Optional<String> problem) {
 		Device d = s.device();
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("id", d.id());
@@ -125,8 +140,8 @@ public final class DevicesCommand implements Subcommand {
 		m.put("simdWidthBits", d.simdWidthBits());
 		m.put("driverVersion", d.driverVersion());
 		m.put("cudaVersion", d.cudaVersion());
-		m.put("compatible", d.kernelIncompatibility().isEmpty());
-		m.put("compatibilityProblem", d.kernelIncompatibility().orElse(null));
+		m.put("compatible", problem.isEmpty());
+		m.put("compatibilityProblem", problem.orElse(null));
 		m.put("precisions", d.precisions().stream().sorted().map(Precision::name).toList());
 		m.put("peakMemoryBandwidthBytesPerSecond", d.peakMemoryBandwidth());
 		m.put("peakFp32FlopsPerSecond", d.peakFp32Flops());

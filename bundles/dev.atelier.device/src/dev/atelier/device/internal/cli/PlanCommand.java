@@ -7,6 +7,8 @@ import java.util.Locale;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import com.google.gson.GsonBuilder;
 
@@ -15,6 +17,7 @@ import dev.atelier.cli.Subcommand;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.plan.Planner;
 import dev.atelier.device.plan.Workload;
+import dev.atelier.device.plan.WorkloadEstimator;
 import dev.atelier.device.plan.Workloads;
 
 /** {@code atelier plan --device ID [--simulate PROFILE] [--json] SPEC…}. */
@@ -22,10 +25,13 @@ import dev.atelier.device.plan.Workloads;
 public final class PlanCommand implements Subcommand {
 
 	private final DeviceService devices;
+	private final List<WorkloadEstimator> estimators;
 
 	@Activate
-	public PlanCommand(@Reference DeviceService devices) {
+	public PlanCommand(@Reference DeviceService devices,
+			@Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY) List<WorkloadEstimator> estimators) {
 		this.devices = devices;
+		this.estimators = List.copyOf(estimators);
 	}
 
 	@Override
@@ -64,12 +70,12 @@ public final class PlanCommand implements Subcommand {
 				switch (arg) {
 				case "--json" -> json = true;
 				case "--device" -> device = value(args, ++i, "--device");
-				case "--simulate" -> devices.simulate(value(args, ++i, "--simulate"));
+				case "--simulate" -> devices.resolve(DevicesCommand.SIMULATED + value(args, ++i, "--simulate"));
 				default -> {
 					if (arg.startsWith("--")) {
 						throw new IllegalArgumentException("unknown option '" + arg + "' (see atelier plan --help)");
 					}
-					workloads.add(Workloads.parse(arg));
+					workloads.add(Workloads.parse(arg, estimators));
 				}
 				}
 			}

@@ -17,7 +17,6 @@ import dev.atelier.cli.ProgressBar;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
-import dev.atelier.device.DeviceService;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
@@ -28,12 +27,10 @@ import dev.atelier.diffusion.scheduler.Sampler;
 public final class GenerateCommand implements Subcommand {
 
 	private final DiffusionService diffusion;
-	private final DeviceService devices;
 
 	@Activate
-	public GenerateCommand(@Reference DiffusionService diffusion, @Reference DeviceService devices) {
+	public GenerateCommand(@Reference DiffusionService diffusion) {
 		this.diffusion = diffusion;
-		this.devices = devices;
 	}
 
 	@Override
@@ -154,9 +151,6 @@ public final class GenerateCommand implements Subcommand {
 		ProgressBar bar = new ProgressBar(ctx.err(), "generating");
 		JobHandle<List<Path>> job;
 		try {
-			if (device.startsWith("sim:") && devices.device(device).isEmpty()) {
-				devices.simulate(device.substring(4));
-			}
 			job = diffusion.submit(model, request, device, out, new GenerationListener() {
 				@Override
 				public void step(int step, int total, List<BufferedImage> previews) {
