@@ -8,20 +8,19 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.util.tracker.ServiceTracker;
 
-import dev.atelier.device.DeviceService;
+import dev.atelier.device.sim.SimulatedDevices;
 import dev.atelier.power.PowerService;
 
-/** In the OSGi runtime: a simulated card added to the device service is sampled by the power service. */
+/** In the OSGi runtime: a simulated card added to the device service (as the Devices view adds one) is sampled by the power service. */
 class PowerServiceFollowsDevicesTest {
 
 	@Test
 	void aSimulatedCardAddedToTheDeviceServiceGetsSampled() throws Exception {
 		BundleContext context = FrameworkUtil.getBundle(PowerMonitor.class).getBundleContext();
-		DeviceService devices = service(context, DeviceService.class);
 		PowerService power = service(context, PowerService.class);
 		assertFalse(power.deviceIds().contains("sim:a6000"));
 
-		devices.simulate("a6000");
+		service(context, SimulatedDevices.class).add("a6000");
 
 		assertTrue(power.deviceIds().contains("sim:a6000"), power.deviceIds().toString());
 		long until = System.currentTimeMillis() + 5_000;

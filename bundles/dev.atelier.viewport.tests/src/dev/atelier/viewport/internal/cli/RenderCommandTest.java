@@ -11,7 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.atelier.cli.CommandContext;
-import dev.atelier.viewport.trace.FakeDevices;
+import dev.atelier.testing.devices.FakeDeviceService;
+import dev.atelier.testing.devices.TestDevices;
 
 /** atelier render's choice of backend, before any job: without a CUDA device --backend cuda fails saying so. */
 class RenderCommandTest {
@@ -19,7 +20,7 @@ class RenderCommandTest {
 	private record Outcome(int code, String out, String err) {
 	}
 
-	private static Outcome run(FakeDevices devices, String... args) {
+	private static Outcome run(FakeDeviceService devices, String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		// No job service or environment: every case here ends before a job is submitted.
@@ -30,7 +31,7 @@ class RenderCommandTest {
 
 	@Test
 	void cudaWithoutACudaDeviceIsAnErrorNamingWhatThereIs() {
-		Outcome o = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--backend", "cuda");
+		Outcome o = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--backend", "cuda");
 		assertEquals(1, o.code());
 		assertEquals("atelier render: no CUDA device: the device service has cpu; use --backend cpu", o.err().strip());
 		assertEquals("", o.out());
@@ -38,14 +39,14 @@ class RenderCommandTest {
 
 	@Test
 	void aCudaDeviceThatCannotRunTheKernelsIsNamedWithTheReason() {
-		Outcome o = run(new FakeDevices(List.of(FakeDevices.cuda("cuda:0", "12.4", 8, 9), FakeDevices.CPU)), "--scene", "cornell", "--backend", "cuda:0");
+		Outcome o = run(FakeDeviceService.of(TestDevices.cuda(0, "12.4", 8, 9), TestDevices.cpu()), "--scene", "cornell", "--backend", "cuda:0");
 		assertEquals(1, o.code());
 		assertTrue(o.err().startsWith("atelier render: no CUDA device that runs the path tracer: cuda:0: the driver 580.65.06 supports CUDA 12.4"), o.err());
 	}
 
 	@Test
 	void anUnknownBackendIsAUsageError() {
-		Outcome o = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--backend", "metal");
+		Outcome o = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--backend", "metal");
 		assertEquals(2, o.code());
 		assertEquals("atelier render: --backend is cpu, cuda or cuda:N, not 'metal' (see atelier render --help)", o.err().strip());
 	}
