@@ -29,12 +29,14 @@ import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.jobs.JobState;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.VramLease;
+import dev.atelier.device.sim.SimulatedDevices;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.diffusion.PngInfo;
 import dev.atelier.diffusion.internal.ort.OrtExecutor;
 import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.testing.Services;
 
 /** The queue in the OSGi runtime, with the real job and device services, on the tiny fixture. */
 class DiffusionJobsTest {
@@ -137,8 +139,8 @@ class DiffusionJobsTest {
 	}
 
 	@Test
-	void aBatchThatCannotFitTheCardIsRefusedUpFrontWithThePlannersAdvice() {
-		devices.resolve("sim:rtx3090");
+	void aBatchThatCannotFitTheCardIsRefusedUpFrontWithThePlannersAdvice() throws InterruptedException {
+		Services.await(DiffusionJobsTest.class, SimulatedDevices.class).add("rtx3090");
 		GenerationRequest huge = request(1, 2).withSize(4096, 4096).withBatch(64);
 		String message = assertThrows(IllegalArgumentException.class, () -> diffusion.submit(TINY, huge, "sim:rtx3090", null, GenerationListener.NONE))
 				.getMessage();
@@ -151,7 +153,7 @@ class DiffusionJobsTest {
 
 	@Test
 	void onASimulatedCardThePipelineHoldsAnEvictableLeaseAndReloadsAfterEviction() throws Exception {
-		devices.resolve("sim:a6000");
+		Services.await(DiffusionJobsTest.class, SimulatedDevices.class).add("a6000");
 		assertEquals(1, diffusion.submit(TINY, request(1, 1), "sim:a6000", null, GenerationListener.NONE).result().join().size());
 		VramLease lease = devices.leases().stream().filter(l -> l.owner().client().equals("diffusion tiny-sd")).findFirst().orElseThrow();
 		assertEquals("sim:a6000", lease.deviceId());
