@@ -50,10 +50,10 @@ class RenderCommandTest {
 
 	@Test
 	void deviceAndItsOlderSpellingBackendAreOneChoice() {
-		Outcome o = run(new FakeDevices(List.of(FakeDevices.cuda("cuda:0", "12.4", 8, 9), FakeDevices.CPU)), "--scene", "cornell", "--device", "cuda:0");
+		Outcome o = run(FakeDeviceService.of(TestDevices.cuda(0, "12.4", 8, 9), TestDevices.cpu()), "--scene", "cornell", "--device", "cuda:0");
 		assertEquals(1, o.code());
 		assertTrue(o.err().startsWith("atelier render: no CUDA device that runs the path tracer: cuda:0: "), o.err());
-		Outcome both = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--device", "cpu", "--backend", "cpu");
+		Outcome both = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--device", "cpu", "--backend", "cpu");
 		assertEquals(2, both.code());
 		assertEquals("atelier render: --device and --backend choose the same thing: give one (see atelier render --help)", both.err().strip());
 	}
@@ -63,7 +63,7 @@ class RenderCommandTest {
 		Outcome o = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--backend", "metal");
 		assertEquals(2, o.code());
 		assertEquals("atelier render: --backend: 'metal' is not cpu, cuda or cuda:N (see atelier render --help)", o.err().strip());
-		Outcome device = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--device", "metal");
+		Outcome device = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--device", "metal");
 		assertEquals(2, device.code());
 		assertEquals("atelier render: --device: 'metal' is not a device id: cpu, cuda:N, sim:PROFILE or auto (see atelier render --help)",
 				device.err().strip());
@@ -71,7 +71,7 @@ class RenderCommandTest {
 
 	@Test
 	void badValuesAndMissingSceneAreOneLineUsageErrors() {
-		FakeDevices cpu = new FakeDevices(List.of(FakeDevices.CPU));
+		FakeDeviceService cpu = FakeDeviceService.of(TestDevices.cpu());
 		assertEquals("atelier render: --spp: 'x' is not a whole number (see atelier render --help)", run(cpu, "--scene", "cornell", "--spp", "x").err().strip());
 		assertEquals("atelier render: --spp: 0 is less than 1 (see atelier render --help)", run(cpu, "--scene", "cornell", "--spp", "0").err().strip());
 		assertEquals("atelier render: --size 20000x10 is over 16384 a side (see atelier render --help)",
