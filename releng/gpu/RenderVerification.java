@@ -1,4 +1,4 @@
-package dev.atelier.viewport.trace;
+package dev.atelier.viewport.internal.trace;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

@@ -18,11 +18,11 @@ import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
-import dev.atelier.viewport.trace.BuiltinScenes;
-import dev.atelier.viewport.trace.Image;
-import dev.atelier.viewport.trace.RenderBackend;
-import dev.atelier.viewport.trace.RenderResult;
-import dev.atelier.viewport.trace.Settings;
+import dev.atelier.viewport.internal.trace.BuiltinScenes;
+import dev.atelier.viewport.internal.trace.Image;
+import dev.atelier.viewport.internal.trace.RenderBackend;
+import dev.atelier.viewport.internal.trace.RenderResult;
+import dev.atelier.viewport.internal.trace.Settings;
 
 /**
  * The Viewport's path tracing on a CUDA GPU, without OSGi and without a display (releng/gpu/viewport.sh): what the

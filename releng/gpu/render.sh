@@ -58,7 +58,7 @@ case "${1:-}" in
     done
     compile "$work/classes" "${list[@]}"
     java="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
-    "$java" -cp "$(IFS=:; echo "${list[*]}"):$work/classes" dev.atelier.viewport.trace.RenderVerification emulate "$work/emulator" "$work"
+    "$java" -cp "$(IFS=:; echo "${list[*]}"):$work/classes" dev.atelier.viewport.internal.trace.RenderVerification emulate "$work/emulator" "$work"
     ;;
   run|perf|gpu-perf)
     nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv || true
@@ -66,7 +66,7 @@ case "${1:-}" in
     mode=$([ "$1" = run ] && echo verify || echo "$1")
     # shellcheck disable=SC2086
     "$carry/jre/bin/java" --enable-native-access=ALL-UNNAMED ${JAVA_OPTS:-} -cp "$carry/lib/*:$carry/classes" \
-      dev.atelier.viewport.trace.RenderVerification "$mode" "${2:-1}"
+      dev.atelier.viewport.internal.trace.RenderVerification "$mode" "${2:-1}"
     ;;
   *) echo "usage: releng/gpu/render.sh prepare [DIR]|emulate|run [TIME_SCALE]|perf [TIME_SCALE]|gpu-perf [TIME_SCALE]" >&2; exit 2 ;;
 esac

@@ -2,6 +2,7 @@ package dev.atelier.device;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -55,6 +56,14 @@ public record Device(String id, String name, Backend backend, int ordinal, Compu
 	public boolean hostMemory() {
 		return backend == Backend.CPU;
 	}
+
+	/** The profile a simulated card was made from ({@code rtx4090} for {@code sim:rtx4090}); empty for every other device. */
+	public Optional<String> simulationProfile() {
+		return backend == Backend.SIMULATED && id.startsWith(SIMULATED_PREFIX) ? Optional.of(id.substring(SIMULATED_PREFIX.length())) : Optional.empty();
+	}
+
+	/** The id prefix of simulated cards. */
+	public static final String SIMULATED_PREFIX = "sim:";
 
 	/** Whether it is the card a PCI bus id names (case and the domain's width aside: NVML writes 8 hex digits, CUDA 4). */
 	public boolean onPciBus(String busId) {

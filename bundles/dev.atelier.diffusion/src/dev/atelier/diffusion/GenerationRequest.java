@@ -3,7 +3,7 @@ package dev.atelier.diffusion;
 import java.nio.file.Path;
 import java.util.Objects;
 
-import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.diffusion.Sampler;
 
 /**
  * What to generate. Image i of a batch uses seed {@code seed + i}, as AUTOMATIC1111 does, and is the same image as

@@ -14,7 +14,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
 
 import dev.atelier.core.outputs.PngInfo;
-import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.diffusion.Sampler;
 
 /**
  * AUTOMATIC1111's generation parameters text, which it (and ComfyUI's readers, Civitai, …) keep in a PNG's

@@ -9,7 +9,7 @@ import java.util.List;
 import dev.atelier.llm.internal.engine.ChatTemplate;
 import dev.atelier.llm.internal.engine.EmbeddedChat;
 import dev.atelier.llm.internal.engine.EmbeddedModel;
-import dev.atelier.llm.openai.OpenAiBackend;
+import dev.atelier.llm.internal.openai.OpenAiBackend;
 
 /** Opens the chat models the assistant offers: a GGUF file on the embedded engine, or an OpenAI-compatible server. */
 public final class ChatModels {

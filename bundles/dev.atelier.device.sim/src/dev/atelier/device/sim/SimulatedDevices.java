@@ -1,9 +1,7 @@
 package dev.atelier.device.sim;
 
 import java.util.List;
-import java.util.Optional;
 
-import dev.atelier.device.Backend;
 import dev.atelier.device.Device;
 
 /**
@@ -14,7 +12,7 @@ import dev.atelier.device.Device;
 public interface SimulatedDevices {
 
 	/** The id prefix of simulated cards. */
-	String PREFIX = "sim:";
+	String PREFIX = Device.SIMULATED_PREFIX;
 
 	/** The profiles, sorted: {@code a6000}, {@code h100}, {@code rtx3090}, {@code rtx4090}. */
 	List<String> profiles();
@@ -25,10 +23,4 @@ public interface SimulatedDevices {
 	 * @throws IllegalArgumentException naming the known profiles for an unknown one
 	 */
 	Device add(String profile);
-
-	/** The profile a simulated card was made from; empty for every other device. */
-	static Optional<String> profile(Device device) {
-		return device.backend() == Backend.SIMULATED && device.id().startsWith(PREFIX) ? Optional.of(device.id().substring(PREFIX.length()))
-				: Optional.empty();
-	}
 }

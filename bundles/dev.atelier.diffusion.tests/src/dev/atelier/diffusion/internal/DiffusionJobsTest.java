@@ -33,7 +33,7 @@ import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.diffusion.internal.ort.OrtExecutor;
-import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.diffusion.Sampler;
 import dev.atelier.testing.Services;
 
 /** The queue in the OSGi runtime, with the real job and device services, on the tiny fixture. */

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.llm.ModelFormatException;
-import dev.atelier.llm.gguf.GgmlType;
-import dev.atelier.llm.gguf.GgufFile;
-import dev.atelier.llm.gguf.GgufTensor;
-import dev.atelier.llm.gguf.GgufWriter;
+import dev.atelier.llm.internal.gguf.GgmlType;
+import dev.atelier.llm.internal.gguf.GgufFile;
+import dev.atelier.llm.internal.gguf.GgufTensor;
+import dev.atelier.llm.internal.gguf.GgufWriter;
 
 class GgufFileTest {
 

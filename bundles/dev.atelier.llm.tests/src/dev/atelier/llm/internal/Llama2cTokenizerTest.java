@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.llm.ModelFormatException;
-import dev.atelier.llm.gguf.GgufFile;
+import dev.atelier.llm.internal.gguf.GgufFile;
 import dev.atelier.llm.internal.cli.VocabTest;
 import dev.atelier.llm.internal.tokenizer.Llama2cTokenizer;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;

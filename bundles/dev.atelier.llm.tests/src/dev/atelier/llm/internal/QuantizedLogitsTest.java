@@ -11,8 +11,8 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.atelier.llm.gguf.GgmlType;
-import dev.atelier.llm.gguf.GgufFile;
+import dev.atelier.llm.internal.gguf.GgmlType;
+import dev.atelier.llm.internal.gguf.GgufFile;
 import dev.atelier.llm.internal.engine.F32Weights;
 import dev.atelier.llm.internal.engine.GgufLlama;
 import dev.atelier.llm.internal.engine.Llama;

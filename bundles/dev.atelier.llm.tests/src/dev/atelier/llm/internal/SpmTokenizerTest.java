@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.atelier.llm.gguf.GgufFile;
+import dev.atelier.llm.internal.gguf.GgufFile;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;
 import dev.atelier.llm.internal.tokenizer.Tokenizers;
 

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 
-import dev.atelier.llm.gguf.GgmlType;
-import dev.atelier.llm.gguf.GgufWriter;
+import dev.atelier.llm.internal.gguf.GgmlType;
+import dev.atelier.llm.internal.gguf.GgufWriter;
 
 /**
  * Random weights of a tiny Llama, held as llama2.c's run.c holds them (row-major, output rows first, all layers of

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import dev.atelier.llm.gguf.GgufWriter;
+import dev.atelier.llm.internal.gguf.GgufWriter;
 
 /**
  * A SentencePiece (llama) vocabulary small enough to make in a test, as a GGUF file: {@code <unk> <s> </s>}, the 256

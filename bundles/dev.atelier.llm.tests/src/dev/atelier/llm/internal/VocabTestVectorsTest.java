@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.atelier.llm.gguf.GgufFile;
+import dev.atelier.llm.internal.gguf.GgufFile;
 import dev.atelier.llm.internal.cli.VocabTest;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;
 import dev.atelier.llm.internal.tokenizer.Tokenizers;

@@ -22,7 +22,6 @@ import dev.atelier.core.jobs.EnergyMeter;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceEvent;
 import dev.atelier.device.DeviceService;
-import dev.atelier.device.sim.SimulatedDevices;
 import dev.atelier.power.Alert;
 import dev.atelier.power.AlertRules;
 import dev.atelier.power.Energy;
@@ -135,7 +134,7 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 	}
 
 	private synchronized void follow(Device device) {
-		Optional<String> profile = SimulatedDevices.profile(device);
+		Optional<String> profile = device.simulationProfile();
 		if (profile.isEmpty() || simulated.stream().anyMatch(s -> s.deviceIds().contains(device.id()))) {
 			return;
 		}

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import dev.atelier.device.Device;
 import dev.atelier.power.Metric;
 import dev.atelier.power.Sample;
 import dev.atelier.power.TelemetryException;
@@ -81,7 +82,7 @@ public final class SimulatedTelemetry implements TelemetrySource {
 
 	@Override
 	public List<String> deviceIds() {
-		return List.of("sim:" + profile);
+		return List.of(Device.SIMULATED_PREFIX + profile);
 	}
 
 	/** Load in [0, 1]: (1 − cos)/2 over the cycle, so it starts idle. */

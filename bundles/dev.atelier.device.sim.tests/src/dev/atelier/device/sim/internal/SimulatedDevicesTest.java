@@ -77,16 +77,16 @@ class SimulatedDevicesTest {
 		assertEquals(List.of("a6000", "h100", "rtx3090", "rtx4090"), simulated.profiles());
 		Device rtx3090 = simulated.add("rtx3090");
 		assertEquals(Optional.of(rtx3090), devices.device("sim:rtx3090"));
-		assertEquals(Optional.of("rtx3090"), SimulatedDevices.profile(rtx3090));
+		assertEquals(Optional.of("rtx3090"), rtx3090.simulationProfile());
 		Device rtx4090 = devices.resolve("sim:rtx4090");
 		assertEquals(24L << 30, devices.status(rtx4090.id()).device().totalBytes());
 		assertTrue(devices.devices().indexOf(rtx3090) < devices.devices().indexOf(rtx4090), "simulated cards in the order added");
 		assertEquals("unknown simulation profile 'rtx9090'; known: a6000, h100, rtx3090, rtx4090",
 				assertThrows(IllegalArgumentException.class, () -> simulated.add("rtx9090")).getMessage());
-		if (devices.devices().stream().allMatch(d -> SimulatedDevices.profile(d).isPresent())) {
+		if (devices.devices().stream().allMatch(d -> d.simulationProfile().isPresent())) {
 			assertThrows(IllegalArgumentException.class, () -> devices.resolve("auto"), "auto never picks a simulated card");
 		} else {
-			assertTrue(SimulatedDevices.profile(devices.resolve("auto")).isEmpty(), "auto never picks a simulated card");
+			assertTrue(devices.resolve("auto").simulationProfile().isEmpty(), "auto never picks a simulated card");
 		}
 	}
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.diffusion.GenerationRequest;
-import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.diffusion.Sampler;
 import dev.atelier.testing.ui.DisplaySynchronize;
 import dev.atelier.testing.ui.Displays;
 import dev.atelier.testing.ui.Screenshots;

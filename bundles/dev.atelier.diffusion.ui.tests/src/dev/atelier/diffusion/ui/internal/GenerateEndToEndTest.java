@@ -18,7 +18,7 @@ import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.core.outputs.PngInfo;
-import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.diffusion.Sampler;
 import dev.atelier.testing.Services;
 import dev.atelier.testing.ui.DisplaySynchronize;
 import dev.atelier.testing.ui.Displays;

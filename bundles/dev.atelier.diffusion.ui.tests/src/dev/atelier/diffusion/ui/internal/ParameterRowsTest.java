@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
-import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.diffusion.Sampler;
 
 class ParameterRowsTest {
 

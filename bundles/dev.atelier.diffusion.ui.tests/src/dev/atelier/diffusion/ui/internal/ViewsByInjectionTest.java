@@ -29,7 +29,7 @@ import org.osgi.framework.ServiceRegistration;
 
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationRequest;
-import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.diffusion.Sampler;
 import dev.atelier.outputs.ui.OutputParameters;
 import dev.atelier.outputs.ui.OutputsUi;
 import dev.atelier.testing.Services;

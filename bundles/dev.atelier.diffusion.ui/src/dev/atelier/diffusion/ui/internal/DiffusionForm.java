@@ -19,7 +19,7 @@ import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
 
 import dev.atelier.diffusion.GenerationRequest;
-import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.diffusion.Sampler;
 
 /**
  * The Diffusion view's form: the controls of a {@link GenerationRequest}, the model folder and the device. It turns

@@ -8,13 +8,13 @@ import java.util.concurrent.Callable;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.ImageSize;
-import dev.atelier.diffusion.DiffusionModel;
+import dev.atelier.diffusion.internal.pipeline.DiffusionModel;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
-import dev.atelier.diffusion.StableDiffusion;
+import dev.atelier.diffusion.internal.pipeline.StableDiffusion;
 import dev.atelier.diffusion.exec.Placement;
 import dev.atelier.diffusion.internal.ort.OrtExecutor;
-import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.diffusion.Sampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

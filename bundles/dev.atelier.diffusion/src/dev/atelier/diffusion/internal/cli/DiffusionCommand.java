@@ -11,7 +11,7 @@ import org.osgi.service.component.annotations.Component;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
-import dev.atelier.diffusion.ClipTokenizer;
+import dev.atelier.diffusion.internal.pipeline.ClipTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

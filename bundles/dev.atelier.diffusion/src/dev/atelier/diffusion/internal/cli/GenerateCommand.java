@@ -23,7 +23,7 @@ import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
-import dev.atelier.diffusion.scheduler.Sampler;
+import dev.atelier.diffusion.Sampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.atelier.llm.gguf.GgufFile;
+import dev.atelier.llm.internal.gguf.GgufFile;
 import dev.atelier.llm.internal.llama2c.Llama2cCheckpoint;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;
 import dev.atelier.llm.internal.tokenizer.Tokenizers;

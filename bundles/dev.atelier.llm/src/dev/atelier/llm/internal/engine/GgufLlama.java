@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.atelier.llm.ModelFormatException;
-import dev.atelier.llm.gguf.GgmlType;
-import dev.atelier.llm.gguf.GgufFile;
-import dev.atelier.llm.gguf.GgufTensor;
+import dev.atelier.llm.internal.gguf.GgmlType;
+import dev.atelier.llm.internal.gguf.GgufFile;
+import dev.atelier.llm.internal.gguf.GgufTensor;
 
 /** A Llama-architecture model from a GGUF file: its shape from {@code llama.*} metadata, its weights read in place. */
 public final class GgufLlama {

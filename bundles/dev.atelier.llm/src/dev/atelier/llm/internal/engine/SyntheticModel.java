@@ -8,10 +8,10 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 import dev.atelier.llm.ModelFormatException;
-import dev.atelier.llm.gguf.GgmlType;
-import dev.atelier.llm.gguf.GgufFile;
-import dev.atelier.llm.gguf.GgufWriter;
-import dev.atelier.llm.gguf.Quantize;
+import dev.atelier.llm.internal.gguf.GgmlType;
+import dev.atelier.llm.internal.gguf.GgufFile;
+import dev.atelier.llm.internal.gguf.GgufWriter;
+import dev.atelier.llm.internal.gguf.Quantize;
 
 /**
  * Writes a Llama GGUF of a real model's shape with random weights (normal, σ 0.02; norms 1) and the tokenizer of a

@@ -3,7 +3,7 @@ package dev.atelier.llm.internal.tokenizer;
 import java.util.List;
 
 import dev.atelier.llm.ModelFormatException;
-import dev.atelier.llm.gguf.GgufFile;
+import dev.atelier.llm.internal.gguf.GgufFile;
 
 /** The tokenizer a GGUF file's {@code tokenizer.ggml.*} metadata describes. */
 public final class Tokenizers {

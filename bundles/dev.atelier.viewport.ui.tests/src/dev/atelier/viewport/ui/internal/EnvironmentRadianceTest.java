@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import dev.atelier.viewport.scene.Environment;
 import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.scene.Texture;
-import dev.atelier.viewport.trace.BuiltinScenes;
+import dev.atelier.viewport.internal.trace.BuiltinScenes;
 
 class EnvironmentRadianceTest {
 

@@ -39,7 +39,7 @@ import dev.atelier.viewport.scene.Light;
 import dev.atelier.viewport.scene.Material;
 import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.scene.Shapes;
-import dev.atelier.viewport.trace.BuiltinScenes;
+import dev.atelier.viewport.internal.trace.BuiltinScenes;
 
 /** The Viewport's path tracing: the progressive preview in place, Render as a job writing a PNG, the Cornell box. */
 class PathTraceViewTest {

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
-import dev.atelier.viewport.trace.BuiltinScenes;
-import dev.atelier.viewport.trace.Progress;
-import dev.atelier.viewport.trace.RenderBackend;
-import dev.atelier.viewport.trace.RenderResult;
-import dev.atelier.viewport.trace.Settings;
+import dev.atelier.viewport.internal.trace.BuiltinScenes;
+import dev.atelier.viewport.internal.trace.Progress;
+import dev.atelier.viewport.internal.trace.RenderBackend;
+import dev.atelier.viewport.internal.trace.RenderResult;
+import dev.atelier.viewport.internal.trace.Settings;
 
 class PathTracesTest {
 
@@ -28,7 +28,7 @@ class PathTracesTest {
 			});
 			CopyOnWriteArrayList<Integer> samples = new CopyOnWriteArrayList<>();
 			PathTraces.Request quick = new PathTraces.Request(scene, Camera.viewOf(scene), 32, 24, Settings.defaults().withSpp(3).withMaxBounces(2), RenderBackend.cpu());
-			CompletableFuture<RenderResult> second = traces.preview(quick, (Progress p, dev.atelier.viewport.trace.Image mean) -> {
+			CompletableFuture<RenderResult> second = traces.preview(quick, (Progress p, dev.atelier.viewport.internal.trace.Image mean) -> {
 				assertEquals(32, mean.width());
 				samples.add(p.samples());
 			});

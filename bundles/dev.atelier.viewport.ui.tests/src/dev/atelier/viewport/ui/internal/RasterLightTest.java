@@ -15,7 +15,7 @@ import dev.atelier.viewport.scene.Light;
 import dev.atelier.viewport.scene.Material;
 import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.scene.Shapes;
-import dev.atelier.viewport.trace.BuiltinScenes;
+import dev.atelier.viewport.internal.trace.BuiltinScenes;
 
 class RasterLightTest {
 

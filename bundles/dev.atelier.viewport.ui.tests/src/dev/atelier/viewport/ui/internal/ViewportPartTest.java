@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.viewport.scene.Scene;
-import dev.atelier.viewport.trace.BuiltinScenes;
+import dev.atelier.viewport.internal.trace.BuiltinScenes;
 import dev.atelier.viewport.ui.internal.gl.GlObjects;
 
 /** The Viewport in a plain shell under Xvfb (Mesa's llvmpipe): real GL, pixels read back. */

@@ -13,13 +13,13 @@ import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.outputs.Outputs;
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
-import dev.atelier.viewport.trace.FlatScene;
-import dev.atelier.viewport.trace.Image;
-import dev.atelier.viewport.trace.Progress;
-import dev.atelier.viewport.trace.RenderResult;
-import dev.atelier.viewport.trace.RenderBackend;
-import dev.atelier.viewport.trace.RenderJob;
-import dev.atelier.viewport.trace.Settings;
+import dev.atelier.viewport.internal.trace.FlatScene;
+import dev.atelier.viewport.internal.trace.Image;
+import dev.atelier.viewport.internal.trace.Progress;
+import dev.atelier.viewport.internal.trace.RenderResult;
+import dev.atelier.viewport.internal.trace.RenderBackend;
+import dev.atelier.viewport.internal.trace.RenderJob;
+import dev.atelier.viewport.internal.trace.Settings;
 
 /**
  * The view's path tracing, free of SWT: progressive previews on a thread of the view's own (a camera move cancels

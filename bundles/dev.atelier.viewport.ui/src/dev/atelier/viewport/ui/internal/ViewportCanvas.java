@@ -16,7 +16,7 @@ import dev.atelier.viewport.scene.Environment;
 import dev.atelier.viewport.scene.Material;
 import dev.atelier.viewport.scene.Mesh;
 import dev.atelier.viewport.scene.Scene;
-import dev.atelier.viewport.trace.FlatScene;
+import dev.atelier.viewport.internal.trace.FlatScene;
 import dev.atelier.viewport.ui.internal.gl.GlException;
 import dev.atelier.viewport.ui.internal.gl.SceneRenderer;
 

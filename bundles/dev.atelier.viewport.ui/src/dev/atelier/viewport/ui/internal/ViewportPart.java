@@ -30,13 +30,13 @@ import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.outputs.Outputs;
 import dev.atelier.device.DeviceService;
-import dev.atelier.viewport.gltf.GltfLoader;
+import dev.atelier.viewport.internal.gltf.GltfLoader;
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
-import dev.atelier.viewport.trace.BuiltinScenes;
-import dev.atelier.viewport.trace.Progress;
-import dev.atelier.viewport.trace.RenderBackend;
-import dev.atelier.viewport.trace.Settings;
+import dev.atelier.viewport.internal.trace.BuiltinScenes;
+import dev.atelier.viewport.internal.trace.Progress;
+import dev.atelier.viewport.internal.trace.RenderBackend;
+import dev.atelier.viewport.internal.trace.Settings;
 import dev.atelier.viewport.ui.internal.gl.GlException;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -104,7 +104,7 @@ public final class ViewportPart {
 	private int viewGeneration;
 
 	/** A pass of the trace with {@code id}, to show unless that trace was superseded. */
-	private record Pass(long id, Progress progress, dev.atelier.viewport.trace.Image mean) {
+	private record Pass(long id, Progress progress, dev.atelier.viewport.internal.trace.Image mean) {
 	}
 
 	/** Which trace the view shows, and which one is the running render: passes of others are dropped. */
@@ -525,7 +525,7 @@ public final class ViewportPart {
 	}
 
 	/** A pass finished on a tracing thread: the newest one goes to the UI thread, one hand-over at a time. */
-	private void passed(long id, Progress p, dev.atelier.viewport.trace.Image mean) {
+	private void passed(long id, Progress p, dev.atelier.viewport.internal.trace.Image mean) {
 		if (pendingPass.getAndSet(new Pass(id, p, mean)) == null) {
 			ui(this::showPass, () -> {
 			});

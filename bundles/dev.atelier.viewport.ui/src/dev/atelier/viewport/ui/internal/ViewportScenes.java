@@ -2,7 +2,7 @@ package dev.atelier.viewport.ui.internal;
 
 import dev.atelier.viewport.scene.Material;
 import dev.atelier.viewport.scene.Scene;
-import dev.atelier.viewport.trace.BuiltinScenes;
+import dev.atelier.viewport.internal.trace.BuiltinScenes;
 
 /** How the viewport lights scenes: with the daylight sky of the built-in scenes where they bring no light of their own. */
 public final class ViewportScenes {

@@ -138,7 +138,8 @@ class ArchitectureIT {
 				boolean sameCapability = mine != null && mine.equals(theirs);
 				boolean down = from.layer().compareTo(b.layer()) < 0 || sameCapability || from.layer() == Layer.CORE;
 				boolean backend = from.layer() == Layer.BACKEND && !(b.name().equals("dev.atelier.device.ui") && from.name().equals("dev.atelier.device.sim"));
-				boolean spi = pkg.equals("dev.atelier.device.spi") && b.layer() != Layer.BACKEND;
+				// the SPI is for those who serve the device layer: backends, and the kernels' device notes
+				boolean spi = pkg.equals("dev.atelier.device.spi") && b.layer() != Layer.BACKEND && b.layer() != Layer.COMPUTE;
 				boolean otherCapability = theirs != null && !sameCapability;
 				if (!down || backend || spi || otherCapability) {
 					wrong.add(b.name() + " (" + b.layer() + ") imports " + pkg + " of " + from.name() + " (" + from.layer() + ")");

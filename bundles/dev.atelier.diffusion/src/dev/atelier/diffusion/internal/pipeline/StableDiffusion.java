@@ -1,0 +1,320 @@
+package dev.atelier.diffusion.internal.pipeline;
+
+import dev.atelier.diffusion.GenerationRequest;
+import dev.atelier.diffusion.GeneratedImage;
+import dev.atelier.diffusion.GenerationListener;
+import dev.atelier.diffusion.Infotext;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+import javax.imageio.ImageIO;
+
+import dev.atelier.core.jobs.JobCancelledException;
+import dev.atelier.diffusion.exec.ElementType;
+import dev.atelier.diffusion.exec.GraphSession;
+import dev.atelier.diffusion.exec.Tensor;
+import dev.atelier.diffusion.exec.TensorSpec;
+import dev.atelier.diffusion.internal.scheduler.NoiseSource;
+import dev.atelier.diffusion.internal.scheduler.Scheduler;
+
+/**
+ * Text-to-image and image-to-image with classifier-free guidance: the unconditional and conditional halves go
+ * through the UNet in one batched call. Every image of a batch draws its noise from its own generator (seed + i),
+ * and the VAE decodes each image on its own, so image i of a batch is the image a batch of one with its seed gives.
+ */
+public final class StableDiffusion {
+
+	/** SD 1.x latent → RGB, a least-squares fit known from the community's "cheap" previews. */
+	private static final float[][] PREVIEW = { { 0.298f, 0.207f, 0.208f }, { 0.187f, 0.286f, 0.173f }, { -0.158f, 0.189f, 0.264f },
+			{ -0.184f, -0.271f, -0.473f } };
+
+	/** How the last generation spent its denoising loop: wall time and the UNet engine's share of it. */
+	public record Timings(int steps, Duration loop, Duration unet) {
+
+		/** The pipeline's own time per step over the engine's: (loop − unet) / unet. */
+		public double overhead() {
+			return unet.isZero() ? Double.NaN : (loop.toNanos() - unet.toNanos()) / (double) unet.toNanos();
+		}
+	}
+
+	private final DiffusionModel model;
+	private volatile Timings timings = new Timings(0, Duration.ZERO, Duration.ZERO);
+
+	public StableDiffusion(DiffusionModel model) {
+		this.model = model;
+	}
+
+	public DiffusionModel model() {
+		return model;
+	}
+
+	public Timings lastTimings() {
+		return timings;
+	}
+
+	/**
+	 * Generates the request's batch.
+	 *
+	 * @throws JobCancelledException when {@code cancelled} turns true (checked between steps)
+	 * @throws IOException           naming the file when a graph fails or the init image cannot be read
+	 */
+	public List<GeneratedImage> generate(GenerationRequest r, GenerationListener listener, BooleanSupplier cancelled) throws IOException {
+		int batch = r.batch();
+		int lh = r.height() / 8;
+		int lw = r.width() / 8;
+		int channels = model.latentChannels();
+		int per = channels * lh * lw;
+		float[] context = encodePrompts(r, listener);
+		checkCancelled(cancelled);
+
+		TorchRandom[] random = new TorchRandom[batch];
+		for (int i = 0; i < batch; i++) {
+			random[i] = new TorchRandom(r.seed() + i);
+		}
+		NoiseSource noise = target -> {
+			for (int i = 0; i < batch; i++) {
+				random[i].fillNormal(target, i * per, per);
+			}
+		};
+		Scheduler scheduler = Scheduler.create(r.sampler(), model.schedulerConfig(), r.steps());
+		float[] latents = new float[batch * per];
+		int start = 0;
+		if (r.initImage() != null) {
+			float[] init = encodeImage(r, random, per);
+			start = scheduler.startStep(r.strength());
+			float[] n = new float[batch * per];
+			noise.fill(n);
+			scheduler.addNoise(init, n, start, latents);
+		} else {
+			noise.fill(latents);
+			float sigma = (float) scheduler.initNoiseSigma();
+			for (int i = 0; i < latents.length; i++) {
+				latents[i] *= sigma;
+			}
+		}
+
+		GraphSession unet = model.unet();
+		long[] shape = { r.guided() ? 2L * batch : batch, channels, lh, lw };
+		float[] scaled = new float[batch * per];
+		float[] input = r.guided() ? new float[2 * batch * per] : scaled;
+		float[] eps = new float[batch * per];
+		float[] denoised = new float[batch * per];
+		Duration unetBefore = unet.engineTime();
+		long loopStart = System.nanoTime();
+		for (int s = start; s < r.steps(); s++) {
+			checkCancelled(cancelled);
+			scheduler.scaleModelInput(latents, s, scaled);
+			if (r.guided()) {
+				System.arraycopy(scaled, 0, input, 0, batch * per);
+				System.arraycopy(scaled, 0, input, batch * per, batch * per);
+			}
+			float[] out = unet.run(Map.of("sample", Tensor.of(input, shape), "timestep", timestep(unet, scheduler.timesteps()[s]),
+					"encoder_hidden_states", Tensor.of(context, shape[0], ClipTokenizer.LENGTH, context.length / (shape[0] * ClipTokenizer.LENGTH))),
+					Set.of("out_sample")).get("out_sample").floats();
+			if (out.length != input.length) {
+				throw new IOException(unet.file() + ": output 'out_sample' has " + out.length + " values for an input of " + input.length);
+			}
+			if (r.guided()) {
+				float cfg = (float) r.cfgScale();
+				for (int i = 0; i < eps.length; i++) {
+					float u = out[i];
+					eps[i] = u + cfg * (out[eps.length + i] - u);
+				}
+			} else {
+				System.arraycopy(out, 0, eps, 0, eps.length);
+			}
+			scheduler.denoised(eps, s, latents, denoised);
+			scheduler.step(eps, s, latents, noise);
+			listener.step(s - start + 1, r.steps() - start, previews(denoised, batch, channels, lh, lw));
+		}
+		timings = new Timings(r.steps() - start, Duration.ofNanos(System.nanoTime() - loopStart), unet.engineTime().minus(unetBefore));
+
+		List<GeneratedImage> images = new ArrayList<>();
+		String hash = model.hash();
+		for (int i = 0; i < batch; i++) {
+			checkCancelled(cancelled);
+			float[] z = new float[per];
+			for (int k = 0; k < per; k++) {
+				z[k] = (float) (latents[i * per + k] / model.scalingFactor());
+			}
+			images.add(new GeneratedImage(decode(z, channels, lh, lw), r.seed() + i, Infotext.of(r, i, model.name(), hash)));
+		}
+		return images;
+	}
+
+	private static void checkCancelled(BooleanSupplier cancelled) {
+		if (cancelled.getAsBoolean()) {
+			throw new JobCancelledException();
+		}
+	}
+
+	/** Unconditional then conditional hidden states, each repeated for the batch: [2B or B, 77, width]. */
+	private float[] encodePrompts(GenerationRequest r, GenerationListener listener) throws IOException {
+		ClipTokenizer tokenizer = model.tokenizer();
+		List<String[]> texts = r.guided() ? List.of(new String[] { "prompt", r.prompt() }, new String[] { "negative prompt", r.negativePrompt() })
+				: List.<String[]>of(new String[] { "prompt", r.prompt() });
+		for (String[] p : texts) {
+			int over = tokenizer.overflow(p[1]);
+			if (over > 0) {
+				listener.warning("the " + p[0] + " is " + over + " token(s) over CLIP's limit of " + (ClipTokenizer.LENGTH - 2) + "; they were dropped");
+			}
+		}
+		List<int[]> prompts = r.guided() ? List.of(tokenizer.encode(r.negativePrompt()), tokenizer.encode(r.prompt())) : List.of(tokenizer.encode(r.prompt()));
+		GraphSession encoder = model.textEncoder();
+		int n = prompts.size();
+		int[] ids = new int[n * ClipTokenizer.LENGTH];
+		for (int i = 0; i < n; i++) {
+			System.arraycopy(prompts.get(i), 0, ids, i * ClipTokenizer.LENGTH, ClipTokenizer.LENGTH);
+		}
+		boolean longs = encoder.input("input_ids").map(TensorSpec::type).orElse(ElementType.INT32) == ElementType.INT64;
+		Tensor in = longs ? Tensor.ofLongs(java.util.Arrays.stream(ids).asLongStream().toArray(), n, ClipTokenizer.LENGTH)
+				: Tensor.ofInts(ids, n, ClipTokenizer.LENGTH);
+		float[] hidden = encoder.run(Map.of("input_ids", in), Set.of("last_hidden_state")).get("last_hidden_state").floats();
+		int one = hidden.length / n;
+		float[] context = new float[one * n * r.batch()];
+		for (int p = 0; p < n; p++) {
+			for (int b = 0; b < r.batch(); b++) {
+				System.arraycopy(hidden, p * one, context, (p * r.batch() + b) * one, one);
+			}
+		}
+		return context;
+	}
+
+	private static Tensor timestep(GraphSession unet, double t) {
+		TensorSpec spec = unet.input("timestep").orElseThrow();
+		long[] shape = spec.rank() == 0 ? new long[0] : new long[] { 1 };
+		return switch (spec.type()) {
+		// as diffusers' np.array([t], dtype=int64): fractional timesteps are truncated
+		case INT64 -> Tensor.ofLongs(new long[] { (long) t }, shape);
+		case INT32 -> Tensor.ofInts(new int[] { (int) t }, shape);
+		default -> Tensor.of(new float[] { (float) t }, shape);
+		};
+	}
+
+	/** The init image in latent space, scaled, once per image of the batch. */
+	private float[] encodeImage(GenerationRequest r, TorchRandom[] random, int per) throws IOException {
+		BufferedImage image = readImage(r.initImage());
+		if (image.getWidth() != r.width() || image.getHeight() != r.height()) {
+			BufferedImage scaled = new BufferedImage(r.width(), r.height(), BufferedImage.TYPE_INT_RGB);
+			Graphics2D g = scaled.createGraphics();
+			g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+			g.drawImage(image, 0, 0, r.width(), r.height(), null);
+			g.dispose();
+			image = scaled;
+		}
+		int w = r.width();
+		int h = r.height();
+		float[] pixels = new float[3 * w * h];
+		for (int y = 0; y < h; y++) {
+			for (int x = 0; x < w; x++) {
+				int rgb = image.getRGB(x, y);
+				for (int c = 0; c < 3; c++) {
+					pixels[c * w * h + y * w + x] = ((rgb >> (16 - 8 * c)) & 0xff) / 127.5f - 1;
+				}
+			}
+		}
+		GraphSession encoder = model.vaeEncoder();
+		String name = DiffusionModel.encoderOutput(encoder);
+		Tensor out = encoder.run(Map.of("sample", Tensor.of(pixels, 1, 3, h, w)), Set.of(name)).get(name);
+		float[] latent = out.floats();
+		boolean gaussian = out.dim(1) == 2L * model.latentChannels();
+		if (latent.length != (gaussian ? 2 * per : per)) {
+			throw new IOException(encoder.file() + ": output '" + name + "' is " + out + ", not the latent of a " + w + "x" + h + " image");
+		}
+		float[] init = new float[r.batch() * per];
+		float[] draw = new float[per];
+		for (int b = 0; b < r.batch(); b++) {
+			if (gaussian) {
+				// mean and log-variance: a sample from the image's own generator, as diffusers' latent_dist.sample
+				random[b].fillNormal(draw, 0, per);
+				for (int k = 0; k < per; k++) {
+					double logvar = Math.clamp(latent[per + k], -30.0, 20.0);
+					init[b * per + k] = (float) ((latent[k] + Math.exp(0.5 * logvar) * draw[k]) * model.scalingFactor());
+				}
+			} else {
+				for (int k = 0; k < per; k++) {
+					init[b * per + k] = (float) (latent[k] * model.scalingFactor());
+				}
+			}
+		}
+		return init;
+	}
+
+	/** Reads an image; errors name the file. */
+	public static BufferedImage readImage(Path file) throws IOException {
+		if (!Files.isRegularFile(file)) {
+			throw new IOException(file + ": no such image");
+		}
+		BufferedImage image;
+		try {
+			image = ImageIO.read(file.toFile());
+		} catch (IOException | RuntimeException e) {
+			throw new IOException(file + ": cannot decode the image: " + e.getMessage(), e);
+		}
+		if (image == null) {
+			throw new IOException(file + ": not an image format this reads (PNG, JPEG, BMP, GIF)");
+		}
+		return image;
+	}
+
+	private BufferedImage decode(float[] z, int channels, int lh, int lw) throws IOException {
+		GraphSession decoder = model.vaeDecoder();
+		Tensor out = decoder.run(Map.of("latent_sample", Tensor.of(z, 1, channels, lh, lw)), Set.of("sample")).get("sample");
+		int h = lh * 8;
+		int w = lw * 8;
+		float[] x = out.floats();
+		if (out.dim(1) != 3 || out.dim(2) != h || out.dim(3) != w) {
+			throw new IOException(decoder.file() + ": output 'sample' is " + out + ", not [1, 3, " + h + ", " + w + "]");
+		}
+		BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+		int plane = w * h;
+		int[] rgb = new int[plane];
+		for (int i = 0; i < plane; i++) {
+			rgb[i] = (to8(x[i]) << 16) | (to8(x[plane + i]) << 8) | to8(x[2 * plane + i]);
+		}
+		image.setRGB(0, 0, w, h, rgb, 0, w);
+		return image;
+	}
+
+	private static int to8(float v) {
+		return Math.round(Math.clamp((v + 1) / 2, 0f, 1f) * 255);
+	}
+
+	private static List<BufferedImage> previews(float[] latents, int batch, int channels, int lh, int lw) {
+		List<BufferedImage> previews = new ArrayList<>(batch);
+		int plane = lh * lw;
+		for (int b = 0; b < batch; b++) {
+			BufferedImage image = new BufferedImage(lw, lh, BufferedImage.TYPE_INT_RGB);
+			int[] rgb = new int[plane];
+			int base = b * channels * plane;
+			for (int i = 0; i < plane; i++) {
+				int pixel = 0;
+				for (int c = 0; c < 3; c++) {
+					float v = 0;
+					if (channels == PREVIEW.length) {
+						for (int k = 0; k < channels; k++) {
+							v += latents[base + k * plane + i] * PREVIEW[k][c];
+						}
+					} else {
+						v = latents[base + i];
+					}
+					pixel = (pixel << 8) | to8(v);
+				}
+				rgb[i] = pixel;
+			}
+			image.setRGB(0, 0, lw, lh, rgb, 0, lw);
+			previews.add(image);
+		}
+		return previews;
+	}
+}
