@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,11 +22,6 @@ import org.eclipse.e4.ui.model.application.ui.menu.MToolControl;
 import org.eclipse.e4.ui.workbench.IWorkbench;
 import org.eclipse.e4.ui.workbench.modeling.EModelService;
 import org.eclipse.equinox.app.IApplicationContext;
-import org.eclipse.swt.SWT;
-import org.eclipse.swt.graphics.GC;
-import org.eclipse.swt.graphics.Image;
-import org.eclipse.swt.graphics.ImageLoader;
-import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
@@ -33,7 +29,6 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogLevel;
@@ -43,6 +38,8 @@ import org.osgi.service.log.LogReaderService;
 import dev.atelier.core.Notices;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.testing.Services;
+import dev.atelier.testing.ui.Screenshots;
 import dev.atelier.ui.AtelierUi;
 
 /**
@@ -60,16 +57,15 @@ class WorkbenchSmokeTest {
 
 	@Test
 	void workbenchComesUpWithTheAtelierPerspectivePartsAndStatusLine() throws Exception {
-		BundleContext context = FrameworkUtil.getBundle(WorkbenchSmokeTest.class).getBundleContext();
-		LogReaderService logs = context.getService(context.getServiceReference(LogReaderService.class));
+		LogReaderService logs = Services.await(WorkbenchSmokeTest.class, LogReaderService.class);
 		LogListener errorCollector = entry -> {
 			if (entry.getLogLevel() == LogLevel.ERROR) {
 				errors.add(describe(entry));
 			}
 		};
 		logs.addLogListener(errorCollector);
-		JobService jobs = context.getService(context.getServiceReference(JobService.class));
-		Notices notices = context.getService(context.getServiceReference(Notices.class));
+		JobService jobs = Services.await(WorkbenchSmokeTest.class, JobService.class);
+		Notices notices = Services.await(WorkbenchSmokeTest.class, Notices.class);
 		notices.post("smoke", Notices.Severity.WARNING, "cuda:0 at 86 °C (alert at 83 °C)");
 		CountDownLatch release = new CountDownLatch(1);
 		JobHandle<Void> job = jobs.submit("Smoke render", ctx -> {
@@ -96,7 +92,11 @@ class WorkbenchSmokeTest {
 				inspect(window);
 				// Give the first paint time to finish before the picture is taken.
 				display.timerExec(1500, () -> {
-					screenshot = capture((Shell) window.getWidget());
+					try {
+						screenshot = Screenshots.save((Shell) window.getWidget(), "workbench.png");
+					} catch (IOException e) {
+						checks.add("cannot write the screenshot: " + e);
+					}
 					window.getContext().get(IWorkbench.class).close();
 				});
 			}
@@ -190,26 +190,6 @@ class WorkbenchSmokeTest {
 		return texts;
 	}
 
-	private static Path capture(Shell shell) {
-		try {
-			shell.update();
-			Rectangle bounds = shell.getBounds();
-			Image image = new Image(shell.getDisplay(), bounds.width, bounds.height);
-			GC gc = new GC(image);
-			shell.print(gc);
-			gc.dispose();
-			ImageLoader loader = new ImageLoader();
-			loader.data = new org.eclipse.swt.graphics.ImageData[] { image.getImageData() };
-			Path dir = Path.of(System.getProperty("atelier.screenshots", "target/screenshots"));
-			Files.createDirectories(dir);
-			Path file = dir.resolve("workbench.png");
-			loader.save(file.toString(), SWT.IMAGE_PNG);
-			image.dispose();
-			return file;
-		} catch (Exception e) {
-			throw new IllegalStateException("cannot write the screenshot", e);
-		}
-	}
 
 	private static void closeAny(Display display) {
 		for (Shell shell : display.getShells()) {
