@@ -69,6 +69,6 @@ class SuitesOnTheCpuDeviceTest {
 	void anUnknownDeviceIsRefusedNamingTheKnownOnes() throws Exception {
 		IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
 				() -> BenchRunner.run(devices(), options("gpu", "cuda:7"), new RecordingJobContext()));
-		assertTrue(e.getMessage().startsWith("no device 'cuda:7'; devices: ") && e.getMessage().contains("cpu"), e.getMessage());
+		assertTrue(e.getMessage().startsWith("no device 'cuda:7'; known: ") && e.getMessage().contains("cpu"), e.getMessage());
 	}
 }

@@ -43,12 +43,9 @@ final class BenchRunner {
 		List<String> described = new ArrayList<>();
 		String reference = null;
 		if (!options.suite().equals("cpu")) {
-			Optional<Device> gpu = options.deviceId() != null ? devices.device(options.deviceId())
+			// an id (or auto) the device service resolves, naming the known ids when it has no such device
+			Optional<Device> gpu = options.deviceId() != null ? Optional.of(devices.resolve(options.deviceId()))
 					: devices.devices().stream().filter(Device::runsCudaModules).findFirst();
-			if (options.deviceId() != null && gpu.isEmpty()) {
-				throw new IllegalArgumentException("no device '" + options.deviceId() + "'; devices: "
-						+ String.join(", ", devices.devices().stream().map(Device::id).toList()));
-			}
 			if (gpu.isEmpty()) {
 				skipped.add("gpu suite: skipped: no CUDA device");
 			} else {

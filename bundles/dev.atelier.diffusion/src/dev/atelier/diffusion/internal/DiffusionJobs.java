@@ -103,12 +103,14 @@ public final class DiffusionJobs implements DiffusionService {
 	public JobHandle<List<Path>> submit(Path model, GenerationRequest request, String deviceId, Path outputFolder, GenerationListener listener) {
 		// the CPU provider needs nothing from the device service: no lease, and no CPU device bundle
 		Device device = deviceId.equals(CPU) ? null : devices.resolve(deviceId);
+		// one lane per device, however it was named (auto, cuda:0)
+		String laneId = device == null ? CPU : device.id();
 		long bytes = device == null || device.hostMemory() ? 0 : plan(model, request, device);
-		Lane lane = lanes.computeIfAbsent(deviceId, id -> new Lane(id, device));
+		Lane lane = lanes.computeIfAbsent(laneId, id -> new Lane(id, device));
 		Path folder = outputFolder == null ? defaultOutputFolder() : outputFolder;
 		JobHandle<List<Path>> handle;
 		synchronized (queue) {
-			handle = jobs.submit("diffusion " + request.width() + "x" + request.height() + "x" + request.batch() + " on " + deviceId,
+			handle = jobs.submit("diffusion " + request.width() + "x" + request.height() + "x" + request.batch() + " on " + laneId,
 					ctx -> run(ctx, lane, model, request, bytes, folder, listener), lane.runner);
 			queue.add(handle);
 		}

@@ -81,7 +81,8 @@ public final class PlanCommand implements Subcommand {
 				for (String spec : specs) {
 					workloads.add(Workloads.parse(spec, estimators));
 				}
-				plan = Planner.plan(device.id(), devices.status(device.id()).budgetBytes(), workloads);
+				String id = devices.resolve(device.id()).id();
+				plan = Planner.plan(id, devices.status(id).budgetBytes(), workloads);
 			} catch (IllegalArgumentException e) { // a malformed spec, a device the service does not have
 				throw new UsageException(e.getMessage());
 			}

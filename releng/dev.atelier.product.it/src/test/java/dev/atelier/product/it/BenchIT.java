@@ -52,7 +52,7 @@ class BenchIT {
 		assertTrue(suite.err().contains("atelier bench: --suite: expected one of [gpu, cpu, all] (case-sensitive) but was 'tpu' (see atelier bench --help)"), suite.err());
 		Product.Run device = Product.run(env, "bench", "--suite", "gpu", "--device", "cuda:9");
 		assertEquals(2, device.exitCode(), device.all());
-		assertTrue(device.err().contains("atelier bench: no device 'cuda:9'; devices: "), device.err());
+		assertTrue(device.err().contains("atelier bench: no device 'cuda:9'; known: "), device.err());
 		Path file = Files.writeString(ws.resolve("a-file"), "not a folder");
 		Product.Run unwritable = Product.run(env, "bench", "--suite", "gpu", "--json", file.resolve("b.json").toString());
 		assertEquals(1, unwritable.exitCode(), unwritable.all());

@@ -75,6 +75,18 @@ class DeviceIT {
 		assertTrue(profile.err().contains("unknown simulation profile 'rtx9090'; known: a6000, h100, rtx3090, rtx4090"), profile.err());
 	}
 
+	@Test
+	void planOnAutoPlansForTheDeviceAutoResolvesTo() throws Exception {
+		Product.Run devices = Product.run(env(), "devices", "--json");
+		JsonArray all = JsonParser.parseString(devices.out()).getAsJsonArray();
+		// auto is the first GPU, else the CPU: never a simulated card
+		String expected = all.asList().stream().map(d -> d.getAsJsonObject().get("id").getAsString()).filter(id -> id.startsWith("cuda:")).findFirst()
+				.orElse("cpu");
+		Product.Run auto = Product.run(env(), "plan", "--device", "auto", "sd15@512x512x1");
+		assertTrue(auto.exitCode() == 0 || auto.exitCode() == 3, auto.all());
+		assertTrue(auto.out().startsWith(expected + ": budget "), auto.out());
+	}
+
 	private static JsonObject find(JsonArray devices, String id) {
 		for (JsonElement d : devices) {
 			if (d.getAsJsonObject().get("id").getAsString().equals(id)) {
