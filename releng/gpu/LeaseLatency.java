@@ -8,6 +8,7 @@ import dev.atelier.device.VramLease;
 import dev.atelier.device.cuda.internal.CudaDevices;
 import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
+import dev.atelier.device.sim.internal.SimulatedCards;
 
 /**
  * Benchmark: lease acquire + release latency at 1, 8 and 64 threads, each thread taking small leases (64 MiB)
@@ -20,7 +21,9 @@ public final class LeaseLatency {
 	public static void main(String[] args) throws Exception {
 		int iterations = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
 		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
-		registry.simulate("rtx4090");
+		SimulatedCards simulated = new SimulatedCards();
+		registry.addProvider(simulated);
+		registry.resolve("sim:rtx4090");
 		try {
 			registry.addProvider(new CudaDevices());
 		} catch (LinkageError e) {

@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.atelier.device.Device;
+import dev.atelier.device.cuda.internal.CudaDevices;
+import dev.atelier.device.spi.PhysicalDevice;
 import dev.atelier.power.Energy;
 import dev.atelier.power.Metric;
 import dev.atelier.power.Sample;
@@ -21,7 +24,9 @@ public final class PowerVerification {
 	private static final List<String> failures = new ArrayList<>();
 
 	public static void main(String[] args) throws Exception {
-		NvmlTelemetry nvml = new NvmlTelemetry();
+		// NVML's GPUs are named after CUDA's devices on the same PCI bus
+		List<Device> cuda = new CudaDevices().devices().stream().map(PhysicalDevice::device).toList();
+		NvmlTelemetry nvml = new NvmlTelemetry(() -> cuda);
 		check(nvml.deviceIds().contains("cuda:0"), "NVML lists cuda:0 " + nvml.deviceIds());
 		Sample ours = nvml.sample("cuda:0");
 		String[] smi = nvidiaSmi("power.draw,temperature.gpu,memory.used,clocks.sm,clocks.mem,temperature.memory");

@@ -14,6 +14,7 @@ case "${1:-}" in
     jars=("$root"/bundles/dev.atelier.core/target/dev.atelier.core-*[0-9T].jar
           "$root"/bundles/dev.atelier.device/target/dev.atelier.device-*[0-9T].jar
           "$root"/bundles/dev.atelier.device.cuda/target/dev.atelier.device.cuda-*[0-9T].jar
+          "$root"/bundles/dev.atelier.device.sim/target/dev.atelier.device.sim-*[0-9T].jar
           "$root"/bundles/dev.atelier.power/target/dev.atelier.power-*[0-9T].jar
           "$root"/bundles/dev.atelier.device.cpu/target/dev.atelier.device.cpu-*[0-9T].jar
           "$root"/bundles/dev.atelier.cli/target/dev.atelier.cli-*[0-9T].jar

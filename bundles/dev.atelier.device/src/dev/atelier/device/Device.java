@@ -1,14 +1,18 @@
 package dev.atelier.device;
 
+import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * A compute device's identity and attributes, as its backend reported them. Free memory changes all the
- * time and is not part of it: ask {@link DeviceService#status(String)}.
+ * time and is not part of it: ask {@link DeviceService#status(String)}. Consumers ask it what they need
+ * ({@link #runsCudaModules()}, {@link #hostMemory()}, {@link #ordinal()}) rather than switch on its backend or
+ * take its id apart.
  *
  * @param id                 stable across runs: {@code cuda:0}, {@code cpu}, {@code sim:rtx4090}
+ * @param ordinal            its index on its backend: the CUDA driver's device ordinal, 0 for the CPU, the order
+ *                           in which simulated cards were added
  * @param computeCapability  null for the CPU
  * @param multiprocessors    streaming multiprocessors of a GPU, cores of a CPU
  * @param coreClockKHz       the maximum (boost) clock, 0 when unknown
@@ -17,10 +21,12 @@ import java.util.Set;
  * @param simdWidthBits      the CPU's widest vector unit (128, 256, 512); 0 for GPUs
  * @param driverVersion      e.g. {@code 580.65.06}, empty when none applies
  * @param cudaVersion        highest CUDA version the driver supports, e.g. {@code 13.0}; empty when none
+ * @param pciBusId           {@code domain:bus:device.function} in hex as CUDA reports it ({@code 0000:01:00.0}),
+ *                           empty when the device is not on a PCI bus; NVML names the same card by it
  */
-public record Device(String id, String name, Backend backend, ComputeCapability computeCapability, int multiprocessors,
+public record Device(String id, String name, Backend backend, int ordinal, ComputeCapability computeCapability, int multiprocessors,
 		long coreClockKHz, long memoryClockKHz, int memoryBusWidthBits, long totalBytes, int simdWidthBits,
-		String driverVersion, String cudaVersion) {
+		String driverVersion, String cudaVersion, String pciBusId) {
 
 	public Device {
 		Objects.requireNonNull(id, "id");
@@ -28,9 +34,38 @@ public record Device(String id, String name, Backend backend, ComputeCapability 
 		Objects.requireNonNull(backend, "backend");
 		driverVersion = driverVersion == null ? "" : driverVersion;
 		cudaVersion = cudaVersion == null ? "" : cudaVersion;
+		pciBusId = pciBusId == null ? "" : pciBusId;
 		if (backend != Backend.CPU && computeCapability == null) {
 			throw new IllegalArgumentException(id + ": a GPU needs a compute capability");
 		}
+		if (ordinal < 0) {
+			throw new IllegalArgumentException(id + ": negative ordinal " + ordinal);
+		}
+	}
+
+	/** Whether CUDA modules (kernels, CUDA libraries) run on it: a real CUDA GPU, not the CPU or a simulated card. */
+	public boolean runsCudaModules() {
+		return backend == Backend.CUDA;
+	}
+
+	/**
+	 * Whether its memory is the host's (the CPU): work on it allocates ordinary memory and needs no lease. A simulated
+	 * card computes on the host too, but its memory is booked as a GPU's, so it is leased.
+	 */
+	public boolean hostMemory() {
+		return backend == Backend.CPU;
+	}
+
+	/** Whether it is the card a PCI bus id names (case and the domain's width aside: NVML writes 8 hex digits, CUDA 4). */
+	public boolean onPciBus(String busId) {
+		return !pciBusId.isEmpty() && busId != null && normalPci(pciBusId).equals(normalPci(busId));
+	}
+
+	private static String normalPci(String busId) {
+		String lower = busId.strip().toLowerCase(Locale.ROOT);
+		int colon = lower.indexOf(':');
+		String domain = lower.substring(0, Math.max(0, colon)).replaceFirst("^0+(?=.)", "");
+		return domain + lower.substring(Math.max(0, colon));
 	}
 
 	/** Native precisions: derived from the compute capability for GPUs; FP32 and INT8 for the CPU. */
@@ -59,36 +94,6 @@ public record Device(String id, String name, Backend backend, ComputeCapability 
 	 */
 	public double peakFp16TensorFlops() {
 		return computeCapability == null ? 0 : multiprocessors * tensorFlopsPerClockPerSm(computeCapability) * coreClockKHz * 1000.0;
-	}
-
-	/** The oldest architecture Atelier's kernels are built for (cubins sm_75 … sm_90, PTX compute_80). */
-	public static final ComputeCapability OLDEST_KERNEL_TARGET = new ComputeCapability(7, 5);
-	/** Atelier's kernels are built with CUDA 13, which needs a driver of the 580 series or newer. */
-	public static final int KERNEL_CUDA_MAJOR = 13;
-
-	/**
-	 * Why the kernels Atelier ships cannot run on this device, or empty when they can (and for non-CUDA
-	 * devices, which do not run them).
-	 */
-	public Optional<String> kernelIncompatibility() {
-		if (backend != Backend.CUDA) {
-			return Optional.empty();
-		}
-		int cudaMajor;
-		try {
-			cudaMajor = Integer.parseInt(cudaVersion.split("\\.")[0]);
-		} catch (NumberFormatException e) {
-			cudaMajor = 0;
-		}
-		if (cudaMajor < KERNEL_CUDA_MAJOR) {
-			return Optional.of("the driver" + (driverVersion.isEmpty() ? "" : " " + driverVersion) + " supports CUDA "
-					+ (cudaVersion.isEmpty() ? "(unknown)" : cudaVersion) + "; Atelier's kernels are built with CUDA 13 and need driver 580 or newer");
-		}
-		if (computeCapability.compareTo(OLDEST_KERNEL_TARGET) < 0) {
-			return Optional.of("compute capability " + computeCapability + " is older than " + OLDEST_KERNEL_TARGET
-					+ ", the oldest architecture Atelier's kernels are built for");
-		}
-		return Optional.empty();
 	}
 
 	/** FP32 lanes (CUDA cores) per SM by architecture. */

@@ -11,7 +11,8 @@ import java.util.Optional;
  * granted leases have not allocated yet, total − headroom − granted); waiting requests are served higher
  * priority first and FIFO within a priority; before a request waits, idle evictable leases of the same or
  * lower priority are evicted least recently used first, never pinned or busy ones. A request that can never
- * fit is refused at once.
+ * fit is refused at once. Memory a foreign allocator took for a lease ({@link VramLease#recordForeign(long)}) counts
+ * as allocated under it, not as still promised.
  */
 public interface DeviceService {
 
@@ -19,6 +20,16 @@ public interface DeviceService {
 	List<Device> devices();
 
 	Optional<Device> device(String id);
+
+	/**
+	 * The device a user's id names: a device's id ({@code cpu}, {@code cuda:N}); an id a backend makes on demand
+	 * ({@code sim:PROFILE} adds that simulated card); or {@code auto}, the best device there is (the first GPU in
+	 * driver order, else the CPU; never a simulated card).
+	 *
+	 * @throws IllegalArgumentException naming the known ids when there is no such device, or naming what the backend
+	 *                                  can make when it cannot make this one
+	 */
+	Device resolve(String id);
 
 	/** The device's memory now; throws {@link IllegalArgumentException} naming the known ids for an unknown id. */
 	DeviceStatus status(String deviceId);
@@ -43,11 +54,6 @@ public interface DeviceService {
 
 	/** A compute context on the lease's device whose allocations count against the lease. */
 	ComputeContext openContext(VramLease lease);
-
-	/** Adds the simulated device of a profile (see {@link #simulationProfiles()}); returns it, id {@code sim:<profile>}. */
-	Device simulate(String profile);
-
-	List<String> simulationProfiles();
 
 	void addListener(DeviceEvent.Listener listener);
 

@@ -41,11 +41,29 @@ public interface VramLease extends AutoCloseable {
 	 */
 	Use use();
 
+	/**
+	 * Records that an allocator the device service does not see (ONNX Runtime's CUDA provider, a cuBLAS workspace)
+	 * took {@code bytes} of the device's memory for this lease's holder. They then count as allocated under the lease:
+	 * the driver's free memory already lacks them, so the budget must not also hold them back as still promised.
+	 * Close the returned handle when the foreign allocator gives them back.
+	 *
+	 * @throws IllegalStateException when the lease has fewer bytes left, or is no longer granted
+	 */
+	Foreign recordForeign(long bytes);
+
 	/** Releases the lease; a second close does nothing. */
 	@Override
 	void close();
 
 	interface Use extends AutoCloseable {
+		@Override
+		void close();
+	}
+
+	/** Bytes a foreign allocator holds under a lease; closing gives them back to the lease (a second close does nothing). */
+	interface Foreign extends AutoCloseable {
+		long bytes();
+
 		@Override
 		void close();
 	}

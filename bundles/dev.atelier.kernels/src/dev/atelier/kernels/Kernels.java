@@ -7,8 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import dev.atelier.device.ComputeCapability;
 import dev.atelier.device.ComputeContext;
+import dev.atelier.device.Device;
 import dev.atelier.device.DeviceModule;
 
 /**
@@ -19,6 +22,11 @@ import dev.atelier.device.DeviceModule;
 public final class Kernels {
 
 	private static final String MANIFEST = "/fatbin/MANIFEST.sha256";
+
+	/** The oldest architecture Atelier's kernels are built for (cubins sm_75 … sm_90, PTX compute_80). */
+	public static final ComputeCapability OLDEST_KERNEL_TARGET = new ComputeCapability(7, 5);
+	/** Atelier's kernels are built with CUDA 13, which needs a driver of the 580 series or newer. */
+	public static final int KERNEL_CUDA_MAJOR = 13;
 
 	private Kernels() {
 	}
@@ -50,12 +58,38 @@ public final class Kernels {
 	}
 
 	/**
+	 * Why the kernels Atelier ships cannot run on a device, or empty when they can (and for devices that run no CUDA
+	 * modules, which do not run them).
+	 */
+	public static Optional<String> incompatibility(Device device) {
+		if (!device.runsCudaModules()) {
+			return Optional.empty();
+		}
+		String cudaVersion = device.cudaVersion();
+		int cudaMajor;
+		try {
+			cudaMajor = Integer.parseInt(cudaVersion.split("\\.")[0]);
+		} catch (NumberFormatException e) {
+			cudaMajor = 0;
+		}
+		if (cudaMajor < KERNEL_CUDA_MAJOR) {
+			return Optional.of("the driver" + (device.driverVersion().isEmpty() ? "" : " " + device.driverVersion()) + " supports CUDA "
+					+ (cudaVersion.isEmpty() ? "(unknown)" : cudaVersion) + "; Atelier's kernels are built with CUDA 13 and need driver 580 or newer");
+		}
+		if (device.computeCapability().compareTo(OLDEST_KERNEL_TARGET) < 0) {
+			return Optional.of("compute capability " + device.computeCapability() + " is older than " + OLDEST_KERNEL_TARGET
+					+ ", the oldest architecture Atelier's kernels are built for");
+		}
+		return Optional.empty();
+	}
+
+	/**
 	 * Loads a kernel image into a compute context. Throws {@link UnsupportedOperationException} with the reason
 	 * where the device cannot run Atelier's kernels (a CPU or simulated device, a driver older than 580, a GPU
 	 * older than Turing).
 	 */
 	public static DeviceModule load(ComputeContext context, String name) {
-		context.device().kernelIncompatibility().ifPresent(why -> {
+		incompatibility(context.device()).ifPresent(why -> {
 			throw new UnsupportedOperationException(context.device().id() + ": " + why);
 		});
 		return context.loadModule(image(name));

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.bench.BenchReport;
 import dev.atelier.bench.BenchResult;
-import dev.atelier.device.Backend;
+import dev.atelier.device.Device;
 import dev.atelier.device.DeviceService;
 import dev.atelier.testing.Services;
 import dev.atelier.testing.RecordingJobContext;
@@ -56,7 +56,7 @@ class SuitesOnTheCpuDeviceTest {
 	void withoutACudaDeviceTheGpuSuiteIsSkippedAndTheCpuSuiteRuns() throws Exception {
 		DeviceService devices = devices();
 		BenchReport report = BenchRunner.run(devices, options("all", null), new RecordingJobContext());
-		boolean gpu = devices.devices().stream().anyMatch(d -> d.backend() == Backend.CUDA);
+		boolean gpu = devices.devices().stream().anyMatch(Device::runsCudaModules);
 		assertEquals(!gpu, report.skipped().contains("gpu suite: skipped: no CUDA device"), report.skipped().toString());
 		List<BenchResult> sgemm = report.results().stream().filter(r -> r.group().equals("cpu-gemm")).toList();
 		assertEquals(List.of("Vector-API SGEMM 64", "Vector-API SGEMM 128"), sgemm.stream().map(BenchResult::name).toList());

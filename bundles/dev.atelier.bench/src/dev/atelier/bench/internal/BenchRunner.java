@@ -13,7 +13,6 @@ import dev.atelier.bench.BenchReport;
 import dev.atelier.bench.BenchResult;
 import dev.atelier.bench.Harness;
 import dev.atelier.core.jobs.JobContext;
-import dev.atelier.device.Backend;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceService;
 
@@ -45,7 +44,7 @@ final class BenchRunner {
 		String reference = null;
 		if (!options.suite().equals("cpu")) {
 			Optional<Device> gpu = options.deviceId() != null ? devices.device(options.deviceId())
-					: devices.devices().stream().filter(d -> d.backend() == Backend.CUDA).findFirst();
+					: devices.devices().stream().filter(Device::runsCudaModules).findFirst();
 			if (options.deviceId() != null && gpu.isEmpty()) {
 				throw new IllegalArgumentException("no device '" + options.deviceId() + "'; devices: "
 						+ String.join(", ", devices.devices().stream().map(Device::id).toList()));
@@ -59,7 +58,7 @@ final class BenchRunner {
 				skipped.addAll(suite.skipped());
 				failures.addAll(suite.failures());
 				List<BenchResult> gpuResults = suite.results();
-				if (options.reference() && !suite.references().isEmpty() && gpu.get().backend() == Backend.CUDA) {
+				if (options.reference() && !suite.references().isEmpty() && gpu.get().runsCudaModules()) {
 					job.begin("PyTorch reference", -1);
 					TorchReference.Outcome outcome = options.torch().run(suite.references(), options.warmup(), options.runs());
 					reference = outcome.description();
@@ -91,7 +90,7 @@ final class BenchRunner {
 	}
 
 	static String describe(Device d) {
-		return d.backend() == Backend.CPU
+		return d.hostMemory()
 				? String.format(Locale.ROOT, "%s  %s, %d cores, %d-bit SIMD, %.0f MHz", d.id(), d.name(), d.multiprocessors(), d.simdWidthBits(),
 						d.coreClockKHz() / 1e3)
 				: String.format(Locale.ROOT, "%s  %s, compute %s, %d SMs, %.0f MHz, memory %.0f MHz × %d bit, driver %s, CUDA %s", d.id(), d.name(),

@@ -27,8 +27,8 @@ import dev.atelier.device.VramLease;
 import dev.atelier.device.internal.Arbiter;
 import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
-import dev.atelier.device.internal.SimulatedDevice;
 import dev.atelier.testing.Services;
+import dev.atelier.testing.devices.FakeGpu;
 
 /**
  * 64 threads, 10,000 random operations each, on a simulated 24 GiB RTX 4090: acquire (all priorities, partial,
@@ -44,7 +44,7 @@ class ArbiterStressTest {
 	@Test
 	void grantsStayWithinTheBudgetWithoutDeadlockOrLostWakeUp() throws Exception {
 		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
-		SimulatedDevice gpu = SimulatedDevice.of("rtx4090");
+		FakeGpu gpu = FakeGpu.of("rtx4090", 24L << 30);
 		registry.add(gpu, null);
 		Arbiter arbiter = registry.entry("sim:rtx4090").arbiter();
 		arbiter.checkInvariants(true);

@@ -15,8 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import dev.atelier.device.Backend;
-import dev.atelier.device.ComputeCapability;
 import dev.atelier.device.Device;
 import dev.atelier.device.LeaseRefusedException;
 import dev.atelier.device.LeaseRequest;
@@ -25,6 +23,7 @@ import dev.atelier.device.Priority;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.internal.Arbiter;
 import dev.atelier.testing.ManualClock;
+import dev.atelier.testing.devices.TestDevices;
 
 /** The arbitration policy, rule by rule, on a 24 GiB device with 1 GiB headroom and a driver the test controls. */
 class ArbiterTest {
@@ -36,8 +35,7 @@ class ArbiterTest {
 	private final ManualClock clock = new ManualClock();
 	private final AtomicLong driverFree = new AtomicLong(24 * GIB);
 	private final List<String> events = new CopyOnWriteArrayList<>();
-	private final Device device = new Device("sim:test", "Test GPU", Backend.SIMULATED, new ComputeCapability(8, 9), 128, 2_520_000,
-			10_501_000, 384, 24 * GIB, 0, "", "");
+	private final Device device = TestDevices.simulated("test", 24 * GIB);
 	private final Arbiter arbiter = new Arbiter(device, driverFree::get, 0, GIB, clock,
 			(type, lease) -> events.add(type + " " + lease.owner().client()));
 
@@ -72,6 +70,29 @@ class ArbiterTest {
 		assertEquals(5 * GIB, arbiter.budget(), "allocating under a lease does not change the budget");
 		driverFree.set(24 * GIB - 4 * GIB); // the game quit
 		assertEquals(13 * GIB, arbiter.budget(), "then the book term (24 − 1 − 10) is the smaller one");
+	}
+
+	@Test
+	void memoryAForeignAllocatorTookForALeaseIsNotCountedTwice() throws Exception {
+		VramLease onnx = arbiter.acquire(SD, req("onnx", 10));
+		assertEquals(13 * GIB, arbiter.budget(), "24 − 1 headroom − 10 granted");
+		// ONNX Runtime's CUDA provider allocates 6 GiB for the lease's sessions behind the device service's back
+		driverFree.addAndGet(-6 * GIB);
+		assertEquals(8 * GIB, arbiter.budget(), "unrecorded, the 6 GiB are missing from the driver and still promised: 18 − 10");
+		VramLease.Foreign sessions = onnx.recordForeign(6 * GIB);
+		assertEquals(6 * GIB, sessions.bytes());
+		assertEquals(13 * GIB, arbiter.budget(), "recorded, they count once: min(18 − 4 promised, 24 − 1 − 10)");
+		IllegalStateException e = assertThrows(IllegalStateException.class, () -> onnx.recordForeign(5 * GIB));
+		assertTrue(e.getMessage().contains("has 4.0 GiB of 10.0 GiB left; asked for 5.0 GiB"), e.getMessage());
+
+		// the provider gives the memory back: the lease promises it again
+		driverFree.addAndGet(6 * GIB);
+		sessions.close();
+		sessions.close();
+		assertEquals(13 * GIB, arbiter.budget(), "24 − 10 promised, and the book term");
+		onnx.close();
+		assertEquals(23 * GIB, arbiter.budget());
+		assertThrows(IllegalStateException.class, () -> onnx.recordForeign(GIB), "a released lease records nothing");
 	}
 
 	@Test

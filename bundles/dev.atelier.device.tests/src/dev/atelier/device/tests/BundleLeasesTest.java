@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.ServiceReference;
 
 import dev.atelier.device.DeviceService;
@@ -21,6 +23,8 @@ import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.LeaseState;
 import dev.atelier.device.VramLease;
 import dev.atelier.testing.Services;
+import dev.atelier.device.spi.DeviceProvider;
+import dev.atelier.testing.devices.FakeGpu;
 
 /** In the OSGi runtime: a lease never outlives the bundle that holds it. */
 class BundleLeasesTest {
@@ -29,7 +33,9 @@ class BundleLeasesTest {
 	void stoppingABundleReleasesItsLeases() throws Exception {
 		BundleContext context = FrameworkUtil.getBundle(BundleLeasesTest.class).getBundleContext();
 		DeviceService mine = Services.await(BundleLeasesTest.class, DeviceService.class);
-		mine.simulate("rtx4090");
+		// a backend with one card, as the simulated backend would add it
+		FakeGpu card = FakeGpu.of("rtx4090", 24L << 30);
+		ServiceRegistration<DeviceProvider> backend = context.registerService(DeviceProvider.class, () -> List.of(card), null);
 
 		Bundle owner = context.installBundle("test:lease-owner", emptyBundle("test.lease.owner"));
 		try {
@@ -48,6 +54,7 @@ class BundleLeasesTest {
 			assertEquals(0, mine.status("sim:rtx4090").grantedBytes());
 		} finally {
 			owner.uninstall();
+			backend.unregister();
 		}
 	}
 

@@ -17,6 +17,7 @@ import dev.atelier.device.LeaseState;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
+import dev.atelier.testing.devices.FakeGpu;
 
 class LeakReportTest {
 
@@ -41,7 +42,7 @@ class LeakReportTest {
 		logger.addHandler(capture);
 		try {
 			DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
-			registry.simulate("rtx3090");
+			registry.add(FakeGpu.of("rtx3090", 24L << 30), null);
 			DeviceService service = BundleDeviceService.forBundle(registry, "forgetful.plugin");
 			VramLease leaked = service.acquire("sim:rtx3090", LeaseRequest.of("textures", 3L << 30));
 			VramLease closed = service.acquire("sim:rtx3090", LeaseRequest.of("closed", 1L << 30));

@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
+import dev.atelier.device.spi.Bytes;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceEvent;
 import dev.atelier.device.LeaseOwner;
@@ -404,6 +405,30 @@ public final class Arbiter {
 			} finally {
 				lock.unlock();
 			}
+		}
+
+		@Override
+		public Foreign recordForeign(long n) {
+			if (n <= 0) {
+				throw new IllegalArgumentException("foreign bytes must be positive, not " + n);
+			}
+			allocate(n);
+			return new Foreign() {
+				private boolean closed;
+
+				@Override
+				public long bytes() {
+					return n;
+				}
+
+				@Override
+				public synchronized void close() {
+					if (!closed) {
+						closed = true;
+						free(n);
+					}
+				}
+			};
 		}
 
 		/** Returns {@code n} allocated bytes to the lease. */

@@ -75,6 +75,11 @@ public final class BundleDeviceService implements DeviceService {
 	}
 
 	@Override
+	public Device resolve(String id) {
+		return registry.resolve(id);
+	}
+
+	@Override
 	public DeviceStatus status(String deviceId) {
 		DeviceRegistry.Entry e = registry.entry(deviceId);
 		Arbiter a = e.arbiter();
@@ -108,15 +113,6 @@ public final class BundleDeviceService implements DeviceService {
 		return new ComputeContextImpl(ours, e.arbiter().device(), e.physical().open());
 	}
 
-	@Override
-	public Device simulate(String profile) {
-		return registry.simulate(profile);
-	}
-
-	@Override
-	public List<String> simulationProfiles() {
-		return SimulatedDevice.profiles();
-	}
 
 	@Override
 	public void addListener(DeviceEvent.Listener listener) {

@@ -30,13 +30,12 @@ import dev.atelier.device.spi.PhysicalDevice;
 
 /**
  * All devices and their arbiters, shared by every bundle's view of the device service. Backends join as
- * {@link DeviceProvider} services; simulated devices are added on request or by the preference
- * {@code device.simulate} (comma-separated profiles). {@code device.headroomMiB} overrides the backends' headroom.
+ * {@link DeviceProvider} services, with the devices they find and those they make on demand ({@link #resolve}).
+ * {@code device.headroomMiB} overrides the backends' headroom.
  */
 @Component(service = DeviceRegistry.class)
 public final class DeviceRegistry {
 
-	public static final String PREF_SIMULATE = "device.simulate";
 	public static final String PREF_HEADROOM_MIB = "device.headroomMiB";
 
 	private static final System.Logger LOG = System.getLogger(DeviceRegistry.class.getName());
@@ -47,6 +46,7 @@ public final class DeviceRegistry {
 	}
 
 	private final Map<String, Entry> devices = new LinkedHashMap<>();
+	private final List<DeviceProvider> providers = new ArrayList<>();
 	private final List<DeviceEvent.Listener> listeners = new CopyOnWriteArrayList<>();
 	private final LongSupplier clock;
 	private final Long headroomOverride;
@@ -59,17 +59,6 @@ public final class DeviceRegistry {
 	@Activate
 	public DeviceRegistry(@Reference(cardinality = ReferenceCardinality.OPTIONAL) Preferences preferences) {
 		this(System::nanoTime, headroomPreference(preferences));
-		if (preferences != null) {
-			for (String profile : preferences.get(PREF_SIMULATE, "").split(",")) {
-				if (!profile.isBlank()) {
-					try {
-						simulate(profile.strip());
-					} catch (IllegalArgumentException e) {
-						LOG.log(Level.WARNING, "preference " + PREF_SIMULATE + ": " + e.getMessage());
-					}
-				}
-			}
-		}
 	}
 
 	/** Plain-Java construction for tests; {@code headroomOverride} null keeps each backend's default. */
@@ -94,6 +83,9 @@ public final class DeviceRegistry {
 
 	@Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
 	public void addProvider(DeviceProvider provider) {
+		synchronized (this) {
+			providers.add(provider);
+		}
 		for (PhysicalDevice physical : provider.devices()) {
 			add(physical, provider);
 		}
@@ -102,6 +94,7 @@ public final class DeviceRegistry {
 	public void removeProvider(DeviceProvider provider) {
 		List<Entry> gone = new ArrayList<>();
 		synchronized (this) {
+			providers.remove(provider);
 			devices.values().removeIf(e -> {
 				boolean match = e.provider() == provider;
 				if (match) {
@@ -132,22 +125,47 @@ public final class DeviceRegistry {
 		return device;
 	}
 
-	public Device simulate(String profile) {
-		return add(SimulatedDevice.of(profile), null);
-	}
-
-	/** GPUs in driver order, then the CPU, then simulated devices (the order of {@link Backend}). */
+	/** GPUs in driver order, then the CPU, then simulated devices (the order of {@link Backend}, then ordinals). */
 	public synchronized List<Device> devices() {
-		return devices.values().stream().map(e -> e.arbiter().device()).sorted(Comparator.comparing(Device::backend)
-				.thenComparingInt(d -> d.backend() == Backend.CUDA ? cudaIndex(d.id()) : 0).thenComparing(Device::id)).toList();
+		return devices.values().stream().map(e -> e.arbiter().device())
+				.sorted(Comparator.comparing(Device::backend).thenComparingInt(Device::ordinal).thenComparing(Device::id)).toList();
 	}
 
-	private static int cudaIndex(String id) {
-		try {
-			return Integer.parseInt(id.substring(id.indexOf(':') + 1));
-		} catch (NumberFormatException e) {
-			return Integer.MAX_VALUE;
+	/** See {@link dev.atelier.device.DeviceService#resolve(String)}. */
+	public Device resolve(String id) {
+		if (id.equals("auto")) {
+			return devices().stream().filter(d -> d.backend() != Backend.SIMULATED).findFirst()
+					.orElseThrow(() -> new IllegalArgumentException("no device for 'auto': " + known()));
 		}
+		Optional<Entry> found = find(id);
+		if (found.isPresent()) {
+			return found.get().arbiter().device();
+		}
+		List<DeviceProvider> providers;
+		synchronized (this) {
+			providers = List.copyOf(this.providers);
+		}
+		for (DeviceProvider provider : providers) {
+			Optional<PhysicalDevice> made = provider.create(id);
+			if (made.isPresent()) {
+				return add(made.get(), provider);
+			}
+		}
+		return entry(id).arbiter().device();
+	}
+
+	/** Ids the backends make when asked for them, such as {@code sim:rtx4090}. */
+	public List<String> onDemand() {
+		List<DeviceProvider> providers;
+		synchronized (this) {
+			providers = List.copyOf(this.providers);
+		}
+		return providers.stream().flatMap(p -> p.onDemand().stream()).sorted().toList();
+	}
+
+	private String known() {
+		List<Device> all = devices();
+		return all.isEmpty() ? "there are no devices" : "known: " + String.join(", ", all.stream().map(Device::id).toList());
 	}
 
 	public synchronized Optional<Entry> find(String id) {

@@ -2,8 +2,11 @@ package dev.atelier.device.plan;
 
 import java.util.List;
 
-/** Something that needs device memory, estimated by a documented formula. */
-public sealed interface Workload permits DiffusionWorkload, LlmWorkload, SceneWorkload, RuntimeOverhead {
+/**
+ * Something that needs device memory, estimated by a documented formula. Capabilities implement it for their
+ * workloads and parse their specs with a {@link WorkloadEstimator}.
+ */
+public interface Workload {
 
 	/** The spec in the CLI's syntax, e.g. {@code sd15@512x512x1}. */
 	String spec();

@@ -28,6 +28,7 @@ import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.VramLease;
+import dev.atelier.device.sim.SimulatedDevices;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
@@ -130,21 +131,21 @@ class DiffusionJobsTest {
 	}
 
 	@Test
-	void aBatchThatCannotFitTheCardIsRefusedUpFrontWithThePlannersAdvice() {
-		devices.simulate("rtx3090");
+	void aBatchThatCannotFitTheCardIsRefusedUpFrontWithThePlannersAdvice() throws InterruptedException {
+		Services.await(DiffusionJobsTest.class, SimulatedDevices.class).add("rtx3090");
 		GenerationRequest huge = request(1, 2).withSize(4096, 4096).withBatch(64);
 		String message = assertThrows(IllegalArgumentException.class, () -> diffusion.submit(TINY, huge, "sim:rtx3090", null, GenerationListener.NONE))
 				.getMessage();
 		assertTrue(message.startsWith("a batch of 64 at 4096x4096"), message);
 		assertTrue(message.contains("cannot fit sim:rtx3090: needs"), message);
 		assertTrue(diffusion.queue().isEmpty(), "nothing was queued");
-		assertEquals("unknown device 'cuda:42'", assertThrows(IllegalArgumentException.class,
+		assertEquals("no device 'cuda:42'", assertThrows(IllegalArgumentException.class,
 				() -> diffusion.submit(TINY, request(1, 1), "cuda:42", null, GenerationListener.NONE)).getMessage().replaceAll(";.*", ""));
 	}
 
 	@Test
 	void onASimulatedCardThePipelineHoldsAnEvictableLeaseAndReloadsAfterEviction() throws Exception {
-		devices.simulate("a6000");
+		Services.await(DiffusionJobsTest.class, SimulatedDevices.class).add("a6000");
 		assertEquals(1, diffusion.submit(TINY, request(1, 1), "sim:a6000", null, GenerationListener.NONE).result().join().size());
 		VramLease lease = devices.leases().stream().filter(l -> l.owner().client().equals("diffusion tiny-sd")).findFirst().orElseThrow();
 		assertEquals("sim:a6000", lease.deviceId());

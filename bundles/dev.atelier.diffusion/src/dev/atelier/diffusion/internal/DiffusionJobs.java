@@ -27,13 +27,11 @@ import dev.atelier.core.jobs.JobContext;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.outputs.Outputs;
-import dev.atelier.device.Backend;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.LeaseRefusedException;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.VramLease;
-import dev.atelier.device.plan.DiffusionWorkload;
 import dev.atelier.device.plan.Planner;
 import dev.atelier.diffusion.DiffusionModel;
 import dev.atelier.diffusion.DiffusionService;
@@ -104,9 +102,8 @@ public final class DiffusionJobs implements DiffusionService {
 	@Override
 	public JobHandle<List<Path>> submit(Path model, GenerationRequest request, String deviceId, Path outputFolder, GenerationListener listener) {
 		// the CPU provider needs nothing from the device service: no lease, and no CPU device bundle
-		Device device = deviceId.equals(CPU) ? null : devices.device(deviceId).orElseThrow(() -> new IllegalArgumentException(
-				"unknown device '" + deviceId + "'; known: " + devices.devices().stream().map(Device::id).toList()));
-		long bytes = device == null || device.backend() == Backend.CPU ? 0 : plan(model, request, device);
+		Device device = deviceId.equals(CPU) ? null : devices.resolve(deviceId);
+		long bytes = device == null || device.hostMemory() ? 0 : plan(model, request, device);
 		Lane lane = lanes.computeIfAbsent(deviceId, id -> new Lane(id, device));
 		Path folder = outputFolder == null ? defaultOutputFolder() : outputFolder;
 		JobHandle<List<Path>> handle;
@@ -262,15 +259,15 @@ public final class DiffusionJobs implements DiffusionService {
 			unload();
 			VramLease granted = null;
 			Placement placement = Placement.cpu(0);
-			if (device != null && device.backend() != Backend.CPU) {
+			if (device != null && !device.hostMemory()) {
 				try {
 					granted = devices.acquire(deviceId, LeaseRequest.of("diffusion " + model.getFileName(), bytes).withTimeout(Duration.ofMinutes(5))
 							.evictable(this::evicted));
 				} catch (LeaseRefusedException e) {
 					throw new IOException(e.getMessage(), e);
 				}
-				if (device.backend() == Backend.CUDA) {
-					placement = new Placement(Placement.Kind.CUDA, Integer.parseInt(deviceId.substring(deviceId.indexOf(':') + 1)), 0, granted.bytes());
+				if (device.runsCudaModules()) {
+					placement = new Placement(Placement.Kind.CUDA, device.ordinal(), 0, granted.bytes());
 				}
 			}
 			try {

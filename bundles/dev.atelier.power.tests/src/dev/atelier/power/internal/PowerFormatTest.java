@@ -9,10 +9,12 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.atelier.device.DeviceService;
 import dev.atelier.power.Metric;
 import dev.atelier.power.PowerTables;
 import dev.atelier.power.Sample;
 import dev.atelier.power.ThrottleReason;
+import dev.atelier.testing.Services;
 
 class PowerFormatTest {
 
@@ -92,8 +94,9 @@ class PowerFormatTest {
 	}
 
 	@Test
-	void withoutNvmlThereAreNoNvidiaDevicesAndTheReasonIsGiven() {
-		NvmlTelemetry nvml = new NvmlTelemetry();
+	void withoutNvmlThereAreNoNvidiaDevicesAndTheReasonIsGiven() throws InterruptedException {
+		// NVML's GPUs are named after the device service's CUDA devices on the same PCI bus
+		NvmlTelemetry nvml = new NvmlTelemetry(Services.await(PowerFormatTest.class, DeviceService.class)::devices);
 		if (!java.nio.file.Files.exists(java.nio.file.Path.of("/dev/nvidiactl"))) {
 			assertTrue(nvml.deviceIds().isEmpty());
 			assertTrue(nvml.absence().orElseThrow().contains("libnvidia-ml.so.1"));

@@ -16,9 +16,18 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
+import dev.atelier.device.Device;
+import dev.atelier.device.DeviceService;
 import dev.atelier.power.GpuProcess;
 import dev.atelier.power.Metric;
 import dev.atelier.power.Sample;
@@ -26,8 +35,9 @@ import dev.atelier.power.TelemetryException;
 import dev.atelier.power.TelemetrySource;
 
 /**
- * NVIDIA GPUs through NVML. NVML's device i is named {@code cuda:i}, which is the CUDA order when
- * CUDA_DEVICE_ORDER=PCI_BUS_ID and on single-GPU machines. Unsupported fields are left out of the sample.
+ * NVIDIA GPUs through NVML, each named by the id of the device service's CUDA device on the same PCI bus (NVML's
+ * order need not be CUDA's; a GPU that CUDA does not see, e.g. hidden by CUDA_VISIBLE_DEVICES, is left out).
+ * Unsupported fields are left out of the sample.
  */
 @Component(service = TelemetrySource.class)
 public final class NvmlTelemetry implements TelemetrySource {
@@ -35,8 +45,39 @@ public final class NvmlTelemetry implements TelemetrySource {
 	private Optional<Nvml> nvml;
 	private final List<MemorySegment> devices = new ArrayList<>();
 	private final List<String> names = new ArrayList<>();
+	/** Each NVML device's PCI bus id, {@code 0000:01:00.0}. */
+	private final List<String> busIds = new ArrayList<>();
+	/** The device service's devices, to name NVML's by; looked up only when asked, so that binding starts no discovery. */
+	private final Supplier<List<Device>> cudaDevices;
+	@Reference(name = "devices", service = DeviceService.class, cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+	private volatile ServiceReference<DeviceService> devicesRef;
+	private volatile ComponentContext context;
+
+	/** For DS: NVML's devices are named after the bound device service's. */
+	public NvmlTelemetry() {
+		this.cudaDevices = this::boundDevices;
+	}
+
+	/** Plain-Java construction: NVML's devices are named after these. */
+	public NvmlTelemetry(Supplier<List<Device>> devices) {
+		this.cudaDevices = devices;
+	}
+
+	@Activate
+	void activate(ComponentContext componentContext) {
+		context = componentContext;
+	}
+
+	private List<Device> boundDevices() {
+		ServiceReference<DeviceService> ref = devicesRef;
+		ComponentContext ctx = context;
+		DeviceService service = ref == null || ctx == null ? null : ctx.locateService("devices", ref);
+		return service == null ? List.of() : service.devices();
+	}
 	/** Limits, maximum clocks, memory size and PCIe link change rarely: read them at most every few seconds. */
 	private static final long SLOW_FIELDS_MILLIS = 5_000;
+	/** sizeof(nvmlPciInfo_t): busIdLegacy[16], four unsigned ints, busId[32]. */
+	private static final long PCI_INFO_BYTES = 16 + 4 * 4 + 32 + 16;
 	private final Map<Integer, Map<Metric, Double>> slowFields = new ConcurrentHashMap<>();
 	private final Map<Integer, Long> slowReadAt = new ConcurrentHashMap<>();
 	/** The energy counter costs 4–7 ms a read on an H100: read every 5 s; Energy integrates power in between. */
@@ -74,6 +115,10 @@ public final class NvmlTelemetry implements TelemetrySource {
 						MemorySegment name = arena.allocate(96);
 						n.call("nvmlDeviceGetName", Nvml.DEV_PTR_INT, Nvml.deviceHandle(cell), name, 96);
 						names.add(name.getString(0, StandardCharsets.UTF_8));
+						// nvmlPciInfo_t begins with busIdLegacy, char[16]: "%04X:%02X:%02X.0", as CUDA writes it
+						MemorySegment pci = arena.allocate(PCI_INFO_BYTES);
+						n.call("nvmlDeviceGetPciInfo_v3", Nvml.DEV_PTR, Nvml.deviceHandle(cell), pci);
+						busIds.add(pci.getString(0, StandardCharsets.US_ASCII));
 					}
 				}
 			}
@@ -83,7 +128,7 @@ public final class NvmlTelemetry implements TelemetrySource {
 
 	@Override
 	public List<GpuProcess> processes(String deviceId) {
-		int index = deviceIds().indexOf(deviceId);
+		int index = indexes().getOrDefault(deviceId, -1);
 		if (index < 0) {
 			throw new TelemetryException("no NVML device " + deviceId);
 		}
@@ -144,17 +189,24 @@ public final class NvmlTelemetry implements TelemetrySource {
 
 	@Override
 	public List<String> deviceIds() {
+		return List.copyOf(indexes().keySet());
+	}
+
+	/** NVML's index of each device, by the id of the CUDA device on its PCI bus. */
+	private Map<String, Integer> indexes() {
 		nvml();
-		List<String> ids = new ArrayList<>();
-		for (int i = 0; i < devices.size(); i++) {
-			ids.add("cuda:" + i);
+		List<Device> cuda = cudaDevices.get().stream().filter(Device::runsCudaModules).toList();
+		Map<String, Integer> ids = new LinkedHashMap<>();
+		for (int i = 0; i < busIds.size(); i++) {
+			int index = i;
+			cuda.stream().filter(d -> d.onPciBus(busIds.get(index))).findFirst().ifPresent(d -> ids.put(d.id(), index));
 		}
 		return ids;
 	}
 
 	@Override
 	public Sample sample(String deviceId) {
-		int index = deviceIds().indexOf(deviceId);
+		int index = indexes().getOrDefault(deviceId, -1);
 		if (index < 0 || nvml().isEmpty()) {
 			throw new TelemetryException("no NVML device " + deviceId);
 		}

@@ -19,10 +19,10 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import dev.atelier.core.Notices;
 import dev.atelier.core.Preferences;
 import dev.atelier.core.jobs.EnergyMeter;
-import dev.atelier.device.Backend;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceEvent;
 import dev.atelier.device.DeviceService;
+import dev.atelier.device.sim.SimulatedDevices;
 import dev.atelier.power.Alert;
 import dev.atelier.power.AlertRules;
 import dev.atelier.power.Energy;
@@ -135,10 +135,11 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 	}
 
 	private synchronized void follow(Device device) {
-		if (device.backend() != Backend.SIMULATED || simulated.stream().anyMatch(s -> s.deviceIds().contains(device.id()))) {
+		Optional<String> profile = SimulatedDevices.profile(device);
+		if (profile.isEmpty() || simulated.stream().anyMatch(s -> s.deviceIds().contains(device.id()))) {
 			return;
 		}
-		TelemetrySource source = new SimulatedTelemetry(device.id().substring("sim:".length()), System::currentTimeMillis);
+		TelemetrySource source = new SimulatedTelemetry(profile.get(), System::currentTimeMillis);
 		simulated.add(source);
 		if (sampler != null) {
 			sampler.add(source);

@@ -14,10 +14,12 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.atelier.device.Backend;
 import dev.atelier.device.DeviceFunction.Dim;
 import dev.atelier.device.DeviceService;
+import dev.atelier.kernels.Kernels;
 import dev.atelier.testing.Services;
+import dev.atelier.testing.devices.FakeDeviceService;
+import dev.atelier.testing.devices.TestDevices;
 import dev.atelier.viewport.scene.Scene;
 
 /** What the CUDA renderer decides on the host, tested without a GPU: the device, the lease, the batches, the film. */
@@ -25,22 +27,22 @@ class CudaRendererTest {
 
 	@Test
 	void withoutACudaDeviceTheCudaBackendIsRefusedSayingSo() {
-		IllegalStateException none = assertThrows(IllegalStateException.class, () -> RenderBackend.named("cuda", new FakeDevices(List.of(FakeDevices.CPU))));
+		IllegalStateException none = assertThrows(IllegalStateException.class, () -> RenderBackend.named("cuda", FakeDeviceService.of(TestDevices.cpu())));
 		assertEquals("no CUDA device: the device service has cpu", none.getMessage());
-		IllegalStateException empty = assertThrows(IllegalStateException.class, () -> RenderBackend.named("cuda", new FakeDevices(List.of())));
+		IllegalStateException empty = assertThrows(IllegalStateException.class, () -> RenderBackend.named("cuda", FakeDeviceService.of()));
 		assertEquals("no CUDA device: the device service has no devices", empty.getMessage());
-		IllegalStateException named = assertThrows(IllegalStateException.class, () -> RenderBackend.named("cuda:1", new FakeDevices(List.of(FakeDevices.CPU))));
+		IllegalStateException named = assertThrows(IllegalStateException.class, () -> RenderBackend.named("cuda:1", FakeDeviceService.of(TestDevices.cpu())));
 		assertEquals("no CUDA device 'cuda:1'; the device service has cpu", named.getMessage());
-		IllegalStateException cpu = assertThrows(IllegalStateException.class, () -> CudaRenderer.pick(List.of(FakeDevices.CPU), "cpu"));
+		IllegalStateException cpu = assertThrows(IllegalStateException.class, () -> CudaRenderer.pick(List.of(TestDevices.cpu()), "cpu"));
 		assertEquals("no CUDA device 'cpu': it is a cpu device", cpu.getMessage());
 	}
 
 	@Test
 	void aCudaDeviceThatCannotRunTheKernelsIsPassedOverWithTheReason() {
-		var oldDriver = FakeDevices.cuda("cuda:0", "12.4", 8, 9);
-		var pascal = FakeDevices.cuda("cuda:1", "13.0", 6, 1);
-		var hopper = FakeDevices.cuda("cuda:2", "13.0", 9, 0);
-		assertSame(hopper, CudaRenderer.pick(List.of(oldDriver, pascal, hopper, FakeDevices.CPU), null));
+		var oldDriver = TestDevices.cuda(0, "12.4", 8, 9);
+		var pascal = TestDevices.cuda(1, "13.0", 6, 1);
+		var hopper = TestDevices.cuda(2, "13.0", 9, 0);
+		assertSame(hopper, CudaRenderer.pick(List.of(oldDriver, pascal, hopper, TestDevices.cpu()), null));
 		IllegalStateException e = assertThrows(IllegalStateException.class, () -> CudaRenderer.pick(List.of(oldDriver, pascal), null));
 		assertTrue(e.getMessage().startsWith("no CUDA device that runs the path tracer: cuda:0: the driver 580.65.06 supports CUDA 12.4"), e.getMessage());
 		assertTrue(e.getMessage().contains("; cuda:1: compute capability 6.1 is older than 7.5"), e.getMessage());
@@ -51,19 +53,19 @@ class CudaRendererTest {
 
 	@Test
 	void theBackendIsChosenByName() {
-		FakeDevices devices = new FakeDevices(List.of(FakeDevices.cuda("cuda:0", "13.0", 9, 0), FakeDevices.CPU));
+		FakeDeviceService devices = FakeDeviceService.of(TestDevices.cuda(0), TestDevices.cpu());
 		assertEquals("cpu", RenderBackend.named("cpu", devices).device());
 		assertEquals("cuda:0", RenderBackend.named("cuda", devices).device());
 		assertEquals("cuda:0", RenderBackend.named("cuda:0", devices).device());
-		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RenderBackend.named("vulkan", devices));
-		assertEquals("the backend is cpu, cuda or cuda:N, not 'vulkan'", e.getMessage());
+		IllegalStateException e = assertThrows(IllegalStateException.class, () -> RenderBackend.named("vulkan", devices));
+		assertEquals("no CUDA device 'vulkan'; the device service has cuda:0, cpu", e.getMessage());
 	}
 
 	/** In the OSGi runtime, with the real device service: on a machine without a GPU (CI) the CUDA backend says so. */
 	@Test
 	void theDeviceServiceOfThisMachineGivesACudaBackendOnlyWithACudaDevice() throws InterruptedException {
 		DeviceService devices = Services.await(CudaRendererTest.class, DeviceService.class);
-		boolean cuda = devices.devices().stream().anyMatch(d -> d.backend() == Backend.CUDA && d.kernelIncompatibility().isEmpty());
+		boolean cuda = devices.devices().stream().anyMatch(d -> d.runsCudaModules() && Kernels.incompatibility(d).isEmpty());
 		if (cuda) {
 			assertTrue(RenderBackend.named("cuda", devices).device().startsWith("cuda:"));
 		} else {

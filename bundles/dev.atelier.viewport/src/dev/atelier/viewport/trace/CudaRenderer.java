@@ -4,10 +4,10 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
-import dev.atelier.device.Backend;
 import dev.atelier.device.ComputeContext;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceBuffer;
@@ -80,15 +80,15 @@ public final class CudaRenderer implements RenderBackend {
 	 * id, the first such CUDA device. Otherwise an {@link IllegalStateException} says why, starting "no CUDA device".
 	 */
 	static Device pick(List<Device> all, String deviceId) {
-		List<Device> cuda = all.stream().filter(d -> d.backend() == Backend.CUDA).toList();
+		List<Device> cuda = all.stream().filter(Device::runsCudaModules).toList();
 		String known = all.isEmpty() ? "no devices" : all.stream().map(Device::id).collect(Collectors.joining(", "));
 		if (deviceId != null) {
 			Device named = all.stream().filter(d -> d.id().equals(deviceId)).findFirst()
 					.orElseThrow(() -> new IllegalStateException("no CUDA device '" + deviceId + "'; the device service has " + known));
-			if (named.backend() != Backend.CUDA) {
+			if (!named.runsCudaModules()) {
 				throw new IllegalStateException("no CUDA device '" + deviceId + "': it is a " + named.backend().id() + " device");
 			}
-			named.kernelIncompatibility().ifPresent(why -> {
+			Kernels.incompatibility(named).ifPresent(why -> {
 				throw new IllegalStateException("no CUDA device that runs the path tracer: " + deviceId + ": " + why);
 			});
 			return named;
@@ -98,10 +98,11 @@ public final class CudaRenderer implements RenderBackend {
 		}
 		List<String> reasons = new ArrayList<>();
 		for (Device d : cuda) {
-			if (d.kernelIncompatibility().isEmpty()) {
+			Optional<String> why = Kernels.incompatibility(d);
+			if (why.isEmpty()) {
 				return d;
 			}
-			reasons.add(d.id() + ": " + d.kernelIncompatibility().get());
+			reasons.add(d.id() + ": " + why.get());
 		}
 		throw new IllegalStateException("no CUDA device that runs the path tracer: " + String.join("; ", reasons));
 	}

@@ -25,21 +25,14 @@ public interface RenderBackend {
 
 	/**
 	 * The backend a name asks for: {@code cpu}; {@code cuda}, the first CUDA device that can run Atelier's kernels;
-	 * or a CUDA device id such as {@code cuda:1}.
+	 * or the id of a CUDA device that the device service lists, such as {@code cuda:1}.
 	 *
-	 * @throws IllegalArgumentException for any other name
-	 * @throws IllegalStateException    "no CUDA device …" when none (or not the one named) can run the path tracer
+	 * @throws IllegalStateException "no CUDA device …" when none (or not the one named) can run the path tracer
 	 */
 	static RenderBackend named(String name, DeviceService devices) {
 		if (name.equals("cpu")) {
 			return cpu();
 		}
-		if (name.equals("cuda")) {
-			return CudaRenderer.on(devices, null);
-		}
-		if (name.startsWith("cuda:")) {
-			return CudaRenderer.on(devices, name);
-		}
-		throw new IllegalArgumentException("the backend is cpu, cuda or cuda:N, not '" + name + "'");
+		return CudaRenderer.on(devices, name.equals("cuda") ? null : name);
 	}
 }

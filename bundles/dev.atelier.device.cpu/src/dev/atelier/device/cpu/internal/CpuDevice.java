@@ -47,7 +47,7 @@ public final class CpuDevice implements DeviceProvider, PhysicalDevice {
 		}
 		String flags = " " + first.getOrDefault("flags", first.getOrDefault("Features", "")) + " ";
 		int simd = flags.contains(" avx512f ") ? 512 : flags.contains(" avx2 ") ? 256 : flags.contains(" sse2 ") || flags.contains(" asimd ") ? 128 : 0;
-		return new Device("cpu", name, Backend.CPU, null, cores, clock, 0, 0, kib(meminfo, "MemTotal"), simd, "", "");
+		return new Device("cpu", name, Backend.CPU, 0, null, cores, clock, 0, 0, kib(meminfo, "MemTotal"), simd, "", "", "");
 	}
 
 	static long kib(String meminfo, String field) {

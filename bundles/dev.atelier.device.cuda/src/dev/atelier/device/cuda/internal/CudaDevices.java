@@ -10,6 +10,7 @@ import static jcuda.driver.JCudaDriver.cuDeviceGet;
 import static jcuda.driver.JCudaDriver.cuDeviceGetAttribute;
 import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDeviceGetPCIBusId;
 import static jcuda.driver.JCudaDriver.cuDeviceTotalMem;
 import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
 import static jcuda.driver.JCudaDriver.cuInit;
@@ -83,12 +84,14 @@ public final class CudaDevices implements DeviceProvider {
 				CudaException.check(cuDeviceGetName(name, name.length, handle), "cuDeviceGetName", id);
 				long[] total = new long[1];
 				CudaException.check(cuDeviceTotalMem(total, handle), "cuDeviceTotalMem", id);
-				Device device = new Device(id, cString(name), Backend.CUDA,
+				String[] busId = new String[1];
+				CudaException.check(cuDeviceGetPCIBusId(busId, 32, handle), "cuDeviceGetPCIBusId", id);
+				Device device = new Device(id, cString(name), Backend.CUDA, i,
 						new ComputeCapability(attribute(handle, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, id),
 								attribute(handle, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, id)),
 						attribute(handle, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, id), attribute(handle, CU_DEVICE_ATTRIBUTE_CLOCK_RATE, id),
 						attribute(handle, CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE, id), attribute(handle, CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH, id),
-						total[0], 0, driver, cuda);
+						total[0], 0, driver, cuda, busId[0]);
 				found.add(new CudaDevice(device, handle));
 			}
 		} catch (LinkageError e) {

@@ -17,6 +17,9 @@ import dev.atelier.device.DeviceService;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.LeaseState;
 import dev.atelier.device.VramLease;
+import dev.atelier.device.plan.WorkloadEstimator;
+import dev.atelier.device.sim.SimulatedDevices;
+import dev.atelier.testing.Services;
 import dev.atelier.testing.ui.Screenshots;
 
 /** The Devices view on the real device service with a simulated RTX 4090, in a plain shell. */
@@ -28,7 +31,11 @@ class DevicesPartTest {
 		ServiceTracker<DeviceService, DeviceService> tracker = new ServiceTracker<>(context, DeviceService.class, null);
 		tracker.open();
 		DeviceService devices = tracker.waitForService(10_000);
-		devices.simulate("rtx4090");
+		SimulatedDevices simulated = Services.await(DevicesPartTest.class, SimulatedDevices.class);
+		simulated.add("rtx4090");
+		// the estimators of diffusion and the LLM, as installed
+		Services.await(DevicesPartTest.class, WorkloadEstimator.class);
+		List<WorkloadEstimator> estimators = context.getServiceReferences(WorkloadEstimator.class, null).stream().map(context::getService).toList();
 		VramLease unet = devices.acquire("sim:rtx4090", LeaseRequest.of("sd15 unet", 6L << 30).evictable(l -> {
 		}));
 		VramLease llm = devices.acquire("sim:rtx4090", LeaseRequest.of("llama-7b q4_0", 5L << 30));
@@ -44,7 +51,7 @@ class DevicesPartTest {
 		shell.setText("Devices");
 		shell.setLayout(new FillLayout());
 		shell.setSize(1100, 520);
-		DevicesPart part = new DevicesPart(devices);
+		DevicesPart part = new DevicesPart(devices, estimators, simulated);
 		part.create(shell);
 		shell.open();
 		try {

@@ -27,7 +27,9 @@ import dev.atelier.device.DeviceStatus;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.plan.Planner;
 import dev.atelier.device.plan.Workload;
+import dev.atelier.device.plan.WorkloadEstimator;
 import dev.atelier.device.plan.Workloads;
+import dev.atelier.device.sim.SimulatedDevices;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -41,6 +43,8 @@ public final class DevicesPart {
 	private static final int REFRESH_MS = 1000;
 
 	private final DeviceService devices;
+	private final List<WorkloadEstimator> estimators;
+	private final SimulatedDevices simulated;
 	private Composite deviceRows;
 	TableViewer leases;
 	private Combo planDevice;
@@ -60,8 +64,10 @@ public final class DevicesPart {
 	};
 
 	@Inject
-	public DevicesPart(@Service DeviceService devices) {
+	public DevicesPart(@Service DeviceService devices, @Service List<WorkloadEstimator> estimators, @Service SimulatedDevices simulated) {
 		this.devices = devices;
+		this.estimators = estimators;
+		this.simulated = simulated;
 	}
 
 	@PostConstruct
@@ -91,9 +97,9 @@ public final class DevicesPart {
 		button(actions, "Evict", "Ask the selected idle, evictable leases' owners to unload, then take the memory", devices::evict);
 		new Label(actions, SWT.NONE).setText("   Simulate:");
 		Combo simulate = new Combo(actions, SWT.READ_ONLY);
-		simulate.setItems(devices.simulationProfiles().toArray(String[]::new));
+		simulate.setItems(simulated.profiles().toArray(String[]::new));
 		simulate.setToolTipText("Add a simulated GPU, for planning and demos");
-		simulate.addListener(SWT.Selection, e -> devices.simulate(simulate.getText()));
+		simulate.addListener(SWT.Selection, e -> simulated.add(simulate.getText()));
 
 		Composite planner = new Composite(parent, SWT.NONE);
 		planner.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
@@ -121,7 +127,7 @@ public final class DevicesPart {
 			List<Workload> workloads = new ArrayList<>();
 			for (String spec : planSpecs.getText().trim().split("\\s+")) {
 				if (!spec.isEmpty()) {
-					workloads.add(Workloads.parse(spec));
+					workloads.add(Workloads.parse(spec, estimators));
 				}
 			}
 			if (workloads.isEmpty() || planDevice.getText().isEmpty()) {

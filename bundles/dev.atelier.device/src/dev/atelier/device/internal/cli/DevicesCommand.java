@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.osgi.service.component.annotations.Activate;
@@ -21,7 +22,8 @@ import dev.atelier.device.DeviceService;
 import dev.atelier.device.DeviceStatus;
 import dev.atelier.device.Precision;
 import dev.atelier.device.VramLease;
-import dev.atelier.device.internal.Bytes;
+import dev.atelier.device.internal.DeviceNotes;
+import dev.atelier.device.spi.Bytes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,11 +32,16 @@ import picocli.CommandLine.Option;
 public final class DevicesCommand implements Subcommand {
 
 	private final DeviceService devices;
+	private final DeviceNotes notes;
 
 	@Activate
-	public DevicesCommand(@Reference DeviceService devices) {
+	public DevicesCommand(@Reference DeviceService devices, @Reference DeviceNotes notes) {
 		this.devices = devices;
+		this.notes = notes;
 	}
+
+	/** The prefix of simulated cards' ids: {@code --simulate P} asks for {@code sim:P}. */
+	static final String SIMULATED = "sim:";
 
 	/** {@code --simulate}'s help; an unknown profile is refused naming the device service's profiles. */
 	static final String SIMULATE = "add a simulated device of a profile (rtx4090, rtx3090, a6000, h100); repeatable";
@@ -72,7 +79,7 @@ public final class DevicesCommand implements Subcommand {
 	static void simulate(DeviceService devices, List<String> profiles) {
 		for (String profile : profiles) {
 			try {
-				devices.simulate(profile);
+				devices.resolve(SIMULATED + profile);
 			} catch (IllegalArgumentException e) {
 				throw new UsageException("--simulate: " + e.getMessage());
 			}
@@ -82,7 +89,7 @@ public final class DevicesCommand implements Subcommand {
 	private int list(CommandContext ctx, boolean json) {
 		List<Map<String, Object>> rows = new ArrayList<>();
 		for (Device d : devices.devices()) {
-			rows.add(describe(devices.status(d.id())));
+			rows.add(describe(devices.status(d.id()), notes.problem(d)));
 		}
 		if (json) {
 			ctx.out().println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(rows));
@@ -102,7 +109,7 @@ public final class DevicesCommand implements Subcommand {
 			ctx.out().printf(Locale.ROOT, "    peaks   %.0f GB/s memory, %.1f TFLOP/s FP32, %.1f TFLOP/s FP16 tensor%n",
 					d.peakMemoryBandwidth() / 1e9, d.peakFp32Flops() / 1e12, d.peakFp16TensorFlops() / 1e12);
 			ctx.out().printf(Locale.ROOT, "    formats %s%n", d.precisions().stream().sorted().map(Precision::name).toList());
-			d.kernelIncompatibility().ifPresent(problem -> ctx.out().println("    WARNING " + problem));
+			notes.warnings(d).forEach(problem -> ctx.out().println("    WARNING " + problem));
 			for (VramLease l : s.leases()) {
 				ctx.out().printf(Locale.ROOT, "    lease   #%d %s %s %s%n", l.id(), l.owner(), Bytes.format(l.bytes()), l.priority().name().toLowerCase());
 			}
@@ -110,7 +117,7 @@ public final class DevicesCommand implements Subcommand {
 		return 0;
 	}
 
-	static Map<String, Object> describe(DeviceStatus s) {
+	static Map<String, Object> describe(DeviceStatus s, Optional<String> problem) {
 		Device d = s.device();
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("id", d.id());
@@ -129,8 +136,8 @@ public final class DevicesCommand implements Subcommand {
 		m.put("simdWidthBits", d.simdWidthBits());
 		m.put("driverVersion", d.driverVersion());
 		m.put("cudaVersion", d.cudaVersion());
-		m.put("compatible", d.kernelIncompatibility().isEmpty());
-		m.put("compatibilityProblem", d.kernelIncompatibility().orElse(null));
+		m.put("compatible", problem.isEmpty());
+		m.put("compatibilityProblem", problem.orElse(null));
 		m.put("precisions", d.precisions().stream().sorted().map(Precision::name).toList());
 		m.put("peakMemoryBandwidthBytesPerSecond", d.peakMemoryBandwidth());
 		m.put("peakFp32FlopsPerSecond", d.peakFp32Flops());

@@ -8,6 +8,8 @@ import java.util.concurrent.Callable;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import com.google.gson.GsonBuilder;
 
@@ -18,6 +20,7 @@ import dev.atelier.cli.UsageException;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.plan.Planner;
 import dev.atelier.device.plan.Workload;
+import dev.atelier.device.plan.WorkloadEstimator;
 import dev.atelier.device.plan.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,10 +31,13 @@ import picocli.CommandLine.Parameters;
 public final class PlanCommand implements Subcommand {
 
 	private final DeviceService devices;
+	private final List<WorkloadEstimator> estimators;
 
 	@Activate
-	public PlanCommand(@Reference DeviceService devices) {
+	public PlanCommand(@Reference DeviceService devices,
+			@Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY) List<WorkloadEstimator> estimators) {
 		this.devices = devices;
+		this.estimators = List.copyOf(estimators);
 	}
 
 	@Override
@@ -73,7 +79,7 @@ public final class PlanCommand implements Subcommand {
 			Planner.Plan plan;
 			try {
 				for (String spec : specs) {
-					workloads.add(Workloads.parse(spec));
+					workloads.add(Workloads.parse(spec, estimators));
 				}
 				plan = Planner.plan(device.id(), devices.status(device.id()).budgetBytes(), workloads);
 			} catch (IllegalArgumentException e) { // a malformed spec, a device the service does not have

@@ -20,7 +20,6 @@ import dev.atelier.cli.Subcommand;
 import dev.atelier.cli.UsageException;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
-import dev.atelier.device.DeviceService;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
@@ -34,12 +33,10 @@ import picocli.CommandLine.Option;
 public final class GenerateCommand implements Subcommand {
 
 	private final DiffusionService diffusion;
-	private final DeviceService devices;
 
 	@Activate
-	public GenerateCommand(@Reference DiffusionService diffusion, @Reference DeviceService devices) {
+	public GenerateCommand(@Reference DiffusionService diffusion) {
 		this.diffusion = diffusion;
-		this.devices = devices;
 	}
 
 	@Override
@@ -125,9 +122,6 @@ public final class GenerateCommand implements Subcommand {
 			JobHandle<List<Path>> job;
 			String id = device.id();
 			try {
-				if (id.startsWith("sim:") && devices.device(id).isEmpty()) {
-					devices.simulate(id.substring(4));
-				}
 				job = diffusion.submit(model, request, id, out, new GenerationListener() {
 					@Override
 					public void step(int step, int total, List<BufferedImage> previews) {

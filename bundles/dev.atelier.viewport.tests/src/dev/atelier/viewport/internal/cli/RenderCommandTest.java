@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
-import dev.atelier.viewport.trace.FakeDevices;
+import dev.atelier.testing.devices.FakeDeviceService;
+import dev.atelier.testing.devices.TestDevices;
 
 /** atelier render's choice of device, before any job: without a CUDA device --backend cuda fails saying so; bad usage is one line. */
 class RenderCommandTest {
@@ -21,7 +22,7 @@ class RenderCommandTest {
 	private record Outcome(int code, String out, String err) {
 	}
 
-	private static Outcome run(FakeDevices devices, String... args) {
+	private static Outcome run(FakeDeviceService devices, String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		List<String> command = new ArrayList<>(List.of("render"));
@@ -34,7 +35,7 @@ class RenderCommandTest {
 
 	@Test
 	void cudaWithoutACudaDeviceIsAnErrorNamingWhatThereIs() {
-		Outcome o = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--backend", "cuda");
+		Outcome o = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--backend", "cuda");
 		assertEquals(1, o.code());
 		assertEquals("atelier render: no CUDA device: the device service has cpu; use --device cpu", o.err().strip());
 		assertEquals("", o.out());
@@ -42,27 +43,27 @@ class RenderCommandTest {
 
 	@Test
 	void aCudaDeviceThatCannotRunTheKernelsIsNamedWithTheReason() {
-		Outcome o = run(new FakeDevices(List.of(FakeDevices.cuda("cuda:0", "12.4", 8, 9), FakeDevices.CPU)), "--scene", "cornell", "--backend", "cuda:0");
+		Outcome o = run(FakeDeviceService.of(TestDevices.cuda(0, "12.4", 8, 9), TestDevices.cpu()), "--scene", "cornell", "--backend", "cuda:0");
 		assertEquals(1, o.code());
 		assertTrue(o.err().startsWith("atelier render: no CUDA device that runs the path tracer: cuda:0: the driver 580.65.06 supports CUDA 12.4"), o.err());
 	}
 
 	@Test
 	void deviceAndItsOlderSpellingBackendAreOneChoice() {
-		Outcome o = run(new FakeDevices(List.of(FakeDevices.cuda("cuda:0", "12.4", 8, 9), FakeDevices.CPU)), "--scene", "cornell", "--device", "cuda:0");
+		Outcome o = run(FakeDeviceService.of(TestDevices.cuda(0, "12.4", 8, 9), TestDevices.cpu()), "--scene", "cornell", "--device", "cuda:0");
 		assertEquals(1, o.code());
 		assertTrue(o.err().startsWith("atelier render: no CUDA device that runs the path tracer: cuda:0: "), o.err());
-		Outcome both = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--device", "cpu", "--backend", "cpu");
+		Outcome both = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--device", "cpu", "--backend", "cpu");
 		assertEquals(2, both.code());
 		assertEquals("atelier render: --device and --backend choose the same thing: give one (see atelier render --help)", both.err().strip());
 	}
 
 	@Test
 	void anUnknownBackendIsAUsageError() {
-		Outcome o = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--backend", "metal");
+		Outcome o = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--backend", "metal");
 		assertEquals(2, o.code());
 		assertEquals("atelier render: --backend: 'metal' is not cpu, cuda or cuda:N (see atelier render --help)", o.err().strip());
-		Outcome device = run(new FakeDevices(List.of(FakeDevices.CPU)), "--scene", "cornell", "--device", "metal");
+		Outcome device = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--device", "metal");
 		assertEquals(2, device.code());
 		assertEquals("atelier render: --device: 'metal' is not a device id: cpu, cuda:N, sim:PROFILE or auto (see atelier render --help)",
 				device.err().strip());
@@ -70,7 +71,7 @@ class RenderCommandTest {
 
 	@Test
 	void badValuesAndMissingSceneAreOneLineUsageErrors() {
-		FakeDevices cpu = new FakeDevices(List.of(FakeDevices.CPU));
+		FakeDeviceService cpu = FakeDeviceService.of(TestDevices.cpu());
 		assertEquals("atelier render: --spp: 'x' is not a whole number (see atelier render --help)", run(cpu, "--scene", "cornell", "--spp", "x").err().strip());
 		assertEquals("atelier render: --spp: 0 is less than 1 (see atelier render --help)", run(cpu, "--scene", "cornell", "--spp", "0").err().strip());
 		assertEquals("atelier render: --size 20000x10 is over 16384 a side (see atelier render --help)",

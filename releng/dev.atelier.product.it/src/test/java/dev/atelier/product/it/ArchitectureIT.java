@@ -29,7 +29,7 @@ class ArchitectureIT {
 
 	/** Layers, lowest first; a bundle imports packages of its own layer's API or of lower layers only. */
 	private enum Layer {
-		CORE, DEVICE_API, BACKEND, COMPUTE, CAPABILITY, VIEW
+		CORE, DEVICE_API, BACKEND, COMPUTE, CAPABILITY, WORKBENCH, VIEW
 	}
 
 	private static final Set<String> CAPABILITIES = Set.of("diffusion", "llm", "viewport", "power", "bench");
@@ -52,6 +52,9 @@ class ArchitectureIT {
 		}
 		if (name.equals("dev.atelier.kernels")) {
 			return Layer.COMPUTE;
+		}
+		if (name.equals("dev.atelier.ui") || name.equals("dev.atelier.outputs.ui")) {
+			return Layer.WORKBENCH;
 		}
 		if (name.endsWith(".ui")) {
 			return Layer.VIEW;
@@ -179,7 +182,7 @@ class ArchitectureIT {
 		Pattern idParse = Pattern.compile("\"(cuda|sim):\"");
 		List<String> found = new ArrayList<>();
 		for (Bundle b : bundles().values()) {
-			if (b.layer() != Layer.CAPABILITY && b.layer() != Layer.VIEW) {
+			if (b.layer().compareTo(Layer.CAPABILITY) < 0) {
 				continue;
 			}
 			Path src = ROOT.resolve("bundles").resolve(b.name()).resolve("src");

@@ -1,7 +1,9 @@
-package dev.atelier.device.plan;
+package dev.atelier.viewport.internal;
 
 import java.util.List;
 import java.util.Locale;
+
+import dev.atelier.device.plan.Workload;
 
 /**
  * A scene for the viewport or the path tracer.

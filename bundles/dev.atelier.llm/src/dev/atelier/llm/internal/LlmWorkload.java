@@ -1,9 +1,11 @@
-package dev.atelier.device.plan;
+package dev.atelier.llm.internal;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import dev.atelier.device.plan.Workload;
 
 /**
  * A LLaMA-class model with a context of {@code context} tokens, {@code offload} of its layers on the CPU.

@@ -1,10 +1,12 @@
-package dev.atelier.device.plan;
+package dev.atelier.diffusion.internal;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+
+import dev.atelier.device.plan.Workload;
 
 /**
  * A Stable Diffusion pipeline generating {@code batch} images of {@code width}×{@code height}.

@@ -1,4 +1,4 @@
-package dev.atelier.device.internal;
+package dev.atelier.device.sim.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.atelier.device.Backend;
 import dev.atelier.device.ComputeCapability;
 import dev.atelier.device.Device;
+import dev.atelier.device.sim.SimulatedDevices;
+import dev.atelier.device.spi.Bytes;
 import dev.atelier.device.spi.PhysicalDevice;
 
 /**
@@ -32,8 +34,8 @@ public final class SimulatedDevice implements PhysicalDevice {
 	}
 
 	private static void profile(String id, String name, String cc, int sms, long clock, long memClock, int bus, long total) {
-		PROFILES.put(id, new Device("sim:" + id, name, Backend.SIMULATED, ComputeCapability.parse(cc), sms, clock, memClock, bus,
-				total, 0, "", ""));
+		PROFILES.put(id, new Device(SimulatedDevices.PREFIX + id, name, Backend.SIMULATED, 0, ComputeCapability.parse(cc), sms, clock, memClock,
+				bus, total, 0, "", "", ""));
 	}
 
 	private final Device device;
@@ -41,6 +43,13 @@ public final class SimulatedDevice implements PhysicalDevice {
 
 	private SimulatedDevice(Device device) {
 		this.device = device;
+	}
+
+	/** The same card as the {@code ordinal}-th one added. */
+	SimulatedDevice withOrdinal(int ordinal) {
+		Device d = device;
+		return new SimulatedDevice(new Device(d.id(), d.name(), d.backend(), ordinal, d.computeCapability(), d.multiprocessors(), d.coreClockKHz(),
+				d.memoryClockKHz(), d.memoryBusWidthBits(), d.totalBytes(), d.simdWidthBits(), d.driverVersion(), d.cudaVersion(), d.pciBusId()));
 	}
 
 	public static List<String> profiles() {

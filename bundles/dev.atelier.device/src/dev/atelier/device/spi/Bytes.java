@@ -1,8 +1,8 @@
-package dev.atelier.device.internal;
+package dev.atelier.device.spi;
 
 import java.util.Locale;
 
-/** Human-readable byte counts in binary units, as the messages and tables show them. */
+/** Human-readable byte counts in binary units, as the device service's and its backends' messages and tables show them. */
 public final class Bytes {
 
 	private Bytes() {

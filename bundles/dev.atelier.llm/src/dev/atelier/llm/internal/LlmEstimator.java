@@ -1,0 +1,49 @@
+package dev.atelier.llm.internal;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.osgi.service.component.annotations.Component;
+
+import dev.atelier.device.plan.Workload;
+import dev.atelier.device.plan.WorkloadEstimator;
+import dev.atelier.device.plan.Workloads;
+
+/** Estimates LLaMA-class models: {@code llm:SIZE:FORMAT[:ctx=N][:offload=P%]}, e.g. {@code llm:7b:f16:ctx=4096}. */
+@Component(service = WorkloadEstimator.class)
+public final class LlmEstimator implements WorkloadEstimator {
+
+	private static final Pattern SPEC = Pattern.compile("llm:(\\w+):(\\w+)((?::[\\w=.%]+)*)");
+
+	@Override
+	public String kind() {
+		return "llm";
+	}
+
+	@Override
+	public List<String> examples() {
+		return List.of("llm:7b:f16:ctx=4096", "llm:13b:q4_0");
+	}
+
+	@Override
+	public Optional<Workload> parse(String spec) {
+		Matcher m = SPEC.matcher(spec);
+		if (!m.matches()) {
+			return Optional.empty();
+		}
+		int context = LlmWorkload.DEFAULT_CONTEXT;
+		double offload = 0;
+		for (String option : m.group(3).split(":")) {
+			if (option.startsWith("ctx=")) {
+				context = (int) Workloads.count(option.substring(4));
+			} else if (option.startsWith("offload=")) {
+				offload = Double.parseDouble(option.substring(8).replace("%", "")) / 100;
+			} else if (!option.isEmpty()) {
+				throw new IllegalArgumentException("unknown option '" + option + "' (expected ctx=N or offload=P%)");
+			}
+		}
+		return Optional.of(new LlmWorkload(m.group(1), m.group(2), context, offload));
+	}
+}
