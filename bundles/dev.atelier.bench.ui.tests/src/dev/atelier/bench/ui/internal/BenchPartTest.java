@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.CountDownLatch;
 
 import org.eclipse.swt.layout.FillLayout;
@@ -19,12 +18,11 @@ import dev.atelier.bench.BenchReport;
 import dev.atelier.bench.BenchResult;
 import dev.atelier.bench.BenchService;
 import dev.atelier.bench.Timing;
-import dev.atelier.core.jobs.Job;
 import dev.atelier.core.jobs.JobContext;
-import dev.atelier.core.jobs.JobHandle;
-import dev.atelier.core.jobs.JobService;
-import dev.atelier.core.jobs.JobState;
+import dev.atelier.testing.FakeJobService;
+import dev.atelier.testing.ui.DisplaySynchronize;
 import dev.atelier.testing.ui.Displays;
+import dev.atelier.testing.ui.JobThreads;
 import dev.atelier.testing.ui.Screenshots;
 
 /** The Benchmarks view over a canned report, in a plain shell: run, compare with a saved run, save, cancel. */
@@ -38,85 +36,6 @@ class BenchPartTest {
 			List.of(result("strided read, stride 1", "stride", 2107, "GB/s"), result("strided read, stride 8", "stride", 653, "GB/s"),
 					result("random gather", "stride", 253, "GB/s"), result("gemm-fp16 4096", "gemm", 250, "TFLOP/s").withReferenceMillis(0.35)),
 			List.of("gpu suite: skipped: nothing"), List.of(), "PyTorch (canned)");
-
-	/** Runs each job on its own thread with a context that sees cancel(). */
-	static final class ThreadJobs implements JobService {
-		@Override
-		public <T> JobHandle<T> submit(String name, Job<T> job, Executor executor) {
-			CompletableFuture<T> future = new CompletableFuture<>();
-			boolean[] cancelled = { false };
-			JobContext context = new JobContext() {
-				@Override
-				public void begin(String task, long totalWork) {
-				}
-
-				@Override
-				public void worked(long steps) {
-				}
-
-				@Override
-				public boolean isCancelled() {
-					return cancelled[0];
-				}
-			};
-			executor.execute(() -> {
-				try {
-					future.complete(job.run(context));
-				} catch (Throwable e) {
-					future.completeExceptionally(e);
-				}
-			});
-			return new JobHandle<>() {
-				@Override
-				public long id() {
-					return 1;
-				}
-
-				@Override
-				public String name() {
-					return name;
-				}
-
-				@Override
-				public JobState state() {
-					return future.isDone() ? JobState.SUCCEEDED : JobState.RUNNING;
-				}
-
-				@Override
-				public String task() {
-					return "";
-				}
-
-				@Override
-				public double progress() {
-					return Double.NaN;
-				}
-
-				@Override
-				public void cancel() {
-					cancelled[0] = true;
-				}
-
-				@Override
-				public CompletableFuture<T> result() {
-					return future;
-				}
-			};
-		}
-
-		@Override
-		public List<JobHandle<?>> active() {
-			return List.of();
-		}
-
-		@Override
-		public void addListener(JobListener listener) {
-		}
-
-		@Override
-		public void removeListener(JobListener listener) {
-		}
-	}
 
 	@Test
 	void runsASuiteShowsItAndComparesWithASavedRun() throws Exception {
@@ -137,7 +56,9 @@ class BenchPartTest {
 		Shell shell = new Shell(display);
 		shell.setLayout(new FillLayout());
 		shell.setSize(1100, 620);
-		BenchPart part = new BenchPart(canned, new ThreadJobs());
+		FakeJobService jobs = new FakeJobService();
+		JobThreads threads = JobThreads.watch(jobs, display);
+		BenchPart part = new BenchPart(canned, jobs, new DisplaySynchronize(display));
 		part.create(shell);
 		shell.open();
 		try {
@@ -155,18 +76,21 @@ class BenchPartTest {
 					List.of(), null);
 			Path savedRun = dir.resolve("older-run.json");
 			Files.writeString(savedRun, older.toJson());
-			part.compareWith(savedRun);
+			Displays.spinUntil(display, part.compareWith(savedRun)::isDone);
+			assertEquals(false, threads.started().get("Benchmarks: read older-run.json"), "read in a job");
 			assertEquals("200", part.table.getItem(3).getText(6));
 			assertEquals("+25.0 %", part.table.getItem(3).getText(7));
 
 			Path broken = dir.resolve("broken.json");
 			Files.writeString(broken, "{\"results\": 7}");
-			part.compareWith(broken);
+			Displays.spinUntil(display, part.compareWith(broken)::isDone);
 			assertTrue(part.status.getText().startsWith("Cannot compare with " + broken + ": " + broken + ": not an atelier bench report"),
 					part.status.getText());
 
 			Path json = dir.resolve("bench.json");
-			part.save(json, BenchReport::toJson);
+			Displays.spinUntil(display, part.save(json, BenchReport::toJson)::isDone);
+			assertEquals("Saved " + json, part.status.getText());
+			assertEquals(false, threads.started().get("Benchmarks: save bench.json"), "written in a job");
 			assertEquals(REPORT, BenchReport.fromJson(Files.readString(json), "bench.json"));
 			Screenshots.save(shell, "benchmarks.png");
 		} finally {
@@ -195,7 +119,7 @@ class BenchPartTest {
 		Display display = Display.getDefault();
 		Shell shell = new Shell(display);
 		shell.setLayout(new FillLayout());
-		BenchPart part = new BenchPart(slow, new ThreadJobs());
+		BenchPart part = new BenchPart(slow, new FakeJobService(), new DisplaySynchronize(display));
 		part.create(shell);
 		try {
 			part.start();
@@ -204,6 +128,40 @@ class BenchPartTest {
 			part.cancel.notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
 			Displays.spinUntil(display, () -> part.status.getText().equals("Cancelled."));
 			assertTrue(part.run.getEnabled());
+		} finally {
+			shell.dispose();
+		}
+	}
+
+	@Test
+	void aSaveThatCannotBeWrittenSaysWhichFileInTheView() throws Exception {
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		FakeJobService jobs = new FakeJobService();
+		JobThreads threads = JobThreads.watch(jobs, display);
+		BenchPart part = new BenchPart(new BenchService() {
+			@Override
+			public BenchReport run(String suite, String deviceId, int runs, boolean reference, JobContext job) {
+				return REPORT;
+			}
+
+			@Override
+			public String html(BenchReport report) {
+				return "<html></html>";
+			}
+		}, jobs, new DisplaySynchronize(display));
+		part.create(shell);
+		try {
+			part.show(REPORT);
+			// a folder that cannot be made: its parent is a regular file
+			Path file = Files.writeString(Screenshots.folder().resolve("a-regular-file"), "").resolve("bench.html");
+			CompletableFuture<Path> saved = part.save(file, report -> "<html></html>");
+			assertTrue(part.status.getText().startsWith("Saving bench.html"), "the view says so at once: " + part.status.getText());
+			Displays.spinUntil(display, saved::isDone);
+			assertTrue(saved.isCompletedExceptionally());
+			assertTrue(part.status.getText().startsWith("Cannot write " + file + ": "), part.status.getText());
+			assertEquals(false, threads.started().get("Benchmarks: save bench.html"), "written in a job");
 		} finally {
 			shell.dispose();
 		}

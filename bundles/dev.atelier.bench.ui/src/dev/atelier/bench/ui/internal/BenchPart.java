@@ -1,6 +1,5 @@
 package dev.atelier.bench.ui.internal;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,11 +8,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
@@ -38,6 +39,7 @@ import jakarta.inject.Inject;
 /**
  * Runs a benchmark suite as a job (progress and Cancel in the status line too), shows the table and the stride
  * and GEMM charts, and compares with a saved run (a JSON file from this view or from {@code atelier bench --json}).
+ * Files are read and written in jobs too; what they come to shows in the status line.
  */
 public final class BenchPart {
 
@@ -46,6 +48,7 @@ public final class BenchPart {
 
 	private final BenchService bench;
 	private final JobService jobs;
+	private final UISynchronize sync;
 	Combo suite;
 	Button run;
 	Button cancel;
@@ -59,9 +62,10 @@ public final class BenchPart {
 	BenchReport saved;
 
 	@Inject
-	public BenchPart(@Service BenchService bench, @Service JobService jobs) {
+	public BenchPart(@Service BenchService bench, @Service JobService jobs, UISynchronize sync) {
 		this.bench = bench;
 		this.jobs = jobs;
+		this.sync = sync;
 	}
 
 	@PostConstruct
@@ -119,17 +123,27 @@ public final class BenchPart {
 		run.setEnabled(false);
 		cancel.setEnabled(true);
 		status.setText("Running the " + chosen + " suite…");
-		running.result().whenComplete((result, failure) -> root.getDisplay().asyncExec(() -> finished(result, failure)));
+		running.result().whenComplete((result, failure) -> ui(() -> finished(result, failure)));
+	}
+
+	/** Runs on the UI thread while the view is there. */
+	private void ui(Runnable action) {
+		sync.asyncExec(() -> {
+			if (!root.isDisposed()) {
+				action.run();
+			}
+		});
+	}
+
+	private static Throwable cause(Throwable failure) {
+		return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
 	}
 
 	private void finished(BenchReport result, Throwable failure) {
-		if (root.isDisposed()) {
-			return;
-		}
 		run.setEnabled(true);
 		cancel.setEnabled(false);
 		running = null;
-		Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+		Throwable cause = cause(failure);
 		if (cause instanceof JobCancelledException) {
 			status.setText("Cancelled.");
 		} else if (cause != null) {
@@ -147,14 +161,25 @@ public final class BenchPart {
 		refresh();
 	}
 
-	void compareWith(Path file) {
-		try {
-			saved = BenchReport.fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+	/** Reads a saved run in a job and compares with it; a file that is not a report is said in the status line. */
+	CompletableFuture<BenchReport> compareWith(Path file) {
+		status.setText("Reading " + file.getFileName() + "…");
+		JobHandle<BenchReport> read = jobs.submit("Benchmarks: read " + file.getFileName(),
+				context -> BenchReport.fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toString()));
+		CompletableFuture<BenchReport> shown = new CompletableFuture<>();
+		read.result().whenComplete((loaded, failure) -> ui(() -> {
+			if (failure != null) {
+				Throwable cause = cause(failure);
+				status.setText("Cannot compare with " + file + ": " + cause.getMessage());
+				shown.completeExceptionally(cause);
+				return;
+			}
+			saved = loaded;
 			status.setText("Compared with " + file.getFileName() + " (" + saved.startedAt() + ")");
 			refresh();
-		} catch (IOException | IllegalArgumentException e) {
-			status.setText("Cannot compare with " + file + ": " + e.getMessage());
-		}
+			shown.complete(loaded);
+		}));
+		return shown;
 	}
 
 	private void refresh() {
@@ -185,16 +210,30 @@ public final class BenchPart {
 		return Optional.ofNullable(dialog.open()).map(Path::of);
 	}
 
-	void save(Path file, Function<BenchReport, String> render) {
+	/**
+	 * Writes the report shown, as {@code render} makes it, in a job; the status line says where it went or why it
+	 * could not. The future completes once it does (null when there is nothing to save).
+	 */
+	CompletableFuture<Path> save(Path file, Function<BenchReport, String> render) {
 		if (report == null) {
 			status.setText("Nothing to save yet: run a suite first.");
-			return;
+			return CompletableFuture.completedFuture(null);
 		}
-		try {
-			Files.writeString(file, render.apply(report), StandardCharsets.UTF_8);
-			status.setText("Saved " + file);
-		} catch (IOException e) {
-			status.setText("Cannot write " + file + ": " + e.getMessage());
-		}
+		BenchReport shown = report;
+		status.setText("Saving " + file.getFileName() + "…");
+		JobHandle<Path> write = jobs.submit("Benchmarks: save " + file.getFileName(),
+				context -> Files.writeString(file, render.apply(shown), StandardCharsets.UTF_8));
+		CompletableFuture<Path> done = new CompletableFuture<>();
+		write.result().whenComplete((written, failure) -> ui(() -> {
+			if (failure != null) {
+				Throwable cause = cause(failure);
+				status.setText("Cannot write " + file + ": " + cause.getMessage());
+				done.completeExceptionally(cause);
+			} else {
+				status.setText("Saved " + file);
+				done.complete(written);
+			}
+		}));
+		return done;
 	}
 }

@@ -1,14 +1,17 @@
 package dev.atelier.power.ui.internal;
 
-import java.io.IOException;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.graphics.Image;
@@ -22,6 +25,9 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 
+import dev.atelier.core.jobs.Job;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobService;
 import dev.atelier.power.Metric;
 import dev.atelier.power.PowerService;
 import dev.atelier.power.PowerTables;
@@ -30,7 +36,10 @@ import dev.atelier.power.ThrottleReason;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 
-/** Live charts of one device's power, temperature, clocks, utilisation and memory, with CSV and PNG export. */
+/**
+ * Live charts of one device's power, temperature, clocks, utilisation and memory, with CSV and PNG export: the files
+ * are written in jobs, and where they went, or why not, shows beside the buttons.
+ */
 public final class PowerPart {
 
 	static final String[] WINDOWS = { "1 min", "5 min", "15 min", "1 h", "24 h" };
@@ -39,9 +48,13 @@ public final class PowerPart {
 			Metric.MEMORY_USED };
 
 	private final PowerService power;
+	private final JobService jobs;
+	private final UISynchronize sync;
 	Combo device;
 	Combo window;
 	Label current;
+	/** The last export's file, or (in red) why it could not be written. */
+	Label exported;
 	/** Sources that give nothing here and why (no NVIDIA driver, unreadable RAPL), so an empty list is explained. */
 	Label absent;
 	final List<LineChart> charts = new ArrayList<>();
@@ -49,8 +62,10 @@ public final class PowerPart {
 	private List<Sample> shown = List.of();
 
 	@Inject
-	public PowerPart(@Service PowerService power) {
+	public PowerPart(@Service PowerService power, @Service JobService jobs, UISynchronize sync) {
 		this.power = power;
+		this.jobs = jobs;
+		this.sync = sync;
 	}
 
 	@PostConstruct
@@ -75,6 +90,7 @@ public final class PowerPart {
 		png.addListener(SWT.Selection, e -> choose("*.png").ifPresent(this::exportPng));
 		current = new Label(bar, SWT.NONE);
 		current.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		exported = new Label(bar, SWT.NONE);
 		absent = new Label(parent, SWT.WRAP);
 		absent.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		List<String> reasons = power.absentSources();
@@ -146,31 +162,59 @@ public final class PowerPart {
 	}
 
 	/** The shown samples as CSV, with the header `atelier power --watch` writes. */
-	void exportCsv(Path file) {
-		List<String> lines = new ArrayList<>();
-		lines.add(PowerTables.csvHeader());
-		shown.forEach(s -> lines.add(PowerTables.csvRow(s)));
-		try {
-			Files.write(file, lines, StandardCharsets.UTF_8);
-		} catch (IOException e) {
-			current.setText("Cannot write " + file + ": " + e.getMessage());
-		}
+	CompletableFuture<Path> exportCsv(Path file) {
+		List<Sample> samples = shown;
+		return export(file, context -> {
+			List<String> lines = new ArrayList<>();
+			lines.add(PowerTables.csvHeader());
+			samples.forEach(s -> lines.add(PowerTables.csvRow(s)));
+			return Files.write(file, lines, StandardCharsets.UTF_8);
+		});
 	}
 
-	void exportPng(Path file) {
+	/** The view as it draws itself; drawn and encoded on the UI thread (SWT's images live there), written in a job. */
+	CompletableFuture<Path> exportPng(Path file) {
 		var size = root.getSize();
 		Image image = new Image(root.getDisplay(), size.x, size.y);
-		GC gc = new GC(image);
-		root.print(gc);
-		gc.dispose();
-		ImageLoader loader = new ImageLoader();
-		loader.data = new ImageData[] { image.getImageData() };
+		ByteArrayOutputStream png = new ByteArrayOutputStream();
 		try {
-			loader.save(file.toString(), SWT.IMAGE_PNG);
-		} catch (RuntimeException e) {
-			current.setText("Cannot write " + file + ": " + e.getMessage());
+			GC gc = new GC(image);
+			root.print(gc);
+			gc.dispose();
+			ImageLoader loader = new ImageLoader();
+			loader.data = new ImageData[] { image.getImageData() };
+			loader.save(png, SWT.IMAGE_PNG);
 		} finally {
 			image.dispose();
 		}
+		return export(file, context -> Files.write(file, png.toByteArray()));
+	}
+
+	/**
+	 * Writes the file in a job; the view then names it, or says in red why it could not be written. The future
+	 * completes once it does.
+	 */
+	private CompletableFuture<Path> export(Path file, Job<Path> write) {
+		exported.setForeground(null);
+		exported.setText("Exporting " + file.getFileName() + "…");
+		JobHandle<Path> handle = jobs.submit("Power: export " + file.getFileName(), write);
+		CompletableFuture<Path> done = new CompletableFuture<>();
+		handle.result().whenComplete((written, failure) -> sync.asyncExec(() -> {
+			if (exported.isDisposed()) {
+				done.cancel(false);
+				return;
+			}
+			if (failure != null) {
+				Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+				exported.setForeground(exported.getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
+				exported.setText("Cannot write " + file + ": " + cause.getMessage());
+				done.completeExceptionally(cause);
+			} else {
+				exported.setText("Exported " + file.getFileName());
+				done.complete(written);
+			}
+			exported.getParent().layout();
+		}));
+		return done;
 	}
 }

@@ -2,6 +2,8 @@ package dev.atelier.viewport.ui.internal;
 
 import java.time.Duration;
 
+import dev.atelier.testing.Services;
+import dev.atelier.testing.ui.DisplaySynchronize;
 import dev.atelier.testing.ui.Displays;
 import dev.atelier.testing.ui.Screenshots;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,8 +27,6 @@ import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.jobs.JobHandle;
@@ -48,32 +48,19 @@ class PathTraceViewTest {
 	private Shell shell;
 	private ViewportPart part;
 
-	static <T> T service(Class<T> type) throws InterruptedException {
-		var context = FrameworkUtil.getBundle(PathTraceViewTest.class).getBundleContext();
-		ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
-		tracker.open();
-		try {
-			T service = tracker.waitForService(10_000);
-			assertNotNull(service, "no " + type.getSimpleName() + " service");
-			return service;
-		} finally {
-			tracker.close();
-		}
-	}
-
 	@BeforeEach
 	void open() throws Exception {
 		display = Display.getDefault();
 		shell = new Shell(display);
 		shell.setLayout(new FillLayout());
 		shell.setSize(900, 650);
-		part = new ViewportPart(Views.jobs());
-		part.outputs(service(Outputs.class));
-		part.devices(service(DeviceService.class));
+		part = new ViewportPart(Views.jobs(), new DisplaySynchronize(display));
+		part.outputs(Services.await(PathTraceViewTest.class, Outputs.class));
+		part.devices(Services.await(PathTraceViewTest.class, DeviceService.class));
 		part.create(shell);
 		shell.open();
-		assertNotNull(part.viewport, "no GL viewport: " + part.status.getText());
-		Displays.spinUntil(display, () -> !Double.isNaN(part.viewport.frameTimes().meanMillis()));
+		assertNotNull(part.form.viewport, "no GL viewport: " + part.form.status.getText());
+		Displays.spinUntil(display, () -> !Double.isNaN(part.form.viewport.frameTimes().meanMillis()));
 	}
 
 	@AfterEach
@@ -85,32 +72,32 @@ class PathTraceViewTest {
 	}
 
 	private int w() {
-		return part.viewport.pixelWidth();
+		return part.form.viewport.pixelWidth();
 	}
 
 	private int h() {
-		return part.viewport.pixelHeight();
+		return part.form.viewport.pixelHeight();
 	}
 
 	private void traceSettings(int spp, int bounces) {
-		part.spp.setSelection(spp);
-		part.bounces.setSelection(bounces);
+		part.form.spp.setSelection(spp);
+		part.form.bounces.setSelection(bounces);
 	}
 
 	/** Waits until the view shows a trace that has all its samples. */
 	private void awaitTrace(int spp) throws InterruptedException {
-		Displays.spinUntil(display, () -> part.traceStatus.getText().startsWith(spp + "/" + spp + " spp") && part.viewport.showsImage(), Duration.ofSeconds(120));
+		Displays.spinUntil(display, () -> part.form.traceStatus.getText().startsWith(spp + "/" + spp + " spp") && part.form.viewport.showsImage(), Duration.ofSeconds(120));
 		Displays.settle(display, Duration.ofMillis(100));
 	}
 
 	@Test
 	void theCornellBoxComesFirstLitByItsLampAndTheCudaBackendIsGreyedOut() throws Exception {
-		assertEquals(BuiltinScenes.CORNELL_BOX, part.scene.name());
-		assertTrue(part.status.getText().startsWith("Cornell box: 5 meshes, 32 triangles, 4 materials, 0 lights, 1 emissive mesh lighting it."),
-				part.status.getText());
-		assertFalse(part.skyLight.getSelection(), "its lamp lights it: no sky");
-		int[] pixels = part.viewport.capture();
-		OrbitCamera camera = part.viewport.camera();
+		assertEquals(BuiltinScenes.CORNELL_BOX, part.controller.scene.name());
+		assertTrue(part.form.status.getText().startsWith("Cornell box: 5 meshes, 32 triangles, 4 materials, 0 lights, 1 emissive mesh lighting it."),
+				part.form.status.getText());
+		assertFalse(part.form.skyLight.getSelection(), "its lamp lights it: no sky");
+		int[] pixels = part.form.viewport.capture();
+		OrbitCamera camera = part.form.viewport.camera();
 		float[] floor = camera.project(new float[] { 0.278f, 0.001f, 0.1f }, w(), h());
 		float[] redWall = camera.project(new float[] { 0.55f, 0.25f, 0.4f }, w(), h());
 		float[] greenWall = camera.project(new float[] { 0.001f, 0.25f, 0.4f }, w(), h());
@@ -121,9 +108,9 @@ class PathTraceViewTest {
 		assertTrue((green >> 8 & 0xFF) > 1.5 * (green >> 16 & 0xFF), "the right wall is green: " + Integer.toHexString(green));
 		Screenshots.savePixels(pixels, w(), h(), "viewport-cornell-raster.png");
 
-		assertFalse(part.cuda.getEnabled(), "no CUDA device here");
-		assertTrue(part.cuda.getToolTipText().startsWith("Not available: no CUDA device"), part.cuda.getToolTipText());
-		assertTrue(part.cpu.getSelection());
+		assertFalse(part.form.cuda.getEnabled(), "no CUDA device here");
+		assertTrue(part.form.cuda.getToolTipText().startsWith("Not available: no CUDA device"), part.form.cuda.getToolTipText());
+		assertTrue(part.form.cpu.getSelection());
 	}
 
 	/**
@@ -139,19 +126,19 @@ class PathTraceViewTest {
 				List.of(Material.lambertian("grey", 0.6f, 0.6f, 0.6f, null), Material.lambertian("red", 0.7f, 0.2f, 0.15f, null)),
 				List.of(new Light("bulb", Light.Type.POINT, new float[] { 1, 1, 1 }, 5, new float[] { 0.6f, 2.2f, 1.6f }, null, 0, 0, 0)), List.of(),
 				Environment.black());
-		assertTrue(part.show(direct, null, List.of()));
-		assertFalse(part.skyLight.getSelection(), "no sky: the point light alone");
-		assertTrue(EnvironmentRadiance.isBlack(part.litScene().environment()));
+		assertTrue(part.controller.show(direct, null, List.of()));
+		assertFalse(part.form.skyLight.getSelection(), "no sky: the point light alone");
+		assertTrue(EnvironmentRadiance.isBlack(part.controller.litScene().environment()));
 		traceSettings(16, 1);
-		int[] raster = part.viewport.capture();
+		int[] raster = part.form.viewport.capture();
 
 		Displays.click(toggle(true));
 		awaitTrace(16);
-		int[] traced = part.viewport.capture();
+		int[] traced = part.form.viewport.capture();
 		Screenshots.savePixels(raster, w(), h(), "viewport-direct-raster.png");
 		Screenshots.savePixels(traced, w(), h(), "viewport-direct-traced.png");
 
-		OrbitCamera camera = part.viewport.camera();
+		OrbitCamera camera = part.form.viewport.camera();
 		// lit floor in front of and beside the ball (clear of its shadow, which falls behind it), and the ball's lit side
 		float[][] regions = { { 0, 0, 1.2f }, { -1.2f, 0, 0.6f }, { 1.3f, 0, -0.6f }, { 0.15f, 0.85f, 0.35f } };
 		for (float[] world : regions) {
@@ -165,31 +152,31 @@ class PathTraceViewTest {
 	}
 
 	private org.eclipse.swt.widgets.Button toggle(boolean on) {
-		part.pathTrace.setSelection(on);
-		return part.pathTrace;
+		part.form.pathTrace.setSelection(on);
+		return part.form.pathTrace;
 	}
 
 	@Test
 	void pathTraceModeRefinesInPlaceAndStartsAgainWhenTheCameraMoves() throws Exception {
-		part.scenes.select(BuiltinScenes.labels().indexOf(BuiltinScenes.SPHERES));
-		Displays.click(part.scenes);
+		part.form.scenes.select(BuiltinScenes.labels().indexOf(BuiltinScenes.SPHERES));
+		Displays.click(part.form.scenes);
 		traceSettings(4, 3);
-		int[] raster = part.viewport.capture();
+		int[] raster = part.form.viewport.capture();
 		Displays.click(toggle(true));
 		awaitTrace(4);
-		int[] traced = part.viewport.capture();
+		int[] traced = part.form.viewport.capture();
 		assertTrue(Views.differing(raster, traced, 12) > 0.02, "the path-traced image is not the raster one (shadows, noise)");
 		Screenshots.savePixels(traced, w(), h(), "viewport-spheres-traced.png");
 
-		Views.drag(part.viewport.control(), 1, false, 400, 300, 60, 0);
-		assertFalse(part.viewport.showsImage(), "moving the camera shows the raster view at once");
+		Views.drag(part.form.viewport.control(), 1, false, 400, 300, 60, 0);
+		assertFalse(part.form.viewport.showsImage(), "moving the camera shows the raster view at once");
 		awaitTrace(4);
-		int[] again = part.viewport.capture();
+		int[] again = part.form.viewport.capture();
 		assertTrue(Views.differing(traced, again, 12) > 0.05, "traced again from the new view");
 
 		Displays.click(toggle(false));
-		assertFalse(part.viewport.showsImage());
-		assertEquals("", part.traceStatus.getText());
+		assertFalse(part.form.viewport.showsImage());
+		assertEquals("", part.form.traceStatus.getText());
 	}
 
 	@Test
@@ -198,13 +185,13 @@ class PathTraceViewTest {
 		int width = w();
 		int height = h();
 		JobHandle<PathTraces.Rendered> job = part.render();
-		assertNotNull(job, part.status.getText());
-		assertFalse(part.render.getEnabled());
-		assertTrue(part.cancel.getEnabled());
-		Displays.spinUntil(display, () -> job.state().isDone() && part.rendering == null, Duration.ofSeconds(120));
-		assertEquals(JobState.SUCCEEDED, job.state(), part.status.getText());
+		assertNotNull(job, part.form.status.getText());
+		assertFalse(part.form.render.getEnabled());
+		assertTrue(part.form.cancel.getEnabled());
+		Displays.spinUntil(display, () -> job.state().isDone() && part.controller.rendering == null, Duration.ofSeconds(120));
+		assertEquals(JobState.SUCCEEDED, job.state(), part.form.status.getText());
 		Path png = job.result().get().file();
-		assertEquals(part.renderFolder(), png.getParent());
+		assertEquals(part.controller.renderFolder(), png.getParent());
 		assertTrue(png.getParent().endsWith(Path.of("outputs", "render")), png.toString());
 		assertTrue(png.getFileName().toString().matches("\\d{5}-Cornell-box\\.png"), png.toString());
 		BufferedImage image = ImageIO.read(png.toFile());
@@ -212,9 +199,9 @@ class PathTraceViewTest {
 		assertEquals(height, image.getHeight());
 		assertEquals(width, w(), "the view kept its size");
 		assertEquals(height, h());
-		assertTrue(part.status.getText().startsWith("Wrote " + png + ": 4 spp in "), part.status.getText());
-		assertTrue(part.viewport.showsImage(), "the render stays in view");
-		assertTrue(part.render.getEnabled());
+		assertTrue(part.form.status.getText().startsWith("Wrote " + png + ": 4 spp in "), part.form.status.getText());
+		assertTrue(part.form.viewport.showsImage(), "the render stays in view");
+		assertTrue(part.form.render.getEnabled());
 		assertEquals(List.of(png.toString()), job.outputs());
 		Map<String, String> details = job.details();
 		assertEquals("cpu", details.get(JobHandle.DEVICE));
@@ -226,7 +213,7 @@ class PathTraceViewTest {
 			assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left");
 		}
 
-		WorkspaceManager workspace = service(WorkspaceManager.class);
+		WorkspaceManager workspace = Services.await(PathTraceViewTest.class, WorkspaceManager.class);
 		String kind = "render Cornell box " + width + "x" + height;
 		Displays.spinUntil(display, () -> record(workspace, png).isPresent());
 		JobRecord record = record(workspace, png).orElseThrow();
@@ -243,16 +230,16 @@ class PathTraceViewTest {
 	@Test
 	void aCancelledRenderWritesNothing() throws Exception {
 		traceSettings(100_000, 8);
-		Path folder = part.renderFolder();
+		Path folder = part.controller.renderFolder();
 		List<Path> before = Files.isDirectory(folder) ? list(folder) : List.of();
 		JobHandle<PathTraces.Rendered> job = part.render();
-		Displays.spinUntil(display, () -> part.progress.getSelection() >= 1, Duration.ofSeconds(120));
+		Displays.spinUntil(display, () -> part.form.progress.getSelection() >= 1, Duration.ofSeconds(120));
 		part.cancelRender();
-		Displays.spinUntil(display, () -> part.rendering == null, Duration.ofSeconds(60));
+		Displays.spinUntil(display, () -> part.controller.rendering == null, Duration.ofSeconds(60));
 		assertEquals(JobState.CANCELLED, job.state());
-		assertEquals("Render cancelled; nothing written.", part.status.getText());
+		assertEquals("Render cancelled; nothing written.", part.form.status.getText());
 		assertEquals(before, Files.isDirectory(folder) ? list(folder) : List.of(), "no PNG and no temporary file");
-		assertFalse(part.viewport.showsImage(), "back to the raster view");
+		assertFalse(part.form.viewport.showsImage(), "back to the raster view");
 	}
 
 	private static List<Path> list(Path folder) throws java.io.IOException {

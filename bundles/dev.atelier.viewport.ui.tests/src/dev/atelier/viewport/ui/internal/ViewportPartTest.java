@@ -2,7 +2,9 @@ package dev.atelier.viewport.ui.internal;
 
 import java.time.Duration;
 
+import dev.atelier.testing.ui.DisplaySynchronize;
 import dev.atelier.testing.ui.Displays;
+import dev.atelier.testing.ui.JobThreads;
 import dev.atelier.testing.ui.Screenshots;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,15 +52,15 @@ class ViewportPartTest {
 		shell = new Shell(display);
 		shell.setLayout(new FillLayout());
 		shell.setSize(900, 650);
-		part = new ViewportPart(Views.jobs());
+		part = new ViewportPart(Views.jobs(), new DisplaySynchronize(display));
 		part.create(shell);
 		shell.open();
-		assertNotNull(part.viewport, "no GL viewport: " + part.status.getText());
-		Displays.spinUntil(display, () -> !Double.isNaN(part.viewport.frameTimes().meanMillis()));
-		assertEquals(BuiltinScenes.CORNELL_BOX, part.scene.name(), "the Cornell box first");
-		part.scenes.select(BuiltinScenes.labels().indexOf(BuiltinScenes.SPHERES));
-		Displays.click(part.scenes);
-		assertEquals(BuiltinScenes.SPHERES, part.scene.name());
+		assertNotNull(part.form.viewport, "no GL viewport: " + part.form.status.getText());
+		Displays.spinUntil(display, () -> !Double.isNaN(part.form.viewport.frameTimes().meanMillis()));
+		assertEquals(BuiltinScenes.CORNELL_BOX, part.controller.scene.name(), "the Cornell box first");
+		part.form.scenes.select(BuiltinScenes.labels().indexOf(BuiltinScenes.SPHERES));
+		Displays.click(part.form.scenes);
+		assertEquals(BuiltinScenes.SPHERES, part.controller.scene.name());
 	}
 
 	@AfterEach
@@ -70,51 +72,51 @@ class ViewportPartTest {
 	}
 
 	private int[] capture() {
-		return part.viewport.capture();
+		return part.form.viewport.capture();
 	}
 
 	/** The drawable's size (asks the monitor's zoom: keep it out of loops over pixels). */
 	private int w() {
-		return part.viewport.pixelWidth();
+		return part.form.viewport.pixelWidth();
 	}
 
 	private int h() {
-		return part.viewport.pixelHeight();
+		return part.form.viewport.pixelHeight();
 	}
 
 	/** What the view shows of the environment alone, from the same camera: the background to tell geometry from. */
 	private int[] background() {
-		Scene s = part.viewport.scene();
-		part.viewport.setScene(new Scene("nothing", List.of(), List.of(), List.of(), List.of(), s.environment()));
+		Scene s = part.form.viewport.scene();
+		part.form.viewport.setScene(new Scene("nothing", List.of(), List.of(), List.of(), List.of(), s.environment()));
 		int[] pixels = capture();
-		part.viewport.setScene(s);
+		part.form.viewport.setScene(s);
 		return pixels;
 	}
 
 	@Test
 	void theViewGetsAGl33ContextAndShowsTheLitSpheres() throws Exception {
-		String version = part.viewport.glVersion();
+		String version = part.form.viewport.glVersion();
 		Matcher m = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
 		assertTrue(m.find(), version);
 		int major = Integer.parseInt(m.group(1));
 		int minor = Integer.parseInt(m.group(2));
 		assertTrue(major > 3 || major == 3 && minor >= 3, "GL 3.3 or later: " + version);
-		System.out.println("Viewport GL: " + part.viewport.glDescription());
+		System.out.println("Viewport GL: " + part.form.viewport.glDescription());
 
 		int[] scene = capture();
 		int[] sky = background();
 		double covered = Views.differing(scene, sky, 12);
 		assertTrue(covered > 0.08, "geometry covers " + covered + " of the view");
 		// the floor under the spheres is lit, not black
-		float[] floor = part.viewport.camera().project(new float[] { 0, 0, 1.2f }, w(), h());
+		float[] floor = part.form.viewport.camera().project(new float[] { 0, 0, 1.2f }, w(), h());
 		assertTrue(Views.mean(Views.disc(scene, w(), h(), floor[0], floor[1], 6)) > 40, "the floor is lit");
-		float[] plastic = part.viewport.camera().project(BuiltinScenes.PLASTIC, w(), h());
+		float[] plastic = part.form.viewport.camera().project(BuiltinScenes.PLASTIC, w(), h());
 		int centre = scene[(int) plastic[1] * w() + (int) plastic[0]];
 		assertTrue((centre >> 16 & 0xFF) > 2 * (centre >> 8 & 0xFF), "the plastic sphere is red: " + Integer.toHexString(centre));
-		assertTrue(part.frameTime.getText().endsWith("ms/frame"), part.frameTime.getText());
+		assertTrue(part.form.frameTime.getText().endsWith("ms/frame"), part.form.frameTime.getText());
 		assertTrue(Boolean.getBoolean(dev.atelier.viewport.ui.internal.gl.Gl.CHECK_PROPERTY), "every frame's GL errors are checked");
-		assertTrue(part.status.getText().startsWith("Spheres: 4 meshes, 12,290 triangles, 4 materials, 1 lights, its own environment."),
-				part.status.getText());
+		assertTrue(part.form.status.getText().startsWith("Spheres: 4 meshes, 12,290 triangles, 4 materials, 1 lights, its own environment."),
+				part.form.status.getText());
 		Screenshots.savePixels(scene, w(), h(), "viewport-spheres.png");
 		Screenshots.saveFromScreen(shell, "viewport.png");
 	}
@@ -122,7 +124,7 @@ class ViewportPartTest {
 	@Test
 	void theSmoothMetalSphereHasABrighterHighlightThanTheRoughOne() throws Exception {
 		int[] pixels = capture();
-		OrbitCamera camera = part.viewport.camera();
+		OrbitCamera camera = part.form.viewport.camera();
 		float[] smooth = camera.project(BuiltinScenes.SMOOTH_METAL, w(), h());
 		float[] rough = camera.project(BuiltinScenes.ROUGH_METAL, w(), h());
 		float[] rim = camera.project(new float[] { BuiltinScenes.ROUGH_METAL[0] + BuiltinScenes.SPHERE_RADIUS, BuiltinScenes.ROUGH_METAL[1],
@@ -143,7 +145,7 @@ class ViewportPartTest {
 	@Test
 	void theSunCastsShadowsOfTheSpheres() throws Exception {
 		int[] pixels = capture();
-		OrbitCamera camera = part.viewport.camera();
+		OrbitCamera camera = part.form.viewport.camera();
 		float[] sun = { -0.35f, -1f, -0.6f };
 		float len = (float) Math.sqrt(sun[0] * sun[0] + sun[1] * sun[1] + sun[2] * sun[2]);
 		float[] toSun = { -sun[0] / len, -sun[1] / len, -sun[2] / len };
@@ -205,35 +207,35 @@ class ViewportPartTest {
 	@Test
 	void draggingOrbitsPansAndTheWheelZooms() throws Exception {
 		int[] before = capture();
-		float yaw = part.viewport.camera().yaw();
-		Views.drag(part.viewport.control(), 1, false, 400, 300, 120, 0);
-		assertEquals(yaw - 120 * OrbitCamera.ORBIT_SPEED, part.viewport.camera().yaw(), 1e-4);
+		float yaw = part.form.viewport.camera().yaw();
+		Views.drag(part.form.viewport.control(), 1, false, 400, 300, 120, 0);
+		assertEquals(yaw - 120 * OrbitCamera.ORBIT_SPEED, part.form.viewport.camera().yaw(), 1e-4);
 		int[] orbited = capture();
 		double changed = Views.differing(before, orbited, 12);
 		assertTrue(changed > 0.05, "orbiting changed " + changed + " of the view");
 		Screenshots.savePixels(orbited, w(), h(), "viewport-orbited.png");
 
-		Vector3f target = part.viewport.camera().target();
-		Views.drag(part.viewport.control(), 1, true, 400, 300, 50, 0);
-		assertTrue(part.viewport.camera().target().distance(target) > 0.01, "shift-drag pans");
-		assertEquals(part.viewport.camera().yaw(), part.viewport.camera().yaw(), "without orbiting");
-		Vector3f panned = part.viewport.camera().target();
-		Views.drag(part.viewport.control(), 2, false, 400, 300, 0, 40);
-		assertTrue(part.viewport.camera().target().distance(panned) > 0.01, "middle-drag pans");
+		Vector3f target = part.form.viewport.camera().target();
+		Views.drag(part.form.viewport.control(), 1, true, 400, 300, 50, 0);
+		assertTrue(part.form.viewport.camera().target().distance(target) > 0.01, "shift-drag pans");
+		assertEquals(part.form.viewport.camera().yaw(), part.form.viewport.camera().yaw(), "without orbiting");
+		Vector3f panned = part.form.viewport.camera().target();
+		Views.drag(part.form.viewport.control(), 2, false, 400, 300, 0, 40);
+		assertTrue(part.form.viewport.camera().target().distance(panned) > 0.01, "middle-drag pans");
 
-		float distance = part.viewport.camera().distance();
-		Views.wheel(part.viewport.control(), 3);
-		assertEquals(distance * OrbitCamera.ZOOM_STEP, part.viewport.camera().distance(), 1e-4);
+		float distance = part.form.viewport.camera().distance();
+		Views.wheel(part.form.viewport.control(), 3);
+		assertEquals(distance * OrbitCamera.ZOOM_STEP, part.form.viewport.camera().distance(), 1e-4);
 	}
 
 	@Test
 	void frameBringsTheWholeSceneBackIntoView() throws Exception {
-		part.viewport.setCamera(new OrbitCamera(new Vector3f(30, 5, -20), 0.5f, 2f, 0.2f, (float) Math.toRadians(45)));
+		part.form.viewport.setCamera(new OrbitCamera(new Vector3f(30, 5, -20), 0.5f, 2f, 0.2f, (float) Math.toRadians(45)));
 		int[] away = capture();
 		int[] awaySky = background();
 		assertTrue(Views.differing(away, awaySky, 12) < 0.01, "looking away, the scene is out of view");
 
-		Displays.click(part.frame);
+		Displays.click(part.form.frame);
 		int[] framed = capture();
 		int[] framedSky = background();
 		int width = w();
@@ -252,11 +254,11 @@ class ViewportPartTest {
 		System.out.printf("framed geometry: x %d..%d of %d, y %d..%d of %d%n", minX, maxX, width, minY, maxY, height);
 		assertTrue(minX > 0 && minY > 0 && maxX < width - 1 && maxY < height - 1, "the geometry stays clear of the edges");
 		assertTrue(maxX - minX > width / 3, "and fills a good part of the view");
-		Scene s = part.viewport.scene();
+		Scene s = part.form.viewport.scene();
 		float[] b = s.bounds();
 		for (int i = 0; i < 8; i++) {
 			float[] corner = { (i & 1) == 0 ? b[0] : b[3], (i & 2) == 0 ? b[1] : b[4], (i & 4) == 0 ? b[2] : b[5] };
-			float[] p = part.viewport.camera().project(corner, w(), h());
+			float[] p = part.form.viewport.camera().project(corner, w(), h());
 			assertTrue(p != null && p[0] >= 0 && p[0] <= w() && p[1] >= 0 && p[1] <= h(), "bounds corner " + i + " in view");
 		}
 		Screenshots.savePixels(framed, w(), h(), "viewport-framed.png");
@@ -264,30 +266,45 @@ class ViewportPartTest {
 
 	/** Where a world point shows on the canvas, in the points mouse events carry. */
 	private int[] onCanvas(float[] world) {
-		float[] p = part.viewport.camera().project(world, part.viewport.width(), part.viewport.height());
+		float[] p = part.form.viewport.camera().project(world, part.form.viewport.width(), part.form.viewport.height());
 		return new int[] { Math.round(p[0]), Math.round(p[1]) };
 	}
 
 	/** A point of the canvas whose ray rises above the horizon: over the sky, missing everything (the scene lies below the eye). */
 	private int[] sky() {
-		int[] at = { part.viewport.width() / 2, 2 };
-		OrbitCamera camera = part.viewport.camera();
-		assertTrue(camera.eye().y > 1 && camera.ray(at[0], at[1], part.viewport.width(), part.viewport.height()).y > 0.01f, "the top of the view shows the sky");
+		int[] at = { part.form.viewport.width() / 2, 2 };
+		OrbitCamera camera = part.form.viewport.camera();
+		assertTrue(camera.eye().y > 1 && camera.ray(at[0], at[1], part.form.viewport.width(), part.form.viewport.height()).y > 0.01f, "the top of the view shows the sky");
 		return at;
+	}
+
+	/** A left click at a canvas point, and events dispatched until its pick, cast off the UI thread, changed the selection. */
+	private void clickToSelect(int[] at) {
+		int before = part.form.viewport.selected();
+		Views.leftClick(part.form.viewport.control(), at[0], at[1]);
+		Displays.spinUntil(display, () -> part.form.viewport.selected() != before);
+	}
+
+	@Test
+	void aClickReturnsAtOnceAndSelectsWhenThePickIsBack() {
+		int[] plastic = onCanvas(BuiltinScenes.PLASTIC);
+		Views.leftClick(part.form.viewport.control(), plastic[0], plastic[1]);
+		assertEquals(-1, part.form.viewport.selected(), "the BVH is built and the ray cast off the UI thread, which this test holds");
+		Displays.spinUntil(display, () -> part.form.viewport.selected() == 3);
 	}
 
 	@Test
 	void aClickSelectsTheMeshUnderItHighlightsAndNamesItAndAClickOnTheSkyClearsIt() throws Exception {
 		int[] before = capture();
 		int[] plastic = onCanvas(BuiltinScenes.PLASTIC);
-		Views.leftClick(part.viewport.control(), plastic[0], plastic[1]);
-		assertEquals(3, part.viewport.selected(), "the red plastic sphere");
-		int triangles = part.scene.meshes().get(3).triangleCount();
-		assertEquals(String.format(java.util.Locale.ROOT, "Selected: red plastic, %,d triangles", triangles), part.selection.getText());
+		clickToSelect(plastic);
+		assertEquals(3, part.form.viewport.selected(), "the red plastic sphere");
+		int triangles = part.controller.scene.meshes().get(3).triangleCount();
+		assertEquals(String.format(java.util.Locale.ROOT, "Selected: red plastic, %,d triangles", triangles), part.form.selection.getText());
 
 		int[] selected = capture();
 		Screenshots.savePixels(selected, w(), h(), "viewport-selected.png");
-		OrbitCamera camera = part.viewport.camera();
+		OrbitCamera camera = part.form.viewport.camera();
 		float[] centre = camera.project(BuiltinScenes.PLASTIC, w(), h());
 		float[] rim = camera.project(new float[] { BuiltinScenes.PLASTIC[0] + BuiltinScenes.SPHERE_RADIUS, BuiltinScenes.PLASTIC[1],
 				BuiltinScenes.PLASTIC[2] }, w(), h());
@@ -305,13 +322,14 @@ class ViewportPartTest {
 		assertTrue(orange > 100, "in the highlight colour: " + orange + " pixels");
 
 		int[] sky = sky();
-		Views.leftClick(part.viewport.control(), sky[0], sky[1]);
-		assertEquals(-1, part.viewport.selected(), "a click on empty space clears the selection");
-		assertEquals("", part.selection.getText());
+		clickToSelect(sky);
+		assertEquals(-1, part.form.viewport.selected(), "a click on empty space clears the selection");
+		assertEquals("", part.form.selection.getText());
 		assertTrue(Views.differing(before, capture(), 2) < 0.001, "and the highlight");
 
-		Views.drag(part.viewport.control(), 1, false, plastic[0], plastic[1], 40, 0);
-		assertEquals(-1, part.viewport.selected(), "a drag orbits and selects nothing");
+		Views.drag(part.form.viewport.control(), 1, false, plastic[0], plastic[1], 40, 0);
+		Displays.settle(display, Duration.ofMillis(300)); // time for a pick, were there one, to come back
+		assertEquals(-1, part.form.viewport.selected(), "a drag orbits and selects nothing");
 	}
 
 	private double differingInDisc(int[] a, int[] b, float[] centre, float radius) {
@@ -331,14 +349,14 @@ class ViewportPartTest {
 
 	@Test
 	void frameFitsTheSelectedMeshAndTheWholeSceneAgainOnceNothingIsSelected() throws Exception {
-		assertEquals("Frame selection (F); the whole scene when nothing is selected", part.frame.getToolTipText());
+		assertEquals("Frame selection (F); the whole scene when nothing is selected", part.form.frame.getToolTipText());
 		int[] rough = onCanvas(BuiltinScenes.ROUGH_METAL);
-		Views.leftClick(part.viewport.control(), rough[0], rough[1]);
-		assertEquals("rough gold", part.viewport.selectedMesh().name());
-		Displays.click(part.frame);
-		OrbitCamera camera = part.viewport.camera();
+		clickToSelect(rough);
+		assertEquals("rough gold", part.form.viewport.selectedMesh().name());
+		Displays.click(part.form.frame);
+		OrbitCamera camera = part.form.viewport.camera();
 		assertEquals(0, camera.target().distance(new Vector3f(BuiltinScenes.ROUGH_METAL)), 1e-3, "looks at the selected sphere");
-		float[] b = part.viewport.selectedMesh().bounds();
+		float[] b = part.form.viewport.selectedMesh().bounds();
 		float minX = Float.MAX_VALUE, minY = Float.MAX_VALUE, maxX = -Float.MAX_VALUE, maxY = -Float.MAX_VALUE;
 		for (int i = 0; i < 8; i++) {
 			float[] corner = { (i & 1) == 0 ? b[0] : b[3], (i & 2) == 0 ? b[1] : b[4], (i & 4) == 0 ? b[2] : b[5] };
@@ -359,10 +377,10 @@ class ViewportPartTest {
 		assertTrue((middle >> 16 & 0xFF) > (middle & 0xFF) + 40, "gold or orange in the middle: " + Integer.toHexString(middle));
 
 		int[] sky = sky();
-		Views.leftClick(part.viewport.control(), sky[0], sky[1]);
-		assertEquals(null, part.viewport.selectedMesh());
-		Views.key(part.viewport.control(), 'f');
-		float[] s = part.viewport.scene().bounds();
+		clickToSelect(sky);
+		assertEquals(null, part.form.viewport.selectedMesh());
+		Views.key(part.form.viewport.control(), 'f');
+		float[] s = part.form.viewport.scene().bounds();
 		assertEquals(0, camera.target().distance((s[0] + s[3]) / 2, (s[1] + s[4]) / 2, (s[2] + s[5]) / 2), 1e-3, "F frames the whole scene again");
 		for (int i = 0; i < 8; i++) {
 			float[] corner = { (i & 1) == 0 ? s[0] : s[3], (i & 2) == 0 ? s[1] : s[4], (i & 4) == 0 ? s[2] : s[5] };
@@ -374,48 +392,51 @@ class ViewportPartTest {
 	@Test
 	void theWireframeTogglesOnAndOff() throws Exception {
 		int[] shaded = capture();
-		part.wireframe.setSelection(true);
-		Displays.click(part.wireframe);
-		assertTrue(part.viewport.wireframe());
+		part.form.wireframe.setSelection(true);
+		Displays.click(part.form.wireframe);
+		assertTrue(part.form.viewport.wireframe());
 		int[] wire = capture();
 		int[] sky = background();
 		double lines = Views.differing(wire, sky, 12);
 		double solid = Views.differing(shaded, sky, 12);
 		assertTrue(lines > 0.01 && lines < solid * 0.8, "lines cover " + lines + ", shaded surfaces " + solid);
 		Screenshots.savePixels(wire, w(), h(), "viewport-wireframe.png");
-		part.wireframe.setSelection(false);
-		Displays.click(part.wireframe);
-		assertFalse(part.viewport.wireframe());
+		part.form.wireframe.setSelection(false);
+		Displays.click(part.form.wireframe);
+		assertFalse(part.form.viewport.wireframe());
 		assertTrue(Views.differing(shaded, capture(), 2) < 0.001, "shaded again as before");
 	}
 
 	@Test
 	void aBrokenGltfIsReportedInTheViewWhichCarriesOn() throws Exception {
-		Scene before = part.scene;
+		Scene before = part.controller.scene;
 		int[] pixels = capture();
 		Path broken = Files.writeString(dir.resolve("broken.gltf"), "{ \"asset\": { \"version\": \"2.0\" }, \"meshes\": [ { \"primitives\": [ { \"attributes\": { \"POSITION\": 4 } } ] } ], \"nodes\": [ { \"mesh\": 0 } ], \"scenes\": [ { \"nodes\": [0] } ] }");
-		CompletableFuture<Scene> load = part.open(broken);
+		CompletableFuture<Scene> load = part.controller.open(broken);
 		Displays.spinUntil(display, load::isDone);
 		assertTrue(load.isCompletedExceptionally());
-		String said = part.status.getText();
+		String said = part.form.status.getText();
 		assertTrue(said.startsWith("Cannot open broken.gltf: broken.gltf: "), said);
-		assertEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.status.getForeground());
-		assertSame(before, part.scene, "the scene shown stays");
+		assertEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.form.status.getForeground());
+		assertSame(before, part.controller.scene, "the scene shown stays");
 		assertTrue(Views.differing(pixels, capture(), 2) < 0.001, "and so does the image");
 		Screenshots.saveFromScreen(shell, "viewport-broken-gltf.png");
 
 		Path garbage = Files.write(dir.resolve("garbage.glb"), new byte[] { 1, 2, 3 });
-		load = part.open(garbage);
+		load = part.controller.open(garbage);
 		Displays.spinUntil(display, load::isDone);
-		assertTrue(part.status.getText().startsWith("Cannot open garbage.glb: "), part.status.getText());
+		assertTrue(part.form.status.getText().startsWith("Cannot open garbage.glb: "), part.form.status.getText());
 
-		load = part.open(triangle(dir.resolve("triangle.gltf")));
-		Displays.spinUntil(display, load::isDone);
-		assertFalse(load.isCompletedExceptionally(), part.status.getText());
-		assertEquals(1, part.scene.meshes().size());
-		assertFalse(display.getSystemColor(SWT.COLOR_DARK_RED).equals(part.status.getForeground()), "no longer in red");
-		assertTrue(part.status.getText().startsWith("triangle.gltf: 1 meshes, 1 triangles, 1 materials, 0 lights, lit by the sky."), part.status.getText());
-		assertTrue(part.skyLight.getSelection(), "a scene without any light gets the sky");
+		try (JobThreads threads = JobThreads.watch(Views.jobs(), display)) {
+			load = part.controller.open(triangle(dir.resolve("triangle.gltf")));
+			Displays.spinUntil(display, load::isDone);
+			assertEquals(false, threads.started().get("Viewport: open triangle.gltf"), "loaded in a job");
+		}
+		assertFalse(load.isCompletedExceptionally(), part.form.status.getText());
+		assertEquals(1, part.controller.scene.meshes().size());
+		assertFalse(display.getSystemColor(SWT.COLOR_DARK_RED).equals(part.form.status.getForeground()), "no longer in red");
+		assertTrue(part.form.status.getText().startsWith("triangle.gltf: 1 meshes, 1 triangles, 1 materials, 0 lights, lit by the sky."), part.form.status.getText());
+		assertTrue(part.form.skyLight.getSelection(), "a scene without any light gets the sky");
 		int[] triangle = capture();
 		assertTrue(Views.differing(triangle, background(), 12) > 0.05, "the triangle shows");
 	}
@@ -424,18 +445,18 @@ class ViewportPartTest {
 	void theGltfLoadersTexturedSceneOpensWithItsTexturesCameraAndLights() throws Exception {
 		Path fixture = Path.of(System.getProperty("atelier.gltf.fixtures", "../dev.atelier.viewport.tests/data/gltf"), "scene.gltf");
 		assertTrue(Files.isRegularFile(fixture), fixture.toString());
-		int textures = part.viewport.liveGlObjects().get(GlObjects.Kind.TEXTURE);
-		CompletableFuture<Scene> load = part.open(fixture);
+		int textures = part.form.viewport.liveGlObjects().get(GlObjects.Kind.TEXTURE);
+		CompletableFuture<Scene> load = part.controller.open(fixture);
 		Displays.spinUntil(display, load::isDone);
-		assertFalse(load.isCompletedExceptionally(), part.status.getText());
+		assertFalse(load.isCompletedExceptionally(), part.form.status.getText());
 		Scene s = load.get();
-		assertEquals(textures + 5, part.viewport.liveGlObjects().get(GlObjects.Kind.TEXTURE), "base colour, metal-rough, normal, occlusion, emissive");
-		assertTrue(part.status.getText().startsWith("scene.gltf: " + s.meshes().size() + " meshes"), part.status.getText());
-		assertTrue(part.status.getText().contains("Left out: "), "the loader's notes are shown: " + part.status.getText());
+		assertEquals(textures + 5, part.form.viewport.liveGlObjects().get(GlObjects.Kind.TEXTURE), "base colour, metal-rough, normal, occlusion, emissive");
+		assertTrue(part.form.status.getText().startsWith("scene.gltf: " + s.meshes().size() + " meshes"), part.form.status.getText());
+		assertTrue(part.form.status.getText().contains("Left out: "), "the loader's notes are shown: " + part.form.status.getText());
 		float[] eye = s.cameras().get(0).position();
-		assertEquals(eye[0], part.viewport.camera().eye().x, 1e-3, "seen from the file's camera");
+		assertEquals(eye[0], part.form.viewport.camera().eye().x, 1e-3, "seen from the file's camera");
 		// the loader's fixture is a handful of scattered triangles its camera does not look at: frame them
-		Displays.click(part.frame);
+		Displays.click(part.form.frame);
 		int[] pixels = capture();
 		Screenshots.savePixels(pixels, w(), h(), "viewport-gltf-fixture.png");
 		double shown = Views.differing(pixels, background(), 12);
@@ -462,17 +483,17 @@ class ViewportPartTest {
 
 	@Test
 	void glObjectsAreDeletedWhenScenesChangeAndWhenTheViewCloses() throws Exception {
-		Map<GlObjects.Kind, Integer> first = part.viewport.liveGlObjects();
+		Map<GlObjects.Kind, Integer> first = part.form.viewport.liveGlObjects();
 		// six programs, the shadow map's framebuffer (the prefiltering one is gone again)
 		assertTrue(first.get(GlObjects.Kind.PROGRAM) == 6 && first.get(GlObjects.Kind.FRAMEBUFFER) == 1, first.toString());
 		for (int i = 0; i < 3; i++) {
-			part.showBuiltIn(BuiltinScenes.SPHERES);
-			part.skyLight.setSelection(i % 2 == 0);
-			Displays.click(part.skyLight);
+			part.controller.showBuiltIn(BuiltinScenes.SPHERES);
+			part.form.skyLight.setSelection(i % 2 == 0);
+			Displays.click(part.form.skyLight);
 		}
 		capture();
-		assertEquals(first, part.viewport.liveGlObjects(), "scenes replaced leave nothing behind");
-		ViewportCanvas viewport = part.viewport;
+		assertEquals(first, part.form.viewport.liveGlObjects(), "scenes replaced leave nothing behind");
+		ViewportCanvas viewport = part.form.viewport;
 		shell.dispose();
 		assertEquals(0, viewport.liveGlObjects().values().stream().mapToInt(Integer::intValue).sum(), viewport.liveGlObjects().toString());
 	}

@@ -1,6 +1,8 @@
 package dev.atelier.viewport.ui.internal;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.opengl.GLCanvas;
@@ -24,7 +26,8 @@ import dev.atelier.viewport.ui.internal.gl.SceneRenderer;
  * An SWT {@link GLCanvas} with its own GL context and {@link SceneRenderer}: paints on demand, moves the
  * {@link OrbitCamera} with the mouse (left-drag orbits, middle- or shift-drag pans, the wheel zooms), selects the mesh
  * under a left click (highlighted; F frames it), and shows either the shaded scene or an image handed to it (the path
- * tracer's). Everything runs on the UI thread; the GL objects go with the canvas.
+ * tracer's). It runs on the UI thread, but for the picking BVH, built in the background and handed back; the GL
+ * objects go with the canvas.
  */
 public final class ViewportCanvas {
 
@@ -57,8 +60,15 @@ public final class ViewportCanvas {
 	};
 	/** The index of the selected mesh in the scene's meshes, or −1. */
 	private int selected = -1;
-	/** The scene's geometry with its BVH, built at the first click after the meshes changed; null until then. */
-	private FlatScene pickable;
+	/**
+	 * The scene's geometry with its BVH, built off the UI thread from the first click after the meshes changed; null
+	 * until then.
+	 */
+	private CompletableFuture<FlatScene> pickable;
+	/** Counts clicks, so that a pick that waited for the BVH is dropped when another click came meanwhile. */
+	private int clicks;
+	/** Runs what finished in the background on the UI thread. */
+	private final Executor ui;
 	/** The image shown instead of the scene, or null: linear RGB, rows from the top. */
 	private float[] image;
 	private int imageWidth;
@@ -73,11 +83,13 @@ public final class ViewportCanvas {
 	private float zoom = 1;
 
 	/**
-	 * Makes the canvas and its context (double-buffered, 24-bit depth) and the renderer.
+	 * Makes the canvas and its context (double-buffered, 24-bit depth) and the renderer; {@code ui} runs what is
+	 * computed in the background (picks) on the UI thread.
 	 *
 	 * @throws GlException when there is no OpenGL 3.3 context to be had; the canvas is then gone again
 	 */
-	public ViewportCanvas(Composite parent) {
+	public ViewportCanvas(Composite parent, Executor ui) {
+		this.ui = ui;
 		GLData data = new GLData();
 		data.doubleBuffer = true;
 		data.depthSize = 24;
@@ -211,20 +223,36 @@ public final class ViewportCanvas {
 		}
 	}
 
-	/** Selects the mesh seen at a point of the canvas (in points from the top left), or nothing over empty space. */
+	/**
+	 * Selects the mesh seen at a point of the canvas (in points from the top left), or nothing over empty space. The
+	 * ray is cast off the UI thread, through a BVH built there at the first click on a scene; the selection changes
+	 * once it is back, unless the scene changed or another click came.
+	 */
 	public void pick(int x, int y) {
 		Scene s = renderer.scene();
 		if (s == null) {
 			return;
 		}
 		if (pickable == null) {
-			// geometry is all picking needs: no textures, lights or environment tables to build
-			List<Mesh> shapes = s.meshes().stream().map(m -> new Mesh(m.name(), m.positions(), m.normals(), null, null, m.indices(), 0)).toList();
-			pickable = FlatScene.of(new Scene(s.name(), shapes, List.of(Material.diffuse("pick", 1, 1, 1, null)), List.of(), List.of(), Environment.black()));
+			pickable = CompletableFuture.supplyAsync(() -> geometry(s));
 		}
 		Vector3f eye = camera.eye();
 		Vector3f d = camera.ray(x, y, width(), height());
-		select(pickable.pick(new float[] { eye.x, eye.y, eye.z }, new float[] { d.x, d.y, d.z }).orElse(-1));
+		float[] origin = { eye.x, eye.y, eye.z };
+		float[] direction = { d.x, d.y, d.z };
+		CompletableFuture<FlatScene> bvh = pickable;
+		int click = ++clicks;
+		bvh.thenApply(f -> f.pick(origin, direction).orElse(-1)).thenAcceptAsync(mesh -> {
+			if (!canvas.isDisposed() && bvh == pickable && click == clicks) {
+				select(mesh);
+			}
+		}, ui);
+	}
+
+	/** Geometry is all picking needs: no textures, lights or environment tables to build. */
+	private static FlatScene geometry(Scene s) {
+		List<Mesh> shapes = s.meshes().stream().map(m -> new Mesh(m.name(), m.positions(), m.normals(), null, null, m.indices(), 0)).toList();
+		return FlatScene.of(new Scene(s.name(), shapes, List.of(Material.diffuse("pick", 1, 1, 1, null)), List.of(), List.of(), Environment.black()));
 	}
 
 	public Scene scene() {
