@@ -30,12 +30,13 @@ public final class Services {
 		ServiceTracker<S, S> tracker = new ServiceTracker<>(context, type, null);
 		tracker.open();
 		try {
-			S service = tracker.waitForService(timeoutMillis);
-			if (service == null) {
+			if (tracker.waitForService(timeoutMillis) == null) {
 				throw new AssertionError("no " + type.getName() + " service within " + timeoutMillis + " ms (seen from "
 						+ bundle.getSymbolicName() + ")");
 			}
-			return service;
+			// the test's own use of the service: the tracker's ends when it closes, and a bundle-scoped service
+			// (a LogReaderService, a DeviceService) is shut down when its last use ends
+			return context.getService(tracker.getServiceReference());
 		} finally {
 			tracker.close();
 		}
