@@ -7,7 +7,8 @@ public final class OutputsUi {
 	/**
 	 * "Reuse parameters": puts an output's parameters into the view that made it. The Gallery defines the command;
 	 * the capability that knows the file's parameters contributes the handler, enabled for files it can reuse. The
-	 * handler's result, if a string, is shown in the Gallery's status line.
+	 * handler's result, a string or a {@code CompletionStage} of one (for work the handler does off the UI thread), is
+	 * shown in the Gallery's status line.
 	 */
 	public static final String REUSE = "dev.atelier.outputs.ui.command.reuse";
 	/** {@link #REUSE}'s parameter: the output file's absolute path. */

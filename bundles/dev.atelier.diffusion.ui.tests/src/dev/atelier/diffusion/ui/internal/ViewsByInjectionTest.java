@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.Optional;
 
 import org.eclipse.core.commands.ParameterizedCommand;
@@ -35,6 +37,7 @@ import dev.atelier.outputs.ui.OutputsUi;
 import dev.atelier.testing.Services;
 import dev.atelier.testing.ui.Commands;
 import dev.atelier.testing.ui.DisplaySynchronize;
+import dev.atelier.testing.ui.Displays;
 
 /**
  * The Diffusion view made by E4 injection as the workbench makes it, from an OSGi service context: services through
@@ -73,7 +76,9 @@ class ViewsByInjectionTest {
 			Commands commands = Commands.in(context).define(OutputsUi.REUSE, OutputsUi.REUSE_FILE).handle(OutputsUi.REUSE, new ReuseParametersHandler());
 			ParameterizedCommand reuse = commands.command(OutputsUi.REUSE, Map.of(OutputsUi.REUSE_FILE, file.toString()));
 			assertTrue(commands.handlerService().canExecute(reuse));
-			assertEquals("Sent seed 31337 and its settings to the Diffusion view.", commands.handlerService().executeHandler(reuse));
+			CompletableFuture<?> said = ((CompletionStage<?>) commands.handlerService().executeHandler(reuse)).toCompletableFuture();
+			Displays.spinUntil(display, said::isDone);
+			assertEquals("Sent seed 31337 and its settings to the Diffusion view.", said.join());
 			assertEquals(made, diffusion.form.request(), "the Diffusion view heard the request and took it into its form");
 			assertEquals("a windmill", diffusion.form.prompt.getText());
 			assertEquals("DPM++ 2M", diffusion.form.sampler.getText());

@@ -3,10 +3,13 @@ package dev.atelier.diffusion.ui.internal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.eclipse.e4.core.di.annotations.CanExecute;
 import org.eclipse.e4.core.di.annotations.Execute;
 import org.eclipse.e4.core.services.events.IEventBroker;
+import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.e4.ui.workbench.modeling.EPartService;
 
 import dev.atelier.diffusion.GenerationRequest;
@@ -30,21 +33,43 @@ public final class ReuseParametersHandler {
 		return file != null;
 	}
 
+	/** The image's request, or why there is none to reuse. */
+	private record Read(GenerationRequest request, String problem) {
+	}
+
+	/**
+	 * Reads the image's parameters off the UI thread, then shows the Diffusion view and sends it the request on the UI
+	 * thread; the stage completes with what happened.
+	 */
 	@Execute
-	public String execute(@Named(OutputsUi.REUSE_FILE) String file, IEventBroker broker,
+	public CompletionStage<String> execute(@Named(OutputsUi.REUSE_FILE) String file, IEventBroker broker, UISynchronize ui,
 			@org.eclipse.e4.core.di.annotations.Optional EPartService parts) {
-		GenerationRequest request;
-		try {
-			Optional<Infotext> info = ParameterRows.infotext(PngInfo.read(Path.of(file)));
-			if (info.isEmpty()) {
-				return "The selected image has no parameters to reuse.";
+		CompletableFuture<String> said = new CompletableFuture<>();
+		CompletableFuture.supplyAsync(() -> read(Path.of(file))).whenComplete((read, error) -> ui.asyncExec(() -> {
+			if (error != null) {
+				said.complete("Cannot read the parameters of " + file + ": " + error.getMessage());
+			} else {
+				said.complete(read.request() == null ? read.problem() : send(read.request(), broker, parts));
 			}
-			request = info.get().toRequest(DEFAULTS);
+		}));
+		return said;
+	}
+
+	private static Read read(Path file) {
+		try {
+			Optional<Infotext> info = ParameterRows.infotext(PngInfo.read(file));
+			if (info.isEmpty()) {
+				return new Read(null, "The selected image has no parameters to reuse.");
+			}
+			return new Read(info.get().toRequest(DEFAULTS), null);
 		} catch (IOException e) {
-			return e.getMessage();
+			return new Read(null, e.getMessage());
 		} catch (IllegalArgumentException e) {
-			return "These parameters cannot be reused: " + e.getMessage();
+			return new Read(null, "These parameters cannot be reused: " + e.getMessage());
 		}
+	}
+
+	private static String send(GenerationRequest request, IEventBroker broker, EPartService parts) {
 		if (parts != null) {
 			try {
 				parts.showPart(DiffusionUi.DIFFUSION_PART, EPartService.PartState.ACTIVATE);

@@ -270,8 +270,8 @@ class GalleryPartTest {
 		};
 		assertTrue(part.deleteSelected());
 		assertEquals(List.of(doomed, doomed), asked);
-		assertFalse(Files.exists(doomed));
 		Displays.spinUntil(display, () -> part.status.getText().equals("Deleted 00001-2.png."));
+		assertFalse(Files.exists(doomed));
 		assertEquals(List.of(keep), part.grid.files());
 		assertNull(part.grid.selection());
 		assertEquals(0, part.parameters.getItemCount());

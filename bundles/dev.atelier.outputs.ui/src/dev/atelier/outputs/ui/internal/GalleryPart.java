@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
@@ -324,6 +325,9 @@ public final class GalleryPart {
 		Object result = handlers.executeHandler(command.get());
 		if (result instanceof String said) {
 			setStatus(said);
+		} else if (result instanceof CompletionStage<?> pending) {
+			setStatus("Reading the parameters of " + file.getFileName() + "…");
+			pending.thenAccept(said -> ui(() -> setStatus(String.valueOf(said))));
 		}
 		return result;
 	}
@@ -347,19 +351,26 @@ public final class GalleryPart {
 		}
 	}
 
-	/** Deletes the selected file once confirmed; returns whether it was deleted (the list then refreshes). */
+	/**
+	 * Deletes the selected file once confirmed, in a job; returns whether it was confirmed. The status line then says
+	 * whether it was deleted, and the list refreshes.
+	 */
 	boolean deleteSelected() {
 		Path file = grid.selection();
 		if (file == null || !confirmDelete.test(file)) {
 			return false;
 		}
-		try {
+		jobs.submit("Delete " + file.getFileName(), context -> {
 			Files.delete(file);
-		} catch (IOException e) {
-			setStatus("Cannot delete " + file + ": " + e.getMessage());
-			return false;
-		}
-		refresh().thenRun(() -> setStatus("Deleted " + file.getFileName() + "."));
+			return null;
+		}).result().whenComplete((done, error) -> ui(() -> {
+			if (error != null) {
+				Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+				setStatus("Cannot delete " + file + ": " + cause.getMessage());
+			} else {
+				refresh().thenRun(() -> setStatus("Deleted " + file.getFileName() + "."));
+			}
+		}));
 		return true;
 	}
 
