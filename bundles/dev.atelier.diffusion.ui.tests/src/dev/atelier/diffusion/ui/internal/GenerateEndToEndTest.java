@@ -79,8 +79,10 @@ class GenerateEndToEndTest {
 			// the Gallery's Reuse parameters on the second image: its own seed, a batch of one, into the form
 			Fakes.Broker broker = new Fakes.Broker();
 			assertTrue(new ReuseParametersHandler().canExecute(made.get(1).toString()));
-			String said = new ReuseParametersHandler().execute(made.get(1).toString(), broker, null);
-			assertEquals("Sent seed 43 and its settings to the Diffusion view.", said);
+			java.util.concurrent.CompletableFuture<String> said = new ReuseParametersHandler()
+					.execute(made.get(1).toString(), broker, new DisplaySynchronize(display), null).toCompletableFuture();
+			Displays.spinUntil(display, said::isDone);
+			assertEquals("Sent seed 43 and its settings to the Diffusion view.", said.join());
 			GenerationRequest reused = (GenerationRequest) broker.sent.get(0)[1];
 			assertEquals(new GenerationRequest("a red fox in the snow", "", Sampler.EULER_A, 4, 7.5, 43, 64, 64, 1, null, 0.75), reused);
 			part.reuse(reused);
