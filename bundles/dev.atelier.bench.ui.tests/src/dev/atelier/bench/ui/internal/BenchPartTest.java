@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.CountDownLatch;
 
 import org.eclipse.swt.layout.FillLayout;
@@ -19,11 +17,8 @@ import dev.atelier.bench.BenchReport;
 import dev.atelier.bench.BenchResult;
 import dev.atelier.bench.BenchService;
 import dev.atelier.bench.Timing;
-import dev.atelier.core.jobs.Job;
 import dev.atelier.core.jobs.JobContext;
-import dev.atelier.core.jobs.JobHandle;
-import dev.atelier.core.jobs.JobService;
-import dev.atelier.core.jobs.JobState;
+import dev.atelier.testing.FakeJobService;
 import dev.atelier.testing.ui.Displays;
 import dev.atelier.testing.ui.Screenshots;
 
@@ -38,85 +33,6 @@ class BenchPartTest {
 			List.of(result("strided read, stride 1", "stride", 2107, "GB/s"), result("strided read, stride 8", "stride", 653, "GB/s"),
 					result("random gather", "stride", 253, "GB/s"), result("gemm-fp16 4096", "gemm", 250, "TFLOP/s").withReferenceMillis(0.35)),
 			List.of("gpu suite: skipped: nothing"), List.of(), "PyTorch (canned)");
-
-	/** Runs each job on its own thread with a context that sees cancel(). */
-	static final class ThreadJobs implements JobService {
-		@Override
-		public <T> JobHandle<T> submit(String name, Job<T> job, Executor executor) {
-			CompletableFuture<T> future = new CompletableFuture<>();
-			boolean[] cancelled = { false };
-			JobContext context = new JobContext() {
-				@Override
-				public void begin(String task, long totalWork) {
-				}
-
-				@Override
-				public void worked(long steps) {
-				}
-
-				@Override
-				public boolean isCancelled() {
-					return cancelled[0];
-				}
-			};
-			executor.execute(() -> {
-				try {
-					future.complete(job.run(context));
-				} catch (Throwable e) {
-					future.completeExceptionally(e);
-				}
-			});
-			return new JobHandle<>() {
-				@Override
-				public long id() {
-					return 1;
-				}
-
-				@Override
-				public String name() {
-					return name;
-				}
-
-				@Override
-				public JobState state() {
-					return future.isDone() ? JobState.SUCCEEDED : JobState.RUNNING;
-				}
-
-				@Override
-				public String task() {
-					return "";
-				}
-
-				@Override
-				public double progress() {
-					return Double.NaN;
-				}
-
-				@Override
-				public void cancel() {
-					cancelled[0] = true;
-				}
-
-				@Override
-				public CompletableFuture<T> result() {
-					return future;
-				}
-			};
-		}
-
-		@Override
-		public List<JobHandle<?>> active() {
-			return List.of();
-		}
-
-		@Override
-		public void addListener(JobListener listener) {
-		}
-
-		@Override
-		public void removeListener(JobListener listener) {
-		}
-	}
 
 	@Test
 	void runsASuiteShowsItAndComparesWithASavedRun() throws Exception {
@@ -137,7 +53,7 @@ class BenchPartTest {
 		Shell shell = new Shell(display);
 		shell.setLayout(new FillLayout());
 		shell.setSize(1100, 620);
-		BenchPart part = new BenchPart(canned, new ThreadJobs());
+		BenchPart part = new BenchPart(canned, new FakeJobService());
 		part.create(shell);
 		shell.open();
 		try {
@@ -195,7 +111,7 @@ class BenchPartTest {
 		Display display = Display.getDefault();
 		Shell shell = new Shell(display);
 		shell.setLayout(new FillLayout());
-		BenchPart part = new BenchPart(slow, new ThreadJobs());
+		BenchPart part = new BenchPart(slow, new FakeJobService());
 		part.create(shell);
 		try {
 			part.start();
