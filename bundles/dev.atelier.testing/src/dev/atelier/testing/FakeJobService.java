@@ -1,11 +1,11 @@
 package dev.atelier.testing;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.atelier.core.jobs.Job;
@@ -16,8 +16,8 @@ import dev.atelier.core.jobs.JobState;
 
 /**
  * A {@link JobService} for unit tests without the framework: each job runs on the executor given (by default a
- * virtual thread of its own) with a {@link RecordingJobContext}; listeners hear of every change of state. A test can
- * also move jobs of its own making through their states with {@link #announce}.
+ * virtual thread of its own) with a {@link RecordingJobContext}; listeners hear when a job is queued, starts and ends.
+ * A test can also move jobs of its own making through their states with {@link #announce}.
  */
 public final class FakeJobService implements JobService {
 
@@ -25,36 +25,21 @@ public final class FakeJobService implements JobService {
 	private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
 	private final List<Handle<?>> submitted = new CopyOnWriteArrayList<>();
 
-	/** A submitted job: its handle, with the context it reports to. */
-	public final class Handle<T> implements JobHandle<T> {
-		private final long id;
-		private final String name;
-		private final RecordingJobContext context = new RecordingJobContext();
-		private final CompletableFuture<T> result = new CompletableFuture<>();
-		private volatile JobState state = JobState.QUEUED;
-
-		Handle(long id, String name) {
-			this.id = id;
-			this.name = name;
-		}
-
-		public RecordingJobContext context() {
-			return context;
-		}
-
-		@Override
-		public long id() {
-			return id;
-		}
-
-		@Override
-		public String name() {
-			return name;
-		}
+	/**
+	 * A submitted job, with the context it reports to. Its state is read off its result, so that there is one truth:
+	 * {@code started} is taken once, by the run that starts the job or by a cancel that stops it while queued.
+	 */
+	public record Handle<T>(long id, String name, RecordingJobContext context, CompletableFuture<T> result, AtomicBoolean started)
+			implements JobHandle<T> {
 
 		@Override
 		public JobState state() {
-			return state;
+			return switch (result.state()) {
+			case RUNNING -> started.get() ? JobState.RUNNING : JobState.QUEUED;
+			case SUCCESS -> JobState.SUCCEEDED;
+			case FAILED -> result.exceptionNow() instanceof JobCancelledException ? JobState.CANCELLED : JobState.FAILED;
+			case CANCELLED -> JobState.CANCELLED;
+			};
 		}
 
 		@Override
@@ -82,58 +67,37 @@ public final class FakeJobService implements JobService {
 		@Override
 		public void cancel() {
 			context.cancel();
-			if (state == JobState.QUEUED) {
-				finish(JobState.CANCELLED);
+			if (started.compareAndSet(false, true)) {
 				result.completeExceptionally(new JobCancelledException());
 			}
-		}
-
-		@Override
-		public CompletableFuture<T> result() {
-			return result;
-		}
-
-		void run(Job<T> job) {
-			if (state != JobState.QUEUED) {
-				return;
-			}
-			move(JobState.RUNNING);
-			try {
-				T value = job.run(context);
-				finish(JobState.SUCCEEDED);
-				result.complete(value);
-			} catch (JobCancelledException e) {
-				finish(JobState.CANCELLED);
-				result.completeExceptionally(e);
-			} catch (Throwable e) {
-				finish(JobState.FAILED);
-				result.completeExceptionally(e);
-			}
-		}
-
-		private void move(JobState next) {
-			state = next;
-			announce(this);
-		}
-
-		private void finish(JobState end) {
-			move(end);
-			submitted.remove(this);
 		}
 	}
 
 	@Override
 	public <T> JobHandle<T> submit(String name, Job<T> job, Executor executor) {
-		Handle<T> handle = new Handle<>(ids.incrementAndGet(), name);
+		Handle<T> handle = new Handle<>(ids.incrementAndGet(), name, new RecordingJobContext(), new CompletableFuture<>(), new AtomicBoolean());
 		submitted.add(handle);
+		handle.result().whenComplete((value, failure) -> {
+			submitted.remove(handle);
+			announce(handle);
+		});
 		announce(handle);
-		executor.execute(() -> handle.run(job));
+		executor.execute(() -> {
+			if (handle.started().compareAndSet(false, true)) {
+				announce(handle);
+				try {
+					handle.result().complete(job.run(handle.context()));
+				} catch (Throwable e) {
+					handle.result().completeExceptionally(e);
+				}
+			}
+		});
 		return handle;
 	}
 
 	@Override
 	public List<JobHandle<?>> active() {
-		return new ArrayList<>(submitted);
+		return List.copyOf(submitted);
 	}
 
 	@Override
@@ -153,50 +117,28 @@ public final class FakeJobService implements JobService {
 
 	/** A handle fixed in one state, for {@link #announce}: a job as a listener sees it at one moment. */
 	public static JobHandle<Void> snapshot(long id, String name, JobState state, Map<String, String> details, List<String> outputs) {
-		return new JobHandle<>() {
-			@Override
-			public long id() {
-				return id;
-			}
+		return new Snapshot(id, name, state, details, outputs);
+	}
 
-			@Override
-			public String name() {
-				return name;
-			}
+	private record Snapshot(long id, String name, JobState state, Map<String, String> details, List<String> outputs) implements JobHandle<Void> {
 
-			@Override
-			public JobState state() {
-				return state;
-			}
+		@Override
+		public String task() {
+			return "";
+		}
 
-			@Override
-			public String task() {
-				return "";
-			}
+		@Override
+		public double progress() {
+			return Double.NaN;
+		}
 
-			@Override
-			public double progress() {
-				return Double.NaN;
-			}
+		@Override
+		public void cancel() {
+		}
 
-			@Override
-			public Map<String, String> details() {
-				return details;
-			}
-
-			@Override
-			public List<String> outputs() {
-				return outputs;
-			}
-
-			@Override
-			public void cancel() {
-			}
-
-			@Override
-			public CompletableFuture<Void> result() {
-				return new CompletableFuture<>();
-			}
-		};
+		@Override
+		public CompletableFuture<Void> result() {
+			return new CompletableFuture<>();
+		}
 	}
 }

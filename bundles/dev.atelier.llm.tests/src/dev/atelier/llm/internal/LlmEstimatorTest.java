@@ -4,49 +4,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
-import dev.atelier.device.plan.RuntimeOverhead;
-import dev.atelier.device.plan.WorkloadEstimator;
-import dev.atelier.device.plan.Workloads;
+import dev.atelier.testing.devices.Estimates;
 
 /** LLaMA-class estimates against the seed article's table for a 24 GB card (§4.1, §5.3), and their specs. */
 class LlmEstimatorTest {
 
-	private static final List<WorkloadEstimator> ESTIMATORS = List.of(new LlmEstimator());
-
-	private static double gb(String spec) {
-		return Workloads.parse(spec, ESTIMATORS).bytes() / 1e9;
-	}
-
-	private static double gbWithRuntime(String spec) {
-		return (Workloads.parse(spec, ESTIMATORS).bytes() + RuntimeOverhead.BYTES) / 1e9;
-	}
+	private static final Estimates ESTIMATES = Estimates.of(new LlmEstimator());
 
 	@Test
 	void estimatesMatchTheSeedTable() {
-		assertEquals(14.0, gbWithRuntime("llm:7b:f16"), 1.2, "LLaMA-7B FP16 ≈ 14 GB");
-		double llama13q4 = gbWithRuntime("llm:13b:q4_0");
+		assertEquals(14.0, ESTIMATES.gbWithRuntime("llm:7b:f16"), 1.2, "LLaMA-7B FP16 ≈ 14 GB");
+		double llama13q4 = ESTIMATES.gbWithRuntime("llm:13b:q4_0");
 		assertTrue(llama13q4 >= 8 && llama13q4 <= 14, "LLaMA-13B 4-bit 8–14 GB: " + llama13q4);
-		assertTrue(gb("llm:7b:f16:ctx=4096") > gb("llm:7b:f16"), "the KV cache grows with the context");
-		assertTrue(gbWithRuntime("llm:34b:f16:ctx=4096") < (80L << 30) / 1e9 - 0.5, "a 34B model at f16 fits an 80 GB H100");
-		assertTrue(gbWithRuntime("llm:70b:f16") > 24, "a 70B model at f16 does not fit a 24 GB card");
+		assertTrue(ESTIMATES.gb("llm:7b:f16:ctx=4096") > ESTIMATES.gb("llm:7b:f16"), "the KV cache grows with the context");
+		assertTrue(ESTIMATES.gbWithRuntime("llm:34b:f16:ctx=4096") < (80L << 30) / 1e9 - 0.5, "a 34B model at f16 fits an 80 GB H100");
+		assertTrue(ESTIMATES.gbWithRuntime("llm:70b:f16") > 24, "a 70B model at f16 does not fit a 24 GB card");
 	}
 
 	@Test
 	void specsParseWithDefaultsAndUnits() {
-		assertEquals("llm:13b:q4_0:ctx=512", Workloads.parse("llm:13b:q4_0", ESTIMATORS).spec());
-		assertEquals("llm:7b:q8_0:ctx=4000:offload=25%", Workloads.parse("llm:7b:q8_0:ctx=4k:offload=25%", ESTIMATORS).spec());
+		assertEquals("llm:13b:q4_0:ctx=512", ESTIMATES.parse("llm:13b:q4_0").spec());
+		assertEquals("llm:7b:q8_0:ctx=4000:offload=25%", ESTIMATES.parse("llm:7b:q8_0:ctx=4k:offload=25%").spec());
 		assertTrue(new LlmEstimator().parse("sd15@512x512x1").isEmpty());
 	}
 
 	@Test
 	void badSpecsAreRefusedByName() {
-		assertTrue(assertThrows(IllegalArgumentException.class, () -> Workloads.parse("llm:7b:q9_9", ESTIMATORS)).getMessage()
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> ESTIMATES.parse("llm:7b:q9_9")).getMessage()
 				.startsWith("workload 'llm:7b:q9_9': unknown weight format 'q9_9'; known: f32, f16"));
 		assertEquals("workload 'llm:7b:f16:fast': unknown option 'fast' (expected ctx=N or offload=P%)",
-				assertThrows(IllegalArgumentException.class, () -> Workloads.parse("llm:7b:f16:fast", ESTIMATORS)).getMessage());
+				assertThrows(IllegalArgumentException.class, () -> ESTIMATES.parse("llm:7b:f16:fast")).getMessage());
 	}
 }

@@ -1,23 +1,20 @@
 package dev.atelier.device.sim.internal;
 
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.atelier.device.Backend;
 import dev.atelier.device.ComputeCapability;
 import dev.atelier.device.Device;
 import dev.atelier.device.sim.SimulatedDevices;
-import dev.atelier.device.spi.Bytes;
-import dev.atelier.device.spi.PhysicalDevice;
+import dev.atelier.device.spi.LedgerDevice;
 
 /**
  * A GPU that exists only in the books, from a profile of a real card's published attributes: for CI, planning
  * and demos. Allocations move its free memory exactly as a driver's would, without touching any memory.
  */
-public final class SimulatedDevice implements PhysicalDevice {
+public final class SimulatedDevice extends LedgerDevice {
 
 	/** What the driver and a desktop take on a real card before any application: kept out of "free". */
 	static final long BASELINE_BYTES = 300L << 20;
@@ -38,16 +35,13 @@ public final class SimulatedDevice implements PhysicalDevice {
 				bus, total, 0, "", "", ""));
 	}
 
-	private final Device device;
-	private final AtomicLong allocated = new AtomicLong();
-
 	private SimulatedDevice(Device device) {
-		this.device = device;
+		super(device, "is simulated", HEADROOM_BYTES, () -> device.totalBytes() - BASELINE_BYTES);
 	}
 
 	/** The same card as the {@code ordinal}-th one added. */
 	SimulatedDevice withOrdinal(int ordinal) {
-		Device d = device;
+		Device d = device();
 		return new SimulatedDevice(new Device(d.id(), d.name(), d.backend(), ordinal, d.computeCapability(), d.multiprocessors(), d.coreClockKHz(),
 				d.memoryClockKHz(), d.memoryBusWidthBits(), d.totalBytes(), d.simdWidthBits(), d.driverVersion(), d.cudaVersion(), d.pciBusId()));
 	}
@@ -63,73 +57,5 @@ public final class SimulatedDevice implements PhysicalDevice {
 			throw new IllegalArgumentException("unknown simulation profile '" + profile + "'; known: " + String.join(", ", PROFILES.keySet()));
 		}
 		return new SimulatedDevice(d);
-	}
-
-	@Override
-	public Device device() {
-		return device;
-	}
-
-	@Override
-	public long freeBytes() {
-		return device.totalBytes() - BASELINE_BYTES - allocated.get();
-	}
-
-	@Override
-	public long defaultHeadroomBytes() {
-		return HEADROOM_BYTES;
-	}
-
-	/** Bytes allocated on the simulated device now. */
-	public long allocatedBytes() {
-		return allocated.get();
-	}
-
-	@Override
-	public NativeContext open() {
-		return new NativeContext() {
-			@Override
-			public String noKernels() {
-				return device.id() + " is simulated: it runs no kernels";
-			}
-
-			@Override
-			public long allocate(long bytes) {
-				if (allocated.addAndGet(bytes) > device.totalBytes() - BASELINE_BYTES) {
-					allocated.addAndGet(-bytes);
-					throw new IllegalStateException(device.id() + ": out of memory allocating " + Bytes.format(bytes));
-				}
-				return 0;
-			}
-
-			@Override
-			public void free(long address, long bytes) {
-				allocated.addAndGet(-bytes);
-			}
-
-			@Override
-			public void copyToDevice(long address, long offset, MemorySegment source) {
-				throw new UnsupportedOperationException(device.id() + " is simulated: it keeps books, not data");
-			}
-
-			@Override
-			public void copyToHost(long address, long offset, MemorySegment target) {
-				throw new UnsupportedOperationException(device.id() + " is simulated: it keeps books, not data");
-			}
-
-			@Override
-			public void copyDevice(long source, long sourceOffset, long target, long targetOffset, long bytes, long stream) {
-				throw new UnsupportedOperationException(device.id() + " is simulated: it keeps books, not data");
-			}
-
-			@Override
-			public void clear(long address, long offset, long bytes, long stream) {
-				throw new UnsupportedOperationException(device.id() + " is simulated: it keeps books, not data");
-			}
-
-			@Override
-			public void close() {
-			}
-		};
 	}
 }

@@ -20,6 +20,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.exec.Placement;
 import dev.atelier.diffusion.exec.Tensor;
 import dev.atelier.diffusion.internal.ort.OrtExecutor;

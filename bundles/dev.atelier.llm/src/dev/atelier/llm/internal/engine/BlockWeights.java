@@ -16,88 +16,55 @@ import jdk.incubator.vector.VectorSpecies;
  * time into the sum. Q8_0 blocks are an F16 scale and 32 signed bytes; Q4_0 blocks an F16 scale and 16 bytes
  * holding 32 four-bit values, low nibbles first, each stored as value + 8.
  */
-public final class BlockWeights implements Weights {
+public record BlockWeights(MemorySegment data, GgmlType type, int rows, int cols) implements Weights {
 
 	private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 	private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 	/** Bytes in as many lanes as F has floats; null where that is under 64 bits (no Vector-API path then). */
 	private static final VectorSpecies<Byte> B = F.length() >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8)) : null;
 
-	private final MemorySegment data;
-	private final GgmlType type;
-	private final int rows;
-	private final int cols;
-	private final long rowBytes;
-
-	public BlockWeights(MemorySegment data, GgmlType type, int rows, int cols) {
+	public BlockWeights {
 		if (type != GgmlType.F16 && type != GgmlType.BF16 && type != GgmlType.Q8_0 && type != GgmlType.Q4_0) {
 			throw new IllegalArgumentException("tensor type " + type + " is not supported by the engine yet (F32, F16, BF16, Q8_0, Q4_0 are)");
 		}
-		this.data = data;
-		this.type = type;
-		this.rows = rows;
-		this.cols = cols;
-		this.rowBytes = type.bytes(cols);
-		if (data.byteSize() < rowBytes * rows) {
-			throw new IllegalArgumentException("a " + type + " matrix of " + rows + " × " + cols + " needs " + rowBytes * rows + " bytes");
+		if (data.byteSize() < type.bytes(cols) * rows) {
+			throw new IllegalArgumentException("a " + type + " matrix of " + rows + " × " + cols + " needs " + type.bytes(cols) * rows + " bytes");
 		}
-	}
-
-	@Override
-	public int rows() {
-		return rows;
-	}
-
-	@Override
-	public int cols() {
-		return cols;
 	}
 
 	@Override
 	public float dot(int row, float[] x) {
-		long base = row * rowBytes;
-		return switch (type) {
-		case F16, BF16 -> {
+		long base = row * type.bytes(cols);
+		if (type == GgmlType.F16 || type == GgmlType.BF16) {
 			float sum = 0;
 			for (int i = 0; i < cols; i++) {
 				sum += half(base + 2L * i) * x[i];
 			}
-			yield sum;
+			return sum;
 		}
-		case Q8_0 -> {
-			if (B != null) {
-				yield q8Vector(base, x);
-			}
-			float sum = 0;
-			for (int b = 0; b < cols / 32; b++) {
-				long block = base + 34L * b;
-				float scale = Float.float16ToFloat(data.get(SHORT, block));
-				float partial = 0;
-				for (int i = 0; i < 32; i++) {
-					partial += data.get(ValueLayout.JAVA_BYTE, block + 2 + i) * x[32 * b + i];
-				}
-				sum += scale * partial;
-			}
-			yield sum;
+		if (B != null) {
+			return type == GgmlType.Q8_0 ? q8Vector(base, x) : q4Vector(base, x);
 		}
-		default -> { // Q4_0
-			if (B != null) {
-				yield q4Vector(base, x);
+		// no byte vectors on this machine: block by block, the two formats differing only in how a value is stored
+		float sum = 0;
+		for (int b = 0; b < cols / 32; b++) {
+			long block = base + type.bytes(32) * b;
+			float partial = 0;
+			for (int i = 0; i < 32; i++) {
+				partial += quant(block, i) * x[32 * b + i];
 			}
-			float sum = 0;
-			for (int b = 0; b < cols / 32; b++) {
-				long block = base + 18L * b;
-				float scale = Float.float16ToFloat(data.get(SHORT, block));
-				float partial = 0;
-				for (int i = 0; i < 16; i++) {
-					int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + i) & 0xff;
-					partial += ((packed & 0x0f) - 8) * x[32 * b + i] + ((packed >> 4) - 8) * x[32 * b + 16 + i];
-				}
-				sum += scale * partial;
-			}
-			yield sum;
+			sum += Float.float16ToFloat(data.get(SHORT, block)) * partial;
 		}
-		};
+		return sum;
+	}
+
+	/** The {@code i}-th of a Q8_0 or Q4_0 block's 32 values, before its scale. */
+	private int quant(long block, int i) {
+		if (type == GgmlType.Q8_0) {
+			return data.get(ValueLayout.JAVA_BYTE, block + 2 + i);
+		}
+		int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + i % 16) & 0xff;
+		return (i < 16 ? packed & 0x0f : packed >> 4) - 8;
 	}
 
 	/** The 16-bit value at a byte offset: IEEE half, or bfloat16 (the top half of a float). */
@@ -143,33 +110,19 @@ public final class BlockWeights implements Weights {
 
 	@Override
 	public void row(int row, float[] out) {
-		long base = row * rowBytes;
-		switch (type) {
-		case F16, BF16 -> {
+		long base = row * type.bytes(cols);
+		if (type == GgmlType.F16 || type == GgmlType.BF16) {
 			for (int i = 0; i < cols; i++) {
 				out[i] = half(base + 2L * i);
 			}
+			return;
 		}
-		case Q8_0 -> {
-			for (int b = 0; b < cols / 32; b++) {
-				long block = base + 34L * b;
-				float scale = Float.float16ToFloat(data.get(SHORT, block));
-				for (int i = 0; i < 32; i++) {
-					out[32 * b + i] = scale * data.get(ValueLayout.JAVA_BYTE, block + 2 + i);
-				}
+		for (int b = 0; b < cols / 32; b++) {
+			long block = base + type.bytes(32) * b;
+			float scale = Float.float16ToFloat(data.get(SHORT, block));
+			for (int i = 0; i < 32; i++) {
+				out[32 * b + i] = scale * quant(block, i);
 			}
-		}
-		default -> {
-			for (int b = 0; b < cols / 32; b++) {
-				long block = base + 18L * b;
-				float scale = Float.float16ToFloat(data.get(SHORT, block));
-				for (int i = 0; i < 16; i++) {
-					int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + i) & 0xff;
-					out[32 * b + i] = scale * ((packed & 0x0f) - 8);
-					out[32 * b + 16 + i] = scale * ((packed >> 4) - 8);
-				}
-			}
-		}
 		}
 	}
 }

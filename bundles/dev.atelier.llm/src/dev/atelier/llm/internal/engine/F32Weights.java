@@ -9,33 +9,16 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Little-endian float32 rows in a (usually memory-mapped) segment; dot products on the Vector API. */
-public final class F32Weights implements Weights {
+public record F32Weights(MemorySegment data, int rows, int cols) implements Weights {
 
 	private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 	private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-	private final MemorySegment data;
-	private final int rows;
-	private final int cols;
-
-	public F32Weights(MemorySegment data, int rows, int cols) {
+	public F32Weights {
 		if (data.byteSize() < 4L * rows * cols) {
 			throw new IllegalArgumentException("an F32 matrix of " + rows + " × " + cols + " needs " + 4L * rows * cols + " bytes, not "
 					+ data.byteSize());
 		}
-		this.data = data;
-		this.rows = rows;
-		this.cols = cols;
-	}
-
-	@Override
-	public int rows() {
-		return rows;
-	}
-
-	@Override
-	public int cols() {
-		return cols;
 	}
 
 	@Override
