@@ -249,7 +249,10 @@ public final class LlmCommand implements Subcommand {
 			case "f16" -> GgmlType.F16;
 			case "bf16" -> GgmlType.BF16;
 			case "f32" -> GgmlType.F32;
-			default -> throw new TypeConversionException("'" + type + "' is not q8_0, q4_0, f16, bf16 or f32");
+			case "q4_k" -> GgmlType.Q4_K;
+			case "q5_k" -> GgmlType.Q5_K;
+			case "q6_k" -> GgmlType.Q6_K;
+			default -> throw new TypeConversionException("'" + type + "' is not q8_0, q4_0, q4_k, q5_k, q6_k, f16, bf16 or f32");
 			};
 		}
 	}
@@ -264,7 +267,7 @@ public final class LlmCommand implements Subcommand {
 		@Option(names = "--shape", paramLabel = "1b|3b|7b", required = true, description = "the model's shape")
 		private String shape;
 
-		@Option(names = "--type", paramLabel = "q8_0|q4_0|f16|bf16|f32", required = true, converter = WeightType.class, description = "the weights' format")
+		@Option(names = "--type", paramLabel = "q8_0|q4_0|q4_k|q5_k|q6_k|f16|bf16|f32", required = true, converter = WeightType.class, description = "the weights' format")
 		private GgmlType type;
 
 		@Option(names = "--vocab", paramLabel = "FILE.gguf", required = true, description = "a GGUF file whose tokenizer the model gets")
