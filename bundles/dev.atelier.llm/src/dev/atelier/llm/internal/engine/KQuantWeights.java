@@ -30,6 +30,8 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 
 	private static final int SUPER = 256;
 	private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+	private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+	private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 	private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 	/** Bytes in as many lanes as F has floats; null where that is under 64 bits or does not divide Q6_K's groups of 16. */
 	private static final VectorSpecies<Byte> B = F.length() >= 8 && 16 % F.length() == 0
@@ -126,13 +128,17 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 		return data.get(ValueLayout.JAVA_BYTE, at) & 0xff;
 	}
 
-	/** Sub-block {@code j}'s 6-bit scale ({@code which} 0) or min (1): the first four whole in bytes 0–7, the last four split. */
+	/** Sub-block {@code j}'s 6-bit scale ({@code which} 0) or min (1) from the 12 packed bytes at 4. */
 	private int scaleOrMin(long block, int j, int which) {
-		long packed = block + 4;
+		return scaleOrMin(data.get(LONG, block + 4), data.get(INT, block + 12), j, which);
+	}
+
+	/** The same from the packed bytes read once: bytes 0–7 as {@code first}, 8–11 as {@code last}; the first four whole, the last four split. */
+	private static int scaleOrMin(long first, int last, int j, int which) {
 		if (j < 4) {
-			return u8(packed + j + 4 * which) & 63;
+			return (int) (first >>> 8 * (j + 4 * which)) & 63;
 		}
-		return u8(packed + j + 4) >> 4 * which & 0x0F | u8(packed + j - 4 + 4 * which) >> 6 << 4;
+		return last >>> 8 * (j - 4) + 4 * which & 0x0F | (int) (first >>> 8 * (j - 4 + 4 * which) + 6) << 4 & 0x30;
 	}
 
 	/** Q4_K/Q5_K: value {@code l} of sub-block {@code j}, before its scale and min. */
@@ -166,6 +172,8 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 			long nibbles = block + (five ? 48 : 16);
 			float d = half(block);
 			float dmin = -half(block + 2);
+			long first = data.get(LONG, block + 4);
+			int last = data.get(INT, block + 12);
 			for (int p = 0; p < 4; p++) {
 				int at = SUPER * s + 64 * p;
 				FloatVector qxLo = FloatVector.zero(F);
@@ -188,10 +196,10 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 					xLo = xLo.add(x0);
 					xHi = xHi.add(x1);
 				}
-				acc = qxLo.fma(FloatVector.broadcast(F, d * scaleOrMin(block, 2 * p, 0)), acc);
-				acc = xLo.fma(FloatVector.broadcast(F, dmin * scaleOrMin(block, 2 * p, 1)), acc);
-				acc = qxHi.fma(FloatVector.broadcast(F, d * scaleOrMin(block, 2 * p + 1, 0)), acc);
-				acc = xHi.fma(FloatVector.broadcast(F, dmin * scaleOrMin(block, 2 * p + 1, 1)), acc);
+				acc = qxLo.fma(FloatVector.broadcast(F, d * scaleOrMin(first, last, 2 * p, 0)), acc);
+				acc = xLo.fma(FloatVector.broadcast(F, dmin * scaleOrMin(first, last, 2 * p, 1)), acc);
+				acc = qxHi.fma(FloatVector.broadcast(F, d * scaleOrMin(first, last, 2 * p + 1, 0)), acc);
+				acc = xHi.fma(FloatVector.broadcast(F, dmin * scaleOrMin(first, last, 2 * p + 1, 1)), acc);
 			}
 		}
 		return acc.reduceLanes(VectorOperators.ADD);
@@ -205,6 +213,7 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 			long block = block(row, s);
 			float d = half(block + 208);
 			for (int h = 0; h < 2; h++) {
+				long scales = data.get(LONG, block + 192 + 8 * h); // this half's eight signed scales, read once
 				long low = block + 64 * h;
 				long high = block + 128 + 32 * h;
 				for (int k = 0; k < 4; k++) {
@@ -218,7 +227,7 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 									.or(top.lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
 							qx = ((FloatVector) q.castShape(F, 0)).fma(FloatVector.fromArray(F, x, SUPER * s + 128 * h + 32 * k + l), qx);
 						}
-						acc = qx.fma(FloatVector.broadcast(F, d * q6Scale(block, 8 * h + 2 * k + g / 16)), acc);
+						acc = qx.fma(FloatVector.broadcast(F, d * (byte) (scales >>> 8 * (2 * k + g / 16))), acc);
 					}
 				}
 			}
