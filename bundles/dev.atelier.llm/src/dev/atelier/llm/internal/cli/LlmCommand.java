@@ -56,7 +56,7 @@ public final class LlmCommand implements Subcommand {
 
 	/** The parent of the engine's tools: what they share is the run's context and the servers' keys. */
 	@Command(name = "llm", header = "the embedded LLM engine: generate tokens (llama2.c checkpoints), tokenize with a GGUF vocabulary", description = {
-			"GGUF models: Llama architecture, tensors in F32, F16, BF16, Q8_0 or Q4_0. A llama2.c .bin checkpoint has no tokenizer: use "
+			"GGUF models: Llama architecture, tensors in F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K or Q6_K. A llama2.c .bin checkpoint has no tokenizer: use "
 					+ "--prompt-ids and --emit ids with it, or give llama2.c's tokenizer.bin of its vocabulary with --tokenizer." },
 			subcommands = { Generate.class, Tokenize.class, Bench.class, Synth.class, Key.class })
 	record Llm(CommandContext ctx, ApiKeys keys) {
@@ -249,7 +249,10 @@ public final class LlmCommand implements Subcommand {
 			case "f16" -> GgmlType.F16;
 			case "bf16" -> GgmlType.BF16;
 			case "f32" -> GgmlType.F32;
-			default -> throw new TypeConversionException("'" + type + "' is not q8_0, q4_0, f16, bf16 or f32");
+			case "q4_k" -> GgmlType.Q4_K;
+			case "q5_k" -> GgmlType.Q5_K;
+			case "q6_k" -> GgmlType.Q6_K;
+			default -> throw new TypeConversionException("'" + type + "' is not q8_0, q4_0, q4_k, q5_k, q6_k, f16, bf16 or f32");
 			};
 		}
 	}
@@ -264,7 +267,7 @@ public final class LlmCommand implements Subcommand {
 		@Option(names = "--shape", paramLabel = "1b|3b|7b", required = true, description = "the model's shape")
 		private String shape;
 
-		@Option(names = "--type", paramLabel = "q8_0|q4_0|f16|bf16|f32", required = true, converter = WeightType.class, description = "the weights' format")
+		@Option(names = "--type", paramLabel = "q8_0|q4_0|q4_k|q5_k|q6_k|f16|bf16|f32", required = true, converter = WeightType.class, description = "the weights' format")
 		private GgmlType type;
 
 		@Option(names = "--vocab", paramLabel = "FILE.gguf", required = true, description = "a GGUF file whose tokenizer the model gets")

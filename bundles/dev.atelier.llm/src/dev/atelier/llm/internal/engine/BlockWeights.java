@@ -25,7 +25,7 @@ public record BlockWeights(MemorySegment data, GgmlType type, int rows, int cols
 
 	public BlockWeights {
 		if (type != GgmlType.F16 && type != GgmlType.BF16 && type != GgmlType.Q8_0 && type != GgmlType.Q4_0) {
-			throw new IllegalArgumentException("tensor type " + type + " is not supported by the engine yet (F32, F16, BF16, Q8_0, Q4_0 are)");
+			throw new IllegalArgumentException(type + " is not a per-value or 32-value block type (F16, BF16, Q8_0, Q4_0 are)");
 		}
 		if (data.byteSize() < type.bytes(cols) * rows) {
 			throw new IllegalArgumentException("a " + type + " matrix of " + rows + " × " + cols + " needs " + type.bytes(cols) * rows + " bytes");

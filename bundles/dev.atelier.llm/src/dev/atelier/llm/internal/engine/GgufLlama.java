@@ -85,7 +85,7 @@ public final class GgufLlama {
 	private static Weights weights(GgufFile gguf, String name, int rows, int cols) {
 		GgufTensor t = tensor(gguf, name, rows, cols);
 		try {
-			return t.type() == GgmlType.F32 ? new F32Weights(t.data(), rows, cols) : new BlockWeights(t.data(), t.type(), rows, cols);
+			return Weights.of(t.data(), t.type(), rows, cols);
 		} catch (IllegalArgumentException e) {
 			throw new ModelFormatException(gguf.file(), "tensor " + name + ": " + e.getMessage());
 		}

@@ -19,12 +19,13 @@ import dev.atelier.llm.internal.gguf.Quantize;
  */
 public final class SyntheticModel {
 
-	/** Shapes: Llama 3.2 1B and 3B, Llama 2 7B, and a tiny one for tests. */
+	/** Shapes: Llama 3.2 1B and 3B, Llama 2 7B, and tiny ones for tests (tiny256's rows are whole K-quant super-blocks). */
 	public static final Map<String, LlamaConfig> SHAPES = Map.of(
 			"1b", new LlamaConfig(2048, 8192, 16, 32, 8, 1, 4096, 1e-5f, 500_000f),
 			"3b", new LlamaConfig(3072, 8192, 28, 24, 8, 1, 4096, 1e-5f, 500_000f),
 			"7b", new LlamaConfig(4096, 11008, 32, 32, 32, 1, 4096, 1e-5f, 10_000f),
-			"tiny", new LlamaConfig(64, 160, 2, 4, 2, 1, 256, 1e-5f, 10_000f));
+			"tiny", new LlamaConfig(64, 160, 2, 4, 2, 1, 256, 1e-5f, 10_000f),
+			"tiny256", new LlamaConfig(256, 512, 2, 4, 2, 1, 256, 1e-5f, 10_000f));
 
 	private static final List<String> TOKENIZER_KEYS = List.of("tokenizer.ggml.model", "tokenizer.ggml.pre", "tokenizer.ggml.tokens",
 			"tokenizer.ggml.scores", "tokenizer.ggml.token_type", "tokenizer.ggml.merges", "tokenizer.ggml.bos_token_id",
