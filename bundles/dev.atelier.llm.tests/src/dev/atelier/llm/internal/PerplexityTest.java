@@ -128,7 +128,12 @@ class PerplexityTest {
 
 		Run two = cli("--model", model.toString(), "--file", text.toString(), "--ctx", String.valueOf(CTX), "--chunks", "2");
 		assertEquals(0, two.code(), two.err());
-		assertTrue(two.lines().get(0).equals(running.substring(0, running.indexOf("[3]"))), "--chunks 2 scores the first two: " + two.out());
+		// the same to rounding: the Vector API may sum a vector's lanes in another order once the JIT compiles it
+		assertTrue(two.lines().get(0).matches("\\[1\\][0-9.]+,\\[2\\][0-9.]+,"), "--chunks 2 scores two chunks: " + two.out());
+		for (int c = 1; c <= 2; c++) {
+			double full = number(running, "\\[" + c + "\\]([0-9.]+),");
+			assertEquals(full, number(two.out(), "\\[" + c + "\\]([0-9.]+),"), full * 1e-5, "chunk " + c + " with --chunks 2");
+		}
 	}
 
 	@Test
@@ -142,7 +147,8 @@ class PerplexityTest {
 		assertEquals(0, same.code(), same.err());
 		assertEquals(0.0, number(same.out(), "Mean KLD = ([0-9.]+)"), "KL divergence of a model from itself");
 		assertEquals(100.0, number(same.out(), "Same top = ([0-9.]+)"), "top-1 agreement with itself, %");
-		assertEquals(number(same.out(), "Base PPL = ([0-9.]+)"), number(same.out(), "Final estimate: PPL = ([0-9.]+)"));
+		double basePpl = number(same.out(), "Base PPL = ([0-9.]+)");
+		assertEquals(basePpl, number(same.out(), "Final estimate: PPL = ([0-9.]+)"), basePpl * 1e-5, "the base's perplexity is the model's");
 
 		Run differs = cli("--model", model.toString(), "--base", other.toString(), "--file", text.toString(), "--ctx", String.valueOf(CTX));
 		assertEquals(0, differs.code(), differs.err());
@@ -151,8 +157,8 @@ class PerplexityTest {
 		assertTrue(kl > 0 && klError > 0 && klError < kl, "KL divergence of other weights: " + differs.out());
 		assertTrue(number(differs.out(), "Same top = ([0-9.]+)") < 100, differs.out());
 		assertTrue(differs.lines().get(differs.lines().size() - 1).startsWith("Final estimate: PPL = "), "the final estimate stays the last line");
-		assertEquals(number(same.out(), "Final estimate: PPL = ([0-9.]+)"), number(differs.out(), "Final estimate: PPL = ([0-9.]+)"),
-				"the model's perplexity does not depend on the base");
+		double ppl = number(same.out(), "Final estimate: PPL = ([0-9.]+)");
+		assertEquals(ppl, number(differs.out(), "Final estimate: PPL = ([0-9.]+)"), ppl * 1e-5, "the model's perplexity does not depend on the base");
 	}
 
 	@Test
