@@ -54,3 +54,19 @@ for type in $types; do
   python3 -c "import sys; ty, o, oe, t, te = sys.argv[1:]; print(f'{ty:<6} {float(o):12.4f} ± {float(oe):7.4f} {float(t):12.4f} ± {float(te):7.4f} {float(o)/float(t):9.5f}')" \
     "$type" $ours $theirs
 done
+
+# The quantised files against the F16 one: mean KL divergence and top-1 agreement, ours (--base) and llama.cpp's
+# (--kl-divergence-base, whose base log-probabilities are stored in 16 bits and cut below e^-16).
+"$build/bin/llama-perplexity" -m "$f16" -f "$text" -c "$ctx" -t "$threads" --kl-divergence-base "$dir/f16.kld" > "$dir/llama-kld-base.log" 2>&1
+printf '%-6s %24s %24s %18s %18s\n' type "atelier KLD" "llama.cpp KLD" "atelier same top" "llama.cpp same top"
+for type in $types; do
+  [ "$type" = F16 ] && continue
+  model="$dir/tiny-std$std-$type.gguf"
+  ours=$("$atelier" llm perplexity --model "$model" --base "$f16" --file "$text" --ctx "$ctx" --threads "$threads" 2>>"$dir/atelier-$type.log")
+  theirs=$("$build/bin/llama-perplexity" -m "$model" -c "$ctx" -t "$threads" --kl-divergence-base "$dir/f16.kld" --kl-divergence 2>&1 | tee "$dir/llama-kld-$type.log")
+  okld=$(sed -n 's/^Mean KLD = \([0-9.]*\) +\/- \([0-9.]*\)$/\1 ± \2/p' <<<"$ours")
+  otop=$(sed -n 's/^Same top = \([0-9.]*\) +\/- \([0-9.]*\) %$/\1 ± \2 %/p' <<<"$ours")
+  tkld=$(sed -n 's/.*Mean    KLD: *\([0-9.]*\) ± *\([0-9.]*\).*/\1 ± \2/p' <<<"$theirs")
+  ttop=$(sed -n 's/.*Same top p: *\([0-9.]*\) ± *\([0-9.]*\) %.*/\1 ± \2 %/p' <<<"$theirs")
+  printf '%-6s %24s %24s %18s %18s\n' "$type" "$okld" "$tkld" "$otop" "$ttop"
+done

@@ -130,12 +130,12 @@ final class PerplexityCommand implements Callable<Integer> {
 						chunks == null ? 0 : chunks, new Perplexity.Listener() {
 							@Override
 							public void evaluated(long done, long total) {
-								bar.update(done, total, "token");
 							}
 
 							@Override
 							public void chunk(int chunk, int total, double ppl) {
 								running.append(String.format(Locale.ROOT, "[%d]%.4f,", chunk, ppl));
+								bar.update(chunk, total, "chunk");
 							}
 						}, Thread.currentThread()::isInterrupted);
 			} finally {
