@@ -64,7 +64,7 @@ for type in $types; do
   model="$dir/tiny-std$std-$type.gguf"
   ours=$("$atelier" llm perplexity --model "$model" --base "$f16" --file "$text" --ctx "$ctx" --threads "$threads" 2>>"$dir/atelier-$type.log")
   theirs=$("$build/bin/llama-perplexity" -m "$model" -c "$ctx" -t "$threads" --kl-divergence-base "$dir/f16.kld" --kl-divergence 2>&1 | tee "$dir/llama-kld-$type.log")
-  okld=$(sed -n 's/^Mean KLD = \([0-9.]*\) +\/- \([0-9.]*\)$/\1 ± \2/p' <<<"$ours")
+  okld=$(sed -n 's/^Mean KLD = \(-\{0,1\}[0-9.]*\) +\/- \([0-9.]*\)$/\1 ± \2/p' <<<"$ours")
   otop=$(sed -n 's/^Same top = \([0-9.]*\) +\/- \([0-9.]*\) %$/\1 ± \2 %/p' <<<"$ours")
   tkld=$(sed -n 's/.*Mean    KLD: *\([0-9.]*\) ± *\([0-9.]*\).*/\1 ± \2/p' <<<"$theirs")
   ttop=$(sed -n 's/.*Same top p: *\([0-9.]*\) ± *\([0-9.]*\) %.*/\1 ± \2 %/p' <<<"$theirs")
