@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.TypeConversionException;
 
-/** {@code atelier llm generate|tokenize|bench|synth|key …}: the embedded engine from the command line. */
+/** {@code atelier llm generate|tokenize|bench|perplexity|synth|key …}: the embedded engine from the command line. */
 @Component(service = Subcommand.class)
 public final class LlmCommand implements Subcommand {
 
@@ -55,10 +55,10 @@ public final class LlmCommand implements Subcommand {
 	}
 
 	/** The parent of the engine's tools: what they share is the run's context and the servers' keys. */
-	@Command(name = "llm", header = "the embedded LLM engine: generate tokens (llama2.c checkpoints), tokenize with a GGUF vocabulary", description = {
+	@Command(name = "llm", header = "the embedded LLM engine: generate tokens, tokenize with a GGUF vocabulary, benchmark, measure perplexity", description = {
 			"GGUF models: Llama architecture, tensors in F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K or Q6_K. A llama2.c .bin checkpoint has no tokenizer: use "
 					+ "--prompt-ids and --emit ids with it, or give llama2.c's tokenizer.bin of its vocabulary with --tokenizer." },
-			subcommands = { Generate.class, Tokenize.class, Bench.class, Synth.class, Key.class })
+			subcommands = { Generate.class, Tokenize.class, Bench.class, PerplexityCommand.class, Synth.class, Key.class })
 	record Llm(CommandContext ctx, ApiKeys keys) {
 	}
 

@@ -37,6 +37,8 @@ public final class Llama {
 	private final float[][] v;
 	private final float[] att;
 	private final float[] logits;
+	/** The classifier's outputs per batch slot, made on first use by the all-positions forward. */
+	private float[][] batchLogits;
 	private final double[] ropeFrequencies;
 	/** Per layer, context × kvDim keys and values. */
 	private final float[][] keyCache;
@@ -91,6 +93,55 @@ public final class Llama {
 	 * last one; earlier positions must have run.
 	 */
 	public float[] forward(int[] tokens, int start) {
+		check(tokens, start);
+		for (int from = 0; from < tokens.length; from += MAX_BATCH) {
+			batch(tokens, from, Math.min(MAX_BATCH, tokens.length - from), start + from);
+		}
+		int last = (tokens.length - 1) % MAX_BATCH;
+		rmsnorm(x[last], x[last], weights.finalNorm());
+		matmul(new float[][] { logits }, weights.output(), new float[][] { x[last] }, 1);
+		return logits;
+	}
+
+	/** Receives the logits after one token of a sequence; the array is reused for the next. */
+	@FunctionalInterface
+	public interface LogitsSink {
+		void accept(int index, float[] logits);
+	}
+
+	/**
+	 * Runs {@code tokens} at positions {@code start}, {@code start + 1}, … as {@link #forward(int[], int)} does and
+	 * hands {@code sink} the logits after each token from index {@code firstOutput} on, in order: what perplexity
+	 * scores. The classifier runs batched over those tokens, like the layers.
+	 */
+	public void forward(int[] tokens, int start, int firstOutput, LogitsSink sink) {
+		check(tokens, start);
+		if (firstOutput < 0 || firstOutput >= tokens.length) {
+			throw new IllegalArgumentException("output from index " + firstOutput + " of " + tokens.length + " tokens");
+		}
+		if (batchLogits == null) {
+			batchLogits = new float[MAX_BATCH][config.vocab()];
+		}
+		for (int from = 0; from < tokens.length; from += MAX_BATCH) {
+			int n = Math.min(MAX_BATCH, tokens.length - from);
+			batch(tokens, from, n, start + from);
+			int first = Math.max(0, firstOutput - from);
+			if (first >= n) {
+				continue;
+			}
+			float[][] normed = new float[n - first][];
+			for (int t = first; t < n; t++) {
+				rmsnorm(xb[t], x[t], weights.finalNorm());
+				normed[t - first] = xb[t];
+			}
+			matmul(batchLogits, weights.output(), normed, n - first);
+			for (int t = first; t < n; t++) {
+				sink.accept(from + t, batchLogits[t - first]);
+			}
+		}
+	}
+
+	private void check(int[] tokens, int start) {
 		for (int token : tokens) {
 			if (token < 0 || token >= config.vocab()) {
 				throw new IllegalArgumentException("token " + token + " is outside the vocabulary of " + config.vocab());
@@ -100,13 +151,6 @@ public final class Llama {
 			throw new IllegalArgumentException("positions " + start + " to " + (start + tokens.length - 1) + " are outside the context of " + context
 					+ " tokens");
 		}
-		for (int from = 0; from < tokens.length; from += MAX_BATCH) {
-			batch(tokens, from, Math.min(MAX_BATCH, tokens.length - from), start + from);
-		}
-		int last = (tokens.length - 1) % MAX_BATCH;
-		rmsnorm(x[last], x[last], weights.finalNorm());
-		matmul(new float[][] { logits }, weights.output(), new float[][] { x[last] }, 1);
-		return logits;
 	}
 
 	private void batch(int[] tokens, int from, int n, int start) {
