@@ -69,8 +69,9 @@ class JinjaTemplateTest {
 				+ "{% endif -%}{%- endfor -%}{{ ns.found }}|{{ messages | selectattr('role', 'equalto', 'user') | list | length }}|"
 				+ "{{ messages[-1].content.strip().upper() }}|{{ 'a,b'.split(',') | join('+') }}|{{ messages[0].content.startswith('Be') }}|"
 				+ "{% for k, v in messages[0].items() %}{{ k }}={{ v }};{% endfor %}|{{ (messages | last)['role'] }}|{{ eos_token }}|"
-				+ "{% if tools is not defined %}no tools{% endif %}|{{ messages[1:] | length }}|{{ '  x ' | trim }}|{{ messages[0] | tojson }}";
-		assertEquals("true|2|WHY?|a+b|true|role=system;content=Be brief.;|user|</s>|no tools|3|x|{\"role\":\"system\",\"content\":\"Be brief.\"}",
+				+ "{% if tools is not defined %}no tools{% endif %}|{{ messages[1:] | length }}|{{ '  x ' | trim }}|{{ messages[0] | tojson }}|"
+				+ "{% macro turn(m) %}<{{ m.role }}>{% endmacro %}{{ turn(messages[0]) }}";
+		assertEquals("true|2|WHY?|a+b|true|role=system;content=Be brief.;|user|</s>|no tools|3|x|{\"role\":\"system\",\"content\":\"Be brief.\"}|<system>",
 				render(template, CONVERSATION));
 	}
 

@@ -92,7 +92,7 @@ public final class JinjaTemplate {
 		RenderResult result;
 		try {
 			result = jinjava.renderForResult(source, bindings);
-		} catch (RuntimeException | StackOverflowError e) {
+		} catch (RuntimeException | StackOverflowError | LinkageError e) { // LinkageError: a part of Jinjava left out of the product
 			Raised raised = raised(e);
 			throw new TemplateException(model + "'s chat template " + (raised != null ? raised.reason() : "failed: " + describe(e)));
 		}
