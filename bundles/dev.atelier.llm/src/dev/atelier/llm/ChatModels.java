@@ -5,7 +5,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
+import dev.atelier.llm.internal.engine.ChatFormat;
 import dev.atelier.llm.internal.engine.ChatTemplate;
 import dev.atelier.llm.internal.engine.EmbeddedChat;
 import dev.atelier.llm.internal.engine.EmbeddedModel;
@@ -20,20 +22,35 @@ public final class ChatModels {
 	private ChatModels() {
 	}
 
-	/**
-	 * A GGUF model on the embedded engine; {@code template} null uses the one its {@code tokenizer.chat_template}
-	 * names. Throws {@link ChatException} when the file has no tokenizer or no known chat format.
-	 */
+	/** As {@link #embedded(Path, String, int, int, Consumer)}, its notes logged. */
 	public static ChatModel embedded(Path file, String template, int threads, int context) throws IOException, ChatException {
+		System.Logger log = System.getLogger(ChatModels.class.getName());
+		return embedded(file, template, threads, context, note -> log.log(System.Logger.Level.INFO, note));
+	}
+
+	/**
+	 * A GGUF model on the embedded engine. {@code template} null runs the model's own Jinja
+	 * {@code tokenizer.chat_template} (sandboxed), with the known format it resembles behind it, or ChatML where the
+	 * model has none; a name forces a known format. {@code notes} hears which format was chosen and, later, why a
+	 * template failed. Throws {@link ChatException} when the file has no tokenizer or the name is unknown.
+	 */
+	public static ChatModel embedded(Path file, String template, int threads, int context, Consumer<String> notes)
+			throws IOException, ChatException {
 		EmbeddedModel model = EmbeddedModel.open(file, threads, context);
 		try {
 			if (model.tokenizer().isEmpty()) {
 				throw new ChatException(file + " has no tokenizer: it cannot chat");
 			}
-			ChatTemplate format = (template != null ? ChatTemplate.named(template) : ChatTemplate.recognise(model.chatTemplate().orElse(null)))
-					.orElseThrow(() -> new ChatException(file + (template != null ? ": no chat template '" + template + "'"
-							: "'s chat template is not one Atelier knows") + "; choose one of " + String.join(", ", TEMPLATES)));
-			return new EmbeddedChat(model, format, file.getFileName().toString());
+			String name = file.getFileName().toString();
+			ChatFormat format;
+			if (template != null) {
+				format = ChatFormat.known(ChatTemplate.named(template).orElseThrow(() -> new ChatException(
+						file + ": no chat template '" + template + "'; choose one of " + String.join(", ", TEMPLATES))));
+			} else {
+				format = ChatFormat.of(model.chatTemplate(), name);
+			}
+			notes.accept("chat format: " + format.description());
+			return new EmbeddedChat(model, format, name, notes);
 		} catch (ChatException | RuntimeException e) {
 			model.close();
 			throw e;

@@ -57,7 +57,7 @@ public final class ChatCommand implements Subcommand {
 		@Option(names = "--model", paramLabel = "FILE.gguf", description = "a local model")
 		private Path model;
 
-		@Option(names = "--template", paramLabel = "llama-2|llama-3|chatml|phi-3|gemma", description = "the chat format (default: from the model)")
+		@Option(names = "--template", paramLabel = "llama-2|llama-3|chatml|phi-3|gemma", description = "force a known chat format (default: the model's own Jinja template, or chatml where it has none)")
 		private String template;
 
 		@Option(names = "--url", paramLabel = "URL", description = "a server's OpenAI base URL, e.g. http://localhost:11434/v1")
@@ -91,7 +91,7 @@ public final class ChatCommand implements Subcommand {
 			ChatModel chat = null;
 			try {
 				if (model != null) {
-					chat = ChatModels.embedded(model, template, threads, 4096);
+					chat = ChatModels.embedded(model, template, threads, 4096, note -> ctx.err().println("atelier chat: " + note));
 				} else {
 					String key = keys.get(url).orElse(System.getenv("OPENAI_API_KEY"));
 					URI server = url;

@@ -26,13 +26,26 @@ import dev.atelier.llm.internal.tokenizer.Tokenizer;
 public final class EmbeddedChat implements ChatModel {
 
 	private final EmbeddedModel model;
-	private final ChatTemplate template;
+	private final ChatFormat format;
 	private final String name;
+	private final Consumer<String> warnings;
+	private final Set<String> warned = new HashSet<>();
 
 	public EmbeddedChat(EmbeddedModel model, ChatTemplate template, String name) {
+		this(model, ChatFormat.known(template), name, w -> {
+		});
+	}
+
+	/** {@code warnings} hears, once each, why the model's template gave way to the fallback format. */
+	public EmbeddedChat(EmbeddedModel model, ChatFormat format, String name, Consumer<String> warnings) {
 		this.model = model;
-		this.template = template;
+		this.format = format;
 		this.name = name;
+		this.warnings = warnings;
+	}
+
+	public ChatFormat format() {
+		return format;
 	}
 
 	@Override
@@ -50,8 +63,17 @@ public final class EmbeddedChat implements ChatModel {
 		Tokenizer tokenizer = model.tokenizer().orElseThrow();
 		List<Integer> ids = new ArrayList<>();
 		model.bos().ifPresent(ids::add);
-		ids.addAll(tokenizer.encodeWithSpecials(template.render(messages, "")));
+		ids.addAll(tokenizer.encodeWithSpecials(prompt(messages)));
 		return ids;
+	}
+
+	/** The prompt text of a conversation, in the model's format. */
+	String prompt(List<ChatMessage> messages) {
+		return format.render(messages, model.bosText(), model.eosText(), model.bos().isPresent(), w -> {
+			if (warned.add(w)) {
+				warnings.accept(w);
+			}
+		});
 	}
 
 	/** The messages that fit: the system message and as many of the latest turns as the context allows. */
@@ -75,7 +97,7 @@ public final class EmbeddedChat implements ChatModel {
 		Tokenizer tokenizer = model.tokenizer().orElseThrow(() -> new ChatException(name + " has no tokenizer: it cannot chat"));
 		List<Integer> prompt = promptIds(fit(messages, maxTokens));
 		Set<Integer> stops = new HashSet<>(model.stops());
-		template.stopTokens().forEach(t -> tokenizer.id(t).ifPresent(stops::add));
+		format.fallback().stopTokens().forEach(t -> tokenizer.id(t).ifPresent(stops::add));
 		TextStream answer = new TextStream(tokenizer);
 		return Generator.generate(model.llama(), prompt, maxTokens, sampling, stops, token -> {
 			String piece = answer.add(token);

@@ -24,10 +24,14 @@ public final class EmbeddedModel implements AutoCloseable {
 	private final Optional<Integer> bos;
 	private final Set<Integer> stops;
 	private final Optional<String> chatTemplate;
+	private final String bosText;
+	private final String eosText;
 	private final AutoCloseable file;
 
 	private EmbeddedModel(Llama llama, Optional<Tokenizer> tokenizer, Optional<Integer> bos, Set<Integer> stops, Optional<String> chatTemplate,
-			AutoCloseable file) {
+			String bosText, String eosText, AutoCloseable file) {
+		this.bosText = bosText;
+		this.eosText = eosText;
 		this.llama = llama;
 		this.tokenizer = tokenizer;
 		this.bos = bos;
@@ -50,8 +54,10 @@ public final class EmbeddedModel implements AutoCloseable {
 				boolean addBos = gguf.typed("tokenizer.ggml.add_bos_token", Boolean.class).orElse(true);
 				Optional<Integer> bos = addBos ? gguf.integer("tokenizer.ggml.bos_token_id").map(Long::intValue) : Optional.empty();
 				Set<Integer> stops = gguf.integer("tokenizer.ggml.eos_token_id").map(id -> Set.of(id.intValue())).orElse(Set.of());
+				List<String> texts = gguf.strings("tokenizer.ggml.tokens").orElse(List.of());
 				return new EmbeddedModel(new Llama(model.config(), model.weights(), threads, maxContext), tokenizer, bos, stops,
-						gguf.string("tokenizer.chat_template"), gguf);
+						gguf.string("tokenizer.chat_template"), tokenText(gguf, texts, "tokenizer.ggml.bos_token_id"),
+						tokenText(gguf, texts, "tokenizer.ggml.eos_token_id"), gguf);
 			} catch (RuntimeException e) {
 				gguf.close();
 				throw e;
@@ -59,7 +65,12 @@ public final class EmbeddedModel implements AutoCloseable {
 		}
 		Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(path);
 		return new EmbeddedModel(new Llama(checkpoint.config(), checkpoint.weights(), threads, maxContext), Optional.empty(), Optional.of(1), Set.of(),
-				Optional.empty(), checkpoint::close);
+				Optional.empty(), "", "", checkpoint::close);
+	}
+
+	/** A special token's text from the vocabulary (bos_token/eos_token of a chat template); empty where it has none. */
+	private static String tokenText(GgufFile gguf, List<String> texts, String key) {
+		return gguf.integer(key).filter(id -> id >= 0 && id < texts.size()).map(id -> texts.get(id.intValue())).orElse("");
 	}
 
 	public Llama llama() {
@@ -96,6 +107,16 @@ public final class EmbeddedModel implements AutoCloseable {
 	/** The Jinja chat template the file carries. */
 	public Optional<String> chatTemplate() {
 		return chatTemplate;
+	}
+
+	/** The vocabulary's BOS token text (e.g. {@code <s>}), as chat templates see it; empty where there is none. */
+	public String bosText() {
+		return bosText;
+	}
+
+	/** The vocabulary's EOS token text, as chat templates see it. */
+	public String eosText() {
+		return eosText;
 	}
 
 	/** Tokens that end an answer (EOS). */
