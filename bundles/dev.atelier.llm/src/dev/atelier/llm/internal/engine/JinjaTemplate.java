@@ -207,7 +207,7 @@ public final class JinjaTemplate {
 	}
 
 	/** {@code loop.index}, {@code loop.first}, … of a for loop: the only object read as a bean. */
-	private static final class LoopProperties extends ELResolver {
+	private static final class LoopProperties extends ReadOnlyResolver {
 		@Override
 		public Object getValue(ELContext context, Object base, Object property) {
 			if (base == null || property == null) {
@@ -232,28 +232,8 @@ public final class JinjaTemplate {
 		}
 
 		@Override
-		public Class<?> getType(ELContext context, Object base, Object property) {
-			return null;
-		}
-
-		@Override
 		public void setValue(ELContext context, Object base, Object property, Object value) {
 			throw new jinjava.javax.el.PropertyNotWritableException("read-only");
-		}
-
-		@Override
-		public boolean isReadOnly(ELContext context, Object base, Object property) {
-			return true;
-		}
-
-		@Override
-		public java.util.Iterator<java.beans.FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
-			return null;
-		}
-
-		@Override
-		public Class<?> getCommonPropertyType(ELContext context, Object base) {
-			return null;
 		}
 	}
 
@@ -277,7 +257,7 @@ public final class JinjaTemplate {
 	}
 
 	/** The methods real templates call, with Python's meaning; any other call fails. */
-	private static final class PythonMethods extends ELResolver {
+	private static final class PythonMethods extends ReadOnlyResolver {
 		private static final Class<?> LIBRARY = com.hubspot.jinjava.lib.filter.Filter.class;
 		private static final Class<?> TEST = com.hubspot.jinjava.lib.exptest.ExpTest.class;
 		private final ELResolver library = new com.hubspot.jinjava.el.ext.JinjavaBeanELResolver(true);
@@ -395,7 +375,10 @@ public final class JinjaTemplate {
 		public Object getValue(ELContext context, Object base, Object property) {
 			return null;
 		}
+	}
 
+	/** A resolver that only reads: it writes nothing and describes no properties. */
+	private abstract static class ReadOnlyResolver extends ELResolver {
 		@Override
 		public Class<?> getType(ELContext context, Object base, Object property) {
 			return null;
