@@ -112,10 +112,20 @@ final class TinyLlama {
 
 	/** The same weights as a Llama GGUF in F32 with the tiny vocabulary's tokenizer (no output.weight where shared, as llama.cpp does). */
 	Path writeGguf(Path file) throws IOException {
-		GgufWriter w = TinyVocab.tokenizer(new GgufWriter().put("general.architecture", "llama")).put("llama.embedding_length", DIM)
-				.put("llama.feed_forward_length", HIDDEN).put("llama.block_count", LAYERS).put("llama.attention.head_count", HEADS)
-				.put("llama.attention.head_count_kv", KV_HEADS).put("llama.context_length", SEQ_LEN)
-				.put("llama.attention.layer_norm_rms_epsilon", 1e-5f).put("llama.rope.freq_base", 10_000f);
+		return writeGguf(file, "llama", wq, wk, null);
+	}
+
+	/**
+	 * The weights as a GGUF of architecture {@code arch} ({@code arch.*} metadata), with {@code wq} and {@code wk} in
+	 * place of this model's and, where {@code biases} is not null, {@code blk.N.attn_q/k/v.bias} from its Q, K and V
+	 * arrays (all layers together, as the weights are).
+	 */
+	Path writeGguf(Path file, String arch, float[] wq, float[] wk, float[][] biases) throws IOException {
+		String a = arch + ".";
+		GgufWriter w = TinyVocab.tokenizer(new GgufWriter().put("general.architecture", arch)).put(a + "embedding_length", DIM)
+				.put(a + "feed_forward_length", HIDDEN).put(a + "block_count", LAYERS).put(a + "attention.head_count", HEADS)
+				.put(a + "attention.head_count_kv", KV_HEADS).put(a + "context_length", SEQ_LEN)
+				.put(a + "attention.layer_norm_rms_epsilon", 1e-5f).put(a + "rope.freq_base", 10_000f);
 		matrix(w, "token_embd.weight", embedding, 0, VOCAB, DIM);
 		if (!shared) {
 			matrix(w, "output.weight", classifier, 0, VOCAB, DIM);
@@ -127,6 +137,11 @@ final class TinyLlama {
 			matrix(w, p + "attn_q.weight", wq, l, DIM, DIM);
 			matrix(w, p + "attn_k.weight", wk, l, KV_DIM, DIM);
 			matrix(w, p + "attn_v.weight", wv, l, KV_DIM, DIM);
+			if (biases != null) {
+				matrix(w, p + "attn_q.bias", biases[0], l, 1, DIM);
+				matrix(w, p + "attn_k.bias", biases[1], l, 1, KV_DIM);
+				matrix(w, p + "attn_v.bias", biases[2], l, 1, KV_DIM);
+			}
 			matrix(w, p + "attn_output.weight", wo, l, DIM, DIM);
 			matrix(w, p + "ffn_norm.weight", ffnNorm, l, 1, DIM);
 			matrix(w, p + "ffn_gate.weight", w1, l, HIDDEN, DIM);
@@ -151,10 +166,26 @@ final class TinyLlama {
 		return b.array();
 	}
 
-	/** run.c's forward pass, one token at a time, with its key/value cache. */
+	/**
+	 * run.c's forward pass, one token at a time, with its key/value cache; extended for Qwen2 with biases on Q, K and V
+	 * and rotary pairs (i, i + HEAD_SIZE / 2) as Hugging Face's rotate_half has them.
+	 */
 	final class Reference {
 		private final double[][] keys = new double[LAYERS][SEQ_LEN * KV_DIM];
 		private final double[][] values = new double[LAYERS][SEQ_LEN * KV_DIM];
+		private final float[][] biases;
+		private final boolean neox;
+
+		/** run.c's: no biases, interleaved pairs. */
+		Reference() {
+			this(null, false);
+		}
+
+		/** With {@code biases} (Q, K, V arrays of all layers; null for none) and NeoX-order pairs where {@code neox}. */
+		Reference(float[][] biases, boolean neox) {
+			this.biases = biases;
+			this.neox = neox;
+		}
 
 		double[] forward(int token, int pos) {
 			double[] x = new double[DIM];
@@ -166,7 +197,31 @@ final class TinyLlama {
 				double[] q = matmul(wq, l * DIM * DIM, xb, DIM);
 				double[] k = matmul(wk, l * KV_DIM * DIM, xb, KV_DIM);
 				double[] v = matmul(wv, l * KV_DIM * DIM, xb, KV_DIM);
-				for (int i = 0; i < DIM; i += 2) {
+				if (biases != null) {
+					for (int i = 0; i < DIM; i++) {
+						q[i] += biases[0][l * DIM + i];
+					}
+					for (int i = 0; i < KV_DIM; i++) {
+						k[i] += biases[1][l * KV_DIM + i];
+						v[i] += biases[2][l * KV_DIM + i];
+					}
+				}
+				for (int i = 0; neox && i < DIM; i++) {
+					int j = i % HEAD_SIZE;
+					if (j >= HEAD_SIZE / 2) {
+						continue;
+					}
+					double freq = 1.0 / Math.pow(10_000.0, 2.0 * j / HEAD_SIZE);
+					double cos = Math.cos(pos * freq);
+					double sin = Math.sin(pos * freq);
+					for (double[] vec : i < KV_DIM ? new double[][] { q, k } : new double[][] { q }) {
+						double a = vec[i];
+						double b = vec[i + HEAD_SIZE / 2];
+						vec[i] = a * cos - b * sin;
+						vec[i + HEAD_SIZE / 2] = a * sin + b * cos;
+					}
+				}
+				for (int i = 0; !neox && i < DIM; i += 2) {
 					double freq = 1.0 / Math.pow(10_000.0, (double) (i % HEAD_SIZE) / HEAD_SIZE);
 					double cos = Math.cos(pos * freq);
 					double sin = Math.sin(pos * freq);

@@ -10,7 +10,11 @@ import dev.atelier.llm.internal.gguf.GgmlType;
 import dev.atelier.llm.internal.gguf.GgufFile;
 import dev.atelier.llm.internal.gguf.GgufTensor;
 
-/** A Llama-architecture model from a GGUF file: its shape from {@code llama.*} metadata, its weights read in place. */
+/**
+ * A Llama-architecture model from a GGUF file: its shape from {@code llama.*} metadata, its weights read in place. Qwen2
+ * is the same network with biases on the Q, K and V projections and NeoX-order rotary pairs; its metadata is under
+ * {@code qwen2.*}.
+ */
 public final class GgufLlama {
 
 	private GgufLlama() {
@@ -22,27 +26,29 @@ public final class GgufLlama {
 	public static Model load(GgufFile gguf) {
 		String arch = gguf.string("general.architecture").orElseThrow(() -> new ModelFormatException(gguf.file(),
 				"metadata general.architecture is missing"));
-		if (!arch.equals("llama")) {
-			throw new ModelFormatException(gguf.file(), "architecture '" + arch + "' is not supported (llama is)");
+		if (!arch.equals("llama") && !arch.equals("qwen2")) {
+			throw new ModelFormatException(gguf.file(), "architecture '" + arch + "' (general.architecture) is not supported (llama and qwen2 are)");
 		}
-		int dim = integer(gguf, "llama.embedding_length");
-		int heads = integer(gguf, "llama.attention.head_count");
-		int vocab = gguf.integer("llama.vocab_size").map(Long::intValue)
+		boolean qwen2 = arch.equals("qwen2");
+		String a = arch + ".";
+		int dim = integer(gguf, a + "embedding_length");
+		int heads = integer(gguf, a + "attention.head_count");
+		int vocab = gguf.integer(a + "vocab_size").map(Long::intValue)
 				.orElseGet(() -> gguf.strings("tokenizer.ggml.tokens").map(List::size).orElseThrow(() -> new ModelFormatException(gguf.file(),
-						"neither llama.vocab_size nor tokenizer.ggml.tokens says the vocabulary size")));
-		String scaling = gguf.string("llama.rope.scaling.type").orElse("none");
+						"neither " + a + "vocab_size nor tokenizer.ggml.tokens says the vocabulary size")));
+		String scaling = gguf.string(a + "rope.scaling.type").orElse("none");
 		float scale = switch (scaling) {
 		case "none" -> 1f;
-		case "linear" -> (float) (1 / gguf.real("llama.rope.scaling.factor").orElse(1.0));
+		case "linear" -> (float) (1 / gguf.real(a + "rope.scaling.factor").orElse(1.0));
 		default -> throw new ModelFormatException(gguf.file(), "rope scaling '" + scaling + "' is not supported (none and linear are)");
 		};
 		float[] factors = gguf.tensors().containsKey("rope_freqs.weight") ? vector(gguf, "rope_freqs.weight", dim / heads / 2) : null;
 		LlamaConfig config;
 		try {
-			config = new LlamaConfig(dim, integer(gguf, "llama.feed_forward_length"), integer(gguf, "llama.block_count"), heads,
-					gguf.integer("llama.attention.head_count_kv").map(Long::intValue).orElse(heads), vocab, integer(gguf, "llama.context_length"),
-					gguf.real("llama.attention.layer_norm_rms_epsilon").orElse(1e-5).floatValue(),
-					gguf.real("llama.rope.freq_base").orElse(10_000.0).floatValue(), scale, factors);
+			config = new LlamaConfig(dim, integer(gguf, a + "feed_forward_length"), integer(gguf, a + "block_count"), heads,
+					gguf.integer(a + "attention.head_count_kv").map(Long::intValue).orElse(heads), vocab, integer(gguf, a + "context_length"),
+					gguf.real(a + "attention.layer_norm_rms_epsilon").orElse(1e-5).floatValue(),
+					gguf.real(a + "rope.freq_base").orElse(10_000.0).floatValue(), scale, factors, qwen2);
 		} catch (IllegalArgumentException e) {
 			throw new ModelFormatException(gguf.file(), e.getMessage());
 		}
@@ -57,7 +63,8 @@ public final class GgufLlama {
 					weights(gguf, p + "attn_k.weight", kvDim, dim), weights(gguf, p + "attn_v.weight", kvDim, dim),
 					weights(gguf, p + "attn_output.weight", dim, dim), vector(gguf, p + "ffn_norm.weight", dim),
 					weights(gguf, p + "ffn_gate.weight", hidden, dim), weights(gguf, p + "ffn_down.weight", dim, hidden),
-					weights(gguf, p + "ffn_up.weight", hidden, dim)));
+					weights(gguf, p + "ffn_up.weight", hidden, dim), qwen2 ? vector(gguf, p + "attn_q.bias", dim) : null,
+					qwen2 ? vector(gguf, p + "attn_k.bias", kvDim) : null, qwen2 ? vector(gguf, p + "attn_v.bias", kvDim) : null));
 		}
 		return new Model(config, new LlamaWeights(embedding, layers, vector(gguf, "output_norm.weight", dim), output));
 	}
@@ -94,7 +101,7 @@ public final class GgufLlama {
 	private static float[] vector(GgufFile gguf, String name, int length) {
 		GgufTensor t = tensor(gguf, name, 1, length);
 		if (t.type() != GgmlType.F32) {
-			throw new ModelFormatException(gguf.file(), "tensor " + name + " is " + t.type() + "; norm weights are F32");
+			throw new ModelFormatException(gguf.file(), "tensor " + name + " is " + t.type() + "; norm weights and biases are F32");
 		}
 		return t.data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
 	}

@@ -168,6 +168,11 @@ public final class Llama {
 			matmul(k, layer.wk(), xb, n);
 			matmul(v, layer.wv(), xb, n);
 			for (int t = 0; t < n; t++) {
+				if (layer.bq() != null) { // Qwen2's biases come before the rotation
+					add(q[t], layer.bq());
+					add(k[t], layer.bk());
+					add(v[t], layer.bv());
+				}
 				rope(q[t], dim, start + t);
 				rope(k[t], kvDim, start + t);
 				System.arraycopy(k[t], 0, keyCache[l], (start + t) * kvDim, kvDim);
@@ -246,18 +251,20 @@ public final class Llama {
 		}
 	}
 
-	/** Rotates each pair (2j, 2j+1) within each head by pos × frequency j. */
+	/** Rotates each pair j within each head by pos × frequency j: (2j, 2j+1), or (j, j + headSize/2) for NeoX order. */
 	private void rope(float[] vec, int length, int pos) {
 		int headSize = config.headSize();
 		int pairs = ropeFrequencies.length;
 		for (int j = 0; j < pairs; j++) {
 			float cos = (float) Math.cos(pos * ropeFrequencies[j]);
 			float sin = (float) Math.sin(pos * ropeFrequencies[j]);
-			for (int i = 2 * j; i < length; i += headSize) {
+			int first = config.ropeNeox() ? j : 2 * j;
+			int second = config.ropeNeox() ? pairs : 1;
+			for (int i = first; i < length; i += headSize) {
 				float a = vec[i];
-				float b = vec[i + 1];
+				float b = vec[i + second];
 				vec[i] = a * cos - b * sin;
-				vec[i + 1] = a * sin + b * cos;
+				vec[i + second] = a * sin + b * cos;
 			}
 		}
 	}

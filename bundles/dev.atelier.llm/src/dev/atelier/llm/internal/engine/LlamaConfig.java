@@ -6,13 +6,21 @@ package dev.atelier.llm.internal.engine;
  * @param ropeTheta   base of the rotary frequencies (10,000 for Llama 2, 500,000 for Llama 3)
  * @param ropeScale   frequencies are multiplied by it: 1 / factor for linear position scaling, 1 for none
  * @param ropeFactors per rotary pair (headSize / 2), frequencies are divided by it (Llama 3.1's rope_freqs); null for none
+ * @param ropeNeox    pairs (j, j + headSize / 2) rotate, as GPT-NeoX and Qwen2 GGUFs have them (llama.cpp's converter
+ *                    permutes only Llama's Q and K into interleaved pairs); false for interleaved pairs (2j, 2j + 1)
  */
 public record LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocab, int contextLength, float normEps,
-		float ropeTheta, float ropeScale, float[] ropeFactors) {
+		float ropeTheta, float ropeScale, float[] ropeFactors, boolean ropeNeox) {
+
+	/** With interleaved rotary pairs. */
+	public LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocab, int contextLength, float normEps, float ropeTheta,
+			float ropeScale, float[] ropeFactors) {
+		this(dim, hiddenDim, layers, heads, kvHeads, vocab, contextLength, normEps, ropeTheta, ropeScale, ropeFactors, false);
+	}
 
 	/** Without rotary scaling. */
 	public LlamaConfig(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocab, int contextLength, float normEps, float ropeTheta) {
-		this(dim, hiddenDim, layers, heads, kvHeads, vocab, contextLength, normEps, ropeTheta, 1f, null);
+		this(dim, hiddenDim, layers, heads, kvHeads, vocab, contextLength, normEps, ropeTheta, 1f, null, false);
 	}
 
 	public LlamaConfig {
