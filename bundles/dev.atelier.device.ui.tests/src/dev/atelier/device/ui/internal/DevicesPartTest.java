@@ -11,7 +11,6 @@ import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
-import org.osgi.util.tracker.ServiceTracker;
 
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.LeaseRequest;
@@ -28,9 +27,7 @@ class DevicesPartTest {
 	@Test
 	void showsLeasesByOwnerPlansAndReleases() throws Exception {
 		BundleContext context = FrameworkUtil.getBundle(DevicesPartTest.class).getBundleContext();
-		ServiceTracker<DeviceService, DeviceService> tracker = new ServiceTracker<>(context, DeviceService.class, null);
-		tracker.open();
-		DeviceService devices = tracker.waitForService(10_000);
+		DeviceService devices = Services.await(DevicesPartTest.class, DeviceService.class);
 		SimulatedDevices simulated = Services.await(DevicesPartTest.class, SimulatedDevices.class);
 		simulated.add("rtx4090");
 		// the estimators of diffusion and the LLM, as installed
@@ -74,7 +71,6 @@ class DevicesPartTest {
 		} finally {
 			llm.close();
 			shell.dispose();
-			tracker.close();
 		}
 	}
 

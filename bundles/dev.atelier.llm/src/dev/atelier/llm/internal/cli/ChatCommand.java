@@ -75,6 +75,9 @@ public final class ChatCommand implements Subcommand {
 		@Mixin
 		private GenerationOptions generation = new GenerationOptions(0.7, 512);
 
+		@Mixin
+		private EngineThreads engine = new EngineThreads();
+
 		Chat(CommandContext ctx, ApiKeys keys) {
 			this.ctx = ctx;
 			this.keys = keys;
@@ -87,7 +90,7 @@ public final class ChatCommand implements Subcommand {
 			}
 			Sampling sampling = generation.sampling();
 			int maxTokens = generation.maxTokens();
-			int threads = generation.threads();
+			int threads = engine.threads();
 			ChatModel chat = null;
 			try {
 				if (model != null) {

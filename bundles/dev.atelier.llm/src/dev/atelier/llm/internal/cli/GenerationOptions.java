@@ -16,9 +16,6 @@ final class GenerationOptions {
 	@Option(names = "--seed", paramLabel = "N", description = "the sampler's seed where the temperature is above 0 (default ${DEFAULT-VALUE})")
 	private long seed;
 
-	@Option(names = "--threads", paramLabel = "N", description = "threads of the engine (default: one per core)")
-	private int threads = Runtime.getRuntime().availableProcessors();
-
 	GenerationOptions(double temperature, int maxTokens) {
 		this.temperature = temperature;
 		this.maxTokens = maxTokens;
@@ -35,7 +32,4 @@ final class GenerationOptions {
 		return UsageException.atLeast(1, maxTokens, "--max-tokens");
 	}
 
-	int threads() {
-		return UsageException.atLeast(1, threads, "--threads");
-	}
 }

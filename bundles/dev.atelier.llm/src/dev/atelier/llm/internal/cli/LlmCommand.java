@@ -92,6 +92,9 @@ public final class LlmCommand implements Subcommand {
 		@Mixin
 		private GenerationOptions generation = new GenerationOptions(0, 256);
 
+		@Mixin
+		private EngineThreads engine = new EngineThreads();
+
 		@Override
 		public Integer call() {
 			CommandContext ctx = parent.ctx();
@@ -100,7 +103,7 @@ public final class LlmCommand implements Subcommand {
 			}
 			Sampling sampling = generation.sampling();
 			int maxTokens = generation.maxTokens();
-			try (EmbeddedModel embedded = EmbeddedModel.open(model, generation.threads(), 4096)) {
+			try (EmbeddedModel embedded = EmbeddedModel.open(model, engine.threads(), 4096)) {
 				if (tokenizerFile != null) {
 					embedded.useTokenizer(Llama2cTokenizer.read(tokenizerFile, embedded.llama().config().vocab()));
 				}
@@ -197,8 +200,8 @@ public final class LlmCommand implements Subcommand {
 		@Option(names = "--model", paramLabel = "FILE", required = true, description = "a GGUF model or a llama2.c .bin checkpoint")
 		private Path model;
 
-		@Option(names = "--threads", paramLabel = "N", description = "threads of the engine (default: one per core)")
-		private int threads = Runtime.getRuntime().availableProcessors();
+		@Mixin
+		private EngineThreads engine = new EngineThreads();
 
 		@Option(names = "--prompt-tokens", paramLabel = "N", description = "the prompt's length (default ${DEFAULT-VALUE})")
 		private int promptTokens = 128;
@@ -209,7 +212,7 @@ public final class LlmCommand implements Subcommand {
 		@Override
 		public Integer call() {
 			CommandContext ctx = parent.ctx();
-			UsageException.atLeast(1, threads, "--threads");
+			int threads = engine.threads();
 			UsageException.atLeast(1, promptTokens, "--prompt-tokens");
 			UsageException.atLeast(2, tokens, "--tokens");
 			try (EmbeddedModel embedded = EmbeddedModel.open(model, threads, promptTokens + tokens + 1)) {

@@ -22,6 +22,7 @@ import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.internal.engine.Perplexity;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -50,8 +51,8 @@ final class PerplexityCommand implements Callable<Integer> {
 	@Option(names = "--chunks", paramLabel = "N", description = "chunks to score at most (default: all the text holds)")
 	private Integer chunks;
 
-	@Option(names = "--threads", paramLabel = "N", description = "threads of the engine (default: one per core)")
-	private int threads = Runtime.getRuntime().availableProcessors();
+	@Mixin
+	private EngineThreads engine = new EngineThreads();
 
 	@Option(names = "--base", paramLabel = "BASE.gguf", description = "a model of the same vocabulary to compare with (KL divergence, top-1 agreement)")
 	private Path base;
@@ -67,7 +68,7 @@ final class PerplexityCommand implements Callable<Integer> {
 		} catch (IllegalArgumentException e) {
 			throw new UsageException(e.getMessage());
 		}
-		UsageException.atLeast(1, threads, "--threads");
+		int threads = engine.threads();
 		if (chunks != null) {
 			UsageException.atLeast(1, chunks, "--chunks");
 		}
@@ -166,7 +167,7 @@ final class PerplexityCommand implements Callable<Integer> {
 	}
 
 	private EmbeddedModel open(Path path) throws IOException {
-		return EmbeddedModel.open(path, threads, ctx);
+		return EmbeddedModel.open(path, engine.threads(), ctx);
 	}
 
 	/** Why two models' token ids do not mean the same, if they do not: their sizes, BOS, or the first token whose text differs. */
