@@ -1,0 +1,113 @@
+package dev.atelier.compute;
+
+import java.lang.foreign.MemorySegment;
+
+import dev.atelier.device.Device;
+
+/**
+ * Tensors and the operations of transformer-style engines on one device, under one lease: Atelier's own CUDA kernels
+ * (cuBLAS where found) on a GPU, the Vector API on the CPU and on simulated cards. Engines get device memory,
+ * kernels and streams only through this interface, so that the same engine code runs in CI without a GPU.
+ *
+ * <p>Operations are queued in call order on the compute's one stream and return at once on a GPU (the CPU
+ * backend runs them before returning); {@link Tensor#read} and {@link #synchronize()} wait. Every tensor passed must
+ * belong to this compute. Activations are {@link TensorType#F32} with a row per token; token ids and positions are
+ * {@link TensorType#I32} vectors (one row). Shapes are checked when an operation is queued, and a mismatch throws
+ * {@link IllegalArgumentException} naming the operation and the shapes.
+ */
+public interface Compute extends AutoCloseable {
+
+	Device device();
+
+	/**
+	 * What runs the work, for {@code atelier devices} and logs: e.g. {@code cuda: Atelier kernels sm_90, cuBLAS 13.0
+	 * (/usr/local/cuda/lib64/libcublas.so.13)} or {@code cpu: Vector API 256-bit, 2 threads}.
+	 */
+	String description();
+
+	/**
+	 * A tensor of uninitialised values. Throws {@link IllegalStateException} naming the lease when its memory is
+	 * exhausted.
+	 */
+	Tensor allocate(TensorType type, int rows, int cols);
+
+	/**
+	 * A tensor holding {@code data} ({@code rows × type.rowBytes(cols)} bytes, as a GGUF file stores it). The CPU
+	 * backend may read {@code data} in place instead of copying, so it must stay valid while the tensor is open.
+	 */
+	Tensor upload(TensorType type, int rows, int cols, MemorySegment data);
+
+	/** {@code out[i] = table[ids[i]]} as F32: embedding lookups from a table of any type. */
+	void getRows(Tensor table, Tensor ids, Tensor out);
+
+	/**
+	 * {@code out[i] = weights · x[i]} for each row i of {@code x}: {@code weights} (rows × cols, any type) read in its
+	 * own type, {@code x} F32 (n × cols), {@code out} F32 (n × rows). Batches of more than one row use tensor cores
+	 * on a GPU.
+	 */
+	void matmul(Tensor weights, Tensor x, Tensor out);
+
+	/** {@code out = a + b} (F32); {@code b} has a's rows or one row, which is added to every row (a bias). */
+	void add(Tensor a, Tensor b, Tensor out);
+
+	/** {@code out[i] = x[i] / sqrt(mean(x[i]²) + eps) · weight} per row; {@code weight} F32, one row. */
+	void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out);
+
+	/**
+	 * Rotary position embedding in place: row i of {@code x} (heads × headSize) is rotated by
+	 * {@code positions[i] × frequencies[j]} on each pair j of each head, pairs (2j, 2j+1), or (j, j + headSize/2)
+	 * with {@code neox}. {@code frequencies} is F32, one row of headSize/2 (with any scaling the model states).
+	 */
+	void rope(Tensor x, Tensor positions, Tensor frequencies, int headSize, boolean neox);
+
+	/** {@code cache[positions[i]] = rows[i]}: F32 rows stored into a cache of F16 (or F32) rows. */
+	void setRows(Tensor rows, Tensor positions, Tensor cache);
+
+	/**
+	 * Causal grouped-query attention: row i of {@code q} (heads × headSize) attends to rows {@code 0 …
+	 * positions[i]} of {@code keys} and {@code values} (caches of kvHeads × headSize per row, F16 or F32), query
+	 * head h reading key/value head {@code h / (heads / kvHeads)}, scores scaled by 1/√headSize. Writes {@code out}
+	 * (n × heads·headSize). Long contexts are split across the device (flash-decoding).
+	 */
+	void attention(Tensor q, Tensor keys, Tensor values, Tensor positions, int heads, int kvHeads, Tensor out);
+
+	/** {@code out = silu(gate) · up}, element-wise (F32). */
+	void swiGlu(Tensor gate, Tensor up, Tensor out);
+
+	/** {@code out[i]} = the index of row i's largest value (the first on ties); {@code out} I32, one row. */
+	void argmax(Tensor values, Tensor out);
+
+	/**
+	 * The {@code k} largest values of one row and their indices, largest first (ties: lower index first):
+	 * {@code values} F32 (1 × k), {@code indices} I32 (1 × k); k ≤ 256.
+	 */
+	void topK(Tensor row, int k, Tensor values, Tensor indices);
+
+	/** Copies {@code source} into {@code target} (same type and shape). */
+	void copy(Tensor source, Tensor target);
+
+	/**
+	 * Records the operations {@code work} queues (without running them) into a graph that {@link Graph#replay()}
+	 * runs again, as one CUDA Graph launch on a GPU: for a launch sequence that repeats, like a decode step.
+	 * Shapes and tensors are fixed at capture; what changes between replays (a position, a token id) lives in
+	 * tensors written with {@link Tensor#write} before each replay. No read may happen inside {@code work}.
+	 */
+	Graph capture(Runnable work);
+
+	/** Waits until every queued operation has finished. */
+	void synchronize();
+
+	/** Frees every tensor and graph this compute made; the compute context it was opened on stays open. */
+	@Override
+	void close();
+
+	/** A captured sequence of operations. */
+	interface Graph extends AutoCloseable {
+
+		/** Queues the captured operations again. */
+		void replay();
+
+		@Override
+		void close();
+	}
+}

@@ -1,0 +1,27 @@
+package dev.atelier.compute;
+
+import dev.atelier.device.ComputeContext;
+import dev.atelier.device.Device;
+
+/**
+ * The one compute runtime that Atelier's engines share (the LLM, the Stable Diffusion engine), as ggml serves both
+ * llama.cpp and stable-diffusion.cpp. A DS service.
+ */
+public interface ComputeRuntime {
+
+	/**
+	 * Compute on a context's device, allocating under its lease: CUDA kernels on a GPU, the CPU backend on the CPU
+	 * and on simulated cards (whose memory the lease counts while the host holds it). {@code cpuThreads} is how many
+	 * threads the CPU backend uses. Closing the compute leaves the context open.
+	 *
+	 * @throws UnsupportedOperationException naming the device and the reason where its GPU cannot run Atelier's
+	 *                                       kernels (a driver older than 580, a GPU older than Turing)
+	 */
+	Compute open(ComputeContext context, int cpuThreads);
+
+	/**
+	 * What {@link #open} would run on a device, e.g. {@code Atelier kernels + cuBLAS 13.0 (/usr/lib/…)} or
+	 * {@code Atelier kernels (no cuBLAS found: …)}, for {@code atelier devices}.
+	 */
+	String describe(Device device);
+}
