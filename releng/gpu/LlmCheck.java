@@ -1,0 +1,95 @@
+import java.nio.file.Path;
+import java.util.Random;
+
+import dev.atelier.compute.internal.ComputeRuntimeService;
+import dev.atelier.device.DeviceService;
+import dev.atelier.device.cpu.internal.CpuDevice;
+import dev.atelier.device.cuda.internal.CudaDevices;
+import dev.atelier.device.internal.BundleDeviceService;
+import dev.atelier.device.internal.DeviceRegistry;
+import dev.atelier.llm.internal.engine.EmbeddedModel;
+import dev.atelier.llm.internal.engine.Placement;
+
+/**
+ * The GPU engine against the CPU engine on one GGUF file (releng/gpu/llm.sh check): the logits of a prompt run as one
+ * batch on both devices, then each position's logits decoded one token at a time on the GPU against its own prefill.
+ * Prints relative RMS and top-1 agreement; exits non-zero beyond the tolerance given (default 2e-2: F16 activations
+ * in tensor-core tiles and 8-bit activations on one side, F32 on the other).
+ *   LlmCheck MODEL.gguf DEVICE [PROMPT_TOKENS] [TOLERANCE]
+ */
+public final class LlmCheck {
+
+	public static void main(String[] args) throws Exception {
+		Path model = Path.of(args[0]);
+		String device = args[1];
+		int n = args.length > 2 ? Integer.parseInt(args[2]) : 48;
+		double tolerance = args.length > 3 ? Double.parseDouble(args[3]) : 2e-2;
+		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
+		registry.addProvider(new CudaDevices());
+		registry.addProvider(new CpuDevice());
+		DeviceService devices = BundleDeviceService.forBundle(registry, "dev.atelier.llm");
+		ComputeRuntimeService runtime = new ComputeRuntimeService();
+		int threads = Runtime.getRuntime().availableProcessors();
+		int[] tokens = new Random(7).ints(n, 3, 32000).toArray();
+		float[][] cpu;
+		float[][] gpuPrefill;
+		float[][] gpuDecode = new float[n][];
+		try (EmbeddedModel m = EmbeddedModel.open(model, new Placement(devices, runtime, "cpu", 0, threads, s -> {
+		}), n)) {
+			cpu = allLogits(m, tokens);
+		}
+		try (EmbeddedModel m = EmbeddedModel.open(model, new Placement(devices, runtime, device, Placement.AUTO_LAYERS, threads,
+				s -> System.out.println("  placement: " + s)), n)) {
+			gpuPrefill = allLogits(m, tokens);
+			for (int i = 0; i < n; i++) {
+				gpuDecode[i] = m.llama().forward(tokens[i], i).clone();
+			}
+		}
+		double prefill = rms(gpuPrefill, cpu);
+		double decode = rms(gpuDecode, gpuPrefill);
+		String name = model.getFileName().toString();
+		System.out.printf("%-22s %s vs cpu: prefill relative RMS %.2e, top-1 agreement %d/%d; decode vs prefill relative RMS %.2e, top-1 %d/%d%n", name,
+				device, prefill, agree(gpuPrefill, cpu), n, decode, agree(gpuDecode, gpuPrefill), n);
+		if (!(prefill <= tolerance && decode <= tolerance)) {
+			System.out.println("LLM CHECK FAILED: " + name);
+			System.exit(1);
+		}
+	}
+
+	private static float[][] allLogits(EmbeddedModel m, int[] tokens) {
+		float[][] out = new float[tokens.length][];
+		m.llama().forward(tokens, 0, 0, (i, logits) -> out[i] = logits.clone());
+		return out;
+	}
+
+	private static double rms(float[][] a, float[][] reference) {
+		double diff = 0;
+		double norm = 0;
+		for (int i = 0; i < a.length; i++) {
+			for (int j = 0; j < a[i].length; j++) {
+				double d = a[i][j] - reference[i][j];
+				diff += d * d;
+				norm += (double) reference[i][j] * reference[i][j];
+			}
+		}
+		return Math.sqrt(diff / norm);
+	}
+
+	private static int agree(float[][] a, float[][] b) {
+		int same = 0;
+		for (int i = 0; i < a.length; i++) {
+			same += argmax(a[i]) == argmax(b[i]) ? 1 : 0;
+		}
+		return same;
+	}
+
+	private static int argmax(float[] v) {
+		int best = 0;
+		for (int i = 1; i < v.length; i++) {
+			if (v[i] > v[best]) {
+				best = i;
+			}
+		}
+		return best;
+	}
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The LLM on the GPU host, side by side with llama.cpp built there with CUDA (issue 14's speed and fidelity runs).
+#   releng/gpu/llm.sh prepare        here: stages .carry (a JRE, the jars, LlmMain/LlmCheck/ComputeCheck), the anchors and
+#                                    the vocabulary (needs ./mvnw -B verify -DskipTests first)
+#   releng/gpu/llm.sh build          there: builds llama-bench, llama-quantize, llama-perplexity with CUDA (~7 min)
+#   releng/gpu/llm.sh models [8b]    there: random-weight Llama GGUFs of real shapes (1B, and 8B when asked), quantised
+#   releng/gpu/llm.sh compute        there: every compute operation and weight type against the CPU, GEMV bandwidth
+#   releng/gpu/llm.sh check          there: GPU against CPU logits for every type, decode against prefill (LlmCheck)
+#   releng/gpu/llm.sh perplexity     there: atelier llm perplexity --device cuda:0 against llama-perplexity, per type
+#   releng/gpu/llm.sh bench SHAPE…   there: atelier llm bench --device cuda:0 against llama-bench -ngl 99 -fa 1
+# Files go to $S (default /tmp/atelier-llm); the machine keeps them only while it stays warm between calls.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+carry="$root/.carry"
+S=${S:-/tmp/atelier-llm}
+vocab="$carry/data/ggml-vocab-llama-spm.gguf"
+java=("$carry/jre/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$carry/lib/*:$carry/classes")
+atelier() { "${java[@]}" LlmMain llm "$@" 2> >(grep -v -x 'WARNING: Using incubator modules: jdk.incubator.vector' >&2); }
+types=(F16 Q8_0 Q4_0 Q4_K_M Q5_K_M Q6_K)
+text="$root/docs/architecture.md"
+case "${1:-}" in
+  prepare)
+    m2="$HOME/.m2/repository"
+    jars=()
+    for b in core device device.cuda device.cpu cli kernels compute llm; do
+      jars+=("$root"/bundles/dev.atelier.$b/target/dev.atelier.$b-*[0-9T].jar)
+    done
+    jars+=("$m2/com/google/code/gson/gson/2.13.2/gson-2.13.2.jar" "$m2/info/picocli/picocli/4.7.7/picocli-4.7.7.jar"
+           "$m2/org/jcuda/jcuda/12.6.0/jcuda-12.6.0.jar" "$m2/org/jcuda/jcuda-natives/12.6.0/jcuda-natives-12.6.0-linux-x86_64.jar"
+           "$m2/org/eclipse/platform/org.eclipse.osgi/3.24.0/org.eclipse.osgi-3.24.0.jar")
+    rm -rf "$carry"
+    "$root/../shared/device/stage.sh" "$carry" "${jars[@]}"
+    # Only the driver binding is used: drop JCuda's PTX compiler, NVRTC and runtime natives (25 MB).
+    zip -q -d "$carry"/lib/jcuda-natives-*.jar 'lib/libJNvPTXCompiler*' 'lib/libJNvrtc*' 'lib/libJCudaRuntime*'
+    mkdir -p "$carry/classes"
+    "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 --add-modules jdk.incubator.vector -d "$carry/classes" \
+      -cp "$(IFS=:; echo "${jars[*]}")" "$root/releng/gpu/LlmMain.java" "$root/releng/gpu/LlmCheck.java" "$root/releng/gpu/ComputeCheck.java" \
+      2> >(grep -v 'incubator' >&2)
+    mkdir -p "$carry/anchors" "$carry/data"
+    cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$carry/anchors/"
+    cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$carry/data/"
+    du -sh "$carry"
+    ;;
+  build)
+    mkdir -p "$S" && tar -xJf "$carry/anchors/llama.cpp-src.tar.xz" -C "$S"
+    cmake -S "$S/llama.cpp" -B "$S/b" -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 -DLLAMA_CURL=OFF -DLLAMA_BUILD_SERVER=OFF \
+      -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=Release > "$S/cmake.log"
+    cmake --build "$S/b" --target llama-bench llama-quantize llama-perplexity -j "$(nproc)" > "$S/build.log" 2>&1 || { tail -30 "$S/build.log"; exit 1; }
+    ls "$S/b/bin"
+    ;;
+  models)
+    shift
+    for shape in 1b "$@"; do
+      f16="$S/$shape-F16.gguf"
+      [ -f "$f16" ] || PYTHONPATH="$S/llama.cpp/gguf-py" python3 "$carry/anchors/make_llama_gguf.py" --shape "$shape" --vocab "$vocab" --out "$f16" > /dev/null
+      for t in "${types[@]:1}"; do
+        [ -f "$S/$shape-$t.gguf" ] || "$S/b/bin/llama-quantize" "$f16" "$S/$shape-$t.gguf" "$t" > /dev/null 2>&1
+      done
+    done
+    ls -la "$S"/*.gguf
+    ;;
+  compute)
+    "${java[@]}" ComputeCheck
+    ;;
+  check)
+    for t in "${types[@]}"; do
+      "${java[@]}" LlmCheck "$S/1b-$t.gguf" cuda:0
+    done
+    ;;
+  perplexity)
+    printf '%-8s %14s %14s %9s\n' type atelier llama.cpp "diff %"
+    for t in "${types[@]}"; do
+      ours=$(atelier perplexity --model "$S/1b-$t.gguf" --file "$text" --ctx 512 --device cuda:0 | sed -n 's/^Final estimate: PPL = \([0-9.]*\).*/\1/p')
+      theirs=$("$S/b/bin/llama-perplexity" -m "$S/1b-$t.gguf" -f "$text" -c 512 -ngl 99 2>&1 | sed -n 's/^Final estimate: PPL = \([0-9.]*\).*/\1/p')
+      python3 -c "import sys; t, a, b = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]); print(f'{t:<8} {a:14.4f} {b:14.4f} {100*(a-b)/b:+9.3f}')" "$t" "$ours" "$theirs"
+    done
+    ;;
+  bench)
+    shift
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+    printf '%-12s %12s %12s %7s %12s %12s %7s\n' model "atelier tg" "llama.cpp tg" ratio "atelier pp" "llama.cpp pp" ratio
+    for shape in "$@"; do
+      for t in F16 Q8_0 Q4_K_M Q4_0; do
+        m="$S/$shape-$t.gguf"
+        ours=$(atelier bench --model "$m" --device cuda:0 --prompt-tokens 512 --tokens 128)
+        ours_pp=$(sed -n 's/^prefill pp[0-9]*: \([0-9.]*\).*/\1/p' <<<"$ours")
+        ours_tg=$(sed -n 's/^decode  tg[0-9]*: \([0-9.]*\).*/\1/p' <<<"$ours")
+        read -r their_pp their_tg < <("$S/b/bin/llama-bench" -m "$m" -p 512 -n 128 -r 3 -ngl 99 -fa 1 -o json 2>/dev/null | python3 -c '
+import json, sys
+rows = json.load(sys.stdin)
+print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), next(r["avg_ts"] for r in rows if r["n_gen"] > 0 and r["n_prompt"] == 0))')
+        python3 -c "import sys; m, a, b, c, d = sys.argv[1], *map(float, sys.argv[2:]); print(f'{m:<12} {c:12.1f} {d:12.1f} {c/d:7.2f} {a:12.1f} {b:12.1f} {a/b:7.2f}')" \
+          "$shape-$t" "$ours_pp" "$their_pp" "$ours_tg" "$their_tg"
+      done
+    done
+    ;;
+  *) sed -n '2,8p' "$0" >&2; exit 2 ;;
+esac
