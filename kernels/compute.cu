@@ -696,7 +696,7 @@ template <bool F16CACHE> __device__ __forceinline__ float cache_at(const void* c
  * attention_combine. Positions come from device memory, so a captured graph serves every decode position.
  */
 template <bool F16CACHE> __device__ void attention_split(const float* q, const void* keys, const void* vals, const int* positions, int heads,
-		int kvHeads, int headSize, int chunk, int splits, float* out, float* partial) {
+		int kvHeads, int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
 	__shared__ float qs[ATT_MAX_HEAD];
 	__shared__ float wm[ATT_WARPS], wl[ATT_WARPS];
 	__shared__ float wacc[ATT_WARPS][ATT_MAX_HEAD];
@@ -710,7 +710,7 @@ template <bool F16CACHE> __device__ void attention_split(const float* q, const v
 		qs[d] = qr[d] * scale;
 	}
 	__syncthreads();
-	const int last = positions[i];
+	const int last = min(positions[i], cacheRows - 1); // a position past the cache reads no memory outside it
 	const int from = s * chunk, to = min(from + chunk, last + 1);
 	constexpr int PER = ATT_MAX_HEAD / 32;
 	float m = -INFINITY, l = 0.0f, acc[PER];
@@ -803,11 +803,11 @@ extern "C" __global__ void attention_combine(const float* partial, int heads, in
 }
 
 extern "C" __global__ void attention_f16(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
-		int headSize, int chunk, int splits, float* out, float* partial) {
-	attention_split<true>(q, keys, vals, positions, heads, kvHeads, headSize, chunk, splits, out, partial);
+		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
+	attention_split<true>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
 }
 
 extern "C" __global__ void attention_f32(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
-		int headSize, int chunk, int splits, float* out, float* partial) {
-	attention_split<false>(q, keys, vals, positions, heads, kvHeads, headSize, chunk, splits, out, partial);
+		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
+	attention_split<false>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
 }

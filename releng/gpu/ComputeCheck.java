@@ -10,22 +10,23 @@ import java.util.Random;
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.Tensor;
 import dev.atelier.compute.TensorType;
+import dev.atelier.compute.internal.cpu.CpuCompute;
 import dev.atelier.compute.internal.cuda.CudaCompute;
 import dev.atelier.device.ComputeContext;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.VramLease;
+import dev.atelier.device.cpu.internal.CpuDevice;
 import dev.atelier.device.cuda.internal.CudaDevices;
 import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
-import dev.atelier.llm.internal.engine.Weights;
 import dev.atelier.llm.internal.gguf.GgmlType;
 import dev.atelier.llm.internal.gguf.Quantize;
 
 /**
  * Runs every operation of the compute runtime's CUDA backend on cuda:0, for every weight type, against a scalar
- * reference on the CPU (weights encoded and dequantised by the LLM's GGUF code), and prints the relative RMS error of
+ * reference on the CPU (weights encoded by the LLM's GGUF code, dequantised by the CPU backend), and prints the relative RMS error of
  * each; then times decode GEMVs of 4096 × 4096 and 14336 × 4096 matrices of each type against the device's memory
  * bandwidth. Without OSGi (see compute-check.sh). Exits 1 when an error is beyond its tolerance.
  */
@@ -40,18 +41,24 @@ public final class ComputeCheck {
 	private static final List<String> failures = new ArrayList<>();
 	private static final Random random = new Random(42);
 	private static final Arena arena = Arena.ofAuto();
+	/** The CPU backend, which dequantises the weights the GPU must read. */
+	private static Compute cpu;
 
-	public static void main(String[] args) {
+	public static void main(String[] args) throws Exception {
 		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
 		CudaDevices cuda = new CudaDevices();
 		registry.addProvider(cuda);
+		registry.addProvider(new CpuDevice());
 		DeviceService service = BundleDeviceService.forBundle(registry, "compute-check");
 		Device gpu = service.device("cuda:0").orElseThrow(() -> new IllegalStateException("no cuda:0"));
 		System.out.printf(Locale.ROOT, "%s %s, compute %s, peak memory bandwidth %.0f GB/s%n", gpu.id(), gpu.name(), gpu.computeCapability(),
 				gpu.peakMemoryBandwidth() / 1e9);
 		System.out.println("describe: " + CudaCompute.describe(gpu));
 		try (VramLease lease = service.acquire("cuda:0", LeaseRequest.of("compute check", 20_000_000_000L)); VramLease.Use use = lease.use();
-				ComputeContext context = service.openContext(lease)) {
+				ComputeContext context = service.openContext(lease);
+				VramLease hostLease = service.acquire("cpu", LeaseRequest.of("compute check reference", 1L << 30));
+				ComputeContext host = service.openContext(hostLease)) {
+			cpu = new CpuCompute(host, Runtime.getRuntime().availableProcessors());
 			try (Compute own = CudaCompute.openWithoutCublas(context)) {
 				System.out.println("== " + own.description());
 				operations(own);
@@ -142,15 +149,15 @@ public final class ComputeCheck {
 		return out;
 	}
 
-	/** Random weights as the type stores them, dequantised again: the values the GPU must read. */
+	/** Random weights as the type stores them, dequantised again by the CPU backend: the values the GPU must read. */
 	private static float[][] dequantised(TensorType type, int rows, int cols) {
-		float[][] w = randomRows(rows, cols, 0.5f);
-		MemorySegment data = encoded(type, w);
-		Weights weights = Weights.of(data, GgmlType.valueOf(type.name()), rows, cols);
-		for (int r = 0; r < rows; r++) {
-			weights.row(r, w[r]);
+		MemorySegment data = encoded(type, randomRows(rows, cols, 0.5f));
+		int[] all = new int[rows];
+		Arrays.setAll(all, i -> i);
+		try (Tensor table = cpu.upload(type, rows, cols, data); Tensor ids = ints(cpu, all); Tensor out = cpu.allocate(TensorType.F32, rows, cols)) {
+			cpu.getRows(table, ids, out);
+			return read(out);
 		}
-		return w;
 	}
 
 	private static MemorySegment encoded(TensorType type, float[][] rows) {

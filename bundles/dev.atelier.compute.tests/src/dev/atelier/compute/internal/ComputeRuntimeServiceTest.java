@@ -30,15 +30,21 @@ class ComputeRuntimeServiceTest {
 	}
 
 	@Test
-	void aCudaDeviceIsRefusedUntilTheCudaBackendIsBuilt() {
+	void aCudaDeviceWhoseDriverIsTooOldIsRefusedNamingItBeforeTheContextIsTouched() {
 		ComputeContext gpu = (ComputeContext) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { ComputeContext.class },
 				(proxy, method, args) -> {
 					if (method.getName().equals("device")) {
-						return TestDevices.cuda(0);
+						return TestDevices.cuda(0, "12.4", 9, 0);
 					}
 					throw new AssertionError("the runtime touched the GPU's context: " + method.getName());
 				});
 		UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> new ComputeRuntimeService().open(gpu, 1));
-		assertEquals("cuda:0: the CUDA backend of the compute runtime is not built yet", e.getMessage());
+		assertTrue(e.getMessage().startsWith("cuda:0: the driver 580.65.06 supports CUDA 12.4"), e.getMessage());
+	}
+
+	@Test
+	void aCudaDeviceIsDescribedWithTheKernelsItRunsAndWhetherCublasWasFound() {
+		String described = new ComputeRuntimeService().describe(TestDevices.cuda(0));
+		assertTrue(described.startsWith("Atelier kernels sm_90 + cuBLAS ") || described.startsWith("Atelier kernels sm_90 (no cuBLAS: "), described);
 	}
 }

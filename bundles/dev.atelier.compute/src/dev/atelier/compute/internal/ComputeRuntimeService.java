@@ -5,6 +5,7 @@ import org.osgi.service.component.annotations.Component;
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.compute.internal.cpu.CpuCompute;
+import dev.atelier.compute.internal.cuda.CudaCompute;
 import dev.atelier.device.ComputeContext;
 import dev.atelier.device.Device;
 
@@ -16,20 +17,16 @@ public final class ComputeRuntimeService implements ComputeRuntime {
 	public Compute open(ComputeContext context, int cpuThreads) {
 		Device device = context.device();
 		if (device.runsCudaModules()) {
-			return openCuda(context);
+			return CudaCompute.open(context);
 		}
 		return new CpuCompute(context, cpuThreads);
 	}
 
-	/** The one place the CUDA backend plugs in. */
-	private static Compute openCuda(ComputeContext context) {
-		throw new UnsupportedOperationException(context.device().id() + ": the CUDA backend of the compute runtime is not built yet");
-	}
 
 	@Override
 	public String describe(Device device) {
 		if (device.runsCudaModules()) {
-			return "CUDA backend not built yet";
+			return CudaCompute.describe(device);
 		}
 		return "CPU backend: Vector API " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit";
 	}

@@ -253,7 +253,7 @@ public final class CudaCompute implements Compute {
 		long partial = splits == 1 ? 0 : scratch(Scratch.ATTENTION, 4L * n * heads * splits * (headSize + 2)).address();
 		String kernel = keys.type() == TensorType.F16 ? "attention_f16" : "attention_f32";
 		launch(kernel, heads, n, splits, 128, own(q).address(), own(keys).address(), own(values).address(), own(positions).address(), heads, kvHeads,
-				headSize, chunk, splits, own(out).address(), partial);
+				headSize, keys.rows(), chunk, splits, own(out).address(), partial);
 		if (splits > 1) {
 			launch("attention_combine", heads, n, 1, 128, partial, heads, headSize, splits, own(out).address());
 		}
