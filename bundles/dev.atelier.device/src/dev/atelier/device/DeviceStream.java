@@ -18,8 +18,27 @@ public interface DeviceStream extends AutoCloseable {
 	/** Makes work queued on this stream from now on wait until {@code mark} is reached. */
 	void waitFor(Mark mark);
 
+	/**
+	 * Starts recording the work queued on this stream into a graph instead of running it (CUDA stream capture), until
+	 * {@link #endCapture()}. Throws {@link UnsupportedOperationException} naming the device where it has no graphs.
+	 */
+	void beginCapture();
+
+	/** Ends the recording {@link #beginCapture()} started and returns the graph of what was queued meanwhile. */
+	Graph endCapture();
+
 	@Override
 	void close();
+
+	/** Recorded work that runs again, as one launch, on the stream that recorded it; closed with the context at the latest. */
+	interface Graph extends AutoCloseable {
+
+		/** Queues the recorded work on the stream. */
+		void launch();
+
+		@Override
+		void close();
+	}
 
 	/** A recorded point of a stream; close it when done (the context closes any left). */
 	interface Mark extends AutoCloseable {

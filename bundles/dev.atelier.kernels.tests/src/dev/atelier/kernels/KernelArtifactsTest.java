@@ -56,7 +56,7 @@ class KernelArtifactsTest {
 	@Test
 	void unknownKernelIsRefusedNamingTheShippedOnes() {
 		IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> Kernels.image("fft"));
-		assertTrue(e.getMessage().startsWith("no kernel image 'fft'; shipped: access, gemm, gemm_sm90, image"), e.getMessage());
+		assertTrue(e.getMessage().startsWith("no kernel image 'fft'; shipped: access, compute, gemm, gemm_sm90, image"), e.getMessage());
 	}
 
 	private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {

@@ -26,6 +26,7 @@ final class ComputeContextImpl implements ComputeContext {
 	private final Set<Module> modules = ConcurrentHashMap.newKeySet();
 	private final Set<Host> hosts = ConcurrentHashMap.newKeySet();
 	private final Set<StreamMark> marks = ConcurrentHashMap.newKeySet();
+	private final Set<StreamGraph> graphs = ConcurrentHashMap.newKeySet();
 	private volatile boolean closed;
 
 	ComputeContextImpl(Arbiter.Lease lease, Device device, PhysicalDevice.NativeContext nativeContext) {
@@ -124,6 +125,7 @@ final class ComputeContextImpl implements ComputeContext {
 		}
 		closed = true;
 		marks.forEach(StreamMark::close);
+		graphs.forEach(StreamGraph::close);
 		hosts.forEach(Host::close);
 		buffers.forEach(Buffer::close);
 		streams.forEach(Stream::close);
@@ -362,9 +364,47 @@ final class ComputeContextImpl implements ComputeContext {
 		}
 
 		@Override
+		public void beginCapture() {
+			ensureOpen();
+			nativeContext.beginCapture(handle);
+		}
+
+		@Override
+		public DeviceStream.Graph endCapture() {
+			StreamGraph graph = new StreamGraph(this, nativeContext.endCapture(handle));
+			graphs.add(graph);
+			return graph;
+		}
+
+		@Override
 		void release() {
 			streams.remove(this);
 			nativeContext.destroyStream(handle);
+		}
+	}
+
+	private final class StreamGraph extends Owned implements DeviceStream.Graph {
+		private final Stream stream;
+		private final long handle;
+
+		StreamGraph(Stream stream, long handle) {
+			this.stream = stream;
+			this.handle = handle;
+		}
+
+		@Override
+		public void launch() {
+			ensureOpen();
+			if (isClosed() || stream.isClosed()) {
+				throw new IllegalStateException("a graph on " + device.id() + " was closed, or the stream it was recorded on");
+			}
+			nativeContext.launchGraph(handle, stream.handle);
+		}
+
+		@Override
+		void release() {
+			graphs.remove(this);
+			nativeContext.destroyGraph(handle);
 		}
 	}
 }

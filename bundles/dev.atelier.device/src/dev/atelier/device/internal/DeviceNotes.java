@@ -32,6 +32,11 @@ public final class DeviceNotes {
 		return notes.stream().map(n -> n.warning(device)).flatMap(Optional::stream).toList();
 	}
 
+	/** What the notes tell about a device beyond warnings, or an empty list. */
+	public List<String> about(Device device) {
+		return notes.stream().map(n -> n.about(device)).flatMap(Optional::stream).toList();
+	}
+
 	/** All warnings about a device in one line, or empty. */
 	public Optional<String> problem(Device device) {
 		List<String> warnings = warnings(device);

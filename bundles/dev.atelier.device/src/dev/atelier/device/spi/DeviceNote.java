@@ -13,4 +13,12 @@ public interface DeviceNote {
 
 	/** The warning for this device, or empty when there is none. */
 	Optional<String> warning(Device device);
+
+	/**
+	 * What the bundle tells about the device that is no warning, such as what the compute runtime runs on it; empty by
+	 * default. {@code atelier devices} shows it.
+	 */
+	default Optional<String> about(Device device) {
+		return Optional.empty();
+	}
 }

@@ -114,6 +114,29 @@ public interface PhysicalDevice {
 		default void destroyStream(long stream) {
 		}
 
+		/** Why this device records no graphs; the default capture methods report it. */
+		default String noGraphs() {
+			return noKernels() + ", so it records no graphs";
+		}
+
+		/** Starts capturing the work queued on a stream into a graph. */
+		default void beginCapture(long stream) {
+			throw new UnsupportedOperationException(noGraphs());
+		}
+
+		/** Ends the capture of a stream and returns the handle of the graph, instantiated and ready to launch. */
+		default long endCapture(long stream) {
+			throw new UnsupportedOperationException(noGraphs());
+		}
+
+		/** Queues a graph's work on a stream. */
+		default void launchGraph(long graph, long stream) {
+			throw new UnsupportedOperationException(noGraphs());
+		}
+
+		default void destroyGraph(long graph) {
+		}
+
 		@Override
 		void close();
 	}

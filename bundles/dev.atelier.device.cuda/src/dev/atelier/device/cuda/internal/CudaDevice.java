@@ -6,6 +6,12 @@ import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
 import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuEventSynchronize;
 import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
+import static jcuda.driver.JCudaDriver.cuGraphDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
+import static jcuda.driver.JCudaDriver.cuGraphLaunch;
+import static jcuda.driver.JCudaDriver.cuStreamBeginCapture;
+import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 import static jcuda.driver.JCudaDriver.cuMemFreeHost;
 import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
@@ -44,8 +50,11 @@ import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUevent;
 import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 
 /** One GPU: its primary context, retained once and shared by every client, and allocations in it. */
 final class CudaDevice implements PhysicalDevice {
@@ -140,6 +149,12 @@ final class CudaDevice implements PhysicalDevice {
 		}
 	}
 
+	private static final class GraphExec extends CUgraphExec {
+		long address() {
+			return getNativePointer();
+		}
+	}
+
 	private static final class HostPointer extends Pointer {
 		long address() {
 			return getNativePointer();
@@ -176,6 +191,7 @@ final class CudaDevice implements PhysicalDevice {
 		Map<Long, Integer> sharedLimit = new ConcurrentHashMap<>();
 		Map<Long, Event> events = new ConcurrentHashMap<>();
 		Map<Long, HostPointer> pinned = new ConcurrentHashMap<>();
+		Map<Long, GraphExec> graphs = new ConcurrentHashMap<>();
 		return new NativeContext() {
 			@Override
 			public AutoCloseable bind() {
@@ -418,7 +434,50 @@ final class CudaDevice implements PhysicalDevice {
 			}
 
 			@Override
+			public void beginCapture(long stream) {
+				// relaxed: a buffer allocated while recording (a scratch area growing) is not an error
+				try (Pushed pushed = push()) {
+					CudaException.check(cuStreamBeginCapture(streams.get(stream), CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED),
+							"cuStreamBeginCapture", device.id());
+				}
+			}
+
+			@Override
+			public long endCapture(long stream) {
+				CUgraph graph = new CUgraph();
+				GraphExec exec = new GraphExec();
+				try (Pushed pushed = push()) {
+					CudaException.check(cuStreamEndCapture(streams.get(stream), graph), "cuStreamEndCapture", device.id());
+					try {
+						CudaException.check(cuGraphInstantiate(exec, graph, 0), "cuGraphInstantiate", device.id());
+					} finally {
+						cuGraphDestroy(graph); // the executable graph keeps what it needs
+					}
+				}
+				graphs.put(exec.address(), exec);
+				return exec.address();
+			}
+
+			@Override
+			public void launchGraph(long graph, long stream) {
+				try (Pushed pushed = push()) {
+					CudaException.check(cuGraphLaunch(graphs.get(graph), streams.get(stream)), "cuGraphLaunch", device.id());
+				}
+			}
+
+			@Override
+			public void destroyGraph(long graph) {
+				GraphExec exec = graphs.remove(graph);
+				if (exec != null) {
+					try (Pushed pushed = push()) {
+						CudaException.check(cuGraphExecDestroy(exec), "cuGraphExecDestroy", device.id());
+					}
+				}
+			}
+
+			@Override
 			public void close() {
+				graphs.keySet().forEach(this::destroyGraph);
 				events.keySet().forEach(this::releaseMark);
 				pinned.values().forEach(p -> freePinned(MemorySegment.ofAddress(p.address())));
 				buffers.keySet().forEach(address -> free(address, 0));

@@ -109,6 +109,7 @@ public final class DevicesCommand implements Subcommand {
 			ctx.out().printf(Locale.ROOT, "    peaks   %.0f GB/s memory, %.1f TFLOP/s FP32, %.1f TFLOP/s FP16 tensor%n",
 					d.peakMemoryBandwidth() / 1e9, d.peakFp32Flops() / 1e12, d.peakFp16TensorFlops() / 1e12);
 			ctx.out().printf(Locale.ROOT, "    formats %s%n", d.precisions().stream().sorted().map(Precision::name).toList());
+			notes.about(d).forEach(about -> ctx.out().println("    " + about));
 			notes.warnings(d).forEach(problem -> ctx.out().println("    WARNING " + problem));
 			for (VramLease l : s.leases()) {
 				ctx.out().printf(Locale.ROOT, "    lease   #%d %s %s %s%n", l.id(), l.owner(), Bytes.format(l.bytes()), l.priority().name().toLowerCase());

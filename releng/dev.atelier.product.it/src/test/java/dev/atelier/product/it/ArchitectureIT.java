@@ -50,7 +50,7 @@ class ArchitectureIT {
 		if (name.startsWith("dev.atelier.device.") && !name.endsWith(".ui")) {
 			return Layer.BACKEND;
 		}
-		if (name.equals("dev.atelier.kernels")) {
+		if (name.equals("dev.atelier.kernels") || name.equals("dev.atelier.compute")) {
 			return Layer.COMPUTE;
 		}
 		if (name.equals("dev.atelier.ui") || name.equals("dev.atelier.outputs.ui")) {

@@ -1,4 +1,4 @@
-package dev.atelier.llm.internal.engine;
+package dev.atelier.compute.internal.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Little-endian float32 rows in a (usually memory-mapped) segment; dot products on the Vector API. */
-public record F32Weights(MemorySegment data, int rows, int cols) implements Weights {
+record F32Weights(MemorySegment data, int rows, int cols) implements Weights {
 
 	private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 	private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);

@@ -1,10 +1,10 @@
-package dev.atelier.llm.internal.engine;
+package dev.atelier.compute.internal.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
-import dev.atelier.llm.internal.gguf.GgmlType;
+import dev.atelier.compute.TensorType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -26,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code k < 2}) and bits {@code 2k, 2k+1} of high byte {@code l}.</li>
  * </ul>
  */
-public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int cols) implements Weights {
+record KQuantWeights(MemorySegment data, TensorType type, int rows, int cols) implements Weights {
 
 	private static final int SUPER = 256;
 	private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -39,13 +39,13 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 			: null;
 
 	public KQuantWeights {
-		if (type != GgmlType.Q4_K && type != GgmlType.Q5_K && type != GgmlType.Q6_K) {
+		if (type != TensorType.Q4_K && type != TensorType.Q5_K && type != TensorType.Q6_K) {
 			throw new IllegalArgumentException(type + " is not a K-quant (Q4_K, Q5_K, Q6_K are read)");
 		}
 		if (cols % SUPER != 0) {
 			throw new IllegalArgumentException(type + " rows of " + cols + " values are not whole super-blocks of " + SUPER);
 		}
-		long bytes = type.bytes(cols) * rows;
+		long bytes = type.rowBytes(cols) * rows;
 		if (data.byteSize() != bytes) {
 			throw new IllegalArgumentException("a " + type + " matrix of " + rows + " × " + cols + " takes " + bytes + " bytes, not "
 					+ data.byteSize() + " (a damaged block table)");
@@ -57,15 +57,15 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 		if (B == null) {
 			return dotScalar(row, x);
 		}
-		return type == GgmlType.Q6_K ? q6Vector(row, x) : q45Vector(row, x);
+		return type == TensorType.Q6_K ? q6Vector(row, x) : q45Vector(row, x);
 	}
 
 	/** The dot product without the Vector API: what machines without byte vectors run, and the vector path's check. */
-	public float dotScalar(int row, float[] x) {
+	float dotScalar(int row, float[] x) {
 		float sum = 0;
 		for (int s = 0; s < cols / SUPER; s++) {
 			long block = block(row, s);
-			if (type == GgmlType.Q6_K) {
+			if (type == TensorType.Q6_K) {
 				float d = half(block + 208);
 				for (int g = 0; g < 16; g++) {
 					float qx = 0;
@@ -97,7 +97,7 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 	public void row(int row, float[] out) {
 		for (int s = 0; s < cols / SUPER; s++) {
 			long block = block(row, s);
-			if (type == GgmlType.Q6_K) {
+			if (type == TensorType.Q6_K) {
 				float d = half(block + 208);
 				for (int i = 0; i < SUPER; i++) {
 					out[SUPER * s + i] = d * q6Scale(block, i / 16) * q6(block, i);
@@ -117,7 +117,7 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 	}
 
 	private long block(int row, int s) {
-		return row * type.bytes(cols) + (long) s * type.blockBytes();
+		return row * type.rowBytes(cols) + (long) s * type.blockBytes();
 	}
 
 	private float half(long at) {
@@ -143,7 +143,7 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 
 	/** Q4_K/Q5_K: value {@code l} of sub-block {@code j}, before its scale and min. */
 	private int q45(long block, int j, int l) {
-		boolean five = type == GgmlType.Q5_K;
+		boolean five = type == TensorType.Q5_K;
 		int q = u8(block + (five ? 48 : 16) + 32 * (j >> 1) + l) >> 4 * (j & 1) & 0x0F;
 		return five ? q | (u8(block + 16 + l) >> j & 1) << 4 : q;
 	}
@@ -165,7 +165,7 @@ public record KQuantWeights(MemorySegment data, GgmlType type, int rows, int col
 	/** Q4_K/Q5_K: per pair of sub-blocks, the nibbles (and fifth bits) widened a vector at a time into Σ q·x and Σ x. */
 	private float q45Vector(int row, float[] x) {
 		int lanes = F.length();
-		boolean five = type == GgmlType.Q5_K;
+		boolean five = type == TensorType.Q5_K;
 		FloatVector acc = FloatVector.zero(F);
 		for (int s = 0; s < cols / SUPER; s++) {
 			long block = block(row, s);

@@ -1,10 +1,10 @@
-package dev.atelier.llm.internal.engine;
+package dev.atelier.compute.internal.cpu;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
-import dev.atelier.llm.internal.gguf.GgmlType;
+import dev.atelier.compute.TensorType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * time into the sum. Q8_0 blocks are an F16 scale and 32 signed bytes; Q4_0 blocks an F16 scale and 16 bytes
  * holding 32 four-bit values, low nibbles first, each stored as value + 8.
  */
-public record BlockWeights(MemorySegment data, GgmlType type, int rows, int cols) implements Weights {
+record BlockWeights(MemorySegment data, TensorType type, int rows, int cols) implements Weights {
 
 	private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 	private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -24,18 +24,18 @@ public record BlockWeights(MemorySegment data, GgmlType type, int rows, int cols
 	private static final VectorSpecies<Byte> B = F.length() >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8)) : null;
 
 	public BlockWeights {
-		if (type != GgmlType.F16 && type != GgmlType.BF16 && type != GgmlType.Q8_0 && type != GgmlType.Q4_0) {
+		if (type != TensorType.F16 && type != TensorType.BF16 && type != TensorType.Q8_0 && type != TensorType.Q4_0) {
 			throw new IllegalArgumentException(type + " is not a per-value or 32-value block type (F16, BF16, Q8_0, Q4_0 are)");
 		}
-		if (data.byteSize() < type.bytes(cols) * rows) {
-			throw new IllegalArgumentException("a " + type + " matrix of " + rows + " × " + cols + " needs " + type.bytes(cols) * rows + " bytes");
+		if (data.byteSize() < type.rowBytes(cols) * rows) {
+			throw new IllegalArgumentException("a " + type + " matrix of " + rows + " × " + cols + " needs " + type.rowBytes(cols) * rows + " bytes");
 		}
 	}
 
 	@Override
 	public float dot(int row, float[] x) {
-		long base = row * type.bytes(cols);
-		if (type == GgmlType.F16 || type == GgmlType.BF16) {
+		long base = row * type.rowBytes(cols);
+		if (type == TensorType.F16 || type == TensorType.BF16) {
 			float sum = 0;
 			for (int i = 0; i < cols; i++) {
 				sum += half(base + 2L * i) * x[i];
@@ -43,12 +43,12 @@ public record BlockWeights(MemorySegment data, GgmlType type, int rows, int cols
 			return sum;
 		}
 		if (B != null) {
-			return type == GgmlType.Q8_0 ? q8Vector(base, x) : q4Vector(base, x);
+			return type == TensorType.Q8_0 ? q8Vector(base, x) : q4Vector(base, x);
 		}
 		// no byte vectors on this machine: block by block, the two formats differing only in how a value is stored
 		float sum = 0;
 		for (int b = 0; b < cols / 32; b++) {
-			long block = base + type.bytes(32) * b;
+			long block = base + type.rowBytes(32) * b;
 			float partial = 0;
 			for (int i = 0; i < 32; i++) {
 				partial += quant(block, i) * x[32 * b + i];
@@ -60,7 +60,7 @@ public record BlockWeights(MemorySegment data, GgmlType type, int rows, int cols
 
 	/** The {@code i}-th of a Q8_0 or Q4_0 block's 32 values, before its scale. */
 	private int quant(long block, int i) {
-		if (type == GgmlType.Q8_0) {
+		if (type == TensorType.Q8_0) {
 			return data.get(ValueLayout.JAVA_BYTE, block + 2 + i);
 		}
 		int packed = data.get(ValueLayout.JAVA_BYTE, block + 2 + i % 16) & 0xff;
@@ -70,7 +70,7 @@ public record BlockWeights(MemorySegment data, GgmlType type, int rows, int cols
 	/** The 16-bit value at a byte offset: IEEE half, or bfloat16 (the top half of a float). */
 	private float half(long at) {
 		short bits = data.get(SHORT, at);
-		return type == GgmlType.F16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat(bits << 16);
+		return type == TensorType.F16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat(bits << 16);
 	}
 
 	/** Q8_0: per block, 32 bytes widened to floats a vector at a time, multiply-added with x, then scaled. */
@@ -110,15 +110,15 @@ public record BlockWeights(MemorySegment data, GgmlType type, int rows, int cols
 
 	@Override
 	public void row(int row, float[] out) {
-		long base = row * type.bytes(cols);
-		if (type == GgmlType.F16 || type == GgmlType.BF16) {
+		long base = row * type.rowBytes(cols);
+		if (type == TensorType.F16 || type == TensorType.BF16) {
 			for (int i = 0; i < cols; i++) {
 				out[i] = half(base + 2L * i);
 			}
 			return;
 		}
 		for (int b = 0; b < cols / 32; b++) {
-			long block = base + type.bytes(32) * b;
+			long block = base + type.rowBytes(32) * b;
 			float scale = Float.float16ToFloat(data.get(SHORT, block));
 			for (int i = 0; i < 32; i++) {
 				out[32 * b + i] = scale * quant(block, i);

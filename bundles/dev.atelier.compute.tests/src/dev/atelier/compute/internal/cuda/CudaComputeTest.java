@@ -1,0 +1,156 @@
+package dev.atelier.compute.internal.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.atelier.compute.Compute;
+import dev.atelier.compute.Tensor;
+import dev.atelier.compute.TensorType;
+import dev.atelier.testing.devices.TestDevices;
+
+/** What CudaCompute queues, on a recording context: which kernels, in which grid, with which checks. No GPU needed. */
+class CudaComputeTest {
+
+	private final RecordingContext context = new RecordingContext(TestDevices.cuda(0));
+	private final Compute compute = CudaCompute.openWithoutCublas(context);
+	private final Arena arena = Arena.ofConfined();
+
+	@AfterEach
+	void close() {
+		compute.close();
+		arena.close();
+	}
+
+	private Tensor weights(TensorType type, int rows, int cols) {
+		return compute.upload(type, rows, cols, arena.allocate(rows * type.rowBytes(cols)));
+	}
+
+	@ParameterizedTest
+	@EnumSource(names = { "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K" })
+	void aDecodeMatmulOfQuantisedWeightsQuantisesXOnceThenRunsItsTypesGemv(TensorType type) {
+		Tensor w = weights(type, 64, 512);
+		compute.matmul(w, compute.allocate(TensorType.F32, 1, 512), compute.allocate(TensorType.F32, 1, 64));
+		assertEquals(List.of("quantize_x", "gemv_" + type.name().toLowerCase()), context.kernels());
+		assertEquals(64 / 8, context.launches.get(1).grid().x(), "a warp per weight row, 8 per block");
+	}
+
+	@Test
+	void f16RowsThatBreakSixteenByteLoadsUseTheValueAtATimeGemv() {
+		compute.matmul(weights(TensorType.F16, 4, 12), compute.allocate(TensorType.F32, 1, 12), compute.allocate(TensorType.F32, 1, 4));
+		compute.matmul(weights(TensorType.F16, 4, 16), compute.allocate(TensorType.F32, 1, 16), compute.allocate(TensorType.F32, 1, 4));
+		assertEquals(List.of("gemv_any_f16", "gemv_f16"), context.kernels());
+	}
+
+	@Test
+	void aBatchWithoutCublasMultipliesOnTensorCoresInTilesOfSixtyFour() {
+		int n = CudaCompute.GEMV_MAX_ROWS + 1;
+		compute.matmul(weights(TensorType.Q4_K, 130, 256), compute.allocate(TensorType.F32, n, 256), compute.allocate(TensorType.F32, n, 130));
+		assertEquals(List.of("matmul_tc_q4_k"), context.kernels());
+		assertEquals(3, context.launches.get(0).grid().x());
+		assertEquals(1, context.launches.get(0).grid().y());
+	}
+
+	@Test
+	void aShapeMismatchNamesTheOperationAndTheShapes() {
+		Tensor w = weights(TensorType.Q8_0, 64, 512);
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+				() -> compute.matmul(w, compute.allocate(TensorType.F32, 1, 256), compute.allocate(TensorType.F32, 1, 64)));
+		assertTrue(e.getMessage().startsWith("matmul: weights 64 × 512, x 1 × 256"), e.getMessage());
+		assertTrue(context.launches.isEmpty(), "nothing was queued");
+	}
+
+	@Test
+	void uploadRefusesDataOfTheWrongSizeNamingTheType() {
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+				() -> compute.upload(TensorType.Q6_K, 2, 256, arena.allocate(400)));
+		assertTrue(e.getMessage().contains("Q6_K") && e.getMessage().contains("420"), e.getMessage());
+	}
+
+	@Test
+	void decodeAttentionSplitsTheCacheByItsSizeSoThatOneGraphServesEveryPosition() {
+		assertEquals(32, CudaCompute.attentionSplits(1, 32, 4096), "decode: chunks enough for 1024 blocks");
+		assertEquals(2, CudaCompute.attentionSplits(1, 32, 100), "chunks of at least 64 keys");
+		assertEquals(1, CudaCompute.attentionSplits(512, 32, 4096), "a prefill batch has blocks enough");
+		Tensor positions = compute.allocate(TensorType.I32, 1, 1);
+		Tensor keys = compute.allocate(TensorType.F16, 4096, 8 * 128);
+		compute.attention(compute.allocate(TensorType.F32, 1, 32 * 128), keys, compute.allocate(TensorType.F16, 4096, 8 * 128), positions, 32, 8,
+				compute.allocate(TensorType.F32, 1, 32 * 128));
+		assertEquals(List.of("attention_f16", "attention_combine"), context.kernels());
+		assertEquals(32, context.launches.get(0).grid().z());
+	}
+
+	@Test
+	void attentionRefusesHeadsThatDoNotShareKeyValueHeadsEvenly() {
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> compute.attention(compute.allocate(TensorType.F32, 1, 12 * 64),
+				compute.allocate(TensorType.F16, 16, 5 * 64), compute.allocate(TensorType.F16, 16, 5 * 64), compute.allocate(TensorType.I32, 1, 1), 12, 5,
+				compute.allocate(TensorType.F32, 1, 12 * 64)));
+		assertTrue(e.getMessage().startsWith("attention: 12 heads, 5 key/value heads"), e.getMessage());
+	}
+
+	@Test
+	void aCaptureRecordsOnTheStreamAndEachReplayLaunchesTheGraph() {
+		Tensor a = compute.allocate(TensorType.F32, 1, 8);
+		Compute.Graph graph = compute.capture(() -> compute.swiGlu(a, a, a));
+		graph.replay();
+		graph.replay();
+		assertEquals(List.of("begin capture", "end capture", "launch graph", "launch graph"), context.streamEvents);
+		assertEquals(List.of("swiglu"), context.kernels(), "the kernel was queued once, while recording");
+	}
+
+	@Test
+	void aWriteWhileRecordingIsRefusedAndTheCaptureEnds() {
+		Tensor a = compute.allocate(TensorType.F32, 1, 8);
+		IllegalStateException e = assertThrows(IllegalStateException.class, () -> compute.capture(() -> a.write(arena.allocate(32))));
+		assertTrue(e.getMessage().startsWith("write:"), e.getMessage());
+		assertEquals(List.of("begin capture", "end capture", "close graph"), context.streamEvents);
+	}
+
+	@Test
+	void aViewPassesTheAddressOfItsFirstRow() {
+		Tensor table = weights(TensorType.Q8_0, 10, 64);
+		Tensor out = compute.allocate(TensorType.F32, 6, 64);
+		Tensor ids = compute.allocate(TensorType.I32, 1, 3);
+		compute.getRows(table, ids, out.rows(2, 3));
+		long base = (Long) context.launches.get(0).args().get(4) - 2 * 64 * 4;
+		compute.getRows(table, ids, out.rows(0, 3));
+		assertEquals(base, context.launches.get(1).args().get(4));
+	}
+
+	@Test
+	void aTensorOfAnotherComputeIsRefused() {
+		try (Compute other = CudaCompute.openWithoutCublas(new RecordingContext(TestDevices.cuda(1)))) {
+			Tensor foreign = other.allocate(TensorType.F32, 1, 8);
+			Tensor own = compute.allocate(TensorType.F32, 1, 8);
+			assertThrows(IllegalArgumentException.class, () -> compute.swiGlu(own, foreign, own));
+		}
+	}
+
+	@Test
+	void topKRefusesMoreThanTwoHundredFiftySixValues() {
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> compute.topK(compute.allocate(TensorType.F32, 1, 1000), 300,
+				compute.allocate(TensorType.F32, 1, 300), compute.allocate(TensorType.I32, 1, 300)));
+		assertTrue(e.getMessage().startsWith("topK: k 300"), e.getMessage());
+	}
+
+	@Test
+	void closingTheComputeReturnsEveryBufferToTheContext() {
+		weights(TensorType.Q4_0, 64, 512);
+		compute.matmul(weights(TensorType.Q4_0, 64, 512), compute.allocate(TensorType.F32, 1, 512), compute.allocate(TensorType.F32, 1, 64));
+		compute.close();
+		assertEquals(0, context.allocatedBytes());
+	}
+
+	@Test
+	void describeSaysWhyAnOldDriverCannotRunTheKernels() {
+		assertTrue(CudaCompute.describe(TestDevices.cuda(0, "12.4", 9, 0)).contains("driver 580"));
+	}
+}

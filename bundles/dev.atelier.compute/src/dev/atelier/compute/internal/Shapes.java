@@ -1,0 +1,138 @@
+package dev.atelier.compute.internal;
+
+import dev.atelier.compute.Tensor;
+import dev.atelier.compute.TensorType;
+
+/**
+ * The shape and type rules of {@link dev.atelier.compute.Compute}'s operations, checked when an operation is queued
+ * by every backend: a mismatch throws {@link IllegalArgumentException} naming the operation and the shapes.
+ */
+public final class Shapes {
+
+	/** The largest k of topK. */
+	public static final int MAX_TOP_K = 256;
+
+	private Shapes() {
+	}
+
+	public static void getRows(Tensor table, Tensor ids, Tensor out) {
+		vector("getRows", "ids", ids, TensorType.I32);
+		type("getRows", "out", out, TensorType.F32);
+		require(table.type() != TensorType.I32, "getRows", "the table is I32");
+		require(out.rows() == ids.cols() && out.cols() == table.cols(), "getRows",
+				"out " + shape(out) + " must be " + ids.cols() + " × " + table.cols() + " (ids × the table's columns " + shape(table) + ")");
+	}
+
+	public static void matmul(Tensor weights, Tensor x, Tensor out) {
+		type("matmul", "x", x, TensorType.F32);
+		type("matmul", "out", out, TensorType.F32);
+		require(weights.type() != TensorType.I32, "matmul", "the weights are I32");
+		require(x.cols() == weights.cols() && out.rows() == x.rows() && out.cols() == weights.rows(), "matmul",
+				"weights " + shape(weights) + ", x " + shape(x) + ", out " + shape(out) + ": x needs the weights' columns and out is x's rows × the weights' rows");
+	}
+
+	public static void add(Tensor a, Tensor b, Tensor out) {
+		type("add", "a", a, TensorType.F32);
+		type("add", "b", b, TensorType.F32);
+		type("add", "out", out, TensorType.F32);
+		require(b.cols() == a.cols() && (b.rows() == a.rows() || b.rows() == 1) && sameShape(a, out), "add",
+				"a " + shape(a) + ", b " + shape(b) + ", out " + shape(out) + ": b has a's shape or one row of a's columns, out a's shape");
+	}
+
+	public static void rmsNorm(Tensor x, Tensor weight, Tensor out) {
+		type("rmsNorm", "x", x, TensorType.F32);
+		type("rmsNorm", "out", out, TensorType.F32);
+		vector("rmsNorm", "weight", weight, TensorType.F32);
+		require(weight.cols() == x.cols() && sameShape(x, out), "rmsNorm", "x " + shape(x) + ", weight " + shape(weight) + ", out " + shape(out));
+	}
+
+	public static void rope(Tensor x, Tensor positions, Tensor frequencies, int headSize) {
+		type("rope", "x", x, TensorType.F32);
+		vector("rope", "positions", positions, TensorType.I32);
+		vector("rope", "frequencies", frequencies, TensorType.F32);
+		require(headSize > 0 && headSize % 2 == 0 && x.cols() % headSize == 0, "rope",
+				"head size " + headSize + " must be even and divide x's " + x.cols() + " columns");
+		require(positions.cols() == x.rows() && frequencies.cols() == headSize / 2, "rope",
+				"x " + shape(x) + ", positions " + shape(positions) + ", frequencies " + shape(frequencies) + ": a position per row, headSize/2 frequencies");
+	}
+
+	public static void setRows(Tensor rows, Tensor positions, Tensor cache) {
+		type("setRows", "rows", rows, TensorType.F32);
+		vector("setRows", "positions", positions, TensorType.I32);
+		require(cache.type() == TensorType.F16 || cache.type() == TensorType.F32, "setRows", "the cache is " + cache.type() + ", not F16 or F32");
+		require(positions.cols() == rows.rows() && cache.cols() == rows.cols(), "setRows",
+				"rows " + shape(rows) + ", positions " + shape(positions) + ", cache " + shape(cache));
+	}
+
+	/** The head size, after checking the attention's shapes. */
+	public static int attention(Tensor q, Tensor keys, Tensor values, Tensor positions, int heads, int kvHeads, Tensor out) {
+		type("attention", "q", q, TensorType.F32);
+		type("attention", "out", out, TensorType.F32);
+		vector("attention", "positions", positions, TensorType.I32);
+		require(heads > 0 && kvHeads > 0 && heads % kvHeads == 0 && q.cols() % heads == 0, "attention",
+				heads + " heads, " + kvHeads + " key/value heads, q " + shape(q) + ": heads must be a multiple of kvHeads and divide q's columns");
+		int headSize = q.cols() / heads;
+		require(keys.type() == values.type() && (keys.type() == TensorType.F16 || keys.type() == TensorType.F32), "attention",
+				"keys " + keys.type() + " and values " + values.type() + " must both be F16 or F32");
+		require(sameShape(keys, values) && keys.cols() == kvHeads * headSize, "attention",
+				"keys " + shape(keys) + ", values " + shape(values) + " must be alike with " + kvHeads + " × " + headSize + " columns");
+		require(positions.cols() == q.rows() && sameShape(q, out), "attention",
+				"q " + shape(q) + ", positions " + shape(positions) + ", out " + shape(out) + ": a position per row, out q's shape");
+		return headSize;
+	}
+
+	public static void swiGlu(Tensor gate, Tensor up, Tensor out) {
+		type("swiGlu", "gate", gate, TensorType.F32);
+		type("swiGlu", "up", up, TensorType.F32);
+		type("swiGlu", "out", out, TensorType.F32);
+		require(sameShape(gate, up) && sameShape(gate, out), "swiGlu", "gate " + shape(gate) + ", up " + shape(up) + ", out " + shape(out));
+	}
+
+	public static void argmax(Tensor values, Tensor out) {
+		type("argmax", "values", values, TensorType.F32);
+		vector("argmax", "out", out, TensorType.I32);
+		require(out.cols() == values.rows(), "argmax", "values " + shape(values) + ", out " + shape(out) + ": an index per row");
+	}
+
+	public static void topK(Tensor row, int k, Tensor values, Tensor indices) {
+		vector("topK", "row", row, TensorType.F32);
+		vector("topK", "values", values, TensorType.F32);
+		vector("topK", "indices", indices, TensorType.I32);
+		require(k >= 1 && k <= MAX_TOP_K && k <= row.cols(), "topK", "k " + k + " must be 1 … " + Math.min(MAX_TOP_K, row.cols()));
+		require(values.cols() == k && indices.cols() == k, "topK", "values " + shape(values) + ", indices " + shape(indices) + " must be 1 × " + k);
+	}
+
+	public static void copy(Tensor source, Tensor target) {
+		require(source.type() == target.type() && sameShape(source, target), "copy",
+				"source " + source.type() + " " + shape(source) + ", target " + target.type() + " " + shape(target));
+	}
+
+	/** A new tensor's shape: positive, whole blocks per row. */
+	public static void allocation(TensorType type, int rows, int cols) {
+		require(rows > 0 && cols > 0, "allocate", type + " " + rows + " × " + cols);
+		type.rowBytes(cols);
+	}
+
+	public static String shape(Tensor t) {
+		return t.rows() + " × " + t.cols();
+	}
+
+	private static boolean sameShape(Tensor a, Tensor b) {
+		return a.rows() == b.rows() && a.cols() == b.cols();
+	}
+
+	private static void type(String op, String what, Tensor t, TensorType type) {
+		require(t.type() == type, op, what + " is " + t.type() + ", not " + type);
+	}
+
+	private static void vector(String op, String what, Tensor t, TensorType type) {
+		type(op, what, t, type);
+		require(t.rows() == 1, op, what + " " + shape(t) + " must be one row");
+	}
+
+	private static void require(boolean ok, String op, String why) {
+		if (!ok) {
+			throw new IllegalArgumentException(op + ": " + why);
+		}
+	}
+}

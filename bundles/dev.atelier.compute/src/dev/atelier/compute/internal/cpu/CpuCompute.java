@@ -1,0 +1,700 @@
+package dev.atelier.compute.internal.cpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+import dev.atelier.compute.Compute;
+import dev.atelier.compute.Tensor;
+import dev.atelier.compute.TensorType;
+import dev.atelier.device.ComputeContext;
+import dev.atelier.device.DeviceBuffer;
+import dev.atelier.device.Device;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Every {@link Compute} operation on the host's cores: the Vector API, rows of a matrix split among {@code threads}
+ * workers (each row computed by one worker, so results do not depend on the thread count). Operations run before
+ * they return; a graph records them and replays the same calls. Memory comes from the context (native memory on the
+ * CPU device; on a simulated card, whose context hands out address 0, host memory this compute holds while the lease
+ * counts it); uploads read the caller's memory in place, the lease counting it as held for this compute.
+ */
+public final class CpuCompute implements Compute {
+
+	private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+	/** Multiply-adds below which an operation stays on the calling thread: a fork costs more. */
+	private static final long PARALLEL_WORK = 1 << 16;
+
+	private final ComputeContext context;
+	private final int threads;
+	private final ForkJoinPool pool;
+	private final Set<CpuTensor> owned = ConcurrentHashMap.newKeySet();
+	private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+	/** The operations a capture is recording; null when operations run at once. */
+	private List<Runnable> recording;
+	/** The batch's activations as arrays, reused by every matmul (operations run one at a time). */
+	private float[][] batchIn = new float[0][];
+	private float[][] batchOut = new float[0][];
+
+	public CpuCompute(ComputeContext context, int threads) {
+		this.context = context;
+		this.threads = Math.max(1, threads);
+		this.pool = this.threads == 1 ? null : new ForkJoinPool(this.threads);
+	}
+
+	@Override
+	public Device device() {
+		return context.device();
+	}
+
+	@Override
+	public String description() {
+		String on = context.device().hostMemory() ? "cpu" : "cpu backend for " + context.device().id();
+		return on + ": Vector API " + F.vectorBitSize() + "-bit, " + threads + (threads == 1 ? " thread" : " threads");
+	}
+
+	@Override
+	public Tensor allocate(TensorType type, int rows, int cols) {
+		long bytes = bytes(type, rows, cols);
+		DeviceBuffer buffer = context.allocate(bytes);
+		if (buffer.address() != 0) {
+			return own(new CpuTensor(this, type, rows, cols, MemorySegment.ofAddress(buffer.address()).reinterpret(bytes), buffer));
+		}
+		Arena arena = Arena.ofShared();
+		return own(new CpuTensor(this, type, rows, cols, arena.allocate(bytes, 64), () -> {
+			arena.close();
+			buffer.close();
+		}));
+	}
+
+	@Override
+	public Tensor upload(TensorType type, int rows, int cols, MemorySegment data) {
+		long bytes = bytes(type, rows, cols);
+		if (data.byteSize() != bytes) {
+			throw new IllegalArgumentException("a " + type + " matrix of " + rows + " × " + cols + " takes " + bytes + " bytes, not " + data.byteSize()
+					+ (type.quantised() ? " (a damaged block table)" : ""));
+		}
+		CpuTensor tensor = new CpuTensor(this, type, rows, cols, data, context.lease().recordForeign(bytes));
+		if (type != TensorType.I32) {
+			tensor.weights();
+		}
+		return own(tensor);
+	}
+
+	private static long bytes(TensorType type, int rows, int cols) {
+		if (rows <= 0 || cols <= 0) {
+			throw new IllegalArgumentException("a tensor of " + rows + " × " + cols + " " + type);
+		}
+		return rows * type.rowBytes(cols);
+	}
+
+	private CpuTensor own(CpuTensor tensor) {
+		owned.add(tensor);
+		return tensor;
+	}
+
+	void free(CpuTensor tensor, AutoCloseable release) {
+		if (owned.remove(tensor)) {
+			close(release);
+		}
+	}
+
+	private static void close(AutoCloseable resource) {
+		try {
+			resource.close();
+		} catch (Exception e) {
+			throw new IllegalStateException("cannot free compute memory: " + e.getMessage(), e);
+		}
+	}
+
+	/** Runs an operation now, or records it while a graph is being captured. */
+	void run(Runnable op) {
+		if (recording != null) {
+			recording.add(op);
+		} else {
+			op.run();
+		}
+	}
+
+	void checkNotCapturing(String what) {
+		if (recording != null) {
+			throw new IllegalStateException(what + " inside a capture: a graph records operations, it reads nothing");
+		}
+	}
+
+	private CpuTensor mine(String op, Tensor t) {
+		if (t instanceof CpuTensor c && c.owner == this) {
+			return c;
+		}
+		throw new IllegalArgumentException(op + ": " + t + " belongs to another compute");
+	}
+
+	private static void require(boolean ok, String op, String what, Tensor... tensors) {
+		if (!ok) {
+			throw new IllegalArgumentException(op + ": " + what + " (" + String.join(", ", Arrays.stream(tensors).map(Object::toString).toList()) + ")");
+		}
+	}
+
+	private static void requireType(String op, String name, Tensor t, TensorType... types) {
+		if (!Arrays.asList(types).contains(t.type())) {
+			throw new IllegalArgumentException(op + ": " + name + " is " + t + "; it must be " + String.join(" or ", Arrays.stream(types).map(Enum::name).toList()));
+		}
+	}
+
+	/** Indices and positions: I32, one row of n. */
+	private static void requireIndices(String op, String name, Tensor t, int n) {
+		requireType(op, name, t, TensorType.I32);
+		require(t.rows() == 1 && t.cols() == n, op, name + " must be one row of " + n, t);
+	}
+
+	@Override
+	public void getRows(Tensor table, Tensor ids, Tensor out) {
+		CpuTensor t = mine("getRows", table);
+		CpuTensor i = mine("getRows", ids);
+		CpuTensor o = mine("getRows", out);
+		require(t.type() != TensorType.I32, "getRows", "the table holds values", table);
+		requireType("getRows", "out", out, TensorType.F32);
+		requireIndices("getRows", "ids", ids, out.rows());
+		require(out.cols() == table.cols(), "getRows", "out's rows are as long as the table's", table, out);
+		run(() -> {
+			float[] row = new float[t.cols()];
+			for (int r = 0; r < o.rows(); r++) {
+				int id = i.getInt(r);
+				if (id < 0 || id >= t.rows()) {
+					throw new IllegalArgumentException("getRows: id " + id + " is outside a table of " + t.rows() + " rows");
+				}
+				t.weights().row(id, row);
+				o.writeRow(r, row);
+			}
+		});
+	}
+
+	@Override
+	public void matmul(Tensor weights, Tensor x, Tensor out) {
+		CpuTensor w = mine("matmul", weights);
+		CpuTensor in = mine("matmul", x);
+		CpuTensor o = mine("matmul", out);
+		require(w.type() != TensorType.I32, "matmul", "the weights hold values", weights);
+		requireType("matmul", "x", x, TensorType.F32);
+		requireType("matmul", "out", out, TensorType.F32);
+		require(x.cols() == weights.cols() && out.rows() == x.rows() && out.cols() == weights.rows(), "matmul",
+				"weights r × c, x n × c and out n × r", weights, x, out);
+		run(() -> matmul(w.weights(), in, o));
+	}
+
+	/**
+	 * out[t] = W · in[t]. One row uses the fused dequantise-and-dot kernels; a batch dequantises each weight row once
+	 * and takes its float dot product with every row of the batch.
+	 */
+	private void matmul(Weights w, CpuTensor x, CpuTensor out) {
+		int n = x.rows();
+		int rows = w.rows();
+		int cols = w.cols();
+		float[][] in = batch(batchIn, n, cols);
+		batchIn = in;
+		float[][] res = batch(batchOut, n, rows);
+		batchOut = res;
+		for (int t = 0; t < n; t++) {
+			x.readRow(t, in[t]);
+		}
+		int chunks = pool == null || (long) rows * n * 64 < PARALLEL_WORK ? 1 : Math.min(rows, threads * 4);
+		IntConsumer work = chunk -> {
+			int from = (int) ((long) chunk * rows / chunks);
+			int to = (int) ((long) (chunk + 1) * rows / chunks);
+			if (n == 1) {
+				for (int r = from; r < to; r++) {
+					res[0][r] = w.dot(r, in[0]);
+				}
+				return;
+			}
+			float[] row0 = new float[cols];
+			float[] row1 = new float[cols];
+			int r = from;
+			for (; r + 1 < to; r += 2) { // two rows against four tokens at a time: 6 loads for 8 multiply-adds
+				w.row(r, row0);
+				w.row(r + 1, row1);
+				int t = 0;
+				for (; t + 3 < n; t += 4) {
+					dot2x4(row0, row1, in[t], in[t + 1], in[t + 2], in[t + 3], res, r, t);
+				}
+				for (; t < n; t++) {
+					res[t][r] = dot(row0, 0, in[t], 0, cols);
+					res[t][r + 1] = dot(row1, 0, in[t], 0, cols);
+				}
+			}
+			for (; r < to; r++) {
+				w.row(r, row0);
+				for (int t = 0; t < n; t++) {
+					res[t][r] = dot(row0, 0, in[t], 0, cols);
+				}
+			}
+		};
+		parallel(chunks, work);
+		for (int t = 0; t < n; t++) {
+			MemorySegment.copy(res[t], 0, out.data, CpuTensor.FLOAT, t * out.rowBytes(), rows);
+		}
+	}
+
+	/** At least {@code n} arrays of at least {@code length} floats, reusing {@code have} where it is large enough. */
+	private static float[][] batch(float[][] have, int n, int length) {
+		if (have.length >= n && (n == 0 || have[0].length >= length)) {
+			return have;
+		}
+		int rows = Math.max(n, have.length);
+		int len = Math.max(length, have.length == 0 ? 0 : have[0].length);
+		return new float[rows][len];
+	}
+
+	/** out[t..t+3][r..r+1]: the dot products of two rows with four vectors, each loaded once. */
+	private static void dot2x4(float[] a0, float[] a1, float[] x0, float[] x1, float[] x2, float[] x3, float[][] out, int r, int t) {
+		FloatVector s00 = FloatVector.zero(F), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+		int i = 0;
+		for (int end = F.loopBound(a0.length); i < end; i += F.length()) {
+			FloatVector w0 = FloatVector.fromArray(F, a0, i);
+			FloatVector w1 = FloatVector.fromArray(F, a1, i);
+			FloatVector v = FloatVector.fromArray(F, x0, i);
+			s00 = w0.fma(v, s00);
+			s10 = w1.fma(v, s10);
+			v = FloatVector.fromArray(F, x1, i);
+			s01 = w0.fma(v, s01);
+			s11 = w1.fma(v, s11);
+			v = FloatVector.fromArray(F, x2, i);
+			s02 = w0.fma(v, s02);
+			s12 = w1.fma(v, s12);
+			v = FloatVector.fromArray(F, x3, i);
+			s03 = w0.fma(v, s03);
+			s13 = w1.fma(v, s13);
+		}
+		float[] sums = { s00.reduceLanes(VectorOperators.ADD), s01.reduceLanes(VectorOperators.ADD), s02.reduceLanes(VectorOperators.ADD),
+				s03.reduceLanes(VectorOperators.ADD), s10.reduceLanes(VectorOperators.ADD), s11.reduceLanes(VectorOperators.ADD),
+				s12.reduceLanes(VectorOperators.ADD), s13.reduceLanes(VectorOperators.ADD) };
+		float[][] xs = { x0, x1, x2, x3 };
+		for (; i < a0.length; i++) {
+			for (int j = 0; j < 4; j++) {
+				sums[j] += a0[i] * xs[j][i];
+				sums[4 + j] += a1[i] * xs[j][i];
+			}
+		}
+		for (int j = 0; j < 4; j++) {
+			out[t + j][r] = sums[j];
+			out[t + j][r + 1] = sums[4 + j];
+		}
+	}
+
+	/** a[ao …] · b[bo …] over {@code length} values. */
+	static float dot(float[] a, int ao, float[] b, int bo, int length) {
+		FloatVector acc = FloatVector.zero(F);
+		int i = 0;
+		for (int end = F.loopBound(length); i < end; i += F.length()) {
+			acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+		}
+		float sum = acc.reduceLanes(VectorOperators.ADD);
+		for (; i < length; i++) {
+			sum += a[ao + i] * b[bo + i];
+		}
+		return sum;
+	}
+
+	@Override
+	public void add(Tensor a, Tensor b, Tensor out) {
+		CpuTensor x = mine("add", a);
+		CpuTensor y = mine("add", b);
+		CpuTensor o = mine("add", out);
+		requireType("add", "a", a, TensorType.F32);
+		requireType("add", "b", b, TensorType.F32);
+		requireType("add", "out", out, TensorType.F32);
+		require(b.cols() == a.cols() && (b.rows() == a.rows() || b.rows() == 1) && out.rows() == a.rows() && out.cols() == a.cols(), "add",
+				"b has a's shape or is one row of a's width, out has a's shape", a, b, out);
+		run(() -> {
+			int cols = x.cols();
+			for (int r = 0; r < x.rows(); r++) {
+				long ar = r * x.rowBytes();
+				long br = (y.rows() == 1 ? 0 : r) * y.rowBytes();
+				int i = 0;
+				for (int end = F.loopBound(cols); i < end; i += F.length()) {
+					FloatVector.fromMemorySegment(F, x.data, ar + 4L * i, ByteOrder.LITTLE_ENDIAN)
+							.add(FloatVector.fromMemorySegment(F, y.data, br + 4L * i, ByteOrder.LITTLE_ENDIAN))
+							.intoMemorySegment(o.data, ar + 4L * i, ByteOrder.LITTLE_ENDIAN);
+				}
+				for (; i < cols; i++) {
+					o.setFloat(r, i, x.getFloat(r, i) + y.getFloat(y.rows() == 1 ? 0 : r, i));
+				}
+			}
+		});
+	}
+
+	@Override
+	public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
+		CpuTensor in = mine("rmsNorm", x);
+		CpuTensor w = mine("rmsNorm", weight);
+		CpuTensor o = mine("rmsNorm", out);
+		requireType("rmsNorm", "x", x, TensorType.F32);
+		requireType("rmsNorm", "weight", weight, TensorType.F32);
+		requireType("rmsNorm", "out", out, TensorType.F32);
+		require(weight.rows() == 1 && weight.cols() == x.cols() && out.rows() == x.rows() && out.cols() == x.cols(), "rmsNorm",
+				"weight is one row of x's width, out has x's shape", x, weight, out);
+		run(() -> {
+			int cols = in.cols();
+			float[] row = new float[cols];
+			float[] scale = new float[cols];
+			w.readRow(0, scale);
+			for (int r = 0; r < in.rows(); r++) {
+				in.readRow(r, row);
+				double ss = 0;
+				for (float value : row) {
+					ss += value * value;
+				}
+				float inv = (float) (1.0 / Math.sqrt(ss / cols + eps));
+				for (int i = 0; i < cols; i++) {
+					row[i] = scale[i] * (row[i] * inv);
+				}
+				o.writeRow(r, row);
+			}
+		});
+	}
+
+	@Override
+	public void rope(Tensor x, Tensor positions, Tensor frequencies, int headSize, boolean neox) {
+		CpuTensor v = mine("rope", x);
+		CpuTensor p = mine("rope", positions);
+		CpuTensor f = mine("rope", frequencies);
+		requireType("rope", "x", x, TensorType.F32);
+		requireType("rope", "frequencies", frequencies, TensorType.F32);
+		requireIndices("rope", "positions", positions, x.rows());
+		require(headSize > 0 && headSize % 2 == 0 && x.cols() % headSize == 0, "rope", "rows of whole heads of an even head size " + headSize, x);
+		require(frequencies.rows() == 1 && frequencies.cols() == headSize / 2, "rope", "one frequency per pair of a head of " + headSize, frequencies);
+		run(() -> {
+			int pairs = headSize / 2;
+			int cols = v.cols();
+			float[] row = new float[cols];
+			for (int r = 0; r < v.rows(); r++) {
+				int pos = p.getInt(r);
+				v.readRow(r, row);
+				for (int j = 0; j < pairs; j++) {
+					double angle = pos * (double) f.getFloat(0, j);
+					float cos = (float) Math.cos(angle);
+					float sin = (float) Math.sin(angle);
+					int first = neox ? j : 2 * j;
+					int second = neox ? pairs : 1;
+					for (int i = first; i < cols; i += headSize) {
+						float a = row[i];
+						float b = row[i + second];
+						row[i] = a * cos - b * sin;
+						row[i + second] = a * sin + b * cos;
+					}
+				}
+				v.writeRow(r, row);
+			}
+		});
+	}
+
+	@Override
+	public void setRows(Tensor rows, Tensor positions, Tensor cache) {
+		CpuTensor in = mine("setRows", rows);
+		CpuTensor p = mine("setRows", positions);
+		CpuTensor c = mine("setRows", cache);
+		requireType("setRows", "rows", rows, TensorType.F32);
+		requireType("setRows", "cache", cache, TensorType.F16, TensorType.F32);
+		requireIndices("setRows", "positions", positions, rows.rows());
+		require(cache.cols() == rows.cols(), "setRows", "the cache's rows are as long as the rows", rows, cache);
+		run(() -> {
+			float[] row = new float[in.cols()];
+			for (int r = 0; r < in.rows(); r++) {
+				int pos = p.getInt(r);
+				if (pos < 0 || pos >= c.rows()) {
+					throw new IllegalArgumentException("setRows: position " + pos + " is outside a cache of " + c.rows() + " rows");
+				}
+				in.readRow(r, row);
+				if (c.type() == TensorType.F32) {
+					c.writeRow(pos, row);
+				} else {
+					long at = pos * c.rowBytes();
+					for (int i = 0; i < row.length; i++) {
+						c.data.set(CpuTensor.SHORT, at + 2L * i, Float.floatToFloat16(row[i]));
+					}
+				}
+			}
+		});
+	}
+
+	@Override
+	public void attention(Tensor q, Tensor keys, Tensor values, Tensor positions, int heads, int kvHeads, Tensor out) {
+		CpuTensor query = mine("attention", q);
+		CpuTensor k = mine("attention", keys);
+		CpuTensor v = mine("attention", values);
+		CpuTensor p = mine("attention", positions);
+		CpuTensor o = mine("attention", out);
+		requireType("attention", "q", q, TensorType.F32);
+		requireType("attention", "out", out, TensorType.F32);
+		requireType("attention", "keys", keys, TensorType.F16, TensorType.F32);
+		requireIndices("attention", "positions", positions, q.rows());
+		require(heads > 0 && kvHeads > 0 && heads % kvHeads == 0 && q.cols() % heads == 0, "attention",
+				heads + " heads in rows of q, a whole number per each of " + kvHeads + " key/value heads", q);
+		int headSize = q.cols() / heads;
+		require(values.type() == keys.type() && values.rows() == keys.rows() && keys.cols() == kvHeads * headSize && values.cols() == keys.cols(),
+				"attention", "key and value caches of one type and rows of " + kvHeads + " × " + headSize, keys, values);
+		require(out.rows() == q.rows() && out.cols() == q.cols(), "attention", "out has q's shape", q, out);
+		run(() -> attention(query, k, v, p, heads, kvHeads, headSize, o));
+	}
+
+	/**
+	 * Per key/value head and chunk of rows: that head's cached keys and values (up to the chunk's last position) as
+	 * floats once, then every query head that reads it, for every row of the chunk.
+	 */
+	private void attention(CpuTensor q, CpuTensor keys, CpuTensor values, CpuTensor positions, int heads, int kvHeads, int headSize, CpuTensor out) {
+		int n = q.rows();
+		int kvMul = heads / kvHeads;
+		int maxPos = 0;
+		for (int r = 0; r < n; r++) {
+			int pos = positions.getInt(r);
+			if (pos < 0 || pos >= keys.rows()) {
+				throw new IllegalArgumentException("attention: position " + pos + " is outside a cache of " + keys.rows() + " rows");
+			}
+			maxPos = Math.max(maxPos, pos);
+		}
+		int rowChunks = pool == null ? 1 : Math.min(n, Math.max(1, 2 * threads / kvHeads));
+		long work = (long) n * (maxPos + 1) * q.cols() * 2;
+		int tasks = work < PARALLEL_WORK ? 1 : kvHeads * rowChunks;
+		float scale = (float) (1.0 / Math.sqrt(headSize));
+		IntConsumer task = id -> {
+			int g0 = tasks == 1 ? 0 : id % kvHeads;
+			int g1 = tasks == 1 ? kvHeads : g0 + 1;
+			int chunk = tasks == 1 ? 0 : id / kvHeads;
+			int from = tasks == 1 ? 0 : chunk * n / rowChunks;
+			int to = tasks == 1 ? n : (chunk + 1) * n / rowChunks;
+			int last = 0;
+			for (int r = from; r < to; r++) {
+				last = Math.max(last, positions.getInt(r));
+			}
+			Scratch s = scratch.get();
+			int length = (last + 1) * headSize;
+			float[] kf = s.keys = Scratch.grow(s.keys, length);
+			float[] vf = s.values = Scratch.grow(s.values, length);
+			float[] att = s.scores = Scratch.grow(s.scores, last + 1);
+			float[] row = s.row = Scratch.grow(s.row, q.cols());
+			float[] acc = s.acc = Scratch.grow(s.acc, headSize);
+			for (int g = g0; g < g1; g++) {
+				load(keys, g * headSize, headSize, last + 1, kf);
+				load(values, g * headSize, headSize, last + 1, vf);
+				for (int r = from; r < to; r++) {
+					int pos = positions.getInt(r);
+					q.readRow(r, row);
+					for (int h = g * kvMul; h < (g + 1) * kvMul; h++) {
+						int qo = h * headSize;
+						for (int t = 0; t <= pos; t++) {
+							att[t] = dot(row, qo, kf, t * headSize, headSize) * scale;
+						}
+						softmax(att, pos + 1);
+						Arrays.fill(acc, 0, headSize, 0f);
+						for (int t = 0; t <= pos; t++) {
+							axpy(att[t], vf, t * headSize, acc, headSize);
+						}
+						MemorySegment.copy(acc, 0, out.data, CpuTensor.FLOAT, r * out.rowBytes() + 4L * qo, headSize);
+					}
+				}
+			}
+		};
+		parallel(tasks, task);
+	}
+
+	/** Columns {@code col …} of rows 0 … count-1 of a cache (F16 or F32), as floats, row after row. */
+	private static void load(CpuTensor cache, int col, int length, int count, float[] out) {
+		long rowBytes = cache.rowBytes();
+		if (cache.type() == TensorType.F32) {
+			for (int t = 0; t < count; t++) {
+				MemorySegment.copy(cache.data, CpuTensor.FLOAT, t * rowBytes + 4L * col, out, t * length, length);
+			}
+			return;
+		}
+		for (int t = 0; t < count; t++) {
+			long at = t * rowBytes + 2L * col;
+			for (int i = 0; i < length; i++) {
+				out[t * length + i] = Float.float16ToFloat(cache.data.get(CpuTensor.SHORT, at + 2L * i));
+			}
+		}
+	}
+
+	/** acc[0 …] += a · x[xo …] over {@code length} values. */
+	private static void axpy(float a, float[] x, int xo, float[] acc, int length) {
+		FloatVector va = FloatVector.broadcast(F, a);
+		int i = 0;
+		for (int end = F.loopBound(length); i < end; i += F.length()) {
+			FloatVector.fromArray(F, x, xo + i).fma(va, FloatVector.fromArray(F, acc, i)).intoArray(acc, i);
+		}
+		for (; i < length; i++) {
+			acc[i] += a * x[xo + i];
+		}
+	}
+
+	private static void softmax(float[] values, int size) {
+		float max = Float.NEGATIVE_INFINITY;
+		for (int i = 0; i < size; i++) {
+			max = Math.max(max, values[i]);
+		}
+		float sum = 0;
+		for (int i = 0; i < size; i++) {
+			float e = (float) Math.exp(values[i] - max);
+			values[i] = e;
+			sum += e;
+		}
+		for (int i = 0; i < size; i++) {
+			values[i] /= sum;
+		}
+	}
+
+	@Override
+	public void swiGlu(Tensor gate, Tensor up, Tensor out) {
+		CpuTensor g = mine("swiGlu", gate);
+		CpuTensor u = mine("swiGlu", up);
+		CpuTensor o = mine("swiGlu", out);
+		requireType("swiGlu", "gate", gate, TensorType.F32);
+		requireType("swiGlu", "up", up, TensorType.F32);
+		requireType("swiGlu", "out", out, TensorType.F32);
+		require(up.rows() == gate.rows() && up.cols() == gate.cols() && out.rows() == gate.rows() && out.cols() == gate.cols(), "swiGlu",
+				"gate, up and out of one shape", gate, up, out);
+		run(() -> {
+			long count = g.bytes() / 4;
+			for (long i = 0; i < count; i++) {
+				float x = g.data.getAtIndex(CpuTensor.FLOAT, i);
+				o.data.setAtIndex(CpuTensor.FLOAT, i, x / (1f + (float) Math.exp(-x)) * u.data.getAtIndex(CpuTensor.FLOAT, i));
+			}
+		});
+	}
+
+	@Override
+	public void argmax(Tensor values, Tensor out) {
+		CpuTensor v = mine("argmax", values);
+		CpuTensor o = mine("argmax", out);
+		requireType("argmax", "values", values, TensorType.F32);
+		requireIndices("argmax", "out", out, values.rows());
+		run(() -> {
+			for (int r = 0; r < v.rows(); r++) {
+				int best = 0;
+				float max = v.getFloat(r, 0);
+				for (int i = 1; i < v.cols(); i++) {
+					float x = v.getFloat(r, i);
+					if (x > max) {
+						max = x;
+						best = i;
+					}
+				}
+				o.data.setAtIndex(CpuTensor.INT, r, best);
+			}
+		});
+	}
+
+	@Override
+	public void topK(Tensor row, int k, Tensor values, Tensor indices) {
+		CpuTensor in = mine("topK", row);
+		CpuTensor v = mine("topK", values);
+		CpuTensor ix = mine("topK", indices);
+		requireType("topK", "row", row, TensorType.F32);
+		require(row.rows() == 1, "topK", "one row", row);
+		require(k >= 1 && k <= 256 && k <= row.cols(), "topK", "k = " + k + " must be 1 … min(256, the row's length)", row);
+		requireType("topK", "values", values, TensorType.F32);
+		require(values.rows() == 1 && values.cols() == k, "topK", "values is one row of k", values);
+		requireIndices("topK", "indices", indices, k);
+		run(() -> {
+			// insertion into a sorted list of the best k: larger first, an equal value after those already kept (lower index)
+			float[] best = new float[k];
+			int[] at = new int[k];
+			int kept = 0;
+			for (int i = 0; i < in.cols(); i++) {
+				float x = in.getFloat(0, i);
+				if (kept == k && !(x > best[k - 1])) {
+					continue;
+				}
+				int j = Math.min(kept, k - 1);
+				while (j > 0 && x > best[j - 1]) {
+					best[j] = best[j - 1];
+					at[j] = at[j - 1];
+					j--;
+				}
+				best[j] = x;
+				at[j] = i;
+				kept = Math.min(k, kept + 1);
+			}
+			MemorySegment.copy(best, 0, v.data, CpuTensor.FLOAT, 0, k);
+			MemorySegment.copy(at, 0, ix.data, CpuTensor.INT, 0, k);
+		});
+	}
+
+	@Override
+	public void copy(Tensor source, Tensor target) {
+		CpuTensor s = mine("copy", source);
+		CpuTensor t = mine("copy", target);
+		require(source.type() == target.type() && source.rows() == target.rows() && source.cols() == target.cols(), "copy", "one type and shape", source,
+				target);
+		run(() -> MemorySegment.copy(s.data, 0, t.data, 0, s.bytes()));
+	}
+
+	@Override
+	public Graph capture(Runnable work) {
+		checkNotCapturing("capture");
+		List<Runnable> ops = new ArrayList<>();
+		recording = ops;
+		try {
+			work.run();
+		} finally {
+			recording = null;
+		}
+		List<Runnable> steps = List.copyOf(ops);
+		return new Graph() {
+			@Override
+			public void replay() {
+				steps.forEach(CpuCompute.this::run);
+			}
+
+			@Override
+			public void close() {
+				// nothing is held beyond the recorded calls
+			}
+		};
+	}
+
+	@Override
+	public void synchronize() {
+		// every operation has finished when it returns
+	}
+
+	@Override
+	public void close() {
+		List.copyOf(owned).forEach(CpuTensor::close);
+		if (pool != null) {
+			pool.shutdownNow();
+		}
+	}
+
+	private void parallel(int tasks, IntConsumer task) {
+		if (tasks == 1 || pool == null) {
+			for (int i = 0; i < tasks; i++) {
+				task.accept(i);
+			}
+			return;
+		}
+		pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(task)).join();
+	}
+
+	/** Per worker thread, the attention's float copies of a head's cache, reused. */
+	private static final class Scratch {
+		float[] keys = new float[0];
+		float[] values = new float[0];
+		float[] scores = new float[0];
+		float[] row = new float[0];
+		float[] acc = new float[0];
+
+		static float[] grow(float[] have, int length) {
+			return have.length >= length ? have : new float[Math.max(length, have.length * 2)];
+		}
+	}
+}

@@ -1,0 +1,451 @@
+package dev.atelier.compute.internal.cuda;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.atelier.compute.Compute;
+import dev.atelier.compute.Tensor;
+import dev.atelier.compute.TensorType;
+import dev.atelier.compute.internal.Shapes;
+import dev.atelier.device.ComputeContext;
+import dev.atelier.device.Device;
+import dev.atelier.device.DeviceBuffer;
+import dev.atelier.device.DeviceFunction;
+import dev.atelier.device.DeviceFunction.Dim;
+import dev.atelier.device.DeviceModule;
+import dev.atelier.device.DeviceStream;
+import dev.atelier.kernels.Kernels;
+
+/**
+ * {@link Compute} on a CUDA GPU through a {@link ComputeContext}: Atelier's kernels ({@code kernels/compute.cu}) on one
+ * stream, cuBLAS for batched matmuls where a library is found. Pointers go to kernels as addresses, so a view of rows
+ * costs nothing; scratch areas grow and are kept until close, because a captured graph may still use them.
+ */
+public final class CudaCompute implements Compute {
+
+	/** Batches up to this many rows multiply as GEMVs (the weights read once per row); larger ones on tensor cores. */
+	static final int GEMV_MAX_ROWS = 8;
+	/** Threads of the per-row and grid-stride kernels. */
+	private static final int THREADS = 256;
+	/** Query blocks that keep a GPU busy: attention splits the keys into chunks until it has about this many. */
+	private static final int ATTENTION_BLOCKS = 1024;
+	/** The fewest keys an attention split takes. */
+	private static final int ATTENTION_MIN_CHUNK = 64;
+	private static final int ATTENTION_MAX_HEAD = 256;
+	/** F16 weights dequantised for cuBLAS at most this many bytes at a time. */
+	private static final long DEQUANTIZED_BYTES = 64L << 20;
+	private static final long CUBLAS_WORKSPACE = 32L << 20;
+
+	private final ComputeContext context;
+	private final DeviceModule module;
+	private final DeviceStream stream;
+	private final Map<String, DeviceFunction> functions = new HashMap<>();
+	private final Set<CudaTensor> tensors = ConcurrentHashMap.newKeySet();
+	private final Set<CudaGraph> graphs = ConcurrentHashMap.newKeySet();
+	private final Map<Scratch, DeviceBuffer> scratch = new HashMap<>();
+	/** Scratch buffers outgrown, kept for the graphs that may use them. */
+	private final List<DeviceBuffer> outgrown = new ArrayList<>();
+	private final Optional<Cublas.Library> cublasLibrary;
+	private Cublas.Handle cublas;
+	private boolean capturing;
+	private boolean closed;
+
+	private enum Scratch {
+		X_QUANTIZED, X_HALF, W_HALF, ATTENTION, CUBLAS_WORKSPACE
+	}
+
+	private CudaCompute(ComputeContext context, Optional<Cublas.Library> cublas) {
+		this.context = context;
+		this.module = Kernels.load(context, "compute");
+		this.stream = context.newStream();
+		this.cublasLibrary = cublas;
+	}
+
+	/**
+	 * Compute on a CUDA device's context; throws {@link UnsupportedOperationException} naming the device and the reason
+	 * where it cannot run Atelier's kernels.
+	 */
+	public static Compute open(ComputeContext context) {
+		return new CudaCompute(context, Cublas.library());
+	}
+
+	/** Compute with Atelier's kernels only, whatever cuBLAS is installed: what the GPU check compares cuBLAS with. */
+	public static Compute openWithoutCublas(ComputeContext context) {
+		return new CudaCompute(context, Optional.empty());
+	}
+
+	/** What {@link #open} runs on a device, for {@code atelier devices}. */
+	public static String describe(Device device) {
+		Optional<String> incompatible = Kernels.incompatibility(device);
+		if (incompatible.isPresent()) {
+			return "cannot run Atelier's kernels: " + incompatible.get();
+		}
+		String kernels = "Atelier kernels " + kernelTarget(device);
+		return Cublas.library().map(l -> kernels + " + cuBLAS " + l.version() + " (" + l.path() + ")")
+				.orElseGet(() -> kernels + " (no cuBLAS: " + Cublas.searched() + ")");
+	}
+
+	/** The fatbin's image the driver picks: a cubin up to sm_90, compute_80 PTX through the JIT beyond. */
+	private static String kernelTarget(Device device) {
+		int major = device.computeCapability().major();
+		int minor = device.computeCapability().minor();
+		return major > 9 ? "compute_80 PTX (JIT)" : "sm_" + major + minor;
+	}
+
+	@Override
+	public Device device() {
+		return context.device();
+	}
+
+	@Override
+	public String description() {
+		String kernels = "cuda: Atelier kernels " + kernelTarget(device());
+		return cublasLibrary.map(l -> kernels + ", cuBLAS " + l.version() + " (" + l.path() + ")").orElse(kernels + ", no cuBLAS");
+	}
+
+	@Override
+	public Tensor allocate(TensorType type, int rows, int cols) {
+		ensureOpen();
+		Shapes.allocation(type, rows, cols);
+		CudaTensor tensor = new CudaTensor(this, type, rows, cols, context.allocate(rows * type.rowBytes(cols)), 0, null);
+		tensors.add(tensor);
+		return tensor;
+	}
+
+	@Override
+	public Tensor upload(TensorType type, int rows, int cols, MemorySegment data) {
+		Shapes.allocation(type, rows, cols);
+		long bytes = rows * type.rowBytes(cols);
+		if (data.byteSize() != bytes) {
+			throw new IllegalArgumentException("upload: a " + type + " tensor of " + rows + " × " + cols + " takes " + bytes + " bytes, the data has "
+					+ data.byteSize());
+		}
+		Tensor tensor = allocate(type, rows, cols);
+		tensor.write(data);
+		return tensor;
+	}
+
+	@Override
+	public void getRows(Tensor table, Tensor ids, Tensor out) {
+		Shapes.getRows(table, ids, out);
+		CudaTensor t = own(table);
+		launch("get_rows_" + suffix(table.type()), ids.cols(), 1, 1, THREADS, t.address(), table.type().rowBytes(table.cols()), table.rows(),
+				own(ids).address(), own(out).address(), table.cols());
+	}
+
+	@Override
+	public void matmul(Tensor weights, Tensor x, Tensor out) {
+		Shapes.matmul(weights, x, out);
+		CudaTensor w = own(weights);
+		CudaTensor in = own(x);
+		CudaTensor o = own(out);
+		TensorType type = weights.type();
+		int rows = weights.rows();
+		int cols = weights.cols();
+		int n = x.rows();
+		long rowBytes = type.rowBytes(cols);
+		if (n > GEMV_MAX_ROWS && cols % 32 == 0) {
+			if (cublasLibrary.isPresent()) {
+				cublasMatmul(w, in, o);
+			} else {
+				launch("matmul_tc_" + suffix(type), ceil(rows, 64), ceil(n, 64), 1, THREADS, w.address(), rowBytes, in.address(), o.address(), rows,
+						cols, n);
+			}
+			return;
+		}
+		int warps = THREADS / 32;
+		if (type.quantised()) {
+			DeviceBuffer xq = scratch(Scratch.X_QUANTIZED, (long) n * cols + (long) n * cols / 32 * 8);
+			long quantized = xq.address();
+			long scales = quantized + (long) n * cols;
+			launch("quantize_x", ceil(cols / 32, warps), n, 1, THREADS, in.address(), quantized, scales, cols);
+			launch("gemv_" + suffix(type), ceil(rows, warps), n, 1, THREADS, w.address(), rowBytes, quantized, scales, o.address(), rows, cols);
+		} else {
+			boolean vectors = cols % (type == TensorType.F32 ? 4 : 8) == 0;
+			launch((vectors ? "gemv_" : "gemv_any_") + suffix(type), ceil(rows, warps), n, 1, THREADS, w.address(), rowBytes, in.address(), o.address(),
+					rows, cols);
+		}
+	}
+
+	/**
+	 * cuBLAS: F32 weights directly; every other type as F16 (F16 weights in place, others dequantised a slice of rows at
+	 * a time into scratch) against x converted to F16, accumulating in F32.
+	 */
+	private void cublasMatmul(CudaTensor w, CudaTensor x, CudaTensor out) {
+		int rows = w.rows();
+		int cols = w.cols();
+		int n = x.rows();
+		try (ComputeContext.Binding bound = context.bind()) {
+			Cublas.Handle handle = cublas();
+			if (w.type() == TensorType.F32) {
+				handle.gemm(rows, n, cols, w.address(), Cublas.R_32F, cols, x.address(), cols, out.address(), rows);
+				return;
+			}
+			long xHalf = scratch(Scratch.X_HALF, 2L * n * cols).address();
+			long count = (long) n * cols;
+			launch("to_f16", (int) Math.min(ceil(count, THREADS), 4096), 1, 1, THREADS, x.address(), xHalf, count);
+			if (w.type() == TensorType.F16) {
+				handle.gemm(rows, n, cols, w.address(), Cublas.R_16F, cols, xHalf, cols, out.address(), rows);
+				return;
+			}
+			int slice = (int) Math.max(1, Math.min(rows, DEQUANTIZED_BYTES / (2L * cols)));
+			long wHalf = scratch(Scratch.W_HALF, 2L * slice * cols).address();
+			for (int first = 0; first < rows; first += slice) {
+				int count2 = Math.min(slice, rows - first);
+				launch("dequantize_f16_" + suffix(w.type()), (int) Math.min(ceil((long) count2 * cols, THREADS), 8192), 1, 1, THREADS, w.address(),
+						w.type().rowBytes(cols), wHalf, first, count2, cols);
+				handle.gemm(count2, n, cols, wHalf, Cublas.R_16F, cols, xHalf, cols, out.address() + 4L * first, rows);
+			}
+		}
+	}
+
+	private Cublas.Handle cublas() {
+		if (cublas == null) {
+			DeviceBuffer workspace = scratch(Scratch.CUBLAS_WORKSPACE, CUBLAS_WORKSPACE);
+			cublas = new Cublas.Handle(cublasLibrary.orElseThrow(), stream.handle(), workspace.address(), workspace.bytes());
+		}
+		return cublas;
+	}
+
+	@Override
+	public void add(Tensor a, Tensor b, Tensor out) {
+		Shapes.add(a, b, out);
+		long count = (long) a.rows() * a.cols();
+		launch("add", gridStride(count), 1, 1, THREADS, own(a).address(), own(b).address(), own(out).address(), count, (long) b.rows() * b.cols());
+	}
+
+	@Override
+	public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
+		Shapes.rmsNorm(x, weight, out);
+		launch("rms_norm", x.rows(), 1, 1, THREADS, own(x).address(), own(weight).address(), own(out).address(), x.cols(), eps);
+	}
+
+	@Override
+	public void rope(Tensor x, Tensor positions, Tensor frequencies, int headSize, boolean neox) {
+		Shapes.rope(x, positions, frequencies, headSize);
+		launch("rope", x.rows(), 1, 1, THREADS, own(x).address(), own(positions).address(), own(frequencies).address(), x.cols(), headSize,
+				neox ? 1 : 0);
+	}
+
+	@Override
+	public void setRows(Tensor rows, Tensor positions, Tensor cache) {
+		Shapes.setRows(rows, positions, cache);
+		launch("set_rows", rows.rows(), 1, 1, THREADS, own(rows).address(), own(positions).address(), own(cache).address(), rows.cols(), cache.rows(),
+				cache.type() == TensorType.F16 ? 1 : 0);
+	}
+
+	@Override
+	public void attention(Tensor q, Tensor keys, Tensor values, Tensor positions, int heads, int kvHeads, Tensor out) {
+		int headSize = Shapes.attention(q, keys, values, positions, heads, kvHeads, out);
+		if (headSize > ATTENTION_MAX_HEAD) {
+			throw new IllegalArgumentException("attention: heads of " + headSize + " values; the CUDA kernels take at most " + ATTENTION_MAX_HEAD);
+		}
+		int n = q.rows();
+		int splits = attentionSplits(n, heads, keys.rows());
+		int chunk = ceil(keys.rows(), splits);
+		long partial = splits == 1 ? 0 : scratch(Scratch.ATTENTION, 4L * n * heads * splits * (headSize + 2)).address();
+		String kernel = keys.type() == TensorType.F16 ? "attention_f16" : "attention_f32";
+		launch(kernel, heads, n, splits, 128, own(q).address(), own(keys).address(), own(values).address(), own(positions).address(), heads, kvHeads,
+				headSize, keys.rows(), chunk, splits, own(out).address(), partial);
+		if (splits > 1) {
+			launch("attention_combine", heads, n, 1, 128, partial, heads, headSize, splits, own(out).address());
+		}
+	}
+
+	/**
+	 * Into how many chunks attention cuts the cache: enough blocks for the GPU when few queries run (decode), one when a
+	 * batch has blocks enough. Fixed by the cache's size, not the position, so that a captured graph serves every one.
+	 */
+	static int attentionSplits(int queries, int heads, int cacheRows) {
+		long blocks = (long) queries * heads;
+		int wanted = (int) Math.max(1, ATTENTION_BLOCKS / blocks);
+		return Math.max(1, Math.min(wanted, ceil(cacheRows, ATTENTION_MIN_CHUNK)));
+	}
+
+	@Override
+	public void swiGlu(Tensor gate, Tensor up, Tensor out) {
+		Shapes.swiGlu(gate, up, out);
+		long count = (long) gate.rows() * gate.cols();
+		launch("swiglu", gridStride(count), 1, 1, THREADS, own(gate).address(), own(up).address(), own(out).address(), count);
+	}
+
+	@Override
+	public void argmax(Tensor values, Tensor out) {
+		Shapes.argmax(values, out);
+		launch("argmax", values.rows(), 1, 1, 1024, own(values).address(), own(out).address(), values.cols());
+	}
+
+	@Override
+	public void topK(Tensor row, int k, Tensor values, Tensor indices) {
+		Shapes.topK(row, k, values, indices);
+		launch("top_k", 1, 1, 1, 1024, own(row).address(), row.cols(), k, own(values).address(), own(indices).address());
+	}
+
+	@Override
+	public void copy(Tensor source, Tensor target) {
+		Shapes.copy(source, target);
+		CudaTensor s = own(source);
+		CudaTensor t = own(target);
+		s.buffer.copyTo(s.offset, t.buffer, t.offset, s.bytes(), stream);
+	}
+
+	@Override
+	public Graph capture(Runnable work) {
+		ensureOpen();
+		if (capturing) {
+			throw new IllegalStateException("capture: a capture is already recording on " + device().id() + "; captures do not nest");
+		}
+		stream.beginCapture();
+		capturing = true;
+		DeviceStream.Graph recorded;
+		try {
+			work.run();
+		} catch (RuntimeException | Error e) {
+			capturing = false;
+			try {
+				stream.endCapture().close();
+			} catch (RuntimeException ended) {
+				e.addSuppressed(ended);
+			}
+			throw e;
+		}
+		capturing = false;
+		recorded = stream.endCapture();
+		CudaGraph graph = new CudaGraph(recorded);
+		graphs.add(graph);
+		return graph;
+	}
+
+	@Override
+	public void synchronize() {
+		ensureOpen();
+		stream.synchronize();
+	}
+
+	@Override
+	public synchronized void close() {
+		if (closed) {
+			return;
+		}
+		closed = true;
+		graphs.forEach(CudaGraph::close);
+		tensors.forEach(t -> t.buffer.close());
+		tensors.clear();
+		if (cublas != null) {
+			try (ComputeContext.Binding bound = context.bind()) {
+				cublas.close();
+			} catch (IllegalStateException contextClosed) {
+				// an evicted lease closed the context first; the handle's few bytes stay with the primary context
+			}
+		}
+		scratch.values().forEach(DeviceBuffer::close);
+		outgrown.forEach(DeviceBuffer::close);
+		stream.close();
+		module.close();
+	}
+
+	void write(CudaTensor tensor, MemorySegment source) {
+		ensureOpen();
+		live(tensor);
+		if (capturing) {
+			throw new IllegalStateException("write: tensors are written before a capture or between replays, not while one records");
+		}
+		tensor.buffer.writeAsync(tensor.offset, source, stream);
+		stream.synchronize(); // the caller may reuse its memory once write returns
+	}
+
+	void read(CudaTensor tensor, MemorySegment target) {
+		ensureOpen();
+		live(tensor);
+		if (capturing) {
+			throw new IllegalStateException("read: no read may happen while a capture records");
+		}
+		stream.synchronize();
+		tensor.buffer.read(tensor.offset, target);
+	}
+
+	void free(CudaTensor tensor) {
+		if (tensors.remove(tensor)) {
+			tensor.buffer.close();
+		}
+	}
+
+	private CudaTensor own(Tensor tensor) {
+		if (!(tensor instanceof CudaTensor t) || t.compute() != this) {
+			throw new IllegalArgumentException("a tensor of another compute was passed to the compute on " + device().id());
+		}
+		live(t);
+		return t;
+	}
+
+	private void live(CudaTensor tensor) {
+		if (tensor.isClosed()) {
+			throw new IllegalStateException("a closed " + tensor.type() + " tensor of " + Shapes.shape(tensor) + " was used on " + device().id());
+		}
+	}
+
+	private void ensureOpen() {
+		if (closed) {
+			throw new IllegalStateException("the compute on " + device().id() + " is closed");
+		}
+	}
+
+	/** A scratch area of at least {@code bytes}; a larger one replaces it, the old kept for graphs recorded with it. */
+	private DeviceBuffer scratch(Scratch use, long bytes) {
+		DeviceBuffer buffer = scratch.get(use);
+		if (buffer == null || buffer.bytes() < bytes) {
+			if (buffer != null) {
+				outgrown.add(buffer);
+			}
+			buffer = context.allocate(bytes);
+			scratch.put(use, buffer);
+		}
+		return buffer;
+	}
+
+	private void launch(String kernel, int gridX, int gridY, int gridZ, int block, Object... args) {
+		ensureOpen();
+		DeviceFunction function = functions.computeIfAbsent(kernel, module::function);
+		function.launch(new Dim(gridX, gridY, gridZ), Dim.of(block), 0, stream, args);
+	}
+
+	private static String suffix(TensorType type) {
+		return type.name().toLowerCase(Locale.ROOT);
+	}
+
+	private static int gridStride(long count) {
+		return (int) Math.min(ceil(count, THREADS), 4096);
+	}
+
+	private static int ceil(long count, int per) {
+		return (int) ((count + per - 1) / per);
+	}
+
+	/** A recorded sequence, replayed on the compute's stream. */
+	private final class CudaGraph implements Graph {
+		private final DeviceStream.Graph graph;
+
+		CudaGraph(DeviceStream.Graph graph) {
+			this.graph = graph;
+		}
+
+		@Override
+		public void replay() {
+			ensureOpen();
+			graph.launch();
+		}
+
+		@Override
+		public void close() {
+			graphs.remove(this);
+			graph.close();
+		}
+	}
+}

@@ -1,0 +1,813 @@
+// The compute runtime's kernels (dev.atelier.compute's CUDA backend, CudaCompute): the operations of a transformer
+// over weights read in their GGUF type. Row-major matrices; pointers arrive as 64-bit integers, offsets included, so
+// that views of a buffer (a batch's rows) need no buffer of their own.
+//
+// Weight types and their blocks, exactly as ggml stores them (bytes within a block):
+//   F32, F16, BF16   one value each
+//   Q8_0  (32, 34)   F16 d, 32 int8 q                         value = d·q
+//   Q4_0  (32, 18)   F16 d, 16 bytes: value i low nibble of byte i, value 16+i high   value = d·(q − 8)
+//   Q4_K  (256, 144) F16 d, F16 dmin, 12 bytes of 6-bit scales/mins, 128 bytes of nibbles: sub-block j (32 values)
+//                    is d·scale_j·q − dmin·min_j; nibble byte 32p + l holds value l of sub-block 2p low, 2p+1 high
+//   Q5_K  (256, 176) as Q4_K, 32 bytes of fifth bits at 16 (bit j of byte l: value l of sub-block j), nibbles at 48
+//   Q6_K  (256, 210) 128 bytes of low nibbles, 64 of 2-bit high parts, 16 int8 scales (one per 16 values), F16 d:
+//                    value 128h + 32k + l has nibble byte 64h + 32(k&1) + l (high nibble for k ≥ 2) and bits 2k, 2k+1
+//                    of byte 128 + 32h + l; value = d·scale·(q − 32)
+// Each type has an id (the T of the templates) and its kernels are named by suffix: gemv_q4_k, get_rows_f16, …
+#include <cuda_fp16.h>
+#include <mma.h>
+#include <stdint.h>
+
+#include "common.cuh"
+
+using namespace nvcuda;
+
+enum Type { F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K };
+
+__device__ __forceinline__ float half_at(const uint8_t* p) {
+	return __half2float(*reinterpret_cast<const __half*>(p));
+}
+
+__device__ __forceinline__ int u16_at(const uint8_t* p) {
+	return *reinterpret_cast<const uint16_t*>(p);
+}
+
+/** Four bytes at a 2-byte aligned address (Q8_0, Q4_0 and Q6_K blocks are only that aligned). */
+__device__ __forceinline__ int u32_a2(const uint8_t* p) {
+	return u16_at(p) | u16_at(p + 2) << 16;
+}
+
+/** Sub-block j's 6-bit scale and min from a K-quant's 12 packed bytes. */
+__device__ __forceinline__ void scale_min(const uint8_t* s, int j, int& scale, int& min) {
+	if (j < 4) {
+		scale = s[j] & 63;
+		min = s[j + 4] & 63;
+	} else {
+		scale = (s[j + 4] & 0x0F) | (s[j - 4] >> 6) << 4;
+		min = (s[j + 4] >> 4) | (s[j] >> 6) << 4;
+	}
+}
+
+/** Value i of a row, dequantised: what get_rows, the F16 conversion for cuBLAS and the tensor-core tiles read. */
+template <int T> __device__ __forceinline__ float value(const uint8_t* row, long i) {
+	if (T == F32) {
+		return reinterpret_cast<const float*>(row)[i];
+	} else if (T == F16) {
+		return __half2float(reinterpret_cast<const __half*>(row)[i]);
+	} else if (T == BF16) {
+		return __uint_as_float(static_cast<unsigned>(reinterpret_cast<const uint16_t*>(row)[i]) << 16);
+	} else if (T == Q8_0) {
+		const uint8_t* b = row + 34 * (i / 32);
+		return half_at(b) * static_cast<int8_t>(b[2 + i % 32]);
+	} else if (T == Q4_0) {
+		const uint8_t* b = row + 18 * (i / 32);
+		int j = i % 32;
+		int q = j < 16 ? b[2 + j] & 0x0F : b[2 + j - 16] >> 4;
+		return half_at(b) * (q - 8);
+	} else if (T == Q4_K || T == Q5_K) {
+		const uint8_t* b = row + (T == Q4_K ? 144 : 176) * (i / 256);
+		int e = i % 256, j = e / 32, l = e % 32;
+		int scale, min;
+		scale_min(b + 4, j, scale, min);
+		int q = b[(T == Q4_K ? 16 : 48) + 32 * (j / 2) + l] >> 4 * (j & 1) & 0x0F;
+		if (T == Q5_K) {
+			q |= (b[16 + l] >> j & 1) << 4;
+		}
+		return half_at(b) * scale * q - half_at(b + 2) * min;
+	} else {
+		const uint8_t* b = row + 210 * (i / 256);
+		int e = i % 256, h = e / 128, k = e / 32 % 4, l = e % 32;
+		int low = b[64 * h + 32 * (k & 1) + l] >> 4 * (k >> 1) & 0x0F;
+		int high = b[128 + 32 * h + l] >> 2 * k & 3;
+		return half_at(b + 208) * static_cast<int8_t>(b[192 + e / 16]) * ((low | high << 4) - 32);
+	}
+}
+
+__device__ __forceinline__ float warp_sum(float v) {
+#pragma unroll
+	for (int o = 16; o > 0; o >>= 1) {
+		v += __shfl_xor_sync(0xffffffff, v, o);
+	}
+	return v;
+}
+
+__device__ __forceinline__ float warp_max(float v) {
+#pragma unroll
+	for (int o = 16; o > 0; o >>= 1) {
+		v = fmaxf(v, __shfl_xor_sync(0xffffffff, v, o));
+	}
+	return v;
+}
+
+/** Sum over a block of up to 1024 threads; every thread gets it. */
+__device__ float block_sum(float v) {
+	__shared__ float partial[32];
+	__shared__ float total;
+	v = warp_sum(v);
+	if ((threadIdx.x & 31) == 0) {
+		partial[threadIdx.x >> 5] = v;
+	}
+	__syncthreads();
+	if (threadIdx.x < 32) {
+		float s = threadIdx.x < (blockDim.x + 31) / 32 ? partial[threadIdx.x] : 0.0f;
+		s = warp_sum(s);
+		if (threadIdx.x == 0) {
+			total = s;
+		}
+	}
+	__syncthreads();
+	return total;
+}
+
+// ---- embedding lookups -------------------------------------------------------------------------------------------
+
+/** out[r] = table[ids[r]] as F32, zeros for an id outside the table (a fault would end the whole context); grid (n). */
+template <int T> __device__ void get_rows(const uint8_t* table, long rowBytes, int tableRows, const int* ids, float* out, int cols) {
+	const int id = ids[blockIdx.x];
+	const uint8_t* row = table + id * rowBytes;
+	float* o = out + (long) blockIdx.x * cols;
+	for (int i = threadIdx.x; i < cols; i += blockDim.x) {
+		o[i] = id >= 0 && id < tableRows ? value<T>(row, i) : 0.0f;
+	}
+}
+
+// ---- decode GEMV: out[r] = W[r] · x, a warp per weight row, grid (rows / warps per block, n) ------------------------
+
+/**
+ * F32, F16, BF16: each lane reads 16 bytes of the row at a time (8 values, or 4 for F32) and the matching F32 x, two
+ * chunks in flight. Needs cols to be a multiple of 8 (F16, BF16) or 4 (F32); gemv_any covers the rest.
+ */
+template <int T> __device__ __forceinline__ float chunk_dot(const uint4 w, const float* x) {
+	const float4 x0 = *reinterpret_cast<const float4*>(x);
+	if (T == F32) {
+		return __uint_as_float(w.x) * x0.x + __uint_as_float(w.y) * x0.y + __uint_as_float(w.z) * x0.z + __uint_as_float(w.w) * x0.w;
+	}
+	const float4 x1 = *reinterpret_cast<const float4*>(x + 4);
+	const unsigned words[4] = { w.x, w.y, w.z, w.w };
+	float s = 0.0f;
+#pragma unroll
+	for (int k = 0; k < 4; k++) {
+		float lo, hi;
+		if (T == F16) {
+			float2 f = __half22float2(*reinterpret_cast<const __half2*>(&words[k]));
+			lo = f.x;
+			hi = f.y;
+		} else {
+			lo = __uint_as_float(words[k] << 16);
+			hi = __uint_as_float(words[k] & 0xFFFF0000u);
+		}
+		const float xa = k < 2 ? (k == 0 ? x0.x : x0.z) : (k == 2 ? x1.x : x1.z);
+		const float xb = k < 2 ? (k == 0 ? x0.y : x0.w) : (k == 2 ? x1.y : x1.w);
+		s += lo * xa + hi * xb;
+	}
+	return s;
+}
+
+template <int T> __device__ void gemv_float(const uint8_t* W, long rowBytes, const float* x, float* out, int rows, int cols) {
+	const int warps = blockDim.x >> 5, lane = threadIdx.x & 31;
+	const int r = blockIdx.x * warps + (threadIdx.x >> 5);
+	if (r >= rows) {
+		return;
+	}
+	constexpr int PER = T == F32 ? 4 : 8;
+	const uint4* w = reinterpret_cast<const uint4*>(W + r * rowBytes);
+	const float* xr = x + (long) blockIdx.y * cols;
+	const int chunks = cols / PER;
+	float s = 0.0f;
+	int c = lane;
+	for (; c + 32 < chunks; c += 64) {
+		const uint4 a = __ldg(w + c);
+		const uint4 b = __ldg(w + c + 32);
+		s += chunk_dot<T>(a, xr + c * PER) + chunk_dot<T>(b, xr + (c + 32) * PER);
+	}
+	if (c < chunks) {
+		s += chunk_dot<T>(__ldg(w + c), xr + c * PER);
+	}
+	s = warp_sum(s);
+	if (lane == 0) {
+		out[(long) blockIdx.y * rows + r] = s;
+	}
+}
+
+/** Any type, any cols: a value at a time (F16/BF16/F32 rows whose length breaks 16-byte alignment). */
+template <int T> __device__ void gemv_any(const uint8_t* W, long rowBytes, const float* x, float* out, int rows, int cols) {
+	const int warps = blockDim.x >> 5, lane = threadIdx.x & 31;
+	const int r = blockIdx.x * warps + (threadIdx.x >> 5);
+	if (r >= rows) {
+		return;
+	}
+	const uint8_t* row = W + r * rowBytes;
+	const float* xr = x + (long) blockIdx.y * cols;
+	float s = 0.0f;
+	for (int i = lane; i < cols; i += 32) {
+		s += value<T>(row, i) * xr[i];
+	}
+	s = warp_sum(s);
+	if (lane == 0) {
+		out[(long) blockIdx.y * rows + r] = s;
+	}
+}
+
+/**
+ * x quantised to 8 bits once per matmul for the quantised types' integer dot products: per block of 32 values an
+ * F32 scale d = max|x| / 127 and d·Σq, so that a weight offset (Q4_0's 8, a K-quant's min) costs one multiply per
+ * block. A warp per block, grid (cols / 32 / 8, n), 256 threads.
+ */
+extern "C" __global__ void quantize_x(const float* x, int8_t* xq, float2* xds, int cols) {
+	const int blocks = cols / 32;
+	const int b = blockIdx.x * 8 + (threadIdx.x >> 5), lane = threadIdx.x & 31;
+	if (b >= blocks) {
+		return;
+	}
+	const long at = (long) blockIdx.y * cols + 32 * b;
+	const float v = x[at + lane];
+	const float amax = warp_max(fabsf(v));
+	const float d = amax / 127.0f;
+	const int q = amax == 0.0f ? 0 : __float2int_rn(v / d);
+	xq[at + lane] = static_cast<int8_t>(q);
+	const float sum = warp_sum(static_cast<float>(q));
+	if (lane == 0) {
+		xds[(long) blockIdx.y * blocks + b] = make_float2(d, d * sum);
+	}
+}
+
+/** The 8 words (32 int8) of x block b. */
+__device__ __forceinline__ void x_words(const int8_t* xq, int b, int (&xw)[8]) {
+	const int4* p = reinterpret_cast<const int4*>(xq + 32L * b);
+	const int4 a = __ldg(p), c = __ldg(p + 1);
+	xw[0] = a.x; xw[1] = a.y; xw[2] = a.z; xw[3] = a.w;
+	xw[4] = c.x; xw[5] = c.y; xw[6] = c.z; xw[7] = c.w;
+}
+
+/**
+ * One lane's share of a quantised row: unit u is a block of 32 (Q8_0, Q4_0), a quarter of a super-block — 64 values,
+ * two sub-blocks sharing nibble bytes (Q4_K, Q5_K) — or, for Q6_K, the 64 values (h, k&1) whose nibbles share bytes.
+ */
+template <int T> __device__ __forceinline__ float unit_dot(const uint8_t* row, int u, const int8_t* xq, const float2* xds) {
+	if (T == Q8_0) {
+		const uint8_t* b = row + 34L * u;
+		int xw[8];
+		x_words(xq, u, xw);
+		int s = 0;
+#pragma unroll
+		for (int k = 0; k < 8; k++) {
+			s = __dp4a(u32_a2(b + 2 + 4 * k), xw[k], s);
+		}
+		return half_at(b) * xds[u].x * s;
+	} else if (T == Q4_0) {
+		const uint8_t* b = row + 18L * u;
+		int xw[8];
+		x_words(xq, u, xw);
+		int s = 0;
+#pragma unroll
+		for (int k = 0; k < 4; k++) {
+			const int w = u32_a2(b + 2 + 4 * k);
+			s = __dp4a(w & 0x0F0F0F0F, xw[k], s);
+			s = __dp4a(w >> 4 & 0x0F0F0F0F, xw[k + 4], s);
+		}
+		const float2 ds = xds[u];
+		return half_at(b) * (ds.x * s - 8.0f * ds.y);
+	} else if (T == Q4_K || T == Q5_K) {
+		const int sb = u >> 2, p = u & 3;
+		const uint8_t* b = row + (T == Q4_K ? 144L : 176L) * sb;
+		const uint4* nib = reinterpret_cast<const uint4*>(b + (T == Q4_K ? 16 : 48) + 32 * p);
+		const uint4 n0 = __ldg(nib), n1 = __ldg(nib + 1);
+		const int w[8] = { (int) n0.x, (int) n0.y, (int) n0.z, (int) n0.w, (int) n1.x, (int) n1.y, (int) n1.z, (int) n1.w };
+		int hb[8];
+		if (T == Q5_K) {
+			const uint4* qh = reinterpret_cast<const uint4*>(b + 16);
+			const uint4 h0 = __ldg(qh), h1 = __ldg(qh + 1);
+			hb[0] = h0.x; hb[1] = h0.y; hb[2] = h0.z; hb[3] = h0.w; hb[4] = h1.x; hb[5] = h1.y; hb[6] = h1.z; hb[7] = h1.w;
+		}
+		const int xb = sb * 8 + 2 * p;
+		int x0[8], x1[8];
+		x_words(xq, xb, x0);
+		x_words(xq, xb + 1, x1);
+		int s0 = 0, s1 = 0;
+#pragma unroll
+		for (int k = 0; k < 8; k++) {
+			int lo = w[k] & 0x0F0F0F0F, hi = w[k] >> 4 & 0x0F0F0F0F;
+			if (T == Q5_K) {
+				lo |= (hb[k] >> (2 * p) & 0x01010101) << 4;
+				hi |= (hb[k] >> (2 * p + 1) & 0x01010101) << 4;
+			}
+			s0 = __dp4a(lo, x0[k], s0);
+			s1 = __dp4a(hi, x1[k], s1);
+		}
+		int sc0, m0, sc1, m1;
+		scale_min(b + 4, 2 * p, sc0, m0);
+		scale_min(b + 4, 2 * p + 1, sc1, m1);
+		const float2 d0 = xds[xb], d1 = xds[xb + 1];
+		return half_at(b) * (sc0 * d0.x * s0 + sc1 * d1.x * s1) - half_at(b + 2) * (m0 * d0.y + m1 * d1.y);
+	} else {
+		const int sb = u >> 2, h = u >> 1 & 1, kk = u & 1;
+		const uint8_t* b = row + 210L * sb;
+		const uint8_t* ql = b + 64 * h + 32 * kk;
+		const uint8_t* qh = b + 128 + 32 * h;
+		float total = 0.0f;
+#pragma unroll
+		for (int pass = 0; pass < 2; pass++) { // k = kk (low nibbles), then k = kk + 2 (high nibbles)
+			const int k = kk + 2 * pass;
+			const int xb = sb * 8 + 4 * h + k;
+			int xw[8];
+			x_words(xq, xb, xw);
+			int sa = 0, sbm = 0;
+#pragma unroll
+			for (int c = 0; c < 8; c++) {
+				const int low = u32_a2(ql + 4 * c) >> 4 * pass & 0x0F0F0F0F;
+				const int high = (u32_a2(qh + 4 * c) >> 2 * k & 0x03030303) << 4;
+				const int q = __vsub4(low | high, 0x20202020);
+				if (c < 4) {
+					sa = __dp4a(q, xw[c], sa);
+				} else {
+					sbm = __dp4a(q, xw[c], sbm);
+				}
+			}
+			const int g = 8 * h + 2 * k;
+			total += xds[xb].x * (static_cast<int8_t>(b[192 + g]) * sa + static_cast<int8_t>(b[193 + g]) * sbm);
+		}
+		return half_at(b + 208) * total;
+	}
+}
+
+template <int T> __device__ void gemv_quant(const uint8_t* W, long rowBytes, const int8_t* xq, const float2* xds, float* out, int rows,
+		int cols) {
+	const int warps = blockDim.x >> 5, lane = threadIdx.x & 31;
+	const int r = blockIdx.x * warps + (threadIdx.x >> 5);
+	if (r >= rows) {
+		return;
+	}
+	const uint8_t* row = W + r * rowBytes;
+	const int8_t* xr = xq + (long) blockIdx.y * cols;
+	const float2* dr = xds + (long) blockIdx.y * (cols / 32);
+	const int units = T == Q8_0 || T == Q4_0 ? cols / 32 : cols / 64;
+	float s = 0.0f;
+	int u = lane;
+	for (; u + 32 < units; u += 64) { // two units in flight per lane
+		s += unit_dot<T>(row, u, xr, dr) + unit_dot<T>(row, u + 32, xr, dr);
+	}
+	if (u < units) {
+		s += unit_dot<T>(row, u, xr, dr);
+	}
+	s = warp_sum(s);
+	if (lane == 0) {
+		out[(long) blockIdx.y * rows + r] = s;
+	}
+}
+
+// ---- batched matmul on tensor cores: out (n × rows) = x (n × cols) · Wᵀ, tiles dequantised to F16 -------------------
+
+constexpr int MM_TILE = 64, MM_K = 32, MM_LD = MM_K + 8;
+
+/**
+ * A block of 8 warps computes a 64 (tokens) × 64 (weight rows) tile of out: per step of 32 along K each thread
+ * dequantises 8 weights and converts 8 activations into shared memory, then each warp multiplies a 16 × 32 slice with
+ * WMMA (F16 in, F32 accumulation). cols must be a multiple of 32; grid (ceil(rows / 64), ceil(n / 64)), 256 threads.
+ */
+template <int T> __device__ void matmul_tc(const uint8_t* W, long rowBytes, const float* x, float* out, int rows, int cols, int n) {
+	__shared__ __align__(32) half xs[MM_TILE * MM_LD];
+	__shared__ __align__(32) half ws[MM_TILE * MM_LD];
+	__shared__ __align__(32) float cs[MM_TILE * MM_TILE];
+	const int tid = threadIdx.x, warp = tid >> 5;
+	const int wm = warp >> 1, wn = warp & 1;
+	const long r0 = (long) blockIdx.x * MM_TILE, t0 = (long) blockIdx.y * MM_TILE;
+	const int lr = tid >> 2, lk = (tid & 3) * 8; // this thread's row of the tiles and its 8 values along K
+	wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[2];
+	wmma::fill_fragment(acc[0], 0.0f);
+	wmma::fill_fragment(acc[1], 0.0f);
+	for (int k0 = 0; k0 < cols; k0 += MM_K) {
+		const bool wIn = r0 + lr < rows, xIn = t0 + lr < n;
+		const uint8_t* wrow = W + (r0 + lr) * rowBytes;
+		const float* xrow = x + (t0 + lr) * cols + k0 + lk;
+#pragma unroll
+		for (int i = 0; i < 8; i++) {
+			ws[lr * MM_LD + lk + i] = __float2half(wIn ? value<T>(wrow, k0 + lk + i) : 0.0f);
+			xs[lr * MM_LD + lk + i] = __float2half(xIn ? xrow[i] : 0.0f);
+		}
+		__syncthreads();
+#pragma unroll
+		for (int kk = 0; kk < MM_K; kk += 16) {
+			wmma::fragment<wmma::matrix_a, 16, 16, 16, half, wmma::row_major> a;
+			wmma::load_matrix_sync(a, xs + wm * 16 * MM_LD + kk, MM_LD);
+#pragma unroll
+			for (int f = 0; f < 2; f++) {
+				wmma::fragment<wmma::matrix_b, 16, 16, 16, half, wmma::col_major> b;
+				wmma::load_matrix_sync(b, ws + (wn * 32 + f * 16) * MM_LD + kk, MM_LD);
+				wmma::mma_sync(acc[f], a, b, acc[f]);
+			}
+		}
+		__syncthreads();
+	}
+	wmma::store_matrix_sync(cs + wm * 16 * MM_TILE + wn * 32, acc[0], MM_TILE, wmma::mem_row_major);
+	wmma::store_matrix_sync(cs + wm * 16 * MM_TILE + wn * 32 + 16, acc[1], MM_TILE, wmma::mem_row_major);
+	__syncthreads();
+	for (int i = tid; i < MM_TILE * MM_TILE; i += blockDim.x) {
+		const long t = t0 + i / MM_TILE, r = r0 + i % MM_TILE;
+		if (t < n && r < rows) {
+			out[t * rows + r] = cs[i];
+		}
+	}
+}
+
+/** Rows first … first + count − 1 of W as F16 (cuBLAS's operand for every type but F32); grid-stride. */
+template <int T> __device__ void dequantize_f16(const uint8_t* W, long rowBytes, half* out, int first, int count, int cols) {
+	const long total = (long) count * cols;
+	for (long i = global_thread(); i < total; i += grid_threads()) {
+		out[i] = __float2half(value<T>(W + (first + i / cols) * rowBytes, i % cols));
+	}
+}
+
+#define PER_TYPE(T, name)                                                                                                          \
+	extern "C" __global__ void get_rows_##name(const uint8_t* table, long rowBytes, int tableRows, const int* ids, float* out,     \
+			int cols) {                                                                                                          \
+		get_rows<T>(table, rowBytes, tableRows, ids, out, cols);                                                                 \
+	}                                                                                                                            \
+	extern "C" __global__ void gemv_any_##name(const uint8_t* W, long rowBytes, const float* x, float* out, int rows, int cols) {  \
+		gemv_any<T>(W, rowBytes, x, out, rows, cols);                                                                            \
+	}                                                                                                                            \
+	extern "C" __global__ void matmul_tc_##name(const uint8_t* W, long rowBytes, const float* x, float* out, int rows, int cols, \
+			int n) {                                                                                                             \
+		matmul_tc<T>(W, rowBytes, x, out, rows, cols, n);                                                                        \
+	}                                                                                                                            \
+	extern "C" __global__ void dequantize_f16_##name(const uint8_t* W, long rowBytes, half* out, int first, int count, int cols) { \
+		dequantize_f16<T>(W, rowBytes, out, first, count, cols);                                                                 \
+	}
+
+PER_TYPE(F32, f32)
+PER_TYPE(F16, f16)
+PER_TYPE(BF16, bf16)
+PER_TYPE(Q8_0, q8_0)
+PER_TYPE(Q4_0, q4_0)
+PER_TYPE(Q4_K, q4_k)
+PER_TYPE(Q5_K, q5_k)
+PER_TYPE(Q6_K, q6_k)
+
+#define GEMV_FLOAT(T, name)                                                                                                        \
+	extern "C" __global__ void gemv_##name(const uint8_t* W, long rowBytes, const float* x, float* out, int rows, int cols) {      \
+		gemv_float<T>(W, rowBytes, x, out, rows, cols);                                                                          \
+	}
+
+GEMV_FLOAT(F32, f32)
+GEMV_FLOAT(F16, f16)
+GEMV_FLOAT(BF16, bf16)
+
+#define GEMV_QUANT(T, name)                                                                                                        \
+	extern "C" __global__ void gemv_##name(const uint8_t* W, long rowBytes, const int8_t* xq, const float2* xds, float* out,      \
+			int rows, int cols) {                                                                                                \
+		gemv_quant<T>(W, rowBytes, xq, xds, out, rows, cols);                                                                    \
+	}
+
+GEMV_QUANT(Q8_0, q8_0)
+GEMV_QUANT(Q4_0, q4_0)
+GEMV_QUANT(Q4_K, q4_k)
+GEMV_QUANT(Q5_K, q5_k)
+GEMV_QUANT(Q6_K, q6_k)
+
+/** x (count floats) as F16, cuBLAS's other operand; grid-stride. */
+extern "C" __global__ void to_f16(const float* x, half* out, long count) {
+	for (long i = global_thread(); i < count; i += grid_threads()) {
+		out[i] = __float2half(x[i]);
+	}
+}
+
+// ---- element-wise and per-row operations -------------------------------------------------------------------------
+
+/** out = a + b, b of one row (bcols = cols) broadcast over a's rows, or of a's shape; grid-stride over count. */
+extern "C" __global__ void add(const float* a, const float* b, float* out, long count, long bcount) {
+	for (long i = global_thread(); i < count; i += grid_threads()) {
+		out[i] = a[i] + b[i % bcount];
+	}
+}
+
+extern "C" __global__ void swiglu(const float* gate, const float* up, float* out, long count) {
+	for (long i = global_thread(); i < count; i += grid_threads()) {
+		const float g = gate[i];
+		out[i] = g / (1.0f + __expf(-g)) * up[i];
+	}
+}
+
+/** A block per row. */
+extern "C" __global__ void rms_norm(const float* x, const float* weight, float* out, int cols, float eps) {
+	const float* xr = x + (long) blockIdx.x * cols;
+	float* o = out + (long) blockIdx.x * cols;
+	float ss = 0.0f;
+	for (int i = threadIdx.x; i < cols; i += blockDim.x) {
+		ss += xr[i] * xr[i];
+	}
+	const float scale = rsqrtf(block_sum(ss) / cols + eps);
+	for (int i = threadIdx.x; i < cols; i += blockDim.x) {
+		o[i] = xr[i] * scale * weight[i];
+	}
+}
+
+/** In place, a block per row: pair j of each head rotated by positions[row] · freq[j]; (2j, 2j+1), or (j, j + hs/2) with neox. */
+extern "C" __global__ void rope(float* x, const int* positions, const float* freq, int cols, int headSize, int neox) {
+	float* xr = x + (long) blockIdx.x * cols;
+	const float pos = static_cast<float>(positions[blockIdx.x]);
+	const int half_size = headSize / 2;
+	for (int p = threadIdx.x; p < cols / 2; p += blockDim.x) {
+		const int head = p / half_size, j = p % half_size;
+		const int i0 = head * headSize + (neox ? j : 2 * j);
+		const int i1 = i0 + (neox ? half_size : 1);
+		float s, c;
+		sincosf(pos * freq[j], &s, &c);
+		const float a = xr[i0], b = xr[i1];
+		xr[i0] = a * c - b * s;
+		xr[i1] = a * s + b * c;
+	}
+}
+
+/** cache[positions[i]] = rows[i], as F16 (f16 = 1) or F32; positions outside the cache are skipped. A block per row. */
+extern "C" __global__ void set_rows(const float* rows, const int* positions, void* cache, int cols, int cacheRows, int f16) {
+	const int pos = positions[blockIdx.x];
+	if (pos < 0 || pos >= cacheRows) {
+		return;
+	}
+	const float* r = rows + (long) blockIdx.x * cols;
+	for (int i = threadIdx.x; i < cols; i += blockDim.x) {
+		if (f16) {
+			static_cast<half*>(cache)[(long) pos * cols + i] = __float2half(r[i]);
+		} else {
+			static_cast<float*>(cache)[(long) pos * cols + i] = r[i];
+		}
+	}
+}
+
+/** A block per row: the first index of the largest value. */
+extern "C" __global__ void argmax(const float* values, int* out, int cols) {
+	__shared__ float bestValue[32];
+	__shared__ int bestIndex[32];
+	const float* r = values + (long) blockIdx.x * cols;
+	float best = -INFINITY;
+	int index = 0x7fffffff;
+	for (int i = threadIdx.x; i < cols; i += blockDim.x) {
+		if (r[i] > best) { // strictly greater: a thread keeps its first maximum
+			best = r[i];
+			index = i;
+		}
+	}
+	for (int o = 16; o > 0; o >>= 1) {
+		const float v = __shfl_xor_sync(0xffffffff, best, o);
+		const int j = __shfl_xor_sync(0xffffffff, index, o);
+		if (v > best || (v == best && j < index)) {
+			best = v;
+			index = j;
+		}
+	}
+	if ((threadIdx.x & 31) == 0) {
+		bestValue[threadIdx.x >> 5] = best;
+		bestIndex[threadIdx.x >> 5] = index;
+	}
+	__syncthreads();
+	if (threadIdx.x == 0) {
+		for (int w = 1; w < (blockDim.x + 31) / 32; w++) {
+			if (bestValue[w] > best || (bestValue[w] == best && bestIndex[w] < index)) {
+				best = bestValue[w];
+				index = bestIndex[w];
+			}
+		}
+		out[blockIdx.x] = index == 0x7fffffff ? 0 : index;
+	}
+}
+
+/** Float bits mapped so that unsigned order is the floats' order. */
+__device__ __forceinline__ unsigned ordered(float v) {
+	const unsigned b = __float_as_uint(v);
+	return b & 0x80000000u ? ~b : b | 0x80000000u;
+}
+
+/**
+ * The k (≤ 256) largest of one row, largest first, lower index first on ties. One block of 1024 threads: a radix
+ * select (4 passes of 8 bits over the row) finds the k-th largest key, then the keys above it and the first equal
+ * ones by index are gathered and bitonic-sorted in shared memory.
+ */
+extern "C" __global__ void top_k(const float* row, int cols, int k, float* values, int* indices) {
+	__shared__ unsigned histogram[256];
+	__shared__ unsigned prefix, wanted;
+	__shared__ unsigned long long keys[256]; // (ordered value, ~index): sorting keys descending sorts both ways
+	__shared__ int count, equalTaken;
+	__shared__ int warpEqual[32];
+	if (threadIdx.x == 0) {
+		prefix = 0;
+		wanted = k; // how many of the keys that match the prefix still belong to the top k
+	}
+	for (int pass = 0; pass < 4; pass++) {
+		const int shift = 24 - 8 * pass;
+		for (int i = threadIdx.x; i < 256; i += blockDim.x) {
+			histogram[i] = 0;
+		}
+		__syncthreads();
+		const unsigned mask = pass == 0 ? 0u : 0xFFFFFFFFu << (shift + 8);
+		for (int i = threadIdx.x; i < cols; i += blockDim.x) {
+			const unsigned key = ordered(row[i]);
+			if ((key & mask) == prefix) {
+				atomicAdd(&histogram[key >> shift & 0xFF], 1u);
+			}
+		}
+		__syncthreads();
+		if (threadIdx.x == 0) {
+			unsigned above = 0;
+			int bin = 255;
+			for (; bin > 0; bin--) {
+				if (above + histogram[bin] >= wanted) {
+					break;
+				}
+				above += histogram[bin];
+			}
+			prefix |= static_cast<unsigned>(bin) << shift;
+			wanted -= above;
+		}
+		__syncthreads();
+	}
+	const unsigned threshold = prefix; // the k-th largest key; `wanted` of the keys equal to it are taken
+	if (threadIdx.x == 0) {
+		count = 0;
+		equalTaken = 0;
+	}
+	for (int i = threadIdx.x; i < 256; i += blockDim.x) {
+		keys[i] = 0;
+	}
+	__syncthreads();
+	const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = blockDim.x >> 5;
+	for (int base = 0; base < cols; base += blockDim.x) {
+		const int i = base + threadIdx.x;
+		const unsigned key = i < cols ? ordered(row[i]) : 0u;
+		if (i < cols && key > threshold) {
+			keys[atomicAdd(&count, 1)] = static_cast<unsigned long long>(key) << 32 | ~static_cast<unsigned>(i);
+		}
+		// equal keys are taken in index order: a block-wide prefix count of them
+		const bool equal = i < cols && key == threshold;
+		const unsigned ballot = __ballot_sync(0xffffffff, equal);
+		if (lane == 0) {
+			warpEqual[warp] = __popc(ballot);
+		}
+		__syncthreads();
+		int before = equalTaken + __popc(ballot & ((1u << lane) - 1));
+		for (int w = 0; w < warp; w++) {
+			before += warpEqual[w];
+		}
+		if (equal && before < static_cast<int>(wanted)) {
+			keys[k - wanted + before] = static_cast<unsigned long long>(key) << 32 | ~static_cast<unsigned>(i);
+		}
+		__syncthreads();
+		if (threadIdx.x == 0) {
+			for (int w = 0; w < warps; w++) {
+				equalTaken += warpEqual[w];
+			}
+		}
+		__syncthreads();
+	}
+	// bitonic sort of 256 keys, descending
+	for (int size = 2; size <= 256; size <<= 1) {
+		for (int stride = size >> 1; stride > 0; stride >>= 1) {
+			if (threadIdx.x < 256) {
+				const int i = threadIdx.x, j = i ^ stride;
+				if (j > i) {
+					const bool descending = (i & size) == 0;
+					const unsigned long long a = keys[i], b = keys[j];
+					if (descending ? a < b : a > b) {
+						keys[i] = b;
+						keys[j] = a;
+					}
+				}
+			}
+			__syncthreads();
+		}
+	}
+	for (int i = threadIdx.x; i < k; i += blockDim.x) {
+		const unsigned key = static_cast<unsigned>(keys[i] >> 32);
+		const unsigned bits = key & 0x80000000u ? key & 0x7FFFFFFFu : ~key;
+		values[i] = __uint_as_float(bits);
+		indices[i] = static_cast<int>(~static_cast<unsigned>(keys[i]));
+	}
+}
+
+// ---- attention over a F16 (or F32) cache, flash-decoding --------------------------------------------------------
+
+constexpr int ATT_WARPS = 4, ATT_MAX_HEAD = 256;
+
+template <bool F16CACHE> __device__ __forceinline__ float cache_at(const void* cache, long i) {
+	return F16CACHE ? __half2float(static_cast<const half*>(cache)[i]) : static_cast<const float*>(cache)[i];
+}
+
+/**
+ * Query row i (blockIdx.y), head h (blockIdx.x), split s (blockIdx.z) of `splits`: keys 0 … positions[i] are cut into
+ * `splits` chunks of `chunk`; this block runs an online softmax over its chunk, a warp per key at a time, a lane per
+ * 32nd dimension. With one split it writes the output; otherwise (max, sum, unnormalised output) into partial for
+ * attention_combine. Positions come from device memory, so a captured graph serves every decode position.
+ */
+template <bool F16CACHE> __device__ void attention_split(const float* q, const void* keys, const void* vals, const int* positions, int heads,
+		int kvHeads, int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
+	__shared__ float qs[ATT_MAX_HEAD];
+	__shared__ float wm[ATT_WARPS], wl[ATT_WARPS];
+	__shared__ float wacc[ATT_WARPS][ATT_MAX_HEAD];
+	const int h = blockIdx.x, i = blockIdx.y, s = blockIdx.z;
+	const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+	const int kvh = h / (heads / kvHeads);
+	const int kvCols = kvHeads * headSize;
+	const float scale = rsqrtf(static_cast<float>(headSize));
+	const float* qr = q + (long) i * heads * headSize + h * headSize;
+	for (int d = threadIdx.x; d < headSize; d += blockDim.x) {
+		qs[d] = qr[d] * scale;
+	}
+	__syncthreads();
+	const int last = min(positions[i], cacheRows - 1); // a position past the cache reads no memory outside it
+	const int from = s * chunk, to = min(from + chunk, last + 1);
+	constexpr int PER = ATT_MAX_HEAD / 32;
+	float m = -INFINITY, l = 0.0f, acc[PER];
+#pragma unroll
+	for (int j = 0; j < PER; j++) {
+		acc[j] = 0.0f;
+	}
+	for (int t = from + warp; t < to; t += ATT_WARPS) {
+		const long base = (long) t * kvCols + kvh * headSize;
+		float dot = 0.0f;
+#pragma unroll
+		for (int j = 0; j < PER; j++) {
+			const int d = lane + 32 * j;
+			if (d < headSize) {
+				dot += qs[d] * cache_at<F16CACHE>(keys, base + d);
+			}
+		}
+		dot = warp_sum(dot);
+		const float mNew = fmaxf(m, dot);
+		const float correction = __expf(m - mNew), p = __expf(dot - mNew);
+		l = l * correction + p;
+#pragma unroll
+		for (int j = 0; j < PER; j++) {
+			const int d = lane + 32 * j;
+			if (d < headSize) {
+				acc[j] = acc[j] * correction + p * cache_at<F16CACHE>(vals, base + d);
+			}
+		}
+		m = mNew;
+	}
+	if (lane == 0) {
+		wm[warp] = m;
+		wl[warp] = l;
+	}
+#pragma unroll
+	for (int j = 0; j < PER; j++) {
+		const int d = lane + 32 * j;
+		if (d < headSize) {
+			wacc[warp][d] = acc[j];
+		}
+	}
+	__syncthreads();
+	float mAll = -INFINITY;
+	for (int w = 0; w < ATT_WARPS; w++) {
+		mAll = fmaxf(mAll, wm[w]);
+	}
+	float lAll = 0.0f;
+	for (int w = 0; w < ATT_WARPS; w++) {
+		lAll += wm[w] == -INFINITY ? 0.0f : wl[w] * __expf(wm[w] - mAll);
+	}
+	for (int d = threadIdx.x; d < headSize; d += blockDim.x) {
+		float v = 0.0f;
+		for (int w = 0; w < ATT_WARPS; w++) {
+			v += wm[w] == -INFINITY ? 0.0f : wacc[w][d] * __expf(wm[w] - mAll);
+		}
+		if (splits == 1) {
+			out[(long) i * heads * headSize + h * headSize + d] = lAll > 0.0f ? v / lAll : 0.0f;
+		} else {
+			partial[(((long) i * heads + h) * splits + s) * (headSize + 2) + 2 + d] = v;
+		}
+	}
+	if (splits > 1 && threadIdx.x == 0) {
+		float* p = partial + (((long) i * heads + h) * splits + s) * (headSize + 2);
+		p[0] = mAll;
+		p[1] = lAll;
+	}
+}
+
+/** Merges the splits' partial softmax states of query row blockIdx.y, head blockIdx.x. */
+extern "C" __global__ void attention_combine(const float* partial, int heads, int headSize, int splits, float* out) {
+	const int h = blockIdx.x, i = blockIdx.y;
+	const float* p = partial + ((long) i * heads + h) * splits * (headSize + 2);
+	float mAll = -INFINITY;
+	for (int s = 0; s < splits; s++) {
+		mAll = fmaxf(mAll, p[s * (headSize + 2)]);
+	}
+	float lAll = 0.0f;
+	for (int s = 0; s < splits; s++) {
+		const float m = p[s * (headSize + 2)];
+		lAll += m == -INFINITY ? 0.0f : p[s * (headSize + 2) + 1] * __expf(m - mAll);
+	}
+	for (int d = threadIdx.x; d < headSize; d += blockDim.x) {
+		float v = 0.0f;
+		for (int s = 0; s < splits; s++) {
+			const float m = p[s * (headSize + 2)];
+			v += m == -INFINITY ? 0.0f : p[s * (headSize + 2) + 2 + d] * __expf(m - mAll);
+		}
+		out[(long) i * heads * headSize + h * headSize + d] = lAll > 0.0f ? v / lAll : 0.0f;
+	}
+}
+
+extern "C" __global__ void attention_f16(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
+		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
+	attention_split<true>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
+}
+
+extern "C" __global__ void attention_f32(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
+		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
+	attention_split<false>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
+}

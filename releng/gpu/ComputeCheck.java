@@ -1,0 +1,532 @@
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+import dev.atelier.compute.Compute;
+import dev.atelier.compute.Tensor;
+import dev.atelier.compute.TensorType;
+import dev.atelier.compute.internal.cpu.CpuCompute;
+import dev.atelier.compute.internal.cuda.CudaCompute;
+import dev.atelier.device.ComputeContext;
+import dev.atelier.device.Device;
+import dev.atelier.device.DeviceService;
+import dev.atelier.device.LeaseRequest;
+import dev.atelier.device.VramLease;
+import dev.atelier.device.cpu.internal.CpuDevice;
+import dev.atelier.device.cuda.internal.CudaDevices;
+import dev.atelier.device.internal.BundleDeviceService;
+import dev.atelier.device.internal.DeviceRegistry;
+import dev.atelier.llm.internal.gguf.GgmlType;
+import dev.atelier.llm.internal.gguf.Quantize;
+
+/**
+ * Runs every operation of the compute runtime's CUDA backend on cuda:0, for every weight type, against a scalar
+ * reference on the CPU (weights encoded by the LLM's GGUF code, dequantised by the CPU backend), and prints the relative RMS error of
+ * each; then times decode GEMVs of 4096 × 4096 and 14336 × 4096 matrices of each type against the device's memory
+ * bandwidth. Without OSGi (see compute-check.sh). Exits 1 when an error is beyond its tolerance.
+ */
+public final class ComputeCheck {
+
+	private static final List<TensorType> WEIGHTS = List.of(TensorType.F32, TensorType.F16, TensorType.BF16, TensorType.Q8_0, TensorType.Q4_0,
+			TensorType.Q4_K, TensorType.Q5_K, TensorType.Q6_K);
+	/** Exact up to float summation order. */
+	private static final double EXACT = 1e-5;
+	/** Activations rounded to F16 on tensor cores, or to 8 bits for the quantised GEMVs. */
+	private static final double ROUNDED = 1e-2;
+	private static final List<String> failures = new ArrayList<>();
+	private static final Random random = new Random(42);
+	private static final Arena arena = Arena.ofAuto();
+	/** The CPU backend, which dequantises the weights the GPU must read. */
+	private static Compute cpu;
+
+	public static void main(String[] args) throws Exception {
+		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
+		CudaDevices cuda = new CudaDevices();
+		registry.addProvider(cuda);
+		registry.addProvider(new CpuDevice());
+		DeviceService service = BundleDeviceService.forBundle(registry, "compute-check");
+		Device gpu = service.device("cuda:0").orElseThrow(() -> new IllegalStateException("no cuda:0"));
+		System.out.printf(Locale.ROOT, "%s %s, compute %s, peak memory bandwidth %.0f GB/s%n", gpu.id(), gpu.name(), gpu.computeCapability(),
+				gpu.peakMemoryBandwidth() / 1e9);
+		System.out.println("describe: " + CudaCompute.describe(gpu));
+		try (VramLease lease = service.acquire("cuda:0", LeaseRequest.of("compute check", 20_000_000_000L)); VramLease.Use use = lease.use();
+				ComputeContext context = service.openContext(lease);
+				VramLease hostLease = service.acquire("cpu", LeaseRequest.of("compute check reference", 1L << 30));
+				ComputeContext host = service.openContext(hostLease)) {
+			cpu = new CpuCompute(host, Runtime.getRuntime().availableProcessors());
+			try (Compute own = CudaCompute.openWithoutCublas(context)) {
+				System.out.println("== " + own.description());
+				operations(own);
+				for (TensorType type : WEIGHTS) {
+					weights(own, type);
+				}
+			}
+			try (Compute withCublas = CudaCompute.open(context)) {
+				if (withCublas.description().contains("cuBLAS")) {
+					System.out.println("== " + withCublas.description());
+					for (TensorType type : WEIGHTS) {
+						batched(withCublas, type, 77, 96, 512);
+					}
+				} else {
+					System.out.println("== no cuBLAS on this host: " + CudaCompute.describe(gpu));
+				}
+				System.out.println("== decode GEMV bandwidth (graph of matmuls over copies that do not fit the L2 cache)");
+				for (TensorType type : WEIGHTS) {
+					bandwidth(withCublas, type, 4096, 4096);
+					bandwidth(withCublas, type, 14336, 4096);
+				}
+			}
+		}
+		registry.shutdown();
+		cuda.close();
+		System.out.println(failures.isEmpty() ? "COMPUTE CHECK PASSED" : "COMPUTE CHECK FAILED: " + failures);
+		System.exit(failures.isEmpty() ? 0 : 1);
+	}
+
+	// ---- weights: get_rows, GEMV (one and a few rows), batched matmul ----------------------------------------------------
+
+	private static void weights(Compute compute, TensorType type) {
+		int cols = 1024;
+		int rows = 96;
+		float[][] w = dequantised(type, rows, cols);
+		Tensor table = compute.upload(type, rows, cols, encoded(type, w));
+		int[] ids = { 3, 0, 95, 17, 3 };
+		Tensor idT = ints(compute, ids);
+		Tensor out = compute.allocate(TensorType.F32, ids.length, cols);
+		compute.getRows(table, idT, out);
+		float[][] expected = new float[ids.length][];
+		for (int i = 0; i < ids.length; i++) {
+			expected[i] = w[ids[i]];
+		}
+		report("getRows", type, read(out), expected, EXACT);
+		for (int n : new int[] { 1, 5 }) {
+			float[][] x = randomRows(n, cols, 1f);
+			report("matmul gemv n=" + n, type, matmul(compute, table, x), reference(w, x), type.quantised() ? ROUNDED : EXACT);
+		}
+		batched(compute, type, 77, rows, cols);
+		if (!type.quantised()) { // rows of 12 values break 16-byte loads: the value-at-a-time GEMV
+			float[][] small = dequantised(type, 33, 12);
+			float[][] x = randomRows(1, 12, 1f);
+			report("matmul gemv cols=12", type, matmul(compute, compute.upload(type, 33, 12, encoded(type, small)), x), reference(small, x), EXACT);
+		}
+		table.close();
+	}
+
+	private static void batched(Compute compute, TensorType type, int n, int rows, int cols) {
+		float[][] w = dequantised(type, rows, cols);
+		float[][] x = randomRows(n, cols, 1f);
+		try (Tensor t = compute.upload(type, rows, cols, encoded(type, w))) {
+			report("matmul batch n=" + n, type, matmul(compute, t, x), reference(w, x), ROUNDED);
+		}
+	}
+
+	private static float[][] matmul(Compute compute, Tensor w, float[][] x) {
+		Tensor xt = floats(compute, x);
+		Tensor out = compute.allocate(TensorType.F32, x.length, w.rows());
+		compute.matmul(w, xt, out);
+		float[][] result = read(out);
+		xt.close();
+		out.close();
+		return result;
+	}
+
+	private static float[][] reference(float[][] w, float[][] x) {
+		float[][] out = new float[x.length][w.length];
+		for (int i = 0; i < x.length; i++) {
+			for (int r = 0; r < w.length; r++) {
+				double s = 0;
+				for (int c = 0; c < x[i].length; c++) {
+					s += (double) w[r][c] * x[i][c];
+				}
+				out[i][r] = (float) s;
+			}
+		}
+		return out;
+	}
+
+	/** Random weights as the type stores them, dequantised again by the CPU backend: the values the GPU must read. */
+	private static float[][] dequantised(TensorType type, int rows, int cols) {
+		MemorySegment data = encoded(type, randomRows(rows, cols, 0.5f));
+		int[] all = new int[rows];
+		Arrays.setAll(all, i -> i);
+		try (Tensor table = cpu.upload(type, rows, cols, data); Tensor ids = ints(cpu, all); Tensor out = cpu.allocate(TensorType.F32, rows, cols)) {
+			cpu.getRows(table, ids, out);
+			return read(out);
+		}
+	}
+
+	private static MemorySegment encoded(TensorType type, float[][] rows) {
+		float[] all = new float[rows.length * rows[0].length];
+		for (int r = 0; r < rows.length; r++) {
+			System.arraycopy(rows[r], 0, all, r * rows[0].length, rows[0].length);
+		}
+		byte[] bytes = Quantize.encode(GgmlType.valueOf(type.name()), all);
+		return arena.allocate(bytes.length, 16).copyFrom(MemorySegment.ofArray(bytes));
+	}
+
+	// ---- every other operation ----------------------------------------------------------------------------------------
+
+	private static void operations(Compute compute) {
+		float[][] a = randomRows(7, 300, 1f);
+		float[][] b = randomRows(7, 300, 1f);
+		float[][] bias = randomRows(1, 300, 1f);
+		Tensor at = floats(compute, a);
+		Tensor out = compute.allocate(TensorType.F32, 7, 300);
+		compute.add(at, floats(compute, b), out);
+		report("add", null, read(out), map2(a, b, Float::sum), EXACT);
+		compute.add(at, floats(compute, bias), out);
+		report("add bias", null, read(out), map2(a, broadcast(bias[0], 7), Float::sum), EXACT);
+		compute.swiGlu(at, floats(compute, b), out);
+		report("swiGlu", null, read(out), map2(a, b, (g, u) -> (float) (g / (1 + Math.exp(-g)) * u)), EXACT * 10);
+		float[][] norm = new float[7][300];
+		for (int i = 0; i < 7; i++) {
+			double ss = 0;
+			for (float v : a[i]) {
+				ss += v * v;
+			}
+			double scale = 1 / Math.sqrt(ss / 300 + 1e-5);
+			for (int j = 0; j < 300; j++) {
+				norm[i][j] = (float) (a[i][j] * scale * bias[0][j]);
+			}
+		}
+		compute.rmsNorm(at, floats(compute, bias), 1e-5f, out);
+		report("rmsNorm", null, read(out), norm, EXACT * 10);
+		Tensor copy = compute.allocate(TensorType.F32, 7, 300);
+		compute.copy(at, copy);
+		report("copy", null, read(copy), a, 0);
+		rope(compute, false);
+		rope(compute, true);
+		attention(compute, TensorType.F16, 1, 1000, 700);
+		attention(compute, TensorType.F16, 40, 64, 0);
+		attention(compute, TensorType.F32, 3, 300, 100);
+		decodeGraph(compute);
+		argmaxAndTopK(compute);
+	}
+
+	private static void rope(Compute compute, boolean neox) {
+		int heads = 4;
+		int hs = 64;
+		float[][] x = randomRows(5, heads * hs, 1f);
+		int[] positions = { 0, 1, 7, 300, 4095 };
+		float[] freq = new float[hs / 2];
+		for (int j = 0; j < hs / 2; j++) {
+			freq[j] = (float) Math.pow(10000, -2.0 * j / hs);
+		}
+		float[][] expected = new float[5][];
+		for (int i = 0; i < 5; i++) {
+			expected[i] = x[i].clone();
+			for (int h = 0; h < heads; h++) {
+				for (int j = 0; j < hs / 2; j++) {
+					int i0 = h * hs + (neox ? j : 2 * j);
+					int i1 = i0 + (neox ? hs / 2 : 1);
+					double angle = (double) positions[i] * freq[j];
+					float c = (float) Math.cos(angle);
+					float s = (float) Math.sin(angle);
+					expected[i][i0] = x[i][i0] * c - x[i][i1] * s;
+					expected[i][i1] = x[i][i0] * s + x[i][i1] * c;
+				}
+			}
+		}
+		Tensor xt = floats(compute, x);
+		compute.rope(xt, ints(compute, positions), floats(compute, new float[][] { freq }), hs, neox);
+		report(neox ? "rope neox" : "rope", null, read(xt), expected, 1e-4);
+	}
+
+	/** Rows stored with setRows into a cache of {@code cacheType}, then n queries at positions last − n + 1 … last (causal). */
+	private static void attention(Compute compute, TensorType cacheType, int n, int cacheRows, int firstPosition) {
+		int heads = 8;
+		int kvHeads = 2;
+		int hs = 128;
+		int last = firstPosition + n - 1;
+		float[][] k = randomRows(last + 1, kvHeads * hs, 1f);
+		float[][] v = randomRows(last + 1, kvHeads * hs, 1f);
+		round(k, cacheType);
+		round(v, cacheType);
+		Tensor keys = compute.allocate(cacheType, cacheRows, kvHeads * hs);
+		Tensor values = compute.allocate(cacheType, cacheRows, kvHeads * hs);
+		int[] all = new int[last + 1];
+		Arrays.setAll(all, i -> i);
+		Tensor allPositions = ints(compute, all);
+		compute.setRows(floats(compute, k), allPositions, keys);
+		compute.setRows(floats(compute, v), allPositions, values);
+		float[][] stored = read(keys);
+		report("setRows " + cacheType, null, Arrays.copyOf(stored, last + 1), k, 0);
+		float[][] q = randomRows(n, heads * hs, 1f);
+		int[] positions = new int[n];
+		Arrays.setAll(positions, i -> firstPosition + i);
+		Tensor out = compute.allocate(TensorType.F32, n, heads * hs);
+		compute.attention(floats(compute, q), keys, values, ints(compute, positions), heads, kvHeads, out);
+		report("attention " + cacheType + " n=" + n + " cache=" + cacheRows, null, read(out), attentionReference(q, k, v, positions, heads, kvHeads, hs),
+				1e-4);
+	}
+
+	private static float[][] attentionReference(float[][] q, float[][] k, float[][] v, int[] positions, int heads, int kvHeads, int hs) {
+		float[][] out = new float[q.length][heads * hs];
+		for (int i = 0; i < q.length; i++) {
+			for (int h = 0; h < heads; h++) {
+				int kvh = h / (heads / kvHeads);
+				double[] scores = new double[positions[i] + 1];
+				double max = Double.NEGATIVE_INFINITY;
+				for (int t = 0; t <= positions[i]; t++) {
+					double s = 0;
+					for (int d = 0; d < hs; d++) {
+						s += q[i][h * hs + d] * k[t][kvh * hs + d];
+					}
+					scores[t] = s / Math.sqrt(hs);
+					max = Math.max(max, scores[t]);
+				}
+				double sum = 0;
+				for (int t = 0; t <= positions[i]; t++) {
+					scores[t] = Math.exp(scores[t] - max);
+					sum += scores[t];
+				}
+				for (int d = 0; d < hs; d++) {
+					double acc = 0;
+					for (int t = 0; t <= positions[i]; t++) {
+						acc += scores[t] * v[t][kvh * hs + d];
+					}
+					out[i][h * hs + d] = (float) (acc / sum);
+				}
+			}
+		}
+		return out;
+	}
+
+	/** One captured graph (rope, setRows, attention) replayed at three positions written before each replay. */
+	private static void decodeGraph(Compute compute) {
+		int heads = 4;
+		int hs = 64;
+		int cacheRows = 512;
+		float[] freq = new float[hs / 2];
+		for (int j = 0; j < hs / 2; j++) {
+			freq[j] = (float) Math.pow(10000, -2.0 * j / hs);
+		}
+		Tensor keys = compute.allocate(TensorType.F16, cacheRows, heads * hs);
+		Tensor values = compute.allocate(TensorType.F16, cacheRows, heads * hs);
+		Tensor position = compute.allocate(TensorType.I32, 1, 1);
+		Tensor q = compute.allocate(TensorType.F32, 1, heads * hs);
+		Tensor kv = compute.allocate(TensorType.F32, 1, heads * hs);
+		Tensor out = compute.allocate(TensorType.F32, 1, heads * hs);
+		Tensor freqT = floats(compute, new float[][] { freq });
+		Compute.Graph graph = compute.capture(() -> {
+			compute.setRows(kv, position, keys);
+			compute.setRows(kv, position, values);
+			compute.rope(q, position, freqT, hs, false);
+			compute.attention(q, keys, values, position, heads, heads, out);
+		});
+		List<float[]> cached = new ArrayList<>();
+		double worst = 0;
+		for (int p = 0; p < 3; p++) {
+			float[][] row = randomRows(1, heads * hs, 1f);
+			round(row, TensorType.F16);
+			float[][] query = randomRows(1, heads * hs, 1f);
+			cached.add(row[0]);
+			kv.write(segment(row));
+			q.write(segment(query));
+			position.write(MemorySegment.ofArray(new int[] { p }));
+			graph.replay();
+			float[][] rotated = new float[1][heads * hs];
+			for (int h = 0; h < heads; h++) {
+				for (int j = 0; j < hs / 2; j++) {
+					int i0 = h * hs + 2 * j;
+					double angle = (double) p * freq[j];
+					rotated[0][i0] = (float) (query[0][i0] * Math.cos(angle) - query[0][i0 + 1] * Math.sin(angle));
+					rotated[0][i0 + 1] = (float) (query[0][i0] * Math.sin(angle) + query[0][i0 + 1] * Math.cos(angle));
+				}
+			}
+			float[][] kvSoFar = cached.toArray(float[][]::new);
+			worst = Math.max(worst, relativeRms(read(out), attentionReference(rotated, kvSoFar, kvSoFar, new int[] { p }, heads, heads, hs)));
+		}
+		graph.close();
+		check("graph replay (decode at positions 0, 1, 2)", null, worst, 1e-4);
+	}
+
+	private static void argmaxAndTopK(Compute compute) {
+		int cols = 32000;
+		float[][] rows = randomRows(3, cols, 1f);
+		rows[1][123] = 50;
+		rows[1][7000] = 50; // a tie: the first wins
+		rows[0][31999] = 60;
+		Tensor values = floats(compute, rows);
+		Tensor out = compute.allocate(TensorType.I32, 1, 3);
+		compute.argmax(values, out);
+		int[] got = new int[3];
+		out.read(MemorySegment.ofArray(got));
+		int[] expected = new int[3];
+		for (int i = 0; i < 3; i++) {
+			for (int j = 1; j < cols; j++) {
+				if (rows[i][j] > rows[i][expected[i]]) {
+					expected[i] = j;
+				}
+			}
+		}
+		check("argmax (ties: first index) " + Arrays.toString(got), null, Arrays.equals(got, expected) ? 0 : 1, 0);
+		float[] row = rows[1].clone();
+		for (int j = 0; j < cols; j += 97) {
+			row[j] = 2.5f; // many equal values straddling the k-th
+		}
+		for (int k : new int[] { 1, 40, 256 }) {
+			Tensor topValues = compute.allocate(TensorType.F32, 1, k);
+			Tensor topIndices = compute.allocate(TensorType.I32, 1, k);
+			compute.topK(floats(compute, new float[][] { row }), k, topValues, topIndices);
+			int[] indices = new int[k];
+			topIndices.read(MemorySegment.ofArray(indices));
+			float[] vals = new float[k];
+			topValues.read(MemorySegment.ofArray(vals));
+			Integer[] order = new Integer[cols];
+			Arrays.setAll(order, i -> i);
+			Arrays.sort(order, (x, y) -> row[x] != row[y] ? Float.compare(row[y], row[x]) : Integer.compare(x, y));
+			int wrong = 0;
+			for (int i = 0; i < k; i++) {
+				if (indices[i] != order[i] || vals[i] != row[order[i]]) {
+					wrong++;
+				}
+			}
+			check("topK k=" + k + " (" + wrong + " of " + k + " wrong)", null, wrong, 0);
+		}
+	}
+
+	// ---- bandwidth -------------------------------------------------------------------------------------------------------
+
+	/** A graph of matmuls over enough copies of the matrix (random bytes: timing only) to stream from memory, not L2. */
+	private static void bandwidth(Compute compute, TensorType type, int rows, int cols) {
+		long bytes = rows * type.rowBytes(cols);
+		int copies = (int) Math.max(4, Math.ceil(1e9 / bytes));
+		MemorySegment data = arena.allocate(bytes, 16);
+		for (long i = 0; i < bytes; i += 8) {
+			data.set(ValueLayout.JAVA_LONG_UNALIGNED, i, random.nextLong() & 0x3BFF3BFF3BFF3BFFL); // finite halves, floats
+		}
+		List<Tensor> matrices = new ArrayList<>();
+		matrices.add(compute.upload(type, rows, cols, data));
+		for (int i = 1; i < copies; i++) {
+			Tensor copy = compute.allocate(type, rows, cols);
+			compute.copy(matrices.get(0), copy);
+			matrices.add(copy);
+		}
+		Tensor x = floats(compute, randomRows(1, cols, 1f));
+		Tensor out = compute.allocate(TensorType.F32, 1, rows);
+		Compute.Graph graph = compute.capture(() -> matrices.forEach(m -> compute.matmul(m, x, out)));
+		graph.replay();
+		compute.synchronize();
+		int replays = 5;
+		long start = System.nanoTime();
+		for (int i = 0; i < replays; i++) {
+			graph.replay();
+		}
+		compute.synchronize();
+		double seconds = (System.nanoTime() - start) / 1e9 / replays / copies;
+		double rate = bytes / seconds;
+		double peak = compute.device().peakMemoryBandwidth();
+		System.out.printf(Locale.ROOT, "  gemv %-5s %5d × %d  %8.1f µs  %7.0f GB/s  %5.1f %% of %.0f GB/s%n", type, rows, cols, seconds * 1e6, rate / 1e9,
+				100 * rate / peak, peak / 1e9);
+		graph.close();
+		matrices.forEach(Tensor::close);
+		x.close();
+		out.close();
+	}
+
+	// ---- helpers ---------------------------------------------------------------------------------------------------------
+
+	private static void report(String op, TensorType type, float[][] got, float[][] expected, double tolerance) {
+		check(op, type, relativeRms(got, expected), tolerance);
+	}
+
+	private static void check(String op, TensorType type, double error, double tolerance) {
+		boolean ok = error <= tolerance && !Double.isNaN(error);
+		String name = type == null ? op : op + " " + type;
+		System.out.printf(Locale.ROOT, "  %s %-44s relative RMS %.2e (tolerance %.0e)%n", ok ? "ok  " : "FAIL", name, error, tolerance);
+		if (!ok) {
+			failures.add(name);
+		}
+	}
+
+	private static double relativeRms(float[][] got, float[][] expected) {
+		double diff = 0;
+		double norm = 0;
+		for (int i = 0; i < expected.length; i++) {
+			for (int j = 0; j < expected[i].length; j++) {
+				double d = got[i][j] - expected[i][j];
+				diff += d * d;
+				norm += (double) expected[i][j] * expected[i][j];
+			}
+		}
+		return Math.sqrt(diff / Math.max(norm, 1e-30));
+	}
+
+	private static float[][] randomRows(int rows, int cols, float scale) {
+		float[][] out = new float[rows][cols];
+		for (float[] row : out) {
+			for (int j = 0; j < cols; j++) {
+				row[j] = (float) random.nextGaussian() * scale;
+			}
+		}
+		return out;
+	}
+
+	/** Values as a cache of that type holds them. */
+	private static void round(float[][] rows, TensorType type) {
+		if (type == TensorType.F16) {
+			for (float[] row : rows) {
+				for (int j = 0; j < row.length; j++) {
+					row[j] = Float.float16ToFloat(Float.floatToFloat16(row[j]));
+				}
+			}
+		}
+	}
+
+	private static float[][] broadcast(float[] row, int n) {
+		float[][] out = new float[n][];
+		Arrays.fill(out, row);
+		return out;
+	}
+
+	private interface FloatOp {
+		float apply(float a, float b);
+	}
+
+	private static float[][] map2(float[][] a, float[][] b, FloatOp op) {
+		float[][] out = new float[a.length][a[0].length];
+		for (int i = 0; i < a.length; i++) {
+			for (int j = 0; j < a[i].length; j++) {
+				out[i][j] = op.apply(a[i][j], b[i][j]);
+			}
+		}
+		return out;
+	}
+
+	private static MemorySegment segment(float[][] rows) {
+		MemorySegment s = arena.allocate(4L * rows.length * rows[0].length, 16);
+		for (int i = 0; i < rows.length; i++) {
+			MemorySegment.copy(rows[i], 0, s, ValueLayout.JAVA_FLOAT, 4L * i * rows[0].length, rows[0].length);
+		}
+		return s;
+	}
+
+	private static Tensor floats(Compute compute, float[][] rows) {
+		return compute.upload(TensorType.F32, rows.length, rows[0].length, segment(rows));
+	}
+
+	private static Tensor ints(Compute compute, int[] values) {
+		return compute.upload(TensorType.I32, 1, values.length, MemorySegment.ofArray(values));
+	}
+
+	/** A tensor's rows as floats (F32, or an F16 cache). */
+	private static float[][] read(Tensor t) {
+		MemorySegment host = arena.allocate(t.bytes(), 16);
+		t.read(host);
+		float[][] out = new float[t.rows()][t.cols()];
+		for (int i = 0; i < t.rows(); i++) {
+			for (int j = 0; j < t.cols(); j++) {
+				long at = (long) i * t.cols() + j;
+				out[i][j] = t.type() == TensorType.F16 ? Float.float16ToFloat(host.get(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * at))
+						: host.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4 * at);
+			}
+		}
+		return out;
+	}
+}
