@@ -7,10 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
-import dev.atelier.llm.internal.engine.ChatFormat;
-import dev.atelier.llm.internal.engine.ChatTemplate;
 import dev.atelier.llm.internal.engine.EmbeddedChat;
-import dev.atelier.llm.internal.engine.EmbeddedModel;
+import dev.atelier.llm.internal.engine.Placement;
 import dev.atelier.llm.internal.openai.OpenAiBackend;
 
 /** Opens the chat models the assistant offers: a GGUF file on the embedded engine, or an OpenAI-compatible server. */
@@ -36,25 +34,7 @@ public final class ChatModels {
 	 */
 	public static ChatModel embedded(Path file, String template, int threads, int context, Consumer<String> notes)
 			throws IOException, ChatException {
-		EmbeddedModel model = EmbeddedModel.open(file, threads, context);
-		try {
-			if (model.tokenizer().isEmpty()) {
-				throw new ChatException(file + " has no tokenizer: it cannot chat");
-			}
-			String name = file.getFileName().toString();
-			ChatFormat format;
-			if (template != null) {
-				format = ChatFormat.known(ChatTemplate.named(template).orElseThrow(() -> new ChatException(
-						file + ": no chat template '" + template + "'; choose one of " + String.join(", ", TEMPLATES))));
-			} else {
-				format = ChatFormat.of(model.chatTemplate(), name);
-			}
-			notes.accept("chat format: " + format.description());
-			return new EmbeddedChat(model, format, name, notes);
-		} catch (ChatException | RuntimeException e) {
-			model.close();
-			throw e;
-		}
+		return EmbeddedChat.open(file, template, Placement.auto(threads, notes), context, notes);
 	}
 
 	/** A model on an OpenAI-compatible server; {@code apiKey} may be empty. */

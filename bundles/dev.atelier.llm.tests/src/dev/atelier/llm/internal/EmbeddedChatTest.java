@@ -62,7 +62,7 @@ class EmbeddedChatTest {
 		try (GgufFile vocab = GgufFile.open(TinyVocab.write(dir.resolve("vocab.gguf")))) {
 			SyntheticModel.write(file, "tiny", GgmlType.Q8_0, vocab, 3);
 		}
-		try (EmbeddedModel model = EmbeddedModel.open(file, 1, 96)) {
+		try (EmbeddedModel model = EmbeddedModel.open(file, Engines.cpu(1), 96)) {
 			EmbeddedChat chat = new EmbeddedChat(model, ChatTemplate.LLAMA2, "tiny");
 			StringBuilder answer = new StringBuilder();
 			Usage usage = chat.chat(CONVERSATION, Sampling.greedy(), 8, answer::append, () -> false);

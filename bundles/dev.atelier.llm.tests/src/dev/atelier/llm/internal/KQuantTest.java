@@ -19,11 +19,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.atelier.compute.TensorType;
 import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.internal.engine.GgufLlama;
-import dev.atelier.llm.internal.engine.KQuantWeights;
+import dev.atelier.llm.internal.engine.LlamaWeights;
 import dev.atelier.llm.internal.engine.SyntheticModel;
-import dev.atelier.llm.internal.engine.Weights;
 import dev.atelier.llm.internal.gguf.GgmlType;
 import dev.atelier.llm.internal.gguf.GgufFile;
 import dev.atelier.llm.internal.gguf.GgufWriter;
@@ -63,9 +63,7 @@ class KQuantTest {
 	}
 
 	private static float[] decode(GgmlType type, byte[] bytes, int n) {
-		float[] out = new float[n];
-		new KQuantWeights(MemorySegment.ofArray(bytes), type, 1, n).row(0, out);
-		return out;
+		return Engines.decode(new LlamaWeights.Matrix(TensorType.valueOf(type.name()), 1, n, MemorySegment.ofArray(bytes)));
 	}
 
 	@Test
@@ -75,26 +73,6 @@ class KQuantTest {
 		for (Reference ref : refs) {
 			// the same float operations as gguf-py ((d·scale)·q − dmin·min): equal to the bit, no tolerance
 			assertArrayEquals(ref.values(), decode(ref.type(), ref.blocks(), ref.values().length), ref.type() + " differs from gguf-py");
-		}
-	}
-
-	@Test
-	void theVectorAndScalarDotProductsAgreeWithTheReferenceValues() throws Exception {
-		Random r = new Random(7);
-		for (Reference ref : references()) {
-			int n = ref.values().length;
-			KQuantWeights w = new KQuantWeights(MemorySegment.ofArray(ref.blocks()), ref.type(), 1, n);
-			float[] x = gaussian(r, n, 1);
-			double want = 0;
-			double magnitude = 0;
-			for (int i = 0; i < n; i++) {
-				want += (double) ref.values()[i] * x[i];
-				magnitude += Math.abs((double) ref.values()[i] * x[i]);
-			}
-			// float sums of 512 terms, in another order than the double reference: within 1e-5 of Σ|terms|
-			for (float got : new float[] { w.dot(0, x), w.dotScalar(0, x) }) {
-				assertTrue(Math.abs(got - want) <= 1e-5 * magnitude, ref.type() + ": " + got + " vs " + want);
-			}
 		}
 	}
 
@@ -180,13 +158,30 @@ class KQuantTest {
 		e = assertThrows(ModelFormatException.class, () -> GgufFile.open(cut).close());
 		assertTrue(e.getMessage().contains("tensor blk.1.ffn_down.weight's data (1408 bytes"), e.getMessage());
 
-		// and the engine's own checks, for data that did not come through GgufFile
-		IllegalArgumentException short_ = assertThrows(IllegalArgumentException.class,
-				() -> Weights.of(MemorySegment.ofArray(new byte[2 * 144 - 1]), GgmlType.Q4_K, 2, 256));
-		assertEquals("a Q4_K matrix of 2 × 256 takes 288 bytes, not 287 (a damaged block table)", short_.getMessage());
-		IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
-				() -> Weights.of(MemorySegment.ofArray(new byte[210]), GgmlType.Q6_K, 1, 320));
-		assertEquals("Q6_K rows of 320 values are not whole super-blocks of 256", rows.getMessage());
+	}
+
+	@Test
+	void aKQuantTensorWithANonFiniteScaleIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("tiny-q4k.gguf");
+		try (GgufFile vocab = GgufFile.open(TinyVocab.write(dir.resolve("vocab.gguf")))) {
+			SyntheticModel.write(file, "tiny256", GgmlType.Q4_K, vocab, 1);
+		}
+		byte[] block;
+		try (GgufFile gguf = GgufFile.open(file)) {
+			block = gguf.tensors().get("blk.1.ffn_up.weight").data().asSlice(144, 144).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+		}
+		byte[] bytes = Files.readAllBytes(file);
+		int at = -1;
+		for (int i = 0; i + block.length <= bytes.length && at < 0; i++) {
+			at = Arrays.equals(bytes, i, i + block.length, block, 0, block.length) ? i : -1;
+		}
+		ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(at + 2, (short) 0x7C00); // dmin = +infinity
+		Files.write(file, bytes);
+		try (GgufFile gguf = GgufFile.open(file)) {
+			ModelFormatException e = assertThrows(ModelFormatException.class, () -> GgufLlama.load(gguf));
+			assertTrue(e.getMessage().endsWith("tensor blk.1.ffn_up.weight: super-block 1 has a non-finite dmin (Infinity): a damaged block table"),
+					e.getMessage());
+		}
 	}
 
 	/** Writes a tiny256 Q4_K model and rewrites the type of one tensor in its header (to a type whose blocks are no larger). */

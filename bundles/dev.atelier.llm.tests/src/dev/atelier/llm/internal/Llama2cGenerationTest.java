@@ -35,7 +35,7 @@ import dev.atelier.llm.internal.tokenizer.Llama2cTokenizer;
 class Llama2cGenerationTest {
 
 	private static List<Integer> greedy(Llama2cCheckpoint checkpoint, int threads, int tokens) {
-		Llama llama = new Llama(checkpoint.config(), checkpoint.weights(), threads);
+		Llama llama = Engines.llama(checkpoint.config(), checkpoint.weights(), threads);
 		try {
 			List<Integer> out = new ArrayList<>();
 			Usage usage = Generator.generate(llama, List.of(1), tokens, Sampling.greedy(), Set.of(), out::add, () -> false);
@@ -75,7 +75,7 @@ class Llama2cGenerationTest {
 			var c = checkpoint.config();
 			assertEquals(List.of(TinyLlama.DIM, TinyLlama.HIDDEN, TinyLlama.LAYERS, TinyLlama.HEADS, TinyLlama.KV_HEADS, TinyLlama.VOCAB,
 					TinyLlama.SEQ_LEN), List.of(c.dim(), c.hiddenDim(), c.layers(), c.heads(), c.kvHeads(), c.vocab(), c.contextLength()));
-			Llama llama = new Llama(c, checkpoint.weights(), 1);
+			Llama llama = Engines.llama(c, checkpoint.weights(), 1);
 			TinyLlama.Reference reference = tiny.new Reference();
 			List<Integer> expected = new ArrayList<>();
 			int token = 1;
@@ -83,10 +83,14 @@ class Llama2cGenerationTest {
 				double[] want = reference.forward(token, pos);
 				float[] got = llama.forward(token, pos);
 				double worst = 0;
+				double largest = 0;
 				for (int i = 0; i < want.length; i++) {
 					worst = Math.max(worst, Math.abs(got[i] - want[i]));
+					largest = Math.max(largest, Math.abs(want[i]));
 				}
-				assertTrue(worst < 1e-3, "position " + pos + ": logits differ from run.c's by up to " + worst);
+				// the reference rounds its double keys and values to half precision, the engine its float ones: now and then one
+				// rounds a value the other way, a half-precision step that large logits (~20 without a shared classifier) magnify
+				assertTrue(worst < 5e-4 * Math.max(1, largest), "position " + pos + ": logits up to " + largest + " differ from run.c's by up to " + worst);
 				token = argmax(want);
 				expected.add(token);
 			}
@@ -103,8 +107,8 @@ class Llama2cGenerationTest {
 	@ValueSource(booleans = { true, false })
 	void theSameWeightsAsGgufGiveTheSameModelAndTokenizerTheSamePrompt(boolean shared, @TempDir Path dir) throws Exception {
 		TinyLlama tiny = new TinyLlama(shared, 5);
-		try (EmbeddedModel bin = EmbeddedModel.open(tiny.writeLlama2c(dir.resolve("tiny.bin")), 1, 64);
-				EmbeddedModel gguf = EmbeddedModel.open(tiny.writeGguf(dir.resolve("tiny.gguf")), 1, 64)) {
+		try (EmbeddedModel bin = EmbeddedModel.open(tiny.writeLlama2c(dir.resolve("tiny.bin")), Engines.cpu(1), 64);
+				EmbeddedModel gguf = EmbeddedModel.open(tiny.writeGguf(dir.resolve("tiny.gguf")), Engines.cpu(1), 64)) {
 			assertEquals(Optional.empty(), bin.tokenizer(), "a checkpoint carries no tokenizer");
 			assertEquals(Optional.of(1), bin.bos());
 			bin.useTokenizer(Llama2cTokenizer.read(TinyVocab.writeLlama2c(dir.resolve("tokenizer.bin")), TinyLlama.VOCAB));
@@ -143,7 +147,7 @@ class Llama2cGenerationTest {
 			List<List<Integer>> runs = new ArrayList<>();
 			for (Sampling s : List.of(new Sampling(3, 0, 1, 0, 1, 7), new Sampling(3, 0, 1, 0, 1, 7), new Sampling(3, 0, 1, 0, 1, 8),
 					new Sampling(3, 1, 1, 0, 1, 3))) {
-				Llama llama = new Llama(checkpoint.config(), checkpoint.weights(), 1);
+				Llama llama = Engines.llama(checkpoint.config(), checkpoint.weights(), 1);
 				List<Integer> out = new ArrayList<>();
 				Generator.generate(llama, List.of(1), 40, s, Set.of(), out::add, () -> false);
 				llama.close();

@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
-import dev.atelier.llm.internal.cli.LlmCommand;
 import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.internal.engine.Llama;
 import dev.atelier.llm.internal.engine.Perplexity;
@@ -52,7 +51,7 @@ class PerplexityTest {
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
 		List<String> all = new ArrayList<>(List.of("llm", "perplexity"));
 		all.addAll(List.of(args));
-		int code = Cli.run(List.of(new LlmCommand()), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
+		int code = Cli.run(List.of(Engines.llmCommand()), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8), null), all);
 		return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
 	}
@@ -85,7 +84,7 @@ class PerplexityTest {
 		int[] tokens;
 		int bos;
 		List<Double> nlls = new ArrayList<>();
-		try (EmbeddedModel embedded = EmbeddedModel.open(model, 1, CTX)) {
+		try (EmbeddedModel embedded = EmbeddedModel.open(model, Engines.cpu(1), CTX)) {
 			tokens = embedded.prompt(Files.readString(text)).stream().mapToInt(Integer::intValue).toArray();
 			bos = embedded.bos().orElseThrow();
 			assertEquals(bos, tokens[0], "the text starts with BOS, as the vocabulary says");
@@ -197,9 +196,9 @@ class PerplexityTest {
 		assertEquals(1, longerThanModel.code());
 		assertTrue(longerThanModel.err().contains("--ctx 64 is longer than the context of 48 tokens that " + m + " declares"), longerThanModel.err());
 
-		Run gpu = cli("--model", m, "--file", t, "--ctx", "16", "--device", "cuda:0");
+		Run gpu = cli("--model", m, "--file", t, "--ctx", "16", "--device", "cuda:99");
 		assertEquals(2, gpu.code());
-		assertTrue(gpu.err().contains("cpu and auto"), gpu.err());
+		assertTrue(gpu.err().contains("--device: no device 'cuda:99'; known: "), gpu.err());
 
 		// the same number of tokens, one of them another text: ids no longer mean the same
 		List<String> tokens = new ArrayList<>(TinyVocab.TOKENS);
@@ -219,7 +218,7 @@ class PerplexityTest {
 	@Test
 	void aCancelledMeasureStopsBeforeTheEnd(@TempDir Path dir) throws Exception {
 		Path model = new TinyLlama(false, 11).writeGguf(dir.resolve("tiny.gguf"));
-		try (EmbeddedModel embedded = EmbeddedModel.open(model, 1, CTX)) {
+		try (EmbeddedModel embedded = EmbeddedModel.open(model, Engines.cpu(1), CTX)) {
 			int[] tokens = embedded.prompt(Files.readString(text(dir, 150))).stream().mapToInt(Integer::intValue).toArray();
 			int[] chunksSeen = { 0 };
 			Perplexity.Listener listener = new Perplexity.Listener() {

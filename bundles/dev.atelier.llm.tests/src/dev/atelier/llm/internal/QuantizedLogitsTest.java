@@ -3,7 +3,6 @@ package dev.atelier.llm.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,17 +17,15 @@ import dev.atelier.llm.Usage;
 import dev.atelier.llm.internal.engine.Generator;
 import dev.atelier.llm.internal.gguf.GgmlType;
 import dev.atelier.llm.internal.gguf.GgufFile;
-import dev.atelier.llm.internal.engine.F32Weights;
 import dev.atelier.llm.internal.engine.GgufLlama;
 import dev.atelier.llm.internal.engine.Llama;
 import dev.atelier.llm.internal.engine.LlamaWeights;
 import dev.atelier.llm.internal.engine.SyntheticModel;
-import dev.atelier.llm.internal.engine.Weights;
 import dev.atelier.llm.internal.tokenizer.Tokenizers;
 
 /**
  * Synthetic tiny Llama GGUFs in each tensor type: their logits (1) agree with an F32 computation on the same,
- * dequantised weights to float rounding — the fused dequantise-and-dot kernels are exact — and (2) stay within
+ * dequantised weights to float rounding (and the F16 cache's rounding of it) — the fused dequantise-and-dot kernels are exact — and (2) stay within
  * each format's stated error of the F32 model they were quantised from.
  */
 class QuantizedLogitsTest {
@@ -52,21 +49,11 @@ class QuantizedLogitsTest {
 		return out;
 	}
 
-	private static Weights dequantised(Weights w) {
-		float[] all = new float[w.rows() * w.cols()];
-		float[] row = new float[w.cols()];
-		for (int r = 0; r < w.rows(); r++) {
-			w.row(r, row);
-			System.arraycopy(row, 0, all, r * w.cols(), w.cols());
-		}
-		return new F32Weights(MemorySegment.ofArray(all), w.rows(), w.cols());
-	}
-
 	private static LlamaWeights dequantised(LlamaWeights w) {
-		List<LlamaWeights.Layer> layers = w.layers().stream().map(l -> new LlamaWeights.Layer(l.attentionNorm(), dequantised(l.wq()),
-				dequantised(l.wk()), dequantised(l.wv()), dequantised(l.wo()), l.ffnNorm(), dequantised(l.gate()), dequantised(l.down()),
-				dequantised(l.up()))).toList();
-		return new LlamaWeights(dequantised(w.tokenEmbedding()), layers, w.finalNorm(), dequantised(w.output()));
+		List<LlamaWeights.Layer> layers = w.layers().stream().map(l -> new LlamaWeights.Layer(l.attentionNorm(), Engines.dequantised(l.wq()),
+				Engines.dequantised(l.wk()), Engines.dequantised(l.wv()), Engines.dequantised(l.wo()), l.ffnNorm(), Engines.dequantised(l.gate()), Engines.dequantised(l.down()),
+				Engines.dequantised(l.up()))).toList();
+		return new LlamaWeights(Engines.dequantised(w.tokenEmbedding()), layers, w.finalNorm(), Engines.dequantised(w.output()));
 	}
 
 	private static double relativeRms(List<float[]> got, List<float[]> want) {
@@ -93,14 +80,15 @@ class QuantizedLogitsTest {
 		int[] prompt = new java.util.Random(5).ints(45, 0, vocabSize).toArray(); // two batches: 32 and 13 tokens
 		try (GgufFile gguf = GgufFile.open(file)) {
 			GgufLlama.Model m = GgufLlama.load(gguf);
-			float[] batched = new Llama(m.config(), m.weights(), 2).forward(prompt, 0).clone();
-			Llama single = new Llama(m.config(), m.weights(), 1);
+			float[] batched = Engines.llama(m.config(), m.weights(), 2).forward(prompt, 0).clone();
+			Llama single = Engines.llama(m.config(), m.weights(), 1);
 			float[] sequential = null;
 			for (int pos = 0; pos < prompt.length; pos++) {
 				sequential = single.forward(prompt[pos], pos);
 			}
 			double err = relativeRms(List.of(batched), List.of(sequential.clone()));
-			assertTrue(err < 1e-5, "batched prefill differs from token by token by " + err);
+			// float sums in another order, then the F16 cache: a key or value on a rounding boundary may land one half-ulp apart
+			assertTrue(err < 1e-4, "batched prefill differs from token by token by " + err);
 		}
 	}
 
@@ -124,7 +112,7 @@ class QuantizedLogitsTest {
 			GgufLlama.Model m = GgufLlama.load(gguf);
 			List<Integer> prompt = List.of(1, 20, 30, 40);
 			List<List<Integer>> outputs = new ArrayList<>();
-			for (Llama llama : List.of(new Llama(m.config(), m.weights(), 2), new Llama(m.config(), dequantised(m.weights()), 1))) {
+			for (Llama llama : List.of(Engines.llama(m.config(), m.weights(), 2), Engines.llama(m.config(), dequantised(m.weights()), 1))) {
 				List<Integer> tokens = new ArrayList<>();
 				Usage usage = Generator.generate(llama, prompt, 12, Sampling.greedy(), Set.of(), tokens::add, () -> false);
 				assertEquals(12, usage.generatedTokens());
@@ -144,7 +132,7 @@ class QuantizedLogitsTest {
 			List<float[]> original;
 			try (GgufFile f32 = GgufFile.open(f32File)) {
 				GgufLlama.Model m = GgufLlama.load(f32);
-				original = logits(new Llama(m.config(), m.weights(), 1), tokens);
+				original = logits(Engines.llama(m.config(), m.weights(), 1), tokens);
 			}
 			StringBuilder report = new StringBuilder();
 			for (double[] t : tolerances) {
@@ -153,12 +141,13 @@ class QuantizedLogitsTest {
 				SyntheticModel.write(file, shape, type, vocab, 42);
 				try (GgufFile gguf = GgufFile.open(file)) {
 					GgufLlama.Model m = GgufLlama.load(gguf);
-					List<float[]> ours = logits(new Llama(m.config(), m.weights(), 2), tokens);
-					List<float[]> exact = logits(new Llama(m.config(), dequantised(m.weights()), 1), tokens);
+					List<float[]> ours = logits(Engines.llama(m.config(), m.weights(), 2), tokens);
+					List<float[]> exact = logits(Engines.llama(m.config(), dequantised(m.weights()), 1), tokens);
 					double kernel = relativeRms(ours, exact);
 					double format = relativeRms(ours, original);
 					report.append(String.format(Locale.ROOT, "%s: kernel %.2e, format %.2e%n", type, kernel, format));
-					assertTrue(kernel < 1e-5, type + ": the fused kernels differ from F32 on the same weights by " + kernel);
+					// float rounding, amplified where the F16 cache rounds a key or value the other way
+					assertTrue(kernel < 1e-4, type + ": the fused kernels differ from F32 on the same weights by " + kernel);
 					assertTrue(format < t[1], type + ": " + format + " from the unquantised model, more than " + t[1]);
 				}
 			}

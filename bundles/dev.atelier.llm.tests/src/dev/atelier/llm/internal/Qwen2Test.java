@@ -62,10 +62,10 @@ class Qwen2Test {
 		List<float[]> out = new ArrayList<>();
 		try (GgufFile gguf = GgufFile.open(file)) {
 			GgufLlama.Model m = GgufLlama.load(gguf);
-			Llama batch = new Llama(m.config(), m.weights(), 2);
+			Llama batch = Engines.llama(m.config(), m.weights(), 2);
 			batch.forward(TOKENS, 0, 0, (i, l) -> out.add(l.clone()));
 			batch.close();
-			Llama decode = new Llama(m.config(), m.weights(), 1);
+			Llama decode = Engines.llama(m.config(), m.weights(), 1);
 			for (int pos = 0; pos < TOKENS.length; pos++) {
 				out.add(decode.forward(TOKENS[pos], pos).clone());
 			}

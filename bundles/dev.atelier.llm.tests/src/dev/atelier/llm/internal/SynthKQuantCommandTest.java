@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
-import dev.atelier.llm.internal.cli.LlmCommand;
 import dev.atelier.llm.internal.gguf.GgmlType;
 import dev.atelier.llm.internal.gguf.GgufFile;
 
@@ -29,7 +28,7 @@ class SynthKQuantCommandTest {
 	private static Run atelier(String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		int code = Cli.run(List.of(new LlmCommand()), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
+		int code = Cli.run(List.of(Engines.llmCommand()), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8), null), List.of(args));
 		return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
 	}

@@ -167,7 +167,7 @@ final class TinyLlama {
 	}
 
 	/**
-	 * run.c's forward pass, one token at a time, with its key/value cache; extended for Qwen2 with biases on Q, K and V
+	 * run.c's forward pass, one token at a time, with its key/value cache (in half precision); extended for Qwen2 with biases on Q, K and V
 	 * and rotary pairs (i, i + HEAD_SIZE / 2) as Hugging Face's rotate_half has them.
 	 */
 	final class Reference {
@@ -232,8 +232,10 @@ final class TinyLlama {
 						vec[i + 1] = a * sin + b * cos;
 					}
 				}
-				System.arraycopy(k, 0, keys[l], pos * KV_DIM, KV_DIM);
-				System.arraycopy(v, 0, values[l], pos * KV_DIM, KV_DIM);
+				for (int i = 0; i < KV_DIM; i++) { // the cache holds half precision, as the engine's and llama.cpp's F16 cache do
+					keys[l][pos * KV_DIM + i] = Float.float16ToFloat(Float.floatToFloat16((float) k[i]));
+					values[l][pos * KV_DIM + i] = Float.float16ToFloat(Float.floatToFloat16((float) v[i]));
+				}
 				double[] attended = new double[DIM];
 				for (int h = 0; h < HEADS; h++) {
 					int kvOffset = h / (HEADS / KV_HEADS) * HEAD_SIZE;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -18,7 +19,9 @@ import org.osgi.service.component.annotations.Reference;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.cli.UsageException;
+import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.core.secrets.SecretStore;
+import dev.atelier.device.DeviceService;
 import dev.atelier.llm.ApiKeys;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
@@ -27,6 +30,7 @@ import dev.atelier.llm.ChatModels;
 import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
+import dev.atelier.llm.internal.engine.EmbeddedChat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,14 +42,21 @@ public final class ChatCommand implements Subcommand {
 	@Reference
 	private SecretStore secrets;
 
+	@Reference
+	private DeviceService devices;
+
+	@Reference
+	private ComputeRuntime runtime;
+
 	@Override
 	public Object newCommand(CommandContext ctx) {
-		return new Chat(ctx, new ApiKeys(secrets));
+		return new Chat(ctx, new ApiKeys(secrets), devices, runtime);
 	}
 
 	@Command(name = "chat", header = "chat with a local GGUF model or an OpenAI-compatible server (Ollama, llama.cpp, LM Studio, vLLM)", customSynopsis = {
 			"atelier chat (--model FILE.gguf [--template NAME] | --url URL [--server-model NAME])",
-			"                    [--prompt TEXT] [--system TEXT] [--temperature 0.7] [--max-tokens 512] [--seed N] [--threads N]" }, description = {
+			"                    [--prompt TEXT] [--system TEXT] [--temperature 0.7] [--max-tokens 512] [--seed N]",
+			"                    [--device cuda:N|cpu|auto] [--gpu-layers N] [--threads N]" }, description = {
 					"With --prompt: prints the answer and exits. Without: a conversation, one message per line on standard input (an empty line or "
 							+ "end of input ends it). The API key, if the server needs one, comes from the workspace's secure storage (atelier llm key "
 							+ "--url URL) or $OPENAI_API_KEY. Statistics go to standard error." })
@@ -53,6 +64,8 @@ public final class ChatCommand implements Subcommand {
 
 		private final CommandContext ctx;
 		private final ApiKeys keys;
+		private final DeviceService devices;
+		private final ComputeRuntime runtime;
 
 		@Option(names = "--model", paramLabel = "FILE.gguf", description = "a local model")
 		private Path model;
@@ -76,11 +89,13 @@ public final class ChatCommand implements Subcommand {
 		private GenerationOptions generation = new GenerationOptions(0.7, 512);
 
 		@Mixin
-		private EngineThreads engine = new EngineThreads();
+		private EngineOptions engine = new EngineOptions();
 
-		Chat(CommandContext ctx, ApiKeys keys) {
+		Chat(CommandContext ctx, ApiKeys keys, DeviceService devices, ComputeRuntime runtime) {
 			this.ctx = ctx;
 			this.keys = keys;
+			this.devices = devices;
+			this.runtime = runtime;
 		}
 
 		@Override
@@ -90,11 +105,11 @@ public final class ChatCommand implements Subcommand {
 			}
 			Sampling sampling = generation.sampling();
 			int maxTokens = generation.maxTokens();
-			int threads = engine.threads();
 			ChatModel chat = null;
 			try {
 				if (model != null) {
-					chat = ChatModels.embedded(model, template, threads, 4096, note -> ctx.err().println("atelier chat: " + note));
+					Consumer<String> notes = note -> ctx.err().println("atelier chat: " + note);
+					chat = EmbeddedChat.open(model, template, engine.placement(devices, runtime, notes), 4096, notes);
 				} else {
 					String key = keys.get(url).orElse(System.getenv("OPENAI_API_KEY"));
 					URI server = url;

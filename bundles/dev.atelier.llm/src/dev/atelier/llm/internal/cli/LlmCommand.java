@@ -28,6 +28,8 @@ import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
 import dev.atelier.llm.internal.gguf.GgmlType;
 import dev.atelier.llm.internal.gguf.GgufFile;
+import dev.atelier.compute.ComputeRuntime;
+import dev.atelier.device.DeviceService;
 import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.internal.engine.Generator;
 import dev.atelier.llm.internal.engine.SyntheticModel;
@@ -49,17 +51,28 @@ public final class LlmCommand implements Subcommand {
 	@Reference
 	private SecretStore secrets;
 
+	@Reference
+	private DeviceService devices;
+
+	@Reference
+	private ComputeRuntime runtime;
+
 	@Override
 	public Object newCommand(CommandContext ctx) {
-		return new Llm(ctx, new ApiKeys(secrets));
+		return new Llm(ctx, new ApiKeys(secrets), devices, runtime);
 	}
 
-	/** The parent of the engine's tools: what they share is the run's context and the servers' keys. */
+	/** The parent of the engine's tools: what they share is the run's context, the servers' keys and the devices. */
 	@Command(name = "llm", header = "the embedded LLM engine: generate tokens, tokenize with a GGUF vocabulary, benchmark, measure perplexity", description = {
 			"GGUF models: Llama architecture, tensors in F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K or Q6_K. A llama2.c .bin checkpoint has no tokenizer: use "
 					+ "--prompt-ids and --emit ids with it, or give llama2.c's tokenizer.bin of its vocabulary with --tokenizer." },
 			subcommands = { Generate.class, Tokenize.class, Bench.class, PerplexityCommand.class, Synth.class, Key.class })
-	record Llm(CommandContext ctx, ApiKeys keys) {
+	record Llm(CommandContext ctx, ApiKeys keys, DeviceService devices, ComputeRuntime runtime) {
+
+		/** The model where {@code engine} places it, the choice told on standard error. */
+		EmbeddedModel open(Path model, EngineOptions engine, String command, int context) throws IOException {
+			return EmbeddedModel.open(model, engine.placement(devices, runtime, note -> ctx.err().println("atelier llm " + command + ": " + note)), context);
+		}
 	}
 
 	/** What {@code --emit} prints on standard output. */
@@ -93,7 +106,7 @@ public final class LlmCommand implements Subcommand {
 		private GenerationOptions generation = new GenerationOptions(0, 256);
 
 		@Mixin
-		private EngineThreads engine = new EngineThreads();
+		private EngineOptions engine = new EngineOptions();
 
 		@Override
 		public Integer call() {
@@ -103,7 +116,7 @@ public final class LlmCommand implements Subcommand {
 			}
 			Sampling sampling = generation.sampling();
 			int maxTokens = generation.maxTokens();
-			try (EmbeddedModel embedded = EmbeddedModel.open(model, engine.threads(), 4096)) {
+			try (EmbeddedModel embedded = parent.open(model, engine, "generate", 4096)) {
 				if (tokenizerFile != null) {
 					embedded.useTokenizer(Llama2cTokenizer.read(tokenizerFile, embedded.llama().config().vocab()));
 				}
@@ -130,8 +143,9 @@ public final class LlmCommand implements Subcommand {
 					return true;
 				}, () -> false);
 				ctx.out().println(text ? "" : String.join(" ", generated.stream().map(String::valueOf).toList()));
-				ctx.err().printf(Locale.ROOT, "atelier llm: %d prompt tokens, %d generated, first token after %.1f ms, %.1f tokens/s%n", usage.promptTokens(),
-						usage.generatedTokens(), usage.timeToFirstTokenMillis(), usage.decodeTokensPerSecond());
+				ctx.err().printf(Locale.ROOT, "atelier llm: %d prompt tokens, %d generated, first token after %.1f ms, %.1f tokens/s on %s%n",
+						usage.promptTokens(), usage.generatedTokens(), usage.timeToFirstTokenMillis(), usage.decodeTokensPerSecond(),
+						embedded.llama().placement());
 				return 0;
 			} catch (NoSuchFileException e) {
 				ctx.err().println("atelier llm generate: " + model + ": no such file");
@@ -201,7 +215,7 @@ public final class LlmCommand implements Subcommand {
 		private Path model;
 
 		@Mixin
-		private EngineThreads engine = new EngineThreads();
+		private EngineOptions engine = new EngineOptions();
 
 		@Option(names = "--prompt-tokens", paramLabel = "N", description = "the prompt's length (default ${DEFAULT-VALUE})")
 		private int promptTokens = 128;
@@ -212,10 +226,9 @@ public final class LlmCommand implements Subcommand {
 		@Override
 		public Integer call() {
 			CommandContext ctx = parent.ctx();
-			int threads = engine.threads();
 			UsageException.atLeast(1, promptTokens, "--prompt-tokens");
 			UsageException.atLeast(2, tokens, "--tokens");
-			try (EmbeddedModel embedded = EmbeddedModel.open(model, threads, promptTokens + tokens + 1)) {
+			try (EmbeddedModel embedded = parent.open(model, engine, "bench", promptTokens + tokens + 1)) {
 				Random random = new Random(7);
 				int vocab = embedded.llama().config().vocab();
 				List<Integer> prompt = new ArrayList<>();
@@ -224,7 +237,7 @@ public final class LlmCommand implements Subcommand {
 				}
 				Usage usage = Generator.generate(embedded.llama(), prompt, tokens, Sampling.greedy(), Set.of(), t -> true, () -> false);
 				double prefill = promptTokens / (usage.timeToFirstTokenMillis() / 1e3);
-				ctx.out().printf(Locale.ROOT, "model %s, %d threads%n", model.getFileName(), threads);
+				ctx.out().printf(Locale.ROOT, "model %s on %s%n", model.getFileName(), embedded.llama().placement());
 				ctx.out().printf(Locale.ROOT, "prefill pp%d: %.2f tokens/s (batches of 32 tokens)%n", promptTokens, prefill);
 				ctx.out().printf(Locale.ROOT, "decode  tg%d: %.2f tokens/s%n", usage.generatedTokens(), usage.decodeTokensPerSecond());
 				ctx.out().printf(Locale.ROOT, "time to first token: %.1f ms%n", usage.timeToFirstTokenMillis());

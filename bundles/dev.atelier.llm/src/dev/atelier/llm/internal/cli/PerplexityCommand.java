@@ -14,7 +14,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 
 import dev.atelier.cli.CommandContext;
-import dev.atelier.cli.DeviceId;
 import dev.atelier.cli.ProgressBar;
 import dev.atelier.cli.UsageException;
 import dev.atelier.llm.ModelFormatException;
@@ -52,13 +51,10 @@ final class PerplexityCommand implements Callable<Integer> {
 	private Integer chunks;
 
 	@Mixin
-	private EngineThreads engine = new EngineThreads();
+	private EngineOptions engine = new EngineOptions();
 
 	@Option(names = "--base", paramLabel = "BASE.gguf", description = "a model of the same vocabulary to compare with (KL divergence, top-1 agreement)")
 	private Path base;
-
-	@Option(names = "--device", paramLabel = "ID", description = "cpu or auto (default); both run the embedded CPU engine today (the GPU runtime comes later)")
-	private DeviceId device = DeviceId.AUTO;
 
 	@Override
 	public Integer call() {
@@ -68,12 +64,8 @@ final class PerplexityCommand implements Callable<Integer> {
 		} catch (IllegalArgumentException e) {
 			throw new UsageException(e.getMessage());
 		}
-		int threads = engine.threads();
 		if (chunks != null) {
 			UsageException.atLeast(1, chunks, "--chunks");
-		}
-		if (!device.equals(DeviceId.CPU) && !device.isAuto()) {
-			throw new UsageException("--device: " + device + " is not available to the LLM yet; cpu and auto run the embedded CPU engine");
 		}
 		String text;
 		try {
@@ -89,7 +81,7 @@ final class PerplexityCommand implements Callable<Integer> {
 			return 1;
 		}
 		Path opening = model;
-		try (EmbeddedModel measured = EmbeddedModel.open(model, threads, this.ctx);
+		try (EmbeddedModel measured = open(model);
 				EmbeddedModel reference = base == null ? null : open(opening = base)) {
 			opening = null;
 			Tokenizer tokenizer = measured.tokenizer().orElse(null);
@@ -121,8 +113,8 @@ final class PerplexityCommand implements Callable<Integer> {
 				return 1;
 			}
 			OptionalInt bos = measured.bos().map(OptionalInt::of).orElse(OptionalInt.empty());
-			ctx.err().printf(Locale.ROOT, "atelier llm perplexity: %d tokens, %d chunks of %d, %d threads on the CPU%n", tokens.length,
-					chunks == null ? tokens.length / this.ctx : Math.min(chunks, tokens.length / this.ctx), this.ctx, threads);
+			ctx.err().printf(Locale.ROOT, "atelier llm perplexity: %d tokens, %d chunks of %d on %s%n", tokens.length,
+					chunks == null ? tokens.length / this.ctx : Math.min(chunks, tokens.length / this.ctx), this.ctx, measured.llama().placement());
 			ProgressBar bar = new ProgressBar(ctx.err(), "perplexity");
 			StringBuilder running = new StringBuilder();
 			Perplexity.Result result;
@@ -167,7 +159,7 @@ final class PerplexityCommand implements Callable<Integer> {
 	}
 
 	private EmbeddedModel open(Path path) throws IOException {
-		return EmbeddedModel.open(path, engine.threads(), ctx);
+		return parent.open(path, engine, "perplexity", ctx);
 	}
 
 	/** Why two models' token ids do not mean the same, if they do not: their sizes, BOS, or the first token whose text differs. */

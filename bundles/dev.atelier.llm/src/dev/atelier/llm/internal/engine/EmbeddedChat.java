@@ -1,5 +1,7 @@
 package dev.atelier.llm.internal.engine;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.function.Consumer;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
+import dev.atelier.llm.ChatModels;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
 import dev.atelier.llm.internal.tokenizer.TextStream;
@@ -42,6 +45,30 @@ public final class EmbeddedChat implements ChatModel {
 		this.format = format;
 		this.name = name;
 		this.warnings = warnings;
+	}
+
+	/** A GGUF model where {@code placement} puts it, as {@link ChatModels#embedded(Path, String, int, int, Consumer)} describes. */
+	public static ChatModel open(Path file, String template, Placement placement, int context, Consumer<String> notes) throws IOException, ChatException {
+		EmbeddedModel model = EmbeddedModel.open(file, placement, context);
+		try {
+			if (model.tokenizer().isEmpty()) {
+				throw new ChatException(file + " has no tokenizer: it cannot chat");
+			}
+			String name = file.getFileName().toString();
+			ChatFormat format;
+			if (template != null) {
+				format = ChatFormat.known(ChatTemplate.named(template).orElseThrow(() -> new ChatException(
+						file + ": no chat template '" + template + "'; choose one of " + String.join(", ", ChatModels.TEMPLATES))));
+			} else {
+				format = ChatFormat.of(model.chatTemplate(), name);
+			}
+			notes.accept("chat format: " + format.description());
+			notes.accept("running on " + model.llama().placement());
+			return new EmbeddedChat(model, format, name, notes);
+		} catch (ChatException | RuntimeException e) {
+			model.close();
+			throw e;
+		}
 	}
 
 	public ChatFormat format() {

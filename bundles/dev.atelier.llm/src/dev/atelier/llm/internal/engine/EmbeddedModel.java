@@ -40,8 +40,12 @@ public final class EmbeddedModel implements AutoCloseable {
 		this.file = file;
 	}
 
-	/** Opens a model; {@code maxContext} bounds the key/value cache (models may declare 128k positions). */
-	public static EmbeddedModel open(Path path, int threads, int maxContext) throws IOException {
+	/**
+	 * Opens a model where {@code placement} puts it; {@code maxContext} bounds the key/value cache (models may declare
+	 * 128k positions).
+	 */
+	public static EmbeddedModel open(Path path, Placement placement, int maxContext) throws IOException {
+		String client = "llm " + path.getFileName();
 		byte[] magic = new byte[4];
 		try (InputStream in = Files.newInputStream(path)) {
 			in.readNBytes(magic, 0, 4);
@@ -55,7 +59,7 @@ public final class EmbeddedModel implements AutoCloseable {
 				Optional<Integer> bos = addBos ? gguf.integer("tokenizer.ggml.bos_token_id").map(Long::intValue) : Optional.empty();
 				Set<Integer> stops = gguf.integer("tokenizer.ggml.eos_token_id").map(id -> Set.of(id.intValue())).orElse(Set.of());
 				List<String> texts = gguf.strings("tokenizer.ggml.tokens").orElse(List.of());
-				return new EmbeddedModel(new Llama(model.config(), model.weights(), threads, maxContext), tokenizer, bos, stops,
+				return new EmbeddedModel(placement.open(client, model.config(), model.weights(), maxContext), tokenizer, bos, stops,
 						gguf.string("tokenizer.chat_template"), tokenText(gguf, texts, "tokenizer.ggml.bos_token_id"),
 						tokenText(gguf, texts, "tokenizer.ggml.eos_token_id"), gguf);
 			} catch (RuntimeException e) {
@@ -64,8 +68,13 @@ public final class EmbeddedModel implements AutoCloseable {
 			}
 		}
 		Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(path);
-		return new EmbeddedModel(new Llama(checkpoint.config(), checkpoint.weights(), threads, maxContext), Optional.empty(), Optional.of(1), Set.of(),
-				Optional.empty(), "", "", checkpoint::close);
+		try {
+			return new EmbeddedModel(placement.open(client, checkpoint.config(), checkpoint.weights(), maxContext), Optional.empty(), Optional.of(1),
+					Set.of(), Optional.empty(), "", "", checkpoint::close);
+		} catch (RuntimeException e) {
+			checkpoint.close();
+			throw e;
+		}
 	}
 
 	/** A special token's text from the vocabulary (bos_token/eos_token of a chat template); empty where it has none. */

@@ -31,12 +31,12 @@ public final class Generator {
 		TokenSampler sampler = new TokenSampler(sampling);
 		List<Integer> history = new ArrayList<>(prompt);
 		long start = System.nanoTime();
-		float[] logits = model.forward(prompt.stream().mapToInt(Integer::intValue).toArray(), 0);
+		model.run(prompt.stream().mapToInt(Integer::intValue).toArray(), 0);
 		long first = 0;
 		int generated = 0;
 		int pos = prompt.size();
 		while (generated < maxTokens && !cancelled.getAsBoolean()) {
-			int token = sampler.next(logits, history);
+			int token = model.sample(sampler, history);
 			if (generated == 0) {
 				first = System.nanoTime();
 			}
@@ -48,7 +48,7 @@ public final class Generator {
 			if (!sink.test(token) || generated == maxTokens || pos >= context) {
 				break;
 			}
-			logits = model.forward(token, pos++);
+			model.run(new int[] { token }, pos++);
 		}
 		long end = System.nanoTime();
 		double ttft = first == 0 ? Double.NaN : (first - start) / 1e6;

@@ -1,10 +1,12 @@
 package dev.atelier.llm.internal.engine;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.atelier.compute.TensorType;
 import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.internal.gguf.GgmlType;
 import dev.atelier.llm.internal.gguf.GgufFile;
@@ -16,6 +18,8 @@ import dev.atelier.llm.internal.gguf.GgufTensor;
  * {@code qwen2.*}.
  */
 public final class GgufLlama {
+
+	private static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
 	private GgufLlama() {
 	}
@@ -54,8 +58,8 @@ public final class GgufLlama {
 		}
 		int kvDim = config.kvDim();
 		int hidden = config.hiddenDim();
-		Weights embedding = weights(gguf, "token_embd.weight", vocab, dim);
-		Weights output = gguf.tensors().containsKey("output.weight") ? weights(gguf, "output.weight", vocab, dim) : embedding;
+		LlamaWeights.Matrix embedding = weights(gguf, "token_embd.weight", vocab, dim);
+		LlamaWeights.Matrix output = gguf.tensors().containsKey("output.weight") ? weights(gguf, "output.weight", vocab, dim) : embedding;
 		List<LlamaWeights.Layer> layers = new ArrayList<>();
 		for (int l = 0; l < config.layers(); l++) {
 			String p = "blk." + l + ".";
@@ -89,12 +93,42 @@ public final class GgufLlama {
 		return t;
 	}
 
-	private static Weights weights(GgufFile gguf, String name, int rows, int cols) {
+	/** The tensor types the engine reads: every weight type of the compute runtime. */
+	private static final List<TensorType> READ = java.util.Arrays.stream(TensorType.values()).filter(t -> t != TensorType.I32).toList();
+
+	private static LlamaWeights.Matrix weights(GgufFile gguf, String name, int rows, int cols) {
 		GgufTensor t = tensor(gguf, name, rows, cols);
-		try {
-			return Weights.of(t.data(), t.type(), rows, cols);
-		} catch (IllegalArgumentException e) {
-			throw new ModelFormatException(gguf.file(), "tensor " + name + ": " + e.getMessage());
+		TensorType type = READ.stream().filter(r -> r.name().equals(t.type().name())).findFirst()
+				.orElseThrow(() -> new ModelFormatException(gguf.file(), "tensor " + name + ": " + t.type() + " is not a type the engine reads ("
+						+ String.join(", ", READ.stream().map(TensorType::name).toList()) + " are)"));
+		long bytes = rows * type.rowBytes(cols);
+		if (t.data().byteSize() != bytes) {
+			throw new ModelFormatException(gguf.file(), "tensor " + name + ": a " + type + " matrix of " + rows + " × " + cols + " takes " + bytes
+					+ " bytes, not " + t.data().byteSize() + " (a damaged block table)");
+		}
+		checkScales(gguf, name, type, t.data());
+		return new LlamaWeights.Matrix(type, rows, cols, t.data());
+	}
+
+	/**
+	 * A K-quant's super-blocks each start (Q4_K, Q5_K: d and dmin at 0 and 2) or end (Q6_K: d at 208) with F16 scales; a
+	 * non-finite one is a damaged block table, which would turn every value of its 256 into NaN or infinity.
+	 */
+	private static void checkScales(GgufFile gguf, String name, TensorType type, MemorySegment data) {
+		int[] offsets = switch (type) {
+		case Q4_K, Q5_K -> new int[] { 0, 2 };
+		case Q6_K -> new int[] { 208 };
+		default -> new int[0];
+		};
+		long blocks = data.byteSize() / type.blockBytes();
+		for (long b = 0; b < blocks; b++) {
+			for (int offset : offsets) {
+				float scale = Float.float16ToFloat(data.get(SHORT, b * type.blockBytes() + offset));
+				if (!Float.isFinite(scale)) {
+					throw new ModelFormatException(gguf.file(), "tensor " + name + ": super-block " + b + " has a non-finite " + (offset == 2 ? "dmin" : "d")
+							+ " (" + scale + "): a damaged block table");
+				}
+			}
 		}
 	}
 

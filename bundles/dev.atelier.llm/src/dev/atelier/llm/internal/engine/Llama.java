@@ -1,77 +1,96 @@
 package dev.atelier.llm.internal.engine;
 
-import java.util.Arrays;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
+import dev.atelier.compute.Compute;
+import dev.atelier.compute.Tensor;
+import dev.atelier.compute.TensorType;
 
 /**
- * The Llama forward pass: RMSNorm, rotary positions on interleaved pairs (as llama2.c and llama.cpp's converted
- * weights have them), grouped-query attention over a key/value cache, and the SwiGLU feed-forward. A prompt runs
- * in batches of up to {@value #MAX_BATCH} tokens, so each weight row is read (and dequantised) once per batch
- * rather than once per token; decoding is the batch of one, on the fused dequantise-and-dot kernels. Rows of a
- * matrix are split among {@code threads} workers.
+ * The Llama forward pass on the compute runtime: RMSNorm, rotary positions (interleaved pairs as llama2.c and llama.cpp's
+ * converted weights have them, or NeoX order), grouped-query attention over an F16 key/value cache, and the SwiGLU
+ * feed-forward. Weights stay in their file's type and are read in it by the kernels. A prompt runs in batches of up to
+ * {@value #MAX_BATCH} tokens, so each weight row is read once per batch; a decoded token is one replay of a captured
+ * graph, its token id and position written into tensors first. Layers may be split between two computes (a GPU and the
+ * CPU, as llama.cpp's {@code -ngl}): the embedding runs with the first layer, the classifier with the last, and the
+ * residual rows cross between them through the host.
  */
-public final class Llama {
+public final class Llama implements AutoCloseable {
 
 	/** Tokens a prompt batch holds: enough to make prefill compute-bound, small enough for the activations (~3 MB at 1B). */
 	static final int MAX_BATCH = 32;
-	private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+	/** Room for the small tensors a stage makes on use (token ids, positions, top-k results). */
+	private static final long SMALL_TENSORS = 64 << 10;
 
 	private final LlamaConfig config;
-	private final LlamaWeights weights;
 	private final int context;
-	private final ForkJoinPool pool;
-	private final int threads;
-	// Activations per batch slot, reused.
-	private final float[][] x;
-	private final float[][] xb;
-	private final float[][] xb2;
-	private final float[][] hb;
-	private final float[][] hb2;
-	private final float[][] q;
-	private final float[][] k;
-	private final float[][] v;
-	private final float[] att;
+	private final List<Stage> stages = new ArrayList<>();
+	private final Stage last;
+	/** Host copies: one token's logits, and the residual rows that cross from one compute to the next. */
 	private final float[] logits;
-	/** The classifier's outputs per batch slot, made on first use by the all-positions forward. */
-	private float[][] batchLogits;
-	private final double[] ropeFrequencies;
-	/** Per layer, context × kvDim keys and values. */
-	private final float[][] keyCache;
-	private final float[][] valueCache;
+	private final float[] residual;
+	private final AutoCloseable resources;
 
-	public Llama(LlamaConfig config, LlamaWeights weights, int threads) {
-		this(config, weights, threads, config.contextLength());
+	/** All layers on one compute; closing the model closes {@code resources} (the compute and what holds it). */
+	public Llama(LlamaConfig config, LlamaWeights weights, Compute compute, int maxContext, AutoCloseable resources) {
+		this(config, weights, compute, compute, config.layers(), maxContext, resources);
 	}
 
-	/** With the key/value cache for at most {@code maxContext} positions (a model may allow far more than memory does). */
-	public Llama(LlamaConfig config, LlamaWeights weights, int threads, int maxContext) {
+	/**
+	 * The embedding and the first {@code layers − tailLayers} layers on {@code head}, the last {@code tailLayers} layers
+	 * and the classifier on {@code tail}; the key/value cache for at most {@code maxContext} positions (a model may allow
+	 * far more than memory does).
+	 */
+	public Llama(LlamaConfig config, LlamaWeights weights, Compute head, Compute tail, int tailLayers, int maxContext, AutoCloseable resources) {
+		if (tailLayers < 0 || tailLayers > config.layers()) {
+			throw new IllegalArgumentException(tailLayers + " of " + config.layers() + " layers on the second compute");
+		}
 		this.config = config;
 		this.context = Math.max(1, Math.min(maxContext, config.contextLength()));
-		this.weights = weights;
-		this.threads = Math.max(1, threads);
-		this.pool = this.threads == 1 ? null : new ForkJoinPool(this.threads);
-		int dim = config.dim();
-		x = new float[MAX_BATCH][dim];
-		xb = new float[MAX_BATCH][dim];
-		xb2 = new float[MAX_BATCH][dim];
-		hb = new float[MAX_BATCH][config.hiddenDim()];
-		hb2 = new float[MAX_BATCH][config.hiddenDim()];
-		q = new float[MAX_BATCH][dim];
-		k = new float[MAX_BATCH][config.kvDim()];
-		v = new float[MAX_BATCH][config.kvDim()];
-		att = new float[config.heads() * context];
-		logits = new float[config.vocab()];
-		ropeFrequencies = config.ropeFrequencies();
-		if ((long) context * config.kvDim() > Integer.MAX_VALUE - 8) {
-			throw new IllegalArgumentException("a key/value cache of " + context + " positions × " + config.kvDim() + " is too large; limit the context");
+		this.resources = resources;
+		int split = config.layers() - tailLayers;
+		if (split > 0) {
+			stages.add(new Stage(head, weights, 0, split));
 		}
-		keyCache = new float[config.layers()][context * config.kvDim()];
-		valueCache = new float[config.layers()][keyCache[0].length];
+		if (tailLayers > 0) {
+			stages.add(new Stage(tail, weights, split, config.layers()));
+		}
+		last = stages.getLast();
+		logits = new float[config.vocab()];
+		residual = new float[MAX_BATCH * config.dim()];
+	}
+
+	/**
+	 * Bytes the tensors of layers {@code from … to − 1} take on their compute: weights in their file's types, the F16
+	 * key/value cache, activations for a batch; with the embedding where {@code from} is 0, the classifier where {@code to}
+	 * is the last layer.
+	 */
+	public static long bytes(LlamaConfig config, LlamaWeights weights, int from, int to, int maxContext) {
+		int context = Math.max(1, Math.min(maxContext, config.contextLength()));
+		long bytes = SMALL_TENSORS + 2L * config.headSize();
+		Map<LlamaWeights.Matrix, Boolean> matrices = new IdentityHashMap<>();
+		if (from == 0) {
+			matrices.put(weights.tokenEmbedding(), true);
+		}
+		for (int l = from; l < to; l++) {
+			LlamaWeights.Layer layer = weights.layers().get(l);
+			bytes += layer.bytes() - layer.matrices().stream().mapToLong(LlamaWeights.Matrix::bytes).sum();
+			layer.matrices().forEach(m -> matrices.put(m, true));
+			bytes += 2L * context * config.kvDim() * 2;
+		}
+		boolean classifier = to == config.layers();
+		if (classifier) {
+			matrices.put(weights.output(), true);
+			bytes += 4L * weights.finalNorm().length + 4L * MAX_BATCH * config.vocab();
+		}
+		bytes += matrices.keySet().stream().mapToLong(LlamaWeights.Matrix::bytes).sum();
+		bytes += 4L * MAX_BATCH * (4L * config.dim() + 2L * config.kvDim() + 2L * config.hiddenDim());
+		return bytes;
 	}
 
 	public LlamaConfig config() {
@@ -83,6 +102,16 @@ public final class Llama {
 		return context;
 	}
 
+	/** Where the model runs: each compute's description and its layers. */
+	public String placement() {
+		StringBuilder out = new StringBuilder();
+		for (Stage s : stages) {
+			out.append(out.isEmpty() ? "" : "; ").append(s.compute.description()).append(": layers ").append(s.from).append("–").append(s.to - 1)
+					.append(s.from == 0 ? " + embedding" : "").append(s == last ? " + output" : "");
+		}
+		return out.toString();
+	}
+
 	/** The logits of the token after {@code token} at position {@code pos} (0-based); earlier positions must have run. */
 	public float[] forward(int token, int pos) {
 		return forward(new int[] { token }, pos);
@@ -90,17 +119,57 @@ public final class Llama {
 
 	/**
 	 * Runs {@code tokens} at positions {@code start}, {@code start + 1}, … (in batches) and returns the logits after the
-	 * last one; earlier positions must have run.
+	 * last one; earlier positions must have run. The array is reused by the next call.
 	 */
 	public float[] forward(int[] tokens, int start) {
-		check(tokens, start);
-		for (int from = 0; from < tokens.length; from += MAX_BATCH) {
-			batch(tokens, from, Math.min(MAX_BATCH, tokens.length - from), start + from);
-		}
-		int last = (tokens.length - 1) % MAX_BATCH;
-		rmsnorm(x[last], x[last], weights.finalNorm());
-		matmul(new float[][] { logits }, weights.output(), new float[][] { x[last] }, 1);
+		run(tokens, start);
+		last.logits.rows(0, 1).read(MemorySegment.ofArray(logits));
 		return logits;
+	}
+
+	/**
+	 * Runs {@code tokens} as {@link #forward(int[], int)} does, leaving the logits after the last one on the device
+	 * for {@link #sample}.
+	 */
+	public void run(int[] tokens, int start) {
+		check(tokens, start);
+		if (tokens.length == 1) {
+			step(tokens[0], start);
+			return;
+		}
+		int n = 0;
+		for (int from = 0; from < tokens.length; from += MAX_BATCH) {
+			n = Math.min(MAX_BATCH, tokens.length - from);
+			batch(tokens, from, n, start + from);
+		}
+		classify(n - 1, 1);
+	}
+
+	/**
+	 * The next token from the logits the last {@link #run} left: where the sampler needs only the largest logits (greedy,
+	 * or top-k without a repetition penalty), they are picked on the device and only they are read.
+	 */
+	public int sample(TokenSampler sampler, List<Integer> history) {
+		Tensor row = last.logits.rows(0, 1);
+		int k = sampler.candidates();
+		if (k == 0) {
+			row.read(MemorySegment.ofArray(logits));
+			return sampler.next(logits, history);
+		}
+		if (k == 1) {
+			last.compute.argmax(row, last.best);
+			int[] best = new int[1];
+			last.best.read(MemorySegment.ofArray(best));
+			return best[0];
+		}
+		Tensor[] top = last.topK.computeIfAbsent(k,
+				size -> new Tensor[] { last.compute.allocate(TensorType.F32, 1, size), last.compute.allocate(TensorType.I32, 1, size) });
+		last.compute.topK(row, k, top[0], top[1]);
+		float[] values = new float[k];
+		int[] indices = new int[k];
+		top[0].read(MemorySegment.ofArray(values));
+		top[1].read(MemorySegment.ofArray(indices));
+		return sampler.next(values, indices);
 	}
 
 	/** Receives the logits after one token of a sequence; the array is reused for the next. */
@@ -119,9 +188,8 @@ public final class Llama {
 		if (firstOutput < 0 || firstOutput >= tokens.length) {
 			throw new IllegalArgumentException("output from index " + firstOutput + " of " + tokens.length + " tokens");
 		}
-		if (batchLogits == null) {
-			batchLogits = new float[MAX_BATCH][config.vocab()];
-		}
+		int vocab = config.vocab();
+		float[] batchLogits = new float[MAX_BATCH * vocab];
 		for (int from = 0; from < tokens.length; from += MAX_BATCH) {
 			int n = Math.min(MAX_BATCH, tokens.length - from);
 			batch(tokens, from, n, start + from);
@@ -129,14 +197,11 @@ public final class Llama {
 			if (first >= n) {
 				continue;
 			}
-			float[][] normed = new float[n - first][];
+			classify(first, n - first);
+			last.logits.rows(0, n - first).read(MemorySegment.ofArray(batchLogits).asSlice(0, 4L * (n - first) * vocab));
 			for (int t = first; t < n; t++) {
-				rmsnorm(xb[t], x[t], weights.finalNorm());
-				normed[t - first] = xb[t];
-			}
-			matmul(batchLogits, weights.output(), normed, n - first);
-			for (int t = first; t < n; t++) {
-				sink.accept(from + t, batchLogits[t - first]);
+				System.arraycopy(batchLogits, (t - first) * vocab, logits, 0, vocab);
+				sink.accept(from + t, logits);
 			}
 		}
 	}
@@ -153,252 +218,195 @@ public final class Llama {
 		}
 	}
 
+	/** Tokens {@code from … from + n − 1} at positions {@code start …} through every layer. */
 	private void batch(int[] tokens, int from, int n, int start) {
-		int dim = config.dim();
-		int kvDim = config.kvDim();
+		int[] positions = new int[n];
 		for (int t = 0; t < n; t++) {
-			weights.tokenEmbedding().row(tokens[from + t], x[t]);
+			positions[t] = start + t;
 		}
-		for (int l = 0; l < config.layers(); l++) {
-			LlamaWeights.Layer layer = weights.layers().get(l);
-			for (int t = 0; t < n; t++) {
-				rmsnorm(xb[t], x[t], layer.attentionNorm());
+		for (Stage s : stages) {
+			s.positions(n).write(MemorySegment.ofArray(positions));
+			if (s.from == 0) {
+				s.tokens(n).write(MemorySegment.ofArray(java.util.Arrays.copyOfRange(tokens, from, from + n)));
+				s.compute.getRows(s.embedding, s.tokens(n), s.x.rows(0, n));
+			} else {
+				s.x.rows(0, n).write(residual(n));
 			}
-			matmul(q, layer.wq(), xb, n);
-			matmul(k, layer.wk(), xb, n);
-			matmul(v, layer.wv(), xb, n);
-			for (int t = 0; t < n; t++) {
-				if (layer.bq() != null) { // Qwen2's biases come before the rotation
-					add(q[t], layer.bq());
-					add(k[t], layer.bk());
-					add(v[t], layer.bv());
-				}
-				rope(q[t], dim, start + t);
-				rope(k[t], kvDim, start + t);
-				System.arraycopy(k[t], 0, keyCache[l], (start + t) * kvDim, kvDim);
-				System.arraycopy(v[t], 0, valueCache[l], (start + t) * kvDim, kvDim);
-			}
-			for (int t = 0; t < n; t++) {
-				attend(l, q[t], xb[t], start + t);
-			}
-			matmul(xb2, layer.wo(), xb, n);
-			for (int t = 0; t < n; t++) {
-				add(x[t], xb2[t]);
-				rmsnorm(xb[t], x[t], layer.ffnNorm());
-			}
-			matmul(hb, layer.gate(), xb, n);
-			matmul(hb2, layer.up(), xb, n);
-			for (int t = 0; t < n; t++) {
-				float[] g = hb[t];
-				float[] u = hb2[t];
-				for (int i = 0; i < g.length; i++) {
-					g[i] = g[i] / (1f + (float) Math.exp(-g[i])) * u[i]; // SiLU(gate) · up
-				}
-			}
-			matmul(xb, layer.down(), hb, n);
-			for (int t = 0; t < n; t++) {
-				add(x[t], xb[t]);
+			s.layers(n);
+			if (s != last) {
+				s.x.rows(0, n).read(residual(n));
 			}
 		}
 	}
 
-	/** One token's attention at {@code pos} over positions 0…pos of layer {@code l}'s cache, heads in parallel. */
-	private void attend(int l, float[] query, float[] out, int pos) {
-		int headSize = config.headSize();
-		int kvDim = config.kvDim();
-		int kvMul = config.heads() / config.kvHeads();
-		float[] keys = keyCache[l];
-		float[] values = valueCache[l];
-		float scale = (float) (1.0 / Math.sqrt(headSize));
-		heads(pos, h -> {
-			int qo = h * headSize;
-			int ko = (h / kvMul) * headSize;
-			int ao = h * context;
-			for (int t = 0; t <= pos; t++) {
-				float score = 0;
-				int kt = t * kvDim + ko;
-				for (int i = 0; i < headSize; i++) {
-					score += query[qo + i] * keys[kt + i];
-				}
-				att[ao + t] = score * scale;
+	/** One token: each stage's captured decode graph, replayed after its token id and position are written. */
+	private void step(int token, int pos) {
+		for (Stage s : stages) {
+			s.positions(1).write(MemorySegment.ofArray(new int[] { pos }));
+			if (s.from == 0) {
+				s.tokens(1).write(MemorySegment.ofArray(new int[] { token }));
+			} else {
+				s.x.rows(0, 1).write(residual(1));
 			}
-			softmax(att, ao, pos + 1);
-			Arrays.fill(out, qo, qo + headSize, 0f);
-			for (int t = 0; t <= pos; t++) {
-				float a = att[ao + t];
-				int vt = t * kvDim + ko;
-				for (int i = 0; i < headSize; i++) {
-					out[qo + i] += a * values[vt + i];
-				}
+			if (s.decode == null) {
+				s.decode = s.compute.capture(() -> {
+					if (s.from == 0) {
+						s.compute.getRows(s.embedding, s.tokens(1), s.x.rows(0, 1));
+					}
+					s.layers(1);
+					if (s == last) {
+						classify(0, 1);
+					}
+				});
 			}
-		});
-	}
-
-	private static void add(float[] into, float[] delta) {
-		for (int i = 0; i < into.length; i++) {
-			into[i] += delta[i];
-		}
-	}
-
-	private void rmsnorm(float[] out, float[] in, float[] weight) {
-		double ss = 0;
-		for (float value : in) {
-			ss += value * value;
-		}
-		float inv = (float) (1.0 / Math.sqrt(ss / in.length + config.normEps()));
-		for (int i = 0; i < in.length; i++) {
-			out[i] = weight[i] * (in[i] * inv);
-		}
-	}
-
-	/** Rotates each pair j within each head by pos × frequency j: (2j, 2j+1), or (j, j + headSize/2) for NeoX order. */
-	private void rope(float[] vec, int length, int pos) {
-		int headSize = config.headSize();
-		int pairs = ropeFrequencies.length;
-		for (int j = 0; j < pairs; j++) {
-			float cos = (float) Math.cos(pos * ropeFrequencies[j]);
-			float sin = (float) Math.sin(pos * ropeFrequencies[j]);
-			int first = config.ropeNeox() ? j : 2 * j;
-			int second = config.ropeNeox() ? pairs : 1;
-			for (int i = first; i < length; i += headSize) {
-				float a = vec[i];
-				float b = vec[i + second];
-				vec[i] = a * cos - b * sin;
-				vec[i + second] = a * sin + b * cos;
+			s.decode.replay();
+			if (s != last) {
+				s.x.rows(0, 1).read(residual(1));
 			}
 		}
 	}
 
-	private static void softmax(float[] values, int offset, int size) {
-		float max = Float.NEGATIVE_INFINITY;
-		for (int i = 0; i < size; i++) {
-			max = Math.max(max, values[offset + i]);
-		}
-		float sum = 0;
-		for (int i = 0; i < size; i++) {
-			float e = (float) Math.exp(values[offset + i] - max);
-			values[offset + i] = e;
-			sum += e;
-		}
-		for (int i = 0; i < size; i++) {
-			values[offset + i] /= sum;
-		}
+	private MemorySegment residual(int n) {
+		return MemorySegment.ofArray(residual).asSlice(0, 4L * n * config.dim());
 	}
 
-	/**
-	 * out[t] = W · in[t] for the first n slots. One token uses the fused kernels; a batch dequantises each row once
-	 * into a buffer and takes its float dot product with every token.
-	 */
-	private void matmul(float[][] out, Weights w, float[][] in, int n) {
-		int rows = w.rows();
-		java.util.function.IntConsumer chunkWork = chunk -> {
-			int chunks = chunkCount(rows, n);
-			int from = chunk * rows / chunks;
-			int to = (chunk + 1) * rows / chunks;
-			if (n == 1) {
-				for (int r = from; r < to; r++) {
-					out[0][r] = w.dot(r, in[0]);
-				}
-				return;
-			}
-			int cols = w.cols();
-			float[] row0 = new float[cols];
-			float[] row1 = new float[cols];
-			int r = from;
-			for (; r + 1 < to; r += 2) { // two rows against four tokens at a time: 6 loads for 8 multiply-adds
-				w.row(r, row0);
-				w.row(r + 1, row1);
-				int t = 0;
-				for (; t + 3 < n; t += 4) {
-					dot2x4(row0, row1, in[t], in[t + 1], in[t + 2], in[t + 3], out, r, t);
-				}
-				for (; t < n; t++) {
-					out[t][r] = dot(row0, in[t]);
-					out[t][r + 1] = dot(row1, in[t]);
-				}
-			}
-			for (; r < to; r++) {
-				w.row(r, row0);
-				for (int t = 0; t < n; t++) {
-					out[t][r] = dot(row0, in[t]);
-				}
-			}
-		};
-		int chunks = chunkCount(rows, n);
-		if (chunks == 1) {
-			chunkWork.accept(0);
-			return;
-		}
-		pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(chunkWork)).join();
+	/** The classifier's logits of rows {@code first … first + count − 1} of the last batch into rows 0 … count − 1 of the logits. */
+	private void classify(int first, int count) {
+		Compute c = last.compute;
+		c.rmsNorm(last.x.rows(first, count), last.finalNorm, config.normEps(), last.xb.rows(first, count));
+		c.matmul(last.output, last.xb.rows(first, count), last.logits.rows(0, count));
 	}
 
-	private int chunkCount(int rows, int n) {
-		return pool == null || (long) rows * n * 64 < 1 << 16 ? 1 : Math.min(rows, threads * 4);
-	}
-
-	/** out[t..t+3][r..r+1]: the dot products of two rows with four vectors, each loaded once. */
-	private static void dot2x4(float[] a0, float[] a1, float[] x0, float[] x1, float[] x2, float[] x3, float[][] out, int r, int t) {
-		FloatVector s00 = FloatVector.zero(F), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
-		int i = 0;
-		for (int end = F.loopBound(a0.length); i < end; i += F.length()) {
-			FloatVector w0 = FloatVector.fromArray(F, a0, i);
-			FloatVector w1 = FloatVector.fromArray(F, a1, i);
-			FloatVector v = FloatVector.fromArray(F, x0, i);
-			s00 = w0.fma(v, s00);
-			s10 = w1.fma(v, s10);
-			v = FloatVector.fromArray(F, x1, i);
-			s01 = w0.fma(v, s01);
-			s11 = w1.fma(v, s11);
-			v = FloatVector.fromArray(F, x2, i);
-			s02 = w0.fma(v, s02);
-			s12 = w1.fma(v, s12);
-			v = FloatVector.fromArray(F, x3, i);
-			s03 = w0.fma(v, s03);
-			s13 = w1.fma(v, s13);
-		}
-		float[] sums = { s00.reduceLanes(VectorOperators.ADD), s01.reduceLanes(VectorOperators.ADD), s02.reduceLanes(VectorOperators.ADD),
-				s03.reduceLanes(VectorOperators.ADD), s10.reduceLanes(VectorOperators.ADD), s11.reduceLanes(VectorOperators.ADD),
-				s12.reduceLanes(VectorOperators.ADD), s13.reduceLanes(VectorOperators.ADD) };
-		float[][] xs = { x0, x1, x2, x3 };
-		for (; i < a0.length; i++) {
-			for (int j = 0; j < 4; j++) {
-				sums[j] += a0[i] * xs[j][i];
-				sums[4 + j] += a1[i] * xs[j][i];
-			}
-		}
-		for (int j = 0; j < 4; j++) {
-			out[t + j][r] = sums[j];
-			out[t + j][r + 1] = sums[4 + j];
-		}
-	}
-
-	private static float dot(float[] a, float[] b) {
-		FloatVector acc = FloatVector.zero(F);
-		int i = 0;
-		for (int end = F.loopBound(a.length); i < end; i += F.length()) {
-			acc = FloatVector.fromArray(F, a, i).fma(FloatVector.fromArray(F, b, i), acc);
-		}
-		float sum = acc.reduceLanes(VectorOperators.ADD);
-		for (; i < a.length; i++) {
-			sum += a[i] * b[i];
-		}
-		return sum;
-	}
-
-	private void heads(int pos, java.util.function.IntConsumer perHead) {
-		if (pool == null || (long) (pos + 1) * config.dim() < 1 << 16) {
-			for (int h = 0; h < config.heads(); h++) {
-				perHead.accept(h);
-			}
-			return;
-		}
-		pool.submit(() -> IntStream.range(0, config.heads()).parallel().forEach(perHead)).join();
-	}
-
-	/** Stops the worker threads. */
+	/** Closes the computes (their tensors and graphs with them) and what holds them. */
+	@Override
 	public void close() {
-		if (pool != null) {
-			pool.shutdownNow();
+		try {
+			resources.close();
+		} catch (Exception e) {
+			throw new IllegalStateException("cannot release the model's compute: " + e.getMessage(), e);
 		}
+	}
+
+	/** The tensors of the layers one compute runs, and its activations. */
+	private final class Stage {
+		final Compute compute;
+		final int from;
+		final int to;
+		final Tensor embedding;
+		final List<LayerTensors> layers = new ArrayList<>();
+		final Tensor finalNorm;
+		final Tensor output;
+		final Tensor frequencies;
+		final Tensor x;
+		final Tensor xb;
+		final Tensor xb2;
+		final Tensor q;
+		final Tensor k;
+		final Tensor v;
+		final Tensor hb;
+		final Tensor hb2;
+		final Tensor logits;
+		final Tensor best;
+		/** I32 vectors of each batch length: positions, token ids. */
+		private final Map<Integer, Tensor> positions = new HashMap<>();
+		private final Map<Integer, Tensor> tokens = new HashMap<>();
+		final Map<Integer, Tensor[]> topK = new HashMap<>();
+		Compute.Graph decode;
+
+		Stage(Compute compute, LlamaWeights weights, int from, int to) {
+			this.compute = compute;
+			this.from = from;
+			this.to = to;
+			Map<LlamaWeights.Matrix, Tensor> uploaded = new IdentityHashMap<>();
+			java.util.function.Function<LlamaWeights.Matrix, Tensor> upload = m -> uploaded.computeIfAbsent(m,
+					w -> compute.upload(w.type(), w.rows(), w.cols(), w.data()));
+			embedding = from == 0 ? upload.apply(weights.tokenEmbedding()) : null;
+			for (int l = from; l < to; l++) {
+				LlamaWeights.Layer w = weights.layers().get(l);
+				layers.add(new LayerTensors(vector(w.attentionNorm()), upload.apply(w.wq()), upload.apply(w.wk()), upload.apply(w.wv()),
+						upload.apply(w.wo()), vector(w.ffnNorm()), upload.apply(w.gate()), upload.apply(w.down()), upload.apply(w.up()), vector(w.bq()),
+						vector(w.bk()), vector(w.bv()), compute.allocate(TensorType.F16, context, config.kvDim()),
+						compute.allocate(TensorType.F16, context, config.kvDim())));
+			}
+			boolean classifier = to == config.layers();
+			finalNorm = classifier ? vector(weights.finalNorm()) : null;
+			output = classifier ? upload.apply(weights.output()) : null;
+			double[] freq = config.ropeFrequencies();
+			float[] f = new float[freq.length];
+			for (int j = 0; j < f.length; j++) {
+				f[j] = (float) freq[j];
+			}
+			frequencies = compute.allocate(TensorType.F32, 1, f.length);
+			frequencies.write(MemorySegment.ofArray(f));
+			x = activations(config.dim());
+			xb = activations(config.dim());
+			xb2 = activations(config.dim());
+			q = activations(config.dim());
+			k = activations(config.kvDim());
+			v = activations(config.kvDim());
+			hb = activations(config.hiddenDim());
+			hb2 = activations(config.hiddenDim());
+			logits = classifier ? activations(config.vocab()) : null;
+			best = classifier ? compute.allocate(TensorType.I32, 1, 1) : null;
+		}
+
+		private Tensor activations(int cols) {
+			return compute.allocate(TensorType.F32, MAX_BATCH, cols);
+		}
+
+		private Tensor vector(float[] values) {
+			return values == null ? null : compute.upload(TensorType.F32, 1, values.length, MemorySegment.ofArray(values));
+		}
+
+		Tensor positions(int n) {
+			return positions.computeIfAbsent(n, size -> compute.allocate(TensorType.I32, 1, size));
+		}
+
+		Tensor tokens(int n) {
+			return tokens.computeIfAbsent(n, size -> compute.allocate(TensorType.I32, 1, size));
+		}
+
+		/** This stage's layers over the first {@code n} rows of its activations. */
+		void layers(int n) {
+			Compute c = compute;
+			Tensor x = this.x.rows(0, n);
+			Tensor xb = this.xb.rows(0, n);
+			Tensor xb2 = this.xb2.rows(0, n);
+			Tensor q = this.q.rows(0, n);
+			Tensor k = this.k.rows(0, n);
+			Tensor v = this.v.rows(0, n);
+			Tensor hb = this.hb.rows(0, n);
+			Tensor hb2 = this.hb2.rows(0, n);
+			Tensor pos = positions(n);
+			float eps = config.normEps();
+			for (LayerTensors t : layers) {
+				c.rmsNorm(x, t.attentionNorm, eps, xb);
+				c.matmul(t.wq, xb, q);
+				c.matmul(t.wk, xb, k);
+				c.matmul(t.wv, xb, v);
+				if (t.bq != null) { // Qwen2's biases come before the rotation
+					c.add(q, t.bq, q);
+					c.add(k, t.bk, k);
+					c.add(v, t.bv, v);
+				}
+				c.rope(q, pos, frequencies, config.headSize(), config.ropeNeox());
+				c.rope(k, pos, frequencies, config.headSize(), config.ropeNeox());
+				c.setRows(k, pos, t.keys);
+				c.setRows(v, pos, t.values);
+				c.attention(q, t.keys, t.values, pos, config.heads(), config.kvHeads(), xb);
+				c.matmul(t.wo, xb, xb2);
+				c.add(x, xb2, x);
+				c.rmsNorm(x, t.ffnNorm, eps, xb);
+				c.matmul(t.gate, xb, hb);
+				c.matmul(t.up, xb, hb2);
+				c.swiGlu(hb, hb2, hb);
+				c.matmul(t.down, hb, xb);
+				c.add(x, xb, x);
+			}
+		}
+	}
+
+	private record LayerTensors(Tensor attentionNorm, Tensor wq, Tensor wk, Tensor wv, Tensor wo, Tensor ffnNorm, Tensor gate, Tensor down, Tensor up,
+			Tensor bq, Tensor bk, Tensor bv, Tensor keys, Tensor values) {
 	}
 }

@@ -36,11 +36,45 @@ public final class TokenSampler {
 		}
 		Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
 		int keep = sampling.topK() > 0 ? Math.min(n, sampling.topK()) : n;
+		float[] values = new float[keep];
+		int[] indices = new int[keep];
+		for (int i = 0; i < keep; i++) {
+			indices[i] = order[i];
+			values[i] = logits[order[i]];
+		}
+		return pick(values, indices);
+	}
+
+	/**
+	 * How many of the largest logits this sampler needs, for the device to pick them: 1 (the argmax) where it is greedy,
+	 * k for a top-k of at most 256; 0 where it needs every logit (a repetition penalty, no top-k or a larger one).
+	 */
+	public int candidates() {
+		if (sampling.repetitionPenalty() != 1) {
+			return 0;
+		}
+		if (sampling.temperature() == 0) {
+			return 1;
+		}
+		return sampling.topK() > 0 && sampling.topK() <= 256 ? sampling.topK() : 0;
+	}
+
+	/**
+	 * The next token from the {@link #candidates()} largest logits, largest first (ties: lower index first): the token
+	 * {@link #next(float[], List)} picks from all of them.
+	 */
+	public int next(float[] values, int[] indices) {
+		return sampling.temperature() == 0 ? indices[0] : pick(values, indices);
+	}
+
+	/** Temperature, top-p and min-p over the kept logits (sorted, largest first), then the seeded draw. */
+	private int pick(float[] values, int[] indices) {
+		int keep = values.length;
 		double[] p = new double[keep];
-		double max = logits[order[0]] / sampling.temperature();
+		double max = values[0] / sampling.temperature();
 		double sum = 0;
 		for (int i = 0; i < keep; i++) {
-			p[i] = Math.exp(logits[order[i]] / sampling.temperature() - max);
+			p[i] = Math.exp(values[i] / sampling.temperature() - max);
 			sum += p[i];
 		}
 		// top-p: the smallest prefix whose probability reaches topP; min-p: drop what is below minP × the top one.
@@ -67,10 +101,10 @@ public final class TokenSampler {
 		for (int i = 0; i < cut; i++) {
 			r -= p[i];
 			if (r <= 0) {
-				return order[i];
+				return indices[i];
 			}
 		}
-		return order[cut - 1];
+		return indices[cut - 1];
 	}
 
 	static int argmax(float[] logits) {

@@ -11,11 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.atelier.compute.TensorType;
 import dev.atelier.llm.ModelFormatException;
-import dev.atelier.llm.internal.engine.F32Weights;
 import dev.atelier.llm.internal.engine.LlamaConfig;
 import dev.atelier.llm.internal.engine.LlamaWeights;
-import dev.atelier.llm.internal.engine.Weights;
 
 /**
  * A llama2.c checkpoint ({@code run.c}'s legacy format): seven little-endian ints (dim, hidden_dim, n_layers,
@@ -100,14 +99,15 @@ public final class Llama2cCheckpoint {
 			MemorySegment w3 = r.take((long) layers * dim * hidden);
 			float[] finalNorm = r.take(dim).toArray(FLOAT);
 			r.take((long) config.contextLength() * config.headSize()); // the unused RoPE tables (real and imaginary halves)
-			Weights output = shared ? new F32Weights(embedding, vocab, dim) : new F32Weights(r.take((long) vocab * dim), vocab, dim);
+			LlamaWeights.Matrix table = f32(embedding, vocab, dim);
+			LlamaWeights.Matrix output = shared ? table : f32(r.take((long) vocab * dim), vocab, dim);
 			List<LlamaWeights.Layer> list = new ArrayList<>();
 			for (int l = 0; l < layers; l++) {
 				list.add(new LlamaWeights.Layer(slice(attNorm, l, dim).toArray(FLOAT), matrix(wq, l, dim, dim), matrix(wk, l, kvDim, dim),
 						matrix(wv, l, kvDim, dim), matrix(wo, l, dim, dim), slice(ffnNorm, l, dim).toArray(FLOAT), matrix(w1, l, hidden, dim),
 						matrix(w2, l, dim, hidden), matrix(w3, l, hidden, dim)));
 			}
-			return new Llama2cCheckpoint(config, new LlamaWeights(new F32Weights(embedding, vocab, dim), list, finalNorm, output), arena);
+			return new Llama2cCheckpoint(config, new LlamaWeights(table, list, finalNorm, output), arena);
 		} catch (IOException | RuntimeException e) {
 			arena.close();
 			throw e;
@@ -127,8 +127,12 @@ public final class Llama2cCheckpoint {
 		return all.asSlice(4L * layer * floats, 4L * floats);
 	}
 
-	private static Weights matrix(MemorySegment all, int layer, int rows, int cols) {
-		return new F32Weights(slice(all, layer, (long) rows * cols), rows, cols);
+	private static LlamaWeights.Matrix matrix(MemorySegment all, int layer, int rows, int cols) {
+		return f32(slice(all, layer, (long) rows * cols), rows, cols);
+	}
+
+	private static LlamaWeights.Matrix f32(MemorySegment data, int rows, int cols) {
+		return new LlamaWeights.Matrix(TensorType.F32, rows, cols, data);
 	}
 
 	/** Takes consecutive float arrays from the mapping. */

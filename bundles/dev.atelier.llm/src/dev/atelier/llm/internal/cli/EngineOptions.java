@@ -1,0 +1,43 @@
+package dev.atelier.llm.internal.cli;
+
+import java.util.function.Consumer;
+
+import dev.atelier.cli.DeviceId;
+import dev.atelier.cli.UsageException;
+import dev.atelier.compute.ComputeRuntime;
+import dev.atelier.device.DeviceService;
+import dev.atelier.llm.internal.engine.Placement;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the embedded engine runs, for every {@code llm} command that runs a model (a picocli mixin): {@code --device},
+ * {@code --gpu-layers} and {@code --threads}.
+ */
+final class EngineOptions {
+
+	@Option(names = "--device", paramLabel = "cuda:N|cpu|auto", description = "where the model runs; auto (default): the first GPU where its memory "
+			+ "holds the model, else as many layers as it holds with the rest on the CPU, else the CPU")
+	private DeviceId device = DeviceId.AUTO;
+
+	@Option(names = "--gpu-layers", paramLabel = "N", description = "layers on the GPU, the last ones (with the classifier), the rest on the CPU "
+			+ "(default: as many as fit)")
+	private Integer gpuLayers;
+
+	@Option(names = "--threads", paramLabel = "N", description = "threads of the CPU engine (default: one per core)")
+	private int threads = Runtime.getRuntime().availableProcessors();
+
+	int threads() {
+		return UsageException.atLeast(1, threads, "--threads");
+	}
+
+	/** The placement these options ask for; {@code notes} hears what was chosen. An unknown device is a usage error. */
+	Placement placement(DeviceService devices, ComputeRuntime runtime, Consumer<String> notes) {
+		try {
+			devices.resolve(device.id());
+		} catch (IllegalArgumentException e) {
+			throw new UsageException("--device: " + e.getMessage());
+		}
+		int layers = gpuLayers == null ? Placement.AUTO_LAYERS : UsageException.atLeast(0, gpuLayers, "--gpu-layers");
+		return new Placement(devices, runtime, device.id(), layers, threads(), notes);
+	}
+}
