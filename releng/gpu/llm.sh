@@ -13,7 +13,10 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 carry="$root/.carry"
 S=${S:-/tmp/atelier-llm}
-vocab="$carry/data/ggml-vocab-llama-spm.gguf"
+# The device tool carries 64 MiB a call: the Java side (.carry) and llama.cpp's side (.carry-anchors) travel in
+# separate calls (build and models carry .carry-anchors, the rest .carry).
+anchors="$root/.carry-anchors"
+vocab="$anchors/ggml-vocab-llama-spm.gguf"
 java=("$carry/jre/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$carry/lib/*:$carry/classes")
 atelier() { "${java[@]}" LlmMain llm "$@" 2> >(grep -v -x 'WARNING: Using incubator modules: jdk.incubator.vector' >&2); }
 types=(F16 Q8_0 Q4_0 Q4_K_M Q5_K_M Q6_K)
@@ -36,13 +39,14 @@ case "${1:-}" in
     "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 --add-modules jdk.incubator.vector -d "$carry/classes" \
       -cp "$(IFS=:; echo "${jars[*]}")" "$root/releng/gpu/LlmMain.java" "$root/releng/gpu/LlmCheck.java" "$root/releng/gpu/ComputeCheck.java" \
       2> >(grep -v 'incubator' >&2)
-    mkdir -p "$carry/anchors" "$carry/data"
-    cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$carry/anchors/"
+    mkdir -p "$anchors" "$carry/data"
+    cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$anchors/"
     cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$carry/data/"
-    du -sh "$carry"
+    cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$anchors/"
+    du -sh "$carry" "$anchors"
     ;;
   build)
-    mkdir -p "$S" && tar -xJf "$carry/anchors/llama.cpp-src.tar.xz" -C "$S"
+    mkdir -p "$S" && tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"
     cmake -S "$S/llama.cpp" -B "$S/b" -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 -DLLAMA_CURL=OFF -DLLAMA_BUILD_SERVER=OFF \
       -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=Release > "$S/cmake.log"
     cmake --build "$S/b" --target llama-bench llama-quantize llama-perplexity -j "$(nproc)" > "$S/build.log" 2>&1 || { tail -30 "$S/build.log"; exit 1; }
@@ -52,7 +56,7 @@ case "${1:-}" in
     shift
     for shape in 1b "$@"; do
       f16="$S/$shape-F16.gguf"
-      [ -f "$f16" ] || PYTHONPATH="$S/llama.cpp/gguf-py" python3 "$carry/anchors/make_llama_gguf.py" --shape "$shape" --vocab "$vocab" --out "$f16" > /dev/null
+      [ -f "$f16" ] || PYTHONPATH="$S/llama.cpp/gguf-py" python3 "$anchors/make_llama_gguf.py" --shape "$shape" --vocab "$vocab" --out "$f16" > /dev/null
       for t in "${types[@]:1}"; do
         [ -f "$S/$shape-$t.gguf" ] || "$S/b/bin/llama-quantize" "$f16" "$S/$shape-$t.gguf" "$t" > /dev/null 2>&1
       done
