@@ -1,6 +1,8 @@
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +47,10 @@ public final class ComputeCheck {
 	private static Compute cpu;
 
 	public static void main(String[] args) throws Exception {
+		if (args.length == 2 && args[0].equals("emulate")) {
+			emulate(Path.of(args[1]));
+			return;
+		}
 		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
 		CudaDevices cuda = new CudaDevices();
 		registry.addProvider(cuda);
@@ -85,6 +91,60 @@ public final class ComputeCheck {
 		registry.shutdown();
 		cuda.close();
 		System.out.println(failures.isEmpty() ? "COMPUTE CHECK PASSED" : "COMPUTE CHECK FAILED: " + failures);
+		System.exit(failures.isEmpty() ? 0 : 1);
+	}
+
+	/**
+	 * Where there is no GPU: compute.cu's weight decoding compiled for the host (compute_emulate.cu) against the CPU
+	 * backend on the same bytes, for each weight type: value<T> (get_rows, the tensor-core tiles, cuBLAS's F16 operand)
+	 * exactly, and the decode GEMV's lanes exactly against x as they read it (for the quantised types, as quantize_x
+	 * leaves it).
+	 */
+	private static void emulate(Path emulator) throws Exception {
+		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
+		registry.addProvider(new CpuDevice());
+		DeviceService service = BundleDeviceService.forBundle(registry, "compute-check");
+		Path work = Files.createTempDirectory("compute-emulate");
+		try (VramLease lease = service.acquire("cpu", LeaseRequest.of("compute check reference", 1L << 30)); ComputeContext host = service.openContext(lease)) {
+			cpu = new CpuCompute(host, Runtime.getRuntime().availableProcessors());
+			int rows = 24;
+			int cols = 4864; // 19 super-blocks: every GEMV takes its unrolled rounds and its tail
+			for (TensorType type : WEIGHTS) {
+				Weights w = weights(type, rows, cols);
+				float[][] x = randomRows(1, cols, 1f);
+				Path stored = work.resolve("w.bin");
+				Path xs = work.resolve("x.bin");
+				Path out = work.resolve("out.bin");
+				Files.write(stored, w.stored().toArray(ValueLayout.JAVA_BYTE));
+				Files.write(xs, segment(x).toArray(ValueLayout.JAVA_BYTE));
+				Process p = new ProcessBuilder(emulator.toString(), Integer.toString(WEIGHTS.indexOf(type)), Integer.toString(rows), Integer.toString(cols),
+						stored.toString(), xs.toString(), out.toString()).inheritIO().start();
+				if (p.waitFor() != 0) {
+					throw new IllegalStateException(emulator + " failed on " + type);
+				}
+				float[] got = MemorySegment.ofArray(Files.readAllBytes(out)).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED);
+				float[][] values = new float[rows][];
+				for (int r = 0; r < rows; r++) {
+					values[r] = Arrays.copyOfRange(got, r * cols, (r + 1) * cols);
+				}
+				report("emulated value<T>", type, values, w.values(), EXACT);
+				float[][] quantisedX = { Arrays.copyOfRange(got, rows * cols + rows, rows * cols + rows + cols) };
+				report("emulated gemv", type, new float[][] { Arrays.copyOfRange(got, rows * cols, rows * cols + rows) }, reference(w.values(), quantisedX),
+						EXACT);
+				if (type.quantised()) {
+					report("emulated quantize_x", type, quantisedX, x, ROUNDED);
+				}
+			}
+		} finally {
+			try (var files = Files.list(work)) {
+				for (Path f : files.toList()) {
+					Files.delete(f);
+				}
+			}
+			Files.delete(work);
+			registry.shutdown();
+		}
+		System.out.println(failures.isEmpty() ? "COMPUTE EMULATION PASSED" : "COMPUTE EMULATION FAILED: " + failures);
 		System.exit(failures.isEmpty() ? 0 : 1);
 	}
 
