@@ -16,6 +16,7 @@
 #include <cuda_fp16.h>
 #include <mma.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common.cuh"
 
@@ -23,21 +24,68 @@ using namespace nvcuda;
 
 enum Type { F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K };
 
-__device__ __forceinline__ float half_at(const uint8_t* p) {
+// The weight decoding below also compiles for the host (releng/gpu/compute_emulate.cu checks it against the CPU
+// backend where there is no GPU): HD functions, with scalar stand-ins for the device's intrinsics.
+#define HD __host__ __device__ __forceinline__
+
+template <typename V> HD V load(const V* p) {
+#ifdef __CUDA_ARCH__
+	return __ldg(p);
+#else
+	return *p;
+#endif
+}
+
+/** Σ of the four signed byte products of a and b, plus c. */
+HD int dp4a(int a, int b, int c) {
+#ifdef __CUDA_ARCH__
+	return __dp4a(a, b, c);
+#else
+	for (int k = 0; k < 4; k++) {
+		c += static_cast<int8_t>(a >> 8 * k) * static_cast<int8_t>(b >> 8 * k);
+	}
+	return c;
+#endif
+}
+
+/** Byte-wise a − b. */
+HD int vsub4(int a, int b) {
+#ifdef __CUDA_ARCH__
+	return __vsub4(a, b);
+#else
+	unsigned r = 0;
+	for (int k = 0; k < 4; k++) {
+		r |= (static_cast<unsigned>(a >> 8 * k) - static_cast<unsigned>(b >> 8 * k) & 0xFF) << 8 * k;
+	}
+	return static_cast<int>(r);
+#endif
+}
+
+HD float float_bits(unsigned bits) {
+#ifdef __CUDA_ARCH__
+	return __uint_as_float(bits);
+#else
+	float f;
+	memcpy(&f, &bits, 4);
+	return f;
+#endif
+}
+
+HD float half_at(const uint8_t* p) {
 	return __half2float(*reinterpret_cast<const __half*>(p));
 }
 
-__device__ __forceinline__ int u16_at(const uint8_t* p) {
+HD int u16_at(const uint8_t* p) {
 	return *reinterpret_cast<const uint16_t*>(p);
 }
 
 /** Four bytes at a 2-byte aligned address (Q8_0, Q4_0 and Q6_K blocks are only that aligned). */
-__device__ __forceinline__ int u32_a2(const uint8_t* p) {
+HD int u32_a2(const uint8_t* p) {
 	return u16_at(p) | u16_at(p + 2) << 16;
 }
 
 /** Sub-block j's 6-bit scale and min from a K-quant's 12 packed bytes. */
-__device__ __forceinline__ void scale_min(const uint8_t* s, int j, int& scale, int& min) {
+HD void scale_min(const uint8_t* s, int j, int& scale, int& min) {
 	if (j < 4) {
 		scale = s[j] & 63;
 		min = s[j + 4] & 63;
@@ -48,13 +96,13 @@ __device__ __forceinline__ void scale_min(const uint8_t* s, int j, int& scale, i
 }
 
 /** Value i of a row, dequantised: what get_rows, the F16 conversion for cuBLAS and the tensor-core tiles read. */
-template <int T> __device__ __forceinline__ float value(const uint8_t* row, long i) {
+template <int T> HD float value(const uint8_t* row, long i) {
 	if (T == F32) {
 		return reinterpret_cast<const float*>(row)[i];
 	} else if (T == F16) {
 		return __half2float(reinterpret_cast<const __half*>(row)[i]);
 	} else if (T == BF16) {
-		return __uint_as_float(static_cast<unsigned>(reinterpret_cast<const uint16_t*>(row)[i]) << 16);
+		return float_bits(static_cast<unsigned>(reinterpret_cast<const uint16_t*>(row)[i]) << 16);
 	} else if (T == Q8_0) {
 		const uint8_t* b = row + 34 * (i / 32);
 		return half_at(b) * static_cast<int8_t>(b[2 + i % 32]);
@@ -133,31 +181,59 @@ template <int T> __device__ void get_rows(const uint8_t* table, long rowBytes, i
 // ---- decode GEMV: out[r] = W[r] · x, a warp per weight row, grid (rows / warps per block, n) ------------------------
 
 /**
- * F32, F16, BF16: each lane reads 16 bytes of the row at a time (8 values, or 4 for F32) and the matching F32 x, two
- * chunks in flight. Needs cols to be a multiple of 8 (F16, BF16) or 4 (F32); gemv_any covers the rest.
+ * F32, F16, BF16: each lane reads 16 bytes of the row at a time (8 values, or 4 for F32) and the matching F32 x.
+ * Needs cols to be a multiple of 8 (F16, BF16) or 4 (F32); gemv_any covers the rest.
  */
-template <int T> __device__ __forceinline__ float chunk_dot(const uint4 w, const float* x) {
-	const float4 x0 = *reinterpret_cast<const float4*>(x);
+template <int T> HD float chunk_dot(const uint4 w, const float* x) {
+	const float4 x0 = load(reinterpret_cast<const float4*>(x));
 	if (T == F32) {
-		return __uint_as_float(w.x) * x0.x + __uint_as_float(w.y) * x0.y + __uint_as_float(w.z) * x0.z + __uint_as_float(w.w) * x0.w;
+		return float_bits(w.x) * x0.x + float_bits(w.y) * x0.y + float_bits(w.z) * x0.z + float_bits(w.w) * x0.w;
 	}
-	const float4 x1 = *reinterpret_cast<const float4*>(x + 4);
+	const float4 x1 = load(reinterpret_cast<const float4*>(x + 4));
 	const unsigned words[4] = { w.x, w.y, w.z, w.w };
 	float s = 0.0f;
 #pragma unroll
 	for (int k = 0; k < 4; k++) {
 		float lo, hi;
 		if (T == F16) {
-			float2 f = __half22float2(*reinterpret_cast<const __half2*>(&words[k]));
+			__half2_raw raw; // not a cast of words' address: the host compiler's aliasing rules would drop the words
+			raw.x = static_cast<unsigned short>(words[k]);
+			raw.y = static_cast<unsigned short>(words[k] >> 16);
+			const float2 f = __half22float2(__half2(raw));
 			lo = f.x;
 			hi = f.y;
 		} else {
-			lo = __uint_as_float(words[k] << 16);
-			hi = __uint_as_float(words[k] & 0xFFFF0000u);
+			lo = float_bits(words[k] << 16);
+			hi = float_bits(words[k] & 0xFFFF0000u);
 		}
 		const float xa = k < 2 ? (k == 0 ? x0.x : x0.z) : (k == 2 ? x1.x : x1.z);
 		const float xb = k < 2 ? (k == 0 ? x0.y : x0.w) : (k == 2 ? x1.y : x1.w);
 		s += lo * xa + hi * xb;
+	}
+	return s;
+}
+
+/**
+ * One lane's share of a float row (chunks of 16 bytes, lane, lane + 32, …): eight loads issued before any is used, so
+ * that 128 bytes per lane are in flight (a 4096-wide F16 row is two such rounds per lane).
+ */
+template <int T> HD float lane_dot_float(const uint4* w, const float* x, int chunks, int lane) {
+	constexpr int PER = T == F32 ? 4 : 8, U = 8;
+	float s = 0.0f;
+	int c = lane;
+	for (; c + 32 * (U - 1) < chunks; c += 32 * U) {
+		uint4 a[U];
+#pragma unroll
+		for (int k = 0; k < U; k++) {
+			a[k] = load(w + c + 32 * k);
+		}
+#pragma unroll
+		for (int k = 0; k < U; k++) {
+			s += chunk_dot<T>(a[k], x + (c + 32 * k) * PER);
+		}
+	}
+	for (; c < chunks; c += 32) {
+		s += chunk_dot<T>(load(w + c), x + c * PER);
 	}
 	return s;
 }
@@ -168,21 +244,8 @@ template <int T> __device__ void gemv_float(const uint8_t* W, long rowBytes, con
 	if (r >= rows) {
 		return;
 	}
-	constexpr int PER = T == F32 ? 4 : 8;
-	const uint4* w = reinterpret_cast<const uint4*>(W + r * rowBytes);
-	const float* xr = x + (long) blockIdx.y * cols;
-	const int chunks = cols / PER;
-	float s = 0.0f;
-	int c = lane;
-	for (; c + 32 < chunks; c += 64) {
-		const uint4 a = __ldg(w + c);
-		const uint4 b = __ldg(w + c + 32);
-		s += chunk_dot<T>(a, xr + c * PER) + chunk_dot<T>(b, xr + (c + 32) * PER);
-	}
-	if (c < chunks) {
-		s += chunk_dot<T>(__ldg(w + c), xr + c * PER);
-	}
-	s = warp_sum(s);
+	const float s = warp_sum(lane_dot_float<T>(reinterpret_cast<const uint4*>(W + r * rowBytes), x + (long) blockIdx.y * cols,
+			cols / (T == F32 ? 4 : 8), lane));
 	if (lane == 0) {
 		out[(long) blockIdx.y * rows + r] = s;
 	}
@@ -231,9 +294,9 @@ extern "C" __global__ void quantize_x(const float* x, int8_t* xq, float2* xds, i
 }
 
 /** The 8 words (32 int8) of x block b. */
-__device__ __forceinline__ void x_words(const int8_t* xq, int b, int (&xw)[8]) {
+HD void x_words(const int8_t* xq, int b, int (&xw)[8]) {
 	const int4* p = reinterpret_cast<const int4*>(xq + 32L * b);
-	const int4 a = __ldg(p), c = __ldg(p + 1);
+	const int4 a = load(p), c = load(p + 1);
 	xw[0] = a.x; xw[1] = a.y; xw[2] = a.z; xw[3] = a.w;
 	xw[4] = c.x; xw[5] = c.y; xw[6] = c.z; xw[7] = c.w;
 }
@@ -242,7 +305,7 @@ __device__ __forceinline__ void x_words(const int8_t* xq, int b, int (&xw)[8]) {
  * One lane's share of a quantised row: unit u is a block of 32 (Q8_0, Q4_0), a quarter of a super-block — 64 values,
  * two sub-blocks sharing nibble bytes (Q4_K, Q5_K) — or, for Q6_K, the 64 values (h, k&1) whose nibbles share bytes.
  */
-template <int T> __device__ __forceinline__ float unit_dot(const uint8_t* row, int u, const int8_t* xq, const float2* xds) {
+template <int T> HD float unit_dot(const uint8_t* row, int u, const int8_t* xq, const float2* xds) {
 	if (T == Q8_0) {
 		const uint8_t* b = row + 34L * u;
 		int xw[8];
@@ -250,7 +313,7 @@ template <int T> __device__ __forceinline__ float unit_dot(const uint8_t* row, i
 		int s = 0;
 #pragma unroll
 		for (int k = 0; k < 8; k++) {
-			s = __dp4a(u32_a2(b + 2 + 4 * k), xw[k], s);
+			s = dp4a(u32_a2(b + 2 + 4 * k), xw[k], s);
 		}
 		return half_at(b) * xds[u].x * s;
 	} else if (T == Q4_0) {
@@ -261,8 +324,8 @@ template <int T> __device__ __forceinline__ float unit_dot(const uint8_t* row, i
 #pragma unroll
 		for (int k = 0; k < 4; k++) {
 			const int w = u32_a2(b + 2 + 4 * k);
-			s = __dp4a(w & 0x0F0F0F0F, xw[k], s);
-			s = __dp4a(w >> 4 & 0x0F0F0F0F, xw[k + 4], s);
+			s = dp4a(w & 0x0F0F0F0F, xw[k], s);
+			s = dp4a(w >> 4 & 0x0F0F0F0F, xw[k + 4], s);
 		}
 		const float2 ds = xds[u];
 		return half_at(b) * (ds.x * s - 8.0f * ds.y);
@@ -270,12 +333,12 @@ template <int T> __device__ __forceinline__ float unit_dot(const uint8_t* row, i
 		const int sb = u >> 2, p = u & 3;
 		const uint8_t* b = row + (T == Q4_K ? 144L : 176L) * sb;
 		const uint4* nib = reinterpret_cast<const uint4*>(b + (T == Q4_K ? 16 : 48) + 32 * p);
-		const uint4 n0 = __ldg(nib), n1 = __ldg(nib + 1);
+		const uint4 n0 = load(nib), n1 = load(nib + 1);
 		const int w[8] = { (int) n0.x, (int) n0.y, (int) n0.z, (int) n0.w, (int) n1.x, (int) n1.y, (int) n1.z, (int) n1.w };
 		int hb[8];
 		if (T == Q5_K) {
 			const uint4* qh = reinterpret_cast<const uint4*>(b + 16);
-			const uint4 h0 = __ldg(qh), h1 = __ldg(qh + 1);
+			const uint4 h0 = load(qh), h1 = load(qh + 1);
 			hb[0] = h0.x; hb[1] = h0.y; hb[2] = h0.z; hb[3] = h0.w; hb[4] = h1.x; hb[5] = h1.y; hb[6] = h1.z; hb[7] = h1.w;
 		}
 		const int xb = sb * 8 + 2 * p;
@@ -290,8 +353,8 @@ template <int T> __device__ __forceinline__ float unit_dot(const uint8_t* row, i
 				lo |= (hb[k] >> (2 * p) & 0x01010101) << 4;
 				hi |= (hb[k] >> (2 * p + 1) & 0x01010101) << 4;
 			}
-			s0 = __dp4a(lo, x0[k], s0);
-			s1 = __dp4a(hi, x1[k], s1);
+			s0 = dp4a(lo, x0[k], s0);
+			s1 = dp4a(hi, x1[k], s1);
 		}
 		int sc0, m0, sc1, m1;
 		scale_min(b + 4, 2 * p, sc0, m0);
@@ -315,11 +378,11 @@ template <int T> __device__ __forceinline__ float unit_dot(const uint8_t* row, i
 			for (int c = 0; c < 8; c++) {
 				const int low = u32_a2(ql + 4 * c) >> 4 * pass & 0x0F0F0F0F;
 				const int high = (u32_a2(qh + 4 * c) >> 2 * k & 0x03030303) << 4;
-				const int q = __vsub4(low | high, 0x20202020);
+				const int q = vsub4(low | high, 0x20202020);
 				if (c < 4) {
-					sa = __dp4a(q, xw[c], sa);
+					sa = dp4a(q, xw[c], sa);
 				} else {
-					sbm = __dp4a(q, xw[c], sbm);
+					sbm = dp4a(q, xw[c], sbm);
 				}
 			}
 			const int g = 8 * h + 2 * k;
@@ -329,6 +392,33 @@ template <int T> __device__ __forceinline__ float unit_dot(const uint8_t* row, i
 	}
 }
 
+/** The units of a row: blocks of 32 (Q8_0, Q4_0) or quarters of a super-block (the K-quants). */
+template <int T> HD int units_of(int cols) {
+	return T == Q8_0 || T == Q4_0 ? cols / 32 : cols / 64;
+}
+
+/**
+ * One lane's share of a quantised row (units lane, lane + 32, …), U units unrolled so that their loads are all issued
+ * before the integer dot products: four of the small blocks, two of the K-quants' larger units (a 4096-wide row is
+ * one such round per lane for every type).
+ */
+template <int T> HD float lane_dot_quant(const uint8_t* row, int cols, int lane, const int8_t* xq, const float2* xds) {
+	constexpr int U = T == Q8_0 || T == Q4_0 ? 4 : 2;
+	const int units = units_of<T>(cols);
+	float s = 0.0f;
+	int u = lane;
+	for (; u + 32 * (U - 1) < units; u += 32 * U) {
+#pragma unroll
+		for (int k = 0; k < U; k++) {
+			s += unit_dot<T>(row, u + 32 * k, xq, xds);
+		}
+	}
+	for (; u < units; u += 32) {
+		s += unit_dot<T>(row, u, xq, xds);
+	}
+	return s;
+}
+
 template <int T> __device__ void gemv_quant(const uint8_t* W, long rowBytes, const int8_t* xq, const float2* xds, float* out, int rows,
 		int cols) {
 	const int warps = blockDim.x >> 5, lane = threadIdx.x & 31;
@@ -336,19 +426,7 @@ template <int T> __device__ void gemv_quant(const uint8_t* W, long rowBytes, con
 	if (r >= rows) {
 		return;
 	}
-	const uint8_t* row = W + r * rowBytes;
-	const int8_t* xr = xq + (long) blockIdx.y * cols;
-	const float2* dr = xds + (long) blockIdx.y * (cols / 32);
-	const int units = T == Q8_0 || T == Q4_0 ? cols / 32 : cols / 64;
-	float s = 0.0f;
-	int u = lane;
-	for (; u + 32 < units; u += 64) { // two units in flight per lane
-		s += unit_dot<T>(row, u, xr, dr) + unit_dot<T>(row, u + 32, xr, dr);
-	}
-	if (u < units) {
-		s += unit_dot<T>(row, u, xr, dr);
-	}
-	s = warp_sum(s);
+	const float s = warp_sum(lane_dot_quant<T>(W + r * rowBytes, cols, lane, xq + (long) blockIdx.y * cols, xds + (long) blockIdx.y * (cols / 32)));
 	if (lane == 0) {
 		out[(long) blockIdx.y * rows + r] = s;
 	}

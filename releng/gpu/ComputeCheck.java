@@ -1,6 +1,8 @@
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +47,10 @@ public final class ComputeCheck {
 	private static Compute cpu;
 
 	public static void main(String[] args) throws Exception {
+		if (args.length == 2 && args[0].equals("emulate")) {
+			emulate(Path.of(args[1]));
+			return;
+		}
 		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
 		CudaDevices cuda = new CudaDevices();
 		registry.addProvider(cuda);
@@ -88,13 +94,68 @@ public final class ComputeCheck {
 		System.exit(failures.isEmpty() ? 0 : 1);
 	}
 
+	/**
+	 * Where there is no GPU: compute.cu's weight decoding compiled for the host (compute_emulate.cu) against the CPU
+	 * backend on the same bytes, for each weight type: value<T> (get_rows, the tensor-core tiles, cuBLAS's F16 operand)
+	 * exactly, and the decode GEMV's lanes exactly against x as they read it (for the quantised types, as quantize_x
+	 * leaves it).
+	 */
+	private static void emulate(Path emulator) throws Exception {
+		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
+		registry.addProvider(new CpuDevice());
+		DeviceService service = BundleDeviceService.forBundle(registry, "compute-check");
+		Path work = Files.createTempDirectory("compute-emulate");
+		try (VramLease lease = service.acquire("cpu", LeaseRequest.of("compute check reference", 1L << 30)); ComputeContext host = service.openContext(lease)) {
+			cpu = new CpuCompute(host, Runtime.getRuntime().availableProcessors());
+			int rows = 24;
+			int cols = 4864; // 19 super-blocks: every GEMV takes its unrolled rounds and its tail
+			for (TensorType type : WEIGHTS) {
+				Weights w = weights(type, rows, cols);
+				float[][] x = randomRows(1, cols, 1f);
+				Path stored = work.resolve("w.bin");
+				Path xs = work.resolve("x.bin");
+				Path out = work.resolve("out.bin");
+				Files.write(stored, w.stored().toArray(ValueLayout.JAVA_BYTE));
+				Files.write(xs, segment(x).toArray(ValueLayout.JAVA_BYTE));
+				Process p = new ProcessBuilder(emulator.toString(), Integer.toString(WEIGHTS.indexOf(type)), Integer.toString(rows), Integer.toString(cols),
+						stored.toString(), xs.toString(), out.toString()).inheritIO().start();
+				if (p.waitFor() != 0) {
+					throw new IllegalStateException(emulator + " failed on " + type);
+				}
+				float[] got = MemorySegment.ofArray(Files.readAllBytes(out)).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED);
+				float[][] values = new float[rows][];
+				for (int r = 0; r < rows; r++) {
+					values[r] = Arrays.copyOfRange(got, r * cols, (r + 1) * cols);
+				}
+				report("emulated value<T>", type, values, w.values(), EXACT);
+				float[][] quantisedX = { Arrays.copyOfRange(got, rows * cols + rows, rows * cols + rows + cols) };
+				report("emulated gemv", type, new float[][] { Arrays.copyOfRange(got, rows * cols, rows * cols + rows) }, reference(w.values(), quantisedX),
+						EXACT);
+				if (type.quantised()) {
+					report("emulated quantize_x", type, quantisedX, x, ROUNDED);
+				}
+			}
+		} finally {
+			try (var files = Files.list(work)) {
+				for (Path f : files.toList()) {
+					Files.delete(f);
+				}
+			}
+			Files.delete(work);
+			registry.shutdown();
+		}
+		System.out.println(failures.isEmpty() ? "COMPUTE EMULATION PASSED" : "COMPUTE EMULATION FAILED: " + failures);
+		System.exit(failures.isEmpty() ? 0 : 1);
+	}
+
 	// ---- weights: get_rows, GEMV (one and a few rows), batched matmul ----------------------------------------------------
 
 	private static void weights(Compute compute, TensorType type) {
 		int cols = 1024;
 		int rows = 96;
-		float[][] w = dequantised(type, rows, cols);
-		Tensor table = compute.upload(type, rows, cols, encoded(type, w));
+		Weights weights = weights(type, rows, cols);
+		float[][] w = weights.values();
+		Tensor table = compute.upload(type, rows, cols, weights.stored());
 		int[] ids = { 3, 0, 95, 17, 3 };
 		Tensor idT = ints(compute, ids);
 		Tensor out = compute.allocate(TensorType.F32, ids.length, cols);
@@ -110,18 +171,19 @@ public final class ComputeCheck {
 		}
 		batched(compute, type, 77, rows, cols);
 		if (!type.quantised()) { // rows of 12 values break 16-byte loads: the value-at-a-time GEMV
-			float[][] small = dequantised(type, 33, 12);
+			Weights small = weights(type, 33, 12);
 			float[][] x = randomRows(1, 12, 1f);
-			report("matmul gemv cols=12", type, matmul(compute, compute.upload(type, 33, 12, encoded(type, small)), x), reference(small, x), EXACT);
+			report("matmul gemv cols=12", type, matmul(compute, compute.upload(type, 33, 12, small.stored()), x), reference(small.values(), x),
+					EXACT);
 		}
 		table.close();
 	}
 
 	private static void batched(Compute compute, TensorType type, int n, int rows, int cols) {
-		float[][] w = dequantised(type, rows, cols);
+		Weights w = weights(type, rows, cols);
 		float[][] x = randomRows(n, cols, 1f);
-		try (Tensor t = compute.upload(type, rows, cols, encoded(type, w))) {
-			report("matmul batch n=" + n, type, matmul(compute, t, x), reference(w, x), ROUNDED);
+		try (Tensor t = compute.upload(type, rows, cols, w.stored())) {
+			report("matmul batch n=" + n, type, matmul(compute, t, x), reference(w.values(), x), ROUNDED);
 		}
 	}
 
@@ -149,14 +211,21 @@ public final class ComputeCheck {
 		return out;
 	}
 
-	/** Random weights as the type stores them, dequantised again by the CPU backend: the values the GPU must read. */
-	private static float[][] dequantised(TensorType type, int rows, int cols) {
+	/** Weights as a type stores them and their values as the CPU backend dequantises those very bytes. */
+	private record Weights(MemorySegment stored, float[][] values) {
+	}
+
+	/**
+	 * Random weights of a type. The GPU must get the same bytes the CPU dequantised: encoding the dequantised values
+	 * again is not exact for every type (our Q5_K and Q6_K encoders pick other scales for values already on a grid).
+	 */
+	private static Weights weights(TensorType type, int rows, int cols) {
 		MemorySegment data = encoded(type, randomRows(rows, cols, 0.5f));
 		int[] all = new int[rows];
 		Arrays.setAll(all, i -> i);
 		try (Tensor table = cpu.upload(type, rows, cols, data); Tensor ids = ints(cpu, all); Tensor out = cpu.allocate(TensorType.F32, rows, cols)) {
 			cpu.getRows(table, ids, out);
-			return read(out);
+			return new Weights(data, read(out));
 		}
 	}
 
