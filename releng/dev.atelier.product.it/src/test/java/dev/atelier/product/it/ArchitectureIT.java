@@ -50,7 +50,7 @@ class ArchitectureIT {
 		if (name.startsWith("dev.atelier.device.") && !name.endsWith(".ui")) {
 			return Layer.BACKEND;
 		}
-		if (name.equals("dev.atelier.kernels")) {
+		if (name.equals("dev.atelier.kernels") || name.equals("dev.atelier.compute")) {
 			return Layer.COMPUTE;
 		}
 		if (name.equals("dev.atelier.ui") || name.equals("dev.atelier.outputs.ui")) {
@@ -136,7 +136,9 @@ class ArchitectureIT {
 				String mine = capability(b.name());
 				String theirs = capability(from.name());
 				boolean sameCapability = mine != null && mine.equals(theirs);
-				boolean down = from.layer().compareTo(b.layer()) < 0 || sameCapability || from.layer() == Layer.CORE;
+				// within the compute layer, the runtime loads the kernels bundle's modules
+				boolean kernels = b.name().equals("dev.atelier.compute") && from.name().equals("dev.atelier.kernels");
+				boolean down = from.layer().compareTo(b.layer()) < 0 || sameCapability || from.layer() == Layer.CORE || kernels;
 				boolean backend = from.layer() == Layer.BACKEND && !(b.name().equals("dev.atelier.device.ui") && from.name().equals("dev.atelier.device.sim"));
 				// the SPI is for those who serve the device layer: backends, and the kernels' device notes
 				boolean spi = pkg.equals("dev.atelier.device.spi") && b.layer() != Layer.BACKEND && b.layer() != Layer.COMPUTE;
