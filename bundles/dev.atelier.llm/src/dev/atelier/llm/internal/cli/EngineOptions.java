@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
  */
 final class EngineOptions {
 
-	@Option(names = "--device", paramLabel = "cuda:N|cpu|auto", description = "where the model runs; auto (default): the first GPU where its memory "
-			+ "holds the model, else as many layers as it holds with the rest on the CPU, else the CPU")
+	@Option(names = "--device", paramLabel = "ID", description = "where the model runs: cpu, cuda:N, sim:PROFILE or auto (default): the first GPU "
+			+ "where its memory holds the model, else as many layers as it holds with the rest on the CPU, else the CPU")
 	private DeviceId device = DeviceId.AUTO;
 
 	@Option(names = "--gpu-layers", paramLabel = "N", description = "layers on the GPU, the last ones (with the classifier), the rest on the CPU "

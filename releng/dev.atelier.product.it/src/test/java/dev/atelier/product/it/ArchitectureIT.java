@@ -136,7 +136,9 @@ class ArchitectureIT {
 				String mine = capability(b.name());
 				String theirs = capability(from.name());
 				boolean sameCapability = mine != null && mine.equals(theirs);
-				boolean down = from.layer().compareTo(b.layer()) < 0 || sameCapability || from.layer() == Layer.CORE;
+				// within the compute layer, the runtime loads the kernels bundle's modules
+				boolean kernels = b.name().equals("dev.atelier.compute") && from.name().equals("dev.atelier.kernels");
+				boolean down = from.layer().compareTo(b.layer()) < 0 || sameCapability || from.layer() == Layer.CORE || kernels;
 				boolean backend = from.layer() == Layer.BACKEND && !(b.name().equals("dev.atelier.device.ui") && from.name().equals("dev.atelier.device.sim"));
 				// the SPI is for those who serve the device layer: backends, and the kernels' device notes
 				boolean spi = pkg.equals("dev.atelier.device.spi") && b.layer() != Layer.BACKEND && b.layer() != Layer.COMPUTE;
