@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import dev.atelier.compute.TensorType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,6 +23,10 @@ record BlockWeights(MemorySegment data, TensorType type, int rows, int cols) imp
 	private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 	/** Bytes in as many lanes as F has floats; null where that is under 64 bits (no Vector-API path then). */
 	private static final VectorSpecies<Byte> B = F.length() >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8)) : null;
+
+	/** The integer kernels' shapes: a block of 32 values as shorts, its 16 pair sums as ints and floats. */
+	private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
+	private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
 
 	public BlockWeights {
 		if (type != TensorType.F16 && type != TensorType.BF16 && type != TensorType.Q8_0 && type != TensorType.Q4_0) {
@@ -106,6 +111,40 @@ record BlockWeights(MemorySegment data, TensorType type, int rows, int cols) imp
 			acc = sum.fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(SHORT, block))), acc);
 		}
 		return acc.reduceLanes(VectorOperators.ADD);
+	}
+
+	@Override
+	public int activationBlock() {
+		return type == TensorType.Q8_0 || type == TensorType.Q4_0 ? 32 : 0;
+	}
+
+	/** Per block: its 32 integers times the activations' 32, summed in ints, then scaled by both blocks' scales. */
+	@Override
+	public float dot(int row, Q8Activations x, int t) {
+		long base = row * type.rowBytes(cols);
+		int at = x.offset(t);
+		long blockBytes = type.rowBytes(32);
+		boolean q8 = type == TensorType.Q8_0;
+		FloatVector acc = FloatVector.zero(F16);
+		for (int b = 0; b < cols / 32; b++) {
+			long block = base + blockBytes * b;
+			ShortVector q = q8 ? q8Block(block) : q4Block(block);
+			FloatVector sums = (FloatVector) Q8Activations.pairSums(q, x.values, at + 32 * b).convert(VectorOperators.I2F, 0);
+			acc = sums.fma(FloatVector.broadcast(F16, Float.float16ToFloat(data.get(SHORT, block)) * x.scales[at / 32 + b]), acc);
+		}
+		return acc.reduceLanes(VectorOperators.ADD);
+	}
+
+	private ShortVector q8Block(long block) {
+		return (ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, block + 2, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2S, S, 0);
+	}
+
+	/** Low nibbles widened into lanes 0–15, high nibbles into 16–31, each minus 8. */
+	private ShortVector q4Block(long block) {
+		ByteVector packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, block + 2, ByteOrder.LITTLE_ENDIAN);
+		ShortVector lo = (ShortVector) packed.and((byte) 0x0F).convertShape(VectorOperators.B2S, S, 0);
+		ShortVector hi = (ShortVector) packed.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2S, S, -1);
+		return lo.or(hi).sub((short) 8);
 	}
 
 	@Override

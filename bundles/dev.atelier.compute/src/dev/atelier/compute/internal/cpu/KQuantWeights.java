@@ -7,6 +7,9 @@ import java.nio.ByteOrder;
 import dev.atelier.compute.TensorType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -37,6 +40,13 @@ record KQuantWeights(MemorySegment data, TensorType type, int rows, int cols) im
 	private static final VectorSpecies<Byte> B = F.length() >= 8 && 16 % F.length() == 0
 			? VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8))
 			: null;
+
+	/** The integer kernels' shapes: 32 values as shorts, their 16 pair sums as ints and floats. */
+	private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
+	private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
+	private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
+	/** Q6_K: the pair sums of a 32-value run's second group of 16 (its own scale). */
+	private static final VectorMask<Integer> SECOND_GROUP = VectorMask.fromLong(IntVector.SPECIES_512, 0xFF00L);
 
 	public KQuantWeights {
 		if (type != TensorType.Q4_K && type != TensorType.Q5_K && type != TensorType.Q6_K) {
@@ -88,6 +98,85 @@ record KQuantWeights(MemorySegment data, TensorType type, int rows, int cols) im
 					}
 					sum += d * scaleOrMin(block, j, 0) * qx - dmin * scaleOrMin(block, j, 1) * xs;
 				}
+			}
+		}
+		return sum;
+	}
+
+	@Override
+	public int activationBlock() {
+		return SUPER;
+	}
+
+	/**
+	 * Per super-block: each sub-block's integer products with the activations times its integer scale, summed in ints
+	 * over the super-block and scaled once by d and the activations' scale; the mins multiply the activations' sums.
+	 */
+	@Override
+	public float dot(int row, Q8Activations x, int t) {
+		FloatVector acc = FloatVector.zero(F16);
+		float mins = 0;
+		for (int s = 0; s < cols / SUPER; s++) {
+			long block = block(row, s);
+			int at = x.offset(t) + SUPER * s;
+			float scale = x.scales[at / SUPER];
+			IntVector sum;
+			if (type == TensorType.Q6_K) {
+				sum = q6Integer(block, x.values, at);
+				scale *= half(block + 208);
+			} else {
+				sum = q45Integer(block, x.values, at);
+				scale *= half(block);
+				long first = data.get(LONG, block + 4);
+				int last = data.get(INT, block + 12);
+				int minSum = 0;
+				for (int j = 0; j < 8; j++) {
+					minSum += scaleOrMin(first, last, j, 1) * x.sums[at / 32 + j];
+				}
+				mins += half(block + 2) * x.scales[at / SUPER] * minSum;
+			}
+			acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F16, scale), acc);
+		}
+		return acc.reduceLanes(VectorOperators.ADD) - mins;
+	}
+
+	/** Q4_K/Q5_K: Σ over sub-blocks of scale × (values · activations), as 16 int lanes. */
+	private IntVector q45Integer(long block, short[] values, int at) {
+		boolean five = type == TensorType.Q5_K;
+		long nibbles = block + (five ? 48 : 16);
+		long first = data.get(LONG, block + 4);
+		int last = data.get(INT, block + 12);
+		ByteVector bits = five ? ByteVector.fromMemorySegment(B32, data, block + 16, ByteOrder.LITTLE_ENDIAN) : null;
+		IntVector sum = IntVector.zero(IntVector.SPECIES_512);
+		for (int p = 0; p < 4; p++) {
+			ByteVector packed = ByteVector.fromMemorySegment(B32, data, nibbles + 32 * p, ByteOrder.LITTLE_ENDIAN);
+			ByteVector lo = packed.and((byte) 0x0F);
+			ByteVector hi = packed.lanewise(VectorOperators.LSHR, 4);
+			if (five) {
+				lo = lo.or(bits.lanewise(VectorOperators.LSHR, 2 * p).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+				hi = hi.or(bits.lanewise(VectorOperators.LSHR, 2 * p + 1).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+			}
+			sum = sum.add(Q8Activations.pairSums((ShortVector) lo.convertShape(VectorOperators.B2S, S, 0), values, at + 64 * p)
+					.mul(scaleOrMin(first, last, 2 * p, 0)));
+			sum = sum.add(Q8Activations.pairSums((ShortVector) hi.convertShape(VectorOperators.B2S, S, 0), values, at + 64 * p + 32)
+					.mul(scaleOrMin(first, last, 2 * p + 1, 0)));
+		}
+		return sum;
+	}
+
+	/** Q6_K: Σ over groups of 16 of scale × (values · activations), as 16 int lanes (8 per group of a 32-value run). */
+	private IntVector q6Integer(long block, short[] values, int at) {
+		IntVector sum = IntVector.zero(IntVector.SPECIES_512);
+		for (int h = 0; h < 2; h++) {
+			long scales = data.get(LONG, block + 192 + 8 * h);
+			ByteVector top = ByteVector.fromMemorySegment(B32, data, block + 128 + 32 * h, ByteOrder.LITTLE_ENDIAN);
+			for (int k = 0; k < 4; k++) {
+				ByteVector nib = ByteVector.fromMemorySegment(B32, data, block + 64 * h + 32 * (k & 1), ByteOrder.LITTLE_ENDIAN);
+				ByteVector q = nib.lanewise(VectorOperators.LSHR, 4 * (k >> 1)).and((byte) 0x0F)
+						.or(top.lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+				IntVector groupScales = IntVector.broadcast(IntVector.SPECIES_512, (byte) (scales >>> 16 * k))
+						.blend((byte) (scales >>> 16 * k + 8), SECOND_GROUP);
+				sum = sum.add(Q8Activations.pairSums((ShortVector) q.convertShape(VectorOperators.B2S, S, 0), values, at + 128 * h + 32 * k).mul(groupScales));
 			}
 		}
 		return sum;
