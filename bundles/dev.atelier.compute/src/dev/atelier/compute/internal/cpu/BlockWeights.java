@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import dev.atelier.compute.TensorType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -26,6 +27,7 @@ record BlockWeights(MemorySegment data, TensorType type, int rows, int cols) imp
 
 	/** The integer kernels' shapes: a block of 32 values as shorts, its 16 pair sums as ints and floats. */
 	private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
+	private static final VectorSpecies<Short> HALF = ShortVector.SPECIES_256;
 	private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
 
 	public BlockWeights {
@@ -122,29 +124,38 @@ record BlockWeights(MemorySegment data, TensorType type, int rows, int cols) imp
 	@Override
 	public float dot(int row, Q8Activations x, int t) {
 		long base = row * type.rowBytes(cols);
-		int at = x.offset(t);
-		long blockBytes = type.rowBytes(32);
-		boolean q8 = type == TensorType.Q8_0;
+		return type == TensorType.Q8_0 ? q8Integer(base, x.values, x.scales, x.offset(t)) : q4Integer(base, x.values, x.scales, x.offset(t));
+	}
+
+	private float q8Integer(long base, short[] values, float[] scales, int at) {
 		FloatVector acc = FloatVector.zero(F16);
 		for (int b = 0; b < cols / 32; b++) {
-			long block = base + blockBytes * b;
-			ShortVector q = q8 ? q8Block(block) : q4Block(block);
-			FloatVector sums = (FloatVector) Q8Activations.pairSums(q, x.values, at + 32 * b).convert(VectorOperators.I2F, 0);
-			acc = sums.fma(FloatVector.broadcast(F16, Float.float16ToFloat(data.get(SHORT, block)) * x.scales[at / 32 + b]), acc);
+			long block = base + 34L * b;
+			ShortVector q = (ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, block + 2, ByteOrder.LITTLE_ENDIAN)
+					.convertShape(VectorOperators.B2S, S, 0);
+			IntVector p = q.mul(ShortVector.fromArray(S, values, at + 32 * b)).reinterpretAsInts();
+			IntVector sums = p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+			float scale = Float.float16ToFloat(data.get(SHORT, block)) * scales[at / 32 + b];
+			acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F16, scale), acc);
 		}
 		return acc.reduceLanes(VectorOperators.ADD);
 	}
 
-	private ShortVector q8Block(long block) {
-		return (ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, block + 2, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2S, S, 0);
-	}
-
-	/** Low nibbles widened into lanes 0–15, high nibbles into 16–31, each minus 8. */
-	private ShortVector q4Block(long block) {
-		ByteVector packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, block + 2, ByteOrder.LITTLE_ENDIAN);
-		ShortVector lo = (ShortVector) packed.and((byte) 0x0F).convertShape(VectorOperators.B2S, S, 0);
-		ShortVector hi = (ShortVector) packed.lanewise(VectorOperators.LSHR, 4).convertShape(VectorOperators.B2S, S, -1);
-		return lo.or(hi).sub((short) 8);
+	/** Per block: 16 low nibbles (values 0–15) against the activations' first 16, high nibbles against the rest. */
+	private float q4Integer(long base, short[] values, float[] scales, int at) {
+		FloatVector acc = FloatVector.zero(F16);
+		for (int b = 0; b < cols / 32; b++) {
+			long block = base + 18L * b;
+			ByteVector packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, block + 2, ByteOrder.LITTLE_ENDIAN);
+			ShortVector lo = (ShortVector) packed.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, HALF, 0);
+			ShortVector hi = (ShortVector) packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2S, HALF, 0);
+			// |q·x| ≤ 8 · 127: a low and a high product still fit 16 bits, and 16 such sums one int each
+			ShortVector p = lo.mul(ShortVector.fromArray(HALF, values, at + 32 * b)).add(hi.mul(ShortVector.fromArray(HALF, values, at + 32 * b + 16)));
+			FloatVector sums = (FloatVector) p.convertShape(VectorOperators.S2I, IntVector.SPECIES_512, 0).convert(VectorOperators.I2F, 0);
+			float scale = Float.float16ToFloat(data.get(SHORT, block)) * scales[at / 32 + b];
+			acc = sums.fma(FloatVector.broadcast(F16, scale), acc);
+		}
+		return acc.reduceLanes(VectorOperators.ADD);
 	}
 
 	@Override

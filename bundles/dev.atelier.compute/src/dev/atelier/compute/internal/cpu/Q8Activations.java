@@ -1,21 +1,20 @@
 package dev.atelier.compute.internal.cpu;
 
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Rows of activations quantised to signed 8-bit values, as llama.cpp's Q8_0/Q8_K do: one scale per {@code block} values
  * (32 for Q8_0 and Q4_0 weights, 256 for the K-quants, whose sub-block scales then stay integers over a super-block),
  * {@code q = round(x / scale)} with {@code scale = max|x| / 127}, and the sum of the quantised values of every 32, which
- * the K-quants' mins multiply. Values are kept widened to 16 bits: the integer dot products multiply shorts.
+ * the K-quants' mins multiply. Values are kept widened to 16 bits: the integer dot products multiply shorts (products
+ * of at most 7 bits and a sign by 8 bits fit 16), then sum each int's two halves, sign-extended (what x86's pmaddwd
+ * does, which the Vector API does not offer). The kernels keep that code inline in their loops: C2 leaves a helper
+ * returning a vector uninlined at some call sites, and a vector that crosses a call is boxed on the heap.
  */
 final class Q8Activations {
 
 	/** Whether this machine's vectors hold a 32-value block as shorts (512 bits): the integer kernels' shape. */
 	static final boolean SUPPORTED = ShortVector.SPECIES_PREFERRED.length() == 32;
-	private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
 
 	final int block;
 	final int cols;
@@ -62,16 +61,6 @@ final class Q8Activations {
 			}
 			sums[t * cols / 32 + s] = sum;
 		}
-	}
-
-	/**
-	 * The 32 products of {@code weights} (integers of at most 7 bits and a sign, so that each product fits 16 bits) with
-	 * {@code values[at …]}, summed in pairs into 16 ints: a short multiply, then each int's two halves sign-extended and
-	 * added (what x86's pmaddwd does, which the Vector API does not offer).
-	 */
-	static IntVector pairSums(ShortVector weights, short[] values, int at) {
-		IntVector p = weights.mul(ShortVector.fromArray(S, values, at)).reinterpretAsInts();
-		return p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
 	}
 
 	/** Where row {@code t}'s values start. */
