@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import dev.atelier.compute.TensorType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -22,6 +24,11 @@ record BlockWeights(MemorySegment data, TensorType type, int rows, int cols) imp
 	private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 	/** Bytes in as many lanes as F has floats; null where that is under 64 bits (no Vector-API path then). */
 	private static final VectorSpecies<Byte> B = F.length() >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8)) : null;
+
+	/** The integer kernels' shapes: a block of 32 values as shorts, its 16 pair sums as ints and floats. */
+	private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
+	private static final VectorSpecies<Short> HALF = ShortVector.SPECIES_256;
+	private static final VectorSpecies<Float> F16 = FloatVector.SPECIES_512;
 
 	public BlockWeights {
 		if (type != TensorType.F16 && type != TensorType.BF16 && type != TensorType.Q8_0 && type != TensorType.Q4_0) {
@@ -104,6 +111,49 @@ record BlockWeights(MemorySegment data, TensorType type, int rows, int cols) imp
 				sum = hi.fma(FloatVector.fromArray(F, x, 32 * b + 16 + j), sum);
 			}
 			acc = sum.fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(SHORT, block))), acc);
+		}
+		return acc.reduceLanes(VectorOperators.ADD);
+	}
+
+	@Override
+	public int activationBlock() {
+		return type == TensorType.Q8_0 || type == TensorType.Q4_0 ? 32 : 0;
+	}
+
+	/** Per block: its 32 integers times the activations' 32, summed in ints, then scaled by both blocks' scales. */
+	@Override
+	public float dot(int row, Q8Activations x, int t) {
+		long base = row * type.rowBytes(cols);
+		return type == TensorType.Q8_0 ? q8Integer(base, x.values, x.scales, x.offset(t)) : q4Integer(base, x.values, x.scales, x.offset(t));
+	}
+
+	private float q8Integer(long base, short[] values, float[] scales, int at) {
+		FloatVector acc = FloatVector.zero(F16);
+		for (int b = 0; b < cols / 32; b++) {
+			long block = base + 34L * b;
+			ShortVector q = (ShortVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, block + 2, ByteOrder.LITTLE_ENDIAN)
+					.convertShape(VectorOperators.B2S, S, 0);
+			IntVector p = q.mul(ShortVector.fromArray(S, values, at + 32 * b)).reinterpretAsInts();
+			IntVector sums = p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+			float scale = Float.float16ToFloat(data.get(SHORT, block)) * scales[at / 32 + b];
+			acc = ((FloatVector) sums.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F16, scale), acc);
+		}
+		return acc.reduceLanes(VectorOperators.ADD);
+	}
+
+	/** Per block: 16 low nibbles (values 0–15) against the activations' first 16, high nibbles against the rest. */
+	private float q4Integer(long base, short[] values, float[] scales, int at) {
+		FloatVector acc = FloatVector.zero(F16);
+		for (int b = 0; b < cols / 32; b++) {
+			long block = base + 18L * b;
+			ByteVector packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, block + 2, ByteOrder.LITTLE_ENDIAN);
+			ShortVector lo = (ShortVector) packed.and((byte) 0x0F).sub((byte) 8).convertShape(VectorOperators.B2S, HALF, 0);
+			ShortVector hi = (ShortVector) packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).convertShape(VectorOperators.B2S, HALF, 0);
+			// |q·x| ≤ 8 · 127: a low and a high product still fit 16 bits, and 16 such sums one int each
+			ShortVector p = lo.mul(ShortVector.fromArray(HALF, values, at + 32 * b)).add(hi.mul(ShortVector.fromArray(HALF, values, at + 32 * b + 16)));
+			FloatVector sums = (FloatVector) p.convertShape(VectorOperators.S2I, IntVector.SPECIES_512, 0).convert(VectorOperators.I2F, 0);
+			float scale = Float.float16ToFloat(data.get(SHORT, block)) * scales[at / 32 + b];
+			acc = sums.fma(FloatVector.broadcast(F16, scale), acc);
 		}
 		return acc.reduceLanes(VectorOperators.ADD);
 	}

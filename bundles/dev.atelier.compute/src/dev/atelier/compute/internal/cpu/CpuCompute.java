@@ -5,7 +5,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
@@ -45,6 +47,8 @@ public final class CpuCompute implements Compute {
 	/** The batch's activations as arrays, reused by every matmul (operations run one at a time). */
 	private float[][] batchIn = new float[0][];
 	private float[][] batchOut = new float[0][];
+	/** Quantised activations per block size and row length, reused by every matmul of that shape. */
+	private final Map<Long, Q8Activations> activations = new HashMap<>();
 
 	public CpuCompute(ComputeContext context, int threads) {
 		this.context = context;
@@ -193,8 +197,9 @@ public final class CpuCompute implements Compute {
 	}
 
 	/**
-	 * out[t] = W · in[t]. One row uses the fused dequantise-and-dot kernels; a batch dequantises each weight row once
-	 * and takes its float dot product with every row of the batch.
+	 * out[t] = W · in[t]. One row against quantised weights is quantised to 8 bits once and multiplied in integers
+	 * (llama.cpp's way); against float weights, or where vectors are too narrow, it uses the fused dequantise-and-dot
+	 * kernels. A batch dequantises each weight row once and takes its float dot product with every row of the batch.
 	 */
 	private void matmul(Weights w, CpuTensor x, CpuTensor out) {
 		int n = x.rows();
@@ -207,10 +212,17 @@ public final class CpuCompute implements Compute {
 		for (int t = 0; t < n; t++) {
 			x.readRow(t, in[t]);
 		}
+		Q8Activations q8 = n == 1 ? quantised(w, in[0]) : null;
 		int chunks = pool == null || (long) rows * n * 64 < PARALLEL_WORK ? 1 : Math.min(rows, threads * 4);
 		IntConsumer work = chunk -> {
 			int from = (int) ((long) chunk * rows / chunks);
 			int to = (int) ((long) (chunk + 1) * rows / chunks);
+			if (q8 != null) {
+				for (int r = from; r < to; r++) {
+					res[0][r] = w.dot(r, q8, 0);
+				}
+				return;
+			}
 			if (n == 1) {
 				for (int r = from; r < to; r++) {
 					res[0][r] = w.dot(r, in[0]);
@@ -243,6 +255,21 @@ public final class CpuCompute implements Compute {
 		for (int t = 0; t < n; t++) {
 			MemorySegment.copy(res[t], 0, out.data, CpuTensor.FLOAT, t * out.rowBytes(), rows);
 		}
+	}
+
+	/**
+	 * {@code x} quantised to 8 bits as {@code w}'s integer dot product wants it, once for the whole matmul; null where
+	 * the weights multiply floats (F32, F16, BF16) or this machine's vectors are too narrow for the integer kernels.
+	 */
+	private Q8Activations quantised(Weights w, float[] x) {
+		int block = w.activationBlock();
+		if (block == 0 || !Q8Activations.SUPPORTED) {
+			return null;
+		}
+		Q8Activations q = activations.computeIfAbsent(block * 1_000_000L + w.cols(), key -> new Q8Activations(block, w.cols()));
+		q.reserve(1);
+		q.quantise(0, x);
+		return q;
 	}
 
 	/** At least {@code n} arrays of at least {@code length} floats, reusing {@code have} where it is large enough. */

@@ -7,6 +7,9 @@ import java.nio.ByteOrder;
 import dev.atelier.compute.TensorType;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -37,6 +40,12 @@ record KQuantWeights(MemorySegment data, TensorType type, int rows, int cols) im
 	private static final VectorSpecies<Byte> B = F.length() >= 8 && 16 % F.length() == 0
 			? VectorSpecies.of(byte.class, VectorShape.forBitSize(F.length() * 8))
 			: null;
+
+	/** The integer kernels' shapes: 32 values as shorts and as bytes, their 16 pair sums as ints. */
+	private static final VectorSpecies<Short> S = ShortVector.SPECIES_512;
+	private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
+	/** Q6_K: the pair sums of a 32-value run's second group of 16 (its own scale). */
+	private static final VectorMask<Integer> SECOND_GROUP = VectorMask.fromLong(IntVector.SPECIES_512, 0xFF00L);
 
 	public KQuantWeights {
 		if (type != TensorType.Q4_K && type != TensorType.Q5_K && type != TensorType.Q6_K) {
@@ -91,6 +100,79 @@ record KQuantWeights(MemorySegment data, TensorType type, int rows, int cols) im
 			}
 		}
 		return sum;
+	}
+
+	@Override
+	public int activationBlock() {
+		return SUPER;
+	}
+
+	/**
+	 * Per super-block: each sub-block's integer products with the activations times its integer scale, summed exactly
+	 * in ints over the super-block, then scaled once by d and the activations' scale; the mins multiply the
+	 * activations' sums.
+	 */
+	@Override
+	public float dot(int row, Q8Activations x, int t) {
+		float sum = 0;
+		for (int s = 0; s < cols / SUPER; s++) {
+			long block = block(row, s);
+			int at = x.offset(t) + SUPER * s;
+			float scale = x.scales[at / SUPER];
+			if (type == TensorType.Q6_K) {
+				sum += half(block + 208) * scale * q6Integer(block, x.values, at);
+			} else {
+				long first = data.get(LONG, block + 4);
+				int last = data.get(INT, block + 12);
+				int mins = 0;
+				for (int j = 0; j < 8; j++) {
+					mins += scaleOrMin(first, last, j, 1) * x.sums[at / 32 + j];
+				}
+				sum += half(block) * scale * q45Integer(block, x.values, at) - half(block + 2) * scale * mins;
+			}
+		}
+		return sum;
+	}
+
+	/** Q4_K/Q5_K: Σ over sub-blocks of scale × (values · activations), exact (at most 8 · 63 · 64 · 31 · 127). */
+	private int q45Integer(long block, short[] values, int at) {
+		boolean five = type == TensorType.Q5_K;
+		long nibbles = block + (five ? 48 : 16);
+		long first = data.get(LONG, block + 4);
+		int last = data.get(INT, block + 12);
+		ByteVector bits = five ? ByteVector.fromMemorySegment(B32, data, block + 16, ByteOrder.LITTLE_ENDIAN) : null;
+		IntVector sum = IntVector.zero(IntVector.SPECIES_512);
+		for (int j = 0; j < 8; j++) {
+			ByteVector q = ByteVector.fromMemorySegment(B32, data, nibbles + 32 * (j >> 1), ByteOrder.LITTLE_ENDIAN).lanewise(VectorOperators.LSHR, 4 * (j & 1))
+					.and((byte) 0x0F);
+			if (five) {
+				q = q.or(bits.lanewise(VectorOperators.LSHR, j).and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+			}
+			IntVector p = ((ShortVector) q.convertShape(VectorOperators.B2S, S, 0)).mul(ShortVector.fromArray(S, values, at + 32 * j)).reinterpretAsInts();
+			IntVector pairs = p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+			sum = sum.add(pairs.mul(scaleOrMin(first, last, j, 0)));
+		}
+		return sum.reduceLanes(VectorOperators.ADD);
+	}
+
+	/** Q6_K: Σ over groups of 16 of scale × (values · activations), exact (at most 16 · 128 · 16 · 32 · 127). */
+	private int q6Integer(long block, short[] values, int at) {
+		IntVector sum = IntVector.zero(IntVector.SPECIES_512);
+		for (int i = 0; i < 8; i++) {
+			int h = i >> 2;
+			int k = i & 3;
+			ByteVector nib = ByteVector.fromMemorySegment(B32, data, block + 64 * h + 32 * (k & 1), ByteOrder.LITTLE_ENDIAN);
+			ByteVector top = ByteVector.fromMemorySegment(B32, data, block + 128 + 32 * h, ByteOrder.LITTLE_ENDIAN);
+			ByteVector q = nib.lanewise(VectorOperators.LSHR, 4 * (k >> 1)).and((byte) 0x0F)
+					.or(top.lanewise(VectorOperators.LSHR, 2 * k).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+			// run i's 32 values: lanes 0–7 of the pair sums are group 2i, lanes 8–15 group 2i + 1
+			IntVector scales = IntVector.broadcast(IntVector.SPECIES_512, data.get(ValueLayout.JAVA_BYTE, block + 192 + 2 * i))
+					.blend(data.get(ValueLayout.JAVA_BYTE, block + 193 + 2 * i), SECOND_GROUP);
+			IntVector p = ((ShortVector) q.convertShape(VectorOperators.B2S, S, 0)).mul(ShortVector.fromArray(S, values, at + 32 * i)).reinterpretAsInts();
+			IntVector pairs = p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+			sum = sum.add(pairs.mul(scales));
+		}
+		return sum.reduceLanes(VectorOperators.ADD);
 	}
 
 	@Override

@@ -17,6 +17,22 @@ interface Weights {
 	/** Row {@code row} · {@code x} (length cols). */
 	float dot(int row, float[] x);
 
+	/**
+	 * The values per activation scale that {@link #dot(int, Q8Activations, int)} wants (32 or 256); 0 where this matrix
+	 * multiplies float activations only.
+	 */
+	default int activationBlock() {
+		return 0;
+	}
+
+	/**
+	 * Row {@code row} · activation row {@code t} of {@code x} (quantised in blocks of {@link #activationBlock()}), in
+	 * integer arithmetic within each block; only where {@link Q8Activations#SUPPORTED}.
+	 */
+	default float dot(int row, Q8Activations x, int t) {
+		throw new UnsupportedOperationException("this matrix multiplies float activations");
+	}
+
 	/** Row {@code row} as floats into {@code out} (length cols): embedding lookups, and the rows a batch shares. */
 	void row(int row, float[] out);
 
