@@ -15,15 +15,17 @@ import dev.atelier.compute.TensorType;
  * The Llama forward pass on the compute runtime: RMSNorm, rotary positions (interleaved pairs as llama2.c and llama.cpp's
  * converted weights have them, or NeoX order), grouped-query attention over an F16 key/value cache, and the SwiGLU
  * feed-forward. Weights stay in their file's type and are read in it by the kernels. A prompt runs in batches of up to
- * {@value #MAX_BATCH} tokens, so each weight row is read once per batch; a decoded token is one replay of a captured
+ * {@link #batchTokens} tokens, so each weight row is read once per batch; a decoded token is one replay of a captured
  * graph, its token id and position written into tensors first. Layers may be split between two computes (a GPU and the
  * CPU, as llama.cpp's {@code -ngl}): the embedding runs with the first layer, the classifier with the last, and the
  * residual rows cross between them through the host.
  */
 public final class Llama implements AutoCloseable {
 
-	/** Tokens a prompt batch holds: enough to make prefill compute-bound, small enough for the activations (~3 MB at 1B). */
-	static final int MAX_BATCH = 32;
+	/** Tokens a prompt batch holds on the CPU: enough to make prefill compute-bound, small enough for the activations (~3 MB at 1B). */
+	static final int CPU_BATCH = 32;
+	/** On a GPU, a batch fills the tensor cores (llama.cpp's default batch is 512 too); activations ~100 MB at 8B. */
+	static final int GPU_BATCH = 512;
 	/** Room for the small tensors a stage makes on use (token ids, positions, top-k results). */
 	private static final long SMALL_TENSORS = 64 << 10;
 
@@ -35,6 +37,7 @@ public final class Llama implements AutoCloseable {
 	private final float[] logits;
 	private final float[] residual;
 	private final AutoCloseable resources;
+	private final int batch;
 
 	/** All layers on one compute; closing the model closes {@code resources} (the compute and what holds it). */
 	public Llama(LlamaConfig config, LlamaWeights weights, Compute compute, int maxContext, AutoCloseable resources) {
@@ -53,6 +56,7 @@ public final class Llama implements AutoCloseable {
 		this.config = config;
 		this.context = Math.max(1, Math.min(maxContext, config.contextLength()));
 		this.resources = resources;
+		this.batch = batchTokens(tailLayers == config.layers() && !tail.device().hostMemory());
 		int split = config.layers() - tailLayers;
 		if (split > 0) {
 			stages.add(new Stage(head, weights, 0, split));
@@ -62,15 +66,20 @@ public final class Llama implements AutoCloseable {
 		}
 		last = stages.getLast();
 		logits = new float[config.vocab()];
-		residual = new float[MAX_BATCH * config.dim()];
+		residual = new float[batch * config.dim()];
+	}
+
+	/** Tokens a prompt batch holds: a GPU's when the whole model runs on one, the CPU's when any layer runs there. */
+	public static int batchTokens(boolean allOnGpu) {
+		return allOnGpu ? GPU_BATCH : CPU_BATCH;
 	}
 
 	/**
 	 * Bytes the tensors of layers {@code from … to − 1} take on their compute: weights in their file's types, the F16
 	 * key/value cache, activations for a batch; with the embedding where {@code from} is 0, the classifier where {@code to}
-	 * is the last layer.
+	 * is the last layer; {@code batch} tokens a prompt batch holds ({@link #batchTokens}).
 	 */
-	public static long bytes(LlamaConfig config, LlamaWeights weights, int from, int to, int maxContext) {
+	public static long bytes(LlamaConfig config, LlamaWeights weights, int from, int to, int maxContext, int batch) {
 		int context = Math.max(1, Math.min(maxContext, config.contextLength()));
 		long bytes = SMALL_TENSORS + 2L * config.headSize();
 		Map<LlamaWeights.Matrix, Boolean> matrices = new IdentityHashMap<>();
@@ -86,10 +95,10 @@ public final class Llama implements AutoCloseable {
 		boolean classifier = to == config.layers();
 		if (classifier) {
 			matrices.put(weights.output(), true);
-			bytes += 4L * weights.finalNorm().length + 4L * MAX_BATCH * config.vocab();
+			bytes += 4L * weights.finalNorm().length + 4L * batch * config.vocab();
 		}
 		bytes += matrices.keySet().stream().mapToLong(LlamaWeights.Matrix::bytes).sum();
-		bytes += 4L * MAX_BATCH * (4L * config.dim() + 2L * config.kvDim() + 2L * config.hiddenDim());
+		bytes += 4L * batch * (4L * config.dim() + 2L * config.kvDim() + 2L * config.hiddenDim());
 		return bytes;
 	}
 
@@ -138,8 +147,8 @@ public final class Llama implements AutoCloseable {
 			return;
 		}
 		int n = 0;
-		for (int from = 0; from < tokens.length; from += MAX_BATCH) {
-			n = Math.min(MAX_BATCH, tokens.length - from);
+		for (int from = 0; from < tokens.length; from += batch) {
+			n = Math.min(batch, tokens.length - from);
 			batch(tokens, from, n, start + from);
 		}
 		classify(n - 1, 1);
@@ -189,9 +198,9 @@ public final class Llama implements AutoCloseable {
 			throw new IllegalArgumentException("output from index " + firstOutput + " of " + tokens.length + " tokens");
 		}
 		int vocab = config.vocab();
-		float[] batchLogits = new float[MAX_BATCH * vocab];
-		for (int from = 0; from < tokens.length; from += MAX_BATCH) {
-			int n = Math.min(MAX_BATCH, tokens.length - from);
+		float[] batchLogits = new float[batch * vocab];
+		for (int from = 0; from < tokens.length; from += batch) {
+			int n = Math.min(batch, tokens.length - from);
 			batch(tokens, from, n, start + from);
 			int first = Math.max(0, firstOutput - from);
 			if (first >= n) {
@@ -351,7 +360,7 @@ public final class Llama implements AutoCloseable {
 		}
 
 		private Tensor activations(int cols) {
-			return compute.allocate(TensorType.F32, MAX_BATCH, cols);
+			return compute.allocate(TensorType.F32, batch, cols);
 		}
 
 		private Tensor vector(float[] values) {

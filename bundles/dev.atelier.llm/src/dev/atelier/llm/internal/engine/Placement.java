@@ -64,7 +64,7 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 		try {
 			Compute gpu;
 			try {
-				gpu = open(target, client, Llama.bytes(config, weights, layers - onDevice, layers, maxContext), held);
+				gpu = open(target, client, Llama.bytes(config, weights, layers - onDevice, layers, maxContext, Llama.batchTokens(onDevice == layers)), held);
 			} catch (UnsupportedOperationException e) {
 				if (!device.equals("auto")) {
 					throw e;
@@ -74,7 +74,7 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 				return onCpu(client, config, weights, maxContext);
 			}
 			Compute cpu = onDevice == layers ? gpu
-					: open(devices.resolve("cpu"), client, Llama.bytes(config, weights, 0, layers - onDevice, maxContext), held);
+					: open(devices.resolve("cpu"), client, Llama.bytes(config, weights, 0, layers - onDevice, maxContext, Llama.batchTokens(false)), held);
 			return new Llama(config, weights, cpu, gpu, onDevice, maxContext, () -> closeAll(held));
 		} catch (RuntimeException e) {
 			closeAll(held);
@@ -85,7 +85,7 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 	private Llama onCpu(String client, LlamaConfig config, LlamaWeights weights, int maxContext) {
 		List<AutoCloseable> held = new ArrayList<>();
 		try {
-			Compute cpu = open(devices.resolve("cpu"), client, Llama.bytes(config, weights, 0, config.layers(), maxContext), held);
+			Compute cpu = open(devices.resolve("cpu"), client, Llama.bytes(config, weights, 0, config.layers(), maxContext, Llama.batchTokens(false)), held);
 			return new Llama(config, weights, cpu, maxContext, () -> closeAll(held));
 		} catch (RuntimeException e) {
 			closeAll(held);
@@ -98,7 +98,7 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 		long budget = devices.status(target.id()).budgetBytes();
 		int layers = config.layers();
 		int n = layers;
-		while (n > 0 && Llama.bytes(config, weights, layers - n, layers, maxContext) > budget) {
+		while (n > 0 && Llama.bytes(config, weights, layers - n, layers, maxContext, Llama.batchTokens(n == layers)) > budget) {
 			n--;
 		}
 		notes.accept(String.format(Locale.ROOT, "%s: its budget of %.2f GiB holds %s", target.id(), budget / (double) (1L << 30),
