@@ -3,7 +3,8 @@
 #   releng/gpu/llm.sh prepare        here: stages .carry (a JRE, the jars, LlmMain/LlmCheck/ComputeCheck), the anchors and
 #                                    the vocabulary (needs ./mvnw -B verify -DskipTests first)
 #   releng/gpu/llm.sh build          there: builds llama-bench, llama-quantize, llama-perplexity with CUDA (~7 min)
-#   releng/gpu/llm.sh models [8b]    there: random-weight Llama GGUFs of real shapes (1B, and 8B when asked), quantised
+#   releng/gpu/llm.sh models [SHAPE…] there: random-weight Llama GGUFs of real shapes (default 1b), quantised to $TYPES
+#                                    (default all but F16) once llama-quantize is built
 #   releng/gpu/llm.sh compute        there: every compute operation and weight type against the CPU, GEMV bandwidth
 #   releng/gpu/llm.sh check          there: GPU against CPU logits for every type, decode against prefill (LlmCheck)
 #   releng/gpu/llm.sh perplexity     there: atelier llm perplexity --device cuda:0 against llama-perplexity, per type
@@ -46,7 +47,7 @@ case "${1:-}" in
     du -sh "$carry" "$anchors"
     ;;
   build)
-    mkdir -p "$S" && tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"
+    mkdir -p "$S" && { [ -d "$S/llama.cpp" ] || tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"; }
     cmake -S "$S/llama.cpp" -B "$S/b" -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 -DLLAMA_CURL=OFF -DLLAMA_BUILD_SERVER=OFF \
       -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=Release > "$S/cmake.log"
     cmake --build "$S/b" --target llama-bench llama-quantize llama-perplexity -j "$(nproc)" > "$S/build.log" 2>&1 || { tail -30 "$S/build.log"; exit 1; }
@@ -54,11 +55,12 @@ case "${1:-}" in
     ;;
   models)
     shift
-    for shape in 1b "$@"; do
+    mkdir -p "$S" && [ -d "$S/llama.cpp" ] || tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"
+    for shape in "${@:-1b}"; do
       f16="$S/$shape-F16.gguf"
       [ -f "$f16" ] || PYTHONPATH="$S/llama.cpp/gguf-py" python3 "$anchors/make_llama_gguf.py" --shape "$shape" --vocab "$vocab" --out "$f16" > /dev/null
-      for t in "${types[@]:1}"; do
-        [ -f "$S/$shape-$t.gguf" ] || "$S/b/bin/llama-quantize" "$f16" "$S/$shape-$t.gguf" "$t" > /dev/null 2>&1
+      for t in ${TYPES:-${types[@]:1}}; do
+        [ -f "$S/$shape-$t.gguf" ] || [ ! -x "$S/b/bin/llama-quantize" ] || "$S/b/bin/llama-quantize" "$f16" "$S/$shape-$t.gguf" "$t" > /dev/null 2>&1
       done
     done
     ls -la "$S"/*.gguf
@@ -86,6 +88,7 @@ case "${1:-}" in
     for shape in "$@"; do
       for t in F16 Q8_0 Q4_K_M Q4_0; do
         m="$S/$shape-$t.gguf"
+        [ -f "$m" ] || continue
         ours=$(atelier bench --model "$m" --device cuda:0 --prompt-tokens 512 --tokens 128)
         ours_pp=$(sed -n 's/^prefill pp[0-9]*: \([0-9.]*\).*/\1/p' <<<"$ours")
         ours_tg=$(sed -n 's/^decode  tg[0-9]*: \([0-9.]*\).*/\1/p' <<<"$ours")
