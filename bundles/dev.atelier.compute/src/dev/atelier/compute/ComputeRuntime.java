@@ -20,6 +20,13 @@ public interface ComputeRuntime {
 	Compute open(ComputeContext context, int cpuThreads);
 
 	/**
+	 * Bytes a compute on {@code device} allocates beside its tensors (converted activations, dequantised weight slices,
+	 * a cuBLAS workspace, attention partials) when its matmuls take at most {@code batchRows} rows of at most
+	 * {@code maxCols} values: what a lease must hold beyond the tensors. 0 for the CPU backend.
+	 */
+	long workspaceBytes(Device device, int batchRows, int maxCols);
+
+	/**
 	 * What {@link #open} would run on a device, e.g. {@code Atelier kernels + cuBLAS 13.0 (/usr/lib/…)} or
 	 * {@code Atelier kernels (no cuBLAS found: …)}, for {@code atelier devices}.
 	 */

@@ -22,6 +22,10 @@ public final class ComputeRuntimeService implements ComputeRuntime {
 		return new CpuCompute(context, cpuThreads);
 	}
 
+	@Override
+	public long workspaceBytes(Device device, int batchRows, int maxCols) {
+		return device.runsCudaModules() ? CudaCompute.workspaceBytes(batchRows, maxCols) : 0;
+	}
 
 	@Override
 	public String describe(Device device) {

@@ -82,6 +82,18 @@ public final class CudaCompute implements Compute {
 	}
 
 	/** What {@link #open} runs on a device, for {@code atelier devices}. */
+	/**
+	 * An upper bound of the scratch {@link #scratch} takes for matmuls of up to {@code batchRows} × {@code maxCols}: 8-bit
+	 * x, F16 x, a dequantised weight slice, the cuBLAS workspace, attention partials; doubled for the activations'
+	 * buffers, which grow with the batch and keep what they outgrew until close (a captured graph may use them).
+	 */
+	public static long workspaceBytes(int batchRows, int maxCols) {
+		long quantized = (long) GEMV_MAX_ROWS * maxCols + (long) GEMV_MAX_ROWS * maxCols / 32 * 8;
+		long half = 2L * batchRows * maxCols;
+		long attention = 4L * ATTENTION_BLOCKS * (ATTENTION_MAX_HEAD + 2);
+		return 2 * (quantized + half + attention) + DEQUANTIZED_BYTES + CUBLAS_WORKSPACE;
+	}
+
 	public static String describe(Device device) {
 		Optional<String> incompatible = Kernels.incompatibility(device);
 		if (incompatible.isPresent()) {

@@ -235,10 +235,13 @@ public final class LlmCommand implements Subcommand {
 				for (int i = 0; i < promptTokens; i++) {
 					prompt.add(random.nextInt(vocab));
 				}
+				// An unmeasured run first warms the JIT, the loaded kernels and cuBLAS, as llama-bench's warm-up run does.
+				Generator.generate(embedded.llama(), prompt, 2, Sampling.greedy(), Set.of(), t -> true, () -> false);
 				Usage usage = Generator.generate(embedded.llama(), prompt, tokens, Sampling.greedy(), Set.of(), t -> true, () -> false);
 				double prefill = promptTokens / (usage.timeToFirstTokenMillis() / 1e3);
 				ctx.out().printf(Locale.ROOT, "model %s on %s%n", model.getFileName(), embedded.llama().placement());
-				ctx.out().printf(Locale.ROOT, "prefill pp%d: %.2f tokens/s (batches of 32 tokens)%n", promptTokens, prefill);
+				ctx.out().printf(Locale.ROOT, "prefill pp%d: %.2f tokens/s (batches of %d tokens)%n", promptTokens, prefill,
+						embedded.llama().batchTokens());
 				ctx.out().printf(Locale.ROOT, "decode  tg%d: %.2f tokens/s%n", usage.generatedTokens(), usage.decodeTokensPerSecond());
 				ctx.out().printf(Locale.ROOT, "time to first token: %.1f ms%n", usage.timeToFirstTokenMillis());
 				return 0;

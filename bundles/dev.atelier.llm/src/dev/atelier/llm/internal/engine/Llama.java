@@ -69,6 +69,11 @@ public final class Llama implements AutoCloseable {
 		residual = new float[batch * config.dim()];
 	}
 
+	/** Tokens a prompt batch of this model holds. */
+	public int batchTokens() {
+		return batch;
+	}
+
 	/** Tokens a prompt batch holds: a GPU's when the whole model runs on one, the CPU's when any layer runs there. */
 	public static int batchTokens(boolean allOnGpu) {
 		return allOnGpu ? GPU_BATCH : CPU_BATCH;

@@ -64,7 +64,8 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 		try {
 			Compute gpu;
 			try {
-				gpu = open(target, client, Llama.bytes(config, weights, layers - onDevice, layers, maxContext, Llama.batchTokens(onDevice == layers)), held);
+				gpu = open(target, client, Llama.bytes(config, weights, layers - onDevice, layers, maxContext, Llama.batchTokens(onDevice == layers))
+						+ workspace(target, config, onDevice == layers), held);
 			} catch (UnsupportedOperationException e) {
 				if (!device.equals("auto")) {
 					throw e;
@@ -98,12 +99,18 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 		long budget = devices.status(target.id()).budgetBytes();
 		int layers = config.layers();
 		int n = layers;
-		while (n > 0 && Llama.bytes(config, weights, layers - n, layers, maxContext, Llama.batchTokens(n == layers)) > budget) {
+		while (n > 0 && Llama.bytes(config, weights, layers - n, layers, maxContext, Llama.batchTokens(n == layers)) + workspace(target, config, n == layers) > budget) {
 			n--;
 		}
 		notes.accept(String.format(Locale.ROOT, "%s: its budget of %.2f GiB holds %s", target.id(), budget / (double) (1L << 30),
 				n == layers ? "all " + layers + " layers" : n + " of " + layers + " layers; the rest run on the CPU"));
 		return n;
+	}
+
+	/** What the device's backend allocates beside the model's tensors: its lease holds that too. */
+	private long workspace(Device target, LlamaConfig config, boolean allLayers) {
+		int widest = Math.max(config.dim(), config.hiddenDim());
+		return runtime.workspaceBytes(target, Llama.batchTokens(allLayers), widest);
 	}
 
 	/** A compute on a device under a lease of {@code bytes}, the lease, context and compute added to {@code held}. */
