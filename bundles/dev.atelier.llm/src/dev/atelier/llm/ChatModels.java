@@ -7,8 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
-import dev.atelier.llm.internal.engine.ChatFormat;
-import dev.atelier.llm.internal.engine.ChatTemplate;
 import dev.atelier.llm.internal.engine.EmbeddedChat;
 import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.internal.openai.OpenAiBackend;
@@ -22,12 +20,6 @@ public final class ChatModels {
 	private ChatModels() {
 	}
 
-	/** As {@link #embedded(Path, String, int, int, Consumer)}, its notes logged. */
-	public static ChatModel embedded(Path file, String template, int threads, int context) throws IOException, ChatException {
-		System.Logger log = System.getLogger(ChatModels.class.getName());
-		return embedded(file, template, threads, context, note -> log.log(System.Logger.Level.INFO, note));
-	}
-
 	/**
 	 * A GGUF model on the embedded engine. {@code template} null runs the model's own Jinja
 	 * {@code tokenizer.chat_template} (sandboxed), with the known format it resembles behind it, or ChatML where the
@@ -38,19 +30,7 @@ public final class ChatModels {
 			throws IOException, ChatException {
 		EmbeddedModel model = EmbeddedModel.open(file, threads, context);
 		try {
-			if (model.tokenizer().isEmpty()) {
-				throw new ChatException(file + " has no tokenizer: it cannot chat");
-			}
-			String name = file.getFileName().toString();
-			ChatFormat format;
-			if (template != null) {
-				format = ChatFormat.known(ChatTemplate.named(template).orElseThrow(() -> new ChatException(
-						file + ": no chat template '" + template + "'; choose one of " + String.join(", ", TEMPLATES))));
-			} else {
-				format = ChatFormat.of(model.chatTemplate(), name);
-			}
-			notes.accept("chat format: " + format.description());
-			return new EmbeddedChat(model, format, name, notes);
+			return EmbeddedChat.of(model, file, template, notes);
 		} catch (ChatException | RuntimeException e) {
 			model.close();
 			throw e;

@@ -1,5 +1,6 @@
 package dev.atelier.llm.internal.engine;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.function.Consumer;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
+import dev.atelier.llm.ChatModels;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
 import dev.atelier.llm.internal.tokenizer.TextStream;
@@ -30,6 +32,27 @@ public final class EmbeddedChat implements ChatModel {
 	private final String name;
 	private final Consumer<String> warnings;
 	private final Set<String> warned = new HashSet<>();
+
+	/**
+	 * A chat on a model read from {@code file}: {@code template} null runs the model's own Jinja template (or the known
+	 * format it resembles, or ChatML), a name forces that known format. {@code notes} hears which format was chosen
+	 * and, later, why a template failed. Throws when the model has no tokenizer or the name is unknown.
+	 */
+	public static EmbeddedChat of(EmbeddedModel model, Path file, String template, Consumer<String> notes) throws ChatException {
+		if (model.tokenizer().isEmpty()) {
+			throw new ChatException(file + " has no tokenizer: it cannot chat");
+		}
+		String name = file.getFileName().toString();
+		ChatFormat format;
+		if (template != null) {
+			format = ChatFormat.known(ChatTemplate.named(template).orElseThrow(() -> new ChatException(
+					file + ": no chat template '" + template + "'; choose one of " + String.join(", ", ChatModels.TEMPLATES))));
+		} else {
+			format = ChatFormat.of(model.chatTemplate(), name);
+		}
+		notes.accept("chat format: " + format.description());
+		return new EmbeddedChat(model, format, name, notes);
+	}
 
 	public EmbeddedChat(EmbeddedModel model, ChatTemplate template, String name) {
 		this(model, ChatFormat.known(template), name, w -> {

@@ -49,15 +49,7 @@ public final class EmbeddedModel implements AutoCloseable {
 		if (new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("GGUF")) {
 			GgufFile gguf = GgufFile.open(path);
 			try {
-				GgufLlama.Model model = GgufLlama.load(gguf);
-				Optional<Tokenizer> tokenizer = gguf.metadata().containsKey("tokenizer.ggml.model") ? Optional.of(Tokenizers.of(gguf)) : Optional.empty();
-				boolean addBos = gguf.typed("tokenizer.ggml.add_bos_token", Boolean.class).orElse(true);
-				Optional<Integer> bos = addBos ? gguf.integer("tokenizer.ggml.bos_token_id").map(Long::intValue) : Optional.empty();
-				Set<Integer> stops = gguf.integer("tokenizer.ggml.eos_token_id").map(id -> Set.of(id.intValue())).orElse(Set.of());
-				List<String> texts = gguf.strings("tokenizer.ggml.tokens").orElse(List.of());
-				return new EmbeddedModel(new Llama(model.config(), model.weights(), threads, maxContext), tokenizer, bos, stops,
-						gguf.string("tokenizer.chat_template"), tokenText(gguf, texts, "tokenizer.ggml.bos_token_id"),
-						tokenText(gguf, texts, "tokenizer.ggml.eos_token_id"), gguf);
+				return of(gguf, GgufLlama.load(gguf), threads, maxContext);
 			} catch (RuntimeException e) {
 				gguf.close();
 				throw e;
@@ -66,6 +58,21 @@ public final class EmbeddedModel implements AutoCloseable {
 		Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(path);
 		return new EmbeddedModel(new Llama(checkpoint.config(), checkpoint.weights(), threads, maxContext), Optional.empty(), Optional.of(1), Set.of(),
 				Optional.empty(), "", "", checkpoint::close);
+	}
+
+	/**
+	 * The engine on a model read from an open GGUF file, which the model then owns (closing the model closes it); its
+	 * tokenizer and special tokens from the file's metadata.
+	 */
+	public static EmbeddedModel of(GgufFile gguf, GgufLlama.Model model, int threads, int maxContext) {
+		Optional<Tokenizer> tokenizer = gguf.metadata().containsKey("tokenizer.ggml.model") ? Optional.of(Tokenizers.of(gguf)) : Optional.empty();
+		boolean addBos = gguf.typed("tokenizer.ggml.add_bos_token", Boolean.class).orElse(true);
+		Optional<Integer> bos = addBos ? gguf.integer("tokenizer.ggml.bos_token_id").map(Long::intValue) : Optional.empty();
+		Set<Integer> stops = gguf.integer("tokenizer.ggml.eos_token_id").map(id -> Set.of(id.intValue())).orElse(Set.of());
+		List<String> texts = gguf.strings("tokenizer.ggml.tokens").orElse(List.of());
+		return new EmbeddedModel(new Llama(model.config(), model.weights(), threads, maxContext), tokenizer, bos, stops,
+				gguf.string("tokenizer.chat_template"), tokenText(gguf, texts, "tokenizer.ggml.bos_token_id"),
+				tokenText(gguf, texts, "tokenizer.ggml.eos_token_id"), gguf);
 	}
 
 	/** A special token's text from the vocabulary (bos_token/eos_token of a chat template); empty where it has none. */

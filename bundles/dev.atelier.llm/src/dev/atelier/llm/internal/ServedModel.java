@@ -1,0 +1,354 @@
+package dev.atelier.llm.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import dev.atelier.cli.Durations;
+import dev.atelier.core.jobs.EnergyMeter;
+import dev.atelier.core.jobs.JobCancelledException;
+import dev.atelier.core.jobs.JobContext;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.device.Device;
+import dev.atelier.device.LeaseRefusedException;
+import dev.atelier.device.LeaseRequest;
+import dev.atelier.device.VramLease;
+import dev.atelier.llm.ChatException;
+import dev.atelier.llm.ChatMessage;
+import dev.atelier.llm.LocalModel;
+import dev.atelier.llm.Sampling;
+import dev.atelier.llm.Usage;
+import dev.atelier.llm.internal.engine.EmbeddedChat;
+import dev.atelier.llm.internal.engine.EmbeddedModel;
+import dev.atelier.llm.internal.engine.GgufLlama;
+import dev.atelier.llm.internal.engine.LlamaMemory;
+import dev.atelier.llm.internal.gguf.GgufFile;
+import dev.atelier.llm.internal.gguf.GgufTensor;
+
+/**
+ * A GGUF model of {@link LocalModels}: loaded by a job (the header, a lease sized by {@link LlamaMemory}, every
+ * weight page read with progress, the engine and its key/value cache), unloaded when the lease is evicted, loaded
+ * again by the next message.
+ */
+final class ServedModel implements LocalModel {
+
+	private static final System.Logger LOG = System.getLogger(ServedModel.class.getName());
+	/** Reading one byte per page brings the whole mapping in. */
+	private static final int PAGE = 4096;
+	/** Loads that an eviction undoes before the chat could use them, before the chat gives up. */
+	private static final int ATTEMPTS = 3;
+	private static final Duration LEASE_TIMEOUT = Duration.ofMinutes(2);
+
+	private final LocalModels service;
+	private final Path file;
+	private final String template;
+	private final String deviceId;
+	private final int context;
+	private final String name;
+	private final List<Consumer<Status>> listeners = new CopyOnWriteArrayList<>();
+	private final Object lock = new Object();
+	/** Guarded by lock. */
+	private Slot loaded;
+	private JobHandle<Slot> loading;
+	private Status status;
+
+	ServedModel(LocalModels service, Path file, String template, String deviceId, int context) {
+		this.service = service;
+		this.file = file;
+		this.template = template;
+		this.deviceId = deviceId;
+		this.context = context;
+		this.name = file.getFileName().toString();
+		this.status = new Status(State.UNLOADED, "", 0, Double.NaN, "not loaded yet");
+	}
+
+	/**
+	 * One load: its lease, and the chat once built. Closed once, by the lease's eviction, by {@link #close()} or by
+	 * the load's failure.
+	 */
+	private final class Slot {
+		private VramLease lease;
+		private EmbeddedChat chat;
+		private boolean closed;
+
+		synchronized void close() {
+			if (!closed) {
+				closed = true;
+				if (chat != null) {
+					chat.close();
+				}
+				if (lease != null) {
+					lease.close();
+				}
+			}
+		}
+
+		/** The device service takes the memory of the idle model (its keep-alive ran out, or another needs it). */
+		void evicted(VramLease taken) {
+			close();
+			boolean current;
+			synchronized (lock) {
+				current = loaded == this;
+				if (current) {
+					loaded = null;
+				}
+			}
+			if (current) {
+				LOG.log(System.Logger.Level.INFO, "unloaded " + name + " from " + taken.deviceId() + ": its lease was evicted");
+				publish(new Status(State.UNLOADED, "", 0, Double.NaN,
+						"unloaded from " + taken.deviceId() + " (idle past its keep-alive, or the memory was needed); the next message loads it again"));
+			}
+		}
+	}
+
+	@Override
+	public String name() {
+		return name;
+	}
+
+	@Override
+	public Status status() {
+		synchronized (lock) {
+			return status;
+		}
+	}
+
+	@Override
+	public void addListener(Consumer<Status> listener) {
+		listeners.add(listener);
+	}
+
+	@Override
+	public void removeListener(Consumer<Status> listener) {
+		listeners.remove(listener);
+	}
+
+	private void publish(Status next) {
+		synchronized (lock) {
+			status = next;
+		}
+		listeners.forEach(l -> l.accept(next));
+	}
+
+	@Override
+	public Optional<JobHandle<?>> load() {
+		synchronized (lock) {
+			return loaded != null ? Optional.empty() : Optional.of(loadLocked());
+		}
+	}
+
+	private JobHandle<Slot> loadLocked() {
+		if (loading == null) {
+			service.opened(this);
+			JobHandle<Slot> job = service.jobs.submit("Load " + name, this::run);
+			loading = job;
+			job.result().whenComplete((slot, failure) -> {
+				synchronized (lock) {
+					if (loading == job) {
+						loading = null;
+					}
+				}
+				if (failure != null) {
+					Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+					publish(new Status(State.UNLOADED, "", 0, Double.NaN, cause instanceof JobCancelledException ? "loading stopped"
+							: "could not load " + name + ": " + problem(cause)));
+				}
+			});
+		}
+		return loading;
+	}
+
+	/** The load job. */
+	private Slot run(JobContext job) throws Exception {
+		job.begin("Reading the header of " + name, -1);
+		publish(new Status(State.LOADING, "", 0, Double.NaN, "reading the header of " + name));
+		GgufFile gguf = GgufFile.open(file);
+		Slot slot = new Slot();
+		EmbeddedModel engine = null;
+		try {
+			GgufLlama.Model model = GgufLlama.load(gguf);
+			int positions = LlamaMemory.context(model.config(), context);
+			LlamaMemory memory = LlamaMemory.of(model.config(), LlamaMemory.weightBytes(gguf), positions);
+			slot.lease = lease(job, memory, slot);
+			job.detail(JobHandle.DEVICE, slot.lease.deviceId());
+			try (VramLease.Use use = slot.lease.use()) {
+				readWeights(job, gguf, slot.lease);
+				job.begin("Allocating the key/value cache (" + positions + " positions)", -1);
+				publish(new Status(State.LOADING, slot.lease.deviceId(), slot.lease.bytes(), 1, "allocating the key/value cache"));
+				engine = EmbeddedModel.of(gguf, model, Runtime.getRuntime().availableProcessors(), context);
+				slot.chat = EmbeddedChat.of(engine, file, template, note -> LOG.log(System.Logger.Level.INFO, name + ": " + note));
+				synchronized (lock) {
+					// under the lock that close() cancels under: a closed model stays unloaded
+					job.checkCancelled();
+					loaded = slot;
+				}
+			}
+		} catch (Throwable e) {
+			if (slot.chat == null && engine != null) {
+				engine.close();
+			} else if (engine == null) {
+				gguf.close();
+			}
+			slot.close();
+			throw e;
+		}
+		Duration ttl = slot.lease.idleTtl();
+		publish(new Status(State.LOADED, slot.lease.deviceId(), slot.lease.bytes(), 1, String.format(Locale.ROOT, "loaded on %s: %s leased; %s",
+				slot.lease.deviceId(), gb(slot.lease.bytes()), ttl == null ? "stays until its memory is needed"
+						: ttl.isZero() ? "unloads after each answer" : "unloads after " + Durations.format(ttl) + " idle")));
+		return slot;
+	}
+
+	/**
+	 * The lease for the model's memory on the chosen device; {@code auto} falls back to the CPU where the model can
+	 * never fit the GPU auto chose.
+	 */
+	private VramLease lease(JobContext job, LlamaMemory memory, Slot slot) throws LeaseRefusedException, InterruptedException {
+		Device device = service.devices.resolve(deviceId);
+		LeaseRequest request = LeaseRequest.of("llm " + name, memory.total()).evictable(slot::evicted).withIdleTtl(service.keepAlive())
+				.withTimeout(LEASE_TIMEOUT);
+		job.begin("Waiting for " + gb(memory.total()) + " on " + device.id(), -1);
+		publish(new Status(State.LOADING, device.id(), 0, Double.NaN, "waiting for " + gb(memory.total()) + " on " + device.id()));
+		try {
+			return service.devices.acquire(device.id(), request);
+		} catch (LeaseRefusedException e) {
+			Optional<Device> cpu = service.devices.devices().stream().filter(Device::hostMemory).findFirst();
+			if (!deviceId.equals("auto") || !e.never() || device.hostMemory() || cpu.isEmpty()) {
+				throw e;
+			}
+			LOG.log(System.Logger.Level.INFO, name + " can never fit " + device.id() + "; loading it on " + cpu.get().id() + ": " + e.getMessage());
+			publish(new Status(State.LOADING, cpu.get().id(), 0, Double.NaN, "too large for " + device.id() + "; waiting for " + gb(memory.total())
+					+ " on " + cpu.get().id()));
+			return service.devices.acquire(cpu.get().id(), request);
+		}
+	}
+
+	/** Reads every page of the weights, so that the first answer does not wait for the disk; reports progress per tensor. */
+	private void readWeights(JobContext job, GgufFile gguf, VramLease lease) {
+		long total = LlamaMemory.weightBytes(gguf);
+		job.begin("Reading the weights of " + name + " (" + gb(total) + ")", total);
+		long done = 0;
+		int shownPercent = -1;
+		byte touched = 0;
+		for (GgufTensor tensor : gguf.tensors().values()) {
+			job.checkCancelled();
+			MemorySegment data = tensor.data();
+			for (long offset = 0; offset < data.byteSize(); offset += PAGE) {
+				touched ^= data.get(ValueLayout.JAVA_BYTE, offset);
+			}
+			done += data.byteSize();
+			job.worked(data.byteSize());
+			int percent = (int) (100 * done / Math.max(1, total));
+			if (percent != shownPercent) {
+				shownPercent = percent;
+				publish(new Status(State.LOADING, lease.deviceId(), lease.bytes(), (double) done / Math.max(1, total),
+						"reading the weights: " + percent + " %"));
+			}
+		}
+		sink = touched;
+	}
+
+	/** Keeps the page reads from being optimised away. */
+	@SuppressWarnings("unused")
+	private static volatile byte sink;
+
+	/**
+	 * Answers as the embedded chat does, loading the model first where it is not loaded (waiting for the load job,
+	 * which the chat's cancellation stops), with the lease busy meanwhile.
+	 */
+	@Override
+	public Usage chat(List<ChatMessage> messages, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled)
+			throws ChatException {
+		for (int attempt = 1;; attempt++) {
+			Slot slot = awaitLoaded(cancelled);
+			VramLease.Use use;
+			try {
+				use = slot.lease.use();
+			} catch (IllegalStateException evicted) {
+				// taken back between the load and this answer: its eviction callback unloads it
+				synchronized (lock) {
+					if (loaded == slot) {
+						loaded = null;
+					}
+				}
+				if (attempt == ATTEMPTS) {
+					throw new ChatException(name + " was evicted " + ATTEMPTS + " times before it could answer: memory on " + slot.lease.deviceId()
+							+ " is contended");
+				}
+				continue;
+			}
+			try (use) {
+				EnergyMeter meter = service.meter();
+				EnergyMeter.Measurement measurement = meter == null ? null : meter.start();
+				Usage usage = slot.chat.chat(messages, sampling, maxTokens, tokens, cancelled);
+				return measurement == null ? usage : usage.withJoules(measurement.stop().map(EnergyMeter.Reading::joules).orElse(Double.NaN));
+			}
+		}
+	}
+
+	private Slot awaitLoaded(BooleanSupplier cancelled) throws ChatException {
+		JobHandle<Slot> job;
+		synchronized (lock) {
+			if (loaded != null) {
+				return loaded;
+			}
+			job = loadLocked();
+		}
+		while (true) {
+			try {
+				// waits in steps, so that stopping the answer also stops the load
+				return job.result().get(100, TimeUnit.MILLISECONDS);
+			} catch (TimeoutException e) {
+				if (cancelled.getAsBoolean()) {
+					job.cancel();
+				}
+			} catch (ExecutionException e) {
+				if (e.getCause() instanceof JobCancelledException stopped) {
+					throw stopped;
+				}
+				throw new ChatException("could not load " + name + ": " + problem(e.getCause()), e.getCause());
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				throw new JobCancelledException();
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		Slot slot;
+		synchronized (lock) {
+			slot = loaded;
+			loaded = null;
+			if (loading != null) {
+				loading.cancel();
+			}
+		}
+		if (slot != null) {
+			slot.close();
+			publish(new Status(State.UNLOADED, "", 0, Double.NaN, "closed"));
+		}
+		service.closed(this);
+	}
+
+	/** A failure for the user: a missing file is named as such (its exception says only the path). */
+	private static String problem(Throwable e) {
+		return e instanceof NoSuchFileException missing ? "no such file: " + missing.getFile() : e.getMessage() == null ? e.toString() : e.getMessage();
+	}
+
+	private static String gb(long bytes) {
+		return String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
+	}
+}
