@@ -11,7 +11,10 @@ import dev.atelier.llm.internal.engine.EmbeddedChat;
 import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.internal.openai.OpenAiBackend;
 
-/** Opens the chat models the assistant offers: a GGUF file on the embedded engine, or an OpenAI-compatible server. */
+/**
+ * Opens chat models directly: a GGUF file on the embedded engine (for the command line; the Assistant's local models
+ * come from {@link LlmService}, leased and evictable), or an OpenAI-compatible server.
+ */
 public final class ChatModels {
 
 	/** The chat formats that can be chosen by name. */

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -83,13 +82,18 @@ final class ServedModel implements LocalModel {
 		private EmbeddedChat chat;
 		private boolean closed;
 
-		synchronized void close() {
+		/** Closes the engine and gives the lease back. */
+		void close() {
+			unload(true);
+		}
+
+		private synchronized void unload(boolean release) {
 			if (!closed) {
 				closed = true;
 				if (chat != null) {
 					chat.close();
 				}
-				if (lease != null) {
+				if (lease != null && release) {
 					lease.close();
 				}
 			}
@@ -97,7 +101,8 @@ final class ServedModel implements LocalModel {
 
 		/** The device service takes the memory of the idle model (its keep-alive ran out, or another needs it). */
 		void evicted(VramLease taken) {
-			close();
+			// the device service takes the lease itself once this returns
+			unload(false);
 			boolean current;
 			synchronized (lock) {
 				current = loaded == this;
@@ -150,28 +155,27 @@ final class ServedModel implements LocalModel {
 	}
 
 	private JobHandle<Slot> loadLocked() {
-		if (loading == null) {
+		if (loading == null || loading.result().isDone()) {
 			service.opened(this);
-			JobHandle<Slot> job = service.jobs.submit("Load " + name, this::run);
-			loading = job;
-			job.result().whenComplete((slot, failure) -> {
-				synchronized (lock) {
-					if (loading == job) {
-						loading = null;
-					}
-				}
-				if (failure != null) {
-					Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-					publish(new Status(State.UNLOADED, "", 0, Double.NaN, cause instanceof JobCancelledException ? "loading stopped"
-							: "could not load " + name + ": " + problem(cause)));
-				}
-			});
+			loading = service.jobs.submit("Load " + name, this::run);
 		}
 		return loading;
 	}
 
-	/** The load job. */
+	/** The load job; a failed load says why in the status before the job ends. */
 	private Slot run(JobContext job) throws Exception {
+		try {
+			return load(job);
+		} catch (JobCancelledException e) {
+			publish(new Status(State.UNLOADED, "", 0, Double.NaN, "loading stopped"));
+			throw e;
+		} catch (Exception | Error e) {
+			publish(new Status(State.UNLOADED, "", 0, Double.NaN, "could not load " + name + ": " + problem(e)));
+			throw e;
+		}
+	}
+
+	private Slot load(JobContext job) throws Exception {
 		job.begin("Reading the header of " + name, -1);
 		publish(new Status(State.LOADING, "", 0, Double.NaN, "reading the header of " + name));
 		GgufFile gguf = GgufFile.open(file);
