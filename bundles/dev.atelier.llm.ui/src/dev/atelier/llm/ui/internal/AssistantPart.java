@@ -33,6 +33,7 @@ import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.secrets.SecretStore;
+import dev.atelier.device.Device;
 import dev.atelier.device.DeviceService;
 import dev.atelier.llm.ApiKeys;
 import dev.atelier.llm.ChatException;
@@ -126,9 +127,10 @@ public final class AssistantPart {
 	@Inject
 	@org.eclipse.e4.core.di.annotations.Optional
 	void devices(@Service DeviceService devices) {
+		List<Device> listed = devices.devices();
 		deviceIds.subList(1, deviceIds.size()).clear();
-		devices.devices().forEach(d -> deviceIds.add(d.id()));
-		deviceNames = devices.devices().stream().map(d -> d.id() + " (" + d.name() + ")").toList();
+		listed.forEach(d -> deviceIds.add(d.id()));
+		deviceNames = listed.stream().map(d -> d.id() + " (" + d.name() + ")").toList();
 		if (device != null && !device.isDisposed()) {
 			fillDevices();
 		}
