@@ -221,11 +221,11 @@ final class ServedModel implements LocalModel {
 	private Slot load(JobContext job) throws Exception {
 		job.begin("Reading the header of " + name, -1);
 		publish(new Status(State.LOADING, "", 0, Double.NaN, "reading the header of " + name));
-		String target = service.devices.resolve(deviceId).id();
 		Slot slot = new Slot(service.keepAlive());
 		GgufFile gguf = GgufFile.open(file);
 		try {
 			GgufLlama.Model model = GgufLlama.load(gguf);
+			String target = service.devices.resolve(deviceId).id();
 			readWeights(job, gguf, target);
 			job.begin("Placing " + name + " on " + target, -1);
 			publish(new Status(State.LOADING, target, 0, 1, "placing the model on " + target));
@@ -233,6 +233,8 @@ final class ServedModel implements LocalModel {
 					note -> LOG.log(System.Logger.Level.INFO, name + ": " + note), slot);
 			slot.engine = EmbeddedModel.of(gguf, model, "llm " + name, placement, context);
 		} catch (Throwable e) {
+			// the placement gave back what it took; the load's marks on those leases end with the slot
+			slot.close();
 			gguf.close();
 			throw e;
 		}
