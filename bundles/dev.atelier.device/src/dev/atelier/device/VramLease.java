@@ -21,6 +21,9 @@ public interface VramLease extends AutoCloseable {
 
 	long requestedBytes();
 
+	/** Bytes allocated under the lease now: through its compute contexts, and recorded as {@link #recordForeign foreign}. */
+	long allocatedBytes();
+
 	LeaseState state();
 
 	boolean evictable();
@@ -51,7 +54,10 @@ public interface VramLease extends AutoCloseable {
 	 */
 	Foreign recordForeign(long bytes);
 
-	/** Releases the lease; a second close does nothing. */
+	/**
+	 * Releases the lease; a second close does nothing, nor does a close while the lease is being evicted (by its holder's
+	 * eviction callback, which may close everything it holds): the eviction then ends it.
+	 */
 	@Override
 	void close();
 

@@ -1,40 +1,21 @@
 package dev.atelier.llm;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 
-import dev.atelier.llm.internal.engine.EmbeddedChat;
-import dev.atelier.llm.internal.engine.Placement;
 import dev.atelier.llm.internal.openai.OpenAiBackend;
 
-/** Opens the chat models the assistant offers: a GGUF file on the embedded engine, or an OpenAI-compatible server. */
+/**
+ * Opens chat models on an OpenAI-compatible server, and names the chat formats a local model may be forced to (a GGUF
+ * file on the embedded engine comes from {@link LlmService}, leased and evictable).
+ */
 public final class ChatModels {
 
 	/** The chat formats that can be chosen by name. */
 	public static final String[] TEMPLATES = { "llama-2", "llama-3", "chatml", "phi-3", "gemma" };
 
 	private ChatModels() {
-	}
-
-	/** As {@link #embedded(Path, String, int, int, Consumer)}, its notes logged. */
-	public static ChatModel embedded(Path file, String template, int threads, int context) throws IOException, ChatException {
-		System.Logger log = System.getLogger(ChatModels.class.getName());
-		return embedded(file, template, threads, context, note -> log.log(System.Logger.Level.INFO, note));
-	}
-
-	/**
-	 * A GGUF model on the embedded engine. {@code template} null runs the model's own Jinja
-	 * {@code tokenizer.chat_template} (sandboxed), with the known format it resembles behind it, or ChatML where the
-	 * model has none; a name forces a known format. {@code notes} hears which format was chosen and, later, why a
-	 * template failed. Throws {@link ChatException} when the file has no tokenizer or the name is unknown.
-	 */
-	public static ChatModel embedded(Path file, String template, int threads, int context, Consumer<String> notes)
-			throws IOException, ChatException {
-		return EmbeddedChat.open(file, template, Placement.auto(threads, notes), context, notes);
 	}
 
 	/** A model on an OpenAI-compatible server; {@code apiKey} may be empty. */

@@ -81,6 +81,7 @@ class ArbiterTest {
 		assertEquals(8 * GIB, arbiter.budget(), "unrecorded, the 6 GiB are missing from the driver and still promised: 18 − 10");
 		VramLease.Foreign sessions = onnx.recordForeign(6 * GIB);
 		assertEquals(6 * GIB, sessions.bytes());
+		assertEquals(6 * GIB, onnx.allocatedBytes(), "foreign bytes count as allocated under the lease");
 		assertEquals(13 * GIB, arbiter.budget(), "recorded, they count once: min(18 − 4 promised, 24 − 1 − 10)");
 		IllegalStateException e = assertThrows(IllegalStateException.class, () -> onnx.recordForeign(5 * GIB));
 		assertTrue(e.getMessage().contains("has 4.0 GiB of 10.0 GiB left; asked for 5.0 GiB"), e.getMessage());
@@ -230,6 +231,21 @@ class ArbiterTest {
 		assertEquals(LeaseState.EVICTED, evictable.state());
 		assertFalse(arbiter.evictNow(evictable), "already gone");
 		assertEquals(2 * GIB, arbiter.grantedBytes());
+	}
+
+	@Test
+	void aHolderThatClosesItsLeaseInItsEvictionCallbackLeavesItEvicted() throws Exception {
+		List<LeaseState> seen = new CopyOnWriteArrayList<>();
+		Arbiter.Lease model = arbiter.acquire(LLM, req("model", 4).evictable(l -> {
+			// a holder that closes all it holds, its lease too, the way it closes on its own
+			l.close();
+			seen.add(l.state());
+		}));
+		assertTrue(arbiter.evictNow(model));
+		assertEquals(List.of(LeaseState.GRANTED), seen, "the close does not end a lease being evicted");
+		assertEquals(LeaseState.EVICTED, model.state());
+		assertEquals(List.of("LEASE_GRANTED model", "LEASE_EVICTED model"), events);
+		assertEquals(0, arbiter.grantedBytes());
 	}
 
 	@Test

@@ -291,7 +291,8 @@ public final class Arbiter {
 		boolean released;
 		lock.lock();
 		try {
-			released = finishLocked(lease, LeaseState.RELEASED);
+			// an evicting lease ends evicted once its callbacks return, whoever closes it meanwhile
+			released = !lease.evicting && finishLocked(lease, LeaseState.RELEASED);
 		} finally {
 			lock.unlock();
 		}
@@ -351,7 +352,8 @@ public final class Arbiter {
 		private boolean evicting;
 		private int busy;
 		private long lastUsed;
-		private long allocated;
+		/** Written under the lock; volatile so that {@link #allocatedBytes()} reads it whole without it. */
+		private volatile long allocated;
 
 		Lease(long id, LeaseOwner owner, LeaseRequest request, long bytes, long now) {
 			this.id = id;
@@ -479,6 +481,11 @@ public final class Arbiter {
 		@Override
 		public long requestedBytes() {
 			return request.bytes();
+		}
+
+		@Override
+		public long allocatedBytes() {
+			return allocated;
 		}
 
 		@Override

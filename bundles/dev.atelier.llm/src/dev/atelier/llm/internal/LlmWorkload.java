@@ -6,29 +6,54 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.atelier.device.plan.Workload;
+import dev.atelier.llm.internal.engine.Llama;
+import dev.atelier.llm.internal.engine.LlamaConfig;
 
 /**
- * A LLaMA-class model with a context of {@code context} tokens, {@code offload} of its layers on the CPU.
+ * A LLaMA-class model with a context of {@code context} tokens, {@code offload} of its layers (the first ones, with
+ * the embedding) on the CPU, the rest on the device: a GPU, or the CPU itself where {@code gpu} is false.
  *
- * <p>bytes = parameters × bytes per weight × (1 − offload) + KV cache + scratch, with the KV cache
- * 2 (K and V) × layers × context × KV width × 2 bytes (f16) × (1 − offload), and scratch for a 512-token batch
- * 512 × (4 × width + vocabulary) × 4 + 512 × context × heads × 4 bytes. Bytes per weight follow the GGUF
- * formats' block sizes (q4_0: 18 bytes per 32 weights, q8_0: 34 per 32, q4_k_m ≈ 4.85 bits).
+ * <p>bytes = what the engine leases on the device for its stage ({@link Llama#bytes}, the same formula): the weights
+ * of its layers and of the classifier (the shape's matrices at the format's bytes per weight, norms in F32; the
+ * embedding too where all layers are there and it is not the classifier's) + {@link Llama#workingBytes}: the F16 KV
+ * cache 2 (K and V) × its layers × context × KV width × 2 bytes, the activations of a prompt batch (512 tokens where
+ * the whole model is on a GPU, else 32) and the rotary table. Bytes per weight follow the GGUF formats' block sizes
+ * (q4_0: 18 bytes per 32 weights, q8_0: 34 per 32, q4_k_m ≈ 4.85 bits, a mix of K-quants).
  */
-public record LlmWorkload(String size, String format, int context, double offload) implements Workload {
+public record LlmWorkload(String size, Shape shape, String format, int context, double offload, boolean gpu) implements Workload {
 
-	/** Parameters, layers, model width, KV width (GQA), attention heads, vocabulary. */
-	record Shape(double parameters, int layers, int width, int kvWidth, int heads, int vocabulary) {
+	/**
+	 * Layers, model width, feed-forward width, KV width (GQA), attention heads, vocabulary, and whether the output
+	 * layer is the token embedding (tied).
+	 */
+	record Shape(int layers, int width, int hidden, int kvWidth, int heads, int vocabulary, boolean tied) {
+
+		/** Weights of the matrices: the embedding (and output unless tied), and per layer Q, K, V, O and the feed-forward. */
+		double matrixWeights() {
+			return (tied ? 1 : 2) * (double) vocabulary * width + layers * layerWeights();
+		}
+
+		/** Weights of one layer's matrices: Q, K, V, O and the feed-forward's gate, up and down. */
+		double layerWeights() {
+			return 2.0 * width * width + 2.0 * width * kvWidth + 3.0 * width * hidden;
+		}
+
+		/** The engine's configuration of this shape, for {@code context} positions. */
+		LlamaConfig config(int context) {
+			int headSize = width / heads;
+			return new LlamaConfig(width, hidden, layers, heads, kvWidth / headSize, vocabulary, context, 1e-5f, 10_000f);
+		}
 	}
 
+	/** TinyLlama 1.1B, Llama 3.2 3B, Llama 2 7B and 13B, Llama 3 8B, CodeLlama 34B, Llama 2 70B. */
 	static final Map<String, Shape> SHAPES = Map.of(
-			"1b", new Shape(1.10e9, 22, 2048, 256, 32, 32000),
-			"3b", new Shape(3.21e9, 28, 3072, 1024, 24, 128256),
-			"7b", new Shape(6.74e9, 32, 4096, 4096, 32, 32000),
-			"8b", new Shape(8.03e9, 32, 4096, 1024, 32, 128256),
-			"13b", new Shape(13.0e9, 40, 5120, 5120, 40, 32000),
-			"34b", new Shape(33.7e9, 48, 8192, 1024, 64, 32000),
-			"70b", new Shape(69.0e9, 80, 8192, 1024, 64, 32000));
+			"1b", new Shape(22, 2048, 5632, 256, 32, 32000, false),
+			"3b", new Shape(28, 3072, 8192, 1024, 24, 128256, true),
+			"7b", new Shape(32, 4096, 11008, 4096, 32, 32000, false),
+			"8b", new Shape(32, 4096, 14336, 1024, 32, 128256, false),
+			"13b", new Shape(40, 5120, 13824, 5120, 40, 32000, false),
+			"34b", new Shape(48, 8192, 22016, 1024, 64, 32000, false),
+			"70b", new Shape(80, 8192, 28672, 1024, 64, 32000, false));
 
 	/** Bytes per weight, best quality first: the order in which the planner suggests lower precision. */
 	static final List<Map.Entry<String, Double>> FORMATS = List.of(Map.entry("f32", 4.0), Map.entry("f16", 2.0), Map.entry("bf16", 2.0),
@@ -38,10 +63,20 @@ public record LlmWorkload(String size, String format, int context, double offloa
 	/** llama.cpp's and llama2.c's classic default; say ctx=N for more. */
 	public static final int DEFAULT_CONTEXT = 512;
 
-	public LlmWorkload {
-		if (!SHAPES.containsKey(size)) {
+	/** A model of a known size on a GPU: the planner's. */
+	public LlmWorkload(String size, String format, int context, double offload) {
+		this(size, shapeOf(size), format, context, offload, true);
+	}
+
+	private static Shape shapeOf(String size) {
+		Shape shape = SHAPES.get(size);
+		if (shape == null) {
 			throw new IllegalArgumentException("unknown model size '" + size + "'; known: " + String.join(", ", SHAPES.keySet().stream().sorted().toList()));
 		}
+		return shape;
+	}
+
+	public LlmWorkload {
 		if (bytesPerWeight(format) < 0) {
 			throw new IllegalArgumentException("unknown weight format '" + format + "'; known: "
 					+ String.join(", ", FORMATS.stream().map(Map.Entry::getKey).toList()));
@@ -58,18 +93,21 @@ public record LlmWorkload(String size, String format, int context, double offloa
 		return FORMATS.stream().filter(e -> e.getKey().equals(format)).mapToDouble(Map.Entry::getValue).findFirst().orElse(-1);
 	}
 
+	/** Layers on the device: those the offload leaves, at least one (the classifier's). */
+	private int deviceLayers() {
+		return shape.layers() - (int) (offload * shape.layers());
+	}
+
+	/** The device stage's weights: its layers' matrices and norms, the classifier, the embedding where it is there alone. */
 	private double weights() {
-		return SHAPES.get(size).parameters() * bytesPerWeight(format) * (1 - offload);
+		int n = deviceLayers();
+		double matrices = n * shape.layerWeights() + (double) shape.vocabulary() * shape.width() * (n == shape.layers() && !shape.tied() ? 2 : 1);
+		double norms = (2.0 * n + 1) * shape.width();
+		return matrices * bytesPerWeight(format) + norms * Float.BYTES;
 	}
 
-	private double kvCache() {
-		Shape s = SHAPES.get(size);
-		return 2.0 * s.layers() * context * s.kvWidth() * 2 * (1 - offload);
-	}
-
-	private double scratch() {
-		Shape s = SHAPES.get(size);
-		return 512.0 * (4.0 * s.width() + s.vocabulary()) * 4 + 512.0 * context * s.heads() * 4;
+	private long working(int layers, boolean classifier) {
+		return Llama.workingBytes(shape.config(context), layers, classifier, context, Llama.batchTokens(gpu && deviceLayers() == shape.layers()));
 	}
 
 	@Override
@@ -79,13 +117,16 @@ public record LlmWorkload(String size, String format, int context, double offloa
 
 	@Override
 	public long bytes() {
-		return Math.round(weights() + kvCache() + scratch());
+		return Math.round(weights()) + working(deviceLayers(), true);
 	}
 
 	@Override
 	public String breakdown() {
-		return String.format(Locale.ROOT, "weights %.2f GB (%s), KV cache %.2f GB (%d tokens), scratch %.2f GB%s", weights() / 1e9, format,
-				kvCache() / 1e9, context, scratch() / 1e9, offload > 0 ? String.format(Locale.ROOT, ", %.0f %% of layers on the CPU", offload * 100) : "");
+		int n = deviceLayers();
+		long kvCache = working(n, false) - working(0, false);
+		return String.format(Locale.ROOT, "weights %.2f GB (%s), KV cache %.2f GB (%d tokens, f16), activations and scratch %.2f GB%s", weights() / 1e9, format,
+				kvCache / 1e9, context, (working(n, true) - kvCache) / 1e9,
+				n < shape.layers() ? String.format(Locale.ROOT, ", %d of %d layers on the CPU", shape.layers() - n, shape.layers()) : "");
 	}
 
 	@Override
@@ -94,18 +135,18 @@ public record LlmWorkload(String size, String format, int context, double offloa
 		// Smaller formats down to q4_0; below it quality drops too far to suggest unasked.
 		for (Map.Entry<String, Double> f : FORMATS) {
 			if (f.getValue() < bytesPerWeight(format)) {
-				options.add(new LlmWorkload(size, f.getKey(), context, offload));
+				options.add(new LlmWorkload(size, shape, f.getKey(), context, offload, gpu));
 			}
 			if (f.getKey().equals("q4_0")) {
 				break;
 			}
 		}
 		for (int c = context / 2; c >= DEFAULT_CONTEXT; c /= 2) {
-			options.add(new LlmWorkload(size, format, c, offload));
+			options.add(new LlmWorkload(size, shape, format, c, offload, gpu));
 		}
 		for (double o : new double[] { 0.25, 0.5 }) {
 			if (o > offload) {
-				options.add(new LlmWorkload(size, format, context, o));
+				options.add(new LlmWorkload(size, shape, format, context, o, gpu));
 			}
 		}
 		return options;

@@ -1,10 +1,14 @@
 package dev.atelier.llm.ui.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -14,14 +18,21 @@ import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
+import dev.atelier.llm.LlmService;
+import dev.atelier.llm.LocalModel;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
 import dev.atelier.testing.Services;
+import dev.atelier.testing.devices.FakeDeviceService;
+import dev.atelier.testing.devices.TestDevices;
 import dev.atelier.testing.ui.DisplaySynchronize;
 import dev.atelier.testing.ui.Displays;
+import dev.atelier.testing.ui.JobThreads;
+import dev.atelier.testing.ui.Screenshots;
 
 /** The Assistant view with the real job service and a model that streams a canned answer slowly. */
 class AssistantPartTest {
@@ -83,7 +94,7 @@ class AssistantPartTest {
 			Displays.spinUntil(display, () -> part.footer.getText().startsWith("5 tokens"));
 			assertTrue(part.transcript.getText().endsWith("You: Write a line of Java\n\nslow: Here:\n```java\nint x = 1;\n```\nDone."),
 					part.transcript.getText());
-			assertEquals("5 tokens; first after 12 ms; 33.3 tokens/s", part.footer.getText());
+			assertEquals("5 tokens; first after 12 ms; 33.3 tokens/s; J/token n/a", part.footer.getText(), "no energy reading: n/a, no number");
 			assertEquals("int x = 1;\n", AssistantPart.codeBlocks("Here:\n```java\nint x = 1;\n```\nDone."));
 			part.copyCode();
 			assertEquals("Copied 1 lines of code.", part.footer.getText());
@@ -110,6 +121,7 @@ class AssistantPartTest {
 		Shell shell = new Shell(display);
 		shell.setLayout(new FillLayout());
 		AssistantPart part = new AssistantPart(jobs(), new DisplaySynchronize(display));
+		part.llm(Services.await(AssistantPartTest.class, LlmService.class));
 		part.create(shell);
 		try {
 			part.input.setText("hi");
@@ -117,17 +129,122 @@ class AssistantPartTest {
 			assertEquals("Choose a model: a GGUF file, or a server's OpenAI base URL.", part.footer.getText());
 			String missing = dir.resolve("model.gguf").toString();
 			part.location.setText(missing);
-			part.send();
-			assertTrue(part.canStop() && !part.send.getEnabled(), "the model opens in a job, off the UI thread");
-			Displays.spinUntil(display, () -> part.footer.getText().contains(missing));
+			try (JobThreads threads = JobThreads.watch(jobs(), display)) {
+				part.send();
+				assertTrue(part.canStop() && !part.send.getEnabled(), "the model loads in a job, off the UI thread");
+				Displays.spinUntil(display, () -> part.footer.getText().contains(missing));
+				assertEquals(Boolean.FALSE, threads.started().get("Load model.gguf"), "the load ran, not on the UI thread: " + threads.started());
+			}
+			assertEquals("model.gguf: could not load model.gguf: no such file: " + missing, part.modelStatus.getText());
 			assertTrue(part.send.getEnabled() && !part.canStop());
 
+			part.input.setText("hi again");
 			part.use(new SlowModel(java.util.Collections.nCopies(500, "word ")));
 			part.send();
 			Displays.click(part.stop);
 			Displays.spinUntil(display, () -> part.send.getEnabled());
 			assertTrue(part.footer.getText().equals("Stopped.") || part.footer.getText().matches("\\d+ tokens.*"), part.footer.getText());
 			assertTrue(part.transcript.getText().split("word").length < 400, "stopped well before the 500 words");
+		} finally {
+			shell.dispose();
+		}
+	}
+
+	/**
+	 * A local model whose answer first loads it: it says it is half loaded and waits for the test, then says it is
+	 * loaded and answers with the usage it was given.
+	 */
+	private static final class LoadingModel implements LocalModel {
+		final CountDownLatch halfLoaded = new CountDownLatch(1);
+		final List<Consumer<Status>> listeners = new CopyOnWriteArrayList<>();
+		final Usage usage;
+
+		LoadingModel(Usage usage) {
+			this.usage = usage;
+		}
+
+		@Override
+		public String name() {
+			return "tiny.gguf";
+		}
+
+		@Override
+		public Usage chat(List<ChatMessage> messages, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled) {
+			listeners.forEach(l -> l.accept(new Status(State.LOADING, "cpu", 100, 0.5, "reading the weights: 50 %")));
+			try {
+				halfLoaded.await();
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
+			listeners.forEach(l -> l.accept(new Status(State.LOADED, "cpu", 100, 1, "loaded on cpu")));
+			tokens.accept("Hello");
+			tokens.accept(".");
+			return usage;
+		}
+
+		@Override
+		public Optional<JobHandle<?>> load() {
+			return Optional.empty();
+		}
+
+		@Override
+		public Status status() {
+			return new Status(State.UNLOADED, "", 0, Double.NaN, "not loaded yet");
+		}
+
+		@Override
+		public void addListener(Consumer<Status> listener) {
+			listeners.add(listener);
+		}
+
+		@Override
+		public void removeListener(Consumer<Status> listener) {
+			listeners.remove(listener);
+		}
+
+		@Override
+		public void close() {
+		}
+	}
+
+	@Test
+	void aLocalModelRunsOnTheChosenDeviceShowingItsLoadProgressTokensPerSecondAndJoulesPerToken() throws Exception {
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		AssistantPart part = new AssistantPart(jobs(), new DisplaySynchronize(display));
+		List<String> asked = new CopyOnWriteArrayList<>();
+		LoadingModel measured = new LoadingModel(new Usage(3, 2, 10, 20.0, 3.0));
+		part.llm((file, template, deviceId, context) -> {
+			asked.add(file.getFileName() + " " + template + " " + deviceId + " " + context);
+			return measured;
+		});
+		part.devices(FakeDeviceService.of(TestDevices.cuda(0), TestDevices.cpu()));
+		part.create(shell);
+		shell.setSize(900, 600);
+		shell.open();
+		try {
+			assertEquals(List.of("auto", "cuda:0 (GPU cuda:0)", "cpu (CPU)"), List.of(part.device.getItems()));
+			assertEquals("auto", part.deviceId(), "the device service's pick by default");
+			part.device.select(2);
+			part.location.setText("/models/tiny.gguf");
+			part.input.setText("Hi");
+			part.send();
+			Displays.spinUntil(display, () -> part.loadProgress.getVisible());
+			assertEquals(500, part.loadProgress.getSelection());
+			assertEquals("tiny.gguf: reading the weights: 50 %", part.modelStatus.getText());
+			Screenshots.save(shell, "assistant-loading.png");
+			measured.halfLoaded.countDown();
+			Displays.spinUntil(display, () -> part.footer.getText().startsWith("2 tokens"));
+			assertEquals("2 tokens; first after 10 ms; 20.0 tokens/s; 1.50 J/token", part.footer.getText());
+			assertEquals("tiny.gguf: loaded on cpu", part.modelStatus.getText());
+			assertFalse(part.loadProgress.getVisible(), "no progress once loaded");
+			assertEquals(List.of("tiny.gguf null cpu " + AssistantPart.CONTEXT), asked, "the chosen device, the model's own template");
+
+			part.input.setText("Again");
+			part.send();
+			Displays.spinUntil(display, () -> part.footer.getText().startsWith("2 tokens") && part.send.getEnabled());
+			assertEquals(1, asked.size(), "the same settings keep the model");
 		} finally {
 			shell.dispose();
 		}

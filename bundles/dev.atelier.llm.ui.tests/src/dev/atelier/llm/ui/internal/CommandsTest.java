@@ -15,6 +15,7 @@ import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
 
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.llm.LlmService;
 import dev.atelier.testing.Services;
 import dev.atelier.testing.ui.DisplaySynchronize;
 import dev.atelier.testing.ui.ModelFragment;
@@ -44,6 +45,7 @@ class CommandsTest {
 		AssistantPart view = new AssistantPart(Services.await(CommandsTest.class, JobService.class), new DisplaySynchronize(display));
 		MPart part = MBasicFactory.INSTANCE.createPart();
 		try {
+			view.llm(Services.await(CommandsTest.class, LlmService.class));
 			view.create(shell);
 			part.setObject(view);
 			SendHandler send = new SendHandler();

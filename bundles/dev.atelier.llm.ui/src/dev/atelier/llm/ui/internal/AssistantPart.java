@@ -25,6 +25,7 @@ import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.ProgressBar;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
 
@@ -32,11 +33,15 @@ import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.secrets.SecretStore;
+import dev.atelier.device.Device;
+import dev.atelier.device.DeviceService;
 import dev.atelier.llm.ApiKeys;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
 import dev.atelier.llm.ChatModels;
+import dev.atelier.llm.LlmService;
+import dev.atelier.llm.LocalModel;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
 import jakarta.annotation.PostConstruct;
@@ -45,13 +50,20 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 /**
- * The assistant: pick a model (a GGUF file on the embedded engine, or an OpenAI-compatible server), set sampling,
- * and chat; answers stream into the transcript as a job (Stop cancels it), the footer shows time to first token
- * and tokens/s, code blocks of the last answer can be copied, and the current selection can be asked about.
+ * The assistant: pick a model (a GGUF file on the embedded engine's service, on a device of the device service, or
+ * an OpenAI-compatible server), set sampling, and chat; answers stream into the transcript as a job (Stop cancels
+ * it). A local model loads in a job of its own when a message needs it (again after its lease was evicted), its
+ * progress and state shown above the footer; the footer shows time to first token, tokens/s and joules per token
+ * where the power bundle measured them. Code blocks of the last answer can be copied, and the current selection can
+ * be asked about.
  */
 public final class AssistantPart {
 
 	static final String[] SOURCES = { "GGUF file", "Server URL" };
+	/** The first entry of the device list: the device service's pick. */
+	static final String AUTO = "auto";
+	/** Positions of a local model's key/value cache. */
+	static final int CONTEXT = 4096;
 	private static final Pattern CODE_BLOCK = Pattern.compile("```[^\\n]*\\n(.*?)```", Pattern.DOTALL);
 
 	private final JobService jobs;
@@ -61,6 +73,13 @@ public final class AssistantPart {
 	Combo serverModel;
 	Text apiKey;
 	Combo template;
+	Combo device;
+	/** The device ids behind the device list's entries, {@value #AUTO} first. */
+	private final List<String> deviceIds = new ArrayList<>(List.of(AUTO));
+	/** How the device list shows the devices after {@value #AUTO}. */
+	private List<String> deviceNames = List.of();
+	Label modelStatus;
+	ProgressBar loadProgress;
 	Spinner temperature;
 	Spinner maxTokens;
 	Spinner topK;
@@ -82,6 +101,7 @@ public final class AssistantPart {
 	private JobHandle<ChatModel> opening;
 	private Object selection;
 	private ApiKeys keys;
+	private LlmService llm;
 
 	@Inject
 	public AssistantPart(@Service JobService jobs, UISynchronize sync) {
@@ -94,6 +114,33 @@ public final class AssistantPart {
 	@org.eclipse.e4.core.di.annotations.Optional
 	void secrets(@Service SecretStore secrets) {
 		keys = new ApiKeys(secrets);
+	}
+
+	/** The embedded engine's service, which loads local models under leases. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void llm(@Service LlmService service) {
+		llm = service;
+	}
+
+	/** The devices a local model can run on, offered after {@value #AUTO}. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void devices(@Service DeviceService devices) {
+		List<Device> listed = devices.devices();
+		deviceIds.subList(1, deviceIds.size()).clear();
+		listed.forEach(d -> deviceIds.add(d.id()));
+		deviceNames = listed.stream().map(d -> d.id() + " (" + d.name() + ")").toList();
+		if (device != null && !device.isDisposed()) {
+			fillDevices();
+		}
+	}
+
+	private void fillDevices() {
+		List<String> items = new ArrayList<>(List.of(AUTO));
+		items.addAll(deviceNames);
+		device.setItems(items.toArray(String[]::new));
+		device.select(0);
 	}
 
 	/** The workbench's current selection, offered by "Ask about selection". */
@@ -138,6 +185,10 @@ public final class AssistantPart {
 		formats.addAll(List.of(ChatModels.TEMPLATES));
 		template.setItems(formats.toArray(String[]::new));
 		template.select(0);
+		new Label(settings, SWT.NONE).setText("Device");
+		device = new Combo(settings, SWT.READ_ONLY);
+		device.setToolTipText("Where a GGUF model runs: auto (the first GPU, else the CPU), or a device");
+		fillDevices();
 		new Label(settings, SWT.NONE).setText("Temperature");
 		temperature = new Spinner(settings, SWT.BORDER);
 		temperature.setValues(70, 0, 200, 2, 5, 10);
@@ -152,6 +203,14 @@ public final class AssistantPart {
 
 		transcript = new StyledText(parent, SWT.BORDER | SWT.MULTI | SWT.WRAP | SWT.V_SCROLL | SWT.READ_ONLY);
 		transcript.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+		Composite loading = new Composite(parent, SWT.NONE);
+		loading.setLayout(new GridLayout(2, false));
+		loading.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		modelStatus = new Label(loading, SWT.NONE);
+		modelStatus.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		loadProgress = new ProgressBar(loading, SWT.HORIZONTAL);
+		loadProgress.setMaximum(1000);
+		loadProgress.setVisible(false);
 		input = new Text(parent, SWT.BORDER | SWT.MULTI | SWT.WRAP | SWT.V_SCROLL);
 		GridData inputData = new GridData(SWT.FILL, SWT.CENTER, true, false);
 		inputData.heightHint = 60;
@@ -248,36 +307,53 @@ public final class AssistantPart {
 		return b;
 	}
 
-	/** The model as chosen in the settings, to open. */
-	private record Choice(boolean embedded, String where, String format, String serverModel, String typedKey) {
+	/** A server as chosen in the settings, to open. */
+	private record Choice(String where, String serverModel, String typedKey) {
 	}
 
-	/**
-	 * Opens the chosen model in a job with progress: a GGUF file is read and its KV cache allocated, a server's key
-	 * comes from secure storage, neither on the UI thread.
-	 *
-	 * @throws ChatException when no model is chosen
-	 */
-	private JobHandle<ChatModel> open() throws ChatException {
-		String where = location.getText().strip();
-		if (where.isEmpty()) {
-			throw new ChatException("Choose a model: a GGUF file, or a server's OpenAI base URL.");
-		}
-		Choice choice = new Choice(source.getSelectionIndex() == 0, where, template.getSelectionIndex() <= 0 ? null : template.getText(),
-				serverModel.getText().strip(), takeTypedKey());
-		String name = choice.embedded() ? Path.of(where).getFileName().toString() : where;
-		return jobs.submit("Assistant: open " + name, context -> {
-			context.begin("Opening " + name, 1);
-			ChatModel opened;
-			if (choice.embedded()) {
-				opened = ChatModels.embedded(Path.of(choice.where()), choice.format(), Runtime.getRuntime().availableProcessors(), 4096);
-			} else {
-				URI server = URI.create(choice.where());
-				opened = ChatModels.server(server, choice.serverModel().isEmpty() ? "default" : choice.serverModel(), key(server, choice.typedKey()));
-			}
+	/** Opens the server at {@code where} in a job: its key comes from secure storage, off the UI thread. */
+	private JobHandle<ChatModel> openServer(String where) {
+		Choice choice = new Choice(where, serverModel.getText().strip(), takeTypedKey());
+		return jobs.submit("Assistant: open " + where, context -> {
+			context.begin("Opening " + where, 1);
+			URI server = URI.create(choice.where());
+			ChatModel opened = ChatModels.server(server, choice.serverModel().isEmpty() ? "default" : choice.serverModel(), key(server, choice.typedKey()));
 			context.worked(1);
 			return opened;
 		});
+	}
+
+	/**
+	 * The chosen GGUF file on the chosen device, from the embedded engine's service: nothing is read until the
+	 * answer's job needs the model, which then loads in a job of its own.
+	 *
+	 * @throws ChatException when the engine's service is not running
+	 */
+	private LocalModel local(String where) throws ChatException {
+		if (llm == null) {
+			throw new ChatException("The embedded engine is not running: no GGUF model can be loaded.");
+		}
+		LocalModel local = llm.model(Path.of(where), template.getSelectionIndex() <= 0 ? null : template.getText(), deviceId(), CONTEXT);
+		local.addListener(status -> ui(() -> showStatus(local, status)));
+		return local;
+	}
+
+	/** The device id chosen in the list. */
+	String deviceId() {
+		return deviceIds.get(Math.max(0, device.getSelectionIndex()));
+	}
+
+	/** A local model's state above the footer, with the load's progress while it loads; another model's is ignored. */
+	private void showStatus(LocalModel local, LocalModel.Status status) {
+		if (model != local) {
+			return;
+		}
+		modelStatus.setText(local.name() + ": " + status.message());
+		boolean progress = status.state() == LocalModel.State.LOADING && !Double.isNaN(status.progress());
+		loadProgress.setVisible(progress);
+		if (progress) {
+			loadProgress.setSelection((int) Math.round(status.progress() * 1000));
+		}
 	}
 
 	/** The key typed into the field, which is then cleared when the workspace's secure storage will keep it. */
@@ -313,12 +389,12 @@ public final class AssistantPart {
 
 	private String settingsKey() {
 		return source.getSelectionIndex() + "|" + location.getText().strip() + "|" + (template.getSelectionIndex() <= 0 ? null : template.getText())
-				+ "|" + serverModel.getText();
+				+ "|" + serverModel.getText() + "|" + deviceId();
 	}
 
 	/**
-	 * Sends the input to the chosen model: opens it first (in a job) when the settings changed since it was opened,
-	 * then answers in a job.
+	 * Sends the input to the chosen model, then answers in a job: a server is opened first (in a job) when the
+	 * settings changed since it was opened; a local model loads when the answer needs it.
 	 */
 	void send() {
 		String text = input.getText().strip();
@@ -330,13 +406,25 @@ public final class AssistantPart {
 			return;
 		}
 		String key = settingsKey();
-		JobHandle<ChatModel> job;
-		try {
-			job = open();
-		} catch (ChatException | RuntimeException e) {
-			footer.setText(problem(e));
+		String where = location.getText().strip();
+		if (where.isEmpty()) {
+			footer.setText("Choose a model: a GGUF file, or a server's OpenAI base URL.");
 			return;
 		}
+		if (source.getSelectionIndex() == 0) {
+			LocalModel local;
+			try {
+				local = local(where);
+			} catch (ChatException | RuntimeException e) {
+				footer.setText(problem(e));
+				return;
+			}
+			use(local);
+			modelStatus.setText(local.name() + ": " + local.status().message());
+			answer(local, text);
+			return;
+		}
+		JobHandle<ChatModel> job = openServer(where);
 		opening = job;
 		send.setEnabled(false);
 		stop.setEnabled(true);
@@ -403,7 +491,8 @@ public final class AssistantPart {
 			footer.setText(cause.getMessage());
 		} else if (usage != null) {
 			footer.setText(usage.generatedTokens() == 0 ? "No answer." : String.format(Locale.ROOT,
-					"%d tokens; first after %.0f ms; %.1f tokens/s", usage.generatedTokens(), usage.timeToFirstTokenMillis(), usage.decodeTokensPerSecond()));
+					"%d tokens; first after %.0f ms; %.1f tokens/s; %s", usage.generatedTokens(), usage.timeToFirstTokenMillis(), usage.decodeTokensPerSecond(),
+					Double.isNaN(usage.joulesPerToken()) ? "J/token n/a" : String.format(Locale.ROOT, "%.2f J/token", usage.joulesPerToken())));
 		}
 	}
 

@@ -34,6 +34,29 @@ public final class EmbeddedChat implements ChatModel {
 	private final Consumer<String> warnings;
 	private final Set<String> warned = new HashSet<>();
 
+	/**
+	 * A chat on a model read from {@code file}: {@code template} null runs the model's own Jinja template (or the known
+	 * format it resembles, or ChatML), a name forces that known format. {@code notes} hears which format was chosen
+	 * and where the model runs, and later why a template failed. Throws when the model has no tokenizer or the name is
+	 * unknown.
+	 */
+	public static EmbeddedChat of(EmbeddedModel model, Path file, String template, Consumer<String> notes) throws ChatException {
+		if (model.tokenizer().isEmpty()) {
+			throw new ChatException(file + " has no tokenizer: it cannot chat");
+		}
+		String name = file.getFileName().toString();
+		ChatFormat format;
+		if (template != null) {
+			format = ChatFormat.known(ChatTemplate.named(template).orElseThrow(() -> new ChatException(
+					file + ": no chat template '" + template + "'; choose one of " + String.join(", ", ChatModels.TEMPLATES))));
+		} else {
+			format = ChatFormat.of(model.chatTemplate(), name);
+		}
+		notes.accept("chat format: " + format.description());
+		notes.accept("running on " + model.llama().placement());
+		return new EmbeddedChat(model, format, name, notes);
+	}
+
 	public EmbeddedChat(EmbeddedModel model, ChatTemplate template, String name) {
 		this(model, ChatFormat.known(template), name, w -> {
 		});
@@ -47,24 +70,11 @@ public final class EmbeddedChat implements ChatModel {
 		this.warnings = warnings;
 	}
 
-	/** A GGUF model where {@code placement} puts it, as {@link ChatModels#embedded(Path, String, int, int, Consumer)} describes. */
+	/** A GGUF model where {@code placement} puts it, its chat format chosen as {@link #of} says. */
 	public static ChatModel open(Path file, String template, Placement placement, int context, Consumer<String> notes) throws IOException, ChatException {
 		EmbeddedModel model = EmbeddedModel.open(file, placement, context);
 		try {
-			if (model.tokenizer().isEmpty()) {
-				throw new ChatException(file + " has no tokenizer: it cannot chat");
-			}
-			String name = file.getFileName().toString();
-			ChatFormat format;
-			if (template != null) {
-				format = ChatFormat.known(ChatTemplate.named(template).orElseThrow(() -> new ChatException(
-						file + ": no chat template '" + template + "'; choose one of " + String.join(", ", ChatModels.TEMPLATES))));
-			} else {
-				format = ChatFormat.of(model.chatTemplate(), name);
-			}
-			notes.accept("chat format: " + format.description());
-			notes.accept("running on " + model.llama().placement());
-			return new EmbeddedChat(model, format, name, notes);
+			return of(model, file, template, notes);
 		} catch (ChatException | RuntimeException e) {
 			model.close();
 			throw e;

@@ -53,15 +53,7 @@ public final class EmbeddedModel implements AutoCloseable {
 		if (new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("GGUF")) {
 			GgufFile gguf = GgufFile.open(path);
 			try {
-				GgufLlama.Model model = GgufLlama.load(gguf);
-				Optional<Tokenizer> tokenizer = gguf.metadata().containsKey("tokenizer.ggml.model") ? Optional.of(Tokenizers.of(gguf)) : Optional.empty();
-				boolean addBos = gguf.typed("tokenizer.ggml.add_bos_token", Boolean.class).orElse(true);
-				Optional<Integer> bos = addBos ? gguf.integer("tokenizer.ggml.bos_token_id").map(Long::intValue) : Optional.empty();
-				Set<Integer> stops = gguf.integer("tokenizer.ggml.eos_token_id").map(id -> Set.of(id.intValue())).orElse(Set.of());
-				List<String> texts = gguf.strings("tokenizer.ggml.tokens").orElse(List.of());
-				return new EmbeddedModel(placement.open(client, model.config(), model.weights(), maxContext), tokenizer, bos, stops,
-						gguf.string("tokenizer.chat_template"), tokenText(gguf, texts, "tokenizer.ggml.bos_token_id"),
-						tokenText(gguf, texts, "tokenizer.ggml.eos_token_id"), gguf);
+				return of(gguf, GgufLlama.load(gguf), client, placement, maxContext);
 			} catch (RuntimeException e) {
 				gguf.close();
 				throw e;
@@ -75,6 +67,22 @@ public final class EmbeddedModel implements AutoCloseable {
 			checkpoint.close();
 			throw e;
 		}
+	}
+
+	/**
+	 * The engine on a model read from an open GGUF file, where {@code placement} puts it under leases named
+	 * {@code client}; the model then owns the file (closing the model closes it; where this throws, the caller still
+	 * does). Its tokenizer and special tokens come from the file's metadata.
+	 */
+	public static EmbeddedModel of(GgufFile gguf, GgufLlama.Model model, String client, Placement placement, int maxContext) {
+		Optional<Tokenizer> tokenizer = gguf.metadata().containsKey("tokenizer.ggml.model") ? Optional.of(Tokenizers.of(gguf)) : Optional.empty();
+		boolean addBos = gguf.typed("tokenizer.ggml.add_bos_token", Boolean.class).orElse(true);
+		Optional<Integer> bos = addBos ? gguf.integer("tokenizer.ggml.bos_token_id").map(Long::intValue) : Optional.empty();
+		Set<Integer> stops = gguf.integer("tokenizer.ggml.eos_token_id").map(id -> Set.of(id.intValue())).orElse(Set.of());
+		List<String> texts = gguf.strings("tokenizer.ggml.tokens").orElse(List.of());
+		return new EmbeddedModel(placement.open(client, model.config(), model.weights(), maxContext), tokenizer, bos, stops,
+				gguf.string("tokenizer.chat_template"), tokenText(gguf, texts, "tokenizer.ggml.bos_token_id"),
+				tokenText(gguf, texts, "tokenizer.ggml.eos_token_id"), gguf);
 	}
 
 	/** A special token's text from the vocabulary (bos_token/eos_token of a chat template); empty where it has none. */

@@ -80,13 +80,12 @@ public final class Llama implements AutoCloseable {
 	}
 
 	/**
-	 * Bytes the tensors of layers {@code from … to − 1} take on their compute: weights in their file's types, the F16
-	 * key/value cache, activations for a batch; with the embedding where {@code from} is 0, the classifier where {@code to}
-	 * is the last layer; {@code batch} tokens a prompt batch holds ({@link #batchTokens}).
+	 * Bytes the tensors of layers {@code from … to − 1} take on their compute: weights in their file's types and
+	 * {@link #workingBytes}; with the embedding where {@code from} is 0, the classifier where {@code to} is the last
+	 * layer; {@code batch} tokens a prompt batch holds ({@link #batchTokens}).
 	 */
 	public static long bytes(LlamaConfig config, LlamaWeights weights, int from, int to, int maxContext, int batch) {
-		int context = Math.max(1, Math.min(maxContext, config.contextLength()));
-		long bytes = SMALL_TENSORS + 2L * config.headSize();
+		long bytes = 0;
 		Map<LlamaWeights.Matrix, Boolean> matrices = new IdentityHashMap<>();
 		if (from == 0) {
 			matrices.put(weights.tokenEmbedding(), true);
@@ -95,15 +94,30 @@ public final class Llama implements AutoCloseable {
 			LlamaWeights.Layer layer = weights.layers().get(l);
 			bytes += layer.bytes() - layer.matrices().stream().mapToLong(LlamaWeights.Matrix::bytes).sum();
 			layer.matrices().forEach(m -> matrices.put(m, true));
-			bytes += 2L * context * config.kvDim() * 2;
 		}
 		boolean classifier = to == config.layers();
 		if (classifier) {
 			matrices.put(weights.output(), true);
-			bytes += 4L * weights.finalNorm().length + 4L * batch * config.vocab();
+			bytes += 4L * weights.finalNorm().length;
 		}
 		bytes += matrices.keySet().stream().mapToLong(LlamaWeights.Matrix::bytes).sum();
+		return bytes + workingBytes(config, to - from, classifier, maxContext, batch);
+	}
+
+	/**
+	 * Bytes a stage of {@code layers} layers allocates besides its weights: the F16 key/value cache (2 × layers ×
+	 * context × kvDim × 2), the F32 activations of a {@code batch}-token batch (residual, normed rows, query, output,
+	 * keys and values, the feed-forward's two hidden rows; the logits where it has the classifier), the rotary table and
+	 * room for small tensors. The planner's {@code llm:} estimate uses it too.
+	 */
+	public static long workingBytes(LlamaConfig config, int layers, boolean classifier, int maxContext, int batch) {
+		int context = Math.max(1, Math.min(maxContext, config.contextLength()));
+		long bytes = SMALL_TENSORS + 2L * config.headSize();
+		bytes += layers * (2L * context * config.kvDim() * 2);
 		bytes += 4L * batch * (4L * config.dim() + 2L * config.kvDim() + 2L * config.hiddenDim());
+		if (classifier) {
+			bytes += 4L * batch * config.vocab();
+		}
 		return bytes;
 	}
 

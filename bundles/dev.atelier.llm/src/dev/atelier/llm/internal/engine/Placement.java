@@ -5,11 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
-import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.ServiceReference;
-
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.device.ComputeContext;
@@ -23,30 +18,37 @@ import dev.atelier.device.VramLease;
  * Where a model runs: the device a user named ({@code cpu}, {@code cuda:N}, {@code sim:PROFILE} or {@code auto}) and
  * how many of its layers go there ({@code gpuLayers}, or {@link #AUTO_LAYERS}: all where the device's budget holds
  * the model, else as many of the last layers as it holds, the rest on the CPU, as llama.cpp's {@code -ngl}). Each
- * compute runs under a lease sized by {@link Llama#bytes}. {@code notes} hears why, where a device's budget or backend
- * decided; {@link Llama#placement()} says what was chosen.
+ * compute runs under a lease sized by {@link Llama#bytes}, one per device, asked for as {@code leasing} shapes it.
+ * {@code notes} hears why, where a device's budget or backend decided; {@link Llama#placement()} says what was chosen.
  */
-public record Placement(DeviceService devices, ComputeRuntime runtime, String device, int gpuLayers, int threads, Consumer<String> notes) {
+public record Placement(DeviceService devices, ComputeRuntime runtime, String device, int gpuLayers, int threads, Consumer<String> notes,
+		Leasing leasing) {
 
 	public static final int AUTO_LAYERS = -1;
 
-	/** {@code auto} on {@code threads} CPU threads, through the services the framework holds (for callers that are no component). */
-	public static Placement auto(int threads, Consumer<String> notes) {
-		Bundle bundle = FrameworkUtil.getBundle(Placement.class);
-		BundleContext context = bundle == null ? null : bundle.getBundleContext();
-		if (context == null) {
-			throw new IllegalStateException("the LLM bundle is not started: no device service to place a model with");
+	/**
+	 * How a placement's leases are asked for, and who hears of them: the command line's are plain; the LLM service's are
+	 * evictable with an idle time-to-live, and it marks them busy while it loads and answers.
+	 */
+	public interface Leasing {
+
+		/** Plain leases, of the engine's size, that only closing the model gives back. */
+		Leasing PLAIN = request -> request;
+
+		/** The request for one device's lease, from the plain one of the engine's client name and size. */
+		LeaseRequest request(LeaseRequest plain);
+
+		/**
+		 * Hears each lease as it is granted, before anything is allocated under it; the model gives it back when it
+		 * closes (or when the model fails to open).
+		 */
+		default void granted(VramLease lease) {
 		}
-		return new Placement(service(context, DeviceService.class), service(context, ComputeRuntime.class), "auto", AUTO_LAYERS, threads, notes);
 	}
 
-	private static <S> S service(BundleContext context, Class<S> type) {
-		ServiceReference<S> reference = context.getServiceReference(type);
-		S service = reference == null ? null : context.getService(reference);
-		if (service == null) {
-			throw new IllegalStateException("no " + type.getSimpleName() + " service: the compute runtime is not running");
-		}
-		return service;
+	/** With plain leases. */
+	public Placement(DeviceService devices, ComputeRuntime runtime, String device, int gpuLayers, int threads, Consumer<String> notes) {
+		this(devices, runtime, device, gpuLayers, threads, notes, Leasing.PLAIN);
 	}
 
 	/** The model on the chosen device(s); {@code client} names the leases (the Devices view shows it). */
@@ -117,7 +119,7 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 	private Compute open(Device on, String client, long bytes, List<AutoCloseable> held) {
 		VramLease lease;
 		try {
-			lease = devices.acquire(on.id(), LeaseRequest.of(client, bytes));
+			lease = devices.acquire(on.id(), leasing.request(LeaseRequest.of(client, bytes)));
 		} catch (LeaseRefusedException e) {
 			throw new IllegalStateException(e.getMessage(), e);
 		} catch (InterruptedException e) {
@@ -125,6 +127,7 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 			throw new IllegalStateException("interrupted while waiting for memory on " + on.id(), e);
 		}
 		held.add(lease);
+		leasing.granted(lease);
 		ComputeContext context = devices.openContext(lease);
 		held.add(context);
 		Compute compute = runtime.open(context, threads);

@@ -1,0 +1,28 @@
+package dev.atelier.llm;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The embedded engine as a service. A model loads as a job with progress, under an evictable lease of the device
+ * service (weights, key/value cache and activations) that an idle time-to-live ends, as Ollama's keep_alive does;
+ * an evicted model is unloaded and the next message loads it again.
+ */
+public interface LlmService {
+
+	/**
+	 * The preference that says how long an idle model stays loaded: a duration ({@code 30s}, {@code 5m}, {@code 1h},
+	 * a bare number in seconds), {@code 0} to unload right after each answer, or {@code -1} to keep it until memory is
+	 * needed.
+	 */
+	String KEEP_ALIVE = "llm.keepAlive";
+
+	Duration DEFAULT_KEEP_ALIVE = Duration.ofMinutes(5);
+
+	/**
+	 * A GGUF model on a device ({@code auto}, or an id the device service lists), with the key/value cache for
+	 * {@code context} positions. Nothing is read yet: {@link LocalModel#load()} or the first message loads it.
+	 * {@code template} null uses the model's own chat template, a name of {@link ChatModels#TEMPLATES} forces one.
+	 */
+	LocalModel model(Path file, String template, String deviceId, int context);
+}

@@ -1,0 +1,108 @@
+package dev.atelier.llm.internal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import dev.atelier.cli.Durations;
+import dev.atelier.compute.ComputeRuntime;
+import dev.atelier.core.Preferences;
+import dev.atelier.core.jobs.EnergyMeter;
+import dev.atelier.core.jobs.JobService;
+import dev.atelier.device.DeviceService;
+import dev.atelier.llm.LlmService;
+import dev.atelier.llm.LocalModel;
+
+/**
+ * The embedded engine's models as a service: each loads in a job onto the compute runtime, under evictable leases of
+ * this bundle's device service (one per device it runs on) whose idle time-to-live is the
+ * {@value LlmService#KEEP_ALIVE} preference as it is when the model loads.
+ */
+@Component(service = LlmService.class)
+public final class LocalModels implements LlmService {
+
+	private static final System.Logger LOG = System.getLogger(LocalModels.class.getName());
+
+	final JobService jobs;
+	final DeviceService devices;
+	final ComputeRuntime runtime;
+	private final Preferences preferences;
+	private volatile EnergyMeter meter;
+	private final Set<ServedModel> open = ConcurrentHashMap.newKeySet();
+
+	/** {@code preferences} null keeps every default. */
+	@Activate
+	public LocalModels(@Reference JobService jobs, @Reference DeviceService devices, @Reference ComputeRuntime runtime,
+			@Reference(cardinality = ReferenceCardinality.OPTIONAL) Preferences preferences) {
+		this.jobs = jobs;
+		this.devices = devices;
+		this.runtime = runtime;
+		this.preferences = preferences;
+	}
+
+	/** The power bundle's meter, where it runs: answers then carry the energy they took. */
+	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+	public void setMeter(EnergyMeter energy) {
+		meter = energy;
+	}
+
+	public void unsetMeter(EnergyMeter energy) {
+		if (meter == energy) {
+			meter = null;
+		}
+	}
+
+	/** Null where no meter runs. */
+	EnergyMeter meter() {
+		return meter;
+	}
+
+	@Deactivate
+	public void close() {
+		open.forEach(ServedModel::close);
+	}
+
+	@Override
+	public LocalModel model(Path file, String template, String deviceId, int context) {
+		if (context < 1) {
+			throw new IllegalArgumentException("a context holds at least 1 token, not " + context);
+		}
+		return new ServedModel(this, file, template, deviceId, context);
+	}
+
+	void opened(ServedModel model) {
+		open.add(model);
+	}
+
+	void closed(ServedModel model) {
+		open.remove(model);
+	}
+
+	/**
+	 * The idle time-to-live of a model loading now, from the preference: null (never) for {@code -1}; the default
+	 * where it is unset or not a duration (which is logged).
+	 */
+	Duration keepAlive() {
+		String value = preferences == null ? null : preferences.get(KEEP_ALIVE, null);
+		if (value == null || value.isBlank()) {
+			return DEFAULT_KEEP_ALIVE;
+		}
+		if (value.strip().equals("-1")) {
+			return null;
+		}
+		try {
+			return Durations.parse(value);
+		} catch (IllegalArgumentException e) {
+			LOG.log(System.Logger.Level.WARNING, "preference " + KEEP_ALIVE + ": " + e.getMessage() + "; using " + Durations.format(DEFAULT_KEEP_ALIVE));
+			return DEFAULT_KEEP_ALIVE;
+		}
+	}
+}
