@@ -25,8 +25,10 @@ import dev.atelier.llm.internal.tokenizer.Tokenizers;
 
 /**
  * Synthetic tiny Llama GGUFs in each tensor type: their logits (1) agree with an F32 computation on the same,
- * dequantised weights to float rounding (and the F16 cache's rounding of it) — the fused dequantise-and-dot kernels are exact — and (2) stay within
- * each format's stated error of the F32 model they were quantised from.
+ * dequantised weights — a prompt batch to float rounding (and the F16 cache's rounding of it), as its kernels dequantise
+ * and take float dot products; a decoded token within the rounding of its 8-bit activations, which one-row matmuls
+ * against quantised weights multiply in integers (as llama.cpp's do) — and (2) stay within each format's stated error
+ * of the F32 model they were quantised from.
  */
 class QuantizedLogitsTest {
 
@@ -40,6 +42,20 @@ class QuantizedLogitsTest {
 	 */
 	private static final double[][] K_TOLERANCE = { { GgmlType.Q4_K.ordinal(), 0.25 }, { GgmlType.Q5_K.ordinal(), 0.14 },
 			{ GgmlType.Q6_K.ordinal(), 0.07 } };
+
+	/**
+	 * Relative RMS allowed between decoding against quantised weights and F32 on the same weights: the activations'
+	 * 8-bit rounding (half a step of 1/127 of each block's largest value) in every matmul of every layer. Measured on
+	 * these models: 5.8e-3 to 1.4e-2.
+	 */
+	private static final double EIGHT_BIT_ACTIVATIONS = 0.03;
+
+	/** The logits after each token, as a prompt batch computes them. */
+	private static List<float[]> prefill(Llama llama, int[] tokens) {
+		List<float[]> out = new ArrayList<>();
+		llama.forward(tokens, 0, 0, (i, logits) -> out.add(logits.clone()));
+		return out;
+	}
 
 	private static List<float[]> logits(Llama llama, int[] tokens) {
 		List<float[]> out = new ArrayList<>();
@@ -87,8 +103,8 @@ class QuantizedLogitsTest {
 				sequential = single.forward(prompt[pos], pos);
 			}
 			double err = relativeRms(List.of(batched), List.of(sequential.clone()));
-			// float sums in another order, then the F16 cache: a key or value on a rounding boundary may land one half-ulp apart
-			assertTrue(err < 1e-4, "batched prefill differs from token by token by " + err);
+			// token by token multiplies 8-bit activations, the batch float ones
+			assertTrue(err < EIGHT_BIT_ACTIVATIONS, "batched prefill differs from token by token by " + err);
 		}
 	}
 
@@ -141,13 +157,18 @@ class QuantizedLogitsTest {
 				SyntheticModel.write(file, shape, type, vocab, 42);
 				try (GgufFile gguf = GgufFile.open(file)) {
 					GgufLlama.Model m = GgufLlama.load(gguf);
-					List<float[]> ours = logits(Engines.llama(m.config(), m.weights(), 2), tokens);
+					Llama quantised = Engines.llama(m.config(), m.weights(), 2);
+					List<float[]> batch = prefill(quantised, tokens);
+					List<float[]> ours = logits(quantised, tokens);
 					List<float[]> exact = logits(Engines.llama(m.config(), dequantised(m.weights()), 1), tokens);
-					double kernel = relativeRms(ours, exact);
+					double kernel = relativeRms(batch, exact);
+					double decode = relativeRms(ours, exact);
 					double format = relativeRms(ours, original);
-					report.append(String.format(Locale.ROOT, "%s: kernel %.2e, format %.2e%n", type, kernel, format));
+					report.append(String.format(Locale.ROOT, "%s: batch kernel %.2e, decode %.2e, format %.2e%n", type, kernel, decode, format));
 					// float rounding, amplified where the F16 cache rounds a key or value the other way
-					assertTrue(kernel < 1e-4, type + ": the fused kernels differ from F32 on the same weights by " + kernel);
+					assertTrue(kernel < 1e-4, type + ": the batch kernels differ from F32 on the same weights by " + kernel);
+					double allowed = type == GgmlType.F16 || type == GgmlType.BF16 ? 1e-4 : EIGHT_BIT_ACTIVATIONS;
+					assertTrue(decode < allowed, type + ": decoding differs from F32 on the same weights by " + decode + ", more than " + allowed);
 					assertTrue(format < t[1], type + ": " + format + " from the unquantised model, more than " + t[1]);
 				}
 			}
