@@ -306,21 +306,18 @@ HD void x_words(const int8_t* xq, int b, int (&xw)[8]) {
  * two sub-blocks sharing nibble bytes (Q4_K, Q5_K) — or, for Q6_K, the 64 values (h, k&1) whose nibbles share bytes.
  */
 template <int T> HD float unit_dot(const uint8_t* row, int u, const int8_t* xq, const float2* xds) {
-	if (T == Q8_0) {
-		const uint8_t* b = row + 34L * u;
+	if (T == Q8_0 || T == Q4_0) {
+		const uint8_t* b = row + (T == Q8_0 ? 34L : 18L) * u;
 		int xw[8];
 		x_words(xq, u, xw);
 		int s = 0;
+		if (T == Q8_0) {
 #pragma unroll
-		for (int k = 0; k < 8; k++) {
-			s = dp4a(u32_a2(b + 2 + 4 * k), xw[k], s);
+			for (int k = 0; k < 8; k++) {
+				s = dp4a(u32_a2(b + 2 + 4 * k), xw[k], s);
+			}
+			return half_at(b) * xds[u].x * s;
 		}
-		return half_at(b) * xds[u].x * s;
-	} else if (T == Q4_0) {
-		const uint8_t* b = row + 18L * u;
-		int xw[8];
-		x_words(xq, u, xw);
-		int s = 0;
 #pragma unroll
 		for (int k = 0; k < 4; k++) {
 			const int w = u32_a2(b + 2 + 4 * k);

@@ -11,31 +11,18 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 carry="$root/.carry"
-jars=("$root"/bundles/dev.atelier.core/target/dev.atelier.core-*[0-9T].jar
-      "$root"/bundles/dev.atelier.device/target/dev.atelier.device-*[0-9T].jar
-      "$root"/bundles/dev.atelier.device.cuda/target/dev.atelier.device.cuda-*[0-9T].jar
-      "$root"/bundles/dev.atelier.device.cpu/target/dev.atelier.device.cpu-*[0-9T].jar
-      "$root"/bundles/dev.atelier.cli/target/dev.atelier.cli-*[0-9T].jar
-      "$root"/bundles/dev.atelier.kernels/target/dev.atelier.kernels-*[0-9T].jar
-      "$root"/bundles/dev.atelier.compute/target/dev.atelier.compute-*[0-9T].jar
-      "$HOME/.m2/repository/com/google/code/gson/gson/2.13.2/gson-2.13.2.jar"
-      "$HOME/.m2/repository/info/picocli/picocli/4.7.7/picocli-4.7.7.jar"
-      "$HOME/.m2/repository/org/jcuda/jcuda/12.6.0/jcuda-12.6.0.jar"
-      "$HOME/.m2/repository/org/jcuda/jcuda-natives/12.6.0/jcuda-natives-12.6.0-linux-x86_64.jar")
+source "$root/releng/gpu/stage-jars.sh"
+gpu_jars core device device.cuda device.cpu cli kernels compute
 java_home=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 # ComputeCheck and the GGUF encoders it uses (compiled from the LLM's sources) into $1.
 compile() {
   "$java_home/bin/javac" --release 25 --add-modules jdk.incubator.vector -d "$1" \
-    -cp "$(IFS=:; echo "${jars[*]}")" "$root/releng/gpu/ComputeCheck.java" \
+    -cp "$(class_path)" "$root/releng/gpu/ComputeCheck.java" \
     "$root"/bundles/dev.atelier.llm/src/dev/atelier/llm/internal/gguf/{Quantize,GgmlType}.java 2> >(grep -v 'incubator' >&2)
 }
 case "${1:-}" in
   prepare)
-    rm -rf "$carry"
-    "$root/../shared/device/stage.sh" "$carry" "${jars[@]}"
-    # Only the driver binding is used: drop JCuda's PTX compiler, NVRTC and runtime natives (25 MB).
-    zip -q -d "$carry"/lib/jcuda-natives-*.jar 'lib/libJNvPTXCompiler*' 'lib/libJNvrtc*' 'lib/libJCudaRuntime*'
-    mkdir -p "$carry/classes"
+    stage_carry
     compile "$carry/classes"
     du -sh "$carry"
     ;;
@@ -44,7 +31,7 @@ case "${1:-}" in
     trap 'rm -rf "$work"' EXIT
     /usr/local/cuda/bin/nvcc -O2 -std=c++17 -arch=sm_90 -o "$work/compute_emulate" "$root/releng/gpu/compute_emulate.cu"
     compile "$work/classes"
-    "$java_home/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$(IFS=:; echo "${jars[*]}"):$work/classes" \
+    "$java_home/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$(class_path):$work/classes" \
       ComputeCheck emulate "$work/compute_emulate" 2> >(grep -v -x 'WARNING: Using incubator modules: jdk.incubator.vector' >&2)
     ;;
   run)

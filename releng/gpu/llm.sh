@@ -13,6 +13,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 carry="$root/.carry"
+source "$root/releng/gpu/stage-jars.sh"
 S=${S:-/tmp/atelier-llm}
 # The device tool carries 64 MiB a call: the Java side (.carry) and llama.cpp's side (.carry-anchors) travel in
 # separate calls (build and models carry .carry-anchors, the rest .carry).
@@ -24,21 +25,11 @@ types=(F16 Q8_0 Q4_0 Q4_K_M Q5_K_M Q6_K)
 text="$root/docs/architecture.md"
 case "${1:-}" in
   prepare)
-    m2="$HOME/.m2/repository"
-    jars=()
-    for b in core device device.cuda device.cpu cli kernels compute llm; do
-      jars+=("$root"/bundles/dev.atelier.$b/target/dev.atelier.$b-*[0-9T].jar)
-    done
-    jars+=("$m2/com/google/code/gson/gson/2.13.2/gson-2.13.2.jar" "$m2/info/picocli/picocli/4.7.7/picocli-4.7.7.jar"
-           "$m2/org/jcuda/jcuda/12.6.0/jcuda-12.6.0.jar" "$m2/org/jcuda/jcuda-natives/12.6.0/jcuda-natives-12.6.0-linux-x86_64.jar"
-           "$m2/org/eclipse/platform/org.eclipse.osgi/3.24.0/org.eclipse.osgi-3.24.0.jar")
-    rm -rf "$carry"
-    "$root/../shared/device/stage.sh" "$carry" "${jars[@]}"
-    # Only the driver binding is used: drop JCuda's PTX compiler, NVRTC and runtime natives (25 MB).
-    zip -q -d "$carry"/lib/jcuda-natives-*.jar 'lib/libJNvPTXCompiler*' 'lib/libJNvrtc*' 'lib/libJCudaRuntime*'
-    mkdir -p "$carry/classes"
+    gpu_jars core device device.cuda device.cpu cli kernels compute llm
+    jars+=("$m2/org/eclipse/platform/org.eclipse.osgi/3.24.0/org.eclipse.osgi-3.24.0.jar")
+    stage_carry
     "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 --add-modules jdk.incubator.vector -d "$carry/classes" \
-      -cp "$(IFS=:; echo "${jars[*]}")" "$root/releng/gpu/LlmMain.java" "$root/releng/gpu/LlmCheck.java" "$root/releng/gpu/ComputeCheck.java" \
+      -cp "$(class_path)" "$root/releng/gpu/LlmMain.java" "$root/releng/gpu/LlmCheck.java" "$root/releng/gpu/ComputeCheck.java" \
       2> >(grep -v 'incubator' >&2)
     mkdir -p "$anchors" "$carry/data"
     cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$anchors/"

@@ -1,5 +1,7 @@
 package dev.atelier.compute.internal;
 
+import java.lang.foreign.MemorySegment;
+
 import dev.atelier.compute.Tensor;
 import dev.atelier.compute.TensorType;
 
@@ -107,10 +109,18 @@ public final class Shapes {
 				"source " + source.type() + " " + shape(source) + ", target " + target.type() + " " + shape(target));
 	}
 
-	/** A new tensor's shape: positive, whole blocks per row. */
-	public static void allocation(TensorType type, int rows, int cols) {
+	/** A new tensor's bytes, after checking its shape: positive, whole blocks per row. */
+	public static long allocation(TensorType type, int rows, int cols) {
 		require(rows > 0 && cols > 0, "allocate", type + " " + rows + " × " + cols);
-		type.rowBytes(cols);
+		return rows * type.rowBytes(cols);
+	}
+
+	/** An uploaded tensor's bytes, after checking its shape and that the data has exactly that many. */
+	public static long upload(TensorType type, int rows, int cols, MemorySegment data) {
+		long bytes = allocation(type, rows, cols);
+		require(data.byteSize() == bytes, "upload", "a " + type + " matrix of " + rows + " × " + cols + " takes " + bytes + " bytes, not " + data.byteSize()
+				+ (type.quantised() ? " (a damaged block table)" : ""));
+		return bytes;
 	}
 
 	public static String shape(Tensor t) {

@@ -15,6 +15,15 @@ final class Blocks {
 	private Blocks() {
 	}
 
+	/** {@code n} values of a standard normal distribution. */
+	static float[] gaussian(Random r, int n) {
+		float[] out = new float[n];
+		for (int i = 0; i < n; i++) {
+			out[i] = (float) r.nextGaussian();
+		}
+		return out;
+	}
+
 	/** Random bytes of {@code rows × cols} in {@code type}, every block's scales set to finite values of a weight's size. */
 	static byte[] random(TensorType type, int rows, int cols, Random r) {
 		byte[] data = new byte[(int) (rows * type.rowBytes(cols))];

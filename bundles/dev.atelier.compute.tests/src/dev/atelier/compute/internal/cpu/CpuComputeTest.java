@@ -88,14 +88,6 @@ class CpuComputeTest {
 		return out;
 	}
 
-	private static float[] gaussian(Random r, int n) {
-		float[] out = new float[n];
-		for (int i = 0; i < n; i++) {
-			out[i] = (float) r.nextGaussian();
-		}
-		return out;
-	}
-
 	/** Weight types: every type but I32. */
 	@ParameterizedTest
 	@EnumSource(value = TensorType.class, names = "I32", mode = EnumSource.Mode.EXCLUDE)
@@ -124,7 +116,7 @@ class CpuComputeTest {
 		byte[] data = Blocks.random(type, rows, cols, r);
 		Tensor w = upload(type, rows, cols, data);
 		for (int n : new int[] { 1, 7 }) {
-			float[] x = gaussian(r, n * cols);
+			float[] x = Blocks.gaussian(r, n * cols);
 			Tensor out = compute.allocate(TensorType.F32, n, rows);
 			compute.matmul(w, floats(n, cols, x), out);
 			float[] got = read(out);
@@ -154,7 +146,7 @@ class CpuComputeTest {
 		Random r = new Random(9);
 		byte[] data = Blocks.random(type, 3, 1024, r);
 		KQuantWeights w = new KQuantWeights(MemorySegment.ofArray(data), type, 3, 1024);
-		float[] x = gaussian(r, 1024);
+		float[] x = Blocks.gaussian(r, 1024);
 		for (int row = 0; row < 3; row++) {
 			float vector = w.dot(row, x);
 			float scalar = w.dotScalar(row, x);
@@ -166,7 +158,7 @@ class CpuComputeTest {
 	void matmulGivesTheSameBitsOnOneThreadAndOnThree() throws Exception {
 		Random r = new Random(3);
 		byte[] data = Blocks.random(TensorType.Q4_K, 300, 512, r);
-		float[] x = gaussian(r, 9 * 512);
+		float[] x = Blocks.gaussian(r, 9 * 512);
 		List<float[]> results = new ArrayList<>();
 		for (int threads : new int[] { 1, 3 }) {
 			try (Compute c = open(context, threads)) {
@@ -188,10 +180,10 @@ class CpuComputeTest {
 		Random r = new Random(4);
 		int rows = 3;
 		int cols = 45;
-		float[] a = gaussian(r, rows * cols);
-		float[] b = gaussian(r, rows * cols);
-		float[] bias = gaussian(r, cols);
-		float[] weight = gaussian(r, cols);
+		float[] a = Blocks.gaussian(r, rows * cols);
+		float[] b = Blocks.gaussian(r, rows * cols);
+		float[] bias = Blocks.gaussian(r, cols);
+		float[] weight = Blocks.gaussian(r, cols);
 		Tensor ta = floats(rows, cols, a);
 		Tensor tb = floats(rows, cols, b);
 		Tensor out = compute.allocate(TensorType.F32, rows, cols);
@@ -226,7 +218,7 @@ class CpuComputeTest {
 		Random r = new Random(5);
 		int headSize = 8;
 		int heads = 3;
-		float[] x = gaussian(r, 2 * heads * headSize);
+		float[] x = Blocks.gaussian(r, 2 * heads * headSize);
 		float[] freq = { 1f, 0.5f, 0.1f, 0.01f };
 		int[] pos = { 3, 17 };
 		for (boolean neox : new boolean[] { false, true }) {
@@ -258,8 +250,8 @@ class CpuComputeTest {
 		int kvDim = kvHeads * headSize;
 		Tensor keys = compute.allocate(cacheType, context, kvDim);
 		Tensor values = compute.allocate(cacheType, context, kvDim);
-		float[] k = gaussian(r, 12 * kvDim);
-		float[] v = gaussian(r, 12 * kvDim);
+		float[] k = Blocks.gaussian(r, 12 * kvDim);
+		float[] v = Blocks.gaussian(r, 12 * kvDim);
 		// positions 0…11 in two batches, the second out of order
 		compute.setRows(floats(7, kvDim, java.util.Arrays.copyOf(k, 7 * kvDim)), ints(0, 1, 2, 3, 4, 5, 6), keys);
 		compute.setRows(floats(7, kvDim, java.util.Arrays.copyOf(v, 7 * kvDim)), ints(0, 1, 2, 3, 4, 5, 6), values);
@@ -279,7 +271,7 @@ class CpuComputeTest {
 			}
 		}
 		int[] positions = { 0, 5, 11 };
-		float[] q = gaussian(r, 3 * heads * headSize);
+		float[] q = Blocks.gaussian(r, 3 * heads * headSize);
 		Tensor out = compute.allocate(TensorType.F32, 3, heads * headSize);
 		compute.attention(floats(3, heads * headSize, q), keys, values, ints(positions), heads, kvHeads, out);
 		float[] got = read(out);
@@ -327,7 +319,7 @@ class CpuComputeTest {
 		assertArrayEquals(new int[] { 1, 3, 7, 5, 2 }, readInts(at));
 
 		Random r = new Random(8);
-		float[] big = gaussian(r, 5000);
+		float[] big = Blocks.gaussian(r, 5000);
 		Tensor row = floats(1, 5000, big);
 		Tensor top256 = compute.allocate(TensorType.F32, 1, 256);
 		Tensor at256 = compute.allocate(TensorType.I32, 1, 256);
@@ -381,11 +373,12 @@ class CpuComputeTest {
 		Tensor x = compute.allocate(TensorType.F32, 2, 12);
 		Tensor out = compute.allocate(TensorType.F32, 2, 8);
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> compute.matmul(w, x, out));
-		assertEquals("matmul: weights r × c, x n × c and out n × r (F32 8 × 16, F32 2 × 12, F32 2 × 8)", e.getMessage());
+		assertEquals("matmul: weights 8 × 16, x 2 × 12, out 2 × 8: x needs the weights' columns and out is x's rows × the weights' rows", e.getMessage());
 		e = assertThrows(IllegalArgumentException.class, () -> compute.rmsNorm(x, compute.allocate(TensorType.F16, 1, 12), 1e-5f, x));
-		assertEquals("rmsNorm: weight is F16 1 × 12; it must be F32", e.getMessage());
-		e = assertThrows(IllegalArgumentException.class, () -> compute.topK(x.rows(0, 1), 300, out, out));
-		assertTrue(e.getMessage().startsWith("topK: k = 300 must be 1 … min(256, the row's length)"), e.getMessage());
+		assertEquals("rmsNorm: weight is F16, not F32", e.getMessage());
+		e = assertThrows(IllegalArgumentException.class,
+				() -> compute.topK(x.rows(0, 1), 300, compute.allocate(TensorType.F32, 1, 300), compute.allocate(TensorType.I32, 1, 300)));
+		assertEquals("topK: k 300 must be 1 … 12", e.getMessage());
 		e = assertThrows(IllegalArgumentException.class, () -> compute.getRows(w, ints(8), compute.allocate(TensorType.F32, 1, 16)));
 		assertEquals("getRows: id 8 is outside a table of 8 rows", e.getMessage());
 	}
@@ -394,7 +387,7 @@ class CpuComputeTest {
 	void aQuantisedUploadOfTheWrongSizeIsRefusedAsADamagedBlockTable() {
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
 				() -> compute.upload(TensorType.Q4_K, 2, 256, MemorySegment.ofArray(new byte[287])));
-		assertEquals("a Q4_K matrix of 2 × 256 takes 288 bytes, not 287 (a damaged block table)", e.getMessage());
+		assertEquals("upload: a Q4_K matrix of 2 × 256 takes 288 bytes, not 287 (a damaged block table)", e.getMessage());
 		e = assertThrows(IllegalArgumentException.class, () -> compute.upload(TensorType.Q6_K, 1, 320, MemorySegment.ofArray(new byte[210])));
 		assertTrue(e.getMessage().contains("whole blocks of 256"), e.getMessage());
 	}

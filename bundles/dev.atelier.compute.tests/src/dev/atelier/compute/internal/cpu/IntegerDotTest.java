@@ -63,11 +63,10 @@ class IntegerDotTest {
 	@EnumSource(value = TensorType.class, names = { "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K" })
 	void theIntegerDotIsTheDequantisedWeightsTimesTheQuantisedActivations(TensorType type) {
 		Random r = new Random(20 + type.ordinal());
-		byte[] data = Blocks.random(type, ROWS, COLS, r);
-		Weights w = Weights.of(MemorySegment.ofArray(data), type, ROWS, COLS);
-		Q8Activations q = quantised(w, r, 3);
+		Matrix m = Matrix.random(type, r);
+		Q8Activations q = quantised(m.weights(), Blocks.gaussian(r, COLS), Blocks.gaussian(r, COLS), Blocks.gaussian(r, COLS));
 		for (int row = 0; row < ROWS; row++) {
-			float[] weights = Blocks.decode(type, data, row, COLS);
+			float[] weights = m.decoded(row);
 			for (int t = 0; t < 3; t++) {
 				double want = 0;
 				double magnitude = 0;
@@ -77,7 +76,7 @@ class IntegerDotTest {
 					magnitude += Math.abs(weights[i] * x);
 				}
 				// integer sums are exact: what is left is the float rounding of the scales and of the blocks' sum
-				assertEquals(want, w.dot(row, q, t), 2e-6 * magnitude, type + " row " + row + " activation row " + t);
+				assertEquals(want, m.weights().dot(row, q, t), 2e-6 * magnitude, type + " row " + row + " activation row " + t);
 			}
 		}
 	}
@@ -86,22 +85,19 @@ class IntegerDotTest {
 	@EnumSource(value = TensorType.class, names = { "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K" })
 	void theIntegerDotDiffersFromTheFloatDotByNoMoreThanTheActivationsRounding(TensorType type) {
 		Random r = new Random(40 + type.ordinal());
-		byte[] data = Blocks.random(type, ROWS, COLS, r);
-		Weights w = Weights.of(MemorySegment.ofArray(data), type, ROWS, COLS);
-		float[] x = gaussian(r, COLS);
-		Q8Activations q = new Q8Activations(w.activationBlock(), COLS);
-		q.reserve(1);
-		q.quantise(0, x);
+		Matrix m = Matrix.random(type, r);
+		float[] x = Blocks.gaussian(r, COLS);
+		Q8Activations q = quantised(m.weights(), x);
 		double errors = 0;
 		double squares = 0;
 		for (int row = 0; row < ROWS; row++) {
-			float[] weights = Blocks.decode(type, data, row, COLS);
+			float[] weights = m.decoded(row);
 			double exact = 0;
 			for (int i = 0; i < COLS; i++) {
 				exact += (double) weights[i] * x[i];
 			}
-			double bound = roundingBound(weights, x, 0, COLS, w.activationBlock());
-			double error = Math.abs(w.dot(row, q, 0) - exact);
+			double bound = roundingBound(weights, x, 0, COLS, m.weights().activationBlock());
+			double error = Math.abs(m.weights().dot(row, q, 0) - exact);
 			assertTrue(error <= bound, type + " row " + row + ": " + error + " beyond the activations' rounding " + bound);
 			errors += error * error;
 			squares += exact * exact;
@@ -130,20 +126,26 @@ class IntegerDotTest {
 		return bound * 1.001 + 1e-5 * magnitude;
 	}
 
-	private static Q8Activations quantised(Weights w, Random r, int rows) {
+	/** The rows quantised as the integer kernels of {@code w} take them. */
+	private static Q8Activations quantised(Weights w, float[]... rows) {
 		Q8Activations q = new Q8Activations(w.activationBlock(), COLS);
-		q.reserve(rows);
-		for (int t = 0; t < rows; t++) {
-			q.quantise(t, gaussian(r, COLS));
+		q.reserve(rows.length);
+		for (int t = 0; t < rows.length; t++) {
+			q.quantise(t, rows[t]);
 		}
 		return q;
 	}
 
-	private static float[] gaussian(Random r, int n) {
-		float[] x = new float[n];
-		for (int i = 0; i < n; i++) {
-			x[i] = (float) r.nextGaussian();
+	/** Random ROWS × COLS of a type: its bytes, which the reference decodes, and the kernels' weights on them. */
+	private record Matrix(TensorType type, byte[] data, Weights weights) {
+
+		static Matrix random(TensorType type, Random r) {
+			byte[] data = Blocks.random(type, ROWS, COLS, r);
+			return new Matrix(type, data, Weights.of(MemorySegment.ofArray(data), type, ROWS, COLS));
 		}
-		return x;
+
+		float[] decoded(int row) {
+			return Blocks.decode(type, data, row, COLS);
+		}
 	}
 }

@@ -50,7 +50,7 @@ record BlockWeights(MemorySegment data, TensorType type, int rows, int cols) imp
 			return sum;
 		}
 		if (B != null) {
-			return type == TensorType.Q8_0 ? q8Vector(base, x) : q4Vector(base, x);
+			return vectorDot(base, x);
 		}
 		// no byte vectors on this machine: block by block, the two formats differing only in how a value is stored
 		float sum = 0;
@@ -80,39 +80,39 @@ record BlockWeights(MemorySegment data, TensorType type, int rows, int cols) imp
 		return type == TensorType.F16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat(bits << 16);
 	}
 
-	/** Q8_0: per block, 32 bytes widened to floats a vector at a time, multiply-added with x, then scaled. */
-	private float q8Vector(long base, float[] x) {
-		int lanes = F.length();
+	/** Q8_0 or Q4_0: per block, its 32 values widened to floats and multiply-added with x a vector at a time, then scaled. */
+	private float vectorDot(long base, float[] x) {
+		long blockBytes = type.rowBytes(32);
 		FloatVector acc = FloatVector.zero(F);
 		for (int b = 0; b < cols / 32; b++) {
-			long block = base + 34L * b;
-			FloatVector sum = FloatVector.zero(F);
-			for (int j = 0; j < 32; j += lanes) {
-				FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN).castShape(F, 0);
-				sum = q.fma(FloatVector.fromArray(F, x, 32 * b + j), sum);
-			}
+			long block = base + blockBytes * b;
+			FloatVector sum = type == TensorType.Q8_0 ? q8Block(block, x, 32 * b) : q4Block(block, x, 32 * b);
 			acc = sum.fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(SHORT, block))), acc);
 		}
 		return acc.reduceLanes(VectorOperators.ADD);
 	}
 
-	/** Q4_0: per block, low nibbles (elements 0–15) and high nibbles (16–31), each minus 8, widened and multiply-added. */
-	private float q4Vector(long base, float[] x) {
-		int lanes = F.length();
-		FloatVector acc = FloatVector.zero(F);
-		for (int b = 0; b < cols / 32; b++) {
-			long block = base + 18L * b;
-			FloatVector sum = FloatVector.zero(F);
-			for (int j = 0; j < 16; j += lanes) {
-				ByteVector packed = ByteVector.fromMemorySegment(B, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN);
-				FloatVector lo = (FloatVector) packed.and((byte) 0x0F).sub((byte) 8).castShape(F, 0);
-				FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).castShape(F, 0);
-				sum = lo.fma(FloatVector.fromArray(F, x, 32 * b + j), sum);
-				sum = hi.fma(FloatVector.fromArray(F, x, 32 * b + 16 + j), sum);
-			}
-			acc = sum.fma(FloatVector.broadcast(F, Float.float16ToFloat(data.get(SHORT, block))), acc);
+	/** Q8_0: the block's 32 bytes against x[at …]. */
+	private FloatVector q8Block(long block, float[] x, int at) {
+		FloatVector sum = FloatVector.zero(F);
+		for (int j = 0; j < 32; j += F.length()) {
+			FloatVector q = (FloatVector) ByteVector.fromMemorySegment(B, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN).castShape(F, 0);
+			sum = q.fma(FloatVector.fromArray(F, x, at + j), sum);
 		}
-		return acc.reduceLanes(VectorOperators.ADD);
+		return sum;
+	}
+
+	/** Q4_0: low nibbles (elements 0–15) and high nibbles (16–31), each minus 8, against x[at …]. */
+	private FloatVector q4Block(long block, float[] x, int at) {
+		FloatVector sum = FloatVector.zero(F);
+		for (int j = 0; j < 16; j += F.length()) {
+			ByteVector packed = ByteVector.fromMemorySegment(B, data, block + 2 + j, ByteOrder.LITTLE_ENDIAN);
+			FloatVector lo = (FloatVector) packed.and((byte) 0x0F).sub((byte) 8).castShape(F, 0);
+			FloatVector hi = (FloatVector) packed.lanewise(VectorOperators.LSHR, 4).sub((byte) 8).castShape(F, 0);
+			sum = lo.fma(FloatVector.fromArray(F, x, at + j), sum);
+			sum = hi.fma(FloatVector.fromArray(F, x, at + 16 + j), sum);
+		}
+		return sum;
 	}
 
 	@Override

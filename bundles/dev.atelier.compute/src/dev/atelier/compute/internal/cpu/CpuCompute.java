@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.Tensor;
 import dev.atelier.compute.TensorType;
+import dev.atelier.compute.internal.Shapes;
 import dev.atelier.device.ComputeContext;
 import dev.atelier.device.DeviceBuffer;
 import dev.atelier.device.Device;
@@ -69,7 +70,7 @@ public final class CpuCompute implements Compute {
 
 	@Override
 	public Tensor allocate(TensorType type, int rows, int cols) {
-		long bytes = bytes(type, rows, cols);
+		long bytes = Shapes.allocation(type, rows, cols);
 		DeviceBuffer buffer = context.allocate(bytes);
 		if (buffer.address() != 0) {
 			return own(new CpuTensor(this, type, rows, cols, MemorySegment.ofAddress(buffer.address()).reinterpret(bytes), buffer));
@@ -83,23 +84,12 @@ public final class CpuCompute implements Compute {
 
 	@Override
 	public Tensor upload(TensorType type, int rows, int cols, MemorySegment data) {
-		long bytes = bytes(type, rows, cols);
-		if (data.byteSize() != bytes) {
-			throw new IllegalArgumentException("a " + type + " matrix of " + rows + " × " + cols + " takes " + bytes + " bytes, not " + data.byteSize()
-					+ (type.quantised() ? " (a damaged block table)" : ""));
-		}
+		long bytes = Shapes.upload(type, rows, cols, data);
 		CpuTensor tensor = new CpuTensor(this, type, rows, cols, data, context.lease().recordForeign(bytes));
 		if (type != TensorType.I32) {
 			tensor.weights();
 		}
 		return own(tensor);
-	}
-
-	private static long bytes(TensorType type, int rows, int cols) {
-		if (rows <= 0 || cols <= 0) {
-			throw new IllegalArgumentException("a tensor of " + rows + " × " + cols + " " + type);
-		}
-		return rows * type.rowBytes(cols);
 	}
 
 	private CpuTensor own(CpuTensor tensor) {
@@ -136,6 +126,28 @@ public final class CpuCompute implements Compute {
 		}
 	}
 
+	/** Entry {@code i} of a row of indices, refused unless it names a row of {@code of}. */
+	private static int index(String op, String what, CpuTensor indices, int i, CpuTensor of, String ofWhat) {
+		int index = indices.getInt(i);
+		if (index < 0 || index >= of.rows()) {
+			throw new IllegalArgumentException(op + ": " + what + " " + index + " is outside a " + ofWhat + " of " + of.rows() + " rows");
+		}
+		return index;
+	}
+
+	/** Each row of an F32 tensor in turn, read into one array that {@code action} may change. */
+	private static void eachRow(CpuTensor in, RowAction action) {
+		float[] row = new float[in.cols()];
+		for (int r = 0; r < in.rows(); r++) {
+			in.readRow(r, row);
+			action.apply(r, row);
+		}
+	}
+
+	private interface RowAction {
+		void apply(int r, float[] row);
+	}
+
 	private CpuTensor mine(String op, Tensor t) {
 		if (t instanceof CpuTensor c && c.owner == this) {
 			return c;
@@ -143,41 +155,14 @@ public final class CpuCompute implements Compute {
 		throw new IllegalArgumentException(op + ": " + t + " belongs to another compute");
 	}
 
-	private static void require(boolean ok, String op, String what, Tensor... tensors) {
-		if (!ok) {
-			throw new IllegalArgumentException(op + ": " + what + " (" + String.join(", ", Arrays.stream(tensors).map(Object::toString).toList()) + ")");
-		}
-	}
-
-	private static void requireType(String op, String name, Tensor t, TensorType... types) {
-		if (!Arrays.asList(types).contains(t.type())) {
-			throw new IllegalArgumentException(op + ": " + name + " is " + t + "; it must be " + String.join(" or ", Arrays.stream(types).map(Enum::name).toList()));
-		}
-	}
-
-	/** Indices and positions: I32, one row of n. */
-	private static void requireIndices(String op, String name, Tensor t, int n) {
-		requireType(op, name, t, TensorType.I32);
-		require(t.rows() == 1 && t.cols() == n, op, name + " must be one row of " + n, t);
-	}
-
 	@Override
 	public void getRows(Tensor table, Tensor ids, Tensor out) {
-		CpuTensor t = mine("getRows", table);
-		CpuTensor i = mine("getRows", ids);
-		CpuTensor o = mine("getRows", out);
-		require(t.type() != TensorType.I32, "getRows", "the table holds values", table);
-		requireType("getRows", "out", out, TensorType.F32);
-		requireIndices("getRows", "ids", ids, out.rows());
-		require(out.cols() == table.cols(), "getRows", "out's rows are as long as the table's", table, out);
+		Shapes.getRows(table, ids, out);
+		CpuTensor t = mine("getRows", table), i = mine("getRows", ids), o = mine("getRows", out);
 		run(() -> {
 			float[] row = new float[t.cols()];
 			for (int r = 0; r < o.rows(); r++) {
-				int id = i.getInt(r);
-				if (id < 0 || id >= t.rows()) {
-					throw new IllegalArgumentException("getRows: id " + id + " is outside a table of " + t.rows() + " rows");
-				}
-				t.weights().row(id, row);
+				t.weights().row(index("getRows", "id", i, r, t, "table"), row);
 				o.writeRow(r, row);
 			}
 		});
@@ -185,14 +170,8 @@ public final class CpuCompute implements Compute {
 
 	@Override
 	public void matmul(Tensor weights, Tensor x, Tensor out) {
-		CpuTensor w = mine("matmul", weights);
-		CpuTensor in = mine("matmul", x);
-		CpuTensor o = mine("matmul", out);
-		require(w.type() != TensorType.I32, "matmul", "the weights hold values", weights);
-		requireType("matmul", "x", x, TensorType.F32);
-		requireType("matmul", "out", out, TensorType.F32);
-		require(x.cols() == weights.cols() && out.rows() == x.rows() && out.cols() == weights.rows(), "matmul",
-				"weights r × c, x n × c and out n × r", weights, x, out);
+		Shapes.matmul(weights, x, out);
+		CpuTensor w = mine("matmul", weights), in = mine("matmul", x), o = mine("matmul", out);
 		run(() -> matmul(w.weights(), in, o));
 	}
 
@@ -334,14 +313,8 @@ public final class CpuCompute implements Compute {
 
 	@Override
 	public void add(Tensor a, Tensor b, Tensor out) {
-		CpuTensor x = mine("add", a);
-		CpuTensor y = mine("add", b);
-		CpuTensor o = mine("add", out);
-		requireType("add", "a", a, TensorType.F32);
-		requireType("add", "b", b, TensorType.F32);
-		requireType("add", "out", out, TensorType.F32);
-		require(b.cols() == a.cols() && (b.rows() == a.rows() || b.rows() == 1) && out.rows() == a.rows() && out.cols() == a.cols(), "add",
-				"b has a's shape or is one row of a's width, out has a's shape", a, b, out);
+		Shapes.add(a, b, out);
+		CpuTensor x = mine("add", a), y = mine("add", b), o = mine("add", out);
 		run(() -> {
 			int cols = x.cols();
 			for (int r = 0; r < x.rows(); r++) {
@@ -362,21 +335,13 @@ public final class CpuCompute implements Compute {
 
 	@Override
 	public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
-		CpuTensor in = mine("rmsNorm", x);
-		CpuTensor w = mine("rmsNorm", weight);
-		CpuTensor o = mine("rmsNorm", out);
-		requireType("rmsNorm", "x", x, TensorType.F32);
-		requireType("rmsNorm", "weight", weight, TensorType.F32);
-		requireType("rmsNorm", "out", out, TensorType.F32);
-		require(weight.rows() == 1 && weight.cols() == x.cols() && out.rows() == x.rows() && out.cols() == x.cols(), "rmsNorm",
-				"weight is one row of x's width, out has x's shape", x, weight, out);
+		Shapes.rmsNorm(x, weight, out);
+		CpuTensor in = mine("rmsNorm", x), w = mine("rmsNorm", weight), o = mine("rmsNorm", out);
 		run(() -> {
 			int cols = in.cols();
-			float[] row = new float[cols];
 			float[] scale = new float[cols];
 			w.readRow(0, scale);
-			for (int r = 0; r < in.rows(); r++) {
-				in.readRow(r, row);
+			eachRow(in, (r, row) -> {
 				double ss = 0;
 				for (float value : row) {
 					ss += value * value;
@@ -386,27 +351,19 @@ public final class CpuCompute implements Compute {
 					row[i] = scale[i] * (row[i] * inv);
 				}
 				o.writeRow(r, row);
-			}
+			});
 		});
 	}
 
 	@Override
 	public void rope(Tensor x, Tensor positions, Tensor frequencies, int headSize, boolean neox) {
-		CpuTensor v = mine("rope", x);
-		CpuTensor p = mine("rope", positions);
-		CpuTensor f = mine("rope", frequencies);
-		requireType("rope", "x", x, TensorType.F32);
-		requireType("rope", "frequencies", frequencies, TensorType.F32);
-		requireIndices("rope", "positions", positions, x.rows());
-		require(headSize > 0 && headSize % 2 == 0 && x.cols() % headSize == 0, "rope", "rows of whole heads of an even head size " + headSize, x);
-		require(frequencies.rows() == 1 && frequencies.cols() == headSize / 2, "rope", "one frequency per pair of a head of " + headSize, frequencies);
+		Shapes.rope(x, positions, frequencies, headSize);
+		CpuTensor v = mine("rope", x), p = mine("rope", positions), f = mine("rope", frequencies);
 		run(() -> {
 			int pairs = headSize / 2;
 			int cols = v.cols();
-			float[] row = new float[cols];
-			for (int r = 0; r < v.rows(); r++) {
+			eachRow(v, (r, row) -> {
 				int pos = p.getInt(r);
-				v.readRow(r, row);
 				for (int j = 0; j < pairs; j++) {
 					double angle = pos * (double) f.getFloat(0, j);
 					float cos = (float) Math.cos(angle);
@@ -421,56 +378,32 @@ public final class CpuCompute implements Compute {
 					}
 				}
 				v.writeRow(r, row);
-			}
+			});
 		});
 	}
 
 	@Override
 	public void setRows(Tensor rows, Tensor positions, Tensor cache) {
-		CpuTensor in = mine("setRows", rows);
-		CpuTensor p = mine("setRows", positions);
-		CpuTensor c = mine("setRows", cache);
-		requireType("setRows", "rows", rows, TensorType.F32);
-		requireType("setRows", "cache", cache, TensorType.F16, TensorType.F32);
-		requireIndices("setRows", "positions", positions, rows.rows());
-		require(cache.cols() == rows.cols(), "setRows", "the cache's rows are as long as the rows", rows, cache);
-		run(() -> {
-			float[] row = new float[in.cols()];
-			for (int r = 0; r < in.rows(); r++) {
-				int pos = p.getInt(r);
-				if (pos < 0 || pos >= c.rows()) {
-					throw new IllegalArgumentException("setRows: position " + pos + " is outside a cache of " + c.rows() + " rows");
-				}
-				in.readRow(r, row);
-				if (c.type() == TensorType.F32) {
-					c.writeRow(pos, row);
-				} else {
-					long at = pos * c.rowBytes();
-					for (int i = 0; i < row.length; i++) {
-						c.data.set(CpuTensor.SHORT, at + 2L * i, Float.floatToFloat16(row[i]));
-					}
+		Shapes.setRows(rows, positions, cache);
+		CpuTensor in = mine("setRows", rows), p = mine("setRows", positions), c = mine("setRows", cache);
+		run(() -> eachRow(in, (r, row) -> {
+			int pos = index("setRows", "position", p, r, c, "cache");
+			if (c.type() == TensorType.F32) {
+				c.writeRow(pos, row);
+			} else {
+				long at = pos * c.rowBytes();
+				for (int i = 0; i < row.length; i++) {
+					c.data.set(CpuTensor.SHORT, at + 2L * i, Float.floatToFloat16(row[i]));
 				}
 			}
-		});
+		}));
 	}
 
 	@Override
 	public void attention(Tensor q, Tensor keys, Tensor values, Tensor positions, int heads, int kvHeads, Tensor out) {
-		CpuTensor query = mine("attention", q);
-		CpuTensor k = mine("attention", keys);
-		CpuTensor v = mine("attention", values);
-		CpuTensor p = mine("attention", positions);
-		CpuTensor o = mine("attention", out);
-		requireType("attention", "q", q, TensorType.F32);
-		requireType("attention", "out", out, TensorType.F32);
-		requireType("attention", "keys", keys, TensorType.F16, TensorType.F32);
-		requireIndices("attention", "positions", positions, q.rows());
-		require(heads > 0 && kvHeads > 0 && heads % kvHeads == 0 && q.cols() % heads == 0, "attention",
-				heads + " heads in rows of q, a whole number per each of " + kvHeads + " key/value heads", q);
-		int headSize = q.cols() / heads;
-		require(values.type() == keys.type() && values.rows() == keys.rows() && keys.cols() == kvHeads * headSize && values.cols() == keys.cols(),
-				"attention", "key and value caches of one type and rows of " + kvHeads + " × " + headSize, keys, values);
-		require(out.rows() == q.rows() && out.cols() == q.cols(), "attention", "out has q's shape", q, out);
+		int headSize = Shapes.attention(q, keys, values, positions, heads, kvHeads, out);
+		CpuTensor query = mine("attention", q), k = mine("attention", keys), v = mine("attention", values);
+		CpuTensor p = mine("attention", positions), o = mine("attention", out);
 		run(() -> attention(query, k, v, p, heads, kvHeads, headSize, o));
 	}
 
@@ -483,11 +416,7 @@ public final class CpuCompute implements Compute {
 		int kvMul = heads / kvHeads;
 		int maxPos = 0;
 		for (int r = 0; r < n; r++) {
-			int pos = positions.getInt(r);
-			if (pos < 0 || pos >= keys.rows()) {
-				throw new IllegalArgumentException("attention: position " + pos + " is outside a cache of " + keys.rows() + " rows");
-			}
-			maxPos = Math.max(maxPos, pos);
+			maxPos = Math.max(maxPos, index("attention", "position", positions, r, keys, "cache"));
 		}
 		int rowChunks = pool == null ? 1 : Math.min(n, Math.max(1, 2 * threads / kvHeads));
 		long work = (long) n * (maxPos + 1) * q.cols() * 2;
@@ -581,14 +510,8 @@ public final class CpuCompute implements Compute {
 
 	@Override
 	public void swiGlu(Tensor gate, Tensor up, Tensor out) {
-		CpuTensor g = mine("swiGlu", gate);
-		CpuTensor u = mine("swiGlu", up);
-		CpuTensor o = mine("swiGlu", out);
-		requireType("swiGlu", "gate", gate, TensorType.F32);
-		requireType("swiGlu", "up", up, TensorType.F32);
-		requireType("swiGlu", "out", out, TensorType.F32);
-		require(up.rows() == gate.rows() && up.cols() == gate.cols() && out.rows() == gate.rows() && out.cols() == gate.cols(), "swiGlu",
-				"gate, up and out of one shape", gate, up, out);
+		Shapes.swiGlu(gate, up, out);
+		CpuTensor g = mine("swiGlu", gate), u = mine("swiGlu", up), o = mine("swiGlu", out);
 		run(() -> {
 			long count = g.bytes() / 4;
 			for (long i = 0; i < count; i++) {
@@ -600,10 +523,8 @@ public final class CpuCompute implements Compute {
 
 	@Override
 	public void argmax(Tensor values, Tensor out) {
-		CpuTensor v = mine("argmax", values);
-		CpuTensor o = mine("argmax", out);
-		requireType("argmax", "values", values, TensorType.F32);
-		requireIndices("argmax", "out", out, values.rows());
+		Shapes.argmax(values, out);
+		CpuTensor v = mine("argmax", values), o = mine("argmax", out);
 		run(() -> {
 			for (int r = 0; r < v.rows(); r++) {
 				int best = 0;
@@ -622,15 +543,8 @@ public final class CpuCompute implements Compute {
 
 	@Override
 	public void topK(Tensor row, int k, Tensor values, Tensor indices) {
-		CpuTensor in = mine("topK", row);
-		CpuTensor v = mine("topK", values);
-		CpuTensor ix = mine("topK", indices);
-		requireType("topK", "row", row, TensorType.F32);
-		require(row.rows() == 1, "topK", "one row", row);
-		require(k >= 1 && k <= 256 && k <= row.cols(), "topK", "k = " + k + " must be 1 … min(256, the row's length)", row);
-		requireType("topK", "values", values, TensorType.F32);
-		require(values.rows() == 1 && values.cols() == k, "topK", "values is one row of k", values);
-		requireIndices("topK", "indices", indices, k);
+		Shapes.topK(row, k, values, indices);
+		CpuTensor in = mine("topK", row), v = mine("topK", values), ix = mine("topK", indices);
 		run(() -> {
 			// insertion into a sorted list of the best k: larger first, an equal value after those already kept (lower index)
 			float[] best = new float[k];
@@ -658,10 +572,8 @@ public final class CpuCompute implements Compute {
 
 	@Override
 	public void copy(Tensor source, Tensor target) {
-		CpuTensor s = mine("copy", source);
-		CpuTensor t = mine("copy", target);
-		require(source.type() == target.type() && source.rows() == target.rows() && source.cols() == target.cols(), "copy", "one type and shape", source,
-				target);
+		Shapes.copy(source, target);
+		CpuTensor s = mine("copy", source), t = mine("copy", target);
 		run(() -> MemorySegment.copy(s.data, 0, t.data, 0, s.bytes()));
 	}
 

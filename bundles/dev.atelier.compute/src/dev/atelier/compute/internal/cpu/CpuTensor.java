@@ -6,60 +6,32 @@ import java.nio.ByteOrder;
 
 import dev.atelier.compute.Tensor;
 import dev.atelier.compute.TensorType;
+import dev.atelier.compute.internal.AbstractTensor;
 
 /** A tensor in host memory: its rows in {@link #data}, which views share. */
-final class CpuTensor implements Tensor {
+final class CpuTensor extends AbstractTensor {
 
 	static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 	static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 	static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
 	final CpuCompute owner;
-	private final TensorType type;
-	private final int rows;
-	private final int cols;
 	final MemorySegment data;
 	/** Frees the memory (or the lease's count of it); null for views. */
 	private final AutoCloseable release;
 	private Weights weights;
 
 	CpuTensor(CpuCompute owner, TensorType type, int rows, int cols, MemorySegment data, AutoCloseable release) {
+		super(type, rows, cols);
 		this.owner = owner;
-		this.type = type;
-		this.rows = rows;
-		this.cols = cols;
 		this.data = data;
 		this.release = release;
-	}
-
-	@Override
-	public TensorType type() {
-		return type;
-	}
-
-	@Override
-	public int rows() {
-		return rows;
-	}
-
-	@Override
-	public int cols() {
-		return cols;
-	}
-
-	@Override
-	public long bytes() {
-		return data.byteSize();
-	}
-
-	long rowBytes() {
-		return type.rowBytes(cols);
 	}
 
 	/** The rows as a matrix the dot-product kernels read, made on first use. */
 	Weights weights() {
 		if (weights == null) {
-			weights = Weights.of(data, type, rows, cols);
+			weights = Weights.of(data, type(), rows(), cols());
 		}
 		return weights;
 	}
@@ -78,40 +50,30 @@ final class CpuTensor implements Tensor {
 
 	/** Row {@code row} of an F32 tensor into {@code out}. */
 	void readRow(int row, float[] out) {
-		MemorySegment.copy(data, FLOAT, row * rowBytes(), out, 0, cols);
+		MemorySegment.copy(data, FLOAT, row * rowBytes(), out, 0, cols());
 	}
 
 	/** {@code values} into row {@code row} of an F32 tensor. */
 	void writeRow(int row, float[] values) {
-		MemorySegment.copy(values, 0, data, FLOAT, row * rowBytes(), cols);
+		MemorySegment.copy(values, 0, data, FLOAT, row * rowBytes(), cols());
 	}
 
 	@Override
-	public Tensor rows(int first, int count) {
-		if (first < 0 || count <= 0 || first + count > rows) {
-			throw new IllegalArgumentException("rows " + first + " to " + (first + count - 1) + " of a tensor of " + rows + " rows");
-		}
-		return new CpuTensor(owner, type, count, cols, data.asSlice(first * rowBytes(), count * rowBytes()), null);
+	protected Tensor view(int first, int count) {
+		return new CpuTensor(owner, type(), count, cols(), data.asSlice(first * rowBytes(), count * rowBytes()), null);
 	}
 
 	@Override
 	public void write(MemorySegment source) {
-		checkSize("write", source);
+		checkHostSize("write", source);
 		owner.run(() -> MemorySegment.copy(source, 0, data, 0, data.byteSize()));
 	}
 
 	@Override
 	public void read(MemorySegment target) {
-		checkSize("read", target);
+		checkHostSize("read", target);
 		owner.checkNotCapturing("read");
 		MemorySegment.copy(data, 0, target, 0, data.byteSize());
-	}
-
-	private void checkSize(String what, MemorySegment host) {
-		if (host.byteSize() != data.byteSize()) {
-			throw new IllegalArgumentException(what + ": a " + type + " tensor of " + rows + " × " + cols + " has " + data.byteSize() + " bytes, the host memory "
-					+ host.byteSize());
-		}
 	}
 
 	@Override
@@ -119,10 +81,5 @@ final class CpuTensor implements Tensor {
 		if (release != null) {
 			owner.free(this, release);
 		}
-	}
-
-	@Override
-	public String toString() {
-		return type + " " + rows + " × " + cols;
 	}
 }

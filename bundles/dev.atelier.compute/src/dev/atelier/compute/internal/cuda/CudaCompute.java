@@ -125,20 +125,14 @@ public final class CudaCompute implements Compute {
 	@Override
 	public Tensor allocate(TensorType type, int rows, int cols) {
 		ensureOpen();
-		Shapes.allocation(type, rows, cols);
-		CudaTensor tensor = new CudaTensor(this, type, rows, cols, context.allocate(rows * type.rowBytes(cols)), 0, null);
+		CudaTensor tensor = new CudaTensor(this, type, rows, cols, context.allocate(Shapes.allocation(type, rows, cols)), 0, null);
 		tensors.add(tensor);
 		return tensor;
 	}
 
 	@Override
 	public Tensor upload(TensorType type, int rows, int cols, MemorySegment data) {
-		Shapes.allocation(type, rows, cols);
-		long bytes = rows * type.rowBytes(cols);
-		if (data.byteSize() != bytes) {
-			throw new IllegalArgumentException("upload: a " + type + " tensor of " + rows + " × " + cols + " takes " + bytes + " bytes, the data has "
-					+ data.byteSize());
-		}
+		Shapes.upload(type, rows, cols, data);
 		Tensor tensor = allocate(type, rows, cols);
 		tensor.write(data);
 		return tensor;
