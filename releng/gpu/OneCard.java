@@ -18,6 +18,7 @@ import dev.atelier.device.Priority;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.cpu.internal.CpuDevice;
 import dev.atelier.device.cuda.internal.CudaDevices;
+import dev.atelier.device.sim.internal.SimulatedCards;
 import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
 import dev.atelier.device.plan.Workload;
@@ -40,8 +41,9 @@ import dev.atelier.viewport.internal.trace.Settings;
  * path-traced render, each through the services the product wires: the chat model's evictable lease is taken back
  * when the diffusion lease needs its memory, the render runs beside the diffusion lease, and the next message loads
  * the model again. Every device event is logged with the budget; the run fails if granted memory ever passes the cap
- * or a workload does not finish.
- *   OneCard TOTAL_MIB MODEL.gguf [CAP_GIB]
+ * or a workload does not finish. On a simulated card (a dry run without a GPU: the CPU backend computes, the render is
+ * left out) pick a small model, a smaller diffusion spec and a cap that makes the two not fit together.
+ *   OneCard TOTAL_MIB MODEL.gguf [CAP_MIB [DEVICE [DIFFUSION_SPEC]]]   (defaults 24576, cuda:0, sdxl@1024x1024x1)
  */
 public final class OneCard {
 
@@ -50,46 +52,54 @@ public final class OneCard {
 	public static void main(String[] args) throws Exception {
 		long total = Long.parseLong(args[0]) << 20;
 		Path model = Path.of(args[1]);
-		long cap = (args.length > 2 ? Long.parseLong(args[2]) : 24) * GIB;
+		long cap = (args.length > 2 ? Long.parseLong(args[2]) : 24576) << 20;
+		String device = args.length > 3 ? args[3] : "cuda:0";
+		String spec = args.length > 4 ? args[4] : "sdxl@1024x1024x1";
 		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, total - cap);
 		registry.addProvider(new CudaDevices());
 		registry.addProvider(new CpuDevice());
+		registry.addProvider(new SimulatedCards());
 		DeviceService llmDevices = BundleDeviceService.forBundle(registry, "dev.atelier.llm");
 		DeviceService sdDevices = BundleDeviceService.forBundle(registry, "dev.atelier.diffusion");
 		DeviceService viewDevices = BundleDeviceService.forBundle(registry, "dev.atelier.viewport");
 		AtomicLong peak = new AtomicLong();
 		long start = System.nanoTime();
 		llmDevices.addListener(event -> {
-			DeviceStatus s = llmDevices.status("cuda:0");
+			DeviceStatus s = llmDevices.status(device);
 			peak.accumulateAndGet(s.grantedBytes(), Math::max);
-			log(start, "%-40s granted %6.2f GiB of budget %6.2f GiB (cap %d GiB)", describe(event), s.grantedBytes() / (double) GIB,
-					(s.grantedBytes() + s.budgetBytes()) / (double) GIB, cap / GIB);
+			log(start, "%-40s granted %6.2f GiB of budget %6.2f GiB (cap %.2f GiB)", describe(event), s.grantedBytes() / (double) GIB,
+					(s.grantedBytes() + s.budgetBytes()) / (double) GIB, cap / (double) GIB);
 		});
 		ExecutorJobService jobs = new ExecutorJobService();
 		LocalModels llm = new LocalModels(jobs, llmDevices, new ComputeRuntimeService(), null);
-		try (LocalModel chat = llm.model(model, null, "cuda:0", 4096)) {
+		boolean gpu = llmDevices.resolve(device).runsCudaModules();
+		try (LocalModel chat = llm.model(model, null, device, 4096)) {
 			ask(start, chat, "1. the chat model loads and answers");
 
-			Workload sdxl = new DiffusionEstimator().parse("sdxl@1024x1024x1").orElseThrow();
-			long sdBytes = sdxl.bytes();
-			log(start, "2. a diffusion lease of %.2f GiB (%s) at interactive priority", sdBytes / (double) GIB, "sdxl@1024x1024x1");
-			try (VramLease sd = sdDevices.acquire("cuda:0", LeaseRequest.of("sdxl@1024x1024x1", sdBytes).withPriority(Priority.INTERACTIVE)
+			Workload diffusion = new DiffusionEstimator().parse(spec).orElseThrow();
+			long sdBytes = diffusion.bytes();
+			log(start, "2. a diffusion lease of %.2f GiB (%s) at interactive priority", sdBytes / (double) GIB, spec);
+			try (VramLease sd = sdDevices.acquire(device, LeaseRequest.of(spec, sdBytes).withPriority(Priority.INTERACTIVE)
 					.withTimeout(Duration.ofMinutes(1)))) {
 				log(start, "   granted; the chat model is %s", chat.status().state());
-				unetLike(sdDevices, sd);
-				log(start, "3. a path-traced render beside it");
-				CudaRenderer renderer = CudaRenderer.on(viewDevices, "cuda:0");
-				FlatScene scene = FlatScene.of(BuiltinScenes.cornellBox());
-				RenderResult r = renderer.render(scene, BuiltinScenes.cornellBox().cameras().get(0), 512, 512, Settings.defaults().withSpp(256),
-						ProgressListener.NONE, () -> false);
-				log(start, "   rendered 512x512, %s", r.stop());
+				unetLike(start, sdDevices, sd, gpu ? 1024 : 1);
+				if (gpu) {
+					log(start, "3. a path-traced render beside it");
+					CudaRenderer renderer = CudaRenderer.on(viewDevices, device);
+					FlatScene scene = FlatScene.of(BuiltinScenes.cornellBox());
+					RenderResult r = renderer.render(scene, BuiltinScenes.cornellBox().cameras().get(0), 512, 512, Settings.defaults().withSpp(256),
+							ProgressListener.NONE, () -> false);
+					log(start, "   rendered 512x512, %s", r.stop());
+				} else {
+					log(start, "3. no render: %s runs no CUDA kernels", device);
+				}
 			}
 			ask(start, chat, "4. the next message loads the model again");
 		} finally {
 			llm.close();
 			jobs.shutdown();
 		}
-		log(start, "peak granted %.2f GiB of the %d GiB cap", peak.get() / (double) GIB, cap / GIB);
+		log(start, "peak granted %.2f GiB of the %.2f GiB cap", peak.get() / (double) GIB, cap / (double) GIB);
 		if (peak.get() > cap) {
 			System.out.println("ONE CARD FAILED: granted memory passed the cap");
 			System.exit(1);
@@ -98,24 +108,24 @@ public final class OneCard {
 	}
 
 	/** Diffusion-shaped work under the lease: F16 weights filling most of it, multiplied against a batch of activations. */
-	private static void unetLike(DeviceService devices, VramLease lease) {
+	private static void unetLike(long start, DeviceService devices, VramLease lease, int batch) {
 		ComputeRuntimeService runtime = new ComputeRuntimeService();
 		try (VramLease.Use use = lease.use(); ComputeContext context = devices.openContext(lease); Compute compute = runtime.open(context, 1)) {
 			int cols = 4096;
-			int rows = (int) Math.min(Integer.MAX_VALUE / cols, (lease.bytes() - runtime.workspaceBytes(context.device(), 1024, cols)
+			int rows = (int) Math.min(Integer.MAX_VALUE / cols, (lease.bytes() - runtime.workspaceBytes(context.device(), batch, cols)
 					- (256L << 20)) / (2L * cols) / 8);
 			List<Tensor> weights = new java.util.ArrayList<>();
 			for (int i = 0; i < 8; i++) {
 				weights.add(compute.allocate(TensorType.F16, rows, cols));
 			}
-			Tensor x = compute.allocate(TensorType.F32, 1024, cols);
-			Tensor y = compute.allocate(TensorType.F32, 1024, rows);
+			Tensor x = compute.allocate(TensorType.F32, batch, cols);
+			Tensor y = compute.allocate(TensorType.F32, batch, rows);
 			for (Tensor w : weights) {
 				compute.matmul(w, x, y);
 			}
 			compute.synchronize();
-			log(0, "   diffusion-sized work: 8 × %d×%d F16 weights (%.2f GiB) against 1024 rows, %.2f GiB allocated under the lease", rows, cols,
-					8.0 * rows * cols * 2 / GIB, context.allocatedBytes() / (double) GIB);
+			log(start, "   diffusion-sized work: 8 × %d×%d F16 weights (%.2f GiB) against %d rows, %.2f GiB allocated under the lease", rows, cols,
+					8.0 * rows * cols * 2 / GIB, batch, context.allocatedBytes() / (double) GIB);
 		}
 	}
 
@@ -132,6 +142,6 @@ public final class OneCard {
 	}
 
 	private static void log(long start, String format, Object... args) {
-		System.out.printf(Locale.ROOT, "%7.2f s  %s%n", start == 0 ? 0 : (System.nanoTime() - start) / 1e9, String.format(Locale.ROOT, format, args));
+		System.out.printf(Locale.ROOT, "%7.2f s  %s%n", (System.nanoTime() - start) / 1e9, String.format(Locale.ROOT, format, args));
 	}
 }

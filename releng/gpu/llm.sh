@@ -8,6 +8,8 @@
 #   releng/gpu/llm.sh compute        there: every compute operation and weight type against the CPU, GEMV bandwidth
 #   releng/gpu/llm.sh check          there: GPU against CPU logits for every type, decode against prefill (LlmCheck)
 #   releng/gpu/llm.sh perplexity     there: atelier llm perplexity --device cuda:0 against llama-perplexity, per type
+#   releng/gpu/llm.sh onecard [F.gguf] there: the budget capped at 24 GiB, an 8B F16 chat, a diffusion lease and a render in
+#                                    one process (OneCard; default model $S/8b-F16.gguf)
 #   releng/gpu/llm.sh bench SHAPE…   there: atelier llm bench --device cuda:0 against llama-bench -ngl 99 -fa 1
 # Files go to $S (default /tmp/atelier-llm); the machine keeps them only while it stays warm between calls.
 set -euo pipefail
@@ -25,11 +27,12 @@ types=(F16 Q8_0 Q4_0 Q4_K_M Q5_K_M Q6_K)
 text="$root/docs/architecture.md"
 case "${1:-}" in
   prepare)
-    gpu_jars core device device.cuda device.cpu cli kernels compute llm
+    gpu_jars core device device.cuda device.cpu device.sim cli kernels compute llm diffusion viewport
     jars+=("$m2/org/eclipse/platform/org.eclipse.osgi/3.24.0/org.eclipse.osgi-3.24.0.jar")
     stage_carry
     "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 --add-modules jdk.incubator.vector -d "$carry/classes" \
       -cp "$(class_path)" "$root/releng/gpu/LlmMain.java" "$root/releng/gpu/LlmCheck.java" "$root/releng/gpu/ComputeCheck.java" \
+      "$root/releng/gpu/OneCard.java" \
       2> >(grep -v 'incubator' >&2)
     mkdir -p "$anchors" "$carry/data"
     cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$anchors/"
@@ -71,6 +74,10 @@ case "${1:-}" in
       theirs=$("$S/b/bin/llama-perplexity" -m "$S/1b-$t.gguf" -f "$text" -c 512 -ngl 99 2>&1 | sed -n 's/^Final estimate: PPL = \([0-9.]*\).*/\1/p')
       python3 -c "import sys; t, a, b = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]); print(f'{t:<8} {a:14.4f} {b:14.4f} {100*(a-b)/b:+9.3f}')" "$t" "$ours" "$theirs"
     done
+    ;;
+  onecard)
+    total=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits -i 0)
+    "${java[@]}" OneCard "$total" "${2:-$S/8b-F16.gguf}" 24
     ;;
   bench)
     shift
