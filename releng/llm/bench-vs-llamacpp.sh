@@ -9,7 +9,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bench=${1:?usage: releng/llm/bench-vs-llamacpp.sh LLAMA_BENCH [VOCAB.gguf]}
 vocab=${2:-${ATELIER_TESTDATA:-$root/../shared/data}/llm/gguf-vocab/ggml-vocab-llama-spm.gguf}
-atelier="$root/product/target/products/dev.atelier.product/linux/gtk/x86_64/atelier"
+atelier=${ATELIER:-$root/product/target/products/dev.atelier.product/linux/gtk/x86_64/atelier}
 dir=${BENCH_DIR:-/tmp/atelier-llm-bench}
 prompt=${PROMPT_TOKENS:-64}
 gen=${GEN_TOKENS:-32}
