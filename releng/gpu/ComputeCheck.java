@@ -99,7 +99,8 @@ public final class ComputeCheck {
 	 * Where there is no GPU: compute.cu's weight decoding compiled for the host (compute_emulate.cu) against the CPU
 	 * backend on the same bytes, for each weight type: value<T> (get_rows, the tensor-core tiles, cuBLAS's F16 operand)
 	 * exactly, and the decode GEMV's lanes exactly against x as they read it (for the quantised types, as quantize_x
-	 * leaves it).
+	 * leaves it), the rows cut into three matrices as one launch of matmuls takes them; rms_norm and rope_store (the
+	 * fused addRmsNorm and ropeAndCache, and the plain rmsNorm, rope and setRows) against the CPU backend's operations.
 	 */
 	private static void emulate(Path emulator) throws Exception {
 		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
