@@ -238,36 +238,57 @@ template <int T> HD float lane_dot_float(const uint4* w, const float* x, int chu
 	return s;
 }
 
-template <int T> __device__ void gemv_float(const uint8_t* W, long rowBytes, const float* x, float* out, int rows, int cols) {
-	const int warps = blockDim.x >> 5, lane = threadIdx.x & 31;
-	const int r = blockIdx.x * warps + (threadIdx.x >> 5);
-	if (r >= rows) {
+/**
+ * Up to three weight matrices of one type that multiply the same x (a layer's query, key and value; its gate and up),
+ * laid end to end by rows: one launch keeps the GPU busy where each alone is small. Unused ones have 0 rows.
+ */
+struct Matrices {
+	const uint8_t* w[3];
+	float* out[3];
+	int rows[3];
+	long rowBytes;
+
+	/** Row g of the matrices end to end, and where its product with token y goes; false past the last row. */
+	HD bool locate(int g, int y, const uint8_t*& row, float*& o) const {
+		for (int j = 0; j < 3; j++) {
+			if (g < rows[j]) {
+				row = w[j] + g * rowBytes;
+				o = out[j] + (long) y * rows[j] + g;
+				return true;
+			}
+			g -= rows[j];
+		}
+		return false;
+	}
+};
+
+// The GEMV kernels' parameters for their Matrices.
+#define MATRICES_PARAMS                                                                                                              \
+	const uint8_t *W0, const uint8_t *W1, const uint8_t *W2, float *out0, float *out1, float *out2, int rows0, int rows1, int rows2, \
+			long rowBytes
+#define MATRICES (Matrices { { W0, W1, W2 }, { out0, out1, out2 }, { rows0, rows1, rows2 }, rowBytes })
+
+/** The block's warp's row of m against token blockIdx.y: the lanes' shares dot(row, lane) summed into its place in out. */
+template <typename Dot> __device__ __forceinline__ void gemv(const Matrices& m, Dot dot) {
+	const int lane = threadIdx.x & 31;
+	const uint8_t* row;
+	float* o;
+	if (!m.locate(blockIdx.x * (blockDim.x >> 5) + (threadIdx.x >> 5), blockIdx.y, row, o)) {
 		return;
 	}
-	const float s = warp_sum(lane_dot_float<T>(reinterpret_cast<const uint4*>(W + r * rowBytes), x + (long) blockIdx.y * cols,
-			cols / (T == F32 ? 4 : 8), lane));
+	const float s = warp_sum(dot(row, lane));
 	if (lane == 0) {
-		out[(long) blockIdx.y * rows + r] = s;
+		*o = s;
 	}
 }
 
 /** Any type, any cols: a value at a time (F16/BF16/F32 rows whose length breaks 16-byte alignment). */
-template <int T> __device__ void gemv_any(const uint8_t* W, long rowBytes, const float* x, float* out, int rows, int cols) {
-	const int warps = blockDim.x >> 5, lane = threadIdx.x & 31;
-	const int r = blockIdx.x * warps + (threadIdx.x >> 5);
-	if (r >= rows) {
-		return;
-	}
-	const uint8_t* row = W + r * rowBytes;
-	const float* xr = x + (long) blockIdx.y * cols;
+template <int T> HD float lane_dot_any(const uint8_t* row, const float* x, int cols, int lane) {
 	float s = 0.0f;
 	for (int i = lane; i < cols; i += 32) {
-		s += value<T>(row, i) * xr[i];
+		s += value<T>(row, i) * x[i];
 	}
-	s = warp_sum(s);
-	if (lane == 0) {
-		out[(long) blockIdx.y * rows + r] = s;
-	}
+	return s;
 }
 
 /**
@@ -416,19 +437,6 @@ template <int T> HD float lane_dot_quant(const uint8_t* row, int cols, int lane,
 	return s;
 }
 
-template <int T> __device__ void gemv_quant(const uint8_t* W, long rowBytes, const int8_t* xq, const float2* xds, float* out, int rows,
-		int cols) {
-	const int warps = blockDim.x >> 5, lane = threadIdx.x & 31;
-	const int r = blockIdx.x * warps + (threadIdx.x >> 5);
-	if (r >= rows) {
-		return;
-	}
-	const float s = warp_sum(lane_dot_quant<T>(W + r * rowBytes, cols, lane, xq + (long) blockIdx.y * cols, xds + (long) blockIdx.y * (cols / 32)));
-	if (lane == 0) {
-		out[(long) blockIdx.y * rows + r] = s;
-	}
-}
-
 // ---- batched matmul on tensor cores: out (n × rows) = x (n × cols) · Wᵀ, tiles dequantised to F16 -------------------
 
 constexpr int MM_TILE = 64, MM_K = 32, MM_LD = MM_K + 8;
@@ -496,8 +504,8 @@ template <int T> __device__ void dequantize_f16(const uint8_t* W, long rowBytes,
 			int cols) {                                                                                                          \
 		get_rows<T>(table, rowBytes, tableRows, ids, out, cols);                                                                 \
 	}                                                                                                                            \
-	extern "C" __global__ void gemv_any_##name(const uint8_t* W, long rowBytes, const float* x, float* out, int rows, int cols) {  \
-		gemv_any<T>(W, rowBytes, x, out, rows, cols);                                                                            \
+	extern "C" __global__ void gemv_any_##name(MATRICES_PARAMS, const float* x, int cols) {                                       \
+		gemv(MATRICES, [=](const uint8_t* row, int lane) { return lane_dot_any<T>(row, x + (long) blockIdx.y * cols, cols, lane); });   \
 	}                                                                                                                            \
 	extern "C" __global__ void matmul_tc_##name(const uint8_t* W, long rowBytes, const float* x, float* out, int rows, int cols, \
 			int n) {                                                                                                             \
@@ -517,8 +525,10 @@ PER_TYPE(Q5_K, q5_k)
 PER_TYPE(Q6_K, q6_k)
 
 #define GEMV_FLOAT(T, name)                                                                                                        \
-	extern "C" __global__ void gemv_##name(const uint8_t* W, long rowBytes, const float* x, float* out, int rows, int cols) {      \
-		gemv_float<T>(W, rowBytes, x, out, rows, cols);                                                                          \
+	extern "C" __global__ void gemv_##name(MATRICES_PARAMS, const float* x, int cols) {                                           \
+		gemv(MATRICES, [=](const uint8_t* row, int lane) {                                                                       \
+			return lane_dot_float<T>(reinterpret_cast<const uint4*>(row), x + (long) blockIdx.y * cols, cols / (T == F32 ? 4 : 8), lane); \
+		});                                                                                                                      \
 	}
 
 GEMV_FLOAT(F32, f32)
@@ -526,9 +536,10 @@ GEMV_FLOAT(F16, f16)
 GEMV_FLOAT(BF16, bf16)
 
 #define GEMV_QUANT(T, name)                                                                                                        \
-	extern "C" __global__ void gemv_##name(const uint8_t* W, long rowBytes, const int8_t* xq, const float2* xds, float* out,      \
-			int rows, int cols) {                                                                                                \
-		gemv_quant<T>(W, rowBytes, xq, xds, out, rows, cols);                                                                    \
+	extern "C" __global__ void gemv_##name(MATRICES_PARAMS, const int8_t* xq, const float2* xds, int cols) {                      \
+		gemv(MATRICES, [=](const uint8_t* row, int lane) {                                                                       \
+			return lane_dot_quant<T>(row, cols, lane, xq + (long) blockIdx.y * cols, xds + (long) blockIdx.y * (cols / 32));    \
+		});                                                                                                                      \
 	}
 
 GEMV_QUANT(Q8_0, q8_0)
@@ -560,51 +571,102 @@ extern "C" __global__ void swiglu(const float* gate, const float* up, float* out
 	}
 }
 
-/** A block per row. */
-extern "C" __global__ void rms_norm(const float* x, const float* weight, float* out, int cols, float eps) {
-	const float* xr = x + (long) blockIdx.x * cols;
-	float* o = out + (long) blockIdx.x * cols;
+/**
+ * Thread t of n's share of rms_norm's first pass over a row: a + b (b may be null) stored into sum (may be null, and
+ * may be a or b: each thread reads only what it writes), and the sum of the squares.
+ */
+HD float add_squares(const float* a, const float* b, float* sum, int cols, int t, int n) {
 	float ss = 0.0f;
-	for (int i = threadIdx.x; i < cols; i += blockDim.x) {
-		ss += xr[i] * xr[i];
+	for (int i = t; i < cols; i += n) {
+		const float v = b ? a[i] + b[i] : a[i];
+		if (sum) {
+			sum[i] = v;
+		}
+		ss += v * v;
 	}
-	const float scale = rsqrtf(block_sum(ss) / cols + eps);
-	for (int i = threadIdx.x; i < cols; i += blockDim.x) {
-		o[i] = xr[i] * scale * weight[i];
+	return ss;
+}
+
+/** Thread t of n's share of the second pass: out = x · scale · weight. */
+HD void scale_row(const float* x, const float* weight, float* out, int cols, float scale, int t, int n) {
+	for (int i = t; i < cols; i += n) {
+		out[i] = x[i] * scale * weight[i];
 	}
 }
 
-/** In place, a block per row: pair j of each head rotated by positions[row] · freq[j]; (2j, 2j+1), or (j, j + hs/2) with neox. */
-extern "C" __global__ void rope(float* x, const int* positions, const float* freq, int cols, int headSize, int neox) {
-	float* xr = x + (long) blockIdx.x * cols;
-	const float pos = static_cast<float>(positions[blockIdx.x]);
+/**
+ * A block per row: out = s / sqrt(mean(s²) + eps) · weight with s = a + b, kept in sum (the residual step), or s = a
+ * where b and sum are null (a plain RMSNorm).
+ */
+extern "C" __global__ void rms_norm(const float* a, const float* b, const float* weight, float* sum, float* out, int cols, float eps) {
+	const long at = (long) blockIdx.x * cols;
+	float* s = sum ? sum + at : nullptr;
+	const float ss = add_squares(a + at, b ? b + at : nullptr, s, cols, threadIdx.x, blockDim.x);
+	const float scale = rsqrtf(block_sum(ss) / cols + eps);
+	scale_row(s ? s : a + at, weight, out + at, cols, scale, threadIdx.x, blockDim.x);
+}
+
+/** Stores value i of a cache row as F16 (f16 = 1) or F32. */
+HD void cache_store(void* row, int i, float v, int f16) {
+	if (f16) {
+		static_cast<half*>(row)[i] = __float2half(v);
+	} else {
+		static_cast<float*>(row)[i] = v;
+	}
+}
+
+/**
+ * Thread t of n's share of rotating a row in place: pair j of each head by pos · freq[j], (2j, 2j+1), or (j, j + hs/2)
+ * with neox; the rotated values also go to cache (a cache row, or null).
+ */
+HD void rotate_row(float* x, int cols, float pos, const float* freq, int headSize, int neox, void* cache, int f16, int t, int n) {
 	const int half_size = headSize / 2;
-	for (int p = threadIdx.x; p < cols / 2; p += blockDim.x) {
+	for (int p = t; p < cols / 2; p += n) {
 		const int head = p / half_size, j = p % half_size;
 		const int i0 = head * headSize + (neox ? j : 2 * j);
 		const int i1 = i0 + (neox ? half_size : 1);
 		float s, c;
 		sincosf(pos * freq[j], &s, &c);
-		const float a = xr[i0], b = xr[i1];
-		xr[i0] = a * c - b * s;
-		xr[i1] = a * s + b * c;
+		const float a = x[i0], b = x[i1];
+		x[i0] = a * c - b * s;
+		x[i1] = a * s + b * c;
+		if (cache) {
+			cache_store(cache, i0, x[i0], f16);
+			cache_store(cache, i1, x[i1], f16);
+		}
 	}
 }
 
-/** cache[positions[i]] = rows[i], as F16 (f16 = 1) or F32; positions outside the cache are skipped. A block per row. */
-extern "C" __global__ void set_rows(const float* rows, const int* positions, void* cache, int cols, int cacheRows, int f16) {
-	const int pos = positions[blockIdx.x];
-	if (pos < 0 || pos >= cacheRows) {
-		return;
+/**
+ * Thread t of n's share of rope_store's row i: q and k rotated (where not null), k and v stored as row positions[i] of
+ * keys and values (where the position lies in the cache).
+ */
+HD void rope_store_row(int i, float* q, float* k, const float* v, const int* positions, const float* freq, int qCols, int kvCols, int headSize,
+		int neox, void* keys, void* values, int cacheRows, int f16, int t, int n) {
+	const int pos = positions[i];
+	const bool cached = pos >= 0 && pos < cacheRows;
+	const long at = (long) pos * kvCols * (f16 ? 2 : 4);
+	if (q) {
+		rotate_row(q + (long) i * qCols, qCols, static_cast<float>(pos), freq, headSize, neox, nullptr, f16, t, n);
 	}
-	const float* r = rows + (long) blockIdx.x * cols;
-	for (int i = threadIdx.x; i < cols; i += blockDim.x) {
-		if (f16) {
-			static_cast<half*>(cache)[(long) pos * cols + i] = __float2half(r[i]);
-		} else {
-			static_cast<float*>(cache)[(long) pos * cols + i] = r[i];
+	if (k) {
+		rotate_row(k + (long) i * kvCols, kvCols, static_cast<float>(pos), freq, headSize, neox, cached ? static_cast<uint8_t*>(keys) + at : nullptr,
+				f16, t, n);
+	}
+	if (v && cached) {
+		for (int c = t; c < kvCols; c += n) {
+			cache_store(static_cast<uint8_t*>(values) + at, c, v[(long) i * kvCols + c], f16);
 		}
 	}
+}
+
+/**
+ * A block per row: rope (q alone), set_rows (v into values alone) and both fused for a layer's new query, key and value
+ * (positions outside the cache are not stored).
+ */
+extern "C" __global__ void rope_store(float* q, float* k, const float* v, const int* positions, const float* freq, int qCols, int kvCols,
+		int headSize, int neox, void* keys, void* values, int cacheRows, int f16) {
+	rope_store_row(blockIdx.x, q, k, v, positions, freq, qCols, kvCols, headSize, neox, keys, values, cacheRows, f16, threadIdx.x, blockDim.x);
 }
 
 /** A block per row: the first index of the largest value. */

@@ -71,6 +71,7 @@ public final class ComputeCheck {
 				for (TensorType type : WEIGHTS) {
 					weights(own, type);
 				}
+				matmuls(own);
 			}
 			try (Compute withCublas = CudaCompute.open(context)) {
 				if (withCublas.description().contains("cuBLAS")) {
@@ -98,7 +99,8 @@ public final class ComputeCheck {
 	 * Where there is no GPU: compute.cu's weight decoding compiled for the host (compute_emulate.cu) against the CPU
 	 * backend on the same bytes, for each weight type: value<T> (get_rows, the tensor-core tiles, cuBLAS's F16 operand)
 	 * exactly, and the decode GEMV's lanes exactly against x as they read it (for the quantised types, as quantize_x
-	 * leaves it).
+	 * leaves it), the rows cut into three matrices as one launch of matmuls takes them; rms_norm and rope_store (the
+	 * fused addRmsNorm and ropeAndCache, and the plain rmsNorm, rope and setRows) against the CPU backend's operations.
 	 */
 	private static void emulate(Path emulator) throws Exception {
 		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
@@ -135,6 +137,8 @@ public final class ComputeCheck {
 					report("emulated quantize_x", type, quantisedX, x, ROUNDED);
 				}
 			}
+			emulateNorm(emulator, work);
+			emulateRope(emulator, work);
 		} finally {
 			try (var files = Files.list(work)) {
 				for (Path f : files.toList()) {
@@ -146,6 +150,111 @@ public final class ComputeCheck {
 		}
 		System.out.println(failures.isEmpty() ? "COMPUTE EMULATION PASSED" : "COMPUTE EMULATION FAILED: " + failures);
 		System.exit(failures.isEmpty() ? 0 : 1);
+	}
+
+	/** rms_norm's passes (the residual step and the plain norm) against the CPU backend's add and rmsNorm. */
+	private static void emulateNorm(Path emulator, Path work) throws Exception {
+		int rows = 3;
+		int cols = 2048;
+		float[][] a = randomRows(rows, cols, 1f);
+		float[][] b = randomRows(rows, cols, 1f);
+		float[][] weight = randomRows(1, cols, 1f);
+		float[] got = run(emulator, work, List.of("norm", rows, cols, 1e-5f), segment(a), segment(b), segment(weight));
+		Tensor at = floats(cpu, a);
+		Tensor sum = cpu.allocate(TensorType.F32, rows, cols);
+		Tensor out = cpu.allocate(TensorType.F32, rows, cols);
+		Tensor w = floats(cpu, weight);
+		cpu.add(at, floats(cpu, b), sum);
+		cpu.rmsNorm(sum, w, 1e-5f, out);
+		report("emulated rms_norm: a + b", null, slice(got, 0, rows, cols), read(sum), EXACT);
+		report("emulated rms_norm: rmsNorm(a + b)", null, slice(got, rows * cols, rows, cols), read(out), EXACT * 10);
+		cpu.rmsNorm(at, w, 1e-5f, out);
+		report("emulated rms_norm: rmsNorm(a)", null, slice(got, 2 * rows * cols, rows, cols), read(out), EXACT * 10);
+	}
+
+	/** rope_store (q and k rotated, k and v stored, F16 and F32 caches) against the CPU backend's rope and setRows. */
+	private static void emulateRope(Path emulator, Path work) throws Exception {
+		int rows = 3;
+		int heads = 8;
+		int kvHeads = 2;
+		int hs = 64;
+		int cacheRows = 16;
+		int[] positions = { 0, 5, 15 };
+		float[][] q = randomRows(rows, heads * hs, 1f);
+		float[][] k = randomRows(rows, kvHeads * hs, 1f);
+		float[][] v = randomRows(rows, kvHeads * hs, 1f);
+		float[][] freq = { frequencies(hs) };
+		for (boolean neox : new boolean[] { false, true }) {
+			float[] got = run(emulator, work, List.of("rope", rows, heads * hs, kvHeads * hs, hs, neox ? 1 : 0, cacheRows), segment(q), segment(k), segment(v),
+					MemorySegment.ofArray(positions), segment(freq));
+			Tensor qt = floats(cpu, q);
+			Tensor kt = floats(cpu, k);
+			Tensor pos = ints(cpu, positions);
+			Tensor ft = floats(cpu, freq);
+			cpu.rope(qt, pos, ft, hs, neox);
+			cpu.rope(kt, pos, ft, hs, neox);
+			String order = neox ? " neox" : "";
+			report("emulated rope_store: q" + order, null, slice(got, 0, rows, heads * hs), read(qt), 1e-4);
+			report("emulated rope_store: k" + order, null, slice(got, rows * heads * hs, rows, kvHeads * hs), read(kt), 1e-4);
+			int at = rows * (heads + kvHeads) * hs;
+			for (TensorType cacheType : List.of(TensorType.F16, TensorType.F32)) {
+				for (Tensor stored : List.of(kt, floats(cpu, v))) {
+					Tensor cache = cpu.allocate(cacheType, cacheRows, kvHeads * hs);
+					cache.write(arena.allocate(cache.bytes()));
+					cpu.setRows(stored, pos, cache);
+					report("emulated rope_store: " + (stored == kt ? "keys " : "values ") + cacheType + order, null, slice(got, at, cacheRows, kvHeads * hs),
+							read(cache), 1e-3);
+					at += cacheRows * kvHeads * hs;
+				}
+			}
+		}
+	}
+
+	/** Runs the emulator's mode with its arguments and input files; its output as floats. */
+	private static float[] run(Path emulator, Path work, List<Object> arguments, MemorySegment... inputs) throws Exception {
+		List<String> command = new ArrayList<>(List.of(emulator.toString()));
+		arguments.forEach(a -> command.add(a.toString()));
+		boolean oneInput = arguments.get(0).equals("rope");
+		if (oneInput) {
+			long bytes = 0;
+			for (MemorySegment in : inputs) {
+				bytes += in.byteSize();
+			}
+			MemorySegment all = arena.allocate(bytes);
+			long at = 0;
+			for (MemorySegment in : inputs) {
+				MemorySegment.copy(in, 0, all, at, in.byteSize());
+				at += in.byteSize();
+			}
+			inputs = new MemorySegment[] { all };
+		}
+		for (int i = 0; i < inputs.length; i++) {
+			Path file = work.resolve("in" + i + ".bin");
+			Files.write(file, inputs[i].toArray(ValueLayout.JAVA_BYTE));
+			command.add(file.toString());
+		}
+		Path out = work.resolve("out.bin");
+		command.add(out.toString());
+		if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+			throw new IllegalStateException(emulator + " failed: " + command);
+		}
+		return MemorySegment.ofArray(Files.readAllBytes(out)).toArray(ValueLayout.JAVA_FLOAT_UNALIGNED);
+	}
+
+	private static float[][] slice(float[] values, int from, int rows, int cols) {
+		float[][] out = new float[rows][];
+		for (int r = 0; r < rows; r++) {
+			out[r] = Arrays.copyOfRange(values, from + r * cols, from + (r + 1) * cols);
+		}
+		return out;
+	}
+
+	private static float[] frequencies(int hs) {
+		float[] freq = new float[hs / 2];
+		for (int j = 0; j < hs / 2; j++) {
+			freq[j] = (float) Math.pow(10000, -2.0 * j / hs);
+		}
+		return freq;
 	}
 
 	// ---- weights: get_rows, GEMV (one and a few rows), batched matmul ----------------------------------------------------
@@ -275,6 +384,80 @@ public final class ComputeCheck {
 		attention(compute, TensorType.F32, 3, 300, 100);
 		decodeGraph(compute);
 		argmaxAndTopK(compute);
+		fused(compute);
+	}
+
+	/** addRmsNorm and ropeAndCache (one kernel each) against the separate operations on the same device. */
+	private static void fused(Compute compute) {
+		int cols = 2048;
+		float[][] a = randomRows(3, cols, 1f);
+		float[][] b = randomRows(3, cols, 1f);
+		Tensor weight = floats(compute, randomRows(1, cols, 1f));
+		Tensor x = floats(compute, a);
+		Tensor delta = floats(compute, b);
+		Tensor sum = floats(compute, a);
+		Tensor normed = compute.allocate(TensorType.F32, 3, cols);
+		compute.add(sum, delta, sum);
+		compute.rmsNorm(sum, weight, 1e-5f, normed);
+		compute.addRmsNorm(x, delta, weight, 1e-5f, x, delta); // as a layer calls it
+		report("addRmsNorm: the sum", null, read(x), read(sum), 0);
+		report("addRmsNorm: the norm", null, read(delta), read(normed), EXACT);
+		int heads = 8;
+		int kvHeads = 2;
+		int hs = 64;
+		float[][] q = randomRows(3, heads * hs, 1f);
+		float[][] k = randomRows(3, kvHeads * hs, 1f);
+		Tensor v = floats(compute, randomRows(3, kvHeads * hs, 1f));
+		Tensor positions = ints(compute, new int[] { 0, 9, 31 });
+		Tensor freq = floats(compute, new float[][] { frequencies(hs) });
+		for (TensorType cacheType : List.of(TensorType.F16, TensorType.F32)) {
+			List<List<Tensor>> both = new ArrayList<>();
+			for (int i = 0; i < 2; i++) {
+				Tensor keys = compute.allocate(cacheType, 32, kvHeads * hs);
+				Tensor values = compute.allocate(cacheType, 32, kvHeads * hs);
+				keys.write(arena.allocate(keys.bytes()));
+				values.write(arena.allocate(values.bytes()));
+				both.add(List.of(floats(compute, q), floats(compute, k), keys, values));
+			}
+			List<Tensor> fused = both.get(0);
+			List<Tensor> apart = both.get(1);
+			compute.ropeAndCache(fused.get(0), fused.get(1), v, positions, freq, hs, cacheType == TensorType.F32, fused.get(2), fused.get(3));
+			compute.rope(apart.get(0), positions, freq, hs, cacheType == TensorType.F32);
+			compute.rope(apart.get(1), positions, freq, hs, cacheType == TensorType.F32);
+			compute.setRows(apart.get(1), positions, apart.get(2));
+			compute.setRows(v, positions, apart.get(3));
+			List<String> names = List.of("q", "k", "keys", "values");
+			for (int i = 0; i < 4; i++) {
+				report("ropeAndCache " + cacheType + ": " + names.get(i), null, read(fused.get(i)), read(apart.get(i)), 0);
+			}
+		}
+	}
+
+	/** One x by matrices of mixed types (one launch per type) against a matmul each, and against the reference. */
+	private static void matmuls(Compute compute) {
+		int cols = 1024;
+		List<TensorType> types = List.of(TensorType.Q4_K, TensorType.Q4_K, TensorType.Q6_K, TensorType.F16, TensorType.F16, TensorType.F16,
+				TensorType.F16);
+		int[] rows = { 96, 32, 32, 64, 8, 8, 40 };
+		for (int n : new int[] { 1, 3 }) {
+			float[][] x = randomRows(n, cols, 1f);
+			Tensor xt = floats(compute, x);
+			List<Tensor> weights = new ArrayList<>();
+			List<Weights> values = new ArrayList<>();
+			List<Tensor> outs = new ArrayList<>();
+			for (int j = 0; j < types.size(); j++) {
+				values.add(weights(types.get(j), rows[j], cols));
+				weights.add(compute.upload(types.get(j), rows[j], cols, values.get(j).stored()));
+				outs.add(compute.allocate(TensorType.F32, n, rows[j]));
+			}
+			compute.matmuls(weights, xt, outs);
+			for (int j = 0; j < types.size(); j++) {
+				String name = "matmuls n=" + n + " #" + j;
+				report(name + " vs matmul", types.get(j), read(outs.get(j)), matmul(compute, weights.get(j), x), 0);
+				report(name + " vs reference", types.get(j), read(outs.get(j)), reference(values.get(j).values(), x),
+						types.get(j).quantised() ? ROUNDED : EXACT);
+			}
+		}
 	}
 
 	private static void rope(Compute compute, boolean neox) {
@@ -282,10 +465,7 @@ public final class ComputeCheck {
 		int hs = 64;
 		float[][] x = randomRows(5, heads * hs, 1f);
 		int[] positions = { 0, 1, 7, 300, 4095 };
-		float[] freq = new float[hs / 2];
-		for (int j = 0; j < hs / 2; j++) {
-			freq[j] = (float) Math.pow(10000, -2.0 * j / hs);
-		}
+		float[] freq = frequencies(hs);
 		float[][] expected = new float[5][];
 		for (int i = 0; i < 5; i++) {
 			expected[i] = x[i].clone();
@@ -371,10 +551,7 @@ public final class ComputeCheck {
 		int heads = 4;
 		int hs = 64;
 		int cacheRows = 512;
-		float[] freq = new float[hs / 2];
-		for (int j = 0; j < hs / 2; j++) {
-			freq[j] = (float) Math.pow(10000, -2.0 * j / hs);
-		}
+		float[] freq = frequencies(hs);
 		Tensor keys = compute.allocate(TensorType.F16, cacheRows, heads * hs);
 		Tensor values = compute.allocate(TensorType.F16, cacheRows, heads * hs);
 		Tensor position = compute.allocate(TensorType.I32, 1, 1);

@@ -6,7 +6,7 @@
 #                                         jars into .carry/ (needs ./mvnw verify -DskipTests of the
 #                                         bundles first; the GGUF encoders compile from the LLM's sources)
 #   releng/gpu/compute-check.sh run       there: runs it (the device tool copies .carry/ with the working tree)
-#   releng/gpu/compute-check.sh emulate   here, no GPU: compute.cu's weight decoding compiled for the host
+#   releng/gpu/compute-check.sh emulate   here, no GPU: compute.cu's weight decoding, GEMVs, rms_norm and rope_store compiled for the host
 #                                         (compute_emulate.cu) against the CPU backend (same bundles built first)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -1,10 +1,16 @@
-// Runs the weight decoding of kernels/compute.cu on the CPU, to check it against the CPU backend where there is no
-// GPU (releng/gpu/compute-check.sh emulate builds and drives it through ComputeCheck):
+// Runs the arithmetic of kernels/compute.cu on the CPU, to check it against the CPU backend where there is no GPU
+// (releng/gpu/compute-check.sh emulate builds and drives it through ComputeCheck):
 //   compute_emulate TYPE ROWS COLS WEIGHTS.bin X.bin OUT.bin
 // TYPE is compute.cu's Type id, WEIGHTS.bin the rows as the type stores them, X.bin COLS floats. OUT.bin gets the
 // rows dequantised by value<T> (ROWS × COLS floats), then the decode GEMV's result per row (ROWS floats: its lanes'
-// shares, lane_dot_float / lane_dot_quant, summed) and x as the GEMV reads it (COLS floats: for the quantised types
+// shares, lane_dot_float / lane_dot_quant, summed, the rows cut into three matrices that one launch multiplies as the
+// second token of two, placed by Matrices::locate) and x as the GEMV reads it (COLS floats: for the quantised types
 // d·q after quantize_x's rounding).
+//   compute_emulate norm ROWS COLS EPS A.bin B.bin WEIGHT.bin OUT.bin
+// rms_norm's two passes by 256 threads: OUT.bin gets a + b (sum), rmsNorm(a + b)·weight, then rmsNorm(a)·weight.
+//   compute_emulate rope ROWS QCOLS KVCOLS HEADSIZE NEOX CACHEROWS IN.bin OUT.bin
+// rope_store by 256 threads per row; IN.bin holds q, k, v (F32 rows), ROWS positions (I32) and HEADSIZE/2 frequencies.
+// OUT.bin gets q and k rotated, then the keys and values caches as floats, stored as F16 and again as F32.
 #include "../../kernels/compute.cu"
 
 #include <cmath>
@@ -58,13 +64,27 @@ template <int T> static void emulate(const uint8_t* w, long rowBytes, int rows, 
 	if (quantised) {
 		quantize(x, cols, xq, xds);
 	}
-	for (int r = 0; r < rows; r++) { // the 32 lanes' shares, then the warp's sum
+	// the rows as three matrices, each with two tokens' outputs; token 1 (x again) is the one written
+	const int r0 = rows / 3, r1 = rows / 4;
+	std::vector<float> products(2 * rows, NAN);
+	const Matrices m { { w, w + r0 * rowBytes, w + (r0 + r1) * rowBytes }, { products.data(), products.data() + 2 * r0, products.data() + 2 * (r0 + r1) },
+		{ r0, r1, rows - r0 - r1 }, rowBytes };
+	for (int g = 0; g < rows; g++) { // the 32 lanes' shares, then the warp's sum
+		const uint8_t* row;
+		float* o;
+		if (!m.locate(g, 1, row, o)) {
+			fprintf(stderr, "row %d of %d not located\n", g, rows);
+			exit(1);
+		}
 		float s = 0.0f;
 		for (int lane = 0; lane < 32; lane++) {
-			s += quantised ? lane_dot_quant<T>(w + r * rowBytes, cols, lane, xq.data(), xds.data())
-					: lane_dot_float<T>(reinterpret_cast<const uint4*>(w + r * rowBytes), x, cols / (T == F32 ? 4 : 8), lane);
+			s += quantised ? lane_dot_quant<T>(row, cols, lane, xq.data(), xds.data())
+					: lane_dot_float<T>(reinterpret_cast<const uint4*>(row), x, cols / (T == F32 ? 4 : 8), lane);
 		}
-		fwrite(&s, 4, 1, out);
+		*o = s;
+	}
+	for (int j = 0; j < 3; j++) {
+		fwrite(m.out[j] + m.rows[j], 4, m.rows[j], out);
 	}
 	for (int i = 0; i < cols; i++) {
 		const float v = quantised ? xds[i / 32].x * xq[i] : x[i];
@@ -72,7 +92,89 @@ template <int T> static void emulate(const uint8_t* w, long rowBytes, int rows, 
 	}
 }
 
+constexpr int THREADS = 256;
+
+static int norm(int argc, char** argv) {
+	if (argc != 9) {
+		fprintf(stderr, "usage: %s norm ROWS COLS EPS A.bin B.bin WEIGHT.bin OUT.bin\n", argv[0]);
+		return 2;
+	}
+	const int rows = atoi(argv[2]), cols = atoi(argv[3]);
+	const float eps = static_cast<float>(atof(argv[4]));
+	std::vector<float> a(rows * cols), b(rows * cols), weight(cols);
+	memcpy(a.data(), slurp(argv[5]).data(), 4L * rows * cols);
+	memcpy(b.data(), slurp(argv[6]).data(), 4L * rows * cols);
+	memcpy(weight.data(), slurp(argv[7]).data(), 4L * cols);
+	std::vector<float> sum(b), normed(rows * cols), plain(rows * cols);
+	for (int r = 0; r < rows; r++) { // sum in b's place, as a layer calls it; then the plain norm of a
+		const long at = (long) r * cols;
+		for (int pass = 0; pass < 2; pass++) {
+			float* s = pass == 0 ? sum.data() + at : nullptr;
+			float ss = 0.0f;
+			for (int t = 0; t < THREADS; t++) {
+				ss += add_squares(a.data() + at, pass == 0 ? sum.data() + at : nullptr, s, cols, t, THREADS);
+			}
+			const float scale = 1.0f / sqrtf(ss / cols + eps);
+			for (int t = 0; t < THREADS; t++) {
+				scale_row(s ? s : a.data() + at, weight.data(), (pass == 0 ? normed : plain).data() + at, cols, scale, t, THREADS);
+			}
+		}
+	}
+	FILE* out = fopen(argv[8], "wb");
+	fwrite(sum.data(), 4, sum.size(), out);
+	fwrite(normed.data(), 4, normed.size(), out);
+	fwrite(plain.data(), 4, plain.size(), out);
+	fclose(out);
+	return 0;
+}
+
+static int rope(int argc, char** argv) {
+	if (argc != 10) {
+		fprintf(stderr, "usage: %s rope ROWS QCOLS KVCOLS HEADSIZE NEOX CACHEROWS IN.bin OUT.bin\n", argv[0]);
+		return 2;
+	}
+	const int rows = atoi(argv[2]), qCols = atoi(argv[3]), kvCols = atoi(argv[4]), headSize = atoi(argv[5]), neox = atoi(argv[6]);
+	const int cacheRows = atoi(argv[7]);
+	const std::vector<uint8_t> in = slurp(argv[8]);
+	const float* f = reinterpret_cast<const float*>(in.data());
+	const std::vector<float> q0(f, f + rows * qCols), k0(f + rows * qCols, f + rows * (qCols + kvCols));
+	const std::vector<float> v(f + rows * (qCols + kvCols), f + rows * (qCols + 2 * kvCols));
+	std::vector<int> positions(rows);
+	memcpy(positions.data(), f + rows * (qCols + 2 * kvCols), 4L * rows);
+	const float* freq = f + rows * (qCols + 2 * kvCols + 1);
+	FILE* out = fopen(argv[9], "wb");
+	for (int f16 = 1; f16 >= 0; f16--) {
+		std::vector<float> q(q0), k(k0);
+		const size_t bytes = static_cast<size_t>(cacheRows) * kvCols * (f16 ? 2 : 4);
+		std::vector<uint8_t> keys(bytes), values(bytes);
+		for (int i = 0; i < rows; i++) {
+			for (int t = 0; t < THREADS; t++) {
+				rope_store_row(i, q.data(), k.data(), v.data(), positions.data(), freq, qCols, kvCols, headSize, neox, keys.data(), values.data(), cacheRows,
+						f16, t, THREADS);
+			}
+		}
+		if (f16) {
+			fwrite(q.data(), 4, q.size(), out);
+			fwrite(k.data(), 4, k.size(), out);
+		}
+		for (const std::vector<uint8_t>* cache : { &keys, &values }) {
+			for (long c = 0; c < static_cast<long>(cacheRows) * kvCols; c++) {
+				const float value = f16 ? __half2float(reinterpret_cast<const __half*>(cache->data())[c]) : reinterpret_cast<const float*>(cache->data())[c];
+				fwrite(&value, 4, 1, out);
+			}
+		}
+	}
+	fclose(out);
+	return 0;
+}
+
 int main(int argc, char** argv) {
+	if (argc > 1 && strcmp(argv[1], "norm") == 0) {
+		return norm(argc, argv);
+	}
+	if (argc > 1 && strcmp(argv[1], "rope") == 0) {
+		return rope(argc, argv);
+	}
 	if (argc != 7) {
 		fprintf(stderr, "usage: %s TYPE ROWS COLS WEIGHTS.bin X.bin OUT.bin\n", argv[0]);
 		return 2;

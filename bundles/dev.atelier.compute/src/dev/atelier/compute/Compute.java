@@ -1,6 +1,7 @@
 package dev.atelier.compute;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 import dev.atelier.device.Device;
 
@@ -47,11 +48,35 @@ public interface Compute extends AutoCloseable {
 	 */
 	void matmul(Tensor weights, Tensor x, Tensor out);
 
+	/**
+	 * {@code outs[j] = weights[j] · x} for each j, as {@link #matmul} does one by one: the matrices that share an input
+	 * (a layer's query, key and value; its gate and up) run in one GEMV launch per weight type on a GPU, x quantised
+	 * once. Weights may differ in type and rows; each has x's columns.
+	 */
+	default void matmuls(List<Tensor> weights, Tensor x, List<Tensor> outs) {
+		if (weights.isEmpty() || weights.size() != outs.size()) {
+			throw new IllegalArgumentException("matmuls: " + weights.size() + " weights and " + outs.size() + " outputs");
+		}
+		for (int j = 0; j < weights.size(); j++) {
+			matmul(weights.get(j), x, outs.get(j));
+		}
+	}
+
 	/** {@code out = a + b} (F32); {@code b} has a's rows or one row, which is added to every row (a bias). */
 	void add(Tensor a, Tensor b, Tensor out);
 
 	/** {@code out[i] = x[i] / sqrt(mean(x[i]²) + eps) · weight} per row; {@code weight} F32, one row. */
 	void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out);
+
+	/**
+	 * The residual step of a transformer in one pass: {@code sum = a + b}, then {@code out = rmsNorm(sum, weight)}.
+	 * {@code a}, {@code b}, {@code sum} and {@code out} have one shape; {@code sum} may be {@code a} or {@code b}, and
+	 * {@code out} may be {@code b}.
+	 */
+	default void addRmsNorm(Tensor a, Tensor b, Tensor weight, float eps, Tensor sum, Tensor out) {
+		add(a, b, sum);
+		rmsNorm(sum, weight, eps, out);
+	}
 
 	/**
 	 * Rotary position embedding in place: row i of {@code x} (heads × headSize) is rotated by
@@ -62,6 +87,18 @@ public interface Compute extends AutoCloseable {
 
 	/** {@code cache[positions[i]] = rows[i]}: F32 rows stored into a cache of F16 (or F32) rows. */
 	void setRows(Tensor rows, Tensor positions, Tensor cache);
+
+	/**
+	 * A layer's new keys and values in one pass: {@link #rope} of {@code q} and {@code k} in place, then
+	 * {@link #setRows} of {@code k} into {@code keys} and {@code v} into {@code values}, at the same positions.
+	 */
+	default void ropeAndCache(Tensor q, Tensor k, Tensor v, Tensor positions, Tensor frequencies, int headSize, boolean neox, Tensor keys,
+			Tensor values) {
+		rope(q, positions, frequencies, headSize, neox);
+		rope(k, positions, frequencies, headSize, neox);
+		setRows(k, positions, keys);
+		setRows(v, positions, values);
+	}
 
 	/**
 	 * Causal grouped-query attention: row i of {@code q} (heads × headSize) attends to rows {@code 0 …

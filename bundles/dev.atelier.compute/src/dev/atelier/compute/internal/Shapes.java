@@ -1,6 +1,7 @@
 package dev.atelier.compute.internal;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 import dev.atelier.compute.Tensor;
 import dev.atelier.compute.TensorType;
@@ -33,6 +34,13 @@ public final class Shapes {
 				"weights " + shape(weights) + ", x " + shape(x) + ", out " + shape(out) + ": x needs the weights' columns and out is x's rows × the weights' rows");
 	}
 
+	public static void matmuls(List<Tensor> weights, Tensor x, List<Tensor> outs) {
+		require(!weights.isEmpty() && weights.size() == outs.size(), "matmuls", weights.size() + " weights and " + outs.size() + " outputs");
+		for (int j = 0; j < weights.size(); j++) {
+			matmul(weights.get(j), x, outs.get(j));
+		}
+	}
+
 	public static void add(Tensor a, Tensor b, Tensor out) {
 		type("add", "a", a, TensorType.F32);
 		type("add", "b", b, TensorType.F32);
@@ -46,6 +54,23 @@ public final class Shapes {
 		type("rmsNorm", "out", out, TensorType.F32);
 		vector("rmsNorm", "weight", weight, TensorType.F32);
 		require(weight.cols() == x.cols() && sameShape(x, out), "rmsNorm", "x " + shape(x) + ", weight " + shape(weight) + ", out " + shape(out));
+	}
+
+	public static void addRmsNorm(Tensor a, Tensor b, Tensor weight, Tensor sum, Tensor out) {
+		type("addRmsNorm", "b", b, TensorType.F32);
+		type("addRmsNorm", "sum", sum, TensorType.F32);
+		require(sameShape(a, b) && sameShape(a, sum), "addRmsNorm", "a " + shape(a) + ", b " + shape(b) + ", sum " + shape(sum) + " must be alike");
+		rmsNorm(a, weight, out);
+	}
+
+	/** Both rotations and both stores of {@link dev.atelier.compute.Compute#ropeAndCache}, checked as the separate ops are. */
+	public static void ropeAndCache(Tensor q, Tensor k, Tensor v, Tensor positions, Tensor frequencies, int headSize, Tensor keys, Tensor values) {
+		rope(q, positions, frequencies, headSize);
+		rope(k, positions, frequencies, headSize);
+		setRows(k, positions, keys);
+		setRows(v, positions, values);
+		require(sameShape(k, v) && keys.type() == values.type() && keys.rows() == values.rows(), "ropeAndCache", "k " + shape(k) + ", v " + shape(v)
+				+ ", keys " + keys.type() + " " + shape(keys) + " and values " + values.type() + " " + shape(values) + " must be alike");
 	}
 
 	public static void rope(Tensor x, Tensor positions, Tensor frequencies, int headSize) {

@@ -239,6 +239,84 @@ class CpuComputeTest {
 		}
 	}
 
+	@Test
+	void matmulsOfMatricesOfSeveralTypesSharingXEqualTheirMatmulsOneByOne() {
+		Random r = new Random(11);
+		int cols = 512;
+		List<TensorType> types = List.of(TensorType.Q4_K, TensorType.Q4_K, TensorType.Q6_K, TensorType.F16);
+		int[] rows = { 40, 8, 8, 24 };
+		List<Tensor> weights = new ArrayList<>();
+		for (int j = 0; j < types.size(); j++) {
+			weights.add(upload(types.get(j), rows[j], cols, Blocks.random(types.get(j), rows[j], cols, r)));
+		}
+		for (int n : new int[] { 1, 3 }) {
+			Tensor x = floats(n, cols, Blocks.gaussian(r, n * cols));
+			List<Tensor> outs = new ArrayList<>();
+			for (int j = 0; j < types.size(); j++) {
+				outs.add(compute.allocate(TensorType.F32, n, rows[j]));
+			}
+			compute.matmuls(weights, x, outs);
+			for (int j = 0; j < types.size(); j++) {
+				Tensor one = compute.allocate(TensorType.F32, n, rows[j]);
+				compute.matmul(weights.get(j), x, one);
+				assertArrayEquals(read(one), read(outs.get(j)), types.get(j) + " n=" + n);
+			}
+		}
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+				() -> compute.matmuls(weights, floats(1, cols, new float[cols]), List.of(compute.allocate(TensorType.F32, 1, 40))));
+		assertTrue(e.getMessage().startsWith("matmuls: 4 weights and 1 outputs"), e.getMessage());
+	}
+
+	@Test
+	void addRmsNormInPlaceEqualsAddThenRmsNorm() {
+		Random r = new Random(12);
+		int cols = 300;
+		float[] a = Blocks.gaussian(r, 3 * cols);
+		float[] b = Blocks.gaussian(r, 3 * cols);
+		Tensor weight = floats(1, cols, Blocks.gaussian(r, cols));
+		Tensor sum = floats(3, cols, a);
+		Tensor normed = compute.allocate(TensorType.F32, 3, cols);
+		compute.add(sum, floats(3, cols, b), sum);
+		compute.rmsNorm(sum, weight, 1e-5f, normed);
+		Tensor x = floats(3, cols, a);
+		Tensor delta = floats(3, cols, b);
+		compute.addRmsNorm(x, delta, weight, 1e-5f, x, delta); // as a layer calls it: the residual in place, the norm over the delta
+		assertArrayEquals(read(sum), read(x));
+		assertArrayEquals(read(normed), read(delta));
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TensorType.class, names = { "F16", "F32" })
+	void ropeAndCacheEqualsRopeOfQAndKThenSetRowsOfKAndV(TensorType cacheType) {
+		int headSize = 8;
+		int kvDim = 2 * headSize;
+		Random r = new Random(13);
+		float[] q = Blocks.gaussian(r, 2 * 2 * kvDim); // 4 query heads on 2 key/value heads
+		float[] k = Blocks.gaussian(r, 2 * kvDim);
+		float[] v = Blocks.gaussian(r, 2 * kvDim);
+		Tensor freq = floats(1, headSize / 2, new float[] { 1f, 0.5f, 0.1f, 0.01f });
+		Tensor pos = ints(5, 2);
+		Tensor[] fused = { floats(2, 2 * kvDim, q), floats(2, kvDim, k), compute.allocate(cacheType, 8, kvDim), compute.allocate(cacheType, 8, kvDim) };
+		Tensor[] apart = { floats(2, 2 * kvDim, q), floats(2, kvDim, k), compute.allocate(cacheType, 8, kvDim), compute.allocate(cacheType, 8, kvDim) };
+		for (Tensor[] t : new Tensor[][] { fused, apart }) {
+			t[2].write(arena.allocate(t[2].bytes()));
+			t[3].write(arena.allocate(t[3].bytes()));
+		}
+		Tensor vt = floats(2, kvDim, v);
+		compute.ropeAndCache(fused[0], fused[1], vt, pos, freq, headSize, true, fused[2], fused[3]);
+		compute.rope(apart[0], pos, freq, headSize, true);
+		compute.rope(apart[1], pos, freq, headSize, true);
+		compute.setRows(apart[1], pos, apart[2]);
+		compute.setRows(vt, pos, apart[3]);
+		for (int i = 0; i < 4; i++) {
+			byte[] want = new byte[(int) apart[i].bytes()];
+			byte[] got = new byte[(int) fused[i].bytes()];
+			apart[i].read(MemorySegment.ofArray(want));
+			fused[i].read(MemorySegment.ofArray(got));
+			assertArrayEquals(want, got, "q, k, keys, values: " + i);
+		}
+	}
+
 	@ParameterizedTest
 	@EnumSource(value = TensorType.class, names = { "F16", "F32" })
 	void attentionOverACacheFilledBySetRowsIsCausalGroupedQuerySoftmax(TensorType cacheType) {

@@ -44,6 +44,68 @@ class CudaComputeTest {
 	}
 
 	@Test
+	void matmulsOfTheSameTypeShareOneGemvLaunchOverTheirRowsAndXIsQuantisedOnce() {
+		Tensor x = compute.allocate(TensorType.F32, 1, 512);
+		List<Tensor> outs = List.of(compute.allocate(TensorType.F32, 1, 64), compute.allocate(TensorType.F32, 1, 16),
+				compute.allocate(TensorType.F32, 1, 16), compute.allocate(TensorType.F32, 1, 8));
+		compute.matmuls(List.of(weights(TensorType.Q4_K, 64, 512), weights(TensorType.Q4_K, 16, 512), weights(TensorType.Q6_K, 16, 512),
+				weights(TensorType.Q4_K, 8, 512)), x, outs);
+		assertEquals(List.of("quantize_x", "gemv_q4_k", "gemv_q6_k"), context.kernels(), "one launch per type, in first-use order");
+		RecordingContext.Launch q4k = context.launches.get(1);
+		assertEquals((64 + 16 + 8) / 8, q4k.grid().x(), "a warp per row of the three matrices end to end");
+		assertEquals(List.of(64, 16, 8), q4k.args().subList(6, 9));
+		assertEquals(List.of(outs.get(0), outs.get(1), outs.get(3)).stream().map(CudaTensor.class::cast).map(CudaTensor::address).toList(),
+				q4k.args().subList(3, 6));
+		assertEquals(List.of(16, 0, 0), context.launches.get(2).args().subList(6, 9), "unused matrices have no rows");
+	}
+
+	@Test
+	void matmulsOfMoreThanThreeMatricesOfOneTypeTakeALaunchPerThree() {
+		Tensor x = compute.allocate(TensorType.F32, 1, 64);
+		List<Tensor> weights = List.of(weights(TensorType.F16, 8, 64), weights(TensorType.F16, 8, 64), weights(TensorType.F16, 8, 64),
+				weights(TensorType.F16, 8, 64));
+		compute.matmuls(weights, x, weights.stream().map(w -> compute.allocate(TensorType.F32, 1, 8)).toList());
+		assertEquals(List.of("gemv_f16", "gemv_f16"), context.kernels());
+		assertEquals(3, context.launches.get(0).grid().x());
+		assertEquals(1, context.launches.get(1).grid().x());
+	}
+
+	@Test
+	void matmulsOfABatchMultiplyEachMatrixOnTensorCores() {
+		int n = CudaCompute.GEMV_MAX_ROWS + 1;
+		Tensor x = compute.allocate(TensorType.F32, n, 256);
+		compute.matmuls(List.of(weights(TensorType.Q8_0, 64, 256), weights(TensorType.F16, 64, 256)), x,
+				List.of(compute.allocate(TensorType.F32, n, 64), compute.allocate(TensorType.F32, n, 64)));
+		assertEquals(List.of("matmul_tc_q8_0", "matmul_tc_f16"), context.kernels());
+	}
+
+	@Test
+	void addRmsNormAndRopeAndCacheAreOneLaunchEach() {
+		Tensor x = compute.allocate(TensorType.F32, 1, 256);
+		Tensor b = compute.allocate(TensorType.F32, 1, 256);
+		compute.addRmsNorm(x, b, compute.allocate(TensorType.F32, 1, 256), 1e-5f, x, b);
+		Tensor q = compute.allocate(TensorType.F32, 1, 256);
+		Tensor k = compute.allocate(TensorType.F32, 1, 64);
+		Tensor keys = compute.allocate(TensorType.F16, 32, 64);
+		compute.ropeAndCache(q, k, compute.allocate(TensorType.F32, 1, 64), compute.allocate(TensorType.I32, 1, 1),
+				compute.allocate(TensorType.F32, 1, 16), 32, false, keys, compute.allocate(TensorType.F16, 32, 64));
+		assertEquals(List.of("rms_norm", "rope_store"), context.kernels());
+		assertEquals(((CudaTensor) x).address(), context.launches.get(0).args().get(3), "the sum goes back into x");
+		assertEquals(List.of(256, 64, 32, 0), context.launches.get(1).args().subList(5, 9), "q's and k's columns, head size, interleaved");
+		assertEquals(List.of(32, 1), context.launches.get(1).args().subList(11, 13), "the cache's rows, F16");
+	}
+
+	@Test
+	void ropeAndCacheRefusesKeysAndValuesOfDifferentWidths() {
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+				() -> compute.ropeAndCache(compute.allocate(TensorType.F32, 1, 256), compute.allocate(TensorType.F32, 1, 64),
+						compute.allocate(TensorType.F32, 1, 32), compute.allocate(TensorType.I32, 1, 1), compute.allocate(TensorType.F32, 1, 16), 32,
+						false, compute.allocate(TensorType.F16, 32, 64), compute.allocate(TensorType.F16, 32, 32)));
+		assertTrue(e.getMessage().startsWith("ropeAndCache: k 1 × 64, v 1 × 32"), e.getMessage());
+		assertTrue(context.launches.isEmpty(), "nothing was queued");
+	}
+
+	@Test
 	void f16RowsThatBreakSixteenByteLoadsUseTheValueAtATimeGemv() {
 		compute.matmul(weights(TensorType.F16, 4, 12), compute.allocate(TensorType.F32, 1, 12), compute.allocate(TensorType.F32, 1, 4));
 		compute.matmul(weights(TensorType.F16, 4, 16), compute.allocate(TensorType.F32, 1, 16), compute.allocate(TensorType.F32, 1, 4));

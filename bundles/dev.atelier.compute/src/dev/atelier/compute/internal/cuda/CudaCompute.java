@@ -3,6 +3,7 @@ package dev.atelier.compute.internal.cuda;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +33,8 @@ public final class CudaCompute implements Compute {
 
 	/** Batches up to this many rows multiply as GEMVs (the weights read once per row); larger ones on tensor cores. */
 	static final int GEMV_MAX_ROWS = 8;
+	/** Matrices one GEMV launch multiplies with the same x (compute.cu's Matrices). */
+	static final int GEMV_MATRICES = 3;
 	/** Threads of the per-row and grid-stride kernels. */
 	private static final int THREADS = 256;
 	/** Query blocks that keep a GPU busy: attention splits the keys into chunks until it has about this many. */
@@ -149,34 +152,79 @@ public final class CudaCompute implements Compute {
 	@Override
 	public void matmul(Tensor weights, Tensor x, Tensor out) {
 		Shapes.matmul(weights, x, out);
-		CudaTensor w = own(weights);
+		products(List.of(weights), x, List.of(out));
+	}
+
+	@Override
+	public void matmuls(List<Tensor> weights, Tensor x, List<Tensor> outs) {
+		Shapes.matmuls(weights, x, outs);
+		products(weights, x, outs);
+	}
+
+	/**
+	 * A batch: each matrix on tensor cores (cuBLAS where found). A few rows: x quantised once for every quantised matrix,
+	 * then one GEMV launch per kernel for up to {@link #GEMV_MATRICES} of its matrices.
+	 */
+	private void products(List<Tensor> weights, Tensor x, List<Tensor> outs) {
 		CudaTensor in = own(x);
-		CudaTensor o = own(out);
-		TensorType type = weights.type();
-		int rows = weights.rows();
-		int cols = weights.cols();
+		int cols = x.cols();
 		int n = x.rows();
-		long rowBytes = type.rowBytes(cols);
 		if (n > GEMV_MAX_ROWS && cols % 32 == 0) {
-			if (cublasLibrary.isPresent()) {
-				cublasMatmul(w, in, o);
-			} else {
-				launch("matmul_tc_" + suffix(type), ceil(rows, 64), ceil(n, 64), 1, THREADS, w.address(), rowBytes, in.address(), o.address(), rows,
-						cols, n);
+			for (int j = 0; j < weights.size(); j++) {
+				batched(own(weights.get(j)), in, own(outs.get(j)));
 			}
 			return;
 		}
-		int warps = THREADS / 32;
-		if (type.quantised()) {
+		Map<String, List<Integer>> byKernel = new LinkedHashMap<>();
+		for (int j = 0; j < weights.size(); j++) {
+			byKernel.computeIfAbsent(gemvKernel(weights.get(j).type(), cols), kernel -> new ArrayList<>()).add(j);
+		}
+		long quantized = 0;
+		long scales = 0;
+		if (weights.stream().anyMatch(w -> w.type().quantised())) {
 			DeviceBuffer xq = scratch(Scratch.X_QUANTIZED, (long) n * cols + (long) n * cols / 32 * 8);
-			long quantized = xq.address();
-			long scales = quantized + (long) n * cols;
-			launch("quantize_x", ceil(cols / 32, warps), n, 1, THREADS, in.address(), quantized, scales, cols);
-			launch("gemv_" + suffix(type), ceil(rows, warps), n, 1, THREADS, w.address(), rowBytes, quantized, scales, o.address(), rows, cols);
+			quantized = xq.address();
+			scales = quantized + (long) n * cols;
+			launch("quantize_x", ceil(cols / 32, THREADS / 32), n, 1, THREADS, in.address(), quantized, scales, cols);
+		}
+		for (Map.Entry<String, List<Integer>> group : byKernel.entrySet()) {
+			List<Integer> members = group.getValue();
+			for (int first = 0; first < members.size(); first += GEMV_MATRICES) {
+				List<Integer> some = members.subList(first, Math.min(members.size(), first + GEMV_MATRICES));
+				List<Object> weightArgs = new ArrayList<>();
+				List<Object> outArgs = new ArrayList<>();
+				List<Object> rowArgs = new ArrayList<>();
+				int rows = 0;
+				for (int m = 0; m < GEMV_MATRICES; m++) {
+					Tensor w = m < some.size() ? weights.get(some.get(m)) : null;
+					weightArgs.add(w == null ? 0L : own(w).address());
+					outArgs.add(w == null ? 0L : own(outs.get(some.get(m))).address());
+					rowArgs.add(w == null ? 0 : w.rows());
+					rows += w == null ? 0 : w.rows();
+				}
+				TensorType type = weights.get(some.get(0)).type();
+				List<Object> args = new ArrayList<>(weightArgs);
+				args.addAll(outArgs);
+				args.addAll(rowArgs);
+				args.add(type.rowBytes(cols));
+				args.addAll(type.quantised() ? List.of(quantized, scales, cols) : List.of(in.address(), cols));
+				launch(group.getKey(), ceil(rows, THREADS / 32), n, 1, THREADS, args.toArray());
+			}
+		}
+	}
+
+	/** The GEMV kernel of a weight type: 16-byte loads where the rows allow them, a value at a time otherwise. */
+	private static String gemvKernel(TensorType type, int cols) {
+		boolean vectors = type.quantised() || cols % (type == TensorType.F32 ? 4 : 8) == 0;
+		return (vectors ? "gemv_" : "gemv_any_") + suffix(type);
+	}
+
+	private void batched(CudaTensor w, CudaTensor x, CudaTensor out) {
+		if (cublasLibrary.isPresent()) {
+			cublasMatmul(w, x, out);
 		} else {
-			boolean vectors = cols % (type == TensorType.F32 ? 4 : 8) == 0;
-			launch((vectors ? "gemv_" : "gemv_any_") + suffix(type), ceil(rows, warps), n, 1, THREADS, w.address(), rowBytes, in.address(), o.address(),
-					rows, cols);
+			launch("matmul_tc_" + suffix(w.type()), ceil(w.rows(), 64), ceil(x.rows(), 64), 1, THREADS, w.address(), w.type().rowBytes(w.cols()),
+					x.address(), out.address(), w.rows(), w.cols(), x.rows());
 		}
 	}
 
@@ -230,21 +278,37 @@ public final class CudaCompute implements Compute {
 	@Override
 	public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
 		Shapes.rmsNorm(x, weight, out);
-		launch("rms_norm", x.rows(), 1, 1, THREADS, own(x).address(), own(weight).address(), own(out).address(), x.cols(), eps);
+		launch("rms_norm", x.rows(), 1, 1, THREADS, own(x).address(), 0L, own(weight).address(), 0L, own(out).address(), x.cols(), eps);
+	}
+
+	@Override
+	public void addRmsNorm(Tensor a, Tensor b, Tensor weight, float eps, Tensor sum, Tensor out) {
+		Shapes.addRmsNorm(a, b, weight, sum, out);
+		launch("rms_norm", a.rows(), 1, 1, THREADS, own(a).address(), own(b).address(), own(weight).address(), own(sum).address(), own(out).address(),
+				a.cols(), eps);
 	}
 
 	@Override
 	public void rope(Tensor x, Tensor positions, Tensor frequencies, int headSize, boolean neox) {
 		Shapes.rope(x, positions, frequencies, headSize);
-		launch("rope", x.rows(), 1, 1, THREADS, own(x).address(), own(positions).address(), own(frequencies).address(), x.cols(), headSize,
-				neox ? 1 : 0);
+		launch("rope_store", x.rows(), 1, 1, THREADS, own(x).address(), 0L, 0L, own(positions).address(), own(frequencies).address(), x.cols(), 0,
+				headSize, neox ? 1 : 0, 0L, 0L, 0, 0);
+	}
+
+	@Override
+	public void ropeAndCache(Tensor q, Tensor k, Tensor v, Tensor positions, Tensor frequencies, int headSize, boolean neox, Tensor keys,
+			Tensor values) {
+		Shapes.ropeAndCache(q, k, v, positions, frequencies, headSize, keys, values);
+		launch("rope_store", q.rows(), 1, 1, THREADS, own(q).address(), own(k).address(), own(v).address(), own(positions).address(),
+				own(frequencies).address(), q.cols(), k.cols(), headSize, neox ? 1 : 0, own(keys).address(), own(values).address(), keys.rows(),
+				keys.type() == TensorType.F16 ? 1 : 0);
 	}
 
 	@Override
 	public void setRows(Tensor rows, Tensor positions, Tensor cache) {
 		Shapes.setRows(rows, positions, cache);
-		launch("set_rows", rows.rows(), 1, 1, THREADS, own(rows).address(), own(positions).address(), own(cache).address(), rows.cols(), cache.rows(),
-				cache.type() == TensorType.F16 ? 1 : 0);
+		launch("rope_store", rows.rows(), 1, 1, THREADS, 0L, 0L, own(rows).address(), own(positions).address(), 0L, 0, rows.cols(), 0, 0, 0L,
+				own(cache).address(), cache.rows(), cache.type() == TensorType.F16 ? 1 : 0);
 	}
 
 	@Override

@@ -267,13 +267,11 @@ public final class Llama implements AutoCloseable {
 		}
 	}
 
-	/** One token: each stage's captured decode graph, replayed after its token id and position are written. */
+	/** One token: each stage's captured decode graph, replayed after its token id and position are written in one copy. */
 	private void step(int token, int pos) {
 		for (Stage s : stages) {
-			s.positions(1).write(MemorySegment.ofArray(new int[] { pos }));
-			if (s.from == 0) {
-				s.tokens(1).write(MemorySegment.ofArray(new int[] { token }));
-			} else {
+			s.step.write(MemorySegment.ofArray(new int[] { token, pos }));
+			if (s.from > 0) {
 				s.x.rows(0, 1).write(residual(1));
 			}
 			if (s.decode == null) {
@@ -335,6 +333,8 @@ public final class Llama implements AutoCloseable {
 		final Tensor hb2;
 		final Tensor logits;
 		final Tensor best;
+		/** A decode step's token id (row 0) and position (row 1): tokens(1) and positions(1), written together. */
+		final Tensor step;
 		/** I32 vectors of each batch length: positions, token ids. */
 		private final Map<Integer, Tensor> positions = new HashMap<>();
 		private final Map<Integer, Tensor> tokens = new HashMap<>();
@@ -376,6 +376,9 @@ public final class Llama implements AutoCloseable {
 			hb2 = activations(config.hiddenDim());
 			logits = classifier ? activations(config.vocab()) : null;
 			best = classifier ? compute.allocate(TensorType.I32, 1, 1) : null;
+			step = compute.allocate(TensorType.I32, 2, 1);
+			tokens.put(1, step.rows(0, 1));
+			positions.put(1, step.rows(1, 1));
 		}
 
 		private Tensor activations(int cols) {
@@ -407,29 +410,27 @@ public final class Llama implements AutoCloseable {
 			Tensor hb2 = this.hb2.rows(0, n);
 			Tensor pos = positions(n);
 			float eps = config.normEps();
-			for (LayerTensors t : layers) {
-				c.rmsNorm(x, t.attentionNorm, eps, xb);
-				c.matmul(t.wq, xb, q);
-				c.matmul(t.wk, xb, k);
-				c.matmul(t.wv, xb, v);
+			c.rmsNorm(x, layers.getFirst().attentionNorm, eps, xb);
+			for (int l = 0; l < layers.size(); l++) {
+				LayerTensors t = layers.get(l);
+				c.matmuls(List.of(t.wq, t.wk, t.wv), xb, List.of(q, k, v));
 				if (t.bq != null) { // Qwen2's biases come before the rotation
 					c.add(q, t.bq, q);
 					c.add(k, t.bk, k);
 					c.add(v, t.bv, v);
 				}
-				c.rope(q, pos, frequencies, config.headSize(), config.ropeNeox());
-				c.rope(k, pos, frequencies, config.headSize(), config.ropeNeox());
-				c.setRows(k, pos, t.keys);
-				c.setRows(v, pos, t.values);
+				c.ropeAndCache(q, k, v, pos, frequencies, config.headSize(), config.ropeNeox(), t.keys, t.values);
 				c.attention(q, t.keys, t.values, pos, config.heads(), config.kvHeads(), xb);
 				c.matmul(t.wo, xb, xb2);
-				c.add(x, xb2, x);
-				c.rmsNorm(x, t.ffnNorm, eps, xb);
-				c.matmul(t.gate, xb, hb);
-				c.matmul(t.up, xb, hb2);
+				c.addRmsNorm(x, xb2, t.ffnNorm, eps, x, xb);
+				c.matmuls(List.of(t.gate, t.up), xb, List.of(hb, hb2));
 				c.swiGlu(hb, hb2, hb);
 				c.matmul(t.down, hb, xb);
-				c.add(x, xb, x);
+				if (l + 1 < layers.size()) { // the residual step and the next layer's norm in one pass
+					c.addRmsNorm(x, xb, layers.get(l + 1).attentionNorm, eps, x, xb);
+				} else {
+					c.add(x, xb, x);
+				}
 			}
 		}
 	}
