@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.compute.ComputeRuntime;
-import dev.atelier.core.Preferences;
 import dev.atelier.core.jobs.EnergyMeter;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.device.DeviceService;
@@ -40,6 +38,7 @@ import dev.atelier.llm.internal.engine.SyntheticModel;
 import dev.atelier.llm.internal.gguf.GgmlType;
 import dev.atelier.llm.internal.gguf.GgufFile;
 import dev.atelier.testing.FakeJobService;
+import dev.atelier.testing.MemoryPreferences;
 import dev.atelier.testing.Services;
 
 /**
@@ -52,32 +51,10 @@ class LocalModelsTest {
 	private static final String CARD = "sim:a6000";
 	private static final List<ChatMessage> HELLO = List.of(ChatMessage.user("Hi"));
 
-	/** Preferences in a map. */
-	private record MapPreferences(Map<String, String> values) implements Preferences {
-		@Override
-		public String get(String key, String defaultValue) {
-			return values.getOrDefault(key, defaultValue);
-		}
-
-		@Override
-		public boolean getBoolean(String key, boolean defaultValue) {
-			return values.containsKey(key) ? Boolean.parseBoolean(values.get(key)) : defaultValue;
-		}
-
-		@Override
-		public void put(String key, String value) {
-			values.put(key, value);
-		}
-
-		@Override
-		public void save() {
-		}
-	}
-
 	private DeviceService devices;
 	private ComputeRuntime runtime;
 	private final FakeJobService jobs = new FakeJobService();
-	private final MapPreferences preferences = new MapPreferences(new HashMap<>());
+	private final MemoryPreferences preferences = new MemoryPreferences();
 
 	@BeforeEach
 	void devices() throws InterruptedException {

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Sampler;
+import dev.atelier.testing.MemoryPreferences;
 import dev.atelier.testing.ui.DisplaySynchronize;
 import dev.atelier.testing.ui.Displays;
 import dev.atelier.testing.ui.Screenshots;
@@ -45,7 +46,7 @@ class DiffusionPartTest {
 	private Display display;
 	private Shell shell;
 	private Fakes.Diffusion diffusion;
-	private Fakes.Prefs prefs;
+	private MemoryPreferences prefs;
 	private DiffusionPart part;
 	private Path model;
 
@@ -56,7 +57,7 @@ class DiffusionPartTest {
 		shell.setLayout(new FillLayout());
 		shell.setSize(1200, 800);
 		diffusion = new Fakes.Diffusion(Fakes.jobs(), dir.resolve("outputs"));
-		prefs = new Fakes.Prefs();
+		prefs = new MemoryPreferences();
 		part = new DiffusionPart(diffusion, Fakes.jobs(), new DisplaySynchronize(display));
 		part.preferences(prefs);
 		part.create(shell);

@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,7 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.e4.core.services.events.IEventBroker;
 import org.osgi.service.event.EventHandler;
 
-import dev.atelier.core.Preferences;
 import dev.atelier.core.jobs.JobContext;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
@@ -102,32 +100,6 @@ final class Fakes {
 		@Override
 		public boolean unsubscribe(EventHandler handler) {
 			return true;
-		}
-	}
-
-	/** Preferences in memory; counts saves. */
-	static final class Prefs implements Preferences {
-		final Map<String, String> values = new HashMap<>();
-		int saves;
-
-		@Override
-		public String get(String key, String defaultValue) {
-			return values.getOrDefault(key, defaultValue);
-		}
-
-		@Override
-		public boolean getBoolean(String key, boolean defaultValue) {
-			return values.containsKey(key) ? Boolean.parseBoolean(values.get(key)) : defaultValue;
-		}
-
-		@Override
-		public void put(String key, String value) {
-			values.put(key, value);
-		}
-
-		@Override
-		public void save() {
-			saves++;
 		}
 	}
 
