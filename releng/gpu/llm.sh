@@ -3,7 +3,8 @@
 #   releng/gpu/llm.sh prepare        here: stages .carry (a JRE, the jars, LlmMain/LlmCheck/ComputeCheck), the anchors and
 #                                    the vocabulary (needs ./mvnw -B verify -DskipTests first)
 #   releng/gpu/llm.sh build          there: builds llama-bench, llama-quantize, llama-perplexity with CUDA (~7 min)
-#   releng/gpu/llm.sh models [SHAPE…] there: random-weight Llama GGUFs of real shapes (default 1b), quantised to $TYPES
+#   releng/gpu/llm.sh models [SHAPE…] there: random-weight Llama GGUFs of real shapes (default 1b; 8b-llama3: with Llama 3's
+#                                    128k vocabulary), quantised to $TYPES
 #                                    (default all but F16) once llama-quantize is built
 #   releng/gpu/llm.sh compute        there: every compute operation and weight type against the CPU, GEMV bandwidth
 #   releng/gpu/llm.sh check          there: GPU against CPU logits for every type, decode against prefill (LlmCheck)
@@ -37,7 +38,7 @@ case "${1:-}" in
     mkdir -p "$anchors" "$carry/data"
     cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$anchors/"
     cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$carry/data/"
-    cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$anchors/"
+    cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$root/../shared/data/llm/more-vocab/ggml-vocab-llama-bpe.gguf.xz" "$anchors/"
     du -sh "$carry" "$anchors"
     ;;
   build)
@@ -52,7 +53,13 @@ case "${1:-}" in
     mkdir -p "$S" && [ -d "$S/llama.cpp" ] || tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"
     for shape in "${@:-1b}"; do
       f16="$S/$shape-F16.gguf"
-      [ -f "$f16" ] || PYTHONPATH="$S/llama.cpp/gguf-py" python3 "$anchors/make_llama_gguf.py" --shape "$shape" --vocab "$vocab" --out "$f16" > /dev/null
+      # SHAPE-llama3: Llama 3's 128k vocabulary (the real Llama-3-8B's), else Llama 2's 32k
+      v=$vocab
+      if [[ $shape == *-llama3 ]]; then
+        v="$S/ggml-vocab-llama-bpe.gguf"
+        [ -f "$v" ] || xz -dc "$anchors/ggml-vocab-llama-bpe.gguf.xz" > "$v"
+      fi
+      [ -f "$f16" ] || PYTHONPATH="$S/llama.cpp/gguf-py" python3 "$anchors/make_llama_gguf.py" --shape "${shape%-llama3}" --vocab "$v" --out "$f16" > /dev/null
       for t in ${TYPES:-${types[@]:1}}; do
         [ -f "$S/$shape-$t.gguf" ] || [ ! -x "$S/b/bin/llama-quantize" ] || "$S/b/bin/llama-quantize" "$f16" "$S/$shape-$t.gguf" "$t" > /dev/null 2>&1
       done
