@@ -183,6 +183,11 @@ class AssistantPartTest {
 		}
 
 		@Override
+		public Usage complete(String prompt, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled) {
+			throw new UnsupportedOperationException("the Assistant only chats");
+		}
+
+		@Override
 		public Optional<JobHandle<?>> load() {
 			return Optional.empty();
 		}
