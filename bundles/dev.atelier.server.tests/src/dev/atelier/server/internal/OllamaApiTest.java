@@ -11,31 +11,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 /** The Ollama-compatible endpoints over the tiny model: lists, chat and generate as NDJSON or whole, show, keep_alive. */
-class OllamaApiTest {
-
-	@TempDir
-	static Path dir;
-	static TestServer server;
-
-	@BeforeAll
-	static void start() throws Exception {
-		server = TestServer.start(TestServer.workspace(dir), null, null, Limits.DEFAULT);
-	}
-
-	@AfterAll
-	static void stop() throws Exception {
-		server.close();
-	}
+class OllamaApiTest extends ServedWorkspace {
 
 	private static final String HELLO = "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]";
 

@@ -9,10 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -20,21 +17,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 /** The OpenAI-compatible endpoints over the tiny model: every field the issue lists, streamed and whole, and the errors. */
-class OpenAiApiTest {
-
-	@TempDir
-	static Path dir;
-	static TestServer server;
-
-	@BeforeAll
-	static void start() throws Exception {
-		server = TestServer.start(TestServer.workspace(dir), null, null, Limits.DEFAULT);
-	}
-
-	@AfterAll
-	static void stop() throws Exception {
-		server.close();
-	}
+class OpenAiApiTest extends ServedWorkspace {
 
 	private static String chat(String extra) {
 		return "{\"model\":\"tiny\",\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},{\"role\":\"user\",\"content\":\"hello\"}]" + extra + "}";

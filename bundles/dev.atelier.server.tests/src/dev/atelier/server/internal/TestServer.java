@@ -78,8 +78,8 @@ final class TestServer implements AutoCloseable {
 	/** A server over the workspace's models, as {@code atelier serve} builds it, on the CPU with the tiny model's context. */
 	static TestServer start(Path workspace, String apiKey, String cors, Limits limits) throws Exception {
 		ServeCommand serve = subcommand(ServeCommand.class);
-		Models models = new Models(serve.llm(), new ModelFolder(workspace.resolve("models/llm")), "cpu", 256, limits.queue());
-		AtelierServer server = new AtelierServer("127.0.0.1", 0, apiKey, cors, limits, serve.apis(models, limits, VERSION));
+		Models models = new Models(serve.llm(), new ModelFolder(workspace.resolve("models/llm")), new Models.Serving("cpu", 256, limits));
+		AtelierServer server = new AtelierServer("127.0.0.1", 0, apiKey, cors, limits, serve.apis(models, VERSION));
 		return new TestServer(workspace, models, server, server.start());
 	}
 

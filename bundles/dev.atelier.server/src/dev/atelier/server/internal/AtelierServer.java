@@ -71,7 +71,7 @@ public final class AtelierServer implements AutoCloseable {
 	}
 
 	private void serve(Request request, Response response, Callback callback) {
-		JettyExchange exchange = new JettyExchange(request, response, limits.bodyBytes(), () -> stopping);
+		JettyExchange exchange = new JettyExchange(request, response, this);
 		String path = exchange.path();
 		ServerApi api = apis.stream().filter(a -> path.startsWith(a.prefix())).findFirst().orElse(null);
 		try {
@@ -125,6 +125,14 @@ public final class AtelierServer implements AutoCloseable {
 		if (!MessageDigest.isEqual(given.get().getBytes(StandardCharsets.UTF_8), apiKey.getBytes(StandardCharsets.UTF_8))) {
 			throw new ApiException(401, "the API key is wrong");
 		}
+	}
+
+	boolean stopping() {
+		return stopping;
+	}
+
+	Limits limits() {
+		return limits;
 	}
 
 	/** Stops answering: running answers see {@link dev.atelier.server.Exchange#cancelled()} and end, then the port closes. */

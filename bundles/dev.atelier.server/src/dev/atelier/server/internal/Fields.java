@@ -16,19 +16,9 @@ import dev.atelier.server.ApiException;
  * Reads a request's JSON fields, each wrong type or value refused with 400 naming the field, and applies the prompt
  * and max_tokens limits. {@code path} prefixes the field names in messages ({@code options.} for Ollama's).
  */
-final class Fields {
+record Fields(JsonObject json, String path, Limits limits) {
 
 	private static final int MAX_STOPS = 16;
-
-	private final JsonObject json;
-	private final String path;
-	private final Limits limits;
-
-	Fields(JsonObject json, String path, Limits limits) {
-		this.json = json;
-		this.path = path;
-		this.limits = limits;
-	}
 
 	/** The fields of an object inside this one ({@code options}), or of an empty one where it is absent. */
 	Fields object(String name) throws ApiException {

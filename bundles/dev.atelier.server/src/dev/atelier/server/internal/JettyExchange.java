@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -21,20 +20,16 @@ import dev.atelier.server.ApiException;
 import dev.atelier.server.Exchange;
 
 /** An exchange over Jetty's core request and response, written with blocking streams on the request's thread. */
-final class JettyExchange implements Exchange {
+record JettyExchange(Request request, Response response, AtelierServer server, Output sent) implements Exchange {
 
-	private final Request request;
-	private final Response response;
-	private final int bodyLimit;
-	private final BooleanSupplier stopping;
-	private OutputStream out;
-	private volatile boolean gone;
+	/** The response's stream, opened by the first write, and whether a write found the client gone. */
+	static final class Output {
+		private OutputStream stream;
+		private volatile boolean gone;
+	}
 
-	JettyExchange(Request request, Response response, int bodyLimit, BooleanSupplier stopping) {
-		this.request = request;
-		this.response = response;
-		this.bodyLimit = bodyLimit;
-		this.stopping = stopping;
+	JettyExchange(Request request, Response response, AtelierServer server) {
+		this(request, response, server, new Output());
 	}
 
 	@Override
@@ -54,6 +49,7 @@ final class JettyExchange implements Exchange {
 
 	@Override
 	public JsonObject json() throws ApiException {
+		int bodyLimit = server.limits().bodyBytes();
 		long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
 		if (declared > bodyLimit) {
 			throw tooLarge(declared + " bytes");
@@ -79,7 +75,7 @@ final class JettyExchange implements Exchange {
 	}
 
 	private ApiException tooLarge(String size) {
-		return new ApiException(413, "the request body has " + size + "; the limit is " + bodyLimit + " bytes (--max-body)");
+		return new ApiException(413, "the request body has " + size + "; the limit is " + server.limits().bodyBytes() + " bytes (--max-body)");
 	}
 
 	@Override
@@ -102,22 +98,22 @@ final class JettyExchange implements Exchange {
 				stream.write(text.getBytes(StandardCharsets.UTF_8));
 				stream.flush();
 			} catch (IOException e) {
-				gone = true;
+				sent.gone = true;
 				throw e;
 			}
 		};
 	}
 
 	private OutputStream output() {
-		if (out == null) {
-			out = Content.Sink.asOutputStream(response);
+		if (sent.stream == null) {
+			sent.stream = Content.Sink.asOutputStream(response);
 		}
-		return out;
+		return sent.stream;
 	}
 
 	/** Whether a response was begun: an error found later can no longer be sent as one. */
 	boolean committed() {
-		return out != null || response.isCommitted();
+		return sent.stream != null || response.isCommitted();
 	}
 
 	/** Ends the response. */
@@ -127,6 +123,6 @@ final class JettyExchange implements Exchange {
 
 	@Override
 	public boolean cancelled() {
-		return gone || stopping.getAsBoolean();
+		return sent.gone || server.stopping();
 	}
 }

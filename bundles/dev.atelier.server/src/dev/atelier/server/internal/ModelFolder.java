@@ -31,10 +31,6 @@ final class ModelFolder {
 		this.root = root.toAbsolutePath().normalize();
 	}
 
-	Path root() {
-		return root;
-	}
-
 	/** The models, by name; none where the folder does not exist. */
 	List<Entry> list() throws IOException {
 		if (!Files.isDirectory(root)) {
@@ -66,9 +62,14 @@ final class ModelFolder {
 		if (!NAME.matcher(plain).matches()) {
 			throw new ApiException(400, "'" + name + "' is not a model name: names are letters, digits, '.', '_', '+' and '-'", param);
 		}
+		return entries().stream().filter(e -> e.name().equals(plain)).findFirst()
+				.orElseThrow(() -> new ApiException(404, "model '" + name + "' not found in " + root, param));
+	}
+
+	/** As {@link #list()}, for a request: a folder that cannot be read is the server's error (500). */
+	List<Entry> entries() throws ApiException {
 		try {
-			return list().stream().filter(e -> e.name().equals(plain)).findFirst()
-					.orElseThrow(() -> new ApiException(404, "model '" + name + "' not found in " + root, param));
+			return list();
 		} catch (IOException e) {
 			throw new ApiException(500, "cannot list " + root + ": " + e.getMessage());
 		}

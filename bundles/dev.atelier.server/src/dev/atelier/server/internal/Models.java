@@ -35,9 +35,7 @@ final class Models implements AutoCloseable {
 
 	private final LlmService llm;
 	private final ModelFolder folder;
-	private final String deviceId;
-	private final int context;
-	private final int queueLimit;
+	private final Serving serving;
 	private final Map<String, Open> open = new ConcurrentHashMap<>();
 	private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
 		Thread t = new Thread(r, "atelier serve keep-alive");
@@ -78,20 +76,30 @@ final class Models implements AutoCloseable {
 		Usage run(LocalModel model) throws ChatException;
 	}
 
-	Models(LlmService llm, ModelFolder folder, String deviceId, int context, int queueLimit) {
+	/**
+	 * How models are served: on {@code deviceId} ({@code auto} or an id the device service lists) with a context of
+	 * {@code context} tokens, within {@code limits}.
+	 */
+	record Serving(String deviceId, int context, Limits limits) {
+	}
+
+	Models(LlmService llm, ModelFolder folder, Serving serving) {
 		this.llm = llm;
 		this.folder = folder;
-		this.deviceId = deviceId;
-		this.context = context;
-		this.queueLimit = queueLimit;
+		this.serving = serving;
+	}
+
+	Limits limits() {
+		return serving.limits();
 	}
 
 	ModelFolder folder() {
 		return folder;
 	}
 
-	int context() {
-		return context;
+	/** The tokens of an answer whose request names none: half the context, within the limit. */
+	int defaultMaxTokens() {
+		return Math.min(serving.limits().maxTokens(), serving.context() / 2);
 	}
 
 	/** The models loaded now, by name. */
@@ -104,10 +112,11 @@ final class Models implements AutoCloseable {
 	 * keeps it loaded for {@code keepAlive}. {@code work} null only loads it (Ollama's request without a prompt).
 	 */
 	Answer run(ModelFolder.Entry entry, Duration keepAlive, Work work, java.util.function.BooleanSupplier cancelled) throws ApiException {
-		Open model = open.computeIfAbsent(entry.name(), n -> new Open(entry, llm.model(entry.file(), null, deviceId, context, null)));
-		if (model.waiting.incrementAndGet() > queueLimit + 1) {
+		Open model = open.computeIfAbsent(entry.name(), n -> new Open(entry, llm.model(entry.file(), null, serving.deviceId(), serving.context(), null)));
+		int queue = serving.limits().queue();
+		if (model.waiting.incrementAndGet() > queue + 1) {
 			model.waiting.decrementAndGet();
-			throw new ApiException(429, entry.name() + " has " + queueLimit + " requests waiting already (--queue); try again later");
+			throw new ApiException(429, entry.name() + " has " + queue + " requests waiting already (--queue); try again later");
 		}
 		try {
 			model.turn.lockInterruptibly();

@@ -32,9 +32,10 @@ import dev.atelier.server.ServerApi;
  * Ollama's API ({@code docs/api.md}): {@code GET /api/version}, {@code /api/tags}, {@code /api/ps}; {@code POST
  * /api/chat}, {@code /api/generate} (streamed as NDJSON unless {@code "stream": false}) and {@code /api/show}; a
  * request's {@code keep_alive} says how long its model stays loaded, and one without messages or prompt only loads it
- * (or, with {@code keep_alive} 0, unloads it).
+ * (or, with {@code keep_alive} 0, unloads it). {@code onHost} tells whether a model's devices (as its status names
+ * them) hold it in host memory, not VRAM.
  */
-final class OllamaApi implements ServerApi {
+record OllamaApi(Models models, LlmService llm, String version, Predicate<String> onHost) implements ServerApi {
 
 	/** Ollama's sampling defaults. */
 	private static final double TEMPERATURE = 0.8;
@@ -43,21 +44,6 @@ final class OllamaApi implements ServerApi {
 	private static final double REPEAT_PENALTY = 1.1;
 	/** A model kept until its memory is needed expires, as Ollama shows it, far in the future. */
 	private static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
-
-	private final Models models;
-	private final LlmService llm;
-	private final Limits limits;
-	private final String version;
-	private final Predicate<String> onHost;
-
-	/** {@code onHost} tells whether a model's devices (as its status names them) hold it in host memory, not VRAM. */
-	OllamaApi(Models models, LlmService llm, Limits limits, String version, Predicate<String> onHost) {
-		this.models = models;
-		this.llm = llm;
-		this.limits = limits;
-		this.version = version;
-		this.onHost = onHost;
-	}
 
 	@Override
 	public String prefix() {
@@ -74,7 +60,7 @@ final class OllamaApi implements ServerApi {
 			}
 			case "GET /api/tags" -> exchange.send(200, tags());
 			case "GET /api/ps" -> exchange.send(200, running());
-			case "POST /api/show" -> exchange.send(200, show(new Fields(exchange.json(), "", limits)));
+			case "POST /api/show" -> exchange.send(200, show(new Fields(exchange.json(), "", models.limits())));
 			case "POST /api/chat" -> answer(exchange, true);
 			case "POST /api/generate" -> answer(exchange, false);
 			default -> throw new ApiException(404, "no endpoint " + exchange.method() + " " + exchange.path());
@@ -138,12 +124,8 @@ final class OllamaApi implements ServerApi {
 
 	private JsonObject tags() throws ApiException {
 		JsonArray list = new JsonArray();
-		try {
-			for (ModelFolder.Entry entry : models.folder().list()) {
-				list.add(summary(entry));
-			}
-		} catch (IOException e) {
-			throw new ApiException(500, "cannot list " + models.folder().root() + ": " + e.getMessage());
+		for (ModelFolder.Entry entry : models.folder().entries()) {
+			list.add(summary(entry));
 		}
 		JsonObject body = new JsonObject();
 		body.add("models", list);
@@ -189,7 +171,7 @@ final class OllamaApi implements ServerApi {
 
 	/** /api/chat ({@code chat}) or /api/generate. */
 	private void answer(Exchange exchange, boolean chat) throws ApiException, IOException {
-		Fields request = new Fields(exchange.json(), "", limits);
+		Fields request = new Fields(exchange.json(), "", models.limits());
 		ModelFolder.Entry entry = models.folder().find(request.required("model"), "model");
 		for (String unsupported : chat ? List.of("tools", "format") : List.of("images", "suffix", "format", "template", "context")) {
 			if (request.has(unsupported) && !request.raw(unsupported).get().toString().matches("\"\"|\\[]")) {
@@ -216,7 +198,7 @@ final class OllamaApi implements ServerApi {
 		}
 		boolean nothing = prompt == null ? messages.stream().noneMatch(m -> m.role().equals("user")) : prompt.isEmpty();
 		Fields options = request.object("options");
-		int maxTokens = options.maxTokens("num_predict", Math.min(limits.maxTokens(), models.context() / 2));
+		int maxTokens = options.maxTokens("num_predict", models.defaultMaxTokens());
 		Sampling sampling = new Sampling(options.number("temperature", TEMPERATURE, 0, 100), (int) options.integer("top_k", TOP_K, 0, Integer.MAX_VALUE),
 				options.number("top_p", TOP_P, Double.MIN_VALUE, 1), options.number("min_p", 0, 0, 0.999),
 				options.number("repeat_penalty", REPEAT_PENALTY, Double.MIN_VALUE, 100),

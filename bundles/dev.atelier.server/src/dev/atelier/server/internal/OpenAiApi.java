@@ -24,15 +24,7 @@ import dev.atelier.server.ServerApi;
  * and {@code /v1/completions}, streamed as server-sent events or whole, errors in OpenAI's error object. Models stay
  * loaded for the server's default keep-alive after each answer.
  */
-final class OpenAiApi implements ServerApi {
-
-	private final Models models;
-	private final Limits limits;
-
-	OpenAiApi(Models models, Limits limits) {
-		this.models = models;
-		this.limits = limits;
-	}
+record OpenAiApi(Models models) implements ServerApi {
 
 	@Override
 	public String prefix() {
@@ -81,12 +73,8 @@ final class OpenAiApi implements ServerApi {
 
 	private JsonObject modelList() throws ApiException {
 		JsonArray data = new JsonArray();
-		try {
-			for (ModelFolder.Entry entry : models.folder().list()) {
-				data.add(model(entry));
-			}
-		} catch (IOException e) {
-			throw new ApiException(500, "cannot list " + models.folder().root() + ": " + e.getMessage());
+		for (ModelFolder.Entry entry : models.folder().entries()) {
+			data.add(model(entry));
 		}
 		JsonObject list = new JsonObject();
 		list.addProperty("object", "list");
@@ -105,13 +93,13 @@ final class OpenAiApi implements ServerApi {
 
 	/** A chat ({@code chat} true) or a text completion. */
 	private void complete(Exchange exchange, boolean chat) throws ApiException, IOException {
-		Fields request = new Fields(exchange.json(), "", limits);
+		Fields request = new Fields(exchange.json(), "", models.limits());
 		ModelFolder.Entry entry = models.folder().find(request.required("model"), "model");
 		List<ChatMessage> messages = chat ? request.messages("messages", true) : null;
 		String prompt = chat ? null : request.prompt("prompt", true);
 		request.integer("n", 1, 1, 1); // one choice per request
 		int maxTokens = request.has("max_completion_tokens") ? request.maxTokens("max_completion_tokens", 0)
-				: request.maxTokens("max_tokens", chat ? Math.min(limits.maxTokens(), models.context() / 2) : 16);
+				: request.maxTokens("max_tokens", chat ? models.defaultMaxTokens() : 16);
 		Sampling sampling = new Sampling(request.number("temperature", 1, 0, 2), 0, request.number("top_p", 1, Double.MIN_VALUE, 1), 0, 1,
 				request.integer("seed", ThreadLocalRandom.current().nextLong(), Long.MIN_VALUE, Long.MAX_VALUE));
 		Generation generation = new Generation(entry, messages, prompt, sampling, maxTokens, request.stops("stop"), Models.DEFAULT_KEEP_ALIVE);

@@ -55,10 +55,10 @@ public final class ServeCommand implements Subcommand {
 	}
 
 	/** The built-in APIs and the contributed ones, over the models of {@code models}. */
-	List<ServerApi> apis(Models models, Limits limits, String version) {
+	List<ServerApi> apis(Models models, String version) {
 		List<ServerApi> apis = new ArrayList<>(contributed);
-		apis.add(new OpenAiApi(models, limits));
-		apis.add(new OllamaApi(models, llm, limits, version, this::onHost));
+		apis.add(new OpenAiApi(models));
+		apis.add(new OllamaApi(models, llm, version, this::onHost));
 		return apis;
 	}
 
@@ -146,8 +146,8 @@ public final class ServeCommand implements Subcommand {
 					Thread.currentThread().interrupt();
 				}
 			}, "atelier serve shutdown");
-			try (Models models = new Models(service.llm(), new ModelFolder(folder), device, context, limits.queue());
-					AtelierServer server = new AtelierServer(host, port, apiKey, cors, limits, service.apis(models, limits, version))) {
+			try (Models models = new Models(service.llm(), new ModelFolder(folder), new Models.Serving(device, context, limits));
+					AtelierServer server = new AtelierServer(host, port, apiKey, cors, limits, service.apis(models, version))) {
 				URI address = server.start();
 				Runtime.getRuntime().addShutdownHook(hook);
 				ctx.out().println("atelier serve: listening on " + address + " (OpenAI at " + address + "v1, Ollama at " + address + "api); models from "
