@@ -1,5 +1,6 @@
 package dev.atelier.llm;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -25,4 +26,14 @@ public interface LlmService {
 	 * {@code template} null uses the model's own chat template, a name of {@link ChatModels#TEMPLATES} forces one.
 	 */
 	LocalModel model(Path file, String template, String deviceId, int context);
+
+	/**
+	 * As {@link #model(Path, String, String, int)}, with the lease's idle time-to-live given rather than taken from the
+	 * preference: null keeps the model until its memory is needed (for a caller that unloads it on its own clock, as
+	 * {@code atelier serve} does for Ollama's per-request keep_alive).
+	 */
+	LocalModel model(Path file, String template, String deviceId, int context, Duration keepAlive);
+
+	/** Reads a GGUF file's header: a missing, foreign or damaged file is refused naming it and the problem. */
+	ModelInfo describe(Path file) throws IOException;
 }

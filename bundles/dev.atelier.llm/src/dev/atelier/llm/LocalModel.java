@@ -1,6 +1,7 @@
 package dev.atelier.llm;
 
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import dev.atelier.core.jobs.JobHandle;
@@ -40,6 +41,13 @@ public interface LocalModel extends ChatModel {
 	void addListener(Consumer<Status> listener);
 
 	void removeListener(Consumer<Status> listener);
+
+	/**
+	 * Continues {@code prompt} as it is, without a chat template (BOS first where the model wants one; special tokens
+	 * written in it are parsed), until the end-of-text token, {@code maxTokens} or {@code cancelled}; loads the model
+	 * first as {@link #chat chat} does.
+	 */
+	Usage complete(String prompt, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled) throws ChatException;
 
 	/** Unloads the model and gives its lease back; a later message loads it again. */
 	@Override

@@ -37,6 +37,14 @@ class GgufFileTest {
 		return file;
 	}
 
+	/** The server's tests make their model from this vocabulary through `atelier llm synth`; it must stay the tiny one. */
+	@Test
+	void theServerTestsVocabularyFixtureIsTheTinyVocabulary(@TempDir Path dir) throws Exception {
+		Path fixture = Path.of("../dev.atelier.server.tests/fixture/tiny-vocab.gguf");
+		assertArrayEquals(Files.readAllBytes(TinyVocab.write(dir.resolve("vocab.gguf"))), Files.readAllBytes(fixture),
+				fixture + " differs from TinyVocab.write: write it again from TinyVocab");
+	}
+
 	@Test
 	void readsEveryMetadataTypeAndTheTensorsItWrote(@TempDir Path dir) throws Exception {
 		try (GgufFile gguf = GgufFile.open(sample(dir))) {

@@ -29,6 +29,7 @@ import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.LlmService;
 import dev.atelier.llm.LocalModel;
+import dev.atelier.llm.ModelInfo;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
 import dev.atelier.llm.internal.engine.GgufLlama;
@@ -167,6 +168,53 @@ class LocalModelsTest {
 			assertNull(leasesOf("llm tiny-q8_0.gguf").get(0).idleTtl());
 			assertTrue(model.status().message().endsWith("stays until its memory is needed"), model.status().message());
 		}
+	}
+
+	@Test
+	void aKeepAliveGivenWithTheModelOverridesThePreferenceAndNullKeepsItUntilItsMemoryIsNeeded(@TempDir Path dir) throws Exception {
+		Path file = tinyModel(dir, GgmlType.Q8_0, "tiny");
+		preferences.put(LlmService.KEEP_ALIVE, "30s");
+		try (LocalModel model = service().model(file, null, CARD, 64, null)) {
+			await(model.load().orElseThrow());
+			assertNull(leasesOf("llm tiny-q8_0.gguf").get(0).idleTtl());
+		}
+		try (LocalModel model = service().model(file, null, CARD, 64, Duration.ofMinutes(7))) {
+			await(model.load().orElseThrow());
+			assertEquals(Duration.ofMinutes(7), leasesOf("llm tiny-q8_0.gguf").get(0).idleTtl());
+		}
+	}
+
+	@Test
+	void aCompletionContinuesTheTextWithoutTheChatFormatAndRefusesAPromptTheContextCannotHold(@TempDir Path dir) throws Exception {
+		Path file = tinyModel(dir, GgmlType.Q8_0, "tiny");
+		try (LocalModel model = service().model(file, "llama-2", CARD, 64)) {
+			Usage chat = model.chat(List.of(ChatMessage.user("hello")), Sampling.greedy(), 3, t -> {
+			}, () -> false);
+			StringBuilder text = new StringBuilder();
+			Usage completion = model.complete("hello", Sampling.greedy(), 3, text::append, () -> false);
+			assertEquals(2, completion.promptTokens(), "BOS and the one token of 'hello', without the [INST] turn around it");
+			assertTrue(chat.promptTokens() > completion.promptTokens(), chat + " against " + completion);
+			assertEquals(3, completion.generatedTokens());
+			assertTrue(!text.isEmpty());
+			ChatException tooLong = assertThrows(ChatException.class, () -> model.complete("hello ".repeat(40), Sampling.greedy(), 30, t -> {
+			}, () -> false));
+			assertTrue(tooLong.getMessage().endsWith("with the answer's 30; the context holds 64"), tooLong.getMessage());
+		}
+	}
+
+	@Test
+	void describeReadsTheHeaderOnlyAndNamesTheFormatAModelWithoutATemplateGets(@TempDir Path dir) throws Exception {
+		Path file = tinyModel(dir, GgmlType.Q8_0, "tiny");
+		ModelInfo info = service().describe(file);
+		assertEquals("llama", info.architecture());
+		assertEquals("Q8_0", info.quantization());
+		assertEquals(256, info.contextLength());
+		assertTrue(info.chatTemplate().isEmpty());
+		assertEquals("chatml (the default: the model has no chat template)", info.chatFormat());
+		try (GgufFile gguf = GgufFile.open(file)) {
+			assertEquals(gguf.tensors().values().stream().mapToLong(t -> t.elements()).sum(), info.parameters());
+		}
+		assertThrows(IOException.class, () -> service().describe(dir.resolve("missing.gguf")));
 	}
 
 	@Test

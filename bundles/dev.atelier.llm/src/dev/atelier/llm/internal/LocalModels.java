@@ -1,9 +1,14 @@
 package dev.atelier.llm.internal;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,6 +25,11 @@ import dev.atelier.core.jobs.JobService;
 import dev.atelier.device.DeviceService;
 import dev.atelier.llm.LlmService;
 import dev.atelier.llm.LocalModel;
+import dev.atelier.llm.ModelInfo;
+import dev.atelier.llm.internal.engine.ChatFormat;
+import dev.atelier.llm.internal.gguf.GgmlType;
+import dev.atelier.llm.internal.gguf.GgufFile;
+import dev.atelier.llm.internal.gguf.GgufTensor;
 
 /**
  * The embedded engine's models as a service: each loads in a job onto the compute runtime, under evictable leases of
@@ -72,10 +82,37 @@ public final class LocalModels implements LlmService {
 
 	@Override
 	public LocalModel model(Path file, String template, String deviceId, int context) {
+		return served(file, template, deviceId, context, this::keepAlive);
+	}
+
+	@Override
+	public LocalModel model(Path file, String template, String deviceId, int context, Duration keepAlive) {
+		return served(file, template, deviceId, context, () -> keepAlive);
+	}
+
+	private LocalModel served(Path file, String template, String deviceId, int context, Supplier<Duration> keepAlive) {
 		if (context < 1) {
 			throw new IllegalArgumentException("a context holds at least 1 token, not " + context);
 		}
-		return new ServedModel(this, file, template, deviceId, context);
+		return new ServedModel(this, file, template, deviceId, context, keepAlive);
+	}
+
+	@Override
+	public ModelInfo describe(Path file) throws IOException {
+		try (GgufFile gguf = GgufFile.open(file)) {
+			String architecture = gguf.string("general.architecture").orElse("");
+			Map<GgmlType, Long> bytesByType = new EnumMap<>(GgmlType.class);
+			long parameters = 0;
+			for (GgufTensor tensor : gguf.tensors().values()) {
+				parameters += tensor.elements();
+				bytesByType.merge(tensor.type(), tensor.data().byteSize(), Long::sum);
+			}
+			String quantization = bytesByType.entrySet().stream().max(Map.Entry.comparingByValue()).map(e -> e.getKey().name()).orElse("");
+			int context = gguf.integer(architecture + ".context_length").map(Long::intValue).orElse(0);
+			Optional<String> template = gguf.string("tokenizer.chat_template");
+			String name = file.getFileName().toString();
+			return new ModelInfo(architecture, parameters, quantization, context, template, ChatFormat.of(template, name).description());
+		}
 	}
 
 	void opened(ServedModel model) {

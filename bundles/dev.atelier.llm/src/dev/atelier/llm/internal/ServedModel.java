@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import dev.atelier.cli.Durations;
@@ -56,6 +57,7 @@ final class ServedModel implements LocalModel {
 	private final String deviceId;
 	private final int context;
 	private final String name;
+	private final Supplier<Duration> keepAlive;
 	private final List<Consumer<Status>> listeners = new CopyOnWriteArrayList<>();
 	private final Object lock = new Object();
 	/** Guarded by lock. */
@@ -63,12 +65,14 @@ final class ServedModel implements LocalModel {
 	private JobHandle<Slot> loading;
 	private Status status;
 
-	ServedModel(LocalModels service, Path file, String template, String deviceId, int context) {
+	/** {@code keepAlive} gives each load's idle time-to-live (null: until the memory is needed). */
+	ServedModel(LocalModels service, Path file, String template, String deviceId, int context, Supplier<Duration> keepAlive) {
 		this.service = service;
 		this.file = file;
 		this.template = template;
 		this.deviceId = deviceId;
 		this.context = context;
+		this.keepAlive = keepAlive;
 		this.name = file.getFileName().toString();
 		this.status = new Status(State.UNLOADED, "", 0, Double.NaN, "not loaded yet");
 	}
@@ -221,7 +225,7 @@ final class ServedModel implements LocalModel {
 	private Slot load(JobContext job) throws Exception {
 		job.begin("Reading the header of " + name, -1);
 		publish(new Status(State.LOADING, "", 0, Double.NaN, "reading the header of " + name));
-		Slot slot = new Slot(service.keepAlive());
+		Slot slot = new Slot(keepAlive.get());
 		GgufFile gguf = GgufFile.open(file);
 		try {
 			GgufLlama.Model model = GgufLlama.load(gguf);
@@ -296,6 +300,21 @@ final class ServedModel implements LocalModel {
 	@Override
 	public Usage chat(List<ChatMessage> messages, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled)
 			throws ChatException {
+		return answer(chat -> chat.chat(messages, sampling, maxTokens, tokens, cancelled), cancelled);
+	}
+
+	/** As {@link #chat chat}, for a text continued without the chat format. */
+	@Override
+	public Usage complete(String prompt, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled) throws ChatException {
+		return answer(chat -> chat.complete(prompt, sampling, maxTokens, tokens, cancelled), cancelled);
+	}
+
+	/** One answer of the loaded engine. */
+	private interface Answer {
+		Usage on(EmbeddedChat chat) throws ChatException;
+	}
+
+	private Usage answer(Answer answer, BooleanSupplier cancelled) throws ChatException {
 		for (int attempt = 1;; attempt++) {
 			Slot slot = awaitLoaded(cancelled);
 			List<VramLease.Use> uses;
@@ -317,7 +336,7 @@ final class ServedModel implements LocalModel {
 			try {
 				EnergyMeter meter = service.meter();
 				EnergyMeter.Measurement measurement = meter == null ? null : meter.start();
-				Usage usage = slot.chat.chat(messages, sampling, maxTokens, tokens, cancelled);
+				Usage usage = answer.on(slot.chat);
 				return measurement == null ? usage : usage.withJoules(measurement.stop().map(EnergyMeter.Reading::joules).orElse(Double.NaN));
 			} finally {
 				uses.forEach(VramLease.Use::close);

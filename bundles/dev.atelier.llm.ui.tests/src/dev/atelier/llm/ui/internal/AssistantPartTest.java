@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,6 +24,7 @@ import dev.atelier.core.jobs.JobService;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
 import dev.atelier.llm.LlmService;
+import dev.atelier.llm.ModelInfo;
 import dev.atelier.llm.LocalModel;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
@@ -183,6 +185,11 @@ class AssistantPartTest {
 		}
 
 		@Override
+		public Usage complete(String prompt, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled) {
+			throw new UnsupportedOperationException("the Assistant only chats");
+		}
+
+		@Override
 		public Optional<JobHandle<?>> load() {
 			return Optional.empty();
 		}
@@ -215,9 +222,22 @@ class AssistantPartTest {
 		AssistantPart part = new AssistantPart(jobs(), new DisplaySynchronize(display));
 		List<String> asked = new CopyOnWriteArrayList<>();
 		LoadingModel measured = new LoadingModel(new Usage(3, 2, 10, 20.0, 3.0));
-		part.llm((file, template, deviceId, context) -> {
-			asked.add(file.getFileName() + " " + template + " " + deviceId + " " + context);
-			return measured;
+		part.llm(new LlmService() {
+			@Override
+			public LocalModel model(Path file, String template, String deviceId, int context) {
+				asked.add(file.getFileName() + " " + template + " " + deviceId + " " + context);
+				return measured;
+			}
+
+			@Override
+			public LocalModel model(Path file, String template, String deviceId, int context, Duration keepAlive) {
+				throw new UnsupportedOperationException("the Assistant keeps models for the preference's keep-alive");
+			}
+
+			@Override
+			public ModelInfo describe(Path file) {
+				throw new UnsupportedOperationException("the Assistant reads no model's header");
+			}
 		});
 		part.devices(FakeDeviceService.of(TestDevices.cuda(0), TestDevices.cpu()));
 		part.create(shell);

@@ -132,9 +132,29 @@ public final class EmbeddedChat implements ChatModel {
 	public Usage chat(List<ChatMessage> messages, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled)
 			throws ChatException {
 		Tokenizer tokenizer = model.tokenizer().orElseThrow(() -> new ChatException(name + " has no tokenizer: it cannot chat"));
-		List<Integer> prompt = promptIds(fit(messages, maxTokens));
 		Set<Integer> stops = new HashSet<>(model.stops());
 		format.fallback().stopTokens().forEach(t -> tokenizer.id(t).ifPresent(stops::add));
+		return generate(tokenizer, promptIds(fit(messages, maxTokens)), stops, sampling, maxTokens, tokens, cancelled);
+	}
+
+	/**
+	 * Continues a text as it is, without the chat format: BOS where the model wants one, the text with its special
+	 * tokens parsed; ends at EOS. A prompt that leaves no room for {@code maxTokens} in the context is refused.
+	 */
+	public Usage complete(String text, Sampling sampling, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled) throws ChatException {
+		Tokenizer tokenizer = model.tokenizer().orElseThrow(() -> new ChatException(name + " has no tokenizer: it cannot complete a text"));
+		List<Integer> prompt = new ArrayList<>();
+		model.bos().ifPresent(prompt::add);
+		prompt.addAll(tokenizer.encodeWithSpecials(text));
+		if (prompt.size() + maxTokens > model.llama().contextLength()) {
+			throw new ChatException("the prompt takes " + prompt.size() + " tokens with the answer's " + maxTokens + "; the context holds "
+					+ model.llama().contextLength());
+		}
+		return generate(tokenizer, prompt, model.stops(), sampling, maxTokens, tokens, cancelled);
+	}
+
+	private Usage generate(Tokenizer tokenizer, List<Integer> prompt, Set<Integer> stops, Sampling sampling, int maxTokens, Consumer<String> tokens,
+			BooleanSupplier cancelled) {
 		TextStream answer = new TextStream(tokenizer);
 		return Generator.generate(model.llama(), prompt, maxTokens, sampling, stops, token -> {
 			String piece = answer.add(token);

@@ -1,0 +1,193 @@
+package dev.atelier.server.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.cli.Cli;
+import dev.atelier.llm.Usage;
+
+/** Safe by default: loopback only without a key, the key checked, no CORS unless asked, every limit, no way out of the models folder. */
+class SafetyTest {
+
+	@TempDir
+	static Path dir;
+
+	@BeforeAll
+	static void workspace() throws Exception {
+		TestServer.workspace(dir);
+		Files.writeString(dir.resolve("secret.gguf"), "not for clients");
+		Files.writeString(dir.resolve("models/secret.gguf"), "not for clients either");
+	}
+
+	private static final String HELLO = "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],\"max_tokens\":2}";
+
+	@Test
+	void aHostOffLoopbackWithoutAnApiKeyIsRefusedNamingApiKeyBeforeAnythingOpens() throws Exception {
+		for (String host : List.of("0.0.0.0", "192.0.2.7", "::")) {
+			TestServer.Run run = TestServer.atelier(dir.resolve("never"), "serve", "serve", "--host", host, "--port", "0");
+			assertEquals(2, run.exit(), run.err());
+			assertTrue(run.err().contains("--host " + host + " is not a loopback address: give --api-key KEY"), run.err());
+			assertEquals("", run.out(), "nothing was served");
+		}
+		assertFalse(Files.exists(dir.resolve("never")), "the workspace was not touched");
+	}
+
+	@Test
+	void serveListensOnLoopbackPrintsItsAddressAndStopsWhenInterrupted() throws Exception {
+		CompletableFuture<String> line = new CompletableFuture<>();
+		StringBuilder printed = new StringBuilder();
+		PrintStream out = new PrintStream(new OutputStream() {
+			@Override
+			public synchronized void write(int b) {
+				printed.append((char) b);
+				if (b == '\n' && !line.isDone()) {
+					line.complete(printed.toString());
+				}
+			}
+		}, true, StandardCharsets.UTF_8);
+		ServeCommand serve = TestServer.subcommand(ServeCommand.class);
+		int[] exit = new int[1];
+		Thread thread = new Thread(() -> exit[0] = Cli.run(List.of(serve), TestServer.context(dir, out, System.err), List.of("serve", "--port", "0",
+				"--device", "cpu")));
+		thread.start();
+		String listening = line.get();
+		assertTrue(listening.startsWith("atelier serve: listening on http://127.0.0.1:"), listening);
+		assertTrue(listening.contains("models from " + dir.resolve("models/llm")), listening);
+		URI address = URI.create(listening.split(" ")[4]);
+		try (HttpClient client = HttpClient.newHttpClient()) {
+			assertEquals(200, client.send(HttpRequest.newBuilder(address.resolve("/api/version")).build(), HttpResponse.BodyHandlers.discarding())
+					.statusCode());
+		}
+		thread.interrupt();
+		thread.join();
+		assertEquals(0, exit[0]);
+		assertTrue(printed.toString().endsWith("atelier serve: stopped\n"), printed.toString());
+	}
+
+	@Test
+	void withAnApiKeyEveryRequestNeedsItAsABearerToken() throws Exception {
+		try (TestServer server = TestServer.start(dir, "s3cret", null, Limits.DEFAULT)) {
+			TestServer.Reply none = server.get("/v1/models");
+			assertEquals(401, none.status());
+			assertEquals("Bearer", none.response().headers().firstValue("WWW-Authenticate").orElseThrow());
+			assertEquals("invalid_api_key", none.json().getAsJsonObject("error").get("code").getAsString());
+			assertEquals(401, server.get("/api/tags", "Authorization", "Bearer wrong").status());
+			assertFalse(server.get("/api/tags", "Authorization", "Bearer wrong").body().contains("s3cret"), "the key is never told");
+			assertEquals(200, server.get("/v1/models", "Authorization", "Bearer s3cret").status());
+			assertEquals(200, server.get("/api/tags", "Authorization", "bearer s3cret").status());
+		}
+	}
+
+	@Test
+	void corsHeadersAreSentOnlyForTheOriginGiven() throws Exception {
+		try (TestServer server = TestServer.start(dir, null, null, Limits.DEFAULT)) {
+			TestServer.Reply reply = server.get("/v1/models", "Origin", "http://example.test");
+			assertTrue(reply.response().headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+		}
+		try (TestServer server = TestServer.start(dir, null, "http://app.test", Limits.DEFAULT)) {
+			assertEquals("http://app.test", server.get("/v1/models", "Origin", "http://app.test").response().headers()
+					.firstValue("Access-Control-Allow-Origin").orElseThrow());
+			TestServer.Reply preflight = server.send(HttpRequest.newBuilder(server.address.resolve("/v1/chat/completions"))
+					.method("OPTIONS", HttpRequest.BodyPublishers.noBody()), "Origin", "http://app.test", "Access-Control-Request-Method", "POST");
+			assertEquals(204, preflight.status());
+			assertEquals("Authorization, Content-Type", preflight.response().headers().firstValue("Access-Control-Allow-Headers").orElseThrow());
+		}
+	}
+
+	@Test
+	void aBodyOverTheLimitIs413() throws Exception {
+		try (TestServer server = TestServer.start(dir, null, null, new Limits(1000, 500, 8, 4))) {
+			TestServer.Reply reply = server.post("/v1/chat/completions", HELLO.replace("hello", "x".repeat(1200)));
+			assertEquals(413, reply.status());
+			assertTrue(reply.json().getAsJsonObject("error").get("message").getAsString().endsWith("the limit is 1000 bytes (--max-body)"), reply.body());
+			assertEquals(413, server.post("/api/chat", HELLO.replace("hello", "x".repeat(1200))).status());
+		}
+	}
+
+	@Test
+	void aPromptOverTheCharacterLimitAndMaxTokensOverTheLimitAre400NamingTheLimit() throws Exception {
+		try (TestServer server = TestServer.start(dir, null, null, new Limits(100_000, 500, 8, 4))) {
+			TestServer.Reply prompt = server.post("/v1/chat/completions", HELLO.replace("hello", "x".repeat(501)));
+			assertEquals(400, prompt.status());
+			assertEquals("'messages' has 501 characters; this server takes at most 500 (--max-prompt-chars)",
+					prompt.json().getAsJsonObject("error").get("message").getAsString());
+			TestServer.Reply raw = server.post("/api/generate", "{\"model\":\"tiny\",\"raw\":true,\"prompt\":\"" + "x".repeat(501) + "\"}");
+			assertEquals(400, raw.status());
+			assertTrue(raw.json().get("error").getAsString().contains("(--max-prompt-chars)"), raw.body());
+			TestServer.Reply tokens = server.post("/v1/chat/completions", HELLO.replace("\"max_tokens\":2", "\"max_tokens\":9"));
+			assertEquals(400, tokens.status());
+			assertEquals("'max_tokens' is 9; this server generates at most 8 tokens per answer (--max-tokens)",
+					tokens.json().getAsJsonObject("error").get("message").getAsString());
+			assertEquals(400, server.post("/api/chat", "{\"model\":\"tiny\",\"messages\":[],\"options\":{\"num_predict\":9}}").status());
+		}
+	}
+
+	@Test
+	void aRequestBeyondTheQueueIs429() throws Exception {
+		try (TestServer server = TestServer.start(dir, null, null, new Limits(100_000, 500, 8, 0))) {
+			CountDownLatch answering = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			ModelFolder.Entry tiny = server.models.folder().find("tiny", "model");
+			Thread busy = new Thread(() -> {
+				try {
+					server.models.run(tiny, null, model -> {
+						answering.countDown();
+						try {
+							release.await();
+						} catch (InterruptedException e) {
+							Thread.currentThread().interrupt();
+						}
+						return new Usage(0, 0, 0, 0);
+					}, () -> false);
+				} catch (Exception e) {
+					throw new IllegalStateException(e);
+				}
+			});
+			busy.start();
+			answering.await();
+			TestServer.Reply reply = server.post("/v1/chat/completions", HELLO);
+			release.countDown();
+			busy.join();
+			assertEquals(429, reply.status());
+			assertEquals("rate_limit_error", reply.json().getAsJsonObject("error").get("type").getAsString());
+			assertEquals(200, server.post("/v1/chat/completions", HELLO).status(), "once the model is free, it answers");
+		}
+	}
+
+	@Test
+	void noModelNameReachesAFileOutsideTheModelsFolder() throws Exception {
+		try (TestServer server = TestServer.start(dir, null, null, Limits.DEFAULT)) {
+			for (String name : List.of("../secret", "../../secret", "..", "/etc/passwd", "secret", "models/secret", "tiny/../../secret", "tiny\u0000",
+					"%2e%2e%2fsecret", "..\\\\secret")) {
+				String json = new com.google.gson.JsonPrimitive(name).toString();
+				for (String path : List.of("/v1/chat/completions", "/api/generate", "/api/show")) {
+					TestServer.Reply reply = server.post(path, "{\"model\":" + json + ",\"prompt\":\"hi\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+					assertTrue(reply.status() == 400 || reply.status() == 404, name + " at " + path + ": " + reply.status() + " " + reply.body());
+					assertFalse(reply.body().contains("not for clients"));
+				}
+			}
+			for (String path : List.of("/v1/models/..%2Fsecret", "/v1/models/../../secret", "/v1/models/%2e%2e/secret")) {
+				int status = server.get(path).status();
+				assertTrue(status == 400 || status == 404, path + ": " + status);
+			}
+		}
+	}
+}

@@ -1,0 +1,185 @@
+package dev.atelier.server.internal;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import dev.atelier.cli.CommandContext;
+import dev.atelier.cli.Subcommand;
+import dev.atelier.cli.UsageException;
+import dev.atelier.device.DeviceService;
+import dev.atelier.llm.LlmService;
+import dev.atelier.server.ServerApi;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code atelier serve}: the OpenAI- and Ollama-compatible server over the workspace's models, with the APIs plugins
+ * register as {@link ServerApi} services beside them.
+ */
+@Component(service = Subcommand.class)
+public final class ServeCommand implements Subcommand {
+
+	@Reference
+	private LlmService llm;
+
+	@Reference
+	private DeviceService devices;
+
+	private final List<ServerApi> contributed = new CopyOnWriteArrayList<>();
+
+	@Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+	void addApi(ServerApi api) {
+		contributed.add(api);
+	}
+
+	void removeApi(ServerApi api) {
+		contributed.remove(api);
+	}
+
+	@Override
+	public Object newCommand(CommandContext context) {
+		return new Serve(context, this);
+	}
+
+	/** The built-in APIs and the contributed ones, over the models of {@code models}. */
+	List<ServerApi> apis(Models models, String version) {
+		List<ServerApi> apis = new ArrayList<>(contributed);
+		apis.add(new OpenAiApi(models));
+		apis.add(new OllamaApi(models, llm, version, this::onHost));
+		return apis;
+	}
+
+	/** Whether every device a model runs on ({@code cpu+cuda:0} names two) keeps it in host memory. */
+	private boolean onHost(String deviceIds) {
+		return !deviceIds.isEmpty() && Arrays.stream(deviceIds.split("\\+")).allMatch(id -> devices.resolve(id).hostMemory());
+	}
+
+	LlmService llm() {
+		return llm;
+	}
+
+	@Command(name = "serve", header = "serve the workspace's models over OpenAI's and Ollama's HTTP APIs", description = {
+			"Models are the workspace's models/llm/*.gguf files, named by their file name without .gguf. Endpoints: GET /v1/models, "
+					+ "POST /v1/chat/completions and /v1/completions (OpenAI); GET /api/version, /api/tags, /api/ps, POST /api/chat, /api/generate "
+					+ "and /api/show (Ollama). Listens on 127.0.0.1 unless --host says otherwise; any other address needs --api-key. "
+					+ "Runs until stopped (Ctrl+C or SIGTERM)." })
+	static final class Serve implements Callable<Integer> {
+
+		private final CommandContext ctx;
+		private final ServeCommand service;
+
+		@Option(names = "--host", paramLabel = "H", description = "the address to listen on (default: ${DEFAULT-VALUE})")
+		String host = "127.0.0.1";
+
+		@Option(names = "--port", paramLabel = "N", description = "the port (default: ${DEFAULT-VALUE}; 0 takes a free one)")
+		int port = 8080;
+
+		@Option(names = "--api-key", paramLabel = "K", description = "clients must send 'Authorization: Bearer K'; required off loopback")
+		String apiKey;
+
+		@Option(names = "--cors", paramLabel = "ORIGIN", description = "lets web pages of ORIGIN (or * for any) call the server; none by default")
+		String cors;
+
+		@Option(names = "--device", paramLabel = "ID", description = "where models run: auto, cpu, cuda:N, … (default: ${DEFAULT-VALUE})")
+		String device = "auto";
+
+		@Option(names = "--context", paramLabel = "N", description = "the context of each model, in tokens (default: ${DEFAULT-VALUE})")
+		int context = 4096;
+
+		@Option(names = "--max-body", paramLabel = "BYTES", description = "the largest request body (default: ${DEFAULT-VALUE})")
+		int maxBody = Limits.DEFAULT.bodyBytes();
+
+		@Option(names = "--max-prompt-chars", paramLabel = "N", description = "the longest prompt or conversation (default: ${DEFAULT-VALUE})")
+		int maxPrompt = Limits.DEFAULT.promptChars();
+
+		@Option(names = "--max-tokens", paramLabel = "N", description = "the most tokens one answer may ask for (default: ${DEFAULT-VALUE})")
+		int maxTokens = Limits.DEFAULT.maxTokens();
+
+		@Option(names = "--queue", paramLabel = "N", description = "requests that may wait for a busy model; more get 429 (default: ${DEFAULT-VALUE})")
+		int queue = Limits.DEFAULT.queue();
+
+		Serve(CommandContext ctx, ServeCommand service) {
+			this.ctx = ctx;
+			this.service = service;
+		}
+
+		@Override
+		public Integer call() throws Exception {
+			// before anything is opened: a server reachable from elsewhere needs a key
+			if (!loopback(host) && (apiKey == null || apiKey.isBlank())) {
+				throw new UsageException("--host " + host + " is not a loopback address: give --api-key KEY too (clients send 'Authorization: Bearer KEY')");
+			}
+			if (context < 1) {
+				throw new UsageException("--context must be at least 1, not " + context);
+			}
+			Limits limits;
+			try {
+				limits = new Limits(maxBody, maxPrompt, maxTokens, queue);
+			} catch (IllegalArgumentException e) {
+				throw new UsageException(e.getMessage());
+			}
+			Path folder = ctx.environment().paths().workspaceRoot().resolve("models").resolve("llm");
+			String version = ctx.environment().version();
+			CountDownLatch stopped = new CountDownLatch(1);
+			CountDownLatch closed = new CountDownLatch(1);
+			boolean interrupted = false;
+			// SIGTERM: the hook ends the wait below and holds the JVM until the server has closed
+			Thread hook = new Thread(() -> {
+				ctx.err().println("atelier serve: stopping");
+				stopped.countDown();
+				try {
+					closed.await();
+				} catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+				}
+			}, "atelier serve shutdown");
+			try (Models models = new Models(service.llm(), new ModelFolder(folder), new Models.Serving(device, context, limits));
+					AtelierServer server = new AtelierServer(host, port, apiKey, cors, limits, service.apis(models, version))) {
+				URI address = server.start();
+				Runtime.getRuntime().addShutdownHook(hook);
+				ctx.out().println("atelier serve: listening on " + address + " (OpenAI at " + address + "v1, Ollama at " + address + "api); models from "
+						+ folder + (models.folder().list().isEmpty() ? " (none yet)" : ""));
+				ctx.out().flush();
+				try {
+					stopped.await();
+				} catch (InterruptedException e) {
+					// stopped by whoever runs the command (a test, the IDE); the flag is set again once the server has closed
+					interrupted = true;
+				}
+			} finally {
+				closed.countDown();
+				try {
+					Runtime.getRuntime().removeShutdownHook(hook);
+				} catch (IllegalStateException shuttingDown) {
+					// SIGTERM: the hook is running
+				}
+			}
+			ctx.out().println("atelier serve: stopped");
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+			return 0;
+		}
+
+		private static boolean loopback(String host) throws UsageException {
+			try {
+				return InetAddress.getByName(host).isLoopbackAddress();
+			} catch (UnknownHostException e) {
+				throw new UsageException("--host " + host + " is not an address of this machine");
+			}
+		}
+	}
+}
