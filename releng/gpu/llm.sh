@@ -6,7 +6,7 @@
 #   releng/gpu/llm.sh models [SHAPE…] there: random-weight Llama GGUFs of real shapes (default 1b; 8b-llama3: with Llama 3's
 #                                    128k vocabulary), quantised to $TYPES
 #                                    (default all but F16) once llama-quantize is built
-#   releng/gpu/llm.sh compute        there: every compute operation and weight type against the CPU, GEMV bandwidth
+#   (its .carry also serves releng/gpu/compute-check.sh run: every compute operation against the CPU, GEMV bandwidth)
 #   releng/gpu/llm.sh check          there: GPU against CPU logits for every type, decode against prefill (LlmCheck)
 #   releng/gpu/llm.sh perplexity     there: atelier llm perplexity --device cuda:0 against llama-perplexity, per type
 #   releng/gpu/llm.sh onecard [F.gguf] there: the budget capped at 24 GiB, an 8B F16 chat, a diffusion lease and a render in
@@ -65,9 +65,6 @@ case "${1:-}" in
       done
     done
     ls -la "$S"/*.gguf
-    ;;
-  compute)
-    "${java[@]}" ComputeCheck
     ;;
   check)
     for t in "${types[@]}"; do
