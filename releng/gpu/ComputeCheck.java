@@ -379,9 +379,15 @@ public final class ComputeCheck {
 		report("copy", null, read(copy), a, 0);
 		rope(compute, false);
 		rope(compute, true);
-		attention(compute, TensorType.F16, 1, 1000, 700);
-		attention(compute, TensorType.F16, 40, 64, 0);
-		attention(compute, TensorType.F32, 3, 300, 100);
+		// head sizes of the models people run (64, 128) and others (256, 80, 36)
+		attention(compute, TensorType.F16, 1, 1000, 700, 128);
+		attention(compute, TensorType.F16, 40, 64, 0, 128);
+		attention(compute, TensorType.F16, 1, 2000, 1500, 64);
+		attention(compute, TensorType.F32, 3, 300, 100, 128);
+		attention(compute, TensorType.F32, 1, 500, 300, 256);
+		attention(compute, TensorType.F16, 2, 200, 150, 80);
+		attention(compute, TensorType.F16, 2, 100, 50, 36);
+		attention(compute, TensorType.F32, 1, 100, 60, 36);
 		decodeGraph(compute);
 		argmaxAndTopK(compute);
 		fused(compute);
@@ -487,10 +493,9 @@ public final class ComputeCheck {
 	}
 
 	/** Rows stored with setRows into a cache of {@code cacheType}, then n queries at positions last − n + 1 … last (causal). */
-	private static void attention(Compute compute, TensorType cacheType, int n, int cacheRows, int firstPosition) {
+	private static void attention(Compute compute, TensorType cacheType, int n, int cacheRows, int firstPosition, int hs) {
 		int heads = 8;
 		int kvHeads = 2;
-		int hs = 128;
 		int last = firstPosition + n - 1;
 		float[][] k = randomRows(last + 1, kvHeads * hs, 1f);
 		float[][] v = randomRows(last + 1, kvHeads * hs, 1f);
@@ -510,7 +515,7 @@ public final class ComputeCheck {
 		Arrays.setAll(positions, i -> firstPosition + i);
 		Tensor out = compute.allocate(TensorType.F32, n, heads * hs);
 		compute.attention(floats(compute, q), keys, values, ints(compute, positions), heads, kvHeads, out);
-		report("attention " + cacheType + " n=" + n + " cache=" + cacheRows, null, read(out), attentionReference(q, k, v, positions, heads, kvHeads, hs),
+		report("attention " + cacheType + " hs=" + hs + " n=" + n + " cache=" + cacheRows, null, read(out), attentionReference(q, k, v, positions, heads, kvHeads, hs),
 				1e-4);
 	}
 

@@ -43,22 +43,22 @@ import dev.atelier.viewport.internal.trace.Settings;
  * the model again. Every device event is logged with the budget; the run fails if granted memory ever passes the cap
  * or a workload does not finish. On a simulated card (a dry run without a GPU: the CPU backend computes, the render is
  * left out) pick a small model, a smaller diffusion spec and a cap that makes the two not fit together.
- *   OneCard TOTAL_MIB MODEL.gguf [CAP_MIB [DEVICE [DIFFUSION_SPEC]]]   (defaults 24576, cuda:0, sdxl@1024x1024x1)
+ *   OneCard MODEL.gguf [CAP_MIB [DEVICE [DIFFUSION_SPEC]]]   (defaults 24576, cuda:0, sdxl@1024x1024x1)
  */
 public final class OneCard {
 
 	private static final long GIB = 1L << 30;
 
 	public static void main(String[] args) throws Exception {
-		long total = Long.parseLong(args[0]) << 20;
-		Path model = Path.of(args[1]);
-		long cap = (args.length > 2 ? Long.parseLong(args[2]) : 24576) << 20;
-		String device = args.length > 3 ? args[3] : "cuda:0";
-		String spec = args.length > 4 ? args[4] : "sdxl@1024x1024x1";
-		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, total - cap);
-		registry.addProvider(new CudaDevices());
-		registry.addProvider(new CpuDevice());
-		registry.addProvider(new SimulatedCards());
+		Path model = Path.of(args[0]);
+		long cap = (args.length > 1 ? Long.parseLong(args[1]) : 24576) << 20;
+		String device = args.length > 2 ? args[2] : "cuda:0";
+		String spec = args.length > 3 ? args[3] : "sdxl@1024x1024x1";
+		// the headroom that leaves the cap of the memory the device itself reports (nvidia-smi's total is larger)
+		DeviceRegistry probe = registry(null);
+		long total = probe.resolve(device).totalBytes();
+		probe.shutdown();
+		DeviceRegistry registry = registry(total - cap);
 		DeviceService llmDevices = BundleDeviceService.forBundle(registry, "dev.atelier.llm");
 		DeviceService sdDevices = BundleDeviceService.forBundle(registry, "dev.atelier.diffusion");
 		DeviceService viewDevices = BundleDeviceService.forBundle(registry, "dev.atelier.viewport");
@@ -108,6 +108,14 @@ public final class OneCard {
 	}
 
 	/** Diffusion-shaped work under the lease: F16 weights filling most of it, multiplied against a batch of activations. */
+	private static DeviceRegistry registry(Long headroom) {
+		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, headroom);
+		registry.addProvider(new CudaDevices());
+		registry.addProvider(new CpuDevice());
+		registry.addProvider(new SimulatedCards());
+		return registry;
+	}
+
 	private static void unetLike(long start, DeviceService devices, VramLease lease, int batch) {
 		ComputeRuntimeService runtime = new ComputeRuntimeService();
 		try (VramLease.Use use = lease.use(); ComputeContext context = devices.openContext(lease); Compute compute = runtime.open(context, 1)) {

@@ -7,10 +7,12 @@
 #                                    128k vocabulary), quantised to $TYPES
 #                                    (default all but F16) once llama-quantize is built
 #   (its .carry also serves releng/gpu/compute-check.sh run: every compute operation against the CPU, GEMV bandwidth)
-#   releng/gpu/llm.sh check          there: GPU against CPU logits for every type, decode against prefill (LlmCheck)
+#   releng/gpu/llm.sh check          there: GPU against CPU logits for every type (tiny256 models it writes, and the 1b-*
+#                                    files present), decode against prefill (LlmCheck)
 #   releng/gpu/llm.sh perplexity     there: atelier llm perplexity --device cuda:0 against llama-perplexity, per type
 #   releng/gpu/llm.sh onecard [F.gguf] there: the budget capped at 24 GiB, an 8B F16 chat, a diffusion lease and a render in
 #                                    one process (OneCard; default model $S/8b-F16.gguf)
+#   releng/gpu/llm.sh profile MODEL   there: where a step's time goes: a bench with each kernel timed on the device
 #   releng/gpu/llm.sh bench SHAPE…   there: atelier llm bench --device cuda:0 against llama-bench -ngl 99 -fa 1
 # Files go to $S (default /tmp/atelier-llm); the machine keeps them only while it stays warm between calls.
 set -euo pipefail
@@ -38,6 +40,9 @@ case "${1:-}" in
     mkdir -p "$anchors" "$carry/data"
     cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$anchors/"
     cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$carry/data/"
+    # gguf-py and the model writer (1 MiB) also travel with .carry, so a call carrying it can write F16 models
+    rm -rf "$carry/gguf-py" && tar -xJf "$root/../shared/anchors/llama.cpp-src.tar.xz" -C "$carry" --strip-components=1 llama.cpp/gguf-py
+    cp "$root/../shared/anchors/make_llama_gguf.py" "$carry/"
     cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$root/../shared/data/llm/more-vocab/ggml-vocab-llama-bpe.gguf.xz" "$anchors/"
     du -sh "$carry" "$anchors"
     ;;
@@ -50,7 +55,9 @@ case "${1:-}" in
     ;;
   models)
     shift
-    mkdir -p "$S" && [ -d "$S/llama.cpp" ] || tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"
+    mkdir -p "$S"
+    if [ -d "$carry/gguf-py" ]; then py=("$carry/gguf-py" "$carry/make_llama_gguf.py") vocab="$carry/data/ggml-vocab-llama-spm.gguf"
+    else [ -d "$S/llama.cpp" ] || tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"; py=("$S/llama.cpp/gguf-py" "$anchors/make_llama_gguf.py"); fi
     for shape in "${@:-1b}"; do
       f16="$S/$shape-F16.gguf"
       # SHAPE-llama3: Llama 3's 128k vocabulary (the real Llama-3-8B's), else Llama 2's 32k
@@ -59,7 +66,7 @@ case "${1:-}" in
         v="$S/ggml-vocab-llama-bpe.gguf"
         [ -f "$v" ] || xz -dc "$anchors/ggml-vocab-llama-bpe.gguf.xz" > "$v"
       fi
-      [ -f "$f16" ] || PYTHONPATH="$S/llama.cpp/gguf-py" python3 "$anchors/make_llama_gguf.py" --shape "${shape%-llama3}" --vocab "$v" --out "$f16" > /dev/null
+      [ -f "$f16" ] || PYTHONPATH="${py[0]}" python3 "${py[1]}" --shape "${shape%-llama3}" --vocab "$v" --out "$f16" > /dev/null
       for t in ${TYPES:-${types[@]:1}}; do
         [ -f "$S/$shape-$t.gguf" ] || [ ! -x "$S/b/bin/llama-quantize" ] || "$S/b/bin/llama-quantize" "$f16" "$S/$shape-$t.gguf" "$t" > /dev/null 2>&1
       done
@@ -67,21 +74,32 @@ case "${1:-}" in
     ls -la "$S"/*.gguf
     ;;
   check)
+    mkdir -p "$S"
+    for t in f16 bf16 q8_0 q4_0 q4_k q5_k q6_k; do
+      [ -f "$S/t-$t.gguf" ] || atelier synth --shape tiny256 --type "$t" --vocab "$carry/data/ggml-vocab-llama-spm.gguf" --out "$S/t-$t.gguf" > /dev/null
+      "${java[@]}" LlmCheck "$S/t-$t.gguf" cuda:0 64
+    done
     for t in "${types[@]}"; do
-      "${java[@]}" LlmCheck "$S/1b-$t.gguf" cuda:0
+      [ ! -f "$S/1b-$t.gguf" ] || "${java[@]}" LlmCheck "$S/1b-$t.gguf" cuda:0 64
     done
     ;;
   perplexity)
     printf '%-8s %14s %14s %9s\n' type atelier llama.cpp "diff %"
     for t in "${types[@]}"; do
-      ours=$(atelier perplexity --model "$S/1b-$t.gguf" --file "$text" --ctx 512 --device cuda:0 | sed -n 's/^Final estimate: PPL = \([0-9.]*\).*/\1/p')
-      theirs=$("$S/b/bin/llama-perplexity" -m "$S/1b-$t.gguf" -f "$text" -c 512 -ngl 99 2>&1 | sed -n 's/^Final estimate: PPL = \([0-9.]*\).*/\1/p')
+      ours=$(atelier perplexity --model "$S/1b-$t.gguf" --file "$text" --ctx 512 --device cuda:0 2>/dev/null | sed -n 's/^Final estimate: PPL = \([0-9.]*\).*/\1/p')
+      "$S/b/bin/llama-perplexity" -m "$S/1b-$t.gguf" -f "$text" -c 512 -ngl 99 > "$S/ppl-$t.log" 2>&1 || true
+      theirs=$(grep -o 'Final estimate: PPL = [0-9.]*' "$S/ppl-$t.log" | sed 's/.*= //')
+      [ -n "$theirs" ] || { echo "llama-perplexity gave no estimate for $t:" >&2; tail -5 "$S/ppl-$t.log" >&2; continue; }
       python3 -c "import sys; t, a, b = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]); print(f'{t:<8} {a:14.4f} {b:14.4f} {100*(a-b)/b:+9.3f}')" "$t" "$ours" "$theirs"
     done
     ;;
   onecard)
-    total=$(nvidia-smi --query-gpu=memory.total --format=csv,noheader,nounits -i 0)
-    "${java[@]}" OneCard "$total" "${2:-$S/8b-F16.gguf}" 24
+    "${java[@]}" OneCard "${2:-$S/8b-F16.gguf}" 24576
+    ;;
+  profile)
+    # a bench with every launch timed on the device and captures run eagerly (CudaCompute's profile mode)
+    "$carry/jre/bin/java" -Datelier.compute.profile=true "${java[@]:1}" LlmMain llm bench --model "$2" --device cuda:0 \
+      --prompt-tokens 512 --tokens 128 2>&1 | grep -v -e 'incubator' -e '^INFO' -e '^[A-Z][a-z][a-z] [0-9]'
     ;;
   bench)
     shift
@@ -91,7 +109,7 @@ case "${1:-}" in
       for t in F16 Q8_0 Q4_K_M Q4_0; do
         m="$S/$shape-$t.gguf"
         [ -f "$m" ] || continue
-        ours=$(atelier bench --model "$m" --device cuda:0 --prompt-tokens 512 --tokens 128)
+        ours=$(atelier bench --model "$m" --device cuda:0 --prompt-tokens 512 --tokens 128) || { echo "$shape-$t: atelier llm bench failed"; continue; }
         ours_pp=$(sed -n 's/^prefill pp[0-9]*: \([0-9.]*\).*/\1/p' <<<"$ours")
         ours_tg=$(sed -n 's/^decode  tg[0-9]*: \([0-9.]*\).*/\1/p' <<<"$ours")
         read -r their_pp their_tg < <("$S/b/bin/llama-bench" -m "$m" -p 512 -n 128 -r 3 -ngl 99 -fa 1 -o json 2>/dev/null | python3 -c '
@@ -103,5 +121,5 @@ print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), 
       done
     done
     ;;
-  *) sed -n '2,8p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 package dev.atelier.compute;
 
 import dev.atelier.device.ComputeContext;
+import dev.atelier.compute.internal.cuda.CudaCompute;
 import dev.atelier.device.Device;
 
 /**
@@ -22,9 +23,15 @@ public interface ComputeRuntime {
 	/**
 	 * Bytes a compute on {@code device} allocates beside its tensors (converted activations, dequantised weight slices,
 	 * a cuBLAS workspace, attention partials) when its matmuls take at most {@code batchRows} rows of at most
-	 * {@code maxCols} values: what a lease must hold beyond the tensors. 0 for the CPU backend.
+	 * {@code maxCols} values: what a lease must hold beyond the tensors. 0 on the CPU; a simulated card books what a
+	 * CUDA GPU would ({@link #gpuWorkspaceBytes}), though its CPU backend does not allocate it.
 	 */
 	long workspaceBytes(Device device, int batchRows, int maxCols);
+
+	/** {@link #workspaceBytes} of a GPU, for estimates made before a device is chosen (the planner's). */
+	static long gpuWorkspaceBytes(int batchRows, int maxCols) {
+		return CudaCompute.workspaceBytes(batchRows, maxCols);
+	}
 
 	/**
 	 * What {@link #open} would run on a device, e.g. {@code Atelier kernels + cuBLAS 13.0 (/usr/lib/…)} or

@@ -24,7 +24,7 @@ public final class ComputeRuntimeService implements ComputeRuntime {
 
 	@Override
 	public long workspaceBytes(Device device, int batchRows, int maxCols) {
-		return device.runsCudaModules() ? CudaCompute.workspaceBytes(batchRows, maxCols) : 0;
+		return device.hostMemory() ? 0 : ComputeRuntime.gpuWorkspaceBytes(batchRows, maxCols);
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.device.plan.Workload;
 import dev.atelier.llm.internal.engine.Llama;
 import dev.atelier.llm.internal.engine.LlamaConfig;
@@ -17,7 +18,8 @@ import dev.atelier.llm.internal.engine.LlamaConfig;
  * of its layers and of the classifier (the shape's matrices at the format's bytes per weight, norms in F32; the
  * embedding too where all layers are there and it is not the classifier's) + {@link Llama#workingBytes}: the F16 KV
  * cache 2 (K and V) × its layers × context × KV width × 2 bytes, the activations of a prompt batch (512 tokens where
- * the whole model is on a GPU, else 32) and the rotary table. Bytes per weight follow the GGUF formats' block sizes
+ * the whole model is on a GPU, else 32) and the rotary table; on a GPU also the compute runtime's scratch
+ * ({@link ComputeRuntime#gpuWorkspaceBytes}). Bytes per weight follow the GGUF formats' block sizes
  * (q4_0: 18 bytes per 32 weights, q8_0: 34 per 32, q4_k_m ≈ 4.85 bits, a mix of K-quants).
  */
 public record LlmWorkload(String size, Shape shape, String format, int context, double offload, boolean gpu) implements Workload {
@@ -107,7 +109,16 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 	}
 
 	private long working(int layers, boolean classifier) {
-		return Llama.workingBytes(shape.config(context), layers, classifier, context, Llama.batchTokens(gpu && deviceLayers() == shape.layers()));
+		return Llama.workingBytes(shape.config(context), layers, classifier, context, batch());
+	}
+
+	private int batch() {
+		return Llama.batchTokens(gpu && deviceLayers() == shape.layers());
+	}
+
+	/** The GPU compute's scratch beside the tensors, which the engine's lease holds too. */
+	private long workspace() {
+		return gpu ? ComputeRuntime.gpuWorkspaceBytes(batch(), Math.max(shape.width(), shape.hidden())) : 0;
 	}
 
 	@Override
@@ -117,7 +128,7 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 
 	@Override
 	public long bytes() {
-		return Math.round(weights()) + working(deviceLayers(), true);
+		return Math.round(weights()) + working(deviceLayers(), true) + workspace();
 	}
 
 	@Override
@@ -125,7 +136,7 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 		int n = deviceLayers();
 		long kvCache = working(n, false) - working(0, false);
 		return String.format(Locale.ROOT, "weights %.2f GB (%s), KV cache %.2f GB (%d tokens, f16), activations and scratch %.2f GB%s", weights() / 1e9, format,
-				kvCache / 1e9, context, (working(n, true) - kvCache) / 1e9,
+				kvCache / 1e9, context, (working(n, true) - kvCache + workspace()) / 1e9,
 				n < shape.layers() ? String.format(Locale.ROOT, ", %d of %d layers on the CPU", shape.layers() - n, shape.layers()) : "");
 	}
 

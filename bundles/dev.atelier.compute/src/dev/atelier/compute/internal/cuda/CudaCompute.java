@@ -45,6 +45,13 @@ public final class CudaCompute implements Compute {
 	/** F16 weights dequantised for cuBLAS at most this many bytes at a time. */
 	private static final long DEQUANTIZED_BYTES = 64L << 20;
 	private static final long CUBLAS_WORKSPACE = 32L << 20;
+	/**
+	 * {@code -Datelier.compute.profile=true}: every launch timed on the device ({@link #timed}) and captures run
+	 * eagerly, so that a decode step's time is known per kernel; the table goes to standard error at close. Launches
+	 * repeat there, so what they compute in place is not an answer.
+	 */
+	private static final boolean PROFILE = Boolean.getBoolean("atelier.compute.profile");
+	private static final int PROFILE_REPEATS = 20;
 
 	private final ComputeContext context;
 	private final DeviceModule module;
@@ -59,6 +66,8 @@ public final class CudaCompute implements Compute {
 	private Cublas.Handle cublas;
 	private boolean capturing;
 	private boolean closed;
+	/** Per kernel and grid where {@link #PROFILE}: launches and device milliseconds. */
+	private final Map<String, double[]> profile = new HashMap<>();
 
 	private enum Scratch {
 		X_QUANTIZED, X_HALF, W_HALF, ATTENTION, CUBLAS_WORKSPACE
@@ -239,23 +248,25 @@ public final class CudaCompute implements Compute {
 		try (ComputeContext.Binding bound = context.bind()) {
 			Cublas.Handle handle = cublas();
 			if (w.type() == TensorType.F32) {
-				handle.gemm(rows, n, cols, w.address(), Cublas.R_32F, cols, x.address(), cols, out.address(), rows);
+				timed("cublasGemmEx F32 " + rows + "×" + cols, () -> handle.gemm(rows, n, cols, w.address(), Cublas.R_32F, cols, x.address(), cols, out.address(), rows));
 				return;
 			}
 			long xHalf = scratch(Scratch.X_HALF, 2L * n * cols).address();
 			long count = (long) n * cols;
 			launch("to_f16", (int) Math.min(ceil(count, THREADS), 4096), 1, 1, THREADS, x.address(), xHalf, count);
 			if (w.type() == TensorType.F16) {
-				handle.gemm(rows, n, cols, w.address(), Cublas.R_16F, cols, xHalf, cols, out.address(), rows);
+				timed("cublasGemmEx F16 " + rows + "×" + cols, () -> handle.gemm(rows, n, cols, w.address(), Cublas.R_16F, cols, xHalf, cols, out.address(), rows));
 				return;
 			}
 			int slice = (int) Math.max(1, Math.min(rows, DEQUANTIZED_BYTES / (2L * cols)));
-			long wHalf = scratch(Scratch.W_HALF, 2L * slice * cols).address();
+			// always the whole area: slices of other shapes fit it, and outgrown ones would pass the lease's workspace
+			long wHalf = scratch(Scratch.W_HALF, Math.max(DEQUANTIZED_BYTES, 2L * slice * cols)).address();
 			for (int first = 0; first < rows; first += slice) {
 				int count2 = Math.min(slice, rows - first);
 				launch("dequantize_f16_" + suffix(w.type()), (int) Math.min(ceil((long) count2 * cols, THREADS), 8192), 1, 1, THREADS, w.address(),
 						w.type().rowBytes(cols), wHalf, first, count2, cols);
-				handle.gemm(count2, n, cols, wHalf, Cublas.R_16F, cols, xHalf, cols, out.address() + 4L * first, rows);
+				long target = out.address() + 4L * first;
+				timed("cublasGemmEx F16 slice", () -> handle.gemm(count2, n, cols, wHalf, Cublas.R_16F, cols, xHalf, cols, target, rows));
 			}
 		}
 	}
@@ -372,9 +383,28 @@ public final class CudaCompute implements Compute {
 		if (capturing) {
 			throw new IllegalStateException("capture: a capture is already recording on " + device().id() + "; captures do not nest");
 		}
+		if (PROFILE) {
+			return new Graph() {
+				@Override
+				public void replay() {
+					work.run();
+				}
+
+				@Override
+				public void close() {
+					// nothing was recorded
+				}
+			};
+		}
+		CudaGraph graph = new CudaGraph(record(work));
+		graphs.add(graph);
+		return graph;
+	}
+
+	/** What {@code work} queues on the stream, recorded as a graph; a failure ends the recording. */
+	private DeviceStream.Graph record(Runnable work) {
 		stream.beginCapture();
 		capturing = true;
-		DeviceStream.Graph recorded;
 		try {
 			work.run();
 		} catch (RuntimeException | Error e) {
@@ -387,10 +417,7 @@ public final class CudaCompute implements Compute {
 			throw e;
 		}
 		capturing = false;
-		recorded = stream.endCapture();
-		CudaGraph graph = new CudaGraph(recorded);
-		graphs.add(graph);
-		return graph;
+		return stream.endCapture();
 	}
 
 	@Override
@@ -405,6 +432,9 @@ public final class CudaCompute implements Compute {
 			return;
 		}
 		closed = true;
+		if (PROFILE) {
+			printProfile();
+		}
 		graphs.forEach(CudaGraph::close);
 		tensors.forEach(t -> t.buffer.close());
 		tensors.clear();
@@ -483,7 +513,38 @@ public final class CudaCompute implements Compute {
 	private void launch(String kernel, int gridX, int gridY, int gridZ, int block, Object... args) {
 		ensureOpen();
 		DeviceFunction function = functions.computeIfAbsent(kernel, module::function);
-		function.launch(new Dim(gridX, gridY, gridZ), Dim.of(block), 0, stream, args);
+		timed(kernel + " " + gridX + "×" + gridY + "×" + gridZ, () -> function.launch(new Dim(gridX, gridY, gridZ), Dim.of(block), 0, stream, args));
+	}
+
+	/**
+	 * Runs a launch; in {@link #PROFILE} mode as a graph of {@link #PROFILE_REPEATS} copies timed between two events,
+	 * so that a kernel's time is what it takes inside a graph, without the host's launch latency.
+	 */
+	private void timed(String name, Runnable launch) {
+		if (!PROFILE || capturing) {
+			launch.run();
+			return;
+		}
+		try (DeviceStream.Graph repeated = record(() -> {
+			for (int r = 0; r < PROFILE_REPEATS; r++) {
+				launch.run();
+			}
+		}); DeviceStream.Mark before = stream.mark()) {
+			repeated.launch();
+			try (DeviceStream.Mark after = stream.mark()) {
+				double[] entry = profile.computeIfAbsent(name, k -> new double[2]);
+				entry[0]++;
+				entry[1] += after.millisSince(before) / PROFILE_REPEATS;
+			}
+		}
+	}
+
+	private void printProfile() {
+		double total = profile.values().stream().mapToDouble(e -> e[1]).sum();
+		System.err.printf(Locale.ROOT, "kernel profile of the compute on %s (device time inside graphs, %.1f ms in all)%n", device().id(), total);
+		System.err.printf(Locale.ROOT, "%8s %10s %10s %7s  %s%n", "launches", "total ms", "mean µs", "share", "kernel grid");
+		profile.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[1], a.getValue()[1])).forEach(e -> System.err.printf(Locale.ROOT,
+				"%8d %10.2f %10.2f %6.1f%%  %s%n", (long) e.getValue()[0], e.getValue()[1], 1000 * e.getValue()[1] / e.getValue()[0], 100 * e.getValue()[1] / total, e.getKey()));
 	}
 
 	private static String suffix(TensorType type) {
