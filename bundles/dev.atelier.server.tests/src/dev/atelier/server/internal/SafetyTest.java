@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.cli.Cli;
 import dev.atelier.llm.Usage;
+import dev.atelier.server.Limits;
 
 /** Safe by default: loopback only without a key, the key checked, no CORS unless asked, every limit, no way out of the models folder. */
 class SafetyTest {
@@ -70,7 +71,7 @@ class SafetyTest {
 		thread.start();
 		String listening = line.get();
 		assertTrue(listening.startsWith("atelier serve: listening on http://127.0.0.1:"), listening);
-		assertTrue(listening.contains("models from " + dir.resolve("models/llm")), listening);
+		assertTrue(listening.contains("models from " + dir.resolve("models")), listening);
 		URI address = URI.create(listening.split(" ")[4]);
 		try (HttpClient client = HttpClient.newHttpClient()) {
 			assertEquals(200, client.send(HttpRequest.newBuilder(address.resolve("/api/version")).build(), HttpResponse.BodyHandlers.discarding())
@@ -148,7 +149,7 @@ class SafetyTest {
 			ModelFolder.Entry tiny = server.models.folder().find("tiny", "model");
 			Thread busy = new Thread(() -> {
 				try {
-					server.models.run(tiny, null, model -> {
+					server.models.run(tiny, "chat", null, (model, stop) -> {
 						answering.countDown();
 						try {
 							release.await();

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.atelier.server.Limits;
+
 /** A server with the default limits over a workspace with the tiny model, for the tests of one API's endpoints. */
 abstract class ServedWorkspace {
 

@@ -27,6 +27,8 @@ import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.AtelierPaths;
+import dev.atelier.server.ServerContext;
+import dev.atelier.server.Limits;
 import dev.atelier.testing.Services;
 import picocli.CommandLine.Command;
 
@@ -78,8 +80,9 @@ final class TestServer implements AutoCloseable {
 	/** A server over the workspace's models, as {@code atelier serve} builds it, on the CPU with the tiny model's context. */
 	static TestServer start(Path workspace, String apiKey, String cors, Limits limits) throws Exception {
 		ServeCommand serve = subcommand(ServeCommand.class);
-		Models models = new Models(serve.llm(), new ModelFolder(workspace.resolve("models/llm")), new Models.Serving("cpu", 256, limits));
-		AtelierServer server = new AtelierServer("127.0.0.1", 0, apiKey, cors, limits, serve.apis(models, VERSION));
+		ServerContext context = new ServerContext(workspace, "cpu", limits, VERSION);
+		Models models = serve.models(context, 256);
+		AtelierServer server = new AtelierServer("127.0.0.1", 0, apiKey, cors, limits, serve.apis(models, context));
 		return new TestServer(workspace, models, server, server.start());
 	}
 

@@ -21,6 +21,7 @@ import org.eclipse.jetty.util.Callback;
 import com.google.gson.JsonObject;
 
 import dev.atelier.server.ApiException;
+import dev.atelier.server.Limits;
 import dev.atelier.server.ServerApi;
 
 /**
@@ -135,10 +136,23 @@ public final class AtelierServer implements AutoCloseable {
 		return limits;
 	}
 
-	/** Stops answering: running answers see {@link dev.atelier.server.Exchange#cancelled()} and end, then the port closes. */
+	/**
+	 * Stops answering: running answers see {@link dev.atelier.server.Exchange#cancelled()} and end, then the port
+	 * closes and the APIs close.
+	 */
 	@Override
 	public void close() throws Exception {
 		stopping = true;
-		jetty.stop();
+		try {
+			jetty.stop();
+		} finally {
+			for (ServerApi api : apis) {
+				try {
+					api.close();
+				} catch (RuntimeException e) {
+					LOG.log(System.Logger.Level.WARNING, "atelier serve: closing " + api.prefix() + " failed", e);
+				}
+			}
+		}
 	}
 }

@@ -11,85 +11,27 @@ import com.google.gson.JsonPrimitive;
 
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.server.ApiException;
+import dev.atelier.server.JsonFields;
+import dev.atelier.server.Limits;
 
 /**
- * Reads a request's JSON fields, each wrong type or value refused with 400 naming the field, and applies the prompt
- * and max_tokens limits. {@code path} prefixes the field names in messages ({@code options.} for Ollama's).
+ * The LLM endpoints' fields beside the plain ones: conversations, prompts and max_tokens within the server's limits,
+ * stop strings.
  */
-record Fields(JsonObject json, String path, Limits limits) {
+final class Fields extends JsonFields {
 
 	private static final int MAX_STOPS = 16;
 
-	/** The fields of an object inside this one ({@code options}), or of an empty one where it is absent. */
-	Fields object(String name) throws ApiException {
-		JsonElement value = present(name).orElse(null);
-		if (value == null) {
-			return new Fields(new JsonObject(), path + name + ".", limits);
-		}
-		if (!value.isJsonObject()) {
-			throw wrong(name, "an object");
-		}
-		return new Fields(value.getAsJsonObject(), path + name + ".", limits);
+	private final Limits limits;
+
+	Fields(JsonObject json, String path, Limits limits) {
+		super(json, path);
+		this.limits = limits;
 	}
 
-	private Optional<JsonElement> present(String name) {
-		JsonElement value = json.get(name);
-		return value == null || value.isJsonNull() ? Optional.empty() : Optional.of(value);
-	}
-
-	boolean has(String name) {
-		return present(name).isPresent();
-	}
-
-	private ApiException wrong(String name, String what) {
-		return new ApiException(400, "'" + path + name + "' must be " + what, path + name);
-	}
-
-	Optional<JsonElement> raw(String name) {
-		return present(name);
-	}
-
-	Optional<String> string(String name) throws ApiException {
-		Optional<JsonElement> value = present(name);
-		if (value.isPresent() && !(value.get() instanceof JsonPrimitive p && p.isString())) {
-			throw wrong(name, "a string");
-		}
-		return value.map(JsonElement::getAsString);
-	}
-
-	String required(String name) throws ApiException {
-		return string(name).orElseThrow(() -> new ApiException(400, "'" + path + name + "' is missing", path + name));
-	}
-
-	boolean bool(String name, boolean otherwise) throws ApiException {
-		Optional<JsonElement> value = present(name);
-		if (value.isPresent() && !(value.get() instanceof JsonPrimitive p && p.isBoolean())) {
-			throw wrong(name, "true or false");
-		}
-		return value.map(JsonElement::getAsBoolean).orElse(otherwise);
-	}
-
-	double number(String name, double otherwise, double min, double max) throws ApiException {
-		Optional<JsonElement> value = present(name);
-		if (value.isEmpty()) {
-			return otherwise;
-		}
-		if (!(value.get() instanceof JsonPrimitive p && p.isNumber())) {
-			throw wrong(name, "a number");
-		}
-		double v = value.get().getAsDouble();
-		if (!(v >= min && v <= max)) {
-			throw wrong(name, "between " + min + " and " + max + ", not " + v);
-		}
-		return v;
-	}
-
-	long integer(String name, long otherwise, long min, long max) throws ApiException {
-		double v = number(name, otherwise, min, max);
-		if (v != Math.rint(v)) {
-			throw wrong(name, "a whole number");
-		}
-		return (long) v;
+	@Override
+	public Fields object(String name) throws ApiException {
+		return new Fields(nested(name), path() + name + ".", limits);
 	}
 
 	/** Tokens to generate: at least 1 and at most the server's limit (400 naming the limit beyond it). */
@@ -99,15 +41,15 @@ record Fields(JsonObject json, String path, Limits limits) {
 			throw wrong(name, "at least 1");
 		}
 		if (n > limits.maxTokens()) {
-			throw new ApiException(400, "'" + path + name + "' is " + n + "; this server generates at most " + limits.maxTokens()
-					+ " tokens per answer (--max-tokens)", path + name);
+			throw new ApiException(400, "'" + path() + name + "' is " + n + "; this server generates at most " + limits.maxTokens()
+					+ " tokens per answer (--max-tokens)", path() + name);
 		}
 		return (int) n;
 	}
 
 	/** Stop strings: one string or an array of them. */
 	List<String> stops(String name) throws ApiException {
-		Optional<JsonElement> value = present(name);
+		Optional<JsonElement> value = raw(name);
 		if (value.isEmpty()) {
 			return List.of();
 		}
@@ -132,10 +74,10 @@ record Fields(JsonObject json, String path, Limits limits) {
 	 * OpenAI's array of text parts.
 	 */
 	List<ChatMessage> messages(String name, boolean required) throws ApiException {
-		Optional<JsonElement> value = present(name);
+		Optional<JsonElement> value = raw(name);
 		if (value.isEmpty()) {
 			if (required) {
-				throw new ApiException(400, "'" + path + name + "' is missing", path + name);
+				throw new ApiException(400, "'" + path() + name + "' is missing", path() + name);
 			}
 			return List.of();
 		}
@@ -149,12 +91,12 @@ record Fields(JsonObject json, String path, Limits limits) {
 			if (!array.get(i).isJsonObject()) {
 				throw wrong(at, "an object with 'role' and 'content'");
 			}
-			Fields message = new Fields(array.get(i).getAsJsonObject(), path + at + ".", limits);
+			Fields message = new Fields(array.get(i).getAsJsonObject(), path() + at + ".", limits);
 			String role = message.required("role");
 			role = role.equals("developer") ? "system" : role;
 			if (!List.of("system", "user", "assistant").contains(role)) {
-				throw new ApiException(400, "'" + path + at + ".role' is '" + role + "': this server takes system, user and assistant messages",
-						path + at + ".role");
+				throw new ApiException(400, "'" + path() + at + ".role' is '" + role + "': this server takes system, user and assistant messages",
+						path() + at + ".role");
 			}
 			messages.add(new ChatMessage(role, message.content()));
 		}
@@ -163,7 +105,7 @@ record Fields(JsonObject json, String path, Limits limits) {
 	}
 
 	private String content() throws ApiException {
-		Optional<JsonElement> value = present("content");
+		Optional<JsonElement> value = raw("content");
 		if (value.isEmpty()) {
 			return "";
 		}
@@ -179,14 +121,14 @@ record Fields(JsonObject json, String path, Limits limits) {
 			if (type == null || !type.isJsonPrimitive() || !type.getAsString().equals("text")) {
 				throw wrong("content", "text: this server takes no images or audio in messages");
 			}
-			text.append(new Fields(part.getAsJsonObject(), path + "content.", limits).required("text"));
+			text.append(new Fields(part.getAsJsonObject(), path() + "content.", limits).required("text"));
 		}
 		return text.toString();
 	}
 
 	/** A prompt text (a string, or as OpenAI allows an array of one), within the prompt limit. */
 	String prompt(String name, boolean required) throws ApiException {
-		Optional<JsonElement> value = present(name);
+		Optional<JsonElement> value = raw(name);
 		if (value.isPresent() && value.get().isJsonArray()) {
 			JsonArray prompts = value.get().getAsJsonArray();
 			if (prompts.size() != 1 || !(prompts.get(0) instanceof JsonPrimitive p && p.isString())) {
@@ -198,7 +140,7 @@ record Fields(JsonObject json, String path, Limits limits) {
 			throw wrong(name, "a string");
 		}
 		if (value.isEmpty() && required) {
-			throw new ApiException(400, "'" + path + name + "' is missing", path + name);
+			throw new ApiException(400, "'" + path() + name + "' is missing", path() + name);
 		}
 		String text = value.map(JsonElement::getAsString).orElse("");
 		prompt(text.length(), name);
@@ -207,8 +149,8 @@ record Fields(JsonObject json, String path, Limits limits) {
 
 	private void prompt(long chars, String name) throws ApiException {
 		if (chars > limits.promptChars()) {
-			throw new ApiException(400, "'" + path + name + "' has " + chars + " characters; this server takes at most " + limits.promptChars()
-					+ " (--max-prompt-chars)", path + name);
+			throw new ApiException(400, "'" + path() + name + "' has " + chars + " characters; this server takes at most " + limits.promptChars()
+					+ " (--max-prompt-chars)", path() + name);
 		}
 	}
 }

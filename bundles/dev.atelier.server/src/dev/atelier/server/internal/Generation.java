@@ -22,12 +22,16 @@ record Generation(ModelFolder.Entry model, List<ChatMessage> messages, String pr
 	record Result(Models.Answer answer, String finishReason) {
 	}
 
-	/** Runs it; {@code sink} may be called on this thread only. The client going away ends it early. */
+	/**
+	 * Runs it as a job, waiting for it; {@code sink} is called on the job's thread, one piece after the other. The
+	 * client going away cancels the job.
+	 */
 	Result run(Models models, Exchange exchange, Consumer<String> sink) throws ApiException {
 		StopFilter filter = new StopFilter(stops, sink);
-		Models.Answer answer = models.run(model, keepAlive, served -> messages != null
-				? served.chat(messages, sampling, maxTokens, filter::accept, () -> filter.stopped() || exchange.cancelled())
-				: served.complete(prompt, sampling, maxTokens, filter::accept, () -> filter.stopped() || exchange.cancelled()), exchange::cancelled);
+		Models.Answer answer = models.run(model, messages != null ? "chat" : "completion", keepAlive, (served, stop) -> messages != null
+				? served.chat(messages, sampling, maxTokens, filter::accept, () -> filter.stopped() || stop.getAsBoolean() || exchange.cancelled())
+				: served.complete(prompt, sampling, maxTokens, filter::accept, () -> filter.stopped() || stop.getAsBoolean() || exchange.cancelled()),
+				exchange::cancelled);
 		filter.finish();
 		boolean length = !filter.stopped() && answer.usage().generatedTokens() >= maxTokens;
 		return new Result(answer, length ? "length" : "stop");

@@ -10,6 +10,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -22,10 +23,19 @@ import dev.atelier.server.Exchange;
 /** An exchange over Jetty's core request and response, written with blocking streams on the request's thread. */
 record JettyExchange(Request request, Response response, AtelierServer server, Output sent) implements Exchange {
 
-	/** The response's stream, opened by the first write, and whether a write found the client gone. */
+	/** How often a whole answer in the making looks whether its client closed the connection. */
+	private static final long PROBE_NANOS = 100_000_000L;
+
+	/**
+	 * The response's stream, opened by the first write; whether a write (or a probe) found the client gone; whether
+	 * the request's body was read to its end, so that the connection may be probed.
+	 */
 	static final class Output {
 		private OutputStream stream;
 		private volatile boolean gone;
+		private volatile boolean bodyRead;
+		private boolean probing = true;
+		private long lastProbe;
 	}
 
 	JettyExchange(Request request, Response response, AtelierServer server) {
@@ -63,6 +73,7 @@ record JettyExchange(Request request, Response response, AtelierServer server, O
 		if (body.length > bodyLimit) {
 			throw tooLarge("more than " + bodyLimit + " bytes");
 		}
+		sent.bodyRead = true;
 		try {
 			JsonElement json = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
 			if (!json.isJsonObject()) {
@@ -123,6 +134,37 @@ record JettyExchange(Request request, Response response, AtelierServer server, O
 
 	@Override
 	public boolean cancelled() {
-		return sent.gone || server.stopping();
+		return sent.gone || server.stopping() || closedByClient();
+	}
+
+	/**
+	 * Whether the client closed the connection while no answer has been sent yet. Jetty reports that only when a
+	 * write fails, and a whole answer writes nothing until it is done, so the connection is read: with the request
+	 * read to its end, the next bytes are end-of-stream (the client left) or a pipelined request — whose bytes this
+	 * consumes, so the answer then closes the connection and the client sends that request again.
+	 */
+	private boolean closedByClient() {
+		boolean noBody = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) <= 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+		if (sent.stream != null || !(sent.bodyRead || noBody)) {
+			return false;
+		}
+		synchronized (sent) {
+			long now = System.nanoTime();
+			if (!sent.probing || now - sent.lastProbe < PROBE_NANOS) {
+				return sent.gone;
+			}
+			sent.lastProbe = now;
+			try {
+				int read = request.getConnectionMetaData().getConnection().getEndPoint().fill(BufferUtil.allocate(1));
+				if (read > 0) {
+					sent.probing = false;
+					response.getHeaders().put(HttpHeader.CONNECTION, "close");
+				}
+				sent.gone = read < 0;
+			} catch (IOException e) {
+				sent.gone = true;
+			}
+			return sent.gone;
+		}
 	}
 }

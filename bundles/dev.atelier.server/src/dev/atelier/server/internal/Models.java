@@ -6,27 +6,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
-import dev.atelier.core.jobs.JobCancelledException;
+import dev.atelier.core.jobs.JobContext;
 import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobService;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.LlmService;
 import dev.atelier.llm.LocalModel;
 import dev.atelier.llm.Usage;
 import dev.atelier.server.ApiException;
+import dev.atelier.server.Jobs;
+import dev.atelier.server.Limits;
 
 /**
- * The models the server has opened, by name: each answers one request at a time (the others wait in its queue, up to
- * the limit, then get 429), stays loaded for its last request's keep-alive as Ollama's {@code keep_alive} means it (0
- * unloads at once, a negative one keeps it), and is unloaded earlier only when the device service evicts its lease for
- * another workload.
+ * The models the server has opened, by name. Each request is a job of the job service (so the Jobs view and the job
+ * records show it, with the energy it took) on its model's own runner: one answer at a time, the others QUEUED in
+ * order, up to the limit, then 429. A model stays loaded for its last request's keep-alive as Ollama's
+ * {@code keep_alive} means it (0 unloads at once, a negative one keeps it), and is unloaded earlier only when the
+ * device service evicts its lease for another workload.
  */
 final class Models implements AutoCloseable {
 
@@ -34,6 +38,7 @@ final class Models implements AutoCloseable {
 	static final Duration DEFAULT_KEEP_ALIVE = LlmService.DEFAULT_KEEP_ALIVE;
 
 	private final LlmService llm;
+	private final JobService jobs;
 	private final ModelFolder folder;
 	private final Serving serving;
 	private final Map<String, Open> open = new ConcurrentHashMap<>();
@@ -47,7 +52,8 @@ final class Models implements AutoCloseable {
 	static final class Open {
 		final ModelFolder.Entry entry;
 		final LocalModel model;
-		final ReentrantLock turn = new ReentrantLock(true);
+		/** Runs the model's requests (and its unloading) one at a time, in order. */
+		final ExecutorService runner;
 		final AtomicInteger waiting = new AtomicInteger();
 		private ScheduledFuture<?> expiry;
 		/** Null: stays until its memory is needed. */
@@ -56,6 +62,7 @@ final class Models implements AutoCloseable {
 		Open(ModelFolder.Entry entry, LocalModel model) {
 			this.entry = entry;
 			this.model = model;
+			this.runner = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("atelier-serve-" + entry.name()).factory());
 		}
 
 		boolean loaded() {
@@ -71,9 +78,9 @@ final class Models implements AutoCloseable {
 	record Answer(Usage usage, long loadNanos, long totalNanos) {
 	}
 
-	/** The work of one request on a loaded model. */
+	/** The work of one request on a loaded model, which ends early once {@code stop} says so. */
 	interface Work {
-		Usage run(LocalModel model) throws ChatException;
+		Usage run(LocalModel model, BooleanSupplier stop) throws ChatException;
 	}
 
 	/**
@@ -83,8 +90,9 @@ final class Models implements AutoCloseable {
 	record Serving(String deviceId, int context, Limits limits) {
 	}
 
-	Models(LlmService llm, ModelFolder folder, Serving serving) {
+	Models(LlmService llm, JobService jobs, ModelFolder folder, Serving serving) {
 		this.llm = llm;
+		this.jobs = jobs;
 		this.folder = folder;
 		this.serving = serving;
 	}
@@ -108,68 +116,59 @@ final class Models implements AutoCloseable {
 	}
 
 	/**
-	 * Runs {@code work} on the named model when its turn comes, loading it first (timed apart from the answer), then
-	 * keeps it loaded for {@code keepAlive}. {@code work} null only loads it (Ollama's request without a prompt).
+	 * Runs {@code work} on the named model as the job {@code serve KIND NAME} when its turn comes, loading the model
+	 * first (timed apart from the answer), then keeps it loaded for {@code keepAlive}. {@code work} null only loads it
+	 * (Ollama's request without a prompt), or with a keep-alive of 0 only unloads it. {@code cancelled} (the client went away) cancels the job, queued or running.
 	 */
-	Answer run(ModelFolder.Entry entry, Duration keepAlive, Work work, java.util.function.BooleanSupplier cancelled) throws ApiException {
+	Answer run(ModelFolder.Entry entry, String kind, Duration keepAlive, Work work, BooleanSupplier cancelled) throws ApiException {
 		Open model = open.computeIfAbsent(entry.name(), n -> new Open(entry, llm.model(entry.file(), null, serving.deviceId(), serving.context(), null)));
 		int queue = serving.limits().queue();
 		if (model.waiting.incrementAndGet() > queue + 1) {
 			model.waiting.decrementAndGet();
 			throw new ApiException(429, entry.name() + " has " + queue + " requests waiting already (--queue); try again later");
 		}
-		try {
-			model.turn.lockInterruptibly();
-		} catch (InterruptedException e) {
-			model.waiting.decrementAndGet();
-			Thread.currentThread().interrupt();
-			throw new ApiException(503, "the server is stopping");
+		JobHandle<Answer> job = jobs.submit("serve " + kind + " " + entry.name(), ctx -> answer(ctx, model, keepAlive, work), model.runner);
+		job.result().whenComplete((answer, failure) -> model.waiting.decrementAndGet());
+		return Jobs.await(job, cancelled);
+	}
+
+	private Answer answer(JobContext ctx, Open model, Duration keepAlive, Work work) throws Exception {
+		ctx.detail("model", model.entry.file().toString());
+		synchronized (model) {
+			if (model.expiry != null) {
+				model.expiry.cancel(false);
+			}
 		}
 		try {
-			synchronized (model) {
-				if (model.expiry != null) {
-					model.expiry.cancel(false);
-				}
-			}
 			long start = System.nanoTime();
-			load(model, cancelled);
+			ctx.begin("loading " + model.entry.name(), -1);
+			boolean unloadOnly = work == null && keepAlive != null && keepAlive.isZero();
+			if (!unloadOnly) {
+				load(model, ctx);
+			}
+			ctx.detail(JobHandle.DEVICE, model.model.status().deviceId());
 			long loaded = System.nanoTime();
-			Usage usage = work == null ? new Usage(0, 0, Double.NaN, Double.NaN) : work.run(model.model);
+			ctx.begin("answering", -1);
+			Usage usage = work == null ? new Usage(0, 0, Double.NaN, Double.NaN) : work.run(model.model, ctx::isCancelled);
+			ctx.checkCancelled();
 			return new Answer(usage, loaded - start, System.nanoTime() - start);
 		} catch (ChatException e) {
 			throw new ApiException(400, e.getMessage());
-		} catch (JobCancelledException e) {
-			throw new ApiException(503, "the request was cancelled");
 		} finally {
 			keep(model, keepAlive);
-			model.turn.unlock();
-			model.waiting.decrementAndGet();
 		}
 	}
 
-	private static void load(Open model, java.util.function.BooleanSupplier cancelled) throws ApiException {
+	/** Loads the model where needed, as the model's own load job, which this job's cancellation cancels. */
+	private static void load(Open model, JobContext ctx) throws ApiException, InterruptedException {
 		Optional<JobHandle<?>> job = model.model.load();
 		if (job.isEmpty()) {
 			return;
 		}
-		while (true) {
-			try {
-				job.get().result().get(100, TimeUnit.MILLISECONDS);
-				return;
-			} catch (java.util.concurrent.TimeoutException e) {
-				if (cancelled.getAsBoolean()) {
-					job.get().cancel();
-				}
-			} catch (ExecutionException e) {
-				Throwable cause = e.getCause();
-				if (cause instanceof JobCancelledException) {
-					throw new ApiException(503, "loading " + model.entry.name() + " was cancelled");
-				}
-				throw new ApiException(500, "could not load " + model.entry.name() + ": " + (cause.getMessage() == null ? cause : cause.getMessage()));
-			} catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				throw new ApiException(503, "the server is stopping");
-			}
+		try {
+			Jobs.await(job.get(), ctx::isCancelled);
+		} catch (ApiException e) {
+			throw new ApiException(e.status(), "loading " + model.entry.name() + ": " + e.getMessage());
 		}
 	}
 
@@ -183,25 +182,25 @@ final class Models implements AutoCloseable {
 				model.expiresAt = null;
 			} else {
 				model.expiresAt = Instant.now().plus(keepAlive);
-				model.expiry = timers.schedule(() -> unloadIfIdle(model), keepAlive.toNanos(), TimeUnit.NANOSECONDS);
+				model.expiry = timers.schedule(() -> model.runner.execute(() -> unloadIfExpired(model)), keepAlive.toNanos(), TimeUnit.NANOSECONDS);
 			}
 		}
 	}
 
-	/** The keep-alive ran out; a request that took its turn meanwhile has cancelled this timer or set a new one. */
-	private static void unloadIfIdle(Open model) {
-		if (model.turn.tryLock()) {
-			try {
-				model.model.close();
-			} finally {
-				model.turn.unlock();
-			}
+	/** On the model's runner, after whatever requests came first: those set a later expiry, or none. */
+	private static void unloadIfExpired(Open model) {
+		Instant at = model.expiresAt;
+		if (at != null && !Instant.now().isBefore(at)) {
+			model.model.close();
 		}
 	}
 
 	@Override
 	public void close() {
 		timers.shutdownNow();
-		open.values().forEach(o -> o.model.close());
+		open.values().forEach(o -> {
+			o.runner.shutdownNow();
+			o.model.close();
+		});
 	}
 }

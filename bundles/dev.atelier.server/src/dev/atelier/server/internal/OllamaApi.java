@@ -208,8 +208,9 @@ record OllamaApi(Models models, LlmService llm, String version, Predicate<String
 		String created = time(Instant.now());
 		if (nothing) {
 			// Ollama's load (or, with keep_alive 0, unload) request: no answer, only the model's state changes
-			Models.Answer answer = models.run(entry, keepAlive, null, exchange::cancelled);
-			JsonObject done = done(entry, created, chat, "", keepAlive != null && keepAlive.isZero() ? "unload" : "load", answer);
+			String reason = keepAlive != null && keepAlive.isZero() ? "unload" : "load";
+			Models.Answer answer = models.run(entry, reason, keepAlive, null, exchange::cancelled);
+			JsonObject done = done(entry, created, chat, "", reason, answer);
 			exchange.send(200, done);
 			return;
 		}

@@ -48,27 +48,9 @@ record OpenAiApi(Models models) implements ServerApi {
 		}
 	}
 
-	/** OpenAI's error object: message, type (from the status), param and code. */
 	@Override
 	public JsonObject error(ApiException problem) {
-		JsonObject error = new JsonObject();
-		error.addProperty("message", problem.getMessage());
-		error.addProperty("type", switch (problem.status()) {
-			case 401 -> "authentication_error";
-			case 404 -> "not_found_error";
-			case 429 -> "rate_limit_error";
-			case 500, 503 -> "server_error";
-			default -> "invalid_request_error";
-		});
-		error.add("param", problem.param() == null ? JsonNull.INSTANCE : new JsonPrimitive(problem.param()));
-		error.add("code", switch (problem.status()) {
-			case 401 -> new JsonPrimitive("invalid_api_key");
-			case 404 -> new JsonPrimitive("model_not_found");
-			default -> JsonNull.INSTANCE;
-		});
-		JsonObject body = new JsonObject();
-		body.add("error", error);
-		return body;
+		return ServerApi.openAiError(problem);
 	}
 
 	private JsonObject modelList() throws ApiException {

@@ -3,7 +3,6 @@ package dev.atelier.server.internal;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,9 +18,12 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.cli.UsageException;
+import dev.atelier.core.jobs.JobService;
 import dev.atelier.device.DeviceService;
 import dev.atelier.llm.LlmService;
+import dev.atelier.server.Limits;
 import dev.atelier.server.ServerApi;
+import dev.atelier.server.ServerContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,14 +40,17 @@ public final class ServeCommand implements Subcommand {
 	@Reference
 	private DeviceService devices;
 
-	private final List<ServerApi> contributed = new CopyOnWriteArrayList<>();
+	@Reference
+	private JobService jobs;
+
+	private final List<ServerApi.Provider> contributed = new CopyOnWriteArrayList<>();
 
 	@Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-	void addApi(ServerApi api) {
+	void addApi(ServerApi.Provider api) {
 		contributed.add(api);
 	}
 
-	void removeApi(ServerApi api) {
+	void removeApi(ServerApi.Provider api) {
 		contributed.remove(api);
 	}
 
@@ -54,12 +59,20 @@ public final class ServeCommand implements Subcommand {
 		return new Serve(context, this);
 	}
 
-	/** The built-in APIs and the contributed ones, over the models of {@code models}. */
-	List<ServerApi> apis(Models models, String version) {
-		List<ServerApi> apis = new ArrayList<>(contributed);
+	/** The built-in APIs over the LLMs of {@code models} and the contributed ones, opened for {@code server}. */
+	List<ServerApi> apis(Models models, ServerContext server) {
+		List<ServerApi> apis = new ArrayList<>();
+		for (ServerApi.Provider provider : contributed) {
+			apis.add(provider.open(server));
+		}
 		apis.add(new OpenAiApi(models));
-		apis.add(new OllamaApi(models, llm, version, this::onHost));
+		apis.add(new OllamaApi(models, llm, server.version(), this::onHost));
 		return apis;
+	}
+
+	/** The server's LLMs: the workspace's {@code models/llm/*.gguf}. */
+	Models models(ServerContext server, int context) {
+		return new Models(llm, jobs, new ModelFolder(server.workspace().resolve("models").resolve("llm")), new Models.Serving(server.deviceId(), context, server.limits()));
 	}
 
 	/** Whether every device a model runs on ({@code cpu+cuda:0} names two) keeps it in host memory. */
@@ -67,14 +80,13 @@ public final class ServeCommand implements Subcommand {
 		return !deviceIds.isEmpty() && Arrays.stream(deviceIds.split("\\+")).allMatch(id -> devices.resolve(id).hostMemory());
 	}
 
-	LlmService llm() {
-		return llm;
-	}
-
-	@Command(name = "serve", header = "serve the workspace's models over OpenAI's and Ollama's HTTP APIs", description = {
-			"Models are the workspace's models/llm/*.gguf files, named by their file name without .gguf. Endpoints: GET /v1/models, "
+	@Command(name = "serve", header = "serve the workspace's models over OpenAI's, Ollama's and AUTOMATIC1111's HTTP APIs", description = {
+			"LLMs are the workspace's models/llm/*.gguf files, named by their file name without .gguf. Endpoints: GET /v1/models, "
 					+ "POST /v1/chat/completions and /v1/completions (OpenAI); GET /api/version, /api/tags, /api/ps, POST /api/chat, /api/generate "
-					+ "and /api/show (Ollama). Listens on 127.0.0.1 unless --host says otherwise; any other address needs --api-key. "
+					+ "and /api/show (Ollama). Where the diffusion capability is installed, images from models/checkpoints/ too: "
+					+ "POST /v1/images/generations (OpenAI) and /sdapi/v1/ (AUTOMATIC1111's txt2img, img2img, progress, interrupt, sd-models, "
+					+ "samplers, options). Every request is a job, shown with the IDE's and the CLI's. "
+					+ "Listens on 127.0.0.1 unless --host says otherwise; any other address needs --api-key. "
 					+ "Runs until stopped (Ctrl+C or SIGTERM)." })
 	static final class Serve implements Callable<Integer> {
 
@@ -97,7 +109,7 @@ public final class ServeCommand implements Subcommand {
 		String device = "auto";
 
 		@Option(names = "--context", paramLabel = "N", description = "the context of each model, in tokens (default: ${DEFAULT-VALUE})")
-		int context = 4096;
+		int contextTokens = 4096;
 
 		@Option(names = "--max-body", paramLabel = "BYTES", description = "the largest request body (default: ${DEFAULT-VALUE})")
 		int maxBody = Limits.DEFAULT.bodyBytes();
@@ -108,8 +120,17 @@ public final class ServeCommand implements Subcommand {
 		@Option(names = "--max-tokens", paramLabel = "N", description = "the most tokens one answer may ask for (default: ${DEFAULT-VALUE})")
 		int maxTokens = Limits.DEFAULT.maxTokens();
 
-		@Option(names = "--queue", paramLabel = "N", description = "requests that may wait for a busy model; more get 429 (default: ${DEFAULT-VALUE})")
+		@Option(names = "--queue", paramLabel = "N", description = "requests that may wait for a busy model or device; more get 429 (default: ${DEFAULT-VALUE})")
 		int queue = Limits.DEFAULT.queue();
+
+		@Option(names = "--max-image-size", paramLabel = "PIXELS", description = "the widest and tallest image one may ask for (default: ${DEFAULT-VALUE})")
+		int maxImageSide = Limits.DEFAULT.imageSide();
+
+		@Option(names = "--max-images", paramLabel = "N", description = "the images one request may ask for (default: ${DEFAULT-VALUE})")
+		int maxImages = Limits.DEFAULT.images();
+
+		@Option(names = "--max-steps", paramLabel = "N", description = "the denoising steps one image may ask for (default: ${DEFAULT-VALUE})")
+		int maxSteps = Limits.DEFAULT.imageSteps();
 
 		Serve(CommandContext ctx, ServeCommand service) {
 			this.ctx = ctx;
@@ -122,17 +143,16 @@ public final class ServeCommand implements Subcommand {
 			if (!loopback(host) && (apiKey == null || apiKey.isBlank())) {
 				throw new UsageException("--host " + host + " is not a loopback address: give --api-key KEY too (clients send 'Authorization: Bearer KEY')");
 			}
-			if (context < 1) {
-				throw new UsageException("--context must be at least 1, not " + context);
+			if (contextTokens < 1) {
+				throw new UsageException("--context must be at least 1, not " + contextTokens);
 			}
 			Limits limits;
 			try {
-				limits = new Limits(maxBody, maxPrompt, maxTokens, queue);
+				limits = new Limits(maxBody, maxPrompt, maxTokens, queue, maxImageSide, maxImages, maxSteps);
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());
 			}
-			Path folder = ctx.environment().paths().workspaceRoot().resolve("models").resolve("llm");
-			String version = ctx.environment().version();
+			ServerContext context = new ServerContext(ctx.environment().paths().workspaceRoot(), device, limits, ctx.environment().version());
 			CountDownLatch stopped = new CountDownLatch(1);
 			CountDownLatch closed = new CountDownLatch(1);
 			boolean interrupted = false;
@@ -146,12 +166,12 @@ public final class ServeCommand implements Subcommand {
 					Thread.currentThread().interrupt();
 				}
 			}, "atelier serve shutdown");
-			try (Models models = new Models(service.llm(), new ModelFolder(folder), new Models.Serving(device, context, limits));
-					AtelierServer server = new AtelierServer(host, port, apiKey, cors, limits, service.apis(models, version))) {
+			try (Models models = service.models(context, contextTokens);
+					AtelierServer server = new AtelierServer(host, port, apiKey, cors, limits, service.apis(models, context))) {
 				URI address = server.start();
 				Runtime.getRuntime().addShutdownHook(hook);
 				ctx.out().println("atelier serve: listening on " + address + " (OpenAI at " + address + "v1, Ollama at " + address + "api); models from "
-						+ folder + (models.folder().list().isEmpty() ? " (none yet)" : ""));
+						+ context.workspace().resolve("models") + (models.folder().list().isEmpty() ? " (no LLM yet)" : ""));
 				ctx.out().flush();
 				try {
 					stopped.await();
