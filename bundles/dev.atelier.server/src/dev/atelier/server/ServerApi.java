@@ -1,6 +1,7 @@
 package dev.atelier.server;
 
 import java.io.IOException;
+import java.util.List;
 
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
@@ -14,10 +15,13 @@ import com.google.gson.JsonPrimitive;
  */
 public interface ServerApi extends AutoCloseable {
 
-	/** Opens the API for each server that starts (a server's state, e.g. its running jobs, stays with it). */
+	/**
+	 * Opens its APIs for each server that starts: a server's state (its running jobs, its chosen model) stays with
+	 * that server, and may be shared by the APIs of one provider (OpenAI's images and A1111's progress).
+	 */
 	@FunctionalInterface
 	interface Provider {
-		ServerApi open(ServerContext server);
+		List<ServerApi> open(ServerContext server);
 	}
 
 	/** The paths it answers start with this, e.g. {@code /sdapi/v1/}. */

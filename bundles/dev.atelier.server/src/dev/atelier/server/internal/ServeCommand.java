@@ -63,7 +63,7 @@ public final class ServeCommand implements Subcommand {
 	List<ServerApi> apis(Models models, ServerContext server) {
 		List<ServerApi> apis = new ArrayList<>();
 		for (ServerApi.Provider provider : contributed) {
-			apis.add(provider.open(server));
+			apis.addAll(provider.open(server));
 		}
 		apis.add(new OpenAiApi(models));
 		apis.add(new OllamaApi(models, llm, server.version(), this::onHost));

@@ -53,7 +53,7 @@ class ArchitectureIT {
 		if (name.equals("dev.atelier.kernels") || name.equals("dev.atelier.compute")) {
 			return Layer.COMPUTE;
 		}
-		if (name.equals("dev.atelier.server")) {
+		if (name.equals("dev.atelier.server") || name.startsWith("dev.atelier.server.")) {
 			return Layer.SERVER;
 		}
 		if (name.equals("dev.atelier.ui") || name.equals("dev.atelier.outputs.ui")) {
