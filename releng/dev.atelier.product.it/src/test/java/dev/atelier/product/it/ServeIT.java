@@ -64,7 +64,7 @@ class ServeIT {
 	/** The product's serve on a free loopback port, on the CPU. */
 	private record Served(Process process, URI address, Path err) implements AutoCloseable {
 
-		static Served start(Path ws) throws IOException {
+		static Served start(Path ws) throws IOException, InterruptedException {
 			ProcessBuilder builder = new ProcessBuilder(List.of(Product.home().resolve("atelier").toString(), "serve", "--port", "0", "--device", "cpu"));
 			builder.environment().remove("JAVA_HOME");
 			builder.environment().put("ATELIER_WORKSPACE", ws.toString());
