@@ -141,7 +141,9 @@ class ArchitectureIT {
 				boolean sameCapability = mine != null && mine.equals(theirs);
 				// within the compute layer, the runtime loads the kernels bundle's modules
 				boolean kernels = b.name().equals("dev.atelier.compute") && from.name().equals("dev.atelier.kernels");
-				boolean down = from.layer().compareTo(b.layer()) < 0 || sameCapability || from.layer() == Layer.CORE || kernels;
+				// the server's plugin API is for the bundles that add endpoints to it
+				boolean serverApi = b.layer() == Layer.SERVER && pkg.equals("dev.atelier.server");
+				boolean down = from.layer().compareTo(b.layer()) < 0 || sameCapability || from.layer() == Layer.CORE || kernels || serverApi;
 				boolean backend = from.layer() == Layer.BACKEND && !(b.name().equals("dev.atelier.device.ui") && from.name().equals("dev.atelier.device.sim"));
 				// the SPI is for those who serve the device layer: backends, and the kernels' device notes
 				boolean spi = pkg.equals("dev.atelier.device.spi") && b.layer() != Layer.BACKEND && b.layer() != Layer.COMPUTE;

@@ -148,7 +148,8 @@ class ServeIT {
 
 			assertEquals(List.of("tiny:latest"), strings(out.getAsJsonArray("ollamaTags")));
 			assertTrue(out.getAsJsonArray("ollamaChat").size() > 1, "Ollama's chat streamed: " + out.get("ollamaChat"));
-			assertEquals(out.getAsJsonArray("ollamaChat").size(), out.getAsJsonObject("ollamaDone").get("evalCount").getAsInt(), "a line per token");
+			assertTrue(out.getAsJsonArray("ollamaChat").size() <= out.getAsJsonObject("ollamaDone").get("evalCount").getAsInt(),
+					"at most a line per token (a token may end no character)");
 			assertNotEquals("", out.get("ollamaGenerate").getAsString());
 			assertEquals(List.of("tiny:latest"), strings(out.getAsJsonArray("loadedBefore")));
 			assertEquals("unload", out.get("unload").getAsString());
