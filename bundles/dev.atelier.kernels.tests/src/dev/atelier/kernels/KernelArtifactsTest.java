@@ -27,7 +27,7 @@ class KernelArtifactsTest {
 		Map<String, String> manifest = Kernels.manifest();
 		List<Path> sources;
 		try (Stream<Path> files = Files.list(SOURCES)) {
-			sources = files.filter(p -> p.toString().matches(".*\\.(cu|cuh)$") || p.getFileName().toString().equals("Makefile")).sorted().toList();
+			sources = files.filter(p -> p.toString().matches(".*\\.(cu|cuh|c)$") || p.getFileName().toString().equals("Makefile")).sorted().toList();
 		}
 		for (Path source : sources) {
 			String key = "kernels/" + source.getFileName();
@@ -51,6 +51,18 @@ class KernelArtifactsTest {
 			assertEquals(List.of(0x50, 0xED, 0x55, 0xBA), List.of(image[0] & 0xff, image[1] & 0xff, image[2] & 0xff, image[3] & 0xff), name);
 		}
 		assertTrue(Kernels.names().containsAll(List.of("stream", "access", "image", "reduce", "gemm", "gemm_sm90", "overlap")), Kernels.names().toString());
+	}
+
+	@Test
+	void theNativeCpuLibraryIsTheOneTheManifestListsAndLoadsFromATemporaryFile() throws Exception {
+		String name = "native/linux-x86_64/libatelier_cpu.so";
+		assertTrue(Kernels.manifest().containsKey(name), Kernels.manifest().keySet().toString());
+		Kernels.HostLibrary library = Kernels.hostLibrary();
+		Path file = library.path().orElseThrow(() -> new AssertionError(library.missing()));
+		byte[] image = Files.readAllBytes(file);
+		assertEquals(Kernels.manifest().get(name), sha256(image), "the extracted library is not the one the manifest lists");
+		// an ELF shared object starts with 0x7F 'E' 'L' 'F'
+		assertEquals(List.of(0x7F, (int) 'E', (int) 'L', (int) 'F'), List.of(image[0] & 0xff, image[1] & 0xff, image[2] & 0xff, image[3] & 0xff));
 	}
 
 	@Test

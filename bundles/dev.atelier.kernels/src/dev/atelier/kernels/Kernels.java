@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,6 +95,46 @@ public final class Kernels {
 			throw new UnsupportedOperationException(context.device().id() + ": " + why);
 		});
 		return context.loadModule(image(name));
+	}
+
+	/**
+	 * The CPU backend's native integer kernels (kernels/cpu_quant.c) as a file the FFM linker can open, written once
+	 * per process to a temporary file; the reason where none is shipped for this platform (only Linux on x86-64 is).
+	 */
+	public static synchronized HostLibrary hostLibrary() {
+		if (hostLibrary == null) {
+			hostLibrary = extractHostLibrary();
+		}
+		return hostLibrary;
+	}
+
+	/** A native library for this platform ({@code path}), or why there is none ({@code missing}). */
+	public record HostLibrary(Optional<Path> path, String missing) {
+	}
+
+	private static HostLibrary hostLibrary;
+
+	private static HostLibrary extractHostLibrary() {
+		String os = System.getProperty("os.name", "");
+		String arch = System.getProperty("os.arch", "");
+		if (!os.equals("Linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
+			return new HostLibrary(Optional.empty(), "no native CPU kernels are built for " + os + " on " + arch);
+		}
+		String name = "native/linux-x86_64/libatelier_cpu.so";
+		byte[] image;
+		try {
+			image = resource("/" + name);
+		} catch (UncheckedIOException | IllegalStateException e) {
+			return new HostLibrary(Optional.empty(), e.getMessage());
+		}
+		try {
+			Path file = Files.createTempFile("atelier-cpu-", ".so");
+			file.toFile().deleteOnExit();
+			Files.write(file, image);
+			return new HostLibrary(Optional.of(file), "");
+		} catch (IOException e) {
+			return new HostLibrary(Optional.empty(), "cannot write " + name + " to a temporary file: " + e.getMessage());
+		}
 	}
 
 	private static byte[] resource(String path) {

@@ -23,7 +23,7 @@ class ComputeRuntimeServiceTest {
 		DeviceService devices = Services.await(ComputeRuntimeService.class, DeviceService.class);
 		try (VramLease lease = devices.acquire("cpu", LeaseRequest.of("runtime test", 1 << 20)); ComputeContext context = devices.openContext(lease);
 				Compute compute = runtime.open(context, 2)) {
-			assertTrue(compute.description().matches("cpu: Vector API \\d+-bit, 2 threads"), compute.description());
+			assertTrue(compute.description().matches("cpu: Vector API \\d+-bit, (native int8 kernels: [^,]+, )?2 threads"), compute.description());
 			assertEquals(context.device(), compute.device());
 		}
 		assertTrue(runtime.describe(TestDevices.cpu()).startsWith("CPU backend: Vector API "), runtime.describe(TestDevices.cpu()));

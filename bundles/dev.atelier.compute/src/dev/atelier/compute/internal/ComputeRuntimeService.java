@@ -32,6 +32,6 @@ public final class ComputeRuntimeService implements ComputeRuntime {
 		if (device.runsCudaModules()) {
 			return CudaCompute.describe(device);
 		}
-		return "CPU backend: Vector API " + jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit";
+		return CpuCompute.describe();
 	}
 }

@@ -154,6 +154,37 @@ class CpuComputeTest {
 		}
 	}
 
+	/** Enough rows that three workers split them, so that the native kernels write rows from offsets too. */
+	@ParameterizedTest
+	@EnumSource(value = TensorType.class, names = { "Q8_0", "Q4_0" })
+	void aDecodeMatmulOnTheNativeKernelsEqualsTheVectorApisIntegerDotProducts(TensorType type) {
+		int rows = 1100;
+		int cols = 256;
+		Random r = new Random(7 + type.ordinal());
+		byte[] data = Blocks.random(type, rows, cols, r);
+		float[] x = Blocks.gaussian(r, cols);
+		MemorySegment segment = arena.allocate(data.length);
+		segment.copyFrom(MemorySegment.ofArray(data));
+		float[] got;
+		try (Compute c = new CpuCompute(context, 3, true)) {
+			assertTrue(c.description().contains("native int8 kernels"), c.description());
+			Tensor w = c.upload(type, rows, cols, segment);
+			Tensor in = c.allocate(TensorType.F32, 1, cols);
+			in.write(MemorySegment.ofArray(x));
+			Tensor out = c.allocate(TensorType.F32, 1, rows);
+			c.matmul(w, in, out);
+			got = read(out);
+		}
+		Weights weights = Weights.of(segment, type, rows, cols);
+		Q8Activations q = new Q8Activations(32, cols);
+		q.reserve(1);
+		q.quantise(0, x);
+		for (int row = 0; row < rows; row++) {
+			float want = weights.dot(row, q, 0);
+			assertEquals(want, got[row], 1e-5f * Math.max(1, Math.abs(want)), type + " row " + row);
+		}
+	}
+
 	@Test
 	void matmulGivesTheSameBitsOnOneThreadAndOnThree() throws Exception {
 		Random r = new Random(3);

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
@@ -50,11 +51,18 @@ public final class CpuCompute implements Compute {
 	private float[][] batchOut = new float[0][];
 	/** Quantised activations per block size and row length, reused by every matmul of that shape. */
 	private final Map<Long, Q8Activations> activations = new HashMap<>();
+	private final Optional<NativeKernels> nativeKernels;
 
 	public CpuCompute(ComputeContext context, int threads) {
+		this(context, threads, true);
+	}
+
+	/** {@code nativeKernels} false: the Vector API for every type, as where the native library cannot load. */
+	CpuCompute(ComputeContext context, int threads, boolean nativeKernels) {
 		this.context = context;
 		this.threads = Math.max(1, threads);
 		this.pool = this.threads == 1 ? null : new ForkJoinPool(this.threads);
+		this.nativeKernels = nativeKernels ? NativeKernels.get() : Optional.empty();
 	}
 
 	@Override
@@ -62,10 +70,15 @@ public final class CpuCompute implements Compute {
 		return context.device();
 	}
 
+	/** What the CPU backend runs on this machine, for {@code atelier devices}. */
+	public static String describe() {
+		return "CPU backend: Vector API " + F.vectorBitSize() + "-bit, " + NativeKernels.describe();
+	}
+
 	@Override
 	public String description() {
 		String on = context.device().hostMemory() ? "cpu" : "cpu backend for " + context.device().id();
-		return on + ": Vector API " + F.vectorBitSize() + "-bit, " + threads + (threads == 1 ? " thread" : " threads");
+		return on + ": Vector API " + F.vectorBitSize() + "-bit, " + (nativeKernels.isPresent() ? NativeKernels.describe() + ", " : "") + threads + (threads == 1 ? " thread" : " threads");
 	}
 
 	@Override
@@ -192,10 +205,16 @@ public final class CpuCompute implements Compute {
 			x.readRow(t, in[t]);
 		}
 		Q8Activations q8 = n == 1 ? quantised(w, in[0]) : null;
+		BlockWeights blocks = q8 != null && nativeKernels.isPresent() && w instanceof BlockWeights b && NativeKernels.handles(b.type()) ? b : null;
 		int chunks = pool == null || (long) rows * n * 64 < PARALLEL_WORK ? 1 : Math.min(rows, threads * 4);
 		IntConsumer work = chunk -> {
 			int from = (int) ((long) chunk * rows / chunks);
 			int to = (int) ((long) (chunk + 1) * rows / chunks);
+			if (blocks != null) {
+				NativeKernels k = nativeKernels.get();
+				k.dotRows(k.level, blocks.type(), blocks.data(), blocks.type().rowBytes(cols), from, to, q8.bytes, q8.scales, q8.sums, cols, res[0]);
+				return;
+			}
 			if (q8 != null) {
 				for (int r = from; r < to; r++) {
 					res[0][r] = w.dot(r, q8, 0);
@@ -238,11 +257,13 @@ public final class CpuCompute implements Compute {
 
 	/**
 	 * {@code x} quantised to 8 bits as {@code w}'s integer dot product wants it, once for the whole matmul; null where
-	 * the weights multiply floats (F32, F16, BF16) or this machine's vectors are too narrow for the integer kernels.
+	 * the weights multiply floats (F32, F16, BF16) or this machine's vectors are too narrow for the Vector API's integer
+	 * kernels and no native kernel takes the type.
 	 */
 	private Q8Activations quantised(Weights w, float[] x) {
 		int block = w.activationBlock();
-		if (block == 0 || !Q8Activations.SUPPORTED) {
+		boolean nativeDot = nativeKernels.isPresent() && w instanceof BlockWeights b && NativeKernels.handles(b.type());
+		if (block == 0 || !Q8Activations.SUPPORTED && !nativeDot) {
 			return null;
 		}
 		Q8Activations q = activations.computeIfAbsent(block * 1_000_000L + w.cols(), key -> new Q8Activations(block, w.cols()));

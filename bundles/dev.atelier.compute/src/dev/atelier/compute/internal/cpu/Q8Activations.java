@@ -19,6 +19,8 @@ final class Q8Activations {
 	final int block;
 	final int cols;
 	short[] values = new short[0];
+	/** The same values as bytes, for the native kernels. */
+	byte[] bytes = new byte[0];
 	float[] scales = new float[0];
 	int[] sums = new int[0];
 
@@ -34,6 +36,7 @@ final class Q8Activations {
 	void reserve(int rows) {
 		if (values.length < rows * cols) {
 			values = new short[rows * cols];
+			bytes = new byte[rows * cols];
 			scales = new float[rows * cols / block];
 			sums = new int[rows * cols / 32];
 		}
@@ -52,6 +55,7 @@ final class Q8Activations {
 			scales[from / block] = scale;
 			for (int i = 0; i < block; i++) {
 				values[from + i] = (short) Math.round(x[b * block + i] * inverse);
+				bytes[from + i] = (byte) values[from + i];
 			}
 		}
 		for (int s = 0; s < cols / 32; s++) {

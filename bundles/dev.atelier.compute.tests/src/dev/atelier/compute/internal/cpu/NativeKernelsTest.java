@@ -1,0 +1,75 @@
+package dev.atelier.compute.internal.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.atelier.compute.TensorType;
+
+/**
+ * The native int8 kernels (kernels/cpu_quant.c): shipped for Linux on x86-64, and at every instruction-set level this
+ * CPU runs, the dequantised weights (Blocks, a decoder independent of the kernels) times the quantised activations.
+ */
+class NativeKernelsTest {
+
+	private static final int ROWS = 11;
+	private static final int COLS = 1536;
+
+	@Test
+	void theKernelsLoadOnLinuxX86AndSayWhyNotElsewhere() {
+		boolean shipped = System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").matches("amd64|x86_64");
+		assertEquals(shipped, NativeKernels.get().isPresent(), NativeKernels.missing());
+		assertTrue(NativeKernels.describe().startsWith(shipped ? "native int8 kernels: " : "no native int8 kernels ("), NativeKernels.describe());
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TensorType.class, names = { "Q8_0", "Q4_0" })
+	void everyLevelThisCpuRunsMultipliesTheDequantisedWeightsByTheQuantisedActivations(TensorType type) {
+		NativeKernels kernels = NativeKernels.get().orElseThrow(() -> new AssertionError("no native kernels: " + NativeKernels.missing()));
+		Random r = new Random(60 + type.ordinal());
+		byte[] data = Blocks.random(type, ROWS, COLS, r);
+		Q8Activations q = new Q8Activations(32, COLS);
+		q.reserve(1);
+		q.quantise(0, Blocks.gaussian(r, COLS));
+		try (Arena arena = Arena.ofConfined()) {
+			// native weights, as a mapped file is; heap arrays for the rest, as the backend passes them
+			MemorySegment weights = arena.allocate(data.length).copyFrom(MemorySegment.ofArray(data));
+			for (int level = 0; level <= kernels.level; level++) {
+				float[] out = new float[ROWS];
+				kernels.dotRows(level, type, weights, type.rowBytes(COLS), 2, ROWS, q.bytes, q.scales, q.sums, COLS, out);
+				assertEquals(0f, out[0] + out[1], "rows before the range are not written");
+				for (int row = 2; row < ROWS; row++) {
+					float[] w = Blocks.decode(type, data, row, COLS);
+					double want = 0;
+					double magnitude = 0;
+					for (int i = 0; i < COLS; i++) {
+						double x = q.values[i] * (double) q.scales[i / 32];
+						want += w[i] * x;
+						magnitude += Math.abs(w[i] * x);
+					}
+					assertEquals(want, out[row], 2e-6 * magnitude, type + " row " + row + " at level " + level);
+				}
+			}
+		}
+	}
+
+	@Test
+	void aLevelBeyondThisCpuATypeTheyDoNotTakeOrRowsPastTheWeightsAreRefused() {
+		NativeKernels kernels = NativeKernels.get().orElseThrow(() -> new AssertionError("no native kernels: " + NativeKernels.missing()));
+		MemorySegment none = MemorySegment.ofArray(new byte[34]);
+		float[] out = new float[1];
+		assertThrows(IllegalArgumentException.class, () -> kernels.dotRows(kernels.level + 1, TensorType.Q8_0, none, 34, 0, 1, new byte[32], new float[1], new int[1], 32, out));
+		assertThrows(IllegalArgumentException.class, () -> kernels.dotRows(0, TensorType.Q4_K, none, 34, 0, 1, new byte[32], new float[1], new int[1], 32, out));
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+				() -> kernels.dotRows(0, TensorType.Q8_0, none, 34, 0, 2, new byte[32], new float[1], new int[1], 32, new float[2]));
+		assertTrue(e.getMessage().contains("over 34 bytes"), e.getMessage());
+	}
+}

@@ -1,0 +1,106 @@
+package dev.atelier.compute.internal.cpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import dev.atelier.compute.TensorType;
+import dev.atelier.kernels.Kernels;
+
+/**
+ * The CPU backend's native integer kernels (kernels/cpu_quant.c, shipped by the kernels bundle) through FFM: a decode
+ * GEMV's rows of Q8_0 and Q4_0 weights against 8-bit activations, with x86's byte dot-product instructions, which the
+ * Vector API lacks. Absent where the library is not built for the platform; the Vector API path runs then.
+ */
+final class NativeKernels {
+
+	/** The instruction sets of {@code atelier_cpu_level}, by level. */
+	private static final String[] LEVELS = { "plain C", "AVX2", "AVX-512 VNNI" };
+	private static final Loaded LOADED = load();
+
+	private final MethodHandle dotRows;
+	/** The best kernels this CPU runs: 0 plain C, 1 AVX2, 2 AVX-512 VNNI. */
+	final int level;
+
+	private record Loaded(Optional<NativeKernels> kernels, String missing) {
+	}
+
+	private NativeKernels(MethodHandle dotRows, int level) {
+		this.dotRows = dotRows;
+		this.level = level;
+	}
+
+	/** The kernels, or empty where they cannot load ({@link #missing} says why). */
+	static Optional<NativeKernels> get() {
+		return LOADED.kernels();
+	}
+
+	/** Why {@link #get} is empty; empty when it is not. */
+	static String missing() {
+		return LOADED.missing();
+	}
+
+	/** What runs: e.g. {@code native int8 kernels: AVX-512 VNNI}, or why none do. */
+	static String describe() {
+		return get().map(k -> "native int8 kernels: " + LEVELS[k.level]).orElse("no native int8 kernels (" + missing() + ")");
+	}
+
+	static boolean handles(TensorType type) {
+		return type == TensorType.Q8_0 || type == TensorType.Q4_0;
+	}
+
+	/**
+	 * {@code out[from … to − 1]} = rows {@code from … to − 1} of {@code w} (Q8_0 or Q4_0, {@code rowBytes} apart) · x,
+	 * x given as {@code cols} signed bytes {@code q} with a scale {@code d} and the sum {@code sums} of every 32, by the
+	 * kernels of {@code level}.
+	 */
+	void dotRows(int level, TensorType type, MemorySegment w, long rowBytes, int from, int to, byte[] q, float[] d, int[] sums, int cols, float[] out) {
+		if (!handles(type) || level < 0 || level > this.level) {
+			throw new IllegalArgumentException("native kernels of level " + level + " for " + type + " (this CPU runs up to " + this.level + ")");
+		}
+		// native code reads and writes what it is told: every bound is checked here
+		if (cols % 32 != 0 || rowBytes < type.rowBytes(cols) || from < 0 || from > to || w.byteSize() < to * rowBytes || q.length < cols
+				|| d.length < cols / 32 || sums.length < cols / 32 || out.length < to) {
+			throw new IllegalArgumentException("native dot of rows " + from + "–" + to + " × " + cols + " " + type + " over " + w.byteSize()
+					+ " bytes, activations " + q.length + ", output " + out.length);
+		}
+		int status;
+		try {
+			status = (int) dotRows.invokeExact(level, type == TensorType.Q8_0 ? 0 : 1, w, rowBytes, from, to, MemorySegment.ofArray(q), MemorySegment.ofArray(d),
+					MemorySegment.ofArray(sums), cols, MemorySegment.ofArray(out).asSlice(4L * from));
+		} catch (Throwable e) {
+			throw new IllegalStateException("the native int8 kernels failed: " + e, e);
+		}
+		if (status != 0) {
+			throw new IllegalStateException("the native int8 kernels refused level " + level + " for " + type);
+		}
+	}
+
+	private static Loaded load() {
+		Kernels.HostLibrary library = Kernels.hostLibrary();
+		if (library.path().isEmpty()) {
+			return new Loaded(Optional.empty(), library.missing());
+		}
+		Path path = library.path().get();
+		try {
+			SymbolLookup symbols = SymbolLookup.libraryLookup(path, Arena.global());
+			Linker linker = Linker.nativeLinker();
+			// critical: the kernels read and write Java arrays in place and never call back
+			MethodHandle dotRows = linker.downcallHandle(symbols.findOrThrow("atelier_dot_rows"),
+					FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+							ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+							ValueLayout.ADDRESS),
+					Linker.Option.critical(true));
+			MethodHandle level = linker.downcallHandle(symbols.findOrThrow("atelier_cpu_level"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+			return new Loaded(Optional.of(new NativeKernels(dotRows, (int) level.invokeExact())), "");
+		} catch (Throwable e) {
+			return new Loaded(Optional.empty(), "cannot load " + path + ": " + e.getMessage());
+		}
+	}
+}

@@ -1,0 +1,199 @@
+// Integer dot products of quantised weight rows with 8-bit activations for the compute runtime's CPU backend (decode
+// GEMV). Native because the Java Vector API has no widening byte dot product: x86's vpdpbusd (AVX-512 VNNI, AVX-VNNI)
+// and vpmaddubsw (AVX2) multiply 32 byte pairs per instruction where the Vector API needs several to widen and add.
+// Built by kernels/Makefile into the kernels bundle (native/linux-x86_64/libatelier_cpu.so); the backend keeps its
+// Vector API path where this library cannot load.
+//
+// Layouts (GGUF): Q8_0 blocks are an F16 scale and 32 signed bytes; Q4_0 blocks an F16 scale and 16 bytes of 32
+// four-bit values (low nibbles are values 0-15, high nibbles 16-31), each stored as value + 8. Activations come in
+// blocks of 32 signed bytes (|q| <= 127) with one F32 scale per block.
+#include <immintrin.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+enum { Q8_0 = 0, Q4_0 = 1 };
+
+static float half_to_float(uint16_t h) {
+	const uint32_t sign = (uint32_t) (h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
+	uint32_t bits;
+	if (exponent == 0) {
+		if (mantissa == 0) {
+			bits = sign;
+		} else { // subnormal: normalise
+			int e = -1;
+			uint32_t m = mantissa;
+			do {
+				e++;
+				m <<= 1;
+			} while ((m & 0x400) == 0);
+			bits = sign | (uint32_t) (127 - 15 - e) << 23 | (m & 0x3FF) << 13;
+		}
+	} else if (exponent == 31) {
+		bits = sign | 0x7F800000 | mantissa << 13;
+	} else {
+		bits = sign | (exponent + 127 - 15) << 23 | mantissa << 13;
+	}
+	float f;
+	memcpy(&f, &bits, sizeof f);
+	return f;
+}
+
+static uint16_t read16(const uint8_t* p) {
+	return (uint16_t) (p[0] | p[1] << 8);
+}
+
+static int block_bytes(int type) {
+	return type == Q8_0 ? 34 : 18;
+}
+
+// ---- plain C: any x86-64 -------------------------------------------------------------------------------------------
+
+static float row_dot_c(int type, const uint8_t* row, const int8_t* q, const float* d, const int* sums, int blocks) {
+	(void) sums;
+	float sum = 0.0f;
+	for (int b = 0; b < blocks; b++) {
+		const uint8_t* blk = row + (long) b * block_bytes(type);
+		const int8_t* x = q + 32 * b;
+		int s = 0;
+		for (int i = 0; i < 32; i++) {
+			const int w = type == Q8_0 ? (int8_t) blk[2 + i] : (i < 16 ? blk[2 + i] & 0x0F : blk[2 + i - 16] >> 4) - 8;
+			s += w * x[i];
+		}
+		sum += half_to_float(read16(blk)) * d[b] * (float) s;
+	}
+	return sum;
+}
+
+// ---- AVX2 and AVX-512 VNNI: a block's 32 weights as signed bytes, |w| · sign(x, w) summed in 32-bit lanes ----------
+
+#define TARGET_AVX2 __attribute__((target("avx2,fma,f16c")))
+#define TARGET_VNNI __attribute__((target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")))
+
+/** A block's scale times the activations' (F16C's conversion: the plain one's branches cost more than the block's math). */
+TARGET_AVX2 static inline __m256 block_scale(const uint8_t* blk, float d) {
+	return _mm256_set1_ps(_cvtsh_ss(read16(blk)) * d);
+}
+
+/** Q8_0: the block's 32 signed weights. */
+TARGET_AVX2 static inline __m256i q8_weights(const uint8_t* blk) {
+	return _mm256_loadu_si256((const __m256i*) (blk + 2));
+}
+
+/** Q4_0: the block's 32 stored nibbles (value + 8) as unsigned bytes, values 0-15 first. */
+TARGET_AVX2 static inline __m256i q4_nibbles(const uint8_t* blk) {
+	const __m128i packed = _mm_loadu_si128((const __m128i*) (blk + 2));
+	return _mm256_and_si256(_mm256_set_m128i(_mm_srli_epi16(packed, 4), packed), _mm256_set1_epi8(0x0F));
+}
+
+TARGET_AVX2 static inline float hsum(__m256 v) {
+	const __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+	const __m128 t = _mm_add_ps(s, _mm_movehl_ps(s, s));
+	return _mm_cvtss_f32(_mm_add_ss(t, _mm_movehdup_ps(t)));
+}
+
+// Q4_0 multiplies the stored nibbles (unsigned, as the instructions want) and starts each block's sum at −8·Σx (from
+// the activations' per-32 sums): cheaper than making signed weights of them.
+TARGET_AVX2 static inline __m256i block_dot_avx2(int type, const uint8_t* blk, const int8_t* x32, int sum) {
+	const __m256i x = _mm256_loadu_si256((const __m256i*) x32);
+	const __m256i ones = _mm256_set1_epi16(1);
+	if (type == Q8_0) { // pairs of |w|·x fit 16 bits: at most 2 · 128 · 127
+		const __m256i w = q8_weights(blk);
+		return _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w)), ones);
+	}
+	return _mm256_add_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(q4_nibbles(blk), x), ones), _mm256_zextsi128_si256(_mm_cvtsi32_si128(-8 * sum)));
+}
+
+TARGET_AVX2 static float row_dot_avx2(int type, const uint8_t* row, const int8_t* q, const float* d, const int* sums, int blocks) {
+	const int bytes = block_bytes(type);
+	__m256 acc[4] = { _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps() };
+	int b = 0;
+	for (; b + 3 < blocks; b += 4) {
+		for (int k = 0; k < 4; k++) {
+			const uint8_t* blk = row + (long) (b + k) * bytes;
+			const __m256i s = block_dot_avx2(type, blk, q + 32 * (b + k), sums[b + k]);
+			acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), block_scale(blk, d[b + k]), acc[k]);
+		}
+	}
+	for (; b < blocks; b++) {
+		const uint8_t* blk = row + (long) b * bytes;
+		acc[0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(block_dot_avx2(type, blk, q + 32 * b, sums[b])), block_scale(blk, d[b]), acc[0]);
+	}
+	return hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
+}
+
+TARGET_VNNI static inline __m256i block_dot_vnni(int type, const uint8_t* blk, const int8_t* x32, int sum) {
+	const __m256i x = _mm256_loadu_si256((const __m256i*) x32);
+	if (type == Q8_0) {
+		const __m256i w = q8_weights(blk);
+		return _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_abs_epi8(w), _mm256_sign_epi8(x, w));
+	}
+	// the stored nibbles are value + 8: the sum starts at −8·Σx
+	return _mm256_dpbusd_epi32(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-8 * sum)), q4_nibbles(blk), x);
+}
+
+TARGET_VNNI static float row_dot_vnni(int type, const uint8_t* row, const int8_t* q, const float* d, const int* sums, int blocks) {
+	const int bytes = block_bytes(type);
+	__m256 acc[4] = { _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps() };
+	int b = 0;
+	for (; b + 3 < blocks; b += 4) { // four blocks in flight: the multiply-adds' latency does not chain them
+		for (int k = 0; k < 4; k++) {
+			const uint8_t* blk = row + (long) (b + k) * bytes;
+			const __m256i s = block_dot_vnni(type, blk, q + 32 * (b + k), sums[b + k]);
+			acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), block_scale(blk, d[b + k]), acc[k]);
+		}
+	}
+	for (; b < blocks; b++) {
+		const uint8_t* blk = row + (long) b * bytes;
+		acc[0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(block_dot_vnni(type, blk, q + 32 * b, sums[b])), block_scale(blk, d[b]), acc[0]);
+	}
+	return hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
+}
+
+// ---- entry points ---------------------------------------------------------------------------------------------------
+
+typedef float (*row_dot_fn)(int, const uint8_t*, const int8_t*, const float*, const int*, int);
+
+static row_dot_fn pick(int* level) {
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("f16c")) {
+		*level = 2;
+		return row_dot_vnni;
+	}
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")) {
+		*level = 1;
+		return row_dot_avx2;
+	}
+	*level = 0;
+	return row_dot_c;
+}
+
+/** Which kernels this CPU runs: 2 AVX-512 VNNI, 1 AVX2, 0 plain C. */
+int atelier_cpu_level(void) {
+	int level;
+	pick(&level);
+	return level;
+}
+
+/**
+ * out[r - from] = row r of w (type Q8_0 or Q4_0, rowBytes apart) · x for r in [from, to): x is cols values (a
+ * multiple of 32) quantised to q with one scale d and the sum of q per 32. level picks the kernels (atelier_cpu_level,
+ * or lower).
+ * Returns -1 for an unknown type or level, else 0.
+ */
+int atelier_dot_rows(int level, int type, const uint8_t* w, int64_t rowBytes, int from, int to, const int8_t* q, const float* d,
+		const int* sums, int cols, float* out) {
+	if (type != Q8_0 && type != Q4_0) {
+		return -1;
+	}
+	int best;
+	pick(&best);
+	if (level < 0 || level > best) {
+		return -1;
+	}
+	const row_dot_fn dot = level == 2 ? row_dot_vnni : level == 1 ? row_dot_avx2 : row_dot_c;
+	for (int r = from; r < to; r++) {
+		out[r - from] = dot(type, w + (int64_t) r * rowBytes, q, d, sums, cols / 32);
+	}
+	return 0;
+}
