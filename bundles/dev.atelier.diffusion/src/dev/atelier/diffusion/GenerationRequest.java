@@ -2,12 +2,14 @@ package dev.atelier.diffusion;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.atelier.diffusion.Sampler;
 
 /**
  * What to generate. Image i of a batch uses seed {@code seed + i}, as AUTOMATIC1111 does, and is the same image as
- * a batch of one with that seed.
+ * a batch of one with that seed. Seed {@value #RANDOM_SEED} asks for a fresh random seed, as in AUTOMATIC1111: the
+ * queue draws one per job ({@link #withDrawnSeed()}), so the PNGs and the job record name the seed actually used.
  *
  * @param initImage an image to start from (img2img), or null for txt2img
  * @param strength  how much of the init image is replaced, in (0, 1]; ignored without an init image
@@ -18,11 +20,17 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 	public static final int MIN_SIZE = 64;
 	public static final int MAX_SIZE = 4096;
 	public static final int MAX_BATCH = 64;
+	public static final long RANDOM_SEED = -1;
+	/** AUTOMATIC1111's seeds are 32-bit; drawn seeds keep to that so that they can be typed into it too. */
+	public static final long SEED_BOUND = 1L << 32;
 
 	public GenerationRequest {
 		Objects.requireNonNull(prompt, "prompt");
 		negativePrompt = negativePrompt == null ? "" : negativePrompt;
 		Objects.requireNonNull(sampler, "sampler");
+		if (seed < RANDOM_SEED) {
+			throw new IllegalArgumentException("the seed must be -1 (random) or 0 and above, not " + seed);
+		}
 		if (steps < 1 || steps > 1000) {
 			throw new IllegalArgumentException("steps must be in 1..1000, not " + steps);
 		}
@@ -71,6 +79,16 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 
 	public GenerationRequest withSeed(long s) {
 		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, s, width, height, batch, initImage, strength);
+	}
+
+	/** Whether the seed is still to be drawn ({@value #RANDOM_SEED}). */
+	public boolean randomSeed() {
+		return seed == RANDOM_SEED;
+	}
+
+	/** This request with a fresh random seed in place of {@value #RANDOM_SEED}; with a given seed, this request. */
+	public GenerationRequest withDrawnSeed() {
+		return randomSeed() ? withSeed(ThreadLocalRandom.current().nextLong(SEED_BOUND)) : this;
 	}
 
 	public GenerationRequest withInit(Path image, double s) {

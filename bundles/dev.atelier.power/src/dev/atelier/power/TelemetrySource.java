@@ -16,6 +16,11 @@ public interface TelemetrySource {
 		return java.util.Optional.empty();
 	}
 
+	/** Whether the figures are made up (a simulated card, a replayed trace) rather than read from hardware. */
+	default boolean simulated() {
+		return false;
+	}
+
 	/** The processes using the device now, where the source can tell; none by default. */
 	default List<GpuProcess> processes(String deviceId) {
 		return List.of();

@@ -1,5 +1,6 @@
 package dev.atelier.core.jobs;
 
+import java.util.Collection;
 import java.util.Optional;
 
 /**
@@ -8,13 +9,29 @@ import java.util.Optional;
  */
 public interface EnergyMeter {
 
-	/** Energy over a measured section, summed over the devices that were read. */
-	record Reading(double joules, double averageWatts, double peakWatts) {
+	/**
+	 * Energy over a measured section, summed over the devices that were read.
+	 *
+	 * @param simulated whether a simulated device's made-up figures are part of it
+	 */
+	record Reading(double joules, double averageWatts, double peakWatts, boolean simulated) {
+		public Reading(double joules, double averageWatts, double peakWatts) {
+			this(joules, averageWatts, peakWatts, false);
+		}
 	}
 
 	interface Measurement {
 		/** Ends the measurement; empty when no device could be read over it. */
 		Optional<Reading> stop();
+
+		/**
+		 * Ends the measurement, summing only these devices (ids as the device service names them): a job is billed
+		 * the devices it used. Empty when none of them could be read. A meter that cannot tell devices apart
+		 * answers as {@link #stop()}.
+		 */
+		default Optional<Reading> stop(Collection<String> deviceIds) {
+			return stop();
+		}
 	}
 
 	Measurement start();

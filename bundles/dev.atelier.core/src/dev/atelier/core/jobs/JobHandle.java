@@ -7,8 +7,14 @@ import java.util.concurrent.CompletableFuture;
 /** A submitted job as others see it. */
 public interface JobHandle<T> {
 
-	/** The detail key naming the device a job ran on. */
+	/** The detail key naming the device a job ran on; a job over several names them joined by {@code +} ({@code cuda:0+cpu}). */
 	String DEVICE = "device";
+
+	/** The devices a job's details name under {@link #DEVICE}; none when it named none. */
+	static List<String> devices(Map<String, String> details) {
+		String named = details.getOrDefault(DEVICE, "");
+		return java.util.Arrays.stream(named.split("\\+")).map(String::strip).filter(id -> !id.isEmpty()).toList();
+	}
 
 	long id();
 

@@ -98,6 +98,19 @@ class DiffusionJobsTest {
 	}
 
 	@Test
+	void seedMinusOneDrawsAFreshSeedPerJobNamedInThePngAndTheJobsRecordedParameters() throws Exception {
+		JobHandle<List<Path>> a = diffusion.submit(TINY, request(GenerationRequest.RANDOM_SEED, 1), "cpu", null, GenerationListener.NONE);
+		JobHandle<List<Path>> b = diffusion.submit(TINY, request(GenerationRequest.RANDOM_SEED, 1), "cpu", null, GenerationListener.NONE);
+		String seedA = Infotext.parse(PngInfo.read(a.result().join().getFirst()).get(Infotext.CHUNK)).settings().get("Seed");
+		String seedB = Infotext.parse(PngInfo.read(b.result().join().getFirst()).get(Infotext.CHUNK)).settings().get("Seed");
+		assertTrue(Long.parseLong(seedA) >= 0, seedA);
+		assertTrue(!seedA.equals(seedB), "two jobs, two seeds: " + seedA);
+		// the job recorder keeps a job's details as its JobRecord's parameters
+		assertEquals(seedA, a.details().get("Seed"));
+		assertEquals(seedB, b.details().get("Seed"));
+	}
+
+	@Test
 	void aQueuedJobCancelledBeforeItsTurnNeverRuns() throws Exception {
 		CountDownLatch firstRunning = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);

@@ -100,7 +100,8 @@ public final class DiffusionJobs implements DiffusionService {
 	}
 
 	@Override
-	public JobHandle<List<Path>> submit(Path model, GenerationRequest request, String deviceId, Path outputFolder, GenerationListener listener) {
+	public JobHandle<List<Path>> submit(Path model, GenerationRequest asked, String deviceId, Path outputFolder, GenerationListener listener) {
+		GenerationRequest request = asked.withDrawnSeed();
 		// the CPU provider needs nothing from the device service: no lease, and no CPU device bundle
 		Device device = deviceId.equals(CPU) ? null : devices.resolve(deviceId);
 		// one lane per device, however it was named (auto, cuda:0)

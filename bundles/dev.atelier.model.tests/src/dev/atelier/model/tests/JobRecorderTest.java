@@ -70,6 +70,52 @@ class JobRecorderTest {
 		assertFalse(second.isSetEnergyJoules(), "not measured: unknown, not 0 J");
 	}
 
+	/** A meter over a CPU (RAPL, 40 W) and a simulated card (440 W) for 10 s: it sums the devices asked for. */
+	private static final class TwoDeviceMeter implements EnergyMeter {
+		final Map<String, Double> watts = Map.of("cpu", 40.0, "sim:rtx4090", 440.0);
+
+		@Override
+		public Measurement start() {
+			return new Measurement() {
+				@Override
+				public Optional<Reading> stop() {
+					return stop(watts.keySet());
+				}
+
+				@Override
+				public Optional<Reading> stop(java.util.Collection<String> deviceIds) {
+					double w = deviceIds.stream().filter(watts::containsKey).mapToDouble(watts::get).sum();
+					return w == 0 ? Optional.empty() : Optional.of(new Reading(w * 10, w, w, deviceIds.contains("sim:rtx4090")));
+				}
+			};
+		}
+	}
+
+	@Test
+	void aJobIsBilledOnlyTheDevicesItRanOnAndSimulatedFiguresAreMarked() {
+		ManualJobs jobs = new ManualJobs();
+		FileWorkspaceManager workspace = FileWorkspaceManager.at(dir.resolve("workspace.xmi"));
+		JobRecorder recorder = new JobRecorder(jobs.service, workspace);
+		recorder.setMeter(new TwoDeviceMeter());
+		jobs.move(1, "diffusion on cpu", JobState.RUNNING);
+		jobs.move(1, "diffusion on cpu", JobState.SUCCEEDED, Map.of(JobHandle.DEVICE, "cpu"), List.of());
+		jobs.move(2, "diffusion on sim:rtx4090", JobState.RUNNING);
+		jobs.move(2, "diffusion on sim:rtx4090", JobState.SUCCEEDED, Map.of(JobHandle.DEVICE, "sim:rtx4090"), List.of());
+		jobs.move(3, "llm split", JobState.RUNNING);
+		jobs.move(3, "llm split", JobState.SUCCEEDED, Map.of(JobHandle.DEVICE, "sim:rtx4090+cpu"), List.of());
+		jobs.move(4, "failed before choosing a device", JobState.RUNNING);
+		jobs.move(4, "failed before choosing a device", JobState.FAILED);
+		recorder.close();
+
+		List<JobRecord> records = loadedJobs();
+		assertEquals(400.0, records.get(0).getEnergyJoules(), "the CPU job pays the CPU's 40 W, not the card's 440 W");
+		assertFalse(records.get(0).getParameters().containsKey(JobRecorder.SIMULATED_ENERGY), "measured, not simulated");
+		assertEquals(4400.0, records.get(1).getEnergyJoules());
+		assertEquals("simulated device figures, not measured", records.get(1).getParameters().get(JobRecorder.SIMULATED_ENERGY));
+		assertEquals(4800.0, records.get(2).getEnergyJoules(), "a job over two devices pays both");
+		assertFalse(records.get(3).isSetEnergyJoules(), "a job that named no device is billed nothing");
+	}
+
 	private List<JobRecord> loadedJobs() {
 		try {
 			return WorkspaceStore.load(dir.resolve("workspace.xmi")).workspace().getJobs();

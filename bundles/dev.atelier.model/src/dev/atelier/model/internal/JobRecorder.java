@@ -3,6 +3,7 @@ package dev.atelier.model.internal;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,8 @@ import dev.atelier.model.workspace.WorkspaceFactory;
 public final class JobRecorder {
 
 	private static final System.Logger LOG = System.getLogger(JobRecorder.class.getName());
+	/** The parameter that marks a record's energy as a simulated card's made-up figures. */
+	public static final String SIMULATED_ENERGY = "energy";
 
 	private final JobService jobs;
 	private final WorkspaceManager workspace;
@@ -72,7 +75,9 @@ public final class JobRecorder {
 		} else if (job.state().isDone()) {
 			Running run = running.remove(job.id());
 			Date end = new Date();
-			Optional<EnergyMeter.Reading> energy = run == null ? Optional.empty() : run.measurement().flatMap(EnergyMeter.Measurement::stop);
+			// billed only the devices the job ran on: a CPU job does not pay a simulated card's watts
+			List<String> used = JobHandle.devices(job.details());
+			Optional<EnergyMeter.Reading> energy = run == null ? Optional.empty() : run.measurement().flatMap(m -> m.stop(used));
 			record(job, run == null ? end : run.start(), end, energy);
 		}
 	}
@@ -100,6 +105,9 @@ public final class JobRecorder {
 			record.setEnergyJoules(e.joules());
 			record.setAverageWatts(e.averageWatts());
 			record.setPeakWatts(e.peakWatts());
+			if (e.simulated()) {
+				record.getParameters().put(SIMULATED_ENERGY, "simulated device figures, not measured");
+			}
 		});
 		try {
 			workspace.update(ws -> ws.getJobs().add(record));

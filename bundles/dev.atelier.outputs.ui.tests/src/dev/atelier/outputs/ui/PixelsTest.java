@@ -1,6 +1,7 @@
 package dev.atelier.outputs.ui;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
@@ -45,12 +46,17 @@ class PixelsTest {
 	}
 
 	@Test
-	void aBatchOfPreviewsBecomesOneMosaicRowByRow() {
+	void aBatchOfPreviewsBecomesOneMosaicWithoutEmptyTiles() {
 		int r = 0xffff0000, g = 0xff00ff00, b = 0xff0000ff;
-		assertArrayEquals(new int[] { 2, 2 }, Pixels.mosaicSize(3, 1, 1));
-		assertArrayEquals(new int[] { r, g, b, BLACK }, Pixels.mosaic(List.of(new int[] { r }, new int[] { g }, new int[] { b }), 1, 1),
-				"three images in two columns, the empty place black");
-		assertArrayEquals(new int[] { 3, 1 }, Pixels.mosaicSize(1, 3, 1));
-		assertArrayEquals(new int[] { r, r, g, g }, Pixels.mosaic(List.of(new int[] { r, r }, new int[] { g, g }), 2, 1), "two images side by side");
+		assertEquals(3, Pixels.columns(3, 64, 64, 800, 400), "three squares in a wide box: one row");
+		assertEquals(1, Pixels.columns(3, 64, 64, 200, 800), "in a tall box: one column");
+		assertEquals(2, Pixels.columns(4, 64, 64, 500, 500), "four in a square box: 2x2");
+		assertEquals(7, Pixels.columns(7, 64, 64, 1600, 900), "a prime number of images: a row, never a short last row");
+		assertArrayEquals(new int[] { r, g, b }, Pixels.mosaic(List.of(new int[] { r }, new int[] { g }, new int[] { b }), 1, 1, 3),
+				"three images in a row, no black tile");
+		assertArrayEquals(new int[] { r, r, g, g }, Pixels.mosaic(List.of(new int[] { r, r }, new int[] { g, g }), 2, 1, 2), "two images side by side");
+		assertArrayEquals(new int[] { r, g, b, r }, Pixels.mosaic(List.of(new int[] { r }, new int[] { g }, new int[] { b }, new int[] { r }), 1, 1, 2),
+				"row by row");
+		assertThrows(IllegalArgumentException.class, () -> Pixels.mosaic(List.of(new int[] { r }, new int[] { g }, new int[] { b }), 1, 1, 2));
 	}
 }

@@ -99,33 +99,46 @@ public final class Pixels {
 	}
 
 	/**
-	 * Images of one size side by side in rows of {@code ceil(sqrt(n))}, black where the last row is short: a batch's
-	 * previews shown as one picture.
+	 * Images of one size in a grid of {@code columns} (a divisor of their number, see {@link #columns}), so that every
+	 * tile holds an image: a batch's previews shown as one picture.
 	 *
-	 * @return the pixels of a {@code columns × width} by {@code rows × height} image; see {@link #mosaicSize}
+	 * @return the pixels of a {@code columns × width} by {@code rows × height} image
 	 */
-	public static int[] mosaic(List<int[]> images, int width, int height) {
-		int[] size = mosaicSize(images.size(), width, height);
-		int columns = size[0] / width;
-		int[] out = new int[size[0] * size[1]];
-		java.util.Arrays.fill(out, 0xff000000);
+	public static int[] mosaic(List<int[]> images, int width, int height, int columns) {
+		if (columns < 1 || images.size() % columns != 0) {
+			throw new IllegalArgumentException(images.size() + " images in " + columns + " columns would leave empty tiles");
+		}
+		int mosaicWidth = columns * width;
+		int[] out = new int[mosaicWidth * (images.size() / columns) * height];
 		for (int i = 0; i < images.size(); i++) {
 			int[] image = images.get(i);
 			int ox = (i % columns) * width;
 			int oy = (i / columns) * height;
 			for (int y = 0; y < height; y++) {
-				System.arraycopy(image, y * width, out, (oy + y) * size[0] + ox, width);
+				System.arraycopy(image, y * width, out, (oy + y) * mosaicWidth + ox, width);
 			}
 		}
 		return out;
 	}
 
-	/** The {width, height} of the mosaic of {@code n} images. */
-	public static int[] mosaicSize(int n, int width, int height) {
-		int count = Math.max(1, n);
-		int columns = (int) Math.ceil(Math.sqrt(count));
-		int rows = (count + columns - 1) / columns;
-		return new int[] { columns * width, rows * height };
+	/**
+	 * How many columns {@code n} images of {@code width}×{@code height} take so that the grid shows them largest in a
+	 * {@code boxWidth}×{@code boxHeight} box; only divisors of {@code n}, so that no tile stays empty (3 images are a
+	 * row of 3 in a wide box, a column in a tall one; 4 are 2×2 in a square).
+	 */
+	public static int columns(int n, int width, int height, int boxWidth, int boxHeight) {
+		int best = 1;
+		double bestScale = -1;
+		for (int c = 1; c <= Math.max(1, n); c++) {
+			if (n % c == 0) {
+				double scale = Math.min((double) boxWidth / (c * width), (double) boxHeight / (n / c * height));
+				if (scale > bestScale) {
+					best = c;
+					bestScale = scale;
+				}
+			}
+		}
+		return best;
 	}
 
 	private static double clamp(double v, int max) {

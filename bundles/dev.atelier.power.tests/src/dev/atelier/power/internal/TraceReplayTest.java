@@ -21,7 +21,7 @@ class TraceReplayTest {
 	/** Ten seconds of a simulated RTX 4090 at 2 Hz, as `atelier power --watch --csv` writes it. */
 	private static Path record() throws IOException {
 		long[] now = { 1_790_000_000_000L };
-		SimulatedTelemetry sim = new SimulatedTelemetry("rtx4090", () -> now[0]);
+		SimulatedTelemetry sim = new SimulatedTelemetry("rtx4090", () -> now[0], () -> 1);
 		List<String> lines = new ArrayList<>(List.of(PowerTables.csvHeader()));
 		for (int i = 0; i <= 20; i++, now[0] += 500) {
 			lines.add(PowerTables.csvRow(sim.sample("sim:rtx4090")));

@@ -1,7 +1,10 @@
 package dev.atelier.power.internal;
 
 import java.lang.System.Logger.Level;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -138,11 +141,21 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 		if (profile.isEmpty() || simulated.stream().anyMatch(s -> s.deviceIds().contains(device.id()))) {
 			return;
 		}
-		TelemetrySource source = new SimulatedTelemetry(profile.get(), System::currentTimeMillis);
+		String id = device.id();
+		// the card's load follows its leases: busy while one is in use
+		TelemetrySource source = new SimulatedTelemetry(profile.get(), System::currentTimeMillis, () -> busy(id) ? 1 : 0);
 		simulated.add(source);
 		if (sampler != null) {
 			sampler.add(source);
 		}
+	}
+
+	private boolean busy(String deviceId) {
+		DeviceService service;
+		synchronized (this) {
+			service = devices;
+		}
+		return service != null && service.leases().stream().anyMatch(l -> l.deviceId().equals(deviceId) && l.busy());
 	}
 
 	@Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -198,19 +211,34 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 		return sources.stream().flatMap(s -> s.absence().stream()).toList();
 	}
 
-	/** The energy of all sampled devices together over the measured section. */
+	/** The energy of the sampled devices over the measured section: all of them, or those asked for. */
 	@Override
 	public Measurement start() {
 		Sampler.Section section = sampler().measure();
-		return () -> {
-			Map<String, Energy> perDevice = section.close();
-			if (perDevice.isEmpty()) {
-				return Optional.empty();
+		return new Measurement() {
+			@Override
+			public Optional<Reading> stop() {
+				return reading(section.close());
 			}
-			double joules = perDevice.values().stream().mapToDouble(Energy::joules).sum();
-			double seconds = perDevice.values().stream().mapToDouble(Energy::seconds).max().orElse(1);
-			double peak = perDevice.values().stream().mapToDouble(e -> Double.isNaN(e.peakWatts()) ? 0 : e.peakWatts()).sum();
-			return Optional.of(new Reading(joules, joules / seconds, peak));
+
+			@Override
+			public Optional<Reading> stop(Collection<String> deviceIds) {
+				Map<String, Energy> perDevice = new HashMap<>(section.close());
+				perDevice.keySet().retainAll(Set.copyOf(deviceIds));
+				return reading(perDevice);
+			}
 		};
+	}
+
+	private Optional<Reading> reading(Map<String, Energy> perDevice) {
+		if (perDevice.isEmpty()) {
+			return Optional.empty();
+		}
+		double joules = perDevice.values().stream().mapToDouble(Energy::joules).sum();
+		double seconds = perDevice.values().stream().mapToDouble(Energy::seconds).max().orElse(1);
+		double peak = perDevice.values().stream().mapToDouble(e -> Double.isNaN(e.peakWatts()) ? 0 : e.peakWatts()).sum();
+		boolean made = java.util.stream.Stream.concat(sources.stream(), simulated.stream())
+				.anyMatch(s -> s.simulated() && s.deviceIds().stream().anyMatch(perDevice::containsKey));
+		return Optional.of(new Reading(joules, joules / seconds, peak, made));
 	}
 }

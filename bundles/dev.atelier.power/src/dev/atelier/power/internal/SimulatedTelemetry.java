@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 import dev.atelier.device.Device;
@@ -15,10 +16,11 @@ import dev.atelier.power.TelemetrySource;
 import dev.atelier.power.ThrottleReason;
 
 /**
- * Synthetic telemetry of the simulated cards (ids {@code sim:<profile>}, as the device service names them): a
- * load that rises and falls over a 60 s cycle, power between idle and the card's limit, temperature and
- * clocks following it, and an energy counter that is the exact integral of that power. A pure function of
- * time, so tests and demos see the same curves.
+ * Synthetic telemetry of the simulated cards (ids {@code sim:<profile>}, as the device service names them): the
+ * load follows the work on the card (what {@code work} says: 1 while a lease on it is in use, 0 when idle) with a lag
+ * of about {@value #LOAD_LAG_S} s; power lies between the card's idle draw and its limit by that load, temperature
+ * and clocks follow it, and the energy counter is the trapezoid integral of the power sampled. An idle card draws its
+ * idle power and reports no throttling but idle.
  */
 public final class SimulatedTelemetry implements TelemetrySource {
 
@@ -37,25 +39,40 @@ public final class SimulatedTelemetry implements TelemetrySource {
 
 	private static final String LOST_AFTER = ":lost-after=";
 
-	private static final double PERIOD_S = 60;
+	static final double LOAD_LAG_S = 1.5;
+	private static final double HEAT_LAG_S = 20;
 
 	private final String profile;
 	private final Card card;
 	private final LongSupplier clock;
+	private final DoubleSupplier work;
 	private final long lostAfter;
 	private final AtomicLong samples = new AtomicLong();
+	/** Load, temperature and energy as of the last sample (guarded by this). */
+	private long lastMillis = -1;
+	private double load;
+	private double temperature = IDLE_CELSIUS;
+	private double joules;
+	private static final double IDLE_CELSIUS = 35;
 
+	/** A card with no work on it: idle. */
 	public SimulatedTelemetry(String profile, LongSupplier epochMillis) {
-		this(profile, epochMillis, Long.MAX_VALUE);
+		this(profile, epochMillis, () -> 0, Long.MAX_VALUE);
 	}
 
-	private SimulatedTelemetry(String profile, LongSupplier epochMillis, long lostAfter) {
+	/** A card whose load follows {@code work}: the share of the card in use now, 0..1. */
+	public SimulatedTelemetry(String profile, LongSupplier epochMillis, DoubleSupplier work) {
+		this(profile, epochMillis, work, Long.MAX_VALUE);
+	}
+
+	private SimulatedTelemetry(String profile, LongSupplier epochMillis, DoubleSupplier work, long lostAfter) {
 		this.card = CARDS.get(profile);
 		if (card == null) {
 			throw new IllegalArgumentException("unknown simulation profile '" + profile + "'; known: " + String.join(", ", CARDS.keySet()));
 		}
 		this.profile = profile;
 		this.clock = epochMillis;
+		this.work = work;
 		this.lostAfter = lostAfter;
 	}
 
@@ -72,7 +89,7 @@ public final class SimulatedTelemetry implements TelemetrySource {
 		try {
 			long after = Long.parseLong(n);
 			if (after >= 0) {
-				return new SimulatedTelemetry(spec.substring(0, at), epochMillis, after);
+				return new SimulatedTelemetry(spec.substring(0, at), epochMillis, () -> 0, after);
 			}
 		} catch (NumberFormatException e) {
 			// reported below
@@ -81,27 +98,36 @@ public final class SimulatedTelemetry implements TelemetrySource {
 	}
 
 	@Override
+	public boolean simulated() {
+		return true;
+	}
+
+	@Override
 	public List<String> deviceIds() {
 		return List.of(Device.SIMULATED_PREFIX + profile);
 	}
 
-	/** Load in [0, 1]: (1 − cos)/2 over the cycle, so it starts idle. */
-	double load(double seconds) {
-		return (1 - Math.cos(2 * Math.PI * seconds / PERIOD_S)) / 2;
+	double watts(double atLoad) {
+		return card.idleWatts() + (card.limitWatts() - card.idleWatts()) * atLoad;
 	}
 
-	double watts(double seconds) {
-		return card.idleWatts() + (card.limitWatts() - card.idleWatts()) * load(seconds);
-	}
-
-	/** ∫0..t of watts: idle·t + (limit − idle)·(t/2 − P/(4π)·sin(2πt/P)). */
-	double joules(double seconds) {
-		double span = card.limitWatts() - card.idleWatts();
-		return card.idleWatts() * seconds + span * (seconds / 2 - PERIOD_S / (4 * Math.PI) * Math.sin(2 * Math.PI * seconds / PERIOD_S));
+	/** Moves load, temperature and the energy counter on to {@code now}. */
+	private void advance(long now) {
+		if (lastMillis < 0 || now <= lastMillis) {
+			lastMillis = Math.max(lastMillis, now);
+			return;
+		}
+		double dt = (now - lastMillis) / 1000.0;
+		double target = Math.max(0, Math.min(1, work.getAsDouble()));
+		double before = watts(load);
+		load += (target - load) * (1 - Math.exp(-dt / LOAD_LAG_S));
+		joules += (before + watts(load)) / 2 * dt;
+		temperature += (IDLE_CELSIUS + 45 * load - temperature) * (1 - Math.exp(-dt / HEAT_LAG_S));
+		lastMillis = now;
 	}
 
 	@Override
-	public Sample sample(String deviceId) {
+	public synchronized Sample sample(String deviceId) {
 		if (!deviceIds().contains(deviceId)) {
 			throw new TelemetryException("no simulated device " + deviceId);
 		}
@@ -109,18 +135,17 @@ public final class SimulatedTelemetry implements TelemetrySource {
 			throw new TelemetryException(deviceId + " is lost (simulated after " + lostAfter + " samples): it fell off the bus or was reset");
 		}
 		long now = clock.getAsLong();
-		double t = now / 1000.0;
-		double load = load(t);
+		advance(now);
 		Map<Metric, Double> v = new EnumMap<>(Metric.class);
-		v.put(Metric.POWER_DRAW, watts(t));
+		v.put(Metric.POWER_DRAW, watts(load));
 		v.put(Metric.POWER_LIMIT, card.limitWatts());
 		v.put(Metric.ENFORCED_POWER_LIMIT, card.limitWatts());
-		v.put(Metric.TOTAL_ENERGY, joules(t));
-		v.put(Metric.TEMPERATURE_GPU, (double) Math.round(35 + 45 * load(t - 10)));
+		v.put(Metric.TOTAL_ENERGY, joules);
+		v.put(Metric.TEMPERATURE_GPU, (double) Math.round(temperature));
 		if (card.hbm()) {
-			v.put(Metric.TEMPERATURE_MEMORY, (double) Math.round(38 + 40 * load(t - 15)));
+			v.put(Metric.TEMPERATURE_MEMORY, (double) Math.round(temperature + 3 * load));
 		}
-		v.put(Metric.FAN_SPEED, (double) Math.round(30 + 50 * load(t - 10)));
+		v.put(Metric.FAN_SPEED, (double) Math.round(30 + 50 * (temperature - IDLE_CELSIUS) / 45));
 		v.put(Metric.CLOCKS_SM, (double) Math.round(210 + (card.smClock() - 210) * Math.min(1, load * 3)));
 		v.put(Metric.CLOCKS_GR, v.get(Metric.CLOCKS_SM));
 		v.put(Metric.CLOCKS_MEM, load > 0.02 ? card.memClock() : 405.0);
@@ -132,13 +157,13 @@ public final class SimulatedTelemetry implements TelemetrySource {
 		v.put(Metric.MEMORY_USED, (double) Math.round(300 + card.memoryMiB() * 0.5 * load));
 		v.put(Metric.MEMORY_TOTAL, card.memoryMiB());
 		v.put(Metric.PSTATE, load > 0.02 ? 0.0 : 8.0);
+		// a card held at full work for a while meets its power cap; an idle one only reports being idle
 		long reasons = load > 0.98 ? ThrottleReason.SW_POWER_CAP.bit() : load < 0.02 ? ThrottleReason.GPU_IDLE.bit() : 0;
 		v.put(Metric.CLOCKS_EVENT_REASONS, (double) reasons);
 		v.put(Metric.PCIE_LINK_GEN, 4.0);
 		v.put(Metric.PCIE_LINK_WIDTH, 16.0);
-		// Uploads while the load rises, downloads while it falls, as a batch job moves its data.
-		v.put(Metric.PCIE_RX_THROUGHPUT, Math.round(Math.max(0, Math.sin(2 * Math.PI * t / PERIOD_S)) * 12_000 * 10) / 10.0);
-		v.put(Metric.PCIE_TX_THROUGHPUT, Math.round(Math.max(0, -Math.sin(2 * Math.PI * t / PERIOD_S)) * 6_000 * 10) / 10.0);
+		v.put(Metric.PCIE_RX_THROUGHPUT, Math.round(load * 12_000 * 10) / 10.0);
+		v.put(Metric.PCIE_TX_THROUGHPUT, Math.round(load * 6_000 * 10) / 10.0);
 		return new Sample(deviceId, card.name(), now, v);
 	}
 }

@@ -106,6 +106,11 @@ public final class TraceReplay implements TelemetrySource {
 	}
 
 	@Override
+	public boolean simulated() {
+		return true;
+	}
+
+	@Override
 	public List<String> deviceIds() {
 		return List.copyOf(ids);
 	}

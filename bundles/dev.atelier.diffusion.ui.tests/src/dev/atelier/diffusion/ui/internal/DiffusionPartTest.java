@@ -121,16 +121,73 @@ class DiffusionPartTest {
 	}
 
 	@Test
-	void theDiceSetsANewRandomSeed() {
-		part.form.seed.setText("42");
+	void randomIsTheDefaultEveryJobDrawsItsOwnSeedAndReuseLastSeedOffersIt() throws Exception {
+		assertTrue(part.form.random.getSelection(), "random is the default");
+		assertEquals("-1", part.form.seed.getText());
+		assertFalse(part.form.reuseSeed.getEnabled(), "no seed to reuse before the first job");
+		JobHandle<List<Path>> first = part.generate();
+		JobHandle<List<Path>> second = part.generate();
+		assertTrue(first != null && second != null, part.problem.getText());
+		long a = diffusion.requests.get(0).seed();
+		long b = diffusion.requests.get(1).seed();
+		assertTrue(a >= 0 && a < GenerationRequest.SEED_BOUND && b >= 0 && b < GenerationRequest.SEED_BOUND, a + ", " + b);
+		assertNotEquals(a, b, "each job its own seed");
+		assertEquals("-1", part.form.seed.getText(), "the form stays random");
+		assertTrue(part.status.getText().contains("seed " + b), part.status.getText());
+
+		click(part.form.reuseSeed);
+		assertEquals(Long.toString(b), part.form.seed.getText());
+		assertFalse(part.form.random.getSelection(), "a given seed is not random");
+		part.generate();
+		assertEquals(b, diffusion.requests.get(2).seed(), "the reused seed is used as it is");
+
 		click(part.form.dice);
-		String first = part.form.seed.getText();
-		assertNotEquals("42", first);
-		long value = Long.parseLong(first);
-		assertTrue(value >= 0 && value < DiffusionForm.SEED_BOUND, first);
-		click(part.form.dice);
-		assertNotEquals(first, part.form.seed.getText(), "each throw gives another seed");
-		assertEquals("", part.problem.getText());
+		assertEquals("-1", part.form.seed.getText(), "the dice asks for a random seed, as AUTOMATIC1111's");
+		assertTrue(part.form.random.getSelection());
+		part.form.random.setSelection(false);
+		click(part.form.random);
+		assertEquals(Long.toString(b), part.form.seed.getText(), "unticking Random keeps the last seed");
+		part.form.seed.setText("-1");
+		assertTrue(part.form.random.getSelection(), "typing -1 ticks Random");
+		part.form.seed.setText("-2");
+		assertEquals("the seed must be -1 (random) or 0 and above, not -2", part.problem.getText());
+		assertFalse(part.generate.getEnabled());
+	}
+
+	@Test
+	void theFinishedImagesShowLargeABatchWithoutBlackTilesAndEveryJobStaysInTheStrip() throws Exception {
+		Path outputs = diffusion.defaultOutputFolder();
+		int[] colours = { RED, 0x00ff00, BLUE };
+		diffusion.script = (context, request, listener) -> {
+			// the last step's preview is noise: grey
+			listener.step(3, 3, List.of(Fakes.solid(64, 64, 0x808080), Fakes.solid(64, 64, 0x808080), Fakes.solid(64, 64, 0x808080)));
+			List<Path> files = new java.util.ArrayList<>();
+			for (int i = 0; i < request.batch(); i++) {
+				files.add(Fakes.png(outputs.resolve(String.format("%05d-%d.png", diffusion.requests.size() * 10 + i, request.seed() + i)), 64, 64,
+						colours[i], request.withSeed(request.seed() + i)));
+			}
+			return files;
+		};
+		part.form.width.setSelection(64);
+		part.form.height.setSelection(64);
+		part.form.batch.setSelection(3);
+		JobHandle<List<Path>> first = part.generate();
+		Displays.spinUntil(display, () -> part.status.getText().startsWith("Wrote") && part.previewFinal);
+		Image shown = part.previewImage;
+		Rectangle b = shown.getBounds();
+		assertTrue(b.width > 3 * 64 && b.width >= 3 * b.height - 3, "three images in a row, scaled up: " + b);
+		for (int i = 0; i < 3; i++) {
+			RGB rgb = Screenshots.pixel(shown, b.width * (2 * i + 1) / 6, b.height / 2);
+			assertEquals(new RGB(colours[i] >> 16 & 0xff, colours[i] >> 8 & 0xff, colours[i] & 0xff), rgb, "tile " + i + " is the finished image, not noise");
+		}
+		Screenshots.save(shell, "diffusion-finished-batch.png");
+
+		part.form.batch.setSelection(1);
+		JobHandle<List<Path>> second = part.generate();
+		Displays.spinUntil(display, () -> second.state().isDone() && part.results.files().size() == 4);
+		List<Path> strip = new java.util.ArrayList<>(second.result().get());
+		strip.addAll(first.result().get());
+		assertEquals(strip, part.results.files(), "every job's images, newest first");
 	}
 
 	@Test
@@ -176,7 +233,7 @@ class DiffusionPartTest {
 		Displays.spinUntil(display, () -> part.status.getText().startsWith("Wrote"));
 		assertEquals("Wrote 2 image(s) to " + outputs + ".", part.status.getText());
 		assertEquals(job.result().get(), part.results.files());
-		Displays.spinUntil(display, () -> part.results.loaded() == 2 && part.stepCount.getText().equals("Step 2/2"));
+		Displays.spinUntil(display, () -> part.results.loaded() == 2 && part.stepCount.getText().equals("Step 2/2") && part.previewFinal);
 		assertTrue(first.isDisposed(), "a preview replaced is disposed");
 		Image last = part.previewImage;
 		assertEquals(new RGB(0, 0, 255), Screenshots.pixel(last, last.getBounds().width / 4, last.getBounds().height / 2));

@@ -29,8 +29,7 @@ import dev.atelier.diffusion.Sampler;
 final class DiffusionForm {
 
 	static final String CUSTOM_SIZE = "Custom";
-	/** AUTOMATIC1111's seeds are 32-bit; the dice keeps to that so that seeds can be typed into it too. */
-	static final long SEED_BOUND = 1L << 32;
+	private static final String RANDOM = Long.toString(GenerationRequest.RANDOM_SEED);
 
 	private final Composite root;
 	private final Runnable changed;
@@ -42,7 +41,12 @@ final class DiffusionForm {
 	Spinner steps;
 	Spinner cfgScale;
 	Text seed;
+	/** Checked while the seed is -1: every job draws its own. */
+	Button random;
 	Button dice;
+	Button reuseSeed;
+	/** The seed the last job drawn or given used; null before the first job. */
+	private Long lastSeed;
 	Combo size;
 	Spinner width;
 	Spinner height;
@@ -82,14 +86,23 @@ final class DiffusionForm {
 		cfgScale = spinner(stepsRow, 750, 0, 10_000, 2, 50);
 		cfgScale.setToolTipText("How strongly the prompt steers (1 or less: unguided)");
 
-		label(form, "Seed");
-		seed = new Text(form, SWT.BORDER);
+		Composite seedRow = row(form, "Seed");
+		seed = new Text(seedRow, SWT.BORDER);
 		seed.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-		seed.setText(Long.toString(randomSeed()));
-		dice = new Button(form, SWT.PUSH);
-		dice.setText("Dice");
-		dice.setToolTipText("Roll a random seed");
-		dice.addListener(SWT.Selection, e -> seed.setText(Long.toString(randomSeed())));
+		seed.setToolTipText("-1: a fresh random seed for every job (written into the PNG and the job record)");
+		seed.setText(RANDOM);
+		random = new Button(seedRow, SWT.CHECK);
+		random.setText("Random");
+		random.setToolTipText("Draw a fresh seed for every job");
+		random.setSelection(true);
+		random.addListener(SWT.Selection, e -> seed.setText(random.getSelection() ? RANDOM
+				: Long.toString(lastSeed == null ? ThreadLocalRandom.current().nextLong(GenerationRequest.SEED_BOUND) : lastSeed)));
+		dice = button(seedRow, "Dice", () -> seed.setText(RANDOM));
+		dice.setToolTipText("Random seed (-1): a fresh one for every job");
+		reuseSeed = button(seedRow, "Reuse last seed", () -> seed.setText(Long.toString(lastSeed)));
+		reuseSeed.setToolTipText("The seed of the last job queued");
+		reuseSeed.setEnabled(false);
+		seed.addListener(SWT.Modify, e -> random.setSelection(seed.getText().strip().equals(RANDOM)));
 
 		label(form, "Size");
 		size = new Combo(form, SWT.READ_ONLY);
@@ -199,8 +212,11 @@ final class DiffusionForm {
 		return b;
 	}
 
-	static long randomSeed() {
-		return ThreadLocalRandom.current().nextLong(SEED_BOUND);
+	/** The seed a queued job used, offered by Reuse last seed. */
+	void usedSeed(long used) {
+		lastSeed = used;
+		reuseSeed.setEnabled(true);
+		reuseSeed.setToolTipText("Seed " + used + ", of the last job queued");
 	}
 
 	/** Offers these device ids, keeping the one chosen where it is still offered, else the CPU. */

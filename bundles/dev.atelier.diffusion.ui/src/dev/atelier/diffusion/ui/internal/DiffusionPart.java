@@ -55,8 +55,9 @@ import jakarta.inject.Inject;
 /**
  * Generates images through the {@link DiffusionService}: the form makes a {@link GenerationRequest} (its
  * complaints show under the Generate button, which stays disabled while the form is invalid); each Generate queues
- * a job; the running job's previews show as it denoises, at most every {@value #PREVIEW_INTERVAL_MS} ms; the queue
- * lists the service's jobs; the finished job's images show as thumbnails, and a failed job's message in red.
+ * a job; the running job's previews show as it denoises, at most every {@value #PREVIEW_INTERVAL_MS} ms, then its
+ * finished images, large; the queue lists the service's jobs; every image this view's jobs made in the session stays in
+ * the results strip, newest first (double-click opens the image viewer); a failed job's message shows in red.
  */
 public final class DiffusionPart {
 
@@ -64,6 +65,7 @@ public final class DiffusionPart {
 	static final String MODEL_FOLDER_KEY = "diffusion.ui.modelFolder";
 	static final int PREVIEW_INTERVAL_MS = 100;
 	static final int THUMBNAIL_SIZE = 128;
+	private static final System.Logger LOG = System.getLogger(DiffusionPart.class.getName());
 
 	private final DiffusionService diffusion;
 	private final JobService jobs;
@@ -80,8 +82,10 @@ public final class DiffusionPart {
 	Label stepCount;
 	Canvas preview;
 	ScrolledComposite formScroll;
-	/** The newest preview as shown, scaled up; null before the first step. */
+	/** The newest preview or finished images as shown, scaled up; null before the first step. */
 	Image previewImage;
+	/** Whether {@link #previewImage} shows a job's finished images rather than a step. */
+	boolean previewFinal;
 	Table queue;
 	ThumbnailGrid results;
 	/** What the last job did: images written, cancelled, or (in red) why it failed. */
@@ -91,6 +95,8 @@ public final class DiffusionPart {
 	private Display display;
 	/** Jobs submitted from this view and not finished, oldest first. */
 	private final List<JobHandle<List<Path>>> mine = new ArrayList<>();
+	/** Every image this view's jobs wrote in this session, newest first. */
+	private final List<Path> session = new ArrayList<>();
 	private final Throttle previewThrottle = new Throttle(PREVIEW_INTERVAL_MS);
 	private final AtomicReference<Preview> pendingPreview = new AtomicReference<>();
 	private final List<String> warnings = new CopyOnWriteArrayList<>();
@@ -104,8 +110,8 @@ public final class DiffusionPart {
 		}
 	};
 
-	/** A step's previews, waiting for the UI thread. */
-	private record Preview(int step, int steps, List<BufferedImage> images) {
+	/** A step's previews, or after the last step the job's finished images, waiting for the UI thread. */
+	private record Preview(int step, int steps, List<BufferedImage> images, boolean finished) {
 	}
 
 	@Inject
@@ -285,7 +291,8 @@ public final class DiffusionPart {
 		if (!validate()) {
 			return null;
 		}
-		GenerationRequest request = form.request();
+		// the seed is drawn here rather than by the queue so that the view can say it and offer it again
+		GenerationRequest request = form.request().withDrawnSeed();
 		String folder = form.modelFolder.getText().strip();
 		if (folder.isEmpty()) {
 			problem("Choose a model folder: Stable Diffusion in ONNX form (text_encoder, unet, vae_decoder, tokenizer).");
@@ -308,37 +315,67 @@ public final class DiffusionPart {
 		}
 		remember(folder);
 		JobHandle<List<Path>> job;
+		StepListener listener = new StepListener();
 		try {
-			job = diffusion.submit(model, request, form.device.getText(), diffusion.defaultOutputFolder(), listener());
+			job = diffusion.submit(model, request, form.device.getText(), diffusion.defaultOutputFolder(), listener);
 		} catch (RuntimeException e) {
 			problem(e.getMessage() == null ? e.toString() : e.getMessage());
 			return null;
 		}
 		mine.add(job);
+		form.usedSeed(request.seed());
 		cancel.setEnabled(true);
 		status(false, "Queued " + request.batch() + " image(s), seed " + request.seed() + ", on " + form.device.getText() + ".");
-		job.result().whenComplete((files, failure) -> ui(() -> finished(job, files, failure)));
+		job.result().whenComplete((files, failure) -> {
+			// read here, on the job's thread: the UI thread only draws
+			if (files != null && !files.isEmpty()) {
+				offer(new Preview(listener.step, listener.steps, readAll(files), true));
+			}
+			ui(() -> finished(job, files, failure));
+		});
 		refreshQueue();
 		return job;
 	}
 
 	/** Hears a job's steps on its thread and hands the newest previews to the UI thread, at most one per interval. */
-	private GenerationListener listener() {
-		return new GenerationListener() {
-			@Override
-			public void step(int step, int steps, List<BufferedImage> previews) {
-				if (pendingPreview.getAndSet(new Preview(step, steps, List.copyOf(previews))) == null) {
-					long wait = previewThrottle.reserve(System.currentTimeMillis());
-					ui(() -> display.timerExec((int) wait, DiffusionPart.this::showPreview));
-				}
-			}
+	private final class StepListener implements GenerationListener {
+		/** The last step heard, which the finished images are shown under. */
+		volatile int step;
+		volatile int steps;
 
-			@Override
-			public void warning(String message) {
-				warnings.add(message);
-				ui(() -> status(false, message));
+		@Override
+		public void step(int at, int of, List<BufferedImage> previews) {
+			step = at;
+			steps = of;
+			offer(new Preview(at, of, List.copyOf(previews), false));
+		}
+
+		@Override
+		public void warning(String message) {
+			warnings.add(message);
+			ui(() -> status(false, message));
+		}
+	}
+
+	/** Hands the newest preview to the UI thread, at most one per interval. */
+	private void offer(Preview p) {
+		if (pendingPreview.getAndSet(p) == null) {
+			long wait = previewThrottle.reserve(System.currentTimeMillis());
+			ui(() -> display.timerExec((int) wait, this::showPreview));
+		}
+	}
+
+	/** The images written; one that cannot be read back is left out (the strip then says why when it is opened). */
+	private static List<BufferedImage> readAll(List<Path> files) {
+		List<BufferedImage> images = new ArrayList<>();
+		for (Path f : files) {
+			try {
+				images.add(SwtImages.read(f));
+			} catch (IOException e) {
+				LOG.log(System.Logger.Level.WARNING, e.getMessage());
 			}
-		};
+		}
+		return images;
 	}
 
 	/** Runs on the UI thread, through the workbench's UISynchronize, unless the view is gone meanwhile. */
@@ -356,22 +393,29 @@ public final class DiffusionPart {
 		if (p == null || preview.isDisposed()) {
 			return;
 		}
-		progress.setMaximum(p.steps());
-		progress.setSelection(p.step());
-		stepCount.setText("Step " + p.step() + "/" + p.steps());
+		if (p.steps() > 0) {
+			progress.setMaximum(p.steps());
+			progress.setSelection(p.step());
+			stepCount.setText("Step " + p.step() + "/" + p.steps());
+		}
 		if (p.images().isEmpty()) {
 			return;
 		}
 		int w = p.images().get(0).getWidth();
 		int h = p.images().get(0).getHeight();
 		List<int[]> pixels = p.images().stream().filter(i -> i.getWidth() == w && i.getHeight() == h).map(SwtImages::argb).toList();
-		int[] mosaicSize = Pixels.mosaicSize(pixels.size(), w, h);
-		int[] mosaic = Pixels.mosaic(pixels, w, h);
 		Rectangle area = preview.getClientArea();
-		int[] fit = Pixels.fit(mosaicSize[0], mosaicSize[1], Math.max(64, area.width - 4), Math.max(64, area.height - 4), true);
-		ImageData data = SwtImages.imageData(Pixels.resize(mosaic, mosaicSize[0], mosaicSize[1], fit[0], fit[1]), fit[0], fit[1]);
+		int boxWidth = Math.max(64, area.width - 4);
+		int boxHeight = Math.max(64, area.height - 4);
+		int columns = Pixels.columns(pixels.size(), w, h, boxWidth, boxHeight);
+		int mosaicWidth = columns * w;
+		int mosaicHeight = pixels.size() / columns * h;
+		int[] fit = Pixels.fit(mosaicWidth, mosaicHeight, boxWidth, boxHeight, true);
+		ImageData data = SwtImages.imageData(Pixels.resize(Pixels.mosaic(pixels, w, h, columns), mosaicWidth, mosaicHeight, fit[0], fit[1]), fit[0],
+				fit[1]);
 		disposePreview();
 		previewImage = new Image(display, data);
+		previewFinal = p.finished();
 		preview.redraw();
 	}
 
@@ -392,7 +436,8 @@ public final class DiffusionPart {
 			status(true, "Generation failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
 		} else {
 			List<Path> written = files == null ? List.of() : files;
-			results.setFiles(written);
+			session.addAll(0, written);
+			results.setFiles(session);
 			Path where = written.isEmpty() ? diffusion.defaultOutputFolder() : written.get(0).getParent();
 			// a warning (a prompt cut at 77 tokens) stays in sight after the job
 			String warned = warnings.isEmpty() ? "" : " Warning: " + String.join("; ", warnings);

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -79,8 +78,8 @@ public final class GenerateCommand implements Subcommand {
 		@Option(names = "--cfg", paramLabel = "X", description = "classifier-free guidance scale, 0..100; 1 or less turns guidance off (default 7.5)")
 		private double cfg = 7.5;
 
-		@Option(names = "--seed", paramLabel = "N", description = "seed of the first image; image i of a batch uses N+i (default: random, printed)")
-		private Long seed;
+		@Option(names = "--seed", paramLabel = "N", description = "seed of the first image; image i of a batch uses N+i; -1 (the default) draws a random one, printed")
+		private long seed = GenerationRequest.RANDOM_SEED;
 
 		@Option(names = "--size", paramLabel = "WxH", description = "image size, multiples of 8 in 64..4096 (default 512x512)")
 		private ImageSize size = new ImageSize(512, 512);
@@ -108,15 +107,15 @@ public final class GenerateCommand implements Subcommand {
 
 		@Override
 		public Integer call() {
-			if (seed == null) {
-				seed = ThreadLocalRandom.current().nextLong(1L << 32);
-				ctx.err().println("seed " + seed);
-			}
 			GenerationRequest request;
 			try {
-				request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, size.width(), size.height(), batch, init, strength);
+				request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, size.width(), size.height(), batch, init, strength)
+						.withDrawnSeed();
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());
+			}
+			if (request.seed() != seed) {
+				ctx.err().println("seed " + request.seed());
 			}
 			ProgressBar bar = new ProgressBar(ctx.err(), "generating");
 			JobHandle<List<Path>> job;

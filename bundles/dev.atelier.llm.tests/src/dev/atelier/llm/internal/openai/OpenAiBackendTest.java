@@ -112,7 +112,7 @@ class OpenAiBackendTest {
 		OpenAiBackend down = new OpenAiBackend(OpenAiBackend.Settings.of(URI.create("http://127.0.0.1:" + port + "/v1"), "tiny"), 10);
 		ChatException refused = assertThrows(ChatException.class, () -> down.chat(List.of(ChatMessage.user("hi")), Sampling.greedy(), 4, t -> {
 		}, () -> false));
-		assertTrue(refused.getMessage().startsWith("cannot connect to http://127.0.0.1:" + port + "/v1 (is the server running?)"), refused.getMessage());
+		assertEquals("cannot connect to http://127.0.0.1:" + port + "/v1: the connection was refused (is the server running?)", refused.getMessage(), "said, not \": null\"");
 	}
 
 	@Test

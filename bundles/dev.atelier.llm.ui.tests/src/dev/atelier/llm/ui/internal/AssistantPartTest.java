@@ -145,8 +145,55 @@ class AssistantPartTest {
 			part.send();
 			Displays.click(part.stop);
 			Displays.spinUntil(display, () -> part.send.getEnabled());
-			assertTrue(part.footer.getText().equals("Stopped.") || part.footer.getText().matches("\\d+ tokens.*"), part.footer.getText());
+			assertTrue(part.footer.getText().matches("Stopped: \\d+ tokens.*"), "the figures of what was generated stay: " + part.footer.getText());
 			assertTrue(part.transcript.getText().split("word").length < 400, "stopped well before the 500 words");
+		} finally {
+			shell.dispose();
+		}
+	}
+
+	@Test
+	void enterSendsShiftEnterIsANewLineStopKeepsTheFiguresAndARefusedServerIsSaid() throws Exception {
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(700, 600);
+		AssistantPart part = new AssistantPart(jobs(), new DisplaySynchronize(display));
+		part.create(shell);
+		shell.open();
+		try {
+			SlowModel model = new SlowModel(java.util.Collections.nCopies(500, "word "));
+			part.use(model);
+			part.input.setText("first line");
+			org.eclipse.swt.widgets.Event shiftEnter = new org.eclipse.swt.widgets.Event();
+			shiftEnter.keyCode = org.eclipse.swt.SWT.CR;
+			shiftEnter.character = org.eclipse.swt.SWT.CR;
+			shiftEnter.stateMask = org.eclipse.swt.SWT.SHIFT;
+			part.input.notifyListeners(org.eclipse.swt.SWT.KeyDown, shiftEnter);
+			assertTrue(shiftEnter.doit, "Shift+Enter is left to the field: a new line");
+			assertTrue(!part.canStop(), "and sends nothing");
+
+			org.eclipse.swt.widgets.Event enter = new org.eclipse.swt.widgets.Event();
+			enter.keyCode = org.eclipse.swt.SWT.CR;
+			enter.character = org.eclipse.swt.SWT.CR;
+			part.input.notifyListeners(org.eclipse.swt.SWT.KeyDown, enter);
+			assertTrue(!enter.doit, "Enter inserts no line");
+			assertTrue(part.canStop(), "Enter sent the question");
+			Displays.spinUntil(display, () -> part.transcript.getText().contains("word word"));
+			Displays.click(part.stop);
+			Displays.spinUntil(display, () -> part.send.getEnabled());
+			assertTrue(part.footer.getText().matches("Stopped: \\d+ tokens; first after 12 ms; 33.3 tokens/s; J/token n/a"), part.footer.getText());
+
+			int port;
+			try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+				port = free.getLocalPort();
+			}
+			part.source.select(1);
+			part.location.setText("http://127.0.0.1:" + port + "/v1");
+			part.input.setText("anyone there?");
+			part.send();
+			Displays.spinUntil(display, () -> part.send.getEnabled() && part.footer.getText().contains("refused"), java.time.Duration.ofSeconds(60));
+			assertEquals("cannot connect to http://127.0.0.1:" + port + "/v1: the connection was refused (is the server running?)", part.footer.getText());
 		} finally {
 			shell.dispose();
 		}

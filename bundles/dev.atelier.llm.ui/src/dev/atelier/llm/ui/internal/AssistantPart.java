@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,7 @@ import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ProgressBar;
@@ -215,6 +217,8 @@ public final class AssistantPart {
 		GridData inputData = new GridData(SWT.FILL, SWT.CENTER, true, false);
 		inputData.heightHint = 60;
 		input.setLayoutData(inputData);
+		input.setToolTipText("Enter sends; Shift+Enter starts a new line");
+		input.addListener(SWT.KeyDown, this::enterSends);
 		Composite actions = new Composite(parent, SWT.NONE);
 		actions.setLayout(new GridLayout(6, false));
 		actions.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
@@ -462,9 +466,11 @@ public final class AssistantPart {
 		Sampling sampling = sampling();
 		int limit = maxTokens.getSelection();
 		StringBuilder answer = new StringBuilder();
+		// what was generated before a Stop, whose figures the footer still shows
+		AtomicReference<Usage> generated = new AtomicReference<>();
 		running = jobs.submit("Assistant: " + chat.name(), context -> {
 			context.begin("Answering", limit);
-			return chat.chat(messages, sampling, limit, piece -> {
+			Usage usage = chat.chat(messages, sampling, limit, piece -> {
 				answer.append(piece);
 				context.worked(1);
 				ui(() -> {
@@ -472,11 +478,27 @@ public final class AssistantPart {
 					transcript.setTopIndex(transcript.getLineCount() - 1);
 				});
 			}, context::isCancelled);
+			generated.set(usage);
+			return usage;
 		});
 		send.setEnabled(false);
 		stop.setEnabled(true);
 		footer.setText("Answering…");
-		running.result().whenComplete((usage, failure) -> ui(() -> finished(usage, failure, answer)));
+		running.result().whenComplete((usage, failure) -> ui(() -> finished(usage == null ? generated.get() : usage, failure, answer)));
+	}
+
+	/** Enter sends (as in chat programs); with Shift it is a new line, which the text field then inserts. */
+	void enterSends(Event e) {
+		if ((e.keyCode == SWT.CR || e.keyCode == SWT.KEYPAD_CR) && (e.stateMask & SWT.MODIFIER_MASK) == 0) {
+			e.doit = false;
+			send();
+		}
+	}
+
+	private static String figures(Usage usage) {
+		return usage.generatedTokens() == 0 ? "No answer." : String.format(Locale.ROOT, "%d tokens; first after %.0f ms; %.1f tokens/s; %s",
+				usage.generatedTokens(), usage.timeToFirstTokenMillis(), usage.decodeTokensPerSecond(),
+				Double.isNaN(usage.joulesPerToken()) ? "J/token n/a" : String.format(Locale.ROOT, "%.2f J/token", usage.joulesPerToken()));
 	}
 
 	private void finished(Usage usage, Throwable failure, StringBuilder answer) {
@@ -486,13 +508,11 @@ public final class AssistantPart {
 		conversation.add(new ChatMessage("assistant", answer.toString()));
 		Throwable cause = failure == null ? null : cause(failure);
 		if (cause instanceof JobCancelledException) {
-			footer.setText("Stopped.");
+			footer.setText(usage == null ? "Stopped." : "Stopped: " + figures(usage));
 		} else if (cause != null) {
-			footer.setText(cause.getMessage());
+			footer.setText(problem(cause));
 		} else if (usage != null) {
-			footer.setText(usage.generatedTokens() == 0 ? "No answer." : String.format(Locale.ROOT,
-					"%d tokens; first after %.0f ms; %.1f tokens/s; %s", usage.generatedTokens(), usage.timeToFirstTokenMillis(), usage.decodeTokensPerSecond(),
-					Double.isNaN(usage.joulesPerToken()) ? "J/token n/a" : String.format(Locale.ROOT, "%.2f J/token", usage.joulesPerToken())));
+			footer.setText(figures(usage));
 		}
 	}
 

@@ -263,7 +263,8 @@ public final class OpenAiBackend implements ChatModel {
 				throw new ChatException(endpoint(path) + " did not answer within " + settings.readTimeout().toSeconds() + " s");
 			} catch (ConnectException e) {
 				if (attempt >= settings.retries()) {
-					throw new ChatException("cannot connect to " + settings.baseUrl() + " (is the server running?): " + e.getMessage(), e);
+					// the JDK's client says nothing of a refused connection (a null message)
+					throw new ChatException("cannot connect to " + settings.baseUrl() + ": the connection was refused (is the server running?)", e);
 				}
 				pause(attempt);
 			} catch (IOException e) {
