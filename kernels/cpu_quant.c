@@ -6,13 +6,15 @@
 //
 // Layouts (GGUF): Q8_0 blocks are an F16 scale and 32 signed bytes; Q4_0 blocks an F16 scale and 16 bytes of 32
 // four-bit values (low nibbles are values 0-15, high nibbles 16-31), each stored as value + 8. Activations come in
-// blocks of 32 signed bytes (|q| <= 127) with one F32 scale per block.
+// blocks of 32 signed bytes (|q| <= 127) with one F32 scale per block (per 256 for the K-quants) and the sum of every
+// 32. The K-quants' super-blocks of 256 (Q4_K 144 bytes, Q5_K 176, Q6_K 210) are laid out as KQuantWeights.java
+// says; their sub-block sums stay integers until the super-block's scales multiply them.
 #include <immintrin.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-enum { Q8_0 = 0, Q4_0 = 1 };
+enum { Q8_0 = 0, Q4_0 = 1, Q4_K = 2, Q5_K = 3, Q6_K = 4 };
 
 static float half_to_float(uint16_t h) {
 	const uint32_t sign = (uint32_t) (h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
@@ -45,6 +47,64 @@ static uint16_t read16(const uint8_t* p) {
 
 static int block_bytes(int type) {
 	return type == Q8_0 ? 34 : 18;
+}
+
+/** Q4_K and Q5_K: the 6-bit scale and min of sub-block j from the 12 packed bytes. */
+static void scale_min(const uint8_t* packed, int j, int* scale, int* min) {
+	if (j < 4) {
+		*scale = packed[j] & 63;
+		*min = packed[j + 4] & 63;
+	} else {
+		*scale = (packed[j + 4] & 0x0F) | (packed[j - 4] >> 6) << 4;
+		*min = (packed[j + 4] >> 4) | (packed[j] >> 6) << 4;
+	}
+}
+
+/** The K-quants' stored value l of sub-block (32 values) c of a super-block: Q4_K, Q5_K unsigned; Q6_K q + 32. */
+static int kquant_stored(int type, const uint8_t* sb, int c, int l) {
+	if (type == Q6_K) {
+		const int h = c / 4, k = c % 4;
+		const uint8_t nib = sb[64 * h + 32 * (k % 2) + l];
+		return (k < 2 ? nib & 0x0F : nib >> 4) | ((sb[128 + 32 * h + l] >> 2 * k) & 3) << 4;
+	}
+	const uint8_t* qs = sb + (type == Q4_K ? 16 : 48) + 32 * (c / 2);
+	const int nib = c % 2 == 0 ? qs[l] & 0x0F : qs[l] >> 4;
+	return type == Q4_K ? nib : nib | ((sb[16 + l] >> c) & 1) << 4;
+}
+
+static int kquant_bytes(int type) {
+	return type == Q4_K ? 144 : type == Q5_K ? 176 : 210;
+}
+
+/** Row · x over super-blocks, value by value: the reference the vector kernels must equal. */
+static float kquant_dot_c(int type, const uint8_t* row, const int8_t* q, const float* d, const int* sums, int supers) {
+	float sum = 0.0f;
+	for (int s = 0; s < supers; s++) {
+		const uint8_t* sb = row + (long) s * kquant_bytes(type);
+		const int8_t* x = q + 256 * s;
+		if (type == Q6_K) {
+			int acc = 0;
+			for (int c = 0; c < 8; c++) {
+				for (int l = 0; l < 32; l++) {
+					acc += (int8_t) sb[192 + 8 * (c / 4) + 2 * (c % 4) + l / 16] * (kquant_stored(type, sb, c, l) - 32) * x[32 * c + l];
+				}
+			}
+			sum += half_to_float(read16(sb + 208)) * d[s] * (float) acc;
+			continue;
+		}
+		int acc = 0, mins = 0;
+		for (int c = 0; c < 8; c++) {
+			int scale, min, dot = 0;
+			scale_min(sb + 4, c, &scale, &min);
+			for (int l = 0; l < 32; l++) {
+				dot += kquant_stored(type, sb, c, l) * x[32 * c + l];
+			}
+			acc += scale * dot;
+			mins += min * sums[8 * s + c];
+		}
+		sum += d[s] * (half_to_float(read16(sb)) * (float) acc - half_to_float(read16(sb + 2)) * (float) mins);
+	}
+	return sum;
 }
 
 // ---- plain C: any x86-64 -------------------------------------------------------------------------------------------
@@ -122,6 +182,62 @@ TARGET_AVX2 static float row_dot_avx2(int type, const uint8_t* row, const int8_t
 	return hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
 }
 
+/**
+ * The K-quants on AVX2 (also where AVX-512 VNNI is there: the unpacking, not the multiply, bounds them): per sub-block
+ * of 32 the stored values as unsigned bytes, vpmaddubsw with x, then vpmaddwd with the sub-block's scale(s) in 16 bits,
+ * summed in 32-bit lanes over the super-block.
+ */
+TARGET_AVX2 static float kquant_dot_avx2(int type, const uint8_t* row, const int8_t* q, const float* d, const int* sums, int supers) {
+	const __m256i low4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi8(1), three = _mm256_set1_epi8(3), bias = _mm256_set1_epi8(32);
+	__m256 acc = _mm256_setzero_ps();
+	float mins = 0.0f;
+	for (int s = 0; s < supers; s++) {
+		const uint8_t* sb = row + (long) s * kquant_bytes(type);
+		const int8_t* x = q + 256 * s;
+		__m256i isum = _mm256_setzero_si256();
+		if (type == Q6_K) {
+			for (int h = 0; h < 2; h++) {
+				const __m256i ql0 = _mm256_loadu_si256((const __m256i*) (sb + 64 * h)), ql1 = _mm256_loadu_si256((const __m256i*) (sb + 64 * h + 32));
+				const __m256i qh = _mm256_loadu_si256((const __m256i*) (sb + 128 + 32 * h));
+				for (int k = 0; k < 4; k++) {
+					const __m256i ql = k % 2 == 0 ? ql0 : ql1;
+					const __m256i nib = k < 2 ? _mm256_and_si256(ql, low4) : _mm256_and_si256(_mm256_srli_epi16(ql, 4), low4);
+					const __m256i hi = _mm256_slli_epi16(_mm256_and_si256(_mm256_srl_epi16(qh, _mm_cvtsi32_si128(2 * k)), three), 4);
+					const __m256i w = _mm256_sub_epi8(_mm256_or_si256(nib, hi), bias); // signed, −32 … 31
+					const __m256i xv = _mm256_loadu_si256((const __m256i*) (x + 128 * h + 32 * k));
+					const __m256i pairs = _mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(xv, w));
+					const int8_t* sc = (const int8_t*) sb + 192 + 8 * h + 2 * k;
+					const __m256i scales = _mm256_set_m128i(_mm_set1_epi16(sc[1]), _mm_set1_epi16(sc[0]));
+					isum = _mm256_add_epi32(isum, _mm256_madd_epi16(pairs, scales));
+				}
+			}
+			acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_set1_ps(_cvtsh_ss(read16(sb + 208)) * d[s]), acc);
+			continue;
+		}
+		const uint8_t* qs = sb + (type == Q4_K ? 16 : 48);
+		const __m256i qh = type == Q5_K ? _mm256_loadu_si256((const __m256i*) (sb + 16)) : _mm256_setzero_si256();
+		int minsum = 0;
+		for (int p = 0; p < 4; p++) {
+			const __m256i packed = _mm256_loadu_si256((const __m256i*) (qs + 32 * p));
+			for (int half = 0; half < 2; half++) {
+				const int c = 2 * p + half;
+				__m256i w = half == 0 ? _mm256_and_si256(packed, low4) : _mm256_and_si256(_mm256_srli_epi16(packed, 4), low4);
+				if (type == Q5_K) {
+					w = _mm256_or_si256(w, _mm256_slli_epi16(_mm256_and_si256(_mm256_srl_epi16(qh, _mm_cvtsi32_si128(c)), ones), 4));
+				}
+				int scale, min;
+				scale_min(sb + 4, c, &scale, &min);
+				const __m256i xv = _mm256_loadu_si256((const __m256i*) (x + 32 * c));
+				isum = _mm256_add_epi32(isum, _mm256_madd_epi16(_mm256_maddubs_epi16(w, xv), _mm256_set1_epi16((short) scale)));
+				minsum += min * sums[8 * s + c];
+			}
+		}
+		acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_set1_ps(_cvtsh_ss(read16(sb)) * d[s]), acc);
+		mins += _cvtsh_ss(read16(sb + 2)) * d[s] * (float) minsum;
+	}
+	return hsum(acc) - mins;
+}
+
 TARGET_VNNI static inline __m256i block_dot_vnni(int type, const uint8_t* blk, const int8_t* x32, int sum) {
 	const __m256i x = _mm256_loadu_si256((const __m256i*) x32);
 	if (type == Q8_0) {
@@ -176,14 +292,14 @@ int atelier_cpu_level(void) {
 }
 
 /**
- * out[r - from] = row r of w (type Q8_0 or Q4_0, rowBytes apart) · x for r in [from, to): x is cols values (a
- * multiple of 32) quantised to q with one scale d and the sum of q per 32. level picks the kernels (atelier_cpu_level,
- * or lower).
+ * out[r - from] = row r of w (type Q8_0, Q4_0, Q4_K, Q5_K or Q6_K, rowBytes apart) · x for r in [from, to): x is
+ * cols values (a multiple of 32, of 256 for the K-quants) quantised to q with one scale d per block of the type (32
+ * values, 256 for the K-quants) and the sum of q per 32. level picks the kernels (atelier_cpu_level, or lower).
  * Returns -1 for an unknown type or level, else 0.
  */
 int atelier_dot_rows(int level, int type, const uint8_t* w, int64_t rowBytes, int from, int to, const int8_t* q, const float* d,
 		const int* sums, int cols, float* out) {
-	if (type != Q8_0 && type != Q4_0) {
+	if (type < Q8_0 || type > Q6_K) {
 		return -1;
 	}
 	int best;
@@ -191,9 +307,11 @@ int atelier_dot_rows(int level, int type, const uint8_t* w, int64_t rowBytes, in
 	if (level < 0 || level > best) {
 		return -1;
 	}
-	const row_dot_fn dot = level == 2 ? row_dot_vnni : level == 1 ? row_dot_avx2 : row_dot_c;
+	const int kquant = type >= Q4_K;
+	const row_dot_fn dot = kquant ? (level >= 1 ? kquant_dot_avx2 : kquant_dot_c) : level == 2 ? row_dot_vnni : level == 1 ? row_dot_avx2 : row_dot_c;
+	const int blocks = kquant ? cols / 256 : cols / 32;
 	for (int r = from; r < to; r++) {
-		out[r - from] = dot(type, w + (int64_t) r * rowBytes, q, d, sums, cols / 32);
+		out[r - from] = dot(type, w + (int64_t) r * rowBytes, q, d, sums, blocks);
 	}
 	return 0;
 }

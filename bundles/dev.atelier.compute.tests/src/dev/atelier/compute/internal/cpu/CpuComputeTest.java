@@ -156,7 +156,7 @@ class CpuComputeTest {
 
 	/** Enough rows that three workers split them, so that the native kernels write rows from offsets too. */
 	@ParameterizedTest
-	@EnumSource(value = TensorType.class, names = { "Q8_0", "Q4_0" })
+	@EnumSource(value = TensorType.class, names = { "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K" })
 	void aDecodeMatmulOnTheNativeKernelsEqualsTheVectorApisIntegerDotProducts(TensorType type) {
 		int rows = 1100;
 		int cols = 256;
@@ -176,7 +176,7 @@ class CpuComputeTest {
 			got = read(out);
 		}
 		Weights weights = Weights.of(segment, type, rows, cols);
-		Q8Activations q = new Q8Activations(32, cols);
+		Q8Activations q = new Q8Activations(weights.activationBlock(), cols);
 		q.reserve(1);
 		q.quantise(0, x);
 		for (int row = 0; row < rows; row++) {

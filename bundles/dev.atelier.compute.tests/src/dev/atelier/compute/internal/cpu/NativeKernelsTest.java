@@ -16,7 +16,8 @@ import dev.atelier.compute.TensorType;
 
 /**
  * The native int8 kernels (kernels/cpu_quant.c): shipped for Linux on x86-64, and at every instruction-set level this
- * CPU runs, the dequantised weights (Blocks, a decoder independent of the kernels) times the quantised activations.
+ * CPU runs, for every type they take, the dequantised weights (Blocks, a decoder independent of the kernels) times the
+ * quantised activations.
  */
 class NativeKernelsTest {
 
@@ -31,12 +32,13 @@ class NativeKernelsTest {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = TensorType.class, names = { "Q8_0", "Q4_0" })
+	@EnumSource(value = TensorType.class, names = { "Q8_0", "Q4_0", "Q4_K", "Q5_K", "Q6_K" })
 	void everyLevelThisCpuRunsMultipliesTheDequantisedWeightsByTheQuantisedActivations(TensorType type) {
 		NativeKernels kernels = NativeKernels.get().orElseThrow(() -> new AssertionError("no native kernels: " + NativeKernels.missing()));
 		Random r = new Random(60 + type.ordinal());
 		byte[] data = Blocks.random(type, ROWS, COLS, r);
-		Q8Activations q = new Q8Activations(32, COLS);
+		int block = type.name().endsWith("_K") ? 256 : 32;
+		Q8Activations q = new Q8Activations(block, COLS);
 		q.reserve(1);
 		q.quantise(0, Blocks.gaussian(r, COLS));
 		try (Arena arena = Arena.ofConfined()) {
@@ -51,7 +53,7 @@ class NativeKernelsTest {
 					double want = 0;
 					double magnitude = 0;
 					for (int i = 0; i < COLS; i++) {
-						double x = q.values[i] * (double) q.scales[i / 32];
+						double x = q.values[i] * (double) q.scales[i / block];
 						want += w[i] * x;
 						magnitude += Math.abs(w[i] * x);
 					}
@@ -67,7 +69,7 @@ class NativeKernelsTest {
 		MemorySegment none = MemorySegment.ofArray(new byte[34]);
 		float[] out = new float[1];
 		assertThrows(IllegalArgumentException.class, () -> kernels.dotRows(kernels.level + 1, TensorType.Q8_0, none, 34, 0, 1, new byte[32], new float[1], new int[1], 32, out));
-		assertThrows(IllegalArgumentException.class, () -> kernels.dotRows(0, TensorType.Q4_K, none, 34, 0, 1, new byte[32], new float[1], new int[1], 32, out));
+		assertThrows(IllegalArgumentException.class, () -> kernels.dotRows(0, TensorType.F16, none, 34, 0, 1, new byte[32], new float[1], new int[1], 32, out));
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
 				() -> kernels.dotRows(0, TensorType.Q8_0, none, 34, 0, 2, new byte[32], new float[1], new int[1], 32, new float[2]));
 		assertTrue(e.getMessage().contains("over 34 bytes"), e.getMessage());

@@ -205,14 +205,15 @@ public final class CpuCompute implements Compute {
 			x.readRow(t, in[t]);
 		}
 		Q8Activations q8 = n == 1 ? quantised(w, in[0]) : null;
-		BlockWeights blocks = q8 != null && nativeKernels.isPresent() && w instanceof BlockWeights b && NativeKernels.handles(b.type()) ? b : null;
+		NativeKernels.Rows nativeRows = q8 != null && nativeKernels.isPresent() ? NativeKernels.rows(w) : null;
 		int chunks = pool == null || (long) rows * n * 64 < PARALLEL_WORK ? 1 : Math.min(rows, threads * 4);
 		IntConsumer work = chunk -> {
 			int from = (int) ((long) chunk * rows / chunks);
 			int to = (int) ((long) (chunk + 1) * rows / chunks);
-			if (blocks != null) {
+			if (nativeRows != null) {
 				NativeKernels k = nativeKernels.get();
-				k.dotRows(k.level, blocks.type(), blocks.data(), blocks.type().rowBytes(cols), from, to, q8.bytes, q8.scales, q8.sums, cols, res[0]);
+				k.dotRows(k.level, nativeRows.type(), nativeRows.data(), nativeRows.type().rowBytes(cols), from, to, q8.bytes, q8.scales, q8.sums, cols,
+						res[0]);
 				return;
 			}
 			if (q8 != null) {
@@ -262,7 +263,7 @@ public final class CpuCompute implements Compute {
 	 */
 	private Q8Activations quantised(Weights w, float[] x) {
 		int block = w.activationBlock();
-		boolean nativeDot = nativeKernels.isPresent() && w instanceof BlockWeights b && NativeKernels.handles(b.type());
+		boolean nativeDot = nativeKernels.isPresent() && NativeKernels.rows(w) != null;
 		if (block == 0 || !Q8Activations.SUPPORTED && !nativeDot) {
 			return null;
 		}

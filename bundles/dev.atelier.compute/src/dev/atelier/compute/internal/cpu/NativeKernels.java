@@ -15,7 +15,7 @@ import dev.atelier.kernels.Kernels;
 
 /**
  * The CPU backend's native integer kernels (kernels/cpu_quant.c, shipped by the kernels bundle) through FFM: a decode
- * GEMV's rows of Q8_0 and Q4_0 weights against 8-bit activations, with x86's byte dot-product instructions, which the
+ * GEMV's rows of Q8_0, Q4_0 and K-quant weights against 8-bit activations, with x86's byte dot-product instructions, which the
  * Vector API lacks. Absent where the library is not built for the platform; the Vector API path runs then.
  */
 final class NativeKernels {
@@ -52,27 +52,50 @@ final class NativeKernels {
 	}
 
 	static boolean handles(TensorType type) {
-		return type == TensorType.Q8_0 || type == TensorType.Q4_0;
+		return code(type) >= 0;
+	}
+
+	/** cpu_quant.c's number of a type, −1 for those it does not take. */
+	private static int code(TensorType type) {
+		return switch (type) {
+		case Q8_0 -> 0;
+		case Q4_0 -> 1;
+		case Q4_K -> 2;
+		case Q5_K -> 3;
+		case Q6_K -> 4;
+		default -> -1;
+		};
+	}
+
+	/** A matrix's stored rows and their type, as the kernels read them. */
+	record Rows(MemorySegment data, TensorType type) {
+	}
+
+	/** The stored rows the kernels read where they take the matrix's type; null elsewhere. */
+	static Rows rows(Weights w) {
+		Rows rows = w instanceof BlockWeights b ? new Rows(b.data(), b.type()) : w instanceof KQuantWeights k ? new Rows(k.data(), k.type()) : null;
+		return rows != null && handles(rows.type()) ? rows : null;
 	}
 
 	/**
-	 * {@code out[from … to − 1]} = rows {@code from … to − 1} of {@code w} (Q8_0 or Q4_0, {@code rowBytes} apart) · x,
-	 * x given as {@code cols} signed bytes {@code q} with a scale {@code d} and the sum {@code sums} of every 32, by the
-	 * kernels of {@code level}.
+	 * {@code out[from … to − 1]} = rows {@code from … to − 1} of {@code w} ({@code type}, {@code rowBytes} apart) · x,
+	 * x given as {@code cols} signed bytes {@code q} with a scale {@code d} per block of the type (32 values, 256 for the
+	 * K-quants) and the sum {@code sums} of every 32, by the kernels of {@code level}.
 	 */
 	void dotRows(int level, TensorType type, MemorySegment w, long rowBytes, int from, int to, byte[] q, float[] d, int[] sums, int cols, float[] out) {
 		if (!handles(type) || level < 0 || level > this.level) {
 			throw new IllegalArgumentException("native kernels of level " + level + " for " + type + " (this CPU runs up to " + this.level + ")");
 		}
 		// native code reads and writes what it is told: every bound is checked here
-		if (cols % 32 != 0 || rowBytes < type.rowBytes(cols) || from < 0 || from > to || w.byteSize() < to * rowBytes || q.length < cols
-				|| d.length < cols / 32 || sums.length < cols / 32 || out.length < to) {
+		int block = code(type) >= 2 ? 256 : 32;
+		if (cols % block != 0 || rowBytes < type.rowBytes(cols) || from < 0 || from > to || w.byteSize() < to * rowBytes || q.length < cols
+				|| d.length < cols / block || sums.length < cols / 32 || out.length < to) {
 			throw new IllegalArgumentException("native dot of rows " + from + "–" + to + " × " + cols + " " + type + " over " + w.byteSize()
 					+ " bytes, activations " + q.length + ", output " + out.length);
 		}
 		int status;
 		try {
-			status = (int) dotRows.invokeExact(level, type == TensorType.Q8_0 ? 0 : 1, w, rowBytes, from, to, MemorySegment.ofArray(q), MemorySegment.ofArray(d),
+			status = (int) dotRows.invokeExact(level, code(type), w, rowBytes, from, to, MemorySegment.ofArray(q), MemorySegment.ofArray(d),
 					MemorySegment.ofArray(sums), cols, MemorySegment.ofArray(out).asSlice(4L * from));
 		} catch (Throwable e) {
 			throw new IllegalStateException("the native int8 kernels failed: " + e, e);
