@@ -1,6 +1,8 @@
 package dev.atelier.diffusion.internal.scheduler;
 
 import dev.atelier.diffusion.Sampler;
+import dev.atelier.diffusion.checkpoint.Family;
+import dev.atelier.diffusion.checkpoint.Prediction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,6 +38,29 @@ class SchedulerConfigTest {
 	void stableDiffusion15sFileReadsAsSd15(@TempDir Path dir) throws IOException {
 		Path file = Files.writeString(dir.resolve("scheduler_config.json"), SD15_FILE);
 		assertEquals(SchedulerConfig.SD15, SchedulerConfig.read(file));
+	}
+
+	/** stabilityai/stable-diffusion-2-1's (768, v-prediction; a DDIMScheduler config). */
+	private static final String SD21_FILE = """
+			{"_class_name": "DDIMScheduler", "_diffusers_version": "0.8.0", "beta_end": 0.012, "beta_schedule": "scaled_linear",
+			 "beta_start": 0.00085, "clip_sample": false, "num_train_timesteps": 1000, "prediction_type": "v_prediction",
+			 "set_alpha_to_one": false, "skip_prk_steps": true, "steps_offset": 1, "trained_betas": null}
+			""";
+
+	/** stabilityai/stable-diffusion-xl-base-1.0's (an EulerDiscreteScheduler config). */
+	private static final String SDXL_FILE = """
+			{"_class_name": "EulerDiscreteScheduler", "_diffusers_version": "0.19.0.dev0", "beta_end": 0.012, "beta_schedule": "scaled_linear",
+			 "beta_start": 0.00085, "clip_sample": false, "interpolation_type": "linear", "num_train_timesteps": 1000, "prediction_type": "epsilon",
+			 "sample_max_value": 1.0, "set_alpha_to_one": false, "skip_prk_steps": true, "steps_offset": 1, "timestep_spacing": "leading",
+			 "trained_betas": null, "use_karras_sigmas": false}
+			""";
+
+	@Test
+	void singleFilesTakeTheirFamilysReleaseFileSoTheirSchedulesMatchThatFolders() {
+		assertEquals(SchedulerConfig.parse(SD15_FILE, "sd15"), SchedulerConfig.release(Family.SD1, Prediction.EPSILON));
+		assertEquals(SchedulerConfig.SD15, SchedulerConfig.release(Family.SD1, Prediction.EPSILON));
+		assertEquals(SchedulerConfig.parse(SD21_FILE, "sd21"), SchedulerConfig.release(Family.SD2, Prediction.V_PREDICTION));
+		assertEquals(SchedulerConfig.parse(SDXL_FILE, "sdxl"), SchedulerConfig.release(Family.SDXL, Prediction.EPSILON));
 	}
 
 	@Test

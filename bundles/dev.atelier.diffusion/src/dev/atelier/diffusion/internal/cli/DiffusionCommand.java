@@ -14,11 +14,13 @@ import dev.atelier.cli.Subcommand;
 import dev.atelier.diffusion.internal.pipeline.ClipTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code atelier diffusion tokenize --merges FILE --prompts-file FILE}: CLIP token ids of prompts, as JSON lines;
- * {@code atelier diffusion bench --model DIR}: images/s by batch size and the pipeline's overhead over the UNet.
+ * {@code atelier diffusion bench --model DIR}: images/s by batch size and the pipeline's overhead over the UNet;
+ * {@code atelier diffusion inspect FILE|DIR [--vae FILE]}: what a checkpoint is, as detected from its tensors.
  */
 @Component(service = Subcommand.class)
 public final class DiffusionCommand implements Subcommand {
@@ -29,8 +31,8 @@ public final class DiffusionCommand implements Subcommand {
 	}
 
 	/** The parent of the diffusion tools: what they share is the run's context. */
-	@Command(name = "diffusion", header = "Stable Diffusion tools: CLIP tokenization of prompts, pipeline benchmark (images: atelier generate)",
-			subcommands = { Tokenize.class, DiffusionBench.class })
+	@Command(name = "diffusion", header = "Stable Diffusion tools: CLIP tokenization of prompts, pipeline benchmark, checkpoint inspection (images: atelier generate)",
+			subcommands = { Tokenize.class, DiffusionBench.class, Inspect.class })
 	record Diffusion(CommandContext ctx) {
 	}
 
@@ -68,6 +70,33 @@ public final class DiffusionCommand implements Subcommand {
 				return 1;
 			} catch (IOException e) {
 				ctx.err().println("atelier diffusion tokenize: " + e.getMessage());
+				return 1;
+			}
+		}
+	}
+
+	@Command(name = "inspect", header = "what a Stable Diffusion checkpoint is: family, sizes, scheduler", description = {
+			"Reads a single-file checkpoint (.safetensors, .ckpt: through an unpickler that executes nothing) in the original ldm layout, or a diffusers "
+					+ "folder of .safetensors weights, checks that every tensor its configuration needs is there with its shape, and prints the family "
+					+ "(SD 1.x, SD 2.x, SDXL; inpainting; ε- or v-prediction) and the configuration read from the tensors." })
+	static final class Inspect implements Callable<Integer> {
+
+		@ParentCommand
+		private Diffusion parent;
+
+		@Parameters(paramLabel = "FILE|DIR", description = "the checkpoint file or diffusers folder")
+		private Path model;
+
+		@Option(names = "--vae", paramLabel = "FILE", description = "a VAE file that replaces the checkpoint's")
+		private Path vae;
+
+		@Override
+		public Integer call() {
+			try {
+				parent.ctx().out().println(CheckpointReport.of(model, vae));
+				return 0;
+			} catch (IOException e) {
+				parent.ctx().err().println("atelier diffusion inspect: " + e.getMessage());
 				return 1;
 			}
 		}

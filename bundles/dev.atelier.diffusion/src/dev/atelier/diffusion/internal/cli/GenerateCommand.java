@@ -59,7 +59,8 @@ public final class GenerateCommand implements Subcommand {
 
 		private final CommandContext ctx;
 
-		@Option(names = "--model", paramLabel = "DIR", required = true, description = "the pipeline folder")
+		@Option(names = "--model", paramLabel = "DIR", required = true, description = {"the ONNX pipeline folder; a checkpoint file (.safetensors, .ckpt) or "
+				+ "diffusers safetensors folder is inspected and refused: its engine is not built yet"})
 		private Path model;
 
 		@Option(names = "--prompt", paramLabel = "TEXT", required = true, description = "what to draw; CLIP reads 75 tokens, the rest is dropped with a warning")
@@ -107,6 +108,15 @@ public final class GenerateCommand implements Subcommand {
 
 		@Override
 		public Integer call() {
+			if (CheckpointReport.isCheckpoint(model)) {
+				try {
+					ctx.err().println(CheckpointReport.of(model, null));
+					ctx.err().println("atelier generate: " + CheckpointReport.NOT_BUILT);
+				} catch (IOException e) {
+					ctx.err().println("atelier generate: " + e.getMessage());
+				}
+				return 1;
+			}
 			GenerationRequest request;
 			try {
 				request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, size.width(), size.height(), batch, init, strength)

@@ -11,6 +11,9 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
+import dev.atelier.diffusion.checkpoint.Family;
+import dev.atelier.diffusion.checkpoint.Prediction;
+
 /**
  * The fields of a diffusers {@code scheduler_config.json} that the samplers use. {@code timestepSpacing} null means each
  * scheduler's own default: "leading" for DDIM, "linspace" for the others. Checks name the file's keys, so a bad file's
@@ -25,6 +28,16 @@ public record SchedulerConfig(int numTrainTimesteps, double betaStart, double be
 
 	/** Stable Diffusion 1.5's. */
 	public static final SchedulerConfig SD15 = new SchedulerConfig(1000, 0.00085, 0.012, "scaled_linear", "epsilon", null, 1, false);
+
+	/**
+	 * The release configuration of a single file's family, which carries none: SD 1.x's, SD 2.x's and SDXL's
+	 * scheduler_config.json share the scaled-linear β 0.00085…0.012 over 1000 steps, steps_offset 1 and no final alpha
+	 * of one; SDXL's alone sets timestep_spacing ("leading"), the others leave each scheduler its default. The
+	 * prediction is the checkpoint's (SD 2.x 768 files predict v).
+	 */
+	public static SchedulerConfig release(Family family, Prediction prediction) {
+		return new SchedulerConfig(1000, 0.00085, 0.012, "scaled_linear", prediction.schedulerName(), family == Family.SDXL ? "leading" : null, 1, false);
+	}
 
 	public SchedulerConfig {
 		check(numTrainTimesteps >= 2, "num_train_timesteps must be at least 2, not " + numTrainTimesteps);
