@@ -14,11 +14,13 @@ import java.util.Optional;
 import org.eclipse.emf.common.util.URI;
 import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.resource.Resource;
+import org.eclipse.emf.ecore.util.EcoreUtil;
 import org.eclipse.emf.ecore.xmi.PackageNotFoundException;
 import org.eclipse.emf.ecore.xmi.XMLResource;
 import org.eclipse.emf.ecore.xmi.impl.XMIResourceImpl;
 
 import dev.atelier.core.io.AtomicFiles;
+import dev.atelier.model.workspace.JobRecord;
 import dev.atelier.model.workspace.Workspace;
 import dev.atelier.model.workspace.WorkspaceFactory;
 import dev.atelier.model.workspace.WorkspacePackage;
@@ -33,6 +35,9 @@ public final class WorkspaceStore {
 	public record Loaded(Workspace workspace, Optional<String> problem, Optional<Path> backup) {
 	}
 
+	/** The ending of a job record file in the workspace's {@code jobs/} folder. */
+	public static final String RECORD_SUFFIX = ".xmi";
+
 	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
 	private WorkspaceStore() {
@@ -43,6 +48,7 @@ public final class WorkspaceStore {
 		if (!Files.exists(file)) {
 			return new Loaded(newWorkspace(file), Optional.empty(), Optional.empty());
 		}
+		AtomicFiles.requireRegular(file); // a FIFO would block the reader forever
 		String problem;
 		try {
 			Resource resource = newResource(file);
@@ -75,6 +81,67 @@ public final class WorkspaceStore {
 		}
 		Resource toSave = resource;
 		AtomicFiles.write(file, out -> toSave.save(out, options()));
+	}
+
+	/**
+	 * Reads one job record file, as {@link #saveRecord} wrote it.
+	 *
+	 * @throws IOException naming the file when it is not a readable job record
+	 */
+	public static JobRecord loadRecord(Path file) throws IOException {
+		AtomicFiles.requireRegular(file);
+		Resource resource = newResource(file);
+		try (InputStream in = Files.newInputStream(file)) {
+			resource.load(in, options());
+		} catch (RuntimeException e) {
+			throw new IOException(file + ": not a job record (" + rootMessage(e) + ")", e);
+		}
+		if (!resource.getErrors().isEmpty()) {
+			throw new IOException(file + ": not a job record (" + resource.getErrors().get(0).getMessage() + ")");
+		}
+		if (resource.getContents().size() != 1 || !(resource.getContents().get(0) instanceof JobRecord record)) {
+			throw new IOException(file + ": not a job record (it holds " + describe(resource) + ")");
+		}
+		return record;
+	}
+
+	/**
+	 * Writes a copy of {@code record} as {@code <dir>/<id>.xmi}, atomically and never over an existing file: when the
+	 * name is taken, the copy's id (and file name) get a suffix. Returns the file written.
+	 */
+	public static Path saveRecord(JobRecord record, Path dir) throws IOException {
+		JobRecord copy = EcoreUtil.copy(record);
+		String id = fileSafe(copy.getId());
+		Files.createDirectories(dir);
+		for (int n = 1;; n++) {
+			String candidate = n == 1 ? id : id + "-" + n;
+			copy.setId(candidate);
+			Path file = dir.resolve(candidate + RECORD_SUFFIX);
+			Resource resource = newResource(file);
+			resource.getContents().add(copy);
+			Path temp = AtomicFiles.writeTemp(file, out -> resource.save(out, options()));
+			try {
+				if (AtomicFiles.commitNew(temp, file)) {
+					record.setId(candidate);
+					return file;
+				}
+			} finally {
+				Files.deleteIfExists(temp);
+			}
+		}
+	}
+
+	/** A record id as a file name: nothing but letters, digits, dot, dash and underscore, never hidden. */
+	private static String fileSafe(String id) {
+		String safe = id == null ? "" : id.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("^[-.]+", "");
+		return safe.isEmpty() ? "job" : safe;
+	}
+
+	/** The workspace without its job records (they live in files of their own), for saving as {@code workspace.xmi}. */
+	public static Workspace withoutJobs(Workspace workspace) {
+		Workspace copy = EcoreUtil.copy(workspace);
+		copy.getJobs().clear();
+		return copy;
 	}
 
 	private static Workspace newWorkspace(Path file) {

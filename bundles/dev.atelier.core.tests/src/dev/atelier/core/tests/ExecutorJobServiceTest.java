@@ -103,4 +103,48 @@ class ExecutorJobServiceTest {
 		assertEquals("model file broken.onnx is truncated", e.getCause().getMessage());
 		assertEquals(JobState.FAILED, handle.state());
 	}
+
+	@Test
+	void exitCancelsRunningJobsAndRecordsThemCancelledOnce() throws Exception {
+		List<JobState> ends = new CopyOnWriteArrayList<>();
+		jobs.addListener(job -> {
+			if (job.state().isDone()) {
+				ends.add(job.state());
+			}
+		});
+		CountDownLatch started = new CountDownLatch(2);
+		JobHandle<Void> polite = jobs.submit("checks", ctx -> {
+			started.countDown();
+			while (true) {
+				ctx.checkCancelled();
+				Thread.onSpinWait();
+			}
+		});
+		CountDownLatch never = new CountDownLatch(1);
+		CountDownLatch stubbornEnded = new CountDownLatch(1);
+		JobHandle<Void> stubborn = jobs.submit("ignores", ctx -> {
+			started.countDown();
+			try {
+				while (never.getCount() > 0) {
+					try {
+						never.await();
+					} catch (InterruptedException e) {
+						// a job that does not listen
+					}
+				}
+				return null;
+			} finally {
+				stubbornEnded.countDown();
+			}
+		});
+		assertTrue(started.await(10, TimeUnit.SECONDS));
+		jobs.cancelForExit(java.time.Duration.ZERO);
+		assertEquals(JobState.CANCELLED, polite.state());
+		assertEquals(JobState.CANCELLED, stubborn.state(), "ended as cancelled though its thread still runs");
+		never.countDown();
+		assertTrue(stubbornEnded.await(10, TimeUnit.SECONDS));
+		assertEquals(JobState.CANCELLED, stubborn.state(), "its late end changes nothing");
+		polite.result().handle((v, e) -> null).get(10, TimeUnit.SECONDS);
+		assertEquals(List.of(JobState.CANCELLED, JobState.CANCELLED), ends, "each end heard once");
+	}
 }

@@ -1,11 +1,16 @@
 package dev.atelier.core.internal;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -18,6 +23,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
+import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.core.jobs.Job;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobContext;
@@ -36,9 +42,16 @@ public final class ExecutorJobService implements JobService {
 	private final Map<Long, Handle<?>> active = new ConcurrentSkipListMap<>();
 	private final List<JobListener> listeners = new CopyOnWriteArrayList<>();
 
+	/** How long SIGTERM waits for cancelled jobs to stop before recording them as cancelled anyway. */
+	private static final Duration GRACE = Duration.ofSeconds(10);
+
+	private final Thread onSignal = Thread.ofPlatform().name("atelier-jobs-shutdown").unstarted(() -> cancelForExit(GRACE));
+
 	@Activate
 	public ExecutorJobService() {
 		this(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("atelier-job-", 1).factory()));
+		// SIGTERM (and System.exit) end running jobs as cancelled, recorded, with no partial file left
+		Runtime.getRuntime().addShutdownHook(onSignal);
 	}
 
 	public ExecutorJobService(ExecutorService executor) {
@@ -47,8 +60,36 @@ public final class ExecutorJobService implements JobService {
 
 	@Deactivate
 	public void shutdown() {
+		try {
+			Runtime.getRuntime().removeShutdownHook(onSignal);
+		} catch (IllegalStateException e) {
+			// the JVM is exiting: the hook runs
+		}
 		active.values().forEach(Handle::cancel);
 		executor.shutdownNow();
+	}
+
+	/**
+	 * What the process does when it is told to end (SIGTERM): cancels every job and gives them {@code grace} to stop;
+	 * one that has not is then ended as cancelled (its record says so), and the temporary files of unfinished writes are
+	 * deleted.
+	 */
+	public void cancelForExit(Duration grace) {
+		List<Handle<?>> jobs = List.copyOf(active.values());
+		jobs.forEach(Handle::cancel);
+		long deadline = System.nanoTime() + grace.toNanos();
+		for (Handle<?> job : jobs) {
+			try {
+				job.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			} catch (ExecutionException | CancellationException | TimeoutException e) {
+				// ended otherwise, or still running: settled below
+			} catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		jobs.forEach(job -> job.finish(JobState.CANCELLED, null, new JobCancelledException()));
+		AtomicFiles.deleteUnfinished();
 	}
 
 	@Override
@@ -142,8 +183,14 @@ public final class ExecutorJobService implements JobService {
 			}
 		}
 
+		/** Ends the job once; a later finish (a job that stopped after it was ended for exit) changes nothing. */
 		void finish(JobState end, T value, Throwable failure) {
-			state = end;
+			synchronized (this) {
+				if (state.isDone()) {
+					return;
+				}
+				state = end;
+			}
 			active.remove(id);
 			fire(this);
 			if (failure == null) {

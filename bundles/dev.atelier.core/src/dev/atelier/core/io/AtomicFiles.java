@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Writes files so that a reader sees either the old content or the new one, never a torn file: the new
@@ -27,6 +29,15 @@ public final class AtomicFiles {
 		void write(OutputStream out) throws IOException;
 	}
 
+	/** Writes a whole file at the path it is given (for writers that open their file themselves). */
+	@FunctionalInterface
+	public interface FileWriter {
+		void write(Path file) throws IOException;
+	}
+
+	/** Temporary files being written now (see {@link #deleteUnfinished}). */
+	private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
 	private AtomicFiles() {
 	}
 
@@ -40,19 +51,101 @@ public final class AtomicFiles {
 	 * A crash after this step leaves the target untouched.
 	 */
 	public static Path writeTemp(Path target, Writer writer) throws IOException {
+		return writeTempFile(target, temp -> {
+			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+				OutputStream out = Channels.newOutputStream(channel);
+				writer.write(out);
+				out.flush();
+			}
+		});
+	}
+
+	/**
+	 * As {@link #writeTemp}, for a writer that opens the file itself: it writes the temporary file it is given, which is
+	 * then forced to disk. A failure deletes it and names the target.
+	 */
+	public static Path writeTempFile(Path target, FileWriter writer) throws IOException {
+		checkWritable(target);
 		Path dir = target.toAbsolutePath().getParent();
 		Files.createDirectories(dir);
 		Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", TEMP_SUFFIX);
-		try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-			OutputStream out = Channels.newOutputStream(channel);
-			writer.write(out);
-			out.flush();
-			channel.force(true);
-		} catch (IOException | RuntimeException | Error e) {
+		IN_FLIGHT.add(temp);
+		try {
+			writer.write(temp);
+			try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+				channel.force(true);
+			}
+		} catch (IOException e) {
+			Files.deleteIfExists(temp);
+			throw new IOException("cannot write " + target + ": " + describe(e), e);
+		} catch (RuntimeException | Error e) {
 			Files.deleteIfExists(temp);
 			throw e;
+		} finally {
+			IN_FLIGHT.remove(temp);
 		}
 		return temp;
+	}
+
+	/** Replaces {@code target} with the file {@code writer} writes, atomically (see {@link #writeTempFile}). */
+	public static void writeFile(Path target, FileWriter writer) throws IOException {
+		commit(writeTempFile(target, writer), target);
+	}
+
+	/**
+	 * Checks that {@code target} can be written as a file, so that a command refuses a bad output path before its work
+	 * rather than after: not a folder, and under a folder that exists and is writable, or can be created.
+	 *
+	 * @throws IOException "cannot write TARGET: why"
+	 */
+	public static void checkWritable(Path target) throws IOException {
+		Path absolute = target.toAbsolutePath();
+		if (Files.isDirectory(absolute)) {
+			throw new IOException("cannot write " + target + ": it is a folder");
+		}
+		if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
+			throw new IOException("cannot write " + target + ": not a regular file");
+		}
+		Path dir = absolute.getParent();
+		while (dir != null && !Files.exists(dir)) {
+			dir = dir.getParent();
+		}
+		if (dir == null || !Files.isDirectory(dir)) {
+			throw new IOException("cannot write " + target + ": " + (dir == null ? "no folder" : dir + " is not a folder"));
+		}
+		if (!Files.isWritable(dir)) {
+			throw new IOException("cannot write " + target + ": " + dir + " is not writable");
+		}
+	}
+
+	/**
+	 * Refuses what is not a regular file (a FIFO, a device, a folder) before it is opened: reading a FIFO would wait
+	 * forever for a writer.
+	 */
+	public static void requireRegular(Path file) throws IOException {
+		if (Files.exists(file) && !Files.isRegularFile(file)) {
+			throw new IOException(file + ": not a regular file (" + (Files.isDirectory(file) ? "a folder" : "a FIFO, socket or device") + ")");
+		}
+	}
+
+	/**
+	 * Deletes the temporary files of writes still under way, so that a process stopped by a signal leaves no partial
+	 * output behind; the job service calls it on SIGTERM once its jobs had their chance to end.
+	 */
+	public static void deleteUnfinished() {
+		for (Path temp : IN_FLIGHT) {
+			try {
+				Files.deleteIfExists(temp);
+			} catch (IOException e) {
+				// the process is ending; what stays is a hidden .tmp file that no reader takes for output
+			}
+		}
+	}
+
+	/** An I/O failure in words: "No space left on device" rather than the bare exception. */
+	private static String describe(IOException e) {
+		String message = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage();
+		return message == null ? e.getClass().getSimpleName() : message;
 	}
 
 	/** Second half of {@link #write}: renames the temporary file over the target and syncs the directory. */
@@ -62,6 +155,9 @@ public final class AtomicFiles {
 		} catch (AtomicMoveNotSupportedException e) {
 			Files.deleteIfExists(temp);
 			throw new IOException("cannot replace " + target + " atomically on this file system", e);
+		} catch (IOException e) {
+			Files.deleteIfExists(temp);
+			throw new IOException("cannot write " + target + ": " + (Files.isDirectory(target) ? "it is a folder" : describe(e)), e);
 		}
 		syncDirectory(target.toAbsolutePath().getParent());
 	}

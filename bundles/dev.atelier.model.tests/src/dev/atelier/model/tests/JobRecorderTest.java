@@ -15,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.atelier.core.jobs.EnergyMeter;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobState;
-import dev.atelier.model.WorkspaceStore;
 import dev.atelier.model.internal.FileWorkspaceManager;
 import dev.atelier.model.internal.JobRecorder;
 import dev.atelier.model.workspace.JobRecord;
@@ -117,10 +116,6 @@ class JobRecorderTest {
 	}
 
 	private List<JobRecord> loadedJobs() {
-		try {
-			return WorkspaceStore.load(dir.resolve("workspace.xmi")).workspace().getJobs();
-		} catch (java.io.IOException e) {
-			throw new AssertionError(e);
-		}
+		return FileWorkspaceManager.at(dir.resolve("workspace.xmi")).read(ws -> List.copyOf(ws.getJobs()));
 	}
 }

@@ -36,6 +36,8 @@ public final class JobRecorder {
 	/** The parameter that marks a record's energy as a simulated card's made-up figures. */
 	public static final String SIMULATED_ENERGY = "energy";
 
+	private static final long PID = ProcessHandle.current().pid();
+
 	private final JobService jobs;
 	private final WorkspaceManager workspace;
 	private volatile EnergyMeter meter;
@@ -84,7 +86,8 @@ public final class JobRecorder {
 
 	private void record(JobHandle<?> job, Date start, Date end, Optional<EnergyMeter.Reading> energy) {
 		JobRecord record = WorkspaceFactory.eINSTANCE.createJobRecord();
-		record.setId("job-" + start.getTime() + "-" + job.id());
+		// unique among the processes that share the workspace: a job number is unique only within its process
+		record.setId("job-" + start.getTime() + "-" + PID + "-" + job.id());
 		record.setKind(job.name());
 		record.setStart(start);
 		record.setEnd(end);
