@@ -31,6 +31,9 @@ public final class Durations {
 		default -> ChronoUnit.HOURS;
 		};
 		BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit.getDuration().toNanos()));
+		if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) { // longValue() would wrap round to a wrong duration
+			throw new IllegalArgumentException("'" + text + "' is longer than " + Long.MAX_VALUE / 3_600_000_000_000L + " hours");
+		}
 		return Duration.ofNanos(nanos.longValue());
 	}
 

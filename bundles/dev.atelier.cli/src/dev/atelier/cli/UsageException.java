@@ -1,5 +1,10 @@
 package dev.atelier.cli;
 
+import java.io.IOException;
+import java.nio.file.Path;
+
+import dev.atelier.core.io.AtomicFiles;
+
 /**
  * Bad input that a command finds while running (options that do not go together, a value out of range, a name
  * the service does not know): the CLI prints {@code atelier <command>: <message> (see atelier <command> --help)}
@@ -19,6 +24,29 @@ public final class UsageException extends RuntimeException {
 			throw new UsageException(option + ": " + value + " is less than " + min);
 		}
 		return value;
+	}
+
+	/**
+	 * {@code file} when a command can write it as a file, else a usage error naming the option and why: commands check
+	 * their output paths before their work, not after it.
+	 */
+	public static Path writableFile(Path file, String option) {
+		try {
+			AtomicFiles.checkWritable(file);
+			return file;
+		} catch (IOException e) {
+			throw new UsageException(option + ": " + e.getMessage());
+		}
+	}
+
+	/** As {@link #writableFile}, for a folder that a command writes its files into (created when missing). */
+	public static Path writableFolder(Path folder, String option) {
+		try {
+			AtomicFiles.checkWritableFolder(folder);
+			return folder;
+		} catch (IOException e) {
+			throw new UsageException(option + ": " + e.getMessage());
+		}
 	}
 
 	/** As {@link #atLeast(long, long, String)} for an int. */

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +85,9 @@ class CliTest {
 			case 13 -> throw new UsageException("--spp 13 is unlucky");
 			case 14 -> throw new IllegalStateException("boom");
 			case 15 -> throw new OutOfMemoryError("Java heap space");
+			case 16 -> CompletableFuture.<Integer>supplyAsync(() -> { // a job's thread ran out of memory, and the command waited for it
+				throw new OutOfMemoryError("Java heap space");
+			}).join();
 			default -> 3;
 			};
 		}
@@ -180,9 +185,18 @@ class CliTest {
 	void exceptionsAndErrorsOfACommandAreInternalErrorsWithExitCodeOne() {
 		assertEquals(1, run("paint", "--spp", "14"));
 		assertEquals("atelier paint: internal error: java.lang.IllegalStateException: boom\n", err());
-		err.reset();
+	}
+
+	@Test
+	void runningOutOfMemoryIsOneLineThatSaysSoAndHowToGiveJavaMore() {
+		String heap = String.format(Locale.ROOT, "%.1f", Runtime.getRuntime().maxMemory() / (double) (1L << 30));
+		String line = "atelier paint: out of memory (Java heap space): the job needs more than the " + heap
+				+ " GiB Java heap; try a smaller job, or give Java more with ATELIER_VMARGS=-Xmx<size>\n";
 		assertEquals(1, run("paint", "--spp", "15"));
-		assertEquals("atelier paint: internal error: java.lang.OutOfMemoryError: Java heap space\n", err());
+		assertEquals(line, err());
+		err.reset();
+		assertEquals(1, run("paint", "--spp", "16"), "in a job's thread too");
+		assertEquals(line, err());
 	}
 
 	@Test

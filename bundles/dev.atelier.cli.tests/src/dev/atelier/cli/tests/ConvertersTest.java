@@ -49,6 +49,13 @@ class ConvertersTest {
 	}
 
 	@Test
+	void aDurationTooLongToCountIsRefusedRatherThanWrappedRound() {
+		assertEquals("'3000000h' is longer than 2562047 hours",
+				assertThrows(IllegalArgumentException.class, () -> Durations.parse("3000000h")).getMessage());
+		assertEquals(Duration.ofHours(2_562_047), Durations.parse("2562047h"));
+	}
+
+	@Test
 	void deviceIdsAreTheIdsAtelierDevicesListsOrAuto() {
 		for (String id : List.of("cpu", "auto", "cuda:0", "cuda:12", "sim:rtx4090", "sim:h100")) {
 			assertEquals(id, DeviceId.parse(id).id());

@@ -28,8 +28,8 @@ public final class CliApplication implements IApplication {
 		context.applicationRunning();
 		try {
 			return run(args);
-		} catch (Exception | LinkageError e) {
-			System.err.println("atelier: internal error: " + e);
+		} catch (Exception | Error e) { // every Error too: an OutOfMemoryError is a failure, never a silent exit 0
+			System.err.println("atelier: " + Dispatcher.describe(e));
 			System.getLogger(CliApplication.class.getName()).log(System.Logger.Level.ERROR, "the CLI failed", e);
 			return Dispatcher.FAILED;
 		}

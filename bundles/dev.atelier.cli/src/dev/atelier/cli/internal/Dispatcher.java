@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 
 import dev.atelier.cli.CommandContext;
@@ -157,10 +159,28 @@ public final class Dispatcher {
 		return USAGE;
 	}
 
-	private int internalError(String command, Throwable e) {
-		err.println(command + ": internal error: " + e);
+	private int internalError(String command, Throwable thrown) {
+		Throwable e = thrown;
+		while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+			e = e.getCause(); // a job's failure, as the command that waited for it got it
+		}
+		err.println(command + ": " + describe(e));
 		System.getLogger(Dispatcher.class.getName()).log(System.Logger.Level.ERROR, command + " failed", e);
 		return FAILED;
+	}
+
+	/** A failure nobody caught, in one line the user can act on; the stack trace goes to the log. */
+	static String describe(Throwable e) {
+		return switch (e) {
+		case OutOfMemoryError oom -> "out of memory (" + oom.getMessage() + "): the job needs more than the " + gib(Runtime.getRuntime().maxMemory())
+				+ " GiB Java heap; try a smaller job, or give Java more with ATELIER_VMARGS=-Xmx<size>";
+		case StackOverflowError so -> "internal error: the stack overflowed (a structure nested too deeply?)";
+		default -> "internal error: " + e;
+		};
+	}
+
+	private static String gib(long bytes) {
+		return String.format(java.util.Locale.ROOT, "%.1f", bytes / (double) (1L << 30));
 	}
 
 	/** What picocli refused, in Atelier's words: the option or parameter, then what is wrong with its value. */

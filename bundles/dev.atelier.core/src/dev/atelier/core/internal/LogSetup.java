@@ -18,7 +18,9 @@ import dev.atelier.core.AtelierEnvironment;
 
 /**
  * Sends what Atelier's code logs through {@link System.Logger} (java.util.logging underneath) to
- * {@code <workspace>/logs/atelier.log}; only warnings and errors reach the console, so CLI output stays clean.
+ * {@code <workspace>/logs/atelier.log}; only warnings and errors reach the console, so CLI output stays clean, and
+ * there as one line without a stack trace: a failure that carries one (a failed job) is reported to the user by whoever
+ * waited for it, so it goes to the log file only.
  */
 @Component(immediate = true)
 public final class LogSetup {
@@ -35,6 +37,7 @@ public final class LogSetup {
 		for (Handler handler : root.getHandlers()) {
 			if (handler instanceof ConsoleHandler) {
 				handler.setLevel(Level.WARNING);
+				handler.setFilter(r -> r.getThrown() == null);
 			}
 		}
 		try {

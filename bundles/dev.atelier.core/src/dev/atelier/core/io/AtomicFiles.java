@@ -106,7 +106,20 @@ public final class AtomicFiles {
 		if (Files.exists(absolute) && !Files.isRegularFile(absolute)) {
 			throw new IOException("cannot write " + target + ": not a regular file");
 		}
-		Path dir = absolute.getParent();
+		checkCreatable(target, absolute.getParent());
+	}
+
+	/** As {@link #checkWritable}, for a folder that files will be written into: a folder, or creatable as one. */
+	public static void checkWritableFolder(Path folder) throws IOException {
+		Path absolute = folder.toAbsolutePath();
+		if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
+			throw new IOException("cannot write into " + folder + ": it is a file, not a folder");
+		}
+		checkCreatable(folder, absolute);
+	}
+
+	/** {@code dir}, or the closest of its parents that exists, is a writable folder. */
+	private static void checkCreatable(Path target, Path dir) throws IOException {
 		while (dir != null && !Files.exists(dir)) {
 			dir = dir.getParent();
 		}

@@ -74,6 +74,12 @@ public final class BenchCommand implements Subcommand {
 		@Override
 		public Integer call() {
 			UsageException.atLeast(1, runs, "--runs");
+			if (json != null) {
+				UsageException.writableFile(json, "--json");
+			}
+			if (html != null) {
+				UsageException.writableFile(html, "--html");
+			}
 			BenchReport report;
 			try {
 				report = bench.run(suite.name(), device == null ? null : device.id(), runs, !noReference, progress(ctx));

@@ -127,6 +127,9 @@ public final class GenerateCommand implements Subcommand {
 			if (request.seed() != seed) {
 				ctx.err().println("seed " + request.seed());
 			}
+			if (out != null) {
+				UsageException.writableFolder(out, "--out");
+			}
 			ProgressBar bar = new ProgressBar(ctx.err(), "generating");
 			JobHandle<List<Path>> job;
 			String id = device.id();
@@ -158,6 +161,9 @@ public final class GenerateCommand implements Subcommand {
 				if (cause instanceof JobCancelledException) {
 					ctx.err().println("atelier generate: cancelled");
 					return 130;
+				}
+				if (cause instanceof Error error) {
+					throw error; // the CLI reports it (out of memory, …) in words
 				}
 				ctx.err().println("atelier generate: " + (cause instanceof IOException || cause instanceof IllegalArgumentException ? cause.getMessage() : cause));
 				return 1;

@@ -19,6 +19,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.atelier.cli.CommandContext;
+import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.core.secrets.SecretStore;
 import dev.atelier.cli.UsageException;
@@ -301,9 +302,11 @@ public final class LlmCommand implements Subcommand {
 		@Override
 		public Integer call() {
 			CommandContext ctx = parent.ctx();
+			UsageException.writableFile(out, "--out");
 			try (GgufFile vocabulary = GgufFile.open(vocab)) {
 				long start = System.nanoTime();
-				SyntheticModel.write(out, shape, type, vocabulary, seed);
+				// beside the target, then renamed over it: an existing model stays whole until the new one is
+				AtomicFiles.writeFile(out, temp -> SyntheticModel.write(temp, shape, type, vocabulary, seed));
 				ctx.err().printf(Locale.ROOT, "atelier llm synth: wrote %s (%.2f GB) in %.1f s%n", out, Files.size(out) / 1e9, (System.nanoTime() - start) / 1e9);
 				return 0;
 			} catch (IllegalArgumentException e) { // an unknown shape

@@ -35,6 +35,18 @@ class PowerCommandTest {
 				"--simulate", "rtx9090");
 	}
 
+	@Test
+	void aFullDiskEndsTheCsvLogWithAnErrorNamingTheFile() {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		// /dev/full refuses every write with ENOSPC, as a full disk does
+		int code = Cli.run(List.of(new PowerCommand()), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8), null),
+				List.of("power", "--watch", "--count", "2", "--interval", "10ms", "--simulate", "rtx4090", "--csv", "/dev/full"));
+		assertEquals(1, code, err.toString(StandardCharsets.UTF_8));
+		assertEquals("atelier power: cannot write /dev/full: No space left on device\n", err.toString(StandardCharsets.UTF_8));
+	}
+
 	private static void assertUsage(String line, String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -1,7 +1,11 @@
 package dev.atelier.power.internal.cli;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.file.FileSystemException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,14 +124,24 @@ public final class PowerCommand implements Subcommand {
 			return snapshot(ctx, all, json);
 		}
 		if (csv == null) {
-			return watch(ctx, all, intervalMs, count, ctx.out());
+			try {
+				return watch(ctx, all, intervalMs, count, new OutputStreamWriter(ctx.out(), StandardCharsets.UTF_8));
+			} catch (IOException e) { // a PrintStream does not throw
+				throw new UncheckedIOException(e);
+			}
 		}
-		try (PrintStream file = new PrintStream(Files.newOutputStream(csv), true, StandardCharsets.UTF_8)) {
+		// a log that grows as it is sampled cannot be written atomically: every row is written through, and a failed
+		// write (a full disk) ends the command naming the file
+		try (Writer file = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
 			return watch(ctx, all, intervalMs, count, file);
 		} catch (IOException e) {
-			ctx.err().println("atelier power: cannot write " + csv + ": " + e.getMessage());
+			ctx.err().println("atelier power: cannot write " + csv + ": " + reason(e));
 			return 1;
 		}
+	}
+
+	private static String reason(IOException e) {
+		return e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage();
 	}
 
 	private static int snapshot(CommandContext ctx, List<TelemetrySource> sources, boolean json) {
@@ -172,8 +186,8 @@ public final class PowerCommand implements Subcommand {
 	}
 
 	/** Streams rows; a device that fails is reported once and skipped while the others go on. */
-	private static int watch(CommandContext ctx, List<TelemetrySource> sources, long intervalMs, long count, PrintStream out) {
-		out.println(PowerTables.csvHeader());
+	private static int watch(CommandContext ctx, List<TelemetrySource> sources, long intervalMs, long count, Writer out) throws IOException {
+		out.write(PowerTables.csvHeader() + "\n");
 		Set<String> lost = new LinkedHashSet<>();
 		long next = System.currentTimeMillis();
 		for (long row = 0; row < count; row++) {
@@ -183,7 +197,7 @@ public final class PowerCommand implements Subcommand {
 						continue;
 					}
 					try {
-						out.println(PowerTables.csvRow(source.sample(id)));
+						out.write(PowerTables.csvRow(source.sample(id)) + "\n");
 					} catch (TelemetryException e) {
 						lost.add(id);
 						ctx.err().println("atelier power: " + e.getMessage() + "; sampling goes on for the other devices");

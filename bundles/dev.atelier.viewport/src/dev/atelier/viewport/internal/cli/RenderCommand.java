@@ -111,8 +111,12 @@ public final class RenderCommand implements Subcommand {
 				throw new UsageException("give a FILE.gltf|FILE.glb or --scene cornell, not " + (file == null ? "neither" : "both"));
 			}
 			UsageException.atLeast(1, spp, "--spp");
+			UsageException.atLeast(0, bounces, "--bounces");
 			if (size.width() > MAX_SIDE || size.height() > MAX_SIDE) {
 				throw new UsageException("--size " + size + " is over " + MAX_SIDE + " a side");
+			}
+			if (out != null) {
+				UsageException.writableFile(out, "--out");
 			}
 			RenderBackend renderer;
 			try {
@@ -153,6 +157,9 @@ public final class RenderCommand implements Subcommand {
 				if (e.getCause() instanceof JobCancelledException) {
 					ctx.err().println("atelier render: cancelled");
 					return 130;
+				}
+				if (e.getCause() instanceof Error error) {
+					throw error; // the CLI reports it (out of memory, …) in words
 				}
 				ctx.err().println("atelier render: " + e.getCause().getMessage());
 				return 1;
