@@ -144,6 +144,17 @@ class DiffusionJobsTest {
 	}
 
 	@Test
+	void aBatchThatCannotFitTheHostsMemoryIsRefusedOnTheCpuAsOnACard() {
+		// the CPU device of the device service is this machine's RAM; 4096x4096 x 64 needs terabytes of activations
+		GenerationRequest huge = request(1, 2).withSize(4096, 4096).withBatch(64);
+		String message = assertThrows(IllegalArgumentException.class, () -> diffusion.submit(TINY, huge, "cpu", null, GenerationListener.NONE))
+				.getMessage();
+		assertTrue(message.startsWith("a batch of 64 at 4096x4096"), message);
+		assertTrue(message.contains("cannot fit cpu: needs"), message);
+		assertTrue(diffusion.queue().isEmpty(), "nothing was queued");
+	}
+
+	@Test
 	void aBatchThatCannotFitTheCardIsRefusedUpFrontWithThePlannersAdvice() throws InterruptedException {
 		Services.await(DiffusionJobsTest.class, SimulatedDevices.class).add("rtx3090");
 		GenerationRequest huge = request(1, 2).withSize(4096, 4096).withBatch(64);

@@ -107,6 +107,9 @@ public final class DiffusionJobs implements DiffusionService {
 		// one lane per device, however it was named (auto, cuda:0)
 		String laneId = device == null ? CPU : device.id();
 		long bytes = device == null || device.hostMemory() ? 0 : plan(model, request, device);
+		if (device == null || device.hostMemory()) {
+			checkHost(model, request);
+		}
 		Lane lane = lanes.computeIfAbsent(laneId, id -> new Lane(id, device));
 		Path folder = outputFolder == null ? defaultOutputFolder() : outputFolder;
 		JobHandle<List<Path>> handle;
@@ -143,6 +146,20 @@ public final class DiffusionJobs implements DiffusionService {
 					workload.breakdown(), device.id(), String.join("; ", plan.advice())));
 		}
 		return plan.requiredBytes();
+	}
+
+	/**
+	 * On the CPU, refuses up front what can never fit the host's memory (the CPU device's RAM less its headroom), as a
+	 * card refuses what can never fit its VRAM: the kernel would kill the process part way instead. Takes no lease.
+	 */
+	private void checkHost(Path model, GenerationRequest r) {
+		Device cpu;
+		try {
+			cpu = devices.resolve(CPU);
+		} catch (IllegalArgumentException e) {
+			return; // no CPU device bundle: no host memory to plan against
+		}
+		plan(model, r, cpu);
 	}
 
 	/**

@@ -12,12 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.diffusion.exec.ElementType;
@@ -250,21 +253,42 @@ public final class StableDiffusion {
 		return init;
 	}
 
-	/** Reads an image; errors name the file. */
+	/** An init image is scaled to at most 4096×4096; more than this many pixels is refused before it is decoded. */
+	public static final long MAX_INIT_PIXELS = 8192L * 8192;
+
+	/**
+	 * Reads an image; errors name the file. Its size is read from its header first, so that a small file that unpacks
+	 * to gigabytes (a decompression bomb) is refused before it is decoded.
+	 */
 	public static BufferedImage readImage(Path file) throws IOException {
 		if (!Files.isRegularFile(file)) {
 			throw new IOException(file + ": no such image");
 		}
-		BufferedImage image;
-		try {
-			image = ImageIO.read(file.toFile());
-		} catch (IOException | RuntimeException e) {
-			throw new IOException(file + ": cannot decode the image: " + e.getMessage(), e);
+		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+			Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+			if (readers == null || !readers.hasNext()) {
+				throw new IOException(file + ": not an image format this reads (PNG, JPEG, BMP, GIF)");
+			}
+			ImageReader reader = readers.next();
+			try {
+				reader.setInput(in, true, true);
+				long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+				if (pixels > MAX_INIT_PIXELS) {
+					throw new IOException(file + ": " + reader.getWidth(0) + "×" + reader.getHeight(0) + " pixels are more than the " + MAX_INIT_PIXELS
+							+ " (8192×8192) an init image may have");
+				}
+				return reader.read(0);
+			} catch (IOException e) {
+				if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+					throw e;
+				}
+				throw new IOException(file + ": cannot decode the image: " + e.getMessage(), e);
+			} catch (RuntimeException e) {
+				throw new IOException(file + ": cannot decode the image: " + e.getMessage(), e);
+			} finally {
+				reader.dispose();
+			}
 		}
-		if (image == null) {
-			throw new IOException(file + ": not an image format this reads (PNG, JPEG, BMP, GIF)");
-		}
-		return image;
 	}
 
 	private BufferedImage decode(float[] z, int channels, int lh, int lw) throws IOException {

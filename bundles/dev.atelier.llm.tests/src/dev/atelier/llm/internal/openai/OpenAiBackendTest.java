@@ -97,6 +97,25 @@ class OpenAiBackendTest {
 	}
 
 	@Test
+	void aLineThatNeverEndsIsRefusedAtTheLimitNotHeldWhole() throws Exception {
+		String endless = "data: {\"choices\":[{\"delta\":{\"content\":\"" + "x".repeat(SseEvents.MAX_CHARS) + "\"}}]}\r\n\r\n";
+		try (ScriptedServer server = new ScriptedServer(List.of(ScriptedServer.events(endless, 1 << 16, 0)))) {
+			ChatException e = assertThrows(ChatException.class, () -> chat(backend(server, "", Duration.ofSeconds(5)), new StringBuilder()));
+			assertEquals(server.baseUrl() + "/chat/completions sent an event stream line or event longer than " + SseEvents.MAX_CHARS
+					+ " characters: not a chat answer; it was cut after 0 pieces", e.getMessage());
+		}
+	}
+
+	@Test
+	void anEventOfManyLinesIsBoundedAsOneLineIs() {
+		SseEvents events = new SseEvents(10);
+		assertThrows(SseEvents.TooLong.class, () -> {
+			events.line("data: 12345");
+			events.line("data: 67890");
+		});
+	}
+
+	@Test
 	void aStalledServerTimesOutAndADownOneIsRetriedThenNamed() throws Exception {
 		CountDownLatch nextChunk = new CountDownLatch(1);
 		try (ScriptedServer server = new ScriptedServer(List.of(ScriptedServer.stalled(ANSWER, 200, nextChunk)))) {

@@ -175,7 +175,7 @@ public final class OpenAiBackend implements ChatModel {
 		SseEvents events = new SseEvents();
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
 			String line;
-			while (!done && !cancelled.getAsBoolean() && (line = reader.readLine()) != null) {
+			while (!done && !cancelled.getAsBoolean() && (line = events.readLine(reader)) != null) {
 				lastRead.set(System.nanoTime());
 				Optional<String> data = events.line(line);
 				if (data.isEmpty()) {
@@ -211,6 +211,8 @@ public final class OpenAiBackend implements ChatModel {
 			if (!done && !stalled.get() && events.line("").map(d -> d.strip().equals("[DONE]")).orElse(false)) {
 				done = true; // a last event without its blank line
 			}
+		} catch (SseEvents.TooLong e) {
+			throw new ChatException(endpoint("/chat/completions") + " sent " + e.getMessage() + ": not a chat answer; it was cut after " + pieces + " pieces");
 		} catch (IOException e) {
 			if (!stalled.get()) {
 				throw new ChatException("the connection to " + settings.baseUrl() + " dropped after " + pieces + " pieces of the answer: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.atelier.viewport.internal.gltf;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Path;
@@ -62,6 +63,23 @@ class GltfNodesTest {
 		Scene s = GltfLoader.load(file("\"nodes\": [{\"mesh\": 0}, {\"mesh\": 0, \"translation\": [0, 0, 3]}]"));
 		assertEquals(List.of("A", "A"), meshNames(s));
 		assertArrayEquals(new float[] { 0, 0, 3, 1, 0, 3, 0, 1, 3 }, s.meshes().get(1).positions(), EPS);
+	}
+
+	@Test
+	void aMeshPlacedTooManyTimesForMemoryIsRefusedNamingTheFileAndTheTriangleCount() throws GltfException {
+		StringBuilder nodes = new StringBuilder("\"nodes\": [");
+		for (int i = 0; i < 1000; i++) {
+			nodes.append(i == 0 ? "" : ", ").append("{\"mesh\": 0}");
+		}
+		Path file = file(nodes + "]");
+		GltfDocument doc = GltfDocument.read(file);
+		long each = SceneBuilder.BYTES_PER_TRIANGLE + 3 * SceneBuilder.BYTES_PER_VERTEX; // one triangle, flat normals
+		assertEquals(1000, GltfLoader.load(doc, note -> {
+		}, 1000 * each).meshes().size(), "what fits is placed");
+		GltfException e = assertThrows(GltfException.class, () -> GltfLoader.load(GltfDocument.read(file), note -> {
+		}, 1000 * each - 1));
+		assertEquals("n.gltf: nodes: place 1,000 triangles in 1,000 meshes (each node that places a mesh gets a copy of it): about 0.4 MB in memory, "
+				+ "more than the 0.4 MB free for it; give Java more with ATELIER_VMARGS=-Xmx<size>, or place fewer copies", e.getMessage());
 	}
 
 	@Test

@@ -28,8 +28,14 @@ public final class GltfLoader {
 		return load(GltfDocument.read(file), notes);
 	}
 
-	/** The Scene of a document already read. */
+	/** The Scene of a document already read; a scene that would not fit in the heap's free memory is refused up front. */
 	public static Scene load(GltfDocument document, Consumer<String> notes) throws GltfException {
-		return new SceneBuilder(document, notes).build();
+		Runtime rt = Runtime.getRuntime();
+		return load(document, notes, rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
+	}
+
+	/** As {@link #load(GltfDocument, Consumer)}, refusing a scene whose meshes and tracing arrays take more than {@code budgetBytes}. */
+	static Scene load(GltfDocument document, Consumer<String> notes, long budgetBytes) throws GltfException {
+		return new SceneBuilder(document, notes, budgetBytes).build();
 	}
 }

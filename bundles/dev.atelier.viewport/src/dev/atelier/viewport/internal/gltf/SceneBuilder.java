@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -24,7 +25,16 @@ final class SceneBuilder {
 	private record Visit(int node, Transform parent, Json ref) {
 	}
 
+	/**
+	 * What a placed triangle and vertex cost on the heap: the placed mesh (indices; position, normal, tangent, texture
+	 * coordinates), then the path tracer's flat arrays (the triangle soup twice while it is sorted, the BVH, per-vertex
+	 * attributes).
+	 */
+	static final long BYTES_PER_TRIANGLE = 12 + 2 * 56 + 32;
+	static final long BYTES_PER_VERTEX = 48 + 36;
+
 	private final GltfDocument doc;
+	private final long budgetBytes;
 	private final Consumer<String> notes;
 	private final Json nodes;
 	private final Json meshes;
@@ -36,8 +46,9 @@ final class SceneBuilder {
 	private final List<Camera> placedCameras = new ArrayList<>();
 	private final List<Light> placedLights = new ArrayList<>();
 
-	SceneBuilder(GltfDocument doc, Consumer<String> notes) throws GltfException {
+	SceneBuilder(GltfDocument doc, Consumer<String> notes, long budgetBytes) throws GltfException {
 		this.doc = doc;
+		this.budgetBytes = budgetBytes;
 		this.notes = notes;
 		this.nodes = doc.root().get("nodes");
 		this.meshes = doc.root().get("meshes");
@@ -98,10 +109,14 @@ final class SceneBuilder {
 		return roots;
 	}
 
-	/** Depth first, children in order, without recursion: a chain of nodes may be deeper than the stack. */
+	/**
+	 * Depth first, children in order, without recursion: a chain of nodes may be deeper than the stack. The nodes are
+	 * all found and what they place counted before any mesh is placed, so that a scene too large for memory is refused.
+	 */
 	private void walk(List<Visit> roots) throws GltfException {
 		boolean[] visited = new boolean[nodes.size()];
 		Deque<Visit> stack = new ArrayDeque<>(roots);
+		List<Placement> order = new ArrayList<>();
 		while (!stack.isEmpty()) {
 			Visit visit = stack.pop();
 			if (visited[visit.node()]) {
@@ -110,12 +125,56 @@ final class SceneBuilder {
 			visited[visit.node()] = true;
 			Json node = nodes.element(visit.node());
 			Transform world = visit.parent().times(local(node));
-			place(node, world);
+			order.add(new Placement(node, world));
 			List<Json> children = node.get("children").elements();
 			for (int c = children.size() - 1; c >= 0; c--) {
 				Json ref = children.get(c);
 				stack.push(new Visit(ref.asIndex(nodes.size(), "nodes"), world, ref));
 			}
+		}
+		checkMemory(order);
+		for (Placement p : order) {
+			place(p.node(), p.world());
+		}
+	}
+
+	private record Placement(Json node, Transform world) {
+	}
+
+	private static String size(long bytes) {
+		return bytes >= 1e9 ? String.format(Locale.ROOT, "%.1f GB", bytes / 1e9) : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+	}
+
+	/**
+	 * Every node that places a mesh gets its own copy of the mesh's triangles (no instancing yet): refuses, naming the
+	 * file and the triangle count, a scene whose copies and path-tracing arrays would not fit in {@code budgetBytes}.
+	 */
+	private void checkMemory(List<Placement> order) throws GltfException {
+		long triangles = 0;
+		long bytes = 0;
+		int placements = 0;
+		for (Placement p : order) {
+			Json meshRef = p.node().get("mesh");
+			if (!meshRef.present()) {
+				continue;
+			}
+			for (Json primitive : meshes.element(meshRef.asIndex(meshes.size(), "meshes")).get("primitives").elements()) {
+				Optional<Geometry> geometry = primitives.geometry(primitive);
+				if (geometry.isPresent()) {
+					long t = geometry.get().triangles().length / 3;
+					// without normals a placed mesh gets flat ones: three vertices of its own per triangle
+					long v = geometry.get().normals() == null ? 3 * t : geometry.get().positions().length / 3;
+					triangles += t;
+					bytes += BYTES_PER_TRIANGLE * t + BYTES_PER_VERTEX * v;
+					placements++;
+				}
+			}
+		}
+		if (bytes > budgetBytes) {
+			throw new GltfException(doc.file(), "nodes", String.format(Locale.ROOT,
+					"place %,d triangles in %,d meshes (each node that places a mesh gets a copy of it): about %s in memory, more than the %s "
+							+ "free for it; give Java more with ATELIER_VMARGS=-Xmx<size>, or place fewer copies",
+					triangles, placements, size(bytes), size(budgetBytes)));
 		}
 	}
 
