@@ -11,6 +11,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import com.google.gson.JsonObject;
+
 /** {@code atelier generate} on the product with the tiny random-weight pipeline committed as test data. */
 class GenerateIT {
 
@@ -39,8 +41,9 @@ class GenerateIT {
 		String png = new String(Files.readAllBytes(out.resolve("00001-101.png")), StandardCharsets.ISO_8859_1);
 		assertTrue(png.contains("parameters\0a red horse\nNegative prompt: blurry\nSteps: 4, Sampler: DPM++ 2M Karras, CFG scale: 6, Seed: 101, Size: 64x96, Model hash: "),
 				"A1111 parameters chunk");
-		String workspace = Files.readString(ws.resolve("workspace.xmi"));
-		assertTrue(workspace.contains(out.resolve("00000-100.png").toString()) && workspace.contains("device=\"cpu\""), "a JobRecord with outputs:\n" + workspace);
+		JsonObject record = Product.jobs(ws).get(0).getAsJsonObject();
+		assertEquals("cpu", record.get("device").getAsString(), record.toString());
+		assertEquals(out.resolve("00000-100.png").toString(), record.getAsJsonArray("outputs").get(0).getAsString(), "a JobRecord with outputs: " + record);
 
 		Product.Run again = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "generate", "--model", TINY.toString(), "--prompt", "a red horse",
 				"--negative", "blurry", "--steps", "4", "--sampler", "dpmpp_2m_karras", "--cfg", "6", "--seed", "101", "--size", "64x96", "--out",

@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
+
 /** The product as a user gets it: the archive unpacked into a fresh folder, run as a separate process. */
 final class Product {
 
@@ -80,6 +83,26 @@ final class Product {
 		Files.delete(out);
 		Files.delete(err);
 		return run;
+	}
+
+	/** The workspace's job records as {@code atelier jobs --json} prints them, newest first. */
+	static JsonArray jobs(Path workspace) throws IOException, InterruptedException {
+		Run run = run(Map.of("ATELIER_WORKSPACE", workspace.toString()), "jobs", "--json");
+		assertTrue(run.exitCode() == 0, run.all());
+		return JsonParser.parseString(run.out()).getAsJsonArray();
+	}
+
+	/** Starts {@code atelier args…} without waiting, its standard error going to {@code err}. */
+	static Process start(Map<String, String> env, Path err, String... args) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>();
+		command.add(home().resolve("atelier").toString());
+		command.addAll(List.of(args));
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.environment().remove("JAVA_HOME");
+		builder.environment().remove("ATELIER_WORKSPACE");
+		builder.environment().putAll(env);
+		return builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile())
+				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
 	}
 
 	/** Error entries ("!ENTRY <bundle> 4 …") in the Equinox logs of the installation and of a workspace. */

@@ -12,6 +12,8 @@ import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
 
+import com.google.gson.JsonObject;
+
 /** {@code atelier render} on the product. */
 class RenderIT {
 
@@ -25,8 +27,9 @@ class RenderIT {
 		assertTrue(run.out().startsWith(out + "\n"), run.out());
 		assertTrue(run.out().matches("(?s).*4 spp in [0-9.]+ s: [0-9.]+ Mrays/s.*"), run.out());
 		assertEquals(96, ImageIO.read(out.toFile()).getWidth());
-		String workspace = Files.readString(ws.resolve("workspace.xmi"));
-		assertTrue(workspace.contains(out.toString()) && workspace.contains("kind=\"render Cornell box 96x64\""), workspace);
+		JsonObject record = Product.jobs(ws).get(0).getAsJsonObject();
+		assertEquals("render Cornell box 96x64", record.get("kind").getAsString());
+		assertEquals(out.toString(), record.getAsJsonArray("outputs").get(0).getAsString());
 	}
 
 	@Test
