@@ -31,19 +31,22 @@ public final class UsageException extends RuntimeException {
 	 * their output paths before their work, not after it.
 	 */
 	public static Path writableFile(Path file, String option) {
-		try {
-			AtomicFiles.checkWritable(file);
-			return file;
-		} catch (IOException e) {
-			throw new UsageException(option + ": " + e.getMessage());
-		}
+		return checked(file, option, AtomicFiles::checkWritable);
 	}
 
 	/** As {@link #writableFile}, for a folder that a command writes its files into (created when missing). */
 	public static Path writableFolder(Path folder, String option) {
+		return checked(folder, option, AtomicFiles::checkWritableFolder);
+	}
+
+	private interface PathCheck {
+		void check(Path path) throws IOException;
+	}
+
+	private static Path checked(Path path, String option, PathCheck check) {
 		try {
-			AtomicFiles.checkWritableFolder(folder);
-			return folder;
+			check.check(path);
+			return path;
 		} catch (IOException e) {
 			throw new UsageException(option + ": " + e.getMessage());
 		}

@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.cli.DeviceId;
 import dev.atelier.cli.DeviceSelection;
 import dev.atelier.cli.Durations;
+import dev.atelier.cli.UsageException;
 import dev.atelier.cli.ImageSize;
 
 /** The value types every subcommand shares: sizes, durations, device ids and sets of devices. */
@@ -46,6 +51,20 @@ class ConvertersTest {
 		for (String text : List.of("250ms", "2s", "3m", "1500ms")) {
 			assertEquals(text, Durations.format(Durations.parse(text)));
 		}
+	}
+
+	@Test
+	void outputPathsAreCheckedBeforeTheWorkNamingTheOptionAndWhy(@TempDir Path dir) throws IOException {
+		Path file = Files.writeString(dir.resolve("a-file"), "");
+		assertEquals(dir.resolve("new/deeper/x.png"), UsageException.writableFile(dir.resolve("new/deeper/x.png"), "--out"), "folders are made later");
+		assertEquals(file, UsageException.writableFile(file, "--out"), "an existing file named on purpose is replaced");
+		assertEquals("--out: cannot write " + dir + ": it is a folder", assertThrows(UsageException.class, () -> UsageException.writableFile(dir, "--out"))
+				.getMessage());
+		assertEquals("--json: cannot write " + file.resolve("r.json") + ": " + file + " is not a folder",
+				assertThrows(UsageException.class, () -> UsageException.writableFile(file.resolve("r.json"), "--json")).getMessage());
+		assertEquals(dir, UsageException.writableFolder(dir, "--out"));
+		assertEquals("--out: cannot write into " + file + ": it is a file, not a folder",
+				assertThrows(UsageException.class, () -> UsageException.writableFolder(file, "--out")).getMessage());
 	}
 
 	@Test

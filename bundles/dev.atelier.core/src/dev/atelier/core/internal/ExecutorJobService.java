@@ -163,6 +163,7 @@ public final class ExecutorJobService implements JobService {
 				}
 				state = JobState.RUNNING;
 			}
+			LOG.log(Level.INFO, "job '" + name + "' started");
 			fire(this);
 			try {
 				T value = job.run(this);

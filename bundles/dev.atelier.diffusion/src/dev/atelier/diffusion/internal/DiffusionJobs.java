@@ -153,6 +153,9 @@ public final class DiffusionJobs implements DiffusionService {
 	 * card refuses what can never fit its VRAM: the kernel would kill the process part way instead. Takes no lease.
 	 */
 	private void checkHost(Path model, GenerationRequest r) {
+		if (!Files.isDirectory(model)) {
+			return; // loading it says what is wrong with it
+		}
 		Device cpu;
 		try {
 			cpu = devices.resolve(CPU);

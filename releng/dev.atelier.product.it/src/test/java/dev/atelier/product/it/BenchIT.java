@@ -55,8 +55,9 @@ class BenchIT {
 		assertTrue(device.err().contains("atelier bench: no device 'cuda:9'; known: "), device.err());
 		Path file = Files.writeString(ws.resolve("a-file"), "not a folder");
 		Product.Run unwritable = Product.run(env, "bench", "--suite", "gpu", "--json", file.resolve("b.json").toString());
-		assertEquals(1, unwritable.exitCode(), unwritable.all());
-		assertTrue(unwritable.err().contains("atelier bench: cannot write the report: "), unwritable.err());
-		assertTrue(List.of(unwritable.out().split("\n")).contains("gpu suite: skipped: no CUDA device"), unwritable.out());
+		assertEquals(2, unwritable.exitCode(), unwritable.all());
+		assertEquals("atelier bench: --json: cannot write " + file.resolve("b.json") + ": " + file + " is not a folder (see atelier bench --help)\n",
+				unwritable.err(), "refused before the suites ran");
+		assertEquals("", unwritable.out());
 	}
 }

@@ -77,8 +77,9 @@ class JobsIT {
 		Process render = Product.start(Map.of("ATELIER_WORKSPACE", ws.toString()), err, "render", "--scene", "cornell", "--spp", "1000000", "--size",
 				"64x48");
 		try {
-			// the job runs once its progress bar shows passes
-			while (render.isAlive() && !Files.readString(err).contains(" spp")) {
+			// the log says when the job runs (the launcher passes stderr on line by line, and the progress bar ends no line)
+			Path log = ws.resolve("logs/atelier0.log");
+			while (render.isAlive() && !(Files.exists(log) && Files.readString(log).contains("job 'render Cornell box 64x48' started"))) {
 				Thread.sleep(100);
 			}
 			assertTrue(render.isAlive(), Files.readString(err));

@@ -63,13 +63,7 @@ final class Product {
 
 	/** As {@link #run}, with {@code input} (or nothing, when null) on standard input. */
 	static Run runWithInput(Map<String, String> env, String input, String... args) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>();
-		command.add(home().resolve("atelier").toString());
-		command.addAll(List.of(args));
-		ProcessBuilder builder = new ProcessBuilder(command);
-		builder.environment().remove("JAVA_HOME");
-		builder.environment().remove("ATELIER_WORKSPACE");
-		builder.environment().putAll(env);
+		ProcessBuilder builder = builder(env, args);
 		Path out = Files.createTempFile("atelier-out", ".txt");
 		Path err = Files.createTempFile("atelier-err", ".txt");
 		Path in = input == null ? Path.of("/dev/null") : Files.writeString(Files.createTempFile("atelier-in", ".txt"), input);
@@ -85,6 +79,18 @@ final class Product {
 		return run;
 	}
 
+	/** {@code atelier args…} with the given environment additions, without JAVA_HOME to prove the JRE is bundled. */
+	private static ProcessBuilder builder(Map<String, String> env, String... args) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>();
+		command.add(home().resolve("atelier").toString());
+		command.addAll(List.of(args));
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.environment().remove("JAVA_HOME");
+		builder.environment().remove("ATELIER_WORKSPACE");
+		builder.environment().putAll(env);
+		return builder;
+	}
+
 	/** The workspace's job records as {@code atelier jobs --json} prints them, newest first. */
 	static JsonArray jobs(Path workspace) throws IOException, InterruptedException {
 		Run run = run(Map.of("ATELIER_WORKSPACE", workspace.toString()), "jobs", "--json");
@@ -94,14 +100,7 @@ final class Product {
 
 	/** Starts {@code atelier args…} without waiting, its standard error going to {@code err}. */
 	static Process start(Map<String, String> env, Path err, String... args) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>();
-		command.add(home().resolve("atelier").toString());
-		command.addAll(List.of(args));
-		ProcessBuilder builder = new ProcessBuilder(command);
-		builder.environment().remove("JAVA_HOME");
-		builder.environment().remove("ATELIER_WORKSPACE");
-		builder.environment().putAll(env);
-		return builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile())
+		return builder(env, args).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile())
 				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
 	}
 
