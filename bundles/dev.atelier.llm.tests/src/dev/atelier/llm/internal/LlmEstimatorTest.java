@@ -37,4 +37,10 @@ class LlmEstimatorTest {
 		assertEquals("workload 'llm:7b:f16:fast': unknown option 'fast' (expected ctx=N or offload=P%)",
 				assertThrows(IllegalArgumentException.class, () -> ESTIMATES.parse("llm:7b:f16:fast")).getMessage());
 	}
+
+	@Test
+	void aContextTooLargeToCountIsRefusedRatherThanWrappedRound() {
+		assertEquals("workload 'llm:7b:f16:ctx=99999999999999': 'ctx=99999999999999' is not a context of 1 to 2147483647 tokens",
+				assertThrows(IllegalArgumentException.class, () -> ESTIMATES.parse("llm:7b:f16:ctx=99999999999999")).getMessage());
+	}
 }

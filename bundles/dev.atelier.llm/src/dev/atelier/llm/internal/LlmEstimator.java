@@ -37,7 +37,11 @@ public final class LlmEstimator implements WorkloadEstimator {
 		double offload = 0;
 		for (String option : m.group(3).split(":")) {
 			if (option.startsWith("ctx=")) {
-				context = (int) Workloads.count(option.substring(4));
+				long tokens = Workloads.count(option.substring(4));
+				if (tokens < 1 || tokens > Integer.MAX_VALUE) { // a cast would wrap it round to another context
+					throw new IllegalArgumentException("'" + option + "' is not a context of 1 to " + Integer.MAX_VALUE + " tokens");
+				}
+				context = (int) tokens;
 			} else if (option.startsWith("offload=")) {
 				offload = Double.parseDouble(option.substring(8).replace("%", "")) / 100;
 			} else if (!option.isEmpty()) {

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
@@ -79,5 +81,24 @@ class RenderCommandTest {
 		Outcome neither = run(cpu, "--spp", "4");
 		assertEquals(2, neither.code());
 		assertEquals("atelier render: give a FILE.gltf|FILE.glb or --scene cornell, not neither (see atelier render --help)", neither.err().strip());
+	}
+
+	@Test
+	void anImageTooLargeForTheHeapIsRefusedBeforeAnyWorkWithWhatItNeeds() {
+		Outcome o = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--size", "16384x16384");
+		assertEquals(2, o.code(), o.err());
+		assertTrue(o.err().startsWith("atelier render: --size 16384x16384 needs about 40.8 GB of memory, more than the "), o.err());
+		assertTrue(o.err().contains("GB the Java heap has free; a smaller size, or give Java more with ATELIER_VMARGS=-Xmx<size>"), o.err());
+	}
+
+	@Test
+	void negativeBouncesAndAnOutputFolderAreUsageErrors(@TempDir Path dir) {
+		FakeDeviceService cpu = FakeDeviceService.of(TestDevices.cpu());
+		assertEquals("atelier render: --bounces: -1 is less than 0 (see atelier render --help)",
+				run(cpu, "--scene", "cornell", "--bounces", "-1").err().strip());
+		assertEquals("atelier render: --out: cannot write " + dir + ": it is a folder (see atelier render --help)",
+				run(cpu, "--scene", "cornell", "--size", "16x16", "--out", dir.toString()).err().strip());
+		assertEquals("atelier render: --time: '1e308' is not a duration such as 500ms, 2s or 1m (see atelier render --help)",
+				run(cpu, "--scene", "cornell", "--time", "1e308").err().strip());
 	}
 }

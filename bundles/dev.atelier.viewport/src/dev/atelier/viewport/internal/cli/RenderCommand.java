@@ -26,6 +26,7 @@ import dev.atelier.viewport.internal.gltf.GltfLoader;
 import dev.atelier.viewport.scene.Camera;
 import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.internal.trace.BuiltinScenes;
+import dev.atelier.viewport.internal.trace.Film;
 import dev.atelier.viewport.internal.trace.FlatScene;
 import dev.atelier.viewport.internal.trace.Progress;
 import dev.atelier.viewport.internal.trace.RenderBackend;
@@ -115,6 +116,7 @@ public final class RenderCommand implements Subcommand {
 			if (size.width() > MAX_SIDE || size.height() > MAX_SIDE) {
 				throw new UsageException("--size " + size + " is over " + MAX_SIDE + " a side");
 			}
+			checkMemory(size, Runtime.getRuntime());
 			if (out != null) {
 				UsageException.writableFile(out, "--out");
 			}
@@ -163,6 +165,18 @@ public final class RenderCommand implements Subcommand {
 				}
 				ctx.err().println("atelier render: " + e.getCause().getMessage());
 				return 1;
+			}
+		}
+
+		/** Refuses up front an image whose film would not fit in the heap: failing after the BVH and part of the tracing helps no one. */
+		private static void checkMemory(ImageSize size, Runtime rt) {
+			long need = Film.RENDER_BYTES_PER_PIXEL * size.width() * size.height();
+			long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+			if (need > free) {
+				throw new UsageException(String.format(Locale.ROOT,
+						"--size %s needs about %.1f GB of memory, more than the %.1f GB the Java heap has free; a smaller size, or give Java more "
+								+ "with ATELIER_VMARGS=-Xmx<size>",
+						size, need / 1e9, free / 1e9));
 			}
 		}
 

@@ -25,6 +25,12 @@ public final class Film {
 	/** Copies the device's sums for {@link #samples} into this film; null when the sums here are current. */
 	private Runnable pending;
 
+	/**
+	 * Heap a render takes per pixel: this film's four double triples (96 B), the image, albedo and normal as floats
+	 * and the denoiser's passes (about 48 B), the tone-mapped ARGB image twice while it is encoded (8 B).
+	 */
+	public static final long RENDER_BYTES_PER_PIXEL = 96 + 48 + 8;
+
 	Film(int width, int height) {
 		this.width = width;
 		this.height = height;
