@@ -24,6 +24,7 @@ import org.osgi.service.component.annotations.Reference;
 
 import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.PluginHost;
+import dev.atelier.core.io.AtomicFiles;
 
 /**
  * Brings the installed bundles in line with the plugins folder: new jars are installed, changed ones updated,
@@ -74,6 +75,12 @@ public final class PluginFolderInstaller implements PluginHost {
 		for (Path jar : jars) {
 			String location = LOCATION_PREFIX + jar;
 			Bundle bundle = context.getBundle(location);
+			try {
+				AtomicFiles.requireRegular(jar); // a FIFO named *.jar would block every start
+			} catch (IOException e) {
+				outcome.put(jar, "cannot install plugin " + jar + ": " + e.getMessage());
+				continue;
+			}
 			try (InputStream in = Files.newInputStream(jar)) {
 				if (bundle == null) {
 					bundle = context.installBundle(location, in);

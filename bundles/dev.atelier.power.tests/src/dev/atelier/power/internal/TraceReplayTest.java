@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.power.Metric;
 import dev.atelier.power.PowerTables;
@@ -64,5 +65,13 @@ class TraceReplayTest {
 		Path missing = broken.resolveSibling("no-such-trace.csv");
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> new TraceReplay(missing, () -> 0)).getMessage()
 				.startsWith("cannot read the trace " + missing));
+	}
+
+	@Test
+	void aFifoAsTheTraceIsRefusedByNameInsteadOfWaitedOn(@TempDir Path dir) throws Exception {
+		Path fifo = dir.resolve("trace.csv");
+		assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+		assertEquals("cannot read the trace " + fifo + ": " + fifo + ": not a regular file (a FIFO, socket or device)",
+				assertThrows(IllegalArgumentException.class, () -> new TraceReplay(fifo, () -> 0)).getMessage());
 	}
 }

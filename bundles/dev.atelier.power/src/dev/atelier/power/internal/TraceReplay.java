@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.power.Metric;
 import dev.atelier.power.PowerTables;
 import dev.atelier.power.Sample;
@@ -41,6 +42,7 @@ public final class TraceReplay implements TelemetrySource {
 		this.start = clock.getAsLong();
 		List<String> lines;
 		try {
+			AtomicFiles.requireRegular(csv); // a FIFO would block the reader forever
 			lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
 		} catch (IOException e) {
 			throw new IllegalArgumentException("cannot read the trace " + csv + ": " + e.getMessage());

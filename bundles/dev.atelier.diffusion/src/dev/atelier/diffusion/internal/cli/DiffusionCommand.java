@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Component;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.diffusion.internal.pipeline.ClipTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +56,8 @@ public final class DiffusionCommand implements Subcommand {
 		public Integer call() {
 			CommandContext ctx = parent.ctx();
 			try {
+				AtomicFiles.requireRegular(merges); // FIFOs would block the reader forever
+				AtomicFiles.requireRegular(prompts);
 				ClipTokenizer tokenizer = ClipTokenizer.fromMerges(merges);
 				for (String prompt : Files.readAllLines(prompts, StandardCharsets.UTF_8)) {
 					StringBuilder line = new StringBuilder("{\"prompt\": ").append(json(prompt)).append(", \"input_ids\": [");
