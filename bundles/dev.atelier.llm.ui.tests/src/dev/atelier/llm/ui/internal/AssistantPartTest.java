@@ -143,6 +143,8 @@ class AssistantPartTest {
 			part.input.setText("hi again");
 			part.use(new SlowModel(java.util.Collections.nCopies(500, "word ")));
 			part.send();
+			// stopped once something was generated (stopped before the first token it says "No answer.")
+			Displays.spinUntil(display, () -> part.transcript.getText().contains("word"));
 			Displays.click(part.stop);
 			Displays.spinUntil(display, () -> part.send.getEnabled());
 			assertTrue(part.footer.getText().matches("Stopped: \\d+ tokens.*"), "the figures of what was generated stay: " + part.footer.getText());
