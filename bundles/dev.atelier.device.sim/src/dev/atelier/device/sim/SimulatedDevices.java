@@ -11,6 +11,9 @@ import dev.atelier.device.Device;
  */
 public interface SimulatedDevices {
 
+	/** The preference (comma-separated profiles) whose cards are added at start. */
+	String PREFERENCE = "device.simulate";
+
 	/** The id prefix of simulated cards. */
 	String PREFIX = Device.SIMULATED_PREFIX;
 

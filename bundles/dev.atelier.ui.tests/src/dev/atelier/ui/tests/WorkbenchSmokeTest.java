@@ -7,21 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
-import org.eclipse.e4.ui.internal.workbench.swt.E4Application;
 import org.eclipse.e4.ui.model.application.MApplication;
 import org.eclipse.e4.ui.model.application.ui.advanced.MPerspective;
 import org.eclipse.e4.ui.model.application.ui.advanced.MPerspectiveStack;
 import org.eclipse.e4.ui.model.application.ui.basic.MPart;
 import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
 import org.eclipse.e4.ui.model.application.ui.menu.MToolControl;
-import org.eclipse.e4.ui.workbench.IWorkbench;
 import org.eclipse.e4.ui.workbench.modeling.EModelService;
-import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
@@ -29,7 +26,6 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogLevel;
 import org.osgi.service.log.LogListener;
@@ -39,6 +35,7 @@ import dev.atelier.core.Notices;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.testing.Services;
+import dev.atelier.testing.ui.Displays;
 import dev.atelier.testing.ui.Screenshots;
 import dev.atelier.ui.AtelierUi;
 
@@ -47,8 +44,6 @@ import dev.atelier.ui.AtelierUi;
  * writes a screenshot to target/screenshots/, and closes it.
  */
 class WorkbenchSmokeTest {
-
-	private static final long TIMEOUT_MS = 60_000;
 
 	private final List<String> errors = new ArrayList<>();
 	private final List<String> checks = new ArrayList<>();
@@ -74,35 +69,13 @@ class WorkbenchSmokeTest {
 			release.await();
 			return null;
 		});
-		Display display = Display.getDefault();
-		long deadline = System.currentTimeMillis() + TIMEOUT_MS;
-		display.timerExec(500, new Runnable() {
-			@Override
-			public void run() {
-				MWindow window = atelierWindow(display);
-				if (window == null || !ready(window)) {
-					if (System.currentTimeMillis() < deadline) {
-						display.timerExec(250, this);
-					} else {
-						checks.add("timed out waiting for the workbench window");
-						closeAny(display);
-					}
-					return;
-				}
+		try {
+			RunningWorkbench.run(RunningWorkbench.FRESH, window -> {
 				inspect(window);
 				// Give the first paint time to finish before the picture is taken.
-				display.timerExec(1500, () -> {
-					try {
-						screenshot = Screenshots.save((Shell) window.getWidget(), "workbench.png");
-					} catch (IOException e) {
-						checks.add("cannot write the screenshot: " + e);
-					}
-					window.getContext().get(IWorkbench.class).close();
-				});
-			}
-		});
-		try {
-			new E4Application().start(new TestAppContext());
+				Displays.settle(Display.getCurrent(), Duration.ofMillis(1500));
+				screenshot = Screenshots.save((Shell) window.getWidget(), "workbench.png");
+			});
 		} finally {
 			release.countDown();
 			logs.removeLogListener(errorCollector);
@@ -113,23 +86,6 @@ class WorkbenchSmokeTest {
 		assertNotNull(statusText, "status line text");
 		assertTrue(statusText.contains("Smoke render: frame 5 of 10"), statusText);
 		assertTrue(Files.size(screenshot) > 10_000, "screenshot " + screenshot + " has content");
-	}
-
-	private static MWindow atelierWindow(Display display) {
-		for (Shell shell : display.getShells()) {
-			if (shell.isVisible() && shell.getData("modelElement") instanceof MWindow window
-					&& "dev.atelier.ui.window.main".equals(window.getElementId())) {
-				return window;
-			}
-		}
-		return null;
-	}
-
-	private static boolean ready(MWindow window) {
-		EModelService models = window.getContext().get(EModelService.class);
-		List<MPart> parts = models.findElements(window, null, MPart.class);
-		return !parts.isEmpty() && parts.stream().filter(MPart::isVisible).filter(p -> p.getParent().getSelectedElement() == p)
-				.allMatch(p -> p.getObject() != null && p.getWidget() != null);
 	}
 
 	private void inspect(MWindow window) {
@@ -177,7 +133,7 @@ class WorkbenchSmokeTest {
 		return null;
 	}
 
-	/** Draws the shell into an image, which works without a window manager or compositor. */
+	/** The texts of every label under a composite, depth first. */
 	private static List<String> labels(Composite composite) {
 		List<String> texts = new ArrayList<>();
 		for (Control child : composite.getChildren()) {
@@ -190,67 +146,9 @@ class WorkbenchSmokeTest {
 		return texts;
 	}
 
-
-	private static void closeAny(Display display) {
-		for (Shell shell : display.getShells()) {
-			shell.close();
-		}
-	}
-
 	private static String describe(LogEntry entry) {
 		Bundle bundle = entry.getBundle();
 		return (bundle == null ? "?" : bundle.getSymbolicName()) + ": " + entry.getMessage()
 				+ (entry.getException() == null ? "" : " (" + entry.getException() + ")");
-	}
-
-	/** What the launcher would hand E4Application: the branding of dev.atelier.ui.product. */
-	private static final class TestAppContext implements IApplicationContext {
-		@Override
-		public Map<?, ?> getArguments() {
-			return Map.of(APPLICATION_ARGS, new String[] { "-persistState", "false", "-clearPersistedState" });
-		}
-
-		@Override
-		public void applicationRunning() {
-		}
-
-		@Override
-		public String getBrandingApplication() {
-			return "org.eclipse.e4.ui.workbench.swt.E4Application";
-		}
-
-		@Override
-		public String getBrandingName() {
-			return "Atelier";
-		}
-
-		@Override
-		public String getBrandingDescription() {
-			return "Atelier";
-		}
-
-		@Override
-		public String getBrandingId() {
-			return "dev.atelier.ui.product";
-		}
-
-		@Override
-		public String getBrandingProperty(String key) {
-			return switch (key) {
-			case "applicationXMI" -> "dev.atelier.ui/Application.e4xmi";
-			case "applicationCSS" -> "platform:/plugin/dev.atelier.ui/css/atelier.css";
-			case "appName" -> "Atelier";
-			default -> null;
-			};
-		}
-
-		@Override
-		public Bundle getBrandingBundle() {
-			return FrameworkUtil.getBundle(WorkbenchSmokeTest.class);
-		}
-
-		@Override
-		public void setResult(Object result, org.eclipse.equinox.app.IApplication application) {
-		}
 	}
 }

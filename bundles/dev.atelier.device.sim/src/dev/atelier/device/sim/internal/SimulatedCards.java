@@ -24,8 +24,6 @@ import dev.atelier.device.spi.PhysicalDevice;
 @Component(service = DeviceProvider.class)
 public final class SimulatedCards implements DeviceProvider {
 
-	public static final String PREF_SIMULATE = "device.simulate";
-
 	private static final System.Logger LOG = System.getLogger(SimulatedCards.class.getName());
 
 	private final Map<String, SimulatedDevice> cards = new LinkedHashMap<>();
@@ -33,12 +31,12 @@ public final class SimulatedCards implements DeviceProvider {
 	@Activate
 	public SimulatedCards(@Reference(cardinality = ReferenceCardinality.OPTIONAL) Preferences preferences) {
 		if (preferences != null) {
-			for (String profile : preferences.get(PREF_SIMULATE, "").split(",")) {
+			for (String profile : preferences.get(SimulatedDevices.PREFERENCE, "").split(",")) {
 				if (!profile.isBlank()) {
 					try {
 						card(profile.strip());
 					} catch (IllegalArgumentException e) {
-						LOG.log(Level.WARNING, "preference " + PREF_SIMULATE + ": " + e.getMessage());
+						LOG.log(Level.WARNING, "preference " + SimulatedDevices.PREFERENCE + ": " + e.getMessage());
 					}
 				}
 			}

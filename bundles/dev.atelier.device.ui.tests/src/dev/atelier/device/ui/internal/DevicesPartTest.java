@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import org.eclipse.swt.custom.ScrolledComposite;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Table;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -18,7 +20,9 @@ import dev.atelier.device.LeaseState;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.plan.WorkloadEstimator;
 import dev.atelier.device.sim.SimulatedDevices;
+import dev.atelier.testing.MemoryPreferences;
 import dev.atelier.testing.Services;
+import dev.atelier.testing.ui.Displays;
 import dev.atelier.testing.ui.Screenshots;
 
 /** The Devices view on the real device service with a simulated RTX 4090, in a plain shell. */
@@ -48,7 +52,7 @@ class DevicesPartTest {
 		shell.setText("Devices");
 		shell.setLayout(new FillLayout());
 		shell.setSize(1100, 520);
-		DevicesPart part = new DevicesPart(devices, estimators, simulated);
+		DevicesPart part = new DevicesPart(devices, estimators, simulated, new MemoryPreferences());
 		part.create(shell);
 		shell.open();
 		try {
@@ -70,6 +74,49 @@ class DevicesPartTest {
 			assertEquals(LeaseState.EVICTED, unet.state());
 		} finally {
 			llm.close();
+			shell.dispose();
+		}
+	}
+
+	@Test
+	void aSimulatedCardAddedInTheViewIsKeptForTheNextStartOnce() throws Exception {
+		DeviceService devices = Services.await(DevicesPartTest.class, DeviceService.class);
+		SimulatedDevices simulated = Services.await(DevicesPartTest.class, SimulatedDevices.class);
+		MemoryPreferences preferences = new MemoryPreferences();
+		preferences.put(SimulatedDevices.PREFERENCE, "a6000");
+		Shell shell = new Shell(Display.getDefault());
+		shell.setLayout(new FillLayout());
+		DevicesPart part = new DevicesPart(devices, List.of(), simulated, preferences);
+		part.create(shell);
+		try {
+			part.simulate("rtx3090");
+			part.simulate("rtx3090");
+			assertEquals("a6000,rtx3090", preferences.get(SimulatedDevices.PREFERENCE, ""));
+			assertTrue(devices.devices().stream().anyMatch(d -> d.id().equals("sim:rtx3090")), "the card is added now too");
+		} finally {
+			shell.dispose();
+		}
+	}
+
+	@Test
+	void inAShortStackTheLeaseTableKeepsRowsAndTheFormScrolls() throws Exception {
+		DeviceService devices = Services.await(DevicesPartTest.class, DeviceService.class);
+		SimulatedDevices simulated = Services.await(DevicesPartTest.class, SimulatedDevices.class);
+		simulated.add("rtx4090");
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(1100, 220);
+		DevicesPart part = new DevicesPart(devices, List.of(), simulated, new MemoryPreferences());
+		part.create(shell);
+		shell.open();
+		try {
+			ScrolledComposite scroll = (ScrolledComposite) shell.getChildren()[0];
+			Displays.spinUntil(display, () -> scroll.getVerticalBar().getVisible());
+			Table table = part.leases.getTable();
+			assertTrue(table.getSize().y >= table.getHeaderHeight() + 6 * table.getItemHeight(),
+					"the lease table has room for six rows: " + table.getSize());
+		} finally {
 			shell.dispose();
 		}
 	}

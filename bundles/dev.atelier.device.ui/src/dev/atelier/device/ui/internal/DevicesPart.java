@@ -1,9 +1,12 @@
 package dev.atelier.device.ui.internal;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.eclipse.e4.core.di.annotations.Optional;
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.jface.viewers.ArrayContentProvider;
@@ -12,6 +15,7 @@ import org.eclipse.jface.viewers.IStructuredSelection;
 import org.eclipse.jface.viewers.TableViewer;
 import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.widgets.Button;
@@ -20,6 +24,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Text;
 
+import dev.atelier.core.Preferences;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceEvent;
 import dev.atelier.device.DeviceService;
@@ -30,6 +35,7 @@ import dev.atelier.device.plan.Workload;
 import dev.atelier.device.plan.WorkloadEstimator;
 import dev.atelier.device.plan.Workloads;
 import dev.atelier.device.sim.SimulatedDevices;
+import dev.atelier.ui.Forms;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -41,10 +47,12 @@ import jakarta.inject.Inject;
 public final class DevicesPart {
 
 	private static final int REFRESH_MS = 1000;
+	private static final int LEASE_ROWS = 6;
 
 	private final DeviceService devices;
 	private final List<WorkloadEstimator> estimators;
 	private final SimulatedDevices simulated;
+	private final Preferences preferences;
 	private Composite deviceRows;
 	TableViewer leases;
 	private Combo planDevice;
@@ -64,14 +72,18 @@ public final class DevicesPart {
 	};
 
 	@Inject
-	public DevicesPart(@Service DeviceService devices, @Service List<WorkloadEstimator> estimators, @Service SimulatedDevices simulated) {
+	public DevicesPart(@Service DeviceService devices, @Service List<WorkloadEstimator> estimators, @Service SimulatedDevices simulated,
+			@Optional @Service Preferences preferences) {
 		this.devices = devices;
 		this.estimators = estimators;
 		this.simulated = simulated;
+		this.preferences = preferences;
 	}
 
 	@PostConstruct
-	public void create(Composite parent) {
+	public void create(Composite view) {
+		view.setLayout(new FillLayout());
+		Composite parent = Forms.scrolling(view);
 		parent.setLayout(new GridLayout(1, false));
 		deviceRows = new Composite(parent, SWT.NONE);
 		deviceRows.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
@@ -79,7 +91,10 @@ public final class DevicesPart {
 
 		leases = new TableViewer(parent, SWT.BORDER | SWT.FULL_SELECTION | SWT.MULTI);
 		leases.getTable().setHeaderVisible(true);
-		leases.getTable().setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
+		GridData tableData = new GridData(SWT.FILL, SWT.FILL, true, true);
+		// A short stack scrolls the form rather than squeezing the table to its header
+		tableData.heightHint = leases.getTable().getItemHeight() * LEASE_ROWS + leases.getTable().getHeaderHeight();
+		leases.getTable().setLayoutData(tableData);
 		leases.setContentProvider(ArrayContentProvider.getInstance());
 		column("Device", 90, VramLease::deviceId);
 		column("Owner", 260, l -> l.owner().toString());
@@ -99,7 +114,7 @@ public final class DevicesPart {
 		Combo simulate = new Combo(actions, SWT.READ_ONLY);
 		simulate.setItems(simulated.profiles().toArray(String[]::new));
 		simulate.setToolTipText("Add a simulated GPU, for planning and demos");
-		simulate.addListener(SWT.Selection, e -> simulated.add(simulate.getText()));
+		simulate.addListener(SWT.Selection, e -> simulate(simulate.getText()));
 
 		Composite planner = new Composite(parent, SWT.NONE);
 		planner.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
@@ -119,6 +134,24 @@ public final class DevicesPart {
 		devices.addListener(listener);
 		refresh(true);
 		parent.getDisplay().timerExec(REFRESH_MS, tick);
+	}
+
+	/** Adds the card and keeps it in the workspace's preferences, so that the next start (IDE or CLI) has it too. */
+	void simulate(String profile) {
+		simulated.add(profile);
+		if (preferences != null) {
+			List<String> kept = new ArrayList<>(Arrays.stream(preferences.get(SimulatedDevices.PREFERENCE, "").split(","))
+					.map(String::strip).filter(p -> !p.isEmpty()).toList());
+			if (!kept.contains(profile)) {
+				kept.add(profile);
+				preferences.put(SimulatedDevices.PREFERENCE, String.join(",", kept));
+				try {
+					preferences.save();
+				} catch (IOException e) {
+					planResult.setText("The simulated " + profile + " is added for this session only: cannot save the preferences: " + e.getMessage());
+				}
+			}
+		}
 	}
 
 	/** Runs the planner on what the field holds; bad specs are shown in the result, named. */
@@ -143,7 +176,7 @@ public final class DevicesPart {
 		} catch (IllegalArgumentException e) {
 			planResult.setText(e.getMessage());
 		}
-		planResult.getParent().getParent().layout(true, true);
+		Forms.reflow(planResult);
 	}
 
 	private void asyncRefresh(boolean rebuild) {
@@ -179,7 +212,7 @@ public final class DevicesPart {
 			String chosen = planDevice.getText();
 			planDevice.setItems(devices.devices().stream().map(Device::id).toArray(String[]::new));
 			planDevice.setText(chosen.isEmpty() && planDevice.getItemCount() > 0 ? planDevice.getItem(0) : chosen);
-			deviceRows.getParent().layout(true, true);
+			Forms.reflow(deviceRows);
 		}
 		rowUpdates.forEach(Runnable::run);
 		leases.setInput(devices.leases());

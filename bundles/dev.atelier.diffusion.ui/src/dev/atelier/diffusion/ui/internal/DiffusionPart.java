@@ -48,6 +48,7 @@ import dev.atelier.outputs.ui.ImageWindow;
 import dev.atelier.outputs.ui.Pixels;
 import dev.atelier.outputs.ui.SwtImages;
 import dev.atelier.outputs.ui.ThumbnailGrid;
+import dev.atelier.ui.Forms;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -163,14 +164,10 @@ public final class DiffusionPart {
 		SashForm sash = new SashForm(parent, SWT.HORIZONTAL);
 		sash.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
 
-		formScroll = new ScrolledComposite(sash, SWT.V_SCROLL);
-		formScroll.setExpandHorizontal(true);
-		formScroll.setExpandVertical(true);
-		Composite fields = new Composite(formScroll, SWT.NONE);
-		formScroll.setContent(fields);
+		Composite fields = Forms.scrolling(sash);
+		formScroll = (ScrolledComposite) fields.getParent();
 		form = new DiffusionForm(fields, preferences == null ? "" : preferences.get(MODEL_FOLDER_KEY, ""), this::validate, this::remember);
 		offerDevices();
-		formScroll.addListener(SWT.Resize, e -> formScroll.setMinSize(fields.computeSize(formScroll.getClientArea().width, SWT.DEFAULT)));
 
 		Composite output = new Composite(sash, SWT.NONE);
 		output.setLayout(new GridLayout(1, false));

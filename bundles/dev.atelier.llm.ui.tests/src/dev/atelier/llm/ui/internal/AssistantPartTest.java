@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,8 +14,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +82,41 @@ class AssistantPartTest {
 
 	private static JobService jobs() throws InterruptedException {
 		return Services.await(AssistantPartTest.class, JobService.class);
+	}
+
+	@Test
+	void everySettingLabelSitsWholeBesideItsOwnValueAtAnyWidth() throws Exception {
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		AssistantPart part = new AssistantPart(jobs(), new DisplaySynchronize(display));
+		part.create(shell);
+		shell.open();
+		try {
+			for (int width : new int[] { 520, 900, 1366 }) {
+				shell.setSize(width, 600);
+				shell.layout(true, true);
+				Displays.settle(display, Screenshots.SETTLE);
+				List<String> labels = new ArrayList<>();
+				for (Control pair : part.options.getChildren()) {
+					Control[] children = ((Composite) pair).getChildren();
+					assertEquals(2, children.length, "one value per label: " + List.of(children));
+					Label label = (Label) children[0];
+					Rectangle value = children[1].getBounds();
+					Rectangle text = label.getBounds();
+					labels.add(label.getText());
+					assertTrue(text.width >= label.computeSize(SWT.DEFAULT, SWT.DEFAULT).x, label.getText() + " is shown whole at " + width);
+					assertTrue(value.x >= text.x + text.width && value.y < text.y + text.height && text.y < value.y + value.height,
+							label.getText() + " " + text + " has its value " + value + " beside it at " + width);
+					assertTrue(pair.getBounds().x + pair.getBounds().width <= part.options.getClientArea().width,
+							label.getText() + " fits the view's width " + width);
+				}
+				assertTrue(labels.containsAll(List.of("Temperature", "Repetition penalty", "Top-p", "Seed")), labels.toString());
+			}
+			Screenshots.save(shell, "assistant-settings-narrow.png");
+		} finally {
+			shell.dispose();
+		}
 	}
 
 	@Test

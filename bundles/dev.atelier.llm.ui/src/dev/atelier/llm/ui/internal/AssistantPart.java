@@ -21,6 +21,7 @@ import org.eclipse.swt.dnd.TextTransfer;
 import org.eclipse.swt.dnd.Transfer;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
+import org.eclipse.swt.layout.RowLayout;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
@@ -82,6 +83,8 @@ public final class AssistantPart {
 	private List<String> deviceNames = List.of();
 	Label modelStatus;
 	ProgressBar loadProgress;
+	/** The labelled settings under the model line, wrapping as pairs. */
+	Composite options;
 	Spinner temperature;
 	Spinner maxTokens;
 	Spinner topK;
@@ -157,14 +160,14 @@ public final class AssistantPart {
 		root = parent;
 		parent.setLayout(new GridLayout(1, false));
 		Composite settings = new Composite(parent, SWT.NONE);
-		settings.setLayout(new GridLayout(7, false));
+		settings.setLayout(new GridLayout(4, false));
 		settings.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		source = new Combo(settings, SWT.READ_ONLY);
 		source.setItems(SOURCES);
 		source.select(0);
 		location = new Text(settings, SWT.BORDER);
 		location.setMessage("model.gguf or http://localhost:11434/v1");
-		location.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false, 4, 1));
+		location.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		button(settings, "Browse…", () -> {
 			FileDialog dialog = new FileDialog(root.getShell(), SWT.OPEN);
 			dialog.setFilterExtensions(new String[] { "*.gguf", "*" });
@@ -174,34 +177,36 @@ public final class AssistantPart {
 			});
 		});
 		button(settings, "List models", this::listModels);
-		new Label(settings, SWT.NONE).setText("Server model");
-		serverModel = new Combo(settings, SWT.DROP_DOWN);
-		serverModel.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-		new Label(settings, SWT.NONE).setText("API key");
-		apiKey = new Text(settings, SWT.BORDER | SWT.PASSWORD);
+		// Each setting's label and value stay together and wrap as a pair: no label ends one row with its value on the next.
+		options = new Composite(parent, SWT.NONE);
+		RowLayout rows = new RowLayout(SWT.HORIZONTAL);
+		rows.wrap = true;
+		rows.center = true;
+		rows.spacing = 12;
+		options.setLayout(rows);
+		options.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		serverModel = new Combo(setting("Server model"), SWT.DROP_DOWN);
+		serverModel.setLayoutData(new GridData(200, SWT.DEFAULT));
+		apiKey = new Text(setting("API key"), SWT.BORDER | SWT.PASSWORD);
 		apiKey.setMessage("kept in secure storage");
-		apiKey.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-		new Label(settings, SWT.NONE).setText("Format");
-		template = new Combo(settings, SWT.READ_ONLY);
+		apiKey.setLayoutData(new GridData(160, SWT.DEFAULT));
+		template = new Combo(setting("Format"), SWT.READ_ONLY);
 		List<String> formats = new ArrayList<>(List.of("from the model"));
 		formats.addAll(List.of(ChatModels.TEMPLATES));
 		template.setItems(formats.toArray(String[]::new));
 		template.select(0);
-		new Label(settings, SWT.NONE).setText("Device");
-		device = new Combo(settings, SWT.READ_ONLY);
+		device = new Combo(setting("Device"), SWT.READ_ONLY);
 		device.setToolTipText("Where a GGUF model runs: auto (the first GPU, else the CPU), or a device");
 		fillDevices();
-		new Label(settings, SWT.NONE).setText("Temperature");
-		temperature = new Spinner(settings, SWT.BORDER);
-		temperature.setValues(70, 0, 200, 2, 5, 10);
-		new Label(settings, SWT.NONE).setText("Max tokens");
-		maxTokens = new Spinner(settings, SWT.BORDER);
-		maxTokens.setValues(512, 1, 8192, 0, 16, 128);
-		topK = spinner(settings, "Top-k (0: off)", 40, 0, 1000, 0);
-		topP = spinner(settings, "Top-p", 95, 1, 100, 2);
-		minP = spinner(settings, "Min-p", 5, 0, 99, 2);
-		repeat = spinner(settings, "Repetition penalty", 100, 1, 300, 2);
-		seed = spinner(settings, "Seed", 0, 0, Integer.MAX_VALUE, 0);
+		temperature = spinner("Temperature", 70, 0, 200, 2);
+		maxTokens = spinner("Max tokens", 512, 1, 8192, 0);
+		maxTokens.setIncrement(16);
+		maxTokens.setPageIncrement(128);
+		topK = spinner("Top-k (0: off)", 40, 0, 1000, 0);
+		topP = spinner("Top-p", 95, 1, 100, 2);
+		minP = spinner("Min-p", 5, 0, 99, 2);
+		repeat = spinner("Repetition penalty", 100, 1, 300, 2);
+		seed = spinner("Seed", 0, 0, Integer.MAX_VALUE, 0);
 
 		transcript = new StyledText(parent, SWT.BORDER | SWT.MULTI | SWT.WRAP | SWT.V_SCROLL | SWT.READ_ONLY);
 		transcript.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
@@ -235,9 +240,19 @@ public final class AssistantPart {
 		footer.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 	}
 
-	private static Spinner spinner(Composite parent, String label, int value, int min, int max, int digits) {
-		new Label(parent, SWT.NONE).setText(label);
-		Spinner spinner = new Spinner(parent, SWT.BORDER);
+	/** A labelled setting in the wrapping options row; the value control goes into the returned composite. */
+	private Composite setting(String label) {
+		Composite pair = new Composite(options, SWT.NONE);
+		GridLayout layout = new GridLayout(2, false);
+		layout.marginWidth = 0;
+		layout.marginHeight = 0;
+		pair.setLayout(layout);
+		new Label(pair, SWT.NONE).setText(label);
+		return pair;
+	}
+
+	private Spinner spinner(String label, int value, int min, int max, int digits) {
+		Spinner spinner = new Spinner(setting(label), SWT.BORDER);
 		spinner.setValues(value, min, max, digits, 1, 10);
 		return spinner;
 	}
