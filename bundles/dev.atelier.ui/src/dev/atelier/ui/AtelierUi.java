@@ -16,6 +16,12 @@ public final class AtelierUi {
 	/** Stop what the active view is running (Esc); a view that runs something contributes a handler to its part. */
 	public static final String STOP = "dev.atelier.ui.command.stop";
 
+	/** A part's persisted-state key: the file extensions File ▸ Open hands to it (see {@link OpensFiles}). */
+	public static final String OPENS = "dev.atelier.ui.opens";
+
+	/** The CSS class of text that reports a problem; each theme colours it (IStylingEngine.setClassname). */
+	public static final String ERROR_CLASS = "atelier-error";
+
 	private AtelierUi() {
 	}
 }

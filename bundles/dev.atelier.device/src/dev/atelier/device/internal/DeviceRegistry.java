@@ -31,12 +31,13 @@ import dev.atelier.device.spi.PhysicalDevice;
 /**
  * All devices and their arbiters, shared by every bundle's view of the device service. Backends join as
  * {@link DeviceProvider} services, with the devices they find and those they make on demand ({@link #resolve}).
- * {@code device.headroomMiB} overrides the backends' headroom.
+ * {@code device.headroomMiB} overrides the backends' headroom; {@code device.default} is what {@code auto} means.
  */
 @Component(service = DeviceRegistry.class)
 public final class DeviceRegistry {
 
 	public static final String PREF_HEADROOM_MIB = "device.headroomMiB";
+	public static final String PREF_DEFAULT = "device.default";
 
 	private static final System.Logger LOG = System.getLogger(DeviceRegistry.class.getName());
 	/** Other programs' memory use is seen within this long; our own allocations at once. */
@@ -50,6 +51,7 @@ public final class DeviceRegistry {
 	private final List<DeviceEvent.Listener> listeners = new CopyOnWriteArrayList<>();
 	private final LongSupplier clock;
 	private final Long headroomOverride;
+	private final Preferences preferences;
 	private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
 		Thread t = new Thread(r, "atelier-lease-reaper");
 		t.setDaemon(true);
@@ -58,19 +60,24 @@ public final class DeviceRegistry {
 
 	@Activate
 	public DeviceRegistry(@Reference(cardinality = ReferenceCardinality.OPTIONAL) Preferences preferences) {
-		this(System::nanoTime, headroomPreference(preferences));
+		this(System::nanoTime, headroomPreference(preferences), preferences);
 	}
 
 	/** Plain-Java construction for tests; {@code headroomOverride} null keeps each backend's default. */
 	public DeviceRegistry(LongSupplier clock, Long headroomOverride) {
+		this(clock, headroomOverride, null);
+	}
+
+	private DeviceRegistry(LongSupplier clock, Long headroomOverride, Preferences preferences) {
 		this.clock = clock;
 		this.headroomOverride = headroomOverride;
+		this.preferences = preferences;
 		reaper.scheduleWithFixedDelay(this::evictExpired, 1, 1, TimeUnit.SECONDS);
 	}
 
 	private static Long headroomPreference(Preferences preferences) {
 		String value = preferences == null ? null : preferences.get(PREF_HEADROOM_MIB, null);
-		if (value == null) {
+		if (value == null || value.isBlank()) {
 			return null;
 		}
 		try {
@@ -134,6 +141,14 @@ public final class DeviceRegistry {
 	/** See {@link dev.atelier.device.DeviceService#resolve(String)}. */
 	public Device resolve(String id) {
 		if (id.equals("auto")) {
+			String chosen = preferences == null ? "" : preferences.get(PREF_DEFAULT, "").strip();
+			if (!chosen.isEmpty() && !chosen.equals("auto")) {
+				try {
+					return resolve(chosen);
+				} catch (IllegalArgumentException e) {
+					throw new IllegalArgumentException("the default device (preference " + PREF_DEFAULT + ") '" + chosen + "': " + e.getMessage(), e);
+				}
+			}
 			return devices().stream().filter(d -> d.backend() != Backend.SIMULATED).findFirst()
 					.orElseThrow(() -> new IllegalArgumentException("no device for 'auto': " + known()));
 		}

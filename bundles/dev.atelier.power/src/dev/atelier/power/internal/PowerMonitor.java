@@ -75,17 +75,24 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 		if (value == null || value.isBlank()) {
 			return Sampler.DEFAULT_PERIOD_MILLIS;
 		}
+		String problem = periodProblem(value.strip());
+		if (problem == null) {
+			return Long.parseLong(value.strip());
+		}
+		LOG.log(Level.WARNING, "preference " + PREF_PERIOD + ": " + problem + "; sampling every " + Sampler.DEFAULT_PERIOD_MILLIS + " ms");
+		return Sampler.DEFAULT_PERIOD_MILLIS;
+	}
+
+	/** Null for a whole number of milliseconds, 10 or more; else what is wrong. */
+	static String periodProblem(String value) {
 		try {
-			long ms = Long.parseLong(value.strip());
-			if (ms >= 10) {
-				return ms;
+			if (Long.parseLong(value) >= 10) {
+				return null;
 			}
 		} catch (NumberFormatException e) {
-			// reported below
+			// the same answer as a number below 10
 		}
-		LOG.log(Level.WARNING, "preference " + PREF_PERIOD + " must be a whole number of milliseconds, 10 or more, not '" + value
-				+ "'; sampling every " + Sampler.DEFAULT_PERIOD_MILLIS + " ms");
-		return Sampler.DEFAULT_PERIOD_MILLIS;
+		return "a whole number of milliseconds, 10 or more, not '" + value + "'";
 	}
 
 	/** Starts sampling on first use, so that a CLI call that needs no power data does not pay for it. */

@@ -1,5 +1,6 @@
 package dev.atelier.ui.tests;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,8 +16,13 @@ import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
 import org.eclipse.e4.ui.workbench.IWorkbench;
 import org.eclipse.e4.ui.workbench.modeling.EModelService;
 import org.eclipse.equinox.app.IApplicationContext;
+import org.eclipse.swt.custom.CLabel;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Text;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -24,6 +30,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 import dev.atelier.testing.ui.Displays;
+import dev.atelier.testing.ui.Screenshots;
 
 /**
  * The Atelier E4 application started in this OSGi runtime as the product's launcher starts it (the branding of
@@ -98,6 +105,38 @@ final class RunningWorkbench {
 	static void execute(MWindow window, String command, Map<String, Object> parameters) {
 		ECommandService commands = window.getContext().get(ECommandService.class);
 		window.getContext().get(EHandlerService.class).executeHandler(commands.createCommand(command, parameters));
+	}
+
+	/** The texts shown under a composite (labels and fields), depth first. */
+	static List<String> texts(Composite parent) {
+		List<String> texts = new ArrayList<>();
+		for (Control child : parent.getChildren()) {
+			if (child instanceof Label l) {
+				texts.add(l.getText());
+			} else if (child instanceof CLabel l && l.getText() != null) {
+				texts.add(l.getText());
+			} else if (child instanceof Text t) {
+				texts.add(t.getText());
+			} else if (child instanceof Composite inner) {
+				texts.addAll(texts(inner));
+			}
+		}
+		return texts;
+	}
+
+	/** The visible shell with this title, once it is open (a dialog opened by a command). */
+	static Shell shellTitled(Display display, String title) {
+		Displays.spinUntil(display, () -> List.of(display.getShells()).stream().anyMatch(s -> s.isVisible() && title.equals(s.getText())));
+		return List.of(display.getShells()).stream().filter(s -> s.isVisible() && title.equals(s.getText())).findFirst().orElseThrow();
+	}
+
+	/** Puts the window at the top left with this size, not maximised, laid out. */
+	static void resize(MWindow window, int width, int height) {
+		Shell shell = (Shell) window.getWidget();
+		shell.setMaximized(false);
+		shell.setBounds(0, 0, width, height);
+		shell.layout(true, true);
+		Displays.settle(shell.getDisplay(), Screenshots.SETTLE);
 	}
 
 	static MWindow atelierWindow(Display display) {

@@ -59,7 +59,7 @@ class WorkbenchLayoutTest {
 	void at1366x768EveryControlOfEveryViewIsInSightOrScrollsIntoIt() throws Exception {
 		RunningWorkbench.run(RunningWorkbench.FRESH, window -> {
 			Display display = Display.getCurrent();
-			resize(window, 1366, 768);
+			RunningWorkbench.resize(window, 1366, 768);
 			EModelService models = window.getContext().get(EModelService.class);
 			EPartService parts = window.getContext().get(EPartService.class);
 			List<String> unreachable = new ArrayList<>();
@@ -89,10 +89,10 @@ class WorkbenchLayoutTest {
 			EModelService models = window.getContext().get(EModelService.class);
 			MPart diffusion = (MPart) models.find(DIFFUSION, window);
 			window.getContext().get(EPartService.class).showPart(diffusion, PartState.ACTIVATE);
-			resize(window, 1366, 768);
+			RunningWorkbench.resize(window, 1366, 768);
 			Canvas small = largestCanvas((Composite) diffusion.getWidget());
 			long smallArea = area(small);
-			resize(window, 2560, 1440);
+			RunningWorkbench.resize(window, 2560, 1440);
 			long largeArea = area(largestCanvas((Composite) diffusion.getWidget()));
 			assertTrue(largeArea > 2.5 * smallArea, "the preview grows with the screen: " + smallArea + " → " + largeArea + " pixels");
 		});
@@ -129,7 +129,7 @@ class WorkbenchLayoutTest {
 			assertTrue(devices.isToBeRendered() && parts.getActivePart() == devices, "Devices is back and active");
 
 			display.asyncExec(() -> {
-				Shell dialog = shellTitled(display, "Show View");
+				Shell dialog = RunningWorkbench.shellTitled(display, "Show View");
 				org.eclipse.swt.widgets.List list = (org.eclipse.swt.widgets.List) find(dialog, org.eclipse.swt.widgets.List.class, null);
 				list.select(List.of(list.getItems()).indexOf("Power"));
 				Displays.click(find(dialog, Button.class, "Show"));
@@ -144,14 +144,6 @@ class WorkbenchLayoutTest {
 			assertEquals(AtelierUi.PARTSTACK_BOTTOM, parentOf(window, DEVICES), "Devices is back in the bottom stack");
 			assertEquals(1, models.findElements(window, AtelierUi.PERSPECTIVE, null).size(), "one perspective, not two");
 		});
-	}
-
-	private static void resize(MWindow window, int width, int height) {
-		Shell shell = (Shell) window.getWidget();
-		shell.setMaximized(false);
-		shell.setBounds(0, 0, width, height);
-		shell.layout(true, true);
-		Displays.settle(shell.getDisplay(), Screenshots.SETTLE);
 	}
 
 	/** The controls someone reads or operates: fields, buttons, labels and tables. */
@@ -250,10 +242,5 @@ class WorkbenchLayoutTest {
 
 	private static String parentOf(MWindow window, String partId) {
 		return window.getContext().get(EModelService.class).find(partId, window).getParent().getElementId();
-	}
-
-	private static Shell shellTitled(Display display, String title) {
-		Displays.spinUntil(display, () -> List.of(display.getShells()).stream().anyMatch(s -> s.isVisible() && title.equals(s.getText())));
-		return List.of(display.getShells()).stream().filter(s -> s.isVisible() && title.equals(s.getText())).findFirst().orElseThrow();
 	}
 }

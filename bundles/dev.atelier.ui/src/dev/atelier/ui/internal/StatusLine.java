@@ -2,6 +2,7 @@ package dev.atelier.ui.internal;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.e4.ui.services.IStylingEngine;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
 import dev.atelier.core.Notices;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.ui.AtelierUi;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -36,6 +38,9 @@ public final class StatusLine {
 
 	@Inject
 	private UISynchronize ui;
+
+	@Inject
+	private IStylingEngine styling;
 
 	private Label notice;
 	private final Consumer<List<Notices.Notice>> noticeListener = now -> ui.asyncExec(this::showNotice);
@@ -66,7 +71,7 @@ public final class StatusLine {
 		});
 		notice = new Label(line, SWT.NONE);
 		notice.setLayoutData(new GridData(600, SWT.DEFAULT));
-		notice.setForeground(line.getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
+		styling.setClassname(notice, AtelierUi.ERROR_CLASS);
 		jobs.addListener(listener);
 		notices.addListener(noticeListener);
 		refresh();

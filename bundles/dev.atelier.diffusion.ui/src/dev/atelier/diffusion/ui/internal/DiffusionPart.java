@@ -49,6 +49,7 @@ import dev.atelier.outputs.ui.Pixels;
 import dev.atelier.outputs.ui.SwtImages;
 import dev.atelier.outputs.ui.ThumbnailGrid;
 import dev.atelier.ui.Forms;
+import dev.atelier.ui.OpensFiles;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -60,7 +61,7 @@ import jakarta.inject.Inject;
  * finished images, large; the queue lists the service's jobs; every image this view's jobs made in the session stays in
  * the results strip, newest first (double-click opens the image viewer); a failed job's message shows in red.
  */
-public final class DiffusionPart {
+public final class DiffusionPart implements OpensFiles {
 
 	/** Where the last model folder is remembered, in the workspace preferences shared with the CLI. */
 	static final String MODEL_FOLDER_KEY = "diffusion.ui.modelFolder";
@@ -477,6 +478,12 @@ public final class DiffusionPart {
 			item.setText(new String[] { j.name(), j.state().name().toLowerCase(Locale.ROOT), j.task(),
 					Double.isNaN(done) ? "" : Math.round(done * 100) + " %" });
 		}
+	}
+
+	/** File ▸ Open with an image: the image viewer, with its parameters where the PNG has them. */
+	@Override
+	public void open(Path file) {
+		openImage(file);
 	}
 
 	private void openImage(Path file) {

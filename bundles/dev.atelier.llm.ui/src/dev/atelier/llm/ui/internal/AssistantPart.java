@@ -47,6 +47,7 @@ import dev.atelier.llm.LlmService;
 import dev.atelier.llm.LocalModel;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
+import dev.atelier.ui.OpensFiles;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -60,7 +61,7 @@ import jakarta.inject.Named;
  * where the power bundle measured them. Code blocks of the last answer can be copied, and the current selection can
  * be asked about.
  */
-public final class AssistantPart {
+public final class AssistantPart implements OpensFiles {
 
 	static final String[] SOURCES = { "GGUF file", "Server URL" };
 	/** The first entry of the device list: the device service's pick. */
@@ -238,6 +239,14 @@ public final class AssistantPart {
 		});
 		footer = new Label(actions, SWT.NONE);
 		footer.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+	}
+
+	/** File ▸ Open with a GGUF model: chosen as Browse… chooses it; the first message loads it. */
+	@Override
+	public void open(Path file) {
+		source.select(0);
+		location.setText(file.toString());
+		footer.setText(file.getFileName() + " is chosen: it loads with the first message.");
 	}
 
 	/** A labelled setting in the wrapping options row; the value control goes into the returned composite. */

@@ -1,69 +1,58 @@
 package dev.atelier.ui.internal.handlers;
 
-import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
 
 import org.eclipse.e4.core.di.annotations.Execute;
+import org.eclipse.e4.core.di.annotations.Optional;
 import org.eclipse.e4.core.di.extensions.Service;
-import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.jface.preference.PreferenceDialog;
 import org.eclipse.jface.preference.PreferenceManager;
+import org.eclipse.e4.ui.css.swt.theme.IThemeEngine;
 import org.eclipse.jface.preference.PreferenceNode;
-import org.eclipse.jface.preference.PreferencePage;
-import org.eclipse.swt.SWT;
-import org.eclipse.swt.layout.GridLayout;
-import org.eclipse.swt.widgets.Button;
-import org.eclipse.swt.widgets.Composite;
-import org.eclipse.swt.widgets.Control;
-import org.eclipse.swt.widgets.Label;
+import org.eclipse.jface.window.Window;
 import org.eclipse.swt.widgets.Shell;
 
 import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.Preferences;
+import dev.atelier.core.Setting;
+import dev.atelier.core.SettingsPage;
+import dev.atelier.ui.internal.Themes;
 
-/** Window ▸ Preferences: settings stored in the workspace, shared with the CLI. */
+/**
+ * Window ▸ Preferences: settings stored in the workspace, shared with the CLI. General is the workbench's own page;
+ * the others are the {@link SettingsPage} services of the bundles that read them.
+ */
 public final class PreferencesHandler {
 
 	@Execute
-	void execute(Shell shell, @Service Preferences preferences, @Service AtelierEnvironment env) {
+	void execute(Shell shell, @Service Preferences preferences, @Service AtelierEnvironment env, @Service List<SettingsPage> pages,
+			@Optional IThemeEngine themes) {
+		String file = env.paths().preferencesFile().toString();
 		PreferenceManager manager = new PreferenceManager();
-		manager.addToRoot(new PreferenceNode("general", new GeneralPage(preferences, env)));
-		new PreferenceDialog(shell, manager).open();
-	}
-
-	private static final class GeneralPage extends PreferencePage {
-		private final Preferences preferences;
-		private final AtelierEnvironment env;
-		private Button confirmExit;
-
-		GeneralPage(Preferences preferences, AtelierEnvironment env) {
-			super("General");
-			this.preferences = preferences;
-			this.env = env;
-			noDefaultAndApplyButton();
-		}
-
-		@Override
-		protected Control createContents(Composite parent) {
-			Composite page = new Composite(parent, SWT.NONE);
-			page.setLayout(new GridLayout(1, false));
-			new Label(page, SWT.NONE).setText("Workspace: " + env.paths().workspaceRoot()
-					+ "   (change it with --workspace DIR or ATELIER_WORKSPACE)");
-			confirmExit = new Button(page, SWT.CHECK);
-			confirmExit.setText("Ask before quitting");
-			confirmExit.setSelection(preferences.getBoolean(QuitHandler.CONFIRM_EXIT, false));
-			return page;
-		}
-
-		@Override
-		public boolean performOk() {
-			preferences.put(QuitHandler.CONFIRM_EXIT, Boolean.toString(confirmExit.getSelection()));
-			try {
-				preferences.save();
-				return true;
-			} catch (IOException e) {
-				MessageDialog.openError(getShell(), "Preferences", "Cannot save " + env.paths().preferencesFile() + ": " + e.getMessage());
-				return false;
+		SettingsPreferencePage general = new SettingsPreferencePage(GENERAL, preferences, file);
+		general.setDescription("Workspace: " + env.paths().workspaceRoot() + "   (change it with --workspace DIR or ATELIER_WORKSPACE)");
+		manager.addToRoot(new PreferenceNode("general", general));
+		pages.stream().sorted(Comparator.comparing(SettingsPage::title))
+				.forEach(p -> manager.addToRoot(new PreferenceNode(p.title(), new SettingsPreferencePage(p, preferences, file))));
+		if (new PreferenceDialog(shell, manager).open() == Window.OK && themes != null) {
+			themes.setTheme(Themes.themeId(preferences), true);
+			for (Shell open : shell.getDisplay().getShells()) {
+				themes.applyStyles(open, true);
 			}
 		}
 	}
+
+	private static final SettingsPage GENERAL = new SettingsPage() {
+		@Override
+		public String title() {
+			return "General";
+		}
+
+		@Override
+		public List<Setting> settings() {
+			return List.of(Setting.check(QuitHandler.CONFIRM_EXIT, "Ask before quitting", "", false),
+					Setting.choice(Themes.PREFERENCE, "Theme", "system follows the desktop's light or dark theme; a change shows at once, in full at the next start", "system", Themes.CHOICES));
+		}
+	};
 }

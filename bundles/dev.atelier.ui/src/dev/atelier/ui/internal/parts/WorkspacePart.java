@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.Focus;
+import org.eclipse.e4.ui.services.IStylingEngine;
 import org.eclipse.e4.ui.workbench.modeling.ESelectionService;
 import org.eclipse.jface.viewers.ITreeContentProvider;
 import org.eclipse.jface.viewers.LabelProvider;
@@ -19,6 +20,7 @@ import dev.atelier.model.WorkspaceManager;
 import dev.atelier.model.workspace.Asset;
 import dev.atelier.model.workspace.JobRecord;
 import dev.atelier.model.workspace.Project;
+import dev.atelier.ui.AtelierUi;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 
@@ -34,6 +36,9 @@ public final class WorkspacePart {
 	@Inject
 	private ESelectionService selection;
 
+	@Inject
+	private IStylingEngine styling;
+
 	private TreeViewer viewer;
 
 	@PostConstruct
@@ -42,7 +47,7 @@ public final class WorkspacePart {
 		workspace.loadProblem().ifPresent(problem -> {
 			Label warning = new Label(parent, SWT.WRAP);
 			warning.setText(problem);
-			warning.setForeground(parent.getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
+			styling.setClassname(warning, AtelierUi.ERROR_CLASS);
 			warning.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false));
 		});
 		Label location = new Label(parent, SWT.NONE);

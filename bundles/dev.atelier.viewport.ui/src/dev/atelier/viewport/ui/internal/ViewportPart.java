@@ -1,5 +1,7 @@
 package dev.atelier.viewport.ui.internal;
 
+import java.nio.file.Path;
+
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.widgets.Composite;
@@ -8,6 +10,7 @@ import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.outputs.Outputs;
 import dev.atelier.device.DeviceService;
+import dev.atelier.ui.OpensFiles;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -20,7 +23,7 @@ import jakarta.inject.Inject;
  * it had. The part wires its services to the {@link ViewportForm} (the widgets) and the {@link ViewportController}
  * (what they start), and answers the handlers.
  */
-public final class ViewportPart {
+public final class ViewportPart implements OpensFiles {
 
 	private final JobService jobs;
 	private final UISynchronize sync;
@@ -59,6 +62,12 @@ public final class ViewportPart {
 		form = new ViewportForm(parent, c, sync::asyncExec);
 		c.attach(form);
 		controller = c;
+	}
+
+	/** File ▸ Open with a glTF scene: loaded as Open… in the view loads it. */
+	@Override
+	public void open(Path file) {
+		controller.open(file);
 	}
 
 	/** Whether there is a view to frame: Frame (the button, the command and F). */
