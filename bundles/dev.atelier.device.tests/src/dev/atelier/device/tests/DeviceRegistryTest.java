@@ -2,6 +2,7 @@ package dev.atelier.device.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import dev.atelier.device.Device;
 import dev.atelier.device.internal.DeviceRegistry;
 import dev.atelier.device.spi.DeviceProvider;
 import dev.atelier.device.spi.PhysicalDevice;
+import dev.atelier.testing.MemoryPreferences;
 import dev.atelier.testing.devices.FakeGpu;
 import dev.atelier.testing.devices.TestDevices;
 
@@ -51,6 +53,23 @@ class DeviceRegistryTest {
 			registry.addProvider(new Backend(List.of(FakeGpu.of("card", 24 * GIB), gpu(TestDevices.cuda(10)), gpu(TestDevices.cpu()),
 					gpu(TestDevices.cuda(2)))));
 			assertEquals(List.of("cuda:2", "cuda:10", "cpu", "sim:card"), registry.devices().stream().map(Device::id).toList());
+		} finally {
+			registry.shutdown();
+		}
+	}
+
+	@Test
+	void autoIsTheDefaultDevicePreferenceWhereOneIsSetAndAnUnknownOneIsNamed() {
+		MemoryPreferences preferences = new MemoryPreferences();
+		DeviceRegistry registry = new DeviceRegistry(preferences);
+		try {
+			registry.addProvider(new Backend(List.of(gpu(TestDevices.cuda(0)), gpu(TestDevices.cpu()))));
+			assertEquals("cuda:0", registry.resolve("auto").id(), "unset: the first GPU");
+			preferences.put(DeviceRegistry.PREF_DEFAULT, "cpu");
+			assertEquals("cpu", registry.resolve("auto").id());
+			preferences.put(DeviceRegistry.PREF_DEFAULT, "cuda:7");
+			IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> registry.resolve("auto"));
+			assertTrue(e.getMessage().startsWith("the default device (preference device.default) 'cuda:7': "), e.getMessage());
 		} finally {
 			registry.shutdown();
 		}
