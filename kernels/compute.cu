@@ -827,6 +827,38 @@ template <bool F16CACHE> __device__ __forceinline__ float cache_at(const void* c
 }
 
 /**
+ * The block's warps' softmax states (in shared memory) merged: the output of query row i, head h where there is one
+ * split, else split s's (max, sum, unnormalised output) into partial for attention_combine.
+ */
+__device__ void attention_finish(const float* wm, const float* wl, const float (*wacc)[ATT_MAX_HEAD], int headSize, int i, int h, int s,
+		int heads, int splits, float* out, float* partial) {
+	float mAll = -INFINITY;
+	for (int w = 0; w < ATT_WARPS; w++) {
+		mAll = fmaxf(mAll, wm[w]);
+	}
+	float lAll = 0.0f;
+	for (int w = 0; w < ATT_WARPS; w++) {
+		lAll += wm[w] == -INFINITY ? 0.0f : wl[w] * __expf(wm[w] - mAll);
+	}
+	for (int d = threadIdx.x; d < headSize; d += blockDim.x) {
+		float v = 0.0f;
+		for (int w = 0; w < ATT_WARPS; w++) {
+			v += wm[w] == -INFINITY ? 0.0f : wacc[w][d] * __expf(wm[w] - mAll);
+		}
+		if (splits == 1) {
+			out[(long) i * heads * headSize + h * headSize + d] = lAll > 0.0f ? v / lAll : 0.0f;
+		} else {
+			partial[(((long) i * heads + h) * splits + s) * (headSize + 2) + 2 + d] = v;
+		}
+	}
+	if (splits > 1 && threadIdx.x == 0) {
+		float* p = partial + (((long) i * heads + h) * splits + s) * (headSize + 2);
+		p[0] = mAll;
+		p[1] = lAll;
+	}
+}
+
+/**
  * Query row i (blockIdx.y), head h (blockIdx.x), split s (blockIdx.z) of `splits`: keys 0 … positions[i] are cut into
  * `splits` chunks of `chunk`; this block runs an online softmax over its chunk, a warp per key at a time, a lane per
  * 32nd dimension. With one split it writes the output; otherwise (max, sum, unnormalised output) into partial for
@@ -890,30 +922,7 @@ template <bool F16CACHE> __device__ void attention_split(const float* q, const v
 		}
 	}
 	__syncthreads();
-	float mAll = -INFINITY;
-	for (int w = 0; w < ATT_WARPS; w++) {
-		mAll = fmaxf(mAll, wm[w]);
-	}
-	float lAll = 0.0f;
-	for (int w = 0; w < ATT_WARPS; w++) {
-		lAll += wm[w] == -INFINITY ? 0.0f : wl[w] * __expf(wm[w] - mAll);
-	}
-	for (int d = threadIdx.x; d < headSize; d += blockDim.x) {
-		float v = 0.0f;
-		for (int w = 0; w < ATT_WARPS; w++) {
-			v += wm[w] == -INFINITY ? 0.0f : wacc[w][d] * __expf(wm[w] - mAll);
-		}
-		if (splits == 1) {
-			out[(long) i * heads * headSize + h * headSize + d] = lAll > 0.0f ? v / lAll : 0.0f;
-		} else {
-			partial[(((long) i * heads + h) * splits + s) * (headSize + 2) + 2 + d] = v;
-		}
-	}
-	if (splits > 1 && threadIdx.x == 0) {
-		float* p = partial + (((long) i * heads + h) * splits + s) * (headSize + 2);
-		p[0] = mAll;
-		p[1] = lAll;
-	}
+	attention_finish(wm, wl, wacc, headSize, i, h, s, heads, splits, out, partial);
 }
 
 /** Merges the splits' partial softmax states of query row blockIdx.y, head blockIdx.x. */
@@ -939,6 +948,145 @@ extern "C" __global__ void attention_combine(const float* partial, int heads, in
 	}
 }
 
+/** The VEC values of a cache row's 16 bytes at element i (8 F16 or 4 F32), as floats. */
+template <bool F16CACHE> __device__ __forceinline__ void cache_chunk(const void* cache, long i, float* v) {
+	if (F16CACHE) {
+		const uint4 w = load(reinterpret_cast<const uint4*>(static_cast<const half*>(cache) + i));
+		const unsigned words[4] = { w.x, w.y, w.z, w.w };
+#pragma unroll
+		for (int k = 0; k < 4; k++) {
+			__half2_raw raw;
+			raw.x = static_cast<unsigned short>(words[k]);
+			raw.y = static_cast<unsigned short>(words[k] >> 16);
+			const float2 f = __half22float2(__half2(raw));
+			v[2 * k] = f.x;
+			v[2 * k + 1] = f.y;
+		}
+	} else {
+		const float4 f = load(reinterpret_cast<const float4*>(static_cast<const float*>(cache) + i));
+		v[0] = f.x;
+		v[1] = f.y;
+		v[2] = f.z;
+		v[3] = f.w;
+	}
+}
+
+/** Softmax state (m, l, acc) merged with another's: the running maximum, the rescaled sums. */
+__device__ __forceinline__ void softmax_merge(float& m, float& l, float* acc, int n, float mo, float lo, const float* acco) {
+	const float mNew = fmaxf(m, mo);
+	if (mNew == -INFINITY) {
+		return;
+	}
+	const float a = __expf(m - mNew), b = __expf(mo - mNew);
+	l = l * a + lo * b;
+	for (int j = 0; j < n; j++) {
+		acc[j] = acc[j] * a + acco[j] * b;
+	}
+	m = mNew;
+}
+
+/**
+ * attention_split with 16-byte loads: a key row is read by G lanes (16 bytes each), so that a warp takes 32 / G keys
+ * at once and every lane has a key's and a value's load in flight, instead of a warp walking one key at a time.
+ * The G-lane groups keep their own softmax state and merge by shuffles before the warps merge as attention_split's
+ * do. Needs headSize to be a multiple of 8 (F16) or 4 (F32), at most ATT_MAX_HEAD.
+ */
+template <bool F16CACHE> __device__ void attention_wide(const float* q, const void* keys, const void* vals, const int* positions, int heads,
+		int kvHeads, int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
+	constexpr int VEC = F16CACHE ? 8 : 4, PER = 8; // a lane holds at most 8 of a row's values (ATT_MAX_HEAD / 32)
+	__shared__ float qs[ATT_MAX_HEAD];
+	__shared__ float wm[ATT_WARPS], wl[ATT_WARPS];
+	__shared__ float wacc[ATT_WARPS][ATT_MAX_HEAD];
+	const int h = blockIdx.x, i = blockIdx.y, s = blockIdx.z;
+	const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+	const int kvh = h / (heads / kvHeads);
+	const int kvCols = kvHeads * headSize;
+	const float* qr = q + (long) i * heads * headSize + h * headSize;
+	const float scale = rsqrtf(static_cast<float>(headSize));
+	for (int d = threadIdx.x; d < headSize; d += blockDim.x) {
+		qs[d] = qr[d] * scale;
+	}
+	__syncthreads();
+	const int chunks = headSize / VEC;
+	int G = 1;
+	while (G < chunks && G < 32) {
+		G *= 2;
+	}
+	const int K = 32 / G, sub = lane / G, gl = lane % G;
+	const int mine = gl < chunks ? (chunks - gl + G - 1) / G : 0; // this lane's 16-byte pieces of a row: gl, gl + G, …
+	float qv[PER], acc[PER];
+#pragma unroll
+	for (int j = 0; j < PER; j++) {
+		const int c = gl + G * (j / VEC);
+		qv[j] = j / VEC < mine ? qs[c * VEC + j % VEC] : 0.0f;
+		acc[j] = 0.0f;
+	}
+	const int last = min(positions[i], cacheRows - 1);
+	const int from = s * chunk, to = min(from + chunk, last + 1);
+	float m = -INFINITY, l = 0.0f;
+	for (int tb = from + warp * K; tb < to; tb += ATT_WARPS * K) {
+		const int t = tb + sub;
+		const bool valid = t < to;
+		const long base = (long) t * kvCols + kvh * headSize;
+		float kv[PER], vv[PER];
+#pragma unroll
+		for (int p = 0; p < PER / VEC; p++) {
+			if (valid && p < mine) {
+				cache_chunk<F16CACHE>(keys, base + (gl + G * p) * VEC, kv + p * VEC);
+				cache_chunk<F16CACHE>(vals, base + (gl + G * p) * VEC, vv + p * VEC);
+			} else {
+#pragma unroll
+				for (int e = 0; e < VEC; e++) {
+					kv[p * VEC + e] = 0.0f;
+					vv[p * VEC + e] = 0.0f;
+				}
+			}
+		}
+		float dot = 0.0f;
+#pragma unroll
+		for (int j = 0; j < PER; j++) {
+			dot += qv[j] * kv[j];
+		}
+		for (int o = G / 2; o > 0; o /= 2) {
+			dot += __shfl_xor_sync(0xFFFFFFFFu, dot, o);
+		}
+		if (valid) {
+			const float mNew = fmaxf(m, dot);
+			const float correction = __expf(m - mNew), p = __expf(dot - mNew);
+			l = l * correction + p;
+#pragma unroll
+			for (int j = 0; j < PER; j++) {
+				acc[j] = acc[j] * correction + p * vv[j];
+			}
+			m = mNew;
+		}
+	}
+	// the warp's K groups hold other keys of the same dimensions: merge them
+	for (int o = G; o < 32; o *= 2) {
+		const float mo = __shfl_xor_sync(0xFFFFFFFFu, m, o), lo = __shfl_xor_sync(0xFFFFFFFFu, l, o);
+		float acco[PER];
+#pragma unroll
+		for (int j = 0; j < PER; j++) {
+			acco[j] = __shfl_xor_sync(0xFFFFFFFFu, acc[j], o);
+		}
+		softmax_merge(m, l, acc, PER, mo, lo, acco);
+	}
+	if (lane == 0) {
+		wm[warp] = m;
+		wl[warp] = l;
+	}
+	if (sub == 0) {
+#pragma unroll
+		for (int j = 0; j < PER; j++) {
+			if (j / VEC < mine) {
+				wacc[warp][(gl + G * (j / VEC)) * VEC + j % VEC] = acc[j];
+			}
+		}
+	}
+	__syncthreads();
+	attention_finish(wm, wl, wacc, headSize, i, h, s, heads, splits, out, partial);
+}
+
 extern "C" __global__ void attention_f16(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
 		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
 	attention_split<true>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
@@ -947,4 +1095,14 @@ extern "C" __global__ void attention_f16(const float* q, const void* keys, const
 extern "C" __global__ void attention_f32(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
 		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
 	attention_split<false>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
+}
+
+extern "C" __global__ void attention_wide_f16(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
+		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
+	attention_wide<true>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
+}
+
+extern "C" __global__ void attention_wide_f32(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
+		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
+	attention_wide<false>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
 }

@@ -332,7 +332,9 @@ public final class CudaCompute implements Compute {
 		int splits = attentionSplits(n, heads, keys.rows());
 		int chunk = ceil(keys.rows(), splits);
 		long partial = splits == 1 ? 0 : scratch(Scratch.ATTENTION, 4L * n * heads * splits * (headSize + 2)).address();
-		String kernel = keys.type() == TensorType.F16 ? "attention_f16" : "attention_f32";
+		boolean f16 = keys.type() == TensorType.F16;
+		// 16-byte loads where a head's values fill them (every Llama, Mistral and Qwen2 shape); else a value at a time
+		String kernel = (headSize % (f16 ? 8 : 4) == 0 ? "attention_wide_" : "attention_") + (f16 ? "f16" : "f32");
 		launch(kernel, heads, n, splits, 128, own(q).address(), own(keys).address(), own(values).address(), own(positions).address(), heads, kvHeads,
 				headSize, keys.rows(), chunk, splits, own(out).address(), partial);
 		if (splits > 1) {
