@@ -52,6 +52,8 @@ public final class CudaCompute implements Compute {
 	 */
 	private static final boolean PROFILE = Boolean.getBoolean("atelier.compute.profile");
 	private static final int PROFILE_REPEATS = 20;
+	/** {@code -Datelier.compute.attention=split}: the value-at-a-time attention for every head size, to compare the two. */
+	private static final boolean SPLIT_ATTENTION = "split".equals(System.getProperty("atelier.compute.attention"));
 
 	private final ComputeContext context;
 	private final DeviceModule module;
@@ -334,7 +336,7 @@ public final class CudaCompute implements Compute {
 		long partial = splits == 1 ? 0 : scratch(Scratch.ATTENTION, 4L * n * heads * splits * (headSize + 2)).address();
 		boolean f16 = keys.type() == TensorType.F16;
 		// 16-byte loads where a head's values fill them (every Llama, Mistral and Qwen2 shape); else a value at a time
-		String kernel = (headSize % (f16 ? 8 : 4) == 0 ? "attention_wide_" : "attention_") + (f16 ? "f16" : "f32");
+		String kernel = (headSize % (f16 ? 8 : 4) == 0 && !SPLIT_ATTENTION ? "attention_wide_" : "attention_") + (f16 ? "f16" : "f32");
 		launch(kernel, heads, n, splits, 128, own(q).address(), own(keys).address(), own(values).address(), own(positions).address(), heads, kvHeads,
 				headSize, keys.rows(), chunk, splits, own(out).address(), partial);
 		if (splits > 1) {
