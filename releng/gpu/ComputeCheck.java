@@ -73,6 +73,15 @@ public final class ComputeCheck {
 				}
 				matmuls(own);
 			}
+			// the attention kernel that is not yet the default (-Datelier.compute.attention=wide), with the decode graph
+			System.setProperty("atelier.compute.attention", "wide");
+			try (Compute wide = CudaCompute.openWithoutCublas(context)) {
+				System.out.println("== attention_wide (-Datelier.compute.attention=wide)");
+				attentions(wide);
+				decodeGraph(wide);
+			} finally {
+				System.clearProperty("atelier.compute.attention");
+			}
 			try (Compute withCublas = CudaCompute.open(context)) {
 				if (withCublas.description().contains("cuBLAS")) {
 					System.out.println("== " + withCublas.description());
@@ -379,16 +388,7 @@ public final class ComputeCheck {
 		report("copy", null, read(copy), a, 0);
 		rope(compute, false);
 		rope(compute, true);
-		// head sizes: 64, 128, 256 (16-byte loads, 4, 2 and 1 keys per warp at once), 80 and 36 (lanes of a key left idle;
-		// 36 in F16 takes the value-at-a-time kernel)
-		attention(compute, TensorType.F16, 1, 1000, 700, 128);
-		attention(compute, TensorType.F16, 40, 64, 0, 128);
-		attention(compute, TensorType.F16, 1, 2000, 1500, 64);
-		attention(compute, TensorType.F32, 3, 300, 100, 128);
-		attention(compute, TensorType.F32, 1, 500, 300, 256);
-		attention(compute, TensorType.F16, 2, 200, 150, 80);
-		attention(compute, TensorType.F16, 2, 100, 50, 36);
-		attention(compute, TensorType.F32, 1, 100, 60, 36);
+		attentions(compute);
 		decodeGraph(compute);
 		argmaxAndTopK(compute);
 		fused(compute);
@@ -494,6 +494,21 @@ public final class ComputeCheck {
 	}
 
 	/** Rows stored with setRows into a cache of {@code cacheType}, then n queries at positions last − n + 1 … last (causal). */
+	/**
+	 * Head sizes 64, 128, 256 (in the wide kernel: 4, 2 and 1 keys per warp at once), 80 and 36 (lanes of a key left
+	 * idle; 36 in F16 takes the value-at-a-time kernel either way).
+	 */
+	private static void attentions(Compute compute) {
+		attention(compute, TensorType.F16, 1, 1000, 700, 128);
+		attention(compute, TensorType.F16, 40, 64, 0, 128);
+		attention(compute, TensorType.F16, 1, 2000, 1500, 64);
+		attention(compute, TensorType.F32, 3, 300, 100, 128);
+		attention(compute, TensorType.F32, 1, 500, 300, 256);
+		attention(compute, TensorType.F16, 2, 200, 150, 80);
+		attention(compute, TensorType.F16, 2, 100, 50, 36);
+		attention(compute, TensorType.F32, 1, 100, 60, 36);
+	}
+
 	private static void attention(Compute compute, TensorType cacheType, int n, int cacheRows, int firstPosition, int hs) {
 		int heads = 8;
 		int kvHeads = 2;

@@ -24,7 +24,7 @@ S=${S:-/tmp/atelier-llm}
 # separate calls (build and models carry .carry-anchors, the rest .carry).
 anchors="$root/.carry-anchors"
 vocab="$anchors/ggml-vocab-llama-spm.gguf"
-# $JAVA_OPTS: system properties for a run (e.g. -Datelier.compute.attention=split to compare kernels on one card)
+# $JAVA_OPTS: system properties for a run (e.g. -Datelier.compute.attention=wide to compare kernels on one card)
 java=("$carry/jre/bin/java" ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$carry/lib/*:$carry/classes")
 atelier() { "${java[@]}" LlmMain llm "$@" 2> >(grep -v -x 'WARNING: Using incubator modules: jdk.incubator.vector' >&2); }
 types=(F16 Q8_0 Q4_0 Q4_K_M Q5_K_M Q6_K)

@@ -52,8 +52,6 @@ public final class CudaCompute implements Compute {
 	 */
 	private static final boolean PROFILE = Boolean.getBoolean("atelier.compute.profile");
 	private static final int PROFILE_REPEATS = 20;
-	/** {@code -Datelier.compute.attention=split}: the value-at-a-time attention for every head size, to compare the two. */
-	private static final boolean SPLIT_ATTENTION = "split".equals(System.getProperty("atelier.compute.attention"));
 
 	private final ComputeContext context;
 	private final DeviceModule module;
@@ -68,6 +66,11 @@ public final class CudaCompute implements Compute {
 	private Cublas.Handle cublas;
 	private boolean capturing;
 	private boolean closed;
+	/**
+	 * {@code -Datelier.compute.attention=wide} (read when a compute opens): attention with 16-byte loads and several
+	 * keys per warp, not yet verified on a GPU, so not the default; the value-at-a-time kernel otherwise.
+	 */
+	private final boolean wideAttention = "wide".equals(System.getProperty("atelier.compute.attention"));
 	/** Per kernel and grid where {@link #PROFILE}: launches and device milliseconds. */
 	private final Map<String, double[]> profile = new HashMap<>();
 
@@ -335,8 +338,8 @@ public final class CudaCompute implements Compute {
 		int chunk = ceil(keys.rows(), splits);
 		long partial = splits == 1 ? 0 : scratch(Scratch.ATTENTION, 4L * n * heads * splits * (headSize + 2)).address();
 		boolean f16 = keys.type() == TensorType.F16;
-		// 16-byte loads where a head's values fill them (every Llama, Mistral and Qwen2 shape); else a value at a time
-		String kernel = (headSize % (f16 ? 8 : 4) == 0 && !SPLIT_ATTENTION ? "attention_wide_" : "attention_") + (f16 ? "f16" : "f32");
+		// the wide kernel needs a head's values to fill 16-byte loads (every Llama, Mistral and Qwen2 shape)
+		String kernel = (wideAttention && headSize % (f16 ? 8 : 4) == 0 ? "attention_wide_" : "attention_") + (f16 ? "f16" : "f32");
 		launch(kernel, heads, n, splits, 128, own(q).address(), own(keys).address(), own(values).address(), own(positions).address(), heads, kvHeads,
 				headSize, keys.rows(), chunk, splits, own(out).address(), partial);
 		if (splits > 1) {
