@@ -164,23 +164,28 @@ TARGET_AVX2 static inline __m256i block_dot_avx2(int type, const uint8_t* blk, c
 	return _mm256_add_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(q4_nibbles(blk), x), ones), _mm256_zextsi128_si256(_mm_cvtsi32_si128(-8 * sum)));
 }
 
-TARGET_AVX2 static float row_dot_avx2(int type, const uint8_t* row, const int8_t* q, const float* d, const int* sums, int blocks) {
-	const int bytes = block_bytes(type);
-	__m256 acc[4] = { _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps() };
-	int b = 0;
-	for (; b + 3 < blocks; b += 4) {
-		for (int k = 0; k < 4; k++) {
-			const uint8_t* blk = row + (long) (b + k) * bytes;
-			const __m256i s = block_dot_avx2(type, blk, q + 32 * (b + k), sums[b + k]);
-			acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), block_scale(blk, d[b + k]), acc[k]);
-		}
+// A row of Q8_0 or Q4_0 blocks: BLOCK_DOT's 32-bit lane sums, four blocks in flight so that the multiply-adds' latency
+// does not chain them; one function per instruction set.
+#define ROW_DOT(NAME, TARGET, BLOCK_DOT)                                                                                   \
+	TARGET static float NAME(int type, const uint8_t* row, const int8_t* q, const float* d, const int* sums, int blocks) {  \
+		const int bytes = block_bytes(type);                                                                               \
+		__m256 acc[4] = { _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps() };           \
+		int b = 0;                                                                                                         \
+		for (; b + 3 < blocks; b += 4) {                                                                                   \
+			for (int k = 0; k < 4; k++) {                                                                                  \
+				const uint8_t* blk = row + (long) (b + k) * bytes;                                                         \
+				const __m256i s = BLOCK_DOT(type, blk, q + 32 * (b + k), sums[b + k]);                                     \
+				acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), block_scale(blk, d[b + k]), acc[k]);                       \
+			}                                                                                                              \
+		}                                                                                                                  \
+		for (; b < blocks; b++) {                                                                                          \
+			const uint8_t* blk = row + (long) b * bytes;                                                                   \
+			acc[0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(BLOCK_DOT(type, blk, q + 32 * b, sums[b])), block_scale(blk, d[b]), acc[0]); \
+		}                                                                                                                  \
+		return hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));                          \
 	}
-	for (; b < blocks; b++) {
-		const uint8_t* blk = row + (long) b * bytes;
-		acc[0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(block_dot_avx2(type, blk, q + 32 * b, sums[b])), block_scale(blk, d[b]), acc[0]);
-	}
-	return hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
-}
+
+ROW_DOT(row_dot_avx2, TARGET_AVX2, block_dot_avx2)
 
 /**
  * The K-quants on AVX2 (also where AVX-512 VNNI is there: the unpacking, not the multiply, bounds them): per sub-block
@@ -248,23 +253,7 @@ TARGET_VNNI static inline __m256i block_dot_vnni(int type, const uint8_t* blk, c
 	return _mm256_dpbusd_epi32(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-8 * sum)), q4_nibbles(blk), x);
 }
 
-TARGET_VNNI static float row_dot_vnni(int type, const uint8_t* row, const int8_t* q, const float* d, const int* sums, int blocks) {
-	const int bytes = block_bytes(type);
-	__m256 acc[4] = { _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps() };
-	int b = 0;
-	for (; b + 3 < blocks; b += 4) { // four blocks in flight: the multiply-adds' latency does not chain them
-		for (int k = 0; k < 4; k++) {
-			const uint8_t* blk = row + (long) (b + k) * bytes;
-			const __m256i s = block_dot_vnni(type, blk, q + 32 * (b + k), sums[b + k]);
-			acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), block_scale(blk, d[b + k]), acc[k]);
-		}
-	}
-	for (; b < blocks; b++) {
-		const uint8_t* blk = row + (long) b * bytes;
-		acc[0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(block_dot_vnni(type, blk, q + 32 * b, sums[b])), block_scale(blk, d[b]), acc[0]);
-	}
-	return hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));
-}
+ROW_DOT(row_dot_vnni, TARGET_VNNI, block_dot_vnni)
 
 // ---- entry points ---------------------------------------------------------------------------------------------------
 

@@ -204,8 +204,8 @@ public final class CpuCompute implements Compute {
 		for (int t = 0; t < n; t++) {
 			x.readRow(t, in[t]);
 		}
-		Q8Activations q8 = n == 1 ? quantised(w, in[0]) : null;
-		NativeKernels.Rows nativeRows = q8 != null && nativeKernels.isPresent() ? NativeKernels.rows(w) : null;
+		NativeKernels.Rows nativeRows = n == 1 && nativeKernels.isPresent() ? NativeKernels.rows(w) : null;
+		Q8Activations q8 = n == 1 ? quantised(w, in[0], nativeRows != null) : null;
 		int chunks = pool == null || (long) rows * n * 64 < PARALLEL_WORK ? 1 : Math.min(rows, threads * 4);
 		IntConsumer work = chunk -> {
 			int from = (int) ((long) chunk * rows / chunks);
@@ -261,9 +261,8 @@ public final class CpuCompute implements Compute {
 	 * the weights multiply floats (F32, F16, BF16) or this machine's vectors are too narrow for the Vector API's integer
 	 * kernels and no native kernel takes the type.
 	 */
-	private Q8Activations quantised(Weights w, float[] x) {
+	private Q8Activations quantised(Weights w, float[] x, boolean nativeDot) {
 		int block = w.activationBlock();
-		boolean nativeDot = nativeKernels.isPresent() && NativeKernels.rows(w) != null;
 		if (block == 0 || !Q8Activations.SUPPORTED && !nativeDot) {
 			return null;
 		}
