@@ -292,26 +292,30 @@ template <int T> HD float lane_dot_any(const uint8_t* row, const float* x, int c
 }
 
 /**
- * x quantised to 8 bits once per matmul for the quantised types' integer dot products: per block of 32 values an
- * F32 scale d = max|x| / 127 and d·Σq, so that a weight offset (Q4_0's 8, a K-quant's min) costs one multiply per
- * block. A warp per block, grid (cols / 32 / 8, n), 256 threads.
+ * x quantised to 8 bits for the quantised types' integer dot products: per block of 32 values an F32 scale
+ * d = max|x| / 127 and d·Σq, so that a weight offset (Q4_0's 8, a K-quant's min) costs one multiply per block. A warp
+ * holds a block, a value per lane: v is element i of x (rows end to end; a row's length is a multiple of 32), whose
+ * block is i / 32. rms_norm and swiglu quantise what they write where the next GEMV wants it, sparing a launch.
  */
-extern "C" __global__ void quantize_x(const float* x, int8_t* xq, float2* xds, int cols) {
-	const int blocks = cols / 32;
-	const int b = blockIdx.x * 8 + (threadIdx.x >> 5), lane = threadIdx.x & 31;
-	if (b >= blocks) {
-		return;
-	}
-	const long at = (long) blockIdx.y * cols + 32 * b;
-	const float v = x[at + lane];
+__device__ __forceinline__ void quantize_lane(float v, long i, int8_t* xq, float2* xds) {
 	const float amax = warp_max(fabsf(v));
 	const float d = amax / 127.0f;
 	const int q = amax == 0.0f ? 0 : __float2int_rn(v / d);
-	xq[at + lane] = static_cast<int8_t>(q);
+	xq[i] = static_cast<int8_t>(q);
 	const float sum = warp_sum(static_cast<float>(q));
-	if (lane == 0) {
-		xds[(long) blockIdx.y * blocks + b] = make_float2(d, d * sum);
+	if ((threadIdx.x & 31) == 0) {
+		xds[i / 32] = make_float2(d, d * sum);
 	}
+}
+
+/** x quantised once per matmul where no kernel before did: a warp per block, grid (cols / 32 / 8, n), 256 threads. */
+extern "C" __global__ void quantize_x(const float* x, int8_t* xq, float2* xds, int cols) {
+	const int b = blockIdx.x * 8 + (threadIdx.x >> 5);
+	if (b >= cols / 32) {
+		return;
+	}
+	const long i = (long) blockIdx.y * cols + 32 * b + (threadIdx.x & 31);
+	quantize_lane(x[i], i, xq, xds);
 }
 
 /** The 8 words (32 int8) of x block b. */
@@ -564,10 +568,15 @@ extern "C" __global__ void add(const float* a, const float* b, float* out, long 
 	}
 }
 
-extern "C" __global__ void swiglu(const float* gate, const float* up, float* out, long count) {
+/** out = silu(gate) · up; quantised into xq, xds too where they are not null (then count is a multiple of 32). */
+extern "C" __global__ void swiglu(const float* gate, const float* up, float* out, long count, int8_t* xq, float2* xds) {
 	for (long i = global_thread(); i < count; i += grid_threads()) {
 		const float g = gate[i];
-		out[i] = g / (1.0f + __expf(-g)) * up[i];
+		const float v = g / (1.0f + __expf(-g)) * up[i];
+		out[i] = v;
+		if (xq) {
+			quantize_lane(v, i, xq, xds);
+		}
 	}
 }
 
@@ -596,14 +605,53 @@ HD void scale_row(const float* x, const float* weight, float* out, int cols, flo
 
 /**
  * A block per row: out = s / sqrt(mean(s²) + eps) · weight with s = a + b, kept in sum (the residual step), or s = a
- * where b and sum are null (a plain RMSNorm).
+ * where b and sum are null (a plain RMSNorm). A thread holds its first NORM_PER values in registers between the two
+ * passes, their loads all in flight at once: a decode step's norms are a single block each, bound by load latency.
+ * Where xq is not null, out is also quantised into xq, xds (then cols is a multiple of 32, at most NORM_PER · blockDim).
  */
-extern "C" __global__ void rms_norm(const float* a, const float* b, const float* weight, float* sum, float* out, int cols, float eps) {
+constexpr int NORM_PER = 4;
+
+extern "C" __global__ void rms_norm(const float* a, const float* b, const float* weight, float* sum, float* out, int cols, float eps,
+		int8_t* xq, float2* xds) {
 	const long at = (long) blockIdx.x * cols;
+	const float* ar = a + at;
+	const float* br = b ? b + at : nullptr;
 	float* s = sum ? sum + at : nullptr;
-	const float ss = add_squares(a + at, b ? b + at : nullptr, s, cols, threadIdx.x, blockDim.x);
+	float v[NORM_PER];
+	float ss = 0.0f;
+#pragma unroll
+	for (int j = 0; j < NORM_PER; j++) {
+		const int i = threadIdx.x + j * blockDim.x;
+		v[j] = i < cols ? (br ? ar[i] + br[i] : ar[i]) : 0.0f;
+		ss += v[j] * v[j];
+	}
+#pragma unroll
+	for (int j = 0; j < NORM_PER; j++) {
+		const int i = threadIdx.x + j * blockDim.x;
+		if (s && i < cols) {
+			s[i] = v[j];
+		}
+	}
+	const int rest = NORM_PER * blockDim.x;
+	if (cols > rest) {
+		ss += add_squares(ar + rest, br ? br + rest : nullptr, s ? s + rest : nullptr, cols - rest, threadIdx.x, blockDim.x);
+	}
 	const float scale = rsqrtf(block_sum(ss) / cols + eps);
-	scale_row(s ? s : a + at, weight, out + at, cols, scale, threadIdx.x, blockDim.x);
+#pragma unroll
+	for (int j = 0; j < NORM_PER; j++) {
+		const int i = threadIdx.x + j * blockDim.x;
+		if (i < cols) {
+			const float o = v[j] * scale * weight[i];
+			out[at + i] = o;
+			if (xq) {
+				quantize_lane(o, at + i, xq, xds);
+			}
+		}
+	}
+	if (cols > rest) {
+		// b is null wherever sum is (the plain norm), so s, else a, holds the sums
+		scale_row((s ? s : ar) + rest, weight + rest, out + at + rest, cols - rest, scale, threadIdx.x, blockDim.x);
+	}
 }
 
 /** Stores value i of a cache row as F16 (f16 = 1) or F32. */
@@ -661,12 +709,13 @@ HD void rope_store_row(int i, float* q, float* k, const float* v, const int* pos
 }
 
 /**
- * A block per row: rope (q alone), set_rows (v into values alone) and both fused for a layer's new query, key and value
- * (positions outside the cache are not stored).
+ * Row blockIdx.x, shared by gridDim.y blocks: rope (q alone), set_rows (v into values alone) and both fused for a layer's
+ * new query, key and value (positions outside the cache are not stored).
  */
 extern "C" __global__ void rope_store(float* q, float* k, const float* v, const int* positions, const float* freq, int qCols, int kvCols,
 		int headSize, int neox, void* keys, void* values, int cacheRows, int f16) {
-	rope_store_row(blockIdx.x, q, k, v, positions, freq, qCols, kvCols, headSize, neox, keys, values, cacheRows, f16, threadIdx.x, blockDim.x);
+	rope_store_row(blockIdx.x, q, k, v, positions, freq, qCols, kvCols, headSize, neox, keys, values, cacheRows, f16,
+			blockIdx.y * blockDim.x + threadIdx.x, gridDim.y * blockDim.x);
 }
 
 /** A block per row: the first index of the largest value. */
@@ -827,11 +876,48 @@ template <bool F16CACHE> __device__ __forceinline__ float cache_at(const void* c
 }
 
 /**
+ * Element e of attention's output, quantised for the output projection's GEMV too where xq is not null (then the head
+ * size is a multiple of 32, so a warp writes whole blocks).
+ */
+__device__ __forceinline__ void attention_out(float v, long e, float* out, int8_t* xq, float2* xds) {
+	out[e] = v;
+	if (xq) {
+		quantize_lane(v, e, xq, xds);
+	}
+}
+
+/**
+ * Merges the splits' partial softmax states of query row i, head h into out. The partials were written by other blocks,
+ * so they are read past the (incoherent) L1 cache.
+ */
+__device__ void attention_combine(const float* partial, int i, int h, int heads, int headSize, int splits, float* out, int8_t* xq, float2* xds) {
+	const float* p = partial + ((long) i * heads + h) * splits * (headSize + 2);
+	float mAll = -INFINITY;
+	for (int s = 0; s < splits; s++) {
+		mAll = fmaxf(mAll, __ldcg(p + s * (headSize + 2)));
+	}
+	float lAll = 0.0f;
+	for (int s = 0; s < splits; s++) {
+		const float m = __ldcg(p + s * (headSize + 2));
+		lAll += m == -INFINITY ? 0.0f : __ldcg(p + s * (headSize + 2) + 1) * __expf(m - mAll);
+	}
+	for (int d = threadIdx.x; d < headSize; d += blockDim.x) {
+		float v = 0.0f;
+		for (int s = 0; s < splits; s++) {
+			const float m = __ldcg(p + s * (headSize + 2));
+			v += m == -INFINITY ? 0.0f : __ldcg(p + s * (headSize + 2) + 2 + d) * __expf(m - mAll);
+		}
+		attention_out(lAll > 0.0f ? v / lAll : 0.0f, (long) i * heads * headSize + h * headSize + d, out, xq, xds);
+	}
+}
+
+/**
  * The block's warps' softmax states (in shared memory) merged: the output of query row i, head h where there is one
- * split, else split s's (max, sum, unnormalised output) into partial for attention_combine.
+ * split, else split s's (max, sum, unnormalised output) into partial; the last of the splits to finish (counted in
+ * counters, which it leaves at zero for the next launch) combines them, saving a launch per layer.
  */
 __device__ void attention_finish(const float* wm, const float* wl, const float (*wacc)[ATT_MAX_HEAD], int headSize, int i, int h, int s,
-		int heads, int splits, float* out, float* partial) {
+		int heads, int splits, float* out, float* partial, int* counters, int8_t* xq, float2* xds) {
 	float mAll = -INFINITY;
 	for (int w = 0; w < ATT_WARPS; w++) {
 		mAll = fmaxf(mAll, wm[w]);
@@ -846,26 +932,43 @@ __device__ void attention_finish(const float* wm, const float* wl, const float (
 			v += wm[w] == -INFINITY ? 0.0f : wacc[w][d] * __expf(wm[w] - mAll);
 		}
 		if (splits == 1) {
-			out[(long) i * heads * headSize + h * headSize + d] = lAll > 0.0f ? v / lAll : 0.0f;
+			attention_out(lAll > 0.0f ? v / lAll : 0.0f, (long) i * heads * headSize + h * headSize + d, out, xq, xds);
 		} else {
 			partial[(((long) i * heads + h) * splits + s) * (headSize + 2) + 2 + d] = v;
 		}
 	}
-	if (splits > 1 && threadIdx.x == 0) {
+	if (splits == 1) {
+		return;
+	}
+	if (threadIdx.x == 0) {
 		float* p = partial + (((long) i * heads + h) * splits + s) * (headSize + 2);
 		p[0] = mAll;
 		p[1] = lAll;
+	}
+	__shared__ bool last;
+	__threadfence();
+	__syncthreads();
+	if (threadIdx.x == 0) {
+		int* counter = counters + (long) i * heads + h;
+		last = atomicAdd(counter, 1) == splits - 1;
+		if (last) {
+			*counter = 0;
+		}
+	}
+	__syncthreads();
+	if (last) {
+		attention_combine(partial, i, h, heads, headSize, splits, out, xq, xds);
 	}
 }
 
 /**
  * Query row i (blockIdx.y), head h (blockIdx.x), split s (blockIdx.z) of `splits`: keys 0 … positions[i] are cut into
  * `splits` chunks of `chunk`; this block runs an online softmax over its chunk, a warp per key at a time, a lane per
- * 32nd dimension. With one split it writes the output; otherwise (max, sum, unnormalised output) into partial for
- * attention_combine. Positions come from device memory, so a captured graph serves every decode position.
+ * 32nd dimension; attention_finish writes the output. Positions come from device memory, so a captured graph serves
+ * every decode position.
  */
 template <bool F16CACHE> __device__ void attention_split(const float* q, const void* keys, const void* vals, const int* positions, int heads,
-		int kvHeads, int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
+		int kvHeads, int headSize, int cacheRows, int chunk, int splits, float* out, float* partial, int* counters, int8_t* xq, float2* xds) {
 	__shared__ float qs[ATT_MAX_HEAD];
 	__shared__ float wm[ATT_WARPS], wl[ATT_WARPS];
 	__shared__ float wacc[ATT_WARPS][ATT_MAX_HEAD];
@@ -922,30 +1025,7 @@ template <bool F16CACHE> __device__ void attention_split(const float* q, const v
 		}
 	}
 	__syncthreads();
-	attention_finish(wm, wl, wacc, headSize, i, h, s, heads, splits, out, partial);
-}
-
-/** Merges the splits' partial softmax states of query row blockIdx.y, head blockIdx.x. */
-extern "C" __global__ void attention_combine(const float* partial, int heads, int headSize, int splits, float* out) {
-	const int h = blockIdx.x, i = blockIdx.y;
-	const float* p = partial + ((long) i * heads + h) * splits * (headSize + 2);
-	float mAll = -INFINITY;
-	for (int s = 0; s < splits; s++) {
-		mAll = fmaxf(mAll, p[s * (headSize + 2)]);
-	}
-	float lAll = 0.0f;
-	for (int s = 0; s < splits; s++) {
-		const float m = p[s * (headSize + 2)];
-		lAll += m == -INFINITY ? 0.0f : p[s * (headSize + 2) + 1] * __expf(m - mAll);
-	}
-	for (int d = threadIdx.x; d < headSize; d += blockDim.x) {
-		float v = 0.0f;
-		for (int s = 0; s < splits; s++) {
-			const float m = p[s * (headSize + 2)];
-			v += m == -INFINITY ? 0.0f : p[s * (headSize + 2) + 2 + d] * __expf(m - mAll);
-		}
-		out[(long) i * heads * headSize + h * headSize + d] = lAll > 0.0f ? v / lAll : 0.0f;
-	}
+	attention_finish(wm, wl, wacc, headSize, i, h, s, heads, splits, out, partial, counters, xq, xds);
 }
 
 /** The VEC values of a cache row's 16 bytes at element i (8 F16 or 4 F32), as floats. */
@@ -992,7 +1072,7 @@ __device__ __forceinline__ void softmax_merge(float& m, float& l, float* acc, in
  * do. Needs headSize to be a multiple of 8 (F16) or 4 (F32), at most ATT_MAX_HEAD.
  */
 template <bool F16CACHE> __device__ void attention_wide(const float* q, const void* keys, const void* vals, const int* positions, int heads,
-		int kvHeads, int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
+		int kvHeads, int headSize, int cacheRows, int chunk, int splits, float* out, float* partial, int* counters, int8_t* xq, float2* xds) {
 	constexpr int VEC = F16CACHE ? 8 : 4, PER = 8; // a lane holds at most 8 of a row's values (ATT_MAX_HEAD / 32)
 	__shared__ float qs[ATT_MAX_HEAD];
 	__shared__ float wm[ATT_WARPS], wl[ATT_WARPS];
@@ -1084,25 +1164,29 @@ template <bool F16CACHE> __device__ void attention_wide(const float* q, const vo
 		}
 	}
 	__syncthreads();
-	attention_finish(wm, wl, wacc, headSize, i, h, s, heads, splits, out, partial);
+	attention_finish(wm, wl, wacc, headSize, i, h, s, heads, splits, out, partial, counters, xq, xds);
 }
 
 extern "C" __global__ void attention_f16(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
-		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
-	attention_split<true>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
+		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial, int* counters, int8_t* xq,
+		float2* xds) {
+	attention_split<true>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial, counters, xq, xds);
 }
 
 extern "C" __global__ void attention_f32(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
-		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
-	attention_split<false>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
+		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial, int* counters, int8_t* xq,
+		float2* xds) {
+	attention_split<false>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial, counters, xq, xds);
 }
 
 extern "C" __global__ void attention_wide_f16(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
-		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
-	attention_wide<true>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
+		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial, int* counters, int8_t* xq,
+		float2* xds) {
+	attention_wide<true>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial, counters, xq, xds);
 }
 
 extern "C" __global__ void attention_wide_f32(const float* q, const void* keys, const void* vals, const int* positions, int heads, int kvHeads,
-		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial) {
-	attention_wide<false>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial);
+		int headSize, int cacheRows, int chunk, int splits, float* out, float* partial, int* counters, int8_t* xq,
+		float2* xds) {
+	attention_wide<false>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial, counters, xq, xds);
 }

@@ -72,15 +72,7 @@ public final class ComputeCheck {
 					weights(own, type);
 				}
 				matmuls(own);
-			}
-			// the attention kernel that is not yet the default (-Datelier.compute.attention=wide), with the decode graph
-			System.setProperty("atelier.compute.attention", "wide");
-			try (Compute wide = CudaCompute.openWithoutCublas(context)) {
-				System.out.println("== attention_wide (-Datelier.compute.attention=wide)");
-				attentions(wide);
-				decodeGraph(wide);
-			} finally {
-				System.clearProperty("atelier.compute.attention");
+				quantisedByWriter(own);
 			}
 			try (Compute withCublas = CudaCompute.open(context)) {
 				if (withCublas.description().contains("cuBLAS")) {
@@ -396,19 +388,34 @@ public final class ComputeCheck {
 
 	/** addRmsNorm and ropeAndCache (one kernel each) against the separate operations on the same device. */
 	private static void fused(Compute compute) {
-		int cols = 2048;
-		float[][] a = randomRows(3, cols, 1f);
-		float[][] b = randomRows(3, cols, 1f);
-		Tensor weight = floats(compute, randomRows(1, cols, 1f));
-		Tensor x = floats(compute, a);
-		Tensor delta = floats(compute, b);
-		Tensor sum = floats(compute, a);
-		Tensor normed = compute.allocate(TensorType.F32, 3, cols);
-		compute.add(sum, delta, sum);
-		compute.rmsNorm(sum, weight, 1e-5f, normed);
-		compute.addRmsNorm(x, delta, weight, 1e-5f, x, delta); // as a layer calls it
-		report("addRmsNorm: the sum", null, read(x), read(sum), 0);
-		report("addRmsNorm: the norm", null, read(delta), read(normed), EXACT);
+		// 5000 values: more than rms_norm's block holds in registers
+		for (int cols : new int[] { 2048, 5000 }) {
+			float[][] a = randomRows(3, cols, 1f);
+			float[][] b = randomRows(3, cols, 1f);
+			float[][] w = randomRows(1, cols, 1f);
+			Tensor weight = floats(compute, w);
+			Tensor x = floats(compute, a);
+			Tensor delta = floats(compute, b);
+			Tensor sum = floats(compute, a);
+			Tensor normed = compute.allocate(TensorType.F32, 3, cols);
+			compute.add(sum, delta, sum);
+			compute.rmsNorm(sum, weight, 1e-5f, normed);
+			compute.addRmsNorm(x, delta, weight, 1e-5f, x, delta); // as a layer calls it
+			report("addRmsNorm cols=" + cols + ": the sum", null, read(x), read(sum), 0);
+			report("addRmsNorm cols=" + cols + ": the norm", null, read(delta), read(normed), EXACT);
+			float[][] reference = new float[3][cols];
+			for (int i = 0; i < 3; i++) {
+				double squares = 0;
+				for (int j = 0; j < cols; j++) {
+					squares += (double) (a[i][j] + b[i][j]) * (a[i][j] + b[i][j]);
+				}
+				double scale = 1 / Math.sqrt(squares / cols + 1e-5);
+				for (int j = 0; j < cols; j++) {
+					reference[i][j] = (float) ((a[i][j] + b[i][j]) * scale * w[0][j]);
+				}
+			}
+			report("rmsNorm cols=" + cols, null, read(normed), reference, EXACT * 10);
+		}
 		int heads = 8;
 		int kvHeads = 2;
 		int hs = 64;
@@ -467,6 +474,46 @@ public final class ComputeCheck {
 		}
 	}
 
+	/**
+	 * x quantised by the rms_norm, swiglu or attention that wrote it (the GEMV then launches no quantize_x) multiplies exactly as
+	 * x quantised by quantize_x; a write in between makes the GEMV quantise again.
+	 */
+	private static void quantisedByWriter(Compute compute) {
+		int cols = 2048;
+		for (TensorType type : List.of(TensorType.Q4_0, TensorType.Q8_0, TensorType.Q4_K)) {
+			Tensor w = compute.upload(type, 64, cols, weights(type, 64, cols).stored());
+			for (int n : new int[] { 1, 3 }) {
+				Tensor x = floats(compute, randomRows(n, cols, 1f));
+				Tensor y = floats(compute, randomRows(n, cols, 1f));
+				Tensor out = compute.allocate(TensorType.F32, n, 64);
+				compute.addRmsNorm(x, y, floats(compute, randomRows(1, cols, 1f)), 1e-5f, x, y);
+				compute.matmul(w, y, out);
+				report("matmul after addRmsNorm n=" + n, type, read(out), matmul(compute, w, read(y)), 0);
+				compute.rmsNorm(x, floats(compute, randomRows(1, cols, 1f)), 1e-5f, y);
+				compute.matmul(w, y, out);
+				report("matmul after rmsNorm n=" + n, type, read(out), matmul(compute, w, read(y)), 0);
+				compute.swiGlu(x, floats(compute, randomRows(n, cols, 1f)), y);
+				compute.matmul(w, y, out);
+				report("matmul after swiGlu n=" + n, type, read(out), matmul(compute, w, read(y)), 0);
+				// 16 heads of 128 (2048 values a row) over 1000 cached rows: split, the last split combining and quantising
+				Tensor keys = compute.allocate(TensorType.F16, 1000, 512);
+				Tensor values = compute.allocate(TensorType.F16, 1000, 512);
+				Tensor all = ints(compute, java.util.stream.IntStream.range(0, 1000).toArray());
+				compute.setRows(floats(compute, randomRows(1000, 512, 1f)), all, keys);
+				compute.setRows(floats(compute, randomRows(1000, 512, 1f)), all, values);
+				compute.attention(floats(compute, randomRows(n, cols, 1f)), keys, values, ints(compute, java.util.stream.IntStream.range(900, 900 + n)
+						.toArray()), 16, 4, y);
+				compute.matmul(w, y, out);
+				report("matmul after attention n=" + n, type, read(out), matmul(compute, w, read(y)), 0);
+				float[][] other = randomRows(n, cols, 1f);
+				compute.rmsNorm(x, floats(compute, randomRows(1, cols, 1f)), 1e-5f, y);
+				y.write(segment(other));
+				compute.matmul(w, y, out);
+				report("matmul after rmsNorm, then a write n=" + n, type, read(out), matmul(compute, w, other), 0);
+			}
+		}
+	}
+
 	private static void rope(Compute compute, boolean neox) {
 		int heads = 4;
 		int hs = 64;
@@ -496,7 +543,8 @@ public final class ComputeCheck {
 	/** Rows stored with setRows into a cache of {@code cacheType}, then n queries at positions last − n + 1 … last (causal). */
 	/**
 	 * Head sizes 64, 128, 256 (in the wide kernel: 4, 2 and 1 keys per warp at once), 80 and 36 (lanes of a key left
-	 * idle; 36 in F16 takes the value-at-a-time kernel either way).
+	 * idle); 36 and 44 in F16 take the value-at-a-time kernel. Single queries split the keys, so the last split's combine
+	 * runs, and the counters it resets serve the next launch.
 	 */
 	private static void attentions(Compute compute) {
 		attention(compute, TensorType.F16, 1, 1000, 700, 128);
@@ -507,6 +555,8 @@ public final class ComputeCheck {
 		attention(compute, TensorType.F16, 2, 200, 150, 80);
 		attention(compute, TensorType.F16, 2, 100, 50, 36);
 		attention(compute, TensorType.F32, 1, 100, 60, 36);
+		attention(compute, TensorType.F16, 1, 1000, 900, 44);
+		attention(compute, TensorType.F16, 1, 1000, 999, 44);
 	}
 
 	private static void attention(Compute compute, TensorType cacheType, int n, int cacheRows, int firstPosition, int hs) {

@@ -120,8 +120,9 @@ public final class OneCard {
 		ComputeRuntimeService runtime = new ComputeRuntimeService();
 		try (VramLease.Use use = lease.use(); ComputeContext context = devices.openContext(lease); Compute compute = runtime.open(context, 1)) {
 			int cols = 4096;
-			int rows = (int) Math.min(Integer.MAX_VALUE / cols, (lease.bytes() - runtime.workspaceBytes(context.device(), batch, cols)
-					- (256L << 20)) / (2L * cols) / 8);
+			// a row costs its 8 weights' F16 values and the batch's F32 outputs
+			long free = lease.bytes() - runtime.workspaceBytes(context.device(), batch, cols) - 4L * batch * cols - (256L << 20);
+			int rows = (int) Math.min(Integer.MAX_VALUE / cols, free / (8 * 2L * cols + 4L * batch));
 			List<Tensor> weights = new java.util.ArrayList<>();
 			for (int i = 0; i < 8; i++) {
 				weights.add(compute.allocate(TensorType.F16, rows, cols));

@@ -37,6 +37,9 @@ public final class CudaCompute implements Compute {
 	static final int GEMV_MATRICES = 3;
 	/** Threads of the per-row and grid-stride kernels. */
 	private static final int THREADS = 256;
+	/** rms_norm's block and the values a thread holds (compute.cu's NORM_PER): a row of 4096 in registers. */
+	private static final int NORM_THREADS = 1024;
+	private static final int NORM_PER = 4;
 	/** Query blocks that keep a GPU busy: attention splits the keys into chunks until it has about this many. */
 	private static final int ATTENTION_BLOCKS = 1024;
 	/** The fewest keys an attention split takes. */
@@ -66,16 +69,21 @@ public final class CudaCompute implements Compute {
 	private Cublas.Handle cublas;
 	private boolean capturing;
 	private boolean closed;
+	/** Whether a quantised tensor was made here: only then do rms_norm and swiglu quantise their output too. */
+	private boolean anyQuantised;
 	/**
-	 * {@code -Datelier.compute.attention=wide} (read when a compute opens): attention with 16-byte loads and several
-	 * keys per warp, not yet verified on a GPU, so not the default; the value-at-a-time kernel otherwise.
+	 * The activations the 8-bit x scratch holds (in stream order), where the last launch quantised them: a GEMV of
+	 * those then skips quantize_x. Any other launch or write forgets it, so a stale copy is never read.
 	 */
-	private final boolean wideAttention = "wide".equals(System.getProperty("atelier.compute.attention"));
+	private QuantizedX quantizedX;
 	/** Per kernel and grid where {@link #PROFILE}: launches and device milliseconds. */
 	private final Map<String, double[]> profile = new HashMap<>();
 
+	private record QuantizedX(long address, int rows, int cols) {
+	}
+
 	private enum Scratch {
-		X_QUANTIZED, X_HALF, W_HALF, ATTENTION, CUBLAS_WORKSPACE
+		X_QUANTIZED, X_HALF, W_HALF, ATTENTION, ATTENTION_COUNTERS, CUBLAS_WORKSPACE
 	}
 
 	private CudaCompute(ComputeContext context, Optional<Cublas.Library> cublas) {
@@ -107,7 +115,7 @@ public final class CudaCompute implements Compute {
 	public static long workspaceBytes(int batchRows, int maxCols) {
 		long quantized = (long) GEMV_MAX_ROWS * maxCols + (long) GEMV_MAX_ROWS * maxCols / 32 * 8;
 		long half = 2L * batchRows * maxCols;
-		long attention = 4L * ATTENTION_BLOCKS * (ATTENTION_MAX_HEAD + 2);
+		long attention = 4L * ATTENTION_BLOCKS * (ATTENTION_MAX_HEAD + 3);
 		return 2 * (quantized + half + attention) + DEQUANTIZED_BYTES + CUBLAS_WORKSPACE;
 	}
 
@@ -144,6 +152,7 @@ public final class CudaCompute implements Compute {
 		ensureOpen();
 		CudaTensor tensor = new CudaTensor(this, type, rows, cols, context.allocate(Shapes.allocation(type, rows, cols)), 0, null);
 		tensors.add(tensor);
+		anyQuantised |= type.quantised();
 		return tensor;
 	}
 
@@ -184,6 +193,7 @@ public final class CudaCompute implements Compute {
 		int cols = x.cols();
 		int n = x.rows();
 		if (n > GEMV_MAX_ROWS && cols % 32 == 0) {
+			quantizedX = null; // cuBLAS writes without a launch
 			for (int j = 0; j < weights.size(); j++) {
 				batched(own(weights.get(j)), in, own(outs.get(j)));
 			}
@@ -196,10 +206,13 @@ public final class CudaCompute implements Compute {
 		long quantized = 0;
 		long scales = 0;
 		if (weights.stream().anyMatch(w -> w.type().quantised())) {
-			DeviceBuffer xq = scratch(Scratch.X_QUANTIZED, (long) n * cols + (long) n * cols / 32 * 8);
-			quantized = xq.address();
+			quantized = quantizedScratch(n, cols).address();
 			scales = quantized + (long) n * cols;
-			launch("quantize_x", ceil(cols / 32, THREADS / 32), n, 1, THREADS, in.address(), quantized, scales, cols);
+			QuantizedX wanted = new QuantizedX(in.address(), n, cols);
+			if (!wanted.equals(quantizedX)) {
+				launch("quantize_x", ceil(cols / 32, THREADS / 32), n, 1, THREADS, in.address(), quantized, scales, cols);
+				quantizedX = wanted;
+			}
 		}
 		for (Map.Entry<String, List<Integer>> group : byKernel.entrySet()) {
 			List<Integer> members = group.getValue();
@@ -225,6 +238,40 @@ public final class CudaCompute implements Compute {
 				launch(group.getKey(), ceil(rows, THREADS / 32), n, 1, THREADS, args.toArray());
 			}
 		}
+		for (Tensor out : outs) {
+			if (overlaps(own(out), in)) {
+				quantizedX = null;
+			}
+		}
+	}
+
+	/** x's 8 bits and its blocks' (d, d·Σq), as quantize_x, rms_norm and swiglu write them for a GEMV of n × cols. */
+	private DeviceBuffer quantizedScratch(int n, int cols) {
+		return scratch(Scratch.X_QUANTIZED, (long) n * cols + (long) n * cols / 32 * 8);
+	}
+
+	/** Notes that the launch just queued quantised {@code out} (where xq is not zeros). */
+	private void quantized(Tensor out, long[] xq) {
+		if (xq[0] != 0) {
+			quantizedX = new QuantizedX(own(out).address(), out.rows(), out.cols());
+		}
+	}
+
+	private static boolean overlaps(CudaTensor a, CudaTensor b) {
+		return a.address() < b.address() + b.bytes() && b.address() < a.address() + a.bytes();
+	}
+
+	/**
+	 * The quantised-x arguments (xq, xds) of a kernel writing n × cols activations that a GEMV may read next, or zeros:
+	 * only while quantised weights exist here, for GEMV batches, rows of whole blocks, and as many values as the kernel
+	 * quantises ({@code maxCols}).
+	 */
+	private long[] quantizeAlso(int n, int cols, int maxCols) {
+		if (!anyQuantised || n > GEMV_MAX_ROWS || cols % 32 != 0 || cols > maxCols) {
+			return new long[] { 0L, 0L };
+		}
+		long xq = quantizedScratch(n, cols).address();
+		return new long[] { xq, xq + (long) n * cols };
 	}
 
 	/** The GEMV kernel of a weight type: 16-byte loads where the rows allow them, a value at a time otherwise. */
@@ -294,20 +341,25 @@ public final class CudaCompute implements Compute {
 	@Override
 	public void rmsNorm(Tensor x, Tensor weight, float eps, Tensor out) {
 		Shapes.rmsNorm(x, weight, out);
-		launch("rms_norm", x.rows(), 1, 1, THREADS, own(x).address(), 0L, own(weight).address(), 0L, own(out).address(), x.cols(), eps);
+		long[] xq = quantizeAlso(out.rows(), out.cols(), NORM_PER * NORM_THREADS);
+		launch("rms_norm", x.rows(), 1, 1, NORM_THREADS, own(x).address(), 0L, own(weight).address(), 0L, own(out).address(), x.cols(), eps, xq[0],
+				xq[1]);
+		quantized(out, xq);
 	}
 
 	@Override
 	public void addRmsNorm(Tensor a, Tensor b, Tensor weight, float eps, Tensor sum, Tensor out) {
 		Shapes.addRmsNorm(a, b, weight, sum, out);
-		launch("rms_norm", a.rows(), 1, 1, THREADS, own(a).address(), own(b).address(), own(weight).address(), own(sum).address(), own(out).address(),
-				a.cols(), eps);
+		long[] xq = quantizeAlso(out.rows(), out.cols(), NORM_PER * NORM_THREADS);
+		launch("rms_norm", a.rows(), 1, 1, NORM_THREADS, own(a).address(), own(b).address(), own(weight).address(), own(sum).address(),
+				own(out).address(), a.cols(), eps, xq[0], xq[1]);
+		quantized(out, xq);
 	}
 
 	@Override
 	public void rope(Tensor x, Tensor positions, Tensor frequencies, int headSize, boolean neox) {
 		Shapes.rope(x, positions, frequencies, headSize);
-		launch("rope_store", x.rows(), 1, 1, THREADS, own(x).address(), 0L, 0L, own(positions).address(), own(frequencies).address(), x.cols(), 0,
+		launch("rope_store", x.rows(), ropeBlocks(x.cols() / 2), 1, THREADS, own(x).address(), 0L, 0L, own(positions).address(), own(frequencies).address(), x.cols(), 0,
 				headSize, neox ? 1 : 0, 0L, 0L, 0, 0);
 	}
 
@@ -315,16 +367,16 @@ public final class CudaCompute implements Compute {
 	public void ropeAndCache(Tensor q, Tensor k, Tensor v, Tensor positions, Tensor frequencies, int headSize, boolean neox, Tensor keys,
 			Tensor values) {
 		Shapes.ropeAndCache(q, k, v, positions, frequencies, headSize, keys, values);
-		launch("rope_store", q.rows(), 1, 1, THREADS, own(q).address(), own(k).address(), own(v).address(), own(positions).address(),
-				own(frequencies).address(), q.cols(), k.cols(), headSize, neox ? 1 : 0, own(keys).address(), own(values).address(), keys.rows(),
-				keys.type() == TensorType.F16 ? 1 : 0);
+		launch("rope_store", q.rows(), ropeBlocks(Math.max(q.cols() / 2, k.cols())), 1, THREADS, own(q).address(), own(k).address(),
+				own(v).address(), own(positions).address(), own(frequencies).address(), q.cols(), k.cols(), headSize, neox ? 1 : 0,
+				own(keys).address(), own(values).address(), keys.rows(), keys.type() == TensorType.F16 ? 1 : 0);
 	}
 
 	@Override
 	public void setRows(Tensor rows, Tensor positions, Tensor cache) {
 		Shapes.setRows(rows, positions, cache);
-		launch("rope_store", rows.rows(), 1, 1, THREADS, 0L, 0L, own(rows).address(), own(positions).address(), 0L, 0, rows.cols(), 0, 0, 0L,
-				own(cache).address(), cache.rows(), cache.type() == TensorType.F16 ? 1 : 0);
+		launch("rope_store", rows.rows(), ropeBlocks(rows.cols()), 1, THREADS, 0L, 0L, own(rows).address(), own(positions).address(), 0L, 0,
+				rows.cols(), 0, 0, 0L, own(cache).address(), cache.rows(), cache.type() == TensorType.F16 ? 1 : 0);
 	}
 
 	@Override
@@ -336,15 +388,30 @@ public final class CudaCompute implements Compute {
 		int n = q.rows();
 		int splits = attentionSplits(n, heads, keys.rows());
 		int chunk = ceil(keys.rows(), splits);
-		long partial = splits == 1 ? 0 : scratch(Scratch.ATTENTION, 4L * n * heads * splits * (headSize + 2)).address();
-		boolean f16 = keys.type() == TensorType.F16;
-		// the wide kernel needs a head's values to fill 16-byte loads (every Llama, Mistral and Qwen2 shape)
-		String kernel = (wideAttention && headSize % (f16 ? 8 : 4) == 0 ? "attention_wide_" : "attention_") + (f16 ? "f16" : "f32");
-		launch(kernel, heads, n, splits, 128, own(q).address(), own(keys).address(), own(values).address(), own(positions).address(), heads, kvHeads,
-				headSize, keys.rows(), chunk, splits, own(out).address(), partial);
+		long partial = 0;
+		long counters = 0;
 		if (splits > 1) {
-			launch("attention_combine", heads, n, 1, 128, partial, heads, headSize, splits, own(out).address());
+			partial = scratch(Scratch.ATTENTION, 4L * n * heads * splits * (headSize + 2)).address();
+			counters = attentionCounters(4L * n * heads).address();
 		}
+		boolean f16 = keys.type() == TensorType.F16;
+		// 16-byte loads where a head's values fill them (every Llama, Mistral and Qwen2 shape), a value at a time otherwise
+		String kernel = (headSize % (f16 ? 8 : 4) == 0 ? "attention_wide_" : "attention_") + (f16 ? "f16" : "f32");
+		// a warp writes 32 values of a head: whole blocks to quantise where heads have a multiple of 32
+		long[] xq = headSize % 32 == 0 ? quantizeAlso(n, out.cols(), Integer.MAX_VALUE) : new long[] { 0L, 0L };
+		launch(kernel, heads, n, splits, 128, own(q).address(), own(keys).address(), own(values).address(), own(positions).address(), heads, kvHeads,
+				headSize, keys.rows(), chunk, splits, own(out).address(), partial, counters, xq[0], xq[1]);
+		quantized(out, xq);
+	}
+
+	/** The splits' finishing counters, zero when made: the last split of each (row, head) combines them and resets its own. */
+	private DeviceBuffer attentionCounters(long bytes) {
+		DeviceBuffer before = scratch.get(Scratch.ATTENTION_COUNTERS);
+		DeviceBuffer buffer = scratch(Scratch.ATTENTION_COUNTERS, bytes);
+		if (buffer != before) {
+			buffer.clear(0, buffer.bytes(), stream);
+		}
+		return buffer;
 	}
 
 	/**
@@ -361,7 +428,9 @@ public final class CudaCompute implements Compute {
 	public void swiGlu(Tensor gate, Tensor up, Tensor out) {
 		Shapes.swiGlu(gate, up, out);
 		long count = (long) gate.rows() * gate.cols();
-		launch("swiglu", gridStride(count), 1, 1, THREADS, own(gate).address(), own(up).address(), own(out).address(), count);
+		long[] xq = quantizeAlso(out.rows(), out.cols(), Integer.MAX_VALUE);
+		launch("swiglu", gridStride(count), 1, 1, THREADS, own(gate).address(), own(up).address(), own(out).address(), count, xq[0], xq[1]);
+		quantized(out, xq);
 	}
 
 	@Override
@@ -381,6 +450,7 @@ public final class CudaCompute implements Compute {
 		Shapes.copy(source, target);
 		CudaTensor s = own(source);
 		CudaTensor t = own(target);
+		quantizedX = null;
 		s.buffer.copyTo(s.offset, t.buffer, t.offset, s.bytes(), stream);
 	}
 
@@ -412,6 +482,7 @@ public final class CudaCompute implements Compute {
 	private DeviceStream.Graph record(Runnable work) {
 		stream.beginCapture();
 		capturing = true;
+		quantizedX = null; // a graph replays later, after other work: it relies on nothing queued before it
 		try {
 			work.run();
 		} catch (RuntimeException | Error e) {
@@ -424,6 +495,7 @@ public final class CudaCompute implements Compute {
 			throw e;
 		}
 		capturing = false;
+		quantizedX = null; // what the graph's kernels quantised is not on the stream until it replays
 		return stream.endCapture();
 	}
 
@@ -464,6 +536,7 @@ public final class CudaCompute implements Compute {
 		if (capturing) {
 			throw new IllegalStateException("write: tensors are written before a capture or between replays, not while one records");
 		}
+		quantizedX = null;
 		tensor.buffer.writeAsync(tensor.offset, source, stream);
 		stream.synchronize(); // the caller may reuse its memory once write returns
 	}
@@ -520,6 +593,9 @@ public final class CudaCompute implements Compute {
 	private void launch(String kernel, int gridX, int gridY, int gridZ, int block, Object... args) {
 		ensureOpen();
 		DeviceFunction function = functions.computeIfAbsent(kernel, module::function);
+		if (!kernel.startsWith("gemv_")) {
+			quantizedX = null; // a GEMV only reads x; anything else may write it
+		}
 		timed(kernel + " " + gridX + "×" + gridY + "×" + gridZ, () -> function.launch(new Dim(gridX, gridY, gridZ), Dim.of(block), 0, stream, args));
 	}
 
@@ -556,6 +632,11 @@ public final class CudaCompute implements Compute {
 
 	private static String suffix(TensorType type) {
 		return type.name().toLowerCase(Locale.ROOT);
+	}
+
+	/** Blocks of rope_store per row for a row's largest share of work items (rotated pairs, stored values): one each. */
+	private static int ropeBlocks(int items) {
+		return ceil(items, THREADS);
 	}
 
 	private static int gridStride(long count) {
