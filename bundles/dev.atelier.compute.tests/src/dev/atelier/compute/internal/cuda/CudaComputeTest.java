@@ -146,8 +146,69 @@ class CudaComputeTest {
 		Tensor keys = compute.allocate(TensorType.F16, 4096, 8 * 128);
 		compute.attention(compute.allocate(TensorType.F32, 1, 32 * 128), keys, compute.allocate(TensorType.F16, 4096, 8 * 128), positions, 32, 8,
 				compute.allocate(TensorType.F32, 1, 32 * 128));
-		assertEquals(List.of("attention_f16", "attention_combine"), context.kernels());
+		assertEquals(List.of("attention_wide_f16"), context.kernels(), "the last split combines: no second launch");
 		assertEquals(32, context.launches.get(0).grid().z());
+		assertTrue((long) context.launches.get(0).args().get(12) != 0, "the splits' finishing counters");
+	}
+
+	@Test
+	void headsThatDoNotFillSixteenByteLoadsTakeTheValueAtATimeAttention() {
+		compute.attention(compute.allocate(TensorType.F32, 1, 4 * 36), compute.allocate(TensorType.F16, 64, 2 * 36),
+				compute.allocate(TensorType.F16, 64, 2 * 36), compute.allocate(TensorType.I32, 1, 1), 4, 2, compute.allocate(TensorType.F32, 1, 4 * 36));
+		assertEquals(List.of("attention_f16"), context.kernels());
+	}
+
+	@Test
+	void aGemvOfQuantisedWeightsReadsXAsTheNormSwigluOrAttentionThatWroteItQuantisedIt() {
+		Tensor w = weights(TensorType.Q4_K, 64, 512);
+		Tensor x = compute.allocate(TensorType.F32, 1, 512);
+		Tensor y = compute.allocate(TensorType.F32, 1, 512);
+		Tensor out = compute.allocate(TensorType.F32, 1, 64);
+		Tensor norm = compute.allocate(TensorType.F32, 1, 512);
+		compute.addRmsNorm(x, y, norm, 1e-5f, x, y);
+		compute.matmul(w, y, out);
+		compute.swiGlu(x, x, y);
+		compute.matmul(w, y, out);
+		compute.attention(compute.allocate(TensorType.F32, 1, 4 * 128), compute.allocate(TensorType.F16, 64, 128),
+				compute.allocate(TensorType.F16, 64, 128), compute.allocate(TensorType.I32, 1, 1), 4, 1, y);
+		compute.matmul(w, y, out);
+		assertEquals(List.of("rms_norm", "gemv_q4_k", "swiglu", "gemv_q4_k", "attention_wide_f16", "gemv_q4_k"), context.kernels());
+		for (int i : new int[] { 0, 2, 4 }) {
+			List<Object> args = context.launches.get(i).args();
+			assertEquals(context.launches.get(i + 1).args().get(10), args.get(args.size() - 2), "the GEMV's x is what " + context.kernels().get(i)
+					+ " quantised");
+		}
+	}
+
+	@Test
+	void xIsQuantisedAgainWhenAnythingButAGemvCameBetween() {
+		Tensor w = weights(TensorType.Q8_0, 64, 512);
+		Tensor x = compute.allocate(TensorType.F32, 1, 512);
+		Tensor out = compute.allocate(TensorType.F32, 1, 64);
+		Tensor norm = compute.allocate(TensorType.F32, 1, 512);
+		compute.rmsNorm(x, norm, 1e-5f, x);
+		compute.add(x, x, x);
+		compute.matmul(w, x, out);
+		compute.rmsNorm(x, norm, 1e-5f, x);
+		x.write(arena.allocate(x.bytes()));
+		compute.matmul(w, x, out);
+		compute.rmsNorm(x, norm, 1e-5f, x);
+		Compute.Graph graph = compute.capture(() -> compute.matmul(w, x, out));
+		graph.close();
+		compute.rmsNorm(x, norm, 1e-5f, x);
+		compute.matmul(w, compute.allocate(TensorType.F32, 1, 512), out);
+		assertEquals(List.of("rms_norm", "add", "quantize_x", "gemv_q8_0", "rms_norm", "quantize_x", "gemv_q8_0", "rms_norm", "quantize_x",
+				"gemv_q8_0", "rms_norm", "quantize_x", "gemv_q8_0"), context.kernels(), "an add, a write, a capture's start, another x");
+	}
+
+	@Test
+	void withoutQuantisedWeightsNothingIsQuantisedBeforehand() {
+		Tensor w = weights(TensorType.F16, 64, 512);
+		Tensor x = compute.allocate(TensorType.F32, 1, 512);
+		compute.rmsNorm(x, compute.allocate(TensorType.F32, 1, 512), 1e-5f, x);
+		compute.matmul(w, x, compute.allocate(TensorType.F32, 1, 64));
+		assertEquals(List.of("rms_norm", "gemv_f16"), context.kernels());
+		assertEquals(List.of(0L, 0L), context.launches.get(0).args().subList(7, 9), "no 8-bit x written");
 	}
 
 	@Test

@@ -11,9 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.Tensor;
@@ -41,7 +39,7 @@ public final class CpuCompute implements Compute {
 
 	private final ComputeContext context;
 	private final int threads;
-	private final ForkJoinPool pool;
+	private final Workers pool;
 	private final Set<CpuTensor> owned = ConcurrentHashMap.newKeySet();
 	private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 	/** The operations a capture is recording; null when operations run at once. */
@@ -61,7 +59,7 @@ public final class CpuCompute implements Compute {
 	CpuCompute(ComputeContext context, int threads, boolean nativeKernels) {
 		this.context = context;
 		this.threads = Math.max(1, threads);
-		this.pool = this.threads == 1 ? null : new ForkJoinPool(this.threads);
+		this.pool = this.threads == 1 ? null : new Workers(this.threads, "atelier " + context.device().id());
 		this.nativeKernels = nativeKernels ? NativeKernels.get() : Optional.empty();
 	}
 
@@ -631,7 +629,7 @@ public final class CpuCompute implements Compute {
 	public void close() {
 		List.copyOf(owned).forEach(CpuTensor::close);
 		if (pool != null) {
-			pool.shutdownNow();
+			pool.close();
 		}
 	}
 
@@ -642,7 +640,7 @@ public final class CpuCompute implements Compute {
 			}
 			return;
 		}
-		pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(task)).join();
+		pool.run(tasks, task);
 	}
 
 	/** Per worker thread, the attention's float copies of a head's cache, reused. */
