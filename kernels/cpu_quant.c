@@ -152,21 +152,34 @@ TARGET_AVX2 static inline float hsum(__m256 v) {
 	return _mm_cvtss_f32(_mm_add_ss(t, _mm_movehdup_ps(t)));
 }
 
+/**
+ * A block's weights made ready for products with any x, once however many rows of x it meets: the unsigned operand u
+ * the instructions want (Q8_0's |w|, Q4_0's stored nibbles) and, for Q8_0, w itself, whose signs go onto x.
+ */
+TARGET_AVX2 static inline void block_weights(int type, const uint8_t* blk, __m256i* u, __m256i* w) {
+	if (type == Q8_0) {
+		*w = q8_weights(blk);
+		*u = _mm256_abs_epi8(*w);
+	} else {
+		*u = q4_nibbles(blk);
+		*w = _mm256_setzero_si256();
+	}
+}
+
 // Q4_0 multiplies the stored nibbles (unsigned, as the instructions want) and starts each block's sum at −8·Σx (from
 // the activations' per-32 sums): cheaper than making signed weights of them.
-TARGET_AVX2 static inline __m256i block_dot_avx2(int type, const uint8_t* blk, const int8_t* x32, int sum) {
+TARGET_AVX2 static inline __m256i pair_dot_avx2(int type, __m256i u, __m256i w, const int8_t* x32, int sum) {
 	const __m256i x = _mm256_loadu_si256((const __m256i*) x32);
 	const __m256i ones = _mm256_set1_epi16(1);
 	if (type == Q8_0) { // pairs of |w|·x fit 16 bits: at most 2 · 128 · 127
-		const __m256i w = q8_weights(blk);
-		return _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_sign_epi8(w, w), _mm256_sign_epi8(x, w)), ones);
+		return _mm256_madd_epi16(_mm256_maddubs_epi16(u, _mm256_sign_epi8(x, w)), ones);
 	}
-	return _mm256_add_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(q4_nibbles(blk), x), ones), _mm256_zextsi128_si256(_mm_cvtsi32_si128(-8 * sum)));
+	return _mm256_add_epi32(_mm256_madd_epi16(_mm256_maddubs_epi16(u, x), ones), _mm256_zextsi128_si256(_mm_cvtsi32_si128(-8 * sum)));
 }
 
-// A row of Q8_0 or Q4_0 blocks: BLOCK_DOT's 32-bit lane sums, four blocks in flight so that the multiply-adds' latency
+// A row of Q8_0 or Q4_0 blocks: PAIR_DOT's 32-bit lane sums, four blocks in flight so that the multiply-adds' latency
 // does not chain them; one function per instruction set.
-#define ROW_DOT(NAME, TARGET, BLOCK_DOT)                                                                                   \
+#define ROW_DOT(NAME, TARGET, PAIR_DOT)                                                                                    \
 	TARGET static float NAME(int type, const uint8_t* row, const int8_t* q, const float* d, const int* sums, int blocks) {  \
 		const int bytes = block_bytes(type);                                                                               \
 		__m256 acc[4] = { _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps() };           \
@@ -174,18 +187,57 @@ TARGET_AVX2 static inline __m256i block_dot_avx2(int type, const uint8_t* blk, c
 		for (; b + 3 < blocks; b += 4) {                                                                                   \
 			for (int k = 0; k < 4; k++) {                                                                                  \
 				const uint8_t* blk = row + (long) (b + k) * bytes;                                                         \
-				const __m256i s = BLOCK_DOT(type, blk, q + 32 * (b + k), sums[b + k]);                                     \
+				__m256i u, w;                                                                                              \
+				block_weights(type, blk, &u, &w);                                                                          \
+				const __m256i s = PAIR_DOT(type, u, w, q + 32 * (b + k), sums[b + k]);                                     \
 				acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), block_scale(blk, d[b + k]), acc[k]);                       \
 			}                                                                                                              \
 		}                                                                                                                  \
 		for (; b < blocks; b++) {                                                                                          \
 			const uint8_t* blk = row + (long) b * bytes;                                                                   \
-			acc[0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(BLOCK_DOT(type, blk, q + 32 * b, sums[b])), block_scale(blk, d[b]), acc[0]); \
+			__m256i u, w;                                                                                                  \
+			block_weights(type, blk, &u, &w);                                                                              \
+			acc[0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(PAIR_DOT(type, u, w, q + 32 * b, sums[b])), block_scale(blk, d[b]), acc[0]); \
 		}                                                                                                                  \
 		return hsum(_mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3])));                          \
 	}
 
-ROW_DOT(row_dot_avx2, TARGET_AVX2, block_dot_avx2)
+ROW_DOT(row_dot_avx2, TARGET_AVX2, pair_dot_avx2)
+
+// A row of Q8_0 or Q4_0 blocks against n rows of x (a prompt batch), TOKENS at a time: each block's weights are made
+// ready once for the TOKENS rows, whose independent sums keep the multiply-adds from chaining. out[t · stride] gets
+// row t's product.
+#define TOKENS 4
+#define ROWS_DOT(NAME, TARGET, PAIR_DOT)                                                                                   \
+	TARGET static void NAME(int type, const uint8_t* row, const int8_t* q, const float* d, const int* sums, int blocks, int n, \
+			float* out, int64_t stride) {                                                                                  \
+		const int bytes = block_bytes(type);                                                                               \
+		for (int t0 = 0; t0 < n; t0 += TOKENS) {                                                                           \
+			const int count = n - t0 < TOKENS ? n - t0 : TOKENS;                                                           \
+			__m256 acc[TOKENS];                                                                                            \
+			for (int k = 0; k < TOKENS; k++) {                                                                             \
+				acc[k] = _mm256_setzero_ps();                                                                              \
+			}                                                                                                              \
+			for (int b = 0; b < blocks; b++) {                                                                             \
+				const uint8_t* blk = row + (long) b * bytes;                                                               \
+				const float scale = _cvtsh_ss(read16(blk));                                                                \
+				__m256i u, w;                                                                                              \
+				block_weights(type, blk, &u, &w);                                                                          \
+				for (int k = 0; k < TOKENS; k++) {                                                                         \
+					if (k < count) {                                                                                       \
+						const long t = t0 + k;                                                                             \
+						const __m256i s = PAIR_DOT(type, u, w, q + 32 * (t * blocks + b), sums[t * blocks + b]);          \
+						acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(scale * d[t * blocks + b]), acc[k]);  \
+					}                                                                                                      \
+				}                                                                                                          \
+			}                                                                                                              \
+			for (int k = 0; k < count; k++) {                                                                              \
+				out[(t0 + k) * stride] = hsum(acc[k]);                                                                     \
+			}                                                                                                              \
+		}                                                                                                                  \
+	}
+
+ROWS_DOT(rows_dot_avx2, TARGET_AVX2, pair_dot_avx2)
 
 /**
  * The K-quants on AVX2 (also where AVX-512 VNNI is there: the unpacking, not the multiply, bounds them): per sub-block
@@ -243,17 +295,17 @@ TARGET_AVX2 static float kquant_dot_avx2(int type, const uint8_t* row, const int
 	return hsum(acc) - mins;
 }
 
-TARGET_VNNI static inline __m256i block_dot_vnni(int type, const uint8_t* blk, const int8_t* x32, int sum) {
+TARGET_VNNI static inline __m256i pair_dot_vnni(int type, __m256i u, __m256i w, const int8_t* x32, int sum) {
 	const __m256i x = _mm256_loadu_si256((const __m256i*) x32);
 	if (type == Q8_0) {
-		const __m256i w = q8_weights(blk);
-		return _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_abs_epi8(w), _mm256_sign_epi8(x, w));
+		return _mm256_dpbusd_epi32(_mm256_setzero_si256(), u, _mm256_sign_epi8(x, w));
 	}
 	// the stored nibbles are value + 8: the sum starts at −8·Σx
-	return _mm256_dpbusd_epi32(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-8 * sum)), q4_nibbles(blk), x);
+	return _mm256_dpbusd_epi32(_mm256_zextsi128_si256(_mm_cvtsi32_si128(-8 * sum)), u, x);
 }
 
-ROW_DOT(row_dot_vnni, TARGET_VNNI, block_dot_vnni)
+ROW_DOT(row_dot_vnni, TARGET_VNNI, pair_dot_vnni)
+ROWS_DOT(rows_dot_vnni, TARGET_VNNI, pair_dot_vnni)
 
 // ---- entry points ---------------------------------------------------------------------------------------------------
 
@@ -281,13 +333,13 @@ int atelier_cpu_level(void) {
 }
 
 /**
- * out[r - from] = row r of w (type Q8_0, Q4_0, Q4_K, Q5_K or Q6_K, rowBytes apart) · x for r in [from, to): x is
- * cols values (a multiple of 32, of 256 for the K-quants) quantised to q with one scale d per block of the type (32
- * values, 256 for the K-quants) and the sum of q per 32. level picks the kernels (atelier_cpu_level, or lower).
- * Returns -1 for an unknown type or level, else 0.
+ * out[t · stride + r - from] = row r of w (type Q8_0, Q4_0, Q4_K, Q5_K or Q6_K, rowBytes apart) · row t of x for r in
+ * [from, to) and t in [0, n): x is n rows of cols values (a multiple of 32, of 256 for the K-quants) quantised to q
+ * (row t at t · cols) with one scale d per block of the type (32 values, 256 for the K-quants) and the sum of q per 32,
+ * row after row. level picks the kernels (atelier_cpu_level, or lower). Returns -1 for an unknown type or level, else 0.
  */
 int atelier_dot_rows(int level, int type, const uint8_t* w, int64_t rowBytes, int from, int to, const int8_t* q, const float* d,
-		const int* sums, int cols, float* out) {
+		const int* sums, int cols, int n, float* out, int64_t stride) {
 	if (type < Q8_0 || type > Q6_K) {
 		return -1;
 	}
@@ -300,7 +352,15 @@ int atelier_dot_rows(int level, int type, const uint8_t* w, int64_t rowBytes, in
 	const row_dot_fn dot = kquant ? (level >= 1 ? kquant_dot_avx2 : kquant_dot_c) : level == 2 ? row_dot_vnni : level == 1 ? row_dot_avx2 : row_dot_c;
 	const int blocks = kquant ? cols / 256 : cols / 32;
 	for (int r = from; r < to; r++) {
-		out[r - from] = dot(type, w + (int64_t) r * rowBytes, q, d, sums, blocks);
+		const uint8_t* row = w + (int64_t) r * rowBytes;
+		if (n > 1 && !kquant && level >= 1) {
+			(level == 2 ? rows_dot_vnni : rows_dot_avx2)(type, row, q, d, sums, blocks, n, out + (r - from), stride);
+			continue;
+		}
+		// one row of x, or the K-quants' and plain C's row at a time: the weight row stays in the L1 cache for the next x
+		for (int t = 0; t < n; t++) {
+			out[t * stride + r - from] = dot(type, row, q + (int64_t) t * cols, d + (int64_t) t * blocks, sums + (int64_t) t * (cols / 32), blocks);
+		}
 	}
 	return 0;
 }

@@ -17,7 +17,7 @@ import dev.atelier.compute.TensorType;
 /**
  * The native int8 kernels (kernels/cpu_quant.c): shipped for Linux on x86-64, and at every instruction-set level this
  * CPU runs, for every type they take, the dequantised weights (Blocks, a decoder independent of the kernels) times the
- * quantised activations.
+ * quantised activations: one row of them (decode) and batches (prefill, four rows at a time and the rest).
  */
 class NativeKernelsTest {
 
@@ -38,40 +38,52 @@ class NativeKernelsTest {
 		Random r = new Random(60 + type.ordinal());
 		byte[] data = Blocks.random(type, ROWS, COLS, r);
 		int block = type.name().endsWith("_K") ? 256 : 32;
-		Q8Activations q = new Q8Activations(block, COLS);
-		q.reserve(1);
-		q.quantise(0, Blocks.gaussian(r, COLS));
 		try (Arena arena = Arena.ofConfined()) {
 			// native weights, as a mapped file is; heap arrays for the rest, as the backend passes them
 			MemorySegment weights = arena.allocate(data.length).copyFrom(MemorySegment.ofArray(data));
-			for (int level = 0; level <= kernels.level; level++) {
-				float[] out = new float[ROWS];
-				kernels.dotRows(level, type, weights, type.rowBytes(COLS), 2, ROWS, q.bytes, q.scales, q.sums, COLS, out);
-				assertEquals(0f, out[0] + out[1], "rows before the range are not written");
-				for (int row = 2; row < ROWS; row++) {
-					float[] w = Blocks.decode(type, data, row, COLS);
-					double want = 0;
-					double magnitude = 0;
-					for (int i = 0; i < COLS; i++) {
-						double x = q.values[i] * (double) q.scales[i / block];
-						want += w[i] * x;
-						magnitude += Math.abs(w[i] * x);
+			for (int n : new int[] { 1, 3, 6 }) {
+				Q8Activations q = new Q8Activations(block, COLS);
+				q.reserve(n);
+				for (int t = 0; t < n; t++) {
+					q.quantise(t, Blocks.gaussian(r, COLS));
+				}
+				for (int level = 0; level <= kernels.level; level++) {
+					float[] out = new float[n * ROWS];
+					kernels.dotRows(level, type, weights, type.rowBytes(COLS), 2, ROWS, q.bytes, q.scales, q.sums, COLS, n, out, ROWS);
+					for (int t = 0; t < n; t++) {
+						String where = type + " × " + n + " rows of x at level " + level + ", x row " + t;
+						assertEquals(0f, out[t * ROWS] + out[t * ROWS + 1], where + ": rows before the range are not written");
+						for (int row = 2; row < ROWS; row++) {
+							float[] w = Blocks.decode(type, data, row, COLS);
+							double want = 0;
+							double magnitude = 0;
+							for (int i = 0; i < COLS; i++) {
+								double x = q.values[t * COLS + i] * (double) q.scales[(t * COLS + i) / block];
+								want += w[i] * x;
+								magnitude += Math.abs(w[i] * x);
+							}
+							assertEquals(want, out[t * ROWS + row], 2e-6 * magnitude, where + ", weight row " + row);
+						}
 					}
-					assertEquals(want, out[row], 2e-6 * magnitude, type + " row " + row + " at level " + level);
 				}
 			}
 		}
 	}
 
 	@Test
-	void aLevelBeyondThisCpuATypeTheyDoNotTakeOrRowsPastTheWeightsAreRefused() {
+	void aLevelBeyondThisCpuATypeTheyDoNotTakeRowsPastTheWeightsOrAnOutputTooSmallAreRefused() {
 		NativeKernels kernels = NativeKernels.get().orElseThrow(() -> new AssertionError("no native kernels: " + NativeKernels.missing()));
 		MemorySegment none = MemorySegment.ofArray(new byte[34]);
 		float[] out = new float[1];
-		assertThrows(IllegalArgumentException.class, () -> kernels.dotRows(kernels.level + 1, TensorType.Q8_0, none, 34, 0, 1, new byte[32], new float[1], new int[1], 32, out));
-		assertThrows(IllegalArgumentException.class, () -> kernels.dotRows(0, TensorType.F16, none, 34, 0, 1, new byte[32], new float[1], new int[1], 32, out));
+		assertThrows(IllegalArgumentException.class,
+				() -> kernels.dotRows(kernels.level + 1, TensorType.Q8_0, none, 34, 0, 1, new byte[32], new float[1], new int[1], 32, 1, out, 1));
+		assertThrows(IllegalArgumentException.class,
+				() -> kernels.dotRows(0, TensorType.F16, none, 34, 0, 1, new byte[32], new float[1], new int[1], 32, 1, out, 1));
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-				() -> kernels.dotRows(0, TensorType.Q8_0, none, 34, 0, 2, new byte[32], new float[1], new int[1], 32, new float[2]));
+				() -> kernels.dotRows(0, TensorType.Q8_0, none, 34, 0, 2, new byte[32], new float[1], new int[1], 32, 1, new float[2], 2));
 		assertTrue(e.getMessage().contains("over 34 bytes"), e.getMessage());
+		IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+				() -> kernels.dotRows(0, TensorType.Q8_0, none, 34, 0, 1, new byte[64], new float[2], new int[2], 32, 2, new float[1], 1));
+		assertTrue(batch.getMessage().contains("2 rows of activations"), batch.getMessage());
 	}
 }

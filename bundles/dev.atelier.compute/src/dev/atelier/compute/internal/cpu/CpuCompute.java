@@ -47,6 +47,7 @@ public final class CpuCompute implements Compute {
 	/** The batch's activations as arrays, reused by every matmul (operations run one at a time). */
 	private float[][] batchIn = new float[0][];
 	private float[][] batchOut = new float[0][];
+	private float[] flatOut = new float[0];
 	/** Quantised activations per block size and row length, reused by every matmul of that shape. */
 	private final Map<Long, Q8Activations> activations = new HashMap<>();
 	private final Optional<NativeKernels> nativeKernels;
@@ -202,8 +203,10 @@ public final class CpuCompute implements Compute {
 		for (int t = 0; t < n; t++) {
 			x.readRow(t, in[t]);
 		}
-		NativeKernels.Rows nativeRows = n == 1 && nativeKernels.isPresent() ? NativeKernels.rows(w) : null;
-		Q8Activations q8 = n == 1 ? quantised(w, in[0], nativeRows != null) : null;
+		NativeKernels.Rows nativeRows = nativeKernels.isPresent() ? NativeKernels.rows(w) : null;
+		Q8Activations q8 = n == 1 || nativeRows != null ? quantised(w, in, n, nativeRows != null) : null;
+		// the native kernels write the batch's products into one array, a row of x after another
+		float[] flat = nativeRows == null ? null : n == 1 ? res[0] : flatOut(n * rows);
 		int chunks = pool == null || (long) rows * n * 64 < PARALLEL_WORK ? 1 : Math.min(rows, threads * 4);
 		IntConsumer work = chunk -> {
 			int from = (int) ((long) chunk * rows / chunks);
@@ -211,7 +214,7 @@ public final class CpuCompute implements Compute {
 			if (nativeRows != null) {
 				NativeKernels k = nativeKernels.get();
 				k.dotRows(k.level, nativeRows.type(), nativeRows.data(), nativeRows.type().rowBytes(cols), from, to, q8.bytes, q8.scales, q8.sums, cols,
-						res[0]);
+						n, flat, rows);
 				return;
 			}
 			if (q8 != null) {
@@ -250,7 +253,11 @@ public final class CpuCompute implements Compute {
 		};
 		parallel(chunks, work);
 		for (int t = 0; t < n; t++) {
-			MemorySegment.copy(res[t], 0, out.data, CpuTensor.FLOAT, t * out.rowBytes(), rows);
+			if (flat != null) {
+				MemorySegment.copy(flat, t * rows, out.data, CpuTensor.FLOAT, t * out.rowBytes(), rows);
+			} else {
+				MemorySegment.copy(res[t], 0, out.data, CpuTensor.FLOAT, t * out.rowBytes(), rows);
+			}
 		}
 	}
 
@@ -259,15 +266,25 @@ public final class CpuCompute implements Compute {
 	 * the weights multiply floats (F32, F16, BF16) or this machine's vectors are too narrow for the Vector API's integer
 	 * kernels and no native kernel takes the type.
 	 */
-	private Q8Activations quantised(Weights w, float[] x, boolean nativeDot) {
+	private Q8Activations quantised(Weights w, float[][] x, int n, boolean nativeDot) {
 		int block = w.activationBlock();
 		if (block == 0 || !Q8Activations.SUPPORTED && !nativeDot) {
 			return null;
 		}
 		Q8Activations q = activations.computeIfAbsent(block * 1_000_000L + w.cols(), key -> new Q8Activations(block, w.cols()));
-		q.reserve(1);
-		q.quantise(0, x);
+		q.reserve(n);
+		for (int t = 0; t < n; t++) {
+			q.quantise(t, x[t]);
+		}
 		return q;
+	}
+
+	/** At least {@code length} floats for a batch's products, reused. */
+	private float[] flatOut(int length) {
+		if (flatOut.length < length) {
+			flatOut = new float[length];
+		}
+		return flatOut;
 	}
 
 	/** At least {@code n} arrays of at least {@code length} floats, reusing {@code have} where it is large enough. */

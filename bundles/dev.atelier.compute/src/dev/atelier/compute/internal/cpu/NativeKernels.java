@@ -78,25 +78,28 @@ final class NativeKernels {
 	}
 
 	/**
-	 * {@code out[from … to − 1]} = rows {@code from … to − 1} of {@code w} ({@code type}, {@code rowBytes} apart) · x,
-	 * x given as {@code cols} signed bytes {@code q} with a scale {@code d} per block of the type (32 values, 256 for the
-	 * K-quants) and the sum {@code sums} of every 32, by the kernels of {@code level}.
+	 * {@code out[t · stride + r]} = row r of {@code w} ({@code type}, {@code rowBytes} apart) · row t of x for r in
+	 * {@code from … to − 1} and t in {@code 0 … n − 1}, x given as n rows of {@code cols} signed bytes {@code q} with a
+	 * scale {@code d} per block of the type (32 values, 256 for the K-quants) and the sum {@code sums} of every 32, row
+	 * after row, by the kernels of {@code level}.
 	 */
-	void dotRows(int level, TensorType type, MemorySegment w, long rowBytes, int from, int to, byte[] q, float[] d, int[] sums, int cols, float[] out) {
+	void dotRows(int level, TensorType type, MemorySegment w, long rowBytes, int from, int to, byte[] q, float[] d, int[] sums, int cols, int n,
+			float[] out, int stride) {
 		if (!handles(type) || level < 0 || level > this.level) {
 			throw new IllegalArgumentException("native kernels of level " + level + " for " + type + " (this CPU runs up to " + this.level + ")");
 		}
 		// native code reads and writes what it is told: every bound is checked here
 		int block = code(type) >= 2 ? 256 : 32;
-		if (cols % block != 0 || rowBytes < type.rowBytes(cols) || from < 0 || from > to || w.byteSize() < to * rowBytes || q.length < cols
-				|| d.length < cols / block || sums.length < cols / 32 || out.length < to) {
+		if (cols % block != 0 || rowBytes < type.rowBytes(cols) || from < 0 || from > to || w.byteSize() < to * rowBytes || n < 1
+				|| q.length < (long) n * cols || d.length < (long) n * cols / block || sums.length < (long) n * cols / 32 || stride < to
+				|| out.length < (long) (n - 1) * stride + to) {
 			throw new IllegalArgumentException("native dot of rows " + from + "–" + to + " × " + cols + " " + type + " over " + w.byteSize()
-					+ " bytes, activations " + q.length + ", output " + out.length);
+					+ " bytes, " + n + " rows of activations in " + q.length + ", output " + out.length + " with rows " + stride + " apart");
 		}
 		int status;
 		try {
 			status = (int) dotRows.invokeExact(level, code(type), w, rowBytes, from, to, MemorySegment.ofArray(q), MemorySegment.ofArray(d),
-					MemorySegment.ofArray(sums), cols, MemorySegment.ofArray(out).asSlice(4L * from));
+					MemorySegment.ofArray(sums), cols, n, MemorySegment.ofArray(out).asSlice(4L * from), (long) stride);
 		} catch (Throwable e) {
 			throw new IllegalStateException("the native int8 kernels failed: " + e, e);
 		}
@@ -118,7 +121,7 @@ final class NativeKernels {
 			MethodHandle dotRows = linker.downcallHandle(symbols.findOrThrow("atelier_dot_rows"),
 					FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
 							ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-							ValueLayout.ADDRESS),
+							ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
 					Linker.Option.critical(true));
 			MethodHandle level = linker.downcallHandle(symbols.findOrThrow("atelier_cpu_level"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
 			return new Loaded(Optional.of(new NativeKernels(dotRows, (int) level.invokeExact())), "");
