@@ -52,8 +52,12 @@ public final class CpuCompute implements Compute {
 	private final Map<Long, Q8Activations> activations = new HashMap<>();
 	private final Optional<NativeKernels> nativeKernels;
 
+	/**
+	 * With the native int8 kernels unless {@code -Datelier.compute.cpu.native=false} (read when a compute opens): then
+	 * batches multiply float activations, a reference free of 8-bit rounding (releng/gpu/LlmCheck compares with it).
+	 */
 	public CpuCompute(ComputeContext context, int threads) {
-		this(context, threads, true);
+		this(context, threads, !"false".equals(System.getProperty("atelier.compute.cpu.native")));
 	}
 
 	/** {@code nativeKernels} false: the Vector API for every type, as where the native library cannot load. */
