@@ -245,6 +245,7 @@ public final class LlmCommand implements Subcommand {
 						embedded.llama().batchTokens());
 				ctx.out().printf(Locale.ROOT, "decode  tg%d: %.2f tokens/s%n", usage.generatedTokens(), usage.decodeTokensPerSecond());
 				ctx.out().printf(Locale.ROOT, "time to first token: %.1f ms%n", usage.timeToFirstTokenMillis());
+				ctx.out().printf(Locale.ROOT, "memory: %s%n", embedded.llama().memory());
 				return 0;
 			} catch (NoSuchFileException e) {
 				ctx.err().println("atelier llm bench: " + model + ": no such file");

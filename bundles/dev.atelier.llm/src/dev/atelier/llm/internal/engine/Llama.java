@@ -36,11 +36,11 @@ public final class Llama implements AutoCloseable {
 	/** Host copies: one token's logits, and the residual rows that cross from one compute to the next. */
 	private final float[] logits;
 	private final float[] residual;
-	private final AutoCloseable resources;
+	private final Placement.Resources resources;
 	private final int batch;
 
 	/** All layers on one compute; closing the model closes {@code resources} (the compute and what holds it). */
-	public Llama(LlamaConfig config, LlamaWeights weights, Compute compute, int maxContext, AutoCloseable resources) {
+	Llama(LlamaConfig config, LlamaWeights weights, Compute compute, int maxContext, Placement.Resources resources) {
 		this(config, weights, compute, compute, config.layers(), maxContext, resources);
 	}
 
@@ -49,7 +49,7 @@ public final class Llama implements AutoCloseable {
 	 * and the classifier on {@code tail}; the key/value cache for at most {@code maxContext} positions (a model may allow
 	 * far more than memory does).
 	 */
-	public Llama(LlamaConfig config, LlamaWeights weights, Compute head, Compute tail, int tailLayers, int maxContext, AutoCloseable resources) {
+	Llama(LlamaConfig config, LlamaWeights weights, Compute head, Compute tail, int tailLayers, int maxContext, Placement.Resources resources) {
 		if (tailLayers < 0 || tailLayers > config.layers()) {
 			throw new IllegalArgumentException(tailLayers + " of " + config.layers() + " layers on the second compute");
 		}
@@ -128,6 +128,11 @@ public final class Llama implements AutoCloseable {
 	/** Positions the key/value cache holds. */
 	public int contextLength() {
 		return context;
+	}
+
+	/** Per device, the memory allocated under the model's lease against its size. */
+	public String memory() {
+		return resources.memory();
 	}
 
 	/** Where the model runs: each compute's description and its layers. */

@@ -62,7 +62,7 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 		if (onDevice == 0) {
 			return onCpu(client, config, weights, maxContext);
 		}
-		List<AutoCloseable> held = new ArrayList<>();
+		Resources held = new Resources();
 		try {
 			Compute gpu;
 			try {
@@ -72,26 +72,26 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 				if (!device.equals("auto")) {
 					throw e;
 				}
-				closeAll(held);
+				held.close();
 				notes.accept(e.getMessage() + "; the model runs on the CPU");
 				return onCpu(client, config, weights, maxContext);
 			}
 			Compute cpu = onDevice == layers ? gpu
 					: open(devices.resolve("cpu"), client, Llama.bytes(config, weights, 0, layers - onDevice, maxContext, Llama.batchTokens(false)), held);
-			return new Llama(config, weights, cpu, gpu, onDevice, maxContext, () -> closeAll(held));
+			return new Llama(config, weights, cpu, gpu, onDevice, maxContext, held);
 		} catch (RuntimeException e) {
-			closeAll(held);
+			held.close();
 			throw e;
 		}
 	}
 
 	private Llama onCpu(String client, LlamaConfig config, LlamaWeights weights, int maxContext) {
-		List<AutoCloseable> held = new ArrayList<>();
+		Resources held = new Resources();
 		try {
 			Compute cpu = open(devices.resolve("cpu"), client, Llama.bytes(config, weights, 0, config.layers(), maxContext, Llama.batchTokens(false)), held);
-			return new Llama(config, weights, cpu, maxContext, () -> closeAll(held));
+			return new Llama(config, weights, cpu, maxContext, held);
 		} catch (RuntimeException e) {
-			closeAll(held);
+			held.close();
 			throw e;
 		}
 	}
@@ -116,7 +116,7 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 	}
 
 	/** A compute on a device under a lease of {@code bytes}, the lease, context and compute added to {@code held}. */
-	private Compute open(Device on, String client, long bytes, List<AutoCloseable> held) {
+	private Compute open(Device on, String client, long bytes, Resources held) {
 		VramLease lease;
 		try {
 			lease = devices.acquire(on.id(), leasing.request(LeaseRequest.of(client, bytes)));
@@ -126,24 +126,48 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("interrupted while waiting for memory on " + on.id(), e);
 		}
-		held.add(lease);
+		held.items.add(lease);
 		leasing.granted(lease);
 		ComputeContext context = devices.openContext(lease);
-		held.add(context);
+		held.items.add(context);
+		held.leases.add(lease);
 		Compute compute = runtime.open(context, threads);
-		held.add(compute);
+		held.items.add(compute);
 		return compute;
 	}
 
-	/** Closes the computes, then their contexts, then their leases. */
-	private static void closeAll(List<AutoCloseable> held) {
-		for (AutoCloseable resource : held.reversed()) {
-			try {
-				resource.close();
-			} catch (Exception e) {
-				throw new IllegalStateException("cannot release the model's compute: " + e.getMessage(), e);
+	/** What a model holds on each device: its lease, the context opened on it and the compute; closing frees all. */
+	static final class Resources implements AutoCloseable {
+		private final List<AutoCloseable> items = new ArrayList<>();
+		private final List<VramLease> leases = new ArrayList<>();
+
+		/**
+		 * Per device, the memory allocated under the lease against the lease's size: how close the engine's estimate
+		 * (the lease, the planner's formula) is to what it uses, scratch included once it has run.
+		 */
+		String memory() {
+			StringBuilder out = new StringBuilder();
+			for (VramLease lease : leases) {
+				out.append(out.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "%s: %.2f GiB allocated of a %.2f GiB lease (%.1f %%)",
+						lease.deviceId(), lease.allocatedBytes() / GIB, lease.bytes() / GIB, 100.0 * lease.allocatedBytes() / lease.bytes()));
 			}
+			return out.toString();
 		}
-		held.clear();
+
+		/** Closes the computes, then their contexts, then their leases. */
+		@Override
+		public void close() {
+			for (AutoCloseable resource : items.reversed()) {
+				try {
+					resource.close();
+				} catch (Exception e) {
+					throw new IllegalStateException("cannot release the model's compute: " + e.getMessage(), e);
+				}
+			}
+			items.clear();
+			leases.clear();
+		}
 	}
+
+	private static final double GIB = 1L << 30;
 }
