@@ -119,6 +119,7 @@ rows = json.load(sys.stdin)
 print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), next(r["avg_ts"] for r in rows if r["n_gen"] > 0 and r["n_prompt"] == 0))')
         python3 -c "import sys; m, a, b, c, d = sys.argv[1], *map(float, sys.argv[2:]); print(f'{m:<12} {c:12.1f} {d:12.1f} {c/d:7.2f} {a:12.1f} {b:12.1f} {a/b:7.2f}')" \
           "$shape-$t" "$ours_pp" "$their_pp" "$ours_tg" "$their_tg"
+        sed -n 's/^memory: /             /p' <<<"$ours"
       done
     done
     ;;
