@@ -51,6 +51,11 @@ public final class CpuCompute implements Compute {
 	/** Quantised activations per block size and row length, reused by every matmul of that shape. */
 	private final Map<Long, Q8Activations> activations = new HashMap<>();
 	private final Optional<NativeKernels> nativeKernels;
+	/** Q4_0 weights regrouped by eight rows for the native kernels, by tensor. */
+	private final Map<CpuTensor, Packed> packedQ4_0 = new ConcurrentHashMap<>();
+
+	private record Packed(Arena arena, MemorySegment data) {
+	}
 
 	/**
 	 * With the native int8 kernels unless {@code -Datelier.compute.cpu.native=false} (read when a compute opens): then
@@ -105,6 +110,12 @@ public final class CpuCompute implements Compute {
 		if (type != TensorType.I32) {
 			tensor.weights();
 		}
+		if (type == TensorType.Q4_0 && nativeKernels.isPresent() && nativeKernels.get().packsQ4_0(rows)) {
+			// the regrouped copy is what the matmuls read: the file's pages stay in the page cache, reclaimable, and
+			// the lease counts one copy
+			Arena arena = Arena.ofShared();
+			packedQ4_0.put(tensor, new Packed(arena, NativeKernels.packQ4_0(data, rows, cols, arena)));
+		}
 		return own(tensor);
 	}
 
@@ -115,6 +126,10 @@ public final class CpuCompute implements Compute {
 
 	void free(CpuTensor tensor, AutoCloseable release) {
 		if (owned.remove(tensor)) {
+			Packed packed = packedQ4_0.remove(tensor);
+			if (packed != null) {
+				packed.arena().close();
+			}
 			close(release);
 		}
 	}
@@ -188,7 +203,8 @@ public final class CpuCompute implements Compute {
 	public void matmul(Tensor weights, Tensor x, Tensor out) {
 		Shapes.matmul(weights, x, out);
 		CpuTensor w = mine("matmul", weights), in = mine("matmul", x), o = mine("matmul", out);
-		run(() -> matmul(w.weights(), in, o));
+		Packed packed = packedQ4_0.get(w);
+		run(() -> matmul(w.weights(), packed == null ? null : packed.data(), in, o));
 	}
 
 	/**
@@ -196,7 +212,7 @@ public final class CpuCompute implements Compute {
 	 * (llama.cpp's way); against float weights, or where vectors are too narrow, it uses the fused dequantise-and-dot
 	 * kernels. A batch dequantises each weight row once and takes its float dot product with every row of the batch.
 	 */
-	private void matmul(Weights w, CpuTensor x, CpuTensor out) {
+	private void matmul(Weights w, MemorySegment packed, CpuTensor x, CpuTensor out) {
 		int n = x.rows();
 		int rows = w.rows();
 		int cols = w.cols();
@@ -211,10 +227,18 @@ public final class CpuCompute implements Compute {
 		Q8Activations q8 = n == 1 || nativeRows != null ? quantised(w, in, n, nativeRows != null) : null;
 		// the native kernels write the batch's products into one array, a row of x after another
 		float[] flat = nativeRows == null ? null : n == 1 ? res[0] : flatOut(n * rows);
-		int chunks = pool == null || (long) rows * n * 64 < PARALLEL_WORK ? 1 : Math.min(rows, threads * 4);
+		// packed rows go in whole groups of eight
+		int unit = packed == null ? 1 : 8;
+		int units = rows / unit;
+		int chunks = pool == null || (long) rows * n * 64 < PARALLEL_WORK ? 1 : Math.min(units, threads * 4);
 		IntConsumer work = chunk -> {
-			int from = (int) ((long) chunk * rows / chunks);
-			int to = (int) ((long) (chunk + 1) * rows / chunks);
+			int from = (int) ((long) chunk * units / chunks) * unit;
+			int to = (int) ((long) (chunk + 1) * units / chunks) * unit;
+			if (packed != null) {
+				NativeKernels k = nativeKernels.get();
+				k.dotPackedQ4_0(k.level, packed, rows, from, to, q8.bytes, q8.scales, q8.sums, cols, n, flat, rows);
+				return;
+			}
 			if (nativeRows != null) {
 				NativeKernels k = nativeKernels.get();
 				k.dotRows(k.level, nativeRows.type(), nativeRows.data(), nativeRows.type().rowBytes(cols), from, to, q8.bytes, q8.scales, q8.sums, cols,

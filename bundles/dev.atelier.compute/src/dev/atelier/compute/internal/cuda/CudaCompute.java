@@ -106,7 +106,6 @@ public final class CudaCompute implements Compute {
 		return new CudaCompute(context, Optional.empty());
 	}
 
-	/** What {@link #open} runs on a device, for {@code atelier devices}. */
 	/**
 	 * An upper bound of the scratch {@link #scratch} takes for matmuls of up to {@code batchRows} × {@code maxCols}: 8-bit
 	 * x, F16 x, a dequantised weight slice, the cuBLAS workspace, attention partials; doubled for the activations'
@@ -119,6 +118,7 @@ public final class CudaCompute implements Compute {
 		return 2 * (quantized + half + attention) + DEQUANTIZED_BYTES + CUBLAS_WORKSPACE;
 	}
 
+	/** What {@link #open} runs on a device, for {@code atelier devices}. */
 	public static String describe(Device device) {
 		Optional<String> incompatible = Kernels.incompatibility(device);
 		if (incompatible.isPresent()) {
