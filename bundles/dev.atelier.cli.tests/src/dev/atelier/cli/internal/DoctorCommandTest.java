@@ -17,9 +17,9 @@ import com.google.gson.JsonParser;
 import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.core.AtelierEnvironment;
-import dev.atelier.core.AtelierPaths;
 import dev.atelier.core.DoctorCheck;
 import dev.atelier.core.DoctorCheck.Finding;
+import dev.atelier.testing.TestEnvironment;
 
 /** {@code atelier doctor} over checks of known findings: order, fixes, a failing check, exit code and JSON. */
 class DoctorCommandTest {
@@ -27,22 +27,7 @@ class DoctorCommandTest {
 	private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-	private static final AtelierEnvironment ENV = new AtelierEnvironment() {
-		@Override
-		public String version() {
-			return "0.1.0.test";
-		}
-
-		@Override
-		public AtelierPaths paths() {
-			return new AtelierPaths(Path.of("/tmp/ws"));
-		}
-
-		@Override
-		public List<String> arguments() {
-			return List.of();
-		}
-	};
+	private static final AtelierEnvironment ENV = TestEnvironment.at(Path.of("/tmp/ws"));
 
 	private static DoctorCheck check(int order, Finding... findings) {
 		return new DoctorCheck() {

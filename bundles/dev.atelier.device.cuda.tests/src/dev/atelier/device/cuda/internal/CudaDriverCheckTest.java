@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.atelier.core.DoctorCheck.Finding;
+import dev.atelier.testing.TestEnvironment;
 import dev.atelier.testing.devices.TestDevices;
 
 /** {@code atelier doctor}'s driver and GPU findings for each answer device discovery can get. */
@@ -66,7 +67,7 @@ class CudaDriverCheckTest {
 	@Test
 	void thisMachinesDiscoveryIsReportedAsADoctorFinding() {
 		CudaDevices cuda = new CudaDevices();
-		List<Finding> found = cuda.run(null);
+		List<Finding> found = cuda.run(TestEnvironment.at(Path.of("/tmp/ws")));
 		if (Files.exists(Path.of("/dev/nvidia0"))) {
 			assertTrue(found.stream().anyMatch(f -> f.subject().equals("GPUs") && f.ok()), found.toString());
 		} else {
