@@ -44,12 +44,12 @@ public final class CudaLibrariesCheck implements DoctorCheck {
 
 	/** cuDNN 9 as found, or not. */
 	static Finding cudnn(Optional<Path> found) {
-		String user = "ONNX Runtime's CUDA execution provider (diffusion on a GPU, with the onnxruntime_gpu build) needs it; Atelier's own engines do not";
+		String user = "ONNX Runtime's CUDA execution provider (diffusion on a GPU, with the onnxruntime_gpu build) needs it, Atelier's own engines do not";
 		if (found.isPresent()) {
 			return Finding.ok("cuDNN", "libcudnn.so.9 at " + found.get() + "; " + user);
 		}
 		return Finding.problem("cuDNN", "libcudnn.so.9 not found (CUDA toolkits, library paths, PyTorch's nvidia/cudnn/lib): " + user
-				+ ", so images are made on the CPU", "`pip install nvidia-cudnn-cu12`, or NVIDIA's cuDNN 9 packages for CUDA 12 "
+				+ "; without it, images are made on the CPU", "`pip install nvidia-cudnn-cu12`, or NVIDIA's cuDNN 9 packages for CUDA 12 "
 						+ "(https://developer.nvidia.com/cudnn-downloads), and LD_LIBRARY_PATH naming its lib folder");
 	}
 }
