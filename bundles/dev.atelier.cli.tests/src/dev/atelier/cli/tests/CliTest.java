@@ -25,7 +25,7 @@ import dev.atelier.cli.Subcommand;
 import dev.atelier.cli.UsageException;
 import dev.atelier.cli.internal.CompletionCommand;
 import dev.atelier.core.AtelierEnvironment;
-import dev.atelier.core.AtelierPaths;
+import dev.atelier.testing.TestEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,22 +37,7 @@ class CliTest {
 	private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 	private final List<Paint> ran = new ArrayList<>();
 
-	private static final AtelierEnvironment ENV = new AtelierEnvironment() {
-		@Override
-		public String version() {
-			return "0.1.0.test";
-		}
-
-		@Override
-		public AtelierPaths paths() {
-			return new AtelierPaths(Path.of("/tmp/ws"));
-		}
-
-		@Override
-		public List<String> arguments() {
-			return List.of();
-		}
-	};
+	private static final AtelierEnvironment ENV = TestEnvironment.at(Path.of("/tmp/ws"));
 
 	@Command(name = "paint", header = "does paint", description = "Paints with typed options.")
 	final class Paint implements Callable<Integer> {

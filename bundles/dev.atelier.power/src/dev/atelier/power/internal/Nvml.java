@@ -82,23 +82,37 @@ final class Nvml {
 		this.library = library;
 	}
 
-	/** NVML if its library loads and initialises; empty with the reason logged otherwise. */
+	/** Why the last {@link #load} found no NVML, for {@code atelier doctor}; empty after a load that succeeded. */
+	private static volatile String unavailable = "";
+
+	/** NVML if its library loads and initialises; empty with the reason logged (and kept for {@link #unavailable}) otherwise. */
 	static Optional<Nvml> load() {
 		try {
 			Nvml nvml = new Nvml(SymbolLookup.libraryLookup("libnvidia-ml.so.1", Arena.global()));
 			int init = (int) nvml.handle("nvmlInit_v2", FunctionDescriptor.of(JAVA_INT)).invokeExact();
 			if (init != SUCCESS) {
-				System.getLogger(Nvml.class.getName()).log(System.Logger.Level.INFO, "NVML is present but did not start: " + name(init));
-				return Optional.empty();
+				return none(System.Logger.Level.INFO, "NVML is present but did not start: " + name(init));
 			}
+			unavailable = "";
 			return Optional.of(nvml);
 		} catch (IllegalArgumentException e) {
-			System.getLogger(Nvml.class.getName()).log(System.Logger.Level.INFO, "no NVML (libnvidia-ml.so.1 not found): no NVIDIA telemetry");
-			return Optional.empty();
+			return none(System.Logger.Level.INFO, NOT_FOUND);
 		} catch (Throwable e) {
-			System.getLogger(Nvml.class.getName()).log(System.Logger.Level.WARNING, "NVML could not be bound: " + e);
-			return Optional.empty();
+			return none(System.Logger.Level.WARNING, "NVML could not be bound: " + e);
 		}
+	}
+
+	/** {@link #unavailable}'s text when the library is not on this machine. */
+	static final String NOT_FOUND = "no NVML (libnvidia-ml.so.1 not found): no NVIDIA telemetry";
+
+	private static Optional<Nvml> none(System.Logger.Level level, String why) {
+		unavailable = why;
+		System.getLogger(Nvml.class.getName()).log(level, why);
+		return Optional.empty();
+	}
+
+	static String unavailable() {
+		return unavailable;
 	}
 
 	/**

@@ -26,6 +26,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
+import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.DoctorCheck;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceService;
 import dev.atelier.power.GpuProcess;
@@ -39,8 +41,8 @@ import dev.atelier.power.TelemetrySource;
  * order need not be CUDA's; a GPU that CUDA does not see, e.g. hidden by CUDA_VISIBLE_DEVICES, is left out).
  * Unsupported fields are left out of the sample.
  */
-@Component(service = TelemetrySource.class)
-public final class NvmlTelemetry implements TelemetrySource {
+@Component(service = { TelemetrySource.class, DoctorCheck.class })
+public final class NvmlTelemetry implements TelemetrySource, DoctorCheck {
 
 	private Optional<Nvml> nvml;
 	private final List<MemorySegment> devices = new ArrayList<>();
@@ -91,6 +93,20 @@ public final class NvmlTelemetry implements TelemetrySource {
 	private final Map<Integer, Long> counterReadAt = new ConcurrentHashMap<>();
 	/** Functions a device answered NOT_SUPPORTED: not asked again (a refusal can cost half a millisecond). */
 	private final Map<Integer, Set<String>> unsupported = new ConcurrentHashMap<>();
+
+	@Override
+	public int order() {
+		return 200;
+	}
+
+	@Override
+	public List<Finding> run(AtelierEnvironment environment) {
+		Optional<List<String>> gpus;
+		synchronized (this) {
+			gpus = nvml().map(n -> List.copyOf(names));
+		}
+		return List.of(NvmlCheck.finding(gpus, Nvml.unavailable()));
+	}
 
 	/** Loads NVML on first use: a CLI call that reads no telemetry pays nothing for it. */
 	private synchronized Optional<Nvml> nvml() {

@@ -4,7 +4,6 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -14,11 +13,9 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * cuBLAS through the foreign function API, where a library is found: {@code ATELIER_CUBLAS} (a file, or {@code none}
@@ -33,6 +30,7 @@ final class Cublas {
 	static final int OP_N = 0, OP_T = 1, R_32F = 0, R_16F = 2, COMPUTE_32F = 68, GEMM_DEFAULT = -1;
 
 	private static final List<String> NAMES = List.of("libcublas.so.13", "libcublas.so.12");
+	private static final List<String> PIP_DIRS = List.of("cu13/lib", "cublas/lib");
 
 	/** A library found on this machine and its version. */
 	record Library(Path path, String version, MethodHandle create, MethodHandle destroy, MethodHandle setStream, MethodHandle setWorkspace,
@@ -64,7 +62,7 @@ final class Cublas {
 			searched = "ATELIER_CUBLAS=none";
 			return Optional.empty();
 		}
-		List<Path> candidates = chosen.isEmpty() ? candidates(env) : List.of(Path.of(chosen));
+		List<Path> candidates = chosen.isEmpty() ? CudaLibraries.candidates(env, NAMES, PIP_DIRS) : List.of(Path.of(chosen));
 		List<String> failures = new ArrayList<>();
 		for (Path path : candidates) {
 			if (Files.isRegularFile(path)) {
@@ -78,57 +76,6 @@ final class Cublas {
 		searched = failures.isEmpty() ? "no libcublas.so.13/12 in " + candidates.stream().map(Path::getParent).distinct().count() + " places "
 				+ "(CUDA toolkits, library paths, PyTorch's nvidia/*/lib; ATELIER_CUBLAS names one)" : String.join("; ", failures);
 		return Optional.empty();
-	}
-
-	private static List<Path> candidates(Map<String, String> env) {
-		List<Path> dirs = new ArrayList<>();
-		for (String var : List.of("CUDA_HOME", "CUDA_PATH")) {
-			if (env.containsKey(var)) {
-				dirs.add(Path.of(env.get(var), "lib64"));
-				dirs.add(Path.of(env.get(var), "lib"));
-			}
-		}
-		dirs.add(Path.of("/usr/local/cuda/lib64"));
-		dirs.addAll(children(Path.of("/usr/local"), "cuda-", "lib64"));
-		for (String dir : env.getOrDefault("LD_LIBRARY_PATH", "").split(":")) {
-			if (!dir.isBlank()) {
-				dirs.add(Path.of(dir));
-			}
-		}
-		dirs.add(Path.of("/usr/lib/x86_64-linux-gnu"));
-		dirs.add(Path.of("/usr/lib64"));
-		List<Path> pythonLibs = new ArrayList<>();
-		for (String prefix : List.of("/usr/lib", "/usr/local/lib", System.getProperty("user.home") + "/.local/lib",
-				env.getOrDefault("VIRTUAL_ENV", "/nonexistent") + "/lib", env.getOrDefault("CONDA_PREFIX", "/nonexistent") + "/lib")) {
-			pythonLibs.addAll(children(Path.of(prefix), "python3", ""));
-		}
-		for (Path python : pythonLibs) {
-			for (String packages : List.of("site-packages", "dist-packages")) {
-				Path nvidia = python.resolve(packages).resolve("nvidia");
-				dirs.add(nvidia.resolve("cu13/lib"));
-				dirs.add(nvidia.resolve("cublas/lib"));
-			}
-		}
-		List<Path> files = new ArrayList<>();
-		for (Path dir : dirs) {
-			for (String name : NAMES) {
-				files.add(dir.resolve(name));
-			}
-		}
-		return files;
-	}
-
-	/** Sub-directories of {@code dir} whose names start with {@code prefix}, newest version first, resolved against {@code sub}. */
-	private static List<Path> children(Path dir, String prefix, String sub) {
-		if (!Files.isDirectory(dir)) {
-			return List.of();
-		}
-		try (Stream<Path> list = Files.list(dir)) {
-			return list.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted(Comparator.reverseOrder()).map(p -> p.resolve(sub))
-					.toList();
-		} catch (IOException e) {
-			return List.of();
-		}
 	}
 
 	private static Library bind(Path path) {

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
+import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.DoctorCheck;
 import dev.atelier.device.Backend;
 import dev.atelier.device.ComputeCapability;
 import dev.atelier.device.Device;
@@ -40,16 +42,17 @@ import jcuda.driver.CUresult;
  * The CUDA GPUs the driver reports, through JCuda's driver API. No driver (or no JCuda natives for this
  * platform) means no devices, never an exception.
  */
-@Component(service = DeviceProvider.class)
-public final class CudaDevices implements DeviceProvider {
+@Component(service = { DeviceProvider.class, DoctorCheck.class })
+public final class CudaDevices implements DeviceProvider, DoctorCheck {
 
 	private static final System.Logger LOG = System.getLogger(CudaDevices.class.getName());
 	private static final Pattern NVRM = Pattern.compile("Kernel Module\\s+([0-9.]+)");
 
-	private final List<CudaDevice> devices;
+	private final List<CudaDevice> devices = new ArrayList<>();
+	private final CudaDriverCheck.Discovery discovery;
 
 	public CudaDevices() {
-		this.devices = discover();
+		this.discovery = discover(devices);
 	}
 
 	@Override
@@ -57,23 +60,34 @@ public final class CudaDevices implements DeviceProvider {
 		return List.copyOf(devices);
 	}
 
+	@Override
+	public int order() {
+		return 100;
+	}
+
+	@Override
+	public List<Finding> run(AtelierEnvironment environment) {
+		return CudaDriverCheck.findings(discovery, devices.stream().map(CudaDevice::device).toList());
+	}
+
 	@Deactivate
 	public void close() {
 		devices.forEach(CudaDevice::close);
 	}
 
-	private static List<CudaDevice> discover() {
-		List<CudaDevice> found = new ArrayList<>();
+	/** Adds the driver's GPUs to {@code found}; what the driver answered, for {@code atelier doctor}. */
+	private static CudaDriverCheck.Discovery discover(List<CudaDevice> found) {
+		String cuda = "";
+		String driver = driverVersion();
 		try {
 			int init = cuInit(0);
 			if (init != CUresult.CUDA_SUCCESS) {
 				LOG.log(Level.INFO, "no CUDA devices: cuInit returned " + CUresult.stringFor(init));
-				return found;
+				return CudaDriverCheck.Discovery.initFailed(init, CUresult.stringFor(init), driver);
 			}
 			int[] version = new int[1];
 			CudaException.check(cuDriverGetVersion(version), "cuDriverGetVersion", "the driver");
-			String cuda = version[0] / 1000 + "." + version[0] % 1000 / 10;
-			String driver = driverVersion();
+			cuda = version[0] / 1000 + "." + version[0] % 1000 / 10;
 			int[] count = new int[1];
 			CudaException.check(cuDeviceGetCount(count), "cuDeviceGetCount", "the driver");
 			for (int i = 0; i < count[0]; i++) {
@@ -96,10 +110,12 @@ public final class CudaDevices implements DeviceProvider {
 			}
 		} catch (LinkageError e) {
 			LOG.log(Level.INFO, "no CUDA devices: the CUDA driver or JCuda's natives cannot be loaded (" + firstLine(e) + ")");
+			return CudaDriverCheck.Discovery.notLoaded(firstLine(e), driver);
 		} catch (CudaException e) {
 			LOG.log(Level.WARNING, "CUDA device discovery stopped: " + e.getMessage());
+			return CudaDriverCheck.Discovery.stopped(e.getMessage(), driver, cuda);
 		}
-		return found;
+		return CudaDriverCheck.Discovery.answered(driver, cuda);
 	}
 
 	/** JCuda's loader puts whole nested stack traces into its message; the first line says enough. */

@@ -82,6 +82,32 @@ public final class ViewportCanvas {
 	/** Device pixels per point. */
 	private float zoom = 1;
 
+	/** A GL canvas of the viewport's pixel format (double-buffered, 8-bit colour, 24-bit depth), or why there is none. */
+	static GLCanvas newCanvas(Composite parent) {
+		GLData data = new GLData();
+		data.doubleBuffer = true;
+		data.depthSize = 24;
+		data.redSize = 8;
+		data.greenSize = 8;
+		data.blueSize = 8;
+		try {
+			return new GLCanvas(parent, SWT.NO_BACKGROUND, data);
+		} catch (RuntimeException | Error e) {
+			throw new GlException("no OpenGL canvas: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+		}
+	}
+
+	/** Makes the canvas's context current and returns its capabilities, refusing a context below OpenGL 3.3. */
+	static GLCapabilities makeCurrent(GLCanvas canvas) {
+		canvas.setCurrent();
+		GLCapabilities caps = GL.createCapabilities();
+		if (!caps.OpenGL33) {
+			throw new GlException("OpenGL 3.3 is needed; this context is " + GL11C.glGetString(GL11C.GL_VERSION) + " on "
+					+ GL11C.glGetString(GL11C.GL_RENDERER));
+		}
+		return caps;
+	}
+
 	/**
 	 * Makes the canvas and its context (double-buffered, 24-bit depth) and the renderer; {@code ui} runs what is
 	 * computed in the background (picks) on the UI thread.
@@ -90,25 +116,11 @@ public final class ViewportCanvas {
 	 */
 	public ViewportCanvas(Composite parent, Executor ui) {
 		this.ui = ui;
-		GLData data = new GLData();
-		data.doubleBuffer = true;
-		data.depthSize = 24;
-		data.redSize = 8;
-		data.greenSize = 8;
-		data.blueSize = 8;
+		canvas = newCanvas(parent);
 		try {
-			canvas = new GLCanvas(parent, SWT.NO_BACKGROUND, data);
-		} catch (RuntimeException | Error e) {
-			throw new GlException("no OpenGL canvas: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-		}
-		try {
-			canvas.setCurrent();
-			capabilities = GL.createCapabilities();
+			capabilities = makeCurrent(canvas);
 			version = GL11C.glGetString(GL11C.GL_VERSION);
 			rendererName = GL11C.glGetString(GL11C.GL_RENDERER);
-			if (!capabilities.OpenGL33) {
-				throw new GlException("OpenGL 3.3 is needed; this context is " + version + " on " + rendererName);
-			}
 			renderer = new SceneRenderer();
 		} catch (RuntimeException | Error e) {
 			GL.setCapabilities(null);
