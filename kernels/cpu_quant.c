@@ -307,17 +307,20 @@ TARGET_VNNI static inline __m256i pair_dot_vnni(int type, __m256i u, __m256i w, 
 ROW_DOT(row_dot_vnni, TARGET_VNNI, pair_dot_vnni)
 ROWS_DOT(rows_dot_vnni, TARGET_VNNI, pair_dot_vnni)
 
-// ---- Q4_0 regrouped by eight rows (q4_0x8): the eight rows' sums in the lanes of one vector --------------------------
-// Layout, per group of 8 rows and block of 32 values (144 bytes, as 8 blocks take): the rows' F16 scales, then four
-// 32-byte words W0-W3 whose bytes 4j … 4j+3 of Wk are row j's stored bytes 4k … 4k+3 (low nibbles: values 4k …;
-// high: values 16 + 4k …). Unpacked, Wk's low nibbles against x's 4 bytes from 4k, broadcast, sum row j's products in
-// 32-bit lane j: no per-row horizontal sums, and one conversion of the eight scales. NativeKernels.packQ4_0 writes it.
+// ---- Q8_0 and Q4_0 regrouped by eight rows (x8): the eight rows' sums in the lanes of one vector ----------------------
+// Layout, per group of 8 rows and block of 32 values (8 blocks' bytes: 272 for Q8_0, 144 for Q4_0): the rows' F16
+// scales, then 32-byte words (Q8_0 eight, Q4_0 four) whose bytes 4j … 4j+3 of word k are row j's value bytes 4k … 4k+3:
+// Q8_0's values 4k …, Q4_0's values 4k … in the low nibbles and 16 + 4k … in the high ones. Unpacked word k against x's
+// 4 bytes from 4k, broadcast, sums row j's products in 32-bit lane j: no per-row horizontal sums, and one conversion
+// of the eight scales. NativeKernels.packByEight writes it.
 
-#define Q4X8_BYTES 144
+static int group_bytes(int type) {
+	return 8 * block_bytes(type);
+}
 
-#define Q4X8_DOT(NAME, TARGET, LANE_DOT)                                                                                   \
-	TARGET static void NAME(const uint8_t* group, const int8_t* q, const float* d, const int* sums, int blocks, int n, float* out, \
-			int64_t stride) {                                                                                              \
+#define X8_DOT(NAME, TARGET, LANE_DOT)                                                                                     \
+	TARGET static void NAME(int type, const uint8_t* group, const int8_t* q, const float* d, const int* sums, int blocks, int n, \
+			float* out, int64_t stride) {                                                                                  \
 		const __m256i low4 = _mm256_set1_epi8(0x0F);                                                                       \
 		for (int t0 = 0; t0 < n; t0 += TOKENS) {                                                                           \
 			const int count = n - t0 < TOKENS ? n - t0 : TOKENS;                                                           \
@@ -326,26 +329,33 @@ ROWS_DOT(rows_dot_vnni, TARGET_VNNI, pair_dot_vnni)
 				acc[k] = _mm256_setzero_ps();                                                                              \
 			}                                                                                                              \
 			for (int b = 0; b < blocks; b++) {                                                                             \
-				const uint8_t* g = group + (long) b * Q4X8_BYTES;                                                          \
+				const uint8_t* g = group + (long) b * group_bytes(type);                                                   \
 				const __m256 scales = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i*) g));                                \
-				__m256i u[8];                                                                                              \
+				/* u: the unsigned operand (Q8_0's |w|, Q4_0's stored nibbles); w: Q8_0's signs */                         \
+				__m256i u[8], w[8];                                                                                        \
 				for (int k = 0; k < 4; k++) {                                                                              \
-					const __m256i word = _mm256_loadu_si256((const __m256i*) (g + 16 + 32 * k));                           \
-					u[k] = _mm256_and_si256(word, low4);                                                                   \
-					u[k + 4] = _mm256_and_si256(_mm256_srli_epi16(word, 4), low4);                                         \
+					if (type == Q8_0) {                                                                                    \
+						w[k] = _mm256_loadu_si256((const __m256i*) (g + 16 + 32 * k));                                     \
+						w[k + 4] = _mm256_loadu_si256((const __m256i*) (g + 144 + 32 * k));                                \
+						u[k] = _mm256_abs_epi8(w[k]);                                                                      \
+						u[k + 4] = _mm256_abs_epi8(w[k + 4]);                                                              \
+					} else {                                                                                               \
+						const __m256i word = _mm256_loadu_si256((const __m256i*) (g + 16 + 32 * k));                       \
+						u[k] = _mm256_and_si256(word, low4);                                                               \
+						u[k + 4] = _mm256_and_si256(_mm256_srli_epi16(word, 4), low4);                                     \
+					}                                                                                                      \
 				}                                                                                                          \
 				for (int kk = 0; kk < TOKENS; kk++) {                                                                      \
 					if (kk < count) {                                                                                      \
 						const long t = t0 + kk;                                                                            \
 						const int8_t* x = q + 32 * (t * blocks + b);                                                       \
-						/* the stored values are value + 8: every row's sum starts at −8·Σx */                             \
-						__m256i s = _mm256_set1_epi32(-8 * sums[t * blocks + b]);                                          \
-						for (int k = 0; k < 4; k++) {                                                                      \
-							int lo, hi;                                                                                    \
-							memcpy(&lo, x + 4 * k, 4);                                                                     \
-							memcpy(&hi, x + 16 + 4 * k, 4);                                                                \
-							s = LANE_DOT(s, u[k], _mm256_set1_epi32(lo));                                                  \
-							s = LANE_DOT(s, u[k + 4], _mm256_set1_epi32(hi));                                              \
+						/* Q4_0's stored values are value + 8: every row's sum starts at −8·Σx */                          \
+						__m256i s = _mm256_set1_epi32(type == Q4_0 ? -8 * sums[t * blocks + b] : 0);                       \
+						for (int k = 0; k < 8; k++) {                                                                      \
+							int chunk;                                                                                     \
+							memcpy(&chunk, x + 4 * k, 4);                                                                  \
+							const __m256i xk = _mm256_set1_epi32(chunk);                                                   \
+							s = LANE_DOT(s, u[k], type == Q8_0 ? _mm256_sign_epi8(xk, w[k]) : xk);                         \
 						}                                                                                                  \
 						acc[kk] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_mul_ps(scales, _mm256_set1_ps(d[t * blocks + b])), acc[kk]); \
 					}                                                                                                      \
@@ -366,8 +376,8 @@ TARGET_VNNI static inline __m256i lane_dot_vnni(__m256i s, __m256i u, __m256i x)
 	return _mm256_dpbusd_epi32(s, u, x);
 }
 
-Q4X8_DOT(q4x8_dot_avx2, TARGET_AVX2, lane_dot_avx2)
-Q4X8_DOT(q4x8_dot_vnni, TARGET_VNNI, lane_dot_vnni)
+X8_DOT(x8_dot_avx2, TARGET_AVX2, lane_dot_avx2)
+X8_DOT(x8_dot_vnni, TARGET_VNNI, lane_dot_vnni)
 
 // ---- entry points ---------------------------------------------------------------------------------------------------
 
@@ -428,21 +438,21 @@ int atelier_dot_rows(int level, int type, const uint8_t* w, int64_t rowBytes, in
 }
 
 /**
- * atelier_dot_rows for Q4_0 rows regrouped by eight (q4_0x8, above): packed holds every group of the matrix, cols / 32
- * blocks of Q4X8_BYTES each; from and to are multiples of 8. Returns -1 where the level has no such kernel (plain C)
- * or the rows are not whole groups, else 0.
+ * atelier_dot_rows for Q8_0 or Q4_0 rows regrouped by eight (x8, above): packed holds every group of the matrix, cols / 32
+ * blocks of group_bytes each; from and to are multiples of 8. Returns -1 for another type, a level without such
+ * kernels (plain C) or rows that are not whole groups, else 0.
  */
-int atelier_dot_rows_q4_0x8(int level, const uint8_t* packed, int from, int to, const int8_t* q, const float* d, const int* sums, int cols,
+int atelier_dot_rows_x8(int level, int type, const uint8_t* packed, int from, int to, const int8_t* q, const float* d, const int* sums, int cols,
 		int n, float* out, int64_t stride) {
 	int best;
 	pick(&best);
-	if (level < 1 || level > best || from % 8 != 0 || to % 8 != 0) {
+	if ((type != Q8_0 && type != Q4_0) || level < 1 || level > best || from % 8 != 0 || to % 8 != 0) {
 		return -1;
 	}
 	const int blocks = cols / 32;
 	for (int r = from; r < to; r += 8) {
-		const uint8_t* group = packed + (int64_t) (r / 8) * blocks * Q4X8_BYTES;
-		(level == 2 ? q4x8_dot_vnni : q4x8_dot_avx2)(group, q, d, sums, blocks, n, out + (r - from), stride);
+		const uint8_t* group = packed + (int64_t) (r / 8) * blocks * group_bytes(type);
+		(level == 2 ? x8_dot_vnni : x8_dot_avx2)(type, group, q, d, sums, blocks, n, out + (r - from), stride);
 	}
 	return 0;
 }

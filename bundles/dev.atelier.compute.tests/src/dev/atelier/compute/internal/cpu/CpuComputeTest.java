@@ -111,7 +111,7 @@ class CpuComputeTest {
 	@EnumSource(value = TensorType.class, names = "I32", mode = EnumSource.Mode.EXCLUDE)
 	void matmulOfOneRowAndOfABatchGiveTheDotProductsOfTheDequantisedWeights(TensorType type) {
 		Random r = new Random(100 + type.ordinal());
-		// 40 rows: whole groups of eight, which Q4_0 regroups for the native kernels; 37: the rows as stored
+		// 40 rows: whole groups of eight, which Q8_0 and Q4_0 regroup for the native kernels; 37: the rows as stored
 		for (int rows : new int[] { 37, 40 }) {
 			int cols = 768;
 			byte[] data = Blocks.random(type, rows, cols, r);

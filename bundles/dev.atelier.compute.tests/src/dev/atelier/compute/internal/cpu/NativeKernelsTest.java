@@ -70,15 +70,16 @@ class NativeKernelsTest {
 		}
 	}
 
-	@Test
-	void q4_0RowsRegroupedByEightMultiplyAsTheRowsDoAtEveryLevelThatTakesThem() {
+	@ParameterizedTest
+	@EnumSource(value = TensorType.class, names = { "Q8_0", "Q4_0" })
+	void rowsRegroupedByEightMultiplyAsTheRowsDoAtEveryLevelThatTakesThem(TensorType type) {
 		NativeKernels kernels = NativeKernels.get().orElseThrow(() -> new AssertionError("no native kernels: " + NativeKernels.missing()));
 		int rows = 24;
-		Random r = new Random(61);
-		byte[] data = Blocks.random(TensorType.Q4_0, rows, COLS, r);
+		Random r = new Random(61 + type.ordinal());
+		byte[] data = Blocks.random(type, rows, COLS, r);
 		try (Arena arena = Arena.ofConfined()) {
 			MemorySegment weights = arena.allocate(data.length).copyFrom(MemorySegment.ofArray(data));
-			MemorySegment packed = NativeKernels.packQ4_0(weights, rows, COLS, arena);
+			MemorySegment packed = NativeKernels.packByEight(type, weights, rows, COLS, arena);
 			assertEquals(weights.byteSize(), packed.byteSize(), "the same size as the rows");
 			for (int n : new int[] { 1, 5 }) {
 				Q8Activations q = new Q8Activations(32, COLS);
@@ -87,22 +88,22 @@ class NativeKernelsTest {
 					q.quantise(t, Blocks.gaussian(r, COLS));
 				}
 				float[] plain = new float[n * rows];
-				kernels.dotRows(kernels.level, TensorType.Q4_0, weights, TensorType.Q4_0.rowBytes(COLS), 0, rows, q.bytes, q.scales, q.sums, COLS, n,
+				kernels.dotRows(kernels.level, type, weights, type.rowBytes(COLS), 0, rows, q.bytes, q.scales, q.sums, COLS, n,
 						plain, rows);
 				for (int level = 1; level <= kernels.level; level++) {
 					int lv = level;
 					float[] out = new float[n * rows];
 					// rows 8–23: whole groups after the first
-					kernels.dotPackedQ4_0(level, packed, rows, 8, rows, q.bytes, q.scales, q.sums, COLS, n, out, rows);
+					kernels.dotPacked(level, type, packed, rows, 8, rows, q.bytes, q.scales, q.sums, COLS, n, out, rows);
 					for (int t = 0; t < n; t++) {
 						for (int row = 0; row < rows; row++) {
 							float want = row < 8 ? 0f : plain[t * rows + row];
-							assertEquals(want, out[t * rows + row], 1e-4f * Math.max(1f, Math.abs(want)), "x row " + t + ", weight row " + row
+							assertEquals(want, out[t * rows + row], 1e-4f * Math.max(1f, Math.abs(want)), type + ", x row " + t + ", weight row " + row
 									+ " at level " + level);
 						}
 					}
 					assertThrows(IllegalArgumentException.class,
-							() -> kernels.dotPackedQ4_0(lv, packed, rows, 4, rows, q.bytes, q.scales, q.sums, COLS, n, new float[n * rows], rows),
+							() -> kernels.dotPacked(lv, type, packed, rows, 4, rows, q.bytes, q.scales, q.sums, COLS, n, new float[n * rows], rows),
 							"rows that are not whole groups");
 				}
 			}

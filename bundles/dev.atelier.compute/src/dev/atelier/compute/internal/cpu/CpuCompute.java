@@ -51,8 +51,8 @@ public final class CpuCompute implements Compute {
 	/** Quantised activations per block size and row length, reused by every matmul of that shape. */
 	private final Map<Long, Q8Activations> activations = new HashMap<>();
 	private final Optional<NativeKernels> nativeKernels;
-	/** Q4_0 weights regrouped by eight rows for the native kernels, by tensor. */
-	private final Map<CpuTensor, Packed> packedQ4_0 = new ConcurrentHashMap<>();
+	/** Q8_0 and Q4_0 weights regrouped by eight rows for the native kernels, by tensor. */
+	private final Map<CpuTensor, Packed> packed = new ConcurrentHashMap<>();
 
 	private record Packed(Arena arena, MemorySegment data) {
 	}
@@ -110,11 +110,11 @@ public final class CpuCompute implements Compute {
 		if (type != TensorType.I32) {
 			tensor.weights();
 		}
-		if (type == TensorType.Q4_0 && nativeKernels.isPresent() && nativeKernels.get().packsQ4_0(rows)) {
+		if (nativeKernels.isPresent() && nativeKernels.get().packs(type, rows)) {
 			// the regrouped copy is what the matmuls read: the file's pages stay in the page cache, reclaimable, and
 			// the lease counts one copy
 			Arena arena = Arena.ofShared();
-			packedQ4_0.put(tensor, new Packed(arena, NativeKernels.packQ4_0(data, rows, cols, arena)));
+			packed.put(tensor, new Packed(arena, NativeKernels.packByEight(type, data, rows, cols, arena)));
 		}
 		return own(tensor);
 	}
@@ -126,9 +126,9 @@ public final class CpuCompute implements Compute {
 
 	void free(CpuTensor tensor, AutoCloseable release) {
 		if (owned.remove(tensor)) {
-			Packed packed = packedQ4_0.remove(tensor);
-			if (packed != null) {
-				packed.arena().close();
+			Packed regrouped = packed.remove(tensor);
+			if (regrouped != null) {
+				regrouped.arena().close();
 			}
 			close(release);
 		}
@@ -203,8 +203,8 @@ public final class CpuCompute implements Compute {
 	public void matmul(Tensor weights, Tensor x, Tensor out) {
 		Shapes.matmul(weights, x, out);
 		CpuTensor w = mine("matmul", weights), in = mine("matmul", x), o = mine("matmul", out);
-		Packed packed = packedQ4_0.get(w);
-		run(() -> matmul(w.weights(), packed == null ? null : packed.data(), in, o));
+		Packed regrouped = packed.get(w);
+		run(() -> matmul(w.weights(), regrouped == null ? null : regrouped.data(), in, o));
 	}
 
 	/**
@@ -236,7 +236,7 @@ public final class CpuCompute implements Compute {
 			int to = (int) ((long) (chunk + 1) * units / chunks) * unit;
 			if (packed != null) {
 				NativeKernels k = nativeKernels.get();
-				k.dotPackedQ4_0(k.level, packed, rows, from, to, q8.bytes, q8.scales, q8.sums, cols, n, flat, rows);
+				k.dotPacked(k.level, nativeRows.type(), packed, rows, from, to, q8.bytes, q8.scales, q8.sums, cols, n, flat, rows);
 				return;
 			}
 			if (nativeRows != null) {

@@ -25,46 +25,45 @@ final class NativeKernels {
 	private static final Loaded LOADED = load();
 
 	private final MethodHandle dotRows;
-	private final MethodHandle dotQ4x8;
+	private final MethodHandle dotX8;
 	/** The best kernels this CPU runs: 0 plain C, 1 AVX2, 2 AVX-512 VNNI. */
 	final int level;
-
-	/** Bytes of a q4_0x8 group's block: eight rows' F16 scales and their 8 × 16 bytes of values (cpu_quant.c). */
-	static final int Q4X8_BLOCK = 144;
 
 	private record Loaded(Optional<NativeKernels> kernels, String missing) {
 	}
 
-	private NativeKernels(MethodHandle dotRows, MethodHandle dotQ4x8, int level) {
+	private NativeKernels(MethodHandle dotRows, MethodHandle dotX8, int level) {
 		this.dotRows = dotRows;
-		this.dotQ4x8 = dotQ4x8;
+		this.dotX8 = dotX8;
 		this.level = level;
 	}
 
 	/**
-	 * Whether {@link #packQ4_0} and {@link #dotPackedQ4_0} serve a Q4_0 matrix of {@code rows} here: whole groups of
-	 * eight rows, on AVX2 or better.
+	 * Whether {@link #packByEight} and {@link #dotPacked} serve a matrix of {@code type} and {@code rows} here: Q8_0 or
+	 * Q4_0 in whole groups of eight rows, on AVX2 or better.
 	 */
-	boolean packsQ4_0(int rows) {
-		return level >= 1 && rows % 8 == 0 && rows > 0;
+	boolean packs(TensorType type, int rows) {
+		return (type == TensorType.Q8_0 || type == TensorType.Q4_0) && level >= 1 && rows % 8 == 0 && rows > 0;
 	}
 
 	/**
-	 * Q4_0 rows regrouped by eight into {@code arena} (cpu_quant.c's q4_0x8 layout): per group and block, the eight
-	 * rows' scales, then four 32-byte words whose bytes 4j … 4j + 3 of word k are row j's value bytes 4k … 4k + 3. The
-	 * same size as the rows.
+	 * Q8_0 or Q4_0 rows regrouped by eight into {@code arena} (cpu_quant.c's x8 layout): per group and block, the eight
+	 * rows' scales, then 32-byte words (Q8_0 eight, Q4_0 four) whose bytes 4j … 4j + 3 of word k are row j's value bytes
+	 * 4k … 4k + 3. The same size as the rows.
 	 */
-	static MemorySegment packQ4_0(MemorySegment data, int rows, int cols, Arena arena) {
+	static MemorySegment packByEight(TensorType type, MemorySegment data, int rows, int cols, Arena arena) {
 		int blocks = cols / 32;
-		long rowBytes = TensorType.Q4_0.rowBytes(cols);
+		int blockBytes = (int) type.rowBytes(32);
+		int words = (blockBytes - 2) / 4; // a row's 4-byte pieces of a block: one a word of the group
+		long rowBytes = type.rowBytes(cols);
 		MemorySegment packed = arena.allocate(rows * rowBytes, 32);
 		for (int g = 0; g < rows / 8; g++) {
 			for (int b = 0; b < blocks; b++) {
-				long to = ((long) g * blocks + b) * Q4X8_BLOCK;
+				long to = ((long) g * blocks + b) * 8 * blockBytes;
 				for (int j = 0; j < 8; j++) {
-					long from = (8L * g + j) * rowBytes + 18L * b;
+					long from = (8L * g + j) * rowBytes + (long) blockBytes * b;
 					MemorySegment.copy(data, from, packed, to + 2 * j, 2);
-					for (int k = 0; k < 4; k++) {
+					for (int k = 0; k < words; k++) {
 						MemorySegment.copy(data, from + 2 + 4 * k, packed, to + 16 + 32 * k + 4 * j, 4);
 					}
 				}
@@ -74,29 +73,29 @@ final class NativeKernels {
 	}
 
 	/**
-	 * {@link #dotRows} of Q4_0 rows {@code from … to − 1} (multiples of 8) packed by {@link #packQ4_0} from a matrix of
-	 * {@code rows}, by the kernels of {@code level} (AVX2 or AVX-512 VNNI).
+	 * {@link #dotRows} of Q8_0 or Q4_0 rows {@code from … to − 1} (multiples of 8) packed by {@link #packByEight} from a
+	 * matrix of {@code rows}, by the kernels of {@code level} (AVX2 or AVX-512 VNNI).
 	 */
-	void dotPackedQ4_0(int level, MemorySegment packed, int rows, int from, int to, byte[] q, float[] d, int[] sums, int cols, int n, float[] out,
+	void dotPacked(int level, TensorType type, MemorySegment packed, int rows, int from, int to, byte[] q, float[] d, int[] sums, int cols, int n, float[] out,
 			int stride) {
-		if (level < 1 || level > this.level) {
-			throw new IllegalArgumentException("packed Q4_0 kernels of level " + level + " (this CPU runs 1 to " + this.level + ")");
+		if (level < 1 || level > this.level || type != TensorType.Q8_0 && type != TensorType.Q4_0) {
+			throw new IllegalArgumentException("packed " + type + " kernels of level " + level + " (Q8_0 and Q4_0, levels 1 to " + this.level + ")");
 		}
 		if (cols % 32 != 0 || from < 0 || from > to || to > rows || from % 8 != 0 || to % 8 != 0
-				|| packed.byteSize() < rows * TensorType.Q4_0.rowBytes(cols) || n < 1 || q.length < (long) n * cols || d.length < (long) n * cols / 32 || sums.length < (long) n * cols / 32 || stride < to
+				|| packed.byteSize() < rows * type.rowBytes(cols) || n < 1 || q.length < (long) n * cols || d.length < (long) n * cols / 32 || sums.length < (long) n * cols / 32 || stride < to
 				|| out.length < (long) (n - 1) * stride + to) {
-			throw new IllegalArgumentException("native dot of packed Q4_0 rows " + from + "–" + to + " of " + rows + " × " + cols + ", " + n
+			throw new IllegalArgumentException("native dot of packed " + type + " rows " + from + "–" + to + " of " + rows + " × " + cols + ", " + n
 					+ " rows of activations in " + q.length + ", output " + out.length + " with rows " + stride + " apart");
 		}
 		int status;
 		try {
-			status = (int) dotQ4x8.invokeExact(level, packed, from, to, MemorySegment.ofArray(q), MemorySegment.ofArray(d), MemorySegment.ofArray(sums),
+			status = (int) dotX8.invokeExact(level, code(type), packed, from, to, MemorySegment.ofArray(q), MemorySegment.ofArray(d), MemorySegment.ofArray(sums),
 					cols, n, MemorySegment.ofArray(out).asSlice(4L * from), (long) stride);
 		} catch (Throwable e) {
 			throw new IllegalStateException("the native int8 kernels failed: " + e, e);
 		}
 		if (status != 0) {
-			throw new IllegalStateException("the native int8 kernels refused packed Q4_0 rows " + from + "–" + to + " at level " + level);
+			throw new IllegalStateException("the native int8 kernels refused packed " + type + " rows " + from + "–" + to + " at level " + level);
 		}
 	}
 
@@ -187,13 +186,13 @@ final class NativeKernels {
 							ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
 							ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
 					Linker.Option.critical(true));
-			MethodHandle dotQ4x8 = linker.downcallHandle(symbols.findOrThrow("atelier_dot_rows_q4_0x8"),
-					FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+			MethodHandle dotX8 = linker.downcallHandle(symbols.findOrThrow("atelier_dot_rows_x8"),
+					FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
 							ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
 							ValueLayout.JAVA_LONG),
 					Linker.Option.critical(true));
 			MethodHandle level = linker.downcallHandle(symbols.findOrThrow("atelier_cpu_level"), FunctionDescriptor.of(ValueLayout.JAVA_INT));
-			return new Loaded(Optional.of(new NativeKernels(dotRows, dotQ4x8, (int) level.invokeExact())), "");
+			return new Loaded(Optional.of(new NativeKernels(dotRows, dotX8, (int) level.invokeExact())), "");
 		} catch (Throwable e) {
 			return new Loaded(Optional.empty(), "cannot load " + path + ": " + e.getMessage());
 		}
