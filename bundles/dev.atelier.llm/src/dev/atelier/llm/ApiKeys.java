@@ -38,7 +38,8 @@ public record ApiKeys(SecretStore secrets) {
 		}
 	}
 
-	public void remove(URI server) throws IOException {
-		secrets.remove(path(server));
+	/** Whether a key of {@code server} was stored. */
+	public boolean remove(URI server) throws IOException {
+		return secrets.remove(path(server));
 	}
 }

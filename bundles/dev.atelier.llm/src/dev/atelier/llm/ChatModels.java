@@ -29,6 +29,6 @@ public final class ChatModels {
 	}
 
 	private static OpenAiBackend backend(URI baseUrl, String model, String apiKey) {
-		return new OpenAiBackend(new OpenAiBackend.Settings(baseUrl, model, apiKey, Duration.ofSeconds(5), Duration.ofSeconds(120), 2));
+		return new OpenAiBackend(new OpenAiBackend.Settings(baseUrl, model, apiKey, Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofMinutes(30), 2));
 	}
 }

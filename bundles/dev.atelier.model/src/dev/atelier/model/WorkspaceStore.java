@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +16,8 @@ import org.eclipse.emf.common.util.URI;
 import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.resource.Resource;
 import org.eclipse.emf.ecore.util.EcoreUtil;
+import org.eclipse.emf.ecore.xmi.FeatureNotFoundException;
+import org.eclipse.emf.ecore.xmi.IllegalValueException;
 import org.eclipse.emf.ecore.xmi.PackageNotFoundException;
 import org.eclipse.emf.ecore.xmi.XMLResource;
 import org.eclipse.emf.ecore.xmi.impl.XMIResourceImpl;
@@ -27,11 +30,16 @@ import dev.atelier.model.workspace.WorkspacePackage;
 
 /**
  * Reads and writes the workspace model as XMI. Saving is atomic; a file that cannot be read as an Atelier
- * workspace is moved aside as a backup and replaced by an empty workspace, with a message naming both files.
+ * workspace is moved aside as a backup and replaced by an empty workspace, with a message naming both files. A file
+ * whose only faults are values or elements this version does not know (an enum literal of a later version) keeps
+ * what can be read: the file as it was is copied aside and the rest is saved in its place.
  */
 public final class WorkspaceStore {
 
-	/** What {@link #load} found. {@code problem} and {@code backup} are present when the file was unusable. */
+	/**
+	 * What {@link #load} found. {@code problem} and {@code backup} are present when the file was unusable, or partly
+	 * readable (the workspace then holds what was read).
+	 */
 	public record Loaded(Workspace workspace, Optional<String> problem, Optional<Path> backup) {
 	}
 
@@ -50,10 +58,15 @@ public final class WorkspaceStore {
 		}
 		AtomicFiles.requireRegular(file); // a FIFO would block the reader forever
 		String problem;
+		Resource resource = newResource(file);
 		try {
-			Resource resource = newResource(file);
 			try (InputStream in = Files.newInputStream(file)) {
 				resource.load(in, options());
+			} catch (IOException e) {
+				if (readable(resource)) { // EMF throws the first error after reading on past it
+					return keepReadable(file, resource);
+				}
+				throw e;
 			}
 			if (!resource.getErrors().isEmpty()) {
 				problem = resource.getErrors().get(0).getMessage();
@@ -71,6 +84,25 @@ public final class WorkspaceStore {
 				+ " and an empty workspace was started.";
 		System.getLogger(WorkspaceStore.class.getName()).log(System.Logger.Level.WARNING, message);
 		return new Loaded(newWorkspace(file), Optional.of(message), Optional.of(backup));
+	}
+
+	/** A workspace whose errors each left out one value or element, not the document's structure. */
+	private static boolean readable(Resource resource) {
+		return !resource.getErrors().isEmpty() && resource.getContents().size() == 1 && resource.getContents().get(0) instanceof Workspace
+				&& resource.getErrors().stream().allMatch(e -> e instanceof IllegalValueException || e instanceof FeatureNotFoundException);
+	}
+
+	private static Loaded keepReadable(Path file, Resource resource) throws IOException {
+		Path backup = backupPath(file);
+		Files.copy(file, backup);
+		List<Resource.Diagnostic> errors = List.copyOf(resource.getErrors()); // saving clears them
+		// saved now, so that the next start neither warns again nor copies the file again
+		AtomicFiles.write(file, out -> resource.save(out, options()));
+		String message = "The workspace file " + file + " held what this version cannot read (" + errors.get(0).getMessage()
+				+ (errors.size() > 1 ? "; " + errors.size() + " such places in all" : "") + "): that was left out and the rest kept. The file as it was is kept as "
+				+ backup + ".";
+		System.getLogger(WorkspaceStore.class.getName()).log(System.Logger.Level.WARNING, message);
+		return new Loaded((Workspace) resource.getContents().get(0), Optional.of(message), Optional.of(backup));
 	}
 
 	public static void save(Workspace workspace, Path file) throws IOException {

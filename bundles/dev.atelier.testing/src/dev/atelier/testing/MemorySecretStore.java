@@ -22,8 +22,8 @@ public final class MemorySecretStore implements SecretStore {
 	}
 
 	@Override
-	public void remove(String path) {
-		values.keySet().removeIf(k -> k.startsWith(path + "/") || k.startsWith(path + "#"));
+	public boolean remove(String path) {
+		return values.keySet().removeIf(k -> k.startsWith(path + "/") || k.startsWith(path + "#"));
 	}
 
 	/** Every entry as {@code path#key}. */

@@ -23,20 +23,22 @@ class SecretStoreTest {
 		Path storage = dir.resolve("secure-storage");
 		String ollama = "dev.atelier.llm/servers/ollama";
 		String vllm = "dev.atelier.llm/servers/vllm";
-		SecretStore secrets = new WorkspaceSecrets(storage);
+		SecretStore secrets = WorkspaceSecrets.at(storage);
 		assertEquals(Optional.empty(), secrets.get(ollama, "apiKey"));
 		secrets.put(ollama, "apiKey", "sk-ollama-123");
 		secrets.put(vllm, "apiKey", "sk-vllm-456");
 
-		assertEquals(Optional.of("sk-ollama-123"), new WorkspaceSecrets(storage).get(ollama, "apiKey"), "read back through a new handle");
-		assertEquals(Optional.of("sk-vllm-456"), new WorkspaceSecrets(storage).get(vllm, "apiKey"));
+		assertEquals(Optional.of("sk-ollama-123"), WorkspaceSecrets.at(storage).get(ollama, "apiKey"), "read back through a new handle");
+		assertEquals(Optional.of("sk-vllm-456"), WorkspaceSecrets.at(storage).get(vllm, "apiKey"));
 		String file = Files.readString(storage);
 		assertFalse(file.contains("sk-ollama-123") || file.contains("sk-vllm-456"), "no secret in clear in the storage file");
 		Path master = dir.resolve("secure-storage.key");
 		assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(master));
+		assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(storage), "the storage names the servers");
 
-		secrets.remove(ollama);
-		assertEquals(Optional.empty(), new WorkspaceSecrets(storage).get(ollama, "apiKey"));
-		assertTrue(new WorkspaceSecrets(storage).get(vllm, "apiKey").isPresent());
+		assertTrue(secrets.remove(ollama));
+		assertFalse(secrets.remove(ollama), "a second removal finds nothing");
+		assertEquals(Optional.empty(), WorkspaceSecrets.at(storage).get(ollama, "apiKey"));
+		assertTrue(WorkspaceSecrets.at(storage).get(vllm, "apiKey").isPresent());
 	}
 }

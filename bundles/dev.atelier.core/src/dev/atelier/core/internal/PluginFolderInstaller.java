@@ -3,15 +3,20 @@ package dev.atelier.core.internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -28,7 +33,10 @@ import dev.atelier.core.io.AtomicFiles;
 
 /**
  * Brings the installed bundles in line with the plugins folder: new jars are installed, changed ones updated,
- * removed ones uninstalled, and all started. A jar that fails is reported with its file name and skipped.
+ * removed ones uninstalled, and all started. A jar that fails is reported with its file name and skipped. Plugins are
+ * started transiently, by this host at every start, each within {@link #START_TIMEOUT}: an activator that does not
+ * return by then is interrupted, left behind, and its jar disabled (listed in the folder's {@code .disabled} with its modification
+ * time) until the jar changes, so that it cannot hold every later start.
  */
 @Component(service = PluginHost.class, immediate = true)
 public final class PluginFolderInstaller implements PluginHost {
@@ -36,6 +44,9 @@ public final class PluginFolderInstaller implements PluginHost {
 	private static final System.Logger LOG = System.getLogger(PluginFolderInstaller.class.getName());
 	/** Marks bundles this host installed; the rest of the location is the jar's absolute path. */
 	static final String LOCATION_PREFIX = "atelier-plugin:";
+	/** Far longer than an activator that registers services takes. */
+	static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+	static final String DISABLED_FILE = ".disabled";
 
 	private final List<Plugin> plugins;
 
@@ -97,11 +108,12 @@ public final class PluginFolderInstaller implements PluginHost {
 		if (!touched.isEmpty()) {
 			refresh(context, touched);
 		}
+		Disabled disabled = new Disabled(dir.resolve(DISABLED_FILE));
 		List<Plugin> result = new ArrayList<>();
 		for (Path jar : jars) {
 			Object o = outcome.get(jar);
 			if (o instanceof Bundle bundle) {
-				result.add(start(jar, bundle));
+				result.add(start(jar, bundle, disabled));
 			} else {
 				LOG.log(Level.ERROR, (String) o);
 				result.add(new Plugin(jar, null, null, false, (String) o));
@@ -123,19 +135,74 @@ public final class PluginFolderInstaller implements PluginHost {
 		}
 	}
 
-	private static Plugin start(Path jar, Bundle bundle) {
+	private static Plugin start(Path jar, Bundle bundle, Disabled disabled) {
 		String name = bundle.getSymbolicName();
 		String version = bundle.getVersion().toString();
 		if ((bundle.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) {
 			return new Plugin(jar, name, version, false, null);
 		}
-		try {
-			bundle.start(Bundle.START_ACTIVATION_POLICY);
-			return new Plugin(jar, name, version, true, null);
-		} catch (BundleException | RuntimeException e) {
-			String problem = "cannot start plugin " + jar + " (" + name + "): " + describe(e);
+		if (disabled.contains(jar)) {
+			String problem = "plugin " + jar + " (" + name + ") is disabled: its activator did not finish within " + START_TIMEOUT.toSeconds()
+					+ " s at an earlier start; replace the jar to try it again";
 			LOG.log(Level.ERROR, problem);
 			return new Plugin(jar, name, version, false, problem);
+		}
+		CompletableFuture<Void> started = new CompletableFuture<>();
+		// a thread of its own, so that an activator that never returns holds only that thread (a daemon: not the exit)
+		Thread starter = Thread.ofPlatform().daemon().name("atelier-plugin-start " + name).start(() -> {
+			try {
+				bundle.start(Bundle.START_TRANSIENT | Bundle.START_ACTIVATION_POLICY);
+				started.complete(null);
+			} catch (Throwable e) {
+				started.completeExceptionally(e);
+			}
+		});
+		String problem;
+		try {
+			started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			return new Plugin(jar, name, version, true, null);
+		} catch (TimeoutException e) {
+			// an activator waiting interruptibly (sleep, a lock, I/O on a channel) then fails its start and frees the
+			// bundle's state lock, which the framework's shutdown would otherwise wait on
+			starter.interrupt();
+			disabled.add(jar);
+			problem = "plugin " + jar + " (" + name + ") did not finish starting within " + START_TIMEOUT.toSeconds()
+					+ " s: it is disabled until the jar changes";
+		} catch (ExecutionException e) {
+			problem = "cannot start plugin " + jar + " (" + name + "): " + describe(e.getCause());
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			problem = "plugin " + jar + " (" + name + ") was not started: interrupted";
+		}
+		LOG.log(Level.ERROR, problem);
+		return new Plugin(jar, name, version, false, problem);
+	}
+
+	/** The jars disabled, one a line as {@code <file name> TAB <modification time in ms>}: a changed jar is tried again. */
+	private record Disabled(Path file) {
+
+		boolean contains(Path jar) {
+			try {
+				return Files.isRegularFile(file) && Files.readAllLines(file).contains(line(jar));
+			} catch (IOException e) {
+				LOG.log(Level.WARNING, "cannot read " + file + ": " + e.getMessage());
+				return false;
+			}
+		}
+
+		void add(Path jar) {
+			try {
+				List<String> lines = Files.isRegularFile(file) ? new ArrayList<>(Files.readAllLines(file)) : new ArrayList<>();
+				lines.removeIf(l -> l.startsWith(jar.getFileName() + "\t"));
+				lines.add(line(jar));
+				AtomicFiles.write(file, out -> out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8)));
+			} catch (IOException e) {
+				LOG.log(Level.ERROR, "cannot record the disabled plugin " + jar + " in " + file + ": " + e.getMessage());
+			}
+		}
+
+		private static String line(Path jar) throws IOException {
+			return jar.getFileName() + "\t" + Files.getLastModifiedTime(jar).toMillis();
 		}
 	}
 

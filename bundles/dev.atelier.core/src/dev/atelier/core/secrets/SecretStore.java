@@ -18,6 +18,9 @@ public interface SecretStore {
 	/** Stores the value encrypted and writes the storage file. */
 	void put(String path, String key, String value) throws IOException;
 
-	/** Removes the node at {@code path} with everything under it, and writes the storage file. */
-	void remove(String path) throws IOException;
+	/**
+	 * Removes the node at {@code path} with everything under it, and writes the storage file; false when there was no
+	 * such node.
+	 */
+	boolean remove(String path) throws IOException;
 }

@@ -1,6 +1,8 @@
 package dev.atelier.llm.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.util.Map;
@@ -29,7 +31,8 @@ class ApiKeysTest {
 		assertEquals(Map.of("dev.atelier.llm/servers/aHR0cDovL2xvY2FsaG9zdDoxMTQzNC92MQ#apiKey", "sk-ollama-123",
 				"dev.atelier.llm/servers/aHR0cHM6Ly9ncHUuZXhhbXBsZTo4MDAwL3Yx#apiKey", "sk-vllm-456"), secrets.entries());
 
-		keys.remove(ollama);
+		assertTrue(keys.remove(ollama));
+		assertFalse(keys.remove(ollama), "nothing left to remove");
 		assertEquals(Optional.empty(), keys.get(ollama));
 		assertEquals(Optional.of("sk-vllm-456"), keys.get(vllm));
 	}

@@ -130,6 +130,28 @@ class WorkspaceStoreTest {
 		assertUsableAfterRecovery(WorkspaceStore.load(file()), garbage);
 	}
 
+	@Test
+	void anUnknownEnumValueLosesThatValueNotTheWorkspace() throws IOException {
+		WorkspaceStore.save(sample(), file());
+		String saved = Files.readString(file());
+		assertTrue(saved.contains("kind=\"scene\""), saved);
+		byte[] later = saved.replace("kind=\"scene\"", "kind=\"hologram\"").getBytes(StandardCharsets.UTF_8);
+		Files.write(file(), later);
+
+		WorkspaceStore.Loaded loaded = WorkspaceStore.load(file());
+		String message = loaded.problem().orElseThrow();
+		assertTrue(message.contains(file().toString()) && message.contains("hologram") && message.contains("the rest kept"), message);
+		Asset asset = loaded.workspace().getProjects().get(0).getAssets().get(0);
+		assertEquals("projects/robot/robot.glb", asset.getPath(), "the rest of the asset was read");
+		assertEquals("studio", loaded.workspace().getName());
+		Path backup = loaded.backup().orElseThrow();
+		assertTrue(message.contains(backup.toString()), message);
+		assertArrayEquals(later, Files.readAllBytes(backup), "the file as it was is kept");
+		WorkspaceStore.Loaded again = WorkspaceStore.load(file());
+		assertTrue(again.problem().isEmpty(), "what was read was saved: the next start has nothing to say");
+		assertEquals("robot", again.workspace().getProjects().get(0).getName());
+	}
+
 	private void assertUsableAfterRecovery(WorkspaceStore.Loaded loaded, byte[] original) throws IOException {
 		String message = loaded.problem().orElseThrow();
 		assertTrue(message.contains(file().toString()), message);

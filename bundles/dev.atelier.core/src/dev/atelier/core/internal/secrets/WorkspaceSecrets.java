@@ -1,10 +1,14 @@
 package dev.atelier.core.internal.secrets;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.eclipse.equinox.security.storage.ISecurePreferences;
 import org.eclipse.equinox.security.storage.SecurePreferencesFactory;
@@ -21,6 +25,9 @@ import dev.atelier.core.secrets.SecretStore;
 @Component(service = SecretStore.class)
 public final class WorkspaceSecrets implements SecretStore {
 
+	/** Values are encrypted, but the file also names the servers: only its owner reads it. */
+	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
 	private final Path file;
 	private ISecurePreferences root;
 
@@ -29,8 +36,15 @@ public final class WorkspaceSecrets implements SecretStore {
 		this(env.paths().workspaceRoot().resolve("secure-storage"));
 	}
 
-	/** The storage at {@code file}, created on first write. */
-	public WorkspaceSecrets(Path file) {
+	/**
+	 * The storage at {@code file}, created on first write. A factory, not a second public constructor: DS picks among
+	 * public constructors by their number of parameters, and two of one parameter leave the choice to reflection's order.
+	 */
+	public static WorkspaceSecrets at(Path file) {
+		return new WorkspaceSecrets(file);
+	}
+
+	private WorkspaceSecrets(Path file) {
 		this.file = file;
 	}
 
@@ -59,15 +73,30 @@ public final class WorkspaceSecrets implements SecretStore {
 	public void put(String path, String key, String value) throws IOException {
 		try {
 			root().node(path).put(key, value, true);
-			root().flush();
+			flush();
 		} catch (StorageException e) {
 			throw new IOException("the secure storage: " + e.getMessage(), e);
 		}
 	}
 
 	@Override
-	public void remove(String path) throws IOException {
+	public boolean remove(String path) throws IOException {
+		if (!root().nodeExists(path)) {
+			return false;
+		}
 		root().node(path).removeNode();
+		flush();
+		return true;
+	}
+
+	/** Writes the storage into a file that only its owner can read, created so before anything is written to it. */
+	private void flush() throws IOException {
+		if (Files.exists(file)) {
+			Files.setPosixFilePermissions(file, OWNER_ONLY); // also a file older versions left readable to all
+		} else {
+			Files.createDirectories(file.toAbsolutePath().getParent());
+			Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+		}
 		root().flush();
 	}
 }

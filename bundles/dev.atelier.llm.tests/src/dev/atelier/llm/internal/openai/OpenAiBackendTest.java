@@ -41,8 +41,15 @@ class OpenAiBackendTest {
 			""".replace("\n", "\r\n");
 
 	private static OpenAiBackend backend(ScriptedServer server, String key, Duration readTimeout) {
-		return new OpenAiBackend(new OpenAiBackend.Settings(URI.create(server.baseUrl()), "tiny", key, Duration.ofSeconds(2), readTimeout, 2), 10);
+		return backend(server, key, readTimeout, Duration.ofMinutes(1));
 	}
+
+	private static OpenAiBackend backend(ScriptedServer server, String key, Duration readTimeout, Duration answerTimeout) {
+		return new OpenAiBackend(new OpenAiBackend.Settings(URI.create(server.baseUrl()), "tiny", key, Duration.ofSeconds(2), readTimeout, answerTimeout, 2),
+				10);
+	}
+
+	private static final String PIECE = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"la \"}}]}\r\n\r\n";
 
 	private static String chat(OpenAiBackend backend, StringBuilder text) throws ChatException {
 		Usage usage = backend.chat(List.of(ChatMessage.user("hi")), Sampling.greedy(), 16, text::append, () -> false);
@@ -122,7 +129,7 @@ class OpenAiBackendTest {
 			// the server holds its next chunk until after the call: only the watchdog can end the call, and it must
 			ChatException stalled = assertThrows(ChatException.class, () -> chat(backend(server, "", Duration.ofSeconds(1)), new StringBuilder()));
 			nextChunk.countDown();
-			assertTrue(stalled.getMessage().startsWith(server.baseUrl() + " sent nothing for 1 s; the answer was cut after"), stalled.getMessage());
+			assertTrue(stalled.getMessage().startsWith(server.baseUrl() + " sent no event for 1 s; the answer was cut after"), stalled.getMessage());
 		}
 		int port;
 		try (ServerSocket free = new ServerSocket(0)) {
@@ -142,7 +149,54 @@ class OpenAiBackendTest {
 			assertEquals(2, server.requests.size());
 		}
 		assertEquals("Settings[http://x/v1, m, key set]",
-				new OpenAiBackend.Settings(URI.create("http://x/v1"), "m", "sk-secret", Duration.ofSeconds(1), Duration.ofSeconds(1), 0).toString());
+				new OpenAiBackend.Settings(URI.create("http://x/v1"), "m", "sk-secret", Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 0)
+						.toString());
 		assertThrows(IllegalArgumentException.class, () -> OpenAiBackend.Settings.of(URI.create("ftp://x"), "m"));
+	}
+
+	@Test
+	void aServerThatIgnoresMaxTokensIsCutAtMaxTokens() throws Exception {
+		try (ScriptedServer server = new ScriptedServer(List.of(ScriptedServer.endless(PIECE, 1)))) {
+			StringBuilder text = new StringBuilder();
+			ChatException e = assertThrows(ChatException.class, () -> chat(backend(server, "", Duration.ofSeconds(5)), text));
+			assertEquals(server.baseUrl() + "/chat/completions kept answering past max_tokens (16); the answer was cut there", e.getMessage());
+			assertEquals("la ".repeat(16), text.toString(), "the 16 pieces asked for were shown, no more");
+		}
+	}
+
+	@Test
+	void keepAliveCommentsAloneDoNotHoldTheClientPastTheReadTimeout() throws Exception {
+		try (ScriptedServer server = new ScriptedServer(List.of(ScriptedServer.endless(": ping\r\n\r\n", 50)))) {
+			ChatException e = assertThrows(ChatException.class, () -> chat(backend(server, "", Duration.ofSeconds(1)), new StringBuilder()));
+			assertEquals(server.baseUrl() + " sent no event for 1 s; the answer was cut after 0 pieces", e.getMessage());
+		}
+	}
+
+	@Test
+	void anAnswerStillStreamingAtTheAnswerTimeoutIsCut() throws Exception {
+		try (ScriptedServer server = new ScriptedServer(List.of(ScriptedServer.endless(PIECE, 20)))) {
+			OpenAiBackend backend = backend(server, "", Duration.ofSeconds(5), Duration.ofSeconds(1));
+			StringBuilder text = new StringBuilder();
+			ChatException e = assertThrows(ChatException.class,
+					() -> backend.chat(List.of(ChatMessage.user("hi")), Sampling.greedy(), Integer.MAX_VALUE, text::append, () -> false));
+			assertTrue(e.getMessage().startsWith(server.baseUrl() + " was still answering after 1 s; the answer was cut after "), e.getMessage());
+			assertFalse(text.isEmpty(), "what came before the cut was shown");
+		}
+	}
+
+	@Test
+	void aRefusedKeyIsNamedWithoutTheServersBodyAndAnEchoedKeyIsTakenOut() throws Exception {
+		String echo = "{\"error\":{\"message\":\"invalid key sk-secret (Authorization: Bearer sk-secret)\"}}";
+		try (ScriptedServer server = new ScriptedServer(List.of(ScriptedServer.body(401, "application/json", echo),
+				ScriptedServer.body(403, "text/plain", "Bearer sk-secret denied"),
+				ScriptedServer.body(400, "application/json", "{\"error\":{\"message\":\"bad request from Bearer sk-secret\"}}")))) {
+			OpenAiBackend backend = backend(server, "sk-secret", Duration.ofSeconds(5));
+			assertEquals(server.baseUrl() + "/chat/completions answered HTTP 401: the server refused the API key",
+					assertThrows(ChatException.class, () -> chat(backend, new StringBuilder())).getMessage());
+			assertEquals(server.baseUrl() + "/models answered HTTP 403: the server refused the API key",
+					assertThrows(ChatException.class, backend::models).getMessage());
+			assertEquals(server.baseUrl() + "/chat/completions answered HTTP 400: bad request from Bearer [the API key]",
+					assertThrows(ChatException.class, () -> chat(backend, new StringBuilder())).getMessage(), "an echoed key is taken out");
+		}
 	}
 }

@@ -127,6 +127,19 @@ final class ScriptedServer implements AutoCloseable {
 		};
 	}
 
+	/** An event stream that repeats {@code event} every {@code pauseMillis} until the client hangs up. */
+	static Script endless(String event, long pauseMillis) {
+		return (out, s) -> {
+			out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+			byte[] b = event.getBytes(StandardCharsets.UTF_8);
+			while (true) { // ends with the IOException of a closed connection, or the server's interrupt
+				out.write(b);
+				out.flush();
+				Thread.sleep(pauseMillis);
+			}
+		};
+	}
+
 	/** Starts an event stream, sends {@code before}, then resets the connection. */
 	static Script drop(String before) {
 		return (out, s) -> {

@@ -188,6 +188,9 @@ public final class LlmCommand implements Subcommand {
 			}
 			try (GgufFile gguf = GgufFile.open(model)) {
 				Tokenizer tokenizer = Tokenizers.of(gguf);
+				if (vocabTest != null) {
+					AtomicFiles.requireRegular(vocabTest); // a FIFO would block the reader forever
+				}
 				List<String> inputs = text != null ? List.of(text) : VocabTest.inputs(Files.readString(vocabTest, StandardCharsets.UTF_8));
 				for (String input : inputs) {
 					ctx.out().println(VocabTest.line(tokenizer.encode(input)));
@@ -330,6 +333,9 @@ public final class LlmCommand implements Subcommand {
 			"The key is read from standard input (never an argument, which shell history would keep)." })
 	static final class Key implements Callable<Integer> {
 
+		/** API keys and tokens are at most a few hundred characters; far more is a wrong file piped in. */
+		static final int MAX_KEY_CHARS = 16 * 1024;
+
 		@ParentCommand
 		private Llm parent;
 
@@ -345,15 +351,23 @@ public final class LlmCommand implements Subcommand {
 			try {
 				ApiKeys keys = parent.keys();
 				if (remove) {
-					keys.remove(url);
-					ctx.err().println("atelier llm key: removed the key of " + url);
+					ctx.err().println(keys.remove(url) ? "atelier llm key: removed the key of " + url
+							: "atelier llm key: no key of " + url + " was stored; nothing removed");
 					return 0;
 				}
-				String key = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-				if (key == null || key.isBlank()) {
+				// the first line, refused once it passes the limit rather than held whole
+				StringBuilder key = new StringBuilder();
+				BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+				for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+					if (key.length() == MAX_KEY_CHARS) {
+						throw new UsageException("the key on standard input is longer than " + MAX_KEY_CHARS + " characters: not an API key");
+					}
+					key.append((char) c);
+				}
+				if (key.toString().isBlank()) {
 					throw new UsageException("no key on standard input");
 				}
-				keys.put(url, key.strip());
+				keys.put(url, key.toString().strip());
 				ctx.err().println("atelier llm key: stored the key of " + url + " in the workspace's secure storage");
 				return 0;
 			} catch (IOException e) {

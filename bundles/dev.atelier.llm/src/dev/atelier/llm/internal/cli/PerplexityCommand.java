@@ -13,6 +13,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 
+import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.ProgressBar;
 import dev.atelier.cli.UsageException;
@@ -69,6 +70,7 @@ final class PerplexityCommand implements Callable<Integer> {
 		}
 		String text;
 		try {
+			AtomicFiles.requireRegular(file); // a FIFO would block the reader forever
 			text = Files.readString(file, StandardCharsets.UTF_8);
 		} catch (NoSuchFileException e) {
 			ctx.err().println("atelier llm perplexity: " + file + ": no such file");

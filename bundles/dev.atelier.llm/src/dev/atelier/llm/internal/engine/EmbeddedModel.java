@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.llm.internal.gguf.GgufFile;
 import dev.atelier.llm.internal.llama2c.Llama2cCheckpoint;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;
@@ -47,6 +48,7 @@ public final class EmbeddedModel implements AutoCloseable {
 	public static EmbeddedModel open(Path path, Placement placement, int maxContext) throws IOException {
 		String client = "llm " + path.getFileName();
 		byte[] magic = new byte[4];
+		AtomicFiles.requireRegular(path); // a FIFO would block the reader forever
 		try (InputStream in = Files.newInputStream(path)) {
 			in.readNBytes(magic, 0, 4);
 		}

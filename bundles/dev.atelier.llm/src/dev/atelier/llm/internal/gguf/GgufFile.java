@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.llm.ModelFormatException;
 
 /**
@@ -148,6 +149,7 @@ public final class GgufFile implements AutoCloseable {
 	}
 
 	public static GgufFile open(Path file) throws IOException {
+		AtomicFiles.requireRegular(file); // a FIFO would block the reader forever
 		Arena arena = Arena.ofShared();
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
 			MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.compute.TensorType;
 import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.internal.engine.LlamaConfig;
@@ -51,6 +52,7 @@ public final class Llama2cCheckpoint {
 	}
 
 	public static Llama2cCheckpoint open(Path file) throws IOException {
+		AtomicFiles.requireRegular(file); // a FIFO would block the reader forever
 		Arena arena = Arena.ofShared();
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
 			long size = channel.size();

@@ -40,14 +40,19 @@ import dev.atelier.llm.Usage;
 /**
  * A server that speaks OpenAI's chat API (Ollama, llama.cpp's server, LM Studio, vLLM): {@code GET /v1/models} and
  * {@code POST /v1/chat/completions} with server-sent events. Failures before the first token (connection refused,
- * 5xx) are retried twice with a pause; a stream that stalls longer than the read timeout, drops, or sends something
- * that is not the API's JSON ends with a {@link ChatException} saying so. The API key is sent as a bearer token and
- * never appears in messages or logs.
+ * 5xx) are retried twice with a pause; a stream that stalls longer than the read timeout (keep-alive comments do not
+ * count as progress), runs past the answer timeout or past {@code max_tokens} pieces, drops, or sends something that is
+ * not the API's JSON ends with a {@link ChatException} saying so. The API key is sent as a bearer token and never
+ * appears in messages or logs; the body of a refused authentication is not shown (servers may echo the key).
  */
 public final class OpenAiBackend implements ChatModel {
 
-	/** Base URL (e.g. {@code http://localhost:11434/v1}), model name, API key (may be empty), timeouts, retries. */
-	public record Settings(URI baseUrl, String model, String apiKey, Duration connectTimeout, Duration readTimeout, int retries) {
+	/**
+	 * Base URL (e.g. {@code http://localhost:11434/v1}), model name, API key (may be empty), timeouts (the read timeout
+	 * between events, the answer timeout for a whole answer), retries.
+	 */
+	public record Settings(URI baseUrl, String model, String apiKey, Duration connectTimeout, Duration readTimeout, Duration answerTimeout,
+			int retries) {
 
 		public Settings {
 			if (baseUrl == null || baseUrl.getScheme() == null || !baseUrl.getScheme().matches("https?")) {
@@ -57,7 +62,7 @@ public final class OpenAiBackend implements ChatModel {
 		}
 
 		public static Settings of(URI baseUrl, String model) {
-			return new Settings(baseUrl, model, "", Duration.ofSeconds(5), Duration.ofSeconds(60), 2);
+			return new Settings(baseUrl, model, "", Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofMinutes(10), 2);
 		}
 
 		@Override
@@ -151,16 +156,24 @@ public final class OpenAiBackend implements ChatModel {
 			}
 			throw new ChatException(failure("/chat/completions", response.statusCode(), text));
 		}
-		return stream(response.body(), tokens, cancelled, start);
+		return stream(response.body(), maxTokens, tokens, cancelled, start);
 	}
 
-	/** Reads the event stream; a watchdog closes it when nothing arrives for the read timeout. */
-	private Usage stream(InputStream body, Consumer<String> tokens, BooleanSupplier cancelled, long start) throws ChatException {
-		AtomicLong lastRead = new AtomicLong(System.nanoTime());
+	/**
+	 * Reads the event stream; a watchdog closes it when no event arrives for the read timeout or the whole answer
+	 * takes longer than the answer timeout.
+	 */
+	private Usage stream(InputStream body, int maxTokens, Consumer<String> tokens, BooleanSupplier cancelled, long start) throws ChatException {
+		AtomicLong lastEvent = new AtomicLong(System.nanoTime());
 		AtomicBoolean stalled = new AtomicBoolean();
+		AtomicBoolean overran = new AtomicBoolean();
 		long timeout = settings.readTimeout().toNanos();
+		long answerTimeout = settings.answerTimeout().toNanos();
 		ScheduledFuture<?> watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
-			if (System.nanoTime() - lastRead.get() > timeout && stalled.compareAndSet(false, true)) {
+			long now = System.nanoTime();
+			boolean stop = now - start > answerTimeout ? !stalled.get() && overran.compareAndSet(false, true)
+					: now - lastEvent.get() > timeout && !overran.get() && stalled.compareAndSet(false, true);
+			if (stop) {
 				try {
 					body.close();
 				} catch (IOException e) {
@@ -176,11 +189,11 @@ public final class OpenAiBackend implements ChatModel {
 		try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
 			String line;
 			while (!done && !cancelled.getAsBoolean() && (line = events.readLine(reader)) != null) {
-				lastRead.set(System.nanoTime());
 				Optional<String> data = events.line(line);
 				if (data.isEmpty()) {
-					continue;
+					continue; // keep-alive comments (": ping") are not progress: a server sending only them times out
 				}
+				lastEvent.set(System.nanoTime());
 				if (data.get().strip().equals("[DONE]")) {
 					done = true;
 					continue;
@@ -189,10 +202,10 @@ public final class OpenAiBackend implements ChatModel {
 				try {
 					chunk = JsonParser.parseString(data.get()).getAsJsonObject();
 				} catch (RuntimeException e) {
-					throw new ChatException(endpoint("/chat/completions") + " sent an event that is not JSON: " + snippet(data.get()));
+					throw new ChatException(endpoint("/chat/completions") + " sent an event that is not JSON: " + redacted(snippet(data.get())));
 				}
 				if (chunk.has("error")) {
-					throw new ChatException(endpoint("/chat/completions") + " reported an error mid-answer: " + errorMessage(chunk));
+					throw new ChatException(endpoint("/chat/completions") + " reported an error mid-answer: " + redacted(errorMessage(chunk)));
 				}
 				if (chunk.has("usage") && chunk.get("usage").isJsonObject()) {
 					JsonObject u = chunk.getAsJsonObject("usage");
@@ -201,6 +214,11 @@ public final class OpenAiBackend implements ChatModel {
 				}
 				String text = deltaText(chunk);
 				if (text != null && !text.isEmpty()) {
+					if (pieces >= maxTokens) {
+						// each piece holds at least one token: a server sending more ignores max_tokens
+						throw new ChatException(endpoint("/chat/completions") + " kept answering past max_tokens (" + maxTokens
+								+ "); the answer was cut there");
+					}
 					if (first == 0) {
 						first = System.nanoTime();
 					}
@@ -208,21 +226,25 @@ public final class OpenAiBackend implements ChatModel {
 					tokens.accept(text);
 				}
 			}
-			if (!done && !stalled.get() && events.line("").map(d -> d.strip().equals("[DONE]")).orElse(false)) {
+			if (!done && !stalled.get() && !overran.get() && events.line("").map(d -> d.strip().equals("[DONE]")).orElse(false)) {
 				done = true; // a last event without its blank line
 			}
 		} catch (SseEvents.TooLong e) {
 			throw new ChatException(endpoint("/chat/completions") + " sent " + e.getMessage() + ": not a chat answer; it was cut after " + pieces + " pieces");
 		} catch (IOException e) {
-			if (!stalled.get()) {
+			if (!stalled.get() && !overran.get()) {
 				throw new ChatException("the connection to " + settings.baseUrl() + " dropped after " + pieces + " pieces of the answer: " + e.getMessage(), e);
 			}
 		} finally {
 			watchdog.cancel(false);
 		}
 		if (stalled.get()) {
-			throw new ChatException(settings.baseUrl() + " sent nothing for " + settings.readTimeout().toSeconds() + " s; the answer was cut after " + pieces
+			throw new ChatException(settings.baseUrl() + " sent no event for " + settings.readTimeout().toSeconds() + " s; the answer was cut after " + pieces
 					+ " pieces");
+		}
+		if (overran.get()) {
+			throw new ChatException(settings.baseUrl() + " was still answering after " + settings.answerTimeout().toSeconds()
+					+ " s; the answer was cut after " + pieces + " pieces");
 		}
 		if (!done && !cancelled.getAsBoolean()) {
 			throw new ChatException("the connection to " + settings.baseUrl() + " closed before the answer ended (no [DONE]) after " + pieces + " pieces");
@@ -291,13 +313,23 @@ public final class OpenAiBackend implements ChatModel {
 	}
 
 	private String failure(String path, int status, String body) {
+		if (status == 401 || status == 403) {
+			// the body may echo the key or the request's headers: never shown
+			return endpoint(path) + " answered HTTP " + status + ": the server refused the API key"
+					+ (settings.apiKey().isEmpty() ? " (none was sent: store one with atelier llm key --url " + settings.baseUrl() + ")" : "");
+		}
 		String message;
 		try {
 			message = errorMessage(JsonParser.parseString(body).getAsJsonObject());
 		} catch (RuntimeException e) {
 			message = snippet(body);
 		}
-		return endpoint(path) + " answered HTTP " + status + ": " + message;
+		return endpoint(path) + " answered HTTP " + status + ": " + redacted(message);
+	}
+
+	/** The server's words with the key taken out, should it echo it. */
+	private String redacted(String text) {
+		return settings.apiKey().isEmpty() ? text : text.replace(settings.apiKey(), "[the API key]");
 	}
 
 	private static String errorMessage(JsonObject root) {

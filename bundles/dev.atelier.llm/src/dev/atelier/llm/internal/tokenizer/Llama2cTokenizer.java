@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.llm.ModelFormatException;
 
 /**
@@ -24,6 +25,7 @@ public final class Llama2cTokenizer {
 	}
 
 	public static Tokenizer read(Path file, int vocabSize) throws IOException {
+		AtomicFiles.requireRegular(file); // a FIFO would block the reader forever
 		byte[] raw = Files.readAllBytes(file);
 		ByteBuffer in = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
 		if (raw.length < 4) {

@@ -117,9 +117,8 @@ class GltfContainerTest {
 
 	@Test
 	void externalBuffersAreFoundByPercentDecodedRelativeUris() throws Exception {
-		Files.createDirectories(dir.resolve("models"));
-		TestGltf.write(dir, "data/my mesh ü.bin", triangleBytes());
-		Path file = TestGltf.write(dir.resolve("models"), "x.gltf", triangle("{\"uri\": \"../data/my%20mesh%20%C3%BC.bin\", \"byteLength\": 18}"));
+		TestGltf.write(dir, "models/data/my mesh ü.bin", triangleBytes());
+		Path file = TestGltf.write(dir.resolve("models"), "x.gltf", triangle("{\"uri\": \"sub/../data/my%20mesh%20%C3%BC.bin\", \"byteLength\": 18}"));
 		assertEquals(1f, GltfLoader.load(file).meshes().get(0).positions()[3]);
 	}
 
@@ -214,10 +213,24 @@ class GltfContainerTest {
 	}
 
 	@Test
-	void aFileThatCannotBeReadIsRefusedByName() {
+	void aFileThatCannotBeReadIsRefusedByName() throws Exception {
 		assertEquals("nope.gltf: file: cannot be read (NoSuchFileException)", TestGltf.failure(dir.resolve("nope.gltf")));
 		assertEquals("sub: file: is not a regular file", TestGltf.failure(TestGltf.write(dir, "sub/x", "").getParent()));
-		assertEquals("x.gltf: buffers[0].uri: /dev/zero is not a regular file",
-				TestGltf.failure(TestGltf.write(dir, "x.gltf", triangle("{\"uri\": \"/dev/zero\", \"byteLength\": 18}"))));
+		Path fifo = dir.resolve("pipe.bin");
+		assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+		assertEquals("x.gltf: buffers[0].uri: cannot read " + fifo + " (" + fifo + ": not a regular file (a FIFO, socket or device))",
+				TestGltf.failure(TestGltf.write(dir, "x.gltf", triangle("{\"uri\": \"pipe.bin\", \"byteLength\": 18}"))));
+	}
+
+	@Test
+	void urisOutsideTheGltfsFolderAreRefusedNamingTheFileAndTheUri() throws Exception {
+		Path models = Files.createDirectories(dir.resolve("models"));
+		TestGltf.write(dir, "secret.bin", triangleBytes());
+		Files.createSymbolicLink(models.resolve("link.bin"), dir.resolve("secret.bin"));
+		for (String uri : new String[] { "/etc/passwd", "../secret.bin", "sub/../../secret.bin", "%2E%2E/secret.bin", "link.bin" }) {
+			String failure = TestGltf.failure(TestGltf.write(models, "x.gltf", triangle("{\"uri\": \"" + uri + "\", \"byteLength\": 18}")));
+			assertEquals("x.gltf: buffers[0].uri: '" + uri + "' lies outside " + models
+					+ ", the glTF's folder: only files under it, or data: URIs, are read", failure, uri);
+		}
 	}
 }

@@ -7,14 +7,18 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
+import dev.atelier.core.io.AtomicFiles;
+
 /**
  * The bytes behind a buffer's or an image's {@code uri}: a base64 data URI, or a file given relative to the glTF
  * file (percent-decoded as RFC 3986 says: {@code %20} is a space, {@code +} stays a plus). Other schemes (http:,
- * file:) are refused: a scene on disk loads what lies beside it, nothing else.
+ * file:), absolute paths and paths that climb out of the glTF's folder ({@code ../}, or a link leading out) are
+ * refused: a scene on disk loads what lies under its folder, nothing else.
  */
 final class Uris {
 
@@ -34,26 +38,39 @@ final class Uris {
 		if (SCHEME.matcher(text).find()) {
 			throw uri.error("'" + text + "' is neither a data URI nor a relative path");
 		}
+		Path root = dir.toAbsolutePath().normalize();
 		Path file;
 		try {
-			file = dir.resolve(percentDecoded(uri, text));
+			file = root.resolve(percentDecoded(uri, text)).normalize();
 		} catch (InvalidPathException e) {
 			throw uri.error("'" + text + "' is not a valid path", e);
 		}
-		// A pipe or a device (/dev/zero) would block or never end; a scene's files are regular files.
-		if (!Files.isRegularFile(file) && Files.exists(file)) {
-			throw uri.error(file + " is not a regular file");
+		// a hostile scene could otherwise read any file of the user's (an absolute path, ../../.ssh/id_rsa)
+		if (!file.startsWith(root) || !realPathUnder(file, root)) {
+			throw uri.error("'" + text + "' lies outside " + root + ", the glTF's folder: only files under it, or data: URIs, are read");
 		}
 		long size;
 		try {
+			AtomicFiles.requireRegular(file); // a pipe or a device would block or never end
 			size = Files.size(file);
 			if (size <= MAX_BYTES) {
 				return ByteBuffer.wrap(Files.readAllBytes(file));
 			}
-		} catch (IOException e) {
+		} catch (NoSuchFileException e) {
 			throw uri.error("cannot read " + file + " (" + e.getClass().getSimpleName() + ")", e);
+		} catch (IOException e) {
+			throw uri.error("cannot read " + file + " (" + e.getMessage() + ")", e);
 		}
 		throw uri.error(file + " has " + size + " bytes, more than the loader reads into memory");
+	}
+
+	/** Whether {@code file}, where it exists, is still under {@code root} once links are followed. */
+	private static boolean realPathUnder(Path file, Path root) {
+		try {
+			return !Files.exists(file) || file.toRealPath().startsWith(root.toRealPath());
+		} catch (IOException e) {
+			return false; // refused as outside: a path that cannot be resolved is not read either
+		}
 	}
 
 	/** The name of the file {@code uri} names, percent-decoded; null for a data URI. */

@@ -3,9 +3,11 @@ package dev.atelier.product.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,35 @@ class CliIT {
 		assertEquals(0, run.exitCode(), run.all());
 		assertTrue(run.out().matches("Atelier 0\\.1\\.0\\.\\d{12}\\n"), run.out());
 		assertEquals("", run.err(), "nothing on stderr");
+	}
+
+	@Test
+	void theLauncherRunsWithoutHomeGivenAWorkspace() throws Exception {
+		Path ws = Product.newWorkspace("no-home");
+		Product.Run run = Product.runWithout("HOME", Map.of(), "--workspace", ws.toString(), "info", "--json");
+		assertEquals(0, run.exitCode(), run.all());
+		assertEquals(ws.toString(), JsonParser.parseString(run.out()).getAsJsonObject().get("workspace").getAsString(), run.out());
+	}
+
+	@Test
+	void anUnknownEnumValueInTheWorkspaceFileKeepsTheRestOfTheWorkspace() throws Exception {
+		Path ws = Product.newWorkspace("enum");
+		String later = """
+				<?xml version="1.0" encoding="UTF-8"?>
+				<atelier:Workspace xmi:version="2.0" xmlns:xmi="http://www.omg.org/XMI" xmlns:atelier="https://atelier.dev/model/workspace/1.0" name="studio">
+				  <projects name="robot"><assets name="robot.glb" kind="hologram" path="projects/robot/robot.glb"/></projects>
+				</atelier:Workspace>
+				""";
+		Files.writeString(ws.resolve("workspace.xmi"), later);
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "jobs");
+		assertEquals(0, run.exitCode(), run.all());
+		assertTrue(run.err().contains("'hologram'") && run.err().contains("that was left out and the rest kept"), run.err());
+		String kept = Files.readString(ws.resolve("workspace.xmi"));
+		assertTrue(kept.contains("name=\"robot\"") && kept.contains("projects/robot/robot.glb") && !kept.contains("hologram"), kept);
+		try (Stream<Path> files = Files.list(ws)) {
+			Path backup = files.filter(f -> f.getFileName().toString().startsWith("workspace.xmi.damaged-")).findFirst().orElseThrow();
+			assertEquals(later, Files.readString(backup), "the file as it was is kept");
+		}
 	}
 
 	@Test

@@ -1,10 +1,12 @@
 package dev.atelier.product.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +56,44 @@ class LlmIT {
 		Path storage = ws.resolve("secure-storage");
 		assertTrue(Files.exists(storage) && !Files.readString(storage).contains("sk-test-9876"), "stored, and not in clear");
 		assertTrue(!stored.all().contains("sk-test-9876"), "the key is never printed");
+		assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(storage), "only its owner reads the storage");
 		Product.Run removed = Product.run(env, "llm", "key", "--url", "http://localhost:11434/v1", "--remove");
 		assertEquals(0, removed.exitCode(), removed.all());
+		assertTrue(removed.err().contains("removed the key of http://localhost:11434/v1"), removed.err());
+		Product.Run again = Product.run(env, "llm", "key", "--url", "http://localhost:11434/v1", "--remove");
+		assertEquals(0, again.exitCode(), again.all());
+		assertEquals("atelier llm key: no key of http://localhost:11434/v1 was stored; nothing removed\n", again.err());
+	}
+
+	@Test
+	void aKeyFarLongerThanAnyApiKeyIsRefused() throws Exception {
+		Path ws = Product.newWorkspace("llm-key-long");
+		Product.Run huge = Product.runWithInput(Map.of("ATELIER_WORKSPACE", ws.toString()), "k".repeat(10 << 20) + "\n", "llm", "key", "--url",
+				"http://localhost:11434/v1");
+		assertEquals(2, huge.exitCode(), huge.all());
+		assertTrue(huge.err().contains("the key on standard input is longer than 16384 characters: not an API key"), huge.err());
+		assertFalse(Files.exists(ws.resolve("secure-storage")), "nothing stored");
+	}
+
+	@Test
+	void fifosAsModelTokenizerOrTextAreRefusedByNameNotWaitedOn() throws Exception {
+		Path ws = Product.newWorkspace("llm-fifo");
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
+		Path fifo = ws.resolve("pipe.gguf");
+		assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+		String refusal = fifo + ": not a regular file (a FIFO, socket or device)";
+		String model = data("stories260K.bin").toString();
+		List<List<String>> commands = List.of( //
+				List.of("llm", "generate", "--model", fifo.toString(), "--prompt-ids", "1", "--emit", "ids"),
+				List.of("llm", "generate", "--model", model, "--tokenizer", fifo.toString(), "--prompt", "Once"),
+				List.of("llm", "tokenize", "--model", fifo.toString(), "--text", "hi"),
+				List.of("llm", "tokenize", "--model", data("gguf-vocab/ggml-vocab-gpt-2.gguf").toString(), "--ggml-vocab-test", fifo.toString()),
+				List.of("llm", "perplexity", "--model", model, "--file", fifo.toString()));
+		for (List<String> command : commands) {
+			Product.Run run = Product.run(env, command.toArray(String[]::new));
+			assertEquals(1, run.exitCode(), command + ": " + run.all());
+			assertTrue(run.err().contains(refusal), command + ": " + run.err());
+		}
 	}
 
 	@Test

@@ -63,7 +63,17 @@ final class Product {
 
 	/** As {@link #run}, with {@code input} (or nothing, when null) on standard input. */
 	static Run runWithInput(Map<String, String> env, String input, String... args) throws IOException, InterruptedException {
+		return runWithInput(builder(env, args), input, args);
+	}
+
+	/** As {@link #run}, with the environment variable {@code unset} removed (HOME, as cron and systemd units run). */
+	static Run runWithout(String unset, Map<String, String> env, String... args) throws IOException, InterruptedException {
 		ProcessBuilder builder = builder(env, args);
+		builder.environment().remove(unset);
+		return runWithInput(builder, null, args);
+	}
+
+	private static Run runWithInput(ProcessBuilder builder, String input, String... args) throws IOException, InterruptedException {
 		Path out = Files.createTempFile("atelier-out", ".txt");
 		Path err = Files.createTempFile("atelier-err", ".txt");
 		Path in = input == null ? Path.of("/dev/null") : Files.writeString(Files.createTempFile("atelier-in", ".txt"), input);

@@ -33,6 +33,23 @@ class RenderIT {
 	}
 
 	@Test
+	void aGltfWhoseBufferLiesOutsideItsFolderIsRefusedNamingTheFileAndTheUri() throws Exception {
+		Path ws = Product.newWorkspace("render-outside");
+		Path scenes = Files.createDirectories(ws.resolve("scenes"));
+		Files.write(ws.resolve("secret.bin"), new byte[12]);
+		for (String uri : new String[] { "/etc/passwd", "../secret.bin" }) {
+			Path gltf = Files.writeString(scenes.resolve("outside.gltf"), "{\"asset\": {\"version\": \"2.0\"}, \"buffers\": [{\"uri\": \"" + uri
+					+ "\", \"byteLength\": 12}], \"bufferViews\": [{\"buffer\": 0, \"byteLength\": 12}], \"accessors\": [{\"bufferView\": 0,"
+					+ " \"componentType\": 5126, \"count\": 1, \"type\": \"VEC3\"}], \"meshes\": [{\"primitives\": [{\"attributes\": {\"POSITION\": 0}}]}],"
+					+ " \"nodes\": [{\"mesh\": 0}], \"scenes\": [{\"nodes\": [0]}]}");
+			Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "render", gltf.toString(), "--spp", "1", "--out",
+					ws.resolve("outside.png").toString());
+			assertEquals(1, run.exitCode(), run.all());
+			assertTrue(run.err().contains("outside.gltf: buffers[0].uri: '" + uri + "' lies outside " + scenes + ", the glTF's folder"), run.err());
+		}
+	}
+
+	@Test
 	void aBrokenGltfIsRefusedByNameAndNothingIsWritten() throws Exception {
 		Path ws = Product.newWorkspace("render-bad");
 		Path gltf = Files.writeString(ws.resolve("broken.gltf"), "{\"asset\": {\"version\": \"2.0\"}, \"buffers\": [{\"uri\": \"missing.bin\", \"byteLength\": 12}],"
