@@ -26,6 +26,7 @@ public final class CliApplication implements IApplication {
 		String[] raw = (String[]) context.getArguments().get(IApplicationContext.APPLICATION_ARGS);
 		List<String> args = raw == null ? List.of() : Arrays.asList(raw);
 		context.applicationRunning();
+		endWithTheLauncher();
 		try {
 			return run(args);
 		} catch (Exception | Error e) { // every Error too: an OutOfMemoryError is a failure, never a silent exit 0
@@ -33,6 +34,29 @@ public final class CliApplication implements IApplication {
 			System.getLogger(CliApplication.class.getName()).log(System.Logger.Level.ERROR, "the CLI failed", e);
 			return Dispatcher.FAILED;
 		}
+	}
+
+	/**
+	 * The launcher runs the JVM as its child (to filter its standard error) and passes its own pid: when the launcher
+	 * is killed outright (SIGKILL, which it cannot pass on), the JVM would live on unseen — a server holding its port,
+	 * a job its lease. It ends as on SIGTERM instead, its shutdown hooks recording a job as cancelled.
+	 */
+	private static void endWithTheLauncher() {
+		String pid = System.getProperty("atelier.launcher.pid");
+		if (pid == null) {
+			return;
+		}
+		try {
+			ProcessHandle.of(Long.parseLong(pid)).ifPresentOrElse(launcher -> launcher.onExit().thenRun(CliApplication::launcherGone),
+					CliApplication::launcherGone);
+		} catch (NumberFormatException e) {
+			System.err.println("atelier: ignoring -Datelier.launcher.pid=" + pid + ": not a process id");
+		}
+	}
+
+	private static void launcherGone() {
+		System.err.println("atelier: the launcher was killed; stopping");
+		System.exit(143);
 	}
 
 	private static int run(List<String> args) throws Exception {

@@ -230,7 +230,7 @@ public final class CpuCompute implements Compute {
 		// packed rows go in whole groups of eight
 		int unit = packed == null ? 1 : 8;
 		int units = rows / unit;
-		int chunks = pool == null || (long) rows * cols * n < PARALLEL_WORK ? 1 : Math.min(units, threads * 4);
+		int chunks = pool == null || (long) rows * cols * n < PARALLEL_WORK ? 1 : Math.min(units, threads * 2);
 		IntConsumer work = chunk -> {
 			int from = (int) ((long) chunk * units / chunks) * unit;
 			int to = (int) ((long) (chunk + 1) * units / chunks) * unit;

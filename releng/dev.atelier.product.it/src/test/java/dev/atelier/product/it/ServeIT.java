@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,7 @@ class ServeIT {
 
 		@Override
 		public void close() throws IOException {
+			process.descendants().forEach(ProcessHandle::destroyForcibly);
 			process.destroyForcibly();
 			Files.deleteIfExists(err);
 		}
@@ -116,6 +118,22 @@ class ServeIT {
 			assertTrue(Set.of(0, 143).contains(exit), "ended by SIGTERM, not killed: " + exit + "\n" + serve.errors());
 			assertTrue(serve.errors().contains("atelier serve: stopping"), serve.errors());
 			assertEquals(List.of(), Product.errorEntries(ws));
+		}
+	}
+
+	@Test
+	void killingTheLauncherOutrightEndsTheServerItStarted() throws Exception {
+		Path ws = workspace("serve-killed");
+		try (Served serve = Served.start(ws)) {
+			List<ProcessHandle> jvms = serve.process().descendants().filter(p -> p.info().command().orElse("").endsWith("java")).toList();
+			assertEquals(1, jvms.size(), "the launcher runs one JVM: " + jvms);
+			serve.process().destroyForcibly(); // SIGKILL: the launcher cannot pass it on
+			serve.process().waitFor();
+			// a hang guard, not a timing: the JVM ends within moments of noticing
+			ProcessHandle jvm = jvms.get(0);
+			jvm.onExit().get(2, TimeUnit.MINUTES);
+			assertTrue(!jvm.isAlive(), "the server's JVM outlived its launcher");
+			assertTrue(serve.errors().contains("atelier: the launcher was killed; stopping"), serve.errors());
 		}
 	}
 
