@@ -204,41 +204,6 @@ TARGET_AVX2 static inline __m256i pair_dot_avx2(int type, __m256i u, __m256i w, 
 
 ROW_DOT(row_dot_avx2, TARGET_AVX2, pair_dot_avx2)
 
-// A row of Q8_0 or Q4_0 blocks against n rows of x (a prompt batch), TOKENS at a time: each block's weights are made
-// ready once for the TOKENS rows, whose independent sums keep the multiply-adds from chaining. out[t · stride] gets
-// row t's product.
-#define TOKENS 4
-#define ROWS_DOT(NAME, TARGET, PAIR_DOT)                                                                                   \
-	TARGET static void NAME(int type, const uint8_t* row, const int8_t* q, const float* d, const int* sums, int blocks, int n, \
-			float* out, int64_t stride) {                                                                                  \
-		const int bytes = block_bytes(type);                                                                               \
-		for (int t0 = 0; t0 < n; t0 += TOKENS) {                                                                           \
-			const int count = n - t0 < TOKENS ? n - t0 : TOKENS;                                                           \
-			__m256 acc[TOKENS];                                                                                            \
-			for (int k = 0; k < TOKENS; k++) {                                                                             \
-				acc[k] = _mm256_setzero_ps();                                                                              \
-			}                                                                                                              \
-			for (int b = 0; b < blocks; b++) {                                                                             \
-				const uint8_t* blk = row + (long) b * bytes;                                                               \
-				const float scale = _cvtsh_ss(read16(blk));                                                                \
-				__m256i u, w;                                                                                              \
-				block_weights(type, blk, &u, &w);                                                                          \
-				for (int k = 0; k < TOKENS; k++) {                                                                         \
-					if (k < count) {                                                                                       \
-						const long t = t0 + k;                                                                             \
-						const __m256i s = PAIR_DOT(type, u, w, q + 32 * (t * blocks + b), sums[t * blocks + b]);          \
-						acc[k] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s), _mm256_set1_ps(scale * d[t * blocks + b]), acc[k]);  \
-					}                                                                                                      \
-				}                                                                                                          \
-			}                                                                                                              \
-			for (int k = 0; k < count; k++) {                                                                              \
-				out[(t0 + k) * stride] = hsum(acc[k]);                                                                     \
-			}                                                                                                              \
-		}                                                                                                                  \
-	}
-
-ROWS_DOT(rows_dot_avx2, TARGET_AVX2, pair_dot_avx2)
-
 /**
  * The K-quants on AVX2 (also where AVX-512 VNNI is there: the unpacking, not the multiply, bounds them): per sub-block
  * of 32 the stored values as unsigned bytes, vpmaddubsw with x, then vpmaddwd with the sub-block's scale(s) in 16 bits,
@@ -305,7 +270,6 @@ TARGET_VNNI static inline __m256i pair_dot_vnni(int type, __m256i u, __m256i w, 
 }
 
 ROW_DOT(row_dot_vnni, TARGET_VNNI, pair_dot_vnni)
-ROWS_DOT(rows_dot_vnni, TARGET_VNNI, pair_dot_vnni)
 
 // ---- Q8_0 and Q4_0 regrouped by eight rows (x8): the eight rows' sums in the lanes of one vector ----------------------
 // Layout, per group of 8 rows and block of 32 values (8 blocks' bytes: 272 for Q8_0, 144 for Q4_0): the rows' F16
@@ -317,6 +281,9 @@ ROWS_DOT(rows_dot_vnni, TARGET_VNNI, pair_dot_vnni)
 static int group_bytes(int type) {
 	return 8 * block_bytes(type);
 }
+
+// Rows of x a prompt batch takes at a time: a block's weights are unpacked once for them.
+#define TOKENS 4
 
 #define X8_DOT(NAME, TARGET, LANE_DOT)                                                                                     \
 	TARGET static void NAME(int type, const uint8_t* group, const int8_t* q, const float* d, const int* sums, int blocks, int n, \
@@ -425,11 +392,7 @@ int atelier_dot_rows(int level, int type, const uint8_t* w, int64_t rowBytes, in
 	const int blocks = kquant ? cols / 256 : cols / 32;
 	for (int r = from; r < to; r++) {
 		const uint8_t* row = w + (int64_t) r * rowBytes;
-		if (n > 1 && !kquant && level >= 1) {
-			(level == 2 ? rows_dot_vnni : rows_dot_avx2)(type, row, q, d, sums, blocks, n, out + (r - from), stride);
-			continue;
-		}
-		// one row of x, or the K-quants' and plain C's row at a time: the weight row stays in the L1 cache for the next x
+		// a row of x at a time (Q8_0 and Q4_0 batches mostly go to the x8 kernels): the weight row stays in L1 for the next
 		for (int t = 0; t < n; t++) {
 			out[t * stride + r - from] = dot(type, row, q + (int64_t) t * cols, d + (int64_t) t * blocks, sums + (int64_t) t * (cols / 32), blocks);
 		}

@@ -208,9 +208,10 @@ public final class CpuCompute implements Compute {
 	}
 
 	/**
-	 * out[t] = W · in[t]. One row against quantised weights is quantised to 8 bits once and multiplied in integers
-	 * (llama.cpp's way); against float weights, or where vectors are too narrow, it uses the fused dequantise-and-dot
-	 * kernels. A batch dequantises each weight row once and takes its float dot product with every row of the batch.
+	 * out[t] = W · in[t]. x against quantised weights is quantised to 8 bits once and multiplied in integers
+	 * (llama.cpp's way): one row, or a batch where the native kernels take the type (Q8_0 and Q4_0 regrouped by eight
+	 * rows where {@code packed} is given). Otherwise one row uses the fused dequantise-and-dot kernels, and a batch
+	 * dequantises each weight row once and takes its float dot product with every row of the batch.
 	 */
 	private void matmul(Weights w, MemorySegment packed, CpuTensor x, CpuTensor out) {
 		int n = x.rows();
