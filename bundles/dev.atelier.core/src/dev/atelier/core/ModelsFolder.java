@@ -1,6 +1,15 @@
 package dev.atelier.core;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import dev.atelier.core.internal.PropertiesPreferences;
 
 /**
  * Where models live: the preference {@value #PREFERENCE}, else {@code <workspace>/models}, with a folder per kind as
@@ -18,6 +27,14 @@ public final class ModelsFolder {
 		return chosen.isEmpty() ? workspace.resolve("models") : Path.of(chosen);
 	}
 
+	/**
+	 * The models folder a workspace's own preferences file names: for a process (a CLI command, {@code atelier serve})
+	 * that runs on a workspace other than the one its framework's {@link Preferences} service reads.
+	 */
+	public static Path root(AtelierPaths workspace) {
+		return root(workspace.workspaceRoot(), PropertiesPreferences.at(workspace.preferencesFile()));
+	}
+
 	/** GGUF language models. */
 	public static Path llm(Path workspace, Preferences preferences) {
 		return root(workspace, preferences).resolve("llm");
@@ -26,5 +43,27 @@ public final class ModelsFolder {
 	/** Stable Diffusion checkpoints and pipeline folders. */
 	public static Path checkpoints(Path workspace, Preferences preferences) {
 		return root(workspace, preferences).resolve("checkpoints");
+	}
+
+	/** The GGUF files of an {@code llm/} folder, by name. */
+	public static List<Path> ggufFiles(Path llm) throws IOException {
+		return entries(llm, f -> f.getFileName().toString().endsWith(".gguf") && Files.isRegularFile(f));
+	}
+
+	/** The Stable Diffusion pipeline folders (those with diffusers' {@code model_index.json}) of a {@code checkpoints/} folder, by name. */
+	public static List<Path> pipelineFolders(Path checkpoints) throws IOException {
+		return entries(checkpoints, d -> Files.isRegularFile(d.resolve("model_index.json")));
+	}
+
+	/** The entries of {@code folder} that {@code keep} accepts, by name; none where the folder does not exist. */
+	private static List<Path> entries(Path folder, Predicate<Path> keep) throws IOException {
+		if (!Files.isDirectory(folder)) {
+			return List.of();
+		}
+		try (Stream<Path> children = Files.list(folder)) {
+			return children.filter(keep).sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+		} catch (UncheckedIOException e) {
+			throw e.getCause();
+		}
 	}
 }

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
+import com.google.gson.JsonParser;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +55,34 @@ class SafetyTest {
 
 	@Test
 	void serveListensOnLoopbackPrintsItsAddressAndStopsWhenInterrupted() throws Exception {
+		Served served = serve(dir, "/api/version");
+		assertTrue(served.listening().startsWith("atelier serve: listening on http://127.0.0.1:"), served.listening());
+		assertTrue(served.listening().contains("models from " + dir.resolve("models")), served.listening());
+		assertEquals(200, served.status());
+		assertEquals(0, served.exit());
+		assertTrue(served.printed().endsWith("atelier serve: stopped\n"), served.printed());
+	}
+
+	@Test
+	void serveTakesItsModelsFromTheFolderTheWorkspacesPreferenceNames() throws Exception {
+		Path workspace = Files.createDirectories(dir.resolve("chosen-folder-workspace"));
+		Path models = dir.resolve("elsewhere/my models");
+		Files.createDirectories(models.resolve("llm"));
+		Files.copy(dir.resolve("models/llm/tiny.gguf"), models.resolve("llm/other.gguf"));
+		Files.writeString(workspace.resolve("preferences.properties"), "models.folder=" + models + "\n");
+		Served served = serve(workspace, "/v1/models");
+		assertTrue(served.listening().contains("models from " + models), served.listening());
+		assertEquals(200, served.status());
+		assertEquals(List.of("other"), JsonParser.parseString(served.body()).getAsJsonObject().getAsJsonArray("data").asList().stream()
+				.map(m -> m.getAsJsonObject().get("id").getAsString()).toList(), "the chosen folder's models, not the workspace's tiny");
+	}
+
+	/** What {@code atelier serve} printed, answered to one GET and returned once interrupted. */
+	private record Served(String listening, int status, String body, int exit, String printed) {
+	}
+
+	/** Runs {@code atelier serve --port 0 --device cpu} on the workspace, asks it GET {@code path}, then stops it. */
+	private static Served serve(Path workspace, String path) throws Exception {
 		CompletableFuture<String> line = new CompletableFuture<>();
 		StringBuilder printed = new StringBuilder();
 		PrintStream out = new PrintStream(new OutputStream() {
@@ -66,21 +96,18 @@ class SafetyTest {
 		}, true, StandardCharsets.UTF_8);
 		ServeCommand serve = TestServer.subcommand(ServeCommand.class);
 		int[] exit = new int[1];
-		Thread thread = new Thread(() -> exit[0] = Cli.run(List.of(serve), TestServer.context(dir, out, System.err), List.of("serve", "--port", "0",
+		Thread thread = new Thread(() -> exit[0] = Cli.run(List.of(serve), TestServer.context(workspace, out, System.err), List.of("serve", "--port", "0",
 				"--device", "cpu")));
 		thread.start();
 		String listening = line.get();
-		assertTrue(listening.startsWith("atelier serve: listening on http://127.0.0.1:"), listening);
-		assertTrue(listening.contains("models from " + dir.resolve("models")), listening);
-		URI address = URI.create(listening.split(" ")[4]);
+		HttpResponse<String> answer;
 		try (HttpClient client = HttpClient.newHttpClient()) {
-			assertEquals(200, client.send(HttpRequest.newBuilder(address.resolve("/api/version")).build(), HttpResponse.BodyHandlers.discarding())
-					.statusCode());
+			answer = client.send(HttpRequest.newBuilder(URI.create(listening.split(" ")[4]).resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+		} finally {
+			thread.interrupt();
+			thread.join();
 		}
-		thread.interrupt();
-		thread.join();
-		assertEquals(0, exit[0]);
-		assertTrue(printed.toString().endsWith("atelier serve: stopped\n"), printed.toString());
+		return new Served(listening, answer.statusCode(), answer.body(), exit[0], printed.toString());
 	}
 
 	@Test

@@ -80,7 +80,7 @@ final class TestServer implements AutoCloseable {
 	/** A server over the workspace's models, as {@code atelier serve} builds it, on the CPU with the tiny model's context. */
 	static TestServer start(Path workspace, String apiKey, String cors, Limits limits) throws Exception {
 		ServeCommand serve = subcommand(ServeCommand.class);
-		ServerContext context = new ServerContext(workspace, "cpu", limits, VERSION);
+		ServerContext context = new ServerContext(workspace, workspace.resolve("models"), "cpu", limits, VERSION);
 		Models models = serve.models(context, 256);
 		AtelierServer server = new AtelierServer("127.0.0.1", 0, apiKey, cors, limits, serve.apis(models, context));
 		return new TestServer(workspace, models, server, server.start());

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import dev.atelier.server.ApiException;
 
 /**
- * The workspace's {@code models/llm/} folder: a model's name is its {@code .gguf} file's name without the extension.
+ * The models folder's {@code llm/}: a model's name is its {@code .gguf} file's name without the extension.
  * A name reaches a file only by being one of the folder's listed names, so no name (with {@code /}, {@code ..} or
  * anything else) reaches a file outside it.
  */

@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.cli.UsageException;
+import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.device.DeviceService;
 import dev.atelier.llm.LlmService;
@@ -70,9 +71,9 @@ public final class ServeCommand implements Subcommand {
 		return apis;
 	}
 
-	/** The server's LLMs: the workspace's {@code models/llm/*.gguf}. */
+	/** The server's LLMs: the models folder's {@code llm/*.gguf}. */
 	Models models(ServerContext server, int context) {
-		return new Models(llm, jobs, new ModelFolder(server.workspace().resolve("models").resolve("llm")), new Models.Serving(server.deviceId(), context, server.limits()));
+		return new Models(llm, jobs, new ModelFolder(server.models().resolve("llm")), new Models.Serving(server.deviceId(), context, server.limits()));
 	}
 
 	/** Whether every device a model runs on ({@code cpu+cuda:0} names two) keeps it in host memory. */
@@ -81,9 +82,9 @@ public final class ServeCommand implements Subcommand {
 	}
 
 	@Command(name = "serve", header = "serve the workspace's models over OpenAI's, Ollama's and AUTOMATIC1111's HTTP APIs", description = {
-			"LLMs are the workspace's models/llm/*.gguf files, named by their file name without .gguf. Endpoints: GET /v1/models, "
+			"LLMs are the models folder's llm/*.gguf files (the preference models.folder, else the workspace's models/), named by their file name without .gguf. Endpoints: GET /v1/models, "
 					+ "POST /v1/chat/completions and /v1/completions (OpenAI); GET /api/version, /api/tags, /api/ps, POST /api/chat, /api/generate "
-					+ "and /api/show (Ollama). Where the diffusion capability is installed, images from models/checkpoints/ too: "
+					+ "and /api/show (Ollama). Where the diffusion capability is installed, images from its checkpoints/ too: "
 					+ "POST /v1/images/generations (OpenAI) and /sdapi/v1/ (AUTOMATIC1111's txt2img, img2img, progress, interrupt, sd-models, "
 					+ "samplers, options). Every request is a job, shown with the IDE's and the CLI's. "
 					+ "Listens on 127.0.0.1 unless --host says otherwise; any other address needs --api-key. "
@@ -152,7 +153,7 @@ public final class ServeCommand implements Subcommand {
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());
 			}
-			ServerContext context = new ServerContext(ctx.environment().paths().workspaceRoot(), device, limits, ctx.environment().version());
+			ServerContext context = new ServerContext(ctx.environment().paths().workspaceRoot(), ModelsFolder.root(ctx.environment().paths()), device, limits, ctx.environment().version());
 			CountDownLatch stopped = new CountDownLatch(1);
 			CountDownLatch closed = new CountDownLatch(1);
 			boolean interrupted = false;
@@ -171,7 +172,7 @@ public final class ServeCommand implements Subcommand {
 				URI address = server.start();
 				Runtime.getRuntime().addShutdownHook(hook);
 				ctx.out().println("atelier serve: listening on " + address + " (OpenAI at " + address + "v1, Ollama at " + address + "api); models from "
-						+ context.workspace().resolve("models") + (models.folder().list().isEmpty() ? " (no LLM yet)" : ""));
+						+ context.models() + (models.folder().list().isEmpty() ? " (no LLM yet)" : ""));
 				ctx.out().flush();
 				try {
 					stopped.await();

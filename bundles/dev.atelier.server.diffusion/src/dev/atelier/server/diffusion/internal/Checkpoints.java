@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import dev.atelier.server.ApiException;
 
 /**
- * The workspace's {@code models/checkpoints/}: its ONNX pipeline folders (those with diffusers'
+ * The models folder's {@code checkpoints/}: its ONNX pipeline folders (those with diffusers'
  * {@code model_index.json}), each named by its folder's name. A name reaches a model only by being one of the names
  * listed here — the folder's own children — so no name ({@code ..}, a path, anything else) reaches a file outside it.
  * Checkpoint files ({@code .safetensors}) join the list once the diffusion engine runs them.

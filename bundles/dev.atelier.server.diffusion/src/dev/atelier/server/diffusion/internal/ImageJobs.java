@@ -82,7 +82,7 @@ final class ImageJobs implements AutoCloseable {
 	ImageJobs(DiffusionService diffusion, ServerContext server) {
 		this.diffusion = diffusion;
 		this.server = server;
-		this.checkpoints = new Checkpoints(server.workspace().resolve("models").resolve("checkpoints"));
+		this.checkpoints = new Checkpoints(server.models().resolve("checkpoints"));
 	}
 
 	Checkpoints checkpoints() {

@@ -1,0 +1,54 @@
+package dev.atelier.core.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.core.AtelierPaths;
+import dev.atelier.core.ModelsFolder;
+import dev.atelier.core.internal.PropertiesPreferences;
+
+class ModelsFolderTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void withoutThePreferenceModelsAreTheWorkspacesModelsFolderWithAFolderPerKind() {
+		AtelierPaths workspace = new AtelierPaths(dir);
+		assertEquals(dir.resolve("models"), ModelsFolder.root(workspace));
+		assertEquals(dir.resolve("models/llm"), ModelsFolder.llm(dir, PropertiesPreferences.at(workspace.preferencesFile())));
+		assertEquals(dir.resolve("models/checkpoints"), ModelsFolder.checkpoints(dir, null));
+	}
+
+	@Test
+	void theWorkspacesPreferencesFileNamesAnotherFolder() throws IOException {
+		AtelierPaths workspace = new AtelierPaths(dir.resolve("ws"));
+		PropertiesPreferences prefs = PropertiesPreferences.at(workspace.preferencesFile());
+		prefs.put(ModelsFolder.PREFERENCE, " " + dir.resolve("elsewhere") + " ");
+		prefs.save();
+		assertEquals(dir.resolve("elsewhere"), ModelsFolder.root(workspace));
+	}
+
+	@Test
+	void listsGgufFilesAndPipelineFoldersByNameAndNothingWhereTheFolderIsMissing() throws IOException {
+		Path llm = Files.createDirectories(dir.resolve("llm"));
+		Files.writeString(llm.resolve("b.gguf"), "");
+		Files.writeString(llm.resolve("a.gguf"), "");
+		Files.writeString(llm.resolve("notes.txt"), "");
+		Files.createDirectories(llm.resolve("dir.gguf"));
+		assertEquals(List.of(llm.resolve("a.gguf"), llm.resolve("b.gguf")), ModelsFolder.ggufFiles(llm));
+		Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
+		Files.createDirectories(checkpoints.resolve("tiny-sd"));
+		Files.writeString(checkpoints.resolve("tiny-sd/model_index.json"), "{}");
+		Files.createDirectories(checkpoints.resolve("half-copied"));
+		assertEquals(List.of(checkpoints.resolve("tiny-sd")), ModelsFolder.pipelineFolders(checkpoints));
+		assertEquals(List.of(), ModelsFolder.ggufFiles(dir.resolve("absent")));
+	}
+}
