@@ -27,10 +27,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Sampler;
 import dev.atelier.testing.MemoryPreferences;
+import dev.atelier.testing.TestEnvironment;
 import dev.atelier.testing.ui.DisplaySynchronize;
 import dev.atelier.testing.ui.Displays;
 import dev.atelier.testing.ui.Screenshots;
@@ -326,5 +328,44 @@ class DiffusionPartTest {
 			next.close();
 			second.dispose();
 		}
+	}
+
+	@Test
+	void theModelListOffersThePipelinesOfTheModelsFolderThePreferenceNamesElseTheWorkspaces() throws Exception {
+		Path workspace = dir.resolve("workspace");
+		Path byDefault = pipeline(workspace.resolve("models/checkpoints/tiny-sd"));
+		DiffusionPart next = new DiffusionPart(diffusion, diffusion.jobs, new DisplaySynchronize(display));
+		MemoryPreferences fresh = new MemoryPreferences();
+		next.preferences(fresh);
+		next.environment(TestEnvironment.at(workspace));
+		Shell second = new Shell(display);
+		second.setLayout(new FillLayout());
+		try {
+			next.create(second);
+			Displays.spinUntil(display, () -> next.form.modelFolder.getItemCount() == 1);
+			assertEquals(List.of(byDefault.toString()), List.of(next.form.modelFolder.getItems()));
+			assertEquals(byDefault.toString(), next.form.modelFolder.getText(), "with no folder remembered the first model is taken");
+
+			Path chosen = dir.resolve("my models");
+			Path b = pipeline(chosen.resolve("checkpoints/b-sd"));
+			Path a = pipeline(chosen.resolve("checkpoints/a-sd"));
+			Files.createDirectories(chosen.resolve("checkpoints/not-a-pipeline"));
+			fresh.put(ModelsFolder.PREFERENCE, chosen.toString());
+			next.form.modelFolder.notifyListeners(SWT.FocusIn, new Event());
+			Displays.spinUntil(display, () -> next.form.modelFolder.getItemCount() == 2);
+			assertEquals(List.of(a.toString(), b.toString()), List.of(next.form.modelFolder.getItems()));
+			assertEquals(byDefault.toString(), next.form.modelFolder.getText(), "the folder in use stays until another is chosen");
+			assertTrue(next.form.modelFolder.getToolTipText().contains("2 Stable Diffusion pipeline folders in " + chosen.resolve("checkpoints")),
+					next.form.modelFolder.getToolTipText());
+		} finally {
+			next.close();
+			second.dispose();
+		}
+	}
+
+	private static Path pipeline(Path folder) throws IOException {
+		Files.createDirectories(folder);
+		Files.writeString(folder.resolve("model_index.json"), "{}");
+		return folder;
 	}
 }

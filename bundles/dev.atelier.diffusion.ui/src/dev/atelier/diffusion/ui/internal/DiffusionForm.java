@@ -51,7 +51,8 @@ final class DiffusionForm {
 	Spinner width;
 	Spinner height;
 	Spinner batch;
-	Text modelFolder;
+	/** A pipeline folder: the models folder's {@code checkpoints/} are offered, any folder may be typed or browsed to. */
+	Combo modelFolder;
 	Combo device;
 	Text initImage;
 	Spinner strength;
@@ -134,9 +135,7 @@ final class DiffusionForm {
 		device = new Combo(batchRow, SWT.READ_ONLY);
 
 		label(form, "Model folder");
-		modelFolder = new Text(form, SWT.BORDER);
-		modelFolder.setMessage("Stable Diffusion in ONNX form");
-		modelFolder.setToolTipText("A folder with text_encoder, unet, vae_decoder and tokenizer (diffusers' ONNX layout)");
+		modelFolder = new Combo(form, SWT.DROP_DOWN);
 		modelFolder.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		modelFolder.setText(lastModelFolder);
 		button(form, "Browse…", this::browseModel);

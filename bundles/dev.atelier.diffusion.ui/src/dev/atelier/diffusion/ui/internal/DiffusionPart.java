@@ -34,6 +34,8 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
 import org.eclipse.swt.widgets.TableItem;
 
+import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.Preferences;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
@@ -49,6 +51,7 @@ import dev.atelier.outputs.ui.Pixels;
 import dev.atelier.outputs.ui.SwtImages;
 import dev.atelier.outputs.ui.ThumbnailGrid;
 import dev.atelier.ui.Forms;
+import dev.atelier.ui.ModelChoices;
 import dev.atelier.ui.OpensFiles;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -74,6 +77,7 @@ public final class DiffusionPart implements OpensFiles {
 	private final UISynchronize sync;
 	private volatile DeviceService devices;
 	private volatile Preferences preferences;
+	private volatile AtelierEnvironment environment;
 
 	DiffusionForm form;
 	Button generate;
@@ -92,6 +96,8 @@ public final class DiffusionPart implements OpensFiles {
 	ThumbnailGrid results;
 	/** What the last job did: images written, cancelled, or (in red) why it failed. */
 	Label status;
+	/** The model folder's list: the models folder's pipelines. */
+	ModelChoices models;
 
 	private Composite root;
 	private Display display;
@@ -147,6 +153,19 @@ public final class DiffusionPart implements OpensFiles {
 		preferences = service;
 	}
 
+	/** The workspace, whose models folder (unless the preference names another) the model list offers. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void environment(@Service AtelierEnvironment service) {
+		environment = service;
+	}
+
+	/** The models folder's {@code checkpoints/} as the preference says now; null without a workspace. */
+	private Path checkpoints() {
+		AtelierEnvironment env = environment;
+		return env == null ? null : ModelsFolder.checkpoints(env.paths().workspaceRoot(), preferences);
+	}
+
 	/** The Gallery's "Reuse parameters": the form takes the request's values. */
 	@Inject
 	@org.eclipse.e4.core.di.annotations.Optional
@@ -168,6 +187,8 @@ public final class DiffusionPart implements OpensFiles {
 		Composite fields = Forms.scrolling(sash);
 		formScroll = (ScrolledComposite) fields.getParent();
 		form = new DiffusionForm(fields, preferences == null ? "" : preferences.get(MODEL_FOLDER_KEY, ""), this::validate, this::remember);
+		models = new ModelChoices(form.modelFolder, this::checkpoints, ModelsFolder::pipelineFolders, "Stable Diffusion pipeline folders");
+		models.refresh();
 		offerDevices();
 
 		Composite output = new Composite(sash, SWT.NONE);

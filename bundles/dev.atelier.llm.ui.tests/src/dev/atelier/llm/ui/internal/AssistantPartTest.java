@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,11 +22,13 @@ import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.llm.ChatMessage;
@@ -34,7 +38,9 @@ import dev.atelier.llm.ModelInfo;
 import dev.atelier.llm.LocalModel;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
+import dev.atelier.testing.MemoryPreferences;
 import dev.atelier.testing.Services;
+import dev.atelier.testing.TestEnvironment;
 import dev.atelier.testing.devices.FakeDeviceService;
 import dev.atelier.testing.devices.TestDevices;
 import dev.atelier.testing.ui.DisplaySynchronize;
@@ -358,5 +364,45 @@ class AssistantPartTest {
 		} finally {
 			shell.dispose();
 		}
+	}
+
+	@Test
+	void theModelListOffersTheGgufFilesOfTheModelsFolderThePreferenceNamesAndNoneForAServer(@TempDir Path dir) throws Exception {
+		Path workspace = dir.resolve("workspace");
+		Path byDefault = gguf(workspace.resolve("models/llm/tiny.gguf"));
+		MemoryPreferences prefs = new MemoryPreferences();
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		AssistantPart part = new AssistantPart(jobs(), new DisplaySynchronize(display));
+		part.environment(TestEnvironment.at(workspace));
+		part.preferences(prefs);
+		part.create(shell);
+		try {
+			Displays.spinUntil(display, () -> part.location.getItemCount() == 1);
+			assertEquals(List.of(byDefault.toString()), List.of(part.location.getItems()), "<workspace>/models/llm by default");
+			assertEquals(byDefault.toString(), part.location.getText(), "the first model is chosen while none is");
+
+			Path chosen = dir.resolve("models elsewhere");
+			Path qwen = gguf(chosen.resolve("llm/qwen.gguf"));
+			Path llama = gguf(chosen.resolve("llm/llama.gguf"));
+			gguf(chosen.resolve("llm/readme.txt"));
+			prefs.put(ModelsFolder.PREFERENCE, chosen.toString());
+			part.location.notifyListeners(SWT.FocusIn, new Event());
+			Displays.spinUntil(display, () -> part.location.getItemCount() == 2);
+			assertEquals(List.of(llama.toString(), qwen.toString()), List.of(part.location.getItems()));
+
+			part.source.select(1);
+			part.source.notifyListeners(SWT.Selection, new Event());
+			Displays.spinUntil(display, () -> part.location.getItemCount() == 0);
+			assertEquals(byDefault.toString(), part.location.getText(), "the text stays for the user to replace with a URL");
+		} finally {
+			shell.dispose();
+		}
+	}
+
+	private static Path gguf(Path file) throws IOException {
+		Files.createDirectories(file.getParent());
+		return Files.writeString(file, "GGUF");
 	}
 }

@@ -32,6 +32,9 @@ import org.eclipse.swt.widgets.ProgressBar;
 import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
 
+import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.ModelsFolder;
+import dev.atelier.core.Preferences;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
@@ -47,6 +50,7 @@ import dev.atelier.llm.LlmService;
 import dev.atelier.llm.LocalModel;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
+import dev.atelier.ui.ModelChoices;
 import dev.atelier.ui.OpensFiles;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -73,7 +77,10 @@ public final class AssistantPart implements OpensFiles {
 	private final JobService jobs;
 	private final UISynchronize sync;
 	Combo source;
-	Text location;
+	/** A GGUF file (the models folder's {@code llm/} are offered) or a server's URL. */
+	Combo location;
+	/** The location's list while the source is a GGUF file. */
+	ModelChoices models;
 	Combo serverModel;
 	Text apiKey;
 	Combo template;
@@ -108,6 +115,8 @@ public final class AssistantPart implements OpensFiles {
 	private Object selection;
 	private ApiKeys keys;
 	private LlmService llm;
+	private volatile AtelierEnvironment environment;
+	private volatile Preferences preferences;
 
 	@Inject
 	public AssistantPart(@Service JobService jobs, UISynchronize sync) {
@@ -120,6 +129,26 @@ public final class AssistantPart implements OpensFiles {
 	@org.eclipse.e4.core.di.annotations.Optional
 	void secrets(@Service SecretStore secrets) {
 		keys = new ApiKeys(secrets);
+	}
+
+	/** The workspace, whose models folder (unless the preference names another) the model list offers. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void environment(@Service AtelierEnvironment service) {
+		environment = service;
+	}
+
+	/** The preferences, which may name another models folder. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	void preferences(@Service Preferences service) {
+		preferences = service;
+	}
+
+	/** The models folder's {@code llm/} as the preference says now; null without a workspace or while a server is the source. */
+	private Path llmFolder() {
+		AtelierEnvironment env = environment;
+		return env == null || source.isDisposed() || source.getSelectionIndex() != 0 ? null : ModelsFolder.llm(env.paths().workspaceRoot(), preferences);
 	}
 
 	/** The embedded engine's service, which loads local models under leases. */
@@ -166,9 +195,12 @@ public final class AssistantPart implements OpensFiles {
 		source = new Combo(settings, SWT.READ_ONLY);
 		source.setItems(SOURCES);
 		source.select(0);
-		location = new Text(settings, SWT.BORDER);
-		location.setMessage("model.gguf or http://localhost:11434/v1");
+		location = new Combo(settings, SWT.DROP_DOWN);
 		location.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		location.setToolTipText("model.gguf or http://localhost:11434/v1");
+		models = new ModelChoices(location, this::llmFolder, ModelsFolder::ggufFiles, "GGUF models");
+		source.addListener(SWT.Selection, e -> models.refresh());
+		models.refresh();
 		button(settings, "Browse…", () -> {
 			FileDialog dialog = new FileDialog(root.getShell(), SWT.OPEN);
 			dialog.setFilterExtensions(new String[] { "*.gguf", "*" });
