@@ -3,6 +3,7 @@ package dev.atelier.ui.tests;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.eclipse.core.runtime.IConfigurationElement;
 import org.eclipse.core.runtime.IExtension;
@@ -17,6 +18,7 @@ import org.eclipse.e4.ui.workbench.IWorkbench;
 import org.eclipse.e4.ui.workbench.modeling.EModelService;
 import org.eclipse.equinox.app.IApplicationContext;
 import org.eclipse.swt.custom.CLabel;
+import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
@@ -107,7 +109,7 @@ final class RunningWorkbench {
 		window.getContext().get(EHandlerService.class).executeHandler(commands.createCommand(command, parameters));
 	}
 
-	/** The texts shown under a composite (labels and fields), depth first. */
+	/** The texts shown under a composite (labels, fields and combos), depth first. */
 	static List<String> texts(Composite parent) {
 		List<String> texts = new ArrayList<>();
 		for (Control child : parent.getChildren()) {
@@ -117,11 +119,29 @@ final class RunningWorkbench {
 				texts.add(l.getText());
 			} else if (child instanceof Text t) {
 				texts.add(t.getText());
+			} else if (child instanceof Combo c) {
+				texts.add(c.getText());
 			} else if (child instanceof Composite inner) {
 				texts.addAll(texts(inner));
 			}
 		}
 		return texts;
+	}
+
+	/** The first control of this type under a composite, depth first, that {@code test} accepts. */
+	static <T extends Control> T find(Composite parent, Class<T> type, Predicate<T> test) {
+		for (Control child : parent.getChildren()) {
+			if (type.isInstance(child) && test.test(type.cast(child))) {
+				return type.cast(child);
+			}
+			if (child instanceof Composite inner) {
+				T found = find(inner, type, test);
+				if (found != null) {
+					return found;
+				}
+			}
+		}
+		return null;
 	}
 
 	/** The visible shell with this title, once it is open (a dialog opened by a command). */

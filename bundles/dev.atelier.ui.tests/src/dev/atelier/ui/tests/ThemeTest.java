@@ -69,7 +69,7 @@ class ThemeTest {
 				Screenshots.save(shell, "theme-" + theme + ".png");
 				Composite welcome = (Composite) ((MPart) models.find("dev.atelier.ui.part.welcome", window))
 						.getWidget();
-				Control intro = welcome.getChildren()[1];
+				Control intro = RunningWorkbench.find(welcome, Label.class, l -> l.getText().startsWith("A workbench for makers"));
 				measured.put("Welcome text", contrast(intro, new Rectangle(0, 0, intro.getSize().x, intro.getSize().y)));
 				for (String stack : List.of(AtelierUi.PARTSTACK_LEFT, AtelierUi.PARTSTACK_CENTER, AtelierUi.PARTSTACK_BOTTOM)) {
 					CTabFolder tabs = (CTabFolder) ((MPartStack) models.find(stack, window)).getWidget();

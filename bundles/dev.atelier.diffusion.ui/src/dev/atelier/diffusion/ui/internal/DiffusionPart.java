@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.e4.ui.di.UIEventTopic;
 import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.SWT;
@@ -499,6 +500,13 @@ public final class DiffusionPart implements OpensFiles {
 			item.setText(new String[] { j.name(), j.state().name().toLowerCase(Locale.ROOT), j.task(),
 					Double.isNaN(done) ? "" : Math.round(done * 100) + " %" });
 		}
+	}
+
+	/** The prompt takes the keyboard; the model list is listed again, as the models folder may have changed meanwhile. */
+	@Focus
+	void focus() {
+		models.refresh();
+		form.prompt.setFocus();
 	}
 
 	/** File ▸ Open with an image: the image viewer, with its parameters where the PNG has them. */

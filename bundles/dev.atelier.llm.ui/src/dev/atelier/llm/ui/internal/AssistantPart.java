@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.eclipse.e4.core.di.extensions.Service;
+import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.StyledText;
@@ -271,6 +272,13 @@ public final class AssistantPart implements OpensFiles {
 		});
 		footer = new Label(actions, SWT.NONE);
 		footer.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+	}
+
+	/** The message field takes the keyboard; the model list is listed again, as the models folder may have changed meanwhile. */
+	@Focus
+	void focus() {
+		models.refresh();
+		input.setFocus();
 	}
 
 	/** File ▸ Open with a GGUF model: chosen as Browse… chooses it; the first message loads it. */

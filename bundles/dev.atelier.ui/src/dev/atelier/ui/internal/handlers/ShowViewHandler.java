@@ -27,6 +27,8 @@ import jakarta.inject.Named;
  */
 public final class ShowViewHandler {
 
+	public static final String COMMAND = "dev.atelier.ui.command.showView";
+
 	/** The command's optional parameter: the element id of the view to show. */
 	public static final String VIEW_ID = "dev.atelier.ui.command.showView.viewId";
 

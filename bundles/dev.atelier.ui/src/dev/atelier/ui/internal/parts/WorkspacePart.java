@@ -2,9 +2,11 @@ package dev.atelier.ui.internal.parts;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.Focus;
+import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.e4.ui.services.IStylingEngine;
 import org.eclipse.e4.ui.workbench.modeling.ESelectionService;
 import org.eclipse.jface.viewers.ITreeContentProvider;
@@ -22,9 +24,13 @@ import dev.atelier.model.workspace.JobRecord;
 import dev.atelier.model.workspace.Project;
 import dev.atelier.ui.AtelierUi;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 
-/** The workspace model as a tree: projects with their assets, and the record of past jobs. */
+/**
+ * The workspace model as a tree: projects with their assets, and the record of past jobs (newest first, with device,
+ * duration and energy), updated as jobs end.
+ */
 public final class WorkspacePart {
 
 	private static final String JOBS = "Job history";
@@ -39,7 +45,12 @@ public final class WorkspacePart {
 	@Inject
 	private IStylingEngine styling;
 
-	private TreeViewer viewer;
+	@Inject
+	private UISynchronize ui;
+
+	TreeViewer viewer;
+	private JobRecordsListener records;
+	private final AtomicBoolean refreshPending = new AtomicBoolean();
 
 	@PostConstruct
 	void create(Composite parent) {
@@ -61,17 +72,32 @@ public final class WorkspacePart {
 				return switch (element) {
 				case Project p -> p.getName();
 				case Asset a -> a.getName() + "  [" + a.getKind().getLiteral() + "]";
-				case JobRecord j -> j.getKind() + "  " + j.getStatus().getLiteral();
+				case JobRecord j -> label(workspace.read(ws -> JobRow.of(j)));
 				default -> String.valueOf(element);
 				};
 			}
 		});
 		viewer.setInput(workspace.read(ws -> ws));
+		records = JobRecordsListener.add(workspace, () -> {
+			if (refreshPending.compareAndSet(false, true)) {
+				ui.asyncExec(() -> {
+					refreshPending.set(false);
+					if (!viewer.getControl().isDisposed()) {
+						viewer.refresh();
+					}
+				});
+			}
+		});
 		// Other views (the Assistant's "ask about the selection") see the selected element described in words.
 		viewer.addSelectionChangedListener(e -> {
 			Object first = e.getStructuredSelection().getFirstElement();
 			selection.setSelection(first == null ? null : describe(first));
 		});
+	}
+
+	static String label(JobRow r) {
+		return r.kind() + "  " + r.status() + (r.device().isEmpty() ? "" : "  on " + r.device()) + "  " + r.started() + "  " + r.duration()
+				+ ("n/a".equals(r.energy()) ? "" : "  " + r.energy());
 	}
 
 	static String describe(Object element) {
@@ -86,6 +112,13 @@ public final class WorkspacePart {
 	@Focus
 	void focus() {
 		viewer.getControl().setFocus();
+	}
+
+	@PreDestroy
+	void dispose() {
+		if (records != null) {
+			records.remove();
+		}
 	}
 
 	private final class Content implements ITreeContentProvider {
@@ -104,7 +137,7 @@ public final class WorkspacePart {
 		public Object[] getChildren(Object parent) {
 			return workspace.read(ws -> switch (parent) {
 			case Project p -> p.getAssets().toArray();
-			case String s when s.equals(JOBS) -> ws.getJobs().toArray();
+			case String s when s.equals(JOBS) -> ws.getJobs().reversed().toArray();
 			default -> new Object[0];
 			});
 		}

@@ -1,0 +1,149 @@
+package dev.atelier.ui.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.eclipse.e4.ui.model.application.ui.basic.MPart;
+import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
+import org.eclipse.e4.ui.workbench.modeling.EModelService;
+import org.eclipse.e4.ui.workbench.modeling.EPartService;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Text;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+
+import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.InfoContributor;
+import dev.atelier.core.ModelsFolder;
+import dev.atelier.core.Preferences;
+import dev.atelier.testing.Services;
+import dev.atelier.testing.ui.Displays;
+
+/**
+ * The Welcome page in the running workbench: a getting-started page whose buttons choose the models folder (which the
+ * Diffusion view and the Assistant then list) and show the views to try a model, open a scene and see the GPU.
+ */
+class WelcomePageTest {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void theWelcomePageChoosesTheModelsFolderTheViewsListAndItsButtonsShowTheViewsToStartWith() throws Exception {
+		Preferences preferences = Services.await(WelcomePageTest.class, Preferences.class);
+		AtelierEnvironment env = Services.await(WelcomePageTest.class, AtelierEnvironment.class);
+		Path models = dir.resolve("my models");
+		Path pipeline = Files.createDirectories(models.resolve("checkpoints/tiny-sd"));
+		Files.writeString(pipeline.resolve("model_index.json"), "{}");
+		Path gguf = Files.createDirectories(models.resolve("llm")).resolve("tiny.gguf");
+		Files.writeString(gguf, "GGUF");
+		String devices = devicesFact();
+		List<String> problems = new ArrayList<>();
+		try {
+			RunningWorkbench.run(RunningWorkbench.FRESH, window -> {
+				Display display = Display.getCurrent();
+				Composite welcome = partWidget(window, "dev.atelier.ui.part.welcome");
+				List<String> texts = RunningWorkbench.texts(welcome);
+				check(problems, texts.contains("1. Choose a models folder") && texts.contains("4. Your GPU and what fits on it"),
+						"the four steps are shown: " + texts);
+				check(problems, texts.stream().noneMatch(t -> t.equals("javaVersion") || t.equals("atelierVersion")), "no table of versions: " + texts);
+				Text folder = RunningWorkbench.find(welcome, Text.class, t -> true);
+				check(problems, folder.getText().equals(ModelsFolder.root(env.paths().workspaceRoot(), preferences).toString()),
+						"the models folder in use is shown: " + folder.getText());
+				check(problems, RunningWorkbench.find(welcome, Label.class, l -> l.getText().equals(devices.replace("; ", "\n"))) != null,
+						"the devices are shown as the device service describes them: " + devices + " in " + texts);
+
+				folder.setText(models.toString());
+				Displays.click(button(welcome, "Use this folder"));
+				String summary = "1 GGUF model(s) in " + models.resolve("llm") + ", 1 Stable Diffusion pipeline(s) in " + models.resolve("checkpoints") + ".";
+				Displays.spinUntil(display, () -> RunningWorkbench.find(welcome, Label.class, l -> l.getText().equals(summary)) != null);
+
+				Displays.click(button(welcome, "Generate an image"));
+				check(problems, active(window).equals("dev.atelier.diffusion.ui.part.diffusion"), "Generate an image shows the Diffusion view: " + active(window));
+				Combo pipelines = listing(window, "dev.atelier.diffusion.ui.part.diffusion", "Stable Diffusion pipeline folders in " + models.resolve("checkpoints"));
+				check(problems, List.of(pipelines.getItems()).equals(List.of(pipeline.toString())), "the Diffusion view lists the chosen folder's pipelines: "
+						+ List.of(pipelines.getItems()));
+
+				Displays.click(button(welcome(window), "Chat in the Assistant"));
+				check(problems, active(window).equals("dev.atelier.llm.ui.part.assistant"), "Chat shows the Assistant: " + active(window));
+				Combo llms = listing(window, "dev.atelier.llm.ui.part.assistant", "GGUF models in " + models.resolve("llm"));
+				check(problems, List.of(llms.getItems()).equals(List.of(gguf.toString())), "the Assistant lists the chosen folder's GGUF files: "
+						+ List.of(llms.getItems()));
+
+				Displays.click(button(welcome(window), "What fits on it…"));
+				check(problems, active(window).equals("dev.atelier.device.ui.part.devices"), "What fits shows the Devices view and its planner: " + active(window));
+				Displays.click(button(welcome(window), "Show the Viewport"));
+				check(problems, active(window).equals("dev.atelier.viewport.ui.part.viewport"), "Show the Viewport shows it: " + active(window));
+			});
+			assertEquals(List.of(), problems);
+			assertEquals(models.toString(), preferences.get(ModelsFolder.PREFERENCE, ""), "the folder is the workspace's preference");
+			assertTrue(Files.isDirectory(models.resolve("llm")) && Files.isDirectory(models.resolve("checkpoints")));
+		} finally {
+			preferences.put(ModelsFolder.PREFERENCE, null);
+			preferences.save();
+		}
+	}
+
+	/** The device service's description, which the page shows. */
+	private static String devicesFact() throws Exception {
+		Services.await(WelcomePageTest.class, InfoContributor.class);
+		BundleContext context = FrameworkUtil.getBundle(WelcomePageTest.class).getBundleContext();
+		for (ServiceReference<InfoContributor> reference : context.getServiceReferences(InfoContributor.class, null)) {
+			String devices = context.getService(reference).facts().get("devices");
+			if (devices != null) {
+				return devices;
+			}
+		}
+		throw new AssertionError("no device service describes the devices");
+	}
+
+	private static void check(List<String> problems, boolean ok, String what) {
+		if (!ok) {
+			problems.add(what);
+		}
+	}
+
+	private static Composite welcome(MWindow window) {
+		EPartService parts = window.getContext().get(EPartService.class);
+		parts.showPart("dev.atelier.ui.part.welcome", EPartService.PartState.ACTIVATE);
+		return partWidget(window, "dev.atelier.ui.part.welcome");
+	}
+
+	private static Composite partWidget(MWindow window, String id) {
+		MPart part = (MPart) window.getContext().get(EModelService.class).find(id, window);
+		assertNotNull(part, id);
+		return (Composite) part.getWidget();
+	}
+
+	/** The view's model list once it lists this folder (its tooltip says what it listed where). */
+	private static Combo listing(MWindow window, String view, String listed) {
+		Composite widget = partWidget(window, view);
+		Displays.spinUntil(widget.getDisplay(), () -> RunningWorkbench.find(widget, Combo.class, c -> c.getToolTipText() != null
+				&& c.getToolTipText().endsWith(listed)) != null);
+		return RunningWorkbench.find(widget, Combo.class, c -> c.getToolTipText() != null && c.getToolTipText().endsWith(listed));
+	}
+
+	private static String active(MWindow window) {
+		MPart part = window.getContext().get(EPartService.class).getActivePart();
+		return part == null ? "none" : part.getElementId();
+	}
+
+	private static Button button(Composite parent, String text) {
+		Button button = RunningWorkbench.find(parent, Button.class, b -> b.getText().equals(text));
+		assertNotNull(button, text);
+		return button;
+	}
+}
