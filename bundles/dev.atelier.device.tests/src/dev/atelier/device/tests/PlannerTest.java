@@ -22,7 +22,8 @@ import dev.atelier.device.plan.Workloads;
  */
 class PlannerTest {
 
-	private static final long GB = 1_000_000_000L;
+	/** Memory is planned and told in binary units. */
+	private static final long GB = 1L << 30;
 	private static final long BUDGET = 23 * GB;
 
 	/** A workload of fixed size whose cheaper variants are given, least loss first. */
@@ -60,7 +61,7 @@ class PlannerTest {
 		assertEquals(3, plan.items().size(), "two workloads and the shared runtime");
 		assertEquals(16 * GB + RuntimeOverhead.BYTES, plan.requiredBytes());
 		assertEquals(plan.items().stream().mapToLong(Planner.Item::bytes).sum(), plan.requiredBytes());
-		assertEquals("fits with 6.50 GB to spare", plan.advice().get(0));
+		assertEquals("fits with 6.53 GiB to spare", plan.advice().get(0));
 	}
 
 	@Test
@@ -69,8 +70,8 @@ class PlannerTest {
 		List<Workload> asked = List.of(new Job("big:fp32", 16, new Job("big:fp24", 12), small), new Job("other", 9));
 		Planner.Plan plan = Planner.plan("sim:card", BUDGET, asked);
 		assertFalse(plan.fits());
-		assertEquals("needs 2.50 GB more than the budget of 23.00 GB", plan.advice().get(0));
-		assertEquals("use big:fp24 instead of big:fp32: 21.50 GB in all", plan.advice().get(1), "the first option that fits loses the least");
+		assertEquals("needs 2.47 GiB more than the budget of 23.00 GiB", plan.advice().get(0));
+		assertEquals("use big:fp24 instead of big:fp32: 21.47 GiB in all", plan.advice().get(1), "the first option that fits loses the least");
 		List<Workload> fixed = List.of(asked.get(0).cheaper().get(0), asked.get(1));
 		assertTrue(Planner.plan("sim:card", BUDGET, fixed).fits(), "the advice makes it fit");
 	}
@@ -79,7 +80,7 @@ class PlannerTest {
 	void withoutASingleChangeTheCheapestOfEachIsTriedAndOtherwiseThePlannerSaysSo() {
 		List<Workload> together = List.of(new Job("a", 12, new Job("a-", 11)), new Job("b", 12, new Job("b-", 11)));
 		Planner.Plan plan = Planner.plan("sim:card", BUDGET, together);
-		assertEquals("no single change fits; together: a- + b- (22.50 GB)", plan.advice().get(1));
+		assertEquals("no single change fits; together: a- + b- (22.47 GiB)", plan.advice().get(1));
 		Planner.Plan none = Planner.plan("sim:card", BUDGET, List.of(new Job("huge", 70, new Job("huge-", 35))));
 		assertFalse(none.fits());
 		assertTrue(none.advice().get(none.advice().size() - 1).contains("does not fit even as huge-"), none.advice().toString());

@@ -3,7 +3,6 @@ package dev.atelier.device.plan;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Says whether workloads fit together in a device's budget and, if not, what would: one change to one
@@ -29,9 +28,9 @@ public final class Planner {
 		boolean fits = required <= budgetBytes;
 		List<String> advice = new ArrayList<>();
 		if (fits) {
-			advice.add(String.format(Locale.ROOT, "fits with %.2f GB to spare", (budgetBytes - required) / 1e9));
+			advice.add("fits with " + Workloads.gib(budgetBytes - required) + " to spare");
 		} else {
-			advice.add(String.format(Locale.ROOT, "needs %.2f GB more than the budget of %.2f GB", (required - budgetBytes) / 1e9, budgetBytes / 1e9));
+			advice.add("needs " + Workloads.gib(required - budgetBytes) + " more than the budget of " + Workloads.gib(budgetBytes));
 			advice.addAll(singleChanges(workloads, budgetBytes));
 			if (advice.size() == 1) {
 				advice.add(combined(workloads, budgetBytes));
@@ -59,7 +58,7 @@ public final class Planner {
 				changed.set(i, option);
 				long required = total(withRuntime(changed));
 				if (required <= budget) {
-					changes.add(String.format(Locale.ROOT, "use %s instead of %s: %.2f GB in all", option.spec(), workloads.get(i).spec(), required / 1e9));
+					changes.add("use " + option.spec() + " instead of " + workloads.get(i).spec() + ": " + Workloads.gib(required) + " in all");
 					break; // the first option that fits loses the least; other workloads may have their own
 				}
 			}
@@ -77,8 +76,7 @@ public final class Planner {
 		}
 		long required = total(withRuntime(changed));
 		String specs = String.join(" + ", changed.stream().map(Workload::spec).toList());
-		return required <= budget ? String.format(Locale.ROOT, "no single change fits; together: %s (%.2f GB)", specs, required / 1e9)
-				: String.format(Locale.ROOT, "does not fit even as %s (%.2f GB); use a device with more memory or run them one after another",
-						specs, required / 1e9);
+		return required <= budget ? "no single change fits; together: " + specs + " (" + Workloads.gib(required) + ")"
+				: "does not fit even as " + specs + " (" + Workloads.gib(required) + "); use a device with more memory or run them one after another";
 	}
 }

@@ -42,6 +42,11 @@ public final class Workloads {
 				+ String.join(", ", sorted.stream().flatMap(e -> e.examples().stream()).toList()));
 	}
 
+	/** Bytes in binary gigabytes with two decimals ("5.75 GiB"), as the planner and every view that shows memory say them. */
+	public static String gib(double bytes) {
+		return String.format(Locale.ROOT, "%.2f GiB", bytes / (1L << 30));
+	}
+
 	/** 30M, 4k, 1.5G or a plain number (lower case). */
 	public static long count(String text) {
 		return Math.round(scaled(text, 1000));

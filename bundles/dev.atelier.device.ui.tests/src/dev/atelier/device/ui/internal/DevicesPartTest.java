@@ -1,12 +1,19 @@
 package dev.atelier.device.ui.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
 import org.eclipse.swt.custom.ScrolledComposite;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.layout.FillLayout;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
@@ -41,11 +48,16 @@ class DevicesPartTest {
 		}));
 		VramLease llm = devices.acquire("sim:rtx4090", LeaseRequest.of("llama-7b q4_0", 5L << 30));
 
-		List<VramBar.Segment> segments = VramBar.segments(devices.status("sim:rtx4090"));
+		RGB ink = new RGB(0, 0, 0);
+		RGB paper = new RGB(255, 255, 255);
+		List<VramBar.Segment> segments = VramBar.segments(devices.status("sim:rtx4090"), ink, paper);
 		assertEquals("dev.atelier.device.ui", segments.get(0).label(), "leases are grouped by owner bundle");
 		assertEquals(11L << 30, segments.get(0).bytes());
 		assertEquals(24L << 30, segments.stream().mapToLong(VramBar.Segment::bytes).sum(), "the segments add up to the total");
 		assertEquals("free", segments.get(segments.size() - 1).label());
+		RGB darkFree = VramBar.segments(devices.status("sim:rtx4090"), new RGB(0xe4, 0xe6, 0xeb), new RGB(0x25, 0x27, 0x2b)).getLast().color();
+		assertTrue(darkFree.red < 0x40 && segments.getLast().color().red > 0xe0, "free is a faint shade of the theme's background, dark in the dark theme: "
+				+ darkFree + ", light in the light one: " + segments.getLast().color());
 
 		Display display = Display.getDefault();
 		Shell shell = new Shell(display);
@@ -63,10 +75,29 @@ class DevicesPartTest {
 			part.planSpecs.setText("sd15@512x512x1 llm:7b:q4_0:ctx=4096");
 			part.plan();
 			assertTrue(part.planResult.getText().contains(": fits"), part.planResult.getText());
+			assertTrue(part.planResult.getText().matches("(?s)\\S+: \\d+\\.\\d\\d GiB needed of \\d+\\.\\d\\d GiB: fits.*weights \\d+\\.\\d\\d GiB .*"),
+					"the planner speaks binary units: " + part.planResult.getText());
+			assertFalse(part.planResult.getText().contains(" GB"), part.planResult.getText());
 			Screenshots.save(shell, "devices.png");
 			part.planSpecs.setText("sd15@500x500x1");
 			part.plan();
 			assertTrue(part.planResult.getText().startsWith("workload 'sd15@500x500x1'"), part.planResult.getText());
+
+			VramLegend legend = part.legends.get(devices.devices().stream().map(d -> d.id()).toList().indexOf("sim:rtx4090"));
+			List<String> entries = java.util.Arrays.stream(legend.getChildren()).map(e -> ((Label) ((Composite) e).getChildren()[1]).getText()).toList();
+			assertEquals("dev.atelier.device.ui 11.00 GiB", entries.get(0), "the owner's segment, named with its size: " + entries);
+			assertEquals(segments.size(), entries.size(), entries.toString());
+			assertTrue(entries.get(entries.size() - 1).matches("free \\d+\\.\\d\\d GiB"), entries.toString());
+			Control swatch = ((Composite) legend.getChildren()[0]).getChildren()[0];
+			Image drawn = new Image(display, VramLegend.SWATCH, VramLegend.SWATCH);
+			GC gc = new GC(drawn);
+			try {
+				swatch.print(gc);
+				assertEquals(segments.get(0).color(), Screenshots.pixel(drawn, VramLegend.SWATCH / 2, VramLegend.SWATCH / 2), "the swatch has its segment's colour");
+			} finally {
+				gc.dispose();
+				drawn.dispose();
+			}
 
 			part.leases.getTable().select(0);
 			assertEquals(unet, part.leases.getStructuredSelection().getFirstElement());

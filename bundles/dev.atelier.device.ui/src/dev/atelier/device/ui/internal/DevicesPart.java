@@ -59,6 +59,8 @@ public final class DevicesPart {
 	Text planSpecs;
 	Label planResult;
 	private final List<Runnable> rowUpdates = new ArrayList<>();
+	/** Each device's legend of its VRAM bar, in the devices' order. */
+	final List<VramLegend> legends = new ArrayList<>();
 	private final DeviceEvent.Listener listener = e -> asyncRefresh(e.type() == DeviceEvent.Type.DEVICE_ADDED
 			|| e.type() == DeviceEvent.Type.DEVICE_REMOVED);
 	private final Runnable tick = new Runnable() {
@@ -98,7 +100,7 @@ public final class DevicesPart {
 		leases.setContentProvider(ArrayContentProvider.getInstance());
 		column("Device", 90, VramLease::deviceId);
 		column("Owner", 260, l -> l.owner().toString());
-		column("Size", 90, l -> gib(l.bytes()));
+		column("Size", 90, l -> Workloads.gib(l.bytes()));
 		column("Priority", 90, l -> l.priority().name().toLowerCase(Locale.ROOT));
 		column("State", 200, l -> l.state().name().toLowerCase(Locale.ROOT) + (l.pinned() ? ", pinned" : "") + (l.busy() ? ", busy" : "")
 				+ (l.evictable() ? ", evictable" : ""));
@@ -167,9 +169,9 @@ public final class DevicesPart {
 				planResult.setText("Enter workloads such as sd15@512x512x1 llm:7b:q4_0:ctx=4096 and choose a device.");
 			} else {
 				Planner.Plan p = Planner.plan(planDevice.getText(), devices.status(planDevice.getText()).budgetBytes(), workloads);
-				StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s: %.2f GB needed of %.2f GB: %s%n", p.device(),
-						p.requiredBytes() / 1e9, p.budgetBytes() / 1e9, p.fits() ? "fits" : "does not fit"));
-				p.items().forEach(i -> text.append(String.format(Locale.ROOT, "  %s  %.2f GB  (%s)%n", i.spec(), i.bytes() / 1e9, i.breakdown())));
+				StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%s: %s needed of %s: %s%n", p.device(),
+						Workloads.gib(p.requiredBytes()), Workloads.gib(p.budgetBytes()), p.fits() ? "fits" : "does not fit"));
+				p.items().forEach(i -> text.append(String.format(Locale.ROOT, "  %s  %s  (%s)%n", i.spec(), Workloads.gib(i.bytes()), i.breakdown())));
 				p.advice().forEach(a -> text.append("  - ").append(a).append('\n'));
 				planResult.setText(text.toString());
 			}
@@ -195,6 +197,7 @@ public final class DevicesPart {
 				child.dispose();
 			}
 			rowUpdates.clear();
+			legends.clear();
 			for (Device d : devices.devices()) {
 				Label name = new Label(deviceRows, SWT.NONE);
 				name.setText(d.id() + "  " + d.name());
@@ -202,11 +205,16 @@ public final class DevicesPart {
 				bar.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 				Label numbers = new Label(deviceRows, SWT.NONE);
 				numbers.setLayoutData(new GridData(320, SWT.DEFAULT));
+				new Label(deviceRows, SWT.NONE);
+				VramLegend legend = new VramLegend(deviceRows);
+				legend.setLayoutData(new GridData(SWT.FILL, SWT.TOP, true, false, 2, 1));
+				legends.add(legend);
 				rowUpdates.add(() -> {
 					DeviceStatus s = devices.status(d.id());
 					bar.show(s);
-					numbers.setText(String.format(Locale.ROOT, "%s leased, %s free of %s", gib(s.grantedBytes()), gib(s.budgetBytes()),
-							gib(d.totalBytes())));
+					legend.show(bar.segments());
+					numbers.setText(String.format(Locale.ROOT, "%s leased, %s free of %s", Workloads.gib(s.grantedBytes()), Workloads.gib(s.budgetBytes()),
+							Workloads.gib(d.totalBytes())));
 				});
 			}
 			String chosen = planDevice.getText();
@@ -240,10 +248,6 @@ public final class DevicesPart {
 			}
 			refresh(false);
 		});
-	}
-
-	private static String gib(long bytes) {
-		return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
 	}
 
 	@Focus

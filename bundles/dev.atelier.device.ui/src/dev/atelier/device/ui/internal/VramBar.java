@@ -15,6 +15,8 @@ import org.eclipse.swt.widgets.Composite;
 
 import dev.atelier.device.DeviceStatus;
 import dev.atelier.device.VramLease;
+import dev.atelier.device.plan.Workloads;
+import dev.atelier.ui.Axes;
 
 /** A horizontal bar of a device's memory: one segment per lease owner, then used by others, headroom, free. */
 final class VramBar extends Canvas {
@@ -34,16 +36,22 @@ final class VramBar extends Canvas {
 	}
 
 	void show(DeviceStatus status) {
-		segments = segments(status);
-		setToolTipText(String.join("\n", segments.stream().map(s -> s.label() + ": " + String.format("%.2f GiB", s.bytes() / (double) (1L << 30))).toList()));
+		segments = segments(status, getForeground().getRGB(), getBackground().getRGB());
+		setToolTipText(String.join("\n", segments.stream().map(s -> s.label() + ": " + Workloads.gib(s.bytes())).toList()));
 		redraw();
+	}
+
+	/** The segments last shown. */
+	List<Segment> segments() {
+		return segments;
 	}
 
 	/**
 	 * Leases grouped by owner bundle, then memory that is neither leased nor free (other programs, the driver),
-	 * the headroom, and what a lease could still get. The segments add up to the device's total.
+	 * the headroom, and what a lease could still get. The segments add up to the device's total. The owners have
+	 * colours of their own; the rest are shades between the theme's foreground and background, free the faintest.
 	 */
-	static List<Segment> segments(DeviceStatus status) {
+	static List<Segment> segments(DeviceStatus status, RGB foreground, RGB background) {
 		Map<String, Long> byOwner = new LinkedHashMap<>();
 		for (VramLease lease : status.leases()) {
 			byOwner.merge(lease.owner().bundle(), lease.bytes(), Long::sum);
@@ -60,10 +68,10 @@ final class VramBar extends Canvas {
 		long free = Math.max(0, Math.min(status.budgetBytes(), total - leased - headroom));
 		long others = Math.max(0, total - leased - headroom - free);
 		if (others > 0) {
-			out.add(new Segment("other programs and the driver", others, new RGB(120, 120, 120)));
+			out.add(new Segment("other programs and the driver", others, Axes.mix(foreground, background, 0.55)));
 		}
-		out.add(new Segment("headroom", headroom, new RGB(200, 200, 200)));
-		out.add(new Segment("free", free, new RGB(240, 240, 240)));
+		out.add(new Segment("headroom", headroom, Axes.mix(foreground, background, 0.3)));
+		out.add(new Segment("free", free, Axes.mix(foreground, background, 0.08)));
 		return out;
 	}
 
@@ -79,8 +87,10 @@ final class VramBar extends Canvas {
 			color.dispose();
 			x += w;
 		}
-		gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
+		Color border = new Color(getDisplay(), Axes.mix(getForeground().getRGB(), getBackground().getRGB(), 0.5));
+		gc.setForeground(border);
 		gc.drawRectangle(0, 0, size.x - 1, size.y - 1);
+		border.dispose();
 	}
 
 	@Override

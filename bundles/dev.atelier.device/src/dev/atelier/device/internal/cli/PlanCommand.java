@@ -89,11 +89,11 @@ public final class PlanCommand implements Subcommand {
 			if (json) {
 				ctx.out().println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(plan));
 			} else {
-				ctx.out().printf(Locale.ROOT, "%s: budget %.2f GB%n", plan.device(), plan.budgetBytes() / 1e9);
+				ctx.out().printf(Locale.ROOT, "%s: budget %s%n", plan.device(), Workloads.gib(plan.budgetBytes()));
 				for (Planner.Item item : plan.items()) {
-					ctx.out().printf(Locale.ROOT, "  %-32s %7.2f GB  %s%n", item.spec(), item.bytes() / 1e9, item.breakdown());
+					ctx.out().printf(Locale.ROOT, "  %-32s %11s  %s%n", item.spec(), Workloads.gib(item.bytes()), item.breakdown());
 				}
-				ctx.out().printf(Locale.ROOT, "  %-32s %7.2f GB  %s%n", "total", plan.requiredBytes() / 1e9, plan.fits() ? "fits" : "does NOT fit");
+				ctx.out().printf(Locale.ROOT, "  %-32s %11s  %s%n", "total", Workloads.gib(plan.requiredBytes()), plan.fits() ? "fits" : "does NOT fit");
 				plan.advice().forEach(a -> ctx.out().println("  - " + a));
 			}
 			return plan.fits() ? 0 : 3;
