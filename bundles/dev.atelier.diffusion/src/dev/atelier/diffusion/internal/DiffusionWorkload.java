@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.atelier.device.plan.Workload;
+import dev.atelier.device.plan.Workloads;
 
 /**
  * A Stable Diffusion pipeline generating {@code batch} images of {@code width}×{@code height}.
@@ -78,8 +79,8 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 
 	@Override
 	public String breakdown() {
-		return String.format(Locale.ROOT, "weights %.2f GB (%s), activations %.2f GB (%d image(s) of %.2f MP%s)", weights() / 1e9,
-				fp32 ? "fp32" : "fp16", activations() / 1e9, batch, width * (double) height / 1e6, tiledVae ? ", tiled VAE" : "");
+		return String.format(Locale.ROOT, "weights %s (%s), activations %s (%d image(s) of %.2f MP%s)", Workloads.gib(weights()),
+				fp32 ? "fp32" : "fp16", Workloads.gib(activations()), batch, width * (double) height / 1e6, tiledVae ? ", tiled VAE" : "");
 	}
 
 	@Override

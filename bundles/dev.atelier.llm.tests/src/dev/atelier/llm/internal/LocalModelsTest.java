@@ -111,7 +111,7 @@ class LocalModelsTest {
 			assertTrue(lease.evictable() && !lease.busy());
 			assertEquals(LlmService.DEFAULT_KEEP_ALIVE, lease.idleTtl());
 			assertEquals(new LocalModel.Status(LocalModel.State.LOADED, CARD, lease.bytes(), 1,
-					String.format(java.util.Locale.ROOT, "loaded on %s: %.2f GB leased; unloads after 5m idle", CARD, lease.bytes() / 1e9)), model.status());
+					String.format(java.util.Locale.ROOT, "loaded on %s: %.2f GiB leased; unloads after 5m idle", CARD, lease.bytes() / (double) (1L << 30))), model.status());
 			assertTrue(model.load().isEmpty(), "a loaded model is not loaded again");
 		}
 		assertTrue(leasesOf("llm tiny-q8_0.gguf").isEmpty(), "closing the model gives its lease back");

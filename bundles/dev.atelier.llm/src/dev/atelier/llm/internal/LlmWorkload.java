@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.device.plan.Workload;
+import dev.atelier.device.plan.Workloads;
 import dev.atelier.llm.internal.engine.Llama;
 import dev.atelier.llm.internal.engine.LlamaConfig;
 
@@ -135,8 +136,8 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 	public String breakdown() {
 		int n = deviceLayers();
 		long kvCache = working(n, false) - working(0, false);
-		return String.format(Locale.ROOT, "weights %.2f GB (%s), KV cache %.2f GB (%d tokens, f16), activations and scratch %.2f GB%s", weights() / 1e9, format,
-				kvCache / 1e9, context, (working(n, true) - kvCache + workspace()) / 1e9,
+		return String.format(Locale.ROOT, "weights %s (%s), KV cache %s (%d tokens, f16), activations and scratch %s%s", Workloads.gib(weights()), format,
+				Workloads.gib(kvCache), context, Workloads.gib(working(n, true) - kvCache + workspace()),
 				n < shape.layers() ? String.format(Locale.ROOT, ", %d of %d layers on the CPU", shape.layers() - n, shape.layers()) : "");
 	}
 

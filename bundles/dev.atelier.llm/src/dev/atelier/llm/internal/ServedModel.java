@@ -25,6 +25,7 @@ import dev.atelier.core.jobs.JobContext;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.VramLease;
+import dev.atelier.device.plan.Workloads;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.LocalModel;
@@ -395,6 +396,6 @@ final class ServedModel implements LocalModel {
 	}
 
 	private static String gb(long bytes) {
-		return String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
+		return Workloads.gib(bytes);
 	}
 }

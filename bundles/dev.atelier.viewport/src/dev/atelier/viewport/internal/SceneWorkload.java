@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.atelier.device.plan.Workload;
+import dev.atelier.device.plan.Workloads;
 
 /**
  * A scene for the viewport or the path tracer.
@@ -38,8 +39,8 @@ public record SceneWorkload(long triangles, long textureBytes, boolean compresse
 
 	@Override
 	public String breakdown() {
-		return String.format(Locale.ROOT, "geometry and BVH %.2f GB (%d triangles), textures %.2f GB%s, frame buffers %.2f GB",
-				triangles * BYTES_PER_TRIANGLE / 1e9, triangles, textures() / 1e9, compressedTextures ? " (BC7)" : "", FRAME_BUFFERS / 1e9);
+		return String.format(Locale.ROOT, "geometry and BVH %s (%d triangles), textures %s%s, frame buffers %s",
+				Workloads.gib(triangles * BYTES_PER_TRIANGLE), triangles, Workloads.gib(textures()), compressedTextures ? " (BC7)" : "", Workloads.gib(FRAME_BUFFERS));
 	}
 
 	@Override

@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
+import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
@@ -93,6 +97,43 @@ class BenchPartTest {
 			assertEquals(false, threads.started().get("Benchmarks: save bench.json"), "written in a job");
 			assertEquals(REPORT, BenchReport.fromJson(Files.readString(json), "bench.json"));
 			Screenshots.save(shell, "benchmarks.png");
+		} finally {
+			shell.dispose();
+		}
+	}
+
+	@Test
+	void aBarChartHasAValueAxisWithItsUnitAndPaintsInTheThemesColours() throws Exception {
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(700, 200);
+		BarChart chart = new BarChart(shell, "Bandwidth against stride");
+		// the dark theme's colours, as its CSS gives them to every canvas
+		chart.setBackground(new Color(display, 0x25, 0x27, 0x2b));
+		chart.setForeground(new Color(display, 0xe4, 0xe6, 0xeb));
+		shell.open();
+		try {
+			chart.show(REPORT.results().subList(0, 3), java.util.Map.of());
+			Image drawn = new Image(display, chart.getSize().x, chart.getSize().y);
+			GC gc = new GC(drawn);
+			try {
+				chart.print(gc);
+				// 0 … 2107 GB/s
+				assertEquals(List.of("0", "1000", "2000"), chart.valueLabels);
+				assertEquals(new RGB(0x25, 0x27, 0x2b), Screenshots.pixel(drawn, chart.getSize().x - 4, chart.getSize().y - 4), "a dark background");
+				int light = 0;
+				for (int x = 2; x < 200; x++) {
+					for (int y = 2; y < 18; y++) {
+						RGB p = Screenshots.pixel(drawn, x, y);
+						light += p.red + p.green + p.blue > 3 * 180 ? 1 : 0;
+					}
+				}
+				assertTrue(light > 20, "the title is light on the dark background: " + light + " light pixels");
+			} finally {
+				gc.dispose();
+				drawn.dispose();
+			}
 		} finally {
 			shell.dispose();
 		}

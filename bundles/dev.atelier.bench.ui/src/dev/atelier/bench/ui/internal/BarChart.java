@@ -1,24 +1,37 @@
 package dev.atelier.bench.ui.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
 
 import dev.atelier.bench.BenchResult;
+import dev.atelier.ui.Axes;
 
 /**
  * One group of results as horizontal bars: this run's value, and below it the saved run's and PyTorch's where
- * known. Drawn on a canvas for the reason the Power view's charts are.
+ * known, over a value axis with a grid. Drawn on a canvas for the reason the Power view's charts are, in the canvas's
+ * theme colours.
  */
 final class BarChart extends Canvas {
 
+	static final int MAX_TICKS = 5;
+	private static final int PAD = 4;
+	private static final int ROW = 17;
+	/** PyTorch's bars: an amber that reads on light and dark backgrounds alike. */
+	private static final RGB REFERENCE = new RGB(230, 150, 0);
+
 	private final String title;
+	/** The value axis's labels of the last paint. */
+	final List<String> valueLabels = new ArrayList<>();
 	private List<BenchResult> results = List.of();
 	private Map<String, BenchResult> saved = Map.of();
 
@@ -51,34 +64,66 @@ final class BarChart extends Canvas {
 
 	private void paint(GC gc) {
 		Point size = getSize();
-		gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_LIST_BACKGROUND));
-		gc.fillRectangle(0, 0, size.x, size.y);
-		gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_DARK_GRAY));
-		gc.drawText(title + (results.isEmpty() ? ": no results" : ""), 4, 2, true);
-		double max = scale(results, saved);
-		int label = Math.min(220, size.x / 3);
-		int width = size.x - label - 110;
-		int y = 20;
-		for (BenchResult r : results) {
-			y = bar(gc, r.name(), r.value(), r.unit(), max, SWT.COLOR_DARK_BLUE, y, label, width);
-			BenchResult old = saved.get(r.name());
-			if (old != null) {
-				y = bar(gc, "  saved run", old.value(), r.unit(), max, SWT.COLOR_GRAY, y, label, width);
+		Color background = getBackground();
+		Color foreground = getForeground();
+		Color grid = new Color(getDisplay(), Axes.mix(foreground.getRGB(), background.getRGB(), 0.18));
+		Color savedColour = new Color(getDisplay(), Axes.mix(foreground.getRGB(), background.getRGB(), 0.45));
+		Color referenceColour = new Color(getDisplay(), Axes.mix(REFERENCE, background.getRGB(), 0.85));
+		try {
+			gc.setBackground(background);
+			gc.fillRectangle(0, 0, size.x, size.y);
+			gc.setForeground(foreground);
+			gc.drawText(title + (results.isEmpty() ? ": no results" : ""), PAD, 2, true);
+			int lineHeight = gc.getFontMetrics().getHeight();
+			double max = scale(results, saved);
+			int label = Math.min(220, size.x / 3);
+			int width = Math.max(1, size.x - label - 110);
+			int top = 2 + lineHeight + PAD;
+			int rows = results.stream().mapToInt(r -> 1 + (saved.containsKey(r.name()) ? 1 : 0) + (r.reference() != null ? 1 : 0)).sum();
+			int axisY = top + rows * ROW + PAD;
+			valueLabels.clear();
+			if (max > 0) {
+				// the value axis under the bars: round values, a faint grid line up through the bars at each
+				double step = Axes.step(0, max, MAX_TICKS);
+				String unit = results.get(0).unit();
+				for (double v : Axes.ticks(0, max, MAX_TICKS)) {
+					int x = label + (int) Math.round(width * v / max);
+					gc.setForeground(grid);
+					gc.drawLine(x, top, x, axisY);
+					String text = Axes.label(v, step);
+					valueLabels.add(text);
+					gc.setForeground(foreground);
+					gc.drawText(text, x - gc.textExtent(text).x / 2, axisY + 2, true);
+				}
+				gc.drawLine(label, axisY, label + width, axisY);
+				gc.drawText(unit, label + width + PAD, axisY + 2, true);
 			}
-			if (r.reference() != null) {
-				y = bar(gc, "  PyTorch", r.reference(), r.unit(), max, SWT.COLOR_DARK_YELLOW, y, label, width);
+			int y = top;
+			for (BenchResult r : results) {
+				y = bar(gc, r.name(), r.value(), r.unit(), max, getDisplay().getSystemColor(SWT.COLOR_LIST_SELECTION), y, label, width);
+				BenchResult old = saved.get(r.name());
+				if (old != null) {
+					y = bar(gc, "  saved run", old.value(), r.unit(), max, savedColour, y, label, width);
+				}
+				if (r.reference() != null) {
+					y = bar(gc, "  PyTorch", r.reference(), r.unit(), max, referenceColour, y, label, width);
+				}
 			}
+		} finally {
+			grid.dispose();
+			savedColour.dispose();
+			referenceColour.dispose();
 		}
 	}
 
-	private int bar(GC gc, String name, double value, String unit, double max, int colour, int y, int label, int width) {
-		gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_BLACK));
-		gc.drawText(name, 4, y, true);
+	private int bar(GC gc, String name, double value, String unit, double max, Color colour, int y, int label, int width) {
+		gc.setForeground(getForeground());
+		gc.drawText(name, PAD, y, true);
 		int w = max > 0 ? (int) Math.max(1, width * value / max) : 1;
-		gc.setBackground(getDisplay().getSystemColor(colour));
+		gc.setBackground(colour);
 		gc.fillRectangle(label, y + 3, Math.max(1, w), 11);
 		gc.drawText(String.format(Locale.ROOT, "%.4g %s", value, unit), label + w + 4, y, true);
-		return y + 17;
+		return y + ROW;
 	}
 
 	@Override

@@ -12,8 +12,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +78,73 @@ class PowerPartTest {
 		} finally {
 			shell.dispose();
 		}
+	}
+
+	@Test
+	void aChartHasAValueAxisClockLabelsAGridInTheThemesColoursAndShowsTheValueUnderThePointer() throws Exception {
+		// a window whose start is 7.5 s past a 15 s boundary, so that no time grid line lies at the axes' edges
+		long now = 1_764_000_007_500L;
+		List<Sample> samples = new ArrayList<>();
+		for (long t = now - 50_000; t <= now; t += 1000) {
+			samples.add(new Sample("sim:rtx4090", "RTX 4090", t, Map.of(Metric.POWER_DRAW, 100 + 3.5 * ((t - now + 50_000) / 1000))));
+		}
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(600, 260);
+		LineChart chart = new LineChart(shell, Metric.POWER_DRAW);
+		shell.open();
+		try {
+			chart.show(samples, now - 60_000, now);
+			Image drawn = print(chart);
+			try {
+				// 0 … 302.5 W (10 % above the highest, 275 W): round values
+				assertEquals(List.of("0", "100", "200", "300"), chart.valueLabels);
+				assertTrue(chart.timeLabels.size() >= 4 && chart.timeLabels.stream().allMatch(l -> l.matches("\\d\\d:\\d\\d:(00|15|30|45)")),
+						"a clock label every 15 s of the minute: " + chart.timeLabels);
+				RGB background = chart.getBackground().getRGB();
+				int between = chart.plot.y + chart.plot.height - (int) Math.round(150 * chart.plot.height / 302.5);
+				assertEquals(background, Screenshots.pixel(drawn, chart.plot.x + chart.plot.width - 2, between), "the theme's background");
+				int gridY = chart.plot.y + chart.plot.height - (int) Math.round(200 * chart.plot.height / 302.5);
+				// a line may fall across two rows of pixels: the faint grid colour is between the background and the foreground
+				RGB foreground = chart.getForeground().getRGB();
+				List<RGB> across = List.of(Screenshots.pixel(drawn, chart.plot.x + 3, gridY - 1), Screenshots.pixel(drawn, chart.plot.x + 3, gridY),
+						Screenshots.pixel(drawn, chart.plot.x + 3, gridY + 1));
+				assertTrue(across.stream().anyMatch(p -> !p.equals(background) && distance(p, background) < distance(foreground, background) / 2),
+						"the 200 W grid line, faint in the theme's foreground " + foreground + " over " + background + ": " + across);
+			} finally {
+				drawn.dispose();
+			}
+			assertEquals("", chart.hoverText, "no value without the pointer");
+			Event move = new Event();
+			move.x = chart.plot.x + chart.plot.width / 2;
+			chart.notifyListeners(SWT.MouseMove, move);
+			print(chart).dispose();
+			assertTrue(chart.hoverText.matches("\\d\\d:\\d\\d:\\d\\d  \\d+\\.\\d W"), chart.hoverText);
+			double shown = Double.parseDouble(chart.hoverText.split("  ")[1].replace(" W", ""));
+			assertTrue(shown > 100 && shown < 275, "the value of a sample mid-window: " + chart.hoverText);
+			chart.notifyListeners(SWT.MouseExit, new Event());
+			print(chart).dispose();
+			assertEquals("", chart.hoverText);
+		} finally {
+			shell.dispose();
+		}
+	}
+
+	private static int distance(RGB a, RGB b) {
+		return Math.abs(a.red - b.red) + Math.abs(a.green - b.green) + Math.abs(a.blue - b.blue);
+	}
+
+	/** The chart as it paints itself. */
+	private static Image print(LineChart chart) {
+		Image image = new Image(chart.getDisplay(), chart.getSize().x, chart.getSize().y);
+		GC gc = new GC(image);
+		try {
+			chart.print(gc);
+		} finally {
+			gc.dispose();
+		}
+		return image;
 	}
 
 	@Test

@@ -87,8 +87,8 @@ class RenderCommandTest {
 	void anImageTooLargeForTheHeapIsRefusedBeforeAnyWorkWithWhatItNeeds() {
 		Outcome o = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--size", "16384x16384");
 		assertEquals(2, o.code(), o.err());
-		assertTrue(o.err().startsWith("atelier render: --size 16384x16384 needs about 40.8 GB of memory, more than the "), o.err());
-		assertTrue(o.err().contains("GB the Java heap has free; a smaller size, or give Java more with ATELIER_VMARGS=-Xmx<size>"), o.err());
+		assertTrue(o.err().startsWith("atelier render: --size 16384x16384 needs about 38.0 GiB of memory, more than the "), o.err());
+		assertTrue(o.err().contains("GiB the Java heap has free; a smaller size, or give Java more with ATELIER_VMARGS=-Xmx<size>"), o.err());
 	}
 
 	@Test

@@ -174,9 +174,9 @@ public final class RenderCommand implements Subcommand {
 			long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
 			if (need > free) {
 				throw new UsageException(String.format(Locale.ROOT,
-						"--size %s needs about %.1f GB of memory, more than the %.1f GB the Java heap has free; a smaller size, or give Java more "
+						"--size %s needs about %.1f GiB of memory, more than the %.1f GiB the Java heap has free; a smaller size, or give Java more "
 								+ "with ATELIER_VMARGS=-Xmx<size>",
-						size, need / 1e9, free / 1e9));
+						size, need / (double) (1L << 30), free / (double) (1L << 30)));
 			}
 		}
 

@@ -142,7 +142,8 @@ final class SceneBuilder {
 	}
 
 	private static String size(long bytes) {
-		return bytes >= 1e9 ? String.format(Locale.ROOT, "%.1f GB", bytes / 1e9) : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+		return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+				: String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
 	}
 
 	/**
