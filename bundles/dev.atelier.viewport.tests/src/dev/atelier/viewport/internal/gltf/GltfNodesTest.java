@@ -78,8 +78,8 @@ class GltfNodesTest {
 		}, 1000 * each).meshes().size(), "what fits is placed");
 		GltfException e = assertThrows(GltfException.class, () -> GltfLoader.load(GltfDocument.read(file), note -> {
 		}, 1000 * each - 1));
-		assertEquals("n.gltf: nodes: place 1,000 triangles in 1,000 meshes (each node that places a mesh gets a copy of it): about 0.4 MB in memory, "
-				+ "more than the 0.4 MB free for it; give Java more with ATELIER_VMARGS=-Xmx<size>, or place fewer copies", e.getMessage());
+		assertEquals("n.gltf: nodes: place 1,000 triangles in 1,000 meshes (each node that places a mesh gets a copy of it): about 0.4 MiB in memory, "
+				+ "more than the 0.4 MiB free for it; give Java more with ATELIER_VMARGS=-Xmx<size>, or place fewer copies", e.getMessage());
 	}
 
 	@Test
