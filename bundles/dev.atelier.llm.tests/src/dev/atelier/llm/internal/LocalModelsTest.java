@@ -111,7 +111,7 @@ class LocalModelsTest {
 			assertTrue(lease.evictable() && !lease.busy());
 			assertEquals(LlmService.DEFAULT_KEEP_ALIVE, lease.idleTtl());
 			assertEquals(new LocalModel.Status(LocalModel.State.LOADED, CARD, lease.bytes(), 1,
-					String.format(java.util.Locale.ROOT, "loaded on %s: %.2f GiB leased; unloads after 5m idle", CARD, lease.bytes() / (double) (1L << 30))), model.status());
+					String.format(java.util.Locale.ROOT, "loaded on %s: %.2f GiB leased; unloads after 5m idle; chat format: chatml (the default: the model has no chat template)", CARD, lease.bytes() / (double) (1L << 30))), model.status());
 			assertTrue(model.load().isEmpty(), "a loaded model is not loaded again");
 		}
 		assertTrue(leasesOf("llm tiny-q8_0.gguf").isEmpty(), "closing the model gives its lease back");
@@ -166,7 +166,7 @@ class LocalModelsTest {
 		try (LocalModel model = service().model(file, null, CARD, 64)) {
 			await(model.load().orElseThrow());
 			assertNull(leasesOf("llm tiny-q8_0.gguf").get(0).idleTtl());
-			assertTrue(model.status().message().endsWith("stays until its memory is needed"), model.status().message());
+			assertTrue(model.status().message().contains("; stays until its memory is needed; chat format: "), model.status().message());
 		}
 	}
 

@@ -82,6 +82,9 @@ final class ServedModel implements LocalModel {
 	 * One load: the leases the placement took (evictable, with the keep-alive as it was when the load began), and the
 	 * engine and chat once built. Closed once, by an eviction, by {@link #close()} or by the load's failure.
 	 */
+	/** How the chat's note of the format it chose begins. */
+	private static final String CHAT_FORMAT = "chat format: ";
+
 	private final class Slot implements Placement.Leasing {
 		private final Duration keepAlive;
 		private final List<VramLease> leases = new CopyOnWriteArrayList<>();
@@ -89,6 +92,8 @@ final class ServedModel implements LocalModel {
 		private final List<VramLease.Use> loadUses = new ArrayList<>();
 		private EmbeddedModel engine;
 		private EmbeddedChat chat;
+		/** "; chat format: …", for the loaded status: which format the model's template gave, or the default it fell back to. */
+		private String chatFormat = "";
 		private boolean closed;
 
 		Slot(Duration keepAlive) {
@@ -245,7 +250,20 @@ final class ServedModel implements LocalModel {
 		}
 		try {
 			job.detail(JobHandle.DEVICE, slot.devices());
-			slot.chat = EmbeddedChat.of(slot.engine, file, template, note -> LOG.log(System.Logger.Level.INFO, name + ": " + note));
+			List<String> format = new ArrayList<>();
+			slot.chat = EmbeddedChat.of(slot.engine, file, template, note -> {
+				LOG.log(System.Logger.Level.INFO, name + ": " + note);
+				if (note.startsWith(CHAT_FORMAT)) {
+					format.add(note);
+				} else if (!format.isEmpty()) {
+					// said after the load: a template that failed and the format used instead, shown where the model's state is
+					Status now = status();
+					if (now.state() == State.LOADED && !now.message().contains(note)) {
+						publish(new Status(now.state(), now.deviceId(), now.bytes(), now.progress(), now.message() + "; " + note));
+					}
+				}
+			});
+			slot.chatFormat = format.isEmpty() ? "" : "; " + format.get(0);
 			synchronized (lock) {
 				// under the lock that close() cancels under: a closed model stays unloaded
 				job.checkCancelled();
@@ -259,7 +277,7 @@ final class ServedModel implements LocalModel {
 		Duration ttl = slot.keepAlive;
 		publish(new Status(State.LOADED, slot.devices(), slot.bytes(), 1, String.format(Locale.ROOT, "loaded on %s: %s leased; %s", slot.devices(),
 				gb(slot.bytes()), ttl == null ? "stays until its memory is needed"
-						: ttl.isZero() ? "unloads after each answer" : "unloads after " + Durations.format(ttl) + " idle")));
+						: ttl.isZero() ? "unloads after each answer" : "unloads after " + Durations.format(ttl) + " idle") + slot.chatFormat));
 		return slot;
 	}
 

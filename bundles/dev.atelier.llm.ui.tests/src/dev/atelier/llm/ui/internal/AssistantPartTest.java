@@ -17,6 +17,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StyleRange;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Composite;
@@ -141,8 +142,15 @@ class AssistantPartTest {
 			part.send();
 			assertTrue(part.stop.getEnabled() && !part.send.getEnabled());
 			Displays.spinUntil(display, () -> part.footer.getText().startsWith("5 tokens"));
-			assertTrue(part.transcript.getText().endsWith("You: Write a line of Java\n\nslow: Here:\n```java\nint x = 1;\n```\nDone."),
-					part.transcript.getText());
+			String transcript = part.transcript.getText();
+			assertTrue(transcript.endsWith("You: Write a line of Java\n\nslow: Here:\nint x = 1;\nDone."), "the answer's markdown rendered: " + transcript);
+			StyleRange you = part.transcript.getStyleRangeAtOffset(transcript.indexOf("You:"));
+			StyleRange slow = part.transcript.getStyleRangeAtOffset(transcript.indexOf("slow:"));
+			assertTrue(you != null && (you.fontStyle & SWT.BOLD) != 0 && slow != null && (slow.fontStyle & SWT.BOLD) != 0, "the roles in bold");
+			StyleRange code = part.transcript.getStyleRangeAtOffset(transcript.indexOf("int x"));
+			assertTrue(code != null && code.font != null && code.font.getFontData()[0].getName().toLowerCase(java.util.Locale.ROOT).contains("mono")
+					&& code.background != null && !code.background.equals(part.transcript.getBackground()), "the code block in a monospaced face on its own ground");
+			assertEquals(null, part.transcript.getStyleRangeAtOffset(transcript.indexOf("Done.")), "plain text stays plain");
 			assertEquals("5 tokens; first after 12 ms; 33.3 tokens/s; J/token n/a", part.footer.getText(), "no energy reading: n/a, no number");
 			assertEquals("int x = 1;\n", AssistantPart.codeBlocks("Here:\n```java\nint x = 1;\n```\nDone."));
 			part.copyCode();

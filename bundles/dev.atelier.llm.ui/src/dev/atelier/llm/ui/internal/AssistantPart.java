@@ -16,10 +16,13 @@ import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.StyleRange;
 import org.eclipse.swt.custom.StyledText;
 import org.eclipse.swt.dnd.Clipboard;
 import org.eclipse.swt.dnd.TextTransfer;
 import org.eclipse.swt.dnd.Transfer;
+import org.eclipse.swt.graphics.Color;
+import org.eclipse.swt.graphics.Font;
 import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.layout.GridLayout;
 import org.eclipse.swt.layout.RowLayout;
@@ -51,6 +54,7 @@ import dev.atelier.llm.LlmService;
 import dev.atelier.llm.LocalModel;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
+import dev.atelier.ui.Axes;
 import dev.atelier.ui.ModelChoices;
 import dev.atelier.ui.OpensFiles;
 import jakarta.annotation.PostConstruct;
@@ -114,6 +118,8 @@ public final class AssistantPart implements OpensFiles {
 	/** The job opening the chosen model, or null. */
 	private JobHandle<ChatModel> opening;
 	private Object selection;
+	private Font monospace;
+	private Color codeBackground;
 	private ApiKeys keys;
 	private LlmService llm;
 	private volatile AtelierEnvironment environment;
@@ -521,11 +527,18 @@ public final class AssistantPart implements OpensFiles {
 		}));
 	}
 
-	/** Answers in a job; the pieces stream into the transcript. */
+	/**
+	 * Answers in a job; the pieces stream into the transcript as written, and the finished answer's markdown is then
+	 * shown rendered. The roles are in bold.
+	 */
 	private void answer(ChatModel chat, String text) {
 		conversation.add(ChatMessage.user(text));
 		input.setText("");
-		transcript.append((transcript.getCharCount() == 0 ? "" : "\n\n") + "You: " + text + "\n\n" + chat.name() + ": ");
+		transcript.append(transcript.getCharCount() == 0 ? "" : "\n\n");
+		role("You");
+		transcript.append(text + "\n\n");
+		role(chat.name());
+		int answerStart = transcript.getCharCount();
 		List<ChatMessage> messages = List.copyOf(conversation);
 		Sampling sampling = sampling();
 		int limit = maxTokens.getSelection();
@@ -548,7 +561,88 @@ public final class AssistantPart implements OpensFiles {
 		send.setEnabled(false);
 		stop.setEnabled(true);
 		footer.setText("Answering…");
-		running.result().whenComplete((usage, failure) -> ui(() -> finished(usage == null ? generated.get() : usage, failure, answer)));
+		running.result().whenComplete((usage, failure) -> ui(() -> {
+			showRendered(answerStart, answer.toString());
+			finished(usage == null ? generated.get() : usage, failure, answer);
+		}));
+	}
+
+	/** A speaker's name, in bold, and a colon. */
+	private void role(String name) {
+		int start = transcript.getCharCount();
+		transcript.append(name + ": ");
+		StyleRange bold = new StyleRange(start, name.length() + 1, null, null, SWT.BOLD);
+		transcript.setStyleRange(bold);
+	}
+
+	/** Replaces the answer as streamed (from {@code start} to the end) with its markdown rendered. */
+	void showRendered(int start, String markdown) {
+		if (start > transcript.getCharCount()) {
+			return; // the transcript was cleared meanwhile (New chat)
+		}
+		Markdown.Rendered rendered = Markdown.render(markdown);
+		transcript.replaceTextRange(start, transcript.getCharCount() - start, rendered.text());
+		for (StyleRange range : styles(start, rendered)) {
+			transcript.setStyleRange(range);
+		}
+		transcript.setTopIndex(transcript.getLineCount() - 1);
+	}
+
+	/** The rendered spans as non-overlapping style ranges: a character takes every style of the spans that cover it. */
+	private List<StyleRange> styles(int offset, Markdown.Rendered rendered) {
+		int[] masks = new int[rendered.text().length()];
+		for (Markdown.Span span : rendered.spans()) {
+			for (int i = span.start(); i < span.start() + span.length(); i++) {
+				masks[i] |= 1 << span.style().ordinal();
+			}
+		}
+		List<StyleRange> ranges = new ArrayList<>();
+		for (int i = 0; i < masks.length;) {
+			int j = i;
+			while (j < masks.length && masks[j] == masks[i]) {
+				j++;
+			}
+			if (masks[i] != 0) {
+				ranges.add(style(offset + i, j - i, masks[i]));
+			}
+			i = j;
+		}
+		return ranges;
+	}
+
+	private StyleRange style(int start, int length, int mask) {
+		StyleRange range = new StyleRange();
+		range.start = start;
+		range.length = length;
+		boolean code = (mask & (1 << Markdown.Style.CODE.ordinal() | 1 << Markdown.Style.CODE_BLOCK.ordinal())) != 0;
+		if (code) {
+			range.font = monospace();
+			range.background = codeBackground();
+		}
+		if ((mask & (1 << Markdown.Style.BOLD.ordinal() | 1 << Markdown.Style.HEADING.ordinal())) != 0) {
+			range.fontStyle |= SWT.BOLD;
+		}
+		if ((mask & 1 << Markdown.Style.ITALIC.ordinal()) != 0) {
+			range.fontStyle |= SWT.ITALIC;
+		}
+		return range;
+	}
+
+	/** The transcript's size in a monospaced face, for code; made once and disposed with the transcript. */
+	private Font monospace() {
+		if (monospace == null) {
+			monospace = new Font(transcript.getDisplay(), "Monospace", transcript.getFont().getFontData()[0].getHeight(), SWT.NORMAL);
+			transcript.addListener(SWT.Dispose, e -> monospace.dispose());
+		}
+		return monospace;
+	}
+
+	/** Code's background: the transcript's own, faintly towards its text colour, so that it reads in either theme. */
+	private Color codeBackground() {
+		if (codeBackground == null) {
+			codeBackground = new Color(transcript.getDisplay(), Axes.mix(transcript.getForeground().getRGB(), transcript.getBackground().getRGB(), 0.1));
+		}
+		return codeBackground;
 	}
 
 	/** Enter sends (as in chat programs); with Shift it is a new line, which the text field then inserts. */
