@@ -93,4 +93,12 @@ public record AtelierPaths(Path workspaceRoot) {
 	public Path pluginsDir() {
 		return workspaceRoot.resolve("plugins");
 	}
+
+	/**
+	 * This workspace's OSGi framework state (the launcher's {@code -configuration}): the plugins folder's bundles are
+	 * installed there, never into the installation, which every workspace shares.
+	 */
+	public Path frameworkDir() {
+		return workspaceRoot.resolve(".framework");
+	}
 }

@@ -63,17 +63,22 @@ public final class CliApplication implements IApplication {
 		BundleContext bundles = FrameworkUtil.getBundle(CliApplication.class).getBundleContext();
 		AtelierEnvironment environment = await(bundles, AtelierEnvironment.class);
 		// Asking for the plugin host installs and starts the plugins folder's bundles before dispatching.
-		await(bundles, PluginHost.class);
-		List<Subcommand> subcommands = new ArrayList<>();
+		PluginHost plugins = await(bundles, PluginHost.class);
+		List<Dispatcher.Provided> subcommands = new ArrayList<>();
 		for (ServiceReference<Subcommand> ref : bundles.getServiceReferences(Subcommand.class, null)) {
 			Subcommand command = bundles.getService(ref);
 			if (command != null) {
-				subcommands.add(command);
+				String plugin = plugins.pluginOf(ref.getBundle()).map(p -> "plugin " + p.jar() + " (" + p.symbolicName() + ")").orElse(null);
+				subcommands.add(new Dispatcher.Provided(command, plugin));
 			}
 		}
 		int code = new Dispatcher(subcommands, environment, System.out, System.err).dispatch(args);
 		System.out.flush();
 		System.err.flush();
+		if (!plugins.stillStarting().isEmpty()) {
+			// the framework's stop would wait a minute for the plugin's activator (reported at the start); nothing is left to stop
+			System.exit(code);
+		}
 		return code;
 	}
 

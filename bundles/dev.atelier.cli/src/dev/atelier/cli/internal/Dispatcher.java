@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import java.util.stream.StreamSupport;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.DeviceId;
@@ -46,12 +49,21 @@ public final class Dispatcher {
 	public static final int FAILED = 1;
 	public static final int USAGE = 2;
 
-	private final Iterable<? extends Subcommand> subcommands;
+	/** A subcommand service and the plugin that registered it, e.g. {@code plugin /ws/plugins/tool.jar (dev.example.tool)}; null for Atelier's own. */
+	public record Provided(Subcommand subcommand, String plugin) {
+	}
+
+	private final List<Provided> subcommands;
 	private final AtelierEnvironment environment;
 	private final PrintStream out;
 	private final PrintStream err;
 
+	/** Over subcommands that are all Atelier's own. */
 	public Dispatcher(Iterable<? extends Subcommand> subcommands, AtelierEnvironment environment, PrintStream out, PrintStream err) {
+		this(StreamSupport.stream(subcommands.spliterator(), false).map(s -> new Provided(s, null)).toList(), environment, out, err);
+	}
+
+	public Dispatcher(List<Provided> subcommands, AtelierEnvironment environment, PrintStream out, PrintStream err) {
 		this.subcommands = subcommands;
 		this.environment = environment;
 		this.out = out;
@@ -90,17 +102,46 @@ public final class Dispatcher {
 		}
 	}
 
-	/** {@code atelier} with its subcommands, sorted by name, and the settings every command of the tree shares. */
+	/**
+	 * {@code atelier} with its subcommands, sorted by name, and the settings every command of the tree shares. Atelier's
+	 * own subcommands come first: a plugin's that would take one of their names (or an alias, or {@code help}), or a name
+	 * an earlier plugin took, is left out and reported naming the plugin, as is one whose command cannot be made.
+	 */
 	private CommandLine tree(PrintWriter helpOut) {
 		CommandContext context = CommandContext.of(out, err, environment);
 		Map<String, CommandLine> byName = new TreeMap<>();
-		for (Subcommand subcommand : subcommands) {
-			CommandLine line = new CommandLine(subcommand.newCommand(context));
-			CommandLine previous = byName.putIfAbsent(line.getCommandName(), line);
-			if (previous != null) {
-				err.println("atelier: two subcommands are named '" + line.getCommandName() + "' (" + previous.getCommand().getClass().getName() + " and "
-						+ line.getCommand().getClass().getName() + "); using the first");
+		Map<String, String> owners = new HashMap<>(Map.of("help", "Atelier's own"));
+		Map<String, CommandLine> named = new HashMap<>(); // by name and alias
+		List<Provided> ownFirst = subcommands.stream()
+				.sorted(Comparator.comparing((Provided p) -> p.plugin() != null).thenComparing(p -> p.plugin() == null ? "" : p.plugin())).toList();
+		for (Provided provided : ownFirst) {
+			CommandLine line;
+			try {
+				line = new CommandLine(provided.subcommand().newCommand(context));
+			} catch (RuntimeException | LinkageError e) {
+				if (provided.plugin() == null) {
+					throw e;
+				}
+				err.println("atelier: " + provided.plugin() + ": its subcommand is left out: " + describe(e));
+				continue;
 			}
+			String owner = provided.plugin() == null ? "Atelier's own" : provided.plugin() + "'s";
+			String taken = line.getCommandSpec().names().stream().filter(owners::containsKey).findFirst().orElse(null);
+			if (taken != null && provided.plugin() != null) {
+				err.println("atelier: " + provided.plugin() + ": its subcommand '" + taken + "' is refused: " + owners.get(taken) + " '" + taken
+						+ "' keeps the name");
+				continue;
+			}
+			if (taken != null) {
+				String first = named.containsKey(taken) ? named.get(taken).getCommand().getClass().getName() : "the help command";
+				err.println("atelier: two subcommands are named '" + taken + "' (" + first + " and " + line.getCommand().getClass().getName() + "); using the first");
+				continue;
+			}
+			for (String name : line.getCommandSpec().names()) {
+				owners.put(name, owner);
+				named.put(name, line);
+			}
+			byName.put(line.getCommandName(), line);
 		}
 		CommandLine root = new CommandLine(new Root());
 		String atelier = environment == null ? "Atelier" : "Atelier " + environment.version(); // tests of one subcommand may have no environment

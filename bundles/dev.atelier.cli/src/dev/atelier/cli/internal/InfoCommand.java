@@ -3,6 +3,7 @@ package dev.atelier.cli.internal;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -52,7 +53,7 @@ public final class InfoCommand implements Subcommand {
 		private final CommandContext ctx;
 
 		@Option(names = "--json", description = { "one JSON object: atelier, java, javaHome, os, workspace, devices, bundlesTotal, bundlesActive, "
-				+ "plugins [{jar, symbolicName, version, started, problem}]" })
+				+ "plugins [{jar, symbolicName, version, started, state (started, fragment, refused, failed, disabled), problem}]" })
 		private boolean json;
 
 		Info(CommandContext ctx) {
@@ -84,7 +85,7 @@ public final class InfoCommand implements Subcommand {
 		}
 		for (PluginHost.Plugin p : plugins.plugins()) {
 			ctx.out().printf("%-10s %s%n", "plugin:", p.problem() != null ? p.problem()
-					: p.symbolicName() + " " + p.version() + (p.started() ? " (started)" : "") + " from " + p.jar());
+					: p.symbolicName() + " " + p.version() + " (" + p.state().name().toLowerCase(Locale.ROOT) + ") from " + p.jar());
 		}
 		return Dispatcher.OK;
 	}
@@ -95,6 +96,7 @@ public final class InfoCommand implements Subcommand {
 		m.put("symbolicName", p.symbolicName());
 		m.put("version", p.version());
 		m.put("started", p.started());
+		m.put("state", p.state().name().toLowerCase(Locale.ROOT));
 		m.put("problem", p.problem());
 		return m;
 	}

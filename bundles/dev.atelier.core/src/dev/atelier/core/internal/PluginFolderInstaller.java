@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,12 +30,17 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.AtelierPaths;
 import dev.atelier.core.PluginHost;
 import dev.atelier.core.io.AtomicFiles;
 
 /**
  * Brings the installed bundles in line with the plugins folder: new jars are installed, changed ones updated,
  * removed ones uninstalled, and all started. A jar that fails is reported with its file name and skipped. Plugins are
+ * installed only into the workspace's own framework state ({@link dev.atelier.core.AtelierPaths#frameworkDir()}, where
+ * the launcher puts it), so that no plugin reaches another workspace; a jar whose manifest would replace or add to
+ * Atelier's own bundles is refused ({@link PluginManifestCheck}), and the classes of the rest are woven so that they
+ * cannot end the JVM ({@link PluginWeavingHook}). Plugins are
  * started transiently, by this host at every start, each within {@link #START_TIMEOUT}: an activator that does not
  * return by then is interrupted, left behind, and its jar disabled (listed in the folder's {@code .disabled} with its modification
  * time) until the jar changes, so that it cannot hold every later start.
@@ -47,12 +54,18 @@ public final class PluginFolderInstaller implements PluginHost {
 	/** Far longer than an activator that registers services takes. */
 	static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 	static final String DISABLED_FILE = ".disabled";
+	private static final String CONFIGURATION_AREA = "osgi.configuration.area";
+	/** The threads of activators that passed the timeout, by jar: one per JVM, as the framework is. */
+	private static final Map<Path, Thread> LATE_STARTERS = new ConcurrentHashMap<>();
 
 	private final List<Plugin> plugins;
 
+	/** @param weaving referenced so that the hook is in service before the first class of a plugin loads */
 	@Activate
-	public PluginFolderInstaller(BundleContext context, @Reference AtelierEnvironment env) {
-		this.plugins = synchronize(context, env.paths().pluginsDir());
+	public PluginFolderInstaller(BundleContext context, @Reference AtelierEnvironment env, @Reference PluginWeavingHook weaving) {
+		AtelierPaths paths = env.paths();
+		String foreign = foreignState(context.getProperty(CONFIGURATION_AREA), paths.frameworkDir());
+		this.plugins = synchronize(context, paths.pluginsDir(), foreign);
 	}
 
 	@Override
@@ -60,36 +73,80 @@ public final class PluginFolderInstaller implements PluginHost {
 		return plugins;
 	}
 
-	static List<Plugin> synchronize(BundleContext context, Path dir) {
+	@Override
+	public List<Plugin> stillStarting() {
+		return plugins.stream().filter(p -> LATE_STARTERS.containsKey(p.jar()) && LATE_STARTERS.get(p.jar()).isAlive()).toList();
+	}
+
+	@Override
+	public Optional<Plugin> pluginOf(Bundle bundle) {
+		Path jar = jarOf(bundle);
+		return jar == null ? Optional.empty() : plugins.stream().filter(p -> p.jar().equals(jar)).findFirst();
+	}
+
+	/** The plugin jar the bundle was installed from, or null for a bundle of Atelier's installation. */
+	static Path jarOf(Bundle bundle) {
+		String location = bundle.getLocation();
+		return location != null && location.startsWith(LOCATION_PREFIX) ? Path.of(location.substring(LOCATION_PREFIX.length())) : null;
+	}
+
+	/**
+	 * Why plugins may not be installed into this framework's state, or null when it is the workspace's own: another
+	 * state may be the installation's, which every workspace starts from.
+	 */
+	static String foreignState(String configurationArea, Path frameworkDir) {
+		Path area = configurationArea == null ? null : Path.of(configurationArea.replaceFirst("^file:", "")).toAbsolutePath().normalize();
+		try {
+			if (area != null && (area.equals(frameworkDir) || Files.exists(area) && Files.exists(frameworkDir) && Files.isSameFile(area, frameworkDir))) {
+				return null;
+			}
+		} catch (IOException e) {
+			// not shown to be the same folder
+		}
+		return "plugins are installed only into the workspace's own framework state " + frameworkDir + ", and this runtime's is "
+				+ (configurationArea == null ? "unknown" : area) + ": start Atelier with its atelier launcher";
+	}
+
+	static List<Plugin> synchronize(BundleContext context, Path dir, String foreignState) {
 		Map<String, Bundle> installed = new HashMap<>();
 		for (Bundle bundle : context.getBundles()) {
-			if (bundle.getLocation().startsWith(LOCATION_PREFIX)) {
+			if (jarOf(bundle) != null) {
 				installed.put(bundle.getLocation(), bundle);
 			}
 		}
 		List<Path> jars = jars(dir);
 		List<Bundle> touched = new ArrayList<>();
-		// Uninstall first: the same plugin may be installed from another workspace, and Equinox refuses a
-		// second bundle with the same name and version.
-		for (Path jar : jars) {
-			installed.remove(LOCATION_PREFIX + jar);
-		}
-		for (Bundle gone : installed.values()) {
-			try {
-				gone.uninstall();
-				touched.add(gone);
-			} catch (BundleException e) {
-				LOG.log(Level.WARNING, "cannot uninstall removed plugin " + gone.getLocation(), e);
+		// Uninstall first: a jar renamed in the folder is a new location of the same bundle, and Equinox refuses a
+		// second bundle with the same name and version. In a state not the workspace's, every plugin goes.
+		if (foreignState == null) {
+			for (Path jar : jars) {
+				installed.remove(LOCATION_PREFIX + jar);
 			}
 		}
+		for (Bundle gone : installed.values()) {
+			uninstall(gone, touched);
+		}
+		PluginManifestCheck.Installation atelier = PluginManifestCheck.Installation.of(context);
 		Map<Path, Object> outcome = new HashMap<>();
 		for (Path jar : jars) {
 			String location = LOCATION_PREFIX + jar;
 			Bundle bundle = context.getBundle(location);
+			if (foreignState != null) {
+				outcome.put(jar, new Plugin(jar, null, null, State.REFUSED, "plugin " + jar + " is not loaded: " + foreignState));
+				continue;
+			}
 			try {
 				AtomicFiles.requireRegular(jar); // a FIFO named *.jar would block every start
 			} catch (IOException e) {
-				outcome.put(jar, "cannot install plugin " + jar + ": " + e.getMessage());
+				outcome.put(jar, new Plugin(jar, null, null, State.FAILED, "cannot install plugin " + jar + ": " + e.getMessage()));
+				continue;
+			}
+			String refusal = PluginManifestCheck.refusal(jar, atelier);
+			if (refusal != null) {
+				if (bundle != null) { // installed by an Atelier that did not check
+					uninstall(bundle, touched);
+				}
+				outcome.put(jar, new Plugin(jar, null, null, State.REFUSED, "cannot install plugin " + jar + ": " + refusal));
 				continue;
 			}
 			try (InputStream in = Files.newInputStream(jar)) {
@@ -102,7 +159,7 @@ public final class PluginFolderInstaller implements PluginHost {
 				}
 				outcome.put(jar, bundle);
 			} catch (IOException | BundleException | RuntimeException e) {
-				outcome.put(jar, "cannot install plugin " + jar + ": " + describe(e));
+				outcome.put(jar, new Plugin(jar, null, null, State.FAILED, "cannot install plugin " + jar + ": " + describe(e)));
 			}
 		}
 		if (!touched.isEmpty()) {
@@ -115,11 +172,21 @@ public final class PluginFolderInstaller implements PluginHost {
 			if (o instanceof Bundle bundle) {
 				result.add(start(jar, bundle, disabled));
 			} else {
-				LOG.log(Level.ERROR, (String) o);
-				result.add(new Plugin(jar, null, null, false, (String) o));
+				Plugin failed = (Plugin) o;
+				LOG.log(Level.ERROR, failed.problem());
+				result.add(failed);
 			}
 		}
 		return List.copyOf(result);
+	}
+
+	private static void uninstall(Bundle bundle, List<Bundle> touched) {
+		try {
+			bundle.uninstall();
+			touched.add(bundle);
+		} catch (BundleException e) {
+			LOG.log(Level.WARNING, "cannot uninstall the plugin " + bundle.getLocation(), e);
+		}
 	}
 
 	/** Refreshing is asynchronous; the plugins must be rewired before they are started. */
@@ -139,13 +206,13 @@ public final class PluginFolderInstaller implements PluginHost {
 		String name = bundle.getSymbolicName();
 		String version = bundle.getVersion().toString();
 		if ((bundle.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0) {
-			return new Plugin(jar, name, version, false, null);
+			return new Plugin(jar, name, version, State.FRAGMENT, null);
 		}
 		if (disabled.contains(jar)) {
 			String problem = "plugin " + jar + " (" + name + ") is disabled: its activator did not finish within " + START_TIMEOUT.toSeconds()
 					+ " s at an earlier start; replace the jar to try it again";
 			LOG.log(Level.ERROR, problem);
-			return new Plugin(jar, name, version, false, problem);
+			return new Plugin(jar, name, version, State.DISABLED, problem);
 		}
 		CompletableFuture<Void> started = new CompletableFuture<>();
 		// a thread of its own, so that an activator that never returns holds only that thread (a daemon: not the exit)
@@ -158,14 +225,17 @@ public final class PluginFolderInstaller implements PluginHost {
 			}
 		});
 		String problem;
+		State state = State.FAILED;
 		try {
 			started.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-			return new Plugin(jar, name, version, true, null);
+			return new Plugin(jar, name, version, State.STARTED, null);
 		} catch (TimeoutException e) {
 			// an activator waiting interruptibly (sleep, a lock, I/O on a channel) then fails its start and frees the
 			// bundle's state lock, which the framework's shutdown would otherwise wait on
 			starter.interrupt();
+			LATE_STARTERS.put(jar, starter);
 			disabled.add(jar);
+			state = State.DISABLED;
 			problem = "plugin " + jar + " (" + name + ") did not finish starting within " + START_TIMEOUT.toSeconds()
 					+ " s: it is disabled until the jar changes";
 		} catch (ExecutionException e) {
@@ -175,7 +245,7 @@ public final class PluginFolderInstaller implements PluginHost {
 			problem = "plugin " + jar + " (" + name + ") was not started: interrupted";
 		}
 		LOG.log(Level.ERROR, problem);
-		return new Plugin(jar, name, version, false, problem);
+		return new Plugin(jar, name, version, state, problem);
 	}
 
 	/** The jars disabled, one a line as {@code <file name> TAB <modification time in ms>}: a changed jar is tried again. */

@@ -11,7 +11,7 @@ import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.DoctorCheck;
 import dev.atelier.core.PluginHost;
 
-/** {@code atelier doctor}: the plugins folder's jars and whether each became a started bundle. */
+/** {@code atelier doctor}: the plugins folder's jars and the state of each, as {@code atelier info} lists them, with a fix for each problem. */
 @Component(service = DoctorCheck.class)
 public final class PluginsCheck implements DoctorCheck {
 
@@ -39,12 +39,14 @@ public final class PluginsCheck implements DoctorCheck {
 		List<Finding> found = new ArrayList<>();
 		for (PluginHost.Plugin p : plugins) {
 			String subject = "plugin " + p.jar().getFileName();
-			if (p.problem() != null) {
-				found.add(Finding.problem(subject, p.problem(), "remove " + p.jar() + " or replace it with a build for this Atelier; "
-						+ "`atelier bundles --start` shows what its bundle is missing"));
-			} else {
-				found.add(Finding.ok(subject, p.symbolicName() + " " + p.version() + (p.started() ? " (started)" : " (fragment)")));
-			}
+			found.add(switch (p.state()) {
+			case STARTED -> Finding.ok(subject, p.symbolicName() + " " + p.version() + " (started)");
+			case FRAGMENT -> Finding.ok(subject, p.symbolicName() + " " + p.version() + " (fragment)");
+			case DISABLED -> Finding.problem(subject, p.problem(), "replace " + p.jar() + " with a build whose activator returns (a changed jar is tried again), or remove it");
+			case REFUSED -> Finding.problem(subject, p.problem(), "remove " + p.jar() + "; a plugin must be an OSGi bundle of its own, beside Atelier's bundles");
+			case FAILED -> Finding.problem(subject, p.problem(), "remove " + p.jar() + " or replace it with a build for this Atelier; "
+					+ "`atelier bundles --start` shows what its bundle is missing");
+			});
 		}
 		return found;
 	}

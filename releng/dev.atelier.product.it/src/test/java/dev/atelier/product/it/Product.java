@@ -114,11 +114,15 @@ final class Product {
 				.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
 	}
 
-	/** Error entries ("!ENTRY <bundle> 4 …") in the Equinox logs of the installation and of a workspace. */
+	/** Error entries ("!ENTRY <bundle> 4 …") in the Equinox logs of the installation and of a workspace (and its framework state). */
 	static List<String> errorEntries(Path workspace) throws IOException, InterruptedException {
 		List<Path> logs = new ArrayList<>();
-		try (Stream<Path> files = Files.walk(home().resolve("configuration"))) {
-			files.filter(p -> p.getFileName().toString().endsWith(".log")).forEach(logs::add);
+		for (Path configuration : List.of(home().resolve("configuration"), workspace.resolve(".framework"))) {
+			if (Files.isDirectory(configuration)) {
+				try (Stream<Path> files = Files.walk(configuration)) {
+					files.filter(p -> p.getFileName().toString().endsWith(".log")).forEach(logs::add);
+				}
+			}
 		}
 		Path metadataLog = workspace.resolve(".metadata/.log");
 		if (Files.exists(metadataLog)) {
