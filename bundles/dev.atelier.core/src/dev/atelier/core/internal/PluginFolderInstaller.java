@@ -23,10 +23,13 @@ import java.util.concurrent.TimeoutException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.hooks.weaving.WeavingHook;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.atelier.core.AtelierEnvironment;
@@ -59,13 +62,19 @@ public final class PluginFolderInstaller implements PluginHost {
 	private static final Map<Path, Thread> LATE_STARTERS = new ConcurrentHashMap<>();
 
 	private final List<Plugin> plugins;
+	private final ServiceRegistration<WeavingHook> weaving;
 
-	/** @param weaving referenced so that the hook is in service before the first class of a plugin loads */
 	@Activate
-	public PluginFolderInstaller(BundleContext context, @Reference AtelierEnvironment env, @Reference PluginWeavingHook weaving) {
+	public PluginFolderInstaller(BundleContext context, @Reference AtelierEnvironment env) {
 		AtelierPaths paths = env.paths();
 		String foreign = foreignState(context.getProperty(CONFIGURATION_AREA), paths.frameworkDir());
+		this.weaving = context.registerService(WeavingHook.class, new PluginWeavingHook(), null); // before the first class of a plugin loads
 		this.plugins = synchronize(context, paths.pluginsDir(), foreign);
+	}
+
+	@Deactivate
+	void deactivate() {
+		weaving.unregister();
 	}
 
 	@Override
