@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
+import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.outputs.PngInfo;
@@ -42,7 +43,7 @@ class GenerateSeedTest {
 	@BeforeEach
 	void start() throws InterruptedException {
 		diffusion = new DiffusionJobs(Services.await(GenerateSeedTest.class, JobService.class), Services.await(GenerateSeedTest.class, DeviceService.class),
-				Outputs.under(root), new OrtExecutor());
+				Outputs.under(root), new OrtExecutor(), Services.await(GenerateSeedTest.class, ComputeRuntime.class));
 	}
 
 	@AfterEach
