@@ -148,8 +148,8 @@ def ldm_shapes():
     ch = c0
     conv(p + "encoder.conv_in", c0, 3, 3)
     for i, m in enumerate(VAE_MULT):
-        for _ in range(VAE_RES_BLOCKS):
-            vae_res(f"{p}encoder.down.{i}.block.{_}", ch, c0 * m)
+        for j in range(VAE_RES_BLOCKS):
+            vae_res(f"{p}encoder.down.{i}.block.{j}", ch, c0 * m)
             ch = c0 * m
         if i < len(VAE_MULT) - 1:
             conv(f"{p}encoder.down.{i}.downsample.conv", ch, ch, 3)
@@ -250,7 +250,6 @@ def main():
     ap.add_argument("--testdata", default=os.environ.get("ATELIER_TESTDATA", str(root.parent / "shared" / "data")))
     ap.add_argument("--save", help="also write the checkpoint (F32 and F16) into this folder")
     args = ap.parse_args()
-    torch.manual_seed(0)
     shapes = ldm_shapes()
     checkpoint = {k: torch.from_numpy(formula(k, s)) for k, s in shapes.items()}
     if args.save:

@@ -6,15 +6,18 @@ import java.util.List;
 import dev.atelier.device.Device;
 
 /**
- * Tensors and the operations of transformer-style engines on one device, under one lease: Atelier's own CUDA kernels
+ * Tensors and the operations of transformer-style and diffusion engines on one device, under one lease: Atelier's own CUDA kernels
  * (cuBLAS where found) on a GPU, the Vector API on the CPU and on simulated cards. Engines get device memory,
  * kernels and streams only through this interface, so that the same engine code runs in CI without a GPU.
  *
  * <p>Operations are queued in call order on the compute's one stream and return at once on a GPU (the CPU
  * backend runs them before returning); {@link Tensor#read} and {@link #synchronize()} wait. Every tensor passed must
- * belong to this compute. Activations are {@link TensorType#F32} with a row per token; token ids and positions are
+ * belong to this compute. Activations are {@link TensorType#F32} with a row per token (an image: a row per pixel, row-major,
+ * its channels along the row); token ids and positions are
  * {@link TensorType#I32} vectors (one row). Shapes are checked when an operation is queued, and a mismatch throws
- * {@link IllegalArgumentException} naming the operation and the shapes.
+ * {@link IllegalArgumentException} naming the operation and the shapes. The operations of diffusion models
+ * ({@link #activation} … {@link #timestepEmbedding}) run on the CPU backend only so far: the CUDA backend throws
+ * {@link UnsupportedOperationException} naming them until their kernels are written.
  */
 public interface Compute extends AutoCloseable {
 

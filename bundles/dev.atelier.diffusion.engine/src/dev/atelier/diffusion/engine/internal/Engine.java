@@ -85,17 +85,17 @@ public final class Engine implements DiffusionNetworks {
 		if (context.length != text.positions() * text.width()) {
 			throw new IllegalArgumentException("the context has " + context.length + " values, not " + text.positions() + " tokens × " + text.width());
 		}
-		try (Tensor x = layers.upload(toPixels(latent, channels, height * width), height * width, channels);
+		try (Tensor x = layers.upload(transpose(latent, channels, height * width), height * width, channels);
 				Tensor c = layers.upload(context, text.positions(), text.width()); Tensor out = unet.predict(x, height, width, timestep, c)) {
-			return toPlanes(Layers.read(out), out.cols(), height * width);
+			return transpose(Layers.read(out), height * width, out.cols());
 		}
 	}
 
 	@Override
 	public float[] decode(float[] latent, int height, int width) {
 		int channels = check("latent", latent, latentChannels, height, width);
-		try (Tensor z = layers.upload(toPixels(latent, channels, height * width), height * width, channels); Tensor image = vae.decode(z, height, width)) {
-			return toPlanes(Layers.read(image), image.cols(), image.rows());
+		try (Tensor z = layers.upload(transpose(latent, channels, height * width), height * width, channels); Tensor image = vae.decode(z, height, width)) {
+			return transpose(Layers.read(image), image.rows(), image.cols());
 		}
 	}
 
@@ -106,23 +106,12 @@ public final class Engine implements DiffusionNetworks {
 		return channels;
 	}
 
-	/** [channels][pixels] → [pixels][channels]. */
-	static float[] toPixels(float[] planes, int channels, int pixels) {
-		float[] out = new float[planes.length];
-		for (int c = 0; c < channels; c++) {
-			for (int p = 0; p < pixels; p++) {
-				out[p * channels + c] = planes[c * pixels + p];
-			}
-		}
-		return out;
-	}
-
-	/** [pixels][channels] → [channels][pixels]. */
-	static float[] toPlanes(float[] rows, int channels, int pixels) {
-		float[] out = new float[rows.length];
-		for (int p = 0; p < pixels; p++) {
-			for (int c = 0; c < channels; c++) {
-				out[c * pixels + p] = rows[p * channels + c];
+	/** A row-major rows × cols matrix as cols × rows: PyTorch's channel planes to pixel rows and back. */
+	static float[] transpose(float[] values, int rows, int cols) {
+		float[] out = new float[values.length];
+		for (int r = 0; r < rows; r++) {
+			for (int c = 0; c < cols; c++) {
+				out[c * rows + r] = values[r * cols + c];
 			}
 		}
 		return out;

@@ -155,6 +155,14 @@ final class Layers {
 		return out;
 	}
 
+	/** diffusers' Upsample2D: nearest 2× upsampling, then a 3×3 convolution; the result is 2·height × 2·width. */
+	Tensor upsample(String prefix, Tensor x, int height, int width) {
+		try (Tensor up = allocate(4 * x.rows(), x.cols())) {
+			compute.upsampleNearest2x(x, height, width, up);
+			return conv(prefix + ".conv", up, 2 * height, 2 * width, 3, 1, 1);
+		}
+	}
+
 	/**
 	 * diffusers' Attention: queries from {@code x}, keys and values from {@code context} (x itself for self-attention),
 	 * {@code heads} heads, the output projection {@code to_out.0}.

@@ -86,12 +86,9 @@ final class UNet {
 					}
 				}
 				if (u < config.levels() - 1) {
-					Tensor up = layers.allocate(4 * x.rows(), x.cols());
-					layers.compute().upsampleNearest2x(x, h, w, up);
-					x.close();
+					x = Layers.replace(x, layers.upsample(b + "upsamplers.0", x, h, w));
 					h *= 2;
 					w *= 2;
-					x = Layers.replace(up, layers.conv(b + "upsamplers.0.conv", up, h, w, 3, 1, 1));
 				}
 			}
 			x = Layers.replace(x, layers.groupNorm(p + "conv_norm_out", x, EPS, true));

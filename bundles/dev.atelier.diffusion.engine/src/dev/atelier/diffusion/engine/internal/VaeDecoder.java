@@ -43,12 +43,9 @@ final class VaeDecoder {
 				x = Layers.replace(x, layers.resnet(b + "resnets." + j, x, h, w, null, EPS));
 			}
 			if (u < levels - 1) {
-				Tensor up = layers.allocate(4 * x.rows(), x.cols());
-				layers.compute().upsampleNearest2x(x, h, w, up);
-				x.close();
+				x = Layers.replace(x, layers.upsample(b + "upsamplers.0", x, h, w));
 				h *= 2;
 				w *= 2;
-				x = Layers.replace(up, layers.conv(b + "upsamplers.0.conv", up, h, w, 3, 1, 1));
 			}
 		}
 		x = Layers.replace(x, layers.groupNorm(p + "conv_norm_out", x, EPS, true));

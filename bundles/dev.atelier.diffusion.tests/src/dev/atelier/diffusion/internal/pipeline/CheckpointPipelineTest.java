@@ -3,7 +3,6 @@ package dev.atelier.diffusion.internal.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +29,7 @@ import dev.atelier.diffusion.GeneratedImage;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Sampler;
+import dev.atelier.testing.Psnr;
 import dev.atelier.testing.Services;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 
@@ -75,27 +75,8 @@ class CheckpointPipelineTest {
 			}, () -> false);
 		}
 		assertEquals(1, images.size());
-		double psnr = psnr(ImageIO.read(FIXTURE.resolve("pipeline.png").toFile()), images.get(0).image());
+		double psnr = Psnr.of(ImageIO.read(FIXTURE.resolve("pipeline.png").toFile()), images.get(0).image());
 		System.out.printf("checkpoint pipeline (%s): PSNR %.2f dB against diffusers%n", dtype, psnr);
 		assertTrue(psnr >= minimumPsnr, dtype + ": PSNR " + psnr + " dB against diffusers' image, under " + minimumPsnr);
-	}
-
-	/** Over the 8-bit RGB values of two images of one size. */
-	static double psnr(BufferedImage want, BufferedImage got) {
-		assertEquals(want.getWidth(), got.getWidth(), "width");
-		assertEquals(want.getHeight(), got.getHeight(), "height");
-		double sum = 0;
-		for (int y = 0; y < want.getHeight(); y++) {
-			for (int x = 0; x < want.getWidth(); x++) {
-				int a = want.getRGB(x, y);
-				int b = got.getRGB(x, y);
-				for (int shift = 0; shift < 24; shift += 8) {
-					double d = ((a >> shift) & 0xff) - ((b >> shift) & 0xff);
-					sum += d * d;
-				}
-			}
-		}
-		double mse = sum / (3.0 * want.getWidth() * want.getHeight());
-		return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255 * 255 / mse);
 	}
 }

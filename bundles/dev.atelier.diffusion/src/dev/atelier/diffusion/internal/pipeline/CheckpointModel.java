@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
@@ -83,9 +82,7 @@ public final class CheckpointModel implements PipelineModel {
 		if (!Files.isDirectory(source)) {
 			return ModelHash.of(List.of(source));
 		}
-		try (Stream<Path> list = Files.list(source.resolve("unet"))) {
-			return ModelHash.of(list.filter(f -> f.getFileName().toString().endsWith(".safetensors")).sorted().toList());
-		}
+		return ModelHash.ofFolder(source.resolve("unet"), name -> name.endsWith(".safetensors"));
 	}
 
 	@Override

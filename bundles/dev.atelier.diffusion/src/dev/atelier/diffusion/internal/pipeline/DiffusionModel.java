@@ -354,11 +354,7 @@ public final class DiffusionModel implements PipelineModel {
 	/** AUTOMATIC1111's short model hash of the UNet's graph and its external weight files, in name order. */
 	@Override
 	public String hash() throws IOException {
-		List<Path> files;
-		try (Stream<Path> list = Files.list(folder.resolve("unet"))) {
-			files = list.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".json")).sorted().toList();
-		}
-		return ModelHash.of(files);
+		return ModelHash.ofFolder(folder.resolve("unet"), name -> !name.endsWith(".json"));
 	}
 
 	@Override

@@ -11,6 +11,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * AUTOMATIC1111's short model hash: the first 10 hex digits of the SHA-256 of a model's files, in the order given.
@@ -22,6 +24,13 @@ final class ModelHash {
 	private static final Map<String, String> HASHES = new ConcurrentHashMap<>();
 
 	private ModelHash() {
+	}
+
+	/** Of the regular files in {@code folder} whose names {@code take}, in name order. */
+	static String ofFolder(Path folder, Predicate<String> take) throws IOException {
+		try (Stream<Path> list = Files.list(folder)) {
+			return of(list.filter(Files::isRegularFile).filter(f -> take.test(f.getFileName().toString())).sorted().toList());
+		}
 	}
 
 	static String of(List<Path> files) throws IOException {
