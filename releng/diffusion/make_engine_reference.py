@@ -7,8 +7,10 @@ rows, would be megabytes). diffusers' own ldm converters (single_file_utils) map
 AutoencoderKL and transformers' CLIPTextModel, loaded strictly, so the key layout is checked by diffusers itself.
 
 Writes, beside small raw little-endian float32 files (NCHW / [tokens][width] as torch holds them):
-  engine tests  reference/: reference.json, text_hidden.f32, unet_sample.f32, unet_out.f32, vae_latent.f32, vae_image.f32
-  diffusion tests fixture/engine-sd1/: pipeline.json, pipeline.png (a 20-step Euler image of StableDiffusionPipeline)
+  engine tests  reference/: reference.json, text_hidden.f32, unet_sample.f32, unet_out.f32, vae_latent.f32, vae_image.f32,
+                vae_encoder_image.f32 (pipeline.png in [-1, 1]), vae_moments.f32 (the encoder's mean and log-variance of it)
+  diffusion tests fixture/engine-sd1/: pipeline.json, pipeline.png (a 20-step Euler image of StableDiffusionPipeline),
+                img2img.png (StableDiffusionImg2ImgPipeline from pipeline.png)
 and, with --save DIR, the checkpoint itself as DIR/tiny-sd1-f32.safetensors and -f16.
 
 Run: PYTHONPATH=<diffusers>/src python3 releng/diffusion/make_engine_reference.py  (torch, transformers, safetensors,
@@ -38,6 +40,8 @@ VAE_RES_BLOCKS = 1
 LATENT = 4
 
 SEED = 1234
+IMG2IMG_SEED = 99
+STRENGTH = 0.6
 CFG = 7.5
 STEPS = 20
 SIZE = 64
@@ -292,9 +296,21 @@ def main():
     fixture = root / "bundles" / "dev.atelier.diffusion.tests" / "fixture" / "engine-sd1"
     fixture.mkdir(parents=True, exist_ok=True)
     image.save(fixture / "pipeline.png")
+
+    from PIL import Image
+    init = Image.open(fixture / "pipeline.png").convert("RGB")
+    with torch.no_grad():
+        pixels = torch.from_numpy(np.asarray(init, dtype=np.float32) / 127.5 - 1).permute(2, 0, 1)[None]
+        save(refs / "vae_encoder_image.f32", pixels[0])
+        save(refs / "vae_moments.f32", vae.quant_conv(vae.encoder(pixels))[0])
+    from diffusers import StableDiffusionImg2ImgPipeline
+    img2img = StableDiffusionImg2ImgPipeline(vae=vae, text_encoder=text, tokenizer=None, unet=unet, scheduler=scheduler, safety_checker=None,
+                                             feature_extractor=None, requires_safety_checker=False)
+    img2img(prompt_embeds=hidden, negative_prompt_embeds=uncond, image=init, strength=STRENGTH, num_inference_steps=STEPS, guidance_scale=CFG,
+            generator=torch.Generator().manual_seed(IMG2IMG_SEED), output_type="pil").images[0].save(fixture / "img2img.png")
     (fixture / "pipeline.json").write_text(json.dumps({
         "made_by": "releng/diffusion/make_engine_reference.py", "prompt": case["prompt"], "negative_prompt": "", "seed": SEED, "steps": STEPS,
-        "cfg": CFG, "sampler": "euler", "width": SIZE, "height": SIZE,
+        "cfg": CFG, "sampler": "euler", "width": SIZE, "height": SIZE, "img2img_seed": IMG2IMG_SEED, "strength": STRENGTH,
     }, indent=1) + "\n")
     print("wrote", refs, "and", fixture)
 

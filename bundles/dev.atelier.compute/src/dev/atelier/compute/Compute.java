@@ -173,6 +173,13 @@ public interface Compute extends AutoCloseable {
 	/** Nearest-neighbour 2× upsampling of a {@code height × width} image stored a pixel per row: out (4·height·width × channels). */
 	void upsampleNearest2x(Tensor x, int height, int width, Tensor out);
 
+	/**
+	 * Zero padding of an image of {@code height × width} pixels stored a pixel per row: {@code top} rows above,
+	 * {@code bottom} below, {@code left} and {@code right} columns beside; out ((height+top+bottom)·(width+left+right) ×
+	 * channels). PyTorch's F.pad, as diffusers' VAE encoder pads before its unpadded stride-2 convolutions.
+	 */
+	void pad(Tensor x, int height, int width, int top, int bottom, int left, int right, Tensor out);
+
 	/** {@code out[i] = a[i] ‖ b[i]}: rows side by side (a channel concatenation of images stored a pixel per row). */
 	void concatColumns(Tensor a, Tensor b, Tensor out);
 

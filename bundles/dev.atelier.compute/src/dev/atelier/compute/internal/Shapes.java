@@ -210,6 +210,15 @@ public final class Shapes {
 				"x " + shape(x) + " as " + height + " × " + width + " pixels, out " + shape(out) + ": out has four times the pixels");
 	}
 
+	public static void pad(Tensor x, int height, int width, int top, int bottom, int left, int right, Tensor out) {
+		type("pad", "x", x, TensorType.F32);
+		type("pad", "out", out, TensorType.F32);
+		require(top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "pad", "padding " + top + ", " + bottom + ", " + left + ", " + right + " must not be negative");
+		require(height > 0 && width > 0 && x.rows() == height * width && out.cols() == x.cols()
+				&& out.rows() == (height + top + bottom) * (width + left + right), "pad",
+				"x " + shape(x) + " as " + height + " × " + width + " pixels, out " + shape(out) + ": out has the padded image's pixels and x's channels");
+	}
+
 	public static void concatColumns(Tensor a, Tensor b, Tensor out) {
 		type("concatColumns", "a", a, TensorType.F32);
 		type("concatColumns", "b", b, TensorType.F32);

@@ -54,6 +54,13 @@ public interface DiffusionNetworks extends AutoCloseable {
 	/** The image {@code [3][height·scale][width·scale]} of an unscaled latent (divided by the VAE's scaling factor). */
 	float[] decode(float[] latent, int height, int width);
 
+	/**
+	 * The VAE encoder's latent distribution of an image ({@code [3][height][width]}, values in [−1, 1], sides multiples
+	 * of {@link #vaeScale()}): {@code [2·channels][height/scale][width/scale]}, the mean's channels then the
+	 * log-variance's, unscaled.
+	 */
+	float[] encodeImage(float[] image, int height, int width);
+
 	/** Frees every tensor on the compute; the compute and the checkpoint stay open. */
 	@Override
 	void close();

@@ -339,6 +339,25 @@ class CpuImageOpsTest {
 	}
 
 	@Test
+	void padSurroundsTheImageWithZeroPixels() {
+		int h = 2, w = 3, c = 2;
+		float[] x = gaussian(h * w * c);
+		int oh = h + 1 + 2, ow = w + 0 + 1;
+		Tensor out = compute.allocate(TensorType.F32, oh * ow, c);
+		compute.pad(floats(h * w, c, x), h, w, 1, 2, 0, 1, out);
+		float[] got = read(out);
+		for (int y = 0; y < oh; y++) {
+			for (int xx = 0; xx < ow; xx++) {
+				for (int ch = 0; ch < c; ch++) {
+					boolean inside = y >= 1 && y < 1 + h && xx < w;
+					float want = inside ? x[((y - 1) * w + xx) * c + ch] : 0f;
+					assertEquals(want, got[(y * ow + xx) * c + ch], "pixel " + y + "," + xx);
+				}
+			}
+		}
+	}
+
+	@Test
 	void timestepEmbeddingIsCosinesThenSinesOfGeometricFrequencies() {
 		float[] t = { 0, 1, 999, 453.5f };
 		int dim = 32;

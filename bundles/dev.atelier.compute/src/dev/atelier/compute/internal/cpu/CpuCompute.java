@@ -856,6 +856,21 @@ public final class CpuCompute implements Compute {
 	}
 
 	@Override
+	public void pad(Tensor x, int height, int width, int top, int bottom, int left, int right, Tensor out) {
+		Shapes.pad(x, height, width, top, bottom, left, right, out);
+		CpuTensor in = mine("pad", x), o = mine("pad", out);
+		run(() -> {
+			o.data.fill((byte) 0);
+			int outWidth = width + left + right;
+			for (int y = 0; y < height; y++) {
+				long from = (long) y * width * in.rowBytes();
+				long to = ((long) (y + top) * outWidth + left) * o.rowBytes();
+				MemorySegment.copy(in.data, from, o.data, to, width * in.rowBytes());
+			}
+		});
+	}
+
+	@Override
 	public void concatColumns(Tensor a, Tensor b, Tensor out) {
 		Shapes.concatColumns(a, b, out);
 		CpuTensor x = mine("concatColumns", a), y = mine("concatColumns", b), o = mine("concatColumns", out);

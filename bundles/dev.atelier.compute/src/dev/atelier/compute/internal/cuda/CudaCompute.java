@@ -474,6 +474,11 @@ public final class CudaCompute implements Compute {
 	}
 
 	@Override
+	public void pad(Tensor x, int height, int width, int top, int bottom, int left, int right, Tensor out) {
+		throw notBuilt("pad");
+	}
+
+	@Override
 	public void concatColumns(Tensor a, Tensor b, Tensor out) {
 		throw notBuilt("concatColumns");
 	}

@@ -137,6 +137,14 @@ class NetworksAgainstDiffusersTest {
 		assertClose(floats("vae_image.f32"), got, bound(s), "VAE decoder (" + s + ")");
 	}
 
+	@ParameterizedTest
+	@CsvSource({ "F32", "F16" })
+	void vaeEncoderMomentsEqualDiffusersAutoencoderKL(Stored s) throws IOException {
+		int[] image = reference.getAsJsonArray("image").asList().stream().mapToInt(e -> e.getAsInt()).toArray();
+		float[] got = networks.get(s).encodeImage(floats("vae_encoder_image.f32"), image[1], image[2]);
+		assertClose(floats("vae_moments.f32"), got, bound(s), "VAE encoder (" + s + ")");
+	}
+
 	private static int[] latentShape() {
 		return reference.getAsJsonArray("latent").asList().stream().mapToInt(e -> e.getAsInt()).toArray();
 	}

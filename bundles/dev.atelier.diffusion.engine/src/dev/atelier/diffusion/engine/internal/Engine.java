@@ -17,10 +17,10 @@ public final class Engine implements DiffusionNetworks {
 	private final Layers layers;
 	private final TextEncoder text;
 	private final UNet unet;
-	private final VaeDecoder vae;
+	private final Vae vae;
 	private final int latentChannels;
 
-	private Engine(Layers layers, TextEncoder text, UNet unet, VaeDecoder vae, int latentChannels) {
+	private Engine(Layers layers, TextEncoder text, UNet unet, Vae vae, int latentChannels) {
 		this.layers = layers;
 		this.text = text;
 		this.unet = unet;
@@ -49,7 +49,7 @@ public final class Engine implements DiffusionNetworks {
 		}
 		Layers layers = new Layers(compute, checkpoint);
 		return new Engine(layers, new TextEncoder(layers, clip, TEXT_ENCODER), new UNet(layers, checkpoint.unet(), checkpoint.family()),
-				new VaeDecoder(layers, checkpoint.vae()), checkpoint.vae().latentChannels());
+				new Vae(layers, checkpoint.vae()), checkpoint.vae().latentChannels());
 	}
 
 	@Override
@@ -96,6 +96,18 @@ public final class Engine implements DiffusionNetworks {
 		int channels = check("latent", latent, latentChannels, height, width);
 		try (Tensor z = layers.upload(transpose(latent, channels, height * width), height * width, channels); Tensor image = vae.decode(z, height, width)) {
 			return transpose(Layers.read(image), image.rows(), image.cols());
+		}
+	}
+
+	@Override
+	public float[] encodeImage(float[] image, int height, int width) {
+		int scale = vae.scale();
+		if (height % scale != 0 || width % scale != 0) {
+			throw new IllegalArgumentException("the VAE encodes images whose sides are multiples of " + scale + ", not " + width + "×" + height);
+		}
+		check("image", image, 3, height, width);
+		try (Tensor x = layers.upload(transpose(image, 3, height * width), height * width, 3); Tensor moments = vae.encode(x, height, width)) {
+			return transpose(Layers.read(moments), moments.rows(), moments.cols());
 		}
 	}
 

@@ -35,9 +35,9 @@ import dev.atelier.testing.checkpoints.FormulaWeights;
 
 /**
  * A 20-step Euler image with CFG from a checkpoint file through the native engine on the CPU, against diffusers'
- * StableDiffusionPipeline's image for the same weights, seed and prompt (fixture/engine-sd1, made by
- * releng/diffusion/make_engine_reference.py): issue 15's CPU points, PSNR ≥ 40 dB from an F32 file and ≥ 35 dB from
- * an F16 file.
+ * StableDiffusionPipeline's image for the same weights, seed and prompt, and img2img from that image against
+ * StableDiffusionImg2ImgPipeline's (fixture/engine-sd1, made by releng/diffusion/make_engine_reference.py): issue 15's
+ * CPU points, PSNR ≥ 40 dB from an F32 file and ≥ 35 dB from an F16 file.
  */
 class CheckpointPipelineTest {
 
@@ -62,21 +62,24 @@ class CheckpointPipelineTest {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "F32, 40", "F16, 35" })
-	void aTwentyStepEulerImageEqualsDiffusersPipeline(String dtype, double minimumPsnr, @TempDir Path dir) throws IOException {
+	@CsvSource({ "F32, false, 40", "F16, false, 35", "F32, true, 40", "F16, true, 35" })
+	void aTwentyStepEulerImageEqualsDiffusersPipeline(String dtype, boolean img2img, double minimumPsnr, @TempDir Path dir) throws IOException {
 		JsonObject p = JsonParser.parseString(Files.readString(FIXTURE.resolve("pipeline.json"))).getAsJsonObject();
 		Path file = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, dtype, dir.resolve("tiny-sd1-" + dtype + ".safetensors"));
+		// img2img starts from the txt2img reference image, with its own seed
 		GenerationRequest request = new GenerationRequest(p.get("prompt").getAsString(), p.get("negative_prompt").getAsString(),
-				Sampler.parse(p.get("sampler").getAsString()), p.get("steps").getAsInt(), p.get("cfg").getAsDouble(), p.get("seed").getAsLong(),
-				p.get("width").getAsInt(), p.get("height").getAsInt(), 1, null, 0.6);
+				Sampler.parse(p.get("sampler").getAsString()), p.get("steps").getAsInt(), p.get("cfg").getAsDouble(),
+				p.get(img2img ? "img2img_seed" : "seed").getAsLong(), p.get("width").getAsInt(), p.get("height").getAsInt(), 1,
+				img2img ? FIXTURE.resolve("pipeline.png") : null, p.get("strength").getAsDouble());
 		List<GeneratedImage> images;
 		try (CheckpointModel model = CheckpointModel.open(file, null, compute, compute, ClipTokenizer.openAi())) {
 			images = new StableDiffusion(model).generate(request, new GenerationListener() {
 			}, () -> false);
 		}
 		assertEquals(1, images.size());
-		double psnr = Psnr.of(ImageIO.read(FIXTURE.resolve("pipeline.png").toFile()), images.get(0).image());
-		System.out.printf("checkpoint pipeline (%s): PSNR %.2f dB against diffusers%n", dtype, psnr);
-		assertTrue(psnr >= minimumPsnr, dtype + ": PSNR " + psnr + " dB against diffusers' image, under " + minimumPsnr);
+		String what = (img2img ? "img2img" : "txt2img") + " from " + dtype;
+		double psnr = Psnr.of(ImageIO.read(FIXTURE.resolve(img2img ? "img2img.png" : "pipeline.png").toFile()), images.get(0).image());
+		System.out.printf("checkpoint pipeline, %s: PSNR %.2f dB against diffusers%n", what, psnr);
+		assertTrue(psnr >= minimumPsnr, what + ": PSNR " + psnr + " dB against diffusers' image, under " + minimumPsnr);
 	}
 }

@@ -15,7 +15,7 @@ import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
 /**
  * A checkpoint file (or diffusers safetensors folder) run by the native engine on the compute runtime: its networks
  * one image at a time, the scheduler configuration its family releases (a folder's own scheduler_config.json), SD's
- * latent scaling. img2img waits for the engine's VAE encoder.
+ * latent scaling.
  */
 public final class CheckpointModel implements PipelineModel {
 
@@ -143,8 +143,8 @@ public final class CheckpointModel implements PipelineModel {
 	}
 
 	@Override
-	public float[] encodeImage(float[] pixels, int height, int width) throws IOException {
-		throw new IOException(checkpoint.source() + ": img2img needs the VAE encoder, which the native engine does not have yet");
+	public float[] encodeImage(float[] pixels, int height, int width) {
+		return networks.encodeImage(pixels, height, width);
 	}
 
 	@Override
