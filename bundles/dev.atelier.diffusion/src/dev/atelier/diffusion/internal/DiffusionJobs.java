@@ -269,6 +269,8 @@ public final class DiffusionJobs implements DiffusionService {
 		private StableDiffusion loaded;
 		private Path loadedFolder;
 		private VramLease lease;
+		/** The bytes a loaded checkpoint's own lease holds (it closes with the model); 0 otherwise. */
+		private long checkpointBytes;
 
 		/** A loaded pipeline in use: its lease is busy, so never evicted, until closed. */
 		record InUse(StableDiffusion diffusion, VramLease.Use use) implements AutoCloseable {
@@ -291,7 +293,7 @@ public final class DiffusionJobs implements DiffusionService {
 		 * between loading and using it; loaded (under a lease of {@code bytes} on a GPU) when missing, other or evicted.
 		 */
 		synchronized InUse open(Path model, long bytes) throws IOException, InterruptedException {
-			if (loaded != null && loadedFolder.equals(model) && (lease == null || lease.bytes() >= bytes)) {
+			if (loaded != null && loadedFolder.equals(model) && (lease == null ? checkpointBytes >= bytes : lease.bytes() >= bytes)) {
 				if (lease == null) {
 					return new InUse(loaded, null);
 				}
@@ -305,6 +307,7 @@ public final class DiffusionJobs implements DiffusionService {
 			if (CheckpointModel.isCheckpoint(model)) {
 				loaded = new StableDiffusion(openCheckpoint(model, bytes));
 				loadedFolder = model;
+				checkpointBytes = bytes;
 				return new InUse(loaded, null);
 			}
 			VramLease granted = null;
@@ -392,6 +395,7 @@ public final class DiffusionJobs implements DiffusionService {
 			loaded = null;
 			loadedFolder = null;
 			lease = null;
+			checkpointBytes = 0;
 		}
 	}
 }
