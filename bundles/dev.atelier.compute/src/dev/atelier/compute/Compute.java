@@ -6,15 +6,18 @@ import java.util.List;
 import dev.atelier.device.Device;
 
 /**
- * Tensors and the operations of transformer-style engines on one device, under one lease: Atelier's own CUDA kernels
+ * Tensors and the operations of transformer-style and diffusion engines on one device, under one lease: Atelier's own CUDA kernels
  * (cuBLAS where found) on a GPU, the Vector API on the CPU and on simulated cards. Engines get device memory,
  * kernels and streams only through this interface, so that the same engine code runs in CI without a GPU.
  *
  * <p>Operations are queued in call order on the compute's one stream and return at once on a GPU (the CPU
  * backend runs them before returning); {@link Tensor#read} and {@link #synchronize()} wait. Every tensor passed must
- * belong to this compute. Activations are {@link TensorType#F32} with a row per token; token ids and positions are
+ * belong to this compute. Activations are {@link TensorType#F32} with a row per token (an image: a row per pixel, row-major,
+ * its channels along the row); token ids and positions are
  * {@link TensorType#I32} vectors (one row). Shapes are checked when an operation is queued, and a mismatch throws
- * {@link IllegalArgumentException} naming the operation and the shapes.
+ * {@link IllegalArgumentException} naming the operation and the shapes. The operations of diffusion models
+ * ({@link #activation} … {@link #timestepEmbedding}) run on the CPU backend only so far: the CUDA backend throws
+ * {@link UnsupportedOperationException} naming them until their kernels are written.
  */
 public interface Compute extends AutoCloseable {
 
@@ -110,6 +113,83 @@ public interface Compute extends AutoCloseable {
 
 	/** {@code out = silu(gate) · up}, element-wise (F32). */
 	void swiGlu(Tensor gate, Tensor up, Tensor out);
+
+	/** The element-wise functions of {@link #activation}. */
+	enum Activation {
+		/** x·σ(x). */
+		SILU,
+		/** x·Φ(x) with the exact normal CDF (erf), PyTorch's default GELU. */
+		GELU,
+		/** x·σ(1.702·x), OpenAI CLIP's approximation. */
+		QUICK_GELU
+	}
+
+	/** {@code out = f(x)} element-wise (F32, one shape; {@code out} may be {@code x}). */
+	void activation(Activation f, Tensor x, Tensor out);
+
+	/**
+	 * {@code out = x[:, :d] · gelu(x[:, d:])} for x (n × 2d), out (n × d): the gated feed-forward of Stable Diffusion's
+	 * transformer blocks (diffusers' GEGLU, exact GELU).
+	 */
+	void geglu(Tensor x, Tensor out);
+
+	/**
+	 * {@code out = weights · x[i] + bias} per row: {@link #matmul} plus a bias (one row of the weights' rows, F32, F16 or
+	 * BF16; null for none).
+	 */
+	void linear(Tensor weights, Tensor bias, Tensor x, Tensor out);
+
+	/**
+	 * Per row: {@code (x − mean) / sqrt(var + eps) · weight + bias} over the row's values (biased variance);
+	 * {@code weight} and {@code bias} one row each, F32, F16 or BF16.
+	 */
+	void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out);
+
+	/**
+	 * Group normalisation of an image stored a pixel per row (pixels × channels): the channels fall into {@code groups}
+	 * equal groups, each normalised over all pixels and its channels (biased variance), then scaled and shifted per
+	 * channel by {@code weight} and {@code bias} (one row each, F32, F16 or BF16), then passed through SiLU where
+	 * {@code silu} (the fused form of the resnet blocks). {@code out} may be {@code x}.
+	 */
+	void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out);
+
+	/**
+	 * 2-D convolution (cross-correlation, as PyTorch's Conv2d) of an image of {@code height × width} pixels stored a
+	 * pixel per row, row-major (x F32: height·width × inChannels): {@code weight} is outChannels × inChannels·kernel²
+	 * (PyTorch's [out][in][ky][kx] flattened; F32, F16 or BF16), {@code bias} one row of outChannels or null, zero
+	 * padding on every side; {@code out} F32, outHeight·outWidth × outChannels with outHeight =
+	 * (height + 2·padding − kernel) / stride + 1 (the same for the width).
+	 */
+	void conv2d(Tensor x, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out);
+
+	/**
+	 * Multi-head scaled dot-product attention without a cache: {@code q} (n × heads·d) against {@code k} and {@code v}
+	 * (m × heads·d), each head's scores scaled by 1/√d and softmaxed over the keys; {@code causal} lets row i see keys
+	 * 0 … i only (then n = m). {@code out} F32, q's shape. Self-attention (k, v from the same rows) and cross-attention
+	 * (from a text encoder's states) alike.
+	 */
+	void multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor out);
+
+	/** Nearest-neighbour 2× upsampling of a {@code height × width} image stored a pixel per row: out (4·height·width × channels). */
+	void upsampleNearest2x(Tensor x, int height, int width, Tensor out);
+
+	/**
+	 * Zero padding of an image of {@code height × width} pixels stored a pixel per row: {@code top} rows above,
+	 * {@code bottom} below, {@code left} and {@code right} columns beside; out ((height+top+bottom)·(width+left+right) ×
+	 * channels). PyTorch's F.pad, as diffusers' VAE encoder pads before its unpadded stride-2 convolutions.
+	 */
+	void pad(Tensor x, int height, int width, int top, int bottom, int left, int right, Tensor out);
+
+	/** {@code out[i] = a[i] ‖ b[i]}: rows side by side (a channel concatenation of images stored a pixel per row). */
+	void concatColumns(Tensor a, Tensor b, Tensor out);
+
+	/**
+	 * The sinusoidal timestep embedding of Stable Diffusion's UNets: for timesteps (F32, one row of n), out (n × dim,
+	 * dim even) holds {@code cos(t·f_j)} then {@code sin(t·f_j)} with {@code f_j = 10000^(−j / (dim/2))}, j = 0 …
+	 * dim/2 − 1, in float arithmetic as diffusers' {@code get_timestep_embedding} with {@code flip_sin_to_cos} and no
+	 * frequency shift.
+	 */
+	void timestepEmbedding(Tensor timesteps, Tensor out);
 
 	/** {@code out[i]} = the index of row i's largest value (the first on ties); {@code out} I32, one row. */
 	void argmax(Tensor values, Tensor out);

@@ -134,6 +134,116 @@ public final class Shapes {
 				"source " + source.type() + " " + shape(source) + ", target " + target.type() + " " + shape(target));
 	}
 
+	public static void activation(Tensor x, Tensor out) {
+		type("activation", "x", x, TensorType.F32);
+		type("activation", "out", out, TensorType.F32);
+		require(sameShape(x, out), "activation", "x " + shape(x) + ", out " + shape(out));
+	}
+
+	public static void geglu(Tensor x, Tensor out) {
+		type("geglu", "x", x, TensorType.F32);
+		type("geglu", "out", out, TensorType.F32);
+		require(x.rows() == out.rows() && x.cols() == 2 * out.cols(), "geglu", "x " + shape(x) + ", out " + shape(out) + ": x has twice out's columns");
+	}
+
+	public static void linear(Tensor weights, Tensor bias, Tensor x, Tensor out) {
+		matmul(weights, x, out);
+		if (bias != null) {
+			parameter("linear", "bias", bias, weights.rows());
+		}
+	}
+
+	public static void layerNorm(Tensor x, Tensor weight, Tensor bias, Tensor out) {
+		type("layerNorm", "x", x, TensorType.F32);
+		type("layerNorm", "out", out, TensorType.F32);
+		require(sameShape(x, out), "layerNorm", "x " + shape(x) + ", out " + shape(out));
+		parameter("layerNorm", "weight", weight, x.cols());
+		parameter("layerNorm", "bias", bias, x.cols());
+	}
+
+	public static void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, Tensor out) {
+		type("groupNorm", "x", x, TensorType.F32);
+		type("groupNorm", "out", out, TensorType.F32);
+		require(sameShape(x, out), "groupNorm", "x " + shape(x) + ", out " + shape(out));
+		require(groups > 0 && x.cols() % groups == 0, "groupNorm", groups + " groups do not divide " + x.cols() + " channels");
+		parameter("groupNorm", "weight", weight, x.cols());
+		parameter("groupNorm", "bias", bias, x.cols());
+	}
+
+	public static void conv2d(Tensor x, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
+		type("conv2d", "x", x, TensorType.F32);
+		type("conv2d", "out", out, TensorType.F32);
+		floatType("conv2d", "weight", weight);
+		require(kernel > 0 && stride > 0 && padding >= 0 && height > 0 && width > 0, "conv2d",
+				"kernel " + kernel + ", stride " + stride + ", padding " + padding + ", image " + height + " × " + width);
+		require(x.rows() == height * width, "conv2d", "x " + shape(x) + " is not " + height + " × " + width + " pixels");
+		require(weight.cols() == x.cols() * kernel * kernel, "conv2d",
+				"weight " + shape(weight) + " must have x's " + x.cols() + " channels × " + kernel + "² columns");
+		int outHeight = convOut(height, kernel, stride, padding);
+		int outWidth = convOut(width, kernel, stride, padding);
+		require(outHeight > 0 && outWidth > 0 && out.rows() == outHeight * outWidth && out.cols() == weight.rows(), "conv2d",
+				"out " + shape(out) + " must be " + outHeight + "·" + outWidth + " pixels × the weight's " + weight.rows() + " channels");
+		if (bias != null) {
+			parameter("conv2d", "bias", bias, weight.rows());
+		}
+	}
+
+	/** Pixels along one side of a convolution's output. */
+	public static int convOut(int size, int kernel, int stride, int padding) {
+		return (size + 2 * padding - kernel) / stride + 1;
+	}
+
+	public static void multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor out) {
+		for (Tensor t : new Tensor[] { q, k, v, out }) {
+			type("multiHeadAttention", t == q ? "q" : t == k ? "k" : t == v ? "v" : "out", t, TensorType.F32);
+		}
+		require(heads > 0 && q.cols() % heads == 0, "multiHeadAttention", heads + " heads do not divide q's " + q.cols() + " columns");
+		require(sameShape(k, v) && k.cols() == q.cols() && sameShape(q, out), "multiHeadAttention",
+				"q " + shape(q) + ", k " + shape(k) + ", v " + shape(v) + ", out " + shape(out) + ": k and v alike with q's columns, out q's shape");
+		require(!causal || k.rows() == q.rows(), "multiHeadAttention", "causal attention needs as many keys as queries, not " + shape(k) + " for " + shape(q));
+	}
+
+	public static void upsampleNearest2x(Tensor x, int height, int width, Tensor out) {
+		type("upsampleNearest2x", "x", x, TensorType.F32);
+		type("upsampleNearest2x", "out", out, TensorType.F32);
+		require(height > 0 && width > 0 && x.rows() == height * width && out.rows() == 4 * x.rows() && out.cols() == x.cols(), "upsampleNearest2x",
+				"x " + shape(x) + " as " + height + " × " + width + " pixels, out " + shape(out) + ": out has four times the pixels");
+	}
+
+	public static void pad(Tensor x, int height, int width, int top, int bottom, int left, int right, Tensor out) {
+		type("pad", "x", x, TensorType.F32);
+		type("pad", "out", out, TensorType.F32);
+		require(top >= 0 && bottom >= 0 && left >= 0 && right >= 0, "pad", "padding " + top + ", " + bottom + ", " + left + ", " + right + " must not be negative");
+		require(height > 0 && width > 0 && x.rows() == height * width && out.cols() == x.cols()
+				&& out.rows() == (height + top + bottom) * (width + left + right), "pad",
+				"x " + shape(x) + " as " + height + " × " + width + " pixels, out " + shape(out) + ": out has the padded image's pixels and x's channels");
+	}
+
+	public static void concatColumns(Tensor a, Tensor b, Tensor out) {
+		type("concatColumns", "a", a, TensorType.F32);
+		type("concatColumns", "b", b, TensorType.F32);
+		type("concatColumns", "out", out, TensorType.F32);
+		require(a.rows() == b.rows() && out.rows() == a.rows() && out.cols() == a.cols() + b.cols(), "concatColumns",
+				"a " + shape(a) + ", b " + shape(b) + ", out " + shape(out));
+	}
+
+	public static void timestepEmbedding(Tensor timesteps, Tensor out) {
+		vector("timestepEmbedding", "timesteps", timesteps, TensorType.F32);
+		type("timestepEmbedding", "out", out, TensorType.F32);
+		require(out.rows() == timesteps.cols() && out.cols() % 2 == 0, "timestepEmbedding",
+				"timesteps " + shape(timesteps) + ", out " + shape(out) + ": a row per timestep, an even width");
+	}
+
+	/** A per-channel parameter: one row of {@code cols} values of a float type. */
+	private static void parameter(String op, String what, Tensor t, int cols) {
+		floatType(op, what, t);
+		require(t.rows() == 1 && t.cols() == cols, op, what + " " + shape(t) + " must be 1 × " + cols);
+	}
+
+	private static void floatType(String op, String what, Tensor t) {
+		require(t.type() == TensorType.F32 || t.type() == TensorType.F16 || t.type() == TensorType.BF16, op, what + " is " + t.type() + ", not F32, F16 or BF16");
+	}
+
 	/** A new tensor's bytes, after checking its shape: positive, whole blocks per row. */
 	public static long allocation(TensorType type, int rows, int cols) {
 		require(rows > 0 && cols > 0, "allocate", type + " " + rows + " × " + cols);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.jobs.JobState;
 import dev.atelier.core.outputs.Outputs;
@@ -53,7 +54,8 @@ class DiffusionJobsTest {
 	void start() throws InterruptedException {
 		devices = Services.await(DiffusionJobsTest.class, DeviceService.class);
 		out = root.resolve("diffusion");
-		diffusion = new DiffusionJobs(Services.await(DiffusionJobsTest.class, JobService.class), devices, Outputs.under(root), new OrtExecutor());
+		diffusion = new DiffusionJobs(Services.await(DiffusionJobsTest.class, JobService.class), devices, Outputs.under(root), new OrtExecutor(),
+				Services.await(DiffusionJobsTest.class, ComputeRuntime.class));
 	}
 
 	@AfterEach

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,16 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.atelier.cli.Cli;
-import dev.atelier.cli.CommandContext;
-import dev.atelier.core.jobs.JobService;
-import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.outputs.PngInfo;
-import dev.atelier.device.DeviceService;
 import dev.atelier.diffusion.Infotext;
-import dev.atelier.diffusion.internal.cli.GenerateCommand;
-import dev.atelier.diffusion.internal.ort.OrtExecutor;
-import dev.atelier.testing.Services;
 
 /** {@code atelier generate --seed -1}: a fresh seed per run, said on stderr and written into the PNG, on the tiny pipeline. */
 class GenerateSeedTest {
@@ -36,13 +25,9 @@ class GenerateSeedTest {
 	Path root;
 	private DiffusionJobs diffusion;
 
-	private record Outcome(int code, String out, String err) {
-	}
-
 	@BeforeEach
 	void start() throws InterruptedException {
-		diffusion = new DiffusionJobs(Services.await(GenerateSeedTest.class, JobService.class), Services.await(GenerateSeedTest.class, DeviceService.class),
-				Outputs.under(root), new OrtExecutor());
+		diffusion = GenerateRun.queue(root);
 	}
 
 	@AfterEach
@@ -50,15 +35,11 @@ class GenerateSeedTest {
 		diffusion.close();
 	}
 
-	private Outcome generate(String... args) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		ByteArrayOutputStream err = new ByteArrayOutputStream();
+	private GenerateRun generate(String... args) {
 		List<String> command = new java.util.ArrayList<>(List.of("generate", "--model", TINY.toString(), "--prompt", "a horse", "--steps", "2",
 				"--size", "64x64"));
 		command.addAll(List.of(args));
-		int code = Cli.run(List.of(new GenerateCommand(diffusion)), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
-				new PrintStream(err, true, StandardCharsets.UTF_8), null), command);
-		return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+		return GenerateRun.of(diffusion, command);
 	}
 
 	private static String seedIn(String file) throws IOException {
@@ -67,8 +48,8 @@ class GenerateSeedTest {
 
 	@Test
 	void seedMinusOneTwiceGivesTwoSeedsEachSaidAndRecordedInItsPng() throws IOException {
-		Outcome first = generate("--seed", "-1");
-		Outcome second = generate("--seed", "-1");
+		GenerateRun first = generate("--seed", "-1");
+		GenerateRun second = generate("--seed", "-1");
 		assertEquals(0, first.code(), first.err());
 		assertEquals(0, second.code(), second.err());
 		String a = seedIn(first.out());
@@ -81,11 +62,11 @@ class GenerateSeedTest {
 
 	@Test
 	void aGivenSeedIsUsedAsItIsAndABadOneIsAUsageError() throws IOException {
-		Outcome given = generate("--seed", "7");
+		GenerateRun given = generate("--seed", "7");
 		assertEquals(0, given.code(), given.err());
 		assertEquals("7", seedIn(given.out()));
 		assertTrue(!given.err().contains("seed 7"), "a given seed is not announced: " + given.err());
-		Outcome bad = generate("--seed", "-5");
+		GenerateRun bad = generate("--seed", "-5");
 		assertEquals(2, bad.code());
 		assertEquals("atelier generate: the seed must be -1 (random) or 0 and above, not -5 (see atelier generate --help)", bad.err().strip());
 	}

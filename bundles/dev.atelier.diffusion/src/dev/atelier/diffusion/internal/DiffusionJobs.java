@@ -33,6 +33,11 @@ import dev.atelier.device.LeaseRefusedException;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.plan.Planner;
+import dev.atelier.compute.Compute;
+import dev.atelier.compute.ComputeRuntime;
+import dev.atelier.device.ComputeContext;
+import dev.atelier.diffusion.internal.pipeline.CheckpointModel;
+import dev.atelier.diffusion.internal.pipeline.ClipTokenizer;
 import dev.atelier.diffusion.internal.pipeline.DiffusionModel;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GeneratedImage;
@@ -55,24 +60,28 @@ public final class DiffusionJobs implements DiffusionService {
 
 	private static final System.Logger LOG = System.getLogger(DiffusionJobs.class.getName());
 	private static final String CPU = "cpu";
+	/** The native engine's activations per image pixel: the VAE decoder's widest layers at full resolution, a few alive at once, in F32. */
+	private static final long ENGINE_BYTES_PER_PIXEL = 4096;
 
 	private final JobService jobs;
 	private final DeviceService devices;
 	private final Outputs outputs;
 	private final GraphExecutor executor;
+	private final ComputeRuntime runtime;
 	private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 	private final List<JobHandle<List<Path>>> queue = new ArrayList<>();
 
 	@Activate
-	public DiffusionJobs(@Reference JobService jobs, @Reference DeviceService devices, @Reference Outputs outputs) {
-		this(jobs, devices, outputs, new OrtExecutor());
+	public DiffusionJobs(@Reference JobService jobs, @Reference DeviceService devices, @Reference Outputs outputs, @Reference ComputeRuntime runtime) {
+		this(jobs, devices, outputs, new OrtExecutor(), runtime);
 	}
 
-	DiffusionJobs(JobService jobs, DeviceService devices, Outputs outputs, GraphExecutor executor) {
+	DiffusionJobs(JobService jobs, DeviceService devices, Outputs outputs, GraphExecutor executor, ComputeRuntime runtime) {
 		this.jobs = jobs;
 		this.devices = devices;
 		this.outputs = outputs;
 		this.executor = executor;
+		this.runtime = runtime;
 	}
 
 	/** Cancels what is queued or running, waits for the lanes to stop, then closes the pipelines. */
@@ -106,7 +115,11 @@ public final class DiffusionJobs implements DiffusionService {
 		Device device = deviceId.equals(CPU) ? null : devices.resolve(deviceId);
 		// one lane per device, however it was named (auto, cuda:0)
 		String laneId = device == null ? CPU : device.id();
-		long bytes = device == null || device.hostMemory() ? 0 : plan(model, request, device);
+		boolean checkpoint = CheckpointModel.isCheckpoint(model);
+		if (checkpoint && device != null && device.runsCudaModules()) {
+			throw new IllegalArgumentException(model + ": checkpoint files run on the CPU for now (--device cpu): the native engine's CUDA kernels are not built yet");
+		}
+		long bytes = checkpoint ? checkpointBytes(model, request) : device == null || device.hostMemory() ? 0 : plan(model, request, device);
 		if (device == null || device.hostMemory()) {
 			checkHost(model, request);
 		}
@@ -130,6 +143,15 @@ public final class DiffusionJobs implements DiffusionService {
 	public List<JobHandle<List<Path>>> queue() {
 		synchronized (queue) {
 			return List.copyOf(queue);
+		}
+	}
+
+	/** What the native engine holds on the compute: the weights as stored, and a generous bound on one image's activations. */
+	private static long checkpointBytes(Path model, GenerationRequest r) {
+		try {
+			return DiffusionModel.weightBytes(model) + ENGINE_BYTES_PER_PIXEL * Math.max(512L * 512, (long) r.width() * r.height());
+		} catch (IOException e) {
+			throw new IllegalArgumentException(model + ": cannot read the model: " + e.getMessage(), e);
 		}
 	}
 
@@ -247,6 +269,8 @@ public final class DiffusionJobs implements DiffusionService {
 		private StableDiffusion loaded;
 		private Path loadedFolder;
 		private VramLease lease;
+		/** The bytes a loaded checkpoint's own lease holds (it closes with the model); 0 otherwise. */
+		private long checkpointBytes;
 
 		/** A loaded pipeline in use: its lease is busy, so never evicted, until closed. */
 		record InUse(StableDiffusion diffusion, VramLease.Use use) implements AutoCloseable {
@@ -269,7 +293,7 @@ public final class DiffusionJobs implements DiffusionService {
 		 * between loading and using it; loaded (under a lease of {@code bytes} on a GPU) when missing, other or evicted.
 		 */
 		synchronized InUse open(Path model, long bytes) throws IOException, InterruptedException {
-			if (loaded != null && loadedFolder.equals(model) && (lease == null || lease.bytes() >= bytes)) {
+			if (loaded != null && loadedFolder.equals(model) && (lease == null ? checkpointBytes >= bytes : lease.bytes() >= bytes)) {
 				if (lease == null) {
 					return new InUse(loaded, null);
 				}
@@ -280,6 +304,12 @@ public final class DiffusionJobs implements DiffusionService {
 				}
 			}
 			unload();
+			if (CheckpointModel.isCheckpoint(model)) {
+				loaded = new StableDiffusion(openCheckpoint(model, bytes));
+				loadedFolder = model;
+				checkpointBytes = bytes;
+				return new InUse(loaded, null);
+			}
 			VramLease granted = null;
 			Placement placement = Placement.cpu(0);
 			if (device != null && !device.hostMemory()) {
@@ -308,6 +338,42 @@ public final class DiffusionJobs implements DiffusionService {
 			}
 		}
 
+		/**
+		 * A checkpoint on the native engine, on this lane's device (the CPU backend; a simulated card's lease accounts
+		 * it as on that card) under a lease of {@code bytes} that the model holds until it is closed.
+		 */
+		private CheckpointModel openCheckpoint(Path model, long bytes) throws IOException, InterruptedException {
+			ClipTokenizer tokenizer = ClipTokenizer.openAi();
+			VramLease granted;
+			try {
+				granted = devices.acquire(device == null ? CPU : deviceId, LeaseRequest.of("diffusion " + model.getFileName(), bytes)
+						.withTimeout(Duration.ofMinutes(5)));
+			} catch (LeaseRefusedException e) {
+				throw new IOException(e.getMessage(), e);
+			}
+			ComputeContext context;
+			Compute compute;
+			try {
+				context = devices.openContext(granted);
+			} catch (RuntimeException e) {
+				granted.close();
+				throw e;
+			}
+			try {
+				compute = runtime.open(context, Runtime.getRuntime().availableProcessors());
+			} catch (RuntimeException e) {
+				context.close();
+				granted.close();
+				throw e;
+			}
+			// the model closes these with itself, or at once when it cannot open
+			return CheckpointModel.open(model, null, compute, () -> {
+				compute.close();
+				context.close();
+				granted.close();
+			}, tokenizer);
+		}
+
 		/** The device service takes the memory of the idle pipeline: its sessions close, the next job loads it again. */
 		private synchronized void evicted(VramLease taken) {
 			if (taken == lease) {
@@ -329,6 +395,7 @@ public final class DiffusionJobs implements DiffusionService {
 			loaded = null;
 			loadedFolder = null;
 			lease = null;
+			checkpointBytes = 0;
 		}
 	}
 }

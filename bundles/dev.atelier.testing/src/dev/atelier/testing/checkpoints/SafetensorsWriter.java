@@ -11,17 +11,20 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
  * Writes {@code .safetensors} files for tests: tensors of given shapes filled with seeded Gaussian values of a chosen
- * spread (F32, F16 or BF16; integer buffers get 0, 1, 2 …), and raw files with a hand-made header.
+ * spread (F32, F16 or BF16; integer buffers get 0, 1, 2 …) or with values a function gives, and raw files with a
+ * hand-made header.
  */
 public final class SafetensorsWriter {
 
 	private final Map<String, Object[]> tensors = new LinkedHashMap<>();
 	private ToDoubleFunction<String> spread = name -> 0.02;
 	private long seed = 1;
+	private BiFunction<String, long[], float[]> values;
 
 	/** Weights of one type. */
 	public SafetensorsWriter weights(Map<String, long[]> shapes, String dtype) {
@@ -38,6 +41,12 @@ public final class SafetensorsWriter {
 	/** The standard deviation of each tensor's values, by name (default 0.02). */
 	public SafetensorsWriter spread(ToDoubleFunction<String> spread) {
 		this.spread = spread;
+		return this;
+	}
+
+	/** Each float tensor's values by name and shape (row-major), in place of seeded Gaussians; rounded to the tensor's type. */
+	public SafetensorsWriter values(BiFunction<String, long[], float[]> values) {
+		this.values = values;
 		return this;
 	}
 
@@ -62,7 +71,10 @@ public final class SafetensorsWriter {
 			writeHeader(out, header.toString());
 			Random random = new Random(seed);
 			for (Map.Entry<String, Object[]> e : tensors.entrySet()) {
-				out.write(data((String) e.getValue()[0], elements((long[]) e.getValue()[1]), spread.applyAsDouble(e.getKey()), random));
+				String dtype = (String) e.getValue()[0];
+				long[] shape = (long[]) e.getValue()[1];
+				float[] given = values == null || dtype.startsWith("I") ? null : values.apply(e.getKey(), shape);
+				out.write(data(dtype, elements(shape), i -> given != null ? given[(int) i] : (float) (random.nextGaussian() * spread.applyAsDouble(e.getKey()))));
 			}
 		}
 		return file;
@@ -83,10 +95,14 @@ public final class SafetensorsWriter {
 		out.write(json);
 	}
 
-	private static byte[] data(String dtype, long n, double std, Random random) {
+	private interface Values {
+		float at(long i);
+	}
+
+	private static byte[] data(String dtype, long n, Values values) {
 		ByteBuffer b = ByteBuffer.allocate((int) (n * size(dtype))).order(ByteOrder.LITTLE_ENDIAN);
 		for (long i = 0; i < n; i++) {
-			float v = (float) (random.nextGaussian() * std);
+			float v = values.at(i);
 			switch (dtype) {
 			case "F32" -> b.putFloat(v);
 			case "F16" -> b.putShort(Float.floatToFloat16(v));

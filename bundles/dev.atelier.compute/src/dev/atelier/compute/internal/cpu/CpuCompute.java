@@ -587,6 +587,324 @@ public final class CpuCompute implements Compute {
 	}
 
 	@Override
+	public void activation(Activation f, Tensor x, Tensor out) {
+		Shapes.activation(x, out);
+		CpuTensor in = mine("activation", x), o = mine("activation", out);
+		run(() -> {
+			long count = in.bytes() / 4;
+			for (long i = 0; i < count; i++) {
+				o.data.setAtIndex(CpuTensor.FLOAT, i, apply(f, in.data.getAtIndex(CpuTensor.FLOAT, i)));
+			}
+		});
+	}
+
+	static float apply(Activation f, float x) {
+		return switch (f) {
+		case SILU -> x / (1f + (float) Math.exp(-x));
+		case GELU -> gelu(x);
+		case QUICK_GELU -> x / (1f + (float) Math.exp(-1.702 * x));
+		};
+	}
+
+	/**
+	 * x·Φ(x) = x/2 · erfc(−x/√2), erfc by its Chebyshev fit (fractional error below 1.2e-7 everywhere), so the
+	 * negative tail keeps its relative precision.
+	 */
+	static float gelu(float x) {
+		double z = -x / Math.sqrt(2);
+		double a = Math.abs(z);
+		double t = 1 / (1 + 0.5 * a);
+		double erfc = t * Math.exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806
+				+ t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+		return (float) (0.5 * x * (z >= 0 ? erfc : 2 - erfc));
+	}
+
+	@Override
+	public void geglu(Tensor x, Tensor out) {
+		Shapes.geglu(x, out);
+		CpuTensor in = mine("geglu", x), o = mine("geglu", out);
+		run(() -> {
+			int d = o.cols();
+			float[] half = new float[d];
+			eachRow(in, (r, row) -> {
+				for (int i = 0; i < d; i++) {
+					half[i] = row[i] * gelu(row[d + i]);
+				}
+				o.writeRow(r, half);
+			});
+		});
+	}
+
+	@Override
+	public void linear(Tensor weights, Tensor bias, Tensor x, Tensor out) {
+		Shapes.linear(weights, bias, x, out);
+		CpuTensor w = mine("linear", weights), in = mine("linear", x), o = mine("linear", out);
+		CpuTensor b = bias == null ? null : mine("linear", bias);
+		Packed regrouped = packed.get(w);
+		run(() -> {
+			matmul(w.weights(), regrouped == null ? null : regrouped.data(), in, o);
+			if (b != null) {
+				float[] add = parameter(b);
+				eachRow(o, (r, row) -> {
+					for (int i = 0; i < row.length; i++) {
+						row[i] += add[i];
+					}
+					o.writeRow(r, row);
+				});
+			}
+		});
+	}
+
+	/** A one-row parameter (bias, norm scale) of F32, F16 or BF16 as floats. */
+	private static float[] parameter(CpuTensor t) {
+		float[] values = new float[t.cols()];
+		t.weights().row(0, values);
+		return values;
+	}
+
+	/** Every value of an F32 tensor, row after row. */
+	private static float[] floats(CpuTensor t) {
+		float[] values = new float[t.rows() * t.cols()];
+		MemorySegment.copy(t.data, CpuTensor.FLOAT, 0, values, 0, values.length);
+		return values;
+	}
+
+	@Override
+	public void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out) {
+		Shapes.layerNorm(x, weight, bias, out);
+		CpuTensor in = mine("layerNorm", x), w = mine("layerNorm", weight), b = mine("layerNorm", bias), o = mine("layerNorm", out);
+		run(() -> {
+			float[] scale = parameter(w);
+			float[] shift = parameter(b);
+			int cols = in.cols();
+			eachRow(in, (r, row) -> {
+				double sum = 0;
+				for (float v : row) {
+					sum += v;
+				}
+				double mean = sum / cols;
+				double ss = 0;
+				for (float v : row) {
+					ss += (v - mean) * (v - mean);
+				}
+				double inv = 1 / Math.sqrt(ss / cols + eps);
+				for (int i = 0; i < cols; i++) {
+					row[i] = (float) ((row[i] - mean) * inv) * scale[i] + shift[i];
+				}
+				o.writeRow(r, row);
+			});
+		});
+	}
+
+	@Override
+	public void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out) {
+		Shapes.groupNorm(x, groups, weight, bias, out);
+		CpuTensor in = mine("groupNorm", x), w = mine("groupNorm", weight), b = mine("groupNorm", bias), o = mine("groupNorm", out);
+		run(() -> {
+			float[] scale = parameter(w);
+			float[] shift = parameter(b);
+			float[] v = floats(in);
+			int cols = in.cols();
+			int per = cols / groups;
+			int pixels = in.rows();
+			// per channel then per group in doubles: the mean first, then the squared deviations from it
+			double[] mean = new double[groups];
+			for (int p = 0; p < pixels; p++) {
+				for (int c = 0; c < cols; c++) {
+					mean[c / per] += v[p * cols + c];
+				}
+			}
+			double count = (double) pixels * per;
+			for (int g = 0; g < groups; g++) {
+				mean[g] /= count;
+			}
+			double[] var = new double[groups];
+			for (int p = 0; p < pixels; p++) {
+				for (int c = 0; c < cols; c++) {
+					double d = v[p * cols + c] - mean[c / per];
+					var[c / per] += d * d;
+				}
+			}
+			float[] a = new float[cols];
+			float[] m = new float[cols];
+			for (int c = 0; c < cols; c++) {
+				int g = c / per;
+				a[c] = (float) (1 / Math.sqrt(var[g] / count + eps));
+				m[c] = (float) mean[g];
+			}
+			for (int p = 0; p < pixels; p++) {
+				for (int c = 0; c < cols; c++) {
+					float y = (v[p * cols + c] - m[c]) * a[c] * scale[c] + shift[c];
+					v[p * cols + c] = silu ? y / (1f + (float) Math.exp(-y)) : y;
+				}
+			}
+			MemorySegment.copy(v, 0, o.data, CpuTensor.FLOAT, 0, v.length);
+		});
+	}
+
+	@Override
+	public void conv2d(Tensor x, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
+		Shapes.conv2d(x, height, width, weight, bias, kernel, stride, padding, out);
+		CpuTensor in = mine("conv2d", x), w = mine("conv2d", weight), o = mine("conv2d", out);
+		CpuTensor b = bias == null ? null : mine("conv2d", bias);
+		run(() -> conv2d(in, height, width, w, b, kernel, stride, padding, o));
+	}
+
+	/**
+	 * Per output image row (split among the workers): each pixel's receptive field gathered in the weights' [in][ky][kx]
+	 * order, then a float dot product with every output channel's weights, dequantised once per call.
+	 */
+	private void conv2d(CpuTensor x, int height, int width, CpuTensor weight, CpuTensor bias, int kernel, int stride, int padding, CpuTensor out) {
+		int inC = x.cols();
+		int outC = weight.rows();
+		int k2 = kernel * kernel;
+		int patchLength = inC * k2;
+		int outH = Shapes.convOut(height, kernel, stride, padding);
+		int outW = Shapes.convOut(width, kernel, stride, padding);
+		float[] in = floats(x);
+		float[] w = new float[outC * patchLength];
+		float[] row = new float[patchLength];
+		Weights weights = weight.weights();
+		for (int o = 0; o < outC; o++) {
+			weights.row(o, row);
+			System.arraycopy(row, 0, w, o * patchLength, patchLength);
+		}
+		float[] shift = bias == null ? new float[outC] : parameter(bias);
+		long work = (long) outH * outW * outC * patchLength;
+		int chunks = pool == null || work < PARALLEL_WORK ? 1 : Math.min(outH, threads * 2);
+		parallel(chunks, chunk -> {
+			float[] patches = new float[outW * patchLength];
+			float[] result = new float[outW * outC];
+			for (int oy = chunk * outH / chunks, end = (chunk + 1) * outH / chunks; oy < end; oy++) {
+				for (int ox = 0; ox < outW; ox++) {
+					int base = ox * patchLength;
+					for (int ky = 0; ky < kernel; ky++) {
+						int iy = oy * stride + ky - padding;
+						for (int kx = 0; kx < kernel; kx++) {
+							int ix = ox * stride + kx - padding;
+							boolean inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
+							int from = (iy * width + ix) * inC;
+							for (int c = 0; c < inC; c++) {
+								patches[base + c * k2 + ky * kernel + kx] = inside ? in[from + c] : 0f;
+							}
+						}
+					}
+					for (int o = 0; o < outC; o++) {
+						result[ox * outC + o] = dot(w, o * patchLength, patches, base, patchLength) + shift[o];
+					}
+				}
+				MemorySegment.copy(result, 0, out.data, CpuTensor.FLOAT, (long) oy * outW * out.rowBytes(), outW * outC);
+			}
+		});
+	}
+
+	@Override
+	public void multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor out) {
+		Shapes.multiHeadAttention(q, k, v, heads, causal, out);
+		CpuTensor query = mine("multiHeadAttention", q), key = mine("multiHeadAttention", k), value = mine("multiHeadAttention", v);
+		CpuTensor o = mine("multiHeadAttention", out);
+		run(() -> multiHeadAttention(query, key, value, heads, causal, o));
+	}
+
+	/** A row of queries at a time per head: its scores over the keys, softmax, the weighted sum of the values. */
+	private void multiHeadAttention(CpuTensor q, CpuTensor k, CpuTensor v, int heads, boolean causal, CpuTensor out) {
+		int n = q.rows();
+		int m = k.rows();
+		int cols = q.cols();
+		int d = cols / heads;
+		float[] qf = floats(q);
+		float[] kf = floats(k);
+		float[] vf = floats(v);
+		float[] result = new float[n * cols];
+		float scale = (float) (1.0 / Math.sqrt(d));
+		long work = 2L * n * m * cols;
+		int rowChunks = pool == null || work < PARALLEL_WORK ? 1 : Math.max(1, Math.min(n, 2 * threads));
+		parallel(heads * rowChunks, task -> {
+			int h = task % heads;
+			int chunk = task / heads;
+			float[] scores = new float[m];
+			float[] acc = new float[d];
+			for (int r = chunk * n / rowChunks, end = (chunk + 1) * n / rowChunks; r < end; r++) {
+				int keys = causal ? r + 1 : m;
+				for (int t = 0; t < keys; t++) {
+					scores[t] = dot(qf, r * cols + h * d, kf, t * cols + h * d, d) * scale;
+				}
+				softmax(scores, keys);
+				Arrays.fill(acc, 0f);
+				for (int t = 0; t < keys; t++) {
+					axpy(scores[t], vf, t * cols + h * d, acc, d);
+				}
+				System.arraycopy(acc, 0, result, r * cols + h * d, d);
+			}
+		});
+		MemorySegment.copy(result, 0, out.data, CpuTensor.FLOAT, 0, result.length);
+	}
+
+	@Override
+	public void upsampleNearest2x(Tensor x, int height, int width, Tensor out) {
+		Shapes.upsampleNearest2x(x, height, width, out);
+		CpuTensor in = mine("upsampleNearest2x", x), o = mine("upsampleNearest2x", out);
+		run(() -> eachRow(in, (p, row) -> {
+			int y = p / width;
+			int xx = p % width;
+			for (int dy = 0; dy < 2; dy++) {
+				for (int dx = 0; dx < 2; dx++) {
+					o.writeRow((2 * y + dy) * 2 * width + 2 * xx + dx, row);
+				}
+			}
+		}));
+	}
+
+	@Override
+	public void pad(Tensor x, int height, int width, int top, int bottom, int left, int right, Tensor out) {
+		Shapes.pad(x, height, width, top, bottom, left, right, out);
+		CpuTensor in = mine("pad", x), o = mine("pad", out);
+		run(() -> {
+			o.data.fill((byte) 0);
+			int outWidth = width + left + right;
+			for (int y = 0; y < height; y++) {
+				long from = (long) y * width * in.rowBytes();
+				long to = ((long) (y + top) * outWidth + left) * o.rowBytes();
+				MemorySegment.copy(in.data, from, o.data, to, width * in.rowBytes());
+			}
+		});
+	}
+
+	@Override
+	public void concatColumns(Tensor a, Tensor b, Tensor out) {
+		Shapes.concatColumns(a, b, out);
+		CpuTensor x = mine("concatColumns", a), y = mine("concatColumns", b), o = mine("concatColumns", out);
+		run(() -> {
+			for (int r = 0; r < o.rows(); r++) {
+				MemorySegment.copy(x.data, r * x.rowBytes(), o.data, r * o.rowBytes(), x.rowBytes());
+				MemorySegment.copy(y.data, r * y.rowBytes(), o.data, r * o.rowBytes() + x.rowBytes(), y.rowBytes());
+			}
+		});
+	}
+
+	@Override
+	public void timestepEmbedding(Tensor timesteps, Tensor out) {
+		Shapes.timestepEmbedding(timesteps, out);
+		CpuTensor t = mine("timestepEmbedding", timesteps), o = mine("timestepEmbedding", out);
+		run(() -> {
+			int half = o.cols() / 2;
+			float[] row = new float[o.cols()];
+			float logPeriod = (float) -Math.log(10000);
+			for (int r = 0; r < o.rows(); r++) {
+				float time = t.getFloat(0, r);
+				for (int j = 0; j < half; j++) {
+					// float32 steps as diffusers takes them: the exponent, its exp, the product with t
+					float frequency = (float) Math.exp(logPeriod * j / half);
+					float angle = time * frequency;
+					row[j] = (float) Math.cos(angle);
+					row[half + j] = (float) Math.sin(angle);
+				}
+				o.writeRow(r, row);
+			}
+		});
+	}
+
+	@Override
 	public void argmax(Tensor values, Tensor out) {
 		Shapes.argmax(values, out);
 		CpuTensor v = mine("argmax", values), o = mine("argmax", out);

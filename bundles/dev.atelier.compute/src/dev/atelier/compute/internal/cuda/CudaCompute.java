@@ -434,6 +434,66 @@ public final class CudaCompute implements Compute {
 	}
 
 	@Override
+	public void activation(Activation f, Tensor x, Tensor out) {
+		throw notBuilt("activation");
+	}
+
+	@Override
+	public void geglu(Tensor x, Tensor out) {
+		throw notBuilt("geglu");
+	}
+
+	@Override
+	public void linear(Tensor weights, Tensor bias, Tensor x, Tensor out) {
+		throw notBuilt("linear");
+	}
+
+	@Override
+	public void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out) {
+		throw notBuilt("layerNorm");
+	}
+
+	@Override
+	public void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out) {
+		throw notBuilt("groupNorm");
+	}
+
+	@Override
+	public void conv2d(Tensor x, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
+		throw notBuilt("conv2d");
+	}
+
+	@Override
+	public void multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor out) {
+		throw notBuilt("multiHeadAttention");
+	}
+
+	@Override
+	public void upsampleNearest2x(Tensor x, int height, int width, Tensor out) {
+		throw notBuilt("upsampleNearest2x");
+	}
+
+	@Override
+	public void pad(Tensor x, int height, int width, int top, int bottom, int left, int right, Tensor out) {
+		throw notBuilt("pad");
+	}
+
+	@Override
+	public void concatColumns(Tensor a, Tensor b, Tensor out) {
+		throw notBuilt("concatColumns");
+	}
+
+	@Override
+	public void timestepEmbedding(Tensor timesteps, Tensor out) {
+		throw notBuilt("timestepEmbedding");
+	}
+
+	/** The image operations of the Stable Diffusion engine run on the CPU backend only; their kernels are the next step. */
+	private static UnsupportedOperationException notBuilt(String op) {
+		return new UnsupportedOperationException(op + " is not built on CUDA yet (the CPU backend runs it)");
+	}
+
+	@Override
 	public void argmax(Tensor values, Tensor out) {
 		Shapes.argmax(values, out);
 		launch("argmax", values.rows(), 1, 1, 1024, own(values).address(), own(out).address(), values.cols());

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 
@@ -23,6 +24,7 @@ import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Sampler;
+import dev.atelier.diffusion.internal.pipeline.CheckpointModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -51,16 +53,17 @@ public final class GenerateCommand implements Subcommand {
 		}
 	}
 
-	@Command(name = "generate", header = "generate images with a Stable Diffusion ONNX pipeline (txt2img, img2img)", description = {
+	@Command(name = "generate", header = "generate images with Stable Diffusion (txt2img, img2img)", description = {
 			"Runs a Stable Diffusion 1.x/2.x pipeline in diffusers' ONNX layout (model_index.json, text_encoder/, unet/, vae_decoder/, "
-					+ "vae_encoder/, tokenizer/, scheduler/) and writes one PNG per image, with AUTOMATIC1111's \"parameters\" text in it. Prints the "
+					+ "vae_encoder/, tokenizer/, scheduler/), or an SD 1.x checkpoint on Atelier's native engine (txt2img, on the CPU), and writes one PNG per image, with AUTOMATIC1111's \"parameters\" text in it. Prints the "
 					+ "written files; progress goes to stderr." })
 	private final class Generate implements Callable<Integer> {
 
 		private final CommandContext ctx;
 
-		@Option(names = "--model", paramLabel = "DIR", required = true, description = {"the ONNX pipeline folder; a checkpoint file (.safetensors, .ckpt) or "
-				+ "diffusers safetensors folder is inspected and refused: its engine is not built yet"})
+		@Option(names = "--model", paramLabel = "FILE|DIR", required = true, description = {"a diffusers ONNX pipeline folder (ONNX Runtime), or an SD 1.x "
+				+ "checkpoint file (.safetensors, .ckpt) or diffusers safetensors folder (the native engine, on the CPU for now; other families are "
+				+ "inspected and refused)"})
 		private Path model;
 
 		@Option(names = "--prompt", paramLabel = "TEXT", required = true, description = "what to draw; CLIP reads 75 tokens, the rest is dropped with a warning")
@@ -108,14 +111,18 @@ public final class GenerateCommand implements Subcommand {
 
 		@Override
 		public Integer call() {
-			if (CheckpointReport.isCheckpoint(model)) {
+			if (CheckpointModel.isCheckpoint(model)) {
 				try {
-					ctx.err().println(CheckpointReport.of(model, null));
-					ctx.err().println("atelier generate: " + CheckpointReport.NOT_BUILT);
+					Optional<String> refusal = CheckpointReport.refusal(model);
+					if (refusal.isPresent()) {
+						ctx.err().println(CheckpointReport.of(model, null));
+						ctx.err().println("atelier generate: " + refusal.get());
+						return 1;
+					}
 				} catch (IOException e) {
 					ctx.err().println("atelier generate: " + e.getMessage());
+					return 1;
 				}
-				return 1;
 			}
 			GenerationRequest request;
 			try {

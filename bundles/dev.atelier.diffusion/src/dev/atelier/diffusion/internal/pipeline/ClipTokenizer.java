@@ -36,6 +36,8 @@ public final class ClipTokenizer {
 	/** The ids of the start and end tokens in OpenAI's CLIP vocabulary (Stable Diffusion 1.x and 2.x). */
 	public static final int START = 49406;
 	public static final int END = 49407;
+	/** CLIP's BPE merges as openai/CLIP ships them, beside this class. */
+	private static final String OPENAI_MERGES = "bpe_simple_vocab_16e6.txt.gz";
 	private static final int MERGES = 49152 - 256 - 2;
 	private static final String[] SPECIALS = { "<|startoftext|>", "<|endoftext|>" };
 	private static final Pattern WORDS = Pattern.compile(
@@ -106,33 +108,52 @@ public final class ClipTokenizer {
 
 	/** From a {@code merges.txt} or the gzipped OpenAI merges; errors name the file and line. */
 	public static ClipTokenizer fromMerges(Path file) throws IOException {
-		List<String> merges = readMerges(file, MERGES);
+		return withAllMerges(readMerges(file, MERGES), file.toString());
+	}
+
+	/** The merges CLIP was trained with, shipped in this bundle (openai/CLIP's file, MIT): what a checkpoint file, which has no tokenizer, uses. */
+	public static ClipTokenizer openAi() throws IOException {
+		try (InputStream raw = ClipTokenizer.class.getResourceAsStream(OPENAI_MERGES)) {
+			if (raw == null) {
+				throw new IOException("the diffusion bundle lacks CLIP's merges (" + OPENAI_MERGES + ")");
+			}
+			try (InputStream in = new GZIPInputStream(raw)) {
+				return withAllMerges(readMerges(in, OPENAI_MERGES, MERGES), OPENAI_MERGES);
+			}
+		}
+	}
+
+	private static ClipTokenizer withAllMerges(List<String> merges, String source) throws IOException {
 		if (merges.size() < MERGES) {
-			throw new IOException(file + ": CLIP needs " + MERGES + " merges; the file has " + merges.size());
+			throw new IOException(source + ": CLIP needs " + MERGES + " merges; the file has " + merges.size());
 		}
 		return new ClipTokenizer(merges);
 	}
 
 	private static List<String> readMerges(Path file, int limit) throws IOException {
-		List<String> merges = new ArrayList<>();
 		try (InputStream raw = Files.newInputStream(file);
-				InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-				BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-			String line;
-			int number = 0;
-			while ((line = reader.readLine()) != null && merges.size() < limit) {
-				number++;
-				if (number == 1 && line.contains("#version")) { // a header (OpenAI's file has its own name in front)
-					continue;
-				}
-				if (line.isBlank()) {
-					continue;
-				}
-				if (line.split(" ").length != 2) {
-					throw new IOException(file + " line " + number + ": a merge is two symbols separated by one space, not '" + line + "'");
-				}
-				merges.add(line);
+				InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+			return readMerges(in, file.toString(), limit);
+		}
+	}
+
+	private static List<String> readMerges(InputStream in, String source, int limit) throws IOException {
+		List<String> merges = new ArrayList<>();
+		BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+		String line;
+		int number = 0;
+		while ((line = reader.readLine()) != null && merges.size() < limit) {
+			number++;
+			if (number == 1 && line.contains("#version")) { // a header (OpenAI's file has its own name in front)
+				continue;
 			}
+			if (line.isBlank()) {
+				continue;
+			}
+			if (line.split(" ").length != 2) {
+				throw new IOException(source + " line " + number + ": a merge is two symbols separated by one space, not '" + line + "'");
+			}
+			merges.add(line);
 		}
 		return merges;
 	}

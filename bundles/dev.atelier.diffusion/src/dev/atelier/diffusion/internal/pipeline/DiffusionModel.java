@@ -1,21 +1,16 @@
 package dev.atelier.diffusion.internal.pipeline;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -27,6 +22,7 @@ import dev.atelier.diffusion.exec.ElementType;
 import dev.atelier.diffusion.exec.GraphExecutor;
 import dev.atelier.diffusion.exec.GraphSession;
 import dev.atelier.diffusion.exec.Placement;
+import dev.atelier.diffusion.exec.Tensor;
 import dev.atelier.diffusion.exec.TensorSpec;
 import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
 
@@ -35,7 +31,7 @@ import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
  * and outputs against what the pipeline feeds and reads, so that a wrong export fails here, naming the file, and
  * not in the middle of a generation. SDXL's second text encoder would be one more graph here.
  */
-public final class DiffusionModel implements AutoCloseable {
+public final class DiffusionModel implements PipelineModel {
 
 	static final String TEXT_ENCODER = "text_encoder/model.onnx";
 	static final String UNET = "unet/model.onnx";
@@ -43,7 +39,6 @@ public final class DiffusionModel implements AutoCloseable {
 	static final String VAE_ENCODER = "vae_encoder/model.onnx";
 	/** SD's latent scaling when the folder does not say (diffusers' ONNX exports do not). */
 	static final double DEFAULT_SCALING = 0.18215;
-	private static final Map<String, String> HASHES = new ConcurrentHashMap<>();
 
 	private final Path folder;
 	private final GraphExecutor executor;
@@ -218,6 +213,7 @@ public final class DiffusionModel implements AutoCloseable {
 	}
 
 	/** The folder's name, as AUTOMATIC1111 writes the model name. */
+	@Override
 	public String name() {
 		return folder.getFileName().toString();
 	}
@@ -226,18 +222,22 @@ public final class DiffusionModel implements AutoCloseable {
 		return placement;
 	}
 
+	@Override
 	public ClipTokenizer tokenizer() {
 		return tokenizer;
 	}
 
+	@Override
 	public SchedulerConfig schedulerConfig() {
 		return schedulerConfig;
 	}
 
+	@Override
 	public double scalingFactor() {
 		return scalingFactor;
 	}
 
+	@Override
 	public int latentChannels() {
 		return latentChannels;
 	}
@@ -276,6 +276,63 @@ public final class DiffusionModel implements AutoCloseable {
 		return vaeEncoder;
 	}
 
+	@Override
+	public float[] encodeText(int[] ids, int n) throws IOException {
+		boolean longs = textEncoder.input("input_ids").map(TensorSpec::type).orElse(ElementType.INT32) == ElementType.INT64;
+		Tensor in = longs ? Tensor.ofLongs(java.util.Arrays.stream(ids).asLongStream().toArray(), n, ClipTokenizer.LENGTH)
+				: Tensor.ofInts(ids, n, ClipTokenizer.LENGTH);
+		return textEncoder.run(Map.of("input_ids", in), Set.of("last_hidden_state")).get("last_hidden_state").floats();
+	}
+
+	@Override
+	public float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context) throws IOException {
+		float[] out = unet.run(Map.of("sample", Tensor.of(latents, batch, latentChannels, height, width), "timestep", timestep(timestep),
+				"encoder_hidden_states", Tensor.of(context, batch, ClipTokenizer.LENGTH, context.length / (batch * ClipTokenizer.LENGTH))),
+				Set.of("out_sample")).get("out_sample").floats();
+		if (out.length != latents.length) {
+			throw new IOException(unet.file() + ": output 'out_sample' has " + out.length + " values for an input of " + latents.length);
+		}
+		return out;
+	}
+
+	private Tensor timestep(double t) {
+		TensorSpec spec = unet.input("timestep").orElseThrow();
+		long[] shape = spec.rank() == 0 ? new long[0] : new long[] { 1 };
+		return switch (spec.type()) {
+		// as diffusers' np.array([t], dtype=int64): fractional timesteps are truncated
+		case INT64 -> Tensor.ofLongs(new long[] { (long) t }, shape);
+		case INT32 -> Tensor.ofInts(new int[] { (int) t }, shape);
+		default -> Tensor.of(new float[] { (float) t }, shape);
+		};
+	}
+
+	@Override
+	public Duration unetTime() {
+		return unet.engineTime();
+	}
+
+	@Override
+	public float[] decode(float[] latent, int height, int width) throws IOException {
+		Tensor out = vaeDecoder.run(Map.of("latent_sample", Tensor.of(latent, 1, latentChannels, height, width)), Set.of("sample")).get("sample");
+		if (out.dim(1) != 3 || out.dim(2) != 8L * height || out.dim(3) != 8L * width) {
+			throw new IOException(vaeDecoder.file() + ": output 'sample' is " + out + ", not [1, 3, " + 8 * height + ", " + 8 * width + "]");
+		}
+		return out.floats();
+	}
+
+	@Override
+	public float[] encodeImage(float[] pixels, int height, int width) throws IOException {
+		GraphSession encoder = vaeEncoder();
+		String name = encoderOutput(encoder);
+		Tensor out = encoder.run(Map.of("sample", Tensor.of(pixels, 1, 3, height, width)), Set.of(name)).get(name);
+		long per = (long) latentChannels * (height / 8) * (width / 8);
+		boolean gaussian = out.dim(1) == 2L * latentChannels;
+		if (out.floats().length != (gaussian ? 2 * per : per)) {
+			throw new IOException(encoder.file() + ": output '" + name + "' is " + out + ", not the latent of a " + width + "x" + height + " image");
+		}
+		return out.floats();
+	}
+
 	/** diffusers' export names the encoder's output latent_sample, Optimum's latent_parameters (mean and log-variance). */
 	static String encoderOutput(GraphSession encoder) {
 		return encoder.output("latent_parameters").isPresent() ? "latent_parameters" : "latent_sample";
@@ -294,41 +351,10 @@ public final class DiffusionModel implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * AUTOMATIC1111's short model hash: the first 10 hex digits of the SHA-256 of the UNet's graph and its external
-	 * weight files, in name order. Remembered for the process by the files' names, sizes and times, since reading a
-	 * few GB of weights takes seconds and a pipeline is loaded again after each eviction.
-	 */
+	/** AUTOMATIC1111's short model hash of the UNet's graph and its external weight files, in name order. */
+	@Override
 	public String hash() throws IOException {
-		List<Path> files;
-		try (Stream<Path> list = Files.list(folder.resolve("unet"))) {
-			files = list.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().endsWith(".json")).sorted().toList();
-		}
-		StringBuilder key = new StringBuilder();
-		for (Path f : files) {
-			key.append(f).append('|').append(Files.size(f)).append('|').append(Files.getLastModifiedTime(f).toMillis()).append('\n');
-		}
-		String known = HASHES.get(key.toString());
-		if (known != null) {
-			return known;
-		}
-		MessageDigest sha;
-		try {
-			sha = MessageDigest.getInstance("SHA-256");
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
-		byte[] buffer = new byte[1 << 16];
-		for (Path f : files) {
-			try (InputStream in = new DigestInputStream(Files.newInputStream(f), sha)) {
-				while (in.read(buffer) >= 0) {
-					// the digest sees every byte read
-				}
-			}
-		}
-		String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 10);
-		HASHES.put(key.toString(), hash);
-		return hash;
+		return ModelHash.ofFolder(folder.resolve("unet"), name -> !name.endsWith(".json"));
 	}
 
 	@Override

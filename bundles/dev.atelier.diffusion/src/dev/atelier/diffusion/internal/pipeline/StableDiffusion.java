@@ -14,8 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import javax.imageio.ImageIO;
@@ -23,10 +21,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 import dev.atelier.core.jobs.JobCancelledException;
-import dev.atelier.diffusion.exec.ElementType;
-import dev.atelier.diffusion.exec.GraphSession;
-import dev.atelier.diffusion.exec.Tensor;
-import dev.atelier.diffusion.exec.TensorSpec;
 import dev.atelier.diffusion.internal.scheduler.NoiseSource;
 import dev.atelier.diffusion.internal.scheduler.Scheduler;
 
@@ -50,14 +44,14 @@ public final class StableDiffusion {
 		}
 	}
 
-	private final DiffusionModel model;
+	private final PipelineModel model;
 	private volatile Timings timings = new Timings(0, Duration.ZERO, Duration.ZERO);
 
-	public StableDiffusion(DiffusionModel model) {
+	public StableDiffusion(PipelineModel model) {
 		this.model = model;
 	}
 
-	public DiffusionModel model() {
+	public PipelineModel model() {
 		return model;
 	}
 
@@ -106,13 +100,12 @@ public final class StableDiffusion {
 			}
 		}
 
-		GraphSession unet = model.unet();
-		long[] shape = { r.guided() ? 2L * batch : batch, channels, lh, lw };
+		int rows = r.guided() ? 2 * batch : batch;
 		float[] scaled = new float[batch * per];
 		float[] input = r.guided() ? new float[2 * batch * per] : scaled;
 		float[] eps = new float[batch * per];
 		float[] denoised = new float[batch * per];
-		Duration unetBefore = unet.engineTime();
+		Duration unetBefore = model.unetTime();
 		long loopStart = System.nanoTime();
 		for (int s = start; s < r.steps(); s++) {
 			checkCancelled(cancelled);
@@ -121,12 +114,7 @@ public final class StableDiffusion {
 				System.arraycopy(scaled, 0, input, 0, batch * per);
 				System.arraycopy(scaled, 0, input, batch * per, batch * per);
 			}
-			float[] out = unet.run(Map.of("sample", Tensor.of(input, shape), "timestep", timestep(unet, scheduler.timesteps()[s]),
-					"encoder_hidden_states", Tensor.of(context, shape[0], ClipTokenizer.LENGTH, context.length / (shape[0] * ClipTokenizer.LENGTH))),
-					Set.of("out_sample")).get("out_sample").floats();
-			if (out.length != input.length) {
-				throw new IOException(unet.file() + ": output 'out_sample' has " + out.length + " values for an input of " + input.length);
-			}
+			float[] out = model.predict(input, rows, lh, lw, scheduler.timesteps()[s], context);
 			if (r.guided()) {
 				float cfg = (float) r.cfgScale();
 				for (int i = 0; i < eps.length; i++) {
@@ -140,7 +128,7 @@ public final class StableDiffusion {
 			scheduler.step(eps, s, latents, noise);
 			listener.step(s - start + 1, r.steps() - start, previews(denoised, batch, channels, lh, lw));
 		}
-		timings = new Timings(r.steps() - start, Duration.ofNanos(System.nanoTime() - loopStart), unet.engineTime().minus(unetBefore));
+		timings = new Timings(r.steps() - start, Duration.ofNanos(System.nanoTime() - loopStart), model.unetTime().minus(unetBefore));
 
 		List<GeneratedImage> images = new ArrayList<>();
 		String hash = model.hash();
@@ -173,16 +161,12 @@ public final class StableDiffusion {
 			}
 		}
 		List<int[]> prompts = r.guided() ? List.of(tokenizer.encode(r.negativePrompt()), tokenizer.encode(r.prompt())) : List.of(tokenizer.encode(r.prompt()));
-		GraphSession encoder = model.textEncoder();
 		int n = prompts.size();
 		int[] ids = new int[n * ClipTokenizer.LENGTH];
 		for (int i = 0; i < n; i++) {
 			System.arraycopy(prompts.get(i), 0, ids, i * ClipTokenizer.LENGTH, ClipTokenizer.LENGTH);
 		}
-		boolean longs = encoder.input("input_ids").map(TensorSpec::type).orElse(ElementType.INT32) == ElementType.INT64;
-		Tensor in = longs ? Tensor.ofLongs(java.util.Arrays.stream(ids).asLongStream().toArray(), n, ClipTokenizer.LENGTH)
-				: Tensor.ofInts(ids, n, ClipTokenizer.LENGTH);
-		float[] hidden = encoder.run(Map.of("input_ids", in), Set.of("last_hidden_state")).get("last_hidden_state").floats();
+		float[] hidden = model.encodeText(ids, n);
 		int one = hidden.length / n;
 		float[] context = new float[one * n * r.batch()];
 		for (int p = 0; p < n; p++) {
@@ -191,17 +175,6 @@ public final class StableDiffusion {
 			}
 		}
 		return context;
-	}
-
-	private static Tensor timestep(GraphSession unet, double t) {
-		TensorSpec spec = unet.input("timestep").orElseThrow();
-		long[] shape = spec.rank() == 0 ? new long[0] : new long[] { 1 };
-		return switch (spec.type()) {
-		// as diffusers' np.array([t], dtype=int64): fractional timesteps are truncated
-		case INT64 -> Tensor.ofLongs(new long[] { (long) t }, shape);
-		case INT32 -> Tensor.ofInts(new int[] { (int) t }, shape);
-		default -> Tensor.of(new float[] { (float) t }, shape);
-		};
 	}
 
 	/** The init image in latent space, scaled, once per image of the batch. */
@@ -226,14 +199,8 @@ public final class StableDiffusion {
 				}
 			}
 		}
-		GraphSession encoder = model.vaeEncoder();
-		String name = DiffusionModel.encoderOutput(encoder);
-		Tensor out = encoder.run(Map.of("sample", Tensor.of(pixels, 1, 3, h, w)), Set.of(name)).get(name);
-		float[] latent = out.floats();
-		boolean gaussian = out.dim(1) == 2L * model.latentChannels();
-		if (latent.length != (gaussian ? 2 * per : per)) {
-			throw new IOException(encoder.file() + ": output '" + name + "' is " + out + ", not the latent of a " + w + "x" + h + " image");
-		}
+		float[] latent = model.encodeImage(pixels, h, w);
+		boolean gaussian = latent.length == 2 * per;
 		float[] init = new float[r.batch() * per];
 		float[] draw = new float[per];
 		for (int b = 0; b < r.batch(); b++) {
@@ -292,14 +259,9 @@ public final class StableDiffusion {
 	}
 
 	private BufferedImage decode(float[] z, int channels, int lh, int lw) throws IOException {
-		GraphSession decoder = model.vaeDecoder();
-		Tensor out = decoder.run(Map.of("latent_sample", Tensor.of(z, 1, channels, lh, lw)), Set.of("sample")).get("sample");
 		int h = lh * 8;
 		int w = lw * 8;
-		float[] x = out.floats();
-		if (out.dim(1) != 3 || out.dim(2) != h || out.dim(3) != w) {
-			throw new IOException(decoder.file() + ": output 'sample' is " + out + ", not [1, 3, " + h + ", " + w + "]");
-		}
+		float[] x = model.decode(z, lh, lw);
 		BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
 		int plane = w * h;
 		int[] rgb = new int[plane];

@@ -1,0 +1,160 @@
+package dev.atelier.diffusion.engine.internal;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import dev.atelier.compute.Compute.Activation;
+import dev.atelier.compute.Tensor;
+import dev.atelier.diffusion.checkpoint.Family;
+import dev.atelier.diffusion.checkpoint.UNetConfig;
+
+/**
+ * diffusers' UNet2DConditionModel as SD 1.x and 2.x configure it: a sinusoidal time embedding through two linear
+ * layers; per level resnet blocks (with the time embedding) each followed by a spatial transformer where the level has
+ * one, then a stride-2 convolution; the middle block; per level, mirrored, resnet blocks over the skip connection
+ * concatenated to the channels, transformers, nearest upsampling and a convolution; GroupNorm+SiLU and the output
+ * convolution. Heads follow the family's rule.
+ */
+final class UNet {
+
+	/** ResnetBlock2D's and the output norm's ε (the transformers' GroupNorm uses 1e-6, their LayerNorms 1e-5). */
+	private static final float EPS = 1e-5f;
+	private static final float TRANSFORMER_NORM_EPS = 1e-6f;
+
+	private final Layers layers;
+	private final UNetConfig config;
+	private final Family family;
+
+	UNet(Layers layers, UNetConfig config, Family family) {
+		this.layers = layers;
+		this.config = config;
+		this.family = family;
+	}
+
+	/**
+	 * The prediction (noise or v) for {@code sample} (height·width × in channels) at {@code timestep}, with
+	 * {@code context} (tokens × context width) for cross-attention.
+	 */
+	Tensor predict(Tensor sample, int height, int width, float timestep, Tensor context) {
+		int factor = 1 << (config.levels() - 1);
+		if (height % factor != 0 || width % factor != 0) {
+			throw new IllegalArgumentException("this UNet halves the latent " + (config.levels() - 1) + " times; " + width + "×" + height
+					+ " is not a multiple of " + factor);
+		}
+		String p = "unet.";
+		Tensor time = timeEmbedding(timestep);
+		try {
+			Tensor x = layers.conv(p + "conv_in", sample, height, width, 3, 1, 1);
+			Deque<Tensor> skips = new ArrayDeque<>();
+			skips.push(copy(x));
+			int h = height;
+			int w = width;
+			int[] depth = config.transformerDepth();
+			for (int i = 0; i < config.levels(); i++) {
+				String b = p + "down_blocks." + i + ".";
+				for (int j = 0; j < config.resBlocks(); j++) {
+					x = Layers.replace(x, layers.resnet(b + "resnets." + j, x, h, w, time, EPS));
+					if (depth[i] > 0) {
+						x = Layers.replace(x, transformer(b + "attentions." + j, x, h, w, context));
+					}
+					skips.push(copy(x));
+				}
+				if (i < config.levels() - 1) {
+					x = Layers.replace(x, layers.conv(b + "downsamplers.0.conv", x, h, w, 3, 2, 1));
+					h /= 2;
+					w /= 2;
+					skips.push(copy(x));
+				}
+			}
+			x = Layers.replace(x, layers.resnet(p + "mid_block.resnets.0", x, h, w, time, EPS));
+			if (config.midDepth() > 0) {
+				x = Layers.replace(x, transformer(p + "mid_block.attentions.0", x, h, w, context));
+			}
+			x = Layers.replace(x, layers.resnet(p + "mid_block.resnets.1", x, h, w, time, EPS));
+			for (int u = 0; u < config.levels(); u++) {
+				int i = config.levels() - 1 - u;
+				String b = p + "up_blocks." + u + ".";
+				for (int j = 0; j <= config.resBlocks(); j++) {
+					Tensor skip = skips.pop();
+					Tensor joined = layers.allocate(x.rows(), x.cols() + skip.cols());
+					layers.compute().concatColumns(x, skip, joined);
+					x.close();
+					skip.close();
+					x = Layers.replace(joined, layers.resnet(b + "resnets." + j, joined, h, w, time, EPS));
+					if (depth[i] > 0) {
+						x = Layers.replace(x, transformer(b + "attentions." + j, x, h, w, context));
+					}
+				}
+				if (u < config.levels() - 1) {
+					x = Layers.replace(x, layers.upsample(b + "upsamplers.0", x, h, w));
+					h *= 2;
+					w *= 2;
+				}
+			}
+			x = Layers.replace(x, layers.groupNorm(p + "conv_norm_out", x, EPS, true));
+			return Layers.replace(x, layers.conv(p + "conv_out", x, h, w, 3, 1, 1));
+		} finally {
+			time.close();
+		}
+	}
+
+	private Tensor copy(Tensor x) {
+		Tensor c = layers.allocate(x.rows(), x.cols());
+		layers.compute().copy(x, c);
+		return c;
+	}
+
+	/** SiLU(linear_2(SiLU(linear_1(sinusoids(t))))): what every resnet block projects (they all take it through SiLU first). */
+	private Tensor timeEmbedding(float timestep) {
+		try (Tensor t = layers.upload(new float[] { timestep }, 1, 1); Tensor sinusoids = layers.allocate(1, config.modelChannels())) {
+			layers.compute().timestepEmbedding(t, sinusoids);
+			try (Tensor hidden = layers.linear("unet.time_embedding.linear_1", sinusoids)) {
+				layers.activate(Activation.SILU, hidden);
+				Tensor emb = layers.linear("unet.time_embedding.linear_2", hidden);
+				layers.activate(Activation.SILU, emb);
+				return emb;
+			}
+		}
+	}
+
+	/**
+	 * diffusers' Transformer2DModel: GroupNorm, the input projection, per block self-attention, cross-attention to the
+	 * context and the GEGLU feed-forward (each after a LayerNorm, added back), the output projection, plus the input.
+	 */
+	private Tensor transformer(String prefix, Tensor x, int height, int width, Tensor context) {
+		int heads = family.unetHeads(x.cols());
+		Tensor h;
+		try (Tensor n = layers.groupNorm(prefix + ".norm", x, TRANSFORMER_NORM_EPS, false)) {
+			// a 1×1 convolution on pixel rows is the linear layer of its kernel
+			h = layers.linear(prefix + ".proj_in", n);
+		}
+		int blocks = blocks(prefix);
+		for (int k = 0; k < blocks; k++) {
+			String b = prefix + ".transformer_blocks." + k + ".";
+			try (Tensor n = layers.layerNorm(b + "norm1", h, EPS)) {
+				layers.addInto(h, layers.attention(b + "attn1", n, n, heads, false));
+			}
+			try (Tensor n = layers.layerNorm(b + "norm2", h, EPS)) {
+				layers.addInto(h, layers.attention(b + "attn2", n, context, heads, false));
+			}
+			try (Tensor n = layers.layerNorm(b + "norm3", h, EPS); Tensor proj = layers.linear(b + "ff.net.0.proj", n);
+					Tensor gated = layers.allocate(n.rows(), proj.cols() / 2)) {
+				layers.compute().geglu(proj, gated);
+				layers.addInto(h, layers.linear(b + "ff.net.2", gated));
+			}
+		}
+		Tensor out = layers.linear(prefix + ".proj_out", h);
+		h.close();
+		layers.compute().add(out, x, out);
+		return out;
+	}
+
+	/** The transformer blocks under {@code prefix}: the level's depth, as the checkpoint has them. */
+	private int blocks(String prefix) {
+		int k = 0;
+		while (layers.has(prefix + ".transformer_blocks." + k + ".norm1.weight")) {
+			k++;
+		}
+		return k;
+	}
+}

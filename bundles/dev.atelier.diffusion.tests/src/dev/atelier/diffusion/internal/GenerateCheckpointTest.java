@@ -1,0 +1,76 @@
+package dev.atelier.diffusion.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.diffusion.Infotext;
+import dev.atelier.testing.Psnr;
+import dev.atelier.testing.checkpoints.FormulaWeights;
+
+/**
+ * {@code atelier generate --model FILE.safetensors --device cpu}: a checkpoint file through the CLI, the diffusion queue
+ * and the native engine, against diffusers' image of the same weights, prompt and seed (fixture/engine-sd1).
+ */
+class GenerateCheckpointTest {
+
+	private static final Path FIXTURE = Path.of("fixture", "engine-sd1").toAbsolutePath();
+
+	@TempDir
+	Path root;
+	private DiffusionJobs diffusion;
+	private Path checkpoint;
+
+	@BeforeEach
+	void start() throws Exception {
+		diffusion = GenerateRun.queue(root);
+		checkpoint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F16", root.resolve("tiny-sd1.safetensors"));
+	}
+
+	@AfterEach
+	void stop() {
+		diffusion.close();
+	}
+
+	/** The reference's prompt, sampler, steps and guidance; {@code seed} and {@code more} as each test needs. */
+	private GenerateRun generate(String seed, String... more) {
+		List<String> args = new ArrayList<>(List.of("generate", "--model", checkpoint.toString(), "--device", "cpu", "--prompt", "a photo of a cat",
+				"--sampler", "euler", "--steps", "20", "--cfg", "7.5", "--seed", seed, "--size", "64x64"));
+		args.addAll(List.of(more));
+		return GenerateRun.of(diffusion, args);
+	}
+
+	@Test
+	void anSd1CheckpointFileGivesDiffusersImageWithItsParametersInThePng() throws IOException {
+		GenerateRun run = generate("1234");
+		assertEquals(0, run.code(), run.err());
+		Path png = Path.of(run.out().strip());
+		double psnr = Psnr.of(ImageIO.read(FIXTURE.resolve("pipeline.png").toFile()), ImageIO.read(png.toFile()));
+		assertTrue(psnr >= 35, "PSNR " + psnr + " dB against diffusers' image from the F16 file");
+		Map<String, String> settings = Infotext.parse(PngInfo.read(png).get(Infotext.CHUNK)).settings();
+		assertEquals("tiny-sd1", settings.get("Model"));
+		assertEquals("1234", settings.get("Seed"));
+		assertEquals("Euler", settings.get("Sampler"));
+	}
+
+	@Test
+	void img2imgFromACheckpointFileGivesDiffusersImage() throws IOException {
+		GenerateRun run = generate("99", "--init", FIXTURE.resolve("pipeline.png").toString(), "--strength", "0.6");
+		assertEquals(0, run.code(), run.err());
+		double psnr = Psnr.of(ImageIO.read(FIXTURE.resolve("img2img.png").toFile()), ImageIO.read(Path.of(run.out().strip()).toFile()));
+		assertTrue(psnr >= 35, "PSNR " + psnr + " dB against diffusers' img2img from the F16 file");
+	}
+}

@@ -1,0 +1,85 @@
+package dev.atelier.diffusion.internal.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import dev.atelier.compute.Compute;
+import dev.atelier.compute.ComputeRuntime;
+import dev.atelier.device.ComputeContext;
+import dev.atelier.device.DeviceService;
+import dev.atelier.device.LeaseRequest;
+import dev.atelier.device.VramLease;
+import dev.atelier.diffusion.GeneratedImage;
+import dev.atelier.diffusion.GenerationListener;
+import dev.atelier.diffusion.GenerationRequest;
+import dev.atelier.diffusion.Sampler;
+import dev.atelier.testing.Psnr;
+import dev.atelier.testing.Services;
+import dev.atelier.testing.checkpoints.FormulaWeights;
+
+/**
+ * A 20-step Euler image with CFG from a checkpoint file through the native engine on the CPU, against diffusers'
+ * StableDiffusionPipeline's image for the same weights, seed and prompt, and img2img from that image against
+ * StableDiffusionImg2ImgPipeline's (fixture/engine-sd1, made by releng/diffusion/make_engine_reference.py): issue 15's
+ * CPU points, PSNR ≥ 40 dB from an F32 file and ≥ 35 dB from an F16 file.
+ */
+class CheckpointPipelineTest {
+
+	private static final Path FIXTURE = Path.of("fixture", "engine-sd1").toAbsolutePath();
+
+	private VramLease lease;
+	private ComputeContext context;
+	private Compute compute;
+
+	@BeforeEach
+	void openTheCpu() throws Exception {
+		DeviceService devices = Services.await(StableDiffusion.class, DeviceService.class);
+		lease = devices.acquire("cpu", LeaseRequest.of("checkpoint pipeline test", 1L << 30));
+		context = devices.openContext(lease);
+		compute = Services.await(StableDiffusion.class, ComputeRuntime.class).open(context, 2);
+	}
+
+	@AfterEach
+	void close() {
+		context.close();
+		lease.close();
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "F32, false, 40", "F16, false, 35", "F32, true, 40", "F16, true, 35" })
+	void aTwentyStepEulerImageEqualsDiffusersPipeline(String dtype, boolean img2img, double minimumPsnr, @TempDir Path dir) throws IOException {
+		JsonObject p = JsonParser.parseString(Files.readString(FIXTURE.resolve("pipeline.json"))).getAsJsonObject();
+		Path file = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, dtype, dir.resolve("tiny-sd1-" + dtype + ".safetensors"));
+		// img2img starts from the txt2img reference image, with its own seed
+		GenerationRequest request = new GenerationRequest(p.get("prompt").getAsString(), p.get("negative_prompt").getAsString(),
+				Sampler.parse(p.get("sampler").getAsString()), p.get("steps").getAsInt(), p.get("cfg").getAsDouble(),
+				p.get(img2img ? "img2img_seed" : "seed").getAsLong(), p.get("width").getAsInt(), p.get("height").getAsInt(), 1,
+				img2img ? FIXTURE.resolve("pipeline.png") : null, p.get("strength").getAsDouble());
+		List<GeneratedImage> images;
+		try (CheckpointModel model = CheckpointModel.open(file, null, compute, compute, ClipTokenizer.openAi())) {
+			images = new StableDiffusion(model).generate(request, new GenerationListener() {
+			}, () -> false);
+		}
+		assertEquals(1, images.size());
+		String what = (img2img ? "img2img" : "txt2img") + " from " + dtype;
+		double psnr = Psnr.of(ImageIO.read(FIXTURE.resolve(img2img ? "img2img.png" : "pipeline.png").toFile()), images.get(0).image());
+		System.out.printf("checkpoint pipeline, %s: PSNR %.2f dB against diffusers%n", what, psnr);
+		assertTrue(psnr >= minimumPsnr, what + ": PSNR " + psnr + " dB against diffusers' image, under " + minimumPsnr);
+	}
+}

@@ -1,0 +1,164 @@
+package dev.atelier.diffusion.internal.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.atelier.compute.Compute;
+import dev.atelier.diffusion.checkpoint.Checkpoint;
+import dev.atelier.diffusion.engine.DiffusionNetworks;
+import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
+
+/**
+ * A checkpoint file (or diffusers safetensors folder) run by the native engine on the compute runtime: its networks
+ * one image at a time, the scheduler configuration its family releases (a folder's own scheduler_config.json), SD's
+ * latent scaling.
+ */
+public final class CheckpointModel implements PipelineModel {
+
+	/** SD 1.x's latent scaling (its VAE's scaling_factor). */
+	private static final double SCALING = 0.18215;
+
+	private final Checkpoint checkpoint;
+	private final DiffusionNetworks networks;
+	private final ClipTokenizer tokenizer;
+	private final SchedulerConfig schedulerConfig;
+	private final AutoCloseable release;
+	private long unetNanos;
+
+	private CheckpointModel(Checkpoint checkpoint, DiffusionNetworks networks, ClipTokenizer tokenizer, SchedulerConfig schedulerConfig,
+			AutoCloseable release) {
+		this.checkpoint = checkpoint;
+		this.networks = networks;
+		this.tokenizer = tokenizer;
+		this.schedulerConfig = schedulerConfig;
+		this.release = release;
+	}
+
+	/** Checkpoint files and diffusers folders of safetensors weights; ONNX pipeline folders are {@link DiffusionModel}'s. */
+	public static boolean isCheckpoint(Path model) {
+		return Files.isRegularFile(model) || (Files.isDirectory(model.resolve("unet")) && !Files.exists(model.resolve("unet/model.onnx")));
+	}
+
+	/**
+	 * Opens {@code model} (its VAE replaced by {@code vae} where not null) onto {@code compute}; {@code release} (the
+	 * compute, its context and lease) is closed with the model, or at once when opening fails.
+	 *
+	 * @throws IOException naming the file: unreadable, incomplete, or a family the engine does not run yet
+	 */
+	public static CheckpointModel open(Path model, Path vae, Compute compute, AutoCloseable release, ClipTokenizer tokenizer) throws IOException {
+		Checkpoint checkpoint = null;
+		try {
+			checkpoint = Checkpoint.open(model, vae);
+			Path schedulerFile = model.resolve("scheduler/scheduler_config.json");
+			SchedulerConfig scheduler = Files.isDirectory(model) && Files.isRegularFile(schedulerFile) ? SchedulerConfig.read(schedulerFile)
+					: SchedulerConfig.release(checkpoint.family(), checkpoint.prediction());
+			return new CheckpointModel(checkpoint, DiffusionNetworks.open(checkpoint, compute), tokenizer, scheduler, release);
+		} catch (IOException | RuntimeException e) {
+			if (checkpoint != null) {
+				checkpoint.close();
+			}
+			close(release);
+			if (e instanceof UnsupportedOperationException) {
+				throw new IOException(e.getMessage(), e);
+			}
+			throw e;
+		}
+	}
+
+	@Override
+	public String name() {
+		String file = checkpoint.source().getFileName().toString();
+		return Files.isDirectory(checkpoint.source()) ? file : file.replaceFirst("\\.[^.]+$", "");
+	}
+
+	/** Of the file itself, as AUTOMATIC1111's sha256 of a checkpoint; of the UNet's weight files in a folder. */
+	@Override
+	public String hash() throws IOException {
+		Path source = checkpoint.source();
+		if (!Files.isDirectory(source)) {
+			return ModelHash.of(List.of(source));
+		}
+		return ModelHash.ofFolder(source.resolve("unet"), name -> name.endsWith(".safetensors"));
+	}
+
+	@Override
+	public ClipTokenizer tokenizer() {
+		return tokenizer;
+	}
+
+	@Override
+	public SchedulerConfig schedulerConfig() {
+		return schedulerConfig;
+	}
+
+	@Override
+	public double scalingFactor() {
+		return SCALING;
+	}
+
+	@Override
+	public int latentChannels() {
+		return networks.latentChannels();
+	}
+
+	@Override
+	public float[] encodeText(int[] ids, int n) {
+		int length = networks.textLength();
+		int one = length * networks.contextWidth();
+		float[] out = new float[n * one];
+		for (int i = 0; i < n; i++) {
+			int[] prompt = Arrays.copyOfRange(ids, i * length, (i + 1) * length);
+			System.arraycopy(networks.encodeText(prompt), 0, out, i * one, one);
+		}
+		return out;
+	}
+
+	@Override
+	public float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context) {
+		long start = System.nanoTime();
+		int per = latents.length / batch;
+		int contextPer = context.length / batch;
+		float[] out = new float[latents.length];
+		for (int b = 0; b < batch; b++) {
+			float[] latent = Arrays.copyOfRange(latents, b * per, (b + 1) * per);
+			float[] c = Arrays.copyOfRange(context, b * contextPer, (b + 1) * contextPer);
+			System.arraycopy(networks.predict(latent, height, width, (float) timestep, c), 0, out, b * per, per);
+		}
+		unetNanos += System.nanoTime() - start;
+		return out;
+	}
+
+	@Override
+	public Duration unetTime() {
+		return Duration.ofNanos(unetNanos);
+	}
+
+	@Override
+	public float[] decode(float[] latent, int height, int width) {
+		return networks.decode(latent, height, width);
+	}
+
+	@Override
+	public float[] encodeImage(float[] pixels, int height, int width) {
+		return networks.encodeImage(pixels, height, width);
+	}
+
+	@Override
+	public void close() {
+		networks.close();
+		checkpoint.close();
+		close(release);
+	}
+
+	private static void close(AutoCloseable resource) {
+		try {
+			resource.close();
+		} catch (Exception e) {
+			throw new IllegalStateException("cannot free the engine's compute: " + e.getMessage(), e);
+		}
+	}
+}

@@ -1,0 +1,50 @@
+package dev.atelier.diffusion.internal.pipeline;
+
+import java.io.IOException;
+import java.time.Duration;
+
+import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
+
+/**
+ * The networks a {@link StableDiffusion} pipeline runs, and what it needs to know of them: ONNX graphs
+ * ({@link DiffusionModel}) or the native engine on a checkpoint file ({@link CheckpointModel}). Arrays are in PyTorch's
+ * layouts: latents {@code [batch][channels][height][width]}, text states {@code [n][77][width]}, images
+ * {@code [3][height][width]} with values around [−1, 1]. Errors name the file.
+ */
+public interface PipelineModel extends AutoCloseable {
+
+	/** The model's name as AUTOMATIC1111 writes it. */
+	String name();
+
+	/** AUTOMATIC1111's short model hash (10 hex digits). */
+	String hash() throws IOException;
+
+	ClipTokenizer tokenizer();
+
+	SchedulerConfig schedulerConfig();
+
+	double scalingFactor();
+
+	int latentChannels();
+
+	/** The last hidden states of {@code n} prompts' token ids ({@code n × 77}, one prompt after another). */
+	float[] encodeText(int[] ids, int n) throws IOException;
+
+	/** The UNet's output for {@code batch} latents of {@code height × width} at {@code timestep}, with one context per latent. */
+	float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context) throws IOException;
+
+	/** The time the UNet has taken so far, for the pipeline's overhead figure. */
+	Duration unetTime();
+
+	/** The image (8 times the latent's size) of one latent, already divided by the scaling factor. */
+	float[] decode(float[] latent, int height, int width) throws IOException;
+
+	/**
+	 * The VAE encoder's output for an image: the latent's mean then its log-variance (twice the latent channels), or the
+	 * latent itself.
+	 */
+	float[] encodeImage(float[] pixels, int height, int width) throws IOException;
+
+	@Override
+	void close();
+}

@@ -1,0 +1,61 @@
+package dev.atelier.testing.checkpoints;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Checkpoint weights given by a formula of each key and element index, computed bit for bit as
+ * releng/diffusion/make_engine_reference.py computes them, so that a test writes the very checkpoint diffusers' reference
+ * outputs were made from instead of committing it. Each value: murmur3's 32-bit finaliser of
+ * {@code fnv1a(key) ^ index·0x9E3779B1} as u in [−1, 1), then 1 + u/10 for a one-dimensional {@code .weight} (a norm's
+ * scale), u/10 for a one-dimensional {@code .bias}, u·√(3 / fan-in) for a matrix or kernel (fan-in: every dimension but
+ * the first), rounded once to float.
+ */
+public final class FormulaWeights {
+
+	/** The reduced SD 1.x of the engine's reference outputs: the script's configuration. */
+	public static final LdmLayout.Spec SD1_REFERENCE = new LdmLayout.Spec(LdmLayout.Kind.SD1, 4, 32, new int[] { 1, 2, 2 }, 2, new int[] { 1, 1, 0 }, 1,
+			new int[] { 128 }, new int[] { 2 }, 49408, 77, 32, new int[] { 1, 2, 2, 2 }, 1, 4, true);
+
+	private FormulaWeights() {
+	}
+
+	/** The values of tensor {@code key} of {@code shape}, row-major. */
+	public static float[] values(String key, long[] shape) {
+		long n = 1;
+		for (long d : shape) {
+			n *= d;
+		}
+		boolean vector = shape.length == 1;
+		boolean normScale = vector && key.endsWith(".weight");
+		double scale = vector ? 0 : Math.sqrt(3.0 / (n / shape[0]));
+		int seed = fnv1a(key);
+		float[] out = new float[(int) n];
+		for (int i = 0; i < n; i++) {
+			int h = seed ^ i * 0x9E3779B1;
+			h ^= h >>> 16;
+			h *= 0x85EBCA6B;
+			h ^= h >>> 13;
+			h *= 0xC2B2AE35;
+			h ^= h >>> 16;
+			double u = Integer.toUnsignedLong(h) / 4294967296.0 * 2 - 1;
+			// the script's very double operations, so that the rounding to float agrees
+			out[i] = (float) (normScale ? 1 + u / 10 : vector ? u / 10 : u * scale);
+		}
+		return out;
+	}
+
+	/** {@code spec}'s ldm single file with these weights as {@code dtype} (F32, F16 or BF16). */
+	public static Path write(LdmLayout.Spec spec, String dtype, Path file) throws IOException {
+		return new SafetensorsWriter().weights(LdmLayout.weights(spec), dtype).values(FormulaWeights::values).write(file);
+	}
+
+	private static int fnv1a(String key) {
+		int h = 0x811C9DC5;
+		for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+			h = (h ^ (b & 0xff)) * 0x01000193;
+		}
+		return h;
+	}
+}
