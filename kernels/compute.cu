@@ -1190,3 +1190,234 @@ extern "C" __global__ void attention_wide_f32(const float* q, const void* keys, 
 		float2* xds) {
 	attention_wide<false>(q, keys, vals, positions, heads, kvHeads, headSize, cacheRows, chunk, splits, out, partial, counters, xq, xds);
 }
+
+// ---- diffusion operations ------------------------------------------------------------------------------------------
+// Images are stored a pixel per row (pixels × channels, row-major pixels), F32; parameters (norm scales, biases) and
+// convolution weights are F32, F16 or BF16 (the suffix of each kernel's name). The CPU backend's CpuCompute is the
+// reference these are checked against (releng/gpu/ComputeCheck.java).
+
+/** x·Φ(x) with the exact normal CDF, as PyTorch's default GELU. */
+__device__ __forceinline__ float gelu_exact(float x) {
+	return 0.5f * x * erfcf(-x * 0.70710678118654752f);
+}
+
+/** f: 0 SiLU, 1 GELU, 2 quick GELU (x·σ(1.702x), OpenAI CLIP's). out may be x. */
+extern "C" __global__ void activation(const float* x, float* out, long count, int f) {
+	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+		float v = x[i];
+		out[i] = f == 1 ? gelu_exact(v) : v / (1.0f + expf(f == 0 ? -v : -1.702f * v));
+	}
+}
+
+/** out (n × d) = x[:, :d] · gelu(x[:, d:]) for x (n × 2d). */
+extern "C" __global__ void geglu(const float* x, float* out, long n, int d) {
+	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < n * d; i += (long) gridDim.x * blockDim.x) {
+		long r = i / d;
+		int c = i % d;
+		out[i] = x[r * 2 * d + c] * gelu_exact(x[r * 2 * d + d + c]);
+	}
+}
+
+template <int T> __device__ void bias_rows(float* out, const uint8_t* bias, long count, int cols) {
+	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+		out[i] += value<T>(bias, i % cols);
+	}
+}
+
+/** Per row: (x − mean) / sqrt(var + eps) · weight + bias, one block a row, the variance from the mean (two passes). */
+template <int T> __device__ void layer_norm(const float* x, const uint8_t* weight, const uint8_t* bias, float* out, int cols, float eps) {
+	const float* row = x + (long) blockIdx.x * cols;
+	float* o = out + (long) blockIdx.x * cols;
+	float s = 0.0f;
+	for (int i = threadIdx.x; i < cols; i += blockDim.x) {
+		s += row[i];
+	}
+	float mean = block_sum(s) / cols;
+	float ss = 0.0f;
+	for (int i = threadIdx.x; i < cols; i += blockDim.x) {
+		float d = row[i] - mean;
+		ss += d * d;
+	}
+	float inv = rsqrtf(block_sum(ss) / cols + eps);
+	for (int i = threadIdx.x; i < cols; i += blockDim.x) {
+		o[i] = (row[i] - mean) * inv * value<T>(weight, i) + value<T>(bias, i);
+	}
+}
+
+/**
+ * GroupNorm's statistics: block g sums its group's channels over every pixel, first the mean, then the squared
+ * deviations from it; stats[2g] = mean, stats[2g + 1] = 1 / sqrt(var + eps).
+ */
+extern "C" __global__ void group_stats(const float* x, float* stats, long pixels, int cols, int groups, float eps) {
+	int per = cols / groups;
+	int g = blockIdx.x;
+	long count = pixels * per;
+	float s = 0.0f;
+	for (long i = threadIdx.x; i < count; i += blockDim.x) {
+		s += x[(i / per) * cols + g * per + i % per];
+	}
+	float mean = block_sum(s) / count;
+	float ss = 0.0f;
+	for (long i = threadIdx.x; i < count; i += blockDim.x) {
+		float d = x[(i / per) * cols + g * per + i % per] - mean;
+		ss += d * d;
+	}
+	float var = block_sum(ss) / count;
+	if (threadIdx.x == 0) {
+		stats[2 * g] = mean;
+		stats[2 * g + 1] = rsqrtf(var + eps);
+	}
+}
+
+template <int T> __device__ void group_norm(const float* x, const float* stats, const uint8_t* weight, const uint8_t* bias, float* out, long count,
+		int cols, int per, int silu) {
+	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+		int c = i % cols;
+		int g = c / per;
+		float y = (x[i] - stats[2 * g]) * stats[2 * g + 1] * value<T>(weight, c) + value<T>(bias, c);
+		out[i] = silu ? y / (1.0f + expf(-y)) : y;
+	}
+}
+
+/**
+ * The receptive fields of output pixels first … first + pixels − 1 as rows of inC·kernel² values in the weights'
+ * [in][ky][kx] order (zeros outside the image), for a matrix product with the convolution's weights.
+ */
+extern "C" __global__ void im2col(const float* x, float* patches, int height, int width, int inC, int kernel, int stride, int padding, int outW,
+		long first, long pixels) {
+	int k2 = kernel * kernel;
+	long length = (long) inC * k2;
+	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < pixels * length; i += (long) gridDim.x * blockDim.x) {
+		long p = first + i / length;
+		int e = i % length;
+		int c = e / k2, ky = e % k2 / kernel, kx = e % kernel;
+		int iy = (int) (p / outW) * stride + ky - padding;
+		int ix = (int) (p % outW) * stride + kx - padding;
+		patches[i] = iy >= 0 && iy < height && ix >= 0 && ix < width ? x[((long) iy * width + ix) * inC + c] : 0.0f;
+	}
+}
+
+#define MHA_WARPS 4
+#define MHA_MAX_HEAD 256
+
+/**
+ * Multi-head attention without a cache, a warp per query row and head, the keys in chunks of 32 (a lane's score
+ * each) with the online softmax: the score matrix never exists. q (n × heads·d), k and v (m × heads·d); causal: row r
+ * sees keys 0 … r. Grid (ceil(n / MHA_WARPS), heads), MHA_WARPS warps a block; d ≤ MHA_MAX_HEAD.
+ */
+extern "C" __global__ void multi_head_attention(const float* q, const float* k, const float* v, float* out, int n, int m, int heads, int d,
+		int causal, float scale) {
+	__shared__ float qs[MHA_WARPS][MHA_MAX_HEAD];
+	int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+	int r = blockIdx.x * MHA_WARPS + warp;
+	int h = blockIdx.y;
+	long cols = (long) heads * d;
+	if (r < n) {
+		for (int e = lane; e < d; e += 32) {
+			qs[warp][e] = q[r * cols + (long) h * d + e] * scale;
+		}
+	}
+	__syncwarp();
+	if (r >= n) {
+		return;
+	}
+	float acc[MHA_MAX_HEAD / 32];
+#pragma unroll
+	for (int i = 0; i < MHA_MAX_HEAD / 32; i++) {
+		acc[i] = 0.0f;
+	}
+	float runningMax = -INFINITY, sum = 0.0f;
+	int keys = causal ? r + 1 : m;
+	for (int base = 0; base < keys; base += 32) {
+		int t = base + lane;
+		float s = -INFINITY;
+		if (t < keys) {
+			const float* kr = k + t * cols + (long) h * d;
+			s = 0.0f;
+			for (int e = 0; e < d; e++) {
+				s += qs[warp][e] * kr[e];
+			}
+		}
+		float chunkMax = warp_max(s);
+		float newMax = fmaxf(runningMax, chunkMax);
+		float rescale = expf(runningMax - newMax);
+		float p = t < keys ? expf(s - newMax) : 0.0f;
+		sum = sum * rescale + warp_sum(p);
+#pragma unroll
+		for (int i = 0; i < MHA_MAX_HEAD / 32; i++) {
+			acc[i] *= rescale;
+		}
+		int valid = min(32, keys - base);
+		for (int j = 0; j < valid; j++) {
+			float pj = __shfl_sync(0xffffffff, p, j);
+			const float* vr = v + (long) (base + j) * cols + (long) h * d;
+#pragma unroll
+			for (int i = 0; i < MHA_MAX_HEAD / 32; i++) {
+				int e = lane + 32 * i;
+				if (e < d) {
+					acc[i] += pj * vr[e];
+				}
+			}
+		}
+		runningMax = newMax;
+	}
+#pragma unroll
+	for (int i = 0; i < MHA_MAX_HEAD / 32; i++) {
+		int e = lane + 32 * i;
+		if (e < d) {
+			out[r * cols + (long) h * d + e] = acc[i] / sum;
+		}
+	}
+}
+
+/** Nearest-neighbour 2× upsampling of a height × width image stored a pixel per row. */
+extern "C" __global__ void upsample_nearest2x(const float* x, float* out, int height, int width, int cols) {
+	long count = 4L * height * width * cols;
+	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+		long p = i / cols;
+		int c = i % cols;
+		long oy = p / (2 * width), ox = p % (2 * width);
+		out[i] = x[((oy / 2) * width + ox / 2) * cols + c];
+	}
+}
+
+/** out[r] = a[r] ‖ b[r]. */
+extern "C" __global__ void concat_columns(const float* a, const float* b, float* out, long rows, int ac, int bc) {
+	long cols = ac + bc;
+	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < rows * cols; i += (long) gridDim.x * blockDim.x) {
+		long r = i / cols;
+		int c = i % cols;
+		out[i] = c < ac ? a[r * ac + c] : b[r * bc + c - ac];
+	}
+}
+
+/**
+ * Stable Diffusion's sinusoidal timestep embedding, in the CPU backend's arithmetic (float exponent, its exp, the
+ * float product with t; cos and sin of that float).
+ */
+extern "C" __global__ void timestep_embedding(const float* t, float* out, int n, int half) {
+	const float logPeriod = -9.210340371976184f; // (float) -ln 10000
+	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < (long) n * half; i += (long) gridDim.x * blockDim.x) {
+		int r = i / half, j = i % half;
+		float frequency = (float) exp((double) (logPeriod * j / half));
+		float angle = t[r] * frequency;
+		out[(long) r * 2 * half + j] = (float) cos((double) angle);
+		out[(long) r * 2 * half + half + j] = (float) sin((double) angle);
+	}
+}
+
+#define DIFFUSION_KERNELS(name, T)                                                                                                  \
+	extern "C" __global__ void bias_rows_##name(float* out, const uint8_t* bias, long count, int cols) {                             \
+		bias_rows<T>(out, bias, count, cols);                                                                                        \
+	}                                                                                                                                \
+	extern "C" __global__ void layer_norm_##name(const float* x, const uint8_t* weight, const uint8_t* bias, float* out, int cols,  \
+			float eps) {                                                                                                             \
+		layer_norm<T>(x, weight, bias, out, cols, eps);                                                                              \
+	}                                                                                                                                \
+	extern "C" __global__ void group_norm_##name(const float* x, const float* stats, const uint8_t* weight, const uint8_t* bias,    \
+			float* out, long count, int cols, int per, int silu) {                                                                   \
+		group_norm<T>(x, stats, weight, bias, out, count, cols, per, silu);                                                          \
+	}
+DIFFUSION_KERNELS(f32, F32)
+DIFFUSION_KERNELS(f16, F16)
+DIFFUSION_KERNELS(bf16, BF16)

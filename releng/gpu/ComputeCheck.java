@@ -8,8 +8,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Function;
 
 import dev.atelier.compute.Compute;
+import dev.atelier.compute.Compute.Activation;
 import dev.atelier.compute.Tensor;
 import dev.atelier.compute.TensorType;
 import dev.atelier.compute.internal.cpu.CpuCompute;
@@ -73,6 +75,7 @@ public final class ComputeCheck {
 				}
 				matmuls(own);
 				quantisedByWriter(own);
+				diffusionOperations(own);
 			}
 			try (Compute withCublas = CudaCompute.open(context)) {
 				if (withCublas.description().contains("cuBLAS")) {
@@ -80,6 +83,7 @@ public final class ComputeCheck {
 					for (TensorType type : WEIGHTS) {
 						batched(withCublas, type, 77, 96, 512);
 					}
+					diffusionOperations(withCublas);
 				} else {
 					System.out.println("== no cuBLAS on this host: " + CudaCompute.describe(gpu));
 				}
@@ -745,6 +749,107 @@ public final class ComputeCheck {
 		matrices.forEach(Tensor::close);
 		x.close();
 		out.close();
+	}
+
+	// ---- the Stable Diffusion engine's operations ------------------------------------------------------------------------
+
+	/** An operation on one compute, its inputs uploaded there, returning its output's rows. */
+	private interface OnCompute extends Function<Compute, float[][]> {
+	}
+
+	/** The operation on the GPU against the same operation on the CPU backend (the engine's reference, itself tested). */
+	private static void sameAsCpu(Compute gpu, String op, TensorType type, double tolerance, OnCompute run) {
+		report(op, type, run.apply(gpu), run.apply(cpu), tolerance);
+	}
+
+	private static Tensor param(Compute compute, TensorType type, float[][] rows) {
+		return compute.upload(type, rows.length, rows[0].length, encoded(type, rows));
+	}
+
+	/**
+	 * Shapes of SD 1.x's networks, scaled down: activations, GEGLU, linear layers with biases (a GEMV batch and a text
+	 * encoder's 77 rows), LayerNorm, GroupNorm (+SiLU), 3×3 convolutions (stride 1 and 2, 4 input channels as conv_in),
+	 * 1×1, self- and cross-attention and the text encoder's causal attention, upsampling, concatenation, timesteps.
+	 */
+	private static void diffusionOperations(Compute gpu) {
+		float[][] x = randomRows(256, 320, 1f);
+		for (Activation f : Activation.values()) {
+			sameAsCpu(gpu, "activation " + f, null, EXACT * 10, c -> {
+				Tensor out = c.allocate(TensorType.F32, 256, 320);
+				c.activation(f, floats(c, x), out);
+				return read(out);
+			});
+		}
+		sameAsCpu(gpu, "geglu", null, EXACT * 10, c -> {
+			Tensor out = c.allocate(TensorType.F32, 256, 160);
+			c.geglu(floats(c, x), out);
+			return read(out);
+		});
+		float[][] scale = randomRows(1, 320, 1f);
+		float[][] shift = randomRows(1, 320, 1f);
+		for (TensorType type : List.of(TensorType.F32, TensorType.F16, TensorType.BF16)) {
+			Weights w = weights(type, 96, 320);
+			for (int n : new int[] { 4, 77 }) {
+				float[][] in = randomRows(n, 320, 1f);
+				sameAsCpu(gpu, "linear n=" + n, type, ROUNDED, c -> {
+					Tensor out = c.allocate(TensorType.F32, n, 96);
+					c.linear(c.upload(type, 96, 320, w.stored()), param(c, type, new float[][] { Arrays.copyOf(shift[0], 96) }), floats(c, in), out);
+					return read(out);
+				});
+			}
+			sameAsCpu(gpu, "layerNorm", type, EXACT * 100, c -> {
+				Tensor out = c.allocate(TensorType.F32, 256, 320);
+				c.layerNorm(floats(c, x), param(c, type, scale), param(c, type, shift), 1e-5f, out);
+				return read(out);
+			});
+			for (boolean silu : new boolean[] { false, true }) {
+				sameAsCpu(gpu, "groupNorm" + (silu ? "+SiLU" : ""), type, EXACT * 100, c -> {
+					Tensor out = c.allocate(TensorType.F32, 256, 320);
+					c.groupNorm(floats(c, x), 32, param(c, type, scale), param(c, type, shift), 1e-6f, silu, out);
+					return read(out);
+				});
+			}
+			// 16 × 16 pixels: (in channels, out channels, kernel, stride, padding)
+			for (int[] k : new int[][] { { 64, 96, 3, 1, 1 }, { 64, 64, 3, 2, 1 }, { 4, 32, 3, 1, 1 }, { 96, 48, 1, 1, 0 } }) {
+				float[][] image = randomRows(256, k[0], 1f);
+				Weights kw = weights(type, k[1], k[0] * k[2] * k[2]);
+				int side = (16 + 2 * k[4] - k[2]) / k[3] + 1;
+				sameAsCpu(gpu, "conv2d " + k[0] + "→" + k[1] + " " + k[2] + "×" + k[2] + " stride " + k[3], type, ROUNDED, c -> {
+					Tensor out = c.allocate(TensorType.F32, side * side, k[1]);
+					c.conv2d(floats(c, image), 16, 16, c.upload(type, k[1], k[0] * k[2] * k[2], kw.stored()),
+							param(c, type, new float[][] { Arrays.copyOf(shift[0], k[1]) }), k[2], k[3], k[4], out);
+					return read(out);
+				});
+			}
+		}
+		// (queries, keys, heads, head size, causal): self-attention, cross-attention on 77 text states, CLIP's causal
+		for (int[] a : new int[][] { { 1024, 1024, 8, 40, 0 }, { 1024, 77, 8, 80, 0 }, { 77, 77, 12, 64, 1 }, { 33, 33, 2, 160, 0 } }) {
+			float[][] q = randomRows(a[0], a[2] * a[3], 1f);
+			float[][] k = randomRows(a[1], a[2] * a[3], 1f);
+			float[][] v = randomRows(a[1], a[2] * a[3], 1f);
+			sameAsCpu(gpu, "multiHeadAttention " + a[0] + "×" + a[1] + " " + a[2] + "×" + a[3] + (a[4] == 1 ? " causal" : ""), null, EXACT * 10, c -> {
+				Tensor out = c.allocate(TensorType.F32, a[0], a[2] * a[3]);
+				c.multiHeadAttention(floats(c, q), floats(c, k), floats(c, v), a[2], a[4] == 1, out);
+				return read(out);
+			});
+		}
+		float[][] small = randomRows(12 * 10, 24, 1f);
+		sameAsCpu(gpu, "upsampleNearest2x", null, 0, c -> {
+			Tensor out = c.allocate(TensorType.F32, 4 * 120, 24);
+			c.upsampleNearest2x(floats(c, small), 12, 10, out);
+			return read(out);
+		});
+		float[][] other = randomRows(120, 40, 1f);
+		sameAsCpu(gpu, "concatColumns", null, 0, c -> {
+			Tensor out = c.allocate(TensorType.F32, 120, 64);
+			c.concatColumns(floats(c, small), floats(c, other), out);
+			return read(out);
+		});
+		sameAsCpu(gpu, "timestepEmbedding", null, EXACT * 10, c -> {
+			Tensor out = c.allocate(TensorType.F32, 3, 320);
+			c.timestepEmbedding(floats(c, new float[][] { { 999f, 500.5f, 1f } }), out);
+			return read(out);
+		});
 	}
 
 	// ---- helpers ---------------------------------------------------------------------------------------------------------

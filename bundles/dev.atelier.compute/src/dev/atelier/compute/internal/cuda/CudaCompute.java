@@ -48,6 +48,11 @@ public final class CudaCompute implements Compute {
 	/** F16 weights dequantised for cuBLAS at most this many bytes at a time. */
 	private static final long DEQUANTIZED_BYTES = 64L << 20;
 	private static final long CUBLAS_WORKSPACE = 32L << 20;
+	/** Warps (query rows) per block of multi_head_attention, as kernels/compute.cu's MHA_WARPS. */
+	private static final int MHA_WARPS = 4;
+	/** A convolution's gathered receptive fields are multiplied this many bytes at a time. */
+	private static final long PATCH_BYTES = 256L << 20;
+	private static final int MAX_GRID_Y = 65535;
 	/**
 	 * {@code -Datelier.compute.profile=true}: every launch timed on the device ({@link #timed}) and captures run
 	 * eagerly, so that a decode step's time is known per kernel; the table goes to standard error at close. Launches
@@ -83,7 +88,7 @@ public final class CudaCompute implements Compute {
 	}
 
 	private enum Scratch {
-		X_QUANTIZED, X_HALF, W_HALF, ATTENTION, ATTENTION_COUNTERS, CUBLAS_WORKSPACE
+		X_QUANTIZED, X_HALF, W_HALF, ATTENTION, ATTENTION_COUNTERS, CUBLAS_WORKSPACE, GROUP_STATS, CONV_PATCHES
 	}
 
 	private CudaCompute(ComputeContext context, Optional<Cublas.Library> cublas) {
@@ -435,42 +440,102 @@ public final class CudaCompute implements Compute {
 
 	@Override
 	public void activation(Activation f, Tensor x, Tensor out) {
-		throw notBuilt("activation");
+		Shapes.activation(x, out);
+		long count = (long) x.rows() * x.cols();
+		launch("activation", gridStride(count), 1, 1, THREADS, own(x).address(), own(out).address(), count, f.ordinal());
 	}
 
 	@Override
 	public void geglu(Tensor x, Tensor out) {
-		throw notBuilt("geglu");
+		Shapes.geglu(x, out);
+		launch("geglu", gridStride((long) out.rows() * out.cols()), 1, 1, THREADS, own(x).address(), own(out).address(), (long) out.rows(), out.cols());
 	}
 
 	@Override
 	public void linear(Tensor weights, Tensor bias, Tensor x, Tensor out) {
-		throw notBuilt("linear");
+		Shapes.linear(weights, bias, x, out);
+		products(List.of(weights), x, List.of(out));
+		addBias(bias, out);
+	}
+
+	/** out's rows += bias (none when null). */
+	private void addBias(Tensor bias, Tensor out) {
+		if (bias != null) {
+			long count = (long) out.rows() * out.cols();
+			launch("bias_rows_" + suffix(bias.type()), gridStride(count), 1, 1, THREADS, own(out).address(), own(bias).address(), count, out.cols());
+		}
 	}
 
 	@Override
 	public void layerNorm(Tensor x, Tensor weight, Tensor bias, float eps, Tensor out) {
-		throw notBuilt("layerNorm");
+		Shapes.layerNorm(x, weight, bias, out);
+		sameParameterType("layerNorm", weight, bias);
+		launch("layer_norm_" + suffix(weight.type()), x.rows(), 1, 1, NORM_THREADS, own(x).address(), own(weight).address(), own(bias).address(),
+				own(out).address(), x.cols(), eps);
+	}
+
+	/** The kernels read a norm's scale and shift in one type, as checkpoints store them. */
+	private static void sameParameterType(String op, Tensor weight, Tensor bias) {
+		if (weight.type() != bias.type()) {
+			throw new IllegalArgumentException(op + ": weight " + weight.type() + " and bias " + bias.type() + " on CUDA must be of one type");
+		}
 	}
 
 	@Override
 	public void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out) {
-		throw notBuilt("groupNorm");
+		Shapes.groupNorm(x, groups, weight, bias, out);
+		sameParameterType("groupNorm", weight, bias);
+		long stats = scratch(Scratch.GROUP_STATS, 8L * groups).address();
+		launch("group_stats", groups, 1, 1, NORM_THREADS, own(x).address(), stats, (long) x.rows(), x.cols(), groups, eps);
+		long count = (long) x.rows() * x.cols();
+		launch("group_norm_" + suffix(weight.type()), gridStride(count), 1, 1, THREADS, own(x).address(), stats, own(weight).address(),
+				own(bias).address(), own(out).address(), count, x.cols(), x.cols() / groups, silu ? 1 : 0);
 	}
 
+	/**
+	 * As a matrix product: a 1×1 convolution multiplies the pixels directly; others gather receptive fields (im2col) a
+	 * slice of output pixels at a time into scratch, then multiply those.
+	 */
 	@Override
 	public void conv2d(Tensor x, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
-		throw notBuilt("conv2d");
+		Shapes.conv2d(x, height, width, weight, bias, kernel, stride, padding, out);
+		// a product of rows that are not whole 32-value blocks runs as GEMVs, one grid row per pixel: at most 65535
+		boolean gemv = weight.cols() % 32 != 0;
+		if (kernel == 1 && stride == 1 && padding == 0 && !(gemv && x.rows() > MAX_GRID_Y)) {
+			products(List.of(weight), x, List.of(out));
+		} else {
+			int length = weight.cols();
+			int outW = Shapes.convOut(width, kernel, stride, padding);
+			int pixels = out.rows();
+			int slice = (int) Math.max(1, Math.min(Math.min(pixels, gemv ? MAX_GRID_Y : Integer.MAX_VALUE), PATCH_BYTES / (4L * length)));
+			DeviceBuffer patches = scratch(Scratch.CONV_PATCHES, 4L * slice * length);
+			for (int first = 0; first < pixels; first += slice) {
+				int count = Math.min(slice, pixels - first);
+				launch("im2col", gridStride((long) count * length), 1, 1, THREADS, own(x).address(), patches.address(), height, width, x.cols(), kernel,
+						stride, padding, outW, (long) first, (long) count);
+				CudaTensor rows = new CudaTensor(this, TensorType.F32, count, length, patches, 0, null);
+				products(List.of(weight), rows, List.of(out.rows(first, count)));
+			}
+		}
+		addBias(bias, out);
 	}
 
 	@Override
 	public void multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor out) {
-		throw notBuilt("multiHeadAttention");
+		Shapes.multiHeadAttention(q, k, v, heads, causal, out);
+		int d = q.cols() / heads;
+		if (d > ATTENTION_MAX_HEAD) {
+			throw new IllegalArgumentException("multiHeadAttention: heads of " + d + " values; CUDA takes up to " + ATTENTION_MAX_HEAD);
+		}
+		launch("multi_head_attention", ceil(q.rows(), MHA_WARPS), heads, 1, 32 * MHA_WARPS, own(q).address(), own(k).address(), own(v).address(),
+				own(out).address(), q.rows(), k.rows(), heads, d, causal ? 1 : 0, (float) (1 / Math.sqrt(d)));
 	}
 
 	@Override
 	public void upsampleNearest2x(Tensor x, int height, int width, Tensor out) {
-		throw notBuilt("upsampleNearest2x");
+		Shapes.upsampleNearest2x(x, height, width, out);
+		launch("upsample_nearest2x", gridStride((long) out.rows() * out.cols()), 1, 1, THREADS, own(x).address(), own(out).address(), height, width,
+				x.cols());
 	}
 
 	@Override
@@ -480,18 +545,18 @@ public final class CudaCompute implements Compute {
 
 	@Override
 	public void concatColumns(Tensor a, Tensor b, Tensor out) {
-		throw notBuilt("concatColumns");
+		Shapes.concatColumns(a, b, out);
+		launch("concat_columns", gridStride((long) out.rows() * out.cols()), 1, 1, THREADS, own(a).address(), own(b).address(), own(out).address(),
+				(long) out.rows(), a.cols(), b.cols());
 	}
 
 	@Override
 	public void timestepEmbedding(Tensor timesteps, Tensor out) {
-		throw notBuilt("timestepEmbedding");
+		Shapes.timestepEmbedding(timesteps, out);
+		launch("timestep_embedding", gridStride((long) out.rows() * out.cols() / 2), 1, 1, THREADS, own(timesteps).address(), own(out).address(),
+				out.rows(), out.cols() / 2);
 	}
 
-	/** The image operations of the Stable Diffusion engine run on the CPU backend only; their kernels are the next step. */
-	private static UnsupportedOperationException notBuilt(String op) {
-		return new UnsupportedOperationException(op + " is not built on CUDA yet (the CPU backend runs it)");
-	}
 
 	@Override
 	public void argmax(Tensor values, Tensor out) {
