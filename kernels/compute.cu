@@ -1381,6 +1381,17 @@ extern "C" __global__ void upsample_nearest2x(const float* x, float* out, int he
 	}
 }
 
+/** Zero padding of a height × width image stored a pixel per row: top/left rows and columns before it, out outW wide. */
+extern "C" __global__ void pad_image(const float* x, float* out, int height, int width, int top, int left, int outH, int outW, int cols) {
+	long count = (long) outH * outW * cols;
+	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
+		long p = i / cols;
+		int c = i % cols;
+		int y = (int) (p / outW) - top, xx = (int) (p % outW) - left;
+		out[i] = y >= 0 && y < height && xx >= 0 && xx < width ? x[((long) y * width + xx) * cols + c] : 0.0f;
+	}
+}
+
 /** out[r] = a[r] ‖ b[r]. */
 extern "C" __global__ void concat_columns(const float* a, const float* b, float* out, long rows, int ac, int bc) {
 	long cols = ac + bc;

@@ -769,7 +769,7 @@ public final class ComputeCheck {
 	/**
 	 * Shapes of SD 1.x's networks, scaled down: activations, GEGLU, linear layers with biases (a GEMV batch and a text
 	 * encoder's 77 rows), LayerNorm, GroupNorm (+SiLU), 3×3 convolutions (stride 1 and 2, 4 input channels as conv_in),
-	 * 1×1, self- and cross-attention and the text encoder's causal attention, upsampling, concatenation, timesteps.
+	 * 1×1, self- and cross-attention and the text encoder's causal attention, upsampling, padding, concatenation, timesteps.
 	 */
 	private static void diffusionOperations(Compute gpu) {
 		float[][] x = randomRows(256, 320, 1f);
@@ -837,6 +837,11 @@ public final class ComputeCheck {
 		sameAsCpu(gpu, "upsampleNearest2x", null, 0, c -> {
 			Tensor out = c.allocate(TensorType.F32, 4 * 120, 24);
 			c.upsampleNearest2x(floats(c, small), 12, 10, out);
+			return read(out);
+		});
+		sameAsCpu(gpu, "pad", null, 0, c -> {
+			Tensor out = c.allocate(TensorType.F32, 13 * 12, 24);
+			c.pad(floats(c, small), 12, 10, 0, 1, 0, 2, out);
 			return read(out);
 		});
 		float[][] other = randomRows(120, 40, 1f);

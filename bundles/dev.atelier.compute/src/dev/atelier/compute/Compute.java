@@ -16,8 +16,8 @@ import dev.atelier.device.Device;
  * its channels along the row); token ids and positions are
  * {@link TensorType#I32} vectors (one row). Shapes are checked when an operation is queued, and a mismatch throws
  * {@link IllegalArgumentException} naming the operation and the shapes. The operations of diffusion models
- * ({@link #activation} … {@link #timestepEmbedding}) run on the CPU backend only so far: the CUDA backend throws
- * {@link UnsupportedOperationException} naming them until their kernels are written.
+ * ({@link #activation} … {@link #timestepEmbedding}, {@link #pad}) have CUDA kernels that await their first check
+ * on a GPU (releng/gpu/ComputeCheck.java compares each with the CPU backend); engines keep them on the CPU until then.
  */
 public interface Compute extends AutoCloseable {
 

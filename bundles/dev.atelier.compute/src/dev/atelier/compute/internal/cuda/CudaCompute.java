@@ -540,7 +540,9 @@ public final class CudaCompute implements Compute {
 
 	@Override
 	public void pad(Tensor x, int height, int width, int top, int bottom, int left, int right, Tensor out) {
-		throw notBuilt("pad");
+		Shapes.pad(x, height, width, top, bottom, left, right, out);
+		launch("pad_image", gridStride((long) out.rows() * out.cols()), 1, 1, THREADS, own(x).address(), own(out).address(), height, width, top, left,
+				height + top + bottom, width + left + right, x.cols());
 	}
 
 	@Override
