@@ -185,7 +185,7 @@ class PngCodecTest {
 		// 100000 × 100000 grey: a few hundred bytes that claim ten gigapixels
 		byte[] bomb = png(100_000, 100_000, new byte[1000], 8, 0);
 		IOException e = assertThrows(IOException.class, () -> PngDecoder.decode(bomb, "bomb.png", 8192L * 8192));
-		assertEquals("bomb.png: 100000×100000 pixels are more than the 67108864 allowed here", e.getMessage());
+		assertEquals("bomb.png: 100000×100000 pixels are more than the 67108864 (8192×8192) allowed here", e.getMessage());
 	}
 
 	@Test

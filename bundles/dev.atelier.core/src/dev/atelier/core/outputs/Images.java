@@ -61,7 +61,8 @@ public final class Images {
 		return DESKTOP;
 	}
 
-	static boolean isJpeg(byte[] data) {
+	/** Whether the bytes start as a JPEG file does. */
+	public static boolean isJpeg(byte[] data) {
 		return data.length >= 3 && (data[0] & 0xFF) == 0xFF && (data[1] & 0xFF) == 0xD8 && (data[2] & 0xFF) == 0xFF;
 	}
 }

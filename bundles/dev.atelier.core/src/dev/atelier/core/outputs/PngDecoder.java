@@ -153,7 +153,9 @@ public final class PngDecoder {
 				throw new IOException("the header says " + Integer.toUnsignedString(width) + "×" + Integer.toUnsignedString(height) + " pixels");
 			}
 			if ((long) width * height > maxPixels) {
-				throw new IOException(width + "×" + height + " pixels are more than the " + maxPixels + " allowed here");
+				long side = (long) Math.sqrt(maxPixels);
+				throw new IOException(width + "×" + height + " pixels are more than the " + maxPixels + (side * side == maxPixels ? " (" + side + "×" + side + ")" : "")
+						+ " allowed here");
 			}
 			boolean valid = switch (colourType) {
 			case 0 -> depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
