@@ -16,7 +16,8 @@ public interface Subcommand {
 	 * A new command for one run: an object whose class is annotated with {@code @Command} (its {@code name} is the
 	 * word after {@code atelier}, its {@code header} the line of {@code atelier --help}) and implements
 	 * {@code Callable<Integer>}, whose result is the exit code (0 on success). A command made only of subcommands
-	 * ({@code @Command(subcommands = …)}) needs no {@code call}: run without one it is a usage error.
+	 * ({@code @Command(subcommands = …)}) needs no {@code call}: run without one it is a usage error. One that has
+	 * subcommands and a {@code call} runs itself when none is given.
 	 *
 	 * <p>Bad input found while running is thrown as {@link UsageException} (exit code 2); other failures are
 	 * reported on {@link CommandContext#err()} naming the file or option at fault, with a non-zero code.

@@ -1,7 +1,7 @@
 package dev.atelier.diffusion;
 
-import java.awt.image.BufferedImage;
+import dev.atelier.core.outputs.RgbImage;
 
 /** One image of a batch with the seed and parameters it was made with. */
-public record GeneratedImage(BufferedImage image, long seed, Infotext infotext) {
+public record GeneratedImage(RgbImage image, long seed, Infotext infotext) {
 }

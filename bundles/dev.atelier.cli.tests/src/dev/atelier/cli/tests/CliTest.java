@@ -94,6 +94,33 @@ class CliTest {
 		}
 	}
 
+	/** A command that runs itself and also has a subcommand, as {@code atelier serve} and {@code serve key}. */
+	@Command(name = "serve", header = "serves", subcommands = { Serve.Key.class })
+	static final class Serve implements Callable<Integer> {
+
+		@Override
+		public Integer call() {
+			return 7;
+		}
+
+		@Command(name = "key", header = "a key")
+		static final class Key implements Callable<Integer> {
+
+			@Override
+			public Integer call() {
+				return 9;
+			}
+		}
+	}
+
+	@Test
+	void aCommandWithSubcommandsAndACallRunsItselfWithoutOne() {
+		List<Subcommand> serve = List.of(ctx -> new Serve());
+		assertEquals(7, run(serve, "serve"));
+		assertEquals(9, run(serve, "serve", "key"));
+		assertEquals("", err());
+	}
+
 	private int run(String... args) {
 		return run(List.of(ctx -> new Paint(), ctx -> new Llm(), new CompletionCommand()), args);
 	}

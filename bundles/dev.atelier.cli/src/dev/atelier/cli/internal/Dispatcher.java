@@ -172,7 +172,10 @@ public final class Dispatcher {
 		return root;
 	}
 
-	/** Help first; a command made of subcommands needs one; Errors of a command are reported as its failure. */
+	/**
+	 * Help first; a command made only of subcommands (nothing to call) needs one; Errors of a command are reported as
+	 * its failure.
+	 */
 	private int execute(ParseResult parsed) {
 		Integer help = CommandLine.executeHelpRequest(parsed);
 		if (help != null) {
@@ -183,7 +186,7 @@ public final class Dispatcher {
 			leaf = leaf.subcommand();
 		}
 		CommandLine command = leaf.commandSpec().commandLine();
-		if (leaf != parsed && !command.getSubcommands().isEmpty()) {
+		if (leaf != parsed && !command.getSubcommands().isEmpty() && !(command.getCommand() instanceof Callable<?>)) {
 			throw new ParameterException(command, "a subcommand is needed: " + String.join(", ", command.getSubcommands().keySet()));
 		}
 		try {

@@ -28,14 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 
 class OutputsTest {
 
 	@TempDir
 	Path dir;
 
-	private static BufferedImage image() {
-		return new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+	private static RgbImage image() {
+		return new RgbImage(4, 4);
 	}
 
 	@Test
@@ -103,8 +104,8 @@ class OutputsTest {
 
 	@Test
 	void pngTextChunksRoundTripLatin1AndUnicode() throws IOException {
-		BufferedImage image = new BufferedImage(16, 8, BufferedImage.TYPE_INT_RGB);
-		image.setRGB(3, 4, 0x123456);
+		RgbImage image = new RgbImage(16, 8);
+		image.setRgb(3, 4, 0x123456);
 		Map<String, String> text = new LinkedHashMap<>();
 		text.put("parameters", "café au lait\nSteps: 1");
 		text.put("unicode", "猫 🐱 и кот");
@@ -112,7 +113,7 @@ class OutputsTest {
 		Files.write(file, PngInfo.encode(image, text));
 		assertEquals(text, PngInfo.read(file));
 		BufferedImage back = ImageIO.read(file.toFile());
-		assertEquals(0x123456, back.getRGB(3, 4) & 0xffffff, "the image itself is intact");
+		assertEquals(0x123456, back.getRGB(3, 4) & 0xffffff, "the image itself is intact (read back by ImageIO)");
 		byte[] bytes = Files.readAllBytes(file);
 		String raw = new String(bytes, StandardCharsets.ISO_8859_1);
 		assertTrue(raw.indexOf("tEXtparameters") > 0 && raw.indexOf("iTXtunicode") > 0, "tEXt for Latin-1, iTXt otherwise");
@@ -122,7 +123,7 @@ class OutputsTest {
 	void aFileThatIsNotAPngOrIsCutShortIsNamedInTheError() throws IOException {
 		Path text = Files.writeString(dir.resolve("x.png"), "not a png at all");
 		assertEquals(text + ": not a PNG file", assertThrows(IOException.class, () -> PngInfo.read(text)).getMessage());
-		byte[] png = PngInfo.encode(new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB), Map.of("parameters", "x"));
+		byte[] png = PngInfo.encode(new RgbImage(8, 8), Map.of("parameters", "x"));
 		Path cut = dir.resolve("cut.png");
 		Files.write(cut, Arrays.copyOf(png, 40));
 		assertEquals(cut + ": the PNG is cut short", assertThrows(IOException.class, () -> PngInfo.read(cut)).getMessage());

@@ -1,6 +1,5 @@
 package dev.atelier.core.internal;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 
 /** The outputs under the workspace the environment names. */
 @Component(service = Outputs.class)
@@ -60,7 +60,7 @@ public final class WorkspaceOutputs implements Outputs {
 	}
 
 	@Override
-	public Path writeNumbered(Path folder, String label, BufferedImage image, Map<String, String> text) throws IOException {
+	public Path writeNumbered(Path folder, String label, RgbImage image, Map<String, String> text) throws IOException {
 		byte[] png = PngInfo.encode(image, text);
 		Files.createDirectories(folder);
 		String safe = fileSafe(label);
@@ -82,7 +82,7 @@ public final class WorkspaceOutputs implements Outputs {
 	}
 
 	@Override
-	public void write(Path file, BufferedImage image, Map<String, String> text) throws IOException {
+	public void write(Path file, RgbImage image, Map<String, String> text) throws IOException {
 		byte[] png = PngInfo.encode(image, text);
 		AtomicFiles.write(file, out -> out.write(png));
 	}

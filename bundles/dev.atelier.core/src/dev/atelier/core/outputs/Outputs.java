@@ -1,6 +1,5 @@
 package dev.atelier.core.outputs;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,8 +44,8 @@ public interface Outputs {
 	 *
 	 * @return the file written
 	 */
-	Path writeNumbered(Path folder, String label, BufferedImage image, Map<String, String> text) throws IOException;
+	Path writeNumbered(Path folder, String label, RgbImage image, Map<String, String> text) throws IOException;
 
 	/** Writes the image as {@code file}, replacing it atomically (for an output path the user named). */
-	void write(Path file, BufferedImage image, Map<String, String> text) throws IOException;
+	void write(Path file, RgbImage image, Map<String, String> text) throws IOException;
 }

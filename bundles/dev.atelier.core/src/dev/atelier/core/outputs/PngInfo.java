@@ -1,6 +1,5 @@
 package dev.atelier.core.outputs;
 
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -14,14 +13,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
-import javax.imageio.ImageIO;
-
 /**
- * PNG text chunks: written as {@code tEXt} when the text is Latin-1 and as uncompressed UTF-8 {@code iTXt} when not
- * (as Pillow does for AUTOMATIC1111), read from {@code tEXt}, {@code zTXt} and {@code iTXt}. Written here because
- * ImageIO's metadata tree is heavier than the chunk format itself and its tEXt writer mangles non-Latin-1 text.
+ * PNG files as the outputs write them: 8-bit RGB, each row filtered the way that compresses best, with text chunks —
+ * {@code tEXt} when the text is Latin-1 and uncompressed UTF-8 {@code iTXt} when not (as Pillow does for
+ * AUTOMATIC1111) — right after the header; and the text chunks of any PNG, from {@code tEXt}, {@code zTXt} and
+ * {@code iTXt}. Written here rather than through ImageIO so that the headless product needs no {@code java.desktop}.
  */
 public final class PngInfo {
 
@@ -29,28 +29,93 @@ public final class PngInfo {
 	public static final String PARAMETERS = "parameters";
 
 	private static final byte[] SIGNATURE = { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	private static final int IDAT_SIZE = 1 << 20;
 
 	private PngInfo() {
 	}
 
 	/** The image as PNG bytes with the text chunks placed right after the header. */
-	public static byte[] encode(BufferedImage image, Map<String, String> text) throws IOException {
-		ByteArrayOutputStream png = new ByteArrayOutputStream();
-		if (!ImageIO.write(image, "png", png)) {
-			throw new IOException("no PNG writer for this image type");
-		}
-		byte[] bytes = png.toByteArray();
-		int afterHeader = SIGNATURE.length + 8 + 13 + 4; // IHDR: length, type, 13 bytes of data, CRC
-		ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 1024);
-		out.write(bytes, 0, afterHeader);
+	public static byte[] encode(RgbImage image, Map<String, String> text) throws IOException {
+		int w = image.width();
+		int h = image.height();
+		ByteArrayOutputStream out = new ByteArrayOutputStream(w * h + 1024);
+		out.writeBytes(SIGNATURE);
+		ByteBuffer header = ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+		writeChunk(out, "IHDR", header.array());
 		for (Map.Entry<String, String> e : text.entrySet()) {
-			writeChunk(out, e.getKey(), e.getValue());
+			writeText(out, e.getKey(), e.getValue());
 		}
-		out.write(bytes, afterHeader, bytes.length - afterHeader);
+		ByteArrayOutputStream compressed = new ByteArrayOutputStream(w * h);
+		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION);
+		try (DeflaterOutputStream z = new DeflaterOutputStream(compressed, deflater, 1 << 16)) {
+			int[] pixels = image.pixels();
+			byte[] previous = new byte[3 * w];
+			byte[] row = new byte[3 * w];
+			byte[][] filtered = new byte[5][1 + 3 * w];
+			for (int y = 0; y < h; y++) {
+				for (int x = 0; x < w; x++) {
+					int p = pixels[y * w + x];
+					row[3 * x] = (byte) (p >> 16);
+					row[3 * x + 1] = (byte) (p >> 8);
+					row[3 * x + 2] = (byte) p;
+				}
+				z.write(bestFilter(row, previous, filtered));
+				byte[] t = previous;
+				previous = row;
+				row = t;
+			}
+		} finally {
+			deflater.end();
+		}
+		byte[] data = compressed.toByteArray();
+		for (int at = 0; at < data.length || at == 0; at += IDAT_SIZE) {
+			writeChunk(out, "IDAT", Arrays.copyOfRange(data, at, Math.min(data.length, at + IDAT_SIZE)));
+		}
+		writeChunk(out, "IEND", new byte[0]);
 		return out.toByteArray();
 	}
 
-	private static void writeChunk(ByteArrayOutputStream out, String key, String value) {
+	/** The row under each of PNG's five filters; the one whose bytes, taken as signed, sum smallest (libpng's heuristic). */
+	private static byte[] bestFilter(byte[] row, byte[] prior, byte[][] out) {
+		int bpp = 3;
+		long best = Long.MAX_VALUE;
+		byte[] chosen = out[0];
+		for (int f = 0; f < 5; f++) {
+			byte[] o = out[f];
+			o[0] = (byte) f;
+			long sum = 0;
+			for (int i = 0; i < row.length; i++) {
+				int a = i >= bpp ? row[i - bpp] & 0xFF : 0;
+				int b = prior[i] & 0xFF;
+				int c = i >= bpp ? prior[i - bpp] & 0xFF : 0;
+				int predicted = switch (f) {
+				case 0 -> 0;
+				case 1 -> a;
+				case 2 -> b;
+				case 3 -> (a + b) >>> 1;
+				default -> paeth(a, b, c);
+				};
+				byte v = (byte) (row[i] - predicted);
+				o[i + 1] = v;
+				sum += Math.abs(v);
+			}
+			if (sum < best) {
+				best = sum;
+				chosen = o;
+			}
+		}
+		return chosen;
+	}
+
+	static int paeth(int a, int b, int c) {
+		int p = a + b - c;
+		int pa = Math.abs(p - a);
+		int pb = Math.abs(p - b);
+		int pc = Math.abs(p - c);
+		return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+	}
+
+	private static void writeText(ByteArrayOutputStream out, String key, String value) {
 		boolean latin1 = StandardCharsets.ISO_8859_1.newEncoder().canEncode(value) && !value.contains("\0");
 		ByteArrayOutputStream data = new ByteArrayOutputStream();
 		data.writeBytes(key.getBytes(StandardCharsets.ISO_8859_1));
@@ -61,8 +126,11 @@ public final class PngInfo {
 			data.writeBytes(new byte[] { 0, 0, 0, 0 }); // uncompressed, method 0, no language tag, no translated keyword
 			data.writeBytes(value.getBytes(StandardCharsets.UTF_8));
 		}
-		byte[] type = (latin1 ? "tEXt" : "iTXt").getBytes(StandardCharsets.US_ASCII);
-		byte[] payload = data.toByteArray();
+		writeChunk(out, latin1 ? "tEXt" : "iTXt", data.toByteArray());
+	}
+
+	private static void writeChunk(ByteArrayOutputStream out, String kind, byte[] payload) {
+		byte[] type = kind.getBytes(StandardCharsets.US_ASCII);
 		CRC32 crc = new CRC32();
 		crc.update(type);
 		crc.update(payload);

@@ -1,6 +1,10 @@
 package dev.atelier.core.secrets;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -23,4 +27,28 @@ public interface SecretStore {
 	 * such node.
 	 */
 	boolean remove(String path) throws IOException;
+
+	/** API keys and tokens are at most a few hundred characters; far more is a wrong file piped in. */
+	int MAX_KEY_CHARS = 16 * 1024;
+
+	/**
+	 * A key as a command reads it: the first line of {@code in} (never an argument, which shell history and {@code ps}
+	 * would show), stripped; refused once it passes {@link #MAX_KEY_CHARS} rather than held whole.
+	 *
+	 * @throws IllegalArgumentException when the line is empty or too long, saying which
+	 */
+	static String readKey(InputStream in) throws IOException {
+		StringBuilder key = new StringBuilder();
+		Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+		for (int c = reader.read(); c != -1 && c != '\n'; c = reader.read()) {
+			if (key.length() == MAX_KEY_CHARS) {
+				throw new IllegalArgumentException("the key on standard input is longer than " + MAX_KEY_CHARS + " characters: not an API key");
+			}
+			key.append((char) c);
+		}
+		if (key.toString().isBlank()) {
+			throw new IllegalArgumentException("no key on standard input");
+		}
+		return key.toString().strip();
+	}
 }

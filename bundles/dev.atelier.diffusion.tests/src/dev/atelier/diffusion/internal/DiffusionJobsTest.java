@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,6 +26,7 @@ import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.jobs.JobState;
 import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.sim.SimulatedDevices;
@@ -76,7 +76,7 @@ class DiffusionJobsTest {
 			long s = seed;
 			handles.add(diffusion.submit(TINY, request(seed, 3), "cpu", null, new GenerationListener() {
 				@Override
-				public void step(int step, int steps, List<BufferedImage> previews) {
+				public void step(int step, int steps, List<RgbImage> previews) {
 					if (step == 1) {
 						started.add(s);
 						running.add(handles.stream().filter(h -> h.state() == JobState.RUNNING).count());
@@ -118,7 +118,7 @@ class DiffusionJobsTest {
 		CountDownLatch release = new CountDownLatch(1);
 		JobHandle<List<Path>> first = diffusion.submit(TINY, request(1, 2), "cpu", null, new GenerationListener() {
 			@Override
-			public void step(int step, int steps, List<BufferedImage> previews) {
+			public void step(int step, int steps, List<RgbImage> previews) {
 				firstRunning.countDown();
 				try {
 					release.await(10, TimeUnit.SECONDS);
@@ -130,7 +130,7 @@ class DiffusionJobsTest {
 		List<Integer> secondSteps = new CopyOnWriteArrayList<>();
 		JobHandle<List<Path>> second = diffusion.submit(TINY, request(2, 2), "cpu", null, new GenerationListener() {
 			@Override
-			public void step(int step, int steps, List<BufferedImage> previews) {
+			public void step(int step, int steps, List<RgbImage> previews) {
 				secondSteps.add(step);
 			}
 		});

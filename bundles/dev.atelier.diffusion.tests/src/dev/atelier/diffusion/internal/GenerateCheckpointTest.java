@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.testing.Psnr;
@@ -58,7 +58,7 @@ class GenerateCheckpointTest {
 		GenerateRun run = generate("1234");
 		assertEquals(0, run.code(), run.err());
 		Path png = Path.of(run.out().strip());
-		double psnr = Psnr.of(ImageIO.read(FIXTURE.resolve("pipeline.png").toFile()), ImageIO.read(png.toFile()));
+		double psnr = Psnr.of(Images.read(FIXTURE.resolve("pipeline.png"), 1 << 24), Images.read(png, 1 << 24));
 		assertTrue(psnr >= 35, "PSNR " + psnr + " dB against diffusers' image from the F16 file");
 		Map<String, String> settings = Infotext.parse(PngInfo.read(png).get(Infotext.CHUNK)).settings();
 		assertEquals("tiny-sd1", settings.get("Model"));
@@ -70,7 +70,7 @@ class GenerateCheckpointTest {
 	void img2imgFromACheckpointFileGivesDiffusersImage() throws IOException {
 		GenerateRun run = generate("99", "--init", FIXTURE.resolve("pipeline.png").toString(), "--strength", "0.6");
 		assertEquals(0, run.code(), run.err());
-		double psnr = Psnr.of(ImageIO.read(FIXTURE.resolve("img2img.png").toFile()), ImageIO.read(Path.of(run.out().strip()).toFile()));
+		double psnr = Psnr.of(Images.read(FIXTURE.resolve("img2img.png"), 1 << 24), Images.read(Path.of(run.out().strip()), 1 << 24));
 		assertTrue(psnr >= 35, "PSNR " + psnr + " dB against diffusers' img2img from the F16 file");
 	}
 }

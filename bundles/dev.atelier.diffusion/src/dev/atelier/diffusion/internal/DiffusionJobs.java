@@ -1,6 +1,5 @@
 package dev.atelier.diffusion.internal;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -23,6 +22,7 @@ import org.osgi.service.component.annotations.Reference;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.core.jobs.JobContext;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
@@ -47,7 +47,7 @@ import dev.atelier.diffusion.Infotext;
 import dev.atelier.diffusion.internal.pipeline.StableDiffusion;
 import dev.atelier.diffusion.exec.GraphExecutor;
 import dev.atelier.diffusion.exec.Placement;
-import dev.atelier.diffusion.internal.ort.OrtExecutor;
+import dev.atelier.diffusion.internal.ort.GraphExecutors;
 
 /**
  * The diffusion queue: a lane per device, one thread that runs its jobs one at a time in the order submitted (they
@@ -73,7 +73,7 @@ public final class DiffusionJobs implements DiffusionService {
 
 	@Activate
 	public DiffusionJobs(@Reference JobService jobs, @Reference DeviceService devices, @Reference Outputs outputs, @Reference ComputeRuntime runtime) {
-		this(jobs, devices, outputs, new OrtExecutor(), runtime);
+		this(jobs, devices, outputs, GraphExecutors.onnx(), runtime);
 	}
 
 	DiffusionJobs(JobService jobs, DeviceService devices, Outputs outputs, GraphExecutor executor, ComputeRuntime runtime) {
@@ -234,7 +234,7 @@ public final class DiffusionJobs implements DiffusionService {
 			ctx.begin("encoding the prompt", -1);
 			images = pipeline.diffusion().generate(r, new GenerationListener() {
 				@Override
-				public void step(int step, int steps, List<BufferedImage> previews) {
+				public void step(int step, int steps, List<RgbImage> previews) {
 					if (step == 1) {
 						ctx.begin("generating " + r.batch() + " image(s) on " + lane.deviceId, steps);
 					}

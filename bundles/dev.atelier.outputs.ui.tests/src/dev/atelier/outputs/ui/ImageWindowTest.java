@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.testing.ui.Displays;
 import dev.atelier.testing.ui.Screenshots;
 
@@ -46,10 +46,10 @@ class ImageWindowTest {
 		display = Display.getDefault();
 		parent = new Shell(display);
 		// left half red, right half blue, so that zooming and panning show in the pixels
-		BufferedImage image = new BufferedImage(64, 32, BufferedImage.TYPE_INT_RGB);
+		RgbImage image = new RgbImage(64, 32);
 		for (int y = 0; y < 32; y++) {
 			for (int x = 0; x < 64; x++) {
-				image.setRGB(x, y, x < 32 ? 0xff0000 : 0x0000ff);
+				image.setRgb(x, y, x < 32 ? 0xff0000 : 0x0000ff);
 			}
 		}
 		Map<String, String> text = new LinkedHashMap<>();

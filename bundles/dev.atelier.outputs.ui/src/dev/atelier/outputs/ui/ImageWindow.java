@@ -1,6 +1,5 @@
 package dev.atelier.outputs.ui;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +29,7 @@ import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
 
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.outputs.ui.internal.Zoom;
 
 /**
@@ -112,8 +112,8 @@ public final class ImageWindow {
 	 * @throws IOException naming the file when it cannot be read
 	 */
 	public static ImageWindow open(Shell parent, Path file) throws IOException {
-		BufferedImage read = SwtImages.read(file);
-		ImageData data = SwtImages.imageData(SwtImages.argb(read), read.getWidth(), read.getHeight());
+		RgbImage read = SwtImages.read(file);
+		ImageData data = SwtImages.imageData(SwtImages.argb(read), read.width(), read.height());
 		Map<String, String> text = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png") ? PngInfo.read(file) : Map.of();
 		ImageWindow window = new ImageWindow(parent, file, data, text);
 		Rectangle screen = parent.getMonitor().getClientArea();

@@ -1,13 +1,13 @@
 package dev.atelier.outputs.ui;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import javax.imageio.ImageIO;
-
 import org.eclipse.swt.graphics.ImageData;
 import org.eclipse.swt.graphics.PaletteData;
+
+import dev.atelier.core.outputs.Images;
+import dev.atelier.core.outputs.RgbImage;
 
 /**
  * Pixels into SWT image data. Image data is plain memory, so all of this runs off the UI thread; only turning it into
@@ -18,9 +18,12 @@ public final class SwtImages {
 	private SwtImages() {
 	}
 
-	/** The image's pixels as packed ARGB in rows. */
-	public static int[] argb(BufferedImage image) {
-		return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+	/** Larger images are refused before they are decoded (as init images and textures are). */
+	public static final long MAX_PIXELS = 8192L * 8192;
+
+	/** The image's pixels as packed RGB in rows. */
+	public static int[] argb(RgbImage image) {
+		return image.pixels();
 	}
 
 	/** Opaque 24-bit image data of packed ARGB pixels (alpha is dropped: generated images have none). */
@@ -37,9 +40,9 @@ public final class SwtImages {
 	}
 
 	/** The image scaled to fit the box ({@code enlarge}: also when it is smaller), as image data. */
-	public static ImageData fitted(BufferedImage image, int boxWidth, int boxHeight, boolean enlarge) {
-		int w = image.getWidth();
-		int h = image.getHeight();
+	public static ImageData fitted(RgbImage image, int boxWidth, int boxHeight, boolean enlarge) {
+		int w = image.width();
+		int h = image.height();
 		int[] size = Pixels.fit(w, h, boxWidth, boxHeight, enlarge);
 		return imageData(Pixels.resize(argb(image), w, h, size[0], size[1]), size[0], size[1]);
 	}
@@ -49,16 +52,7 @@ public final class SwtImages {
 	 *
 	 * @throws IOException naming the file when it cannot be read or is not an image
 	 */
-	public static BufferedImage read(Path file) throws IOException {
-		BufferedImage image;
-		try {
-			image = ImageIO.read(file.toFile());
-		} catch (IOException | RuntimeException e) {
-			throw new IOException(file + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
-		}
-		if (image == null) {
-			throw new IOException(file + ": not an image that can be read");
-		}
-		return image;
+	public static RgbImage read(Path file) throws IOException {
+		return Images.read(file, MAX_PIXELS);
 	}
 }

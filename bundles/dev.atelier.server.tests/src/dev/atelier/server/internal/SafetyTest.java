@@ -96,8 +96,10 @@ class SafetyTest {
 		}, true, StandardCharsets.UTF_8);
 		ServeCommand serve = TestServer.subcommand(ServeCommand.class);
 		int[] exit = new int[1];
-		Thread thread = new Thread(() -> exit[0] = Cli.run(List.of(serve), TestServer.context(workspace, out, System.err), List.of("serve", "--port", "0",
-				"--device", "cpu")));
+		Thread thread = new Thread(() -> {
+			exit[0] = Cli.run(List.of(serve), TestServer.context(workspace, out, System.err), List.of("serve", "--port", "0", "--device", "cpu"));
+			line.completeExceptionally(new AssertionError("serve ended with " + exit[0] + " before it listened: " + printed));
+		});
 		thread.start();
 		String listening = line.get();
 		HttpResponse<String> answer;

@@ -1,11 +1,14 @@
 package dev.atelier.server.internal;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.file.Files;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -20,6 +23,7 @@ import dev.atelier.cli.Subcommand;
 import dev.atelier.cli.UsageException;
 import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.secrets.SecretStore;
 import dev.atelier.device.DeviceService;
 import dev.atelier.llm.LlmService;
 import dev.atelier.server.Limits;
@@ -27,6 +31,7 @@ import dev.atelier.server.ServerApi;
 import dev.atelier.server.ServerContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code atelier serve}: the OpenAI- and Ollama-compatible server over the workspace's models, with the APIs plugins
@@ -43,6 +48,13 @@ public final class ServeCommand implements Subcommand {
 
 	@Reference
 	private JobService jobs;
+
+	@Reference
+	private SecretStore secrets;
+
+	/** Where {@code atelier serve key} keeps the server's key in the workspace's secure storage. */
+	static final String KEY_PATH = "dev.atelier.server";
+	static final String KEY_NAME = "apiKey";
 
 	private final List<ServerApi.Provider> contributed = new CopyOnWriteArrayList<>();
 
@@ -87,8 +99,9 @@ public final class ServeCommand implements Subcommand {
 					+ "and /api/show (Ollama). Where the diffusion capability is installed, images from its checkpoints/ too: "
 					+ "POST /v1/images/generations (OpenAI) and /sdapi/v1/ (AUTOMATIC1111's txt2img, img2img, progress, interrupt, sd-models, "
 					+ "samplers, options). Every request is a job, shown with the IDE's and the CLI's. "
-					+ "Listens on 127.0.0.1 unless --host says otherwise; any other address needs --api-key. "
-					+ "Runs until stopped (Ctrl+C or SIGTERM)." })
+					+ "Listens on 127.0.0.1 unless --host says otherwise; any other address needs a key: --api-key, or one stored "
+					+ "with 'atelier serve key' (which clients must then send on loopback too). Runs until stopped (Ctrl+C or SIGTERM)." },
+			subcommands = ServeCommand.Key.class)
 	static final class Serve implements Callable<Integer> {
 
 		private final CommandContext ctx;
@@ -140,9 +153,12 @@ public final class ServeCommand implements Subcommand {
 
 		@Override
 		public Integer call() throws Exception {
+			Optional<String> stored = apiKey == null ? storedKey() : Optional.empty();
+			String key = apiKey != null ? apiKey : stored.orElse(null);
 			// before anything is opened: a server reachable from elsewhere needs a key
-			if (!loopback(host) && (apiKey == null || apiKey.isBlank())) {
-				throw new UsageException("--host " + host + " is not a loopback address: give --api-key KEY too (clients send 'Authorization: Bearer KEY')");
+			if (!loopback(host) && (key == null || key.isBlank())) {
+				throw new UsageException("--host " + host + " is not a loopback address: give --api-key KEY too (clients send 'Authorization: Bearer KEY'),"
+						+ " or store one with 'atelier serve key'");
 			}
 			if (contextTokens < 1) {
 				throw new UsageException("--context must be at least 1, not " + contextTokens);
@@ -168,11 +184,12 @@ public final class ServeCommand implements Subcommand {
 				}
 			}, "atelier serve shutdown");
 			try (Models models = service.models(context, contextTokens);
-					AtelierServer server = new AtelierServer(host, port, apiKey, cors, limits, service.apis(models, context))) {
+					AtelierServer server = new AtelierServer(host, port, key, cors, limits, service.apis(models, context))) {
 				URI address = server.start();
 				Runtime.getRuntime().addShutdownHook(hook);
 				ctx.out().println("atelier serve: listening on " + address + " (OpenAI at " + address + "v1, Ollama at " + address + "api); models from "
-						+ context.models() + (models.folder().list().isEmpty() ? " (no LLM yet)" : ""));
+						+ context.models() + (models.folder().list().isEmpty() ? " (no LLM yet)" : "")
+						+ (stored.isPresent() ? "; clients send the key stored with 'atelier serve key'" : ""));
 				ctx.out().flush();
 				try {
 					stopped.await();
@@ -195,12 +212,51 @@ public final class ServeCommand implements Subcommand {
 			return 0;
 		}
 
+		/** The key stored with {@code atelier serve key}; a workspace that does not exist yet has none (and is not made). */
+		private Optional<String> storedKey() throws IOException {
+			if (!Files.isDirectory(ctx.environment().paths().workspaceRoot())) {
+				return Optional.empty();
+			}
+			return service.secrets.get(KEY_PATH, KEY_NAME).filter(k -> !k.isBlank());
+		}
+
 		private static boolean loopback(String host) throws UsageException {
 			try {
 				return InetAddress.getByName(host).isLoopbackAddress();
 			} catch (UnknownHostException e) {
 				throw new UsageException("--host " + host + " is not an address of this machine");
 			}
+		}
+	}
+
+	@Command(name = "key", header = "store or remove the server's API key in the workspace's secure storage", description = {
+			"The key is read from standard input (never an argument, which shell history and ps would show). Once stored, "
+					+ "'atelier serve' without --api-key requires it of every client, and may listen off loopback." })
+	static final class Key implements Callable<Integer> {
+
+		@ParentCommand
+		private Serve parent;
+
+		@Option(names = "--remove", description = "remove the stored key")
+		private boolean remove;
+
+		@Override
+		public Integer call() throws IOException, UsageException {
+			CommandContext ctx = parent.ctx;
+			SecretStore secrets = parent.service.secrets;
+			if (remove) {
+				ctx.err().println(secrets.remove(KEY_PATH) ? "atelier serve key: removed the server's key" : "atelier serve key: no key was stored; nothing removed");
+				return 0;
+			}
+			String key;
+			try {
+				key = SecretStore.readKey(System.in);
+			} catch (IllegalArgumentException e) {
+				throw new UsageException(e.getMessage());
+			}
+			secrets.put(KEY_PATH, KEY_NAME, key);
+			ctx.err().println("atelier serve key: stored the server's key in the workspace's secure storage; clients send 'Authorization: Bearer KEY'");
+			return 0;
 		}
 	}
 }

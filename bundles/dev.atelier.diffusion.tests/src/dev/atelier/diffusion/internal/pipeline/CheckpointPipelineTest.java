@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +20,7 @@ import com.google.gson.JsonParser;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.ComputeRuntime;
+import dev.atelier.core.outputs.Images;
 import dev.atelier.device.ComputeContext;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.LeaseRequest;
@@ -78,7 +78,7 @@ class CheckpointPipelineTest {
 		}
 		assertEquals(1, images.size());
 		String what = (img2img ? "img2img" : "txt2img") + " from " + dtype;
-		double psnr = Psnr.of(ImageIO.read(FIXTURE.resolve(img2img ? "img2img.png" : "pipeline.png").toFile()), images.get(0).image());
+		double psnr = Psnr.of(Images.read(FIXTURE.resolve(img2img ? "img2img.png" : "pipeline.png"), 1 << 24), images.get(0).image());
 		System.out.printf("checkpoint pipeline, %s: PSNR %.2f dB against diffusers%n", what, psnr);
 		assertTrue(psnr >= minimumPsnr, what + ": PSNR " + psnr + " dB against diffusers' image, under " + minimumPsnr);
 	}

@@ -44,7 +44,7 @@ class InitImageTest {
 	void aDecompressionBombIsRefusedByItsHeaderBeforeItIsUnpacked() throws IOException {
 		Path bomb = Files.write(dir.resolve("bomb.png"), pngHeader(100_000, 100_000));
 		IOException e = assertThrows(IOException.class, () -> StableDiffusion.readImage(bomb));
-		assertEquals(bomb + ": 100000×100000 pixels are more than the 67108864 (8192×8192) an init image may have", e.getMessage());
+		assertEquals(bomb + ": 100000×100000 pixels are more than the 67108864 (8192×8192) allowed here", e.getMessage());
 	}
 
 	@Test
@@ -53,7 +53,6 @@ class InitImageTest {
 		assertEquals(text + ": not an image format this reads (PNG, JPEG, BMP, GIF)",
 				assertThrows(IOException.class, () -> StableDiffusion.readImage(text)).getMessage());
 		Path truncated = Files.write(dir.resolve("cut.png"), pngHeader(64, 64)); // a header, and no pixel data
-		String message = assertThrows(IOException.class, () -> StableDiffusion.readImage(truncated)).getMessage();
-		assertEquals(truncated + ": cannot decode the image: ", message.substring(0, (truncated + ": cannot decode the image: ").length()));
+		assertEquals(truncated + ": the image data is cut short (0 of 12352 bytes)", assertThrows(IOException.class, () -> StableDiffusion.readImage(truncated)).getMessage());
 	}
 }

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.diffusion.Sampler;
 
 /** End to end on the tiny fixture with ONNX Runtime's CPU provider. */
@@ -57,8 +56,8 @@ class StableDiffusionTest {
 		return new GenerationRequest("a photograph of an astronaut riding a horse", "blurry", Sampler.EULER_A, 6, 7.5, seed, 64, 96, 1, null, 0.6);
 	}
 
-	private static int[] pixels(BufferedImage image) {
-		return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+	private static int[] pixels(RgbImage image) {
+		return image.pixels();
 	}
 
 	private static byte[] png(GeneratedImage image) throws IOException {
@@ -89,9 +88,9 @@ class StableDiffusionTest {
 	@ParameterizedTest
 	@EnumSource(Sampler.class)
 	void everySamplerMakesAnImageOfTheRequestedSize(Sampler sampler) throws IOException {
-		BufferedImage image = sd.generate(request(1).withSampler(sampler).withSize(96, 64), GenerationListener.NONE, () -> false).getFirst().image();
-		assertEquals(96, image.getWidth());
-		assertEquals(64, image.getHeight());
+		RgbImage image = sd.generate(request(1).withSampler(sampler).withSize(96, 64), GenerationListener.NONE, () -> false).getFirst().image();
+		assertEquals(96, image.width());
+		assertEquals(64, image.height());
 		int[] p = pixels(image);
 		assertTrue(java.util.Arrays.stream(p).distinct().count() > 100, sampler + " made a flat image: the latents blew up or vanished");
 	}
@@ -101,12 +100,12 @@ class StableDiffusionTest {
 		List<Integer> steps = new ArrayList<>();
 		sd.generate(request(3).withBatch(2), new GenerationListener() {
 			@Override
-			public void step(int step, int total, List<BufferedImage> previews) {
+			public void step(int step, int total, List<RgbImage> previews) {
 				steps.add(step);
 				assertEquals(6, total);
 				assertEquals(2, previews.size());
-				assertEquals(64 / 8, previews.getFirst().getWidth());
-				assertEquals(96 / 8, previews.getFirst().getHeight());
+				assertEquals(64 / 8, previews.getFirst().width());
+				assertEquals(96 / 8, previews.getFirst().height());
 			}
 		}, () -> false);
 		assertEquals(List.of(1, 2, 3, 4, 5, 6), steps);
@@ -117,7 +116,7 @@ class StableDiffusionTest {
 		AtomicInteger seen = new AtomicInteger();
 		assertThrows(JobCancelledException.class, () -> sd.generate(request(5).withSteps(20), new GenerationListener() {
 			@Override
-			public void step(int step, int total, List<BufferedImage> previews) {
+			public void step(int step, int total, List<RgbImage> previews) {
 				seen.set(step);
 			}
 		}, () -> seen.get() >= 2));
@@ -126,21 +125,21 @@ class StableDiffusionTest {
 
 	@Test
 	void img2imgStartsFromTheInitImageAndRunsStrengthTimesTheSteps() throws IOException {
-		BufferedImage init = sd.generate(request(11), GenerationListener.NONE, () -> false).getFirst().image();
+		RgbImage init = sd.generate(request(11), GenerationListener.NONE, () -> false).getFirst().image();
 		Path file = dir.resolve("init.png");
-		ImageIO.write(init, "png", file.toFile());
+		Files.write(file, PngInfo.encode(init, Map.of()));
 		List<Integer> steps = new ArrayList<>();
 		GenerationRequest r = request(12).withSteps(10).withInit(file, 0.3);
 		GeneratedImage out = sd.generate(r, new GenerationListener() {
 			@Override
-			public void step(int step, int total, List<BufferedImage> previews) {
+			public void step(int step, int total, List<RgbImage> previews) {
 				steps.add(total);
 			}
 		}, () -> false).getFirst();
 		assertEquals(3, steps.size(), "strength 0.3 of 10 steps runs the last 3");
 		assertEquals("0.3", out.infotext().settings().get("Denoising strength"));
 		// a low strength keeps the init image closer than a txt2img image with the same seed
-		BufferedImage fresh = sd.generate(request(12).withSteps(10), GenerationListener.NONE, () -> false).getFirst().image();
+		RgbImage fresh = sd.generate(request(12).withSteps(10), GenerationListener.NONE, () -> false).getFirst().image();
 		assertTrue(distance(init, out.image()) < distance(init, fresh), "img2img at strength 0.3 stays near its init image");
 		GenerationRequest batch = r.withBatch(2);
 		List<GeneratedImage> two = sd.generate(batch, GenerationListener.NONE, () -> false);
@@ -148,7 +147,7 @@ class StableDiffusionTest {
 		assertNotEquals(two.get(0).seed(), two.get(1).seed());
 	}
 
-	private static double distance(BufferedImage a, BufferedImage b) {
+	private static double distance(RgbImage a, RgbImage b) {
 		double sum = 0;
 		int[] pa = pixels(a);
 		int[] pb = pixels(b);
@@ -204,7 +203,7 @@ class StableDiffusionTest {
 	void guidanceOffGeneratesAndTimesItsSteps() throws IOException {
 		GenerationRequest r = new GenerationRequest("a horse", "", Sampler.DDIM, 3, 1.0, 9, 64, 64, 1, null, 0.6);
 		assertFalse(r.guided());
-		assertEquals(64, sd.generate(r, GenerationListener.NONE, () -> false).getFirst().image().getWidth());
+		assertEquals(64, sd.generate(r, GenerationListener.NONE, () -> false).getFirst().image().width());
 		assertTrue(sd.lastTimings().unet().toNanos() > 0);
 		assertEquals(3, sd.lastTimings().steps());
 	}

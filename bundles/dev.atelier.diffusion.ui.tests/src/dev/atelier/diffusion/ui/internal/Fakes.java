@@ -1,6 +1,5 @@
 package dev.atelier.diffusion.ui.internal;
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.testing.Services;
 
 /** Stand-ins for the services the views use, and helpers shared by the view tests. */
@@ -108,11 +108,11 @@ final class Fakes {
 		return Services.await(Fakes.class, JobService.class);
 	}
 
-	static BufferedImage solid(int width, int height, int rgb) {
-		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+	static RgbImage solid(int width, int height, int rgb) {
+		RgbImage image = new RgbImage(width, height);
 		for (int y = 0; y < height; y++) {
 			for (int x = 0; x < width; x++) {
-				image.setRGB(x, y, rgb);
+				image.setRgb(x, y, rgb);
 			}
 		}
 		return image;

@@ -1,6 +1,5 @@
 package dev.atelier.diffusion.ui.internal;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -42,6 +41,7 @@ import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.jobs.JobState;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.device.Device;
 import dev.atelier.device.DeviceService;
 import dev.atelier.diffusion.DiffusionService;
@@ -120,7 +120,7 @@ public final class DiffusionPart implements OpensFiles {
 	};
 
 	/** A step's previews, or after the last step the job's finished images, waiting for the UI thread. */
-	private record Preview(int step, int steps, List<BufferedImage> images, boolean finished) {
+	private record Preview(int step, int steps, List<RgbImage> images, boolean finished) {
 	}
 
 	@Inject
@@ -364,7 +364,7 @@ public final class DiffusionPart implements OpensFiles {
 		volatile int steps;
 
 		@Override
-		public void step(int at, int of, List<BufferedImage> previews) {
+		public void step(int at, int of, List<RgbImage> previews) {
 			step = at;
 			steps = of;
 			offer(new Preview(at, of, List.copyOf(previews), false));
@@ -386,8 +386,8 @@ public final class DiffusionPart implements OpensFiles {
 	}
 
 	/** The images written; one that cannot be read back is left out (the strip then says why when it is opened). */
-	private static List<BufferedImage> readAll(List<Path> files) {
-		List<BufferedImage> images = new ArrayList<>();
+	private static List<RgbImage> readAll(List<Path> files) {
+		List<RgbImage> images = new ArrayList<>();
 		for (Path f : files) {
 			try {
 				images.add(SwtImages.read(f));
@@ -421,9 +421,9 @@ public final class DiffusionPart implements OpensFiles {
 		if (p.images().isEmpty()) {
 			return;
 		}
-		int w = p.images().get(0).getWidth();
-		int h = p.images().get(0).getHeight();
-		List<int[]> pixels = p.images().stream().filter(i -> i.getWidth() == w && i.getHeight() == h).map(SwtImages::argb).toList();
+		int w = p.images().get(0).width();
+		int h = p.images().get(0).height();
+		List<int[]> pixels = p.images().stream().filter(i -> i.width() == w && i.height() == h).map(SwtImages::argb).toList();
 		Rectangle area = preview.getClientArea();
 		int boxWidth = Math.max(64, area.width - 4);
 		int boxHeight = Math.max(64, area.height - 4);

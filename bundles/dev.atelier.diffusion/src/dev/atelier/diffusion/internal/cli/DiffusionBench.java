@@ -13,7 +13,7 @@ import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.internal.pipeline.StableDiffusion;
 import dev.atelier.diffusion.exec.Placement;
-import dev.atelier.diffusion.internal.ort.OrtExecutor;
+import dev.atelier.diffusion.internal.ort.GraphExecutors;
 import dev.atelier.diffusion.Sampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +48,7 @@ final class DiffusionBench implements Callable<Integer> {
 		CommandContext ctx = parent.ctx();
 		int width = size.width();
 		int height = size.height();
-		try (DiffusionModel m = DiffusionModel.open(model, new OrtExecutor(), Placement.cpu(threads))) {
+		try (DiffusionModel m = DiffusionModel.open(model, GraphExecutors.onnx(), Placement.cpu(threads))) {
 			StableDiffusion sd = new StableDiffusion(m);
 			GenerationRequest base = new GenerationRequest("a photograph of an astronaut riding a horse", "", Sampler.EULER, steps, 7.5, 1, width, height, 1,
 					null, 0.6);

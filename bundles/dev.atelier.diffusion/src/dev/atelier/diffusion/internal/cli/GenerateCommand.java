@@ -1,6 +1,5 @@
 package dev.atelier.diffusion.internal.cli;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +11,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.DeviceId;
 import dev.atelier.cli.ImageSize;
@@ -143,7 +143,7 @@ public final class GenerateCommand implements Subcommand {
 			try {
 				job = diffusion.submit(model, request, id, out, new GenerationListener() {
 					@Override
-					public void step(int step, int total, List<BufferedImage> previews) {
+					public void step(int step, int total, List<RgbImage> previews) {
 						bar.update(step, total, "step");
 					}
 

@@ -4,23 +4,17 @@ import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.GeneratedImage;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.Infotext;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
 
 import dev.atelier.core.jobs.JobCancelledException;
+import dev.atelier.core.outputs.Images;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.diffusion.internal.scheduler.NoiseSource;
 import dev.atelier.diffusion.internal.scheduler.Scheduler;
 
@@ -179,21 +173,16 @@ public final class StableDiffusion {
 
 	/** The init image in latent space, scaled, once per image of the batch. */
 	private float[] encodeImage(GenerationRequest r, TorchRandom[] random, int per) throws IOException {
-		BufferedImage image = readImage(r.initImage());
-		if (image.getWidth() != r.width() || image.getHeight() != r.height()) {
-			BufferedImage scaled = new BufferedImage(r.width(), r.height(), BufferedImage.TYPE_INT_RGB);
-			Graphics2D g = scaled.createGraphics();
-			g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-			g.drawImage(image, 0, 0, r.width(), r.height(), null);
-			g.dispose();
-			image = scaled;
+		RgbImage image = readImage(r.initImage());
+		if (image.width() != r.width() || image.height() != r.height()) {
+			image = image.scaled(r.width(), r.height());
 		}
 		int w = r.width();
 		int h = r.height();
 		float[] pixels = new float[3 * w * h];
 		for (int y = 0; y < h; y++) {
 			for (int x = 0; x < w; x++) {
-				int rgb = image.getRGB(x, y);
+				int rgb = image.rgb(x, y);
 				for (int c = 0; c < 3; c++) {
 					pixels[c * w * h + y * w + x] = ((rgb >> (16 - 8 * c)) & 0xff) / 127.5f - 1;
 				}
@@ -227,48 +216,20 @@ public final class StableDiffusion {
 	 * Reads an image; errors name the file. Its size is read from its header first, so that a small file that unpacks
 	 * to gigabytes (a decompression bomb) is refused before it is decoded.
 	 */
-	public static BufferedImage readImage(Path file) throws IOException {
-		if (!Files.isRegularFile(file)) {
-			throw new IOException(file + ": no such image");
-		}
-		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-			Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-			if (readers == null || !readers.hasNext()) {
-				throw new IOException(file + ": not an image format this reads (PNG, JPEG, BMP, GIF)");
-			}
-			ImageReader reader = readers.next();
-			try {
-				reader.setInput(in, true, true);
-				long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-				if (pixels > MAX_INIT_PIXELS) {
-					throw new IOException(file + ": " + reader.getWidth(0) + "×" + reader.getHeight(0) + " pixels are more than the " + MAX_INIT_PIXELS
-							+ " (8192×8192) an init image may have");
-				}
-				return reader.read(0);
-			} catch (IOException e) {
-				if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
-					throw e;
-				}
-				throw new IOException(file + ": cannot decode the image: " + e.getMessage(), e);
-			} catch (RuntimeException e) {
-				throw new IOException(file + ": cannot decode the image: " + e.getMessage(), e);
-			} finally {
-				reader.dispose();
-			}
-		}
+	public static RgbImage readImage(Path file) throws IOException {
+		return Images.read(file, MAX_INIT_PIXELS);
 	}
 
-	private BufferedImage decode(float[] z, int channels, int lh, int lw) throws IOException {
+	private RgbImage decode(float[] z, int channels, int lh, int lw) throws IOException {
 		int h = lh * 8;
 		int w = lw * 8;
 		float[] x = model.decode(z, lh, lw);
-		BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+		RgbImage image = new RgbImage(w, h);
 		int plane = w * h;
-		int[] rgb = new int[plane];
+		int[] rgb = image.pixels();
 		for (int i = 0; i < plane; i++) {
 			rgb[i] = (to8(x[i]) << 16) | (to8(x[plane + i]) << 8) | to8(x[2 * plane + i]);
 		}
-		image.setRGB(0, 0, w, h, rgb, 0, w);
 		return image;
 	}
 
@@ -276,12 +237,12 @@ public final class StableDiffusion {
 		return Math.round(Math.clamp((v + 1) / 2, 0f, 1f) * 255);
 	}
 
-	private static List<BufferedImage> previews(float[] latents, int batch, int channels, int lh, int lw) {
-		List<BufferedImage> previews = new ArrayList<>(batch);
+	private static List<RgbImage> previews(float[] latents, int batch, int channels, int lh, int lw) {
+		List<RgbImage> previews = new ArrayList<>(batch);
 		int plane = lh * lw;
 		for (int b = 0; b < batch; b++) {
-			BufferedImage image = new BufferedImage(lw, lh, BufferedImage.TYPE_INT_RGB);
-			int[] rgb = new int[plane];
+			RgbImage image = new RgbImage(lw, lh);
+			int[] rgb = image.pixels();
 			int base = b * channels * plane;
 			for (int i = 0; i < plane; i++) {
 				int pixel = 0;
@@ -298,7 +259,6 @@ public final class StableDiffusion {
 				}
 				rgb[i] = pixel;
 			}
-			image.setRGB(0, 0, lw, lh, rgb, 0, lw);
 			previews.add(image);
 		}
 		return previews;

@@ -1,8 +1,6 @@
 package dev.atelier.llm.internal.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -333,9 +331,6 @@ public final class LlmCommand implements Subcommand {
 			"The key is read from standard input (never an argument, which shell history would keep)." })
 	static final class Key implements Callable<Integer> {
 
-		/** API keys and tokens are at most a few hundred characters; far more is a wrong file piped in. */
-		static final int MAX_KEY_CHARS = 16 * 1024;
-
 		@ParentCommand
 		private Llm parent;
 
@@ -355,19 +350,13 @@ public final class LlmCommand implements Subcommand {
 							: "atelier llm key: no key of " + url + " was stored; nothing removed");
 					return 0;
 				}
-				// the first line, refused once it passes the limit rather than held whole
-				StringBuilder key = new StringBuilder();
-				BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-				for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
-					if (key.length() == MAX_KEY_CHARS) {
-						throw new UsageException("the key on standard input is longer than " + MAX_KEY_CHARS + " characters: not an API key");
-					}
-					key.append((char) c);
+				String key;
+				try {
+					key = SecretStore.readKey(System.in);
+				} catch (IllegalArgumentException e) {
+					throw new UsageException(e.getMessage());
 				}
-				if (key.toString().isBlank()) {
-					throw new UsageException("no key on standard input");
-				}
-				keys.put(url, key.toString().strip());
+				keys.put(url, key);
 				ctx.err().println("atelier llm key: stored the key of " + url + " in the workspace's secure storage");
 				return 0;
 			} catch (IOException e) {

@@ -7,17 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import javax.imageio.ImageIO;
 
 import org.eclipse.e4.core.contexts.EclipseContextFactory;
 import org.eclipse.e4.core.contexts.IEclipseContext;
@@ -36,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.FrameworkUtil;
 
 import dev.atelier.core.jobs.JobService;
+import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.outputs.ui.OutputParameters;
 import dev.atelier.outputs.ui.OutputsUi;
 import dev.atelier.testing.Services;
@@ -142,13 +143,13 @@ class GalleryPartTest {
 	private Path png(String name, long ageSeconds, int rgb) throws Exception {
 		Path file = outputs.resolve(name);
 		Files.createDirectories(file.getParent());
-		BufferedImage image = new BufferedImage(64, 96, BufferedImage.TYPE_INT_RGB);
+		RgbImage image = new RgbImage(64, 96);
 		for (int y = 0; y < 96; y++) {
 			for (int x = 0; x < 64; x++) {
-				image.setRGB(x, y, rgb);
+				image.setRgb(x, y, rgb);
 			}
 		}
-		ImageIO.write(image, "png", file.toFile());
+		Files.write(file, PngInfo.encode(image, Map.of()));
 		Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() - ageSeconds * 1000));
 		return file;
 	}

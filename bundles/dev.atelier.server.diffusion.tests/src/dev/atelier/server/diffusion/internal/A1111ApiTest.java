@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +24,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.atelier.core.outputs.PngDecoder;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
 
@@ -56,8 +54,7 @@ class A1111ApiTest {
 	}
 
 	static int[] pixels(byte[] png) throws IOException {
-		BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-		return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+		return PngDecoder.decode(png, "the answer's image", 1 << 24).rgb().pixels();
 	}
 
 	@Test
@@ -74,7 +71,7 @@ class A1111ApiTest {
 		assertEquals(List.of(7L, 8L), info.getAsJsonArray("all_seeds").asList().stream().map(JsonElement::getAsLong).toList());
 		for (int i = 0; i < 2; i++) {
 			byte[] png = png(images.get(i));
-			assertEquals(64, ImageIO.read(new ByteArrayInputStream(png)).getWidth());
+			assertEquals(64, PngDecoder.decode(png, "image", 1 << 24).width());
 			String text = parameters(png);
 			assertEquals(info.getAsJsonArray("infotexts").get(i).getAsString(), text, "info's infotexts are the images' parameters texts");
 			Infotext parsed = Infotext.parse(text);
@@ -212,7 +209,7 @@ class A1111ApiTest {
 		double fraction = progress.get("progress").getAsDouble();
 		assertTrue(fraction > 0.01 && fraction < 1, "progress " + fraction);
 		assertTrue(progress.get("eta_relative").getAsDouble() > 0);
-		assertEquals(8, ImageIO.read(new ByteArrayInputStream(png(progress.get("current_image")))).getWidth(), "the preview is 1/8 of the image");
+		assertEquals(8, PngDecoder.decode(png(progress.get("current_image")), "preview", 1 << 24).width(), "the preview is 1/8 of the image");
 
 		assertEquals(200, server.post("/sdapi/v1/interrupt", "{}").status());
 		ServedImages.Reply reply = answer.get();

@@ -1,7 +1,5 @@
 package dev.atelier.server.diffusion.internal;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Base64;
@@ -10,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import javax.imageio.ImageIO;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -18,7 +15,9 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 
+import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Sampler;
 import dev.atelier.server.ApiException;
@@ -143,6 +142,9 @@ record A1111Api(ImageJobs images) implements ServerApi {
 		exchange.send(200, body);
 	}
 
+	/** As the diffusion engine's limit for init images: larger ones are refused from their header. */
+	private static final long MAX_INIT_PIXELS = 8192L * 8192;
+
 	/** The one init image, as PNG, JPEG, BMP or GIF bytes (a {@code data:} URL's or plain base64). */
 	private static byte[] initImage(JsonFields f) throws ApiException {
 		JsonElement list = f.raw("init_images").orElseThrow(() -> new ApiException(400, "'init_images' is missing: img2img needs an image", "init_images"));
@@ -154,15 +156,15 @@ record A1111Api(ImageJobs images) implements ServerApi {
 			text = text.substring(text.indexOf(',') + 1);
 		}
 		byte[] bytes;
-		BufferedImage image;
 		try {
 			bytes = Base64.getMimeDecoder().decode(text);
-			image = ImageIO.read(new ByteArrayInputStream(bytes));
-		} catch (IllegalArgumentException | IOException e) {
+		} catch (IllegalArgumentException e) {
 			throw f.wrong("init_images[0]", "a base64 image: " + e.getMessage());
 		}
-		if (image == null) {
-			throw f.wrong("init_images[0]", "a PNG, JPEG, BMP or GIF image");
+		try {
+			Images.decode(bytes, "init_images[0]", MAX_INIT_PIXELS);
+		} catch (IOException e) {
+			throw f.wrong("init_images[0]", "a PNG" + (Images.readsJpeg() ? ", JPEG, BMP or GIF" : "") + " image (" + e.getMessage() + ")");
 		}
 		return bytes;
 	}
@@ -255,7 +257,7 @@ record A1111Api(ImageJobs images) implements ServerApi {
 		JsonObject body = new JsonObject();
 		double progress = 0;
 		double eta = 0;
-		BufferedImage preview = null;
+		RgbImage preview = null;
 		if (running.isPresent()) {
 			ImageJobs.Run run = running.get();
 			int count = run.ask.iterations();

@@ -1,6 +1,5 @@
 package dev.atelier.server.diffusion.internal;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +16,7 @@ import java.util.stream.Stream;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobState;
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
@@ -62,7 +62,7 @@ final class ImageJobs implements AutoCloseable {
 		volatile int done;
 		volatile int step;
 		volatile int steps;
-		volatile BufferedImage preview;
+		volatile RgbImage preview;
 		volatile boolean interrupted;
 
 		Run(Ask ask) {
@@ -130,7 +130,7 @@ final class ImageJobs implements AutoCloseable {
 			}
 			GenerationListener listener = new GenerationListener() {
 				@Override
-				public void step(int step, int steps, List<BufferedImage> previews) {
+				public void step(int step, int steps, List<RgbImage> previews) {
 					run.step = step;
 					run.steps = steps;
 					run.preview = previews.isEmpty() ? null : previews.getFirst();

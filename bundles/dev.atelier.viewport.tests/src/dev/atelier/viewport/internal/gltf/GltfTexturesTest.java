@@ -139,7 +139,7 @@ class GltfTexturesTest {
 	@Test
 	void anImageTooLargeIsRefusedBeforeItsPixelsAreDecoded() {
 		byte[] huge = png(100_000, 100_000, 0, 8, new byte[0]);
-		assertEquals("t.gltf: images[0]: 100000×100000 pixels are more than the 67108864 the loader accepts",
+		assertEquals("t.gltf: images[0]: cannot be decoded: 100000×100000 pixels are more than the 67108864 (8192×8192) allowed here",
 				TestGltf.failure(file("\"textures\": [{\"source\": 0}], \"images\": [{\"uri\": \"" + dataUri("image/png", huge) + "\"}]")));
 	}
 

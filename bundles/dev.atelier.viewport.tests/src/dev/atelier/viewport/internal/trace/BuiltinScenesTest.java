@@ -47,7 +47,7 @@ class BuiltinScenesTest {
 	void tonemappedRendersWriteAsPng(@TempDir Path directory) throws IOException {
 		Image image = new Image(2, 1, new float[] { 0.5f, 0, 1, 0, 2, 0.2140f });
 		Path file = directory.resolve("out.png");
-		Outputs.under(directory).write(file, Tonemap.toBufferedImage(image, 0, Tonemap.Curve.CLAMP), Map.of());
+		Outputs.under(directory).write(file, Tonemap.toRgbImage(image, 0, Tonemap.Curve.CLAMP), Map.of());
 		BufferedImage read = ImageIO.read(file.toFile());
 		assertEquals(2, read.getWidth());
 		assertEquals(0xBC00FF, read.getRGB(0, 0) & 0xFFFFFF);

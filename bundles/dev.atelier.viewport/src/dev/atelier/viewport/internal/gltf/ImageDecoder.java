@@ -1,24 +1,16 @@
 package dev.atelier.viewport.internal.gltf;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.Locale;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
+import dev.atelier.core.outputs.Images;
+import dev.atelier.core.outputs.PngDecoder;
+import dev.atelier.core.outputs.RgbImage;
 
 /**
- * Decodes a PNG or JPEG (through javax.imageio) into linear RGBA floats, from sRGB for colour textures. The image's
+ * Decodes a PNG (our own decoder: the stored samples at their depth, colour profiles and gamma chunks ignored as glTF
+ * asks) or a JPEG (where the runtime reads JPEG) into linear RGBA floats, from sRGB for colour textures. The image's
  * size is checked before its pixels are decoded, and a broken image is an error naming it, never an exception from
  * the decoder.
  */
@@ -36,87 +28,51 @@ final class ImageDecoder {
 	static Pixels decode(Json image, ByteBuffer data, boolean srgb) throws GltfException {
 		byte[] bytes = new byte[data.remaining()];
 		data.duplicate().get(bytes);
-		try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-			ImageReader reader = pngOrJpegReader(in);
-			if (reader == null) {
-				throw image.error("is not a PNG or JPEG image ("
-						+ (bytes.length == 0 ? "it is empty" : "it starts with " + HexFormat.ofDelimiter(" ").formatHex(bytes, 0, Math.min(8, bytes.length))) + ")");
+		boolean png = PngDecoder.isPng(bytes);
+		if (!png && !Images.isJpeg(bytes)) {
+			throw image.error("is not a PNG or JPEG image ("
+					+ (bytes.length == 0 ? "it is empty" : "it starts with " + HexFormat.ofDelimiter(" ").formatHex(bytes, 0, Math.min(8, bytes.length))) + ")");
+		}
+		try {
+			if (png) {
+				PngDecoder.Samples samples = PngDecoder.decode(bytes, "the image", MAX_PIXELS);
+				return new Pixels(samples.width(), samples.height(), linear(samples, srgb));
 			}
-			try {
-				reader.setInput(in, true, true);
-				long width = reader.getWidth(0);
-				long height = reader.getHeight(0);
-				if (width * height > MAX_PIXELS) {
-					throw image.error(width + "×" + height + " pixels are more than the " + MAX_PIXELS + " the loader accepts");
-				}
-				BufferedImage decoded = reader.read(0);
-				return new Pixels(decoded.getWidth(), decoded.getHeight(), linear(decoded, srgb));
-			} finally {
-				reader.dispose();
-			}
-		} catch (GltfException e) {
-			throw e;
-		} catch (IOException | RuntimeException e) {
-			throw image.error("cannot be decoded: " + e.getMessage(), e);
+			RgbImage rgb = Images.decode(bytes, "the image", MAX_PIXELS);
+			return new Pixels(rgb.width(), rgb.height(), linear(rgb, srgb));
+		} catch (IOException e) {
+			throw image.error("cannot be decoded: " + e.getMessage().replaceFirst("^the image: ", ""), e);
 		}
 	}
 
-	/** glTF's core formats only: other readers (WBMP above all) would take arbitrary bytes for an image. */
-	private static ImageReader pngOrJpegReader(ImageInputStream in) throws IOException {
-		for (Iterator<ImageReader> readers = ImageIO.getImageReaders(in); readers.hasNext();) {
-			ImageReader r = readers.next();
-			String format = r.getFormatName().toLowerCase(Locale.ROOT);
-			if (format.equals("png") || format.equals("jpeg")) {
-				return r;
+	private static float[] linear(PngDecoder.Samples s, boolean srgb) {
+		int channels = s.channels();
+		int colours = channels < 3 ? 1 : 3;
+		boolean alpha = channels == 2 || channels == 4;
+		float[] colour = table(s.depth(), srgb);
+		float[] linearAlpha = table(s.depth(), false);
+		int[] v = s.values();
+		int n = s.width() * s.height();
+		float[] out = new float[4 * n];
+		for (int i = 0; i < n; i++) {
+			int at = i * channels;
+			for (int c = 0; c < 3; c++) {
+				out[4 * i + c] = colour[v[at + (colours == 1 ? 0 : c)]];
 			}
+			out[4 * i + 3] = alpha ? linearAlpha[v[at + channels - 1]] : 1;
 		}
-		return null;
+		return out;
 	}
 
-	private static float[] linear(BufferedImage img, boolean srgb) {
-		int w = img.getWidth();
-		int h = img.getHeight();
-		float[] out = new float[4 * w * h];
-		ColorModel cm = img.getColorModel();
-		int transfer = cm.getTransferType();
-		int colours = cm.getNumColorComponents();
-		if (cm instanceof ComponentColorModel && (transfer == DataBuffer.TYPE_BYTE || transfer == DataBuffer.TYPE_USHORT) && !cm.isAlphaPremultiplied()
-				&& (colours == 1 || colours == 3)) {
-			// The stored samples as they are: glTF has colour profiles and gamma chunks ignored, which getRGB would apply.
-			Raster raster = img.getRaster();
-			int bands = raster.getNumBands();
-			float[][] tables = new float[bands][];
-			for (int b = 0; b < bands; b++) {
-				tables[b] = table(cm.getComponentSize(b), srgb && b < colours);
-			}
-			int[] row = new int[w * bands];
-			for (int y = 0; y < h; y++) {
-				raster.getPixels(0, y, w, 1, row);
-				for (int x = 0; x < w; x++) {
-					int s = x * bands;
-					int o = 4 * (y * w + x);
-					for (int c = 0; c < 3; c++) {
-						int b = colours == 1 ? 0 : c;
-						out[o + c] = tables[b][row[s + b]];
-					}
-					out[o + 3] = cm.hasAlpha() ? tables[bands - 1][row[s + bands - 1]] : 1;
-				}
-			}
-		} else {
-			float[] colour = table(8, srgb);
-			float[] alpha = table(8, false);
-			int[] row = new int[w];
-			for (int y = 0; y < h; y++) {
-				img.getRGB(0, y, w, 1, row, 0, w);
-				for (int x = 0; x < w; x++) {
-					int argb = row[x];
-					int o = 4 * (y * w + x);
-					out[o] = colour[argb >>> 16 & 0xFF];
-					out[o + 1] = colour[argb >>> 8 & 0xFF];
-					out[o + 2] = colour[argb & 0xFF];
-					out[o + 3] = alpha[argb >>> 24];
-				}
-			}
+	private static float[] linear(RgbImage image, boolean srgb) {
+		float[] colour = table(8, srgb);
+		int[] px = image.pixels();
+		float[] out = new float[4 * px.length];
+		for (int i = 0; i < px.length; i++) {
+			out[4 * i] = colour[px[i] >>> 16 & 0xFF];
+			out[4 * i + 1] = colour[px[i] >>> 8 & 0xFF];
+			out[4 * i + 2] = colour[px[i] & 0xFF];
+			out[4 * i + 3] = 1;
 		}
 		return out;
 	}

@@ -1,6 +1,5 @@
 package dev.atelier.viewport.internal.trace;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,6 +12,7 @@ import dev.atelier.core.jobs.JobContext;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.viewport.scene.Camera;
 
 /**
@@ -26,7 +26,7 @@ public record RenderJob(String sceneLabel, Camera camera, int width, int height,
 	/** Writes the PNG once the image is done, answering its file. */
 	@FunctionalInterface
 	public interface Target {
-		Path write(BufferedImage image, Map<String, String> text) throws IOException;
+		Path write(RgbImage image, Map<String, String> text) throws IOException;
 
 		/** The next numbered file of {@code folder}, labelled with the scene's name: renders never replace one another. */
 		static Target numbered(Outputs outputs, Path folder, String sceneName) {
@@ -72,7 +72,7 @@ public record RenderJob(String sceneLabel, Camera camera, int width, int height,
 			throw new JobCancelledException();
 		}
 		ctx.begin("writing the PNG", -1);
-		BufferedImage png = Tonemap.toBufferedImage(result.denoised() != null ? result.denoised() : result.color(), exposure, Tonemap.Curve.ACES);
+		RgbImage png = Tonemap.toRgbImage(result.denoised() != null ? result.denoised() : result.color(), exposure, Tonemap.Curve.ACES);
 		Path file = target.write(png, Map.of(PngInfo.PARAMETERS, parameters.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
 				.collect(Collectors.joining(", "))));
 		ctx.output(file.toString());

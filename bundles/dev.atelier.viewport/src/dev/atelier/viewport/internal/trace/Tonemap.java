@@ -1,6 +1,6 @@
 package dev.atelier.viewport.internal.trace;
 
-import java.awt.image.BufferedImage;
+import dev.atelier.core.outputs.RgbImage;
 
 /** Linear radiance to displayable 8-bit sRGB: exposure in stops, a tone curve, the sRGB transfer function. */
 public final class Tonemap {
@@ -29,10 +29,8 @@ public final class Tonemap {
 		return argb;
 	}
 
-	public static BufferedImage toBufferedImage(Image image, float exposure, Curve curve) {
-		BufferedImage out = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_INT_RGB);
-		out.setRGB(0, 0, image.width(), image.height(), toArgb(image, exposure, curve), 0, image.width());
-		return out;
+	public static RgbImage toRgbImage(Image image, float exposure, Curve curve) {
+		return RgbImage.wrap(image.width(), image.height(), toArgb(image, exposure, curve));
 	}
 
 	/** A linear value in [0, 1] (clamped) to an 8-bit sRGB code, rounded to nearest. */

@@ -30,24 +30,39 @@ final class Product {
 	private Product() {
 	}
 
+	private static Path headless;
+
 	static synchronized Path home() throws IOException, InterruptedException {
 		if (home == null) {
-			Path archive = Path.of(System.getProperty("atelier.archive"));
-			assertTrue(Files.isRegularFile(archive), "product archive " + archive + " was built");
-			Path dir = Path.of(System.getProperty("atelier.it.dir")).resolve("unpacked");
-			if (Files.exists(dir)) {
-				try (Stream<Path> files = Files.walk(dir)) {
-					files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
-				}
-			}
-			Files.createDirectories(dir);
-			Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", dir.toString()).inheritIO().start();
-			assertTrue(tar.waitFor(120, TimeUnit.SECONDS) && tar.exitValue() == 0, "unpacking " + archive);
-			home = dir.resolve("atelier");
-			assertTrue(Files.isExecutable(home.resolve("atelier")), "the archive has an executable atelier script");
-			assertTrue(Files.isExecutable(home.resolve("jre/bin/java")), "the archive carries its own Java runtime");
+			home = unpack(System.getProperty("atelier.archive"), "unpacked", "atelier");
 		}
 		return home;
+	}
+
+	/** The headless product (no workbench), unpacked as {@link #home} is. */
+	static synchronized Path headlessHome() throws IOException, InterruptedException {
+		if (headless == null) {
+			headless = unpack(System.getProperty("atelier.headless.archive"), "unpacked-headless", "atelier-headless");
+		}
+		return headless;
+	}
+
+	private static Path unpack(String archiveName, String folder, String top) throws IOException, InterruptedException {
+		Path archive = Path.of(archiveName);
+		assertTrue(Files.isRegularFile(archive), "product archive " + archive + " was built");
+		Path dir = Path.of(System.getProperty("atelier.it.dir")).resolve(folder);
+		if (Files.exists(dir)) {
+			try (Stream<Path> files = Files.walk(dir)) {
+				files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+			}
+		}
+		Files.createDirectories(dir);
+		Process tar = new ProcessBuilder("tar", "-xzf", archive.toString(), "-C", dir.toString()).inheritIO().start();
+		assertTrue(tar.waitFor(120, TimeUnit.SECONDS) && tar.exitValue() == 0, "unpacking " + archive);
+		Path unpacked = dir.resolve(top);
+		assertTrue(Files.isExecutable(unpacked.resolve("atelier")), "the archive has an executable atelier script");
+		assertTrue(Files.isExecutable(unpacked.resolve("jre/bin/java")), "the archive carries its own Java runtime");
+		return unpacked;
 	}
 
 	static Path newWorkspace(String name) throws IOException {
@@ -64,6 +79,11 @@ final class Product {
 	/** As {@link #run}, with {@code input} (or nothing, when null) on standard input. */
 	static Run runWithInput(Map<String, String> env, String input, String... args) throws IOException, InterruptedException {
 		return runWithInput(builder(env, args), input, args);
+	}
+
+	/** As {@link #run}, with the headless product. */
+	static Run runHeadless(Map<String, String> env, String... args) throws IOException, InterruptedException {
+		return runWithInput(builder(headlessHome(), env, args), null, args);
 	}
 
 	/** As {@link #run}, with the environment variable {@code unset} removed (HOME, as cron and systemd units run). */
@@ -91,8 +111,12 @@ final class Product {
 
 	/** {@code atelier args…} with the given environment additions, without JAVA_HOME to prove the JRE is bundled. */
 	private static ProcessBuilder builder(Map<String, String> env, String... args) throws IOException, InterruptedException {
+		return builder(home(), env, args);
+	}
+
+	private static ProcessBuilder builder(Path installation, Map<String, String> env, String... args) {
 		List<String> command = new ArrayList<>();
-		command.add(home().resolve("atelier").toString());
+		command.add(installation.resolve("atelier").toString());
 		command.addAll(List.of(args));
 		ProcessBuilder builder = new ProcessBuilder(command);
 		builder.environment().remove("JAVA_HOME");

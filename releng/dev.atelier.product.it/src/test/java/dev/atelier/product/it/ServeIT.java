@@ -1,6 +1,7 @@
 package dev.atelier.product.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -63,7 +64,7 @@ class ServeIT {
 	}
 
 	/** The product's serve on a free loopback port, on the CPU. */
-	private record Served(Process process, URI address, Path err) implements AutoCloseable {
+	private record Served(Process process, URI address, Path err, String listening) implements AutoCloseable {
 
 		static Served start(Path ws) throws IOException, InterruptedException {
 			ProcessBuilder builder = new ProcessBuilder(List.of(Product.home().resolve("atelier").toString(), "serve", "--port", "0", "--device", "cpu"));
@@ -75,7 +76,7 @@ class ServeIT {
 			BufferedReader out = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
 			String listening = out.readLine();
 			assertTrue(listening != null && listening.startsWith("atelier serve: listening on http://127.0.0.1:"), listening + Files.readString(err));
-			return new Served(serve, URI.create(listening.split(" ")[4]), err);
+			return new Served(serve, URI.create(listening.split(" ")[4]), err, listening);
 		}
 
 		String errors() throws IOException {
@@ -119,6 +120,28 @@ class ServeIT {
 			assertTrue(serve.errors().contains("atelier serve: stopping"), serve.errors());
 			assertEquals(List.of(), Product.errorEntries(ws));
 		}
+	}
+
+	@Test
+	void aKeyStoredWithServeKeyIsAskedOfEveryClientAndNeverShown() throws Exception {
+		Path ws = workspace("serve-key");
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
+		Product.Run stored = Product.runWithInput(env, "sk-stored-4711\n", "serve", "key");
+		assertEquals(0, stored.exitCode(), stored.all());
+		assertFalse(stored.all().contains("sk-stored-4711"), stored.all());
+		assertFalse(new String(Files.readAllBytes(ws.resolve("secure-storage")), StandardCharsets.ISO_8859_1).contains("sk-stored-4711"), "stored encrypted");
+		try (Served serve = Served.start(ws); HttpClient http = HttpClient.newHttpClient()) {
+			assertTrue(serve.listening().contains("clients send the key stored with 'atelier serve key'"), serve.listening());
+			assertFalse(serve.listening().contains("sk-stored-4711"), serve.listening());
+			HttpRequest.Builder models = HttpRequest.newBuilder(serve.address().resolve("/v1/models"));
+			assertEquals(401, http.send(models.build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "no key, no answer");
+			assertEquals(200, http.send(models.header("Authorization", "Bearer sk-stored-4711").build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+		}
+		Product.Run removed = Product.run(env, "serve", "key", "--remove");
+		assertTrue(removed.exitCode() == 0 && removed.err().contains("removed the server's key"), removed.all());
+		Product.Run empty = Product.runWithInput(env, "\n", "serve", "key");
+		assertEquals(2, empty.exitCode(), empty.all());
+		assertTrue(empty.err().contains("no key on standard input"), empty.all());
 	}
 
 	@Test
