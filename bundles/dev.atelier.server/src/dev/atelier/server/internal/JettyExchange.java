@@ -74,6 +74,11 @@ record JettyExchange(Request request, Response response, AtelierServer server, O
 			throw tooLarge("more than " + bodyLimit + " bytes");
 		}
 		sent.bodyRead = true;
+		return body(body);
+	}
+
+	/** A request body within the limit as the JSON object it must be: 400 where it is not. */
+	static JsonObject body(byte[] body) throws ApiException {
 		try {
 			JsonElement json = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
 			if (!json.isJsonObject()) {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Fuzzes one parser with Jazzer (docs/fuzzing.md):
+#   releng/dev.atelier.fuzz/run.sh TARGET [EXECUTIONS [EXTRA LIBFUZZER/JAZZER FLAGS…]]
+#   releng/dev.atelier.fuzz/run.sh list       the targets
+#   releng/dev.atelier.fuzz/run.sh seeds      rewrites the seed inputs (corpus/*/seed-*)
+#   releng/dev.atelier.fuzz/run.sh explain TARGET FILE…   what the parser made of each input
+# Build first: ./mvnw -o -B verify -pl releng/dev.atelier.fuzz -am -DskipTests
+# A run reads corpus/TARGET, keeps what it finds new in target/fuzz/TARGET/corpus, writes findings (crash-*, timeout-*,
+# oom-*) and its log there, and ends after EXECUTIONS inputs (default 1000000) whatever it found.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+cp="$here/target/classes:$here/target/fuzz-lib/*"
+if [ ! -d "$here/target/fuzz-lib" ]; then
+  echo "run.sh: build the module first: ./mvnw -o -B verify -pl releng/dev.atelier.fuzz -am -DskipTests" >&2
+  exit 2
+fi
+target=${1:?usage: run.sh TARGET [EXECUTIONS [FLAGS…]] | list | seeds}
+case "$target" in
+  list) exec "$java" -cp "$cp" dev.atelier.fuzz.Targets ;;
+  seeds) exec "$java" -cp "$cp" dev.atelier.fuzz.Seeds "$here/corpus" "$root" ;;
+  explain) shift; exec "$java" -cp "$cp" dev.atelier.fuzz.Explain "$@" ;;
+esac
+class=$("$java" -cp "$cp" dev.atelier.fuzz.Targets | awk -v t="$target" '$1 == t { print $2 }')
+if [ -z "$class" ]; then
+  echo "run.sh: no target '$target'; run.sh list names them" >&2
+  exit 2
+fi
+runs=${2:-1000000}
+shift $(( $# > 1 ? 2 : 1 ))
+out="$here/target/fuzz/$target"
+mkdir -p "$out/corpus"
+# Inputs become files in FUZZ_TMP (default /dev/shm, memory). -Xmx bounds a parser's memory: an input that makes it allocate past 1 GiB is an OOM finding; -timeout a hang (s).
+# --keep_going: a long run goes on past findings (each distinct one written once) to its count of executions.
+exec "$java" -Xmx1g -XX:+UseSerialGC -Djava.io.tmpdir="${FUZZ_TMP:-/dev/shm}" --enable-native-access=ALL-UNNAMED -cp "$cp" com.code_intelligence.jazzer.Jazzer \
+  --target_class="$class" \
+  --instrumentation_includes='dev.atelier.**:com.google.gson.**:org.eclipse.emf.**' \
+  --custom_hook_excludes='dev.atelier.fuzz.**' \
+  --keep_going=100 \
+  --reproducer_path="$out" \
+  -runs="$runs" -timeout=10 -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$out/" \
+  "$@" "$out/corpus" "$here/corpus/$target" 2>&1 | tee "$out/log"
