@@ -21,6 +21,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import dev.atelier.diffusion.GenerationRequest;
+import dev.atelier.diffusion.Sampler;
 import dev.atelier.diffusion.exec.Placement;
 import dev.atelier.diffusion.exec.Tensor;
 import dev.atelier.diffusion.internal.ort.OrtExecutor;
@@ -111,6 +112,19 @@ class DiffusionModelTest {
 		Files.writeString(other.resolve("scheduler/scheduler_config.json"), "{\"beta_schedule\": \"wavy\"}");
 		String message = openError(other);
 		assertTrue(message.contains(other.resolve("scheduler/scheduler_config.json").toString()) && message.contains("beta_schedule"), message);
+	}
+
+	/** Found by fuzzing (docs/fuzzing.md): the schedule's error came at generation time without naming the file. */
+	@Test
+	void aSchedulerConfigThatCannotGiveTheStepsIsNamedWithTheStepCount() throws IOException {
+		Path copy = Fixture.copy(dir);
+		Path config = copy.resolve("scheduler/scheduler_config.json");
+		Files.writeString(config, "{\"num_train_timesteps\": 100, \"steps_offset\": 5, \"timestep_spacing\": \"leading\"}");
+		try (DiffusionModel model = DiffusionModel.open(copy, new OrtExecutor(), Placement.cpu(1))) {
+			model.scheduler(Sampler.DDIM, 10);
+			String message = assertThrows(IllegalArgumentException.class, () -> model.scheduler(Sampler.DDIM, 25)).getMessage();
+			assertEquals(config + ": DDIM timestep 101 (steps_offset 5) is outside the 100 training timesteps at 25 steps", message);
+		}
 	}
 
 	@Test

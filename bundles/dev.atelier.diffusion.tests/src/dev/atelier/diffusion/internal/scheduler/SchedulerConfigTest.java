@@ -83,6 +83,19 @@ class SchedulerConfigTest {
 		}
 	}
 
+	/** Found by fuzzing (docs/fuzzing.md): a file of invalid UTF-8 failed with the decoder's "Input length = 1" alone. */
+	@Test
+	void aFileThatIsNotUtf8IsRefusedNamingTheFile(@TempDir Path dir) throws IOException {
+		Path file = Files.write(dir.resolve("scheduler_config.json"), new byte[] { '{', (byte) 0xff, '}' });
+		assertEquals(file + ": not UTF-8 text (a JSON file)", assertThrows(IOException.class, () -> SchedulerConfig.read(file)).getMessage());
+	}
+
+	/** Found by fuzzing: such an offset puts every schedule's first timestep past the training ones. */
+	@Test
+	void aStepsOffsetPastTheTrainingTimestepsIsRefused(@TempDir Path dir) throws IOException {
+		assertMentions(errorReading(dir, "{\"num_train_timesteps\": 100, \"steps_offset\": 100}"), "steps_offset", "99", "100");
+	}
+
 	@Test
 	void badFilesAreRefusedNamingTheFileAndTheField(@TempDir Path dir) throws IOException {
 		assertMentions(errorReading(dir, "{\"beta_schedule\": \"cubic\"}"), "beta_schedule", "cubic", "scaled_linear");

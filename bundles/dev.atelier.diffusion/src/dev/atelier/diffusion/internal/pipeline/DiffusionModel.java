@@ -18,12 +18,14 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.atelier.diffusion.Sampler;
 import dev.atelier.diffusion.exec.ElementType;
 import dev.atelier.diffusion.exec.GraphExecutor;
 import dev.atelier.diffusion.exec.GraphSession;
 import dev.atelier.diffusion.exec.Placement;
 import dev.atelier.diffusion.exec.Tensor;
 import dev.atelier.diffusion.exec.TensorSpec;
+import dev.atelier.diffusion.internal.scheduler.Scheduler;
 import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
 
 /**
@@ -37,6 +39,7 @@ public final class DiffusionModel implements PipelineModel {
 	static final String UNET = "unet/model.onnx";
 	static final String VAE_DECODER = "vae_decoder/model.onnx";
 	static final String VAE_ENCODER = "vae_encoder/model.onnx";
+	static final String SCHEDULER_CONFIG = "scheduler/scheduler_config.json";
 	/** SD's latent scaling when the folder does not say (diffusers' ONNX exports do not). */
 	static final double DEFAULT_SCALING = 0.18215;
 
@@ -68,9 +71,9 @@ public final class DiffusionModel implements PipelineModel {
 			}
 		}
 		tokenizer = ClipTokenizer.fromFolder(folder.resolve("tokenizer"));
-		Path schedulerFile = folder.resolve("scheduler/scheduler_config.json");
+		Path schedulerFile = folder.resolve(SCHEDULER_CONFIG);
 		if (!Files.isRegularFile(schedulerFile)) {
-			throw new IOException(schedulerFile + ": missing (the pipeline needs scheduler/scheduler_config.json)");
+			throw new IOException(schedulerFile + ": missing (the pipeline needs " + SCHEDULER_CONFIG + ")");
 		}
 		schedulerConfig = SchedulerConfig.read(schedulerFile);
 		totalWeights = weightBytes();
@@ -230,6 +233,19 @@ public final class DiffusionModel implements PipelineModel {
 	@Override
 	public SchedulerConfig schedulerConfig() {
 		return schedulerConfig;
+	}
+
+	/**
+	 * The sampler's schedule of {@code steps} on the folder's scheduler config; a config that cannot give that many
+	 * steps (a timestep past its training ones) is named with the problem.
+	 */
+	@Override
+	public Scheduler scheduler(Sampler sampler, int steps) {
+		try {
+			return Scheduler.create(sampler, schedulerConfig, steps);
+		} catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException(folder.resolve(SCHEDULER_CONFIG) + ": " + e.getMessage() + " at " + steps + " steps", e);
+		}
 	}
 
 	@Override

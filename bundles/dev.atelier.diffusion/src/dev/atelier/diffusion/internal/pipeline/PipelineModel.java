@@ -3,6 +3,8 @@ package dev.atelier.diffusion.internal.pipeline;
 import java.io.IOException;
 import java.time.Duration;
 
+import dev.atelier.diffusion.Sampler;
+import dev.atelier.diffusion.internal.scheduler.Scheduler;
 import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
 
 /**
@@ -22,6 +24,11 @@ public interface PipelineModel extends AutoCloseable {
 	ClipTokenizer tokenizer();
 
 	SchedulerConfig schedulerConfig();
+
+	/** The sampler's schedule of {@code steps} on {@link #schedulerConfig()}; steps that config cannot give are refused saying why. */
+	default Scheduler scheduler(Sampler sampler, int steps) {
+		return Scheduler.create(sampler, schedulerConfig(), steps);
+	}
 
 	double scalingFactor();
 

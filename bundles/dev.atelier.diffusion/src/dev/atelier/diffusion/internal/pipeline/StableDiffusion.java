@@ -77,7 +77,7 @@ public final class StableDiffusion {
 				random[i].fillNormal(target, i * per, per);
 			}
 		};
-		Scheduler scheduler = Scheduler.create(r.sampler(), model.schedulerConfig(), r.steps());
+		Scheduler scheduler = model.scheduler(r.sampler(), r.steps());
 		float[] latents = new float[batch * per];
 		int start = 0;
 		if (r.initImage() != null) {

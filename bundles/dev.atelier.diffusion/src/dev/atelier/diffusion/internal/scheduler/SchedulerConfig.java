@@ -1,6 +1,7 @@
 package dev.atelier.diffusion.internal.scheduler;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,12 +52,18 @@ public record SchedulerConfig(int numTrainTimesteps, double betaStart, double be
 			check(betaStart > 0 && betaStart < 1, "beta_start must be between 0 and 1 (exclusive), not " + betaStart);
 			check(betaEnd > 0 && betaEnd < 1, "beta_end must be between 0 and 1 (exclusive), not " + betaEnd);
 		}
-		check(stepsOffset >= 0, "steps_offset must not be negative, not " + stepsOffset);
+		check(stepsOffset >= 0 && stepsOffset < numTrainTimesteps, "steps_offset must be from 0 to num_train_timesteps - 1 (" + (numTrainTimesteps - 1)
+				+ "), not " + stepsOffset);
 	}
 
 	/** Reads a {@code scheduler_config.json}; errors, I/O or content, name the file. */
 	public static SchedulerConfig read(Path file) throws IOException {
-		String json = Files.readString(file);
+		String json;
+		try {
+			json = Files.readString(file);
+		} catch (CharacterCodingException e) {
+			throw new IOException(file + ": not UTF-8 text (a JSON file)", e);
+		}
 		try {
 			return parse(json, file.toString());
 		} catch (IllegalArgumentException e) {

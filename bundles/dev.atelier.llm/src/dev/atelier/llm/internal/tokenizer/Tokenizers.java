@@ -30,7 +30,7 @@ public final class Tokenizers {
 	private static Tokenizer base(GgufFile gguf, String model, Vocabulary vocabulary) {
 		return switch (model) {
 		case "llama" -> new SpmTokenizer(vocabulary, gguf.typed("tokenizer.ggml.add_space_prefix", Boolean.class).orElse(true),
-				(int) (long) gguf.integer("tokenizer.ggml.unknown_token_id").orElse(0L));
+				unknownId(gguf, vocabulary, 0));
 		case "gpt2" -> {
 			String name = gguf.string("tokenizer.ggml.pre").orElse("default");
 			PreTokenizer pre = PreTokenizer.named(name);
@@ -42,8 +42,18 @@ public final class Tokenizers {
 					.orElseThrow(() -> new ModelFormatException(gguf.file(), "metadata tokenizer.ggml.merges is missing (a gpt2 tokenizer needs it)"));
 			yield new BpeTokenizer(vocabulary, merges, pre, PreTokenizer.ignoresMerges(name));
 		}
-		case "bert" -> new WordPieceTokenizer(vocabulary, (int) (long) gguf.integer("tokenizer.ggml.unknown_token_id").orElse(100L));
+		case "bert" -> new WordPieceTokenizer(vocabulary, unknownId(gguf, vocabulary, 100));
 		default -> throw new ModelFormatException(gguf.file(), "tokenizer.ggml.model '" + model + "' is not supported (llama, gpt2 and bert are)");
 		};
+	}
+
+	/** The id text without a token becomes: one of the vocabulary's, or decoding it would fail long after loading. */
+	private static int unknownId(GgufFile gguf, Vocabulary vocabulary, long otherwise) {
+		long id = gguf.integer("tokenizer.ggml.unknown_token_id").orElse(otherwise);
+		if (id < 0 || id >= vocabulary.size()) {
+			throw new ModelFormatException(gguf.file(), "tokenizer.ggml.unknown_token_id " + id + " is not a token of the " + vocabulary.size()
+					+ "-token vocabulary" + (gguf.integer("tokenizer.ggml.unknown_token_id").isEmpty() ? " (the default where the file sets none)" : ""));
+		}
+		return (int) id;
 	}
 }

@@ -9,8 +9,8 @@ import dev.atelier.diffusion.internal.scheduler.Scheduler;
 import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
 
 /**
- * A diffusers {@code scheduler_config.json}, and every sampler's schedule on it: a config that reads must make
- * schedules, or the error would come at generation time without naming the file.
+ * A diffusers {@code scheduler_config.json}, and every sampler's schedule on it: a config that reads makes
+ * schedules, or refuses a step count with an IllegalArgumentException that says why.
  */
 public final class SchedulerConfigTarget {
 
@@ -23,7 +23,14 @@ public final class SchedulerConfigTarget {
 			SchedulerConfig config = SchedulerConfig.read(file);
 			for (Sampler sampler : Sampler.values()) {
 				for (int steps : new int[] { 1, 25 }) {
-					Scheduler.create(sampler, config, steps);
+					try {
+						Scheduler.create(sampler, config, steps);
+					} catch (IllegalArgumentException e) {
+						// documented: a config that cannot give these steps; DiffusionModel.scheduler adds the file
+						if (e.getMessage() == null || e.getMessage().isBlank()) {
+							throw new Contract.Finding("a schedule refused without a message", e);
+						}
+					}
 				}
 			}
 		});
