@@ -31,7 +31,10 @@ runs=${2:-1000000}
 shift $(( $# > 1 ? 2 : 1 ))
 out="$here/target/fuzz/$target"
 mkdir -p "$out/corpus"
-# Inputs become files in FUZZ_TMP (default /dev/shm, memory). -Xmx bounds a parser's memory: an input that makes it allocate past 1 GiB is an OOM finding; -timeout a hang (s).
+# Inputs become files in FUZZ_TMP (default /dev/shm, memory). -Xmx bounds a parser's memory: an input that makes it
+# allocate past 1 GiB is an OOM finding. -timeout is the per-input limit past which an input is a hang: generous,
+# because the first inputs also pay for instrumenting every class they load (EMF's took over 30 s on a busy 2-core
+# machine at nice 19). slow-unit-* files (over 10 s) are kept for a look, not findings.
 # --keep_going: a long run goes on past findings (each distinct one written once) to its count of executions.
 exec "$java" -Xmx1g -XX:+UseSerialGC -Djava.io.tmpdir="${FUZZ_TMP:-/dev/shm}" --enable-native-access=ALL-UNNAMED -cp "$cp" com.code_intelligence.jazzer.Jazzer \
   --target_class="$class" \
@@ -39,5 +42,5 @@ exec "$java" -Xmx1g -XX:+UseSerialGC -Djava.io.tmpdir="${FUZZ_TMP:-/dev/shm}" --
   --custom_hook_excludes='dev.atelier.fuzz.**' \
   --keep_going=100 \
   --reproducer_path="$out" \
-  -runs="$runs" -timeout=10 -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$out/" \
+  -runs="$runs" -timeout=120 -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$out/" \
   "$@" "$out/corpus" "$here/corpus/$target" 2>&1 | tee "$out/log"

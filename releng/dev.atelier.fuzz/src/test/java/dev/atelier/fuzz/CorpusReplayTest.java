@@ -33,7 +33,9 @@ class CorpusReplayTest {
 			return DynamicContainer.dynamicContainer(target.getKey(), Stream.concat(
 					Stream.of(DynamicTest.dynamicTest("has a corpus", () -> assertFalse(inputs.isEmpty(), CORPUS.resolve(target.getKey()) + " is empty"))),
 					inputs.stream().map(input -> DynamicTest.dynamicTest(input.getFileName().toString(),
-							() -> assertDoesNotThrow(() -> fuzz.invokeExact(Files.readAllBytes(input)), input.toString())))));
+							() -> assertDoesNotThrow(() -> {
+								fuzz.invokeExact(Files.readAllBytes(input));
+							}, input.toString())))));
 		});
 	}
 
