@@ -273,6 +273,10 @@ class AccessorsTest {
 				{ "{\"componentType\": 5126, \"count\": \"3\", \"type\": \"SCALAR\"}", "a.gltf: accessors[0].count: is a string, not a number" },
 				{ "{\"componentType\": 5126, \"count\": 0, \"type\": \"SCALAR\"}", "a.gltf: accessors[0].count: 0 is less than 1" },
 				{ "{\"componentType\": 5126, \"count\": 1.5, \"type\": \"SCALAR\"}", "a.gltf: accessors[0].count: 1.5 is not an integer" },
+				// found by fuzzing (docs/fuzzing.md): Gson refuses such exponents with a NumberFormatException
+				{ "{\"componentType\": 5126, \"count\": 1e1000000, \"type\": \"SCALAR\"}", "a.gltf: accessors[0].count: 1e1000000 is more than 2147483647" },
+				{ "{\"componentType\": 5126, \"count\": -1e1000000, \"type\": \"SCALAR\"}", "a.gltf: accessors[0].count: -1e1000000 is less than 1" },
+				{ "{\"componentType\": 5126, \"count\": 1e-1000000, \"type\": \"SCALAR\"}", "a.gltf: accessors[0].count: 1e-1000000 is not an integer" },
 				{ "{\"componentType\": 5126, \"type\": \"SCALAR\"}", "a.gltf: accessors[0].count: is missing" },
 				{ "{\"bufferView\": 7, \"componentType\": 5126, \"count\": 1, \"type\": \"SCALAR\"}",
 						"a.gltf: accessors[0].bufferView: refers to bufferViews[7] but the file has 0 bufferViews" },

@@ -91,7 +91,13 @@ final class Json {
 	}
 
 	long asLong(long min, long max) throws GltfException {
-		BigDecimal d = number().getAsBigDecimal();
+		BigDecimal d;
+		try {
+			d = number().getAsBigDecimal();
+		} catch (NumberFormatException e) { // Gson refuses exponents past 10000 rather than build such a number
+			String t = text();
+			throw error(t + (t.startsWith("-") ? " is less than " + min : t.matches("(?i).*e-.*") ? " is not an integer" : " is more than " + max));
+		}
 		if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) {
 			throw error(text() + " is not an integer");
 		}

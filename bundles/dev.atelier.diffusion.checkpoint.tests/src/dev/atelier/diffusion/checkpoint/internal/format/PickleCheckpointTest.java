@@ -65,6 +65,18 @@ class PickleCheckpointTest {
 		}
 	}
 
+	/** Found by fuzzing (docs/fuzzing.md): the inflater's own message ("invalid block type") came without the file. */
+	@Test
+	void aZipWhosePickleDoesNotInflateIsRefusedNamingTheFile() throws IOException {
+		Path file = TorchPickles.writeZip(dir.resolve("m.ckpt"), small());
+		byte[] bytes = Files.readAllBytes(file);
+		int data = 30 + "archive/data.pkl".length(); // the first entry's compressed bytes, after its local header
+		java.util.Arrays.fill(bytes, data, data + 8, (byte) 0xff);
+		Files.write(file, bytes);
+		String message = assertThrows(CheckpointException.class, () -> PickleCheckpoint.open(file)).getMessage();
+		assertTrue(message.startsWith(file + ": damaged zip archive: "), message);
+	}
+
 	@Test
 	void legacyCheckpointsGiveTheirStateDictsTensors() throws IOException {
 		try (PickleCheckpoint c = PickleCheckpoint.open(TorchPickles.writeLegacy(dir.resolve("old.ckpt"), small()))) {

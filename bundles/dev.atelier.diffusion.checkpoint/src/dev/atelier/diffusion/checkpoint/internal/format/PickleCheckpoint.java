@@ -103,10 +103,18 @@ public final class PickleCheckpoint implements TensorFile {
 				tensors.put(e.getKey(), new Zipped(file, e.getKey(), type, check(file, e.getKey(), t), zip, entry, t.offset() * type.bytes()));
 			}
 			return new PickleCheckpoint(file, tensors, zip);
-		} catch (IOException | RuntimeException e) {
+		} catch (CheckpointException | RuntimeException e) {
 			zip.close();
 			throw e;
+		} catch (IOException e) { // an entry's bytes or their compression are damaged
+			zip.close();
+			throw new CheckpointException(file, "damaged zip archive: " + problem(e), e);
 		}
+	}
+
+	/** What went wrong reading: the exception's message, or what its kind says where it has none. */
+	private static String problem(IOException e) {
+		return e.getMessage() != null ? e.getMessage() : e instanceof java.io.EOFException ? "it ends early (truncated?)" : e.getClass().getSimpleName();
 	}
 
 	private static PickleCheckpoint openLegacy(Path file) throws IOException {
@@ -262,7 +270,7 @@ public final class PickleCheckpoint implements TensorFile {
 				}
 				return MemorySegment.ofArray(b);
 			} catch (IOException e) {
-				throw new CheckpointException(file, "tensor " + key + ": " + e.getMessage(), e);
+				throw new CheckpointException(file, "tensor " + key + ": " + problem(e), e);
 			}
 		}
 	}
