@@ -77,6 +77,26 @@ class PickleCheckpointTest {
 		assertTrue(message.startsWith(file + ": damaged zip archive: "), message);
 	}
 
+	/**
+	 * A legacy file with the first tensor's int after {@code after} in its pickle replaced by {@code value}
+	 * (TorchPickles writes every int as BININT).
+	 */
+	private Path legacyWith(String after, int value) throws IOException {
+		Path file = TorchPickles.writeLegacy(dir.resolve("old.ckpt"), small());
+		byte[] bytes = Files.readAllBytes(file);
+		int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf(after) + after.length();
+		ByteBuffer.wrap(bytes, at, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(value);
+		return Files.write(file, bytes);
+	}
+
+	/** Found by fuzzing (docs/fuzzing.md): a negative storage offset addressed before the file's mapping. */
+	@Test
+	void aNegativeStorageOffsetIsRefusedNamingTheFile() throws IOException {
+		Path file = legacyWith("tQJ", -167771989);
+		String message = assertThrows(CheckpointException.class, () -> PickleCheckpoint.open(file)).getMessage();
+		assertTrue(message.startsWith(file + ": ") && message.endsWith(" with the negative storage offset -167771989"), message);
+	}
+
 	@Test
 	void legacyCheckpointsGiveTheirStateDictsTensors() throws IOException {
 		try (PickleCheckpoint c = PickleCheckpoint.open(TorchPickles.writeLegacy(dir.resolve("old.ckpt"), small()))) {

@@ -143,13 +143,14 @@ public final class PickleCheckpoint implements TensorFile {
 				}
 				long elements = all.get(LONG, at);
 				StorageRef s = byKey.get(String.valueOf(key));
-				long bytes = elements * (s == null ? 0 : dtype(s).bytes());
-				if (s != null && (elements != s.elements() || at + 8 + bytes > all.byteSize())) {
-					throw new CheckpointException(file, "truncated or damaged: storage " + key + " of " + s.elements() + " elements");
-				}
 				if (s == null) {
 					break; // storages no tensor uses would need their types; nothing after them is needed
 				}
+				long width = dtype(s).bytes();
+				if (elements != s.elements() || elements < 0 || elements > (all.byteSize() - at - 8) / width) {
+					throw new CheckpointException(file, "truncated or damaged: storage " + key + " of " + s.elements() + " elements");
+				}
+				long bytes = elements * width;
 				starts.put(s.key(), at + 8);
 				at += 8 + bytes;
 			}
@@ -215,15 +216,20 @@ public final class PickleCheckpoint implements TensorFile {
 		if (size.length != t.stride().length) {
 			throw new CheckpointException(file, "tensor " + name + ": " + size.length + " sizes but " + t.stride().length + " strides");
 		}
+		// the pickle's numbers are the file's to choose: products past a long would wrap round to addresses outside it
+		long storage = t.storage().elements();
+		if (storage > Long.MAX_VALUE / 8) {
+			throw new CheckpointException(file, "tensor " + name + ": a storage of " + storage + " elements is more than a file can hold");
+		}
 		long expect = 1;
 		for (int i = size.length - 1; i >= 0; i--) {
 			if (size[i] > 1 && t.stride()[i] != expect) {
 				throw new CheckpointException(file, "tensor " + name + " is stored non-contiguous (strides " + StoredTensor.shapeText(t.stride())
 						+ " for shape " + StoredTensor.shapeText(size) + "); save it contiguous or as safetensors");
 			}
-			expect = Math.multiplyExact(expect, size[i]);
+			expect = size[i] == 0 || expect <= storage / size[i] ? expect * size[i] : storage + 1; // past the storage either way
 		}
-		if (t.offset() + expect > t.storage().elements()) {
+		if (expect > storage - t.offset()) {
 			throw new CheckpointException(file, "tensor " + name + " reaches element " + (t.offset() + expect) + " of a storage of " + t.storage().elements());
 		}
 		return size;

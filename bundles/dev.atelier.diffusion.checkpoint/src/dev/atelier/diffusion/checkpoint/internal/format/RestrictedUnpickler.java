@@ -227,6 +227,9 @@ public final class RestrictedUnpickler {
 					|| !(a.get(3) instanceof Tuple stride)) {
 				throw new PickleException("_rebuild_tensor_v2 at byte " + opAt + " with arguments that are not (storage, offset, size, stride)");
 			}
+			if (offset < 0) {
+				throw new PickleException("_rebuild_tensor_v2 at byte " + opAt + " with the negative storage offset " + offset);
+			}
 			yield new TensorRef(s, offset, longs(size, opAt), longs(stride, opAt));
 		}
 		default -> new Inert(g);
