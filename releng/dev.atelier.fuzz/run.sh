@@ -32,11 +32,11 @@ shift $(( $# > 1 ? 2 : 1 ))
 out="$here/target/fuzz/$target"
 mkdir -p "$out/corpus"
 # Inputs become files in FUZZ_TMP (default /dev/shm, memory). -Xmx bounds a parser's memory: an input that makes it
-# allocate past 1 GiB is an OOM finding. -timeout is the per-input limit past which an input is a hang: generous,
-# because the first inputs also pay for instrumenting every class they load (EMF's took over 30 s on a busy 2-core
-# machine at nice 19). slow-unit-* files (over 10 s) are kept for a look, not findings.
+# allocate past 1 GiB is an OOM finding. -timeout is the per-input limit past which an input is a hang; the classes the
+# committed corpus loads are instrumented before it runs (atelier.fuzz.warmup), since instrumenting EMF took minutes on
+# a busy 2-core machine at nice 19. slow-unit-* files (over 10 s) are kept for a look, not findings.
 # --keep_going: a long run goes on past findings (each distinct one written once) to its count of executions.
-exec "$java" -Xmx1g -XX:+UseSerialGC -Djava.io.tmpdir="${FUZZ_TMP:-/dev/shm}" --enable-native-access=ALL-UNNAMED -cp "$cp" com.code_intelligence.jazzer.Jazzer \
+exec "$java" -Xmx1g -XX:+UseSerialGC -Djava.io.tmpdir="${FUZZ_TMP:-/dev/shm}" -Datelier.fuzz.warmup="$here/corpus/$target" --enable-native-access=ALL-UNNAMED -cp "$cp" com.code_intelligence.jazzer.Jazzer \
   --target_class="$class" \
   --instrumentation_includes='dev.atelier.**:com.google.gson.**:org.eclipse.emf.**' \
   --custom_hook_excludes='dev.atelier.fuzz.**' \

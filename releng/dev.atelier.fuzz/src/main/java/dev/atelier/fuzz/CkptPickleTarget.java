@@ -13,6 +13,10 @@ public final class CkptPickleTarget {
 	private CkptPickleTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(CkptPickleTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		CheckpointFiles.open(TorchPickles.writeZipWithPickle(Contract.write("pickle.ckpt", new byte[0]), data));
 	}

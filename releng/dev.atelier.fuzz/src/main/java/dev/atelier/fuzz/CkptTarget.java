@@ -8,6 +8,10 @@ public final class CkptTarget {
 	private CkptTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(CkptTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		CheckpointFiles.open("model.ckpt", data);
 	}

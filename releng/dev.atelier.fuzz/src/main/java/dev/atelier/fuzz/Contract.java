@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * message that does not say where — leaves the target as a {@link Finding}; hangs and memory beyond the fuzzing JVM's
  * heap are the fuzzer's to catch (run.sh's per-input timeout and -Xmx).
  */
-final class Contract {
+public final class Contract {
 
 	/** A parser broke the contract: the message says how, the cause is what it threw. */
 	static final class Finding extends RuntimeException {
@@ -29,11 +29,40 @@ final class Contract {
 		void run() throws Exception;
 	}
 
+	/** A target's {@code fuzzerTestOneInput}. */
+	public interface Target {
+		void accept(byte[] input) throws Exception;
+	}
+
 	private static final Path SCRATCH = scratch();
 	/** Set by {@link Explain}: each input's outcome is printed. */
 	static volatile boolean explain;
 
 	private Contract() {
+	}
+
+	/**
+	 * Runs {@code target} once on each file of the folder {@code atelier.fuzz.warmup} names (run.sh: the committed
+	 * corpus), for Jazzer's {@code fuzzerInitialize}: the classes those inputs load are instrumented there, before
+	 * the per-input time limit runs (instrumenting EMF on a busy machine took longer than any limit a hang should
+	 * get). What the inputs find is found again by the fuzzer, which starts from the same files.
+	 */
+	public static void warmUp(Target target) {
+		String dir = System.getProperty("atelier.fuzz.warmup");
+		if (dir == null) {
+			return;
+		}
+		try (Stream<Path> files = Files.list(Path.of(dir))) {
+			for (Path f : files.sorted().toList()) {
+				try {
+					target.accept(Files.readAllBytes(f));
+				} catch (Exception | Error e) {
+					// found again by the fuzzer
+				}
+			}
+		} catch (IOException e) {
+			throw new UncheckedIOException(e);
+		}
 	}
 
 	/** One folder per JVM for the inputs as files, removed when the JVM ends. */

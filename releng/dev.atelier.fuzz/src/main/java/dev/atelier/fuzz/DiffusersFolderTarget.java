@@ -33,6 +33,10 @@ public final class DiffusersFolderTarget {
 	private DiffusersFolderTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(DiffusersFolderTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		Path folder = Contract.emptyFolder("pipeline");
 		String path = null;

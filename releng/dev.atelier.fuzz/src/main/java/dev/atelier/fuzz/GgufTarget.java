@@ -16,6 +16,10 @@ public final class GgufTarget {
 	private GgufTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(GgufTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		Path file = Contract.write("model.gguf", data);
 		Contract.refusesOnlyWith(file, List.of(IOException.class, ModelFormatException.class), () -> {

@@ -8,6 +8,10 @@ public final class GlbTarget {
 	private GlbTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(GlbTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		GltfTarget.load("scene.glb", data);
 	}

@@ -13,6 +13,10 @@ public final class GltfTarget {
 	private GltfTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(GltfTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		load("scene.gltf", data);
 	}

@@ -12,6 +12,10 @@ public final class JobRecordXmiTarget {
 	private JobRecordXmiTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(JobRecordXmiTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		Path file = Contract.write("jobs/job-1.xmi", data);
 		Contract.refusesOnlyWith(file, List.of(IOException.class), () -> WorkspaceStore.loadRecord(file));

@@ -13,6 +13,10 @@ public final class Llama2cCheckpointTarget {
 	private Llama2cCheckpointTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(Llama2cCheckpointTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		Path file = Contract.write("model.bin", data);
 		Contract.refusesOnlyWith(file, List.of(IOException.class, ModelFormatException.class), () -> Llama2cCheckpoint.open(file).close());

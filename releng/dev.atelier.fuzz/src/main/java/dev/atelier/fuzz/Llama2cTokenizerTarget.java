@@ -18,6 +18,10 @@ public final class Llama2cTokenizerTarget {
 	private Llama2cTokenizerTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(Llama2cTokenizerTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		int vocab = data.length < 2 ? 1 : 1 + ((data[0] & 0xff) | (data[1] & 0xff) << 8);
 		Path file = Contract.write("tokenizer.bin", data.length < 2 ? data : Arrays.copyOfRange(data, 2, data.length));

@@ -12,6 +12,10 @@ public final class PngTarget {
 	private PngTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(PngTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		Path file = Contract.write("image.png", data);
 		Contract.refusesOnlyWith(file, List.of(IOException.class), () -> PngInfo.read(file));

@@ -37,6 +37,11 @@ public final class Requests {
 	private Requests() {
 	}
 
+	/** {@link Contract#warmUp} for the server's targets, which live in the server's packages. */
+	public static void warmUp(Contract.Target target) {
+		Contract.warmUp(target);
+	}
+
 	/** A workspace folder whose {@code relative} files exist (empty), made once per JVM. */
 	public static Path workspace(String name, List<String> relative) {
 		try {

@@ -8,6 +8,10 @@ public final class SafetensorsTarget {
 	private SafetensorsTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(SafetensorsTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		CheckpointFiles.open("model.safetensors", data);
 	}

@@ -17,6 +17,10 @@ public final class SchedulerConfigTarget {
 	private SchedulerConfigTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(SchedulerConfigTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		Path file = Contract.write("scheduler/scheduler_config.json", data);
 		Contract.refusesOnlyWith(file, List.of(IOException.class), () -> {

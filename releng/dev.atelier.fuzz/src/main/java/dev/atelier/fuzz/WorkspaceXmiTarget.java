@@ -15,6 +15,10 @@ public final class WorkspaceXmiTarget {
 	private WorkspaceXmiTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Contract.warmUp(WorkspaceXmiTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		Path dir = Contract.emptyFolder("workspace");
 		Path file = Contract.write("workspace/workspace.xmi", data);

@@ -59,6 +59,10 @@ public final class ServerLlmRequestTarget {
 		return JettyExchange.body(body);
 	}
 
+	public static void fuzzerInitialize() {
+		Requests.warmUp(ServerLlmRequestTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		if (data.length == 0) {
 			return;

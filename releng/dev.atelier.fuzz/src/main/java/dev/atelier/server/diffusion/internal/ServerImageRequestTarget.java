@@ -53,6 +53,10 @@ public final class ServerImageRequestTarget {
 	private ServerImageRequestTarget() {
 	}
 
+	public static void fuzzerInitialize() {
+		Requests.warmUp(ServerImageRequestTarget::fuzzerTestOneInput);
+	}
+
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		if (data.length == 0) {
 			return;
