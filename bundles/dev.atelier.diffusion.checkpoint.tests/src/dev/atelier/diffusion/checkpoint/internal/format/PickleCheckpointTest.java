@@ -2,6 +2,7 @@ package dev.atelier.diffusion.checkpoint.internal.format;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -75,6 +77,21 @@ class PickleCheckpointTest {
 		Files.write(file, bytes);
 		String message = assertThrows(CheckpointException.class, () -> PickleCheckpoint.open(file)).getMessage();
 		assertTrue(message.startsWith(file + ": damaged zip archive: "), message);
+	}
+
+	/** The fuzzers' findings (releng/dev.atelier.fuzz/corpus/ckpt/finding-*): each refused, naming the file. */
+	@Test
+	void everyFuzzingFindingIsRefusedNamingTheFile() throws IOException {
+		List<Path> findings;
+		try (var files = Files.list(Path.of("../../releng/dev.atelier.fuzz/corpus/ckpt"))) {
+			findings = files.filter(f -> f.getFileName().toString().startsWith("finding-")).sorted().toList();
+		}
+		assertFalse(findings.isEmpty());
+		for (Path finding : findings) {
+			Path file = Files.copy(finding, dir.resolve(finding.getFileName()));
+			String message = assertThrows(CheckpointException.class, () -> PickleCheckpoint.open(file).close(), finding.toString()).getMessage();
+			assertTrue(message.startsWith(file + ": "), message);
+		}
 	}
 
 	/**

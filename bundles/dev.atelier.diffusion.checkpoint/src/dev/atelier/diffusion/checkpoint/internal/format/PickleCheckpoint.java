@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 import dev.atelier.diffusion.checkpoint.CheckpointException;
@@ -67,8 +66,8 @@ public final class PickleCheckpoint implements TensorFile {
 		ZipFile zip;
 		try {
 			zip = new ZipFile(file.toFile());
-		} catch (ZipException e) {
-			throw new CheckpointException(file, "damaged zip archive: " + e.getMessage());
+		} catch (IOException e) { // ZipException, or EOFException for a central directory cut short
+			throw new CheckpointException(file, "damaged zip archive: " + problem(e), e);
 		}
 		try {
 			List<? extends ZipEntry> pickles = zip.stream().filter(e -> e.getName().endsWith("/data.pkl") && e.getName().indexOf('/') == e.getName().length() - 9)
