@@ -125,7 +125,7 @@ public final class WorkspaceStore {
 		Resource resource = newResource(file);
 		try (InputStream in = Files.newInputStream(file)) {
 			resource.load(in, options());
-		} catch (RuntimeException e) {
+		} catch (IOException | RuntimeException e) { // EMF reports XML it cannot parse as an IOException without the file
 			throw new IOException(file + ": not a job record (" + rootMessage(e) + ")", e);
 		}
 		if (!resource.getErrors().isEmpty()) {

@@ -3,6 +3,7 @@ package dev.atelier.model.tests;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -128,6 +129,14 @@ class WorkspaceStoreTest {
 		byte[] garbage = { (byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13, (byte) 0xff, (byte) 0xfe };
 		Files.write(file(), garbage);
 		assertUsableAfterRecovery(WorkspaceStore.load(file()), garbage);
+	}
+
+	/** Found by fuzzing (docs/fuzzing.md): EMF's XML errors came as IOExceptions that did not name the file. */
+	@Test
+	void aJobRecordThatIsNotWellFormedXmlIsRefusedNamingTheFile() throws IOException {
+		Path record = Files.writeString(dir.resolve("job-1.xmi"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<atelier:JobRecord id=\"job-1\"");
+		String message = assertThrows(IOException.class, () -> WorkspaceStore.loadRecord(record)).getMessage();
+		assertTrue(message.startsWith(record + ": not a job record ("), message);
 	}
 
 	@Test
