@@ -144,6 +144,14 @@ class DiffusionModelTest {
 				assertThrows(IOException.class, () -> ClipTokenizer.fromFolder(tokenizer)).getMessage());
 	}
 
+	/** Found by fuzzing (docs/fuzzing.md): an array there failed in Gson's getAsString with an IllegalStateException. */
+	@Test
+	void aClassNameThatIsNotAStringIsRefusedNamingTheIndex() throws IOException {
+		Path copy = Fixture.copy(dir);
+		Files.writeString(copy.resolve("model_index.json"), "{\"_class_name\": [\"a\", \"b\"]}");
+		assertEquals(copy.resolve("model_index.json") + ": _class_name is [\"a\",\"b\"], not the pipeline class's name", openError(copy));
+	}
+
 	@Test
 	void sdxlIsRefusedByName() throws IOException {
 		Path copy = Fixture.copy(dir);

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -61,7 +60,11 @@ public final class DiffusionModel implements PipelineModel {
 		this.executor = executor;
 		this.placement = placement;
 		JsonObject index = json(folder.resolve("model_index.json"));
-		String kind = Optional.ofNullable(index.get("_class_name")).map(JsonElement::getAsString).orElse("");
+		JsonElement className = index.get("_class_name");
+		if (className != null && !(className.isJsonPrimitive() && className.getAsJsonPrimitive().isString())) {
+			throw new IOException(folder.resolve("model_index.json") + ": _class_name is " + className + ", not the pipeline class's name");
+		}
+		String kind = className == null ? "" : className.getAsString();
 		if (kind.contains("XL")) {
 			throw new IOException(folder.resolve("model_index.json") + ": " + kind + " (SDXL) needs a second text encoder, not supported yet");
 		}

@@ -50,6 +50,12 @@ class SafetensorsFileTest {
 		assertEquals("the safetensors header is not valid JSON: " , refusal("{\"w\":", 0).replaceAll("JSON: .*", "JSON: "));
 	}
 
+	/** Found by fuzzing (docs/fuzzing.md): "2 " read as a double, then failed as a long with a NumberFormatException. */
+	@Test
+	void aShapeOfStringsIsRefused() throws IOException {
+		assertEquals("tensor w: shape[0] is not an integer: \"2 \"", refusal("{\"w\":{\"dtype\":\"F32\",\"shape\":[\"2 \"],\"data_offsets\":[0,8]}}", 8));
+	}
+
 	@Test
 	void aWellFormedFileGivesItsTensorsAndMetadata() throws IOException {
 		Path file = SafetensorsWriter.writeRaw(dir.resolve("ok.safetensors"),

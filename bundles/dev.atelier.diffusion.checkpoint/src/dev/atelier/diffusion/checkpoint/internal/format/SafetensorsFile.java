@@ -157,12 +157,10 @@ public final class SafetensorsFile implements TensorFile {
 		long[] out = new long[a.size()];
 		for (int i = 0; i < out.length; i++) {
 			JsonElement v = a.get(i);
-			double d;
-			try {
-				d = v.getAsDouble();
-			} catch (RuntimeException ex) {
+			if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) { // a string such as "2 " would parse as a double but not as a long
 				throw new CheckpointException(file, what + "[" + i + "] is not an integer: " + v);
 			}
+			double d = v.getAsDouble();
 			if (d < 0 || d != Math.rint(d) || d > 1e18) {
 				throw new CheckpointException(file, what + "[" + i + "] is not a non-negative integer: " + v);
 			}

@@ -45,7 +45,7 @@ public final class ServerImageRequestTarget {
 				throw new Requests.Reached();
 			}
 		};
-		ImageJobs jobs = new ImageJobs(diffusion, new ServerContext(workspace, "cpu", Limits.DEFAULT, "0.0.0"));
+		ImageJobs jobs = new ImageJobs(diffusion, new ServerContext(workspace, workspace.resolve("models"), "cpu", Limits.DEFAULT, "0.0.0"));
 		A1111 = new A1111Api(jobs);
 		OPENAI = new OpenAiImagesApi(jobs);
 	}
