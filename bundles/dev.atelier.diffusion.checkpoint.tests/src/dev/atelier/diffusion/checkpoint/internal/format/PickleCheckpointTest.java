@@ -144,6 +144,15 @@ class PickleCheckpointTest {
 		assertTrue(e.getMessage().startsWith(file + ": refused pickle global " + global + " at byte "), e.getMessage());
 	}
 
+	/** Found by fuzzing (docs/fuzzing.md): a key holding itself through a list overflowed the stack when hashed. */
+	@Test
+	void aListAsADictKeyIsRefusedAsUnhashable() throws IOException {
+		byte[] pickle = { (byte) 0x80, 2, '}', ']', 'K', 1, 's', '.' }; // {[]: 1}
+		Path file = TorchPickles.writeZipWithPickle(dir.resolve("key.ckpt"), pickle);
+		String message = assertThrows(CheckpointException.class, () -> PickleCheckpoint.open(file)).getMessage();
+		assertTrue(message.startsWith(file + ": ") && message.contains("is a list or dict, or a tuple holding one (unhashable)"), message);
+	}
+
 	@Test
 	void protocolZeroPosixSystemIsRefusedBeforeAnythingRuns() throws IOException {
 		byte[] pickle = "cposix\nsystem\n(S'touch /tmp/pwned'\ntR.".getBytes(StandardCharsets.US_ASCII);

@@ -165,7 +165,7 @@ public final class RestrictedUnpickler {
 			case 's' -> {
 				Object value = pop(stack, opAt);
 				Object key = pop(stack, opAt);
-				dict(top(stack, opAt), opAt).put(key, value);
+				dict(top(stack, opAt), opAt).put(key(key, opAt), value);
 			}
 			case 'u' -> {
 				List<Object> items = popMark(stack, opAt);
@@ -174,7 +174,7 @@ public final class RestrictedUnpickler {
 					throw new PickleException("SETITEMS at byte " + opAt + " with an odd number of values");
 				}
 				for (int i = 0; i < items.size(); i += 2) {
-					d.put(items.get(i), items.get(i + 1));
+					d.put(key(items.get(i), opAt), items.get(i + 1));
 				}
 			}
 			case 'a' -> {
@@ -234,6 +234,24 @@ public final class RestrictedUnpickler {
 		}
 		default -> new Inert(g);
 		};
+	}
+
+	/**
+	 * A dict key as Python takes it: not a list or dict (unhashable), nor a tuple holding one. Such a key could also
+	 * hold itself, and hashing it would never end (found by fuzzing: a StackOverflowError).
+	 */
+	private static Object key(Object key, long opAt) throws PickleException {
+		if (!hashable(key)) {
+			throw new PickleException("dict key at byte " + opAt + " is a list or dict, or a tuple holding one (unhashable)");
+		}
+		return key;
+	}
+
+	private static boolean hashable(Object o) {
+		if (o instanceof Tuple(List<Object> items)) {
+			return items.stream().allMatch(RestrictedUnpickler::hashable);
+		}
+		return !(o instanceof List<?> || o instanceof Map<?, ?>);
 	}
 
 	private static long[] longs(Tuple t, long opAt) throws PickleException {
