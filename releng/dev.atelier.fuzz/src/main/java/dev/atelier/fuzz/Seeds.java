@@ -1,6 +1,5 @@
 package dev.atelier.fuzz;
 
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.zip.ZipInputStream;
 
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.llm.internal.gguf.GgmlType;
 import dev.atelier.llm.internal.gguf.GgufWriter;
 import dev.atelier.model.WorkspaceStore;
@@ -168,8 +168,8 @@ public final class Seeds {
 	}
 
 	private void png() throws IOException {
-		BufferedImage image = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
-		image.setRGB(1, 0, 0xff8000);
+		RgbImage image = new RgbImage(2, 1);
+		image.setRgb(1, 0, 0xff8000);
 		put("png", "parameters.png", PngInfo.encode(image, Map.of(PngInfo.PARAMETERS, "a cat\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1")));
 		put("png", "unicode.png", PngInfo.encode(image, Map.of(PngInfo.PARAMETERS, "ünïcødé 猫", "Software", "Atelier")));
 	}
@@ -293,7 +293,7 @@ public final class Seeds {
 		for (int i = 0; i < llm.size(); i++) {
 			put("server-llm-request", "endpoint-" + i + ".json", withSelector(i, llm.get(i)));
 		}
-		BufferedImage image = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+		RgbImage image = new RgbImage(1, 1);
 		String png = Base64.getEncoder().encodeToString(PngInfo.encode(image, Map.of()));
 		List<String> images = List.of(
 				"{\"prompt\":\"a cat\",\"negative_prompt\":\"dog\",\"seed\":-1,\"steps\":20,\"cfg_scale\":7,\"width\":512,\"height\":512,\"batch_size\":1,"

@@ -17,6 +17,7 @@ public final class Targets {
 		all.put("gltf", GltfTarget.class.getName());
 		all.put("glb", GlbTarget.class.getName());
 		all.put("png", PngTarget.class.getName());
+		all.put("png-decode", PngDecodeTarget.class.getName());
 		all.put("workspace-xmi", WorkspaceXmiTarget.class.getName());
 		all.put("job-record-xmi", JobRecordXmiTarget.class.getName());
 		all.put("scheduler-config", SchedulerConfigTarget.class.getName());
