@@ -20,6 +20,9 @@ public record ChatFormat(Optional<JinjaTemplate> jinja, ChatTemplate fallback, S
 	/** The format for a model without a chat template. */
 	public static final ChatTemplate DEFAULT = ChatTemplate.CHATML;
 
+	/** Jinjava's expression resolvers are built on java.beans, which the headless product's runtime leaves out. */
+	private static final boolean JINJA = ModuleLayer.boot().findModule("java.desktop").isPresent();
+
 	/** A known format, chosen by name. */
 	public static ChatFormat known(ChatTemplate template) {
 		return new ChatFormat(Optional.empty(), template, template.id() + " (chosen)");
@@ -31,6 +34,10 @@ public record ChatFormat(Optional<JinjaTemplate> jinja, ChatTemplate fallback, S
 			return new ChatFormat(Optional.empty(), DEFAULT, DEFAULT.id() + " (the default: the model has no chat template)");
 		}
 		ChatTemplate like = ChatTemplate.recognise(template.get()).orElse(DEFAULT);
+		if (!JINJA) {
+			return new ChatFormat(Optional.empty(), like, like.id() + ", the known format the model's template resembles (Jinja templates need java.beans,"
+					+ " which this product's Java runtime leaves out)");
+		}
 		return new ChatFormat(Optional.of(new JinjaTemplate(template.get(), model)), like,
 				"the model's Jinja chat template (" + like.id() + " if it fails)");
 	}
