@@ -55,6 +55,8 @@ class HeadlessIT {
 		Product.Run run = Product.runHeadless(Map.of("ATELIER_WORKSPACE", Product.newWorkspace("headless-usage").toString()));
 		assertEquals(0, run.exitCode(), run.all());
 		assertTrue(run.out().contains("render") && run.out().contains("llm") && run.out().contains("serve"), run.all());
+		Product.Run serve = Product.runHeadless(Map.of("ATELIER_WORKSPACE", Product.newWorkspace("headless-serve").toString()), "serve", "--help");
+		assertEquals(0, serve.exitCode(), "serve resolves without java.desktop: " + serve.all());
 	}
 
 	@Test
