@@ -14,6 +14,9 @@
 #                                    one process (OneCard; default model $S/8b-F16.gguf)
 #   releng/gpu/llm.sh profile MODEL   there: where a step's time goes: a bench with each kernel timed on the device
 #   releng/gpu/llm.sh bench SHAPE…   there: atelier llm bench --device cuda:0 against llama-bench -ngl 99 -fa 1
+#   releng/gpu/llm.sh sd [RUNS]      there: the native SD engine on cuda:0 (SdCheck: the reduced SD 1.x against diffusers'
+#                                    reference outputs, SD 1.5's shape against the CPU backend, its step times), then
+#                                    diffusers' own SD 1.5 step times (sd_torch.py, FP16, batch 1; 'build' puts it in $S)
 # Files go to $S (default /tmp/atelier-llm); the machine keeps them only while it stays warm between calls.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -31,15 +34,17 @@ types=(F16 Q8_0 Q4_0 Q4_K_M Q5_K_M Q6_K)
 text="$root/docs/architecture.md"
 case "${1:-}" in
   prepare)
-    gpu_jars core device device.cuda device.cpu device.sim cli kernels compute llm diffusion viewport
+    gpu_jars core device device.cuda device.cpu device.sim cli kernels compute llm diffusion viewport diffusion.checkpoint \
+      diffusion.engine testing
     jars+=("$m2/org/eclipse/platform/org.eclipse.osgi/3.24.0/org.eclipse.osgi-3.24.0.jar")
     stage_carry
     "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 --add-modules jdk.incubator.vector -d "$carry/classes" \
       -cp "$(class_path)" "$root/releng/gpu/LlmMain.java" "$root/releng/gpu/LlmCheck.java" "$root/releng/gpu/ComputeCheck.java" \
-      "$root/releng/gpu/OneCard.java" \
+      "$root/releng/gpu/OneCard.java" "$root/releng/gpu/SdCheck.java" \
       2> >(grep -v 'incubator' >&2)
     mkdir -p "$anchors" "$carry/data"
     cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$anchors/"
+    cp "$root/../shared/anchors/diffusers-src.tar.xz" "$root/../shared/anchors/sd_torch.py" "$anchors/"
     cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$carry/data/"
     # gguf-py and the model writer (1 MiB) also travel with .carry, so a call carrying it can write F16 models
     rm -rf "$carry/gguf-py" && tar -xJf "$root/../shared/anchors/llama.cpp-src.tar.xz" -C "$carry" --strip-components=1 llama.cpp/gguf-py
@@ -53,6 +58,9 @@ case "${1:-}" in
       -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=Release > "$S/cmake.log"
     cmake --build "$S/b" --target llama-bench llama-quantize llama-perplexity -j "$(nproc)" > "$S/build.log" 2>&1 || { tail -30 "$S/build.log"; exit 1; }
     ls "$S/b/bin"
+    # diffusers for the sd step's side (a later call carries .carry, not the anchors)
+    [ -d "$S/diffusers" ] || tar -xJf "$anchors/diffusers-src.tar.xz" -C "$S"
+    cp "$anchors/sd_torch.py" "$S/"
     ;;
   models)
     shift
@@ -123,5 +131,13 @@ print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), 
       done
     done
     ;;
-  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+  sd)
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
+    mkdir -p "$S"
+    "${java[@]}" SdCheck "$root/bundles/dev.atelier.diffusion.engine.tests/reference" "$S" "${2:-10}" 2>&1 | grep -v 'incubator' || status=$?
+    if [ -f "$S/sd_torch.py" ]; then PYTHONPATH="$S/diffusers/src" python3 "$S/sd_torch.py" --model sd15 --batches 1 2>&1 | grep -v -i warn
+    else echo "no diffusers side: run 'llm.sh build' (carrying .carry-anchors) on this warm machine first"; fi
+    exit "${status:-0}"
+    ;;
+  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
 esac
