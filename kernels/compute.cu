@@ -1370,6 +1370,147 @@ extern "C" __global__ void multi_head_attention(const float* q, const float* k, 
 	}
 }
 
+/**
+ * Multi-head attention on tensor cores, the score matrix never stored whole: a block of 4 warps takes 64 query rows of
+ * one head, each warp 16 rows, and walks the keys in tiles of KT. WMMA fragments have no documented element order, so
+ * the softmax cannot rescale a running output held in them; instead a first pass over the keys finds each row's max and
+ * sum, and a second computes the normalised probabilities (F16) and accumulates P·V in fragments that are never
+ * rescaled: Q·Kᵀ runs twice, still on tensor cores. Q (scaled), K, V and P are F16, accumulation F32. Head sizes up to
+ * MAXD (padded to 16 with zeros); grid (ceil(n / 64), heads), 128 threads.
+ */
+template <int MAXD, int KT> __device__ void flash_attention(const float* q, const float* k, const float* v, float* out, int n, int m,
+		int heads, int d, int causal, float scale) {
+	constexpr int LD = MAXD + 8, F = MAXD / 16;
+	// K then V; at the start the 64 scaled query rows, before each warp moves its 16 into fragments
+	__shared__ __align__(32) half kv[2 * (KT > 32 ? KT : 32) * LD];
+	__shared__ __align__(32) float scores[4][16 * KT];
+	half* ks = kv;
+	half* vs = kv + KT * LD;
+	const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31;
+	const int r0 = blockIdx.x * 64, h = blockIdx.y;
+	const long cols = (long) heads * d;
+	const int dp = (d + 15) & ~15;
+	for (int i = tid; i < 64 * dp; i += blockDim.x) {
+		int r = i / dp, e = i % dp;
+		kv[r * LD + e] = __float2half(r0 + r < n && e < d ? q[(r0 + r) * cols + (long) h * d + e] * scale : 0.0f);
+	}
+	__syncthreads();
+	wmma::fragment<wmma::matrix_a, 16, 16, 16, half, wmma::row_major> qf[F];
+	wmma::fragment<wmma::accumulator, 16, 16, 16, float> of[F];
+#pragma unroll
+	for (int f = 0; f < F; f++) {
+		if (f * 16 < dp) {
+			wmma::load_matrix_sync(qf[f], kv + warp * 16 * LD + f * 16, LD);
+		}
+		wmma::fill_fragment(of[f], 0.0f);
+	}
+	__syncthreads();
+	float* s = scores[warp];
+	// two lanes a row, each KT/2 of a tile's keys
+	const int row = lane >> 1, r = r0 + warp * 16 + row, c0 = (lane & 1) * (KT / 2);
+	const int keys = causal ? min(m, r0 + 64) : m;
+	float rowMax = -INFINITY, rowSum = 0.0f;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int t0 = 0; t0 < keys; t0 += KT) {
+			for (int i = tid; i < KT * dp; i += blockDim.x) {
+				int t = i / dp, e = i % dp;
+				bool in = t0 + t < m && e < d;
+				long at = (t0 + t) * cols + (long) h * d + e;
+				ks[t * LD + e] = __float2half(in ? k[at] : 0.0f);
+				if (pass == 1) {
+					vs[t * LD + e] = __float2half(in ? v[at] : 0.0f);
+				}
+			}
+			__syncthreads();
+#pragma unroll
+			for (int j = 0; j < KT / 16; j++) {
+				wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
+				wmma::fill_fragment(acc, 0.0f);
+#pragma unroll
+				for (int f = 0; f < F; f++) {
+					if (f * 16 < dp) {
+						wmma::fragment<wmma::matrix_b, 16, 16, 16, half, wmma::col_major> b;
+						wmma::load_matrix_sync(b, ks + j * 16 * LD + f * 16, LD);
+						wmma::mma_sync(acc, qf[f], b, acc);
+					}
+				}
+				wmma::store_matrix_sync(s + j * 16, acc, KT, wmma::mem_row_major);
+			}
+			__syncwarp();
+			float x[KT / 2];
+			float tileMax = -INFINITY;
+#pragma unroll
+			for (int c = 0; c < KT / 2; c++) {
+				int t = t0 + c0 + c;
+				x[c] = t < m && (!causal || t <= r) ? s[row * KT + c0 + c] : -INFINITY;
+				tileMax = fmaxf(tileMax, x[c]);
+			}
+			if (pass == 0) {
+				tileMax = fmaxf(tileMax, __shfl_xor_sync(0xffffffff, tileMax, 1));
+				float newMax = fmaxf(rowMax, tileMax);
+				if (newMax != -INFINITY) {
+					float sum = 0.0f;
+#pragma unroll
+					for (int c = 0; c < KT / 2; c++) {
+						sum += __expf(x[c] - newMax);
+					}
+					sum += __shfl_xor_sync(0xffffffff, sum, 1);
+					rowSum = rowSum * __expf(rowMax - newMax) + sum;
+					rowMax = newMax;
+				}
+			} else {
+				__syncwarp();
+				half* p = reinterpret_cast<half*>(s);
+				float inv = 1.0f / rowSum;
+#pragma unroll
+				for (int c = 0; c < KT / 2; c++) {
+					p[row * KT + c0 + c] = __float2half(x[c] == -INFINITY ? 0.0f : __expf(x[c] - rowMax) * inv);
+				}
+				__syncwarp();
+#pragma unroll
+				for (int j = 0; j < KT / 16; j++) {
+					wmma::fragment<wmma::matrix_a, 16, 16, 16, half, wmma::row_major> a;
+					wmma::load_matrix_sync(a, p + j * 16, KT);
+#pragma unroll
+					for (int f = 0; f < F; f++) {
+						if (f * 16 < dp) {
+							wmma::fragment<wmma::matrix_b, 16, 16, 16, half, wmma::row_major> b;
+							wmma::load_matrix_sync(b, vs + j * 16 * LD + f * 16, LD);
+							wmma::mma_sync(of[f], a, b, of[f]);
+						}
+					}
+				}
+			}
+			__syncthreads();
+		}
+	}
+	// out, 16 columns at a time through the warp's score tile
+#pragma unroll
+	for (int f = 0; f < F; f++) {
+		if (f * 16 < dp) {
+			wmma::store_matrix_sync(s, of[f], 16, wmma::mem_row_major);
+			__syncwarp();
+			for (int i = lane; i < 256; i += 32) {
+				int rr = r0 + warp * 16 + i / 16, e = f * 16 + i % 16;
+				if (rr < n && e < d) {
+					out[rr * cols + (long) h * d + e] = s[i];
+				}
+			}
+			__syncwarp();
+		}
+	}
+}
+
+// 40-, 64- and 80-wide heads (SD 1.x's first levels, CLIP, SD 2.x, SDXL) take 64-key tiles; up to 160 (SD 1.x's deepest) 32
+extern "C" __global__ void __launch_bounds__(128) flash_attention_80(const float* q, const float* k, const float* v, float* out, int n, int m,
+		int heads, int d, int causal, float scale) {
+	flash_attention<80, 64>(q, k, v, out, n, m, heads, d, causal, scale);
+}
+extern "C" __global__ void __launch_bounds__(128) flash_attention_160(const float* q, const float* k, const float* v, float* out, int n,
+		int m, int heads, int d, int causal, float scale) {
+	flash_attention<160, 32>(q, k, v, out, n, m, heads, d, causal, scale);
+}
+
 /** Nearest-neighbour 2× upsampling of a height × width image stored a pixel per row. */
 extern "C" __global__ void upsample_nearest2x(const float* x, float* out, int height, int width, int cols) {
 	long count = 4L * height * width * cols;
