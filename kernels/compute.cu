@@ -1298,7 +1298,7 @@ extern "C" __global__ void im2col(const float* x, float* patches, int height, in
 }
 
 #define MHA_WARPS 4
-#define MHA_MAX_HEAD 256
+#define MHA_MAX_HEAD 512
 
 /**
  * Multi-head attention without a cache, a warp per query row and head, the keys in chunks of 32 (a lane's score

@@ -14,9 +14,9 @@
 #                                    one process (OneCard; default model $S/8b-F16.gguf)
 #   releng/gpu/llm.sh profile MODEL   there: where a step's time goes: a bench with each kernel timed on the device
 #   releng/gpu/llm.sh bench SHAPE…   there: atelier llm bench --device cuda:0 against llama-bench -ngl 99 -fa 1
-#   releng/gpu/llm.sh sd [RUNS]      there: the native SD engine on cuda:0 (SdCheck: the reduced SD 1.x against diffusers'
+#   releng/gpu/llm.sh sd [RUNS [BATCHES]] there: the native SD engine on cuda:0 (SdCheck: the reduced SD 1.x against diffusers'
 #                                    reference outputs, SD 1.5's shape against the CPU backend, its step times), then
-#                                    diffusers' own SD 1.5 step times (sd_torch.py, FP16, batch 1; 'build' puts it in $S)
+#                                    diffusers' own SD 1.5 step times (sd_torch.py, FP16, batches as it takes them, default 1)
 # Files go to $S (default /tmp/atelier-llm); the machine keeps them only while it stays warm between calls.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -34,23 +34,25 @@ types=(F16 Q8_0 Q4_0 Q4_K_M Q5_K_M Q6_K)
 text="$root/docs/architecture.md"
 case "${1:-}" in
   prepare)
-    gpu_jars core device device.cuda device.cpu device.sim cli kernels compute llm diffusion viewport diffusion.checkpoint \
-      diffusion.engine testing
-    jars+=("$m2/org/eclipse/platform/org.eclipse.osgi/3.24.0/org.eclipse.osgi-3.24.0.jar")
-    stage_carry
+    gpu_jars core device device.cuda device.cpu device.sim cli kernels compute llm viewport diffusion.checkpoint diffusion.engine testing
+    # the device tool's 64 MiB (counted in disk blocks) hold the working tree and .carry: a runtime of only the modules
+    # these entry points load, without the optional vector-math and sorting libraries
+    MODULES=java.base,java.logging,java.xml,java.management,jdk.unsupported,jdk.incubator.vector stage_carry
+    rm -f "$carry"/jre/lib/libjsvml.so "$carry"/jre/lib/libsimdsort.so
     "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 --add-modules jdk.incubator.vector -d "$carry/classes" \
       -cp "$(class_path)" "$root/releng/gpu/LlmMain.java" "$root/releng/gpu/LlmCheck.java" "$root/releng/gpu/ComputeCheck.java" \
       "$root/releng/gpu/OneCard.java" "$root/releng/gpu/SdCheck.java" \
       2> >(grep -v 'incubator' >&2)
     mkdir -p "$anchors" "$carry/data"
     cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$anchors/"
-    cp "$root/../shared/anchors/diffusers-src.tar.xz" "$root/../shared/anchors/sd_torch.py" "$anchors/"
+    # the sd step's diffusers side travels with .carry too: the UNet and VAE modules, without the pipelines (0.9 MiB)
+    d=$(mktemp -d) && tar -xJf "$root/../shared/anchors/diffusers-src.tar.xz" -C "$d"
+    find "$d"/diffusers/src/diffusers/{pipelines,modular_pipelines} -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+    tar -cJf "$carry/data/diffusers-models.tar.xz" -C "$d" diffusers && rm -rf "$d"
+    cp "$root/../shared/anchors/sd_torch.py" "$carry/data/"
     cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$carry/data/"
-    # gguf-py and the model writer (1 MiB) also travel with .carry, so a call carrying it can write F16 models
-    rm -rf "$carry/gguf-py" && tar -xJf "$root/../shared/anchors/llama.cpp-src.tar.xz" -C "$carry" --strip-components=1 llama.cpp/gguf-py
-    cp "$root/../shared/anchors/make_llama_gguf.py" "$carry/"
     cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$root/../shared/data/llm/more-vocab/ggml-vocab-llama-bpe.gguf.xz" "$anchors/"
-    du -sh "$carry" "$anchors"
+    du -sh "$carry" "$anchors"; echo "with the working tree: $(( ($(du -sk "$carry" | cut -f1) + $(git -C "$root" ls-files -z | du -ck --files0-from=- | tail -1 | cut -f1)) / 1024 )) MiB of 64"
     ;;
   build)
     mkdir -p "$S" && { [ -d "$S/llama.cpp" ] || tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"; }
@@ -58,15 +60,12 @@ case "${1:-}" in
       -DLLAMA_BUILD_APP=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DCMAKE_BUILD_TYPE=Release > "$S/cmake.log"
     cmake --build "$S/b" --target llama-bench llama-quantize llama-perplexity -j "$(nproc)" > "$S/build.log" 2>&1 || { tail -30 "$S/build.log"; exit 1; }
     ls "$S/b/bin"
-    # diffusers for the sd step's side (a later call carries .carry, not the anchors)
-    [ -d "$S/diffusers" ] || tar -xJf "$anchors/diffusers-src.tar.xz" -C "$S"
-    cp "$anchors/sd_torch.py" "$S/"
     ;;
   models)
     shift
     mkdir -p "$S"
-    if [ -d "$carry/gguf-py" ]; then py=("$carry/gguf-py" "$carry/make_llama_gguf.py") vocab="$carry/data/ggml-vocab-llama-spm.gguf"
-    else [ -d "$S/llama.cpp" ] || tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"; py=("$S/llama.cpp/gguf-py" "$anchors/make_llama_gguf.py"); fi
+    [ -d "$S/llama.cpp" ] || tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"
+    py=("$S/llama.cpp/gguf-py" "$anchors/make_llama_gguf.py")
     for shape in "${@:-1b}"; do
       f16="$S/$shape-F16.gguf"
       # SHAPE-llama3: Llama 3's 128k vocabulary (the real Llama-3-8B's), else Llama 2's 32k
@@ -135,8 +134,8 @@ print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), 
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
     mkdir -p "$S"
     "${java[@]}" SdCheck "$root/bundles/dev.atelier.diffusion.engine.tests/reference" "$S" "${2:-10}" 2>&1 | grep -v 'incubator' || status=$?
-    if [ -f "$S/sd_torch.py" ]; then PYTHONPATH="$S/diffusers/src" python3 "$S/sd_torch.py" --model sd15 --batches 1 2>&1 | grep -v -i warn
-    else echo "no diffusers side: run 'llm.sh build' (carrying .carry-anchors) on this warm machine first"; fi
+    [ -d "$S/diffusers" ] || tar -xJf "$carry/data/diffusers-models.tar.xz" -C "$S"
+    PYTHONPATH="$S/diffusers/src" python3 "$carry/data/sd_torch.py" --model sd15 --batches "${3:-1}" 2>&1 | grep -v -i warn
     exit "${status:-0}"
     ;;
   *) sed -n '2,21p' "$0" >&2; exit 2 ;;

@@ -54,6 +54,8 @@ public final class CudaCompute implements Compute {
 	private static final int FLASH_THREADS = 128;
 	/** Warps (query rows) per block of multi_head_attention, as kernels/compute.cu's MHA_WARPS. */
 	private static final int MHA_WARPS = 4;
+	/** multi_head_attention's widest head (the VAE's single 512-wide one), as kernels/compute.cu's MHA_MAX_HEAD. */
+	private static final int MHA_MAX_HEAD = 512;
 	/** A convolution's gathered receptive fields are multiplied this many bytes at a time. */
 	private static final long PATCH_BYTES = 256L << 20;
 	private static final int MAX_GRID_Y = 65535;
@@ -528,8 +530,8 @@ public final class CudaCompute implements Compute {
 	public void multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor out) {
 		Shapes.multiHeadAttention(q, k, v, heads, causal, out);
 		int d = q.cols() / heads;
-		if (d > ATTENTION_MAX_HEAD) {
-			throw new IllegalArgumentException("multiHeadAttention: heads of " + d + " values; CUDA takes up to " + ATTENTION_MAX_HEAD);
+		if (d > MHA_MAX_HEAD) {
+			throw new IllegalArgumentException("multiHeadAttention: heads of " + d + " values; CUDA takes up to " + MHA_MAX_HEAD);
 		}
 		float scale = (float) (1 / Math.sqrt(d));
 		if (d <= FLASH_MAX_HEAD) {
