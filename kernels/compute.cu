@@ -1297,79 +1297,6 @@ extern "C" __global__ void im2col(const float* x, float* patches, int height, in
 	}
 }
 
-#define MHA_WARPS 4
-#define MHA_MAX_HEAD 512
-
-/**
- * Multi-head attention without a cache, a warp per query row and head, the keys in chunks of 32 (a lane's score
- * each) with the online softmax: the score matrix never exists. q (n × heads·d), k and v (m × heads·d); causal: row r
- * sees keys 0 … r. Grid (ceil(n / MHA_WARPS), heads), MHA_WARPS warps a block; d ≤ MHA_MAX_HEAD.
- */
-extern "C" __global__ void multi_head_attention(const float* q, const float* k, const float* v, float* out, int n, int m, int heads, int d,
-		int causal, float scale) {
-	__shared__ float qs[MHA_WARPS][MHA_MAX_HEAD];
-	int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-	int r = blockIdx.x * MHA_WARPS + warp;
-	int h = blockIdx.y;
-	long cols = (long) heads * d;
-	if (r < n) {
-		for (int e = lane; e < d; e += 32) {
-			qs[warp][e] = q[r * cols + (long) h * d + e] * scale;
-		}
-	}
-	__syncwarp();
-	if (r >= n) {
-		return;
-	}
-	float acc[MHA_MAX_HEAD / 32];
-#pragma unroll
-	for (int i = 0; i < MHA_MAX_HEAD / 32; i++) {
-		acc[i] = 0.0f;
-	}
-	float runningMax = -INFINITY, sum = 0.0f;
-	int keys = causal ? r + 1 : m;
-	for (int base = 0; base < keys; base += 32) {
-		int t = base + lane;
-		float s = -INFINITY;
-		if (t < keys) {
-			const float* kr = k + t * cols + (long) h * d;
-			s = 0.0f;
-			for (int e = 0; e < d; e++) {
-				s += qs[warp][e] * kr[e];
-			}
-		}
-		float chunkMax = warp_max(s);
-		float newMax = fmaxf(runningMax, chunkMax);
-		float rescale = expf(runningMax - newMax);
-		float p = t < keys ? expf(s - newMax) : 0.0f;
-		sum = sum * rescale + warp_sum(p);
-#pragma unroll
-		for (int i = 0; i < MHA_MAX_HEAD / 32; i++) {
-			acc[i] *= rescale;
-		}
-		int valid = min(32, keys - base);
-		for (int j = 0; j < valid; j++) {
-			float pj = __shfl_sync(0xffffffff, p, j);
-			const float* vr = v + (long) (base + j) * cols + (long) h * d;
-#pragma unroll
-			for (int i = 0; i < MHA_MAX_HEAD / 32; i++) {
-				int e = lane + 32 * i;
-				if (e < d) {
-					acc[i] += pj * vr[e];
-				}
-			}
-		}
-		runningMax = newMax;
-	}
-#pragma unroll
-	for (int i = 0; i < MHA_MAX_HEAD / 32; i++) {
-		int e = lane + 32 * i;
-		if (e < d) {
-			out[r * cols + (long) h * d + e] = acc[i] / sum;
-		}
-	}
-}
-
 /**
  * Multi-head attention on tensor cores, the score matrix never stored whole: a block of 4 warps takes 64 query rows of
  * one head, each warp 16 rows, and walks the keys in tiles of KT. WMMA fragments have no documented element order, so
@@ -1494,6 +1421,135 @@ template <int MAXD, int KT> __device__ void flash_attention(const float* q, cons
 				int rr = r0 + warp * 16 + i / 16, e = f * 16 + i % 16;
 				if (rr < n && e < d) {
 					out[rr * cols + (long) h * d + e] = s[i];
+				}
+			}
+			__syncwarp();
+		}
+	}
+}
+
+/**
+ * flash_attention for heads too wide for one warp's fragments (the VAE's single 512-wide head): 8 warps take 32 query
+ * rows, two row groups of four warps, each warp a quarter of the head's 16-wide column slices. A warp's partial Q·Kᵀ
+ * over its slices goes to shared memory, where the block sums the four, and accumulates P·V for its own slices. Keys
+ * in tiles of 16, two passes as flash_attention; grid (ceil(n / 32), heads), 256 threads; d ≤ 512.
+ */
+constexpr int WIDE_MAXD = 512, WIDE_LD = WIDE_MAXD + 8, WIDE_KT = 16;
+extern "C" __global__ void __launch_bounds__(256) flash_attention_wide(const float* q, const float* k, const float* v, float* out, int n,
+		int m, int heads, int d, int causal, float scale) {
+	constexpr int SLICES = WIDE_MAXD / 16 / 4; // a warp's column slices
+	// K then V; at the start the 32 scaled query rows
+	__shared__ __align__(32) half kv[2 * WIDE_KT * WIDE_LD];
+	__shared__ __align__(32) float partial[8][16 * 16];
+	__shared__ __align__(32) half probabilities[2][16 * 16];
+	half* ks = kv;
+	half* vs = kv + WIDE_KT * WIDE_LD;
+	const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, group = warp >> 2, quarter = warp & 3;
+	const int r0 = blockIdx.x * 32, h = blockIdx.y;
+	const long cols = (long) heads * d;
+	const int dp = (d + 15) & ~15, slices = dp / 16;
+	for (int i = tid; i < 32 * dp; i += blockDim.x) {
+		int r = i / dp, e = i % dp;
+		kv[r * WIDE_LD + e] = __float2half(r0 + r < n && e < d ? q[(r0 + r) * cols + (long) h * d + e] * scale : 0.0f);
+	}
+	__syncthreads();
+	wmma::fragment<wmma::matrix_a, 16, 16, 16, half, wmma::row_major> qf[SLICES];
+	wmma::fragment<wmma::accumulator, 16, 16, 16, float> of[SLICES];
+#pragma unroll
+	for (int i = 0; i < SLICES; i++) {
+		int f = quarter + 4 * i;
+		if (f < slices) {
+			wmma::load_matrix_sync(qf[i], kv + group * 16 * WIDE_LD + f * 16, WIDE_LD);
+		}
+		wmma::fill_fragment(of[i], 0.0f);
+	}
+	__syncthreads();
+	// eight threads a row of the 16-key tile, two keys each
+	const int row = tid >> 3, r = r0 + row, c0 = (tid & 7) * 2;
+	const int keys = causal ? min(m, r0 + 32) : m;
+	float rowMax = -INFINITY, rowSum = 0.0f;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int t0 = 0; t0 < keys; t0 += WIDE_KT) {
+			for (int i = tid; i < WIDE_KT * dp; i += blockDim.x) {
+				int t = i / dp, e = i % dp;
+				bool in = t0 + t < m && e < d;
+				long at = (t0 + t) * cols + (long) h * d + e;
+				ks[t * WIDE_LD + e] = __float2half(in ? k[at] : 0.0f);
+				if (pass == 1) {
+					vs[t * WIDE_LD + e] = __float2half(in ? v[at] : 0.0f);
+				}
+			}
+			__syncthreads();
+			wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
+			wmma::fill_fragment(acc, 0.0f);
+#pragma unroll
+			for (int i = 0; i < SLICES; i++) {
+				int f = quarter + 4 * i;
+				if (f < slices) {
+					wmma::fragment<wmma::matrix_b, 16, 16, 16, half, wmma::col_major> b;
+					wmma::load_matrix_sync(b, ks + f * 16, WIDE_LD);
+					wmma::mma_sync(acc, qf[i], b, acc);
+				}
+			}
+			wmma::store_matrix_sync(partial[warp], acc, 16, wmma::mem_row_major);
+			__syncthreads();
+			const int g = row >> 4, rr = row & 15;
+			float x[2];
+			float tileMax = -INFINITY;
+#pragma unroll
+			for (int c = 0; c < 2; c++) {
+				int t = t0 + c0 + c, at = rr * 16 + c0 + c;
+				float sum = partial[g * 4][at] + partial[g * 4 + 1][at] + partial[g * 4 + 2][at] + partial[g * 4 + 3][at];
+				x[c] = t < m && (!causal || t <= r) ? sum : -INFINITY;
+				tileMax = fmaxf(tileMax, x[c]);
+			}
+			if (pass == 0) {
+#pragma unroll
+				for (int o = 1; o < 8; o <<= 1) {
+					tileMax = fmaxf(tileMax, __shfl_xor_sync(0xffffffff, tileMax, o));
+				}
+				float newMax = fmaxf(rowMax, tileMax);
+				if (newMax != -INFINITY) {
+					float sum = __expf(x[0] - newMax) + __expf(x[1] - newMax);
+#pragma unroll
+					for (int o = 1; o < 8; o <<= 1) {
+						sum += __shfl_xor_sync(0xffffffff, sum, o);
+					}
+					rowSum = rowSum * __expf(rowMax - newMax) + sum;
+					rowMax = newMax;
+				}
+			} else {
+				float inv = 1.0f / rowSum;
+#pragma unroll
+				for (int c = 0; c < 2; c++) {
+					probabilities[g][rr * 16 + c0 + c] = __float2half(x[c] == -INFINITY ? 0.0f : __expf(x[c] - rowMax) * inv);
+				}
+				__syncthreads();
+				wmma::fragment<wmma::matrix_a, 16, 16, 16, half, wmma::row_major> a;
+				wmma::load_matrix_sync(a, probabilities[group], 16);
+#pragma unroll
+				for (int i = 0; i < SLICES; i++) {
+					int f = quarter + 4 * i;
+					if (f < slices) {
+						wmma::fragment<wmma::matrix_b, 16, 16, 16, half, wmma::row_major> b;
+						wmma::load_matrix_sync(b, vs + f * 16, WIDE_LD);
+						wmma::mma_sync(of[i], a, b, of[i]);
+					}
+				}
+			}
+			__syncthreads();
+		}
+	}
+#pragma unroll
+	for (int i = 0; i < SLICES; i++) {
+		int f = quarter + 4 * i;
+		if (f < slices) {
+			wmma::store_matrix_sync(partial[warp], of[i], 16, wmma::mem_row_major);
+			__syncwarp();
+			for (int j = lane; j < 256; j += 32) {
+				int rr = r0 + group * 16 + j / 16, e = f * 16 + j % 16;
+				if (rr < n && e < d) {
+					out[rr * cols + (long) h * d + e] = partial[warp][j];
 				}
 			}
 			__syncwarp();

@@ -48,13 +48,12 @@ public final class CudaCompute implements Compute {
 	/** F16 weights dequantised for cuBLAS at most this many bytes at a time. */
 	private static final long DEQUANTIZED_BYTES = 64L << 20;
 	private static final long CUBLAS_WORKSPACE = 32L << 20;
-	/** flash_attention's widest head, query rows and threads a block, as kernels/compute.cu has them. */
-	private static final int FLASH_MAX_HEAD = 160;
+	/** flash_attention's query rows and threads a block, as kernels/compute.cu has them. */
 	private static final int FLASH_ROWS = 64;
 	private static final int FLASH_THREADS = 128;
-	/** Warps (query rows) per block of multi_head_attention, as kernels/compute.cu's MHA_WARPS. */
-	private static final int MHA_WARPS = 4;
-	/** multi_head_attention's widest head (the VAE's single 512-wide one), as kernels/compute.cu's MHA_MAX_HEAD. */
+	/** flash_attention_wide's query rows and threads a block, and its widest head (the VAE's single 512-wide one). */
+	private static final int FLASH_WIDE_ROWS = 32;
+	private static final int FLASH_WIDE_THREADS = 256;
 	private static final int MHA_MAX_HEAD = 512;
 	/** A convolution's gathered receptive fields are multiplied this many bytes at a time. */
 	private static final long PATCH_BYTES = 256L << 20;
@@ -534,14 +533,12 @@ public final class CudaCompute implements Compute {
 			throw new IllegalArgumentException("multiHeadAttention: heads of " + d + " values; CUDA takes up to " + MHA_MAX_HEAD);
 		}
 		float scale = (float) (1 / Math.sqrt(d));
-		if (d <= FLASH_MAX_HEAD) {
-			// tensor cores (F16 operands, as diffusers runs SD in FP16) for every head size the engines use
-			launch(d <= 80 ? "flash_attention_80" : "flash_attention_160", ceil(q.rows(), FLASH_ROWS), heads, 1, FLASH_THREADS, own(q).address(),
-					own(k).address(), own(v).address(), own(out).address(), q.rows(), k.rows(), heads, d, causal ? 1 : 0, scale);
-			return;
-		}
-		launch("multi_head_attention", ceil(q.rows(), MHA_WARPS), heads, 1, 32 * MHA_WARPS, own(q).address(), own(k).address(), own(v).address(),
-				own(out).address(), q.rows(), k.rows(), heads, d, causal ? 1 : 0, scale);
+		// on tensor cores (F16 operands, as diffusers runs SD in FP16): a warp's fragments hold heads up to 160 wide;
+		// wider ones (the VAE's) are split over four warps
+		String kernel = d <= 80 ? "flash_attention_80" : d <= 160 ? "flash_attention_160" : "flash_attention_wide";
+		int rows = d <= 160 ? FLASH_ROWS : FLASH_WIDE_ROWS;
+		launch(kernel, ceil(q.rows(), rows), heads, 1, d <= 160 ? FLASH_THREADS : FLASH_WIDE_THREADS, own(q).address(), own(k).address(),
+				own(v).address(), own(out).address(), q.rows(), k.rows(), heads, d, causal ? 1 : 0, scale);
 	}
 
 	@Override
