@@ -16,7 +16,8 @@
 #   releng/gpu/llm.sh bench SHAPE…   there: atelier llm bench --device cuda:0 against llama-bench -ngl 99 -fa 1
 #   releng/gpu/llm.sh sd [RUNS [BATCHES]] there: the native SD engine on cuda:0 (SdCheck: the reduced SD 1.x against diffusers'
 #                                    reference outputs, SD 1.5's shape against the CPU backend, its step times), then
-#                                    diffusers' own SD 1.5 step times (sd_torch.py, FP16, batches as it takes them, default 1)
+#                                    diffusers' own SD 1.5 step times (sd_torch.py, FP16, batches as it takes them, default 1;
+#                                    0: none)
 # Files go to $S (default /tmp/atelier-llm); the machine keeps them only while it stays warm between calls.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -135,7 +136,7 @@ print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), 
     mkdir -p "$S"
     "${java[@]}" SdCheck "$root/bundles/dev.atelier.diffusion.engine.tests/reference" "$S" "${2:-10}" 2>&1 | grep -v 'incubator' || status=$?
     [ -d "$S/diffusers" ] || tar -xJf "$carry/data/diffusers-models.tar.xz" -C "$S"
-    PYTHONPATH="$S/diffusers/src" python3 "$carry/data/sd_torch.py" --model sd15 --batches "${3:-1}" 2>&1 | grep -v -i warn
+    [ "${3:-1}" = 0 ] || PYTHONPATH="$S/diffusers/src" python3 "$carry/data/sd_torch.py" --model sd15 --batches "${3:-1}" 2>&1 | grep -v -i warn
     exit "${status:-0}"
     ;;
   *) sed -n '2,21p' "$0" >&2; exit 2 ;;
