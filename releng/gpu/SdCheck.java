@@ -54,15 +54,22 @@ public final class SdCheck {
 				VramLease hostLease = service.acquire("cpu", LeaseRequest.of("sd check reference", 8L << 30));
 				ComputeContext host = service.openContext(hostLease);
 				Compute cpu = new CpuCompute(host, Runtime.getRuntime().availableProcessors())) {
+			// a profile (-Datelier.compute.profile=true) times each kernel of one step, with cuBLAS where found
+			boolean profile = Boolean.getBoolean("atelier.compute.profile");
 			for (boolean cublas : new boolean[] { false, true }) {
+				if (profile && !cublas) {
+					continue;
+				}
 				try (Compute gpu = cublas ? CudaCompute.open(context) : CudaCompute.openWithoutCublas(context)) {
 					if (cublas && !gpu.description().contains("cuBLAS")) {
 						System.out.println("== no cuBLAS on this host");
 						continue;
 					}
 					System.out.println("== " + gpu.description());
-					againstDiffusers(gpu, reference, work);
-					fullShape(gpu, cpu, work, runs);
+					if (!profile) {
+						againstDiffusers(gpu, reference, work);
+					}
+					fullShape(gpu, profile ? null : cpu, work, profile ? 1 : runs);
 				}
 			}
 		}
@@ -111,12 +118,14 @@ public final class SdCheck {
 		}
 		try (Checkpoint c = Checkpoint.open(file, null); DiffusionNetworks onGpu = DiffusionNetworks.open(c, gpu)) {
 			float[] context = onGpu.encodeText(ids);
-			// the full shape against the CPU backend, at a small latent (16×16: every level halves down to 2×2)
-			try (DiffusionNetworks onCpu = DiffusionNetworks.open(c, cpu)) {
+			// the full shape against the CPU backend (where given), at a small latent (16×16: every level halves down to 2×2)
+			if (cpu != null) {
+				DiffusionNetworks onCpu = DiffusionNetworks.open(c, cpu);
 				compare("SD 1.5 F16 text encoder vs CPU", onCpu.encodeText(ids), context, 2e-2);
 				float[] small = noise(random, 4 * 16 * 16);
 				compare("SD 1.5 F16 UNet 16x16 vs CPU", onCpu.predict(small, 16, 16, 501, context), onGpu.predict(small, 16, 16, 501, context), 2e-2);
 				compare("SD 1.5 F16 VAE decode 16x16 vs CPU", onCpu.decode(small, 16, 16), onGpu.decode(small, 16, 16), 2e-2);
+				onCpu.close();
 			}
 			float[] latent = noise(random, 4 * 64 * 64);
 			float[] uncond = onGpu.encodeText(new int[77]);
@@ -127,7 +136,7 @@ public final class SdCheck {
 			});
 			float[] out = onGpu.predict(latent, 64, 64, 501, context);
 			finite("SD 1.5 UNet 64x64", out);
-			double decode = median(Math.max(3, runs / 2), () -> onGpu.decode(latent, 64, 64));
+			double decode = median(runs == 1 ? 1 : Math.max(3, runs / 2), () -> onGpu.decode(latent, 64, 64));
 			finite("SD 1.5 VAE decode 64x64", onGpu.decode(latent, 64, 64));
 			System.out.printf(Locale.ROOT, "SD 1.5 F16 at 512x512 (%s): text encoder %.1f ms, UNet step with CFG %.1f ms, VAE decode %.1f ms;"
 					+ " 20 steps + decode %.2f s per image%n", gpu.description(), text, step, decode, (20 * step + decode + 2 * text) / 1000);
@@ -144,8 +153,9 @@ public final class SdCheck {
 
 	/** Median wall time in ms of {@code runs} calls after two warm-ups (each call returns host arrays: it is synchronous). */
 	private static double median(int runs, Supplier<float[]> call) {
-		call.get();
-		call.get();
+		for (int i = 0; i < Math.min(2, runs); i++) {
+			call.get();
+		}
 		double[] ms = new double[runs];
 		for (int i = 0; i < runs; i++) {
 			long t = System.nanoTime();

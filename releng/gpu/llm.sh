@@ -134,7 +134,7 @@ print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), 
   sd)
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
     mkdir -p "$S"
-    "${java[@]}" SdCheck "$root/bundles/dev.atelier.diffusion.engine.tests/reference" "$S" "${2:-10}" 2>&1 | grep -v 'incubator' || status=$?
+    "${java[@]}" SdCheck "$root/bundles/dev.atelier.diffusion.engine.tests/reference" "$S" "${2:-10}" 2>&1 | grep --line-buffered -v 'incubator' || status=$?
     [ -d "$S/diffusers" ] || tar -xJf "$carry/data/diffusers-models.tar.xz" -C "$S"
     [ "${3:-1}" = 0 ] || PYTHONPATH="$S/diffusers/src" python3 "$carry/data/sd_torch.py" --model sd15 --batches "${3:-1}" 2>&1 | grep -v -i warn
     exit "${status:-0}"

@@ -1,6 +1,7 @@
 package dev.atelier.compute.internal.cuda;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -86,6 +87,8 @@ public final class CudaCompute implements Compute {
 	 * those then skips quantize_x. Any other launch or write forgets it, so a stale copy is never read.
 	 */
 	private QuantizedX quantizedX;
+	private final Map<Long, ArrayDeque<DeviceBuffer>> cached = new HashMap<>();
+	private long cachedBytes;
 	/** Per kernel and grid where {@link #PROFILE}: launches and device milliseconds. */
 	private final Map<String, double[]> profile = new HashMap<>();
 
@@ -160,7 +163,7 @@ public final class CudaCompute implements Compute {
 	@Override
 	public Tensor allocate(TensorType type, int rows, int cols) {
 		ensureOpen();
-		CudaTensor tensor = new CudaTensor(this, type, rows, cols, context.allocate(Shapes.allocation(type, rows, cols)), 0, null);
+		CudaTensor tensor = new CudaTensor(this, type, rows, cols, buffer(Shapes.allocation(type, rows, cols)), 0, null);
 		tensors.add(tensor);
 		anyQuantised |= type.quantised();
 		return tensor;
@@ -654,6 +657,7 @@ public final class CudaCompute implements Compute {
 		graphs.forEach(CudaGraph::close);
 		tensors.forEach(t -> t.buffer.close());
 		tensors.clear();
+		releaseCache();
 		if (cublas != null) {
 			try (ComputeContext.Binding bound = context.bind()) {
 				cublas.close();
@@ -688,10 +692,49 @@ public final class CudaCompute implements Compute {
 		tensor.buffer.read(tensor.offset, target);
 	}
 
-	void free(CudaTensor tensor) {
-		if (tensors.remove(tensor)) {
-			tensor.buffer.close();
+	/** A freed buffer of exactly {@code bytes} where one waits, else a new one (the cache given back first if the lease is full). */
+	private synchronized DeviceBuffer buffer(long bytes) {
+		ArrayDeque<DeviceBuffer> same = cached.get(bytes);
+		if (same != null && !same.isEmpty()) {
+			cachedBytes -= bytes;
+			return same.pop();
 		}
+		try {
+			return context.allocate(bytes);
+		} catch (IllegalStateException leaseFull) {
+			if (cachedBytes == 0) {
+				throw leaseFull;
+			}
+			releaseCache();
+			return context.allocate(bytes);
+		}
+	}
+
+	/**
+	 * Keeps a freed tensor's buffer for the next tensor of its size: cuMemFree waits for the whole device, and an engine
+	 * that frees a temporary per operation (the diffusion UNet) would stall the GPU at each. Reuse is safe because every
+	 * operation runs on the one stream, in order. Not while a capture records: the graph keeps using the buffer.
+	 */
+	synchronized void free(CudaTensor tensor) {
+		if (!tensors.remove(tensor)) {
+			return;
+		}
+		DeviceBuffer buffer = tensor.buffer;
+		if (quantizedX != null && quantizedX.address() >= buffer.address() && quantizedX.address() < buffer.address() + buffer.bytes()) {
+			quantizedX = null; // the next tensor here holds other values
+		}
+		if (capturing || closed) {
+			buffer.close();
+		} else {
+			cached.computeIfAbsent(buffer.bytes(), b -> new ArrayDeque<>()).push(buffer);
+			cachedBytes += buffer.bytes();
+		}
+	}
+
+	private void releaseCache() {
+		cached.values().forEach(buffers -> buffers.forEach(DeviceBuffer::close));
+		cached.clear();
+		cachedBytes = 0;
 	}
 
 	private CudaTensor own(Tensor tensor) {
