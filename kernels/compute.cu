@@ -1245,28 +1245,53 @@ template <int T> __device__ void layer_norm(const float* x, const uint8_t* weigh
 }
 
 /**
- * GroupNorm's statistics: block g sums its group's channels over every pixel, first the mean, then the squared
- * deviations from it; stats[2g] = mean, stats[2g + 1] = 1 / sqrt(var + eps).
+ * GroupNorm's statistics in two steps, so that a large image keeps the GPU busy: block (g, s) takes chunk s of group g's
+ * values (its channels over every pixel) and writes their count, mean and squared deviations from that mean;
+ * group_stats combines a group's chunks (Chan's parallel formula, in double) into stats[2g] = mean,
+ * stats[2g + 1] = 1 / sqrt(var + eps).
  */
-extern "C" __global__ void group_stats(const float* x, float* stats, long pixels, int cols, int groups, float eps) {
-	int per = cols / groups;
-	int g = blockIdx.x;
-	long count = pixels * per;
+extern "C" __global__ void group_partials(const float* x, float* partials, long pixels, int cols, int groups, long chunk) {
+	const int per = cols / groups, g = blockIdx.x;
+	const long count = pixels * per, begin = blockIdx.y * chunk, end = min(count, begin + chunk);
 	float s = 0.0f;
-	for (long i = threadIdx.x; i < count; i += blockDim.x) {
+	for (long i = begin + threadIdx.x; i < end; i += blockDim.x) {
 		s += x[(i / per) * cols + g * per + i % per];
 	}
-	float mean = block_sum(s) / count;
+	const long n = max(end - begin, 0L);
+	const float mean = n > 0 ? block_sum(s) / n : block_sum(0.0f);
 	float ss = 0.0f;
-	for (long i = threadIdx.x; i < count; i += blockDim.x) {
+	for (long i = begin + threadIdx.x; i < end; i += blockDim.x) {
 		float d = x[(i / per) * cols + g * per + i % per] - mean;
 		ss += d * d;
 	}
-	float var = block_sum(ss) / count;
+	const float m2 = block_sum(ss);
 	if (threadIdx.x == 0) {
-		stats[2 * g] = mean;
-		stats[2 * g + 1] = rsqrtf(var + eps);
+		float* p = partials + 3L * ((long) g * gridDim.y + blockIdx.y);
+		p[0] = (float) n;
+		p[1] = mean;
+		p[2] = m2;
 	}
+}
+
+extern "C" __global__ void group_stats(const float* partials, float* stats, int groups, int chunks, float eps) {
+	const int g = blockIdx.x * blockDim.x + threadIdx.x;
+	if (g >= groups) {
+		return;
+	}
+	double n = 0.0, mean = 0.0, m2 = 0.0;
+	for (int c = 0; c < chunks; c++) {
+		const float* p = partials + 3L * ((long) g * chunks + c);
+		double nb = p[0];
+		if (nb == 0.0) {
+			continue;
+		}
+		double delta = p[1] - mean, total = n + nb;
+		mean += delta * nb / total;
+		m2 += p[2] + delta * delta * n * nb / total;
+		n = total;
+	}
+	stats[2 * g] = (float) mean;
+	stats[2 * g + 1] = rsqrtf((float) (m2 / n) + eps);
 }
 
 template <int T> __device__ void group_norm(const float* x, const float* stats, const uint8_t* weight, const uint8_t* bias, float* out, long count,
@@ -1281,10 +1306,11 @@ template <int T> __device__ void group_norm(const float* x, const float* stats, 
 
 /**
  * The receptive fields of output pixels first … first + pixels − 1 as rows of inC·kernel² values in the weights'
- * [in][ky][kx] order (zeros outside the image), for a matrix product with the convolution's weights.
+ * [in][ky][kx] order (zeros outside the image), for a matrix product with the convolution's weights: F32, or F16 as
+ * cuBLAS takes them (no conversion pass over the patches).
  */
-extern "C" __global__ void im2col(const float* x, float* patches, int height, int width, int inC, int kernel, int stride, int padding, int outW,
-		long first, long pixels) {
+template <typename P> __device__ void im2col(const float* x, P* patches, int height, int width, int inC, int kernel, int stride, int padding,
+		int outW, long first, long pixels) {
 	int k2 = kernel * kernel;
 	long length = (long) inC * k2;
 	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < pixels * length; i += (long) gridDim.x * blockDim.x) {
@@ -1293,8 +1319,18 @@ extern "C" __global__ void im2col(const float* x, float* patches, int height, in
 		int c = e / k2, ky = e % k2 / kernel, kx = e % kernel;
 		int iy = (int) (p / outW) * stride + ky - padding;
 		int ix = (int) (p % outW) * stride + kx - padding;
-		patches[i] = iy >= 0 && iy < height && ix >= 0 && ix < width ? x[((long) iy * width + ix) * inC + c] : 0.0f;
+		patches[i] = (P) (iy >= 0 && iy < height && ix >= 0 && ix < width ? x[((long) iy * width + ix) * inC + c] : 0.0f);
 	}
+}
+
+extern "C" __global__ void im2col_f32(const float* x, float* patches, int height, int width, int inC, int kernel, int stride, int padding, int outW,
+		long first, long pixels) {
+	im2col<float>(x, patches, height, width, inC, kernel, stride, padding, outW, first, pixels);
+}
+
+extern "C" __global__ void im2col_f16(const float* x, half* patches, int height, int width, int inC, int kernel, int stride, int padding, int outW,
+		long first, long pixels) {
+	im2col<half>(x, patches, height, width, inC, kernel, stride, padding, outW, first, pixels);
 }
 
 /**
@@ -1302,10 +1338,10 @@ extern "C" __global__ void im2col(const float* x, float* patches, int height, in
  * one head, each warp 16 rows, and walks the keys in tiles of KT. WMMA fragments have no documented element order, so
  * the softmax cannot rescale a running output held in them; instead a first pass over the keys finds each row's max and
  * sum, and a second computes the normalised probabilities (F16) and accumulates P·V in fragments that are never
- * rescaled: Q·Kᵀ runs twice, still on tensor cores. Q (scaled), K, V and P are F16, accumulation F32. Head sizes up to
- * MAXD (padded to 16 with zeros); grid (ceil(n / 64), heads), 128 threads.
+ * rescaled: Q·Kᵀ runs twice, still on tensor cores. Q (scaled), K, V and P are F16 (K and V converted once, before),
+ * accumulation F32. Head sizes up to MAXD (padded to 16 with zeros); grid (ceil(n / 64), heads), 128 threads.
  */
-template <int MAXD, int KT> __device__ void flash_attention(const float* q, const float* k, const float* v, float* out, int n, int m,
+template <int MAXD, int KT> __device__ void flash_attention(const float* q, const half* k, const half* v, float* out, int n, int m,
 		int heads, int d, int causal, float scale) {
 	constexpr int LD = MAXD + 8, F = MAXD / 16;
 	// K then V; at the start the 64 scaled query rows, before each warp moves its 16 into fragments
@@ -1343,9 +1379,9 @@ template <int MAXD, int KT> __device__ void flash_attention(const float* q, cons
 				int t = i / dp, e = i % dp;
 				bool in = t0 + t < m && e < d;
 				long at = (t0 + t) * cols + (long) h * d + e;
-				ks[t * LD + e] = __float2half(in ? k[at] : 0.0f);
+				ks[t * LD + e] = in ? k[at] : __float2half(0.0f);
 				if (pass == 1) {
-					vs[t * LD + e] = __float2half(in ? v[at] : 0.0f);
+					vs[t * LD + e] = in ? v[at] : __float2half(0.0f);
 				}
 			}
 			__syncthreads();
@@ -1435,7 +1471,7 @@ template <int MAXD, int KT> __device__ void flash_attention(const float* q, cons
  * in tiles of 16, two passes as flash_attention; grid (ceil(n / 32), heads), 256 threads; d ≤ 512.
  */
 constexpr int WIDE_MAXD = 512, WIDE_LD = WIDE_MAXD + 8, WIDE_KT = 16;
-extern "C" __global__ void __launch_bounds__(256) flash_attention_wide(const float* q, const float* k, const float* v, float* out, int n,
+extern "C" __global__ void __launch_bounds__(256) flash_attention_wide(const float* q, const half* k, const half* v, float* out, int n,
 		int m, int heads, int d, int causal, float scale) {
 	constexpr int SLICES = WIDE_MAXD / 16 / 4; // a warp's column slices
 	// K then V; at the start the 32 scaled query rows
@@ -1474,9 +1510,9 @@ extern "C" __global__ void __launch_bounds__(256) flash_attention_wide(const flo
 				int t = i / dp, e = i % dp;
 				bool in = t0 + t < m && e < d;
 				long at = (t0 + t) * cols + (long) h * d + e;
-				ks[t * WIDE_LD + e] = __float2half(in ? k[at] : 0.0f);
+				ks[t * WIDE_LD + e] = in ? k[at] : __float2half(0.0f);
 				if (pass == 1) {
-					vs[t * WIDE_LD + e] = __float2half(in ? v[at] : 0.0f);
+					vs[t * WIDE_LD + e] = in ? v[at] : __float2half(0.0f);
 				}
 			}
 			__syncthreads();
@@ -1558,11 +1594,11 @@ extern "C" __global__ void __launch_bounds__(256) flash_attention_wide(const flo
 }
 
 // 40-, 64- and 80-wide heads (SD 1.x's first levels, CLIP, SD 2.x, SDXL) take 64-key tiles; up to 160 (SD 1.x's deepest) 32
-extern "C" __global__ void __launch_bounds__(128) flash_attention_80(const float* q, const float* k, const float* v, float* out, int n, int m,
+extern "C" __global__ void __launch_bounds__(128) flash_attention_80(const float* q, const half* k, const half* v, float* out, int n, int m,
 		int heads, int d, int causal, float scale) {
 	flash_attention<80, 64>(q, k, v, out, n, m, heads, d, causal, scale);
 }
-extern "C" __global__ void __launch_bounds__(128) flash_attention_160(const float* q, const float* k, const float* v, float* out, int n,
+extern "C" __global__ void __launch_bounds__(128) flash_attention_160(const float* q, const half* k, const half* v, float* out, int n,
 		int m, int heads, int d, int causal, float scale) {
 	flash_attention<160, 32>(q, k, v, out, n, m, heads, d, causal, scale);
 }

@@ -134,10 +134,15 @@ public final class SdCheck {
 				onGpu.predict(latent, 64, 64, 501, context);
 				return onGpu.predict(latent, 64, 64, 501, uncond);
 			});
-			float[] out = onGpu.predict(latent, 64, 64, 501, context);
-			finite("SD 1.5 UNet 64x64", out);
+			// a profile repeats each launch, which in-place additions do not survive: outputs are checked only without
+			boolean checked = !Boolean.getBoolean("atelier.compute.profile");
+			if (checked) {
+				finite("SD 1.5 UNet 64x64", onGpu.predict(latent, 64, 64, 501, context));
+			}
 			double decode = median(runs == 1 ? 1 : Math.max(3, runs / 2), () -> onGpu.decode(latent, 64, 64));
-			finite("SD 1.5 VAE decode 64x64", onGpu.decode(latent, 64, 64));
+			if (checked) {
+				finite("SD 1.5 VAE decode 64x64", onGpu.decode(latent, 64, 64));
+			}
 			System.out.printf(Locale.ROOT, "SD 1.5 F16 at 512x512 (%s): text encoder %.1f ms, UNet step with CFG %.1f ms, VAE decode %.1f ms;"
 					+ " 20 steps + decode %.2f s per image%n", gpu.description(), text, step, decode, (20 * step + decode + 2 * text) / 1000);
 		}

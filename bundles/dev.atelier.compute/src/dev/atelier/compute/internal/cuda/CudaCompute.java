@@ -58,6 +58,9 @@ public final class CudaCompute implements Compute {
 	private static final int MHA_MAX_HEAD = 512;
 	/** A convolution's gathered receptive fields are multiplied this many bytes at a time. */
 	private static final long PATCH_BYTES = 256L << 20;
+	/** GroupNorm's statistics: a block sums about this many of a group's values, in at most GROUP_CHUNKS blocks a group. */
+	private static final long GROUP_CHUNK_VALUES = 8192;
+	private static final int GROUP_CHUNKS = 128;
 	private static final int MAX_GRID_Y = 65535;
 	/**
 	 * {@code -Datelier.compute.profile=true}: every launch timed on the device ({@link #timed}) and captures run
@@ -96,7 +99,7 @@ public final class CudaCompute implements Compute {
 	}
 
 	private enum Scratch {
-		X_QUANTIZED, X_HALF, W_HALF, ATTENTION, ATTENTION_COUNTERS, CUBLAS_WORKSPACE, GROUP_STATS, CONV_PATCHES
+		X_QUANTIZED, X_HALF, W_HALF, ATTENTION, ATTENTION_COUNTERS, CUBLAS_WORKSPACE, GROUP_PARTIALS, GROUP_STATS, CONV_PATCHES, KV_HALF
 	}
 
 	private CudaCompute(ComputeContext context, Optional<Cublas.Library> cublas) {
@@ -319,20 +322,27 @@ public final class CudaCompute implements Compute {
 			long xHalf = scratch(Scratch.X_HALF, 2L * n * cols).address();
 			long count = (long) n * cols;
 			launch("to_f16", (int) Math.min(ceil(count, THREADS), 4096), 1, 1, THREADS, x.address(), xHalf, count);
-			if (w.type() == TensorType.F16) {
-				timed("cublasGemmEx F16 " + rows + "×" + cols, () -> handle.gemm(rows, n, cols, w.address(), Cublas.R_16F, cols, xHalf, cols, out.address(), rows));
-				return;
-			}
-			int slice = (int) Math.max(1, Math.min(rows, DEQUANTIZED_BYTES / (2L * cols)));
-			// always the whole area: slices of other shapes fit it, and outgrown ones would pass the lease's workspace
-			long wHalf = scratch(Scratch.W_HALF, Math.max(DEQUANTIZED_BYTES, 2L * slice * cols)).address();
-			for (int first = 0; first < rows; first += slice) {
-				int count2 = Math.min(slice, rows - first);
-				launch("dequantize_f16_" + suffix(w.type()), (int) Math.min(ceil((long) count2 * cols, THREADS), 8192), 1, 1, THREADS, w.address(),
-						w.type().rowBytes(cols), wHalf, first, count2, cols);
-				long target = out.address() + 4L * first;
-				timed("cublasGemmEx F16 slice", () -> handle.gemm(count2, n, cols, wHalf, Cublas.R_16F, cols, xHalf, cols, target, rows));
-			}
+			cublasHalf(handle, w, xHalf, n, out.address());
+		}
+	}
+
+	/** out (n × w.rows, F32) = xHalf (n × w.cols, F16) · Wᵀ with a weight of any type but F32, in the bound context. */
+	private void cublasHalf(Cublas.Handle handle, CudaTensor w, long xHalf, int n, long out) {
+		int rows = w.rows();
+		int cols = w.cols();
+		if (w.type() == TensorType.F16) {
+			timed("cublasGemmEx F16 " + rows + "×" + cols, () -> handle.gemm(rows, n, cols, w.address(), Cublas.R_16F, cols, xHalf, cols, out, rows));
+			return;
+		}
+		int slice = (int) Math.max(1, Math.min(rows, DEQUANTIZED_BYTES / (2L * cols)));
+		// always the whole area: slices of other shapes fit it, and outgrown ones would pass the lease's workspace
+		long wHalf = scratch(Scratch.W_HALF, Math.max(DEQUANTIZED_BYTES, 2L * slice * cols)).address();
+		for (int first = 0; first < rows; first += slice) {
+			int count = Math.min(slice, rows - first);
+			launch("dequantize_f16_" + suffix(w.type()), (int) Math.min(ceil((long) count * cols, THREADS), 8192), 1, 1, THREADS, w.address(),
+					w.type().rowBytes(cols), wHalf, first, count, cols);
+			long target = out + 4L * first;
+			timed("cublasGemmEx F16 slice", () -> handle.gemm(count, n, cols, wHalf, Cublas.R_16F, cols, xHalf, cols, target, rows));
 		}
 	}
 
@@ -493,8 +503,13 @@ public final class CudaCompute implements Compute {
 	public void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out) {
 		Shapes.groupNorm(x, groups, weight, bias, out);
 		sameParameterType("groupNorm", weight, bias);
+		long values = (long) x.rows() * (x.cols() / groups);
+		int chunks = (int) Math.min(GROUP_CHUNKS, Math.max(1, values / GROUP_CHUNK_VALUES));
+		long chunk = (values + chunks - 1) / chunks;
+		long partials = scratch(Scratch.GROUP_PARTIALS, 12L * groups * chunks).address();
 		long stats = scratch(Scratch.GROUP_STATS, 8L * groups).address();
-		launch("group_stats", groups, 1, 1, NORM_THREADS, own(x).address(), stats, (long) x.rows(), x.cols(), groups, eps);
+		launch("group_partials", groups, chunks, 1, THREADS, own(x).address(), partials, (long) x.rows(), x.cols(), groups, chunk);
+		launch("group_stats", ceil(groups, 32), 1, 1, 32, partials, stats, groups, chunks, eps);
 		long count = (long) x.rows() * x.cols();
 		launch("group_norm_" + suffix(weight.type()), gridStride(count), 1, 1, THREADS, own(x).address(), stats, own(weight).address(),
 				own(bias).address(), own(out).address(), count, x.cols(), x.cols() / groups, silu ? 1 : 0);
@@ -502,7 +517,8 @@ public final class CudaCompute implements Compute {
 
 	/**
 	 * As a matrix product: a 1×1 convolution multiplies the pixels directly; others gather receptive fields (im2col) a
-	 * slice of output pixels at a time into scratch, then multiply those.
+	 * slice of output pixels at a time into scratch, then multiply those — as F16 straight into cuBLAS where it is found
+	 * and the weights are not F32.
 	 */
 	@Override
 	public void conv2d(Tensor x, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
@@ -511,6 +527,22 @@ public final class CudaCompute implements Compute {
 		boolean gemv = weight.cols() % 32 != 0;
 		if (kernel == 1 && stride == 1 && padding == 0 && !(gemv && x.rows() > MAX_GRID_Y)) {
 			products(List.of(weight), x, List.of(out));
+		} else if (cublasLibrary.isPresent() && weight.type() != TensorType.F32) {
+			int length = weight.cols();
+			int outW = Shapes.convOut(width, kernel, stride, padding);
+			int pixels = out.rows();
+			int slice = (int) Math.max(1, Math.min(pixels, PATCH_BYTES / (2L * length)));
+			quantizedX = null; // cuBLAS writes without a launch
+			try (ComputeContext.Binding bound = context.bind()) {
+				Cublas.Handle handle = cublas();
+				for (int first = 0; first < pixels; first += slice) {
+					int count = Math.min(slice, pixels - first);
+					long patches = scratch(Scratch.X_HALF, 2L * count * length).address();
+					launch("im2col_f16", gridStride((long) count * length), 1, 1, THREADS, own(x).address(), patches, height, width, x.cols(), kernel,
+							stride, padding, outW, (long) first, (long) count);
+					cublasHalf(handle, own(weight), patches, count, own(out).address() + 4L * first * out.cols());
+				}
+			}
 		} else {
 			int length = weight.cols();
 			int outW = Shapes.convOut(width, kernel, stride, padding);
@@ -519,7 +551,7 @@ public final class CudaCompute implements Compute {
 			DeviceBuffer patches = scratch(Scratch.CONV_PATCHES, 4L * slice * length);
 			for (int first = 0; first < pixels; first += slice) {
 				int count = Math.min(slice, pixels - first);
-				launch("im2col", gridStride((long) count * length), 1, 1, THREADS, own(x).address(), patches.address(), height, width, x.cols(), kernel,
+				launch("im2col_f32", gridStride((long) count * length), 1, 1, THREADS, own(x).address(), patches.address(), height, width, x.cols(), kernel,
 						stride, padding, outW, (long) first, (long) count);
 				CudaTensor rows = new CudaTensor(this, TensorType.F32, count, length, patches, 0, null);
 				products(List.of(weight), rows, List.of(out.rows(first, count)));
@@ -540,8 +572,15 @@ public final class CudaCompute implements Compute {
 		// wider ones (the VAE's) are split over four warps
 		String kernel = d <= 80 ? "flash_attention_80" : d <= 160 ? "flash_attention_160" : "flash_attention_wide";
 		int rows = d <= 160 ? FLASH_ROWS : FLASH_WIDE_ROWS;
-		launch(kernel, ceil(q.rows(), rows), heads, 1, d <= 160 ? FLASH_THREADS : FLASH_WIDE_THREADS, own(q).address(), own(k).address(),
-				own(v).address(), own(out).address(), q.rows(), k.rows(), heads, d, causal ? 1 : 0, scale);
+		// K and V once as F16, not again by every block of queries that reads them
+		long count = (long) k.rows() * k.cols();
+		long kHalf = scratch(Scratch.KV_HALF, 4 * count).address();
+		long vHalf = kHalf + 2 * count;
+		int grid = (int) Math.min(ceil(count, THREADS), 4096);
+		launch("to_f16", grid, 1, 1, THREADS, own(k).address(), kHalf, count);
+		launch("to_f16", grid, 1, 1, THREADS, own(v).address(), vHalf, count);
+		launch(kernel, ceil(q.rows(), rows), heads, 1, d <= 160 ? FLASH_THREADS : FLASH_WIDE_THREADS, own(q).address(), kHalf, vHalf,
+				own(out).address(), q.rows(), k.rows(), heads, d, causal ? 1 : 0, scale);
 	}
 
 	@Override
@@ -720,9 +759,6 @@ public final class CudaCompute implements Compute {
 			return;
 		}
 		DeviceBuffer buffer = tensor.buffer;
-		if (quantizedX != null && quantizedX.address() >= buffer.address() && quantizedX.address() < buffer.address() + buffer.bytes()) {
-			quantizedX = null; // the next tensor here holds other values
-		}
 		if (capturing || closed) {
 			buffer.close();
 		} else {
