@@ -257,7 +257,7 @@ public final class FileWorkspaceManager implements WorkspaceManager {
 					continue;
 				}
 				try {
-					JobRecord record = WorkspaceStore.loadRecord(f);
+					JobRecord record = WorkspaceStore.loadRecord(f, leftOut -> LOG.log(Level.WARNING, leftOut));
 					recordFiles.put(name, record);
 					added.add(record);
 				} catch (IOException e) {
