@@ -61,7 +61,7 @@ public final class WorkspaceStore {
 	public static Loaded load(Path file) throws IOException {
 		AtomicFiles.deleteStaleTemps(file);
 		if (!Files.exists(file)) {
-			return new Loaded(newWorkspace(file), Optional.empty(), Optional.empty());
+			return new Loaded(emptyWorkspace(file), Optional.empty(), Optional.empty());
 		}
 		AtomicFiles.requireRegular(file); // a FIFO would block the reader forever
 		String problem;
@@ -90,7 +90,7 @@ public final class WorkspaceStore {
 		String message = "The workspace file " + file + " could not be read (" + problem + "). It was kept as " + backup
 				+ " and an empty workspace was started.";
 		System.getLogger(WorkspaceStore.class.getName()).log(System.Logger.Level.WARNING, message);
-		return new Loaded(newWorkspace(file), Optional.of(message), Optional.of(backup));
+		return new Loaded(emptyWorkspace(file), Optional.of(message), Optional.of(backup));
 	}
 
 	/** A {@code root} whose errors each left out one value, element or typed element, not the document's structure. */
@@ -126,7 +126,7 @@ public final class WorkspaceStore {
 		// saved now, so that the next start neither warns again nor copies the file again
 		AtomicFiles.write(file, out -> resource.save(out, options()));
 		String message = "The workspace file " + file + " held what this version cannot read: " + leftOut(errors)
-				+ ". That was left out and the rest kept. The file as it was is kept as " + backup + ".";
+				+ "; that was left out and the rest kept. The file as it was is kept as " + backup + ".";
 		System.getLogger(WorkspaceStore.class.getName()).log(System.Logger.Level.WARNING, message);
 		return new Loaded((Workspace) resource.getContents().get(0), Optional.of(message), Optional.of(backup));
 	}
@@ -155,7 +155,7 @@ public final class WorkspaceStore {
 		} catch (IOException | RuntimeException e) { // EMF reports XML it cannot parse as an IOException without the file
 			if (readable(resource, JobRecord.class)) {
 				leftOut.accept("the job record " + file + " held what this version cannot read: " + leftOut(resource.getErrors())
-						+ ". That was left out and the rest kept.");
+						+ "; that was left out and the rest kept.");
 				return (JobRecord) resource.getContents().get(0);
 			}
 			throw new IOException(file + ": not a job record (" + rootMessage(e) + ")", e);
@@ -208,7 +208,8 @@ public final class WorkspaceStore {
 		return copy;
 	}
 
-	private static Workspace newWorkspace(Path file) {
+	/** An empty workspace for {@code file}, named after its folder. */
+	public static Workspace emptyWorkspace(Path file) {
 		Workspace ws = WorkspaceFactory.eINSTANCE.createWorkspace();
 		Path dir = file.toAbsolutePath().getParent();
 		ws.setName(dir.getFileName() == null ? "workspace" : dir.getFileName().toString());

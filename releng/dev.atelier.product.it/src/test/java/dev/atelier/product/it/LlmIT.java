@@ -102,8 +102,7 @@ class LlmIT {
 	void fifosAsModelTokenizerOrTextAreRefusedByNameNotWaitedOn() throws Exception {
 		Path ws = Product.newWorkspace("llm-fifo");
 		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
-		Path fifo = ws.resolve("pipe.gguf");
-		assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+		Path fifo = Product.fifo(ws.resolve("pipe.gguf"));
 		String refusal = fifo + ": not a regular file (a FIFO, socket or device)";
 		String model = data("stories260K.bin").toString();
 		List<List<String>> commands = List.of( //

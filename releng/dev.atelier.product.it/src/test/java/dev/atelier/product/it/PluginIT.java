@@ -94,6 +94,18 @@ class PluginIT {
 	}
 
 	@Test
+	void aFifoNamedLikeAPluginJarIsRefusedByNameAndTheRestStillWorks() throws Exception {
+		Path ws = Product.newWorkspace("plugin-fifo");
+		Path plugins = Files.createDirectories(ws.resolve("plugins"));
+		Path fifo = Product.fifo(plugins.resolve("pipe.jar"));
+		Files.copy(exampleJar(), plugins.resolve("hello.jar"));
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "info");
+		assertEquals(0, run.exitCode(), run.all());
+		assertTrue(run.out().contains("cannot install plugin " + fifo + ": " + fifo + ": not a regular file (a FIFO, socket or device)"), run.out());
+		assertEquals(0, Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "hello").exitCode());
+	}
+
+	@Test
 	void aPluginWhoseActivatorNeverReturnsIsDisabledAndNamedAndTheRestRuns() throws Exception {
 		Path ws = Product.newWorkspace("sleepy");
 		Path plugins = Files.createDirectories(ws.resolve("plugins"));
