@@ -13,6 +13,11 @@ public interface DoctorCheck {
 	/** Where the check's findings go in the report: lower first (drivers before libraries before the workspace). */
 	int order();
 
+	/** What doctor calls the check where it has no findings of its own to show: one that failed or did not finish. */
+	default String name() {
+		return getClass().getSimpleName();
+	}
+
 	/** What was found; a check that finds nothing to say returns an empty list. */
 	List<Finding> run(AtelierEnvironment environment);
 

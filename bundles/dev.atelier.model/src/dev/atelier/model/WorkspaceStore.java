@@ -11,14 +11,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.eclipse.emf.common.util.URI;
 import org.eclipse.emf.ecore.EObject;
 import org.eclipse.emf.ecore.resource.Resource;
 import org.eclipse.emf.ecore.util.EcoreUtil;
+import org.eclipse.emf.ecore.xmi.ClassNotFoundException;
 import org.eclipse.emf.ecore.xmi.FeatureNotFoundException;
 import org.eclipse.emf.ecore.xmi.IllegalValueException;
 import org.eclipse.emf.ecore.xmi.PackageNotFoundException;
+import org.eclipse.emf.ecore.xmi.XMIException;
 import org.eclipse.emf.ecore.xmi.XMLResource;
 import org.eclipse.emf.ecore.xmi.impl.XMIResourceImpl;
 
@@ -31,8 +34,9 @@ import dev.atelier.model.workspace.WorkspacePackage;
 /**
  * Reads and writes the workspace model as XMI. Saving is atomic; a file that cannot be read as an Atelier
  * workspace is moved aside as a backup and replaced by an empty workspace, with a message naming both files. A file
- * whose only faults are values or elements this version does not know (an enum literal of a later version) keeps
- * what can be read: the file as it was is copied aside and the rest is saved in its place.
+ * whose only faults are values, elements or types this version does not know (an enum literal of a later version)
+ * keeps what can be read: the file as it was is copied aside, the rest is saved in its place, and the message names
+ * each value left out. A job record with such faults keeps the rest the same way.
  */
 public final class WorkspaceStore {
 
@@ -46,6 +50,9 @@ public final class WorkspaceStore {
 	/** The ending of a job record file in the workspace's {@code jobs/} folder. */
 	public static final String RECORD_SUFFIX = ".xmi";
 
+	/** At most this many left-out places are named one by one. */
+	private static final int NAMED = 10;
+
 	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
 	private WorkspaceStore() {
@@ -54,7 +61,7 @@ public final class WorkspaceStore {
 	public static Loaded load(Path file) throws IOException {
 		AtomicFiles.deleteStaleTemps(file);
 		if (!Files.exists(file)) {
-			return new Loaded(newWorkspace(file), Optional.empty(), Optional.empty());
+			return new Loaded(emptyWorkspace(file), Optional.empty(), Optional.empty());
 		}
 		AtomicFiles.requireRegular(file); // a FIFO would block the reader forever
 		String problem;
@@ -63,7 +70,7 @@ public final class WorkspaceStore {
 			try (InputStream in = Files.newInputStream(file)) {
 				resource.load(in, options());
 			} catch (IOException e) {
-				if (readable(resource)) { // EMF throws the first error after reading on past it
+				if (readable(resource, Workspace.class)) { // EMF throws the first error after reading on past it
 					return keepReadable(file, resource);
 				}
 				throw e;
@@ -83,13 +90,33 @@ public final class WorkspaceStore {
 		String message = "The workspace file " + file + " could not be read (" + problem + "). It was kept as " + backup
 				+ " and an empty workspace was started.";
 		System.getLogger(WorkspaceStore.class.getName()).log(System.Logger.Level.WARNING, message);
-		return new Loaded(newWorkspace(file), Optional.of(message), Optional.of(backup));
+		return new Loaded(emptyWorkspace(file), Optional.of(message), Optional.of(backup));
 	}
 
-	/** A workspace whose errors each left out one value or element, not the document's structure. */
-	private static boolean readable(Resource resource) {
-		return !resource.getErrors().isEmpty() && resource.getContents().size() == 1 && resource.getContents().get(0) instanceof Workspace
-				&& resource.getErrors().stream().allMatch(e -> e instanceof IllegalValueException || e instanceof FeatureNotFoundException);
+	/** A {@code root} whose errors each left out one value, element or typed element, not the document's structure. */
+	private static boolean readable(Resource resource, Class<? extends EObject> root) {
+		return !resource.getErrors().isEmpty() && resource.getContents().size() == 1 && root.isInstance(resource.getContents().get(0))
+				&& resource.getErrors().stream()
+						.allMatch(e -> e instanceof IllegalValueException || e instanceof FeatureNotFoundException || e instanceof ClassNotFoundException);
+	}
+
+	/** What a readable file's errors left out, each with its line: {@code kind 'hologram' (line 4), ...}. */
+	private static String leftOut(List<Resource.Diagnostic> errors) {
+		StringBuilder b = new StringBuilder();
+		for (int i = 0; i < Math.min(NAMED, errors.size()); i++) {
+			Resource.Diagnostic e = errors.get(i);
+			String what = switch (e) {
+			case IllegalValueException v -> v.getFeature().getName() + " '" + v.getValue() + "'";
+			case FeatureNotFoundException f -> "the unknown '" + f.getName() + "'";
+			case ClassNotFoundException c -> "an element of the unknown type '" + c.getName() + "'";
+			default -> e.getMessage();
+			};
+			b.append(i > 0 ? ", " : "").append(what).append(" (line ").append(e.getLine()).append(')');
+		}
+		if (errors.size() > NAMED) {
+			b.append(" and ").append(errors.size() - NAMED).append(" more");
+		}
+		return b.toString();
 	}
 
 	private static Loaded keepReadable(Path file, Resource resource) throws IOException {
@@ -98,9 +125,8 @@ public final class WorkspaceStore {
 		List<Resource.Diagnostic> errors = List.copyOf(resource.getErrors()); // saving clears them
 		// saved now, so that the next start neither warns again nor copies the file again
 		AtomicFiles.write(file, out -> resource.save(out, options()));
-		String message = "The workspace file " + file + " held what this version cannot read (" + errors.get(0).getMessage()
-				+ (errors.size() > 1 ? "; " + errors.size() + " such places in all" : "") + "): that was left out and the rest kept. The file as it was is kept as "
-				+ backup + ".";
+		String message = "The workspace file " + file + " held what this version cannot read: " + leftOut(errors)
+				+ "; that was left out and the rest kept. The file as it was is kept as " + backup + ".";
 		System.getLogger(WorkspaceStore.class.getName()).log(System.Logger.Level.WARNING, message);
 		return new Loaded((Workspace) resource.getContents().get(0), Optional.of(message), Optional.of(backup));
 	}
@@ -116,16 +142,22 @@ public final class WorkspaceStore {
 	}
 
 	/**
-	 * Reads one job record file, as {@link #saveRecord} wrote it.
+	 * Reads one job record file, as {@link #saveRecord} wrote it. Values, elements or types this version does not know
+	 * are left out and named to {@code leftOut}, with the file, once; the file stays as it is (records are written once).
 	 *
 	 * @throws IOException naming the file when it is not a readable job record
 	 */
-	public static JobRecord loadRecord(Path file) throws IOException {
+	public static JobRecord loadRecord(Path file, Consumer<String> leftOut) throws IOException {
 		AtomicFiles.requireRegular(file);
 		Resource resource = newResource(file);
 		try (InputStream in = Files.newInputStream(file)) {
 			resource.load(in, options());
 		} catch (IOException | RuntimeException e) { // EMF reports XML it cannot parse as an IOException without the file
+			if (readable(resource, JobRecord.class)) {
+				leftOut.accept("the job record " + file + " held what this version cannot read: " + leftOut(resource.getErrors())
+						+ "; that was left out and the rest kept.");
+				return (JobRecord) resource.getContents().get(0);
+			}
 			throw new IOException(file + ": not a job record (" + rootMessage(e) + ")", e);
 		}
 		if (!resource.getErrors().isEmpty()) {
@@ -176,7 +208,8 @@ public final class WorkspaceStore {
 		return copy;
 	}
 
-	private static Workspace newWorkspace(Path file) {
+	/** An empty workspace for {@code file}, named after its folder. */
+	public static Workspace emptyWorkspace(Path file) {
 		Workspace ws = WorkspaceFactory.eINSTANCE.createWorkspace();
 		Path dir = file.toAbsolutePath().getParent();
 		ws.setName(dir.getFileName() == null ? "workspace" : dir.getFileName().toString());

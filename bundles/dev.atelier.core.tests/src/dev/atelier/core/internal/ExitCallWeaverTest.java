@@ -90,6 +90,29 @@ class ExitCallWeaverTest {
 
 	@Test
 	void aClassThatCallsNoExitIsLeftAsItIs() throws Exception {
-		assertNull(ExitCallWeaver.weave(bytes(ExitCallWeaverTest.class), PLUGIN, ExitCallWeaverTest.class.getClassLoader()));
+		assertNull(ExitCallWeaver.weave(bytes(NoExit.class), PLUGIN, NoExit.class.getClassLoader()));
+	}
+
+	/** Calls neither an exit nor reflection or a lookup that could reach one. */
+	static final class NoExit {
+		static int twice(int x) {
+			return 2 * x;
+		}
+	}
+
+	@Test
+	void exitsReachedByReflectionOrAMethodHandleLookupThrowToo() throws Exception {
+		String via = " by reflection or a method handle: a plugin cannot end Atelier";
+		assertEquals("plugin " + PLUGIN + " called System.exit" + via, thrownBy("systemExitByReflection").getMessage());
+		assertEquals("plugin " + PLUGIN + " called Runtime.halt" + via, thrownBy("runtimeHaltByReflection").getMessage());
+		assertEquals("plugin " + PLUGIN + " called System.exit" + via, thrownBy("systemExitByFindStatic").getMessage());
+		assertEquals("plugin " + PLUGIN + " called Runtime.exit" + via, thrownBy("runtimeExitByFindVirtual").getMessage());
+		assertEquals("plugin " + PLUGIN + " called System.exit" + via, thrownBy("systemExitByUnreflect").getMessage());
+		assertEquals("plugin " + PLUGIN + " called Runtime.halt" + via, thrownBy("runtimeHaltByBind").getMessage());
+	}
+
+	@Test
+	void reflectionAndHandlesThatReachNoExitWorkAsBefore() throws Exception {
+		assertEquals("55 56 3", woven.getMethod("otherMethodsByReflectionAndHandles").invoke(null));
 	}
 }

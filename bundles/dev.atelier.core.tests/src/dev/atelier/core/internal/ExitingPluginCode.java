@@ -1,5 +1,7 @@
 package dev.atelier.core.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.function.IntConsumer;
 import java.util.function.ObjIntConsumer;
 
@@ -54,5 +56,38 @@ public final class ExitingPluginCode {
 
 	public static void toolQuits() {
 		Tool.quit();
+	}
+
+	private static final MethodType STATUS = MethodType.methodType(void.class, int.class);
+
+	public static void systemExitByReflection() throws ReflectiveOperationException {
+		System.class.getMethod("exit", int.class).invoke(null, 49);
+	}
+
+	public static void runtimeHaltByReflection() throws ReflectiveOperationException {
+		Runtime.class.getMethod("halt", int.class).invoke(Runtime.getRuntime(), 50);
+	}
+
+	public static void systemExitByFindStatic() throws Throwable {
+		MethodHandles.lookup().findStatic(System.class, "exit", STATUS).invokeExact(51);
+	}
+
+	public static void runtimeExitByFindVirtual() throws Throwable {
+		MethodHandles.publicLookup().findVirtual(Runtime.class, "exit", STATUS).invoke(Runtime.getRuntime(), 52);
+	}
+
+	public static void systemExitByUnreflect() throws Throwable {
+		MethodHandles.lookup().unreflect(System.class.getMethod("exit", int.class)).invoke(53);
+	}
+
+	public static void runtimeHaltByBind() throws Throwable {
+		MethodHandles.lookup().bind(Runtime.getRuntime(), "halt", STATUS).invoke(54);
+	}
+
+	/** Reflection and handles that reach anything but an exit work as before weaving. */
+	public static String otherMethodsByReflectionAndHandles() throws Throwable {
+		Object reflected = String.class.getMethod("valueOf", int.class).invoke(null, 55);
+		String found = (String) MethodHandles.lookup().findStatic(Integer.class, "toString", MethodType.methodType(String.class, int.class)).invoke(56);
+		return reflected + " " + found + " " + MethodHandles.lookup().bind("abc", "length", MethodType.methodType(int.class)).invoke();
 	}
 }

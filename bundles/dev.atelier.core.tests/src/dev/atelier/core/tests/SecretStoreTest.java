@@ -41,4 +41,18 @@ class SecretStoreTest {
 		assertEquals(Optional.empty(), WorkspaceSecrets.at(storage).get(ollama, "apiKey"));
 		assertTrue(WorkspaceSecrets.at(storage).get(vllm, "apiKey").isPresent());
 	}
+
+	@Test
+	void storageAnOlderVersionLeftReadableToAllIsMadeOwnerOnlyWhenRead(@TempDir Path dir) throws Exception {
+		Path storage = dir.resolve("secure-storage");
+		Path master = dir.resolve("secure-storage.key");
+		String node = "dev.atelier.llm/servers/ollama";
+		WorkspaceSecrets.at(storage).put(node, "apiKey", "sk-ollama-123");
+		Files.setPosixFilePermissions(storage, PosixFilePermissions.fromString("rw-r--r--"));
+		Files.setPosixFilePermissions(master, PosixFilePermissions.fromString("rw-r--r--"));
+
+		assertEquals(Optional.of("sk-ollama-123"), WorkspaceSecrets.at(storage).get(node, "apiKey"));
+		assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(storage), "the storage, on reading, not at the next write");
+		assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(master), "the key beside it");
+	}
 }

@@ -1,6 +1,9 @@
 package dev.atelier.core.internal;
 
+import static java.lang.constant.ConstantDescs.CD_Class;
+import static java.lang.constant.ConstantDescs.CD_Object;
 import static java.lang.constant.ConstantDescs.CD_String;
+import static java.lang.constant.ConstantDescs.CD_boolean;
 import static java.lang.constant.ConstantDescs.CD_int;
 import static java.lang.constant.ConstantDescs.CD_void;
 import static java.lang.constant.ConstantDescs.INIT_NAME;
@@ -13,7 +16,9 @@ import java.lang.classfile.ClassTransform;
 import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.CodeElement;
 import java.lang.classfile.CodeTransform;
+import java.lang.classfile.Label;
 import java.lang.classfile.Opcode;
+import java.lang.classfile.TypeKind;
 import java.lang.classfile.constantpool.MethodRefEntry;
 import java.lang.classfile.constantpool.PoolEntry;
 import java.lang.classfile.instruction.ConstantInstruction;
@@ -30,13 +35,17 @@ import java.lang.reflect.AccessFlag;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Rewrites a plugin's class so that it cannot end the JVM: each call of {@code System.exit}, {@code Runtime.exit} or
  * {@code Runtime.halt} — invoked, or taken as a method reference ({@code System::exit}) — calls instead a method added
  * to the class, with the same arguments, that throws a {@link SecurityException} naming the plugin. Java 25 has no
- * security manager to refuse the exit; the plugin's job fails and Atelier runs on. Reflection and method handles looked
- * up at run time are not rewritten: this contains careless plugins, not hostile ones. Plain Java, on the class-file API.
+ * security manager to refuse the exit; the plugin's job fails and Atelier runs on. The ways to reach an exit by name at
+ * run time — {@code Method.invoke}, and a {@code MethodHandles.Lookup}'s {@code findStatic}, {@code findVirtual},
+ * {@code unreflect} and {@code bind} — go through added methods too, which refuse an exit and pass anything else on.
+ * Reflection on those (a {@code Method} of {@code Lookup.findStatic}) is not followed: this contains careless plugins,
+ * not hostile ones. Plain Java, on the class-file API.
  */
 final class ExitCallWeaver {
 
@@ -44,29 +53,55 @@ final class ExitCallWeaver {
 	private static final ClassDesc RUNTIME = ClassDesc.of("java.lang.Runtime");
 	private static final ClassDesc STRING_BUILDER = ClassDesc.of("java.lang.StringBuilder");
 	private static final ClassDesc SECURITY_EXCEPTION = ClassDesc.of("java.lang.SecurityException");
+	private static final ClassDesc METHOD = ClassDesc.of("java.lang.reflect.Method");
+	private static final ClassDesc LOOKUP = ClassDesc.of("java.lang.invoke.MethodHandles$Lookup");
+	private static final ClassDesc METHOD_HANDLE = ClassDesc.of("java.lang.invoke.MethodHandle");
+	private static final ClassDesc METHOD_TYPE = ClassDesc.of("java.lang.invoke.MethodType");
 	private static final MethodTypeDesc STATUS_ONLY = MethodTypeDesc.of(CD_void, CD_int);
+	private static final MethodTypeDesc APPEND_STRING = MethodTypeDesc.of(STRING_BUILDER, CD_String);
+	private static final MethodTypeDesc FIND = MethodTypeDesc.of(METHOD_HANDLE, CD_Class, CD_String, METHOD_TYPE);
+	/** {@code atelier$refuseExit(Class, String)}: throws when the class and name are an exit's. */
+	private static final String REFUSE_EXIT = "atelier$refuseExit";
+	private static final MethodTypeDesc REFUSE_EXIT_TYPE = MethodTypeDesc.of(CD_void, CD_Class, CD_String);
 	static final String REFUSAL = "a plugin cannot end Atelier";
 
+	/**
+	 * The calls the weaver redirects: the exits, replaced by a refusal, and the run-time routes to them, replaced by
+	 * a guard that refuses an exit ({@code target} pushes its class and name from the replacement's parameters) and
+	 * otherwise makes the call.
+	 */
 	private enum Exit {
-		SYSTEM_EXIT(SYSTEM, "exit", Opcode.INVOKESTATIC, "atelier$systemExit"),
-		RUNTIME_EXIT(RUNTIME, "exit", Opcode.INVOKEVIRTUAL, "atelier$runtimeExit"),
-		RUNTIME_HALT(RUNTIME, "halt", Opcode.INVOKEVIRTUAL, "atelier$runtimeHalt");
+		SYSTEM_EXIT(SYSTEM, "exit", STATUS_ONLY, Opcode.INVOKESTATIC, "atelier$systemExit", null),
+		RUNTIME_EXIT(RUNTIME, "exit", STATUS_ONLY, Opcode.INVOKEVIRTUAL, "atelier$runtimeExit", null),
+		RUNTIME_HALT(RUNTIME, "halt", STATUS_ONLY, Opcode.INVOKEVIRTUAL, "atelier$runtimeHalt", null),
+		METHOD_INVOKE(METHOD, "invoke", MethodTypeDesc.of(CD_Object, CD_Object, CD_Object.arrayType()), Opcode.INVOKEVIRTUAL, "atelier$invoke",
+				code -> reflected(code, 0)),
+		FIND_STATIC(LOOKUP, "findStatic", FIND, Opcode.INVOKEVIRTUAL, "atelier$findStatic", code -> code.aload(1).aload(2)),
+		FIND_VIRTUAL(LOOKUP, "findVirtual", FIND, Opcode.INVOKEVIRTUAL, "atelier$findVirtual", code -> code.aload(1).aload(2)),
+		UNREFLECT(LOOKUP, "unreflect", MethodTypeDesc.of(METHOD_HANDLE, METHOD), Opcode.INVOKEVIRTUAL, "atelier$unreflect", code -> reflected(code, 1)),
+		BIND(LOOKUP, "bind", MethodTypeDesc.of(METHOD_HANDLE, CD_Object, CD_String, METHOD_TYPE), Opcode.INVOKEVIRTUAL, "atelier$bind",
+				code -> code.aload(1).invokevirtual(CD_Object, "getClass", MethodTypeDesc.of(CD_Class)).aload(2));
 
 		final ClassDesc owner;
 		final String name;
+		final MethodTypeDesc type;
 		final Opcode invoke;
 		final String replacement;
+		/** For a route to an exit: pushes the class and the name of the method it reaches; null for an exit. */
+		final Consumer<CodeBuilder> target;
 
-		Exit(ClassDesc owner, String name, Opcode invoke, String replacement) {
+		Exit(ClassDesc owner, String name, MethodTypeDesc type, Opcode invoke, String replacement, Consumer<CodeBuilder> target) {
 			this.owner = owner;
 			this.name = name;
+			this.type = type;
 			this.invoke = invoke;
 			this.replacement = replacement;
+			this.target = target;
 		}
 
 		/** The replacement's type: the receiver of an instance method becomes its first parameter. */
 		MethodTypeDesc replacementType() {
-			return invoke == Opcode.INVOKESTATIC ? STATUS_ONLY : MethodTypeDesc.of(CD_void, RUNTIME, CD_int);
+			return invoke == Opcode.INVOKESTATIC ? type : type.insertParameterTypes(0, owner);
 		}
 
 		String shown() {
@@ -75,11 +110,17 @@ final class ExitCallWeaver {
 
 		static Exit of(ClassDesc owner, String name, MethodTypeDesc type) {
 			for (Exit exit : values()) {
-				if (exit.owner.equals(owner) && exit.name.equals(name) && STATUS_ONLY.equals(type)) {
+				if (exit.owner.equals(owner) && exit.name.equals(name) && exit.type.equals(type)) {
 					return exit;
 				}
 			}
 			return null;
+		}
+
+		/** The declaring class and name of the {@code Method} in parameter {@code slot}. */
+		private static void reflected(CodeBuilder code, int slot) {
+			code.aload(slot).invokevirtual(METHOD, "getDeclaringClass", MethodTypeDesc.of(CD_Class)).aload(slot).invokevirtual(METHOD, "getName",
+					MethodTypeDesc.of(CD_String));
 		}
 	}
 
@@ -112,7 +153,12 @@ final class ExitCallWeaver {
 		}
 		Rewrite rewrite = new Rewrite(model.thisClass().asSymbol(), isInterface);
 		int methodFlags = flags;
-		ClassTransform addReplacements = ClassTransform.endHandler(builder -> referenced.forEach(exit -> addReplacement(builder, exit, plugin, methodFlags)));
+		ClassTransform addReplacements = ClassTransform.endHandler(builder -> {
+			referenced.forEach(exit -> addReplacement(builder, exit, plugin, methodFlags, rewrite.self(), isInterface));
+			if (referenced.stream().anyMatch(exit -> exit.target != null)) {
+				addExitRefusal(builder, plugin, methodFlags);
+			}
+		});
 		return classFile.transformClass(model, ClassTransform.transformingMethodBodies(rewrite).andThen(addReplacements));
 	}
 
@@ -129,8 +175,24 @@ final class ExitCallWeaver {
 		return found;
 	}
 
-	/** {@code throw new SecurityException("plugin P called System.exit(" + status + "): a plugin cannot end Atelier")}. */
-	private static void addReplacement(ClassBuilder builder, Exit exit, String plugin, int flags) {
+	/**
+	 * For an exit, {@code throw new SecurityException("plugin P called System.exit(" + status + "): a plugin cannot end
+	 * Atelier")}; for a route to one, the refusal of an exit, then the call it replaces.
+	 */
+	private static void addReplacement(ClassBuilder builder, Exit exit, String plugin, int flags, ClassDesc self, boolean isInterface) {
+		if (exit.target != null) {
+			builder.withMethodBody(exit.replacement, exit.replacementType(), flags, code -> {
+				exit.target.accept(code);
+				code.invokestatic(self, REFUSE_EXIT, REFUSE_EXIT_TYPE, isInterface);
+				MethodTypeDesc type = exit.replacementType();
+				for (int i = 0, slot = 0; i < type.parameterCount(); i++) {
+					code.loadLocal(TypeKind.from(type.parameterType(i)), slot);
+					slot += TypeKind.from(type.parameterType(i)).slotSize();
+				}
+				code.invokevirtual(exit.owner, exit.name, exit.type).areturn();
+			});
+			return;
+		}
 		int statusSlot = exit.invoke == Opcode.INVOKESTATIC ? 0 : 1;
 		builder.withMethodBody(exit.replacement, exit.replacementType(), flags, code -> code.new_(SECURITY_EXCEPTION).dup()
 				.new_(STRING_BUILDER).dup().loadConstant("plugin " + plugin + " called " + exit.shown() + "(")
@@ -139,6 +201,28 @@ final class ExitCallWeaver {
 				.loadConstant("): " + REFUSAL).invokevirtual(STRING_BUILDER, "append", MethodTypeDesc.of(STRING_BUILDER, CD_String))
 				.invokevirtual(STRING_BUILDER, "toString", MethodTypeDesc.of(CD_String))
 				.invokespecial(SECURITY_EXCEPTION, INIT_NAME, MethodTypeDesc.of(CD_void, CD_String)).athrow());
+	}
+
+	/**
+	 * {@code atelier$refuseExit(Class c, String name)}: throws, naming the plugin and the exit, when {@code c} is
+	 * System or Runtime and {@code name} is exit or halt (System has no halt: no method is found by that name).
+	 */
+	private static void addExitRefusal(ClassBuilder builder, String plugin, int flags) {
+		builder.withMethodBody(REFUSE_EXIT, REFUSE_EXIT_TYPE, flags, code -> {
+			Label byName = code.newLabel();
+			Label refuse = code.newLabel();
+			Label allowed = code.newLabel();
+			code.aload(0).loadConstant(SYSTEM).if_acmpeq(byName).aload(0).loadConstant(RUNTIME).if_acmpne(allowed).labelBinding(byName)
+					.loadConstant("exit").aload(1).invokevirtual(CD_String, "equals", MethodTypeDesc.of(CD_boolean, CD_Object)).ifne(refuse)
+					.loadConstant("halt").aload(1).invokevirtual(CD_String, "equals", MethodTypeDesc.of(CD_boolean, CD_Object)).ifeq(allowed)
+					.labelBinding(refuse).new_(SECURITY_EXCEPTION).dup().new_(STRING_BUILDER).dup().loadConstant("plugin " + plugin + " called ")
+					.invokespecial(STRING_BUILDER, INIT_NAME, MethodTypeDesc.of(CD_void, CD_String)).aload(0)
+					.invokevirtual(CD_Class, "getSimpleName", MethodTypeDesc.of(CD_String)).invokevirtual(STRING_BUILDER, "append", APPEND_STRING)
+					.loadConstant(".").invokevirtual(STRING_BUILDER, "append", APPEND_STRING).aload(1).invokevirtual(STRING_BUILDER, "append", APPEND_STRING)
+					.loadConstant(" by reflection or a method handle: " + REFUSAL).invokevirtual(STRING_BUILDER, "append", APPEND_STRING)
+					.invokevirtual(STRING_BUILDER, "toString", MethodTypeDesc.of(CD_String))
+					.invokespecial(SECURITY_EXCEPTION, INIT_NAME, MethodTypeDesc.of(CD_void, CD_String)).athrow().labelBinding(allowed).return_();
+		});
 	}
 
 	/** Points invocations and method handles of an exit at the class's replacement: same arguments, same stack. */

@@ -51,13 +51,18 @@ final class Engines {
 
 	/** The {@code atelier llm} command as the framework made it, with its services. */
 	static LlmCommand llmCommand() {
+		return command(LlmCommand.class);
+	}
+
+	/** The subcommand of {@code type} as the framework made it, with its services. */
+	static <T extends Subcommand> T command(Class<T> type) {
 		BundleContext context = FrameworkUtil.getBundle(Engines.class).getBundleContext();
 		long deadline = System.nanoTime() + Services.DEFAULT_TIMEOUT_MS * 1_000_000;
 		try {
 			do {
 				for (ServiceReference<Subcommand> reference : context.getServiceReferences(Subcommand.class, null)) {
-					if (context.getService(reference) instanceof LlmCommand command) {
-						return command;
+					if (type.isInstance(context.getService(reference))) {
+						return type.cast(context.getService(reference));
 					}
 				}
 				Thread.sleep(20);
@@ -65,7 +70,7 @@ final class Engines {
 		} catch (InvalidSyntaxException | InterruptedException e) {
 			throw new IllegalStateException(e);
 		}
-		throw new AssertionError("no llm Subcommand service within " + Services.DEFAULT_TIMEOUT_MS + " ms");
+		throw new AssertionError("no " + type.getSimpleName() + " Subcommand service within " + Services.DEFAULT_TIMEOUT_MS + " ms");
 	}
 
 	static Llama llama(LlamaConfig config, LlamaWeights weights, int threads) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -162,11 +161,19 @@ class SharedWorkspaceTest {
 	}
 
 	@Test
-	void aFifoAsTheWorkspaceFileIsRefusedByName() throws Exception {
+	void aFifoAsTheWorkspaceFileIsRefusedByNameAndTheJobRecordsAreStillRead() throws Exception {
+		FileWorkspaceManager.at(file()).update(ws -> ws.getJobs().add(record("r0", 0)));
+		Files.deleteIfExists(file()); // a job record alone leaves it unwritten
 		Process mkfifo = new ProcessBuilder("mkfifo", file().toString()).start();
 		assertEquals(0, mkfifo.waitFor());
-		UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> FileWorkspaceManager.at(file()));
-		assertTrue(e.getMessage().contains(file() + ": not a regular file"), e.getMessage());
+
+		FileWorkspaceManager manager = FileWorkspaceManager.at(file());
+		String problem = manager.loadProblem().orElseThrow();
+		assertTrue(problem.contains(file() + ": not a regular file"), problem);
+		assertEquals(List.of("r0"), manager.read(ws -> ws.getJobs().stream().map(JobRecord::getId).toList()));
+		IOException refused = assertThrows(IOException.class, () -> manager.update(ws -> ws.getProjects().add(project("p"))));
+		assertTrue(refused.getMessage().contains(file() + ": not a regular file"), refused.getMessage());
+		assertFalse(Files.isRegularFile(file()), "the FIFO was not replaced by a save");
 	}
 
 	private static Project project(String name) {

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.eclipse.emf.ecore.util.EcoreUtil;
@@ -135,7 +137,8 @@ class WorkspaceStoreTest {
 	@Test
 	void aJobRecordThatIsNotWellFormedXmlIsRefusedNamingTheFile() throws IOException {
 		Path record = Files.writeString(dir.resolve("job-1.xmi"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<atelier:JobRecord id=\"job-1\"");
-		String message = assertThrows(IOException.class, () -> WorkspaceStore.loadRecord(record)).getMessage();
+		String message = assertThrows(IOException.class, () -> WorkspaceStore.loadRecord(record, leftOut -> {
+		})).getMessage();
 		assertTrue(message.startsWith(record + ": not a job record ("), message);
 	}
 
@@ -159,6 +162,67 @@ class WorkspaceStoreTest {
 		WorkspaceStore.Loaded again = WorkspaceStore.load(file());
 		assertTrue(again.problem().isEmpty(), "what was read was saved: the next start has nothing to say");
 		assertEquals("robot", again.workspace().getProjects().get(0).getName());
+	}
+
+	@Test
+	void everyValueLeftOutOfTheWorkspaceIsNamedWithItsLine() throws IOException {
+		WorkspaceStore.save(sample(), file());
+		String saved = Files.readString(file());
+		byte[] later = saved.replace("kind=\"scene\"", "kind=\"hologram\"").replace("size=\"123456789012\"", "size=\"huge\"")
+				.getBytes(StandardCharsets.UTF_8);
+		Files.write(file(), later);
+
+		WorkspaceStore.Loaded loaded = WorkspaceStore.load(file());
+		String message = loaded.problem().orElseThrow();
+		assertTrue(message.contains(file().toString()), message);
+		assertTrue(message.contains("kind 'hologram' (line "), message);
+		assertTrue(message.contains("size 'huge' (line "), message);
+		Asset asset = loaded.workspace().getProjects().get(0).getAssets().get(0);
+		assertEquals("projects/robot/robot.glb", asset.getPath(), "the rest of the asset was read");
+	}
+
+	@Test
+	void anElementOfAnUnknownTypeIsLeftOutNotTheWorkspace() throws IOException {
+		WorkspaceStore.save(sample(), file());
+		String saved = Files.readString(file());
+		int at = saved.indexOf("<projects ");
+		assertTrue(at > 0, saved);
+		String later = saved.substring(0, at) + "<projects xsi:type=\"atelier:Portal\" name=\"from-later\"/>\n  " + saved.substring(at);
+		if (!later.contains("xmlns:xsi=")) {
+			later = later.replaceFirst("<atelier:Workspace ", "<atelier:Workspace xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" ");
+		}
+		Files.writeString(file(), later);
+
+		WorkspaceStore.Loaded loaded = WorkspaceStore.load(file());
+		String message = loaded.problem().orElseThrow();
+		assertTrue(message.contains(file().toString()) && message.contains("Portal"), message);
+		assertEquals(List.of("robot"), loaded.workspace().getProjects().stream().map(Project::getName).toList());
+	}
+
+	@Test
+	void aJobRecordWithAnUnknownStatusKeepsTheRestAndNamesTheFileAndValue() throws IOException {
+		Path saved = WorkspaceStore.saveRecord(sample().getJobs().get(0), dir.resolve("jobs"));
+		String xml = Files.readString(saved);
+		assertTrue(xml.contains("status=\"succeeded\""), xml);
+		Files.writeString(saved, xml.replace("status=\"succeeded\"", "status=\"paused\""));
+
+		List<String> dropped = new ArrayList<>();
+		JobRecord record = WorkspaceStore.loadRecord(saved, dropped::add);
+		assertEquals("job-1", record.getId());
+		assertEquals("cuda:0", record.getDevice());
+		assertEquals(List.of("projects/robot/out-0001.png"), record.getOutputs());
+		assertEquals(1, dropped.size(), dropped.toString());
+		assertTrue(dropped.get(0).contains(saved.toString()) && dropped.get(0).contains("status 'paused' (line "), dropped.get(0));
+	}
+
+	@Test
+	void managerListsAJobRecordWithAnUnknownStatus() throws IOException {
+		FileWorkspaceManager.at(file()).update(ws -> ws.getJobs().add(sample().getJobs().get(0)));
+		Path record = dir.resolve("jobs").resolve("job-1" + WorkspaceStore.RECORD_SUFFIX);
+		Files.writeString(record, Files.readString(record).replace("status=\"succeeded\"", "status=\"paused\""));
+
+		FileWorkspaceManager reopened = FileWorkspaceManager.at(file());
+		assertEquals(List.of("job-1"), reopened.read(ws -> ws.getJobs().stream().map(JobRecord::getId).toList()));
 	}
 
 	private void assertUsableAfterRecovery(WorkspaceStore.Loaded loaded, byte[] original) throws IOException {

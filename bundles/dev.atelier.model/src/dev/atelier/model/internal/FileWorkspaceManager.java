@@ -73,6 +73,8 @@ public final class FileWorkspaceManager implements WorkspaceManager {
 	private FileTime jobsSeen;
 	private Instant jobsScanned = Instant.MIN;
 	private Stamp fileSeen;
+	/** Why the last re-read of {@code workspace.xmi} failed, so that one cause is logged once, not at every read. */
+	private String lastReadProblem;
 
 	/** What {@code workspace.xmi} was when this process last read or wrote it. */
 	private record Stamp(FileTime modified, long size, Object key) {
@@ -100,15 +102,25 @@ public final class FileWorkspaceManager implements WorkspaceManager {
 		this.file = file.toAbsolutePath().normalize();
 		this.jobsDir = this.file.resolveSibling("jobs");
 		this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
+		WorkspaceStore.Loaded loaded;
 		try {
-			WorkspaceStore.Loaded loaded = locked(() -> {
+			loaded = locked(() -> {
 				WorkspaceStore.Loaded l = WorkspaceStore.load(this.file);
 				fileSeen = Stamp.of(this.file);
 				moveRecordsOut(l.workspace());
 				return l;
 			});
-			this.workspace = loaded.workspace();
-			this.problem = loaded.problem();
+		} catch (IOException e) {
+			// Failing here would take every command that needs a workspace with it, the reason in no message a user sees.
+			// fileSeen stays unset: each update reads the file again and is refused while it cannot be read.
+			String message = "cannot open the workspace " + this.file + ": " + e.getMessage() + "; nothing can be saved to it until that is fixed";
+			LOG.log(Level.WARNING, message);
+			lastReadProblem = e.getMessage();
+			loaded = new WorkspaceStore.Loaded(WorkspaceStore.emptyWorkspace(this.file), Optional.of(message), Optional.empty());
+		}
+		this.workspace = loaded.workspace();
+		this.problem = loaded.problem();
+		try {
 			deleteStaleTemps();
 			refreshRecords();
 		} catch (IOException e) {
@@ -137,9 +149,13 @@ public final class FileWorkspaceManager implements WorkspaceManager {
 					return null;
 				});
 			}
+			lastReadProblem = null;
 		} catch (IOException e) {
 			// what this process has is still a workspace to read; the next read tries again
-			LOG.log(Level.WARNING, "cannot re-read the workspace " + file + ": " + e.getMessage());
+			if (!Objects.equals(e.getMessage(), lastReadProblem)) {
+				LOG.log(Level.WARNING, "cannot re-read the workspace " + file + ": " + e.getMessage());
+			}
+			lastReadProblem = e.getMessage();
 		}
 		return reader.apply(workspace);
 	}
@@ -257,7 +273,7 @@ public final class FileWorkspaceManager implements WorkspaceManager {
 					continue;
 				}
 				try {
-					JobRecord record = WorkspaceStore.loadRecord(f);
+					JobRecord record = WorkspaceStore.loadRecord(f, leftOut -> LOG.log(Level.WARNING, leftOut));
 					recordFiles.put(name, record);
 					added.add(record);
 				} catch (IOException e) {

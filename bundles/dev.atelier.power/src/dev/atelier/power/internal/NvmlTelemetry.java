@@ -100,6 +100,11 @@ public final class NvmlTelemetry implements TelemetrySource, DoctorCheck {
 	}
 
 	@Override
+	public String name() {
+		return "NVML";
+	}
+
+	@Override
 	public List<Finding> run(AtelierEnvironment environment) {
 		Optional<List<String>> gpus;
 		synchronized (this) {

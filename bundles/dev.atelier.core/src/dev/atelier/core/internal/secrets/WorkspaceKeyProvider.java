@@ -2,12 +2,14 @@ package dev.atelier.core.internal.secrets;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Set;
 
 import javax.crypto.spec.PBEKeySpec;
 
@@ -21,17 +23,24 @@ import org.eclipse.equinox.security.storage.provider.PasswordProvider;
  */
 public final class WorkspaceKeyProvider extends PasswordProvider {
 
+	/** The master password's file beside the storage file {@code storage}. */
+	static Path keyFile(Path storage) {
+		return storage.resolveSibling(storage.getFileName() + ".key");
+	}
+
 	@Override
 	public PBEKeySpec getPassword(IPreferencesContainer container, int passwordType) {
 		try {
-			Path storage = Path.of(container.getLocation().toURI());
-			Path master = storage.resolveSibling(storage.getFileName() + ".key");
+			Path master = keyFile(Path.of(container.getLocation().toURI()));
 			if (!Files.exists(master)) {
 				byte[] secret = new byte[32];
 				new SecureRandom().nextBytes(secret);
 				Files.createDirectories(master.getParent());
-				Files.writeString(master, Base64.getEncoder().encodeToString(secret), StandardOpenOption.CREATE_NEW);
-				Files.setPosixFilePermissions(master, PosixFilePermissions.fromString("rw-------"));
+				// owner-only from its creation: set afterwards, the key would be readable to all for a moment
+				try (var out = Files.newByteChannel(master, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+						PosixFilePermissions.asFileAttribute(WorkspaceSecrets.OWNER_ONLY))) {
+					out.write(ByteBuffer.wrap(Base64.getEncoder().encode(secret)));
+				}
 			}
 			return new PBEKeySpec(Files.readString(master).strip().toCharArray());
 		} catch (IOException | URISyntaxException | UnsupportedOperationException e) {

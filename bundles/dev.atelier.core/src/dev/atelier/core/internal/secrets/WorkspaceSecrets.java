@@ -25,8 +25,10 @@ import dev.atelier.core.secrets.SecretStore;
 @Component(service = SecretStore.class)
 public final class WorkspaceSecrets implements SecretStore {
 
+	private static final System.Logger LOG = System.getLogger(WorkspaceSecrets.class.getName());
+
 	/** Values are encrypted, but the file also names the servers: only its owner reads it. */
-	private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+	static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
 	private final Path file;
 	private ISecurePreferences root;
@@ -50,6 +52,8 @@ public final class WorkspaceSecrets implements SecretStore {
 
 	private synchronized ISecurePreferences root() throws IOException {
 		if (root == null) {
+			ownerOnly(file);
+			ownerOnly(WorkspaceKeyProvider.keyFile(file));
 			Map<Object, Object> hints = new HashMap<>();
 			hints.put(IProviderHints.PROMPT_USER, Boolean.FALSE);
 			root = SecurePreferencesFactory.open(file.toUri().toURL(), hints);
@@ -89,11 +93,17 @@ public final class WorkspaceSecrets implements SecretStore {
 		return true;
 	}
 
+	/** Older versions left the storage and its key readable to all: closed before they are read, not at the next write. */
+	private static void ownerOnly(Path f) throws IOException {
+		if (Files.exists(f) && !Files.getPosixFilePermissions(f).equals(OWNER_ONLY)) {
+			Files.setPosixFilePermissions(f, OWNER_ONLY);
+			LOG.log(System.Logger.Level.WARNING, f + " could be read by other users; it is now its owner's only (rw-------)");
+		}
+	}
+
 	/** Writes the storage into a file that only its owner can read, created so before anything is written to it. */
 	private void flush() throws IOException {
-		if (Files.exists(file)) {
-			Files.setPosixFilePermissions(file, OWNER_ONLY); // also a file older versions left readable to all
-		} else {
+		if (!Files.exists(file)) {
 			Files.createDirectories(file.toAbsolutePath().getParent());
 			Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
 		}

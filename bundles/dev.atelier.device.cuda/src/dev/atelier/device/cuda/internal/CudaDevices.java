@@ -66,6 +66,11 @@ public final class CudaDevices implements DeviceProvider, DoctorCheck {
 	}
 
 	@Override
+	public String name() {
+		return "NVIDIA driver and GPUs";
+	}
+
+	@Override
 	public List<Finding> run(AtelierEnvironment environment) {
 		return CudaDriverCheck.findings(discovery, devices.stream().map(CudaDevice::device).toList());
 	}

@@ -129,7 +129,7 @@ class OpenAiBackendTest {
 			// the server holds its next chunk until after the call: only the watchdog can end the call, and it must
 			ChatException stalled = assertThrows(ChatException.class, () -> chat(backend(server, "", Duration.ofSeconds(1)), new StringBuilder()));
 			nextChunk.countDown();
-			assertTrue(stalled.getMessage().startsWith(server.baseUrl() + " sent no event for 1 s; the answer was cut after"), stalled.getMessage());
+			assertTrue(stalled.getMessage().startsWith(server.baseUrl() + " sent no event for 1s; the answer was cut after"), stalled.getMessage());
 		}
 		int port;
 		try (ServerSocket free = new ServerSocket(0)) {
@@ -168,7 +168,7 @@ class OpenAiBackendTest {
 	void keepAliveCommentsAloneDoNotHoldTheClientPastTheReadTimeout() throws Exception {
 		try (ScriptedServer server = new ScriptedServer(List.of(ScriptedServer.endless(": ping\r\n\r\n", 50)))) {
 			ChatException e = assertThrows(ChatException.class, () -> chat(backend(server, "", Duration.ofSeconds(1)), new StringBuilder()));
-			assertEquals(server.baseUrl() + " sent no event for 1 s; the answer was cut after 0 pieces", e.getMessage());
+			assertEquals(server.baseUrl() + " sent no event for 1s; the answer was cut after 0 pieces", e.getMessage());
 		}
 	}
 
@@ -179,7 +179,7 @@ class OpenAiBackendTest {
 			StringBuilder text = new StringBuilder();
 			ChatException e = assertThrows(ChatException.class,
 					() -> backend.chat(List.of(ChatMessage.user("hi")), Sampling.greedy(), Integer.MAX_VALUE, text::append, () -> false));
-			assertTrue(e.getMessage().startsWith(server.baseUrl() + " was still answering after 1 s; the answer was cut after "), e.getMessage());
+			assertTrue(e.getMessage().startsWith(server.baseUrl() + " was still answering after 1s; the answer was cut after "), e.getMessage());
 			assertFalse(text.isEmpty(), "what came before the cut was shown");
 		}
 	}

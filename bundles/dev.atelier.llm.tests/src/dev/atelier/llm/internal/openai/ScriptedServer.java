@@ -18,10 +18,10 @@ import java.util.concurrent.TimeUnit;
  * then writes the script's bytes in the pieces it gives (chunked transfer encoding where asked), pausing or
  * dropping the connection where told, so that the client meets the wire format as servers really send it.
  */
-final class ScriptedServer implements AutoCloseable {
+public final class ScriptedServer implements AutoCloseable {
 
 	/** What one connection gets. */
-	interface Script {
+	public interface Script {
 		void answer(OutputStream out, Socket socket) throws IOException, InterruptedException;
 	}
 
@@ -30,13 +30,13 @@ final class ScriptedServer implements AutoCloseable {
 	final List<String> requests = new CopyOnWriteArrayList<>();
 	private final Thread thread;
 
-	ScriptedServer(List<Script> scripts) throws IOException {
+	public ScriptedServer(List<Script> scripts) throws IOException {
 		this.socket = new ServerSocket(0);
 		this.scripts = new ArrayList<>(scripts);
 		this.thread = Thread.ofPlatform().daemon().start(this::serve);
 	}
 
-	String baseUrl() {
+	public String baseUrl() {
 		return "http://127.0.0.1:" + socket.getLocalPort() + "/v1";
 	}
 
@@ -79,7 +79,7 @@ final class ScriptedServer implements AutoCloseable {
 	}
 
 	/** A complete response with a body, in one piece. */
-	static Script body(int status, String contentType, String body) {
+	public static Script body(int status, String contentType, String body) {
 		return (out, s) -> {
 			byte[] b = body.getBytes(StandardCharsets.UTF_8);
 			out.write(("HTTP/1.1 " + status + " X\r\nContent-Type: " + contentType + "\r\nContent-Length: " + b.length + "\r\nConnection: close\r\n\r\n")
@@ -128,7 +128,7 @@ final class ScriptedServer implements AutoCloseable {
 	}
 
 	/** An event stream that repeats {@code event} every {@code pauseMillis} until the client hangs up. */
-	static Script endless(String event, long pauseMillis) {
+	public static Script endless(String event, long pauseMillis) {
 		return (out, s) -> {
 			out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
 			byte[] b = event.getBytes(StandardCharsets.UTF_8);

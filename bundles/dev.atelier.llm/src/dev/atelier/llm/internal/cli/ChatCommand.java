@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +55,8 @@ public final class ChatCommand implements Subcommand {
 	}
 
 	@Command(name = "chat", header = "chat with a local GGUF model or an OpenAI-compatible server (Ollama, llama.cpp, LM Studio, vLLM)", customSynopsis = {
-			"atelier chat (--model FILE.gguf [--template NAME] | --url URL [--server-model NAME])",
+			"atelier chat (--model FILE.gguf [--template NAME] | --url URL [--server-model NAME]",
+			"                    [--connect-timeout 5s] [--idle-timeout 2m] [--total-timeout 30m])",
 			"                    [--prompt TEXT] [--system TEXT] [--temperature 0.7] [--max-tokens 512] [--seed N]",
 			"                    [--device cuda:N|cpu|auto] [--gpu-layers N] [--threads N]" }, description = {
 					"With --prompt: prints the answer and exits. Without: a conversation, one message per line on standard input (an empty line or "
@@ -78,6 +80,17 @@ public final class ChatCommand implements Subcommand {
 
 		@Option(names = "--server-model", paramLabel = "NAME", description = "the server's model (default: the first it lists)")
 		private String serverModel;
+
+		@Option(names = "--connect-timeout", paramLabel = "DURATION", description = "with --url: how long the server may take to accept the connection "
+				+ "(default: 5s)")
+		private Duration connectTimeout;
+
+		@Option(names = "--idle-timeout", paramLabel = "DURATION", description = "with --url: how long an answer may go without an event; keep-alive "
+				+ "comments do not count (default: 2m)")
+		private Duration idleTimeout;
+
+		@Option(names = "--total-timeout", paramLabel = "DURATION", description = "with --url: how long one answer may take in all (default: 30m)")
+		private Duration totalTimeout;
 
 		@Option(names = "--prompt", paramLabel = "TEXT", description = "one message; its answer is printed")
 		private String prompt;
@@ -103,6 +116,7 @@ public final class ChatCommand implements Subcommand {
 			if ((model == null) == (url == null)) {
 				throw new UsageException("give either --model FILE.gguf or --url URL");
 			}
+			ChatModels.Timeouts timeouts = timeouts(connectTimeout, idleTimeout, totalTimeout, url != null);
 			Sampling sampling = generation.sampling();
 			int maxTokens = generation.maxTokens();
 			ChatModel chat = null;
@@ -113,9 +127,9 @@ public final class ChatCommand implements Subcommand {
 				} else {
 					String key = keys.get(url).orElse(System.getenv("OPENAI_API_KEY"));
 					URI server = url;
-					String name = serverModel != null ? serverModel : ChatModels.serverModels(url, key).stream().findFirst()
+					String name = serverModel != null ? serverModel : ChatModels.serverModels(url, key, timeouts).stream().findFirst()
 							.orElseThrow(() -> new ChatException(server + " offers no models"));
-					chat = ChatModels.server(url, name, key == null ? "" : key);
+					chat = ChatModels.server(url, name, key == null ? "" : key, timeouts);
 				}
 				List<ChatMessage> conversation = new ArrayList<>();
 				if (system != null) {
@@ -159,6 +173,23 @@ public final class ChatCommand implements Subcommand {
 				}
 			}
 		}
+	}
+
+	/** The server's timeouts: those given, the rest by default; refused for a local model, which none of them bounds. */
+	private static ChatModels.Timeouts timeouts(Duration connect, Duration idle, Duration total, boolean server) {
+		ChatModels.Timeouts d = ChatModels.Timeouts.DEFAULT;
+		if (!server) {
+			if (connect != null || idle != null || total != null) {
+				throw new UsageException("--connect-timeout, --idle-timeout and --total-timeout bound a server's answers: give them with --url");
+			}
+			return d;
+		}
+		for (Object[] option : new Object[][] { { "--connect-timeout", connect }, { "--idle-timeout", idle }, { "--total-timeout", total } }) {
+			if (option[1] instanceof Duration given && given.isZero()) {
+				throw new UsageException(option[0] + ": must be longer than 0");
+			}
+		}
+		return new ChatModels.Timeouts(connect != null ? connect : d.connect(), idle != null ? idle : d.idle(), total != null ? total : d.total());
 	}
 
 	private static String answer(CommandContext ctx, ChatModel chat, List<ChatMessage> conversation, Sampling sampling, int maxTokens)

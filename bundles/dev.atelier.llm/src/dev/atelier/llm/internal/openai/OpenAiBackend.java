@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -31,6 +32,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.atelier.cli.Durations;
 import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
@@ -239,12 +241,12 @@ public final class OpenAiBackend implements ChatModel {
 			watchdog.cancel(false);
 		}
 		if (stalled.get()) {
-			throw new ChatException(settings.baseUrl() + " sent no event for " + settings.readTimeout().toSeconds() + " s; the answer was cut after " + pieces
+			throw new ChatException(settings.baseUrl() + " sent no event for " + Durations.format(settings.readTimeout()) + "; the answer was cut after " + pieces
 					+ " pieces");
 		}
 		if (overran.get()) {
-			throw new ChatException(settings.baseUrl() + " was still answering after " + settings.answerTimeout().toSeconds()
-					+ " s; the answer was cut after " + pieces + " pieces");
+			throw new ChatException(settings.baseUrl() + " was still answering after " + Durations.format(settings.answerTimeout())
+					+ "; the answer was cut after " + pieces + " pieces");
 		}
 		if (!done && !cancelled.getAsBoolean()) {
 			throw new ChatException("the connection to " + settings.baseUrl() + " closed before the answer ended (no [DONE]) after " + pieces + " pieces");
@@ -283,8 +285,10 @@ public final class OpenAiBackend implements ChatModel {
 					continue;
 				}
 				return response;
+			} catch (HttpConnectTimeoutException e) { // before HttpTimeoutException, its superclass
+				throw new ChatException("cannot connect to " + settings.baseUrl() + ": no connection within " + Durations.format(settings.connectTimeout()));
 			} catch (HttpTimeoutException e) {
-				throw new ChatException(endpoint(path) + " did not answer within " + settings.readTimeout().toSeconds() + " s");
+				throw new ChatException(endpoint(path) + " did not answer within " + Durations.format(settings.readTimeout()));
 			} catch (ConnectException e) {
 				if (attempt >= settings.retries()) {
 					// the JDK's client says nothing of a refused connection (a null message)

@@ -3,10 +3,8 @@ package dev.atelier.viewport.internal.gltf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -89,15 +87,31 @@ class GltfNodesTest {
 	}
 
 	@Test
-	void aDeepChainOfNodesIsWalkedWithoutRecursion() {
+	void aDeepChainOfNodesIsWalkedWithoutRecursionOnceEach() throws GltfException {
 		int depth = 100_000;
 		StringBuilder nodes = new StringBuilder("\"nodes\": [");
 		for (int i = 0; i < depth; i++) {
 			nodes.append(i == depth - 1 ? "{\"mesh\": 0, \"translation\": [0, 0, 1]}" : "{\"translation\": [0, 0, 1], \"children\": [" + (i + 1) + "]},");
 		}
-		Path f = file(nodes.append("]").toString());
-		Scene s = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> GltfLoader.load(f));
+		SceneBuilder builder = new SceneBuilder(GltfDocument.read(file(nodes.append("]").toString())), note -> {
+		}, GltfLoader.freeHeap());
+		Scene s = builder.build();
 		assertEquals(depth, s.meshes().get(0).positions()[2], EPS);
+		assertEquals(depth, builder.steps(), "one turn per node");
+	}
+
+	@Test
+	void aLoopOfNodesIsRefusedAfterOneTurnPerNode() throws GltfException {
+		int length = 1000;
+		StringBuilder nodes = new StringBuilder("\"nodes\": [");
+		for (int i = 0; i < length; i++) {
+			nodes.append(i > 0 ? "," : "").append("{\"children\": [").append((i + 1) % length).append("]}");
+		}
+		SceneBuilder builder = new SceneBuilder(GltfDocument.read(file(nodes.append("], \"scenes\": [{\"nodes\": [0]}]").toString())), note -> {
+		}, GltfLoader.freeHeap());
+		GltfException e = assertThrows(GltfException.class, builder::build);
+		assertEquals("n.gltf: nodes[999].children[0]: reaches nodes[0] a second time: nodes form trees, each node with at most one parent", e.getMessage());
+		assertEquals(length + 1, builder.steps(), "each node once, then the one reached again");
 	}
 
 	@Test

@@ -33,6 +33,11 @@ public final class OpenGlCheck implements DoctorCheck {
 	}
 
 	@Override
+	public String name() {
+		return SUBJECT;
+	}
+
+	@Override
 	public List<Finding> run(AtelierEnvironment environment) {
 		return List.of(finding(System.getenv(), OpenGlCheck::probe));
 	}

@@ -30,8 +30,13 @@ public final class GltfLoader {
 
 	/** The Scene of a document already read; a scene that would not fit in the heap's free memory is refused up front. */
 	public static Scene load(GltfDocument document, Consumer<String> notes) throws GltfException {
+		return load(document, notes, freeHeap());
+	}
+
+	/** The heap not yet used: what a scene may take. */
+	static long freeHeap() {
 		Runtime rt = Runtime.getRuntime();
-		return load(document, notes, rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
+		return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
 	}
 
 	/** As {@link #load(GltfDocument, Consumer)}, refusing a scene whose meshes and tracing arrays take more than {@code budgetBytes}. */

@@ -45,6 +45,7 @@ final class SceneBuilder {
 	private final List<Mesh> placedMeshes = new ArrayList<>();
 	private final List<Camera> placedCameras = new ArrayList<>();
 	private final List<Light> placedLights = new ArrayList<>();
+	private int steps;
 
 	SceneBuilder(GltfDocument doc, Consumer<String> notes, long budgetBytes) throws GltfException {
 		this.doc = doc;
@@ -118,6 +119,7 @@ final class SceneBuilder {
 		Deque<Visit> stack = new ArrayDeque<>(roots);
 		List<Placement> order = new ArrayList<>();
 		while (!stack.isEmpty()) {
+			steps++;
 			Visit visit = stack.pop();
 			if (visited[visit.node()]) {
 				throw visit.ref().error("reaches nodes[" + visit.node() + "] a second time: nodes form trees, each node with at most one parent");
@@ -136,6 +138,14 @@ final class SceneBuilder {
 		for (Placement p : order) {
 			place(p.node(), p.world());
 		}
+	}
+
+	/**
+	 * Turns the node walk has taken so far: at most one per node, plus the one that finds a node reached again, so
+	 * that no damaged node graph can keep it going.
+	 */
+	int steps() {
+		return steps;
 	}
 
 	private record Placement(Json node, Transform world) {

@@ -18,6 +18,7 @@ public final class JobRecordXmiTarget {
 
 	public static void fuzzerTestOneInput(byte[] data) throws IOException {
 		Path file = Contract.write("jobs/job-1.xmi", data);
-		Contract.refusesOnlyWith(file, List.of(IOException.class), () -> WorkspaceStore.loadRecord(file));
+		Contract.refusesOnlyWith(file, List.of(IOException.class), () -> WorkspaceStore.loadRecord(file, leftOut -> {
+		}));
 	}
 }

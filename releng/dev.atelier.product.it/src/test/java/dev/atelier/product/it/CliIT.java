@@ -1,6 +1,7 @@
 package dev.atelier.product.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -31,6 +32,27 @@ class CliIT {
 		Product.Run run = Product.runWithout("HOME", Map.of(), "--workspace", ws.toString(), "info", "--json");
 		assertEquals(0, run.exitCode(), run.all());
 		assertEquals(ws.toString(), JsonParser.parseString(run.out()).getAsJsonObject().get("workspace").getAsString(), run.out());
+	}
+
+	@Test
+	void aFifoAsTheWorkspaceFileIsRefusedByNameAndCommandsStillRun() throws Exception {
+		Path ws = Product.newWorkspace("workspace-fifo");
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
+		Product.Run rendered = Product.run(env, "render", "--scene", "cornell", "--size", "32x32", "--spp", "1", "--out", ws.resolve("c.png").toString());
+		assertEquals(0, rendered.exitCode(), rendered.all());
+		Path file = ws.resolve("workspace.xmi");
+		Files.deleteIfExists(file);
+		Product.fifo(file);
+		String refusal = file + ": not a regular file (a FIFO, socket or device)";
+
+		Product.Run jobs = Product.run(env, "jobs");
+		assertEquals(0, jobs.exitCode(), jobs.all());
+		assertTrue(jobs.err().contains("cannot open the workspace " + file + ": " + refusal), jobs.err());
+		assertEquals(1, jobs.out().lines().filter(l -> l.contains("render")).count(), "the job records are still read: " + jobs.out());
+		Product.Run again = Product.run(env, "render", "--scene", "cornell", "--size", "32x32", "--spp", "1", "--out", ws.resolve("d.png").toString());
+		assertEquals(0, again.exitCode(), again.all());
+		assertTrue(again.err().contains("cannot record job") && again.err().contains(refusal), again.err());
+		assertFalse(Files.isRegularFile(file), "the FIFO is left as it is");
 	}
 
 	@Test

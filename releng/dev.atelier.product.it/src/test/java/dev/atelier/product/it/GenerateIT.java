@@ -16,6 +16,18 @@ import com.google.gson.JsonObject;
 /** {@code atelier generate} on the product with the tiny random-weight pipeline committed as test data. */
 class GenerateIT {
 
+	@Test
+	void aFifoAsThePromptsFileIsRefusedByNameNotWaitedOn() throws Exception {
+		Path ws = Product.newWorkspace("prompts-fifo");
+		Path fifo = Product.fifo(ws.resolve("prompts.txt"));
+		// the prompts file is refused before the merges are read: an empty one serves
+		Path merges = Files.writeString(ws.resolve("merges.txt"), "");
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "diffusion", "tokenize", "--merges", merges.toString(),
+				"--prompts-file", fifo.toString());
+		assertEquals(1, run.exitCode(), run.all());
+		assertEquals("atelier diffusion tokenize: " + fifo + ": not a regular file (a FIFO, socket or device)\n", run.err());
+	}
+
 	private static final Path TINY = Path.of("../../bundles/dev.atelier.diffusion.tests/fixture/tiny-sd").toAbsolutePath().normalize();
 
 	@Test

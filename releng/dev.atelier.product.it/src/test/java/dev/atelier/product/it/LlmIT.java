@@ -46,12 +46,18 @@ class LlmIT {
 		assertEquals(Files.readString(Path.of(vocab + ".out")), run.out());
 	}
 
+	/** {@code atelier llm key --url http://localhost:11434/v1} with the key sk-test-9876 on standard input. */
+	private static Product.Run storeKey(Map<String, String> env) throws Exception {
+		Product.Run stored = Product.runWithInput(env, "sk-test-9876\n", "llm", "key", "--url", "http://localhost:11434/v1");
+		assertEquals(0, stored.exitCode(), stored.all());
+		return stored;
+	}
+
 	@Test
 	void aServerKeyGoesToTheWorkspacesSecureStorageEncrypted() throws Exception {
 		Path ws = Product.newWorkspace("llm-key");
 		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
-		Product.Run stored = Product.runWithInput(env, "sk-test-9876\n", "llm", "key", "--url", "http://localhost:11434/v1");
-		assertEquals(0, stored.exitCode(), stored.all());
+		Product.Run stored = storeKey(env);
 		assertTrue(stored.err().contains("stored the key of http://localhost:11434/v1 in the workspace's secure storage"), stored.err());
 		Path storage = ws.resolve("secure-storage");
 		assertTrue(Files.exists(storage) && !Files.readString(storage).contains("sk-test-9876"), "stored, and not in clear");
@@ -63,6 +69,23 @@ class LlmIT {
 		Product.Run again = Product.run(env, "llm", "key", "--url", "http://localhost:11434/v1", "--remove");
 		assertEquals(0, again.exitCode(), again.all());
 		assertEquals("atelier llm key: no key of http://localhost:11434/v1 was stored; nothing removed\n", again.err());
+	}
+
+	@Test
+	void aStorageLeftReadableToAllByAnOlderVersionIsMadeOwnerOnlyByTheNextCommandThatReadsIt() throws Exception {
+		Path ws = Product.newWorkspace("llm-key-0644");
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
+		storeKey(env);
+		List<Path> files = List.of(ws.resolve("secure-storage"), ws.resolve("secure-storage.key"));
+		for (Path f : files) {
+			Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+		}
+		// reads the storage and writes nothing: no key of this server is stored
+		Product.Run read = Product.run(env, "llm", "key", "--url", "http://localhost:8000/v1", "--remove");
+		assertEquals(0, read.exitCode(), read.all());
+		for (Path f : files) {
+			assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(f), f.toString());
+		}
 	}
 
 	@Test
@@ -79,8 +102,7 @@ class LlmIT {
 	void fifosAsModelTokenizerOrTextAreRefusedByNameNotWaitedOn() throws Exception {
 		Path ws = Product.newWorkspace("llm-fifo");
 		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
-		Path fifo = ws.resolve("pipe.gguf");
-		assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+		Path fifo = Product.fifo(ws.resolve("pipe.gguf"));
 		String refusal = fifo + ": not a regular file (a FIFO, socket or device)";
 		String model = data("stories260K.bin").toString();
 		List<List<String>> commands = List.of( //

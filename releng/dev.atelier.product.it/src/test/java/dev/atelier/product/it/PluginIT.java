@@ -94,6 +94,18 @@ class PluginIT {
 	}
 
 	@Test
+	void aFifoNamedLikeAPluginJarIsRefusedByNameAndTheRestStillWorks() throws Exception {
+		Path ws = Product.newWorkspace("plugin-fifo");
+		Path plugins = Files.createDirectories(ws.resolve("plugins"));
+		Path fifo = Product.fifo(plugins.resolve("pipe.jar"));
+		Files.copy(exampleJar(), plugins.resolve("hello.jar"));
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "info");
+		assertEquals(0, run.exitCode(), run.all());
+		assertTrue(run.out().contains("cannot install plugin " + fifo + ": " + fifo + ": not a regular file (a FIFO, socket or device)"), run.out());
+		assertEquals(0, Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "hello").exitCode());
+	}
+
+	@Test
 	void aPluginWhoseActivatorNeverReturnsIsDisabledAndNamedAndTheRestRuns() throws Exception {
 		Path ws = Product.newWorkspace("sleepy");
 		Path plugins = Files.createDirectories(ws.resolve("plugins"));
@@ -154,6 +166,17 @@ class PluginIT {
 		assertEquals(0, doctor.exitCode(), doctor.all());
 		JsonObject finding = finding(doctor.out(), "plugin exit.jar");
 		assertFalse(finding.get("ok").getAsBoolean(), finding.toString());
+	}
+
+	@Test
+	void aPluginReachingSystemExitThroughAMethodHandleFailsNamingItselfAndAtelierRunsOn() throws Exception {
+		Path ws = Product.newWorkspace("exit-handle");
+		Path exit = writeHandleExitingPlugin(Files.createDirectories(ws.resolve("plugins")).resolve("handle.jar"));
+		Product.Run info = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "info");
+		assertEquals(0, info.exitCode(), info.all());
+		assertTrue(info.out().contains("cannot start plugin " + exit + " (dev.example.handle): "), info.out());
+		assertTrue(info.out().contains("plugin dev.example.handle (handle.jar) called System.exit by reflection or a method handle: a plugin cannot end Atelier"),
+				info.out());
 	}
 
 	@Test
@@ -231,6 +254,18 @@ class PluginIT {
 	private static Path writeExitingPlugin(Path jar) throws IOException {
 		return writePlugin(jar, "dev.example.exit", "1.0.0", code -> code.loadConstant(42)
 				.invokestatic(ClassDesc.of("java.lang.System"), "exit", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_int)).return_());
+	}
+
+	/** A bundle whose activator looks {@code System.exit} up at run time and calls it: {@code lookup().findStatic(…).invokeExact(42)}. */
+	private static Path writeHandleExitingPlugin(Path jar) throws IOException {
+		ClassDesc lookup = ClassDesc.of("java.lang.invoke.MethodHandles$Lookup");
+		ClassDesc handle = ClassDesc.of("java.lang.invoke.MethodHandle");
+		MethodTypeDesc status = MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_int);
+		return writePlugin(jar, "dev.example.handle", "1.0.0", code -> code
+				.invokestatic(ClassDesc.of("java.lang.invoke.MethodHandles"), "lookup", MethodTypeDesc.of(lookup))
+				.loadConstant(ClassDesc.of("java.lang.System")).loadConstant("exit").loadConstant(status)
+				.invokevirtual(lookup, "findStatic", MethodTypeDesc.of(handle, ConstantDescs.CD_Class, ConstantDescs.CD_String, ConstantDescs.CD_MethodType))
+				.loadConstant(42).invokevirtual(handle, "invokeExact", status).return_());
 	}
 
 	/** A bundle whose activator spins forever and never looks at its interrupt flag. */

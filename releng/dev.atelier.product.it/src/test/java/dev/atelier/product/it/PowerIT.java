@@ -62,6 +62,15 @@ class PowerIT {
 	}
 
 	@Test
+	void aFifoAsATraceIsRefusedByNameNotWaitedOn() throws Exception {
+		Path ws = Product.newWorkspace("power-fifo");
+		Path fifo = Product.fifo(ws.resolve("trace.csv"));
+		Product.Run run = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "power", "--json", "--simulate", "trace:" + fifo);
+		assertEquals(2, run.exitCode(), run.all());
+		assertTrue(run.err().contains("cannot read the trace " + fifo + ": " + fifo + ": not a regular file (a FIFO, socket or device)"), run.err());
+	}
+
+	@Test
 	void badOptionsAreRefusedByName() throws Exception {
 		Path ws = Product.newWorkspace("power-bad");
 		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());

@@ -1,5 +1,6 @@
 package dev.atelier.product.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -69,6 +70,12 @@ final class Product {
 		Path ws = Path.of(System.getProperty("atelier.it.dir")).resolve("workspaces").resolve(name + "-" + System.nanoTime());
 		Files.createDirectories(ws);
 		return ws;
+	}
+
+	/** Makes a FIFO at {@code path}: a file whose reader waits forever for a writer. */
+	static Path fifo(Path path) throws IOException, InterruptedException {
+		assertEquals(0, new ProcessBuilder("mkfifo", path.toString()).start().waitFor(), "mkfifo " + path);
+		return path;
 	}
 
 	/** Runs {@code atelier args…} with the given environment additions, without JAVA_HOME to prove the JRE is bundled. */
