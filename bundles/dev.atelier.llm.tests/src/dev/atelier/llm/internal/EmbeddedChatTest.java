@@ -56,6 +56,20 @@ class EmbeddedChatTest {
 		}
 	}
 
+	/** The case: llama2.c's stories260K.bin beside Llama 2's tokenizer.bin, which is another vocabulary. */
+	@Test
+	void aCheckpointBesideAnotherVocabularysTokenizerIsRefusedNamingTheFilesAndTheSizes() throws Exception {
+		Path checkpoint = TestData.llm("stories260K.bin");
+		try (EmbeddedModel model = EmbeddedModel.open(checkpoint, Engines.cpu(1), 64)) {
+			ChatException refused = assertThrows(ChatException.class, () -> EmbeddedChat.of(model, checkpoint, null, note -> {
+			}));
+			String message = refused.getMessage();
+			assertTrue(message.startsWith(checkpoint + " has no tokenizer and its vocabulary has 512 tokens: put llama2.c's tokenizer of that vocabulary"
+					+ " beside it as tok512.bin or tokenizer.bin; tried " + checkpoint.resolveSibling("tokenizer.bin")), message);
+			assertTrue(message.contains("another vocabulary"), message);
+		}
+	}
+
 	@Test
 	void aSyntheticModelChatsAndALongConversationIsTruncatedAsStated(@TempDir Path dir) throws Exception {
 		Path file = dir.resolve("tiny.gguf");

@@ -239,6 +239,28 @@ class LocalModelsTest {
 	}
 
 	@Test
+	void aLlama2cCheckpointChatsWithTheTokenizerBesideIt(@TempDir Path dir) throws Exception {
+		Path file = new TinyLlama(true, 3).writeLlama2c(dir.resolve("tiny.bin"));
+		TinyVocab.writeLlama2c(dir.resolve("tok" + TinyLlama.VOCAB + ".bin"));
+		try (LocalModel model = service().model(file, "llama-2", CARD, 64)) {
+			StringBuilder answer = new StringBuilder();
+			Usage usage = model.chat(List.of(ChatMessage.user("Tell me about it")), Sampling.greedy(), 4, answer::append, () -> false);
+			assertEquals(4, usage.generatedTokens());
+			assertTrue(usage.promptTokens() > 5 && !answer.isEmpty(), usage + " " + answer);
+		}
+	}
+
+	@Test
+	void aLlama2cCheckpointWithoutItsTokenizerFailsTheLoadSayingWhereToPutOne(@TempDir Path dir) throws Exception {
+		Path file = new TinyLlama(true, 3).writeLlama2c(dir.resolve("tiny.bin"));
+		try (LocalModel model = service().model(file, null, CARD, 64)) {
+			ChatException refused = assertThrows(ChatException.class, () -> model.chat(List.of(ChatMessage.user("hello")), Sampling.greedy(), 2, t -> {
+			}, () -> false));
+			assertTrue(refused.getMessage().contains("tok" + TinyLlama.VOCAB + ".bin or tokenizer.bin"), refused.getMessage());
+		}
+	}
+
+	@Test
 	void aMissingFileFailsTheLoadAndTheMessageNamingIt(@TempDir Path dir) {
 		Path missing = dir.resolve("absent.gguf");
 		try (LocalModel model = service().model(missing, null, CARD, 64)) {

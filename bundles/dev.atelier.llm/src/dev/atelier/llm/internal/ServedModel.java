@@ -232,21 +232,27 @@ final class ServedModel implements LocalModel {
 		job.begin("Reading the header of " + name, -1);
 		publish(new Status(State.LOADING, "", 0, Double.NaN, "reading the header of " + name));
 		Slot slot = new Slot(keepAlive.get());
-		GgufFile gguf = GgufFile.open(file);
-		try {
-			GgufLlama.Model model = GgufLlama.load(gguf);
-			String target = service.devices.resolve(deviceId).id();
-			readWeights(job, gguf, target);
-			job.begin("Placing " + name + " on " + target, -1);
-			publish(new Status(State.LOADING, target, 0, 1, "placing the model on " + target));
-			Placement placement = new Placement(service.devices, service.runtime, deviceId, Placement.AUTO_LAYERS, Runtime.getRuntime().availableProcessors(),
-					note -> LOG.log(System.Logger.Level.INFO, name + ": " + note), slot);
-			slot.engine = EmbeddedModel.of(gguf, model, "llm " + name, placement, context);
-		} catch (Throwable e) {
-			// the placement gave back what it took; the load's marks on those leases end with the slot
-			slot.close();
-			gguf.close();
-			throw e;
+		String target = service.devices.resolve(deviceId).id();
+		if (!EmbeddedModel.isGguf(file)) {
+			// a llama2.c checkpoint (a few MB to a few hundred): read as it is placed
+			try {
+				slot.engine = EmbeddedModel.open(file, placement(job, slot, target), context);
+			} catch (Throwable e) {
+				slot.close();
+				throw e;
+			}
+		} else {
+			GgufFile gguf = GgufFile.open(file);
+			try {
+				GgufLlama.Model model = GgufLlama.load(gguf);
+				readWeights(job, gguf, target);
+				slot.engine = EmbeddedModel.of(gguf, model, "llm " + name, placement(job, slot, target), context);
+			} catch (Throwable e) {
+				// the placement gave back what it took; the load's marks on those leases end with the slot
+				slot.close();
+				gguf.close();
+				throw e;
+			}
 		}
 		try {
 			job.detail(JobHandle.DEVICE, slot.devices());
@@ -285,6 +291,13 @@ final class ServedModel implements LocalModel {
 	 * Reads every page of the weights, so that placing them and the first answer do not wait for the disk; reports
 	 * progress per tensor.
 	 */
+	private Placement placement(JobContext job, Slot slot, String target) {
+		job.begin("Placing " + name + " on " + target, -1);
+		publish(new Status(State.LOADING, target, 0, 1, "placing the model on " + target));
+		return new Placement(service.devices, service.runtime, deviceId, Placement.AUTO_LAYERS, Runtime.getRuntime().availableProcessors(),
+				note -> LOG.log(System.Logger.Level.INFO, name + ": " + note), slot);
+	}
+
 	private void readWeights(JobContext job, GgufFile gguf, String target) {
 		long total = gguf.tensors().values().stream().mapToLong(t -> t.data().byteSize()).sum();
 		job.begin("Reading the weights of " + name + " (" + gb(total) + ")", total);

@@ -1,6 +1,7 @@
 package dev.atelier.llm.internal.engine;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,8 +14,10 @@ import dev.atelier.llm.ChatException;
 import dev.atelier.llm.ChatMessage;
 import dev.atelier.llm.ChatModel;
 import dev.atelier.llm.ChatModels;
+import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
+import dev.atelier.llm.internal.tokenizer.Llama2cTokenizer;
 import dev.atelier.llm.internal.tokenizer.TextStream;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;
 
@@ -42,7 +45,7 @@ public final class EmbeddedChat implements ChatModel {
 	 */
 	public static EmbeddedChat of(EmbeddedModel model, Path file, String template, Consumer<String> notes) throws ChatException {
 		if (model.tokenizer().isEmpty()) {
-			throw new ChatException(file + " has no tokenizer: it cannot chat");
+			notes.accept("tokenizer: " + besideTokenizer(model, file));
 		}
 		String name = file.getFileName().toString();
 		ChatFormat format;
@@ -55,6 +58,31 @@ public final class EmbeddedChat implements ChatModel {
 		notes.accept("chat format: " + format.description());
 		notes.accept("running on " + model.llama().placement());
 		return new EmbeddedChat(model, format, name, notes);
+	}
+
+	/**
+	 * A llama2.c checkpoint carries no tokenizer: llama2.c keeps it beside, as tok{vocabulary}.bin for a custom
+	 * vocabulary (tok512.bin) or tokenizer.bin for Llama 2's. The first of those of the model's vocabulary is used;
+	 * else the refusal names the files tried and why each did not fit.
+	 */
+	private static Path besideTokenizer(EmbeddedModel model, Path file) throws ChatException {
+		int vocab = model.llama().config().vocab();
+		List<String> tried = new ArrayList<>();
+		for (String name : List.of("tok" + vocab + ".bin", "tokenizer.bin")) {
+			Path candidate = file.resolveSibling(name);
+			if (!Files.isRegularFile(candidate)) {
+				continue;
+			}
+			try {
+				// the reader takes exactly the model's tokens: another vocabulary's file is refused, named
+				model.useTokenizer(Llama2cTokenizer.read(candidate, vocab));
+				return candidate;
+			} catch (IOException | ModelFormatException e) {
+				tried.add(e.getMessage());
+			}
+		}
+		throw new ChatException(file + " has no tokenizer and its vocabulary has " + vocab + " tokens: put llama2.c's tokenizer of that vocabulary"
+				+ " beside it as tok" + vocab + ".bin or tokenizer.bin" + (tried.isEmpty() ? "" : "; tried " + String.join(", ", tried)));
 	}
 
 	public EmbeddedChat(EmbeddedModel model, ChatTemplate template, String name) {

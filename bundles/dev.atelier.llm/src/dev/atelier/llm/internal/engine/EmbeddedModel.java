@@ -47,12 +47,7 @@ public final class EmbeddedModel implements AutoCloseable {
 	 */
 	public static EmbeddedModel open(Path path, Placement placement, int maxContext) throws IOException {
 		String client = "llm " + path.getFileName();
-		byte[] magic = new byte[4];
-		AtomicFiles.requireRegular(path); // a FIFO would block the reader forever
-		try (InputStream in = Files.newInputStream(path)) {
-			in.readNBytes(magic, 0, 4);
-		}
-		if (new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("GGUF")) {
+		if (isGguf(path)) {
 			GgufFile gguf = GgufFile.open(path);
 			try {
 				return of(gguf, GgufLlama.load(gguf), client, placement, maxContext);
@@ -69,6 +64,16 @@ public final class EmbeddedModel implements AutoCloseable {
 			checkpoint.close();
 			throw e;
 		}
+	}
+
+	/** Whether {@code path} starts as a GGUF file does; anything else is taken for a llama2.c checkpoint. */
+	public static boolean isGguf(Path path) throws IOException {
+		byte[] magic = new byte[4];
+		AtomicFiles.requireRegular(path); // a FIFO would block the reader forever
+		try (InputStream in = Files.newInputStream(path)) {
+			in.readNBytes(magic, 0, 4);
+		}
+		return new String(magic, java.nio.charset.StandardCharsets.ISO_8859_1).equals("GGUF");
 	}
 
 	/**
