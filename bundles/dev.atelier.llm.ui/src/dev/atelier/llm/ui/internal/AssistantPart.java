@@ -204,13 +204,14 @@ public final class AssistantPart implements OpensFiles {
 		source.select(0);
 		location = new Combo(settings, SWT.DROP_DOWN);
 		location.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
-		location.setToolTipText("model.gguf or http://localhost:11434/v1");
+		location.setToolTipText("model.gguf, a llama2.c model.bin with its tokenizer beside it, or http://localhost:11434/v1");
 		models = new ModelChoices(location, this::llmFolder, ModelsFolder::ggufFiles, "GGUF models");
 		source.addListener(SWT.Selection, e -> models.refresh());
 		models.refresh();
 		button(settings, "Browse…", () -> {
 			FileDialog dialog = new FileDialog(root.getShell(), SWT.OPEN);
-			dialog.setFilterExtensions(new String[] { "*.gguf", "*" });
+			dialog.setFilterExtensions(new String[] { "*.gguf;*.bin", "*.gguf", "*.bin", "*" });
+			dialog.setFilterNames(new String[] { "Models (GGUF, llama2.c)", "GGUF", "llama2.c checkpoints (tokenizer beside them)", "All files" });
 			Optional.ofNullable(dialog.open()).ifPresent(file -> {
 				source.select(0);
 				location.setText(file);
