@@ -116,9 +116,6 @@ public final class DiffusionJobs implements DiffusionService {
 		// one lane per device, however it was named (auto, cuda:0)
 		String laneId = device == null ? CPU : device.id();
 		boolean checkpoint = CheckpointModel.isCheckpoint(model);
-		if (checkpoint && device != null && device.runsCudaModules()) {
-			throw new IllegalArgumentException(model + ": checkpoint files run on the CPU for now (--device cpu): the native engine's CUDA kernels are not built yet");
-		}
 		long bytes = checkpoint ? checkpointBytes(model, request) : device == null || device.hostMemory() ? 0 : plan(model, request, device);
 		if (device == null || device.hostMemory()) {
 			checkHost(model, request);
@@ -339,8 +336,9 @@ public final class DiffusionJobs implements DiffusionService {
 		}
 
 		/**
-		 * A checkpoint on the native engine, on this lane's device (the CPU backend; a simulated card's lease accounts
-		 * it as on that card) under a lease of {@code bytes} that the model holds until it is closed.
+		 * A checkpoint on the native engine, on this lane's device (the CUDA backend on a GPU, else the CPU backend; a
+		 * simulated card's lease accounts it as on that card) under a lease of {@code bytes} that the model holds until it
+		 * is closed.
 		 */
 		private CheckpointModel openCheckpoint(Path model, long bytes) throws IOException, InterruptedException {
 			ClipTokenizer tokenizer = ClipTokenizer.openAi();

@@ -98,7 +98,8 @@ public final class GenerateCommand implements Subcommand {
 		private double strength = 0.6;
 
 		@Option(names = "--device", paramLabel = "ID", description = {
-				"where to run: cpu (default), a GPU of 'atelier devices' (cuda:0, needs ONNX Runtime's CUDA provider), or sim:PROFILE (a simulated "
+				"where to run: cpu (default), a GPU of 'atelier devices' (cuda:0: checkpoint files on Atelier's own kernels, ONNX folders through "
+						+ "ONNX Runtime's CUDA provider), or sim:PROFILE (a simulated "
 						+ "card: runs on the CPU, VRAM accounted as on that card); on a card a batch that cannot fit is refused with the planner's advice" })
 		private DeviceId device = DeviceId.CPU;
 
