@@ -47,7 +47,8 @@ class SafetyTest {
 		for (String host : List.of("0.0.0.0", "192.0.2.7", "::")) {
 			TestServer.Run run = TestServer.atelier(dir.resolve("never"), "serve", "serve", "--host", host, "--port", "0");
 			assertEquals(2, run.exit(), run.err());
-			assertTrue(run.err().contains("--host " + host + " is not a loopback address: give --api-key KEY"), run.err());
+			assertTrue(run.err().contains("--host " + host + " is not a loopback address, so other machines could reach the server: it needs an API key (--api-key KEY"),
+					run.err());
 			assertEquals("", run.out(), "nothing was served");
 		}
 		assertFalse(Files.exists(dir.resolve("never")), "the workspace was not touched");

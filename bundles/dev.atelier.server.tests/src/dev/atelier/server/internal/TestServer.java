@@ -27,6 +27,7 @@ import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.AtelierPaths;
+import dev.atelier.server.LocalServer;
 import dev.atelier.server.ServerContext;
 import dev.atelier.server.Limits;
 import dev.atelier.testing.Services;
@@ -77,13 +78,21 @@ final class TestServer implements AutoCloseable {
 		return dir;
 	}
 
-	/** A server over the workspace's models, as {@code atelier serve} builds it, on the CPU with the tiny model's context. */
+	/**
+	 * A server of its own over the workspace's models, built of the pieces {@code atelier serve}'s is, on the CPU with the
+	 * tiny model's context.
+	 */
 	static TestServer start(Path workspace, String apiKey, String cors, Limits limits) throws Exception {
-		ServeCommand serve = subcommand(ServeCommand.class);
+		ServerHost host = host();
 		ServerContext context = new ServerContext(workspace, workspace.resolve("models"), "cpu", limits, VERSION);
-		Models models = serve.models(context, 256);
-		AtelierServer server = new AtelierServer("127.0.0.1", 0, apiKey, cors, limits, serve.apis(models, context));
+		Models models = host.models(context, 256);
+		AtelierServer server = new AtelierServer("127.0.0.1", 0, apiKey, cors, limits, host.apis(models, context));
 		return new TestServer(workspace, models, server, server.start());
+	}
+
+	/** The process's server, as the framework made it. */
+	static ServerHost host() throws InterruptedException {
+		return (ServerHost) Services.await(TestServer.class, LocalServer.class);
 	}
 
 	/** The subcommand service of that class, as the framework made it. */

@@ -1,96 +1,40 @@
 package dev.atelier.server.internal;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.nio.file.Files;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.cli.UsageException;
 import dev.atelier.core.ModelsFolder;
-import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.secrets.SecretStore;
-import dev.atelier.device.DeviceService;
-import dev.atelier.llm.LlmService;
 import dev.atelier.server.Limits;
-import dev.atelier.server.ServerApi;
-import dev.atelier.server.ServerContext;
+import dev.atelier.server.LocalServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code atelier serve}: the OpenAI- and Ollama-compatible server over the workspace's models, with the APIs plugins
- * register as {@link ServerApi} services beside them.
+ * {@code atelier serve}: the process's {@link LocalServer} (the OpenAI- and Ollama-compatible server over the
+ * workspace's models, with the APIs plugins register beside them), headless until stopped.
  */
 @Component(service = Subcommand.class)
 public final class ServeCommand implements Subcommand {
 
 	@Reference
-	private LlmService llm;
-
-	@Reference
-	private DeviceService devices;
-
-	@Reference
-	private JobService jobs;
+	private LocalServer server;
 
 	@Reference
 	private SecretStore secrets;
 
-	/** Where {@code atelier serve key} keeps the server's key in the workspace's secure storage. */
-	static final String KEY_PATH = "dev.atelier.server";
-	static final String KEY_NAME = "apiKey";
-
-	private final List<ServerApi.Provider> contributed = new CopyOnWriteArrayList<>();
-
-	@Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-	void addApi(ServerApi.Provider api) {
-		contributed.add(api);
-	}
-
-	void removeApi(ServerApi.Provider api) {
-		contributed.remove(api);
-	}
-
 	@Override
 	public Object newCommand(CommandContext context) {
 		return new Serve(context, this);
-	}
-
-	/** The built-in APIs over the LLMs of {@code models} and the contributed ones, opened for {@code server}. */
-	List<ServerApi> apis(Models models, ServerContext server) {
-		List<ServerApi> apis = new ArrayList<>();
-		for (ServerApi.Provider provider : contributed) {
-			apis.addAll(provider.open(server));
-		}
-		apis.add(new OpenAiApi(models));
-		apis.add(new OllamaApi(models, llm, server.version(), this::onHost));
-		return apis;
-	}
-
-	/** The server's LLMs: the models folder's {@code llm/*.gguf}. */
-	Models models(ServerContext server, int context) {
-		return new Models(llm, jobs, new ModelFolder(server.models().resolve("llm")), new Models.Serving(server.deviceId(), context, server.limits()));
-	}
-
-	/** Whether every device a model runs on ({@code cpu+cuda:0} names two) keeps it in host memory. */
-	private boolean onHost(String deviceIds) {
-		return !deviceIds.isEmpty() && Arrays.stream(deviceIds.split("\\+")).allMatch(id -> devices.resolve(id).hostMemory());
 	}
 
 	@Command(name = "serve", header = "serve the workspace's models over OpenAI's, Ollama's and AUTOMATIC1111's HTTP APIs", description = {
@@ -108,10 +52,10 @@ public final class ServeCommand implements Subcommand {
 		private final ServeCommand service;
 
 		@Option(names = "--host", paramLabel = "H", description = "the address to listen on (default: ${DEFAULT-VALUE})")
-		String host = "127.0.0.1";
+		String host = LocalServer.LOOPBACK;
 
 		@Option(names = "--port", paramLabel = "N", description = "the port (default: ${DEFAULT-VALUE}; 0 takes a free one)")
-		int port = 8080;
+		int port = LocalServer.DEFAULT_PORT;
 
 		@Option(names = "--api-key", paramLabel = "K", description = "clients must send 'Authorization: Bearer K'; required off loopback")
 		String apiKey;
@@ -153,23 +97,23 @@ public final class ServeCommand implements Subcommand {
 
 		@Override
 		public Integer call() throws Exception {
-			Optional<String> stored = apiKey == null ? storedKey() : Optional.empty();
-			String key = apiKey != null ? apiKey : stored.orElse(null);
-			// before anything is opened: a server reachable from elsewhere needs a key
-			if (!loopback(host) && (key == null || key.isBlank())) {
-				throw new UsageException("--host " + host + " is not a loopback address: give --api-key KEY too (clients send 'Authorization: Bearer KEY'),"
-						+ " or store one with 'atelier serve key'");
-			}
 			if (contextTokens < 1) {
 				throw new UsageException("--context must be at least 1, not " + contextTokens);
 			}
-			Limits limits;
+			LocalServer.Settings settings;
 			try {
-				limits = new Limits(maxBody, maxPrompt, maxTokens, queue, maxImageSide, maxImages, maxSteps);
+				Limits limits = new Limits(maxBody, maxPrompt, maxTokens, queue, maxImageSide, maxImages, maxSteps);
+				settings = new LocalServer.Settings(ctx.environment(), host, port, apiKey, cors, device, contextTokens, limits);
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());
 			}
-			ServerContext context = new ServerContext(ctx.environment().paths().workspaceRoot(), ModelsFolder.root(ctx.environment().paths()), device, limits, ctx.environment().version());
+			LocalServer.Running running;
+			try {
+				running = service.server.start(settings);
+			} catch (IllegalArgumentException e) {
+				// a host off loopback without a key, or no address of this machine: refused before anything opened
+				throw new UsageException("--host " + e.getMessage());
+			}
 			CountDownLatch stopped = new CountDownLatch(1);
 			CountDownLatch closed = new CountDownLatch(1);
 			boolean interrupted = false;
@@ -183,21 +127,21 @@ public final class ServeCommand implements Subcommand {
 					Thread.currentThread().interrupt();
 				}
 			}, "atelier serve shutdown");
-			try (Models models = service.models(context, contextTokens);
-					AtelierServer server = new AtelierServer(host, port, key, cors, limits, service.apis(models, context))) {
-				URI address = server.start();
+			try {
 				Runtime.getRuntime().addShutdownHook(hook);
+				URI address = running.address();
 				ctx.out().println("atelier serve: listening on " + address + " (OpenAI at " + address + "v1, Ollama at " + address + "api); models from "
-						+ context.models() + (models.folder().list().isEmpty() ? " (no LLM yet)" : "")
-						+ (stored.isPresent() ? "; clients send the key stored with 'atelier serve key'" : ""));
+						+ running.models() + (ModelsFolder.ggufFiles(running.models().resolve("llm")).isEmpty() ? " (no LLM yet)" : "")
+						+ (running.storedKey() ? "; clients send the key stored with 'atelier serve key'" : ""));
 				ctx.out().flush();
 				try {
 					stopped.await();
 				} catch (InterruptedException e) {
-					// stopped by whoever runs the command (a test, the IDE); the flag is set again once the server has closed
+					// stopped by whoever runs the command (a test); the flag is set again once the server has closed
 					interrupted = true;
 				}
 			} finally {
+				service.server.stop();
 				closed.countDown();
 				try {
 					Runtime.getRuntime().removeShutdownHook(hook);
@@ -210,22 +154,6 @@ public final class ServeCommand implements Subcommand {
 				Thread.currentThread().interrupt();
 			}
 			return 0;
-		}
-
-		/** The key stored with {@code atelier serve key}; a workspace that does not exist yet has none (and is not made). */
-		private Optional<String> storedKey() throws IOException {
-			if (!Files.isDirectory(ctx.environment().paths().workspaceRoot())) {
-				return Optional.empty();
-			}
-			return service.secrets.get(KEY_PATH, KEY_NAME).filter(k -> !k.isBlank());
-		}
-
-		private static boolean loopback(String host) throws UsageException {
-			try {
-				return InetAddress.getByName(host).isLoopbackAddress();
-			} catch (UnknownHostException e) {
-				throw new UsageException("--host " + host + " is not an address of this machine");
-			}
 		}
 	}
 
@@ -245,7 +173,7 @@ public final class ServeCommand implements Subcommand {
 			CommandContext ctx = parent.ctx;
 			SecretStore secrets = parent.service.secrets;
 			if (remove) {
-				ctx.err().println(secrets.remove(KEY_PATH) ? "atelier serve key: removed the server's key" : "atelier serve key: no key was stored; nothing removed");
+				ctx.err().println(secrets.remove(ServerHost.KEY_PATH) ? "atelier serve key: removed the server's key" : "atelier serve key: no key was stored; nothing removed");
 				return 0;
 			}
 			String key;
@@ -254,7 +182,7 @@ public final class ServeCommand implements Subcommand {
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());
 			}
-			secrets.put(KEY_PATH, KEY_NAME, key);
+			secrets.put(ServerHost.KEY_PATH, ServerHost.KEY_NAME, key);
 			ctx.err().println("atelier serve key: stored the server's key in the workspace's secure storage; clients send 'Authorization: Bearer KEY'");
 			return 0;
 		}
