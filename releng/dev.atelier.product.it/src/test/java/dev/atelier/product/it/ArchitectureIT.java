@@ -53,7 +53,8 @@ class ArchitectureIT {
 		if (name.equals("dev.atelier.kernels") || name.equals("dev.atelier.compute")) {
 			return Layer.COMPUTE;
 		}
-		if (name.equals("dev.atelier.server") || name.startsWith("dev.atelier.server.")) {
+		// the server's IDE toggle (dev.atelier.server.ui) is a view over it, above the workbench
+		if (name.equals("dev.atelier.server") || name.startsWith("dev.atelier.server.") && !name.endsWith(".ui")) {
 			return Layer.SERVER;
 		}
 		if (name.equals("dev.atelier.ui") || name.equals("dev.atelier.outputs.ui")) {
