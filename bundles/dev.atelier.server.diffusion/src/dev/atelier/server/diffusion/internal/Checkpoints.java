@@ -6,23 +6,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.atelier.server.ApiException;
 
 /**
- * The models folder's {@code checkpoints/}: its ONNX pipeline folders (those with diffusers'
- * {@code model_index.json}), each named by its folder's name. A name reaches a model only by being one of the names
- * listed here — the folder's own children — so no name ({@code ..}, a path, anything else) reaches a file outside it.
- * Checkpoint files ({@code .safetensors}) join the list once the diffusion engine runs them.
+ * The models folder's {@code checkpoints/}: its checkpoint files ({@code .safetensors}, {@code .ckpt}: the native
+ * engine's) and its pipeline folders (those with diffusers' {@code model_index.json}: ONNX or safetensors weights), each
+ * named by its file or folder name without the extension. A name reaches a model only by being one of the names listed
+ * here — the folder's own children — so no name ({@code ..}, a path, anything else) reaches a file outside it. Where a
+ * folder and a file (or two files) share a name, the first by file name is listed: the folder, then {@code .ckpt}.
  */
 final class Checkpoints {
 
 	private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+ -]*");
+	private static final Pattern CHECKPOINT_FILE = Pattern.compile("(.+)\\.(?i:safetensors|ckpt)");
 
-	/** One model: its name, which is also A1111's title and model_name, and its folder. */
+	/** One model: its name, which is also A1111's title and model_name, and its file or folder. */
 	record Checkpoint(String name, Path path) {
 	}
 
@@ -42,12 +47,23 @@ final class Checkpoints {
 			return List.of();
 		}
 		try (Stream<Path> children = Files.list(root)) {
-			return children.filter(c -> Files.isRegularFile(c.resolve("model_index.json")))
-					.map(c -> new Checkpoint(c.getFileName().toString(), c))
-					.filter(c -> NAME.matcher(c.name()).matches()).sorted(Comparator.comparing(Checkpoint::name)).toList();
+			Map<String, Checkpoint> byName = new TreeMap<>();
+			children.sorted(Comparator.comparing(c -> c.getFileName().toString())).forEach(c -> name(c).filter(n -> NAME.matcher(n).matches())
+					.ifPresent(n -> byName.putIfAbsent(n, new Checkpoint(n, c))));
+			return List.copyOf(byName.values());
 		} catch (IOException | UncheckedIOException e) {
 			throw new ApiException(500, "cannot list " + root + ": " + e.getMessage());
 		}
+	}
+
+	/** A pipeline folder's name, or a checkpoint file's without its extension; empty for anything else. */
+	private static Optional<String> name(Path child) {
+		String file = child.getFileName().toString();
+		if (Files.isRegularFile(child.resolve("model_index.json"))) {
+			return Optional.of(file);
+		}
+		Matcher checkpoint = CHECKPOINT_FILE.matcher(file);
+		return checkpoint.matches() && Files.isRegularFile(child) ? Optional.of(checkpoint.group(1)) : Optional.empty();
 	}
 
 	/**
@@ -66,6 +82,6 @@ final class Checkpoints {
 			return find(chosen, "sd_model_checkpoint");
 		}
 		return list().stream().findFirst()
-				.orElseThrow(() -> new ApiException(404, "no models in " + root + ": put an ONNX pipeline folder (with model_index.json) there"));
+				.orElseThrow(() -> new ApiException(404, "no models in " + root + ": put a checkpoint file (.safetensors, .ckpt) or a pipeline folder (with model_index.json) there"));
 	}
 }
