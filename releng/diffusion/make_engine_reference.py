@@ -11,7 +11,7 @@ Writes, beside small raw little-endian float32 files (NCHW / [tokens][width] as 
                 vae_encoder_image.f32 (pipeline.png in [-1, 1]), vae_moments.f32 (the encoder's mean and log-variance of it)
   diffusion tests fixture/engine-sd1/: pipeline.json, pipeline.png (a 20-step Euler image of StableDiffusionPipeline),
                 img2img.png (StableDiffusionImg2ImgPipeline from pipeline.png)
-and, with --save DIR, the checkpoint itself as DIR/tiny-sd1-f32.safetensors and -f16.
+and, with --save DIR, the checkpoint itself as DIR/tiny-sd1-f32.safetensors and -f16 (only those with --checkpoint-only).
 
 Run: PYTHONPATH=<diffusers>/src python3 releng/diffusion/make_engine_reference.py  (torch, transformers, safetensors,
 numpy, pillow; CPU). ATELIER_TESTDATA/clip/tokenizer-cases.jsonl gives the prompt's ids (Hugging Face's CLIPTokenizer).
@@ -253,6 +253,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--testdata", default=os.environ.get("ATELIER_TESTDATA", str(root.parent / "shared" / "data")))
     ap.add_argument("--save", help="also write the checkpoint (F32 and F16) into this folder")
+    ap.add_argument("--checkpoint-only", action="store_true", help="with --save: write the checkpoint and stop (no diffusers needed)")
     args = ap.parse_args()
     shapes = ldm_shapes()
     checkpoint = {k: torch.from_numpy(formula(k, s)) for k, s in shapes.items()}
@@ -261,6 +262,8 @@ def main():
         Path(args.save).mkdir(parents=True, exist_ok=True)
         save_file(checkpoint, str(Path(args.save) / "tiny-sd1-f32.safetensors"))
         save_file({k: v.half() for k, v in checkpoint.items()}, str(Path(args.save) / "tiny-sd1-f16.safetensors"))
+        if args.checkpoint_only:
+            return
     text, unet, vae = models(checkpoint)
 
     case = json.loads(Path(args.testdata, "clip", "tokenizer-cases.jsonl").read_text().splitlines()[PROMPT_LINE])
