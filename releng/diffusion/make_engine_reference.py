@@ -1,20 +1,29 @@
-"""Reference outputs of diffusers for Atelier's native Stable Diffusion engine (issue 15), on a reduced SD 1.x.
+"""Reference outputs of diffusers for Atelier's native Stable Diffusion engine (issue 15), on reduced SD 1.x, SD 2.x and SDXL.
 
-The checkpoint is an ldm single file (A1111's key layout) of the real SD 1.x architecture at reduced size, its
+Each checkpoint is an ldm single file (A1111's key layout; SDXL's sgm one) of the real architecture at reduced size, its
 weights given by a formula of each ldm key and element index that dev.atelier.testing.checkpoints.FormulaWeights
 computes bit for bit, so the tests write the same file instead of committing it (the token embedding alone, 49408
 rows, would be megabytes). diffusers' own ldm converters (single_file_utils) map it onto UNet2DConditionModel,
-AutoencoderKL and transformers' CLIPTextModel, loaded strictly, so the key layout is checked by diffusers itself.
+AutoencoderKL and transformers' CLIPTextModel / CLIPTextModelWithProjection, loaded strictly, so the key layout is
+checked by diffusers itself.
 
 Writes, beside small raw little-endian float32 files (NCHW / [tokens][width] as torch holds them):
-  engine tests  reference/: reference.json, text_hidden.f32, unet_sample.f32, unet_out.f32, vae_latent.f32, vae_image.f32,
-                vae_encoder_image.f32 (pipeline.png in [-1, 1]), vae_moments.f32 (the encoder's mean and log-variance of it)
-  diffusion tests fixture/engine-sd1/: pipeline.json, pipeline.png (a 20-step Euler image of StableDiffusionPipeline),
-                img2img.png (StableDiffusionImg2ImgPipeline from pipeline.png)
-and, with --save DIR, the checkpoint itself as DIR/tiny-sd1-f32.safetensors and -f16 (only those with --checkpoint-only).
+  SD 1.x  engine tests reference/: reference.json, text_hidden.f32, unet_sample.f32, unet_out.f32, vae_latent.f32,
+          vae_image.f32, vae_encoder_image.f32 (pipeline.png in [-1, 1]), vae_moments.f32 (the encoder's mean and
+          log-variance of it); diffusion tests fixture/engine-sd1/: pipeline.json, pipeline.png (a 20-step Euler image of
+          StableDiffusionPipeline), img2img.png (StableDiffusionImg2ImgPipeline from pipeline.png)
+  SD 2.x  reference/sd2/ (the same minus the VAE's, which are SD 1.x's: the same keys) and fixture/engine-sd2/: pipeline-eps.png and pipeline-v.png,
+          StableDiffusionPipeline with the release scheduler as ε and as v-prediction (512-base and 768-v)
+  SDXL    reference/sdxl/ (plus text_pooled.f32 and the UNet's time_ids) and fixture/engine-sdxl/pipeline.png,
+          StableDiffusionXLPipeline (force_zeros_for_empty_prompt, "leading" timesteps)
+SD 2.x and SDXL run diffusers' pipelines with CLIPTokenizers built from openai/CLIP's merges (ATELIER_TESTDATA/clip),
+padded as their released tokenizers are ("!" for the OpenCLIP encoders), so the prompt's encoding is diffusers' own.
+With --save DIR, the checkpoints themselves as DIR/tiny-FAMILY-f32.safetensors and -f16 (only those with
+--checkpoint-only).
 
-Run: PYTHONPATH=<diffusers>/src python3 releng/diffusion/make_engine_reference.py  (torch, transformers, safetensors,
-numpy, pillow; CPU). ATELIER_TESTDATA/clip/tokenizer-cases.jsonl gives the prompt's ids (Hugging Face's CLIPTokenizer).
+Run: PYTHONPATH=<diffusers>/src python3 releng/diffusion/make_engine_reference.py [--family sd1|sd2|sdxl ...]  (torch,
+transformers, safetensors, numpy, pillow; CPU). ATELIER_TESTDATA/clip/tokenizer-cases.jsonl gives the prompt's ids
+(Hugging Face's CLIPTokenizer).
 """
 import argparse
 import json
@@ -25,19 +34,20 @@ from pathlib import Path
 import numpy as np
 import torch
 
-# The reduced configuration, LdmLayout.Spec in the Java tests (FormulaWeights.SD1_REFERENCE).
-MODEL_CHANNELS = 32
-MULT = (1, 2, 2)
-RES_BLOCKS = 2
-DEPTH = (1, 1, 0)
-TEXT_WIDTH = 128
-TEXT_LAYERS = 2
+# The reduced configurations, LdmLayout.Spec in the Java tests (FormulaWeights.SD1_REFERENCE, SD2_REFERENCE, SDXL_REFERENCE):
+# kind, model channels, multipliers, res blocks, transformer depth per level and in the middle, text widths and layers.
+SPECS = {
+    "sd1": dict(kind="sd1", mc=32, mult=(1, 2, 2), res=2, depth=(1, 1, 0), mid=1, text=(128,), layers=(2,)),
+    "sd2": dict(kind="sd2", mc=64, mult=(1, 2, 2), res=2, depth=(1, 1, 0), mid=1, text=(128,), layers=(3,)),
+    "sdxl": dict(kind="sdxl", mc=64, mult=(1, 2, 2), res=2, depth=(0, 1, 2), mid=2, text=(64, 128), layers=(2, 3)),
+}
 VOCAB = 49408
 POSITIONS = 77
 VAE_BASE = 32
 VAE_MULT = (1, 2, 2, 2)
 VAE_RES_BLOCKS = 1
 LATENT = 4
+TIME_ID_WIDTH = 256  # SDXL's addition_time_embed_dim: six size/crop values each as a 256-wide sinusoid
 
 SEED = 1234
 IMG2IMG_SEED = 99
@@ -47,11 +57,21 @@ STEPS = 20
 SIZE = 64
 UNET_TIMESTEP = 500.0
 PROMPT_LINE = 0  # of tokenizer-cases.jsonl
+END = 49407
 
 
-def ldm_shapes():
-    """Every ldm key of an SD 1.x single file and its shape, as LdmLayout writes them."""
+def context_width(spec):
+    return sum(spec["text"])
+
+
+def adm_width(spec):
+    return spec["text"][1] + 6 * TIME_ID_WIDTH if spec["kind"] == "sdxl" else 0
+
+
+def ldm_shapes(spec):
+    """Every ldm key of the spec's single file and its shape, as LdmLayout writes them."""
     s = {}
+    kind = spec["kind"]
 
     def conv(p, o, i, k):
         s[p + ".weight"] = (o, i, k, k)
@@ -74,13 +94,19 @@ def ldm_shapes():
         if i != o:
             conv(p + ".skip_connection", o, i, 1)
 
+    def projection(p, ch):
+        if kind == "sd1":
+            conv(p, ch, ch, 1)
+        else:
+            linear(p, ch, ch)
+
     def transformer(p, ch, depth):
         norm(p + ".norm", ch)
-        conv(p + ".proj_in", ch, ch, 1)
+        projection(p + ".proj_in", ch)
         for k in range(depth):
             b = f"{p}.transformer_blocks.{k}."
             for attn in ("attn1", "attn2"):
-                kv = ch if attn == "attn1" else TEXT_WIDTH
+                kv = ch if attn == "attn1" else context_width(spec)
                 s[b + attn + ".to_q.weight"] = (ch, ch)
                 s[b + attn + ".to_k.weight"] = (ch, kv)
                 s[b + attn + ".to_v.weight"] = (ch, kv)
@@ -89,44 +115,49 @@ def ldm_shapes():
             linear(b + "ff.net.2", ch, 4 * ch)
             for n in (1, 2, 3):
                 norm(f"{b}norm{n}", ch)
-        conv(p + ".proj_out", ch, ch, 1)
+        projection(p + ".proj_out", ch)
 
     p = "model.diffusion_model."
-    mc = MODEL_CHANNELS
+    mc = spec["mc"]
+    mult = spec["mult"]
+    depth = spec["depth"]
     temb = 4 * mc
     linear(p + "time_embed.0", temb, mc)
     linear(p + "time_embed.2", temb, temb)
+    if adm_width(spec):
+        linear(p + "label_emb.0.0", temb, adm_width(spec))
+        linear(p + "label_emb.0.2", temb, temb)
     conv(p + "input_blocks.0.0", mc, 4, 3)
     chans = [mc]
     ch = mc
     block = 1
-    for i, m in enumerate(MULT):
-        for _ in range(RES_BLOCKS):
+    for i, m in enumerate(mult):
+        for _ in range(spec["res"]):
             out = mc * m
             res(f"{p}input_blocks.{block}.0", ch, out, temb)
-            if DEPTH[i] > 0:
-                transformer(f"{p}input_blocks.{block}.1", out, DEPTH[i])
+            if depth[i] > 0:
+                transformer(f"{p}input_blocks.{block}.1", out, depth[i])
             ch = out
             chans.append(ch)
             block += 1
-        if i < len(MULT) - 1:
+        if i < len(mult) - 1:
             conv(f"{p}input_blocks.{block}.0.op", ch, ch, 3)
             chans.append(ch)
             block += 1
     res(p + "middle_block.0", ch, ch, temb)
-    transformer(p + "middle_block.1", ch, 1)
+    transformer(p + "middle_block.1", ch, spec["mid"])
     res(p + "middle_block.2", ch, ch, temb)
     block = 0
-    for i in reversed(range(len(MULT))):
-        for j in range(RES_BLOCKS + 1):
-            out = mc * MULT[i]
+    for i in reversed(range(len(mult))):
+        for j in range(spec["res"] + 1):
+            out = mc * mult[i]
             res(f"{p}output_blocks.{block}.0", ch + chans.pop(), out, temb)
             part = 1
-            if DEPTH[i] > 0:
-                transformer(f"{p}output_blocks.{block}.1", out, DEPTH[i])
+            if depth[i] > 0:
+                transformer(f"{p}output_blocks.{block}.1", out, depth[i])
                 part = 2
             ch = out
-            if i > 0 and j == RES_BLOCKS:
+            if i > 0 and j == spec["res"]:
                 conv(f"{p}output_blocks.{block}.{part}.conv", ch, ch, 3)
             block += 1
     norm(p + "out.0", mc)
@@ -173,19 +204,42 @@ def ldm_shapes():
     norm(p + "decoder.norm_out", ch)
     conv(p + "decoder.conv_out", 3, ch, 3)
 
-    p = "cond_stage_model.transformer.text_model."
-    d = TEXT_WIDTH
-    s[p + "embeddings.token_embedding.weight"] = (VOCAB, d)
-    s[p + "embeddings.position_embedding.weight"] = (POSITIONS, d)
-    for l in range(TEXT_LAYERS):
-        layer = f"{p}encoder.layers.{l}."
-        for proj in ("k_proj", "v_proj", "q_proj", "out_proj"):
-            linear(layer + "self_attn." + proj, d, d)
-        norm(layer + "layer_norm1", d)
-        linear(layer + "mlp.fc1", 4 * d, d)
-        linear(layer + "mlp.fc2", d, 4 * d)
-        norm(layer + "layer_norm2", d)
-    norm(p + "final_layer_norm", d)
+    def clip(p, d, layers):
+        s[p + "embeddings.token_embedding.weight"] = (VOCAB, d)
+        s[p + "embeddings.position_embedding.weight"] = (POSITIONS, d)
+        for l in range(layers):
+            layer = f"{p}encoder.layers.{l}."
+            for proj in ("k_proj", "v_proj", "q_proj", "out_proj"):
+                linear(layer + "self_attn." + proj, d, d)
+            norm(layer + "layer_norm1", d)
+            linear(layer + "mlp.fc1", 4 * d, d)
+            linear(layer + "mlp.fc2", d, 4 * d)
+            norm(layer + "layer_norm2", d)
+        norm(p + "final_layer_norm", d)
+
+    def open_clip(p, d, layers):
+        s[p + "positional_embedding"] = (POSITIONS, d)
+        s[p + "text_projection"] = (d, d)
+        s[p + "token_embedding.weight"] = (VOCAB, d)
+        s[p + "logit_scale"] = ()
+        for l in range(layers):
+            r = f"{p}transformer.resblocks.{l}."
+            s[r + "attn.in_proj_weight"] = (3 * d, d)
+            s[r + "attn.in_proj_bias"] = (3 * d,)
+            linear(r + "attn.out_proj", d, d)
+            norm(r + "ln_1", d)
+            norm(r + "ln_2", d)
+            linear(r + "mlp.c_fc", 4 * d, d)
+            linear(r + "mlp.c_proj", d, 4 * d)
+        norm(p + "ln_final", d)
+
+    if kind == "sd1":
+        clip("cond_stage_model.transformer.text_model.", spec["text"][0], spec["layers"][0])
+    elif kind == "sd2":
+        open_clip("cond_stage_model.model.", spec["text"][0], spec["layers"][0])
+    else:
+        clip("conditioner.embedders.0.transformer.text_model.", spec["text"][0], spec["layers"][0])
+        open_clip("conditioner.embedders.1.model.", spec["text"][1], spec["layers"][1])
     return s
 
 
@@ -218,54 +272,123 @@ def formula(name, shape):
     return v.astype(np.float32).reshape(shape)
 
 
-def models(checkpoint):
-    from diffusers import AutoencoderKL, UNet2DConditionModel
-    from diffusers.loaders.single_file_utils import convert_ldm_clip_checkpoint, convert_ldm_unet_checkpoint, convert_ldm_vae_checkpoint
-    from transformers import CLIPTextConfig, CLIPTextModel
+def clip_state(model, converted):
+    """Converted CLIP weights under the model's own names (transformers 5 names CLIPTextModel's modules without text_model.)."""
+    state = {k: v for k, v in converted.items() if not k.endswith("position_ids")}
+    if not any(k.startswith("text_model.") for k in model.state_dict()):
+        state = {k.removeprefix("text_model."): v for k, v in state.items()}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    assert not unexpected and all(k.endswith("position_ids") for k in missing), (missing, unexpected)
+    return model.eval()
 
-    down = tuple("CrossAttnDownBlock2D" if d > 0 else "DownBlock2D" for d in DEPTH)
-    up = tuple("CrossAttnUpBlock2D" if d > 0 else "UpBlock2D" for d in reversed(DEPTH))
-    unet = UNet2DConditionModel(sample_size=SIZE // 8, in_channels=4, out_channels=4, layers_per_block=RES_BLOCKS,
-                                block_out_channels=tuple(MODEL_CHANNELS * m for m in MULT), down_block_types=down, up_block_types=up,
-                                cross_attention_dim=TEXT_WIDTH, attention_head_dim=8, norm_num_groups=32)
+
+def text_config(width, layers, act, **ids):
+    from transformers import CLIPTextConfig
+    return CLIPTextConfig(vocab_size=VOCAB, hidden_size=width, intermediate_size=4 * width, num_hidden_layers=layers, num_attention_heads=width // 64,
+                          max_position_embeddings=POSITIONS, hidden_act=act, **ids)
+
+
+# the ids the released configurations name: openai/clip-vit-large-patch14 (SD 1.x, SDXL's first encoder); the OpenCLIP
+# encoders' configs (SD 2.x's text_encoder, SDXL's text_encoder_2) keep eos_token_id 2, so transformers pools at the
+# largest id, the end token
+CLIP_IDS = dict(bos_token_id=49406, eos_token_id=49407, pad_token_id=49407)
+OPEN_CLIP_IDS = dict(bos_token_id=0, eos_token_id=2, pad_token_id=1)
+
+
+def models(spec, checkpoint):
+    """diffusers' modules of the spec, loaded strictly from the ldm checkpoint through diffusers' own converters."""
+    from diffusers import AutoencoderKL, UNet2DConditionModel
+    from diffusers.loaders.single_file_utils import convert_ldm_clip_checkpoint, convert_ldm_unet_checkpoint, convert_ldm_vae_checkpoint, \
+        convert_open_clip_checkpoint
+    from transformers import CLIPTextModel, CLIPTextModelWithProjection
+
+    kind = spec["kind"]
+    depth = spec["depth"]
+    down = tuple("CrossAttnDownBlock2D" if d > 0 else "DownBlock2D" for d in depth)
+    up = tuple("CrossAttnUpBlock2D" if d > 0 else "UpBlock2D" for d in reversed(depth))
+    channels = tuple(spec["mc"] * m for m in spec["mult"])
+    extra = {}
+    if kind == "sd1":
+        extra["attention_head_dim"] = 8
+    else:
+        # diffusers' SD 2.x/SDXL configs name the head count attention_head_dim: 64-wide heads
+        extra["attention_head_dim"] = tuple(c // 64 for c in channels)
+        extra["use_linear_projection"] = True
+    if kind == "sdxl":
+        # the middle block takes the last level's depth; a level without attention ignores its own
+        extra.update(transformer_layers_per_block=tuple(max(d, 1) for d in depth), addition_embed_type="text_time",
+                     addition_time_embed_dim=TIME_ID_WIDTH, projection_class_embeddings_input_dim=adm_width(spec))
+        assert spec["mid"] == depth[-1]
+    unet = UNet2DConditionModel(sample_size=SIZE // 8, in_channels=4, out_channels=4, layers_per_block=spec["res"], block_out_channels=channels,
+                                down_block_types=down, up_block_types=up, cross_attention_dim=context_width(spec), norm_num_groups=32, **extra)
     unet.load_state_dict(convert_ldm_unet_checkpoint(checkpoint, dict(unet.config)), strict=True)
     vae = AutoencoderKL(in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",) * len(VAE_MULT),
                         up_block_types=("UpDecoderBlock2D",) * len(VAE_MULT), block_out_channels=tuple(VAE_BASE * m for m in VAE_MULT),
-                        layers_per_block=VAE_RES_BLOCKS, latent_channels=LATENT, norm_num_groups=32, sample_size=SIZE, scaling_factor=0.18215)
+                        layers_per_block=VAE_RES_BLOCKS, latent_channels=LATENT, norm_num_groups=32, sample_size=SIZE,
+                        scaling_factor=0.13025 if kind == "sdxl" else 0.18215)
     vae.load_state_dict(convert_ldm_vae_checkpoint(checkpoint, dict(vae.config)), strict=True)
-    text = CLIPTextModel(CLIPTextConfig(vocab_size=VOCAB, hidden_size=TEXT_WIDTH, intermediate_size=4 * TEXT_WIDTH, num_hidden_layers=TEXT_LAYERS,
-                                        num_attention_heads=TEXT_WIDTH // 64, max_position_embeddings=POSITIONS, hidden_act="quick_gelu",
-                                        bos_token_id=49406, eos_token_id=49407, pad_token_id=49407))
-    clip = {k: v for k, v in convert_ldm_clip_checkpoint(checkpoint).items() if not k.endswith("position_ids")}
-    if not any(k.startswith("text_model.") for k in text.state_dict()):  # transformers 5 names CLIPTextModel's modules without it
-        clip = {k.removeprefix("text_model."): v for k, v in clip.items()}
-    missing, unexpected = text.load_state_dict(clip, strict=False)
-    assert not unexpected and all(k.endswith("position_ids") for k in missing), (missing, unexpected)
-    return text.eval(), unet.eval(), vae.eval()
+    widths, layers = spec["text"], spec["layers"]
+    if kind == "sd1":
+        return [clip_state(CLIPTextModel(text_config(widths[0], layers[0], "quick_gelu", **CLIP_IDS)), convert_ldm_clip_checkpoint(checkpoint))], unet.eval(), vae.eval()
+    if kind == "sd2":
+        # diffusers' SD 2.x text encoder has one layer fewer than the file (23 of 24): the converter drops the last
+        # resblock (SD_2_TEXT_ENCODER_KEYS_TO_IGNORE names it for the full size; here it is removed by its index)
+        prefix = "cond_stage_model.model."
+        last = f"{prefix}transformer.resblocks.{layers[0] - 1}."
+        kept = {k: v for k, v in checkpoint.items() if not k.startswith(last) and k != prefix + "text_projection"}
+        model = CLIPTextModel(text_config(widths[0], layers[0] - 1, "gelu", **OPEN_CLIP_IDS))
+        return [clip_state(model, convert_open_clip_checkpoint(model, kept, prefix=prefix))], unet.eval(), vae.eval()
+    first = clip_state(CLIPTextModel(text_config(widths[0], layers[0], "quick_gelu", **CLIP_IDS)), convert_ldm_clip_checkpoint(checkpoint))
+    second = CLIPTextModelWithProjection(text_config(widths[1], layers[1], "gelu", projection_dim=widths[1], **OPEN_CLIP_IDS))
+    second = clip_state(second, convert_open_clip_checkpoint(second, checkpoint, prefix="conditioner.embedders.1.model."))
+    return [first, second], unet.eval(), vae.eval()
+
+
+def tokenizers(testdata, kind):
+    """Hugging Face CLIPTokenizers from openai/CLIP's merges (the vocabulary CLIP builds from them): end-token padding for
+    CLIP ViT-L, "!" for the OpenCLIP encoders, as the released tokenizer folders configure them."""
+    import gzip
+    import tempfile
+    from transformers import CLIPTokenizer
+    lines = gzip.open(Path(testdata, "clip", "bpe_simple_vocab_16e6.txt.gz"), "rt", encoding="utf-8").read().split("\n")[1:49152 - 256 - 2 + 1]
+    bs = list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAC + 1)) + list(range(0xAE, 0xFF + 1))
+    cs = bs[:]
+    n = 0
+    for b in range(256):
+        if b not in bs:
+            bs.append(b)
+            cs.append(256 + n)
+            n += 1
+    chars = [chr(c) for c in cs]
+    vocab = chars + [c + "</w>" for c in chars] + ["".join(m.split()) for m in lines] + ["<|startoftext|>", "<|endoftext|>"]
+    folder = Path(tempfile.mkdtemp())
+    (folder / "vocab.json").write_text(json.dumps({v: i for i, v in enumerate(vocab)}))
+    (folder / "merges.txt").write_text("#version: 0.2\n" + "\n".join(lines) + "\n")
+    make = lambda pad: CLIPTokenizer(str(folder / "vocab.json"), str(folder / "merges.txt"), pad_token=pad, model_max_length=POSITIONS)
+    return {"sd1": [make("<|endoftext|>")], "sd2": [make("!")], "sdxl": [make("<|endoftext|>"), make("!")]}[kind]
 
 
 def save(path, tensor):
     np.ascontiguousarray(tensor.detach().float().numpy(), dtype="<f4").tofile(path)
 
 
-def main():
-    root = Path(__file__).resolve().parents[2]
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--testdata", default=os.environ.get("ATELIER_TESTDATA", str(root.parent / "shared" / "data")))
-    ap.add_argument("--save", help="also write the checkpoint (F32 and F16) into this folder")
-    ap.add_argument("--checkpoint-only", action="store_true", help="with --save: write the checkpoint and stop (no diffusers needed)")
-    args = ap.parse_args()
-    shapes = ldm_shapes()
-    checkpoint = {k: torch.from_numpy(formula(k, s)) for k, s in shapes.items()}
-    if args.save:
-        from safetensors.torch import save_file
-        Path(args.save).mkdir(parents=True, exist_ok=True)
-        save_file(checkpoint, str(Path(args.save) / "tiny-sd1-f32.safetensors"))
-        save_file({k: v.half() for k, v in checkpoint.items()}, str(Path(args.save) / "tiny-sd1-f16.safetensors"))
-        if args.checkpoint_only:
-            return
-    text, unet, vae = models(checkpoint)
+def write_checkpoint(name, checkpoint, folder):
+    from safetensors.torch import save_file
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    save_file(checkpoint, str(Path(folder) / f"tiny-{name}-f32.safetensors"))
+    save_file({k: v.half() for k, v in checkpoint.items()}, str(Path(folder) / f"tiny-{name}-f16.safetensors"))
 
+
+def release_scheduler(prediction, spacing=None):
+    """The families' released scheduler_config.json as Euler takes it (SDXL's alone sets timestep_spacing)."""
+    from diffusers import EulerDiscreteScheduler
+    extra = {"timestep_spacing": spacing} if spacing else {}
+    return EulerDiscreteScheduler(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", steps_offset=1,
+                                  prediction_type=prediction, trained_betas=None, **extra)
+
+
+def sd1(root, args, checkpoint):
+    [text], unet, vae = models(SPECS["sd1"], checkpoint)
     case = json.loads(Path(args.testdata, "clip", "tokenizer-cases.jsonl").read_text().splitlines()[PROMPT_LINE])
     ids = case["input_ids"]
     empty = [49406] + [49407] * 76
@@ -288,10 +411,9 @@ def main():
         "prompt": case["prompt"], "input_ids": ids, "unet_timestep": UNET_TIMESTEP, "latent": [4, SIZE // 8, SIZE // 8], "image": [3, SIZE, SIZE],
     }, indent=1) + "\n")
 
-    from diffusers import EulerDiscreteScheduler, StableDiffusionPipeline
+    from diffusers import StableDiffusionPipeline
     # SD 1.x's release scheduler_config.json (v1-5), as a single file takes it
-    scheduler = EulerDiscreteScheduler(num_train_timesteps=1000, beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear",
-                                       steps_offset=1, prediction_type="epsilon", trained_betas=None)
+    scheduler = release_scheduler("epsilon")
     pipe = StableDiffusionPipeline(vae=vae, text_encoder=text, tokenizer=None, unet=unet, scheduler=scheduler, safety_checker=None,
                                    feature_extractor=None, requires_safety_checker=False)
     image = pipe(prompt_embeds=hidden, negative_prompt_embeds=uncond, height=SIZE, width=SIZE, num_inference_steps=STEPS, guidance_scale=CFG,
@@ -316,6 +438,93 @@ def main():
         "cfg": CFG, "sampler": "euler", "width": SIZE, "height": SIZE, "img2img_seed": IMG2IMG_SEED, "strength": STRENGTH,
     }, indent=1) + "\n")
     print("wrote", refs, "and", fixture)
+
+
+# SDXL's size conditioning in the UNet reference: original (height, width), crop (top, left), target (height, width),
+# all different so that their order is checked
+TIME_IDS = (96.0, 80.0, 8.0, 4.0, 64.0, 64.0)
+
+
+def sd2_or_sdxl(root, args, name, checkpoint):
+    """Reduced SD 2.x or SDXL: text encoder(s), UNet and VAE decoder outputs, and 20-step Euler images of diffusers'
+    own pipelines (with tokenizers, so their padding and SDXL's zeroed empty negative prompt are diffusers' too)."""
+    spec = SPECS[name]
+    texts, unet, vae = models(spec, checkpoint)
+    toks = tokenizers(args.testdata, name)
+    case = json.loads(Path(args.testdata, "clip", "tokenizer-cases.jsonl").read_text().splitlines()[PROMPT_LINE])
+    prompt = case["prompt"]
+    ids = [t(prompt, padding="max_length", max_length=POSITIONS, truncation=True).input_ids for t in toks]
+    assert ids[0][:ids[0].index(END) + 1] == case["input_ids"][:case["input_ids"].index(END) + 1], (ids[0], case["input_ids"])
+    refs = root / "bundles" / "dev.atelier.diffusion.engine.tests" / "reference" / name
+    refs.mkdir(parents=True, exist_ok=True)
+    meta = {"made_by": "releng/diffusion/make_engine_reference.py", "diffusers": __import__("diffusers").__version__, "torch": torch.__version__,
+            "prompt": prompt, "input_ids": ids, "unet_timestep": UNET_TIMESTEP, "latent": [4, SIZE // 8, SIZE // 8], "image": [3, SIZE, SIZE]}
+    with torch.no_grad():
+        if name == "sd2":
+            hidden = texts[0](torch.tensor([ids[0]]))[0]  # last_hidden_state: the kept layers, then final_layer_norm
+            added = {}
+        else:
+            # StableDiffusionXLPipeline.encode_prompt: each encoder's hidden_states[-2], side by side; the second's projected pool
+            outs = [t(torch.tensor([i]), output_hidden_states=True) for t, i in zip(texts, ids)]
+            hidden = torch.cat([o.hidden_states[-2] for o in outs], dim=-1)
+            pooled = outs[1].text_embeds
+            save(refs / "text_pooled.f32", pooled[0])
+            added = {"added_cond_kwargs": {"text_embeds": pooled, "time_ids": torch.tensor([TIME_IDS])}}
+            meta["time_ids"] = TIME_IDS
+        save(refs / "text_hidden.f32", hidden[0])
+        g = torch.Generator().manual_seed(SEED + 1)
+        sample = torch.randn((1, 4, SIZE // 8, SIZE // 8), generator=g)
+        save(refs / "unet_sample.f32", sample[0])
+        save(refs / "unet_out.f32", unet(sample, torch.tensor(UNET_TIMESTEP), encoder_hidden_states=hidden, **added).sample[0])
+        # the VAE's keys, and so its formula weights, are SD 1.x's: its outputs are reference/vae_*.f32
+        g = torch.Generator().manual_seed(SEED + 2)
+        latent = torch.randn((1, 4, SIZE // 8, SIZE // 8), generator=g)
+        assert torch.equal(vae.decode(latent).sample[0], torch.from_numpy(np.fromfile(refs.parent / "vae_image.f32", "<f4").reshape(3, SIZE, SIZE)))
+    (refs / "reference.json").write_text(json.dumps(meta, indent=1) + "\n")
+
+    fixture = root / "bundles" / "dev.atelier.diffusion.tests" / "fixture" / f"engine-{name}"
+    fixture.mkdir(parents=True, exist_ok=True)
+    run = dict(prompt=prompt, height=SIZE, width=SIZE, num_inference_steps=STEPS, guidance_scale=CFG, output_type="pil")
+    images = {}
+    if name == "sd2":
+        from diffusers import StableDiffusionPipeline
+        # SD 2.x's two releases: 512-base (ε) and 768-v (v-prediction), schedulers otherwise alike
+        for prediction, file in (("epsilon", "pipeline-eps.png"), ("v_prediction", "pipeline-v.png")):
+            pipe = StableDiffusionPipeline(vae=vae, text_encoder=texts[0], tokenizer=toks[0], unet=unet, scheduler=release_scheduler(prediction),
+                                           safety_checker=None, feature_extractor=None, requires_safety_checker=False)
+            pipe(**run, generator=torch.Generator().manual_seed(SEED)).images[0].save(fixture / file)
+            images[prediction] = file
+    else:
+        from diffusers import StableDiffusionXLPipeline
+        pipe = StableDiffusionXLPipeline(vae=vae, text_encoder=texts[0], text_encoder_2=texts[1], tokenizer=toks[0], tokenizer_2=toks[1], unet=unet,
+                                         scheduler=release_scheduler("epsilon", "leading"), force_zeros_for_empty_prompt=True, add_watermarker=False)
+        pipe(**run, generator=torch.Generator().manual_seed(SEED)).images[0].save(fixture / "pipeline.png")
+        images["epsilon"] = "pipeline.png"
+    (fixture / "pipeline.json").write_text(json.dumps({
+        "made_by": "releng/diffusion/make_engine_reference.py", "prompt": prompt, "negative_prompt": "", "seed": SEED, "steps": STEPS, "cfg": CFG,
+        "sampler": "euler", "width": SIZE, "height": SIZE, "images": images,
+    }, indent=1) + "\n")
+    print("wrote", refs, "and", fixture)
+
+
+def main():
+    root = Path(__file__).resolve().parents[2]
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--testdata", default=os.environ.get("ATELIER_TESTDATA", str(root.parent / "shared" / "data")))
+    ap.add_argument("--family", choices=sorted(SPECS), action="append", help="only these families (default: all)")
+    ap.add_argument("--save", help="also write the checkpoints (F32 and F16) into this folder")
+    ap.add_argument("--checkpoint-only", action="store_true", help="with --save: write the checkpoints and stop (no diffusers needed)")
+    args = ap.parse_args()
+    for name in args.family or sorted(SPECS):
+        checkpoint = {k: torch.from_numpy(formula(k, s)) for k, s in ldm_shapes(SPECS[name]).items()}
+        if args.save:
+            write_checkpoint(name, checkpoint, args.save)
+            if args.checkpoint_only:
+                continue
+        if name == "sd1":
+            sd1(root, args, checkpoint)
+        else:
+            sd2_or_sdxl(root, args, name, checkpoint)
 
 
 if __name__ == "__main__":

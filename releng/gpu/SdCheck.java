@@ -26,6 +26,7 @@ import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
+import dev.atelier.diffusion.engine.TextConditioning;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 import dev.atelier.testing.checkpoints.LdmLayout;
 
@@ -91,10 +92,10 @@ public final class SdCheck {
 			}
 			double bound = 2e-2; // F16 tensor-core operands, as diffusers runs in FP16
 			try (Checkpoint c = Checkpoint.open(file, null); DiffusionNetworks n = DiffusionNetworks.open(c, gpu)) {
-				compare("reduced " + dtype + " text encoder", floats(reference, "text_hidden.f32"), n.encodeText(ids), bound);
+				compare("reduced " + dtype + " text encoder", floats(reference, "text_hidden.f32"), n.encodeText(ids).context(), bound);
 				compare("reduced " + dtype + " UNet", floats(reference, "unet_out.f32"),
 						n.predict(floats(reference, "unet_sample.f32"), latent[1], latent[2], ref.get("unet_timestep").getAsFloat(),
-								floats(reference, "text_hidden.f32")),
+								new TextConditioning(floats(reference, "text_hidden.f32"), new float[0]), null),
 						bound);
 				compare("reduced " + dtype + " VAE decoder", floats(reference, "vae_image.f32"), n.decode(floats(reference, "vae_latent.f32"), latent[1], latent[2]),
 						bound);
@@ -117,27 +118,27 @@ public final class SdCheck {
 			ids[i] = i == 0 ? 49406 : i < 12 ? 320 + random.nextInt(40000) : 49407;
 		}
 		try (Checkpoint c = Checkpoint.open(file, null); DiffusionNetworks onGpu = DiffusionNetworks.open(c, gpu)) {
-			float[] context = onGpu.encodeText(ids);
+			TextConditioning context = onGpu.encodeText(ids);
 			// the full shape against the CPU backend (where given), at a small latent (16×16: every level halves down to 2×2)
 			if (cpu != null) {
 				DiffusionNetworks onCpu = DiffusionNetworks.open(c, cpu);
-				compare("SD 1.5 F16 text encoder vs CPU", onCpu.encodeText(ids), context, 2e-2);
+				compare("SD 1.5 F16 text encoder vs CPU", onCpu.encodeText(ids).context(), context.context(), 2e-2);
 				float[] small = noise(random, 4 * 16 * 16);
-				compare("SD 1.5 F16 UNet 16x16 vs CPU", onCpu.predict(small, 16, 16, 501, context), onGpu.predict(small, 16, 16, 501, context), 2e-2);
+				compare("SD 1.5 F16 UNet 16x16 vs CPU", onCpu.predict(small, 16, 16, 501, context, null), onGpu.predict(small, 16, 16, 501, context, null), 2e-2);
 				compare("SD 1.5 F16 VAE decode 16x16 vs CPU", onCpu.decode(small, 16, 16), onGpu.decode(small, 16, 16), 2e-2);
 				onCpu.close();
 			}
 			float[] latent = noise(random, 4 * 64 * 64);
-			float[] uncond = onGpu.encodeText(new int[77]);
-			double text = median(runs, () -> onGpu.encodeText(ids));
+			TextConditioning uncond = onGpu.encodeText(new int[77]);
+			double text = median(runs, () -> onGpu.encodeText(ids).context());
 			double step = median(runs, () -> {
-				onGpu.predict(latent, 64, 64, 501, context);
-				return onGpu.predict(latent, 64, 64, 501, uncond);
+				onGpu.predict(latent, 64, 64, 501, context, null);
+				return onGpu.predict(latent, 64, 64, 501, uncond, null);
 			});
 			// a profile repeats each launch, which in-place additions do not survive: outputs are checked only without
 			boolean checked = !Boolean.getBoolean("atelier.compute.profile");
 			if (checked) {
-				finite("SD 1.5 UNet 64x64", onGpu.predict(latent, 64, 64, 501, context));
+				finite("SD 1.5 UNet 64x64", onGpu.predict(latent, 64, 64, 501, context, null));
 			}
 			double decode = median(runs == 1 ? 1 : Math.max(3, runs / 2), () -> onGpu.decode(latent, 64, 64));
 			if (checked) {

@@ -23,7 +23,7 @@ case "${1:-}" in
     tar -xzf "$carry"/atelier-headless-*-linux-x86_64.tar.gz -C "$S/atelier"
     atelier=$(find "$S/atelier" -maxdepth 2 -name atelier -type f -perm -u+x | head -1)
     # the reduced SD 1.x of the engine's reference outputs (formula weights; torch and safetensors are there)
-    python3 "$root/releng/diffusion/make_engine_reference.py" --save "$S" --checkpoint-only
+    python3 "$root/releng/diffusion/make_engine_reference.py" --family sd1 --save "$S" --checkpoint-only
     export ATELIER_WORKSPACE="$S/ws"
     failed=()
     step() { echo "== atelier $*"; "$atelier" "$@" || failed+=("$*"); }

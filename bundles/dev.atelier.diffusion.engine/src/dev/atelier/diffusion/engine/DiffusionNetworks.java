@@ -7,11 +7,12 @@ import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.engine.internal.Engine;
 
 /**
- * A checkpoint's text encoder, UNet and VAE decoder on the compute runtime: Atelier's native Stable Diffusion engine,
- * equal to diffusers' modules within float tolerance. Arrays are in PyTorch's layouts without the batch dimension:
- * latents {@code [channels][height][width]}, text states {@code [tokens][width]}, images {@code [3][height][width]}
- * with values around [−1, 1]. Runs today on the CPU backend (the CUDA backend's kernels for these operations are not
- * built yet) and for SD 1.x checkpoints.
+ * A checkpoint's text encoders, UNet and VAE on the compute runtime: Atelier's native Stable Diffusion engine, equal to
+ * diffusers' modules within float tolerance, for SD 1.x, SD 2.x (ε and v-prediction alike: the prediction is the
+ * scheduler's business) and SDXL base. Arrays are in PyTorch's layouts without the batch dimension: latents
+ * {@code [channels][height][width]}, text states {@code [tokens][width]}, images {@code [3][height][width]} with values
+ * around [−1, 1]. Runs today on the CPU backend (the CUDA backend's kernels for these operations are not built yet);
+ * inpainting UNets are refused.
  */
 public interface DiffusionNetworks extends AutoCloseable {
 
@@ -20,7 +21,7 @@ public interface DiffusionNetworks extends AutoCloseable {
 	 * activations. Weights are read from the checkpoint's mapped files as they are first used, so the checkpoint must
 	 * stay open while these are.
 	 *
-	 * @throws UnsupportedOperationException for a family this engine does not run yet (SD 2.x, SDXL, inpainting)
+	 * @throws UnsupportedOperationException for what this engine does not run yet (inpainting)
 	 */
 	static DiffusionNetworks open(Checkpoint checkpoint, Compute compute) {
 		return Engine.open(checkpoint, compute);
@@ -31,25 +32,45 @@ public interface DiffusionNetworks extends AutoCloseable {
 		return Optional.ofNullable(Engine.refusal(checkpoint));
 	}
 
-	/** Token ids the text encoder takes at once (77). */
+	/** Token ids each text encoder takes at once (77). */
 	int textLength();
 
-	/** The width of the text encoder's states, the UNet's cross-attention context. */
+	/** How many token sequences {@link #encodeText} takes: one per text encoder (SDXL has two). */
+	int textEncoders();
+
+	/**
+	 * The token that pads encoder {@code encoder}'s ids after the end token, as its released tokenizer does: the end
+	 * token {@code <|endoftext|>} for OpenAI's CLIP (SD 1.x, SDXL's first encoder), {@code !} for the OpenCLIP encoders
+	 * (SD 2.x, SDXL's second). It matters: the causal encoders' states at the padding differ, and they are context.
+	 */
+	String padToken(int encoder);
+
+	/** The width of the text states, the UNet's cross-attention context (SDXL: both encoders' widths side by side). */
 	int contextWidth();
+
+	/** The width of the pooled text embedding the UNet takes (SDXL), 0 without. */
+	int pooledWidth();
 
 	int latentChannels();
 
 	/** How many times larger the decoded image is than the latent (8 for SD). */
 	int vaeScale();
 
-	/** The last hidden states ({@code [textLength][contextWidth]}) of {@link #textLength()} token ids. */
-	float[] encodeText(int[] ids);
+	/**
+	 * The conditioning of one prompt, given as {@link #textEncoders()} sequences of {@link #textLength()} token ids,
+	 * each padded with its encoder's {@link #padToken}: the states each family conditions on (SD 1.x: the last layer's,
+	 * final-normed; SD 2.x: the penultimate layer's, final-normed; SDXL: both encoders' penultimate layers', side by
+	 * side) and SDXL's pooled embedding.
+	 */
+	TextConditioning encodeText(int[]... ids);
 
 	/**
-	 * The UNet's prediction (the noise, for an ε-prediction model) for {@code latent} ({@code [channels][height][width]},
-	 * already scaled as the scheduler gives it) at {@code timestep}, with {@code context} from {@link #encodeText}.
+	 * The UNet's prediction (the noise, or v for a v-prediction model) for {@code latent}
+	 * ({@code [channels][height][width]}, already scaled as the scheduler gives it) at {@code timestep}, with
+	 * {@code text} from {@link #encodeText}; {@code sizes} is SDXL's size conditioning (required there, ignored by SD
+	 * 1.x and 2.x, which may pass null).
 	 */
-	float[] predict(float[] latent, int height, int width, float timestep, float[] context);
+	float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes);
 
 	/** The image {@code [3][height·scale][width·scale]} of an unscaled latent (divided by the VAE's scaling factor). */
 	float[] decode(float[] latent, int height, int width);

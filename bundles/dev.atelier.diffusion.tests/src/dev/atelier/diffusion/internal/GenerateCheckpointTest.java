@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +48,11 @@ class GenerateCheckpointTest {
 
 	/** The reference's prompt, sampler, steps and guidance; {@code seed} and {@code more} as each test needs. */
 	private GenerateRun generate(String seed, String... more) {
-		List<String> args = new ArrayList<>(List.of("generate", "--model", checkpoint.toString(), "--device", "cpu", "--prompt", "a photo of a cat",
+		return generate(checkpoint, seed, more);
+	}
+
+	private GenerateRun generate(Path model, String seed, String... more) {
+		List<String> args = new ArrayList<>(List.of("generate", "--model", model.toString(), "--device", "cpu", "--prompt", "a photo of a cat",
 				"--sampler", "euler", "--steps", "20", "--cfg", "7.5", "--seed", seed, "--size", "64x64"));
 		args.addAll(List.of(more));
 		return GenerateRun.of(diffusion, args);
@@ -72,5 +77,27 @@ class GenerateCheckpointTest {
 		assertEquals(0, run.code(), run.err());
 		double psnr = Psnr.of(Images.read(FIXTURE.resolve("img2img.png"), 1 << 24), Images.read(Path.of(run.out().strip()), 1 << 24));
 		assertTrue(psnr >= 35, "PSNR " + psnr + " dB against diffusers' img2img from the F16 file");
+	}
+
+	@Test
+	void anSdxlCheckpointFileGivesDiffusersSdxlPipelineImage() throws IOException {
+		Path sdxl = FormulaWeights.write(FormulaWeights.SDXL_REFERENCE, "F16", root.resolve("tiny-sdxl.safetensors"));
+		GenerateRun run = generate(sdxl, "1234");
+		assertEquals(0, run.code(), run.err());
+		Path png = Path.of(run.out().strip());
+		double psnr = Psnr.of(Images.read(FIXTURE.resolveSibling("engine-sdxl").resolve("pipeline.png"), 1 << 24), Images.read(png, 1 << 24));
+		assertTrue(psnr >= 35, "PSNR " + psnr + " dB against StableDiffusionXLPipeline's image from the F16 file");
+		assertEquals("tiny-sdxl", Infotext.parse(PngInfo.read(png).get(Infotext.CHUNK)).settings().get("Model"));
+	}
+
+	@Test
+	void anSd2VPredictionCheckpointWithItsSidecarConfigGivesDiffusersImage() throws IOException {
+		Path sd2 = FormulaWeights.write(FormulaWeights.SD2_REFERENCE, "F16", root.resolve("tiny-sd2-v.safetensors"));
+		Files.writeString(root.resolve("tiny-sd2-v.yaml"), "model:\n  params:\n    parameterization: \"v\"\n");
+		GenerateRun run = generate(sd2, "1234");
+		assertEquals(0, run.code(), run.err());
+		double psnr = Psnr.of(Images.read(FIXTURE.resolveSibling("engine-sd2").resolve("pipeline-v.png"), 1 << 24),
+				Images.read(Path.of(run.out().strip()), 1 << 24));
+		assertTrue(psnr >= 35, "PSNR " + psnr + " dB against diffusers' v-prediction image from the F16 file");
 	}
 }

@@ -17,6 +17,18 @@ public final class FormulaWeights {
 	/** The reduced SD 1.x of the engine's reference outputs: the script's configuration. */
 	public static final LdmLayout.Spec SD1_REFERENCE = new LdmLayout.Spec(LdmLayout.Kind.SD1, 4, 32, new int[] { 1, 2, 2 }, 2, new int[] { 1, 1, 0 }, 1,
 			new int[] { 128 }, new int[] { 2 }, 49408, 77, 32, new int[] { 1, 2, 2, 2 }, 1, 4, true);
+	/**
+	 * The reduced SD 2.x of the reference outputs: 64-wide heads (one and two), linear projections, an OpenCLIP text
+	 * encoder of three layers, of which SD 2.x runs all but the last.
+	 */
+	public static final LdmLayout.Spec SD2_REFERENCE = new LdmLayout.Spec(LdmLayout.Kind.SD2, 4, 64, new int[] { 1, 2, 2 }, 2, new int[] { 1, 1, 0 }, 1,
+			new int[] { 128 }, new int[] { 3 }, 49408, 77, 32, new int[] { 1, 2, 2, 2 }, 1, 4, true);
+	/**
+	 * The reduced SDXL of the reference outputs: SDXL base's shape (no attention at the first level, deeper transformers
+	 * further down and in the middle), CLIP of two layers and OpenCLIP of three beside each other.
+	 */
+	public static final LdmLayout.Spec SDXL_REFERENCE = new LdmLayout.Spec(LdmLayout.Kind.SDXL, 4, 64, new int[] { 1, 2, 2 }, 2, new int[] { 0, 1, 2 }, 2,
+			new int[] { 64, 128 }, new int[] { 2, 3 }, 49408, 77, 32, new int[] { 1, 2, 2, 2 }, 1, 4, true);
 
 	private FormulaWeights() {
 	}
@@ -29,7 +41,8 @@ public final class FormulaWeights {
 		}
 		boolean vector = shape.length == 1;
 		boolean normScale = vector && key.endsWith(".weight");
-		double scale = vector ? 0 : Math.sqrt(3.0 / (n / shape[0]));
+		// fan-in: every dimension but the first; a scalar (open_clip's logit_scale) counts as one
+		double scale = vector ? 0 : Math.sqrt(3.0 / (shape.length == 0 ? 1 : n / shape[0]));
 		int seed = fnv1a(key);
 		float[] out = new float[(int) n];
 		for (int i = 0; i < n; i++) {

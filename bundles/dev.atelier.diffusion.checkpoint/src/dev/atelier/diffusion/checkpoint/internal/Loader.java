@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.google.gson.JsonElement;
@@ -85,8 +87,40 @@ public final class Loader {
 			m.weights.putAll(v.weights);
 		}
 		String format = file instanceof SafetensorsFile ? "safetensors" : "ckpt";
-		Detector.Result r = Detector.detect(model, m.weights, m.textLayouts, Optional.empty(), m.ignored.contains("v_pred"));
+		Detector.Result r = Detector.detect(model, m.weights, m.textLayouts, sidecarPrediction(model), m.ignored.contains("v_pred"));
 		return build(model, format, r, m, vaeSource, opened);
+	}
+
+	/** ldm's {@code parameterization: "v"} (its default is "eps"), as a config's line reads. */
+	private static final Pattern PARAMETERIZATION = Pattern.compile("^\\s*parameterization:\\s*[\"']?(\\w+)[\"']?\\s*(#.*)?$", Pattern.MULTILINE);
+
+	/**
+	 * The prediction a single file's sidecar config names, as AUTOMATIC1111 reads it: {@code NAME.yaml} beside
+	 * {@code NAME.safetensors}, an ldm config whose {@code parameterization: "v"} marks a v-prediction model (SD 2.x 768-v)
+	 * and whose absence means ε. Without a sidecar, the detector's rule decides.
+	 */
+	static Optional<Prediction> sidecarPrediction(Path model) throws CheckpointException {
+		String name = model.getFileName().toString();
+		int dot = name.lastIndexOf('.');
+		Path yaml = model.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".yaml");
+		if (!Files.isRegularFile(yaml)) {
+			return Optional.empty();
+		}
+		String text;
+		try {
+			text = Files.readString(yaml);
+		} catch (IOException e) {
+			throw new CheckpointException(yaml, "cannot read the checkpoint's config: " + e.getMessage(), e);
+		}
+		Matcher m = PARAMETERIZATION.matcher(text);
+		if (!m.find()) {
+			return Optional.of(Prediction.EPSILON);
+		}
+		return switch (m.group(1)) {
+		case "v" -> Optional.of(Prediction.V_PREDICTION);
+		case "eps" -> Optional.of(Prediction.EPSILON);
+		default -> throw new CheckpointException(yaml, "parameterization '" + m.group(1) + "' is neither \"eps\" nor \"v\"");
+		};
 	}
 
 	private static Checkpoint folder(Path dir, Path vaeFile, List<AutoCloseable> opened) throws IOException {

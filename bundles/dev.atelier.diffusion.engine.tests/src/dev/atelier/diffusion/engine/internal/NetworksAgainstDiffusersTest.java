@@ -11,6 +11,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
@@ -27,46 +31,69 @@ import dev.atelier.compute.Compute;
 import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
+import dev.atelier.diffusion.engine.SizeConditioning;
+import dev.atelier.diffusion.engine.TextConditioning;
 import dev.atelier.device.ComputeContext;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.VramLease;
 import dev.atelier.testing.Services;
 import dev.atelier.testing.checkpoints.FormulaWeights;
+import dev.atelier.testing.checkpoints.LdmLayout;
 
 /**
  * The engine's networks on the CPU backend against diffusers' modules (reference/, made by
- * releng/diffusion/make_engine_reference.py) for the reduced SD 1.x checkpoint that FormulaWeights writes, from an F32 and
- * an F16 file. Errors are compared with the reference's spread: the largest difference over the standard deviation.
+ * releng/diffusion/make_engine_reference.py) for the reduced SD 1.x, SD 2.x and SDXL checkpoints that FormulaWeights
+ * writes, each from an F32 and an F16 file. Errors are compared with the reference's spread: the largest difference over
+ * the standard deviation.
  */
 class NetworksAgainstDiffusersTest {
 
 	/** Tests run in the test bundle's folder. */
-	private static final Path REFERENCE = Path.of("reference").toAbsolutePath();
+	private static final Path REFERENCES = Path.of("reference").toAbsolutePath();
 
 	enum Stored {
 		F32, F16
 	}
 
+	/** The reduced checkpoints and where their reference outputs are. */
+	enum Model {
+		SD1(FormulaWeights.SD1_REFERENCE, REFERENCES), SD2(FormulaWeights.SD2_REFERENCE, REFERENCES.resolve("sd2")),
+		SDXL(FormulaWeights.SDXL_REFERENCE, REFERENCES.resolve("sdxl"));
+
+		final LdmLayout.Spec spec;
+		final Path reference;
+
+		Model(LdmLayout.Spec spec, Path reference) {
+			this.spec = spec;
+			this.reference = reference;
+		}
+	}
+
+	private record Key(Model model, Stored stored) {
+	}
+
 	private static VramLease lease;
 	private static ComputeContext context;
 	private static Compute compute;
-	private static final Map<Stored, Checkpoint> checkpoints = new EnumMap<>(Stored.class);
-	private static final Map<Stored, DiffusionNetworks> networks = new EnumMap<>(Stored.class);
-	private static JsonObject reference;
+	private static final Map<Key, Checkpoint> checkpoints = new HashMap<>();
+	private static final Map<Key, DiffusionNetworks> networks = new HashMap<>();
+	private static final Map<Model, JsonObject> references = new EnumMap<>(Model.class);
 
 	@BeforeAll
 	static void writeTheCheckpointsAndOpenTheEngine(@TempDir Path dir) throws Exception {
-		reference = JsonParser.parseString(Files.readString(REFERENCE.resolve("reference.json"))).getAsJsonObject();
 		DeviceService devices = Services.await(Engine.class, DeviceService.class);
 		lease = devices.acquire("cpu", LeaseRequest.of("engine test", 1L << 30));
 		context = devices.openContext(lease);
 		compute = Services.await(Engine.class, ComputeRuntime.class).open(context, 2);
-		for (Stored s : Stored.values()) {
-			Path file = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, s.name(), dir.resolve("tiny-sd1-" + s + ".safetensors"));
-			Checkpoint c = Checkpoint.open(file, null);
-			checkpoints.put(s, c);
-			networks.put(s, DiffusionNetworks.open(c, compute));
+		for (Model m : Model.values()) {
+			references.put(m, JsonParser.parseString(Files.readString(m.reference.resolve("reference.json"))).getAsJsonObject());
+			for (Stored s : Stored.values()) {
+				Path file = FormulaWeights.write(m.spec, s.name(), dir.resolve("tiny-" + m + "-" + s + ".safetensors"));
+				Checkpoint c = Checkpoint.open(file, null);
+				checkpoints.put(new Key(m, s), c);
+				networks.put(new Key(m, s), DiffusionNetworks.open(c, compute));
+			}
 		}
 	}
 
@@ -79,15 +106,18 @@ class NetworksAgainstDiffusersTest {
 		lease.close();
 	}
 
-	static float[] floats(String name) throws IOException {
-		ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(REFERENCE.resolve(name))).order(ByteOrder.LITTLE_ENDIAN);
+	static float[] floats(Model m, String name) throws IOException {
+		ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(m.reference.resolve(name))).order(ByteOrder.LITTLE_ENDIAN);
 		float[] out = new float[b.remaining() / 4];
 		b.asFloatBuffer().get(out);
 		return out;
 	}
 
-	static int[] ids() {
-		return reference.getAsJsonArray("input_ids").asList().stream().mapToInt(e -> e.getAsInt()).toArray();
+	/** The prompt's ids, one sequence per text encoder (SD 1.x's reference has the one). */
+	static int[][] ids(Model m) {
+		JsonArray ids = references.get(m).getAsJsonArray("input_ids");
+		List<JsonArray> sequences = ids.get(0).isJsonArray() ? ids.asList().stream().map(JsonElement::getAsJsonArray).toList() : List.of(ids);
+		return sequences.stream().map(a -> a.asList().stream().mapToInt(JsonElement::getAsInt).toArray()).toArray(int[][]::new);
 	}
 
 	/** The largest absolute difference over the reference's standard deviation; fails unless within {@code bound}. */
@@ -114,52 +144,92 @@ class NetworksAgainstDiffusersTest {
 		return s == Stored.F32 ? 1e-4 : 2e-2;
 	}
 
-	@ParameterizedTest
-	@CsvSource({ "F32", "F16" })
-	void textEncoderHiddenStatesEqualTransformersClip(Stored s) throws IOException {
-		assertClose(floats("text_hidden.f32"), networks.get(s).encodeText(ids()), bound(s), "text encoder (" + s + ")");
+	private static DiffusionNetworks networks(Model m, Stored s) {
+		return networks.get(new Key(m, s));
+	}
+
+	/** The reference's conditioning: its text states and (SDXL) pooled embedding, as diffusers computed them. */
+	private static TextConditioning text(Model m) throws IOException {
+		return new TextConditioning(floats(m, "text_hidden.f32"), m == Model.SDXL ? floats(m, "text_pooled.f32") : new float[0]);
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "F32", "F16" })
-	void unetPredictionEqualsDiffusersUNet2DConditionModel(Stored s) throws IOException {
-		int[] latent = latentShape();
-		float[] got = networks.get(s).predict(floats("unet_sample.f32"), latent[1], latent[2], reference.get("unet_timestep").getAsFloat(),
-				floats("text_hidden.f32"));
-		assertClose(floats("unet_out.f32"), got, bound(s), "UNet (" + s + ")");
+	@CsvSource({ "SD1, F32", "SD1, F16", "SD2, F32", "SD2, F16", "SDXL, F32", "SDXL, F16" })
+	void textEncoderStatesEqualTransformersClip(Model m, Stored s) throws IOException {
+		TextConditioning got = networks(m, s).encodeText(ids(m));
+		assertClose(floats(m, "text_hidden.f32"), got.context(), bound(s), m + " text encoder (" + s + ")");
+		if (m == Model.SDXL) {
+			assertClose(floats(m, "text_pooled.f32"), got.pooled(), bound(s), m + " pooled text embedding (" + s + ")");
+		} else {
+			assertEquals(0, got.pooled().length, m + " has no pooled text embedding");
+		}
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "F32", "F16" })
-	void vaeDecodeEqualsDiffusersAutoencoderKL(Stored s) throws IOException {
-		int[] latent = latentShape();
-		float[] got = networks.get(s).decode(floats("vae_latent.f32"), latent[1], latent[2]);
-		assertClose(floats("vae_image.f32"), got, bound(s), "VAE decoder (" + s + ")");
+	@CsvSource({ "SD1, F32", "SD1, F16", "SD2, F32", "SD2, F16", "SDXL, F32", "SDXL, F16" })
+	void unetPredictionEqualsDiffusersUNet2DConditionModel(Model m, Stored s) throws IOException {
+		int[] latent = latentShape(m);
+		JsonObject reference = references.get(m);
+		SizeConditioning sizes = null;
+		if (reference.has("time_ids")) {
+			int[] t = reference.getAsJsonArray("time_ids").asList().stream().mapToInt(JsonElement::getAsInt).toArray();
+			sizes = new SizeConditioning(t[0], t[1], t[2], t[3], t[4], t[5]);
+		}
+		float[] got = networks(m, s).predict(floats(m, "unet_sample.f32"), latent[1], latent[2], reference.get("unet_timestep").getAsFloat(), text(m), sizes);
+		assertClose(floats(m, "unet_out.f32"), got, bound(s), m + " UNet (" + s + ")");
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "SD1, F32", "SD1, F16", "SD2, F32", "SD2, F16", "SDXL, F32", "SDXL, F16" })
+	void vaeDecodeEqualsDiffusersAutoencoderKL(Model m, Stored s) throws IOException {
+		// the three files' VAEs have the same keys, so the same formula weights: SD 1.x's reference is each one's
+		int[] latent = latentShape(Model.SD1);
+		float[] got = networks(m, s).decode(floats(Model.SD1, "vae_latent.f32"), latent[1], latent[2]);
+		assertClose(floats(Model.SD1, "vae_image.f32"), got, bound(s), m + " VAE decoder (" + s + ")");
 	}
 
 	@ParameterizedTest
 	@CsvSource({ "F32", "F16" })
 	void vaeEncoderMomentsEqualDiffusersAutoencoderKL(Stored s) throws IOException {
-		int[] image = reference.getAsJsonArray("image").asList().stream().mapToInt(e -> e.getAsInt()).toArray();
-		float[] got = networks.get(s).encodeImage(floats("vae_encoder_image.f32"), image[1], image[2]);
-		assertClose(floats("vae_moments.f32"), got, bound(s), "VAE encoder (" + s + ")");
+		int[] image = references.get(Model.SD1).getAsJsonArray("image").asList().stream().mapToInt(e -> e.getAsInt()).toArray();
+		float[] got = networks(Model.SD1, s).encodeImage(floats(Model.SD1, "vae_encoder_image.f32"), image[1], image[2]);
+		assertClose(floats(Model.SD1, "vae_moments.f32"), got, bound(s), "VAE encoder (" + s + ")");
 	}
 
-	private static int[] latentShape() {
-		return reference.getAsJsonArray("latent").asList().stream().mapToInt(e -> e.getAsInt()).toArray();
+	private static int[] latentShape(Model m) {
+		return references.get(m).getAsJsonArray("latent").asList().stream().mapToInt(e -> e.getAsInt()).toArray();
 	}
 
 	@Test
 	void theEngineTakesTheCheckpointsSizesFromItsConfiguration() {
-		DiffusionNetworks n = networks.get(Stored.F32);
-		assertArrayEquals(new int[] { 77, 128, 4, 8 }, new int[] { n.textLength(), n.contextWidth(), n.latentChannels(), n.vaeScale() });
+		DiffusionNetworks n = networks(Model.SD1, Stored.F32);
+		assertArrayEquals(new int[] { 77, 1, 128, 0, 4, 8 },
+				new int[] { n.textLength(), n.textEncoders(), n.contextWidth(), n.pooledWidth(), n.latentChannels(), n.vaeScale() });
+		DiffusionNetworks xl = networks(Model.SDXL, Stored.F32);
+		assertArrayEquals(new int[] { 77, 2, 64 + 128, 128 }, new int[] { xl.textLength(), xl.textEncoders(), xl.contextWidth(), xl.pooledWidth() });
+	}
+
+	@Test
+	void openClipEncodersPadWithTheirTokenizersExclamationMark() {
+		assertEquals(List.of("<|endoftext|>"), List.of(networks(Model.SD1, Stored.F32).padToken(0)));
+		assertEquals(List.of("!"), List.of(networks(Model.SD2, Stored.F32).padToken(0)));
+		DiffusionNetworks xl = networks(Model.SDXL, Stored.F32);
+		assertEquals(List.of("<|endoftext|>", "!"), List.of(xl.padToken(0), xl.padToken(1)));
+	}
+
+	@Test
+	void anSdxlPredictionWithoutSizeConditioningIsRefused() throws IOException {
+		DiffusionNetworks xl = networks(Model.SDXL, Stored.F32);
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+				() -> xl.predict(new float[4 * 8 * 8], 8, 8, 1, text(Model.SDXL), null));
+		assertEquals("this UNet (SDXL) needs the size conditioning", e.getMessage());
 	}
 
 	@Test
 	void aLatentWhoseSidesDoNotHalveAtEveryLevelIsRefusedBeforeItRuns() {
-		DiffusionNetworks n = networks.get(Stored.F32);
+		DiffusionNetworks n = networks(Model.SD1, Stored.F32);
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-				() -> n.predict(new float[4 * 6 * 6], 6, 6, 1, new float[77 * 128]));
+				() -> n.predict(new float[4 * 6 * 6], 6, 6, 1, new TextConditioning(new float[77 * 128], new float[0]), null));
 		assertEquals("this UNet halves the latent 2 times; 6×6 is not a multiple of 4", e.getMessage());
 	}
 }

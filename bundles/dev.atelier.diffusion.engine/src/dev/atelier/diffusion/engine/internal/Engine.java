@@ -1,28 +1,41 @@
 package dev.atelier.diffusion.engine.internal;
 
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 import dev.atelier.compute.Compute;
+import dev.atelier.compute.Compute.Activation;
 import dev.atelier.compute.Tensor;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
-import dev.atelier.diffusion.checkpoint.Family;
 import dev.atelier.diffusion.checkpoint.TextEncoderConfig;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
+import dev.atelier.diffusion.engine.SizeConditioning;
+import dev.atelier.diffusion.engine.TextConditioning;
 
-/** {@link DiffusionNetworks} over the three networks, converting between PyTorch's channel planes and pixel rows. */
+/**
+ * {@link DiffusionNetworks} over the networks, converting between PyTorch's channel planes and pixel rows. Each family's
+ * text encoders are configured here, as diffusers' pipelines use them.
+ */
 public final class Engine implements DiffusionNetworks {
 
 	private static final String TEXT_ENCODER = "text_encoder.";
+	private static final String TEXT_ENCODER_2 = "text_encoder_2.";
+	private static final String END_TOKEN = "<|endoftext|>";
+	/** What OpenCLIP's tokenizer configurations (SD 2.x's, SDXL's tokenizer_2) pad with. */
+	private static final String OPEN_CLIP_PAD = "!";
+	private static final String FOLDER = "diffusers folder";
 
 	private final Layers layers;
-	private final TextEncoder text;
+	private final List<TextEncoder> encoders;
+	private final List<String> pads;
 	private final UNet unet;
 	private final Vae vae;
 	private final int latentChannels;
 
-	private Engine(Layers layers, TextEncoder text, UNet unet, Vae vae, int latentChannels) {
+	private Engine(Layers layers, List<TextEncoder> encoders, List<String> pads, UNet unet, Vae vae, int latentChannels) {
 		this.layers = layers;
-		this.text = text;
+		this.encoders = encoders;
+		this.pads = pads;
 		this.unet = unet;
 		this.vae = vae;
 		this.latentChannels = latentChannels;
@@ -30,9 +43,9 @@ public final class Engine implements DiffusionNetworks {
 
 	/** Why the checkpoint cannot run here yet, or null. */
 	public static String refusal(Checkpoint checkpoint) {
-		if (checkpoint.family() != Family.SD1 || checkpoint.inpainting()) {
-			return checkpoint.source() + ": " + checkpoint.family().displayName() + (checkpoint.inpainting() ? " inpainting" : "")
-					+ " checkpoints do not run on the native engine yet (SD 1.x does)";
+		if (checkpoint.inpainting()) {
+			return checkpoint.source() + ": " + checkpoint.family().displayName()
+					+ " inpainting checkpoints (a 9-channel UNet) do not run on the native engine yet (SD 1.x, SD 2.x and SDXL base do)";
 		}
 		return null;
 	}
@@ -42,24 +55,66 @@ public final class Engine implements DiffusionNetworks {
 		if (refusal != null) {
 			throw new UnsupportedOperationException(refusal);
 		}
-		Map<String, TextEncoderConfig> encoders = checkpoint.textEncoders();
-		TextEncoderConfig clip = encoders.get(TEXT_ENCODER);
-		if (clip == null) {
-			throw new IllegalArgumentException(checkpoint.source() + ": no text encoder (" + TEXT_ENCODER + ") in the checkpoint");
-		}
 		Layers layers = new Layers(compute, checkpoint);
-		return new Engine(layers, new TextEncoder(layers, clip, TEXT_ENCODER), new UNet(layers, checkpoint.unet(), checkpoint.family()),
+		TextEncoderConfig first = encoder(checkpoint, TEXT_ENCODER);
+		List<TextEncoder> encoders = new ArrayList<>();
+		List<String> pads = new ArrayList<>();
+		switch (checkpoint.family()) {
+		case SD1 -> {
+			encoders.add(new TextEncoder(layers, first, TEXT_ENCODER, Activation.QUICK_GELU, first.layers(), true, false));
+			pads.add(END_TOKEN);
+		}
+		case SD2 -> {
+			// the penultimate layer, final-normed: diffusers' converter drops a single file's last resblock, a folder's
+			// text encoder was saved without it
+			int run = FOLDER.equals(checkpoint.format()) ? first.layers() : first.layers() - 1;
+			encoders.add(new TextEncoder(layers, first, TEXT_ENCODER, Activation.GELU, Math.max(run, 1), true, false));
+			pads.add(OPEN_CLIP_PAD);
+		}
+		case SDXL -> {
+			// StableDiffusionXLPipeline: hidden_states[-2] of each, not normed; the second's pooled output projected
+			TextEncoderConfig second = encoder(checkpoint, TEXT_ENCODER_2);
+			encoders.add(new TextEncoder(layers, first, TEXT_ENCODER, Activation.QUICK_GELU, Math.max(first.layers() - 1, 1), false, false));
+			encoders.add(new TextEncoder(layers, second, TEXT_ENCODER_2, Activation.GELU, Math.max(second.layers() - 1, 1), false, true));
+			pads.add(END_TOKEN);
+			pads.add(OPEN_CLIP_PAD);
+		}
+		}
+		return new Engine(layers, List.copyOf(encoders), List.copyOf(pads), new UNet(layers, checkpoint.unet(), checkpoint.family()),
 				new Vae(layers, checkpoint.vae()), checkpoint.vae().latentChannels());
+	}
+
+	private static TextEncoderConfig encoder(Checkpoint checkpoint, String prefix) {
+		TextEncoderConfig c = checkpoint.textEncoders().get(prefix);
+		if (c == null) {
+			throw new IllegalArgumentException(checkpoint.source() + ": no text encoder (" + prefix + ") in the checkpoint");
+		}
+		return c;
 	}
 
 	@Override
 	public int textLength() {
-		return text.positions();
+		return encoders.get(0).positions();
+	}
+
+	@Override
+	public int textEncoders() {
+		return encoders.size();
+	}
+
+	@Override
+	public String padToken(int encoder) {
+		return pads.get(encoder);
 	}
 
 	@Override
 	public int contextWidth() {
-		return text.width();
+		return encoders.stream().mapToInt(TextEncoder::width).sum();
+	}
+
+	@Override
+	public int pooledWidth() {
+		return encoders.stream().mapToInt(TextEncoder::pooledWidth).sum();
 	}
 
 	@Override
@@ -73,20 +128,54 @@ public final class Engine implements DiffusionNetworks {
 	}
 
 	@Override
-	public float[] encodeText(int[] ids) {
-		try (Tensor hidden = text.encode(ids)) {
-			return Layers.read(hidden);
+	public TextConditioning encodeText(int[]... ids) {
+		if (ids.length != encoders.size()) {
+			throw new IllegalArgumentException("this model has " + encoders.size() + " text encoder(s); " + ids.length + " token sequences were given");
 		}
+		int n = textLength();
+		int width = contextWidth();
+		float[] context = new float[n * width];
+		float[] pooled = new float[pooledWidth()];
+		int column = 0;
+		int pooledAt = 0;
+		for (int e = 0; e < ids.length; e++) {
+			TextEncoder encoder = encoders.get(e);
+			try (TextEncoder.Encoded out = encoder.encode(ids[e])) {
+				float[] states = Layers.read(out.states());
+				int w = encoder.width();
+				// side by side along the width, as torch.cat(…, dim=-1)
+				for (int t = 0; t < n; t++) {
+					System.arraycopy(states, t * w, context, t * width + column, w);
+				}
+				column += w;
+				if (out.pooled() != null) {
+					float[] p = Layers.read(out.pooled());
+					System.arraycopy(p, 0, pooled, pooledAt, p.length);
+					pooledAt += p.length;
+				}
+			}
+		}
+		return new TextConditioning(context, pooled);
 	}
 
 	@Override
-	public float[] predict(float[] latent, int height, int width, float timestep, float[] context) {
+	public float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes) {
 		int channels = check("latent", latent, latentChannels, height, width);
-		if (context.length != text.positions() * text.width()) {
-			throw new IllegalArgumentException("the context has " + context.length + " values, not " + text.positions() + " tokens × " + text.width());
+		int n = textLength();
+		int contextWidth = contextWidth();
+		float[] context = text.context();
+		if (context.length != n * contextWidth) {
+			throw new IllegalArgumentException("the context has " + context.length + " values, not " + n + " tokens × " + contextWidth);
 		}
-		try (Tensor x = layers.upload(transpose(latent, channels, height * width), height * width, channels);
-				Tensor c = layers.upload(context, text.positions(), text.width()); Tensor out = unet.predict(x, height, width, timestep, c)) {
+		float[] pooled = text.pooled();
+		if (pooled.length != pooledWidth()) {
+			throw new IllegalArgumentException("the pooled text embedding has " + pooled.length + " values, not " + pooledWidth());
+		}
+		if (unet.takesSizes() && sizes == null) {
+			throw new IllegalArgumentException("this UNet (SDXL) needs the size conditioning");
+		}
+		try (Tensor x = layers.upload(transpose(latent, channels, height * width), height * width, channels); Tensor c = layers.upload(context, n, contextWidth);
+				Tensor out = unet.predict(x, height, width, timestep, c, unet.takesSizes() ? unet.additionInput(pooled, sizes.timeIds()) : null)) {
 			return transpose(Layers.read(out), height * width, out.cols());
 		}
 	}

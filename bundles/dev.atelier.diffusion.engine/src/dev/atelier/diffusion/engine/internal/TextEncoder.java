@@ -8,23 +8,54 @@ import dev.atelier.compute.TensorType;
 import dev.atelier.diffusion.checkpoint.TextEncoderConfig;
 
 /**
- * CLIP's text transformer as SD 1.x uses it (transformers' CLIPTextModel, ViT-L form): token plus position
- * embeddings, pre-norm layers of causal self-attention (64-wide heads) and a quick-GELU MLP, the final LayerNorm; its
- * last hidden states are the UNet's context.
+ * A CLIP text transformer (transformers' CLIPTextModel; OpenCLIP's text towers are mapped onto its names): token plus
+ * position embeddings, pre-norm layers of causal self-attention (64-wide heads) and an MLP, the final LayerNorm. Which
+ * states condition the UNet is each family's choice, so it is configured: how many layers run before the states are
+ * taken, whether the final LayerNorm follows, and whether the pooled output (the final-normed state at the end token,
+ * projected by {@code text_projection}) is made as well.
  */
 final class TextEncoder {
 
 	private static final float EPS = 1e-5f;
 
+	/** The states after {@code layers} layers (positions × width) and the pooled projection (1 × projection), or null. */
+	record Encoded(Tensor states, Tensor pooled) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			states.close();
+			if (pooled != null) {
+				pooled.close();
+			}
+		}
+	}
+
 	private final Layers layers;
 	private final TextEncoderConfig config;
 	private final String prefix;
+	private final Activation activation;
+	private final int statesAfter;
+	private final boolean normStates;
+	private final boolean pool;
 
-	/** {@code prefix}: the encoder's weights' name prefix, {@code text_encoder.}. */
-	TextEncoder(Layers layers, TextEncoderConfig config, String prefix) {
+	/**
+	 * @param prefix      the encoder's weights' name prefix, {@code text_encoder.} or {@code text_encoder_2.}
+	 * @param activation  the MLP's: QUICK_GELU for OpenAI's CLIP ViT-L, GELU for the OpenCLIP towers
+	 * @param statesAfter how many layers run before the states are taken (1 … layers)
+	 * @param normStates  whether the final LayerNorm is applied to those states
+	 * @param pool        whether to make the pooled, projected output too (needs {@code text_projection})
+	 */
+	TextEncoder(Layers layers, TextEncoderConfig config, String prefix, Activation activation, int statesAfter, boolean normStates, boolean pool) {
+		if (statesAfter < 1 || statesAfter > config.layers()) {
+			throw new IllegalArgumentException(prefix + ": states after " + statesAfter + " of " + config.layers() + " layers");
+		}
 		this.layers = layers;
 		this.config = config;
-		this.prefix = prefix + "text_model.";
+		this.prefix = prefix;
+		this.activation = activation;
+		this.statesAfter = statesAfter;
+		this.normStates = normStates;
+		this.pool = pool;
 	}
 
 	int positions() {
@@ -35,37 +66,73 @@ final class TextEncoder {
 		return config.width();
 	}
 
-	/** The last hidden states (positions × width) of {@code ids}, as many as the encoder has positions. */
-	Tensor encode(int[] ids) {
+	/** The pooled output's width, 0 when this encoder makes none. */
+	int pooledWidth() {
+		return pool ? config.projectionDim() : 0;
+	}
+
+	/** The configured states of {@code ids} (as many as the encoder has positions) and, where configured, the pooled output. */
+	Encoded encode(int[] ids) {
 		if (ids.length != config.positions()) {
 			throw new IllegalArgumentException("the text encoder takes " + config.positions() + " token ids, not " + ids.length);
 		}
 		int[] positions = new int[ids.length];
+		int end = 0;
 		for (int i = 0; i < ids.length; i++) {
 			if (ids[i] < 0 || ids[i] >= config.vocab()) {
 				throw new IllegalArgumentException("token id " + ids[i] + " is outside the text encoder's vocabulary of " + config.vocab());
 			}
 			positions[i] = i;
+			// transformers pools OpenCLIP's towers (eos_token_id 2 in their configs) at the first largest id: the end token
+			if (ids[i] > ids[end]) {
+				end = i;
+			}
 		}
+		String model = prefix + "text_model.";
 		int n = ids.length;
 		int d = config.width();
 		Tensor x = layers.allocate(n, d);
 		try (Tensor idTensor = ints(ids); Tensor positionIds = ints(positions); Tensor position = layers.allocate(n, d)) {
-			layers.compute().getRows(layers.weight(prefix + "embeddings.token_embedding.weight"), idTensor, x);
-			layers.compute().getRows(layers.weight(prefix + "embeddings.position_embedding.weight"), positionIds, position);
+			layers.compute().getRows(layers.weight(model + "embeddings.token_embedding.weight"), idTensor, x);
+			layers.compute().getRows(layers.weight(model + "embeddings.position_embedding.weight"), positionIds, position);
 			layers.compute().add(x, position, x);
 		}
-		for (int l = 0; l < config.layers(); l++) {
-			String layer = prefix + "encoder.layers." + l + ".";
-			try (Tensor h = layers.layerNorm(layer + "layer_norm1", x, EPS)) {
-				layers.addInto(x, selfAttention(layer + "self_attn", h));
+		int run = pool ? config.layers() : statesAfter;
+		Tensor states = null;
+		try {
+			for (int l = 0; l < run; l++) {
+				layer(model + "encoder.layers." + l + ".", x);
+				if (l + 1 == statesAfter) {
+					states = normStates ? layers.layerNorm(model + "final_layer_norm", x, EPS) : copy(x);
+				}
 			}
-			try (Tensor h = layers.layerNorm(layer + "layer_norm2", x, EPS); Tensor up = layers.linear(layer + "mlp.fc1", h)) {
-				layers.activate(Activation.QUICK_GELU, up);
-				layers.addInto(x, layers.linear(layer + "mlp.fc2", up));
+			if (!pool) {
+				return new Encoded(states, null);
 			}
+			try (Tensor normed = layers.layerNorm(model + "final_layer_norm", x, EPS); Tensor at = ints(new int[] { end });
+					Tensor row = layers.allocate(1, d)) {
+				layers.compute().getRows(normed, at, row);
+				return new Encoded(states, layers.linear(prefix + "text_projection", row));
+			}
+		} catch (RuntimeException e) {
+			if (states != null) {
+				states.close();
+			}
+			throw e;
+		} finally {
+			x.close();
 		}
-		return Layers.replace(x, layers.layerNorm(prefix + "final_layer_norm", x, EPS));
+	}
+
+	/** One pre-norm layer on x in place. */
+	private void layer(String layer, Tensor x) {
+		try (Tensor h = layers.layerNorm(layer + "layer_norm1", x, EPS)) {
+			layers.addInto(x, selfAttention(layer + "self_attn", h));
+		}
+		try (Tensor h = layers.layerNorm(layer + "layer_norm2", x, EPS); Tensor up = layers.linear(layer + "mlp.fc1", h)) {
+			layers.activate(activation, up);
+			layers.addInto(x, layers.linear(layer + "mlp.fc2", up));
+		}
 	}
 
 	/** CLIP's attention: q, k, v and out projections named q_proj … out_proj, causal. */
@@ -75,6 +142,12 @@ final class TextEncoder {
 			layers.compute().multiHeadAttention(q, k, v, config.heads(), true, a);
 			return layers.linear(p + ".out_proj", a);
 		}
+	}
+
+	private Tensor copy(Tensor x) {
+		Tensor c = layers.allocate(x.rows(), x.cols());
+		layers.compute().copy(x, c);
+		return c;
 	}
 
 	private Tensor ints(int[] values) {

@@ -9,8 +9,9 @@ import dev.atelier.diffusion.checkpoint.Family;
 import dev.atelier.diffusion.checkpoint.UNetConfig;
 
 /**
- * diffusers' UNet2DConditionModel as SD 1.x and 2.x configure it: a sinusoidal time embedding through two linear
- * layers; per level resnet blocks (with the time embedding) each followed by a spatial transformer where the level has
+ * diffusers' UNet2DConditionModel as SD 1.x, 2.x and SDXL configure it: a sinusoidal time embedding through two linear
+ * layers (SDXL adds its "text_time" embedding: the pooled text embedding and the size conditioning's sinusoids through
+ * two more); per level resnet blocks (with the time embedding) each followed by a spatial transformer where the level has
  * one, then a stride-2 convolution; the middle block; per level, mirrored, resnet blocks over the skip connection
  * concatenated to the channels, transformers, nearest upsampling and a convolution; GroupNorm+SiLU and the output
  * convolution. Heads follow the family's rule.
@@ -31,18 +32,52 @@ final class UNet {
 		this.family = family;
 	}
 
+	/** Whether the UNet takes SDXL's pooled text embedding and size conditioning (its adm input). */
+	boolean takesSizes() {
+		return config.admInChannels() > 0;
+	}
+
+	/**
+	 * SDXL's add_embedding input (1 × adm channels): the pooled text embedding, then each of the six time ids as a
+	 * sinusoid as wide as the rest divides, side by side (diffusers' add_time_proj, flattened).
+	 */
+	Tensor additionInput(float[] pooled, float[] timeIds) {
+		int rest = config.admInChannels() - pooled.length;
+		if (rest <= 0 || rest % timeIds.length != 0 || rest / timeIds.length % 2 != 0) {
+			throw new IllegalArgumentException("the UNet's adm input of " + config.admInChannels() + " does not take a pooled embedding of " + pooled.length
+					+ " and " + timeIds.length + " size values");
+		}
+		float[] sinusoids;
+		try (Tensor ids = layers.upload(timeIds, 1, timeIds.length); Tensor out = layers.allocate(timeIds.length, rest / timeIds.length)) {
+			layers.compute().timestepEmbedding(ids, out);
+			sinusoids = Layers.read(out);
+		}
+		float[] adm = new float[config.admInChannels()];
+		System.arraycopy(pooled, 0, adm, 0, pooled.length);
+		System.arraycopy(sinusoids, 0, adm, pooled.length, sinusoids.length);
+		return layers.upload(adm, 1, adm.length);
+	}
+
 	/**
 	 * The prediction (noise or v) for {@code sample} (height·width × in channels) at {@code timestep}, with
-	 * {@code context} (tokens × context width) for cross-attention.
+	 * {@code context} (tokens × context width) for cross-attention and, for SDXL, {@code addition} from
+	 * {@link #additionInput} (null otherwise), which this frees.
 	 */
-	Tensor predict(Tensor sample, int height, int width, float timestep, Tensor context) {
+	Tensor predict(Tensor sample, int height, int width, float timestep, Tensor context, Tensor addition) {
 		int factor = 1 << (config.levels() - 1);
 		if (height % factor != 0 || width % factor != 0) {
 			throw new IllegalArgumentException("this UNet halves the latent " + (config.levels() - 1) + " times; " + width + "×" + height
 					+ " is not a multiple of " + factor);
 		}
 		String p = "unet.";
-		Tensor time = timeEmbedding(timestep);
+		Tensor time;
+		try {
+			time = timeEmbedding(timestep, addition);
+		} finally {
+			if (addition != null) {
+				addition.close();
+			}
+		}
 		try {
 			Tensor x = layers.conv(p + "conv_in", sample, height, width, 3, 1, 1);
 			Deque<Tensor> skips = new ArrayDeque<>();
@@ -104,16 +139,28 @@ final class UNet {
 		return c;
 	}
 
-	/** SiLU(linear_2(SiLU(linear_1(sinusoids(t))))): what every resnet block projects (they all take it through SiLU first). */
-	private Tensor timeEmbedding(float timestep) {
+	/**
+	 * SiLU(time_embedding(sinusoids(t)) + add_embedding(addition)), the second term SDXL's only: what every resnet block
+	 * projects (they all take it through SiLU first).
+	 */
+	private Tensor timeEmbedding(float timestep, Tensor addition) {
+		Tensor emb;
 		try (Tensor t = layers.upload(new float[] { timestep }, 1, 1); Tensor sinusoids = layers.allocate(1, config.modelChannels())) {
 			layers.compute().timestepEmbedding(t, sinusoids);
-			try (Tensor hidden = layers.linear("unet.time_embedding.linear_1", sinusoids)) {
-				layers.activate(Activation.SILU, hidden);
-				Tensor emb = layers.linear("unet.time_embedding.linear_2", hidden);
-				layers.activate(Activation.SILU, emb);
-				return emb;
-			}
+			emb = mlp("unet.time_embedding", sinusoids);
+		}
+		if (addition != null) {
+			layers.addInto(emb, mlp("unet.add_embedding", addition));
+		}
+		layers.activate(Activation.SILU, emb);
+		return emb;
+	}
+
+	/** diffusers' TimestepEmbedding: linear_2(SiLU(linear_1(x))). */
+	private Tensor mlp(String prefix, Tensor x) {
+		try (Tensor hidden = layers.linear(prefix + ".linear_1", x)) {
+			layers.activate(Activation.SILU, hidden);
+			return layers.linear(prefix + ".linear_2", hidden);
 		}
 	}
 

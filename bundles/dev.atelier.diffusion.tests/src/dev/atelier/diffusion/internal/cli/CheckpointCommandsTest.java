@@ -58,12 +58,13 @@ class CheckpointCommandsTest {
 	}
 
 	@Test
-	void generateWithAnSd2CheckpointSaysWhatItIsAndThatTheEngineDoesNotRunItYet() throws IOException {
-		Path file = sd2();
+	void generateWithAnInpaintingCheckpointSaysWhatItIsAndThatTheEngineDoesNotRunItYet() throws IOException {
+		Path file = new SafetensorsWriter().weights(LdmLayout.weights(LdmLayout.TINY_SD2.withInChannels(9)), "F16").write(dir.resolve("tiny-inpaint.safetensors"));
 		assertEquals(1, run(new GenerateCommand(null), "generate", "--model", file.toString(), "--prompt", "a cat"));
 		String text = err.toString(StandardCharsets.UTF_8);
-		assertTrue(text.startsWith(file + ": SD 2.x"), text);
-		assertTrue(text.endsWith("atelier generate: " + file + ": SD 2.x checkpoints do not run on the native engine yet (SD 1.x does)\n"), text);
+		assertTrue(text.startsWith(file + ": SD 2.x inpainting"), text);
+		assertTrue(text.endsWith("atelier generate: " + file + ": SD 2.x inpainting checkpoints (a 9-channel UNet) do not run on the native engine yet "
+				+ "(SD 1.x, SD 2.x and SDXL base do)\n"), text);
 		assertEquals("", out.toString(StandardCharsets.UTF_8));
 	}
 }

@@ -67,18 +67,50 @@ class CheckpointPipelineTest {
 		JsonObject p = JsonParser.parseString(Files.readString(FIXTURE.resolve("pipeline.json"))).getAsJsonObject();
 		Path file = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, dtype, dir.resolve("tiny-sd1-" + dtype + ".safetensors"));
 		// img2img starts from the txt2img reference image, with its own seed
-		GenerationRequest request = new GenerationRequest(p.get("prompt").getAsString(), p.get("negative_prompt").getAsString(),
-				Sampler.parse(p.get("sampler").getAsString()), p.get("steps").getAsInt(), p.get("cfg").getAsDouble(),
-				p.get(img2img ? "img2img_seed" : "seed").getAsLong(), p.get("width").getAsInt(), p.get("height").getAsInt(), 1,
-				img2img ? FIXTURE.resolve("pipeline.png") : null, p.get("strength").getAsDouble());
-		List<GeneratedImage> images;
+		GenerationRequest request = request(p, p.get(img2img ? "img2img_seed" : "seed").getAsLong(), img2img ? FIXTURE.resolve("pipeline.png") : null,
+				p.get("strength").getAsDouble());
+		String what = (img2img ? "img2img" : "txt2img") + " from " + dtype;
+		assertPsnr(FIXTURE.resolve(img2img ? "img2img.png" : "pipeline.png"), generate(file, request), minimumPsnr, what);
+	}
+
+	/**
+	 * SD 2.x, ε and v-prediction (the v file marked by its AUTOMATIC1111 sidecar config, NAME.yaml with
+	 * {@code parameterization: "v"}), and SDXL base (two text encoders, the pooled embedding, size conditioning, zeros
+	 * for the empty negative prompt, "leading" timesteps, its VAE's scaling), each against diffusers' own pipeline with
+	 * its tokenizers (fixture/engine-sd2, engine-sdxl).
+	 */
+	@ParameterizedTest
+	@CsvSource({ "sd2, epsilon, F32, 40", "sd2, epsilon, F16, 35", "sd2, v_prediction, F32, 40", "sd2, v_prediction, F16, 35", "sdxl, epsilon, F32, 40",
+			"sdxl, epsilon, F16, 35" })
+	void sd2AndSdxlTwentyStepEulerImagesEqualDiffusersPipelines(String family, String prediction, String dtype, double minimumPsnr, @TempDir Path dir)
+			throws IOException {
+		Path fixture = FIXTURE.resolveSibling("engine-" + family);
+		JsonObject p = JsonParser.parseString(Files.readString(fixture.resolve("pipeline.json"))).getAsJsonObject();
+		Path file = FormulaWeights.write(family.equals("sd2") ? FormulaWeights.SD2_REFERENCE : FormulaWeights.SDXL_REFERENCE, dtype,
+				dir.resolve("tiny-" + family + "-" + dtype + ".safetensors"));
+		if (prediction.equals("v_prediction")) {
+			Files.writeString(dir.resolve("tiny-" + family + "-" + dtype + ".yaml"), "model:\n  params:\n    parameterization: \"v\"\n");
+		}
+		List<GeneratedImage> images = generate(file, request(p, p.get("seed").getAsLong(), null, 1));
+		String what = family + " " + prediction + " txt2img from " + dtype;
+		assertPsnr(fixture.resolve(p.getAsJsonObject("images").get(prediction).getAsString()), images, minimumPsnr, what);
+	}
+
+	private static GenerationRequest request(JsonObject p, long seed, Path init, double strength) {
+		return new GenerationRequest(p.get("prompt").getAsString(), p.get("negative_prompt").getAsString(), Sampler.parse(p.get("sampler").getAsString()),
+				p.get("steps").getAsInt(), p.get("cfg").getAsDouble(), seed, p.get("width").getAsInt(), p.get("height").getAsInt(), 1, init, strength);
+	}
+
+	private List<GeneratedImage> generate(Path file, GenerationRequest request) throws IOException {
 		try (CheckpointModel model = CheckpointModel.open(file, null, compute, compute, ClipTokenizer.openAi())) {
-			images = new StableDiffusion(model).generate(request, new GenerationListener() {
+			return new StableDiffusion(model).generate(request, new GenerationListener() {
 			}, () -> false);
 		}
+	}
+
+	private static void assertPsnr(Path reference, List<GeneratedImage> images, double minimumPsnr, String what) throws IOException {
 		assertEquals(1, images.size());
-		String what = (img2img ? "img2img" : "txt2img") + " from " + dtype;
-		double psnr = Psnr.of(Images.read(FIXTURE.resolve(img2img ? "img2img.png" : "pipeline.png"), 1 << 24), images.get(0).image());
+		double psnr = Psnr.of(Images.read(reference, 1 << 24), images.get(0).image());
 		System.out.printf("checkpoint pipeline, %s: PSNR %.2f dB against diffusers%n", what, psnr);
 		assertTrue(psnr >= minimumPsnr, what + ": PSNR " + psnr + " dB against diffusers' image, under " + minimumPsnr);
 	}

@@ -9,18 +9,24 @@ import java.util.List;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
+import dev.atelier.diffusion.checkpoint.Family;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
+import dev.atelier.diffusion.engine.SizeConditioning;
+import dev.atelier.diffusion.engine.TextConditioning;
 import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
 
 /**
  * A checkpoint file (or diffusers safetensors folder) run by the native engine on the compute runtime: its networks
- * one image at a time, the scheduler configuration its family releases (a folder's own scheduler_config.json), SD's
- * latent scaling.
+ * one image at a time, the scheduler configuration its family releases (a folder's own scheduler_config.json), the
+ * family's latent scaling. A prompt's conditioning row is the text states, then SDXL's pooled embedding; SDXL's size
+ * conditioning is diffusers' default for the image (original and target size the image's, no crop).
  */
 public final class CheckpointModel implements PipelineModel {
 
-	/** SD 1.x's latent scaling (its VAE's scaling_factor). */
+	/** SD 1.x's and 2.x's latent scaling (their VAE's scaling_factor). */
 	private static final double SCALING = 0.18215;
+	/** SDXL's VAE's scaling_factor. */
+	private static final double SDXL_SCALING = 0.13025;
 
 	private final Checkpoint checkpoint;
 	private final DiffusionNetworks networks;
@@ -97,7 +103,13 @@ public final class CheckpointModel implements PipelineModel {
 
 	@Override
 	public double scalingFactor() {
-		return SCALING;
+		return checkpoint.family() == Family.SDXL ? SDXL_SCALING : SCALING;
+	}
+
+	/** SDXL base's release sets diffusers' force_zeros_for_empty_prompt. */
+	@Override
+	public boolean zerosForEmptyNegativePrompt() {
+		return checkpoint.family() == Family.SDXL;
 	}
 
 	@Override
@@ -108,25 +120,40 @@ public final class CheckpointModel implements PipelineModel {
 	@Override
 	public float[] encodeText(int[] ids, int n) {
 		int length = networks.textLength();
-		int one = length * networks.contextWidth();
+		int one = conditioningWidth();
 		float[] out = new float[n * one];
 		for (int i = 0; i < n; i++) {
 			int[] prompt = Arrays.copyOfRange(ids, i * length, (i + 1) * length);
-			System.arraycopy(networks.encodeText(prompt), 0, out, i * one, one);
+			int[][] perEncoder = new int[networks.textEncoders()][];
+			for (int e = 0; e < perEncoder.length; e++) {
+				perEncoder[e] = tokenizer.padded(prompt, networks.padToken(e));
+			}
+			TextConditioning c = networks.encodeText(perEncoder);
+			float[] context = c.context();
+			System.arraycopy(context, 0, out, i * one, context.length);
+			float[] pooled = c.pooled();
+			System.arraycopy(pooled, 0, out, i * one + context.length, pooled.length);
 		}
 		return out;
+	}
+
+	private int conditioningWidth() {
+		return networks.textLength() * networks.contextWidth() + networks.pooledWidth();
 	}
 
 	@Override
 	public float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context) {
 		long start = System.nanoTime();
 		int per = latents.length / batch;
-		int contextPer = context.length / batch;
+		int one = conditioningWidth();
+		int states = networks.textLength() * networks.contextWidth();
+		SizeConditioning sizes = SizeConditioning.of(height * networks.vaeScale(), width * networks.vaeScale());
 		float[] out = new float[latents.length];
 		for (int b = 0; b < batch; b++) {
 			float[] latent = Arrays.copyOfRange(latents, b * per, (b + 1) * per);
-			float[] c = Arrays.copyOfRange(context, b * contextPer, (b + 1) * contextPer);
-			System.arraycopy(networks.predict(latent, height, width, (float) timestep, c), 0, out, b * per, per);
+			TextConditioning c = new TextConditioning(Arrays.copyOfRange(context, b * one, b * one + states),
+					Arrays.copyOfRange(context, b * one + states, (b + 1) * one));
+			System.arraycopy(networks.predict(latent, height, width, (float) timestep, c, sizes), 0, out, b * per, per);
 		}
 		unetNanos += System.nanoTime() - start;
 		return out;

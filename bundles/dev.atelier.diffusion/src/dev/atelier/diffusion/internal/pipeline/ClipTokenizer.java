@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -231,6 +232,29 @@ public final class ClipTokenizer {
 			ids.add(padding);
 		}
 		return ids.stream().mapToInt(Integer::intValue).toArray();
+	}
+
+	/**
+	 * {@code ids} from {@link #encode} padded with {@code padToken} instead: what a tokenizer padding with that token gives
+	 * (OpenCLIP's tokenizers, SD 2.x's and SDXL's second, pad with "!"). The padding is the trailing run of this
+	 * tokenizer's pad id, less the end token that closes the prompt where the two are the same.
+	 */
+	public int[] padded(int[] ids, String padToken) {
+		Integer padding = encoder.get(padToken);
+		if (padding == null) {
+			throw new IllegalArgumentException("the pad token '" + padToken + "' is not in the vocabulary");
+		}
+		int own = encoder.get(pad);
+		int from = ids.length;
+		while (from > 0 && ids[from - 1] == own) {
+			from--;
+		}
+		if (own == end() && from < ids.length) {
+			from++;
+		}
+		int[] out = ids.clone();
+		Arrays.fill(out, from, out.length, padding);
+		return out;
 	}
 
 	/** How many of the prompt's tokens {@link #encode} drops to fit 77 (0 when it fits). */

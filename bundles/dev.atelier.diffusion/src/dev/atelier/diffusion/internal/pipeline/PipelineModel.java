@@ -10,7 +10,7 @@ import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
 /**
  * The networks a {@link StableDiffusion} pipeline runs, and what it needs to know of them: ONNX graphs
  * ({@link DiffusionModel}) or the native engine on a checkpoint file ({@link CheckpointModel}). Arrays are in PyTorch's
- * layouts: latents {@code [batch][channels][height][width]}, text states {@code [n][77][width]}, images
+ * layouts: latents {@code [batch][channels][height][width]}, conditioning rows {@code [n][77·width + extra]}, images
  * {@code [3][height][width]} with values around [−1, 1]. Errors name the file.
  */
 public interface PipelineModel extends AutoCloseable {
@@ -34,8 +34,20 @@ public interface PipelineModel extends AutoCloseable {
 
 	int latentChannels();
 
-	/** The last hidden states of {@code n} prompts' token ids ({@code n × 77}, one prompt after another). */
+	/**
+	 * The conditioning of {@code n} prompts' token ids ({@code n × 77}, one prompt after another), a row of equal width
+	 * per prompt: the text states the UNet attends to ({@code 77 × width}), then whatever else the model conditions on
+	 * (SDXL's pooled text embedding); {@link #predict} takes these rows back, one per latent.
+	 */
 	float[] encodeText(int[] ids, int n) throws IOException;
+
+	/**
+	 * Whether an empty negative prompt conditions with zeros instead of its encoding (SDXL base's
+	 * {@code force_zeros_for_empty_prompt}).
+	 */
+	default boolean zerosForEmptyNegativePrompt() {
+		return false;
+	}
 
 	/** The UNet's output for {@code batch} latents of {@code height × width} at {@code timestep}, with one context per latent. */
 	float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context) throws IOException;

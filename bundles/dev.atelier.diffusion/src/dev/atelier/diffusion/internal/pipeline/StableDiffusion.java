@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -143,7 +144,7 @@ public final class StableDiffusion {
 		}
 	}
 
-	/** Unconditional then conditional hidden states, each repeated for the batch: [2B or B, 77, width]. */
+	/** Unconditional then conditional conditioning rows, each repeated for the batch: [2B or B][row]. */
 	private float[] encodePrompts(GenerationRequest r, GenerationListener listener) throws IOException {
 		ClipTokenizer tokenizer = model.tokenizer();
 		List<String[]> texts = r.guided() ? List.of(new String[] { "prompt", r.prompt() }, new String[] { "negative prompt", r.negativePrompt() })
@@ -162,6 +163,9 @@ public final class StableDiffusion {
 		}
 		float[] hidden = model.encodeText(ids, n);
 		int one = hidden.length / n;
+		if (r.guided() && r.negativePrompt().isEmpty() && model.zerosForEmptyNegativePrompt()) {
+			Arrays.fill(hidden, 0, one, 0f);
+		}
 		float[] context = new float[one * n * r.batch()];
 		for (int p = 0; p < n; p++) {
 			for (int b = 0; b < r.batch(); b++) {
