@@ -81,6 +81,22 @@ class CheckpointTest {
 	}
 
 	@Test
+	void anAutomatic1111SidecarConfigDecidesTheSd2Prediction() throws IOException {
+		Path v = new SafetensorsWriter().weights(LdmLayout.weights(LdmLayout.TINY_SD2), "F32").write(dir.resolve("768-v.safetensors"));
+		Files.writeString(dir.resolve("768-v.yaml"), "model:\n  target: ldm.models.diffusion.ddpm.LatentDiffusion\n  params:\n    parameterization: \"v\"\n");
+		Path eps = new SafetensorsWriter().weights(LdmLayout.weights(LdmLayout.TINY_SD2), "F32").write(dir.resolve("base.safetensors"));
+		Files.writeString(dir.resolve("base.yaml"), "model:\n  params:\n    linear_start: 0.00085\n");
+		try (Checkpoint p = Checkpoint.open(v, null); Checkpoint e = Checkpoint.open(eps, null)) {
+			assertEquals(Prediction.V_PREDICTION, p.prediction(), "parameterization: \"v\"");
+			assertEquals(Prediction.EPSILON, e.prediction(), "ldm's default parameterization is eps");
+		}
+		Path odd = new SafetensorsWriter().weights(LdmLayout.weights(LdmLayout.TINY_SD2), "F32").write(dir.resolve("odd.safetensors"));
+		Path yaml = Files.writeString(dir.resolve("odd.yaml"), "    parameterization: x0\n");
+		CheckpointException x = assertThrows(CheckpointException.class, () -> Checkpoint.open(odd, null));
+		assertEquals(yaml + ": parameterization 'x0' is neither \"eps\" nor \"v\"", x.getMessage());
+	}
+
+	@Test
 	void nineChannelUnetsAreInpaintingAndSd2InpaintingStaysEpsilon() throws IOException {
 		String bias = "model.diffusion_model.output_blocks.3.1.transformer_blocks.0.norm1.bias";
 		Path sd1 = write("sd1-inpaint.safetensors", LdmLayout.TINY_SD1.withInChannels(9), "F16");

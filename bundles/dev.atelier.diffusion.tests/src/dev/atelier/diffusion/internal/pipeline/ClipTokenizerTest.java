@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Assumptions;
@@ -46,6 +47,19 @@ class ClipTokenizerTest {
 			int[] expected = c.getAsJsonArray("input_ids").asList().stream().mapToInt(e -> e.getAsInt()).toArray();
 			assertArrayEquals(expected, clip.encode(c.get("prompt").getAsString()), c.get("prompt").getAsString());
 		}
+	}
+
+	@Test
+	void openClipPaddingReplacesOnlyThePaddingAfterThePromptsEndToken() throws IOException {
+		ClipTokenizer clip = ClipTokenizer.fromMerges(data("bpe_simple_vocab_16e6.txt.gz"));
+		int[] ids = clip.encode("a<|endoftext|>cat");
+		int[] bang = clip.padded(ids, "!");
+		int cat = clip.tokens("cat").get(0);
+		assertArrayEquals(new int[] { ClipTokenizer.START, clip.tokens("a").get(0), ClipTokenizer.END, cat, ClipTokenizer.END, 0, 0 },
+				Arrays.copyOf(bang, 7), "the end token inside the prompt and the one closing it stay; \"!\" (id 0) pads");
+		assertEquals(0, bang[76]);
+		int[] full = clip.encode("cat ".repeat(200));
+		assertArrayEquals(full, clip.padded(full, "!"), "a prompt of 75 tokens has no padding");
 	}
 
 	@Test
