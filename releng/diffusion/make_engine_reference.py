@@ -16,12 +16,14 @@ Writes, beside small raw little-endian float32 files (NCHW / [tokens][width] as 
           StableDiffusionPipeline with the release scheduler as ε and as v-prediction (512-base and 768-v)
   SDXL    reference/sdxl/ (plus text_pooled.f32 and the UNet's time_ids) and fixture/engine-sdxl/pipeline.png,
           StableDiffusionXLPipeline (force_zeros_for_empty_prompt, "leading" timesteps)
+  SD 1.x inpainting (9-channel UNet)  fixture/engine-sd1-inpaint/: mask.png, inpaint-1.0.png and inpaint-0.6.png,
+          StableDiffusionInpaintPipeline repainting the mask's white box of engine-sd1/pipeline.png
 SD 2.x and SDXL run diffusers' pipelines with CLIPTokenizers built from openai/CLIP's merges (ATELIER_TESTDATA/clip),
 padded as their released tokenizers are ("!" for the OpenCLIP encoders), so the prompt's encoding is diffusers' own.
 With --save DIR, the checkpoints themselves as DIR/tiny-FAMILY-f32.safetensors and -f16 (only those with
 --checkpoint-only).
 
-Run: PYTHONPATH=<diffusers>/src python3 releng/diffusion/make_engine_reference.py [--family sd1|sd2|sdxl ...]  (torch,
+Run: PYTHONPATH=<diffusers>/src python3 releng/diffusion/make_engine_reference.py [--family sd1|sd1-inpaint|sd2|sdxl ...]  (torch,
 transformers, safetensors, numpy, pillow; CPU). ATELIER_TESTDATA/clip/tokenizer-cases.jsonl gives the prompt's ids
 (Hugging Face's CLIPTokenizer).
 """
@@ -40,6 +42,8 @@ SPECS = {
     "sd1": dict(kind="sd1", mc=32, mult=(1, 2, 2), res=2, depth=(1, 1, 0), mid=1, text=(128,), layers=(2,)),
     "sd2": dict(kind="sd2", mc=64, mult=(1, 2, 2), res=2, depth=(1, 1, 0), mid=1, text=(128,), layers=(3,)),
     "sdxl": dict(kind="sdxl", mc=64, mult=(1, 2, 2), res=2, depth=(0, 1, 2), mid=2, text=(64, 128), layers=(2, 3)),
+    # SD 1.x's inpainting form: the UNet also takes the mask and the masked image's latent (4 + 1 + 4 channels)
+    "sd1-inpaint": dict(kind="sd1", mc=32, mult=(1, 2, 2), res=2, depth=(1, 1, 0), mid=1, text=(128,), layers=(2,), inputs=9),
 }
 VOCAB = 49408
 POSITIONS = 77
@@ -127,7 +131,7 @@ def ldm_shapes(spec):
     if adm_width(spec):
         linear(p + "label_emb.0.0", temb, adm_width(spec))
         linear(p + "label_emb.0.2", temb, temb)
-    conv(p + "input_blocks.0.0", mc, 4, 3)
+    conv(p + "input_blocks.0.0", mc, spec.get("inputs", LATENT), 3)
     chans = [mc]
     ch = mc
     block = 1
@@ -319,7 +323,7 @@ def models(spec, checkpoint):
         extra.update(transformer_layers_per_block=tuple(max(d, 1) for d in depth), addition_embed_type="text_time",
                      addition_time_embed_dim=TIME_ID_WIDTH, projection_class_embeddings_input_dim=adm_width(spec))
         assert spec["mid"] == depth[-1]
-    unet = UNet2DConditionModel(sample_size=SIZE // 8, in_channels=4, out_channels=4, layers_per_block=spec["res"], block_out_channels=channels,
+    unet = UNet2DConditionModel(sample_size=SIZE // 8, in_channels=spec.get("inputs", LATENT), out_channels=4, layers_per_block=spec["res"], block_out_channels=channels,
                                 down_block_types=down, up_block_types=up, cross_attention_dim=context_width(spec), norm_num_groups=32, **extra)
     unet.load_state_dict(convert_ldm_unet_checkpoint(checkpoint, dict(unet.config)), strict=True)
     vae = AutoencoderKL(in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",) * len(VAE_MULT),
@@ -440,6 +444,43 @@ def sd1(root, args, checkpoint):
     print("wrote", refs, "and", fixture)
 
 
+INPAINT_SEED = 77
+# the area repainted (white) in the 64×64 mask: rows 8…39, columns 16…47, on the latent's 8-pixel grid
+MASK_BOX = (16, 8, 48, 40)
+
+
+def sd1_inpaint(root, args, checkpoint):
+    """StableDiffusionInpaintPipeline on the reduced SD 1.x inpainting file, repainting a box of engine-sd1/pipeline.png:
+    at strength 1 (pure noise, diffusers' default) and 0.6 (the image noised)."""
+    from diffusers import StableDiffusionInpaintPipeline
+    from PIL import Image, ImageDraw
+    [text], unet, vae = models(SPECS["sd1-inpaint"], checkpoint)
+    case = json.loads(Path(args.testdata, "clip", "tokenizer-cases.jsonl").read_text().splitlines()[PROMPT_LINE])
+    with torch.no_grad():
+        hidden = text(torch.tensor([case["input_ids"]]))[0]
+        uncond = text(torch.tensor([[49406] + [49407] * 76]))[0]
+    fixtures = root / "bundles" / "dev.atelier.diffusion.tests" / "fixture"
+    fixture = fixtures / "engine-sd1-inpaint"
+    fixture.mkdir(parents=True, exist_ok=True)
+    mask = Image.new("RGB", (SIZE, SIZE))
+    ImageDraw.Draw(mask).rectangle((MASK_BOX[0], MASK_BOX[1], MASK_BOX[2] - 1, MASK_BOX[3] - 1), fill=(255, 255, 255))
+    mask.save(fixture / "mask.png")
+    init = Image.open(fixtures / "engine-sd1" / "pipeline.png").convert("RGB")
+    pipe = StableDiffusionInpaintPipeline(vae=vae, text_encoder=text, tokenizer=None, unet=unet, scheduler=release_scheduler("epsilon"),
+                                          safety_checker=None, feature_extractor=None, requires_safety_checker=False)
+    images = {}
+    for strength in (1.0, STRENGTH):
+        file = f"inpaint-{strength}.png"
+        pipe(prompt_embeds=hidden, negative_prompt_embeds=uncond, image=init, mask_image=mask, height=SIZE, width=SIZE, strength=strength,
+             num_inference_steps=STEPS, guidance_scale=CFG, generator=torch.Generator().manual_seed(INPAINT_SEED), output_type="pil").images[0].save(fixture / file)
+        images[str(strength)] = file
+    (fixture / "pipeline.json").write_text(json.dumps({
+        "made_by": "releng/diffusion/make_engine_reference.py", "prompt": case["prompt"], "negative_prompt": "", "seed": INPAINT_SEED, "steps": STEPS,
+        "cfg": CFG, "sampler": "euler", "width": SIZE, "height": SIZE, "init": "../engine-sd1/pipeline.png", "mask": "mask.png", "images": images,
+    }, indent=1) + "\n")
+    print("wrote", fixture)
+
+
 # SDXL's size conditioning in the UNet reference: original (height, width), crop (top, left), target (height, width),
 # all different so that their order is checked
 TIME_IDS = (96.0, 80.0, 8.0, 4.0, 64.0, 64.0)
@@ -523,6 +564,8 @@ def main():
                 continue
         if name == "sd1":
             sd1(root, args, checkpoint)
+        elif name == "sd1-inpaint":
+            sd1_inpaint(root, args, checkpoint)
         else:
             sd2_or_sdxl(root, args, name, checkpoint)
 

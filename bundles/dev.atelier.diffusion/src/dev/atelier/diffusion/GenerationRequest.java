@@ -13,9 +13,11 @@ import dev.atelier.diffusion.Sampler;
  *
  * @param initImage an image to start from (img2img), or null for txt2img
  * @param strength  how much of the init image is replaced, in (0, 1]; ignored without an init image
+ * @param mask      for inpainting, an image of the init image's size whose white pixels are repainted and black ones kept,
+ *                  or null
  */
 public record GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width,
-		int height, int batch, Path initImage, double strength) {
+		int height, int batch, Path initImage, double strength, Path mask) {
 
 	public static final int MIN_SIZE = 64;
 	public static final int MAX_SIZE = 4096;
@@ -45,6 +47,15 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 		if (initImage != null && !(strength > 0 && strength <= 1)) {
 			throw new IllegalArgumentException("strength must be in (0, 1], not " + strength);
 		}
+		if (mask != null && initImage == null) {
+			throw new IllegalArgumentException("a mask needs the image it masks (an init image)");
+		}
+	}
+
+	/** Without a mask: txt2img, or img2img from {@code initImage}. */
+	public GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width, int height, int batch,
+			Path initImage, double strength) {
+		this(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, null);
 	}
 
 	private static void checkSize(String what, int v) {
@@ -62,23 +73,23 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 	}
 
 	public GenerationRequest withSize(int w, int h) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, w, h, batch, initImage, strength);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, w, h, batch, initImage, strength, mask);
 	}
 
 	public GenerationRequest withSteps(int n) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, n, cfgScale, seed, width, height, batch, initImage, strength);
+		return new GenerationRequest(prompt, negativePrompt, sampler, n, cfgScale, seed, width, height, batch, initImage, strength, mask);
 	}
 
 	public GenerationRequest withSampler(Sampler s) {
-		return new GenerationRequest(prompt, negativePrompt, s, steps, cfgScale, seed, width, height, batch, initImage, strength);
+		return new GenerationRequest(prompt, negativePrompt, s, steps, cfgScale, seed, width, height, batch, initImage, strength, mask);
 	}
 
 	public GenerationRequest withBatch(int n) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, n, initImage, strength);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, n, initImage, strength, mask);
 	}
 
 	public GenerationRequest withSeed(long s) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, s, width, height, batch, initImage, strength);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, s, width, height, batch, initImage, strength, mask);
 	}
 
 	/** Whether the seed is still to be drawn ({@value #RANDOM_SEED}). */
@@ -92,7 +103,12 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 	}
 
 	public GenerationRequest withInit(Path image, double s) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, image, s);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, image, s, mask);
+	}
+
+	/** This request inpainting its init image where {@code m} is white. */
+	public GenerationRequest withMask(Path m) {
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, m);
 	}
 
 	public boolean guided() {

@@ -12,7 +12,7 @@ import dev.atelier.diffusion.engine.internal.Engine;
  * scheduler's business) and SDXL base. Arrays are in PyTorch's layouts without the batch dimension: latents
  * {@code [channels][height][width]}, text states {@code [tokens][width]}, images {@code [3][height][width]} with values
  * around [−1, 1]. Runs today on the CPU backend (the CUDA backend's kernels for these operations are not built yet);
- * inpainting UNets are refused.
+ * inpainting UNets (9 channels in) are run as diffusers' StableDiffusionInpaintPipeline feeds them.
  */
 public interface DiffusionNetworks extends AutoCloseable {
 
@@ -21,7 +21,8 @@ public interface DiffusionNetworks extends AutoCloseable {
 	 * activations. Weights are read from the checkpoint's mapped files as they are first used, so the checkpoint must
 	 * stay open while these are.
 	 *
-	 * @throws UnsupportedOperationException for what this engine does not run yet (inpainting)
+	 * @throws UnsupportedOperationException for what this engine does not run (a UNet taking other channels than the
+	 *                                       latent's or inpainting's)
 	 */
 	static DiffusionNetworks open(Checkpoint checkpoint, Compute compute) {
 		return Engine.open(checkpoint, compute);
@@ -53,6 +54,12 @@ public interface DiffusionNetworks extends AutoCloseable {
 
 	int latentChannels();
 
+	/**
+	 * The channels {@link #predict} takes: {@link #latentChannels()}, or for an inpainting UNet the latent's, then the
+	 * mask's one, then the masked image's latent (9), as diffusers concatenates them.
+	 */
+	int unetInChannels();
+
 	/** How many times larger the decoded image is than the latent (8 for SD). */
 	int vaeScale();
 
@@ -65,8 +72,8 @@ public interface DiffusionNetworks extends AutoCloseable {
 	TextConditioning encodeText(int[]... ids);
 
 	/**
-	 * The UNet's prediction (the noise, or v for a v-prediction model) for {@code latent}
-	 * ({@code [channels][height][width]}, already scaled as the scheduler gives it) at {@code timestep}, with
+	 * The UNet's prediction (the noise, or v for a v-prediction model; {@link #latentChannels()} channels) for
+	 * {@code latent} ({@code [unetInChannels][height][width]}, already scaled as the scheduler gives it) at {@code timestep}, with
 	 * {@code text} from {@link #encodeText}; {@code sizes} is SDXL's size conditioning (required there, ignored by SD
 	 * 1.x and 2.x, which may pass null).
 	 */

@@ -100,4 +100,15 @@ class GenerateCheckpointTest {
 				Images.read(Path.of(run.out().strip()), 1 << 24));
 		assertTrue(psnr >= 35, "PSNR " + psnr + " dB against diffusers' v-prediction image from the F16 file");
 	}
+
+	@Test
+	void anInpaintingCheckpointRepaintsTheMasksWhiteAreaAsDiffusersDoes() throws IOException {
+		Path inpaint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE.withInChannels(9), "F16", root.resolve("tiny-inpaint.safetensors"));
+		Path fixture = FIXTURE.resolveSibling("engine-sd1-inpaint");
+		GenerateRun run = generate(inpaint, "77", "--init", FIXTURE.resolve("pipeline.png").toString(), "--mask", fixture.resolve("mask.png").toString(),
+				"--strength", "1");
+		assertEquals(0, run.code(), run.err());
+		double psnr = Psnr.of(Images.read(fixture.resolve("inpaint-1.0.png"), 1 << 24), Images.read(Path.of(run.out().strip()), 1 << 24));
+		assertTrue(psnr >= 35, "PSNR " + psnr + " dB against StableDiffusionInpaintPipeline's image from the F16 file");
+	}
 }

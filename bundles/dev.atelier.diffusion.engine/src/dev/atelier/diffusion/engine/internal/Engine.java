@@ -31,21 +31,25 @@ public final class Engine implements DiffusionNetworks {
 	private final UNet unet;
 	private final Vae vae;
 	private final int latentChannels;
+	private final int unetInChannels;
 
-	private Engine(Layers layers, List<TextEncoder> encoders, List<String> pads, UNet unet, Vae vae, int latentChannels) {
+	private Engine(Layers layers, List<TextEncoder> encoders, List<String> pads, UNet unet, Vae vae, int latentChannels, int unetInChannels) {
 		this.layers = layers;
 		this.encoders = encoders;
 		this.pads = pads;
 		this.unet = unet;
 		this.vae = vae;
 		this.latentChannels = latentChannels;
+		this.unetInChannels = unetInChannels;
 	}
 
-	/** Why the checkpoint cannot run here yet, or null. */
+	/** Why the checkpoint cannot run here, or null: its UNet must take the latent, or inpainting's latent, mask and masked latent. */
 	public static String refusal(Checkpoint checkpoint) {
-		if (checkpoint.inpainting()) {
-			return checkpoint.source() + ": " + checkpoint.family().displayName()
-					+ " inpainting checkpoints (a 9-channel UNet) do not run on the native engine yet (SD 1.x, SD 2.x and SDXL base do)";
+		int latent = checkpoint.vae().latentChannels();
+		int in = checkpoint.unet().inChannels();
+		if (in != latent && in != 2 * latent + 1) {
+			return checkpoint.source() + ": the UNet takes " + in + " channels; the native engine runs UNets of the latent's " + latent
+					+ " or inpainting's " + (2 * latent + 1) + " (latent, mask, masked image's latent)";
 		}
 		return null;
 	}
@@ -81,7 +85,7 @@ public final class Engine implements DiffusionNetworks {
 		}
 		}
 		return new Engine(layers, List.copyOf(encoders), List.copyOf(pads), new UNet(layers, checkpoint.unet(), checkpoint.family()),
-				new Vae(layers, checkpoint.vae()), checkpoint.vae().latentChannels());
+				new Vae(layers, checkpoint.vae()), checkpoint.vae().latentChannels(), checkpoint.unet().inChannels());
 	}
 
 	private static TextEncoderConfig encoder(Checkpoint checkpoint, String prefix) {
@@ -123,6 +127,11 @@ public final class Engine implements DiffusionNetworks {
 	}
 
 	@Override
+	public int unetInChannels() {
+		return unetInChannels;
+	}
+
+	@Override
 	public int vaeScale() {
 		return vae.scale();
 	}
@@ -160,7 +169,7 @@ public final class Engine implements DiffusionNetworks {
 
 	@Override
 	public float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes) {
-		int channels = check("latent", latent, latentChannels, height, width);
+		int channels = check("latent", latent, unetInChannels, height, width);
 		int n = textLength();
 		int contextWidth = contextWidth();
 		float[] context = text.context();

@@ -1,6 +1,7 @@
 package dev.atelier.diffusion.internal.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -35,8 +37,8 @@ import dev.atelier.testing.checkpoints.FormulaWeights;
 
 /**
  * A 20-step Euler image with CFG from a checkpoint file through the native engine on the CPU, against diffusers'
- * StableDiffusionPipeline's image for the same weights, seed and prompt, and img2img from that image against
- * StableDiffusionImg2ImgPipeline's (fixture/engine-sd1, made by releng/diffusion/make_engine_reference.py): issue 15's
+ * StableDiffusionPipeline's image for the same weights, seed and prompt, img2img from that image against
+ * StableDiffusionImg2ImgPipeline's, SD 2.x, SDXL and inpainting against their pipelines (fixture/engine-sd1, made by releng/diffusion/make_engine_reference.py): issue 15's
  * CPU points, PSNR ≥ 40 dB from an F32 file and ≥ 35 dB from an F16 file.
  */
 class CheckpointPipelineTest {
@@ -94,6 +96,45 @@ class CheckpointPipelineTest {
 		List<GeneratedImage> images = generate(file, request(p, p.get("seed").getAsLong(), null, 1));
 		String what = family + " " + prediction + " txt2img from " + dtype;
 		assertPsnr(fixture.resolve(p.getAsJsonObject("images").get(prediction).getAsString()), images, minimumPsnr, what);
+	}
+
+	/**
+	 * A 9-channel SD 1.x UNet repainting the mask's white box of the SD 1.x reference image, at full strength (from noise
+	 * alone) and at 0.6 (the image noised), against StableDiffusionInpaintPipeline (fixture/engine-sd1-inpaint).
+	 */
+	@ParameterizedTest
+	@CsvSource({ "1.0, F32, 40", "1.0, F16, 35", "0.6, F32, 40", "0.6, F16, 35" })
+	void inpaintingEqualsDiffusersInpaintPipeline(String strength, String dtype, double minimumPsnr, @TempDir Path dir) throws IOException {
+		Path fixture = FIXTURE.resolveSibling("engine-sd1-inpaint");
+		JsonObject p = JsonParser.parseString(Files.readString(fixture.resolve("pipeline.json"))).getAsJsonObject();
+		Path file = FormulaWeights.write(FormulaWeights.SD1_REFERENCE.withInChannels(9), dtype, dir.resolve("tiny-sd1-inpaint-" + dtype + ".safetensors"));
+		GenerationRequest request = request(p, p.get("seed").getAsLong(), fixture.resolve(p.get("init").getAsString()), Double.parseDouble(strength))
+				.withMask(fixture.resolve(p.get("mask").getAsString()));
+		assertPsnr(fixture.resolve(p.getAsJsonObject("images").get(strength).getAsString()), generate(file, request), minimumPsnr,
+				"inpainting at strength " + strength + " from " + dtype);
+	}
+
+	/** Each test has one compute: the model closes it with itself (its release), so one generation per test. */
+	@Test
+	void aMaskNeedsAnInpaintingModel(@TempDir Path dir) throws IOException {
+		Path fixture = FIXTURE.resolveSibling("engine-sd1-inpaint");
+		Path sd1 = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F16", dir.resolve("tiny-sd1.safetensors"));
+		GenerationRequest masked = img2img(fixture).withMask(fixture.resolve("mask.png"));
+		IOException e = assertThrows(IOException.class, () -> generate(sd1, masked));
+		assertEquals("tiny-sd1: a mask needs an inpainting model (its UNet takes 9 channels; this one takes 4)", e.getMessage());
+	}
+
+	@Test
+	void anInpaintingModelNeedsAMask(@TempDir Path dir) throws IOException {
+		Path inpaint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE.withInChannels(9), "F16", dir.resolve("tiny-inpaint.safetensors"));
+		GenerationRequest unmasked = img2img(FIXTURE.resolveSibling("engine-sd1-inpaint"));
+		IOException e = assertThrows(IOException.class, () -> generate(inpaint, unmasked));
+		assertEquals("tiny-inpaint is an inpainting model: give the image to repaint and its mask (--init IMAGE --mask MASK)", e.getMessage());
+	}
+
+	private static GenerationRequest img2img(Path inpaintFixture) throws IOException {
+		JsonObject p = JsonParser.parseString(Files.readString(inpaintFixture.resolve("pipeline.json"))).getAsJsonObject();
+		return request(p, 1, FIXTURE.resolve("pipeline.png"), 1);
 	}
 
 	private static GenerationRequest request(JsonObject p, long seed, Path init, double strength) {

@@ -63,7 +63,7 @@ public final class GenerateCommand implements Subcommand {
 
 		@Option(names = "--model", paramLabel = "FILE|DIR", required = true, description = {"a diffusers ONNX pipeline folder (ONNX Runtime), or an SD 1.x, "
 				+ "SD 2.x or SDXL base checkpoint file (.safetensors, .ckpt) or diffusers safetensors folder (the native engine, on the CPU for now; "
-				+ "inpainting checkpoints are inspected and refused). A single file's v-prediction (SD 2.x 768-v) is read from AUTOMATIC1111's "
+				+ "inpainting checkpoints with --init and --mask). A single file's v-prediction (SD 2.x 768-v) is read from AUTOMATIC1111's "
 				+ "sidecar config (NAME.yaml with parameterization: \"v\"), else from the file's v_pred key or ComfyUI's test of its weights"})
 		private Path model;
 
@@ -94,6 +94,10 @@ public final class GenerateCommand implements Subcommand {
 
 		@Option(names = "--init", paramLabel = "IMAGE", description = "start from this image (img2img); it is scaled to --size")
 		private Path init;
+
+		@Option(names = "--mask", paramLabel = "IMAGE", description = "inpaint --init where this image is white (black is kept); needs an inpainting "
+				+ "checkpoint (a 9-channel UNet)")
+		private Path mask;
 
 		@Option(names = "--strength", paramLabel = "X", description = "how much of the init image is replaced, in (0, 1] (default 0.6)")
 		private double strength = 0.6;
@@ -128,7 +132,7 @@ public final class GenerateCommand implements Subcommand {
 			}
 			GenerationRequest request;
 			try {
-				request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, size.width(), size.height(), batch, init, strength)
+				request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, size.width(), size.height(), batch, init, strength, mask)
 						.withDrawnSeed();
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());

@@ -118,6 +118,11 @@ public final class CheckpointModel implements PipelineModel {
 	}
 
 	@Override
+	public int unetInChannels() {
+		return networks.unetInChannels();
+	}
+
+	@Override
 	public float[] encodeText(int[] ids, int n) {
 		int length = networks.textLength();
 		int one = conditioningWidth();
@@ -145,15 +150,17 @@ public final class CheckpointModel implements PipelineModel {
 	public float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context) {
 		long start = System.nanoTime();
 		int per = latents.length / batch;
+		// an inpainting UNet takes more channels than the latent it predicts for
+		int outPer = networks.latentChannels() * height * width;
 		int one = conditioningWidth();
 		int states = networks.textLength() * networks.contextWidth();
 		SizeConditioning sizes = SizeConditioning.of(height * networks.vaeScale(), width * networks.vaeScale());
-		float[] out = new float[latents.length];
+		float[] out = new float[batch * outPer];
 		for (int b = 0; b < batch; b++) {
 			float[] latent = Arrays.copyOfRange(latents, b * per, (b + 1) * per);
 			TextConditioning c = new TextConditioning(Arrays.copyOfRange(context, b * one, b * one + states),
 					Arrays.copyOfRange(context, b * one + states, (b + 1) * one));
-			System.arraycopy(networks.predict(latent, height, width, (float) timestep, c, sizes), 0, out, b * per, per);
+			System.arraycopy(networks.predict(latent, height, width, (float) timestep, c, sizes), 0, out, b * outPer, outPer);
 		}
 		unetNanos += System.nanoTime() - start;
 		return out;

@@ -34,6 +34,11 @@ public interface PipelineModel extends AutoCloseable {
 
 	int latentChannels();
 
+	/** The channels the UNet takes: the latent's, or an inpainting UNet's latent, mask and masked image's latent. */
+	default int unetInChannels() {
+		return latentChannels();
+	}
+
 	/**
 	 * The conditioning of {@code n} prompts' token ids ({@code n × 77}, one prompt after another), a row of equal width
 	 * per prompt: the text states the UNet attends to ({@code 77 × width}), then whatever else the model conditions on
@@ -49,7 +54,10 @@ public interface PipelineModel extends AutoCloseable {
 		return false;
 	}
 
-	/** The UNet's output for {@code batch} latents of {@code height × width} at {@code timestep}, with one context per latent. */
+	/**
+	 * The UNet's output ({@link #latentChannels()} per image) for {@code batch} inputs of {@link #unetInChannels()} at
+	 * {@code height × width} and {@code timestep}, with one conditioning row per input.
+	 */
 	float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context) throws IOException;
 
 	/** The time the UNet has taken so far, for the pipeline's overhead figure. */

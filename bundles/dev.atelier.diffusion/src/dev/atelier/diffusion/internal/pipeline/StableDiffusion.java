@@ -79,10 +79,12 @@ public final class StableDiffusion {
 			}
 		};
 		Scheduler scheduler = model.scheduler(r.sampler(), r.steps());
+		boolean inpainting = checkInpainting(r, channels);
 		float[] latents = new float[batch * per];
 		int start = 0;
-		if (r.initImage() != null) {
-			float[] init = encodeImage(r, random, per);
+		// diffusers' inpainting at full strength starts from noise alone, without encoding the image
+		if (r.initImage() != null && !(inpainting && r.strength() == 1)) {
+			float[] init = encodeImage(readPixels(r.initImage(), r), r, random, per);
 			start = scheduler.startStep(r.strength());
 			float[] n = new float[batch * per];
 			noise.fill(n);
@@ -94,10 +96,13 @@ public final class StableDiffusion {
 				latents[i] *= sigma;
 			}
 		}
+		// the inpainting UNet's extra inputs per image: the mask at latent size, then the masked image's latent
+		float[] extra = inpainting ? maskAndMaskedLatent(r, random, per, lh, lw) : null;
+		int extraPer = inpainting ? per + lh * lw : 0;
 
 		int rows = r.guided() ? 2 * batch : batch;
 		float[] scaled = new float[batch * per];
-		float[] input = r.guided() ? new float[2 * batch * per] : scaled;
+		float[] input = r.guided() || inpainting ? new float[rows * (per + extraPer)] : scaled;
 		float[] eps = new float[batch * per];
 		float[] denoised = new float[batch * per];
 		Duration unetBefore = model.unetTime();
@@ -105,9 +110,15 @@ public final class StableDiffusion {
 		for (int s = start; s < r.steps(); s++) {
 			checkCancelled(cancelled);
 			scheduler.scaleModelInput(latents, s, scaled);
-			if (r.guided()) {
-				System.arraycopy(scaled, 0, input, 0, batch * per);
-				System.arraycopy(scaled, 0, input, batch * per, batch * per);
+			if (input != scaled) {
+				// per row (unconditional images, then conditional ones): the latent's channels, then the extra inputs
+				for (int row = 0; row < rows; row++) {
+					int b = row % batch;
+					System.arraycopy(scaled, b * per, input, row * (per + extraPer), per);
+					if (inpainting) {
+						System.arraycopy(extra, b * extraPer, input, row * (per + extraPer) + per, extraPer);
+					}
+				}
 			}
 			float[] out = model.predict(input, rows, lh, lw, scheduler.timesteps()[s], context);
 			if (r.guided()) {
@@ -175,9 +186,26 @@ public final class StableDiffusion {
 		return context;
 	}
 
-	/** The init image in latent space, scaled, once per image of the batch. */
-	private float[] encodeImage(GenerationRequest r, TorchRandom[] random, int per) throws IOException {
-		RgbImage image = readImage(r.initImage());
+	/**
+	 * Whether the request inpaints: a mask and a UNet that takes it (latent, mask and masked latent: 2·channels + 1).
+	 * Either one without the other is refused.
+	 */
+	private boolean checkInpainting(GenerationRequest r, int channels) throws IOException {
+		int unet = model.unetInChannels();
+		boolean inpaintingModel = unet == 2 * channels + 1;
+		if (r.mask() != null && !inpaintingModel) {
+			throw new IOException(model.name() + ": a mask needs an inpainting model (its UNet takes " + (2 * channels + 1) + " channels; this one takes "
+					+ unet + ")");
+		}
+		if (r.mask() == null && inpaintingModel) {
+			throw new IOException(model.name() + " is an inpainting model: give the image to repaint and its mask (--init IMAGE --mask MASK)");
+		}
+		return inpaintingModel;
+	}
+
+	/** An image at the request's size as PyTorch planes [3][height][width], values in [−1, 1]. */
+	private static float[] readPixels(Path file, GenerationRequest r) throws IOException {
+		RgbImage image = readImage(file);
 		if (image.width() != r.width() || image.height() != r.height()) {
 			image = image.scaled(r.width(), r.height());
 		}
@@ -192,7 +220,51 @@ public final class StableDiffusion {
 				}
 			}
 		}
-		float[] latent = model.encodeImage(pixels, h, w);
+		return pixels;
+	}
+
+	/**
+	 * diffusers' inpainting inputs, per image of the batch: the mask (grey as PIL's "L", binarised at one half: 1
+	 * repaints) sampled at each latent pixel's top-left image pixel (F.interpolate's nearest), then the latent of the
+	 * image with the repainted area zeroed, drawn from each image's generator after its noise.
+	 */
+	private float[] maskAndMaskedLatent(GenerationRequest r, TorchRandom[] random, int per, int lh, int lw) throws IOException {
+		float[] pixels = readPixels(r.initImage(), r);
+		RgbImage mask = readImage(r.mask());
+		if (mask.width() != r.width() || mask.height() != r.height()) {
+			mask = mask.scaled(r.width(), r.height());
+		}
+		int w = r.width();
+		int plane = w * r.height();
+		boolean[] repaint = new boolean[plane];
+		for (int i = 0; i < plane; i++) {
+			int rgb = mask.pixels()[i];
+			// PIL's ITU-R 601-2 luma in 16-bit fixed point, rounded
+			int grey = (((rgb >> 16) & 0xff) * 19595 + ((rgb >> 8) & 0xff) * 38470 + (rgb & 0xff) * 7471 + 0x8000) >> 16;
+			repaint[i] = grey / 255f >= 0.5f;
+			if (repaint[i]) {
+				for (int c = 0; c < 3; c++) {
+					pixels[c * plane + i] = 0;
+				}
+			}
+		}
+		float[] masked = encodeImage(pixels, r, random, per);
+		int extraPer = per + lh * lw;
+		float[] extra = new float[r.batch() * extraPer];
+		for (int b = 0; b < r.batch(); b++) {
+			for (int y = 0; y < lh; y++) {
+				for (int x = 0; x < lw; x++) {
+					extra[b * extraPer + y * lw + x] = repaint[y * 8 * w + x * 8] ? 1 : 0;
+				}
+			}
+			System.arraycopy(masked, b * per, extra, b * extraPer + lh * lw, per);
+		}
+		return extra;
+	}
+
+	/** An image ([3][height][width] in [−1, 1]) in latent space, scaled, once per image of the batch. */
+	private float[] encodeImage(float[] pixels, GenerationRequest r, TorchRandom[] random, int per) throws IOException {
+		float[] latent = model.encodeImage(pixels, r.height(), r.width());
 		boolean gaussian = latent.length == 2 * per;
 		float[] init = new float[r.batch() * per];
 		float[] draw = new float[per];
