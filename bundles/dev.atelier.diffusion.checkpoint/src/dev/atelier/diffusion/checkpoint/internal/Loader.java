@@ -36,6 +36,8 @@ public final class Loader {
 
 	private static final int LISTED = 20;
 	private static final List<String> COMPONENTS = List.of("unet", "vae", "text_encoder", "text_encoder_2");
+	/** ldm's {@code parameterization: "v"} (its default is "eps"), as a config's line reads. */
+	private static final Pattern PARAMETERIZATION = Pattern.compile("^\\s*parameterization:\\s*[\"']?(\\w+)[\"']?\\s*(#.*)?$", Pattern.MULTILINE);
 
 	private Loader() {
 	}
@@ -90,9 +92,6 @@ public final class Loader {
 		Detector.Result r = Detector.detect(model, m.weights, m.textLayouts, sidecarPrediction(model), m.ignored.contains("v_pred"));
 		return build(model, format, r, m, vaeSource, opened);
 	}
-
-	/** ldm's {@code parameterization: "v"} (its default is "eps"), as a config's line reads. */
-	private static final Pattern PARAMETERIZATION = Pattern.compile("^\\s*parameterization:\\s*[\"']?(\\w+)[\"']?\\s*(#.*)?$", Pattern.MULTILINE);
 
 	/**
 	 * The prediction a single file's sidecar config names, as AUTOMATIC1111 reads it: {@code NAME.yaml} beside
