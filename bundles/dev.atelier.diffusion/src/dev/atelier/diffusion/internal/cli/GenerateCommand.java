@@ -55,14 +55,14 @@ public final class GenerateCommand implements Subcommand {
 
 	@Command(name = "generate", header = "generate images with Stable Diffusion (txt2img, img2img)", description = {
 			"Runs a Stable Diffusion 1.x/2.x pipeline in diffusers' ONNX layout (model_index.json, text_encoder/, unet/, vae_decoder/, "
-					+ "vae_encoder/, tokenizer/, scheduler/), or an SD 1.x, 2.x or SDXL checkpoint on Atelier's native engine (txt2img, on the CPU), and writes one PNG per image, with AUTOMATIC1111's \"parameters\" text in it. Prints the "
+					+ "vae_encoder/, tokenizer/, scheduler/), or an SD 1.x, 2.x or SDXL checkpoint on Atelier's native engine (txt2img, img2img, inpainting), and writes one PNG per image, with AUTOMATIC1111's \"parameters\" text in it. Prints the "
 					+ "written files; progress goes to stderr." })
 	private final class Generate implements Callable<Integer> {
 
 		private final CommandContext ctx;
 
 		@Option(names = "--model", paramLabel = "FILE|DIR", required = true, description = {"a diffusers ONNX pipeline folder (ONNX Runtime), or an SD 1.x, "
-				+ "SD 2.x or SDXL base checkpoint file (.safetensors, .ckpt) or diffusers safetensors folder (the native engine, on the CPU for now; "
+				+ "SD 2.x or SDXL base checkpoint file (.safetensors, .ckpt) or diffusers safetensors folder (the native engine; "
 				+ "inpainting checkpoints with --init and --mask). A single file's v-prediction (SD 2.x 768-v) is read from AUTOMATIC1111's "
 				+ "sidecar config (NAME.yaml with parameterization: \"v\"), else from the file's v_pred key or ComfyUI's test of its weights"})
 		private Path model;
