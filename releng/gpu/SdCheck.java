@@ -27,6 +27,7 @@ import dev.atelier.device.internal.DeviceRegistry;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.engine.TextConditioning;
+import dev.atelier.testing.Spread;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 import dev.atelier.testing.checkpoints.LdmLayout;
 
@@ -188,18 +189,9 @@ public final class SdCheck {
 			failures.add(what + ": " + got.length + " values, want " + want.length);
 			return;
 		}
-		double mean = 0;
-		for (float v : want) {
-			mean += v / (double) want.length;
-		}
-		double var = 0;
-		double max = 0;
-		for (int i = 0; i < want.length; i++) {
-			var += (want[i] - mean) * (want[i] - mean) / want.length;
-			double d = Math.abs(want[i] - got[i]);
-			max = Double.isNaN(d) ? Double.POSITIVE_INFINITY : Math.max(max, d);
-		}
-		double relative = max / Math.sqrt(var);
+		Spread spread = Spread.of(want, got);
+		double max = spread.largestDifference();
+		double relative = spread.relative();
 		boolean ok = relative <= bound;
 		System.out.printf(Locale.ROOT, "%-40s largest difference %.3g = %.3g of the reference's spread %s%n", what, max, relative, ok ? "ok" : "FAIL");
 		if (!ok) {

@@ -38,6 +38,7 @@ import dev.atelier.device.DeviceService;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.VramLease;
 import dev.atelier.testing.Services;
+import dev.atelier.testing.Spread;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 import dev.atelier.testing.checkpoints.LdmLayout;
 
@@ -123,18 +124,9 @@ class NetworksAgainstDiffusersTest {
 	/** The largest absolute difference over the reference's standard deviation; fails unless within {@code bound}. */
 	static double assertClose(float[] want, float[] got, double bound, String what) {
 		assertEquals(want.length, got.length, what + ": values");
-		double mean = 0;
-		for (float v : want) {
-			mean += v / (double) want.length;
-		}
-		double var = 0;
-		double max = 0;
-		for (int i = 0; i < want.length; i++) {
-			var += (want[i] - mean) * (want[i] - mean) / want.length;
-			max = Math.max(max, Math.abs(want[i] - got[i]));
-		}
-		double relative = max / Math.sqrt(var);
-		System.out.printf("%s: largest difference %.3g, %.3g of the reference's standard deviation%n", what, max, relative);
+		Spread spread = Spread.of(want, got);
+		double relative = spread.relative();
+		System.out.printf("%s: largest difference %.3g, %.3g of the reference's standard deviation%n", what, spread.largestDifference(), relative);
 		assertTrue(relative <= bound, what + ": the largest difference is " + relative + " of the reference's standard deviation, over " + bound);
 		return relative;
 	}

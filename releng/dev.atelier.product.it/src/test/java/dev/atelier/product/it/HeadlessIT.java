@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -76,15 +75,7 @@ class HeadlessIT {
 
 	@Test
 	void anLlmWithAJinjaChatTemplateAnswersInTheKnownFormatItResembles() throws Exception {
-		String data = System.getenv("ATELIER_TESTDATA");
-		Assumptions.assumeTrue(data != null && !data.isBlank(), "ATELIER_TESTDATA is not set: skipping the headless chat (it needs phi-3's vocabulary)");
-		Path vocab = Path.of(data, "llm/gguf-vocab/ggml-vocab-phi-3.gguf");
-		Path ws = Product.newWorkspace("headless-llm");
-		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
-		Path model = ws.resolve("tiny.gguf");
-		Product.Run synth = Product.runHeadless(env, "llm", "synth", "--shape", "tiny", "--type", "q8_0", "--vocab", vocab.toString(), "--out", model.toString());
-		assertEquals(0, synth.exitCode(), synth.all());
-		Product.Run chat = Product.runHeadless(env, "chat", "--model", model.toString(), "--prompt", "hello", "--max-tokens", "4", "--device", "cpu");
+		Product.Run chat = Product.chatWithAJinjaTemplate(true);
 		assertEquals(0, chat.exitCode(), chat.all());
 		assertFalse(chat.all().contains("internal error"), chat.all());
 		assertTrue(chat.all().contains(", the known format the model's template resembles"), "the fallback is named: " + chat.all());

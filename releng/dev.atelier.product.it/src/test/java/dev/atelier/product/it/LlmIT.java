@@ -28,6 +28,13 @@ class LlmIT {
 	/** The IDE product carries Jinjava (the headless one does not: HeadlessIT), so a model's own template runs. */
 	@Test
 	void anLlmWithAJinjaChatTemplateAnswersInItsOwnTemplate() throws Exception {
+		Product.Run chat = Product.chatWithAJinjaTemplate(false);
+		assertEquals(0, chat.exitCode(), chat.all());
+		assertTrue(chat.all().contains("the model's Jinja chat template"), "its own template is used: " + chat.all());
+	}
+
+	@Test
+	void anLlmWithAJinjaChatTemplateAnswersInItsOwnTemplate() throws Exception {
 		String data = System.getenv("ATELIER_TESTDATA");
 		Assumptions.assumeTrue(data != null && !data.isBlank(), "ATELIER_TESTDATA is not set: skipping the chat (it needs phi-3's vocabulary)");
 		Path vocab = Path.of(data, "llm/gguf-vocab/ggml-vocab-phi-3.gguf");

@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 
+import org.junit.jupiter.api.Assumptions;
+
 /** The product as a user gets it: the archive unpacked into a fresh folder, run as a separate process. */
 final class Product {
 
@@ -70,6 +72,24 @@ final class Product {
 		Path ws = Path.of(System.getProperty("atelier.it.dir")).resolve("workspaces").resolve(name + "-" + System.nanoTime());
 		Files.createDirectories(ws);
 		return ws;
+	}
+
+	/**
+	 * A tiny model with phi-3's vocabulary — whose GGUF carries a Jinja chat template — written and asked "hello" with
+	 * the IDE's product or the headless one; skipped, saying so, without ATELIER_TESTDATA.
+	 */
+	static Run chatWithAJinjaTemplate(boolean headless) throws IOException, InterruptedException {
+		String data = System.getenv("ATELIER_TESTDATA");
+		Assumptions.assumeTrue(data != null && !data.isBlank(), "ATELIER_TESTDATA is not set: skipping the chat (it needs phi-3's vocabulary)");
+		Path vocab = Path.of(data, "llm/gguf-vocab/ggml-vocab-phi-3.gguf");
+		Path ws = newWorkspace(headless ? "headless-jinja" : "llm-jinja");
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
+		Path model = ws.resolve("tiny.gguf");
+		String[] synth = { "llm", "synth", "--shape", "tiny", "--type", "q8_0", "--vocab", vocab.toString(), "--out", model.toString() };
+		Run written = headless ? runHeadless(env, synth) : run(env, synth);
+		assertEquals(0, written.exitCode(), written.all());
+		String[] chat = { "chat", "--model", model.toString(), "--prompt", "hello", "--max-tokens", "4", "--device", "cpu" };
+		return headless ? runHeadless(env, chat) : run(env, chat);
 	}
 
 	/** Makes a FIFO at {@code path}: a file whose reader waits forever for a writer. */
