@@ -180,10 +180,14 @@ class PathTraceViewTest {
 	}
 
 	@Test
-	void renderWritesAPngAsAJobWithItsRecord() throws Exception {
+	void renderWritesAPngAtTheResolutionGivenAsAJobWithItsRecord() throws Exception {
 		traceSettings(4, 3);
-		int width = w();
-		int height = h();
+		assertEquals("1920×1080", part.form.resolution.getText(), "a resolution of its own by default, not the view's");
+		int viewWidth = w();
+		int viewHeight = h();
+		part.form.resolution.setText("160x90");
+		int width = 160;
+		int height = 90;
 		JobHandle<PathTraces.Rendered> job = part.render();
 		assertNotNull(job, part.form.status.getText());
 		assertFalse(part.form.render.getEnabled());
@@ -195,10 +199,10 @@ class PathTraceViewTest {
 		assertTrue(png.getParent().endsWith(Path.of("outputs", "render")), png.toString());
 		assertTrue(png.getFileName().toString().matches("\\d{5}-Cornell-box\\.png"), png.toString());
 		BufferedImage image = ImageIO.read(png.toFile());
-		assertEquals(width, image.getWidth(), "the view's size");
+		assertEquals(width, image.getWidth(), "the resolution given");
 		assertEquals(height, image.getHeight());
-		assertEquals(width, w(), "the view kept its size");
-		assertEquals(height, h());
+		assertEquals(viewWidth, w(), "the view kept its size");
+		assertEquals(viewHeight, h());
 		assertTrue(part.form.status.getText().startsWith("Wrote " + png + ": 4 spp in "), part.form.status.getText());
 		assertTrue(part.form.viewport.showsImage(), "the render stays in view");
 		assertTrue(part.form.render.getEnabled());
@@ -228,8 +232,21 @@ class PathTraceViewTest {
 	}
 
 	@Test
+	void aResolutionThatIsNotWidthByHeightIsRefusedSayingWhy() {
+		for (String bad : new String[] { "1920 by 1080", "0x100", "100x20000", "" }) {
+			part.form.resolution.setText(bad);
+			assertEquals(null, part.render(), bad);
+			String said = part.form.status.getText();
+			assertTrue(said.startsWith("Cannot render: resolution \"" + bad.strip() + "\""), said);
+			assertEquals(display.getSystemColor(org.eclipse.swt.SWT.COLOR_DARK_RED), part.form.status.getForeground());
+			assertTrue(part.form.render.getEnabled(), "nothing started");
+		}
+	}
+
+	@Test
 	void aCancelledRenderWritesNothing() throws Exception {
 		traceSettings(100_000, 8);
+		part.form.resolution.setText("320×180");
 		Path folder = part.controller.renderFolder();
 		List<Path> before = Files.isDirectory(folder) ? list(folder) : List.of();
 		JobHandle<PathTraces.Rendered> job = part.render();

@@ -442,9 +442,8 @@ class ViewportPartTest {
 	}
 
 	@Test
-	void theGltfLoadersTexturedSceneOpensWithItsTexturesCameraAndLights() throws Exception {
-		Path fixture = Path.of(System.getProperty("atelier.gltf.fixtures", "../dev.atelier.viewport.tests/data/gltf"), "scene.gltf");
-		assertTrue(Files.isRegularFile(fixture), fixture.toString());
+	void theGltfLoadersTexturedSceneOpensFramedWithItsTexturesAndLights() throws Exception {
+		Path fixture = fixture();
 		int textures = part.form.viewport.liveGlObjects().get(GlObjects.Kind.TEXTURE);
 		CompletableFuture<Scene> load = part.controller.open(fixture);
 		Displays.spinUntil(display, load::isDone);
@@ -453,14 +452,88 @@ class ViewportPartTest {
 		assertEquals(textures + 5, part.form.viewport.liveGlObjects().get(GlObjects.Kind.TEXTURE), "base colour, metal-rough, normal, occlusion, emissive");
 		assertTrue(part.form.status.getText().startsWith("scene.gltf: " + s.meshes().size() + " meshes"), part.form.status.getText());
 		assertTrue(part.form.status.getText().contains("Left out: "), "the loader's notes are shown: " + part.form.status.getText());
-		float[] eye = s.cameras().get(0).position();
-		assertEquals(eye[0], part.form.viewport.camera().eye().x, 1e-3, "seen from the file's camera");
-		// the loader's fixture is a handful of scattered triangles its camera does not look at: frame them
-		Displays.click(part.form.frame);
+		// the fixture is a handful of scattered triangles its camera does not look at: framed on load, they show at once
+		assertEquals(1, part.form.viewport.camera().forward().dot(new Vector3f(s.cameras().get(0).forward()).normalize()), 1e-3,
+				"looking along the file's camera");
+		assertBoundsInView(s.bounds());
 		int[] pixels = capture();
 		Screenshots.savePixels(pixels, w(), h(), "viewport-gltf-fixture.png");
 		double shown = Views.differing(pixels, background(), 12);
-		assertTrue(shown > 0.002, "its meshes show: " + shown);
+		assertTrue(shown > 0.002, "its meshes show without Frame: " + shown);
+	}
+
+	@Test
+	void theSceneListNamesTheFileOpenedWhichItOpensAgain() throws Exception {
+		Path fixture = fixture();
+		CompletableFuture<Scene> load = part.controller.open(fixture);
+		Displays.spinUntil(display, load::isDone);
+		assertEquals("scene.gltf", part.form.scenes.getText(), "not the built-in scene shown before");
+		assertTrue(part.form.scenes.getToolTipText().endsWith(fixture.toString()), part.form.scenes.getToolTipText());
+
+		part.form.scenes.select(BuiltinScenes.labels().indexOf(BuiltinScenes.SPHERES));
+		Displays.click(part.form.scenes);
+		assertEquals(BuiltinScenes.SPHERES, part.controller.scene.name());
+		assertEquals(null, part.controller.file);
+		assertEquals(BuiltinScenes.SPHERES, part.form.scenes.getText());
+
+		part.form.scenes.select(BuiltinScenes.labels().size());
+		Displays.click(part.form.scenes);
+		Displays.spinUntil(display, () -> fixture.equals(part.controller.file));
+		assertEquals("scene.gltf", part.form.scenes.getText());
+	}
+
+	@Test
+	void resetViewReturnsToTheViewTheSceneOpenedWith() throws Exception {
+		CompletableFuture<Scene> load = part.controller.open(fixture());
+		Displays.spinUntil(display, load::isDone);
+		OrbitCamera opened = part.form.viewport.camera().copy();
+		Views.drag(part.form.viewport.control(), 1, false, 400, 300, 150, 60);
+		Views.wheel(part.form.viewport.control(), 5);
+		assertTrue(part.form.viewport.camera().eye().distance(opened.eye()) > 0.01, "moved away");
+
+		Displays.click(part.form.resetView);
+		assertEquals(0, part.form.viewport.camera().eye().distance(opened.eye()), 1e-4, "back where it opened");
+		assertEquals(0, part.form.viewport.camera().target().distance(opened.target()), 1e-4);
+		assertBoundsInView(load.get().bounds());
+
+		// the built-in scenes open from their own cameras, and go back to them
+		part.controller.showBuiltIn(BuiltinScenes.CORNELL_BOX);
+		Vector3f eye = new Vector3f(part.controller.scene.cameras().get(0).position());
+		Views.drag(part.form.viewport.control(), 1, false, 400, 300, -100, 0);
+		part.resetView();
+		assertEquals(0, part.form.viewport.camera().eye().distance(eye), 1e-3);
+	}
+
+	@Test
+	void aLongStatusIsShownWholeAndScrollsWithoutResizingTheView() {
+		int width = w();
+		int height = h();
+		String notes = String.join("; ", java.util.Collections.nCopies(40, "KHR_materials_sheen is not supported and was left out"));
+		String said = "scene.gltf: 3 meshes. Left out: " + notes;
+		part.form.status(false, said);
+		Displays.settle(display, Duration.ofMillis(100));
+		assertEquals(said, part.form.status.getText(), "whole");
+		int lines = part.form.status.getLineCount();
+		assertTrue(lines > ViewportForm.STATUS_LINES, "wrapped onto " + lines + " lines");
+		part.form.status.setTopIndex(lines - 1);
+		assertTrue(part.form.status.getTopIndex() > 0, "and scrolls to its last line");
+		assertEquals(width, w(), "the view keeps its size");
+		assertEquals(height, h());
+	}
+
+	private static Path fixture() {
+		Path fixture = Path.of(System.getProperty("atelier.gltf.fixtures", "../dev.atelier.viewport.tests/data/gltf"), "scene.gltf");
+		assertTrue(Files.isRegularFile(fixture), fixture.toString());
+		return fixture;
+	}
+
+	/** All eight corners of the bounds project into the view. */
+	private void assertBoundsInView(float[] b) {
+		for (int i = 0; i < 8; i++) {
+			float[] corner = { (i & 1) == 0 ? b[0] : b[3], (i & 2) == 0 ? b[1] : b[4], (i & 4) == 0 ? b[2] : b[5] };
+			float[] p = part.form.viewport.camera().project(corner, w(), h());
+			assertTrue(p != null && p[0] >= 0 && p[0] <= w() && p[1] >= 0 && p[1] <= h(), "bounds corner " + i + " in view");
+		}
 	}
 
 	/** A red triangle in the XY plane facing +Z, its buffer in a data URI. */

@@ -100,7 +100,9 @@ final class ViewportController implements ViewportForm.Actions {
 	public void showBuiltIn(String label) {
 		Scene s = BuiltinScenes.labelled(label);
 		form.skyLight(ViewportScenes.unlit(s));
-		show(s, null, List.of());
+		if (show(s, null, List.of())) {
+			form.showScene(label, null);
+		}
 	}
 
 	/**
@@ -124,6 +126,7 @@ final class ViewportController implements ViewportForm.Actions {
 			}
 			form.skyLight(ViewportScenes.unlit(s));
 			if (show(s, gltf, List.copyOf(notes))) {
+				form.showScene(null, gltf);
 				shown.complete(s);
 			} else {
 				shown.completeExceptionally(new GlException(form.status.getText()));
@@ -154,14 +157,7 @@ final class ViewportController implements ViewportForm.Actions {
 		}
 		scene = s;
 		file = from;
-		if (!s.cameras().isEmpty() && !s.meshes().isEmpty()) {
-			OrbitCamera c = new OrbitCamera();
-			c.lookFrom(s.cameras().get(0), s.bounds());
-			viewport.setCamera(c);
-		} else {
-			viewport.setCamera(OrbitCamera.overview());
-			viewport.frame();
-		}
+		viewport.setCamera(ViewportScenes.home(s, from != null, viewport.aspect()));
 		long emitters = s.meshes().stream().filter(m -> s.materials().get(m.material()).emits()).count();
 		String what = String.format(Locale.ROOT, "%s: %d meshes, %,d triangles, %d materials, %d lights%s%s.", from == null ? s.name() : from.getFileName(),
 				s.meshes().size(), s.triangleCount(), s.materials().size(), s.lights().size(),
@@ -317,16 +313,23 @@ final class ViewportController implements ViewportForm.Actions {
 		return o != null ? o : Outputs.ofWorkspace(AtelierPaths.resolve(List.of(), System.getenv(), Path.of(System.getProperty("user.home"))).workspaceRoot());
 	}
 
-	/** Submits a render of the view at its size; its passes show in the view. Returns the job, or null. */
+	/** Submits a render of the view at the resolution the form gives; its passes show in the view. Returns the job, or null. */
 	@Override
 	public JobHandle<PathTraces.Rendered> render() {
 		if (!canRender()) {
 			return null;
 		}
+		RenderSize size;
+		try {
+			size = RenderSize.parse(form.resolution.getText());
+		} catch (IllegalArgumentException e) {
+			form.status(true, "Cannot render: " + e.getMessage());
+			return null;
+		}
 		stopPreview();
 		PathTraces.Request request;
 		try {
-			request = request(form.viewport.pixelWidth(), form.viewport.pixelHeight());
+			request = request(size.width(), size.height());
 		} catch (IllegalStateException e) {
 			form.status(true, "Cannot render: " + e.getMessage());
 			return null;
@@ -378,6 +381,14 @@ final class ViewportController implements ViewportForm.Actions {
 	/** Whether there is a view to frame: Frame (the button, the command and F). */
 	boolean canFrame() {
 		return form != null && form.viewport != null && scene != null;
+	}
+
+	/** Reset View (the button, the command): the camera goes back to where the scene was first shown from. */
+	@Override
+	public void resetView() {
+		if (canFrame()) {
+			form.viewport.setCamera(ViewportScenes.home(scene, file != null, form.viewport.aspect()));
+		}
 	}
 
 	/** Whether a render can start: a scene shows and none is rendering (the button, the command). */

@@ -1,6 +1,9 @@
 package dev.atelier.viewport.ui.internal;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -17,6 +20,7 @@ import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.ProgressBar;
 import org.eclipse.swt.widgets.Spinner;
+import org.eclipse.swt.widgets.Text;
 
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.device.DeviceService;
@@ -57,13 +61,20 @@ final class ViewportForm {
 		JobHandle<PathTraces.Rendered> render();
 
 		void cancelRender();
+
+		/** Reset View: the camera goes back to where the scene was first shown from. */
+		void resetView();
 	}
+
+	/** Lines of the status the view shows at once; the rest scrolls. */
+	static final int STATUS_LINES = 3;
 
 	private final Composite root;
 	private final Actions actions;
 	Button open;
 	Combo scenes;
 	Button frame;
+	Button resetView;
 	Button wireframe;
 	Button skyLight;
 	/** The selected mesh's name and triangle count, or nothing. */
@@ -77,6 +88,8 @@ final class ViewportForm {
 	Button denoise;
 	/** Toggles the progressive path-traced preview. */
 	Button pathTrace;
+	/** The resolution Render traces at, WIDTH×HEIGHT. */
+	Text resolution;
 	Button render;
 	Button cancel;
 	ProgressBar progress;
@@ -84,8 +97,10 @@ final class ViewportForm {
 	Label traceStatus;
 	/** The GL view, or null when there is no OpenGL 3.3 to be had. */
 	final ViewportCanvas viewport;
-	/** What happened last: loaded, written, or (in red) what went wrong. */
-	final Label status;
+	/** What happened last: loaded, written, or (in red) what went wrong; whole, scrolling when it is long. */
+	final Text status;
+	/** The last file opened, the scene list's last entry; null before one. */
+	private Path sceneFile;
 
 	/** Makes the widgets in {@code parent}; the canvas hands work that finishes off the UI thread back through {@code ui}. */
 	ViewportForm(Composite parent, Actions actions, Executor ui) {
@@ -104,15 +119,23 @@ final class ViewportForm {
 	}
 
 	private void createSceneBar(Composite parent) {
-		Composite bar = row(parent, 7);
+		Composite bar = row(parent, 8);
 		open = button(bar, "Open…", SWT.PUSH, this::browse);
 		open.setToolTipText("Open a glTF 2.0 scene (.gltf or .glb)");
 		scenes = new Combo(bar, SWT.READ_ONLY);
 		scenes.setItems(BuiltinScenes.labels().toArray(String[]::new));
 		scenes.setToolTipText("Built-in scenes");
-		scenes.addListener(SWT.Selection, e -> actions.showBuiltIn(scenes.getText()));
+		scenes.addListener(SWT.Selection, e -> {
+			if (scenes.getSelectionIndex() < BuiltinScenes.labels().size()) {
+				actions.showBuiltIn(scenes.getText());
+			} else if (sceneFile != null) {
+				actions.open(sceneFile); // the file's entry loads it again
+			}
+		});
 		frame = button(bar, "Frame", SWT.PUSH, this::frameSelection);
 		frame.setToolTipText("Frame selection (F); the whole scene when nothing is selected");
+		resetView = button(bar, "Reset view", SWT.PUSH, actions::resetView);
+		resetView.setToolTipText("Back to the view the scene opened with");
 		wireframe = button(bar, "Wireframe", SWT.CHECK, () -> {
 			if (viewport != null) {
 				viewport.setWireframe(wireframe.getSelection());
@@ -128,7 +151,7 @@ final class ViewportForm {
 	}
 
 	private void createTraceBar(Composite parent) {
-		Composite bar = row(parent, 12);
+		Composite bar = row(parent, 14);
 		new Label(bar, SWT.NONE).setText("Samples");
 		spp = new Spinner(bar, SWT.BORDER);
 		spp.setValues(64, 1, 1 << 16, 0, 1, 16);
@@ -145,8 +168,12 @@ final class ViewportForm {
 		denoise.setToolTipText("Render writes the edge-aware denoised image");
 		pathTrace = button(bar, "Path trace", SWT.TOGGLE, actions::pathTraceToggled);
 		pathTrace.setToolTipText("Show the scene path-traced, refining pass after pass; moving the camera starts again");
+		new Label(bar, SWT.NONE).setText("Size");
+		resolution = new Text(bar, SWT.BORDER | SWT.SINGLE);
+		resolution.setText(RenderSize.DEFAULT.toString());
+		resolution.setToolTipText("The resolution Render traces at, WIDTH×HEIGHT (not the view's size)");
 		render = button(bar, "Render", SWT.PUSH, actions::render);
-		render.setToolTipText("Path-trace the view at its size into a PNG under the workspace's outputs/render, as a job");
+		render.setToolTipText("Path-trace the view at the resolution given into a PNG under the workspace's outputs/render, as a job");
 		cancel = button(bar, "Cancel", SWT.PUSH, actions::cancelRender);
 		cancel.setEnabled(false);
 		progress = new ProgressBar(bar, SWT.HORIZONTAL | SWT.SMOOTH);
@@ -173,26 +200,26 @@ final class ViewportForm {
 			Label none = new Label(parent, SWT.WRAP | SWT.CENTER);
 			none.setText("No OpenGL 3.3 viewport: " + e.getMessage());
 			none.setLayoutData(new GridData(SWT.FILL, SWT.FILL, true, true));
-			for (Control c : new Control[] { open, scenes, frame, wireframe, skyLight, pathTrace, render }) {
+			for (Control c : new Control[] { open, scenes, frame, resetView, wireframe, skyLight, pathTrace, render }) {
 				c.setEnabled(false);
 			}
 			return null;
 		}
 	}
 
-	private static Label createStatus(Composite parent) {
-		Label label = new Label(parent, SWT.WRAP);
-		// two lines, always: a message that wraps must not resize the viewport (which would drop the image it shows)
+	private static Text createStatus(Composite parent) {
+		Text text = new Text(parent, SWT.MULTI | SWT.WRAP | SWT.READ_ONLY | SWT.V_SCROLL);
+		// a fixed three lines, scrolling for more: a message that wraps must not resize the viewport (which would drop the image it shows)
 		GridData data = new GridData(SWT.FILL, SWT.TOP, true, false);
-		GC gc = new GC(label);
+		GC gc = new GC(text);
 		try {
-			data.heightHint = 2 * gc.getFontMetrics().getHeight();
+			data.heightHint = STATUS_LINES * gc.getFontMetrics().getHeight();
 		} finally {
 			gc.dispose();
 		}
 		data.widthHint = 300;
-		label.setLayoutData(data);
-		return label;
+		text.setLayoutData(data);
+		return text;
 	}
 
 	private static Composite row(Composite parent, int columns) {
@@ -281,6 +308,29 @@ final class ViewportForm {
 
 	Settings settings() {
 		return Settings.defaults().withSpp(spp.getSelection()).withMaxBounces(bounces.getSelection()).withDenoise(denoise.getSelection());
+	}
+
+	/**
+	 * Selects the scene shown in the scene list: a file's by its name, as the entry after the built-in ones (the last
+	 * file opened keeps that entry, which opens it again), or a built-in one by its label.
+	 */
+	void showScene(String name, Path file) {
+		if (file != null) {
+			sceneFile = file;
+		}
+		List<String> items = new ArrayList<>(BuiltinScenes.labels());
+		if (sceneFile != null) {
+			items.add(sceneFile.getFileName().toString());
+		}
+		if (!Arrays.asList(scenes.getItems()).equals(items)) {
+			scenes.setItems(items.toArray(String[]::new));
+		}
+		int index = file != null ? items.size() - 1 : BuiltinScenes.labels().indexOf(name);
+		if (index >= 0) {
+			scenes.select(index);
+		}
+		scenes.setToolTipText(file != null ? "Opened from " + file : "Built-in scenes, and the last file opened");
+		scenes.getParent().layout(new Control[] { scenes });
 	}
 
 	/** Whether Sky light is on. */

@@ -89,7 +89,12 @@ public final class ViewportPart implements OpensFiles {
 		form.frameSelection();
 	}
 
-	/** Submits a render of the view at its size; its passes show in the view. Returns the job, or null. */
+	/** Reset View (the button, the command): back to the view the scene opened with. */
+	void resetView() {
+		controller.resetView();
+	}
+
+	/** Submits a render of the view at the resolution the form gives; its passes show in the view. Returns the job, or null. */
 	JobHandle<PathTraces.Rendered> render() {
 		return controller.render();
 	}

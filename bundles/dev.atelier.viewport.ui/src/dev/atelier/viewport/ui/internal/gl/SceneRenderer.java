@@ -319,8 +319,8 @@ public final class SceneRenderer {
 	}
 
 	/**
-	 * Shows a linear RGB image (rows from the top, three floats a pixel) over the whole viewport, scaled to it and
-	 * tone-mapped as the shaded view is.
+	 * Shows a linear RGB image (rows from the top, three floats a pixel) scaled into the viewport, black bars where
+	 * its shape differs (a render at a resolution of its own), tone-mapped as the shaded view is.
 	 */
 	public void renderImage(int width, int height, int imageWidth, int imageHeight, float[] rgb, float exposure) {
 		glViewport(0, 0, width, height);
@@ -329,6 +329,8 @@ public final class SceneRenderer {
 		if (rgb == null) {
 			return;
 		}
+		int[] area = fit(width, height, imageWidth, imageHeight);
+		glViewport(area[0], area[1], area[2], area[3]);
 		uploadImage(imageWidth, imageHeight, rgb);
 		glDisable(GL_DEPTH_TEST);
 		image.use();
@@ -340,6 +342,21 @@ public final class SceneRenderer {
 		glBindVertexArray(0);
 		glUseProgram(0);
 		Gl.checkFrame("drawing the path-traced image");
+	}
+
+	/**
+	 * Where an image keeps its shape in a viewport: {x, y, width, height}, centred; the whole viewport when the shapes
+	 * differ by less than 2 % (a preview traced at a fraction of the view's size, rounded).
+	 */
+	public static int[] fit(int width, int height, int imageWidth, int imageHeight) {
+		double view = width / (double) height;
+		double image = imageWidth / (double) imageHeight;
+		if (Math.abs(image / view - 1) < 0.02) {
+			return new int[] { 0, 0, width, height };
+		}
+		int w = image > view ? width : Math.max(1, (int) Math.round(height * image));
+		int h = image > view ? Math.max(1, (int) Math.round(width / image)) : height;
+		return new int[] { (width - w) / 2, (height - h) / 2, w, h };
 	}
 
 	private void uploadImage(int w, int h, float[] rgb) {
