@@ -180,6 +180,42 @@ class PathTraceViewTest {
 	}
 
 	@Test
+	void denoiseAppliesToThePathTracedViewOnceItsSamplesAreDone() throws Exception {
+		part.form.scenes.select(BuiltinScenes.labels().indexOf(BuiltinScenes.SPHERES));
+		Displays.click(part.form.scenes);
+		traceSettings(2, 3);
+		Displays.click(toggle(true));
+		awaitTrace(2);
+		int[] noisy = part.form.viewport.capture();
+		assertFalse(part.form.traceStatus.getText().endsWith("denoised"), part.form.traceStatus.getText());
+
+		part.form.denoise.setSelection(true);
+		Displays.click(part.form.denoise);
+		Displays.spinUntil(display, () -> part.form.traceStatus.getText().endsWith(" · denoised") && part.form.viewport.showsImage(), Duration.ofSeconds(120));
+		int[] denoised = part.form.viewport.capture();
+		Screenshots.savePixels(noisy, w(), h(), "viewport-spheres-2spp.png");
+		Screenshots.savePixels(denoised, w(), h(), "viewport-spheres-2spp-denoised.png");
+		double before = roughness(noisy);
+		double after = roughness(denoised);
+		System.out.printf("pixel-to-pixel differences: %.2f traced, %.2f denoised%n", before, after);
+		assertTrue(after < 0.7 * before, "the denoised view is smoother: " + after + " vs " + before);
+	}
+
+	/** The mean luminance difference between horizontally neighbouring pixels: high for a noisy image. */
+	private double roughness(int[] pixels) {
+		int width = w();
+		double sum = 0;
+		int n = 0;
+		for (int i = 0; i + 1 < pixels.length; i++) {
+			if ((i + 1) % width != 0) {
+				sum += Math.abs(Views.luminance(pixels[i]) - Views.luminance(pixels[i + 1]));
+				n++;
+			}
+		}
+		return sum / n;
+	}
+
+	@Test
 	void renderWritesAPngAtTheResolutionGivenAsAJobWithItsRecord() throws Exception {
 		traceSettings(4, 3);
 		assertEquals("1920×1080", part.form.resolution.getText(), "a resolution of its own by default, not the view's");

@@ -27,6 +27,7 @@ import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.internal.trace.BuiltinScenes;
 import dev.atelier.viewport.internal.trace.Image;
 import dev.atelier.viewport.internal.trace.Progress;
+import dev.atelier.viewport.internal.trace.RenderResult;
 import dev.atelier.viewport.ui.internal.gl.GlException;
 
 /**
@@ -254,20 +255,24 @@ final class ViewportController implements ViewportForm.Actions {
 		int divisor = (w + PREVIEW_MAX_WIDTH - 1) / PREVIEW_MAX_WIDTH;
 		PathTraces.Request request;
 		try {
-			PathTraces.Request full = request(Math.max(1, w / divisor), Math.max(1, h / divisor));
-			// the preview shows the passes' means: denoising its last one would only cost time
-			request = new PathTraces.Request(full.scene(), full.camera(), full.width(), full.height(), full.settings().withDenoise(false), full.backend());
+			request = request(Math.max(1, w / divisor), Math.max(1, h / divisor));
 		} catch (IllegalStateException e) {
 			form.status(true, "Cannot path-trace: " + e.getMessage());
 			return;
 		}
 		long id = ++traceIds;
 		shownTrace = id;
-		CompletableFuture<?> preview = traces.preview(request, (p, mean) -> passed(id, p, mean));
+		CompletableFuture<RenderResult> preview = traces.preview(request, (p, mean) -> passed(id, p, mean));
 		previewing = preview;
 		preview.whenComplete((r, failure) -> ui(() -> {
 			if (previewing == preview) {
 				previewing = null;
+			}
+			// with Denoise on, the finished trace is shown denoised (the passes before it show their means)
+			if (r != null && r.denoised() != null && id == shownTrace && form.viewport != null) {
+				pendingPass.set(null);
+				form.viewport.showImage(r.denoised().rgb(), r.denoised().width(), r.denoised().height());
+				form.showTraceStatus(PathTraces.progressText(r.progress()) + " · denoised");
 			}
 			Throwable cause = failure == null ? null : cause(failure);
 			if (cause != null && !(cause instanceof CancellationException)) {

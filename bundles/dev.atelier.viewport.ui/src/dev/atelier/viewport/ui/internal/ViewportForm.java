@@ -52,7 +52,7 @@ final class ViewportForm {
 		/** The camera moved or the canvas was resized. */
 		void viewChanged();
 
-		/** Samples, bounces or the backend changed. */
+		/** Samples, bounces, Denoise or the backend changed. */
 		void settingsChanged();
 
 		void pathTraceToggled();
@@ -163,9 +163,8 @@ final class ViewportForm {
 		cpu = button(bar, "CPU", SWT.RADIO, actions::settingsChanged);
 		cpu.setSelection(true);
 		cuda = button(bar, "CUDA", SWT.RADIO, actions::settingsChanged);
-		denoise = button(bar, "Denoise", SWT.CHECK, () -> {
-		});
-		denoise.setToolTipText("Render writes the edge-aware denoised image");
+		denoise = button(bar, "Denoise", SWT.CHECK, actions::settingsChanged);
+		denoise.setToolTipText("Render writes the edge-aware denoised image; Path trace shows it once its samples are done");
 		pathTrace = button(bar, "Path trace", SWT.TOGGLE, actions::pathTraceToggled);
 		pathTrace.setToolTipText("Show the scene path-traced, refining pass after pass; moving the camera starts again");
 		new Label(bar, SWT.NONE).setText("Size");
