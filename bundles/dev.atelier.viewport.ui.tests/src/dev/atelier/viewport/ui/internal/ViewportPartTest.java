@@ -254,13 +254,7 @@ class ViewportPartTest {
 		System.out.printf("framed geometry: x %d..%d of %d, y %d..%d of %d%n", minX, maxX, width, minY, maxY, height);
 		assertTrue(minX > 0 && minY > 0 && maxX < width - 1 && maxY < height - 1, "the geometry stays clear of the edges");
 		assertTrue(maxX - minX > width / 3, "and fills a good part of the view");
-		Scene s = part.form.viewport.scene();
-		float[] b = s.bounds();
-		for (int i = 0; i < 8; i++) {
-			float[] corner = { (i & 1) == 0 ? b[0] : b[3], (i & 2) == 0 ? b[1] : b[4], (i & 4) == 0 ? b[2] : b[5] };
-			float[] p = part.form.viewport.camera().project(corner, w(), h());
-			assertTrue(p != null && p[0] >= 0 && p[0] <= w() && p[1] >= 0 && p[1] <= h(), "bounds corner " + i + " in view");
-		}
+		assertBoundsInView(part.form.viewport.scene().bounds());
 		Screenshots.savePixels(framed, w(), h(), "viewport-framed.png");
 	}
 
@@ -382,11 +376,7 @@ class ViewportPartTest {
 		Views.key(part.form.viewport.control(), 'f');
 		float[] s = part.form.viewport.scene().bounds();
 		assertEquals(0, camera.target().distance((s[0] + s[3]) / 2, (s[1] + s[4]) / 2, (s[2] + s[5]) / 2), 1e-3, "F frames the whole scene again");
-		for (int i = 0; i < 8; i++) {
-			float[] corner = { (i & 1) == 0 ? s[0] : s[3], (i & 2) == 0 ? s[1] : s[4], (i & 4) == 0 ? s[2] : s[5] };
-			float[] p = camera.project(corner, w(), h());
-			assertTrue(p != null && p[0] >= 0 && p[0] <= w() && p[1] >= 0 && p[1] <= h(), "scene bounds corner " + i + " in view");
-		}
+		assertBoundsInView(s);
 	}
 
 	@Test
@@ -513,10 +503,12 @@ class ViewportPartTest {
 		part.form.status(false, said);
 		Displays.settle(display, Duration.ofMillis(100));
 		assertEquals(said, part.form.status.getText(), "whole");
-		int lines = part.form.status.getLineCount();
-		assertTrue(lines > ViewportForm.STATUS_LINES, "wrapped onto " + lines + " lines");
-		part.form.status.setTopIndex(lines - 1);
-		assertTrue(part.form.status.getTopIndex() > 0, "and scrolls to its last line");
+		int shown = part.form.status.getSize().y;
+		int needed = part.form.status.computeSize(part.form.status.getClientArea().width, SWT.DEFAULT).y;
+		assertTrue(needed > shown, "longer than the " + shown + " px shown: " + needed + " px");
+		org.eclipse.swt.widgets.ScrollBar bar = part.form.status.getVerticalBar();
+		System.out.printf("status: %d px shown of %d; scroll bar %d of %d%n", shown, needed, bar.getThumb(), bar.getMaximum());
+		assertTrue(bar.getMaximum() > bar.getThumb(), "the rest is a scroll away: thumb " + bar.getThumb() + " of " + bar.getMaximum());
 		assertEquals(width, w(), "the view keeps its size");
 		assertEquals(height, h());
 	}
@@ -527,13 +519,8 @@ class ViewportPartTest {
 		return fixture;
 	}
 
-	/** All eight corners of the bounds project into the view. */
-	private void assertBoundsInView(float[] b) {
-		for (int i = 0; i < 8; i++) {
-			float[] corner = { (i & 1) == 0 ? b[0] : b[3], (i & 2) == 0 ? b[1] : b[4], (i & 4) == 0 ? b[2] : b[5] };
-			float[] p = part.form.viewport.camera().project(corner, w(), h());
-			assertTrue(p != null && p[0] >= 0 && p[0] <= w() && p[1] >= 0 && p[1] <= h(), "bounds corner " + i + " in view");
-		}
+	private void assertBoundsInView(float[] bounds) {
+		Views.assertBoundsInView(part.form.viewport.camera(), bounds, w(), h());
 	}
 
 	/** A red triangle in the XY plane facing +Z, its buffer in a data URI. */

@@ -2,7 +2,6 @@ package dev.atelier.viewport.ui.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
@@ -27,12 +26,7 @@ class ViewportScenesTest {
 		int width = 1229;
 		int height = 486;
 		OrbitCamera home = ViewportScenes.home(s, true, width / (float) height);
-		float[] b = s.bounds();
-		for (int i = 0; i < 8; i++) {
-			float[] corner = { (i & 1) == 0 ? b[0] : b[3], (i & 2) == 0 ? b[1] : b[4], (i & 4) == 0 ? b[2] : b[5] };
-			float[] p = home.project(corner, width, height);
-			assertTrue(p != null && p[0] >= 0 && p[0] <= width && p[1] >= 0 && p[1] <= height, "bounds corner " + i + " in view");
-		}
+		Views.assertBoundsInView(home, s.bounds(), width, height);
 		assertEquals(1, home.forward().dot(new Vector3f(s.cameras().get(0).forward()).normalize()), 1e-3);
 	}
 

@@ -64,6 +64,15 @@ final class Views {
 		canvas.notifyListeners(SWT.MouseVerticalWheel, e);
 	}
 
+	/** All eight corners of the bounds ({minX, minY, minZ, maxX, maxY, maxZ}) project into a view of the size given. */
+	static void assertBoundsInView(OrbitCamera camera, float[] b, int width, int height) {
+		for (int i = 0; i < 8; i++) {
+			float[] corner = { (i & 1) == 0 ? b[0] : b[3], (i & 2) == 0 ? b[1] : b[4], (i & 4) == 0 ? b[2] : b[5] };
+			float[] p = camera.project(corner, width, height);
+			org.junit.jupiter.api.Assertions.assertTrue(p != null && p[0] >= 0 && p[0] <= width && p[1] >= 0 && p[1] <= height, "bounds corner " + i + " in view");
+		}
+	}
+
 	static double luminance(int argb) {
 		return 0.2126 * (argb >> 16 & 0xFF) + 0.7152 * (argb >> 8 & 0xFF) + 0.0722 * (argb & 0xFF);
 	}
