@@ -34,21 +34,6 @@ class LlmIT {
 	}
 
 	@Test
-	void anLlmWithAJinjaChatTemplateAnswersInItsOwnTemplate() throws Exception {
-		String data = System.getenv("ATELIER_TESTDATA");
-		Assumptions.assumeTrue(data != null && !data.isBlank(), "ATELIER_TESTDATA is not set: skipping the chat (it needs phi-3's vocabulary)");
-		Path vocab = Path.of(data, "llm/gguf-vocab/ggml-vocab-phi-3.gguf");
-		Path ws = Product.newWorkspace("llm-jinja");
-		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
-		Path model = ws.resolve("tiny.gguf");
-		Product.Run synth = Product.run(env, "llm", "synth", "--shape", "tiny", "--type", "q8_0", "--vocab", vocab.toString(), "--out", model.toString());
-		assertEquals(0, synth.exitCode(), synth.all());
-		Product.Run chat = Product.run(env, "chat", "--model", model.toString(), "--prompt", "hello", "--max-tokens", "4", "--device", "cpu");
-		assertEquals(0, chat.exitCode(), chat.all());
-		assertTrue(chat.all().contains("the model's Jinja chat template"), "its own template is used: " + chat.all());
-	}
-
-	@Test
 	void generateEmitsRunCsGreedyIdsFromBos() throws Exception {
 		Path model = data("stories260K.bin");
 		List<String> reference = Arrays.asList(Files.readString(data("stories260K-greedy-bos-first32.txt")).strip().split("\\s+"));
