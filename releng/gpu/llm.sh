@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The LLM on the GPU host, side by side with llama.cpp built there with CUDA (issue 14's speed and fidelity runs).
-#   releng/gpu/llm.sh prepare        here: stages .carry (a JRE, the jars, LlmMain/LlmCheck/ComputeCheck), the anchors and
+#   releng/gpu/llm.sh prepare        here: stages .carry (a JRE, the jars, LlmMain/LlmCheck/ComputeCheck/SdCheck/DoctorMain), the anchors and
 #                                    the vocabulary (needs ./mvnw -B verify -DskipTests first)
 #   releng/gpu/llm.sh build          there: builds llama-bench, llama-quantize, llama-perplexity with CUDA (~7 min)
 #   releng/gpu/llm.sh models [SHAPE…] there: random-weight Llama GGUFs of real shapes (default 1b; 8b-llama3: with Llama 3's
@@ -35,14 +35,15 @@ types=(F16 Q8_0 Q4_0 Q4_K_M Q5_K_M Q6_K)
 text="$root/docs/architecture.md"
 case "${1:-}" in
   prepare)
-    gpu_jars core device device.cuda device.cpu device.sim cli kernels compute llm viewport diffusion.checkpoint diffusion.engine testing
+    gpu_jars core device device.cuda device.cpu device.sim cli kernels compute llm viewport diffusion diffusion.checkpoint diffusion.engine \
+      testing power
     # the device tool's 64 MiB (counted in disk blocks) hold the working tree and .carry: a runtime of only the modules
-    # these entry points load, without the optional vector-math and sorting libraries
-    MODULES=java.base,java.logging,java.xml,java.management,jdk.unsupported,jdk.incubator.vector stage_carry
+    # these entry points load (no XML, no JMX), without the optional vector-math and sorting libraries
+    MODULES=java.base,java.logging,jdk.unsupported,jdk.incubator.vector stage_carry
     rm -f "$carry"/jre/lib/libjsvml.so "$carry"/jre/lib/libsimdsort.so
     "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 --add-modules jdk.incubator.vector -d "$carry/classes" \
       -cp "$(class_path)" "$root/releng/gpu/LlmMain.java" "$root/releng/gpu/LlmCheck.java" "$root/releng/gpu/ComputeCheck.java" \
-      "$root/releng/gpu/OneCard.java" "$root/releng/gpu/SdCheck.java" \
+      "$root/releng/gpu/OneCard.java" "$root/releng/gpu/SdCheck.java" "$root/releng/gpu/DoctorMain.java" \
       2> >(grep -v 'incubator' >&2)
     mkdir -p "$anchors" "$carry/data"
     cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$anchors/"
