@@ -527,34 +527,26 @@ public final class CudaCompute implements Compute {
 		boolean gemv = weight.cols() % 32 != 0;
 		if (kernel == 1 && stride == 1 && padding == 0 && !(gemv && x.rows() > MAX_GRID_Y)) {
 			products(List.of(weight), x, List.of(out));
-		} else if (cublasLibrary.isPresent() && weight.type() != TensorType.F32) {
-			int length = weight.cols();
-			int outW = Shapes.convOut(width, kernel, stride, padding);
-			int pixels = out.rows();
-			int slice = (int) Math.max(1, Math.min(pixels, PATCH_BYTES / (2L * length)));
-			quantizedX = null; // cuBLAS writes without a launch
-			try (ComputeContext.Binding bound = context.bind()) {
-				Cublas.Handle handle = cublas();
-				for (int first = 0; first < pixels; first += slice) {
-					int count = Math.min(slice, pixels - first);
-					long patches = scratch(Scratch.X_HALF, 2L * count * length).address();
-					launch("im2col_f16", gridStride((long) count * length), 1, 1, THREADS, own(x).address(), patches, height, width, x.cols(), kernel,
-							stride, padding, outW, (long) first, (long) count);
-					cublasHalf(handle, own(weight), patches, count, own(out).address() + 4L * first * out.cols());
-				}
-			}
 		} else {
 			int length = weight.cols();
 			int outW = Shapes.convOut(width, kernel, stride, padding);
 			int pixels = out.rows();
-			int slice = (int) Math.max(1, Math.min(Math.min(pixels, gemv ? MAX_GRID_Y : Integer.MAX_VALUE), PATCH_BYTES / (4L * length)));
-			DeviceBuffer patches = scratch(Scratch.CONV_PATCHES, 4L * slice * length);
+			boolean half = cublasLibrary.isPresent() && weight.type() != TensorType.F32;
+			int valueBytes = half ? 2 : 4;
+			int slice = (int) Math.max(1, Math.min(Math.min(pixels, gemv && !half ? MAX_GRID_Y : Integer.MAX_VALUE), PATCH_BYTES / (valueBytes * (long) length)));
+			DeviceBuffer patches = scratch(half ? Scratch.X_HALF : Scratch.CONV_PATCHES, (long) valueBytes * slice * length);
 			for (int first = 0; first < pixels; first += slice) {
 				int count = Math.min(slice, pixels - first);
-				launch("im2col_f32", gridStride((long) count * length), 1, 1, THREADS, own(x).address(), patches.address(), height, width, x.cols(), kernel,
-						stride, padding, outW, (long) first, (long) count);
-				CudaTensor rows = new CudaTensor(this, TensorType.F32, count, length, patches, 0, null);
-				products(List.of(weight), rows, List.of(out.rows(first, count)));
+				launch(half ? "im2col_f16" : "im2col_f32", gridStride((long) count * length), 1, 1, THREADS, own(x).address(), patches.address(), height,
+						width, x.cols(), kernel, stride, padding, outW, (long) first, (long) count);
+				if (half) {
+					quantizedX = null; // cuBLAS writes without a launch
+					try (ComputeContext.Binding bound = context.bind()) {
+						cublasHalf(cublas(), own(weight), patches.address(), count, own(out).address() + 4L * first * out.cols());
+					}
+				} else {
+					products(List.of(weight), new CudaTensor(this, TensorType.F32, count, length, patches, 0, null), List.of(out.rows(first, count)));
+				}
 			}
 		}
 		addBias(bias, out);
