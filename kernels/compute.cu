@@ -1334,6 +1334,48 @@ extern "C" __global__ void im2col_f16(const float* x, half* patches, int height,
 }
 
 /**
+ * K or V (rows × heads·d, F32) as F16 with each head's values padded to dp8 (d rounded up to 8, zeros): rows of
+ * heads·dp8, so that the attention kernels read whole 16-byte chunks, aligned. Grid-stride.
+ */
+extern "C" __global__ void heads_to_f16(const float* x, half* out, long rows, int heads, int d, int dp8) {
+	const long count = rows * heads * dp8;
+	for (long i = global_thread(); i < count; i += grid_threads()) {
+		const int e = i % dp8;
+		const long rh = i / dp8;
+		out[i] = __float2half(e < d ? x[rh / heads * heads * d + rh % heads * d + e] : 0.0f);
+	}
+}
+
+/**
+ * A key tile's rows t0 … t0 + ROWS − 1 of one head (padded F16, rows of stride halves, the head at offset), in CH
+ * 16-byte chunks a thread: fetched into registers while the tile before is computed, then stored to shared memory.
+ * Rows past m and chunks past the head's padded width (up to its 16-wide tiles) are zeros.
+ */
+template <int ROWS, int CH> struct KeyTile {
+	uint4 chunk[CH];
+
+	__device__ void fetch(const half* src, int t0, int m, long stride, long offset, int chunks, int width8) {
+#pragma unroll
+		for (int j = 0; j < CH; j++) {
+			const int i = threadIdx.x + j * blockDim.x, row = i / chunks, c = i % chunks;
+			chunk[j] = i < ROWS * chunks && t0 + row < m && c < width8
+					? *reinterpret_cast<const uint4*>(src + (t0 + row) * stride + offset + c * 8)
+					: make_uint4(0, 0, 0, 0);
+		}
+	}
+
+	__device__ void store(half* dst, int ld, int chunks) const {
+#pragma unroll
+		for (int j = 0; j < CH; j++) {
+			const int i = threadIdx.x + j * blockDim.x;
+			if (i < ROWS * chunks) {
+				*reinterpret_cast<uint4*>(dst + (i / chunks) * ld + (i % chunks) * 8) = chunk[j];
+			}
+		}
+	}
+};
+
+/**
  * Multi-head attention on tensor cores, the score matrix never stored whole: a block of 4 warps takes 64 query rows of
  * one head, each warp 16 rows, and walks the keys in tiles of KT. WMMA fragments have no documented element order, so
  * the softmax cannot rescale a running output held in them; instead a first pass over the keys finds each row's max and
@@ -1343,7 +1385,7 @@ extern "C" __global__ void im2col_f16(const float* x, half* patches, int height,
  */
 template <int MAXD, int KT> __device__ void flash_attention(const float* q, const half* k, const half* v, float* out, int n, int m,
 		int heads, int d, int causal, float scale) {
-	constexpr int LD = MAXD + 8, F = MAXD / 16;
+	constexpr int LD = MAXD + 8, F = MAXD / 16, CH = (KT * MAXD / 8 + 127) / 128;
 	// K then V; at the start the 64 scaled query rows, before each warp moves its 16 into fragments
 	__shared__ __align__(32) half kv[2 * (KT > 32 ? KT : 32) * LD];
 	__shared__ __align__(32) float scores[4][16 * KT];
@@ -1372,19 +1414,29 @@ template <int MAXD, int KT> __device__ void flash_attention(const float* q, cons
 	// two lanes a row, each KT/2 of a tile's keys
 	const int row = lane >> 1, r = r0 + warp * 16 + row, c0 = (lane & 1) * (KT / 2);
 	const int keys = causal ? min(m, r0 + 64) : m;
+	// K and V as heads_to_f16 padded them; a tile row is dp / 8 chunks, those past dp8 zeros
+	const int dp8 = (d + 7) & ~7, chunks = dp / 8;
+	const long stride = (long) heads * dp8, offset = (long) h * dp8;
+	// pass 0 over the key tiles, then pass 1; each step fetches the next step's tile before computing its own
+	const int tiles = (keys + KT - 1) / KT;
+	KeyTile<KT, CH> kt, vt;
+	kt.fetch(k, 0, m, stride, offset, chunks, dp8 / 8);
 	float rowMax = -INFINITY, rowSum = 0.0f;
-	for (int pass = 0; pass < 2; pass++) {
-		for (int t0 = 0; t0 < keys; t0 += KT) {
-			for (int i = tid; i < KT * dp; i += blockDim.x) {
-				int t = i / dp, e = i % dp;
-				bool in = t0 + t < m && e < d;
-				long at = (t0 + t) * cols + (long) h * d + e;
-				ks[t * LD + e] = in ? k[at] : __float2half(0.0f);
-				if (pass == 1) {
-					vs[t * LD + e] = in ? v[at] : __float2half(0.0f);
-				}
+	for (int step = 0; step < 2 * tiles; step++) {
+		const int pass = step >= tiles, t0 = (step - pass * tiles) * KT;
+		{
+			kt.store(ks, LD, chunks);
+			if (pass == 1) {
+				vt.store(vs, LD, chunks);
 			}
 			__syncthreads();
+			if (step + 1 < 2 * tiles) {
+				const int next = step + 1 >= tiles, nt0 = (step + 1 - next * tiles) * KT;
+				kt.fetch(k, nt0, m, stride, offset, chunks, dp8 / 8);
+				if (next == 1) {
+					vt.fetch(v, nt0, m, stride, offset, chunks, dp8 / 8);
+				}
+			}
 #pragma unroll
 			for (int j = 0; j < KT / 16; j++) {
 				wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
@@ -1503,19 +1555,28 @@ extern "C" __global__ void __launch_bounds__(256) flash_attention_wide(const flo
 	// eight threads a row of the 16-key tile, two keys each
 	const int row = tid >> 3, r = r0 + row, c0 = (tid & 7) * 2;
 	const int keys = causal ? min(m, r0 + 32) : m;
+	// as flash_attention: padded F16 K and V, the next step's tile fetched before this one is computed
+	const int dp8 = (d + 7) & ~7, chunks = dp / 8;
+	const long stride = (long) heads * dp8, offset = (long) h * dp8;
+	const int tiles = (keys + WIDE_KT - 1) / WIDE_KT;
+	KeyTile<WIDE_KT, WIDE_KT * WIDE_MAXD / 8 / 256> kt, vt;
+	kt.fetch(k, 0, m, stride, offset, chunks, dp8 / 8);
 	float rowMax = -INFINITY, rowSum = 0.0f;
-	for (int pass = 0; pass < 2; pass++) {
-		for (int t0 = 0; t0 < keys; t0 += WIDE_KT) {
-			for (int i = tid; i < WIDE_KT * dp; i += blockDim.x) {
-				int t = i / dp, e = i % dp;
-				bool in = t0 + t < m && e < d;
-				long at = (t0 + t) * cols + (long) h * d + e;
-				ks[t * WIDE_LD + e] = in ? k[at] : __float2half(0.0f);
-				if (pass == 1) {
-					vs[t * WIDE_LD + e] = in ? v[at] : __float2half(0.0f);
-				}
+	for (int step = 0; step < 2 * tiles; step++) {
+		const int pass = step >= tiles, t0 = (step - pass * tiles) * WIDE_KT;
+		{
+			kt.store(ks, WIDE_LD, chunks);
+			if (pass == 1) {
+				vt.store(vs, WIDE_LD, chunks);
 			}
 			__syncthreads();
+			if (step + 1 < 2 * tiles) {
+				const int next = step + 1 >= tiles, nt0 = (step + 1 - next * tiles) * WIDE_KT;
+				kt.fetch(k, nt0, m, stride, offset, chunks, dp8 / 8);
+				if (next == 1) {
+					vt.fetch(v, nt0, m, stride, offset, chunks, dp8 / 8);
+				}
+			}
 			wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;
 			wmma::fill_fragment(acc, 0.0f);
 #pragma unroll
@@ -1593,10 +1654,10 @@ extern "C" __global__ void __launch_bounds__(256) flash_attention_wide(const flo
 	}
 }
 
-// 40-, 64- and 80-wide heads (SD 1.x's first levels, CLIP, SD 2.x, SDXL) take 64-key tiles; up to 160 (SD 1.x's deepest) 32
+// 40-, 64- and 80-wide heads (SD 1.x's first levels, CLIP, SD 2.x, SDXL) and up to 160 (SD 1.x's deepest): 32-key tiles
 extern "C" __global__ void __launch_bounds__(128) flash_attention_80(const float* q, const half* k, const half* v, float* out, int n, int m,
 		int heads, int d, int causal, float scale) {
-	flash_attention<80, 64>(q, k, v, out, n, m, heads, d, causal, scale);
+	flash_attention<80, 32>(q, k, v, out, n, m, heads, d, causal, scale);
 }
 extern "C" __global__ void __launch_bounds__(128) flash_attention_160(const float* q, const half* k, const half* v, float* out, int n,
 		int m, int heads, int d, int causal, float scale) {

@@ -564,13 +564,14 @@ public final class CudaCompute implements Compute {
 		// wider ones (the VAE's) are split over four warps
 		String kernel = d <= 80 ? "flash_attention_80" : d <= 160 ? "flash_attention_160" : "flash_attention_wide";
 		int rows = d <= 160 ? FLASH_ROWS : FLASH_WIDE_ROWS;
-		// K and V once as F16, not again by every block of queries that reads them
-		long count = (long) k.rows() * k.cols();
+		// K and V once as F16, each head padded to whole 16-byte chunks, not again by every block of queries that reads them
+		int dp8 = (d + 7) & ~7;
+		long count = (long) k.rows() * heads * dp8;
 		long kHalf = scratch(Scratch.KV_HALF, 4 * count).address();
 		long vHalf = kHalf + 2 * count;
 		int grid = (int) Math.min(ceil(count, THREADS), 4096);
-		launch("to_f16", grid, 1, 1, THREADS, own(k).address(), kHalf, count);
-		launch("to_f16", grid, 1, 1, THREADS, own(v).address(), vHalf, count);
+		launch("heads_to_f16", grid, 1, 1, THREADS, own(k).address(), kHalf, (long) k.rows(), heads, d, dp8);
+		launch("heads_to_f16", grid, 1, 1, THREADS, own(v).address(), vHalf, (long) v.rows(), heads, d, dp8);
 		launch(kernel, ceil(q.rows(), rows), heads, 1, d <= 160 ? FLASH_THREADS : FLASH_WIDE_THREADS, own(q).address(), kHalf, vHalf,
 				own(out).address(), q.rows(), k.rows(), heads, d, causal ? 1 : 0, scale);
 	}
