@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -30,6 +31,23 @@ class AtomicFilesTest {
 		AtomicFiles.write(target, out -> out.write("two".getBytes(StandardCharsets.UTF_8)));
 		assertEquals("two", Files.readString(target));
 		assertEquals(1, count());
+	}
+
+	@Test
+	void aNewFileGetsThePermissionsOfAnyNewFileNotOwnerOnly() throws IOException {
+		Path plain = Files.createFile(dir.resolve("plain"));
+		Path target = dir.resolve("image.png");
+		AtomicFiles.write(target, out -> out.write(1));
+		assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(target), "as the user's umask gives them");
+	}
+
+	@Test
+	void aReplacedFileKeepsItsPermissions() throws IOException {
+		Path target = dir.resolve("private.txt");
+		AtomicFiles.write(target, out -> out.write(1));
+		Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r-----"));
+		AtomicFiles.write(target, out -> out.write(2));
+		assertEquals(PosixFilePermissions.fromString("rw-r-----"), Files.getPosixFilePermissions(target));
 	}
 
 	@Test

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.SecureRandom;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,6 +40,8 @@ public final class AtomicFiles {
 
 	/** Temporary files being written now (see {@link #deleteUnfinished}). */
 	private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
+	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private AtomicFiles() {
 	}
@@ -68,7 +73,7 @@ public final class AtomicFiles {
 		checkWritable(target);
 		Path dir = target.toAbsolutePath().getParent();
 		Files.createDirectories(dir);
-		Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", TEMP_SUFFIX);
+		Path temp = createTemp(dir, target);
 		IN_FLIGHT.add(temp);
 		try {
 			writer.write(temp);
@@ -85,6 +90,29 @@ public final class AtomicFiles {
 			IN_FLIGHT.remove(temp);
 		}
 		return temp;
+	}
+
+	/**
+	 * A new empty file beside the target that will become it: with the permissions the target has, or else those any new
+	 * file gets (the user's umask) — not createTempFile's owner-only ones, which would leave images and models unreadable
+	 * to the group and other users that expect to read them.
+	 */
+	private static Path createTemp(Path dir, Path target) throws IOException {
+		Set<PosixFilePermission> keep = Files.isRegularFile(target) && Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)
+				? Files.getPosixFilePermissions(target)
+				: null;
+		while (true) {
+			Path temp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + TEMP_SUFFIX);
+			try {
+				Files.createFile(temp);
+			} catch (FileAlreadyExistsException e) {
+				continue;
+			}
+			if (keep != null) {
+				Files.setPosixFilePermissions(temp, keep);
+			}
+			return temp;
+		}
 	}
 
 	/** Replaces {@code target} with the file {@code writer} writes, atomically (see {@link #writeTempFile}). */
