@@ -1307,19 +1307,29 @@ template <int T> __device__ void group_norm(const float* x, const float* stats, 
 /**
  * The receptive fields of output pixels first … first + pixels − 1 as rows of inC·kernel² values in the weights'
  * [in][ky][kx] order (zeros outside the image), for a matrix product with the convolution's weights: F32, or F16 as
- * cuBLAS takes them (no conversion pass over the patches).
+ * cuBLAS takes them (no conversion pass over the patches). A thread per (pixel, input channel): a warp reads
+ * neighbouring channels of one pixel (coalesced) and writes its kernel² values side by side; 32-bit indices (the
+ * host slices patches to fit).
  */
 template <typename P> __device__ void im2col(const float* x, P* patches, int height, int width, int inC, int kernel, int stride, int padding,
 		int outW, long first, long pixels) {
 	int k2 = kernel * kernel;
-	long length = (long) inC * k2;
-	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < pixels * length; i += (long) gridDim.x * blockDim.x) {
-		long p = first + i / length;
-		int e = i % length;
-		int c = e / k2, ky = e % k2 / kernel, kx = e % kernel;
-		int iy = (int) (p / outW) * stride + ky - padding;
-		int ix = (int) (p % outW) * stride + kx - padding;
-		patches[i] = (P) (iy >= 0 && iy < height && ix >= 0 && ix < width ? x[((long) iy * width + ix) * inC + c] : 0.0f);
+	int length = inC * k2;
+	int n = (int) pixels * inC;
+	for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+		int q = i / inC, c = i - q * inC;
+		int p = (int) first + q;
+		int y0 = p / outW * stride - padding, x0 = p % outW * stride - padding;
+		P* row = patches + (long) q * length + c * k2;
+		for (int ky = 0; ky < kernel; ky++) {
+			int iy = y0 + ky;
+			bool inside = iy >= 0 && iy < height;
+			const float* line = x + (long) iy * width * inC + c;
+			for (int kx = 0; kx < kernel; kx++) {
+				int ix = x0 + kx;
+				row[ky * kernel + kx] = (P) (inside && ix >= 0 && ix < width ? line[(long) ix * inC] : 0.0f);
+			}
+		}
 	}
 }
 

@@ -537,7 +537,7 @@ public final class CudaCompute implements Compute {
 			DeviceBuffer patches = scratch(half ? Scratch.X_HALF : Scratch.CONV_PATCHES, (long) valueBytes * slice * length);
 			for (int first = 0; first < pixels; first += slice) {
 				int count = Math.min(slice, pixels - first);
-				launch(half ? "im2col_f16" : "im2col_f32", gridStride((long) count * length), 1, 1, THREADS, own(x).address(), patches.address(), height,
+				launch(half ? "im2col_f16" : "im2col_f32", gridStride((long) count * x.cols()), 1, 1, THREADS, own(x).address(), patches.address(), height,
 						width, x.cols(), kernel, stride, padding, outW, (long) first, (long) count);
 				if (half) {
 					quantizedX = null; // cuBLAS writes without a launch
