@@ -106,8 +106,7 @@ public final class DevicesCommand implements Subcommand {
 					Bytes.format(s.freeBytes()), Bytes.format(s.budgetBytes()), Bytes.format(s.grantedBytes()), Bytes.format(s.headroomBytes()));
 			ctx.out().printf(Locale.ROOT, "    units   %d %s, %.0f MHz%s%n", d.multiprocessors(), d.computeCapability() == null ? "cores" : "SMs",
 					d.coreClockKHz() / 1000.0, d.simdWidthBits() > 0 ? ", " + d.simdWidthBits() + "-bit SIMD" : "");
-			ctx.out().printf(Locale.ROOT, "    peaks   %.0f GB/s memory, %.1f TFLOP/s FP32, %.1f TFLOP/s FP16 tensor%n",
-					d.peakMemoryBandwidth() / 1e9, d.peakFp32Flops() / 1e12, d.peakFp16TensorFlops() / 1e12);
+			ctx.out().println("    peaks   " + peaks(d));
 			ctx.out().printf(Locale.ROOT, "    formats %s%n", d.precisions().stream().sorted().map(Precision::name).toList());
 			notes.about(d).forEach(about -> ctx.out().println("    " + about));
 			notes.warnings(d).forEach(problem -> ctx.out().println("    WARNING " + problem));
@@ -156,5 +155,16 @@ public final class DevicesCommand implements Subcommand {
 		}
 		m.put("leases", leases);
 		return m;
+	}
+
+	/** The peaks a device states; one it does not know (a CPU's memory bandwidth, its tensor FLOPs) is said so, not 0. */
+	static String peaks(Device d) {
+		return String.join(", ", peak(d.peakMemoryBandwidth() / 1e9, "%.0f GB/s memory", "memory bandwidth unknown"),
+				peak(d.peakFp32Flops() / 1e12, "%.1f TFLOP/s FP32", "FP32 unknown"),
+				peak(d.peakFp16TensorFlops() / 1e12, "%.1f TFLOP/s FP16 tensor", "no FP16 tensor units"));
+	}
+
+	private static String peak(double value, String format, String unknown) {
+		return value > 0 ? String.format(Locale.ROOT, format, value) : unknown;
 	}
 }
