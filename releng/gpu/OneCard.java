@@ -89,7 +89,7 @@ public final class OneCard {
 					FlatScene scene = FlatScene.of(BuiltinScenes.cornellBox());
 					RenderResult r = renderer.render(scene, BuiltinScenes.cornellBox().cameras().get(0), 512, 512, Settings.defaults().withSpp(256),
 							ProgressListener.NONE, () -> false);
-					log(start, "   rendered 512x512, %s", r.stop());
+					log(start, "   rendered 512x512, stopped by %s", r.stop());
 				} else {
 					log(start, "3. no render: %s runs no CUDA kernels", device);
 				}

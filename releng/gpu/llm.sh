@@ -52,6 +52,11 @@ case "${1:-}" in
     find "$d"/diffusers/src/diffusers/{pipelines,modular_pipelines} -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
     tar -cJf "$carry/data/diffusers-models.tar.xz" -C "$d" diffusers && rm -rf "$d"
     cp "$root/../shared/anchors/sd_torch.py" "$carry/data/"
+    # llama.cpp's gguf-py and the generator travel with .carry too (0.1 MiB), so that a call carrying only .carry can
+    # write F16 models (onecard's 8B) without the anchors' call; quantised ones still need llama-quantize from `build`
+    d=$(mktemp -d) && tar -xJf "$root/../shared/anchors/llama.cpp-src.tar.xz" -C "$d" --wildcards '*/gguf-py/*'
+    tar -cJf "$carry/data/gguf-py.tar.xz" -C "$d"/* gguf-py && rm -rf "$d"
+    cp "$root/../shared/anchors/make_llama_gguf.py" "$carry/data/"
     cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$carry/data/"
     cp "$root/../shared/data/llm/gguf-vocab/ggml-vocab-llama-spm.gguf" "$root/../shared/data/llm/more-vocab/ggml-vocab-llama-bpe.gguf.xz" "$anchors/"
     du -sh "$carry" "$anchors"; echo "with the working tree: $(( ($(du -sk "$carry" | cut -f1) + $(git -C "$root" ls-files -z | du -ck --files0-from=- | tail -1 | cut -f1)) / 1024 )) MiB of 64"
@@ -66,8 +71,14 @@ case "${1:-}" in
   models)
     shift
     mkdir -p "$S"
-    [ -d "$S/llama.cpp" ] || tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"
-    py=("$S/llama.cpp/gguf-py" "$anchors/make_llama_gguf.py")
+    if [ -f "$anchors/llama.cpp-src.tar.xz" ]; then
+      [ -d "$S/llama.cpp" ] || tar -xJf "$anchors/llama.cpp-src.tar.xz" -C "$S"
+      py=("$S/llama.cpp/gguf-py" "$anchors/make_llama_gguf.py")
+    else # a call carrying .carry: its copy of gguf-py and the generator (F16 files only, unless `build` ran on this machine)
+      [ -d "$S/gguf-py" ] || tar -xJf "$carry/data/gguf-py.tar.xz" -C "$S"
+      py=("$S/gguf-py" "$carry/data/make_llama_gguf.py")
+      vocab="$carry/data/ggml-vocab-llama-spm.gguf"
+    fi
     for shape in "${@:-1b}"; do
       f16="$S/$shape-F16.gguf"
       # SHAPE-llama3: Llama 3's 128k vocabulary (the real Llama-3-8B's), else Llama 2's 32k
