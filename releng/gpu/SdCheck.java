@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.function.Supplier;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
@@ -26,15 +28,16 @@ import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
+import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
 import dev.atelier.testing.Spread;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 import dev.atelier.testing.checkpoints.LdmLayout;
 
 /**
- * The native Stable Diffusion engine on cuda:0 (releng/gpu/sd.sh): (1) the reduced SD 1.x of the engine's reference
- * outputs (FormulaWeights, F32 and F16 files) against diffusers' outputs, as NetworksAgainstDiffusersTest checks the CPU
- * backend; (2) the full SD 1.5 shape (F16 file, formula weights) on the GPU against the CPU backend for a small latent;
+ * The native Stable Diffusion engine on cuda:0 (releng/gpu/llm.sh sd): (1) the reduced SD 1.x, SD 2.x and SDXL of the
+ * engine's reference outputs (FormulaWeights, F32 and F16 files) against diffusers' outputs, as
+ * NetworksAgainstDiffusersTest checks the CPU backend; (2) the full SD 1.5 shape (F16 file, formula weights) on the GPU against the CPU backend for a small latent;
  * (3) its timings at 512×512: text encoding, a UNet step with classifier-free guidance (two predictions) and a VAE
  * decode, medians of repeated runs. Without OSGi. Exits 1 when an output is off.
  */
@@ -70,6 +73,8 @@ public final class SdCheck {
 					System.out.println("== " + gpu.description());
 					if (!profile) {
 						againstDiffusers(gpu, reference, work);
+						otherFamily("SD 2.x", FormulaWeights.SD2_REFERENCE, gpu, reference.resolve("sd2"), work);
+						otherFamily("SDXL", FormulaWeights.SDXL_REFERENCE, gpu, reference.resolve("sdxl"), work);
 					}
 					fullShape(gpu, profile ? null : cpu, work, profile ? 1 : runs);
 				}
@@ -102,6 +107,41 @@ public final class SdCheck {
 						bound);
 				compare("reduced " + dtype + " VAE encoder", floats(reference, "vae_moments.f32"),
 						n.encodeImage(floats(reference, "vae_encoder_image.f32"), image[1], image[2]), bound);
+			}
+		}
+	}
+
+	/**
+	 * A reduced SD 2.x or SDXL checkpoint's text encoders (SDXL: both, and the pooled, projected output) and UNet (SDXL:
+	 * with its size conditioning) against diffusers, from F32 and F16 files: the CUDA paths the other families add
+	 * (OpenCLIP's GELU, the penultimate layer, 64-wide heads, SDXL's add embedding).
+	 */
+	private static void otherFamily(String name, LdmLayout.Spec spec, Compute gpu, Path reference, Path work) throws Exception {
+		JsonObject ref = JsonParser.parseString(Files.readString(reference.resolve("reference.json"))).getAsJsonObject();
+		JsonArray idsJson = ref.getAsJsonArray("input_ids");
+		List<JsonArray> sequences = idsJson.get(0).isJsonArray() ? idsJson.asList().stream().map(JsonElement::getAsJsonArray).toList() : List.of(idsJson);
+		int[][] ids = sequences.stream().map(a -> a.asList().stream().mapToInt(JsonElement::getAsInt).toArray()).toArray(int[][]::new);
+		int[] latent = ints(ref, "latent");
+		SizeConditioning sizes = null;
+		if (ref.has("time_ids")) {
+			int[] t = ints(ref, "time_ids");
+			sizes = new SizeConditioning(t[0], t[1], t[2], t[3], t[4], t[5]);
+		}
+		boolean pooled = Files.exists(reference.resolve("text_pooled.f32"));
+		TextConditioning text = new TextConditioning(floats(reference, "text_hidden.f32"), pooled ? floats(reference, "text_pooled.f32") : new float[0]);
+		for (String dtype : List.of("F32", "F16")) {
+			Path file = work.resolve("tiny-" + name.replace(' ', '-').replace(".", "") + "-" + dtype + ".safetensors");
+			if (!Files.exists(file)) {
+				FormulaWeights.write(spec, dtype, file);
+			}
+			try (Checkpoint c = Checkpoint.open(file, null); DiffusionNetworks n = DiffusionNetworks.open(c, gpu)) {
+				TextConditioning got = n.encodeText(ids);
+				compare("reduced " + name + " " + dtype + " text encoder", text.context(), got.context(), 2e-2);
+				if (pooled) {
+					compare("reduced " + name + " " + dtype + " pooled text", text.pooled(), got.pooled(), 2e-2);
+				}
+				compare("reduced " + name + " " + dtype + " UNet", floats(reference, "unet_out.f32"),
+						n.predict(floats(reference, "unet_sample.f32"), latent[1], latent[2], ref.get("unet_timestep").getAsFloat(), text, sizes), 2e-2);
 			}
 		}
 	}
