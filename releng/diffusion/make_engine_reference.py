@@ -20,6 +20,15 @@ Writes, beside small raw little-endian float32 files (NCHW / [tokens][width] as 
           StableDiffusionInpaintPipeline repainting the mask's white box of engine-sd1/pipeline.png
 SD 2.x and SDXL run diffusers' pipelines with CLIPTokenizers built from openai/CLIP's merges (ATELIER_TESTDATA/clip),
 padded as their released tokenizers are ("!" for the OpenCLIP encoders), so the prompt's encoding is diffusers' own.
+Prompt weighting (--what weighting): A1111's prompt syntax, chunking and emphasis, written out here from A1111's documented
+rule (not its code), for a long weighted prompt: reference/[sd2/|sdxl/]weighted.json (each encoder's chunk ids, the
+multipliers), text_weighted.f32 (every chunk's conditioning, emphasised per encoder, concatenated along the tokens; SDXL
+also text_weighted_pooled.f32, the first chunk's) and diffusion tests fixture/prompt-chunks.json (the chunks of CLIP's
+tokenizer for the Java tokenizer to match).
+LoRA (--what lora): a kohya LoRA of formula values (lora.json names its keys, shapes and alphas; the Java tests write the
+file with SafetensorsWriter) merged into the SD 1.x and SDXL files as W + weight·alpha/rank·up@down:
+reference/[sdxl/]lora/merged_N.f32 (each merged layer, as the engine names it), text_hidden.f32, unet_out.f32 (SDXL also
+text_pooled.f32) of the merged networks on the networks reference's inputs.
 With --save DIR, the checkpoints themselves as DIR/tiny-FAMILY-f32.safetensors and -f16 (only those with
 --checkpoint-only).
 
@@ -31,6 +40,7 @@ import argparse
 import json
 import math
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -548,12 +558,236 @@ def sd2_or_sdxl(root, args, name, checkpoint):
     print("wrote", refs, "and", fixture)
 
 
+# A1111's prompt syntax as its documentation describes it: (x) ×1.1, [x] ÷1.1, (x:w) ×w on the innermost open round
+# bracket, \\( \\) \\[ \\] \\\\ literal, unclosed brackets closed at the end, BREAK (a word of its own) starting a new chunk
+ATTENTION = re.compile(r"\\[()\[\]\\]|\\|\(|\[|:\s*([+-]?[.\d]+)\s*\)|\)|\]|[^\\()\[\]:]+|:")
+BREAK = re.compile(r"\s*\bBREAK\b\s*", re.S)
+CHUNK = 75
+COMMA_BACKTRACK = 20  # A1111's default "comma padding backtrack"
+WEIGHTED_PROMPT = ("a (photo:1.2) of a [fluffy] cat, ((sitting)) on a \\(wooden\\) table BREAK "
+                   + "in a sunny garden with flowers, trees, birds and clouds, a river, mountains, " * 6 + "[[(highly detailed:0.8)]] (unclosed")
+
+
+def parse_attention(text):
+    pieces = []  # [text, weight, is_break]
+    rounds, squares = [], []
+
+    def multiply(start, factor):
+        for p in pieces[start:]:
+            p[1] *= factor
+
+    for m in ATTENTION.finditer(text):
+        t, w = m.group(0), m.group(1)
+        if t.startswith("\\"):
+            pieces.append([t[1:], 1.0, False])
+        elif t == "(":
+            rounds.append(len(pieces))
+        elif t == "[":
+            squares.append(len(pieces))
+        elif w is not None and rounds:
+            multiply(rounds.pop(), float(w))
+        elif t == ")" and rounds:
+            multiply(rounds.pop(), 1.1)
+        elif t == "]" and squares:
+            multiply(squares.pop(), 1 / 1.1)
+        else:
+            for i, part in enumerate(BREAK.split(t)):
+                if i > 0:
+                    pieces.append(["BREAK", -1.0, True])
+                pieces.append([part, 1.0, False])
+    for start in rounds:
+        multiply(start, 1.1)
+    for start in squares:
+        multiply(start, 1 / 1.1)
+    if not pieces:
+        pieces = [["", 1.0, False]]
+    merged = [pieces[0]]
+    for p in pieces[1:]:
+        if p[1] == merged[-1][1] and not p[2] and not merged[-1][2]:
+            merged[-1][0] += p[0]
+        else:
+            merged.append(p)
+    return merged
+
+
+def prompt_chunks(tokenizer, prompt):
+    """A1111's chunks of 75 tokens (+ start and end, end-padded) and their multipliers (1 at start, end and padding)."""
+    comma = tokenizer.get_vocab()[",</w>"]
+    chunks = []
+    tokens, weights = [], []
+    last_comma = -1
+
+    def close():
+        nonlocal tokens, weights, last_comma
+        pad = CHUNK - len(tokens)
+        chunks.append(([49406] + tokens + [END] * pad + [END], [1.0] + weights + [1.0] * pad + [1.0]))
+        tokens, weights, last_comma = [], [], -1
+
+    for text, weight, is_break in parse_attention(prompt):
+        if is_break:
+            close()
+            continue
+        for token in tokenizer(text, add_special_tokens=False, truncation=False).input_ids:
+            if token == comma:
+                last_comma = len(tokens)
+            elif len(tokens) == CHUNK and last_comma != -1 and len(tokens) - last_comma <= COMMA_BACKTRACK:
+                # the words after the last comma move on to the next chunk
+                moved, moved_weights = tokens[last_comma + 1:], weights[last_comma + 1:]
+                tokens, weights = tokens[:last_comma + 1], weights[:last_comma + 1]
+                close()
+                tokens, weights = moved, moved_weights
+            if len(tokens) == CHUNK:
+                close()
+            tokens.append(token)
+            weights.append(weight)
+    if tokens or not chunks:
+        close()
+    return chunks
+
+
+def repad(ids, pad_id):
+    """The OpenCLIP encoders' padding: after the first end token, their pad id."""
+    first = ids.index(END)
+    return ids[:first + 1] + [pad_id] * (len(ids) - first - 1)
+
+
+def emphasise(z, multipliers):
+    """A1111's original emphasis: scale each token's states by its multiplier, then restore the chunk's mean."""
+    mean = z.mean()
+    z = z * multipliers.reshape(multipliers.shape + (1,)).expand(z.shape)
+    return z * (mean / z.mean())
+
+
+def weighting(root, args, name, checkpoint):
+    spec = SPECS[name]
+    texts, _, _ = models(spec, checkpoint)
+    toks = tokenizers(args.testdata, name)
+    chunks = prompt_chunks(toks[0], WEIGHTED_PROMPT)
+    pads = [END if t.pad_token == "<|endoftext|>" else t.convert_tokens_to_ids(t.pad_token) for t in toks]
+    per_encoder = [[ids if pad == END else repad(ids, pad) for ids, _ in chunks] for pad in pads]
+    states, pooled = [], None
+    with torch.no_grad():
+        for c, (_, weights) in enumerate(chunks):
+            multipliers = torch.tensor([weights], dtype=torch.float32)
+            parts = []
+            for e, text in enumerate(texts):
+                ids = torch.tensor([per_encoder[e][c]])
+                if name == "sdxl":
+                    out = text(ids, output_hidden_states=True)
+                    z = out.hidden_states[-2]
+                    if e == 1 and c == 0:
+                        pooled = out.text_embeds
+                else:
+                    z = text(ids)[0]
+                parts.append(emphasise(z, multipliers))
+            states.append(torch.cat(parts, dim=-1))
+    refs = root / "bundles" / "dev.atelier.diffusion.engine.tests" / "reference" / ("" if name == "sd1" else name)
+    save(refs / "text_weighted.f32", torch.cat(states, dim=1)[0])
+    if pooled is not None:
+        save(refs / "text_weighted_pooled.f32", pooled[0])
+    (refs / "weighted.json").write_text(json.dumps({
+        "made_by": "releng/diffusion/make_engine_reference.py --what weighting", "prompt": WEIGHTED_PROMPT, "input_ids": per_encoder,
+        "multipliers": [w for _, w in chunks]}) + "\n")
+    if name == "sd1":
+        fixture = root / "bundles" / "dev.atelier.diffusion.tests" / "fixture" / "prompt-chunks.json"
+        fixture.write_text(json.dumps({"made_by": "releng/diffusion/make_engine_reference.py --what weighting", "prompt": WEIGHTED_PROMPT,
+                                       "input_ids": [ids for ids, _ in chunks], "multipliers": [w for _, w in chunks]}) + "\n")
+    print("wrote", refs, "weighted:", len(chunks), "chunks")
+
+
+# kohya's LoRA modules of each reduced checkpoint: kohya's name (diffusers' or ldm's module path), the ldm key it merges into
+# (with the row block of a fused tensor), the engine's name of that layer, rank, alpha (None: no .alpha key, scale 1),
+# and the down projection's kernel (3: a 3×3 convolution down, 1×1 up)
+LORA_WEIGHT = 0.8
+LORA_ALPHA_PREFIX = "lora"
+LORAS = {
+    "sd1": [
+        ("lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn1_to_q", "model.diffusion_model.input_blocks.1.1.transformer_blocks.0.attn1.to_q.weight", None,
+         "unet.down_blocks.0.attentions.0.transformer_blocks.0.attn1.to_q.weight", 4, 2.0),
+        ("lora_unet_down_blocks_0_attentions_0_proj_in", "model.diffusion_model.input_blocks.1.1.proj_in.weight", None,
+         "unet.down_blocks.0.attentions.0.proj_in.weight", 4, None),
+        ("lora_unet_input_blocks_4_0_in_layers_2", "model.diffusion_model.input_blocks.4.0.in_layers.2.weight", None,
+         "unet.down_blocks.1.resnets.0.conv1.weight", 8, 4.0),
+        ("lora_unet_mid_block_attentions_0_transformer_blocks_0_attn2_to_k", "model.diffusion_model.middle_block.1.transformer_blocks.0.attn2.to_k.weight", None,
+         "unet.mid_block.attentions.0.transformer_blocks.0.attn2.to_k.weight", 4, 4.0),
+        ("lora_te_text_model_encoder_layers_0_self_attn_q_proj", "cond_stage_model.transformer.text_model.encoder.layers.0.self_attn.q_proj.weight", None,
+         "text_encoder.text_model.encoder.layers.0.self_attn.q_proj.weight", 4, 1.0),
+        ("lora_te_text_model_encoder_layers_1_self_attn_out_proj", "cond_stage_model.transformer.text_model.encoder.layers.1.self_attn.out_proj.weight", None,
+         "text_encoder.text_model.encoder.layers.1.self_attn.out_proj.weight", 4, 2.0),
+    ],
+    "sdxl": [
+        ("lora_unet_input_blocks_4_1_transformer_blocks_0_attn1_to_q", "model.diffusion_model.input_blocks.4.1.transformer_blocks.0.attn1.to_q.weight", None,
+         "unet.down_blocks.1.attentions.0.transformer_blocks.0.attn1.to_q.weight", 4, 2.0),
+        ("lora_unet_input_blocks_1_0_in_layers_2", "model.diffusion_model.input_blocks.1.0.in_layers.2.weight", None,
+         "unet.down_blocks.0.resnets.0.conv1.weight", 4, 4.0),
+        ("lora_te1_text_model_encoder_layers_0_self_attn_v_proj", "conditioner.embedders.0.transformer.text_model.encoder.layers.0.self_attn.v_proj.weight", None,
+         "text_encoder.text_model.encoder.layers.0.self_attn.v_proj.weight", 4, 4.0),
+        ("lora_te2_text_model_encoder_layers_1_self_attn_q_proj", "conditioner.embedders.1.model.transformer.resblocks.1.attn.in_proj_weight", 0,
+         "text_encoder_2.text_model.encoder.layers.1.self_attn.q_proj.weight", 4, 2.0),
+        ("lora_te2_text_model_encoder_layers_2_self_attn_out_proj", "conditioner.embedders.1.model.transformer.resblocks.2.attn.out_proj.weight", None,
+         "text_encoder_2.text_model.encoder.layers.2.self_attn.out_proj.weight", 4, 2.0),
+    ],
+}
+
+
+def lora(root, args, name, checkpoint):
+    spec = SPECS[name]
+    merged = dict(checkpoint)
+    modules = []
+    refs = root / "bundles" / "dev.atelier.diffusion.engine.tests" / "reference" / ("" if name == "sd1" else name) / "lora"
+    refs.mkdir(parents=True, exist_ok=True)
+    for i, (module, key, block, internal, rank, alpha) in enumerate(LORAS[name]):
+        w = merged[key]
+        rows = w.shape[0] // 3 if block is not None else w.shape[0]
+        target = w[block * rows:(block + 1) * rows] if block is not None else w
+        down_shape = (rank,) + tuple(target.shape[1:])
+        up_shape = (rows, rank) + (1,) * (len(target.shape) - 2)
+        down = torch.from_numpy(formula(module + ".lora_down.weight", down_shape))
+        up = torch.from_numpy(formula(module + ".lora_up.weight", up_shape))
+        scale = (alpha if alpha is not None else rank) / rank
+        delta = (up.reshape(rows, rank) @ down.reshape(rank, -1)).reshape(target.shape)
+        new = target + LORA_WEIGHT * scale * delta
+        if block is not None:
+            w = w.clone()
+            w[block * rows:(block + 1) * rows] = new
+            merged[key] = w
+        else:
+            merged[key] = new
+        save(refs / f"merged_{i}.f32", new)
+        modules.append({"module": module, "internal": internal, "down": list(down_shape), "up": list(up_shape), "alpha": alpha})
+    texts, unet, _ = models(spec, merged)
+    plain = root / "bundles" / "dev.atelier.diffusion.engine.tests" / "reference" / ("" if name == "sd1" else name)
+    meta = json.loads((plain / "reference.json").read_text())
+    ids = meta["input_ids"] if name != "sd1" else [meta["input_ids"]]
+    with torch.no_grad():
+        if name == "sdxl":
+            outs = [t(torch.tensor([i]), output_hidden_states=True) for t, i in zip(texts, ids)]
+            hidden = torch.cat([o.hidden_states[-2] for o in outs], dim=-1)
+            save(refs / "text_pooled.f32", outs[1].text_embeds[0])
+        else:
+            hidden = texts[0](torch.tensor([ids[0]]))[0]
+        save(refs / "text_hidden.f32", hidden[0])
+        latent = meta["latent"]
+        sample = torch.from_numpy(np.fromfile(plain / "unet_sample.f32", "<f4").reshape([1] + latent))
+        context = torch.from_numpy(np.fromfile(plain / "text_hidden.f32", "<f4").reshape(1, POSITIONS, -1))
+        added = {}
+        if name == "sdxl":
+            pooled = torch.from_numpy(np.fromfile(plain / "text_pooled.f32", "<f4").reshape(1, -1))
+            added = {"added_cond_kwargs": {"text_embeds": pooled, "time_ids": torch.tensor([meta["time_ids"]])}}
+        save(refs / "unet_out.f32", unet(sample, torch.tensor(meta["unet_timestep"]), encoder_hidden_states=context, **added).sample[0])
+    (refs / "lora.json").write_text(json.dumps({"made_by": "releng/diffusion/make_engine_reference.py --what lora", "weight": LORA_WEIGHT,
+                                               "modules": modules}, indent=1) + "\n")
+    print("wrote", refs)
+
+
 def main():
     root = Path(__file__).resolve().parents[2]
     ap = argparse.ArgumentParser()
     ap.add_argument("--testdata", default=os.environ.get("ATELIER_TESTDATA", str(root.parent / "shared" / "data")))
     ap.add_argument("--family", choices=sorted(SPECS), action="append", help="only these families (default: all)")
     ap.add_argument("--save", help="also write the checkpoints (F32 and F16) into this folder")
+    ap.add_argument("--what", choices=("networks", "weighting", "lora"), action="append",
+                    help="what to make (default: networks, the modules' and pipelines' outputs)")
     ap.add_argument("--checkpoint-only", action="store_true", help="with --save: write the checkpoints and stop (no diffusers needed)")
     args = ap.parse_args()
     for name in args.family or sorted(SPECS):
@@ -562,6 +796,13 @@ def main():
             write_checkpoint(name, checkpoint, args.save)
             if args.checkpoint_only:
                 continue
+        what = args.what or ["networks"]
+        if "weighting" in what and name != "sd1-inpaint":
+            weighting(root, args, name, checkpoint)
+        if "lora" in what and name in LORAS:
+            lora(root, args, name, checkpoint)
+        if "networks" not in what:
+            continue
         if name == "sd1":
             sd1(root, args, checkpoint)
         elif name == "sd1-inpaint":

@@ -69,12 +69,21 @@ public interface DiffusionNetworks extends AutoCloseable {
 	 * final-normed; SD 2.x: the penultimate layer's, final-normed; SDXL: both encoders' penultimate layers', side by
 	 * side) and SDXL's pooled embedding.
 	 */
-	TextConditioning encodeText(int[]... ids);
+	default TextConditioning encodeText(int[]... ids) {
+		return encodeText(null, ids);
+	}
+
+	/**
+	 * {@link #encodeText(int[]...)} with a weight per token ({@link #textLength()} of them; null for none), each encoder's
+	 * states emphasised as AUTOMATIC1111 does it ({@link Emphasis}) before they are put side by side; the pooled embedding
+	 * is not weighted.
+	 */
+	TextConditioning encodeText(float[] weights, int[]... ids);
 
 	/**
 	 * The UNet's prediction (the noise, or v for a v-prediction model; {@link #latentChannels()} channels) for
 	 * {@code latent} ({@code [unetInChannels][height][width]}, already scaled as the scheduler gives it) at {@code timestep}, with
-	 * {@code text} from {@link #encodeText}; {@code sizes} is SDXL's size conditioning (required there, ignored by SD
+	 * {@code text} from {@link #encodeText} (or several of its contexts one after another: a long prompt's chunks); {@code sizes} is SDXL's size conditioning (required there, ignored by SD
 	 * 1.x and 2.x, which may pass null).
 	 */
 	float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes);

@@ -157,6 +157,55 @@ class NetworksAgainstDiffusersTest {
 		}
 	}
 
+	/**
+	 * A long weighted prompt's chunks (weighted.json: each encoder's ids, a weight per token) against the reference's
+	 * conditioning: transformers' encoders per chunk, AUTOMATIC1111's emphasis per encoder, the chunks one after another
+	 * (text_weighted.f32), SDXL's pooled embedding of the first chunk.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "SD1, F32", "SD1, F16", "SD2, F32", "SD2, F16", "SDXL, F32", "SDXL, F16" })
+	void weightedChunksEqualTorchWithA1111Emphasis(Model m, Stored s) throws IOException {
+		JsonObject weighted = JsonParser.parseString(Files.readString(m.reference.resolve("weighted.json"))).getAsJsonObject();
+		JsonArray perEncoder = weighted.getAsJsonArray("input_ids");
+		JsonArray multipliers = weighted.getAsJsonArray("multipliers");
+		DiffusionNetworks n = networks(m, s);
+		int chunkValues = n.textLength() * n.contextWidth();
+		float[] context = new float[multipliers.size() * chunkValues];
+		float[] pooled = null;
+		for (int c = 0; c < multipliers.size(); c++) {
+			int[][] ids = new int[perEncoder.size()][];
+			for (int e = 0; e < ids.length; e++) {
+				ids[e] = perEncoder.get(e).getAsJsonArray().get(c).getAsJsonArray().asList().stream().mapToInt(JsonElement::getAsInt).toArray();
+			}
+			float[] weights = new float[n.textLength()];
+			for (int t = 0; t < weights.length; t++) {
+				weights[t] = multipliers.get(c).getAsJsonArray().get(t).getAsFloat();
+			}
+			TextConditioning chunk = n.encodeText(weights, ids);
+			System.arraycopy(chunk.context(), 0, context, c * chunkValues, chunkValues);
+			pooled = pooled == null ? chunk.pooled() : pooled;
+		}
+		assertTrue(multipliers.size() > 1, "the reference prompt is longer than one chunk");
+		assertClose(floats(m, "text_weighted.f32"), context, bound(s), m + " weighted chunks (" + s + ")");
+		if (m == Model.SDXL) {
+			assertClose(floats(m, "text_weighted_pooled.f32"), pooled, bound(s), m + " first chunk's pooled embedding (" + s + ")");
+		}
+	}
+
+	@Test
+	void twoEqualChunksGiveTheOneChunksPrediction() throws IOException {
+		DiffusionNetworks n = networks(Model.SD1, Stored.F32);
+		int[] latent = latentShape(Model.SD1);
+		float[] sample = floats(Model.SD1, "unet_sample.f32");
+		float[] one = floats(Model.SD1, "text_hidden.f32");
+		float[] twice = new float[2 * one.length];
+		System.arraycopy(one, 0, twice, 0, one.length);
+		System.arraycopy(one, 0, twice, one.length, one.length);
+		float[] single = n.predict(sample, latent[1], latent[2], 500, new TextConditioning(one, new float[0]), null);
+		// the same states twice over: attention's weights halve and the values double up, so the output is the same
+		assertClose(single, n.predict(sample, latent[1], latent[2], 500, new TextConditioning(twice, new float[0]), null), 1e-5, "two equal chunks");
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "SD1, F32", "SD1, F16", "SD2, F32", "SD2, F16", "SDXL, F32", "SDXL, F16" })
 	void unetPredictionEqualsDiffusersUNet2DConditionModel(Model m, Stored s) throws IOException {

@@ -9,6 +9,7 @@ import dev.atelier.compute.Tensor;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.checkpoint.TextEncoderConfig;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
+import dev.atelier.diffusion.engine.Emphasis;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
 
@@ -137,7 +138,10 @@ public final class Engine implements DiffusionNetworks {
 	}
 
 	@Override
-	public TextConditioning encodeText(int[]... ids) {
+	public TextConditioning encodeText(float[] weights, int[]... ids) {
+		if (weights != null && weights.length != textLength()) {
+			throw new IllegalArgumentException(weights.length + " token weights for the text encoder's " + textLength() + " tokens");
+		}
 		if (ids.length != encoders.size()) {
 			throw new IllegalArgumentException("this model has " + encoders.size() + " text encoder(s); " + ids.length + " token sequences were given");
 		}
@@ -150,7 +154,7 @@ public final class Engine implements DiffusionNetworks {
 		for (int e = 0; e < ids.length; e++) {
 			TextEncoder encoder = encoders.get(e);
 			try (TextEncoder.Encoded out = encoder.encode(ids[e])) {
-				float[] states = Layers.read(out.states());
+				float[] states = weights == null ? Layers.read(out.states()) : Emphasis.apply(Layers.read(out.states()), weights);
 				int w = encoder.width();
 				// side by side along the width, as torch.cat(…, dim=-1)
 				for (int t = 0; t < n; t++) {
@@ -170,11 +174,12 @@ public final class Engine implements DiffusionNetworks {
 	@Override
 	public float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes) {
 		int channels = check("latent", latent, unetInChannels, height, width);
-		int n = textLength();
 		int contextWidth = contextWidth();
 		float[] context = text.context();
-		if (context.length != n * contextWidth) {
-			throw new IllegalArgumentException("the context has " + context.length + " values, not " + n + " tokens × " + contextWidth);
+		// a prompt of several chunks conditions on all their tokens
+		int n = context.length / contextWidth;
+		if (n == 0 || context.length % contextWidth != 0) {
+			throw new IllegalArgumentException("the context has " + context.length + " values, not a number of tokens × " + contextWidth);
 		}
 		float[] pooled = text.pooled();
 		if (pooled.length != pooledWidth()) {

@@ -49,6 +49,44 @@ class ClipTokenizerTest {
 		}
 	}
 
+	/**
+	 * A long weighted prompt (with a BREAK, escapes, nesting and commas near the chunk's end) in chunks as
+	 * make_engine_reference.py splits it with Hugging Face's tokenizer by AUTOMATIC1111's rule (fixture/prompt-chunks.json).
+	 */
+	@Test
+	void aLongWeightedPromptGivesTheReferencesChunksAndWeights() throws IOException {
+		ClipTokenizer clip = ClipTokenizer.fromMerges(data("bpe_simple_vocab_16e6.txt.gz"));
+		JsonObject reference = JsonParser.parseString(Files.readString(Path.of("fixture", "prompt-chunks.json"))).getAsJsonObject();
+		List<ClipTokenizer.Chunk> chunks = clip.chunks(reference.get("prompt").getAsString());
+		var ids = reference.getAsJsonArray("input_ids");
+		var weights = reference.getAsJsonArray("multipliers");
+		assertEquals(ids.size(), chunks.size(), "chunks");
+		for (int c = 0; c < chunks.size(); c++) {
+			assertArrayEquals(ids.get(c).getAsJsonArray().asList().stream().mapToInt(e -> e.getAsInt()).toArray(), chunks.get(c).ids(), "chunk " + c + "'s ids");
+			float[] want = new float[ClipTokenizer.LENGTH];
+			for (int t = 0; t < want.length; t++) {
+				want[t] = (float) weights.get(c).getAsJsonArray().get(t).getAsDouble();
+			}
+			assertArrayEquals(want, chunks.get(c).weights(), "chunk " + c + "'s weights");
+		}
+		assertTrue(chunks.get(1).tokens() < ClipTokenizer.CHUNK_TOKENS, "the second chunk ends at a comma: " + chunks.get(1).tokens() + " tokens");
+	}
+
+	@Test
+	void anEmptyPromptIsOneChunkOfPaddingAndBreakStartsAChunk() throws IOException {
+		ClipTokenizer clip = ClipTokenizer.fromMerges(data("bpe_simple_vocab_16e6.txt.gz"));
+		List<ClipTokenizer.Chunk> empty = clip.chunks("");
+		assertEquals(1, empty.size());
+		assertArrayEquals(clip.encode(""), empty.get(0).ids());
+		List<ClipTokenizer.Chunk> two = clip.chunks("a cat BREAK (a dog:1.5)");
+		assertEquals(2, two.size());
+		assertArrayEquals(clip.encode("a cat"), two.get(0).ids());
+		assertArrayEquals(clip.encode("a dog"), two.get(1).ids());
+		assertEquals(1.5f, two.get(1).weights()[1]);
+		assertEquals(1f, two.get(1).weights()[3], "the end token keeps weight 1");
+		assertEquals(3, clip.chunks("cat ".repeat(200)).size(), "200 tokens: 75 + 75 + 50");
+	}
+
 	@Test
 	void openClipPaddingReplacesOnlyThePaddingAfterThePromptsEndToken() throws IOException {
 		ClipTokenizer clip = ClipTokenizer.fromMerges(data("bpe_simple_vocab_16e6.txt.gz"));

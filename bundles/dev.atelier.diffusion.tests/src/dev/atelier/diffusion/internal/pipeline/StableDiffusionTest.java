@@ -170,7 +170,7 @@ class StableDiffusionTest {
 	}
 
 	@Test
-	void aPromptOverSeventySevenTokensIsCutWithAWarning() throws IOException {
+	void aPromptOverAnOnnxUNetsFixedSequenceIsCutWithAWarning() throws IOException {
 		List<String> warnings = new ArrayList<>();
 		GenerationRequest r = new GenerationRequest("horse ".repeat(100), "", Sampler.EULER, 2, 7, 1, 64, 64, 1, null, 0.6);
 		sd.generate(r, new GenerationListener() {
@@ -181,7 +181,7 @@ class StableDiffusionTest {
 		}, () -> false);
 		int over = model.tokenizer().tokens(r.prompt()).size() - 75;
 		assertTrue(over > 0);
-		assertEquals(List.of("the prompt is " + over + " token(s) over CLIP's limit of 75; they were dropped"), warnings);
+		assertEquals(List.of("the prompt is " + over + " token(s) over this model's limit of 75; they were dropped"), warnings);
 	}
 
 	@Test

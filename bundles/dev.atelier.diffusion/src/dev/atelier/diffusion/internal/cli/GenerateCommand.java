@@ -67,7 +67,8 @@ public final class GenerateCommand implements Subcommand {
 				+ "sidecar config (NAME.yaml with parameterization: \"v\"), else from the file's v_pred key or ComfyUI's test of its weights"})
 		private Path model;
 
-		@Option(names = "--prompt", paramLabel = "TEXT", required = true, description = "what to draw; CLIP reads 75 tokens, the rest is dropped with a warning")
+		@Option(names = "--prompt", paramLabel = "TEXT", required = true, description = "what to draw, weighted as AUTOMATIC1111 reads it ((word:1.2), (word), [word], BREAK); a prompt longer than 75 tokens "
+				+ "runs in chunks of 75 (an ONNX pipeline whose UNet takes 77 tokens drops the rest with a warning)")
 		private String prompt;
 
 		@Option(names = "--negative", paramLabel = "TEXT", description = "what to steer away from (default: empty)")

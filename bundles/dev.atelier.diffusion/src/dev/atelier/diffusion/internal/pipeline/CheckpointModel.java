@@ -123,37 +123,34 @@ public final class CheckpointModel implements PipelineModel {
 	}
 
 	@Override
-	public float[] encodeText(int[] ids, int n) {
-		int length = networks.textLength();
-		int one = conditioningWidth();
-		float[] out = new float[n * one];
-		for (int i = 0; i < n; i++) {
-			int[] prompt = Arrays.copyOfRange(ids, i * length, (i + 1) * length);
+	public float[] encodeText(List<ClipTokenizer.Chunk> chunks) {
+		int states = networks.textLength() * networks.contextWidth();
+		float[] out = new float[chunks.size() * states + networks.pooledWidth()];
+		for (int c = 0; c < chunks.size(); c++) {
+			ClipTokenizer.Chunk chunk = chunks.get(c);
 			int[][] perEncoder = new int[networks.textEncoders()][];
 			for (int e = 0; e < perEncoder.length; e++) {
-				perEncoder[e] = tokenizer.padded(prompt, networks.padToken(e));
+				perEncoder[e] = tokenizer.padded(chunk.ids(), networks.padToken(e));
 			}
-			TextConditioning c = networks.encodeText(perEncoder);
-			float[] context = c.context();
-			System.arraycopy(context, 0, out, i * one, context.length);
-			float[] pooled = c.pooled();
-			System.arraycopy(pooled, 0, out, i * one + context.length, pooled.length);
+			TextConditioning t = networks.encodeText(chunk.weights(), perEncoder);
+			System.arraycopy(t.context(), 0, out, c * states, states);
+			if (c == 0) {
+				// AUTOMATIC1111 pools the first chunk
+				float[] pooled = t.pooled();
+				System.arraycopy(pooled, 0, out, chunks.size() * states, pooled.length);
+			}
 		}
 		return out;
 	}
 
-	private int conditioningWidth() {
-		return networks.textLength() * networks.contextWidth() + networks.pooledWidth();
-	}
-
 	@Override
-	public float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context) {
+	public float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context, int tokens) {
 		long start = System.nanoTime();
 		int per = latents.length / batch;
 		// an inpainting UNet takes more channels than the latent it predicts for
 		int outPer = networks.latentChannels() * height * width;
-		int one = conditioningWidth();
-		int states = networks.textLength() * networks.contextWidth();
+		int states = tokens * networks.contextWidth();
+		int one = states + networks.pooledWidth();
 		SizeConditioning sizes = SizeConditioning.of(height * networks.vaeScale(), width * networks.vaeScale());
 		float[] out = new float[batch * outPer];
 		for (int b = 0; b < batch; b++) {

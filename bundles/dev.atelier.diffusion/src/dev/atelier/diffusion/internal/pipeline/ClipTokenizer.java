@@ -257,9 +257,93 @@ public final class ClipTokenizer {
 		return out;
 	}
 
-	/** How many of the prompt's tokens {@link #encode} drops to fit 77 (0 when it fits). */
-	public int overflow(String prompt) {
-		return Math.max(0, tokens(prompt).size() - (LENGTH - 2));
+	/**
+	 * One chunk of a prompt as AUTOMATIC1111 feeds it to a text encoder: start, up to 75 tokens, end, padding (as
+	 * {@link #encode} pads), and a weight per id (1 at start, end and padding).
+	 *
+	 * @param tokens how many of the prompt's tokens the chunk holds
+	 */
+	public record Chunk(int[] ids, float[] weights, int tokens) {
+
+		public Chunk {
+			ids = ids.clone();
+			weights = weights.clone();
+		}
+
+		@Override
+		public int[] ids() {
+			return ids.clone();
+		}
+
+		@Override
+		public float[] weights() {
+			return weights.clone();
+		}
+	}
+
+	/** Tokens per chunk: 77 less start and end. */
+	public static final int CHUNK_TOKENS = LENGTH - 2;
+	/**
+	 * AUTOMATIC1111's "comma padding backtrack" (its default): a chunk that fills up within this many tokens of a comma
+	 * ends at the comma, and the words after it start the next chunk.
+	 */
+	private static final int COMMA_BACKTRACK = 20;
+
+	/**
+	 * The prompt, weighted as {@link PromptAttention} reads it, in chunks of 75 tokens, as AUTOMATIC1111 splits it: each
+	 * piece of text is tokenized on its own, BREAK ends a chunk, a chunk that fills up near a comma ends after the comma.
+	 * An empty prompt is one chunk of padding.
+	 */
+	public List<Chunk> chunks(String prompt) {
+		int comma = encoder.getOrDefault(",</w>", -1);
+		List<Chunk> chunks = new ArrayList<>();
+		List<Integer> ids = new ArrayList<>();
+		List<Float> weights = new ArrayList<>();
+		int lastComma = -1;
+		for (PromptAttention.Piece piece : PromptAttention.parse(prompt)) {
+			if (piece.isBreak()) {
+				chunks.add(chunk(ids, weights));
+				lastComma = -1;
+				continue;
+			}
+			for (int token : tokens(piece.text())) {
+				if (token == comma) {
+					lastComma = ids.size();
+				} else if (ids.size() == CHUNK_TOKENS && lastComma >= 0 && ids.size() - lastComma <= COMMA_BACKTRACK) {
+					// the chunk ends at the comma; the words after it stay for the next
+					chunks.add(chunk(ids.subList(0, lastComma + 1), weights.subList(0, lastComma + 1)));
+					lastComma = -1;
+				}
+				if (ids.size() == CHUNK_TOKENS) {
+					chunks.add(chunk(ids, weights));
+					lastComma = -1;
+				}
+				ids.add(token);
+				weights.add((float) piece.weight());
+			}
+		}
+		if (!ids.isEmpty() || chunks.isEmpty()) {
+			chunks.add(chunk(ids, weights));
+		}
+		return chunks;
+	}
+
+	/** The chunk of these tokens, which are taken out of their list. */
+	private Chunk chunk(List<Integer> tokens, List<Float> tokenWeights) {
+		int[] ids = new int[LENGTH];
+		float[] weights = new float[LENGTH];
+		Arrays.fill(weights, 1);
+		Arrays.fill(ids, encoder.get(pad));
+		ids[0] = start();
+		for (int i = 0; i < tokens.size(); i++) {
+			ids[1 + i] = tokens.get(i);
+			weights[1 + i] = tokenWeights.get(i);
+		}
+		ids[1 + tokens.size()] = end();
+		Chunk c = new Chunk(ids, weights, tokens.size());
+		tokens.clear();
+		tokenWeights.clear();
+		return c;
 	}
 
 	/** The prompt's tokens, without start, end or padding: the special tokens' text split out first. */

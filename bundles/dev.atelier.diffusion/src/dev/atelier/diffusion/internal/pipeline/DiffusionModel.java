@@ -18,6 +18,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
 import dev.atelier.diffusion.Sampler;
+import dev.atelier.diffusion.engine.Emphasis;
 import dev.atelier.diffusion.exec.ElementType;
 import dev.atelier.diffusion.exec.GraphExecutor;
 import dev.atelier.diffusion.exec.GraphSession;
@@ -53,6 +54,7 @@ public final class DiffusionModel implements PipelineModel {
 	private final GraphSession vaeDecoder;
 	private GraphSession vaeEncoder;
 	private final int latentChannels;
+	private final int maxChunks;
 	private final long totalWeights;
 
 	private DiffusionModel(Path folder, GraphExecutor executor, Placement placement, List<GraphSession> opened) throws IOException {
@@ -101,6 +103,7 @@ public final class DiffusionModel implements PipelineModel {
 					+ textEncoder.file() + ") gives " + hidden.dim(2));
 		}
 		latentChannels = sample.dim(1) > 0 ? (int) sample.dim(1) : 4;
+		maxChunks = context.dim(1) > 0 ? Math.max(1, (int) (context.dim(1) / ClipTokenizer.LENGTH)) : Integer.MAX_VALUE;
 
 		vaeDecoder = open(VAE_DECODER, opened);
 		TensorSpec latent = require(vaeDecoder, true, "latent_sample", floats(), 4);
@@ -296,18 +299,33 @@ public final class DiffusionModel implements PipelineModel {
 	}
 
 	@Override
-	public float[] encodeText(int[] ids, int n) throws IOException {
+	public float[] encodeText(List<ClipTokenizer.Chunk> chunks) throws IOException {
+		int n = chunks.size();
+		int[] ids = new int[n * ClipTokenizer.LENGTH];
+		for (int c = 0; c < n; c++) {
+			System.arraycopy(chunks.get(c).ids(), 0, ids, c * ClipTokenizer.LENGTH, ClipTokenizer.LENGTH);
+		}
 		boolean longs = textEncoder.input("input_ids").map(TensorSpec::type).orElse(ElementType.INT32) == ElementType.INT64;
 		Tensor in = longs ? Tensor.ofLongs(java.util.Arrays.stream(ids).asLongStream().toArray(), n, ClipTokenizer.LENGTH)
 				: Tensor.ofInts(ids, n, ClipTokenizer.LENGTH);
-		return textEncoder.run(Map.of("input_ids", in), Set.of("last_hidden_state")).get("last_hidden_state").floats();
+		float[] hidden = textEncoder.run(Map.of("input_ids", in), Set.of("last_hidden_state")).get("last_hidden_state").floats();
+		int one = hidden.length / n;
+		for (int c = 0; c < n; c++) {
+			float[] chunk = Emphasis.apply(java.util.Arrays.copyOfRange(hidden, c * one, (c + 1) * one), chunks.get(c).weights());
+			System.arraycopy(chunk, 0, hidden, c * one, one);
+		}
+		return hidden;
 	}
 
 	@Override
-	public float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context) throws IOException {
+	public int maxChunks() {
+		return maxChunks;
+	}
+
+	@Override
+	public float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context, int tokens) throws IOException {
 		float[] out = unet.run(Map.of("sample", Tensor.of(latents, batch, latentChannels, height, width), "timestep", timestep(timestep),
-				"encoder_hidden_states", Tensor.of(context, batch, ClipTokenizer.LENGTH, context.length / (batch * ClipTokenizer.LENGTH))),
-				Set.of("out_sample")).get("out_sample").floats();
+				"encoder_hidden_states", Tensor.of(context, batch, tokens, context.length / (batch * tokens))), Set.of("out_sample")).get("out_sample").floats();
 		if (out.length != latents.length) {
 			throw new IOException(unet.file() + ": output 'out_sample' has " + out.length + " values for an input of " + latents.length);
 		}

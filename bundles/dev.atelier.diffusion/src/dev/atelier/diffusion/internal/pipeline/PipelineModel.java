@@ -2,6 +2,7 @@ package dev.atelier.diffusion.internal.pipeline;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 import dev.atelier.diffusion.Sampler;
 import dev.atelier.diffusion.internal.scheduler.Scheduler;
@@ -10,7 +11,7 @@ import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
 /**
  * The networks a {@link StableDiffusion} pipeline runs, and what it needs to know of them: ONNX graphs
  * ({@link DiffusionModel}) or the native engine on a checkpoint file ({@link CheckpointModel}). Arrays are in PyTorch's
- * layouts: latents {@code [batch][channels][height][width]}, conditioning rows {@code [n][77·width + extra]}, images
+ * layouts: latents {@code [batch][channels][height][width]}, conditioning rows {@code [n][chunks·77·width + extra]}, images
  * {@code [3][height][width]} with values around [−1, 1]. Errors name the file.
  */
 public interface PipelineModel extends AutoCloseable {
@@ -40,11 +41,16 @@ public interface PipelineModel extends AutoCloseable {
 	}
 
 	/**
-	 * The conditioning of {@code n} prompts' token ids ({@code n × 77}, one prompt after another), a row of equal width
-	 * per prompt: the text states the UNet attends to ({@code 77 × width}), then whatever else the model conditions on
-	 * (SDXL's pooled text embedding); {@link #predict} takes these rows back, one per latent.
+	 * The conditioning of one prompt given as its chunks ({@link ClipTokenizer#chunks}): the text states the UNet attends
+	 * to, each chunk's 77 × width weighted as AUTOMATIC1111 weights them, one chunk after another; then whatever else the
+	 * model conditions on (SDXL's pooled text embedding, of the first chunk). {@link #predict} takes these rows back.
 	 */
-	float[] encodeText(int[] ids, int n) throws IOException;
+	float[] encodeText(List<ClipTokenizer.Chunk> chunks) throws IOException;
+
+	/** How many chunks of 77 tokens the UNet takes at most (an ONNX graph may fix its sequence length). */
+	default int maxChunks() {
+		return Integer.MAX_VALUE;
+	}
 
 	/**
 	 * Whether an empty negative prompt conditions with zeros instead of its encoding (SDXL base's
@@ -56,9 +62,10 @@ public interface PipelineModel extends AutoCloseable {
 
 	/**
 	 * The UNet's output ({@link #latentChannels()} per image) for {@code batch} inputs of {@link #unetInChannels()} at
-	 * {@code height × width} and {@code timestep}, with one conditioning row per input.
+	 * {@code height × width} and {@code timestep}, with one conditioning row per input, each of {@code tokens} text
+	 * states (77 per chunk) and the model's extras.
 	 */
-	float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context) throws IOException;
+	float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context, int tokens) throws IOException;
 
 	/** The time the UNet has taken so far, for the pipeline's overhead figure. */
 	Duration unetTime();

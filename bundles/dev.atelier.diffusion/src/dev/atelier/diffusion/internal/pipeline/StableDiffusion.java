@@ -66,7 +66,7 @@ public final class StableDiffusion {
 		int lw = r.width() / 8;
 		int channels = model.latentChannels();
 		int per = channels * lh * lw;
-		float[] context = encodePrompts(r, listener);
+		Conditioning context = encodePrompts(r, r.prompt(), listener);
 		checkCancelled(cancelled);
 
 		TorchRandom[] random = new TorchRandom[batch];
@@ -120,7 +120,7 @@ public final class StableDiffusion {
 					}
 				}
 			}
-			float[] out = model.predict(input, rows, lh, lw, scheduler.timesteps()[s], context);
+			float[] out = model.predict(input, rows, lh, lw, scheduler.timesteps()[s], context.rows(), context.tokens());
 			if (r.guided()) {
 				float cfg = (float) r.cfgScale();
 				for (int i = 0; i < eps.length; i++) {
@@ -155,35 +155,57 @@ public final class StableDiffusion {
 		}
 	}
 
-	/** Unconditional then conditional conditioning rows, each repeated for the batch: [2B or B][row]. */
-	private float[] encodePrompts(GenerationRequest r, GenerationListener listener) throws IOException {
+	/** Conditioning rows, one per UNet input, each of {@code tokens} text states and the model's extras. */
+	private record Conditioning(float[] rows, int tokens) {
+	}
+
+	/**
+	 * Unconditional then conditional conditioning rows, each repeated for the batch: [2B or B][row]. As AUTOMATIC1111
+	 * does, the shorter of prompt and negative prompt is padded with the empty prompt's chunk, so that both have as many
+	 * tokens.
+	 */
+	private Conditioning encodePrompts(GenerationRequest r, String prompt, GenerationListener listener) throws IOException {
 		ClipTokenizer tokenizer = model.tokenizer();
-		List<String[]> texts = r.guided() ? List.of(new String[] { "prompt", r.prompt() }, new String[] { "negative prompt", r.negativePrompt() })
-				: List.<String[]>of(new String[] { "prompt", r.prompt() });
-		for (String[] p : texts) {
-			int over = tokenizer.overflow(p[1]);
-			if (over > 0) {
-				listener.warning("the " + p[0] + " is " + over + " token(s) over CLIP's limit of " + (ClipTokenizer.LENGTH - 2) + "; they were dropped");
+		List<ClipTokenizer.Chunk> cond = fit(tokenizer.chunks(prompt), "prompt", listener);
+		List<List<ClipTokenizer.Chunk>> prompts = List.of(cond);
+		if (r.guided()) {
+			List<ClipTokenizer.Chunk> uncond = fit(tokenizer.chunks(r.negativePrompt()), "negative prompt", listener);
+			ClipTokenizer.Chunk empty = tokenizer.chunks("").getFirst();
+			while (uncond.size() < cond.size()) {
+				uncond.add(empty);
 			}
+			while (cond.size() < uncond.size()) {
+				cond.add(empty);
+			}
+			prompts = List.of(uncond, cond);
 		}
-		List<int[]> prompts = r.guided() ? List.of(tokenizer.encode(r.negativePrompt()), tokenizer.encode(r.prompt())) : List.of(tokenizer.encode(r.prompt()));
 		int n = prompts.size();
-		int[] ids = new int[n * ClipTokenizer.LENGTH];
-		for (int i = 0; i < n; i++) {
-			System.arraycopy(prompts.get(i), 0, ids, i * ClipTokenizer.LENGTH, ClipTokenizer.LENGTH);
+		float[][] rows = new float[n][];
+		for (int p = 0; p < n; p++) {
+			rows[p] = model.encodeText(prompts.get(p));
 		}
-		float[] hidden = model.encodeText(ids, n);
-		int one = hidden.length / n;
 		if (r.guided() && r.negativePrompt().isEmpty() && model.zerosForEmptyNegativePrompt()) {
-			Arrays.fill(hidden, 0, one, 0f);
+			Arrays.fill(rows[0], 0f);
 		}
+		int one = rows[0].length;
 		float[] context = new float[one * n * r.batch()];
 		for (int p = 0; p < n; p++) {
 			for (int b = 0; b < r.batch(); b++) {
-				System.arraycopy(hidden, p * one, context, (p * r.batch() + b) * one, one);
+				System.arraycopy(rows[p], 0, context, (p * r.batch() + b) * one, one);
 			}
 		}
-		return context;
+		return new Conditioning(context, cond.size() * ClipTokenizer.LENGTH);
+	}
+
+	/** The chunks the model takes, the rest dropped with a warning (an ONNX UNet of a fixed sequence length). */
+	private List<ClipTokenizer.Chunk> fit(List<ClipTokenizer.Chunk> chunks, String what, GenerationListener listener) {
+		int max = model.maxChunks();
+		if (chunks.size() <= max) {
+			return new ArrayList<>(chunks);
+		}
+		int over = chunks.subList(max, chunks.size()).stream().mapToInt(ClipTokenizer.Chunk::tokens).sum();
+		listener.warning("the " + what + " is " + over + " token(s) over this model's limit of " + max * ClipTokenizer.CHUNK_TOKENS + "; they were dropped");
+		return new ArrayList<>(chunks.subList(0, max));
 	}
 
 	/**
