@@ -2,6 +2,11 @@ package dev.atelier.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +23,25 @@ class InfotextTest {
 		assertEquals("a cat\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 5, Size: 512x512, Model hash: h, Model: m",
 				Infotext.of(new GenerationRequest("a cat", "", Sampler.EULER_A, 20, 7, 5, 512, 512, 1, null, 0.6), 0, "m", "h").text(),
 				"no negative prompt line when there is none");
+	}
+
+	@Test
+	void loraFilesAreWrittenAsPromptTagsWithAutomatic1111sLoraHashes() {
+		GenerationRequest r = new GenerationRequest("a cat <lora:style:0.5>", "", Sampler.EULER, 20, 7, 5, 512, 512, 1, null, 0.6)
+				.withLoras(List.of(LoraChoice.parse("/loras/add,detail.safetensors:0.8")));
+		Map<String, String> hashes = new LinkedHashMap<>();
+		hashes.put("style", "0123456789ab");
+		hashes.put("add,detail", "ba9876543210");
+		assertEquals("a cat <lora:style:0.5> <lora:add,detail:0.8>\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 5, Size: 512x512, Model hash: h, Model: m, "
+				+ "Lora hashes: \"style: 0123456789ab, adddetail: ba9876543210\"", Infotext.of(r, 0, "m", "h", hashes).text());
+	}
+
+	@Test
+	void aLoraOptionIsAFileWithAnOptionalWeight() {
+		assertEquals(new LoraChoice(Path.of("a.safetensors"), 1), LoraChoice.parse("a.safetensors"));
+		assertEquals(new LoraChoice(Path.of("/x/a.safetensors"), -0.5), LoraChoice.parse("/x/a.safetensors:-0.5"));
+		assertEquals(new LoraChoice(Path.of("C:\\loras\\a.safetensors"), 1), LoraChoice.parse("C:\\loras\\a.safetensors"), "a drive letter is no weight");
+		assertEquals("a", LoraChoice.parse("/x/a.safetensors:2").name());
 	}
 
 	@Test

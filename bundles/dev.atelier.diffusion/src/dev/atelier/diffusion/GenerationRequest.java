@@ -1,6 +1,7 @@
 package dev.atelier.diffusion;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -15,9 +16,11 @@ import dev.atelier.diffusion.Sampler;
  * @param strength  how much of the init image is replaced, in (0, 1]; ignored without an init image
  * @param mask      for inpainting, an image of the init image's size whose white pixels are repainted and black ones kept,
  *                  or null
+ * @param loras     LoRA files merged into the model for this request, besides those the prompt's {@code <lora:name:W>}
+ *                  tags name
  */
 public record GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width,
-		int height, int batch, Path initImage, double strength, Path mask) {
+		int height, int batch, Path initImage, double strength, Path mask, List<LoraChoice> loras) {
 
 	public static final int MIN_SIZE = 64;
 	public static final int MAX_SIZE = 4096;
@@ -50,12 +53,19 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 		if (mask != null && initImage == null) {
 			throw new IllegalArgumentException("a mask needs the image it masks (an init image)");
 		}
+		loras = List.copyOf(loras);
+	}
+
+	/** Without LoRA files (the prompt may still name LoRAs). */
+	public GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width, int height, int batch,
+			Path initImage, double strength, Path mask) {
+		this(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, List.of());
 	}
 
 	/** Without a mask: txt2img, or img2img from {@code initImage}. */
 	public GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width, int height, int batch,
 			Path initImage, double strength) {
-		this(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, null);
+		this(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, null, List.of());
 	}
 
 	private static void checkSize(String what, int v) {
@@ -73,23 +83,23 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 	}
 
 	public GenerationRequest withSize(int w, int h) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, w, h, batch, initImage, strength, mask);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, w, h, batch, initImage, strength, mask, loras);
 	}
 
 	public GenerationRequest withSteps(int n) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, n, cfgScale, seed, width, height, batch, initImage, strength, mask);
+		return new GenerationRequest(prompt, negativePrompt, sampler, n, cfgScale, seed, width, height, batch, initImage, strength, mask, loras);
 	}
 
 	public GenerationRequest withSampler(Sampler s) {
-		return new GenerationRequest(prompt, negativePrompt, s, steps, cfgScale, seed, width, height, batch, initImage, strength, mask);
+		return new GenerationRequest(prompt, negativePrompt, s, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras);
 	}
 
 	public GenerationRequest withBatch(int n) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, n, initImage, strength, mask);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, n, initImage, strength, mask, loras);
 	}
 
 	public GenerationRequest withSeed(long s) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, s, width, height, batch, initImage, strength, mask);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, s, width, height, batch, initImage, strength, mask, loras);
 	}
 
 	/** Whether the seed is still to be drawn ({@value #RANDOM_SEED}). */
@@ -103,12 +113,17 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 	}
 
 	public GenerationRequest withInit(Path image, double s) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, image, s, mask);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, image, s, mask, loras);
 	}
 
 	/** This request inpainting its init image where {@code m} is white. */
 	public GenerationRequest withMask(Path m) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, m);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, m, loras);
+	}
+
+	/** This request with these LoRA files merged into the model. */
+	public GenerationRequest withLoras(List<LoraChoice> files) {
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, files);
 	}
 
 	public boolean guided() {

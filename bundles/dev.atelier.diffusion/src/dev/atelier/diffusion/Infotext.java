@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
@@ -35,6 +36,15 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 
 	/** The text for image {@code index} of a request, generated with {@code model}. */
 	public static Infotext of(GenerationRequest r, int index, String modelName, String modelHash) {
+		return of(r, index, modelName, modelHash, Map.of());
+	}
+
+	/**
+	 * The same with the LoRAs used, by name ({@code <lora:NAME:…>}'s, or a file's name) to AUTOMATIC1111's short hash:
+	 * recorded as its {@code Lora hashes}, and the request's LoRA files as tags after the prompt, so that the parameters
+	 * reused generate with them again (from the workspace's LoRA folder).
+	 */
+	public static Infotext of(GenerationRequest r, int index, String modelName, String modelHash, Map<String, String> loraHashes) {
 		Map<String, String> s = new LinkedHashMap<>();
 		s.put("Steps", Integer.toString(r.steps()));
 		s.put("Sampler", r.sampler().displayName());
@@ -46,7 +56,16 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 		if (r.initImage() != null) {
 			s.put("Denoising strength", number(r.strength()));
 		}
-		return new Infotext(r.prompt(), r.negativePrompt(), s);
+		if (!loraHashes.isEmpty()) {
+			// as AUTOMATIC1111 writes them: the separators taken out of the names
+			s.put("Lora hashes", loraHashes.entrySet().stream().map(e -> e.getKey().replace(":", "").replace(",", "") + ": " + e.getValue())
+					.collect(Collectors.joining(", ")));
+		}
+		StringBuilder prompt = new StringBuilder(r.prompt());
+		for (LoraChoice l : r.loras()) {
+			prompt.append(prompt.isEmpty() ? "" : " ").append("<lora:").append(l.name()).append(':').append(number(l.weight())).append('>');
+		}
+		return new Infotext(prompt.toString(), r.negativePrompt(), s);
 	}
 
 	private static String number(double v) {

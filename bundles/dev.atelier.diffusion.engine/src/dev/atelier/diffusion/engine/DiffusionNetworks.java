@@ -1,9 +1,12 @@
 package dev.atelier.diffusion.engine;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
+import dev.atelier.diffusion.checkpoint.CheckpointException;
+import dev.atelier.diffusion.checkpoint.Lora;
 import dev.atelier.diffusion.engine.internal.Engine;
 
 /**
@@ -97,6 +100,15 @@ public interface DiffusionNetworks extends AutoCloseable {
 	 * log-variance's, unscaled.
 	 */
 	float[] encodeImage(float[] image, int height, int width);
+
+	/**
+	 * Runs with {@code loras} (opened against this checkpoint) merged into the weights from now on, in place of the LoRAs
+	 * given before; an empty list gives back the checkpoint's own weights. The checkpoint's file is never changed; the
+	 * LoRAs may be closed once this returns.
+	 *
+	 * @throws CheckpointException naming a LoRA file whose factors cannot be read; the checkpoint's own weights are used then
+	 */
+	void useLoras(List<Lora.Applied> loras) throws CheckpointException;
 
 	/** Frees every tensor on the compute; the compute and the checkpoint stay open. */
 	@Override

@@ -22,6 +22,8 @@ import org.osgi.service.component.annotations.Reference;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
+import dev.atelier.core.AtelierPaths;
+import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.core.jobs.JobContext;
 import dev.atelier.core.jobs.JobHandle;
@@ -68,20 +70,24 @@ public final class DiffusionJobs implements DiffusionService {
 	private final Outputs outputs;
 	private final GraphExecutor executor;
 	private final ComputeRuntime runtime;
+	private final Path loraFolder;
 	private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 	private final List<JobHandle<List<Path>>> queue = new ArrayList<>();
 
 	@Activate
 	public DiffusionJobs(@Reference JobService jobs, @Reference DeviceService devices, @Reference Outputs outputs, @Reference ComputeRuntime runtime) {
-		this(jobs, devices, outputs, GraphExecutors.onnx(), runtime);
+		// the outputs are <workspace>/outputs; the models folder is the workspace's, or where its preferences say
+		this(jobs, devices, outputs, GraphExecutors.onnx(), runtime, ModelsFolder.root(new AtelierPaths(outputs.root().getParent())).resolve("loras"));
 	}
 
-	DiffusionJobs(JobService jobs, DeviceService devices, Outputs outputs, GraphExecutor executor, ComputeRuntime runtime) {
+	/** @param loraFolder where a prompt's {@code <lora:name:W>} finds {@code name.safetensors} */
+	DiffusionJobs(JobService jobs, DeviceService devices, Outputs outputs, GraphExecutor executor, ComputeRuntime runtime, Path loraFolder) {
 		this.jobs = jobs;
 		this.devices = devices;
 		this.outputs = outputs;
 		this.executor = executor;
 		this.runtime = runtime;
+		this.loraFolder = loraFolder;
 	}
 
 	/** Cancels what is queued or running, waits for the lanes to stop, then closes the pipelines. */
@@ -302,7 +308,7 @@ public final class DiffusionJobs implements DiffusionService {
 			}
 			unload();
 			if (CheckpointModel.isCheckpoint(model)) {
-				loaded = new StableDiffusion(openCheckpoint(model, bytes));
+				loaded = new StableDiffusion(openCheckpoint(model, bytes), loraFolder);
 				loadedFolder = model;
 				checkpointBytes = bytes;
 				return new InUse(loaded, null);
@@ -321,7 +327,7 @@ public final class DiffusionJobs implements DiffusionService {
 				}
 			}
 			try {
-				StableDiffusion fresh = new StableDiffusion(DiffusionModel.open(model, executor, placement));
+				StableDiffusion fresh = new StableDiffusion(DiffusionModel.open(model, executor, placement), loraFolder);
 				VramLease.Use use = granted == null ? null : granted.use();
 				loaded = fresh;
 				loadedFolder = model;

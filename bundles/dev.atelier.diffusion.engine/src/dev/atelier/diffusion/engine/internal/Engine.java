@@ -1,12 +1,21 @@
 package dev.atelier.diffusion.engine.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.Compute.Activation;
 import dev.atelier.compute.Tensor;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
+import dev.atelier.diffusion.checkpoint.CheckpointException;
+import dev.atelier.diffusion.checkpoint.Lora;
 import dev.atelier.diffusion.checkpoint.TextEncoderConfig;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.engine.Emphasis;
@@ -33,6 +42,9 @@ public final class Engine implements DiffusionNetworks {
 	private final Vae vae;
 	private final int latentChannels;
 	private final int unetInChannels;
+	/** The weights LoRAs are merged into now, and what identifies those LoRAs. */
+	private Set<String> merged = Set.of();
+	private List<String> loraSignature = List.of();
 
 	private Engine(Layers layers, List<TextEncoder> encoders, List<String> pads, UNet unet, Vae vae, int latentChannels, int unetInChannels) {
 		this.layers = layers;
@@ -230,6 +242,71 @@ public final class Engine implements DiffusionNetworks {
 			}
 		}
 		return out;
+	}
+
+	/**
+	 * Merges {@code loras} into the weights they change (each weight re-read from the checkpoint, then
+	 * {@code W + Σ weight · alpha/rank · up·down}), and gives back the checkpoint's own values of those merged for the
+	 * previous set that this one leaves alone. The same set again (files unchanged) merges nothing.
+	 */
+	@Override
+	public void useLoras(List<Lora.Applied> loras) throws CheckpointException {
+		List<String> signature = new ArrayList<>();
+		for (Lora.Applied a : loras) {
+			signature.add(signature(a));
+		}
+		if (signature.equals(loraSignature)) {
+			return;
+		}
+		Map<String, List<Lora.Applied>> byWeight = new LinkedHashMap<>();
+		for (Lora.Applied a : loras) {
+			for (Lora.Module m : a.lora().modules()) {
+				byWeight.computeIfAbsent(m.weight(), w -> new ArrayList<>()).add(a);
+			}
+		}
+		try {
+			for (String name : merged) {
+				if (!byWeight.containsKey(name)) {
+					layers.restore(name);
+				}
+			}
+			merged = new LinkedHashSet<>(byWeight.keySet());
+			loraSignature = List.of();
+			for (Map.Entry<String, List<Lora.Applied>> e : byWeight.entrySet()) {
+				float[] values = layers.stored(e.getKey()).toFloats();
+				for (Lora.Applied a : e.getValue()) {
+					for (Lora.Module m : a.lora().modules()) {
+						if (m.weight().equals(e.getKey())) {
+							m.addTo(values, a.weightOf(m));
+						}
+					}
+				}
+				layers.replace(e.getKey(), values);
+			}
+			loraSignature = signature;
+		} catch (CheckpointException | RuntimeException e) {
+			// half merged is no model: back to the checkpoint's own weights
+			merged.forEach(layers::restore);
+			merged = Set.of();
+			throw e;
+		}
+	}
+
+	/** The weights as the networks use them (with the LoRAs merged). */
+	Layers layers() {
+		return layers;
+	}
+
+	/** What identifies a LoRA at its weights: the file, its size and time (an edited file merges again), the weights. */
+	private static String signature(Lora.Applied a) {
+		Path file = a.lora().file().toAbsolutePath();
+		String stamp;
+		try {
+			stamp = Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+		} catch (IOException e) {
+			stamp = "unreadable " + System.identityHashCode(a);
+		}
+		return file + "|" + stamp + "|" + a.textWeight() + "|" + a.unetWeight();
 	}
 
 	@Override

@@ -50,26 +50,80 @@ final class Layers {
 		if (t != null) {
 			return t;
 		}
-		Weight w = checkpoint.weights().get(name);
-		if (w == null) {
-			throw new IllegalStateException(checkpoint.source() + ": the engine needs " + name + ", which the checkpoint does not have");
-		}
-		long[] shape = w.shape();
-		int rows = shape.length == 1 ? 1 : (int) shape[0];
+		Weight w = stored(name);
+		int rows = rows(w);
 		int cols = (int) (w.elements() / rows);
-		TensorType type = switch (w.dtype()) {
-		case F32 -> TensorType.F32;
-		case F16 -> TensorType.F16;
-		case BF16 -> TensorType.BF16;
-		default -> throw new IllegalStateException(checkpoint.source() + ": " + name + " is " + w.dtype() + ", not a weight type");
-		};
 		try {
-			t = w.transposed() ? upload(w.toFloats(), rows, cols) : compute.upload(type, rows, cols, w.data());
+			t = w.transposed() ? upload(w.toFloats(), rows, cols) : compute.upload(type(w), rows, cols, w.data());
 		} catch (CheckpointException e) {
 			throw new IllegalStateException(e.getMessage(), e);
 		}
 		uploaded.put(name, t);
 		return t;
+	}
+
+	/** The checkpoint's weight {@code name}. */
+	Weight stored(String name) {
+		Weight w = checkpoint.weights().get(name);
+		if (w == null) {
+			throw new IllegalStateException(checkpoint.source() + ": the engine needs " + name + ", which the checkpoint does not have");
+		}
+		return w;
+	}
+
+	private static int rows(Weight w) {
+		long[] shape = w.shape();
+		return shape.length == 1 ? 1 : (int) shape[0];
+	}
+
+	private TensorType type(Weight w) {
+		return switch (w.dtype()) {
+		case F32 -> TensorType.F32;
+		case F16 -> TensorType.F16;
+		case BF16 -> TensorType.BF16;
+		default -> throw new IllegalStateException(checkpoint.source() + ": " + w.name() + " is " + w.dtype() + ", not a weight type");
+		};
+	}
+
+	/**
+	 * {@code values} in place of weight {@code name} until {@link #restore}d, rounded to the weight's stored type as
+	 * AUTOMATIC1111 merges a LoRA into the model's own precision; the checkpoint's file is never written.
+	 */
+	void replace(String name, float[] values) {
+		Weight w = stored(name);
+		int rows = rows(w);
+		TensorType type = type(w);
+		MemorySegment data = switch (type) {
+		case F16 -> {
+			short[] half = new short[values.length];
+			for (int i = 0; i < half.length; i++) {
+				half[i] = Float.floatToFloat16(values[i]);
+			}
+			yield MemorySegment.ofArray(half);
+		}
+		case BF16 -> {
+			short[] brain = new short[values.length];
+			for (int i = 0; i < brain.length; i++) {
+				int bits = Float.floatToRawIntBits(values[i]);
+				// round to nearest even on the 16 bits dropped
+				brain[i] = (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
+			}
+			yield MemorySegment.ofArray(brain);
+		}
+		default -> MemorySegment.ofArray(values);
+		};
+		Tensor t = compute.allocate(type, rows, values.length / rows);
+		t.write(data);
+		restore(name);
+		uploaded.put(name, t);
+	}
+
+	/** Weight {@code name} as the checkpoint has it again, read on its next use. */
+	void restore(String name) {
+		Tensor t = uploaded.remove(name);
+		if (t != null) {
+			t.close();
+		}
 	}
 
 	/** Host floats as a new F32 tensor. */

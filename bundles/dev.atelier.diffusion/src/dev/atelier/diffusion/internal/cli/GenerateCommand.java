@@ -1,7 +1,9 @@
 package dev.atelier.diffusion.internal.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -23,6 +25,7 @@ import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
+import dev.atelier.diffusion.LoraChoice;
 import dev.atelier.diffusion.Sampler;
 import dev.atelier.diffusion.internal.pipeline.CheckpointModel;
 import picocli.CommandLine.Command;
@@ -103,6 +106,10 @@ public final class GenerateCommand implements Subcommand {
 		@Option(names = "--strength", paramLabel = "X", description = "how much of the init image is replaced, in (0, 1] (default 0.6)")
 		private double strength = 0.6;
 
+		@Option(names = "--lora", paramLabel = "FILE[:W]", description = { "merge this kohya/AUTOMATIC1111 LoRA (.safetensors) into a checkpoint at "
+				+ "weight W (default 1); repeatable. A prompt's <lora:NAME:W> takes NAME.safetensors from <workspace>/models/loras" })
+		private List<String> loras = new ArrayList<>();
+
 		@Option(names = "--device", paramLabel = "ID", description = {
 				"where to run: cpu (default), a GPU of 'atelier devices' (cuda:0: checkpoint files on Atelier's own kernels, ONNX folders through "
 						+ "ONNX Runtime's CUDA provider), or sim:PROFILE (a simulated "
@@ -133,7 +140,15 @@ public final class GenerateCommand implements Subcommand {
 			}
 			GenerationRequest request;
 			try {
-				request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, size.width(), size.height(), batch, init, strength, mask)
+				List<LoraChoice> files = new ArrayList<>();
+				for (String l : loras) {
+					LoraChoice choice = LoraChoice.parse(l);
+					if (!Files.isRegularFile(choice.file())) {
+						throw new IllegalArgumentException("--lora " + l + ": no such file " + choice.file());
+					}
+					files.add(choice);
+				}
+				request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, size.width(), size.height(), batch, init, strength, mask, files)
 						.withDrawnSeed();
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.checkpoint.Family;
+import dev.atelier.diffusion.checkpoint.Lora;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
@@ -161,6 +163,22 @@ public final class CheckpointModel implements PipelineModel {
 		}
 		unetNanos += System.nanoTime() - start;
 		return out;
+	}
+
+	@Override
+	public void useLoras(List<LoraUse> loras) throws IOException {
+		List<Lora> opened = new ArrayList<>();
+		try {
+			List<Lora.Applied> applied = new ArrayList<>();
+			for (LoraUse use : loras) {
+				Lora lora = Lora.open(use.file(), checkpoint);
+				opened.add(lora);
+				applied.add(new Lora.Applied(lora, use.textWeight(), use.unetWeight()));
+			}
+			networks.useLoras(applied);
+		} finally {
+			opened.forEach(Lora::close);
+		}
 	}
 
 	@Override

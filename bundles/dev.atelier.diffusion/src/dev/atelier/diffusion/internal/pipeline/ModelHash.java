@@ -1,10 +1,12 @@
 package dev.atelier.diffusion.internal.pipeline;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -33,6 +35,51 @@ final class ModelHash {
 		}
 	}
 
+	/**
+	 * AUTOMATIC1111's short hash of a LoRA (kohya's "addnet" hash): the first 12 hex digits of the SHA-256 of a
+	 * {@code .safetensors} file's tensor data, after its header, so that editing the metadata keeps it.
+	 */
+	static String ofSafetensorsData(Path file) throws IOException {
+		String key = "data|" + file + '|' + Files.size(file) + '|' + Files.getLastModifiedTime(file).toMillis();
+		String known = HASHES.get(key);
+		if (known != null) {
+			return known;
+		}
+		MessageDigest sha = sha256();
+		try (InputStream in = Files.newInputStream(file)) {
+			byte[] length = in.readNBytes(8);
+			if (length.length < 8) {
+				throw new IOException(file + ": too short for a safetensors file");
+			}
+			long header = ByteBuffer.wrap(length).order(ByteOrder.LITTLE_ENDIAN).getLong();
+			try {
+				in.skipNBytes(header);
+			} catch (EOFException e) {
+				throw new IOException(file + ": its header length " + header + " runs past the end", e);
+			}
+			digest(in, sha);
+		}
+		String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+		HASHES.put(key, hash);
+		return hash;
+	}
+
+	private static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	private static void digest(InputStream in, MessageDigest sha) throws IOException {
+		byte[] buffer = new byte[1 << 16];
+		int n;
+		while ((n = in.read(buffer)) >= 0) {
+			sha.update(buffer, 0, n);
+		}
+	}
+
 	static String of(List<Path> files) throws IOException {
 		StringBuilder key = new StringBuilder();
 		for (Path f : files) {
@@ -42,18 +89,10 @@ final class ModelHash {
 		if (known != null) {
 			return known;
 		}
-		MessageDigest sha;
-		try {
-			sha = MessageDigest.getInstance("SHA-256");
-		} catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException(e);
-		}
-		byte[] buffer = new byte[1 << 16];
+		MessageDigest sha = sha256();
 		for (Path f : files) {
-			try (InputStream in = new DigestInputStream(Files.newInputStream(f), sha)) {
-				while (in.read(buffer) >= 0) {
-					// the digest sees every byte read
-				}
+			try (InputStream in = Files.newInputStream(f)) {
+				digest(in, sha);
 			}
 		}
 		String hash = HexFormat.of().formatHex(sha.digest()).substring(0, 10);

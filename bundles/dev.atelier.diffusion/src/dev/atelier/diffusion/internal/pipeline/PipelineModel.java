@@ -67,6 +67,17 @@ public interface PipelineModel extends AutoCloseable {
 	 */
 	float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context, int tokens) throws IOException;
 
+	/**
+	 * Merges these LoRAs into the model from now on (in place of those before; none gives the model's own weights back).
+	 *
+	 * @throws IOException naming the LoRA file that cannot be used, or the model where it takes no LoRA
+	 */
+	default void useLoras(List<LoraUse> loras) throws IOException {
+		if (!loras.isEmpty()) {
+			throw new IOException(name() + ": LoRAs (" + loras.getFirst().name() + ") are merged into checkpoint files on Atelier's engine, not into ONNX pipelines");
+		}
+	}
+
 	/** The time the UNet has taken so far, for the pipeline's overhead figure. */
 	Duration unetTime();
 

@@ -4,12 +4,15 @@ import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.GeneratedImage;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.Infotext;
+import dev.atelier.diffusion.LoraChoice;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 
@@ -40,10 +43,18 @@ public final class StableDiffusion {
 	}
 
 	private final PipelineModel model;
+	private final Path loraFolder;
 	private volatile Timings timings = new Timings(0, Duration.ZERO, Duration.ZERO);
 
+	/** A pipeline without a LoRA folder: a prompt's {@code <lora:name>} is refused, LoRA files in the request are used. */
 	public StableDiffusion(PipelineModel model) {
+		this(model, null);
+	}
+
+	/** A pipeline whose prompts' {@code <lora:name:W>} tags name files in {@code loraFolder} (the workspace's models/loras). */
+	public StableDiffusion(PipelineModel model, Path loraFolder) {
 		this.model = model;
+		this.loraFolder = loraFolder;
 	}
 
 	public PipelineModel model() {
@@ -66,7 +77,9 @@ public final class StableDiffusion {
 		int lw = r.width() / 8;
 		int channels = model.latentChannels();
 		int per = channels * lh * lw;
-		Conditioning context = encodePrompts(r, r.prompt(), listener);
+		PromptLoras.Parsed parsed = PromptLoras.parse(r.prompt(), loraFolder);
+		Map<String, String> loraHashes = useLoras(r, parsed);
+		Conditioning context = encodePrompts(r, parsed.prompt(), listener);
 		checkCancelled(cancelled);
 
 		TorchRandom[] random = new TorchRandom[batch];
@@ -144,9 +157,29 @@ public final class StableDiffusion {
 			for (int k = 0; k < per; k++) {
 				z[k] = (float) (latents[i * per + k] / model.scalingFactor());
 			}
-			images.add(new GeneratedImage(decode(z, channels, lh, lw), r.seed() + i, Infotext.of(r, i, model.name(), hash)));
+			images.add(new GeneratedImage(decode(z, channels, lh, lw), r.seed() + i, Infotext.of(r, i, model.name(), hash, loraHashes)));
 		}
 		return images;
+	}
+
+	/**
+	 * Merges the request's LoRA files and the prompt's tags (every generation says which, so one without LoRAs runs on
+	 * the model's own weights); their AUTOMATIC1111 hashes by name.
+	 */
+	private Map<String, String> useLoras(GenerationRequest r, PromptLoras.Parsed parsed) throws IOException {
+		List<LoraUse> uses = new ArrayList<>();
+		for (LoraChoice l : r.loras()) {
+			uses.add(new LoraUse(l.name(), l.file(), l.weight(), l.weight()));
+		}
+		for (PromptLoras.Tag t : parsed.loras()) {
+			uses.add(new LoraUse(t.name(), t.file(), t.textWeight(), t.unetWeight()));
+		}
+		model.useLoras(uses);
+		Map<String, String> hashes = new LinkedHashMap<>();
+		for (LoraUse use : uses) {
+			hashes.put(use.name(), ModelHash.ofSafetensorsData(use.file()));
+		}
+		return hashes;
 	}
 
 	private static void checkCancelled(BooleanSupplier cancelled) {

@@ -1,0 +1,169 @@
+package dev.atelier.diffusion.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.core.outputs.Images;
+import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
+import dev.atelier.diffusion.Infotext;
+import dev.atelier.testing.checkpoints.FormulaWeights;
+import dev.atelier.testing.checkpoints.SafetensorsWriter;
+
+/**
+ * {@code atelier generate --lora FILE[:W]} and a prompt's {@code <lora:name:W>} on the reduced SD 1.x checkpoint through
+ * the CLI, the queue and the native engine: a kohya LoRA (UNet linear, 3×3 convolution and text-encoder layers) written
+ * with SafetensorsWriter, AUTOMATIC1111's infotext, the LoRA folder's bounds, and the queue's loaded model going back to
+ * its own weights for a job without the LoRA.
+ */
+class GenerateLoraTest {
+
+	@TempDir
+	Path root;
+	private DiffusionJobs diffusion;
+	private Path checkpoint;
+	private Path lora;
+
+	@BeforeEach
+	void start() throws Exception {
+		diffusion = GenerateRun.queue(root);
+		checkpoint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F16", root.resolve("tiny-sd1.safetensors"));
+		lora = writeLora(root.resolve("detail.safetensors"), Map.of());
+	}
+
+	@AfterEach
+	void stop() {
+		diffusion.close();
+	}
+
+	/** kohya's keys for three layers of the reduced SD 1.x (rank 4, alpha 2), Gaussian factors large enough to show. */
+	private static Path writeLora(Path file, Map<String, long[]> extra) throws IOException {
+		Map<String, long[]> shapes = new LinkedHashMap<>();
+		module(shapes, "lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn2_to_k", new long[] { 4, 128 }, new long[] { 32, 4 });
+		module(shapes, "lora_unet_input_blocks_4_0_in_layers_2", new long[] { 4, 32, 3, 3 }, new long[] { 64, 4, 1, 1 });
+		module(shapes, "lora_te_text_model_encoder_layers_0_mlp_fc1", new long[] { 4, 128 }, new long[] { 512, 4 });
+		shapes.putAll(extra);
+		Map<String, Object[]> typed = new LinkedHashMap<>();
+		shapes.forEach((k, s) -> typed.put(k, new Object[] { k.endsWith(".alpha") ? "F32" : "F16", s }));
+		return new SafetensorsWriter().typed(typed).spread(k -> 0.3).seed(7)
+				.values((k, s) -> k.endsWith(".alpha") ? new float[] { 2 } : null).write(file);
+	}
+
+	private static void module(Map<String, long[]> shapes, String name, long[] down, long[] up) {
+		shapes.put(name + ".lora_down.weight", down);
+		shapes.put(name + ".lora_up.weight", up);
+		shapes.put(name + ".alpha", new long[0]);
+	}
+
+	private GenerateRun generate(String prompt, String... more) {
+		List<String> args = new ArrayList<>(List.of("generate", "--model", checkpoint.toString(), "--device", "cpu", "--prompt", prompt, "--sampler", "euler",
+				"--steps", "4", "--cfg", "7.5", "--seed", "1234", "--size", "64x64"));
+		args.addAll(List.of(more));
+		return GenerateRun.of(diffusion, args);
+	}
+
+	private static Path png(GenerateRun run) {
+		assertEquals(0, run.code(), run.err());
+		return Path.of(run.out().strip());
+	}
+
+	/** The largest difference of a colour channel between two images of one size. */
+	private static int largestDifference(Path a, Path b) throws IOException {
+		RgbImage x = Images.read(a, 1 << 24);
+		RgbImage y = Images.read(b, 1 << 24);
+		int largest = 0;
+		for (int i = 0; i < x.pixels().length; i++) {
+			for (int shift = 0; shift < 24; shift += 8) {
+				largest = Math.max(largest, Math.abs((x.pixels()[i] >> shift & 0xff) - (y.pixels()[i] >> shift & 0xff)));
+			}
+		}
+		return largest;
+	}
+
+	/** AUTOMATIC1111's LoRA hash: SHA-256 of the file after its header, 12 hex digits. */
+	private static String addnetHash(Path file) throws IOException, NoSuchAlgorithmException {
+		try (InputStream in = Files.newInputStream(file)) {
+			long header = ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+			in.skipNBytes(header);
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes())).substring(0, 12);
+		}
+	}
+
+	// the CPU backend's vector sums may round a last bit differently once compiled: "the same image" is within one level
+
+	@Test
+	void aLoraAtWeightZeroGivesTheImageWithoutIt() throws IOException {
+		Path plain = png(generate("a photo of a cat"));
+		Path zero = png(generate("a photo of a cat", "--lora", lora + ":0"));
+		assertTrue(largestDifference(plain, zero) <= 1, "weight 0: " + largestDifference(plain, zero) + " levels from the image without the LoRA");
+	}
+
+	@Test
+	void aLoraFileChangesTheImageAndTheInfotextRecordsItSoReuseFindsItInTheLoraFolder() throws Exception {
+		Path plain = png(generate("a photo of a cat"));
+		Path with = png(generate("a photo of a cat", "--lora", lora + ":0.8"));
+		assertTrue(largestDifference(plain, with) > 8, "the LoRA changes the image: " + largestDifference(plain, with) + " levels at most");
+		Infotext info = Infotext.parse(PngInfo.read(with).get(Infotext.CHUNK));
+		assertEquals("a photo of a cat <lora:detail:0.8>", info.prompt());
+		assertEquals("detail: " + addnetHash(lora), info.settings().get("Lora hashes"));
+		assertTrue(PngInfo.read(with).get(Infotext.CHUNK).contains("Lora hashes: \"detail: " + addnetHash(lora) + "\""), "quoted as AUTOMATIC1111 quotes it");
+
+		// Reuse: the recorded prompt names the LoRA, which the workspace's models/loras has
+		Path folder = Files.createDirectories(root.resolve("models/loras"));
+		Files.copy(lora, folder.resolve("detail.safetensors"));
+		Path reused = png(generate(info.prompt()));
+		assertTrue(largestDifference(with, reused) <= 1, "<lora:detail:0.8> from the folder: " + largestDifference(with, reused) + " levels from --lora");
+		assertEquals(info.settings().get("Lora hashes"), Infotext.parse(PngInfo.read(reused).get(Infotext.CHUNK)).settings().get("Lora hashes"));
+
+		// the next job without it runs on the checkpoint's own weights again, though the queue kept the model loaded
+		Path after = png(generate("a photo of a cat"));
+		assertTrue(largestDifference(plain, after) <= 1, "after the LoRA jobs: " + largestDifference(plain, after) + " levels from the first image");
+		assertFalse(Infotext.parse(PngInfo.read(after).get(Infotext.CHUNK)).settings().containsKey("Lora hashes"));
+	}
+
+	@Test
+	void aLoraNameIsAFileInTheLoraFolderNeverAPath() throws IOException {
+		Files.createDirectories(root.resolve("models/loras"));
+		GenerateRun outside = generate("a cat <lora:../detail:1>");
+		assertEquals(1, outside.code());
+		assertTrue(outside.err().contains("<lora:../detail:1>: a LoRA's name is a file name in the LoRA folder"), outside.err());
+		GenerateRun missing = generate("a cat <lora:nope:1>");
+		assertEquals(1, missing.code());
+		assertTrue(missing.err().contains("<lora:nope:1>: no nope.safetensors in " + root.resolve("models/loras")), missing.err());
+		GenerateRun badWeight = generate("a cat <lora:detail:lots>");
+		assertEquals(1, badWeight.code());
+		assertTrue(badWeight.err().contains("<lora:detail:lots>: the weight 'lots' is not a number"), badWeight.err());
+	}
+
+	@Test
+	void aLoraWhoseKeysMatchNoLayerIsRefusedNamingTheFileAndTheKeys() throws IOException {
+		Path other = writeLora(root.resolve("other.safetensors"), Map.of("lora_unet_output_blocks_99_1_proj_out.lora_down.weight", new long[] { 4, 64 }));
+		GenerateRun run = generate("a cat", "--lora", other.toString());
+		assertEquals(1, run.code());
+		assertTrue(run.err().contains(other + ": 1 of its 10 keys match no layer of tiny-sd1.safetensors (SD 1.x), e.g. "
+				+ "lora_unet_output_blocks_99_1_proj_out.lora_down.weight"), run.err());
+		GenerateRun absent = generate("a cat", "--lora", root.resolve("absent.safetensors") + ":0.5");
+		assertEquals(2, absent.code(), "a usage error");
+		assertTrue(absent.err().contains("--lora " + root.resolve("absent.safetensors") + ":0.5: no such file"), absent.err());
+	}
+}
