@@ -192,10 +192,15 @@ class LoraAgainstTorchTest {
 			o.engine().useLoras(List.of());
 			assertClose(before.context(), o.engine().encodeText(ids).context(), 1e-5, m + " without the LoRA: the checkpoint's text encoder again");
 			assertClose(unetBefore, predict(o, m), 1e-5, m + " without the LoRA: the checkpoint's UNet again");
-			for (Lora.Module module : o.lora().modules()) {
-				assertArrayEquals(o.checkpoint().weights().get(module.weight()).toFloats(), Layers.read(o.engine().layers().weight(module.weight())),
-						module.weight() + " as the checkpoint has it");
-			}
+			assertTheCheckpointsOwnLayers(o, "without the LoRA");
+		}
+	}
+
+	/** Every layer the LoRA touches holds exactly the checkpoint's values. */
+	private static void assertTheCheckpointsOwnLayers(Opened o, String when) throws CheckpointException {
+		for (Lora.Module module : o.lora().modules()) {
+			assertArrayEquals(o.checkpoint().weights().get(module.weight()).toFloats(), Layers.read(o.engine().layers().weight(module.weight())),
+					module.weight() + " " + when);
 		}
 	}
 
@@ -204,10 +209,7 @@ class LoraAgainstTorchTest {
 	void atWeightZeroEveryLayerIsTheCheckpointsOwn(Model m) throws IOException {
 		try (Opened o = open(m)) {
 			o.engine().useLoras(List.of(new Lora.Applied(o.lora(), 0, 0)));
-			for (Lora.Module module : o.lora().modules()) {
-				assertArrayEquals(o.checkpoint().weights().get(module.weight()).toFloats(), Layers.read(o.engine().layers().weight(module.weight())),
-						module.weight() + " at weight 0");
-			}
+			assertTheCheckpointsOwnLayers(o, "at weight 0");
 		}
 	}
 
