@@ -29,6 +29,7 @@ import com.google.gson.JsonParser;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.ComputeRuntime;
+import dev.atelier.compute.TensorType;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.engine.SizeConditioning;
@@ -248,6 +249,14 @@ class NetworksAgainstDiffusersTest {
 				new int[] { n.textLength(), n.textEncoders(), n.contextWidth(), n.pooledWidth(), n.latentChannels(), n.vaeScale() });
 		DiffusionNetworks xl = networks(Model.SDXL, Stored.F32);
 		assertArrayEquals(new int[] { 77, 2, 64 + 128, 128 }, new int[] { xl.textLength(), xl.textEncoders(), xl.contextWidth(), xl.pooledWidth() });
+	}
+
+	@Test
+	void sdxlsVaeRunsFromF32WeightsOfAnF16FileAsItOverflowsHalfPrecision() {
+		Engine xl = (Engine) networks(Model.SDXL, Stored.F16);
+		assertEquals(TensorType.F32, xl.heldType("vae.decoder.conv_in.weight"));
+		assertEquals(TensorType.F16, xl.heldType("unet.conv_in.weight"), "the UNet keeps the file's type");
+		assertEquals(TensorType.F16, ((Engine) networks(Model.SD1, Stored.F16)).heldType("vae.decoder.conv_in.weight"), "SD 1.x's VAE does not overflow");
 	}
 
 	@Test

@@ -13,8 +13,10 @@ import java.util.Set;
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.Compute.Activation;
 import dev.atelier.compute.Tensor;
+import dev.atelier.compute.TensorType;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.checkpoint.CheckpointException;
+import dev.atelier.diffusion.checkpoint.Family;
 import dev.atelier.diffusion.checkpoint.Lora;
 import dev.atelier.diffusion.checkpoint.TextEncoderConfig;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
@@ -72,7 +74,9 @@ public final class Engine implements DiffusionNetworks {
 		if (refusal != null) {
 			throw new UnsupportedOperationException(refusal);
 		}
-		Layers layers = new Layers(compute, checkpoint);
+		// SDXL's VAE overflows half precision (diffusers upcasts it: force_upcast); a backend multiplies in F16 whenever the
+		// weights are not F32 (CUDA's patches into cuBLAS), so that VAE's weights are kept F32
+		Layers layers = new Layers(compute, checkpoint, checkpoint.family() == Family.SDXL ? name -> name.startsWith("vae.") : name -> false);
 		TextEncoderConfig first = encoder(checkpoint, TEXT_ENCODER);
 		List<TextEncoder> encoders = new ArrayList<>();
 		List<String> pads = new ArrayList<>();
@@ -307,6 +311,11 @@ public final class Engine implements DiffusionNetworks {
 			stamp = "unreadable " + System.identityHashCode(a);
 		}
 		return file + "|" + stamp + "|" + a.textWeight() + "|" + a.unetWeight();
+	}
+
+	/** The type weight {@code name} is held in on the compute (uploaded on this first use). */
+	TensorType heldType(String name) {
+		return layers.weight(name).type();
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package dev.atelier.diffusion.engine.internal;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.Compute.Activation;
@@ -28,9 +29,13 @@ final class Layers {
 	private final Checkpoint checkpoint;
 	private final Map<String, Tensor> uploaded = new HashMap<>();
 
-	Layers(Compute compute, Checkpoint checkpoint) {
+	private final Predicate<String> asF32;
+
+	/** {@code asF32}: weights uploaded as F32 whatever their stored type (see {@link Engine#open}). */
+	Layers(Compute compute, Checkpoint checkpoint, Predicate<String> asF32) {
 		this.compute = compute;
 		this.checkpoint = checkpoint;
+		this.asF32 = asF32;
 	}
 
 	Compute compute() {
@@ -54,7 +59,7 @@ final class Layers {
 		int rows = rows(w);
 		int cols = (int) (w.elements() / rows);
 		try {
-			t = w.transposed() ? upload(w.toFloats(), rows, cols) : compute.upload(type(w), rows, cols, w.data());
+			t = w.transposed() || asF32.test(name) ? upload(w.toFloats(), rows, cols) : compute.upload(type(w), rows, cols, w.data());
 		} catch (CheckpointException e) {
 			throw new IllegalStateException(e.getMessage(), e);
 		}
