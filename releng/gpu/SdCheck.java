@@ -28,6 +28,7 @@ import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
+import dev.atelier.diffusion.internal.DiffusionWorkload;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
 import dev.atelier.testing.Spread;
@@ -44,6 +45,8 @@ import dev.atelier.testing.checkpoints.LdmLayout;
 public final class SdCheck {
 
 	private static final List<String> failures = new ArrayList<>();
+
+	private static final DiffusionWorkload PLANNED = new DiffusionWorkload(DiffusionWorkload.Profile.known("sd15"), 512, 512, 1, false, false);
 
 	public static void main(String[] args) throws Exception {
 		Path reference = Path.of(args[0]);
@@ -76,7 +79,7 @@ public final class SdCheck {
 						otherFamily("SD 2.x", FormulaWeights.SD2_REFERENCE, gpu, reference.resolve("sd2"), work);
 						otherFamily("SDXL", FormulaWeights.SDXL_REFERENCE, gpu, reference.resolve("sdxl"), work);
 					}
-					fullShape(gpu, profile ? null : cpu, work, profile ? 1 : runs);
+					fullShape(gpu, profile ? null : cpu, work, profile ? 1 : runs, lease);
 				}
 			}
 		}
@@ -146,7 +149,7 @@ public final class SdCheck {
 		}
 	}
 
-	private static void fullShape(Compute gpu, Compute cpu, Path work, int runs) throws IOException {
+	private static void fullShape(Compute gpu, Compute cpu, Path work, int runs, VramLease lease) throws IOException {
 		Path file = work.resolve("sd15-F16.safetensors");
 		if (!Files.exists(file)) {
 			long t = System.nanoTime();
@@ -187,6 +190,9 @@ public final class SdCheck {
 			}
 			System.out.printf(Locale.ROOT, "SD 1.5 F16 at 512x512 (%s): text encoder %.1f ms, UNet step with CFG %.1f ms, VAE decode %.1f ms;"
 					+ " 20 steps + decode %.2f s per image%n", gpu.description(), text, step, decode, (20 * step + decode + 2 * text) / 1000);
+			// the compute keeps freed buffers for reuse, so what the lease holds after the runs is the engine's high-water mark
+			System.out.printf(Locale.ROOT, "SD 1.5 F16 at 512x512: %.2f GiB allocated under the lease after the runs; the planner's %s: %.2f GiB%n",
+					lease.allocatedBytes() / (double) (1L << 30), PLANNED.spec(), PLANNED.bytes() / (double) (1L << 30));
 		}
 	}
 
