@@ -18,10 +18,14 @@ import dev.atelier.llm.internal.engine.Placement;
  * native int8 kernels off). Prints relative RMS and top-1 agreement; exits non-zero beyond the tolerance (default
  * 2e-2: F16 activations in tensor-core tiles on one side, F32 on the other), or where the GPU's decode drifts from its
  * prefill by more than the tolerance or 1.25 × the CPU's own drift (8-bit against float activations, which 16 random
- * layers amplify).
+ * layers amplify). Then continuous batching on the device: {@value #SEQUENCES} sequences of tokens of their own decoded
+ * in one batch (each in its cache slot) against each decoded alone there, within the tolerance (a batch multiplies as
+ * a prompt batch does, one token alone as a decode step does).
  *   LlmCheck MODEL.gguf DEVICE [PROMPT_TOKENS] [TOLERANCE]
  */
 public final class LlmCheck {
+
+	private static final int SEQUENCES = 4;
 
 	public static void main(String[] args) throws Exception {
 		Path model = Path.of(args[0]);
@@ -50,10 +54,33 @@ public final class LlmCheck {
 		}
 		float[][] gpuPrefill;
 		float[][] gpuDecode;
+		double batched = 0;
+		int batchedAgree = 0;
 		try (EmbeddedModel m = EmbeddedModel.open(model, new Placement(devices, runtime, device, Placement.AUTO_LAYERS, threads,
-				s -> System.out.println("  placement: " + s)), n)) {
+				s -> System.out.println("  placement: " + s)), n, SEQUENCES)) {
 			gpuPrefill = allLogits(m, tokens);
 			gpuDecode = decoded(m, tokens);
+			float[][][] alone = new float[SEQUENCES][][];
+			int[][] streams = new int[SEQUENCES][];
+			for (int s = 0; s < SEQUENCES; s++) {
+				streams[s] = new Random(100 + s).ints(n, 3, 32000).toArray();
+				alone[s] = decoded(m, streams[s]);
+			}
+			float[][][] together = new float[SEQUENCES][n][];
+			int[] slots = java.util.stream.IntStream.range(0, SEQUENCES).toArray();
+			for (int i = 0; i < n; i++) {
+				int pos = i;
+				int[] positions = new int[SEQUENCES];
+				java.util.Arrays.fill(positions, pos);
+				m.llama().decode(slots, java.util.Arrays.stream(streams).mapToInt(t -> t[pos]).toArray(), positions);
+				for (int s = 0; s < SEQUENCES; s++) {
+					together[s][i] = m.llama().logits(s).clone();
+				}
+			}
+			for (int s = 0; s < SEQUENCES; s++) {
+				batched = Math.max(batched, rms(together[s], alone[s]));
+				batchedAgree += agree(together[s], alone[s]);
+			}
 		}
 		double prefill = rms(gpuPrefill, cpuPrefill);
 		double decode = rms(gpuDecode, cpuDecode);
@@ -63,7 +90,9 @@ public final class LlmCheck {
 		System.out.printf("%-22s %s vs cpu: prefill relative RMS %.2e (top-1 %d/%d), decode %.2e (top-1 %d/%d); decode vs prefill %.2e "
 				+ "(top-1 %d/%d; the CPU's own %.2e)%n", name, device, prefill, agree(gpuPrefill, cpuPrefill), n, decode,
 				agree(gpuDecode, cpuDecode), n, drift, agree(gpuDecode, gpuPrefill), n, cpuDrift);
-		if (!(prefill <= tolerance && decode <= tolerance && drift <= Math.max(tolerance, 1.25 * cpuDrift))) {
+		System.out.printf("%-22s %s: %d sequences decoded together vs alone: relative RMS %.2e at most (top-1 %d/%d)%n", name, device, SEQUENCES,
+				batched, batchedAgree, SEQUENCES * n);
+		if (!(prefill <= tolerance && decode <= tolerance && drift <= Math.max(tolerance, 1.25 * cpuDrift) && batched <= tolerance)) {
 			System.out.println("LLM CHECK FAILED: " + name);
 			System.exit(1);
 		}

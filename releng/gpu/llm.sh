@@ -14,6 +14,9 @@
 #                                    one process (OneCard; default model $S/8b-F16.gguf)
 #   releng/gpu/llm.sh profile MODEL   there: where a step's time goes: a bench with each kernel timed on the device
 #   releng/gpu/llm.sh bench SHAPE…   there: atelier llm bench --device cuda:0 against llama-bench -ngl 99 -fa 1
+#   releng/gpu/llm.sh batch [F.gguf]  there: continuous batching on $DEVICE (default cuda:0): atelier llm bench --parallel N for
+#                                    each N of $PARALLEL (default 4 8 16): one answer alone, then N decoded together, their
+#                                    aggregate tokens/s side by side (default model: a synthetic 1B Q8_0 it writes)
 #   releng/gpu/llm.sh sd [RUNS [BATCHES]] there: the native SD engine on cuda:0 (SdCheck: the reduced SD 1.x against diffusers'
 #                                    reference outputs, SD 1.5's shape against the CPU backend, its step times), then
 #                                    diffusers' own SD 1.5 step times (sd_torch.py, FP16, batches as it takes them, default 1;
@@ -143,6 +146,15 @@ print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), 
       done
     done
     ;;
+  batch)
+    mkdir -p "$S"
+    m=${2:-$S/synth-1b-q8_0.gguf}
+    [ -f "$m" ] || atelier synth --shape 1b --type q8_0 --vocab "$carry/data/ggml-vocab-llama-spm.gguf" --out "$m" > /dev/null
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || nproc
+    for n in ${PARALLEL:-4 8 16}; do
+      atelier bench --model "$m" --device "${DEVICE:-cuda:0}" --prompt-tokens 32 --tokens 128 --parallel "$n" | grep -e '^model' -e '^batched' -e '^memory'
+    done
+    ;;
   sd)
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
     mkdir -p "$S"
@@ -151,5 +163,5 @@ print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), 
     [ "${3:-1}" = 0 ] || PYTHONPATH="$S/diffusers/src" python3 "$carry/data/sd_torch.py" --model sd15 --batches "${3:-1}" 2>&1 | grep -v -i warn
     exit "${status:-0}"
     ;;
-  *) sed -n '2,21p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,24p' "$0" >&2; exit 2 ;;
 esac

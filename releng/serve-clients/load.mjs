@@ -2,12 +2,16 @@
 // client) and IMAGES image clients (A1111's txt2img over fetch), each sending ROUNDS requests, bounded by SECONDS.
 // Every request is told apart by its prompt (chats) or seed (images); the answers are first taken one at a time
 // (the reference), then under load, and compared: an answer missing, twice, or equal to another request's reference
-// instead of its own is counted. Prints one JSON object: counts, p50/p99 latency and throughput per kind.
-// Usage: node load.mjs http://127.0.0.1:PORT/ LLM CHECKPOINT [CHATS IMAGES ROUNDS SECONDS]
+// instead of its own is counted. Then chat throughput as clients see it: ROUNDS longer answers (TOKENS tokens asked) for
+// one chat client alone, then for CHATS clients at once (the served model decodes up to its --parallel together):
+// generated tokens per second of each run, side by side. Prints one JSON object: counts, p50/p99 latency and
+// throughput per kind, and the two token rates.
+// Usage: node load.mjs http://127.0.0.1:PORT/ LLM CHECKPOINT [CHATS IMAGES ROUNDS SECONDS TOKENS]
 import OpenAI from 'openai';
 
-const [base, llm, checkpoint, chatsArg, imagesArg, roundsArg, secondsArg] = process.argv.slice(2);
+const [base, llm, checkpoint, chatsArg, imagesArg, roundsArg, secondsArg, tokensArg] = process.argv.slice(2);
 const chats = Number(chatsArg ?? 32), images = Number(imagesArg ?? 8), rounds = Number(roundsArg ?? 3), seconds = Number(secondsArg ?? 600);
+const answerTokens = Number(tokensArg ?? 64);
 const deadline = Date.now() + seconds * 1000;
 const openai = new OpenAI({ baseURL: new URL('v1', base).toString(), apiKey: 'unused', maxRetries: 0, timeout: seconds * 1000 });
 
@@ -69,8 +73,25 @@ await Promise.all([...Array(chats).keys()].map(chatClient).concat([...Array(imag
 const wall = (Date.now() - started) / 1000;
 for (const q of chatRequests) { const n = answered.get('chat:' + q.prompt) ?? 0; if (n === 0) result.lost++; if (n > 1) result.duplicated++; }
 for (const q of imageRequests) { const n = answered.get('image:' + q.seed) ?? 0; if (n === 0) result.lost++; if (n > 1) result.duplicated++; }
+// generated tokens per second of CLIENTS chat clients at once, each sending ROUNDS requests in turn
+const tokenRate = async (clients) => {
+  let tokens = 0;
+  const t0 = performance.now();
+  await Promise.all([...Array(clients).keys()].map(async (c) => {
+    for (let r = 0; r < rounds; r++) {
+      const reply = await openai.chat.completions.create({ model: llm, messages: [{ role: 'user', content: chatPrompt(c, r) }],
+        max_tokens: answerTokens, temperature: 0, seed: 1 });
+      tokens += reply.usage.completion_tokens;
+    }
+  }));
+  return tokens / ((performance.now() - t0) / 1000);
+};
+const oneClient = await tokenRate(1);
+const allClients = await tokenRate(chats);
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : null; };
 const summary = (xs) => ({ answers: xs.length, p50_ms: Math.round(pct(xs, 0.5)), p99_ms: Math.round(pct(xs, 0.99)), per_second: +(xs.length / wall).toFixed(2) });
 console.log(JSON.stringify({ chats, images, rounds, wall_s: +wall.toFixed(1), lost: result.lost, duplicated: result.duplicated, crossed: result.crossed,
-  failed: result.failed.slice(0, 5), failures: result.failed.length, chat: summary(result.chat), image: summary(result.image) }));
+  failed: result.failed.slice(0, 5), failures: result.failed.length, chat: summary(result.chat), image: summary(result.image),
+  chat_tokens_per_s: { max_tokens: answerTokens, one_client: +oneClient.toFixed(1), [`${chats}_clients`]: +allClients.toFixed(1),
+    ratio: +(allClients / oneClient).toFixed(2) } }));
 process.exit(result.lost || result.duplicated || result.crossed || result.failed.length ? 1 : 0);

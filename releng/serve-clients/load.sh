@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The load benchmark of `atelier serve` (issue 16): a fresh workspace with the tiny LLM (llm synth) and the tiny
 # pipeline, the built product's serve on a free loopback port on the CPU, then load.mjs (32 chat and 8 image clients
-# by default). Prints load.mjs's JSON; exits non-zero when an answer was lost, duplicated or crossed.
-#   releng/serve-clients/load.sh [CHATS IMAGES ROUNDS SECONDS]     (after ./mvnw -B verify -DskipTests)
+# by default), then one chat client's tokens/s against CHATS clients' aggregate. Prints load.mjs's JSON; exits non-zero
+# when an answer was lost, duplicated or crossed. $PARALLEL: the answers the model decodes together (serve --parallel, default 4).
+#   releng/serve-clients/load.sh [CHATS IMAGES ROUNDS SECONDS TOKENS]     (after ./mvnw -B verify -DskipTests)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 "$root/releng/serve-clients/install.sh"
@@ -15,7 +16,7 @@ mkdir -p "$ws/models/llm" "$ws/models/checkpoints"
 "$atelier" llm synth --shape tiny --type q8_0 --vocab "$root/bundles/dev.atelier.server.tests/fixture/tiny-vocab.gguf" --out "$ws/models/llm/tiny.gguf" >/dev/null
 cp -r "$root/bundles/dev.atelier.diffusion.tests/fixture/tiny-sd" "$ws/models/checkpoints/"
 # as many waiting requests as clients: the benchmark measures queueing, not refusals
-"$atelier" serve --port 0 --device cpu --queue 64 > "$ws/serve.out" 2> "$ws/serve.err" &
+"$atelier" serve --port 0 --device cpu --queue 64 --parallel "${PARALLEL:-4}" > "$ws/serve.out" 2> "$ws/serve.err" &
 serve=$!
 for _ in $(seq 600); do grep -q 'listening on' "$ws/serve.out" 2>/dev/null && break; sleep 0.2; done
 address=$(sed -n 's/^atelier serve: listening on \([^ ]*\) .*/\1/p' "$ws/serve.out")

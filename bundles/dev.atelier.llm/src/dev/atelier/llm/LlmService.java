@@ -34,6 +34,13 @@ public interface LlmService {
 	 */
 	LocalModel model(Path file, String template, String deviceId, int context, Duration keepAlive);
 
+	/**
+	 * As {@link #model(Path, String, String, int, Duration)}, with a key/value cache of {@code context} positions for
+	 * each of {@code sequences} answers: chats asked for at the same time (from several threads) are then decoded
+	 * together, one batched step per token of all of them (continuous batching), each answer what it would be alone.
+	 */
+	LocalModel model(Path file, String template, String deviceId, int context, int sequences, Duration keepAlive);
+
 	/** Reads a GGUF file's header: a missing, foreign or damaged file is refused naming it and the problem. */
 	ModelInfo describe(Path file) throws IOException;
 }

@@ -82,19 +82,27 @@ public final class LocalModels implements LlmService {
 
 	@Override
 	public LocalModel model(Path file, String template, String deviceId, int context) {
-		return served(file, template, deviceId, context, this::keepAlive);
+		return served(file, template, deviceId, context, 1, this::keepAlive);
 	}
 
 	@Override
 	public LocalModel model(Path file, String template, String deviceId, int context, Duration keepAlive) {
-		return served(file, template, deviceId, context, () -> keepAlive);
+		return served(file, template, deviceId, context, 1, () -> keepAlive);
 	}
 
-	private LocalModel served(Path file, String template, String deviceId, int context, Supplier<Duration> keepAlive) {
+	@Override
+	public LocalModel model(Path file, String template, String deviceId, int context, int sequences, Duration keepAlive) {
+		return served(file, template, deviceId, context, sequences, () -> keepAlive);
+	}
+
+	private LocalModel served(Path file, String template, String deviceId, int context, int sequences, Supplier<Duration> keepAlive) {
 		if (context < 1) {
 			throw new IllegalArgumentException("a context holds at least 1 token, not " + context);
 		}
-		return new ServedModel(this, file, template, deviceId, context, keepAlive);
+		if (sequences < 1) {
+			throw new IllegalArgumentException("a model decodes at least 1 answer at a time, not " + sequences);
+		}
+		return new ServedModel(this, file, template, deviceId, context, sequences, keepAlive);
 	}
 
 	@Override

@@ -57,6 +57,7 @@ final class ServedModel implements LocalModel {
 	private final String template;
 	private final String deviceId;
 	private final int context;
+	private final int sequences;
 	private final String name;
 	private final Supplier<Duration> keepAlive;
 	private final List<Consumer<Status>> listeners = new CopyOnWriteArrayList<>();
@@ -67,12 +68,13 @@ final class ServedModel implements LocalModel {
 	private Status status;
 
 	/** {@code keepAlive} gives each load's idle time-to-live (null: until the memory is needed). */
-	ServedModel(LocalModels service, Path file, String template, String deviceId, int context, Supplier<Duration> keepAlive) {
+	ServedModel(LocalModels service, Path file, String template, String deviceId, int context, int sequences, Supplier<Duration> keepAlive) {
 		this.service = service;
 		this.file = file;
 		this.template = template;
 		this.deviceId = deviceId;
 		this.context = context;
+		this.sequences = sequences;
 		this.keepAlive = keepAlive;
 		this.name = file.getFileName().toString();
 		this.status = new Status(State.UNLOADED, "", 0, Double.NaN, "not loaded yet");
@@ -236,7 +238,7 @@ final class ServedModel implements LocalModel {
 		if (!EmbeddedModel.isGguf(file)) {
 			// a llama2.c checkpoint (a few MB to a few hundred): read as it is placed
 			try {
-				slot.engine = EmbeddedModel.open(file, placement(job, slot, target), context);
+				slot.engine = EmbeddedModel.open(file, placement(job, slot, target), context, sequences);
 			} catch (Throwable e) {
 				slot.close();
 				throw e;
@@ -246,7 +248,7 @@ final class ServedModel implements LocalModel {
 			try {
 				GgufLlama.Model model = GgufLlama.load(gguf);
 				readWeights(job, gguf, target);
-				slot.engine = EmbeddedModel.of(gguf, model, "llm " + name, placement(job, slot, target), context);
+				slot.engine = EmbeddedModel.of(gguf, model, "llm " + name, placement(job, slot, target), context, sequences);
 			} catch (Throwable e) {
 				// the placement gave back what it took; the load's marks on those leases end with the slot
 				slot.close();

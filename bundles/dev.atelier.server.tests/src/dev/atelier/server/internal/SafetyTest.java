@@ -173,7 +173,7 @@ class SafetyTest {
 
 	@Test
 	void aRequestBeyondTheQueueIs429() throws Exception {
-		try (TestServer server = TestServer.start(dir, null, null, new Limits(100_000, 500, 8, 0))) {
+		try (TestServer server = TestServer.start(dir, null, null, new Limits(100_000, 500, 8, 0).withParallel(1))) {
 			CountDownLatch answering = new CountDownLatch(1);
 			CountDownLatch release = new CountDownLatch(1);
 			ModelFolder.Entry tiny = server.models.folder().find("tiny", "model");

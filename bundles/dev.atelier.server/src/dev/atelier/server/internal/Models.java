@@ -27,10 +27,11 @@ import dev.atelier.server.Limits;
 
 /**
  * The models the server has opened, by name. Each request is a job of the job service (so the Jobs view and the job
- * records show it, with the energy it took) on its model's own runner: one answer at a time, the others QUEUED in
- * order, up to the limit, then 429. A model stays loaded for its last request's keep-alive as Ollama's
- * {@code keep_alive} means it (0 unloads at once, a negative one keeps it), and is unloaded earlier only when the
- * device service evicts its lease for another workload.
+ * records show it, with the energy it took) on its model's own runner: up to {@link Limits#parallel()} answers at a
+ * time, which the model decodes together (continuous batching), the others QUEUED in order, up to the limit, then
+ * 429. A model stays loaded for its last request's keep-alive as Ollama's {@code keep_alive} means it (0 unloads once
+ * no other answer of it runs, a negative one keeps it), and is unloaded earlier only when the device service evicts
+ * its lease for another workload.
  */
 final class Models implements AutoCloseable {
 
@@ -52,17 +53,19 @@ final class Models implements AutoCloseable {
 	static final class Open {
 		final ModelFolder.Entry entry;
 		final LocalModel model;
-		/** Runs the model's requests (and its unloading) one at a time, in order. */
+		/** Runs the model's requests (and its unloading), as many at a time as it decodes together, in order. */
 		final ExecutorService runner;
 		final AtomicInteger waiting = new AtomicInteger();
+		/** Requests running now; guarded by this: the model is unloaded only when none is. */
+		private int running;
 		private ScheduledFuture<?> expiry;
 		/** Null: stays until its memory is needed. */
 		private volatile Instant expiresAt;
 
-		Open(ModelFolder.Entry entry, LocalModel model) {
+		Open(ModelFolder.Entry entry, LocalModel model, int parallel) {
 			this.entry = entry;
 			this.model = model;
-			this.runner = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("atelier-serve-" + entry.name()).factory());
+			this.runner = Executors.newFixedThreadPool(parallel, Thread.ofVirtual().name("atelier-serve-" + entry.name()).factory());
 		}
 
 		boolean loaded() {
@@ -121,9 +124,11 @@ final class Models implements AutoCloseable {
 	 * (Ollama's request without a prompt), or with a keep-alive of 0 only unloads it. {@code cancelled} (the client went away) cancels the job, queued or running.
 	 */
 	Answer run(ModelFolder.Entry entry, String kind, Duration keepAlive, Work work, BooleanSupplier cancelled) throws ApiException {
-		Open model = open.computeIfAbsent(entry.name(), n -> new Open(entry, llm.model(entry.file(), null, serving.deviceId(), serving.context(), null)));
+		int parallel = serving.limits().parallel();
+		Open model = open.computeIfAbsent(entry.name(),
+				n -> new Open(entry, llm.model(entry.file(), null, serving.deviceId(), serving.context(), parallel, null), parallel));
 		int queue = serving.limits().queue();
-		if (model.waiting.incrementAndGet() > queue + 1) {
+		if (model.waiting.incrementAndGet() > queue + parallel) {
 			model.waiting.decrementAndGet();
 			throw new ApiException(429, entry.name() + " has " + queue + " requests waiting already (--queue); try again later");
 		}
@@ -135,6 +140,7 @@ final class Models implements AutoCloseable {
 	private Answer answer(JobContext ctx, Open model, Duration keepAlive, Work work) throws Exception {
 		ctx.detail("model", model.entry.file().toString());
 		synchronized (model) {
+			model.running++;
 			if (model.expiry != null) {
 				model.expiry.cancel(false);
 			}
@@ -172,12 +178,16 @@ final class Models implements AutoCloseable {
 		}
 	}
 
-	/** The keep-alive from now on: 0 unloads now, negative (or null) keeps the model until its memory is needed. */
+	/**
+	 * The keep-alive from now on: 0 unloads now (or when the last answer running beside ends), negative (or null)
+	 * keeps the model until its memory is needed.
+	 */
 	private void keep(Open model, Duration keepAlive) {
 		synchronized (model) {
+			model.running--;
 			if (keepAlive != null && keepAlive.isZero()) {
 				model.expiresAt = Instant.now();
-				model.model.close();
+				unloadIfExpired(model);
 			} else if (keepAlive == null || keepAlive.isNegative()) {
 				model.expiresAt = null;
 			} else {
@@ -187,11 +197,16 @@ final class Models implements AutoCloseable {
 		}
 	}
 
-	/** On the model's runner, after whatever requests came first: those set a later expiry, or none. */
+	/**
+	 * On the model's runner, after whatever requests came first: those set a later expiry, or none; one still running
+	 * unloads it as it ends.
+	 */
 	private static void unloadIfExpired(Open model) {
-		Instant at = model.expiresAt;
-		if (at != null && !Instant.now().isBefore(at)) {
-			model.model.close();
+		synchronized (model) {
+			Instant at = model.expiresAt;
+			if (model.running == 0 && at != null && !Instant.now().isBefore(at)) {
+				model.model.close();
+			}
 		}
 	}
 

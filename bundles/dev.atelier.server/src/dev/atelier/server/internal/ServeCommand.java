@@ -81,6 +81,10 @@ public final class ServeCommand implements Subcommand {
 		@Option(names = "--queue", paramLabel = "N", description = "requests that may wait for a busy model or device; more get 429 (default: ${DEFAULT-VALUE})")
 		int queue = Limits.DEFAULT.queue();
 
+		@Option(names = "--parallel", paramLabel = "N", description = "answers one model decodes together (continuous batching), each with its own"
+				+ " key/value cache of --context tokens; more wait in the queue (default: ${DEFAULT-VALUE})")
+		int parallel = Limits.DEFAULT.parallel();
+
 		@Option(names = "--max-image-size", paramLabel = "PIXELS", description = "the widest and tallest image one may ask for (default: ${DEFAULT-VALUE})")
 		int maxImageSide = Limits.DEFAULT.imageSide();
 
@@ -102,7 +106,7 @@ public final class ServeCommand implements Subcommand {
 			}
 			LocalServer.Settings settings;
 			try {
-				Limits limits = new Limits(maxBody, maxPrompt, maxTokens, queue, maxImageSide, maxImages, maxSteps);
+				Limits limits = new Limits(maxBody, maxPrompt, maxTokens, queue, maxImageSide, maxImages, maxSteps, parallel);
 				settings = new LocalServer.Settings(ctx.environment(), host, port, apiKey, cors, device, contextTokens, limits);
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());

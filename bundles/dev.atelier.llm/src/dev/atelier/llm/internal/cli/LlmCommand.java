@@ -29,6 +29,7 @@ import dev.atelier.llm.internal.gguf.GgmlType;
 import dev.atelier.llm.internal.gguf.GgufFile;
 import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.device.DeviceService;
+import dev.atelier.llm.internal.engine.DecodeBatch;
 import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.internal.engine.Generator;
 import dev.atelier.llm.internal.engine.SyntheticModel;
@@ -70,7 +71,13 @@ public final class LlmCommand implements Subcommand {
 
 		/** The model where {@code engine} places it, the choice told on standard error. */
 		EmbeddedModel open(Path model, EngineOptions engine, String command, int context) throws IOException {
-			return EmbeddedModel.open(model, engine.placement(devices, runtime, note -> ctx.err().println("atelier llm " + command + ": " + note)), context);
+			return open(model, engine, command, context, 1);
+		}
+
+		/** With a key/value cache slot for each of {@code sequences} answers decoded together. */
+		EmbeddedModel open(Path model, EngineOptions engine, String command, int context, int sequences) throws IOException {
+			return EmbeddedModel.open(model, engine.placement(devices, runtime, note -> ctx.err().println("atelier llm " + command + ": " + note)), context,
+					sequences);
 		}
 	}
 
@@ -225,18 +232,27 @@ public final class LlmCommand implements Subcommand {
 		@Option(names = "--tokens", paramLabel = "N", description = "tokens to generate, 2 at least (default ${DEFAULT-VALUE})")
 		private int tokens = 64;
 
+		@Option(names = "--parallel", paramLabel = "N", description = "then one answer alone and N answers at once, decoded together (continuous"
+				+ " batching), each a prompt of its own: their aggregate tokens/s beside the one's (default ${DEFAULT-VALUE}: no such run)")
+		private int parallel = 1;
+
 		@Override
 		public Integer call() {
 			CommandContext ctx = parent.ctx();
 			UsageException.atLeast(1, promptTokens, "--prompt-tokens");
 			UsageException.atLeast(2, tokens, "--tokens");
-			try (EmbeddedModel embedded = parent.open(model, engine, "bench", promptTokens + tokens + 1)) {
+			UsageException.atLeast(1, parallel, "--parallel");
+			if (parallel > 32) {
+				throw new UsageException("--parallel must be at most 32, not " + parallel);
+			}
+			try (EmbeddedModel embedded = parent.open(model, engine, "bench", promptTokens + tokens + 1, parallel)) {
 				Random random = new Random(7);
 				int vocab = embedded.llama().config().vocab();
-				List<Integer> prompt = new ArrayList<>();
-				for (int i = 0; i < promptTokens; i++) {
-					prompt.add(random.nextInt(vocab));
+				List<List<Integer>> prompts = new ArrayList<>();
+				for (int p = 0; p < parallel; p++) {
+					prompts.add(random.ints(promptTokens, 0, vocab).boxed().toList());
 				}
+				List<Integer> prompt = prompts.getFirst();
 				// An unmeasured run first warms the JIT, the loaded kernels and cuBLAS, as llama-bench's warm-up run does.
 				Generator.generate(embedded.llama(), prompt, 2, Sampling.greedy(), Set.of(), t -> true, () -> false);
 				Usage usage = Generator.generate(embedded.llama(), prompt, tokens, Sampling.greedy(), Set.of(), t -> true, () -> false);
@@ -246,6 +262,9 @@ public final class LlmCommand implements Subcommand {
 						embedded.llama().batchTokens());
 				ctx.out().printf(Locale.ROOT, "decode  tg%d: %.2f tokens/s%n", usage.generatedTokens(), usage.decodeTokensPerSecond());
 				ctx.out().printf(Locale.ROOT, "time to first token: %.1f ms%n", usage.timeToFirstTokenMillis());
+				if (parallel > 1) {
+					batched(ctx, embedded.batch(), prompts);
+				}
 				ctx.out().printf(Locale.ROOT, "memory: %s%n", embedded.llama().memory());
 				return 0;
 			} catch (NoSuchFileException e) {
@@ -258,6 +277,53 @@ public final class LlmCommand implements Subcommand {
 				ctx.err().println("atelier llm bench: " + e.getMessage());
 				return 1;
 			}
+		}
+
+		/**
+		 * One answer alone, then {@code prompts.size()} at once, all through the model's decode batch (as served chats
+		 * run), timed from their submission to the last token: tokens/s as clients see them, prefill included.
+		 */
+		private void batched(CommandContext ctx, DecodeBatch batch, List<List<Integer>> prompts) {
+			// an unmeasured round first: the steps of each batch size are captured once
+			together(batch, prompts, 4);
+			double one = together(batch, prompts.subList(0, 1), tokens);
+			long[] before = batch.steps();
+			double all = together(batch, prompts, tokens);
+			long[] after = batch.steps();
+			double meanBatch = (double) (after[1] - before[1]) / Math.max(1, after[0] - before[0]);
+			ctx.out().printf(Locale.ROOT, "batched tg%d, 1 answer:  %.2f tokens/s%n", tokens, one);
+			ctx.out().printf(Locale.ROOT, "batched tg%d, %d answers: %.2f tokens/s aggregate (%.2f× one answer's), %.2f tokens/s each, mean batch %.1f%n",
+					tokens, prompts.size(), all, all / one, all / prompts.size(), meanBatch);
+		}
+
+		/** Generated tokens per second of all of {@code prompts}' answers at once. */
+		private static double together(DecodeBatch batch, List<List<Integer>> prompts, int tokens) {
+			List<Thread> clients = new ArrayList<>();
+			java.util.concurrent.atomic.AtomicLong generated = new java.util.concurrent.atomic.AtomicLong();
+			java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+			long start = System.nanoTime();
+			for (List<Integer> p : prompts) {
+				clients.add(Thread.ofPlatform().start(() -> {
+					try {
+						generated.addAndGet(batch.generate(p, tokens, Sampling.greedy(), Set.of(), t -> true, () -> false).generatedTokens());
+					} catch (RuntimeException e) {
+						failure.set(e);
+					}
+				}));
+			}
+			for (Thread t : clients) {
+				try {
+					t.join();
+				} catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException("interrupted while the answers ran", e);
+				}
+			}
+			if (failure.get() != null) {
+				throw failure.get();
+			}
+			double seconds = (System.nanoTime() - start) / 1e9;
+			return generated.get() / seconds;
 		}
 	}
 

@@ -25,6 +25,9 @@ import dev.atelier.llm.internal.tokenizer.Tokenizer;
  * The embedded engine as a chat model: the conversation rendered in the model's chat format, its special tokens
  * parsed, the answer streamed as text.
  *
+ * <p>Answers asked for at the same time (from several threads) are decoded together ({@link DecodeBatch}), as many
+ * as the model has cache slots for.
+ *
  * <p>Truncation policy, for a conversation longer than the context: the system message stays, the oldest other
  * turns are dropped until the prompt and the answer's token budget fit; if the last message alone does not fit,
  * the chat is refused with its size and the context's.
@@ -35,7 +38,7 @@ public final class EmbeddedChat implements ChatModel {
 	private final ChatFormat format;
 	private final String name;
 	private final Consumer<String> warnings;
-	private final Set<String> warned = new HashSet<>();
+	private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
 	/**
 	 * A chat on a model read from {@code file}: {@code template} null runs the model's own Jinja template (or the known
@@ -184,7 +187,7 @@ public final class EmbeddedChat implements ChatModel {
 	private Usage generate(Tokenizer tokenizer, List<Integer> prompt, Set<Integer> stops, Sampling sampling, int maxTokens, Consumer<String> tokens,
 			BooleanSupplier cancelled) {
 		TextStream answer = new TextStream(tokenizer);
-		return Generator.generate(model.llama(), prompt, maxTokens, sampling, stops, token -> {
+		return model.batch().generate(prompt, maxTokens, sampling, stops, token -> {
 			String piece = answer.add(token);
 			if (!piece.isEmpty()) {
 				tokens.accept(piece);

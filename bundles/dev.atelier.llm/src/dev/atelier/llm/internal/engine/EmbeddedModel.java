@@ -28,6 +28,7 @@ public final class EmbeddedModel implements AutoCloseable {
 	private final String bosText;
 	private final String eosText;
 	private final AutoCloseable file;
+	private final DecodeBatch batch;
 
 	private EmbeddedModel(Llama llama, Optional<Tokenizer> tokenizer, Optional<Integer> bos, Set<Integer> stops, Optional<String> chatTemplate,
 			String bosText, String eosText, AutoCloseable file) {
@@ -39,6 +40,7 @@ public final class EmbeddedModel implements AutoCloseable {
 		this.stops = stops;
 		this.chatTemplate = chatTemplate;
 		this.file = file;
+		this.batch = new DecodeBatch(llama);
 	}
 
 	/**
@@ -46,11 +48,16 @@ public final class EmbeddedModel implements AutoCloseable {
 	 * 128k positions).
 	 */
 	public static EmbeddedModel open(Path path, Placement placement, int maxContext) throws IOException {
+		return open(path, placement, maxContext, 1);
+	}
+
+	/** As {@link #open(Path, Placement, int)}, with a cache slot for each of {@code sequences} answers decoded together. */
+	public static EmbeddedModel open(Path path, Placement placement, int maxContext, int sequences) throws IOException {
 		String client = "llm " + path.getFileName();
 		if (isGguf(path)) {
 			GgufFile gguf = GgufFile.open(path);
 			try {
-				return of(gguf, GgufLlama.load(gguf), client, placement, maxContext);
+				return of(gguf, GgufLlama.load(gguf), client, placement, maxContext, sequences);
 			} catch (RuntimeException e) {
 				gguf.close();
 				throw e;
@@ -58,8 +65,8 @@ public final class EmbeddedModel implements AutoCloseable {
 		}
 		Llama2cCheckpoint checkpoint = Llama2cCheckpoint.open(path);
 		try {
-			return new EmbeddedModel(placement.open(client, checkpoint.config(), checkpoint.weights(), maxContext), Optional.empty(), Optional.of(1),
-					Set.of(), Optional.empty(), "", "", checkpoint::close);
+			return new EmbeddedModel(placement.open(client, checkpoint.config(), checkpoint.weights(), maxContext, sequences), Optional.empty(),
+					Optional.of(1), Set.of(), Optional.empty(), "", "", checkpoint::close);
 		} catch (RuntimeException e) {
 			checkpoint.close();
 			throw e;
@@ -82,12 +89,17 @@ public final class EmbeddedModel implements AutoCloseable {
 	 * does). Its tokenizer and special tokens come from the file's metadata.
 	 */
 	public static EmbeddedModel of(GgufFile gguf, GgufLlama.Model model, String client, Placement placement, int maxContext) {
+		return of(gguf, model, client, placement, maxContext, 1);
+	}
+
+	/** As {@link #of(GgufFile, GgufLlama.Model, String, Placement, int)}, with a cache slot for each of {@code sequences}. */
+	public static EmbeddedModel of(GgufFile gguf, GgufLlama.Model model, String client, Placement placement, int maxContext, int sequences) {
 		Optional<Tokenizer> tokenizer = gguf.metadata().containsKey("tokenizer.ggml.model") ? Optional.of(Tokenizers.of(gguf)) : Optional.empty();
 		boolean addBos = gguf.typed("tokenizer.ggml.add_bos_token", Boolean.class).orElse(true);
 		Optional<Integer> bos = addBos ? gguf.integer("tokenizer.ggml.bos_token_id").map(Long::intValue) : Optional.empty();
 		Set<Integer> stops = gguf.integer("tokenizer.ggml.eos_token_id").map(id -> Set.of(id.intValue())).orElse(Set.of());
 		List<String> texts = gguf.strings("tokenizer.ggml.tokens").orElse(List.of());
-		return new EmbeddedModel(placement.open(client, model.config(), model.weights(), maxContext), tokenizer, bos, stops,
+		return new EmbeddedModel(placement.open(client, model.config(), model.weights(), maxContext, sequences), tokenizer, bos, stops,
 				gguf.string("tokenizer.chat_template"), tokenText(gguf, texts, "tokenizer.ggml.bos_token_id"),
 				tokenText(gguf, texts, "tokenizer.ggml.eos_token_id"), gguf);
 	}
@@ -99,6 +111,11 @@ public final class EmbeddedModel implements AutoCloseable {
 
 	public Llama llama() {
 		return llama;
+	}
+
+	/** Where concurrent answers of this model are decoded together. */
+	public DecodeBatch batch() {
+		return batch;
 	}
 
 	public Optional<Tokenizer> tokenizer() {

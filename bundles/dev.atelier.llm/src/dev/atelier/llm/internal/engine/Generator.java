@@ -1,6 +1,5 @@
 package dev.atelier.llm.internal.engine;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -19,40 +18,29 @@ public final class Generator {
 	private Generator() {
 	}
 
+	/** One answer alone, in cache slot 0, on the caller's thread. */
 	public static Usage generate(Llama model, List<Integer> prompt, int maxTokens, Sampling sampling, Set<Integer> stopTokens, IntPredicate sink,
 			BooleanSupplier cancelled) {
-		if (prompt.isEmpty()) {
-			throw new IllegalArgumentException("the prompt has no tokens");
-		}
-		int context = model.contextLength();
-		if (prompt.size() >= context) {
-			throw new IllegalArgumentException("the prompt has " + prompt.size() + " tokens; the model's context holds " + context);
-		}
-		TokenSampler sampler = new TokenSampler(sampling);
-		List<Integer> history = new ArrayList<>(prompt);
+		Decoding answer = new Decoding(model, 0, prompt, maxTokens, sampling, stopTokens);
 		long start = System.nanoTime();
-		model.run(prompt.stream().mapToInt(Integer::intValue).toArray(), 0);
-		long first = 0;
-		int generated = 0;
-		int pos = prompt.size();
-		while (generated < maxTokens && !cancelled.getAsBoolean()) {
-			int token = model.sample(sampler, history);
-			if (generated == 0) {
-				first = System.nanoTime();
-			}
-			if (stopTokens.contains(token)) {
+		answer.prefill();
+		while (!cancelled.getAsBoolean()) {
+			int token = answer.next(0);
+			if (token < 0 || !sink.test(token) || !answer.continues()) {
 				break;
 			}
-			generated++;
-			history.add(token);
-			if (!sink.test(token) || generated == maxTokens || pos >= context) {
-				break;
-			}
-			model.run(new int[] { token }, pos++);
+			model.run(new int[] { token }, answer.advance());
 		}
-		long end = System.nanoTime();
+		return usage(prompt.size(), answer.generated(), answer.firstTokenNanos(), start, System.nanoTime());
+	}
+
+	/**
+	 * What an answer took: the time from {@code start} to its first token ({@code first}, 0 where none came), its
+	 * decode rate from then up to {@code end}.
+	 */
+	static Usage usage(int promptTokens, int generated, long first, long start, long end) {
 		double ttft = first == 0 ? Double.NaN : (first - start) / 1e6;
 		double decode = generated > 1 ? (generated - 1) / ((end - first) / 1e9) : Double.NaN;
-		return new Usage(prompt.size(), generated, ttft, decode);
+		return new Usage(promptTokens, generated, ttft, decode);
 	}
 }

@@ -19,6 +19,11 @@ import dev.atelier.compute.TensorType;
  * graph, its token id and position written into tensors first. Layers may be split between two computes (a GPU and the
  * CPU, as llama.cpp's {@code -ngl}): the embedding runs with the first layer, the classifier with the last, and the
  * residual rows cross between them through the host.
+ *
+ * <p>The key/value cache has a slot of {@link #contextLength} positions per sequence ({@link #sequences}): {@link
+ * #decode} runs one token of each of several sequences as one batch, so every weight matrix is read once for all of
+ * them, while each row's rotation, cache write and attention run against its own slot (continuous batching). The
+ * single-sequence methods use slot 0.
  */
 public final class Llama implements AutoCloseable {
 
@@ -26,6 +31,8 @@ public final class Llama implements AutoCloseable {
 	static final int CPU_BATCH = 32;
 	/** On a GPU, a batch fills the tensor cores (llama.cpp's default batch is 512 too); activations ~100 MB at 8B. */
 	static final int GPU_BATCH = 512;
+	/** Captured decode steps a stage keeps: one per set of slots decoded together, as sequences join and leave. */
+	private static final int GRAPHS = 32;
 	/** Room for the small tensors a stage makes on use (token ids, positions, top-k results). */
 	private static final long SMALL_TENSORS = 64 << 10;
 
@@ -38,18 +45,20 @@ public final class Llama implements AutoCloseable {
 	private final float[] residual;
 	private final Placement.Resources resources;
 	private final int batch;
+	private final int sequences;
 
 	/** All layers on one compute; closing the model closes {@code resources} (the compute and what holds it). */
-	Llama(LlamaConfig config, LlamaWeights weights, Compute compute, int maxContext, Placement.Resources resources) {
-		this(config, weights, compute, compute, config.layers(), maxContext, resources);
+	Llama(LlamaConfig config, LlamaWeights weights, Compute compute, int maxContext, int sequences, Placement.Resources resources) {
+		this(config, weights, compute, compute, config.layers(), maxContext, sequences, resources);
 	}
 
 	/**
 	 * The embedding and the first {@code layers − tailLayers} layers on {@code head}, the last {@code tailLayers} layers
 	 * and the classifier on {@code tail}; the key/value cache for at most {@code maxContext} positions (a model may allow
-	 * far more than memory does).
+	 * far more than memory does) in each of {@code sequences} slots.
 	 */
-	Llama(LlamaConfig config, LlamaWeights weights, Compute head, Compute tail, int tailLayers, int maxContext, Placement.Resources resources) {
+	Llama(LlamaConfig config, LlamaWeights weights, Compute head, Compute tail, int tailLayers, int maxContext, int sequences,
+			Placement.Resources resources) {
 		if (tailLayers < 0 || tailLayers > config.layers()) {
 			throw new IllegalArgumentException(tailLayers + " of " + config.layers() + " layers on the second compute");
 		}
@@ -57,6 +66,7 @@ public final class Llama implements AutoCloseable {
 		this.context = Math.max(1, Math.min(maxContext, config.contextLength()));
 		this.resources = resources;
 		this.batch = batchTokens(tailLayers == config.layers() && !tail.device().hostMemory());
+		this.sequences = checkSequences(sequences, batch);
 		int split = config.layers() - tailLayers;
 		if (split > 0) {
 			stages.add(new Stage(head, weights, 0, split));
@@ -74,6 +84,19 @@ public final class Llama implements AutoCloseable {
 		return batch;
 	}
 
+	/** Sequences the cache has slots for: those {@link #decode} takes at once. */
+	public int sequences() {
+		return sequences;
+	}
+
+	/** A decode batch is one row per sequence of the activations, which hold a prompt batch. */
+	private static int checkSequences(int sequences, int batch) {
+		if (sequences < 1 || sequences > CPU_BATCH) {
+			throw new IllegalArgumentException(sequences + " sequences at once: between 1 and " + CPU_BATCH);
+		}
+		return Math.min(sequences, batch);
+	}
+
 	/** Tokens a prompt batch holds: a GPU's when the whole model runs on one, the CPU's when any layer runs there. */
 	public static int batchTokens(boolean allOnGpu) {
 		return allOnGpu ? GPU_BATCH : CPU_BATCH;
@@ -85,6 +108,11 @@ public final class Llama implements AutoCloseable {
 	 * layer; {@code batch} tokens a prompt batch holds ({@link #batchTokens}).
 	 */
 	public static long bytes(LlamaConfig config, LlamaWeights weights, int from, int to, int maxContext, int batch) {
+		return bytes(config, weights, from, to, maxContext, 1, batch);
+	}
+
+	/** As {@link #bytes(LlamaConfig, LlamaWeights, int, int, int, int)}, with a cache slot for each of {@code sequences}. */
+	public static long bytes(LlamaConfig config, LlamaWeights weights, int from, int to, int maxContext, int sequences, int batch) {
 		long bytes = 0;
 		Map<LlamaWeights.Matrix, Boolean> matrices = new IdentityHashMap<>();
 		if (from == 0) {
@@ -101,7 +129,7 @@ public final class Llama implements AutoCloseable {
 			bytes += 4L * weights.finalNorm().length;
 		}
 		bytes += matrices.keySet().stream().mapToLong(LlamaWeights.Matrix::bytes).sum();
-		return bytes + workingBytes(config, to - from, classifier, maxContext, batch);
+		return bytes + workingBytes(config, to - from, classifier, maxContext, sequences, batch);
 	}
 
 	/**
@@ -111,9 +139,14 @@ public final class Llama implements AutoCloseable {
 	 * room for small tensors. The planner's {@code llm:} estimate uses it too.
 	 */
 	public static long workingBytes(LlamaConfig config, int layers, boolean classifier, int maxContext, int batch) {
+		return workingBytes(config, layers, classifier, maxContext, 1, batch);
+	}
+
+	/** As {@link #workingBytes(LlamaConfig, int, boolean, int, int)}, with a cache slot for each of {@code sequences}. */
+	public static long workingBytes(LlamaConfig config, int layers, boolean classifier, int maxContext, int sequences, int batch) {
 		int context = Math.max(1, Math.min(maxContext, config.contextLength()));
 		long bytes = SMALL_TENSORS + 2L * config.headSize();
-		bytes += layers * (2L * context * config.kvDim() * 2);
+		bytes += layers * (2L * sequences * context * config.kvDim() * 2);
 		bytes += 4L * batch * (4L * config.dim() + 2L * config.kvDim() + 2L * config.hiddenDim());
 		if (classifier) {
 			bytes += 4L * batch * config.vocab();
@@ -156,7 +189,12 @@ public final class Llama implements AutoCloseable {
 	 */
 	public float[] forward(int[] tokens, int start) {
 		run(tokens, start);
-		last.logits.rows(0, 1).read(MemorySegment.ofArray(logits));
+		return logits(0);
+	}
+
+	/** The logits in row {@code row} of the last {@link #run} (row 0) or {@link #decode}; the array is reused by the next call. */
+	public float[] logits(int row) {
+		last.logits.rows(row, 1).read(MemorySegment.ofArray(logits));
 		return logits;
 	}
 
@@ -165,17 +203,66 @@ public final class Llama implements AutoCloseable {
 	 * for {@link #sample}.
 	 */
 	public void run(int[] tokens, int start) {
+		run(0, tokens, start);
+	}
+
+	/**
+	 * Runs {@code tokens} of the sequence in cache slot {@code slot} as {@link #run(int[], int)} does: its logits after
+	 * the last one in row 0 for {@link #sample(int, TokenSampler, List)}.
+	 */
+	public void run(int slot, int[] tokens, int start) {
 		check(tokens, start);
+		checkSlot(slot);
 		if (tokens.length == 1) {
-			step(tokens[0], start);
+			decode(new int[] { slot }, tokens, new int[] { start });
 			return;
 		}
 		int n = 0;
 		for (int from = 0; from < tokens.length; from += batch) {
 			n = Math.min(batch, tokens.length - from);
-			batch(tokens, from, n, start + from);
+			batch(slot, tokens, from, n, start + from);
 		}
 		classify(n - 1, 1);
+	}
+
+	/**
+	 * One token of each sequence in {@code slots} (distinct), {@code tokens[i]} at {@code positions[i]} of slot
+	 * {@code slots[i]}, as one batch: the logits after token i in row i for {@link #sample(int, TokenSampler, List)}.
+	 * Each row gives what {@link #run(int, int[], int)} of that token alone gives where the compute's matrix products
+	 * do not depend on the batch's other rows (the CPU backend's, of F32 weights and of those its native kernels take).
+	 */
+	public void decode(int[] slots, int[] tokens, int[] positions) {
+		int n = slots.length;
+		if (n == 0 || n > sequences || tokens.length != n || positions.length != n) {
+			throw new IllegalArgumentException(n + " slots, " + tokens.length + " tokens and " + positions.length + " positions; at most " + sequences
+					+ " sequences");
+		}
+		for (int i = 0; i < n; i++) {
+			checkSlot(slots[i]);
+			check(new int[] { tokens[i] }, positions[i]);
+			for (int j = 0; j < i; j++) {
+				if (slots[j] == slots[i]) {
+					throw new IllegalArgumentException("slot " + slots[i] + " twice in one decode batch");
+				}
+			}
+		}
+		List<Integer> key = java.util.Arrays.stream(slots).boxed().toList();
+		for (Stage s : stages) {
+			s.step(n).write(tokens, positions);
+			if (s.from > 0) {
+				s.x.rows(0, n).write(residual(n));
+			}
+			s.decode(key).replay();
+			if (s != last) {
+				s.x.rows(0, n).read(residual(n));
+			}
+		}
+	}
+
+	private void checkSlot(int slot) {
+		if (slot < 0 || slot >= sequences) {
+			throw new IllegalArgumentException("cache slot " + slot + " of " + sequences);
+		}
 	}
 
 	/**
@@ -183,7 +270,16 @@ public final class Llama implements AutoCloseable {
 	 * or top-k without a repetition penalty), they are picked on the device and only they are read.
 	 */
 	public int sample(TokenSampler sampler, List<Integer> history) {
-		Tensor row = last.logits.rows(0, 1);
+		return sample(0, sampler, history);
+	}
+
+	/** As {@link #sample(TokenSampler, List)}, from the logits in row {@code row} of the last {@link #decode}. */
+	public int sample(int row, TokenSampler sampler, List<Integer> history) {
+		Tensor logitsRow = last.logits.rows(row, 1);
+		return sample(logitsRow, sampler, history);
+	}
+
+	private int sample(Tensor row, TokenSampler sampler, List<Integer> history) {
 		int k = sampler.candidates();
 		if (k == 0) {
 			row.read(MemorySegment.ofArray(logits));
@@ -225,7 +321,7 @@ public final class Llama implements AutoCloseable {
 		float[] batchLogits = new float[batch * vocab];
 		for (int from = 0; from < tokens.length; from += batch) {
 			int n = Math.min(batch, tokens.length - from);
-			batch(tokens, from, n, start + from);
+			batch(0, tokens, from, n, start + from);
 			int first = Math.max(0, firstOutput - from);
 			if (first >= n) {
 				continue;
@@ -251,8 +347,8 @@ public final class Llama implements AutoCloseable {
 		}
 	}
 
-	/** Tokens {@code from … from + n − 1} at positions {@code start …} through every layer. */
-	private void batch(int[] tokens, int from, int n, int start) {
+	/** Tokens {@code from … from + n − 1} of the sequence in {@code slot}, at positions {@code start …}, through every layer. */
+	private void batch(int slot, int[] tokens, int from, int n, int start) {
 		int[] positions = new int[n];
 		for (int t = 0; t < n; t++) {
 			positions[t] = start + t;
@@ -265,34 +361,9 @@ public final class Llama implements AutoCloseable {
 			} else {
 				s.x.rows(0, n).write(residual(n));
 			}
-			s.layers(n);
+			s.layers(n, new int[] { slot }, s.positions(n));
 			if (s != last) {
 				s.x.rows(0, n).read(residual(n));
-			}
-		}
-	}
-
-	/** One token: each stage's captured decode graph, replayed after its token id and position are written in one copy. */
-	private void step(int token, int pos) {
-		for (Stage s : stages) {
-			s.step.write(MemorySegment.ofArray(new int[] { token, pos }));
-			if (s.from > 0) {
-				s.x.rows(0, 1).write(residual(1));
-			}
-			if (s.decode == null) {
-				s.decode = s.compute.capture(() -> {
-					if (s.from == 0) {
-						s.compute.getRows(s.embedding, s.tokens(1), s.x.rows(0, 1));
-					}
-					s.layers(1);
-					if (s == last) {
-						classify(0, 1);
-					}
-				});
-			}
-			s.decode.replay();
-			if (s != last) {
-				s.x.rows(0, 1).read(residual(1));
 			}
 		}
 	}
@@ -338,13 +409,23 @@ public final class Llama implements AutoCloseable {
 		final Tensor hb2;
 		final Tensor logits;
 		final Tensor best;
-		/** A decode step's token id (row 0) and position (row 1): tokens(1) and positions(1), written together. */
-		final Tensor step;
+		/** The I32 tensors of decode steps by their number of sequences. */
+		private final Map<Integer, Step> steps = new HashMap<>();
 		/** I32 vectors of each batch length: positions, token ids. */
 		private final Map<Integer, Tensor> positions = new HashMap<>();
 		private final Map<Integer, Tensor> tokens = new HashMap<>();
 		final Map<Integer, Tensor[]> topK = new HashMap<>();
-		Compute.Graph decode;
+		/** Captured decode steps by the slots they run, the least recently used closed beyond {@link #GRAPHS}. */
+		private final Map<List<Integer>, Compute.Graph> decodes = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<List<Integer>, Compute.Graph> eldest) {
+				if (size() <= GRAPHS) {
+					return false;
+				}
+				eldest.getValue().close();
+				return true;
+			}
+		};
 
 		Stage(Compute compute, LlamaWeights weights, int from, int to) {
 			this.compute = compute;
@@ -358,8 +439,8 @@ public final class Llama implements AutoCloseable {
 				LlamaWeights.Layer w = weights.layers().get(l);
 				layers.add(new LayerTensors(vector(w.attentionNorm()), upload.apply(w.wq()), upload.apply(w.wk()), upload.apply(w.wv()),
 						upload.apply(w.wo()), vector(w.ffnNorm()), upload.apply(w.gate()), upload.apply(w.down()), upload.apply(w.up()), vector(w.bq()),
-						vector(w.bk()), vector(w.bv()), compute.allocate(TensorType.F16, context, config.kvDim()),
-						compute.allocate(TensorType.F16, context, config.kvDim())));
+						vector(w.bk()), vector(w.bv()), slots(compute.allocate(TensorType.F16, sequences * context, config.kvDim())),
+						slots(compute.allocate(TensorType.F16, sequences * context, config.kvDim()))));
 			}
 			boolean classifier = to == config.layers();
 			finalNorm = classifier ? vector(weights.finalNorm()) : null;
@@ -381,9 +462,40 @@ public final class Llama implements AutoCloseable {
 			hb2 = activations(config.hiddenDim());
 			logits = classifier ? activations(config.vocab()) : null;
 			best = classifier ? compute.allocate(TensorType.I32, 1, 1) : null;
-			step = compute.allocate(TensorType.I32, 2, 1);
-			tokens.put(1, step.rows(0, 1));
-			positions.put(1, step.rows(1, 1));
+		}
+
+		/** One cache of all slots, as a view per slot. */
+		private Tensor[] slots(Tensor cache) {
+			Tensor[] views = new Tensor[sequences];
+			for (int i = 0; i < sequences; i++) {
+				views[i] = cache.rows(i * context, context);
+			}
+			return views;
+		}
+
+		Step step(int n) {
+			return steps.computeIfAbsent(n, size -> new Step(compute, size));
+		}
+
+		/** The captured decode step of the sequences in {@code slots}. */
+		Compute.Graph decode(List<Integer> slots) {
+			Compute.Graph graph = decodes.get(slots);
+			if (graph == null) {
+				int n = slots.size();
+				Step step = step(n);
+				int[] slotArray = slots.stream().mapToInt(Integer::intValue).toArray();
+				graph = compute.capture(() -> {
+					if (from == 0) {
+						compute.getRows(embedding, step.tokens, x.rows(0, n));
+					}
+					layers(n, slotArray, step.positions);
+					if (this == last) {
+						classify(0, n);
+					}
+				});
+				decodes.put(slots, graph);
+			}
+			return graph;
 		}
 
 		private Tensor activations(int cols) {
@@ -402,8 +514,12 @@ public final class Llama implements AutoCloseable {
 			return tokens.computeIfAbsent(n, size -> compute.allocate(TensorType.I32, 1, size));
 		}
 
-		/** This stage's layers over the first {@code n} rows of its activations. */
-		void layers(int n) {
+		/**
+		 * This stage's layers over the first {@code n} rows of its activations: rows of the sequence in {@code slots[0]}
+		 * at the positions {@code pos} (1 × n) where there is one slot, else one row of each slot's sequence, row i at
+		 * row i of {@code pos} (n × 1), attending to its own slot's cache.
+		 */
+		void layers(int n, int[] slots, Tensor pos) {
 			Compute c = compute;
 			Tensor x = this.x.rows(0, n);
 			Tensor xb = this.xb.rows(0, n);
@@ -413,7 +529,6 @@ public final class Llama implements AutoCloseable {
 			Tensor v = this.v.rows(0, n);
 			Tensor hb = this.hb.rows(0, n);
 			Tensor hb2 = this.hb2.rows(0, n);
-			Tensor pos = positions(n);
 			float eps = config.normEps();
 			c.rmsNorm(x, layers.getFirst().attentionNorm, eps, xb);
 			for (int l = 0; l < layers.size(); l++) {
@@ -424,8 +539,13 @@ public final class Llama implements AutoCloseable {
 					c.add(k, t.bk, k);
 					c.add(v, t.bv, v);
 				}
-				c.ropeAndCache(q, k, v, pos, frequencies, config.headSize(), config.ropeNeox(), t.keys, t.values);
-				c.attention(q, t.keys, t.values, pos, config.heads(), config.kvHeads(), xb);
+				if (slots.length == 1) {
+					attend(t, slots[0], q, k, v, pos, xb);
+				} else {
+					for (int i = 0; i < n; i++) {
+						attend(t, slots[i], q.rows(i, 1), k.rows(i, 1), v.rows(i, 1), pos.rows(i, 1), xb.rows(i, 1));
+					}
+				}
 				c.matmul(t.wo, xb, xb2);
 				c.addRmsNorm(x, xb2, t.ffnNorm, eps, x, xb);
 				c.matmuls(List.of(t.gate, t.up), xb, List.of(hb, hb2));
@@ -438,9 +558,41 @@ public final class Llama implements AutoCloseable {
 				}
 			}
 		}
+
+		/** The new keys and values of {@code slot}'s sequence into its cache, and its rows' attention over it. */
+		private void attend(LayerTensors t, int slot, Tensor q, Tensor k, Tensor v, Tensor pos, Tensor out) {
+			compute.ropeAndCache(q, k, v, pos, frequencies, config.headSize(), config.ropeNeox(), t.keys[slot], t.values[slot]);
+			compute.attention(q, t.keys[slot], t.values[slot], pos, config.heads(), config.kvHeads(), out);
+		}
 	}
 
+	/** {@code slots}' key/value caches are views of one tensor each. */
 	private record LayerTensors(Tensor attentionNorm, Tensor wq, Tensor wk, Tensor wv, Tensor wo, Tensor ffnNorm, Tensor gate, Tensor down, Tensor up,
-			Tensor bq, Tensor bk, Tensor bv, Tensor keys, Tensor values) {
+			Tensor bq, Tensor bk, Tensor bv, Tensor[] keys, Tensor[] values) {
+	}
+
+	/**
+	 * A decode step's I32 tensors: the token ids (1 × n) and a position per row (n × 1, each row's attention takes its
+	 * own); for one sequence both rows of one 2 × 1 tensor, so that a step writes one copy.
+	 */
+	private static final class Step {
+		final Tensor both;
+		final Tensor tokens;
+		final Tensor positions;
+
+		Step(Compute compute, int n) {
+			both = n == 1 ? compute.allocate(TensorType.I32, 2, 1) : null;
+			tokens = n == 1 ? both.rows(0, 1) : compute.allocate(TensorType.I32, 1, n);
+			positions = n == 1 ? both.rows(1, 1) : compute.allocate(TensorType.I32, n, 1);
+		}
+
+		void write(int[] ids, int[] at) {
+			if (both != null) {
+				both.write(MemorySegment.ofArray(new int[] { ids[0], at[0] }));
+			} else {
+				tokens.write(MemorySegment.ofArray(ids));
+				positions.write(MemorySegment.ofArray(at));
+			}
+		}
 	}
 }

@@ -53,20 +53,25 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 
 	/** The model on the chosen device(s); {@code client} names the leases (the Devices view shows it). */
 	public Llama open(String client, LlamaConfig config, LlamaWeights weights, int maxContext) {
+		return open(client, config, weights, maxContext, 1);
+	}
+
+	/** As {@link #open(String, LlamaConfig, LlamaWeights, int)}, with a cache slot of {@code maxContext} for each of {@code sequences} decoded together. */
+	public Llama open(String client, LlamaConfig config, LlamaWeights weights, int maxContext, int sequences) {
 		Device target = devices.resolve(device);
 		int layers = config.layers();
 		if (target.hostMemory()) {
-			return onCpu(client, config, weights, maxContext);
+			return onCpu(client, config, weights, maxContext, sequences);
 		}
-		int onDevice = gpuLayers >= 0 ? Math.min(gpuLayers, layers) : fitting(target, config, weights, maxContext);
+		int onDevice = gpuLayers >= 0 ? Math.min(gpuLayers, layers) : fitting(target, config, weights, maxContext, sequences);
 		if (onDevice == 0) {
-			return onCpu(client, config, weights, maxContext);
+			return onCpu(client, config, weights, maxContext, sequences);
 		}
 		Resources held = new Resources();
 		try {
 			Compute gpu;
 			try {
-				gpu = open(target, client, Llama.bytes(config, weights, layers - onDevice, layers, maxContext, Llama.batchTokens(onDevice == layers))
+				gpu = open(target, client, Llama.bytes(config, weights, layers - onDevice, layers, maxContext, sequences, Llama.batchTokens(onDevice == layers))
 						+ workspace(target, config, onDevice == layers), held);
 			} catch (UnsupportedOperationException e) {
 				if (!device.equals("auto")) {
@@ -74,22 +79,24 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 				}
 				held.close();
 				notes.accept(e.getMessage() + "; the model runs on the CPU");
-				return onCpu(client, config, weights, maxContext);
+				return onCpu(client, config, weights, maxContext, sequences);
 			}
 			Compute cpu = onDevice == layers ? gpu
-					: open(devices.resolve("cpu"), client, Llama.bytes(config, weights, 0, layers - onDevice, maxContext, Llama.batchTokens(false)), held);
-			return new Llama(config, weights, cpu, gpu, onDevice, maxContext, held);
+					: open(devices.resolve("cpu"), client, Llama.bytes(config, weights, 0, layers - onDevice, maxContext, sequences, Llama.batchTokens(false)),
+							held);
+			return new Llama(config, weights, cpu, gpu, onDevice, maxContext, sequences, held);
 		} catch (RuntimeException e) {
 			held.close();
 			throw e;
 		}
 	}
 
-	private Llama onCpu(String client, LlamaConfig config, LlamaWeights weights, int maxContext) {
+	private Llama onCpu(String client, LlamaConfig config, LlamaWeights weights, int maxContext, int sequences) {
 		Resources held = new Resources();
 		try {
-			Compute cpu = open(devices.resolve("cpu"), client, Llama.bytes(config, weights, 0, config.layers(), maxContext, Llama.batchTokens(false)), held);
-			return new Llama(config, weights, cpu, maxContext, held);
+			Compute cpu = open(devices.resolve("cpu"), client, Llama.bytes(config, weights, 0, config.layers(), maxContext, sequences, Llama.batchTokens(false)),
+					held);
+			return new Llama(config, weights, cpu, maxContext, sequences, held);
 		} catch (RuntimeException e) {
 			held.close();
 			throw e;
@@ -97,11 +104,12 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 	}
 
 	/** How many of the last layers (with the classifier) the device's budget holds now: all, or as many as fit. */
-	private int fitting(Device target, LlamaConfig config, LlamaWeights weights, int maxContext) {
+	private int fitting(Device target, LlamaConfig config, LlamaWeights weights, int maxContext, int sequences) {
 		long budget = devices.status(target.id()).budgetBytes();
 		int layers = config.layers();
 		int n = layers;
-		while (n > 0 && Llama.bytes(config, weights, layers - n, layers, maxContext, Llama.batchTokens(n == layers)) + workspace(target, config, n == layers) > budget) {
+		while (n > 0 && Llama.bytes(config, weights, layers - n, layers, maxContext, sequences, Llama.batchTokens(n == layers))
+				+ workspace(target, config, n == layers) > budget) {
 			n--;
 		}
 		notes.accept(String.format(Locale.ROOT, "%s: its budget of %.2f GiB holds %s", target.id(), budget / (double) (1L << 30),
