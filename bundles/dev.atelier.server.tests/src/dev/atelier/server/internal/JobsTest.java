@@ -67,25 +67,29 @@ class JobsTest extends ServedWorkspace {
 		};
 		jobs.addListener(waiting);
 		registered.add(waiting);
-		CountDownLatch busy = new CountDownLatch(1);
+		int parallel = server.models.limits().parallel();
+		CountDownLatch busy = new CountDownLatch(parallel);
 		CountDownLatch release = new CountDownLatch(1);
 		ModelFolder.Entry tiny = server.models.folder().find("tiny", "model");
-		// the model's runner is busy, so the client's request waits QUEUED until the client leaves
-		Thread blocker = Thread.ofVirtual().start(() -> {
-			try {
-				server.models.run(tiny, "chat", null, (model, stop) -> {
-					busy.countDown();
-					try {
-						release.await();
-					} catch (InterruptedException e) {
-						Thread.currentThread().interrupt();
-					}
-					return new Usage(0, 0, 0, 0);
-				}, () -> false);
-			} catch (Exception e) {
-				throw new IllegalStateException(e);
-			}
-		});
+		// every answer the model's runner takes at once is busy, so the client's request waits QUEUED until the client leaves
+		List<Thread> blockers = new java.util.ArrayList<>();
+		for (int i = 0; i < parallel; i++) {
+			blockers.add(Thread.ofVirtual().start(() -> {
+				try {
+					server.models.run(tiny, "chat", null, (model, stop) -> {
+						busy.countDown();
+						try {
+							release.await();
+						} catch (InterruptedException e) {
+							Thread.currentThread().interrupt();
+						}
+						return new Usage(0, 0, 0, 0);
+					}, () -> false);
+				} catch (Exception e) {
+					throw new IllegalStateException(e);
+				}
+			}));
+		}
 		try {
 			busy.await();
 			String body = "{\"model\":\"tiny\",\"prompt\":\"once\",\"max_tokens\":4,\"stream\":false}";
@@ -104,7 +108,9 @@ class JobsTest extends ServedWorkspace {
 			assertEquals(JobState.CANCELLED, completions.getFirst().state());
 		} finally {
 			release.countDown();
-			blocker.join();
+			for (Thread blocker : blockers) {
+				blocker.join();
+			}
 			registered.forEach(jobs::removeListener);
 		}
 	}

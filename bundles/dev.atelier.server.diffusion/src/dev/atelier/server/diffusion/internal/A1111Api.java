@@ -30,11 +30,12 @@ import dev.atelier.server.ServerApi;
  * AUTOMATIC1111's API ({@code modules/api/api.py}, {@code models.py}) over the diffusion queue: {@code POST
  * /sdapi/v1/txt2img} and {@code img2img} with its field names and sampler names, answered with base64 PNGs that carry
  * the {@code parameters} text, the request echoed and {@code info} as a JSON string; {@code GET progress} (with the
- * running job's preview), {@code POST interrupt}, {@code GET sd-models}, {@code samplers}, {@code GET}/{@code POST
- * options} for the checkpoint. Errors as A1111 answers them: {@code error}, {@code detail}, {@code body},
+ * running job's preview), {@code POST interrupt}, {@code GET sd-models} (a checkpoint file's sha256 and short hash
+ * once hashed, {@link FileHashes}), {@code samplers}, {@code GET}/{@code POST options} for the checkpoint; img2img's
+ * inpainting fields as {@link Inpainting} says. Errors as A1111 answers them: {@code error}, {@code detail}, {@code body},
  * {@code errors}.
  */
-record A1111Api(ImageJobs images) implements ServerApi {
+record A1111Api(ImageJobs images, FileHashes hashes) implements ServerApi {
 
 	/** A1111's request defaults (StableDiffusionProcessing's and the API's). */
 	private static final int STEPS = 50;
@@ -76,6 +77,7 @@ record A1111Api(ImageJobs images) implements ServerApi {
 	/** Cancels this server's image jobs (the other image API's too: they share them). */
 	@Override
 	public void close() {
+		hashes.close();
 		images.close();
 	}
 
@@ -117,10 +119,12 @@ record A1111Api(ImageJobs images) implements ServerApi {
 		Optional<String> named = f.object("override_settings").string("sd_model_checkpoint");
 		Checkpoints.Checkpoint model = named.isPresent() ? images.checkpoints().find(named.get(), "override_settings.sd_model_checkpoint") : images.current();
 		byte[] init = null;
+		byte[] mask = null;
 		double strength = DENOISING;
 		if (img2img) {
 			init = initImage(f);
 			strength = f.number("denoising_strength", DENOISING, Double.MIN_VALUE, 1);
+			mask = Inpainting.mask(f, MAX_INIT_PIXELS).orElse(null);
 		}
 		GenerationRequest request;
 		try {
@@ -129,7 +133,7 @@ record A1111Api(ImageJobs images) implements ServerApi {
 			throw new ApiException(400, e.getMessage());
 		}
 		boolean send = f.bool("send_images", true);
-		List<ImageJobs.Image> made = images.generate(new ImageJobs.Ask(img2img ? "img2img" : "txt2img", model, request, init, iterations,
+		List<ImageJobs.Image> made = images.generate(new ImageJobs.Ask(img2img ? "img2img" : "txt2img", model, request, init, mask, iterations,
 				f.bool("save_images", false)), exchange::cancelled);
 		JsonArray encoded = new JsonArray();
 		if (send) {
@@ -169,7 +173,7 @@ record A1111Api(ImageJobs images) implements ServerApi {
 		return bytes;
 	}
 
-	/** The request as A1111 echoes it: every field with its value or default, the given ones as given, no init images. */
+	/** The request as A1111 echoes it: every field with its value or default, the given ones as given, no init images or mask. */
 	private static JsonObject parameters(JsonFields f, GenerationRequest r, int iterations, Sampler sampler, boolean img2img) {
 		JsonObject echo = new JsonObject();
 		echo.addProperty("prompt", r.prompt());
@@ -191,6 +195,7 @@ record A1111Api(ImageJobs images) implements ServerApi {
 		f.json().entrySet().forEach(e -> echo.add(e.getKey(), e.getValue()));
 		if (img2img) {
 			echo.add("init_images", JsonNull.INSTANCE);
+			echo.add("mask", JsonNull.INSTANCE);
 		}
 		return echo;
 	}
@@ -281,8 +286,9 @@ record A1111Api(ImageJobs images) implements ServerApi {
 			JsonObject model = new JsonObject();
 			model.addProperty("title", c.name());
 			model.addProperty("model_name", c.name());
-			model.add("hash", JsonNull.INSTANCE);
-			model.add("sha256", JsonNull.INSTANCE);
+			Optional<String> sha256 = hashes.sha256(c.path());
+			model.add("hash", sha256.map(h -> (JsonElement) new JsonPrimitive(FileHashes.shortHash(h))).orElse(JsonNull.INSTANCE));
+			model.add("sha256", sha256.map(h -> (JsonElement) new JsonPrimitive(h)).orElse(JsonNull.INSTANCE));
 			model.addProperty("filename", c.path().toString());
 			model.add("config", JsonNull.INSTANCE);
 			list.add(model);

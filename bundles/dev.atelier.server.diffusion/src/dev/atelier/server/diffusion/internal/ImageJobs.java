@@ -44,9 +44,10 @@ final class ImageJobs implements AutoCloseable {
 
 	/**
 	 * What a request asks for: {@code iterations} batches of {@code request} (A1111's n_iter × batch_size), the
-	 * first with its seed, each next one's seeds following on; {@code initImage} the bytes of an image to start from.
+	 * first with its seed, each next one's seeds following on; {@code initImage} the bytes of an image to start from, {@code mask}
+	 * (a PNG, or null) where to repaint it.
 	 */
-	record Ask(String kind, Checkpoints.Checkpoint model, GenerationRequest request, byte[] initImage, int iterations, boolean save) {
+	record Ask(String kind, Checkpoints.Checkpoint model, GenerationRequest request, byte[] initImage, byte[] mask, int iterations, boolean save) {
 	}
 
 	/** One image made: its PNG file's bytes (the parameters text in it), its seed and that text. */
@@ -127,6 +128,9 @@ final class ImageJobs implements AutoCloseable {
 			GenerationRequest request = ask.request();
 			if (ask.initImage() != null) {
 				request = request.withInit(Files.write(work.resolve("init.img"), ask.initImage()), request.strength());
+			}
+			if (ask.mask() != null) {
+				request = request.withMask(Files.write(work.resolve("mask.png"), ask.mask()));
 			}
 			GenerationListener listener = new GenerationListener() {
 				@Override

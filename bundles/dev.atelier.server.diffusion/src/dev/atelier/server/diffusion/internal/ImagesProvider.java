@@ -24,6 +24,6 @@ public final class ImagesProvider implements ServerApi.Provider {
 	@Override
 	public List<ServerApi> open(ServerContext server) {
 		ImageJobs jobs = new ImageJobs(diffusion, server);
-		return List.of(new A1111Api(jobs), new OpenAiImagesApi(jobs));
+		return List.of(new A1111Api(jobs, new FileHashes()), new OpenAiImagesApi(jobs));
 	}
 }

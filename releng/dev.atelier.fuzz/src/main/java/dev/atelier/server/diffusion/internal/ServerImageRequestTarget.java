@@ -46,7 +46,7 @@ public final class ServerImageRequestTarget {
 			}
 		};
 		ImageJobs jobs = new ImageJobs(diffusion, new ServerContext(workspace, workspace.resolve("models"), "cpu", Limits.DEFAULT, "0.0.0"));
-		A1111 = new A1111Api(jobs);
+		A1111 = new A1111Api(jobs, new FileHashes());
 		OPENAI = new OpenAiImagesApi(jobs);
 	}
 

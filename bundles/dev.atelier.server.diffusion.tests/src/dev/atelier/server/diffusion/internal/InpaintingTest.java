@@ -1,0 +1,171 @@
+package dev.atelier.server.diffusion.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+
+import dev.atelier.core.outputs.Images;
+import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.core.outputs.RgbImage;
+import dev.atelier.testing.checkpoints.FormulaWeights;
+
+/**
+ * AUTOMATIC1111's img2img inpainting fields on an inpainting checkpoint (the reduced SD 1.x with a 9-channel UNet),
+ * and {@code sd-models}' hashes.
+ */
+class InpaintingTest {
+
+	@TempDir
+	Path dir;
+
+	private static final int SIDE = 64;
+
+	/** A 64 × 64 image whose pixels {@code paint} gives. */
+	private static String png(java.util.function.IntBinaryOperator paint) throws Exception {
+		RgbImage image = new RgbImage(SIDE, SIDE);
+		for (int y = 0; y < SIDE; y++) {
+			for (int x = 0; x < SIDE; x++) {
+				image.setRgb(x, y, paint.applyAsInt(x, y));
+			}
+		}
+		return Base64.getEncoder().encodeToString(PngInfo.encode(image, Map.of()));
+	}
+
+	private static final int WHITE = 0xffffff;
+
+	/** The pixels of the image an img2img of the init image with {@code fields} makes. */
+	private static int[] inpaint(ServedImages server, String fields) throws Exception {
+		String init = png((x, y) -> (x * 4) << 16 | (y * 4) << 8 | 0x40);
+		ServedImages.Reply reply = server.post("/sdapi/v1/img2img", "{\"prompt\":\"a door\",\"seed\":5,\"steps\":2,\"width\":64,\"height\":64,"
+				+ "\"denoising_strength\":1,\"sampler_name\":\"Euler\",\"init_images\":[\"" + init + "\"]," + fields + "}");
+		assertEquals(200, reply.status(), reply.body());
+		JsonObject body = reply.json().getAsJsonObject();
+		assertTrue(body.getAsJsonObject("parameters").get("mask").isJsonNull(), "the mask is not echoed, as A1111 does not");
+		JsonElement image = body.getAsJsonArray("images").get(0);
+		return Images.decode(Base64.getDecoder().decode(image.getAsString()), "image", 1 << 20).pixels();
+	}
+
+	private ServedImages inpaintingServer() throws Exception {
+		FormulaWeights.write(FormulaWeights.SD1_REFERENCE.withInChannels(9), "F16",
+				Files.createDirectories(dir.resolve("models/checkpoints")).resolve("tiny-inpaint.safetensors"));
+		return ServedImages.start(dir);
+	}
+
+	@Test
+	void theMaskSaysWhatToRepaintAndAnInvertedOneRepaintsWhatItsInverseDoes() throws Exception {
+		try (ServedImages server = inpaintingServer()) {
+			String left = png((x, y) -> x < SIDE / 2 ? WHITE : 0);
+			String right = png((x, y) -> x < SIDE / 2 ? 0 : WHITE);
+			int[] leftRepainted = inpaint(server, "\"mask\":\"" + left + "\"");
+			int[] rightInverted = inpaint(server, "\"mask\":\"data:image/png;base64," + right + "\",\"inpainting_mask_invert\":1");
+			int[] rightRepainted = inpaint(server, "\"mask\":\"" + right + "\",\"inpainting_mask_invert\":false,\"inpainting_fill\":1,\"inpaint_full_res\":0");
+			assertArrayEquals(leftRepainted, rightInverted);
+			assertFalse(Arrays.equals(leftRepainted, rightRepainted), "another mask, another image");
+		}
+	}
+
+	@Test
+	void aBlurredMaskLosesALonePixelThatTheSharpMaskRepaints() throws Exception {
+		try (ServedImages server = inpaintingServer()) {
+			// the pixel the engine samples for latent cell (1, 1): alone, it fades below one half under a blur of 2
+			String lonePixel = png((x, y) -> x == 8 && y == 8 ? WHITE : 0);
+			int[] nothing = inpaint(server, "\"mask\":\"" + png((x, y) -> 0) + "\"");
+			int[] blurred = inpaint(server, "\"mask\":\"" + lonePixel + "\",\"mask_blur\":2");
+			int[] sharp = inpaint(server, "\"mask\":\"" + lonePixel + "\",\"mask_blur\":0");
+			assertArrayEquals(nothing, blurred);
+			assertFalse(Arrays.equals(nothing, sharp), "the sharp mask repaints its pixel's latent cell");
+		}
+	}
+
+	@Test
+	void whatTheEngineDoesNotDoIsRefusedNamingTheField() throws Exception {
+		try (ServedImages server = inpaintingServer()) {
+			String init = png((x, y) -> 0x808080);
+			String mask = png((x, y) -> WHITE);
+			Map<String, String> refused = Map.of("\"inpainting_fill\":0", "inpainting_fill", "\"inpainting_fill\":2", "inpainting_fill",
+					"\"inpaint_full_res\":true", "inpaint_full_res", "\"inpaint_full_res\":1", "inpaint_full_res", "\"mask_blur\":65", "mask_blur",
+					"\"mask_blur\":-1", "mask_blur", "\"inpainting_mask_invert\":2", "inpainting_mask_invert", "\"mask\":\"aGVsbG8=\"", "mask");
+			for (Map.Entry<String, String> field : refused.entrySet()) {
+				String body = "{\"prompt\":\"x\",\"steps\":2,\"width\":64,\"height\":64,\"init_images\":[\"" + init + "\"],"
+						+ (field.getValue().equals("mask") ? "" : "\"mask\":\"" + mask + "\",") + field.getKey() + "}";
+				ServedImages.Reply reply = server.post("/sdapi/v1/img2img", body);
+				assertEquals(400, reply.status(), field.getKey() + ": " + reply.body());
+				assertTrue(reply.json().getAsJsonObject().get("detail").getAsString().contains(field.getValue()), field.getKey() + ": " + reply.body());
+			}
+		}
+	}
+
+	@Test
+	void aBlurSpreadsAPixelByOpenCvsGaussianMirroringAtTheBorderAndKeepsAnEvenMask() {
+		int[] even = new int[25];
+		Arrays.fill(even, 200);
+		assertArrayEquals(even, Inpainting.blur(even, 5, 5, 1));
+		// σ 1: 7 taps; the pixel at the edge is not mirrored onto itself (OpenCV's BORDER_REFLECT_101)
+		int[] edge = new int[9];
+		edge[0] = 255;
+		double sum = 0;
+		for (int d = -3; d <= 3; d++) {
+			sum += Math.exp(-d * d / 2.0);
+		}
+		int[] blurred = Inpainting.blur(edge, 9, 1, 1);
+		assertEquals(Math.round(255 / sum), blurred[0]);
+		assertEquals(Math.round(255 * Math.exp(-0.5) / sum), blurred[1]);
+		assertEquals(Math.round(255 * Math.exp(-4.5) / sum), blurred[3]);
+		assertEquals(0, blurred[4]);
+	}
+
+	@Test
+	void sdModelsGivesACheckpointFilesSha256AndItsFirstTenHexDigitsOnceHashedAndHashesItAgainWhenItChanges() throws Exception {
+		Path root = Files.createDirectories(dir.resolve("models/checkpoints"));
+		Path file = root.resolve("dreamy.safetensors");
+		Files.writeString(file, "weights");
+		Files.writeString(Files.createDirectories(root.resolve("folder-model")).resolve("model_index.json"), "{}");
+		try (ServedImages server = ServedImages.start(dir)) {
+			assertEquals(sha256(file), awaitHash(server, "dreamy", sha256(file)));
+			JsonObject dreamy = model(server, "dreamy");
+			assertEquals(sha256(file).substring(0, 10), dreamy.get("hash").getAsString());
+			assertTrue(model(server, "folder-model").get("sha256").isJsonNull(), "a pipeline folder is no file to hash");
+			Files.writeString(file, "other weights");
+			assertEquals(sha256(file), awaitHash(server, "dreamy", sha256(file)));
+		}
+	}
+
+	private static JsonObject model(ServedImages server, String name) throws Exception {
+		for (JsonElement m : server.get("/sdapi/v1/sd-models").json().getAsJsonArray()) {
+			if (m.getAsJsonObject().get("model_name").getAsString().equals(name)) {
+				return m.getAsJsonObject();
+			}
+		}
+		throw new AssertionError(name + " is not listed");
+	}
+
+	/** Lists the models until the named one's sha256 is {@code expected} (null until it has been hashed). */
+	private static String awaitHash(ServedImages server, String name, String expected) throws Exception {
+		while (true) {
+			JsonElement sha = model(server, name).get("sha256");
+			if (!sha.isJsonNull() && sha.getAsString().equals(expected)) {
+				return sha.getAsString();
+			}
+			Thread.sleep(10);
+		}
+	}
+
+	private static String sha256(Path file) throws Exception {
+		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+	}
+}
