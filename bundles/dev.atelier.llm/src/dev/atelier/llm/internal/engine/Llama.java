@@ -66,7 +66,11 @@ public final class Llama implements AutoCloseable {
 		this.context = Math.max(1, Math.min(maxContext, config.contextLength()));
 		this.resources = resources;
 		this.batch = batchTokens(tailLayers == config.layers() && !tail.device().hostMemory());
-		this.sequences = checkSequences(sequences, batch);
+		if (sequences < 1 || sequences > CPU_BATCH) {
+			// a decode batch is a row of the activations per sequence, which hold a prompt batch
+			throw new IllegalArgumentException(sequences + " sequences at once: between 1 and " + CPU_BATCH);
+		}
+		this.sequences = sequences;
 		int split = config.layers() - tailLayers;
 		if (split > 0) {
 			stages.add(new Stage(head, weights, 0, split));
@@ -87,14 +91,6 @@ public final class Llama implements AutoCloseable {
 	/** Sequences the cache has slots for: those {@link #decode} takes at once. */
 	public int sequences() {
 		return sequences;
-	}
-
-	/** A decode batch is one row per sequence of the activations, which hold a prompt batch. */
-	private static int checkSequences(int sequences, int batch) {
-		if (sequences < 1 || sequences > CPU_BATCH) {
-			throw new IllegalArgumentException(sequences + " sequences at once: between 1 and " + CPU_BATCH);
-		}
-		return Math.min(sequences, batch);
 	}
 
 	/** Tokens a prompt batch holds: a GPU's when the whole model runs on one, the CPU's when any layer runs there. */
