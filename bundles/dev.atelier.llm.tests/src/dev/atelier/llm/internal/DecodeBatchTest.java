@@ -1,6 +1,5 @@
 package dev.atelier.llm.internal;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +31,9 @@ import dev.atelier.llm.internal.engine.SyntheticModel;
 /**
  * Continuous batching on the CPU backend with a tiny synthesized model: several sequences decoded in one batch, each
  * in its own cache slot, give each the logits and tokens it gets alone, as sequences join and leave between steps and
- * as clients stop listening.
+ * as clients stop listening. The CPU backend's row products do not depend on the batch's other rows, but its Vector
+ * API code sums in another order before the JIT has compiled it than after (the interpreted fallback against the
+ * intrinsics), so logits are compared to that rounding and token choices exactly.
  */
 class DecodeBatchTest {
 
@@ -97,7 +98,7 @@ class DecodeBatchTest {
 			};
 			prefill.accept(0);
 			prefill.accept(1);
-			for (int step = 0; step < 9; step++) {
+			for (int step = 0; step < 10; step++) {
 				if (step == 2) {
 					prefill.accept(2); // joins between steps
 				}
@@ -125,12 +126,34 @@ class DecodeBatchTest {
 			for (int s = 0; s < sequences.size(); s++) {
 				List<float[]> w = want.get(s);
 				List<float[]> g = got.get(s);
-				assertTrue(g.size() > 1, "sequence " + s + " was decoded");
+				assertEquals(w.size(), g.size(), "sequence " + s + " was decoded to its end");
 				for (int t = 0; t < g.size(); t++) {
-					assertArrayEquals(w.get(t), g.get(t), type + ": sequence " + s + ", logits " + t);
+					assertSameLogits(w.get(t), g.get(t), type + ": sequence " + s + ", logits " + t);
 				}
 			}
 		}
+	}
+
+	/** The same logits to the last bits of a float sum, and the same largest one. */
+	private static void assertSameLogits(float[] want, float[] got, String what) {
+		float scale = 0;
+		for (float v : want) {
+			scale = Math.max(scale, Math.abs(v));
+		}
+		for (int i = 0; i < want.length; i++) {
+			assertEquals(want[i], got[i], 1e-5f * scale, what + ", logit " + i);
+		}
+		assertEquals(argmax(want), argmax(got), what + ": the largest logit");
+	}
+
+	private static int argmax(float[] v) {
+		int best = 0;
+		for (int i = 1; i < v.length; i++) {
+			if (v[i] > v[best]) {
+				best = i;
+			}
+		}
+		return best;
 	}
 
 	@Test
@@ -168,6 +191,10 @@ class DecodeBatchTest {
 	private static List<Answer> alone(GgufLlama.Model m) {
 		List<Answer> want = new ArrayList<>();
 		try (Llama single = open(m, 1)) {
+			// a first round unrecorded, so that the JIT has compiled the vector code both sides run
+			for (int r = 0; r < PROMPTS.size(); r++) {
+				Generator.generate(single, PROMPTS.get(r), MAX_TOKENS.get(r), SAMPLINGS.get(r), Set.of(), t -> true, () -> false);
+			}
 			for (int r = 0; r < PROMPTS.size(); r++) {
 				List<Integer> tokens = new ArrayList<>();
 				Usage usage = Generator.generate(single, PROMPTS.get(r), MAX_TOKENS.get(r), SAMPLINGS.get(r), Set.of(), tokens::add, () -> false);

@@ -339,6 +339,11 @@ class AssistantPartTest {
 			}
 
 			@Override
+			public LocalModel model(Path file, String template, String deviceId, int context, int sequences, Duration keepAlive) {
+				throw new UnsupportedOperationException("the Assistant answers one chat at a time");
+			}
+
+			@Override
 			public ModelInfo describe(Path file) {
 				throw new UnsupportedOperationException("the Assistant reads no model's header");
 			}

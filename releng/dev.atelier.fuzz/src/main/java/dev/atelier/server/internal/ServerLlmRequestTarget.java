@@ -42,6 +42,11 @@ public final class ServerLlmRequestTarget {
 			}
 
 			@Override
+			public LocalModel model(Path file, String template, String deviceId, int context, int sequences, Duration keepAlive) {
+				throw new Requests.Reached();
+			}
+
+			@Override
 			public ModelInfo describe(Path file) {
 				throw new Requests.Reached();
 			}
