@@ -780,13 +780,113 @@ def lora(root, args, name, checkpoint):
     print("wrote", refs)
 
 
+# ControlNet (--what controlnet): SD 1.x's reduced ControlNet in ControlNet-v1.1's layout (control_model.*: the UNet's
+# input blocks, middle block and time embedding, input_hint_block convolutions with SiLU between, zero_convs and
+# middle_block_out), hint embedding channels reduced from (16, 32, 96, 256)
+CONTROL_HINT = (16, 32, 32, 64)
+CONTROL_SEED = 4321
+CONTROL_SCALE = 0.7
+CONTROL_START = 0.1
+CONTROL_END = 0.6
+
+
+def controlnet_shapes(spec):
+    """The ControlNet's ldm keys: the UNet's encoder half under control_model., the hint block and the zero convolutions."""
+    unet = "model.diffusion_model."
+    s = {"control_model." + k[len(unet):]: v for k, v in ldm_shapes(spec).items()
+         if k.startswith(unet) and not k.startswith(unet + "output_blocks.") and not k.startswith(unet + "out.")}
+    hint = [3] + list(CONTROL_HINT)
+    convs = [(hint[0], hint[1])]
+    for i in range(len(CONTROL_HINT) - 1):
+        convs += [(hint[i + 1], hint[i + 1]), (hint[i + 1], hint[i + 2])]
+    convs.append((CONTROL_HINT[-1], spec["mc"]))
+    for n, (i, o) in enumerate(convs):
+        s[f"control_model.input_hint_block.{2 * n}.weight"] = (o, i, 3, 3)
+        s[f"control_model.input_hint_block.{2 * n}.bias"] = (o,)
+    blocks = sorted({int(k.split(".")[2]) for k in s if k.startswith("control_model.input_blocks.")})
+    for b in blocks:
+        ch = s[f"control_model.input_blocks.{b}.0.weight"][0] if b == 0 else \
+            s.get(f"control_model.input_blocks.{b}.0.op.weight", s.get(f"control_model.input_blocks.{b}.0.out_layers.3.weight"))[0]
+        s[f"control_model.zero_convs.{b}.0.weight"] = (ch, ch, 1, 1)
+        s[f"control_model.zero_convs.{b}.0.bias"] = (ch,)
+    mid = s["control_model.middle_block.2.out_layers.3.weight"][0]
+    s["control_model.middle_block_out.0.weight"] = (mid, mid, 1, 1)
+    s["control_model.middle_block_out.0.bias"] = (mid,)
+    return s
+
+
+def controlnet(root, args, checkpoint):
+    """diffusers' ControlNetModel loaded strictly through its own ldm converter: the residuals (down blocks and middle) on
+    the networks reference's inputs and a hint, the UNet's output with them added, and StableDiffusionControlNetPipeline's
+    20-step Euler image with a strength, start and end (fixture/engine-sd1-controlnet)."""
+    from diffusers import ControlNetModel, StableDiffusionControlNetPipeline
+    from diffusers.loaders.single_file_utils import convert_controlnet_checkpoint
+    from PIL import Image, ImageDraw
+    spec = SPECS["sd1"]
+    shapes = controlnet_shapes(spec)
+    control = {k: torch.from_numpy(formula(k, v)) for k, v in shapes.items()}
+    channels = tuple(spec["mc"] * m for m in spec["mult"])
+    down = tuple("CrossAttnDownBlock2D" if d > 0 else "DownBlock2D" for d in spec["depth"])
+    net = ControlNetModel(in_channels=LATENT, conditioning_channels=3, down_block_types=down, block_out_channels=channels, layers_per_block=spec["res"],
+                          cross_attention_dim=context_width(spec), attention_head_dim=8, norm_num_groups=32, conditioning_embedding_out_channels=CONTROL_HINT)
+    converted = convert_controlnet_checkpoint(control, dict(net.config))
+    net.load_state_dict(converted, strict=True)
+    net.eval()
+    # which ldm tensor each diffusers key holds (the converter copies tensors: identity tells)
+    by_id = {id(v): k for k, v in control.items()}
+    layout = [{"ldm": by_id[id(v)], "diffusers": k, "shape": list(v.shape)} for k, v in converted.items()]
+    assert len(layout) == len(control) == len({e["ldm"] for e in layout})
+    [text], unet, vae = models(spec, checkpoint)
+    refs = root / "bundles" / "dev.atelier.diffusion.engine.tests" / "reference"
+    out = refs / "controlnet"
+    out.mkdir(parents=True, exist_ok=True)
+    meta = json.loads((refs / "reference.json").read_text())
+    sample = torch.from_numpy(np.fromfile(refs / "unet_sample.f32", "<f4").reshape([1] + meta["latent"]))
+    context = torch.from_numpy(np.fromfile(refs / "text_hidden.f32", "<f4").reshape(1, POSITIONS, -1))
+    hint = torch.rand((1, 3, SIZE, SIZE), generator=torch.Generator().manual_seed(CONTROL_SEED))
+    with torch.no_grad():
+        res, mid = net(sample, torch.tensor(meta["unet_timestep"]), encoder_hidden_states=context, controlnet_cond=hint, conditioning_scale=CONTROL_SCALE,
+                       return_dict=False)
+        save(out / "hint.f32", hint[0])
+        save(out / "down.f32", torch.cat([r[0].flatten() for r in res]))
+        save(out / "mid.f32", mid[0])
+        save(out / "unet_out.f32", unet(sample, torch.tensor(meta["unet_timestep"]), encoder_hidden_states=context, down_block_additional_residuals=res,
+                                        mid_block_additional_residual=mid).sample[0])
+    (out / "controlnet.json").write_text(json.dumps({
+        "made_by": "releng/diffusion/make_engine_reference.py --what controlnet", "hint_channels": list(CONTROL_HINT), "scale": CONTROL_SCALE,
+        "residuals": [list(r.shape[1:]) for r in res], "mid": list(mid.shape[1:]), "layout": layout}, indent=1) + "\n")
+
+    fixture = root / "bundles" / "dev.atelier.diffusion.tests" / "fixture" / "engine-sd1-controlnet"
+    fixture.mkdir(parents=True, exist_ok=True)
+    # a control image as canny gives them: white lines on black
+    image = Image.new("RGB", (SIZE, SIZE))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((10, 12, 50, 52), outline=(255, 255, 255))
+    draw.line((4, 58, 60, 6), fill=(255, 255, 255))
+    image.save(fixture / "control.png")
+    case = json.loads(Path(args.testdata, "clip", "tokenizer-cases.jsonl").read_text().splitlines()[PROMPT_LINE])
+    with torch.no_grad():
+        hidden = text(torch.tensor([case["input_ids"]]))[0]
+        uncond = text(torch.tensor([[49406] + [49407] * 76]))[0]
+    pipe = StableDiffusionControlNetPipeline(vae=vae, text_encoder=text, tokenizer=None, unet=unet, controlnet=net, scheduler=release_scheduler("epsilon"),
+                                             safety_checker=None, feature_extractor=None, requires_safety_checker=False)
+    pipe(prompt_embeds=hidden, negative_prompt_embeds=uncond, image=image, height=SIZE, width=SIZE, num_inference_steps=STEPS, guidance_scale=CFG,
+         controlnet_conditioning_scale=CONTROL_SCALE, control_guidance_start=CONTROL_START, control_guidance_end=CONTROL_END,
+         generator=torch.Generator().manual_seed(SEED), output_type="pil").images[0].save(fixture / "controlnet.png")
+    (fixture / "controlnet.json").write_text(json.dumps({
+        "made_by": "releng/diffusion/make_engine_reference.py --what controlnet", "prompt": case["prompt"], "negative_prompt": "", "seed": SEED,
+        "steps": STEPS, "cfg": CFG, "sampler": "euler", "width": SIZE, "height": SIZE, "hint_channels": list(CONTROL_HINT), "strength": CONTROL_SCALE,
+        "start": CONTROL_START, "end": CONTROL_END}, indent=1) + "\n")
+    print("wrote", out, "and", fixture)
+
+
 def main():
     root = Path(__file__).resolve().parents[2]
     ap = argparse.ArgumentParser()
     ap.add_argument("--testdata", default=os.environ.get("ATELIER_TESTDATA", str(root.parent / "shared" / "data")))
     ap.add_argument("--family", choices=sorted(SPECS), action="append", help="only these families (default: all)")
     ap.add_argument("--save", help="also write the checkpoints (F32 and F16) into this folder")
-    ap.add_argument("--what", choices=("networks", "weighting", "lora"), action="append",
+    ap.add_argument("--what", choices=("networks", "weighting", "lora", "controlnet"), action="append",
                     help="what to make (default: networks, the modules' and pipelines' outputs)")
     ap.add_argument("--checkpoint-only", action="store_true", help="with --save: write the checkpoints and stop (no diffusers needed)")
     args = ap.parse_args()
@@ -801,6 +901,8 @@ def main():
             weighting(root, args, name, checkpoint)
         if "lora" in what and name in LORAS:
             lora(root, args, name, checkpoint)
+        if "controlnet" in what and name == "sd1":
+            controlnet(root, args, checkpoint)
         if "networks" not in what:
             continue
         if name == "sd1":

@@ -6,6 +6,7 @@ import java.util.Optional;
 import dev.atelier.compute.Compute;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.checkpoint.CheckpointException;
+import dev.atelier.diffusion.checkpoint.ControlNet;
 import dev.atelier.diffusion.checkpoint.Lora;
 import dev.atelier.diffusion.engine.internal.Engine;
 
@@ -89,7 +90,28 @@ public interface DiffusionNetworks extends AutoCloseable {
 	 * {@code text} from {@link #encodeText} (or several of its contexts one after another: a long prompt's chunks); {@code sizes} is SDXL's size conditioning (required there, ignored by SD
 	 * 1.x and 2.x, which may pass null).
 	 */
-	float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes);
+	default float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes) {
+		return predict(latent, height, width, timestep, text, sizes, null);
+	}
+
+	/** {@link #predict(float[], int, int, float, TextConditioning, SizeConditioning)} with a ControlNet's {@code residuals} (null for none). */
+	float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes, ControlResiduals residuals);
+
+	/**
+	 * Runs {@code net} for {@link #control} from now on, in place of the one before (null: none). The ControlNet must stay
+	 * open while it is used; its weights go onto the compute as they are first used, and are freed when another is given.
+	 *
+	 * @throws IllegalArgumentException naming the ControlNet's file where it does not fit this model (another family,
+	 *                                  other channels or context width)
+	 */
+	void useControlNet(ControlNet net);
+
+	/**
+	 * The ControlNet's residuals for {@code latent} ({@code [latentChannels][height][width]}, as {@link #predict} gets it)
+	 * with {@code text}, and {@code hint} ({@code [3][height·scale][width·scale]}, values in [0, 1]), scaled by
+	 * {@code strength}.
+	 */
+	ControlResiduals control(float[] latent, int height, int width, float timestep, TextConditioning text, float[] hint, float strength);
 
 	/** The image {@code [3][height·scale][width·scale]} of an unscaled latent (divided by the VAE's scaling factor). */
 	float[] decode(float[] latent, int height, int width);

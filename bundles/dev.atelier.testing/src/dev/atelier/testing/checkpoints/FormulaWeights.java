@@ -64,6 +64,11 @@ public final class FormulaWeights {
 		return new SafetensorsWriter().weights(LdmLayout.weights(spec), dtype).values(FormulaWeights::values).write(file);
 	}
 
+	/** A ControlNet for {@code spec} ({@link LdmLayout#controlNet}) with these weights as {@code dtype}. */
+	public static Path writeControlNet(LdmLayout.Spec spec, int[] hint, String dtype, Path file) throws IOException {
+		return new SafetensorsWriter().weights(LdmLayout.controlNet(spec, hint), dtype).values(FormulaWeights::values).write(file);
+	}
+
 	private static int fnv1a(String key) {
 		int h = 0x811C9DC5;
 		for (byte b : key.getBytes(StandardCharsets.UTF_8)) {

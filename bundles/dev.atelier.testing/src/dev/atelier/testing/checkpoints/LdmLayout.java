@@ -78,6 +78,43 @@ public final class LdmLayout {
 		return l.shapes;
 	}
 
+	/**
+	 * A ControlNet for {@code s}'s UNet in ControlNet-v1.1's layout: the UNet's time embedding, input blocks and middle
+	 * block under {@code control_model.}, the hint block's convolutions ({@code input_hint_block.2n}: 3 → hint[0], per
+	 * further width one at the same width and one to the next, then to the model channels), a 1×1 zero convolution per
+	 * input block and {@code middle_block_out.0}.
+	 */
+	public static Map<String, long[]> controlNet(Spec s, int[] hint) {
+		LdmLayout l = new LdmLayout();
+		l.unet(s);
+		String unet = "model.diffusion_model.";
+		Map<String, long[]> out = new LinkedHashMap<>();
+		l.shapes.forEach((k, v) -> {
+			String rest = k.substring(unet.length());
+			if (!rest.startsWith("output_blocks.") && !rest.startsWith("out.")) {
+				out.put("control_model." + rest, v);
+			}
+		});
+		LdmLayout c = new LdmLayout();
+		int n = 0;
+		c.conv("control_model.input_hint_block." + 2 * n++, hint[0], 3, 3);
+		for (int i = 0; i + 1 < hint.length; i++) {
+			c.conv("control_model.input_hint_block." + 2 * n++, hint[i], hint[i], 3);
+			c.conv("control_model.input_hint_block." + 2 * n++, hint[i + 1], hint[i], 3);
+		}
+		c.conv("control_model.input_hint_block." + 2 * n, s.modelChannels(), hint[hint.length - 1], 3);
+		for (int b = 0; out.containsKey("control_model.input_blocks." + b + ".0.weight") || out.containsKey("control_model.input_blocks." + b + ".0.op.weight")
+				|| out.containsKey("control_model.input_blocks." + b + ".0.in_layers.2.weight"); b++) {
+			long[] w = out.getOrDefault("control_model.input_blocks." + b + ".0.weight",
+					out.getOrDefault("control_model.input_blocks." + b + ".0.op.weight", out.get("control_model.input_blocks." + b + ".0.out_layers.3.weight")));
+			c.conv("control_model.zero_convs." + b + ".0", (int) w[0], (int) w[0], 1);
+		}
+		long mid = out.get("control_model.middle_block.2.out_layers.3.weight")[0];
+		c.conv("control_model.middle_block_out.0", (int) mid, (int) mid, 1);
+		out.putAll(c.shapes);
+		return out;
+	}
+
 	/** Buffers real checkpoints carry beside the weights, with their safetensors types: schedule tables, EMA counters, position ids. */
 	public static Map<String, Object[]> extras(Spec s) {
 		Map<String, Object[]> out = new LinkedHashMap<>();

@@ -101,10 +101,22 @@ public final class Detector {
 		throw new CheckpointException(file, "not a known Stable Diffusion family (SD 1.x, SD 2.x, SDXL): found " + String.join("; ", found));
 	}
 
+	/**
+	 * The configuration of a ControlNet's UNet half (its weights under the UNet's names), read as a UNet's; it has no
+	 * output, so 0 output channels.
+	 */
+	public static UNetConfig controlNet(Path file, Map<String, Weight> weights) throws CheckpointException {
+		return new Detector(file, weights).unet(true);
+	}
+
 	private UNetConfig unet() throws CheckpointException {
+		return unet(false);
+	}
+
+	private UNetConfig unet(boolean encoderOnly) throws CheckpointException {
 		long[] in = shape("unet.conv_in.weight", 4);
 		int mc = (int) in[0];
-		int outChannels = (int) shape("unet.conv_out.weight", 4)[0];
+		int outChannels = encoderOnly ? 0 : (int) shape("unet.conv_out.weight", 4)[0];
 		int levels = count("unet.down_blocks.", ".resnets.0.conv1.weight");
 		int res = count("unet.down_blocks.0.resnets.", ".conv1.weight");
 		if (levels == 0 || res == 0) {

@@ -2,6 +2,7 @@ package dev.atelier.diffusion.checkpoint.internal;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,38 +27,9 @@ public final class Expected {
 		String p = "unet.";
 		int mc = c.modelChannels();
 		int temb = c.timeEmbedDim();
-		e.conv(p + "conv_in", mc, c.inChannels(), 3);
-		e.linear(p + "time_embedding.linear_1", temb, mc);
-		e.linear(p + "time_embedding.linear_2", temb, temb);
-		if (c.admInChannels() > 0) {
-			e.linear(p + "add_embedding.linear_1", temb, c.admInChannels());
-			e.linear(p + "add_embedding.linear_2", temb, temb);
-		}
-		Deque<Integer> skips = new ArrayDeque<>();
-		skips.push(mc);
-		int ch = mc;
 		int[] depth = c.transformerDepth();
-		for (int i = 0; i < c.levels(); i++) {
-			String b = p + "down_blocks." + i + ".";
-			int out = c.channels(i);
-			for (int j = 0; j < c.resBlocks(); j++) {
-				e.resnet(b + "resnets." + j, ch, out, temb);
-				if (depth[i] > 0) {
-					e.transformer(b + "attentions." + j, out, depth[i], c);
-				}
-				ch = out;
-				skips.push(ch);
-			}
-			if (i < c.levels() - 1) {
-				e.conv(b + "downsamplers.0.conv", ch, ch, 3);
-				skips.push(ch);
-			}
-		}
-		e.resnet(p + "mid_block.resnets.0", ch, ch, temb);
-		if (c.midDepth() > 0) {
-			e.transformer(p + "mid_block.attentions.0", ch, c.midDepth(), c);
-		}
-		e.resnet(p + "mid_block.resnets.1", ch, ch, temb);
+		Deque<Integer> skips = e.encoder(c);
+		int ch = skips.peek();
 		for (int u = 0; u < c.levels(); u++) {
 			int i = c.levels() - 1 - u;
 			String b = p + "up_blocks." + u + ".";
@@ -76,6 +48,70 @@ public final class Expected {
 		e.norm(p + "conv_norm_out", mc);
 		e.conv(p + "conv_out", c.outChannels(), mc, 3);
 		return e.shapes;
+	}
+
+	/**
+	 * A ControlNet's weights (diffusers' ControlNetModel): the UNet's encoder half, the hint embedding (a convolution to
+	 * {@code hint[0]} channels, per further width one at the same width and one strided to it, a convolution to the
+	 * model channels) and a 1×1 zero convolution per skip connection and for the middle block.
+	 */
+	public static Map<String, long[]> controlNet(UNetConfig c, int[] hint) {
+		Expected e = new Expected();
+		Deque<Integer> skips = e.encoder(c);
+		String h = "controlnet_cond_embedding.";
+		e.conv(h + "conv_in", hint[0], 3, 3);
+		for (int i = 0; i + 1 < hint.length; i++) {
+			e.conv(h + "blocks." + 2 * i, hint[i], hint[i], 3);
+			e.conv(h + "blocks." + (2 * i + 1), hint[i + 1], hint[i], 3);
+		}
+		e.conv(h + "conv_out", c.modelChannels(), hint[hint.length - 1], 3);
+		e.conv("controlnet_mid_block", skips.peek(), skips.peek(), 1);
+		int n = 0;
+		for (Iterator<Integer> it = skips.descendingIterator(); it.hasNext(); n++) {
+			int ch = it.next();
+			e.conv("controlnet_down_blocks." + n, ch, ch, 1);
+		}
+		return e.shapes;
+	}
+
+	/** conv_in, the time embedding(s), the down blocks and the middle block; the skip connections' channels, last on top. */
+	private Deque<Integer> encoder(UNetConfig c) {
+		String p = "unet.";
+		int mc = c.modelChannels();
+		int temb = c.timeEmbedDim();
+		conv(p + "conv_in", mc, c.inChannels(), 3);
+		linear(p + "time_embedding.linear_1", temb, mc);
+		linear(p + "time_embedding.linear_2", temb, temb);
+		if (c.admInChannels() > 0) {
+			linear(p + "add_embedding.linear_1", temb, c.admInChannels());
+			linear(p + "add_embedding.linear_2", temb, temb);
+		}
+		Deque<Integer> skips = new ArrayDeque<>();
+		skips.push(mc);
+		int ch = mc;
+		int[] depth = c.transformerDepth();
+		for (int i = 0; i < c.levels(); i++) {
+			String b = p + "down_blocks." + i + ".";
+			int out = c.channels(i);
+			for (int j = 0; j < c.resBlocks(); j++) {
+				resnet(b + "resnets." + j, ch, out, temb);
+				if (depth[i] > 0) {
+					transformer(b + "attentions." + j, out, depth[i], c);
+				}
+				ch = out;
+				skips.push(ch);
+			}
+			if (i < c.levels() - 1) {
+				conv(b + "downsamplers.0.conv", ch, ch, 3);
+				skips.push(ch);
+			}
+		}
+		resnet(p + "mid_block.resnets.0", ch, ch, temb);
+		if (c.midDepth() > 0) {
+			transformer(p + "mid_block.attentions.0", ch, c.midDepth(), c);
+		}
+		resnet(p + "mid_block.resnets.1", ch, ch, temb);
+		return skips;
 	}
 
 	public static Map<String, long[]> vae(VaeConfig c, int imageChannels) {

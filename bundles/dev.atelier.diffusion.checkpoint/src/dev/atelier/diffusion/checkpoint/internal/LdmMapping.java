@@ -40,7 +40,7 @@ public final class LdmMapping {
 
 	public static Mapped map(Map<String, StoredTensor> tensors) {
 		Mapped out = new Mapped();
-		int res = unetResBlocks(tensors);
+		int res = unetResBlocks(tensors, UNET);
 		int vaeLevels = (int) tensors.keySet().stream().filter(k -> k.matches(Pattern.quote(VAE) + "decoder\\.up\\.\\d+\\.block\\.0\\.conv1\\.weight")).count();
 		for (Map.Entry<String, StoredTensor> e : tensors.entrySet()) {
 			String key = e.getKey();
@@ -87,22 +87,26 @@ public final class LdmMapping {
 		return out;
 	}
 
-	/** The residual blocks per UNet level: input block 0 is conv_in, and the first downsampler follows that many. */
-	static int unetResBlocks(Map<String, StoredTensor> tensors) {
-		for (int i = 1; tensors.containsKey(UNET + "input_blocks." + i + ".0.in_layers.2.weight") || tensors.containsKey(UNET + "input_blocks." + i + ".0.op.weight"); i++) {
-			if (tensors.containsKey(UNET + "input_blocks." + i + ".0.op.weight")) {
+	/**
+	 * The residual blocks per UNet level, its keys under {@code prefix}: input block 0 is conv_in, and the first
+	 * downsampler follows that many.
+	 */
+	static int unetResBlocks(Map<String, StoredTensor> tensors, String prefix) {
+		for (int i = 1; tensors.containsKey(prefix + "input_blocks." + i + ".0.in_layers.2.weight") || tensors.containsKey(prefix + "input_blocks." + i + ".0.op.weight"); i++) {
+			if (tensors.containsKey(prefix + "input_blocks." + i + ".0.op.weight")) {
 				return i - 1;
 			}
 		}
 		// a single level has no downsampler: all its input blocks are res blocks
 		int n = 0;
-		while (tensors.containsKey(UNET + "input_blocks." + (n + 1) + ".0.in_layers.2.weight")) {
+		while (tensors.containsKey(prefix + "input_blocks." + (n + 1) + ".0.in_layers.2.weight")) {
 			n++;
 		}
 		return n;
 	}
 
-	private static String unet(String k, int res) {
+	/** The diffusers name (under the UNet) of ldm UNet key {@code k}, null for none. */
+	static String unet(String k, int res) {
 		if (k.startsWith("time_embed.0.")) {
 			return "time_embedding.linear_1." + k.substring(13);
 		}

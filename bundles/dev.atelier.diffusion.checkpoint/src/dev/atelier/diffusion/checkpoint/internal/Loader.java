@@ -200,6 +200,22 @@ public final class Loader {
 		for (Map.Entry<String, TextEncoderConfig> e : r.textEncoders().entrySet()) {
 			expected.putAll(Expected.textEncoder(e.getKey(), e.getValue()));
 		}
+		Map<String, Weight> weights = checked(source, r.family().displayName() + " checkpoint (" + r.unet() + ")", expected, m);
+		List<String> unused = new ArrayList<>(m.unused);
+		m.weights.forEach((name, w) -> {
+			if (!expected.containsKey(name)) {
+				unused.add(w.source().key());
+			}
+		});
+		return new Checkpoint(source, format, r.family(), r.prediction(), r.unet(), r.textEncoders(), r.vae(), vaeSource, weights, m.ignored, unused, opened);
+	}
+
+	/**
+	 * The weights {@code expected} names from {@code m}, each checked for its shape and a weight type.
+	 *
+	 * @throws CheckpointException naming {@code source}, {@code what} and the missing or misshapen tensors
+	 */
+	public static Map<String, Weight> checked(Path source, String what, Map<String, long[]> expected, Mapped m) throws CheckpointException {
 		List<String> missing = new ArrayList<>();
 		List<String> misshapen = new ArrayList<>();
 		Map<String, Weight> weights = new TreeMap<>();
@@ -216,7 +232,7 @@ public final class Loader {
 			}
 		}
 		if (!missing.isEmpty() || !misshapen.isEmpty()) {
-			StringBuilder sb = new StringBuilder(r.family().displayName() + " checkpoint (" + r.unet() + ") is incomplete:");
+			StringBuilder sb = new StringBuilder(what + " is incomplete:");
 			if (!missing.isEmpty()) {
 				sb.append(" missing ").append(missing.size()).append(" tensors: ").append(list(missing));
 			}
@@ -225,13 +241,7 @@ public final class Loader {
 			}
 			throw new CheckpointException(source, sb.toString());
 		}
-		List<String> unused = new ArrayList<>(m.unused);
-		m.weights.forEach((name, w) -> {
-			if (!expected.containsKey(name)) {
-				unused.add(w.source().key());
-			}
-		});
-		return new Checkpoint(source, format, r.family(), r.prediction(), r.unet(), r.textEncoders(), r.vae(), vaeSource, weights, m.ignored, unused, opened);
+		return weights;
 	}
 
 	private static String list(List<String> names) {
@@ -248,7 +258,8 @@ public final class Loader {
 		boolean diffusersUnet = tensors.containsKey("conv_in.weight") && tensors.keySet().stream().anyMatch(k -> k.startsWith("down_blocks."));
 		boolean vae = tensors.keySet().stream().anyMatch(k -> k.startsWith("encoder.") || k.startsWith("first_stage_model.encoder."))
 				&& tensors.keySet().stream().noneMatch(k -> k.contains("diffusion_model"));
-		String kind = lora ? "it looks like a LoRA (lora_ keys)" : diffusersUnet ? "it looks like a diffusers UNet alone (give the whole diffusers folder)"
+		boolean control = ControlNetMapping.applies(tensors);
+		String kind = lora ? "it looks like a LoRA (lora_ keys)" : control ? "it looks like a ControlNet (give it with --controlnet)" : diffusersUnet ? "it looks like a diffusers UNet alone (give the whole diffusers folder)"
 				: vae ? "it looks like a VAE alone (give it with --vae)" : "it has " + tensors.size() + " tensors";
 		return kind + ", keys like " + tensors.keySet().stream().limit(3).collect(Collectors.joining(", "));
 	}

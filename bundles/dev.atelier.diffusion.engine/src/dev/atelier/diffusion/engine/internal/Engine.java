@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,9 +17,12 @@ import dev.atelier.compute.Tensor;
 import dev.atelier.compute.TensorType;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.checkpoint.CheckpointException;
+import dev.atelier.diffusion.checkpoint.ControlNet;
 import dev.atelier.diffusion.checkpoint.Family;
+import dev.atelier.diffusion.checkpoint.UNetConfig;
 import dev.atelier.diffusion.checkpoint.Lora;
 import dev.atelier.diffusion.checkpoint.TextEncoderConfig;
+import dev.atelier.diffusion.engine.ControlResiduals;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.engine.Emphasis;
 import dev.atelier.diffusion.engine.SizeConditioning;
@@ -37,6 +41,7 @@ public final class Engine implements DiffusionNetworks {
 	private static final String OPEN_CLIP_PAD = "!";
 	private static final String FOLDER = "diffusers folder";
 
+	private final Checkpoint checkpoint;
 	private final Layers layers;
 	private final List<TextEncoder> encoders;
 	private final List<String> pads;
@@ -47,8 +52,11 @@ public final class Engine implements DiffusionNetworks {
 	/** The weights LoRAs are merged into now, and what identifies those LoRAs. */
 	private Set<String> merged = Set.of();
 	private List<String> loraSignature = List.of();
+	private ControlNetwork control;
 
-	private Engine(Layers layers, List<TextEncoder> encoders, List<String> pads, UNet unet, Vae vae, int latentChannels, int unetInChannels) {
+	private Engine(Checkpoint checkpoint, Layers layers, List<TextEncoder> encoders, List<String> pads, UNet unet, Vae vae, int latentChannels,
+			int unetInChannels) {
+		this.checkpoint = checkpoint;
 		this.layers = layers;
 		this.encoders = encoders;
 		this.pads = pads;
@@ -76,7 +84,8 @@ public final class Engine implements DiffusionNetworks {
 		}
 		// SDXL's VAE overflows half precision (diffusers upcasts it: force_upcast); a backend multiplies in F16 whenever the
 		// weights are not F32 (CUDA's patches into cuBLAS), so that VAE's weights are kept F32
-		Layers layers = new Layers(compute, checkpoint, checkpoint.family() == Family.SDXL ? name -> name.startsWith("vae.") : name -> false);
+		Layers layers = new Layers(compute, checkpoint.source(), checkpoint.weights(),
+				checkpoint.family() == Family.SDXL ? name -> name.startsWith("vae.") : name -> false);
 		TextEncoderConfig first = encoder(checkpoint, TEXT_ENCODER);
 		List<TextEncoder> encoders = new ArrayList<>();
 		List<String> pads = new ArrayList<>();
@@ -101,7 +110,7 @@ public final class Engine implements DiffusionNetworks {
 			pads.add(OPEN_CLIP_PAD);
 		}
 		}
-		return new Engine(layers, List.copyOf(encoders), List.copyOf(pads), new UNet(layers, checkpoint.unet(), checkpoint.family()),
+		return new Engine(checkpoint, layers, List.copyOf(encoders), List.copyOf(pads), new UNet(layers, checkpoint.unet(), checkpoint.family()),
 				new Vae(layers, checkpoint.vae()), checkpoint.vae().latentChannels(), checkpoint.unet().inChannels());
 	}
 
@@ -188,15 +197,11 @@ public final class Engine implements DiffusionNetworks {
 	}
 
 	@Override
-	public float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes) {
+	public float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes, ControlResiduals residuals) {
 		int channels = check("latent", latent, unetInChannels, height, width);
 		int contextWidth = contextWidth();
 		float[] context = text.context();
-		// a prompt of several chunks conditions on all their tokens
-		int n = context.length / contextWidth;
-		if (n == 0 || context.length % contextWidth != 0) {
-			throw new IllegalArgumentException("the context has " + context.length + " values, not a number of tokens × " + contextWidth);
-		}
+		int n = tokens(context);
 		float[] pooled = text.pooled();
 		if (pooled.length != pooledWidth()) {
 			throw new IllegalArgumentException("the pooled text embedding has " + pooled.length + " values, not " + pooledWidth());
@@ -205,8 +210,55 @@ public final class Engine implements DiffusionNetworks {
 			throw new IllegalArgumentException("this UNet (SDXL) needs the size conditioning");
 		}
 		try (Tensor x = layers.upload(transpose(latent, channels, height * width), height * width, channels); Tensor c = layers.upload(context, n, contextWidth);
-				Tensor out = unet.predict(x, height, width, timestep, c, unet.takesSizes() ? unet.additionInput(pooled, sizes.timeIds()) : null)) {
+				Tensor out = unet.predict(x, height, width, timestep, c, unet.takesSizes() ? unet.additionInput(pooled, sizes.timeIds()) : null, residuals)) {
 			return transpose(Layers.read(out), height * width, out.cols());
+		}
+	}
+
+	/** The tokens of a context: a prompt of several chunks conditions on all their tokens. */
+	private int tokens(float[] context) {
+		int n = context.length / contextWidth();
+		if (n == 0 || context.length % contextWidth() != 0) {
+			throw new IllegalArgumentException("the context has " + context.length + " values, not a number of tokens × " + contextWidth());
+		}
+		return n;
+	}
+
+	@Override
+	public void useControlNet(ControlNet net) {
+		if (control != null && control.net() == net) {
+			return;
+		}
+		if (control != null) {
+			control.close();
+			control = null;
+		}
+		if (net == null) {
+			return;
+		}
+		UNetConfig own = checkpoint.unet();
+		UNetConfig c = net.unet();
+		if (checkpoint.family() != Family.SD1 || c.modelChannels() != own.modelChannels() || !Arrays.equals(c.channelMult(), own.channelMult())
+				|| c.resBlocks() != own.resBlocks() || c.contextDim() != own.contextDim()) {
+			throw new IllegalArgumentException(net.file() + ": a ControlNet of " + c + " does not fit " + checkpoint.source().getFileName() + " ("
+					+ checkpoint.family().displayName() + ", " + own + "); ControlNets run with SD 1.x models of the same UNet shape");
+		}
+		control = new ControlNetwork(net, layers.compute());
+	}
+
+	@Override
+	public ControlResiduals control(float[] latent, int height, int width, float timestep, TextConditioning text, float[] hint, float strength) {
+		if (control == null) {
+			throw new IllegalStateException("no ControlNet in use");
+		}
+		check("latent", latent, latentChannels, height, width);
+		int scale = vae.scale();
+		check("control image", hint, 3, height * scale, width * scale);
+		int n = tokens(text.context());
+		try (Tensor x = layers.upload(transpose(latent, latentChannels, height * width), height * width, latentChannels);
+				Tensor c = layers.upload(text.context(), n, contextWidth());
+				Tensor h = layers.upload(transpose(hint, 3, height * width * scale * scale), height * width * scale * scale, 3)) {
+			return control.residuals(x, height, width, timestep, c, h, strength);
 		}
 	}
 
@@ -320,6 +372,7 @@ public final class Engine implements DiffusionNetworks {
 
 	@Override
 	public void close() {
+		useControlNet(null);
 		layers.close();
 	}
 }

@@ -1,6 +1,7 @@
 package dev.atelier.diffusion.engine.internal;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -9,7 +10,6 @@ import dev.atelier.compute.Compute;
 import dev.atelier.compute.Compute.Activation;
 import dev.atelier.compute.Tensor;
 import dev.atelier.compute.TensorType;
-import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.checkpoint.CheckpointException;
 import dev.atelier.diffusion.checkpoint.Weight;
 
@@ -26,15 +26,20 @@ final class Layers {
 	static final int GROUPS = 32;
 
 	private final Compute compute;
-	private final Checkpoint checkpoint;
+	private final Path source;
+	private final Map<String, Weight> weights;
 	private final Map<String, Tensor> uploaded = new HashMap<>();
 
 	private final Predicate<String> asF32;
 
-	/** {@code asF32}: weights uploaded as F32 whatever their stored type (see {@link Engine#open}). */
-	Layers(Compute compute, Checkpoint checkpoint, Predicate<String> asF32) {
+	/**
+	 * Over {@code weights} (a checkpoint's or a ControlNet's) from file {@code source}, which errors name; {@code asF32}:
+	 * weights uploaded as F32 whatever their stored type (see {@link Engine#open}).
+	 */
+	Layers(Compute compute, Path source, Map<String, Weight> weights, Predicate<String> asF32) {
 		this.compute = compute;
-		this.checkpoint = checkpoint;
+		this.source = source;
+		this.weights = weights;
 		this.asF32 = asF32;
 	}
 
@@ -43,7 +48,7 @@ final class Layers {
 	}
 
 	boolean has(String name) {
-		return checkpoint.weights().containsKey(name);
+		return weights.containsKey(name);
 	}
 
 	/**
@@ -69,9 +74,9 @@ final class Layers {
 
 	/** The checkpoint's weight {@code name}. */
 	Weight stored(String name) {
-		Weight w = checkpoint.weights().get(name);
+		Weight w = weights.get(name);
 		if (w == null) {
-			throw new IllegalStateException(checkpoint.source() + ": the engine needs " + name + ", which the checkpoint does not have");
+			throw new IllegalStateException(source + ": the engine needs " + name + ", which the checkpoint does not have");
 		}
 		return w;
 	}
@@ -86,7 +91,7 @@ final class Layers {
 		case F32 -> TensorType.F32;
 		case F16 -> TensorType.F16;
 		case BF16 -> TensorType.BF16;
-		default -> throw new IllegalStateException(checkpoint.source() + ": " + w.name() + " is " + w.dtype() + ", not a weight type");
+		default -> throw new IllegalStateException(source + ": " + w.name() + " is " + w.dtype() + ", not a weight type");
 		};
 	}
 

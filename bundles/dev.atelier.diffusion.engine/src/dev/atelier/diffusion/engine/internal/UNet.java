@@ -2,11 +2,14 @@ package dev.atelier.diffusion.engine.internal;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.ArrayList;
 
 import dev.atelier.compute.Compute.Activation;
 import dev.atelier.compute.Tensor;
 import dev.atelier.diffusion.checkpoint.Family;
 import dev.atelier.diffusion.checkpoint.UNetConfig;
+import dev.atelier.diffusion.engine.ControlResiduals;
 
 /**
  * diffusers' UNet2DConditionModel as SD 1.x, 2.x and SDXL configure it: a sinusoidal time embedding through two linear
@@ -61,15 +64,10 @@ final class UNet {
 	/**
 	 * The prediction (noise or v) for {@code sample} (height·width × in channels) at {@code timestep}, with
 	 * {@code context} (tokens × context width) for cross-attention and, for SDXL, {@code addition} from
-	 * {@link #additionInput} (null otherwise), which this frees.
+	 * {@link #additionInput} (null otherwise), which this frees; a ControlNet's {@code residuals} (null for none) added to the
+	 * skip connections and the middle block's output.
 	 */
-	Tensor predict(Tensor sample, int height, int width, float timestep, Tensor context, Tensor addition) {
-		int factor = 1 << (config.levels() - 1);
-		if (height % factor != 0 || width % factor != 0) {
-			throw new IllegalArgumentException("this UNet halves the latent " + (config.levels() - 1) + " times; " + width + "×" + height
-					+ " is not a multiple of " + factor);
-		}
-		String p = "unet.";
+	Tensor predict(Tensor sample, int height, int width, float timestep, Tensor context, Tensor addition, ControlResiduals residuals) {
 		Tensor time;
 		try {
 			time = timeEmbedding(timestep, addition);
@@ -79,33 +77,20 @@ final class UNet {
 			}
 		}
 		try {
-			Tensor x = layers.conv(p + "conv_in", sample, height, width, 3, 1, 1);
+			List<Tensor> encoded = encode(sample, height, width, time, context, null);
+			Tensor x = encoded.removeLast();
+			if (residuals != null) {
+				for (int i = 0; i < encoded.size(); i++) {
+					addResidual(encoded.get(i), residuals.down().get(i), "skip connection " + i);
+				}
+				addResidual(x, residuals.mid(), "middle block");
+			}
 			Deque<Tensor> skips = new ArrayDeque<>();
-			skips.push(copy(x));
-			int h = height;
-			int w = width;
+			encoded.forEach(skips::push);
+			int h = height >> (config.levels() - 1);
+			int w = width >> (config.levels() - 1);
 			int[] depth = config.transformerDepth();
-			for (int i = 0; i < config.levels(); i++) {
-				String b = p + "down_blocks." + i + ".";
-				for (int j = 0; j < config.resBlocks(); j++) {
-					x = Layers.replace(x, layers.resnet(b + "resnets." + j, x, h, w, time, EPS));
-					if (depth[i] > 0) {
-						x = Layers.replace(x, transformer(b + "attentions." + j, x, h, w, context));
-					}
-					skips.push(copy(x));
-				}
-				if (i < config.levels() - 1) {
-					x = Layers.replace(x, layers.conv(b + "downsamplers.0.conv", x, h, w, 3, 2, 1));
-					h /= 2;
-					w /= 2;
-					skips.push(copy(x));
-				}
-			}
-			x = Layers.replace(x, layers.resnet(p + "mid_block.resnets.0", x, h, w, time, EPS));
-			if (config.midDepth() > 0) {
-				x = Layers.replace(x, transformer(p + "mid_block.attentions.0", x, h, w, context));
-			}
-			x = Layers.replace(x, layers.resnet(p + "mid_block.resnets.1", x, h, w, time, EPS));
+			String p = "unet.";
 			for (int u = 0; u < config.levels(); u++) {
 				int i = config.levels() - 1 - u;
 				String b = p + "up_blocks." + u + ".";
@@ -133,6 +118,62 @@ final class UNet {
 		}
 	}
 
+	/** {@code x += residual} (a ControlNet's, in channel planes). */
+	private void addResidual(Tensor x, float[] residual, String where) {
+		if (residual.length != x.rows() * x.cols()) {
+			throw new IllegalArgumentException("the ControlNet's residual for the " + where + " has " + residual.length + " values, not " + x.cols() + " × "
+					+ x.rows());
+		}
+		try (Tensor r = layers.upload(Engine.transpose(residual, x.cols(), x.rows()), x.rows(), x.cols())) {
+			layers.compute().add(x, r, x);
+		}
+	}
+
+	/**
+	 * conv_in (plus {@code hint}, a ControlNet's embedded hint, where given), the down blocks and the middle block, as
+	 * diffusers' UNet2DConditionModel and ControlNetModel share them: the skip connections in the order they are made,
+	 * then the middle block's output last. {@code time} is from {@link #timeEmbedding}.
+	 */
+	List<Tensor> encode(Tensor sample, int height, int width, Tensor time, Tensor context, Tensor hint) {
+		int factor = 1 << (config.levels() - 1);
+		if (height % factor != 0 || width % factor != 0) {
+			throw new IllegalArgumentException("this UNet halves the latent " + (config.levels() - 1) + " times; " + width + "×" + height
+					+ " is not a multiple of " + factor);
+		}
+		String p = "unet.";
+		List<Tensor> out = new ArrayList<>();
+		Tensor x = layers.conv(p + "conv_in", sample, height, width, 3, 1, 1);
+		if (hint != null) {
+			layers.compute().add(x, hint, x);
+		}
+		out.add(copy(x));
+		int h = height;
+		int w = width;
+		int[] depth = config.transformerDepth();
+		for (int i = 0; i < config.levels(); i++) {
+			String b = p + "down_blocks." + i + ".";
+			for (int j = 0; j < config.resBlocks(); j++) {
+				x = Layers.replace(x, layers.resnet(b + "resnets." + j, x, h, w, time, EPS));
+				if (depth[i] > 0) {
+					x = Layers.replace(x, transformer(b + "attentions." + j, x, h, w, context));
+				}
+				out.add(copy(x));
+			}
+			if (i < config.levels() - 1) {
+				x = Layers.replace(x, layers.conv(b + "downsamplers.0.conv", x, h, w, 3, 2, 1));
+				h /= 2;
+				w /= 2;
+				out.add(copy(x));
+			}
+		}
+		x = Layers.replace(x, layers.resnet(p + "mid_block.resnets.0", x, h, w, time, EPS));
+		if (config.midDepth() > 0) {
+			x = Layers.replace(x, transformer(p + "mid_block.attentions.0", x, h, w, context));
+		}
+		out.add(Layers.replace(x, layers.resnet(p + "mid_block.resnets.1", x, h, w, time, EPS)));
+		return out;
+	}
+
 	private Tensor copy(Tensor x) {
 		Tensor c = layers.allocate(x.rows(), x.cols());
 		layers.compute().copy(x, c);
@@ -143,7 +184,7 @@ final class UNet {
 	 * SiLU(time_embedding(sinusoids(t)) + add_embedding(addition)), the second term SDXL's only: what every resnet block
 	 * projects (they all take it through SiLU first).
 	 */
-	private Tensor timeEmbedding(float timestep, Tensor addition) {
+	Tensor timeEmbedding(float timestep, Tensor addition) {
 		Tensor emb;
 		try (Tensor t = layers.upload(new float[] { timestep }, 1, 1); Tensor sinusoids = layers.allocate(1, config.modelChannels())) {
 			layers.compute().timestepEmbedding(t, sinusoids);
