@@ -18,9 +18,12 @@ import dev.atelier.diffusion.Sampler;
  *                  or null
  * @param loras     LoRA files merged into the model for this request, besides those the prompt's {@code <lora:name:W>}
  *                  tags name
+ * @param control   a ControlNet and its control image, or null
+ * @param tileVae   whether the VAE decodes (and encodes the init image) in overlapping tiles, for images beyond what one
+ *                  pass fits
  */
 public record GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width,
-		int height, int batch, Path initImage, double strength, Path mask, List<LoraChoice> loras) {
+		int height, int batch, Path initImage, double strength, Path mask, List<LoraChoice> loras, ControlChoice control, boolean tileVae) {
 
 	public static final int MIN_SIZE = 64;
 	public static final int MAX_SIZE = 4096;
@@ -56,6 +59,18 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 		loras = List.copyOf(loras);
 	}
 
+	/** The VAE in one pass. */
+	public GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width, int height, int batch,
+			Path initImage, double strength, Path mask, List<LoraChoice> loras, ControlChoice control) {
+		this(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, false);
+	}
+
+	/** Without a ControlNet. */
+	public GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width, int height, int batch,
+			Path initImage, double strength, Path mask, List<LoraChoice> loras) {
+		this(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, null);
+	}
+
 	/** Without LoRA files (the prompt may still name LoRAs). */
 	public GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width, int height, int batch,
 			Path initImage, double strength, Path mask) {
@@ -83,23 +98,23 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 	}
 
 	public GenerationRequest withSize(int w, int h) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, w, h, batch, initImage, strength, mask, loras);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, w, h, batch, initImage, strength, mask, loras, control, tileVae);
 	}
 
 	public GenerationRequest withSteps(int n) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, n, cfgScale, seed, width, height, batch, initImage, strength, mask, loras);
+		return new GenerationRequest(prompt, negativePrompt, sampler, n, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, tileVae);
 	}
 
 	public GenerationRequest withSampler(Sampler s) {
-		return new GenerationRequest(prompt, negativePrompt, s, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras);
+		return new GenerationRequest(prompt, negativePrompt, s, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, tileVae);
 	}
 
 	public GenerationRequest withBatch(int n) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, n, initImage, strength, mask, loras);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, n, initImage, strength, mask, loras, control, tileVae);
 	}
 
 	public GenerationRequest withSeed(long s) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, s, width, height, batch, initImage, strength, mask, loras);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, s, width, height, batch, initImage, strength, mask, loras, control, tileVae);
 	}
 
 	/** Whether the seed is still to be drawn ({@value #RANDOM_SEED}). */
@@ -113,17 +128,27 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 	}
 
 	public GenerationRequest withInit(Path image, double s) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, image, s, mask, loras);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, image, s, mask, loras, control, tileVae);
 	}
 
 	/** This request inpainting its init image where {@code m} is white. */
 	public GenerationRequest withMask(Path m) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, m, loras);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, m, loras, control, tileVae);
 	}
 
 	/** This request with these LoRA files merged into the model. */
 	public GenerationRequest withLoras(List<LoraChoice> files) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, files);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, files, control, tileVae);
+	}
+
+	/** This request with this ControlNet (null: none). */
+	public GenerationRequest withControl(ControlChoice c) {
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, c, tileVae);
+	}
+
+	/** This request with the VAE tiled or not. */
+	public GenerationRequest withTileVae(boolean tiled) {
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, tiled);
 	}
 
 	public boolean guided() {

@@ -45,6 +45,23 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 	 * reused generate with them again (from the workspace's LoRA folder).
 	 */
 	public static Infotext of(GenerationRequest r, int index, String modelName, String modelHash, Map<String, String> loraHashes) {
+		return of(r, index, modelName, modelHash, loraHashes, null);
+	}
+
+	/**
+	 * How a ControlNet ran, for its infotext: the model's short hash (the first 8 digits of its file's SHA-256, as
+	 * AUTOMATIC1111's ControlNet extension names models "NAME [hash]") and the resolution the preprocessor ran at.
+	 */
+	public record ControlRun(String hash, int processorRes) {
+	}
+
+	/**
+	 * The same with the ControlNet's run ({@code control}, for {@code r.control()}; null without), recorded as
+	 * AUTOMATIC1111's ControlNet extension does: {@code ControlNet 0: "Module: canny, Model: NAME [hash], Weight: 1.0,
+	 * Resize Mode: Crop and Resize, Processor Res: 512, Threshold A: 100.0, Threshold B: 200.0, Guidance Start: 0.0,
+	 * Guidance End: 1.0, Pixel Perfect: True, Control Mode: Balanced"} (its unit's infotext fields, numbers as Python prints them).
+	 */
+	public static Infotext of(GenerationRequest r, int index, String modelName, String modelHash, Map<String, String> loraHashes, ControlRun control) {
 		Map<String, String> s = new LinkedHashMap<>();
 		s.put("Steps", Integer.toString(r.steps()));
 		s.put("Sampler", r.sampler().displayName());
@@ -60,6 +77,14 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 			// as AUTOMATIC1111 writes them: the separators taken out of the names
 			s.put("Lora hashes", loraHashes.entrySet().stream().map(e -> e.getKey().replace(":", "").replace(",", "") + ": " + e.getValue())
 					.collect(Collectors.joining(", ")));
+		}
+		ControlChoice c = r.control();
+		if (c != null && control != null) {
+			// the preprocessor runs on the image at the generation's size: pixel perfect
+			s.put("ControlNet 0", "Module: " + (c.canny() ? "canny" : "none") + ", Model: " + c.name() + " [" + control.hash() + "], Weight: " + c.strength()
+					+ ", Resize Mode: Crop and Resize, Processor Res: " + control.processorRes() + ", Threshold A: " + (c.canny() ? (double) ControlChoice.CANNY_LOW : 0.5)
+					+ ", Threshold B: " + (c.canny() ? (double) ControlChoice.CANNY_HIGH : 0.5) + ", Guidance Start: " + c.start() + ", Guidance End: " + c.end()
+					+ ", Pixel Perfect: True, Control Mode: Balanced");
 		}
 		StringBuilder prompt = new StringBuilder(r.prompt());
 		for (LoraChoice l : r.loras()) {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.PngInfo;
-import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.diffusion.Infotext;
+import dev.atelier.testing.Psnr;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 import dev.atelier.testing.checkpoints.SafetensorsWriter;
 
@@ -87,17 +87,8 @@ class GenerateLoraTest {
 		return Path.of(run.out().strip());
 	}
 
-	/** The largest difference of a colour channel between two images of one size. */
 	private static int largestDifference(Path a, Path b) throws IOException {
-		RgbImage x = Images.read(a, 1 << 24);
-		RgbImage y = Images.read(b, 1 << 24);
-		int largest = 0;
-		for (int i = 0; i < x.pixels().length; i++) {
-			for (int shift = 0; shift < 24; shift += 8) {
-				largest = Math.max(largest, Math.abs((x.pixels()[i] >> shift & 0xff) - (y.pixels()[i] >> shift & 0xff)));
-			}
-		}
-		return largest;
+		return Psnr.largestDifference(Images.read(a, 1 << 24), Images.read(b, 1 << 24));
 	}
 
 	/** AUTOMATIC1111's LoRA hash: SHA-256 of the file after its header, 12 hex digits. */

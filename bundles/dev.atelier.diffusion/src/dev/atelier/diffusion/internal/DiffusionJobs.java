@@ -80,7 +80,10 @@ public final class DiffusionJobs implements DiffusionService {
 		this(jobs, devices, outputs, GraphExecutors.onnx(), runtime, ModelsFolder.root(new AtelierPaths(outputs.root().getParent())).resolve("loras"));
 	}
 
-	/** @param loraFolder where a prompt's {@code <lora:name:W>} finds {@code name.safetensors} */
+	/**
+	 * @param loraFolder where a prompt's {@code <lora:name:W>} finds {@code name.safetensors}; ControlNets given by a bare
+	 *                   name are in {@code controlnet} beside it (the models folder's)
+	 */
 	DiffusionJobs(JobService jobs, DeviceService devices, Outputs outputs, GraphExecutor executor, ComputeRuntime runtime, Path loraFolder) {
 		this.jobs = jobs;
 		this.devices = devices;
@@ -168,7 +171,8 @@ public final class DiffusionJobs implements DiffusionService {
 		Planner.Plan plan = Planner.plan(device.id(), ceiling, List.of(workload));
 		if (!plan.fits()) {
 			throw new IllegalArgumentException(String.format(Locale.ROOT, "a batch of %d at %dx%d (%s) cannot fit %s: %s", r.batch(), r.width(), r.height(),
-					workload.breakdown(), device.id(), String.join("; ", plan.advice())));
+					workload.breakdown(), device.id(), String.join("; ", plan.advice()) + (String.join("", plan.advice()).contains(":tiled")
+							? " (:tiled is atelier generate --tile-vae)" : "")));
 		}
 		return plan.requiredBytes();
 	}
@@ -192,7 +196,8 @@ public final class DiffusionJobs implements DiffusionService {
 
 	/**
 	 * The planner's model of an ONNX folder: weights as stored, activations scaled from SD 1.5's by the UNet's first
-	 * block width (activation memory grows with channels × pixels); no tiled VAE, which this pipeline lacks.
+	 * block width (activation memory grows with channels × pixels); the VAE tiled where the request asks ({@code --tile-vae}),
+	 * which the planner offers.
 	 */
 	static DiffusionWorkload workload(Path model, GenerationRequest r) {
 		long weights;
@@ -215,8 +220,8 @@ public final class DiffusionJobs implements DiffusionService {
 		}
 		// weights counted as stored: "parameters" of two bytes each give the files' size whatever their precision
 		DiffusionWorkload.Profile profile = new DiffusionWorkload.Profile("onnx:" + model.getFileName(), weights / 2.0,
-				DiffusionWorkload.Profile.sd15ActivationBytesPerMegapixel() * width / 320, false);
-		return new DiffusionWorkload(profile, r.width(), r.height(), r.batch(), false, false);
+				DiffusionWorkload.Profile.sd15ActivationBytesPerMegapixel() * width / 320, true);
+		return new DiffusionWorkload(profile, r.width(), r.height(), r.batch(), false, r.tileVae());
 	}
 
 	private List<Path> run(JobContext ctx, Lane lane, Path model, GenerationRequest r, long bytes, Path folder, GenerationListener listener)
@@ -308,7 +313,7 @@ public final class DiffusionJobs implements DiffusionService {
 			}
 			unload();
 			if (CheckpointModel.isCheckpoint(model)) {
-				loaded = new StableDiffusion(openCheckpoint(model, bytes), loraFolder);
+				loaded = new StableDiffusion(openCheckpoint(model, bytes), loraFolder, loraFolder.resolveSibling("controlnet"));
 				loadedFolder = model;
 				checkpointBytes = bytes;
 				return new InUse(loaded, null);
@@ -327,7 +332,7 @@ public final class DiffusionJobs implements DiffusionService {
 				}
 			}
 			try {
-				StableDiffusion fresh = new StableDiffusion(DiffusionModel.open(model, executor, placement), loraFolder);
+				StableDiffusion fresh = new StableDiffusion(DiffusionModel.open(model, executor, placement), loraFolder, loraFolder.resolveSibling("controlnet"));
 				VramLease.Use use = granted == null ? null : granted.use();
 				loaded = fresh;
 				loadedFolder = model;

@@ -22,6 +22,7 @@ import dev.atelier.cli.Subcommand;
 import dev.atelier.cli.UsageException;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.diffusion.ControlChoice;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
@@ -110,6 +111,30 @@ public final class GenerateCommand implements Subcommand {
 				+ "weight W (default 1); repeatable. A prompt's <lora:NAME:W> takes NAME.safetensors from <workspace>/models/loras" })
 		private List<String> loras = new ArrayList<>();
 
+		@Option(names = "--controlnet", paramLabel = "FILE|NAME", description = { "an SD 1.5 ControlNet (ControlNet-v1.1's .pth/.safetensors with control_model. keys, "
+				+ "or diffusers' ControlNetModel .safetensors) for a checkpoint file; a bare NAME is taken from <workspace>/models/controlnet. Needs --control-image" })
+		private Path controlNet;
+
+		@Option(names = "--control-image", paramLabel = "IMAGE", description = "the ControlNet's control image, cropped to --size's aspect and resized to it")
+		private Path controlImage;
+
+		@Option(names = "--control-strength", paramLabel = "X", description = "the ControlNet's weight, 0..2 (default 1)")
+		private double controlStrength = 1;
+
+		@Option(names = "--control-start", paramLabel = "F", description = "the fraction of the steps after which the ControlNet starts (default 0)")
+		private double controlStart = 0;
+
+		@Option(names = "--control-end", paramLabel = "F", description = "the fraction of the steps after which it stops (default 1)")
+		private double controlEnd = 1;
+
+		@Option(names = "--canny", description = "turn the control image into canny edges first (OpenCV's Canny, thresholds 100/200 on the L1 gradient, "
+				+ "as AUTOMATIC1111's canny preprocessor)")
+		private boolean canny;
+
+		@Option(names = "--tile-vae", description = "decode (and encode --init) in overlapping tiles of 256 pixels, blended at the seams, so that "
+				+ "images beyond what one VAE pass fits in memory decode; slightly different from one pass")
+		private boolean tileVae;
+
 		@Option(names = "--device", paramLabel = "ID", description = {
 				"where to run: cpu (default), a GPU of 'atelier devices' (cuda:0: checkpoint files on Atelier's own kernels, ONNX folders through "
 						+ "ONNX Runtime's CUDA provider), or sim:PROFILE (a simulated "
@@ -121,6 +146,23 @@ public final class GenerateCommand implements Subcommand {
 
 		Generate(CommandContext ctx) {
 			this.ctx = ctx;
+		}
+
+		/** The ControlNet options as one choice; null without --controlnet. */
+		private ControlChoice control() {
+			if (controlNet == null) {
+				if (controlImage != null || canny) {
+					throw new IllegalArgumentException((canny ? "--canny" : "--control-image") + " needs --controlnet FILE");
+				}
+				return null;
+			}
+			if (controlImage == null) {
+				throw new IllegalArgumentException("--controlnet needs --control-image IMAGE");
+			}
+			if (!Files.isRegularFile(controlImage)) {
+				throw new IllegalArgumentException("--control-image " + controlImage + ": no such file");
+			}
+			return new ControlChoice(controlNet, controlImage, controlStrength, controlStart, controlEnd, canny);
 		}
 
 		@Override
@@ -148,8 +190,8 @@ public final class GenerateCommand implements Subcommand {
 					}
 					files.add(choice);
 				}
-				request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, size.width(), size.height(), batch, init, strength, mask, files)
-						.withDrawnSeed();
+				request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, size.width(), size.height(), batch, init, strength, mask, files,
+						control(), tileVae).withDrawnSeed();
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());
 			}

@@ -10,8 +10,10 @@ import java.util.List;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
+import dev.atelier.diffusion.checkpoint.ControlNet;
 import dev.atelier.diffusion.checkpoint.Family;
 import dev.atelier.diffusion.checkpoint.Lora;
+import dev.atelier.diffusion.engine.ControlResiduals;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
@@ -36,6 +38,9 @@ public final class CheckpointModel implements PipelineModel {
 	private final SchedulerConfig schedulerConfig;
 	private final AutoCloseable release;
 	private long unetNanos;
+	private ControlNet control;
+	private String controlStamp = "";
+	private float[] hint;
 
 	private CheckpointModel(Checkpoint checkpoint, DiffusionNetworks networks, ClipTokenizer tokenizer, SchedulerConfig schedulerConfig,
 			AutoCloseable release) {
@@ -147,6 +152,14 @@ public final class CheckpointModel implements PipelineModel {
 
 	@Override
 	public float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context, int tokens) {
+		return predict(latents, batch, height, width, timestep, context, tokens, 0);
+	}
+
+	@Override
+	public float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context, int tokens, double controlStrength) {
+		if (controlStrength != 0 && control == null) {
+			throw new IllegalStateException("no ControlNet in use");
+		}
 		long start = System.nanoTime();
 		int per = latents.length / batch;
 		// an inpainting UNet takes more channels than the latent it predicts for
@@ -159,10 +172,49 @@ public final class CheckpointModel implements PipelineModel {
 			float[] latent = Arrays.copyOfRange(latents, b * per, (b + 1) * per);
 			TextConditioning c = new TextConditioning(Arrays.copyOfRange(context, b * one, b * one + states),
 					Arrays.copyOfRange(context, b * one + states, (b + 1) * one));
-			System.arraycopy(networks.predict(latent, height, width, (float) timestep, c, sizes), 0, out, b * outPer, outPer);
+			// the ControlNet takes the latent alone (an inpainting UNet's input begins with it)
+			ControlResiduals residuals = controlStrength == 0 ? null
+					: networks.control(Arrays.copyOf(latent, outPer), height, width, (float) timestep, c, hint, (float) controlStrength);
+			System.arraycopy(networks.predict(latent, height, width, (float) timestep, c, sizes, residuals), 0, out, b * outPer, outPer);
 		}
 		unetNanos += System.nanoTime() - start;
 		return out;
+	}
+
+	@Override
+	public void useControlNet(Path file, float[] hint) throws IOException {
+		if (control != null && file != null && control.file().equals(file) && controlStamp.equals(stamp(file))) {
+			this.hint = hint;
+			return;
+		}
+		dropControlNet();
+		if (file == null) {
+			return;
+		}
+		ControlNet net = ControlNet.open(file);
+		try {
+			networks.useControlNet(net);
+		} catch (IllegalArgumentException e) {
+			net.close();
+			throw new IOException(e.getMessage(), e);
+		}
+		control = net;
+		controlStamp = stamp(file);
+		this.hint = hint;
+	}
+
+	/** What tells an edited ControlNet file from the one open: its size and time. */
+	private static String stamp(Path file) throws IOException {
+		return Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+	}
+
+	private void dropControlNet() {
+		networks.useControlNet(null);
+		if (control != null) {
+			control.close();
+			control = null;
+		}
+		hint = null;
 	}
 
 	@Override
@@ -198,6 +250,7 @@ public final class CheckpointModel implements PipelineModel {
 
 	@Override
 	public void close() {
+		dropControlNet();
 		networks.close();
 		checkpoint.close();
 		close(release);

@@ -1,6 +1,7 @@
 package dev.atelier.diffusion.internal.pipeline;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -76,6 +77,28 @@ public interface PipelineModel extends AutoCloseable {
 		if (!loras.isEmpty()) {
 			throw new IOException(name() + ": LoRAs (" + loras.getFirst().name() + ") are merged into checkpoint files on Atelier's engine, not into ONNX pipelines");
 		}
+	}
+
+	/**
+	 * Runs ControlNet {@code file} with control image {@code hint} ({@code [3][height][width]}, values in [0, 1], the
+	 * generation's size) from now on, in place of the one before; a null file for none.
+	 *
+	 * @throws IOException naming the ControlNet's file where it cannot be read or does not fit the model, or the model
+	 *                     where it takes no ControlNet
+	 */
+	default void useControlNet(Path file, float[] hint) throws IOException {
+		if (file != null) {
+			throw new IOException(name() + ": ControlNets (" + file.getFileName() + ") run with checkpoint files on Atelier's engine, not with ONNX pipelines");
+		}
+	}
+
+	/**
+	 * {@link #predict(float[], int, int, int, double, float[], int)} with the ControlNet of {@link #useControlNet}'s
+	 * residuals, scaled by {@code controlStrength}, added (for every input: the unconditional ones too).
+	 */
+	default float[] predict(float[] latents, int batch, int height, int width, double timestep, float[] context, int tokens, double controlStrength)
+			throws IOException {
+		throw new IOException(name() + " takes no ControlNet");
 	}
 
 	/** The time the UNet has taken so far, for the pipeline's overhead figure. */

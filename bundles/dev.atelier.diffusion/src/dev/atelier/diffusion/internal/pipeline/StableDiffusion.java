@@ -1,11 +1,13 @@
 package dev.atelier.diffusion.internal.pipeline;
 
+import dev.atelier.diffusion.ControlChoice;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.GeneratedImage;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.diffusion.LoraChoice;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.function.BooleanSupplier;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.RgbImage;
+import dev.atelier.diffusion.internal.control.Canny;
 import dev.atelier.diffusion.internal.scheduler.NoiseSource;
 import dev.atelier.diffusion.internal.scheduler.Scheduler;
 
@@ -44,6 +47,7 @@ public final class StableDiffusion {
 
 	private final PipelineModel model;
 	private final Path loraFolder;
+	private final Path controlFolder;
 	private volatile Timings timings = new Timings(0, Duration.ZERO, Duration.ZERO);
 
 	/** A pipeline without a LoRA folder: a prompt's {@code <lora:name>} is refused, LoRA files in the request are used. */
@@ -53,8 +57,14 @@ public final class StableDiffusion {
 
 	/** A pipeline whose prompts' {@code <lora:name:W>} tags name files in {@code loraFolder} (the workspace's models/loras). */
 	public StableDiffusion(PipelineModel model, Path loraFolder) {
+		this(model, loraFolder, null);
+	}
+
+	/** The same, a request's ControlNet given by a bare name taken from {@code controlFolder} (the workspace's models/controlnet). */
+	public StableDiffusion(PipelineModel model, Path loraFolder, Path controlFolder) {
 		this.model = model;
 		this.loraFolder = loraFolder;
+		this.controlFolder = controlFolder;
 	}
 
 	public PipelineModel model() {
@@ -79,6 +89,7 @@ public final class StableDiffusion {
 		int per = channels * lh * lw;
 		PromptLoras.Parsed parsed = PromptLoras.parse(r.prompt(), loraFolder);
 		Map<String, String> loraHashes = useLoras(r, parsed);
+		Infotext.ControlRun control = useControlNet(r);
 		Conditioning context = encodePrompts(r, parsed.prompt(), listener);
 		checkCancelled(cancelled);
 
@@ -133,7 +144,9 @@ public final class StableDiffusion {
 					}
 				}
 			}
-			float[] out = model.predict(input, rows, lh, lw, scheduler.timesteps()[s], context.rows(), context.tokens());
+			double controlStrength = control == null ? 0 : r.control().strengthAt(s - start, r.steps() - start);
+			float[] out = controlStrength == 0 ? model.predict(input, rows, lh, lw, scheduler.timesteps()[s], context.rows(), context.tokens())
+					: model.predict(input, rows, lh, lw, scheduler.timesteps()[s], context.rows(), context.tokens(), controlStrength);
 			if (r.guided()) {
 				float cfg = (float) r.cfgScale();
 				for (int i = 0; i < eps.length; i++) {
@@ -157,7 +170,7 @@ public final class StableDiffusion {
 			for (int k = 0; k < per; k++) {
 				z[k] = (float) (latents[i * per + k] / model.scalingFactor());
 			}
-			images.add(new GeneratedImage(decode(z, channels, lh, lw), r.seed() + i, Infotext.of(r, i, model.name(), hash, loraHashes)));
+			images.add(new GeneratedImage(decode(z, channels, lh, lw, r.tileVae()), r.seed() + i, Infotext.of(r, i, model.name(), hash, loraHashes, control)));
 		}
 		return images;
 	}
@@ -180,6 +193,61 @@ public final class StableDiffusion {
 			hashes.put(use.name(), ModelHash.ofSafetensorsData(use.file()));
 		}
 		return hashes;
+	}
+
+	/**
+	 * Puts the request's ControlNet (or none) into the model with its control image: cropped to the generation's aspect
+	 * and resized to its size (AUTOMATIC1111's "Crop and Resize"), through canny where asked, as planes in [0, 1]. What
+	 * the infotext records of it, or null without one.
+	 */
+	private Infotext.ControlRun useControlNet(GenerationRequest r) throws IOException {
+		ControlChoice c = r.control();
+		if (c == null) {
+			model.useControlNet(null, null);
+			return null;
+		}
+		Path file = controlFile(c.model());
+		RgbImage image = readImage(c.image());
+		// the resolution the preprocessor ran at: the image's short side once it covers the generation (pixel perfect)
+		double cover = Math.max((double) r.width() / image.width(), (double) r.height() / image.height());
+		int processorRes = (int) Math.round(cover * Math.min(image.width(), image.height()));
+		image = cropAndResize(image, r.width(), r.height());
+		if (c.canny()) {
+			image = Canny.edges(image, ControlChoice.CANNY_LOW, ControlChoice.CANNY_HIGH);
+		}
+		model.useControlNet(file, planes(image, 255f, 0));
+		return new Infotext.ControlRun(ModelHash.of(List.of(file)).substring(0, 8), processorRes);
+	}
+
+	/** A ControlNet's file: as given, or a bare name (with or without its extension) in the workspace's ControlNet folder. */
+	private Path controlFile(Path given) throws IOException {
+		if (Files.isRegularFile(given)) {
+			return given;
+		}
+		if (controlFolder != null && given.getNameCount() == 1) {
+			for (String extension : List.of("", ".safetensors", ".pth", ".ckpt")) {
+				Path candidate = controlFolder.resolve(given.getFileName() + extension);
+				if (Files.isRegularFile(candidate)) {
+					return candidate;
+				}
+			}
+			throw new IOException(given + ": no such ControlNet file, nor one of that name (.safetensors, .pth, .ckpt) in " + controlFolder);
+		}
+		throw new IOException(given + ": no such ControlNet file");
+	}
+
+	/** The middle of {@code image} at the aspect of {@code w × h}, resized to it. */
+	static RgbImage cropAndResize(RgbImage image, int w, int h) {
+		double scale = Math.max((double) w / image.width(), (double) h / image.height());
+		int cw = Math.clamp(Math.round(w / scale), 1, image.width());
+		int ch = Math.clamp(Math.round(h / scale), 1, image.height());
+		int x0 = (image.width() - cw) / 2;
+		int y0 = (image.height() - ch) / 2;
+		RgbImage cropped = new RgbImage(cw, ch);
+		for (int y = 0; y < ch; y++) {
+			System.arraycopy(image.pixels(), (y0 + y) * image.width() + x0, cropped.pixels(), y * cw, cw);
+		}
+		return cropped.width() == w && cropped.height() == h ? cropped : cropped.scaled(w, h);
 	}
 
 	private static void checkCancelled(BooleanSupplier cancelled) {
@@ -264,14 +332,19 @@ public final class StableDiffusion {
 		if (image.width() != r.width() || image.height() != r.height()) {
 			image = image.scaled(r.width(), r.height());
 		}
-		int w = r.width();
-		int h = r.height();
+		return planes(image, 127.5f, -1);
+	}
+
+	/** An image as PyTorch planes [3][height][width] of {@code value / divisor + offset}. */
+	private static float[] planes(RgbImage image, float divisor, float offset) {
+		int w = image.width();
+		int h = image.height();
 		float[] pixels = new float[3 * w * h];
 		for (int y = 0; y < h; y++) {
 			for (int x = 0; x < w; x++) {
 				int rgb = image.rgb(x, y);
 				for (int c = 0; c < 3; c++) {
-					pixels[c * w * h + y * w + x] = ((rgb >> (16 - 8 * c)) & 0xff) / 127.5f - 1;
+					pixels[c * w * h + y * w + x] = ((rgb >> (16 - 8 * c)) & 0xff) / divisor + offset;
 				}
 			}
 		}
@@ -319,7 +392,8 @@ public final class StableDiffusion {
 
 	/** An image ([3][height][width] in [−1, 1]) in latent space, scaled, once per image of the batch. */
 	private float[] encodeImage(float[] pixels, GenerationRequest r, TorchRandom[] random, int per) throws IOException {
-		float[] latent = model.encodeImage(pixels, r.height(), r.width());
+		float[] latent = r.tileVae() ? new VaeTiles(VaeTiles.TILE, VaeTiles.OVERLAP).encode(model::encodeImage, pixels, r.height(), r.width(), 8)
+				: model.encodeImage(pixels, r.height(), r.width());
 		boolean gaussian = latent.length == 2 * per;
 		float[] init = new float[r.batch() * per];
 		float[] draw = new float[per];
@@ -351,10 +425,10 @@ public final class StableDiffusion {
 		return Images.read(file, MAX_INIT_PIXELS);
 	}
 
-	private RgbImage decode(float[] z, int channels, int lh, int lw) throws IOException {
+	private RgbImage decode(float[] z, int channels, int lh, int lw, boolean tiled) throws IOException {
 		int h = lh * 8;
 		int w = lw * 8;
-		float[] x = model.decode(z, lh, lw);
+		float[] x = tiled ? new VaeTiles(VaeTiles.TILE, VaeTiles.OVERLAP).decode(model::decode, z, channels, lh, lw, 8) : model.decode(z, lh, lw);
 		RgbImage image = new RgbImage(w, h);
 		int plane = w * h;
 		int[] rgb = image.pixels();
