@@ -157,6 +157,19 @@ class DiffusionJobsTest {
 	}
 
 	@Test
+	void anImageTooLargeForTheCardIsRefusedWithTheTiledVaeAsTheAdvice() throws InterruptedException {
+		Services.await(DiffusionJobsTest.class, SimulatedDevices.class).add("rtx3090");
+		// the tiny UNet's 32 channels: a tenth of SD 1.5's activations (1.48 GB per MP); three images of 6.6 MP are over
+		// 24 GiB, with the VAE tiled (0.7×) they fit
+		GenerationRequest large = request(1, 1).withSize(2560, 2560).withBatch(3);
+		String message = assertThrows(IllegalArgumentException.class, () -> diffusion.submit(TINY, large, "sim:rtx3090", null, GenerationListener.NONE))
+				.getMessage();
+		assertTrue(message.contains("use onnx:tiny-sd@2560x2560x3:tiled instead of onnx:tiny-sd@2560x2560x3"), message);
+		assertTrue(message.endsWith("(:tiled is atelier generate --tile-vae)"), message);
+		assertTrue(diffusion.queue().isEmpty(), "nothing was queued");
+	}
+
+	@Test
 	void aBatchThatCannotFitTheCardIsRefusedUpFrontWithThePlannersAdvice() throws InterruptedException {
 		Services.await(DiffusionJobsTest.class, SimulatedDevices.class).add("rtx3090");
 		GenerationRequest huge = request(1, 2).withSize(4096, 4096).withBatch(64);

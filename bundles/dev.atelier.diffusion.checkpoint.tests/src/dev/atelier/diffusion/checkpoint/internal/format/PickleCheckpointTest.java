@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.checkpoint.CheckpointException;
+import dev.atelier.diffusion.checkpoint.ControlNet;
 import dev.atelier.diffusion.checkpoint.DType;
 import dev.atelier.diffusion.checkpoint.Family;
 import dev.atelier.diffusion.checkpoint.StoredTensor;
@@ -136,6 +137,25 @@ class PickleCheckpointTest {
 			assertEquals(Family.SD1, c.family());
 			assertEquals("ckpt", c.format());
 			assertEquals(64, c.unet().contextDim());
+		}
+	}
+
+	/** ControlNet-v1.1's .pth as lllyasviel's files have it: F16 storages, keys without control_model. */
+	@Test
+	void aControlNetPthWithoutThePrefixIsReadAsTheLdmLayout() throws IOException {
+		Map<String, Tensor> tensors = new LinkedHashMap<>();
+		LdmLayout.controlNet(LdmLayout.TINY_SD1, new int[] { 16, 32, 32, 64 }).forEach((k, s) -> {
+			long n = 1;
+			for (long d : s) {
+				n *= d;
+			}
+			tensors.put(k.substring("control_model.".length()), new Tensor("HalfStorage", s, new byte[(int) (2 * n)]));
+		});
+		try (ControlNet c = ControlNet.open(TorchPickles.writeZip(dir.resolve("control_v11p_sd15_canny.pth"), tensors))) {
+			assertEquals("ControlNet-v1.1 (ldm)", c.layout());
+			assertEquals(64, c.unet().contextDim());
+			assertArrayEquals(new int[] { 16, 32, 32, 64 }, c.hintChannels());
+			assertEquals(DType.F16, c.weights().get("controlnet_mid_block.weight").dtype());
 		}
 	}
 
