@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 
@@ -109,6 +110,72 @@ class ExitCallWeaverTest {
 		assertEquals("plugin " + PLUGIN + " called Runtime.exit" + via, thrownBy("runtimeExitByFindVirtual").getMessage());
 		assertEquals("plugin " + PLUGIN + " called System.exit" + via, thrownBy("systemExitByUnreflect").getMessage());
 		assertEquals("plugin " + PLUGIN + " called Runtime.halt" + via, thrownBy("runtimeHaltByBind").getMessage());
+	}
+
+	@Test
+	void exitsNamedByClassForNameAndGetMethodOrGetDeclaredMethodThrow() throws Exception {
+		String via = " by reflection or a method handle: a plugin cannot end Atelier";
+		assertEquals("plugin " + PLUGIN + " called System.exit" + via, thrownBy("systemExitByForNameAndGetMethod").getMessage());
+		assertEquals("plugin " + PLUGIN + " called Runtime.halt" + via, thrownBy("runtimeHaltByGetDeclaredMethod").getMessage());
+	}
+
+	@Test
+	void exitsReachedByFindSpecialOrUnreflectSpecialThrow() throws Exception {
+		String via = " by reflection or a method handle: a plugin cannot end Atelier";
+		assertEquals("plugin " + PLUGIN + " called System.exit" + via, thrownBy("systemExitByUnreflectSpecial").getMessage());
+		assertEquals("plugin " + PLUGIN + " called Runtime.halt" + via, thrownBy("runtimeHaltByFindSpecial").getMessage());
+	}
+
+	@Test
+	void theReflectionApiReachedByReflectionOrAHandleThrows() throws Exception {
+		String via = " by reflection or a method handle: its target could not be checked for System.exit, Runtime.exit and Runtime.halt: "
+				+ "a plugin cannot end Atelier";
+		assertEquals("plugin " + PLUGIN + " called Method.invoke" + via, thrownBy("systemExitByInvokingMethodInvoke").getMessage());
+		assertEquals("plugin " + PLUGIN + " called Method.invoke" + via, thrownBy("methodInvokeByGetMethod").getMessage());
+		assertEquals("plugin " + PLUGIN + " called MethodHandle.invokeWithArguments" + via, thrownBy("invokeWithArgumentsByFindVirtual").getMessage());
+		assertEquals("plugin " + PLUGIN + " called Lookup.findStatic" + via, thrownBy("findStaticByFindVirtual").getMessage());
+		assertEquals("plugin " + PLUGIN + " called Lookup.findStatic" + via, thrownBy("findStaticByUnreflect").getMessage());
+	}
+
+	@Test
+	void classDefinitionAndBeanStatementsReachedByReflectionThrow() throws Exception {
+		String via = " by reflection or a method handle: its target could not be checked for System.exit, Runtime.exit and Runtime.halt: "
+				+ "a plugin cannot end Atelier";
+		assertEquals("plugin " + PLUGIN + " called ClassLoader.defineClass" + via, thrownBy("defineClassByReflection").getMessage());
+		assertEquals("plugin " + PLUGIN + " called Statement.execute" + via, thrownBy("beanStatementByReflection").getMessage());
+	}
+
+	@Test
+	void aClassThatDefinesClassesOrRunsCodeByNameIsRefusedNamingTheCall() {
+		assertEquals("it calls dev.atelier.core.internal.ExitCallWeaverTest$DefinesClasses.defineClass, which would run code that is not checked: a plugin may not",
+				refusal(DefinesClasses.class));
+		assertEquals("it calls java.lang.invoke.MethodHandles$Lookup.defineClass, which would run code that is not checked: a plugin may not",
+				refusal(DefinesClassesByLookup.class));
+		assertEquals("it calls java.beans.Statement.<init>, which would run code that is not checked: a plugin may not", refusal(RunsStatements.class));
+	}
+
+	private static String refusal(Class<?> type) {
+		return assertThrows(IllegalArgumentException.class, () -> ExitCallWeaver.weave(bytes(type), PLUGIN, type.getClassLoader())).getMessage();
+	}
+
+	/** A plugin's own class loader: what it defines is never woven. */
+	static final class DefinesClasses extends ClassLoader {
+		Class<?> define(byte[] bytes) {
+			return defineClass(null, bytes, 0, bytes.length);
+		}
+	}
+
+	static final class DefinesClassesByLookup {
+		static Class<?> define(byte[] bytes) throws IllegalAccessException {
+			return MethodHandles.lookup().defineClass(bytes);
+		}
+	}
+
+	/** {@code Statement.execute} calls the method it names from code that is not woven. */
+	static final class RunsStatements {
+		static void halt() throws Exception {
+			new java.beans.Statement(Runtime.getRuntime(), "halt", new Object[] { 62 }).execute();
+		}
 	}
 
 	@Test

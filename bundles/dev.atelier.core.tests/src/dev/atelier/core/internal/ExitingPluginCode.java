@@ -1,7 +1,10 @@
 package dev.atelier.core.internal;
 
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.function.IntConsumer;
 import java.util.function.ObjIntConsumer;
 
@@ -82,6 +85,57 @@ public final class ExitingPluginCode {
 
 	public static void runtimeHaltByBind() throws Throwable {
 		MethodHandles.lookup().bind(Runtime.getRuntime(), "halt", STATUS).invoke(54);
+	}
+
+	public static void systemExitByForNameAndGetMethod() throws ReflectiveOperationException {
+		Class.forName("java.lang.System").getMethod("exit", int.class).invoke(null, 57);
+	}
+
+	public static void runtimeHaltByGetDeclaredMethod() throws ReflectiveOperationException {
+		Runtime.class.getDeclaredMethod("halt", int.class).invoke(Runtime.getRuntime(), 58);
+	}
+
+	/** A public method of a class found without naming it to a guard, as code that is not woven could hand it over. */
+	private static Method unnamed(Class<?> type, String name) {
+		return Arrays.stream(type.getMethods()).filter(m -> m.getName().equals(name)).findFirst().orElseThrow();
+	}
+
+	/** {@code Method.invoke} of {@code Method.invoke} on {@code System.exit}: the outer call's target is Method.invoke. */
+	public static void systemExitByInvokingMethodInvoke() throws ReflectiveOperationException {
+		unnamed(Method.class, "invoke").invoke(unnamed(System.class, "exit"), null, new Object[] { 59 });
+	}
+
+	public static void methodInvokeByGetMethod() throws ReflectiveOperationException {
+		Method.class.getMethod("invoke", Object.class, Object[].class);
+	}
+
+	public static void invokeWithArgumentsByFindVirtual() throws ReflectiveOperationException {
+		MethodHandles.lookup().findVirtual(MethodHandle.class, "invokeWithArguments", MethodType.methodType(Object.class, Object[].class));
+	}
+
+	public static void findStaticByFindVirtual() throws ReflectiveOperationException {
+		MethodHandles.lookup().findVirtual(MethodHandles.Lookup.class, "findStatic",
+				MethodType.methodType(MethodHandle.class, Class.class, String.class, MethodType.class));
+	}
+
+	public static void findStaticByUnreflect() throws ReflectiveOperationException {
+		MethodHandles.lookup().unreflect(unnamed(MethodHandles.Lookup.class, "findStatic"));
+	}
+
+	public static void systemExitByUnreflectSpecial() throws Throwable {
+		MethodHandles.lookup().unreflectSpecial(unnamed(System.class, "exit"), ExitingPluginCode.class).invoke(60);
+	}
+
+	public static void runtimeHaltByFindSpecial() throws Throwable {
+		MethodHandles.lookup().findSpecial(Runtime.class, "halt", STATUS, ExitingPluginCode.class).invoke(Runtime.getRuntime(), 61);
+	}
+
+	public static void defineClassByReflection() throws ReflectiveOperationException {
+		ClassLoader.class.getDeclaredMethod("defineClass", String.class, byte[].class, int.class, int.class);
+	}
+
+	public static void beanStatementByReflection() throws ReflectiveOperationException {
+		Class.forName("java.beans.Statement").getMethod("execute");
 	}
 
 	/** Reflection and handles that reach anything but an exit work as before weaving. */

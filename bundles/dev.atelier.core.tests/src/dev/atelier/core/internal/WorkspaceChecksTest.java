@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.DoctorCheck.Finding;
 import dev.atelier.core.PluginHost.Plugin;
@@ -79,5 +82,15 @@ class WorkspaceChecksTest {
 		assertEquals("plugins are installed only into the workspace's own framework state /home/maker/atelier/.framework, and this runtime's is "
 				+ "/opt/atelier/configuration: start Atelier with its atelier launcher", foreign);
 		assertNotNull(PluginFolderInstaller.foreignState(null, WS.resolve(".framework")));
+	}
+
+	@Test
+	void aProcessesOwnFrameworkStateBesideTheWorkspacesIsItsOwnButNoOtherFolderIs(@TempDir Path ws) throws IOException {
+		Path own = Files.createDirectories(ws.resolve(".framework"));
+		Path besides = Files.createDirectories(ws.resolve(".framework-k3Xq9a"));
+		assertNull(PluginFolderInstaller.foreignState(besides.toUri().toString(), own));
+		Path elsewhere = Files.createDirectories(ws.resolve("other").resolve(".framework-k3Xq9a"));
+		assertNotNull(PluginFolderInstaller.foreignState(elsewhere.toUri().toString(), own));
+		assertNotNull(PluginFolderInstaller.foreignState(Files.createDirectories(ws.resolve(".frameworks")).toUri().toString(), own));
 	}
 }

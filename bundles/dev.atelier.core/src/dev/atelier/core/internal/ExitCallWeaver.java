@@ -19,6 +19,8 @@ import java.lang.classfile.CodeTransform;
 import java.lang.classfile.Label;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
+import java.lang.classfile.constantpool.FieldRefEntry;
+import java.lang.classfile.constantpool.MemberRefEntry;
 import java.lang.classfile.constantpool.MethodRefEntry;
 import java.lang.classfile.constantpool.PoolEntry;
 import java.lang.classfile.instruction.ConstantInstruction;
@@ -41,11 +43,22 @@ import java.util.function.Consumer;
  * Rewrites a plugin's class so that it cannot end the JVM: each call of {@code System.exit}, {@code Runtime.exit} or
  * {@code Runtime.halt} — invoked, or taken as a method reference ({@code System::exit}) — calls instead a method added
  * to the class, with the same arguments, that throws a {@link SecurityException} naming the plugin. Java 25 has no
- * security manager to refuse the exit; the plugin's job fails and Atelier runs on. The ways to reach an exit by name at
- * run time — {@code Method.invoke}, and a {@code MethodHandles.Lookup}'s {@code findStatic}, {@code findVirtual},
- * {@code unreflect} and {@code bind} — go through added methods too, which refuse an exit and pass anything else on.
- * Reflection on those (a {@code Method} of {@code Lookup.findStatic}) is not followed: this contains careless plugins,
- * not hostile ones. Plain Java, on the class-file API.
+ * security manager to refuse the exit; the plugin's job fails and Atelier runs on.
+ * <p>
+ * The ways to name a method at run time go through added guards too: {@code Class.getMethod} and
+ * {@code getDeclaredMethod}, {@code Method.invoke}, and a {@code MethodHandles.Lookup}'s {@code findStatic},
+ * {@code findVirtual}, {@code findSpecial}, {@code unreflect}, {@code unreflectSpecial} and {@code bind}. A guard passes
+ * the call on only when its target is proven harmless by its class and name: it refuses an exit, and it refuses any
+ * member of the reflection API itself ({@code java.lang.reflect}, {@code java.lang.invoke}), of the {@code java.beans}
+ * classes that call methods by name ({@code Statement}, {@code Expression}, {@code EventHandler}, {@code XMLDecoder})
+ * and a class loader's {@code defineClass}, since a {@code Method} of
+ * {@code Method.invoke} or a handle of {@code MethodHandle.invokeWithArguments} would reach an exit through code that is
+ * not woven. A class that calls what defines or runs code this weaver never sees ({@code ClassLoader.defineClass},
+ * {@code Lookup.defineClass}, those {@code java.beans} classes, JShell) is refused as a whole.
+ * <p>
+ * Not contained, as Java offers no hook for them: native code (JNI, or the foreign function API calling libc's
+ * {@code exit}), signals and processes ({@code kill}), and an AWT frame's {@code EXIT_ON_CLOSE}. Plain Java, on the
+ * class-file API.
  */
 final class ExitCallWeaver {
 
@@ -59,11 +72,22 @@ final class ExitCallWeaver {
 	private static final ClassDesc METHOD_TYPE = ClassDesc.of("java.lang.invoke.MethodType");
 	private static final MethodTypeDesc STATUS_ONLY = MethodTypeDesc.of(CD_void, CD_int);
 	private static final MethodTypeDesc APPEND_STRING = MethodTypeDesc.of(STRING_BUILDER, CD_String);
+	private static final MethodTypeDesc APPEND = MethodTypeDesc.of(CD_String, CD_String);
 	private static final MethodTypeDesc FIND = MethodTypeDesc.of(METHOD_HANDLE, CD_Class, CD_String, METHOD_TYPE);
+	private static final MethodTypeDesc GET_METHOD = MethodTypeDesc.of(METHOD, CD_String, CD_Class.arrayType());
+	private static final MethodTypeDesc STRING_TEST = MethodTypeDesc.of(CD_boolean, CD_String);
 	/** {@code atelier$refuseExit(Class, String)}: throws when the class and name are an exit's. */
 	private static final String REFUSE_EXIT = "atelier$refuseExit";
 	private static final MethodTypeDesc REFUSE_EXIT_TYPE = MethodTypeDesc.of(CD_void, CD_Class, CD_String);
 	static final String REFUSAL = "a plugin cannot end Atelier";
+	/** Class and method names ({@code java.lang.System.exit}) a guard refuses as an exit. */
+	private static final String EXITS = "java\\.lang\\.(System\\.exit|Runtime\\.(exit|halt))";
+	/** The classes of {@code java.beans} that call methods named at run time. */
+	private static final String BEANS_BY_NAME = "(Statement|Expression|EventHandler|XMLDecoder)";
+	/** Class and method names a guard refuses as a way to exits that it could not follow. */
+	private static final String UNCHECKED_ROUTES = "java\\.lang\\.(reflect|invoke)\\..*|java\\.beans\\." + BEANS_BY_NAME + "\\..*";
+	/** Methods named so (any class loader's) define classes from bytes that no weaving hook sees. */
+	private static final String DEFINE_CLASS = "defineClass";
 
 	/**
 	 * The calls the weaver redirects: the exits, replaced by a refusal, and the run-time routes to them, replaced by
@@ -78,6 +102,13 @@ final class ExitCallWeaver {
 				code -> reflected(code, 0)),
 		FIND_STATIC(LOOKUP, "findStatic", FIND, Opcode.INVOKEVIRTUAL, "atelier$findStatic", code -> code.aload(1).aload(2)),
 		FIND_VIRTUAL(LOOKUP, "findVirtual", FIND, Opcode.INVOKEVIRTUAL, "atelier$findVirtual", code -> code.aload(1).aload(2)),
+		FIND_SPECIAL(LOOKUP, "findSpecial", FIND.insertParameterTypes(3, CD_Class), Opcode.INVOKEVIRTUAL, "atelier$findSpecial",
+				code -> code.aload(1).aload(2)),
+		UNREFLECT_SPECIAL(LOOKUP, "unreflectSpecial", MethodTypeDesc.of(METHOD_HANDLE, METHOD, CD_Class), Opcode.INVOKEVIRTUAL, "atelier$unreflectSpecial",
+				code -> reflected(code, 1)),
+		GET_METHOD(CD_Class, "getMethod", ExitCallWeaver.GET_METHOD, Opcode.INVOKEVIRTUAL, "atelier$getMethod", code -> code.aload(0).aload(1)),
+		GET_DECLARED_METHOD(CD_Class, "getDeclaredMethod", ExitCallWeaver.GET_METHOD, Opcode.INVOKEVIRTUAL, "atelier$getDeclaredMethod",
+				code -> code.aload(0).aload(1)),
 		UNREFLECT(LOOKUP, "unreflect", MethodTypeDesc.of(METHOD_HANDLE, METHOD), Opcode.INVOKEVIRTUAL, "atelier$unreflect", code -> reflected(code, 1)),
 		BIND(LOOKUP, "bind", MethodTypeDesc.of(METHOD_HANDLE, CD_Object, CD_String, METHOD_TYPE), Opcode.INVOKEVIRTUAL, "atelier$bind",
 				code -> code.aload(1).invokevirtual(CD_Object, "getClass", MethodTypeDesc.of(CD_Class)).aload(2));
@@ -138,6 +169,10 @@ final class ExitCallWeaver {
 		ClassHierarchyResolver hierarchy = ClassHierarchyResolver.defaultResolver().orElse(ClassHierarchyResolver.ofResourceParsing(loader)).cached();
 		ClassFile classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(hierarchy));
 		ClassModel model = classFile.parse(bytes);
+		String unchecked = unchecked(model);
+		if (unchecked != null) {
+			throw new IllegalArgumentException("it calls " + unchecked + ", which would run code that is not checked: a plugin may not");
+		}
 		Set<Exit> referenced = referenced(model);
 		if (referenced.isEmpty()) {
 			return null;
@@ -176,6 +211,26 @@ final class ExitCallWeaver {
 	}
 
 	/**
+	 * The first method the class calls that defines or runs code no weaving hook sees ({@code Owner.name}), or null:
+	 * new classes from bytes, the {@code java.beans} classes that call methods by name, JShell's snippets.
+	 */
+	private static String unchecked(ClassModel model) {
+		for (PoolEntry entry : model.constantPool()) {
+			if (entry instanceof MemberRefEntry member && !(entry instanceof FieldRefEntry)) {
+				String owner = member.owner().asInternalName();
+				String name = member.name().stringValue();
+				String type = member.type().stringValue();
+				boolean definesClass = name.startsWith(DEFINE_CLASS) && (type.contains("[B") || type.contains("Ljava/nio/ByteBuffer;"))
+						|| owner.equals("java/lang/invoke/MethodHandles$Lookup") && name.startsWith("defineHiddenClass");
+				if (definesClass || owner.matches("java/beans/" + BEANS_BY_NAME) || owner.startsWith("jdk/jshell/")) {
+					return owner.replace('/', '.') + "." + name;
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
 	 * For an exit, {@code throw new SecurityException("plugin P called System.exit(" + status + "): a plugin cannot end
 	 * Atelier")}; for a route to one, the refusal of an exit, then the call it replaces.
 	 */
@@ -204,25 +259,36 @@ final class ExitCallWeaver {
 	}
 
 	/**
-	 * {@code atelier$refuseExit(Class c, String name)}: throws, naming the plugin and the exit, when {@code c} is
-	 * System or Runtime and {@code name} is exit or halt (System has no halt: no method is found by that name).
+	 * {@code atelier$refuseExit(Class c, String name)}: throws, naming the plugin and the method, when {@code c.name} is
+	 * an exit ({@link #EXITS}), a route this weaver could not follow ({@link #UNCHECKED_ROUTES}) or a class loader's
+	 * {@code defineClass}; returns otherwise.
 	 */
 	private static void addExitRefusal(ClassBuilder builder, String plugin, int flags) {
 		builder.withMethodBody(REFUSE_EXIT, REFUSE_EXIT_TYPE, flags, code -> {
-			Label byName = code.newLabel();
-			Label refuse = code.newLabel();
+			Label exit = code.newLabel();
+			Label unchecked = code.newLabel();
 			Label allowed = code.newLabel();
-			code.aload(0).loadConstant(SYSTEM).if_acmpeq(byName).aload(0).loadConstant(RUNTIME).if_acmpne(allowed).labelBinding(byName)
-					.loadConstant("exit").aload(1).invokevirtual(CD_String, "equals", MethodTypeDesc.of(CD_boolean, CD_Object)).ifne(refuse)
-					.loadConstant("halt").aload(1).invokevirtual(CD_String, "equals", MethodTypeDesc.of(CD_boolean, CD_Object)).ifeq(allowed)
-					.labelBinding(refuse).new_(SECURITY_EXCEPTION).dup().new_(STRING_BUILDER).dup().loadConstant("plugin " + plugin + " called ")
-					.invokespecial(STRING_BUILDER, INIT_NAME, MethodTypeDesc.of(CD_void, CD_String)).aload(0)
-					.invokevirtual(CD_Class, "getSimpleName", MethodTypeDesc.of(CD_String)).invokevirtual(STRING_BUILDER, "append", APPEND_STRING)
-					.loadConstant(".").invokevirtual(STRING_BUILDER, "append", APPEND_STRING).aload(1).invokevirtual(STRING_BUILDER, "append", APPEND_STRING)
-					.loadConstant(" by reflection or a method handle: " + REFUSAL).invokevirtual(STRING_BUILDER, "append", APPEND_STRING)
-					.invokevirtual(STRING_BUILDER, "toString", MethodTypeDesc.of(CD_String))
-					.invokespecial(SECURITY_EXCEPTION, INIT_NAME, MethodTypeDesc.of(CD_void, CD_String)).athrow().labelBinding(allowed).return_();
+			code.aload(0).invokevirtual(CD_Class, "getName", MethodTypeDesc.of(CD_String)).loadConstant(".").invokevirtual(CD_String, "concat", APPEND)
+					.aload(1).invokevirtual(CD_String, "concat", APPEND).astore(2)
+					.aload(2).loadConstant(EXITS).invokevirtual(CD_String, "matches", STRING_TEST).ifne(exit)
+					.aload(2).loadConstant(UNCHECKED_ROUTES).invokevirtual(CD_String, "matches", STRING_TEST).ifne(unchecked)
+					.loadConstant(ClassDesc.of("java.lang.ClassLoader")).aload(0).invokevirtual(CD_Class, "isAssignableFrom", MethodTypeDesc.of(CD_boolean, CD_Class))
+					.ifeq(allowed).aload(1).loadConstant(DEFINE_CLASS).invokevirtual(CD_String, "startsWith", STRING_TEST).ifne(unchecked).goto_(allowed);
+			throwRefusal(code.labelBinding(exit), plugin, REFUSAL);
+			throwRefusal(code.labelBinding(unchecked), plugin, "its target could not be checked for System.exit, Runtime.exit and Runtime.halt: " + REFUSAL);
+			code.labelBinding(allowed).return_();
 		});
+	}
+
+	/** {@code throw new SecurityException("plugin P called " + c.getSimpleName() + "." + name + " by reflection or a method handle: " + why)}. */
+	private static void throwRefusal(CodeBuilder code, String plugin, String why) {
+		code.new_(SECURITY_EXCEPTION).dup().new_(STRING_BUILDER).dup().loadConstant("plugin " + plugin + " called ")
+				.invokespecial(STRING_BUILDER, INIT_NAME, MethodTypeDesc.of(CD_void, CD_String)).aload(0)
+				.invokevirtual(CD_Class, "getSimpleName", MethodTypeDesc.of(CD_String)).invokevirtual(STRING_BUILDER, "append", APPEND_STRING)
+				.loadConstant(".").invokevirtual(STRING_BUILDER, "append", APPEND_STRING).aload(1).invokevirtual(STRING_BUILDER, "append", APPEND_STRING)
+				.loadConstant(" by reflection or a method handle: " + why).invokevirtual(STRING_BUILDER, "append", APPEND_STRING)
+				.invokevirtual(STRING_BUILDER, "toString", MethodTypeDesc.of(CD_String))
+				.invokespecial(SECURITY_EXCEPTION, INIT_NAME, MethodTypeDesc.of(CD_void, CD_String)).athrow();
 	}
 
 	/** Points invocations and method handles of an exit at the class's replacement: same arguments, same stack. */

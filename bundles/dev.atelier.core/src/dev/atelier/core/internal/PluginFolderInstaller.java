@@ -22,8 +22,11 @@ import java.util.concurrent.TimeoutException;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.hooks.weaving.WeavingHook;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
@@ -43,7 +46,8 @@ import dev.atelier.core.io.AtomicFiles;
  * installed only into the workspace's own framework state ({@link dev.atelier.core.AtelierPaths#frameworkDir()}, where
  * the launcher puts it), so that no plugin reaches another workspace; a jar whose manifest would replace or add to
  * Atelier's own bundles is refused ({@link PluginManifestCheck}), and the classes of the rest are woven so that they
- * cannot end the JVM ({@link PluginWeavingHook}). Plugins are
+ * cannot end the JVM ({@link PluginWeavingHook}); a bundle a plugin installs while it runs is uninstalled at once
+ * ({@link #refuseRunTimeInstall}). Plugins are
  * started transiently, by this host at every start, each within {@link #START_TIMEOUT}: an activator that does not
  * return by then is interrupted, left behind, and its jar disabled (listed in the folder's {@code .disabled} with its modification
  * time) until the jar changes, so that it cannot hold every later start.
@@ -63,18 +67,55 @@ public final class PluginFolderInstaller implements PluginHost {
 
 	private final List<Plugin> plugins;
 	private final ServiceRegistration<WeavingHook> weaving;
+	private final BundleContext context;
+	private final SynchronousBundleListener runTimeInstalls = PluginFolderInstaller::refuseRunTimeInstall;
 
 	@Activate
 	public PluginFolderInstaller(BundleContext context, @Reference AtelierEnvironment env) {
 		AtelierPaths paths = env.paths();
 		String foreign = foreignState(context.getProperty(CONFIGURATION_AREA), paths.frameworkDir());
+		this.context = context;
 		this.weaving = context.registerService(WeavingHook.class, new PluginWeavingHook(), null); // before the first class of a plugin loads
+		context.addBundleListener(runTimeInstalls); // before the first plugin starts
 		this.plugins = synchronize(context, paths.pluginsDir(), foreign);
 	}
 
 	@Deactivate
 	void deactivate() {
+		context.removeBundleListener(runTimeInstalls);
 		weaving.unregister();
+	}
+
+	/**
+	 * Uninstalls, at once, a bundle that a plugin installed while it ran ({@code BundleContext.installBundle} from its
+	 * activator or a job): such a bundle would not be woven, not checked by {@link PluginManifestCheck}, and, started
+	 * persistently, would start at the next launch before this host. A plugin is known by the bundle whose context
+	 * installed it, or, since any bundle can reach the system bundle's context, by a class of a plugin on the installing
+	 * thread's stack (the listener runs in that thread, before {@code installBundle} returns).
+	 */
+	private static void refuseRunTimeInstall(BundleEvent event) {
+		if (event.getType() != BundleEvent.INSTALLED) {
+			return;
+		}
+		Bundle installer = jarOf(event.getOrigin()) != null ? event.getOrigin() : pluginOnStack();
+		if (installer == null) {
+			return;
+		}
+		Bundle refused = event.getBundle();
+		String problem = "plugin " + jarOf(installer) + " (" + installer.getSymbolicName() + ") installed the bundle " + refused.getLocation()
+				+ " while it ran: refused and uninstalled (it would not be checked); put a plugin's bundles into the plugins folder";
+		try {
+			refused.uninstall();
+		} catch (BundleException | IllegalStateException e) {
+			problem += "; uninstalling it failed: " + describe(e);
+		}
+		LOG.log(Level.ERROR, problem);
+	}
+
+	/** The plugin bundle of the innermost class on this thread's stack that belongs to a plugin, or null. */
+	private static Bundle pluginOnStack() {
+		return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
+				.map(frame -> FrameworkUtil.getBundle(frame.getDeclaringClass())).filter(b -> b != null && jarOf(b) != null).findFirst().orElse(null));
 	}
 
 	@Override
@@ -95,18 +136,21 @@ public final class PluginFolderInstaller implements PluginHost {
 
 	/** The plugin jar the bundle was installed from, or null for a bundle of Atelier's installation. */
 	static Path jarOf(Bundle bundle) {
-		String location = bundle.getLocation();
+		String location = bundle == null ? null : bundle.getLocation();
 		return location != null && location.startsWith(LOCATION_PREFIX) ? Path.of(location.substring(LOCATION_PREFIX.length())) : null;
 	}
 
 	/**
-	 * Why plugins may not be installed into this framework's state, or null when it is the workspace's own: another
-	 * state may be the installation's, which every workspace starts from.
+	 * Why plugins may not be installed into this framework's state, or null when it is the workspace's own, or the one
+	 * of this process beside it ({@code .framework-*}: the launcher's while another process holds the workspace's):
+	 * another state may be the installation's, which every workspace starts from.
 	 */
 	static String foreignState(String configurationArea, Path frameworkDir) {
 		Path area = configurationArea == null ? null : Path.of(configurationArea.replaceFirst("^file:", "")).toAbsolutePath().normalize();
 		try {
-			if (area != null && (area.equals(frameworkDir) || Files.exists(area) && Files.exists(frameworkDir) && Files.isSameFile(area, frameworkDir))) {
+			if (area != null && (area.equals(frameworkDir) || Files.exists(area) && Files.exists(frameworkDir) && Files.isSameFile(area, frameworkDir)
+					|| area.getFileName() != null && area.getFileName().toString().startsWith(frameworkDir.getFileName() + "-")
+							&& Files.exists(area.getParent()) && Files.isSameFile(area.getParent(), frameworkDir.getParent()))) {
 				return null;
 			}
 		} catch (IOException e) {

@@ -18,27 +18,16 @@ import org.junit.jupiter.api.Test;
 /** {@code atelier} without a subcommand opens the workbench window (under Xvfb in CI). */
 class IdeIT {
 
-	private static final Pattern WINDOW = Pattern.compile("\"Atelier\\s*\": \\(\"Atelier\" \"Atelier\"\\)\\s+(\\d+)x(\\d+)");
+	private static final Pattern WINDOW = Pattern.compile("(0x\\p{XDigit}+) \"Atelier\\s*\": \\(\"Atelier\" \"Atelier\"\\)\\s+(\\d+)x(\\d+)");
 
 	@Test
 	void atelierWithoutArgumentsShowsTheWorkbenchWindow() throws Exception {
-		assertNotNull(System.getenv("DISPLAY"), "the IDE test needs an X display: run the tests under xvfb-run");
 		Path ws = Product.newWorkspace("ide");
 		Path plugins = Files.createDirectories(ws.resolve("plugins"));
 		Files.copy(PluginIT.exampleJar(), plugins.resolve("hello.jar"));
-		ProcessBuilder builder = new ProcessBuilder(Product.home().resolve("atelier").toString(), "--workspace", ws.toString());
-		builder.environment().remove("JAVA_HOME");
-		builder.redirectErrorStream(true).redirectOutput(ws.resolve("ide-console.txt").toFile());
-		Process ide = builder.start();
+		Process ide = startIde(ws);
 		try {
-			String window = null;
-			long deadline = System.currentTimeMillis() + 90_000;
-			while (window == null && ide.isAlive() && System.currentTimeMillis() < deadline) {
-				Thread.sleep(500);
-				window = bigAtelierWindow();
-			}
-			assertTrue(ide.isAlive(), "the IDE exited early:\n" + Files.readString(ws.resolve("ide-console.txt")));
-			assertNotNull(window, "no window titled Atelier within 90 s");
+			awaitWindow(ide, ws);
 			Thread.sleep(2000); // let the parts render, so that their errors would be logged
 			assertEquals(List.of(), Product.errorEntries(ws));
 		} finally {
@@ -49,15 +38,59 @@ class IdeIT {
 		}
 	}
 
-	/** The xwininfo line of a top-level window titled Atelier at least 800×600, or null. */
+	@Test
+	void quittingTheIdeDoesNotWaitOnAPluginWhoseActivatorStillSpins() throws Exception {
+		Path ws = Product.newWorkspace("ide-spin");
+		Path spin = PluginIT.writeSpinningPlugin(Files.createDirectories(ws.resolve("plugins")).resolve("spin.jar"));
+		Process ide = startIde(ws);
+		try {
+			String window = awaitWindow(ide, ws);
+			// File ▸ Quit as a user picks it: Xvfb has no window manager to give the window keyboard focus, the open menu takes it
+			Process quit = new ProcessBuilder("xdotool", "mousemove", "--sync", "--window", window, "15", "12", "click", "1", "sleep", "2", "key", "Up",
+					"Return").inheritIO().start();
+			assertEquals(0, quit.waitFor(), "xdotool picked File ▸ Quit");
+			// a guard against a test that never ends, not a measure: the stop this prevents logged errors while it waited
+			assertTrue(ide.waitFor(5, TimeUnit.MINUTES), "the IDE did not end after Quit");
+			String console = Files.readString(ws.resolve("ide-console.txt"));
+			assertEquals(0, ide.exitValue(), console);
+			assertTrue(Files.isRegularFile(ws.resolve(".metadata/.plugins/org.eclipse.e4.workbench/workbench.xmi")), "the workbench saved its layout");
+			assertEquals(List.of(), Product.errorEntries(ws).stream().filter(e -> !e.contains("plugin " + spin + " (dev.example.spin) did not finish starting"))
+					.toList(), console);
+		} finally {
+			ide.destroyForcibly();
+		}
+	}
+
+	private static Process startIde(Path ws) throws IOException, InterruptedException {
+		assertNotNull(System.getenv("DISPLAY"), "the IDE test needs an X display: run the tests under xvfb-run");
+		ProcessBuilder builder = new ProcessBuilder(Product.home().resolve("atelier").toString(), "--workspace", ws.toString());
+		builder.environment().remove("JAVA_HOME");
+		builder.redirectErrorStream(true).redirectOutput(ws.resolve("ide-console.txt").toFile());
+		return builder.start();
+	}
+
+	/** The id of the IDE's main window, once it shows. */
+	private static String awaitWindow(Process ide, Path ws) throws IOException, InterruptedException {
+		String window = null;
+		long deadline = System.currentTimeMillis() + 90_000;
+		while (window == null && ide.isAlive() && System.currentTimeMillis() < deadline) {
+			Thread.sleep(500);
+			window = bigAtelierWindow();
+		}
+		assertTrue(ide.isAlive(), "the IDE exited early:\n" + Files.readString(ws.resolve("ide-console.txt")));
+		assertNotNull(window, "no window titled Atelier within 90 s");
+		return window;
+	}
+
+	/** The id of a top-level window titled Atelier at least 800×600, from xwininfo, or null. */
 	private static String bigAtelierWindow() throws IOException, InterruptedException {
 		Process xwininfo = new ProcessBuilder("xwininfo", "-root", "-tree").redirectErrorStream(true).start();
 		String tree = new String(xwininfo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 		xwininfo.waitFor();
 		Matcher m = WINDOW.matcher(tree);
 		while (m.find()) {
-			if (Integer.parseInt(m.group(1)) >= 800 && Integer.parseInt(m.group(2)) >= 600) {
-				return m.group();
+			if (Integer.parseInt(m.group(2)) >= 800 && Integer.parseInt(m.group(3)) >= 600) {
+				return m.group(1);
 			}
 		}
 		return null;

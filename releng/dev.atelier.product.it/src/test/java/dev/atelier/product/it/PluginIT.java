@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.classfile.Annotation;
 import java.lang.classfile.AnnotationElement;
 import java.lang.classfile.ClassFile;
@@ -180,6 +182,70 @@ class PluginIT {
 	}
 
 	@Test
+	void aPluginReachingSystemExitThroughReflectionOnMethodInvokeFailsNamingItselfAndAtelierRunsOn() throws Exception {
+		Path ws = Product.newWorkspace("exit-reflect");
+		Path exit = writeReflectionOnReflectionPlugin(Files.createDirectories(ws.resolve("plugins")).resolve("reflect.jar"));
+		Product.Run info = Product.run(Map.of("ATELIER_WORKSPACE", ws.toString()), "info");
+		assertEquals(0, info.exitCode(), info.all());
+		assertTrue(info.out().contains("cannot start plugin " + exit + " (dev.example.reflect): "), info.out());
+		assertTrue(info.out().contains("plugin dev.example.reflect (reflect.jar) called Method.invoke by reflection or a method handle: its target could not be "
+				+ "checked for System.exit, Runtime.exit and Runtime.halt: a plugin cannot end Atelier"), info.out());
+	}
+
+	@Test
+	void aBundleAPluginInstallsWhileItRunsIsUninstalledNamingThePluginAndAtelierRunsOn() throws Exception {
+		Path ws = Product.newWorkspace("installer");
+		// not in the plugins folder: a bundle that would end Atelier at its start, unwoven
+		Path inner = writePlugin(Files.createDirectories(ws.resolve("elsewhere")).resolve("inner.jar"), "dev.example.inner", "1.0.0", code -> code
+				.loadConstant(42).invokestatic(ClassDesc.of("java.lang.System"), "exit", MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_int)).return_());
+		ClassDesc bundle = ClassDesc.of("org.osgi.framework.Bundle");
+		Path installer = writePlugin(Files.createDirectories(ws.resolve("plugins")).resolve("installer.jar"), "dev.example.installer", "1.0.0",
+				code -> code.aload(1).loadConstant(inner.toUri().toString())
+						.invokeinterface(ClassDesc.of("org.osgi.framework.BundleContext"), "installBundle", MethodTypeDesc.of(bundle, ConstantDescs.CD_String))
+						.invokeinterface(bundle, "start", ConstantDescs.MTD_void).return_());
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
+		Product.Run info = Product.run(env, "info");
+		assertEquals(0, info.exitCode(), info.all());
+		assertTrue(info.err().contains("plugin " + installer + " (dev.example.installer) installed the bundle " + inner.toUri()
+				+ " while it ran: refused and uninstalled (it would not be checked); put a plugin's bundles into the plugins folder"), info.all());
+		assertTrue(info.out().contains("cannot start plugin " + installer + " (dev.example.installer): "), info.out());
+		assertEquals(List.of(), bundleNames(env).stream().filter(n -> n.startsWith("dev.example.inner")).toList());
+		assertFalse(anyFileHolds(ws.resolve(".framework"), inner.toUri().toString()), "the workspace's framework state does not keep the refused bundle");
+	}
+
+	@Test
+	void aSecondProcessOnAWorkspaceInUseInstallsItsPluginsIntoAFrameworkStateOfItsOwn() throws Exception {
+		Path ws = Product.newWorkspace("two-processes");
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", ws.toString());
+		ProcessBuilder builder = new ProcessBuilder(Product.home().resolve("atelier").toString(), "serve", "--port", "0", "--device", "cpu");
+		builder.environment().remove("JAVA_HOME");
+		builder.environment().putAll(env);
+		builder.redirectError(ws.resolve("serve-err.txt").toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+		Process first = builder.start();
+		Path hello;
+		try {
+			String listening = new BufferedReader(new InputStreamReader(first.getInputStream(), StandardCharsets.UTF_8)).readLine();
+			assertTrue(listening != null && listening.startsWith("atelier serve: listening"), listening + Files.readString(ws.resolve("serve-err.txt")));
+			// a plugin added while the first process runs on the workspace's framework state
+			hello = Files.copy(exampleJar(), Files.createDirectories(ws.resolve("plugins")).resolve("hello.jar"));
+			Product.Run second = Product.run(env, "hello", "Ada");
+			assertEquals(0, second.exitCode(), second.all());
+			assertTrue(second.out().startsWith("Hello, Ada"), second.out());
+			assertFalse(anyFileHolds(ws.resolve(".framework"), "atelier-plugin:" + hello), "the second process wrote into the state the first one holds");
+		} finally {
+			first.destroy();
+			first.waitFor();
+		}
+		try (Stream<Path> left = Files.list(ws)) {
+			assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".framework-")).toList(), "the second process's state is removed");
+		}
+		Product.Run third = Product.run(env, "hello", "Ada");
+		assertEquals(0, third.exitCode(), third.all());
+		assertTrue(anyFileHolds(ws.resolve(".framework"), "atelier-plugin:" + hello), "alone again, a process uses the workspace's state");
+		assertEquals(List.of(), Product.errorEntries(ws));
+	}
+
+	@Test
 	void aJarNamedLikeAteliersCoreBundleIsRefusedNamingTheJarAndTheReason() throws Exception {
 		Path ws = Product.newWorkspace("shadow");
 		Path core = writeJar(Files.createDirectories(ws.resolve("plugins")).resolve("core.jar"),
@@ -268,8 +334,30 @@ class PluginIT {
 				.loadConstant(42).invokevirtual(handle, "invokeExact", status).return_());
 	}
 
+	/**
+	 * A bundle whose activator calls {@code System.exit(42)} through reflection on the reflection API:
+	 * {@code Method.class.getMethod("invoke", …).invoke(System.class.getMethod("exit", int.class), null, new Object[] { 42 })}.
+	 */
+	private static Path writeReflectionOnReflectionPlugin(Path jar) throws IOException {
+		ClassDesc type = ConstantDescs.CD_Class;
+		ClassDesc object = ConstantDescs.CD_Object;
+		ClassDesc method = ClassDesc.of("java.lang.reflect.Method");
+		MethodTypeDesc getMethod = MethodTypeDesc.of(method, ConstantDescs.CD_String, type.arrayType());
+		return writePlugin(jar, "dev.example.reflect", "1.0.0", code -> code
+				.loadConstant(method).loadConstant("invoke").iconst_2().anewarray(type)
+				.dup().iconst_0().loadConstant(object).aastore().dup().iconst_1().loadConstant(object.arrayType()).aastore()
+				.invokevirtual(type, "getMethod", getMethod)
+				.loadConstant(ClassDesc.of("java.lang.System")).loadConstant("exit").iconst_1().anewarray(type)
+				.dup().iconst_0().getstatic(ConstantDescs.CD_Integer, "TYPE", type).aastore()
+				.invokevirtual(type, "getMethod", getMethod)
+				.iconst_2().anewarray(object).dup().iconst_1().iconst_1().anewarray(object)
+				.dup().iconst_0().bipush(42).invokestatic(ConstantDescs.CD_Integer, "valueOf", MethodTypeDesc.of(ConstantDescs.CD_Integer, ConstantDescs.CD_int))
+				.aastore().aastore()
+				.invokevirtual(method, "invoke", MethodTypeDesc.of(object, object, object.arrayType())).pop().return_());
+	}
+
 	/** A bundle whose activator spins forever and never looks at its interrupt flag. */
-	private static Path writeSpinningPlugin(Path jar) throws IOException {
+	static Path writeSpinningPlugin(Path jar) throws IOException {
 		return writePlugin(jar, "dev.example.spin", "1.0.0", code -> {
 			Label loop = code.newLabel();
 			code.labelBinding(loop);
