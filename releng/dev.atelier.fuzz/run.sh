@@ -11,8 +11,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-cp="$here/target/classes:$here/target/fuzz-lib/*"
-if [ ! -d "$here/target/fuzz-lib" ]; then
+# FUZZ_CP and FUZZ_OUT: the class path and the output folder where releng/gpu/fuzz.sh stages and runs them elsewhere
+cp=${FUZZ_CP:-"$here/target/classes:$here/target/fuzz-lib/*"}
+if [ -z "${FUZZ_CP:-}" ] && [ ! -d "$here/target/fuzz-lib" ]; then
   echo "run.sh: build the module first: ./mvnw -o -B verify -pl releng/dev.atelier.fuzz -am -DskipTests" >&2
   exit 2
 fi
@@ -27,9 +28,17 @@ if [ -z "$class" ]; then
   echo "run.sh: no target '$target'; run.sh list names them" >&2
   exit 2
 fi
+# Coverage comes from our classes and the libraries whose parsing they drive: Gson's and EMF's for all, Jinjava's for
+# templates (the sandbox lives in how Atelier configures it), Jetty's HTTP parser for raw requests.
+includes='dev.atelier.**:com.google.gson.**:org.eclipse.emf.**'
+case "$target" in
+  jinja-template) includes="$includes:com.hubspot.jinjava.**" ;;
+  server-dispatch) includes="$includes:org.eclipse.jetty.http.**" ;;
+esac
+includes=${FUZZ_INCLUDES:-$includes}
 runs=${2:-1000000}
 shift $(( $# > 1 ? 2 : 1 ))
-out="$here/target/fuzz/$target"
+out=${FUZZ_OUT:-"$here/target/fuzz/$target"}
 mkdir -p "$out/corpus"
 # Inputs become files in FUZZ_TMP (default /dev/shm, memory). -Xmx bounds a parser's memory: an input that makes it
 # allocate past 1 GiB is an OOM finding. -timeout is the per-input limit past which an input is a hang; the classes the
@@ -38,7 +47,7 @@ mkdir -p "$out/corpus"
 # --keep_going: a long run goes on past findings (each distinct one written once) to its count of executions.
 exec "$java" -Xmx1g -XX:+UseSerialGC -Djava.io.tmpdir="${FUZZ_TMP:-/dev/shm}" -Datelier.fuzz.warmup="$here/corpus/$target" --enable-native-access=ALL-UNNAMED -cp "$cp" com.code_intelligence.jazzer.Jazzer \
   --target_class="$class" \
-  --instrumentation_includes='dev.atelier.**:com.google.gson.**:org.eclipse.emf.**' \
+  --instrumentation_includes="$includes" \
   --custom_hook_excludes='dev.atelier.fuzz.**' \
   --keep_going=100 \
   --reproducer_path="$out" \

@@ -63,6 +63,11 @@ public final class AtelierServer implements AutoCloseable {
 		});
 	}
 
+	/** Jetty's server, for a connector beside the port's: the fuzz target's in-memory one (releng/dev.atelier.fuzz). */
+	Server jetty() {
+		return jetty;
+	}
+
 	/** Opens the port; returns the address clients use. */
 	public URI start() throws Exception {
 		jetty.start();

@@ -22,5 +22,6 @@ public final class Explain {
 			System.out.println(args[i]);
 			fuzz.invokeExact(Files.readAllBytes(Path.of(args[i])));
 		}
+		System.exit(0); // a target's server (server-dispatch) keeps threads that would hold the JVM
 	}
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -20,13 +21,27 @@ import dev.atelier.server.ServerApi;
  */
 public final class Requests {
 
+	/** Whether a {@link Reached} was made since it was last cleared: the back end runs on the server's threads. */
+	public static final AtomicBoolean REACHED = new AtomicBoolean();
+
 	/** The request was read whole and went to the model: the end of what the target checks. */
 	public static final class Reached extends RuntimeException {
 		private static final long serialVersionUID = 1L;
 
 		public Reached() {
 			super("reached the back end", null, false, false);
+			REACHED.set(true);
 		}
+	}
+
+	/** A broken contract, for the server's targets, which live in the server's packages. */
+	public static RuntimeException finding(String message) {
+		return new Contract.Finding(message, null);
+	}
+
+	/** {@link Contract#outcome}, for the server's targets. */
+	public static void outcome(String what) {
+		Contract.outcome(what);
 	}
 
 	/** The body as JSON; the server's own parsing (JettyExchange's) is the target's to pass in. */

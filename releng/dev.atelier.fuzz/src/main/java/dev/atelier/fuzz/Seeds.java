@@ -54,6 +54,8 @@ public final class Seeds {
 		s.diffusers();
 		s.checkpoints();
 		s.requests();
+		s.jinja();
+		s.dispatch();
 	}
 
 	private void put(String target, String name, byte[] data) throws IOException {
@@ -312,5 +314,43 @@ public final class Seeds {
 		out[0] = (byte) endpoint;
 		System.arraycopy(json, 0, out, 1, json.length);
 		return out;
+	}
+
+	/** Chat templates in the shapes models ship: ChatML, Llama 3's header tokens, a refusal of roles, macros and filters. */
+	private void jinja() throws IOException {
+		put("jinja-template", "chatml.jinja", "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}"
+				+ "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}");
+		put("jinja-template", "headers.jinja", "{% set loop_messages = messages %}{% for message in loop_messages %}"
+				+ "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | trim + '<|eot_id|>' %}"
+				+ "{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}"
+				+ "{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}");
+		put("jinja-template", "alternating.jinja", "{{ bos_token }}{% if messages[0]['role'] == 'system' %}{% set system = messages[0]['content'] %}"
+				+ "{% set rest = messages[1:] %}{% else %}{% set rest = messages %}{% endif %}{% for message in rest %}"
+				+ "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('roles must alternate user/assistant') }}{% endif %}"
+				+ "{% if message['role'] == 'user' %}{{ '[INST] ' + (system + '\\n\\n' if loop.first and system is defined else '') + message['content'] + ' [/INST]' }}"
+				+ "{% else %}{{ message['content'] + eos_token }}{% endif %}{% endfor %}");
+		put("jinja-template", "macros.jinja", "{% macro turn(role, text) -%}<{{ role | upper }}>{{ text | replace('\\n', ' ') | truncate(40) }}"
+				+ "{%- endmacro %}{% set ns = namespace(n=0) %}{% for m in messages if m.role != 'system' %}{% set ns.n = ns.n + 1 %}"
+				+ "{{ turn(m.role, m.content) }}{% endfor %}{{ ns.n }} {{ messages | length }} {{ messages | map(attribute='role') | join(',') }}"
+				+ "{{ '%d' | format(3) }}{{ range(3) | list }}{{ {'a': 1}.items() | list }}{{ 'x'.startswith('x') }}{{ 'A b'.split(' ') }}");
+	}
+
+	/** Raw HTTP requests for the dispatch: with and without the key, a CORS preflight, a body over the limit, two on one connection. */
+	private void dispatch() throws IOException {
+		String key = "Authorization: Bearer sk-fuzz-0123456789\r\n";
+		String chat = "{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+		put("server-dispatch", "chat.http", post("/v1/chat/completions", key + "Origin: https://app.example\r\n", chat));
+		put("server-dispatch", "no-key.http", post("/api/generate", "", "{\"model\":\"tiny\",\"prompt\":\"hi\"}"));
+		put("server-dispatch", "wrong-key.http", "GET /v1/models HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer nope\r\n\r\n");
+		put("server-dispatch", "preflight.http", "OPTIONS /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nOrigin: https://evil.example\r\n"
+				+ "Access-Control-Request-Method: POST\r\n\r\n");
+		put("server-dispatch", "too-big.http", post("/api/chat", key, "{\"model\":\"tiny\",\"messages\":[],\"pad\":\"" + "x".repeat(600) + "\"}"));
+		put("server-dispatch", "pipelined.http", "GET /api/version HTTP/1.1\r\nHost: localhost\r\n" + key + "\r\n"
+				+ "GET /nowhere HTTP/1.1\r\nHost: localhost\r\n" + key + "\r\n");
+	}
+
+	private static String post(String path, String headers, String body) {
+		return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\n" + headers + "Content-Type: application/json\r\nContent-Length: "
+				+ body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
 	}
 }

@@ -27,6 +27,8 @@ public final class Targets {
 		all.put("ckpt-pickle", CkptPickleTarget.class.getName());
 		all.put("server-llm-request", "dev.atelier.server.internal.ServerLlmRequestTarget");
 		all.put("server-image-request", "dev.atelier.server.diffusion.internal.ServerImageRequestTarget");
+		all.put("server-dispatch", "dev.atelier.server.internal.ServerDispatchTarget");
+		all.put("jinja-template", JinjaTemplateTarget.class.getName());
 		return all;
 	}
 

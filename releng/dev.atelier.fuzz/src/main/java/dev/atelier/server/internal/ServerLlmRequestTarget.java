@@ -25,8 +25,9 @@ public final class ServerLlmRequestTarget {
 
 	private static final String[][] ENDPOINTS = { { "openai", "/v1/chat/completions" }, { "openai", "/v1/completions" }, { "ollama", "/api/chat" },
 			{ "ollama", "/api/generate" } };
-	private static final ServerApi OPENAI;
-	private static final ServerApi OLLAMA;
+	/** Also the APIs of {@link ServerDispatchTarget}'s server. */
+	static final ServerApi OPENAI;
+	static final ServerApi OLLAMA;
 
 	static {
 		Path workspace = Requests.workspace("llm-workspace", List.of("models/llm/tiny.gguf"));
