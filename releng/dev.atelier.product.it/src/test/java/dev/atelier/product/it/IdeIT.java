@@ -46,14 +46,15 @@ class IdeIT {
 		try {
 			String window = awaitWindow(ide, ws);
 			// File ▸ Quit as a user picks it: Xvfb has no window manager to give the window keyboard focus, the open menu
-			// takes it. A busy machine may show the window before its menu answers, so the pick is repeated until the IDE
-			// ends (a guard against a test that never ends, not a measure: the stop this prevents logged errors as it waited).
-			for (int attempt = 0; attempt < 10 && !ide.waitFor(30, TimeUnit.SECONDS); attempt++) {
-				Process quit = new ProcessBuilder("xdotool", "key", "Escape", "mousemove", "--sync", "--window", window, "15", "12", "click", "1", "sleep",
-						"2", "key", "Up", "Return").inheritIO().start();
-				assertEquals(0, quit.waitFor(), "xdotool picked File ▸ Quit");
+			// takes it. A busy machine may show the window before its menu answers, so the pick is repeated while the
+			// window stays (xdotool's status is not checked: the window may close under it).
+			for (int attempt = 0; attempt < 10 && ide.isAlive() && bigAtelierWindow() != null; attempt++) {
+				new ProcessBuilder("xdotool", "key", "Escape", "mousemove", "--sync", "--window", window, "15", "12", "click", "1", "sleep", "2", "key",
+						"Up", "Return").inheritIO().start().waitFor();
+				ide.waitFor(30, TimeUnit.SECONDS);
 			}
-			assertTrue(ide.waitFor(30, TimeUnit.SECONDS), "the IDE did not end after Quit");
+			// a guard against a test that never ends, not a measure: the stop this prevents logged errors as it waited
+			assertTrue(ide.waitFor(5, TimeUnit.MINUTES), "the IDE did not end after Quit");
 			String console = Files.readString(ws.resolve("ide-console.txt"));
 			assertEquals(0, ide.exitValue(), console);
 			assertTrue(Files.isRegularFile(ws.resolve(".metadata/.plugins/org.eclipse.e4.workbench/workbench.xmi")), "the workbench saved its layout");
