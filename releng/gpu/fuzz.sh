@@ -22,7 +22,7 @@ GOAL=${GOAL:-1000000}
 targets() { "$carry/jre/bin/java" -cp "$carry/lib/*" dev.atelier.fuzz.Targets | cut -d' ' -f1; }
 
 # The slower parsers (fewest inputs a CPU second, docs/fuzzing.md) run as several processes, each with its own corpus.
-COPIES=${COPIES:-jinja-template:6 diffusers-folder:6 workspace-xmi:3 job-record-xmi:3 server-dispatch:2 gltf:2 glb:2}
+COPIES=${COPIES:-jinja-template:6 workspace-xmi:3 job-record-xmi:3 diffusers-folder:2 server-dispatch:2 gltf:2 glb:2}
 
 # Instance $1 (TARGET/N of K) for at most $2 seconds, with its share of the inputs left to the goal; each call's log
 # and count are kept in $S/TARGET/N.
