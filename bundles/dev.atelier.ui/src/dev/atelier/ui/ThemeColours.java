@@ -17,6 +17,10 @@ public final class ThemeColours {
 	public static final double GRAPHICS = 3.0;
 
 	private static final String PROBLEM = "dev.atelier.ui.problem";
+	/** The CSS class of a widget of Atelier's own that paints itself; each theme gives it its surface and text colours. */
+	public static final String PAINTED_CLASS = "atelier-painted";
+	/** Where the E4 CSS engine reads a widget's CSS classes (CSSSWTConstants.CSS_CLASS_NAME_KEY). */
+	private static final String CSS_CLASS_KEY = "org.eclipse.e4.ui.css.CssClassName";
 
 	private ThemeColours() {
 	}
@@ -32,6 +36,15 @@ public final class ThemeColours {
 		if (styling != null) {
 			styling.setClassname(text, problem ? AtelierUi.ERROR_CLASS : "");
 		}
+	}
+
+	/**
+	 * Lets the theme colour a widget class of Atelier's own (a chart, a bar, a legend): CSS type selectors match SWT's
+	 * classes, not their subclasses, so it takes the {@link #PAINTED_CLASS} class. Called from its constructor, before
+	 * the CSS engine styles the new widget.
+	 */
+	public static void themed(Control widget) {
+		widget.setData(CSS_CLASS_KEY, PAINTED_CLASS);
 	}
 
 	/** Whether {@link #problem} last marked the text as a problem. */

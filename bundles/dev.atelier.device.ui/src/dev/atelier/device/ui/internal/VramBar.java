@@ -40,6 +40,7 @@ final class VramBar extends Canvas {
 
 	VramBar(Composite parent) {
 		super(parent, SWT.DOUBLE_BUFFERED);
+		ThemeColours.themed(this);
 		addPaintListener(e -> paint(e.gc));
 		addListener(SWT.MouseMove, e -> hover(e.x));
 		addListener(SWT.MouseExit, e -> hover(-1));

@@ -13,6 +13,7 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 
 import dev.atelier.device.plan.Workloads;
+import dev.atelier.ui.ThemeColours;
 
 /** The VRAM bar's legend: each segment's colour, name and size (its share on hover), in the bar's order, wrapping as the view narrows. */
 final class VramLegend extends Composite {
@@ -23,6 +24,7 @@ final class VramLegend extends Composite {
 
 	VramLegend(Composite parent) {
 		super(parent, SWT.NONE);
+		ThemeColours.themed(this);
 		RowLayout layout = new RowLayout(SWT.HORIZONTAL);
 		layout.wrap = true;
 		layout.center = true;

@@ -46,6 +46,7 @@ final class LineChart extends Canvas {
 	LineChart(Composite parent, Metric metric) {
 		super(parent, SWT.DOUBLE_BUFFERED | SWT.BORDER);
 		this.metric = metric;
+		ThemeColours.themed(this);
 		addPaintListener(e -> paint(e.gc));
 		addListener(SWT.MouseMove, e -> hover(e.x));
 		addListener(SWT.MouseExit, e -> hover(-1));
