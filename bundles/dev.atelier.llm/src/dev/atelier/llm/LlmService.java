@@ -25,7 +25,17 @@ public interface LlmService {
 	 * {@code context} positions. Nothing is read yet: {@link LocalModel#load()} or the first message loads it.
 	 * {@code template} null uses the model's own chat template, a name of {@link ChatModels#TEMPLATES} forces one.
 	 */
-	LocalModel model(Path file, String template, String deviceId, int context);
+	default LocalModel model(Path file, String template, String deviceId, int context) {
+		return model(file, null, template, deviceId, context);
+	}
+
+	/**
+	 * As {@link #model(Path, String, String, int)} for a llama2.c checkpoint with llama2.c's {@code tokenizer.bin} of its
+	 * vocabulary from elsewhere; {@code tokenizer} null looks beside the checkpoint ({@code tok<N>.bin}, then
+	 * {@code tokenizer.bin}). A tokenizer that does not fit, or one given for a GGUF (which carries its own), is refused
+	 * when the model loads, naming the file.
+	 */
+	LocalModel model(Path file, Path tokenizer, String template, String deviceId, int context);
 
 	/**
 	 * As {@link #model(Path, String, String, int)}, with the lease's idle time-to-live given rather than taken from the

@@ -61,7 +61,7 @@ class EmbeddedChatTest {
 	void aCheckpointBesideAnotherVocabularysTokenizerIsRefusedNamingTheFilesAndTheSizes() throws Exception {
 		Path checkpoint = TestData.llm("stories260K.bin");
 		try (EmbeddedModel model = EmbeddedModel.open(checkpoint, Engines.cpu(1), 64)) {
-			ChatException refused = assertThrows(ChatException.class, () -> EmbeddedChat.of(model, checkpoint, null, note -> {
+			ChatException refused = assertThrows(ChatException.class, () -> EmbeddedChat.of(model, checkpoint, null, null, note -> {
 			}));
 			String message = refused.getMessage();
 			assertTrue(message.startsWith(checkpoint + " has no tokenizer and its vocabulary has 512 tokens: put llama2.c's tokenizer of that vocabulary"

@@ -81,28 +81,28 @@ public final class LocalModels implements LlmService {
 	}
 
 	@Override
-	public LocalModel model(Path file, String template, String deviceId, int context) {
-		return served(file, template, deviceId, context, 1, this::keepAlive);
+	public LocalModel model(Path file, Path tokenizer, String template, String deviceId, int context) {
+		return served(file, tokenizer, template, deviceId, context, 1, this::keepAlive);
 	}
 
 	@Override
 	public LocalModel model(Path file, String template, String deviceId, int context, Duration keepAlive) {
-		return served(file, template, deviceId, context, 1, () -> keepAlive);
+		return served(file, null, template, deviceId, context, 1, () -> keepAlive);
 	}
 
 	@Override
 	public LocalModel model(Path file, String template, String deviceId, int context, int sequences, Duration keepAlive) {
-		return served(file, template, deviceId, context, sequences, () -> keepAlive);
+		return served(file, null, template, deviceId, context, sequences, () -> keepAlive);
 	}
 
-	private LocalModel served(Path file, String template, String deviceId, int context, int sequences, Supplier<Duration> keepAlive) {
+	private LocalModel served(Path file, Path tokenizer, String template, String deviceId, int context, int sequences, Supplier<Duration> keepAlive) {
 		if (context < 1) {
 			throw new IllegalArgumentException("a context holds at least 1 token, not " + context);
 		}
 		if (sequences < 1) {
 			throw new IllegalArgumentException("a model decodes at least 1 answer at a time, not " + sequences);
 		}
-		return new ServedModel(this, file, template, deviceId, context, sequences, keepAlive);
+		return new ServedModel(this, file, tokenizer, template, deviceId, context, sequences, keepAlive);
 	}
 
 	@Override

@@ -54,6 +54,8 @@ final class ServedModel implements LocalModel {
 
 	private final LocalModels service;
 	private final Path file;
+	/** llama2.c's tokenizer chosen for a checkpoint, or null (beside it). */
+	private final Path tokenizer;
 	private final String template;
 	private final String deviceId;
 	private final int context;
@@ -68,9 +70,10 @@ final class ServedModel implements LocalModel {
 	private Status status;
 
 	/** {@code keepAlive} gives each load's idle time-to-live (null: until the memory is needed). */
-	ServedModel(LocalModels service, Path file, String template, String deviceId, int context, int sequences, Supplier<Duration> keepAlive) {
+	ServedModel(LocalModels service, Path file, Path tokenizer, String template, String deviceId, int context, int sequences, Supplier<Duration> keepAlive) {
 		this.service = service;
 		this.file = file;
+		this.tokenizer = tokenizer;
 		this.template = template;
 		this.deviceId = deviceId;
 		this.context = context;
@@ -259,7 +262,7 @@ final class ServedModel implements LocalModel {
 		try {
 			job.detail(JobHandle.DEVICE, slot.devices());
 			List<String> format = new ArrayList<>();
-			slot.chat = EmbeddedChat.of(slot.engine, file, template, note -> {
+			slot.chat = EmbeddedChat.of(slot.engine, file, tokenizer, template, note -> {
 				LOG.log(System.Logger.Level.INFO, name + ": " + note);
 				if (note.startsWith(CHAT_FORMAT)) {
 					format.add(note);

@@ -11,7 +11,10 @@ import java.util.Map;
 import org.eclipse.e4.ui.model.application.ui.basic.MPart;
 import org.eclipse.e4.ui.model.application.ui.basic.MPartStack;
 import org.eclipse.e4.ui.model.application.ui.menu.MToolControl;
+import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
 import org.eclipse.e4.ui.workbench.modeling.EModelService;
+import org.eclipse.e4.ui.workbench.modeling.EPartService;
+import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.CTabFolder;
 import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.graphics.Image;
@@ -20,24 +23,34 @@ import org.eclipse.swt.graphics.PaletteData;
 import org.eclipse.swt.graphics.Point;
 import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.graphics.Rectangle;
+import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Text;
 import org.junit.jupiter.api.Test;
 
 import dev.atelier.core.Preferences;
 import dev.atelier.testing.Services;
+import dev.atelier.testing.ui.Displays;
 import dev.atelier.testing.ui.Screenshots;
 import dev.atelier.ui.AtelierUi;
+import dev.atelier.ui.ThemeColours;
 import dev.atelier.ui.internal.Themes;
 
 /**
- * The light and dark themes read back as pixels: the Welcome text, the tab labels and the status line keep a
- * contrast of at least 4.5:1 (WCAG AA) against their background, and the dark theme is dark.
+ * The light and dark themes read back as pixels: the Welcome text, the tab labels, the status line, and what views
+ * paint or colour themselves (a problem in the Diffusion view, the Power view's chart axes and labels, the Devices
+ * view's VRAM bar legend) keep a contrast of at least 4.5:1 (WCAG AA) against their background, and the dark theme is
+ * dark.
  */
 class ThemeTest {
+
+	/** What is measured: the Welcome text, three selected tabs, the status line and three views' own colours. */
+	private static final int MEASURED = 8;
 
 	@Test
 	void inTheDarkThemeWelcomeTabsAndStatusLineAreLightOnDark() throws Exception {
@@ -46,14 +59,14 @@ class ThemeTest {
 			assertTrue(m[0] >= 4.5, what + ": contrast " + m[0] + " of " + colours(m));
 			assertTrue(m[1] < 0.2, what + ": a dark background, luminance " + m[1]);
 		});
-		assertEquals(5, measured.size(), measured.keySet().toString());
+		assertEquals(MEASURED, measured.size(), measured.keySet().toString());
 	}
 
 	@Test
 	void inTheLightThemeWelcomeTabsAndStatusLineAreReadable() throws Exception {
 		Map<String, double[]> measured = measure("light");
 		measured.forEach((what, m) -> assertTrue(m[0] >= 4.5, what + ": contrast " + m[0] + " of " + colours(m)));
-		assertEquals(5, measured.size(), measured.keySet().toString());
+		assertEquals(MEASURED, measured.size(), measured.keySet().toString());
 	}
 
 	/** Contrast and background luminance of the Welcome text, each stack's selected tab and the status line. */
@@ -79,6 +92,23 @@ class ThemeTest {
 				Composite status = (Composite) ((MToolControl) models.find("dev.atelier.ui.statusline", window)).getWidget();
 				Label ready = firstLabel(status);
 				measured.put("status line", contrast(ready, new Rectangle(0, 0, ready.getSize().x, ready.getSize().y)));
+
+				// a seed that is no number: the Diffusion view says so, as a problem
+				Composite diffusion = show(window, "dev.atelier.diffusion.ui.part.diffusion");
+				Text seed = RunningWorkbench.find(diffusion, Text.class, t -> t.getText().equals("-1"));
+				seed.setText("seven");
+				seed.notifyListeners(SWT.Modify, new Event());
+				Displays.settle(shell.getDisplay(), Screenshots.SETTLE);
+				Label problem = RunningWorkbench.find(diffusion, Label.class, l -> ThemeColours.isProblem(l) && l.isVisible() && !l.getText().isEmpty());
+				measured.put("Diffusion problem: " + problem.getText(), contrast(problem, new Rectangle(0, 0, problem.getSize().x, problem.getSize().y)));
+				Composite power = show(window, "dev.atelier.power.ui.part.power");
+				Canvas chart = RunningWorkbench.find(power, Canvas.class, c -> c.getClass().getSimpleName().equals("LineChart"));
+				measured.put("Power chart", contrast(chart, new Rectangle(0, 0, chart.getSize().x, chart.getSize().y)));
+				Composite devices = show(window, "dev.atelier.device.ui.part.devices");
+				Composite legend = RunningWorkbench.find(devices, Composite.class, c -> c.getClass().getSimpleName().equals("VramLegend"));
+				Label entry = RunningWorkbench.find(legend, Label.class, l -> !l.getText().isEmpty());
+				measured.put("VRAM legend: " + entry.getText(), contrast(entry, new Rectangle(0, 0, entry.getSize().x, entry.getSize().y)));
+				Screenshots.save(shell, "theme-" + theme + "-views.png");
 				// GTK's dark preference is the process's: the next workbench of this JVM starts from light, as a new IDE does
 				shell.getDisplay().setDarkThemePreferred(false);
 			});
@@ -86,6 +116,13 @@ class ThemeTest {
 			preferences.put(Themes.PREFERENCE, "");
 		}
 		return measured;
+	}
+
+	/** Brings a view to the front and lets it lay out and paint. */
+	private static Composite show(MWindow window, String id) {
+		MPart part = window.getContext().get(EPartService.class).showPart(id, EPartService.PartState.ACTIVATE);
+		Displays.settle(Display.getCurrent(), Screenshots.SETTLE);
+		return (Composite) part.getWidget();
 	}
 
 	/** The window as it draws itself. */

@@ -97,6 +97,48 @@ class WelcomePageTest {
 		}
 	}
 
+	/**
+	 * "Try the tiny test models" writes the views' tiny models into the models folder in a job, opens the tiny Llama in
+	 * the Assistant, and it answers there.
+	 */
+	@Test
+	void tryingTheTinyTestModelsWritesThemIntoTheModelsFolderAndTheAssistantChatsWithIt() throws Exception {
+		Preferences preferences = Services.await(WelcomePageTest.class, Preferences.class);
+		Path models = dir.resolve("first run models");
+		preferences.put(ModelsFolder.PREFERENCE, models.toString());
+		List<String> problems = new ArrayList<>();
+		try {
+			RunningWorkbench.run(RunningWorkbench.FRESH, window -> {
+				Display display = Display.getCurrent();
+				Composite welcome = welcome(window);
+				Displays.click(button(welcome, "Try the tiny test models"));
+				check(problems, RunningWorkbench.find(welcome, Label.class, l -> l.getText().startsWith("Writing the tiny test models into " + models)) != null,
+						"the page says what it writes where: " + RunningWorkbench.texts(welcome));
+				Displays.spinUntil(display, () -> RunningWorkbench.find(welcome, Label.class, l -> l.getText().startsWith("Written and opened: ")) != null
+						|| RunningWorkbench.find(welcome, Label.class, l -> l.getText().startsWith("Cannot write")) != null);
+				Path tiny = models.resolve("llm/atelier-tiny-random.gguf");
+				check(problems, RunningWorkbench.find(welcome, Label.class, l -> l.getText().equals("Written and opened: " + tiny + ".")) != null,
+						"the tiny Llama is written and opened: " + RunningWorkbench.texts(welcome));
+				check(problems, active(window).equals("dev.atelier.llm.ui.part.assistant"), "it opens in the Assistant: " + active(window));
+				Composite assistant = partWidget(window, "dev.atelier.llm.ui.part.assistant");
+				check(problems, RunningWorkbench.find(assistant, Combo.class, c -> c.getText().equals(tiny.toString())) != null, "the Assistant has it chosen");
+				Text input = RunningWorkbench.find(assistant, Text.class, t -> "Enter sends; Shift+Enter starts a new line".equals(t.getToolTipText()));
+				input.setText("Hello");
+				Displays.click(button(assistant, "Send"));
+				Displays.spinUntil(display, () -> RunningWorkbench.find(assistant, Label.class, l -> l.getText().matches("\\d+ tokens;.*")) != null
+						|| RunningWorkbench.find(assistant, Label.class, l -> l.getText().contains("could not load")) != null);
+				check(problems, RunningWorkbench.find(assistant, Label.class, l -> l.getText().matches("\\d+ tokens;.*")) != null,
+						"the tiny model answers: " + RunningWorkbench.texts(assistant));
+				dev.atelier.testing.ui.Screenshots.save((org.eclipse.swt.widgets.Shell) window.getWidget(), "welcome-tiny-models.png");
+			});
+			assertEquals(List.of(), problems);
+			assertTrue(Files.size(models.resolve("llm/atelier-tiny-random.gguf")) > 100_000, "a whole GGUF");
+		} finally {
+			preferences.put(ModelsFolder.PREFERENCE, null);
+			preferences.save();
+		}
+	}
+
 	/** The device service's description, which the page shows. */
 	private static String devicesFact() throws Exception {
 		Services.await(WelcomePageTest.class, InfoContributor.class);

@@ -29,8 +29,11 @@ import dev.atelier.ui.AtelierUi;
  */
 public final class LayoutLifeCycle {
 
-	/** Raise it whenever Application.e4xmi or a view's fragment moves, adds or removes parts, stacks or menus. */
-	public static final int LAYOUT_VERSION = 3;
+	/**
+	 * Raise it whenever Application.e4xmi or a view's fragment moves, adds or removes parts, stacks or menus, or changes
+	 * the binding contexts a saved layout keeps (4: "In Windows" active).
+	 */
+	public static final int LAYOUT_VERSION = 4;
 	/** Beside workbench.xmi: the layout version it was saved with. */
 	public static final String VERSION_FILE = "atelier-layout.version";
 

@@ -15,6 +15,7 @@ import org.eclipse.swt.widgets.Composite;
 
 import dev.atelier.bench.BenchResult;
 import dev.atelier.ui.Axes;
+import dev.atelier.ui.ThemeColours;
 
 /**
  * One group of results as horizontal bars: this run's value, and below it the saved run's and PyTorch's where
@@ -37,6 +38,7 @@ final class BarChart extends Canvas {
 
 	BarChart(Composite parent, String title) {
 		super(parent, SWT.DOUBLE_BUFFERED | SWT.BORDER);
+		ThemeColours.themed(this);
 		this.title = title;
 		addPaintListener(e -> paint(e.gc));
 	}

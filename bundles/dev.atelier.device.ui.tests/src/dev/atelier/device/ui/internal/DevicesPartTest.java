@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
+import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.ScrolledComposite;
 import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.graphics.Image;
@@ -15,6 +16,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
 import org.junit.jupiter.api.Test;
@@ -88,6 +90,24 @@ class DevicesPartTest {
 			assertEquals("dev.atelier.device.ui 11.00 GiB", entries.get(0), "the owner's segment, named with its size: " + entries);
 			assertEquals(segments.size(), entries.size(), entries.toString());
 			assertTrue(entries.get(entries.size() - 1).matches("free \\d+\\.\\d\\d GiB"), entries.toString());
+			assertEquals("dev.atelier.device.ui: 11.00 GiB (45.8 %)", ((Composite) legend.getChildren()[0]).getChildren()[1].getToolTipText(),
+					"hovering a legend entry gives its share");
+
+			VramBar bar = part.bars.get(devices.devices().stream().map(d -> d.id()).toList().indexOf("sim:rtx4090"));
+			assertEquals("", bar.hoverText, "no readout without the pointer");
+			int[] edges = bar.edges(bar.getSize().x);
+			Event move = new Event();
+			move.x = (edges[0] + edges[1]) / 2;
+			bar.notifyListeners(SWT.MouseMove, move);
+			assertEquals("dev.atelier.device.ui: 11.00 GiB (45.8 %)", bar.hoverText, "the owner's segment under the pointer");
+			assertEquals(bar.hoverText, bar.getToolTipText());
+			move.x = bar.getSize().x - 2;
+			bar.notifyListeners(SWT.MouseMove, move);
+			assertTrue(bar.hoverText.matches("free: \\d+\\.\\d\\d GiB \\(\\d+\\.\\d %\\)"), "the free segment at the bar's end: " + bar.hoverText);
+			bar.notifyListeners(SWT.MouseExit, new Event());
+			assertEquals("", bar.hoverText);
+			assertEquals(null, bar.getToolTipText());
+
 			Control swatch = ((Composite) legend.getChildren()[0]).getChildren()[0];
 			Image drawn = new Image(display, VramLegend.SWATCH, VramLegend.SWATCH);
 			GC gc = new GC(drawn);

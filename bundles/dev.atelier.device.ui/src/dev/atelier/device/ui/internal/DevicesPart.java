@@ -61,6 +61,8 @@ public final class DevicesPart {
 	private final List<Runnable> rowUpdates = new ArrayList<>();
 	/** Each device's legend of its VRAM bar, in the devices' order. */
 	final List<VramLegend> legends = new ArrayList<>();
+	/** Each device's VRAM bar, in the devices' order. */
+	final List<VramBar> bars = new ArrayList<>();
 	private final DeviceEvent.Listener listener = e -> asyncRefresh(e.type() == DeviceEvent.Type.DEVICE_ADDED
 			|| e.type() == DeviceEvent.Type.DEVICE_REMOVED);
 	private final Runnable tick = new Runnable() {
@@ -198,11 +200,13 @@ public final class DevicesPart {
 			}
 			rowUpdates.clear();
 			legends.clear();
+			bars.clear();
 			for (Device d : devices.devices()) {
 				Label name = new Label(deviceRows, SWT.NONE);
 				name.setText(d.id() + "  " + d.name());
 				VramBar bar = new VramBar(deviceRows);
 				bar.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+				bars.add(bar);
 				Label numbers = new Label(deviceRows, SWT.NONE);
 				numbers.setLayoutData(new GridData(320, SWT.DEFAULT));
 				new Label(deviceRows, SWT.NONE);

@@ -17,8 +17,12 @@ import dev.atelier.device.DeviceStatus;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.plan.Workloads;
 import dev.atelier.ui.Axes;
+import dev.atelier.ui.ThemeColours;
 
-/** A horizontal bar of a device's memory: one segment per lease owner, then used by others, headroom, free. */
+/**
+ * A horizontal bar of a device's memory: one segment per lease owner, then used by others, headroom, free. The
+ * segment under the pointer is outlined and its name, size and share shown as the bar's tooltip.
+ */
 final class VramBar extends Canvas {
 
 	/** A part of the bar; {@code label} names an owner or one of "other programs", "headroom", "free". */
@@ -29,16 +33,58 @@ final class VramBar extends Canvas {
 			new RGB(171, 71, 188), new RGB(0, 172, 193), new RGB(255, 112, 67), new RGB(158, 157, 36) };
 
 	private List<Segment> segments = List.of();
+	/** The pointer's x while it is over the bar, else -1. */
+	private int hoverX = -1;
+	/** The hovered segment's readout (empty when none), as the tooltip shows it. */
+	String hoverText = "";
 
 	VramBar(Composite parent) {
 		super(parent, SWT.DOUBLE_BUFFERED);
+		ThemeColours.themed(this);
 		addPaintListener(e -> paint(e.gc));
+		addListener(SWT.MouseMove, e -> hover(e.x));
+		addListener(SWT.MouseExit, e -> hover(-1));
 	}
 
 	void show(DeviceStatus status) {
 		segments = segments(status, getForeground().getRGB(), getBackground().getRGB());
-		setToolTipText(String.join("\n", segments.stream().map(s -> s.label() + ": " + Workloads.gib(s.bytes())).toList()));
+		hover(hoverX);
+	}
+
+	private void hover(int x) {
+		hoverX = x;
+		Segment under = x < 0 ? null : at(x, getSize().x);
+		hoverText = under == null ? "" : readout(under, segments.stream().mapToLong(Segment::bytes).sum());
+		setToolTipText(hoverText.isEmpty() ? null : hoverText);
 		redraw();
+	}
+
+	/** A segment's name, size and share of the device. */
+	static String readout(Segment s, long total) {
+		return String.format(java.util.Locale.ROOT, "%s: %s (%.1f %%)", s.label(), Workloads.gib(s.bytes()), total == 0 ? 0.0 : 100.0 * s.bytes() / total);
+	}
+
+	/** The segment drawn at {@code x} on a bar {@code width} pixels wide, or null. */
+	Segment at(int x, int width) {
+		int[] edges = edges(width);
+		for (int i = 0; i < segments.size(); i++) {
+			if (x >= edges[i] && x < edges[i + 1]) {
+				return segments.get(i);
+			}
+		}
+		return null;
+	}
+
+	/** Where each segment starts, and the bar's end, in pixels. */
+	int[] edges(int width) {
+		long total = segments.stream().mapToLong(Segment::bytes).sum();
+		int[] edges = new int[segments.size() + 1];
+		long sum = 0;
+		for (int i = 0; i < segments.size(); i++) {
+			sum += segments.get(i).bytes();
+			edges[i + 1] = total == 0 ? 0 : (int) Math.round(width * (double) sum / total);
+		}
+		return edges;
 	}
 
 	/** The segments last shown. */
@@ -49,7 +95,8 @@ final class VramBar extends Canvas {
 	/**
 	 * Leases grouped by owner bundle, then memory that is neither leased nor free (other programs, the driver),
 	 * the headroom, and what a lease could still get. The segments add up to the device's total. The owners have
-	 * colours of their own; the rest are shades between the theme's foreground and background, free the faintest.
+	 * hues of their own, each brought to a 3:1 contrast with the theme's background; the rest are shades between the
+	 * theme's foreground and background, free the faintest.
 	 */
 	static List<Segment> segments(DeviceStatus status, RGB foreground, RGB background) {
 		Map<String, Long> byOwner = new LinkedHashMap<>();
@@ -60,7 +107,7 @@ final class VramBar extends Canvas {
 		int i = 0;
 		long leased = 0;
 		for (Map.Entry<String, Long> e : byOwner.entrySet()) {
-			out.add(new Segment(e.getKey(), e.getValue(), OWNER_COLORS[i++ % OWNER_COLORS.length]));
+			out.add(new Segment(e.getKey(), e.getValue(), ThemeColours.readable(OWNER_COLORS[i++ % OWNER_COLORS.length], background, ThemeColours.GRAPHICS)));
 			leased += e.getValue();
 		}
 		long total = status.device().totalBytes();
@@ -77,20 +124,25 @@ final class VramBar extends Canvas {
 
 	private void paint(GC gc) {
 		Point size = getSize();
-		long total = segments.stream().mapToLong(Segment::bytes).sum();
-		int x = 0;
-		for (Segment s : segments) {
-			int w = total == 0 ? 0 : (int) Math.round(size.x * (double) s.bytes() / total);
-			Color color = new Color(getDisplay(), s.color());
+		int[] edges = edges(size.x);
+		for (int i = 0; i < segments.size(); i++) {
+			Color color = new Color(getDisplay(), segments.get(i).color());
 			gc.setBackground(color);
-			gc.fillRectangle(x, 0, w, size.y);
+			gc.fillRectangle(edges[i], 0, edges[i + 1] - edges[i], size.y);
 			color.dispose();
-			x += w;
 		}
 		Color border = new Color(getDisplay(), Axes.mix(getForeground().getRGB(), getBackground().getRGB(), 0.5));
 		gc.setForeground(border);
 		gc.drawRectangle(0, 0, size.x - 1, size.y - 1);
 		border.dispose();
+		Segment under = hoverX < 0 ? null : at(hoverX, size.x);
+		if (under != null) {
+			int i = segments.indexOf(under);
+			gc.setForeground(getForeground());
+			gc.setLineWidth(2);
+			gc.drawRectangle(edges[i] + 1, 1, Math.max(1, edges[i + 1] - edges[i] - 2), size.y - 2);
+			gc.setLineWidth(1);
+		}
 	}
 
 	@Override

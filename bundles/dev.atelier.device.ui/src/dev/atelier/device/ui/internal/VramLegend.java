@@ -13,8 +13,9 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 
 import dev.atelier.device.plan.Workloads;
+import dev.atelier.ui.ThemeColours;
 
-/** The VRAM bar's legend: each segment's colour, name and size, in the bar's order, wrapping as the view narrows. */
+/** The VRAM bar's legend: each segment's colour, name and size (its share on hover), in the bar's order, wrapping as the view narrows. */
 final class VramLegend extends Composite {
 
 	static final int SWATCH = 12;
@@ -23,6 +24,7 @@ final class VramLegend extends Composite {
 
 	VramLegend(Composite parent) {
 		super(parent, SWT.NONE);
+		ThemeColours.themed(this);
 		RowLayout layout = new RowLayout(SWT.HORIZONTAL);
 		layout.wrap = true;
 		layout.center = true;
@@ -44,8 +46,14 @@ final class VramLegend extends Composite {
 			segments.forEach(this::entry);
 		}
 		Control[] entries = getChildren();
+		long total = segments.stream().mapToLong(VramBar.Segment::bytes).sum();
 		for (int i = 0; i < segments.size(); i++) {
-			((Label) ((Composite) entries[i]).getChildren()[1]).setText(text(segments.get(i)));
+			Control[] parts = ((Composite) entries[i]).getChildren();
+			((Label) parts[1]).setText(text(segments.get(i)));
+			// hovering an entry, as hovering its segment, gives its share of the device
+			String readout = VramBar.readout(segments.get(i), total);
+			parts[0].setToolTipText(readout);
+			parts[1].setToolTipText(readout);
 		}
 		shown = List.copyOf(segments);
 		layout(true, true);

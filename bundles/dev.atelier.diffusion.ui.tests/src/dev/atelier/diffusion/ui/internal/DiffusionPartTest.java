@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.atelier.ui.ThemeColours;
 import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.diffusion.GenerationRequest;
@@ -257,13 +258,13 @@ class DiffusionPartTest {
 		assertTrue(part.generate() != null);
 		Displays.spinUntil(display, () -> part.status.getText().startsWith("Generation failed"));
 		assertEquals("Generation failed: " + full + ": No space left on device", part.status.getText());
-		assertEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.status.getForeground());
+		assertTrue(ThemeColours.isProblem(part.status), "in the theme's problem colour");
 		assertTrue(part.generate.getEnabled());
 
 		diffusion.script = (context, request, listener) -> List.of();
 		assertTrue(part.generate() != null, "the next job goes through");
 		Displays.spinUntil(display, () -> part.status.getText().startsWith("Wrote"));
-		assertNotEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.status.getForeground());
+		assertFalse(ThemeColours.isProblem(part.status), "in the theme's plain colour again");
 	}
 
 	@Test

@@ -16,6 +16,7 @@ import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.Focus;
 import org.eclipse.e4.ui.di.UIEventTopic;
 import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.e4.ui.services.IStylingEngine;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.custom.ScrolledComposite;
@@ -54,6 +55,7 @@ import dev.atelier.outputs.ui.ThumbnailGrid;
 import dev.atelier.ui.Forms;
 import dev.atelier.ui.ModelChoices;
 import dev.atelier.ui.OpensFiles;
+import dev.atelier.ui.ThemeColours;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
@@ -122,6 +124,11 @@ public final class DiffusionPart implements OpensFiles {
 	/** A step's previews, or after the last step the job's finished images, waiting for the UI thread. */
 	private record Preview(int step, int steps, List<RgbImage> images, boolean finished) {
 	}
+
+	/** The workbench's CSS styling, which colours problem text as the theme says; absent outside the workbench. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	IStylingEngine styling;
 
 	@Inject
 	public DiffusionPart(@Service DiffusionService diffusion, @Service JobService jobs, UISynchronize sync) {
@@ -218,7 +225,7 @@ public final class DiffusionPart implements OpensFiles {
 		stepCount = new Label(bar, SWT.NONE);
 		stepCount.setLayoutData(new GridData(90, SWT.DEFAULT));
 		problem = new Label(output, SWT.WRAP);
-		problem.setForeground(display.getSystemColor(SWT.COLOR_DARK_RED));
+		ThemeColours.problem(styling, problem, true);
 		problem.setLayoutData(wrapping());
 		((GridData) problem.getLayoutData()).exclude = true;
 		problem.setVisible(false);
@@ -288,7 +295,7 @@ public final class DiffusionPart implements OpensFiles {
 	}
 
 	private void status(boolean failure, String text) {
-		status.setForeground(failure ? display.getSystemColor(SWT.COLOR_DARK_RED) : null);
+		ThemeColours.problem(styling, status, failure);
 		status.setText(text);
 		status.getParent().layout(true);
 	}

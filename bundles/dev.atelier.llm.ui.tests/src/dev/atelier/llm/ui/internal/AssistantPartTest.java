@@ -328,8 +328,8 @@ class AssistantPartTest {
 		LoadingModel measured = new LoadingModel(new Usage(3, 2, 10, 20.0, 3.0));
 		part.llm(new LlmService() {
 			@Override
-			public LocalModel model(Path file, String template, String deviceId, int context) {
-				asked.add(file.getFileName() + " " + template + " " + deviceId + " " + context);
+			public LocalModel model(Path file, Path tokenizer, String template, String deviceId, int context) {
+				asked.add(file.getFileName() + " " + tokenizer + " " + template + " " + deviceId + " " + context);
 				return measured;
 			}
 
@@ -368,7 +368,7 @@ class AssistantPartTest {
 			assertEquals("2 tokens; first after 10 ms; 20.0 tokens/s; 1.50 J/token", part.footer.getText());
 			assertEquals("tiny.gguf: loaded on cpu", part.modelStatus.getText());
 			assertFalse(part.loadProgress.getVisible(), "no progress once loaded");
-			assertEquals(List.of("tiny.gguf null cpu " + AssistantPart.CONTEXT), asked, "the chosen device, the model's own template");
+			assertEquals(List.of("tiny.gguf null null cpu " + AssistantPart.CONTEXT), asked, "the chosen device, the model's own template, no tokenizer chosen");
 
 			part.input.setText("Again");
 			part.send();
@@ -412,6 +412,80 @@ class AssistantPartTest {
 		} finally {
 			shell.dispose();
 		}
+	}
+
+	/**
+	 * llama2.c's stories260K.bin chats with a tokenizer of its 512-token vocabulary chosen from another folder (none
+	 * beside it); the choice is kept with the model and comes back with it; Llama 2's 32,000-token tokenizer.bin and a
+	 * missing file are refused naming the file.
+	 */
+	@Test
+	void aLlama2cCheckpointChatsWithATokenizerChosenFromElsewhereKeptWithTheModelAndABadOneIsRefusedNamed(@TempDir Path dir) throws Exception {
+		String data = System.getenv("ATELIER_TESTDATA");
+		org.junit.jupiter.api.Assumptions.assumeTrue(data != null && !data.isBlank(), "ATELIER_TESTDATA is not set: no llama2.c checkpoint");
+		Path checkpoint = Files.copy(Path.of(data, "llm/stories260K.bin"), Files.createDirectories(dir.resolve("models")).resolve("stories260K.bin"));
+		Path ownVocabulary = llama2cTokenizer(Files.createDirectories(dir.resolve("tokenizers")).resolve("tok512.bin"), 512);
+		Path llama2 = Path.of(data, "llm/tokenizer.bin");
+		MemoryPreferences prefs = new MemoryPreferences();
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		AssistantPart part = new AssistantPart(jobs(), new DisplaySynchronize(display));
+		part.llm(Services.await(AssistantPartTest.class, LlmService.class));
+		part.preferences(prefs);
+		part.create(shell);
+		shell.setSize(1100, 700);
+		shell.open();
+		try {
+			part.location.setText(checkpoint.toString());
+			part.maxTokens.setSelection(8);
+			part.tokenizer.setText(llama2.toString());
+			part.input.setText("Once upon a time");
+			part.send();
+			Displays.spinUntil(display, () -> part.send.getEnabled() && part.modelStatus.getText().contains("could not load"));
+			assertTrue(part.modelStatus.getText().contains(llama2 + " is not llama2.c's tokenizer of stories260K.bin's 512-token vocabulary: holds more than"
+					+ " the model's 512 tokens"), part.modelStatus.getText());
+			assertEquals("", prefs.get(AssistantPart.TOKENIZER_PREFERENCE + checkpoint, ""), "a refused tokenizer is not kept");
+
+			Path missing = dir.resolve("nowhere/tok512.bin");
+			part.tokenizer.setText(missing.toString());
+			part.input.setText("Once upon a time");
+			part.send();
+			assertEquals("No such tokenizer file: " + missing, part.footer.getText());
+
+			part.tokenizer.setText(ownVocabulary.toString());
+			part.input.setText("Once upon a time");
+			part.send();
+			Displays.spinUntil(display, () -> part.send.getEnabled() && part.footer.getText().matches("\\d+ tokens.*"));
+			assertTrue(part.modelStatus.getText().startsWith("stories260K.bin: loaded"), part.modelStatus.getText());
+			assertTrue(part.transcript.getText().length() > "Once upon a time".length(), "an answer: " + part.transcript.getText());
+			Screenshots.save(shell, "assistant-tokenizer.png");
+			assertEquals(ownVocabulary.toString(), prefs.get(AssistantPart.TOKENIZER_PREFERENCE + checkpoint, ""), "kept with the model");
+
+			part.location.setText(dir.resolve("models/other.gguf").toString());
+			assertEquals("", part.tokenizer.getText(), "another model does not take it");
+			part.location.setText(checkpoint.toString());
+			assertEquals(ownVocabulary.toString(), part.tokenizer.getText(), "choosing the checkpoint again brings its tokenizer back");
+		} finally {
+			shell.dispose();
+		}
+	}
+
+	/**
+	 * A llama2.c tokenizer.bin of {@code size} tokens, laid out as llama2.c's export writes it: unknown, BOS, EOS, the
+	 * 256 byte tokens, then pieces of the test's own.
+	 */
+	private static Path llama2cTokenizer(Path file, int size) throws IOException {
+		java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+		java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(8);
+		bytes.write(header.array());
+		for (int i = 0; i < size; i++) {
+			String piece = i == 0 ? "<unk>" : i == 1 ? "<s>" : i == 2 ? "</s>" : i < 259 ? String.format("<0x%02X>", i - 3) : "w" + i;
+			byte[] text = piece.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			bytes.write(java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat(-i).putInt(text.length).array());
+			bytes.write(text);
+		}
+		return Files.write(file, bytes.toByteArray());
 	}
 
 	private static Path gguf(Path file) throws IOException {

@@ -2,6 +2,7 @@ package dev.atelier.llm.ui.internal;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,8 @@ public final class AssistantPart implements OpensFiles {
 	static final String AUTO = "auto";
 	/** Positions of a local model's key/value cache. */
 	static final int CONTEXT = 4096;
+	/** Preference key prefix, then a model's path: the tokenizer chosen for it, kept with the model choice. */
+	static final String TOKENIZER_PREFERENCE = "llm.tokenizer.";
 	private static final Pattern CODE_BLOCK = Pattern.compile("```[^\\n]*\\n(.*?)```", Pattern.DOTALL);
 
 	private final JobService jobs;
@@ -86,6 +89,10 @@ public final class AssistantPart implements OpensFiles {
 	Combo location;
 	/** The location's list while the source is a GGUF file. */
 	ModelChoices models;
+	/** llama2.c's tokenizer.bin for a checkpoint, from anywhere; empty looks beside the checkpoint. */
+	Text tokenizer;
+	/** The tokenizer the field was filled with from the preferences for the model chosen, so a model change replaces only that. */
+	private String rememberedTokenizer = "";
 	Combo serverModel;
 	Text apiKey;
 	Combo template;
@@ -226,6 +233,24 @@ public final class AssistantPart implements OpensFiles {
 		rows.spacing = 12;
 		options.setLayout(rows);
 		options.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		// the field and its Browse… as one value beside the label
+		Composite tokenizerPair = new Composite(setting("Tokenizer"), SWT.NONE);
+		GridLayout tokenizerLayout = new GridLayout(2, false);
+		tokenizerLayout.marginWidth = 0;
+		tokenizerLayout.marginHeight = 0;
+		tokenizerPair.setLayout(tokenizerLayout);
+		tokenizer = new Text(tokenizerPair, SWT.BORDER);
+		tokenizer.setMessage("beside the checkpoint");
+		tokenizer.setToolTipText("llama2.c's tokenizer.bin of a .bin checkpoint's vocabulary, from anywhere; empty: tok<N>.bin or tokenizer.bin beside it."
+				+ " GGUF models carry their own.");
+		tokenizer.setLayoutData(new GridData(220, SWT.DEFAULT));
+		button(tokenizerPair, "Browse…", () -> {
+			FileDialog dialog = new FileDialog(root.getShell(), SWT.OPEN);
+			dialog.setFilterExtensions(new String[] { "*.bin", "*" });
+			dialog.setFilterNames(new String[] { "llama2.c tokenizers", "All files" });
+			Optional.ofNullable(dialog.open()).ifPresent(tokenizer::setText);
+		});
+		location.addListener(SWT.Modify, e -> showRememberedTokenizer());
 		serverModel = new Combo(setting("Server model"), SWT.DROP_DOWN);
 		serverModel.setLayoutData(new GridData(200, SWT.DEFAULT));
 		apiKey = new Text(setting("API key"), SWT.BORDER | SWT.PASSWORD);
@@ -294,6 +319,32 @@ public final class AssistantPart implements OpensFiles {
 		source.select(0);
 		location.setText(file.toString());
 		footer.setText(file.getFileName() + " is chosen: it loads with the first message.");
+	}
+
+	/**
+	 * Shows the tokenizer kept for the model now chosen; a tokenizer shown for the previous model gives way, one typed
+	 * stays.
+	 */
+	private void showRememberedTokenizer() {
+		String kept = preferences == null ? "" : preferences.get(TOKENIZER_PREFERENCE + location.getText().strip(), "");
+		if (!kept.isEmpty() || tokenizer.getText().equals(rememberedTokenizer)) {
+			tokenizer.setText(kept);
+			rememberedTokenizer = kept;
+		}
+	}
+
+	/** Keeps the tokenizer a model loaded with (none removes it), so that choosing the model again brings it back. */
+	private void rememberTokenizer(String model, String chosen) {
+		if (preferences == null || chosen.equals(preferences.get(TOKENIZER_PREFERENCE + model, ""))) {
+			return;
+		}
+		preferences.put(TOKENIZER_PREFERENCE + model, chosen.isEmpty() ? null : chosen);
+		rememberedTokenizer = chosen;
+		try {
+			preferences.save();
+		} catch (IOException e) {
+			footer.setText("Cannot save the tokenizer choice: " + e.getMessage());
+		}
 	}
 
 	/** A labelled setting in the wrapping options row; the value control goes into the returned composite. */
@@ -408,8 +459,18 @@ public final class AssistantPart implements OpensFiles {
 		if (llm == null) {
 			throw new ChatException("The embedded engine is not running: no GGUF model can be loaded.");
 		}
-		LocalModel local = llm.model(Path.of(where), template.getSelectionIndex() <= 0 ? null : template.getText(), deviceId(), CONTEXT);
-		local.addListener(status -> ui(() -> showStatus(local, status)));
+		String chosenTokenizer = tokenizer.getText().strip();
+		Path tokenizerFile = chosenTokenizer.isEmpty() ? null : Path.of(chosenTokenizer);
+		if (tokenizerFile != null && !Files.isRegularFile(tokenizerFile)) {
+			throw new ChatException("No such tokenizer file: " + tokenizerFile);
+		}
+		LocalModel local = llm.model(Path.of(where), tokenizerFile, template.getSelectionIndex() <= 0 ? null : template.getText(), deviceId(), CONTEXT);
+		local.addListener(status -> ui(() -> {
+			showStatus(local, status);
+			if (status.state() == LocalModel.State.LOADED) {
+				rememberTokenizer(where, chosenTokenizer);
+			}
+		}));
 		return local;
 	}
 
@@ -463,7 +524,7 @@ public final class AssistantPart implements OpensFiles {
 	}
 
 	private String settingsKey() {
-		return source.getSelectionIndex() + "|" + location.getText().strip() + "|" + (template.getSelectionIndex() <= 0 ? null : template.getText())
+		return source.getSelectionIndex() + "|" + location.getText().strip() + "|" + tokenizer.getText().strip() + "|" + (template.getSelectionIndex() <= 0 ? null : template.getText())
 				+ "|" + serverModel.getText() + "|" + deviceId();
 	}
 

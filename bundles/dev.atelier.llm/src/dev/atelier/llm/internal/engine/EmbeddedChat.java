@@ -43,11 +43,14 @@ public final class EmbeddedChat implements ChatModel {
 	/**
 	 * A chat on a model read from {@code file}: {@code template} null runs the model's own Jinja template (or the known
 	 * format it resembles, or ChatML), a name forces that known format. {@code notes} hears which format was chosen
-	 * and where the model runs, and later why a template failed. Throws when the model has no tokenizer or the name is
-	 * unknown.
+	 * and where the model runs, and later why a template failed. {@code tokenizer}, when not null, is llama2.c's
+	 * tokenizer for a checkpoint (which carries none) from wherever it is; null looks beside the checkpoint. Throws
+	 * when the model has no tokenizer, the one given does not fit it, or the name is unknown.
 	 */
-	public static EmbeddedChat of(EmbeddedModel model, Path file, String template, Consumer<String> notes) throws ChatException {
-		if (model.tokenizer().isEmpty()) {
+	public static EmbeddedChat of(EmbeddedModel model, Path file, Path tokenizer, String template, Consumer<String> notes) throws ChatException {
+		if (tokenizer != null) {
+			notes.accept("tokenizer: " + chosenTokenizer(model, file, tokenizer));
+		} else if (model.tokenizer().isEmpty()) {
 			notes.accept("tokenizer: " + besideTokenizer(model, file));
 		}
 		String name = file.getFileName().toString();
@@ -88,6 +91,21 @@ public final class EmbeddedChat implements ChatModel {
 				+ " beside it as tok" + vocab + ".bin or tokenizer.bin" + (tried.isEmpty() ? "" : "; tried " + String.join(", ", tried)));
 	}
 
+	/** A tokenizer chosen for the model: only a llama2.c checkpoint takes one, and only of its vocabulary. */
+	private static Path chosenTokenizer(EmbeddedModel model, Path file, Path tokenizer) throws ChatException {
+		if (model.tokenizer().isPresent()) {
+			throw new ChatException(tokenizer + " is not used: " + file + " carries its own tokenizer (a tokenizer is chosen only for a llama2.c checkpoint)");
+		}
+		int vocab = model.llama().config().vocab();
+		try {
+			model.useTokenizer(Llama2cTokenizer.read(tokenizer, vocab));
+			return tokenizer;
+		} catch (IOException | ModelFormatException e) {
+			String why = e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage().replace(tokenizer + ": ", "");
+			throw new ChatException(tokenizer + " is not llama2.c's tokenizer of " + file.getFileName() + "'s " + vocab + "-token vocabulary: " + why);
+		}
+	}
+
 	public EmbeddedChat(EmbeddedModel model, ChatTemplate template, String name) {
 		this(model, ChatFormat.known(template), name, w -> {
 		});
@@ -105,7 +123,7 @@ public final class EmbeddedChat implements ChatModel {
 	public static ChatModel open(Path file, String template, Placement placement, int context, Consumer<String> notes) throws IOException, ChatException {
 		EmbeddedModel model = EmbeddedModel.open(file, placement, context);
 		try {
-			return of(model, file, template, notes);
+			return of(model, file, null, template, notes);
 		} catch (ChatException | RuntimeException e) {
 			model.close();
 			throw e;

@@ -21,6 +21,7 @@ import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
 
+import dev.atelier.ui.ThemeColours;
 import dev.atelier.power.Metric;
 import dev.atelier.power.PowerService;
 import dev.atelier.power.Sample;
@@ -164,7 +165,7 @@ class PowerPartTest {
 			Displays.spinUntil(display, exported::isDone);
 			assertTrue(exported.isCompletedExceptionally());
 			assertTrue(part.exported.getText().startsWith("Cannot write " + file + ": "), part.exported.getText());
-			assertEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.exported.getForeground());
+			assertTrue(ThemeColours.isProblem(part.exported), "in the theme's problem colour");
 
 			Path png = file.resolveSibling("power.png");
 			exported = part.exportPng(png);

@@ -8,6 +8,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Composite;
@@ -15,12 +16,13 @@ import org.eclipse.swt.widgets.Composite;
 import dev.atelier.power.Metric;
 import dev.atelier.power.Sample;
 import dev.atelier.ui.Axes;
+import dev.atelier.ui.ThemeColours;
 
 /**
  * One metric against time, drawn on a canvas with a value axis, a time axis with clock labels, a grid, and the value
  * under the pointer: SWT has no kept charting library on Maven Central that fits a pure E4 product (SWTChart is not
  * published there). Text and axes take the canvas's theme colours (the CSS theme sets them), the grid a faint mix of
- * the two, the line the desktop's selection colour.
+ * the two, the line the desktop's selection hue made to stand out from the theme's background.
  */
 final class LineChart extends Canvas {
 
@@ -44,6 +46,7 @@ final class LineChart extends Canvas {
 	LineChart(Composite parent, Metric metric) {
 		super(parent, SWT.DOUBLE_BUFFERED | SWT.BORDER);
 		this.metric = metric;
+		ThemeColours.themed(this);
 		addPaintListener(e -> paint(e.gc));
 		addListener(SWT.MouseMove, e -> hover(e.x));
 		addListener(SWT.MouseExit, e -> hover(-1));
@@ -80,6 +83,7 @@ final class LineChart extends Canvas {
 		Color background = getBackground();
 		Color foreground = getForeground();
 		Color grid = new Color(getDisplay(), Axes.mix(foreground.getRGB(), background.getRGB(), 0.18));
+		Color line = new Color(getDisplay(), lineColour(getDisplay().getSystemColor(SWT.COLOR_LIST_SELECTION).getRGB(), background.getRGB()));
 		try {
 			gc.setBackground(background);
 			gc.fillRectangle(0, 0, size.x, size.y);
@@ -136,24 +140,25 @@ final class LineChart extends Canvas {
 					}
 				}
 			}
-			gc.setForeground(getDisplay().getSystemColor(SWT.COLOR_LIST_SELECTION));
+			gc.setForeground(line);
 			gc.setLineWidth(2);
 			gc.drawPolyline(java.util.Arrays.copyOf(points, n));
 			gc.setLineWidth(1);
-			hoverText = nearest == null ? "" : hovered(gc, nearest, r, foreground, background);
+			hoverText = nearest == null ? "" : hovered(gc, nearest, r, foreground, background, line);
 		} finally {
 			grid.dispose();
+			line.dispose();
 		}
 	}
 
 	/** Marks the hovered sample and writes its time and value beside it; returns that text. */
-	private String hovered(GC gc, Sample s, double[] r, Color foreground, Color background) {
+	private String hovered(GC gc, Sample s, double[] r, Color foreground, Color background, Color line) {
 		int x = x(s.epochMillis());
 		int y = y(s.get(metric).getAsDouble(), r);
 		String text = String.format(Locale.ROOT, "%s  %.1f %s", Axes.timeLabel(s.epochMillis(), 1_000), s.get(metric).getAsDouble(), metric.unit());
 		gc.setForeground(foreground);
 		gc.drawLine(x, plot.y, x, plot.y + plot.height);
-		gc.setBackground(getDisplay().getSystemColor(SWT.COLOR_LIST_SELECTION));
+		gc.setBackground(line);
 		gc.fillOval(x - 3, y - 3, 7, 7);
 		Point extent = gc.textExtent(text);
 		int tx = x + extent.x + 2 * PAD < plot.x + plot.width ? x + PAD : x - PAD - extent.x;
@@ -161,6 +166,11 @@ final class LineChart extends Canvas {
 		gc.fillRectangle(tx - 2, plot.y, extent.x + 4, extent.y);
 		gc.drawText(text, tx, plot.y, true);
 		return text;
+	}
+
+	/** The desktop's selection hue, as far from the theme's background as a line must be to be seen. */
+	static RGB lineColour(RGB selection, RGB background) {
+		return ThemeColours.readable(selection, background, ThemeColours.GRAPHICS);
 	}
 
 	private int x(long t) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionException;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.e4.ui.services.IStylingEngine;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.graphics.Image;
@@ -33,6 +34,7 @@ import dev.atelier.power.PowerService;
 import dev.atelier.power.PowerTables;
 import dev.atelier.power.Sample;
 import dev.atelier.power.ThrottleReason;
+import dev.atelier.ui.ThemeColours;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 
@@ -60,6 +62,11 @@ public final class PowerPart {
 	final List<LineChart> charts = new ArrayList<>();
 	private Composite root;
 	private List<Sample> shown = List.of();
+
+	/** The workbench's CSS styling, which colours problem text as the theme says; absent outside the workbench. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	IStylingEngine styling;
 
 	@Inject
 	public PowerPart(@Service PowerService power, @Service JobService jobs, UISynchronize sync) {
@@ -195,7 +202,7 @@ public final class PowerPart {
 	 * completes once it does.
 	 */
 	private CompletableFuture<Path> export(Path file, Job<Path> write) {
-		exported.setForeground(null);
+		ThemeColours.problem(styling, exported, false);
 		exported.setText("Exporting " + file.getFileName() + "…");
 		JobHandle<Path> handle = jobs.submit("Power: export " + file.getFileName(), write);
 		CompletableFuture<Path> done = new CompletableFuture<>();
@@ -206,7 +213,7 @@ public final class PowerPart {
 			}
 			if (failure != null) {
 				Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-				exported.setForeground(exported.getDisplay().getSystemColor(SWT.COLOR_DARK_RED));
+				ThemeColours.problem(styling, exported, true);
 				exported.setText("Cannot write " + file + ": " + cause.getMessage());
 				done.completeExceptionally(cause);
 			} else {

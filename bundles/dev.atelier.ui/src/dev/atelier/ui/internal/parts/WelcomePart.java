@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.eclipse.e4.core.commands.ECommandService;
 import org.eclipse.e4.core.commands.EHandlerService;
@@ -21,12 +23,16 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.ProgressBar;
 import org.eclipse.swt.widgets.Text;
 
 import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.InfoContributor;
 import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.Preferences;
+import dev.atelier.core.SampleModel;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.jobs.JobService;
 import dev.atelier.ui.AtelierUi;
 import dev.atelier.ui.Forms;
 import dev.atelier.ui.internal.handlers.OpenHandler;
@@ -36,7 +42,8 @@ import jakarta.inject.Inject;
 
 /**
  * The first page of the centre stack, a getting-started page: choose the models folder (and see what it holds), try
- * a model in the Assistant or the Diffusion view, open a scene, see the GPU and what fits on it. Its buttons run the
+ * a model in the Assistant or the Diffusion view (the tiny test models written and opened for a first try), open a
+ * scene, see the GPU and what fits on it. Its buttons run the
  * workbench's own commands (Show View, File ▸ Open), so they do what the menus do.
  */
 public final class WelcomePart {
@@ -58,6 +65,15 @@ public final class WelcomePart {
 	@Service
 	private List<InfoContributor> contributors;
 
+	/** The tiny models the views' bundles offer to try. */
+	@Inject
+	@Service
+	private List<SampleModel> samples;
+
+	@Inject
+	@Service
+	private JobService jobs;
+
 	@Inject
 	private ECommandService commands;
 
@@ -78,6 +94,12 @@ public final class WelcomePart {
 	Label modelsProblem;
 	/** The devices, as the device service describes them. */
 	Label gpu;
+	/** Writes the tiny test models and opens them. */
+	Button tryTiny;
+	/** The writing job's progress, shown while it runs. */
+	ProgressBar tryProgress;
+	/** What the tiny models are, then what was written and opened. */
+	Label tryStatus;
 
 	@PostConstruct
 	void create(Composite parent) {
@@ -106,12 +128,19 @@ public final class WelcomePart {
 		styling.setClassname(modelsProblem, AtelierUi.ERROR_CLASS);
 
 		Composite tryModel = section(scrolling, "2. Try a model",
-				"Chat with a GGUF model (on the GPU, the CPU or a server) or generate an image from a prompt. The small test models "
-						+ "Atelier is tested with (a random-weight tiny Stable Diffusion, llama2.c's stories260K) are not shipped with it: "
-						+ "put them, or any other, into the models folder.");
-		Composite tryRow = row(tryModel, 2);
+				"Chat with a GGUF model (on the GPU, the CPU or a server) or generate an image from a prompt. Without a model yet, "
+						+ "try the tiny test models: random weights, written into the models folder in a moment and opened in their "
+						+ "views; they answer noise, but show a model load, run and stop.");
+		Composite tryRow = row(tryModel, 3);
+		tryTiny = button(tryRow, "Try the tiny test models", this::tryTinyModels);
 		button(tryRow, "Chat in the Assistant", () -> showView(ASSISTANT_VIEW));
 		button(tryRow, "Generate an image", () -> showView(DIFFUSION_VIEW));
+		tryProgress = new ProgressBar(tryModel, SWT.HORIZONTAL);
+		tryProgress.setMaximum(1000);
+		tryProgress.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
+		tryProgress.setVisible(false);
+		tryStatus = wrapping(tryModel, samples.isEmpty() ? "No view offers a tiny model to try."
+				: "The tiny test models: " + String.join("; ", samples.stream().map(SampleModel::description).toList()) + ".");
 
 		Composite scene = section(scrolling, "3. Open a scene",
 				"A glTF 2.0 scene (.gltf, .glb) in the Viewport: rasterised as you move, path traced when you stop; or a built-in "
@@ -126,6 +155,59 @@ public final class WelcomePart {
 		gpu = wrapping(device, devices());
 		button(row(device, 1), "What fits on it…", () -> showView(DEVICES_VIEW));
 		showModelsFolder();
+	}
+
+	/**
+	 * Writes each view's tiny model into the models folder in a job (its progress shown here and in the Jobs view),
+	 * then opens each as File ▸ Open does; what fails is said, naming the folder.
+	 */
+	JobHandle<List<Path>> tryTinyModels() {
+		List<SampleModel> offered = List.copyOf(samples);
+		if (offered.isEmpty()) {
+			return null;
+		}
+		Path root = ModelsFolder.root(env.paths().workspaceRoot(), preferences);
+		tryTiny.setEnabled(false);
+		tryProgress.setSelection(0);
+		tryProgress.setVisible(true);
+		text(tryStatus, "Writing the tiny test models into " + root + "…");
+		JobHandle<List<Path>> job = jobs.submit("Welcome: write the tiny test models", context -> {
+			List<Path> written = new ArrayList<>();
+			for (SampleModel sample : offered) {
+				context.checkCancelled();
+				written.add(sample.write(root, context));
+			}
+			return written;
+		});
+		showProgress(job);
+		job.result().whenComplete((written, failure) -> ui.asyncExec(() -> {
+			if (tryStatus.isDisposed()) {
+				return;
+			}
+			tryTiny.setEnabled(true);
+			tryProgress.setVisible(false);
+			if (failure != null) {
+				Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+				text(tryStatus, "Cannot write the tiny test models into " + root + ": " + cause.getMessage());
+				return;
+			}
+			for (Path file : written) {
+				execute(OpenHandler.COMMAND, Map.of(OpenHandler.FILE, file.toString()));
+			}
+			text(tryStatus, "Written and opened: " + String.join(", ", written.stream().map(Path::toString).toList()) + ".");
+			showModelsFolder();
+		}));
+		return job;
+	}
+
+	/** The job's progress in the bar, read on the UI thread while the bar is shown. */
+	private void showProgress(JobHandle<?> job) {
+		if (tryProgress.isDisposed() || !tryProgress.isVisible()) {
+			return;
+		}
+		double done = job.progress();
+		tryProgress.setSelection(Double.isNaN(done) ? 0 : (int) Math.round(done * 1000));
+		tryProgress.getDisplay().timerExec(100, () -> showProgress(job));
 	}
 
 	/** The device service's description of the devices, as {@code atelier info} gives it. */

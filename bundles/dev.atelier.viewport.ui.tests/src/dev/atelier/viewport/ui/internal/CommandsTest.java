@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.atelier.testing.ui.ModelFragment;
 
-/** Frame (F), Reset View, Render and Stop (Esc) as commands handled in the Viewport's part, shown in its toolbar. */
+/** Frame (F), Reset View (Home), Render and Stop (Esc) as commands handled in the Viewport's part, shown in its toolbar. */
 class CommandsTest {
 
 	private static final String PART = "dev.atelier.viewport.ui.part.viewport";
@@ -21,9 +21,10 @@ class CommandsTest {
 	private static final String STOP = "dev.atelier.ui.command.stop";
 
 	@Test
-	void frameIsFAndResetViewRenderAndStopAreHandledInTheViewportsPart() throws Exception {
+	void frameIsFResetViewIsHomeAndBothRenderAndStopAreHandledInTheViewportsPart() throws Exception {
 		ModelFragment fragment = ModelFragment.of(ViewportPart.class);
 		assertEquals(Optional.of("F"), fragment.keySequence(FRAME));
+		assertEquals(Optional.of("HOME"), fragment.keySequence(RESET_VIEW));
 		assertEquals(FrameHandler.class, fragment.handlerClass(fragment.handler(FRAME, PART).orElseThrow()));
 		assertEquals(ResetViewHandler.class, fragment.handlerClass(fragment.handler(RESET_VIEW, PART).orElseThrow()));
 		assertEquals(RenderHandler.class, fragment.handlerClass(fragment.handler(RENDER, PART).orElseThrow()));

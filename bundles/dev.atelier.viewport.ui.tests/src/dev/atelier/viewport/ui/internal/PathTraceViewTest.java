@@ -274,7 +274,7 @@ class PathTraceViewTest {
 			assertEquals(null, part.render(), bad);
 			String said = part.form.status.getText();
 			assertTrue(said.startsWith("Cannot render: resolution \"" + bad.strip() + "\""), said);
-			assertEquals(display.getSystemColor(org.eclipse.swt.SWT.COLOR_DARK_RED), part.form.status.getForeground());
+			assertTrue(dev.atelier.ui.ThemeColours.isProblem(part.form.status), "in the theme's problem colour");
 			assertTrue(part.form.render.getEnabled(), "nothing started");
 		}
 	}

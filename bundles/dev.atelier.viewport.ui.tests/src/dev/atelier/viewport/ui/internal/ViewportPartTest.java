@@ -2,6 +2,7 @@ package dev.atelier.viewport.ui.internal;
 
 import java.time.Duration;
 
+import dev.atelier.ui.ThemeColours;
 import dev.atelier.testing.ui.DisplaySynchronize;
 import dev.atelier.testing.ui.Displays;
 import dev.atelier.testing.ui.JobThreads;
@@ -407,7 +408,7 @@ class ViewportPartTest {
 		assertTrue(load.isCompletedExceptionally());
 		String said = part.form.status.getText();
 		assertTrue(said.startsWith("Cannot open broken.gltf: broken.gltf: "), said);
-		assertEquals(display.getSystemColor(SWT.COLOR_DARK_RED), part.form.status.getForeground());
+		assertTrue(ThemeColours.isProblem(part.form.status), "in the theme's problem colour");
 		assertSame(before, part.controller.scene, "the scene shown stays");
 		assertTrue(Views.differing(pixels, capture(), 2) < 0.001, "and so does the image");
 		Screenshots.saveFromScreen(shell, "viewport-broken-gltf.png");
@@ -424,7 +425,7 @@ class ViewportPartTest {
 		}
 		assertFalse(load.isCompletedExceptionally(), part.form.status.getText());
 		assertEquals(1, part.controller.scene.meshes().size());
-		assertFalse(display.getSystemColor(SWT.COLOR_DARK_RED).equals(part.form.status.getForeground()), "no longer in red");
+		assertFalse(ThemeColours.isProblem(part.form.status), "no longer in the problem colour");
 		assertTrue(part.form.status.getText().startsWith("triangle.gltf: 1 meshes, 1 triangles, 1 materials, 0 lights, lit by the sky."), part.form.status.getText());
 		assertTrue(part.form.skyLight.getSelection(), "a scene without any light gets the sky");
 		int[] triangle = capture();

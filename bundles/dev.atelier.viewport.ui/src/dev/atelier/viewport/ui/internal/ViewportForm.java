@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
+import org.eclipse.e4.ui.services.IStylingEngine;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.layout.GridData;
@@ -29,6 +30,7 @@ import dev.atelier.viewport.internal.trace.BuiltinScenes;
 import dev.atelier.viewport.internal.trace.Progress;
 import dev.atelier.viewport.internal.trace.RenderBackend;
 import dev.atelier.viewport.internal.trace.Settings;
+import dev.atelier.ui.ThemeColours;
 import dev.atelier.viewport.ui.internal.gl.GlException;
 
 /**
@@ -99,6 +101,8 @@ final class ViewportForm {
 	final ViewportCanvas viewport;
 	/** What happened last: loaded, written, or (in red) what went wrong; whole, scrolling when it is long. */
 	final Text status;
+	/** The workbench's CSS styling, which colours a failure as the theme says; null outside the workbench. */
+	IStylingEngine styling;
 	/** The last file opened, the scene list's last entry; null before one. */
 	private Path sceneFile;
 
@@ -369,7 +373,7 @@ final class ViewportForm {
 		if (status.isDisposed()) {
 			return;
 		}
-		status.setForeground(failure ? status.getDisplay().getSystemColor(SWT.COLOR_DARK_RED) : null);
+		ThemeColours.problem(styling, status, failure);
 		status.setText(text);
 	}
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.e4.ui.services.IStylingEngine;
 import org.eclipse.swt.widgets.Composite;
 
 import dev.atelier.core.jobs.JobHandle;
@@ -33,6 +34,11 @@ public final class ViewportPart implements OpensFiles {
 	/** Set once the form is attached; read by {@link #devices} off the UI thread too. */
 	volatile ViewportController controller;
 
+	/** The workbench's CSS styling, which colours problem text as the theme says; absent outside the workbench. */
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	IStylingEngine styling;
+
 	@Inject
 	public ViewportPart(@Service JobService jobs, UISynchronize sync) {
 		this.jobs = jobs;
@@ -60,6 +66,7 @@ public final class ViewportPart implements OpensFiles {
 	public void create(Composite parent) {
 		ViewportController c = new ViewportController(jobs, sync, () -> outputs, () -> devices);
 		form = new ViewportForm(parent, c, sync::asyncExec);
+		form.styling = styling;
 		c.attach(form);
 		controller = c;
 	}
