@@ -188,6 +188,11 @@ final class ViewportForm {
 		}
 	}
 
+	/** The control that shows the scene and takes its keys; null without OpenGL. */
+	Control sceneControl() {
+		return viewport == null ? null : viewport.control();
+	}
+
 	/** The GL canvas; without OpenGL 3.3, a label that says why, and the controls that need the canvas disabled. */
 	private ViewportCanvas createCanvas(Composite parent, Executor ui) {
 		try {

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.UISynchronize;
+import org.eclipse.e4.ui.services.EContextService;
 import org.eclipse.e4.ui.services.IStylingEngine;
+import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Composite;
 
 import dev.atelier.core.jobs.JobHandle;
@@ -33,6 +35,13 @@ public final class ViewportPart implements OpensFiles {
 	ViewportForm form;
 	/** Set once the form is attached; read by {@link #devices} off the UI thread too. */
 	volatile ViewportController controller;
+
+	/** The binding context of F and Home: active while the scene has the keyboard. */
+	static final String SCENE_KEYS = "dev.atelier.viewport.ui.context.scene";
+
+	@Inject
+	@org.eclipse.e4.core.di.annotations.Optional
+	EContextService contexts;
 
 	/** The workbench's CSS styling, which colours problem text as the theme says; absent outside the workbench. */
 	@Inject
@@ -69,6 +78,10 @@ public final class ViewportPart implements OpensFiles {
 		form.styling = styling;
 		c.attach(form);
 		controller = c;
+		if (contexts != null && form.sceneControl() != null) {
+			form.sceneControl().addListener(SWT.FocusIn, e -> contexts.activateContext(SCENE_KEYS));
+			form.sceneControl().addListener(SWT.FocusOut, e -> contexts.deactivateContext(SCENE_KEYS));
+		}
 	}
 
 	/** File ▸ Open with a glTF scene: loaded as Open… in the view loads it. */
