@@ -399,29 +399,30 @@ public final class DiffusionJobs implements DiffusionService {
 						+ on + " cannot hold the " + Bytes.format(bytes) + " this model needs with all its weights on it)";
 				LOG.log(System.Logger.Level.INFO, model + ": " + note);
 			}
+			VramLease held = granted;
 			ComputeContext context;
 			Compute compute;
 			try {
-				context = devices.openContext(granted);
+				context = devices.openContext(held);
 			} catch (RuntimeException e) {
-				granted.close();
+				held.close();
 				throw e;
 			}
 			try {
 				compute = runtime.open(context, Runtime.getRuntime().availableProcessors());
 			} catch (RuntimeException e) {
 				context.close();
-				granted.close();
+				held.close();
 				throw e;
 			}
 			// the model closes these with itself, or at once when it cannot open
 			loaded = new StableDiffusion(CheckpointModel.open(model, null, compute, budget, () -> {
 				compute.close();
 				context.close();
-				granted.close();
+				held.close();
 			}, tokenizer), loraFolder, loraFolder.resolveSibling("controlnet"));
 			loadedFolder = model;
-			lease = granted;
+			lease = held;
 			askedBytes = bytes;
 			streamed = note;
 		}
