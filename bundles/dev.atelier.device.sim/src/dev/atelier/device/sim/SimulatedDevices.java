@@ -6,7 +6,8 @@ import dev.atelier.device.Device;
 
 /**
  * Adds simulated GPUs (for CI, planning and demos) to the device service: cards from profiles of real cards'
- * published attributes, with ids {@code sim:PROFILE}. Their memory is booked like a driver's; they run no kernels.
+ * published attributes, with ids {@code sim:PROFILE}, or {@code sim:PROFILE=SIZE} for that card with less memory, all of
+ * it leasable (e.g. {@code sim:rtx4090=1100m}: what runs on a small card). Their memory is booked like a driver's; they run no kernels.
  * The preference {@code device.simulate} (comma-separated profiles) adds cards at start.
  */
 public interface SimulatedDevices {

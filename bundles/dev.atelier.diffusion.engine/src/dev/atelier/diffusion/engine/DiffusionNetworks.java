@@ -32,6 +32,29 @@ public interface DiffusionNetworks extends AutoCloseable {
 		return Engine.open(checkpoint, compute);
 	}
 
+	/**
+	 * {@link #open(Checkpoint, Compute)} in the streamed mode, for a device too small to hold every weight: at most
+	 * {@code weightBudget} bytes of weights (at least {@link #streamedWeightBytes}) are on the compute at once, each
+	 * block's uploaded before it runs from the checkpoint's mapped file, the least recently used let go to make room.
+	 * The text encoders' lookup tables stay in host memory; only the rows a prompt uses go to the compute. Outputs are
+	 * those of the resident mode: the same kernels on the same weights.
+	 *
+	 * @throws IllegalArgumentException naming the file when {@code weightBudget} is below {@link #streamedWeightBytes}
+	 */
+	static DiffusionNetworks open(Checkpoint checkpoint, Compute compute, long weightBudget) {
+		return Engine.open(checkpoint, compute, weightBudget);
+	}
+
+	/** The least weight budget the streamed mode runs {@code checkpoint} in: twice its largest block (one running, the next coming). */
+	static long streamedWeightBytes(Checkpoint checkpoint) {
+		return Engine.streamedBudget(checkpoint);
+	}
+
+	/** The bytes all of {@code checkpoint}'s weights take on the compute, as the resident mode holds them. */
+	static long residentWeightBytes(Checkpoint checkpoint) {
+		return Engine.residentBytes(checkpoint);
+	}
+
 	/** Why {@code checkpoint} cannot run on this engine yet, naming its file and family; empty where it can. */
 	static Optional<String> refusal(Checkpoint checkpoint) {
 		return Optional.ofNullable(Engine.refusal(checkpoint));

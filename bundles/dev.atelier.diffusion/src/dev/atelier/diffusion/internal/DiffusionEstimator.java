@@ -10,7 +10,10 @@ import org.osgi.service.component.annotations.Component;
 import dev.atelier.device.plan.Workload;
 import dev.atelier.device.plan.WorkloadEstimator;
 
-/** Estimates Stable Diffusion pipelines: {@code MODEL@WIDTHxHEIGHT[xBATCH][:fp32][:tiled]}, e.g. {@code sdxl@1024x1024x2}. */
+/**
+ * Estimates Stable Diffusion pipelines: {@code MODEL@WIDTHxHEIGHT[xBATCH][:fp32][:tiled][:streamed]}, e.g.
+ * {@code sdxl@1024x1024x2}; {@code :streamed} holds the weights in host memory, twice the largest block on the card.
+ */
 @Component(service = WorkloadEstimator.class)
 public final class DiffusionEstimator implements WorkloadEstimator {
 
@@ -34,7 +37,8 @@ public final class DiffusionEstimator implements WorkloadEstimator {
 		}
 		boolean fp32 = m.group(5).contains(":fp32");
 		boolean tiled = m.group(5).contains(":tiled");
+		boolean streamed = m.group(5).contains(":streamed");
 		return Optional.of(new DiffusionWorkload(DiffusionWorkload.Profile.known(m.group(1)), Integer.parseInt(m.group(2)),
-				Integer.parseInt(m.group(3)), m.group(4) == null ? 1 : Integer.parseInt(m.group(4)), fp32, tiled));
+				Integer.parseInt(m.group(3)), m.group(4) == null ? 1 : Integer.parseInt(m.group(4)), fp32, tiled, streamed));
 	}
 }

@@ -35,6 +35,7 @@ import dev.atelier.device.LeaseRefusedException;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.plan.Planner;
+import dev.atelier.device.spi.Bytes;
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.device.ComputeContext;
@@ -152,13 +153,18 @@ public final class DiffusionJobs implements DiffusionService {
 		}
 	}
 
-	/** What the native engine holds on the compute: the weights as stored, and a generous bound on one image's activations. */
-	private static long checkpointBytes(Path model, GenerationRequest r) {
+	/** What the native engine holds on the compute: the weights as stored, and {@link #activationBytes}. */
+	static long checkpointBytes(Path model, GenerationRequest r) {
 		try {
-			return DiffusionModel.weightBytes(model) + ENGINE_BYTES_PER_PIXEL * Math.max(512L * 512, (long) r.width() * r.height());
+			return DiffusionModel.weightBytes(model) + activationBytes(r);
 		} catch (IOException e) {
 			throw new IllegalArgumentException(model + ": cannot read the model: " + e.getMessage(), e);
 		}
+	}
+
+	/** A generous bound on the native engine's activations for one image of the request. */
+	static long activationBytes(GenerationRequest r) {
+		return ENGINE_BYTES_PER_PIXEL * Math.max(512L * 512, (long) r.width() * r.height());
 	}
 
 	/**
@@ -238,7 +244,11 @@ public final class DiffusionJobs implements DiffusionService {
 		ctx.detail("Batch", Integer.toString(r.batch()));
 		ctx.begin("loading " + model.getFileName(), -1);
 		List<GeneratedImage> images;
-		try (Lane.InUse pipeline = lane.open(model, bytes)) {
+		try (Lane.InUse pipeline = lane.open(model, bytes, activationBytes(r))) {
+			if (pipeline.streamed() != null) {
+				ctx.detail("Weights", pipeline.streamed());
+				listener.warning(pipeline.streamed());
+			}
 			ctx.begin("encoding the prompt", -1);
 			images = pipeline.diffusion().generate(r, new GenerationListener() {
 				@Override
@@ -276,12 +286,18 @@ public final class DiffusionJobs implements DiffusionService {
 		/** The loaded pipeline and the lease its memory is under (null on the CPU); guarded by this lane. */
 		private StableDiffusion loaded;
 		private Path loadedFolder;
+		/** The lease of the loaded pipeline (a checkpoint's closes with its model); null on the CPU for ONNX folders. */
 		private VramLease lease;
-		/** The bytes a loaded checkpoint's own lease holds (it closes with the model); 0 otherwise. */
-		private long checkpointBytes;
+		/** The bytes asked for when the pipeline was loaded: what it runs in, its weights streamed or not. */
+		private long askedBytes;
+		/** How a checkpoint's weights stream from host memory, for the job's log; null when they all stay on the device. */
+		private String streamed;
 
-		/** A loaded pipeline in use: its lease is busy, so never evicted, until closed. */
-		record InUse(StableDiffusion diffusion, VramLease.Use use) implements AutoCloseable {
+		/**
+		 * A loaded pipeline in use: its lease is busy, so never evicted, until closed. {@code streamed}: how its weights
+		 * stream from host memory, null when they are all on the device.
+		 */
+		record InUse(StableDiffusion diffusion, VramLease.Use use, String streamed) implements AutoCloseable {
 			@Override
 			public void close() {
 				if (use != null) {
@@ -298,25 +314,24 @@ public final class DiffusionJobs implements DiffusionService {
 
 		/**
 		 * The lane's pipeline for the folder, marked in use under this lane's lock so that an eviction cannot fall
-		 * between loading and using it; loaded (under a lease of {@code bytes} on a GPU) when missing, other or evicted.
+		 * between loading and using it; loaded (under a lease of {@code bytes} on a GPU, a checkpoint's of {@code bytes} or,
+		 * streamed, of {@code activations} plus its streamed weights) when missing, other or evicted.
 		 */
-		synchronized InUse open(Path model, long bytes) throws IOException, InterruptedException {
-			if (loaded != null && loadedFolder.equals(model) && (lease == null ? checkpointBytes >= bytes : lease.bytes() >= bytes)) {
+		synchronized InUse open(Path model, long bytes, long activations) throws IOException, InterruptedException {
+			if (loaded != null && loadedFolder.equals(model) && askedBytes >= bytes) {
 				if (lease == null) {
-					return new InUse(loaded, null);
+					return new InUse(loaded, null, streamed);
 				}
 				try {
-					return new InUse(loaded, lease.use());
+					return new InUse(loaded, lease.use(), streamed);
 				} catch (IllegalStateException evicted) {
 					// taken back while idle: the eviction callback will find nothing left to close
 				}
 			}
 			unload();
 			if (CheckpointModel.isCheckpoint(model)) {
-				loaded = new StableDiffusion(openCheckpoint(model, bytes), loraFolder, loraFolder.resolveSibling("controlnet"));
-				loadedFolder = model;
-				checkpointBytes = bytes;
-				return new InUse(loaded, null);
+				openCheckpoint(model, bytes, activations);
+				return new InUse(loaded, lease.use(), streamed);
 			}
 			VramLease granted = null;
 			Placement placement = Placement.cpu(0);
@@ -337,7 +352,8 @@ public final class DiffusionJobs implements DiffusionService {
 				loaded = fresh;
 				loadedFolder = model;
 				lease = granted;
-				return new InUse(fresh, use);
+				askedBytes = bytes;
+				return new InUse(fresh, use, null);
 			} catch (Throwable e) {
 				if (granted != null) {
 					granted.close();
@@ -347,40 +363,72 @@ public final class DiffusionJobs implements DiffusionService {
 		}
 
 		/**
-		 * A checkpoint on the native engine, on this lane's device (the CUDA backend on a GPU, else the CPU backend; a
-		 * simulated card's lease accounts it as on that card) under a lease of {@code bytes} that the model holds until it
-		 * is closed.
+		 * Loads a checkpoint on the native engine, on this lane's device (the CUDA backend on a GPU, else the CPU backend; a
+		 * simulated card's lease accounts it as on that card) under an evictable lease of {@code bytes} that the model holds
+		 * until it is closed. Where that can never fit the device, even with every idle lease evicted, its weights stream
+		 * from host memory under a lease of {@code activations} plus twice the largest block; only what even that cannot
+		 * fit is refused, naming both sizes.
 		 */
-		private CheckpointModel openCheckpoint(Path model, long bytes) throws IOException, InterruptedException {
+		private void openCheckpoint(Path model, long bytes, long activations) throws IOException, InterruptedException {
 			ClipTokenizer tokenizer = ClipTokenizer.openAi();
+			String on = device == null ? CPU : deviceId;
+			long budget = Long.MAX_VALUE;
+			String note = null;
 			VramLease granted;
 			try {
-				granted = devices.acquire(device == null ? CPU : deviceId, LeaseRequest.of("diffusion " + model.getFileName(), bytes)
-						.withTimeout(Duration.ofMinutes(5)));
+				granted = acquire(on, model, bytes);
 			} catch (LeaseRefusedException e) {
-				throw new IOException(e.getMessage(), e);
+				if (!e.never()) {
+					throw new IOException(e.getMessage(), e);
+				}
+				CheckpointModel.WeightBytes weights = CheckpointModel.weightBytes(model);
+				budget = weights.streamed();
+				long streamedBytes = activations + budget;
+				if (budget >= weights.resident()) {
+					throw new IOException(model + " cannot fit " + on + " (" + Bytes.format(bytes) + "), and streaming its weights would hold no less; "
+							+ e.getMessage(), e);
+				}
+				try {
+					granted = acquire(on, model, streamedBytes);
+				} catch (LeaseRefusedException again) {
+					throw new IOException(model + " cannot fit " + on + ": " + Bytes.format(bytes) + " with its weights on the card, "
+							+ Bytes.format(streamedBytes) + " with them streamed from host memory (" + Bytes.format(activations) + " of activations and "
+							+ Bytes.format(budget) + " of weights at a time); " + again.getMessage(), again);
+				}
+				note = "weights streamed from host memory: " + Bytes.format(budget) + " of " + Bytes.format(weights.resident()) + " on the card at a time ("
+						+ on + " cannot hold the " + Bytes.format(bytes) + " this model needs with all its weights on it)";
+				LOG.log(System.Logger.Level.INFO, model + ": " + note);
 			}
+			VramLease held = granted;
 			ComputeContext context;
 			Compute compute;
 			try {
-				context = devices.openContext(granted);
+				context = devices.openContext(held);
 			} catch (RuntimeException e) {
-				granted.close();
+				held.close();
 				throw e;
 			}
 			try {
 				compute = runtime.open(context, Runtime.getRuntime().availableProcessors());
 			} catch (RuntimeException e) {
 				context.close();
-				granted.close();
+				held.close();
 				throw e;
 			}
 			// the model closes these with itself, or at once when it cannot open
-			return CheckpointModel.open(model, null, compute, () -> {
+			loaded = new StableDiffusion(CheckpointModel.open(model, null, compute, budget, () -> {
 				compute.close();
 				context.close();
-				granted.close();
-			}, tokenizer);
+				held.close();
+			}, tokenizer), loraFolder, loraFolder.resolveSibling("controlnet"));
+			loadedFolder = model;
+			lease = held;
+			askedBytes = bytes;
+			streamed = note;
+		}
+
+		private VramLease acquire(String on, Path model, long bytes) throws LeaseRefusedException, InterruptedException {
+			return devices.acquire(on, LeaseRequest.of("diffusion " + model.getFileName(), bytes).withTimeout(Duration.ofMinutes(5)).evictable(this::evicted));
 		}
 
 		/** The device service takes the memory of the idle pipeline: its sessions close, the next job loads it again. */
@@ -391,6 +439,7 @@ public final class DiffusionJobs implements DiffusionService {
 				loaded = null;
 				loadedFolder = null;
 				lease = null;
+				streamed = null;
 			}
 		}
 
@@ -404,7 +453,8 @@ public final class DiffusionJobs implements DiffusionService {
 			loaded = null;
 			loadedFolder = null;
 			lease = null;
-			checkpointBytes = 0;
+			askedBytes = 0;
+			streamed = null;
 		}
 	}
 }

@@ -15,20 +15,35 @@ import dev.atelier.device.plan.Workloads;
  * <p>bytes = parameters × bytes per parameter (fp16: 2, fp32: 4) + k × megapixels × batch × (tiled VAE ? 0.7 : 1),
  * where k (bytes of activations per megapixel per image, classifier-free guidance included) is fitted to the
  * seed article's table (§4.1: SD 1.5 fp16 512² ≈ 6.5 GB, SDXL fp16 1024² ≈ 12 GB, both with the 0.5 GB
- * runtime counted once per plan). Tiling the VAE decode removes its peak, about 30 % of the activations.
+ * runtime counted once per plan). Tiling the VAE decode removes its peak, about 30 % of the activations. Streamed
+ * weights (the native engine on a card too small for them) hold twice the largest block on the card in place of all
+ * the weights: the block running and the next.
  */
-public record DiffusionWorkload(Profile profile, int width, int height, int batch, boolean fp32, boolean tiledVae) implements Workload {
+public record DiffusionWorkload(Profile profile, int width, int height, int batch, boolean fp32, boolean tiledVae, boolean streamed) implements Workload {
 
 	/**
-	 * A model: parameters (UNet + text encoders + VAE), the activation coefficient in bytes per megapixel, and
-	 * whether the runtime can tile the VAE decode (the planner then offers it).
+	 * A model: parameters (UNet + text encoders + VAE), the activation coefficient in bytes per megapixel, whether the
+	 * runtime can tile the VAE decode (the planner then offers it), and the parameters of its largest block, where the
+	 * runtime can stream the weights (0 where not).
 	 */
-	public record Profile(String name, double parameters, double activationBytesPerMegapixel, boolean tiling) {
+	public record Profile(String name, double parameters, double activationBytesPerMegapixel, boolean tiling, double largestBlockParameters) {
+
+		/**
+		 * SD 1.x's, 2.x's and SDXL's largest block, the UNet's first up-block resnet: 2560 channels in, 1280 out (3×3
+		 * convolutions 2560→1280 and 1280→1280, the 1×1 shortcut, the time projection); their transformer blocks and
+		 * text encoder layers are smaller, and the token embeddings stay in host memory.
+		 */
+		private static final double UNET_LARGEST_BLOCK = 2560 * 1280 * 9 + 1280 * 1280 * 9 + 2560 * 1280 + 1280 * 1280;
 
 		private static final Map<String, Profile> KNOWN = Map.of(
-				"sd15", new Profile("sd15", 0.860e9 + 0.123e9 + 0.084e9, 14.8e9, true),
-				"sd21", new Profile("sd21", 0.865e9 + 0.354e9 + 0.084e9, 14.8e9, true),
-				"sdxl", new Profile("sdxl", 2.567e9 + 0.123e9 + 0.695e9 + 0.084e9, 4.35e9, true));
+				"sd15", new Profile("sd15", 0.860e9 + 0.123e9 + 0.084e9, 14.8e9, true, UNET_LARGEST_BLOCK),
+				"sd21", new Profile("sd21", 0.865e9 + 0.354e9 + 0.084e9, 14.8e9, true, UNET_LARGEST_BLOCK),
+				"sdxl", new Profile("sdxl", 2.567e9 + 0.123e9 + 0.695e9 + 0.084e9, 4.35e9, true, UNET_LARGEST_BLOCK));
+
+		/** A model whose weights cannot be streamed (an ONNX pipeline's). */
+		public Profile(String name, double parameters, double activationBytesPerMegapixel, boolean tiling) {
+			this(name, parameters, activationBytesPerMegapixel, tiling, 0);
+		}
 
 		/** One of the models the seed article measured: sd15, sd21, sdxl. */
 		public static Profile known(String name) {
@@ -45,8 +60,16 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 		}
 	}
 
+	/** All the weights on the card. */
+	public DiffusionWorkload(Profile profile, int width, int height, int batch, boolean fp32, boolean tiledVae) {
+		this(profile, width, height, batch, fp32, tiledVae, false);
+	}
+
 	public DiffusionWorkload {
 		Objects.requireNonNull(profile, "profile");
+		if (streamed && profile.largestBlockParameters() <= 0) {
+			throw new IllegalArgumentException(profile.name() + "'s weights cannot be streamed");
+		}
 		if (width <= 0 || height <= 0 || width % 8 != 0 || height % 8 != 0) {
 			throw new IllegalArgumentException("image size " + width + "x" + height + " must be positive multiples of 8");
 		}
@@ -60,7 +83,7 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 	}
 
 	private double weights() {
-		return profile.parameters() * (fp32 ? 4 : 2);
+		return (streamed ? 2 * profile.largestBlockParameters() : profile.parameters()) * (fp32 ? 4 : 2);
 	}
 
 	private double activations() {
@@ -69,7 +92,7 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 
 	@Override
 	public String spec() {
-		return profile.name() + "@" + width + "x" + height + "x" + batch + (fp32 ? ":fp32" : "") + (tiledVae ? ":tiled" : "");
+		return profile.name() + "@" + width + "x" + height + "x" + batch + (fp32 ? ":fp32" : "") + (tiledVae ? ":tiled" : "") + (streamed ? ":streamed" : "");
 	}
 
 	@Override
@@ -79,21 +102,24 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 
 	@Override
 	public String breakdown() {
-		return String.format(Locale.ROOT, "weights %s (%s), activations %s (%d image(s) of %.2f MP%s)", Workloads.gib(weights()),
-				fp32 ? "fp32" : "fp16", Workloads.gib(activations()), batch, width * (double) height / 1e6, tiledVae ? ", tiled VAE" : "");
+		return String.format(Locale.ROOT, "weights %s (%s%s), activations %s (%d image(s) of %.2f MP%s)", Workloads.gib(weights()),
+				fp32 ? "fp32" : "fp16", streamed ? ", streamed from host memory: twice the largest block on the card" : "", Workloads.gib(activations()), batch, width * (double) height / 1e6, tiledVae ? ", tiled VAE" : "");
 	}
 
 	@Override
 	public List<Workload> cheaper() {
 		List<Workload> options = new ArrayList<>();
 		if (fp32) {
-			options.add(new DiffusionWorkload(profile, width, height, batch, false, tiledVae));
+			options.add(new DiffusionWorkload(profile, width, height, batch, false, tiledVae, streamed));
 		}
 		if (!tiledVae && profile.tiling()) {
-			options.add(new DiffusionWorkload(profile, width, height, batch, fp32, true));
+			options.add(new DiffusionWorkload(profile, width, height, batch, fp32, true, streamed));
+		}
+		if (!streamed && profile.largestBlockParameters() > 0) {
+			options.add(new DiffusionWorkload(profile, width, height, batch, fp32, tiledVae, true));
 		}
 		for (int b = batch / 2; b >= 1; b /= 2) {
-			options.add(new DiffusionWorkload(profile, width, height, b, fp32, tiledVae));
+			options.add(new DiffusionWorkload(profile, width, height, b, fp32, tiledVae, streamed));
 		}
 		return options;
 	}

@@ -21,7 +21,6 @@ import dev.atelier.device.ComputeContext;
 import dev.atelier.device.DeviceBuffer;
 import dev.atelier.device.Device;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class CpuCompute implements Compute {
 
-	private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+	private static final VectorSpecies<Float> F = LaneSums.SPECIES;
 	/** Multiply-adds below which an operation stays on the calling thread: a fork costs more. */
 	private static final long PARALLEL_WORK = 1 << 16;
 
@@ -346,9 +345,8 @@ public final class CpuCompute implements Compute {
 			s03 = w0.fma(v, s03);
 			s13 = w1.fma(v, s13);
 		}
-		float[] sums = { s00.reduceLanes(VectorOperators.ADD), s01.reduceLanes(VectorOperators.ADD), s02.reduceLanes(VectorOperators.ADD),
-				s03.reduceLanes(VectorOperators.ADD), s10.reduceLanes(VectorOperators.ADD), s11.reduceLanes(VectorOperators.ADD),
-				s12.reduceLanes(VectorOperators.ADD), s13.reduceLanes(VectorOperators.ADD) };
+		float[] sums = { LaneSums.sum(s00), LaneSums.sum(s01), LaneSums.sum(s02), LaneSums.sum(s03), LaneSums.sum(s10), LaneSums.sum(s11),
+				LaneSums.sum(s12), LaneSums.sum(s13) };
 		float[][] xs = { x0, x1, x2, x3 };
 		for (; i < a0.length; i++) {
 			for (int j = 0; j < 4; j++) {
@@ -369,7 +367,7 @@ public final class CpuCompute implements Compute {
 		for (int end = F.loopBound(length); i < end; i += F.length()) {
 			acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
 		}
-		float sum = acc.reduceLanes(VectorOperators.ADD);
+		float sum = LaneSums.sum(acc);
 		for (; i < length; i++) {
 			sum += a[ao + i] * b[bo + i];
 		}

@@ -5,13 +5,12 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Little-endian float32 rows in a (usually memory-mapped) segment; dot products on the Vector API. */
 record F32Weights(MemorySegment data, int rows, int cols) implements Weights {
 
-	private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+	private static final VectorSpecies<Float> SPECIES = LaneSums.SPECIES;
 	private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
 	public F32Weights {
@@ -31,7 +30,7 @@ record F32Weights(MemorySegment data, int rows, int cols) implements Weights {
 			FloatVector w = FloatVector.fromMemorySegment(SPECIES, data, base + 4L * i, ByteOrder.LITTLE_ENDIAN);
 			acc = w.fma(FloatVector.fromArray(SPECIES, x, i), acc);
 		}
-		float sum = acc.reduceLanes(VectorOperators.ADD);
+		float sum = LaneSums.sum(acc);
 		for (; i < cols; i++) {
 			sum += data.get(FLOAT, base + 4L * i) * x[i];
 		}

@@ -54,6 +54,24 @@ class SimulatedDevicesTest {
 	}
 
 	@Test
+	void aSizedCardHasThatMemoryAllLeasableAndItsProfilesAttributes() {
+		SimulatedDevice card = SimulatedDevice.of("rtx4090=1100m");
+		Device d = card.device();
+		assertEquals("sim:rtx4090=1100m", d.id());
+		assertEquals(1100L << 20, d.totalBytes());
+		assertEquals(1100L << 20, card.freeBytes(), "no driver baseline on a sized card");
+		assertEquals(0, card.defaultHeadroomBytes());
+		assertEquals(SimulatedDevice.of("rtx4090").device().multiprocessors(), d.multiprocessors());
+		assertEquals("NVIDIA GeForce RTX 4090 (simulated, 1.1 GiB)", d.name());
+		assertEquals(2048, SimulatedDevice.of("h100=2k").device().totalBytes());
+		assertEquals("simulated card 'rtx4090=lots': the size after '=' must be 1 byte to 24.0 GiB (the rtx4090's memory), in bytes or with k, m or g"
+				+ " for KiB, MiB, GiB, e.g. rtx4090=1100m", assertThrows(IllegalArgumentException.class, () -> SimulatedDevice.of("rtx4090=lots")).getMessage());
+		assertThrows(IllegalArgumentException.class, () -> SimulatedDevice.of("rtx4090=25g"), "more than the card it is cut from");
+		assertEquals("unknown simulation profile 'rtx9090'; known: a6000, h100, rtx3090, rtx4090",
+				assertThrows(IllegalArgumentException.class, () -> SimulatedDevice.of("rtx9090=1g")).getMessage());
+	}
+
+	@Test
 	void theCardsOfAskedForIdsAreMadeOnDemandAndNumberedInOrder() {
 		SimulatedCards cards = new SimulatedCards();
 		assertTrue(cards.devices().isEmpty());

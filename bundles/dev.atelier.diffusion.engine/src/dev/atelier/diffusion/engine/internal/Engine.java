@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.Compute.Activation;
@@ -77,15 +78,18 @@ public final class Engine implements DiffusionNetworks {
 		return null;
 	}
 
-	public static Engine open(Checkpoint checkpoint, Compute compute) {
+	/** {@code weightBudget}: the bytes of weights held on the compute at once, {@link Layers#RESIDENT} for all of them. */
+	public static Engine open(Checkpoint checkpoint, Compute compute, long weightBudget) {
 		String refusal = refusal(checkpoint);
 		if (refusal != null) {
 			throw new UnsupportedOperationException(refusal);
 		}
-		// SDXL's VAE overflows half precision (diffusers upcasts it: force_upcast); a backend multiplies in F16 whenever the
-		// weights are not F32 (CUDA's patches into cuBLAS), so that VAE's weights are kept F32
-		Layers layers = new Layers(compute, checkpoint.source(), checkpoint.weights(),
-				checkpoint.family() == Family.SDXL ? name -> name.startsWith("vae.") : name -> false);
+		long least = streamedBudget(checkpoint);
+		if (weightBudget < least) {
+			throw new IllegalArgumentException(checkpoint.source() + ": weights streamed through " + weightBudget + " bytes; its largest block needs "
+					+ least / 2 + " (twice that to stream)");
+		}
+		Layers layers = new Layers(compute, checkpoint.source(), checkpoint.weights(), asF32(checkpoint), weightBudget);
 		TextEncoderConfig first = encoder(checkpoint, TEXT_ENCODER);
 		List<TextEncoder> encoders = new ArrayList<>();
 		List<String> pads = new ArrayList<>();
@@ -112,6 +116,29 @@ public final class Engine implements DiffusionNetworks {
 		}
 		return new Engine(checkpoint, layers, List.copyOf(encoders), List.copyOf(pads), new UNet(layers, checkpoint.unet(), checkpoint.family()),
 				new Vae(layers, checkpoint.vae()), checkpoint.vae().latentChannels(), checkpoint.unet().inChannels());
+	}
+
+	/** See {@link DiffusionNetworks#open(Checkpoint, Compute)}: every weight stays on the compute. */
+	public static Engine open(Checkpoint checkpoint, Compute compute) {
+		return open(checkpoint, compute, Layers.RESIDENT);
+	}
+
+	/** See {@link DiffusionNetworks#streamedWeightBytes}. */
+	public static long streamedBudget(Checkpoint checkpoint) {
+		return Layers.streamedBudget(checkpoint, asF32(checkpoint));
+	}
+
+	/** See {@link DiffusionNetworks#residentWeightBytes}. */
+	public static long residentBytes(Checkpoint checkpoint) {
+		return Layers.residentBytes(checkpoint, asF32(checkpoint));
+	}
+
+	/**
+	 * The weights held as F32 whatever their stored type. SDXL's VAE overflows half precision (diffusers upcasts it:
+	 * force_upcast); a backend multiplies in F16 whenever the weights are not F32 (CUDA's patches into cuBLAS).
+	 */
+	private static Predicate<String> asF32(Checkpoint checkpoint) {
+		return checkpoint.family() == Family.SDXL ? name -> name.startsWith("vae.") : name -> false;
 	}
 
 	private static TextEncoderConfig encoder(Checkpoint checkpoint, String prefix) {

@@ -1,10 +1,7 @@
 package dev.atelier.diffusion.engine.internal;
 
-import java.lang.foreign.MemorySegment;
-
 import dev.atelier.compute.Compute.Activation;
 import dev.atelier.compute.Tensor;
-import dev.atelier.compute.TensorType;
 import dev.atelier.diffusion.checkpoint.TextEncoderConfig;
 
 /**
@@ -92,9 +89,9 @@ final class TextEncoder {
 		int n = ids.length;
 		int d = config.width();
 		Tensor x = layers.allocate(n, d);
-		try (Tensor idTensor = ints(ids); Tensor positionIds = ints(positions); Tensor position = layers.allocate(n, d)) {
-			layers.compute().getRows(layers.weight(model + "embeddings.token_embedding.weight"), idTensor, x);
-			layers.compute().getRows(layers.weight(model + "embeddings.position_embedding.weight"), positionIds, position);
+		try (Tensor position = layers.allocate(n, d)) {
+			layers.embed(model + "embeddings.token_embedding.weight", ids, x);
+			layers.embed(model + "embeddings.position_embedding.weight", positions, position);
 			layers.compute().add(x, position, x);
 		}
 		int run = pool ? config.layers() : statesAfter;
@@ -109,7 +106,7 @@ final class TextEncoder {
 			if (!pool) {
 				return new Encoded(states, null);
 			}
-			try (Tensor normed = layers.layerNorm(model + "final_layer_norm", x, EPS); Tensor at = ints(new int[] { end });
+			try (Tensor normed = layers.layerNorm(model + "final_layer_norm", x, EPS); Tensor at = layers.ints(new int[] { end });
 					Tensor row = layers.allocate(1, d)) {
 				layers.compute().getRows(normed, at, row);
 				return new Encoded(states, layers.linear(prefix + "text_projection", row));
@@ -148,11 +145,5 @@ final class TextEncoder {
 		Tensor c = layers.allocate(x.rows(), x.cols());
 		layers.compute().copy(x, c);
 		return c;
-	}
-
-	private Tensor ints(int[] values) {
-		Tensor t = layers.compute().allocate(TensorType.I32, 1, values.length);
-		t.write(MemorySegment.ofArray(values));
-		return t;
 	}
 }

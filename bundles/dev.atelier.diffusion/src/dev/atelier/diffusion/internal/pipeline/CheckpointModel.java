@@ -63,13 +63,33 @@ public final class CheckpointModel implements PipelineModel {
 	 * @throws IOException naming the file: unreadable, incomplete, or a family the engine does not run yet
 	 */
 	public static CheckpointModel open(Path model, Path vae, Compute compute, AutoCloseable release, ClipTokenizer tokenizer) throws IOException {
+		return open(model, vae, compute, Long.MAX_VALUE, release, tokenizer);
+	}
+
+	/** What the engine holds of a checkpoint's weights on the compute: all of them, or at least, streamed. */
+	public record WeightBytes(long resident, long streamed) {
+	}
+
+	/** {@link WeightBytes} of {@code model}, read from its tensors' headers. */
+	public static WeightBytes weightBytes(Path model) throws IOException {
+		try (Checkpoint checkpoint = Checkpoint.open(model, null)) {
+			return new WeightBytes(DiffusionNetworks.residentWeightBytes(checkpoint), DiffusionNetworks.streamedWeightBytes(checkpoint));
+		}
+	}
+
+	/**
+	 * {@link #open(Path, Path, Compute, AutoCloseable, ClipTokenizer)} with at most {@code weightBudget} bytes of weights
+	 * on the compute at once: {@link DiffusionNetworks#open(Checkpoint, Compute, long) streamed} below what all of them take.
+	 */
+	public static CheckpointModel open(Path model, Path vae, Compute compute, long weightBudget, AutoCloseable release, ClipTokenizer tokenizer)
+			throws IOException {
 		Checkpoint checkpoint = null;
 		try {
 			checkpoint = Checkpoint.open(model, vae);
 			Path schedulerFile = model.resolve("scheduler/scheduler_config.json");
 			SchedulerConfig scheduler = Files.isDirectory(model) && Files.isRegularFile(schedulerFile) ? SchedulerConfig.read(schedulerFile)
 					: SchedulerConfig.release(checkpoint.family(), checkpoint.prediction());
-			return new CheckpointModel(checkpoint, DiffusionNetworks.open(checkpoint, compute), tokenizer, scheduler, release);
+			return new CheckpointModel(checkpoint, DiffusionNetworks.open(checkpoint, compute, weightBudget), tokenizer, scheduler, release);
 		} catch (IOException | RuntimeException e) {
 			if (checkpoint != null) {
 				checkpoint.close();
