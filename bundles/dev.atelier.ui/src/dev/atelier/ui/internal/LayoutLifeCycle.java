@@ -31,9 +31,9 @@ public final class LayoutLifeCycle {
 
 	/**
 	 * Raise it whenever Application.e4xmi or a view's fragment moves, adds or removes parts, stacks or menus, or changes
-	 * the binding contexts a saved layout keeps (4: "In Windows" active).
+	 * the binding contexts a saved layout keeps (4: "In Windows" active; 5: the Viewport scene's own bindings).
 	 */
-	public static final int LAYOUT_VERSION = 4;
+	public static final int LAYOUT_VERSION = 5;
 	/** Beside workbench.xmi: the layout version it was saved with. */
 	public static final String VERSION_FILE = "atelier-layout.version";
 
