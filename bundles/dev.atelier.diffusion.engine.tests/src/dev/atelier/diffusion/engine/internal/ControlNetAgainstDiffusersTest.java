@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,20 +20,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 import dev.atelier.compute.Compute;
-import dev.atelier.compute.ComputeRuntime;
-import dev.atelier.device.ComputeContext;
-import dev.atelier.device.DeviceService;
-import dev.atelier.device.LeaseRequest;
-import dev.atelier.device.VramLease;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.checkpoint.CheckpointException;
 import dev.atelier.diffusion.checkpoint.ControlNet;
 import dev.atelier.diffusion.engine.ControlResiduals;
 import dev.atelier.diffusion.engine.TextConditioning;
-import dev.atelier.testing.Services;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 import dev.atelier.testing.checkpoints.LdmLayout;
 import dev.atelier.testing.checkpoints.SafetensorsWriter;
@@ -59,38 +49,22 @@ class ControlNetAgainstDiffusersTest {
 
 	@TempDir
 	Path dir;
-	private VramLease lease;
-	private ComputeContext context;
+	private CpuBackend cpu;
 	private Compute compute;
 
 	@BeforeEach
 	void openTheCpu() throws Exception {
-		DeviceService devices = Services.await(Engine.class, DeviceService.class);
-		lease = devices.acquire("cpu", LeaseRequest.of("ControlNet test", 1L << 30));
-		context = devices.openContext(lease);
-		compute = Services.await(Engine.class, ComputeRuntime.class).open(context, 2);
+		cpu = CpuBackend.open("ControlNet test");
+		compute = cpu.compute();
 	}
 
 	@AfterEach
 	void close() {
-		compute.close();
-		context.close();
-		lease.close();
-	}
-
-	private static JsonObject json(Path file) throws IOException {
-		return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-	}
-
-	private static float[] floats(Path file) throws IOException {
-		ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-		float[] out = new float[b.remaining() / 4];
-		b.asFloatBuffer().get(out);
-		return out;
+		cpu.close();
 	}
 
 	static int[] hintChannels() throws IOException {
-		return json(CONTROL.resolve("controlnet.json")).getAsJsonArray("hint_channels").asList().stream().mapToInt(JsonElement::getAsInt).toArray();
+		return CpuBackend.json(CONTROL.resolve("controlnet.json")).getAsJsonArray("hint_channels").asList().stream().mapToInt(JsonElement::getAsInt).toArray();
 	}
 
 	/** The reduced ControlNet in {@code layout} as {@code dtype}. */
@@ -101,7 +75,7 @@ class ControlNetAgainstDiffusersTest {
 		}
 		Map<String, long[]> shapes = new LinkedHashMap<>();
 		Map<String, String> ldmNames = new LinkedHashMap<>();
-		for (JsonElement e : json(CONTROL.resolve("controlnet.json")).getAsJsonArray("layout")) {
+		for (JsonElement e : CpuBackend.json(CONTROL.resolve("controlnet.json")).getAsJsonArray("layout")) {
 			JsonObject o = e.getAsJsonObject();
 			String name = o.get("diffusers").getAsString();
 			shapes.put(name, o.getAsJsonArray("shape").asList().stream().mapToLong(JsonElement::getAsLong).toArray());
@@ -114,16 +88,16 @@ class ControlNetAgainstDiffusersTest {
 	}
 
 	private Run run(Path controlFile, float strength) throws IOException, CheckpointException {
-		JsonObject reference = json(REFERENCE.resolve("reference.json"));
+		JsonObject reference = CpuBackend.json(REFERENCE.resolve("reference.json"));
 		int h = reference.getAsJsonArray("latent").get(1).getAsInt();
 		int w = reference.getAsJsonArray("latent").get(2).getAsInt();
 		float timestep = reference.get("unet_timestep").getAsFloat();
-		float[] sample = floats(REFERENCE.resolve("unet_sample.f32"));
-		TextConditioning text = new TextConditioning(floats(REFERENCE.resolve("text_hidden.f32")), new float[0]);
+		float[] sample = CpuBackend.floats(REFERENCE.resolve("unet_sample.f32"));
+		TextConditioning text = new TextConditioning(CpuBackend.floats(REFERENCE.resolve("text_hidden.f32")), new float[0]);
 		try (Checkpoint checkpoint = Checkpoint.open(FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F32", dir.resolve("tiny-sd1.safetensors")), null);
 				ControlNet net = ControlNet.open(controlFile); Engine engine = Engine.open(checkpoint, compute)) {
 			engine.useControlNet(net);
-			ControlResiduals r = engine.control(sample, h, w, timestep, text, floats(CONTROL.resolve("hint.f32")), strength);
+			ControlResiduals r = engine.control(sample, h, w, timestep, text, CpuBackend.floats(CONTROL.resolve("hint.f32")), strength);
 			return new Run(r, engine.predict(sample, h, w, timestep, text, null, r), engine.predict(sample, h, w, timestep, text, null));
 		}
 	}
@@ -132,8 +106,8 @@ class ControlNetAgainstDiffusersTest {
 	@CsvSource({ "LDM, F32", "LDM, F16", "DIFFUSERS, F32", "DIFFUSERS, F16" })
 	void residualsAndUNetOutputEqualDiffusersControlNetModel(Layout layout, String dtype) throws Exception {
 		double bound = dtype.equals("F32") ? 1e-4 : 2e-2;
-		Run run = run(write(layout, dtype), json(CONTROL.resolve("controlnet.json")).get("scale").getAsFloat());
-		float[] down = floats(CONTROL.resolve("down.f32"));
+		Run run = run(write(layout, dtype), CpuBackend.json(CONTROL.resolve("controlnet.json")).get("scale").getAsFloat());
+		float[] down = CpuBackend.floats(CONTROL.resolve("down.f32"));
 		float[] got = new float[down.length];
 		int at = 0;
 		for (float[] r : run.residuals().down()) {
@@ -141,10 +115,10 @@ class ControlNetAgainstDiffusersTest {
 			at += r.length;
 		}
 		assertEquals(down.length, at, "the residuals' values, all skip connections");
-		assertEquals(json(CONTROL.resolve("controlnet.json")).getAsJsonArray("residuals").size(), run.residuals().down().size(), "one residual per skip");
+		assertEquals(CpuBackend.json(CONTROL.resolve("controlnet.json")).getAsJsonArray("residuals").size(), run.residuals().down().size(), "one residual per skip");
 		assertClose(down, got, bound, "ControlNet down residuals (" + layout + ", " + dtype + ")");
-		assertClose(floats(CONTROL.resolve("mid.f32")), run.residuals().mid(), bound, "ControlNet mid residual (" + layout + ", " + dtype + ")");
-		assertClose(floats(CONTROL.resolve("unet_out.f32")), run.unet(), bound, "UNet with the residuals (" + layout + ", " + dtype + ")");
+		assertClose(CpuBackend.floats(CONTROL.resolve("mid.f32")), run.residuals().mid(), bound, "ControlNet mid residual (" + layout + ", " + dtype + ")");
+		assertClose(CpuBackend.floats(CONTROL.resolve("unet_out.f32")), run.unet(), bound, "UNet with the residuals (" + layout + ", " + dtype + ")");
 	}
 
 	@Test

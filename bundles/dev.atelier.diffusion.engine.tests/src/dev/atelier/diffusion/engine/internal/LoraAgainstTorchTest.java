@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,20 +21,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 import dev.atelier.compute.Compute;
-import dev.atelier.compute.ComputeRuntime;
-import dev.atelier.device.ComputeContext;
-import dev.atelier.device.DeviceService;
-import dev.atelier.device.LeaseRequest;
-import dev.atelier.device.VramLease;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.checkpoint.CheckpointException;
 import dev.atelier.diffusion.checkpoint.Lora;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
-import dev.atelier.testing.Services;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 import dev.atelier.testing.checkpoints.LdmLayout;
 import dev.atelier.testing.checkpoints.SafetensorsWriter;
@@ -66,34 +56,18 @@ class LoraAgainstTorchTest {
 
 	@TempDir
 	Path dir;
-	private VramLease lease;
-	private ComputeContext context;
+	private CpuBackend cpu;
 	private Compute compute;
 
 	@BeforeEach
 	void openTheCpu() throws Exception {
-		DeviceService devices = Services.await(Engine.class, DeviceService.class);
-		lease = devices.acquire("cpu", LeaseRequest.of("LoRA test", 1L << 30));
-		context = devices.openContext(lease);
-		compute = Services.await(Engine.class, ComputeRuntime.class).open(context, 2);
+		cpu = CpuBackend.open("LoRA test");
+		compute = cpu.compute();
 	}
 
 	@AfterEach
 	void close() {
-		compute.close();
-		context.close();
-		lease.close();
-	}
-
-	private static JsonObject json(Path file) throws IOException {
-		return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-	}
-
-	private static float[] floats(Path file) throws IOException {
-		ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-		float[] out = new float[b.remaining() / 4];
-		b.asFloatBuffer().get(out);
-		return out;
+		cpu.close();
 	}
 
 	private static long[] shape(JsonElement e) {
@@ -104,7 +78,7 @@ class LoraAgainstTorchTest {
 	static Path writeLora(Path lora, Path file, Map<String, long[]> extra) throws IOException {
 		Map<String, Object[]> typed = new LinkedHashMap<>();
 		Map<String, Float> alphas = new LinkedHashMap<>();
-		for (JsonElement e : json(lora.resolve("lora.json")).getAsJsonArray("modules")) {
+		for (JsonElement e : CpuBackend.json(lora.resolve("lora.json")).getAsJsonArray("modules")) {
 			JsonObject m = e.getAsJsonObject();
 			String module = m.get("module").getAsString();
 			typed.put(module + ".lora_down.weight", new Object[] { "F32", shape(m.get("down")) });
@@ -131,8 +105,8 @@ class LoraAgainstTorchTest {
 	private Opened open(Model m) throws IOException {
 		Checkpoint checkpoint = Checkpoint.open(FormulaWeights.write(m.spec, "F32", dir.resolve("tiny-" + m + ".safetensors")), null);
 		Path lora = writeLora(m.reference.resolve("lora"), dir.resolve("lora-" + m + ".safetensors"), Map.of());
-		return new Opened(checkpoint, Engine.open(checkpoint, compute), Lora.open(lora, checkpoint), json(m.reference.resolve("reference.json")),
-				json(m.reference.resolve("lora/lora.json")));
+		return new Opened(checkpoint, Engine.open(checkpoint, compute), Lora.open(lora, checkpoint), CpuBackend.json(m.reference.resolve("reference.json")),
+				CpuBackend.json(m.reference.resolve("lora/lora.json")));
 	}
 
 	private static int[][] ids(Model m, JsonObject reference) {
@@ -148,10 +122,10 @@ class LoraAgainstTorchTest {
 		if (m == Model.SDXL) {
 			int[] t = o.reference().getAsJsonArray("time_ids").asList().stream().mapToInt(JsonElement::getAsInt).toArray();
 			sizes = new SizeConditioning(t[0], t[1], t[2], t[3], t[4], t[5]);
-			pooled = floats(m.reference.resolve("text_pooled.f32"));
+			pooled = CpuBackend.floats(m.reference.resolve("text_pooled.f32"));
 		}
-		return o.engine().predict(floats(m.reference.resolve("unet_sample.f32")), latent[1], latent[2], o.reference().get("unet_timestep").getAsFloat(),
-				new TextConditioning(floats(m.reference.resolve("text_hidden.f32")), pooled), sizes);
+		return o.engine().predict(CpuBackend.floats(m.reference.resolve("unet_sample.f32")), latent[1], latent[2], o.reference().get("unet_timestep").getAsFloat(),
+				new TextConditioning(CpuBackend.floats(m.reference.resolve("text_hidden.f32")), pooled), sizes);
 	}
 
 	@ParameterizedTest
@@ -165,7 +139,7 @@ class LoraAgainstTorchTest {
 			for (int i = 0; i < modules.size(); i++) {
 				String layer = modules.get(i).getAsJsonObject().get("internal").getAsString();
 				float[] merged = Layers.read(o.engine().layers().weight(layer));
-				assertClose(floats(m.reference.resolve("lora/merged_" + i + ".f32")), merged, 1e-5, m + " merged " + layer);
+				assertClose(CpuBackend.floats(m.reference.resolve("lora/merged_" + i + ".f32")), merged, 1e-5, m + " merged " + layer);
 			}
 		}
 	}
@@ -180,12 +154,12 @@ class LoraAgainstTorchTest {
 			double weight = o.loraJson().get("weight").getAsDouble();
 			o.engine().useLoras(List.of(new Lora.Applied(o.lora(), weight, weight)));
 			TextConditioning with = o.engine().encodeText(ids);
-			assertClose(floats(m.reference.resolve("lora/text_hidden.f32")), with.context(), 1e-4, m + " text encoder with the LoRA");
+			assertClose(CpuBackend.floats(m.reference.resolve("lora/text_hidden.f32")), with.context(), 1e-4, m + " text encoder with the LoRA");
 			if (m == Model.SDXL) {
-				assertClose(floats(m.reference.resolve("lora/text_pooled.f32")), with.pooled(), 1e-4, m + " pooled embedding with the LoRA");
+				assertClose(CpuBackend.floats(m.reference.resolve("lora/text_pooled.f32")), with.pooled(), 1e-4, m + " pooled embedding with the LoRA");
 			}
 			float[] unetWith = predict(o, m);
-			assertClose(floats(m.reference.resolve("lora/unet_out.f32")), unetWith, 1e-4, m + " UNet with the LoRA");
+			assertClose(CpuBackend.floats(m.reference.resolve("lora/unet_out.f32")), unetWith, 1e-4, m + " UNet with the LoRA");
 			assertFalse(java.util.Arrays.equals(unetBefore, unetWith), "the LoRA changes the UNet");
 
 			// the CPU backend's vector sums may round a last bit differently once the JIT has compiled them: equal within that
@@ -220,7 +194,7 @@ class LoraAgainstTorchTest {
 			// the same LoRA twice at 0.3 and 0.5 is the LoRA at 0.8
 			o.engine().useLoras(List.of(new Lora.Applied(o.lora(), 0.3, 0.3), new Lora.Applied(again, 0.5, 0.5)));
 			String layer = o.loraJson().getAsJsonArray("modules").get(0).getAsJsonObject().get("internal").getAsString();
-			assertClose(floats(m.reference.resolve("lora/merged_0.f32")), Layers.read(o.engine().layers().weight(layer)), 1e-5, m + " two LoRAs");
+			assertClose(CpuBackend.floats(m.reference.resolve("lora/merged_0.f32")), Layers.read(o.engine().layers().weight(layer)), 1e-5, m + " two LoRAs");
 		}
 	}
 

@@ -19,17 +19,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.atelier.compute.Compute;
-import dev.atelier.compute.ComputeRuntime;
-import dev.atelier.device.ComputeContext;
-import dev.atelier.device.DeviceService;
-import dev.atelier.device.LeaseRequest;
-import dev.atelier.device.VramLease;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
 import dev.atelier.diffusion.checkpoint.Lora;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
-import dev.atelier.testing.Services;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 import dev.atelier.testing.checkpoints.LdmLayout;
 
@@ -51,23 +45,18 @@ class StreamedWeightsTest {
 
 	@TempDir
 	Path dir;
-	private VramLease lease;
-	private ComputeContext context;
+	private CpuBackend cpu;
 	private Compute compute;
 
 	@BeforeEach
 	void openTheCpu() throws Exception {
-		DeviceService devices = Services.await(Engine.class, DeviceService.class);
-		lease = devices.acquire("cpu", LeaseRequest.of("streamed weights test", 1L << 30));
-		context = devices.openContext(lease);
-		compute = Services.await(Engine.class, ComputeRuntime.class).open(context, 2);
+		cpu = CpuBackend.open("streamed weights test");
+		compute = cpu.compute();
 	}
 
 	@AfterEach
 	void close() {
-		compute.close();
-		context.close();
-		lease.close();
+		cpu.close();
 	}
 
 	/** What one prompt, one UNet step and one decode give. */
