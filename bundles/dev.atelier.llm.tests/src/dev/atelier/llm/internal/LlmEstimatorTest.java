@@ -34,8 +34,18 @@ class LlmEstimatorTest {
 	void badSpecsAreRefusedByName() {
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> ESTIMATES.parse("llm:7b:q9_9")).getMessage()
 				.startsWith("workload 'llm:7b:q9_9': unknown weight format 'q9_9'; known: f32, f16"));
-		assertEquals("workload 'llm:7b:f16:fast': unknown option 'fast' (expected ctx=N or offload=P%)",
+		assertEquals("workload 'llm:7b:f16:fast': unknown option 'fast' (expected ctx=N, offload=P% or seq=N)",
 				assertThrows(IllegalArgumentException.class, () -> ESTIMATES.parse("llm:7b:f16:fast")).getMessage());
+	}
+
+	@Test
+	void answersDecodedTogetherEachHoldTheirCache() {
+		assertEquals("llm:8b:q4_k_m:ctx=4096:seq=4", ESTIMATES.parse("llm:8b:q4_k_m:ctx=4096:seq=4").spec());
+		double oneCache = ESTIMATES.gb("llm:8b:q4_k_m:ctx=8192") - ESTIMATES.gb("llm:8b:q4_k_m:ctx=4096");
+		assertEquals(3 * oneCache, ESTIMATES.gb("llm:8b:q4_k_m:ctx=4096:seq=4") - ESTIMATES.gb("llm:8b:q4_k_m:ctx=4096"), 0.02 * oneCache,
+				"three more answers, three more caches of 4096 positions");
+		assertEquals("workload 'llm:7b:f16:seq=0': 'seq=0' is not 1 to 1024 answers decoded together",
+				assertThrows(IllegalArgumentException.class, () -> ESTIMATES.parse("llm:7b:f16:seq=0")).getMessage());
 	}
 
 	@Test

@@ -311,6 +311,25 @@ class LocalModelsTest {
 		}
 	}
 
+	/** A model that decodes answers together (atelier serve --parallel) leases a cache for each: as the planner's seq=N says. */
+	@Test
+	void thePlannersEstimateOfAnswersDecodedTogetherIsWithinFivePercentOfTheirLease(@TempDir Path dir) throws Exception {
+		LlamaConfig c = SyntheticModel.SHAPES.get("tiny256");
+		LlmWorkload.Shape shape = new LlmWorkload.Shape(c.layers(), c.dim(), c.hiddenDim(), c.kvDim(), c.heads(), TinyVocab.TOKENS.size(), false);
+		Path file = tinyModel(dir, GgmlType.F16, "tiny256");
+		for (String device : List.of("cpu", CARD)) {
+			try (LocalModel model = service().model(file, "llama-2", device, 128, 4, null)) {
+				model.chat(HELLO, Sampling.greedy(), 4, t -> {
+				}, () -> false);
+				VramLease lease = leasesOf("llm " + file.getFileName()).get(0);
+				long estimated = new LlmWorkload("tiny256", shape, "f16", 128, 0, !device.equals("cpu"), 4).bytes();
+				long single = new LlmWorkload("tiny256", shape, "f16", 128, 0, !device.equals("cpu"), 1).bytes();
+				assertTrue(estimated > single, device + ": four caches estimated larger than one");
+				assertEquals(1.0, (double) estimated / lease.bytes(), 0.05, device + ": estimate " + estimated + " B, lease " + lease.bytes() + " B");
+			}
+		}
+	}
+
 	@Test
 	void theKnownSizesHoldThePublishedParameterCounts() {
 		Map<String, Double> published = Map.of("1b", 1.10e9, "3b", 3.21e9, "7b", 6.74e9, "8b", 8.03e9, "13b", 13.0e9, "34b", 33.7e9, "70b", 69.0e9);

@@ -11,7 +11,10 @@ import dev.atelier.device.plan.Workload;
 import dev.atelier.device.plan.WorkloadEstimator;
 import dev.atelier.device.plan.Workloads;
 
-/** Estimates LLaMA-class models: {@code llm:SIZE:FORMAT[:ctx=N][:offload=P%]}, e.g. {@code llm:7b:f16:ctx=4096}. */
+/**
+ * Estimates LLaMA-class models: {@code llm:SIZE:FORMAT[:ctx=N][:offload=P%][:seq=N]}, e.g. {@code llm:7b:f16:ctx=4096}; seq: answers
+ * decoded together, each with its cache (as {@code atelier serve --parallel N} holds them).
+ */
 @Component(service = WorkloadEstimator.class)
 public final class LlmEstimator implements WorkloadEstimator {
 
@@ -35,6 +38,7 @@ public final class LlmEstimator implements WorkloadEstimator {
 		}
 		int context = LlmWorkload.DEFAULT_CONTEXT;
 		double offload = 0;
+		int sequences = 1;
 		for (String option : m.group(3).split(":")) {
 			if (option.startsWith("ctx=")) {
 				long tokens = Workloads.count(option.substring(4));
@@ -44,10 +48,16 @@ public final class LlmEstimator implements WorkloadEstimator {
 				context = (int) tokens;
 			} else if (option.startsWith("offload=")) {
 				offload = Double.parseDouble(option.substring(8).replace("%", "")) / 100;
+			} else if (option.startsWith("seq=")) {
+				long n = Workloads.count(option.substring(4));
+				if (n < 1 || n > 1024) {
+					throw new IllegalArgumentException("'" + option + "' is not 1 to 1024 answers decoded together");
+				}
+				sequences = (int) n;
 			} else if (!option.isEmpty()) {
-				throw new IllegalArgumentException("unknown option '" + option + "' (expected ctx=N or offload=P%)");
+				throw new IllegalArgumentException("unknown option '" + option + "' (expected ctx=N, offload=P% or seq=N)");
 			}
 		}
-		return Optional.of(new LlmWorkload(m.group(1), m.group(2), context, offload));
+		return Optional.of(new LlmWorkload(m.group(1), m.group(2), context, offload, sequences));
 	}
 }

@@ -23,7 +23,7 @@ import dev.atelier.llm.internal.engine.LlamaConfig;
  * ({@link ComputeRuntime#gpuWorkspaceBytes}). Bytes per weight follow the GGUF formats' block sizes
  * (q4_0: 18 bytes per 32 weights, q8_0: 34 per 32, q4_k_m ≈ 4.85 bits, a mix of K-quants).
  */
-public record LlmWorkload(String size, Shape shape, String format, int context, double offload, boolean gpu) implements Workload {
+public record LlmWorkload(String size, Shape shape, String format, int context, double offload, boolean gpu, int sequences) implements Workload {
 
 	/**
 	 * Layers, model width, feed-forward width, KV width (GQA), attention heads, vocabulary, and whether the output
@@ -67,8 +67,13 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 	public static final int DEFAULT_CONTEXT = 512;
 
 	/** A model of a known size on a GPU: the planner's. */
-	public LlmWorkload(String size, String format, int context, double offload) {
-		this(size, shapeOf(size), format, context, offload, true);
+	public LlmWorkload(String size, String format, int context, double offload, int sequences) {
+		this(size, shapeOf(size), format, context, offload, true, sequences);
+	}
+
+	/** One answer at a time. */
+	public LlmWorkload(String size, Shape shape, String format, int context, double offload, boolean gpu) {
+		this(size, shape, format, context, offload, gpu, 1);
 	}
 
 	private static Shape shapeOf(String size) {
@@ -90,6 +95,9 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 		if (offload < 0 || offload >= 1) {
 			throw new IllegalArgumentException("offload must be a fraction in [0, 1), not " + offload);
 		}
+		if (sequences < 1) {
+			throw new IllegalArgumentException("sequences must be at least 1, not " + sequences);
+		}
 	}
 
 	static double bytesPerWeight(String format) {
@@ -110,7 +118,7 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 	}
 
 	private long working(int layers, boolean classifier) {
-		return Llama.workingBytes(shape.config(context), layers, classifier, context, batch());
+		return Llama.workingBytes(shape.config(context), layers, classifier, context, sequences, batch());
 	}
 
 	private int batch() {
@@ -124,7 +132,8 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 
 	@Override
 	public String spec() {
-		return "llm:" + size + ":" + format + ":ctx=" + context + (offload > 0 ? ":offload=" + Math.round(offload * 100) + "%" : "");
+		return "llm:" + size + ":" + format + ":ctx=" + context + (offload > 0 ? ":offload=" + Math.round(offload * 100) + "%" : "")
+				+ (sequences > 1 ? ":seq=" + sequences : "");
 	}
 
 	@Override
@@ -136,8 +145,8 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 	public String breakdown() {
 		int n = deviceLayers();
 		long kvCache = working(n, false) - working(0, false);
-		return String.format(Locale.ROOT, "weights %s (%s), KV cache %s (%d tokens, f16), activations and scratch %s%s", Workloads.gib(weights()), format,
-				Workloads.gib(kvCache), context, Workloads.gib(working(n, true) - kvCache + workspace()),
+		return String.format(Locale.ROOT, "weights %s (%s), KV cache %s (%d tokens%s, f16), activations and scratch %s%s", Workloads.gib(weights()), format,
+				Workloads.gib(kvCache), context, sequences > 1 ? " × " + sequences + " answers" : "", Workloads.gib(working(n, true) - kvCache + workspace()),
 				n < shape.layers() ? String.format(Locale.ROOT, ", %d of %d layers on the CPU", shape.layers() - n, shape.layers()) : "");
 	}
 
@@ -147,18 +156,18 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 		// Smaller formats down to q4_0; below it quality drops too far to suggest unasked.
 		for (Map.Entry<String, Double> f : FORMATS) {
 			if (f.getValue() < bytesPerWeight(format)) {
-				options.add(new LlmWorkload(size, shape, f.getKey(), context, offload, gpu));
+				options.add(new LlmWorkload(size, shape, f.getKey(), context, offload, gpu, sequences));
 			}
 			if (f.getKey().equals("q4_0")) {
 				break;
 			}
 		}
 		for (int c = context / 2; c >= DEFAULT_CONTEXT; c /= 2) {
-			options.add(new LlmWorkload(size, shape, format, c, offload, gpu));
+			options.add(new LlmWorkload(size, shape, format, c, offload, gpu, sequences));
 		}
 		for (double o : new double[] { 0.25, 0.5 }) {
 			if (o > offload) {
-				options.add(new LlmWorkload(size, shape, format, context, o, gpu));
+				options.add(new LlmWorkload(size, shape, format, context, o, gpu, sequences));
 			}
 		}
 		return options;
