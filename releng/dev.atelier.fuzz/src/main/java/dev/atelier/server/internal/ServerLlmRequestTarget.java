@@ -38,6 +38,11 @@ public final class ServerLlmRequestTarget {
 			}
 
 			@Override
+			public LocalModel model(Path file, Path tokenizer, String template, String deviceId, int context) {
+				throw new Requests.Reached();
+			}
+
+			@Override
 			public LocalModel model(Path file, String template, String deviceId, int context, Duration keepAlive) {
 				throw new Requests.Reached();
 			}
