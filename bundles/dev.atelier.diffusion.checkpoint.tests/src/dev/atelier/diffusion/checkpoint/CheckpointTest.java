@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.atelier.testing.checkpoints.LdmLayout;
-import dev.atelier.testing.checkpoints.LdmLayout.Spec;
-import dev.atelier.testing.checkpoints.SafetensorsWriter;
+import dev.atelier.diffusion.checkpoint.LdmLayout;
+import dev.atelier.diffusion.checkpoint.LdmLayout.Spec;
+import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 
 /** Reduced-size single-file checkpoints of each family, written by the test in the ldm layout, opened and detected. */
 class CheckpointTest {

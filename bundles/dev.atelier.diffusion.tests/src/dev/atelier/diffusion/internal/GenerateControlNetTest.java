@@ -22,8 +22,8 @@ import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.testing.Psnr;
 import dev.atelier.testing.checkpoints.FormulaWeights;
-import dev.atelier.testing.checkpoints.LdmLayout;
-import dev.atelier.testing.checkpoints.SafetensorsWriter;
+import dev.atelier.diffusion.checkpoint.LdmLayout;
+import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 
 /**
  * {@code atelier generate --controlnet FILE --control-image IMG [--control-strength S] [--control-start F]

@@ -28,7 +28,7 @@ import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.testing.Psnr;
 import dev.atelier.testing.checkpoints.FormulaWeights;
-import dev.atelier.testing.checkpoints.SafetensorsWriter;
+import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 
 /**
  * {@code atelier generate --lora FILE[:W]} and a prompt's {@code <lora:name:W>} on the reduced SD 1.x checkpoint through

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
+import dev.atelier.diffusion.checkpoint.LdmLayout;
+import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
+
 /**
  * Checkpoint weights given by a formula of each key and element index, computed bit for bit as
  * releng/diffusion/make_engine_reference.py computes them, so that a test writes the very checkpoint diffusers' reference

@@ -13,11 +13,19 @@ import org.eclipse.e4.ui.model.application.ui.basic.MPart;
 import org.eclipse.e4.ui.model.application.ui.basic.MWindow;
 import org.eclipse.e4.ui.workbench.modeling.EModelService;
 import org.eclipse.e4.ui.workbench.modeling.EPartService;
+import org.eclipse.swt.graphics.GC;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.graphics.ImageData;
+import org.eclipse.swt.graphics.Point;
+import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Canvas;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Spinner;
 import org.eclipse.swt.widgets.Text;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +39,7 @@ import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.Preferences;
 import dev.atelier.testing.Services;
 import dev.atelier.testing.ui.Displays;
+import dev.atelier.testing.ui.Screenshots;
 
 /**
  * The Welcome page in the running workbench: a getting-started page whose buttons choose the models folder (which the
@@ -98,14 +107,17 @@ class WelcomePageTest {
 	}
 
 	/**
-	 * "Try the tiny test models" writes the views' tiny models into the models folder in a job, opens the tiny Llama in
-	 * the Assistant, and it answers there.
+	 * "Try the tiny test models" writes the views' tiny models into the models folder in a job and opens them: the tiny
+	 * Llama answers in the Assistant, and the tiny SD 1.x checkpoint, opened in the Diffusion view, generates an image of
+	 * the size asked on the CPU, which the preview shows (its pixels read back).
 	 */
 	@Test
-	void tryingTheTinyTestModelsWritesThemIntoTheModelsFolderAndTheAssistantChatsWithIt() throws Exception {
+	void tryingTheTinyTestModelsOpensThemWhereTheAssistantChatsAndTheDiffusionViewGenerates() throws Exception {
 		Preferences preferences = Services.await(WelcomePageTest.class, Preferences.class);
 		Path models = dir.resolve("first run models");
 		preferences.put(ModelsFolder.PREFERENCE, models.toString());
+		Path llama = models.resolve("llm/atelier-tiny-random.gguf");
+		Path sd = models.resolve("checkpoints/atelier-tiny-random-sd1.safetensors");
 		List<String> problems = new ArrayList<>();
 		try {
 			RunningWorkbench.run(RunningWorkbench.FRESH, window -> {
@@ -116,12 +128,12 @@ class WelcomePageTest {
 						"the page says what it writes where: " + RunningWorkbench.texts(welcome));
 				Displays.spinUntil(display, () -> RunningWorkbench.find(welcome, Label.class, l -> l.getText().startsWith("Written and opened: ")) != null
 						|| RunningWorkbench.find(welcome, Label.class, l -> l.getText().startsWith("Cannot write")) != null);
-				Path tiny = models.resolve("llm/atelier-tiny-random.gguf");
-				check(problems, RunningWorkbench.find(welcome, Label.class, l -> l.getText().equals("Written and opened: " + tiny + ".")) != null,
-						"the tiny Llama is written and opened: " + RunningWorkbench.texts(welcome));
-				check(problems, active(window).equals("dev.atelier.llm.ui.part.assistant"), "it opens in the Assistant: " + active(window));
-				Composite assistant = partWidget(window, "dev.atelier.llm.ui.part.assistant");
-				check(problems, RunningWorkbench.find(assistant, Combo.class, c -> c.getText().equals(tiny.toString())) != null, "the Assistant has it chosen");
+				Label written = RunningWorkbench.find(welcome, Label.class, l -> l.getText().startsWith("Written and opened: "));
+				check(problems, written != null && written.getText().contains(llama.toString()) && written.getText().contains(sd.toString()),
+						"the tiny Llama and the tiny SD 1.x are written and opened: " + RunningWorkbench.texts(welcome));
+
+				Composite assistant = shown(window, "dev.atelier.llm.ui.part.assistant");
+				check(problems, RunningWorkbench.find(assistant, Combo.class, c -> c.getText().equals(llama.toString())) != null, "the Assistant has it chosen");
 				Text input = RunningWorkbench.find(assistant, Text.class, t -> "Enter sends; Shift+Enter starts a new line".equals(t.getToolTipText()));
 				input.setText("Hello");
 				Displays.click(button(assistant, "Send"));
@@ -129,13 +141,71 @@ class WelcomePageTest {
 						|| RunningWorkbench.find(assistant, Label.class, l -> l.getText().contains("could not load")) != null);
 				check(problems, RunningWorkbench.find(assistant, Label.class, l -> l.getText().matches("\\d+ tokens;.*")) != null,
 						"the tiny model answers: " + RunningWorkbench.texts(assistant));
-				dev.atelier.testing.ui.Screenshots.save((org.eclipse.swt.widgets.Shell) window.getWidget(), "welcome-tiny-models.png");
+
+				Composite diffusion = shown(window, "dev.atelier.diffusion.ui.part.diffusion");
+				check(problems, RunningWorkbench.find(diffusion, Combo.class, c -> c.getText().equals(sd.toString())) != null,
+						"the Diffusion view generates with the tiny checkpoint: " + RunningWorkbench.texts(diffusion));
+				RunningWorkbench.find(diffusion, Text.class, t -> "what to draw".equals(t.getMessage())).setText("a red fox");
+				RunningWorkbench.find(diffusion, Spinner.class, t -> "Width".equals(t.getToolTipText())).setSelection(64);
+				RunningWorkbench.find(diffusion, Spinner.class, t -> "Height".equals(t.getToolTipText())).setSelection(48);
+				Combo device = RunningWorkbench.find(diffusion, Combo.class, c -> List.of(c.getItems()).contains("cpu"));
+				device.select(device.indexOf("cpu"));
+				Displays.click(button(diffusion, "Generate"));
+				Displays.spinUntil(display, () -> RunningWorkbench.find(diffusion, Label.class, l -> l.getText().startsWith("Wrote ")
+						|| l.getText().startsWith("Generation failed")) != null);
+				check(problems, RunningWorkbench.find(diffusion, Label.class, l -> l.getText().startsWith("Wrote 1 image(s)")) != null,
+						"the tiny checkpoint generates on the CPU: " + RunningWorkbench.texts(diffusion));
+				Canvas preview = RunningWorkbench.find(diffusion, Canvas.class, c -> true);
+				Displays.settle(display, Screenshots.SETTLE);
+				Rectangle drawn = drawnBox(preview);
+				check(problems, drawn.width == 64 && drawn.height == 48, "the preview shows a 64×48 image: " + drawn);
+				Screenshots.save((Shell) window.getWidget(), "welcome-tiny-models.png");
 			});
 			assertEquals(List.of(), problems);
-			assertTrue(Files.size(models.resolve("llm/atelier-tiny-random.gguf")) > 100_000, "a whole GGUF");
+			assertTrue(Files.size(llama) > 100_000, "a whole GGUF");
 		} finally {
 			preferences.put(ModelsFolder.PREFERENCE, null);
 			preferences.save();
+		}
+	}
+
+	/** The part shown and active, and its widget. */
+	private static Composite shown(MWindow window, String id) {
+		window.getContext().get(EPartService.class).showPart(id, EPartService.PartState.ACTIVATE);
+		return partWidget(window, id);
+	}
+
+	/**
+	 * The box of a canvas's pixels that differ from its background (the colour just inside its border, at the top
+	 * middle), as the canvas draws itself.
+	 */
+	private static Rectangle drawnBox(Canvas canvas) {
+		Point size = canvas.getSize();
+		Image image = new Image(canvas.getDisplay(), size.x, size.y);
+		try {
+			GC gc = new GC(image);
+			try {
+				canvas.print(gc);
+			} finally {
+				gc.dispose();
+			}
+			ImageData data = image.getImageData();
+			int inset = canvas.getBorderWidth() + 2;
+			int background = data.getPixel(size.x / 2, inset);
+			int left = size.x, top = size.y, right = -1, bottom = -1;
+			for (int y = inset; y < size.y - inset; y++) {
+				for (int x = inset; x < size.x - inset; x++) {
+					if (data.getPixel(x, y) != background) {
+						left = Math.min(left, x);
+						right = Math.max(right, x);
+						top = Math.min(top, y);
+						bottom = Math.max(bottom, y);
+					}
+				}
+			}
+			return right < 0 ? new Rectangle(0, 0, 0, 0) : new Rectangle(left, top, right - left + 1, bottom - top + 1);
+		} finally {
+			image.dispose();
 		}
 	}
 

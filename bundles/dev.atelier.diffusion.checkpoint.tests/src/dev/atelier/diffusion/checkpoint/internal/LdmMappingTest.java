@@ -22,7 +22,7 @@ import dev.atelier.diffusion.checkpoint.TextEncoderConfig;
 import dev.atelier.diffusion.checkpoint.UNetConfig;
 import dev.atelier.diffusion.checkpoint.VaeConfig;
 import dev.atelier.diffusion.checkpoint.Weight;
-import dev.atelier.testing.checkpoints.LdmLayout;
+import dev.atelier.diffusion.checkpoint.LdmLayout;
 
 /**
  * The ldm → internal mapping over every key of the real SD 1.5 and SDXL base configurations (shapes only, no data): each

@@ -28,8 +28,8 @@ import dev.atelier.diffusion.checkpoint.ControlNet;
 import dev.atelier.diffusion.engine.ControlResiduals;
 import dev.atelier.diffusion.engine.TextConditioning;
 import dev.atelier.testing.checkpoints.FormulaWeights;
-import dev.atelier.testing.checkpoints.LdmLayout;
-import dev.atelier.testing.checkpoints.SafetensorsWriter;
+import dev.atelier.diffusion.checkpoint.LdmLayout;
+import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 
 /**
  * The reduced SD 1.x ControlNet against diffusers' ControlNetModel (make_engine_reference.py --what controlnet,

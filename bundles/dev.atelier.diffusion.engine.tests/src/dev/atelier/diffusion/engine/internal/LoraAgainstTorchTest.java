@@ -29,8 +29,8 @@ import dev.atelier.diffusion.checkpoint.Lora;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
 import dev.atelier.testing.checkpoints.FormulaWeights;
-import dev.atelier.testing.checkpoints.LdmLayout;
-import dev.atelier.testing.checkpoints.SafetensorsWriter;
+import dev.atelier.diffusion.checkpoint.LdmLayout;
+import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 
 /**
  * kohya LoRAs merged into the reduced SD 1.x and SDXL checkpoints, against make_engine_reference.py's torch merge

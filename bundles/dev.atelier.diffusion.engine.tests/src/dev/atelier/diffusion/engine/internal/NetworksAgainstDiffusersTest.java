@@ -41,7 +41,7 @@ import dev.atelier.device.VramLease;
 import dev.atelier.testing.Services;
 import dev.atelier.testing.Spread;
 import dev.atelier.testing.checkpoints.FormulaWeights;
-import dev.atelier.testing.checkpoints.LdmLayout;
+import dev.atelier.diffusion.checkpoint.LdmLayout;
 
 /**
  * The engine's networks on the CPU backend against diffusers' modules (reference/, made by

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
-import dev.atelier.testing.checkpoints.LdmLayout;
-import dev.atelier.testing.checkpoints.SafetensorsWriter;
+import dev.atelier.diffusion.checkpoint.LdmLayout;
+import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 
 /** `atelier diffusion inspect` and `atelier generate` on checkpoint files of families the native engine does not run yet. */
 class CheckpointCommandsTest {

@@ -332,8 +332,9 @@ public final class DiffusionPart implements OpensFiles {
 			problem("Model folder: " + e.getMessage());
 			return null;
 		}
-		if (!Files.isDirectory(model)) {
-			problem("No such folder: " + model);
+		// a folder (ONNX or diffusers) or a single-file checkpoint: the service tells them apart when it loads
+		if (!Files.isDirectory(model) && !Files.isRegularFile(model)) {
+			problem("No such folder or checkpoint file: " + model);
 			return null;
 		}
 		if (request.initImage() != null && !Files.isRegularFile(request.initImage())) {
@@ -516,10 +517,19 @@ public final class DiffusionPart implements OpensFiles {
 		form.prompt.setFocus();
 	}
 
-	/** File ▸ Open with an image: the image viewer, with its parameters where the PNG has them. */
+	/**
+	 * File ▸ Open: a single-file checkpoint becomes the model that Generate uses; an image opens in the image viewer,
+	 * with its parameters where the PNG has them.
+	 */
 	@Override
 	public void open(Path file) {
-		openImage(file);
+		String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		if (name.endsWith(".safetensors") || name.endsWith(".ckpt")) {
+			form.modelFolder.setText(file.toString());
+			status(false, "Generate uses " + file + ".");
+		} else {
+			openImage(file);
+		}
 	}
 
 	private void openImage(Path file) {

@@ -26,7 +26,7 @@ import dev.atelier.diffusion.checkpoint.DType;
 import dev.atelier.diffusion.checkpoint.Family;
 import dev.atelier.diffusion.checkpoint.StoredTensor;
 import dev.atelier.diffusion.checkpoint.Weight;
-import dev.atelier.testing.checkpoints.LdmLayout;
+import dev.atelier.diffusion.checkpoint.LdmLayout;
 import dev.atelier.testing.checkpoints.TorchPickles;
 import dev.atelier.testing.checkpoints.TorchPickles.Tensor;
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.diffusion.checkpoint.CheckpointException;
-import dev.atelier.testing.checkpoints.SafetensorsWriter;
+import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 
 /** Headers that lie are refused before any tensor is used, naming the file and the tensor. */
 class SafetensorsFileTest {

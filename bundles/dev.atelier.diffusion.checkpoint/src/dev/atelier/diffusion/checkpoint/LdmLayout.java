@@ -1,4 +1,4 @@
-package dev.atelier.testing.checkpoints;
+package dev.atelier.diffusion.checkpoint;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -9,7 +9,8 @@ import java.util.Map;
  * The keys and shapes of a Stable Diffusion single-file checkpoint in the original CompVis/ldm layout (SDXL: Stability's
  * sgm layout), written from ldm's module tree (openaimodel.UNetModel, the autoencoder's Encoder/Decoder, CLIP and
  * open_clip text transformers) for any sizes, so tests make reduced checkpoints of the real architectures and the
- * key lists of the real configurations. Kept independent of the reader under test.
+ * key lists of the real configurations, and the Welcome page's tiny sample is a real SD 1.x file. Written from the
+ * module tree, not from the reader's key mapping (LdmMapping), so that tests of the reader stay independent of it.
  */
 public final class LdmLayout {
 

@@ -1,4 +1,4 @@
-package dev.atelier.testing.checkpoints;
+package dev.atelier.diffusion.checkpoint;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +15,7 @@ import java.util.function.BiFunction;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Writes {@code .safetensors} files for tests: tensors of given shapes filled with seeded Gaussian values of a chosen
+ * Writes {@code .safetensors} files (tests' checkpoints, the tiny sample checkpoint): tensors of given shapes filled with seeded Gaussian values of a chosen
  * spread (F32, F16 or BF16; integer buffers get 0, 1, 2 …) or with values a function gives, and raw files with a
  * hand-made header.
  */
