@@ -15,18 +15,19 @@ import dev.atelier.diffusion.checkpoint.LdmLayout;
 import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 
 /**
- * The Diffusion view's model to try: a reduced SD 1.x single-file checkpoint in the original ldm layout (the engine
- * tests' reduced UNet and VAE, a two-layer 64-wide CLIP with the real 49408-token vocabulary and 77 positions, so the
- * shipped CLIP merges tokenize for it), random F16 weights from a fixed seed, about 7 MB in {@code checkpoints/} of the
- * models folder. It draws noise on the CPU in seconds: enough to see a checkpoint load, step and write a PNG.
+ * The Diffusion view's model to try: a reduced SD 1.x single-file checkpoint in the original ldm layout (a UNet of 32
+ * channels at two levels, a VAE of 32 channels that still scales by 8, a one-layer 64-wide CLIP with the real
+ * 49408-token vocabulary and 77 positions, so the shipped CLIP merges tokenize for it), random F16 weights from a fixed
+ * seed, about 9 MB (two thirds of it the token embedding) in {@code checkpoints/} of the models folder. It draws noise
+ * on the CPU in seconds: enough to see a checkpoint load, step and write a PNG.
  */
 @Component(service = SampleModel.class)
 public final class TinySd1Sample implements SampleModel {
 
 	static final String FILE = "atelier-tiny-random-sd1.safetensors";
-	/** SD 1.x with 32 model channels (8 heads of 4), attention at the first two of three levels; VAE downscaling by 8. */
-	static final LdmLayout.Spec SPEC = new LdmLayout.Spec(LdmLayout.Kind.SD1, 4, 32, new int[] { 1, 2, 2 }, 2, new int[] { 1, 1, 0 }, 1,
-			new int[] { 64 }, new int[] { 2 }, 49408, 77, 32, new int[] { 1, 2, 2, 2 }, 1, 4, true);
+	/** 8 heads of 4 in the UNet's attention, one 64-wide head in CLIP. */
+	static final LdmLayout.Spec SPEC = new LdmLayout.Spec(LdmLayout.Kind.SD1, 4, 32, new int[] { 1, 2 }, 1, new int[] { 1, 1 }, 1, new int[] { 64 },
+			new int[] { 1 }, 49408, 77, 32, new int[] { 1, 1, 1, 1 }, 1, 4, true);
 	private static final long SEED = 0x5D1_7111L;
 
 	@Override

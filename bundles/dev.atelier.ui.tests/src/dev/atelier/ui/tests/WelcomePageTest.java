@@ -146,8 +146,8 @@ class WelcomePageTest {
 				check(problems, RunningWorkbench.find(diffusion, Combo.class, c -> c.getText().equals(sd.toString())) != null,
 						"the Diffusion view generates with the tiny checkpoint: " + RunningWorkbench.texts(diffusion));
 				RunningWorkbench.find(diffusion, Text.class, t -> "what to draw".equals(t.getMessage())).setText("a red fox");
-				RunningWorkbench.find(diffusion, Spinner.class, t -> "Width".equals(t.getToolTipText())).setSelection(64);
-				RunningWorkbench.find(diffusion, Spinner.class, t -> "Height".equals(t.getToolTipText())).setSelection(48);
+				RunningWorkbench.find(diffusion, Spinner.class, t -> "Width".equals(t.getToolTipText())).setSelection(96);
+				RunningWorkbench.find(diffusion, Spinner.class, t -> "Height".equals(t.getToolTipText())).setSelection(64);
 				Combo device = RunningWorkbench.find(diffusion, Combo.class, c -> List.of(c.getItems()).contains("cpu"));
 				device.select(device.indexOf("cpu"));
 				Displays.click(button(diffusion, "Generate"));
@@ -158,7 +158,7 @@ class WelcomePageTest {
 				Canvas preview = RunningWorkbench.find(diffusion, Canvas.class, c -> true);
 				Displays.settle(display, Screenshots.SETTLE);
 				Rectangle drawn = drawnBox(preview);
-				check(problems, drawn.width == 64 && drawn.height == 48, "the preview shows a 64×48 image: " + drawn);
+				check(problems, drawn.width == 96 && drawn.height == 64, "the preview shows a 96×64 image: " + drawn);
 				Screenshots.save((Shell) window.getWidget(), "welcome-tiny-models.png");
 			});
 			assertEquals(List.of(), problems);
