@@ -1,8 +1,10 @@
 package dev.atelier.core;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.core.jobs.JobContext;
 
 /**
@@ -20,4 +22,18 @@ public interface SampleModel {
 	 * opens in its view; progress and cancellation go through {@code job}.
 	 */
 	Path write(Path modelsFolder, JobContext job) throws IOException;
+
+	/**
+	 * What {@link #write} does with its file: one step of {@code job} that writes {@code out} through {@code writer},
+	 * atomically (never half a model), unless it is there already. Returns {@code out}.
+	 */
+	static Path writeOnce(Path out, JobContext job, AtomicFiles.FileWriter writer) throws IOException {
+		job.begin("Writing " + out, 1);
+		if (!Files.isRegularFile(out)) {
+			Files.createDirectories(out.getParent());
+			AtomicFiles.writeFile(out, writer);
+		}
+		job.worked(1);
+		return out;
+	}
 }

@@ -1,7 +1,6 @@
 package dev.atelier.diffusion.internal;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -9,7 +8,6 @@ import java.util.SplittableRandom;
 import org.osgi.service.component.annotations.Component;
 
 import dev.atelier.core.SampleModel;
-import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.core.jobs.JobContext;
 import dev.atelier.diffusion.checkpoint.LdmLayout;
 import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
@@ -37,14 +35,7 @@ public final class TinySd1Sample implements SampleModel {
 
 	@Override
 	public Path write(Path modelsFolder, JobContext job) throws IOException {
-		Path out = modelsFolder.resolve("checkpoints").resolve(FILE);
-		job.begin("Writing " + out, 1);
-		if (!Files.isRegularFile(out)) {
-			Files.createDirectories(out.getParent());
-			AtomicFiles.writeFile(out, TinySd1Sample::writeTo);
-		}
-		job.worked(1);
-		return out;
+		return SampleModel.writeOnce(modelsFolder.resolve("checkpoints").resolve(FILE), job, TinySd1Sample::writeTo);
 	}
 
 	static void writeTo(Path file) throws IOException {

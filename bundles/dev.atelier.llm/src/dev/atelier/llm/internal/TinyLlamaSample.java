@@ -1,13 +1,11 @@
 package dev.atelier.llm.internal;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.osgi.service.component.annotations.Component;
 
 import dev.atelier.core.SampleModel;
-import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.core.jobs.JobContext;
 import dev.atelier.llm.internal.engine.SyntheticModel;
 import dev.atelier.llm.internal.gguf.GgmlType;
@@ -29,13 +27,6 @@ public final class TinyLlamaSample implements SampleModel {
 
 	@Override
 	public Path write(Path modelsFolder, JobContext job) throws IOException {
-		Path out = modelsFolder.resolve("llm").resolve(FILE);
-		job.begin("Writing " + out, 1);
-		if (!Files.isRegularFile(out)) {
-			Files.createDirectories(out.getParent());
-			AtomicFiles.writeFile(out, temp -> SyntheticModel.write(temp, "tiny4k", GgmlType.F32, SyntheticModel.byteVocabulary(), 1));
-		}
-		job.worked(1);
-		return out;
+		return SampleModel.writeOnce(modelsFolder.resolve("llm").resolve(FILE), job, temp -> SyntheticModel.write(temp, "tiny4k", GgmlType.F32, SyntheticModel.byteVocabulary(), 1));
 	}
 }

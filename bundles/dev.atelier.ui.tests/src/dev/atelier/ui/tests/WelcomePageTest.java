@@ -153,12 +153,18 @@ class WelcomePageTest {
 				Displays.click(button(diffusion, "Generate"));
 				Displays.spinUntil(display, () -> RunningWorkbench.find(diffusion, Label.class, l -> l.getText().startsWith("Wrote ")
 						|| l.getText().startsWith("Generation failed")) != null);
-				check(problems, RunningWorkbench.find(diffusion, Label.class, l -> l.getText().startsWith("Wrote 1 image(s)")) != null,
-						"the tiny checkpoint generates on the CPU: " + RunningWorkbench.texts(diffusion));
+				Label wrote = RunningWorkbench.find(diffusion, Label.class, l -> l.getText().startsWith("Wrote 1 image(s) to "));
+				check(problems, wrote != null, "the tiny checkpoint generates on the CPU: " + RunningWorkbench.texts(diffusion));
+				if (wrote != null) {
+					ImageData png = new ImageData(newestPng(Path.of(wrote.getText().replaceFirst("^Wrote 1 image\\(s\\) to (.*)\\.$", "$1"))).toString());
+					check(problems, png.width == 96 && png.height == 64, "a 96×64 PNG is written: " + png.width + "×" + png.height);
+				}
+				// the preview scales the image up to fill its area, its shape kept
 				Canvas preview = RunningWorkbench.find(diffusion, Canvas.class, c -> true);
 				Displays.settle(display, Screenshots.SETTLE);
 				Rectangle drawn = drawnBox(preview);
-				check(problems, drawn.width == 96 && drawn.height == 64, "the preview shows a 96×64 image: " + drawn);
+				check(problems, drawn.width >= 96 && Math.abs(drawn.width * 64 - drawn.height * 96) <= 96, "the preview shows the 3:2 image: " + drawn);
+				Screenshots.save(preview, "welcome-tiny-sd-preview.png");
 				Screenshots.save((Shell) window.getWidget(), "welcome-tiny-models.png");
 			});
 			assertEquals(List.of(), problems);
@@ -175,9 +181,16 @@ class WelcomePageTest {
 		return partWidget(window, id);
 	}
 
+	/** The newest PNG in a folder. */
+	private static Path newestPng(Path folder) throws java.io.IOException {
+		try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+			return files.filter(f -> f.toString().endsWith(".png")).max(java.util.Comparator.comparing(f -> f.toFile().lastModified())).orElseThrow();
+		}
+	}
+
 	/**
-	 * The box of a canvas's pixels that differ from its background (the colour just inside its border, at the top
-	 * middle), as the canvas draws itself.
+	 * The box of a canvas's pixels that differ from its background (the colour of its client area's corner, which a
+	 * centred image leaves free), as the canvas draws itself; in client coordinates.
 	 */
 	private static Rectangle drawnBox(Canvas canvas) {
 		Point size = canvas.getSize();
@@ -190,8 +203,8 @@ class WelcomePageTest {
 				gc.dispose();
 			}
 			ImageData data = image.getImageData();
-			int inset = canvas.getBorderWidth() + 2;
-			int background = data.getPixel(size.x / 2, inset);
+			int inset = canvas.getBorderWidth();
+			int background = data.getPixel(inset, inset);
 			int left = size.x, top = size.y, right = -1, bottom = -1;
 			for (int y = inset; y < size.y - inset; y++) {
 				for (int x = inset; x < size.x - inset; x++) {
@@ -203,7 +216,7 @@ class WelcomePageTest {
 					}
 				}
 			}
-			return right < 0 ? new Rectangle(0, 0, 0, 0) : new Rectangle(left, top, right - left + 1, bottom - top + 1);
+			return right < 0 ? new Rectangle(0, 0, 0, 0) : new Rectangle(left - inset, top - inset, right - left + 1, bottom - top + 1);
 		} finally {
 			image.dispose();
 		}

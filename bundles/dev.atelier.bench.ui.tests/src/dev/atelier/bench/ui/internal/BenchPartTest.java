@@ -5,16 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 
+import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Color;
 import org.eclipse.swt.graphics.GC;
 import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.graphics.RGB;
 import org.eclipse.swt.layout.FillLayout;
 import org.eclipse.swt.widgets.Display;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +137,49 @@ class BenchPartTest {
 				gc.dispose();
 				drawn.dispose();
 			}
+		} finally {
+			shell.dispose();
+		}
+	}
+
+	/** As the Devices view's VRAM bar: the bar under the pointer reads out its value, none without the pointer. */
+	@Test
+	void hoveringABarReadsOutItsValueAndASavedOrPyTorchBarItsRatioToThisRun() throws Exception {
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(700, 300);
+		BarChart chart = new BarChart(shell, "All");
+		shell.open();
+		try {
+			BenchResult gemm = REPORT.results().get(3);
+			chart.show(List.of(REPORT.results().get(0), gemm), java.util.Map.of("strided read, stride 1", result("strided read, stride 1", "stride", 1896.3, "GB/s")));
+			Image drawn = new Image(display, chart.getSize().x, chart.getSize().y);
+			GC gc = new GC(drawn);
+			try {
+				chart.print(gc);
+			} finally {
+				gc.dispose();
+				drawn.dispose();
+			}
+			assertEquals("", chart.hoverText, "no readout without the pointer");
+			List<String> read = new ArrayList<>();
+			for (BarChart.Row row : chart.bars) {
+				Event move = new Event();
+				move.x = chart.getSize().x / 2;
+				move.y = row.top() + row.height() / 2;
+				chart.notifyListeners(SWT.MouseMove, move);
+				read.add(chart.hoverText);
+				assertEquals(chart.hoverText, chart.getToolTipText());
+			}
+			assertEquals(4, read.size(), read.toString());
+			assertEquals("strided read, stride 1: 2107 GB/s", read.get(0));
+			assertEquals("strided read, stride 1, saved run: 1896 GB/s (0.90× this run)", read.get(1));
+			assertEquals("gemm-fp16 4096: 250.0 TFLOP/s", read.get(2));
+			assertTrue(read.get(3).matches("gemm-fp16 4096, PyTorch: [0-9.]+ TFLOP/s \\([0-9.]+× this run\\)"), read.get(3));
+			chart.notifyListeners(SWT.MouseExit, new Event());
+			assertEquals("", chart.hoverText);
+			assertEquals(null, chart.getToolTipText());
 		} finally {
 			shell.dispose();
 		}

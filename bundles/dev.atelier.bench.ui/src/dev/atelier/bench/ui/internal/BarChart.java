@@ -20,7 +20,7 @@ import dev.atelier.ui.ThemeColours;
 /**
  * One group of results as horizontal bars: this run's value, and below it the saved run's and PyTorch's where
  * known, over a value axis with a grid. Drawn on a canvas for the reason the Power view's charts are, in the canvas's
- * theme colours.
+ * theme colours. The bar under the pointer reads out its value (and a saved or PyTorch bar its ratio to this run's).
  */
 final class BarChart extends Canvas {
 
@@ -33,6 +33,10 @@ final class BarChart extends Canvas {
 	private final String title;
 	/** The value axis's labels of the last paint. */
 	final List<String> valueLabels = new ArrayList<>();
+	/** The bars' rows of the last paint, top to bottom. */
+	final List<Row> bars = new ArrayList<>();
+	/** The readout of the bar under the pointer (empty when none), as the tooltip shows it. */
+	String hoverText = "";
 	private List<BenchResult> results = List.of();
 	private Map<String, BenchResult> saved = Map.of();
 
@@ -41,6 +45,17 @@ final class BarChart extends Canvas {
 		ThemeColours.themed(this);
 		this.title = title;
 		addPaintListener(e -> paint(e.gc));
+		addListener(SWT.MouseMove, e -> hover(e.y));
+		addListener(SWT.MouseExit, e -> hover(-1));
+	}
+
+	/** A bar's row as painted: its top, its height, and what hovering it reads. */
+	record Row(int top, int height, String readout) {
+	}
+
+	private void hover(int y) {
+		hoverText = bars.stream().filter(r -> y >= r.top() && y < r.top() + r.height()).map(Row::readout).findFirst().orElse("");
+		setToolTipText(hoverText.isEmpty() ? null : hoverText);
 	}
 
 	void show(List<BenchResult> results, Map<String, BenchResult> saved) {
@@ -84,6 +99,7 @@ final class BarChart extends Canvas {
 			int rows = results.stream().mapToInt(r -> 1 + (saved.containsKey(r.name()) ? 1 : 0) + (r.reference() != null ? 1 : 0)).sum();
 			int axisY = top + rows * ROW + PAD;
 			valueLabels.clear();
+			bars.clear();
 			if (max > 0) {
 				// the value axis under the bars: round values, a faint grid line up through the bars at each
 				double step = Axes.step(0, max, MAX_TICKS);
@@ -102,13 +118,14 @@ final class BarChart extends Canvas {
 			}
 			int y = top;
 			for (BenchResult r : results) {
-				y = bar(gc, r.name(), r.value(), r.unit(), max, getDisplay().getSystemColor(SWT.COLOR_LIST_SELECTION), y, label, width);
+				y = bar(gc, r.name(), r.value(), r.unit(), max, getDisplay().getSystemColor(SWT.COLOR_LIST_SELECTION), y, label, width,
+						r.name() + ": " + value(r.value(), r.unit()));
 				BenchResult old = saved.get(r.name());
 				if (old != null) {
-					y = bar(gc, "  saved run", old.value(), r.unit(), max, savedColour, y, label, width);
+					y = bar(gc, "  saved run", old.value(), r.unit(), max, savedColour, y, label, width, compared(r, "saved run", old.value()));
 				}
 				if (r.reference() != null) {
-					y = bar(gc, "  PyTorch", r.reference(), r.unit(), max, referenceColour, y, label, width);
+					y = bar(gc, "  PyTorch", r.reference(), r.unit(), max, referenceColour, y, label, width, compared(r, "PyTorch", r.reference()));
 				}
 			}
 		} finally {
@@ -118,13 +135,23 @@ final class BarChart extends Canvas {
 		}
 	}
 
-	private int bar(GC gc, String name, double value, String unit, double max, Color colour, int y, int label, int width) {
+	private static String value(double value, String unit) {
+		return String.format(Locale.ROOT, "%.4g %s", value, unit);
+	}
+
+	/** Another bar of {@code r}'s row group: its value and its ratio to this run's. */
+	private static String compared(BenchResult r, String whose, double value) {
+		return r.name() + ", " + whose + ": " + value(value, r.unit()) + (r.value() > 0 ? String.format(Locale.ROOT, " (%.2f× this run)", value / r.value()) : "");
+	}
+
+	private int bar(GC gc, String name, double value, String unit, double max, Color colour, int y, int label, int width, String readout) {
+		bars.add(new Row(y, ROW, readout));
 		gc.setForeground(getForeground());
 		gc.drawText(name, PAD, y, true);
 		int w = max > 0 ? (int) Math.max(1, width * value / max) : 1;
 		gc.setBackground(colour);
 		gc.fillRectangle(label, y + 3, Math.max(1, w), 11);
-		gc.drawText(String.format(Locale.ROOT, "%.4g %s", value, unit), label + w + 4, y, true);
+		gc.drawText(value(value, unit), label + w + 4, y, true);
 		return y + ROW;
 	}
 
