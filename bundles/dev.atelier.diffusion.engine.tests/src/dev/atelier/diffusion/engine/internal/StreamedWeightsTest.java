@@ -20,12 +20,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.atelier.compute.Compute;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
+import dev.atelier.diffusion.checkpoint.LdmLayout;
 import dev.atelier.diffusion.checkpoint.Lora;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
 import dev.atelier.testing.checkpoints.FormulaWeights;
-import dev.atelier.testing.checkpoints.LdmLayout;
 
 /**
  * The streamed mode against the resident one on the reduced checkpoints: the same text states, UNet prediction and
