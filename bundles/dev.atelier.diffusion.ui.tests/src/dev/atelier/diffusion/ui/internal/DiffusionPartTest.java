@@ -83,6 +83,15 @@ class DiffusionPartTest {
 		widget.notifyListeners(SWT.Modify, new Event());
 	}
 
+	/** File ▸ Open (and the Welcome page's tiny model) with a single-file checkpoint: Generate uses it. */
+	@Test
+	void openingACheckpointFileMakesItTheModelGenerateUses() throws IOException {
+		Path checkpoint = Files.writeString(dir.resolve("tiny.safetensors"), "");
+		part.open(checkpoint);
+		assertEquals(checkpoint.toString(), part.form.modelFolder.getText());
+		assertEquals("Generate uses " + checkpoint + ".", part.status.getText());
+	}
+
 	@Test
 	void aSizeThatIsNotAMultipleOf8IsExplainedAndNothingIsSubmitted() {
 		part.form.width.setSelection(500);
@@ -109,7 +118,7 @@ class DiffusionPartTest {
 		assertTrue(part.problem.getText().startsWith("Choose a model folder"), part.problem.getText());
 		part.form.modelFolder.setText(dir.resolve("missing").toString());
 		assertNull(part.generate());
-		assertEquals("No such folder: " + dir.resolve("missing"), part.problem.getText());
+		assertEquals("No such folder or checkpoint file: " + dir.resolve("missing"), part.problem.getText());
 		assertEquals(List.of(), diffusion.requests);
 	}
 
