@@ -27,13 +27,13 @@ import dev.atelier.device.cuda.internal.CudaDevices;
 import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
 import dev.atelier.diffusion.checkpoint.Checkpoint;
+import dev.atelier.diffusion.checkpoint.LdmLayout;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.internal.DiffusionWorkload;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
 import dev.atelier.testing.Spread;
 import dev.atelier.testing.checkpoints.FormulaWeights;
-import dev.atelier.testing.checkpoints.LdmLayout;
 
 /**
  * The native Stable Diffusion engine on cuda:0 (releng/gpu/llm.sh sd): (1) the reduced SD 1.x, SD 2.x and SDXL of the

@@ -17,6 +17,7 @@ import java.util.zip.ZipInputStream;
 
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.core.outputs.RgbImage;
+import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 import dev.atelier.llm.internal.gguf.GgmlType;
 import dev.atelier.llm.internal.gguf.GgufWriter;
 import dev.atelier.model.WorkspaceStore;
@@ -25,7 +26,6 @@ import dev.atelier.model.workspace.JobStatus;
 import dev.atelier.model.workspace.Project;
 import dev.atelier.model.workspace.Workspace;
 import dev.atelier.model.workspace.WorkspaceFactory;
-import dev.atelier.testing.checkpoints.SafetensorsWriter;
 import dev.atelier.testing.checkpoints.TorchPickles;
 
 /**
