@@ -26,6 +26,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.atelier.core.AtelierPaths;
+import dev.atelier.core.internal.PropertiesPreferences;
 import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.core.outputs.RgbImage;
@@ -37,6 +39,18 @@ class OutputsTest {
 
 	private static RgbImage image() {
 		return new RgbImage(4, 4);
+	}
+
+	@Test
+	void aWorkspacesPreferenceNamesAnotherOutputsFolderFromItsNextOutputOn() throws IOException {
+		AtelierPaths workspace = new AtelierPaths(dir.resolve("ws"));
+		Outputs outputs = Outputs.ofWorkspace(workspace);
+		assertEquals(dir.resolve("ws/outputs/diffusion"), outputs.folder(Outputs.DIFFUSION), "by default the workspace's outputs/");
+		PropertiesPreferences prefs = PropertiesPreferences.at(workspace.preferencesFile());
+		prefs.put(Outputs.PREFERENCE, " " + dir.resolve("elsewhere") + " ");
+		prefs.save();
+		Path written = outputs.writeNumbered(outputs.folder(Outputs.RENDER), "scene", image(), Map.of());
+		assertEquals(dir.resolve("elsewhere/render/00000-scene.png"), written, "the same service follows the preference");
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -15,6 +16,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.atelier.core.AtelierEnvironment;
+import dev.atelier.core.AtelierPaths;
 import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.core.outputs.Outputs;
 import dev.atelier.core.outputs.PngInfo;
@@ -30,25 +32,33 @@ public final class WorkspaceOutputs implements Outputs {
 	/** A lock per folder, shared by every instance (tests make their own) so that numbering is one step at a time. */
 	private static final Map<Path, Object> NUMBERING = new ConcurrentHashMap<>();
 
-	private final Path root;
+	private final Supplier<Path> root;
 
 	@Activate
 	public WorkspaceOutputs(@Reference AtelierEnvironment env) {
-		this(Outputs.ofWorkspace(env.paths().workspaceRoot()).root());
+		this(following(env.paths()).root);
 	}
 
-	private WorkspaceOutputs(Path root) {
+	private WorkspaceOutputs(Supplier<Path> root) {
 		this.root = root;
 	}
 
 	/** See {@link Outputs#under}. */
 	public static WorkspaceOutputs at(Path root) {
-		return new WorkspaceOutputs(root);
+		return new WorkspaceOutputs(() -> root);
+	}
+
+	/** See {@link Outputs#ofWorkspace(AtelierPaths)}. */
+	public static WorkspaceOutputs following(AtelierPaths workspace) {
+		return new WorkspaceOutputs(() -> {
+			String chosen = PropertiesPreferences.at(workspace.preferencesFile()).get(Outputs.PREFERENCE, "").strip();
+			return chosen.isEmpty() ? workspace.workspaceRoot().resolve("outputs") : Path.of(chosen);
+		});
 	}
 
 	@Override
 	public Path root() {
-		return root;
+		return root.get();
 	}
 
 	@Override
@@ -56,7 +66,7 @@ public final class WorkspaceOutputs implements Outputs {
 		if (!KIND.matcher(kind).matches()) {
 			throw new IllegalArgumentException("an output kind is a lower-case name, not '" + kind + "'");
 		}
-		return root.resolve(kind);
+		return root().resolve(kind);
 	}
 
 	@Override

@@ -10,8 +10,9 @@ import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.Setting;
 import dev.atelier.core.SettingsPage;
+import dev.atelier.core.outputs.Outputs;
 
-/** Window ▸ Preferences ▸ Workspace: where models live. */
+/** Window ▸ Preferences ▸ Workspace: where models live and where outputs go. */
 @Component(service = SettingsPage.class)
 public final class WorkspaceSettings implements SettingsPage {
 
@@ -31,6 +32,9 @@ public final class WorkspaceSettings implements SettingsPage {
 	public List<Setting> settings() {
 		return List.of(Setting.folder(ModelsFolder.PREFERENCE, "Models folder",
 				"Holds llm/ (GGUF files) and checkpoints/ (Stable Diffusion), which the views and atelier serve list",
-				ModelsFolder.root(env.paths().workspaceRoot(), null).toString()));
+				ModelsFolder.root(env.paths().workspaceRoot(), null).toString()),
+				Setting.folder(Outputs.PREFERENCE, "Outputs folder",
+						"Where images and renders are written, a folder per kind (diffusion/, render/), which the Gallery lists",
+						Outputs.ofWorkspace(env.paths().workspaceRoot()).root().toString()));
 	}
 }

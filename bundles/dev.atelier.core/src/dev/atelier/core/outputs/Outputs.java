@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
+import dev.atelier.core.AtelierPaths;
 import dev.atelier.core.internal.WorkspaceOutputs;
 
 /**
@@ -17,9 +18,20 @@ public interface Outputs {
 	String DIFFUSION = "diffusion";
 	String RENDER = "render";
 
+	/** The preference naming another folder for a workspace's outputs (Window ▸ Preferences ▸ Workspace). */
+	String PREFERENCE = "outputs.folder";
+
 	/** The outputs of a workspace: {@code <workspaceRoot>/outputs}. */
 	static Outputs ofWorkspace(Path workspaceRoot) {
 		return under(workspaceRoot.resolve("outputs"));
+	}
+
+	/**
+	 * The outputs of a workspace as its preferences file says now: the folder {@value #PREFERENCE} names, else
+	 * {@code <workspace>/outputs}; read again on every use, so a changed preference applies to the next output.
+	 */
+	static Outputs ofWorkspace(AtelierPaths workspace) {
+		return WorkspaceOutputs.following(workspace);
 	}
 
 	/** Outputs under {@code root} instead of the workspace's (tests, tools that write elsewhere). */
@@ -27,7 +39,7 @@ public interface Outputs {
 		return WorkspaceOutputs.at(root);
 	}
 
-	/** {@code <workspace>/outputs}. */
+	/** {@code <workspace>/outputs}, or the folder the workspace's preference names. */
 	Path root();
 
 	/**
