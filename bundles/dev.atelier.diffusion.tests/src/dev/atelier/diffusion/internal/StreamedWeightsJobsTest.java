@@ -23,7 +23,7 @@ import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.device.DeviceService;
 import dev.atelier.device.VramLease;
-import dev.atelier.device.spi.Bytes;
+import dev.atelier.device.plan.Workloads;
 import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Sampler;
@@ -95,8 +95,8 @@ class StreamedWeightsJobsTest {
 			}
 		});
 		assertArrayEquals(big.pixels(), streamed.pixels(), "the same kernels on the same weights");
-		assertEquals(List.of("weights streamed from host memory: " + Bytes.format(weights.streamed()) + " of " + Bytes.format(weights.resident())
-				+ " on the card at a time (" + small + " cannot hold the " + Bytes.format(DiffusionJobs.checkpointBytes(checkpoint, REQUEST))
+		assertEquals(List.of("weights streamed from host memory: " + Workloads.gib(weights.streamed()) + " of " + Workloads.gib(weights.resident())
+				+ " on the card at a time (" + small + " cannot hold the " + Workloads.gib(DiffusionJobs.checkpointBytes(checkpoint, REQUEST))
 				+ " this model needs with all its weights on it)"), warnings);
 		assertEquals(REQUEST.steps(), heldBetweenSteps.size());
 		for (long held : heldBetweenSteps) {
@@ -123,8 +123,8 @@ class StreamedWeightsJobsTest {
 		CompletionException e = assertThrows(CompletionException.class,
 				() -> diffusion.submit(checkpoint, REQUEST, card, root, GenerationListener.NONE).result().join());
 		String message = e.getCause().getMessage();
-		assertTrue(message.startsWith(checkpoint + " cannot fit " + card + ": " + Bytes.format(DiffusionJobs.checkpointBytes(checkpoint, REQUEST))
-				+ " with its weights on the card, " + Bytes.format(streamedBytes) + " with them streamed from host memory"), message);
+		assertTrue(message.startsWith(checkpoint + " cannot fit " + card + ": " + Workloads.gib(DiffusionJobs.checkpointBytes(checkpoint, REQUEST))
+				+ " with its weights on the card, " + Workloads.gib(streamedBytes) + " with them streamed from host memory"), message);
 		assertTrue(devices.leases().stream().noneMatch(l -> l.deviceId().equals(card)), "nothing is left leased");
 	}
 
@@ -133,7 +133,7 @@ class StreamedWeightsJobsTest {
 		String small = tooSmallForItsWeights();
 		GenerateRun run = GenerateRun.of(diffusion, cli(small));
 		assertEquals(0, run.code(), run.err());
-		assertTrue(run.err().contains("warning: weights streamed from host memory: " + Bytes.format(weights.streamed())), run.err());
+		assertTrue(run.err().contains("warning: weights streamed from host memory: " + Workloads.gib(weights.streamed())), run.err());
 		assertTrue(run.out().strip().endsWith(".png"), run.out());
 
 		String tiny = "sim:rtx4090=" + (DiffusionJobs.activationBytes(REQUEST) + weights.streamed() - 1);

@@ -35,7 +35,7 @@ import dev.atelier.device.LeaseRefusedException;
 import dev.atelier.device.LeaseRequest;
 import dev.atelier.device.VramLease;
 import dev.atelier.device.plan.Planner;
-import dev.atelier.device.spi.Bytes;
+import dev.atelier.device.plan.Workloads;
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.device.ComputeContext;
@@ -385,18 +385,18 @@ public final class DiffusionJobs implements DiffusionService {
 				budget = weights.streamed();
 				long streamedBytes = activations + budget;
 				if (budget >= weights.resident()) {
-					throw new IOException(model + " cannot fit " + on + " (" + Bytes.format(bytes) + "), and streaming its weights would hold no less; "
+					throw new IOException(model + " cannot fit " + on + " (" + Workloads.gib(bytes) + "), and streaming its weights would hold no less; "
 							+ e.getMessage(), e);
 				}
 				try {
 					granted = acquire(on, model, streamedBytes);
 				} catch (LeaseRefusedException again) {
-					throw new IOException(model + " cannot fit " + on + ": " + Bytes.format(bytes) + " with its weights on the card, "
-							+ Bytes.format(streamedBytes) + " with them streamed from host memory (" + Bytes.format(activations) + " of activations and "
-							+ Bytes.format(budget) + " of weights at a time); " + again.getMessage(), again);
+					throw new IOException(model + " cannot fit " + on + ": " + Workloads.gib(bytes) + " with its weights on the card, "
+							+ Workloads.gib(streamedBytes) + " with them streamed from host memory (" + Workloads.gib(activations) + " of activations and "
+							+ Workloads.gib(budget) + " of weights at a time); " + again.getMessage(), again);
 				}
-				note = "weights streamed from host memory: " + Bytes.format(budget) + " of " + Bytes.format(weights.resident()) + " on the card at a time ("
-						+ on + " cannot hold the " + Bytes.format(bytes) + " this model needs with all its weights on it)";
+				note = "weights streamed from host memory: " + Workloads.gib(budget) + " of " + Workloads.gib(weights.resident()) + " on the card at a time ("
+						+ on + " cannot hold the " + Workloads.gib(bytes) + " this model needs with all its weights on it)";
 				LOG.log(System.Logger.Level.INFO, model + ": " + note);
 			}
 			VramLease held = granted;
