@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.google.gson.JsonObject;
 
-import dev.atelier.llm.Usage;
 import dev.atelier.server.Limits;
 
 /**
@@ -82,25 +81,7 @@ class ContinuousBatchingTest {
 		try (TestServer server = TestServer.start(TestServer.workspace(dir), null, null, new Limits(100_000, 500, 8, 0).withParallel(2))) {
 			CountDownLatch answering = new CountDownLatch(2);
 			CountDownLatch release = new CountDownLatch(1);
-			ModelFolder.Entry tiny = server.models.folder().find("tiny", "model");
-			List<Thread> busy = new ArrayList<>();
-			for (int i = 0; i < 2; i++) {
-				busy.add(Thread.ofPlatform().start(() -> {
-					try {
-						server.models.run(tiny, "chat", null, (model, stop) -> {
-							answering.countDown();
-							try {
-								release.await();
-							} catch (InterruptedException e) {
-								Thread.currentThread().interrupt();
-							}
-							return new Usage(0, 0, 0, 0);
-						}, () -> false);
-					} catch (Exception e) {
-						throw new IllegalStateException(e);
-					}
-				}));
-			}
+			List<Thread> busy = server.occupy(2, answering, release);
 			// both run at once: a runner of one would never count down twice while the first waits
 			answering.await();
 			String small = body("\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],\"max_tokens\":2");

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.jobs.JobState;
-import dev.atelier.llm.Usage;
 import dev.atelier.testing.Services;
 
 /** Every request to a model is a job of the job service, as the IDE's and the CLI's are; a client that leaves cancels its own. */
@@ -70,26 +69,8 @@ class JobsTest extends ServedWorkspace {
 		int parallel = server.models.limits().parallel();
 		CountDownLatch busy = new CountDownLatch(parallel);
 		CountDownLatch release = new CountDownLatch(1);
-		ModelFolder.Entry tiny = server.models.folder().find("tiny", "model");
 		// every answer the model's runner takes at once is busy, so the client's request waits QUEUED until the client leaves
-		List<Thread> blockers = new java.util.ArrayList<>();
-		for (int i = 0; i < parallel; i++) {
-			blockers.add(Thread.ofVirtual().start(() -> {
-				try {
-					server.models.run(tiny, "chat", null, (model, stop) -> {
-						busy.countDown();
-						try {
-							release.await();
-						} catch (InterruptedException e) {
-							Thread.currentThread().interrupt();
-						}
-						return new Usage(0, 0, 0, 0);
-					}, () -> false);
-				} catch (Exception e) {
-					throw new IllegalStateException(e);
-				}
-			}));
-		}
+		List<Thread> blockers = server.occupy(parallel, busy, release);
 		try {
 			busy.await();
 			String body = "{\"model\":\"tiny\",\"prompt\":\"once\",\"max_tokens\":4,\"stream\":false}";

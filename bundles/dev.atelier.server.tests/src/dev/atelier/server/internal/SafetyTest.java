@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.cli.Cli;
-import dev.atelier.llm.Usage;
 import dev.atelier.server.Limits;
 
 /** Safe by default: loopback only without a key, the key checked, no CORS unless asked, every limit, no way out of the models folder. */
@@ -176,27 +175,11 @@ class SafetyTest {
 		try (TestServer server = TestServer.start(dir, null, null, new Limits(100_000, 500, 8, 0).withParallel(1))) {
 			CountDownLatch answering = new CountDownLatch(1);
 			CountDownLatch release = new CountDownLatch(1);
-			ModelFolder.Entry tiny = server.models.folder().find("tiny", "model");
-			Thread busy = new Thread(() -> {
-				try {
-					server.models.run(tiny, "chat", null, (model, stop) -> {
-						answering.countDown();
-						try {
-							release.await();
-						} catch (InterruptedException e) {
-							Thread.currentThread().interrupt();
-						}
-						return new Usage(0, 0, 0, 0);
-					}, () -> false);
-				} catch (Exception e) {
-					throw new IllegalStateException(e);
-				}
-			});
-			busy.start();
+			List<Thread> busy = server.occupy(1, answering, release);
 			answering.await();
 			TestServer.Reply reply = server.post("/v1/chat/completions", HELLO);
 			release.countDown();
-			busy.join();
+			busy.getFirst().join();
 			assertEquals(429, reply.status());
 			assertEquals("rate_limit_error", reply.json().getAsJsonObject("error").get("type").getAsString());
 			assertEquals(200, server.post("/v1/chat/completions", HELLO).status(), "once the model is free, it answers");

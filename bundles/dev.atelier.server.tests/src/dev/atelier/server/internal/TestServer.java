@@ -12,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -27,8 +29,10 @@ import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
 import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.AtelierPaths;
+import dev.atelier.llm.Usage;
 import dev.atelier.server.LocalServer;
 import dev.atelier.server.ServerContext;
+import dev.atelier.server.ApiException;
 import dev.atelier.server.Limits;
 import dev.atelier.testing.Services;
 import picocli.CommandLine.Command;
@@ -150,5 +154,32 @@ final class TestServer implements AutoCloseable {
 		server.close();
 		models.close();
 		http.close();
+	}
+
+	/**
+	 * {@code answers} answers that hold the tiny model's runner: each counts {@code answering} down once it runs, then
+	 * waits for {@code release}; join the threads after releasing them.
+	 */
+	List<Thread> occupy(int answers, CountDownLatch answering, CountDownLatch release) throws ApiException {
+		ModelFolder.Entry tiny = models.folder().find("tiny", "model");
+		List<Thread> threads = new ArrayList<>();
+		for (int i = 0; i < answers; i++) {
+			threads.add(Thread.ofPlatform().start(() -> {
+				try {
+					models.run(tiny, "chat", null, (model, stop) -> {
+						answering.countDown();
+						try {
+							release.await();
+						} catch (InterruptedException e) {
+							Thread.currentThread().interrupt();
+						}
+						return new Usage(0, 0, 0, 0);
+					}, () -> false);
+				} catch (Exception e) {
+					throw new IllegalStateException(e);
+				}
+			}));
+		}
+		return threads;
 	}
 }
