@@ -1,5 +1,6 @@
 package dev.atelier.device;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +31,41 @@ public interface DeviceService {
 	 *                                  can make when it cannot make this one
 	 */
 	Device resolve(String id);
+
+	/**
+	 * The devices a user's {@code --devices} list names, in the order given: ids as {@link #resolve(String)} takes them,
+	 * separated by commas, or {@code all}, every CUDA GPU in driver order. One job spread over them holds a lease on each.
+	 *
+	 * @throws IllegalArgumentException for an empty list or entry, a device named twice, {@code auto} in a list (it is
+	 *                                  one device, not a set), {@code all} without a GPU, or an unknown id
+	 */
+	default List<Device> resolveAll(String ids) {
+		String list = ids == null ? "" : ids.strip();
+		if (list.equals("all")) {
+			List<Device> gpus = devices().stream().filter(Device::runsCudaModules).toList();
+			if (gpus.isEmpty()) {
+				throw new IllegalArgumentException("'all' names every CUDA GPU and there is none; name the devices instead ("
+						+ String.join(", ", devices().stream().map(Device::id).toList()) + ")");
+			}
+			return gpus;
+		}
+		List<Device> chosen = new ArrayList<>();
+		for (String part : list.split(",", -1)) {
+			String id = part.strip();
+			if (id.isEmpty()) {
+				throw new IllegalArgumentException("'" + list + "' has an empty entry; give ids separated by commas, or all");
+			}
+			if (id.equals("auto") || id.equals("all")) {
+				throw new IllegalArgumentException("'" + id + "' cannot be one entry of a list; give ids separated by commas, or all alone");
+			}
+			Device device = resolve(id);
+			if (chosen.stream().anyMatch(d -> d.id().equals(device.id()))) {
+				throw new IllegalArgumentException("'" + list + "' names " + device.id() + " twice");
+			}
+			chosen.add(device);
+		}
+		return List.copyOf(chosen);
+	}
 
 	/** The device's memory now; throws {@link IllegalArgumentException} naming the known ids for an unknown id. */
 	DeviceStatus status(String deviceId);
