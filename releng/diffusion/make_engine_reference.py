@@ -333,12 +333,14 @@ def models(spec, checkpoint):
         extra.update(transformer_layers_per_block=tuple(max(d, 1) for d in depth), addition_embed_type="text_time",
                      addition_time_embed_dim=TIME_ID_WIDTH, projection_class_embeddings_input_dim=adm_width(spec))
         assert spec["mid"] == depth[-1]
-    unet = UNet2DConditionModel(sample_size=SIZE // 8, in_channels=spec.get("inputs", LATENT), out_channels=4, layers_per_block=spec["res"], block_out_channels=channels,
+    size = spec.get("size", SIZE)
+    unet = UNet2DConditionModel(sample_size=size // 8, in_channels=spec.get("inputs", LATENT), out_channels=4, layers_per_block=spec["res"], block_out_channels=channels,
                                 down_block_types=down, up_block_types=up, cross_attention_dim=context_width(spec), norm_num_groups=32, **extra)
     unet.load_state_dict(convert_ldm_unet_checkpoint(checkpoint, dict(unet.config)), strict=True)
-    vae = AutoencoderKL(in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",) * len(VAE_MULT),
-                        up_block_types=("UpDecoderBlock2D",) * len(VAE_MULT), block_out_channels=tuple(VAE_BASE * m for m in VAE_MULT),
-                        layers_per_block=VAE_RES_BLOCKS, latent_channels=LATENT, norm_num_groups=32, sample_size=SIZE,
+    base, mult, blocks = spec.get("vae", (VAE_BASE, VAE_MULT, VAE_RES_BLOCKS))
+    vae = AutoencoderKL(in_channels=3, out_channels=3, down_block_types=("DownEncoderBlock2D",) * len(mult),
+                        up_block_types=("UpDecoderBlock2D",) * len(mult), block_out_channels=tuple(base * m for m in mult),
+                        layers_per_block=blocks, latent_channels=LATENT, norm_num_groups=32, sample_size=size,
                         scaling_factor=0.13025 if kind == "sdxl" else 0.18215)
     vae.load_state_dict(convert_ldm_vae_checkpoint(checkpoint, dict(vae.config)), strict=True)
     widths, layers = spec["text"], spec["layers"]

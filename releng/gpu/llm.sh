@@ -21,6 +21,12 @@
 #                                    reference outputs, SD 1.5's shape against the CPU backend, its step times), then
 #                                    diffusers' own SD 1.5 step times (sd_torch.py, FP16, batches as it takes them, default 1;
 #                                    0: none)
+#   releng/gpu/llm.sh sdpipe         there: the reduced SD 1.x/2.x/SDXL, inpainting and ControlNet 20-step images on cuda:0
+#                                    against diffusers' (the CPU tests' fixtures); a LoRA and the tiled VAE against the CPU
+#                                    backend; streamed weights against resident (SdPipelineCheck reduced)
+#   releng/gpu/llm.sh sdfull [sd15|sdxl…] there: the real configurations (formula weights, F16): text encoders, UNet, VAE and a
+#                                    20-step Euler image against diffusers' FP16 pipeline (sd_full.py), seconds per image,
+#                                    the engine's high-water marks against the planner's figures
 # Files go to $S (default /tmp/atelier-llm); the machine keeps them only while it stays warm between calls.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -46,13 +52,14 @@ case "${1:-}" in
     rm -f "$carry"/jre/lib/libjsvml.so "$carry"/jre/lib/libsimdsort.so
     "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 --add-modules jdk.incubator.vector -d "$carry/classes" \
       -cp "$(class_path)" "$root/releng/gpu/LlmMain.java" "$root/releng/gpu/LlmCheck.java" "$root/releng/gpu/ComputeCheck.java" \
-      "$root/releng/gpu/OneCard.java" "$root/releng/gpu/SdCheck.java" "$root/releng/gpu/DoctorMain.java" \
+      "$root/releng/gpu/OneCard.java" "$root/releng/gpu/SdCheck.java" "$root/releng/gpu/SdPipelineCheck.java" "$root/releng/gpu/DoctorMain.java" \
       2> >(grep -v 'incubator' >&2)
     mkdir -p "$anchors" "$carry/data"
     cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$anchors/"
-    # the sd step's diffusers side travels with .carry too: the UNet and VAE modules, without the pipelines (0.9 MiB)
+    # the sd steps' diffusers side travels with .carry too: its modules and only the SD 1.x/2.x and SDXL pipelines (sdfull)
     d=$(mktemp -d) && tar -xJf "$root/../shared/anchors/diffusers-src.tar.xz" -C "$d"
-    find "$d"/diffusers/src/diffusers/{pipelines,modular_pipelines} -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
+    find "$d"/diffusers/src/diffusers/pipelines -mindepth 1 -maxdepth 1 -type d ! -name stable_diffusion ! -name stable_diffusion_xl -exec rm -rf {} +
+    find "$d"/diffusers/src/diffusers/modular_pipelines -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +
     tar -cJf "$carry/data/diffusers-models.tar.xz" -C "$d" diffusers && rm -rf "$d"
     cp "$root/../shared/anchors/sd_torch.py" "$carry/data/"
     # llama.cpp's gguf-py and the generator travel with .carry too (0.1 MiB), so that a call carrying only .carry can
@@ -163,5 +170,29 @@ print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), 
     [ "${3:-1}" = 0 ] || PYTHONPATH="$S/diffusers/src" python3 "$carry/data/sd_torch.py" --model sd15 --batches "${3:-1}" 2>&1 | grep -v -i warn
     exit "${status:-0}"
     ;;
-  *) sed -n '2,24p' "$0" >&2; exit 2 ;;
+  sdpipe)
+    # the reduced checkpoints' pipelines on cuda:0 against diffusers' images and the CPU backend (SdPipelineCheck reduced)
+    "${java[@]}" SdPipelineCheck reduced "$root/bundles/dev.atelier.diffusion.tests/fixture" "$root/bundles/dev.atelier.diffusion.engine.tests/reference" \
+      "$S/pipelines" 2>&1 | grep --line-buffered -v 'incubator'
+    ;;
+  sdfull)
+    # the real SD 1.5 / SDXL configurations: the file (formula weights, F16), diffusers' FP16 outputs and pipeline image
+    # (sd_full.py), then the engine against them with its time per image and high-water marks (SdPipelineCheck full)
+    shift
+    runs=${RUNS:-3}
+    [ -d "$S/diffusers" ] || tar -xJf "$carry/data/diffusers-models.tar.xz" -C "$S"
+    mkdir -p "$S/testdata/clip" && cp "$root/bundles/dev.atelier.diffusion/src/dev/atelier/diffusion/internal/pipeline/bpe_simple_vocab_16e6.txt.gz" "$S/testdata/clip/"
+    families=("$@")
+    [ $# -gt 0 ] || families=(sd15 sdxl)
+    for family in "${families[@]}"; do
+      file="$S/$family-full-F16.safetensors"
+      [ -f "$file" ] || "${java[@]}" SdPipelineCheck write "$family" "$file" 2>&1 | grep -v 'incubator'
+      PYTHONPATH="$S/diffusers/src:$root/releng/diffusion" python3 "$root/releng/gpu/sd_full.py" --family "$family" --checkpoint "$file" \
+        --out "$S/full-$family" --testdata "$S/testdata" 2>&1 | grep -v -i -e warn -e 'randn' -e nnpack || { echo "sd_full.py failed for $family"; status=1; continue; }
+      "${java[@]}" SdPipelineCheck full "$family" "$file" "$S/full-$family" "$runs" 2>&1 | grep --line-buffered -v 'incubator' || status=$?
+      [ -z "${OUT:-}" ] || cp "$S/full-$family/pipeline.png" "$OUT/$family-diffusers.png" 2>/dev/null; [ -z "${OUT:-}" ] || cp "$S/full-$family/atelier.png" "$OUT/$family-atelier.png" 2>/dev/null || true
+    done
+    exit "${status:-0}"
+    ;;
+  *) sed -n '2,30p' "$0" >&2; exit 2 ;;
 esac
