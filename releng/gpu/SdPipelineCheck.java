@@ -74,7 +74,17 @@ public final class SdPipelineCheck {
 	public static void main(String[] args) throws Exception {
 		if (args[0].equals("write")) {
 			long t = System.nanoTime();
-			Path file = FormulaWeights.write(spec(args[1]), "F16", Path.of(args[2]));
+			// an optional gain scales the matrices and kernels (the formula's range is √3 × PyTorch's default initialisation's)
+			double gain = args.length > 3 ? Double.parseDouble(args[3]) : 1;
+			Path file = new SafetensorsWriter().weights(LdmLayout.weights(spec(args[1])), "F16").values((k, s) -> {
+				float[] v = FormulaWeights.values(k, s);
+				if (s.length > 1 && gain != 1) {
+					for (int i = 0; i < v.length; i++) {
+						v[i] *= (float) gain;
+					}
+				}
+				return v;
+			}).write(Path.of(args[2]));
 			System.out.printf(Locale.ROOT, "wrote %s (%.2f GB) in %.0f s%n", file, Files.size(file) / 1e9, (System.nanoTime() - t) / 1e9);
 			return;
 		}
@@ -287,6 +297,11 @@ public final class SdPipelineCheck {
 				seconds[i] = (System.nanoTime() - t) / 1e9;
 			}
 			psnr(family + " 20-step Euler image vs diffusers' pipeline", reference.resolve("pipeline.png"), image);
+			if (Files.exists(reference.resolve("pipeline-fp32.png"))) {
+				RgbImage fp32 = Images.read(reference.resolve("pipeline-fp32.png"), 1 << 24);
+				System.out.printf(Locale.ROOT, "  (against diffusers' FP32 pipeline: Atelier %.2f dB, diffusers' FP16 %.2f dB)%n", Psnr.of(fp32, image.image()),
+						Psnr.of(fp32, Images.read(reference.resolve("pipeline.png"), 1 << 24)));
+			}
 			Files.write(reference.resolve("atelier.png"), PngInfo.encode(image.image(), Map.of()));
 			java.util.Arrays.sort(seconds);
 			StableDiffusion.Timings timings = pipeline.lastTimings();
@@ -295,7 +310,7 @@ public final class SdPipelineCheck {
 		}
 		if (GPU.equals("cpu")) {
 			System.out.println("(no high-water marks on the CPU: it allocates outside leases)");
-		} else {
+		} else if (!Boolean.getBoolean("sd.nopeaks")) {
 			peaks(family, file);
 		}
 	}

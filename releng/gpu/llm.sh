@@ -185,12 +185,12 @@ print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), 
     families=("$@")
     [ $# -gt 0 ] || families=(sd15 sdxl)
     for family in "${families[@]}"; do
-      file="$S/$family-full-F16.safetensors"
-      [ -f "$file" ] || "${java[@]}" SdPipelineCheck write "$family" "$file" 2>&1 | grep -v 'incubator'
+      file="$S/$family-full-F16${GAIN:+-gain$GAIN}.safetensors"
+      [ -f "$file" ] || "${java[@]}" SdPipelineCheck write "$family" "$file" ${GAIN:-} 2>&1 | grep -v 'incubator'
       PYTHONPATH="$S/diffusers/src:$root/releng/diffusion" python3 "$root/releng/gpu/sd_full.py" --family "$family" --checkpoint "$file" \
-        --out "$S/full-$family" --testdata "$S/testdata" 2>&1 | grep -v -i -e warn -e 'randn' -e nnpack || { echo "sd_full.py failed for $family"; status=1; continue; }
-      "${java[@]}" SdPipelineCheck full "$family" "$file" "$S/full-$family" "$runs" 2>&1 | grep --line-buffered -v 'incubator' || status=$?
-      [ -z "${OUT:-}" ] || cp "$S/full-$family/pipeline.png" "$OUT/$family-diffusers.png" 2>/dev/null; [ -z "${OUT:-}" ] || cp "$S/full-$family/atelier.png" "$OUT/$family-atelier.png" 2>/dev/null || true
+        --out "$S/full-$family${GAIN:+-gain$GAIN}" --testdata "$S/testdata" 2>&1 | grep -v -i -e warn -e 'randn' -e nnpack || { echo "sd_full.py failed for $family"; status=1; continue; }
+      "${java[@]}" SdPipelineCheck full "$family" "$file" "$S/full-$family${GAIN:+-gain$GAIN}" "$runs" 2>&1 | grep --line-buffered -v 'incubator' || status=$?
+      [ -z "${OUT:-}" ] || cp "$S/full-$family${GAIN:+-gain$GAIN}/pipeline.png" "$OUT/$family${GAIN:+-gain$GAIN}-diffusers.png" 2>/dev/null; [ -z "${OUT:-}" ] || cp "$S/full-$family${GAIN:+-gain$GAIN}/atelier.png" "$OUT/$family${GAIN:+-gain$GAIN}-atelier.png" 2>/dev/null || true
     done
     exit "${status:-0}"
     ;;
