@@ -21,9 +21,11 @@ import dev.atelier.diffusion.Sampler;
  * @param control   a ControlNet and its control image, or null
  * @param tileVae   whether the VAE decodes (and encodes the init image) in overlapping tiles, for images beyond what one
  *                  pass fits
+ * @param vae       a VAE file (or the name of one in the workspace's {@code models/vae}) that replaces a checkpoint's own,
+ *                  or null
  */
 public record GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width,
-		int height, int batch, Path initImage, double strength, Path mask, List<LoraChoice> loras, ControlChoice control, boolean tileVae) {
+		int height, int batch, Path initImage, double strength, Path mask, List<LoraChoice> loras, ControlChoice control, boolean tileVae, Path vae) {
 
 	public static final int MIN_SIZE = 64;
 	public static final int MAX_SIZE = 4096;
@@ -57,6 +59,12 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 			throw new IllegalArgumentException("a mask needs the image it masks (an init image)");
 		}
 		loras = List.copyOf(loras);
+	}
+
+	/** With the checkpoint's own VAE. */
+	public GenerationRequest(String prompt, String negativePrompt, Sampler sampler, int steps, double cfgScale, long seed, int width, int height, int batch,
+			Path initImage, double strength, Path mask, List<LoraChoice> loras, ControlChoice control, boolean tileVae) {
+		this(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, tileVae, null);
 	}
 
 	/** The VAE in one pass. */
@@ -98,23 +106,23 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 	}
 
 	public GenerationRequest withSize(int w, int h) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, w, h, batch, initImage, strength, mask, loras, control, tileVae);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, w, h, batch, initImage, strength, mask, loras, control, tileVae, vae);
 	}
 
 	public GenerationRequest withSteps(int n) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, n, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, tileVae);
+		return new GenerationRequest(prompt, negativePrompt, sampler, n, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, tileVae, vae);
 	}
 
 	public GenerationRequest withSampler(Sampler s) {
-		return new GenerationRequest(prompt, negativePrompt, s, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, tileVae);
+		return new GenerationRequest(prompt, negativePrompt, s, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, tileVae, vae);
 	}
 
 	public GenerationRequest withBatch(int n) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, n, initImage, strength, mask, loras, control, tileVae);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, n, initImage, strength, mask, loras, control, tileVae, vae);
 	}
 
 	public GenerationRequest withSeed(long s) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, s, width, height, batch, initImage, strength, mask, loras, control, tileVae);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, s, width, height, batch, initImage, strength, mask, loras, control, tileVae, vae);
 	}
 
 	/** Whether the seed is still to be drawn ({@value #RANDOM_SEED}). */
@@ -128,27 +136,32 @@ public record GenerationRequest(String prompt, String negativePrompt, Sampler sa
 	}
 
 	public GenerationRequest withInit(Path image, double s) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, image, s, mask, loras, control, tileVae);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, image, s, mask, loras, control, tileVae, vae);
 	}
 
 	/** This request inpainting its init image where {@code m} is white. */
 	public GenerationRequest withMask(Path m) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, m, loras, control, tileVae);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, m, loras, control, tileVae, vae);
 	}
 
 	/** This request with these LoRA files merged into the model. */
 	public GenerationRequest withLoras(List<LoraChoice> files) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, files, control, tileVae);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, files, control, tileVae, vae);
 	}
 
 	/** This request with this ControlNet (null: none). */
 	public GenerationRequest withControl(ControlChoice c) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, c, tileVae);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, c, tileVae, vae);
 	}
 
 	/** This request with the VAE tiled or not. */
 	public GenerationRequest withTileVae(boolean tiled) {
-		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, tiled);
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, tiled, vae);
+	}
+
+	/** This request with this VAE (a file, or a name in the workspace's {@code models/vae}) replacing the checkpoint's; null: its own. */
+	public GenerationRequest withVae(Path file) {
+		return new GenerationRequest(prompt, negativePrompt, sampler, steps, cfgScale, seed, width, height, batch, initImage, strength, mask, loras, control, tileVae, file);
 	}
 
 	public boolean guided() {

@@ -1,5 +1,7 @@
 package dev.atelier.diffusion;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +72,9 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 		s.put("Size", r.width() + "x" + r.height());
 		s.put("Model hash", modelHash);
 		s.put("Model", modelName);
+		if (r.vae() != null) {
+			s.put("VAE", r.vae().getFileName().toString());
+		}
 		if (r.initImage() != null) {
 			s.put("Denoising strength", number(r.strength()));
 		}
@@ -174,6 +179,46 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 			return r.withSize(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
 		} catch (RuntimeException e) {
 			return r;
+		}
+	}
+
+	/**
+	 * The choices these parameters record beyond {@link #toRequest}'s ("reuse parameters"): the first ControlNet unit's
+	 * model (by name, which the workspace's {@code models/controlnet} has), weight, guidance start and end and whether it
+	 * ran canny, and the VAE by name (in {@code models/vae}). LoRAs stay in the prompt as its {@code <lora:NAME:W>} tags;
+	 * the control image and the mask are not recorded, so none is chosen.
+	 */
+	public GenerationOptions options() {
+		GenerationOptions none = GenerationOptions.NONE;
+		Map<String, String> unit = new LinkedHashMap<>();
+		for (String field : settings.getOrDefault("ControlNet 0", "").split(",")) {
+			int colon = field.indexOf(':');
+			if (colon > 0) {
+				unit.put(field.substring(0, colon).strip(), field.substring(colon + 1).strip());
+			}
+		}
+		Path controlNet = name(unit.getOrDefault("Model", "").replaceFirst("\\s*\\[[0-9a-fA-F]+\\]$", ""));
+		Function<String, Optional<Double>> number = key -> {
+			try {
+				return Optional.ofNullable(unit.get(key)).map(Double::parseDouble);
+			} catch (NumberFormatException e) {
+				return Optional.empty();
+			}
+		};
+		return new GenerationOptions(List.of(), controlNet, null, number.apply("Weight").orElse(none.controlStrength()),
+				number.apply("Guidance Start").orElse(none.controlStart()), number.apply("Guidance End").orElse(none.controlEnd()),
+				controlNet != null && "canny".equals(unit.get("Module")), null, name(settings.getOrDefault("VAE", "")), false);
+	}
+
+	/** A model's recorded name as a path to look up, or null where none is recorded (AUTOMATIC1111 writes None). */
+	private static Path name(String recorded) {
+		if (recorded.isBlank() || recorded.equals("None")) {
+			return null;
+		}
+		try {
+			return Path.of(recorded);
+		} catch (InvalidPathException e) {
+			return null;
 		}
 	}
 

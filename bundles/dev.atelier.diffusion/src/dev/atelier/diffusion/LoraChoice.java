@@ -30,6 +30,11 @@ public record LoraChoice(Path file, double weight) {
 		return new LoraChoice(Path.of(text), 1);
 	}
 
+	/** As {@link #parse} reads it: {@code FILE:W}. */
+	public String text() {
+		return file + ":" + weight;
+	}
+
 	/** The name AUTOMATIC1111 gives the file: its name without {@code .safetensors}. */
 	public String name() {
 		return file.getFileName().toString().replaceFirst("\\.safetensors$", "");

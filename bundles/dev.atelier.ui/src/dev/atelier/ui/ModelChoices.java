@@ -13,7 +13,7 @@ import org.eclipse.swt.widgets.Combo;
  * An editable combo that offers the models of a folder of the models folder (a view's model list): the folder is
  * listed off the UI thread when the list is made, when the combo gains focus (the preference may have changed
  * meanwhile) and on {@link #refresh()}; the items are the models' paths, and the text stays free for a path from
- * elsewhere. An empty combo takes the first model found.
+ * elsewhere. An empty combo takes the first model found, unless empty means none ({@link #emptyMeansNone()}).
  */
 public final class ModelChoices {
 
@@ -26,6 +26,7 @@ public final class ModelChoices {
 	private final Supplier<Path> folder;
 	private final Lister lister;
 	private final String kind;
+	private boolean fillEmpty = true;
 
 	/**
 	 * @param folder the folder to list, asked again at each refresh; null while there is none to offer (no workspace,
@@ -38,6 +39,12 @@ public final class ModelChoices {
 		this.lister = lister;
 		this.kind = kind;
 		combo.addListener(SWT.FocusIn, e -> refresh());
+	}
+
+	/** An empty combo stays empty (an optional choice: no ControlNet, the checkpoint's own VAE). */
+	public ModelChoices emptyMeansNone() {
+		fillEmpty = false;
+		return this;
 	}
 
 	/** Lists the folder again; the future completes once the combo shows what was found (or why nothing was). */
@@ -85,7 +92,7 @@ public final class ModelChoices {
 		String text = combo.getText();
 		combo.setItems(found.stream().map(Path::toString).toArray(String[]::new));
 		// setItems clears an editable combo's text
-		combo.setText(text.isBlank() && !found.isEmpty() ? found.get(0).toString() : text);
+		combo.setText(fillEmpty && text.isBlank() && !found.isEmpty() ? found.get(0).toString() : text);
 		combo.setToolTipText(failure != null ? "Cannot list " + where + ": " + reason(failure)
 				: found.isEmpty() ? "No " + kind + " in " + where + " yet (the models folder is set in Window ▸ Preferences ▸ Workspace)"
 						: found.size() + " " + kind + " in " + where);

@@ -25,6 +25,9 @@ class ModelsFolderTest {
 		assertEquals(dir.resolve("models"), ModelsFolder.root(workspace));
 		assertEquals(dir.resolve("models/llm"), ModelsFolder.llm(dir, PropertiesPreferences.at(workspace.preferencesFile())));
 		assertEquals(dir.resolve("models/checkpoints"), ModelsFolder.checkpoints(dir, null));
+		assertEquals(dir.resolve("models/loras"), ModelsFolder.loras(dir, null));
+		assertEquals(dir.resolve("models/controlnet"), ModelsFolder.controlNets(dir, null));
+		assertEquals(dir.resolve("models/vae"), ModelsFolder.vaes(dir, null));
 	}
 
 	@Test
@@ -50,5 +53,23 @@ class ModelsFolderTest {
 		Files.createDirectories(checkpoints.resolve("half-copied"));
 		assertEquals(List.of(checkpoints.resolve("tiny-sd")), ModelsFolder.pipelineFolders(checkpoints));
 		assertEquals(List.of(), ModelsFolder.ggufFiles(dir.resolve("absent")));
+	}
+
+	@Test
+	void stableDiffusionModelsAreCheckpointFilesAndPipelineFoldersByName() throws IOException {
+		Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
+		Files.writeString(Files.createDirectories(checkpoints.resolve("tiny-sd")).resolve("model_index.json"), "{}");
+		Files.writeString(checkpoints.resolve("v1-5-pruned-emaonly.safetensors"), "");
+		Files.writeString(checkpoints.resolve("Old.CKPT"), "");
+		Files.writeString(checkpoints.resolve("v1-5-pruned-emaonly.yaml"), "");
+		Files.createDirectories(checkpoints.resolve("folder.safetensors"));
+		Files.createDirectories(checkpoints.resolve("half-copied"));
+		assertEquals(List.of(checkpoints.resolve("Old.CKPT"), checkpoints.resolve("tiny-sd"), checkpoints.resolve("v1-5-pruned-emaonly.safetensors")),
+				ModelsFolder.stableDiffusionModels(checkpoints));
+		Path vae = Files.createDirectories(dir.resolve("vae"));
+		Files.writeString(vae.resolve("ft-mse.safetensors"), "");
+		Files.writeString(vae.resolve("kl-f8.pt"), "");
+		Files.writeString(vae.resolve("readme.md"), "");
+		assertEquals(List.of(vae.resolve("ft-mse.safetensors"), vae.resolve("kl-f8.pt")), ModelsFolder.files(vae, ".safetensors", ".ckpt", ".pt"));
 	}
 }

@@ -89,6 +89,18 @@ public final class Lora implements AutoCloseable {
 	}
 
 	/**
+	 * The strings of a LoRA file's {@code __metadata__} (kohya's training notes: {@code ss_output_name}, …), without
+	 * matching it to a checkpoint.
+	 *
+	 * @throws IOException naming the file where it is no readable safetensors file
+	 */
+	public static Map<String, String> metadata(Path file) throws IOException {
+		try (SafetensorsFile tensors = SafetensorsFile.open(file)) {
+			return Map.copyOf(tensors.metadata());
+		}
+	}
+
+	/**
 	 * Reads {@code file} and matches it to {@code checkpoint}'s layers.
 	 *
 	 * @throws CheckpointException naming the file: unreadable, not kohya's layout, keys that match no layer of the

@@ -14,6 +14,8 @@ import java.util.Random;
 import java.util.function.BiFunction;
 import java.util.function.ToDoubleFunction;
 
+import com.google.gson.Gson;
+
 /**
  * Writes {@code .safetensors} files (tests' checkpoints, the tiny sample checkpoint): tensors of given shapes filled with seeded Gaussian values of a chosen
  * spread (F32, F16 or BF16; integer buffers get 0, 1, 2 …) or with values a function gives, and raw files with a
@@ -25,6 +27,7 @@ public final class SafetensorsWriter {
 	private ToDoubleFunction<String> spread = name -> 0.02;
 	private long seed = 1;
 	private BiFunction<String, long[], float[]> values;
+	private Map<String, String> metadata = Map.of();
 
 	/** Weights of one type. */
 	public SafetensorsWriter weights(Map<String, long[]> shapes, String dtype) {
@@ -50,6 +53,12 @@ public final class SafetensorsWriter {
 		return this;
 	}
 
+	/** The header's {@code __metadata__} strings (kohya's {@code ss_…} training notes, …). */
+	public SafetensorsWriter metadata(Map<String, String> strings) {
+		this.metadata = new LinkedHashMap<>(strings);
+		return this;
+	}
+
 	public SafetensorsWriter seed(long seed) {
 		this.seed = seed;
 		return this;
@@ -57,6 +66,9 @@ public final class SafetensorsWriter {
 
 	public Path write(Path file) throws IOException {
 		StringBuilder header = new StringBuilder("{");
+		if (!metadata.isEmpty()) {
+			header.append("\"__metadata__\":").append(new Gson().toJson(metadata));
+		}
 		long offset = 0;
 		for (Map.Entry<String, Object[]> e : tensors.entrySet()) {
 			String dtype = (String) e.getValue()[0];

@@ -14,7 +14,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,12 +27,12 @@ import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.testing.Psnr;
 import dev.atelier.testing.checkpoints.FormulaWeights;
-import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
+import dev.atelier.testing.checkpoints.TestLoras;
 
 /**
  * {@code atelier generate --lora FILE[:W]} and a prompt's {@code <lora:name:W>} on the reduced SD 1.x checkpoint through
  * the CLI, the queue and the native engine: a kohya LoRA (UNet linear, 3×3 convolution and text-encoder layers) written
- * with SafetensorsWriter, AUTOMATIC1111's infotext, the LoRA folder's bounds, and the queue's loaded model going back to
+ * by TestLoras, AUTOMATIC1111's infotext, the LoRA folder's bounds, and the queue's loaded model going back to
  * its own weights for a job without the LoRA.
  */
 class GenerateLoraTest {
@@ -48,31 +47,12 @@ class GenerateLoraTest {
 	void start() throws Exception {
 		diffusion = GenerateRun.queue(root);
 		checkpoint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F16", root.resolve("tiny-sd1.safetensors"));
-		lora = writeLora(root.resolve("detail.safetensors"), Map.of());
+		lora = TestLoras.sd1(root.resolve("detail.safetensors"));
 	}
 
 	@AfterEach
 	void stop() {
 		diffusion.close();
-	}
-
-	/** kohya's keys for three layers of the reduced SD 1.x (rank 4, alpha 2), Gaussian factors large enough to show. */
-	private static Path writeLora(Path file, Map<String, long[]> extra) throws IOException {
-		Map<String, long[]> shapes = new LinkedHashMap<>();
-		module(shapes, "lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn2_to_k", new long[] { 4, 128 }, new long[] { 32, 4 });
-		module(shapes, "lora_unet_input_blocks_4_0_in_layers_2", new long[] { 4, 32, 3, 3 }, new long[] { 64, 4, 1, 1 });
-		module(shapes, "lora_te_text_model_encoder_layers_0_mlp_fc1", new long[] { 4, 128 }, new long[] { 512, 4 });
-		shapes.putAll(extra);
-		Map<String, Object[]> typed = new LinkedHashMap<>();
-		shapes.forEach((k, s) -> typed.put(k, new Object[] { k.endsWith(".alpha") ? "F32" : "F16", s }));
-		return new SafetensorsWriter().typed(typed).spread(k -> 0.3).seed(7)
-				.values((k, s) -> k.endsWith(".alpha") ? new float[] { 2 } : null).write(file);
-	}
-
-	private static void module(Map<String, long[]> shapes, String name, long[] down, long[] up) {
-		shapes.put(name + ".lora_down.weight", down);
-		shapes.put(name + ".lora_up.weight", up);
-		shapes.put(name + ".alpha", new long[0]);
 	}
 
 	private GenerateRun generate(String prompt, String... more) {
@@ -148,7 +128,8 @@ class GenerateLoraTest {
 
 	@Test
 	void aLoraWhoseKeysMatchNoLayerIsRefusedNamingTheFileAndTheKeys() throws IOException {
-		Path other = writeLora(root.resolve("other.safetensors"), Map.of("lora_unet_output_blocks_99_1_proj_out.lora_down.weight", new long[] { 4, 64 }));
+		Path other = TestLoras.sd1(root.resolve("other.safetensors"), Map.of("lora_unet_output_blocks_99_1_proj_out.lora_down.weight", new long[] { 4, 64 }),
+				Map.of());
 		GenerateRun run = generate("a cat", "--lora", other.toString());
 		assertEquals(1, run.code());
 		assertTrue(run.err().contains(other + ": 1 of its 10 keys match no layer of tiny-sd1.safetensors (SD 1.x), e.g. "

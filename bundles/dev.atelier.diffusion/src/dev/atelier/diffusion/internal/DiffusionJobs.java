@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +43,7 @@ import dev.atelier.device.ComputeContext;
 import dev.atelier.diffusion.internal.pipeline.CheckpointModel;
 import dev.atelier.diffusion.internal.pipeline.ClipTokenizer;
 import dev.atelier.diffusion.internal.pipeline.DiffusionModel;
+import dev.atelier.diffusion.internal.pipeline.NamedFiles;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GeneratedImage;
 import dev.atelier.diffusion.GenerationListener;
@@ -65,6 +67,7 @@ public final class DiffusionJobs implements DiffusionService {
 	private static final String CPU = "cpu";
 	/** The native engine's activations per image pixel: the VAE decoder's widest layers at full resolution, a few alive at once, in F32. */
 	private static final long ENGINE_BYTES_PER_PIXEL = 4096;
+	private static final List<String> VAE_EXTENSIONS = List.of(".safetensors", ".ckpt", ".pt");
 
 	private final JobService jobs;
 	private final DeviceService devices;
@@ -82,8 +85,8 @@ public final class DiffusionJobs implements DiffusionService {
 	}
 
 	/**
-	 * @param loraFolder where a prompt's {@code <lora:name:W>} finds {@code name.safetensors}; ControlNets given by a bare
-	 *                   name are in {@code controlnet} beside it (the models folder's)
+	 * @param loraFolder where a prompt's {@code <lora:name:W>} finds {@code name.safetensors}; ControlNets and VAEs given by a
+	 *                   bare name are in {@code controlnet} and {@code vae} beside it (the models folder's)
 	 */
 	DiffusionJobs(JobService jobs, DeviceService devices, Outputs outputs, GraphExecutor executor, ComputeRuntime runtime, Path loraFolder) {
 		this.jobs = jobs;
@@ -243,8 +246,9 @@ public final class DiffusionJobs implements DiffusionService {
 		ctx.detail("Negative prompt", r.negativePrompt());
 		ctx.detail("Batch", Integer.toString(r.batch()));
 		ctx.begin("loading " + model.getFileName(), -1);
+		Path vae = r.vae() == null ? null : NamedFiles.find(r.vae(), loraFolder.resolveSibling("vae"), VAE_EXTENSIONS, "VAE");
 		List<GeneratedImage> images;
-		try (Lane.InUse pipeline = lane.open(model, bytes, activationBytes(r))) {
+		try (Lane.InUse pipeline = lane.open(model, vae, bytes, activationBytes(r))) {
 			if (pipeline.streamed() != null) {
 				ctx.detail("Weights", pipeline.streamed());
 				listener.warning(pipeline.streamed());
@@ -286,6 +290,8 @@ public final class DiffusionJobs implements DiffusionService {
 		/** The loaded pipeline and the lease its memory is under (null on the CPU); guarded by this lane. */
 		private StableDiffusion loaded;
 		private Path loadedFolder;
+		/** The VAE file that replaces the loaded checkpoint's, or null. */
+		private Path loadedVae;
 		/** The lease of the loaded pipeline (a checkpoint's closes with its model); null on the CPU for ONNX folders. */
 		private VramLease lease;
 		/** The bytes asked for when the pipeline was loaded: what it runs in, its weights streamed or not. */
@@ -317,8 +323,8 @@ public final class DiffusionJobs implements DiffusionService {
 		 * between loading and using it; loaded (under a lease of {@code bytes} on a GPU, a checkpoint's of {@code bytes} or,
 		 * streamed, of {@code activations} plus its streamed weights) when missing, other or evicted.
 		 */
-		synchronized InUse open(Path model, long bytes, long activations) throws IOException, InterruptedException {
-			if (loaded != null && loadedFolder.equals(model) && askedBytes >= bytes) {
+		synchronized InUse open(Path model, Path vae, long bytes, long activations) throws IOException, InterruptedException {
+			if (loaded != null && loadedFolder.equals(model) && Objects.equals(loadedVae, vae) && askedBytes >= bytes) {
 				if (lease == null) {
 					return new InUse(loaded, null, streamed);
 				}
@@ -330,8 +336,11 @@ public final class DiffusionJobs implements DiffusionService {
 			}
 			unload();
 			if (CheckpointModel.isCheckpoint(model)) {
-				openCheckpoint(model, bytes, activations);
+				openCheckpoint(model, vae, bytes, activations);
 				return new InUse(loaded, lease.use(), streamed);
+			}
+			if (vae != null) {
+				throw new IOException(model + ": an ONNX pipeline folder keeps its own VAE; a VAE file (" + vae + ") replaces a checkpoint's");
 			}
 			VramLease granted = null;
 			Placement placement = Placement.cpu(0);
@@ -369,7 +378,7 @@ public final class DiffusionJobs implements DiffusionService {
 		 * from host memory under a lease of {@code activations} plus twice the largest block; only what even that cannot
 		 * fit is refused, naming both sizes.
 		 */
-		private void openCheckpoint(Path model, long bytes, long activations) throws IOException, InterruptedException {
+		private void openCheckpoint(Path model, Path vae, long bytes, long activations) throws IOException, InterruptedException {
 			ClipTokenizer tokenizer = ClipTokenizer.openAi();
 			String on = device == null ? CPU : deviceId;
 			long budget = Long.MAX_VALUE;
@@ -416,12 +425,13 @@ public final class DiffusionJobs implements DiffusionService {
 				throw e;
 			}
 			// the model closes these with itself, or at once when it cannot open
-			loaded = new StableDiffusion(CheckpointModel.open(model, null, compute, budget, () -> {
+			loaded = new StableDiffusion(CheckpointModel.open(model, vae, compute, budget, () -> {
 				compute.close();
 				context.close();
 				held.close();
 			}, tokenizer), loraFolder, loraFolder.resolveSibling("controlnet"));
 			loadedFolder = model;
+			loadedVae = vae;
 			lease = held;
 			askedBytes = bytes;
 			streamed = note;
@@ -438,6 +448,7 @@ public final class DiffusionJobs implements DiffusionService {
 				LOG.log(System.Logger.Level.INFO, "unloaded " + loadedFolder + " from " + deviceId + ": its memory was needed");
 				loaded = null;
 				loadedFolder = null;
+				loadedVae = null;
 				lease = null;
 				streamed = null;
 			}
@@ -452,6 +463,7 @@ public final class DiffusionJobs implements DiffusionService {
 			}
 			loaded = null;
 			loadedFolder = null;
+			loadedVae = null;
 			lease = null;
 			askedBytes = 0;
 			streamed = null;

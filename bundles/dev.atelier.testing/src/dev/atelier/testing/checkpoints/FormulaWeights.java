@@ -3,6 +3,8 @@ package dev.atelier.testing.checkpoints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import dev.atelier.diffusion.checkpoint.LdmLayout;
 import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
@@ -70,6 +72,22 @@ public final class FormulaWeights {
 	/** A ControlNet for {@code spec} ({@link LdmLayout#controlNet}) with these weights as {@code dtype}. */
 	public static Path writeControlNet(LdmLayout.Spec spec, int[] hint, String dtype, Path file) throws IOException {
 		return new SafetensorsWriter().weights(LdmLayout.controlNet(spec, hint), dtype).values(FormulaWeights::values).write(file);
+	}
+
+	/**
+	 * {@code spec}'s VAE alone as {@code dtype}: with {@code ownKeys} under the checkpoint's {@code first_stage_model.}
+	 * names, so the same weights as {@link #write}'s; else under the bare names a separate VAE file has (as
+	 * vae-ft-mse-840000's), whose formula values differ: another VAE.
+	 */
+	public static Path writeVae(LdmLayout.Spec spec, String dtype, boolean ownKeys, Path file) throws IOException {
+		String prefix = "first_stage_model.";
+		Map<String, long[]> vae = new LinkedHashMap<>();
+		LdmLayout.weights(spec).forEach((k, s) -> {
+			if (k.startsWith(prefix)) {
+				vae.put(ownKeys ? k : k.substring(prefix.length()), s);
+			}
+		});
+		return new SafetensorsWriter().weights(vae, dtype).values(FormulaWeights::values).write(file);
 	}
 
 	private static int fnv1a(String key) {

@@ -64,7 +64,7 @@ class CommandsTest {
 			assertFalse(generate.canExecute(null) || cancel.canExecute(null), "no active part, nothing to do");
 
 			view.form.prompt.setText("a lighthouse");
-			view.form.modelFolder.setText(Files.createDirectories(dir.resolve("model")).toString());
+			view.form.model.setText(Files.createDirectories(dir.resolve("model")).toString());
 			assertTrue(generate.canExecute(part));
 			assertFalse(cancel.canExecute(part), "nothing of this view runs");
 			view.form.seed.setText("not a number");

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.atelier.ui.ThemeColours;
 import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.diffusion.GenerationOptions;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Sampler;
 import dev.atelier.testing.MemoryPreferences;
@@ -66,7 +67,7 @@ class DiffusionPartTest {
 		part.create(shell);
 		shell.open();
 		model = Files.createDirectories(dir.resolve("tiny-sd"));
-		part.form.modelFolder.setText(model.toString());
+		part.form.model.setText(model.toString());
 	}
 
 	@AfterEach
@@ -88,7 +89,7 @@ class DiffusionPartTest {
 	void openingACheckpointFileMakesItTheModelGenerateUses() throws IOException {
 		Path checkpoint = Files.writeString(dir.resolve("tiny.safetensors"), "");
 		part.open(checkpoint);
-		assertEquals(checkpoint.toString(), part.form.modelFolder.getText());
+		assertEquals(checkpoint.toString(), part.form.model.getText());
 		assertEquals("Generate uses " + checkpoint + ".", part.status.getText());
 	}
 
@@ -113,10 +114,10 @@ class DiffusionPartTest {
 		assertEquals("the seed must be a whole number, not '12ab'", part.problem.getText());
 		assertFalse(part.generate.getEnabled());
 		part.form.seed.setText("12");
-		part.form.modelFolder.setText("");
+		part.form.model.setText("");
 		assertNull(part.generate());
-		assertTrue(part.problem.getText().startsWith("Choose a model folder"), part.problem.getText());
-		part.form.modelFolder.setText(dir.resolve("missing").toString());
+		assertTrue(part.problem.getText().startsWith("Choose a model: a checkpoint file (.safetensors, .ckpt) or a pipeline folder"), part.problem.getText());
+		part.form.model.setText(dir.resolve("missing").toString());
 		assertNull(part.generate());
 		assertEquals("No such folder or checkpoint file: " + dir.resolve("missing"), part.problem.getText());
 		assertEquals(List.of(), diffusion.requests);
@@ -289,7 +290,7 @@ class DiffusionPartTest {
 		second.setLayout(new FillLayout());
 		try {
 			other.create(second);
-			other.form.modelFolder.setText(model.toString());
+			other.form.model.setText(model.toString());
 			assertNull(other.generate());
 			assertEquals("a batch of 64 at 1024x1024 cannot fit sim:rtx4090: use a batch of 8", other.problem.getText());
 		} finally {
@@ -320,7 +321,7 @@ class DiffusionPartTest {
 	void reusedParametersFillTheFormAndTheModelFolderIsRememberedForTheNextView() {
 		GenerationRequest img2img = new GenerationRequest("a castle", "people", Sampler.LMS, 33, 11.25, 4_000_000_000L, 1024, 1024, 3,
 				dir.resolve("start.png"), 0.4);
-		part.reuse(img2img);
+		part.reuse(new DiffusionUi.Reused(img2img, GenerationOptions.NONE));
 		assertEquals(img2img, part.form.request());
 		assertEquals("1024x1024", part.form.size.getText());
 		assertTrue(part.form.strength.getEnabled());
@@ -333,7 +334,7 @@ class DiffusionPartTest {
 		second.setLayout(new FillLayout());
 		try {
 			next.create(second);
-			assertEquals("/models/sd15-onnx", next.form.modelFolder.getText());
+			assertEquals("/models/sd15-onnx", next.form.model.getText());
 		} finally {
 			next.close();
 			second.dispose();
@@ -341,7 +342,7 @@ class DiffusionPartTest {
 	}
 
 	@Test
-	void theModelListOffersThePipelinesOfTheModelsFolderThePreferenceNamesElseTheWorkspaces() throws Exception {
+	void theModelListOffersTheCheckpointFilesAndPipelinesOfTheModelsFolderThePreferenceNamesElseTheWorkspaces() throws Exception {
 		Path workspace = dir.resolve("workspace");
 		Path byDefault = pipeline(workspace.resolve("models/checkpoints/tiny-sd"));
 		DiffusionPart next = new DiffusionPart(diffusion, diffusion.jobs, new DisplaySynchronize(display));
@@ -352,25 +353,132 @@ class DiffusionPartTest {
 		second.setLayout(new FillLayout());
 		try {
 			next.create(second);
-			Displays.spinUntil(display, () -> next.form.modelFolder.getItemCount() == 1);
-			assertEquals(List.of(byDefault.toString()), List.of(next.form.modelFolder.getItems()));
-			assertEquals(byDefault.toString(), next.form.modelFolder.getText(), "with no folder remembered the first model is taken");
+			Displays.spinUntil(display, () -> next.form.model.getItemCount() == 1);
+			assertEquals(List.of(byDefault.toString()), List.of(next.form.model.getItems()));
+			assertEquals(byDefault.toString(), next.form.model.getText(), "with no model remembered the first model is taken");
 
 			Path chosen = dir.resolve("my models");
 			Path b = pipeline(chosen.resolve("checkpoints/b-sd"));
 			Path a = pipeline(chosen.resolve("checkpoints/a-sd"));
+			Path single = Files.writeString(chosen.resolve("checkpoints/v1-5-pruned-emaonly.safetensors"), "");
+			Path pickle = Files.writeString(chosen.resolve("checkpoints/dreamy.ckpt"), "");
+			Files.writeString(chosen.resolve("checkpoints/v1-5-pruned-emaonly.yaml"), "");
 			Files.createDirectories(chosen.resolve("checkpoints/not-a-pipeline"));
 			fresh.put(ModelsFolder.PREFERENCE, chosen.toString());
-			next.form.modelFolder.notifyListeners(SWT.FocusIn, new Event());
-			Displays.spinUntil(display, () -> next.form.modelFolder.getItemCount() == 2);
-			assertEquals(List.of(a.toString(), b.toString()), List.of(next.form.modelFolder.getItems()));
-			assertEquals(byDefault.toString(), next.form.modelFolder.getText(), "the folder in use stays until another is chosen");
-			assertTrue(next.form.modelFolder.getToolTipText().contains("2 Stable Diffusion pipeline folders in " + chosen.resolve("checkpoints")),
-					next.form.modelFolder.getToolTipText());
+			next.form.model.notifyListeners(SWT.FocusIn, new Event());
+			Displays.spinUntil(display, () -> next.form.model.getItemCount() == 4);
+			assertEquals(List.of(a.toString(), b.toString(), pickle.toString(), single.toString()), List.of(next.form.model.getItems()),
+					"checkpoint files and pipeline folders, by name");
+			assertEquals(byDefault.toString(), next.form.model.getText(), "the model in use stays until another is chosen");
+			assertTrue(next.form.model.getToolTipText().contains("4 Stable Diffusion models (checkpoint files, pipeline folders) in " + chosen.resolve("checkpoints")),
+					next.form.model.getToolTipText());
 		} finally {
 			next.close();
 			second.dispose();
 		}
+	}
+
+	/**
+	 * The LoRA, ControlNet, mask, VAE and tiled-VAE pickers offer the models folder's files and make the request that
+	 * atelier generate makes of the same choices: the one {@link GenerationOptions#applyTo} gives, which the command line
+	 * builds its request with.
+	 */
+	@Test
+	void thePickersOfferTheModelsFoldersFilesAndMakeTheRequestTheCommandLineMakes() throws Exception {
+		Path workspace = dir.resolve("workspace");
+		Path models = workspace.resolve("models");
+		Path detail = Files.writeString(Files.createDirectories(models.resolve("loras")).resolve("detail.safetensors"), "");
+		Path style = Files.writeString(models.resolve("loras/style.safetensors"), "");
+		Files.writeString(models.resolve("loras/readme.txt"), "");
+		Path canny = Files.writeString(Files.createDirectories(models.resolve("controlnet")).resolve("control_canny.pth"), "");
+		Path vae = Files.writeString(Files.createDirectories(models.resolve("vae")).resolve("ft-mse.safetensors"), "");
+		Path init = Files.writeString(dir.resolve("start.png"), "");
+		Path mask = Files.writeString(dir.resolve("mask.png"), "");
+		Path edges = Files.writeString(dir.resolve("edges.png"), "");
+		DiffusionPart next = new DiffusionPart(diffusion, diffusion.jobs, new DisplaySynchronize(display));
+		next.environment(TestEnvironment.at(workspace));
+		Shell second = new Shell(display);
+		second.setLayout(new FillLayout());
+		second.setSize(1200, 1000);
+		try {
+			next.create(second);
+			second.open();
+			DiffusionForm f = next.form;
+			f.model.setText(model.toString());
+			Displays.spinUntil(display, () -> f.loraChoice.getItemCount() == 2 && f.controlNet.getItemCount() == 1 && f.vae.getItemCount() == 1);
+			assertEquals(List.of(detail.toString(), style.toString()), List.of(f.loraChoice.getItems()));
+			assertEquals(List.of(canny.toString()), List.of(f.controlNet.getItems()));
+			assertEquals(List.of(vae.toString()), List.of(f.vae.getItems()));
+			assertEquals("", f.controlNet.getText(), "no ControlNet until one is chosen");
+			assertEquals("", f.vae.getText(), "the checkpoint's own VAE until another is chosen");
+
+			f.prompt.setText("a lighthouse");
+			f.seed.setText("77");
+			f.loraChoice.setText(detail.toString());
+			f.loraWeight.setSelection(80);
+			click(f.addLora);
+			f.loraChoice.setText(style.toString());
+			f.loraWeight.setSelection(-50);
+			click(f.addLora);
+			f.loraChoice.setText(detail.toString());
+			f.loraWeight.setSelection(100);
+			click(f.addLora);
+			assertEquals(List.of("detail  0.8", "style  -0.5", "detail  1.0"), List.of(f.loras.getItems()));
+			f.loras.select(2);
+			click(f.removeLora);
+			assertEquals(List.of("detail  0.8", "style  -0.5"), List.of(f.loras.getItems()));
+
+			f.controlNet.setText(canny.toString());
+			assertEquals("ControlNet needs a control image", next.problem.getText(), "named as the view names it");
+			assertFalse(next.generate.getEnabled());
+			f.controlImage.setText(edges.toString());
+			f.controlStrength.setSelection(150);
+			f.controlStart.setSelection(20);
+			f.controlEnd.setSelection(90);
+			f.canny.setSelection(true);
+			click(f.canny);
+			f.mask.setText(mask.toString());
+			assertEquals("a mask needs the image it masks (an init image)", next.problem.getText());
+			f.initImage.setText(init.toString());
+			f.vae.setText(vae.toString());
+			f.tileVae.setSelection(true);
+			click(f.tileVae);
+			assertEquals("", next.problem.getText());
+
+			assertTrue(next.generate() != null, next.problem.getText());
+			// what atelier generate --lora detail:0.8 --lora style:-0.5 --controlnet … --canny --mask … --vae … --tile-vae builds
+			GenerationRequest cli = new GenerationOptions(List.of(detail + ":0.8", style + ":-0.5"), canny, edges, 1.5, 0.2, 0.9, true, mask, vae, true)
+					.applyTo(new GenerationRequest("a lighthouse", "", Sampler.EULER_A, 20, 7.5, 77, 512, 512, 1, init, 0.75), GenerationOptions.Names.CLI);
+			assertEquals(List.of(cli), diffusion.requests);
+			Screenshots.save(second, "diffusion-pickers.png");
+
+			// shown back (the job record's request, Reuse): every picker as it was
+			f.show(GenerationRequest.of("", 1));
+			assertEquals(List.of(), List.of(f.loras.getItems()));
+			f.show(cli);
+			assertEquals(cli, f.request());
+			assertEquals(List.of("detail  0.8", "style  -0.5"), List.of(f.loras.getItems()));
+		} finally {
+			next.close();
+			second.dispose();
+		}
+	}
+
+	/** Reuse of an image whose infotext has a ControlNet unit and a VAE: they are chosen again, and the control image asked for. */
+	@Test
+	void reuseFillsTheControlNetAndVaeTheImageRecordsAndAsksForTheControlImage() {
+		GenerationRequest request = new GenerationRequest("a castle <lora:detail:0.8>", "", Sampler.EULER, 20, 7, 5, 512, 512, 1, null, 0.75);
+		part.reuse(new DiffusionUi.Reused(request,
+				new GenerationOptions(List.of(), Path.of("control_canny"), null, 1.5, 0.25, 0.5, true, null, Path.of("ft-mse.safetensors"), false)));
+		assertEquals("a castle <lora:detail:0.8>", part.form.prompt.getText(), "LoRAs stay in the prompt, as AUTOMATIC1111 reuses them");
+		assertEquals("control_canny", part.form.controlNet.getText());
+		assertEquals(150, part.form.controlStrength.getSelection());
+		assertEquals(25, part.form.controlStart.getSelection());
+		assertEquals(50, part.form.controlEnd.getSelection());
+		assertTrue(part.form.canny.getSelection());
+		assertEquals("ft-mse.safetensors", part.form.vae.getText());
+		assertEquals("ControlNet needs a control image", part.problem.getText());
+		assertTrue(part.status.getText().endsWith("choose the ControlNet's control image."), part.status.getText());
 	}
 
 	private static Path pipeline(Path folder) throws IOException {

@@ -5,12 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.Focus;
@@ -69,7 +71,7 @@ import jakarta.inject.Inject;
  */
 public final class DiffusionPart implements OpensFiles {
 
-	/** Where the last model folder is remembered, in the workspace preferences shared with the CLI. */
+	/** Where the last model is remembered, in the workspace preferences shared with the CLI. */
 	static final String MODEL_FOLDER_KEY = "diffusion.ui.modelFolder";
 	static final int PREVIEW_INTERVAL_MS = 100;
 	static final int THUMBNAIL_SIZE = 128;
@@ -99,8 +101,12 @@ public final class DiffusionPart implements OpensFiles {
 	ThumbnailGrid results;
 	/** What the last job did: images written, cancelled, or (in red) why it failed. */
 	Label status;
-	/** The model folder's list: the models folder's pipelines. */
+	/** The model's list: the models folder's checkpoint files and pipeline folders. */
 	ModelChoices models;
+	/** The lists of the models folder's LoRAs, ControlNets and VAEs. */
+	ModelChoices loraFiles;
+	ModelChoices controlNets;
+	ModelChoices vaes;
 
 	private Composite root;
 	private Display display;
@@ -154,7 +160,7 @@ public final class DiffusionPart implements OpensFiles {
 		}
 	}
 
-	/** Keeps the last model folder; without it the folder is forgotten between sessions. */
+	/** Keeps the last model; without it the model is forgotten between sessions. */
 	@Inject
 	@org.eclipse.e4.core.di.annotations.Optional
 	void preferences(@Service Preferences service) {
@@ -168,19 +174,21 @@ public final class DiffusionPart implements OpensFiles {
 		environment = service;
 	}
 
-	/** The models folder's {@code checkpoints/} as the preference says now; null without a workspace. */
-	private Path checkpoints() {
+	/** A folder of the models folder ({@code checkpoints/}, {@code loras/}, …) as the preference says now; null without a workspace. */
+	private Path modelsFolder(BiFunction<Path, Preferences, Path> kind) {
 		AtelierEnvironment env = environment;
-		return env == null ? null : ModelsFolder.checkpoints(env.paths().workspaceRoot(), preferences);
+		return env == null ? null : kind.apply(env.paths().workspaceRoot(), preferences);
 	}
 
-	/** The Gallery's "Reuse parameters": the form takes the request's values. */
+	/** The Gallery's "Reuse parameters": the form takes the request's values and the choices the image records. */
 	@Inject
 	@org.eclipse.e4.core.di.annotations.Optional
-	void reuse(@UIEventTopic(DiffusionUi.REUSE_TOPIC) GenerationRequest request) {
-		if (request != null && form != null && !form.prompt.isDisposed()) {
-			form.show(request);
-			status(false, "Parameters reused: seed " + request.seed() + ", " + request.width() + "x" + request.height() + ".");
+	void reuse(@UIEventTopic(DiffusionUi.REUSE_TOPIC) DiffusionUi.Reused reused) {
+		if (reused != null && form != null && !form.prompt.isDisposed()) {
+			GenerationRequest request = reused.request();
+			form.show(request, reused.options());
+			status(false, "Parameters reused: seed " + request.seed() + ", " + request.width() + "x" + request.height()
+					+ (reused.options().controlNet() == null ? "" : "; choose the ControlNet's control image") + ".");
 		}
 	}
 
@@ -195,8 +203,14 @@ public final class DiffusionPart implements OpensFiles {
 		Composite fields = Forms.scrolling(sash);
 		formScroll = (ScrolledComposite) fields.getParent();
 		form = new DiffusionForm(fields, preferences == null ? "" : preferences.get(MODEL_FOLDER_KEY, ""), this::validate, this::remember);
-		models = new ModelChoices(form.modelFolder, this::checkpoints, ModelsFolder::pipelineFolders, "Stable Diffusion pipeline folders");
-		models.refresh();
+		models = new ModelChoices(form.model, () -> modelsFolder(ModelsFolder::checkpoints), ModelsFolder::stableDiffusionModels,
+				"Stable Diffusion models (checkpoint files, pipeline folders)");
+		loraFiles = new ModelChoices(form.loraChoice, () -> modelsFolder(ModelsFolder::loras), f -> ModelsFolder.files(f, ".safetensors"), "LoRA files");
+		controlNets = new ModelChoices(form.controlNet, () -> modelsFolder(ModelsFolder::controlNets),
+				f -> ModelsFolder.files(f, ".safetensors", ".pth", ".ckpt"), "ControlNet files").emptyMeansNone();
+		vaes = new ModelChoices(form.vae, () -> modelsFolder(ModelsFolder::vaes), f -> ModelsFolder.files(f, ".safetensors", ".ckpt", ".pt"), "VAE files")
+				.emptyMeansNone();
+		refreshLists();
 		offerDevices();
 
 		Composite output = new Composite(sash, SWT.NONE);
@@ -300,7 +314,14 @@ public final class DiffusionPart implements OpensFiles {
 		status.getParent().layout(true);
 	}
 
-	/** Keeps the model folder in the workspace preferences; a failed save is said, not thrown. */
+	/** Lists the models folder's models, LoRAs, ControlNets and VAEs again. */
+	private void refreshLists() {
+		for (ModelChoices list : List.of(models, loraFiles, controlNets, vaes)) {
+			list.refresh();
+		}
+	}
+
+	/** Keeps the model in the workspace preferences; a failed save is said, not thrown. */
 	private void remember(String folder) {
 		if (preferences == null || folder.equals(preferences.get(MODEL_FOLDER_KEY, ""))) {
 			return;
@@ -320,16 +341,16 @@ public final class DiffusionPart implements OpensFiles {
 		}
 		// the seed is drawn here rather than by the queue so that the view can say it and offer it again
 		GenerationRequest request = form.request().withDrawnSeed();
-		String folder = form.modelFolder.getText().strip();
+		String folder = form.model.getText().strip();
 		if (folder.isEmpty()) {
-			problem("Choose a model folder: Stable Diffusion in ONNX form (text_encoder, unet, vae_decoder, tokenizer).");
+			problem("Choose a model: a checkpoint file (.safetensors, .ckpt) or a pipeline folder (diffusers or ONNX, with model_index.json).");
 			return null;
 		}
 		Path model;
 		try {
 			model = Path.of(folder);
 		} catch (InvalidPathException e) {
-			problem("Model folder: " + e.getMessage());
+			problem("Model: " + e.getMessage());
 			return null;
 		}
 		// a folder (ONNX or diffusers) or a single-file checkpoint: the service tells them apart when it loads
@@ -337,9 +358,11 @@ public final class DiffusionPart implements OpensFiles {
 			problem("No such folder or checkpoint file: " + model);
 			return null;
 		}
-		if (request.initImage() != null && !Files.isRegularFile(request.initImage())) {
-			problem("No such file: " + request.initImage());
-			return null;
+		for (Path image : Arrays.asList(request.initImage(), request.mask())) {
+			if (image != null && !Files.isRegularFile(image)) {
+				problem("No such file: " + image);
+				return null;
+			}
 		}
 		remember(folder);
 		JobHandle<List<Path>> job;
@@ -510,10 +533,10 @@ public final class DiffusionPart implements OpensFiles {
 		}
 	}
 
-	/** The prompt takes the keyboard; the model list is listed again, as the models folder may have changed meanwhile. */
+	/** The prompt takes the keyboard; the lists are listed again, as the models folder may have changed meanwhile. */
 	@Focus
 	void focus() {
-		models.refresh();
+		refreshLists();
 		form.prompt.setFocus();
 	}
 
@@ -525,7 +548,7 @@ public final class DiffusionPart implements OpensFiles {
 	public void open(Path file) {
 		String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
 		if (name.endsWith(".safetensors") || name.endsWith(".ckpt")) {
-			form.modelFolder.setText(file.toString());
+			form.model.setText(file.toString());
 			status(false, "Generate uses " + file + ".");
 		} else {
 			openImage(file);

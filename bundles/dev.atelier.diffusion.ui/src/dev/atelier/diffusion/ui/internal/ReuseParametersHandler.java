@@ -20,8 +20,8 @@ import jakarta.inject.Named;
 
 /**
  * The Gallery's Reuse parameters for a generated image: brings the Diffusion view forward (creating it if needed) and
- * sends it the image's request over the event broker ({@link DiffusionUi#REUSE_TOPIC}); returns what happened, which
- * the Gallery shows.
+ * sends it the image's request and recorded choices over the event broker ({@link DiffusionUi#REUSE_TOPIC}); returns
+ * what happened, which the Gallery shows.
  */
 public final class ReuseParametersHandler {
 
@@ -33,8 +33,8 @@ public final class ReuseParametersHandler {
 		return file != null;
 	}
 
-	/** The image's request, or why there is none to reuse. */
-	private record Read(GenerationRequest request, String problem) {
+	/** The image's parameters, or why there are none to reuse. */
+	private record Read(DiffusionUi.Reused reused, String problem) {
 	}
 
 	/**
@@ -49,7 +49,7 @@ public final class ReuseParametersHandler {
 			if (error != null) {
 				said.complete("Cannot read the parameters of " + file + ": " + error.getMessage());
 			} else {
-				said.complete(read.request() == null ? read.problem() : send(read.request(), broker, parts));
+				said.complete(read.reused() == null ? read.problem() : send(read.reused(), broker, parts));
 			}
 		}));
 		return said;
@@ -61,7 +61,7 @@ public final class ReuseParametersHandler {
 			if (info.isEmpty()) {
 				return new Read(null, "The selected image has no parameters to reuse.");
 			}
-			return new Read(info.get().toRequest(DEFAULTS), null);
+			return new Read(new DiffusionUi.Reused(info.get().toRequest(DEFAULTS), info.get().options()), null);
 		} catch (IOException e) {
 			return new Read(null, e.getMessage());
 		} catch (IllegalArgumentException e) {
@@ -69,7 +69,7 @@ public final class ReuseParametersHandler {
 		}
 	}
 
-	private static String send(GenerationRequest request, IEventBroker broker, EPartService parts) {
+	private static String send(DiffusionUi.Reused reused, IEventBroker broker, EPartService parts) {
 		if (parts != null) {
 			try {
 				parts.showPart(DiffusionUi.DIFFUSION_PART, EPartService.PartState.ACTIVATE);
@@ -77,7 +77,7 @@ public final class ReuseParametersHandler {
 				return "Cannot show the Diffusion view: " + e.getMessage();
 			}
 		}
-		broker.send(DiffusionUi.REUSE_TOPIC, request);
-		return "Sent seed " + request.seed() + " and its settings to the Diffusion view.";
+		broker.send(DiffusionUi.REUSE_TOPIC, reused);
+		return "Sent seed " + reused.request().seed() + " and its settings to the Diffusion view.";
 	}
 }

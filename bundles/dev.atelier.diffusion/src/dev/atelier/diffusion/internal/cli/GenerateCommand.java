@@ -1,7 +1,6 @@
 package dev.atelier.diffusion.internal.cli;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +21,10 @@ import dev.atelier.cli.Subcommand;
 import dev.atelier.cli.UsageException;
 import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobHandle;
-import dev.atelier.diffusion.ControlChoice;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
+import dev.atelier.diffusion.GenerationOptions;
 import dev.atelier.diffusion.GenerationRequest;
-import dev.atelier.diffusion.LoraChoice;
 import dev.atelier.diffusion.Sampler;
 import dev.atelier.diffusion.internal.pipeline.CheckpointModel;
 import picocli.CommandLine.Command;
@@ -135,6 +133,10 @@ public final class GenerateCommand implements Subcommand {
 				+ "images beyond what one VAE pass fits in memory decode; slightly different from one pass")
 		private boolean tileVae;
 
+		@Option(names = "--vae", paramLabel = "FILE|NAME", description = "a VAE (.safetensors, .ckpt, .pt) that replaces a checkpoint's own; a bare NAME is "
+				+ "taken from <workspace>/models/vae")
+		private Path vae;
+
 		@Option(names = "--device", paramLabel = "ID", description = {
 				"where to run: cpu (default), a GPU of 'atelier devices' (cuda:0: checkpoint files on Atelier's own kernels, ONNX folders through "
 						+ "ONNX Runtime's CUDA provider), or sim:PROFILE (a simulated "
@@ -146,23 +148,6 @@ public final class GenerateCommand implements Subcommand {
 
 		Generate(CommandContext ctx) {
 			this.ctx = ctx;
-		}
-
-		/** The ControlNet options as one choice; null without --controlnet. */
-		private ControlChoice control() {
-			if (controlNet == null) {
-				if (controlImage != null || canny) {
-					throw new IllegalArgumentException((canny ? "--canny" : "--control-image") + " needs --controlnet FILE");
-				}
-				return null;
-			}
-			if (controlImage == null) {
-				throw new IllegalArgumentException("--controlnet needs --control-image IMAGE");
-			}
-			if (!Files.isRegularFile(controlImage)) {
-				throw new IllegalArgumentException("--control-image " + controlImage + ": no such file");
-			}
-			return new ControlChoice(controlNet, controlImage, controlStrength, controlStart, controlEnd, canny);
 		}
 
 		@Override
@@ -182,16 +167,10 @@ public final class GenerateCommand implements Subcommand {
 			}
 			GenerationRequest request;
 			try {
-				List<LoraChoice> files = new ArrayList<>();
-				for (String l : loras) {
-					LoraChoice choice = LoraChoice.parse(l);
-					if (!Files.isRegularFile(choice.file())) {
-						throw new IllegalArgumentException("--lora " + l + ": no such file " + choice.file());
-					}
-					files.add(choice);
-				}
-				request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, size.width(), size.height(), batch, init, strength, mask, files,
-						control(), tileVae).withDrawnSeed();
+				request = new GenerationOptions(loras, controlNet, controlImage, controlStrength, controlStart, controlEnd, canny, mask, vae, tileVae)
+						.applyTo(new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, size.width(), size.height(), batch, init, strength),
+								GenerationOptions.Names.CLI)
+						.withDrawnSeed();
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());
 			}

@@ -47,6 +47,7 @@ public final class StableDiffusion {
 
 	private final PipelineModel model;
 	private final Path loraFolder;
+	private static final List<String> CONTROL_EXTENSIONS = List.of(".safetensors", ".pth", ".ckpt");
 	private final Path controlFolder;
 	private volatile Timings timings = new Timings(0, Duration.ZERO, Duration.ZERO);
 
@@ -206,7 +207,7 @@ public final class StableDiffusion {
 			model.useControlNet(null, null);
 			return null;
 		}
-		Path file = controlFile(c.model());
+		Path file = NamedFiles.find(c.model(), controlFolder, CONTROL_EXTENSIONS, "ControlNet");
 		RgbImage image = readImage(c.image());
 		// the resolution the preprocessor ran at: the image's short side once it covers the generation (pixel perfect)
 		double cover = Math.max((double) r.width() / image.width(), (double) r.height() / image.height());
@@ -217,23 +218,6 @@ public final class StableDiffusion {
 		}
 		model.useControlNet(file, planes(image, 255f, 0));
 		return new Infotext.ControlRun(ModelHash.of(List.of(file)).substring(0, 8), processorRes);
-	}
-
-	/** A ControlNet's file: as given, or a bare name (with or without its extension) in the workspace's ControlNet folder. */
-	private Path controlFile(Path given) throws IOException {
-		if (Files.isRegularFile(given)) {
-			return given;
-		}
-		if (controlFolder != null && given.getNameCount() == 1) {
-			for (String extension : List.of("", ".safetensors", ".pth", ".ckpt")) {
-				Path candidate = controlFolder.resolve(given.getFileName() + extension);
-				if (Files.isRegularFile(candidate)) {
-					return candidate;
-				}
-			}
-			throw new IOException(given + ": no such ControlNet file, nor one of that name (.safetensors, .pth, .ckpt) in " + controlFolder);
-		}
-		throw new IOException(given + ": no such ControlNet file");
 	}
 
 	/** The middle of {@code image} at the aspect of {@code w × h}, resized to it. */

@@ -31,7 +31,7 @@ import dev.atelier.server.ServerApi;
  * /sdapi/v1/txt2img} and {@code img2img} with its field names and sampler names, answered with base64 PNGs that carry
  * the {@code parameters} text, the request echoed and {@code info} as a JSON string; {@code GET progress} (with the
  * running job's preview), {@code POST interrupt}, {@code GET sd-models} (a checkpoint file's sha256 and short hash
- * once hashed, {@link FileHashes}), {@code samplers}, {@code GET}/{@code POST options} for the checkpoint; img2img's
+ * once hashed, {@link FileHashes}), {@code loras} ({@link Loras}), {@code samplers}, {@code GET}/{@code POST options} for the checkpoint; img2img's
  * inpainting fields as {@link Inpainting} says. Errors as A1111 answers them: {@code error}, {@code detail}, {@code body},
  * {@code errors}.
  */
@@ -60,6 +60,7 @@ record A1111Api(ImageJobs images, FileHashes hashes) implements ServerApi {
 				exchange.send(200, new JsonObject());
 			}
 			case "GET /sdapi/v1/sd-models" -> exchange.send(200, models());
+			case "GET /sdapi/v1/loras" -> exchange.send(200, Loras.list(images.server().models().resolve("loras")));
 			case "GET /sdapi/v1/samplers" -> exchange.send(200, samplers());
 			case "GET /sdapi/v1/options" -> exchange.send(200, options());
 			case "POST /sdapi/v1/options" -> {

@@ -1,0 +1,102 @@
+package dev.atelier.diffusion.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.atelier.core.outputs.Images;
+import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.diffusion.Infotext;
+import dev.atelier.testing.Psnr;
+import dev.atelier.testing.checkpoints.FormulaWeights;
+
+/**
+ * {@code atelier generate --vae FILE|NAME} on the reduced SD 1.x checkpoint through the CLI, the queue and the native
+ * engine: a VAE file replaces the checkpoint's, a bare name comes from {@code models/vae}, the infotext names it, and
+ * the queue's loaded model goes back to its own VAE for a job without one.
+ */
+class GenerateVaeTest {
+
+	@TempDir
+	Path root;
+	private DiffusionJobs diffusion;
+	private Path checkpoint;
+
+	@BeforeEach
+	void start() throws Exception {
+		diffusion = GenerateRun.queue(root);
+		checkpoint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F16", root.resolve("tiny-sd1.safetensors"));
+	}
+
+	@AfterEach
+	void stop() {
+		diffusion.close();
+	}
+
+	private GenerateRun generate(String... more) {
+		List<String> args = new ArrayList<>(List.of("generate", "--model", checkpoint.toString(), "--device", "cpu", "--prompt", "a photo of a cat",
+				"--sampler", "euler", "--steps", "3", "--seed", "1234", "--size", "64x64"));
+		args.addAll(List.of(more));
+		return GenerateRun.of(diffusion, args);
+	}
+
+	private static Path png(GenerateRun run) {
+		assertEquals(0, run.code(), run.err());
+		return Path.of(run.out().strip());
+	}
+
+	private static int largestDifference(Path a, Path b) throws IOException {
+		return Psnr.largestDifference(Images.read(a, 1 << 24), Images.read(b, 1 << 24));
+	}
+
+	private static Map<String, String> settings(Path png) throws IOException {
+		return Infotext.parse(PngInfo.read(png).get(Infotext.CHUNK)).settings();
+	}
+
+	@Test
+	void aVaeFileReplacesTheCheckpointsAndABareNameComesFromTheVaeFolder() throws IOException {
+		Path plain = png(generate());
+		// the checkpoint's own VAE weights in a file of their own: the same image
+		Path same = FormulaWeights.writeVae(FormulaWeights.SD1_REFERENCE, "F16", true, root.resolve("own-vae.safetensors"));
+		Path withSame = png(generate("--vae", same.toString()));
+		assertTrue(largestDifference(plain, withSame) <= 1, "the same VAE weights: " + largestDifference(plain, withSame) + " levels apart");
+		assertEquals("own-vae.safetensors", settings(withSame).get("VAE"));
+
+		// bare keys (as vae-ft-mse's) whose formula values differ: another decoder, another image
+		Path folder = Files.createDirectories(root.resolve("models/vae"));
+		Path other = FormulaWeights.writeVae(FormulaWeights.SD1_REFERENCE, "F16", false, folder.resolve("other-vae.safetensors"));
+		Path byFile = png(generate("--vae", other.toString()));
+		assertTrue(largestDifference(plain, byFile) > 8, "another VAE changes the image: " + largestDifference(plain, byFile) + " levels at most");
+		Path byName = png(generate("--vae", "other-vae"));
+		assertTrue(largestDifference(byFile, byName) <= 1, "by name: " + largestDifference(byFile, byName) + " levels from by file");
+		assertEquals("other-vae", settings(byName).get("VAE"));
+
+		Path after = png(generate());
+		assertTrue(largestDifference(plain, after) <= 1, "the next job without it: " + largestDifference(plain, after) + " levels from the first image");
+		assertFalse(settings(after).containsKey("VAE"));
+	}
+
+	@Test
+	void aVaeThatIsNoFileNorInTheFolderIsRefusedNamingBoth() {
+		GenerateRun missing = generate("--vae", "nope");
+		assertEquals(1, missing.code());
+		assertTrue(missing.err().contains("nope: no such VAE file, nor one of that name (.safetensors, .ckpt, .pt) in " + root.resolve("models/vae")),
+				missing.err());
+		GenerateRun onnx = GenerateRun.of(diffusion, List.of("generate", "--model", Path.of("fixture", "tiny-sd").toAbsolutePath().toString(), "--device", "cpu",
+				"--prompt", "a cat", "--steps", "2", "--size", "64x64", "--vae", checkpoint.toString()));
+		assertEquals(1, onnx.code());
+		assertTrue(onnx.err().contains("an ONNX pipeline folder keeps its own VAE"), onnx.err());
+	}
+}
