@@ -68,14 +68,9 @@ public final class ModelsFolder {
 		return entries(llm, f -> f.getFileName().toString().endsWith(".gguf") && Files.isRegularFile(f));
 	}
 
-	/** The Stable Diffusion pipeline folders (those with diffusers' {@code model_index.json}) of a {@code checkpoints/} folder, by name. */
-	public static List<Path> pipelineFolders(Path checkpoints) throws IOException {
-		return entries(checkpoints, d -> Files.isRegularFile(d.resolve("model_index.json")));
-	}
-
 	/**
 	 * The Stable Diffusion models of a {@code checkpoints/} folder, by name: checkpoint files ({@code .safetensors},
-	 * {@code .ckpt}) and pipeline folders.
+	 * {@code .ckpt}) and pipeline folders (with diffusers' {@code model_index.json}).
 	 */
 	public static List<Path> stableDiffusionModels(Path checkpoints) throws IOException {
 		return entries(checkpoints, p -> Files.isRegularFile(p.resolve("model_index.json")) || isFile(p, ".safetensors", ".ckpt"));

@@ -31,7 +31,7 @@ public final class ModelChoices {
 	/**
 	 * @param folder the folder to list, asked again at each refresh; null while there is none to offer (no workspace,
 	 *            or the combo holds something else now), which empties the list
-	 * @param kind what the models are, for the tooltip: "Stable Diffusion pipeline folders"
+	 * @param kind what the models are, for the tooltip: "GGUF models"
 	 */
 	public ModelChoices(Combo combo, Supplier<Path> folder, Lister lister, String kind) {
 		this.combo = combo;

@@ -40,18 +40,13 @@ class ModelsFolderTest {
 	}
 
 	@Test
-	void listsGgufFilesAndPipelineFoldersByNameAndNothingWhereTheFolderIsMissing() throws IOException {
+	void listsGgufFilesByNameAndNothingWhereTheFolderIsMissing() throws IOException {
 		Path llm = Files.createDirectories(dir.resolve("llm"));
 		Files.writeString(llm.resolve("b.gguf"), "");
 		Files.writeString(llm.resolve("a.gguf"), "");
 		Files.writeString(llm.resolve("notes.txt"), "");
 		Files.createDirectories(llm.resolve("dir.gguf"));
 		assertEquals(List.of(llm.resolve("a.gguf"), llm.resolve("b.gguf")), ModelsFolder.ggufFiles(llm));
-		Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
-		Files.createDirectories(checkpoints.resolve("tiny-sd"));
-		Files.writeString(checkpoints.resolve("tiny-sd/model_index.json"), "{}");
-		Files.createDirectories(checkpoints.resolve("half-copied"));
-		assertEquals(List.of(checkpoints.resolve("tiny-sd")), ModelsFolder.pipelineFolders(checkpoints));
 		assertEquals(List.of(), ModelsFolder.ggufFiles(dir.resolve("absent")));
 	}
 
@@ -71,5 +66,6 @@ class ModelsFolderTest {
 		Files.writeString(vae.resolve("kl-f8.pt"), "");
 		Files.writeString(vae.resolve("readme.md"), "");
 		assertEquals(List.of(vae.resolve("ft-mse.safetensors"), vae.resolve("kl-f8.pt")), ModelsFolder.files(vae, ".safetensors", ".ckpt", ".pt"));
+		assertEquals(List.of(), ModelsFolder.stableDiffusionModels(dir.resolve("absent")));
 	}
 }

@@ -1,5 +1,6 @@
 package dev.atelier.diffusion.internal;
 
+import static dev.atelier.diffusion.internal.GenerateRun.largestDifference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,10 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.Infotext;
-import dev.atelier.testing.Psnr;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 import dev.atelier.diffusion.checkpoint.LdmLayout;
 import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
@@ -60,20 +59,11 @@ class GenerateControlNetTest {
 		return GenerateRun.of(diffusion, args);
 	}
 
-	private static Path png(GenerateRun run) {
-		assertEquals(0, run.code(), run.err());
-		return Path.of(run.out().strip());
-	}
-
-	private static int largestDifference(Path a, Path b) throws IOException {
-		return Psnr.largestDifference(Images.read(a, 1 << 24), Images.read(b, 1 << 24));
-	}
-
 	@Test
 	void aControlNetWithCannyChangesTheImageAndTheInfotextRecordsIt() throws IOException {
-		Path plain = png(generate());
-		Path with = png(generate("--controlnet", controlNet.toString(), "--control-image", CONTROL_IMAGE.toString(), "--canny", "--control-strength", "1.5",
-				"--control-end", "0.5"));
+		Path plain = generate().png();
+		Path with = generate("--controlnet", controlNet.toString(), "--control-image", CONTROL_IMAGE.toString(), "--canny", "--control-strength", "1.5",
+				"--control-end", "0.5").png();
 		assertTrue(largestDifference(plain, with) > 8, "the ControlNet changes the image: " + largestDifference(plain, with) + " levels at most");
 		String text = PngInfo.read(with).get(Infotext.CHUNK);
 		String unit = Infotext.parse(text).settings().get("ControlNet 0");
@@ -81,7 +71,7 @@ class GenerateControlNetTest {
 		assertTrue(unit.contains(", Weight: 1.5, Resize Mode: Crop and Resize, Processor Res: 64, Threshold A: 100.0, Threshold B: 200.0, Guidance Start: 0.0, "
 				+ "Guidance End: 0.5, Pixel Perfect: True, Control Mode: Balanced"), unit);
 		assertTrue(text.contains("ControlNet 0: \"Module: canny, "), "quoted as AUTOMATIC1111 quotes it: " + text);
-		Path after = png(generate());
+		Path after = generate().png();
 		assertTrue(largestDifference(plain, after) <= 1, "the next job without it: " + largestDifference(plain, after) + " levels from the first image");
 		assertFalse(Infotext.parse(PngInfo.read(after).get(Infotext.CHUNK)).settings().containsKey("ControlNet 0"));
 	}
@@ -90,8 +80,8 @@ class GenerateControlNetTest {
 	void aBareNameIsTakenFromTheWorkspacesControlNetFolder() throws IOException {
 		Path folder = Files.createDirectories(root.resolve("models/controlnet"));
 		Files.copy(controlNet, folder.resolve("control_tiny_canny.safetensors"));
-		Path byFile = png(generate("--controlnet", controlNet.toString(), "--control-image", CONTROL_IMAGE.toString()));
-		Path byName = png(generate("--controlnet", "control_tiny_canny", "--control-image", CONTROL_IMAGE.toString()));
+		Path byFile = generate("--controlnet", controlNet.toString(), "--control-image", CONTROL_IMAGE.toString()).png();
+		Path byName = generate("--controlnet", "control_tiny_canny", "--control-image", CONTROL_IMAGE.toString()).png();
 		assertTrue(largestDifference(byFile, byName) <= 1, "by name: " + largestDifference(byFile, byName) + " levels from by file");
 		GenerateRun missing = generate("--controlnet", "nope", "--control-image", CONTROL_IMAGE.toString());
 		assertEquals(1, missing.code());

@@ -1,5 +1,6 @@
 package dev.atelier.diffusion.internal;
 
+import static dev.atelier.diffusion.internal.GenerateRun.largestDifference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,10 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.Infotext;
-import dev.atelier.testing.Psnr;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 import dev.atelier.testing.checkpoints.TestLoras;
 
@@ -62,15 +61,6 @@ class GenerateLoraTest {
 		return GenerateRun.of(diffusion, args);
 	}
 
-	private static Path png(GenerateRun run) {
-		assertEquals(0, run.code(), run.err());
-		return Path.of(run.out().strip());
-	}
-
-	private static int largestDifference(Path a, Path b) throws IOException {
-		return Psnr.largestDifference(Images.read(a, 1 << 24), Images.read(b, 1 << 24));
-	}
-
 	/** AUTOMATIC1111's LoRA hash: SHA-256 of the file after its header, 12 hex digits. */
 	private static String addnetHash(Path file) throws IOException, NoSuchAlgorithmException {
 		try (InputStream in = Files.newInputStream(file)) {
@@ -84,15 +74,15 @@ class GenerateLoraTest {
 
 	@Test
 	void aLoraAtWeightZeroGivesTheImageWithoutIt() throws IOException {
-		Path plain = png(generate("a photo of a cat"));
-		Path zero = png(generate("a photo of a cat", "--lora", lora + ":0"));
+		Path plain = generate("a photo of a cat").png();
+		Path zero = generate("a photo of a cat", "--lora", lora + ":0").png();
 		assertTrue(largestDifference(plain, zero) <= 1, "weight 0: " + largestDifference(plain, zero) + " levels from the image without the LoRA");
 	}
 
 	@Test
 	void aLoraFileChangesTheImageAndTheInfotextRecordsItSoReuseFindsItInTheLoraFolder() throws Exception {
-		Path plain = png(generate("a photo of a cat"));
-		Path with = png(generate("a photo of a cat", "--lora", lora + ":0.8"));
+		Path plain = generate("a photo of a cat").png();
+		Path with = generate("a photo of a cat", "--lora", lora + ":0.8").png();
 		assertTrue(largestDifference(plain, with) > 8, "the LoRA changes the image: " + largestDifference(plain, with) + " levels at most");
 		Infotext info = Infotext.parse(PngInfo.read(with).get(Infotext.CHUNK));
 		assertEquals("a photo of a cat <lora:detail:0.8>", info.prompt());
@@ -102,12 +92,12 @@ class GenerateLoraTest {
 		// Reuse: the recorded prompt names the LoRA, which the workspace's models/loras has
 		Path folder = Files.createDirectories(root.resolve("models/loras"));
 		Files.copy(lora, folder.resolve("detail.safetensors"));
-		Path reused = png(generate(info.prompt()));
+		Path reused = generate(info.prompt()).png();
 		assertTrue(largestDifference(with, reused) <= 1, "<lora:detail:0.8> from the folder: " + largestDifference(with, reused) + " levels from --lora");
 		assertEquals(info.settings().get("Lora hashes"), Infotext.parse(PngInfo.read(reused).get(Infotext.CHUNK)).settings().get("Lora hashes"));
 
 		// the next job without it runs on the checkpoint's own weights again, though the queue kept the model loaded
-		Path after = png(generate("a photo of a cat"));
+		Path after = generate("a photo of a cat").png();
 		assertTrue(largestDifference(plain, after) <= 1, "after the LoRA jobs: " + largestDifference(plain, after) + " levels from the first image");
 		assertFalse(Infotext.parse(PngInfo.read(after).get(Infotext.CHUNK)).settings().containsKey("Lora hashes"));
 	}

@@ -1,5 +1,6 @@
 package dev.atelier.diffusion.internal;
 
+import static dev.atelier.diffusion.internal.GenerateRun.largestDifference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,10 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.Infotext;
-import dev.atelier.testing.Psnr;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 
 /**
@@ -52,38 +51,29 @@ class GenerateVaeTest {
 		return GenerateRun.of(diffusion, args);
 	}
 
-	private static Path png(GenerateRun run) {
-		assertEquals(0, run.code(), run.err());
-		return Path.of(run.out().strip());
-	}
-
-	private static int largestDifference(Path a, Path b) throws IOException {
-		return Psnr.largestDifference(Images.read(a, 1 << 24), Images.read(b, 1 << 24));
-	}
-
 	private static Map<String, String> settings(Path png) throws IOException {
 		return Infotext.parse(PngInfo.read(png).get(Infotext.CHUNK)).settings();
 	}
 
 	@Test
 	void aVaeFileReplacesTheCheckpointsAndABareNameComesFromTheVaeFolder() throws IOException {
-		Path plain = png(generate());
+		Path plain = generate().png();
 		// the checkpoint's own VAE weights in a file of their own: the same image
 		Path same = FormulaWeights.writeVae(FormulaWeights.SD1_REFERENCE, "F16", true, root.resolve("own-vae.safetensors"));
-		Path withSame = png(generate("--vae", same.toString()));
+		Path withSame = generate("--vae", same.toString()).png();
 		assertTrue(largestDifference(plain, withSame) <= 1, "the same VAE weights: " + largestDifference(plain, withSame) + " levels apart");
 		assertEquals("own-vae.safetensors", settings(withSame).get("VAE"));
 
 		// bare keys (as vae-ft-mse's) whose formula values differ: another decoder, another image
 		Path folder = Files.createDirectories(root.resolve("models/vae"));
 		Path other = FormulaWeights.writeVae(FormulaWeights.SD1_REFERENCE, "F16", false, folder.resolve("other-vae.safetensors"));
-		Path byFile = png(generate("--vae", other.toString()));
+		Path byFile = generate("--vae", other.toString()).png();
 		assertTrue(largestDifference(plain, byFile) > 8, "another VAE changes the image: " + largestDifference(plain, byFile) + " levels at most");
-		Path byName = png(generate("--vae", "other-vae"));
+		Path byName = generate("--vae", "other-vae").png();
 		assertTrue(largestDifference(byFile, byName) <= 1, "by name: " + largestDifference(byFile, byName) + " levels from by file");
 		assertEquals("other-vae", settings(byName).get("VAE"));
 
-		Path after = png(generate());
+		Path after = generate().png();
 		assertTrue(largestDifference(plain, after) <= 1, "the next job without it: " + largestDifference(plain, after) + " levels from the first image");
 		assertFalse(settings(after).containsKey("VAE"));
 	}

@@ -57,6 +57,7 @@ class WelcomePageTest {
 		Path models = dir.resolve("my models");
 		Path pipeline = Files.createDirectories(models.resolve("checkpoints/tiny-sd"));
 		Files.writeString(pipeline.resolve("model_index.json"), "{}");
+		Path checkpoint = Files.writeString(models.resolve("checkpoints/v1-5-pruned-emaonly.safetensors"), "");
 		Path gguf = Files.createDirectories(models.resolve("llm")).resolve("tiny.gguf");
 		Files.writeString(gguf, "GGUF");
 		String devices = devicesFact();
@@ -77,14 +78,15 @@ class WelcomePageTest {
 
 				folder.setText(models.toString());
 				Displays.click(button(welcome, "Use this folder"));
-				String summary = "1 GGUF model(s) in " + models.resolve("llm") + ", 1 Stable Diffusion pipeline(s) in " + models.resolve("checkpoints") + ".";
+				String summary = "1 GGUF model(s) in " + models.resolve("llm") + ", 2 Stable Diffusion model(s) in " + models.resolve("checkpoints") + ".";
 				Displays.spinUntil(display, () -> RunningWorkbench.find(welcome, Label.class, l -> l.getText().equals(summary)) != null);
 
 				Displays.click(button(welcome, "Generate an image"));
 				check(problems, active(window).equals("dev.atelier.diffusion.ui.part.diffusion"), "Generate an image shows the Diffusion view: " + active(window));
-				Combo pipelines = listing(window, "dev.atelier.diffusion.ui.part.diffusion", "Stable Diffusion pipeline folders in " + models.resolve("checkpoints"));
-				check(problems, List.of(pipelines.getItems()).equals(List.of(pipeline.toString())), "the Diffusion view lists the chosen folder's pipelines: "
-						+ List.of(pipelines.getItems()));
+				Combo sd = listing(window, "dev.atelier.diffusion.ui.part.diffusion", "Stable Diffusion models (checkpoint files, pipeline folders) in "
+						+ models.resolve("checkpoints"));
+				check(problems, List.of(sd.getItems()).equals(List.of(pipeline.toString(), checkpoint.toString())),
+						"the Diffusion view lists the chosen folder's pipelines and checkpoint files: " + List.of(sd.getItems()));
 
 				Displays.click(button(welcome(window), "Chat in the Assistant"));
 				check(problems, active(window).equals("dev.atelier.llm.ui.part.assistant"), "Chat shows the Assistant: " + active(window));

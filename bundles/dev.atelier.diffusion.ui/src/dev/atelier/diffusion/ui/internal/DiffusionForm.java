@@ -88,7 +88,7 @@ final class DiffusionForm {
 	 * Makes the form's controls in {@code form} (three grid columns).
 	 *
 	 * @param changed runs after every edit
-	 * @param modelChosen takes a model folder chosen with Browse…
+	 * @param modelChosen takes a model chosen with File… or Folder…
 	 */
 	DiffusionForm(Composite form, String lastModel, Runnable changed, Consumer<String> modelChosen) {
 		this.root = form;
@@ -166,10 +166,7 @@ final class DiffusionForm {
 		model.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		model.setText(lastModel);
 		Composite browseModel = new Composite(form, SWT.NONE);
-		GridLayout browseLayout = new GridLayout(2, true);
-		browseLayout.marginWidth = 0;
-		browseLayout.marginHeight = 0;
-		browseModel.setLayout(browseLayout);
+		browseModel.setLayout(tight(2, true));
 		button(browseModel, "File…", this::browseModelFile).setToolTipText("A checkpoint file (.safetensors, .ckpt)");
 		button(browseModel, "Folder…", this::browseModelFolder).setToolTipText("A pipeline folder (diffusers or ONNX, with model_index.json)");
 
@@ -209,7 +206,7 @@ final class DiffusionForm {
 
 	/** LoRAs: one chosen with its weight is added to the list, which Remove takes the selected ones out of. */
 	private void createLoras(Composite form) {
-		Composite pick = row(form, "LoRA");
+		Composite pick = row(form, "LoRA", 3);
 		loraChoice = new Combo(pick, SWT.DROP_DOWN);
 		loraChoice.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		loraChoice.setToolTipText("A LoRA file (kohya/AUTOMATIC1111 .safetensors) to add; a prompt's <lora:NAME:W> takes NAME from the models folder's loras/");
@@ -221,13 +218,7 @@ final class DiffusionForm {
 				addLora(file + ":" + loraWeight.getSelection() / 100.0);
 			}
 		});
-		label(form, "");
-		Composite list = new Composite(form, SWT.NONE);
-		GridLayout layout = new GridLayout(2, false);
-		layout.marginWidth = 0;
-		layout.marginHeight = 0;
-		list.setLayout(layout);
-		list.setLayoutData(span(2));
+		Composite list = row(form, "", 2);
 		loras = new org.eclipse.swt.widgets.List(list, SWT.BORDER | SWT.MULTI | SWT.V_SCROLL);
 		GridData data = new GridData(SWT.FILL, SWT.CENTER, true, false);
 		data.heightHint = 40;
@@ -309,14 +300,23 @@ final class DiffusionForm {
 
 	/** A form row: its label, then a composite across the other two columns for several controls. */
 	private static Composite row(Composite form, String name) {
+		return row(form, name, 5);
+	}
+
+	private static Composite row(Composite form, String name, int columns) {
 		label(form, name);
 		Composite row = new Composite(form, SWT.NONE);
-		GridLayout layout = new GridLayout(5, false);
-		layout.marginWidth = 0;
-		layout.marginHeight = 0;
-		row.setLayout(layout);
+		row.setLayout(tight(columns, false));
 		row.setLayoutData(span(2));
 		return row;
+	}
+
+	/** A grid without margins, for controls side by side in one cell of the form. */
+	private static GridLayout tight(int columns, boolean equalWidth) {
+		GridLayout layout = new GridLayout(columns, equalWidth);
+		layout.marginWidth = 0;
+		layout.marginHeight = 0;
+		return layout;
 	}
 
 	private static Label label(Composite parent, String text) {

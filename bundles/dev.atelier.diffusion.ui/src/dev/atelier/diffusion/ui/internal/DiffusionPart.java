@@ -210,13 +210,14 @@ public final class DiffusionPart implements OpensFiles {
 				f -> ModelsFolder.files(f, ".safetensors", ".pth", ".ckpt"), "ControlNet files").emptyMeansNone();
 		vaes = new ModelChoices(form.vae, () -> modelsFolder(ModelsFolder::vaes), f -> ModelsFolder.files(f, ".safetensors", ".ckpt", ".pt"), "VAE files")
 				.emptyMeansNone();
-		refreshLists();
 		offerDevices();
 
 		Composite output = new Composite(sash, SWT.NONE);
 		output.setLayout(new GridLayout(1, false));
 		createOutput(output);
 		sash.setWeights(45, 55);
+		// listing edits the combos, which validates the form: its problem line must exist by then
+		refreshLists();
 
 		jobs.addListener(jobListener);
 		refreshQueue();

@@ -315,7 +315,7 @@ public final class WelcomePart {
 			String summary;
 			try {
 				summary = ModelsFolder.ggufFiles(root.resolve("llm")).size() + " GGUF model(s) in " + root.resolve("llm") + ", "
-						+ ModelsFolder.pipelineFolders(root.resolve("checkpoints")).size() + " Stable Diffusion pipeline(s) in " + root.resolve("checkpoints")
+						+ ModelsFolder.stableDiffusionModels(root.resolve("checkpoints")).size() + " Stable Diffusion model(s) in " + root.resolve("checkpoints")
 						+ ".";
 			} catch (IOException e) {
 				summary = "";
