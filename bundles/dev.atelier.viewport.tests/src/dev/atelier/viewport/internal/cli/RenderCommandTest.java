@@ -61,6 +61,34 @@ class RenderCommandTest {
 	}
 
 	@Test
+	void aBadDevicesListIsAOneLineUsageErrorSayingWhatIsWrong() {
+		FakeDeviceService cpu = FakeDeviceService.of(TestDevices.cpu());
+		Outcome empty = run(cpu, "--scene", "cornell", "--devices", "cpu,,cuda:0");
+		assertEquals(2, empty.code());
+		assertEquals("atelier render: --devices cpu,,cuda:0: 'cpu,,cuda:0' has an empty entry; give ids separated by commas, or all "
+				+ "(see atelier render --help)", empty.err().strip());
+		assertEquals("atelier render: --devices all: 'all' names every CUDA GPU and there is none; name the devices instead (cpu) "
+				+ "(see atelier render --help)", run(cpu, "--scene", "cornell", "--devices", "all").err().strip());
+		assertEquals("atelier render: --devices cpu,cpu: 'cpu,cpu' names cpu twice (see atelier render --help)",
+				run(cpu, "--scene", "cornell", "--devices", "cpu,cpu").err().strip());
+		assertEquals("atelier render: --devices cpu,cuda:7: no device 'cuda:7'; known: cpu (see atelier render --help)",
+				run(cpu, "--scene", "cornell", "--devices", "cpu,cuda:7").err().strip());
+		assertEquals("atelier render: --devices and --device choose the same thing: give one (see atelier render --help)",
+				run(cpu, "--scene", "cornell", "--devices", "cpu", "--device", "cpu").err().strip());
+		for (String list : List.of("cpu,,cuda:0", "all", "cpu,cpu", "cpu,cuda:7")) {
+			assertEquals(1, run(cpu, "--scene", "cornell", "--devices", list).err().strip().lines().count(), list);
+		}
+	}
+
+	@Test
+	void aGpuInTheDevicesListThatCannotRunTheKernelsIsNamedWithTheReason() {
+		Outcome o = run(FakeDeviceService.of(TestDevices.cuda(0), TestDevices.cuda(1, "12.4", 8, 9), TestDevices.cpu()), "--scene", "cornell",
+				"--devices", "cuda:0,cuda:1");
+		assertEquals(1, o.code());
+		assertTrue(o.err().startsWith("atelier render: no CUDA device that runs the path tracer: cuda:1: the driver 580.65.06 supports CUDA 12.4"), o.err());
+	}
+
+	@Test
 	void anUnknownBackendIsAUsageError() {
 		Outcome o = run(FakeDeviceService.of(TestDevices.cpu()), "--scene", "cornell", "--backend", "metal");
 		assertEquals(2, o.code());
