@@ -6,19 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
+import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.outputs.Outputs;
+import dev.atelier.device.DeviceService;
+import dev.atelier.testing.FakeJobService;
+import dev.atelier.testing.Services;
 import dev.atelier.testing.devices.FakeDeviceService;
 import dev.atelier.testing.devices.TestDevices;
 
-/** atelier render's choice of device, before any job: without a CUDA device --backend cuda fails saying so; bad usage is one line. */
+/** atelier render's choice of device: without a CUDA device --backend cuda fails saying so; bad usage is one line; a split render. */
 class RenderCommandTest {
 
 	private record Outcome(int code, String out, String err) {
@@ -78,6 +85,30 @@ class RenderCommandTest {
 		for (String list : List.of("cpu,,cuda:0", "all", "cpu,cpu", "cpu,cuda:7")) {
 			assertEquals(1, run(cpu, "--scene", "cornell", "--devices", list).err().strip().lines().count(), list);
 		}
+	}
+
+	/** In the OSGi runtime, with the real device service (its CPU and a simulated card) and a job service that records. */
+	@Test
+	void aRenderSplitOverDevicesNamesThemAllForTheJobRecordAndPrintsEachOnesShare(@TempDir Path dir) throws InterruptedException {
+		DeviceService devices = Services.await(RenderCommandTest.class, DeviceService.class);
+		FakeJobService jobs = new FakeJobService();
+		List<JobHandle<?>> submitted = new CopyOnWriteArrayList<>();
+		jobs.addListener(job -> {
+			if (!submitted.contains(job)) {
+				submitted.add(job);
+			}
+		});
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		Path png = dir.resolve("split.png");
+		int code = Cli.run(List.of(new RenderCommand(jobs, devices, Outputs.under(dir))), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
+				new PrintStream(err, true, StandardCharsets.UTF_8), null),
+				List.of("render", "--scene", "cornell", "--size", "32x32", "--spp", "3", "--bounces", "2", "--devices", "cpu,sim:rtx4090", "--out", png.toString()));
+		assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
+		assertTrue(Files.isRegularFile(png));
+		String printed = out.toString(StandardCharsets.UTF_8);
+		assertTrue(printed.matches("(?s).*\\nsplit: cpu [0-9.]+ %, sim:rtx4090 [0-9.]+ %\\n"), printed);
+		assertEquals("cpu+sim:rtx4090", submitted.getFirst().details().get(JobHandle.DEVICE), "the record bills both devices");
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,9 +84,9 @@ class SplitRendererTest {
 	@Test
 	void theFilmTheListenerReadsHoldsEveryDevicesRowsAfterEachRound() {
 		Settings settings = settings(4);
-		List<Double> singleMeans = new java.util.ArrayList<>();
+		List<Double> singleMeans = new ArrayList<>();
 		RenderBackend.cpu().render(scene, camera, WIDTH, HEIGHT, settings, (progress, film) -> singleMeans.add(film.mean().average()), () -> false);
-		List<Double> splitMeans = new java.util.ArrayList<>();
+		List<Double> splitMeans = new ArrayList<>();
 		new SplitRenderer(devices.resolveAll("sim:rtx4090,cpu"), SplitRenderer.shares(devices), restless(), 0).render(scene, camera, WIDTH, HEIGHT,
 				settings, (progress, film) -> {
 					assertEquals(progress.samples(), film.samples());
