@@ -1195,10 +1195,11 @@ __device__ __forceinline__ void count_rays(unsigned long long* counters, uint32_
 } // namespace pt
 
 /**
- * One pass: sample `pass` of every pixel, added to the film's four planes; camera and total rays added to
- * counters[0] and counters[1] (one atomic pair per block). The scene's sections come as separate pointers (into the
+ * One pass: sample `pass` of every pixel of rows [top, bottom), added to the film's four planes; camera and total
+ * rays added to counters[0] and counters[1] (one atomic pair per block). A render split over several GPUs gives each
+ * its band of rows; a pixel's random stream depends on its place in the whole image, not on the band. The scene's sections come as separate pointers (into the
  * packed buffer): kernel parameters live in the constant bank, so the 18 addresses cost no registers. Launch
- * with 2D blocks of 128 threads (a multiple of 32: every lane takes part in the shuffles) covering width × height.
+ * with 2D blocks of 128 threads (a multiple of 32: every lane takes part in the shuffles) covering width × (bottom − top).
  * 5 blocks per SM: at most 96 registers a thread, with some spilling; on the H100 this traced 2–4% more rays per
  * second than 4 blocks of 128 registers without spills (both builds timed by releng/gpu/render.sh, November 2026).
  */
@@ -1209,12 +1210,12 @@ extern "C" __global__ void __launch_bounds__(128, 5) pathtrace(const float4 *__r
 		const float *__restrict__ emitterCdf, const float *__restrict__ environment, const float *__restrict__ environmentPdf,
 		const float *__restrict__ environmentMarginal, const float *__restrict__ environmentConditional,
 		const float *__restrict__ dielectricAlbedo, int lightCount, int emitterCount, double *__restrict__ film,
-		unsigned long long *__restrict__ counters, int width, int height, int pass, long long seed, int maxBounces, float ox,
+		unsigned long long *__restrict__ counters, int width, int height, int top, int bottom, int pass, long long seed, int maxBounces, float ox,
 		float oy, float oz, float fx, float fy, float fz, float rx, float ry, float rz, float ux, float uy, float uz) {
 	int x = blockIdx.x * blockDim.x + threadIdx.x;
-	int y = blockIdx.y * blockDim.y + threadIdx.y;
+	int y = top + blockIdx.y * blockDim.y + threadIdx.y;
 	uint32_t primary = 0, rays = 0;
-	if (x < width && y < height) {
+	if (x < width && y < bottom) {
 		int stack[pt::MAX_DEPTH];
 		float stackNear[pt::MAX_DEPTH];
 		pt::SceneView sc;

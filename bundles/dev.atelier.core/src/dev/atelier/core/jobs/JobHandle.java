@@ -16,6 +16,11 @@ public interface JobHandle<T> {
 		return java.util.Arrays.stream(named.split("\\+")).map(String::strip).filter(id -> !id.isEmpty()).toList();
 	}
 
+	/** The {@link #DEVICE} detail of a job over these devices, in order: {@code cuda:0+cuda:1}; {@link #devices} reads it back. */
+	static String deviceList(List<String> deviceIds) {
+		return String.join("+", deviceIds);
+	}
+
 	long id();
 
 	String name();

@@ -110,6 +110,9 @@ class PathTraceViewTest {
 
 		assertFalse(part.form.cuda.getEnabled(), "no CUDA device here");
 		assertTrue(part.form.cuda.getToolTipText().startsWith("Not available: no CUDA device"), part.form.cuda.getToolTipText());
+		assertFalse(part.form.allGpus.getEnabled(), "no GPUs to split a render over");
+		assertTrue(part.form.allGpus.getToolTipText().startsWith("Not available: 'all' names every CUDA GPU and there is none"),
+				part.form.allGpus.getToolTipText());
 		assertTrue(part.form.cpu.getSelection());
 	}
 

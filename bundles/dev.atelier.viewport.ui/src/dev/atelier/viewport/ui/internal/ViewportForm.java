@@ -29,6 +29,7 @@ import dev.atelier.viewport.scene.Scene;
 import dev.atelier.viewport.internal.trace.BuiltinScenes;
 import dev.atelier.viewport.internal.trace.Progress;
 import dev.atelier.viewport.internal.trace.RenderBackend;
+import dev.atelier.viewport.internal.trace.SplitRenderer;
 import dev.atelier.viewport.internal.trace.Settings;
 import dev.atelier.ui.ThemeColours;
 import dev.atelier.viewport.ui.internal.gl.GlException;
@@ -87,6 +88,8 @@ final class ViewportForm {
 	Spinner bounces;
 	Button cpu;
 	Button cuda;
+	/** Every CUDA GPU, each render split over them. */
+	Button allGpus;
 	Button denoise;
 	/** Toggles the progressive path-traced preview. */
 	Button pathTrace;
@@ -167,6 +170,7 @@ final class ViewportForm {
 		cpu = button(bar, "CPU", SWT.RADIO, actions::settingsChanged);
 		cpu.setSelection(true);
 		cuda = button(bar, "CUDA", SWT.RADIO, actions::settingsChanged);
+		allGpus = button(bar, "All GPUs", SWT.RADIO, actions::settingsChanged);
 		denoise = button(bar, "Denoise", SWT.CHECK, actions::settingsChanged);
 		denoise.setToolTipText("Render writes the edge-aware denoised image; Path trace shows it once its samples are done");
 		pathTrace = button(bar, "Path trace", SWT.TOGGLE, actions::pathTraceToggled);
@@ -292,24 +296,54 @@ final class ViewportForm {
 				why = e.getMessage();
 			}
 		}
-		cuda.setEnabled(why == null);
+		offer(cuda, why);
+		String whyNotAll;
+		if (devices == null) {
+			whyNotAll = "no device service";
+		} else {
+			try {
+				RenderBackend all = allGpus(devices);
+				whyNotAll = all instanceof SplitRenderer ? null : "one CUDA GPU (" + all.device() + "); a split render needs two or more";
+				allGpus.setToolTipText("Split each render over " + all.device().replace("+", ", ") + ", rows handed out by their measured speed");
+			} catch (IllegalStateException | IllegalArgumentException e) {
+				whyNotAll = e.getMessage();
+			}
+		}
+		offer(allGpus, whyNotAll);
+	}
+
+	/** Enables a backend's button, or disables it saying why, falling back to the CPU when it was chosen. */
+	private void offer(Button backend, String why) {
+		backend.setEnabled(why == null);
 		if (why != null) {
-			cuda.setToolTipText("Not available: " + why);
-			if (cuda.getSelection()) {
-				cuda.setSelection(false);
+			backend.setToolTipText("Not available: " + why);
+			if (backend.getSelection()) {
+				backend.setSelection(false);
 				cpu.setSelection(true);
 			}
 		}
 	}
 
+	private static RenderBackend allGpus(DeviceService devices) {
+		return RenderBackend.over(devices.resolveAll("all"), devices);
+	}
+
 	/**
-	 * The backend chosen: the CPU, or the first CUDA device that runs the path tracer.
+	 * The backend chosen: the CPU, the first CUDA device that runs the path tracer, or every CUDA GPU, each render split
+	 * over them.
 	 *
 	 * @throws IllegalStateException when CUDA is chosen and no device can run it (any more)
 	 */
 	RenderBackend backend(DeviceService devices) {
-		if (!cuda.getSelection() || devices == null) {
+		if (devices == null || !cuda.getSelection() && !allGpus.getSelection()) {
 			return RenderBackend.cpu();
+		}
+		if (allGpus.getSelection()) {
+			try {
+				return allGpus(devices);
+			} catch (IllegalArgumentException e) { // the GPUs went away
+				throw new IllegalStateException(e.getMessage(), e);
+			}
 		}
 		return RenderBackend.named("cuda", devices);
 	}

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -87,6 +88,11 @@ public final class RenderCommand implements Subcommand {
 				"where to trace: cpu (default), cuda:N, or auto (the first CUDA device that runs the path tracer, else the CPU)" })
 		private DeviceId device;
 
+		@Option(names = "--devices", paramLabel = "LIST", description = {
+				"one render split over several devices: ids separated by commas (cuda:0,cuda:1), or all (every CUDA GPU); rows go to "
+						+ "each by its measured speed, and the image is the one a single device renders for the seed" })
+		private String deviceList;
+
 		@Option(names = "--backend", paramLabel = "cpu|cuda", description = "as --device, in the older words: cuda is the first CUDA device, cuda:N that one")
 		private String backend;
 
@@ -153,6 +159,11 @@ public final class RenderCommand implements Subcommand {
 				ctx.out().println(written[0]);
 				ctx.out().printf(Locale.ROOT, "%d spp in %.2f s: %.2f Mrays/s (%.2f M primary rays/s)%s%n", p.samples(), p.elapsedNanos() / 1e9,
 						p.mraysPerSecond(), p.primaryRays() / (p.elapsedNanos() / 1e3), r.stop() == RenderResult.Stop.TIME_LIMIT ? ", stopped at the time limit" : "");
+				if (!r.work().isEmpty()) {
+					long all = r.work().values().stream().mapToLong(Long::longValue).sum();
+					ctx.out().println("split: " + r.work().entrySet().stream()
+							.map(e -> String.format(Locale.ROOT, "%s %.1f %%", e.getKey(), 100.0 * e.getValue() / Math.max(1, all))).collect(Collectors.joining(", ")));
+				}
 				return 0;
 			} catch (CompletionException e) {
 				bar.done();
@@ -180,10 +191,20 @@ public final class RenderCommand implements Subcommand {
 			}
 		}
 
-		/** --device or its older spelling --backend, as RenderBackend names them (cpu, cuda, cuda:N). */
+		/** --devices, or --device or its older spelling --backend, as RenderBackend names them (cpu, cuda, cuda:N). */
 		private RenderBackend backend() {
 			if (device != null && backend != null) {
 				throw new UsageException("--device and --backend choose the same thing: give one");
+			}
+			if (deviceList != null) {
+				if (device != null || backend != null) {
+					throw new UsageException("--devices and " + (device != null ? "--device" : "--backend") + " choose the same thing: give one");
+				}
+				try {
+					return RenderBackend.over(devices.resolveAll(deviceList), devices);
+				} catch (IllegalArgumentException e) {
+					throw new UsageException("--devices " + deviceList + ": " + e.getMessage());
+				}
 			}
 			if (backend != null && !backend.matches("cpu|cuda|cuda:\\d+")) {
 				throw new UsageException("--backend: '" + backend + "' is not cpu, cuda or cuda:N");

@@ -2,7 +2,9 @@ package dev.atelier.viewport.internal.trace;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -137,10 +139,15 @@ public final class CudaRenderer implements RenderBackend {
 	 * one and at most what is left and {@value #MAX_BATCH}.
 	 */
 	static int batchSize(long passNanos, int remaining, long elapsedNanos, long limitNanos) {
+		return batchSize(passNanos, remaining, elapsedNanos, limitNanos, TARGET_BATCH_MILLIS);
+	}
+
+	/** As above, for about {@code targetMillis} of work. */
+	static int batchSize(long passNanos, int remaining, long elapsedNanos, long limitNanos, long targetMillis) {
 		if (remaining <= 1 || passNanos <= 0) {
 			return Math.min(1, Math.max(remaining, 0));
 		}
-		long budget = TARGET_BATCH_MILLIS * 1_000_000;
+		long budget = targetMillis * 1_000_000;
 		if (limitNanos > 0) {
 			budget = Math.min(budget, limitNanos - elapsedNanos);
 		}
@@ -160,24 +167,82 @@ public final class CudaRenderer implements RenderBackend {
 		}
 		PinholeCamera pinhole = new PinholeCamera(camera, width, height);
 		PackedScene packed = new PackedScene(scene);
-		long need = leaseBytes(packed.bytes(), width, height, device.multiprocessors());
-		VramLease lease;
-		try {
-			lease = devices.acquire(device.id(), LeaseRequest.of("atelier render " + width + "x" + height, need));
-		} catch (LeaseRefusedException e) {
-			throw new IllegalStateException(device.id() + " has no room for the render (" + need / (1 << 20) + " MiB): " + e.getMessage(), e);
-		} catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("interrupted while waiting for memory on " + device.id(), e);
-		}
-		try (lease; VramLease.Use use = lease.use(); ComputeContext context = devices.openContext(lease); ComputeContext.Binding bound = context.bind();
+		try (VramLease lease = lease(devices, device, packed, width, height); VramLease.Use use = lease.use();
+				ComputeContext context = devices.openContext(lease); ComputeContext.Binding bound = context.bind();
 				DeviceStream stream = context.newStream(); DeviceModule module = Kernels.load(context, IMAGE)) {
 			return new Run(context, stream, module.function(KERNEL), packed, pinhole, width, height, settings).render(listener, cancelled);
 		}
 	}
 
+	/**
+	 * The lease a render of this scene and size takes on {@code gpu} (a simulated card's share of a split render
+	 * books the same); the message says why when it cannot have it.
+	 */
+	static VramLease lease(DeviceService devices, Device gpu, PackedScene packed, int width, int height) {
+		long need = leaseBytes(packed.bytes(), width, height, gpu.multiprocessors());
+		try {
+			return devices.acquire(gpu.id(), LeaseRequest.of("atelier render " + width + "x" + height, need));
+		} catch (LeaseRefusedException e) {
+			throw new IllegalStateException(gpu.id() + " has no room for the render (" + need / (1 << 20) + " MiB): " + e.getMessage(), e);
+		} catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while waiting for memory on " + gpu.id(), e);
+		}
+	}
+
+	/**
+	 * This GPU's part of a split render, its lease taken, its context bound to the calling thread and the scene
+	 * uploaded: every call on it, {@link RenderShare#close()} too, must come from that thread.
+	 */
+	RenderShare share(PackedScene packed, PinholeCamera camera, int width, int height, Settings settings) {
+		Deque<AutoCloseable> opened = new ArrayDeque<>();
+		try {
+			VramLease lease = lease(devices, device, packed, width, height);
+			opened.push(lease);
+			opened.push(lease.use());
+			ComputeContext context = devices.openContext(lease);
+			opened.push(context);
+			opened.push(context.bind());
+			DeviceStream stream = context.newStream();
+			opened.push(stream);
+			DeviceModule module = Kernels.load(context, IMAGE);
+			opened.push(module);
+			Run run = new Run(context, stream, module.function(KERNEL), packed, camera, width, height, settings);
+			opened.push(run);
+			run.upload();
+			return new GpuShare(device.id(), run, opened);
+		} catch (RuntimeException | Error e) {
+			RenderShare.closeAll(opened, e);
+			throw e;
+		}
+	}
+
+	/** A GPU's band of a split render: its own film on the device, of which it traces and hands over rows. */
+	private record GpuShare(String device, Run run, Deque<AutoCloseable> opened) implements RenderShare {
+
+		@Override
+		public Rays trace(int top, int bottom, int first, int count) {
+			return run.trace(top, bottom, first, count);
+		}
+
+		@Override
+		public void collect(Film film, int top, int bottom) {
+			run.rows(film, top, bottom, true);
+		}
+
+		@Override
+		public void hand(Film film, int top, int bottom) {
+			run.rows(film, top, bottom, false);
+		}
+
+		@Override
+		public void close() {
+			RenderShare.closeAll(opened, null);
+		}
+	}
+
 	/** One render's device buffers and loop. */
-	private static final class Run {
+	private static final class Run implements AutoCloseable {
 		private final ComputeContext context;
 		private final DeviceStream stream;
 		private final DeviceFunction kernel;
@@ -190,7 +255,10 @@ public final class CudaRenderer implements RenderBackend {
 		private final DeviceBuffer counters;
 		private final HostBuffer counterHost;
 		private final Object[] arguments;
+		private final int topArgument;
 		private final int passArgument;
+		private long primaryRays;
+		private long totalRays;
 		private final Film film;
 		private HostBuffer filmHost;
 
@@ -218,6 +286,9 @@ public final class CudaRenderer implements RenderBackend {
 			args.add(counters);
 			args.add(width);
 			args.add(height);
+			topArgument = args.size();
+			args.add(0);
+			args.add(height);
 			passArgument = args.size();
 			args.add(0);
 			args.add(settings.seed());
@@ -228,8 +299,8 @@ public final class CudaRenderer implements RenderBackend {
 			arguments = args.toArray();
 		}
 
-		RenderResult render(ProgressListener listener, BooleanSupplier cancelled) {
-			long start = System.nanoTime();
+		/** The scene onto the device, the film and counters cleared. */
+		void upload() {
 			try (HostBuffer staging = context.allocateHost(packed.bytes())) {
 				packed.write(staging.segment());
 				sceneBuffer.writeAsync(0, staging.segment(), stream);
@@ -237,10 +308,66 @@ public final class CudaRenderer implements RenderBackend {
 				counters.clear(0, COUNTER_BYTES, stream);
 				stream.synchronize();
 			}
+		}
+
+		/** Passes [first, first + count) of rows [top, bottom), waited for; the rays they traced. */
+		RenderShare.Rays trace(int top, int bottom, int first, int count) {
+			arguments[topArgument] = top;
+			arguments[topArgument + 1] = bottom;
+			Dim grid = grid(width, bottom - top);
+			Dim block = new Dim(BLOCK_X, BLOCK_Y, 1);
+			for (int i = 0; i < count; i++) {
+				arguments[passArgument] = first + i;
+				kernel.launch(grid, block, 0, stream, arguments);
+			}
+			counters.readAsync(0, counterHost.segment(), stream);
+			stream.synchronize();
+			long primary = counterHost.segment().get(COUNTER, 0);
+			long total = counterHost.segment().get(COUNTER, 8);
+			RenderShare.Rays rays = new RenderShare.Rays(primary - primaryRays, total - totalRays);
+			primaryRays = primary;
+			totalRays = total;
+			return rays;
+		}
+
+		/** Copies the sums of rows [top, bottom) from the device into the film ({@code out}), or from the film onto the device. */
+		void rows(Film into, int top, int bottom, boolean out) {
+			if (filmHost == null) {
+				filmHost = context.allocateHost(sums.bytes());
+			}
+			long plane = Film.planeBytes(width, height);
+			long offset = 24L * top * width;
+			long bytes = 24L * (bottom - top) * width;
+			if (!out) {
+				into.storeRows(filmHost.segment(), top, bottom);
+			}
+			for (int k = 0; k < 4; k++) {
+				long at = k * plane + offset;
+				if (out) {
+					sums.readAsync(at, filmHost.segment().asSlice(at, bytes), stream);
+				} else {
+					sums.writeAsync(at, filmHost.segment().asSlice(at, bytes), stream);
+				}
+			}
+			stream.synchronize();
+			if (out) {
+				into.loadRows(filmHost.segment(), top, bottom);
+			}
+		}
+
+		@Override
+		public void close() {
+			if (filmHost != null) {
+				filmHost.close();
+				filmHost = null;
+			}
+		}
+
+		RenderResult render(ProgressListener listener, BooleanSupplier cancelled) {
+			long start = System.nanoTime();
+			upload();
 			int spp = settings.spp();
 			long limit = settings.timeLimit().toNanos();
-			Dim grid = grid(width, height);
-			Dim block = new Dim(BLOCK_X, BLOCK_Y, 1);
 			RenderResult.Stop stop = RenderResult.Stop.SAMPLES;
 			Progress progress = new Progress(0, spp, 0, 0, 0);
 			int samples = 0;
@@ -253,16 +380,11 @@ public final class CudaRenderer implements RenderBackend {
 					}
 					long batchStart = System.nanoTime();
 					int batch = batchSize(passNanos, spp - samples, batchStart - start, limit);
-					for (int i = 0; i < batch; i++) {
-						arguments[passArgument] = samples + i;
-						kernel.launch(grid, block, 0, stream, arguments);
-					}
-					counters.readAsync(0, counterHost.segment(), stream);
-					stream.synchronize();
+					trace(0, height, samples, batch);
 					samples += batch;
 					long now = System.nanoTime();
 					passNanos = Math.max(1, (now - batchStart) / batch);
-					progress = new Progress(samples, spp, now - start, counterHost.segment().get(COUNTER, 0), counterHost.segment().get(COUNTER, 8));
+					progress = new Progress(samples, spp, now - start, primaryRays, totalRays);
 					int done = samples;
 					film.deferTo(done, () -> fetch(done));
 					listener.passCompleted(progress, film);
@@ -273,9 +395,7 @@ public final class CudaRenderer implements RenderBackend {
 				}
 				return RenderResult.of(film, settings, progress, stop);
 			} finally {
-				if (filmHost != null) {
-					filmHost.close();
-				}
+				close();
 			}
 		}
 

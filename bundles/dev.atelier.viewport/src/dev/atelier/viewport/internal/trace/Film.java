@@ -124,12 +124,50 @@ public final class Film {
 		if (sums.byteSize() < 4 * plane) {
 			throw new IllegalArgumentException("a " + width + "x" + height + " film needs " + 4 * plane + " bytes, not " + sums.byteSize());
 		}
-		double[][] targets = { color, squares, albedo, normal };
+		double[][] targets = planes();
 		for (int k = 0; k < 4; k++) {
 			MemorySegment.copy(sums, DOUBLE, k * plane, targets[k], 0, targets[k].length);
 		}
 		this.samples = samples;
 		pending = null;
+	}
+
+	/**
+	 * Replaces the sums of rows [top, bottom) by those of a device film laid out as {@link #load} reads it (the whole
+	 * film's layout; only these rows are read): the band one GPU of a split render traced.
+	 */
+	void loadRows(MemorySegment sums, int top, int bottom) {
+		long plane = planeBytes(width, height);
+		forRows(top, bottom, (k, target, offset, count) -> MemorySegment.copy(sums, DOUBLE, k * plane + 8L * offset, target, offset, count));
+	}
+
+	/** Writes the sums of rows [top, bottom) into a device film's layout: the band a GPU of a split render takes over. */
+	void storeRows(MemorySegment sums, int top, int bottom) {
+		long plane = planeBytes(width, height);
+		forRows(top, bottom, (k, source, offset, count) -> MemorySegment.copy(source, offset, sums, DOUBLE, k * plane + 8L * offset, count));
+	}
+
+	/** Replaces the sums of rows [top, bottom) by another film's of the same size. */
+	void copyRows(Film from, int top, int bottom) {
+		double[][] sources = from.planes();
+		forRows(top, bottom, (k, target, offset, count) -> System.arraycopy(sources[k], offset, target, offset, count));
+	}
+
+	@FunctionalInterface
+	private interface RowCopy {
+		void copy(int plane, double[] sums, int offset, int count);
+	}
+
+	/** Calls {@code copy} for the range of rows [top, bottom) in each of the four planes, in device film order. */
+	private void forRows(int top, int bottom, RowCopy copy) {
+		double[][] planes = planes();
+		for (int k = 0; k < planes.length; k++) {
+			copy.copy(k, planes[k], 3 * top * width, 3 * (bottom - top) * width);
+		}
+	}
+
+	private double[][] planes() {
+		return new double[][] { color, squares, albedo, normal };
 	}
 
 	/** Bytes of one plane of a device film: 3 doubles per pixel. */

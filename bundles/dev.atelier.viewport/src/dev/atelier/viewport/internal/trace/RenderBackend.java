@@ -1,7 +1,9 @@
 package dev.atelier.viewport.internal.trace;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
+import dev.atelier.device.Device;
 import dev.atelier.device.DeviceService;
 import dev.atelier.viewport.scene.Camera;
 
@@ -34,5 +36,15 @@ public interface RenderBackend {
 			return cpu();
 		}
 		return CudaRenderer.on(devices, name.equals("cuda") ? null : name);
+	}
+
+	/**
+	 * The backend for the devices a {@code --devices} list chose ({@link DeviceService#resolveAll}): one device as
+	 * {@link #named} takes it; several, one render split over them ({@link SplitRenderer}).
+	 *
+	 * @throws IllegalStateException "no CUDA device …" when a GPU among them cannot run the path tracer
+	 */
+	static RenderBackend over(List<Device> chosen, DeviceService devices) {
+		return chosen.size() == 1 ? named(chosen.getFirst().id(), devices) : SplitRenderer.over(devices, chosen);
 	}
 }

@@ -60,7 +60,7 @@ public final class Renderer {
 					stop = RenderResult.Stop.CANCELLED;
 					break;
 				}
-				pass(pool, tracers, film, settings.seed());
+				pass(pool, tracers, film, settings.seed(), film.samples(), 0, height);
 				film.completePass();
 				long primary = 0;
 				long total = 0;
@@ -83,18 +83,17 @@ public final class Renderer {
 	}
 
 	/**
-	 * One sample for every pixel. Waits for the whole pass even when interrupted (a half pass would leave pixels
-	 * with different sample counts); the interrupt is kept and cancels before the next pass.
+	 * Sample {@code sampleIndex} of every pixel of rows [top, bottom). Waits for the whole pass even when interrupted
+	 * (a half pass would leave pixels with different sample counts); the interrupt is kept and cancels before the
+	 * next pass.
 	 */
-	private static void pass(ExecutorService pool, PathTracer[] tracers, Film film, long seed) {
+	static void pass(ExecutorService pool, PathTracer[] tracers, Film film, long seed, int sampleIndex, int top, int bottom) {
 		int width = film.width();
-		int height = film.height();
-		int sampleIndex = film.samples();
-		AtomicInteger nextRow = new AtomicInteger();
+		AtomicInteger nextRow = new AtomicInteger(top);
 		List<Future<?>> workers = new ArrayList<>(tracers.length);
 		for (PathTracer tracer : tracers) {
 			workers.add(pool.submit(() -> {
-				for (int y = nextRow.getAndIncrement(); y < height; y = nextRow.getAndIncrement()) {
+				for (int y = nextRow.getAndIncrement(); y < bottom; y = nextRow.getAndIncrement()) {
 					for (int x = 0; x < width; x++) {
 						tracer.sample(x, y, width, sampleIndex, seed);
 						film.add(y * width + x, tracer);
