@@ -157,7 +157,7 @@ class PlannerTest {
 
 	@Test
 	void aSplitPlansEachDevicesPartsWithItsOwnRuntimeAndFitsOnlyWhereEveryPartFits() {
-		List<Planner.Budget> two = List.of(new Planner.Budget("sim:a", 23 * GB), new Planner.Budget("sim:b", 10 * GB));
+		List<Planner.Budget> two = List.of(new Planner.Budget("sim:a", 23 * GB), new Planner.Budget("sim:b", 9 * GB));
 		Planner.SplitPlan split = Planner.planSplit(two, List.of(new Batch(5, 3)));
 		assertEquals(List.of("sim:a", "sim:b"), split.devices().stream().map(Planner.Plan::device).toList());
 		assertEquals(List.of("batch:3", "cuda-context"), split.devices().get(0).items().stream().map(Planner.Item::spec).toList());
@@ -166,8 +166,8 @@ class PlannerTest {
 		assertTrue(split.fits(), split.toString());
 
 		Planner.SplitPlan tight = Planner.planSplit(two, List.of(new Batch(7, 3)));
-		assertTrue(tight.devices().get(0).fits(), "4 × 3 GB fit 23 GiB");
-		assertFalse(tight.devices().get(1).fits(), "3 × 3 GB and the runtime do not fit 10 GiB");
+		assertTrue(tight.devices().get(0).fits(), "4 × 3 GiB fit 23 GiB");
+		assertFalse(tight.devices().get(1).fits(), "3 × 3 GiB and the runtime do not fit 9 GiB");
 		assertFalse(tight.fits());
 
 		Planner.SplitPlan idle = Planner.planSplit(List.of(two.get(0), two.get(1), new Planner.Budget("sim:c", GB)), List.of(new Batch(2, 1)));

@@ -110,11 +110,11 @@ class PlanCommandTest {
 
 	@Test
 	void theJsonOfASplitHasAPlanPerDevice() {
-		Run json = plan("plan", "--devices", "sim:small,sim:big", "--json", "img:3");
+		Run json = plan("plan", "--devices", "sim:big,sim:small", "--json", "img:3");
 		assertEquals(0, json.code(), json.err());
 		com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(json.out()).getAsJsonObject();
 		assertTrue(o.get("fits").getAsBoolean());
-		assertEquals("sim:small", o.getAsJsonArray("devices").get(0).getAsJsonObject().get("device").getAsString());
+		assertEquals("sim:big", o.getAsJsonArray("devices").get(0).getAsJsonObject().get("device").getAsString());
 		assertEquals("img:2", o.getAsJsonArray("devices").get(0).getAsJsonObject().getAsJsonArray("items").get(0).getAsJsonObject().get("spec").getAsString());
 		assertEquals("img:1", o.getAsJsonArray("devices").get(1).getAsJsonObject().getAsJsonArray("items").get(0).getAsJsonObject().get("spec").getAsString());
 	}
