@@ -15,6 +15,7 @@ import dev.atelier.device.plan.RuntimeOverhead;
 import dev.atelier.device.plan.Workload;
 import dev.atelier.device.plan.WorkloadEstimator;
 import dev.atelier.device.plan.Workloads;
+import dev.atelier.testing.devices.BatchWorkload;
 
 /**
  * The planner's verdict and advice, and spec parsing through estimators, on workloads this test makes; the
@@ -99,33 +100,9 @@ class PlannerTest {
 				.startsWith("workload 'job:4' is not a spec"));
 	}
 
-	/** A batch of {@code n} items of {@code gb} each, split as a diffusion batch splits: a run of the items per device. */
-	private record Batch(int n, double gb) implements Workload {
-		@Override
-		public String spec() {
-			return "batch:" + n;
-		}
-
-		@Override
-		public long bytes() {
-			return Math.round(n * gb * GB);
-		}
-
-		@Override
-		public String breakdown() {
-			return n + " items";
-		}
-
-		@Override
-		public List<Workload> cheaper() {
-			return List.of();
-		}
-
-		@Override
-		public List<Part> split(List<Long> budgets) {
-			List<Integer> runs = Planner.splitBatch(n, budgets.size());
-			return java.util.stream.IntStream.range(0, runs.size()).filter(d -> runs.get(d) > 0).mapToObj(d -> new Part(d, new Batch(runs.get(d), gb))).toList();
-		}
+	/** {@code batch:N}: N items of {@code gb} each, split in runs. */
+	private static Workload batch(int n, double gb) {
+		return new BatchWorkload("batch", n, Math.round(gb * GB));
 	}
 
 	@Test
@@ -158,19 +135,19 @@ class PlannerTest {
 	@Test
 	void aSplitPlansEachDevicesPartsWithItsOwnRuntimeAndFitsOnlyWhereEveryPartFits() {
 		List<Planner.Budget> two = List.of(new Planner.Budget("sim:a", 23 * GB), new Planner.Budget("sim:b", 9 * GB));
-		Planner.SplitPlan split = Planner.planSplit(two, List.of(new Batch(5, 3)));
+		Planner.SplitPlan split = Planner.planSplit(two, List.of(batch(5, 3)));
 		assertEquals(List.of("sim:a", "sim:b"), split.devices().stream().map(Planner.Plan::device).toList());
 		assertEquals(List.of("batch:3", "cuda-context"), split.devices().get(0).items().stream().map(Planner.Item::spec).toList());
 		assertEquals(List.of("batch:2", "cuda-context"), split.devices().get(1).items().stream().map(Planner.Item::spec).toList());
 		assertEquals(6 * GB + RuntimeOverhead.BYTES, split.devices().get(1).requiredBytes());
 		assertTrue(split.fits(), split.toString());
 
-		Planner.SplitPlan tight = Planner.planSplit(two, List.of(new Batch(7, 3)));
+		Planner.SplitPlan tight = Planner.planSplit(two, List.of(batch(7, 3)));
 		assertTrue(tight.devices().get(0).fits(), "4 × 3 GiB fit 23 GiB");
 		assertFalse(tight.devices().get(1).fits(), "3 × 3 GiB and the runtime do not fit 9 GiB");
 		assertFalse(tight.fits());
 
-		Planner.SplitPlan idle = Planner.planSplit(List.of(two.get(0), two.get(1), new Planner.Budget("sim:c", GB)), List.of(new Batch(2, 1)));
+		Planner.SplitPlan idle = Planner.planSplit(List.of(two.get(0), two.get(1), new Planner.Budget("sim:c", GB)), List.of(batch(2, 1)));
 		assertEquals(List.of(), idle.devices().get(2).items(), "a device without a part has no runtime either");
 		assertEquals(List.of("takes no part"), idle.devices().get(2).advice());
 		assertTrue(idle.fits());

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
-import dev.atelier.device.plan.Planner;
 import dev.atelier.device.plan.Workload;
 import dev.atelier.device.plan.WorkloadEstimator;
+import dev.atelier.testing.devices.BatchWorkload;
 import dev.atelier.testing.devices.FakeDeviceService;
 import dev.atelier.testing.devices.TestDevices;
 
@@ -24,35 +24,7 @@ class PlanCommandTest {
 
 	private static final long GIB = 1L << 30;
 
-	/** {@code img:N}: N images of 4 GiB each that split into runs, as a diffusion batch does; {@code one:N}: N GiB on one device. */
-	private record Images(int n) implements Workload {
-		@Override
-		public String spec() {
-			return "img:" + n;
-		}
-
-		@Override
-		public long bytes() {
-			return n * 4 * GIB;
-		}
-
-		@Override
-		public String breakdown() {
-			return n + " image(s)";
-		}
-
-		@Override
-		public List<Workload> cheaper() {
-			return List.of();
-		}
-
-		@Override
-		public List<Part> split(List<Long> budgets) {
-			List<Integer> runs = Planner.splitBatch(n, budgets.size());
-			return java.util.stream.IntStream.range(0, runs.size()).filter(d -> runs.get(d) > 0).mapToObj(d -> new Part(d, new Images(runs.get(d)))).toList();
-		}
-	}
-
+	/** {@code img:N}: N images of 4 GiB each, split in runs as a diffusion batch is. */
 	private static final WorkloadEstimator IMAGES = new WorkloadEstimator() {
 		@Override
 		public String kind() {
@@ -66,7 +38,7 @@ class PlanCommandTest {
 
 		@Override
 		public Optional<Workload> parse(String spec) {
-			return spec.startsWith("img:") ? Optional.of(new Images(Integer.parseInt(spec.substring(4)))) : Optional.empty();
+			return spec.startsWith("img:") ? Optional.of(new BatchWorkload("img", Integer.parseInt(spec.substring(4)), 4 * GIB)) : Optional.empty();
 		}
 	};
 
