@@ -54,6 +54,10 @@ class LlmEstimatorTest {
 		assertFalse(tooSmall.fits(), "two 6 GiB cards hold no 16 GB of weights");
 		assertTrue(tooSmall.devices().get(0).advice().stream().anyMatch(a -> a.startsWith("use llm:8b:q8_0:ctx=4096:layers=0-15 instead")),
 				tooSmall.devices().get(0).advice().toString());
+		// a stage's spec, as the split names it, is a spec atelier plan takes
+		assertEquals(split.devices().get(1).items().getFirst().bytes(), ESTIMATES.parse("llm:8b:f16:ctx=4096:layers=16-31").bytes());
+		assertEquals("workload 'llm:8b:f16:layers=20-40': layers 20-40 are not a stage of llm:8b:f16:ctx=512",
+				assertThrows(IllegalArgumentException.class, () -> ESTIMATES.parse("llm:8b:f16:layers=20-40")).getMessage());
 		assertEquals("llm:8b:f16:ctx=512:offload=25% runs on one device only; plan it with --device", assertThrows(IllegalArgumentException.class,
 				() -> Planner.planSplit(List.of(new Planner.Budget("sim:a", 6 * gib)), List.of(ESTIMATES.parse("llm:8b:f16:offload=25%")))).getMessage());
 	}
@@ -69,7 +73,7 @@ class LlmEstimatorTest {
 	void badSpecsAreRefusedByName() {
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> ESTIMATES.parse("llm:7b:q9_9")).getMessage()
 				.startsWith("workload 'llm:7b:q9_9': unknown weight format 'q9_9'; known: f32, f16"));
-		assertEquals("workload 'llm:7b:f16:fast': unknown option 'fast' (expected ctx=N, offload=P% or seq=N)",
+		assertEquals("workload 'llm:7b:f16:fast': unknown option 'fast' (expected ctx=N, offload=P%, seq=N or layers=A-B)",
 				assertThrows(IllegalArgumentException.class, () -> ESTIMATES.parse("llm:7b:f16:fast")).getMessage());
 	}
 

@@ -50,7 +50,7 @@ public final class PlanCommand implements Subcommand {
 	@Command(name = "plan", header = "estimates the VRAM of workloads and says whether they fit together on a device", description = {
 			"SPEC is one of:",
 			"  sd15@512x512x1, sd21@768x768x1, sdxl@1024x1024x2   (model@WIDTHxHEIGHTxBATCH[:fp32][:tiled][:streamed])",
-			"  llm:7b:f16:ctx=4096, llm:13b:q4_0                 (llm:SIZE:FORMAT[:ctx=N][:offload=P%%][:seq=N])",
+			"  llm:7b:f16:ctx=4096, llm:13b:q4_0                 (llm:SIZE:FORMAT[:ctx=N][:offload=P%%][:seq=N][:layers=A-B])",
 			"  scene:tris=30M:tex=4GB                            (scene:tris=N:tex=SIZE[:bc7])",
 			"The budget is what the device can lease now (total − headroom − leases, less what other programs use).",
 			"With --devices, each workload is split as its runtime would split it: a diffusion batch into runs of images, a model",
