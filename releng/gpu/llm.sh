@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The LLM on the GPU host, side by side with llama.cpp built there with CUDA (issue 14's speed and fidelity runs).
-#   releng/gpu/llm.sh prepare        here: stages .carry (a JRE, the jars, LlmMain/LlmCheck/ComputeCheck/SdCheck/DoctorMain), the anchors and
+#   releng/gpu/llm.sh prepare        here: stages .carry (a JRE, the jars, LlmMain/LlmCheck/ComputeCheck/SdCheck/SdPipelineCheck/SdMulti/MultiRender/DoctorMain), the anchors and
 #                                    the vocabulary (needs ./mvnw -B verify -DskipTests first)
 #   releng/gpu/llm.sh build          there: builds llama-bench, llama-quantize, llama-perplexity with CUDA (~7 min)
 #   releng/gpu/llm.sh models [SHAPE…] there: random-weight Llama GGUFs of real shapes (default 1b; 8b-llama3: with Llama 3's
@@ -52,7 +52,8 @@ case "${1:-}" in
     rm -f "$carry"/jre/lib/libjsvml.so "$carry"/jre/lib/libsimdsort.so
     "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 --add-modules jdk.incubator.vector -d "$carry/classes" \
       -cp "$(class_path)" "$root/releng/gpu/LlmMain.java" "$root/releng/gpu/LlmCheck.java" "$root/releng/gpu/ComputeCheck.java" \
-      "$root/releng/gpu/OneCard.java" "$root/releng/gpu/SdCheck.java" "$root/releng/gpu/SdPipelineCheck.java" "$root/releng/gpu/DoctorMain.java" \
+      "$root/releng/gpu/OneCard.java" "$root/releng/gpu/SdCheck.java" "$root/releng/gpu/SdPipelineCheck.java" "$root/releng/gpu/SdMulti.java" "$root/releng/gpu/MultiRender.java" \
+      "$root/releng/gpu/DoctorMain.java" \
       2> >(grep -v 'incubator' >&2)
     mkdir -p "$anchors" "$carry/data"
     cp "$root/../shared/anchors/llama.cpp-src.tar.xz" "$root/../shared/anchors/make_llama_gguf.py" "$anchors/"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Several GPUs of one host (issue 19), on the multi-GPU kind (nvidia-h100-x2 or larger), side by side in one run.
-#   releng/gpu/multi.sh prepare      here: stages .carry (a JRE, the jars, MultiRender); build first:
-#                                    ./mvnw -B -o -q clean verify -DskipTests -pl bundles/dev.atelier.viewport,bundles/dev.atelier.device.cuda,bundles/dev.atelier.device.cpu -am
+#   releng/gpu/multi.sh prepare      here: releng/gpu/llm.sh prepare, whose .carry (a JRE, the jars, MultiRender, SdMulti)
+#                                    every case below runs from; build first: ./mvnw -o -B clean verify -DskipTests
 #   releng/gpu/multi.sh render [SCENE…]  there: each scene (default: cornell sphere-field) rendered on cuda:0 alone, then split
 #                                    over the first 2 GPUs (and 4 where there are), the same seed; the images must be identical
 #                                    bit for bit and the speed-up reach 1.85x on 2 cards (3.5x on 4): a PASSED or FAILED line
@@ -11,18 +11,22 @@
 #                                    the CPU: with the bands held still, the GPU's rows equal its own render bit for bit and the
 #                                    CPU's rows the CPU's; with bands moving every pass the image stays within the CPU-GPU
 #                                    agreement; every lease given back. SIZE (default 640x360), SPP (default 64).
+#   releng/gpu/multi.sh sd [BATCH [STEPS [DEVICES]]]  there: as atelier generate --devices runs it,
+#                                    a batch of SD 1.5-shaped images (the full SD 1.5 checkpoint of formula weights, F16,
+#                                    512x512; default 8 images, 20 steps) on cuda:0, then spread over DEVICES (default
+#                                    cuda:0,cuda:1): images/s of each and the ratio
+#                                    (goal >= 1.9), whether the images are identical; SD MULTI PASSED or FAILED. DEVICES of one
+#                                    card (a one-GPU host): only whether the two cards' runs, made one after the other
+#                                    on it, give the batch's images
+# Files go to $S (default /tmp/atelier-multi); the machine keeps them only while it stays warm between calls.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 carry="$root/.carry"
-source "$root/releng/gpu/stage-jars.sh"
+S=${S:-/tmp/atelier-multi}
 java=("$carry/jre/bin/java" ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$carry/lib/*:$carry/classes")
 case "${1:-}" in
   prepare)
-    gpu_jars core device device.cuda device.cpu cli kernels viewport
-    MODULES=java.base,java.logging,jdk.unsupported,jdk.incubator.vector stage_carry
-    "${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/javac" --release 25 --add-modules jdk.incubator.vector -d "$carry/classes" \
-      -cp "$(class_path)" "$root/releng/gpu/MultiRender.java" 2> >(grep -v -e 'incubator' -e 'unknown enum constant' -e 'reason: class file for org.osgi' -e '^[0-9]* warnings$' >&2)
-    du -sh "$carry"
+    "$root/releng/gpu/llm.sh" prepare
     ;;
   render)
     shift
@@ -38,5 +42,11 @@ case "${1:-}" in
     "${java[@]}" dev.atelier.viewport.internal.trace.MultiRender one "${SIZE:-640x360}" "${SPP:-64}" \
       2> >(grep -v -x 'WARNING: Using incubator modules: jdk.incubator.vector' >&2)
     ;;
-  *) echo "usage: releng/gpu/multi.sh prepare|render [SCENE…]|one" >&2; exit 2 ;;
+  sd)
+    nvidia-smi --query-gpu=index,name,driver_version,memory.total --format=csv,noheader
+    mkdir -p "$S"
+    "${java[@]}" dev.atelier.diffusion.internal.SdMulti "$S" "${2:-8}" "${3:-20}" "${4:-cuda:0,cuda:1}" 2>&1 | grep --line-buffered -v 'incubator'
+    exit "${PIPESTATUS[0]}"
+    ;;
+  *) sed -n "2,$(( $(grep -n '^set -euo' "$0" | cut -d: -f1) - 1 ))p" "$0" >&2; exit 2 ;;
 esac

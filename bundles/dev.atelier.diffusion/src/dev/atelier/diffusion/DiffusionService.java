@@ -23,6 +23,23 @@ public interface DiffusionService {
 	 */
 	JobHandle<List<Path>> submit(Path model, GenerationRequest request, String device, Path outputFolder, GenerationListener listener);
 
+	/**
+	 * Queues a generation whose batch is spread over several devices: one job whose images are split into contiguous
+	 * runs, as even as they go, each run generated on its device's lane with a copy of the model under that device's
+	 * lease. Image i keeps its seed (seed + i), so the images are those one device makes; the listener hears each step
+	 * once every device has made it, with a preview of every image. Cancelling the job stops every device. The job's
+	 * {@link JobHandle#DEVICE} detail names them all, joined by {@code +}, so that its energy sums over them.
+	 *
+	 * @param devices device ids as for {@link #submit(Path, GenerationRequest, String, Path, GenerationListener)}, each once
+	 * @throws IllegalArgumentException when a device is unknown or its run of the batch cannot fit it
+	 */
+	default JobHandle<List<Path>> submit(Path model, GenerationRequest request, List<String> devices, Path outputFolder, GenerationListener listener) {
+		if (devices.size() != 1) {
+			throw new IllegalArgumentException("this diffusion service runs a job on one device, not " + devices);
+		}
+		return submit(model, request, devices.getFirst(), outputFolder, listener);
+	}
+
 	/** Jobs queued or running, oldest first. */
 	List<JobHandle<List<Path>>> queue();
 }

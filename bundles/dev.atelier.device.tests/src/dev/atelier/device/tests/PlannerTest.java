@@ -15,6 +15,7 @@ import dev.atelier.device.plan.RuntimeOverhead;
 import dev.atelier.device.plan.Workload;
 import dev.atelier.device.plan.WorkloadEstimator;
 import dev.atelier.device.plan.Workloads;
+import dev.atelier.testing.devices.BatchWorkload;
 
 /**
  * The planner's verdict and advice, and spec parsing through estimators, on workloads this test makes; the
@@ -97,6 +98,62 @@ class PlannerTest {
 		assertEquals("workload 'paint:now' is not a spec of a known kind (art, job); expected e.g. art:4, job:4", unknown.getMessage());
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Workloads.parse("job:4", List.of())).getMessage()
 				.startsWith("workload 'job:4' is not a spec"));
+	}
+
+	/** {@code batch:N}: N items of {@code gb} each, split in runs. */
+	private static Workload batch(int n, double gb) {
+		return new BatchWorkload("batch", n, Math.round(gb * GB));
+	}
+
+	@Test
+	void aBatchSplitsIntoRunsAsEvenAsTheyGoTheFirstDevicesTakingTheRest() {
+		assertEquals(List.of(4, 4), Planner.splitBatch(8, 2));
+		assertEquals(List.of(3, 2, 2), Planner.splitBatch(7, 3));
+		assertEquals(List.of(1, 1, 0, 0), Planner.splitBatch(2, 4));
+		assertEquals("cannot split 0 item(s) over 2 device(s)", assertThrows(IllegalArgumentException.class, () -> Planner.splitBatch(0, 2)).getMessage());
+	}
+
+	@Test
+	void layersSplitInProportionToFreeMemoryInContiguousRangesInTheDevicesOrder() {
+		List<Planner.LayerRange> even = Planner.splitLayers(32, List.of(40 * GB, 40 * GB));
+		assertEquals(List.of(new Planner.LayerRange(0, 16), new Planner.LayerRange(16, 32)), even);
+		// 80 layers over 24, 24 and 48 GiB: 20, 20, 40
+		assertEquals(List.of(20, 20, 40), Planner.splitLayers(80, List.of(24 * GB, 24 * GB, 48 * GB)).stream().map(Planner.LayerRange::count).toList());
+		// 32 over 1:2 is 10.67 and 21.33: the larger remainder (the first's .67) takes the layer left over
+		assertEquals(List.of(new Planner.LayerRange(0, 11), new Planner.LayerRange(11, 32)), Planner.splitLayers(32, List.of(10 * GB, 20 * GB)));
+		// equal remainders: the earlier device first
+		assertEquals(List.of(2, 1, 1), Planner.splitLayers(4, List.of(GB, GB, GB)).stream().map(Planner.LayerRange::count).toList());
+		List<Planner.LayerRange> starved = Planner.splitLayers(8, List.of(0L, 16 * GB));
+		assertTrue(starved.get(0).isEmpty(), "no free memory, no layers: " + starved);
+		assertEquals(new Planner.LayerRange(0, 8), starved.get(1));
+		assertEquals("no device has free memory for the layers: [0, 0]",
+				assertThrows(IllegalArgumentException.class, () -> Planner.splitLayers(8, List.of(0L, 0L))).getMessage());
+		assertThrows(IllegalArgumentException.class, () -> Planner.splitLayers(0, List.of(GB)));
+		assertThrows(IllegalArgumentException.class, () -> Planner.splitLayers(8, List.of(-1L, GB)));
+	}
+
+	@Test
+	void aSplitPlansEachDevicesPartsWithItsOwnRuntimeAndFitsOnlyWhereEveryPartFits() {
+		List<Planner.Budget> two = List.of(new Planner.Budget("sim:a", 23 * GB), new Planner.Budget("sim:b", 9 * GB));
+		Planner.SplitPlan split = Planner.planSplit(two, List.of(batch(5, 3)));
+		assertEquals(List.of("sim:a", "sim:b"), split.devices().stream().map(Planner.Plan::device).toList());
+		assertEquals(List.of("batch:3", "cuda-context"), split.devices().get(0).items().stream().map(Planner.Item::spec).toList());
+		assertEquals(List.of("batch:2", "cuda-context"), split.devices().get(1).items().stream().map(Planner.Item::spec).toList());
+		assertEquals(6 * GB + RuntimeOverhead.BYTES, split.devices().get(1).requiredBytes());
+		assertTrue(split.fits(), split.toString());
+
+		Planner.SplitPlan tight = Planner.planSplit(two, List.of(batch(7, 3)));
+		assertTrue(tight.devices().get(0).fits(), "4 × 3 GiB fit 23 GiB");
+		assertFalse(tight.devices().get(1).fits(), "3 × 3 GiB and the runtime do not fit 9 GiB");
+		assertFalse(tight.fits());
+
+		Planner.SplitPlan idle = Planner.planSplit(List.of(two.get(0), two.get(1), new Planner.Budget("sim:c", GB)), List.of(batch(2, 1)));
+		assertEquals(List.of(), idle.devices().get(2).items(), "a device without a part has no runtime either");
+		assertEquals(List.of("takes no part"), idle.devices().get(2).advice());
+		assertTrue(idle.fits());
+
+		IllegalArgumentException whole = assertThrows(IllegalArgumentException.class, () -> Planner.planSplit(two, List.of(new Job("one", 4))));
+		assertEquals("one runs on one device only; plan it with --device", whole.getMessage());
 	}
 
 	@Test

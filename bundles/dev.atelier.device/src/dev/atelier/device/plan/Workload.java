@@ -19,4 +19,17 @@ public interface Workload {
 
 	/** Cheaper variants, least loss of quality first: each is a whole workload that could run instead. */
 	List<Workload> cheaper();
+
+	/** One device's part of a workload spread over several: the device's index in the order planned, and what runs there. */
+	record Part(int device, Workload workload) {
+	}
+
+	/**
+	 * This workload spread over devices that can lease {@code budgets} bytes each (in the order planned), as its runtime
+	 * would spread it: at most one part per device, none for a device that takes nothing. Empty when this kind of
+	 * workload runs on one device only; {@link Planner#planSplit} says so then.
+	 */
+	default List<Part> split(List<Long> budgets) {
+		return List.of();
+	}
 }

@@ -26,6 +26,22 @@ class DiffusionEstimatorTest {
 	}
 
 	@Test
+	void aBatchSplitOverCardsIsARunOfImagesOnEachWithAModelCopyEach() {
+		long gib = 1L << 30;
+		List<Planner.Budget> cards = List.of(new Planner.Budget("cuda:0", 23 * gib),
+				new Planner.Budget("cuda:1", 23 * gib), new Planner.Budget("sim:small", 9 * gib));
+		Planner.SplitPlan split = Planner.planSplit(cards, List.of(ESTIMATES.parse("sd15@512x512x8")));
+		assertEquals(List.of("sd15@512x512x3", "sd15@512x512x3", "sd15@512x512x2"),
+				split.devices().stream().map(p -> p.items().getFirst().spec()).toList(), "8 images as 3 + 3 + 2");
+		// each part holds the whole model: the weights do not split, the activations do
+		assertEquals(ESTIMATES.parse("sd15@512x512x3").bytes(), split.devices().getFirst().items().getFirst().bytes());
+		assertTrue(split.devices().get(0).fits() && split.devices().get(1).fits());
+		assertFalse(split.devices().get(2).fits(), "two SD 1.5 images and a model copy do not fit 9 GiB");
+		assertTrue(split.devices().get(2).advice().stream().anyMatch(a -> a.startsWith("use sd15@512x512x2:tiled")), split.devices().get(2).advice().toString());
+		assertFalse(split.fits());
+	}
+
+	@Test
 	void specsParseWithDefaultsAndOtherKindsAreLeftAlone() {
 		assertEquals("sdxl@1024x1024x2", ESTIMATES.parse("SDXL@1024x1024x2").spec());
 		assertEquals("sd15@512x512x1:fp32:tiled", ESTIMATES.parse("sd15@512x512:fp32:tiled").spec());

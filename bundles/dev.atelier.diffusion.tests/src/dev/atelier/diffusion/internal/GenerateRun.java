@@ -44,7 +44,7 @@ record GenerateRun(int code, String out, String err) {
 	static GenerateRun of(DiffusionJobs diffusion, List<String> args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		int code = Cli.run(List.of(new GenerateCommand(diffusion)), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
+		int code = Cli.run(List.of(new GenerateCommand(diffusion, diffusion.devices())), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8), null), args);
 		return new GenerateRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
 	}

@@ -6,14 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,6 +33,8 @@ import com.google.gson.JsonParser;
 import dev.atelier.core.AtelierPaths;
 import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.outputs.RgbImage;
+import dev.atelier.core.jobs.Job;
+import dev.atelier.core.jobs.JobCancelledException;
 import dev.atelier.core.jobs.JobContext;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobService;
@@ -116,6 +125,11 @@ public final class DiffusionJobs implements DiffusionService {
 		}
 	}
 
+	/** The device service the lanes lease from: the one {@code atelier generate --devices} resolves ids with. */
+	DeviceService devices() {
+		return devices;
+	}
+
 	@Override
 	public Path defaultOutputFolder() {
 		return outputs.folder(Outputs.DIFFUSION);
@@ -124,6 +138,59 @@ public final class DiffusionJobs implements DiffusionService {
 	@Override
 	public JobHandle<List<Path>> submit(Path model, GenerationRequest asked, String deviceId, Path outputFolder, GenerationListener listener) {
 		GenerationRequest request = asked.withDrawnSeed();
+		Target target = target(model, request, deviceId);
+		Path folder = outputFolder == null ? defaultOutputFolder() : outputFolder;
+		return enqueue("diffusion " + request.width() + "x" + request.height() + "x" + request.batch() + " on " + target.lane().deviceId,
+				ctx -> run(ctx, target, model, request, folder, listener), target.lane().runner);
+	}
+
+	/**
+	 * The batch in contiguous runs of images ({@link Planner#splitBatch}), each run a request of its own whose seed is
+	 * its first image's, so that every image keeps the seed and the pixels it has in one batch; one job that waits for
+	 * the runs on their lanes.
+	 */
+	@Override
+	public JobHandle<List<Path>> submit(Path model, GenerationRequest asked, List<String> deviceIds, Path outputFolder, GenerationListener listener) {
+		if (deviceIds.size() == 1) {
+			return submit(model, asked, deviceIds.getFirst(), outputFolder, listener);
+		}
+		if (deviceIds.isEmpty()) {
+			throw new IllegalArgumentException("no device to generate on");
+		}
+		GenerationRequest request = asked.withDrawnSeed();
+		List<Integer> images = Planner.splitBatch(request.batch(), deviceIds.size());
+		List<Run> runs = new ArrayList<>();
+		int first = 0;
+		for (int d = 0; d < deviceIds.size(); d++) {
+			Target target = target(model, request.withBatch(Math.max(1, images.get(d))), deviceIds.get(d));
+			if (runs.stream().anyMatch(r -> r.target().lane() == target.lane())) {
+				throw new IllegalArgumentException(deviceIds + " names " + target.lane().deviceId + " twice");
+			}
+			if (images.get(d) > 0) {
+				runs.add(new Run(target, request.withSeed(request.seed() + first).withBatch(images.get(d))));
+				first += images.get(d);
+			}
+		}
+		Path folder = outputFolder == null ? defaultOutputFolder() : outputFolder;
+		String on = String.join("+", runs.stream().map(r -> r.target().lane().deviceId).toList());
+		return enqueue("diffusion " + request.width() + "x" + request.height() + "x" + request.batch() + " on " + on,
+				ctx -> runSplit(ctx, on, model, request, runs, folder, listener), runnable -> Thread.ofVirtual().name("atelier-diffusion-split").start(runnable));
+	}
+
+	/** Where a request runs: its device's lane, and the bytes it leases there. */
+	private record Target(Lane lane, long bytes) {
+	}
+
+	/** One device's run of a split batch. */
+	private record Run(Target target, GenerationRequest request) {
+	}
+
+	/**
+	 * The lane of the device and the bytes the request leases there; refuses up front what can never fit it.
+	 *
+	 * @throws IllegalArgumentException for an unknown device, or a request that cannot fit it
+	 */
+	private Target target(Path model, GenerationRequest request, String deviceId) {
 		// the CPU provider needs nothing from the device service: no lease, and no CPU device bundle
 		Device device = deviceId.equals(CPU) ? null : devices.resolve(deviceId);
 		// one lane per device, however it was named (auto, cuda:0)
@@ -133,12 +200,13 @@ public final class DiffusionJobs implements DiffusionService {
 		if (device == null || device.hostMemory()) {
 			checkHost(model, request);
 		}
-		Lane lane = lanes.computeIfAbsent(laneId, id -> new Lane(id, device));
-		Path folder = outputFolder == null ? defaultOutputFolder() : outputFolder;
+		return new Target(lanes.computeIfAbsent(laneId, id -> new Lane(id, device)), bytes);
+	}
+
+	private JobHandle<List<Path>> enqueue(String name, Job<List<Path>> job, Executor executor) {
 		JobHandle<List<Path>> handle;
 		synchronized (queue) {
-			handle = jobs.submit("diffusion " + request.width() + "x" + request.height() + "x" + request.batch() + " on " + laneId,
-					ctx -> run(ctx, lane, model, request, bytes, folder, listener), lane.runner);
+			handle = jobs.submit(name, job, executor);
 			queue.add(handle);
 		}
 		handle.result().whenComplete((v, e) -> {
@@ -233,9 +301,81 @@ public final class DiffusionJobs implements DiffusionService {
 		return new DiffusionWorkload(profile, r.width(), r.height(), r.batch(), false, r.tileVae());
 	}
 
-	private List<Path> run(JobContext ctx, Lane lane, Path model, GenerationRequest r, long bytes, Path folder, GenerationListener listener)
+	private List<Path> run(JobContext ctx, Target target, Path model, GenerationRequest r, Path folder, GenerationListener listener) throws Exception {
+		Lane lane = target.lane();
+		describe(ctx, lane.deviceId, model, r);
+		ctx.begin("loading " + model.getFileName(), -1);
+		List<GeneratedImage> images = generate(ctx, "Weights", target, model, r, new GenerationListener() {
+			@Override
+			public void step(int step, int steps, List<RgbImage> previews) {
+				if (step == 1) {
+					ctx.begin("generating " + r.batch() + " image(s) on " + lane.deviceId, steps);
+				}
+				ctx.worked(1);
+				listener.step(step, steps, previews);
+			}
+
+			@Override
+			public void warning(String message) {
+				LOG.log(System.Logger.Level.WARNING, message);
+				listener.warning(message);
+			}
+		}, ctx::isCancelled);
+		return write(ctx, images, folder);
+	}
+
+	/**
+	 * A split batch: each run on its lane's thread (after the jobs queued there before it), all waited for; the first
+	 * failure stops the others, and the job ends only when every run has stopped, so that no lease stays in use.
+	 */
+	private List<Path> runSplit(JobContext ctx, String on, Path model, GenerationRequest r, List<Run> runs, Path folder, GenerationListener listener)
 			throws Exception {
-		ctx.detail(JobHandle.DEVICE, lane.deviceId);
+		describe(ctx, on, model, r);
+		ctx.begin("loading " + model.getFileName() + " on " + on, -1);
+		AtomicBoolean failed = new AtomicBoolean();
+		BooleanSupplier stop = () -> ctx.isCancelled() || failed.get();
+		SplitProgress progress = new SplitProgress(ctx, runs.size(), r.batch() + " image(s) on " + on, listener);
+		List<CompletableFuture<List<GeneratedImage>>> parts = new ArrayList<>();
+		for (int i = 0; i < runs.size(); i++) {
+			Run run = runs.get(i);
+			GenerationListener heard = progress.of(i);
+			parts.add(CompletableFuture.supplyAsync(() -> {
+				try {
+					return generate(ctx, "Weights on " + run.target().lane().deviceId, run.target(), model, run.request(), heard, stop);
+				} catch (IOException | InterruptedException e) {
+					throw new CompletionException(e);
+				}
+			}, run.target().lane().runner).whenComplete((v, e) -> {
+				if (e != null) {
+					failed.set(true);
+				}
+			}));
+		}
+		List<GeneratedImage> images = new ArrayList<>();
+		Throwable first = null;
+		for (CompletableFuture<List<GeneratedImage>> part : parts) {
+			try {
+				images.addAll(part.join());
+			} catch (CompletionException e) {
+				// a run stopped because another failed says only that it was cancelled: the failure is the one to tell
+				Throwable cause = e.getCause();
+				if (first == null || first instanceof JobCancelledException) {
+					first = cause;
+				}
+			}
+		}
+		if (first instanceof Exception e) {
+			throw e;
+		}
+		if (first instanceof Error e) {
+			throw e;
+		}
+		return write(ctx, images, folder);
+	}
+
+	/** The job's record: where it ran, the model and the request's parameters. */
+	private static void describe(JobContext ctx, String on, Path model, GenerationRequest r) {
+		ctx.detail(JobHandle.DEVICE, on);
 		ctx.detail("model", model.toString());
 		Infotext.of(r, 0, model.getFileName().toString(), "").settings().forEach((k, v) -> {
 			if (!k.startsWith("Model")) {
@@ -245,32 +385,28 @@ public final class DiffusionJobs implements DiffusionService {
 		ctx.detail("Prompt", r.prompt());
 		ctx.detail("Negative prompt", r.negativePrompt());
 		ctx.detail("Batch", Integer.toString(r.batch()));
-		ctx.begin("loading " + model.getFileName(), -1);
+	}
+
+	/**
+	 * The request on the target lane's pipeline, loaded where needed; weights streamed from host memory are said to the
+	 * listener and noted in the job's details under {@code weightsKey}.
+	 */
+	private List<GeneratedImage> generate(JobContext ctx, String weightsKey, Target target, Path model, GenerationRequest r, GenerationListener listener,
+			BooleanSupplier cancelled) throws IOException, InterruptedException {
+		if (cancelled.getAsBoolean()) {
+			throw new JobCancelledException(); // stopped before its turn came: nothing to load
+		}
 		Path vae = r.vae() == null ? null : NamedFiles.find(r.vae(), loraFolder.resolveSibling("vae"), VAE_EXTENSIONS, "VAE");
-		List<GeneratedImage> images;
-		try (Lane.InUse pipeline = lane.open(model, vae, bytes, activationBytes(r))) {
+		try (Lane.InUse pipeline = target.lane().open(model, vae, target.bytes(), activationBytes(r))) {
 			if (pipeline.streamed() != null) {
-				ctx.detail("Weights", pipeline.streamed());
+				ctx.detail(weightsKey, pipeline.streamed());
 				listener.warning(pipeline.streamed());
 			}
-			ctx.begin("encoding the prompt", -1);
-			images = pipeline.diffusion().generate(r, new GenerationListener() {
-				@Override
-				public void step(int step, int steps, List<RgbImage> previews) {
-					if (step == 1) {
-						ctx.begin("generating " + r.batch() + " image(s) on " + lane.deviceId, steps);
-					}
-					ctx.worked(1);
-					listener.step(step, steps, previews);
-				}
-
-				@Override
-				public void warning(String message) {
-					LOG.log(System.Logger.Level.WARNING, message);
-					listener.warning(message);
-				}
-			}, ctx::isCancelled);
+			return pipeline.diffusion().generate(r, listener, cancelled);
 		}
+	}
+
+	private List<Path> write(JobContext ctx, List<GeneratedImage> images, Path folder) throws IOException {
 		ctx.begin("writing " + images.size() + " image(s)", images.size());
 		List<Path> written = new ArrayList<>();
 		for (GeneratedImage image : images) {
@@ -280,6 +416,59 @@ public final class DiffusionJobs implements DiffusionService {
 			ctx.worked(1);
 		}
 		return written;
+	}
+
+	/**
+	 * The steps of a split batch's runs as one generation's: a step is heard once every run has made it, with each
+	 * run's latest previews in the batch's order; the job's progress counts every run's steps. Warnings pass on at once.
+	 * Calls to the listener never overlap.
+	 */
+	private static final class SplitProgress {
+		private final JobContext ctx;
+		private final String what;
+		private final GenerationListener listener;
+		private final int[] steps;
+		private final List<List<RgbImage>> previews;
+		private int heard;
+
+		SplitProgress(JobContext ctx, int runs, String what, GenerationListener listener) {
+			this.ctx = ctx;
+			this.what = what;
+			this.listener = listener;
+			this.steps = new int[runs];
+			this.previews = new ArrayList<>(Collections.nCopies(runs, List.of()));
+		}
+
+		GenerationListener of(int run) {
+			return new GenerationListener() {
+				@Override
+				public void step(int step, int total, List<RgbImage> shown) {
+					stepped(run, step, total, shown);
+				}
+
+				@Override
+				public void warning(String message) {
+					LOG.log(System.Logger.Level.WARNING, message);
+					synchronized (SplitProgress.this) {
+						listener.warning(message);
+					}
+				}
+			};
+		}
+
+		private synchronized void stepped(int run, int step, int total, List<RgbImage> shown) {
+			if (heard == 0 && Arrays.stream(steps).allMatch(s -> s == 0)) {
+				ctx.begin("generating " + what, (long) total * steps.length);
+			}
+			steps[run] = step;
+			previews.set(run, shown);
+			ctx.worked(1);
+			int least = Arrays.stream(steps).min().orElse(0);
+			if (least > heard) {
+				heard = least;
+				listener.step(least, total, previews.stream().flatMap(List::stream).toList());
+			}
+		}
 	}
 
 	/** One device's queue and its loaded pipeline. */

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.atelier.device.plan.Planner;
 import dev.atelier.device.plan.Workload;
 import dev.atelier.device.plan.Workloads;
 
@@ -122,5 +123,21 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 			options.add(new DiffusionWorkload(profile, width, height, b, fp32, tiledVae, streamed));
 		}
 		return options;
+	}
+
+	/**
+	 * The batch spread over the devices as the diffusion queue spreads it ({@link Planner#splitBatch}): a run of images
+	 * on each device, with a copy of the model each; a device left without images takes no part.
+	 */
+	@Override
+	public List<Part> split(List<Long> budgets) {
+		List<Integer> images = Planner.splitBatch(batch, budgets.size());
+		List<Part> parts = new ArrayList<>();
+		for (int d = 0; d < images.size(); d++) {
+			if (images.get(d) > 0) {
+				parts.add(new Part(d, new DiffusionWorkload(profile, width, height, images.get(d), fp32, tiledVae, streamed)));
+			}
+		}
+		return parts;
 	}
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.atelier.compute.ComputeRuntime;
+import dev.atelier.device.plan.Planner;
 import dev.atelier.device.plan.Workload;
 import dev.atelier.device.plan.Workloads;
 import dev.atelier.llm.internal.engine.Llama;
@@ -111,16 +112,57 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 
 	/** The device stage's weights: its layers' matrices and norms, the classifier, the embedding where it is there alone. */
 	private double weights() {
-		int n = deviceLayers();
-		double matrices = n * shape.layerWeights() + (double) shape.vocabulary() * shape.width() * (n == shape.layers() && !shape.tied() ? 2 : 1);
-		double norms = (2.0 * n + 1) * shape.width();
+		return weights(shape.layers() - deviceLayers(), shape.layers());
+	}
+
+	/**
+	 * The weights of a stage of layers {@code from … to − 1}, as {@link Llama#bytes} counts them: its layers' matrices and
+	 * norms, the embedding where it starts at layer 0, the classifier and final norm where it ends at the last (one
+	 * matrix where they are tied and both there).
+	 */
+	double weights(int from, int to) {
+		boolean embedding = from == 0;
+		boolean classifier = to == shape.layers();
+		int tables = (embedding ? 1 : 0) + (classifier ? 1 : 0) - (embedding && classifier && shape.tied() ? 1 : 0);
+		double matrices = (to - from) * shape.layerWeights() + (double) shape.vocabulary() * shape.width() * tables;
+		double norms = (2.0 * (to - from) + (classifier ? 1 : 0)) * shape.width();
 		return matrices * bytesPerWeight(format) + norms * Float.BYTES;
+	}
+
+	/** The bytes of a stage of layers {@code from … to − 1} on a GPU of a split: its weights, cache, activations and scratch. */
+	long stageBytes(int from, int to) {
+		return Math.round(weights(from, to)) + working(to - from, to == shape.layers()) + workspace();
+	}
+
+	/** The KV cache of {@code layers} layers. */
+	long kvCacheBytes(int layers) {
+		return working(layers, false) - working(0, false);
+	}
+
+	/**
+	 * The layers split over the devices in proportion to their budgets ({@link Planner#splitLayers}), a stage per device
+	 * that takes any; a spec that already offloads layers to the CPU does not split further.
+	 */
+	@Override
+	public List<Part> split(List<Long> budgets) {
+		if (offload > 0) {
+			return List.of();
+		}
+		List<Planner.LayerRange> ranges = Planner.splitLayers(shape.layers(), budgets);
+		List<Part> parts = new ArrayList<>();
+		for (int d = 0; d < ranges.size(); d++) {
+			if (!ranges.get(d).isEmpty()) {
+				parts.add(new Part(d, new LlmStage(this, ranges.get(d))));
+			}
+		}
+		return parts;
 	}
 
 	private long working(int layers, boolean classifier) {
 		return Llama.workingBytes(shape.config(context), layers, classifier, context, sequences, batch());
 	}
 
+	/** A prompt batch's tokens: a GPU's where all layers are on GPUs (here, or split over several), else the CPU's. */
 	private int batch() {
 		return Llama.batchTokens(gpu && deviceLayers() == shape.layers());
 	}
@@ -144,7 +186,7 @@ public record LlmWorkload(String size, Shape shape, String format, int context, 
 	@Override
 	public String breakdown() {
 		int n = deviceLayers();
-		long kvCache = working(n, false) - working(0, false);
+		long kvCache = kvCacheBytes(n);
 		return String.format(Locale.ROOT, "weights %s (%s), KV cache %s (%d tokens%s, f16), activations and scratch %s%s", Workloads.gib(weights()), format,
 				Workloads.gib(kvCache), context, sequences > 1 ? " × " + sequences + " answers" : "", Workloads.gib(working(n, true) - kvCache + workspace()),
 				n < shape.layers() ? String.format(Locale.ROOT, ", %d of %d layers on the CPU", shape.layers() - n, shape.layers()) : "");

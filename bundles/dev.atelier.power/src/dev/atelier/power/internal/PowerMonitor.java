@@ -242,10 +242,11 @@ public final class PowerMonitor implements EnergyMeter, PowerService {
 			return Optional.empty();
 		}
 		double joules = perDevice.values().stream().mapToDouble(Energy::joules).sum();
-		double seconds = perDevice.values().stream().mapToDouble(Energy::seconds).max().orElse(1);
+		// each card's average over its own samples, summed: the cards' sampled spans differ by a few milliseconds
+		double watts = perDevice.values().stream().mapToDouble(Energy::averageWatts).sum();
 		double peak = perDevice.values().stream().mapToDouble(e -> Double.isNaN(e.peakWatts()) ? 0 : e.peakWatts()).sum();
 		boolean made = java.util.stream.Stream.concat(sources.stream(), simulated.stream())
 				.anyMatch(s -> s.simulated() && s.deviceIds().stream().anyMatch(perDevice::containsKey));
-		return Optional.of(new Reading(joules, joules / seconds, peak, made));
+		return Optional.of(new Reading(joules, watts, peak, made));
 	}
 }

@@ -130,6 +130,37 @@ class DevicesPartTest {
 	}
 
 	@Test
+	void everyCardHasItsRowWithItsOwnLeases() throws Exception {
+		DeviceService devices = Services.await(DevicesPartTest.class, DeviceService.class);
+		SimulatedDevices simulated = Services.await(DevicesPartTest.class, SimulatedDevices.class);
+		simulated.add("rtx4090");
+		simulated.add("a6000");
+		VramLease small = devices.acquire("sim:rtx4090", LeaseRequest.of("one half of a batch", 3L << 30));
+		VramLease large = devices.acquire("sim:a6000", LeaseRequest.of("the other half", 5L << 30));
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(1100, 700);
+		DevicesPart part = new DevicesPart(devices, List.of(), simulated, new MemoryPreferences());
+		part.create(shell);
+		shell.open();
+		try {
+			List<String> ids = devices.devices().stream().map(d -> d.id()).toList();
+			assertEquals(ids.size(), part.bars.size(), "a bar per device: " + ids);
+			assertEquals("dev.atelier.device.ui 3.00 GiB", firstEntry(part.legends.get(ids.indexOf("sim:rtx4090"))));
+			assertEquals("dev.atelier.device.ui 5.00 GiB", firstEntry(part.legends.get(ids.indexOf("sim:a6000"))));
+		} finally {
+			small.close();
+			large.close();
+			shell.dispose();
+		}
+	}
+
+	private static String firstEntry(VramLegend legend) {
+		return ((Label) ((Composite) legend.getChildren()[0]).getChildren()[1]).getText();
+	}
+
+	@Test
 	void aSimulatedCardAddedInTheViewIsKeptForTheNextStartOnce() throws Exception {
 		DeviceService devices = Services.await(DevicesPartTest.class, DeviceService.class);
 		SimulatedDevices simulated = Services.await(DevicesPartTest.class, SimulatedDevices.class);

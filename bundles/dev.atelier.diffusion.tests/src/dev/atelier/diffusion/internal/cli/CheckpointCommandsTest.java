@@ -60,7 +60,7 @@ class CheckpointCommandsTest {
 	@Test
 	void generateWithAUnetOfUnknownInputsSaysWhatItIsAndThatTheEngineDoesNotRunIt() throws IOException {
 		Path file = new SafetensorsWriter().weights(LdmLayout.weights(LdmLayout.TINY_SD2.withInChannels(5)), "F16").write(dir.resolve("tiny-odd.safetensors"));
-		assertEquals(1, run(new GenerateCommand(null), "generate", "--model", file.toString(), "--prompt", "a cat"));
+		assertEquals(1, run(new GenerateCommand(null, null), "generate", "--model", file.toString(), "--prompt", "a cat"));
 		String text = err.toString(StandardCharsets.UTF_8);
 		assertTrue(text.startsWith(file + ": SD 2.x"), text);
 		assertTrue(text.endsWith("atelier generate: " + file + ": the UNet takes 5 channels; the native engine runs UNets of the latent's 4 or "

@@ -15,6 +15,7 @@ import org.osgi.service.component.annotations.Reference;
 import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.DeviceId;
+import dev.atelier.cli.DeviceSelection;
 import dev.atelier.cli.ImageSize;
 import dev.atelier.cli.ProgressBar;
 import dev.atelier.cli.Subcommand;
@@ -26,6 +27,8 @@ import dev.atelier.diffusion.GenerationListener;
 import dev.atelier.diffusion.GenerationOptions;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Sampler;
+import dev.atelier.device.Device;
+import dev.atelier.device.DeviceService;
 import dev.atelier.diffusion.internal.pipeline.CheckpointModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -36,10 +39,12 @@ import picocli.CommandLine.Option;
 public final class GenerateCommand implements Subcommand {
 
 	private final DiffusionService diffusion;
+	private final DeviceService devices;
 
 	@Activate
-	public GenerateCommand(@Reference DiffusionService diffusion) {
+	public GenerateCommand(@Reference DiffusionService diffusion, @Reference DeviceService devices) {
 		this.diffusion = diffusion;
+		this.devices = devices;
 	}
 
 	@Override
@@ -141,7 +146,12 @@ public final class GenerateCommand implements Subcommand {
 				"where to run: cpu (default), a GPU of 'atelier devices' (cuda:0: checkpoint files on Atelier's own kernels, ONNX folders through "
 						+ "ONNX Runtime's CUDA provider), or sim:PROFILE (a simulated "
 						+ "card: runs on the CPU, VRAM accounted as on that card); on a card a batch that cannot fit is refused with the planner's advice" })
-		private DeviceId device = DeviceId.CPU;
+		private DeviceId device;
+
+		@Option(names = "--devices", paramLabel = "ID,ID…|all", description = { "spread the batch over these devices (all: every CUDA GPU), a copy of "
+				+ "the model on each under its own lease: each takes a run of the images (as even as they go; atelier plan --devices shows the split), "
+				+ "every image the one --device makes for its seed. Not with --device" })
+		private DeviceSelection spread;
 
 		@Option(names = "--out", paramLabel = "DIR", description = "where the PNGs go (default: <workspace>/outputs/diffusion)")
 		private Path out;
@@ -152,6 +162,9 @@ public final class GenerateCommand implements Subcommand {
 
 		@Override
 		public Integer call() {
+			if (device != null && spread != null) {
+				throw new UsageException("--device and --devices cannot be given together");
+			}
 			if (CheckpointModel.isCheckpoint(model)) {
 				try {
 					Optional<String> refusal = CheckpointReport.refusal(model);
@@ -180,11 +193,17 @@ public final class GenerateCommand implements Subcommand {
 			if (out != null) {
 				UsageException.writableFolder(out, "--out");
 			}
+			List<String> on;
+			try {
+				on = spread == null ? List.of((device == null ? DeviceId.CPU : device).id())
+						: devices.resolveAll(spread.toString()).stream().map(Device::id).toList();
+			} catch (IllegalArgumentException e) {
+				throw new UsageException("--devices " + spread + ": " + e.getMessage());
+			}
 			ProgressBar bar = new ProgressBar(ctx.err(), "generating");
 			JobHandle<List<Path>> job;
-			String id = device.id();
 			try {
-				job = diffusion.submit(model, request, id, out, new GenerationListener() {
+				job = diffusion.submit(model, request, on, out, new GenerationListener() {
 					@Override
 					public void step(int step, int total, List<RgbImage> previews) {
 						bar.update(step, total, "step");

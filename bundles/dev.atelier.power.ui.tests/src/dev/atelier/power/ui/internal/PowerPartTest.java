@@ -176,17 +176,61 @@ class PowerPartTest {
 		}
 	}
 
+	@Test
+	void withTwoCardsEachIsListedAndTheirDrawIsShownTogether() throws Exception {
+		long now = System.currentTimeMillis();
+		List<Sample> samples = new ArrayList<>();
+		for (long t = now - 10_000; t <= now; t += 1000) {
+			samples.add(new Sample("sim:a6000", "RTX A6000", t, Map.of(Metric.POWER_DRAW, 280.0, Metric.ENFORCED_POWER_LIMIT, 300.0)));
+			samples.add(new Sample("sim:rtx4090", "RTX 4090", t, Map.of(Metric.POWER_DRAW, 430.0, Metric.ENFORCED_POWER_LIMIT, 450.0)));
+		}
+		Display display = Display.getDefault();
+		Shell shell = new Shell(display);
+		shell.setLayout(new FillLayout());
+		shell.setSize(1100, 420);
+		PowerPart part = new PowerPart(fake(List.of("sim:a6000", "sim:rtx4090"), samples), new FakeJobService(), new DisplaySynchronize(display));
+		part.create(shell);
+		shell.open();
+		try {
+			part.refresh();
+			assertEquals(List.of("sim:a6000", "sim:rtx4090"), List.of(part.device.getItems()), "every card can be chosen");
+			assertEquals("sim:a6000 280 W, sim:rtx4090 430 W; 710 W together", part.cards.getText());
+			assertTrue(part.cards.isVisible());
+			assertTrue(part.current.getText().startsWith("280 W of 300 W"), part.current.getText());
+			part.device.select(1);
+			part.refresh();
+			assertTrue(part.current.getText().startsWith("430 W of 450 W"), "the second card's charts: " + part.current.getText());
+		} finally {
+			shell.dispose();
+		}
+		Shell alone = new Shell(display);
+		alone.setLayout(new FillLayout());
+		PowerPart one = new PowerPart(fake(List.of()), new FakeJobService(), new DisplaySynchronize(display));
+		one.create(alone);
+		try {
+			assertEquals("", one.cards.getText());
+			assertTrue(!one.cards.isVisible(), "one card needs no sum");
+		} finally {
+			alone.dispose();
+		}
+	}
+
 	/** A power service with one simulated device and the given history. */
 	private static PowerService fake(List<Sample> history) {
+		return fake(List.of("sim:rtx4090"), history);
+	}
+
+	/** A power service with these devices and the given history of them all. */
+	private static PowerService fake(List<String> ids, List<Sample> history) {
 		return new PowerService() {
 			@Override
 			public List<String> deviceIds() {
-				return List.of("sim:rtx4090");
+				return ids;
 			}
 
 			@Override
 			public List<Sample> history(String id, long from, long to) {
-				return history.stream().filter(s -> s.epochMillis() >= from && s.epochMillis() <= to).toList();
+				return history.stream().filter(s -> s.deviceId().equals(id) && s.epochMillis() >= from && s.epochMillis() <= to).toList();
 			}
 
 			@Override

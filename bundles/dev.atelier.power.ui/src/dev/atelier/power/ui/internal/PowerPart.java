@@ -40,7 +40,8 @@ import jakarta.inject.Inject;
 
 /**
  * Live charts of one device's power, temperature, clocks, utilisation and memory, with CSV and PNG export: the files
- * are written in jobs, and where they went, or why not, shows beside the buttons.
+ * are written in jobs, and where they went, or why not, shows beside the buttons. With several cards, a line above the
+ * charts gives every card's draw and their sum, since a job may run on several at once.
  */
 public final class PowerPart {
 
@@ -55,6 +56,8 @@ public final class PowerPart {
 	Combo device;
 	Combo window;
 	Label current;
+	/** Every sampled device's latest draw and their sum, where there are several; hidden with one. */
+	Label cards;
 	/** The last export's file, or (in red) why it could not be written. */
 	Label exported;
 	/** Sources that give nothing here and why (no NVIDIA driver, unreadable RAPL), so an empty list is explained. */
@@ -98,6 +101,8 @@ public final class PowerPart {
 		current = new Label(bar, SWT.NONE);
 		current.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		exported = new Label(bar, SWT.NONE);
+		cards = new Label(parent, SWT.WRAP);
+		cards.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		absent = new Label(parent, SWT.WRAP);
 		absent.setLayoutData(new GridData(SWT.FILL, SWT.CENTER, true, false));
 		List<String> reasons = power.absentSources();
@@ -135,11 +140,12 @@ public final class PowerPart {
 			device.setItems(ids.toArray(String[]::new));
 			device.select(Math.max(0, ids.indexOf(selected)));
 		}
+		long to = System.currentTimeMillis();
+		showCards(ids, to);
 		if (device.getSelectionIndex() < 0) {
 			return;
 		}
 		String id = device.getText();
-		long to = System.currentTimeMillis();
 		long from = to - WINDOW_MILLIS[Math.max(0, window.getSelectionIndex())];
 		shown = power.history(id, from, to);
 		charts.forEach(c -> c.show(shown, from, to));
@@ -155,6 +161,25 @@ public final class PowerPart {
 					value(s, Metric.UTILIZATION_GPU), reasons.isEmpty() ? "" : reasons.toString()));
 		}
 		current.getParent().layout();
+	}
+
+	/** Each card's draw in its latest sample of the last minute, and their sum; the line shows only with two or more. */
+	private void showCards(List<String> ids, long to) {
+		List<String> each = new ArrayList<>();
+		double sum = 0;
+		for (String id : ids) {
+			List<Sample> recent = power.history(id, to - WINDOW_MILLIS[0], to);
+			double watts = recent.isEmpty() ? Double.NaN : value(recent.getLast(), Metric.POWER_DRAW);
+			each.add(Double.isNaN(watts) ? id + " –" : String.format(Locale.ROOT, "%s %.0f W", id, watts));
+			sum += Double.isNaN(watts) ? 0 : watts;
+		}
+		boolean several = ids.size() > 1;
+		cards.setText(several ? String.join(", ", each) + String.format(Locale.ROOT, "; %.0f W together", sum) : "");
+		if (((GridData) cards.getLayoutData()).exclude == several) {
+			((GridData) cards.getLayoutData()).exclude = !several;
+			cards.setVisible(several);
+			root.layout();
+		}
 	}
 
 	private static double value(Sample s, Metric m) {
