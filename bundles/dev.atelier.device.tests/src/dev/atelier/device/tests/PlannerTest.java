@@ -107,4 +107,26 @@ class PlannerTest {
 		assertEquals(4L << 30, Workloads.bytes("4gib"));
 		assertEquals(512, Workloads.bytes("512"));
 	}
+
+	private static List<String> ranges(int layers, Long... free) {
+		return Planner.splitLayers(layers, List.of(free)).stream().map(r -> r.first() + ".." + r.end()).toList();
+	}
+
+	@Test
+	void layersSplitInOrderInProportionToFreeMemoryLeftoversToTheLargestRemainders() {
+		assertEquals(List.of("0..16", "16..32"), ranges(32, 40L, 40L));
+		assertEquals(List.of("0..3", "3..8"), ranges(8, 24L, 48L), "2.67 and 5.33: the leftover layer goes to the larger remainder");
+		assertEquals(List.of("0..2", "2..4", "4..5"), ranges(5, 10L, 10L, 10L), "1.67 each: the two leftovers to the first two on the tie");
+		assertEquals(List.of("0..0", "0..4"), ranges(4, 1L, 1000L), "a device too small for a share takes none");
+		assertEquals(5, Planner.splitLayers(5, List.of(7L)).getFirst().count());
+	}
+
+	@Test
+	void aSplitWithoutLayersDevicesOrFreeMemoryIsRefused() {
+		assertThrows(IllegalArgumentException.class, () -> Planner.splitLayers(0, List.of(1L)));
+		assertThrows(IllegalArgumentException.class, () -> Planner.splitLayers(4, List.of()));
+		assertThrows(IllegalArgumentException.class, () -> Planner.splitLayers(4, List.of(5L, -1L)));
+		assertEquals("no device has memory free for a layer: [0, 0]", assertThrows(IllegalArgumentException.class,
+				() -> Planner.splitLayers(4, List.of(0L, 0L))).getMessage());
+	}
 }

@@ -3,10 +3,12 @@ package dev.atelier.device.plan;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Says whether workloads fit together in a device's budget and, if not, what would: one change to one
- * workload (least loss of quality first), else the cheapest variant of each until they fit.
+ * workload (least loss of quality first), else the cheapest variant of each until they fit. A model too large for one
+ * device splits its layers across several ({@link #splitLayers}).
  */
 public final class Planner {
 
@@ -15,6 +17,24 @@ public final class Planner {
 	}
 
 	public record Plan(String device, long budgetBytes, List<Item> items, long requiredBytes, boolean fits, List<String> advice) {
+	}
+
+	/** Layers {@code first} … {@code end − 1} of a model: one device's stage of a split; empty where {@code first == end}. */
+	public record LayerRange(int first, int end) {
+
+		public LayerRange {
+			if (first < 0 || end < first) {
+				throw new IllegalArgumentException("layers " + first + " to " + end + " are not a range");
+			}
+		}
+
+		public int count() {
+			return end - first;
+		}
+
+		public boolean isEmpty() {
+			return first == end;
+		}
 	}
 
 	private static final int MAX_ADVICE = 5;
@@ -38,6 +58,47 @@ public final class Planner {
 		}
 		List<Item> items = all.stream().map(w -> new Item(w.spec(), w.bytes(), w.breakdown())).toList();
 		return new Plan(device, budgetBytes, items, required, fits, advice);
+	}
+
+	/**
+	 * A model's {@code layers} split into contiguous ranges, one per device in the order given (the first device takes
+	 * the first layers), each share proportional to the device's free memory after its fixed parts ({@code freeBytes}):
+	 * the exact share rounded down, the layers left over one each to the largest remainders (the earlier device on a
+	 * tie). A device whose share rounds to nothing gets an empty range. Whether each stage then fits is for its own
+	 * estimate to say.
+	 *
+	 * @throws IllegalArgumentException for no layers, no devices, a negative amount, or no free memory on any device
+	 */
+	public static List<LayerRange> splitLayers(int layers, List<Long> freeBytes) {
+		if (layers < 1 || freeBytes.isEmpty() || freeBytes.stream().anyMatch(b -> b < 0)) {
+			throw new IllegalArgumentException("cannot split " + layers + " layers over devices with " + freeBytes + " bytes free");
+		}
+		double total = freeBytes.stream().mapToDouble(Long::doubleValue).sum();
+		if (total <= 0) {
+			throw new IllegalArgumentException("no device has memory free for a layer: " + freeBytes);
+		}
+		int devices = freeBytes.size();
+		int[] counts = new int[devices];
+		double[] remainders = new double[devices];
+		int given = 0;
+		for (int d = 0; d < devices; d++) {
+			double share = layers * (freeBytes.get(d) / total);
+			counts[d] = (int) share;
+			remainders[d] = share - counts[d];
+			given += counts[d];
+		}
+		// a stable sort: equal remainders keep the devices' order
+		List<Integer> byRemainder = IntStream.range(0, devices).boxed().sorted(Comparator.comparingDouble(d -> -remainders[d])).toList();
+		for (int i = 0; given < layers; i++, given++) {
+			counts[byRemainder.get(i % devices)]++;
+		}
+		List<LayerRange> ranges = new ArrayList<>();
+		int first = 0;
+		for (int count : counts) {
+			ranges.add(new LayerRange(first, first + count));
+			first += count;
+		}
+		return List.copyOf(ranges);
 	}
 
 	private static List<Workload> withRuntime(List<Workload> workloads) {
