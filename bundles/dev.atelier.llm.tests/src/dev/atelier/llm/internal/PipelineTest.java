@@ -13,13 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
+import dev.atelier.cli.Subcommand;
+import dev.atelier.device.Device;
 import dev.atelier.device.VramLease;
 import dev.atelier.llm.Sampling;
+import dev.atelier.llm.internal.cli.ChatCommand;
 import dev.atelier.llm.internal.engine.Generator;
 import dev.atelier.llm.internal.engine.GgufLlama;
 import dev.atelier.llm.internal.engine.Llama;
@@ -196,9 +200,13 @@ class PipelineTest {
 	}
 
 	private static Run llm(String... args) {
+		return run(Engines.llmCommand(), args);
+	}
+
+	private static Run run(Subcommand command, String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		int code = Cli.run(List.of(Engines.llmCommand()), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
+		int code = Cli.run(List.of(command), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8), null), List.of(args));
 		return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
 	}
@@ -221,6 +229,23 @@ class PipelineTest {
 		assertEquals(10, one.out().strip().split(" ").length, one.out());
 		assertEquals(one.out(), split.out());
 		assertTrue(split.err().contains("atelier llm generate: split across 2 devices: "), split.err());
+	}
+
+	@Test
+	void chatWithDevicesAnswersAsOneDeviceDoes(@TempDir Path dir) throws Exception {
+		Path file = write(dir);
+		String list;
+		try (GgufFile gguf = GgufFile.open(file)) {
+			GgufLlama.Model m = GgufLlama.load(gguf);
+			list = String.join(",", card("rtx4090", m, true, false, 4.2, 4096, 1), card("rtx3090", m, false, true, 4.2, 4096, 1));
+		}
+		List<String> common = List.of("chat", "--model", file.toString(), "--prompt", "hello", "--temperature", "0", "--max-tokens", "8", "--threads", "1");
+		Run one = run(Engines.command(ChatCommand.class), concat(common, "--device", "cpu"));
+		Run split = run(Engines.command(ChatCommand.class), concat(common, "--devices", list));
+		assertEquals(0, one.code(), one.err());
+		assertEquals(0, split.code(), split.err());
+		assertTrue(!one.out().isBlank(), one.err());
+		assertEquals(one.out(), split.out());
 	}
 
 	@Test
@@ -251,6 +276,14 @@ class PipelineTest {
 		assertEquals(1, small.code(), small.err());
 		assertTrue(small.err().startsWith("atelier llm generate: " + model + ": the model does not fit across sim:rtx4090=1m,sim:a6000=1m (budgets: "),
 				small.err());
+	}
+
+	@Test
+	void devicesAllWithoutAGpuIsAUsageError(@TempDir Path dir) throws Exception {
+		Assumptions.assumeTrue(Engines.devices().devices().stream().noneMatch(Device::runsCudaModules), "a machine without a CUDA GPU, as CI is");
+		Run all = llm("llm", "bench", "--model", write(dir).toString(), "--devices", "all");
+		assertEquals(2, all.code(), all.err());
+		assertTrue(all.err().contains("--devices: 'all' names every CUDA GPU and there is none"), all.err());
 	}
 
 	private static String[] concat(List<String> first, String... more) {
