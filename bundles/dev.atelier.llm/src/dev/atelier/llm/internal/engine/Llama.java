@@ -50,16 +50,17 @@ public final class Llama implements AutoCloseable {
 
 	/** All layers on one compute; closing the model closes {@code resources} (the compute and what holds it). */
 	Llama(LlamaConfig config, LlamaWeights weights, Compute compute, int maxContext, int sequences, Placement.Resources resources) {
-		this(config, weights, List.of(compute), List.of(config.layers()), maxContext, sequences, resources);
+		this(config, weights, List.of(compute), List.of(config.layers()), batchTokens(!compute.device().hostMemory()), maxContext, sequences, resources);
 	}
 
 	/**
 	 * The layers in order across {@code computes}: the first {@code layers.get(0)} on the first (with the embedding),
 	 * the next {@code layers.get(1)} on the second, …, the classifier with the last layer; a compute given no layers
-	 * takes no part. The key/value cache holds at most {@code maxContext} positions (a model may allow far more than
-	 * memory does) in each of {@code sequences} slots.
+	 * takes no part. A prompt runs in batches of {@code batch} tokens ({@link #batchTokens(boolean)}, as the computes'
+	 * leases were sized); the key/value cache holds at most {@code maxContext} positions (a model may allow far more
+	 * than memory does) in each of {@code sequences} slots.
 	 */
-	Llama(LlamaConfig config, LlamaWeights weights, List<Compute> computes, List<Integer> layers, int maxContext, int sequences,
+	Llama(LlamaConfig config, LlamaWeights weights, List<Compute> computes, List<Integer> layers, int batch, int maxContext, int sequences,
 			Placement.Resources resources) {
 		if (computes.size() != layers.size() || layers.stream().anyMatch(n -> n < 0) || layers.stream().mapToInt(Integer::intValue).sum() != config.layers()) {
 			throw new IllegalArgumentException(layers + " layers on " + computes.size() + " computes; the model has " + config.layers());
@@ -67,11 +68,7 @@ public final class Llama implements AutoCloseable {
 		this.config = config;
 		this.context = Math.max(1, Math.min(maxContext, config.contextLength()));
 		this.resources = resources;
-		boolean allOnGpus = true;
-		for (int i = 0; i < computes.size(); i++) {
-			allOnGpus &= layers.get(i) == 0 || !computes.get(i).device().hostMemory();
-		}
-		this.batch = batchTokens(allOnGpus);
+		this.batch = batch;
 		if (sequences < 1 || sequences > CPU_BATCH) {
 			// a decode batch is a row of the activations per sequence, which hold a prompt batch
 			throw new IllegalArgumentException(sequences + " sequences at once: between 1 and " + CPU_BATCH);

@@ -94,7 +94,8 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 			}
 			Compute cpu = open(devices.resolve("cpu"), client, Llama.bytes(config, weights, 0, layers - onDevice, maxContext, sequences, Llama.batchTokens(false)),
 					held);
-			return new Llama(config, weights, List.of(cpu, gpu), List.of(layers - onDevice, onDevice), maxContext, sequences, held);
+			return new Llama(config, weights, List.of(cpu, gpu), List.of(layers - onDevice, onDevice), Llama.batchTokens(false), maxContext, sequences,
+					held);
 		} catch (RuntimeException e) {
 			held.close();
 			throw e;
@@ -112,6 +113,7 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 	private Llama split(String client, LlamaConfig config, LlamaWeights weights, int maxContext, int sequences) {
 		List<Device> listed = devices.resolveAll(device);
 		int n = listed.size();
+		// the CPU's batch where it is listed, whether or not it takes a layer: leases and the model agree on it
 		Stages stages = new Stages(config, weights, maxContext, sequences, Llama.batchTokens(listed.stream().noneMatch(Device::hostMemory)), listed);
 		long[] budgets = new long[n];
 		List<Long> free = new ArrayList<>();
@@ -124,7 +126,8 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 		}
 		int[] counts = Planner.splitLayers(config.layers(), free).stream().mapToInt(Planner.LayerRange::count).toArray();
 		long[] needed = stages.bytes(counts);
-		// rounding up may give a device a layer more than it holds: move it to the device with the most room left after it (a bounded number of moves)
+		// rounding up may give a device a layer more than it holds: it moves to the device with the most room left after
+		// it, a bounded number of times
 		for (int moves = 0, over = overBudget(needed, budgets); over >= 0; moves++, over = overBudget(needed, budgets)) {
 			int to = -1;
 			long room = 0;
@@ -171,7 +174,7 @@ public record Placement(DeviceService devices, ComputeRuntime runtime, String de
 					layers.add(counts[i]);
 				}
 			}
-			return new Llama(config, weights, computes, layers, maxContext, sequences, held);
+			return new Llama(config, weights, computes, layers, stages.batch, maxContext, sequences, held);
 		} catch (RuntimeException e) {
 			held.close();
 			throw e;
