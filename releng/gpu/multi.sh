@@ -10,7 +10,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 carry="$root/.carry"
 S=${S:-/tmp/atelier-llm}
 java=("$carry/jre/bin/java" ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "$carry/lib/*:$carry/classes")
-atelier() { "${java[@]}" LlmMain llm "$@" 2> >(grep -v -x 'WARNING: Using incubator modules: jdk.incubator.vector' >&2); }
+# standard error straight to the caller's file (read right after), not through a filter that may still be writing
+atelier() { "${java[@]}" LlmMain llm "$@"; }
 case "${1:-}" in
   llm)
     m=${2:-$S/8b-F16.gguf}
