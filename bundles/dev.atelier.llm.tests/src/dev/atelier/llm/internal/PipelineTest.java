@@ -60,7 +60,10 @@ class PipelineTest {
 		return card(profile, m, first, last, layers * 1.05, CONTEXT, 1);
 	}
 
-	/** As {@link #card(String, GgufLlama.Model, boolean, boolean, int)}: room for {@code layers} layers (a fraction of one too), a cache of {@code context} positions in each of {@code sequences} slots. */
+	/**
+	 * As {@link #card(String, GgufLlama.Model, boolean, boolean, int)}: room for {@code layers} layers (a fraction of one
+	 * too), a cache of {@code context} positions in each of {@code sequences} slots.
+	 */
 	private static String card(String profile, GgufLlama.Model m, boolean first, boolean last, double layers, int context, int sequences) {
 		int batch = Llama.batchTokens(true);
 		long fixed = Llama.fixedBytes(m.config(), m.weights(), first, last, context, sequences, batch)
@@ -256,6 +259,20 @@ class PipelineTest {
 		assertEquals(0, bench.code(), bench.err());
 		assertTrue(bench.out().contains("batched tg4, 2 answers: "), bench.out());
 		assertTrue(bench.out().matches("(?s).*memory: sim:rtx4090: .* lease .*; sim:a6000: .* lease .*"), "a lease on each card: " + bench.out());
+	}
+
+	@Test
+	void perplexityWithDevicesIsOneCardsPerplexity(@TempDir Path dir) throws Exception {
+		Path file = write(dir);
+		Path text = java.nio.file.Files.writeString(dir.resolve("text.txt"), (TinyVocab.WORDS + ". ").repeat(6));
+		List<String> common = List.of("llm", "perplexity", "--model", file.toString(), "--file", text.toString(), "--ctx", "16", "--threads", "1");
+		// cards alike in arithmetic and prompt batch: the chunks' logits come out of the classifier batched as on one card
+		Run one = llm(concat(common, "--device", "sim:h100"));
+		Run split = llm(concat(common, "--devices", "sim:rtx4090,sim:a6000"));
+		assertEquals(0, one.code(), one.err());
+		assertEquals(0, split.code(), split.err());
+		assertTrue(one.out().contains("Final estimate: PPL = "), one.out());
+		assertEquals(one.out(), split.out());
 	}
 
 	@Test
