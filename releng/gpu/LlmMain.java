@@ -10,6 +10,7 @@ import dev.atelier.device.cpu.internal.CpuDevice;
 import dev.atelier.device.cuda.internal.CudaDevices;
 import dev.atelier.device.internal.BundleDeviceService;
 import dev.atelier.device.internal.DeviceRegistry;
+import dev.atelier.device.sim.internal.SimulatedCards;
 import dev.atelier.llm.internal.cli.LlmCommand;
 
 /**
@@ -22,6 +23,7 @@ public final class LlmMain {
 		DeviceRegistry registry = new DeviceRegistry(System::nanoTime, null);
 		registry.addProvider(new CudaDevices());
 		registry.addProvider(new CpuDevice());
+		registry.addProvider(new SimulatedCards()); // sim:PROFILE as in the product: multi.sh tries itself on them without GPUs
 		DeviceService devices = BundleDeviceService.forBundle(registry, "dev.atelier.llm");
 		LlmCommand llm = new LlmCommand();
 		inject(llm, "devices", devices);

@@ -49,6 +49,19 @@ final class Engines {
 		return new Placement(service(DeviceService.class), service(ComputeRuntime.class), device, gpuLayers, 1, notes);
 	}
 
+	/** The layers split across {@code list} ({@code --devices}), each choice handed to {@code notes}. */
+	static Placement across(String list, java.util.function.Consumer<String> notes) {
+		return new Placement(devices(), runtime(), list, Placement.SPLIT_LAYERS, 1, notes);
+	}
+
+	static DeviceService devices() {
+		return service(DeviceService.class);
+	}
+
+	static ComputeRuntime runtime() {
+		return service(ComputeRuntime.class);
+	}
+
 	/** The {@code atelier llm} command as the framework made it, with its services. */
 	static LlmCommand llmCommand() {
 		return command(LlmCommand.class);

@@ -32,6 +32,7 @@ import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.Sampling;
 import dev.atelier.llm.Usage;
 import dev.atelier.llm.internal.engine.EmbeddedChat;
+import dev.atelier.llm.internal.engine.Placement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,7 +59,7 @@ public final class ChatCommand implements Subcommand {
 			"atelier chat (--model FILE.gguf [--template NAME] | --url URL [--server-model NAME]",
 			"                    [--connect-timeout 5s] [--idle-timeout 2m] [--total-timeout 30m])",
 			"                    [--prompt TEXT] [--system TEXT] [--temperature 0.7] [--max-tokens 512] [--seed N]",
-			"                    [--device cuda:N|cpu|auto] [--gpu-layers N] [--threads N]" }, description = {
+			"                    [--device cuda:N|cpu|auto] [--gpu-layers N] [--devices ID,ID…|all] [--threads N]" }, description = {
 					"With --prompt: prints the answer and exits. Without: a conversation, one message per line on standard input (an empty line or "
 							+ "end of input ends it). The API key, if the server needs one, comes from the workspace's secure storage (atelier llm key "
 							+ "--url URL) or $OPENAI_API_KEY. Statistics go to standard error." })
@@ -164,6 +165,9 @@ public final class ChatCommand implements Subcommand {
 				return 1;
 			} catch (ModelFormatException e) {
 				ctx.err().println("atelier chat: " + e.getMessage());
+				return 1;
+			} catch (Placement.DoesNotFit e) {
+				ctx.err().println("atelier chat: " + model + ": " + e.getMessage());
 				return 1;
 			} catch (IllegalArgumentException e) { // e.g. a server URL that is not http(s)
 				throw new UsageException(e.getMessage());

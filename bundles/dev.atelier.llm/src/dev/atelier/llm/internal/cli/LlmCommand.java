@@ -32,6 +32,7 @@ import dev.atelier.device.DeviceService;
 import dev.atelier.llm.internal.engine.DecodeBatch;
 import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.internal.engine.Generator;
+import dev.atelier.llm.internal.engine.Placement;
 import dev.atelier.llm.internal.engine.SyntheticModel;
 import dev.atelier.llm.internal.tokenizer.Llama2cTokenizer;
 import dev.atelier.llm.internal.tokenizer.TextStream;
@@ -162,6 +163,9 @@ public final class LlmCommand implements Subcommand {
 			} catch (ModelFormatException e) {
 				ctx.err().println("atelier llm generate: " + e.getMessage());
 				return 1;
+			} catch (Placement.DoesNotFit e) {
+				ctx.err().println("atelier llm generate: " + model + ": " + e.getMessage());
+				return 1;
 			} catch (IllegalArgumentException e) {
 				throw new UsageException(e.getMessage());
 			}
@@ -275,6 +279,9 @@ public final class LlmCommand implements Subcommand {
 				return 1;
 			} catch (ModelFormatException e) {
 				ctx.err().println("atelier llm bench: " + e.getMessage());
+				return 1;
+			} catch (Placement.DoesNotFit e) {
+				ctx.err().println("atelier llm bench: " + model + ": " + e.getMessage());
 				return 1;
 			}
 		}

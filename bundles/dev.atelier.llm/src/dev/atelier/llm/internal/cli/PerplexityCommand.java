@@ -20,6 +20,7 @@ import dev.atelier.cli.UsageException;
 import dev.atelier.llm.ModelFormatException;
 import dev.atelier.llm.internal.engine.EmbeddedModel;
 import dev.atelier.llm.internal.engine.Perplexity;
+import dev.atelier.llm.internal.engine.Placement;
 import dev.atelier.llm.internal.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -156,6 +157,9 @@ final class PerplexityCommand implements Callable<Integer> {
 			return 1;
 		} catch (ModelFormatException e) {
 			ctx.err().println("atelier llm perplexity: " + e.getMessage());
+			return 1;
+		} catch (Placement.DoesNotFit e) {
+			ctx.err().println("atelier llm perplexity: " + opening + ": " + e.getMessage());
 			return 1;
 		}
 	}

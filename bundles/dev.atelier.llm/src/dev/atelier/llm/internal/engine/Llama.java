@@ -16,9 +16,10 @@ import dev.atelier.compute.TensorType;
  * converted weights have them, or NeoX order), grouped-query attention over an F16 key/value cache, and the SwiGLU
  * feed-forward. Weights stay in their file's type and are read in it by the kernels. A prompt runs in batches of up to
  * {@link #batchTokens} tokens, so each weight row is read once per batch; a decoded token is one replay of a captured
- * graph, its token id and position written into tensors first. Layers may be split between two computes (a GPU and the
- * CPU, as llama.cpp's {@code -ngl}): the embedding runs with the first layer, the classifier with the last, and the
- * residual rows cross between them through the host.
+ * graph, its token id and position written into tensors first. Layers may be split across computes in order (a GPU and
+ * the CPU, as llama.cpp's {@code -ngl}; or several devices, a pipeline): the embedding runs with the first layer, the
+ * classifier with the last, each compute holds the key/value cache of its own layers, and the residual rows cross
+ * from one compute to the next through host memory (no device-to-device copy).
  *
  * <p>The key/value cache has a slot of {@link #contextLength} positions per sequence ({@link #sequences}): {@link
  * #decode} runs one token of each of several sequences as one batch, so every weight matrix is read once for all of
@@ -49,34 +50,36 @@ public final class Llama implements AutoCloseable {
 
 	/** All layers on one compute; closing the model closes {@code resources} (the compute and what holds it). */
 	Llama(LlamaConfig config, LlamaWeights weights, Compute compute, int maxContext, int sequences, Placement.Resources resources) {
-		this(config, weights, compute, compute, config.layers(), maxContext, sequences, resources);
+		this(config, weights, List.of(compute), List.of(config.layers()), batchTokens(!compute.device().hostMemory()), maxContext, sequences, resources);
 	}
 
 	/**
-	 * The embedding and the first {@code layers − tailLayers} layers on {@code head}, the last {@code tailLayers} layers
-	 * and the classifier on {@code tail}; the key/value cache for at most {@code maxContext} positions (a model may allow
-	 * far more than memory does) in each of {@code sequences} slots.
+	 * The layers in order across {@code computes}: the first {@code layers.get(0)} on the first (with the embedding),
+	 * the next {@code layers.get(1)} on the second, …, the classifier with the last layer; a compute given no layers
+	 * takes no part. A prompt runs in batches of {@code batch} tokens ({@link #batchTokens(boolean)}, as the computes'
+	 * leases were sized); the key/value cache holds at most {@code maxContext} positions (a model may allow far more
+	 * than memory does) in each of {@code sequences} slots.
 	 */
-	Llama(LlamaConfig config, LlamaWeights weights, Compute head, Compute tail, int tailLayers, int maxContext, int sequences,
+	Llama(LlamaConfig config, LlamaWeights weights, List<Compute> computes, List<Integer> layers, int batch, int maxContext, int sequences,
 			Placement.Resources resources) {
-		if (tailLayers < 0 || tailLayers > config.layers()) {
-			throw new IllegalArgumentException(tailLayers + " of " + config.layers() + " layers on the second compute");
+		if (computes.size() != layers.size() || layers.stream().anyMatch(n -> n < 0) || layers.stream().mapToInt(Integer::intValue).sum() != config.layers()) {
+			throw new IllegalArgumentException(layers + " layers on " + computes.size() + " computes; the model has " + config.layers());
 		}
 		this.config = config;
 		this.context = Math.max(1, Math.min(maxContext, config.contextLength()));
 		this.resources = resources;
-		this.batch = batchTokens(tailLayers == config.layers() && !tail.device().hostMemory());
+		this.batch = batch;
 		if (sequences < 1 || sequences > CPU_BATCH) {
 			// a decode batch is a row of the activations per sequence, which hold a prompt batch
 			throw new IllegalArgumentException(sequences + " sequences at once: between 1 and " + CPU_BATCH);
 		}
 		this.sequences = sequences;
-		int split = config.layers() - tailLayers;
-		if (split > 0) {
-			stages.add(new Stage(head, weights, 0, split));
-		}
-		if (tailLayers > 0) {
-			stages.add(new Stage(tail, weights, split, config.layers()));
+		int from = 0;
+		for (int i = 0; i < computes.size(); i++) {
+			if (layers.get(i) > 0) {
+				stages.add(new Stage(computes.get(i), weights, from, from + layers.get(i)));
+				from += layers.get(i);
+			}
 		}
 		last = stages.getLast();
 		logits = new float[config.vocab()];
@@ -93,7 +96,7 @@ public final class Llama implements AutoCloseable {
 		return sequences;
 	}
 
-	/** Tokens a prompt batch holds: a GPU's when the whole model runs on one, the CPU's when any layer runs there. */
+	/** Tokens a prompt batch holds: a GPU's when the whole model runs on GPUs, the CPU's when any layer runs there. */
 	public static int batchTokens(boolean allOnGpu) {
 		return allOnGpu ? GPU_BATCH : CPU_BATCH;
 	}
@@ -109,23 +112,35 @@ public final class Llama implements AutoCloseable {
 
 	/** As {@link #bytes(LlamaConfig, LlamaWeights, int, int, int, int)}, with a cache slot for each of {@code sequences}. */
 	public static long bytes(LlamaConfig config, LlamaWeights weights, int from, int to, int maxContext, int sequences, int batch) {
-		long bytes = 0;
-		Map<LlamaWeights.Matrix, Boolean> matrices = new IdentityHashMap<>();
-		if (from == 0) {
-			matrices.put(weights.tokenEmbedding(), true);
-		}
+		long bytes = fixedBytes(config, weights, from == 0, to == config.layers(), maxContext, sequences, batch);
 		for (int l = from; l < to; l++) {
-			LlamaWeights.Layer layer = weights.layers().get(l);
-			bytes += layer.bytes() - layer.matrices().stream().mapToLong(LlamaWeights.Matrix::bytes).sum();
-			layer.matrices().forEach(m -> matrices.put(m, true));
+			bytes += layerBytes(config, weights, l, maxContext, sequences);
 		}
-		boolean classifier = to == config.layers();
+		return bytes;
+	}
+
+	/**
+	 * Bytes a stage takes whatever its layers: the embedding where it has it, the classifier (the output matrix, once
+	 * where it is the embedding, and the final norm) where it has that, its activations and small tensors.
+	 */
+	public static long fixedBytes(LlamaConfig config, LlamaWeights weights, boolean embedding, boolean classifier, int maxContext, int sequences,
+			int batch) {
+		long bytes = embedding ? weights.tokenEmbedding().bytes() : 0;
 		if (classifier) {
-			matrices.put(weights.output(), true);
-			bytes += 4L * weights.finalNorm().length;
+			bytes += 4L * weights.finalNorm().length + (embedding && weights.output() == weights.tokenEmbedding() ? 0 : weights.output().bytes());
 		}
-		bytes += matrices.keySet().stream().mapToLong(LlamaWeights.Matrix::bytes).sum();
-		return bytes + workingBytes(config, to - from, classifier, maxContext, sequences, batch);
+		return bytes + workingBytes(config, 0, classifier, maxContext, sequences, batch);
+	}
+
+	/** Bytes layer {@code layer} adds to its stage: its weights in their file's types and its F16 key/value cache. */
+	public static long layerBytes(LlamaConfig config, LlamaWeights weights, int layer, int maxContext, int sequences) {
+		return weights.layers().get(layer).bytes() + cacheBytes(config, maxContext, sequences);
+	}
+
+	/** One layer's F16 key/value cache: 2 × context × kvDim × 2 bytes per sequence. */
+	private static long cacheBytes(LlamaConfig config, int maxContext, int sequences) {
+		int context = Math.max(1, Math.min(maxContext, config.contextLength()));
+		return 2L * sequences * context * config.kvDim() * 2;
 	}
 
 	/**
@@ -140,9 +155,8 @@ public final class Llama implements AutoCloseable {
 
 	/** As {@link #workingBytes(LlamaConfig, int, boolean, int, int)}, with a cache slot for each of {@code sequences}. */
 	public static long workingBytes(LlamaConfig config, int layers, boolean classifier, int maxContext, int sequences, int batch) {
-		int context = Math.max(1, Math.min(maxContext, config.contextLength()));
 		long bytes = SMALL_TENSORS + 2L * config.headSize();
-		bytes += layers * (2L * sequences * context * config.kvDim() * 2);
+		bytes += layers * cacheBytes(config, maxContext, sequences);
 		bytes += 4L * batch * (4L * config.dim() + 2L * config.kvDim() + 2L * config.hiddenDim());
 		if (classifier) {
 			bytes += 4L * batch * config.vocab();

@@ -20,8 +20,9 @@ import dev.atelier.llm.internal.gguf.Quantize;
 public final class SyntheticModel {
 
 	/**
-	 * Shapes: Llama 3.2 1B and 3B, Llama 2 7B, tiny ones for tests (tiny256's rows are whole K-quant super-blocks), and
-	 * tiny4k, tiny with the Assistant's 4096-token context, for the model a new user tries.
+	 * Shapes: Llama 3.2 1B and 3B, Llama 2 7B, tiny ones for tests (tiny256's rows are whole K-quant super-blocks; tiny8,
+	 * tiny with 8 layers, to split across devices), and tiny4k, tiny with the Assistant's 4096-token context, for the
+	 * model a new user tries.
 	 */
 	public static final Map<String, LlamaConfig> SHAPES = Map.of(
 			"1b", new LlamaConfig(2048, 8192, 16, 32, 8, 1, 4096, 1e-5f, 500_000f),
@@ -29,6 +30,7 @@ public final class SyntheticModel {
 			"7b", new LlamaConfig(4096, 11008, 32, 32, 32, 1, 4096, 1e-5f, 10_000f),
 			"tiny", new LlamaConfig(64, 160, 2, 4, 2, 1, 256, 1e-5f, 10_000f),
 			"tiny256", new LlamaConfig(256, 512, 2, 4, 2, 1, 256, 1e-5f, 10_000f),
+			"tiny8", new LlamaConfig(64, 160, 8, 4, 2, 1, 256, 1e-5f, 10_000f),
 			"tiny4k", new LlamaConfig(64, 160, 2, 4, 2, 1, 4096, 1e-5f, 10_000f));
 
 	private static final List<String> TOKENIZER_KEYS = List.of("tokenizer.ggml.model", "tokenizer.ggml.pre", "tokenizer.ggml.tokens",
