@@ -55,6 +55,7 @@ import dev.atelier.testing.checkpoints.FormulaWeights;
  * with (PSNR ≥ 35 dB, from F16 files); a LoRA and the tiled VAE against the same request on the CPU backend; weights
  * streamed per block against all of them resident (the same kernels: equal images).</li>
  * <li>{@code write sd15|sdxl FILE}: the real configuration's ldm single file, F16 formula weights (sd_full.py reads it).</li>
+ * <li>{@code peaks sd15|sdxl FILE}: the high-water marks alone.</li>
  * <li>{@code full sd15|sdxl FILE REFERENCE RUNS}: that file on the GPU against diffusers' FP16 outputs of sd_full.py: text
  * encoder(s), UNet, VAE decoder, and the 20-step Euler image (PSNR ≥ 35 dB); seconds per image (median of RUNS); the
  * engine's high-water mark under its lease for the planner's workloads against the planner's figures.</li>
@@ -97,6 +98,7 @@ public final class SdPipelineCheck {
 			switch (args[0]) {
 				case "reduced" -> reduced(Path.of(args[1]), Path.of(args[2]), Files.createDirectories(Path.of(args[3])));
 				case "full" -> full(args[1], Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]));
+				case "peaks" -> peaks(args[1], Path.of(args[2]));
 				default -> throw new IllegalArgumentException("reduced | write | full, not " + args[0]);
 			}
 		} finally {
@@ -323,8 +325,8 @@ public final class SdPipelineCheck {
 		none.addProperty("sampler", "euler");
 		none.addProperty("steps", 2);
 		none.addProperty("cfg", 7.5);
-		int[][] shapes = family.equals("sdxl") ? new int[][] { { 1024, 1024, 1 }, { 1024, 1024, 2 }, { 768, 768, 1 } }
-				: new int[][] { { 512, 512, 1 }, { 512, 512, 4 }, { 768, 768, 1 }, { 1024, 1024, 1 } };
+		int[][] shapes = family.equals("sdxl") ? new int[][] { { 1024, 1024, 1 }, { 1024, 1024, 2 }, { 768, 768, 1 }, { 896, 1152, 1 } }
+				: new int[][] { { 512, 512, 1 }, { 512, 512, 4 }, { 512, 512, 16 }, { 768, 768, 1 }, { 1024, 1024, 1 }, { 640, 896, 1 } };
 		for (int[] s : shapes) {
 			none.addProperty("width", s[0]);
 			none.addProperty("height", s[1]);
@@ -339,6 +341,9 @@ public final class SdPipelineCheck {
 			}
 			DiffusionWorkload planned = new DiffusionWorkload(DiffusionWorkload.Profile.known(family), s[0], s[1], s[2], false, false);
 			double ratio = planned.bytes() / (double) peak;
+			if (ratio < 1 || ratio > 1.10) {
+				failures.add(planned.spec() + ": planner " + String.format(Locale.ROOT, "%+.0f %%", (ratio - 1) * 100));
+			}
 			System.out.printf(Locale.ROOT, "peak %s@%dx%dx%d: engine %.2f GiB under its lease, planner %.2f GiB (%+.0f %%)%n", family, s[0], s[1], s[2],
 					peak / (double) (1L << 30), planned.bytes() / (double) (1L << 30), (ratio - 1) * 100);
 		}

@@ -60,9 +60,9 @@ class StreamedWeightsJobsTest {
 	}
 
 	/** A card one byte too small for the weights on it, with room to stream them. */
-	private String tooSmallForItsWeights() {
+	private String tooSmallForItsWeights() throws Exception {
 		long resident = DiffusionJobs.checkpointBytes(checkpoint, REQUEST);
-		assertTrue(DiffusionJobs.activationBytes(REQUEST) + weights.streamed() < resident - 1, "streaming holds less than all the weights");
+		assertTrue(DiffusionJobs.activationBytes(checkpoint, REQUEST) + weights.streamed() < resident - 1, "streaming holds less than all the weights");
 		return "sim:rtx4090=" + (resident - 1);
 	}
 
@@ -103,7 +103,7 @@ class StreamedWeightsJobsTest {
 			assertTrue(held > 0 && held <= weights.streamed(), held + " bytes held on the card, the budget is " + weights.streamed());
 		}
 		VramLease lease = lease(small);
-		assertEquals(DiffusionJobs.activationBytes(REQUEST) + weights.streamed(), lease.bytes(), "activations plus the streamed weights");
+		assertEquals(DiffusionJobs.activationBytes(checkpoint, REQUEST) + weights.streamed(), lease.bytes(), "activations plus the streamed weights");
 		assertTrue(lease.evictable() && !lease.busy(), "evictable while idle");
 	}
 
@@ -117,8 +117,8 @@ class StreamedWeightsJobsTest {
 	}
 
 	@Test
-	void aCardTooSmallEvenToStreamIsRefusedNamingBothSizes() {
-		long streamedBytes = DiffusionJobs.activationBytes(REQUEST) + weights.streamed();
+	void aCardTooSmallEvenToStreamIsRefusedNamingBothSizes() throws Exception {
+		long streamedBytes = DiffusionJobs.activationBytes(checkpoint, REQUEST) + weights.streamed();
 		String card = "sim:rtx4090=" + (streamedBytes - 1);
 		CompletionException e = assertThrows(CompletionException.class,
 				() -> diffusion.submit(checkpoint, REQUEST, card, root, GenerationListener.NONE).result().join());
@@ -129,14 +129,14 @@ class StreamedWeightsJobsTest {
 	}
 
 	@Test
-	void generateOnASmallSimulatedCardSaysItStreamsAndWritesTheImage() {
+	void generateOnASmallSimulatedCardSaysItStreamsAndWritesTheImage() throws Exception {
 		String small = tooSmallForItsWeights();
 		GenerateRun run = GenerateRun.of(diffusion, cli(small));
 		assertEquals(0, run.code(), run.err());
 		assertTrue(run.err().contains("warning: weights streamed from host memory: " + Workloads.gib(weights.streamed())), run.err());
 		assertTrue(run.out().strip().endsWith(".png"), run.out());
 
-		String tiny = "sim:rtx4090=" + (DiffusionJobs.activationBytes(REQUEST) + weights.streamed() - 1);
+		String tiny = "sim:rtx4090=" + (DiffusionJobs.activationBytes(checkpoint, REQUEST) + weights.streamed() - 1);
 		GenerateRun refused = GenerateRun.of(diffusion, cli(tiny));
 		assertNotEquals(0, refused.code());
 		assertTrue(refused.err().contains("cannot fit " + tiny + ": "), refused.err());

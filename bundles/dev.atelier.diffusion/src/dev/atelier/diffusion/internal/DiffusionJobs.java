@@ -49,6 +49,8 @@ import dev.atelier.device.plan.Workloads;
 import dev.atelier.compute.Compute;
 import dev.atelier.compute.ComputeRuntime;
 import dev.atelier.device.ComputeContext;
+import dev.atelier.diffusion.checkpoint.Checkpoint;
+import dev.atelier.diffusion.checkpoint.Family;
 import dev.atelier.diffusion.internal.pipeline.CheckpointModel;
 import dev.atelier.diffusion.internal.pipeline.ClipTokenizer;
 import dev.atelier.diffusion.internal.pipeline.DiffusionModel;
@@ -74,8 +76,6 @@ public final class DiffusionJobs implements DiffusionService {
 
 	private static final System.Logger LOG = System.getLogger(DiffusionJobs.class.getName());
 	private static final String CPU = "cpu";
-	/** The native engine's activations per image pixel: the VAE decoder's widest layers at full resolution, a few alive at once, in F32. */
-	private static final long ENGINE_BYTES_PER_PIXEL = 4096;
 	private static final List<String> VAE_EXTENSIONS = List.of(".safetensors", ".ckpt", ".pt");
 
 	private final JobService jobs;
@@ -227,15 +227,19 @@ public final class DiffusionJobs implements DiffusionService {
 	/** What the native engine holds on the compute: the weights as stored, and {@link #activationBytes}. */
 	static long checkpointBytes(Path model, GenerationRequest r) {
 		try {
-			return DiffusionModel.weightBytes(model) + activationBytes(r);
+			return DiffusionModel.weightBytes(model) + activationBytes(model, r);
 		} catch (IOException e) {
 			throw new IllegalArgumentException(model + ": cannot read the model: " + e.getMessage(), e);
 		}
 	}
 
-	/** A generous bound on the native engine's activations for one image of the request. */
-	static long activationBytes(GenerationRequest r) {
-		return ENGINE_BYTES_PER_PIXEL * Math.max(512L * 512, (long) r.width() * r.height());
+	/** The native engine's activations for the request (one image at a time) from a checkpoint of the model's family. */
+	static long activationBytes(Path model, GenerationRequest r) throws IOException {
+		Family family;
+		try (Checkpoint checkpoint = Checkpoint.open(model, null)) {
+			family = checkpoint.family();
+		}
+		return DiffusionWorkload.Profile.engineActivationBytes(family, (long) r.width() * r.height());
 	}
 
 	/**
@@ -297,7 +301,7 @@ public final class DiffusionJobs implements DiffusionService {
 		}
 		// weights counted as stored: "parameters" of two bytes each give the files' size whatever their precision
 		DiffusionWorkload.Profile profile = new DiffusionWorkload.Profile("onnx:" + model.getFileName(), weights / 2.0,
-				DiffusionWorkload.Profile.sd15ActivationBytesPerMegapixel() * width / 320, true);
+				DiffusionWorkload.Profile.ONNX_SD15_PER_MEGAPIXEL * width / 320, true);
 		return new DiffusionWorkload(profile, r.width(), r.height(), r.batch(), false, r.tileVae());
 	}
 
@@ -397,7 +401,7 @@ public final class DiffusionJobs implements DiffusionService {
 			throw new JobCancelledException(); // stopped before its turn came: nothing to load
 		}
 		Path vae = r.vae() == null ? null : NamedFiles.find(r.vae(), loraFolder.resolveSibling("vae"), VAE_EXTENSIONS, "VAE");
-		try (Lane.InUse pipeline = target.lane().open(model, vae, target.bytes(), activationBytes(r))) {
+		try (Lane.InUse pipeline = target.lane().open(model, vae, target.bytes(), CheckpointModel.isCheckpoint(model) ? activationBytes(model, r) : 0)) {
 			if (pipeline.streamed() != null) {
 				ctx.detail(weightsKey, pipeline.streamed());
 				listener.warning(pipeline.streamed());

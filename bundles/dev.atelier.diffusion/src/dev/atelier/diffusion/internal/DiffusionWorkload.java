@@ -1,5 +1,6 @@
 package dev.atelier.diffusion.internal;
 
+import dev.atelier.diffusion.checkpoint.Family;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,21 +14,25 @@ import dev.atelier.device.plan.Workloads;
 /**
  * A Stable Diffusion pipeline generating {@code batch} images of {@code width}×{@code height}.
  *
- * <p>bytes = parameters × bytes per parameter (fp16: 2, fp32: 4) + k × megapixels × batch × (tiled VAE ? 0.7 : 1),
- * where k (bytes of activations per megapixel per image, classifier-free guidance included) is fitted to the
- * seed article's table (§4.1: SD 1.5 fp16 512² ≈ 6.5 GB, SDXL fp16 1024² ≈ 12 GB, both with the 0.5 GB
- * runtime counted once per plan). Tiling the VAE decode removes its peak, about 30 % of the activations. Streamed
- * weights (the native engine on a card too small for them) hold twice the largest block on the card in place of all
- * the weights: the block running and the next.
+ * <p>bytes = parameters × bytes per parameter (fp16: 2, fp32: 4) + activations × (tiled VAE ? 0.7 : 1). The native
+ * engine's activations (the known profiles) are base + k × megapixels, whatever the batch: it decodes one image at a
+ * time and the VAE decoder's full-resolution layers are its peak; base and k are fitted to its high-water marks under
+ * its lease on an H100 (releng/gpu/llm.sh sdfull, docs/gpu-verification.md, session 8: SD 1.5 at 512², 768², 1024²,
+ * batch 4 as batch 1; SDXL at 768² and 1024², batch 2 as batch 1). An ONNX pipeline's grow with the batch: k ×
+ * megapixels × batch, k fitted to the seed article's table (§4.1: SD 1.5 fp16 512² ≈ 6.5 GB with the 0.5 GB
+ * runtime). Tiling the VAE decode removes its peak, about 30 % of the activations. Streamed weights (the native engine
+ * on a card too small for them) hold twice the largest block on the card in place of all the weights: the block
+ * running and the next.
  */
 public record DiffusionWorkload(Profile profile, int width, int height, int batch, boolean fp32, boolean tiledVae, boolean streamed) implements Workload {
 
 	/**
-	 * A model: parameters (UNet + text encoders + VAE), the activation coefficient in bytes per megapixel, whether the
-	 * runtime can tile the VAE decode (the planner then offers it), and the parameters of its largest block, where the
-	 * runtime can stream the weights (0 where not).
+	 * A model: parameters (UNet + text encoders + VAE), the activation coefficient in bytes per megapixel (per image
+	 * where {@code perImage}), the activations' base in bytes, whether the runtime can tile the VAE decode (the planner
+	 * then offers it), and the parameters of its largest block, where the runtime can stream the weights (0 where not).
 	 */
-	public record Profile(String name, double parameters, double activationBytesPerMegapixel, boolean tiling, double largestBlockParameters) {
+	public record Profile(String name, double parameters, double activationBytesPerMegapixel, double activationBaseBytes, boolean perImage, boolean tiling,
+			double largestBlockParameters) {
 
 		/**
 		 * SD 1.x's, 2.x's and SDXL's largest block, the UNet's first up-block resnet: 2560 channels in, 1280 out (3×3
@@ -36,14 +41,27 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 		 */
 		private static final double UNET_LARGEST_BLOCK = 2560 * 1280 * 9 + 1280 * 1280 * 9 + 2560 * 1280 + 1280 * 1280;
 
-		private static final Map<String, Profile> KNOWN = Map.of(
-				"sd15", new Profile("sd15", 0.860e9 + 0.123e9 + 0.084e9, 14.8e9, true, UNET_LARGEST_BLOCK),
-				"sd21", new Profile("sd21", 0.865e9 + 0.354e9 + 0.084e9, 14.8e9, true, UNET_LARGEST_BLOCK),
-				"sdxl", new Profile("sdxl", 2.567e9 + 0.123e9 + 0.695e9 + 0.084e9, 4.35e9, true, UNET_LARGEST_BLOCK));
+		/** The native engine's SD 1.5 activations: 7.43 GB per megapixel over a 0.17 GB base (fitted, see above). */
+		private static final double SD15_PER_MEGAPIXEL = 7.427e9;
+		private static final double SD15_BASE = 0.171e9;
+		/** An ONNX pipeline's SD 1.5 activations per megapixel per image (the seed's table). */
+		public static final double ONNX_SD15_PER_MEGAPIXEL = 14.8e9;
 
-		/** A model whose weights cannot be streamed (an ONNX pipeline's). */
+		private static final Map<String, Profile> KNOWN = Map.of(
+				"sd15", native_("sd15", 0.860e9 + 0.123e9 + 0.084e9, SD15_PER_MEGAPIXEL, SD15_BASE),
+				// SD 2.x: SD 1.5's VAE and a UNet of its widths; its activations taken as SD 1.5's (not measured apart)
+				"sd21", native_("sd21", 0.865e9 + 0.354e9 + 0.084e9, SD15_PER_MEGAPIXEL, SD15_BASE),
+				// SDXL's VAE decodes in FP32 (its weights twice as large on the card: in the base)
+				"sdxl", native_("sdxl", 2.567e9 + 0.123e9 + 0.695e9 + 0.084e9, 5.923e9, 1.014e9));
+
+		/** A model whose weights cannot be streamed and whose activations grow with the batch (an ONNX pipeline's). */
 		public Profile(String name, double parameters, double activationBytesPerMegapixel, boolean tiling) {
-			this(name, parameters, activationBytesPerMegapixel, tiling, 0);
+			this(name, parameters, activationBytesPerMegapixel, 0, false, tiling, 0);
+		}
+
+		/** The native engine's, its fitted activations taken 5 % larger: sizes between the measured ones are not below them. */
+		private static Profile native_(String name, double parameters, double perMegapixel, double base) {
+			return new Profile(name, parameters, 1.05 * perMegapixel, 1.05 * base, true, true, UNET_LARGEST_BLOCK);
 		}
 
 		/** One of the models the seed article measured: sd15, sd21, sdxl. */
@@ -55,9 +73,14 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 			return p;
 		}
 
-		/** SD 1.5's activation coefficient, for models measured from their files and scaled by their UNet width. */
-		public static double sd15ActivationBytesPerMegapixel() {
-			return KNOWN.get("sd15").activationBytesPerMegapixel();
+		/** The native engine's activations for an image of {@code pixels} from a checkpoint of {@code family}. */
+		public static long engineActivationBytes(Family family, long pixels) {
+			Profile p = known(switch (family) {
+				case SD1 -> "sd15";
+				case SD2 -> "sd21";
+				case SDXL -> "sdxl";
+			});
+			return Math.round(p.activationBaseBytes() + p.activationBytesPerMegapixel() * pixels / 1e6);
 		}
 	}
 
@@ -88,7 +111,8 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 	}
 
 	private double activations() {
-		return profile.activationBytesPerMegapixel() * (width * (double) height / 1e6) * batch * (tiledVae ? 0.7 : 1.0);
+		double perMegapixel = profile.activationBytesPerMegapixel() * (profile.perImage() ? 1 : batch);
+		return (profile.activationBaseBytes() + perMegapixel * (width * (double) height / 1e6)) * (tiledVae ? 0.7 : 1.0);
 	}
 
 	@Override
