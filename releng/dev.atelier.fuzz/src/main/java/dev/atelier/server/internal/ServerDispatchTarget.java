@@ -70,7 +70,7 @@ public final class ServerDispatchTarget {
 		if (reached && !keyGiven) {
 			throw Requests.finding("a request without the API key reached the back end");
 		}
-		for (HttpTester.Response response : responses(output)) {
+		for (HttpTester.Response response : responses(output, methods(data))) {
 			int status = response.getStatus();
 			Requests.outcome("answered " + status + " " + response.getContent());
 			if (status >= 500 && !reached && !PROTOCOL_REFUSALS.contains(status)) {
@@ -86,16 +86,34 @@ public final class ServerDispatchTarget {
 		}
 	}
 
-	private static List<HttpTester.Response> responses(ByteBuffer output) throws IOException {
+	/**
+	 * The answers in order; an answer to HEAD has a Content-Length but no body, so its request's method says how to read
+	 * it (else the next answer is read as its body).
+	 */
+	private static List<HttpTester.Response> responses(ByteBuffer output, List<String> methods) throws IOException {
 		List<HttpTester.Response> all = new ArrayList<>();
 		HttpTester.Input in = HttpTester.from(output);
 		while (true) {
-			HttpTester.Response response = HttpTester.parseResponse(in);
+			HttpTester.Response response = HttpTester.parseResponse(in, all.size() < methods.size() && methods.get(all.size()).equals("HEAD"));
 			if (response == null) {
 				return all;
 			}
 			all.add(response);
 		}
+	}
+
+	/** The methods of the input's requests as HTTP/1.1 reads them, up to the first one it cannot read (the server refuses that one). */
+	private static List<String> methods(byte[] data) {
+		List<String> methods = new ArrayList<>();
+		HttpTester.Input in = HttpTester.from(ByteBuffer.wrap(data));
+		try {
+			for (HttpTester.Request request = HttpTester.parseRequest(in); request != null; request = HttpTester.parseRequest(in)) {
+				methods.add(request.getMethod());
+			}
+		} catch (IOException | RuntimeException e) {
+			// what follows is refused by the server's parser too, with no HEAD answer among them
+		}
+		return methods;
 	}
 
 	private static boolean contains(byte[] data, byte[] needle) {
