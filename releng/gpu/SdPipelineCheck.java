@@ -57,7 +57,8 @@ import dev.atelier.testing.checkpoints.FormulaWeights;
  * <li>{@code write sd15|sdxl FILE}: the real configuration's ldm single file, F16 formula weights (sd_full.py reads it).</li>
  * <li>{@code peaks sd15|sdxl FILE}: the high-water marks alone.</li>
  * <li>{@code full sd15|sdxl FILE REFERENCE RUNS}: that file on the GPU against diffusers' FP16 outputs of sd_full.py: text
- * encoder(s), UNet, VAE decoder, and the 20-step Euler image (PSNR ≥ 35 dB); seconds per image (median of RUNS); the
+ * encoder(s), UNet, VAE decoder, and the 20-step Euler image against diffusers' FP32 pipeline (PSNR ≥ 35 dB; its FP16 one
+ * printed beside); seconds per image (median of RUNS); the
  * engine's high-water mark under its lease for the planner's workloads against the planner's figures.</li>
  * </ul>
  * Prints SD PIPELINES PASSED or FAILED with what failed; exits 1 when something did.
@@ -298,12 +299,12 @@ public final class SdPipelineCheck {
 				}, () -> false).getFirst();
 				seconds[i] = (System.nanoTime() - t) / 1e9;
 			}
-			psnr(family + " 20-step Euler image vs diffusers' pipeline", reference.resolve("pipeline.png"), image);
-			if (Files.exists(reference.resolve("pipeline-fp32.png"))) {
-				RgbImage fp32 = Images.read(reference.resolve("pipeline-fp32.png"), 1 << 24);
-				System.out.printf(Locale.ROOT, "  (against diffusers' FP32 pipeline: Atelier %.2f dB, diffusers' FP16 %.2f dB)%n", Psnr.of(fp32, image.image()),
-						Psnr.of(fp32, Images.read(reference.resolve("pipeline.png"), 1 << 24)));
-			}
+			// the image is held to diffusers' FP32 pipeline: with these weights its FP16 pipeline lands 12–13 dB from its own
+			// FP32 image after 20 steps (session 8), so FP16 arithmetic, not the engine, decides agreement with it
+			psnr(family + " 20-step Euler image vs diffusers' FP32 pipeline", reference.resolve("pipeline-fp32.png"), image);
+			RgbImage fp16 = Images.read(reference.resolve("pipeline.png"), 1 << 24);
+			System.out.printf(Locale.ROOT, "  (diffusers' FP16 pipeline: %.2f dB from Atelier's image, %.2f dB from its own FP32 one)%n", Psnr.of(fp16, image.image()),
+					Psnr.of(fp16, Images.read(reference.resolve("pipeline-fp32.png"), 1 << 24)));
 			Files.write(reference.resolve("atelier.png"), PngInfo.encode(image.image(), Map.of()));
 			java.util.Arrays.sort(seconds);
 			StableDiffusion.Timings timings = pipeline.lastTimings();
