@@ -56,6 +56,7 @@ import dev.atelier.testing.checkpoints.FormulaWeights;
  * streamed per block against all of them resident (the same kernels: equal images).</li>
  * <li>{@code write sd15|sdxl FILE}: the real configuration's ldm single file, F16 formula weights (sd_full.py reads it).</li>
  * <li>{@code peaks sd15|sdxl FILE}: the high-water marks alone.</li>
+ * <li>{@code batches sd15|sdxl FILE B,B…}: images a second at each batch size.</li>
  * <li>{@code full sd15|sdxl FILE REFERENCE RUNS}: that file on the GPU against diffusers' FP16 outputs of sd_full.py: text
  * encoder(s), UNet, VAE decoder, and the 20-step Euler image against diffusers' FP32 pipeline (PSNR ≥ 35 dB; its FP16 one
  * printed beside); seconds per image (median of RUNS); the
@@ -100,6 +101,7 @@ public final class SdPipelineCheck {
 				case "reduced" -> reduced(Path.of(args[1]), Path.of(args[2]), Files.createDirectories(Path.of(args[3])));
 				case "full" -> full(args[1], Path.of(args[2]), Path.of(args[3]), Integer.parseInt(args[4]));
 				case "peaks" -> peaks(args[1], Path.of(args[2]));
+				case "batches" -> batches(args[1], Path.of(args[2]), args[3]);
 				default -> throw new IllegalArgumentException("reduced | write | full, not " + args[0]);
 			}
 		} finally {
@@ -315,6 +317,33 @@ public final class SdPipelineCheck {
 			System.out.println("(no high-water marks on the CPU: it allocates outside leases)");
 		} else if (!Boolean.getBoolean("sd.nopeaks")) {
 			peaks(family, file);
+		}
+	}
+
+	/** Images a second for each batch size (20 Euler steps with CFG and the decode, after a warm-up image): the seed's §4.1.3 table. */
+	private static void batches(String family, Path file, String sizes) throws Exception {
+		int side = family.equals("sdxl") ? 1024 : 512;
+		JsonObject p = new JsonObject();
+		p.addProperty("prompt", "a photograph of an astronaut riding a horse");
+		p.addProperty("negative_prompt", "");
+		p.addProperty("sampler", "euler");
+		p.addProperty("steps", 20);
+		p.addProperty("cfg", 7.5);
+		p.addProperty("width", side);
+		p.addProperty("height", side);
+		Device d = Device.open(GPU, 70L << 30);
+		try (CheckpointModel model = CheckpointModel.open(file, null, d.compute(), d, ClipTokenizer.openAi())) {
+			StableDiffusion pipeline = new StableDiffusion(model);
+			pipeline.generate(request(p, 1), new GenerationListener() {
+			}, () -> false);
+			for (String b : sizes.split(",")) {
+				int batch = Integer.parseInt(b);
+				long t = System.nanoTime();
+				pipeline.generate(request(p, 1).withBatch(batch), new GenerationListener() {
+				}, () -> false);
+				double seconds = (System.nanoTime() - t) / 1e9;
+				System.out.printf(Locale.ROOT, "%s %dx%d batch %2d: %.2f s, %.2f images/s%n", family, side, side, batch, seconds, batch / seconds);
+			}
 		}
 	}
 
