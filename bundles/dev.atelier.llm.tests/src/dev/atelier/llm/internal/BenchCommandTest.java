@@ -23,20 +23,48 @@ import dev.atelier.llm.internal.gguf.GgufFile;
 /** {@code atelier llm bench}: its speeds, and the memory the model allocated under its lease against the lease. */
 class BenchCommandTest {
 
-	/** The bench's standard output, after checking it exited 0. */
-	private static String bench(Path dir, String... options) throws Exception {
+	private record Ran(int code, String out, String err) {
+	}
+
+	/** {@code atelier llm COMMAND --model TINY --device cpu OPTIONS…} on a tiny Q8_0 model (a 256-token context). */
+	private static Ran llm(Path dir, String command, String... options) throws Exception {
 		Path model = dir.resolve("tiny-q8_0.gguf");
 		try (GgufFile vocab = GgufFile.open(TinyVocab.write(dir.resolve("vocab.gguf")))) {
 			SyntheticModel.write(model, "tiny", GgmlType.Q8_0, vocab, 3);
 		}
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		ByteArrayOutputStream err = new ByteArrayOutputStream();
-		List<String> args = new java.util.ArrayList<>(List.of("llm", "bench", "--model", model.toString(), "--device", "cpu", "--prompt-tokens", "8"));
+		List<String> args = new java.util.ArrayList<>(List.of("llm", command, "--model", model.toString(), "--device", "cpu"));
 		args.addAll(List.of(options));
 		int code = Cli.run(List.of(Engines.llmCommand()), CommandContext.of(new PrintStream(out, true, StandardCharsets.UTF_8),
 				new PrintStream(err, true, StandardCharsets.UTF_8), null), args);
-		assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
-		return out.toString(StandardCharsets.UTF_8);
+		return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+	}
+
+	/** The bench's standard output, after checking it exited 0. */
+	private static String bench(Path dir, String... options) throws Exception {
+		List<String> args = new java.util.ArrayList<>(List.of("--prompt-tokens", "8"));
+		args.addAll(List.of(options));
+		Ran ran = llm(dir, "bench", args.toArray(String[]::new));
+		assertEquals(0, ran.code(), ran.err());
+		return ran.out();
+	}
+
+	@Test
+	void aPromptAndAnswerLongerThanTheModelsContextAreAUsageErrorNamingBoth(@TempDir Path dir) throws Exception {
+		Ran ran = llm(dir, "bench", "--prompt-tokens", "100000");
+		assertEquals(2, ran.code(), ran.err());
+		assertEquals("atelier llm bench: --prompt-tokens 100000 and --tokens 64 need a context of 100064 tokens; tiny-q8_0.gguf's holds 256"
+				+ " (see atelier llm bench --help)\n", ran.err());
+	}
+
+	@Test
+	void moreThreadsThanTheCoresCanUseAreAUsageErrorBeforeAnyStart(@TempDir Path dir) throws Exception {
+		Ran ran = llm(dir, "generate", "--prompt", "hi", "--max-tokens", "2", "--threads", "100000");
+		assertEquals(2, ran.code(), ran.err());
+		int cores = Runtime.getRuntime().availableProcessors();
+		assertEquals("atelier llm generate: --threads: 100000 is more than " + 8 * cores + " (8 for each of the " + cores + " cores here) (see atelier llm"
+				+ " generate --help)\n", ran.err());
 	}
 
 	@Test

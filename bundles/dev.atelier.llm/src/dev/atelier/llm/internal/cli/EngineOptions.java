@@ -31,8 +31,17 @@ final class EngineOptions {
 	@Option(names = "--threads", paramLabel = "N", description = "threads of the CPU engine (default: one per core)")
 	private int threads = Runtime.getRuntime().availableProcessors();
 
+	/** More threads than this many per core only cost memory and switches (each is a native thread the CPU engine starts). */
+	private static final int THREADS_PER_CORE = 8;
+
 	int threads() {
-		return UsageException.atLeast(1, threads, "--threads");
+		UsageException.atLeast(1, threads, "--threads");
+		int cores = Runtime.getRuntime().availableProcessors();
+		if (threads > THREADS_PER_CORE * cores) {
+			throw new UsageException("--threads: " + threads + " is more than " + THREADS_PER_CORE * cores + " (" + THREADS_PER_CORE + " for each of the " + cores
+					+ " cores here)");
+		}
+		return threads;
 	}
 
 	/** The placement these options ask for; {@code notes} hears what was chosen. An unknown device is a usage error. */

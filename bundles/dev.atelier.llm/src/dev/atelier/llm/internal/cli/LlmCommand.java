@@ -250,6 +250,11 @@ public final class LlmCommand implements Subcommand {
 				throw new UsageException("--parallel must be at most 32, not " + parallel);
 			}
 			try (EmbeddedModel embedded = parent.open(model, engine, "bench", promptTokens + tokens + 1, parallel)) {
+				int context = embedded.llama().contextLength();
+				if ((long) promptTokens + tokens > context) {
+					throw new UsageException("--prompt-tokens " + promptTokens + " and --tokens " + tokens + " need a context of " + ((long) promptTokens + tokens)
+							+ " tokens; " + model.getFileName() + "'s holds " + context);
+				}
 				Random random = new Random(7);
 				int vocab = embedded.llama().config().vocab();
 				List<List<Integer>> prompts = new ArrayList<>();
