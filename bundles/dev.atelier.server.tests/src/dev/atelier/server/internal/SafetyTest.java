@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -139,6 +140,19 @@ class SafetyTest {
 					.method("OPTIONS", HttpRequest.BodyPublishers.noBody()), "Origin", "http://app.test", "Access-Control-Request-Method", "POST");
 			assertEquals(204, preflight.status());
 			assertEquals("Authorization, Content-Type", preflight.response().headers().firstValue("Access-Control-Allow-Headers").orElseThrow());
+		}
+	}
+
+	@Test
+	void aRequestTheServerCannotParseIsAnsweredInJsonWithItsStatusAndNoCause() throws Exception {
+		try (TestServer server = TestServer.start(dir, null, null, new Limits(1000, 500, 8, 4)); Socket socket = new Socket(server.address.getHost(),
+				server.address.getPort())) {
+			socket.setSoTimeout(60_000); // a server that never answers fails the test instead of hanging it
+			socket.getOutputStream().write("GET /v1/models HTTP/1.1\r\nHost: localhost\r\nA header without its colon\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+			assertTrue(answer.contains("Content-Type: application/json"), answer);
+			assertTrue(answer.endsWith("\r\n\r\n{\"error\":\"400 Bad Request\"}"), answer);
 		}
 	}
 

@@ -2,6 +2,7 @@ package dev.atelier.server.internal;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Comparator;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -54,6 +56,16 @@ public final class AtelierServer implements AutoCloseable {
 		connector.setHost(host);
 		connector.setPort(port);
 		jetty.addConnector(connector);
+		// what Jetty answers itself (a request it cannot parse, an exchange that failed) goes out as JSON like the APIs'
+		// errors: its status and reason only, never Jetty's HTML page with the cause's message (the cause is logged)
+		jetty.setErrorHandler((request, response, callback) -> {
+			int status = response.getStatus() >= 400 ? response.getStatus() : 500;
+			response.setStatus(status);
+			response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+			String body = ServerApi.plainError(status + " " + HttpStatus.getMessage(status)).toString();
+			response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+			return true;
+		});
 		jetty.setHandler(new Handler.Abstract() {
 			@Override
 			public boolean handle(Request request, Response response, Callback callback) {
