@@ -4,7 +4,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +45,7 @@ import dev.atelier.diffusion.internal.pipeline.StableDiffusion;
 import dev.atelier.testing.Psnr;
 import dev.atelier.testing.Spread;
 import dev.atelier.testing.checkpoints.FormulaWeights;
+import dev.atelier.testing.checkpoints.TestLoras;
 
 /**
  * Issue 15's pipelines on cuda:0 (releng/gpu/llm.sh sdpipe / sdfull), without OSGi:
@@ -156,6 +156,11 @@ public final class SdPipelineCheck {
 				p.get("steps").getAsInt(), p.get("cfg").getAsDouble(), seed, p.get("width").getAsInt(), p.get("height").getAsInt(), 1, null, 1);
 	}
 
+	/** One image of the timing runs' prompt, Euler with CFG 7.5, seed 1. */
+	private static GenerationRequest astronaut(int steps, int width, int height) {
+		return new GenerationRequest("a photograph of an astronaut riding a horse", "", Sampler.parse("euler"), steps, 7.5, 1, width, height, 1, null, 1);
+	}
+
 	private static JsonObject json(Path file) throws IOException {
 		return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
 	}
@@ -216,7 +221,7 @@ public final class SdPipelineCheck {
 				generate(GPU, sd1, Long.MAX_VALUE, request(cp, cp.get("seed").getAsLong()).withControl(control)).getFirst());
 
 		// a LoRA (lora.json's modules with formula values, weight 0.8) and the tiled VAE: the GPU against the CPU backend
-		Path lora = writeLora(references.resolve("lora/lora.json"), work.resolve("lora-tiny.safetensors"));
+		Path lora = TestLoras.fromReference(references.resolve("lora/lora.json"), "F16", work.resolve("lora-tiny.safetensors"), Map.of());
 		GenerationRequest withLora = txt2img.withLoras(List.of(new LoraChoice(lora, 0.8)));
 		GenerationRequest tiled = txt2img.withSteps(4).withSize(384, 320).withTileVae(true);
 		List<GeneratedImage> gpu = generate(GPU, sd1, Long.MAX_VALUE, withLora, tiled, txt2img);
@@ -240,28 +245,6 @@ public final class SdPipelineCheck {
 				failures.add(what + " (" + d + ")");
 			}
 		}
-	}
-
-	/** lora.json's kohya LoRA, as the engine's torch test writes it: formula factors, the alphas it names. */
-	private static Path writeLora(Path loraJson, Path file) throws IOException {
-		Map<String, Object[]> typed = new LinkedHashMap<>();
-		Map<String, Float> alphas = new LinkedHashMap<>();
-		for (JsonElement e : json(loraJson).getAsJsonArray("modules")) {
-			JsonObject m = e.getAsJsonObject();
-			String module = m.get("module").getAsString();
-			typed.put(module + ".lora_down.weight", new Object[] { "F16", longs(m.get("down")) });
-			typed.put(module + ".lora_up.weight", new Object[] { "F16", longs(m.get("up")) });
-			if (!m.get("alpha").isJsonNull()) {
-				typed.put(module + ".alpha", new Object[] { "F32", new long[0] });
-				alphas.put(module + ".alpha", m.get("alpha").getAsFloat());
-			}
-		}
-		return new SafetensorsWriter().typed(typed).values((k, s) -> alphas.containsKey(k) ? new float[] { alphas.get(k) } : FormulaWeights.values(k, s))
-				.write(file);
-	}
-
-	private static long[] longs(JsonElement e) {
-		return e.getAsJsonArray().asList().stream().mapToLong(JsonElement::getAsLong).toArray();
 	}
 
 	private static void full(String family, Path file, Path reference, int runs) throws Exception {
@@ -323,23 +306,16 @@ public final class SdPipelineCheck {
 	/** Images a second for each batch size (20 Euler steps with CFG and the decode, after a warm-up image): the seed's §4.1.3 table. */
 	private static void batches(String family, Path file, String sizes) throws Exception {
 		int side = family.equals("sdxl") ? 1024 : 512;
-		JsonObject p = new JsonObject();
-		p.addProperty("prompt", "a photograph of an astronaut riding a horse");
-		p.addProperty("negative_prompt", "");
-		p.addProperty("sampler", "euler");
-		p.addProperty("steps", 20);
-		p.addProperty("cfg", 7.5);
-		p.addProperty("width", side);
-		p.addProperty("height", side);
+		GenerationRequest request = astronaut(20, side, side);
 		Device d = Device.open(GPU, 70L << 30);
 		try (CheckpointModel model = CheckpointModel.open(file, null, d.compute(), d, ClipTokenizer.openAi())) {
 			StableDiffusion pipeline = new StableDiffusion(model);
-			pipeline.generate(request(p, 1), new GenerationListener() {
+			pipeline.generate(request, new GenerationListener() {
 			}, () -> false);
 			for (String b : sizes.split(",")) {
 				int batch = Integer.parseInt(b);
 				long t = System.nanoTime();
-				pipeline.generate(request(p, 1).withBatch(batch), new GenerationListener() {
+				pipeline.generate(request.withBatch(batch), new GenerationListener() {
 				}, () -> false);
 				double seconds = (System.nanoTime() - t) / 1e9;
 				System.out.printf(Locale.ROOT, "%s %dx%d batch %2d: %.2f s, %.2f images/s%n", family, side, side, batch, seconds, batch / seconds);
@@ -349,18 +325,11 @@ public final class SdPipelineCheck {
 
 	/** The engine's high-water mark under a lease of its own for each of the planner's workloads of this family. */
 	private static void peaks(String family, Path file) throws Exception {
-		JsonObject none = new JsonObject();
-		none.addProperty("prompt", "a photograph of an astronaut riding a horse");
-		none.addProperty("negative_prompt", "");
-		none.addProperty("sampler", "euler");
-		none.addProperty("steps", 2);
-		none.addProperty("cfg", 7.5);
 		int[][] shapes = family.equals("sdxl") ? new int[][] { { 1024, 1024, 1 }, { 1024, 1024, 2 }, { 768, 768, 1 }, { 896, 1152, 1 } }
 				: new int[][] { { 512, 512, 1 }, { 512, 512, 4 }, { 512, 512, 16 }, { 768, 768, 1 }, { 1024, 1024, 1 }, { 640, 896, 1 } };
 		for (int[] s : shapes) {
-			none.addProperty("width", s[0]);
-			none.addProperty("height", s[1]);
-			GenerationRequest r = request(none, 1).withBatch(s[2]);
+			// two steps: the peak is the decode's, whatever the steps
+			GenerationRequest r = astronaut(2, s[0], s[1]).withBatch(s[2]);
 			Device d = Device.open(GPU, 70L << 30);
 			long peak;
 			try (CheckpointModel model = CheckpointModel.open(file, null, d.compute(), d, ClipTokenizer.openAi())) {

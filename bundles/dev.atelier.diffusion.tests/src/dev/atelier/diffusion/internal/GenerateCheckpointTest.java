@@ -10,11 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.PngInfo;
@@ -26,25 +22,9 @@ import dev.atelier.testing.checkpoints.FormulaWeights;
  * {@code atelier generate --model FILE.safetensors --device cpu}: a checkpoint file through the CLI, the diffusion queue
  * and the native engine, against diffusers' image of the same weights, prompt and seed (fixture/engine-sd1).
  */
-class GenerateCheckpointTest {
+class GenerateCheckpointTest extends TinySd1Queue {
 
 	private static final Path FIXTURE = Path.of("fixture", "engine-sd1").toAbsolutePath();
-
-	@TempDir
-	Path root;
-	private DiffusionJobs diffusion;
-	private Path checkpoint;
-
-	@BeforeEach
-	void start() throws Exception {
-		diffusion = GenerateRun.queue(root);
-		checkpoint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F16", root.resolve("tiny-sd1.safetensors"));
-	}
-
-	@AfterEach
-	void stop() {
-		diffusion.close();
-	}
 
 	/** The reference's prompt, sampler, steps and guidance; {@code seed} and {@code more} as each test needs. */
 	private GenerateRun generate(String seed, String... more) {

@@ -13,10 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.Infotext;
@@ -29,27 +27,16 @@ import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
  * [--control-end F] [--canny]} on the reduced SD 1.x checkpoint and ControlNet through the CLI, the queue and the native
  * engine: the image it changes, AUTOMATIC1111's infotext, a bare name from {@code models/controlnet}, and bad input.
  */
-class GenerateControlNetTest {
+class GenerateControlNetTest extends TinySd1Queue {
 
 	private static final int[] HINT = { 16, 32, 32, 64 };
 	private static final Path CONTROL_IMAGE = Path.of("fixture", "engine-sd1-controlnet", "control.png").toAbsolutePath();
 
-	@TempDir
-	Path root;
-	private DiffusionJobs diffusion;
-	private Path checkpoint;
 	private Path controlNet;
 
 	@BeforeEach
-	void start() throws Exception {
-		diffusion = GenerateRun.queue(root);
-		checkpoint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F16", root.resolve("tiny-sd1.safetensors"));
+	void writeItsFiles() throws Exception {
 		controlNet = FormulaWeights.writeControlNet(FormulaWeights.SD1_REFERENCE, HINT, "F16", root.resolve("control_tiny_canny.safetensors"));
-	}
-
-	@AfterEach
-	void stop() {
-		diffusion.close();
 	}
 
 	private GenerateRun generate(String... more) {

@@ -18,14 +18,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.Infotext;
-import dev.atelier.testing.checkpoints.FormulaWeights;
 import dev.atelier.testing.checkpoints.TestLoras;
 
 /**
@@ -34,24 +31,13 @@ import dev.atelier.testing.checkpoints.TestLoras;
  * by TestLoras, AUTOMATIC1111's infotext, the LoRA folder's bounds, and the queue's loaded model going back to
  * its own weights for a job without the LoRA.
  */
-class GenerateLoraTest {
+class GenerateLoraTest extends TinySd1Queue {
 
-	@TempDir
-	Path root;
-	private DiffusionJobs diffusion;
-	private Path checkpoint;
 	private Path lora;
 
 	@BeforeEach
-	void start() throws Exception {
-		diffusion = GenerateRun.queue(root);
-		checkpoint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F16", root.resolve("tiny-sd1.safetensors"));
+	void writeItsFiles() throws Exception {
 		lora = TestLoras.sd1(root.resolve("detail.safetensors"));
-	}
-
-	@AfterEach
-	void stop() {
-		diffusion.close();
 	}
 
 	private GenerateRun generate(String prompt, String... more) {

@@ -8,33 +8,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.testing.Psnr;
-import dev.atelier.testing.checkpoints.FormulaWeights;
 
 /** {@code atelier generate --tile-vae} on the reduced SD 1.x checkpoint through the CLI, the queue and the native engine. */
-class GenerateTiledVaeTest {
+class GenerateTiledVaeTest extends TinySd1Queue {
 
-	@TempDir
-	Path root;
-	private DiffusionJobs diffusion;
-	private Path checkpoint;
-
-	@BeforeEach
-	void start() throws Exception {
-		diffusion = GenerateRun.queue(root);
-		checkpoint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F32", root.resolve("tiny-sd1.safetensors"));
-	}
-
-	@AfterEach
-	void stop() {
-		diffusion.close();
+	@Override
+	String dtype() {
+		return "F32";
 	}
 
 	private Path generate(String size, String... more) {

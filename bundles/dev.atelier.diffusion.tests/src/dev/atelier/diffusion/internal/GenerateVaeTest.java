@@ -12,10 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.Infotext;
@@ -26,23 +23,7 @@ import dev.atelier.testing.checkpoints.FormulaWeights;
  * engine: a VAE file replaces the checkpoint's, a bare name comes from {@code models/vae}, the infotext names it, and
  * the queue's loaded model goes back to its own VAE for a job without one.
  */
-class GenerateVaeTest {
-
-	@TempDir
-	Path root;
-	private DiffusionJobs diffusion;
-	private Path checkpoint;
-
-	@BeforeEach
-	void start() throws Exception {
-		diffusion = GenerateRun.queue(root);
-		checkpoint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F16", root.resolve("tiny-sd1.safetensors"));
-	}
-
-	@AfterEach
-	void stop() {
-		diffusion.close();
-	}
+class GenerateVaeTest extends TinySd1Queue {
 
 	private GenerateRun generate(String... more) {
 		List<String> args = new ArrayList<>(List.of("generate", "--model", checkpoint.toString(), "--device", "cpu", "--prompt", "a photo of a cat",

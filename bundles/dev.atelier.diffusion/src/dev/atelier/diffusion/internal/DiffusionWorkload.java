@@ -48,11 +48,11 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 		public static final double ONNX_SD15_PER_MEGAPIXEL = 14.8e9;
 
 		private static final Map<String, Profile> KNOWN = Map.of(
-				"sd15", native_("sd15", 0.860e9 + 0.123e9 + 0.084e9, SD15_PER_MEGAPIXEL, SD15_BASE),
+				"sd15", engine("sd15", 0.860e9 + 0.123e9 + 0.084e9, SD15_PER_MEGAPIXEL, SD15_BASE),
 				// SD 2.x: SD 1.5's VAE and a UNet of its widths; its activations taken as SD 1.5's (not measured apart)
-				"sd21", native_("sd21", 0.865e9 + 0.354e9 + 0.084e9, SD15_PER_MEGAPIXEL, SD15_BASE),
+				"sd21", engine("sd21", 0.865e9 + 0.354e9 + 0.084e9, SD15_PER_MEGAPIXEL, SD15_BASE),
 				// SDXL's VAE decodes in FP32 (its weights twice as large on the card: in the base)
-				"sdxl", native_("sdxl", 2.567e9 + 0.123e9 + 0.695e9 + 0.084e9, 5.923e9, 1.014e9));
+				"sdxl", engine("sdxl", 2.567e9 + 0.123e9 + 0.695e9 + 0.084e9, 5.923e9, 1.014e9));
 
 		/** A model whose weights cannot be streamed and whose activations grow with the batch (an ONNX pipeline's). */
 		public Profile(String name, double parameters, double activationBytesPerMegapixel, boolean tiling) {
@@ -60,7 +60,7 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 		}
 
 		/** The native engine's, its fitted activations taken 5 % larger: sizes between the measured ones are not below them. */
-		private static Profile native_(String name, double parameters, double perMegapixel, double base) {
+		private static Profile engine(String name, double parameters, double perMegapixel, double base) {
 			return new Profile(name, parameters, 1.05 * perMegapixel, 1.05 * base, true, true, UNET_LARGEST_BLOCK);
 		}
 

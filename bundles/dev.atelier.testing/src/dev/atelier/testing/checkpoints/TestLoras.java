@@ -1,15 +1,21 @@
 package dev.atelier.testing.checkpoints;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
 import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 
 /**
  * kohya LoRAs for {@link FormulaWeights#SD1_REFERENCE}: three layers (a UNet linear, a 3×3 convolution and a text-encoder
- * layer; rank 4, alpha 2), Gaussian factors large enough to change an image.
+ * layer; rank 4, alpha 2), Gaussian factors large enough to change an image; and the LoRA of a torch reference's
+ * {@code lora.json}.
  */
 public final class TestLoras {
 
@@ -35,6 +41,33 @@ public final class TestLoras {
 		shapes.forEach((k, s) -> typed.put(k, new Object[] { k.endsWith(".alpha") ? "F32" : "F16", s }));
 		return new SafetensorsWriter().typed(typed).metadata(metadata).spread(k -> 0.3).seed(7)
 				.values((k, s) -> k.endsWith(".alpha") ? new float[] { 2 } : null).write(file);
+	}
+
+	/**
+	 * The kohya LoRA that make_engine_reference.py's {@code lora.json} describes (its modules' keys, factor shapes and
+	 * alphas) with {@link FormulaWeights#values} as its factors, which the script computes bit for bit: factors as
+	 * {@code dtype}, alphas F32, and {@code extra} tensors (name → shape) added as F32.
+	 */
+	public static Path fromReference(Path loraJson, String dtype, Path file, Map<String, long[]> extra) throws IOException {
+		Map<String, Object[]> typed = new LinkedHashMap<>();
+		Map<String, Float> alphas = new LinkedHashMap<>();
+		for (JsonElement e : JsonParser.parseString(Files.readString(loraJson)).getAsJsonObject().getAsJsonArray("modules")) {
+			JsonObject m = e.getAsJsonObject();
+			String module = m.get("module").getAsString();
+			typed.put(module + ".lora_down.weight", new Object[] { dtype, shape(m.get("down")) });
+			typed.put(module + ".lora_up.weight", new Object[] { dtype, shape(m.get("up")) });
+			if (!m.get("alpha").isJsonNull()) {
+				typed.put(module + ".alpha", new Object[] { "F32", new long[0] });
+				alphas.put(module + ".alpha", m.get("alpha").getAsFloat());
+			}
+		}
+		extra.forEach((k, s) -> typed.put(k, new Object[] { "F32", s }));
+		return new SafetensorsWriter().typed(typed).values((k, s) -> alphas.containsKey(k) ? new float[] { alphas.get(k) } : FormulaWeights.values(k, s))
+				.write(file);
+	}
+
+	private static long[] shape(JsonElement e) {
+		return e.getAsJsonArray().asList().stream().mapToLong(JsonElement::getAsLong).toArray();
 	}
 
 	private static void module(Map<String, long[]> shapes, String name, long[] down, long[] up) {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +28,8 @@ import dev.atelier.diffusion.checkpoint.Lora;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
 import dev.atelier.testing.checkpoints.FormulaWeights;
+import dev.atelier.testing.checkpoints.TestLoras;
 import dev.atelier.diffusion.checkpoint.LdmLayout;
-import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 
 /**
  * kohya LoRAs merged into the reduced SD 1.x and SDXL checkpoints, against make_engine_reference.py's torch merge
@@ -70,29 +69,6 @@ class LoraAgainstTorchTest {
 		cpu.close();
 	}
 
-	private static long[] shape(JsonElement e) {
-		return e.getAsJsonArray().asList().stream().mapToLong(JsonElement::getAsLong).toArray();
-	}
-
-	/** lora.json's LoRA as kohya writes it: F16 factors, F32 alphas; {@code extra} keys added as they are. */
-	static Path writeLora(Path lora, Path file, Map<String, long[]> extra) throws IOException {
-		Map<String, Object[]> typed = new LinkedHashMap<>();
-		Map<String, Float> alphas = new LinkedHashMap<>();
-		for (JsonElement e : CpuBackend.json(lora.resolve("lora.json")).getAsJsonArray("modules")) {
-			JsonObject m = e.getAsJsonObject();
-			String module = m.get("module").getAsString();
-			typed.put(module + ".lora_down.weight", new Object[] { "F32", shape(m.get("down")) });
-			typed.put(module + ".lora_up.weight", new Object[] { "F32", shape(m.get("up")) });
-			if (!m.get("alpha").isJsonNull()) {
-				typed.put(module + ".alpha", new Object[] { "F32", new long[0] });
-				alphas.put(module + ".alpha", m.get("alpha").getAsFloat());
-			}
-		}
-		extra.forEach((k, s) -> typed.put(k, new Object[] { "F32", s }));
-		return new SafetensorsWriter().typed(typed)
-				.values((k, s) -> alphas.containsKey(k) ? new float[] { alphas.get(k) } : FormulaWeights.values(k, s)).write(file);
-	}
-
 	private record Opened(Checkpoint checkpoint, Engine engine, Lora lora, JsonObject reference, JsonObject loraJson) implements AutoCloseable {
 		@Override
 		public void close() {
@@ -104,7 +80,7 @@ class LoraAgainstTorchTest {
 
 	private Opened open(Model m) throws IOException {
 		Checkpoint checkpoint = Checkpoint.open(FormulaWeights.write(m.spec, "F32", dir.resolve("tiny-" + m + ".safetensors")), null);
-		Path lora = writeLora(m.reference.resolve("lora"), dir.resolve("lora-" + m + ".safetensors"), Map.of());
+		Path lora = TestLoras.fromReference(m.reference.resolve("lora/lora.json"), "F32", dir.resolve("lora-" + m + ".safetensors"), Map.of());
 		return new Opened(checkpoint, Engine.open(checkpoint, compute), Lora.open(lora, checkpoint), CpuBackend.json(m.reference.resolve("reference.json")),
 				CpuBackend.json(m.reference.resolve("lora/lora.json")));
 	}
@@ -203,7 +179,7 @@ class LoraAgainstTorchTest {
 	void keysThatMatchNoLayerAreRefusedNamingTheFileAndTheKeys(Model m) throws IOException {
 		Checkpoint checkpoint = Checkpoint.open(FormulaWeights.write(m.spec, "F16", dir.resolve("tiny.safetensors")), null);
 		try (checkpoint) {
-			Path bad = writeLora(m.reference.resolve("lora"), dir.resolve("other.safetensors"),
+			Path bad = TestLoras.fromReference(m.reference.resolve("lora/lora.json"), "F32", dir.resolve("other.safetensors"),
 					Map.of("lora_unet_down_blocks_9_attentions_0_proj_in.lora_down.weight", new long[] { 4, 8 }, "lora_te3_text_projection.alpha", new long[0]));
 			CheckpointException e = assertThrows(CheckpointException.class, () -> Lora.open(bad, checkpoint));
 			assertTrue(e.getMessage().startsWith(bad + ": 2 of its "), e.getMessage());

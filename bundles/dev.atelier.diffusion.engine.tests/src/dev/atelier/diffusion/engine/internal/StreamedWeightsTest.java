@@ -26,6 +26,7 @@ import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
 import dev.atelier.testing.checkpoints.FormulaWeights;
+import dev.atelier.testing.checkpoints.TestLoras;
 
 /**
  * The streamed mode against the resident one on the reduced checkpoints: the same text states, UNet prediction and
@@ -114,7 +115,7 @@ class StreamedWeightsTest {
 
 	@Test
 	void aLoraMergedWhileStreamingIsWhatEachReloadOfItsWeightsReads() throws Exception {
-		Path lora = LoraAgainstTorchTest.writeLora(Path.of("reference", "lora").toAbsolutePath(), dir.resolve("lora.safetensors"), Map.of());
+		Path lora = TestLoras.fromReference(Path.of("reference", "lora", "lora.json").toAbsolutePath(), "F32", dir.resolve("lora.safetensors"), Map.of());
 		try (Checkpoint checkpoint = Checkpoint.open(FormulaWeights.write(FormulaWeights.SD1_REFERENCE, "F16", dir.resolve("tiny.safetensors")), null);
 				Lora opened = Lora.open(lora, checkpoint)) {
 			List<Lora.Applied> applied = List.of(new Lora.Applied(opened, 0.8f, 0.8f));
