@@ -148,4 +148,17 @@ class LlmIT {
 		assertEquals(1, notGguf.exitCode(), notGguf.all());
 		assertTrue(notGguf.err().contains(cut + ": not a GGUF file"), notGguf.err());
 	}
+
+	@Test
+	void aPromptBeyondTheContextAndThreadsBeyondTheCoresAreUsageErrorsNotInternalOnes() throws Exception {
+		Map<String, String> env = Map.of("ATELIER_WORKSPACE", Product.newWorkspace("llm-extremes").toString());
+		Product.Run bench = Product.run(env, "llm", "bench", "--model", data("stories260K.bin").toString(), "--device", "cpu", "--prompt-tokens", "100000");
+		assertEquals(2, bench.exitCode(), bench.all());
+		assertTrue(bench.err().contains("--prompt-tokens 100000 and --tokens 64 need a context of 100064 tokens; stories260K.bin's holds "), bench.err());
+		Product.Run threads = Product.run(env, "llm", "generate", "--model", data("stories260K.bin").toString(), "--prompt-ids", "1", "--emit", "ids",
+				"--threads", "100000");
+		assertEquals(2, threads.exitCode(), threads.all());
+		assertTrue(threads.err().contains("--threads: 100000 is more than "), threads.err());
+		assertFalse(bench.err().contains("internal error") || threads.err().contains("internal error"), bench.err() + threads.err());
+	}
 }
