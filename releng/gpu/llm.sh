@@ -27,6 +27,8 @@
 #   releng/gpu/llm.sh sdfull [sd15|sdxl…] there: the real configurations (formula weights, F16): text encoders, UNet, VAE and a
 #                                    20-step Euler image against diffusers' FP16 pipeline (sd_full.py), seconds per image,
 #                                    the engine's high-water marks against the planner's figures
+#   releng/gpu/llm.sh sdbatch        there: SD 1.5 and SDXL images/s by batch size beside diffusers' (sd_torch.py)
+#   releng/gpu/llm.sh sdpeaks        there: the engine's high-water marks against the planner's sd15@/sdxl@ figures
 # Files go to $S (default /tmp/atelier-llm); the machine keeps them only while it stays warm between calls.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -195,5 +197,21 @@ print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), 
     done
     exit "${status:-0}"
     ;;
-  *) sed -n '2,30p' "$0" >&2; exit 2 ;;
+  sdbatch|sdpeaks)
+    # sdbatch: images/s at batches 1-16 (SD 1.5) and 1, 4 (SDXL) beside diffusers' (sd_torch.py) in the same call;
+    # sdpeaks: the engine's high-water marks against the planner's figures (SdPipelineCheck batches / peaks)
+    mkdir -p "$S"
+    [ "$1" = sdpeaks ] || [ -d "$S/diffusers" ] || tar -xJf "$carry/data/diffusers-models.tar.xz" -C "$S"
+    for family in sd15 sdxl; do
+      [ -f "$S/$family.safetensors" ] || "${java[@]}" SdPipelineCheck write "$family" "$S/$family.safetensors" 2>&1 | grep -v 'incubator'
+      if [ "$1" = sdpeaks ]; then
+        "${java[@]}" SdPipelineCheck peaks "$family" "$S/$family.safetensors" 2>&1 | grep -v 'incubator' || status=1
+      else
+        "${java[@]}" SdPipelineCheck batches "$family" "$S/$family.safetensors" "$([ "$family" = sd15 ] && echo 1,4,8,16 || echo 1,4)" 2>&1 | grep -v 'incubator'
+        PYTHONPATH="$S/diffusers/src" python3 "$carry/data/sd_torch.py" --model "$family" --batches "$([ "$family" = sd15 ] && echo 1,8,16 || echo 1,4)" 2>&1 | grep -v -i warn
+      fi
+    done
+    exit "${status:-0}"
+    ;;
+  *) sed -n '2,32p' "$0" >&2; exit 2 ;;
 esac
