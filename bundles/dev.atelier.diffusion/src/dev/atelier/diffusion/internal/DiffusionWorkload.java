@@ -127,8 +127,13 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 
 	@Override
 	public String breakdown() {
-		return String.format(Locale.ROOT, "weights %s (%s%s), activations %s (%d image(s) of %.2f MP%s)", Workloads.gib(weights()),
-				fp32 ? "fp32" : "fp16", streamed ? ", streamed from host memory: twice the largest block on the card" : "", Workloads.gib(activations()), batch, width * (double) height / 1e6, tiledVae ? ", tiled VAE" : "");
+		return String.format(Locale.ROOT, "weights %s (%s%s), activations %s (%s%s)", Workloads.gib(weights()),
+				fp32 ? "fp32" : "fp16", streamed ? ", streamed from host memory: twice the largest block on the card" : "", Workloads.gib(activations()), images(), tiledVae ? ", tiled VAE" : "");
+	}
+
+	private String images() {
+		String size = String.format(Locale.ROOT, "%.2f MP", width * (double) height / 1e6);
+		return profile.perImage() ? "one image of " + size + " at a time, " + batch + " in all" : batch + " image(s) of " + size;
 	}
 
 	@Override
