@@ -561,10 +561,13 @@ extern "C" __global__ void to_f16(const float* x, half* out, long count) {
 
 // ---- element-wise and per-row operations -------------------------------------------------------------------------
 
-/** out = a + b, b of one row (bcols = cols) broadcast over a's rows, or of a's shape; grid-stride over count. */
-extern "C" __global__ void add(const float* a, const float* b, float* out, long count, long bcount) {
+/**
+ * out = a + b, b's row j added to the j-th run of `run` values of a (a's shape: run = cols; a bias: run = count; a
+ * row per image: run = an image's values); grid-stride over count.
+ */
+extern "C" __global__ void add(const float* a, const float* b, float* out, long count, long run, int cols) {
 	for (long i = global_thread(); i < count; i += grid_threads()) {
-		out[i] = a[i] + b[i % bcount];
+		out[i] = a[i] + b[run == cols ? i : i / run * cols + i % cols];
 	}
 }
 
@@ -1252,6 +1255,7 @@ template <int T> __device__ void layer_norm(const float* x, const uint8_t* weigh
  */
 extern "C" __global__ void group_partials(const float* x, float* partials, long pixels, int cols, int groups, long chunk) {
 	const int per = cols / groups, g = blockIdx.x;
+	x += blockIdx.z * pixels * cols; // a batch's image z; its groups' statistics follow the image before's
 	const long count = pixels * per, begin = blockIdx.y * chunk, end = min(count, begin + chunk);
 	float s = 0.0f;
 	for (long i = begin + threadIdx.x; i < end; i += blockDim.x) {
@@ -1266,7 +1270,7 @@ extern "C" __global__ void group_partials(const float* x, float* partials, long 
 	}
 	const float m2 = block_sum(ss);
 	if (threadIdx.x == 0) {
-		float* p = partials + 3L * ((long) g * gridDim.y + blockIdx.y);
+		float* p = partials + 3L * (((long) blockIdx.z * groups + g) * gridDim.y + blockIdx.y);
 		p[0] = (float) n;
 		p[1] = mean;
 		p[2] = m2;
@@ -1295,36 +1299,39 @@ extern "C" __global__ void group_stats(const float* partials, float* stats, int 
 }
 
 template <int T> __device__ void group_norm(const float* x, const float* stats, const uint8_t* weight, const uint8_t* bias, float* out, long count,
-		int cols, int per, int silu) {
+		int cols, int per, int silu, long imageValues) {
+	const int groups = cols / per;
 	for (long i = blockIdx.x * (long) blockDim.x + threadIdx.x; i < count; i += (long) gridDim.x * blockDim.x) {
 		int c = i % cols;
-		int g = c / per;
+		int g = (int) (i / imageValues) * groups + c / per;
 		float y = (x[i] - stats[2 * g]) * stats[2 * g + 1] * value<T>(weight, c) + value<T>(bias, c);
 		out[i] = silu ? y / (1.0f + expf(-y)) : y;
 	}
 }
 
 /**
- * The receptive fields of output pixels first … first + pixels − 1 as rows of inC·kernel² values in the weights'
- * [in][ky][kx] order (zeros outside the image), for a matrix product with the convolution's weights: F32, or F16 as
- * cuBLAS takes them (no conversion pass over the patches). A thread per (pixel, input channel): a warp reads
- * neighbouring channels of one pixel (coalesced) and writes its kernel² values side by side; 32-bit indices (the
- * host slices patches to fit).
+ * The receptive fields of output pixels first … first + pixels − 1 (of a batch's images one after another, outPixels
+ * each) as rows of inC·kernel² values in the weights' [in][ky][kx] order (zeros outside the pixel's image), for a matrix
+ * product with the convolution's weights: F32, or F16 as cuBLAS takes them (no conversion pass over the patches). A
+ * thread per (pixel, input channel): a warp reads neighbouring channels of one pixel (coalesced) and writes its kernel²
+ * values side by side; 32-bit indices within a slice (the host slices patches to fit).
  */
 template <typename P> __device__ void im2col(const float* x, P* patches, int height, int width, int inC, int kernel, int stride, int padding,
-		int outW, long first, long pixels) {
+		int outW, long first, long pixels, long outPixels) {
 	int k2 = kernel * kernel;
 	int length = inC * k2;
 	int n = (int) pixels * inC;
 	for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
 		int q = i / inC, c = i - q * inC;
-		int p = (int) first + q;
+		long image = (first + q) / outPixels;
+		int p = (int) (first + q - image * outPixels);
 		int y0 = p / outW * stride - padding, x0 = p % outW * stride - padding;
 		P* row = patches + (long) q * length + c * k2;
+		const float* img = x + image * height * width * inC;
 		for (int ky = 0; ky < kernel; ky++) {
 			int iy = y0 + ky;
 			bool inside = iy >= 0 && iy < height;
-			const float* line = x + (long) iy * width * inC + c;
+			const float* line = img + (long) iy * width * inC + c;
 			for (int kx = 0; kx < kernel; kx++) {
 				int ix = x0 + kx;
 				row[ky * kernel + kx] = (P) (inside && ix >= 0 && ix < width ? line[(long) ix * inC] : 0.0f);
@@ -1334,13 +1341,13 @@ template <typename P> __device__ void im2col(const float* x, P* patches, int hei
 }
 
 extern "C" __global__ void im2col_f32(const float* x, float* patches, int height, int width, int inC, int kernel, int stride, int padding, int outW,
-		long first, long pixels) {
-	im2col<float>(x, patches, height, width, inC, kernel, stride, padding, outW, first, pixels);
+		long first, long pixels, long outPixels) {
+	im2col<float>(x, patches, height, width, inC, kernel, stride, padding, outW, first, pixels, outPixels);
 }
 
 extern "C" __global__ void im2col_f16(const float* x, half* patches, int height, int width, int inC, int kernel, int stride, int padding, int outW,
-		long first, long pixels) {
-	im2col<half>(x, patches, height, width, inC, kernel, stride, padding, outW, first, pixels);
+		long first, long pixels, long outPixels) {
+	im2col<half>(x, patches, height, width, inC, kernel, stride, padding, outW, first, pixels, outPixels);
 }
 
 /**
@@ -1526,6 +1533,13 @@ template <int MAXD, int KT> __device__ void flash_attention(const float* q, cons
 	}
 }
 
+/** A batch's run z (grid z) of n queries and m keys: q and out at its first query row, k and v (padded) at its first key. */
+#define BATCH_RUN                                                                 \
+	q += (long) blockIdx.z * n * heads * d;                                       \
+	out += (long) blockIdx.z * n * heads * d;                                     \
+	k += (long) blockIdx.z * m * heads * ((d + 7) & ~7);                          \
+	v += (long) blockIdx.z * m * heads * ((d + 7) & ~7);
+
 /**
  * flash_attention for heads too wide for one warp's fragments (the VAE's single 512-wide head): 8 warps take 32 query
  * rows, two row groups of four warps, each warp a quarter of the head's 16-wide column slices. A warp's partial Q·Kᵀ
@@ -1536,6 +1550,7 @@ constexpr int WIDE_MAXD = 512, WIDE_LD = WIDE_MAXD + 8, WIDE_KT = 16;
 extern "C" __global__ void __launch_bounds__(256) flash_attention_wide(const float* q, const half* k, const half* v, float* out, int n,
 		int m, int heads, int d, int causal, float scale) {
 	constexpr int SLICES = WIDE_MAXD / 16 / 4; // a warp's column slices
+	BATCH_RUN
 	// K then V; at the start the 32 scaled query rows
 	__shared__ __align__(32) half kv[2 * WIDE_KT * WIDE_LD];
 	__shared__ __align__(32) float partial[8][16 * 16];
@@ -1667,10 +1682,12 @@ extern "C" __global__ void __launch_bounds__(256) flash_attention_wide(const flo
 // 40-, 64- and 80-wide heads (SD 1.x's first levels, CLIP, SD 2.x, SDXL) and up to 160 (SD 1.x's deepest): 32-key tiles
 extern "C" __global__ void __launch_bounds__(128) flash_attention_80(const float* q, const half* k, const half* v, float* out, int n, int m,
 		int heads, int d, int causal, float scale) {
+	BATCH_RUN
 	flash_attention<80, 32>(q, k, v, out, n, m, heads, d, causal, scale);
 }
 extern "C" __global__ void __launch_bounds__(128) flash_attention_160(const float* q, const half* k, const half* v, float* out, int n,
 		int m, int heads, int d, int causal, float scale) {
+	BATCH_RUN
 	flash_attention<160, 32>(q, k, v, out, n, m, heads, d, causal, scale);
 }
 
@@ -1730,8 +1747,8 @@ extern "C" __global__ void timestep_embedding(const float* t, float* out, int n,
 		layer_norm<T>(x, weight, bias, out, cols, eps);                                                                              \
 	}                                                                                                                                \
 	extern "C" __global__ void group_norm_##name(const float* x, const float* stats, const uint8_t* weight, const uint8_t* bias,    \
-			float* out, long count, int cols, int per, int silu) {                                                                   \
-		group_norm<T>(x, stats, weight, bias, out, count, cols, per, silu);                                                          \
+			float* out, long count, int cols, int per, int silu, long imageValues) {                                                 \
+		group_norm<T>(x, stats, weight, bias, out, count, cols, per, silu, imageValues);                                             \
 	}
 DIFFUSION_KERNELS(f32, F32)
 DIFFUSION_KERNELS(f16, F16)

@@ -65,7 +65,11 @@ public interface Compute extends AutoCloseable {
 		}
 	}
 
-	/** {@code out = a + b} (F32); {@code b} has a's rows or one row, which is added to every row (a bias). */
+	/**
+	 * {@code out = a + b} (F32): {@code b} has a's columns and k rows, k dividing a's rows, and its row j is added to the
+	 * j-th of k equal runs of a's rows: k = a's rows adds element-wise, k = 1 adds a bias to every row, k = a batch's
+	 * images adds each image its own row (a per-image time embedding).
+	 */
 	void add(Tensor a, Tensor b, Tensor out);
 
 	/** {@code out[i] = x[i] / sqrt(mean(x[i]²) + eps) · weight} per row; {@code weight} F32, one row. */
@@ -151,7 +155,15 @@ public interface Compute extends AutoCloseable {
 	 * channel by {@code weight} and {@code bias} (one row each, F32, F16 or BF16), then passed through SiLU where
 	 * {@code silu} (the fused form of the resnet blocks). {@code out} may be {@code x}.
 	 */
-	void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out);
+	default void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out) {
+		groupNorm(x, 1, groups, weight, bias, eps, silu, out);
+	}
+
+	/**
+	 * {@link #groupNorm(Tensor, int, Tensor, Tensor, float, boolean, Tensor)} of a batch: x holds {@code batch} images of
+	 * equal size one after another, each normalised over its own pixels.
+	 */
+	void groupNorm(Tensor x, int batch, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out);
 
 	/**
 	 * 2-D convolution (cross-correlation, as PyTorch's Conv2d) of an image of {@code height × width} pixels stored a
@@ -160,7 +172,15 @@ public interface Compute extends AutoCloseable {
 	 * padding on every side; {@code out} F32, outHeight·outWidth × outChannels with outHeight =
 	 * (height + 2·padding − kernel) / stride + 1 (the same for the width).
 	 */
-	void conv2d(Tensor x, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out);
+	default void conv2d(Tensor x, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
+		conv2d(x, 1, height, width, weight, bias, kernel, stride, padding, out);
+	}
+
+	/**
+	 * {@link #conv2d(Tensor, int, int, Tensor, Tensor, int, int, int, Tensor)} of {@code batch} images of height × width
+	 * one after another in x (batch·height·width rows); out holds their outputs in the same order.
+	 */
+	void conv2d(Tensor x, int batch, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out);
 
 	/**
 	 * Multi-head scaled dot-product attention without a cache: {@code q} (n × heads·d) against {@code k} and {@code v}
@@ -168,9 +188,21 @@ public interface Compute extends AutoCloseable {
 	 * 0 … i only (then n = m). {@code out} F32, q's shape. Self-attention (k, v from the same rows) and cross-attention
 	 * (from a text encoder's states) alike.
 	 */
-	void multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor out);
+	default void multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor out) {
+		multiHeadAttention(q, k, v, 1, heads, causal, out);
+	}
 
-	/** Nearest-neighbour 2× upsampling of a {@code height × width} image stored a pixel per row: out (4·height·width × channels). */
+	/**
+	 * {@link #multiHeadAttention(Tensor, Tensor, Tensor, int, boolean, Tensor)} of a batch: q, k and v each hold
+	 * {@code batch} equal runs of rows, and each run of queries attends to its own run of keys and values only (an image's
+	 * pixels to themselves, or to its own prompt's tokens).
+	 */
+	void multiHeadAttention(Tensor q, Tensor k, Tensor v, int batch, int heads, boolean causal, Tensor out);
+
+	/**
+	 * Nearest-neighbour 2× upsampling of a {@code height × width} image stored a pixel per row: out (4·height·width ×
+	 * channels). A batch of images one after another upsamples as one image of their stacked heights.
+	 */
 	void upsampleNearest2x(Tensor x, int height, int width, Tensor out);
 
 	/**

@@ -45,8 +45,8 @@ public final class Shapes {
 		type("add", "a", a, TensorType.F32);
 		type("add", "b", b, TensorType.F32);
 		type("add", "out", out, TensorType.F32);
-		require(b.cols() == a.cols() && (b.rows() == a.rows() || b.rows() == 1) && sameShape(a, out), "add",
-				"a " + shape(a) + ", b " + shape(b) + ", out " + shape(out) + ": b has a's shape or one row of a's columns, out a's shape");
+		require(b.cols() == a.cols() && a.rows() % b.rows() == 0 && sameShape(a, out), "add",
+				"a " + shape(a) + ", b " + shape(b) + ", out " + shape(out) + ": b has a's columns and a number of rows dividing a's, out a's shape");
 	}
 
 	public static void rmsNorm(Tensor x, Tensor weight, Tensor out) {
@@ -161,28 +161,30 @@ public final class Shapes {
 		parameter("layerNorm", "bias", bias, x.cols());
 	}
 
-	public static void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, Tensor out) {
+	public static void groupNorm(Tensor x, int batch, int groups, Tensor weight, Tensor bias, Tensor out) {
 		type("groupNorm", "x", x, TensorType.F32);
 		type("groupNorm", "out", out, TensorType.F32);
 		require(sameShape(x, out), "groupNorm", "x " + shape(x) + ", out " + shape(out));
+		require(batch > 0 && x.rows() % batch == 0, "groupNorm", "x " + shape(x) + " does not hold " + batch + " images of equal size");
 		require(groups > 0 && x.cols() % groups == 0, "groupNorm", groups + " groups do not divide " + x.cols() + " channels");
 		parameter("groupNorm", "weight", weight, x.cols());
 		parameter("groupNorm", "bias", bias, x.cols());
 	}
 
-	public static void conv2d(Tensor x, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
+	public static void conv2d(Tensor x, int batch, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
 		type("conv2d", "x", x, TensorType.F32);
 		type("conv2d", "out", out, TensorType.F32);
 		floatType("conv2d", "weight", weight);
-		require(kernel > 0 && stride > 0 && padding >= 0 && height > 0 && width > 0, "conv2d",
-				"kernel " + kernel + ", stride " + stride + ", padding " + padding + ", image " + height + " × " + width);
-		require(x.rows() == height * width, "conv2d", "x " + shape(x) + " is not " + height + " × " + width + " pixels");
+		require(kernel > 0 && stride > 0 && padding >= 0 && height > 0 && width > 0 && batch > 0, "conv2d",
+				"kernel " + kernel + ", stride " + stride + ", padding " + padding + ", " + batch + " image(s) of " + height + " × " + width);
+		require((long) x.rows() == (long) batch * height * width, "conv2d",
+				"x " + shape(x) + " is not " + batch + " image(s) of " + height + " × " + width + " pixels");
 		require(weight.cols() == x.cols() * kernel * kernel, "conv2d",
 				"weight " + shape(weight) + " must have x's " + x.cols() + " channels × " + kernel + "² columns");
 		int outHeight = convOut(height, kernel, stride, padding);
 		int outWidth = convOut(width, kernel, stride, padding);
-		require(outHeight > 0 && outWidth > 0 && out.rows() == outHeight * outWidth && out.cols() == weight.rows(), "conv2d",
-				"out " + shape(out) + " must be " + outHeight + "·" + outWidth + " pixels × the weight's " + weight.rows() + " channels");
+		require(outHeight > 0 && outWidth > 0 && (long) out.rows() == (long) batch * outHeight * outWidth && out.cols() == weight.rows(), "conv2d",
+				"out " + shape(out) + " must be " + batch + "·" + outHeight + "·" + outWidth + " pixels × the weight's " + weight.rows() + " channels");
 		if (bias != null) {
 			parameter("conv2d", "bias", bias, weight.rows());
 		}
@@ -193,13 +195,15 @@ public final class Shapes {
 		return (size + 2 * padding - kernel) / stride + 1;
 	}
 
-	public static void multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor out) {
+	public static void multiHeadAttention(Tensor q, Tensor k, Tensor v, int batch, int heads, boolean causal, Tensor out) {
 		for (Tensor t : new Tensor[] { q, k, v, out }) {
 			type("multiHeadAttention", t == q ? "q" : t == k ? "k" : t == v ? "v" : "out", t, TensorType.F32);
 		}
 		require(heads > 0 && q.cols() % heads == 0, "multiHeadAttention", heads + " heads do not divide q's " + q.cols() + " columns");
 		require(sameShape(k, v) && k.cols() == q.cols() && sameShape(q, out), "multiHeadAttention",
 				"q " + shape(q) + ", k " + shape(k) + ", v " + shape(v) + ", out " + shape(out) + ": k and v alike with q's columns, out q's shape");
+		require(batch > 0 && q.rows() % batch == 0 && k.rows() % batch == 0, "multiHeadAttention",
+				"q " + shape(q) + " and k " + shape(k) + " are not " + batch + " runs of equal rows each");
 		require(!causal || k.rows() == q.rows(), "multiHeadAttention", "causal attention needs as many keys as queries, not " + shape(k) + " for " + shape(q));
 	}
 

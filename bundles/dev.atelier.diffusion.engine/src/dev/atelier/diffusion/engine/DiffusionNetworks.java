@@ -118,7 +118,20 @@ public interface DiffusionNetworks extends AutoCloseable {
 	}
 
 	/** {@link #predict(float[], int, int, float, TextConditioning, SizeConditioning)} with a ControlNet's {@code residuals} (null for none). */
-	float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes, ControlResiduals residuals);
+	default float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes,
+			ControlResiduals residuals) {
+		return predict(latent, 1, height, width, timestep, List.of(text), sizes, residuals == null ? null : List.of(residuals));
+	}
+
+	/**
+	 * The predictions for {@code batch} latents one after another, as one run of the UNet: latent i with {@code texts[i]}
+	 * (all of one length) and {@code residuals[i]} (null for no ControlNet), every one at {@code timestep} and of the
+	 * same size. Each equals {@link #predict(float[], int, int, float, TextConditioning, SizeConditioning,
+	 * ControlResiduals)} of that latent alone within float rounding; a GPU runs them together (CFG's two rows, a batch's
+	 * images).
+	 */
+	float[] predict(float[] latents, int batch, int height, int width, float timestep, List<TextConditioning> texts, SizeConditioning sizes,
+			List<ControlResiduals> residuals);
 
 	/**
 	 * Runs {@code net} for {@link #control} from now on, in place of the one before (null: none). The ControlNet must stay

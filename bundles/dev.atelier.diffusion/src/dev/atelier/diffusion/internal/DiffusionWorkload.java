@@ -26,6 +26,9 @@ import dev.atelier.device.plan.Workloads;
  */
 public record DiffusionWorkload(Profile profile, int width, int height, int batch, boolean fp32, boolean tiledVae, boolean streamed) implements Workload {
 
+	/** The native engine's UNet activations for one row of an image: bytes per megapixel of the image. */
+	static final double UNET_ROW_PER_MEGAPIXEL = 1.0e9;
+
 	/**
 	 * A model: parameters (UNet + text encoders + VAE), the activation coefficient in bytes per megapixel (per image
 	 * where {@code perImage}), the activations' base in bytes, whether the runtime can tile the VAE decode (the planner
@@ -82,6 +85,15 @@ public record DiffusionWorkload(Profile profile, int width, int height, int batc
 			});
 			return Math.round(p.activationBaseBytes() + p.activationBytesPerMegapixel() * pixels / 1e6);
 		}
+	}
+
+	/**
+	 * The UNet rows (CFG's two per image, a batch's images) the native engine runs together for images of
+	 * {@code pixels}: as many as fit the activations {@link Profile#engineActivationBytes} leases for one image's decode,
+	 * at least one. A row's UNet activations are taken as {@link #UNET_ROW_PER_MEGAPIXEL} per megapixel of the image.
+	 */
+	public static int engineUnetRows(Family family, long pixels) {
+		return (int) Math.max(1, Profile.engineActivationBytes(family, pixels) / (UNET_ROW_PER_MEGAPIXEL * pixels / 1e6));
 	}
 
 	/** All the weights on the card. */

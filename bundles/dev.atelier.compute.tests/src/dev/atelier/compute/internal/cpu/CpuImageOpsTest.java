@@ -307,6 +307,78 @@ class CpuImageOpsTest {
 		assertClose(want, read(out), 1e-5, (causal ? "causal" : "full") + " attention of " + n + " over " + m);
 	}
 
+	/** Each image of a batch alone, through the single-image form of an operation. */
+	private float[] eachAlone(int batch, int inRows, int outRows, int cols, float[] x, java.util.function.BiConsumer<Tensor, Tensor> op) {
+		float[] all = new float[batch * outRows * cols];
+		for (int b = 0; b < batch; b++) {
+			Tensor out = compute.allocate(TensorType.F32, outRows, cols);
+			op.accept(floats(inRows, x.length / batch / inRows, java.util.Arrays.copyOfRange(x, b * x.length / batch, (b + 1) * x.length / batch)), out);
+			System.arraycopy(read(out), 0, all, b * outRows * cols, outRows * cols);
+		}
+		return all;
+	}
+
+	@Test
+	void aBatchOfImagesGivesEachImageWhatItGetsAlone() {
+		int batch = 3, h = 6, w = 5, c = 8, outC = 4;
+		float[] x = gaussian(batch * h * w * c);
+		Tensor weight = weights(TensorType.F16, outC, c * 9, gaussian(outC * c * 9));
+		Tensor bias = weights(TensorType.F32, 1, outC, gaussian(outC));
+		Tensor conv = compute.allocate(TensorType.F32, batch * 3 * 3, outC);
+		compute.conv2d(floats(batch * h * w, c, x), batch, h, w, weight, bias, 3, 2, 1, conv);
+		assertArrayEquals(eachAlone(batch, h * w, 9, outC, x, (in, out) -> compute.conv2d(in, h, w, weight, bias, 3, 2, 1, out)), read(conv), "conv2d");
+
+		Tensor scale = weights(TensorType.F32, 1, c, gaussian(c));
+		Tensor normed = compute.allocate(TensorType.F32, batch * h * w, c);
+		compute.groupNorm(floats(batch * h * w, c, x), batch, 2, scale, bias(c), 1e-5f, true, normed);
+		assertArrayEquals(eachAlone(batch, h * w, h * w, c, x, (in, out) -> compute.groupNorm(in, 2, scale, bias(c), 1e-5f, true, out)), read(normed),
+				"groupNorm");
+
+		// queries of each image attend to its own 4 keys only
+		int keys = 4;
+		float[] kv = gaussian(batch * keys * c);
+		Tensor attended = compute.allocate(TensorType.F32, batch * h * w, c);
+		compute.multiHeadAttention(floats(batch * h * w, c, x), floats(batch * keys, c, kv), floats(batch * keys, c, kv), batch, 2, false, attended);
+		float[] alone = new float[batch * h * w * c];
+		for (int b = 0; b < batch; b++) {
+			Tensor q = floats(h * w, c, java.util.Arrays.copyOfRange(x, b * h * w * c, (b + 1) * h * w * c));
+			Tensor k = floats(keys, c, java.util.Arrays.copyOfRange(kv, b * keys * c, (b + 1) * keys * c));
+			Tensor out = compute.allocate(TensorType.F32, h * w, c);
+			compute.multiHeadAttention(q, k, k, 2, false, out);
+			System.arraycopy(read(out), 0, alone, b * h * w * c, h * w * c);
+		}
+		assertArrayEquals(alone, read(attended), "multiHeadAttention");
+
+		// a row per image, added to each of its pixels
+		float[] perImage = gaussian(batch * c);
+		Tensor sum = compute.allocate(TensorType.F32, batch * h * w, c);
+		compute.add(floats(batch * h * w, c, x), floats(batch, c, perImage), sum);
+		float[] want = new float[x.length];
+		for (int i = 0; i < x.length; i++) {
+			want[i] = x[i] + perImage[i / (h * w * c) * c + i % c];
+		}
+		assertArrayEquals(want, read(sum), "add of a row per image");
+	}
+
+	private Tensor bias(int c) {
+		float[] zeros = new float[c];
+		java.util.Arrays.fill(zeros, 0.25f);
+		return floats(1, c, zeros);
+	}
+
+	@Test
+	void batchedOperationsRefuseRowsThatDoNotSplitIntoTheBatch() {
+		Tensor x = compute.allocate(TensorType.F32, 10, 8);
+		Tensor p = floats(1, 8, new float[8]);
+		IllegalArgumentException norm = assertThrows(IllegalArgumentException.class, () -> compute.groupNorm(x, 3, 2, p, p, 1e-5f, false, x));
+		assertTrue(norm.getMessage().contains("does not hold 3 images"), norm.getMessage());
+		IllegalArgumentException add = assertThrows(IllegalArgumentException.class, () -> compute.add(x, compute.allocate(TensorType.F32, 3, 8), x));
+		assertTrue(add.getMessage().startsWith("add: "), add.getMessage());
+		IllegalArgumentException conv = assertThrows(IllegalArgumentException.class,
+				() -> compute.conv2d(x, 2, 2, 2, compute.allocate(TensorType.F32, 4, 8), null, 1, 1, 0, compute.allocate(TensorType.F32, 8, 4)));
+		assertTrue(conv.getMessage().contains("2 image(s) of 2 × 2"), conv.getMessage());
+	}
+
 	@Test
 	void causalAttentionRefusesKeysOfAnotherLength() {
 		Tensor q = compute.allocate(TensorType.F32, 3, 8);

@@ -382,7 +382,8 @@ public final class CpuCompute implements Compute {
 			int cols = x.cols();
 			for (int r = 0; r < x.rows(); r++) {
 				long ar = r * x.rowBytes();
-				long br = (y.rows() == 1 ? 0 : r) * y.rowBytes();
+				int bRow = r / (x.rows() / y.rows());
+				long br = bRow * y.rowBytes();
 				int i = 0;
 				for (int end = F.loopBound(cols); i < end; i += F.length()) {
 					FloatVector.fromMemorySegment(F, x.data, ar + 4L * i, ByteOrder.LITTLE_ENDIAN)
@@ -390,7 +391,7 @@ public final class CpuCompute implements Compute {
 							.intoMemorySegment(o.data, ar + 4L * i, ByteOrder.LITTLE_ENDIAN);
 				}
 				for (; i < cols; i++) {
-					o.setFloat(r, i, x.getFloat(r, i) + y.getFloat(y.rows() == 1 ? 0 : r, i));
+					o.setFloat(r, i, x.getFloat(r, i) + y.getFloat(bRow, i));
 				}
 			}
 		});
@@ -695,57 +696,69 @@ public final class CpuCompute implements Compute {
 	}
 
 	@Override
-	public void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out) {
-		Shapes.groupNorm(x, groups, weight, bias, out);
-		CpuTensor in = mine("groupNorm", x), w = mine("groupNorm", weight), b = mine("groupNorm", bias), o = mine("groupNorm", out);
-		run(() -> {
-			float[] scale = parameter(w);
-			float[] shift = parameter(b);
-			float[] v = floats(in);
-			int cols = in.cols();
-			int per = cols / groups;
-			int pixels = in.rows();
-			// per channel then per group in doubles: the mean first, then the squared deviations from it
-			double[] mean = new double[groups];
-			for (int p = 0; p < pixels; p++) {
-				for (int c = 0; c < cols; c++) {
-					mean[c / per] += v[p * cols + c];
-				}
-			}
-			double count = (double) pixels * per;
-			for (int g = 0; g < groups; g++) {
-				mean[g] /= count;
-			}
-			double[] var = new double[groups];
-			for (int p = 0; p < pixels; p++) {
-				for (int c = 0; c < cols; c++) {
-					double d = v[p * cols + c] - mean[c / per];
-					var[c / per] += d * d;
-				}
-			}
-			float[] a = new float[cols];
-			float[] m = new float[cols];
+	public void groupNorm(Tensor x, int batch, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out) {
+		Shapes.groupNorm(x, batch, groups, weight, bias, out);
+		CpuTensor w = mine("groupNorm", weight), b = mine("groupNorm", bias);
+		int pixels = x.rows() / batch;
+		for (int i = 0; i < batch; i++) {
+			CpuTensor in = mine("groupNorm", x.rows(i * pixels, pixels)), o = mine("groupNorm", out.rows(i * pixels, pixels));
+			run(() -> groupNorm(in, groups, w, b, eps, silu, o));
+		}
+	}
+
+	/** One image's: statistics over all its pixels. */
+	private void groupNorm(CpuTensor in, int groups, CpuTensor w, CpuTensor b, float eps, boolean silu, CpuTensor o) {
+		float[] scale = parameter(w);
+		float[] shift = parameter(b);
+		float[] v = floats(in);
+		int cols = in.cols();
+		int per = cols / groups;
+		int pixels = in.rows();
+		// per channel then per group in doubles: the mean first, then the squared deviations from it
+		double[] mean = new double[groups];
+		for (int p = 0; p < pixels; p++) {
 			for (int c = 0; c < cols; c++) {
-				int g = c / per;
-				a[c] = (float) (1 / Math.sqrt(var[g] / count + eps));
-				m[c] = (float) mean[g];
+				mean[c / per] += v[p * cols + c];
 			}
-			for (int p = 0; p < pixels; p++) {
-				for (int c = 0; c < cols; c++) {
-					float y = (v[p * cols + c] - m[c]) * a[c] * scale[c] + shift[c];
-					v[p * cols + c] = silu ? y / (1f + (float) Math.exp(-y)) : y;
-				}
+		}
+		double count = (double) pixels * per;
+		for (int g = 0; g < groups; g++) {
+			mean[g] /= count;
+		}
+		double[] var = new double[groups];
+		for (int p = 0; p < pixels; p++) {
+			for (int c = 0; c < cols; c++) {
+				double d = v[p * cols + c] - mean[c / per];
+				var[c / per] += d * d;
 			}
-			MemorySegment.copy(v, 0, o.data, CpuTensor.FLOAT, 0, v.length);
-		});
+		}
+		float[] a = new float[cols];
+		float[] m = new float[cols];
+		for (int c = 0; c < cols; c++) {
+			int g = c / per;
+			a[c] = (float) (1 / Math.sqrt(var[g] / count + eps));
+			m[c] = (float) mean[g];
+		}
+		for (int p = 0; p < pixels; p++) {
+			for (int c = 0; c < cols; c++) {
+				float y = (v[p * cols + c] - m[c]) * a[c] * scale[c] + shift[c];
+				v[p * cols + c] = silu ? y / (1f + (float) Math.exp(-y)) : y;
+			}
+		}
+		MemorySegment.copy(v, 0, o.data, CpuTensor.FLOAT, 0, v.length);
 	}
 
 	@Override
-	public void conv2d(Tensor x, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
-		Shapes.conv2d(x, height, width, weight, bias, kernel, stride, padding, out);
-		CpuTensor in = mine("conv2d", x), w = mine("conv2d", weight), o = mine("conv2d", out);
+	public void conv2d(Tensor x, int batch, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
+		Shapes.conv2d(x, batch, height, width, weight, bias, kernel, stride, padding, out);
+		CpuTensor w = mine("conv2d", weight);
 		CpuTensor b = bias == null ? null : mine("conv2d", bias);
-		run(() -> conv2d(in, height, width, w, b, kernel, stride, padding, o));
+		int inPixels = height * width;
+		int outPixels = out.rows() / batch;
+		for (int i = 0; i < batch; i++) {
+			CpuTensor in = mine("conv2d", x.rows(i * inPixels, inPixels)), o = mine("conv2d", out.rows(i * outPixels, outPixels));
+			run(() -> conv2d(in, height, width, w, b, kernel, stride, padding, o));
+		}
 	}
 
 	/**
@@ -797,11 +810,15 @@ public final class CpuCompute implements Compute {
 	}
 
 	@Override
-	public void multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor out) {
-		Shapes.multiHeadAttention(q, k, v, heads, causal, out);
-		CpuTensor query = mine("multiHeadAttention", q), key = mine("multiHeadAttention", k), value = mine("multiHeadAttention", v);
-		CpuTensor o = mine("multiHeadAttention", out);
-		run(() -> multiHeadAttention(query, key, value, heads, causal, o));
+	public void multiHeadAttention(Tensor q, Tensor k, Tensor v, int batch, int heads, boolean causal, Tensor out) {
+		Shapes.multiHeadAttention(q, k, v, batch, heads, causal, out);
+		int n = q.rows() / batch;
+		int m = k.rows() / batch;
+		for (int i = 0; i < batch; i++) {
+			CpuTensor query = mine("multiHeadAttention", q.rows(i * n, n)), key = mine("multiHeadAttention", k.rows(i * m, m));
+			CpuTensor value = mine("multiHeadAttention", v.rows(i * m, m)), o = mine("multiHeadAttention", out.rows(i * n, n));
+			run(() -> multiHeadAttention(query, key, value, heads, causal, o));
+		}
 	}
 
 	/** A row of queries at a time per head: its scores over the keys, softmax, the weighted sum of the values. */

@@ -358,7 +358,8 @@ public final class CudaCompute implements Compute {
 	public void add(Tensor a, Tensor b, Tensor out) {
 		Shapes.add(a, b, out);
 		long count = (long) a.rows() * a.cols();
-		launch("add", gridStride(count), 1, 1, THREADS, own(a).address(), own(b).address(), own(out).address(), count, (long) b.rows() * b.cols());
+		launch("add", gridStride(count), 1, 1, THREADS, own(a).address(), own(b).address(), own(out).address(), count,
+				(long) (a.rows() / b.rows()) * a.cols(), a.cols());
 	}
 
 	@Override
@@ -500,19 +501,21 @@ public final class CudaCompute implements Compute {
 	}
 
 	@Override
-	public void groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out) {
-		Shapes.groupNorm(x, groups, weight, bias, out);
+	public void groupNorm(Tensor x, int batch, int groups, Tensor weight, Tensor bias, float eps, boolean silu, Tensor out) {
+		Shapes.groupNorm(x, batch, groups, weight, bias, out);
 		sameParameterType("groupNorm", weight, bias);
-		long values = (long) x.rows() * (x.cols() / groups);
+		long pixels = x.rows() / batch;
+		long values = pixels * (x.cols() / groups);
 		int chunks = (int) Math.min(GROUP_CHUNKS, Math.max(1, values / GROUP_CHUNK_VALUES));
 		long chunk = (values + chunks - 1) / chunks;
-		long partials = scratch(Scratch.GROUP_PARTIALS, 12L * groups * chunks).address();
-		long stats = scratch(Scratch.GROUP_STATS, 8L * groups).address();
-		launch("group_partials", groups, chunks, 1, THREADS, own(x).address(), partials, (long) x.rows(), x.cols(), groups, chunk);
-		launch("group_stats", ceil(groups, 32), 1, 1, 32, partials, stats, groups, chunks, eps);
+		int stats = batch * groups;
+		long partials = scratch(Scratch.GROUP_PARTIALS, 12L * stats * chunks).address();
+		long statsAt = scratch(Scratch.GROUP_STATS, 8L * stats).address();
+		launch("group_partials", groups, chunks, batch, THREADS, own(x).address(), partials, pixels, x.cols(), groups, chunk);
+		launch("group_stats", ceil(stats, 32), 1, 1, 32, partials, statsAt, stats, chunks, eps);
 		long count = (long) x.rows() * x.cols();
-		launch("group_norm_" + suffix(weight.type()), gridStride(count), 1, 1, THREADS, own(x).address(), stats, own(weight).address(),
-				own(bias).address(), own(out).address(), count, x.cols(), x.cols() / groups, silu ? 1 : 0);
+		launch("group_norm_" + suffix(weight.type()), gridStride(count), 1, 1, THREADS, own(x).address(), statsAt, own(weight).address(),
+				own(bias).address(), own(out).address(), count, x.cols(), x.cols() / groups, silu ? 1 : 0, pixels * x.cols());
 	}
 
 	/**
@@ -521,8 +524,8 @@ public final class CudaCompute implements Compute {
 	 * and the weights are not F32.
 	 */
 	@Override
-	public void conv2d(Tensor x, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
-		Shapes.conv2d(x, height, width, weight, bias, kernel, stride, padding, out);
+	public void conv2d(Tensor x, int batch, int height, int width, Tensor weight, Tensor bias, int kernel, int stride, int padding, Tensor out) {
+		Shapes.conv2d(x, batch, height, width, weight, bias, kernel, stride, padding, out);
 		// a product of rows that are not whole 32-value blocks runs as GEMVs, one grid row per pixel: at most 65535
 		boolean gemv = weight.cols() % 32 != 0;
 		if (kernel == 1 && stride == 1 && padding == 0 && !(gemv && x.rows() > MAX_GRID_Y)) {
@@ -538,7 +541,7 @@ public final class CudaCompute implements Compute {
 			for (int first = 0; first < pixels; first += slice) {
 				int count = Math.min(slice, pixels - first);
 				launch(half ? "im2col_f16" : "im2col_f32", gridStride((long) count * x.cols()), 1, 1, THREADS, own(x).address(), patches.address(), height,
-						width, x.cols(), kernel, stride, padding, outW, (long) first, (long) count);
+						width, x.cols(), kernel, stride, padding, outW, (long) first, (long) count, (long) pixels / batch);
 				if (half) {
 					quantizedX = null; // cuBLAS writes without a launch
 					try (ComputeContext.Binding bound = context.bind()) {
@@ -553,8 +556,8 @@ public final class CudaCompute implements Compute {
 	}
 
 	@Override
-	public void multiHeadAttention(Tensor q, Tensor k, Tensor v, int heads, boolean causal, Tensor out) {
-		Shapes.multiHeadAttention(q, k, v, heads, causal, out);
+	public void multiHeadAttention(Tensor q, Tensor k, Tensor v, int batch, int heads, boolean causal, Tensor out) {
+		Shapes.multiHeadAttention(q, k, v, batch, heads, causal, out);
 		int d = q.cols() / heads;
 		if (d > MHA_MAX_HEAD) {
 			throw new IllegalArgumentException("multiHeadAttention: heads of " + d + " values; CUDA takes up to " + MHA_MAX_HEAD);
@@ -572,8 +575,9 @@ public final class CudaCompute implements Compute {
 		int grid = (int) Math.min(ceil(count, THREADS), 4096);
 		launch("heads_to_f16", grid, 1, 1, THREADS, own(k).address(), kHalf, (long) k.rows(), heads, d, dp8);
 		launch("heads_to_f16", grid, 1, 1, THREADS, own(v).address(), vHalf, (long) v.rows(), heads, d, dp8);
-		launch(kernel, ceil(q.rows(), rows), heads, 1, d <= 160 ? FLASH_THREADS : FLASH_WIDE_THREADS, own(q).address(), kHalf, vHalf,
-				own(out).address(), q.rows(), k.rows(), heads, d, causal ? 1 : 0, scale);
+		int n = q.rows() / batch;
+		launch(kernel, ceil(n, rows), heads, batch, d <= 160 ? FLASH_THREADS : FLASH_WIDE_THREADS, own(q).address(), kHalf, vHalf,
+				own(out).address(), n, k.rows() / batch, heads, d, causal ? 1 : 0, scale);
 	}
 
 	@Override

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -205,6 +206,43 @@ class NetworksAgainstDiffusersTest {
 		float[] single = n.predict(sample, latent[1], latent[2], 500, new TextConditioning(one, new float[0]), null);
 		// the same states twice over: attention's weights halve and the values double up, so the output is the same
 		assertClose(single, n.predict(sample, latent[1], latent[2], 500, new TextConditioning(twice, new float[0]), null), 1e-5, "two equal chunks");
+	}
+
+	/**
+	 * CFG's two rows and a batch's images run through the UNet as one: each latent with its own text (SDXL: its own
+	 * pooled embedding too, so its own time embedding) gets what it gets alone.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "SD1", "SD2", "SDXL" })
+	void aBatchOfLatentsGetsWhatEachGetsAlone(Model m) throws IOException {
+		DiffusionNetworks n = networks(m, Stored.F32);
+		int[] latent = latentShape(m);
+		float[] sample = floats(m, "unet_sample.f32");
+		TextConditioning text = text(m);
+		float[] otherContext = text.context().clone();
+		float[] otherPooled = text.pooled().clone();
+		for (int i = 0; i < otherContext.length; i++) {
+			otherContext[i] = -0.5f * otherContext[i] + 0.1f;
+		}
+		for (int i = 0; i < otherPooled.length; i++) {
+			otherPooled[i] = 0.3f - otherPooled[i];
+		}
+		TextConditioning other = new TextConditioning(otherContext, otherPooled);
+		float[] otherSample = new float[sample.length];
+		for (int i = 0; i < sample.length; i++) {
+			otherSample[i] = sample[sample.length - 1 - i];
+		}
+		SizeConditioning sizes = m == Model.SDXL ? SizeConditioning.of(latent[1] * 8, latent[2] * 8) : null;
+		float[] both = new float[2 * sample.length];
+		System.arraycopy(sample, 0, both, 0, sample.length);
+		System.arraycopy(otherSample, 0, both, sample.length, sample.length);
+		float[] batched = n.predict(both, 2, latent[1], latent[2], 500, List.of(text, other), sizes, null);
+		float[] first = n.predict(sample, latent[1], latent[2], 500, text, sizes);
+		float[] second = n.predict(otherSample, latent[1], latent[2], 500, other, sizes);
+		int per = first.length;
+		assertClose(first, Arrays.copyOfRange(batched, 0, per), 1e-6, m + " first of the batch");
+		assertClose(second, Arrays.copyOfRange(batched, per, 2 * per), 1e-6, m + " second of the batch");
+		assertTrue(Math.abs(first[0] - second[0]) > 1e-4, "the two latents' predictions differ, so each row's own inputs were used");
 	}
 
 	@ParameterizedTest

@@ -40,7 +40,7 @@ final class ControlNetwork implements AutoCloseable {
 				throw new IllegalArgumentException(net.file() + ": the hint embedding comes out at " + embedded.rows() + " pixels for the latent's "
 						+ height * width);
 			}
-			List<Tensor> encoded = unet.encode(sample, height, width, time, context, embedded);
+			List<Tensor> encoded = unet.encode(sample, 1, height, width, time, context, embedded);
 			try {
 				for (int i = 0; i < encoded.size() - 1; i++) {
 					down.add(zeroConv("controlnet_down_blocks." + i, encoded.get(i), scale));
@@ -56,21 +56,21 @@ final class ControlNetwork implements AutoCloseable {
 	/** controlnet_cond_embedding: conv_in, SiLU, per block a convolution (odd ones stride 2) and SiLU, conv_out. */
 	private Tensor embedHint(Tensor hint, int height, int width) {
 		String p = "controlnet_cond_embedding.";
-		Tensor x = layers.conv(p + "conv_in", hint, height, width, 3, 1, 1);
+		Tensor x = layers.conv(p + "conv_in", hint, 1, height, width, 3, 1, 1);
 		layers.activate(Activation.SILU, x);
 		int h = height;
 		int w = width;
 		int blocks = 2 * (net.hintChannels().length - 1);
 		for (int b = 0; b < blocks; b++) {
 			int stride = b % 2 == 1 ? 2 : 1;
-			x = Layers.replace(x, layers.conv(p + "blocks." + b, x, h, w, 3, stride, 1));
+			x = Layers.replace(x, layers.conv(p + "blocks." + b, x, 1, h, w, 3, stride, 1));
 			layers.activate(Activation.SILU, x);
 			if (stride == 2) {
 				h = (h - 1) / 2 + 1;
 				w = (w - 1) / 2 + 1;
 			}
 		}
-		return Layers.replace(x, layers.conv(p + "conv_out", x, h, w, 3, 1, 1));
+		return Layers.replace(x, layers.conv(p + "conv_out", x, 1, h, w, 3, 1, 1));
 	}
 
 	/** The 1×1 convolution, scaled, in channel planes. */

@@ -224,21 +224,48 @@ public final class Engine implements DiffusionNetworks {
 	}
 
 	@Override
-	public float[] predict(float[] latent, int height, int width, float timestep, TextConditioning text, SizeConditioning sizes, ControlResiduals residuals) {
-		int channels = check("latent", latent, unetInChannels, height, width);
+	public float[] predict(float[] latents, int batch, int height, int width, float timestep, List<TextConditioning> texts, SizeConditioning sizes,
+			List<ControlResiduals> residuals) {
+		if (batch < 1 || texts.size() != batch || residuals != null && residuals.size() != batch) {
+			throw new IllegalArgumentException(batch + " latents with " + texts.size() + " text conditionings and "
+					+ (residuals == null ? "no" : residuals.size()) + " ControlNet residuals");
+		}
+		if (latents.length % batch != 0) {
+			throw new IllegalArgumentException(latents.length + " latent values do not split into " + batch + " latents");
+		}
+		int per = latents.length / batch;
+		int pixels = height * width;
+		int channels = check("latent", Arrays.copyOf(latents, per), unetInChannels, height, width);
 		int contextWidth = contextWidth();
-		float[] context = text.context();
-		int n = tokens(context);
-		float[] pooled = text.pooled();
-		if (pooled.length != pooledWidth()) {
-			throw new IllegalArgumentException("the pooled text embedding has " + pooled.length + " values, not " + pooledWidth());
+		int n = tokens(texts.getFirst().context());
+		float[] rows = new float[latents.length];
+		float[] context = new float[batch * n * contextWidth];
+		List<float[]> pooled = new ArrayList<>();
+		for (int b = 0; b < batch; b++) {
+			TextConditioning text = texts.get(b);
+			if (text.context().length != n * contextWidth) {
+				throw new IllegalArgumentException("the contexts of a batch differ in length: " + text.context().length + " values, not " + n * contextWidth);
+			}
+			if (text.pooled().length != pooledWidth()) {
+				throw new IllegalArgumentException("the pooled text embedding has " + text.pooled().length + " values, not " + pooledWidth());
+			}
+			System.arraycopy(transpose(Arrays.copyOfRange(latents, b * per, (b + 1) * per), channels, pixels), 0, rows, b * per, per);
+			System.arraycopy(text.context(), 0, context, b * n * contextWidth, n * contextWidth);
+			pooled.add(text.pooled());
 		}
 		if (unet.takesSizes() && sizes == null) {
 			throw new IllegalArgumentException("this UNet (SDXL) needs the size conditioning");
 		}
-		try (Tensor x = layers.upload(transpose(latent, channels, height * width), height * width, channels); Tensor c = layers.upload(context, n, contextWidth);
-				Tensor out = unet.predict(x, height, width, timestep, c, unet.takesSizes() ? unet.additionInput(pooled, sizes.timeIds()) : null, residuals)) {
-			return transpose(Layers.read(out), height * width, out.cols());
+		try (Tensor x = layers.upload(rows, batch * pixels, channels); Tensor c = layers.upload(context, batch * n, contextWidth);
+				Tensor out = unet.predict(x, batch, height, width, timestep, c, unet.takesSizes() ? unet.additionInput(pooled, sizes.timeIds()) : null,
+						residuals)) {
+			float[] all = Layers.read(out);
+			float[] planes = new float[all.length];
+			int outPer = pixels * out.cols();
+			for (int b = 0; b < batch; b++) {
+				System.arraycopy(transpose(Arrays.copyOfRange(all, b * outPer, (b + 1) * outPer), pixels, out.cols()), 0, planes, b * outPer, outPer);
+			}
+			return planes;
 		}
 	}
 

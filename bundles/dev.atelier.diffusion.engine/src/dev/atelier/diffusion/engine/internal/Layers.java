@@ -334,19 +334,23 @@ final class Layers {
 		return out;
 	}
 
-	/** A square convolution of an image of height × width pixels; the result's size follows from stride and padding. */
-	Tensor conv(String prefix, Tensor x, int height, int width, int kernel, int stride, int padding) {
+	/**
+	 * A square convolution of {@code batch} images of height × width pixels, one after another in x; the result's size
+	 * follows from stride and padding.
+	 */
+	Tensor conv(String prefix, Tensor x, int batch, int height, int width, int kernel, int stride, int padding) {
 		Tensor w = weight(prefix + ".weight");
 		int oh = (height + 2 * padding - kernel) / stride + 1;
 		int ow = (width + 2 * padding - kernel) / stride + 1;
-		Tensor out = allocate(oh * ow, w.rows());
-		compute.conv2d(x, height, width, w, weight(prefix + ".bias"), kernel, stride, padding, out);
+		Tensor out = allocate(batch * oh * ow, w.rows());
+		compute.conv2d(x, batch, height, width, w, weight(prefix + ".bias"), kernel, stride, padding, out);
 		return out;
 	}
 
-	Tensor groupNorm(String prefix, Tensor x, float eps, boolean silu) {
+	/** GroupNorm of {@code batch} images of equal size one after another in x, each over its own pixels. */
+	Tensor groupNorm(String prefix, Tensor x, int batch, float eps, boolean silu) {
 		Tensor out = allocate(x.rows(), x.cols());
-		compute.groupNorm(x, GROUPS, weight(prefix + ".weight"), weight(prefix + ".bias"), eps, silu, out);
+		compute.groupNorm(x, batch, GROUPS, weight(prefix + ".weight"), weight(prefix + ".bias"), eps, silu, out);
 		return out;
 	}
 
@@ -363,14 +367,14 @@ final class Layers {
 	}
 
 	/**
-	 * diffusers' ResnetBlock2D: GroupNorm+SiLU, 3×3 convolution, plus the projected time embedding where
-	 * {@code siluTime} is given (already through SiLU, one row), GroupNorm+SiLU, 3×3 convolution, added to the input
-	 * (through a 1×1 convolution where the channels change).
+	 * diffusers' ResnetBlock2D on {@code batch} images: GroupNorm+SiLU, 3×3 convolution, plus the projected time
+	 * embedding where {@code siluTime} is given (already through SiLU, one row for every image or one per image),
+	 * GroupNorm+SiLU, 3×3 convolution, added to the input (through a 1×1 convolution where the channels change).
 	 */
-	Tensor resnet(String prefix, Tensor x, int height, int width, Tensor siluTime, float eps) {
+	Tensor resnet(String prefix, Tensor x, int batch, int height, int width, Tensor siluTime, float eps) {
 		Tensor h;
-		try (Tensor n = groupNorm(prefix + ".norm1", x, eps, true)) {
-			h = conv(prefix + ".conv1", n, height, width, 3, 1, 1);
+		try (Tensor n = groupNorm(prefix + ".norm1", x, batch, eps, true)) {
+			h = conv(prefix + ".conv1", n, batch, height, width, 3, 1, 1);
 		}
 		if (siluTime != null) {
 			try (Tensor t = linear(prefix + ".time_emb_proj", siluTime)) {
@@ -378,12 +382,12 @@ final class Layers {
 			}
 		}
 		Tensor out;
-		try (Tensor n = groupNorm(prefix + ".norm2", h, eps, true)) {
+		try (Tensor n = groupNorm(prefix + ".norm2", h, batch, eps, true)) {
 			h.close();
-			out = conv(prefix + ".conv2", n, height, width, 3, 1, 1);
+			out = conv(prefix + ".conv2", n, batch, height, width, 3, 1, 1);
 		}
 		if (has(prefix + ".conv_shortcut.weight")) {
-			try (Tensor s = conv(prefix + ".conv_shortcut", x, height, width, 1, 1, 0)) {
+			try (Tensor s = conv(prefix + ".conv_shortcut", x, batch, height, width, 1, 1, 0)) {
 				compute.add(out, s, out);
 			}
 		} else {
@@ -392,22 +396,23 @@ final class Layers {
 		return out;
 	}
 
-	/** diffusers' Upsample2D: nearest 2× upsampling, then a 3×3 convolution; the result is 2·height × 2·width. */
-	Tensor upsample(String prefix, Tensor x, int height, int width) {
+	/** diffusers' Upsample2D on {@code batch} images: nearest 2× upsampling, then a 3×3 convolution; each 2·height × 2·width. */
+	Tensor upsample(String prefix, Tensor x, int batch, int height, int width) {
 		try (Tensor up = allocate(4 * x.rows(), x.cols())) {
-			compute.upsampleNearest2x(x, height, width, up);
-			return conv(prefix + ".conv", up, 2 * height, 2 * width, 3, 1, 1);
+			// a batch's images stacked are one image as tall as all of them: nearest upsampling keeps them apart
+			compute.upsampleNearest2x(x, batch * height, width, up);
+			return conv(prefix + ".conv", up, batch, 2 * height, 2 * width, 3, 1, 1);
 		}
 	}
 
 	/**
-	 * diffusers' Attention: queries from {@code x}, keys and values from {@code context} (x itself for self-attention),
-	 * {@code heads} heads, the output projection {@code to_out.0}.
+	 * diffusers' Attention of {@code batch} runs of rows, each on its own: queries from {@code x}, keys and values from
+	 * {@code context} (x itself for self-attention), {@code heads} heads, the output projection {@code to_out.0}.
 	 */
-	Tensor attention(String prefix, Tensor x, Tensor context, int heads, boolean causal) {
+	Tensor attention(String prefix, Tensor x, Tensor context, int batch, int heads, boolean causal) {
 		try (Tensor q = linear(prefix + ".to_q", x); Tensor k = linear(prefix + ".to_k", context); Tensor v = linear(prefix + ".to_v", context);
 				Tensor a = allocate(q.rows(), q.cols())) {
-			compute.multiHeadAttention(q, k, v, heads, causal, a);
+			compute.multiHeadAttention(q, k, v, batch, heads, causal, a);
 			return linear(prefix + ".to_out.0", a);
 		}
 	}

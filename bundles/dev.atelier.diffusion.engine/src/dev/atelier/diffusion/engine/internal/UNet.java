@@ -41,13 +41,14 @@ final class UNet {
 	}
 
 	/**
-	 * SDXL's add_embedding input (1 × adm channels): the pooled text embedding, then each of the six time ids as a
-	 * sinusoid as wide as the rest divides, side by side (diffusers' add_time_proj, flattened).
+	 * SDXL's add_embedding input, a row (adm channels) per image: its pooled text embedding, then each of the six time
+	 * ids as a sinusoid as wide as the rest divides, side by side (diffusers' add_time_proj, flattened).
 	 */
-	Tensor additionInput(float[] pooled, float[] timeIds) {
-		int rest = config.admInChannels() - pooled.length;
+	Tensor additionInput(List<float[]> pooled, float[] timeIds) {
+		int adm = config.admInChannels();
+		int rest = adm - pooled.getFirst().length;
 		if (rest <= 0 || rest % timeIds.length != 0 || rest / timeIds.length % 2 != 0) {
-			throw new IllegalArgumentException("the UNet's adm input of " + config.admInChannels() + " does not take a pooled embedding of " + pooled.length
+			throw new IllegalArgumentException("the UNet's adm input of " + adm + " does not take a pooled embedding of " + pooled.getFirst().length
 					+ " and " + timeIds.length + " size values");
 		}
 		float[] sinusoids;
@@ -55,19 +56,22 @@ final class UNet {
 			layers.compute().timestepEmbedding(ids, out);
 			sinusoids = Layers.read(out);
 		}
-		float[] adm = new float[config.admInChannels()];
-		System.arraycopy(pooled, 0, adm, 0, pooled.length);
-		System.arraycopy(sinusoids, 0, adm, pooled.length, sinusoids.length);
-		return layers.upload(adm, 1, adm.length);
+		float[] rows = new float[pooled.size() * adm];
+		for (int i = 0; i < pooled.size(); i++) {
+			System.arraycopy(pooled.get(i), 0, rows, i * adm, adm - rest);
+			System.arraycopy(sinusoids, 0, rows, i * adm + adm - rest, rest);
+		}
+		return layers.upload(rows, pooled.size(), adm);
 	}
 
 	/**
-	 * The prediction (noise or v) for {@code sample} (height·width × in channels) at {@code timestep}, with
-	 * {@code context} (tokens × context width) for cross-attention and, for SDXL, {@code addition} from
-	 * {@link #additionInput} (null otherwise), which this frees; a ControlNet's {@code residuals} (null for none) added to the
-	 * skip connections and the middle block's output.
+	 * The predictions (noise or v) for {@code sample}, {@code batch} latents of height·width × in channels one after
+	 * another, at {@code timestep}, each with its own run of {@code context}'s rows (batch × tokens, context width) for
+	 * cross-attention and, for SDXL, its row of {@code addition} from {@link #additionInput} (null otherwise), which this
+	 * frees; a ControlNet's {@code residuals} per latent (null for none) added to the skip connections and the middle
+	 * block's output.
 	 */
-	Tensor predict(Tensor sample, int height, int width, float timestep, Tensor context, Tensor addition, ControlResiduals residuals) {
+	Tensor predict(Tensor sample, int batch, int height, int width, float timestep, Tensor context, Tensor addition, List<ControlResiduals> residuals) {
 		Tensor time;
 		try {
 			time = timeEmbedding(timestep, addition);
@@ -77,13 +81,15 @@ final class UNet {
 			}
 		}
 		try {
-			List<Tensor> encoded = encode(sample, height, width, time, context, null);
+			List<Tensor> encoded = encode(sample, batch, height, width, time, context, null);
 			Tensor x = encoded.removeLast();
 			if (residuals != null) {
-				for (int i = 0; i < encoded.size(); i++) {
-					addResidual(encoded.get(i), residuals.down().get(i), "skip connection " + i);
+				for (int b = 0; b < batch; b++) {
+					for (int i = 0; i < encoded.size(); i++) {
+						addResidual(image(encoded.get(i), b, batch), residuals.get(b).down().get(i), "skip connection " + i);
+					}
+					addResidual(image(x, b, batch), residuals.get(b).mid(), "middle block");
 				}
-				addResidual(x, residuals.mid(), "middle block");
 			}
 			Deque<Tensor> skips = new ArrayDeque<>();
 			encoded.forEach(skips::push);
@@ -100,22 +106,28 @@ final class UNet {
 					layers.compute().concatColumns(x, skip, joined);
 					x.close();
 					skip.close();
-					x = Layers.replace(joined, layers.resnet(b + "resnets." + j, joined, h, w, time, EPS));
+					x = Layers.replace(joined, layers.resnet(b + "resnets." + j, joined, batch, h, w, time, EPS));
 					if (depth[i] > 0) {
-						x = Layers.replace(x, transformer(b + "attentions." + j, x, h, w, context));
+						x = Layers.replace(x, transformer(b + "attentions." + j, x, batch, context));
 					}
 				}
 				if (u < config.levels() - 1) {
-					x = Layers.replace(x, layers.upsample(b + "upsamplers.0", x, h, w));
+					x = Layers.replace(x, layers.upsample(b + "upsamplers.0", x, batch, h, w));
 					h *= 2;
 					w *= 2;
 				}
 			}
-			x = Layers.replace(x, layers.groupNorm(p + "conv_norm_out", x, EPS, true));
-			return Layers.replace(x, layers.conv(p + "conv_out", x, h, w, 3, 1, 1));
+			x = Layers.replace(x, layers.groupNorm(p + "conv_norm_out", x, batch, EPS, true));
+			return Layers.replace(x, layers.conv(p + "conv_out", x, batch, h, w, 3, 1, 1));
 		} finally {
 			time.close();
 		}
+	}
+
+	/** Image {@code b}'s rows of a batch's activations. */
+	private static Tensor image(Tensor x, int b, int batch) {
+		int rows = x.rows() / batch;
+		return x.rows(b * rows, rows);
 	}
 
 	/** {@code x += residual} (a ControlNet's, in channel planes). */
@@ -130,11 +142,11 @@ final class UNet {
 	}
 
 	/**
-	 * conv_in (plus {@code hint}, a ControlNet's embedded hint, where given), the down blocks and the middle block, as
-	 * diffusers' UNet2DConditionModel and ControlNetModel share them: the skip connections in the order they are made,
-	 * then the middle block's output last. {@code time} is from {@link #timeEmbedding}.
+	 * conv_in (plus {@code hint}, a ControlNet's embedded hint, where given), the down blocks and the middle block of
+	 * {@code batch} latents, as diffusers' UNet2DConditionModel and ControlNetModel share them: the skip connections in
+	 * the order they are made, then the middle block's output last. {@code time} is from {@link #timeEmbedding}.
 	 */
-	List<Tensor> encode(Tensor sample, int height, int width, Tensor time, Tensor context, Tensor hint) {
+	List<Tensor> encode(Tensor sample, int batch, int height, int width, Tensor time, Tensor context, Tensor hint) {
 		int factor = 1 << (config.levels() - 1);
 		if (height % factor != 0 || width % factor != 0) {
 			throw new IllegalArgumentException("this UNet halves the latent " + (config.levels() - 1) + " times; " + width + "×" + height
@@ -142,7 +154,7 @@ final class UNet {
 		}
 		String p = "unet.";
 		List<Tensor> out = new ArrayList<>();
-		Tensor x = layers.conv(p + "conv_in", sample, height, width, 3, 1, 1);
+		Tensor x = layers.conv(p + "conv_in", sample, batch, height, width, 3, 1, 1);
 		if (hint != null) {
 			layers.compute().add(x, hint, x);
 		}
@@ -153,24 +165,24 @@ final class UNet {
 		for (int i = 0; i < config.levels(); i++) {
 			String b = p + "down_blocks." + i + ".";
 			for (int j = 0; j < config.resBlocks(); j++) {
-				x = Layers.replace(x, layers.resnet(b + "resnets." + j, x, h, w, time, EPS));
+				x = Layers.replace(x, layers.resnet(b + "resnets." + j, x, batch, h, w, time, EPS));
 				if (depth[i] > 0) {
-					x = Layers.replace(x, transformer(b + "attentions." + j, x, h, w, context));
+					x = Layers.replace(x, transformer(b + "attentions." + j, x, batch, context));
 				}
 				out.add(copy(x));
 			}
 			if (i < config.levels() - 1) {
-				x = Layers.replace(x, layers.conv(b + "downsamplers.0.conv", x, h, w, 3, 2, 1));
+				x = Layers.replace(x, layers.conv(b + "downsamplers.0.conv", x, batch, h, w, 3, 2, 1));
 				h /= 2;
 				w /= 2;
 				out.add(copy(x));
 			}
 		}
-		x = Layers.replace(x, layers.resnet(p + "mid_block.resnets.0", x, h, w, time, EPS));
+		x = Layers.replace(x, layers.resnet(p + "mid_block.resnets.0", x, batch, h, w, time, EPS));
 		if (config.midDepth() > 0) {
-			x = Layers.replace(x, transformer(p + "mid_block.attentions.0", x, h, w, context));
+			x = Layers.replace(x, transformer(p + "mid_block.attentions.0", x, batch, context));
 		}
-		out.add(Layers.replace(x, layers.resnet(p + "mid_block.resnets.1", x, h, w, time, EPS)));
+		out.add(Layers.replace(x, layers.resnet(p + "mid_block.resnets.1", x, batch, h, w, time, EPS)));
 		return out;
 	}
 
@@ -182,7 +194,7 @@ final class UNet {
 
 	/**
 	 * SiLU(time_embedding(sinusoids(t)) + add_embedding(addition)), the second term SDXL's only: what every resnet block
-	 * projects (they all take it through SiLU first).
+	 * projects (they all take it through SiLU first). One row, or with an addition one per image.
 	 */
 	Tensor timeEmbedding(float timestep, Tensor addition) {
 		Tensor emb;
@@ -191,7 +203,9 @@ final class UNet {
 			emb = mlp("unet.time_embedding", sinusoids);
 		}
 		if (addition != null) {
-			layers.addInto(emb, mlp("unet.add_embedding", addition));
+			Tensor added = mlp("unet.add_embedding", addition);
+			layers.compute().add(added, emb, added);
+			emb = Layers.replace(emb, added);
 		}
 		layers.activate(Activation.SILU, emb);
 		return emb;
@@ -209,10 +223,10 @@ final class UNet {
 	 * diffusers' Transformer2DModel: GroupNorm, the input projection, per block self-attention, cross-attention to the
 	 * context and the GEGLU feed-forward (each after a LayerNorm, added back), the output projection, plus the input.
 	 */
-	private Tensor transformer(String prefix, Tensor x, int height, int width, Tensor context) {
+	private Tensor transformer(String prefix, Tensor x, int batch, Tensor context) {
 		int heads = family.unetHeads(x.cols());
 		Tensor h;
-		try (Tensor n = layers.groupNorm(prefix + ".norm", x, TRANSFORMER_NORM_EPS, false)) {
+		try (Tensor n = layers.groupNorm(prefix + ".norm", x, batch, TRANSFORMER_NORM_EPS, false)) {
 			// a 1×1 convolution on pixel rows is the linear layer of its kernel
 			h = layers.linear(prefix + ".proj_in", n);
 		}
@@ -220,10 +234,10 @@ final class UNet {
 		for (int k = 0; k < blocks; k++) {
 			String b = prefix + ".transformer_blocks." + k + ".";
 			try (Tensor n = layers.layerNorm(b + "norm1", h, EPS)) {
-				layers.addInto(h, layers.attention(b + "attn1", n, n, heads, false));
+				layers.addInto(h, layers.attention(b + "attn1", n, n, batch, heads, false));
 			}
 			try (Tensor n = layers.layerNorm(b + "norm2", h, EPS)) {
-				layers.addInto(h, layers.attention(b + "attn2", n, context, heads, false));
+				layers.addInto(h, layers.attention(b + "attn2", n, context, batch, heads, false));
 			}
 			try (Tensor n = layers.layerNorm(b + "norm3", h, EPS); Tensor proj = layers.linear(b + "ff.net.0.proj", n);
 					Tensor gated = layers.allocate(n.rows(), proj.cols() / 2)) {

@@ -17,6 +17,7 @@ import dev.atelier.diffusion.engine.ControlResiduals;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
+import dev.atelier.diffusion.internal.DiffusionWorkload;
 import dev.atelier.diffusion.internal.scheduler.SchedulerConfig;
 
 /**
@@ -187,15 +188,26 @@ public final class CheckpointModel implements PipelineModel {
 		int states = tokens * networks.contextWidth();
 		int one = states + networks.pooledWidth();
 		SizeConditioning sizes = SizeConditioning.of(height * networks.vaeScale(), width * networks.vaeScale());
+		// as many rows a run as fit the activations one image's decode is leased for
+		int perRun = DiffusionWorkload.engineUnetRows(checkpoint.family(), (long) height * width * networks.vaeScale() * networks.vaeScale());
 		float[] out = new float[batch * outPer];
-		for (int b = 0; b < batch; b++) {
-			float[] latent = Arrays.copyOfRange(latents, b * per, (b + 1) * per);
-			TextConditioning c = new TextConditioning(Arrays.copyOfRange(context, b * one, b * one + states),
-					Arrays.copyOfRange(context, b * one + states, (b + 1) * one));
-			// the ControlNet takes the latent alone (an inpainting UNet's input begins with it)
-			ControlResiduals residuals = controlStrength == 0 ? null
-					: networks.control(Arrays.copyOf(latent, outPer), height, width, (float) timestep, c, hint, (float) controlStrength);
-			System.arraycopy(networks.predict(latent, height, width, (float) timestep, c, sizes, residuals), 0, out, b * outPer, outPer);
+		for (int first = 0; first < batch; first += perRun) {
+			int rows = Math.min(perRun, batch - first);
+			List<TextConditioning> texts = new ArrayList<>();
+			List<ControlResiduals> residuals = controlStrength == 0 ? null : new ArrayList<>();
+			for (int b = first; b < first + rows; b++) {
+				TextConditioning c = new TextConditioning(Arrays.copyOfRange(context, b * one, b * one + states),
+						Arrays.copyOfRange(context, b * one + states, (b + 1) * one));
+				texts.add(c);
+				if (residuals != null) {
+					// the ControlNet takes the latent alone (an inpainting UNet's input begins with it)
+					residuals.add(networks.control(Arrays.copyOfRange(latents, b * per, b * per + outPer), height, width, (float) timestep, c, hint,
+							(float) controlStrength));
+				}
+			}
+			float[] predicted = networks.predict(Arrays.copyOfRange(latents, first * per, (first + rows) * per), rows, height, width, (float) timestep, texts,
+					sizes, residuals);
+			System.arraycopy(predicted, 0, out, first * outPer, rows * outPer);
 		}
 		unetNanos += System.nanoTime() - start;
 		return out;
