@@ -470,6 +470,27 @@ class CpuComputeTest {
 	}
 
 	@Test
+	void aTemporaryFreedWhileRecordingServesEveryReplayUntilTheGraphCloses() {
+		Tensor a = floats(1, 4, new float[] { 1, 2, 3, 4 });
+		Tensor out = compute.allocate(TensorType.F32, 1, 4);
+		Compute.Graph graph = compute.capture(() -> {
+			try (Tensor doubled = compute.allocate(TensorType.F32, 1, 4)) {
+				compute.add(a, a, doubled);
+				compute.add(doubled, a, out);
+			}
+		});
+		graph.replay();
+		assertArrayEquals(new float[] { 3, 6, 9, 12 }, read(out));
+		// another tensor made between replays must not take the temporary's memory
+		Tensor other = floats(1, 4, new float[] { -7, -7, -7, -7 });
+		a.write(MemorySegment.ofArray(new float[] { 10, 20, 30, 40 }));
+		graph.replay();
+		assertArrayEquals(new float[] { 30, 60, 90, 120 }, read(out));
+		assertArrayEquals(new float[] { -7, -7, -7, -7 }, read(other));
+		graph.close();
+	}
+
+	@Test
 	void viewsOfRowsShareTheTensorsMemory() {
 		Tensor t = floats(3, 2, new float[] { 1, 2, 3, 4, 5, 6 });
 		Tensor middle = t.rows(1, 2);

@@ -1,6 +1,7 @@
 package dev.atelier.compute.internal.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -227,6 +228,32 @@ class CudaComputeTest {
 		graph.replay();
 		assertEquals(List.of("begin capture", "end capture", "launch graph", "launch graph"), context.streamEvents);
 		assertEquals(List.of("swiglu"), context.kernels(), "the kernel was queued once, while recording");
+	}
+
+	@Test
+	void aTemporaryFreedWhileRecordingStaysWithTheGraphThenServesLaterTensors() {
+		Tensor a = compute.allocate(TensorType.F32, 1, 8);
+		long[] temporary = new long[2];
+		Compute.Graph graph = compute.capture(() -> {
+			try (Tensor first = compute.allocate(TensorType.F32, 1, 8)) {
+				compute.swiGlu(a, a, first);
+				temporary[0] = address(first);
+			}
+			// freed earlier in the same capture: its buffer serves the next temporary of its size
+			try (Tensor second = compute.allocate(TensorType.F32, 1, 8)) {
+				compute.swiGlu(a, a, second);
+				temporary[1] = address(second);
+			}
+		});
+		assertEquals(temporary[0], temporary[1]);
+		assertNotEquals(temporary[0], address(compute.allocate(TensorType.F32, 1, 8)), "a tensor made while the graph lives gets other memory");
+		graph.close();
+		assertEquals(temporary[0], address(compute.allocate(TensorType.F32, 1, 8)), "the closed graph's buffer is free again");
+	}
+
+	/** The device address a kernel gets for {@code t}. */
+	private long address(Tensor t) {
+		return ((CudaTensor) t).address();
 	}
 
 	@Test

@@ -43,6 +43,8 @@ public final class CpuCompute implements Compute {
 	private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 	/** The operations a capture is recording; null when operations run at once. */
 	private List<Runnable> recording;
+	/** The frees of tensors freed while a graph records, done when the graph is closed. */
+	private List<Runnable> freedInCapture;
 	/** The batch's activations as arrays, reused by every matmul (operations run one at a time). */
 	private float[][] batchIn = new float[0][];
 	private float[][] batchOut = new float[0][];
@@ -124,6 +126,11 @@ public final class CpuCompute implements Compute {
 	}
 
 	void free(CpuTensor tensor, AutoCloseable release) {
+		if (recording != null && owned.contains(tensor)) {
+			// a temporary of the graph being recorded: its replays still use it
+			freedInCapture.add(() -> free(tensor, release));
+			return;
+		}
 		if (owned.remove(tensor)) {
 			Packed regrouped = packed.remove(tensor);
 			if (regrouped != null) {
@@ -979,12 +986,19 @@ public final class CpuCompute implements Compute {
 	public Graph capture(Runnable work) {
 		checkNotCapturing("capture");
 		List<Runnable> ops = new ArrayList<>();
+		List<Runnable> frees = new ArrayList<>();
 		recording = ops;
+		freedInCapture = frees;
 		try {
 			work.run();
-		} finally {
+		} catch (RuntimeException | Error e) {
 			recording = null;
+			freedInCapture = null;
+			frees.forEach(Runnable::run);
+			throw e;
 		}
+		recording = null;
+		freedInCapture = null;
 		List<Runnable> steps = List.copyOf(ops);
 		return new Graph() {
 			@Override
@@ -994,7 +1008,8 @@ public final class CpuCompute implements Compute {
 
 			@Override
 			public void close() {
-				// nothing is held beyond the recorded calls
+				frees.forEach(Runnable::run);
+				frees.clear();
 			}
 		};
 	}

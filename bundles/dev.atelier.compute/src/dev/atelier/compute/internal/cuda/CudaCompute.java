@@ -92,6 +92,11 @@ public final class CudaCompute implements Compute {
 	private QuantizedX quantizedX;
 	private final Map<Long, ArrayDeque<DeviceBuffer>> cached = new HashMap<>();
 	private long cachedBytes;
+	/**
+	 * While a capture records: the buffers of tensors freed in it, by size. Later allocations of the capture reuse them
+	 * (its operations run in order, as on the stream); the graph keeps them all until it is closed.
+	 */
+	private Map<Long, ArrayDeque<DeviceBuffer>> freedInCapture;
 	/** Per kernel and grid where {@link #PROFILE}: launches and device milliseconds. */
 	private final Map<String, double[]> profile = new HashMap<>();
 
@@ -649,7 +654,24 @@ public final class CudaCompute implements Compute {
 				}
 			};
 		}
-		CudaGraph graph = new CudaGraph(record(work));
+		freedInCapture = new HashMap<>();
+		DeviceStream.Graph recorded;
+		try {
+			recorded = record(work);
+		} catch (RuntimeException | Error e) {
+			// nothing recorded runs: the temporaries' buffers are free again
+			synchronized (this) {
+				freedInCapture.values().forEach(buffers -> buffers.forEach(this::cache));
+				freedInCapture = null;
+			}
+			throw e;
+		}
+		List<DeviceBuffer> held = new ArrayList<>();
+		synchronized (this) {
+			freedInCapture.values().forEach(held::addAll);
+			freedInCapture = null;
+		}
+		CudaGraph graph = new CudaGraph(recorded, held);
 		graphs.add(graph);
 		return graph;
 	}
@@ -728,8 +750,15 @@ public final class CudaCompute implements Compute {
 		tensor.buffer.read(tensor.offset, target);
 	}
 
-	/** A freed buffer of exactly {@code bytes} where one waits, else a new one (the cache given back first if the lease is full). */
+	/**
+	 * A freed buffer of exactly {@code bytes} where one waits (in a capture, one freed earlier in it first), else a new
+	 * one (the cache given back first if the lease is full).
+	 */
 	private synchronized DeviceBuffer buffer(long bytes) {
+		ArrayDeque<DeviceBuffer> inCapture = freedInCapture == null ? null : freedInCapture.get(bytes);
+		if (inCapture != null && !inCapture.isEmpty()) {
+			return inCapture.pop();
+		}
 		ArrayDeque<DeviceBuffer> same = cached.get(bytes);
 		if (same != null && !same.isEmpty()) {
 			cachedBytes -= bytes;
@@ -749,19 +778,32 @@ public final class CudaCompute implements Compute {
 	/**
 	 * Keeps a freed tensor's buffer for the next tensor of its size: cuMemFree waits for the whole device, and an engine
 	 * that frees a temporary per operation (the diffusion UNet) would stall the GPU at each. Reuse is safe because every
-	 * operation runs on the one stream, in order. Not while a capture records: the graph keeps using the buffer.
+	 * operation runs on the one stream, in order. While a capture records, the buffer stays with the graph, which keeps
+	 * using it (a temporary of a captured step).
 	 */
 	synchronized void free(CudaTensor tensor) {
 		if (!tensors.remove(tensor)) {
 			return;
 		}
 		DeviceBuffer buffer = tensor.buffer;
-		if (capturing || closed) {
+		if (closed) {
+			buffer.close();
+		} else if (freedInCapture != null) {
+			freedInCapture.computeIfAbsent(buffer.bytes(), b -> new ArrayDeque<>()).push(buffer);
+		} else if (capturing) {
 			buffer.close();
 		} else {
-			cached.computeIfAbsent(buffer.bytes(), b -> new ArrayDeque<>()).push(buffer);
-			cachedBytes += buffer.bytes();
+			cache(buffer);
 		}
+	}
+
+	private synchronized void cache(DeviceBuffer buffer) {
+		if (closed) {
+			buffer.close();
+			return;
+		}
+		cached.computeIfAbsent(buffer.bytes(), b -> new ArrayDeque<>()).push(buffer);
+		cachedBytes += buffer.bytes();
 	}
 
 	private void releaseCache() {
@@ -860,12 +902,14 @@ public final class CudaCompute implements Compute {
 		return (int) ((count + per - 1) / per);
 	}
 
-	/** A recorded sequence, replayed on the compute's stream. */
+	/** A recorded sequence, replayed on the compute's stream, with the buffers of the temporaries it freed. */
 	private final class CudaGraph implements Graph {
 		private final DeviceStream.Graph graph;
+		private final List<DeviceBuffer> held;
 
-		CudaGraph(DeviceStream.Graph graph) {
+		CudaGraph(DeviceStream.Graph graph, List<DeviceBuffer> held) {
 			this.graph = graph;
+			this.held = held;
 		}
 
 		@Override
@@ -876,8 +920,12 @@ public final class CudaCompute implements Compute {
 
 		@Override
 		public void close() {
-			graphs.remove(this);
-			graph.close();
+			if (graphs.remove(this)) {
+				graph.close();
+				// a replay still queued runs before anything queued after it: the buffers may serve that at once
+				held.forEach(CudaCompute.this::cache);
+				held.clear();
+			}
 		}
 	}
 }

@@ -245,6 +245,37 @@ class NetworksAgainstDiffusersTest {
 		assertTrue(Math.abs(first[0] - second[0]) > 1e-4, "the two latents' predictions differ, so each row's own inputs were used");
 	}
 
+	/**
+	 * A UNet run is captured at its first use and replayed at the next steps with new inputs (latent, timestep, text,
+	 * SDXL's pooled embedding): each replay gets what a fresh engine's own run gets, and so does a run after the decoder
+	 * let the graph go.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "SD1", "SDXL" })
+	void aReplayedUNetStepGetsWhatARunOfItsOwnGets(Model m) throws IOException {
+		int[] latent = latentShape(m);
+		float[] sample = floats(m, "unet_sample.f32");
+		float[] later = sample.clone();
+		for (int i = 0; i < later.length; i++) {
+			later[i] = 0.7f * later[i] - 0.05f;
+		}
+		TextConditioning text = text(m);
+		float[] pooled = text.pooled().clone();
+		for (int i = 0; i < pooled.length; i++) {
+			pooled[i] *= -1;
+		}
+		TextConditioning other = new TextConditioning(text.context(), pooled);
+		SizeConditioning sizes = m == Model.SDXL ? SizeConditioning.of(latent[1] * 8, latent[2] * 8) : null;
+		Checkpoint checkpoint = checkpoints.get(new Key(m, Stored.F32));
+		try (DiffusionNetworks stepping = DiffusionNetworks.open(checkpoint, compute); DiffusionNetworks fresh = DiffusionNetworks.open(checkpoint, compute)) {
+			float[] firstStep = stepping.predict(sample, latent[1], latent[2], 500, text, sizes);
+			float[] replayed = stepping.predict(later, latent[1], latent[2], 250, other, sizes);
+			assertArrayEquals(fresh.predict(later, latent[1], latent[2], 250, other, sizes), replayed, m + ": the replay");
+			stepping.decode(new float[4 * latent[1] * latent[2]], latent[1], latent[2]);
+			assertArrayEquals(firstStep, stepping.predict(sample, latent[1], latent[2], 500, text, sizes), m + ": a run after the decoder");
+		}
+	}
+
 	@ParameterizedTest
 	@CsvSource({ "SD1, F32", "SD1, F16", "SD2, F32", "SD2, F16", "SDXL, F32", "SDXL, F16" })
 	void unetPredictionEqualsDiffusersUNet2DConditionModel(Model m, Stored s) throws IOException {

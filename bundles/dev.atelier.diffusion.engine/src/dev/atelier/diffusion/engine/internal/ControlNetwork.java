@@ -35,7 +35,8 @@ final class ControlNetwork implements AutoCloseable {
 	ControlResiduals residuals(Tensor sample, int height, int width, float timestep, Tensor context, Tensor hint, float scale) {
 		List<float[]> down = new ArrayList<>();
 		float[] mid;
-		try (Tensor time = unet.timeEmbedding(timestep, null); Tensor embedded = embedHint(hint, height * 8, width * 8)) {
+		try (Tensor t = layers.upload(new float[] { timestep }, 1, 1); Tensor time = unet.timeEmbedding(t, null);
+				Tensor embedded = embedHint(hint, height * 8, width * 8)) {
 			if (embedded.rows() != height * width) {
 				throw new IllegalArgumentException(net.file() + ": the hint embedding comes out at " + embedded.rows() + " pixels for the latent's "
 						+ height * width);

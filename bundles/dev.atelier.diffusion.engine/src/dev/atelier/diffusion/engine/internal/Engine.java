@@ -1,6 +1,7 @@
 package dev.atelier.diffusion.engine.internal;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +55,14 @@ public final class Engine implements DiffusionNetworks {
 	private Set<String> merged = Set.of();
 	private List<String> loraSignature = List.of();
 	private ControlNetwork control;
+	/** The UNet run of the current shape, captured; null until a run of it. */
+	private StepGraph step;
+
+	/**
+	 * Whether UNet runs without a ControlNet, with every weight resident, are captured once and replayed
+	 * ({@code -Datelier.diffusion.graphs=false} runs each one operation by operation, for comparison).
+	 */
+	private static final boolean GRAPHS = !"false".equals(System.getProperty("atelier.diffusion.graphs"));
 
 	private Engine(Checkpoint checkpoint, Layers layers, List<TextEncoder> encoders, List<String> pads, UNet unet, Vae vae, int latentChannels,
 			int unetInChannels) {
@@ -256,16 +265,113 @@ public final class Engine implements DiffusionNetworks {
 		if (unet.takesSizes() && sizes == null) {
 			throw new IllegalArgumentException("this UNet (SDXL) needs the size conditioning");
 		}
-		try (Tensor x = layers.upload(rows, batch * pixels, channels); Tensor c = layers.upload(context, batch * n, contextWidth);
-				Tensor out = unet.predict(x, batch, height, width, timestep, c, unet.takesSizes() ? unet.additionInput(pooled, sizes.timeIds()) : null,
-						residuals)) {
-			float[] all = Layers.read(out);
-			float[] planes = new float[all.length];
-			int outPer = pixels * out.cols();
-			for (int b = 0; b < batch; b++) {
-				System.arraycopy(transpose(Arrays.copyOfRange(all, b * outPer, (b + 1) * outPer), pixels, out.cols()), 0, planes, b * outPer, outPer);
+		try (Tensor addition = unet.takesSizes() ? unet.additionInput(pooled, sizes.timeIds()) : null) {
+			if (residuals != null || !GRAPHS || layers.streamed()) {
+				try (Tensor x = layers.upload(rows, batch * pixels, channels); Tensor c = layers.upload(context, batch * n, contextWidth);
+						Tensor t = layers.upload(new float[] { timestep }, 1, 1); Tensor out = unet.predict(x, batch, height, width, t, c, addition, residuals)) {
+					return planes(Layers.read(out), batch, pixels);
+				}
 			}
-			return planes;
+			StepShape shape = new StepShape(batch, height, width, n);
+			if (step != null && !step.shape().equals(shape)) {
+				dropStep();
+			}
+			if (step == null) {
+				step = new StepGraph(shape, layers.allocate(batch * pixels, channels), layers.allocate(1, 1), layers.allocate(batch * n, contextWidth),
+						addition == null ? null : layers.allocate(addition.rows(), addition.cols()));
+				step.write(rows, timestep, context, addition, layers.compute());
+				// a run first: it puts every weight on the compute and leaves its temporaries' buffers for the capture
+				float[] first;
+				try (Tensor out = step.run(unet, batch, height, width)) {
+					first = Layers.read(out);
+				}
+				step.capture(layers.compute(), unet, batch, height, width);
+				return planes(first, batch, pixels);
+			}
+			step.write(rows, timestep, context, addition, layers.compute());
+			return planes(step.replay(), batch, pixels);
+		}
+	}
+
+	/** Each image's prediction from pixel rows to channel planes. */
+	private static float[] planes(float[] all, int batch, int pixels) {
+		float[] planes = new float[all.length];
+		int outPer = all.length / batch;
+		for (int b = 0; b < batch; b++) {
+			System.arraycopy(transpose(Arrays.copyOfRange(all, b * outPer, (b + 1) * outPer), pixels, outPer / pixels), 0, planes, b * outPer, outPer);
+		}
+		return planes;
+	}
+
+	/** Gives back the captured UNet run and its buffers (to the compute's cache, for the decoder or another shape). */
+	private void dropStep() {
+		if (step != null) {
+			step.close();
+			step = null;
+		}
+	}
+
+	/** The inputs of a captured UNet run: the same shape replays the graph. */
+	private record StepShape(int batch, int height, int width, int tokens) {
+	}
+
+	/**
+	 * A UNet run captured as a graph (one CUDA Graph launch on a GPU in place of ≈ 1,000 kernel launches from Java), replayed
+	 * at each step with its inputs written into the tensors it was captured with.
+	 */
+	private static final class StepGraph implements AutoCloseable {
+		private final StepShape shape;
+		private final Tensor sample;
+		private final Tensor timestep;
+		private final Tensor context;
+		private final Tensor addition;
+		private Compute.Graph graph;
+		private Tensor out;
+
+		StepGraph(StepShape shape, Tensor sample, Tensor timestep, Tensor context, Tensor addition) {
+			this.shape = shape;
+			this.sample = sample;
+			this.timestep = timestep;
+			this.context = context;
+			this.addition = addition;
+		}
+
+		StepShape shape() {
+			return shape;
+		}
+
+		void write(float[] rows, float t, float[] states, Tensor added, Compute compute) {
+			sample.write(MemorySegment.ofArray(rows));
+			timestep.write(MemorySegment.ofArray(new float[] { t }));
+			context.write(MemorySegment.ofArray(states));
+			if (added != null) {
+				compute.copy(added, addition);
+			}
+		}
+
+		Tensor run(UNet unet, int batch, int height, int width) {
+			return unet.predict(sample, batch, height, width, timestep, context, addition, null);
+		}
+
+		void capture(Compute compute, UNet unet, int batch, int height, int width) {
+			graph = compute.capture(() -> out = run(unet, batch, height, width));
+		}
+
+		float[] replay() {
+			graph.replay();
+			return Layers.read(out);
+		}
+
+		@Override
+		public void close() {
+			if (graph != null) {
+				graph.close();
+			}
+			for (Tensor t : new Tensor[] { out, sample, timestep, context, addition }) {
+				if (t != null) {
+					t.close();
+				}
+			}
 		}
 	}
 
@@ -305,6 +411,7 @@ public final class Engine implements DiffusionNetworks {
 		if (control == null) {
 			throw new IllegalStateException("no ControlNet in use");
 		}
+		dropStep();
 		check("latent", latent, latentChannels, height, width);
 		int scale = vae.scale();
 		check("control image", hint, 3, height * scale, width * scale);
@@ -318,6 +425,7 @@ public final class Engine implements DiffusionNetworks {
 
 	@Override
 	public float[] decode(float[] latent, int height, int width) {
+		dropStep();
 		int channels = check("latent", latent, latentChannels, height, width);
 		try (Tensor z = layers.upload(transpose(latent, channels, height * width), height * width, channels); Tensor image = vae.decode(z, height, width)) {
 			return transpose(Layers.read(image), image.rows(), image.cols());
@@ -326,6 +434,7 @@ public final class Engine implements DiffusionNetworks {
 
 	@Override
 	public float[] encodeImage(float[] image, int height, int width) {
+		dropStep();
 		int scale = vae.scale();
 		if (height % scale != 0 || width % scale != 0) {
 			throw new IllegalArgumentException("the VAE encodes images whose sides are multiples of " + scale + ", not " + width + "×" + height);
@@ -368,6 +477,7 @@ public final class Engine implements DiffusionNetworks {
 		if (signature.equals(loraSignature)) {
 			return;
 		}
+		dropStep(); // the graph reads the weights it was captured with
 		Map<String, List<Lora.Applied>> byWeight = new LinkedHashMap<>();
 		for (Lora.Applied a : loras) {
 			for (Lora.Module m : a.lora().modules()) {
@@ -426,6 +536,7 @@ public final class Engine implements DiffusionNetworks {
 
 	@Override
 	public void close() {
+		dropStep();
 		useControlNet(null);
 		layers.close();
 	}

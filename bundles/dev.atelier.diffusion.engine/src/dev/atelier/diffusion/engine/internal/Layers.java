@@ -81,6 +81,11 @@ final class Layers {
 		return compute;
 	}
 
+	/** Whether weights stream through a budget (and may be uploaded again at any use). */
+	boolean streamed() {
+		return budget != RESIDENT;
+	}
+
 	boolean has(String name) {
 		return weights.containsKey(name);
 	}

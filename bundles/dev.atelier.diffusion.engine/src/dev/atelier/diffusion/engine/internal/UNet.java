@@ -66,20 +66,13 @@ final class UNet {
 
 	/**
 	 * The predictions (noise or v) for {@code sample}, {@code batch} latents of height·width × in channels one after
-	 * another, at {@code timestep}, each with its own run of {@code context}'s rows (batch × tokens, context width) for
-	 * cross-attention and, for SDXL, its row of {@code addition} from {@link #additionInput} (null otherwise), which this
-	 * frees; a ControlNet's {@code residuals} per latent (null for none) added to the skip connections and the middle
-	 * block's output.
+	 * another, at {@code timestep} (1 × 1), each with its own run of {@code context}'s rows (batch × tokens, context
+	 * width) for cross-attention and, for SDXL, its row of {@code addition} from {@link #additionInput} (null otherwise);
+	 * a ControlNet's {@code residuals} per latent (null for none) added to the skip connections and the middle block's
+	 * output. Without residuals it writes no tensor and reads none, so that a graph may capture it.
 	 */
-	Tensor predict(Tensor sample, int batch, int height, int width, float timestep, Tensor context, Tensor addition, List<ControlResiduals> residuals) {
-		Tensor time;
-		try {
-			time = timeEmbedding(timestep, addition);
-		} finally {
-			if (addition != null) {
-				addition.close();
-			}
-		}
+	Tensor predict(Tensor sample, int batch, int height, int width, Tensor timestep, Tensor context, Tensor addition, List<ControlResiduals> residuals) {
+		Tensor time = timeEmbedding(timestep, addition);
 		try {
 			List<Tensor> encoded = encode(sample, batch, height, width, time, context, null);
 			Tensor x = encoded.removeLast();
@@ -196,10 +189,10 @@ final class UNet {
 	 * SiLU(time_embedding(sinusoids(t)) + add_embedding(addition)), the second term SDXL's only: what every resnet block
 	 * projects (they all take it through SiLU first). One row, or with an addition one per image.
 	 */
-	Tensor timeEmbedding(float timestep, Tensor addition) {
+	Tensor timeEmbedding(Tensor timestep, Tensor addition) {
 		Tensor emb;
-		try (Tensor t = layers.upload(new float[] { timestep }, 1, 1); Tensor sinusoids = layers.allocate(1, config.modelChannels())) {
-			layers.compute().timestepEmbedding(t, sinusoids);
+		try (Tensor sinusoids = layers.allocate(1, config.modelChannels())) {
+			layers.compute().timestepEmbedding(timestep, sinusoids);
 			emb = mlp("unet.time_embedding", sinusoids);
 		}
 		if (addition != null) {

@@ -188,14 +188,27 @@ public final class CheckpointModel implements PipelineModel {
 		int states = tokens * networks.contextWidth();
 		int one = states + networks.pooledWidth();
 		SizeConditioning sizes = SizeConditioning.of(height * networks.vaeScale(), width * networks.vaeScale());
-		// as many rows a run as fit the activations one image's decode is leased for
-		int perRun = DiffusionWorkload.engineUnetRows(checkpoint.family(), (long) height * width * networks.vaeScale() * networks.vaeScale());
+		// as many rows a run as fit the activations one image's decode is leased for, every run of one size (the last
+		// filled up with copies of its last row), so that each replays one captured graph
+		int most = DiffusionWorkload.engineUnetRows(checkpoint.family(), (long) height * width * networks.vaeScale() * networks.vaeScale());
+		int runs = (batch + most - 1) / most;
+		int size = (batch + runs - 1) / runs;
 		float[] out = new float[batch * outPer];
-		for (int first = 0; first < batch; first += perRun) {
-			int rows = Math.min(perRun, batch - first);
+		for (int first = 0; first < batch; first += size) {
+			int rows = Math.min(size, batch - first);
+			float[] input = new float[size * per];
 			List<TextConditioning> texts = new ArrayList<>();
 			List<ControlResiduals> residuals = controlStrength == 0 ? null : new ArrayList<>();
-			for (int b = first; b < first + rows; b++) {
+			for (int i = 0; i < size; i++) {
+				int b = first + Math.min(i, rows - 1);
+				System.arraycopy(latents, b * per, input, i * per, per);
+				if (i >= rows) {
+					texts.add(texts.getLast());
+					if (residuals != null) {
+						residuals.add(residuals.getLast());
+					}
+					continue;
+				}
 				TextConditioning c = new TextConditioning(Arrays.copyOfRange(context, b * one, b * one + states),
 						Arrays.copyOfRange(context, b * one + states, (b + 1) * one));
 				texts.add(c);
@@ -205,8 +218,7 @@ public final class CheckpointModel implements PipelineModel {
 							(float) controlStrength));
 				}
 			}
-			float[] predicted = networks.predict(Arrays.copyOfRange(latents, first * per, (first + rows) * per), rows, height, width, (float) timestep, texts,
-					sizes, residuals);
+			float[] predicted = networks.predict(input, size, height, width, (float) timestep, texts, sizes, residuals);
 			System.arraycopy(predicted, 0, out, first * outPer, rows * outPer);
 		}
 		unetNanos += System.nanoTime() - start;
