@@ -835,6 +835,39 @@ public final class ComputeCheck {
 				return read(out);
 			});
 		}
+		// a batch of 3 images (CFG's rows, a batch's images) as the UNet runs them: each on its own
+		float[][] images = randomRows(3 * 256, 64, 1f);
+		float[][] perImage = randomRows(3, 64, 1f);
+		Weights batchConv = weights(TensorType.F16, 96, 64 * 9);
+		for (int stride : new int[] { 1, 2 }) {
+			int side = (16 + 2 - 3) / stride + 1;
+			sameAsCpu(gpu, "conv2d batch 3 64→96 3×3 stride " + stride, TensorType.F16, ROUNDED, c -> {
+				Tensor out = c.allocate(TensorType.F32, 3 * side * side, 96);
+				c.conv2d(floats(c, images), 3, 16, 16, c.upload(TensorType.F16, 96, 64 * 9, batchConv.stored()), null, 3, stride, 1, out);
+				return read(out);
+			});
+		}
+		sameAsCpu(gpu, "groupNorm+SiLU batch 3", TensorType.F32, EXACT * 100, c -> {
+			Tensor out = c.allocate(TensorType.F32, 3 * 256, 64);
+			c.groupNorm(floats(c, images), 3, 32, param(c, TensorType.F32, new float[][] { Arrays.copyOf(scale[0], 64) }),
+					param(c, TensorType.F32, new float[][] { Arrays.copyOf(shift[0], 64) }), 1e-5f, true, out);
+			return read(out);
+		});
+		sameAsCpu(gpu, "add a row per image, batch 3", null, EXACT, c -> {
+			Tensor out = c.allocate(TensorType.F32, 3 * 256, 64);
+			c.add(floats(c, images), floats(c, perImage), out);
+			return read(out);
+		});
+		for (int[] a : new int[][] { { 256, 256, 8, 8 }, { 256, 77, 8, 8 }, { 64, 64, 1, 512 } }) {
+			float[][] q = randomRows(2 * a[0], a[2] * a[3], 1f);
+			float[][] k = randomRows(2 * a[1], a[2] * a[3], 1f);
+			float[][] v = randomRows(2 * a[1], a[2] * a[3], 1f);
+			sameAsCpu(gpu, "multiHeadAttention batch 2 " + a[0] + "×" + a[1] + " " + a[2] + "×" + a[3], null, ROUNDED, c -> {
+				Tensor out = c.allocate(TensorType.F32, 2 * a[0], a[2] * a[3]);
+				c.multiHeadAttention(floats(c, q), floats(c, k), floats(c, v), 2, a[2], false, out);
+				return read(out);
+			});
+		}
 		float[][] small = randomRows(12 * 10, 24, 1f);
 		sameAsCpu(gpu, "upsampleNearest2x", null, 0, c -> {
 			Tensor out = c.allocate(TensorType.F32, 4 * 120, 24);
