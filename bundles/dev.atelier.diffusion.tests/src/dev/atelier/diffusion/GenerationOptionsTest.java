@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,25 @@ class GenerationOptionsTest {
 		assertEquals("a mask needs the image it masks (an init image)", message(maskAlone, GenerationOptions.Names.VIEW));
 	}
 
+	@Test
+	void theViewsRequestIsMadeWithoutLookingAtTheFilesWhichAreCheckedApart() throws IOException {
+		Path absent = dir.resolve("absent.safetensors");
+		Path edges = dir.resolve("edges.png");
+		GenerationOptions o = new GenerationOptions(List.of(absent + ":0.5"), Path.of("c"), edges, 1, 0, 1, false, null, null, false);
+		GenerationRequest r = o.unchecked(BASE, GenerationOptions.Names.VIEW);
+		assertEquals(List.of(new LoraChoice(absent, 0.5)), r.loras());
+		assertEquals(Optional.of("LoRA " + absent + ":0.5: no such file " + absent), o.missingFile(GenerationOptions.Names.VIEW));
+		Files.writeString(absent, "");
+		assertEquals(Optional.of("Control image " + edges + ": no such file"), o.missingFile(GenerationOptions.Names.VIEW));
+		Files.writeString(edges, "");
+		assertEquals(Optional.empty(), o.missingFile(GenerationOptions.Names.VIEW));
+		assertEquals(r, o.applyTo(BASE, GenerationOptions.Names.VIEW), "applyTo's request, once the files are there");
+		GenerationOptions noImage = new GenerationOptions(List.of(), Path.of("c"), null, 1, 0, 1, false, null, null, false);
+		assertEquals("ControlNet needs a control image",
+				assertThrows(IllegalArgumentException.class, () -> noImage.unchecked(BASE, GenerationOptions.Names.VIEW)).getMessage(),
+				"what is wrong without the file system is said at once");
+	}
+
 	private static String message(GenerationOptions o, GenerationOptions.Names names) {
 		return assertThrows(IllegalArgumentException.class, () -> o.applyTo(BASE, names)).getMessage();
 	}
@@ -80,5 +100,16 @@ class GenerationOptionsTest {
 		Infotext a1111 = Infotext.parse("a house\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512, ControlNet 0: \"Module: none, "
 				+ "Model: control_v11p_sd15_lineart [43d4be0d], Weight: 0.8, Resize Mode: Crop and Resize, Guidance Start: 0, Guidance End: 1\", VAE: None");
 		assertEquals(new GenerationOptions(List.of(), Path.of("control_v11p_sd15_lineart"), null, 0.8, 0, 1, false, null, null, false), a1111.options());
+	}
+
+	@Test
+	void reuseReadsTheInitImageMaskAndTiledVaeBackToTheRequestTheImageWasMadeWith() {
+		GenerationRequest r = BASE.withInit(Path.of("/pictures/door.png"), 0.35).withMask(Path.of("/pictures/door-mask.png")).withTileVae(true)
+				.withVae(Path.of("/m/vae/ft-mse.safetensors"));
+		Infotext written = Infotext.parse(Infotext.of(r, 0, "sd-inpainting", "h").text());
+		assertEquals(new GenerationOptions(List.of(), null, null, 1, 0, 1, false, Path.of("/pictures/door-mask.png"), Path.of("ft-mse.safetensors"), true),
+				written.options());
+		assertEquals(r.withVae(Path.of("ft-mse.safetensors")), written.options().applyTo(written.toRequest(GenerationRequest.of("", 0)), GenerationOptions.Names.VIEW),
+				"the same request, the VAE by its name in models/vae");
 	}
 }

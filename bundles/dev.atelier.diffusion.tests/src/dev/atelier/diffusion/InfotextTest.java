@@ -1,6 +1,8 @@
 package dev.atelier.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,6 +36,39 @@ class InfotextTest {
 		hashes.put("add,detail", "ba9876543210");
 		assertEquals("a cat <lora:style:0.5> <lora:add,detail:0.8>\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 5, Size: 512x512, Model hash: h, Model: m, "
 				+ "Lora hashes: \"style: 0123456789ab, adddetail: ba9876543210\"", Infotext.of(r, 0, "m", "h", hashes).text());
+	}
+
+	@Test
+	void anInpaintingRequestRecordsItsInitImageAndMaskFilesAndTheTiledVae() {
+		GenerationRequest r = new GenerationRequest("a red door", "", Sampler.EULER, 20, 7, 5, 512, 768, 1, Path.of("/pictures/my, photos/door.png"), 0.35)
+				.withMask(Path.of("/pictures/door-mask.png")).withTileVae(true);
+		assertEquals("a red door\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 5, Size: 512x768, Model hash: h, Model: sd-inpainting, "
+				+ "Denoising strength: 0.35, Init image: \"/pictures/my, photos/door.png\", Mask: /pictures/door-mask.png, Tiled VAE: True",
+				Infotext.of(r, 0, "sd-inpainting", "h").text(), "a file with a comma quoted, as any value");
+	}
+
+	@Test
+	void aRelativeFileIsRecordedAbsoluteSoThatReuseFindsItFromAnotherFolder() {
+		GenerationRequest r = GenerationRequest.of("a door", 5).withInit(Path.of("start.png"), 0.6).withMask(Path.of("masks", "..", "mask.png"));
+		Map<String, String> settings = Infotext.of(r, 0, "m", "h").settings();
+		assertEquals(Path.of("start.png").toAbsolutePath().toString(), settings.get("Init image"));
+		assertEquals(Path.of("mask.png").toAbsolutePath().toString(), settings.get("Mask"));
+	}
+
+	@Test
+	void textWithoutTheFilesOrTilingReusesAsBeforeAndBadValuesKeepDefaults() {
+		// AUTOMATIC1111's own inpainting: a denoising strength and a mask blur, but no file to start from
+		Infotext a1111 = Infotext.parse("a door\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 5, Size: 512x512, Denoising strength: 0.4, Mask blur: 4");
+		GenerationRequest r = a1111.toRequest(GenerationRequest.of("", 0));
+		assertNull(r.initImage());
+		assertEquals(0.75, r.strength());
+		assertEquals(GenerationOptions.NONE, a1111.options());
+		Infotext odd = Infotext.parse("a door\nSteps: 20, Seed: 5, Init image: /a.png, Denoising strength: 3, Mask: None, Tiled VAE: maybe");
+		GenerationRequest oddRequest = odd.toRequest(GenerationRequest.of("", 0));
+		assertEquals(Path.of("/a.png"), oddRequest.initImage());
+		assertEquals(0.75, oddRequest.strength(), "a strength out of (0, 1] is the default's");
+		assertNull(odd.options().mask());
+		assertFalse(odd.options().tileVae());
 	}
 
 	@Test

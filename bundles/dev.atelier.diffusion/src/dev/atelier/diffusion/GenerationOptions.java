@@ -2,13 +2,14 @@ package dev.atelier.diffusion;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The choices of {@code atelier generate} beyond a plain request — LoRA files with weights, a ControlNet with its control
  * image and settings, an inpainting mask, a VAE that replaces the checkpoint's, tiled VAE — as the command line and the
- * Diffusion view take them. Both make their request with {@link #applyTo}, so the same choices make the same request.
+ * Diffusion view take them. Both make their request here — the command line with {@link #applyTo}, the view with
+ * {@link #unchecked} on its UI thread and {@link #missingFile} off it — so the same choices make the same request.
  *
  * @param loras        LoRA files as {@code FILE} or {@code FILE:W} ({@code --lora})
  * @param controlNet   a ControlNet file, or the name of one in the workspace's {@code models/controlnet}; null for none
@@ -45,15 +46,33 @@ public record GenerationOptions(List<String> loras, Path controlNet, Path contro
 	 *                                  a mask without an init image
 	 */
 	public GenerationRequest applyTo(GenerationRequest base, Names names) {
-		List<LoraChoice> files = new ArrayList<>();
+		GenerationRequest r = unchecked(base, names);
+		missingFile(names).ifPresent(problem -> {
+			throw new IllegalArgumentException(problem);
+		});
+		return r;
+	}
+
+	/**
+	 * {@code base} with these choices as {@link #applyTo} makes it, without looking at the files: for a UI thread, which
+	 * leaves {@link #missingFile} to another.
+	 *
+	 * @throws IllegalArgumentException as {@link #applyTo} does, but for files that are not there
+	 */
+	public GenerationRequest unchecked(GenerationRequest base, Names names) {
+		return base.withLoras(loras.stream().map(LoraChoice::parse).toList()).withControl(control(names)).withMask(mask).withTileVae(tileVae).withVae(vae);
+	}
+
+	/** Why a LoRA or the control image is no file, in {@code names}' words; empty when they all are. Looks at the file system. */
+	public Optional<String> missingFile(Names names) {
 		for (String l : loras) {
-			LoraChoice choice = LoraChoice.parse(l);
-			if (!Files.isRegularFile(choice.file())) {
-				throw new IllegalArgumentException(names.lora() + " " + l + ": no such file " + choice.file());
+			Path file = LoraChoice.parse(l).file();
+			if (!Files.isRegularFile(file)) {
+				return Optional.of(names.lora() + " " + l + ": no such file " + file);
 			}
-			files.add(choice);
 		}
-		return base.withLoras(files).withControl(control(names)).withMask(mask).withTileVae(tileVae).withVae(vae);
+		return controlImage == null || Files.isRegularFile(controlImage) ? Optional.empty()
+				: Optional.of(names.controlImage() + " " + controlImage + ": no such file");
 	}
 
 	/** The ControlNet choices as one; null without a ControlNet. */
@@ -66,9 +85,6 @@ public record GenerationOptions(List<String> loras, Path controlNet, Path contro
 		}
 		if (controlImage == null) {
 			throw new IllegalArgumentException(names.controlNet() + " needs " + names.controlImageWanted());
-		}
-		if (!Files.isRegularFile(controlImage)) {
-			throw new IllegalArgumentException(names.controlImage() + " " + controlImage + ": no such file");
 		}
 		return new ControlChoice(controlNet, controlImage, controlStrength, controlStart, controlEnd, canny);
 	}

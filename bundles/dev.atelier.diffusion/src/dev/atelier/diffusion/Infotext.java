@@ -31,6 +31,10 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 	private static final String NEGATIVE = "Negative prompt:";
 	private static final Pattern PAIR = Pattern.compile("\\s*([\\w .-]+):\\s*(\"(?:\\\\.|[^\\\\\"])*\"|[^,]*)(?:,|$)");
 	private static final Gson GSON = new Gson();
+	/** Atelier's own keys: the init image and the mask as files, and the tiled VAE. */
+	private static final String INIT_IMAGE = "Init image";
+	private static final String MASK = "Mask";
+	private static final String TILED_VAE = "Tiled VAE";
 
 	public Infotext {
 		settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
@@ -62,6 +66,8 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 	 * AUTOMATIC1111's ControlNet extension does: {@code ControlNet 0: "Module: canny, Model: NAME [hash], Weight: 1.0,
 	 * Resize Mode: Crop and Resize, Processor Res: 512, Threshold A: 100.0, Threshold B: 200.0, Guidance Start: 0.0,
 	 * Guidance End: 1.0, Pixel Perfect: True, Control Mode: Balanced"} (its unit's infotext fields, numbers as Python prints them).
+	 * Beyond AUTOMATIC1111's keys, the init image and the mask are recorded as files ({@code Init image: FILE},
+	 * {@code Mask: FILE}) and a tiled VAE as {@code Tiled VAE: True}, for Reuse to choose them again.
 	 */
 	public static Infotext of(GenerationRequest r, int index, String modelName, String modelHash, Map<String, String> loraHashes, ControlRun control) {
 		Map<String, String> s = new LinkedHashMap<>();
@@ -77,6 +83,11 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 		}
 		if (r.initImage() != null) {
 			s.put("Denoising strength", number(r.strength()));
+			// AUTOMATIC1111 keeps no image's file (its images are uploaded); Atelier's are files, which Reuse chooses again
+			s.put(INIT_IMAGE, file(r.initImage()));
+		}
+		if (r.mask() != null) {
+			s.put(MASK, file(r.mask()));
 		}
 		if (!loraHashes.isEmpty()) {
 			// as AUTOMATIC1111 writes them: the separators taken out of the names
@@ -91,11 +102,20 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 					+ ", Threshold B: " + (c.canny() ? (double) ControlChoice.CANNY_HIGH : 0.5) + ", Guidance Start: " + c.start() + ", Guidance End: " + c.end()
 					+ ", Pixel Perfect: True, Control Mode: Balanced");
 		}
+		if (r.tileVae()) {
+			// named as the multidiffusion extension's Tiled VAE (which writes no infotext itself); a boolean as Python prints it
+			s.put(TILED_VAE, "True");
+		}
 		StringBuilder prompt = new StringBuilder(r.prompt());
 		for (LoraChoice l : r.loras()) {
 			prompt.append(prompt.isEmpty() ? "" : " ").append("<lora:").append(l.name()).append(':').append(number(l.weight())).append('>');
 		}
 		return new Infotext(prompt.toString(), r.negativePrompt(), s);
+	}
+
+	/** A file as Reuse finds it again from another folder: absolute (a relative {@code --mask} is meant from the current one). */
+	private static String file(Path p) {
+		return p.toAbsolutePath().normalize().toString();
 	}
 
 	private static String number(double v) {
@@ -167,13 +187,17 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 	}
 
 	/**
-	 * The request these parameters describe ("reuse parameters"), batch of one; settings that are missing or do not
-	 * parse keep {@code defaults}' values.
+	 * The request these parameters describe ("reuse parameters"), batch of one, with the init image and its denoising
+	 * strength where the image records its file; settings that are missing or do not parse keep {@code defaults}'
+	 * values.
 	 */
 	public GenerationRequest toRequest(GenerationRequest defaults) {
+		Path init = path(settings.getOrDefault(INIT_IMAGE, ""));
+		double strength = init == null ? defaults.strength()
+				: get("Denoising strength", Double::parseDouble).filter(s -> s > 0 && s <= 1).orElse(defaults.strength());
 		GenerationRequest r = new GenerationRequest(prompt, negativePrompt, get("Sampler", Sampler::parse).orElse(defaults.sampler()),
 				get("Steps", Integer::parseInt).orElse(defaults.steps()), get("CFG scale", Double::parseDouble).orElse(defaults.cfgScale()),
-				get("Seed", Long::parseLong).orElse(defaults.seed()), defaults.width(), defaults.height(), 1, null, defaults.strength());
+				get("Seed", Long::parseLong).orElse(defaults.seed()), defaults.width(), defaults.height(), 1, init, strength);
 		String[] size = settings.getOrDefault("Size", "").split("x");
 		try {
 			return r.withSize(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
@@ -185,8 +209,8 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 	/**
 	 * The choices these parameters record beyond {@link #toRequest}'s ("reuse parameters"): the first ControlNet unit's
 	 * model (by name, which the workspace's {@code models/controlnet} has), weight, guidance start and end and whether it
-	 * ran canny, and the VAE by name (in {@code models/vae}). LoRAs stay in the prompt as its {@code <lora:NAME:W>} tags;
-	 * the control image and the mask are not recorded, so none is chosen.
+	 * ran canny, the VAE by name (in {@code models/vae}), the mask's file and whether the VAE was tiled. LoRAs stay in the
+	 * prompt as its {@code <lora:NAME:W>} tags; the control image is not recorded, so none is chosen.
 	 */
 	public GenerationOptions options() {
 		GenerationOptions none = GenerationOptions.NONE;
@@ -197,7 +221,7 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 				unit.put(field.substring(0, colon).strip(), field.substring(colon + 1).strip());
 			}
 		}
-		Path controlNet = name(unit.getOrDefault("Model", "").replaceFirst("\\s*\\[[0-9a-fA-F]+\\]$", ""));
+		Path controlNet = path(unit.getOrDefault("Model", "").replaceFirst("\\s*\\[[0-9a-fA-F]+\\]$", ""));
 		Function<String, Optional<Double>> number = key -> {
 			try {
 				return Optional.ofNullable(unit.get(key)).map(Double::parseDouble);
@@ -207,11 +231,12 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 		};
 		return new GenerationOptions(List.of(), controlNet, null, number.apply("Weight").orElse(none.controlStrength()),
 				number.apply("Guidance Start").orElse(none.controlStart()), number.apply("Guidance End").orElse(none.controlEnd()),
-				controlNet != null && "canny".equals(unit.get("Module")), null, name(settings.getOrDefault("VAE", "")), false);
+				controlNet != null && "canny".equals(unit.get("Module")), path(settings.getOrDefault(MASK, "")), path(settings.getOrDefault("VAE", "")),
+				"True".equalsIgnoreCase(settings.getOrDefault(TILED_VAE, "")));
 	}
 
-	/** A model's recorded name as a path to look up, or null where none is recorded (AUTOMATIC1111 writes None). */
-	private static Path name(String recorded) {
+	/** A model's recorded name or an image's file as a path, or null where none is recorded (AUTOMATIC1111 writes None). */
+	private static Path path(String recorded) {
 		if (recorded.isBlank() || recorded.equals("None")) {
 			return null;
 		}

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.PngInfo;
+import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.testing.Psnr;
 import dev.atelier.testing.checkpoints.FormulaWeights;
@@ -90,5 +91,8 @@ class GenerateCheckpointTest extends TinySd1Queue {
 		assertEquals(0, run.code(), run.err());
 		double psnr = Psnr.of(Images.read(fixture.resolve("inpaint-1.0.png"), 1 << 24), Images.read(Path.of(run.out().strip()), 1 << 24));
 		assertTrue(psnr >= 35, "PSNR " + psnr + " dB against StableDiffusionInpaintPipeline's image from the F16 file");
+		Infotext reused = Infotext.parse(PngInfo.read(Path.of(run.out().strip())).get(Infotext.CHUNK));
+		assertEquals(FIXTURE.resolve("pipeline.png").normalize(), reused.toRequest(GenerationRequest.of("", 0)).initImage(), "Reuse starts from it again");
+		assertEquals(fixture.resolve("mask.png").normalize(), reused.options().mask(), "and chooses the mask again");
 	}
 }

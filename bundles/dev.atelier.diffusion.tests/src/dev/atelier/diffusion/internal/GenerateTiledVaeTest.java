@@ -1,6 +1,7 @@
 package dev.atelier.diffusion.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,7 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.atelier.core.outputs.Images;
+import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.core.outputs.RgbImage;
+import dev.atelier.diffusion.Infotext;
 import dev.atelier.testing.Psnr;
 
 /** {@code atelier generate --tile-vae} on the reduced SD 1.x checkpoint through the CLI, the queue and the native engine. */
@@ -37,9 +40,11 @@ class GenerateTiledVaeTest extends TinySd1Queue {
 
 	@Test
 	void anImageWithinOneTileIsTheUntiledImage() throws IOException {
-		RgbImage plain = read(generate("64x64"));
-		RgbImage tiled = read(generate("64x64", "--tile-vae"));
-		assertEquals(Double.POSITIVE_INFINITY, Psnr.of(plain, tiled), "a 64×64 image is one tile");
+		Path plainPng = generate("64x64");
+		Path tiledPng = generate("64x64", "--tile-vae");
+		assertEquals(Double.POSITIVE_INFINITY, Psnr.of(read(plainPng), read(tiledPng)), "a 64×64 image is one tile");
+		assertTrue(Infotext.parse(PngInfo.read(tiledPng).get(Infotext.CHUNK)).options().tileVae(), "recorded, so that Reuse ticks it again");
+		assertFalse(Infotext.parse(PngInfo.read(plainPng).get(Infotext.CHUNK)).options().tileVae());
 	}
 
 	/** 384×320: latent 48×40, tiles of 32 stepping by 16 (rows 0, 8; columns 0, 16). */

@@ -72,8 +72,9 @@ class CommandsTest {
 			view.form.seed.setText("7");
 
 			generate.execute(part);
+			// the view queues the job off the UI thread, then follows it on it
+			dev.atelier.testing.ui.Displays.spinUntil(display, () -> cancel.canExecute(part));
 			assertEquals(1, diffusion.requests.size(), "Generate queued the form's request");
-			assertTrue(cancel.canExecute(part));
 			cancel.execute(part);
 			release.countDown();
 			dev.atelier.testing.ui.Displays.spinUntil(display, () -> !cancel.canExecute(part));

@@ -3,6 +3,7 @@ package dev.atelier.diffusion.ui.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -100,7 +102,7 @@ class DiffusionPartTest {
 		assertEquals("width 500 is not a multiple of 8 (the VAE works on 8×8 pixel blocks); try 496", part.problem.getText());
 		assertFalse(part.generate.getEnabled(), "Generate is disabled while the form is invalid");
 		assertEquals(DiffusionForm.CUSTOM_SIZE, part.form.size.getText());
-		assertNull(part.generate(), "generating anyway submits nothing");
+		assertNull(Fakes.generate(part), "generating anyway submits nothing");
 		assertEquals(List.of(), diffusion.requests);
 
 		part.form.size.select(2);
@@ -115,10 +117,10 @@ class DiffusionPartTest {
 		assertFalse(part.generate.getEnabled());
 		part.form.seed.setText("12");
 		part.form.model.setText("");
-		assertNull(part.generate());
+		assertNull(Fakes.generate(part));
 		assertTrue(part.problem.getText().startsWith("Choose a model: a checkpoint file (.safetensors, .ckpt) or a pipeline folder"), part.problem.getText());
 		part.form.model.setText(dir.resolve("missing").toString());
-		assertNull(part.generate());
+		assertNull(Fakes.generate(part));
 		assertEquals("No such folder or checkpoint file: " + dir.resolve("missing"), part.problem.getText());
 		assertEquals(List.of(), diffusion.requests);
 	}
@@ -138,8 +140,8 @@ class DiffusionPartTest {
 		assertTrue(part.form.random.getSelection(), "random is the default");
 		assertEquals("-1", part.form.seed.getText());
 		assertFalse(part.form.reuseSeed.getEnabled(), "no seed to reuse before the first job");
-		JobHandle<List<Path>> first = part.generate();
-		JobHandle<List<Path>> second = part.generate();
+		JobHandle<List<Path>> first = Fakes.generate(part);
+		JobHandle<List<Path>> second = Fakes.generate(part);
 		assertTrue(first != null && second != null, part.problem.getText());
 		long a = diffusion.requests.get(0).seed();
 		long b = diffusion.requests.get(1).seed();
@@ -151,7 +153,7 @@ class DiffusionPartTest {
 		click(part.form.reuseSeed);
 		assertEquals(Long.toString(b), part.form.seed.getText());
 		assertFalse(part.form.random.getSelection(), "a given seed is not random");
-		part.generate();
+		Fakes.generate(part);
 		assertEquals(b, diffusion.requests.get(2).seed(), "the reused seed is used as it is");
 
 		click(part.form.dice);
@@ -184,7 +186,7 @@ class DiffusionPartTest {
 		part.form.width.setSelection(64);
 		part.form.height.setSelection(64);
 		part.form.batch.setSelection(3);
-		JobHandle<List<Path>> first = part.generate();
+		JobHandle<List<Path>> first = Fakes.generate(part);
 		Displays.spinUntil(display, () -> part.status.getText().startsWith("Wrote") && part.previewFinal);
 		Image shown = part.previewImage;
 		Rectangle b = shown.getBounds();
@@ -196,7 +198,7 @@ class DiffusionPartTest {
 		Screenshots.save(shell, "diffusion-finished-batch.png");
 
 		part.form.batch.setSelection(1);
-		JobHandle<List<Path>> second = part.generate();
+		JobHandle<List<Path>> second = Fakes.generate(part);
 		Displays.spinUntil(display, () -> second.state().isDone() && part.results.files().size() == 4);
 		List<Path> strip = new java.util.ArrayList<>(second.result().get());
 		strip.addAll(first.result().get());
@@ -225,7 +227,7 @@ class DiffusionPartTest {
 		part.form.batch.setSelection(2);
 		assertEquals("cpu", part.form.device.getText(), "the CPU is chosen unless another device is");
 
-		JobHandle<List<Path>> job = part.generate();
+		JobHandle<List<Path>> job = Fakes.generate(part);
 		assertTrue(job != null, part.problem.getText());
 		assertEquals(List.of(new GenerationRequest("a red fox in the snow", "blurry", Sampler.DDIM, 12, 6.5, 1234, 512, 768, 2, null, 0.75)),
 				diffusion.requests);
@@ -265,14 +267,14 @@ class DiffusionPartTest {
 			throw new IOException(full + ": No space left on device");
 		};
 		part.form.seed.setText("7");
-		assertTrue(part.generate() != null);
+		assertTrue(Fakes.generate(part) != null);
 		Displays.spinUntil(display, () -> part.status.getText().startsWith("Generation failed"));
 		assertEquals("Generation failed: " + full + ": No space left on device", part.status.getText());
 		assertTrue(ThemeColours.isProblem(part.status), "in the theme's problem colour");
 		assertTrue(part.generate.getEnabled());
 
 		diffusion.script = (context, request, listener) -> List.of();
-		assertTrue(part.generate() != null, "the next job goes through");
+		assertTrue(Fakes.generate(part) != null, "the next job goes through");
 		Displays.spinUntil(display, () -> part.status.getText().startsWith("Wrote"));
 		assertFalse(ThemeColours.isProblem(part.status), "in the theme's plain colour again");
 	}
@@ -291,7 +293,7 @@ class DiffusionPartTest {
 		try {
 			other.create(second);
 			other.form.model.setText(model.toString());
-			assertNull(other.generate());
+			assertNull(Fakes.generate(other));
 			assertEquals("a batch of 64 at 1024x1024 cannot fit sim:rtx4090: use a batch of 8", other.problem.getText());
 		} finally {
 			other.close();
@@ -309,7 +311,7 @@ class DiffusionPartTest {
 				Thread.sleep(5);
 			}
 		};
-		assertTrue(part.generate() != null);
+		assertTrue(Fakes.generate(part) != null);
 		assertTrue(started.await(10, TimeUnit.SECONDS));
 		click(part.cancel);
 		Displays.spinUntil(display, () -> part.status.getText().equals("Cancelled."));
@@ -445,7 +447,7 @@ class DiffusionPartTest {
 			click(f.tileVae);
 			assertEquals("", next.problem.getText());
 
-			assertTrue(next.generate() != null, next.problem.getText());
+			assertTrue(Fakes.generate(next) != null, next.problem.getText());
 			// what atelier generate --lora detail:0.8 --lora style:-0.5 --controlnet … --canny --mask … --vae … --tile-vae builds
 			GenerationRequest cli = new GenerationOptions(List.of(detail + ":0.8", style + ":-0.5"), canny, edges, 1.5, 0.2, 0.9, true, mask, vae, true)
 					.applyTo(new GenerationRequest("a lighthouse", "", Sampler.EULER_A, 20, 7.5, 77, 512, 512, 1, init, 0.75), GenerationOptions.Names.CLI);
@@ -479,6 +481,55 @@ class DiffusionPartTest {
 		assertEquals("ft-mse.safetensors", part.form.vae.getText());
 		assertEquals("ControlNet needs a control image", part.problem.getText());
 		assertTrue(part.status.getText().endsWith("choose the ControlNet's control image."), part.status.getText());
+	}
+
+	/**
+	 * The Gallery's Reuse of an inpainted image made with tiled VAE: the handler reads its parameters and the form takes
+	 * its init image, strength, mask and tiled VAE back, the request the image was made with; a file gone since is said.
+	 */
+	@Test
+	void reuseOfAnInpaintedImageFillsItsInitImageMaskAndTiledVaeBack() throws Exception {
+		Path init = Files.writeString(dir.resolve("door.png"), "");
+		Path mask = Files.writeString(dir.resolve("door-mask.png"), "");
+		GenerationRequest inpainted = new GenerationRequest("a red door", "", Sampler.EULER, 20, 7, 5, 512, 512, 1, init, 0.35).withMask(mask).withTileVae(true);
+		Path image = Fakes.png(dir.resolve("outputs/00000-5.png"), 8, 8, RED, inpainted);
+		Fakes.Broker broker = new Fakes.Broker();
+		CompletableFuture<String> said = new ReuseParametersHandler().execute(image.toString(), broker, new DisplaySynchronize(display), null)
+				.toCompletableFuture();
+		Displays.spinUntil(display, said::isDone);
+		DiffusionUi.Reused reused = (DiffusionUi.Reused) broker.sent.get(0)[1];
+		part.reuse(reused);
+		assertEquals(init.toString(), part.form.initImage.getText());
+		assertEquals(35, part.form.strength.getSelection());
+		assertEquals(mask.toString(), part.form.mask.getText());
+		assertTrue(part.form.tileVae.getSelection());
+		assertEquals(inpainted, part.form.request());
+
+		Files.delete(mask);
+		part.reuse(reused);
+		Displays.spinUntil(display, () -> !part.problem.getText().isEmpty());
+		assertEquals("No such file: " + mask, part.problem.getText());
+		assertFalse(part.generate.getEnabled());
+	}
+
+	/** The files the form names are looked at, and the service's submit (which opens the model) runs, off the UI thread. */
+	@Test
+	void theFilesAreLookedAtAndTheJobSubmittedOffTheUiThreadAndAMissingFileIsSaid() throws Exception {
+		Path lora = dir.resolve("detail.safetensors");
+		part.form.addLora(lora + ":0.5");
+		assertEquals("", part.problem.getText(), "not known on the UI thread, which does not look");
+		Displays.spinUntil(display, () -> !part.problem.getText().isEmpty());
+		assertEquals("LoRA " + lora + ":0.5: no such file " + lora, part.problem.getText());
+		assertFalse(part.generate.getEnabled());
+		assertNull(Fakes.generate(part), "generating anyway submits nothing");
+		assertEquals(List.of(), diffusion.requests);
+
+		Files.writeString(lora, "");
+		part.form.prompt.setText("a lighthouse");
+		assertTrue(Fakes.generate(part) != null, part.problem.getText());
+		assertEquals(List.of(lora), diffusion.requests.getFirst().loras().stream().map(l -> l.file()).toList());
+		assertNotSame(display.getThread(), diffusion.submitters.getFirst());
+		assertEquals("", part.problem.getText());
 	}
 
 	private static Path pipeline(Path folder) throws IOException {

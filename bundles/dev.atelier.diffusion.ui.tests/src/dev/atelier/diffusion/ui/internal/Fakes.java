@@ -5,9 +5,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.eclipse.e4.core.services.events.IEventBroker;
+import org.eclipse.swt.widgets.Display;
 import org.osgi.service.event.EventHandler;
 
 import dev.atelier.core.jobs.JobContext;
@@ -20,6 +22,7 @@ import dev.atelier.diffusion.Infotext;
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.testing.Services;
+import dev.atelier.testing.ui.Displays;
 
 /** Stand-ins for the services the views use, and helpers shared by the view tests. */
 final class Fakes {
@@ -40,6 +43,8 @@ final class Fakes {
 		final List<GenerationRequest> requests = new CopyOnWriteArrayList<>();
 		final List<Path> models = new CopyOnWriteArrayList<>();
 		final List<String> devices = new CopyOnWriteArrayList<>();
+		/** The threads submit was called on. */
+		final List<Thread> submitters = new CopyOnWriteArrayList<>();
 		private final List<JobHandle<List<Path>>> queue = new CopyOnWriteArrayList<>();
 		volatile Script script = (context, request, listener) -> List.of();
 
@@ -55,6 +60,7 @@ final class Fakes {
 
 		@Override
 		public JobHandle<List<Path>> submit(Path model, GenerationRequest request, String device, Path outputFolder, GenerationListener listener) {
+			submitters.add(Thread.currentThread());
 			requests.add(request);
 			models.add(model);
 			devices.add(device);
@@ -101,6 +107,13 @@ final class Fakes {
 		public boolean unsubscribe(EventHandler handler) {
 			return true;
 		}
+	}
+
+	/** Presses the view's Generate and spins the display until the view has queued the job; null where it did not. */
+	static JobHandle<List<Path>> generate(DiffusionPart part) {
+		CompletableFuture<JobHandle<List<Path>>> queued = part.generate();
+		Displays.spinUntil(Display.getCurrent(), queued::isDone);
+		return queued.join();
 	}
 
 	/** The framework's job service. */

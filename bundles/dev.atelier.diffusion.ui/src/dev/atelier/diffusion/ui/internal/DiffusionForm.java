@@ -376,7 +376,8 @@ final class DiffusionForm {
 	}
 
 	/**
-	 * The request the form describes.
+	 * The request the form describes, made without looking at the files it names (the view checks them off the UI
+	 * thread: {@link GenerationOptions#missingFile}).
 	 *
 	 * @throws IllegalArgumentException with {@link GenerationRequest}'s or {@link GenerationOptions}'s message (or the
 	 *                                  seed's or a path's)
@@ -391,7 +392,7 @@ final class DiffusionForm {
 		GenerationRequest base = new GenerationRequest(prompt.getText(), negativePrompt.getText(), Sampler.values()[sampler.getSelectionIndex()],
 				steps.getSelection(), cfgScale.getSelection() / 100.0, seedValue, width.getSelection(), height.getSelection(), batch.getSelection(),
 				path("init image", initImage.getText()), strength.getSelection() / 100.0);
-		return options().applyTo(base, GenerationOptions.Names.VIEW);
+		return options().unchecked(base, GenerationOptions.Names.VIEW);
 	}
 
 	/** The LoRA, ControlNet, mask and VAE choices, as the command line's options would give them. */

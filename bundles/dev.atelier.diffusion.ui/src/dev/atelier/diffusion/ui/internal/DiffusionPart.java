@@ -5,14 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 
 import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.ui.di.Focus;
@@ -49,6 +51,7 @@ import dev.atelier.device.Device;
 import dev.atelier.device.DeviceService;
 import dev.atelier.diffusion.DiffusionService;
 import dev.atelier.diffusion.GenerationListener;
+import dev.atelier.diffusion.GenerationOptions;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.outputs.ui.ImageWindow;
 import dev.atelier.outputs.ui.Pixels;
@@ -118,6 +121,8 @@ public final class DiffusionPart implements OpensFiles {
 	private final AtomicReference<Preview> pendingPreview = new AtomicReference<>();
 	private final List<String> warnings = new CopyOnWriteArrayList<>();
 	private final AtomicBoolean queueRefreshPending = new AtomicBoolean();
+	/** Counts the form's checks, on the UI thread: a file check made off it answers only the latest. */
+	private int checks;
 	private final JobService.JobListener jobListener = job -> {
 		if (queueRefreshPending.compareAndSet(false, true)) {
 			ui(() -> {
@@ -286,18 +291,39 @@ public final class DiffusionPart implements OpensFiles {
 		return data;
 	}
 
-	/** Shows what is wrong with the form, and lets Generate be pressed only when nothing is. */
+	/**
+	 * Shows what is wrong with the form, and lets Generate be pressed only when nothing is; returns whether the form
+	 * makes a request. The files it names are looked at off the UI thread (a slow or hung mount must not stop it): one
+	 * that is missing is said when the answer comes, unless the form was checked again meanwhile.
+	 */
 	boolean validate() {
-		String wrong;
+		int check = ++checks;
+		GenerationRequest request = null;
+		String wrong = "";
 		try {
-			form.request();
-			wrong = "";
+			request = form.request();
 		} catch (IllegalArgumentException e) {
 			wrong = e.getMessage();
 		}
 		problem(wrong);
-		generate.setEnabled(wrong.isEmpty());
-		return wrong.isEmpty();
+		generate.setEnabled(request != null);
+		if (request != null) {
+			GenerationRequest asked = request;
+			GenerationOptions options = form.options();
+			CompletableFuture.supplyAsync(() -> missingFile(asked, options)).thenAccept(missing -> missing.ifPresent(m -> ui(() -> {
+				if (check == checks) {
+					problem(m);
+					generate.setEnabled(false);
+				}
+			})));
+		}
+		return request != null;
+	}
+
+	/** Why a file the request names (a LoRA, the control image, the init image, the mask) is missing, or empty; looks at the file system. */
+	private static Optional<String> missingFile(GenerationRequest request, GenerationOptions options) {
+		return options.missingFile(GenerationOptions.Names.VIEW).or(() -> Stream.of(request.initImage(), request.mask())
+				.filter(image -> image != null && !Files.isRegularFile(image)).findFirst().map(image -> "No such file: " + image));
 	}
 
 	private void problem(String text) {
@@ -335,58 +361,86 @@ public final class DiffusionPart implements OpensFiles {
 		}
 	}
 
-	/** Queues a job for the form's request; what stops it is said under the button. Returns the job, or null. */
-	JobHandle<List<Path>> generate() {
+	/**
+	 * Queues a job for the form's request; what stops it is said under the button. The files the request names are
+	 * looked at, and the service's submit opens the model to plan its memory, off the UI thread. The future completes,
+	 * on the UI thread, with the job once this view follows it, or with null.
+	 */
+	CompletableFuture<JobHandle<List<Path>>> generate() {
+		CompletableFuture<JobHandle<List<Path>>> queued = new CompletableFuture<>();
 		if (!validate()) {
-			return null;
+			queued.complete(null);
+			return queued;
 		}
 		// the seed is drawn here rather than by the queue so that the view can say it and offer it again
 		GenerationRequest request = form.request().withDrawnSeed();
+		GenerationOptions options = form.options();
 		String folder = form.model.getText().strip();
 		if (folder.isEmpty()) {
 			problem("Choose a model: a checkpoint file (.safetensors, .ckpt) or a pipeline folder (diffusers or ONNX, with model_index.json).");
-			return null;
+			queued.complete(null);
+			return queued;
 		}
 		Path model;
 		try {
 			model = Path.of(folder);
 		} catch (InvalidPathException e) {
 			problem("Model: " + e.getMessage());
-			return null;
+			queued.complete(null);
+			return queued;
 		}
+		String device = form.device.getText();
+		StepListener listener = new StepListener();
+		CompletableFuture.supplyAsync(() -> submit(model, request, options, device, listener)).whenComplete((submitted, failure) -> ui(() -> {
+			// submit says what it refuses; a failure here is an error it could not catch
+			String why = failure != null ? String.valueOf(failure.getCause() == null ? failure : failure.getCause()) : submitted.problem();
+			if (why != null) {
+				problem(why);
+				queued.complete(null);
+			} else {
+				follow(submitted.job(), request, folder, device, listener);
+				queued.complete(submitted.job());
+			}
+		}));
+		return queued;
+	}
+
+	/** A job queued, or why none was. */
+	private record Submitted(JobHandle<List<Path>> job, String problem) {
+	}
+
+	/** Off the UI thread: the files the request names, then the service's submit. */
+	private Submitted submit(Path model, GenerationRequest request, GenerationOptions options, String device, StepListener listener) {
 		// a folder (ONNX or diffusers) or a single-file checkpoint: the service tells them apart when it loads
 		if (!Files.isDirectory(model) && !Files.isRegularFile(model)) {
-			problem("No such folder or checkpoint file: " + model);
-			return null;
+			return new Submitted(null, "No such folder or checkpoint file: " + model);
 		}
-		for (Path image : Arrays.asList(request.initImage(), request.mask())) {
-			if (image != null && !Files.isRegularFile(image)) {
-				problem("No such file: " + image);
-				return null;
-			}
+		Optional<String> missing = missingFile(request, options);
+		if (missing.isPresent()) {
+			return new Submitted(null, missing.get());
 		}
-		remember(folder);
-		JobHandle<List<Path>> job;
-		StepListener listener = new StepListener();
 		try {
-			job = diffusion.submit(model, request, form.device.getText(), diffusion.defaultOutputFolder(), listener);
+			return new Submitted(diffusion.submit(model, request, device, diffusion.defaultOutputFolder(), listener), null);
 		} catch (RuntimeException e) {
-			problem(e.getMessage() == null ? e.toString() : e.getMessage());
-			return null;
+			return new Submitted(null, e.getMessage() == null ? e.toString() : e.getMessage());
 		}
+	}
+
+	/** On the UI thread: the job queued is this view's to cancel, its images to show. */
+	private void follow(JobHandle<List<Path>> job, GenerationRequest request, String folder, String device, StepListener listener) {
+		remember(folder);
 		mine.add(job);
 		form.usedSeed(request.seed());
 		cancel.setEnabled(true);
-		status(false, "Queued " + request.batch() + " image(s), seed " + request.seed() + ", on " + form.device.getText() + ".");
-		job.result().whenComplete((files, failure) -> {
-			// read here, on the job's thread: the UI thread only draws
+		status(false, "Queued " + request.batch() + " image(s), seed " + request.seed() + ", on " + device + ".");
+		// async: a job done already must not have its images read here, on the UI thread, which only draws
+		job.result().whenCompleteAsync((files, failure) -> {
 			if (files != null && !files.isEmpty()) {
 				offer(new Preview(listener.step, listener.steps, readAll(files), true));
 			}
 			ui(() -> finished(job, files, failure));
 		});
 		refreshQueue();
-		return job;
 	}
 
 	/** Hears a job's steps on its thread and hands the newest previews to the UI thread, at most one per interval. */

@@ -1,6 +1,7 @@
 package dev.atelier.server.diffusion.internal;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -15,7 +16,6 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 
-import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.diffusion.GenerationRequest;
@@ -31,8 +31,9 @@ import dev.atelier.server.ServerApi;
  * /sdapi/v1/txt2img} and {@code img2img} with its field names and sampler names, answered with base64 PNGs that carry
  * the {@code parameters} text, the request echoed and {@code info} as a JSON string; {@code GET progress} (with the
  * running job's preview), {@code POST interrupt}, {@code GET sd-models} (a checkpoint file's sha256 and short hash
- * once hashed, {@link FileHashes}), {@code loras} ({@link Loras}), {@code samplers}, {@code GET}/{@code POST options} for the checkpoint; img2img's
- * inpainting fields as {@link Inpainting} says. Errors as A1111 answers them: {@code error}, {@code detail}, {@code body},
+ * once hashed, {@link FileHashes}), {@code loras} ({@link Loras}), {@code sd-vae}, {@code samplers}, {@code GET}/{@code POST options} for the checkpoint; img2img's
+ * inpainting fields as {@link Inpainting} says; {@code override_settings.sd_vae} (a name in the models folder's
+ * {@code vae/}), and the ControlNet and Tiled VAE extensions' {@code alwayson_scripts} as {@link Scripts} says. Errors as A1111 answers them: {@code error}, {@code detail}, {@code body},
  * {@code errors}.
  */
 record A1111Api(ImageJobs images, FileHashes hashes) implements ServerApi {
@@ -61,6 +62,7 @@ record A1111Api(ImageJobs images, FileHashes hashes) implements ServerApi {
 			}
 			case "GET /sdapi/v1/sd-models" -> exchange.send(200, models());
 			case "GET /sdapi/v1/loras" -> exchange.send(200, Loras.list(images.server().models().resolve("loras")));
+			case "GET /sdapi/v1/sd-vae" -> exchange.send(200, vaes());
 			case "GET /sdapi/v1/samplers" -> exchange.send(200, samplers());
 			case "GET /sdapi/v1/options" -> exchange.send(200, options());
 			case "POST /sdapi/v1/options" -> {
@@ -117,8 +119,14 @@ record A1111Api(ImageJobs images, FileHashes hashes) implements ServerApi {
 		ImageFields.images(f, "n_iter", (long) batch * iterations, limits);
 		String samplerField = f.has("sampler_name") ? "sampler_name" : "sampler_index";
 		Sampler sampler = f.has(samplerField) ? sampler(f.required(samplerField), samplerField) : SAMPLER;
-		Optional<String> named = f.object("override_settings").string("sd_model_checkpoint");
+		JsonFields overrides = f.object("override_settings");
+		Optional<String> named = overrides.string("sd_model_checkpoint");
 		Checkpoints.Checkpoint model = named.isPresent() ? images.checkpoints().find(named.get(), "override_settings.sd_model_checkpoint") : images.current();
+		// A1111's Automatic (a VAE named as the checkpoint) is the checkpoint's own here, as None is
+		Optional<String> vae = overrides.string("sd_vae").filter(v -> !v.equals("Automatic") && !v.equals("None"));
+		Path vaeFile = vae.isPresent() ? NamedModels.vaes(images.server().models()).find(vae.get(), "override_settings.sd_vae") : null;
+		Optional<Scripts.ControlUnit> control = Scripts.controlNet(f, NamedModels.controlNets(images.server().models()), MAX_INIT_PIXELS);
+		boolean tiledVae = Scripts.tiledVae(f);
 		byte[] init = null;
 		byte[] mask = null;
 		double strength = DENOISING;
@@ -129,13 +137,14 @@ record A1111Api(ImageJobs images, FileHashes hashes) implements ServerApi {
 		}
 		GenerationRequest request;
 		try {
-			request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, width, height, batch, null, strength);
+			request = new GenerationRequest(prompt, negative, sampler, steps, cfg, seed, width, height, batch, null, strength).withVae(vaeFile)
+					.withTileVae(tiledVae);
 		} catch (IllegalArgumentException e) {
 			throw new ApiException(400, e.getMessage());
 		}
 		boolean send = f.bool("send_images", true);
-		List<ImageJobs.Image> made = images.generate(new ImageJobs.Ask(img2img ? "img2img" : "txt2img", model, request, init, mask, iterations,
-				f.bool("save_images", false)), exchange::cancelled);
+		List<ImageJobs.Image> made = images.generate(new ImageJobs.Ask(img2img ? "img2img" : "txt2img", model, request, init, mask, control.orElse(null),
+				iterations, f.bool("save_images", false)), exchange::cancelled);
 		JsonArray encoded = new JsonArray();
 		if (send) {
 			made.forEach(image -> encoded.add(Base64.getEncoder().encodeToString(image.png())));
@@ -156,22 +165,7 @@ record A1111Api(ImageJobs images, FileHashes hashes) implements ServerApi {
 		if (!list.isJsonArray() || list.getAsJsonArray().size() != 1 || !(list.getAsJsonArray().get(0) instanceof JsonPrimitive p && p.isString())) {
 			throw f.wrong("init_images", "an array of one base64 image");
 		}
-		String text = list.getAsJsonArray().get(0).getAsString();
-		if (text.startsWith("data:image/")) {
-			text = text.substring(text.indexOf(',') + 1);
-		}
-		byte[] bytes;
-		try {
-			bytes = Base64.getMimeDecoder().decode(text);
-		} catch (IllegalArgumentException e) {
-			throw f.wrong("init_images[0]", "a base64 image: " + e.getMessage());
-		}
-		try {
-			Images.decode(bytes, "init_images[0]", MAX_INIT_PIXELS);
-		} catch (IOException e) {
-			throw f.wrong("init_images[0]", "a PNG" + (Images.readsJpeg() ? ", JPEG, BMP or GIF" : "") + " image (" + e.getMessage() + ")");
-		}
-		return bytes;
+		return ImageFields.image(f, "init_images[0]", list.getAsJsonArray().get(0).getAsString(), MAX_INIT_PIXELS);
 	}
 
 	/** The request as A1111 echoes it: every field with its value or default, the given ones as given, no init images or mask. */
@@ -293,6 +287,18 @@ record A1111Api(ImageJobs images, FileHashes hashes) implements ServerApi {
 			model.addProperty("filename", c.path().toString());
 			model.add("config", JsonNull.INSTANCE);
 			list.add(model);
+		}
+		return list;
+	}
+
+	/** A1111's {@code GET /sdapi/v1/sd-vae}: the models folder's {@code vae/} files, by the names {@code sd_vae} takes. */
+	private JsonArray vaes() throws ApiException {
+		JsonArray list = new JsonArray();
+		for (Path file : NamedModels.vaes(images.server().models()).list()) {
+			JsonObject vae = new JsonObject();
+			vae.addProperty("model_name", file.getFileName().toString());
+			vae.addProperty("filename", file.toString());
+			list.add(vae);
 		}
 		return list;
 	}

@@ -1,7 +1,10 @@
 package dev.atelier.server.diffusion.internal;
 
+import java.io.IOException;
+import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.atelier.core.outputs.Images;
 import dev.atelier.server.ApiException;
 import dev.atelier.server.JsonFields;
 import dev.atelier.server.Limits;
@@ -44,6 +47,26 @@ final class ImageFields {
 	static long seed(JsonFields f, String name) throws ApiException {
 		long seed = f.integer(name, -1, -1, Long.MAX_VALUE);
 		return seed == -1 ? ThreadLocalRandom.current().nextLong(1L << 32) : seed;
+	}
+
+	/**
+	 * A base64 image (a {@code data:} URL's or plain) as its PNG, JPEG, BMP or GIF bytes, checked to decode within
+	 * {@code maxPixels}; 400 naming {@code name} otherwise.
+	 */
+	static byte[] image(JsonFields f, String name, String text, long maxPixels) throws ApiException {
+		String base64 = text.startsWith("data:image/") ? text.substring(text.indexOf(',') + 1) : text;
+		byte[] bytes;
+		try {
+			bytes = Base64.getMimeDecoder().decode(base64);
+		} catch (IllegalArgumentException e) {
+			throw f.wrong(name, "a base64 image: " + e.getMessage());
+		}
+		try {
+			Images.decode(bytes, f.path() + name, maxPixels);
+		} catch (IOException e) {
+			throw f.wrong(name, "a PNG" + (Images.readsJpeg() ? ", JPEG, BMP or GIF" : "") + " image (" + e.getMessage() + ")");
+		}
+		return bytes;
 	}
 
 	private static int within(JsonFields f, String name, int value, int limit, String what, String option) throws ApiException {

@@ -29,7 +29,7 @@ import dev.atelier.server.ServerContext;
  * One server's image requests: each becomes jobs of the diffusion queue — the IDE's and the CLI's, one lane per
  * device — one job per iteration, and waits for them; the running one is what A1111's progress and interrupt see.
  * The images come back as the PNG files the queue wrote, with their {@code parameters} text; files that were not to
- * be saved, and init images, go to a folder of the request's own that is deleted afterwards.
+ * be saved, and init, mask and control images, go to a folder of the request's own that is deleted afterwards.
  */
 final class ImageJobs implements AutoCloseable {
 
@@ -45,9 +45,10 @@ final class ImageJobs implements AutoCloseable {
 	/**
 	 * What a request asks for: {@code iterations} batches of {@code request} (A1111's n_iter × batch_size), the
 	 * first with its seed, each next one's seeds following on; {@code initImage} the bytes of an image to start from, {@code mask}
-	 * (a PNG, or null) where to repaint it.
+	 * (a PNG, or null) where to repaint it, {@code control} a ControlNet with its control image's bytes, or null.
 	 */
-	record Ask(String kind, Checkpoints.Checkpoint model, GenerationRequest request, byte[] initImage, byte[] mask, int iterations, boolean save) {
+	record Ask(String kind, Checkpoints.Checkpoint model, GenerationRequest request, byte[] initImage, byte[] mask, Scripts.ControlUnit control, int iterations,
+			boolean save) {
 	}
 
 	/** One image made: its PNG file's bytes (the parameters text in it), its seed and that text. */
@@ -131,6 +132,9 @@ final class ImageJobs implements AutoCloseable {
 			}
 			if (ask.mask() != null) {
 				request = request.withMask(Files.write(work.resolve("mask.png"), ask.mask()));
+			}
+			if (ask.control() != null) {
+				request = request.withControl(ask.control().choice(Files.write(work.resolve("control.img"), ask.control().image())));
 			}
 			GenerationListener listener = new GenerationListener() {
 				@Override

@@ -77,7 +77,7 @@ record OpenAiImagesApi(ImageJobs images) implements ServerApi {
 		} catch (IllegalArgumentException e) {
 			throw new ApiException(400, e.getMessage(), "size");
 		}
-		List<ImageJobs.Image> made = images.generate(new ImageJobs.Ask("txt2img", model, request, null, null, 1, false), exchange::cancelled);
+		List<ImageJobs.Image> made = images.generate(new ImageJobs.Ask("txt2img", model, request, null, null, null, 1, false), exchange::cancelled);
 		JsonArray data = new JsonArray();
 		for (ImageJobs.Image image : made) {
 			JsonObject item = new JsonObject();
