@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.atelier.device.plan.Planner;
+import dev.atelier.diffusion.checkpoint.Family;
 import dev.atelier.device.plan.RuntimeOverhead;
 import dev.atelier.device.plan.Workload;
 import dev.atelier.testing.devices.Estimates;
@@ -45,6 +46,20 @@ class DiffusionEstimatorTest {
 		double one = new DiffusionWorkload(onnx, 512, 512, 1, false, false).bytes() / 1e9;
 		assertEquals(6.5, one + RuntimeOverhead.BYTES / 1e9, 0.3, "an ONNX SD 1.5 pipeline at 512², batch 1: the seed's ≈ 6.5 GB");
 		assertTrue(new DiffusionWorkload(onnx, 512, 512, 4, false, false).bytes() / 1e9 > 3 * one - 2 * 2.2, "an ONNX pipeline's activations grow with the batch");
+	}
+
+	@Test
+	void theEngineRunsAsManyUnetRowsTogetherAsOneImagesDecodeIsLeasedForAndAtLeastOne() {
+		for (Family family : Family.values()) {
+			for (long pixels : new long[] { 64L * 64, 512L * 512, 1024L * 1024, 4096L * 4096 }) {
+				int rows = DiffusionWorkload.engineUnetRows(family, pixels);
+				long leased = DiffusionWorkload.Profile.engineActivationBytes(family, pixels);
+				assertTrue(rows >= 1, family + " " + pixels);
+				assertTrue(rows == 1 || rows * DiffusionWorkload.UNET_ROW_PER_MEGAPIXEL * pixels / 1e6 <= leased, family + " " + pixels + ": " + rows + " rows");
+				assertTrue((rows + 1) * DiffusionWorkload.UNET_ROW_PER_MEGAPIXEL * pixels / 1e6 > leased, family + " " + pixels + ": one row more would fit");
+			}
+		}
+		assertTrue(DiffusionWorkload.engineUnetRows(Family.SD1, 512L * 512) >= 2, "SD 1.5 at 512² runs CFG's two rows together");
 	}
 
 	@Test

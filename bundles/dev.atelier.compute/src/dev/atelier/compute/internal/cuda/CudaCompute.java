@@ -56,8 +56,11 @@ public final class CudaCompute implements Compute {
 	private static final int FLASH_WIDE_ROWS = 32;
 	private static final int FLASH_WIDE_THREADS = 256;
 	private static final int MHA_MAX_HEAD = 512;
-	/** A convolution's gathered receptive fields are multiplied this many bytes at a time. */
-	private static final long PATCH_BYTES = 256L << 20;
+	/**
+	 * A convolution's gathered receptive fields are multiplied this many bytes at a time: slices of thousands of pixels
+	 * keep cuBLAS's GEMMs large, and the patches' scratch stays a small part of the VAE decoder's peak.
+	 */
+	private static final long PATCH_BYTES = 64L << 20;
 	/** GroupNorm's statistics: a block sums about this many of a group's values, in at most GROUP_CHUNKS blocks a group. */
 	private static final long GROUP_CHUNK_VALUES = 8192;
 	private static final int GROUP_CHUNKS = 128;
