@@ -53,7 +53,7 @@ public final class SdMulti {
 		DeviceService devices = BundleDeviceService.forBundle(registry, "dev.atelier.diffusion");
 		ExecutorJobService jobs = new ExecutorJobService();
 		DiffusionJobs diffusion = new DiffusionJobs(jobs, devices, Outputs.under(work.resolve("outputs")), GraphExecutors.onnx(), new ComputeRuntimeService(),
-				work.resolve("loras"));
+				work.resolve("loras"), work);
 		GenerationRequest request = new GenerationRequest("a photo of a lighthouse at dusk", "", Sampler.EULER_A, steps, 7.5, 1000, 512, 512, batch, null, 0.6);
 		boolean passed;
 		try {

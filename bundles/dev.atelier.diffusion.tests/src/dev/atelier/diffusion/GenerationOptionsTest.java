@@ -21,6 +21,8 @@ class GenerationOptionsTest {
 	@TempDir
 	Path dir;
 
+	/** Where Reuse runs: what a relative file is in. */
+	private static final Path WORKSPACE = Path.of("/home/ann/atelier");
 	private static final GenerationRequest BASE = new GenerationRequest("a cat", "", Sampler.EULER, 20, 7, 5, 512, 512, 1, null, 0.6);
 
 	@Test
@@ -95,21 +97,23 @@ class GenerationOptionsTest {
 		Infotext written = Infotext.parse(Infotext.of(r, 0, "m", "h", java.util.Map.of(), new Infotext.ControlRun("0123abcd", 512)).text());
 		assertEquals("ft-mse.safetensors", written.settings().get("VAE"));
 		assertEquals(new GenerationOptions(List.of(), Path.of("control_tiny_canny"), null, 1.5, 0.25, 0.5, true, null, Path.of("ft-mse.safetensors"), false),
-				written.options(), "the ControlNet by its name, which models/controlnet has; no control image is recorded");
-		assertEquals(GenerationOptions.NONE, Infotext.parse("a cat\nSteps: 20, Sampler: Euler, Seed: 5").options());
+				written.options(WORKSPACE), "the ControlNet by its name, which models/controlnet has; no control image is recorded");
+		assertEquals(GenerationOptions.NONE, Infotext.parse("a cat\nSteps: 20, Sampler: Euler, Seed: 5").options(WORKSPACE));
 		Infotext a1111 = Infotext.parse("a house\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 512x512, ControlNet 0: \"Module: none, "
 				+ "Model: control_v11p_sd15_lineart [43d4be0d], Weight: 0.8, Resize Mode: Crop and Resize, Guidance Start: 0, Guidance End: 1\", VAE: None");
-		assertEquals(new GenerationOptions(List.of(), Path.of("control_v11p_sd15_lineart"), null, 0.8, 0, 1, false, null, null, false), a1111.options());
+		assertEquals(new GenerationOptions(List.of(), Path.of("control_v11p_sd15_lineart"), null, 0.8, 0, 1, false, null, null, false), a1111.options(WORKSPACE));
 	}
 
+	/** The init image in the workspace (kept relative to it), the mask outside it (kept absolute): both come back as they were. */
 	@Test
 	void reuseReadsTheInitImageMaskAndTiledVaeBackToTheRequestTheImageWasMadeWith() {
-		GenerationRequest r = BASE.withInit(Path.of("/pictures/door.png"), 0.35).withMask(Path.of("/pictures/door-mask.png")).withTileVae(true)
+		GenerationRequest r = BASE.withInit(WORKSPACE.resolve("pictures/door.png"), 0.35).withMask(Path.of("/pictures/door-mask.png")).withTileVae(true)
 				.withVae(Path.of("/m/vae/ft-mse.safetensors"));
-		Infotext written = Infotext.parse(Infotext.of(r, 0, "sd-inpainting", "h").text());
+		Infotext written = Infotext.parse(Infotext.of(r, 0, "sd-inpainting", "h").inWorkspace(WORKSPACE).text());
 		assertEquals(new GenerationOptions(List.of(), null, null, 1, 0, 1, false, Path.of("/pictures/door-mask.png"), Path.of("ft-mse.safetensors"), true),
-				written.options());
-		assertEquals(r.withVae(Path.of("ft-mse.safetensors")), written.options().applyTo(written.toRequest(GenerationRequest.of("", 0)), GenerationOptions.Names.VIEW),
+				written.options(WORKSPACE));
+		assertEquals(r.withVae(Path.of("ft-mse.safetensors")),
+				written.options(WORKSPACE).applyTo(written.toRequest(GenerationRequest.of("", 0), WORKSPACE), GenerationOptions.Names.VIEW),
 				"the same request, the VAE by its name in models/vae");
 	}
 }

@@ -16,6 +16,9 @@ import dev.atelier.diffusion.Sampler;
 
 class InfotextTest {
 
+	/** Where Reuse runs: what a relative file is in. */
+	private static final Path WORKSPACE = Path.of("/home/ann/atelier");
+
 	@Test
 	void parametersAreWrittenInAutomatic1111sFormat() {
 		GenerationRequest r = new GenerationRequest("a cat, oil painting", "blurry", Sampler.DPMPP_2M_KARRAS, 25, 7.5, 1000, 512, 768, 2, null, 0.6);
@@ -56,19 +59,36 @@ class InfotextTest {
 	}
 
 	@Test
+	void filesInTheWorkspaceAreKeptRelativeToItWithForwardSlashesAndReuseFindsThemInTheWorkspaceItRunsIn() {
+		GenerationRequest r = GenerationRequest.of("a door", 5).withInit(WORKSPACE.resolve("outputs/inputs/0a1b.png"), 0.6)
+				.withMask(Path.of("/home/ann/atelier-old/door-mask.png"));
+		Infotext kept = Infotext.parse(Infotext.of(r, 0, "m", "h").inWorkspace(WORKSPACE).text());
+		assertEquals("outputs/inputs/0a1b.png", kept.settings().get("Init image"), "no home folder in the image");
+		assertEquals("/home/ann/atelier-old/door-mask.png", kept.settings().get("Mask"), "a file outside the workspace stays absolute");
+		assertEquals(WORKSPACE.resolve("outputs/inputs/0a1b.png"), kept.toRequest(GenerationRequest.of("", 0), WORKSPACE).initImage());
+		Path moved = Path.of("/data/atelier");
+		assertEquals(moved.resolve("outputs/inputs/0a1b.png"), kept.toRequest(GenerationRequest.of("", 0), moved).initImage(),
+				"found in the workspace Reuse runs in");
+		assertEquals(Path.of("/home/ann/atelier-old/door-mask.png"), kept.options(moved).mask());
+		GenerationRequest mask = r.withMask(WORKSPACE.resolve("masks/door.png"));
+		assertEquals("masks/door.png", Infotext.of(mask, 0, "m", "h").inWorkspace(WORKSPACE).settings().get("Mask"));
+		assertEquals(moved.resolve("masks/door.png"), Infotext.of(mask, 0, "m", "h").inWorkspace(WORKSPACE).options(moved).mask());
+	}
+
+	@Test
 	void textWithoutTheFilesOrTilingReusesAsBeforeAndBadValuesKeepDefaults() {
 		// AUTOMATIC1111's own inpainting: a denoising strength and a mask blur, but no file to start from
 		Infotext a1111 = Infotext.parse("a door\nSteps: 20, Sampler: Euler, CFG scale: 7, Seed: 5, Size: 512x512, Denoising strength: 0.4, Mask blur: 4");
-		GenerationRequest r = a1111.toRequest(GenerationRequest.of("", 0));
+		GenerationRequest r = a1111.toRequest(GenerationRequest.of("", 0), WORKSPACE);
 		assertNull(r.initImage());
 		assertEquals(0.75, r.strength());
-		assertEquals(GenerationOptions.NONE, a1111.options());
+		assertEquals(GenerationOptions.NONE, a1111.options(WORKSPACE));
 		Infotext odd = Infotext.parse("a door\nSteps: 20, Seed: 5, Init image: /a.png, Denoising strength: 3, Mask: None, Tiled VAE: maybe");
-		GenerationRequest oddRequest = odd.toRequest(GenerationRequest.of("", 0));
+		GenerationRequest oddRequest = odd.toRequest(GenerationRequest.of("", 0), WORKSPACE);
 		assertEquals(Path.of("/a.png"), oddRequest.initImage());
 		assertEquals(0.75, oddRequest.strength(), "a strength out of (0, 1] is the default's");
-		assertNull(odd.options().mask());
-		assertFalse(odd.options().tileVae());
+		assertNull(odd.options(WORKSPACE).mask());
+		assertFalse(odd.options(WORKSPACE).tileVae());
 	}
 
 	@Test
@@ -89,7 +109,7 @@ class InfotextTest {
 		assertEquals("lowres, bad anatomy", info.negativePrompt());
 		assertEquals("add_detail: 7c6bad76eb54, x: 1", info.settings().get("Lora hashes"));
 		assertEquals("v1.6.0", info.settings().get("Version"));
-		GenerationRequest r = info.toRequest(GenerationRequest.of("", 0));
+		GenerationRequest r = info.toRequest(GenerationRequest.of("", 0), WORKSPACE);
 		assertEquals(30, r.steps());
 		assertEquals(Sampler.DPMPP_2M_KARRAS, r.sampler());
 		assertEquals(6.5, r.cfgScale());
@@ -103,7 +123,7 @@ class InfotextTest {
 	void textWithoutSettingsIsAllPromptAndBadSettingsKeepDefaults() {
 		assertEquals("just a prompt", Infotext.parse("just a prompt").prompt());
 		Infotext odd = Infotext.parse("p\nSteps: many, Sampler: Nope, Seed: 12, Size: 7x");
-		GenerationRequest r = odd.toRequest(GenerationRequest.of("", 99));
+		GenerationRequest r = odd.toRequest(GenerationRequest.of("", 99), WORKSPACE);
 		assertEquals(20, r.steps());
 		assertEquals(Sampler.EULER_A, r.sampler());
 		assertEquals(12, r.seed());

@@ -2,6 +2,7 @@ package dev.atelier.diffusion;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,8 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 	 * Resize Mode: Crop and Resize, Processor Res: 512, Threshold A: 100.0, Threshold B: 200.0, Guidance Start: 0.0,
 	 * Guidance End: 1.0, Pixel Perfect: True, Control Mode: Balanced"} (its unit's infotext fields, numbers as Python prints them).
 	 * Beyond AUTOMATIC1111's keys, the init image and the mask are recorded as files ({@code Init image: FILE},
-	 * {@code Mask: FILE}) and a tiled VAE as {@code Tiled VAE: True}, for Reuse to choose them again.
+	 * {@code Mask: FILE}, absolute until {@link #inWorkspace}) and a tiled VAE as {@code Tiled VAE: True}, for Reuse to
+	 * choose them again.
 	 */
 	public static Infotext of(GenerationRequest r, int index, String modelName, String modelHash, Map<String, String> loraHashes, ControlRun control) {
 		Map<String, String> s = new LinkedHashMap<>();
@@ -116,6 +118,30 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 	/** A file as Reuse finds it again from another folder: absolute (a relative {@code --mask} is meant from the current one). */
 	private static String file(Path p) {
 		return p.toAbsolutePath().normalize().toString();
+	}
+
+	/**
+	 * This text as an image of {@code workspace} keeps it: the init image's and the mask's files that are in the
+	 * workspace relative to it, with forward slashes, so that the image names no one's home folder (AUTOMATIC1111 writes
+	 * no path at all) and stays right where the workspace moves; files outside it stay absolute.
+	 * {@link #toRequest} and {@link #options} resolve them against the workspace again.
+	 */
+	public Infotext inWorkspace(Path workspace) {
+		Path root = workspace.toAbsolutePath().normalize();
+		Map<String, String> s = new LinkedHashMap<>(settings);
+		for (String key : List.of(INIT_IMAGE, MASK)) {
+			s.computeIfPresent(key, (k, recorded) -> {
+				Path file = path(recorded);
+				Path in = file == null || !file.isAbsolute() || !file.normalize().startsWith(root) ? null : root.relativize(file.normalize());
+				if (in == null || in.toString().isEmpty()) {
+					return recorded;
+				}
+				List<String> names = new ArrayList<>();
+				in.forEach(name -> names.add(name.toString()));
+				return String.join("/", names);
+			});
+		}
+		return new Infotext(prompt, negativePrompt, s);
 	}
 
 	private static String number(double v) {
@@ -188,11 +214,11 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 
 	/**
 	 * The request these parameters describe ("reuse parameters"), batch of one, with the init image and its denoising
-	 * strength where the image records its file; settings that are missing or do not parse keep {@code defaults}'
-	 * values.
+	 * strength where the image records its file (a relative one in {@code workspace}, as {@link #inWorkspace} writes it);
+	 * settings that are missing or do not parse keep {@code defaults}' values.
 	 */
-	public GenerationRequest toRequest(GenerationRequest defaults) {
-		Path init = path(settings.getOrDefault(INIT_IMAGE, ""));
+	public GenerationRequest toRequest(GenerationRequest defaults, Path workspace) {
+		Path init = file(INIT_IMAGE, workspace);
 		double strength = init == null ? defaults.strength()
 				: get("Denoising strength", Double::parseDouble).filter(s -> s > 0 && s <= 1).orElse(defaults.strength());
 		GenerationRequest r = new GenerationRequest(prompt, negativePrompt, get("Sampler", Sampler::parse).orElse(defaults.sampler()),
@@ -209,10 +235,11 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 	/**
 	 * The choices these parameters record beyond {@link #toRequest}'s ("reuse parameters"): the first ControlNet unit's
 	 * model (by name, which the workspace's {@code models/controlnet} has), weight, guidance start and end and whether it
-	 * ran canny, the VAE by name (in {@code models/vae}), the mask's file and whether the VAE was tiled. LoRAs stay in the
-	 * prompt as its {@code <lora:NAME:W>} tags; the control image is not recorded, so none is chosen.
+	 * ran canny, the VAE by name (in {@code models/vae}), the mask's file (a relative one in {@code workspace}) and whether
+	 * the VAE was tiled. LoRAs stay in the prompt as its {@code <lora:NAME:W>} tags; the control image is not recorded, so
+	 * none is chosen.
 	 */
-	public GenerationOptions options() {
+	public GenerationOptions options(Path workspace) {
 		GenerationOptions none = GenerationOptions.NONE;
 		Map<String, String> unit = new LinkedHashMap<>();
 		for (String field : settings.getOrDefault("ControlNet 0", "").split(",")) {
@@ -231,7 +258,7 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 		};
 		return new GenerationOptions(List.of(), controlNet, null, number.apply("Weight").orElse(none.controlStrength()),
 				number.apply("Guidance Start").orElse(none.controlStart()), number.apply("Guidance End").orElse(none.controlEnd()),
-				controlNet != null && "canny".equals(unit.get("Module")), path(settings.getOrDefault(MASK, "")), path(settings.getOrDefault("VAE", "")),
+				controlNet != null && "canny".equals(unit.get("Module")), file(MASK, workspace), path(settings.getOrDefault("VAE", "")),
 				"True".equalsIgnoreCase(settings.getOrDefault(TILED_VAE, "")));
 	}
 
@@ -245,6 +272,12 @@ public record Infotext(String prompt, String negativePrompt, Map<String, String>
 		} catch (InvalidPathException e) {
 			return null;
 		}
+	}
+
+	/** The file {@code key} records, a relative one in {@code workspace}; null where none is recorded. */
+	private Path file(String key, Path workspace) {
+		Path recorded = path(settings.getOrDefault(key, ""));
+		return recorded == null ? null : workspace.resolve(recorded);
 	}
 
 	private <T> Optional<T> get(String key, Function<String, T> parser) {

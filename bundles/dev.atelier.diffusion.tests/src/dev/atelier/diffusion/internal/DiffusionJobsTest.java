@@ -55,7 +55,7 @@ class DiffusionJobsTest {
 		devices = Services.await(DiffusionJobsTest.class, DeviceService.class);
 		out = root.resolve("diffusion");
 		diffusion = new DiffusionJobs(Services.await(DiffusionJobsTest.class, JobService.class), devices, Outputs.under(root), new OrtExecutor(),
-				Services.await(DiffusionJobsTest.class, ComputeRuntime.class), root.resolve("models/loras"));
+				Services.await(DiffusionJobsTest.class, ComputeRuntime.class), root.resolve("models/loras"), root);
 	}
 
 	@AfterEach

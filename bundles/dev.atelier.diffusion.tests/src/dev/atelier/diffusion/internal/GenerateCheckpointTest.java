@@ -86,13 +86,16 @@ class GenerateCheckpointTest extends TinySd1Queue {
 	void anInpaintingCheckpointRepaintsTheMasksWhiteAreaAsDiffusersDoes() throws IOException {
 		Path inpaint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE.withInChannels(9), "F16", root.resolve("tiny-inpaint.safetensors"));
 		Path fixture = FIXTURE.resolveSibling("engine-sd1-inpaint");
-		GenerateRun run = generate(inpaint, "77", "--init", FIXTURE.resolve("pipeline.png").toString(), "--mask", fixture.resolve("mask.png").toString(),
-				"--strength", "1");
+		// the mask in the queue's workspace, the init image outside it
+		Path mask = Files.copy(fixture.resolve("mask.png"), Files.createDirectories(root.resolve("masks")).resolve("door.png"));
+		GenerateRun run = generate(inpaint, "77", "--init", FIXTURE.resolve("pipeline.png").toString(), "--mask", mask.toString(), "--strength", "1");
 		assertEquals(0, run.code(), run.err());
 		double psnr = Psnr.of(Images.read(fixture.resolve("inpaint-1.0.png"), 1 << 24), Images.read(Path.of(run.out().strip()), 1 << 24));
 		assertTrue(psnr >= 35, "PSNR " + psnr + " dB against StableDiffusionInpaintPipeline's image from the F16 file");
 		Infotext reused = Infotext.parse(PngInfo.read(Path.of(run.out().strip())).get(Infotext.CHUNK));
-		assertEquals(FIXTURE.resolve("pipeline.png").normalize(), reused.toRequest(GenerationRequest.of("", 0)).initImage(), "Reuse starts from it again");
-		assertEquals(fixture.resolve("mask.png").normalize(), reused.options().mask(), "and chooses the mask again");
+		assertEquals("masks/door.png", reused.settings().get("Mask"), "a file in the workspace is named relative to it");
+		assertEquals(FIXTURE.resolve("pipeline.png").normalize().toString(), reused.settings().get("Init image"), "one outside it by its absolute path");
+		assertEquals(FIXTURE.resolve("pipeline.png").normalize(), reused.toRequest(GenerationRequest.of("", 0), root).initImage(), "Reuse starts from it again");
+		assertEquals(mask, reused.options(root).mask(), "and chooses the mask again");
 	}
 }

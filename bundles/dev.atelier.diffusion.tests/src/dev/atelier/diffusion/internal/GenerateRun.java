@@ -24,10 +24,13 @@ import dev.atelier.testing.Services;
 /** One {@code atelier generate} through the CLI and a diffusion queue: its exit code, stdout and stderr. */
 record GenerateRun(int code, String out, String err) {
 
-	/** A diffusion queue on this runtime's services, writing under {@code root}, LoRAs in {@code root/models/loras}; close it after the test. */
+	/**
+	 * A diffusion queue on this runtime's services for the workspace {@code root}: writing under it, LoRAs in
+	 * {@code root/models/loras}; close it after the test.
+	 */
 	static DiffusionJobs queue(Path root) throws InterruptedException {
 		return new DiffusionJobs(Services.await(GenerateRun.class, JobService.class), Services.await(GenerateRun.class, DeviceService.class),
-				Outputs.under(root), new OrtExecutor(), Services.await(GenerateRun.class, ComputeRuntime.class), root.resolve("models/loras"));
+				Outputs.under(root), new OrtExecutor(), Services.await(GenerateRun.class, ComputeRuntime.class), root.resolve("models/loras"), root);
 	}
 
 	/** The one PNG the run wrote; fails with its stderr where it did not succeed. */

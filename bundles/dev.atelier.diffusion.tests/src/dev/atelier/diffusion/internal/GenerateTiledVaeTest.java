@@ -43,8 +43,8 @@ class GenerateTiledVaeTest extends TinySd1Queue {
 		Path plainPng = generate("64x64");
 		Path tiledPng = generate("64x64", "--tile-vae");
 		assertEquals(Double.POSITIVE_INFINITY, Psnr.of(read(plainPng), read(tiledPng)), "a 64×64 image is one tile");
-		assertTrue(Infotext.parse(PngInfo.read(tiledPng).get(Infotext.CHUNK)).options().tileVae(), "recorded, so that Reuse ticks it again");
-		assertFalse(Infotext.parse(PngInfo.read(plainPng).get(Infotext.CHUNK)).options().tileVae());
+		assertTrue(Infotext.parse(PngInfo.read(tiledPng).get(Infotext.CHUNK)).options(root).tileVae(), "recorded, so that Reuse ticks it again");
+		assertFalse(Infotext.parse(PngInfo.read(plainPng).get(Infotext.CHUNK)).options(root).tileVae());
 	}
 
 	/** 384×320: latent 48×40, tiles of 32 stepping by 16 (rows 0, 8; columns 0, 16). */

@@ -30,7 +30,7 @@ import org.osgi.service.component.annotations.Reference;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 
-import dev.atelier.core.AtelierPaths;
+import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.core.jobs.Job;
@@ -84,26 +84,31 @@ public final class DiffusionJobs implements DiffusionService {
 	private final GraphExecutor executor;
 	private final ComputeRuntime runtime;
 	private final Path loraFolder;
+	private final Path workspace;
 	private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 	private final List<JobHandle<List<Path>>> queue = new ArrayList<>();
 
 	@Activate
-	public DiffusionJobs(@Reference JobService jobs, @Reference DeviceService devices, @Reference Outputs outputs, @Reference ComputeRuntime runtime) {
-		// the outputs are <workspace>/outputs; the models folder is the workspace's, or where its preferences say
-		this(jobs, devices, outputs, GraphExecutors.onnx(), runtime, ModelsFolder.root(new AtelierPaths(outputs.root().getParent())).resolve("loras"));
+	public DiffusionJobs(@Reference JobService jobs, @Reference DeviceService devices, @Reference Outputs outputs, @Reference ComputeRuntime runtime,
+			@Reference AtelierEnvironment environment) {
+		// the models folder is the workspace's, or where its preferences say
+		this(jobs, devices, outputs, GraphExecutors.onnx(), runtime, ModelsFolder.root(environment.paths()).resolve("loras"),
+				environment.paths().workspaceRoot());
 	}
 
 	/**
 	 * @param loraFolder where a prompt's {@code <lora:name:W>} finds {@code name.safetensors}; ControlNets and VAEs given by a
 	 *                   bare name are in {@code controlnet} and {@code vae} beside it (the models folder's)
+	 * @param workspace  what the images' infotexts name their init image and mask relative to, where they are in it
 	 */
-	DiffusionJobs(JobService jobs, DeviceService devices, Outputs outputs, GraphExecutor executor, ComputeRuntime runtime, Path loraFolder) {
+	DiffusionJobs(JobService jobs, DeviceService devices, Outputs outputs, GraphExecutor executor, ComputeRuntime runtime, Path loraFolder, Path workspace) {
 		this.jobs = jobs;
 		this.devices = devices;
 		this.outputs = outputs;
 		this.executor = executor;
 		this.runtime = runtime;
 		this.loraFolder = loraFolder;
+		this.workspace = workspace;
 	}
 
 	/** Cancels what is queued or running, waits for the lanes to stop, then closes the pipelines. */
@@ -414,7 +419,8 @@ public final class DiffusionJobs implements DiffusionService {
 		ctx.begin("writing " + images.size() + " image(s)", images.size());
 		List<Path> written = new ArrayList<>();
 		for (GeneratedImage image : images) {
-			Path file = outputs.writeNumbered(folder, Long.toString(image.seed()), image.image(), Map.of(Infotext.CHUNK, image.infotext().text()));
+			Path file = outputs.writeNumbered(folder, Long.toString(image.seed()), image.image(),
+					Map.of(Infotext.CHUNK, image.infotext().inWorkspace(workspace).text()));
 			written.add(file);
 			ctx.output(file.toString());
 			ctx.worked(1);

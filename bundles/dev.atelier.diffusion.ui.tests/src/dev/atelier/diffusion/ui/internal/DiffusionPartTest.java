@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.atelier.ui.ThemeColours;
 import dev.atelier.core.ModelsFolder;
 import dev.atelier.core.jobs.JobHandle;
+import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.diffusion.GenerationOptions;
 import dev.atelier.diffusion.GenerationRequest;
+import dev.atelier.diffusion.Infotext;
 import dev.atelier.diffusion.Sampler;
 import dev.atelier.testing.MemoryPreferences;
 import dev.atelier.testing.TestEnvironment;
@@ -484,18 +487,23 @@ class DiffusionPartTest {
 	}
 
 	/**
-	 * The Gallery's Reuse of an inpainted image made with tiled VAE: the handler reads its parameters and the form takes
-	 * its init image, strength, mask and tiled VAE back, the request the image was made with; a file gone since is said.
+	 * The Gallery's Reuse of an inpainted image made with tiled VAE, its init image and mask in the workspace: the image
+	 * names them relative to it, the handler reads its parameters, finding them in the workspace, and the form takes its
+	 * init image, strength, mask and tiled VAE back, the request the image was made with; a file gone since is said.
 	 */
 	@Test
 	void reuseOfAnInpaintedImageFillsItsInitImageMaskAndTiledVaeBack() throws Exception {
 		Path init = Files.writeString(dir.resolve("door.png"), "");
-		Path mask = Files.writeString(dir.resolve("door-mask.png"), "");
+		Path mask = Files.writeString(Files.createDirectories(dir.resolve("masks")).resolve("door.png"), "");
 		GenerationRequest inpainted = new GenerationRequest("a red door", "", Sampler.EULER, 20, 7, 5, 512, 512, 1, init, 0.35).withMask(mask).withTileVae(true);
-		Path image = Fakes.png(dir.resolve("outputs/00000-5.png"), 8, 8, RED, inpainted);
+		// as the diffusion queue writes it into the workspace
+		String text = Infotext.of(inpainted, 0, "sd-inpainting", "").inWorkspace(dir).text();
+		assertTrue(text.endsWith("Init image: door.png, Mask: masks/door.png, Tiled VAE: True"), text);
+		Path image = Files.write(Files.createDirectories(dir.resolve("outputs")).resolve("00000-5.png"),
+				PngInfo.encode(Fakes.solid(8, 8, RED), Map.of(Infotext.CHUNK, text)));
 		Fakes.Broker broker = new Fakes.Broker();
-		CompletableFuture<String> said = new ReuseParametersHandler().execute(image.toString(), broker, new DisplaySynchronize(display), null)
-				.toCompletableFuture();
+		CompletableFuture<String> said = new ReuseParametersHandler()
+				.execute(image.toString(), broker, new DisplaySynchronize(display), null, TestEnvironment.at(dir)).toCompletableFuture();
 		Displays.spinUntil(display, said::isDone);
 		DiffusionUi.Reused reused = (DiffusionUi.Reused) broker.sent.get(0)[1];
 		part.reuse(reused);

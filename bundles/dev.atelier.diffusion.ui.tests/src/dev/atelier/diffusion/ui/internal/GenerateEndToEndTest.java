@@ -25,6 +25,7 @@ import org.osgi.framework.FrameworkUtil;
 import dev.atelier.cli.Cli;
 import dev.atelier.cli.CommandContext;
 import dev.atelier.cli.Subcommand;
+import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.jobs.JobService;
 import dev.atelier.core.outputs.Images;
 import dev.atelier.diffusion.DiffusionService;
@@ -97,7 +98,8 @@ class GenerateEndToEndTest {
 			Fakes.Broker broker = new Fakes.Broker();
 			assertTrue(new ReuseParametersHandler().canExecute(made.get(1).toString()));
 			java.util.concurrent.CompletableFuture<String> said = new ReuseParametersHandler()
-					.execute(made.get(1).toString(), broker, new DisplaySynchronize(display), null).toCompletableFuture();
+					.execute(made.get(1).toString(), broker, new DisplaySynchronize(display), null, Services.await(GenerateEndToEndTest.class, AtelierEnvironment.class))
+					.toCompletableFuture();
 			Displays.spinUntil(display, said::isDone);
 			assertEquals("Sent seed 43 and its settings to the Diffusion view.", said.join());
 			DiffusionUi.Reused reused = (DiffusionUi.Reused) broker.sent.get(0)[1];

@@ -8,10 +8,12 @@ import java.util.concurrent.CompletionStage;
 
 import org.eclipse.e4.core.di.annotations.CanExecute;
 import org.eclipse.e4.core.di.annotations.Execute;
+import org.eclipse.e4.core.di.extensions.Service;
 import org.eclipse.e4.core.services.events.IEventBroker;
 import org.eclipse.e4.ui.di.UISynchronize;
 import org.eclipse.e4.ui.workbench.modeling.EPartService;
 
+import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.diffusion.GenerationRequest;
 import dev.atelier.diffusion.Infotext;
 import dev.atelier.core.outputs.PngInfo;
@@ -38,14 +40,15 @@ public final class ReuseParametersHandler {
 	}
 
 	/**
-	 * Reads the image's parameters off the UI thread, then shows the Diffusion view and sends it the request on the UI
-	 * thread; the stage completes with what happened.
+	 * Reads the image's parameters off the UI thread (its init image and mask, where relative, in the workspace), then
+	 * shows the Diffusion view and sends it the request on the UI thread; the stage completes with what happened.
 	 */
 	@Execute
 	public CompletionStage<String> execute(@Named(OutputsUi.REUSE_FILE) String file, IEventBroker broker, UISynchronize ui,
-			@org.eclipse.e4.core.di.annotations.Optional EPartService parts) {
+			@org.eclipse.e4.core.di.annotations.Optional EPartService parts, @Service AtelierEnvironment environment) {
+		Path workspace = environment.paths().workspaceRoot();
 		CompletableFuture<String> said = new CompletableFuture<>();
-		CompletableFuture.supplyAsync(() -> read(Path.of(file))).whenComplete((read, error) -> ui.asyncExec(() -> {
+		CompletableFuture.supplyAsync(() -> read(Path.of(file), workspace)).whenComplete((read, error) -> ui.asyncExec(() -> {
 			if (error != null) {
 				said.complete("Cannot read the parameters of " + file + ": " + error.getMessage());
 			} else {
@@ -55,13 +58,13 @@ public final class ReuseParametersHandler {
 		return said;
 	}
 
-	private static Read read(Path file) {
+	private static Read read(Path file, Path workspace) {
 		try {
 			Optional<Infotext> info = ParameterRows.infotext(PngInfo.read(file));
 			if (info.isEmpty()) {
 				return new Read(null, "The selected image has no parameters to reuse.");
 			}
-			return new Read(new DiffusionUi.Reused(info.get().toRequest(DEFAULTS), info.get().options()), null);
+			return new Read(new DiffusionUi.Reused(info.get().toRequest(DEFAULTS, workspace), info.get().options(workspace)), null);
 		} catch (IOException e) {
 			return new Read(null, e.getMessage());
 		} catch (IllegalArgumentException e) {

@@ -108,7 +108,7 @@ class A1111ApiTest {
 				"{\"prompt\":\"a red barn\",\"seed\":42,\"steps\":3,\"cfg_scale\":6.5,\"width\":64,\"height\":72,\"sampler_name\":\"DPM++ 2M Karras\"}").json()
 				.getAsJsonObject();
 		byte[] png = png(first.getAsJsonArray("images").get(0));
-		GenerationRequest read = Infotext.parse(parameters(png)).toRequest(GenerationRequest.of("", 0));
+		GenerationRequest read = Infotext.parse(parameters(png)).toRequest(GenerationRequest.of("", 0), dir);
 		JsonObject again = new JsonObject();
 		again.addProperty("prompt", read.prompt());
 		again.addProperty("seed", read.seed());

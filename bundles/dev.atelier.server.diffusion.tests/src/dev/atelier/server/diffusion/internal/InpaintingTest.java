@@ -11,18 +11,25 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 
+import dev.atelier.core.AtelierEnvironment;
 import dev.atelier.core.outputs.Images;
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.core.outputs.RgbImage;
+import dev.atelier.diffusion.GenerationRequest;
+import dev.atelier.diffusion.Infotext;
 import dev.atelier.server.JsonFields;
+import dev.atelier.testing.Services;
 import dev.atelier.testing.checkpoints.FormulaWeights;
 
 /**
@@ -69,7 +76,7 @@ class InpaintingTest {
 
 	/** The mask {@link Inpainting} hands the engine for these request fields, as grey levels. */
 	private static int[] mask(String fields) throws Exception {
-		JsonObject json = com.google.gson.JsonParser.parseString("{" + fields + "}").getAsJsonObject();
+		JsonObject json = JsonParser.parseString("{" + fields + "}").getAsJsonObject();
 		byte[] png = Inpainting.mask(new JsonFields(json), 1 << 20).orElseThrow();
 		return Arrays.stream(Images.decode(png, "mask", 1 << 20).pixels()).map(p -> p & 0xff).toArray();
 	}
@@ -111,6 +118,81 @@ class InpaintingTest {
 			// two runs of one request differ by a level in a few pixels at most
 			assertTrue(difference > 1, "another mask, another image: mean difference " + difference);
 		}
+	}
+
+	/**
+	 * A saved inpainting's init image and mask stay in the workspace, each once however often it is sent, and the image's
+	 * infotext names them relative to it, so that Reuse finds the very pixels sent; an image not saved leaves no input
+	 * behind. Served over the queue's workspace (the test runtime's), where the test's checkpoint and inputs are taken away
+	 * afterwards.
+	 */
+	@Test
+	void aSavedImagesInitImageAndMaskStayInTheWorkspaceOnceEachAndItsInfotextNamesThem() throws Exception {
+		Path workspace = Services.await(InpaintingTest.class, AtelierEnvironment.class).paths().workspaceRoot();
+		Path checkpoint = FormulaWeights.write(FormulaWeights.SD1_REFERENCE.withInChannels(9), "F16",
+				Files.createDirectories(workspace.resolve("models/checkpoints")).resolve("inputs-test-inpaint.safetensors"));
+		byte[] init = Base64.getDecoder().decode(png((x, y) -> (x * 4) << 16 | 0x20 << 8 | y * 4));
+		byte[] mask = Base64.getDecoder().decode(png((x, y) -> y < SIDE / 2 ? WHITE : 0));
+		byte[] unsaved = Base64.getDecoder().decode(png((x, y) -> 0x102030));
+		int[] initPixels = Images.decode(init, "init", 1 << 20).pixels();
+		int[] maskPixels = Images.decode(mask, "mask", 1 << 20).pixels();
+		String request = "{\"prompt\":\"a door\",\"seed\":5,\"steps\":1,\"width\":64,\"height\":64,\"denoising_strength\":1,\"save_images\":%s,"
+				+ "\"override_settings\":{\"sd_model_checkpoint\":\"inputs-test-inpaint\"},\"init_images\":[\"%s\"],\"mask\":\"%s\"}";
+		Path inputs = workspace.resolve("outputs/inputs");
+		try (ServedImages server = ServedImages.start(workspace)) {
+			Base64.Encoder base64 = Base64.getEncoder();
+			Infotext first = infotext(server.post("/sdapi/v1/img2img", request.formatted(true, base64.encodeToString(init), base64.encodeToString(mask))));
+			assertEquals("outputs/inputs/" + sha256(init) + ".png", first.settings().get("Init image"), "in the workspace, named relative to it");
+			Path initFile = first.toRequest(GenerationRequest.of("", 0), workspace).initImage();
+			Path maskFile = first.options(workspace).mask();
+			assertArrayEquals(initPixels, pixels(initFile), "Reuse starts from the image sent");
+			assertArrayEquals(maskPixels, pixels(maskFile), "and its mask");
+
+			Infotext again = infotext(server.post("/sdapi/v1/img2img", request.formatted(true, base64.encodeToString(init), base64.encodeToString(mask))));
+			assertEquals(first.settings().get("Init image"), again.settings().get("Init image"));
+			assertEquals(first.settings().get("Mask"), again.settings().get("Mask"));
+			infotext(server.post("/sdapi/v1/img2img", request.formatted(false, base64.encodeToString(unsaved), base64.encodeToString(mask))));
+			// the mask is kept as the engine takes it (grey, re-encoded), so the files are told apart by their pixels
+			List<int[]> kept = kept(inputs).stream().map(InpaintingTest::pixels).toList();
+			assertEquals(2, kept.size(), "the init image and the mask once each, no temporary file, nothing of the unsaved request: " + kept(inputs));
+			assertEquals(1, kept.stream().filter(p -> Arrays.equals(p, initPixels)).count());
+			assertEquals(1, kept.stream().filter(p -> Arrays.equals(p, maskPixels)).count());
+		} finally {
+			Files.delete(checkpoint);
+			// only this test keeps inputs in the runtime's workspace
+			for (Path f : kept(inputs)) {
+				Files.delete(f);
+			}
+		}
+	}
+
+	/** Every file of the folder, hidden ones too; none where it is absent. */
+	private static List<Path> kept(Path folder) throws java.io.IOException {
+		if (!Files.isDirectory(folder)) {
+			return List.of();
+		}
+		try (Stream<Path> files = Files.list(folder)) {
+			return files.toList();
+		}
+	}
+
+	private static Infotext infotext(ServedImages.Reply reply) throws Exception {
+		assertEquals(200, reply.status(), reply.body());
+		String text = JsonParser.parseString(reply.json().getAsJsonObject().get("info").getAsString()).getAsJsonObject().getAsJsonArray("infotexts").get(0)
+				.getAsString();
+		return Infotext.parse(text);
+	}
+
+	private static int[] pixels(Path file) {
+		try {
+			return Images.read(file, 1 << 20).pixels();
+		} catch (java.io.IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+	}
+
+	private static String sha256(byte[] bytes) throws Exception {
+		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
 	}
 
 	/** A 64 × 64 RGBA PNG, black, with the alpha {@code alpha} gives (8 bits, filter 0). */
@@ -220,6 +302,6 @@ class InpaintingTest {
 	}
 
 	private static String sha256(Path file) throws Exception {
-		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+		return sha256(Files.readAllBytes(file));
 	}
 }

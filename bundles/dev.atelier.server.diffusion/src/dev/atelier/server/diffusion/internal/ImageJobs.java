@@ -1,20 +1,29 @@
 package dev.atelier.server.diffusion.internal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
+import dev.atelier.core.AtelierPaths;
+import dev.atelier.core.io.AtomicFiles;
 import dev.atelier.core.jobs.JobHandle;
 import dev.atelier.core.jobs.JobState;
+import dev.atelier.core.outputs.Images;
+import dev.atelier.core.outputs.Outputs;
+import dev.atelier.core.outputs.PngDecoder;
 import dev.atelier.core.outputs.PngInfo;
 import dev.atelier.core.outputs.RgbImage;
 import dev.atelier.diffusion.DiffusionService;
@@ -29,11 +38,15 @@ import dev.atelier.server.ServerContext;
  * One server's image requests: each becomes jobs of the diffusion queue — the IDE's and the CLI's, one lane per
  * device — one job per iteration, and waits for them; the running one is what A1111's progress and interrupt see.
  * The images come back as the PNG files the queue wrote, with their {@code parameters} text; files that were not to
- * be saved, and init, mask and control images, go to a folder of the request's own that is deleted afterwards.
+ * be saved, and control images, go to a folder of the request's own that is deleted afterwards. The init image and
+ * mask of images that are saved stay in the workspace's {@code outputs/inputs}, which their text names (so that the
+ * Gallery's Reuse finds them), each image once, by its SHA-256.
  */
 final class ImageJobs implements AutoCloseable {
 
 	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
+	/** The outputs' folder of the images requests start from and their masks. */
+	static final String INPUTS = "inputs";
 
 	private final DiffusionService diffusion;
 	private final ServerContext server;
@@ -127,11 +140,13 @@ final class ImageJobs implements AutoCloseable {
 			// null: the queue's default folder, the workspace's outputs
 			Path folder = ask.save() ? null : work;
 			GenerationRequest request = ask.request();
+			// images not saved leave nothing in the workspace, as A1111's save_images false
+			Path inputs = ask.save() ? Outputs.ofWorkspace(new AtelierPaths(server.workspace())).folder(INPUTS) : work;
 			if (ask.initImage() != null) {
-				request = request.withInit(Files.write(work.resolve("init.img"), ask.initImage()), request.strength());
+				request = request.withInit(keep(inputs, ask.initImage()), request.strength());
 			}
 			if (ask.mask() != null) {
-				request = request.withMask(Files.write(work.resolve("mask.png"), ask.mask()));
+				request = request.withMask(keep(inputs, ask.mask()));
 			}
 			if (ask.control() != null) {
 				request = request.withControl(ask.control().choice(Files.write(work.resolve("control.img"), ask.control().image())));
@@ -171,7 +186,7 @@ final class ImageJobs implements AutoCloseable {
 			}
 			return images;
 		} catch (IOException e) {
-			throw new ApiException(500, "cannot keep the images in a temporary folder: " + e.getMessage());
+			throw new ApiException(500, "cannot keep the request's images: " + e.getMessage());
 		} finally {
 			runs.remove(run);
 			run.jobs.forEach(JobHandle::cancel);
@@ -179,6 +194,45 @@ final class ImageJobs implements AutoCloseable {
 				delete(work);
 			}
 		}
+	}
+
+	/**
+	 * The image as a file of {@code folder} named by its bytes' SHA-256 and its format ({@code <sha256>.png}): written
+	 * whole (beside it, then linked in) where the folder does not have it yet, else the file it has.
+	 */
+	private static Path keep(Path folder, byte[] image) throws IOException {
+		Path file = folder.resolve(HexFormat.of().formatHex(sha256(image)) + extension(image));
+		if (Files.isRegularFile(file)) {
+			return file;
+		}
+		Path temp = AtomicFiles.writeTemp(file, out -> out.write(image));
+		try {
+			// another request that sent the same image may have linked it in first: the same bytes
+			AtomicFiles.commitNew(temp, file);
+			return file;
+		} finally {
+			Files.deleteIfExists(temp);
+		}
+	}
+
+	private static byte[] sha256(byte[] bytes) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(bytes);
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every Java runtime has SHA-256", e);
+		}
+	}
+
+	/** The file name extension of the formats a request's images come in ({@link ImageFields#image}). */
+	private static String extension(byte[] image) {
+		if (PngDecoder.isPng(image)) {
+			return ".png";
+		}
+		if (Images.isJpeg(image)) {
+			return ".jpg";
+		}
+		String start = new String(image, 0, Math.min(image.length, 4), StandardCharsets.ISO_8859_1);
+		return start.startsWith("GIF8") ? ".gif" : start.startsWith("BM") ? ".bmp" : ".img";
 	}
 
 	private static Image read(Path file) throws IOException {
