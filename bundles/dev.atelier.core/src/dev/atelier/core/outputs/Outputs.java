@@ -17,6 +17,8 @@ public interface Outputs {
 
 	String DIFFUSION = "diffusion";
 	String RENDER = "render";
+	/** The images a generation was given (a served request's init image and mask), which its infotext names: not outputs. */
+	String INPUTS = "inputs";
 
 	/** The preference naming another folder for a workspace's outputs (Window ▸ Preferences ▸ Workspace). */
 	String PREFERENCE = "outputs.folder";

@@ -55,6 +55,15 @@ class GalleryListingTest {
 	}
 
 	@Test
+	void theImagesGenerationsWereGivenAreNotListed() throws Exception {
+		Files.createDirectories(dir.resolve("diffusion"));
+		Files.createDirectories(dir.resolve("inputs"));
+		Path generated = file("diffusion/00000-1.png", 1_000_000);
+		file("inputs/0f3a.png", 2_000_000);
+		assertEquals(List.of(generated), files(GalleryListing.newestFirst(dir)));
+	}
+
+	@Test
 	void aFolderNotYetCreatedHasNoImages() throws Exception {
 		assertEquals(List.of(), files(GalleryListing.newestFirst(dir.resolve("outputs/diffusion"))));
 	}

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import dev.atelier.core.outputs.Outputs;
+
 /** The PNG files of the workspace's outputs folder, newest first; runs off the UI thread. */
 final class GalleryListing {
 
@@ -28,7 +30,8 @@ final class GalleryListing {
 
 	/**
 	 * The PNG files in {@code folder} and its subfolders one level down (the workspace's {@code outputs/diffusion},
-	 * {@code outputs/render}, …), newest first; an absent folder has none.
+	 * {@code outputs/render}, …), newest first, but not the images generations were given ({@link Outputs#INPUTS});
+	 * an absent folder has none.
 	 */
 	static List<Entry> newestFirst(Path folder) throws IOException {
 		if (!Files.isDirectory(folder)) {
@@ -36,7 +39,8 @@ final class GalleryListing {
 		}
 		List<Entry> entries = new ArrayList<>();
 		try (Stream<Path> files = Files.walk(folder, 2)) {
-			files.filter(GalleryListing::isPng).forEach(f -> {
+			Path inputs = folder.resolve(Outputs.INPUTS);
+			files.filter(f -> isPng(f) && !inputs.equals(f.getParent())).forEach(f -> {
 				try {
 					entries.add(new Entry(f, Files.getLastModifiedTime(f).toMillis()));
 				} catch (NoSuchFileException gone) {

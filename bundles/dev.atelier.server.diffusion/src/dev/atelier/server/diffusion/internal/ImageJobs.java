@@ -46,7 +46,6 @@ final class ImageJobs implements AutoCloseable {
 
 	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
 	/** The outputs' folder of the images requests start from and their masks. */
-	static final String INPUTS = "inputs";
 
 	private final DiffusionService diffusion;
 	private final ServerContext server;
@@ -141,7 +140,7 @@ final class ImageJobs implements AutoCloseable {
 			Path folder = ask.save() ? null : work;
 			GenerationRequest request = ask.request();
 			// images not saved leave nothing in the workspace, as A1111's save_images false
-			Path inputs = ask.save() ? Outputs.ofWorkspace(new AtelierPaths(server.workspace())).folder(INPUTS) : work;
+			Path inputs = ask.save() ? Outputs.ofWorkspace(new AtelierPaths(server.workspace())).folder(Outputs.INPUTS) : work;
 			if (ask.initImage() != null) {
 				request = request.withInit(keep(inputs, ask.initImage()), request.strength());
 			}
