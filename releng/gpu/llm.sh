@@ -202,7 +202,7 @@ print(next(r["avg_ts"] for r in rows if r["n_prompt"] > 0 and r["n_gen"] == 0), 
     # sdpeaks: the engine's high-water marks against the planner's figures (SdPipelineCheck batches / peaks)
     mkdir -p "$S"
     [ "$1" = sdpeaks ] || [ -d "$S/diffusers" ] || tar -xJf "$carry/data/diffusers-models.tar.xz" -C "$S"
-    for family in sd15 sdxl; do
+    for family in ${FAMILIES:-sd15 sdxl}; do
       [ -f "$S/$family.safetensors" ] || "${java[@]}" SdPipelineCheck write "$family" "$S/$family.safetensors" 2>&1 | grep -v 'incubator'
       if [ "$1" = sdpeaks ]; then
         "${java[@]}" SdPipelineCheck peaks "$family" "$S/$family.safetensors" 2>&1 | grep -v 'incubator' || status=1
