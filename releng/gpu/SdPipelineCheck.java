@@ -38,7 +38,6 @@ import dev.atelier.diffusion.checkpoint.SafetensorsWriter;
 import dev.atelier.diffusion.engine.DiffusionNetworks;
 import dev.atelier.diffusion.engine.SizeConditioning;
 import dev.atelier.diffusion.engine.TextConditioning;
-import dev.atelier.diffusion.checkpoint.Family;
 import dev.atelier.diffusion.internal.DiffusionWorkload;
 import dev.atelier.diffusion.internal.pipeline.CheckpointModel;
 import dev.atelier.diffusion.internal.pipeline.ClipTokenizer;
@@ -345,8 +344,7 @@ public final class SdPipelineCheck {
 				failures.add(planned.spec() + ": planner " + String.format(Locale.ROOT, "%+.0f %%", (ratio - 1) * 100));
 			}
 			System.out.printf(Locale.ROOT, "peak %s@%dx%dx%d: engine %.2f GiB under its lease (UNet rows a run: %d), planner %.2f GiB (%+.0f %%)%n", family,
-					s[0], s[1], s[2], peak / (double) (1L << 30), DiffusionWorkload.engineUnetRows(family.equals("sdxl") ? Family.SDXL : Family.SD1,
-							(long) s[0] * s[1]), planned.bytes() / (double) (1L << 30), (ratio - 1) * 100);
+					s[0], s[1], s[2], peak / (double) (1L << 30), DiffusionWorkload.engineUnetRows(s[2]), planned.bytes() / (double) (1L << 30), (ratio - 1) * 100);
 		}
 	}
 

@@ -238,13 +238,13 @@ public final class DiffusionJobs implements DiffusionService {
 		}
 	}
 
-	/** The native engine's activations for the request (one image at a time) from a checkpoint of the model's family. */
+	/** The native engine's activations for the request (the UNet's rows together, one image's decode) from a checkpoint of the model's family. */
 	static long activationBytes(Path model, GenerationRequest r) throws IOException {
 		Family family;
 		try (Checkpoint checkpoint = Checkpoint.open(model, null)) {
 			family = checkpoint.family();
 		}
-		return DiffusionWorkload.Profile.engineActivationBytes(family, (long) r.width() * r.height());
+		return DiffusionWorkload.Profile.engineActivationBytes(family, (long) r.width() * r.height(), r.batch());
 	}
 
 	/**

@@ -188,9 +188,9 @@ public final class CheckpointModel implements PipelineModel {
 		int states = tokens * networks.contextWidth();
 		int one = states + networks.pooledWidth();
 		SizeConditioning sizes = SizeConditioning.of(height * networks.vaeScale(), width * networks.vaeScale());
-		// as many rows a run as fit the activations one image's decode is leased for, every run of one size (the last
-		// filled up with copies of its last row), so that each replays one captured graph
-		int most = DiffusionWorkload.engineUnetRows(checkpoint.family(), (long) height * width * networks.vaeScale() * networks.vaeScale());
+		// up to the rows the lease holds activations for, every run of one size (the last filled up with copies of its
+		// last row), so that each replays one captured graph
+		int most = DiffusionWorkload.ENGINE_UNET_ROWS;
 		int runs = (batch + most - 1) / most;
 		int size = (batch + runs - 1) / runs;
 		float[] out = new float[batch * outPer];
