@@ -279,14 +279,19 @@ public final class Engine implements DiffusionNetworks {
 			if (step == null) {
 				step = new StepGraph(shape, layers.allocate(batch * pixels, channels), layers.allocate(1, 1), layers.allocate(batch * n, contextWidth),
 						addition == null ? null : layers.allocate(addition.rows(), addition.cols()));
-				step.write(rows, timestep, context, addition, layers.compute());
-				// a run first: it puts every weight on the compute and leaves its temporaries' buffers for the capture
-				float[] first;
-				try (Tensor out = step.run(unet, batch, height, width)) {
-					first = Layers.read(out);
+				try {
+					step.write(rows, timestep, context, addition, layers.compute());
+					// a run first: it puts every weight on the compute and leaves its temporaries' buffers for the capture
+					float[] first;
+					try (Tensor out = step.run(unet, batch, height, width)) {
+						first = Layers.read(out);
+					}
+					step.capture(layers.compute(), unet, batch, height, width);
+					return planes(first, batch, pixels);
+				} catch (RuntimeException | Error e) {
+					dropStep(); // half made: the next run starts over
+					throw e;
 				}
-				step.capture(layers.compute(), unet, batch, height, width);
-				return planes(first, batch, pixels);
 			}
 			step.write(rows, timestep, context, addition, layers.compute());
 			return planes(step.replay(), batch, pixels);
