@@ -473,21 +473,34 @@ class CpuComputeTest {
 	void aTemporaryFreedWhileRecordingServesEveryReplayUntilTheGraphCloses() {
 		Tensor a = floats(1, 4, new float[] { 1, 2, 3, 4 });
 		Tensor out = compute.allocate(TensorType.F32, 1, 4);
+		long before = lease.allocatedBytes();
+		long[] memory = new long[2];
 		Compute.Graph graph = compute.capture(() -> {
 			try (Tensor doubled = compute.allocate(TensorType.F32, 1, 4)) {
 				compute.add(a, a, doubled);
 				compute.add(doubled, a, out);
+				memory[0] = ((CpuTensor) doubled).data.address();
+			}
+			// freed earlier in the recording: its memory serves the next temporary of its size
+			try (Tensor again = compute.allocate(TensorType.F32, 1, 4)) {
+				compute.add(out, a, again);
+				compute.add(again, a, out);
+				memory[1] = ((CpuTensor) again).data.address();
 			}
 		});
+		assertEquals(memory[0], memory[1]);
 		graph.replay();
-		assertArrayEquals(new float[] { 3, 6, 9, 12 }, read(out));
-		// another tensor made between replays must not take the temporary's memory
+		assertArrayEquals(new float[] { 5, 10, 15, 20 }, read(out));
+		// a tensor made between replays gets other memory
 		Tensor other = floats(1, 4, new float[] { -7, -7, -7, -7 });
 		a.write(MemorySegment.ofArray(new float[] { 10, 20, 30, 40 }));
 		graph.replay();
-		assertArrayEquals(new float[] { 30, 60, 90, 120 }, read(out));
+		assertArrayEquals(new float[] { 50, 100, 150, 200 }, read(out));
 		assertArrayEquals(new float[] { -7, -7, -7, -7 }, read(other));
+		other.close();
+		assertTrue(lease.allocatedBytes() > before, "the graph holds its temporary");
 		graph.close();
+		assertEquals(before, lease.allocatedBytes(), "the closed graph gave its temporary back");
 	}
 
 	@Test

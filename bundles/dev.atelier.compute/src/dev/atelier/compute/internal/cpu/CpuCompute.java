@@ -3,6 +3,7 @@ package dev.atelier.compute.internal.cpu;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,8 +44,19 @@ public final class CpuCompute implements Compute {
 	private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 	/** The operations a capture is recording; null when operations run at once. */
 	private List<Runnable> recording;
-	/** The frees of tensors freed while a graph records, done when the graph is closed. */
-	private List<Runnable> freedInCapture;
+	/**
+	 * While a graph records: the memory of tensors freed in it, by size, which later allocations of the recording reuse
+	 * (its operations replay in order) and the graph keeps until it is closed.
+	 */
+	private Map<Long, ArrayDeque<Freed>> freedInCapture;
+	/** The tensors {@link #allocate} made (not uploads over a caller's memory): only their memory is reused. */
+	private final Set<CpuTensor> made = ConcurrentHashMap.newKeySet();
+
+	/** The memory graphs recorded here keep, given back when each is closed, or with the compute. */
+	private final Set<Freed> heldByGraphs = ConcurrentHashMap.newKeySet();
+
+	private record Freed(MemorySegment data, AutoCloseable release) {
+	}
 	/** The batch's activations as arrays, reused by every matmul (operations run one at a time). */
 	private float[][] batchIn = new float[0][];
 	private float[][] batchOut = new float[0][];
@@ -93,15 +105,25 @@ public final class CpuCompute implements Compute {
 	@Override
 	public Tensor allocate(TensorType type, int rows, int cols) {
 		long bytes = Shapes.allocation(type, rows, cols);
+		ArrayDeque<Freed> same = freedInCapture == null ? null : freedInCapture.get(bytes);
+		if (same != null && !same.isEmpty()) {
+			Freed reused = same.pop();
+			return made(new CpuTensor(this, type, rows, cols, reused.data(), reused.release()));
+		}
 		DeviceBuffer buffer = context.allocate(bytes);
 		if (buffer.address() != 0) {
-			return own(new CpuTensor(this, type, rows, cols, MemorySegment.ofAddress(buffer.address()).reinterpret(bytes), buffer));
+			return made(new CpuTensor(this, type, rows, cols, MemorySegment.ofAddress(buffer.address()).reinterpret(bytes), buffer));
 		}
 		Arena arena = Arena.ofShared();
-		return own(new CpuTensor(this, type, rows, cols, arena.allocate(bytes, 64), () -> {
+		return made(new CpuTensor(this, type, rows, cols, arena.allocate(bytes, 64), () -> {
 			arena.close();
 			buffer.close();
 		}));
+	}
+
+	private CpuTensor made(CpuTensor tensor) {
+		made.add(tensor);
+		return own(tensor);
 	}
 
 	@Override
@@ -126,11 +148,13 @@ public final class CpuCompute implements Compute {
 	}
 
 	void free(CpuTensor tensor, AutoCloseable release) {
-		if (recording != null && owned.contains(tensor)) {
-			// a temporary of the graph being recorded: its replays still use it
-			freedInCapture.add(() -> free(tensor, release));
+		if (freedInCapture != null && made.remove(tensor)) {
+			// a temporary of the graph being recorded: its replays still use the memory
+			owned.remove(tensor);
+			freedInCapture.computeIfAbsent(tensor.data.byteSize(), b -> new ArrayDeque<>()).push(new Freed(tensor.data, release));
 			return;
 		}
+		made.remove(tensor);
 		if (owned.remove(tensor)) {
 			Packed regrouped = packed.remove(tensor);
 			if (regrouped != null) {
@@ -986,19 +1010,21 @@ public final class CpuCompute implements Compute {
 	public Graph capture(Runnable work) {
 		checkNotCapturing("capture");
 		List<Runnable> ops = new ArrayList<>();
-		List<Runnable> frees = new ArrayList<>();
+		Map<Long, ArrayDeque<Freed>> freed = new HashMap<>();
 		recording = ops;
-		freedInCapture = frees;
+		freedInCapture = freed;
 		try {
 			work.run();
 		} catch (RuntimeException | Error e) {
 			recording = null;
 			freedInCapture = null;
-			frees.forEach(Runnable::run);
+			freed.values().forEach(memory -> memory.forEach(f -> close(f.release())));
 			throw e;
 		}
 		recording = null;
 		freedInCapture = null;
+		List<Freed> held = freed.values().stream().flatMap(ArrayDeque::stream).toList();
+		heldByGraphs.addAll(held);
 		List<Runnable> steps = List.copyOf(ops);
 		return new Graph() {
 			@Override
@@ -1006,10 +1032,14 @@ public final class CpuCompute implements Compute {
 				steps.forEach(CpuCompute.this::run);
 			}
 
+			private boolean closed;
+
 			@Override
 			public void close() {
-				frees.forEach(Runnable::run);
-				frees.clear();
+				if (!closed) {
+					closed = true;
+					held.stream().filter(heldByGraphs::remove).forEach(f -> CpuCompute.close(f.release()));
+				}
 			}
 		};
 	}
@@ -1022,6 +1052,7 @@ public final class CpuCompute implements Compute {
 	@Override
 	public void close() {
 		List.copyOf(owned).forEach(CpuTensor::close);
+		List.copyOf(heldByGraphs).stream().filter(heldByGraphs::remove).forEach(f -> close(f.release()));
 		if (pool != null) {
 			pool.close();
 		}

@@ -657,7 +657,9 @@ public final class CudaCompute implements Compute {
 				}
 			};
 		}
-		freedInCapture = new HashMap<>();
+		synchronized (this) {
+			freedInCapture = new HashMap<>();
+		}
 		DeviceStream.Graph recorded;
 		try {
 			recorded = record(work);
@@ -770,7 +772,8 @@ public final class CudaCompute implements Compute {
 		try {
 			return context.allocate(bytes);
 		} catch (IllegalStateException leaseFull) {
-			if (cachedBytes == 0) {
+			// no cuMemFree while a capture records: the capture fails instead (the engine then runs eagerly)
+			if (cachedBytes == 0 || capturing) {
 				throw leaseFull;
 			}
 			releaseCache();
@@ -918,6 +921,7 @@ public final class CudaCompute implements Compute {
 		@Override
 		public void replay() {
 			ensureOpen();
+			quantizedX = null; // the graph's kernels may rewrite the 8-bit scratch
 			graph.launch();
 		}
 

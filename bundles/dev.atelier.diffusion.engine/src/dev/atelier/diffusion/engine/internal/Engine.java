@@ -63,6 +63,8 @@ public final class Engine implements DiffusionNetworks {
 	 * ({@code -Datelier.diffusion.graphs=false} runs each one operation by operation, for comparison).
 	 */
 	private static final boolean GRAPHS = !"false".equals(System.getProperty("atelier.diffusion.graphs"));
+	/** {@link #GRAPHS}, until a capture fails here. */
+	private boolean graphs = GRAPHS;
 
 	private Engine(Checkpoint checkpoint, Layers layers, List<TextEncoder> encoders, List<String> pads, UNet unet, Vae vae, int latentChannels,
 			int unetInChannels) {
@@ -266,7 +268,7 @@ public final class Engine implements DiffusionNetworks {
 			throw new IllegalArgumentException("this UNet (SDXL) needs the size conditioning");
 		}
 		try (Tensor addition = unet.takesSizes() ? unet.additionInput(pooled, sizes.timeIds()) : null) {
-			if (residuals != null || !GRAPHS || layers.streamed()) {
+			if (residuals != null || !graphs || layers.streamed()) {
 				try (Tensor x = layers.upload(rows, batch * pixels, channels); Tensor c = layers.upload(context, batch * n, contextWidth);
 						Tensor t = layers.upload(new float[] { timestep }, 1, 1); Tensor out = unet.predict(x, batch, height, width, t, c, addition, residuals)) {
 					return planes(Layers.read(out), batch, pixels);
@@ -279,19 +281,27 @@ public final class Engine implements DiffusionNetworks {
 			if (step == null) {
 				step = new StepGraph(shape, layers.allocate(batch * pixels, channels), layers.allocate(1, 1), layers.allocate(batch * n, contextWidth),
 						addition == null ? null : layers.allocate(addition.rows(), addition.cols()));
+				float[] first;
 				try {
 					step.write(rows, timestep, context, addition, layers.compute());
 					// a run first: it puts every weight on the compute and leaves its temporaries' buffers for the capture
-					float[] first;
 					try (Tensor out = step.run(unet, batch, height, width)) {
 						first = Layers.read(out);
 					}
-					step.capture(layers.compute(), unet, batch, height, width);
-					return planes(first, batch, pixels);
 				} catch (RuntimeException | Error e) {
 					dropStep(); // half made: the next run starts over
 					throw e;
 				}
+				try {
+					step.capture(layers.compute(), unet, batch, height, width);
+				} catch (RuntimeException e) {
+					// the run's answer stands; this engine's later runs go eagerly
+					dropStep();
+					graphs = false;
+					System.getLogger(Engine.class.getName()).log(System.Logger.Level.WARNING,
+							checkpoint.source() + ": UNet runs are not captured as graphs (" + layers.compute().description() + "): " + e.getMessage());
+				}
+				return planes(first, batch, pixels);
 			}
 			step.write(rows, timestep, context, addition, layers.compute());
 			return planes(step.replay(), batch, pixels);

@@ -45,7 +45,6 @@ import dev.atelier.server.ServerContext;
 final class ImageJobs implements AutoCloseable {
 
 	private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
-	/** The outputs' folder of the images requests start from and their masks. */
 
 	private final DiffusionService diffusion;
 	private final ServerContext server;
