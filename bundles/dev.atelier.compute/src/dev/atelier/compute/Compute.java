@@ -15,9 +15,8 @@ import dev.atelier.device.Device;
  * belong to this compute. Activations are {@link TensorType#F32} with a row per token (an image: a row per pixel, row-major,
  * its channels along the row); token ids and positions are
  * {@link TensorType#I32} vectors (one row). Shapes are checked when an operation is queued, and a mismatch throws
- * {@link IllegalArgumentException} naming the operation and the shapes. The operations of diffusion models
- * ({@link #activation} … {@link #timestepEmbedding}, {@link #pad}) have CUDA kernels that await their first check
- * on a GPU (releng/gpu/ComputeCheck.java compares each with the CPU backend); engines keep them on the CPU until then.
+ * {@link IllegalArgumentException} naming the operation and the shapes. releng/gpu/ComputeCheck.java compares
+ * every CUDA operation, the batched forms included, with the CPU backend on a GPU.
  */
 public interface Compute extends AutoCloseable {
 

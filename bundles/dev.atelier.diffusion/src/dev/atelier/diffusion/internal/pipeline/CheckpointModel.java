@@ -197,18 +197,10 @@ public final class CheckpointModel implements PipelineModel {
 		for (int first = 0; first < batch; first += size) {
 			int rows = Math.min(size, batch - first);
 			float[] input = new float[size * per];
+			System.arraycopy(latents, first * per, input, 0, rows * per);
 			List<TextConditioning> texts = new ArrayList<>();
 			List<ControlResiduals> residuals = controlStrength == 0 ? null : new ArrayList<>();
-			for (int i = 0; i < size; i++) {
-				int b = first + Math.min(i, rows - 1);
-				System.arraycopy(latents, b * per, input, i * per, per);
-				if (i >= rows) {
-					texts.add(texts.getLast());
-					if (residuals != null) {
-						residuals.add(residuals.getLast());
-					}
-					continue;
-				}
+			for (int b = first; b < first + rows; b++) {
 				TextConditioning c = new TextConditioning(Arrays.copyOfRange(context, b * one, b * one + states),
 						Arrays.copyOfRange(context, b * one + states, (b + 1) * one));
 				texts.add(c);
@@ -216,6 +208,13 @@ public final class CheckpointModel implements PipelineModel {
 					// the ControlNet takes the latent alone (an inpainting UNet's input begins with it)
 					residuals.add(networks.control(Arrays.copyOfRange(latents, b * per, b * per + outPer), height, width, (float) timestep, c, hint,
 							(float) controlStrength));
+				}
+			}
+			for (int i = rows; i < size; i++) {
+				System.arraycopy(input, (rows - 1) * per, input, i * per, per);
+				texts.add(texts.getLast());
+				if (residuals != null) {
+					residuals.add(residuals.getLast());
 				}
 			}
 			float[] predicted = networks.predict(input, size, height, width, (float) timestep, texts, sizes, residuals);
